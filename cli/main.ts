@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { registerServe } from './serve.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerUser } from './user.ts';
+import { registerDemo } from './demo.ts';
+
+const program = new Command();
+program
+  .name('docket')
+  .description('Docket (重点项目调度督查平台)')
+  .option('--data-dir <dir>', 'data directory (default ./data or DOCKET_DATA_DIR)')
+  .showHelpAfterError();
+
+registerServe(program);
+registerMigrate(program);
+registerUser(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`错误 / error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

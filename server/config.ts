@@ -1,0 +1,36 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment and command-line overrides. */
+export interface Config {
+  /** Folder for the SQLite file, uploads and archives. */
+  dataDir: string;
+  /** A postgres:// URL selects PostgreSQL; otherwise SQLite under dataDir. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimit: number;
+  /** Log level for the HTTP server; 'silent' in tests. */
+  logLevel: string;
+  /** Folder with the built web app (vite build output). */
+  webDir: string;
+}
+
+/** Builds a Config from environment variables, with explicit overrides winning. */
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(overrides.dataDir ?? env.DOCKET_DATA_DIR ?? 'data');
+  return {
+    dataDir,
+    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined),
+    host: overrides.host ?? env.DOCKET_HOST ?? '127.0.0.1',
+    port: overrides.port ?? Number(env.PORT ?? env.DOCKET_PORT ?? 3000),
+    bodyLimit: overrides.bodyLimit ?? 2 * 1024 * 1024,
+    logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
+    webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
+  };
+}
+
+/** True when the URL names a PostgreSQL server. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}

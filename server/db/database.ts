@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+import { isPostgresUrl, type Config } from '../config.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The open database: a Kysely instance plus which engine is behind it. */
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  destroy(): Promise<void>;
+}
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+// pg returns BIGINT, COUNT(*) and NUMERIC (SUM over BIGINT) as strings; Docket's amounts are integer yuan far
+// below 2^53, so numbers are exact. Converting here is the one place that makes both dialects return numbers.
+let pgTypesSet = false;
+function setPgTypeParsers(): void {
+  if (pgTypesSet) return;
+  pgTypesSet = true;
+  const toNumber = (v: string): number => Number(v);
+  pg.types.setTypeParser(pg.types.builtins.INT8, toNumber);
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, toNumber);
+}
+
+/** Opens SQLite under config.dataDir, or PostgreSQL when config.databaseUrl is a postgres URL. */
+export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, opts: { poolSize?: number } = {}): Database {
+  if (isPostgresUrl(config.databaseUrl)) {
+    setPgTypeParsers();
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', destroy: () => db.destroy() };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'docket.db');
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+}

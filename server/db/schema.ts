@@ -1,0 +1,170 @@
+import type { Generated } from 'kysely';
+
+// Table types. Timestamps are ISO-8601 text, dates 'YYYY-MM-DD', money integer yuan, booleans 0/1.
+
+export interface RegionTable {
+  code: string;
+  name: string;
+  parent_code: string | null;
+  level: number;
+  is_custom: Generated<number>;
+  path: string;
+}
+
+export interface UnitTable {
+  id: Generated<number>;
+  name: string;
+  short_name: string | null;
+  parent_id: number | null;
+  region_code: string | null;
+  kind: Generated<string>;
+  path: Generated<string>;
+  sort: Generated<number>;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  unit_id: number | null;
+  password_hash: string;
+  role: string;
+  must_change_password: Generated<number>;
+  is_active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ProjectTable {
+  id: Generated<number>;
+  code: string | null;
+  stats_code: string | null;
+  name: string;
+  search_text: Generated<string>;
+  list_year: number | null;
+  batch: string | null;
+  parent_id: number | null;
+  is_package: Generated<number>;
+  is_key_of_key: Generated<number>;
+  nature: string | null;
+  category: string | null;
+  industry_code: string | null;
+  investment_type: string | null;
+  is_attraction: Generated<number>;
+  is_central_budget: Generated<number>;
+  is_special_bond: Generated<number>;
+  campaign_group: string | null;
+  region_code: string;
+  address: string | null;
+  builder_name: string | null;
+  builder_uscc: string | null;
+  builder_legal_person: string | null;
+  builder_contact: string | null;
+  builder_phone: string | null;
+  unit_id: number;
+  lead_unit_id: number | null;
+  leader_name: string | null;
+  leader_post: string | null;
+  scope_content: string | null;
+  start_year: number | null;
+  end_year: number | null;
+  planned_start_date: string | null;
+  actual_start_date: string | null;
+  planned_completion_date: string | null;
+  actual_completion_date: string | null;
+  planned_production_date: string | null;
+  actual_production_date: string | null;
+  total_investment: Generated<number>;
+  fund_central: number | null;
+  fund_province: number | null;
+  fund_city: number | null;
+  fund_county: number | null;
+  fund_bank_loan: number | null;
+  fund_self: number | null;
+  fund_special_bond: number | null;
+  tier: Generated<string>;
+  reserve_review: string | null;
+  stage: Generated<string>;
+  stage_before_pause: string | null;
+  stats_entered: Generated<number>;
+  stats_category: string | null;
+  stats_reason: string | null;
+  stats_entered_date: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  created_by: number | null;
+  updated_by: number | null;
+  deleted_at: string | null;
+}
+
+export interface ProjectLevelTable {
+  project_id: number;
+  level: string;
+}
+
+export interface AnnualPlanTable {
+  id: Generated<number>;
+  project_id: number;
+  year: number;
+  planned_investment: Generated<number>;
+  completed_before_year: Generated<number>;
+  plan_new_start: Generated<number>;
+  plan_start_month: number | null;
+  plan_completion: Generated<number>;
+  plan_completion_month: number | null;
+  plan_production: Generated<number>;
+  plan_production_month: number | null;
+  progress_target: string | null;
+  list_kind: Generated<string>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectProcedureTable {
+  id: Generated<number>;
+  project_id: number;
+  kind: string;
+  status: Generated<string>;
+  doc_number: string | null;
+  approved_date: string | null;
+  note: string | null;
+  updated_at: string;
+}
+
+export interface ProjectStageHistoryTable {
+  id: Generated<number>;
+  project_id: number;
+  from_stage: string | null;
+  to_stage: string;
+  event_date: string;
+  reason: string | null;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** The whole database, as Kysely sees it. Feature migrations add their tables here. */
+export interface DB {
+  regions: RegionTable;
+  units: UnitTable;
+  users: UserTable;
+  sessions: SessionTable;
+  projects: ProjectTable;
+  project_levels: ProjectLevelTable;
+  annual_plans: AnnualPlanTable;
+  project_procedures: ProjectProcedureTable;
+  project_stage_history: ProjectStageHistoryTable;
+}

@@ -1,0 +1,20 @@
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+
+/** Opens the database, applies migrations and listens; resolves with the address once ready. */
+export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
+  const database = openDatabase(config);
+  await migrateToLatest(database.db);
+  const app = await buildApp(config, database);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const close = async () => {
+    await app.close();
+    await database.destroy();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void close().then(() => process.exit(0)));
+  }
+  return { url: address, close };
+}

@@ -1,0 +1,22 @@
+/** Roles. The first three are the separated 三员 administrators; none of them touches project data. */
+export const ROLES = ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every permission a route can declare. 'public' needs no session. */
+export const PERMISSIONS = {
+  public: [],
+  'session.self': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
+  'project.read': ['office', 'reporter', 'leader', 'supervisor'],
+  'project.write': ['office', 'reporter'],
+  'project.admin': ['office'], // create, delete, restore, tier changes
+  'plan.write': ['office'],
+  'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
+  'user.admin': ['sysadmin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True when the role holds the permission. */
+export function roleHas(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
