@@ -156,6 +156,57 @@ export interface ProjectStageHistoryTable {
   created_at: string;
 }
 
+export interface ReportingPeriodTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  first_month: number;
+  deadline: string | null;
+  status: Generated<string>;
+  opened_at: string | null;
+  closed_at: string | null;
+}
+
+export interface MonthlyReportTable {
+  id: Generated<number>;
+  project_id: number;
+  year: number;
+  month: number;
+  amount_month: Generated<number>;
+  amount_ytd: Generated<number>;
+  amount_since_start: Generated<number>;
+  negative_reason: string | null;
+  stage: string | null;
+  stage_date: string | null;
+  progress_text: string | null;
+  workers: number | null;
+  problems: string | null;
+  next_plan: string | null;
+  stats_entered: number | null;
+  stats_code: string | null;
+  stats_reason: string | null;
+  status: Generated<string>;
+  return_reason: string | null;
+  submitted_at: string | null;
+  submitted_by: number | null;
+  reviewed_at: string | null;
+  reviewed_by: number | null;
+  revision: Generated<number>;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MonthlyReportRevisionTable {
+  id: Generated<number>;
+  report_id: number;
+  revision: number;
+  snapshot: string;
+  reason: string | null;
+  user_id: number | null;
+  created_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -167,4 +218,7 @@ export interface DB {
   annual_plans: AnnualPlanTable;
   project_procedures: ProjectProcedureTable;
   project_stage_history: ProjectStageHistoryTable;
+  reporting_periods: ReportingPeriodTable;
+  monthly_reports: MonthlyReportTable;
+  monthly_report_revisions: MonthlyReportRevisionTable;
 }
