@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
-import type { ProjectListQuery } from './project.schema.ts';
+import type { ProjectFilter, ProjectListQuery } from './project.schema.ts';
 import type { Insertable, Updateable } from 'kysely';
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
@@ -15,6 +15,30 @@ export function withinScope<O>(qb: ProjectQuery<O>, scope: DataScope): ProjectQu
     ...scope.regionPaths.map((p) => eb('projects.region_code', 'in', eb.selectFrom('regions').select('regions.code').where('regions.path', 'like', `${p}%`))),
     sql<boolean>`1 = 0`,
   ]));
+}
+
+/**
+ * Applies the project-list filter language (region subtree, unit subtree, stage, text search …) to a query over
+ * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
+ */
+export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
+  qb = qb.where('projects.deleted_at', 'is', null);
+  if (query.region) {
+    const region = query.region;
+    qb = qb.where('projects.region_code', 'in', (eb) =>
+      eb.selectFrom('regions').select('code').where('path', 'like', eb.selectFrom('regions').select(sql<string>`path || '%'`.as('p')).where('code', '=', region)));
+  }
+  if (query.unit) {
+    const unit = query.unit;
+    qb = qb.where('projects.unit_id', 'in', (eb) =>
+      eb.selectFrom('units').select('id').where('path', 'like', eb.selectFrom('units').select(sql<string>`path || '%'`.as('p')).where('id', '=', unit)));
+  }
+  if (query.stage) qb = qb.where('projects.stage', 'in', query.stage.split(','));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    qb = qb.where(sql<boolean>`projects.search_text like ${pattern} escape '\\'`);
+  }
+  return qb;
 }
 
 /** All SQL of the project library. */
@@ -48,29 +72,9 @@ export class ProjectRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  private filtered(query: ProjectListQuery, scope: DataScope) {
-    let qb = withinScope(this.db.selectFrom('projects'), scope).where('projects.deleted_at', 'is', null);
-    if (query.region) {
-      const region = query.region;
-      qb = qb.where('projects.region_code', 'in', (eb) =>
-        eb.selectFrom('regions').select('code').where('path', 'like', eb.selectFrom('regions').select(sql<string>`path || '%'`.as('p')).where('code', '=', region)));
-    }
-    if (query.unit) {
-      const unit = query.unit;
-      qb = qb.where('projects.unit_id', 'in', (eb) =>
-        eb.selectFrom('units').select('id').where('path', 'like', eb.selectFrom('units').select(sql<string>`path || '%'`.as('p')).where('id', '=', unit)));
-    }
-    if (query.stage) qb = qb.where('projects.stage', 'in', query.stage.split(','));
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      qb = qb.where(sql<boolean>`projects.search_text like ${pattern} escape '\\'`);
-    }
-    return qb;
-  }
-
   /** One page of the list plus totals over the whole filter. */
   async list(query: ProjectListQuery, scope: DataScope) {
-    const base = this.filtered(query, scope);
+    const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query);
     const [items, totals] = await Promise.all([
       base.selectAll('projects')
         .orderBy(`projects.${query.sort}`, query.order).orderBy('projects.id', query.order)

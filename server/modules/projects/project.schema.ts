@@ -23,12 +23,17 @@ export type ProjectUpdate = z.infer<typeof projectUpdateSchema>;
 
 export const SORTABLE = ['id', 'name', 'total_investment', 'region_code', 'stage', 'updated_at'] as const;
 
-/** Query string of the project list. */
-export const projectListQuerySchema = z.object({
+/** The filter language shared by the project list, indicators, lights and exports. */
+export const projectFilterSchema = z.object({
   region: z.string().max(16).optional(),
   unit: z.coerce.number().int().positive().optional(),
   stage: z.string().max(200).optional(),
   q: z.string().trim().max(100).optional(),
+});
+export type ProjectFilter = z.infer<typeof projectFilterSchema>;
+
+/** Query string of the project list: the filter plus sorting and paging. */
+export const projectListQuerySchema = projectFilterSchema.extend({
   sort: z.enum(SORTABLE).default('id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).default(1),
