@@ -102,12 +102,20 @@ export interface ProjectTable {
   stats_category: string | null;
   stats_reason: string | null;
   stats_entered_date: string | null;
+  withdraw_reason: string | null;
+  tier_before_withdraw: string | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
   created_by: number | null;
   updated_by: number | null;
   deleted_at: string | null;
+}
+
+/** Substring index over projects.search_text: SQLite FTS5 (trigram) table, PostgreSQL view over pg_trgm. */
+export interface ProjectFtsTable {
+  rowid: number;
+  search_text: string;
 }
 
 export interface ProjectLevelTable {
@@ -214,6 +222,7 @@ export interface DB {
   users: UserTable;
   sessions: SessionTable;
   projects: ProjectTable;
+  projects_fts: ProjectFtsTable;
   project_levels: ProjectLevelTable;
   annual_plans: AnnualPlanTable;
   project_procedures: ProjectProcedureTable;

@@ -9,6 +9,9 @@ export const PERMISSIONS = {
   'project.read': ['office', 'reporter', 'leader', 'supervisor'],
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
+  'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
+  'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
+  'unit.admin': ['office'], // the unit tree
   'plan.write': ['office'],
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
