@@ -35,6 +35,14 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  it('documents every project-library route in the OpenAPI document', async () => {
+    const doc = (await call({ url: '/api/v1/openapi.json' })).body;
+    for (const path of ['/api/v1/projects', '/api/v1/projects/{id}/stage', '/api/v1/projects/{id}/plans/{year}', '/api/v1/projects/{id}/procedures/{kind}', '/api/v1/units/{id}']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.paths['/api/v1/projects'].post.requestBody.content['application/json'].schema.properties)).toContain('builder_uscc');
+  });
+
   describe('create and update', () => {
     it('writes every field, several levels at once, and reads them back', async () => {
       const payload = {
