@@ -164,6 +164,8 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect((await tier('idea')).status).toBe(422);
       expect((await tier('reserve')).body).toMatchObject({ tier: 'reserve', withdraw_reason: null, reserve_review: 'final' });
       expect((await tier('implementation')).body).toMatchObject({ tier: 'implementation', stage: 'preliminary' });
+      const history = (await call({ url: `/api/v1/projects/${p.id}/stage-history` })).body.items;
+      expect(history.map((h: { to_stage: string; reason: string }) => `${h.to_stage}:${h.reason}`)).toEqual(['planning:录入项目', 'preliminary:转入实施库']);
     });
 
     it('soft-deletes out of the list and restores', async () => {
