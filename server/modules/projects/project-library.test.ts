@@ -295,6 +295,13 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(byTotal.items.map((p: { total_investment: number }) => p.total_investment)).toEqual([500, 300, 200]);
       const byPlan = await list(`sort=annual_planned&order=desc&year=${YEAR}`);
       expect(byPlan.items.map((p: { annual_planned: number }) => p.annual_planned)).toEqual([50, 30]);
+      // Projects without a plan that year (null) come last in both directions, on both engines.
+      for (const order of ['asc', 'desc']) {
+        const all = await list(`sort=annual_planned&order=${order}`);
+        expect(all.items.map((p: { annual_planned: number | null }) => p.annual_planned)).toEqual(order === 'asc' ? [30, 50, null] : [50, 30, null]);
+      }
+      const byCode = await list('sort=code&order=desc');
+      expect(byCode.items[0].code).toBe('2025-320506-65-01-000001');
       const page2 = await list('sort=name&page=2&page_size=2');
       expect(page2.items).toHaveLength(1);
       expect(page2.totals.count).toBe(3);

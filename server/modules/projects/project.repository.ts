@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -99,6 +99,8 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
   }
   return qb;
 }
+
+const NOT_NULL_SORTS = new Set<string>(['id', 'name', 'region_code', 'unit_id', 'total_investment', 'tier', 'stage', 'stats_entered', 'created_at', 'updated_at']);
 
 /** Σ of the sub-items of a package: what its detail shows as the rolled-up figures. */
 export interface Rollup {
@@ -208,9 +210,15 @@ export class ProjectRepository {
     const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query)
       .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
     let page = base.selectAll('projects').select('ap.planned_investment as annual_planned');
+    // Blank values sort last in both directions and on both engines (they disagree on where NULL goes by default).
+    // NOT NULL columns keep a plain ORDER BY, which SQLite can still answer from an index (id: the rowid).
+    const direction = (ob: OrderByItemBuilder) => {
+      const sorted = query.order === 'asc' ? ob.asc() : ob.desc();
+      return NOT_NULL_SORTS.has(query.sort) ? sorted : sorted.nullsLast();
+    };
     page = query.sort === 'annual_planned'
-      ? page.orderBy('ap.planned_investment', query.order)
-      : page.orderBy(`projects.${query.sort}`, query.order);
+      ? page.orderBy('ap.planned_investment', direction)
+      : page.orderBy(`projects.${query.sort}`, direction);
     const items = await page.orderBy('projects.id', query.order)
       .limit(query.page_size).offset((query.page - 1) * query.page_size)
       .execute();
