@@ -10,6 +10,10 @@ export const PERMISSIONS = {
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
   'plan.write': ['office'],
+  'report.read': ['office', 'reporter', 'leader', 'supervisor'],
+  'report.write': ['office', 'reporter'], // fill, submit, upload photos, correct after approval (with a reason)
+  'report.review': ['office'], // approve, return, review queue
+  'period.admin': ['office'], // reporting calendar and its settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
 } as const satisfies Record<string, readonly Role[]>;
