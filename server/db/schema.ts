@@ -203,6 +203,8 @@ export interface MonthlyReportTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** First submission of the period's report, kept across returns (for the late list). */
+  first_submitted_at: string | null;
 }
 
 export interface MonthlyReportRevisionTable {
@@ -212,6 +214,28 @@ export interface MonthlyReportRevisionTable {
   snapshot: string;
   reason: string | null;
   user_id: number | null;
+  created_at: string;
+}
+
+export interface ReportingSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface MonthlyReportPhotoTable {
+  id: Generated<number>;
+  report_id: number;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  file_path: string;
+  thumb_path: string;
+  original_name: string | null;
+  uploaded_by: number | null;
   created_at: string;
 }
 
@@ -230,4 +254,6 @@ export interface DB {
   reporting_periods: ReportingPeriodTable;
   monthly_reports: MonthlyReportTable;
   monthly_report_revisions: MonthlyReportRevisionTable;
+  reporting_settings: ReportingSettingTable;
+  monthly_report_photos: MonthlyReportPhotoTable;
 }
