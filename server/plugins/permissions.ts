@@ -10,6 +10,8 @@ export const PERMISSIONS = {
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
   'plan.write': ['office'],
+  'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
+  'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
 } as const satisfies Record<string, readonly Role[]>;
