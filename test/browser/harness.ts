@@ -65,3 +65,26 @@ export async function login(page: Page, username = 'office', password = 'Docket#
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Calls the API from a browser context's cookie jar (signing in first), sending the CSRF header as the web app does. */
+export async function apiAs(context: BrowserContext, username = 'office', password = 'Docket#2026') {
+  const login = await context.request.post('/api/v1/auth/login', { data: { username, password } });
+  if (!login.ok()) throw new Error(`login failed: ${login.status()} ${await login.text()}`);
+  const csrf = async () => (await context.cookies()).find((c) => c.name === 'docket_csrf')?.value;
+  return {
+    async patch(path: string, data: unknown) {
+      const token = await csrf();
+      const r = await context.request.patch(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+    async post(path: string, data: unknown) {
+      const token = await csrf();
+      const r = await context.request.post(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+    async get(path: string) {
+      const r = await context.request.get(`/api/v1${path}`);
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+  };
+}

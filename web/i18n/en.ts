@@ -62,6 +62,7 @@ export const en: Record<MessageKey, string> = {
   'project.conflict.field': 'Field',
   'project.conflict.theirs': 'Their value',
   'project.conflict.mine': 'Your value',
+  'project.conflict.myChanges': 'Your changes: ',
   'project.conflict.reapply': 'Reapply my changes on the latest version',
   'project.conflict.discard': 'Discard my changes',
   'project.field.name': 'Name',

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { zhCN, type MessageKey } from './zh-CN.ts';
 import { en } from './en.ts';
 
@@ -38,9 +38,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     } catch {
       // Private mode: the choice lasts for this page only.
     }
-    document.documentElement.lang = l;
     setLocaleState(l);
   }, []);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = TABLES[locale]['app.title'];
+  }, [locale]);
   const value = useMemo<I18n>(() => ({
     locale, setLocale,
     t: (key, values) => format(TABLES[locale][key], values),

@@ -60,6 +60,7 @@ export const zhCN = {
   'project.conflict.field': '字段',
   'project.conflict.theirs': '对方保存的值',
   'project.conflict.mine': '您填写的值',
+  'project.conflict.myChanges': '您的修改：',
   'project.conflict.reapply': '在最新内容上重新应用我的修改',
   'project.conflict.discard': '放弃我的修改',
   'project.field.name': '项目名称',
