@@ -102,12 +102,20 @@ export interface ProjectTable {
   stats_category: string | null;
   stats_reason: string | null;
   stats_entered_date: string | null;
+  withdraw_reason: string | null;
+  tier_before_withdraw: string | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
   created_by: number | null;
   updated_by: number | null;
   deleted_at: string | null;
+}
+
+/** Substring index over projects.search_text: SQLite FTS5 (trigram) table, PostgreSQL view over pg_trgm. */
+export interface ProjectFtsTable {
+  rowid: number;
+  search_text: string;
 }
 
 export interface ProjectLevelTable {
@@ -195,6 +203,8 @@ export interface MonthlyReportTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** First submission of the period's report, kept across returns (for the late list). */
+  first_submitted_at: string | null;
 }
 
 export interface MonthlyReportRevisionTable {
@@ -207,6 +217,28 @@ export interface MonthlyReportRevisionTable {
   created_at: string;
 }
 
+export interface ReportingSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface MonthlyReportPhotoTable {
+  id: Generated<number>;
+  report_id: number;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  file_path: string;
+  thumb_path: string;
+  original_name: string | null;
+  uploaded_by: number | null;
+  created_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -214,6 +246,7 @@ export interface DB {
   users: UserTable;
   sessions: SessionTable;
   projects: ProjectTable;
+  projects_fts: ProjectFtsTable;
   project_levels: ProjectLevelTable;
   annual_plans: AnnualPlanTable;
   project_procedures: ProjectProcedureTable;
@@ -221,4 +254,6 @@ export interface DB {
   reporting_periods: ReportingPeriodTable;
   monthly_reports: MonthlyReportTable;
   monthly_report_revisions: MonthlyReportRevisionTable;
+  reporting_settings: ReportingSettingTable;
+  monthly_report_photos: MonthlyReportPhotoTable;
 }
