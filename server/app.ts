@@ -29,7 +29,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  const hasWeb = fs.existsSync(config.webDir);
+  registerErrorHandler(app, { spaFallback: hasWeb });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -65,15 +66,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   indicatorRoutes(app, database);
   lightRoutes(app, database);
 
-  if (fs.existsSync(config.webDir)) {
-    await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
-    // Client-side routes fall back to index.html; unknown /api paths stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.status(404).send({ error: { code: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}`, details: null } });
-      }
-      return reply.sendFile('index.html');
-    });
-  }
+  // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
   return app;
 }
