@@ -54,10 +54,10 @@ export const reportWriteSchema = reportFieldsSchema.extend({ version: z.number()
 export type ReportWrite = z.infer<typeof reportWriteSchema>;
 
 export const versionSchema = z.object({ version: z.number().int().positive() });
-export const returnSchema = versionSchema.extend({ reason: z.string().trim().min(1, '退回时请填写退回原因').max(1000) });
+export const returnSchema = versionSchema.extend({ reason: z.string({ error: '退回时请填写退回原因' }).trim().min(1, '退回时请填写退回原因').max(1000) });
 export const correctSchema = reportFieldsSchema.extend({
   version: z.number().int().positive(),
-  reason: z.string().trim().min(1, '更正已审核的月报须填写更正原因').max(1000),
+  reason: z.string({ error: '更正已审核的月报须填写更正原因' }).trim().min(1, '更正已审核的月报须填写更正原因').max(1000),
 });
 export type ReportCorrection = z.infer<typeof correctSchema>;
 
