@@ -217,10 +217,12 @@ export class MonthlyReportService {
     return this.getReportById(actor, id);
   }
 
-  /** A report states a move that needs photos or a date: refuse submitting or approving it without them. */
+  /**
+   * A report states a move that needs photos or a date: refuse submitting or approving it without them. A stage
+   * the project has already passed (a later month was approved first) is history, not a move, and is not checked.
+   */
   private async checkComplete(repo: ReportRepository, project: ProjectRow, report: ReportRow): Promise<void> {
     const move = stageMove(project.stage, report.stage);
-    if (move.kind === 'refused') throw new AppError('unprocessable', move.message);
     if (move.kind !== 'forward') return;
     if (move.dateField && !report.stage_date) throw new AppError('unprocessable', `建设阶段变更为“${STAGE_NAMES[move.to]}”时须填写${STAGE_NAMES[move.to]}日期`);
     if (stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
@@ -296,6 +298,11 @@ export class MonthlyReportService {
       const project = await this.getProject(repo, actor, report.project_id);
       await repo.insertRevision({ report_id: report.id, revision: report.revision, snapshot: JSON.stringify(report), reason, user_id: actor.userId });
       const changed = await this.validatedFields(repo, project, report.year, report.month, report, fields);
+      const move = stageMove(project.stage, changed.stage);
+      if (move.kind === 'forward' && stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
+        // Photos of an approved report cannot change, so such a move belongs in the next period's report.
+        throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_NAMES[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
+      }
       const byReviewer = roleHas(actor.role, 'report.review');
       const now = new Date().toISOString();
       const ok = await repo.updateReportIfVersion(report.id, report.version, {

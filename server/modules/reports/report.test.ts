@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
+import { ReportRepository } from './report.repository.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
@@ -265,6 +266,42 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const res = await post(w.reporterA, `/api/v1/reports/${april.id}/correct`, { version: april.version, amount_month: 1, reason: 'x' });
       expect(res.statusCode).toBe(409);
       expect(res.json().error.message).toContain('可直接修改');
+    });
+  });
+  describe('edge cases', () => {
+    it('refuses a date that does not exist', async () => {
+      const res = await patchPeriod(5, { deadline: '2026-02-31' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toContain('日期不存在');
+    });
+
+    it('approves an earlier month after a later one moved the project on, without moving it back', async () => {
+      const april = (await put(w.reporterB, w.pb1, 4, { amount_month: 100, stage: 'started' })).json();
+      const aprilSubmitted = (await post(w.reporterB, `/api/v1/reports/${april.id}/submit`, { version: april.version })).json();
+      const may = (await put(w.reporterB, w.pb1, 5, { amount_month: 100, stage: 'completed', stage_date: '2026-05-30' })).json();
+      expect((await upload(w.reporterB, may.id, await makeImage())).statusCode).toBe(201);
+      const maySubmitted = (await post(w.reporterB, `/api/v1/reports/${may.id}/submit`, { version: may.version })).json();
+      expect((await post(w.office, `/api/v1/reports/${may.id}/approve`, { version: maySubmitted.version })).json().status).toBe('approved');
+      const res = await post(w.office, `/api/v1/reports/${april.id}/approve`, { version: aprilSubmitted.version });
+      expect(res.statusCode).toBe(200);
+      const project = await t.db.selectFrom('projects').select(['stage', 'actual_completion_date']).where('id', '=', w.pb1).executeTakeFirstOrThrow();
+      expect(project).toEqual({ stage: 'completed', actual_completion_date: '2026-05-30' });
+    });
+
+    it('refuses a correction that moves the stage to a start or completion without photos', async () => {
+      const june = (await put(w.reporterA, w.pa2, 6, { amount_month: 10 })).json();
+      const sub = (await post(w.reporterA, `/api/v1/reports/${june.id}/submit`, { version: june.version })).json();
+      const ok = (await post(w.office, `/api/v1/reports/${june.id}/approve`, { version: sub.version })).json();
+      const res = await post(w.reporterA, `/api/v1/reports/${june.id}/correct`, { version: ok.version, stage: 'completed', stage_date: '2026-06-28', reason: '漏报竣工' });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error.message).toContain('请在下期月报中填报阶段变更');
+      expect((await get(w.reporterA, `/api/v1/reports/${june.id}/revisions`)).json().revisions).toEqual([]);
+    });
+
+    it('turns a second creation of the same report (a race lost on the unique key) into 409, not a server error', async () => {
+      const row = await t.db.selectFrom('monthly_reports').selectAll().where('project_id', '=', w.pa1).where('month', '=', 4).executeTakeFirstOrThrow();
+      const { id: _id, ...copy } = row;
+      await expect(new ReportRepository(t.db).insertReport(copy)).rejects.toMatchObject({ code: 'version_conflict', status: 409 });
     });
   });
 });
