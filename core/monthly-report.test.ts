@@ -132,10 +132,12 @@ describe('stage moves through a report', () => {
     expect(stageNeedsPhoto('producing')).toBe(false);
   });
 
-  it('treats the same or no stage as no move, and refuses going back or leaving a pause', () => {
+  it('treats the same or no stage as no move; going back is behind; skipping, pausing and resuming are refused', () => {
     expect(stageMove('started', 'started')).toEqual({ kind: 'none' });
     expect(stageMove('started', null)).toEqual({ kind: 'none' });
-    expect(stageMove('completed', 'started')).toMatchObject({ kind: 'refused', message: expect.stringContaining('不能回退') });
+    expect(stageMove('completed', 'started')).toMatchObject({ kind: 'behind', message: expect.stringContaining('不能回退') });
+    expect(stageMove('preliminary', 'completed')).toMatchObject({ kind: 'refused', message: expect.stringContaining('只能变更为') });
+    expect(stageMove('started', 'paused')).toMatchObject({ kind: 'refused', message: expect.stringContaining('无效') });
     expect(stageMove('paused', 'started')).toMatchObject({ kind: 'refused', message: expect.stringContaining('停工') });
   });
 });
