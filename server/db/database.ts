@@ -33,6 +33,9 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   if (isPostgresUrl(config.databaseUrl)) {
     setPgTypeParsers();
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle client whose connection the server ended (restart, pg_terminate_backend, DROP DATABASE … FORCE) is
+    // reported here; the pool discards it. Without a listener Node treats the event as fatal and the process dies.
+    pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }
