@@ -15,6 +15,9 @@ import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
+import { registerMultipart } from './plugins/multipart.ts';
+import { importRoutes } from './modules/imports/import.routes.ts';
+import { exportRoutes } from './modules/exports/export.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -55,6 +58,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   userRoutes(app, users);
   referenceRoutes(app, database);
   projectRoutes(app, database);
+  await registerMultipart(app);
+  importRoutes(app, database);
+  exportRoutes(app, database);
 
   if (fs.existsSync(config.webDir)) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
