@@ -237,7 +237,7 @@ export class ImportService {
         if (cls.type === 'blank') return;
         if (cls.type === 'total') return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `合计行：${cls.text}` });
         if (cls.type === 'heading') {
-          if (cls.group) group = cls.group;
+          if (cls.group || cls.top) group = cls.group;
           return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `分组标题：${cls.text}` });
         }
         sheetReport.dataRows++;

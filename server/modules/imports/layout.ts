@@ -138,10 +138,12 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
 export type RowClass =
   | { type: 'blank' }
   | { type: 'total'; text: string }
-  | { type: 'heading'; text: string; group?: string }
+  /** `top`: a first-level heading ("一、…"), which starts a new group even when it names none. */
+  | { type: 'heading'; text: string; group?: string; top?: boolean }
   | { type: 'data' };
 
 const TOTAL = /^(合\s*计|小\s*计|总\s*计|累\s*计|全部合计|总合计|共计)/;
+const TOP_HEADING = /^[一二三四五六七八九十]+、/;
 const HEADING = /^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部分类批]|[A-Z]、)/;
 
 /**
@@ -163,11 +165,15 @@ export function classifyRow(row: SheetRow, layout: SheetLayout): RowClass {
   const isStatsLine = (t: string) => /^[（(]?.*(共计|合计|共)[:：]?\s*\d+\s*个/.test(t);
   if (distinct.size === 1 && typeof values[0] === 'string') {
     const text = [...distinct][0]!;
-    if (HEADING.test(text) || isStatsLine(text) || !name) return { type: 'heading', text, group: campaignGroupOf(text) };
+    if (HEADING.test(text) || isStatsLine(text) || !name) return heading(text);
   }
   if (numbered && (!name || name === numbered)) {
-    return { type: 'heading', text: numbered.trim(), group: campaignGroupOf(numbered) };
+    return heading(numbered.trim());
   }
-  if (distinct.size === 1 && typeof values[0] === 'string' && isStatsLine(values[0])) return { type: 'heading', text: values[0] };
   return { type: 'data' };
+}
+
+function heading(text: string): RowClass {
+  const group = campaignGroupOf(text);
+  return { type: 'heading', text, ...(group ? { group } : {}), ...(TOP_HEADING.test(text) ? { top: true } : {}) };
 }
