@@ -17,6 +17,8 @@ import { userRoutes } from './modules/users/user.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
+import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
+import { lightRoutes } from './modules/lights/light.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -61,6 +63,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   referenceRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
+  indicatorRoutes(app, database);
+  lightRoutes(app, database);
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

@@ -239,6 +239,57 @@ export interface MonthlyReportPhotoTable {
   created_at: string;
 }
 
+/** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
+export interface IndicatorYtdTable {
+  project_id: number;
+  year: number;
+  ytd_01: number;
+  ytd_02: number;
+  ytd_03: number;
+  ytd_04: number;
+  ytd_05: number;
+  ytd_06: number;
+  ytd_07: number;
+  ytd_08: number;
+  ytd_09: number;
+  ytd_10: number;
+  ytd_11: number;
+  ytd_12: number;
+}
+
+export interface IndicatorSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface LightRuleSetTable {
+  id: Generated<number>;
+  year: number;
+  version: number;
+  effective_month: number;
+  rules: string;
+  note: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface LightExcuseTable {
+  id: Generated<number>;
+  project_id: number;
+  year: number;
+  month_from: number;
+  month_to: number | null;
+  dimension: string | null;
+  reason: string;
+  accepted_by: number;
+  accepted_by_name: string;
+  accepted_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -256,4 +307,8 @@ export interface DB {
   monthly_report_revisions: MonthlyReportRevisionTable;
   reporting_settings: ReportingSettingTable;
   monthly_report_photos: MonthlyReportPhotoTable;
+  indicator_ytd: IndicatorYtdTable;
+  indicator_settings: IndicatorSettingTable;
+  light_rule_sets: LightRuleSetTable;
+  light_excuses: LightExcuseTable;
 }

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'report.write': ['office', 'reporter'], // fill, submit, upload photos, correct after approval (with a reason)
   'report.review': ['office'], // approve, return, review queue
   'period.admin': ['office'], // reporting calendar and its settings
+  'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
+  'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
 } as const satisfies Record<string, readonly Role[]>;
