@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** The raw better-sqlite3 handle on SQLite, for bulk loads (the demo generator); absent on PostgreSQL. */
+  sqlite?: SQLite.Database;
   destroy(): Promise<void>;
 }
 
@@ -44,5 +46,5 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }
