@@ -327,6 +327,7 @@ export function* generatePortfolio(opts: PortfolioOptions): Generator<ProjectBun
       stats_entered: statsEntered, stats_category: statsEntered ? '500万元及以上固定资产投资项目' : null,
       stats_reason: statsEntered ? null : startIdx === null ? '项目尚未开工' : '入库资料审核中',
       stats_entered_date: statsEntered ? dateOf(startIdx! + 1, dayOf(startIdx! + 1)) : null,
+      withdraw_reason: tier === 'withdrawn' ? '选址调整，暂缓实施' : null, tier_before_withdraw: tier === 'withdrawn' ? 'reserve' : null,
       version: 1, created_at: `${createdDate}T09:00:00.000Z`, updated_at: updatedAt, created_by: null, updated_by: null, deleted_at: null,
     };
 
@@ -401,7 +402,7 @@ export function* generatePortfolio(opts: PortfolioOptions): Generator<ProjectBun
         problems: rand() < 0.05 ? pick(PROBLEMS) : null, next_plan: null,
         stats_entered: null, stats_code: null, stats_reason: null,
         status: 'approved', return_reason: null,
-        submitted_at: submitted, submitted_by: opts.reporterId, reviewed_at: reviewed, reviewed_by: opts.reviewerId,
+        submitted_at: submitted, first_submitted_at: submitted, submitted_by: opts.reporterId, reviewed_at: reviewed, reviewed_by: opts.reviewerId,
         revision: 1, version: 1, created_at: submitted, updated_at: reviewed,
       });
     }

@@ -16,7 +16,8 @@ const PROJECT_COLUMNS: [string, PgType][] = [
   ['planned_production_date', 'text'], ['actual_production_date', 'text'], ['total_investment', 'bigint'], ['fund_central', 'bigint'],
   ['fund_province', 'bigint'], ['fund_city', 'bigint'], ['fund_county', 'bigint'], ['fund_bank_loan', 'bigint'], ['fund_self', 'bigint'],
   ['fund_special_bond', 'bigint'], ['tier', 'text'], ['reserve_review', 'text'], ['stage', 'text'], ['stage_before_pause', 'text'],
-  ['stats_entered', 'int'], ['stats_category', 'text'], ['stats_reason', 'text'], ['stats_entered_date', 'text'], ['version', 'int'],
+  ['stats_entered', 'int'], ['stats_category', 'text'], ['stats_reason', 'text'], ['stats_entered_date', 'text'],
+  ['withdraw_reason', 'text'], ['tier_before_withdraw', 'text'], ['version', 'int'],
   ['created_at', 'text'], ['updated_at', 'text'], ['created_by', 'int'], ['updated_by', 'int'], ['deleted_at', 'text'],
 ];
 const LEVEL_COLUMNS: [string, PgType][] = [['project_id', 'int'], ['level', 'text']];
@@ -29,7 +30,7 @@ const REPORT_COLUMNS: [string, PgType][] = [
   ['project_id', 'int'], ['year', 'int'], ['month', 'int'], ['amount_month', 'bigint'], ['amount_ytd', 'bigint'], ['amount_since_start', 'bigint'],
   ['negative_reason', 'text'], ['stage', 'text'], ['stage_date', 'text'], ['progress_text', 'text'], ['workers', 'int'], ['problems', 'text'],
   ['next_plan', 'text'], ['stats_entered', 'int'], ['stats_code', 'text'], ['stats_reason', 'text'], ['status', 'text'], ['return_reason', 'text'],
-  ['submitted_at', 'text'], ['submitted_by', 'int'], ['reviewed_at', 'text'], ['reviewed_by', 'int'], ['revision', 'int'], ['version', 'int'],
+  ['submitted_at', 'text'], ['first_submitted_at', 'text'], ['submitted_by', 'int'], ['reviewed_at', 'text'], ['reviewed_by', 'int'], ['revision', 'int'], ['version', 'int'],
   ['created_at', 'text'], ['updated_at', 'text'],
 ];
 const HISTORY_COLUMNS: [string, PgType][] = [
@@ -93,6 +94,8 @@ function sqliteWriter(database: Database): BulkWriter {
     },
     finish: async () => {
       handle.pragma(`cache_size = ${cacheSize}`);
+      // A sampled analyze: exact statistics over millions of rows would take minutes and plan no better.
+      handle.pragma('analysis_limit = 2000');
       handle.exec('analyze');
     },
   };

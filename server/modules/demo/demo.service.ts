@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/password.ts';
+import { IndicatorService } from '../indicators/indicator.service.ts';
 import { seedRegions } from '../reference/reference.service.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
 import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.generator.ts';
@@ -94,6 +95,8 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length) await flush();
+  // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
+  await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }

@@ -162,6 +162,12 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
     }
   });
 
+  it('rebuilds the indicator rollup from the generated reports', async () => {
+    const ytd = await t.db.selectFrom('indicator_ytd').select(['project_id', 'ytd_10']).where('year', '=', 2026).orderBy('project_id').execute();
+    const october = rows.reports.filter((r) => r.month === 10).map((r) => ({ project_id: r.project_id, ytd_10: r.amount_ytd }));
+    expect(ytd).toEqual(october);
+  });
+
   it('creates the reporting periods of the year: 1–10 closed, November open', () => {
     expect(rows.periods.map((p) => [p.month, p.status])).toEqual([
       [1, 'closed'], [2, 'closed'], [3, 'closed'], [4, 'closed'], [5, 'closed'], [6, 'closed'], [7, 'closed'], [8, 'closed'],
