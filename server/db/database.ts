@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** The raw better-sqlite3 handle on SQLite, for bulk loads (the demo generator); absent on PostgreSQL. */
+  sqlite?: SQLite.Database;
   destroy(): Promise<void>;
 }
 
@@ -51,5 +53,5 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }
