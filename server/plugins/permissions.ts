@@ -2,6 +2,15 @@
 export const ROLES = ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The 三员 roles: separated duties, no project data. */
+export const ADMIN_ROLES: readonly Role[] = ['sysadmin', 'secadmin', 'auditor'];
+
+/** Chinese role names, for the UI and docs/permissions.md. */
+export const ROLE_LABELS: Record<Role, string> = {
+  sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '安全审计员', office: '发改局（重点项目办）',
+  reporter: '责任单位填报员', leader: '领导', supervisor: '督查室',
+};
+
 /** Every permission a route can declare. 'public' needs no session. */
 export const PERMISSIONS = {
   public: [],
@@ -11,12 +20,37 @@ export const PERMISSIONS = {
   'project.admin': ['office'], // create, delete, restore, tier changes
   'plan.write': ['office'],
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
-  'user.admin': ['sysadmin'],
+  'user.admin': ['sysadmin'], // accounts, roles, data scope
+  'unit.admin': ['sysadmin'], // the unit tree
+  'token.admin': ['sysadmin'], // API tokens for integrations
+  'security.admin': ['secadmin'], // security settings
+  'audit.read': ['auditor'], // search and verify the audit trail
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** What each permission allows, for docs/permissions.md (keep one line each). */
+export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
+  public: '无需登录（登录、健康检查）',
+  'session.self': '本人会话：当前账号、修改密码、退出',
+  'project.read': '查看数据范围内的项目',
+  'project.write': '修改数据范围内的项目',
+  'project.admin': '新建、删除、恢复项目，调整库别',
+  'plan.write': '编制年度计划',
+  'reference.read': '查看行政区划和单位',
+  'user.admin': '账号、角色和数据范围管理',
+  'unit.admin': '单位树管理',
+  'token.admin': '接口令牌的签发和吊销',
+  'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',
+  'audit.read': '查询和校验审计日志',
+};
+
 /** True when the role holds the permission. */
 export function roleHas(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** True when the name is a declared permission. */
+export function isPermission(name: string): name is Permission {
+  return Object.hasOwn(PERMISSIONS, name);
 }

@@ -48,6 +48,12 @@ export class ProjectRepository {
     this.db = db;
   }
 
+  /** Runs fn in a transaction (or in the current one) with a repository bound to it. */
+  transaction<T>(fn: (repo: ProjectRepository, trx: Executor) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this, this.db);
+    return this.db.transaction().execute((trx) => fn(new ProjectRepository(trx), trx));
+  }
+
   findById(id: number, scope: DataScope) {
     return withinScope(this.db.selectFrom('projects').selectAll(), scope)
       .where('projects.id', '=', id)

@@ -6,6 +6,8 @@ import { actorOf } from '../../plugins/auth.ts';
 import { ReferenceRepository } from '../reference/reference.repository.ts';
 import { ProjectRepository } from './project.repository.ts';
 import { ProjectService } from './project.service.ts';
+import { AuditRepository } from '../audit/audit.repository.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { projectListQuerySchema, projectUpdateSchema, projectWriteSchema } from './project.schema.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -13,7 +15,7 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 /** The project library API. */
 export function projectRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => new ProjectService(new ProjectRepository(database.db), new ReferenceRepository(database.db));
+  const service = () => new ProjectService(new ProjectRepository(database.db), new ReferenceRepository(database.db), new AuditService(new AuditRepository(database.db)));
 
   r.get('/api/v1/projects', { config: { permission: 'project.read' }, schema: { tags: ['projects'], querystring: projectListQuerySchema } },
     async (request) => service().listProjects(actorOf(request), request.query));

@@ -4,15 +4,18 @@ import type { Actor } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { ProjectRepository } from './project.repository.ts';
 import type { ReferenceRepository } from '../reference/reference.repository.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { ProjectListQuery, ProjectUpdate, ProjectWrite } from './project.schema.ts';
 
 /** Business rules of the project library. */
 export class ProjectService {
   private readonly projects: ProjectRepository;
   private readonly reference: ReferenceRepository;
-  constructor(projects: ProjectRepository, reference: ReferenceRepository) {
+  private readonly audit: AuditService;
+  constructor(projects: ProjectRepository, reference: ReferenceRepository, audit: AuditService) {
     this.projects = projects;
     this.reference = reference;
+    this.audit = audit;
   }
 
   /** The project, or 404 when it does not exist or lies outside the actor's scope. */
@@ -44,9 +47,16 @@ export class ProjectService {
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
     await this.checkReferences(input);
     const now = new Date().toISOString();
-    return this.projects.insert({
-      ...input, code: input.code || null, search_text: searchTextOf(input.name),
-      created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+    return this.projects.transaction(async (repo, trx) => {
+      const id = await repo.insert({
+        ...input, code: input.code || null, search_text: searchTextOf(input.name),
+        created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+      });
+      // A scoped account may only create projects it can see afterwards.
+      const after = await repo.findById(id, actor.scope);
+      if (!after) throw new AppError('forbidden', '所选责任单位或地区不在本账号的数据范围内');
+      await this.audit.record(trx, actor, { action: 'project.create', entityType: 'project', entityId: id, after });
+      return id;
     });
   }
 
@@ -56,11 +66,19 @@ export class ProjectService {
     const { version, ...patch } = input;
     if (current.version !== version) throw new AppError('version_conflict', '该项目已被他人修改，请查看最新内容后重新提交', { current });
     await this.checkReferences(patch, id);
-    const changed = await this.projects.updateIfVersion(id, version, {
-      ...patch,
-      ...(patch.code !== undefined ? { code: patch.code || null } : {}),
-      ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
-      updated_at: new Date().toISOString(), updated_by: actor.userId,
+    const changed = await this.projects.transaction(async (repo, trx) => {
+      const ok = await repo.updateIfVersion(id, version, {
+        ...patch,
+        ...(patch.code !== undefined ? { code: patch.code || null } : {}),
+        ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
+        updated_at: new Date().toISOString(), updated_by: actor.userId,
+      });
+      if (!ok) return false;
+      // Moving a project out of the account's own scope would hand it to someone else unseen.
+      const after = await repo.findById(id, actor.scope);
+      if (!after) throw new AppError('forbidden', '不能将项目移出本账号的数据范围');
+      await this.audit.record(trx, actor, { action: 'project.update', entityType: 'project', entityId: id, before: current, after });
+      return true;
     });
     if (!changed) {
       throw new AppError('version_conflict', '该项目已被他人修改，请查看最新内容后重新提交', { current: await this.projects.findById(id, actor.scope) });
