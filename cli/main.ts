@@ -3,6 +3,7 @@ import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
+import { registerAudit } from './audit.ts';
 
 const program = new Command();
 program
@@ -15,6 +16,7 @@ registerServe(program);
 registerMigrate(program);
 registerUser(program);
 registerDemo(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,20 @@ export interface Authenticator {
   isProjectVisible(id: number, scope: DataScope): Promise<boolean>;
 }
 
+/** A registered route as the auth plugin saw it (for the generated route × role test). */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: Permission | undefined;
+}
+
+const routesByApp = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route registered after registerAuth, HEAD twins excluded. */
+export function registeredRoutes(app: FastifyInstance): RouteInfo[] {
+  return routesByApp.get(app) ?? [];
+}
+
 /** The actor of an authenticated route; routes with a non-public permission can rely on it. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('unauthenticated', '请先登录');
@@ -78,7 +92,12 @@ function sha256(s: string): string {
 export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('authVia', null);
+  const routes: RouteInfo[] = [];
+  routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission });
+    }
     if (route.url.startsWith('/api/') && !route.config?.permission) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
     }
