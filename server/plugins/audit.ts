@@ -5,12 +5,17 @@ import { originOf } from './auth.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** 'projects' for '/api/v1/projects/:id/plans': the path segment before the first parameter, else the last one. */
+/**
+ * 'project' for '/api/v1/projects/:id/plans': the path segment before the first parameter (else the last one),
+ * singular, so that the automatic rows and the services' own rows share entity types.
+ */
 export function entityTypeOf(route: string): string | null {
   const parts = route.split('?')[0]!.split('/').filter(Boolean);
   const firstParam = parts.findIndex((p) => p.startsWith(':'));
   const candidate = firstParam > 0 ? parts[firstParam - 1] : parts[parts.length - 1];
-  return candidate && !candidate.startsWith(':') ? candidate : null;
+  if (!candidate || candidate.startsWith(':')) return null;
+  if (candidate.endsWith('ies')) return `${candidate.slice(0, -3)}y`;
+  return candidate.endsWith('s') && !candidate.endsWith('ss') ? candidate.slice(0, -1) : candidate;
 }
 
 /**
