@@ -199,7 +199,7 @@ describe.each(DIALECTS)('audit trail API on %s', (dialect) => {
     const failed = (await search('action=auth.login&outcome=failure')).json();
     expect(failed.total).toBe(1);
     expect(failed.items[0]).toMatchObject({ username: 'office1', outcome: 'failure', details: { reason: 'bad_password' } });
-    const byEntity = (await search(`entity_type=project&entity_id=${projectId}`)).json();
+    const byEntity = (await search(`action=project.&entity_type=project&entity_id=${projectId}`)).json();
     expect(byEntity.items[0].after).toMatchObject({ total_investment: 7 });
     const paged = (await search('username=office1&page_size=2&page=2')).json();
     expect(paged.items).toHaveLength(2);
