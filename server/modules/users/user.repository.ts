@@ -84,6 +84,20 @@ export class UserRepository {
       .execute();
   }
 
+  /** The ids among these that name live units. */
+  async listExistingUnitIds(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('units').select('id').where('id', 'in', ids).where('deleted_at', 'is', null).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The codes among these that name regions. */
+  async listExistingRegionCodes(codes: string[]): Promise<string[]> {
+    if (codes.length === 0) return [];
+    const rows = await this.db.selectFrom('regions').select('code').where('code', 'in', codes).execute();
+    return rows.map((r) => r.code);
+  }
+
   async replaceScopes(userId: number, scopes: { unit_id: number | null; region_code: string | null }[]): Promise<void> {
     await this.db.deleteFrom('user_scopes').where('user_id', '=', userId).execute();
     if (scopes.length > 0) await this.db.insertInto('user_scopes').values(scopes.map((s) => ({ ...s, user_id: userId }))).execute();

@@ -300,6 +300,7 @@ export class UserService {
   async createUser(actor: Actor | null, input: { username: string; displayName: string; password?: string; role: string; unitId: number | null; scopes?: ScopeInput; mustChange?: boolean }): Promise<{ id: number; temporaryPassword: string | null }> {
     if (!(ROLES as readonly string[]).includes(input.role)) throw new AppError('validation_failed', `未知角色：${input.role}`);
     if (await this.users.findByUsername(input.username)) throw new AppError('conflict', `用户名已存在：${input.username}`);
+    await this.checkReferences(input.unitId, input.scopes);
     const settings = await this.settings();
     const password = input.password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, input.username, password, settings);
@@ -321,9 +322,21 @@ export class UserService {
     return { id, temporaryPassword: input.password ? null : password };
   }
 
+  /** Refuses units and regions that do not exist, with a Chinese message naming them. */
+  private async checkReferences(unitId: number | null | undefined, scopes: ScopeInput | undefined): Promise<void> {
+    const unitIds = [...(unitId ? [unitId] : []), ...(scopes?.unit_ids ?? [])];
+    const units = new Set(await this.users.listExistingUnitIds(unitIds));
+    const missingUnits = unitIds.filter((id) => !units.has(id));
+    if (missingUnits.length > 0) throw new AppError('validation_failed', `单位不存在：${missingUnits.join('、')}`, { path: 'unit_id' });
+    const regions = new Set(await this.users.listExistingRegionCodes(scopes?.region_codes ?? []));
+    const missingRegions = (scopes?.region_codes ?? []).filter((c) => !regions.has(c));
+    if (missingRegions.length > 0) throw new AppError('validation_failed', `行政区划不存在：${missingRegions.join('、')}`, { path: 'scopes.region_codes' });
+  }
+
   /** Changes name, role, unit, active flag or data scope. A change of role, scope or activity ends the sessions. */
   async updateUser(actor: Actor, id: number, patch: UserPatch) {
     const before = await this.presentUser(id);
+    await this.checkReferences(patch.unit_id, patch.scopes);
     if (patch.role !== undefined && !(ROLES as readonly string[]).includes(patch.role)) throw new AppError('validation_failed', `未知角色：${patch.role}`);
     if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
       throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
