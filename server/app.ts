@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,7 +12,7 @@ import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
-import { withinScope } from './modules/projects/project.repository.ts';
+import { ProjectRepository } from './modules/projects/project.repository.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -22,15 +23,15 @@ import { TokenRepository } from './modules/tokens/token.repository.ts';
 import { TokenService } from './modules/tokens/token.service.ts';
 import { tokenRoutes } from './modules/tokens/token.routes.ts';
 import { userAdminRoutes } from './modules/users/user-admin.routes.ts';
-import { unitAdminRoutes } from './modules/reference/reference.routes.ts';
-import { ReferenceRepository } from './modules/reference/reference.repository.ts';
-import { UnitService } from './modules/reference/unit.service.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
+import { reportRoutes } from './modules/reports/report.routes.ts';
+import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
+import { lightRoutes } from './modules/lights/light.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -41,7 +42,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  const hasWeb = fs.existsSync(config.webDir);
+  registerErrorHandler(app, { spaFallback: hasWeb });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -53,6 +55,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
   });
   await app.register(cookie);
+  // Per-route limits are passed when reading files (photos: 10 MB each, 9 per report).
+  await app.register(multipart);
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,
@@ -72,8 +76,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       const actor = found && (await users().findActorForUser(found.userId, origin));
       return actor ? { actor, permissions: found.permissions } : undefined;
     },
-    isProjectVisible: async (id, scope) =>
-      !!(await withinScope(db.selectFrom('projects').select('projects.id'), scope).where('projects.id', '=', id).where('projects.deleted_at', 'is', null).executeTakeFirst()),
+    // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
+    isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
   });
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
 
@@ -85,22 +89,16 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   userRoutes(app, users, { loginRateLimit: config.loginRateLimit });
   userAdminRoutes(app, users);
-  unitAdminRoutes(app, () => new UnitService(new ReferenceRepository(db), audit()));
   tokenRoutes(app, tokens);
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
   projectRoutes(app, database);
+  reportRoutes(app, database, config);
+  indicatorRoutes(app, database);
+  lightRoutes(app, database);
 
-  if (fs.existsSync(config.webDir)) {
-    await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
-    // Client-side routes fall back to index.html; unknown /api paths stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.status(404).send({ error: { code: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}`, details: null } });
-      }
-      return reply.sendFile('index.html');
-    });
-  }
+  // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
   return app;
 }

@@ -33,6 +33,10 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   if (isPostgresUrl(config.databaseUrl)) {
     setPgTypeParsers();
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle client can die (server restart, admin termination): without a listener pg would crash the process.
+    pool.on('error', (err) => {
+      if ((err as { code?: string }).code !== '57P01') console.error(`PostgreSQL 连接异常 / idle client error: ${err.message}`);
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }

@@ -18,10 +18,18 @@ export const PERMISSIONS = {
   'project.read': ['office', 'reporter', 'leader', 'supervisor'],
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
+  'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
+  'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
+  'unit.admin': ['office', 'sysadmin'], // the unit tree (reference data, not project data)
   'plan.write': ['office'],
+  'report.read': ['office', 'reporter', 'leader', 'supervisor'],
+  'report.write': ['office', 'reporter'], // fill, submit, upload photos, correct after approval (with a reason)
+  'report.review': ['office'], // approve, return, review queue
+  'period.admin': ['office'], // reporting calendar and its settings
+  'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
+  'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'], // accounts, roles, data scope
-  'unit.admin': ['sysadmin'], // the unit tree
   'token.admin': ['sysadmin'], // API tokens for integrations
   'security.admin': ['secadmin'], // security settings
   'audit.read': ['auditor'], // search and verify the audit trail
@@ -36,7 +44,15 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'project.read': '查看数据范围内的项目',
   'project.write': '修改数据范围内的项目',
   'project.admin': '新建、删除、恢复项目，调整库别',
+  'project.stage': '数据范围内项目的阶段变更（开工、竣工、停工等）',
+  'reference.admin': '在行政区划中维护开发区、园区等自定义区域',
   'plan.write': '编制年度计划',
+  'report.read': '查看数据范围内的月度填报',
+  'report.write': '填报、提交、上传照片、审核后更正（须说明原因）',
+  'report.review': '审核、退回月度填报',
+  'period.admin': '填报期和填报设置',
+  'indicator.read': '查看数据范围内的指标和红黄绿灯',
+  'rules.write': '亮灯规则、正当理由和指标设置',
   'reference.read': '查看行政区划和单位',
   'user.admin': '账号、角色和数据范围管理',
   'unit.admin': '单位树管理',
