@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import { antdEnUS, antdZhCN } from './i18n/antd-locales.ts';
@@ -7,19 +7,36 @@ import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
-import { AppLayout } from './components/AppLayout.tsx';
+import { AppLayout, navFor } from './components/AppLayout.tsx';
+import { ChangePasswordPage } from './scenes/Account/ChangePasswordPage.tsx';
 import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
+const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
+const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
+const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+
+/** The first page a role may open: the three administrators have no project library. */
+function Home() {
+  const { user } = useAuth();
+  return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
+}
+
+const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
 function ApiHooks() {
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
-  const { setUser } = useAuth();
+  const { setUser, setMustChange } = useAuth();
   useEffect(() => {
     setApiHooks({
+      onPasswordChangeRequired: () => {
+        setMustChange(true);
+        if (!window.location.pathname.startsWith('/change-password')) void navigate('/change-password', { replace: true });
+      },
       onError: (e) => void message.error(e.message),
       onUnauthorized: () => {
         setUser(null);
@@ -27,7 +44,7 @@ function ApiHooks() {
         if (!window.location.pathname.startsWith('/login')) void navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
       },
     });
-  }, [message, navigate, setUser]);
+  }, [message, navigate, setUser, setMustChange]);
   return null;
 }
 
@@ -42,10 +59,15 @@ function Routed() {
       <ApiHooks />
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
-          <Route index element={<Navigate to="/projects" replace />} />
+          <Route index element={<Home />} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={<Suspense fallback={<Spin style={{ margin: 48 }} />}><ProjectPage /></Suspense>} />
+          <Route path="admin/users" element={lazyPage(<UsersPage />)} />
+          <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
+          <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
+          <Route path="audit" element={lazyPage(<AuditPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

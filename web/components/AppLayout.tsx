@@ -2,22 +2,38 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, SettingOutlined, UserOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FormOutlined, MenuOutlined,
+  SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useAuth } from '../auth.tsx';
+import { accountApi } from '../api/accounts.ts';
+import type { Role } from '../api/types.ts';
 
 interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** Roles that see the item (the server's permission matrix decides; this only hides what would answer 403). */
+  roles: readonly Role[];
 }
+
+const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined /> },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
+  { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
+  { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
+  { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
+  { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, roles: ['auditor'] },
 ];
+
+/** The menu items a role sees. */
+export function navFor(role: Role | undefined): NavItem[] {
+  return NAV.filter((n) => role !== undefined && n.roles.includes(role));
+}
 
 // Kept for the pages that land as their APIs do: dashboard, reports, review, lights, administration.
 export const NAV_ICONS = { dashboard: <DashboardOutlined />, reports: <FormOutlined />, review: <AuditOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
@@ -32,13 +48,14 @@ export function AppLayout() {
   const isMobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const selected = NAV.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
+  const nav = navFor(user?.role);
+  const selected = nav.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
   const menu = (
     <Menu
       mode="inline"
       theme="dark"
       selectedKeys={selected}
-      items={NAV.map((n) => ({ key: n.path, icon: n.icon, label: t(n.label) }))}
+      items={nav.map((n) => ({ key: n.path, icon: n.icon, label: t(n.label) }))}
       onClick={({ key }) => {
         setDrawerOpen(false);
         void navigate(key);
@@ -67,7 +84,18 @@ export function AppLayout() {
             <Button type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} data-testid="lang-switch">{t('lang.switch')}</Button>
             <Dropdown
               trigger={['click']}
-              menu={{ items: [{ key: 'logout', label: t('user.logout') }], onClick: () => void logout().then(() => navigate('/login')) }}
+              menu={{
+                items: [
+                  { key: 'password', label: t('user.changePassword') },
+                  { key: 'logout-all', label: t('user.logoutAll') },
+                  { key: 'logout', label: t('user.logout') },
+                ],
+                onClick: ({ key }) => {
+                  if (key === 'password') void navigate('/change-password');
+                  else if (key === 'logout-all') void accountApi.logoutAll().finally(() => void logout().then(() => navigate('/login')));
+                  else void logout().then(() => navigate('/login'));
+                },
+              }}
             >
               <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{isMobile ? null : user?.displayName}</Button>
             </Dropdown>
