@@ -5,6 +5,7 @@ import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
 import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerAudit } from './audit.ts';
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ registerUser(program);
 registerDemo(program);
 registerVerify(program);
 registerIndicators(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

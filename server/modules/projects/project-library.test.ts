@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 
 const TODAY = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -9,18 +9,18 @@ const YEAR = new Date().getFullYear();
 
 describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
   let unitA: number;
   let unitB: number;
   let root: number;
 
-  type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: object; as?: string };
+  type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: object; as?: LoginHeaders };
   const call = async ({ method = 'GET', url, payload, as }: Req) => {
-    const res = await t.app.inject({ method, url, payload, headers: { cookie: as ?? office } });
+    const res = await t.app.inject({ method, url, payload, headers: as ?? office });
     return { status: res.statusCode, body: res.body ? res.json() : null };
   };
-  const create = async (payload: object, as?: string) => call({ method: 'POST', url: '/api/v1/projects', payload: { region_code: '320506', unit_id: unitA, total_investment: 100_000_000, ...payload }, as });
+  const create = async (payload: object, as?: LoginHeaders) => call({ method: 'POST', url: '/api/v1/projects', payload: { region_code: '320506', unit_id: unitA, total_investment: 100_000_000, ...payload }, as });
 
   beforeAll(async () => {
     t = await createTestApp(dialect);

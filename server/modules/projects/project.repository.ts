@@ -117,6 +117,11 @@ export class ProjectRepository {
     this.db = db;
   }
 
+  /** True when the project exists (live or deleted) within the scope: the generic scope check of project routes. */
+  async isWithinScope(id: number, scope: DataScope): Promise<boolean> {
+    return !!(await withinScope(this.db.selectFrom('projects').select('projects.id'), scope).where('projects.id', '=', id).executeTakeFirst());
+  }
+
   findById(id: number, scope: DataScope) {
     return withinScope(this.db.selectFrom('projects').selectAll(), scope)
       .where('projects.id', '=', id)

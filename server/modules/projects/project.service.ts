@@ -10,6 +10,8 @@ import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { ProjectRepository } from './project.repository.ts';
+import { AuditRepository } from '../audit/audit.repository.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { ReferenceRepository } from '../reference/reference.repository.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
@@ -60,8 +62,20 @@ export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { stats
 /** Business rules of the project library. */
 export class ProjectService {
   private readonly database: Database;
+  private readonly audit: AuditService;
   constructor(database: Database) {
     this.database = database;
+    this.audit = new AuditService(new AuditRepository(database.db));
+  }
+
+  /**
+   * Records a change with its before/after in the caller's transaction. The project must still be within the
+   * actor's scope afterwards: a scoped account may not create projects it cannot see, nor move one away.
+   */
+  private async recordChange(trx: Executor, actor: Actor, action: string, id: number, before: unknown) {
+    const after = await this.repos(trx).projects.findById(id, actor.scope);
+    if (!after) throw new AppError('forbidden', before ? '不能将项目移出本账号的数据范围' : '所选责任单位或地区不在本账号的数据范围内');
+    await this.audit.record(trx, actor, { action, entityType: 'project', entityId: id, before: before ?? undefined, after });
   }
 
   private repos(db: Executor = this.database.db) {
@@ -138,6 +152,7 @@ export class ProjectService {
         project_id: id, from_stage: null, to_stage: stage, event_date: (dateColumn && fields[dateColumn]) || todayInChina(),
         reason: '录入项目', user_id: actor.userId,
       });
+      await this.recordChange(trx, actor, 'project.create', id, null);
       return id;
     });
   }
@@ -167,6 +182,7 @@ export class ProjectService {
       if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
       if (levels) await projects.replaceLevels(id, levels);
       if (patch.parent_id) await projects.markPackage(patch.parent_id);
+      await this.recordChange(trx, actor, 'project.update', id, current);
     });
     return this.getProject(actor, id);
   }
@@ -179,6 +195,7 @@ export class ProjectService {
       const { projects } = this.repos(trx);
       if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
       if (!(await projects.setDeleted(id, current.version, new Date().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+      await this.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
     });
   }
 
@@ -213,6 +230,7 @@ export class ProjectService {
         project_id: id, from_stage: current.stage, to_stage: result.stage, event_date: input.event_date,
         reason: input.reason?.trim() || null, user_id: actor.userId,
       });
+      await this.recordChange(trx, actor, 'project.stage_change', id, current);
     });
     return this.getProject(actor, id);
   }
@@ -244,6 +262,7 @@ export class ProjectService {
       if (toPreliminary) {
         await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(), reason: '转入实施库', user_id: actor.userId });
       }
+      await this.recordChange(trx, actor, 'project.tier_change', id, current);
     });
     return this.getProject(actor, id);
   }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
 
 describe.each(DIALECTS)('a unit’s period, review queue and 催报 on %s', (dialect) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
-  const req = (method: 'GET' | 'PUT' | 'POST' | 'PATCH', cookie: string, url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+  const req = (method: 'GET' | 'PUT' | 'POST' | 'PATCH', cookie: LoginHeaders, url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: cookie, ...(payload ? { payload } : {}) });
   const reportOf = (projectId: number, month: number) =>
     t.db.selectFrom('monthly_reports').selectAll().where('project_id', '=', projectId).where('year', '=', 2026).where('month', '=', month).executeTakeFirst();
 

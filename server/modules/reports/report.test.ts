@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 import { ReportRepository } from './report.repository.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
-  const put = (cookie: string, projectId: number, month: number, payload: object) =>
-    t.app.inject({ method: 'PUT', url: `/api/v1/projects/${projectId}/reports/2026/${month}`, headers: { cookie }, payload });
-  const get = (cookie: string, url: string) => t.app.inject({ url, headers: { cookie } });
-  const post = (cookie: string, url: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+  const put = (cookie: LoginHeaders, projectId: number, month: number, payload: object) =>
+    t.app.inject({ method: 'PUT', url: `/api/v1/projects/${projectId}/reports/2026/${month}`, headers: cookie, payload });
+  const get = (cookie: LoginHeaders, url: string) => t.app.inject({ url, headers: cookie });
+  const post = (cookie: LoginHeaders, url: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: cookie, payload });
   const patchPeriod = (month: number, payload: object) =>
-    t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${month}`, headers: { cookie: w.office }, payload });
-  const upload = (cookie: string, reportId: number, data: Buffer) => {
+    t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${month}`, headers: w.office, payload });
+  const upload = (cookie: LoginHeaders, reportId: number, data: Buffer) => {
     const body = multipart([{ filename: 'site.jpg', data }]);
-    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: { cookie, ...body.headers }, payload: body.payload });
+    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: { ...cookie, ...body.headers }, payload: body.payload });
   };
 
   beforeAll(async () => {
@@ -43,16 +43,16 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const merged = (await post(w.office, '/api/v1/reporting/years', { year: 2027, merge_jan_feb: true })).json().items;
       expect(merged).toHaveLength(11);
       expect(merged[0]).toMatchObject({ month: 2, first_month: 1, label: '1–2月', deadline: '2027-02-25' });
-      const settings = await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: { cookie: w.office }, payload: { deadline_day: 5, deadline_month_offset: 1 } });
+      const settings = await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: w.office, payload: { deadline_day: 5, deadline_month_offset: 1 } });
       expect(settings.json()).toEqual({ deadline_day: 5, deadline_month_offset: 1 });
       const next = (await post(w.office, '/api/v1/reporting/years', { year: 2028 })).json().items;
       expect(next[0].deadline).toBe('2028-02-05');
       expect(next[11].deadline).toBe('2029-01-05');
-      await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: { cookie: w.office }, payload: { deadline_day: 25, deadline_month_offset: 0 } });
+      await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: w.office, payload: { deadline_day: 25, deadline_month_offset: 0 } });
     });
 
     it('answers a month that is not a period of a merged year with a Chinese 404', async () => {
-      const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2027/1`, headers: { cookie: w.reporterA }, payload: { amount_month: 1 } });
+      const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2027/1`, headers: w.reporterA, payload: { amount_month: 1 } });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.message).toContain('1–2月合并填报时为 2 月');
     });
@@ -215,7 +215,7 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect((await post(w.reporterA, `/api/v1/reports/${reportId}/submit`, { version: approved.json().version })).statusCode).toBe(409);
       expect((await post(w.office, `/api/v1/reports/${reportId}/return`, { version: approved.json().version, reason: 'x' })).statusCode).toBe(409);
       const photo = (await get(w.reporterA, `/api/v1/reports/${reportId}/photos`)).json().items[0];
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: { cookie: w.reporterA } })).statusCode).toBe(409);
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterA })).statusCode).toBe(409);
     });
 
     it('copies an approved statistics entry to the project', async () => {
