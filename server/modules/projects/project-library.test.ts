@@ -59,7 +59,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         ...payload, is_key_of_key: 1, is_attraction: 1, is_central_budget: 0, is_special_bond: 1, stats_entered: 0,
-        levels: ['city', 'province'], stage: 'preliminary', tier: 'implementation', version: 1, rollup: null,
+        levels: ['city', 'province'], stage: 'preliminary', tier: 'implementation', version: 1, rollup: null, next_stages: ['signed', 'started'],
       });
       const history = await call({ url: `/api/v1/projects/${res.body.id}/stage-history` });
       expect(history.body.items).toMatchObject([{ from_stage: null, to_stage: 'preliminary', event_date: TODAY }]);
@@ -130,7 +130,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(noReason.status).toBe(422);
       expect(noReason.body.error.message).toBe('停工须填写原因');
       const paused = await call({ method: 'POST', url, payload: { to: 'paused', event_date: TODAY, reason: '征地拆迁未完成' } });
-      expect(paused.body).toMatchObject({ stage: 'paused', stage_before_pause: 'started' });
+      expect(paused.body).toMatchObject({ stage: 'paused', stage_before_pause: 'started', next_stages: ['started'] });
       expect((await call({ method: 'POST', url, payload: { to: 'completed', event_date: TODAY, reason: '完工' } })).status).toBe(422);
       const resumed = await call({ method: 'POST', url, payload: { to: 'started', event_date: TODAY, reason: '拆迁完成' } });
       expect(resumed.body).toMatchObject({ stage: 'started', stage_before_pause: null, actual_start_date: '2026-01-15' });

@@ -1,6 +1,6 @@
 import { foldText, searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
-import { checkStageMove, isStage, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
+import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
 import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
 import type { Actor } from '../../context.ts';
@@ -80,7 +80,10 @@ export class ProjectService {
     const { projects } = this.repos();
     const levels = await projects.listLevels(id);
     const rollup = project.is_package ? await projects.rollup(id, year) : null;
-    return { ...project, levels, rollup };
+    // The moves the stage endpoint would accept now, so a client offers only those.
+    const before = project.stage_before_pause && isStage(project.stage_before_pause) ? project.stage_before_pause : null;
+    const next_stages = isStage(project.stage) ? nextStages(project.stage, before) : [];
+    return { ...project, levels, rollup, next_stages };
   }
 
   async listProjects(actor: Actor, query: ProjectListQuery) {
