@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** The raw better-sqlite3 handle on SQLite, for bulk loads (the demo generator); absent on PostgreSQL. */
+  sqlite?: SQLite.Database;
   destroy(): Promise<void>;
 }
 
@@ -33,6 +35,9 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   if (isPostgresUrl(config.databaseUrl)) {
     setPgTypeParsers();
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle client whose connection the server ended (restart, pg_terminate_backend, DROP DATABASE … FORCE) is
+    // reported here; the pool discards it. Without a listener Node treats the event as fatal and the process dies.
+    pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }
@@ -48,5 +53,5 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }
