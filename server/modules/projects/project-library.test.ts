@@ -78,6 +78,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       const funds = await create({ name: '资金超额项目', total_investment: 100, fund_city: 60, fund_self: 41 });
       expect(funds.status).toBe(400);
       expect(funds.body.error.message).toContain('资金来源合计（101 元）超过总投资（100 元）');
+      expect(funds.body.error.details[0].path).toBe('fund_city');
       const dates = await create({ name: '日期颠倒项目', planned_start_date: '2026-05-01', planned_completion_date: '2026-04-30' });
       expect(dates.status).toBe(400);
       const stats = await create({ name: '未纳统项目', stats_entered: false });
@@ -91,12 +92,16 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       const p = (await create({ name: '版本控制项目', total_investment: 1000, fund_self: 1000 })).body;
       const lower = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 999 } });
       expect(lower.status).toBe(400);
-      const ok = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 2000, levels: ['county'] } });
+      expect(lower.body.error.details).toEqual([{ path: 'total_investment', message: '资金来源合计（1000 元）超过总投资（999 元），请同时调整资金来源' }]);
+      const both = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 999, fund_self: 999 } });
+      expect(both.status).toBe(200);
+      expect(both.body.version).toBe(2);
+      const ok = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 2, total_investment: 2000, levels: ['county'] } });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ version: 2, total_investment: 2000, levels: ['county'] });
-      const stale = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, name: '改名' } });
+      expect(ok.body).toMatchObject({ version: 3, total_investment: 2000, levels: ['county'] });
+      const stale = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 2, name: '改名' } });
       expect(stale.status).toBe(409);
-      expect(stale.body.error.details.current).toMatchObject({ version: 2, name: '版本控制项目' });
+      expect(stale.body.error.details.current).toMatchObject({ version: 3, name: '版本控制项目' });
     });
 
     it("lets a reporter edit its own unit's ordinary fields but not office-only fields, tiers or deletion", async () => {

@@ -38,10 +38,12 @@ function invalid(path: string, message: string): AppError {
  * Cross-field rules on the project as it would be stored: fund sources within the total, years and planned dates
  * in order, and statistics entry (a project not entered needs a reason).
  */
-export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean }): void {
+export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean; keys?: readonly string[] }): void {
   const funds = FUND_COLUMNS.reduce((s, c) => s + (p[c] ?? 0), 0);
   if (funds > (p.total_investment ?? 0)) {
-    throw invalid('fund_central', `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元）`);
+    // Point at what the client changed: a fund it typed, else the total it lowered.
+    const path = FUND_COLUMNS.find((c) => touched.keys?.includes(c)) ?? 'total_investment';
+    throw invalid(path, `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元），请同时调整资金来源`);
   }
   if (p.start_year && p.end_year && p.start_year > p.end_year) throw invalid('end_year', '建设结束年份不能早于开始年份');
   const ordered: [keyof ProjectRow, keyof ProjectRow, string][] = [
@@ -123,7 +125,7 @@ export class ProjectService {
   /** Creates a project (with its levels) and records its initial stage; returns the id. */
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
     const { levels, ...fields } = input;
-    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined });
+    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined, keys: Object.keys(fields) });
     return this.database.db.transaction().execute(async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
@@ -160,7 +162,7 @@ export class ProjectService {
       const current = await this.load(actor, id, trx);
       if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
       await this.checkReferences(actor, trx, patch, id);
-      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined });
+      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined, keys: Object.keys(patch) });
       const { projects } = this.repos(trx);
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,
