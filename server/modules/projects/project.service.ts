@@ -1,4 +1,4 @@
-import { foldText, searchTextOf } from '../../../core/search.ts';
+import { searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
 import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
@@ -89,7 +89,7 @@ export class ProjectService {
   }
 
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list({ ...query, q: query.q ? foldText(query.q) : undefined }, actor.scope, query.year ?? currentYear());
+    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
   }
 
   listDeleted(actor: Actor) {
