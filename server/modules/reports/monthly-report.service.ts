@@ -194,6 +194,7 @@ export class MonthlyReportService {
       });
     }
     await this.rechainYear(repo, projectId, year);
+    await repo.refreshIndicatorRollup(projectId, year);
     return id;
   }
 
@@ -214,6 +215,8 @@ export class MonthlyReportService {
       if (report.version !== version) throw versionConflict(report);
       if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
       await fn(repo, report, period);
+      // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
+      await repo.refreshIndicatorRollup(report.project_id, report.year);
     });
     return this.getReportById(actor, id);
   }
@@ -241,6 +244,7 @@ export class MonthlyReportService {
       first_submitted_at: report.first_submitted_at ?? now,
     });
     if (!ok) throw versionConflict(await repo.findReport(report.project_id, report.year, report.month));
+    await repo.refreshIndicatorRollup(report.project_id, report.year);
   }
 
   /** Moves the project along with an approved report: stage, its date, history, statistics entry. */

@@ -4,6 +4,7 @@ import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, Reporti
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -155,6 +156,11 @@ export class ReportRepository {
       .set((eb) => ({ amount_ytd: amountYtd, amount_since_start: amountSinceStart, version: eb('version', '+', 1), updated_at: new Date().toISOString() }))
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Keeps the indicator engine's per-project rollup equal to this project-year's reports (same transaction). */
+  async refreshIndicatorRollup(projectId: number, year: number): Promise<void> {
+    await new IndicatorRepository(this.db).refreshProjectYear(projectId, year);
   }
 
   async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {

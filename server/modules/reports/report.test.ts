@@ -3,6 +3,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 import { ReportRepository } from './report.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
@@ -303,5 +304,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const { id: _id, ...copy } = row;
       await expect(new ReportRepository(t.db).insertReport(copy)).rejects.toMatchObject({ code: 'version_conflict', status: 409 });
     });
+  });
+  it('leaves the indicator rollup equal to a full recomputation after corrections, returns and rechaining', async () => {
+    expect(await new IndicatorRepository(t.db).diffRollup()).toEqual({ expected: [], stored: [] });
+    const row = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();
+    // May (approved after two corrections) holds 1–5月 9,500,000; June is a draft and not counted.
+    expect([row.ytd_05, row.ytd_06]).toEqual([9_500_000, 9_500_000]);
   });
 });
