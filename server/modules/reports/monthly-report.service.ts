@@ -194,13 +194,16 @@ export class MonthlyReportService {
       });
     }
     await this.rechainYear(repo, projectId, year);
-    await repo.refreshIndicatorRollup(projectId, year);
     return id;
   }
 
   /** Creates or updates the report of a project for an open period. */
   async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
-    const id = await this.repo.transaction(async (repo) => this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input));
+    const id = await this.repo.transaction(async (repo) => {
+      const written = await this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input);
+      await repo.refreshIndicatorRollup(projectId, year);
+      return written;
+    });
     return this.getReportById(actor, id);
   }
 
@@ -244,7 +247,6 @@ export class MonthlyReportService {
       first_submitted_at: report.first_submitted_at ?? now,
     });
     if (!ok) throw versionConflict(await repo.findReport(report.project_id, report.year, report.month));
-    await repo.refreshIndicatorRollup(report.project_id, report.year);
   }
 
   /** Moves the project along with an approved report: stage, its date, history, statistics entry. */
@@ -330,12 +332,11 @@ export class MonthlyReportService {
   async grid(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（1–2月合并填报时为 2 月）`);
-    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
-    const reportIds = projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id]));
-    const [reports, previous, photoCounts] = await Promise.all([
-      this.repo.listReportsByIds(reportIds),
-      this.repo.listPreviousReports(projects.map((p) => p.project_id), year, month),
-      this.repo.countPhotosByReport(reportIds),
+    const [projects, reports, previous, photoCounts] = await Promise.all([
+      this.repo.listPeriodProjects(actor.scope, year, month, unit),
+      this.repo.listPeriodReports(actor.scope, year, month, unit),
+      this.repo.listPreviousReports(actor.scope, year, month, unit),
+      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
     ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
@@ -389,7 +390,10 @@ export class MonthlyReportService {
         }
         saved.push({ project_id: projectId, report_id: id });
       });
-      const reports = await repo.listReportsByIds(saved.map((s) => s.report_id));
+      // The rollup is refreshed once per project, after every row is in.
+      for (const { project_id: projectId } of saved) await repo.refreshIndicatorRollup(projectId, year);
+      const ids = new Set(saved.map((s) => s.report_id));
+      const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
       return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };
     });
   }
@@ -399,9 +403,10 @@ export class MonthlyReportService {
     return this.repo.transaction(async (repo) => {
       await this.writablePeriod(repo, year, month);
       const projects = await repo.listPeriodProjects(actor.scope, year, month, unit);
-      const reports = await repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+      const reports = await repo.listPeriodReports(actor.scope, year, month, unit);
       const pending = reports.filter((r) => canDo(r.status as ReportStatus, 'submit'));
       await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => this.doSubmit(repo, actor, report));
+      for (const report of pending) await repo.refreshIndicatorRollup(report.project_id, year);
       return {
         submitted: pending.length,
         already_submitted: reports.length - pending.length,
@@ -418,8 +423,8 @@ export class MonthlyReportService {
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
     const [previous, photoCounts] = await Promise.all([
-      this.repo.listPreviousReports(rows.map((r) => r.project_id), year, month),
-      this.repo.countPhotosByReport(rows.map((r) => r.id)),
+      this.repo.listPreviousReports(actor.scope, year, month, unit),
+      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
     ]);
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     return {
@@ -444,8 +449,10 @@ export class MonthlyReportService {
   async missing(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
-    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
-    const reports = await this.repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+    const [projects, reports] = await Promise.all([
+      this.repo.listPeriodProjects(actor.scope, year, month, unit),
+      this.repo.listPeriodReports(actor.scope, year, month, unit),
+    ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
     const pastDeadline = !!period.deadline && isAfterDeadline(new Date(), period.deadline);
     type UnitEntry = {
