@@ -140,7 +140,11 @@ export class MonthlyReportService {
     const stage = keep('stage');
     const stageDate = keep('stage_date');
     const move = stageMove(project.stage, stage);
-    if (move.kind === 'refused' || move.kind === 'behind') throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    // A stored stage the project has since passed stays valid history; only newly stating one is refused.
+    const isNewlyStated = input.stage !== undefined && input.stage !== existing?.stage;
+    if (move.kind === 'refused' || (move.kind === 'behind' && isNewlyStated)) {
+      throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    }
     if (move.kind === 'forward' && move.dateField) {
       if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
       if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);

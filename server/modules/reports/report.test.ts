@@ -285,6 +285,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect((await post(w.office, `/api/v1/reports/${may.id}/approve`, { version: maySubmitted.version })).json().status).toBe('approved');
       const res = await post(w.office, `/api/v1/reports/${april.id}/approve`, { version: aprilSubmitted.version });
       expect(res.statusCode).toBe(200);
+      // April still states 开工在建: a correction of its figures is not refused for that history.
+      const corrected = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: res.json().version, amount_month: 120, reason: '核对台账' });
+      expect(corrected.json()).toMatchObject({ status: 'approved', stage: 'started', amount_month: 120, revision: 2 });
+      const restate = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: corrected.json().version, stage: 'signed', reason: 'x' });
+      expect(restate.statusCode).toBe(400);
       const project = await t.db.selectFrom('projects').select(['stage', 'actual_completion_date']).where('id', '=', w.pb1).executeTakeFirstOrThrow();
       expect(project).toEqual({ stage: 'completed', actual_completion_date: '2026-05-30' });
     });
