@@ -311,7 +311,7 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
     });
   });
   it('leaves the indicator rollup equal to a full recomputation after corrections, returns and rechaining', async () => {
-    expect(await new IndicatorRepository(t.db).diffRollup()).toEqual({ expected: [], stored: [] });
+    expect(await new IndicatorRepository(t.db).diffRollup()).toMatchObject({ expected: [], stored: [], expectedCount: 0, storedCount: 0 });
     const row = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();
     // May (approved after two corrections) holds 1–5月 9,500,000; June is a draft and not counted.
     expect([row.ytd_05, row.ytd_06]).toEqual([9_500_000, 9_500_000]);
