@@ -132,7 +132,8 @@ export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>
 export function foldStageRows(rows: readonly Record<string, unknown>[]): GroupSums[] {
   const groups = new Map<string, GroupSums>();
   for (const r of rows) {
-    const key = r.k === null || r.k === undefined ? null : String(r.k as string | number);
+    const k = r.k as string | number | null | undefined;
+    const key = k === null || k === undefined ? null : String(k);
     const mapKey = key ?? '\u0000';
     let g = groups.get(mapKey);
     if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
