@@ -3,6 +3,8 @@ import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
+import { registerImport } from './import.ts';
+import { registerExport } from './export.ts';
 
 const program = new Command();
 program
@@ -15,6 +17,8 @@ registerServe(program);
 registerMigrate(program);
 registerUser(program);
 registerDemo(program);
+registerImport(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -82,7 +82,9 @@ type Value = string | number | null;
 interface ParsedRow {
   sheet: string;
   row: number;
-  values: Map<string, Value>;
+  /** Field key → converted value; absent when the cell was empty. A plain object: 100k rows must stay small. */
+  values: Record<string, Value>;
+  /** Field key → column letter, shared by every row of the sheet. */
   letters: Map<string, string>;
   group?: string;
   titleYear?: number;
@@ -106,6 +108,7 @@ const PLAN_COLUMN: Record<string, keyof AnnualPlanTable> = {
   plan_start_month: 'plan_start_month', plan_completion: 'plan_completion', plan_completion_month: 'plan_completion_month',
   plan_production: 'plan_production', plan_production_month: 'plan_production_month', progress_target: 'progress_target', list_kind: 'list_kind',
 };
+const PLAN_KEYS = Object.keys(PLAN_COLUMN);
 const FUNDS = ['fund_central', 'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond'];
 
 type Read = { ok: true; value: Value; warning?: string } | { ok: false; reason: string } | undefined;
@@ -231,6 +234,11 @@ export class ImportService {
       report.sheets.push(sheetReport);
       this.checkLayout(sheet.name, layout, opts.kind, log);
       let group: string | undefined;
+      const letters = new Map<string, string>();
+      for (const c of layout.columns) {
+        letters.set(c.field.key, c.letter);
+        if (c.field.key === 'years') letters.set('start_year', c.letter).set('end_year', c.letter);
+      }
       const take = (row: SheetRow) => {
         if (row.number <= layout.headerBottom) return;
         const cls = classifyRow(row, layout);
@@ -241,7 +249,7 @@ export class ImportService {
           return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `分组标题：${cls.text}` });
         }
         sheetReport.dataRows++;
-        parsed.push(this.parseRow(sheet.name, row, layout, group, log));
+        parsed.push(this.parseRow(sheet.name, row, layout, letters, group, log));
         if (parsed.length % 5000 === 0) opts.onProgress?.({ phase: 'read', done: parsed.length });
       };
       for (const row of head) take(row);
@@ -300,11 +308,11 @@ export class ImportService {
     for (const u of layout.unmapped) log.add({ sheet, row: layout.headerTop, column: u.letter, severity: 'warning', message: `未识别的列“${u.header}”，已忽略` });
   }
 
-  private parseRow(sheet: string, row: SheetRow, layout: SheetLayout, group: string | undefined, log: ProblemLog): ParsedRow {
-    const parsed: ParsedRow = { sheet, row: row.number, values: new Map(), letters: new Map(), group, titleYear: layout.titleYear, hasError: false };
+  private parseRow(sheet: string, row: SheetRow, layout: SheetLayout, letters: Map<string, string>, group: string | undefined, log: ProblemLog): ParsedRow {
+    const parsed: ParsedRow = { sheet, row: row.number, values: {}, letters, group, titleYear: layout.titleYear, hasError: false };
+    const values = parsed.values;
     for (const col of layout.columns) {
       const r = readCell(col.field, row.cells[col.col - 1] ?? null, col.unit);
-      parsed.letters.set(col.field.key, col.letter);
       if (!r) continue;
       if (!r.ok) {
         parsed.hasError = true;
@@ -314,24 +322,22 @@ export class ImportService {
       if (r.warning) log.add({ sheet, row: row.number, column: col.letter, severity: 'warning', message: r.warning });
       if (col.field.key === 'years' && typeof r.value === 'string') {
         const [start, end] = r.value.split('-').map(Number);
-        parsed.values.set('start_year', start!);
-        parsed.values.set('end_year', end!);
-        parsed.letters.set('start_year', col.letter);
-        parsed.letters.set('end_year', col.letter);
+        values.start_year = start!;
+        values.end_year = end!;
       } else {
-        parsed.values.set(col.field.key, r.value);
+        values[col.field.key] = r.value;
       }
     }
-    if (!parsed.values.has('campaign_group') && group) parsed.values.set('campaign_group', group);
-    const total = parsed.values.get('total_investment');
-    const funds = FUNDS.reduce((s, k) => s + Number(parsed.values.get(k) ?? 0), 0);
+    if (values.campaign_group === undefined && group) values.campaign_group = group;
+    const total = values.total_investment;
+    const funds = FUNDS.reduce((s, k) => s + Number(values[k] ?? 0), 0);
     if (typeof total === 'number' && funds > total) {
-      log.add({ sheet, row: row.number, column: parsed.letters.get('total_investment') ?? null, severity: 'warning', message: '资金来源合计大于总投资，请核对' });
+      log.add({ sheet, row: row.number, column: letters.get('total_investment') ?? null, severity: 'warning', message: '资金来源合计大于总投资，请核对' });
     }
-    const start = parsed.values.get('planned_start_date');
-    const end = parsed.values.get('planned_completion_date');
+    const start = values.planned_start_date;
+    const end = values.planned_completion_date;
     if (typeof start === 'string' && typeof end === 'string' && end < start) {
-      log.add({ sheet, row: row.number, column: parsed.letters.get('planned_completion_date') ?? null, severity: 'warning', message: '计划竣工时间早于计划开工时间' });
+      log.add({ sheet, row: row.number, column: letters.get('planned_completion_date') ?? null, severity: 'warning', message: '计划竣工时间早于计划开工时间' });
     }
     return parsed;
   }
@@ -340,14 +346,28 @@ export class ImportService {
   private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void) {
     const [regions, units, keys] = await Promise.all([repo.listRegions(), repo.listUnits(), repo.listProjectKeys()]);
     const regionByCode = new Map(regions.map((r) => [r.code, r]));
+    // Region and unit names repeat on every row: fold each distinct text once.
+    const folded = new Map<string, string>();
+    const fold = (text: string) => {
+      let f = folded.get(text);
+      if (f === undefined) folded.set(text, (f = foldText(text)));
+      return f;
+    };
     const regionsByName = new Map<string, typeof regions>();
     for (const r of regions) {
-      const k = foldText(r.name);
-      regionsByName.set(k, [...(regionsByName.get(k) ?? []), r]);
+      const k = fold(r.name);
+      const list = regionsByName.get(k);
+      if (list) list.push(r);
+      else regionsByName.set(k, [r]);
     }
+    const unitById = new Map(units.map((u) => [u.id, u]));
     const unitsByName = new Map<string, typeof units>();
     for (const u of units) {
-      for (const n of new Set([u.name, u.short_name].filter((x): x is string => !!x).map(foldText))) unitsByName.set(n, [...(unitsByName.get(n) ?? []), u]);
+      for (const n of new Set([u.name, u.short_name].filter((x): x is string => !!x).map(fold))) {
+        const list = unitsByName.get(n);
+        if (list) list.push(u);
+        else unitsByName.set(n, [u]);
+      }
     }
     const idByCode = new Map<string, number>();
     const idByNameRegion = new Map<string, number>();
@@ -358,7 +378,7 @@ export class ImportService {
       codeById.set(k.id, k.code);
     }
 
-    interface Resolved { row: ParsedRow; projectId?: number; regionCode?: string; unitId?: number; fold: string; year?: number }
+    interface Resolved { row: ParsedRow; projectId?: number; regionCode?: string; unitId?: number; year?: number }
     const resolved: Resolved[] = [];
     const claimed = new Map<string, number>(); // target key → first row number
     const err = (row: ParsedRow, field: string | null, message: string) => {
@@ -368,33 +388,34 @@ export class ImportService {
     let n = 0;
     for (const row of rows) {
       if (++n % 5000 === 0) opts.onProgress?.({ phase: 'check', done: n, total: rows.length });
-      const name = row.values.get('name');
+      const v = row.values;
+      const name = v.name;
       if (typeof name !== 'string') {
         if (!row.hasError) err(row, 'name', '项目名称为空');
         continue;
       }
-      const fold = foldText(name);
+      const nameFold = foldText(name);
       // Unit
       let unitId: number | undefined;
-      const unitText = row.values.get('unit');
+      const unitText = v.unit;
       if (typeof unitText === 'string') {
-        const found = unitsByName.get(foldText(unitText)) ?? [];
+        const found = unitsByName.get(fold(unitText)) ?? [];
         if (found.length === 1) unitId = found[0]!.id;
         else if (found.length > 1) err(row, 'unit', `责任单位“${unitText}”有重名，请填写全称`);
         else err(row, 'unit', `责任单位“${unitText}”不存在，请检查名称或先在系统中建立该单位`);
       }
       // Region
       let regionCode: string | undefined;
-      const regionText = row.values.get('region');
+      const regionText = v.region;
       if (typeof regionText === 'string') {
         const t = regionText.normalize('NFKC').trim();
         if (/^\d{6,12}$/.test(t)) {
           if (regionByCode.has(t)) regionCode = t;
           else err(row, 'region', `行政区划代码不存在：${t}`);
         } else {
-          let found = regionsByName.get(foldText(t)) ?? [];
+          let found = regionsByName.get(fold(t)) ?? [];
           if (found.length > 1 && unitId !== undefined) {
-            const unitRegion = units.find((u) => u.id === unitId)?.region_code;
+            const unitRegion = unitById.get(unitId)?.region_code;
             const unitPath = unitRegion ? regionByCode.get(unitRegion)?.path : undefined;
             if (unitPath) found = found.filter((r) => r.path.startsWith(unitPath) || unitPath.startsWith(r.path));
           }
@@ -403,14 +424,14 @@ export class ImportService {
           else err(row, 'region', `所属地区“${t}”不存在`);
         }
       } else if (unitId !== undefined) {
-        regionCode = units.find((u) => u.id === unitId)?.region_code ?? undefined;
+        regionCode = unitById.get(unitId)?.region_code ?? undefined;
       }
       // Match: national code first, else name + region.
-      const code = row.values.get('code');
+      const code = v.code;
       let projectId: number | undefined;
       if (typeof code === 'string') projectId = idByCode.get(code);
       if (projectId === undefined && regionCode) {
-        const byName = idByNameRegion.get(`${fold}|${regionCode}`);
+        const byName = idByNameRegion.get(`${nameFold}|${regionCode}`);
         if (byName !== undefined) {
           const existing = codeById.get(byName);
           if (typeof code === 'string' && existing && existing !== code) {
@@ -426,20 +447,20 @@ export class ImportService {
       if (projectId === undefined && !row.hasError) {
         if (opts.kind === 'plans') err(row, 'name', `未找到项目“${name}”（按项目代码或名称+地区匹配），请先导入项目清单`);
         else {
-          if (unitId === undefined && !row.values.has('unit')) err(row, 'unit', '新项目须填写责任单位');
-          if (!regionCode && !row.values.has('region')) err(row, 'region', '新项目须填写所属地区');
+          if (unitId === undefined && v.unit === undefined) err(row, 'unit', '新项目须填写责任单位');
+          if (!regionCode && v.region === undefined) err(row, 'region', '新项目须填写所属地区');
         }
       }
       // One file may not name the same project twice.
-      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}` : `name:${fold}|${regionCode ?? ''}`;
+      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}` : `name:${nameFold}|${regionCode ?? ''}`;
       const first = claimed.get(target);
       if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
       else claimed.set(target, row.row);
       // Plan year.
-      const hasPlan = Object.keys(PLAN_COLUMN).some((k) => row.values.has(k));
-      const year = (row.values.get('list_year') as number | undefined) ?? row.titleYear ?? opts.year;
+      const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
+      const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
       if (hasPlan && year === undefined) err(row, 'planned_investment', '无法确定计划年度：请增加“年度”列，或在表头上方标题中写明年份');
-      resolved.push({ row, projectId, regionCode, unitId, fold, year: hasPlan ? year : undefined });
+      resolved.push({ row, projectId, regionCode, unitId, year: hasPlan ? year : undefined });
     }
 
     // Scope: rows may only touch projects the actor can see.
@@ -448,7 +469,10 @@ export class ImportService {
     const current = new Map((await repo.listProjects(matchedIds.filter((id) => inScope.has(id)))).map((p) => [p.id, p]));
     const planKeys = new Map<number, number[]>();
     for (const r of resolved) {
-      if (r.projectId !== undefined && r.year !== undefined) planKeys.set(r.year, [...(planKeys.get(r.year) ?? []), r.projectId]);
+      if (r.projectId === undefined || r.year === undefined) continue;
+      const ids = planKeys.get(r.year);
+      if (ids) ids.push(r.projectId);
+      else planKeys.set(r.year, [r.projectId]);
     }
     const plans = new Map<string, Awaited<ReturnType<ImportRepository['listPlans']>>[number]>();
     for (const [year, ids] of planKeys) for (const p of await repo.listPlans(ids, year)) plans.set(`${p.project_id}|${year}`, p);
@@ -461,7 +485,7 @@ export class ImportService {
 
     for (const r of resolved) {
       const { row } = r;
-      const name = row.values.get('name') as string;
+      const name = row.values.name as string;
       if (r.projectId !== undefined && !inScope.has(r.projectId)) err(row, 'name', '该项目不在您的管理范围内，不能修改');
       if (row.hasError) {
         counts.errorRows++;
@@ -471,7 +495,7 @@ export class ImportService {
       const fieldsOf = (): Record<string, Value> => {
         const out: Record<string, Value> = {};
         if (opts.kind === 'plans') return out;
-        for (const [k, v] of row.values) {
+        for (const [k, v] of Object.entries(row.values)) {
           const column = PROJECT_COLUMN[k];
           if (column && k !== 'region' && k !== 'unit') out[column] = v;
         }
@@ -482,7 +506,7 @@ export class ImportService {
       const planOf = (): PlanWrite | undefined => {
         if (r.year === undefined) return undefined;
         const p: Record<string, Value> = {};
-        for (const [k, column] of Object.entries(PLAN_COLUMN)) if (row.values.has(k)) p[column] = row.values.get(k)!;
+        for (const [k, column] of Object.entries(PLAN_COLUMN)) if (row.values[k] !== undefined) p[column] = row.values[k];
         return { year: r.year, values: p };
       };
       const plan = planOf();

@@ -153,18 +153,23 @@ const HEADING = /^([一二三四五六七八九十]+、|[（(][一二三四五�
 export function classifyRow(row: SheetRow, layout: SheetLayout): RowClass {
   const values = row.cells.filter((c) => c !== null && !isCellError(c));
   if (values.length === 0) return { type: 'blank' };
-  const mappedTexts = layout.columns.map((m) => row.cells[m.col - 1] ?? null).filter((c): c is string => typeof c === 'string');
   const firstTexts = row.cells.slice(0, 4).filter((c): c is string => typeof c === 'string');
-  for (const t of [...firstTexts, ...mappedTexts]) {
+  for (const t of firstTexts) {
     if (TOTAL.test(t.trim())) return { type: 'total', text: t.trim() };
   }
-  const distinct = new Set(values.map((v) => cellText(v).trim()));
+  for (const m of layout.columns) {
+    const t = row.cells[m.col - 1];
+    if (typeof t === 'string' && TOTAL.test(t.trim())) return { type: 'total', text: t.trim() };
+  }
+  // Headings hold one distinct text (a merged heading is repeated in every cell by the in-memory reader).
+  const first = cellText(values[0]!).trim();
+  const single = values.every((v) => typeof v === 'string' && v.trim() === first);
   const nameCol = layout.columns.find((m) => m.field.key === 'name');
   const name = nameCol ? row.cells[nameCol.col - 1] : null;
   const numbered = firstTexts.find((t) => HEADING.test(t.trim()));
   const isStatsLine = (t: string) => /^[（(]?.*(共计|合计|共)[:：]?\s*\d+\s*个/.test(t);
-  if (distinct.size === 1 && typeof values[0] === 'string') {
-    const text = [...distinct][0]!;
+  if (single) {
+    const text = first;
     if (HEADING.test(text) || isStatsLine(text) || !name) return heading(text);
   }
   if (numbered && (!name || name === numbered)) {
