@@ -566,15 +566,16 @@ export class ImportService {
       done += k;
       opts.onProgress?.({ phase: 'write', done, total });
     };
-    const rows: Insertable<ProjectTable>[] = plan.creates.map((c) => ({
-      tier: 'implementation', stage: 'preliminary', total_investment: 0, ...c.values,
-      search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
-    }));
+    // Rows are built batch by batch so that 100k new projects never exist twice in memory.
     const BATCH = 2000;
     const inserted: { id: number; search_text: string; region_code: string }[] = [];
-    for (let i = 0; i < rows.length; i += BATCH) {
-      inserted.push(...(await repo.insertProjects(rows.slice(i, i + BATCH))));
-      tick(Math.min(BATCH, rows.length - i));
+    for (let i = 0; i < plan.creates.length; i += BATCH) {
+      const rows: Insertable<ProjectTable>[] = plan.creates.slice(i, i + BATCH).map((c) => ({
+        tier: 'implementation', stage: 'preliminary', total_investment: 0, ...c.values,
+        search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+      }));
+      for (const r of await repo.insertProjects(rows)) inserted.push(r);
+      tick(rows.length);
     }
     const idByKey = new Map(inserted.map((p) => [`${p.search_text.split('|')[0]}|${p.region_code}`, p.id]));
     for (const u of plan.updates) {
@@ -594,8 +595,10 @@ export class ImportService {
       planRows.push(planRow(id, c.plan));
     }
     for (const p of plan.planInserts) planRows.push(planRow(p.projectId, p.plan));
-    await repo.insertPlans(planRows);
-    tick(planRows.length);
+    for (let i = 0; i < planRows.length; i += BATCH) {
+      await repo.insertPlans(planRows.slice(i, i + BATCH));
+      tick(Math.min(BATCH, planRows.length - i));
+    }
     for (const p of plan.planUpdates) {
       if (!(await repo.updatePlan(p.id, p.version, { ...p.patch, updated_at: now }))) {
         throw new AppError('version_conflict', '年度计划在导入期间被他人修改，本次导入未写入任何数据，请重新导入');
