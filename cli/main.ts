@@ -5,6 +5,8 @@ import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
 import { registerImport } from './import.ts';
 import { registerExport } from './export.ts';
+import { registerVerify } from './verify.ts';
+import { registerIndicators } from './indicators.ts';
 
 const program = new Command();
 program
@@ -19,6 +21,8 @@ registerUser(program);
 registerDemo(program);
 registerImport(program);
 registerExport(program);
+registerVerify(program);
+registerIndicators(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,6 +16,9 @@ import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
+import { reportRoutes } from './modules/reports/report.routes.ts';
+import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
+import { lightRoutes } from './modules/lights/light.routes.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
@@ -28,7 +32,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  const hasWeb = fs.existsSync(config.webDir);
+  registerErrorHandler(app, { spaFallback: hasWeb });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -40,6 +45,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
   });
   await app.register(cookie);
+  // Per-route limits are passed when reading files (photos: 10 MB each, 9 per report).
+  await app.register(multipart);
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,
@@ -58,19 +65,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   userRoutes(app, users);
   referenceRoutes(app, database);
   projectRoutes(app, database);
+  reportRoutes(app, database, config);
+  indicatorRoutes(app, database);
+  lightRoutes(app, database);
   await registerMultipart(app);
   importRoutes(app, database);
   exportRoutes(app, database);
 
-  if (fs.existsSync(config.webDir)) {
-    await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
-    // Client-side routes fall back to index.html; unknown /api paths stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.status(404).send({ error: { code: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}`, details: null } });
-      }
-      return reply.sendFile('index.html');
-    });
-  }
+  // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
   return app;
 }

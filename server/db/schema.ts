@@ -102,12 +102,20 @@ export interface ProjectTable {
   stats_category: string | null;
   stats_reason: string | null;
   stats_entered_date: string | null;
+  withdraw_reason: string | null;
+  tier_before_withdraw: string | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
   created_by: number | null;
   updated_by: number | null;
   deleted_at: string | null;
+}
+
+/** Substring index over projects.search_text: SQLite FTS5 (trigram) table, PostgreSQL view over pg_trgm. */
+export interface ProjectFtsTable {
+  rowid: number;
+  search_text: string;
 }
 
 export interface ProjectLevelTable {
@@ -195,6 +203,8 @@ export interface MonthlyReportTable {
   version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** First submission of the period's report, kept across returns (for the late list). */
+  first_submitted_at: string | null;
 }
 
 export interface MonthlyReportRevisionTable {
@@ -207,6 +217,79 @@ export interface MonthlyReportRevisionTable {
   created_at: string;
 }
 
+export interface ReportingSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface MonthlyReportPhotoTable {
+  id: Generated<number>;
+  report_id: number;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  file_path: string;
+  thumb_path: string;
+  original_name: string | null;
+  uploaded_by: number | null;
+  created_at: string;
+}
+
+/** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
+export interface IndicatorYtdTable {
+  project_id: number;
+  year: number;
+  ytd_01: number;
+  ytd_02: number;
+  ytd_03: number;
+  ytd_04: number;
+  ytd_05: number;
+  ytd_06: number;
+  ytd_07: number;
+  ytd_08: number;
+  ytd_09: number;
+  ytd_10: number;
+  ytd_11: number;
+  ytd_12: number;
+}
+
+export interface IndicatorSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface LightRuleSetTable {
+  id: Generated<number>;
+  year: number;
+  version: number;
+  effective_month: number;
+  rules: string;
+  note: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface LightExcuseTable {
+  id: Generated<number>;
+  project_id: number;
+  year: number;
+  month_from: number;
+  month_to: number | null;
+  dimension: string | null;
+  reason: string;
+  accepted_by: number;
+  accepted_by_name: string;
+  accepted_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -214,6 +297,7 @@ export interface DB {
   users: UserTable;
   sessions: SessionTable;
   projects: ProjectTable;
+  projects_fts: ProjectFtsTable;
   project_levels: ProjectLevelTable;
   annual_plans: AnnualPlanTable;
   project_procedures: ProjectProcedureTable;
@@ -221,4 +305,10 @@ export interface DB {
   reporting_periods: ReportingPeriodTable;
   monthly_reports: MonthlyReportTable;
   monthly_report_revisions: MonthlyReportRevisionTable;
+  reporting_settings: ReportingSettingTable;
+  monthly_report_photos: MonthlyReportPhotoTable;
+  indicator_ytd: IndicatorYtdTable;
+  indicator_settings: IndicatorSettingTable;
+  light_rule_sets: LightRuleSetTable;
+  light_excuses: LightExcuseTable;
 }

@@ -2,8 +2,11 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 
-/** One error shape for every failure, {error: {code, message, details}}, and never a stack trace. */
-export function registerErrorHandler(app: FastifyInstance): void {
+/**
+ * One error shape for every failure, {error: {code, message, details}}, and never a stack trace. With spaFallback,
+ * unknown GET paths outside /api answer the web app's index.html (client-side routes); /api paths stay JSON 404s.
+ */
+export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback?: boolean } = {}): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
@@ -32,6 +35,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: { code: 'internal', message: '服务器内部错误，请稍后重试或联系管理员', details: null } });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}`, details: null } });
+    if (opts.spaFallback && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return reply.status(404).send({ error: { code: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}`, details: null } });
   });
 }

@@ -9,7 +9,16 @@ export const PERMISSIONS = {
   'project.read': ['office', 'reporter', 'leader', 'supervisor'],
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
+  'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
+  'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
+  'unit.admin': ['office'], // the unit tree
   'plan.write': ['office'],
+  'report.read': ['office', 'reporter', 'leader', 'supervisor'],
+  'report.write': ['office', 'reporter'], // fill, submit, upload photos, correct after approval (with a reason)
+  'report.review': ['office'], // approve, return, review queue
+  'period.admin': ['office'], // reporting calendar and its settings
+  'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
+  'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)

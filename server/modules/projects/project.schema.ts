@@ -1,34 +1,154 @@
 import { z } from 'zod';
+import { checkUscc, normalizeUscc } from '../../../core/uscc.ts';
+import { normalizeProjectCode } from '../../../core/project-code.ts';
+import { STAGES } from '../../../core/stages.ts';
+import { RESERVE_REVIEWS, TIERS } from '../../../core/tiers.ts';
+import { PROCEDURE_STATUSES } from '../../../core/procedures.ts';
+
+// Money is integer yuan; dates 'YYYY-MM-DD'; flags are accepted as true/false or 1/0 and stored as 0/1.
 
 const yuan = z.number().int('金额须为整数（元）').min(0, '金额不能为负').max(1e15, '金额过大');
-const optText = (max: number) => z.string().trim().max(max).nullable().optional();
+const optYuan = yuan.nullable().optional();
+const optText = (max: number) => z.string().trim().max(max, `不能超过 ${max} 个字`).nullable().optional()
+  .transform((v) => (v === '' ? null : v));
+const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => (v ? 1 : 0));
+const year = z.number().int().min(1949, '年份有误').max(2100, '年份有误');
 
-/** Fields a client may write on a project. Money is integer yuan. */
-export const projectWriteSchema = z.object({
+/** A calendar date 'YYYY-MM-DD' that exists. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, '日期不存在');
+const optDate = isoDate.nullable().optional().or(z.literal('').transform(() => null));
+
+export const LEVELS = ['national', 'province', 'city', 'county'] as const;
+export const NATURES = ['new', 'continued', 'expansion', 'reconstruction', 'tech_upgrade'] as const;
+export const INVESTMENT_TYPES = ['government', 'social'] as const;
+
+const uscc = z.string().transform(normalizeUscc).superRefine((v, ctx) => {
+  if (v === '') return;
+  const problem = checkUscc(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).transform((v) => (v === '' ? null : v));
+
+/** Every field a client may write on a project, all optional (the create schema requires the identity fields). */
+const projectFields = {
+  // identity
   name: z.string().trim().min(1, '项目名称不能为空').max(200, '项目名称过长'),
-  code: optText(32),
-  region_code: z.string().min(6).max(16),
-  unit_id: z.number().int().positive(),
-  nature: optText(32),
+  code: z.string().max(40).transform(normalizeProjectCode).transform((v) => (v === '' ? null : v)).nullable().optional(),
+  stats_code: optText(64),
+  list_year: year.nullable().optional(),
+  batch: optText(64),
+  parent_id: z.number().int().positive().nullable().optional(),
+  is_package: flag.optional(),
+  is_key_of_key: flag.optional(),
+  levels: z.array(z.enum(LEVELS)).max(LEVELS.length).optional(),
+  // classification
+  nature: z.enum(NATURES).nullable().optional(),
   category: optText(64),
-  total_investment: yuan,
+  industry_code: z.string().trim().regex(/^[A-T](\d{2,4})?$/, '国民经济行业代码应为门类字母加 2–4 位数字（GB/T 4754）').nullable().optional(),
+  investment_type: z.enum(INVESTMENT_TYPES).nullable().optional(),
+  is_attraction: flag.optional(),
+  is_central_budget: flag.optional(),
+  is_special_bond: flag.optional(),
+  campaign_group: optText(64),
+  // place and people
+  region_code: z.string().min(6).max(16),
+  address: optText(500),
+  builder_name: optText(200),
+  builder_uscc: uscc.nullable().optional(),
+  builder_legal_person: optText(64),
+  builder_contact: optText(64),
+  builder_phone: z.string().trim().regex(/^[\d\-+() ]{5,30}$/, '联系电话格式不正确').nullable().optional().or(z.literal('').transform(() => null)),
+  unit_id: z.number().int().positive(),
+  lead_unit_id: z.number().int().positive().nullable().optional(),
+  leader_name: optText(64),
+  leader_post: optText(128),
+  // scope and time
   scope_content: optText(4000),
+  start_year: year.nullable().optional(),
+  end_year: year.nullable().optional(),
+  planned_start_date: optDate,
+  actual_start_date: optDate,
+  planned_completion_date: optDate,
+  actual_completion_date: optDate,
+  planned_production_date: optDate,
+  actual_production_date: optDate,
+  // money
+  total_investment: yuan,
+  fund_central: optYuan,
+  fund_province: optYuan,
+  fund_city: optYuan,
+  fund_county: optYuan,
+  fund_bank_loan: optYuan,
+  fund_self: optYuan,
+  fund_special_bond: optYuan,
+  // statistics entry (入库纳统)
+  stats_entered: flag.optional(),
+  stats_category: optText(64),
+  stats_reason: optText(500),
+  stats_entered_date: optDate,
+};
+
+export const FUND_COLUMNS = ['fund_central', 'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond'] as const;
+
+/** A new project. Stage and tier may be given once here (importing a project already under way). */
+export const projectWriteSchema = z.object({
+  ...projectFields,
+  stage: z.enum(STAGES).exclude(['paused']).optional(),
+  tier: z.enum(TIERS).exclude(['withdrawn']).optional(),
+  reserve_review: z.enum(RESERVE_REVIEWS).nullable().optional(),
 });
 export type ProjectWrite = z.infer<typeof projectWriteSchema>;
 
-export const projectUpdateSchema = projectWriteSchema.partial().extend({
+/** A patch: any field, plus the version it was read at. Stage and tier change through their own endpoints. */
+export const projectUpdateSchema = z.object(projectFields).partial().extend({
   version: z.number().int().positive(),
 });
 export type ProjectUpdate = z.infer<typeof projectUpdateSchema>;
 
-export const SORTABLE = ['id', 'name', 'total_investment', 'region_code', 'stage', 'updated_at'] as const;
+/** Fields only the office may change (list membership, levels, unit, packaging); a reporter edits the rest. */
+export const OFFICE_ONLY_FIELDS = ['unit_id', 'list_year', 'batch', 'levels', 'is_key_of_key', 'campaign_group', 'parent_id', 'is_package'] as const;
 
-/** The filter language shared by the project list, indicators, lights and exports. */
+/** Columns the list can sort on; annual_planned is the annual plan of the filter's year. */
+export const SORTABLE = [
+  'id', 'name', 'code', 'stats_code', 'list_year', 'batch', 'nature', 'category', 'industry_code', 'investment_type', 'campaign_group',
+  'region_code', 'unit_id', 'builder_name', 'total_investment', 'tier', 'stage', 'start_year', 'end_year',
+  'planned_start_date', 'actual_start_date', 'planned_completion_date', 'actual_completion_date', 'planned_production_date',
+  'actual_production_date', 'stats_entered', 'created_at', 'updated_at', 'annual_planned',
+] as const;
+
+const csv = (max = 400) => z.string().max(max).optional();
+const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
+
+/**
+ * The filter language shared by the project list, indicators, lights and exports. Multi-valued fields take
+ * comma-separated values ("stage=started,completed"). `year` keeps projects with an annual plan that year.
+ */
 export const projectFilterSchema = z.object({
   region: z.string().max(16).optional(),
   unit: z.coerce.number().int().positive().optional(),
-  stage: z.string().max(200).optional(),
+  stage: csv(200),
   q: z.string().trim().max(100).optional(),
+  tier: csv(),
+  level: csv(),
+  category: csv(),
+  /** GB/T 4754 codes or prefixes ('C', 'C36'). */
+  industry: csv(),
+  nature: csv(),
+  investment_type: csv(),
+  campaign_group: csv(),
+  year: z.coerce.number().int().min(1949).max(2100).optional(),
+  list_year: z.coerce.number().int().min(1949).max(2100).optional(),
+  batch: z.string().max(64).optional(),
+  has_code: boolParam,
+  is_key_of_key: boolParam,
+  /** Builder name substring, or an exact unified social credit code. */
+  builder: z.string().trim().max(200).optional(),
+  /** Major items and stand-alone projects only (no sub-items of packages). */
+  major_only: boolParam,
+  /** Sub-items of this package. */
+  parent: z.coerce.number().int().positive().optional(),
 });
 export type ProjectFilter = z.infer<typeof projectFilterSchema>;
 
@@ -40,3 +160,51 @@ export const projectListQuerySchema = projectFilterSchema.extend({
   page_size: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
+
+export const stageChangeSchema = z.object({
+  to: z.enum(STAGES),
+  event_date: isoDate,
+  reason: z.string().trim().max(1000).nullable().optional(),
+  /** When given, the change is refused with 409 if the project changed since it was read. */
+  version: z.number().int().positive().optional(),
+});
+export type StageChange = z.infer<typeof stageChangeSchema>;
+
+export const tierChangeSchema = z.object({
+  to: z.enum(TIERS),
+  reason: z.string().trim().max(1000).nullable().optional(),
+  version: z.number().int().positive().optional(),
+});
+export type TierChange = z.infer<typeof tierChangeSchema>;
+
+export const reserveReviewSchema = z.object({
+  review: z.enum(RESERVE_REVIEWS),
+  version: z.number().int().positive().optional(),
+});
+
+const month = z.number().int().min(1, '月份应为 1–12').max(12, '月份应为 1–12').nullable().optional();
+
+/** One project's plan for one year. */
+export const annualPlanWriteSchema = z.object({
+  planned_investment: yuan.default(0),
+  completed_before_year: yuan.default(0),
+  plan_new_start: flag.default(0),
+  plan_start_month: month,
+  plan_completion: flag.default(0),
+  plan_completion_month: month,
+  plan_production: flag.default(0),
+  plan_production_month: month,
+  progress_target: optText(1000),
+  list_kind: z.enum(['initial', 'supplementary']).default('initial'),
+  /** Absent to create; the version read to update. */
+  version: z.number().int().positive().optional(),
+});
+export type AnnualPlanWrite = z.infer<typeof annualPlanWriteSchema>;
+
+export const procedureWriteSchema = z.object({
+  status: z.enum(PROCEDURE_STATUSES),
+  doc_number: optText(200),
+  approved_date: optDate,
+  note: optText(1000),
+});
+export type ProcedureWrite = z.infer<typeof procedureWriteSchema>;

@@ -1,70 +1,334 @@
 import { foldText, searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
+import { checkStageMove, isStage, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
+import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
+import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
 import type { Actor } from '../../context.ts';
+import type { Database, Executor } from '../../db/database.ts';
+import type { Selectable } from 'kysely';
+import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import type { ProjectRepository } from './project.repository.ts';
-import type { ReferenceRepository } from '../reference/reference.repository.ts';
-import type { ProjectListQuery, ProjectUpdate, ProjectWrite } from './project.schema.ts';
+import { roleHas } from '../../plugins/permissions.ts';
+import { ProjectRepository } from './project.repository.ts';
+import { ReferenceRepository } from '../reference/reference.repository.ts';
+import {
+  FUND_COLUMNS, OFFICE_ONLY_FIELDS,
+  type AnnualPlanWrite, type ProcedureWrite, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,
+} from './project.schema.ts';
+
+type ProjectRow = Selectable<ProjectTable>;
+
+const STALE = '该项目已被他人修改，请查看最新内容后重新提交';
+
+/** The current calendar year (annual plans default to it). */
+export function currentYear(now = new Date()): number {
+  return now.getFullYear();
+}
+
+/** Today as 'YYYY-MM-DD' in China Standard Time, the offices' clock. */
+function todayInChina(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('validation_failed', message, [{ path, message }]);
+}
+
+/**
+ * Cross-field rules on the project as it would be stored: fund sources within the total, years and planned dates
+ * in order, and statistics entry (a project not entered needs a reason).
+ */
+export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean }): void {
+  const funds = FUND_COLUMNS.reduce((s, c) => s + (p[c] ?? 0), 0);
+  if (funds > (p.total_investment ?? 0)) {
+    throw invalid('fund_central', `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元）`);
+  }
+  if (p.start_year && p.end_year && p.start_year > p.end_year) throw invalid('end_year', '建设结束年份不能早于开始年份');
+  const ordered: [keyof ProjectRow, keyof ProjectRow, string][] = [
+    ['planned_start_date', 'planned_completion_date', '计划竣工日期不能早于计划开工日期'],
+    ['planned_completion_date', 'planned_production_date', '计划投产日期不能早于计划竣工日期'],
+    ['actual_start_date', 'actual_completion_date', '实际竣工日期不能早于实际开工日期'],
+  ];
+  for (const [a, b, message] of ordered) {
+    const x = p[a];
+    const y = p[b];
+    if (typeof x === 'string' && typeof y === 'string' && y < x) throw invalid(String(b), message);
+  }
+  if (touched.statsEntered && p.stats_entered === 0 && !p.stats_reason) throw invalid('stats_reason', '未入库纳统的项目须填写原因');
+}
 
 /** Business rules of the project library. */
 export class ProjectService {
-  private readonly projects: ProjectRepository;
-  private readonly reference: ReferenceRepository;
-  constructor(projects: ProjectRepository, reference: ReferenceRepository) {
-    this.projects = projects;
-    this.reference = reference;
+  private readonly database: Database;
+  constructor(database: Database) {
+    this.database = database;
   }
 
-  /** The project, or 404 when it does not exist or lies outside the actor's scope. */
-  async getProject(actor: Actor, id: number) {
-    const project = await this.projects.findById(id, actor.scope);
+  private repos(db: Executor = this.database.db) {
+    return { projects: new ProjectRepository(db), reference: new ReferenceRepository(db) };
+  }
+
+  private async load(actor: Actor, id: number, db?: Executor) {
+    const project = await this.repos(db).projects.findById(id, actor.scope);
     if (!project) throw notFound('项目');
     return project;
   }
 
-  async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.projects.list({ ...query, q: query.q ? foldText(query.q) : undefined }, actor.scope);
+  /** The project with its levels and, for a package, the Σ of its sub-items; 404 outside the actor's scope. */
+  async getProject(actor: Actor, id: number, year = currentYear()) {
+    const project = await this.load(actor, id);
+    const { projects } = this.repos();
+    const levels = await projects.listLevels(id);
+    const rollup = project.is_package ? await projects.rollup(id, year) : null;
+    return { ...project, levels, rollup };
   }
 
-  private async checkReferences(input: Partial<ProjectWrite>, excludeId?: number): Promise<void> {
-    if (input.region_code !== undefined && !(await this.reference.findRegion(input.region_code))) {
-      throw new AppError('validation_failed', `所属地区不存在：${input.region_code}`, [{ path: 'region_code' }]);
+  async listProjects(actor: Actor, query: ProjectListQuery) {
+    return this.repos().projects.list({ ...query, q: query.q ? foldText(query.q) : undefined }, actor.scope, query.year ?? currentYear());
+  }
+
+  listDeleted(actor: Actor) {
+    return this.repos().projects.listDeleted(actor.scope, 500);
+  }
+
+  private async checkReferences(actor: Actor, db: Executor, input: Partial<ProjectWrite>, excludeId?: number): Promise<void> {
+    const { projects, reference } = this.repos(db);
+    if (input.region_code !== undefined && !(await reference.findRegion(input.region_code))) {
+      throw invalid('region_code', `所属地区不存在：${input.region_code}`);
     }
-    if (input.unit_id !== undefined && !(await this.reference.findUnit(input.unit_id))) {
-      throw new AppError('validation_failed', `责任单位不存在：${input.unit_id}`, [{ path: 'unit_id' }]);
+    if (input.unit_id !== undefined && !(await reference.findUnit(input.unit_id))) {
+      throw invalid('unit_id', `责任单位不存在：${input.unit_id}`);
+    }
+    if (input.lead_unit_id && !(await reference.findUnit(input.lead_unit_id))) {
+      throw invalid('lead_unit_id', `牵头单位不存在：${input.lead_unit_id}`);
     }
     if (input.code) {
       const problem = checkProjectCode(input.code);
-      if (problem) throw new AppError('validation_failed', problem, [{ path: 'code' }]);
-      const holder = await this.projects.findIdByCode(input.code);
+      if (problem) throw invalid('code', problem);
+      const holder = await projects.findIdByCode(input.code);
       if (holder && holder.id !== excludeId) throw new AppError('conflict', `项目代码已被其他项目使用：${input.code}`, { project_id: holder.id });
+    }
+    if (input.parent_id) {
+      if (input.parent_id === excludeId) throw invalid('parent_id', '项目不能作为自己的子项目');
+      const parent = await projects.findById(input.parent_id, actor.scope);
+      if (!parent) throw invalid('parent_id', `所属打包项目不存在：${input.parent_id}`);
+      if (parent.parent_id !== null) throw invalid('parent_id', '子项目下不能再设子项目');
+      if (excludeId !== undefined && (await projects.countLiveSubItems(excludeId)) > 0) throw invalid('parent_id', '已有子项目的打包项目不能再作为子项目');
     }
   }
 
+  /** Creates a project (with its levels) and records its initial stage; returns the id. */
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
-    await this.checkReferences(input);
-    const now = new Date().toISOString();
-    return this.projects.insert({
-      ...input, code: input.code || null, search_text: searchTextOf(input.name),
-      created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+    const { levels, ...fields } = input;
+    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined });
+    return this.database.db.transaction().execute(async (trx) => {
+      await this.checkReferences(actor, trx, input);
+      const { projects } = this.repos(trx);
+      const now = new Date().toISOString();
+      const stage: Stage = fields.stage ?? (fields.tier === 'idea' || fields.tier === 'reserve' ? 'planning' : 'preliminary');
+      const id = await projects.insert({
+        ...fields, stage, reserve_review: fields.tier === 'reserve' ? (fields.reserve_review ?? 'none') : (fields.reserve_review ?? null),
+        search_text: searchTextOf(fields.name),
+        created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+      });
+      if (levels?.length) await projects.replaceLevels(id, levels);
+      if (fields.parent_id) await projects.markPackage(fields.parent_id);
+      const dateColumn = STAGE_DATE_COLUMN[stage];
+      await projects.insertStageHistory({
+        project_id: id, from_stage: null, to_stage: stage, event_date: (dateColumn && fields[dateColumn]) || todayInChina(),
+        reason: '录入项目', user_id: actor.userId,
+      });
+      return id;
     });
+  }
+
+  private canAdminister(actor: Actor): boolean {
+    return roleHas(actor.role, 'project.admin');
   }
 
   /** Applies a patch if the client's version is current; a stale version answers 409 with the stored record. */
   async updateProject(actor: Actor, id: number, input: ProjectUpdate) {
-    const current = await this.getProject(actor, id);
-    const { version, ...patch } = input;
-    if (current.version !== version) throw new AppError('version_conflict', '该项目已被他人修改，请查看最新内容后重新提交', { current });
-    await this.checkReferences(patch, id);
-    const changed = await this.projects.updateIfVersion(id, version, {
-      ...patch,
-      ...(patch.code !== undefined ? { code: patch.code || null } : {}),
-      ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
-      updated_at: new Date().toISOString(), updated_by: actor.userId,
-    });
-    if (!changed) {
-      throw new AppError('version_conflict', '该项目已被他人修改，请查看最新内容后重新提交', { current: await this.projects.findById(id, actor.scope) });
+    const { version, levels, ...patch } = input;
+    if (!this.canAdminister(actor)) {
+      const locked = OFFICE_ONLY_FIELDS.filter((f) => input[f] !== undefined);
+      if (locked.length) throw new AppError('forbidden', `以下字段只能由发改部门修改：${locked.join('、')}`, { fields: locked });
     }
+    await this.database.db.transaction().execute(async (trx) => {
+      const current = await this.load(actor, id, trx);
+      if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
+      await this.checkReferences(actor, trx, patch, id);
+      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined });
+      const { projects } = this.repos(trx);
+      const changed = await projects.updateIfVersion(id, version, {
+        ...patch,
+        ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
+        updated_at: new Date().toISOString(), updated_by: actor.userId,
+      });
+      if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
+      if (levels) await projects.replaceLevels(id, levels);
+      if (patch.parent_id) await projects.markPackage(patch.parent_id);
+    });
     return this.getProject(actor, id);
+  }
+
+  /** Soft-deletes a project; a package with live sub-items cannot be deleted. */
+  async deleteProject(actor: Actor, id: number, version?: number): Promise<void> {
+    await this.database.db.transaction().execute(async (trx) => {
+      const current = await this.load(actor, id, trx);
+      if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
+      const { projects } = this.repos(trx);
+      if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
+      if (!(await projects.setDeleted(id, current.version, new Date().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+    });
+  }
+
+  /** Restores a soft-deleted project. */
+  async restoreProject(actor: Actor, id: number) {
+    const { projects } = this.repos();
+    const deleted = await projects.findDeletedById(id, actor.scope);
+    if (!deleted) throw notFound('已删除的项目');
+    if (!(await projects.setDeleted(id, deleted.version, null, actor.userId))) throw new AppError('version_conflict', STALE);
+    return this.getProject(actor, id);
+  }
+
+  /** Moves a project along the stage machine, recording history and the actual date of the new stage. */
+  async changeStage(actor: Actor, id: number, input: StageChange) {
+    if (input.event_date > todayInChina()) throw invalid('event_date', '事件日期不能晚于今天');
+    await this.database.db.transaction().execute(async (trx) => {
+      const current = await this.load(actor, id, trx);
+      if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
+      if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${current.stage}`);
+      const before = current.stage_before_pause && isStage(current.stage_before_pause) ? current.stage_before_pause : null;
+      const result = checkStageMove({ from: current.stage, to: input.to, stageBeforePause: before, reason: input.reason });
+      if ('error' in result) throw new AppError('unprocessable', result.error, { from: current.stage, to: input.to });
+      const dateColumn = result.kind === 'advance' ? STAGE_DATE_COLUMN[result.stage] : undefined;
+      const { projects } = this.repos(trx);
+      const changed = await projects.updateIfVersion(id, current.version, {
+        stage: result.stage, stage_before_pause: result.stageBeforePause,
+        ...(dateColumn ? { [dateColumn]: input.event_date } : {}),
+        updated_at: new Date().toISOString(), updated_by: actor.userId,
+      });
+      if (!changed) throw new AppError('version_conflict', STALE);
+      await projects.insertStageHistory({
+        project_id: id, from_stage: current.stage, to_stage: result.stage, event_date: input.event_date,
+        reason: input.reason?.trim() || null, user_id: actor.userId,
+      });
+    });
+    return this.getProject(actor, id);
+  }
+
+  async listStageHistory(actor: Actor, id: number) {
+    await this.load(actor, id);
+    return this.repos().projects.listStageHistory(id);
+  }
+
+  /** Moves a project between library tiers (谋划/储备/实施/退库 and restore). */
+  async changeTier(actor: Actor, id: number, input: TierChange) {
+    await this.database.db.transaction().execute(async (trx) => {
+      const current = await this.load(actor, id, trx);
+      if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
+      const result = checkTierMove({
+        from: current.tier as Tier, to: input.to, review: current.reserve_review as ReserveReview | null,
+        tierBeforeWithdraw: current.tier_before_withdraw as Tier | null, reason: input.reason,
+      });
+      if ('error' in result) throw new AppError('unprocessable', result.error, { from: current.tier, to: input.to });
+      // Entering the implementation library starts the pre-construction stage of a project still being planned.
+      const toPreliminary = result.tier === 'implementation' && current.stage === 'planning';
+      const { projects } = this.repos(trx);
+      const changed = await projects.updateIfVersion(id, current.version, {
+        tier: result.tier, reserve_review: result.review, tier_before_withdraw: result.tierBeforeWithdraw, withdraw_reason: result.withdrawReason,
+        ...(toPreliminary ? { stage: 'preliminary' } : {}),
+        updated_at: new Date().toISOString(), updated_by: actor.userId,
+      });
+      if (!changed) throw new AppError('version_conflict', STALE);
+      if (toPreliminary) {
+        await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(), reason: '转入实施库', user_id: actor.userId });
+      }
+    });
+    return this.getProject(actor, id);
+  }
+
+  /** Records a reserve review step (初审, then 终审). */
+  async reviewReserve(actor: Actor, id: number, review: ReserveReview, version?: number) {
+    const current = await this.load(actor, id);
+    if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
+    const result = checkReserveReview(current.tier as Tier, current.reserve_review as ReserveReview | null, review);
+    if (typeof result !== 'string') throw new AppError('unprocessable', result.error);
+    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: new Date().toISOString(), updated_by: actor.userId });
+    if (!changed) throw new AppError('version_conflict', STALE);
+    return this.getProject(actor, id);
+  }
+
+  // ── annual plans ──
+
+  async listPlans(actor: Actor, projectId: number) {
+    await this.load(actor, projectId);
+    return this.repos().projects.listPlans(projectId);
+  }
+
+  /**
+   * Creates (no version) or updates (the version read) a project's plan for a year. The plan cannot exceed what
+   * remains of the total investment, and each planned event needs its month.
+   */
+  async savePlan(actor: Actor, projectId: number, year: number, input: AnnualPlanWrite) {
+    const { version, ...fields } = input;
+    for (const [flag, monthField, label] of [['plan_new_start', 'plan_start_month', '新开工'], ['plan_completion', 'plan_completion_month', '竣工'], ['plan_production', 'plan_production_month', '投产']] as const) {
+      if (fields[flag] && !fields[monthField]) throw invalid(monthField, `计划${label}的项目须填写计划${label}月份`);
+      if (!fields[flag]) fields[monthField] = null;
+    }
+    return this.database.db.transaction().execute(async (trx) => {
+      const project = await this.load(actor, projectId, trx);
+      if (fields.completed_before_year + fields.planned_investment > project.total_investment) {
+        throw new AppError('unprocessable', `以前年度累计完成与年度计划投资之和（${fields.completed_before_year + fields.planned_investment} 元）超过总投资（${project.total_investment} 元）`);
+      }
+      const { projects } = this.repos(trx);
+      const existing = await projects.findPlan(projectId, year);
+      const now = new Date().toISOString();
+      if (!existing) {
+        if (version !== undefined) throw new AppError('version_conflict', '该年度计划已被他人删除，请刷新后重新填写', { current: null });
+        await projects.insertPlan({ ...fields, project_id: projectId, year, created_at: now, updated_at: now });
+      } else {
+        if (version !== existing.version) throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
+        if (!(await projects.updatePlanIfVersion(projectId, year, version, { ...fields, updated_at: now }))) {
+          throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: await projects.findPlan(projectId, year) });
+        }
+      }
+      return (await projects.findPlan(projectId, year))!;
+    });
+  }
+
+  async deletePlan(actor: Actor, projectId: number, year: number, version: number): Promise<void> {
+    await this.load(actor, projectId);
+    const { projects } = this.repos();
+    const existing = await projects.findPlan(projectId, year);
+    if (!existing) throw notFound(`${year} 年度计划`);
+    if (!(await projects.deletePlanIfVersion(projectId, year, version))) {
+      throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
+    }
+  }
+
+  // ── procedures ──
+
+  /** Every procedure kind in order, with what is recorded (status pending when nothing is). */
+  async listProcedures(actor: Actor, projectId: number) {
+    await this.load(actor, projectId);
+    const stored = new Map((await this.repos().projects.listProcedures(projectId)).map((p) => [p.kind, p]));
+    return PROCEDURE_KINDS.map((kind) => {
+      const row = stored.get(kind);
+      return {
+        kind, label: PROCEDURE_LABELS[kind], status: row?.status ?? 'pending', doc_number: row?.doc_number ?? null,
+        approved_date: row?.approved_date ?? null, note: row?.note ?? null, updated_at: row?.updated_at ?? null,
+      };
+    });
+  }
+
+  async saveProcedure(actor: Actor, projectId: number, kind: ProcedureKind, input: ProcedureWrite) {
+    await this.load(actor, projectId);
+    if (input.status === 'done' && !input.approved_date) throw invalid('approved_date', `${PROCEDURE_LABELS[kind]}已办结，须填写批复（办结）日期`);
+    await this.repos().projects.upsertProcedure({
+      project_id: projectId, kind, status: input.status, doc_number: input.doc_number ?? null,
+      approved_date: input.approved_date ?? null, note: input.note ?? null,
+    });
+    return (await this.listProcedures(actor, projectId)).find((p) => p.kind === kind)!;
   }
 }

@@ -44,7 +44,7 @@ describe.each(DIALECTS)('project library API on %s', (dialect) => {
     const body = res.json();
     expect(body.items).toHaveLength(1);
     expect(body.items[0].name).toBe('比亚迪新能源汽车零部件项目');
-    expect(body.totals).toEqual({ count: 2, total_investment: 955_270_000_00 + 12_345_000_00 });
+    expect(body.totals).toMatchObject({ count: 2, total_investment: 955_270_000_00 + 12_345_000_00 });
   });
 
   it('searches Chinese substrings, pinyin initials, full pinyin and traditional characters', async () => {

@@ -2,24 +2,47 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
-import { notFound } from '../../errors.ts';
-import { ReferenceRepository } from './reference.repository.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { ReferenceService } from './reference.service.ts';
+import {
+  customAreaSchema, REGION_CODE, regionQuerySchema, regionRenameSchema, subtreeQuerySchema, unitUpdateSchema, unitWriteSchema,
+} from './reference.schema.ts';
 
-/** Read-only reference data: the region tree and the unit tree. */
+const codeParams = z.object({ code: z.string().regex(REGION_CODE) });
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const tags = ['reference'];
+
+/** Reference data: the region tree with custom areas, and the unit tree. */
 export function referenceRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const repo = () => new ReferenceRepository(database.db);
-  r.get('/api/v1/regions', {
-    config: { permission: 'reference.read' },
-    schema: { tags: ['reference'], querystring: z.object({ parent: z.string().regex(/^\d{6,12}$|^[A-Z0-9]{1,16}$/).optional() }) },
-  }, async (request) => ({ items: await repo().listRegionChildren(request.query.parent ?? null) }));
-  r.get('/api/v1/regions/:code', {
-    config: { permission: 'reference.read' },
-    schema: { tags: ['reference'], params: z.object({ code: z.string().max(16) }) },
-  }, async (request) => {
-    const region = await repo().findRegion(request.params.code);
-    if (!region) throw notFound('行政区划');
-    return region;
-  });
-  r.get('/api/v1/units', { config: { permission: 'reference.read' }, schema: { tags: ['reference'] } }, async () => ({ items: await repo().listUnits() }));
+  const service = () => new ReferenceService(database);
+
+  r.get('/api/v1/regions', { config: { permission: 'reference.read' }, schema: { tags, querystring: regionQuerySchema } },
+    async (request) => ({ items: await service().listRegions(request.query) }));
+  r.get('/api/v1/regions/:code', { config: { permission: 'reference.read' }, schema: { tags, params: codeParams } },
+    async (request) => service().getRegion(request.params.code));
+  r.get('/api/v1/regions/:code/subtree', { config: { permission: 'reference.read' }, schema: { tags, params: codeParams, querystring: subtreeQuerySchema } },
+    async (request) => ({ items: await service().listRegionSubtree(request.params.code, request.query.depth) }));
+  r.post('/api/v1/regions', { config: { permission: 'reference.admin' }, schema: { tags, body: customAreaSchema } },
+    async (request, reply) => reply.status(201).send(await service().createCustomArea(actorOf(request), request.body)));
+  r.patch('/api/v1/regions/:code', { config: { permission: 'reference.admin' }, schema: { tags, params: codeParams, body: regionRenameSchema } },
+    async (request) => service().renameCustomArea(actorOf(request), request.params.code, request.body.name));
+  r.delete('/api/v1/regions/:code', { config: { permission: 'reference.admin' }, schema: { tags, params: codeParams } },
+    async (request, reply) => {
+      await service().deleteCustomArea(actorOf(request), request.params.code);
+      return reply.status(204).send();
+    });
+
+  r.get('/api/v1/units', { config: { permission: 'reference.read' }, schema: { tags } }, async () => ({ items: await service().listUnits() }));
+  r.get('/api/v1/units/:id', { config: { permission: 'reference.read' }, schema: { tags, params: idParams } },
+    async (request) => service().getUnit(request.params.id));
+  r.post('/api/v1/units', { config: { permission: 'unit.admin' }, schema: { tags, body: unitWriteSchema } },
+    async (request, reply) => reply.status(201).send(await service().createUnit(actorOf(request), request.body)));
+  r.patch('/api/v1/units/:id', { config: { permission: 'unit.admin' }, schema: { tags, params: idParams, body: unitUpdateSchema } },
+    async (request) => service().updateUnit(actorOf(request), request.params.id, request.body));
+  r.delete('/api/v1/units/:id', { config: { permission: 'unit.admin' }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      await service().deleteUnit(actorOf(request), request.params.id);
+      return reply.status(204).send();
+    });
 }

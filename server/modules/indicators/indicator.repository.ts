@@ -1,0 +1,238 @@
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { DataScope } from '../../context.ts';
+import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import type { ProjectFilter } from '../projects/project.schema.ts';
+import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
+
+export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
+export type YtdColumn = (typeof YTD_COLUMNS)[number];
+
+/** The rollup column holding month N's 1–N月 cumulative. */
+export function ytdColumn(month: number): YtdColumn {
+  const col = YTD_COLUMNS[month - 1];
+  if (!col) throw new RangeError(`month out of range: ${month}`);
+  return col;
+}
+
+/** Report statuses whose figures count when no setting says otherwise. */
+export const DEFAULT_COUNTED_STATUSES = ['submitted', 'approved'];
+
+/** What an aggregation groups by: nothing, or one project attribute (the service folds regions and units up). */
+export type GroupColumn = 'none' | 'region_code' | 'unit_id' | 'level' | 'category' | 'nature' | 'investment_type';
+
+/** One group's key (null for projects without the attribute) and its additive sums. */
+export interface GroupSums {
+  key: string | null;
+  sums: IndicatorSums;
+}
+
+/** One row of the rollup as stored or as recomputed. */
+export interface YtdRow {
+  project_id: number;
+  year: number;
+  months: number[];
+}
+
+const sumIf = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+
+/**
+ * CASE over a plan-month column giving the first day of that month (offset 0) or of the month after (offset 1)
+ * as a literal: dates are text, so comparing with it needs no date function that differs between engines.
+ */
+function planMonthDate(column: string, year: number, offset: 0 | 1): RawBuilder<string> {
+  const whens = Array.from({ length: 12 }, (_, i) => {
+    const m = i + 1;
+    const date = offset === 0 ? monthStart(year, m) : periodEndExclusive(year, m);
+    return sql`when ${sql.lit(m)} then ${sql.lit(date)}`;
+  });
+  return sql<string>`case ${sql.ref(column)} ${sql.join(whens, sql` `)} end`;
+}
+
+/**
+ * The recomputation of the rollup from monthly_reports: for each (project, year) with a counted report, month N's
+ * cumulative is the amount_ytd of the latest counted report at or before N (coalesce over the months back to 1).
+ */
+function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number; year: number }) {
+  const at = YTD_COLUMNS.map((_, i) => sql`max(case when month = ${sql.lit(i + 1)} then amount_ytd end)`);
+  let qb = db.selectFrom('monthly_reports')
+    .select(['project_id', 'year'])
+    .select(YTD_COLUMNS.map((col, i) => sql<number>`coalesce(${sql.join(at.slice(0, i + 1).reverse())}, 0)`.as(col)))
+    .where('status', 'in', statuses.length ? statuses : ['\u0000none'])
+    .groupBy(['project_id', 'year']);
+  if (only) qb = qb.where('project_id', '=', only.projectId).where('year', '=', only.year);
+  return qb;
+}
+
+/** All SQL of the indicator engine: the rollup, its verification and the aggregations over a scope. */
+export class IndicatorRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  async findSetting(key: string): Promise<unknown> {
+    const row = await this.db.selectFrom('indicator_settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  async putSetting(key: string, value: unknown, userId: number | null): Promise<void> {
+    const row = { key, value: JSON.stringify(value), updated_at: new Date().toISOString(), updated_by: userId };
+    await this.db.insertInto('indicator_settings').values(row)
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: row.updated_at, updated_by: row.updated_by }))
+      .execute();
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.db.deleteFrom('indicator_settings').where('key', '=', key).execute();
+  }
+
+  /** Which report statuses count toward indicators (a setting; submitted and approved by default). */
+  async countedStatuses(): Promise<string[]> {
+    const v = await this.findSetting('counted_statuses');
+    return Array.isArray(v) ? v.map(String) : DEFAULT_COUNTED_STATUSES;
+  }
+
+  /** Recomputes one project's rollup row for a year from its reports (the hook after a report is written). */
+  async refreshProjectYear(projectId: number, year: number): Promise<void> {
+    const statuses = await this.countedStatuses();
+    await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
+    await this.db.insertInto('indicator_ytd')
+      .columns(['project_id', 'year', ...YTD_COLUMNS])
+      .expression(recomputedYtd(this.db, statuses, { projectId, year }))
+      .execute();
+  }
+
+  /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */
+  async rebuild(year?: number): Promise<number> {
+    const statuses = await this.countedStatuses();
+    let del = this.db.deleteFrom('indicator_ytd');
+    if (year !== undefined) del = del.where('year', '=', year);
+    await del.execute();
+    let src = recomputedYtd(this.db, statuses);
+    if (year !== undefined) src = src.where('year', '=', year);
+    const r = await this.db.insertInto('indicator_ytd').columns(['project_id', 'year', ...YTD_COLUMNS]).expression(src).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /**
+   * Rows where the stored rollup and a full recomputation disagree: `expected` holds the recomputed rows that are
+   * missing or different in storage, `stored` the stored rows that are extra or different.
+   */
+  async diffRollup(limit = 1000): Promise<{ expected: YtdRow[]; stored: YtdRow[]; expectedCount: number; storedCount: number }> {
+    const statuses = await this.countedStatuses();
+    const stored = this.db.selectFrom('indicator_ytd').select(['project_id', 'year', ...YTD_COLUMNS]);
+    const expected = recomputedYtd(this.db, statuses);
+    const toRow = (r: Record<string, unknown>): YtdRow => ({
+      project_id: Number(r.project_id), year: Number(r.year), months: YTD_COLUMNS.map((c) => Number(r[c])),
+    });
+    const count = async (qb: Expression<unknown>) => Number((await sql<{ n: number }>`select count(*) as n from (${qb}) d`.execute(this.db)).rows[0]!.n);
+    const a = await this.db.selectFrom(expected.except(stored).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute();
+    const b = await this.db.selectFrom(stored.except(expected).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute();
+    return {
+      expected: a.map(toRow), stored: b.map(toRow),
+      expectedCount: a.length < limit ? a.length : await count(expected.except(stored)),
+      storedCount: b.length < limit ? b.length : await count(stored.except(expected)),
+    };
+  }
+
+  /** The base query: projects in the filter and the actor's scope that are on year Y's list (have an annual plan). */
+  private scoped(filter: ProjectFilter, scope: DataScope, year: number) {
+    return applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), filter)
+      .innerJoin('annual_plans as ap', (j) => j.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', year));
+  }
+
+  /** Additive sums for period 1–N月 of year Y over the scope, grouped by an attribute and by stage. */
+  async sumsBy(filter: ProjectFilter, scope: DataScope, year: number, month: number, group: GroupColumn): Promise<GroupSums[]> {
+    const end = periodEndExclusive(year, month);
+    const n = sql.lit(month);
+    const startMonth = sql`coalesce(ap.plan_start_month, 12)`;
+    const doneMonth = sql`coalesce(ap.plan_completion_month, 12)`;
+    const prodMonth = sql`coalesce(ap.plan_production_month, 12)`;
+    const started = sql`projects.actual_start_date < ${end}`;
+    const completed = sql`projects.actual_completion_date < ${end}`;
+    const producing = sql`projects.actual_production_date < ${end}`;
+    const keyExpr: Expression<unknown> = group === 'none' ? sql`null` : group === 'level' ? sql.ref('pl.level') : sql.ref(`projects.${group}`);
+    const rows = await this.scoped(filter, scope, year)
+      .leftJoin('indicator_ytd as y', (j) => j.onRef('y.project_id', '=', 'projects.id').on('y.year', '=', year))
+      // A project on several levels counts once in each level's group (levels are not additive across groups).
+      .$if(group === 'level', (qb) => qb.leftJoin('project_levels as pl', 'pl.project_id', 'projects.id'))
+      .select([
+        sql<string | number | null>`${keyExpr}`.as('k'),
+        'projects.stage as stage',
+        sql<number>`count(*)`.as('count'),
+        sql<number>`sum(projects.total_investment)`.as('total_investment'),
+        sql<number>`sum(ap.planned_investment)`.as('planned_investment'),
+        sql<number>`sum(ap.completed_before_year)`.as('completed_before_year'),
+        sql<number>`sum(coalesce(${sql.ref(`y.${ytdColumn(month)}`)}, 0))`.as('completed_ytd'),
+        sumIf(sql`ap.plan_new_start = 1`).as('planned_starts'),
+        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n}`).as('planned_starts_to_date'),
+        sumIf(sql`ap.plan_new_start = 1 and ${started}`).as('started'),
+        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n} and ${started}`).as('started_to_date'),
+        sumIf(sql`ap.plan_new_start = 1 and ${started} and projects.actual_start_date < ${planMonthDate('ap.plan_start_month', year, 0)}`).as('early_starts'),
+        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n} and (projects.actual_start_date is null or projects.actual_start_date >= ${end})`).as('overdue_starts'),
+        sumIf(sql`ap.plan_new_start = 1 and ${started} and projects.actual_start_date >= ${planMonthDate('ap.plan_start_month', year, 1)}`).as('late_starts'),
+        sumIf(sql`ap.plan_completion = 1`).as('planned_completions'),
+        sumIf(sql`ap.plan_completion = 1 and ${doneMonth} <= ${n}`).as('planned_completions_to_date'),
+        sumIf(sql`ap.plan_completion = 1 and ${completed}`).as('completed'),
+        sumIf(sql`ap.plan_completion = 1 and ${doneMonth} <= ${n} and ${completed}`).as('completed_to_date'),
+        sumIf(sql`ap.plan_production = 1`).as('planned_productions'),
+        sumIf(sql`ap.plan_production = 1 and ${prodMonth} <= ${n}`).as('planned_productions_to_date'),
+        sumIf(sql`ap.plan_production = 1 and ${producing}`).as('producing'),
+        sumIf(sql`ap.plan_production = 1 and ${prodMonth} <= ${n} and ${producing}`).as('producing_to_date'),
+      ])
+      .groupBy(group === 'none' ? ['projects.stage'] : [sql`${keyExpr}`, 'projects.stage'])
+      .execute();
+    const groups = new Map<string, GroupSums>();
+    for (const r of rows) {
+      const key = r.k === null || r.k === undefined ? null : String(r.k);
+      const mapKey = key ?? '\u0000';
+      let g = groups.get(mapKey);
+      if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
+      const s = g.sums;
+      for (const f of Object.keys(s) as (keyof IndicatorSums)[]) {
+        if (f === 'by_stage') continue;
+        s[f] += Number((r as Record<string, unknown>)[f] ?? 0);
+      }
+      s.by_stage[r.stage] = (s.by_stage[r.stage] ?? 0) + Number(r.count);
+    }
+    return [...groups.values()];
+  }
+
+  /** Σ annual plan and Σ each month's 1–N月 cumulative over the scope, for the month-by-month trend. */
+  async trend(filter: ProjectFilter, scope: DataScope, year: number): Promise<{ planned_investment: number; months: number[] }> {
+    const row = await this.scoped(filter, scope, year)
+      .leftJoin('indicator_ytd as y', (j) => j.onRef('y.project_id', '=', 'projects.id').on('y.year', '=', year))
+      .select([
+        sql<number>`coalesce(sum(ap.planned_investment), 0)`.as('planned_investment'),
+        ...YTD_COLUMNS.map((c) => sql<number>`coalesce(sum(${sql.ref(`y.${c}`)}), 0)`.as(c)),
+      ])
+      .executeTakeFirstOrThrow();
+    const r = row as Record<string, unknown>;
+    return { planned_investment: Number(r.planned_investment), months: YTD_COLUMNS.map((c) => Number(r[c])) };
+  }
+
+  /** True when the year's reporting calendar merges January and February into one 1–2月 period. */
+  async isJanFebMerged(year: number): Promise<boolean> {
+    const row = await this.db.selectFrom('reporting_periods').select('first_month').where('year', '=', year).where('month', '=', 2).executeTakeFirst();
+    return row?.first_month === 1;
+  }
+
+  async findRegion(code: string) {
+    return this.db.selectFrom('regions').select(['code', 'name', 'path', 'level']).where('code', '=', code).executeTakeFirst();
+  }
+
+  async listRegions(codes: string[]) {
+    if (!codes.length) return [];
+    return this.db.selectFrom('regions').select(['code', 'name', 'path', 'level']).where('code', 'in', codes).execute();
+  }
+
+  async findUnit(id: number) {
+    return this.db.selectFrom('units').select(['id', 'name', 'path']).where('id', '=', id).executeTakeFirst();
+  }
+
+  async listUnits(ids: number[]) {
+    if (!ids.length) return [];
+    return this.db.selectFrom('units').select(['id', 'name', 'path']).where('id', 'in', ids).execute();
+  }
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../../db/database.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { IndicatorRepository } from './indicator.repository.ts';
+import { IndicatorService } from './indicator.service.ts';
+import { indicatorQuerySchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
+
+/** The indicator service over a database, with transactions bound to it. */
+export function indicatorService(database: Database): IndicatorService {
+  return new IndicatorService(new IndicatorRepository(database.db), (fn) => database.db.transaction().execute((trx) => fn(new IndicatorRepository(trx))));
+}
+
+/** Indicators for a scope and period, and the engine's settings. */
+export function indicatorRoutes(app: FastifyInstance, database: Database): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const service = () => indicatorService(database);
+
+  r.get('/api/v1/indicators', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema } },
+    async (request) => service().getIndicators(actorOf(request), request.query));
+  r.get('/api/v1/indicators/settings', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: settingsQuerySchema } },
+    async (request) => service().getSettings(request.query.year));
+  r.put('/api/v1/indicators/settings', { config: { permission: 'rules.write' }, schema: { tags: ['indicators'], body: indicatorSettingsWriteSchema } },
+    async (request) => service().updateSettings(actorOf(request), request.body));
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { projectFilterSchema } from '../projects/project.schema.ts';
+
+/** What an indicator breakdown can group by. Region and unit mean "the next level below the scope". */
+export const BREAKDOWNS = ['region', 'unit', 'level', 'category', 'nature', 'investment_type'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+export const REPORT_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
+
+/** A period 1–N月 of a year. */
+export const periodSchema = z.object({
+  year: z.coerce.number().int().min(2000, '年份有误').max(2100, '年份有误'),
+  month: z.coerce.number().int().min(1, '月份须在 1 到 12 之间').max(12, '月份须在 1 到 12 之间'),
+});
+
+/** GET /api/v1/indicators: the project filter, a period and optional breakdowns ('region,unit'). */
+export const indicatorQuerySchema = projectFilterSchema.extend(periodSchema.shape).extend({
+  breakdown: z.string().max(200).optional()
+    .transform((v, ctx) => {
+      const items = v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      for (const item of items) {
+        if (!(BREAKDOWNS as readonly string[]).includes(item)) {
+          ctx.addIssue({ code: 'custom', message: `不支持的分组：${item}（可选 ${BREAKDOWNS.join('、')}）` });
+          return z.NEVER;
+        }
+      }
+      return items as Breakdown[];
+    }),
+});
+export type IndicatorQuery = z.infer<typeof indicatorQuerySchema>;
+
+/** 12 cumulative percentages (0–100, up to two decimals, non-decreasing, December = 100), or null for N/12. */
+export const timeCurveSchema = z.array(z.number().min(0).max(100)).length(12, '序时进度曲线须有 12 个月的累计百分比').nullable();
+
+/** PUT /api/v1/indicators/settings. */
+export const indicatorSettingsWriteSchema = z.object({
+  counted_statuses: z.array(z.enum(REPORT_STATUSES)).min(1, '至少选择一种计入统计的填报状态').optional(),
+  time_curves: z.record(z.string().regex(/^\d{4}$/, '年份有误'), timeCurveSchema).optional(),
+});
+export type IndicatorSettingsWrite = z.infer<typeof indicatorSettingsWriteSchema>;
+
+export const settingsQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });

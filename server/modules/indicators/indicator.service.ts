@@ -1,0 +1,236 @@
+import {
+  addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
+  type IndicatorSums, type Indicators, type TimeCurve,
+} from '../../../core/indicators.ts';
+import type { Actor } from '../../context.ts';
+import type { Executor } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { ProjectFilter } from '../projects/project.schema.ts';
+import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
+import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
+
+/** Runs a function in one transaction with a repository bound to it. */
+export type Transact = <T>(fn: (repo: IndicatorRepository) => Promise<T>) => Promise<T>;
+
+const LABELS: Record<string, Record<string, string>> = {
+  nature: { new: '新建', continued: '续建', expansion: '扩建', reconstruction: '改建', tech_upgrade: '技改' },
+  investment_type: { government: '政府投资', social: '社会投资' },
+  level: { national: '国家重点', province: '省重点', city: '市重点', county: '县重点' },
+};
+
+/** One row of a breakdown: the group and its indicators. */
+export interface BreakdownItem {
+  key: string | null;
+  label: string;
+  indicators: Indicators;
+}
+
+/** One month of the trend. */
+export interface TrendPoint {
+  month: number;
+  period_label: string;
+  completed_ytd: number;
+  completion_rate: number | null;
+  completion_rate_text: string;
+  time_progress: number;
+  time_progress_text: string;
+  gap_points: number | null;
+  gap_points_text: string;
+}
+
+/** What the rollup check found. */
+export interface VerifyResult {
+  ok: boolean;
+  /** Rows recomputed but missing or different in storage, and stored rows extra or different (full counts). */
+  expected_rows_differing: number;
+  stored_rows_differing: number;
+  /** The differing rows, paired by project and year (the first 1000 of each side). */
+  differences: { project_id: number; year: number; stored: number[] | null; expected: number[] | null }[];
+}
+
+/** The deepest common ancestor of materialized paths ('/a/b/c/' and '/a/b/d/' → '/a/b/'). */
+export function commonPath(paths: string[]): string {
+  if (!paths.length) return '/';
+  let segs = paths[0]!.split('/').filter(Boolean);
+  for (const p of paths.slice(1)) {
+    const other = p.split('/').filter(Boolean);
+    let i = 0;
+    while (i < segs.length && i < other.length && segs[i] === other[i]) i++;
+    segs = segs.slice(0, i);
+  }
+  return segs.length ? `/${segs.join('/')}/` : '/';
+}
+
+/** The path segment right below `parent` on `path`, or undefined when the path is the parent itself. */
+function childSegment(parent: string, path: string): string | undefined {
+  if (!path.startsWith(parent) || path === parent) return undefined;
+  return path.slice(parent.length).split('/')[0];
+}
+
+/** The indicator engine: figures for a scope and period, breakdowns, the trend, settings and the rollup. */
+export class IndicatorService {
+  private readonly repo: IndicatorRepository;
+  private readonly transact: Transact;
+  constructor(repo: IndicatorRepository, transact: Transact) {
+    this.repo = repo;
+    this.transact = transact;
+  }
+
+  /**
+   * The hook the reporting code calls, inside its transaction, after writing, deleting, submitting, approving or
+   * returning a report of (projectId, year): recomputes that project's rollup row from its reports.
+   */
+  static async refreshProject(trx: Executor, projectId: number, year: number): Promise<void> {
+    await new IndicatorRepository(trx).refreshProjectYear(projectId, year);
+  }
+
+  /** Rebuilds the whole rollup from the reports (after a bulk load, or when the counted statuses change). */
+  static async rebuildAll(trx: Executor, year?: number): Promise<number> {
+    return new IndicatorRepository(trx).rebuild(year);
+  }
+
+  /** The office's time-progress curve for the year, or null for N/12. */
+  async timeCurve(year: number): Promise<TimeCurve | null> {
+    const v = await this.repo.findSetting(`time_curve:${year}`);
+    return Array.isArray(v) ? v.map(Number) : null;
+  }
+
+  async getSettings(year?: number) {
+    return {
+      counted_statuses: await this.repo.countedStatuses(),
+      ...(year !== undefined ? { year, time_curve: await this.timeCurve(year) } : {}),
+    };
+  }
+
+  /** Changes settings; a change of the counted statuses rebuilds the rollup in the same transaction. */
+  async updateSettings(actor: Actor, input: IndicatorSettingsWrite) {
+    for (const [year, curve] of Object.entries(input.time_curves ?? {})) {
+      const problem = curve ? checkTimeCurve(curve) : undefined;
+      if (problem) throw new AppError('validation_failed', `${year}年${problem}`, [{ path: `time_curves.${year}` }]);
+    }
+    await this.transact(async (repo) => {
+      for (const [year, curve] of Object.entries(input.time_curves ?? {})) {
+        if (curve) await repo.putSetting(`time_curve:${year}`, curve, actor.userId);
+        else await repo.deleteSetting(`time_curve:${year}`);
+      }
+      if (input.counted_statuses) {
+        const before = await repo.countedStatuses();
+        const after = [...new Set(input.counted_statuses)].sort();
+        await repo.putSetting('counted_statuses', after, actor.userId);
+        if (before.slice().sort().join() !== after.join()) await repo.rebuild();
+      }
+    });
+    return this.getSettings();
+  }
+
+  /** Indicators for a scope (the project filter within the actor's data scope) and period 1–N月 of a year. */
+  async getIndicators(actor: Actor, query: IndicatorQuery) {
+    const { year, month, breakdown, ...filter } = query;
+    const curve = await this.timeCurve(year);
+    const overall = totalOf(await this.repo.sumsBy(filter, actor.scope, year, month, 'none'));
+    const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
+    for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(actor, filter, year, month, kind, curve);
+    return {
+      scope: filter,
+      indicators: computeIndicators(year, month, overall, curve),
+      breakdowns,
+      trend: await this.trend(actor, filter, year, month, curve),
+    };
+  }
+
+  private async breakdown(actor: Actor, filter: ProjectFilter, year: number, month: number, kind: Breakdown, curve: TimeCurve | null): Promise<BreakdownItem[]> {
+    const column: GroupColumn = kind === 'region' ? 'region_code' : kind === 'unit' ? 'unit_id' : kind;
+    let groups = await this.repo.sumsBy(filter, actor.scope, year, month, column);
+    const labels = new Map<string | null, string>();
+    if (kind === 'region') groups = await this.foldRegions(groups, filter.region, labels);
+    else if (kind === 'unit') groups = await this.foldUnits(groups, filter.unit, labels);
+    else for (const g of groups) labels.set(g.key, g.key === null ? '未填' : (LABELS[kind]?.[g.key] ?? g.key));
+    return groups
+      .map((g) => ({ key: g.key, label: labels.get(g.key) ?? g.key ?? '未填', indicators: computeIndicators(year, month, g.sums, curve) }))
+      .sort((a, b) => (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'));
+  }
+
+  /** Regroups per-region sums into the regions one level below the filter's region (or below their common ancestor). */
+  private async foldRegions(groups: GroupSums[], filterRegion: string | undefined, labels: Map<string | null, string>): Promise<GroupSums[]> {
+    const regions = await this.repo.listRegions(groups.map((g) => g.key!).filter(Boolean));
+    const pathOf = new Map(regions.map((r) => [r.code, r.path]));
+    const parentPath = filterRegion
+      ? ((await this.repo.findRegion(filterRegion))?.path ?? '/')
+      : commonPath(regions.length === 1 ? [regions[0]!.path.replace(/[^/]+\/$/, '')] : regions.map((r) => r.path));
+    const parentCode = parentPath.split('/').filter(Boolean).pop() ?? null;
+    const folded = new Map<string, GroupSums>();
+    for (const g of groups) {
+      const child = childSegment(parentPath, pathOf.get(g.key ?? '') ?? '') ?? parentCode ?? g.key ?? '';
+      const prev = folded.get(child);
+      folded.set(child, { key: child, sums: prev ? addSums(prev.sums, g.sums) : g.sums });
+    }
+    const named = await this.repo.listRegions([...folded.keys()]);
+    for (const r of named) labels.set(r.code, r.code === parentCode ? `${r.name}（本级）` : r.name);
+    return [...folded.values()];
+  }
+
+  /** Regroups per-unit sums into the units one level below the filter's unit (or below their common ancestor). */
+  private async foldUnits(groups: GroupSums[], filterUnit: number | undefined, labels: Map<string | null, string>): Promise<GroupSums[]> {
+    const units = await this.repo.listUnits(groups.map((g) => Number(g.key)));
+    const pathOf = new Map(units.map((u) => [String(u.id), u.path]));
+    const parentPath = filterUnit
+      ? ((await this.repo.findUnit(filterUnit))?.path ?? '/')
+      : commonPath(units.length === 1 ? [units[0]!.path.replace(/[^/]+\/$/, '')] : units.map((u) => u.path));
+    const parentId = parentPath.split('/').filter(Boolean).pop() ?? null;
+    const folded = new Map<string, GroupSums>();
+    for (const g of groups) {
+      const child = childSegment(parentPath, pathOf.get(g.key ?? '') ?? '') ?? parentId ?? g.key ?? '';
+      const prev = folded.get(child);
+      folded.set(child, { key: child, sums: prev ? addSums(prev.sums, g.sums) : g.sums });
+    }
+    const named = await this.repo.listUnits([...folded.keys()].map(Number).filter(Number.isInteger));
+    for (const u of named) labels.set(String(u.id), String(u.id) === parentId ? `${u.name}（本级）` : u.name);
+    return [...folded.values()];
+  }
+
+  /** Month-by-month completion against time progress up to month N; a merged 1–2月 year has no January point. */
+  private async trend(actor: Actor, filter: ProjectFilter, year: number, month: number, curve: TimeCurve | null): Promise<TrendPoint[]> {
+    const t = await this.repo.trend(filter, actor.scope, year);
+    const merged = await this.repo.isJanFebMerged(year);
+    const points: TrendPoint[] = [];
+    for (let m = merged ? 2 : 1; m <= month; m++) {
+      const completed = t.months[m - 1]!;
+      const rate = fraction(completed, t.planned_investment);
+      const tp = timeProgress(m, curve);
+      const gap = rate ? subtract(rate, tp) : null;
+      points.push({
+        month: m, period_label: periodLabel(m), completed_ytd: completed,
+        completion_rate: toNumber(rate), completion_rate_text: formatPercent(rate),
+        time_progress: toNumber(tp)!, time_progress_text: formatPercent(tp),
+        gap_points: gap ? toNumber({ num: gap.num * 100n, den: gap.den }) : null, gap_points_text: formatPercent(gap),
+      });
+    }
+    return points;
+  }
+
+  /** Recomputes the rollup from the reports and lists every row that differs; with fix, rebuilds it. */
+  async verify(opts: { fix?: boolean } = {}): Promise<VerifyResult & { fixed: boolean }> {
+    const diff = await this.repo.diffRollup();
+    const byKey = new Map<string, VerifyResult['differences'][number]>();
+    const entry = (r: YtdRow) => {
+      const k = `${r.project_id}:${r.year}`;
+      let e = byKey.get(k);
+      if (!e) byKey.set(k, (e = { project_id: r.project_id, year: r.year, stored: null, expected: null }));
+      return e;
+    };
+    for (const r of diff.expected) entry(r).expected = r.months;
+    for (const r of diff.stored) entry(r).stored = r.months;
+    const differences = [...byKey.values()];
+    let fixed = false;
+    if (differences.length && opts.fix) {
+      await this.transact((repo) => repo.rebuild());
+      fixed = true;
+    }
+    return { ok: differences.length === 0, expected_rows_differing: diff.expectedCount, stored_rows_differing: diff.storedCount, differences, fixed };
+  }
+}
+
+/** Sums a list of additive group sums (exported for callers that fold their own groups). */
+export function totalOf(groups: { sums: IndicatorSums }[]): IndicatorSums {
+  return groups.reduce((acc, g) => addSums(acc, g.sums), emptySums());
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../test/db.ts';
+import { createTestApp } from '../../../test/app.ts';
+import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
+import { indicatorService } from './indicator.routes.ts';
+
+const YI = 100_000_000;
+
+describe.each(DIALECTS)('indicators API on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let office: string;
+  let reporter: string;
+  let leader: string;
+  let unitA: number;
+  let unitB: number;
+  let p1: number;
+  let p2: number;
+  let p3: number;
+  const get = async (url: string, cookie = office) => {
+    const res = await t.app.inject({ url, headers: { cookie } });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    await buildRegions(t.db);
+    const root = await buildUnit(t.db, { name: '吴中区发改局', kind: 'office', regionCode: '320506' });
+    unitA = (await buildUnit(t.db, { name: '甪直镇', parentId: root.id, regionCode: '320506' })).id;
+    unitB = (await buildUnit(t.db, { name: '临湖镇', parentId: root.id, regionCode: '320506' })).id;
+    await buildUser(t.db, { username: 'office1', role: 'office', unitId: root.id });
+    await buildUser(t.db, { username: 'reporterA', role: 'reporter', unitId: unitA });
+    await buildUser(t.db, { username: 'leader1', role: 'leader', unitId: root.id });
+    await buildUser(t.db, { username: 'admin1', role: 'sysadmin' });
+    // domain.md's worked example split over two projects: 100 亿 planned, 45.54 亿 completed 1–5月.
+    p1 = await buildProject(t.db, { name: '比亚迪零部件', unit_id: unitA, region_code: '320506', nature: 'new', stage: 'started', total_investment: 200 * YI, actual_start_date: '2026-02-10' });
+    p2 = await buildProject(t.db, { name: '吴中大道改造', unit_id: unitB, region_code: '320505', nature: 'continued', stage: 'started', total_investment: 80 * YI });
+    p3 = await buildProject(t.db, { name: '未列入年度计划', unit_id: unitB, total_investment: 5 * YI });
+    await buildPlan(t.db, { project_id: p1, year: 2026, planned_investment: 60 * YI, plan_new_start: 1, plan_start_month: 3 });
+    await buildPlan(t.db, { project_id: p2, year: 2026, planned_investment: 40 * YI, plan_new_start: 1, plan_start_month: 4 });
+    await t.db.insertInto('project_levels').values([{ project_id: p1, level: 'province' }, { project_id: p1, level: 'city' }, { project_id: p2, level: 'city' }]).execute();
+    await buildReport(t.db, { project_id: p1, year: 2026, month: 2, amount_ytd: 10 * YI, status: 'approved' });
+    await buildReport(t.db, { project_id: p1, year: 2026, month: 5, amount_ytd: 30 * YI, status: 'approved' });
+    await buildReport(t.db, { project_id: p2, year: 2026, month: 4, amount_ytd: 15.54 * YI, status: 'submitted' });
+    await buildReport(t.db, { project_id: p2, year: 2026, month: 5, amount_ytd: 99 * YI, status: 'draft' }); // a draft does not count
+    await buildReport(t.db, { project_id: p3, year: 2026, month: 5, amount_ytd: 1 * YI, status: 'approved' }); // not on the list
+    await t.db.insertInto('reporting_periods').values({ year: 2026, month: 2, first_month: 1 }).execute();
+    office = await t.login('office1');
+    reporter = await t.login('reporterA');
+    leader = await t.login('leader1');
+  });
+  afterAll(async () => t?.close());
+
+  it("prints domain.md's worked example: 45.5%, 3.9 points above the 41.7% time progress", async () => {
+    const body = await get('/api/v1/indicators?year=2026&month=5');
+    const ind = body.indicators;
+    expect(ind.sums).toMatchObject({ count: 2, planned_investment: 100 * YI, completed_ytd: 45.54 * YI, total_investment: 280 * YI, by_stage: { started: 2 } });
+    expect(ind.completion_rate).toMatchObject({ text: '45.5', value: 0.4554 });
+    expect(ind.time_progress.text).toBe('41.7');
+    expect(ind.gap_points.text).toBe('3.9');
+    expect(ind.period_label).toBe('1–5月');
+    // Starts: p1 started in February, a month ahead of its March plan; p2 (planned April) has not started.
+    expect(ind.sums).toMatchObject({ planned_starts: 2, planned_starts_to_date: 2, started: 1, early_starts: 1, overdue_starts: 1, late_starts: 0 });
+    expect(ind.start_rate.whole_year).toMatchObject({ text: '50.0', label: '开工率（按全年计划新开工项目）' });
+    expect(ind.start_rate.to_date).toMatchObject({ text: '50.0', label: '开工率（按1–5月计划新开工项目）' });
+  });
+
+  it('gives a month-by-month trend, without January when 1–2月 are merged', async () => {
+    const body = await get('/api/v1/indicators?year=2026&month=5');
+    expect(body.trend.map((p: { month: number; completed_ytd: number }) => [p.month, p.completed_ytd / YI])).toEqual([[2, 10], [3, 10], [4, 25.54], [5, 45.54]]);
+    expect(body.trend[0].period_label).toBe('1–2月');
+  });
+
+  it('breaks down by the next region level, unit, level and nature', async () => {
+    const body = await get('/api/v1/indicators?year=2026&month=5&region=320500&breakdown=region,unit,level,nature');
+    const pick = (xs: { key: string; label: string; indicators: { sums: { completed_ytd: number } } }[]) => xs.map((x) => [x.key, x.label, x.indicators.sums.completed_ytd / YI]);
+    expect(pick(body.breakdowns.region)).toEqual([['320505', '虎丘区', 15.54], ['320506', '吴中区', 30]]);
+    expect(pick(body.breakdowns.unit)).toEqual([[String(unitA), '甪直镇', 30], [String(unitB), '临湖镇', 15.54]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(pick(body.breakdowns.level)).toEqual([['city', '市重点', 45.54], ['province', '省重点', 30]]);
+    expect(pick(body.breakdowns.nature)).toEqual([['continued', '续建', 15.54], ['new', '新建', 30]]);
+    expect(body.breakdowns.nature[1].indicators.completion_rate.text).toBe('50.0');
+  });
+
+  it('applies the project filter and the data scope: a reporter sees only its unit', async () => {
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320505')).indicators.sums.completed_ytd).toBe(15.54 * YI);
+    const mine = await get('/api/v1/indicators?year=2026&month=5', reporter);
+    expect(mine.indicators.sums).toMatchObject({ count: 1, completed_ytd: 30 * YI });
+    expect((await get('/api/v1/indicators?year=2026&month=5', leader)).indicators.sums.count).toBe(2);
+  });
+
+  it('refuses bad input and roles without the permission', async () => {
+    const bad = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=13', headers: { cookie: office } });
+    expect(bad.statusCode).toBe(400);
+    const badGroup = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5&breakdown=color', headers: { cookie: office } });
+    expect(badGroup.statusCode).toBe(400);
+    expect(badGroup.json().error.message).toContain('不支持的分组');
+    const admin = await t.login('admin1');
+    expect((await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5', headers: { cookie: admin } })).statusCode).toBe(403);
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: reporter }, payload: { counted_statuses: ['approved'] } });
+    expect(put.statusCode).toBe(403);
+  });
+
+  it('counts the statuses the office chooses and follows a custom time curve', async () => {
+    const only = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { counted_statuses: ['approved'] } });
+    expect(only.statusCode, only.body).toBe(200);
+    expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.completed_ytd).toBe(30 * YI);
+    const curve = [5, 10, 20, 30, 40, 50, 58, 66, 75, 83.33, 91.67, 100];
+    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { counted_statuses: ['submitted', 'approved'], time_curves: { 2026: curve } } });
+    const body = await get('/api/v1/indicators?year=2026&month=5');
+    expect(body.indicators.sums.completed_ytd).toBe(45.54 * YI);
+    expect(body.indicators.time_progress).toMatchObject({ text: '40.0', source: 'curve' });
+    expect(body.indicators.gap_points.text).toBe('5.5');
+    expect(await get('/api/v1/indicators/settings?year=2026')).toEqual({ counted_statuses: ['approved', 'submitted'], year: 2026, time_curve: curve });
+    const bad = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { time_curves: { 2026: [...curve.slice(0, 11), 90] } } });
+    expect(bad.statusCode).toBe(400);
+    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { time_curves: { 2026: null } } });
+    expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.time_progress.source).toBe('default');
+  });
+
+  it('verify finds a corrupted, a missing and an extra rollup row, and --fix repairs them', async () => {
+    const service = indicatorService(t.database);
+    expect(await service.verify()).toMatchObject({ ok: true, differences: [] });
+    await t.db.updateTable('indicator_ytd').set({ ytd_05: 1 }).where('project_id', '=', p1).where('year', '=', 2026).execute();
+    await t.db.deleteFrom('indicator_ytd').where('project_id', '=', p2).execute();
+    await t.db.insertInto('indicator_ytd').values({ project_id: p3, year: 2019, ytd_01: 0, ytd_02: 0, ytd_03: 0, ytd_04: 0, ytd_05: 0, ytd_06: 0, ytd_07: 0, ytd_08: 0, ytd_09: 0, ytd_10: 0, ytd_11: 0, ytd_12: 0 }).execute();
+    const found = await service.verify();
+    expect(found.ok).toBe(false);
+    const byProject = Object.fromEntries(found.differences.map((d) => [`${d.project_id}:${d.year}`, d]));
+    expect(byProject[`${p1}:2026`]).toMatchObject({ stored: [0, 10 * YI, 10 * YI, 10 * YI, 1, 30 * YI, 30 * YI, 30 * YI, 30 * YI, 30 * YI, 30 * YI, 30 * YI] });
+    expect(byProject[`${p1}:2026`]!.expected![4]).toBe(30 * YI);
+    expect(byProject[`${p2}:2026`]).toMatchObject({ stored: null });
+    expect(byProject[`${p3}:2019`]).toMatchObject({ expected: null });
+    expect(found.differences).toHaveLength(3);
+    expect((await service.verify({ fix: true })).fixed).toBe(true);
+    expect((await service.verify()).ok).toBe(true);
+    expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.completed_ytd).toBe(45.54 * YI);
+  });
+});

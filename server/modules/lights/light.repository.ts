@@ -1,0 +1,95 @@
+import type { Insertable } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { LightExcuseTable } from '../../db/schema.ts';
+import type { DataScope } from '../../context.ts';
+import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import type { ProjectFilter } from '../projects/project.schema.ts';
+import { YTD_COLUMNS } from '../indicators/indicator.repository.ts';
+
+/** One project on year Y's list with what the light rules look at, and each month's 1–N月 cumulative. */
+export interface LightFactsRow {
+  project_id: number;
+  name: string;
+  region_code: string;
+  unit_id: number;
+  unit_name: string | null;
+  planned_investment: number;
+  plan_new_start: number;
+  plan_start_month: number | null;
+  actual_start_date: string | null;
+  stats_entered: number;
+  stats_entered_date: string | null;
+  months: number[];
+}
+
+/** All SQL of the lights: rule set versions, excuses, and the facts of the projects in a scope. */
+export class LightRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  listRuleVersions(year: number) {
+    return this.db.selectFrom('light_rule_sets').selectAll().where('year', '=', year).orderBy('version').execute();
+  }
+
+  /** The version ruling (year, month): the latest effective_month at or before it, then the latest version. */
+  findRuleVersionInForce(year: number, month: number) {
+    return this.db.selectFrom('light_rule_sets').selectAll()
+      .where('year', '=', year).where('effective_month', '<=', month)
+      .orderBy('effective_month', 'desc').orderBy('version', 'desc')
+      .limit(1).executeTakeFirst();
+  }
+
+  async insertRuleVersion(row: { year: number; effective_month: number; rules: string; note: string | null; created_by: number }) {
+    const last = await this.db.selectFrom('light_rule_sets').select((eb) => eb.fn.max('version').as('v')).where('year', '=', row.year).executeTakeFirst();
+    const version = Number(last?.v ?? 0) + 1;
+    return this.db.insertInto('light_rule_sets').values({ ...row, version, created_at: new Date().toISOString() }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Projects in the filter and scope that are on year Y's list, with their facts, ordered by id. */
+  async listFacts(filter: ProjectFilter, scope: DataScope, year: number): Promise<LightFactsRow[]> {
+    const rows = await applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), filter)
+      .innerJoin('annual_plans as ap', (j) => j.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', year))
+      .leftJoin('indicator_ytd as y', (j) => j.onRef('y.project_id', '=', 'projects.id').on('y.year', '=', year))
+      .leftJoin('units as u', 'u.id', 'projects.unit_id')
+      .select([
+        'projects.id as project_id', 'projects.name', 'projects.region_code', 'projects.unit_id', 'u.name as unit_name',
+        'ap.planned_investment', 'ap.plan_new_start', 'ap.plan_start_month',
+        'projects.actual_start_date', 'projects.stats_entered', 'projects.stats_entered_date',
+        ...YTD_COLUMNS.map((c) => `y.${c}` as const),
+      ])
+      .orderBy('projects.id')
+      .execute();
+    return rows.map((r) => ({
+      project_id: r.project_id, name: r.name, region_code: r.region_code, unit_id: r.unit_id, unit_name: r.unit_name,
+      planned_investment: Number(r.planned_investment), plan_new_start: Number(r.plan_new_start), plan_start_month: r.plan_start_month,
+      actual_start_date: r.actual_start_date, stats_entered: Number(r.stats_entered), stats_entered_date: r.stats_entered_date,
+      months: YTD_COLUMNS.map((c) => Number(r[c] ?? 0)),
+    }));
+  }
+
+  /** Excuses of year Y not revoked, for projects in the filter and scope (or one project). */
+  listActiveExcuses(filter: ProjectFilter, scope: DataScope, year: number, projectId?: number) {
+    const inScope = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), filter).select('projects.id');
+    let qb = this.db.selectFrom('light_excuses').selectAll()
+      .where('year', '=', year).where('revoked_at', 'is', null)
+      .where('project_id', 'in', inScope);
+    if (projectId !== undefined) qb = qb.where('project_id', '=', projectId);
+    return qb.orderBy('id').execute();
+  }
+
+  async insertExcuse(row: Insertable<LightExcuseTable>) {
+    return this.db.insertInto('light_excuses').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  findExcuse(id: number) {
+    return this.db.selectFrom('light_excuses').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async revokeExcuse(id: number, userId: number): Promise<boolean> {
+    const r = await this.db.updateTable('light_excuses').set({ revoked_at: new Date().toISOString(), revoked_by: userId })
+      .where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../../db/database.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { ProjectRepository } from '../projects/project.repository.ts';
+import { LightRepository } from './light.repository.ts';
+import { LightService } from './light.service.ts';
+import { excuseWriteSchema, excusesQuerySchema, idParams, lightsQuerySchema, ruleSetWriteSchema, yearParams } from './light.schema.ts';
+
+/** Red/yellow/green lights for a scope and period, rule sets per year, accepted excuses. */
+export function lightRoutes(app: FastifyInstance, database: Database): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const service = () => new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+
+  r.get('/api/v1/lights', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: lightsQuerySchema } },
+    async (request) => service().getLights(actorOf(request), request.query));
+  r.get('/api/v1/lights/rules/:year', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], params: yearParams } },
+    async (request) => service().getRuleSets(request.params.year));
+  r.put('/api/v1/lights/rules/:year', { config: { permission: 'rules.write' }, schema: { tags: ['lights'], params: yearParams, body: ruleSetWriteSchema } },
+    async (request) => service().putRuleSet(actorOf(request), request.params.year, request.body));
+  r.get('/api/v1/lights/excuses', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: excusesQuerySchema } },
+    async (request) => service().listExcuses(actorOf(request), request.query.year, request.query.project_id));
+  r.post('/api/v1/lights/excuses', { config: { permission: 'rules.write' }, schema: { tags: ['lights'], body: excuseWriteSchema } },
+    async (request, reply) => reply.status(201).send(await service().acceptExcuse(actorOf(request), request.body)));
+  r.delete('/api/v1/lights/excuses/:id', { config: { permission: 'rules.write' }, schema: { tags: ['lights'], params: idParams } },
+    async (request) => service().revokeExcuse(actorOf(request), request.params.id));
+}

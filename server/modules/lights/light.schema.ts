@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { DIMENSIONS } from '../../../core/lights.ts';
+import { projectFilterSchema } from '../projects/project.schema.ts';
+import { periodSchema } from '../indicators/indicator.schema.ts';
+
+const ruleId = z.string().trim().min(1, '规则编号不能为空').max(64);
+const enabled = z.boolean().default(true);
+const months = z.number().int().min(0).max(24);
+
+/** One light rule, as stored and as edited by the office (core/lights.ts interprets it). */
+export const ruleSchema = z.discriminatedUnion('kind', [
+  z.object({ id: ruleId, kind: z.literal('points_gap'), enabled, yellow_points: z.number().min(0).max(100), red_points: z.number().min(0).max(100) }),
+  z.object({ id: ruleId, kind: z.literal('ratio'), enabled, yellow_below: z.number().min(0).max(2), red_below: z.number().min(0).max(2) }),
+  z.object({ id: ruleId, kind: z.literal('shortfall'), enabled, yellow_above: z.number().min(0).max(1), red_above: z.number().min(0).max(1) }),
+  z.object({ id: ruleId, kind: z.literal('start_overdue'), enabled, yellow_months_late: months, red_months_late: months }),
+  z.object({ id: ruleId, kind: z.literal('stats_entry'), enabled, yellow_months: months, red_months: months }),
+  z.object({ id: ruleId, kind: z.literal('consecutive'), enabled, dimension: z.enum(DIMENSIONS), periods: z.number().int().min(2).max(12) }),
+]);
+
+export const ruleSetSchema = z.object({ rules: z.array(ruleSchema).max(50, '规则过多') });
+
+/** PUT /api/v1/lights/rules/:year: a new version of the year's rule set, in force from effective_month on. */
+export const ruleSetWriteSchema = ruleSetSchema.extend({
+  effective_month: z.number().int().min(1).max(12).optional(),
+  note: z.string().trim().max(500).optional(),
+});
+export type RuleSetWrite = z.infer<typeof ruleSetWriteSchema>;
+
+export const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+const LIGHT_VALUES = ['green', 'yellow', 'red', 'none'] as const;
+
+/** GET /api/v1/lights: the project filter, a period, which lights to list (default red and yellow) and paging. */
+export const lightsQuerySchema = projectFilterSchema.extend(periodSchema.shape).extend({
+  light: z.string().max(40).default('red,yellow').transform((v, ctx) => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const item of items) {
+      if (!(LIGHT_VALUES as readonly string[]).includes(item)) {
+        ctx.addIssue({ code: 'custom', message: `灯色有误：${item}` });
+        return z.NEVER;
+      }
+    }
+    return items as (typeof LIGHT_VALUES)[number][];
+  }),
+  dimension: z.enum(DIMENSIONS).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type LightsQuery = z.infer<typeof lightsQuerySchema>;
+
+/** POST /api/v1/lights/excuses: an accepted excuse (正当理由). */
+export const excuseWriteSchema = z.object({
+  project_id: z.number().int().positive(),
+  year: z.number().int().min(2000).max(2100),
+  month_from: z.number().int().min(1).max(12),
+  month_to: z.number().int().min(1).max(12).nullable().optional(),
+  dimension: z.enum(DIMENSIONS).nullable().optional(),
+  reason: z.string().trim().min(2, '请填写正当理由').max(1000),
+});
+export type ExcuseWrite = z.infer<typeof excuseWriteSchema>;
+
+export const excusesQuerySchema = z.object({
+  year: z.coerce.number().int().min(2000).max(2100),
+  project_id: z.coerce.number().int().positive().optional(),
+});

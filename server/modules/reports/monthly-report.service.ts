@@ -1,0 +1,478 @@
+import type { Updateable } from 'kysely';
+import {
+  canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
+  stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
+} from '../../../core/monthly-report.ts';
+import { STAGE_LABELS } from '../../../core/stages.ts';
+import type { Actor } from '../../context.ts';
+import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { roleHas } from '../../plugins/permissions.ts';
+import { presentPeriod } from './period.service.ts';
+import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
+import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
+
+type ProjectRow = NonNullable<Awaited<ReturnType<ReportRepository['findReportingProject']>>>;
+
+/** How a stored photo is presented: URLs of the authorized routes, never a file path. */
+export function presentPhoto(p: PhotoRow) {
+  return {
+    id: p.id, report_id: p.report_id, mime: p.mime, bytes: p.bytes, width: p.width, height: p.height, original_name: p.original_name,
+    created_at: p.created_at, url: `/api/v1/report-photos/${p.id}`, thumb_url: `/api/v1/report-photos/${p.id}?size=thumb`,
+  };
+}
+
+/** The previous period's figures as shown next to a report. */
+function presentPrevious(r: ReportRow | undefined) {
+  if (!r) return null;
+  return {
+    month: r.month, amount_month: r.amount_month, amount_ytd: r.amount_ytd, amount_since_start: r.amount_since_start,
+    stage: r.stage, progress_text: r.progress_text, workers: r.workers, status: r.status,
+  };
+}
+
+function periodName(year: number, period: Pick<PeriodRow, 'first_month' | 'month'>): string {
+  return `${year}年${periodLabel(period.first_month, period.month)}`;
+}
+
+function versionConflict(current: unknown): AppError {
+  return new AppError('version_conflict', '该月报已被他人修改，请查看最新内容后重新提交', { current });
+}
+
+const STATUS_ORDER: Record<ReportStatus, number> = { draft: 0, returned: 1, submitted: 2, approved: 3 };
+
+/** Monthly reports (月度填报): entry, derivations, the review workflow, batches, the review queue and 催报. */
+export class MonthlyReportService {
+  private readonly repo: ReportRepository;
+  constructor(repo: ReportRepository) {
+    this.repo = repo;
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The report with its photos, the previous period's figures and what the actor may do next. */
+  private async present(repo: ReportRepository, actor: Actor, report: ReportRow) {
+    const [photos, period, previous] = await Promise.all([
+      repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
+    ]);
+    const open = period?.status === 'open';
+    const actions = (['edit', 'submit', 'approve', 'return', 'correct'] as const).filter((a) =>
+      open && canDo(report.status as ReportStatus, a) && roleHas(actor.role, a === 'approve' || a === 'return' ? 'report.review' : 'report.write'));
+    return {
+      ...report,
+      period: period ? presentPeriod(period) : null,
+      photos: photos.map(presentPhoto),
+      previous: presentPrevious(previous),
+      allowed_actions: actions,
+    };
+  }
+
+  async getReportById(actor: Actor, id: number) {
+    const report = await this.repo.findReportInScope(id, actor.scope);
+    if (!report) throw notFound('月报');
+    return this.present(this.repo, actor, report);
+  }
+
+  private async getProject(repo: ReportRepository, actor: Actor, projectId: number): Promise<ProjectRow> {
+    const project = await repo.findReportingProject(projectId, actor.scope);
+    if (!project) throw notFound('项目（实施库）');
+    return project;
+  }
+
+  /** The report of a project for a period; 404 when the project is out of scope or nothing was entered yet. */
+  async getReport(actor: Actor, projectId: number, year: number, month: number) {
+    await this.getProject(this.repo, actor, projectId);
+    const report = await this.repo.findReport(projectId, year, month);
+    if (!report) throw new AppError('not_found', `该项目${year}年${month}月的月报尚未填写`);
+    return this.present(this.repo, actor, report);
+  }
+
+  /** Every report of a project in a year, in month order. */
+  async listProjectReports(actor: Actor, projectId: number, year: number) {
+    await this.getProject(this.repo, actor, projectId);
+    return { items: await this.repo.listProjectReports(projectId, year) };
+  }
+
+  /** The revisions kept by corrections after approval, oldest first, plus the current report. */
+  async listRevisions(actor: Actor, id: number) {
+    const current = await this.getReportById(actor, id);
+    const revisions = await this.repo.listRevisions(id);
+    return {
+      current,
+      revisions: revisions.map((r) => ({ ...r, snapshot: JSON.parse(r.snapshot) as Record<string, unknown> })),
+    };
+  }
+
+  // ── writing one report ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** The period, when reports of it may still be written; 409 when it is closed or not yet open. */
+  private async writablePeriod(repo: ReportRepository, year: number, month: number): Promise<PeriodRow> {
+    const period = await repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（1–2月合并填报时为 2 月）`);
+    if (period.status === 'closed') {
+      throw new AppError('conflict', `${periodName(year, period)}填报期已关闭，数据只读；如需修改请联系发改部门重新开放该填报期`, { period });
+    }
+    if (period.status !== 'open') throw new AppError('conflict', `${periodName(year, period)}填报期尚未开放填报`, { period });
+    return period;
+  }
+
+  /**
+   * Validates entered fields against the stored report and the previous period, and derives the figures:
+   * this month ⇄ 1–N月 from the previous period, since-start from the annual plan.
+   */
+  private async validatedFields(repo: ReportRepository, project: ProjectRow, year: number, month: number, existing: ReportRow | undefined, input: ReportFields): Promise<Updateable<MonthlyReportTable>> {
+    const [previous, plan] = await Promise.all([repo.findPreviousReport(project.id, year, month), repo.findPlan(project.id, year)]);
+    const amounts = deriveAmounts({ amount_month: input.amount_month, amount_ytd: input.amount_ytd }, previous?.amount_ytd ?? 0, existing?.amount_month ?? 0);
+    if (!amounts.ok) throw new AppError('validation_failed', amounts.message, [{ path: amounts.field }]);
+
+    // undefined keeps the stored value, null clears it.
+    const keep = <K extends keyof ReportFields & keyof ReportRow>(k: K) => (input[k] !== undefined ? input[k] : (existing?.[k] ?? null));
+    const negativeReason = keep('negative_reason') || null;
+    const negativeProblem = checkNegativeReason(amounts.amount_month, negativeReason);
+    if (negativeProblem) throw new AppError('validation_failed', negativeProblem, [{ path: 'negative_reason' }]);
+
+    const statsEntered = keep('stats_entered');
+    const statsCode = keep('stats_code') || null;
+    const statsReason = keep('stats_reason') || null;
+    if (statsEntered === 1 && !statsCode) throw new AppError('validation_failed', '已入库纳统的项目请填写统计纳统编码', [{ path: 'stats_code' }]);
+    if (statsEntered === 0 && !statsReason) throw new AppError('validation_failed', '未入库纳统的项目请填写未纳统原因', [{ path: 'stats_reason' }]);
+
+    const stage = keep('stage');
+    const stageDate = keep('stage_date');
+    const move = stageMove(project.stage, stage);
+    if (move.kind === 'refused' || move.kind === 'behind') throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    if (move.kind === 'forward' && move.dateField) {
+      if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
+      if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+    }
+
+    return {
+      amount_month: amounts.amount_month,
+      amount_ytd: amounts.amount_ytd,
+      amount_since_start: (plan?.completed_before_year ?? 0) + amounts.amount_ytd,
+      negative_reason: amounts.amount_month < 0 ? negativeReason : null,
+      stage, stage_date: stageDate,
+      progress_text: keep('progress_text'), workers: keep('workers'), problems: keep('problems'), next_plan: keep('next_plan'),
+      stats_entered: statsEntered,
+      stats_code: statsEntered === 0 ? null : statsCode,
+      stats_reason: statsEntered === 1 ? null : statsReason,
+    };
+  }
+
+  /** Keeps 1–N月 and since-start of every report of the project-year equal to the running sum of monthly figures. */
+  private async rechainYear(repo: ReportRepository, projectId: number, year: number): Promise<void> {
+    const [reports, plan] = await Promise.all([repo.listProjectReports(projectId, year), repo.findPlan(projectId, year)]);
+    for (const r of rechain(reports, plan?.completed_before_year ?? 0)) {
+      const stored = reports.find((s) => s.id === r.id);
+      if (stored && (stored.amount_ytd !== r.amount_ytd || stored.amount_since_start !== r.amount_since_start)) {
+        await repo.updateCumulatives(r.id, r.amount_ytd, r.amount_since_start);
+      }
+    }
+  }
+
+  /** Creates or edits (draft / returned) the report of a project for a period; returns its id. */
+  private async write(repo: ReportRepository, actor: Actor, projectId: number, period: PeriodRow, input: ReportWrite): Promise<number> {
+    const project = await this.getProject(repo, actor, projectId);
+    const { year, month } = period;
+    const existing = await repo.findReport(projectId, year, month);
+    let id: number;
+    if (existing) {
+      if (input.version === undefined) {
+        throw new AppError('version_conflict', '该项目本期月报已存在，请刷新后在最新内容上修改', { current: existing });
+      }
+      if (existing.version !== input.version) throw versionConflict(existing);
+      if (!canDo(existing.status as ReportStatus, 'edit')) throw new AppError('conflict', refusalOf(existing.status as ReportStatus, 'edit'), { current: existing });
+      const fields = await this.validatedFields(repo, project, year, month, existing, input);
+      if (!(await repo.updateReportIfVersion(existing.id, existing.version, fields))) throw versionConflict(await repo.findReport(projectId, year, month));
+      id = existing.id;
+    } else {
+      const fields = await this.validatedFields(repo, project, year, month, undefined, input);
+      const now = new Date().toISOString();
+      id = await repo.insertReport({
+        ...fields, amount_month: fields.amount_month ?? 0, project_id: projectId, year, month,
+        status: 'draft', revision: 1, version: 1, created_at: now, updated_at: now,
+      });
+    }
+    await this.rechainYear(repo, projectId, year);
+    return id;
+  }
+
+  /** Creates or updates the report of a project for an open period. */
+  async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
+    const id = await this.repo.transaction(async (repo) => this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input));
+    return this.getReportById(actor, id);
+  }
+
+  // ── workflow ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs one workflow step on a report read inside the transaction with the client's version checked. */
+  private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<void>) {
+    await this.repo.transaction(async (repo) => {
+      const report = await repo.findReportInScope(id, actor.scope);
+      if (!report) throw notFound('月报');
+      const period = await this.writablePeriod(repo, report.year, report.month);
+      if (report.version !== version) throw versionConflict(report);
+      if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
+      await fn(repo, report, period);
+    });
+    return this.getReportById(actor, id);
+  }
+
+  /**
+   * A report states a move that needs photos or a date: refuse submitting or approving it without them. A stage
+   * the project has already passed (a later month was approved first) is history, not a move, and is not checked.
+   */
+  private async checkComplete(repo: ReportRepository, project: ProjectRow, report: ReportRow): Promise<void> {
+    const move = stageMove(project.stage, report.stage);
+    if (move.kind === 'refused') throw new AppError('unprocessable', move.message);
+    if (move.kind !== 'forward') return;
+    if (move.dateField && !report.stage_date) throw new AppError('unprocessable', `建设阶段变更为“${STAGE_LABELS[move.to]}”时须填写${STAGE_LABELS[move.to]}日期`);
+    if (stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
+      throw new AppError('unprocessable', `建设阶段变更为“${STAGE_LABELS[move.to]}”须上传至少一张现场照片（形象进度照片）`);
+    }
+  }
+
+  private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<void> {
+    const project = await this.getProject(repo, actor, report.project_id);
+    await this.checkComplete(repo, project, report);
+    const now = new Date().toISOString();
+    const ok = await repo.updateReportIfVersion(report.id, report.version, {
+      status: statusAfter(report.status as ReportStatus, 'submit', false), submitted_at: now, submitted_by: actor.userId,
+      first_submitted_at: report.first_submitted_at ?? now,
+    });
+    if (!ok) throw versionConflict(await repo.findReport(report.project_id, report.year, report.month));
+  }
+
+  /** Moves the project along with an approved report: stage, its date, history, statistics entry. */
+  private async applyToProject(repo: ReportRepository, actor: Actor, report: ReportRow, period: PeriodRow): Promise<void> {
+    const project = await this.getProject(repo, actor, report.project_id);
+    await this.checkComplete(repo, project, report);
+    const patch: Updateable<ProjectTable> = {};
+    const move = stageMove(project.stage, report.stage);
+    if (move.kind === 'forward') {
+      patch.stage = move.to;
+      if (move.dateField && report.stage_date) patch[move.dateField] = report.stage_date;
+      await repo.insertStageHistory({
+        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(new Date()),
+        reason: `${periodName(report.year, period)}月报审核通过`, user_id: report.submitted_by ?? actor.userId,
+      });
+    }
+    if (report.stats_entered === 1) {
+      Object.assign(patch, { stats_entered: 1, stats_code: report.stats_code, stats_reason: null });
+      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(new Date());
+    } else if (report.stats_entered === 0) {
+      Object.assign(patch, { stats_entered: 0, stats_reason: report.stats_reason });
+    }
+    if (Object.keys(patch).length > 0) await repo.updateProject(project.id, patch, actor.userId);
+  }
+
+  async submit(actor: Actor, id: number, version: number) {
+    return this.step(actor, id, version, 'submit', async (repo, report) => this.doSubmit(repo, actor, report));
+  }
+
+  /** Approves and locks the report; a stage it reports moves the project. */
+  async approve(actor: Actor, id: number, version: number) {
+    return this.step(actor, id, version, 'approve', async (repo, report, period) => {
+      const now = new Date().toISOString();
+      if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'approved', reviewed_at: now, reviewed_by: actor.userId }))) {
+        throw versionConflict(report);
+      }
+      await this.applyToProject(repo, actor, report, period);
+    });
+  }
+
+  async returnReport(actor: Actor, id: number, version: number, reason: string) {
+    return this.step(actor, id, version, 'return', async (repo, report) => {
+      const now = new Date().toISOString();
+      if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'returned', return_reason: reason, reviewed_at: now, reviewed_by: actor.userId }))) {
+        throw versionConflict(report);
+      }
+    });
+  }
+
+  /**
+   * Corrects an approved report: the report as it stood is kept as a revision with the reason, the revision number
+   * goes up. A reviewer's correction stays approved (and moves the project); a unit's goes back to review.
+   */
+  async correct(actor: Actor, id: number, input: ReportCorrection) {
+    const { version, reason, ...fields } = input;
+    return this.step(actor, id, version, 'correct', async (repo, report, period) => {
+      const project = await this.getProject(repo, actor, report.project_id);
+      await repo.insertRevision({ report_id: report.id, revision: report.revision, snapshot: JSON.stringify(report), reason, user_id: actor.userId });
+      const changed = await this.validatedFields(repo, project, report.year, report.month, report, fields);
+      const move = stageMove(project.stage, changed.stage);
+      if (move.kind === 'forward' && stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
+        // Photos of an approved report cannot change, so such a move belongs in the next period's report.
+        throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_LABELS[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
+      }
+      const byReviewer = roleHas(actor.role, 'report.review');
+      const now = new Date().toISOString();
+      const ok = await repo.updateReportIfVersion(report.id, report.version, {
+        ...changed, revision: report.revision + 1, status: statusAfter('approved', 'correct', byReviewer),
+        ...(byReviewer ? { reviewed_at: now, reviewed_by: actor.userId } : { submitted_at: now, submitted_by: actor.userId }),
+      });
+      if (!ok) throw versionConflict(report);
+      await this.rechainYear(repo, report.project_id, report.year);
+      if (byReviewer) {
+        const updated = await repo.findReport(report.project_id, report.year, report.month);
+        if (updated) await this.applyToProject(repo, actor, updated, period);
+      }
+    });
+  }
+
+  // ── a unit's whole period at once ──────────────────────────────────────────────────────────────────────────
+
+  /** The grid a unit fills: every reporting project in scope with its plan, last month's figures and this report. */
+  async grid(actor: Actor, year: number, month: number, unit: number | undefined) {
+    const period = await this.repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（1–2月合并填报时为 2 月）`);
+    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
+    const reportIds = projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id]));
+    const [reports, previous, photoCounts] = await Promise.all([
+      this.repo.listReportsByIds(reportIds),
+      this.repo.listPreviousReports(projects.map((p) => p.project_id), year, month),
+      this.repo.countPhotosByReport(reportIds),
+    ]);
+    const reportById = new Map(reports.map((r) => [r.id, r]));
+    const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
+    return {
+      period: presentPeriod(period),
+      rows: projects.map((p) => {
+        const report = p.report_id === null ? undefined : reportById.get(p.report_id);
+        return {
+          project: { id: p.project_id, name: p.project_name, unit_id: p.unit_id, unit_name: p.unit_name, stage: p.project_stage, total_investment: p.total_investment },
+          plan: p.planned_investment === null ? null : { planned_investment: p.planned_investment, completed_before_year: p.completed_before_year ?? 0 },
+          previous: presentPrevious(previousByProject.get(p.project_id)),
+          report: report ? { ...report, photo_count: photoCounts.get(report.id) ?? 0 } : null,
+        };
+      }),
+    };
+  }
+
+  /** Collects a Chinese message per failing row; throws them together so the transaction saves nothing. */
+  private async eachRow<T>(repo: ReportRepository, actor: Actor, items: readonly T[], projectOf: (item: T) => number, fn: (item: T) => Promise<void>): Promise<void> {
+    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string }> = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        await fn(item);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const projectId = projectOf(item);
+        const project = await repo.findReportingProject(projectId, actor.scope);
+        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message });
+      }
+    }
+    if (errors.length > 0) {
+      const lines = errors.slice(0, 3).map((e) => `第${e.row}行${e.project_name ? `（${e.project_name}）` : ''}：${e.message}`);
+      throw new AppError('unprocessable', `共有 ${errors.length} 行有误，本次未保存任何数据。${lines.join('；')}${errors.length > 3 ? '……' : ''}`, { rows: errors });
+    }
+  }
+
+  /** Saves (and with `submit`, submits) a unit's rows in one transaction: every row or none. */
+  async saveBatch(actor: Actor, year: number, month: number, input: BatchSave) {
+    const seen = new Set<number>();
+    const duplicate = input.rows.findIndex((r) => (seen.has(r.project_id) ? true : (seen.add(r.project_id), false)));
+    if (duplicate >= 0) throw new AppError('validation_failed', `第${duplicate + 1}行的项目在本次提交中重复出现`, [{ path: `rows.${duplicate}.project_id` }]);
+    return this.repo.transaction(async (repo) => {
+      const period = await this.writablePeriod(repo, year, month);
+      const saved: Array<{ project_id: number; report_id: number }> = [];
+      await this.eachRow(repo, actor, input.rows, (r) => r.project_id, async (row) => {
+        const { project_id: projectId, ...fields } = row;
+        const id = await this.write(repo, actor, projectId, period, fields);
+        if (input.submit) {
+          const report = await repo.findReport(projectId, year, month);
+          if (report && canDo(report.status as ReportStatus, 'submit')) await this.doSubmit(repo, actor, report);
+        }
+        saved.push({ project_id: projectId, report_id: id });
+      });
+      const reports = await repo.listReportsByIds(saved.map((s) => s.report_id));
+      return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };
+    });
+  }
+
+  /** Submits every draft or returned report of the unit's reporting projects for the period: all or none. */
+  async submitAll(actor: Actor, year: number, month: number, unit: number | undefined) {
+    return this.repo.transaction(async (repo) => {
+      await this.writablePeriod(repo, year, month);
+      const projects = await repo.listPeriodProjects(actor.scope, year, month, unit);
+      const reports = await repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+      const pending = reports.filter((r) => canDo(r.status as ReportStatus, 'submit'));
+      await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => this.doSubmit(repo, actor, report));
+      return {
+        submitted: pending.length,
+        already_submitted: reports.length - pending.length,
+        missing: projects.filter((p) => p.report_id === null).map((p) => ({ project_id: p.project_id, project_name: p.project_name })),
+      };
+    });
+  }
+
+  // ── review and 催报 ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Submitted reports waiting for review in the scope, each with what changed since the previous period. */
+  async reviewQueue(actor: Actor, year: number, month: number, unit: number | undefined) {
+    const period = await this.repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
+    const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
+    const [previous, photoCounts] = await Promise.all([
+      this.repo.listPreviousReports(rows.map((r) => r.project_id), year, month),
+      this.repo.countPhotosByReport(rows.map((r) => r.id)),
+    ]);
+    const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
+    return {
+      period: presentPeriod(period),
+      items: rows.map(({ project_name, unit_id, unit_name, project_stage, ...report }) => {
+        const prev = previousByProject.get(report.project_id);
+        return {
+          report: { ...report, photo_count: photoCounts.get(report.id) ?? 0 },
+          project: { id: report.project_id, name: project_name, unit_id, unit_name, stage: project_stage },
+          previous: presentPrevious(prev),
+          changes: changesSince(prev ?? null, report),
+          is_late: !!period.deadline && !!report.first_submitted_at && isAfterDeadline(report.first_submitted_at, period.deadline),
+        };
+      }),
+    };
+  }
+
+  /**
+   * The 催报 list: per unit, reporting projects without a submitted report for the period (overdue once the deadline
+   * has passed) and reports first submitted after the deadline.
+   */
+  async missing(actor: Actor, year: number, month: number, unit: number | undefined) {
+    const period = await this.repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
+    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
+    const reports = await this.repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+    const reportById = new Map(reports.map((r) => [r.id, r]));
+    const pastDeadline = !!period.deadline && isAfterDeadline(new Date(), period.deadline);
+    type UnitEntry = {
+      unit_id: number; unit_name: string; expected: number; submitted: number;
+      missing: Array<{ project_id: number; project_name: string; status: 'none' | 'draft' | 'returned'; is_overdue: boolean }>;
+      late: Array<{ project_id: number; project_name: string; first_submitted_at: string }>;
+    };
+    const units = new Map<number, UnitEntry>();
+    for (const p of projects) {
+      let entry = units.get(p.unit_id);
+      if (!entry) {
+        entry = { unit_id: p.unit_id, unit_name: p.unit_name, expected: 0, submitted: 0, missing: [], late: [] };
+        units.set(p.unit_id, entry);
+      }
+      entry.expected += 1;
+      const report = p.report_id === null ? undefined : reportById.get(p.report_id);
+      const status = (report?.status ?? 'none') as ReportStatus | 'none';
+      if (status === 'none' || STATUS_ORDER[status] < STATUS_ORDER.submitted) {
+        entry.missing.push({ project_id: p.project_id, project_name: p.project_name, status: status as 'none' | 'draft' | 'returned', is_overdue: pastDeadline });
+      } else {
+        entry.submitted += 1;
+        if (period.deadline && report?.first_submitted_at && isAfterDeadline(report.first_submitted_at, period.deadline)) {
+          entry.late.push({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: report.first_submitted_at });
+        }
+      }
+    }
+    return {
+      period: { ...presentPeriod(period), is_past_deadline: pastDeadline },
+      units: [...units.values()]
+        .map((u) => ({ ...u, missing_count: u.missing.length, late_count: u.late.length }))
+        .sort((a, b) => b.missing_count - a.missing_count || b.late_count - a.late_count || a.unit_id - b.unit_id),
+    };
+  }
+}

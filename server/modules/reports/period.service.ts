@@ -1,0 +1,76 @@
+import { buildYearCalendar, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
+import type { Actor } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import type { PeriodRow, ReportRepository } from './report.repository.ts';
+import type { CreateYear, PeriodUpdate, ReportingSettings } from './report.schema.ts';
+
+/** The common rule: reports are due on the 25th of the period's own month. */
+export const DEFAULT_SETTINGS: ReportingSettings = { deadline_day: 25, deadline_month_offset: 0 };
+
+/** A period as the API presents it, with its Chinese labels. */
+export function presentPeriod(p: PeriodRow) {
+  return { ...p, label: periodLabel(p.first_month, p.month), ytd_label: ytdLabel(p.month) };
+}
+
+/** The reporting calendar (填报期) and its settings. */
+export class PeriodService {
+  private readonly repo: ReportRepository;
+  constructor(repo: ReportRepository) {
+    this.repo = repo;
+  }
+
+  async getSettings(_actor: Actor): Promise<ReportingSettings> {
+    const stored = await this.repo.listSettings();
+    const num = (key: keyof ReportingSettings) => (stored[key] !== undefined ? Number(stored[key]) : DEFAULT_SETTINGS[key]);
+    return { deadline_day: num('deadline_day'), deadline_month_offset: num('deadline_month_offset') };
+  }
+
+  async updateSettings(actor: Actor, input: ReportingSettings): Promise<ReportingSettings> {
+    await this.repo.transaction(async (repo) => {
+      await repo.upsertSetting('deadline_day', String(input.deadline_day), actor.userId);
+      await repo.upsertSetting('deadline_month_offset', String(input.deadline_month_offset), actor.userId);
+    });
+    return this.getSettings(actor);
+  }
+
+  async listPeriods(_actor: Actor, year: number) {
+    return (await this.repo.listPeriods(year)).map(presentPeriod);
+  }
+
+  /** Creates a year's periods (pending) with deadlines from the settings; 409 when the year already has a calendar. */
+  async createYear(actor: Actor, input: CreateYear) {
+    const settings = await this.getSettings(actor);
+    const calendar = buildYearCalendar(input.year, {
+      mergeJanFeb: input.merge_jan_feb,
+      deadlineDay: input.deadline_day ?? settings.deadline_day,
+      deadlineMonthOffset: settings.deadline_month_offset,
+    });
+    await this.repo.transaction(async (repo) => {
+      if ((await repo.listPeriods(input.year)).length > 0) {
+        throw new AppError('conflict', `${input.year}年的填报期已经建立，可逐期调整截止日期或开关状态`);
+      }
+      await repo.insertPeriods(calendar.map((p) => ({ year: input.year, ...p, status: 'pending' })));
+    });
+    return this.listPeriods(actor, input.year);
+  }
+
+  /** The period of year/month, or 404 naming it. */
+  async getPeriod(year: number, month: number): Promise<PeriodRow> {
+    const period = await this.repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（请先建立该年度填报日历；1–2月合并填报时为 2 月）`);
+    return period;
+  }
+
+  /** Changes the deadline, or opens / closes the period (a closed period is read-only). */
+  async updatePeriod(_actor: Actor, year: number, month: number, input: PeriodUpdate) {
+    const period = await this.getPeriod(year, month);
+    const now = new Date().toISOString();
+    await this.repo.updatePeriod(period.id, {
+      ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.status === 'open' ? { opened_at: now, closed_at: null } : {}),
+      ...(input.status === 'closed' ? { closed_at: now } : {}),
+    });
+    return presentPeriod(await this.getPeriod(year, month));
+  }
+}

@@ -1,0 +1,265 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
+import type { DataScope } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+
+export type ReportRow = Selectable<MonthlyReportTable>;
+export type PeriodRow = Selectable<ReportingPeriodTable>;
+export type PhotoRow = Selectable<MonthlyReportPhotoTable>;
+
+/** True when a write failed on a unique constraint (another request created the same row first). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Projects that report monthly: the implementation tier (实施库), not deleted. */
+const REPORTING_TIER = 'implementation';
+
+/** All SQL of monthly reporting: calendar, settings, reports, revisions, photos and the project effects of approval. */
+export class ReportRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
+  async transaction<T>(fn: (repo: ReportRepository) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute(async (trx) => fn(new ReportRepository(trx)));
+  }
+
+  /** Ids of the projects the scope may see, as a sub-query. */
+  private scopedProjectIds(scope: DataScope) {
+    return withinScope(this.db.selectFrom('projects').select('projects.id'), scope).where('projects.deleted_at', 'is', null);
+  }
+
+  // ── settings and calendar ──────────────────────────────────────────────────────────────────────────────────
+
+  async listSettings(): Promise<Record<string, string>> {
+    const rows = await this.db.selectFrom('reporting_settings').select(['key', 'value']).execute();
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async upsertSetting(key: string, value: string, userId: number): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db.insertInto('reporting_settings').values({ key, value, updated_at: now, updated_by: userId })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now, updated_by: userId }))
+      .execute();
+  }
+
+  listPeriods(year: number) {
+    return this.db.selectFrom('reporting_periods').selectAll().where('year', '=', year).orderBy('month').execute();
+  }
+
+  findPeriod(year: number, month: number) {
+    return this.db.selectFrom('reporting_periods').selectAll().where('year', '=', year).where('month', '=', month).executeTakeFirst();
+  }
+
+  async insertPeriods(rows: Array<Insertable<ReportingPeriodTable>>): Promise<void> {
+    try {
+      await this.db.insertInto('reporting_periods').values(rows).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('conflict', '该年度的填报期已由他人同时建立，请刷新');
+      throw err;
+    }
+  }
+
+  async updatePeriod(id: number, patch: Updateable<ReportingPeriodTable>): Promise<void> {
+    await this.db.updateTable('reporting_periods').set(patch).where('id', '=', id).execute();
+  }
+
+  // ── projects as reporting sees them ────────────────────────────────────────────────────────────────────────
+
+  /** A project that reports monthly and lies within the scope, or undefined. */
+  findReportingProject(projectId: number, scope: DataScope) {
+    return withinScope(this.db.selectFrom('projects').selectAll('projects'), scope)
+      .where('projects.id', '=', projectId)
+      .where('projects.deleted_at', 'is', null)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .executeTakeFirst();
+  }
+
+  /** The annual plan's figures the report needs (completed up to last year end), or undefined without a plan. */
+  findPlan(projectId: number, year: number) {
+    return this.db.selectFrom('annual_plans').select(['planned_investment', 'completed_before_year'])
+      .where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
+  }
+
+  /** Moves the project to a stage reached through an approved report, with the stage's date. */
+  async updateProject(projectId: number, patch: Updateable<ProjectTable>, userId: number): Promise<void> {
+    await this.db.updateTable('projects')
+      .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: new Date().toISOString(), updated_by: userId }))
+      .where('id', '=', projectId)
+      .execute();
+  }
+
+  async insertStageHistory(row: { project_id: number; from_stage: string; to_stage: string; event_date: string; reason: string; user_id: number }): Promise<void> {
+    await this.db.insertInto('project_stage_history').values({ ...row, created_at: new Date().toISOString() }).execute();
+  }
+
+  // ── reports ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  findReport(projectId: number, year: number, month: number) {
+    return this.db.selectFrom('monthly_reports').selectAll()
+      .where('project_id', '=', projectId).where('year', '=', year).where('month', '=', month)
+      .executeTakeFirst();
+  }
+
+  /** The report when its project lies within the scope, or undefined. */
+  findReportInScope(id: number, scope: DataScope) {
+    return this.db.selectFrom('monthly_reports').selectAll()
+      .where('id', '=', id)
+      .where('project_id', 'in', this.scopedProjectIds(scope))
+      .executeTakeFirst();
+  }
+
+  /** The latest report of the same year before the month (the previous period's), or undefined. */
+  findPreviousReport(projectId: number, year: number, month: number) {
+    return this.db.selectFrom('monthly_reports').selectAll()
+      .where('project_id', '=', projectId).where('year', '=', year).where('month', '<', month)
+      .orderBy('month', 'desc').limit(1)
+      .executeTakeFirst();
+  }
+
+  listProjectReports(projectId: number, year: number) {
+    return this.db.selectFrom('monthly_reports').selectAll()
+      .where('project_id', '=', projectId).where('year', '=', year).orderBy('month').execute();
+  }
+
+  /** Inserts a report; 409 when another request created the project's report for the period first. */
+  async insertReport(row: Insertable<MonthlyReportTable>): Promise<number> {
+    try {
+      const r = await this.db.insertInto('monthly_reports').values(row).returning('id').executeTakeFirstOrThrow();
+      return r.id;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('version_conflict', '该项目本期月报已由他人同时建立，请刷新后在最新内容上修改');
+      throw err;
+    }
+  }
+
+  /** Updates only when the stored version still matches; returns whether a row changed. */
+  async updateReportIfVersion(id: number, version: number, patch: Updateable<MonthlyReportTable>): Promise<boolean> {
+    const r = await this.db.updateTable('monthly_reports')
+      .set({ ...patch, version: version + 1, updated_at: new Date().toISOString() })
+      .where('id', '=', id).where('version', '=', version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Rewrites derived cumulatives of one report (after an earlier month changed); bumps its version. */
+  async updateCumulatives(id: number, amountYtd: number, amountSinceStart: number): Promise<void> {
+    await this.db.updateTable('monthly_reports')
+      .set((eb) => ({ amount_ytd: amountYtd, amount_since_start: amountSinceStart, version: eb('version', '+', 1), updated_at: new Date().toISOString() }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {
+    await this.db.insertInto('monthly_report_revisions').values({ ...row, created_at: new Date().toISOString() }).execute();
+  }
+
+  listRevisions(reportId: number) {
+    return this.db.selectFrom('monthly_report_revisions')
+      .leftJoin('users', 'users.id', 'monthly_report_revisions.user_id')
+      .select(['monthly_report_revisions.revision', 'monthly_report_revisions.snapshot', 'monthly_report_revisions.reason',
+        'monthly_report_revisions.user_id', 'users.display_name as user_name', 'monthly_report_revisions.created_at'])
+      .where('report_id', '=', reportId)
+      .orderBy('monthly_report_revisions.revision')
+      .execute();
+  }
+
+  // ── photos ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async countPhotos(reportId: number): Promise<number> {
+    const r = await this.db.selectFrom('monthly_report_photos').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('report_id', '=', reportId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  listPhotos(reportId: number) {
+    return this.db.selectFrom('monthly_report_photos').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
+  }
+
+  async insertPhoto(row: Insertable<MonthlyReportPhotoTable>): Promise<number> {
+    const r = await this.db.insertInto('monthly_report_photos').values(row).returning('id').executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  /** The photo when its report's project lies within the scope, or undefined. */
+  findPhotoInScope(photoId: number, scope: DataScope) {
+    return this.db.selectFrom('monthly_report_photos')
+      .innerJoin('monthly_reports', 'monthly_reports.id', 'monthly_report_photos.report_id')
+      .selectAll('monthly_report_photos')
+      .where('monthly_report_photos.id', '=', photoId)
+      .where('monthly_reports.project_id', 'in', this.scopedProjectIds(scope))
+      .executeTakeFirst();
+  }
+
+  async deletePhoto(photoId: number): Promise<void> {
+    await this.db.deleteFrom('monthly_report_photos').where('id', '=', photoId).execute();
+  }
+
+  // ── a unit's grid, the review queue and the missing list ───────────────────────────────────────────────────
+
+  /** The reporting projects of a scope (optionally one unit subtree) with their unit, plan and this period's report. */
+  listPeriodProjects(scope: DataScope, year: number, month: number, unit: number | undefined) {
+    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit })
+      .where('projects.tier', '=', REPORTING_TIER);
+    return projects
+      .innerJoin('units', 'units.id', 'projects.unit_id')
+      .leftJoin('annual_plans', (j) => j.onRef('annual_plans.project_id', '=', 'projects.id').on('annual_plans.year', '=', year))
+      .leftJoin('monthly_reports', (j) => j.onRef('monthly_reports.project_id', '=', 'projects.id')
+        .on('monthly_reports.year', '=', year).on('monthly_reports.month', '=', month))
+      .select([
+        'projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'units.name as unit_name',
+        'projects.stage as project_stage', 'projects.total_investment',
+        'annual_plans.planned_investment', 'annual_plans.completed_before_year',
+        'monthly_reports.id as report_id',
+      ])
+      .orderBy('units.path').orderBy('projects.id')
+      .execute();
+  }
+
+  /** Reports by id, in one query. */
+  async listReportsByIds(ids: number[]): Promise<ReportRow[]> {
+    // Guard against running an invalid query when the id list is empty.
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('monthly_reports').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /** For each project, its latest report of the year before the month (what the grid shows as last month). */
+  async listPreviousReports(projectIds: number[], year: number, month: number): Promise<ReportRow[]> {
+    if (projectIds.length === 0) return [];
+    return this.db.selectFrom('monthly_reports as r').selectAll('r')
+      .where('r.project_id', 'in', projectIds)
+      .where('r.year', '=', year)
+      .where('r.month', '=', (eb) => eb.selectFrom('monthly_reports as p').select((e) => e.fn.max('p.month').as('m'))
+        .whereRef('p.project_id', '=', 'r.project_id').where('p.year', '=', year).where('p.month', '<', month))
+      .execute();
+  }
+
+  async countPhotosByReport(reportIds: number[]): Promise<Map<number, number>> {
+    if (reportIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('monthly_report_photos')
+      .select((eb) => ['report_id', eb.fn.countAll<number>().as('n')])
+      .where('report_id', 'in', reportIds).groupBy('report_id').execute();
+    return new Map(rows.map((r) => [r.report_id, Number(r.n)]));
+  }
+
+  /** Submitted reports of a period whose projects lie in the scope (optionally one unit subtree). */
+  listSubmitted(scope: DataScope, year: number, month: number, unit: number | undefined) {
+    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit });
+    return projects
+      .innerJoin('monthly_reports', 'monthly_reports.project_id', 'projects.id')
+      .innerJoin('units', 'units.id', 'projects.unit_id')
+      .selectAll('monthly_reports')
+      .select(['projects.name as project_name', 'projects.unit_id', 'units.name as unit_name', 'projects.stage as project_stage'])
+      .where('monthly_reports.year', '=', year).where('monthly_reports.month', '=', month)
+      .where('monthly_reports.status', '=', 'submitted')
+      .orderBy('monthly_reports.submitted_at').orderBy('monthly_reports.id')
+      .execute();
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const signedYuan = z.number().int('金额须为整数（元）').min(-1e15, '金额过大').max(1e15, '金额过大');
+const optText = (max: number) => z.string().trim().max(max).nullable().optional();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s, '日期不存在');
+
+export const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+export const periodParams = yearParams.extend({ month: z.coerce.number().int().min(1).max(12) });
+export const projectPeriodParams = periodParams.extend({ projectId: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const unitQuery = z.object({ unit: z.coerce.number().int().positive().optional() });
+
+/** Office settings of the reporting calendar. */
+export const settingsSchema = z.object({
+  deadline_day: z.number().int().min(1, '截止日应在 1–31 之间').max(31, '截止日应在 1–31 之间'),
+  deadline_month_offset: z.number().int().min(0).max(1),
+});
+export type ReportingSettings = z.infer<typeof settingsSchema>;
+
+/** Creates a year's reporting calendar. */
+export const createYearSchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  merge_jan_feb: z.boolean().default(false),
+  deadline_day: z.number().int().min(1).max(31).optional(),
+});
+export type CreateYear = z.infer<typeof createYearSchema>;
+
+/** Changes a period's deadline or opens/closes it. */
+export const periodUpdateSchema = z.object({
+  deadline: isoDate.optional(),
+  status: z.enum(['pending', 'open', 'closed']).optional(),
+});
+export type PeriodUpdate = z.infer<typeof periodUpdateSchema>;
+
+/** The fields a unit fills in a monthly report. Enter amount_month or amount_ytd (or both, agreeing). */
+export const reportFieldsSchema = z.object({
+  amount_month: signedYuan.optional(),
+  amount_ytd: signedYuan.optional(),
+  negative_reason: optText(500),
+  stage: z.enum(['preliminary', 'signed', 'started', 'completed', 'producing']).nullable().optional(),
+  stage_date: isoDate.nullable().optional(),
+  progress_text: optText(4000),
+  workers: z.number().int().min(0, '在岗人数不能为负').max(1_000_000).nullable().optional(),
+  problems: optText(4000),
+  next_plan: optText(4000),
+  stats_entered: z.union([z.literal(0), z.literal(1)]).nullable().optional(),
+  stats_code: optText(64),
+  stats_reason: optText(500),
+});
+export type ReportFields = z.infer<typeof reportFieldsSchema>;
+
+/** Create (no version) or update (the version last read) a report. */
+export const reportWriteSchema = reportFieldsSchema.extend({ version: z.number().int().positive().optional() });
+export type ReportWrite = z.infer<typeof reportWriteSchema>;
+
+export const versionSchema = z.object({ version: z.number().int().positive() });
+export const returnSchema = versionSchema.extend({ reason: z.string({ error: '退回时请填写退回原因' }).trim().min(1, '退回时请填写退回原因').max(1000) });
+export const correctSchema = reportFieldsSchema.extend({
+  version: z.number().int().positive(),
+  reason: z.string({ error: '更正已审核的月报须填写更正原因' }).trim().min(1, '更正已审核的月报须填写更正原因').max(1000),
+});
+export type ReportCorrection = z.infer<typeof correctSchema>;
+
+/** A unit's batch: one row per project; `submit` also submits every saved row. */
+export const batchSchema = z.object({
+  rows: z.array(reportWriteSchema.extend({ project_id: z.number().int().positive() })).min(1, '没有要保存的行').max(5000),
+  submit: z.boolean().default(false),
+});
+export type BatchSave = z.infer<typeof batchSchema>;
+
+export const submitAllSchema = z.object({ unit: z.number().int().positive().optional() });
+
+export const photoQuery = z.object({ size: z.enum(['full', 'thumb']).default('full') });

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../server/config.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { migrateToLatest } from '../../server/db/migrate.ts';
+import { buildApp } from '../../server/app.ts';
+import { generateDemo } from '../../server/modules/demo/demo.service.ts';
+
+export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'screenshots');
+export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-quic', '--no-first-run'];
+
+/** A running Docket over a fresh SQLite demo database, plus a Chromium to drive it. */
+export interface Harness {
+  baseUrl: string;
+  browser: Browser;
+  database: ReturnType<typeof openDatabase>;
+  /** A new browser context (its own cookies) with a page at the given viewport. */
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** Starts the server on a free port with demo data and launches Chromium. */
+export async function startHarness(opts: { projects?: number } = {}): Promise<Harness> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-browser-'));
+  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0 }, {});
+  if (!fs.existsSync(path.join(config.webDir, 'index.html'))) throw new Error(`web app not built: ${config.webDir}`);
+  const database = openDatabase(config);
+  await migrateToLatest(database.db);
+  await generateDemo(database, { projects: opts.projects ?? 300, seed: 1 });
+  const app = await buildApp(config, database);
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    baseUrl, browser, database,
+    async newPage(viewport = { width: 1366, height: 900 }) {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the login page and waits for the signed-in frame. */
+export async function login(page: Page, username = 'office', password = 'Docket#2026'): Promise<void> {
+  await page.goto('/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Saves a full-page screenshot into ./screenshots (git-ignored). */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Calls the API from a browser context's cookie jar (signing in first), sending the CSRF header as the web app does. */
+export async function apiAs(context: BrowserContext, username = 'office', password = 'Docket#2026') {
+  const login = await context.request.post('/api/v1/auth/login', { data: { username, password } });
+  if (!login.ok()) throw new Error(`login failed: ${login.status()} ${await login.text()}`);
+  const csrf = async () => (await context.cookies()).find((c) => c.name === 'docket_csrf')?.value;
+  return {
+    async patch(path: string, data: unknown) {
+      const token = await csrf();
+      const r = await context.request.patch(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+    async post(path: string, data: unknown) {
+      const token = await csrf();
+      const r = await context.request.post(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+    async get(path: string) {
+      const r = await context.request.get(`/api/v1${path}`);
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, login, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ projects: 60 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the project page', () => {
+  it('opens a project from the library, validates in Chinese and saves an exact amount', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    await page.goto('/projects?sort=id&order=asc');
+    const first = await h.database.db.selectFrom('projects').selectAll().orderBy('id').executeTakeFirstOrThrow();
+    await page.getByRole('link', { name: first.name }).first().click();
+    await page.getByTestId('project-title').filter({ hasText: first.name }).waitFor();
+    await page.getByTestId('project-basic').waitFor();
+    await shot(page, 'project-basic');
+
+    await page.getByTestId('edit-project').click();
+    const form = page.getByTestId('project-edit-form');
+    await form.getByLabel('项目名称').fill('');
+    await form.getByLabel('总投资（万元）').fill('12.345678');
+    await form.getByLabel('项目代码').fill('2020-3205');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await form.getByText('请输入项目名称').waitFor();
+    await form.getByText('总投资最多保留 4 位小数（精确到元）').waitFor();
+    await form.getByText('项目代码格式应为 2020-320506-00-00-000000').waitFor();
+    await shot(page, 'project-validation');
+
+    await form.getByLabel('项目名称').fill(`${first.name}（调整）`);
+    await form.getByLabel('总投资（万元）').fill('12,345.6789');
+    await form.getByLabel('项目代码').fill('');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('project-basic').waitFor();
+    await page.getByTestId('project-title').filter({ hasText: '（调整）' }).waitFor();
+    const stored = await h.database.db.selectFrom('projects').select(['name', 'total_investment', 'version']).where('id', '=', first.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ name: `${first.name}（调整）`, total_investment: 123_456_789, version: first.version + 1 });
+    await context.close();
+  });
+
+  it('shows what another person changed on a 409 and reapplies my changes on top', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    const p = await h.database.db.selectFrom('projects').selectAll().where('id', '=', 2).executeTakeFirstOrThrow();
+    await page.goto(`/projects/${p.id}`);
+    await page.getByTestId('edit-project').click();
+    const form = page.getByTestId('project-edit-form');
+    await form.getByLabel('总投资（万元）').fill('5000');
+
+    // Someone else saves a new name and category meanwhile, through the API from another session.
+    const other = await h.browser.newContext({ baseURL: h.baseUrl });
+    const api = await apiAs(other);
+    const r = await api.patch(`/projects/${p.id}`, { version: p.version, name: `${p.name}（他人修改）`, category: '社会民生' });
+    expect(r.status).toBe(200);
+    await other.close();
+
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('该项目已被他人修改').waitFor();
+    await dialog.getByText(`${p.name}（他人修改）`).waitFor();
+    await dialog.getByText('社会民生').waitFor();
+    await dialog.getByTestId('conflict-mine').getByText('总投资（万元）：5,000.00 万元').waitFor();
+    await shot(page, 'project-conflict');
+    await dialog.getByRole('button', { name: '在最新内容上重新应用我的修改' }).click();
+    await page.getByTestId('project-basic').waitFor();
+
+    const stored = await h.database.db.selectFrom('projects').select(['name', 'category', 'total_investment', 'version']).where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category: '社会民生', total_investment: 50_000_000, version: p.version + 2 });
+    await context.close();
+  });
+
+  it('switches to English and keeps the choice after a reload', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    await page.goto('/projects');
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('columnheader', { name: /Total investment/ }).waitFor();
+    await page.reload();
+    await page.getByRole('columnheader', { name: /Total investment/ }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await context.close();
+  });
+});

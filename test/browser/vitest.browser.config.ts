@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/** Browser tests: a real server over a fresh SQLite demo database, driven by Debian Chromium through playwright-core. */
+export default defineConfig({
+  test: {
+    include: ['test/browser/**/*.test.ts'],
+    globalSetup: ['test/browser/build-web.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // One Chromium at a time keeps a 2-core machine responsive.
+    maxWorkers: 1,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,52 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { Spin } from 'antd';
+import { authApi } from './api/endpoints.ts';
+import type { CurrentUser } from './api/types.ts';
+
+interface Auth {
+  /** undefined while the session is being checked, null when signed out. */
+  user: CurrentUser | null | undefined;
+  setUser: (u: CurrentUser | null) => void;
+  logout: () => Promise<void>;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+/** Checks the session once at start and holds the signed-in account. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<CurrentUser | null | undefined>(undefined);
+  useEffect(() => {
+    let alive = true;
+    // Any failure (401, network) means "not signed in": the login page says more if the server is down.
+    authApi.me().then((r) => alive && setUser(r.user), () => alive && setUser(null));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  const logout = useCallback(async () => {
+    try {
+      await authApi.logout();
+    } finally {
+      setUser(null);
+    }
+  }, []);
+  const value = useMemo(() => ({ user, setUser, logout }), [user, logout]);
+  return <AuthContext value={value}>{children}</AuthContext>;
+}
+
+/** The auth state. */
+export function useAuth(): Auth {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+/** Renders its children for a signed-in user; otherwise sends them to the login page and back afterwards. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (user === undefined) return <div style={{ padding: 48, textAlign: 'center' }}><Spin /></div>;
+  if (user === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return children;
+}

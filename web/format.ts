@@ -1,0 +1,44 @@
+/** Presentation of money and dates. The API carries integer yuan; tables print 万元, headlines 亿元. */
+
+const WAN = 10_000;
+const YI = 100_000_000;
+
+/** Integer yuan → "12,345.68" (万元, two decimals). */
+export function formatWan(yuan: number | null | undefined): string {
+  if (yuan === null || yuan === undefined) return '—';
+  return (yuan / WAN).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** Integer yuan → "1,234.57" (亿元, two decimals). */
+export function formatYi(yuan: number | null | undefined): string {
+  if (yuan === null || yuan === undefined) return '—';
+  return (yuan / YI).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** Integer yuan → the exact 万元 text for an input ("12345.6789", no separators, no trailing zeros). */
+export function yuanToWanText(yuan: number): string {
+  const negative = yuan < 0;
+  const abs = Math.abs(yuan);
+  const whole = Math.floor(abs / WAN);
+  const frac = String(abs % WAN).padStart(4, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+/** Exact 万元 text (up to 4 decimals, commas allowed) → integer yuan, or undefined when it is not a number. */
+export function wanTextToYuan(text: string): number | undefined {
+  const s = text.replace(/[,，\s]/g, '');
+  const m = /^(-?)(\d+)(?:\.(\d{0,4}))?$/.exec(s);
+  if (!m) return undefined;
+  const yuan = Number(m[2]) * WAN + Number((m[3] ?? '').padEnd(4, '0'));
+  if (!Number.isSafeInteger(yuan)) return undefined;
+  return m[1] ? -yuan : yuan;
+}
+
+/** ISO timestamp → "2026-11-23 09:05" in local time. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { Card, Col, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { projectApi } from '../../api/endpoints.ts';
+import { useRegionNames, useUnits } from '../../api/reference.ts';
+import type { Project, ProjectList } from '../../api/types.ts';
+import { formatDateTime, formatWan, formatYi } from '../../format.ts';
+import { stageColor, stageKey } from '../../stages.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { ProjectFilters } from './ProjectFilters.tsx';
+import { useProjectFilters } from './useProjectFilters.ts';
+
+/** 项目库: the filtered, sorted, paged project list with totals over the whole filter. */
+export function ProjectsPage() {
+  const { t } = useI18n();
+  const { query, update, reset } = useProjectFilters();
+  const units = useUnits();
+  const unitName = useMemo(() => new Map(units.map((u) => [u.id, u.short_name ?? u.name])), [units]);
+  const [data, setData] = useState<ProjectList | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const regionNames = useRegionNames(data?.items.map((p) => p.region_code) ?? []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setError(null);
+    projectApi.list(query, controller.signal).then((r) => {
+      setData(r);
+      setLoading(false);
+    }, (e: unknown) => {
+      if (controller.signal.aborted) return;
+      setError(e);
+      setLoading(false);
+    });
+    return () => controller.abort();
+  }, [query, attempt]);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+
+  const sortOrder = (key: string) => (query.sort === key ? (query.order === 'desc' ? 'descend' : 'ascend') : null);
+  const columns: TableColumnsType<Project> = [
+    {
+      title: t('projects.col.name'), dataIndex: 'name', key: 'name', sorter: true, sortOrder: sortOrder('name'), ellipsis: true, width: 320,
+      render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link>,
+    },
+    { title: t('projects.col.region'), dataIndex: 'region_code', key: 'region_code', sorter: true, sortOrder: sortOrder('region_code'), width: 120, render: (c: string) => regionNames[c] ?? c },
+    { title: t('projects.col.unit'), dataIndex: 'unit_id', key: 'unit_id', width: 140, ellipsis: true, render: (id: number) => unitName.get(id) ?? id },
+    {
+      title: t('projects.col.stage'), dataIndex: 'stage', key: 'stage', sorter: true, sortOrder: sortOrder('stage'), width: 100,
+      render: (s: string) => <Tag color={stageColor(s)}>{stageKey(s) ? t(stageKey(s)!) : s}</Tag>,
+    },
+    {
+      title: t('projects.col.totalInvestment'), dataIndex: 'total_investment', key: 'total_investment', sorter: true, sortOrder: sortOrder('total_investment'),
+      align: 'right', width: 150, render: (v: number) => formatWan(v),
+    },
+    { title: t('projects.col.code'), dataIndex: 'code', key: 'code', width: 220, render: (c: string | null) => c ?? '—' },
+    { title: t('projects.col.updatedAt'), dataIndex: 'updated_at', key: 'updated_at', sorter: true, sortOrder: sortOrder('updated_at'), width: 150, render: formatDateTime },
+  ];
+
+  const onTableChange: TableProps<Project>['onChange'] = (pagination, _filters, sorter) => {
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const sort = s?.order ? String(s.columnKey) : undefined;
+    const sortChanged = (sort ?? 'id') !== query.sort || (s?.order === 'descend' ? 'desc' : 'asc') !== query.order;
+    update({
+      sort, order: s?.order === 'descend' ? 'desc' : undefined,
+      page: sortChanged ? undefined : pagination.current, page_size: pagination.pageSize,
+    }, false);
+  };
+
+  const totals = data?.totals;
+  return (
+    <div>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.projects')}</Typography.Title>
+      <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />
+      {error !== null && <LoadError error={error} onRetry={retry} />}
+      <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+        <Col xs={12} sm={8} lg={6}>
+          <Card size="small"><Statistic title={t('projects.headline.count')} value={totals?.count ?? '—'} loading={loading && !data} data-testid="headline-count" /></Card>
+        </Col>
+        <Col xs={12} sm={8} lg={6}>
+          <Card size="small">
+            <Statistic title={t('projects.headline.investment')} value={totals ? formatYi(totals.total_investment) : '—'} suffix={t('common.yuanYi')} loading={loading && !data} data-testid="headline-investment" />
+          </Card>
+        </Col>
+      </Row>
+      <Table<Project>
+        data-testid="project-table"
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 1100 }}
+        onChange={onTableChange}
+        pagination={{
+          current: query.page, pageSize: query.page_size, total: totals?.count ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100],
+          showTotal: (n) => t('projects.pageTotal', { count: n }), responsive: true,
+        }}
+        summary={() => totals && totals.count > 0 ? (
+          <Table.Summary fixed>
+            <Table.Summary.Row data-testid="totals-row">
+              <Table.Summary.Cell index={0}><strong>{t('common.total')}</strong>（{t('projects.summary', { count: totals.count })}）</Table.Summary.Cell>
+              <Table.Summary.Cell index={1} />
+              <Table.Summary.Cell index={2} />
+              <Table.Summary.Cell index={3} />
+              <Table.Summary.Cell index={4} align="right"><strong data-testid="totals-investment">{formatWan(totals.total_investment)}</strong></Table.Summary.Cell>
+              <Table.Summary.Cell index={5} />
+              <Table.Summary.Cell index={6} />
+            </Table.Summary.Row>
+          </Table.Summary>
+        ) : null}
+      />
+    </div>
+  );
+}
