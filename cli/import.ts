@@ -37,12 +37,13 @@ export function registerImport(program: Command): void {
     .description('import a project list or annual plan from .xlsx/.csv (all or nothing); --dry-run only reports')
     .argument('<file>', '.xlsx or .csv file')
     .option('--dry-run', 'check and report, write nothing')
-    .option('--kind <kind>', 'projects | plans', 'projects')
-    .option('--year <year>', 'plan year when the file names none', (v) => Number(v))
+    .option('--kind <kind>', 'projects | plans | monthly', 'projects')
+    .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
+    .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
     .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
     .option('--report <file>', 'write the full report as JSON')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; maxRows: number; report?: string }, cmd: Command) => {
-      if (opts.kind !== 'projects' && opts.kind !== 'plans') throw new Error('--kind 只能是 projects 或 plans');
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string }, cmd: Command) => {
+      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
@@ -51,7 +52,7 @@ export function registerImport(program: Command): void {
         await migrateToLatest(database.db);
         const service = new ImportService(database.db, (e) => new ImportRepository(e));
         const report = await service.importFile(systemActor(), buf, {
-          kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year,
+          kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
           onProgress: (p) => {
             if (!bar) return;

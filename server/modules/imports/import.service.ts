@@ -8,14 +8,17 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { cellText, isCellError, unneutralize, type CellScalar } from './cell.ts';
-import { codeOf, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
+import { codeOf, MONTHLY_FIELDS, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
+import { MonthlyReportService } from '../reports/monthly-report.service.ts';
+import { ReportRepository } from '../reports/report.repository.ts';
+import type { ReportWrite } from '../reports/report.schema.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow } from './sheet-reader.ts';
 import type { ImportRepository } from './import.repository.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
-export type ImportKind = 'projects' | 'plans';
+export type ImportKind = 'projects' | 'plans' | 'monthly';
 
 /** A problem found in the file, located by sheet, row and column letter, with a Chinese reason. */
 export interface ImportProblem {
@@ -69,8 +72,10 @@ export interface ImportOptions {
   dryRun: boolean;
   limits?: UploadLimits;
   mode?: 'memory' | 'stream';
-  /** The plan year when neither a 年度 column nor the title names one. */
+  /** The plan year (or report year) when neither a 年度 column nor the title names one. */
   year?: number;
+  /** The report month for monthly progress when neither a 月份 column nor the title names one. */
+  month?: number;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
 }
 
@@ -88,6 +93,7 @@ interface ParsedRow {
   letters: Map<string, string>;
   group?: string;
   titleYear?: number;
+  titleMonth?: number;
   hasError: boolean;
 }
 
@@ -132,7 +138,8 @@ function readCell(field: FieldDef, cell: CellScalar, unit: Parameters<typeof par
     case 'money': {
       const r = typeof cell === 'number' ? parseMoney(cell, unit) : parseMoney(text, unit);
       if (!r.ok) return r;
-      if (r.yuan < 0) return { ok: false, reason: `${field.label}不能为负数` };
+      // Only a month's figure may be negative (a statistical correction, with its reason).
+      if (r.yuan < 0 && field.key !== 'amount_month') return { ok: false, reason: `${field.label}不能为负数` };
       return { ok: true, value: r.yuan };
     }
     case 'date': {
@@ -201,7 +208,7 @@ export class ImportService {
     const started = Date.now();
     const limits = opts.limits ?? DEFAULT_LIMITS;
     const { info, sheets } = await openUpload(buf, opts.fileName, { limits, mode: opts.mode });
-    const fields = opts.kind === 'plans' ? PLAN_FIELDS : PROJECT_LIST_FIELDS;
+    const fields = opts.kind === 'plans' ? PLAN_FIELDS : opts.kind === 'monthly' ? MONTHLY_FIELDS : PROJECT_LIST_FIELDS;
     const log = new ProblemLog();
     const report: ImportReport = {
       kind: opts.kind, fileName: opts.fileName, format: info.format, reader: info.reader, encoding: info.encoding, dryRun: opts.dryRun, applied: false,
@@ -266,6 +273,20 @@ export class ImportService {
       log.add({ sheet: report.sheets[0]!.name, row: null, column: null, severity: 'error', message: '表头下没有数据行' });
     }
 
+    if (opts.kind === 'monthly') {
+      await this.importMonthly(actor, parsed, opts, log, outcome, report);
+    } else {
+      await this.importProjects(actor, parsed, opts, log, outcome, report);
+    }
+    report.summary.rows = parsed.length;
+    report.summary.errors = log.errors;
+    report.summary.warnings = log.warnings;
+    report.problemsTruncated = log.truncated;
+    report.elapsedMs = Date.now() - started;
+    return report;
+  }
+
+  private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
@@ -279,12 +300,6 @@ export class ImportService {
     } else {
       await this.db.transaction().execute(async (trx) => run(trx, true));
     }
-    report.summary.rows = parsed.length;
-    report.summary.errors = log.errors;
-    report.summary.warnings = log.warnings;
-    report.problemsTruncated = log.truncated;
-    report.elapsedMs = Date.now() - started;
-    return report;
   }
 
   private describeSheet(name: string, layout: SheetLayout): ImportReport['sheets'][number] {
@@ -302,6 +317,7 @@ export class ImportService {
     if (!has('name')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“项目名称”列' });
     if (kind === 'projects' && !has('unit')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
     if (kind === 'plans' && !has('planned_investment')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“年度计划投资”列' });
+    if (kind === 'monthly' && !has('amount_month') && !has('amount_ytd')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“本月完成投资”或“1-N月累计完成投资”列' });
     for (const c of layout.columns) {
       if (c.unitSource === 'default') log.add({ sheet, row: layout.headerTop, column: c.letter, severity: 'warning', message: `“${c.header}”未注明单位，按万元读取` });
     }
@@ -309,7 +325,7 @@ export class ImportService {
   }
 
   private parseRow(sheet: string, row: SheetRow, layout: SheetLayout, letters: Map<string, string>, group: string | undefined, log: ProblemLog): ParsedRow {
-    const parsed: ParsedRow = { sheet, row: row.number, values: {}, letters, group, titleYear: layout.titleYear, hasError: false };
+    const parsed: ParsedRow = { sheet, row: row.number, values: {}, letters, group, titleYear: layout.titleYear, titleMonth: layout.titleMonth, hasError: false };
     const values = parsed.values;
     for (const col of layout.columns) {
       const r = readCell(col.field, row.cells[col.col - 1] ?? null, col.unit);
@@ -340,6 +356,134 @@ export class ImportService {
       log.add({ sheet, row: row.number, column: letters.get('planned_completion_date') ?? null, severity: 'warning', message: '计划竣工时间早于计划开工时间' });
     }
     return parsed;
+  }
+
+  /**
+   * Monthly progress: rows become a batch of monthly reports for one period, saved through the reporting rules
+   * (open period, amounts derived and chained, negative figures need a reason, stage moves checked). The batch
+   * runs inside a transaction that a dry run rolls back, so the dry run reports exactly what apply would refuse.
+   */
+  private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
+    const err = (row: ParsedRow, field: string | null, message: string) => {
+      row.hasError = true;
+      log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
+    };
+    // One period per file.
+    let period: { year: number; month: number } | undefined;
+    for (const row of parsed) {
+      const year = (row.values.year as number | undefined) ?? row.titleYear ?? opts.year;
+      const month = (row.values.month as number | undefined) ?? row.titleMonth ?? opts.month;
+      if (year === undefined || month === undefined) {
+        err(row, year === undefined ? 'year' : 'month', '无法确定填报年月：请增加“年份”“月份”列，或在标题中写明（如“2026年1-5月”）');
+        continue;
+      }
+      if (!period) period = { year, month };
+      else if (period.year !== year || period.month !== month) err(row, 'month', `一个文件只能包含一个填报期（首行为 ${period.year}年${period.month}月，本行为 ${year}年${month}月）`);
+    }
+    const repo = this.repositoryFor(this.db);
+    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys()]);
+    const regionCodesByName = new Map<string, string[]>();
+    for (const r of regions) {
+      const k = foldText(r.name);
+      const list = regionCodesByName.get(k);
+      if (list) list.push(r.code);
+      else regionCodesByName.set(k, [r.code]);
+    }
+    const idByCode = new Map<string, number>();
+    const idsByName = new Map<string, { id: number; region: string }[]>();
+    for (const k of keys) {
+      if (k.code) idByCode.set(k.code, k.id);
+      const name = k.search_text.split('|')[0]!;
+      const list = idsByName.get(name);
+      if (list) list.push({ id: k.id, region: k.region_code });
+      else idsByName.set(name, [{ id: k.id, region: k.region_code }]);
+    }
+    const targets: { row: ParsedRow; projectId: number }[] = [];
+    const seen = new Map<number, number>();
+    for (const row of parsed) {
+      const v = row.values;
+      let projectId = typeof v.code === 'string' ? idByCode.get(v.code) : undefined;
+      if (projectId === undefined && typeof v.name === 'string') {
+        let found = idsByName.get(foldText(v.name)) ?? [];
+        if (typeof v.region === 'string') {
+          const t = v.region.normalize('NFKC').trim();
+          const codes = /^\d{6,12}$/.test(t) ? [t] : regionCodesByName.get(foldText(t)) ?? [];
+          found = found.filter((p) => codes.includes(p.region));
+        }
+        if (found.length === 1) projectId = found[0]!.id;
+        else if (found.length > 1) err(row, 'region', `有 ${found.length} 个同名项目，请填写项目代码或所属地区`);
+      }
+      if (projectId === undefined) {
+        if (!row.hasError) err(row, typeof v.code === 'string' ? 'code' : 'name', `未找到项目“${String(v.name ?? v.code ?? '')}”（按项目代码或名称+地区匹配）`);
+        continue;
+      }
+      const first = seen.get(projectId);
+      if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
+      else seen.set(projectId, row.row);
+      if (v.stage === 'planning' || v.stage === 'paused') err(row, 'stage', '月报中的建设阶段只能是前期、签约、开工在建、竣工或投产（停工、复工请在项目中办理）');
+      if (!row.hasError) targets.push({ row, projectId });
+    }
+
+    const FIELDS = ['amount_month', 'amount_ytd', 'negative_reason', 'stage', 'stage_date', 'progress_text', 'workers', 'problems', 'next_plan', 'stats_entered', 'stats_code', 'stats_reason'] as const;
+    const ROLLBACK = new Error('dry run: roll back');
+    const actions = new Map<ParsedRow, { action: RowAction; projectId: number; changes?: string[] }>();
+    if (period && log.errors === 0) {
+      const { year, month } = period;
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const reports = new ReportRepository(trx);
+          const batch: (ReportWrite & { project_id: number })[] = [];
+          const batchRows: ParsedRow[] = [];
+          for (const t of targets) {
+            const existing = await reports.findReport(t.projectId, year, month);
+            const input: ReportWrite & { project_id: number } = { project_id: t.projectId };
+            const changes: string[] = [];
+            for (const f of FIELDS) {
+              const value = t.row.values[f];
+              if (value === undefined) continue;
+              (input as Record<string, unknown>)[f] = value;
+              if (!existing || (existing as unknown as Record<string, unknown>)[f] !== value) changes.push(MONTHLY_FIELDS.find((d) => d.key === f)?.label ?? f);
+            }
+            if (existing && changes.length === 0) {
+              actions.set(t.row, { action: 'unchanged', projectId: t.projectId });
+              continue;
+            }
+            if (existing) input.version = existing.version;
+            batch.push(input);
+            batchRows.push(t.row);
+            actions.set(t.row, { action: existing ? 'update' : 'create', projectId: t.projectId, changes: existing ? changes : undefined });
+          }
+          if (batch.length) {
+            try {
+              await new MonthlyReportService(reports).saveBatch(actor, year, month, { rows: batch, submit: false });
+            } catch (e) {
+              if (!(e instanceof AppError)) throw e;
+              const rows = (e.details as { rows?: { row: number; message: string }[] } | null)?.rows;
+              if (rows) {
+                for (const r of rows) err(batchRows[r.row - 1]!, null, r.message);
+              } else {
+                log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
+              }
+            }
+          }
+          if (opts.dryRun || log.errors > 0) throw ROLLBACK;
+          report.applied = true;
+        });
+      } catch (e) {
+        if (e !== ROLLBACK) throw e;
+      }
+    }
+    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0 };
+    for (const row of parsed) {
+      const a = row.hasError ? { action: 'error' as const, projectId: undefined, changes: undefined } : actions.get(row);
+      if (!a) continue;
+      if (a.action === 'create') counts.created++;
+      else if (a.action === 'update') counts.updated++;
+      else if (a.action === 'unchanged') counts.unchanged++;
+      else counts.errorRows++;
+      outcome({ sheet: row.sheet, row: row.row, action: a.action, name: String(row.values.name ?? ''), projectId: a.projectId, changes: a.changes });
+    }
+    Object.assign(report.summary, counts);
   }
 
   /** Resolves references, matches projects, and decides per row: create, update, unchanged or error. */

@@ -24,6 +24,8 @@ export interface SheetLayout {
   noteUnit?: MoneyUnit;
   /** A year named in the title above the header ("2026年重点项目计划表"). */
   titleYear?: number;
+  /** A month named in the title ("2026年1-5月", "2026年5月"): the period's last month. */
+  titleMonth?: number;
 }
 
 /** How many rows at the top of a sheet are searched for its header. */
@@ -91,6 +93,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
 
   let noteUnit: MoneyUnit | undefined;
   let titleYear: number | undefined;
+  let titleMonth: number | undefined;
   for (const r of [...head.slice(0, top), ...head.slice(top, bottom + 1)]) {
     for (const c of r.cells) {
       if (typeof c !== 'string') continue;
@@ -99,7 +102,11 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
         if (u) noteUnit = u;
       }
       const y = /((?:19|20)\d{2})\s*年/.exec(c);
-      if (y && !titleYear && head.indexOf(r) < top) titleYear = Number(y[1]);
+      if (y && !titleYear && head.indexOf(r) < top) {
+        titleYear = Number(y[1]);
+        const m = /(?:19|20)\d{2}\s*年\s*(?:1\s*[-–—~至]\s*)?(\d{1,2})\s*月/.exec(c);
+        if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) titleMonth = Number(m[1]);
+      }
     }
   }
 
@@ -131,7 +138,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
     }
     columns.push(mapped);
   }
-  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, unmapped, noteUnit, titleYear };
+  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, unmapped, noteUnit, titleYear, titleMonth };
 }
 
 /** What a row below the header is. */
