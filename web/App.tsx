@@ -15,6 +15,10 @@ const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((
 const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 
+const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
+const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+
 const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
@@ -47,7 +51,10 @@ function Routed() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
-          <Route index element={<Navigate to="/projects" replace />} />
+          <Route index element={<Navigate to="/dashboard" replace />} />
+          <Route path="dashboard" element={page(<DashboardPage />)} />
+          <Route path="lights" element={page(<LightsPage />)} />
+          <Route path="lights/rules" element={page(<RulesPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={page(<ProjectPage />)} />
           <Route path="reports" element={page(<ReportsPage />)} />

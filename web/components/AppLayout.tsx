@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, SettingOutlined, UserOutlined,
+  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -21,13 +21,13 @@ const PROJECT_READERS: readonly Role[] = ['office', 'reporter', 'leader', 'super
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
+  { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: PROJECT_READERS },
   { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
+  { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: PROJECT_READERS },
 ];
 
-// Icons of the pages still waiting for their APIs (dashboard, lights, administration).
-export const NAV_ICONS = { dashboard: <DashboardOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {
