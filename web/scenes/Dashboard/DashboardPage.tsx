@@ -49,16 +49,24 @@ export function DashboardPage() {
   const categories = useMemo(() => data.data?.breakdowns.category ?? [], [data.data]);
   const trend = useMemo(() => data.data?.trend ?? [], [data.data]);
 
+  // Horizontal bars: unit names stay readable however many units there are, on a phone too.
   const unitOption = useMemo<EChartsCoreOption>(() => ({
-    tooltip: { trigger: 'axis' },
+    tooltip: {
+      trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: (items: { dataIndex: number }[]) => {
+        const u = units[items[0]?.dataIndex ?? -1];
+        if (!u) return '';
+        const i = u.indicators;
+        return `${u.label}<br/>${t('dashboard.planned')}：${formatWan(i.sums.planned_investment)}<br/>${t('dashboard.completed')}：${formatWan(i.sums.completed_ytd)}<br/>${t('dashboard.completionRate')}：${i.completion_rate.text}%`;
+      },
+    },
     legend: { top: 0 },
-    grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
-    xAxis: { type: 'category', data: units.map((u) => u.label.replace(/人民政府$/, '')), axisLabel: { interval: 0, rotate: units.length > 6 ? 40 : 0 } },
-    yAxis: [{ type: 'value', name: '万元' }, { type: 'value', name: '%', max: (v: { max: number }) => Math.max(100, Math.ceil(v.max)) }],
+    grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
+    yAxis: { type: 'category', inverse: true, data: units.map((u) => u.label), axisLabel: { width: 110, overflow: 'truncate' } },
+    xAxis: { type: 'value', name: '万元' },
     series: [
       { name: t('dashboard.planned'), type: 'bar', data: units.map((u) => Math.round(u.indicators.sums.planned_investment / WAN)) },
       { name: t('dashboard.completed'), type: 'bar', data: units.map((u) => Math.round(u.indicators.sums.completed_ytd / WAN)) },
-      { name: t('dashboard.completionRate'), type: 'line', yAxisIndex: 1, data: units.map((u) => (u.indicators.completion_rate.value === null ? null : +(u.indicators.completion_rate.value * 100).toFixed(1))) },
     ],
   }), [units, t]);
 
@@ -132,7 +140,7 @@ export function DashboardPage() {
             <Col xs={24} xl={14}>
               <Card size="small" title={t('dashboard.byUnit')}>
                 {units.length ? (
-                  <Chart label={t('dashboard.byUnit')} testId="chart-unit" option={unitOption} height={320}
+                  <Chart label={t('dashboard.byUnit')} testId="chart-unit" option={unitOption} height={Math.max(240, 60 + units.length * 34)}
                     onClick={(p) => {
                       const u: BreakdownItem | undefined = units[p.dataIndex];
                       if (u?.key) void navigate(list({ unit: u.key }));
