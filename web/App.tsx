@@ -20,6 +20,10 @@ const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => 
 const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
 const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 
+const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
+const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+
 /** The first page a role may open: the three administrators have no project library. */
 function Home() {
   const { user } = useAuth();
@@ -64,6 +68,9 @@ function Routed() {
         <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
           <Route index element={<Home />} />
+          <Route path="dashboard" element={lazyPage(<DashboardPage />)} />
+          <Route path="lights" element={lazyPage(<LightsPage />)} />
+          <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />
