@@ -45,15 +45,16 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   const scenarios: ScenarioResult[] = [];
   const machine = machineInfo(engine === 'sqlite' ? { sqlite: raw.version } : { postgres: raw.version });
   try {
-    const cookie = await login(server.base, 'office', 'Docket#2026');
-    const openapi = await getJson(server.base, '/api/v1/openapi.json', cookie) as { paths?: Record<string, unknown> };
+    const session = await login(server.base, 'office', 'Docket#2026');
+    const openapi = await getJson(server.base, '/api/v1/openapi.json', session.cookie) as { paths?: Record<string, unknown> };
     const ctx: ScenarioContext = {
-      server, cookie, raw, paths: Object.keys(openapi.paths ?? {}), budgetMs, loadSeconds, city: '320500', county: '320506',
+      server, session, raw, target: { dataDir: built.dataDir, databaseUrl: built.databaseUrl }, paths: Object.keys(openapi.paths ?? {}),
+      budgetMs, loadSeconds, year: built.result.year, month: built.result.months, city: '320500', county: '320506',
     };
     for (const [name, scenario] of [
       ['1 list', projectList], ['2 search', projectSearch], ['3 indicators', indicators], ['4 lights', lights],
       ['5 surge', surge], ['6 import/export', importExport],
-      ['7 start/memory', (c: ScenarioContext) => startAndMemory(c, { dataDir: built.dataDir, databaseUrl: built.databaseUrl })],
+      ['7 start/memory', startAndMemory],
     ] as const) {
       process.stdout.write(`   scenario ${name} … `);
       try {
