@@ -30,7 +30,7 @@ if (!SIZES[size]) {
 }
 const projects: number = SIZES[size];
 // Bigger portfolios get a larger per-scenario budget but fewer repetitions fit; the whole 1M run stays < 10 min.
-const budgetMs = projects >= 1_000_000 ? 8_000 : 5_000;
+const budgetMs = projects >= 1_000_000 ? 4_000 : 5_000;
 const loadSeconds = projects >= 1_000_000 ? 8 : 10;
 
 async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
