@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import { antdEnUS, antdZhCN } from './i18n/antd-locales.ts';
@@ -12,6 +12,10 @@ import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
+const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
+
+const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
 function ApiHooks() {
@@ -45,7 +49,9 @@ function Routed() {
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
           <Route index element={<Navigate to="/projects" replace />} />
           <Route path="projects" element={<ProjectsPage />} />
-          <Route path="projects/:id" element={<Suspense fallback={<Spin style={{ margin: 48 }} />}><ProjectPage /></Suspense>} />
+          <Route path="projects/:id" element={page(<ProjectPage />)} />
+          <Route path="reports" element={page(<ReportsPage />)} />
+          <Route path="review" element={page(<ReviewPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

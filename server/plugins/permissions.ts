@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
   'user.admin': ['sysadmin'],
+  'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
+  'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -7,20 +7,27 @@ import {
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useAuth } from '../auth.tsx';
+import type { Role } from '../api/types.ts';
 
 interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** Roles that see the entry (the server's permission matrix decides what they may do). */
+  roles: readonly Role[];
 }
+
+const PROJECT_READERS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined /> },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
+  { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
 ];
 
-// Kept for the pages that land as their APIs do: dashboard, reports, review, lights, administration.
-export const NAV_ICONS = { dashboard: <DashboardOutlined />, reports: <FormOutlined />, review: <AuditOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
+// Icons of the pages still waiting for their APIs (dashboard, lights, administration).
+export const NAV_ICONS = { dashboard: <DashboardOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {
@@ -32,13 +39,14 @@ export function AppLayout() {
   const isMobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const selected = NAV.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
+  const nav = NAV.filter((n) => user && n.roles.includes(user.role));
+  const selected = nav.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
   const menu = (
     <Menu
       mode="inline"
       theme="dark"
       selectedKeys={selected}
-      items={NAV.map((n) => ({ key: n.path, icon: n.icon, label: t(n.label) }))}
+      items={nav.map((n) => ({ key: n.path, icon: n.icon, label: t(n.label) }))}
       onClick={({ key }) => {
         setDrawerOpen(false);
         void navigate(key);
