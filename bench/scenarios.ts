@@ -15,6 +15,7 @@ import { captureQueries, type RawEngine } from './engines.ts';
 import { repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
 import { prepareSurge } from './surge.ts';
+import { importExport as runWorkbooks } from './workbooks.ts';
 
 /** What a scenario reports: measured figures, or why it could not run. */
 export interface ScenarioResult {
@@ -182,11 +183,11 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   }];
 }
 
-/** 6. Import of a 100k-row workbook and export of 100k rows, with peak RSS. */
+/** 6. Import of a 100k-row workbook and export of 100k rows, with peak RSS (bench/workbooks.ts). */
 export async function importExport(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   const title = 'Excel 导入导出 import 100k rows, export 100k rows';
-  if (!hasPath(ctx, /import|export/)) return [unavailable('6 workbooks', title, 'workbook import/export (issue 5)')];
-  return [unavailable('6 workbooks', title, 'workbook request shape known to the benchmark')];
+  if (!hasPath(ctx, /^\/api\/v1\/imports\/apply$/) || !hasPath(ctx, /^\/api\/v1\/exports\/projects\.xlsx$/)) return [unavailable('6 workbooks', title, 'workbook import/export (issue 5)')];
+  return runWorkbooks(ctx);
 }
 
 /**
