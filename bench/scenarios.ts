@@ -12,7 +12,7 @@ import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
-import { repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
+import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
 import { prepareSurge } from './surge.ts';
 import { importExport as runWorkbooks } from './workbooks.ts';
@@ -66,12 +66,18 @@ interface ApiCase {
 async function measureCase(ctx: ScenarioContext, c: ApiCase): Promise<ScenarioResult> {
   const body = await getJson(ctx.server.base, c.url, ctx.session.cookie);
   const problem = await c.check?.(body);
-  const api = await repeat(() => getJson(ctx.server.base, c.url, ctx.session.cookie), repeatOpts(ctx));
+  const api = await repeat(() => getJson(ctx.server.base, c.url, ctx.session.cookie), { ...repeatOpts(ctx), cpu: () => cpuMsOf(ctx.server.pid) });
   const queries = await captureQueries(ctx.target, c.viaService);
-  const raw = await repeat(() => ctx.raw.replay(queries), repeatOpts(ctx));
+  // Raw CPU is this process's: meaningful for SQLite (the engine runs in-process), not for PostgreSQL.
+  const raw = await repeat(() => ctx.raw.replay(queries), { ...repeatOpts(ctx), ...(ctx.raw.name === 'sqlite' ? { cpu: ownCpuMs } : {}) });
   return {
     id: c.id, title: c.title, status: problem ? 'failed' : 'ok', api, raw, ratio: round2(api.median / raw.median),
-    figures: { url: c.url, statements: queries.length }, ...(problem ? { note: problem } : {}),
+    figures: {
+      url: c.url, statements: queries.length,
+      ...(api.cpuMs !== undefined ? { api_cpu_ms: api.cpuMs } : {}),
+      ...(raw.cpuMs !== undefined ? { raw_cpu_ms: raw.cpuMs, cpu_ratio: round2((api.cpuMs ?? Number.NaN) / raw.cpuMs) } : {}),
+    },
+    ...(problem ? { note: problem } : {}),
   };
 }
 
@@ -162,6 +168,7 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
     return [unavailable('5 surge', title, 'monthly report submission (issue 4)')];
   }
   const plan = await prepareSurge(ctx, { units: 40, connections: 40 });
+  const cpu0 = cpuMsOf(ctx.server.pid);
   const started = performance.now();
   const { result, maxRssMb } = await withRssSampling(ctx.server.pid, async () => {
     const instance = autocannon({ url: ctx.server.base, connections: plan.connections, duration: ctx.loadSeconds, timeout: 30, requests: plan.requests });
@@ -169,6 +176,7 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
     return instance;
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = cpuMsOf(ctx.server.pid) - cpu0;
   const stored = await plan.countStored();
   const lost = plan.acknowledged.size - stored;
   return [{
@@ -179,6 +187,7 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
       submissions_per_s: round2(plan.acknowledged.size / seconds), requests_per_s: round2(result.requests.average),
       p50_ms: result.latency.p50, p99_ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
       stored_submitted: stored, lost, max_rss_mb: maxRssMb,
+      server_cpu_ms_per_submission: plan.acknowledged.size ? round2(cpuMs / plan.acknowledged.size) : 'n/a',
     },
   }];
 }
@@ -216,7 +225,10 @@ export async function startAndMemory(ctx: ScenarioContext): Promise<ScenarioResu
     url: ctx.server.base, connections: 10, duration: ctx.loadSeconds, timeout: 30, headers: { cookie: ctx.session.cookie }, requests,
   }));
   return [
-    { id: '7 cold start', title: '冷启动 cold start: spawn `docket serve` → first answer', status: 'ok', figures: { health_ms: round2(cold.healthyAfterMs), first_list_ms: round2(firstListMs) } },
+    {
+      id: '7 cold start', title: '冷启动 cold start: spawn `docket serve` → first answer', status: 'ok',
+      figures: { health_ms: round2(cold.healthyAfterMs), health_cpu_ms: cold.cpuMsAtHealthy, first_list_ms: round2(firstListMs) },
+    },
     {
       id: '7 memory', title: '内存 idle RSS and RSS under a county-list load (10 connections)', status: result.errors || result.non2xx ? 'failed' : 'ok',
       figures: {

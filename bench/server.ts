@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuMsOf } from './measure.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -23,6 +24,8 @@ export interface RunningServer {
   pid: number;
   /** Milliseconds from spawning the process to the first answer of /api/v1/health. */
   healthyAfterMs: number;
+  /** CPU milliseconds the process had used by then (independent of how loaded the machine is). */
+  cpuMsAtHealthy: number;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export async function startServer(opts: { dataDir: string; databaseUrl?: string;
   }
   const healthyAfterMs = performance.now() - started;
   return {
-    base, pid: child.pid!, healthyAfterMs,
+    base, pid: child.pid!, healthyAfterMs, cpuMsAtHealthy: cpuMsOf(child.pid!),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
