@@ -20,7 +20,7 @@ export function registerDemo(program: Command): void {
         } });
         if (process.stdout.isTTY) process.stdout.write('\n');
         console.log(result.skipped ? '演示数据已存在，未重复生成 / demo data already present' : `演示数据已生成 / demo data created: ${result.projects} projects`);
-        console.log('演示账号 / demo login: office / Docket#2026');
+        console.log('演示账号 / demo logins (password Docket#2026): office; 三员 sysadmin, secadmin, auditor');
       } finally {
         await database.destroy();
       }

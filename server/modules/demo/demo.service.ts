@@ -44,6 +44,12 @@ export async function generateDemo(database: Database, opts: { projects: number;
   }
   const hash = await hashPassword('Docket#2026');
   await db.insertInto('users').values({ username: 'office', display_name: '区发改委（演示）', unit_id: office.id, role: 'office', password_hash: hash, must_change_password: 0, is_active: 1, created_at: now, updated_at: now }).execute();
+  // The 三员 demo accounts: three separate people, none of whom sees project data.
+  await db.insertInto('users').values([
+    { username: 'sysadmin', display_name: '系统管理员（演示）', role: 'sysadmin' },
+    { username: 'secadmin', display_name: '安全管理员（演示）', role: 'secadmin' },
+    { username: 'auditor', display_name: '安全审计员（演示）', role: 'auditor' },
+  ].map((u) => ({ ...u, unit_id: null, password_hash: hash, must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: now }))).execute();
 
   const batch: Insertable<ProjectTable>[] = [];
   for (let i = 0; i < opts.projects; i++) {
