@@ -3,6 +3,8 @@ import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
+import { registerVerify } from './verify.ts';
+import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
 
 const program = new Command();
@@ -16,6 +18,8 @@ registerServe(program);
 registerMigrate(program);
 registerUser(program);
 registerDemo(program);
+registerVerify(program);
+registerIndicators(program);
 registerAudit(program);
 
 try {

@@ -1,6 +1,8 @@
 // Pure rules of the monthly report (月度填报): the reporting calendar, the month / 1–N月 / since-start figures,
 // the review workflow and stage moves. No I/O: the server applies these, the web app may reuse them.
 
+import { checkStageMove, isStage, STAGE_DATE_COLUMN, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
+
 /** One period of a year's reporting calendar. `month` is its last month; 1–2月 merged is month 2, first_month 1. */
 export interface CalendarPeriod {
   month: number;
@@ -171,42 +173,36 @@ export function refusalOf(status: ReportStatus, action: ReportAction): string {
 
 // ── Stages ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Stages a report may set, in the order a project moves through them. Pausing and ending need their own approval. */
+/** Stages a report may state. Pausing and resuming need their own approval (the project library's stage move). */
 export const REPORT_STAGES = ['preliminary', 'signed', 'started', 'completed', 'producing'] as const;
 export type ReportStage = (typeof REPORT_STAGES)[number];
-
-export const STAGE_NAMES: Record<string, string> = {
-  idea: '谋划', reserve: '储备', preliminary: '前期', signed: '签约', started: '开工在建', completed: '竣工', producing: '投产', paused: '停工',
-};
-
-/** The project column that records the date of reaching a stage. */
-export const STAGE_DATE_FIELD = {
-  started: 'actual_start_date', completed: 'actual_completion_date', producing: 'actual_production_date',
-} as const satisfies Partial<Record<ReportStage, string>>;
 
 /** Moves that need site photos in the report (形象进度照片). */
 export function stageNeedsPhoto(to: string): boolean {
   return to === 'started' || to === 'completed';
 }
 
-export type StageMove =
+export type ReportStageMove =
   | { kind: 'none' }
-  | { kind: 'forward'; from: string; to: ReportStage; dateField: (typeof STAGE_DATE_FIELD)[keyof typeof STAGE_DATE_FIELD] | null }
+  | { kind: 'forward'; from: Stage; to: Stage; dateField: 'actual_start_date' | 'actual_completion_date' | 'actual_production_date' | null }
+  | { kind: 'behind'; message: string }
   | { kind: 'refused'; message: string };
 
-/** Classifies the stage a report states against the project's current stage: no move, a forward move, or refused. */
-export function stageMove(current: string, stated: string | null | undefined): StageMove {
+/**
+ * Classifies the stage a report states against the project's current stage: no move, a forward move along the
+ * project library's stage machine, a stage the project has already passed, or a refused move.
+ */
+export function stageMove(current: string, stated: string | null | undefined): ReportStageMove {
   if (!stated || stated === current) return { kind: 'none' };
-  const to = REPORT_STAGES.find((s) => s === stated);
-  if (!to) return { kind: 'refused', message: `月报中的建设阶段无效：${stated}` };
+  if (!(REPORT_STAGES as readonly string[]).includes(stated) || !isStage(stated)) return { kind: 'refused', message: `月报中的建设阶段无效：${stated}` };
   if (current === 'paused') return { kind: 'refused', message: '项目处于停工状态，复工需经审批，不能通过月报变更阶段' };
-  const from = REPORT_STAGES.indexOf(current as ReportStage);
-  const target = REPORT_STAGES.indexOf(to);
-  if (from >= 0 && target < from) {
-    return { kind: 'refused', message: `建设阶段不能回退：${STAGE_NAMES[current] ?? current} → ${STAGE_NAMES[to]}` };
+  if (!isStage(current)) return { kind: 'refused', message: `项目阶段数据有误：${current}` };
+  if (STAGES.indexOf(stated) < STAGES.indexOf(current)) {
+    return { kind: 'behind', message: `建设阶段不能回退：${STAGE_LABELS[current]} → ${STAGE_LABELS[stated]}` };
   }
-  const dateField = to === 'started' || to === 'completed' || to === 'producing' ? STAGE_DATE_FIELD[to] : null;
-  return { kind: 'forward', from: current, to, dateField };
+  const result = checkStageMove({ from: current, to: stated, stageBeforePause: null, reason: null });
+  if ('error' in result) return { kind: 'refused', message: result.error };
+  return { kind: 'forward', from: current, to: result.stage, dateField: STAGE_DATE_COLUMN[result.stage] ?? null };
 }
 
 // ── Review ─────────────────────────────────────────────────────────────────────────────────────────────────────

@@ -19,7 +19,7 @@ step lint npx eslint --max-warnings 0 . && passed=$((passed + 1))
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json"
 vt=$?
 if [ -f "$results/vitest.json" ]; then
-  read -r p f < <(node scripts/count-vitest.js "$PWD/$results/vitest.json")
+  read -r p f < <(node scripts/count-vitest.ts "$PWD/$results/vitest.json")
   passed=$((passed + p)); failed=$((failed + f))
   [ "$vt" = 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
 else
@@ -30,7 +30,7 @@ if [ -d test/browser ] && ls test/browser/*.test.ts >/dev/null 2>&1; then
   npx vitest run --config test/browser/vitest.browser.config.ts --reporter=default --reporter=json --outputFile.json="$results/browser.json"
   bt=$?
   if [ -f "$results/browser.json" ]; then
-    read -r p f < <(node scripts/count-vitest.js "$PWD/$results/browser.json")
+    read -r p f < <(node scripts/count-vitest.ts "$PWD/$results/browser.json")
     passed=$((passed + p)); failed=$((failed + f))
     [ "$bt" = 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
   else

@@ -32,6 +32,9 @@ import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
 import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
 import { lightRoutes } from './modules/lights/light.routes.ts';
+import { registerMultipart } from './plugins/multipart.ts';
+import { importRoutes } from './modules/imports/import.routes.ts';
+import { exportRoutes } from './modules/exports/export.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -97,6 +100,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   reportRoutes(app, database, config);
   indicatorRoutes(app, database);
   lightRoutes(app, database);
+  await registerMultipart(app);
+  importRoutes(app, database);
+  exportRoutes(app, database);
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

@@ -24,7 +24,10 @@ function Home() {
   return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
 }
 
-const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
+const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
+
+const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
 function ApiHooks() {
@@ -63,11 +66,13 @@ function Routed() {
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
           <Route index element={<Home />} />
           <Route path="projects" element={<ProjectsPage />} />
-          <Route path="projects/:id" element={<Suspense fallback={<Spin style={{ margin: 48 }} />}><ProjectPage /></Suspense>} />
-          <Route path="admin/users" element={lazyPage(<UsersPage />)} />
-          <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
-          <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
-          <Route path="audit" element={lazyPage(<AuditPage />)} />
+          <Route path="projects/:id" element={page(<ProjectPage />)} />
+          <Route path="reports" element={page(<ReportsPage />)} />
+          <Route path="review" element={page(<ReviewPage />)} />
+          <Route path="admin/users" element={page(<UsersPage />)} />
+          <Route path="admin/units" element={page(<UnitsPage />)} />
+          <Route path="admin/security" element={page(<SecurityPage />)} />
+          <Route path="audit" element={page(<AuditPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

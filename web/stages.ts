@@ -1,10 +1,11 @@
+import { STAGES as CORE_STAGES } from '../core/stages.ts';
 import type { MessageKey } from './i18n/zh-CN.ts';
 
-/** Project stages in their usual order, as the API spells them. */
-export const STAGES = ['idea', 'reserve', 'preliminary', 'signed', 'started', 'completed', 'producing', 'paused', 'ended'] as const;
+/** Project stages in the order of the road, as the API spells them (core/stages.ts). */
+export const STAGES = CORE_STAGES;
 
 const COLORS: Record<string, string> = {
-  idea: 'default', reserve: 'default', preliminary: 'gold', signed: 'cyan', started: 'blue', completed: 'green', producing: 'purple', paused: 'red', ended: 'default',
+  planning: 'default', preliminary: 'gold', signed: 'cyan', started: 'blue', completed: 'green', producing: 'purple', paused: 'red',
 };
 
 /** The message key for a stage (unknown stages print as they are). */
@@ -16,3 +17,6 @@ export function stageKey(stage: string): MessageKey | undefined {
 export function stageColor(stage: string): string {
   return COLORS[stage] ?? 'default';
 }
+
+/** Project natures (建设性质) as the API spells them, with their message keys. */
+export const NATURES = ['new', 'continued', 'expansion', 'reconstruction', 'tech_upgrade'] as const;

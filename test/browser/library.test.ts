@@ -49,7 +49,7 @@ describe('sign-in and the project library', () => {
     await page.waitForURL(new RegExp(`unit=${top.id}`));
 
     await page.getByTestId('filter-stage').click();
-    await page.locator('.ant-select-item-option', { hasText: '在建' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '开工在建' }).click();
     await page.keyboard.press('Escape');
     await page.waitForURL(/stage=started/);
 
@@ -62,7 +62,7 @@ describe('sign-in and the project library', () => {
     const rows = page.locator('[data-testid="project-table"] tbody tr.ant-table-row');
     await expect(rows.count()).resolves.toBe(Math.min(20, Number(expected.n)));
     for (const cell of await page.locator('[data-testid="project-table"] tbody tr.ant-table-row td:nth-child(4)').allTextContents()) {
-      expect(cell).toBe('在建');
+      expect(cell).toBe('开工在建');
     }
     await shot(page, 'projects-filtered');
 

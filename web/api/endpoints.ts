@@ -1,5 +1,8 @@
 import { api } from './client.ts';
-import type { CurrentUser, Project, ProjectList, ProjectListQuery, ProjectPatch, Region, Unit } from './types.ts';
+import type {
+  AnnualPlan, AnnualPlanWrite, CurrentUser, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectList, ProjectListQuery, ProjectPatch,
+  Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
+} from './types.ts';
 
 /** Sign-in and the current account. */
 export const authApi = {
@@ -20,4 +23,42 @@ export const projectApi = {
   list: (query: ProjectListQuery, signal?: AbortSignal) => api.get<ProjectList>('/projects', { ...query }, { signal }),
   get: (id: number) => api.get<Project>(`/projects/${id}`),
   update: (id: number, version: number, patch: ProjectPatch) => api.patch<Project>(`/projects/${id}`, { ...patch, version }, { quiet: true }),
+};
+
+/** Plans, procedures and stages of one project. */
+export const projectPartsApi = {
+  plans: (id: number) => api.get<{ items: AnnualPlan[] }>(`/projects/${id}/plans`),
+  savePlan: (id: number, year: number, plan: AnnualPlanWrite) => api.put<AnnualPlan>(`/projects/${id}/plans/${year}`, plan, { quiet: true }),
+  procedures: (id: number) => api.get<{ items: Procedure[] }>(`/projects/${id}/procedures`),
+  saveProcedure: (id: number, kind: string, body: Pick<Procedure, 'status' | 'doc_number' | 'approved_date' | 'note'>) =>
+    api.put<Procedure>(`/projects/${id}/procedures/${kind}`, body),
+  stageHistory: (id: number) => api.get<{ items: StageHistoryEntry[] }>(`/projects/${id}/stage-history`),
+  changeStage: (id: number, body: { to: string; event_date: string; reason?: string | null; version?: number }) =>
+    api.post<Project>(`/projects/${id}/stage`, body),
+  reports: (id: number, year: number) => api.get<{ items: MonthlyReport[] }>(`/projects/${id}/reports/${year}`),
+};
+
+/** Monthly reporting: calendar, a unit's grid, photos, review. */
+export const reportApi = {
+  periods: (year: number) => api.get<{ items: Period[] }>(`/reporting/years/${year}/periods`),
+  grid: (year: number, month: number, unit?: number) => api.get<Grid>(`/reporting/periods/${year}/${month}/grid`, { unit }),
+  saveBatch: (year: number, month: number, rows: ReportRowWrite[], submit: boolean) =>
+    api.put<{ saved: number; submitted: number; reports: MonthlyReport[] }>(`/reporting/periods/${year}/${month}/batch`, { rows, submit }, { quiet: true }),
+  submitAll: (year: number, month: number, unit?: number) =>
+    api.post<{ submitted: number; already_submitted: number; missing: { project_id: number; project_name: string }[] }>(`/reporting/periods/${year}/${month}/submit-all`, { unit }, { quiet: true }),
+  photos: (reportId: number) => api.get<{ items: Photo[] }>(`/reports/${reportId}/photos`),
+  uploadPhotos: (reportId: number, files: File[]) => {
+    const form = new FormData();
+    for (const f of files) form.append('photos', f, f.name);
+    return api.post<{ items: Photo[] }>(`/reports/${reportId}/photos`, form);
+  },
+  reviewQueue: (year: number, month: number, unit?: number) => api.get<{ period: Period; items: ReviewItem[] }>(`/reporting/periods/${year}/${month}/review-queue`, { unit }),
+  approve: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/approve`, { version }),
+  returnReport: (id: number, version: number, reason: string) => api.post<MonthlyReport>(`/reports/${id}/return`, { version, reason }),
+};
+
+/** The reporting calendar (office). */
+export const periodApi = {
+  createYear: (year: number) => api.post<{ items: Period[] }>('/reporting/years', { year }),
+  setStatus: (year: number, month: number, status: 'open' | 'closed') => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
 };

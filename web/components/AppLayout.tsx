@@ -15,15 +15,17 @@ interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Roles that see the item (the server's permission matrix decides; this only hides what would answer 403). */
+  /** Roles that see the entry (the server's permission matrix decides what they may do). */
   roles: readonly Role[];
 }
 
-const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
+const PROJECT_READERS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
+  { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
@@ -35,8 +37,8 @@ export function navFor(role: Role | undefined): NavItem[] {
   return NAV.filter((n) => role !== undefined && n.roles.includes(role));
 }
 
-// Kept for the pages that land as their APIs do: dashboard, reports, review, lights, administration.
-export const NAV_ICONS = { dashboard: <DashboardOutlined />, reports: <FormOutlined />, review: <AuditOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
+// Icons of the pages still waiting for their APIs (dashboard, lights, administration).
+export const NAV_ICONS = { dashboard: <DashboardOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {

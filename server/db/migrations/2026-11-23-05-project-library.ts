@@ -9,6 +9,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('projects').addColumn('withdraw_reason', 'text').execute();
   await db.schema.alterTable('projects').addColumn('tier_before_withdraw', 'text').execute();
 
+  // Covers the list totals (count, Σ total investment) of the common region/stage filters without table reads.
+  await db.schema.createIndex('projects_region_totals').on('projects').columns(['region_code', 'stage', 'deleted_at', 'total_investment']).execute();
   await db.schema.createIndex('projects_tier_stage').on('projects').columns(['tier', 'stage']).execute();
   await db.schema.createIndex('projects_category').on('projects').column('category').execute();
   await db.schema.createIndex('projects_industry').on('projects').column('industry_code').execute();
@@ -46,7 +48,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     for (const t of ['projects_fts_ai', 'projects_fts_ad', 'projects_fts_au']) await sql`DROP TRIGGER IF EXISTS ${sql.raw(t)}`.execute(db);
     await sql`DROP TABLE IF EXISTS projects_fts`.execute(db);
   }
-  for (const i of ['projects_tier_stage', 'projects_category', 'projects_industry', 'projects_list_year', 'projects_updated']) {
+  for (const i of ['projects_region_totals', 'projects_tier_stage', 'projects_category', 'projects_industry', 'projects_list_year', 'projects_updated']) {
     await db.schema.dropIndex(i).ifExists().execute();
   }
   await db.schema.alterTable('projects').dropColumn('tier_before_withdraw').execute();

@@ -1,69 +1,142 @@
-import type { Insertable } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import type { ProjectTable } from '../../db/schema.ts';
-import { searchTextOf } from '../../../core/search.ts';
+import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/password.ts';
+import { IndicatorService } from '../indicators/indicator.service.ts';
 import { seedRegions } from '../reference/reference.service.ts';
+import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
+import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.generator.ts';
+import { createBulkWriter, DemoRepository } from './demo.repository.ts';
 
-/** Mulberry32: a small deterministic PRNG so the same seed and size give the same portfolio. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
+export const DEMO_CITY = { code: '320500', name: '苏州市' };
+export const DEMO_PASSWORD = 'Docket#2026';
+
+export interface DemoOptions {
+  projects: number;
+  seed: number;
+  /** 'YYYY-MM-DD' the data describes (default: today, UTC); the reporting year is its year. */
+  asOf?: string;
+  /** Months 1..months get approved reports (default: every month completed before asOf). */
+  months?: number;
+  /** Projects written per transaction. */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
 }
 
-const PLACES = ['苏州湾', '太湖', '东山', '木渎', '甪直', '临湖', '胥口', '越溪', '城南', '郭巷'];
-const SUBJECTS = ['新能源汽车零部件', '高端装备制造', '生物医药产业园', '数字经济产业园', '集成电路封测', '智能制造基地', '污水处理厂提标改造', '人民医院新院区', '实验学校', '快速路改造工程', '综合管廊', '保障性租赁住房', '冷链物流中心', '光伏发电', '文旅综合体'];
-const SUFFIX = ['项目', '一期项目', '二期工程', '建设项目', '扩建项目'];
-const STAGES = ['preliminary', 'started', 'started', 'started', 'completed', 'producing'];
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: string;
+  unit: string;
+}
 
-/** Creates regions, a unit tree under 苏州市吴中区, demo accounts and N projects; skips when projects exist. */
-export async function generateDemo(database: Database, opts: { projects: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<{ projects: number; skipped: boolean }> {
-  const { db } = database;
-  const existing = await db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  if (Number(existing.n) > 0) return { projects: 0, skipped: true };
-  await seedRegions(db, { townships: true });
-  const rand = rng(opts.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const now = new Date().toISOString();
+export interface DemoResult {
+  skipped: boolean;
+  projects: number;
+  reports: number;
+  year: number;
+  months: number;
+  accounts: DemoAccount[];
+}
 
-  const county = '320506';
-  const townships = await db.selectFrom('regions').select(['code', 'name']).where('parent_code', '=', county).orderBy('code').execute();
-  const office = await db.insertInto('units').values({ name: '吴中区发展和改革委员会', kind: 'office', region_code: county, path: '/', sort: 0, created_at: now }).returning('id').executeTakeFirstOrThrow();
-  await db.updateTable('units').set({ path: `/${office.id}/` }).where('id', '=', office.id).execute();
-  const units: { id: number; region: string }[] = [];
-  for (const [i, t] of townships.entries()) {
-    const u = await db.insertInto('units').values({ name: `${t.name}人民政府`, short_name: t.name, parent_id: office.id, kind: 'township', region_code: t.code, path: '/', sort: i, created_at: now }).returning('id').executeTakeFirstOrThrow();
-    await db.updateTable('units').set({ path: `/${office.id}/${u.id}/` }).where('id', '=', u.id).execute();
-    units.push({ id: u.id, region: t.code });
+/** Today as 'YYYY-MM-DD' in UTC. */
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Fills an empty database with a realistic, deterministic portfolio: regions, a unit tree for 苏州市, demo
+ * accounts, N projects with levels, stage history, this year's plans and approved monthly reports, and the year's
+ * reporting periods. Does nothing when projects already exist.
+ */
+export async function generateDemo(database: Database, opts: DemoOptions): Promise<DemoResult> {
+  const asOf = opts.asOf ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new AppError('validation_failed', `日期格式应为 YYYY-MM-DD：${asOf}`);
+  const year = Number(asOf.slice(0, 4));
+  const completedMonths = Number(asOf.slice(5, 7)) - 1;
+  const months = opts.months ?? completedMonths;
+  if (!Number.isInteger(months) || months < 0 || months > completedMonths) {
+    throw new AppError('validation_failed', `填报月份数须在 0–${completedMonths} 之间（${asOf} 前已结束的月份）`);
   }
-  const hash = await hashPassword('Docket#2026');
-  await db.insertInto('users').values({ username: 'office', display_name: '区发改委（演示）', unit_id: office.id, role: 'office', password_hash: hash, must_change_password: 0, is_active: 1, created_at: now, updated_at: now }).execute();
-  // The 三员 demo accounts: three separate people, none of whom sees project data.
-  await db.insertInto('users').values([
-    { username: 'sysadmin', display_name: '系统管理员（演示）', role: 'sysadmin' },
-    { username: 'secadmin', display_name: '安全管理员（演示）', role: 'secadmin' },
-    { username: 'auditor', display_name: '安全审计员（演示）', role: 'auditor' },
-  ].map((u) => ({ ...u, unit_id: null, password_hash: hash, must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: now }))).execute();
+  const repo = new DemoRepository(database.db);
+  if ((await repo.countProjects()) > 0) return { skipped: true, projects: 0, reports: 0, year, months, accounts: [] };
 
-  const batch: Insertable<ProjectTable>[] = [];
-  for (let i = 0; i < opts.projects; i++) {
-    const unit = units.length ? pick(units) : { id: office.id, region: county };
-    const name = `${pick(PLACES)}${pick(SUBJECTS)}${pick(SUFFIX)}`;
-    // Log-normal investment around 2 亿 yuan, rounded to 万元.
-    const gaussian = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-    const total = Math.round(Math.exp(Math.log(2e8) + 1.2 * gaussian) / 10_000) * 10_000;
-    batch.push({ name: `${name}${i + 1 > PLACES.length ? '' : ''}`, search_text: searchTextOf(name), region_code: unit.region, unit_id: unit.id, total_investment: total, stage: pick(STAGES), tier: 'implementation', list_year: 2026, created_at: now, updated_at: now });
-    if (batch.length === 500 || i === opts.projects - 1) {
-      await db.insertInto('projects').values(batch).execute();
-      batch.length = 0;
-      opts.onProgress?.(i + 1, opts.projects);
+  await seedRegions(database.db, { townships: true });
+  const now = `${asOf}T00:00:00.000Z`;
+  const { units, counties, officeId, reporterUnit } = await database.db.transaction().execute(async (trx) => buildUnitTree(new DemoRepository(trx), now));
+
+  const accounts: DemoAccount[] = [
+    { username: 'office', password: DEMO_PASSWORD, role: 'office', unit: `${DEMO_CITY.name}发展和改革委员会` },
+    { username: 'reporter', password: DEMO_PASSWORD, role: 'reporter', unit: reporterUnit.name },
+    { username: 'leader', password: DEMO_PASSWORD, role: 'leader', unit: `${DEMO_CITY.name}发展和改革委员会` },
+  ];
+  const officeUser = await repo.insertUser({ username: 'office', displayName: '市发改委重点项目办（演示）', unitId: officeId, role: 'office', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  const reporterUser = await repo.insertUser({ username: 'reporter', displayName: `${reporterUnit.name}填报员（演示）`, unitId: reporterUnit.id, role: 'reporter', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  // The 三员: three separate people, none of whom sees project data.
+  for (const [username, displayName] of [['sysadmin', '系统管理员（演示）'], ['secadmin', '安全管理员（演示）'], ['auditor', '安全审计员（演示）']] as const) {
+    await repo.insertUser({ username, displayName, unitId: null, role: username, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+    accounts.push({ username, password: DEMO_PASSWORD, role: username, unit: '—' });
+  }
+  await repo.ensurePeriods(year, months, now);
+
+  const writer = createBulkWriter(database);
+  const batchSize = opts.batchSize ?? (database.dialect === 'sqlite' ? 5000 : 2000);
+  let batch: ProjectBundle[] = [];
+  let done = 0;
+  let reports = 0;
+  const flush = async () => {
+    await writer.write(batch);
+    done += batch.length;
+    batch = [];
+    opts.onProgress?.(done, opts.projects);
+  };
+  for (const bundle of generatePortfolio({
+    projects: opts.projects, seed: opts.seed, year, months, asOf, firstProjectId: await repo.nextProjectId(), units, counties,
+    reporterId: reporterUser, reviewerId: officeUser,
+  })) {
+    batch.push(bundle);
+    reports += bundle.reports.length;
+    if (batch.length >= batchSize) await flush();
+  }
+  if (batch.length) await flush();
+  // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
+  await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
+  await writer.finish();
+  return { skipped: false, projects: opts.projects, reports, year, months, accounts };
+}
+
+/** The unit tree of the city: 发改委 at the top; county offices with their townships and parks; departments; state companies. */
+async function buildUnitTree(repo: DemoRepository, now: string) {
+  const city = await repo.findRegion(DEMO_CITY.code);
+  if (!city) throw new AppError('not_found', `地区不存在：${DEMO_CITY.code}`);
+  const counties = await repo.listChildRegions(DEMO_CITY.code);
+  const units: DemoUnit[] = [];
+  const officeId = await repo.insertUnit({ name: `${city.name}发展和改革委员会`, shortName: '市发改委', parentId: null, kind: 'office', regionCode: city.code, sort: 0 }, now);
+  let reporterUnit: { id: number; name: string } | undefined;
+  for (const [ci, county] of counties.entries()) {
+    const isPark = county.name.endsWith('园区');
+    const countyOffice = await repo.insertUnit({
+      name: isPark ? `${county.name}经济发展委员会` : `${county.name}发展和改革局`, shortName: county.name,
+      parentId: officeId, kind: isPark ? 'park' : 'office', regionCode: county.code, sort: ci + 1,
+    }, now);
+    units.push({ id: countyOffice, name: county.name, kind: isPark ? 'park' : 'office', region: county.code, county: county.code, countyName: county.name, placeName: county.name });
+    const townships = await repo.listChildRegions(county.code);
+    for (const [ti, t] of townships.entries()) {
+      const name = t.name.endsWith('街道') ? `${t.name}办事处` : `${t.name}人民政府`;
+      const id = await repo.insertUnit({ name, shortName: t.name, parentId: countyOffice, kind: 'township', regionCode: t.code, sort: ti }, now);
+      units.push({ id, name, kind: 'township', region: t.code, county: county.code, countyName: county.name, placeName: t.name });
+      if (!reporterUnit && county.code === '320506' && t.name.endsWith('镇')) reporterUnit = { id, name };
+    }
+    for (const [pi, park] of PARKS.filter((p) => p.county === county.code).entries()) {
+      const id = await repo.insertUnit({ name: park.name, shortName: park.short, parentId: countyOffice, kind: 'park', regionCode: county.code, sort: 100 + pi }, now);
+      units.push({ id, name: park.name, kind: 'park', region: county.code, county: county.code, countyName: county.name, placeName: park.short });
     }
   }
-  return { projects: opts.projects, skipped: false };
+  for (const [i, d] of [...CITY_DEPARTMENTS.map((x) => ({ ...x, kind: 'department' as const })), ...STATE_COMPANIES.map((x) => ({ ...x, kind: 'company' as const }))].entries()) {
+    const id = await repo.insertUnit({ name: d.name, shortName: d.short, parentId: officeId, kind: d.kind, regionCode: city.code, sort: 200 + i }, now);
+    units.push({ id, name: d.name, kind: d.kind, region: city.code, county: '', countyName: '', placeName: d.short, categories: d.categories });
+  }
+  reporterUnit ??= units.find((u) => u.kind === 'township') ?? { id: officeId, name: `${city.name}发展和改革委员会` };
+  return { units, counties, officeId, reporterUnit };
 }

@@ -119,18 +119,21 @@ export class IndicatorRepository {
    * Rows where the stored rollup and a full recomputation disagree: `expected` holds the recomputed rows that are
    * missing or different in storage, `stored` the stored rows that are extra or different.
    */
-  async diffRollup(limit = 1000): Promise<{ expected: YtdRow[]; stored: YtdRow[] }> {
+  async diffRollup(limit = 1000): Promise<{ expected: YtdRow[]; stored: YtdRow[]; expectedCount: number; storedCount: number }> {
     const statuses = await this.countedStatuses();
     const stored = this.db.selectFrom('indicator_ytd').select(['project_id', 'year', ...YTD_COLUMNS]);
     const expected = recomputedYtd(this.db, statuses);
     const toRow = (r: Record<string, unknown>): YtdRow => ({
       project_id: Number(r.project_id), year: Number(r.year), months: YTD_COLUMNS.map((c) => Number(r[c])),
     });
-    const [a, b] = await Promise.all([
-      this.db.selectFrom(expected.except(stored).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute(),
-      this.db.selectFrom(stored.except(expected).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute(),
-    ]);
-    return { expected: a.map(toRow), stored: b.map(toRow) };
+    const count = async (qb: Expression<unknown>) => Number((await sql<{ n: number }>`select count(*) as n from (${qb}) d`.execute(this.db)).rows[0]!.n);
+    const a = await this.db.selectFrom(expected.except(stored).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute();
+    const b = await this.db.selectFrom(stored.except(expected).as('d')).selectAll().orderBy('project_id').orderBy('year').limit(limit).execute();
+    return {
+      expected: a.map(toRow), stored: b.map(toRow),
+      expectedCount: a.length < limit ? a.length : await count(expected.except(stored)),
+      storedCount: b.length < limit ? b.length : await count(stored.except(expected)),
+    };
   }
 
   /** The base query: projects in the filter and the actor's scope that are on year Y's list (have an annual plan). */

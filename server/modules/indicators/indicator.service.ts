@@ -41,6 +41,10 @@ export interface TrendPoint {
 /** What the rollup check found. */
 export interface VerifyResult {
   ok: boolean;
+  /** Rows recomputed but missing or different in storage, and stored rows extra or different (full counts). */
+  expected_rows_differing: number;
+  stored_rows_differing: number;
+  /** The differing rows, paired by project and year (the first 1000 of each side). */
   differences: { project_id: number; year: number; stored: number[] | null; expected: number[] | null }[];
 }
 
@@ -222,7 +226,7 @@ export class IndicatorService {
       await this.transact((repo) => repo.rebuild());
       fixed = true;
     }
-    return { ok: differences.length === 0, differences, fixed };
+    return { ok: differences.length === 0, expected_rows_differing: diff.expectedCount, stored_rows_differing: diff.storedCount, differences, fixed };
   }
 }
 

@@ -35,6 +35,14 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  it('documents every project-library route in the OpenAPI document', async () => {
+    const doc = (await call({ url: '/api/v1/openapi.json' })).body;
+    for (const path of ['/api/v1/projects', '/api/v1/projects/{id}/stage', '/api/v1/projects/{id}/plans/{year}', '/api/v1/projects/{id}/procedures/{kind}', '/api/v1/units/{id}']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.paths['/api/v1/projects'].post.requestBody.content['application/json'].schema.properties)).toContain('builder_uscc');
+  });
+
   describe('create and update', () => {
     it('writes every field, several levels at once, and reads them back', async () => {
       const payload = {
@@ -156,6 +164,8 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect((await tier('idea')).status).toBe(422);
       expect((await tier('reserve')).body).toMatchObject({ tier: 'reserve', withdraw_reason: null, reserve_review: 'final' });
       expect((await tier('implementation')).body).toMatchObject({ tier: 'implementation', stage: 'preliminary' });
+      const history = (await call({ url: `/api/v1/projects/${p.id}/stage-history` })).body.items;
+      expect(history.map((h: { to_stage: string; reason: string }) => `${h.to_stage}:${h.reason}`)).toEqual(['planning:录入项目', 'preliminary:转入实施库']);
     });
 
     it('soft-deletes out of the list and restores', async () => {
@@ -285,6 +295,13 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(byTotal.items.map((p: { total_investment: number }) => p.total_investment)).toEqual([500, 300, 200]);
       const byPlan = await list(`sort=annual_planned&order=desc&year=${YEAR}`);
       expect(byPlan.items.map((p: { annual_planned: number }) => p.annual_planned)).toEqual([50, 30]);
+      // Projects without a plan that year (null) come last in both directions, on both engines.
+      for (const order of ['asc', 'desc']) {
+        const all = await list(`sort=annual_planned&order=${order}`);
+        expect(all.items.map((p: { annual_planned: number | null }) => p.annual_planned)).toEqual(order === 'asc' ? [30, 50, null] : [50, 30, null]);
+      }
+      const byCode = await list('sort=code&order=desc');
+      expect(byCode.items[0].code).toBe('2025-320506-65-01-000001');
       const page2 = await list('sort=name&page=2&page_size=2');
       expect(page2.items).toHaveLength(1);
       expect(page2.totals.count).toBe(3);

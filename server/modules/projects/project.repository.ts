@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -99,6 +99,8 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
   }
   return qb;
 }
+
+const NOT_NULL_SORTS = new Set<string>(['id', 'name', 'region_code', 'unit_id', 'total_investment', 'tier', 'stage', 'stats_entered', 'created_at', 'updated_at']);
 
 /** Σ of the sub-items of a package: what its detail shows as the rolled-up figures. */
 export interface Rollup {
@@ -208,28 +210,31 @@ export class ProjectRepository {
 
   /** One page of the list plus totals over the whole filter (count, Σ total investment, Σ annual plan of `year`). */
   async list(query: ProjectListQuery, scope: DataScope, planYear: number) {
-    const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query);
-    const annualPlanned = (eb: ExpressionBuilder<DB, 'projects'>) => eb.selectFrom('annual_plans').select('annual_plans.planned_investment')
-      .whereRef('annual_plans.project_id', '=', 'projects.id').where('annual_plans.year', '=', planYear);
-    let page = base.selectAll('projects').select((eb) => annualPlanned(eb).as('annual_planned'));
+    // (project_id, year) is unique, so the left join adds one column without multiplying rows; totals then take
+    // one pass over the filtered projects instead of a second IN (…) query over annual_plans.
+    const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query)
+      .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
+    let page = base.selectAll('projects').select('ap.planned_investment as annual_planned');
+    // Blank values sort last in both directions and on both engines (they disagree on where NULL goes by default).
+    // NOT NULL columns keep a plain ORDER BY, which SQLite can still answer from an index (id: the rowid).
+    const direction = (ob: OrderByItemBuilder) => {
+      const sorted = query.order === 'asc' ? ob.asc() : ob.desc();
+      return NOT_NULL_SORTS.has(query.sort) ? sorted : sorted.nullsLast();
+    };
     page = query.sort === 'annual_planned'
-      ? page.orderBy(sql.ref('annual_planned'), query.order)
-      : page.orderBy(`projects.${query.sort}`, query.order);
+      ? page.orderBy('ap.planned_investment', direction)
+      : page.orderBy(`projects.${query.sort}`, direction);
     const items = await page.orderBy('projects.id', query.order)
       .limit(query.page_size).offset((query.page - 1) * query.page_size)
       .execute();
     const totals = await base.select((eb) => [
       eb.fn.countAll<number>().as('count'),
       eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
+      eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
     ]).executeTakeFirstOrThrow();
-    const planned = await this.db.selectFrom('annual_plans')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('annual_plans.planned_investment'), eb.lit(0)).as('s'))
-      .where('annual_plans.year', '=', planYear)
-      .where('annual_plans.project_id', 'in', base.select('projects.id'))
-      .executeTakeFirstOrThrow();
     return {
-      items: items.map((p) => ({ ...p, annual_planned: p.annual_planned === null ? null : Number(p.annual_planned) })),
-      totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(planned.s), year: planYear },
+      items,
+      totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(totals.annual_planned), year: planYear },
     };
   }
 

@@ -250,12 +250,18 @@ export class ProjectService {
         tierBeforeWithdraw: current.tier_before_withdraw as Tier | null, reason: input.reason,
       });
       if ('error' in result) throw new AppError('unprocessable', result.error, { from: current.tier, to: input.to });
-      const changed = await this.repos(trx).projects.updateIfVersion(id, current.version, {
+      // Entering the implementation library starts the pre-construction stage of a project still being planned.
+      const toPreliminary = result.tier === 'implementation' && current.stage === 'planning';
+      const { projects } = this.repos(trx);
+      const changed = await projects.updateIfVersion(id, current.version, {
         tier: result.tier, reserve_review: result.review, tier_before_withdraw: result.tierBeforeWithdraw, withdraw_reason: result.withdrawReason,
-        ...(result.tier === 'implementation' && current.stage === 'planning' ? { stage: 'preliminary' } : {}),
+        ...(toPreliminary ? { stage: 'preliminary' } : {}),
         updated_at: new Date().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
+      if (toPreliminary) {
+        await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(), reason: '转入实施库', user_id: actor.userId });
+      }
       await this.recordChange(trx, actor, 'project.tier_change', id, current);
     });
     return this.getProject(actor, id);

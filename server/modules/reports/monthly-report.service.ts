@@ -1,8 +1,9 @@
 import type { Updateable } from 'kysely';
 import {
   canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
-  STAGE_NAMES, stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
+  stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
 } from '../../../core/monthly-report.ts';
+import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -139,10 +140,10 @@ export class MonthlyReportService {
     const stage = keep('stage');
     const stageDate = keep('stage_date');
     const move = stageMove(project.stage, stage);
-    if (move.kind === 'refused') throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    if (move.kind === 'refused' || move.kind === 'behind') throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
     if (move.kind === 'forward' && move.dateField) {
-      if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_NAMES[move.to]}”时请填写${STAGE_NAMES[move.to]}日期`, [{ path: 'stage_date' }]);
-      if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_NAMES[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+      if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
+      if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
     }
 
     return {
@@ -217,14 +218,17 @@ export class MonthlyReportService {
     return this.getReportById(actor, id);
   }
 
-  /** A report states a move that needs photos or a date: refuse submitting or approving it without them. */
+  /**
+   * A report states a move that needs photos or a date: refuse submitting or approving it without them. A stage
+   * the project has already passed (a later month was approved first) is history, not a move, and is not checked.
+   */
   private async checkComplete(repo: ReportRepository, project: ProjectRow, report: ReportRow): Promise<void> {
     const move = stageMove(project.stage, report.stage);
     if (move.kind === 'refused') throw new AppError('unprocessable', move.message);
     if (move.kind !== 'forward') return;
-    if (move.dateField && !report.stage_date) throw new AppError('unprocessable', `建设阶段变更为“${STAGE_NAMES[move.to]}”时须填写${STAGE_NAMES[move.to]}日期`);
+    if (move.dateField && !report.stage_date) throw new AppError('unprocessable', `建设阶段变更为“${STAGE_LABELS[move.to]}”时须填写${STAGE_LABELS[move.to]}日期`);
     if (stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
-      throw new AppError('unprocessable', `建设阶段变更为“${STAGE_NAMES[move.to]}”须上传至少一张现场照片（形象进度照片）`);
+      throw new AppError('unprocessable', `建设阶段变更为“${STAGE_LABELS[move.to]}”须上传至少一张现场照片（形象进度照片）`);
     }
   }
 
@@ -296,6 +300,11 @@ export class MonthlyReportService {
       const project = await this.getProject(repo, actor, report.project_id);
       await repo.insertRevision({ report_id: report.id, revision: report.revision, snapshot: JSON.stringify(report), reason, user_id: actor.userId });
       const changed = await this.validatedFields(repo, project, report.year, report.month, report, fields);
+      const move = stageMove(project.stage, changed.stage);
+      if (move.kind === 'forward' && stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
+        // Photos of an approved report cannot change, so such a move belongs in the next period's report.
+        throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_LABELS[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
+      }
       const byReviewer = roleHas(actor.role, 'report.review');
       const now = new Date().toISOString();
       const ok = await repo.updateReportIfVersion(report.id, report.version, {

@@ -5,6 +5,8 @@ import sharp from 'sharp';
 import { extensionOf, type ImageMime } from '../../../core/image-type.ts';
 import { AppError } from '../../errors.ts';
 
+const FORMAT: Record<ImageMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
+
 /** Thumbnails for lists: at most this many pixels on the long side, JPEG. */
 const THUMB_EDGE = 320;
 
@@ -30,6 +32,7 @@ export class PhotoStore {
     let height: number | null;
     try {
       const meta = await sharp(data).metadata();
+      if (meta.format !== FORMAT[mime]) throw new Error(`decoded as ${meta.format}`);
       // Orientation 5–8 means the camera stored the picture turned by 90°.
       const turned = (meta.orientation ?? 1) >= 5;
       width = (turned ? meta.height : meta.width) ?? null;

@@ -2,11 +2,18 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
+import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
 export type PhotoRow = Selectable<MonthlyReportPhotoTable>;
+
+/** True when a write failed on a unique constraint (another request created the same row first). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
 
 /** Projects that report monthly: the implementation tier (实施库), not deleted. */
 const REPORTING_TIER = 'implementation';
@@ -52,7 +59,12 @@ export class ReportRepository {
   }
 
   async insertPeriods(rows: Array<Insertable<ReportingPeriodTable>>): Promise<void> {
-    await this.db.insertInto('reporting_periods').values(rows).execute();
+    try {
+      await this.db.insertInto('reporting_periods').values(rows).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('conflict', '该年度的填报期已由他人同时建立，请刷新');
+      throw err;
+    }
   }
 
   async updatePeriod(id: number, patch: Updateable<ReportingPeriodTable>): Promise<void> {
@@ -117,9 +129,15 @@ export class ReportRepository {
       .where('project_id', '=', projectId).where('year', '=', year).orderBy('month').execute();
   }
 
+  /** Inserts a report; 409 when another request created the project's report for the period first. */
   async insertReport(row: Insertable<MonthlyReportTable>): Promise<number> {
-    const r = await this.db.insertInto('monthly_reports').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
+    try {
+      const r = await this.db.insertInto('monthly_reports').values(row).returning('id').executeTakeFirstOrThrow();
+      return r.id;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('version_conflict', '该项目本期月报已由他人同时建立，请刷新后在最新内容上修改');
+      throw err;
+    }
   }
 
   /** Updates only when the stored version still matches; returns whether a row changed. */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 const signedYuan = z.number().int('金额须为整数（元）').min(-1e15, '金额过大').max(1e15, '金额过大');
 const optText = (max: number) => z.string().trim().max(max).nullable().optional();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s, '日期不存在');
 
 export const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 export const periodParams = yearParams.extend({ month: z.coerce.number().int().min(1).max(12) });
@@ -54,10 +55,10 @@ export const reportWriteSchema = reportFieldsSchema.extend({ version: z.number()
 export type ReportWrite = z.infer<typeof reportWriteSchema>;
 
 export const versionSchema = z.object({ version: z.number().int().positive() });
-export const returnSchema = versionSchema.extend({ reason: z.string().trim().min(1, '退回时请填写退回原因').max(1000) });
+export const returnSchema = versionSchema.extend({ reason: z.string({ error: '退回时请填写退回原因' }).trim().min(1, '退回时请填写退回原因').max(1000) });
 export const correctSchema = reportFieldsSchema.extend({
   version: z.number().int().positive(),
-  reason: z.string().trim().min(1, '更正已审核的月报须填写更正原因').max(1000),
+  reason: z.string({ error: '更正已审核的月报须填写更正原因' }).trim().min(1, '更正已审核的月报须填写更正原因').max(1000),
 });
 export type ReportCorrection = z.infer<typeof correctSchema>;
 

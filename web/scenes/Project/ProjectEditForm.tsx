@@ -7,9 +7,9 @@ import type { Project, ProjectPatch, Unit } from '../../api/types.ts';
 import { wanTextToYuan, yuanToWanText } from '../../format.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { unitTree } from '../../components/unit-tree.ts';
+import { NATURES } from '../../stages.ts';
 import { EDITABLE, changedFields, describeConflict, printValue, type Conflict } from './project-fields.ts';
 
-const NATURES = ['新建', '续建', '扩建', '改建', '技改'];
 const CATEGORIES = ['产业', '基础设施', '社会民生', '生态环保', '城市更新', '农业农村'];
 const CODE_SHAPE = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
 
@@ -119,7 +119,7 @@ export function ProjectEditForm({ project, units, rootRegion, onSaved, onCancel 
         </Space>
         <Space wrap size={16} style={{ display: 'flex' }}>
           <Form.Item name="nature" label={t('project.field.nature')} style={{ minWidth: 160 }}>
-            <Select allowClear options={NATURES.map((n) => ({ value: n, label: n }))} style={{ width: 160 }} />
+            <Select allowClear options={NATURES.map((n) => ({ value: n, label: t(`nature.${n}`) }))} style={{ width: 160 }} />
           </Form.Item>
           <Form.Item name="category" label={t('project.field.category')} style={{ minWidth: 160 }}>
             <Select allowClear options={CATEGORIES.map((n) => ({ value: n, label: n }))} style={{ width: 160 }} />

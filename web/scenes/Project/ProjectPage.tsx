@@ -13,6 +13,9 @@ import { stageColor, stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ApiError } from '../../api/client.ts';
 import { ProjectEditForm } from './ProjectEditForm.tsx';
+import { PlansTab } from './PlansTab.tsx';
+import { StagesTab } from './StagesTab.tsx';
+import { ReportsTab } from './ReportsTab.tsx';
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
 
@@ -25,7 +28,7 @@ function BasicInfo({ project, unitName, regionName }: { project: Project; unitNa
     { key: 'stage', label: t('project.field.stage'), children: <Tag color={stageColor(project.stage)}>{stageKey(project.stage) ? t(stageKey(project.stage)!) : project.stage}</Tag> },
     { key: 'region', label: t('project.field.region'), children: regionName },
     { key: 'unit', label: t('project.field.unit'), children: unitName },
-    { key: 'nature', label: t('project.field.nature'), children: text(project.nature) },
+    { key: 'nature', label: t('project.field.nature'), children: project.nature ? t(`nature.${project.nature}` as MessageKey) : '—' },
     { key: 'category', label: t('project.field.category'), children: text(project.category) },
     { key: 'total', label: t('project.field.totalInvestment'), children: formatWan(project.total_investment) },
     { key: 'updated', label: t('project.field.updatedAt'), children: `${formatDateTime(project.updated_at)}（${t('project.field.version')} ${project.version}）` },
@@ -78,6 +81,9 @@ export function ProjectPage() {
         }} />
         : <BasicInfo project={project} unitName={unit?.name ?? String(project.unit_id)} regionName={regionNames[project.region_code] ?? project.region_code} />,
     },
+    { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={user?.role === 'office'} /> },
+    { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} /> },
+    { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
   ];
   const active = tabs.some((tab) => tab.key === params.get('tab')) ? params.get('tab')! : 'basic';
 

@@ -1,0 +1,88 @@
+// `npm run bench -- --size 10k|100k|1m [--pg] [--seed S] [--keep]`: builds the demo portfolio at scale, starts
+// Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
+import path from 'node:path';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { buildPostgres, buildSqlite, type BuiltPortfolio } from './portfolio.ts';
+import { openRawPostgres, openRawSqlite } from './engines.ts';
+import { getJson, login, startServer } from './server.ts';
+import { importExport, indicators, lights, projectList, projectSearch, startAndMemory, surge, type ScenarioContext, type ScenarioResult } from './scenarios.ts';
+import { machineInfo, updatePerformanceDoc, writeResults, type BenchRun } from './report.ts';
+
+const SIZES: Record<string, number> = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+const ROOT = path.resolve(import.meta.dirname, '..');
+const AS_OF = '2026-11-23';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '10k' },
+    pg: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+    'no-doc': { type: 'boolean', default: false },
+  },
+});
+const size = values.size.toLowerCase();
+if (!SIZES[size]) {
+  console.error(`--size 须为 ${Object.keys(SIZES).join(' | ')}`);
+  process.exit(2);
+}
+const projects: number = SIZES[size];
+// Bigger portfolios get a larger per-scenario budget but fewer repetitions fit; the whole 1M run stays < 10 min.
+const budgetMs = projects >= 1_000_000 ? 8_000 : 5_000;
+const loadSeconds = projects >= 1_000_000 ? 8 : 10;
+
+async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
+  const runStarted = performance.now();
+  console.log(`\n== ${size} projects on ${engine}: building the portfolio (seed ${values.seed}, as of ${AS_OF})`);
+  const built: BuiltPortfolio & { version?: string } = engine === 'sqlite'
+    ? await buildSqlite({ projects, seed: Number(values.seed), asOf: AS_OF })
+    : await buildPostgres({ projects, seed: Number(values.seed), asOf: AS_OF });
+  console.log(`   built in ${built.buildSeconds.toFixed(1)} s: ${built.result.reports.toLocaleString('en')} monthly reports, ${built.sizeMb} MB`);
+  const raw = engine === 'sqlite' ? openRawSqlite(built.dataDir) : await openRawPostgres(built.databaseUrl!);
+  const server = await startServer({ dataDir: built.dataDir, databaseUrl: built.databaseUrl });
+  const scenarios: ScenarioResult[] = [];
+  const machine = machineInfo(engine === 'sqlite' ? { sqlite: raw.version } : { postgres: raw.version });
+  try {
+    const cookie = await login(server.base, 'office', 'Docket#2026');
+    const openapi = await getJson(server.base, '/api/v1/openapi.json', cookie) as { paths?: Record<string, unknown> };
+    const ctx: ScenarioContext = {
+      server, cookie, raw, paths: Object.keys(openapi.paths ?? {}), budgetMs, loadSeconds, city: '320500', county: '320506',
+    };
+    for (const [name, scenario] of [
+      ['1 list', projectList], ['2 search', projectSearch], ['3 indicators', indicators], ['4 lights', lights],
+      ['5 surge', surge], ['6 import/export', importExport],
+      ['7 start/memory', (c: ScenarioContext) => startAndMemory(c, { dataDir: built.dataDir, databaseUrl: built.databaseUrl })],
+    ] as const) {
+      process.stdout.write(`   scenario ${name} … `);
+      try {
+        const results = await scenario(ctx);
+        scenarios.push(...results);
+        console.log(results.map((r) => r.status === 'ok' && r.api ? `${r.id}: median ${r.api.median} ms, p95 ${r.api.p95} ms${r.ratio ? `, API÷raw ${r.ratio}` : ''}` : `${r.id}: ${r.status}${r.figures ? ` ${JSON.stringify(r.figures)}` : ''}`).join('; '));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        scenarios.push({ id: name, title: name, status: 'failed', note: message.slice(0, 300) });
+        console.log(`failed: ${message}`);
+      }
+    }
+  } finally {
+    await server.stop();
+    await raw.close();
+    if (!values.keep) await built.dispose();
+    else console.log(`   kept: ${built.databaseUrl ?? built.dataDir}`);
+  }
+  const run: BenchRun = {
+    date: new Date().toISOString().slice(0, 10), size, projects, engine,
+    machine: { ...machine, load_average_at_end: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+    build: { seconds: Math.round(built.buildSeconds * 10) / 10, projects: built.result.projects, monthly_reports: built.result.reports, months: built.result.months, database_mb: built.sizeMb },
+    total_seconds: Math.round((performance.now() - runStarted) / 100) / 10,
+    scenarios,
+  };
+  const written = writeResults(run, path.join(ROOT, 'bench/results'));
+  if (!values['no-doc']) updatePerformanceDoc(path.join(ROOT, 'docs/performance.md'), run, written.markdown);
+  console.log(`\n${written.markdown}\nwritten: ${path.relative(ROOT, written.json)}, ${path.relative(ROOT, written.md)}`);
+}
+
+await runOn('sqlite');
+if (values.pg) await runOn('postgres');

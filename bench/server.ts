@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Docket server running as its own process (`docket serve`) on 127.0.0.1, as an office would run it. */
+export interface RunningServer {
+  base: string;
+  pid: number;
+  /** Milliseconds from spawning the process to the first answer of /api/v1/health. */
+  healthyAfterMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `docket serve` on loopback over the data directory (or DATABASE_URL) and waits for its first answer. */
+export async function startServer(opts: { dataDir: string; databaseUrl?: string; timeoutMs?: number }): Promise<RunningServer> {
+  const port = await freePort();
+  const started = performance.now();
+  const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: opts.databaseUrl ?? '' };
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/docket.js'), '--data-dir', opts.dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+    env, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = started + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docket serve exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(`${base}/api/v1/health`);
+      if (res.ok) {
+        await res.arrayBuffer();
+        break;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`docket serve did not answer within ${opts.timeoutMs ?? 60_000} ms: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const healthyAfterMs = performance.now() - started;
+  return {
+    base, pid: child.pid!, healthyAfterMs,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Signs in and returns the Cookie header value. */
+export async function login(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('docket_session='));
+  await res.arrayBuffer();
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!;
+}
+
+/** GET that fails loudly on a non-2xx answer and returns the parsed JSON. */
+export async function getJson(base: string, url: string, cookie: string): Promise<unknown> {
+  const res = await fetch(base + url, { headers: { cookie } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}

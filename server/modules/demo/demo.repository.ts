@@ -1,0 +1,194 @@
+import { sql } from 'kysely';
+import type { Database, Executor } from '../../db/database.ts';
+import type { ProjectBundle } from './demo.generator.ts';
+
+type PgType = 'int' | 'bigint' | 'text';
+
+// Column lists of the bulk load, with the PostgreSQL array type each is sent as.
+const PROJECT_COLUMNS: [string, PgType][] = [
+  ['id', 'int'], ['code', 'text'], ['stats_code', 'text'], ['name', 'text'], ['search_text', 'text'], ['list_year', 'int'],
+  ['batch', 'text'], ['parent_id', 'int'], ['is_package', 'int'], ['is_key_of_key', 'int'], ['nature', 'text'], ['category', 'text'],
+  ['industry_code', 'text'], ['investment_type', 'text'], ['is_attraction', 'int'], ['is_central_budget', 'int'], ['is_special_bond', 'int'],
+  ['campaign_group', 'text'], ['region_code', 'text'], ['address', 'text'], ['builder_name', 'text'], ['builder_uscc', 'text'],
+  ['builder_legal_person', 'text'], ['builder_contact', 'text'], ['builder_phone', 'text'], ['unit_id', 'int'], ['lead_unit_id', 'int'],
+  ['leader_name', 'text'], ['leader_post', 'text'], ['scope_content', 'text'], ['start_year', 'int'], ['end_year', 'int'],
+  ['planned_start_date', 'text'], ['actual_start_date', 'text'], ['planned_completion_date', 'text'], ['actual_completion_date', 'text'],
+  ['planned_production_date', 'text'], ['actual_production_date', 'text'], ['total_investment', 'bigint'], ['fund_central', 'bigint'],
+  ['fund_province', 'bigint'], ['fund_city', 'bigint'], ['fund_county', 'bigint'], ['fund_bank_loan', 'bigint'], ['fund_self', 'bigint'],
+  ['fund_special_bond', 'bigint'], ['tier', 'text'], ['reserve_review', 'text'], ['stage', 'text'], ['stage_before_pause', 'text'],
+  ['stats_entered', 'int'], ['stats_category', 'text'], ['stats_reason', 'text'], ['stats_entered_date', 'text'],
+  ['withdraw_reason', 'text'], ['tier_before_withdraw', 'text'], ['version', 'int'],
+  ['created_at', 'text'], ['updated_at', 'text'], ['created_by', 'int'], ['updated_by', 'int'], ['deleted_at', 'text'],
+];
+const LEVEL_COLUMNS: [string, PgType][] = [['project_id', 'int'], ['level', 'text']];
+const PLAN_COLUMNS: [string, PgType][] = [
+  ['project_id', 'int'], ['year', 'int'], ['planned_investment', 'bigint'], ['completed_before_year', 'bigint'], ['plan_new_start', 'int'],
+  ['plan_start_month', 'int'], ['plan_completion', 'int'], ['plan_completion_month', 'int'], ['plan_production', 'int'],
+  ['plan_production_month', 'int'], ['progress_target', 'text'], ['list_kind', 'text'], ['version', 'int'], ['created_at', 'text'], ['updated_at', 'text'],
+];
+const REPORT_COLUMNS: [string, PgType][] = [
+  ['project_id', 'int'], ['year', 'int'], ['month', 'int'], ['amount_month', 'bigint'], ['amount_ytd', 'bigint'], ['amount_since_start', 'bigint'],
+  ['negative_reason', 'text'], ['stage', 'text'], ['stage_date', 'text'], ['progress_text', 'text'], ['workers', 'int'], ['problems', 'text'],
+  ['next_plan', 'text'], ['stats_entered', 'int'], ['stats_code', 'text'], ['stats_reason', 'text'], ['status', 'text'], ['return_reason', 'text'],
+  ['submitted_at', 'text'], ['first_submitted_at', 'text'], ['submitted_by', 'int'], ['reviewed_at', 'text'], ['reviewed_by', 'int'], ['revision', 'int'], ['version', 'int'],
+  ['created_at', 'text'], ['updated_at', 'text'],
+];
+const HISTORY_COLUMNS: [string, PgType][] = [
+  ['project_id', 'int'], ['from_stage', 'text'], ['to_stage', 'text'], ['event_date', 'text'], ['reason', 'text'], ['user_id', 'int'], ['created_at', 'text'],
+];
+
+type Row = Record<string, unknown>;
+interface TableLoad { table: string; columns: [string, PgType][]; rows: (b: ProjectBundle) => readonly Row[] }
+const LOADS: TableLoad[] = [
+  { table: 'projects', columns: PROJECT_COLUMNS, rows: (b) => [b.project] },
+  { table: 'project_levels', columns: LEVEL_COLUMNS, rows: (b) => b.levels.map((level) => ({ project_id: b.project.id, level })) },
+  { table: 'annual_plans', columns: PLAN_COLUMNS, rows: (b) => (b.plan ? [b.plan] : []) },
+  { table: 'project_stage_history', columns: HISTORY_COLUMNS, rows: (b) => b.history },
+  { table: 'monthly_reports', columns: REPORT_COLUMNS, rows: (b) => b.reports },
+];
+
+/** Writes generated bundles in bulk; one call is one transaction. */
+export interface BulkWriter {
+  write(bundles: readonly ProjectBundle[]): Promise<void>;
+  /** Brings sequences and planner statistics up to date after the load. */
+  finish(): Promise<void>;
+}
+
+/**
+ * SQLite: prepared statements on the raw better-sqlite3 handle inside one transaction per call — an order of
+ * magnitude faster than building Kysely queries for millions of rows.
+ */
+function sqliteWriter(database: Database): BulkWriter {
+  const handle = database.sqlite;
+  if (!handle) throw new Error('raw SQLite handle unavailable');
+  // Several rows per statement: fewer statement executions and JS↔C crossings per row.
+  const ROWS_PER_STATEMENT = 50;
+  const tables = LOADS.map((load) => {
+    const names = load.columns.map(([c]) => c);
+    const tuple = `(${names.map(() => '?').join(', ')})`;
+    const head = `insert into ${load.table} (${names.join(', ')}) values `;
+    return {
+      load, names,
+      one: handle.prepare(head + tuple),
+      many: handle.prepare(head + Array.from({ length: ROWS_PER_STATEMENT }, () => tuple).join(', ')),
+    };
+  });
+  // Random-order index inserts (total investment, national code) thrash SQLite's default 2 MB page cache.
+  const cacheSize = handle.pragma('cache_size', { simple: true }) as number;
+  handle.pragma('cache_size = -262144');
+  const run = handle.transaction((bundles: readonly ProjectBundle[]) => {
+    for (const { load, names, one, many } of tables) {
+      const rows = bundles.flatMap(load.rows);
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
+        const params: unknown[] = [];
+        for (let r = i; r < i + ROWS_PER_STATEMENT; r++) for (const c of names) params.push(rows[r]![c] ?? null);
+        many.run(params);
+      }
+      for (; i < rows.length; i++) one.run(names.map((c) => rows[i]![c] ?? null));
+    }
+  });
+  return {
+    write: async (bundles) => {
+      run(bundles);
+    },
+    finish: async () => {
+      handle.pragma(`cache_size = ${cacheSize}`);
+      // A sampled analyze: exact statistics over millions of rows would take minutes and plan no better.
+      handle.pragma('analysis_limit = 2000');
+      handle.exec('analyze');
+    },
+  };
+}
+
+/**
+ * PostgreSQL: one `insert … select * from unnest($1::int[], $2::text[] …)` per table and call, so a batch of
+ * thousands of rows is one round trip with one parameter per column (no 65,535-parameter limit).
+ */
+function postgresWriter(database: Database): BulkWriter {
+  const insertAll = async (trx: Executor, load: TableLoad, rows: readonly Row[]) => {
+    if (rows.length === 0) return;
+    const arrays = load.columns.map(([c, type]) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`);
+    await sql`insert into ${sql.raw(load.table)} (${sql.raw(load.columns.map(([c]) => c).join(', '))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+  };
+  return {
+    write: async (bundles) => {
+      await database.db.transaction().execute(async (trx) => {
+        for (const load of LOADS) await insertAll(trx, load, bundles.flatMap(load.rows));
+      });
+    },
+    finish: async () => {
+      // Projects were inserted with explicit ids: move the identity sequence past them.
+      await sql`select setval(pg_get_serial_sequence('projects', 'id'), (select coalesce(max(id), 1) from projects))`.execute(database.db);
+      await sql`analyze`.execute(database.db);
+    },
+  };
+}
+
+/** The bulk writer for the database's engine. */
+export function createBulkWriter(database: Database): BulkWriter {
+  return database.dialect === 'sqlite' ? sqliteWriter(database) : postgresWriter(database);
+}
+
+/** The small, ordinary SQL of the demo: regions to hang units on, units, accounts, reporting periods. */
+export class DemoRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  async countProjects(): Promise<number> {
+    const r = await this.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async nextProjectId(): Promise<number> {
+    const r = await this.db.selectFrom('projects').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    return Number(r?.m ?? 0) + 1;
+  }
+
+  listChildRegions(parentCode: string) {
+    return this.db.selectFrom('regions').select(['code', 'name']).where('parent_code', '=', parentCode).orderBy('code').execute();
+  }
+
+  findRegion(code: string) {
+    return this.db.selectFrom('regions').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+  }
+
+  /** Inserts a unit under its parent and sets its materialized path; returns the id. */
+  async insertUnit(unit: { name: string; shortName: string | null; parentId: number | null; kind: string; regionCode: string; sort: number }, now: string): Promise<number> {
+    const parentPath = unit.parentId === null ? '/'
+      : (await this.db.selectFrom('units').select('path').where('id', '=', unit.parentId).executeTakeFirstOrThrow()).path;
+    const { id } = await this.db.insertInto('units').values({
+      name: unit.name, short_name: unit.shortName, parent_id: unit.parentId, kind: unit.kind, region_code: unit.regionCode,
+      path: '/', sort: unit.sort, created_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    await this.db.updateTable('units').set({ path: `${parentPath}${id}/` }).where('id', '=', id).execute();
+    return id;
+  }
+
+  async insertUser(user: { username: string; displayName: string; unitId: number | null; role: string; passwordHash: string }, now: string): Promise<number> {
+    const { id } = await this.db.insertInto('users').values({
+      username: user.username, display_name: user.displayName, unit_id: user.unitId, role: user.role, password_hash: user.passwordHash,
+      // The demo's clock (asOf) may lie months back: the password age starts today so demo logins do not expire.
+      must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: new Date().toISOString(),
+    }).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** Creates the year's twelve reporting periods unless they exist: closed up to lastClosed, the next one open. */
+  async ensurePeriods(year: number, lastClosed: number, now: string): Promise<void> {
+    const existing = await this.db.selectFrom('reporting_periods').select('month').where('year', '=', year).execute();
+    const have = new Set(existing.map((p) => p.month));
+    const rows = [];
+    for (let month = 1; month <= 12; month++) {
+      if (have.has(month)) continue;
+      const status = month <= lastClosed ? 'closed' : month === lastClosed + 1 ? 'open' : 'pending';
+      rows.push({
+        year, month, first_month: month, deadline: `${year}-${String(month).padStart(2, '0')}-25`, status,
+        opened_at: status === 'pending' ? null : now, closed_at: status === 'closed' ? now : null,
+      });
+    }
+    if (rows.length) await this.db.insertInto('reporting_periods').values(rows).execute();
+  }
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type ExcelJS from 'exceljs';
+import { DIALECTS } from '../../../test/db.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
+import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
+import type { ImportReport } from '../imports/import.service.ts';
+
+const rowValues = (ws: ExcelJS.Worksheet, n: number) => (ws.getRow(n).values as unknown[]).slice(1);
+
+describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    await buildRegions(t.db);
+    const root = await buildUnit(t.db, { name: '吴中区发改局', kind: 'office', regionCode: '320506' });
+    const a = await buildUnit(t.db, { name: '甪直镇', parentId: root.id, regionCode: '320506', kind: 'township' });
+    const b = await buildUnit(t.db, { name: '临湖镇', parentId: root.id, regionCode: '320506', kind: 'township' });
+    await buildUser(t.db, { username: 'office1', role: 'office', unitId: root.id });
+    await buildUser(t.db, { username: 'reporter1', role: 'reporter', unitId: a.id });
+    await buildProject(t.db, { name: '比亚迪新能源汽车零部件项目', unit_id: a.id, total_investment: 95_527_000_000, fund_central: 12_345, campaign_group: '投产达产', nature: 'new', stage: 'started', start_year: 2025, end_year: 2027, planned_start_date: '2025-03-01', code: '2025-320506-44-01-00001A' });
+    await buildProject(t.db, { name: '=HYPERLINK("http://evil.invalid","点我")', unit_id: b.id, total_investment: 5_000_000, campaign_group: '加快建设', scope_content: '@SUM(1+1)' });
+    await buildProject(t.db, { name: '吴中大道快速化改造工程', unit_id: b.id, total_investment: 1_234_567_891, campaign_group: '投产达产' });
+    await buildProject(t.db, { name: '南京玄武湖生态修复', unit_id: b.id, region_code: '320102', total_investment: 1 });
+    office = await t.login('office1');
+    reporter = await t.login('reporter1');
+  });
+  afterAll(async () => t?.close());
+
+  const download = async (url: string, cookie = office) => {
+    const res = await t.app.inject({ url, headers: cookie });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    return { wb: await readWorkbook(res.rawPayload), res };
+  };
+
+  it('exports a filter with template headers, 万元 amounts, number formats, frozen header, totals and neutralized formulas', async () => {
+    const { wb, res } = await download('/api/v1/exports/projects.xlsx?region=320500');
+    expect(decodeURIComponent(String(res.headers['content-disposition']))).toContain('重点项目清单');
+    const ws = wb.getWorksheet('项目清单')!;
+    const header = rowValues(ws, 3);
+    expect(header.slice(0, 5)).toEqual(['序号', '项目代码', '项目名称', '所属地区', '责任单位']);
+    expect(header).toContain('总投资（万元）');
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+    expect(ws.getCell(2, header.length).value).toBe('单位：万元');
+    const totalCol = header.indexOf('总投资（万元）') + 1;
+    const nameCol = header.indexOf('项目名称') + 1;
+    const names = [4, 5, 6].map((r) => ws.getCell(r, nameCol).value);
+    expect(names).toEqual(['比亚迪新能源汽车零部件项目', '\'=HYPERLINK("http://evil.invalid","点我")', '吴中大道快速化改造工程']);
+    expect(ws.getCell(4, totalCol).value).toBe(9_552_700);
+    expect(ws.getCell(6, totalCol).value).toBe(123_456.7891);
+    expect(ws.getCell(4, totalCol).numFmt).toBe('#,##0.00');
+    expect(ws.getCell(5, header.indexOf('建设规模及内容') + 1).value).toBe("'@SUM(1+1)");
+    expect(ws.getCell(4, header.indexOf('建设性质') + 1).value).toBe('新建');
+    expect(ws.getCell(4, header.indexOf('建设起止年限') + 1).value).toBe('2025-2027');
+    expect(rowValues(ws, 7)[0]).toBe('合计');
+    expect(ws.getCell(7, nameCol).value).toBe('3 个项目');
+    expect(ws.getCell(7, totalCol).value).toBe(9_552_700 + 500 + 123_456.7891);
+    expect(ws.rowCount).toBe(7);
+  });
+
+  it('groups by campaign group with numbered headings, and limits a reporter to its scope', async () => {
+    const { wb } = await download('/api/v1/exports/projects.xlsx?group_by=campaign_group');
+    const ws = wb.getWorksheet('项目清单')!;
+    const firstCells = Array.from({ length: ws.rowCount }, (_, i) => ws.getCell(i + 1, 1).value);
+    expect(firstCells.slice(3)).toEqual(['一、投产达产（共 2 个）', 1, 2, '二、加快建设（共 1 个）', 3, '三、未分组（共 1 个）', 4, '合计']);
+    const mine = (await download('/api/v1/exports/projects.xlsx', reporter)).wb.getWorksheet('项目清单')!;
+    expect(mine.rowCount).toBe(5);
+    expect(mine.getCell(4, 3).value).toBe('比亚迪新能源汽车零部件项目');
+  });
+
+  it('re-imports its own export with nothing to change', async () => {
+    const res = await t.app.inject({ url: '/api/v1/exports/projects.xlsx?group_by=campaign_group', headers: office });
+    const body = multipartBody('导出.xlsx', res.rawPayload);
+    const dry = await t.app.inject({ method: 'POST', url: '/api/v1/imports/dry-run', headers: { ...body.headers, ...office }, payload: body.payload });
+    const report = dry.json<ImportReport>();
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(report.outcomes.filter((o) => o.action !== 'unchanged' && o.action !== 'skip')).toEqual([]);
+    expect(report.summary).toMatchObject({ rows: 4, unchanged: 4, created: 0, updated: 0, skipped: 4 });
+  });
+
+  it('serves templates with drop-downs, a code list and instructions, and a filled template imports', async () => {
+    const { wb } = await download('/api/v1/imports/templates/projects?year=2026');
+    const ws = wb.getWorksheet('重点项目清单')!;
+    expect(ws.getCell(1, 1).value).toBe('2026年重点项目清单');
+    const header = rowValues(ws, 3);
+    expect(header).toEqual(expect.arrayContaining(['序号', '项目名称*', '所属地区*', '责任单位*', '总投资（万元）*', '建设性质', '年度计划投资（万元）']));
+    const validations = (ws as unknown as { dataValidations: { model: Record<string, { type: string; formulae: string[] }> } }).dataValidations.model;
+    const natureCol = String.fromCharCode(64 + header.indexOf('建设性质') + 1);
+    const unitCol = String.fromCharCode(64 + header.indexOf('责任单位*') + 1);
+    const natureRule = Object.entries(validations).find(([k]) => k.startsWith(`${natureCol}4`))?.[1];
+    expect(natureRule?.type).toBe('list');
+    const unitRule = Object.entries(validations).find(([k]) => k.startsWith(`${unitCol}4`))?.[1];
+    expect(unitRule?.formulae[0]).toMatch(/^代码表!\$[A-Z]+\$2:\$[A-Z]+\$4$/);
+    const codes = wb.getWorksheet('代码表')!;
+    expect(codes.state).toBe('hidden');
+    expect(wb.getWorksheet('填表说明')!.rowCount).toBeGreaterThan(20);
+
+    const row = ws.getRow(4);
+    const set = (label: string, v: ExcelJS.CellValue) => { row.getCell(header.indexOf(label) + 1).value = v; };
+    set('项目名称*', '模板新增项目');
+    set('所属地区*', '吴中区');
+    set('责任单位*', '临湖镇');
+    set('总投资（万元）*', 2500);
+    set('建设性质', '续建');
+    set('年度', 2026);
+    set('年度计划投资（万元）', 800);
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    const body = multipartBody('模板.xlsx', filled);
+    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/imports/apply', headers: { ...body.headers, ...office }, payload: body.payload });
+    expect(applied.json<ImportReport>()).toMatchObject({ applied: true, summary: { created: 1, plansCreated: 1, errors: 0 } });
+    const p = await t.db.selectFrom('projects').selectAll().where('name', '=', '模板新增项目').executeTakeFirstOrThrow();
+    expect(p).toMatchObject({ total_investment: 25_000_000, nature: 'continued', region_code: '320506' });
+
+    for (const kind of ['plans', 'monthly']) {
+      const { wb: other } = await download(`/api/v1/imports/templates/${kind}`);
+      expect(other.worksheets.map((s) => s.name)).toContain('填表说明');
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../../db/database.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { readUpload } from '../../plugins/multipart.ts';
+import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
+import { ImportRepository } from './import.repository.ts';
+import { ImportService } from './import.service.ts';
+import { importQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
+import { TemplateService } from './template.service.ts';
+
+/** Workbook imports (multipart upload: dry run, apply) and template downloads. */
+export function importRoutes(app: FastifyInstance, database: Database, limits: UploadLimits = DEFAULT_LIMITS): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const service = () => new ImportService(database.db, (executor) => new ImportRepository(executor));
+
+  for (const [path, dryRun] of [['/api/v1/imports/dry-run', true], ['/api/v1/imports/apply', false]] as const) {
+    r.post(path, { config: { permission: 'import.write' }, schema: { tags: ['imports'], querystring: importQuerySchema, consumes: ['multipart/form-data'] } },
+      async (request) => {
+        const actor = actorOf(request);
+        const upload = await readUpload(request, limits.maxFileBytes);
+        return service().importFile(actor, upload.buffer, { kind: request.query.kind, year: request.query.year, fileName: upload.fileName, dryRun, limits });
+      });
+  }
+
+  r.get('/api/v1/imports/templates/:kind', { config: { permission: 'export.read' }, schema: { tags: ['imports'], params: templateParamsSchema, querystring: templateQuerySchema } },
+    async (request, reply) => {
+      const templates = new TemplateService(new ImportRepository(database.db));
+      const buf = await templates.build(request.params.kind, request.query.year ?? new Date().getFullYear());
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(templates.fileName(request.params.kind))}`)
+        .send(buf);
+    });
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Query string of the dry-run and apply endpoints. */
+export const importQuerySchema = z.object({
+  kind: z.enum(['projects', 'plans']).default('projects'),
+  /** The plan year when the file names none (no 年度 column, no year in the title). */
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+export type ImportQuery = z.infer<typeof importQuerySchema>;
+
+export const templateParamsSchema = z.object({ kind: z.enum(['projects', 'plans', 'monthly']) });
+export const templateQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { GridRow } from '../../api/types.ts';
+import { amountsOf, initialDraft, isDirty, switchMode, toWrite } from './report-draft.ts';
+
+const row: GridRow = {
+  project: { id: 7, name: '木渎实验学校项目', unit_id: 3, unit_name: '木渎镇', stage: 'started', total_investment: 500_000_000 },
+  plan: { planned_investment: 120_000_000, completed_before_year: 0 },
+  previous: { month: 4, amount_month: 10_000_000, amount_ytd: 45_000_000, amount_since_start: 45_000_000, stage: 'started', progress_text: null, workers: 30, status: 'approved' },
+  report: null,
+};
+
+describe('the monthly grid draft', () => {
+  it('derives the cumulative from this month and back, exactly in yuan', () => {
+    const d = { ...initialDraft(row, 'month'), amount: '1,234.5' };
+    expect(amountsOf(row, d, 'month')).toEqual({ month: 12_345_000, ytd: 57_345_000 });
+    const asYtd = switchMode(row, d, 'month', 'ytd');
+    expect(asYtd.amount).toBe('5734.5');
+    expect(amountsOf(row, asYtd, 'ytd')).toEqual({ month: 12_345_000, ytd: 57_345_000 });
+  });
+  it('flags bad input and sends only what was entered', () => {
+    expect(amountsOf(row, { ...initialDraft(row, 'month'), amount: '1.23456' }, 'month')).toEqual({ error: 'invalid' });
+    const d = { ...initialDraft(row, 'ytd'), amount: '4000', progress_text: ' 主体结构封顶 ' };
+    expect(isDirty(row, d, 'ytd')).toBe(true);
+    expect(toWrite(row, d, 'ytd')).toMatchObject({ project_id: 7, amount_ytd: 40_000_000, progress_text: '主体结构封顶', workers: null });
+    expect(toWrite(row, d, 'ytd')).not.toHaveProperty('amount_month');
+  });
+});

@@ -1,0 +1,157 @@
+import { useCallback, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { Alert, App, Button, Empty, Flex, Form, Input, Modal, Table, Tag, TreeSelect, Typography, type TableColumnsType } from 'antd';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { reportApi } from '../../api/endpoints.ts';
+import { useUnits } from '../../api/reference.ts';
+import type { FieldChange, ReviewItem } from '../../api/types.ts';
+import { formatWan } from '../../format.ts';
+import { stageKey } from '../../stages.ts';
+import { unitTree } from '../../components/unit-tree.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PeriodPicker } from '../../components/PeriodPicker.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { PhotoDialog } from '../Reports/PhotoDialog.tsx';
+
+/** A changed value as the reviewer reads it: money in 万元, stages by name. */
+function printChange(c: FieldChange, v: string | number | null, label: (s: string) => string): string {
+  if (v === null) return '（空）';
+  if (c.field === 'amount_month' && typeof v === 'number') return `${formatWan(v)} 万元`;
+  if (c.field === 'stage' && typeof v === 'string') return label(v);
+  if (c.field === 'stats_entered') return v ? '是' : '否';
+  return String(v);
+}
+
+/** 审核: submitted reports of a period with what changed since last month; approve, or return with a reason. */
+export function ReviewPage() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const units = useUnits();
+  const tree = useMemo(() => unitTree(units), [units]);
+  const [year, setYear] = useState(new Date().getFullYear());
+  const [month, setMonth] = useState<number | undefined>(undefined);
+  const [unit, setUnit] = useState<number | undefined>(undefined);
+  const onPeriod = useCallback((y: number, m: number | undefined) => {
+    setYear(y);
+    setMonth(m);
+  }, []);
+  const queue = useLoad(() => (month === undefined ? Promise.resolve(null) : reportApi.reviewQueue(year, month, unit)), [year, month, unit]);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [returning, setReturning] = useState<ReviewItem | null>(null);
+  const [photos, setPhotos] = useState<ReviewItem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  const stageLabel = (s: string) => (stageKey(s) ? t(stageKey(s)!) : s);
+
+  const approve = async (items: ReviewItem[]) => {
+    setBusy(true);
+    let done = 0;
+    try {
+      for (const item of items) {
+        await reportApi.approve(item.report.id, item.report.version);
+        done++;
+      }
+      void message.success(t('review.approved', { count: done }));
+    } catch {
+      // The client has shown why; the queue reloads to show what is left.
+    } finally {
+      setBusy(false);
+      setSelected([]);
+      queue.reload();
+    }
+  };
+
+  const sendBack = async ({ reason }: { reason: string }) => {
+    if (!returning) return;
+    setBusy(true);
+    try {
+      await reportApi.returnReport(returning.report.id, returning.report.version, reason.trim());
+      void message.success(t('review.returned'));
+      setReturning(null);
+      queue.reload();
+    } catch {
+      // Shown by the client.
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const items = queue.data?.items ?? [];
+  const columns: TableColumnsType<ReviewItem> = [
+    {
+      title: t('projects.col.name'), key: 'name', width: 240,
+      render: (_v, i) => (
+        <div>
+          <Link to={`/projects/${i.project.id}?tab=reports`}>{i.project.name}</Link>
+          <div style={{ color: '#888', fontSize: 12 }}>{i.project.unit_name}{i.is_late && <Tag color="orange" style={{ marginLeft: 6 }}>{t('review.late')}</Tag>}</div>
+        </div>
+      ),
+    },
+    { title: t('report.amountMonth'), key: 'month', align: 'right', width: 130, render: (_v, i) => formatWan(i.report.amount_month) },
+    { title: t('report.amountYtd'), key: 'ytd', align: 'right', width: 130, render: (_v, i) => formatWan(i.report.amount_ytd) },
+    { title: t('grid.stage'), key: 'stage', width: 100, render: (_v, i) => (i.report.stage ? stageLabel(i.report.stage) : '—') },
+    {
+      title: t('review.changes'), key: 'changes',
+      render: (_v, i) => (i.changes.length === 0 ? <Typography.Text type="secondary">{t('review.noChanges')}</Typography.Text> : (
+        <ul style={{ margin: 0, paddingLeft: 16 }} data-testid={`changes-${i.report.id}`}>
+          {i.changes.map((c) => <li key={c.field}>{c.label}：{printChange(c, c.from, stageLabel)} → <strong>{printChange(c, c.to, stageLabel)}</strong></li>)}
+        </ul>
+      )),
+    },
+    { title: t('photos.title'), key: 'photos', width: 70, render: (_v, i) => <Button size="small" onClick={() => setPhotos(i)} disabled={!i.report.photo_count}>{i.report.photo_count ?? 0}</Button> },
+    {
+      title: t('review.actions'), key: 'actions', width: 150, fixed: 'right',
+      render: (_v, i) => (
+        <Flex gap={4}>
+          <Button size="small" type="primary" disabled={busy} onClick={() => void approve([i])} aria-label={`${t('review.approve')} ${i.project.name}`}>{t('review.approve')}</Button>
+          <Button size="small" danger disabled={busy} onClick={() => {
+            form.resetFields();
+            setReturning(i);
+          }} aria-label={`${t('review.return')} ${i.project.name}`}>{t('review.return')}</Button>
+        </Flex>
+      ),
+    },
+  ];
+
+  return (
+    <div>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.review')}</Typography.Title>
+      <Flex wrap gap={8} style={{ marginBottom: 12 }}>
+        <PeriodPicker year={year} month={month} onChange={onPeriod} />
+        <TreeSelect
+          style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
+          value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
+        />
+        <Button type="primary" disabled={selected.length === 0 || busy} onClick={() => void approve(items.filter((i) => selected.includes(i.report.id)))}>
+          {t('review.approveSelected', { count: selected.length })}
+        </Button>
+      </Flex>
+      {queue.error ? <LoadError error={queue.error} onRetry={queue.reload} /> : null}
+      {queue.data && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('review.summary', { period: `${year}年${queue.data.period.label}`, count: items.length })} />}
+      <Table<ReviewItem>
+        rowKey={(i) => i.report.id} size="small" loading={queue.loading} dataSource={items} columns={columns} scroll={{ x: 1100 }} data-testid="review-table"
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }}
+        pagination={items.length > 50 ? { pageSize: 50 } : false}
+        locale={{ emptyText: <Empty description={t('review.empty')} /> }}
+        expandable={{
+          rowExpandable: (i) => !!(i.report.progress_text || i.report.problems || i.report.next_plan),
+          expandedRowRender: (i) => (
+            <div>
+              {i.report.progress_text && <p><strong>{t('grid.progress')}：</strong>{i.report.progress_text}</p>}
+              {i.report.problems && <p><strong>{t('grid.problems')}：</strong>{i.report.problems}</p>}
+              {i.report.next_plan && <p><strong>{t('grid.nextPlan')}：</strong>{i.report.next_plan}</p>}
+            </div>
+          ),
+        }}
+      />
+      <Modal open={returning !== null} title={`${t('review.return')} · ${returning?.project.name ?? ''}`} onCancel={() => setReturning(null)} onOk={() => form.submit()} confirmLoading={busy} okText={t('review.return')} okButtonProps={{ danger: true }}>
+        <Form form={form} layout="vertical" onFinish={(v: { reason: string }) => void sendBack(v)}>
+          <Form.Item name="reason" label={t('review.reason')} rules={[{ required: true, whitespace: true, message: t('review.reasonRequired') }]}>
+            <Input.TextArea autoSize={{ minRows: 3 }} maxLength={1000} autoFocus />
+          </Form.Item>
+        </Form>
+      </Modal>
+      {photos && <PhotoDialog reportId={photos.report.id} title={photos.project.name} editable={false} onClose={() => setPhotos(null)} onChanged={() => undefined} />}
+    </div>
+  );
+}
