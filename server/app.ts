@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -58,8 +57,6 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
   });
   await app.register(cookie);
-  // Per-route limits are passed when reading files (photos: 10 MB each, 9 per report).
-  await app.register(multipart);
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,

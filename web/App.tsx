@@ -13,10 +13,16 @@ import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
+const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
 const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
 const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+
+const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
+const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 
 /** The first page a role may open: the three administrators have no project library. */
 function Home() {
@@ -24,10 +30,7 @@ function Home() {
   return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
 }
 
-const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
-const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
-
-const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
+const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
 function ApiHooks() {
@@ -65,14 +68,17 @@ function Routed() {
         <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
           <Route index element={<Home />} />
+          <Route path="dashboard" element={lazyPage(<DashboardPage />)} />
+          <Route path="lights" element={lazyPage(<LightsPage />)} />
+          <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
-          <Route path="projects/:id" element={page(<ProjectPage />)} />
-          <Route path="reports" element={page(<ReportsPage />)} />
-          <Route path="review" element={page(<ReviewPage />)} />
-          <Route path="admin/users" element={page(<UsersPage />)} />
-          <Route path="admin/units" element={page(<UnitsPage />)} />
-          <Route path="admin/security" element={page(<SecurityPage />)} />
-          <Route path="audit" element={page(<AuditPage />)} />
+          <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
+          <Route path="reports" element={lazyPage(<ReportsPage />)} />
+          <Route path="review" element={lazyPage(<ReviewPage />)} />
+          <Route path="admin/users" element={lazyPage(<UsersPage />)} />
+          <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
+          <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
+          <Route path="audit" element={lazyPage(<AuditPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

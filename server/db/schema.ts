@@ -263,6 +263,66 @@ export interface IndicatorYtdTable {
   ytd_12: number;
 }
 
+/** The additive sums of a group of projects for one period (indicator_groups). */
+export interface IndicatorGroupSumColumns {
+  count: number;
+  total_investment: number;
+  planned_investment: number;
+  completed_before_year: number;
+  completed_ytd: number;
+  planned_starts: number;
+  planned_starts_to_date: number;
+  started: number;
+  started_to_date: number;
+  early_starts: number;
+  overdue_starts: number;
+  late_starts: number;
+  planned_completions: number;
+  planned_completions_to_date: number;
+  completed: number;
+  completed_to_date: number;
+  planned_productions: number;
+  planned_productions_to_date: number;
+  producing: number;
+  producing_to_date: number;
+}
+
+/** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
+export interface IndicatorFactTable extends IndicatorYtdTable {
+  group_key: string;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
+  total_investment: number;
+  planned_investment: number;
+  completed_before_year: number;
+  plan_new_start: number;
+  plan_start_month: number | null;
+  plan_completion: number;
+  plan_completion_month: number | null;
+  plan_production: number;
+  plan_production_month: number | null;
+  actual_start_date: string | null;
+  actual_completion_date: string | null;
+  actual_production_date: string | null;
+}
+
+/** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns {
+  year: number;
+  month: number;
+  group_key: string;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
+}
+
 export interface IndicatorSettingTable {
   key: string;
   value: string;
@@ -387,6 +447,8 @@ export interface DB {
   reporting_settings: ReportingSettingTable;
   monthly_report_photos: MonthlyReportPhotoTable;
   indicator_ytd: IndicatorYtdTable;
+  indicator_facts: IndicatorFactTable;
+  indicator_groups: IndicatorGroupTable;
   indicator_settings: IndicatorSettingTable;
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;

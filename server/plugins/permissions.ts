@@ -29,12 +29,12 @@ export const PERMISSIONS = {
   'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
   'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
+  'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
+  'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
   'token.admin': ['sysadmin'], // API tokens for integrations
   'security.admin': ['secadmin'], // security settings
   'audit.read': ['auditor'], // search and verify the audit trail
-  'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
-  'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -61,8 +61,6 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'token.admin': '接口令牌的签发和吊销',
   'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',
   'audit.read': '查询和校验审计日志',
-  'import.write': '导入 Excel 工作簿（项目清单、年度计划、月度进度）',
-  'export.read': '导出数据和下载导入模板（数据范围内）',
 };
 
 /** True when the role holds the permission. */

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FormOutlined, MenuOutlined,
-  SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined,
+  SafetyOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -15,17 +15,19 @@ interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Roles that see the entry (the server's permission matrix decides what they may do). */
+  /** Roles that see the item (the server's permission matrix decides; this only hides what would answer 403). */
   roles: readonly Role[];
 }
 
-const PROJECT_READERS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
+const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
-  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
+  { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: BUSINESS },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
+  { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
@@ -36,9 +38,6 @@ export const NAV: NavItem[] = [
 export function navFor(role: Role | undefined): NavItem[] {
   return NAV.filter((n) => role !== undefined && n.roles.includes(role));
 }
-
-// Icons of the pages still waiting for their APIs (dashboard, lights, administration).
-export const NAV_ICONS = { dashboard: <DashboardOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {

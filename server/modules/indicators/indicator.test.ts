@@ -136,4 +136,21 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await service.verify()).ok).toBe(true);
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.completed_ytd).toBe(45.54 * YI);
   });
+
+  it('picks up project and plan edits made after the group rollup was built, and verify checks that rollup', async () => {
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBe(0);
+    const now = new Date().toISOString();
+    await t.db.updateTable('projects').set({ region_code: '320102', stage: 'completed', updated_at: now }).where('id', '=', p2).execute();
+    await t.db.updateTable('annual_plans').set({ planned_investment: 50 * YI, updated_at: now }).where('project_id', '=', p2).execute();
+    const moved = await get('/api/v1/indicators?year=2026&month=5&region=320100');
+    expect(moved.indicators.sums).toMatchObject({ count: 1, completed_ytd: 15.54 * YI, planned_investment: 50 * YI, by_stage: { completed: 1 } });
+    expect((await get('/api/v1/indicators?year=2026&month=5&stage=started')).indicators.sums.count).toBe(1);
+    const service = indicatorService(t.database);
+    expect((await service.verify()).ok).toBe(true);
+    await t.db.updateTable('indicator_groups').set({ completed_ytd: 1 }).where('year', '=', 2026).where('month', '=', 5).where('region_code', '=', '320102').execute();
+    const found = await service.verify();
+    expect(found).toMatchObject({ ok: false, groups_rows_differing: 2, facts_rows_differing: 0 });
+    expect((await service.verify({ fix: true })).fixed).toBe(true);
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.completed_ytd).toBe(15.54 * YI);
+  });
 });

@@ -1,6 +1,6 @@
-import { foldText, searchTextOf } from '../../../core/search.ts';
+import { searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
-import { checkStageMove, isStage, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
+import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
 import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
 import type { Actor } from '../../context.ts';
@@ -40,10 +40,12 @@ function invalid(path: string, message: string): AppError {
  * Cross-field rules on the project as it would be stored: fund sources within the total, years and planned dates
  * in order, and statistics entry (a project not entered needs a reason).
  */
-export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean }): void {
+export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean; keys?: readonly string[] }): void {
   const funds = FUND_COLUMNS.reduce((s, c) => s + (p[c] ?? 0), 0);
   if (funds > (p.total_investment ?? 0)) {
-    throw invalid('fund_central', `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元）`);
+    // Point at what the client changed: a fund it typed, else the total it lowered.
+    const path = FUND_COLUMNS.find((c) => touched.keys?.includes(c)) ?? 'total_investment';
+    throw invalid(path, `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元），请同时调整资金来源`);
   }
   if (p.start_year && p.end_year && p.start_year > p.end_year) throw invalid('end_year', '建设结束年份不能早于开始年份');
   const ordered: [keyof ProjectRow, keyof ProjectRow, string][] = [
@@ -94,11 +96,14 @@ export class ProjectService {
     const { projects } = this.repos();
     const levels = await projects.listLevels(id);
     const rollup = project.is_package ? await projects.rollup(id, year) : null;
-    return { ...project, levels, rollup };
+    // The moves the stage endpoint would accept now, so a client offers only those.
+    const before = project.stage_before_pause && isStage(project.stage_before_pause) ? project.stage_before_pause : null;
+    const next_stages = isStage(project.stage) ? nextStages(project.stage, before) : [];
+    return { ...project, levels, rollup, next_stages };
   }
 
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list({ ...query, q: query.q ? foldText(query.q) : undefined }, actor.scope, query.year ?? currentYear());
+    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
   }
 
   listDeleted(actor: Actor) {
@@ -134,7 +139,7 @@ export class ProjectService {
   /** Creates a project (with its levels) and records its initial stage; returns the id. */
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
     const { levels, ...fields } = input;
-    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined });
+    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined, keys: Object.keys(fields) });
     return this.database.db.transaction().execute(async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
@@ -172,7 +177,7 @@ export class ProjectService {
       const current = await this.load(actor, id, trx);
       if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
       await this.checkReferences(actor, trx, patch, id);
-      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined });
+      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined, keys: Object.keys(patch) });
       const { projects } = this.repos(trx);
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,

@@ -3,6 +3,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 import { ReportRepository } from './report.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
@@ -284,6 +285,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect((await post(w.office, `/api/v1/reports/${may.id}/approve`, { version: maySubmitted.version })).json().status).toBe('approved');
       const res = await post(w.office, `/api/v1/reports/${april.id}/approve`, { version: aprilSubmitted.version });
       expect(res.statusCode).toBe(200);
+      // April still states 开工在建: a correction of its figures is not refused for that history.
+      const corrected = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: res.json().version, amount_month: 120, reason: '核对台账' });
+      expect(corrected.json()).toMatchObject({ status: 'approved', stage: 'started', amount_month: 120, revision: 2 });
+      const restate = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: corrected.json().version, stage: 'signed', reason: 'x' });
+      expect(restate.statusCode).toBe(400);
       const project = await t.db.selectFrom('projects').select(['stage', 'actual_completion_date']).where('id', '=', w.pb1).executeTakeFirstOrThrow();
       expect(project).toEqual({ stage: 'completed', actual_completion_date: '2026-05-30' });
     });
@@ -303,5 +309,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const { id: _id, ...copy } = row;
       await expect(new ReportRepository(t.db).insertReport(copy)).rejects.toMatchObject({ code: 'version_conflict', status: 409 });
     });
+  });
+  it('leaves the indicator rollup equal to a full recomputation after corrections, returns and rechaining', async () => {
+    expect(await new IndicatorRepository(t.db).diffRollup()).toMatchObject({ expected: [], stored: [], expectedCount: 0, storedCount: 0 });
+    const row = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();
+    // May (approved after two corrections) holds 1–5月 9,500,000; June is a draft and not counted.
+    expect([row.ytd_05, row.ytd_06]).toEqual([9_500_000, 9_500_000]);
   });
 });
