@@ -80,10 +80,10 @@ describe('accounts and security pages', () => {
     await login(page, 'sec1', undefined, '/');
     await page.waitForURL(/\/admin\/security/);
     const minutes = page.locator('#lockout_minutes');
-    await expect.poll(() => minutes.inputValue()).toBe('30');
+    await expect.poll(() => minutes.inputValue(), { timeout: 10_000 }).toBe('30');
     await minutes.fill('20');
     await page.getByRole('button', { name: /保\s*存/ }).click();
-    await expect.poll(async () => (await h.database.db.selectFrom('security_settings').select('value').where('key', '=', 'lockout_minutes').executeTakeFirst())?.value).toBe('20');
+    await expect.poll(async () => (await h.database.db.selectFrom('security_settings').select('value').where('key', '=', 'lockout_minutes').executeTakeFirst())?.value, { timeout: 10_000 }).toBe('20');
     await shot(page, 'admin-security');
     await context.close();
   });
