@@ -35,6 +35,11 @@ export interface UserTable {
   is_active: Generated<number>;
   created_at: string;
   updated_at: string;
+  password_changed_at: string | null;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  last_login_at: string | null;
+  last_login_ip: string | null;
 }
 
 export interface SessionTable {
@@ -45,6 +50,7 @@ export interface SessionTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  csrf_hash: string | null;
 }
 
 export interface ProjectTable {
@@ -350,6 +356,79 @@ export interface LightExcuseTable {
   revoked_by: number | null;
 }
 
+export interface SecuritySettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  user_id: number;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface UserScopeTable {
+  id: Generated<number>;
+  user_id: number;
+  unit_id: number | null;
+  region_code: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  user_id: number;
+  permissions: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  outcome: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  method: string | null;
+  route: string | null;
+  status: number | null;
+  before_json: string | null;
+  after_json: string | null;
+  details_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditArchiveTable {
+  id: Generated<number>;
+  file: string;
+  from_seq: number;
+  to_seq: number;
+  first_prev_hash: string;
+  last_hash: string;
+  file_sha256: string;
+  created_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -373,4 +452,11 @@ export interface DB {
   indicator_settings: IndicatorSettingTable;
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;
+  security_settings: SecuritySettingTable;
+  password_history: PasswordHistoryTable;
+  user_scopes: UserScopeTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_archives: AuditArchiveTable;
 }
