@@ -13,6 +13,7 @@ import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
 const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ImportPage = lazy(() => import('./scenes/Import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 
 const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
@@ -52,6 +53,7 @@ function Routed() {
           <Route path="projects/:id" element={page(<ProjectPage />)} />
           <Route path="reports" element={page(<ReportsPage />)} />
           <Route path="review" element={page(<ReviewPage />)} />
+          <Route path="import" element={page(<ImportPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, SettingOutlined, UserOutlined,
+  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, SettingOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
 ];
 
 // Icons of the pages still waiting for their APIs (dashboard, lights, administration).
