@@ -51,7 +51,7 @@ describe('the import wizard and the export button', () => {
     await shot(page, 'import-applied');
 
     await page.goto('/projects?q=浏览器导入');
-    const href = await page.getByTestId('export-button').locator('a').first().getAttribute('href');
+    const href = await page.getByTestId('export-xlsx').getAttribute('href');
     expect(href).toContain('/api/v1/exports/projects.xlsx?q=');
     const res = await context.request.get(href!);
     expect(res.status()).toBe(200);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import ExcelJS from 'exceljs';
 import { login, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -80,6 +81,40 @@ describe('sign-in and the project library', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=/);
     await page.locator('[data-testid="project-table"] tbody tr.ant-table-row', { hasText: one.name }).first().waitFor();
+    await context.close();
+  });
+
+  it('exports the filter to Excel, saves it as a view and hides a column', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    const one = await h.database.db.selectFrom('projects').select(['name', 'unit_id']).where('tier', '=', 'implementation').orderBy('id').executeTakeFirstOrThrow();
+    await page.goto(`/projects?unit=${one.unit_id}`);
+    await page.getByTestId('totals-row').waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    const cells: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((c) => cells.push(c.text))));
+    expect(cells).toContain(one.name);
+
+    await page.getByTestId('saved-views').click();
+    await page.getByText('保存当前筛选为视图').click();
+    await page.getByLabel('视图名称').fill('本单位项目');
+    await page.keyboard.press('Enter');
+    await page.goto('/projects');
+    await page.getByTestId('totals-row').waitFor();
+    await page.getByTestId('saved-views').click();
+    await page.getByRole('menuitem', { name: /本单位项目/ }).click();
+    await page.waitForURL(new RegExp(`unit=${one.unit_id}`));
+
+    await page.getByRole('button', { name: /显示列/ }).click();
+    await page.getByTestId('column-chooser').getByText('项目代码').click();
+    await page.getByRole('columnheader', { name: '项目代码' }).waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByTestId('totals-row').waitFor();
+    await expect(page.getByRole('columnheader', { name: '项目代码' }).count()).resolves.toBe(0);
     await context.close();
   });
 

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, Col, Dropdown, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { withQuery } from '../../api/client.ts';
+import { ColumnChooser, SavedViews, useHiddenColumns } from './ListTools.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
@@ -13,10 +14,21 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectFilters } from './ProjectFilters.tsx';
 import { useProjectFilters } from './useProjectFilters.ts';
 
+/** The Excel export of the current filter (sorting and paging do not apply to an export). */
+function exportUrl(query: object): string {
+  const filter: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query) as [string, string | number | undefined][]) {
+    if (['sort', 'order', 'page', 'page_size'].includes(k) || v === undefined || v === '') continue;
+    filter[k] = String(v);
+  }
+  return withQuery('/api/v1/exports/projects.xlsx', filter);
+}
+
 /** 项目库: the filtered, sorted, paged project list with totals over the whole filter. */
 export function ProjectsPage() {
   const { t } = useI18n();
   const { query, update, reset } = useProjectFilters();
+  const [hidden, setHidden] = useHiddenColumns();
   const units = useUnits();
   const unitName = useMemo(() => new Map(units.map((u) => [u.id, u.short_name ?? u.name])), [units]);
   const [data, setData] = useState<ProjectList | null>(null);
@@ -42,7 +54,7 @@ export function ProjectsPage() {
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const sortOrder = (key: string) => (query.sort === key ? (query.order === 'desc' ? 'descend' : 'ascend') : null);
-  const columns: TableColumnsType<Project> = [
+  const allColumns: TableColumnsType<Project> = [
     {
       title: t('projects.col.name'), dataIndex: 'name', key: 'name', sorter: true, sortOrder: sortOrder('name'), ellipsis: true, width: 320,
       render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link>,
@@ -65,6 +77,8 @@ export function ProjectsPage() {
     { title: t('projects.col.updatedAt'), dataIndex: 'updated_at', key: 'updated_at', sorter: true, sortOrder: sortOrder('updated_at'), width: 150, render: formatDateTime },
   ];
 
+  const columns = allColumns.filter((c) => c.key === 'name' || !hidden.includes(String(c.key)));
+
   const onTableChange: TableProps<Project>['onChange'] = (pagination, _filters, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
     const sort = s?.order ? String(s.columnKey) : undefined;
@@ -78,17 +92,15 @@ export function ProjectsPage() {
   const totals = data?.totals;
   return (
     <div>
-      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
-        <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.projects')}</Typography.Title>
-        <Dropdown.Button
-          data-testid="export-button"
-          icon={<DownloadOutlined />}
-          href={withQuery('/api/v1/exports/projects.xlsx', { region: query.region, unit: query.unit, stage: query.stage, q: query.q })}
-          menu={{ items: [{ key: 'grouped', label: <a href={withQuery('/api/v1/exports/projects.xlsx', { region: query.region, unit: query.unit, stage: query.stage, q: query.q, group_by: 'campaign_group' })}>{t('projects.exportGrouped')}</a> }] }}
-        >
-          {t('projects.export')}
-        </Dropdown.Button>
-      </div>
+      <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 8 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.projects')}</Typography.Title>
+        <Flex wrap gap={8}>
+          <SavedViews />
+          <ColumnChooser columns={allColumns.map((c) => ({ key: String(c.key), title: typeof c.title === 'string' ? c.title : String(c.key) }))} hidden={hidden} onChange={setHidden} />
+          <Button icon={<DownloadOutlined />} href={exportUrl(query)} download data-testid="export-xlsx">{t('projects.export')}</Button>
+          <Button href={exportUrl({ ...query, group_by: 'campaign_group' })} download data-testid="export-grouped">{t('projects.exportGrouped')}</Button>
+        </Flex>
+      </Flex>
       <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />
       {error !== null && <LoadError error={error} onRetry={retry} />}
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
