@@ -3,8 +3,11 @@ import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
+import { registerImport } from './import.ts';
+import { registerExport } from './export.ts';
 import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerAudit } from './audit.ts';
 
 const program = new Command();
 program
@@ -17,8 +20,11 @@ registerServe(program);
 registerMigrate(program);
 registerUser(program);
 registerDemo(program);
+registerImport(program);
+registerExport(program);
 registerVerify(program);
 registerIndicators(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,10 @@ const EXPORT_FIELDS: FieldDef[] = TEMPLATE_COLUMNS.projects.keys
   .filter((k) => k !== 'list_year' && k !== 'planned_investment')
   .map((k) => TEMPLATE_COLUMNS.projects.fields.find((f) => f.key === k)!);
 const PAGE = 2000;
+const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
+const MONEY_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: '#,##0.00' });
+const BOLD_STYLE: Partial<ExcelJS.Style> = Object.freeze({ font: { bold: true } });
+const BOLD_MONEY_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: '#,##0.00', font: { bold: true } });
 const HEADER_ROW = 3;
 const NUMERALS = '零一二三四五六七八九';
 
@@ -26,14 +30,29 @@ export function chineseOrdinal(n: number): string {
 
 type ProjectRow = Awaited<ReturnType<ExportRepository['listPage']>>[number];
 
-function cellOf(f: FieldDef, p: ProjectRow): string | number | null {
+interface Names {
+  units: Map<number, string>;
+  regions: Map<string, string>;
+}
+
+const labels = (codes: Record<string, string>) => {
+  const out = new Map<string, string>();
+  for (const code of new Set(Object.values(codes))) out.set(code, labelOf(codes, code));
+  return out;
+};
+const NATURE_LABELS = labels(NATURE_CODES);
+const INVESTMENT_TYPE_LABELS = labels(INVESTMENT_TYPE_CODES);
+const STAGE_LABELS = labels(STAGE_CODES);
+const label = (map: Map<string, string>, code: string | null) => (code ? map.get(code) ?? code : null);
+
+function cellOf(f: FieldDef, p: ProjectRow, names: Names): string | number | null {
   const text = (v: string | null | undefined) => (v ? neutralize(v) : null);
   switch (f.key) {
-    case 'region': return text(p.region_name ?? p.region_code);
-    case 'unit': return text(p.unit_name);
-    case 'nature': return labelOf(NATURE_CODES, p.nature) || null;
-    case 'investment_type': return labelOf(INVESTMENT_TYPE_CODES, p.investment_type) || null;
-    case 'stage': return labelOf(STAGE_CODES, p.stage) || null;
+    case 'region': return text(names.regions.get(p.region_code) ?? p.region_code);
+    case 'unit': return text(names.units.get(p.unit_id));
+    case 'nature': return label(NATURE_LABELS, p.nature);
+    case 'investment_type': return label(INVESTMENT_TYPE_LABELS, p.investment_type);
+    case 'stage': return label(STAGE_LABELS, p.stage);
     case 'years': return p.start_year ? (p.end_year && p.end_year !== p.start_year ? `${p.start_year}-${p.end_year}` : String(p.start_year)) : null;
     case 'is_attraction': return p.is_attraction ? '是' : '否';
     default: {
@@ -61,12 +80,20 @@ export class ExportService {
     const groups = (await this.repo.countByGroup(query, actor.scope))
       .sort((a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group, 'zh-CN'));
     const total = groups.reduce((s, g) => s + g.count, 0);
+    const names: Names = { units: await this.repo.mapUnitNames(), regions: await this.repo.mapRegionNames(query, actor.scope) };
 
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     wb.creator = 'Docket';
     const ws = wb.addWorksheet('项目清单', { views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }] });
-    const moneyFormat = '#,##0.00';
-    ws.columns = [{ width: 7 }, ...EXPORT_FIELDS.map((f) => ({ width: f.key === 'name' || f.key === 'scope_content' ? 36 : f.kind === 'money' ? 14 : 16, style: f.kind === 'money' ? { numFmt: moneyFormat } : {} }))];
+    ws.columns = [{ width: 7 }, ...EXPORT_FIELDS.map((f) => ({ width: f.key === 'name' || f.key === 'scope_content' ? 36 : f.kind === 'money' ? 14 : 16 }))];
+    // exceljs renders a style to XML per cell unless it has seen the very same style object before (a WeakMap):
+    // sharing two frozen objects makes 100k rows 4× faster.
+    const styled = (row: ExcelJS.Row, bold = false) => {
+      row.getCell(1).style = bold ? BOLD_STYLE : PLAIN_STYLE;
+      EXPORT_FIELDS.forEach((f, i) => {
+        row.getCell(i + 2).style = f.kind === 'money' ? (bold ? BOLD_MONEY_STYLE : MONEY_STYLE) : bold ? BOLD_STYLE : PLAIN_STYLE;
+      });
+    };
     const width = EXPORT_FIELDS.length + 1;
     const title = ws.getRow(1);
     title.getCell(1).value = opts.title ?? '重点项目清单';
@@ -99,7 +126,8 @@ export class ExportService {
         const page = await this.repo.listPage(query, actor.scope, { afterId, limit: PAGE, group: grouped ? g.group : undefined });
         for (const p of page) {
           const row = ws.getRow(++rowNumber);
-          row.values = [++seq, ...EXPORT_FIELDS.map((f) => cellOf(f, p))];
+          row.values = [++seq, ...EXPORT_FIELDS.map((f) => cellOf(f, p, names))];
+          styled(row);
           for (const key of sums.keys()) sums.set(key, sums.get(key)! + Number((p as unknown as Record<string, number | null>)[key] ?? 0));
           row.commit();
         }
@@ -110,7 +138,7 @@ export class ExportService {
     }
     const totals = ws.getRow(++rowNumber);
     totals.values = ['合计', ...EXPORT_FIELDS.map((f) => (f.key === 'name' ? `${seq} 个项目` : sums.has(f.key) ? yuanIn(sums.get(f.key)!, '万元') : null))];
-    totals.font = { bold: true };
+    styled(totals, true);
     totals.commit();
     ws.commit();
     await wb.commit();

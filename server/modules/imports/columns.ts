@@ -21,8 +21,8 @@ export interface FieldDef {
 export const NATURE_CODES: Record<string, string> = { 新建: 'new', 续建: 'continued', 扩建: 'expansion', 改建: 'reconstruction', 技改: 'tech_upgrade', 技术改造: 'tech_upgrade', 改扩建: 'expansion' };
 export const INVESTMENT_TYPE_CODES: Record<string, string> = { 政府投资: 'government', 社会投资: 'social', 企业投资: 'social', 民间投资: 'social' };
 export const STAGE_CODES: Record<string, string> = {
-  前期: 'preliminary', 谋划: 'preliminary', 储备: 'preliminary', 前期推进: 'preliminary', 签约: 'signed', 在建: 'started', 开工: 'started',
-  已开工: 'started', 新开工: 'started', 竣工: 'completed', 已竣工: 'completed', 投产: 'producing', 已投产: 'producing', 停工: 'paused', 停建: 'paused',
+  前期: 'preliminary', 谋划储备: 'planning', 谋划: 'planning', 储备: 'planning', 前期推进: 'preliminary', 签约: 'signed', 在建: 'started', 开工: 'started',
+  已开工: 'started', 新开工: 'started', 竣工: 'completed', 已竣工: 'completed', 投产: 'producing', 已投产: 'producing', 停工: 'paused', 停建: 'paused', 开工在建: 'started',
 };
 export const LIST_KIND_CODES: Record<string, string> = { 年初: 'initial', 年初清单: 'initial', 增补: 'supplementary', 增补清单: 'supplementary' };
 /** Campaign groups (四个一批, 三个一批) that a group heading row may name. */
@@ -166,12 +166,14 @@ export const MONTHLY_FIELDS: FieldDef[] = [
   money('amount_ytd', '1-N月累计完成投资', [/^1[-—~至]N?\d*月.*(完成|累计)/, /^本年(度)?累计(完成)?投资$/, /^年内累计/]),
   money('amount_since_start', '自开工累计完成投资', [/^(自)?开工(以来)?累计(完成)?投资$/, /^累计完成投资$/]),
   { key: 'stage', label: '项目阶段', kind: 'coded', codes: STAGE_CODES, patterns: [/^(项目|建设)?(阶段|进展阶段|建设状态|状态)$/] },
+  { key: 'stage_date', label: '阶段变更日期', kind: 'date', patterns: [/^阶段(变更)?日期$/, /^(实际)?(开工|竣工|投产)(时间|日期)$/], hint: '建设阶段变为开工、竣工或投产时必填' },
   text('progress_text', '形象进度', [/^(本月)?形象进度$/, /^(工程|建设)进展(情况)?$/], 2000),
   { key: 'workers', label: '施工人数', kind: 'int', patterns: [/^(在岗|施工|用工)人数$/] },
   text('problems', '存在问题', [/存在(的)?问题|需协调/], 2000),
   text('next_plan', '下月计划', [/^下(一)?月(工作)?计划$/], 2000),
   bool('stats_entered', '是否入库纳统', [/^是否.*纳统/]),
   { key: 'stats_code', label: '纳统项目编码', kind: 'text', maxLength: 64, patterns: [/纳统.*(编码|代码)/] },
+  text('stats_reason', '未纳统原因', [/未(入库)?纳统原因/], 500),
   text('negative_reason', '负数原因', [/负数原因|核减原因/], 500),
 ];
 
@@ -192,8 +194,8 @@ export const TEMPLATE_COLUMNS: Record<'projects' | 'plans' | 'monthly', { fields
   },
   monthly: {
     fields: MONTHLY_FIELDS,
-    keys: ['code', 'name', 'region', 'year', 'month', 'amount_month', 'amount_ytd', 'amount_since_start', 'stage', 'progress_text', 'workers', 'problems', 'next_plan',
-      'stats_entered', 'stats_code', 'negative_reason'],
+    keys: ['code', 'name', 'region', 'year', 'month', 'amount_month', 'amount_ytd', 'stage', 'stage_date', 'progress_text', 'workers', 'problems', 'next_plan',
+      'stats_entered', 'stats_code', 'stats_reason', 'negative_reason'],
     required: ['name', 'year', 'month', 'amount_month'],
   },
 };

@@ -6,7 +6,7 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
-import { importQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
+import { importQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
@@ -20,6 +20,16 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
         return service().importFile(actor, upload.buffer, { kind: request.query.kind, year: request.query.year, fileName: upload.fileName, dryRun, limits });
+      });
+  }
+
+  // Monthly progress belongs to the units that report (report.write), not only to the office.
+  for (const [path, dryRun] of [['/api/v1/imports/monthly/dry-run', true], ['/api/v1/imports/monthly/apply', false]] as const) {
+    r.post(path, { config: { permission: 'report.write' }, schema: { tags: ['imports'], querystring: monthlyImportQuerySchema, consumes: ['multipart/form-data'] } },
+      async (request) => {
+        const actor = actorOf(request);
+        const upload = await readUpload(request, limits.maxFileBytes);
+        return service().importFile(actor, upload.buffer, { kind: 'monthly', year: request.query.year, month: request.query.month, fileName: upload.fileName, dryRun, limits });
       });
   }
 

@@ -8,14 +8,17 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { cellText, isCellError, unneutralize, type CellScalar } from './cell.ts';
-import { codeOf, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
+import { codeOf, MONTHLY_FIELDS, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
+import { MonthlyReportService } from '../reports/monthly-report.service.ts';
+import { ReportRepository } from '../reports/report.repository.ts';
+import type { ReportWrite } from '../reports/report.schema.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow } from './sheet-reader.ts';
 import type { ImportRepository } from './import.repository.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
-export type ImportKind = 'projects' | 'plans';
+export type ImportKind = 'projects' | 'plans' | 'monthly';
 
 /** A problem found in the file, located by sheet, row and column letter, with a Chinese reason. */
 export interface ImportProblem {
@@ -69,8 +72,10 @@ export interface ImportOptions {
   dryRun: boolean;
   limits?: UploadLimits;
   mode?: 'memory' | 'stream';
-  /** The plan year when neither a 年度 column nor the title names one. */
+  /** The plan year (or report year) when neither a 年度 column nor the title names one. */
   year?: number;
+  /** The report month for monthly progress when neither a 月份 column nor the title names one. */
+  month?: number;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
 }
 
@@ -82,10 +87,13 @@ type Value = string | number | null;
 interface ParsedRow {
   sheet: string;
   row: number;
-  values: Map<string, Value>;
+  /** Field key → converted value; absent when the cell was empty. A plain object: 100k rows must stay small. */
+  values: Record<string, Value>;
+  /** Field key → column letter, shared by every row of the sheet. */
   letters: Map<string, string>;
   group?: string;
   titleYear?: number;
+  titleMonth?: number;
   hasError: boolean;
 }
 
@@ -106,6 +114,7 @@ const PLAN_COLUMN: Record<string, keyof AnnualPlanTable> = {
   plan_start_month: 'plan_start_month', plan_completion: 'plan_completion', plan_completion_month: 'plan_completion_month',
   plan_production: 'plan_production', plan_production_month: 'plan_production_month', progress_target: 'progress_target', list_kind: 'list_kind',
 };
+const PLAN_KEYS = Object.keys(PLAN_COLUMN);
 const FUNDS = ['fund_central', 'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond'];
 
 type Read = { ok: true; value: Value; warning?: string } | { ok: false; reason: string } | undefined;
@@ -129,7 +138,8 @@ function readCell(field: FieldDef, cell: CellScalar, unit: Parameters<typeof par
     case 'money': {
       const r = typeof cell === 'number' ? parseMoney(cell, unit) : parseMoney(text, unit);
       if (!r.ok) return r;
-      if (r.yuan < 0) return { ok: false, reason: `${field.label}不能为负数` };
+      // Only a month's figure may be negative (a statistical correction, with its reason).
+      if (r.yuan < 0 && field.key !== 'amount_month') return { ok: false, reason: `${field.label}不能为负数` };
       return { ok: true, value: r.yuan };
     }
     case 'date': {
@@ -198,7 +208,7 @@ export class ImportService {
     const started = Date.now();
     const limits = opts.limits ?? DEFAULT_LIMITS;
     const { info, sheets } = await openUpload(buf, opts.fileName, { limits, mode: opts.mode });
-    const fields = opts.kind === 'plans' ? PLAN_FIELDS : PROJECT_LIST_FIELDS;
+    const fields = opts.kind === 'plans' ? PLAN_FIELDS : opts.kind === 'monthly' ? MONTHLY_FIELDS : PROJECT_LIST_FIELDS;
     const log = new ProblemLog();
     const report: ImportReport = {
       kind: opts.kind, fileName: opts.fileName, format: info.format, reader: info.reader, encoding: info.encoding, dryRun: opts.dryRun, applied: false,
@@ -231,6 +241,11 @@ export class ImportService {
       report.sheets.push(sheetReport);
       this.checkLayout(sheet.name, layout, opts.kind, log);
       let group: string | undefined;
+      const letters = new Map<string, string>();
+      for (const c of layout.columns) {
+        letters.set(c.field.key, c.letter);
+        if (c.field.key === 'years') letters.set('start_year', c.letter).set('end_year', c.letter);
+      }
       const take = (row: SheetRow) => {
         if (row.number <= layout.headerBottom) return;
         const cls = classifyRow(row, layout);
@@ -241,7 +256,7 @@ export class ImportService {
           return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `分组标题：${cls.text}` });
         }
         sheetReport.dataRows++;
-        parsed.push(this.parseRow(sheet.name, row, layout, group, log));
+        parsed.push(this.parseRow(sheet.name, row, layout, letters, group, log));
         if (parsed.length % 5000 === 0) opts.onProgress?.({ phase: 'read', done: parsed.length });
       };
       for (const row of head) take(row);
@@ -258,6 +273,20 @@ export class ImportService {
       log.add({ sheet: report.sheets[0]!.name, row: null, column: null, severity: 'error', message: '表头下没有数据行' });
     }
 
+    if (opts.kind === 'monthly') {
+      await this.importMonthly(actor, parsed, opts, log, outcome, report);
+    } else {
+      await this.importProjects(actor, parsed, opts, log, outcome, report);
+    }
+    report.summary.rows = parsed.length;
+    report.summary.errors = log.errors;
+    report.summary.warnings = log.warnings;
+    report.problemsTruncated = log.truncated;
+    report.elapsedMs = Date.now() - started;
+    return report;
+  }
+
+  private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
@@ -271,12 +300,6 @@ export class ImportService {
     } else {
       await this.db.transaction().execute(async (trx) => run(trx, true));
     }
-    report.summary.rows = parsed.length;
-    report.summary.errors = log.errors;
-    report.summary.warnings = log.warnings;
-    report.problemsTruncated = log.truncated;
-    report.elapsedMs = Date.now() - started;
-    return report;
   }
 
   private describeSheet(name: string, layout: SheetLayout): ImportReport['sheets'][number] {
@@ -294,17 +317,18 @@ export class ImportService {
     if (!has('name')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“项目名称”列' });
     if (kind === 'projects' && !has('unit')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
     if (kind === 'plans' && !has('planned_investment')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“年度计划投资”列' });
+    if (kind === 'monthly' && !has('amount_month') && !has('amount_ytd')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“本月完成投资”或“1-N月累计完成投资”列' });
     for (const c of layout.columns) {
       if (c.unitSource === 'default') log.add({ sheet, row: layout.headerTop, column: c.letter, severity: 'warning', message: `“${c.header}”未注明单位，按万元读取` });
     }
     for (const u of layout.unmapped) log.add({ sheet, row: layout.headerTop, column: u.letter, severity: 'warning', message: `未识别的列“${u.header}”，已忽略` });
   }
 
-  private parseRow(sheet: string, row: SheetRow, layout: SheetLayout, group: string | undefined, log: ProblemLog): ParsedRow {
-    const parsed: ParsedRow = { sheet, row: row.number, values: new Map(), letters: new Map(), group, titleYear: layout.titleYear, hasError: false };
+  private parseRow(sheet: string, row: SheetRow, layout: SheetLayout, letters: Map<string, string>, group: string | undefined, log: ProblemLog): ParsedRow {
+    const parsed: ParsedRow = { sheet, row: row.number, values: {}, letters, group, titleYear: layout.titleYear, titleMonth: layout.titleMonth, hasError: false };
+    const values = parsed.values;
     for (const col of layout.columns) {
       const r = readCell(col.field, row.cells[col.col - 1] ?? null, col.unit);
-      parsed.letters.set(col.field.key, col.letter);
       if (!r) continue;
       if (!r.ok) {
         parsed.hasError = true;
@@ -314,40 +338,180 @@ export class ImportService {
       if (r.warning) log.add({ sheet, row: row.number, column: col.letter, severity: 'warning', message: r.warning });
       if (col.field.key === 'years' && typeof r.value === 'string') {
         const [start, end] = r.value.split('-').map(Number);
-        parsed.values.set('start_year', start!);
-        parsed.values.set('end_year', end!);
-        parsed.letters.set('start_year', col.letter);
-        parsed.letters.set('end_year', col.letter);
+        values.start_year = start!;
+        values.end_year = end!;
       } else {
-        parsed.values.set(col.field.key, r.value);
+        values[col.field.key] = r.value;
       }
     }
-    if (!parsed.values.has('campaign_group') && group) parsed.values.set('campaign_group', group);
-    const total = parsed.values.get('total_investment');
-    const funds = FUNDS.reduce((s, k) => s + Number(parsed.values.get(k) ?? 0), 0);
+    if (values.campaign_group === undefined && group) values.campaign_group = group;
+    const total = values.total_investment;
+    const funds = FUNDS.reduce((s, k) => s + Number(values[k] ?? 0), 0);
     if (typeof total === 'number' && funds > total) {
-      log.add({ sheet, row: row.number, column: parsed.letters.get('total_investment') ?? null, severity: 'warning', message: '资金来源合计大于总投资，请核对' });
+      log.add({ sheet, row: row.number, column: letters.get('total_investment') ?? null, severity: 'warning', message: '资金来源合计大于总投资，请核对' });
     }
-    const start = parsed.values.get('planned_start_date');
-    const end = parsed.values.get('planned_completion_date');
+    const start = values.planned_start_date;
+    const end = values.planned_completion_date;
     if (typeof start === 'string' && typeof end === 'string' && end < start) {
-      log.add({ sheet, row: row.number, column: parsed.letters.get('planned_completion_date') ?? null, severity: 'warning', message: '计划竣工时间早于计划开工时间' });
+      log.add({ sheet, row: row.number, column: letters.get('planned_completion_date') ?? null, severity: 'warning', message: '计划竣工时间早于计划开工时间' });
     }
     return parsed;
+  }
+
+  /**
+   * Monthly progress: rows become a batch of monthly reports for one period, saved through the reporting rules
+   * (open period, amounts derived and chained, negative figures need a reason, stage moves checked). The batch
+   * runs inside a transaction that a dry run rolls back, so the dry run reports exactly what apply would refuse.
+   */
+  private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
+    const err = (row: ParsedRow, field: string | null, message: string) => {
+      row.hasError = true;
+      log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
+    };
+    // One period per file.
+    let period: { year: number; month: number } | undefined;
+    for (const row of parsed) {
+      const year = (row.values.year as number | undefined) ?? row.titleYear ?? opts.year;
+      const month = (row.values.month as number | undefined) ?? row.titleMonth ?? opts.month;
+      if (year === undefined || month === undefined) {
+        err(row, year === undefined ? 'year' : 'month', '无法确定填报年月：请增加“年份”“月份”列，或在标题中写明（如“2026年1-5月”）');
+        continue;
+      }
+      if (!period) period = { year, month };
+      else if (period.year !== year || period.month !== month) err(row, 'month', `一个文件只能包含一个填报期（首行为 ${period.year}年${period.month}月，本行为 ${year}年${month}月）`);
+    }
+    const repo = this.repositoryFor(this.db);
+    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys()]);
+    const regionCodesByName = new Map<string, string[]>();
+    for (const r of regions) {
+      const k = foldText(r.name);
+      const list = regionCodesByName.get(k);
+      if (list) list.push(r.code);
+      else regionCodesByName.set(k, [r.code]);
+    }
+    const idByCode = new Map<string, number>();
+    const idsByName = new Map<string, { id: number; region: string }[]>();
+    for (const k of keys) {
+      if (k.code) idByCode.set(k.code, k.id);
+      const name = k.search_text.split('|')[0]!;
+      const list = idsByName.get(name);
+      if (list) list.push({ id: k.id, region: k.region_code });
+      else idsByName.set(name, [{ id: k.id, region: k.region_code }]);
+    }
+    const targets: { row: ParsedRow; projectId: number }[] = [];
+    const seen = new Map<number, number>();
+    for (const row of parsed) {
+      const v = row.values;
+      let projectId = typeof v.code === 'string' ? idByCode.get(v.code) : undefined;
+      if (projectId === undefined && typeof v.name === 'string') {
+        let found = idsByName.get(foldText(v.name)) ?? [];
+        if (typeof v.region === 'string') {
+          const t = v.region.normalize('NFKC').trim();
+          const codes = /^\d{6,12}$/.test(t) ? [t] : regionCodesByName.get(foldText(t)) ?? [];
+          found = found.filter((p) => codes.includes(p.region));
+        }
+        if (found.length === 1) projectId = found[0]!.id;
+        else if (found.length > 1) err(row, 'region', `有 ${found.length} 个同名项目，请填写项目代码或所属地区`);
+      }
+      if (projectId === undefined) {
+        if (!row.hasError) err(row, typeof v.code === 'string' ? 'code' : 'name', `未找到项目“${String(v.name ?? v.code ?? '')}”（按项目代码或名称+地区匹配）`);
+        continue;
+      }
+      const first = seen.get(projectId);
+      if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
+      else seen.set(projectId, row.row);
+      if (v.stage === 'planning' || v.stage === 'paused') err(row, 'stage', '月报中的建设阶段只能是前期、签约、开工在建、竣工或投产（停工、复工请在项目中办理）');
+      if (!row.hasError) targets.push({ row, projectId });
+    }
+
+    const FIELDS = ['amount_month', 'amount_ytd', 'negative_reason', 'stage', 'stage_date', 'progress_text', 'workers', 'problems', 'next_plan', 'stats_entered', 'stats_code', 'stats_reason'] as const;
+    const ROLLBACK = new Error('dry run: roll back');
+    const actions = new Map<ParsedRow, { action: RowAction; projectId: number; changes?: string[] }>();
+    if (period && log.errors === 0) {
+      const { year, month } = period;
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const reports = new ReportRepository(trx);
+          const batch: (ReportWrite & { project_id: number })[] = [];
+          const batchRows: ParsedRow[] = [];
+          for (const t of targets) {
+            const existing = await reports.findReport(t.projectId, year, month);
+            const input: ReportWrite & { project_id: number } = { project_id: t.projectId };
+            const changes: string[] = [];
+            for (const f of FIELDS) {
+              const value = t.row.values[f];
+              if (value === undefined) continue;
+              (input as Record<string, unknown>)[f] = value;
+              if (!existing || (existing as unknown as Record<string, unknown>)[f] !== value) changes.push(MONTHLY_FIELDS.find((d) => d.key === f)?.label ?? f);
+            }
+            if (existing && changes.length === 0) {
+              actions.set(t.row, { action: 'unchanged', projectId: t.projectId });
+              continue;
+            }
+            if (existing) input.version = existing.version;
+            batch.push(input);
+            batchRows.push(t.row);
+            actions.set(t.row, { action: existing ? 'update' : 'create', projectId: t.projectId, changes: existing ? changes : undefined });
+          }
+          if (batch.length) {
+            try {
+              await new MonthlyReportService(reports).saveBatch(actor, year, month, { rows: batch, submit: false });
+            } catch (e) {
+              if (!(e instanceof AppError)) throw e;
+              const rows = (e.details as { rows?: { row: number; message: string }[] } | null)?.rows;
+              if (rows) {
+                for (const r of rows) err(batchRows[r.row - 1]!, null, r.message);
+              } else {
+                log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
+              }
+            }
+          }
+          if (opts.dryRun || log.errors > 0) throw ROLLBACK;
+          report.applied = true;
+        });
+      } catch (e) {
+        if (e !== ROLLBACK) throw e;
+      }
+    }
+    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0 };
+    for (const row of parsed) {
+      const a = row.hasError ? { action: 'error' as const, projectId: undefined, changes: undefined } : actions.get(row);
+      if (!a) continue;
+      if (a.action === 'create') counts.created++;
+      else if (a.action === 'update') counts.updated++;
+      else if (a.action === 'unchanged') counts.unchanged++;
+      else counts.errorRows++;
+      outcome({ sheet: row.sheet, row: row.row, action: a.action, name: String(row.values.name ?? ''), projectId: a.projectId, changes: a.changes });
+    }
+    Object.assign(report.summary, counts);
   }
 
   /** Resolves references, matches projects, and decides per row: create, update, unchanged or error. */
   private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void) {
     const [regions, units, keys] = await Promise.all([repo.listRegions(), repo.listUnits(), repo.listProjectKeys()]);
     const regionByCode = new Map(regions.map((r) => [r.code, r]));
+    // Region and unit names repeat on every row: fold each distinct text once.
+    const folded = new Map<string, string>();
+    const fold = (text: string) => {
+      let f = folded.get(text);
+      if (f === undefined) folded.set(text, (f = foldText(text)));
+      return f;
+    };
     const regionsByName = new Map<string, typeof regions>();
     for (const r of regions) {
-      const k = foldText(r.name);
-      regionsByName.set(k, [...(regionsByName.get(k) ?? []), r]);
+      const k = fold(r.name);
+      const list = regionsByName.get(k);
+      if (list) list.push(r);
+      else regionsByName.set(k, [r]);
     }
+    const unitById = new Map(units.map((u) => [u.id, u]));
     const unitsByName = new Map<string, typeof units>();
     for (const u of units) {
-      for (const n of new Set([u.name, u.short_name].filter((x): x is string => !!x).map(foldText))) unitsByName.set(n, [...(unitsByName.get(n) ?? []), u]);
+      for (const n of new Set([u.name, u.short_name].filter((x): x is string => !!x).map(fold))) {
+        const list = unitsByName.get(n);
+        if (list) list.push(u);
+        else unitsByName.set(n, [u]);
+      }
     }
     const idByCode = new Map<string, number>();
     const idByNameRegion = new Map<string, number>();
@@ -358,7 +522,7 @@ export class ImportService {
       codeById.set(k.id, k.code);
     }
 
-    interface Resolved { row: ParsedRow; projectId?: number; regionCode?: string; unitId?: number; fold: string; year?: number }
+    interface Resolved { row: ParsedRow; projectId?: number; regionCode?: string; unitId?: number; year?: number }
     const resolved: Resolved[] = [];
     const claimed = new Map<string, number>(); // target key → first row number
     const err = (row: ParsedRow, field: string | null, message: string) => {
@@ -368,33 +532,34 @@ export class ImportService {
     let n = 0;
     for (const row of rows) {
       if (++n % 5000 === 0) opts.onProgress?.({ phase: 'check', done: n, total: rows.length });
-      const name = row.values.get('name');
+      const v = row.values;
+      const name = v.name;
       if (typeof name !== 'string') {
         if (!row.hasError) err(row, 'name', '项目名称为空');
         continue;
       }
-      const fold = foldText(name);
+      const nameFold = foldText(name);
       // Unit
       let unitId: number | undefined;
-      const unitText = row.values.get('unit');
+      const unitText = v.unit;
       if (typeof unitText === 'string') {
-        const found = unitsByName.get(foldText(unitText)) ?? [];
+        const found = unitsByName.get(fold(unitText)) ?? [];
         if (found.length === 1) unitId = found[0]!.id;
         else if (found.length > 1) err(row, 'unit', `责任单位“${unitText}”有重名，请填写全称`);
         else err(row, 'unit', `责任单位“${unitText}”不存在，请检查名称或先在系统中建立该单位`);
       }
       // Region
       let regionCode: string | undefined;
-      const regionText = row.values.get('region');
+      const regionText = v.region;
       if (typeof regionText === 'string') {
         const t = regionText.normalize('NFKC').trim();
         if (/^\d{6,12}$/.test(t)) {
           if (regionByCode.has(t)) regionCode = t;
           else err(row, 'region', `行政区划代码不存在：${t}`);
         } else {
-          let found = regionsByName.get(foldText(t)) ?? [];
+          let found = regionsByName.get(fold(t)) ?? [];
           if (found.length > 1 && unitId !== undefined) {
-            const unitRegion = units.find((u) => u.id === unitId)?.region_code;
+            const unitRegion = unitById.get(unitId)?.region_code;
             const unitPath = unitRegion ? regionByCode.get(unitRegion)?.path : undefined;
             if (unitPath) found = found.filter((r) => r.path.startsWith(unitPath) || unitPath.startsWith(r.path));
           }
@@ -403,14 +568,14 @@ export class ImportService {
           else err(row, 'region', `所属地区“${t}”不存在`);
         }
       } else if (unitId !== undefined) {
-        regionCode = units.find((u) => u.id === unitId)?.region_code ?? undefined;
+        regionCode = unitById.get(unitId)?.region_code ?? undefined;
       }
       // Match: national code first, else name + region.
-      const code = row.values.get('code');
+      const code = v.code;
       let projectId: number | undefined;
       if (typeof code === 'string') projectId = idByCode.get(code);
       if (projectId === undefined && regionCode) {
-        const byName = idByNameRegion.get(`${fold}|${regionCode}`);
+        const byName = idByNameRegion.get(`${nameFold}|${regionCode}`);
         if (byName !== undefined) {
           const existing = codeById.get(byName);
           if (typeof code === 'string' && existing && existing !== code) {
@@ -426,20 +591,20 @@ export class ImportService {
       if (projectId === undefined && !row.hasError) {
         if (opts.kind === 'plans') err(row, 'name', `未找到项目“${name}”（按项目代码或名称+地区匹配），请先导入项目清单`);
         else {
-          if (unitId === undefined && !row.values.has('unit')) err(row, 'unit', '新项目须填写责任单位');
-          if (!regionCode && !row.values.has('region')) err(row, 'region', '新项目须填写所属地区');
+          if (unitId === undefined && v.unit === undefined) err(row, 'unit', '新项目须填写责任单位');
+          if (!regionCode && v.region === undefined) err(row, 'region', '新项目须填写所属地区');
         }
       }
       // One file may not name the same project twice.
-      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}` : `name:${fold}|${regionCode ?? ''}`;
+      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}` : `name:${nameFold}|${regionCode ?? ''}`;
       const first = claimed.get(target);
       if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
       else claimed.set(target, row.row);
       // Plan year.
-      const hasPlan = Object.keys(PLAN_COLUMN).some((k) => row.values.has(k));
-      const year = (row.values.get('list_year') as number | undefined) ?? row.titleYear ?? opts.year;
+      const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
+      const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
       if (hasPlan && year === undefined) err(row, 'planned_investment', '无法确定计划年度：请增加“年度”列，或在表头上方标题中写明年份');
-      resolved.push({ row, projectId, regionCode, unitId, fold, year: hasPlan ? year : undefined });
+      resolved.push({ row, projectId, regionCode, unitId, year: hasPlan ? year : undefined });
     }
 
     // Scope: rows may only touch projects the actor can see.
@@ -448,7 +613,10 @@ export class ImportService {
     const current = new Map((await repo.listProjects(matchedIds.filter((id) => inScope.has(id)))).map((p) => [p.id, p]));
     const planKeys = new Map<number, number[]>();
     for (const r of resolved) {
-      if (r.projectId !== undefined && r.year !== undefined) planKeys.set(r.year, [...(planKeys.get(r.year) ?? []), r.projectId]);
+      if (r.projectId === undefined || r.year === undefined) continue;
+      const ids = planKeys.get(r.year);
+      if (ids) ids.push(r.projectId);
+      else planKeys.set(r.year, [r.projectId]);
     }
     const plans = new Map<string, Awaited<ReturnType<ImportRepository['listPlans']>>[number]>();
     for (const [year, ids] of planKeys) for (const p of await repo.listPlans(ids, year)) plans.set(`${p.project_id}|${year}`, p);
@@ -461,7 +629,7 @@ export class ImportService {
 
     for (const r of resolved) {
       const { row } = r;
-      const name = row.values.get('name') as string;
+      const name = row.values.name as string;
       if (r.projectId !== undefined && !inScope.has(r.projectId)) err(row, 'name', '该项目不在您的管理范围内，不能修改');
       if (row.hasError) {
         counts.errorRows++;
@@ -471,7 +639,7 @@ export class ImportService {
       const fieldsOf = (): Record<string, Value> => {
         const out: Record<string, Value> = {};
         if (opts.kind === 'plans') return out;
-        for (const [k, v] of row.values) {
+        for (const [k, v] of Object.entries(row.values)) {
           const column = PROJECT_COLUMN[k];
           if (column && k !== 'region' && k !== 'unit') out[column] = v;
         }
@@ -482,7 +650,7 @@ export class ImportService {
       const planOf = (): PlanWrite | undefined => {
         if (r.year === undefined) return undefined;
         const p: Record<string, Value> = {};
-        for (const [k, column] of Object.entries(PLAN_COLUMN)) if (row.values.has(k)) p[column] = row.values.get(k)!;
+        for (const [k, column] of Object.entries(PLAN_COLUMN)) if (row.values[k] !== undefined) p[column] = row.values[k];
         return { year: r.year, values: p };
       };
       const plan = planOf();
@@ -542,15 +710,16 @@ export class ImportService {
       done += k;
       opts.onProgress?.({ phase: 'write', done, total });
     };
-    const rows: Insertable<ProjectTable>[] = plan.creates.map((c) => ({
-      tier: 'implementation', stage: 'preliminary', total_investment: 0, ...c.values,
-      search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
-    }));
+    // Rows are built batch by batch so that 100k new projects never exist twice in memory.
     const BATCH = 2000;
     const inserted: { id: number; search_text: string; region_code: string }[] = [];
-    for (let i = 0; i < rows.length; i += BATCH) {
-      inserted.push(...(await repo.insertProjects(rows.slice(i, i + BATCH))));
-      tick(Math.min(BATCH, rows.length - i));
+    for (let i = 0; i < plan.creates.length; i += BATCH) {
+      const rows: Insertable<ProjectTable>[] = plan.creates.slice(i, i + BATCH).map((c) => ({
+        tier: 'implementation', stage: 'preliminary', total_investment: 0, ...c.values,
+        search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+      }));
+      for (const r of await repo.insertProjects(rows)) inserted.push(r);
+      tick(rows.length);
     }
     const idByKey = new Map(inserted.map((p) => [`${p.search_text.split('|')[0]}|${p.region_code}`, p.id]));
     for (const u of plan.updates) {
@@ -570,8 +739,10 @@ export class ImportService {
       planRows.push(planRow(id, c.plan));
     }
     for (const p of plan.planInserts) planRows.push(planRow(p.projectId, p.plan));
-    await repo.insertPlans(planRows);
-    tick(planRows.length);
+    for (let i = 0; i < planRows.length; i += BATCH) {
+      await repo.insertPlans(planRows.slice(i, i + BATCH));
+      tick(Math.min(BATCH, planRows.length - i));
+    }
     for (const p of plan.planUpdates) {
       if (!(await repo.updatePlan(p.id, p.version, { ...p.patch, updated_at: now }))) {
         throw new AppError('version_conflict', '年度计划在导入期间被他人修改，本次导入未写入任何数据，请重新导入');

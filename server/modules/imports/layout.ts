@@ -24,6 +24,8 @@ export interface SheetLayout {
   noteUnit?: MoneyUnit;
   /** A year named in the title above the header ("2026年重点项目计划表"). */
   titleYear?: number;
+  /** A month named in the title ("2026年1-5月", "2026年5月"): the period's last month. */
+  titleMonth?: number;
 }
 
 /** How many rows at the top of a sheet are searched for its header. */
@@ -91,6 +93,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
 
   let noteUnit: MoneyUnit | undefined;
   let titleYear: number | undefined;
+  let titleMonth: number | undefined;
   for (const r of [...head.slice(0, top), ...head.slice(top, bottom + 1)]) {
     for (const c of r.cells) {
       if (typeof c !== 'string') continue;
@@ -99,7 +102,11 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
         if (u) noteUnit = u;
       }
       const y = /((?:19|20)\d{2})\s*年/.exec(c);
-      if (y && !titleYear && head.indexOf(r) < top) titleYear = Number(y[1]);
+      if (y && !titleYear && head.indexOf(r) < top) {
+        titleYear = Number(y[1]);
+        const m = /(?:19|20)\d{2}\s*年\s*(?:1\s*[-–—~至]\s*)?(\d{1,2})\s*月/.exec(c);
+        if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) titleMonth = Number(m[1]);
+      }
     }
   }
 
@@ -131,7 +138,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
     }
     columns.push(mapped);
   }
-  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, unmapped, noteUnit, titleYear };
+  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, unmapped, noteUnit, titleYear, titleMonth };
 }
 
 /** What a row below the header is. */
@@ -153,18 +160,23 @@ const HEADING = /^([一二三四五六七八九十]+、|[（(][一二三四五�
 export function classifyRow(row: SheetRow, layout: SheetLayout): RowClass {
   const values = row.cells.filter((c) => c !== null && !isCellError(c));
   if (values.length === 0) return { type: 'blank' };
-  const mappedTexts = layout.columns.map((m) => row.cells[m.col - 1] ?? null).filter((c): c is string => typeof c === 'string');
   const firstTexts = row.cells.slice(0, 4).filter((c): c is string => typeof c === 'string');
-  for (const t of [...firstTexts, ...mappedTexts]) {
+  for (const t of firstTexts) {
     if (TOTAL.test(t.trim())) return { type: 'total', text: t.trim() };
   }
-  const distinct = new Set(values.map((v) => cellText(v).trim()));
+  for (const m of layout.columns) {
+    const t = row.cells[m.col - 1];
+    if (typeof t === 'string' && TOTAL.test(t.trim())) return { type: 'total', text: t.trim() };
+  }
+  // Headings hold one distinct text (a merged heading is repeated in every cell by the in-memory reader).
+  const first = cellText(values[0]!).trim();
+  const single = values.every((v) => typeof v === 'string' && v.trim() === first);
   const nameCol = layout.columns.find((m) => m.field.key === 'name');
   const name = nameCol ? row.cells[nameCol.col - 1] : null;
   const numbered = firstTexts.find((t) => HEADING.test(t.trim()));
   const isStatsLine = (t: string) => /^[（(]?.*(共计|合计|共)[:：]?\s*\d+\s*个/.test(t);
-  if (distinct.size === 1 && typeof values[0] === 'string') {
-    const text = [...distinct][0]!;
+  if (single) {
+    const text = first;
     if (HEADING.test(text) || isStatsLine(text) || !name) return heading(text);
   }
   if (numbered && (!name || name === numbered)) {

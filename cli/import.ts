@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { configFrom } from './config.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { systemActor } from '../server/context.ts';
+import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
+import { ImportRepository } from '../server/modules/imports/import.repository.ts';
+import { ImportService, type ImportReport } from '../server/modules/imports/import.service.ts';
+
+const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;
+
+/** Prints a report the way a clerk reads it: summary, then problems by sheet, row and column. */
+export function printReport(report: ImportReport, maxProblems = 50): void {
+  const s = report.summary;
+  console.log(`文件 / file: ${report.fileName} (${report.format}, ${report.reader}${report.encoding ? `, ${report.encoding}` : ''})`);
+  for (const sheet of report.sheets) {
+    console.log(`  工作表「${sheet.name}」 表头行 ${sheet.headerRows ?? '-'}，数据 ${sheet.dataRows} 行${sheet.note ? `：${sheet.note}` : ''}`);
+  }
+  console.log(`${report.dryRun ? '试导入（未写入）' : report.applied ? '已导入' : '未导入（存在错误，未写入任何数据）'}: ` +
+    `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，跳过 ${s.skipped}，错误行 ${s.errorRows}；` +
+    `年度计划 新增 ${s.plansCreated} 更新 ${s.plansUpdated}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
+  const shown = report.problems.slice(0, maxProblems);
+  for (const p of shown) {
+    const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;
+    console.log(`  ${p.severity === 'error' ? '错误' : '提示'}  ${where}：${p.message}`);
+  }
+  const more = report.problems.length - shown.length + report.problemsTruncated;
+  if (more > 0) console.log(`  …另有 ${more} 处问题（用 --report FILE 保存完整报告）`);
+}
+
+/** `docket import FILE [--dry-run]`: check a workbook or CSV and import it in one transaction. */
+export function registerImport(program: Command): void {
+  program.command('import')
+    .description('import a project list or annual plan from .xlsx/.csv (all or nothing); --dry-run only reports')
+    .argument('<file>', '.xlsx or .csv file')
+    .option('--dry-run', 'check and report, write nothing')
+    .option('--kind <kind>', 'projects | plans | monthly', 'projects')
+    .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
+    .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
+    .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
+    .option('--report <file>', 'write the full report as JSON')
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string }, cmd: Command) => {
+      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
+      const buf = fs.readFileSync(file);
+      const database = openDatabase(configFrom(cmd));
+      const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+      let phase = '';
+      try {
+        await migrateToLatest(database.db);
+        const service = new ImportService(database.db, (e) => new ImportRepository(e));
+        const report = await service.importFile(systemActor(), buf, {
+          kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
+          limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
+          onProgress: (p) => {
+            if (!bar) return;
+            if (p.phase !== phase) {
+              if (phase) bar.stop();
+              phase = p.phase;
+              bar.start(p.total ?? p.done, p.done, { phase: PHASES[p.phase] });
+            }
+            bar.setTotal(p.total ?? Math.max(p.done, 1));
+            bar.update(p.done);
+          },
+        });
+        bar?.stop();
+        printReport(report);
+        if (opts.report) fs.writeFileSync(opts.report, JSON.stringify(report, null, 2));
+        if (report.summary.errors > 0) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        await database.destroy();
+      }
+    });
+}
