@@ -171,6 +171,8 @@ export class DemoRepository {
     const { id } = await this.db.insertInto('users').values({
       username: user.username, display_name: user.displayName, unit_id: user.unitId, role: user.role, password_hash: user.passwordHash,
       must_change_password: 0, is_active: 1, created_at: now, updated_at: now,
+      // The real time, not the demo's as-of date: password expiry counts from it.
+      password_changed_at: new Date().toISOString(),
     }).returning('id').executeTakeFirstOrThrow();
     return id;
   }
