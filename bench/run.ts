@@ -1,4 +1,4 @@
-// `npm run bench -- --size 10k|100k|1m [--pg] [--seed S] [--keep]`: builds the demo portfolio at scale, starts
+// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc]`: builds the demo portfolio at scale, starts
 // Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
 import path from 'node:path';
 import os from 'node:os';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '10k' },
     pg: { type: 'boolean', default: false },
+    'pg-only': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     'no-doc': { type: 'boolean', default: false },
@@ -106,5 +107,5 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   console.log(`\n${written.markdown}\nwritten: ${path.relative(ROOT, written.json)}, ${path.relative(ROOT, written.md)}`);
 }
 
-await runOn('sqlite');
-if (values.pg) await runOn('postgres');
+if (!values['pg-only']) await runOn('sqlite');
+if (values.pg || values['pg-only']) await runOn('postgres');
