@@ -14,6 +14,7 @@ import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
 const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const ImportPage = lazy(() => import('./scenes/Import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
@@ -79,6 +80,7 @@ function Routed() {
           <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
           <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
           <Route path="audit" element={lazyPage(<AuditPage />)} />
+          <Route path="import" element={lazyPage(<ImportPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -311,7 +311,7 @@ export interface IndicatorFactTable extends IndicatorYtdTable {
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
-export interface IndicatorGroupTable extends IndicatorGroupSumColumns {
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'> {
   year: number;
   month: number;
   group_key: string;

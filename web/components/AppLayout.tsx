@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FormOutlined, MenuOutlined,
-  SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined,
+  SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },

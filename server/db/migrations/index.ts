@@ -6,6 +6,7 @@ import * as reportsWorkflow from './2026-11-23-04-reports.ts';
 import * as projectLibrary from './2026-11-23-05-project-library.ts';
 import * as indicators from './2026-11-23-06-indicators.ts';
 import * as indicatorGroups from './2026-11-23-06-indicator-groups.ts';
+import * as indicatorsTrend from './2026-11-23-06-indicators-trend.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-05-project-library': projectLibrary,
   '2026-11-23-06-indicators': indicators,
   '2026-11-23-06-indicator-groups': indicatorGroups,
+  '2026-11-23-06-indicators-trend': indicatorsTrend,
 };

@@ -211,6 +211,13 @@ describe.each(DIALECTS)('audit trail API on %s', (dialect) => {
     expect((await t.app.inject({ url: '/api/v1/audit/verify', headers: auditor })).json()).toMatchObject({ ok: true });
   });
 
+  it('records exports, which are reads that opt in with config.audit', async () => {
+    const res = await t.app.inject({ url: '/api/v1/exports/projects.xlsx', headers: office });
+    expect(res.statusCode).toBe(200);
+    const row = await t.db.selectFrom('audit_log').selectAll().where('route', '=', '/api/v1/exports/projects.xlsx').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ username: 'office1', method: 'GET', status: 200, outcome: 'success', entity_type: 'projects.xlsx' });
+  });
+
   it('offers no route that changes or removes audit rows', () => {
     const writes = registeredRoutes(t.app).filter((r) => r.url.startsWith('/api/v1/audit') && r.method !== 'GET');
     expect(writes).toEqual([]);

@@ -167,12 +167,11 @@ export class DemoRepository {
     return id;
   }
 
-  async insertUser(user: { username: string; displayName: string; unitId: number; role: string; passwordHash: string }, now: string): Promise<number> {
+  async insertUser(user: { username: string; displayName: string; unitId: number | null; role: string; passwordHash: string }, now: string): Promise<number> {
     const { id } = await this.db.insertInto('users').values({
       username: user.username, display_name: user.displayName, unit_id: user.unitId, role: user.role, password_hash: user.passwordHash,
-      must_change_password: 0, is_active: 1, created_at: now, updated_at: now,
-      // The real time, not the demo's as-of date: password expiry counts from it.
-      password_changed_at: new Date().toISOString(),
+      // The demo's clock (asOf) may lie months back: the password age starts today so demo logins do not expire.
+      must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: new Date().toISOString(),
     }).returning('id').executeTakeFirstOrThrow();
     return id;
   }

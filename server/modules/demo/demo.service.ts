@@ -73,6 +73,11 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   const officeUser = await repo.insertUser({ username: 'office', displayName: '市发改委重点项目办（演示）', unitId: officeId, role: 'office', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   const reporterUser = await repo.insertUser({ username: 'reporter', displayName: `${reporterUnit.name}填报员（演示）`, unitId: reporterUnit.id, role: 'reporter', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  // The 三员: three separate people, none of whom sees project data.
+  for (const [username, displayName] of [['sysadmin', '系统管理员（演示）'], ['secadmin', '安全管理员（演示）'], ['auditor', '安全审计员（演示）']] as const) {
+    await repo.insertUser({ username, displayName, unitId: null, role: username, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+    accounts.push({ username, password: DEMO_PASSWORD, role: username, unit: '—' });
+  }
   await repo.ensurePeriods(year, months, now);
 
   const writer = createBulkWriter(database);

@@ -15,7 +15,7 @@ const exportQuerySchema = projectFilterSchema.extend({
 /** Exports: any project-list filter as a streamed .xlsx. */
 export function exportRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/v1/exports/projects.xlsx', { config: { permission: 'export.read' }, schema: { tags: ['exports'], querystring: exportQuerySchema } },
+  r.get('/api/v1/exports/projects.xlsx', { config: { permission: 'export.read', audit: true }, schema: { tags: ['exports'], querystring: exportQuerySchema } },
     async (request, reply) => {
       const actor = actorOf(request);
       const { group_by: groupBy, ...filter } = request.query;

@@ -16,7 +16,7 @@ export interface UploadLimits {
 export const DEFAULT_LIMITS: UploadLimits = {
   maxFileBytes: 50 * 1024 * 1024,
   maxUncompressedBytes: 600 * 1024 * 1024,
-  maxRows: 200_000,
+  maxRows: 150_000,
 };
 
 export type FileFormat = 'xlsx' | 'csv';

@@ -96,7 +96,8 @@ async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取');
+    // The parser's own message helps support staff tell a truncated upload from a foreign format.
+    throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err instanceof Error ? err.message : String(err) });
   }
 }
 

@@ -28,7 +28,7 @@ const FACT_COLUMNS = [
   'actual_production_date', ...YTD_COLUMNS,
 ] as const;
 
-const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS] as const;
+const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS, ...YTD_COLUMNS] as const;
 
 // Separator and null marker inside group keys: control characters no code or label contains.
 const SEP = '\u001f';
@@ -102,6 +102,8 @@ export class IndicatorGroupRepository {
           completionMonth: 'f.plan_completion_month', production: 'f.plan_production', productionMonth: 'f.plan_production_month',
           startDate: 'f.actual_start_date', completionDate: 'f.actual_completion_date', productionDate: 'f.actual_production_date',
         }, year, sql`mm.m`, endOfMonth),
+        // Σ of every month's cumulative (the same in each month's row): the trend reads one month's rows.
+        ...YTD_COLUMNS.map((c) => sql<number>`sum(${sql.ref(`f.${c}`)})`.as(c)),
       ])
       .groupBy([sql`mm.m`, 'f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type']);
     if (keys) qb = qb.where('f.group_key', 'in', keys);
@@ -148,6 +150,12 @@ export class IndicatorGroupRepository {
 
   /** Projects whose row or annual plans were written at or after `since` (an ISO timestamp). */
   async listChangedProjectIds(since: string): Promise<number[]> {
+    // max() reads one end of the updated_at indexes: the usual answer, "nothing changed", costs no scan (the
+    // planner may not use those indexes for a range when its statistics see few distinct timestamps).
+    const latest = await this.db.selectFrom('projects').select((eb) => eb.fn.max('updated_at').as('t'))
+      .union(this.db.selectFrom('annual_plans').select((eb) => eb.fn.max('updated_at').as('t')))
+      .execute();
+    if (!latest.some((r) => r.t !== null && r.t >= since)) return [];
     const rows = await this.db.selectFrom('projects').select('id').where('updated_at', '>=', since)
       .union(this.db.selectFrom('annual_plans').select('project_id as id').where('updated_at', '>=', since))
       .execute();
@@ -168,19 +176,17 @@ export class IndicatorGroupRepository {
     return foldStageRows(rows);
   }
 
-  /** Σ annual plan and Σ each month's 1–N月 cumulative over the groups matching the filter. */
-  async trend(filter: GroupFilter, year: number): Promise<{ planned_investment: number; months: number[] }> {
-    const rows = await this.filtered(filter, year)
-      .select(['g.month', sql<number>`sum(g.planned_investment)`.as('planned'), sql<number>`sum(g.completed_ytd)`.as('completed')])
-      .groupBy('g.month')
-      .execute();
-    const months = Array.from({ length: 12 }, () => 0);
-    let planned = 0;
-    for (const r of rows) {
-      months[r.month - 1] = Number(r.completed);
-      planned = Number(r.planned); // the same in every month: plans do not depend on the month
-    }
-    return { planned_investment: planned, months };
+  /** Σ annual plan and Σ each month's 1–N月 cumulative over the groups matching the filter (read from month N's rows). */
+  async trend(filter: GroupFilter, year: number, month: number): Promise<{ planned_investment: number; months: number[] }> {
+    const row = await this.filtered(filter, year)
+      .where('g.month', '=', month)
+      .select([
+        sql<number>`coalesce(sum(g.planned_investment), 0)`.as('planned'),
+        ...YTD_COLUMNS.map((c) => sql<number>`coalesce(sum(${sql.ref(`g.${c}`)}), 0)`.as(c)),
+      ])
+      .executeTakeFirstOrThrow();
+    const r = row as Record<string, unknown>;
+    return { planned_investment: Number(r.planned), months: YTD_COLUMNS.map((c) => Number(r[c])) };
   }
 
   private filtered(filter: GroupFilter, year: number) {

@@ -206,7 +206,7 @@ export class IndicatorService {
     const overall = totalOf(await sums('none'));
     const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
     for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(filter, year, month, kind, curve, sums);
-    const t = gf ? await this.groups.trend(gf, year) : await this.repo.trend(filter, actor.scope, year);
+    const t = gf ? await this.groups.trend(gf, year, month) : await this.repo.trend(filter, actor.scope, year);
     return {
       scope: filter,
       indicators: computeIndicators(year, month, overall, curve),

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, Col, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { Card, Col, Dropdown, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { withQuery } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
@@ -76,7 +78,17 @@ export function ProjectsPage() {
   const totals = data?.totals;
   return (
     <div>
-      <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.projects')}</Typography.Title>
+      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
+        <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.projects')}</Typography.Title>
+        <Dropdown.Button
+          data-testid="export-button"
+          icon={<DownloadOutlined />}
+          href={withQuery('/api/v1/exports/projects.xlsx', { region: query.region, unit: query.unit, stage: query.stage, q: query.q })}
+          menu={{ items: [{ key: 'grouped', label: <a href={withQuery('/api/v1/exports/projects.xlsx', { region: query.region, unit: query.unit, stage: query.stage, q: query.q, group_by: 'campaign_group' })}>{t('projects.exportGrouped')}</a> }] }}
+        >
+          {t('projects.export')}
+        </Dropdown.Button>
+      </div>
       <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />
       {error !== null && <LoadError error={error} onRetry={retry} />}
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
