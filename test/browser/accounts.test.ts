@@ -58,7 +58,7 @@ describe('accounts and security pages', () => {
 
   it('lets the system administrator create an account and hand over a temporary password', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'sys1');
+    await login(page, 'sys1', undefined, '/');
     await page.waitForURL(/\/admin\/users/);
     await page.getByTestId('user-table').getByRole('cell', { name: 'lockme' }).first().waitFor();
     await page.getByTestId('user-new').click();
@@ -77,7 +77,7 @@ describe('accounts and security pages', () => {
 
   it('lets the security administrator change a setting', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'sec1');
+    await login(page, 'sec1', undefined, '/');
     await page.waitForURL(/\/admin\/security/);
     const minutes = page.locator('#lockout_minutes');
     await expect.poll(() => minutes.inputValue(), { timeout: 10_000 }).toBe('30');
@@ -90,7 +90,7 @@ describe('accounts and security pages', () => {
 
   it('lets the auditor search the trail and verify its hash chain', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'aud1');
+    await login(page, 'aud1', undefined, '/');
     await page.waitForURL(/\/audit/);
     await page.getByPlaceholder('操作（前缀，如 auth.）').fill('auth.lockout');
     await page.getByTestId('audit-search').click();
