@@ -4,7 +4,7 @@ import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, Reporti
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { IndicatorService } from '../indicators/indicator.service.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -158,9 +158,9 @@ export class ReportRepository {
       .execute();
   }
 
-  /** Keeps the indicator engine's per-project rollup equal to this project-year's reports (same transaction). */
+  /** Keeps the indicator engine's rollups (ytd, facts, groups) equal to this project-year's reports (same transaction). */
   async refreshIndicatorRollup(projectId: number, year: number): Promise<void> {
-    await new IndicatorRepository(this.db).refreshProjectYear(projectId, year);
+    await IndicatorService.refreshProject(this.db, projectId, year);
   }
 
   async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {
