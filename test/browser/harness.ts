@@ -52,9 +52,9 @@ export async function startHarness(opts: { projects?: number } = {}): Promise<Ha
   };
 }
 
-/** Signs in through the login page (landing on `next`) and waits for the signed-in frame. */
-export async function login(page: Page, username = 'office', password = 'Docket#2026', next = '/projects'): Promise<void> {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+/** Signs in through the login page (landing on `next`, else the role's home page) and waits for the signed-in frame. */
+export async function login(page: Page, username = 'office', password = 'Docket#2026', next?: string): Promise<void> {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
