@@ -4,7 +4,20 @@ import path from 'node:path';
 import type { ScenarioResult } from './scenarios.ts';
 
 /** The machine a run was taken on; load averages matter on a shared 2-core box. */
-export function machineInfo(extra: Record<string, string>) {
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memory_gb: number;
+  os: string;
+  node: string;
+  sqlite?: string;
+  postgres?: string;
+  load_average_at_start: number[];
+  load_average_at_end?: number[];
+}
+
+/** Describes this machine; extra carries the engine version. */
+export function machineInfo(extra: { sqlite?: string; postgres?: string }): Machine {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memory_gb: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
@@ -18,7 +31,7 @@ export interface BenchRun {
   size: string;
   projects: number;
   engine: 'sqlite' | 'postgres';
-  machine: ReturnType<typeof machineInfo> & { load_average_at_end?: number[] };
+  machine: Machine;
   build: { seconds: number; projects: number; monthly_reports: number; months: number; database_mb: number };
   total_seconds: number;
   scenarios: ScenarioResult[];
@@ -32,8 +45,8 @@ export function toMarkdown(run: BenchRun): string {
   const lines = [
     `### ${run.size} projects on ${run.engine} — ${run.date}`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, ${m.os}, Node ${m.node}${'sqlite' in m ? `, SQLite ${String(m.sqlite)}` : ''}` +
-      `${'postgres' in m ? `, PostgreSQL ${String(m.postgres)}` : ''}. Load average at start ${m.load_average_at_start.join(' / ')}` +
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, ${m.os}, Node ${m.node}${m.sqlite ? `, SQLite ${m.sqlite}` : ''}` +
+      `${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}. Load average at start ${m.load_average_at_start.join(' / ')}` +
       `${m.load_average_at_end ? `, at end ${m.load_average_at_end.join(' / ')}` : ''}.`,
     '',
     `Build: ${run.build.projects.toLocaleString('en')} projects, ${run.build.monthly_reports.toLocaleString('en')} monthly reports (months 1–${run.build.months}) ` +

@@ -1,8 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import type { RawEngine } from './engines.ts';
-import { repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
-import { getJson, login, startServer, type RunningServer } from './server.ts';
+import { systemActor } from '../server/context.ts';
+import type { Database } from '../server/db/database.ts';
+import { ProjectService } from '../server/modules/projects/project.service.ts';
+import { projectListQuerySchema } from '../server/modules/projects/project.schema.ts';
+import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
+import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
+import { LightService } from '../server/modules/lights/light.service.ts';
+import { LightRepository } from '../server/modules/lights/light.repository.ts';
+import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
+import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
+import { captureQueries, type RawEngine } from './engines.ts';
+import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
+import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
+import { prepareSurge } from './surge.ts';
+import { importExport as runWorkbooks } from './workbooks.ts';
 
 /** What a scenario reports: measured figures, or why it could not run. */
 export interface ScenarioResult {
@@ -20,130 +33,202 @@ export interface ScenarioResult {
 /** Everything a scenario needs: the running server, a signed-in office, the raw engine and the run's budget. */
 export interface ScenarioContext {
   server: RunningServer;
-  cookie: string;
+  session: Session;
   raw: RawEngine;
+  target: { dataDir: string; databaseUrl?: string };
   /** API paths the running server documents in its OpenAPI document. */
   paths: string[];
   /** Per-scenario time budget for repeated requests, ms. */
   budgetMs: number;
-  /** Seconds each load run (autocannon) lasts. */
+  /** Seconds each load run (autocannon) lasts at most. */
   loadSeconds: number;
+  year: number;
+  month: number;
   city: string;
   county: string;
 }
 
 const repeatOpts = (ctx: ScenarioContext) => ({ warmup: 3, runs: 50, minRuns: 5, budgetMs: ctx.budgetMs });
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const hasPath = (ctx: ScenarioContext, re: RegExp) => ctx.paths.some((p) => re.test(p));
 
-// The filter of the project list (applyProjectFilter in project.repository.ts), written out as plain SQL.
-const REGION_FILTER = `p.deleted_at is null and p.region_code in (select code from regions where path like (select path || '%' from regions where code = ?))`;
+interface ApiCase {
+  id: string;
+  title: string;
+  url: string;
+  /** The same question through the service layer, to capture the SQL the API runs. */
+  viaService: (database: Database) => Promise<unknown>;
+  /** Checks the API's answer (e.g. totals against a direct count); returns a problem or undefined. */
+  check?: (body: unknown) => Promise<string | undefined>;
+}
 
-interface ListCase { label: string; query: Record<string, string>; where: string; params: unknown[] }
+/** Times the API request, then replays the statements it runs straight on the engine, and relates the two. */
+async function measureCase(ctx: ScenarioContext, c: ApiCase): Promise<ScenarioResult> {
+  const body = await getJson(ctx.server.base, c.url, ctx.session.cookie);
+  const problem = await c.check?.(body);
+  const api = await repeat(() => getJson(ctx.server.base, c.url, ctx.session.cookie), { ...repeatOpts(ctx), cpu: () => cpuMsOf(ctx.server.pid) });
+  const queries = await captureQueries(ctx.target, c.viaService);
+  // Raw CPU is this process's: meaningful for SQLite (the engine runs in-process), not for PostgreSQL.
+  const raw = await repeat(() => ctx.raw.replay(queries), { ...repeatOpts(ctx), ...(ctx.raw.name === 'sqlite' ? { cpu: ownCpuMs } : {}) });
+  return {
+    id: c.id, title: c.title, status: problem ? 'failed' : 'ok', api, raw, ratio: round2(api.median / raw.median),
+    figures: {
+      url: c.url, statements: queries.length,
+      ...(api.cpuMs !== undefined ? { api_cpu_ms: api.cpuMs } : {}),
+      ...(raw.cpuMs !== undefined ? { raw_cpu_ms: raw.cpuMs, cpu_ratio: round2((api.cpuMs ?? Number.NaN) / raw.cpuMs) } : {}),
+    },
+    ...(problem ? { note: problem } : {}),
+  };
+}
 
-async function listScenario(ctx: ScenarioContext, id: string, title: string, cases: ListCase[]): Promise<ScenarioResult[]> {
-  const out: ScenarioResult[] = [];
-  for (const c of cases) {
-    const qs = new URLSearchParams({ ...c.query, sort: 'total_investment', order: 'desc', page: '1', page_size: '50' });
-    const url = `/api/v1/projects?${qs}`;
-    const body = await getJson(ctx.server.base, url, ctx.cookie) as { items: unknown[]; totals: { count: number; total_investment: number } };
-    const api = await repeat(() => getJson(ctx.server.base, url, ctx.cookie), repeatOpts(ctx));
-    const where = `${REGION_FILTER} and ${c.where}`;
-    const rawOnce = async () => {
-      const page = await ctx.raw.query(`select p.* from projects p where ${where} order by p.total_investment desc, p.id desc limit 50 offset 0`, c.params);
-      const totals = await ctx.raw.query(`select count(*) as n, coalesce(sum(p.total_investment), 0) as s from projects p where ${where}`, c.params);
-      return { page, totals: totals[0]! };
-    };
-    const check = await rawOnce();
-    const raw = await repeat(rawOnce, repeatOpts(ctx));
-    const matches = Number(check.totals.n) === body.totals.count && Number(check.totals.s) === body.totals.total_investment && check.page.length === body.items.length;
-    out.push({
-      id: `${id}${c.label ? ` ${c.label}` : ''}`, title, status: matches ? 'ok' : 'failed', api, raw, ratio: round2(api.median / raw.median),
-      figures: { url, matched: body.totals.count, totals_equal_raw: matches },
-      ...(matches ? {} : { note: `API totals ${JSON.stringify(body.totals)} differ from raw ${JSON.stringify(check.totals)}` }),
-    });
-  }
-  return out;
+const listUrl = (q: Record<string, string>) => `/api/v1/projects?${new URLSearchParams({ ...q, sort: 'total_investment', order: 'desc', page: '1', page_size: '50' })}`;
+
+/** A list case whose totals are checked against a direct count over the same filter. */
+function listCase(ctx: ScenarioContext, id: string, title: string, q: Record<string, string>, countWhere: string, params: unknown[]): ApiCase {
+  const url = listUrl(q);
+  return {
+    id, title, url,
+    viaService: (database) => new ProjectService(database).listProjects(systemActor(), projectListQuerySchema.parse(Object.fromEntries(new URL(url, 'http://x').searchParams))),
+    check: async (body) => {
+      const b = body as { items: unknown[]; totals: { count: number; total_investment: number } };
+      const ph = (i: number) => (ctx.raw.name === 'postgres' ? `$${i}` : '?');
+      const where = countWhere.replace(/\$(\d)/g, (_, i: string) => ph(Number(i)));
+      const rows = await ctx.raw.query(
+        `select count(*) as n, coalesce(sum(p.total_investment), 0) as s from projects p where p.deleted_at is null and p.region_code in (select code from regions where path like ${ph(1)}) and ${where}`,
+        [`%/${q.region}/%`, ...params],
+      );
+      const n = Number(rows[0]!.n);
+      const s = Number(rows[0]!.s);
+      return n === b.totals.count && s === b.totals.total_investment && b.items.length === Math.min(50, n)
+        ? undefined : `API totals ${JSON.stringify(b.totals)} ≠ direct count ${n} / ${s}`;
+    },
+  };
 }
 
 /** 1. Project list: region subtree + stage filter, sorted by total investment, first page of 50, with totals. */
-export function projectList(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  return listScenario(ctx, '1', '项目列表 project list: region subtree + stage, by total investment, page 1 of 50, with totals', [
-    { label: 'city', query: { region: ctx.city, stage: 'started' }, where: `p.stage in (?)`, params: [ctx.city, 'started'] },
-    { label: 'county', query: { region: ctx.county, stage: 'started' }, where: `p.stage in (?)`, params: [ctx.county, 'started'] },
-  ]);
+export async function projectList(ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const title = '项目列表 project list: region subtree + stage, by total investment, page 1 of 50, with totals';
+  return [
+    await measureCase(ctx, listCase(ctx, '1 list city', title, { region: ctx.city, stage: 'started' }, `p.stage = $2`, ['started'])),
+    await measureCase(ctx, listCase(ctx, '1 list county', title, { region: ctx.county, stage: 'started' }, `p.stage = $2`, ['started'])),
+  ];
 }
 
 /** 2. The same list with text search: a Chinese substring and pinyin initials. */
-export function projectSearch(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  const like = (q: string) => ({ where: `p.search_text like ? escape '\\'`, params: [ctx.city, `%${q}%`] });
-  return listScenario(ctx, '2', '项目检索 text search over the city: Chinese substring, pinyin initials', [
-    { label: '新能源', query: { region: ctx.city, q: '新能源' }, ...like('新能源') },
-    { label: 'xnyqc', query: { region: ctx.city, q: 'xnyqc' }, ...like('xnyqc') },
-  ]);
+export async function projectSearch(ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const title = '项目检索 text search over the city: Chinese substring, pinyin initials';
+  return [
+    await measureCase(ctx, listCase(ctx, '2 search 新能源', title, { region: ctx.city, q: '新能源' }, `p.search_text like $2`, ['%新能源%'])),
+    await measureCase(ctx, listCase(ctx, '2 search xnyqc', title, { region: ctx.city, q: 'xnyqc' }, `p.search_text like $2`, ['%xnyqc%'])),
+  ];
 }
 
 /** A scenario whose API has not landed: say so, never invent a figure. */
 function unavailable(id: string, title: string, needs: string): ScenarioResult {
-  return { id, title, status: 'not available yet', note: `no ${needs} route on this branch yet` };
+  return { id, title, status: 'not available yet', note: `no ${needs} API on this branch yet` };
 }
-
-const hasPath = (ctx: ScenarioContext, re: RegExp) => ctx.paths.some((p) => re.test(p));
 
 /** 3. Indicators for the city and a month, and their breakdown by county. */
 export async function indicators(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  const title = '指标 indicators for the city, month N, and breakdown by county';
-  if (!hasPath(ctx, /indicator/)) return [unavailable('3', title, 'indicators (issue 4)')];
-  return [unavailable('3', title, 'indicators request shape known to the benchmark')];
+  const title = '指标 indicators: the city, 1–N月, and the breakdown by county';
+  if (!hasPath(ctx, /^\/api\/v1\/indicators$/)) return [unavailable('3 indicators', title, 'indicators (issue 4)')];
+  const make = (id: string, q: Record<string, string>): ApiCase => {
+    const query = { ...q, year: String(ctx.year), month: String(ctx.month) };
+    return {
+      id, title, url: `/api/v1/indicators?${new URLSearchParams(query)}`,
+      viaService: (database) => indicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
+    };
+  };
+  return [
+    await measureCase(ctx, make('3 indicators city', { region: ctx.city })),
+    await measureCase(ctx, make('3 indicators by county', { region: ctx.city, breakdown: 'region' })),
+  ];
 }
 
 /** 4. Lights (红黄绿灯) for a county. */
 export async function lights(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  const title = '红黄绿灯 lights for a county';
-  if (!hasPath(ctx, /light/)) return [unavailable('4', title, 'lights (issue 4)')];
-  return [unavailable('4', title, 'lights request shape known to the benchmark')];
+  const title = '红黄绿灯 lights for a county, 1–N月 (red and yellow, first page)';
+  if (!hasPath(ctx, /^\/api\/v1\/lights$/)) return [unavailable('4 lights', title, 'lights (issue 4)')];
+  const query = { region: ctx.county, year: String(ctx.year), month: String(ctx.month) };
+  return [await measureCase(ctx, {
+    id: '4 lights county', title, url: `/api/v1/lights?${new URLSearchParams(query)}`,
+    viaService: (database) => new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db))
+      .getLights(systemActor(), lightsQuerySchema.parse(query)),
+  })];
 }
 
-/** 5. Month-end surge: many units submitting reports at once. */
+/**
+ * 5. Month-end surge: reporters of many units save and submit their projects' reports for the open month at
+ * once (two requests per submission, autocannon on loopback, bounded in time); afterwards every acknowledged
+ * submission is looked up in the database.
+ */
 export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  const title = '月末集中填报 month-end surge of report submissions';
-  if (!hasPath(ctx, /report/)) return [unavailable('5', title, 'monthly report submission (issue 4)')];
-  return [unavailable('5', title, 'report submission request shape known to the benchmark')];
+  const title = '月末集中填报 month-end surge: units saving and submitting reports at once';
+  if (!hasPath(ctx, /^\/api\/v1\/reports\/\{id\}\/submit$/) || !hasPath(ctx, /^\/api\/v1\/projects\/\{projectId\}\/reports\/\{year\}\/\{month\}$/)) {
+    return [unavailable('5 surge', title, 'monthly report submission (issue 4)')];
+  }
+  const plan = await prepareSurge(ctx, { units: 40, connections: 40 });
+  const cpu0 = cpuMsOf(ctx.server.pid);
+  const started = performance.now();
+  const { result, maxRssMb } = await withRssSampling(ctx.server.pid, async () => {
+    const instance = autocannon({ url: ctx.server.base, connections: plan.connections, duration: ctx.loadSeconds, timeout: 30, requests: plan.requests });
+    plan.onExhausted(() => instance.stop());
+    return instance;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = cpuMsOf(ctx.server.pid) - cpu0;
+  const stored = await plan.countStored();
+  const lost = plan.acknowledged.size - stored;
+  return [{
+    id: '5 surge', title, status: lost === 0 && plan.acknowledged.size > 0 ? 'ok' : 'failed',
+    ...(lost !== 0 ? { note: `${lost} acknowledged submissions not found as submitted` } : {}),
+    figures: {
+      units: plan.units, connections: plan.connections, seconds: round2(seconds), submissions_acknowledged: plan.acknowledged.size,
+      submissions_per_s: round2(plan.acknowledged.size / seconds), requests_per_s: round2(result.requests.average),
+      p50_ms: result.latency.p50, p99_ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+      stored_submitted: stored, lost, max_rss_mb: maxRssMb,
+      server_cpu_ms_per_submission: plan.acknowledged.size ? round2(cpuMs / plan.acknowledged.size) : 'n/a',
+    },
+  }];
 }
 
-/** 6. Import of a 100k-row workbook and export of 100k rows, with peak RSS. */
+/** 6. Import of a 100k-row workbook and export of 100k rows, with peak RSS (bench/workbooks.ts). */
 export async function importExport(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   const title = 'Excel 导入导出 import 100k rows, export 100k rows';
-  if (!hasPath(ctx, /import|export/)) return [unavailable('6', title, 'workbook import/export (issue 5)')];
-  return [unavailable('6', title, 'import/export request shape known to the benchmark')];
+  if (!hasPath(ctx, /^\/api\/v1\/imports\/apply$/) || !hasPath(ctx, /^\/api\/v1\/exports\/projects\.xlsx$/)) return [unavailable('6 workbooks', title, 'workbook import/export (issue 5)')];
+  return runWorkbooks(ctx);
 }
 
 /**
  * 7. Cold start to first answer (a fresh `docket serve` process on the built database), idle RSS, and RSS
- * under a bounded autocannon load of project-list requests.
+ * under a bounded autocannon load of county-list requests.
  */
-export async function startAndMemory(ctx: ScenarioContext, start: { dataDir: string; databaseUrl?: string }): Promise<ScenarioResult[]> {
-  const cold = await startServer(start);
+export async function startAndMemory(ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const cold = await startServer(ctx.target);
   let firstListMs: number;
   try {
     const t = performance.now();
-    const cookie = await login(cold.base, 'office', 'Docket#2026');
-    await getJson(cold.base, `/api/v1/projects?region=${ctx.city}&page_size=50`, cookie);
+    const session = await login(cold.base, 'office', 'Docket#2026');
+    await getJson(cold.base, listUrl({ region: ctx.city }), session.cookie);
     firstListMs = cold.healthyAfterMs + (performance.now() - t);
   } finally {
     await cold.stop();
   }
   await new Promise((r) => setTimeout(r, 1000));
   const idle = rssOf(ctx.server.pid);
-  const qs = (q: Record<string, string>) => `/api/v1/projects?${new URLSearchParams({ ...q, sort: 'total_investment', order: 'desc', page_size: '50' })}`;
   const requests = [
-    { method: 'GET', path: qs({ region: ctx.county, stage: 'started' }) },
-    { method: 'GET', path: qs({ region: ctx.county }) },
-    { method: 'GET', path: qs({ region: ctx.county, q: '新能源' }) },
+    { method: 'GET', path: listUrl({ region: ctx.county, stage: 'started' }) },
+    { method: 'GET', path: listUrl({ region: ctx.county }) },
+    { method: 'GET', path: listUrl({ region: ctx.county, q: '新能源' }) },
   ];
   const { result, maxRssMb } = await withRssSampling(ctx.server.pid, () => autocannon({
-    url: ctx.server.base, connections: 10, duration: ctx.loadSeconds, timeout: 30, headers: { cookie: ctx.cookie }, requests,
+    url: ctx.server.base, connections: 10, duration: ctx.loadSeconds, timeout: 30, headers: { cookie: ctx.session.cookie }, requests,
   }));
   return [
-    { id: '7 cold start', title: '冷启动 cold start: spawn `docket serve` → first answer', status: 'ok', figures: { health_ms: round2(cold.healthyAfterMs), first_list_ms: round2(firstListMs) } },
+    {
+      id: '7 cold start', title: '冷启动 cold start: spawn `docket serve` → first answer', status: 'ok',
+      figures: { health_ms: round2(cold.healthyAfterMs), health_cpu_ms: cold.cpuMsAtHealthy, first_list_ms: round2(firstListMs) },
+    },
     {
       id: '7 memory', title: '内存 idle RSS and RSS under a county-list load (10 connections)', status: result.errors || result.non2xx ? 'failed' : 'ok',
       figures: {
@@ -152,8 +237,4 @@ export async function startAndMemory(ctx: ScenarioContext, start: { dataDir: str
       },
     },
   ];
-}
-
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
 }

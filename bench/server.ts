@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuMsOf } from './measure.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -23,6 +24,8 @@ export interface RunningServer {
   pid: number;
   /** Milliseconds from spawning the process to the first answer of /api/v1/health. */
   healthyAfterMs: number;
+  /** CPU milliseconds the process had used by then (independent of how loaded the machine is). */
+  cpuMsAtHealthy: number;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,8 @@ export interface RunningServer {
 export async function startServer(opts: { dataDir: string; databaseUrl?: string; timeoutMs?: number }): Promise<RunningServer> {
   const port = await freePort();
   const started = performance.now();
-  const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: opts.databaseUrl ?? '' };
+  // The month-end surge signs in dozens of unit reporters from one address: lift the per-address login limit.
+  const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: opts.databaseUrl ?? '', DOCKET_LOGIN_RATE_LIMIT: '100000' };
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/docket.js'), '--data-dir', opts.dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
     env, stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -57,7 +61,7 @@ export async function startServer(opts: { dataDir: string; databaseUrl?: string;
   }
   const healthyAfterMs = performance.now() - started;
   return {
-    base, pid: child.pid!, healthyAfterMs,
+    base, pid: child.pid!, healthyAfterMs, cpuMsAtHealthy: cpuMsOf(child.pid!),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -70,14 +74,27 @@ export async function startServer(opts: { dataDir: string; databaseUrl?: string;
   };
 }
 
-/** Signs in and returns the Cookie header value. */
-export async function login(base: string, username: string, password: string): Promise<string> {
+/** A signed-in session: the Cookie header, and the CSRF token writes must echo (when the server issues one). */
+export interface Session {
+  cookie: string;
+  csrf: string | null;
+}
+
+/** Headers for a write request in the session: cookies, the CSRF header, JSON. */
+export function writeHeaders(session: Session): Record<string, string> {
+  return { cookie: session.cookie, 'content-type': 'application/json', ...(session.csrf ? { 'x-csrf-token': session.csrf } : {}) };
+}
+
+/** Signs in; keeps every cookie the server sets and the CSRF token of the answer. */
+export async function login(base: string, username: string, password: string): Promise<Session> {
   const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('docket_session='));
-  await res.arrayBuffer();
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0]!;
+  const text = await res.text();
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${text.slice(0, 300)}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!).filter((c) => !c.endsWith('='));
+  if (!cookies.some((c) => c.startsWith('docket_session='))) throw new Error('no session cookie');
+  const body = JSON.parse(text) as { csrf_token?: string };
+  const csrfCookie = cookies.find((c) => c.startsWith('docket_csrf='))?.slice('docket_csrf='.length);
+  return { cookie: cookies.join('; '), csrf: body.csrf_token ?? csrfCookie ?? null };
 }
 
 /** GET that fails loudly on a non-2xx answer and returns the parsed JSON. */

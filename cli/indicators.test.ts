@@ -12,7 +12,8 @@ import { formatYi } from './indicators.ts';
 const YI = 100_000_000;
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'docket.js');
 
-describe('docket indicators and docket verify (SQLite data directory)', () => {
+// Each case spawns the real command several times (a second or more each on a busy machine).
+describe('docket indicators and docket verify (SQLite data directory)', { timeout: 120_000 }, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-cli-'));
   const run = (...args: string[]) => spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8' });
   let project: number;

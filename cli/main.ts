@@ -7,6 +7,7 @@ import { registerImport } from './import.ts';
 import { registerExport } from './export.ts';
 import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerAudit } from './audit.ts';
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ registerImport(program);
 registerExport(program);
 registerVerify(program);
 registerIndicators(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,7 +21,7 @@ export function registerVerify(program: Command): void {
         } else if (result.ok) {
           console.log(`指标汇总表与全量重算一致 / rollups match a full recomputation (${Date.now() - started} ms)`);
         } else {
-          console.log(`发现差异 / rollups differ: 重算有而存储缺失或不同 ${result.expected_rows_differing} 行 (recomputed rows missing or different), 存储多余或不同 ${result.stored_rows_differing} 行 (stored rows extra or different)`);
+          console.log(`发现差异 / rollups differ: indicator_ytd 重算有而存储缺失或不同 ${result.expected_rows_differing} 行 (recomputed rows missing or different), 存储多余或不同 ${result.stored_rows_differing} 行 (stored rows extra or different); indicator_facts ${result.facts_rows_differing} 行; indicator_groups ${result.groups_rows_differing} 行`);
           for (const d of result.differences.slice(0, 20)) {
             console.log(`  project ${d.project_id} year ${d.year}: stored ${d.stored ? d.stored.join(',') : '(missing)'} expected ${d.expected ? d.expected.join(',') : '(none)'}`);
           }

@@ -2,14 +2,26 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
+import { registerAuditHook } from './plugins/audit.ts';
+import { ProjectRepository } from './modules/projects/project.repository.ts';
+import { AuditRepository } from './modules/audit/audit.repository.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { SecurityRepository } from './modules/security/security.repository.ts';
+import { SecurityService } from './modules/security/security.service.ts';
+import { securityRoutes } from './modules/security/security.routes.ts';
+import { TokenRepository } from './modules/tokens/token.repository.ts';
+import { TokenService } from './modules/tokens/token.service.ts';
+import { tokenRoutes } from './modules/tokens/token.routes.ts';
+import { userAdminRoutes } from './modules/users/user-admin.routes.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
@@ -45,16 +57,29 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
   });
   await app.register(cookie);
-  // Per-route limits are passed when reading files (photos: 10 MB each, 9 per report).
-  await app.register(multipart);
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const users = () => new UserService(new UserRepository(database.db));
-  registerAuth(app, users);
+  await app.register(rateLimit, { global: false });
+
+  const db = database.db;
+  const audit = () => new AuditService(new AuditRepository(db));
+  const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
+  const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
+  registerAuth(app, {
+    findSession: (token, origin) => users().findSession(token, origin),
+    findToken: async (secret, origin) => {
+      const found = await tokens().authenticate(secret);
+      const actor = found && (await users().findActorForUser(found.userId, origin));
+      return actor ? { actor, permissions: found.permissions } : undefined;
+    },
+    // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
+    isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
+  });
+  registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
     await database.db.selectFrom('regions').select('code').limit(1).execute();
@@ -62,7 +87,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  userRoutes(app, users);
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit });
+  userAdminRoutes(app, users);
+  tokenRoutes(app, tokens);
+  securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
+  auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

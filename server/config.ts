@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string;
   /** Folder with the built web app (vite build output). */
   webDir: string;
+  /** Sign-in attempts per minute and client IP (the per-account lockout is separate, in the database). */
+  loginRateLimit: number;
 }
 
 /** Builds a Config from environment variables, with explicit overrides winning. */
@@ -27,6 +29,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     bodyLimit: overrides.bodyLimit ?? 2 * 1024 * 1024,
     logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
     webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
+    loginRateLimit: overrides.loginRateLimit ?? Number(env.DOCKET_LOGIN_RATE_LIMIT ?? 20),
   };
 }
 

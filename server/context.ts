@@ -17,6 +17,19 @@ export interface Actor {
   role: Role;
   unitId: number | null;
   scope: DataScope;
+  /** Where the request came from (the audit trail's "from where"); absent for the CLI and internal jobs. */
+  origin?: Origin;
+}
+
+/** The network origin of a request. */
+export interface Origin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A scope that sees nothing: the 三员 administrators, and reporters without a unit. */
+export function emptyScope(): DataScope {
+  return { all: false, unitPaths: [], regionPaths: [] };
 }
 
 /** An actor that may see everything, for the CLI and internal jobs. */

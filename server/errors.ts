@@ -4,6 +4,9 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'csrf_failed'
+  | 'password_change_required'
+  | 'account_locked'
   | 'not_found'
   | 'conflict'
   | 'version_conflict'
@@ -17,6 +20,9 @@ const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  csrf_failed: 403,
+  password_change_required: 403,
+  account_locked: 423,
   not_found: 404,
   conflict: 409,
   version_conflict: 409,

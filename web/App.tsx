@@ -7,7 +7,8 @@ import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
-import { AppLayout } from './components/AppLayout.tsx';
+import { AppLayout, navFor } from './components/AppLayout.tsx';
+import { ChangePasswordPage } from './scenes/Account/ChangePasswordPage.tsx';
 import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
@@ -15,16 +16,34 @@ const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((
 const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 const ImportPage = lazy(() => import('./scenes/Import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
+const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
+const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
+const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 
-const page = (node: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{node}</Suspense>;
+const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
+const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+
+/** The first page a role may open: the three administrators have no project library. */
+function Home() {
+  const { user } = useAuth();
+  return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
+}
+
+const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
 
 /** Shows API errors as messages and sends an expired session to the login page. */
 function ApiHooks() {
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
-  const { setUser } = useAuth();
+  const { setUser, setMustChange } = useAuth();
   useEffect(() => {
     setApiHooks({
+      onPasswordChangeRequired: () => {
+        setMustChange(true);
+        if (!window.location.pathname.startsWith('/change-password')) void navigate('/change-password', { replace: true });
+      },
       onError: (e) => void message.error(e.message),
       onUnauthorized: () => {
         setUser(null);
@@ -32,7 +51,7 @@ function ApiHooks() {
         if (!window.location.pathname.startsWith('/login')) void navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
       },
     });
-  }, [message, navigate, setUser]);
+  }, [message, navigate, setUser, setMustChange]);
   return null;
 }
 
@@ -47,13 +66,21 @@ function Routed() {
       <ApiHooks />
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
-          <Route index element={<Navigate to="/projects" replace />} />
+          <Route index element={<Home />} />
+          <Route path="dashboard" element={lazyPage(<DashboardPage />)} />
+          <Route path="lights" element={lazyPage(<LightsPage />)} />
+          <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
-          <Route path="projects/:id" element={page(<ProjectPage />)} />
-          <Route path="reports" element={page(<ReportsPage />)} />
-          <Route path="review" element={page(<ReviewPage />)} />
-          <Route path="import" element={page(<ImportPage />)} />
+          <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
+          <Route path="reports" element={lazyPage(<ReportsPage />)} />
+          <Route path="review" element={lazyPage(<ReviewPage />)} />
+          <Route path="admin/users" element={lazyPage(<UsersPage />)} />
+          <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
+          <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
+          <Route path="audit" element={lazyPage(<AuditPage />)} />
+          <Route path="import" element={lazyPage(<ImportPage />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

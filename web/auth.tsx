@@ -3,11 +3,15 @@ import { Navigate, useLocation } from 'react-router';
 import { Spin } from 'antd';
 import { authApi } from './api/endpoints.ts';
 import type { CurrentUser } from './api/types.ts';
+import { ApiError } from './api/client.ts';
 
 interface Auth {
   /** undefined while the session is being checked, null when signed out. */
   user: CurrentUser | null | undefined;
   setUser: (u: CurrentUser | null) => void;
+  /** Signed in, but the password must be changed first (first sign-in or expired). */
+  mustChange: boolean;
+  setMustChange: (v: boolean) => void;
   logout: () => Promise<void>;
 }
 
@@ -16,10 +20,15 @@ const AuthContext = createContext<Auth | null>(null);
 /** Checks the session once at start and holds the signed-in account. */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<CurrentUser | null | undefined>(undefined);
+  const [mustChange, setMustChange] = useState(false);
   useEffect(() => {
     let alive = true;
     // Any failure (401, network) means "not signed in": the login page says more if the server is down.
-    authApi.me().then((r) => alive && setUser(r.user), () => alive && setUser(null));
+    authApi.me().then((r) => alive && setUser(r.user), (e: unknown) => {
+      if (!alive) return;
+      if (e instanceof ApiError && e.code === 'password_change_required') setMustChange(true);
+      setUser(null);
+    });
     return () => {
       alive = false;
     };
@@ -29,9 +38,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await authApi.logout();
     } finally {
       setUser(null);
+      setMustChange(false);
     }
   }, []);
-  const value = useMemo(() => ({ user, setUser, logout }), [user, logout]);
+  const value = useMemo(() => ({ user, setUser, mustChange, setMustChange, logout }), [user, mustChange, logout]);
   return <AuthContext value={value}>{children}</AuthContext>;
 }
 
@@ -44,8 +54,9 @@ export function useAuth(): Auth {
 
 /** Renders its children for a signed-in user; otherwise sends them to the login page and back afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { user } = useAuth();
+  const { user, mustChange } = useAuth();
   const location = useLocation();
+  if (mustChange) return <Navigate to={`/change-password?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (user === undefined) return <div style={{ padding: 48, textAlign: 'center' }}><Spin /></div>;
   if (user === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return children;

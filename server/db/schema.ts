@@ -35,6 +35,11 @@ export interface UserTable {
   is_active: Generated<number>;
   created_at: string;
   updated_at: string;
+  password_changed_at: string | null;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  last_login_at: string | null;
+  last_login_ip: string | null;
 }
 
 export interface SessionTable {
@@ -45,6 +50,7 @@ export interface SessionTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  csrf_hash: string | null;
 }
 
 export interface ProjectTable {
@@ -257,6 +263,66 @@ export interface IndicatorYtdTable {
   ytd_12: number;
 }
 
+/** The additive sums of a group of projects for one period (indicator_groups). */
+export interface IndicatorGroupSumColumns {
+  count: number;
+  total_investment: number;
+  planned_investment: number;
+  completed_before_year: number;
+  completed_ytd: number;
+  planned_starts: number;
+  planned_starts_to_date: number;
+  started: number;
+  started_to_date: number;
+  early_starts: number;
+  overdue_starts: number;
+  late_starts: number;
+  planned_completions: number;
+  planned_completions_to_date: number;
+  completed: number;
+  completed_to_date: number;
+  planned_productions: number;
+  planned_productions_to_date: number;
+  producing: number;
+  producing_to_date: number;
+}
+
+/** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
+export interface IndicatorFactTable extends IndicatorYtdTable {
+  group_key: string;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
+  total_investment: number;
+  planned_investment: number;
+  completed_before_year: number;
+  plan_new_start: number;
+  plan_start_month: number | null;
+  plan_completion: number;
+  plan_completion_month: number | null;
+  plan_production: number;
+  plan_production_month: number | null;
+  actual_start_date: string | null;
+  actual_completion_date: string | null;
+  actual_production_date: string | null;
+}
+
+/** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns {
+  year: number;
+  month: number;
+  group_key: string;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
+}
+
 export interface IndicatorSettingTable {
   key: string;
   value: string;
@@ -290,6 +356,79 @@ export interface LightExcuseTable {
   revoked_by: number | null;
 }
 
+export interface SecuritySettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  user_id: number;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface UserScopeTable {
+  id: Generated<number>;
+  user_id: number;
+  unit_id: number | null;
+  region_code: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  user_id: number;
+  permissions: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  outcome: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  method: string | null;
+  route: string | null;
+  status: number | null;
+  before_json: string | null;
+  after_json: string | null;
+  details_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditArchiveTable {
+  id: Generated<number>;
+  file: string;
+  from_seq: number;
+  to_seq: number;
+  first_prev_hash: string;
+  last_hash: string;
+  file_sha256: string;
+  created_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -308,7 +447,16 @@ export interface DB {
   reporting_settings: ReportingSettingTable;
   monthly_report_photos: MonthlyReportPhotoTable;
   indicator_ytd: IndicatorYtdTable;
+  indicator_facts: IndicatorFactTable;
+  indicator_groups: IndicatorGroupTable;
   indicator_settings: IndicatorSettingTable;
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;
+  security_settings: SecuritySettingTable;
+  password_history: PasswordHistoryTable;
+  user_scopes: UserScopeTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_archives: AuditArchiveTable;
 }

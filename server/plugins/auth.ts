@@ -1,19 +1,52 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../context.ts';
+import type { Actor, DataScope, Origin } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { PERMISSIONS, roleHas, type Permission } from './permissions.ts';
-import type { UserService } from '../modules/users/user.service.ts';
+import { isPermission, roleHas, type Permission } from './permissions.ts';
+import type { SessionInfo } from '../modules/users/user.service.ts';
 
 export const SESSION_COOKIE = 'docket_session';
+/** The CSRF cookie: readable by the web app (not HttpOnly), echoed in the X-CSRF-Token header on writes. */
+export const CSRF_COOKIE = 'docket_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a route needs; every /api route must declare one (checked at start-up). */
     permission?: Permission;
+    /** Allowed while the account must change its password (change-password and sign-out only). */
+    allowDuringPasswordChange?: boolean;
+    /** Record this route in the audit trail even though it is a GET (exports). */
+    audit?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** How the request authenticated: the session cookie or an API token. */
+    authVia: 'session' | 'token' | null;
   }
+}
+
+/** What the auth plugin needs from the account services. */
+export interface Authenticator {
+  findSession(token: string, origin: Origin): Promise<SessionInfo | undefined>;
+  /** The actor and the permissions of an API token; undefined when unknown, revoked or expired. */
+  findToken(secret: string, origin: Origin): Promise<{ actor: Actor; permissions: readonly Permission[] } | undefined>;
+  /** True when the project exists and lies within the scope (for routes keyed by a project id). */
+  isProjectVisible(id: number, scope: DataScope): Promise<boolean>;
+}
+
+/** A registered route as the auth plugin saw it (for the generated route × role test). */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: Permission | undefined;
+}
+
+const routesByApp = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route registered after registerAuth, HEAD twins excluded. */
+export function registeredRoutes(app: FastifyInstance): RouteInfo[] {
+  return routesByApp.get(app) ?? [];
 }
 
 /** The actor of an authenticated route; routes with a non-public permission can rely on it. */
@@ -22,24 +55,101 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
-/** Resolves the session cookie to request.actor and enforces each route's declared permission. */
-export function registerAuth(app: FastifyInstance, users: () => UserService): void {
+/** Where a request came from. */
+export function originOf(request: FastifyRequest): Origin {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip ?? null, userAgent: typeof ua === 'string' ? ua : null };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The route parameter that names a project, if any: ':id' right after '/projects', or ':projectId'/':project_id'
+ * anywhere. Such routes get a generic scope check, so an out-of-scope project answers 404 on every route.
+ */
+export function projectParamOf(url: string): string | undefined {
+  const m = /\/projects\/:(\w+)/.exec(url);
+  if (m) return m[1];
+  return /:(projectId|project_id)\b/.exec(url)?.[1];
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function sha256(s: string): string {
+  return crypto.createHash('sha256').update(s).digest('hex');
+}
+
+/**
+ * Authenticates every non-public route before its input is validated (so that no session answers 401 whatever the
+ * body): an `Authorization: Bearer` API token, else the session cookie with its CSRF check on writes and the
+ * forced password change. Then checks the route's declared permission, and for routes keyed by a project id
+ * that the project lies within the actor's scope.
+ */
+export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('authVia', null);
+  const routes: RouteInfo[] = [];
+  routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission });
+    }
     if (route.url.startsWith('/api/') && !route.config?.permission) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
     }
-    if (route.config?.permission && !(route.config.permission in PERMISSIONS)) {
-      throw new Error(`route ${route.url} declares unknown permission ${route.config.permission}`);
+    if (route.config?.permission && !isPermission(route.config.permission)) {
+      throw new Error(`route ${route.url} declares unknown permission ${String(route.config.permission)}`);
     }
   });
-  app.addHook('preHandler', async (request) => {
-    const permission = request.routeOptions.config?.permission;
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    const permission = config?.permission;
     if (!permission || permission === 'public') return;
+    const origin = originOf(request);
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      // Bearer requests carry no ambient credential, so they need no CSRF token.
+      const found = await auth.findToken(authorization.slice(7).trim(), origin);
+      if (!found) throw new AppError('unauthenticated', 'API 令牌无效、已过期或已吊销');
+      if (!found.permissions.includes(permission) || !roleHas(found.actor.role, permission)) {
+        throw new AppError('forbidden', '该 API 令牌没有此操作的权限');
+      }
+      request.actor = found.actor;
+      request.authVia = 'token';
+      return;
+    }
     const token = request.cookies[SESSION_COOKIE];
-    const actor = token ? await users().findActorBySession(token) : undefined;
-    if (!actor) throw new AppError('unauthenticated', '登录已过期或未登录，请重新登录');
-    if (!roleHas(actor.role, permission)) throw new AppError('forbidden', '当前账号没有此操作的权限');
-    request.actor = actor;
+    const session = token ? await auth.findSession(token, origin) : undefined;
+    if (!session) throw new AppError('unauthenticated', '登录已过期或未登录，请重新登录');
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const cookie = request.cookies[CSRF_COOKIE];
+      const ok = typeof header === 'string' && !!cookie && sameToken(header, cookie)
+        && (session.csrfHash === null || sameToken(sha256(header), session.csrfHash));
+      if (!ok) throw new AppError('csrf_failed', '页面安全校验失败，请刷新页面后重试');
+    }
+    request.actor = session.actor;
+    request.authVia = 'session';
+    if (session.mustChangePassword && !config.allowDuringPasswordChange) {
+      throw new AppError('password_change_required', '首次登录或密码已过期，请先修改密码');
+    }
+    if (!roleHas(session.actor.role, permission)) throw new AppError('forbidden', '当前账号没有此操作的权限');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const url = request.routeOptions.url;
+    const actor = request.actor;
+    if (!url || !actor) return;
+    const param = projectParamOf(url);
+    if (!param) return;
+    const raw = (request.params as Record<string, string | undefined>)[param];
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id) || id <= 0) return; // left to the route's own validation
+    if (!(await auth.isProjectVisible(id, actor.scope))) throw new AppError('not_found', '项目不存在或无权访问');
   });
 }

@@ -2,6 +2,15 @@
 export const ROLES = ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The 三员 roles: separated duties, no project data. */
+export const ADMIN_ROLES: readonly Role[] = ['sysadmin', 'secadmin', 'auditor'];
+
+/** Chinese role names, for the UI and docs/permissions.md. */
+export const ROLE_LABELS: Record<Role, string> = {
+  sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '安全审计员', office: '发改局（重点项目办）',
+  reporter: '责任单位填报员', leader: '领导', supervisor: '督查室',
+};
+
 /** Every permission a route can declare. 'public' needs no session. */
 export const PERMISSIONS = {
   public: [],
@@ -11,7 +20,7 @@ export const PERMISSIONS = {
   'project.admin': ['office'], // create, delete, restore, tier changes
   'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
   'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
-  'unit.admin': ['office'], // the unit tree
+  'unit.admin': ['office', 'sysadmin'], // the unit tree (reference data, not project data)
   'plan.write': ['office'],
   'report.read': ['office', 'reporter', 'leader', 'supervisor'],
   'report.write': ['office', 'reporter'], // fill, submit, upload photos, correct after approval (with a reason)
@@ -20,14 +29,46 @@ export const PERMISSIONS = {
   'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
   'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
-  'user.admin': ['sysadmin'],
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
+  'user.admin': ['sysadmin'], // accounts, roles, data scope
+  'token.admin': ['sysadmin'], // API tokens for integrations
+  'security.admin': ['secadmin'], // security settings
+  'audit.read': ['auditor'], // search and verify the audit trail
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** What each permission allows, for docs/permissions.md (keep one line each). */
+export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
+  public: '无需登录（登录、健康检查）',
+  'session.self': '本人会话：当前账号、修改密码、退出',
+  'project.read': '查看数据范围内的项目',
+  'project.write': '修改数据范围内的项目',
+  'project.admin': '新建、删除、恢复项目，调整库别',
+  'project.stage': '数据范围内项目的阶段变更（开工、竣工、停工等）',
+  'reference.admin': '在行政区划中维护开发区、园区等自定义区域',
+  'plan.write': '编制年度计划',
+  'report.read': '查看数据范围内的月度填报',
+  'report.write': '填报、提交、上传照片、审核后更正（须说明原因）',
+  'report.review': '审核、退回月度填报',
+  'period.admin': '填报期和填报设置',
+  'indicator.read': '查看数据范围内的指标和红黄绿灯',
+  'rules.write': '亮灯规则、正当理由和指标设置',
+  'reference.read': '查看行政区划和单位',
+  'user.admin': '账号、角色和数据范围管理',
+  'unit.admin': '单位树管理',
+  'token.admin': '接口令牌的签发和吊销',
+  'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',
+  'audit.read': '查询和校验审计日志',
+};
+
 /** True when the role holds the permission. */
 export function roleHas(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** True when the name is a declared permission. */
+export function isPermission(name: string): name is Permission {
+  return Object.hasOwn(PERMISSIONS, name);
 }

@@ -26,11 +26,11 @@ export interface Harness {
 /** Starts the server on a free port with demo data and launches Chromium. */
 export async function startHarness(opts: { projects?: number } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-browser-'));
-  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0 }, {});
+  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0, loginRateLimit: 1000 }, {});
   if (!fs.existsSync(path.join(config.webDir, 'index.html'))) throw new Error(`web app not built: ${config.webDir}`);
   const database = openDatabase(config);
   await migrateToLatest(database.db);
-  await generateDemo(database, { projects: opts.projects ?? 300, seed: 1 });
+  await generateDemo(database, { projects: opts.projects ?? 200, seed: 1 });
   const app = await buildApp(config, database);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -52,9 +52,9 @@ export async function startHarness(opts: { projects?: number } = {}): Promise<Ha
   };
 }
 
-/** Signs in through the login page and waits for the signed-in frame. */
-export async function login(page: Page, username = 'office', password = 'Docket#2026'): Promise<void> {
-  await page.goto('/login');
+/** Signs in through the login page (landing on `next`) and waits for the signed-in frame. */
+export async function login(page: Page, username = 'office', password = 'Docket#2026', next = '/projects'): Promise<void> {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();

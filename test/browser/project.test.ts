@@ -32,13 +32,15 @@ describe('the project page', () => {
     await shot(page, 'project-validation');
 
     await form.getByLabel('项目名称').fill(`${first.name}（调整）`);
-    await form.getByLabel('总投资（万元）').fill('12,345.6789');
+    // Keep the total above the project's fund sources (the server checks them): add 12,345.6789 万元 exactly.
+    const newTotal = first.total_investment + 123_456_789;
+    await form.getByLabel('总投资（万元）').fill(((newTotal - (newTotal % 10_000)) / 10_000).toLocaleString('en-US') + '.' + String(newTotal % 10_000).padStart(4, '0'));
     await form.getByLabel('项目代码').fill('');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByTestId('project-basic').waitFor();
     await page.getByTestId('project-title').filter({ hasText: '（调整）' }).waitFor();
     const stored = await h.database.db.selectFrom('projects').select(['name', 'total_investment', 'version']).where('id', '=', first.id).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ name: `${first.name}（调整）`, total_investment: 123_456_789, version: first.version + 1 });
+    expect(stored).toEqual({ name: `${first.name}（调整）`, total_investment: newTotal, version: first.version + 1 });
     await context.close();
   });
 
@@ -49,7 +51,8 @@ describe('the project page', () => {
     await page.goto(`/projects/${p.id}`);
     await page.getByTestId('edit-project').click();
     const form = page.getByTestId('project-edit-form');
-    await form.getByLabel('总投资（万元）').fill('5000');
+    const mine = p.total_investment + 50_000_000;
+    await form.getByLabel('总投资（万元）').fill(String(mine / 10_000));
 
     // Someone else saves a new name and category meanwhile, through the API from another session.
     const other = await h.browser.newContext({ baseURL: h.baseUrl });
@@ -63,13 +66,13 @@ describe('the project page', () => {
     await dialog.getByText('该项目已被他人修改').waitFor();
     await dialog.getByText(`${p.name}（他人修改）`).waitFor();
     await dialog.getByText('社会民生').waitFor();
-    await dialog.getByTestId('conflict-mine').getByText('总投资（万元）：5,000.00 万元').waitFor();
+    await dialog.getByTestId('conflict-mine').getByText(`总投资（万元）：${(mine / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 万元`).waitFor();
     await shot(page, 'project-conflict');
     await dialog.getByRole('button', { name: '在最新内容上重新应用我的修改' }).click();
     await page.getByTestId('project-basic').waitFor();
 
     const stored = await h.database.db.selectFrom('projects').select(['name', 'category', 'total_investment', 'version']).where('id', '=', p.id).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category: '社会民生', total_investment: 50_000_000, version: p.version + 2 });
+    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category: '社会民生', total_investment: mine, version: p.version + 2 });
     await context.close();
   });
 

@@ -30,6 +30,8 @@ export interface RequestOptions {
 interface Hooks {
   onError: (error: ApiError) => void;
   onUnauthorized: () => void;
+  /** A first sign-in or an expired password: the server allows nothing but changing it. */
+  onPasswordChangeRequired?: () => void;
 }
 
 let hooks: Hooks = { onError: () => undefined, onUnauthorized: () => undefined };
@@ -95,6 +97,8 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     const error = new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? `请求失败（${response.status}）`, e?.details ?? null);
     if (response.status === 401 && !path.startsWith('/auth/')) {
       hooks.onUnauthorized();
+    } else if (error.code === 'password_change_required' && hooks.onPasswordChangeRequired) {
+      hooks.onPasswordChangeRequired();
     } else if (!options.quiet) {
       hooks.onError(error);
     }

@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, CurrentUser, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -61,4 +61,17 @@ export const reportApi = {
 export const periodApi = {
   createYear: (year: number) => api.post<{ items: Period[] }>('/reporting/years', { year }),
   setStatus: (year: number, month: number, status: 'open' | 'closed') => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
+};
+
+/** Filter fields shared by the list, indicators and lights (project.schema.ts projectFilterSchema). */
+export type ScopeFilter = Record<string, string | number | undefined>;
+
+/** Indicators and lights. */
+export const indicatorApi = {
+  get: (year: number, month: number, filter: ScopeFilter, breakdown: Breakdown[]) =>
+    api.get<IndicatorResult>('/indicators', { ...filter, year, month, breakdown: breakdown.join(',') }),
+  lights: (year: number, month: number, filter: ScopeFilter, opts: { light?: string; dimension?: string; page?: number; page_size?: number } = {}) =>
+    api.get<LightList>('/lights', { ...filter, year, month, ...opts }),
+  rules: (year: number) => api.get<RuleSets>(`/lights/rules/${year}`),
+  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
 };

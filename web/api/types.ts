@@ -49,8 +49,8 @@ export interface Project {
 }
 
 export interface ProjectList {
-  items: Project[];
-  totals: { count: number; total_investment: number };
+  items: (Project & { annual_planned: number | null })[];
+  totals: { count: number; total_investment: number; annual_planned?: number; year?: number };
 }
 
 export interface ProjectListQuery {
@@ -228,4 +228,133 @@ export interface ReviewItem {
   previous: PreviousFigures | null;
   changes: FieldChange[];
   is_late: boolean;
+}
+
+export interface Rate {
+  value: number | null;
+  text: string;
+  numerator: number;
+  denominator: number;
+  label: string;
+}
+
+export interface IndicatorSums {
+  count: number;
+  total_investment: number;
+  planned_investment: number;
+  completed_before_year: number;
+  completed_ytd: number;
+  planned_starts: number;
+  planned_starts_to_date: number;
+  started: number;
+  started_to_date: number;
+  early_starts: number;
+  overdue_starts: number;
+  late_starts: number;
+  planned_completions: number;
+  planned_completions_to_date: number;
+  completed: number;
+  completed_to_date: number;
+  planned_productions: number;
+  planned_productions_to_date: number;
+  producing: number;
+  [key: string]: number;
+}
+
+export interface Indicators {
+  year: number;
+  month: number;
+  period_label: string;
+  sums: IndicatorSums;
+  completion_rate: Rate;
+  time_progress: { value: number; text: string; source: 'default' | 'curve' };
+  gap_points: { value: number | null; text: string };
+  start_rate: { whole_year: Rate; to_date: Rate };
+  completion_plan_rate: { whole_year: Rate; to_date: Rate };
+  production_rate: { whole_year: Rate; to_date: Rate };
+}
+
+export type Breakdown = 'region' | 'unit' | 'level' | 'category' | 'nature' | 'investment_type';
+
+export interface BreakdownItem {
+  key: string | null;
+  label: string;
+  indicators: Indicators;
+}
+
+export interface TrendPoint {
+  month: number;
+  period_label: string;
+  completed_ytd: number;
+  completion_rate: number | null;
+  completion_rate_text: string;
+  time_progress: number;
+  time_progress_text: string;
+  gap_points: number | null;
+  gap_points_text: string;
+}
+
+export interface IndicatorResult {
+  indicators: Indicators;
+  breakdowns: Partial<Record<Breakdown, BreakdownItem[]>>;
+  trend: TrendPoint[];
+}
+
+export type LightColor = 'green' | 'yellow' | 'red' | 'none';
+export type LightDimension = 'investment' | 'start' | 'stats';
+
+export interface DimensionLight {
+  dimension: LightDimension;
+  light: LightColor;
+  computed_light: LightColor;
+  rule_id: string | null;
+  rule_kind: string | null;
+  reason: string;
+  figures: Record<string, number | string | null>;
+  escalated: boolean;
+  excuse: { reason: string } | null;
+}
+
+export interface LightItem {
+  project_id: number;
+  name: string;
+  region_code: string;
+  unit_id: number;
+  unit_name: string;
+  overall: LightColor;
+  reasons: string[];
+  dimensions: DimensionLight[];
+}
+
+export interface LightCounts {
+  green: number;
+  yellow: number;
+  red: number;
+  none: number;
+}
+
+export interface LightList {
+  year: number;
+  month: number;
+  rule_version: number | null;
+  counts: LightCounts;
+  excused: number;
+  by_dimension: Record<LightDimension, LightCounts>;
+  total: number;
+  items: LightItem[];
+}
+
+export type LightRule =
+  | { id: string; kind: 'points_gap'; enabled: boolean; yellow_points: number; red_points: number }
+  | { id: string; kind: 'ratio'; enabled: boolean; yellow_below: number; red_below: number }
+  | { id: string; kind: 'shortfall'; enabled: boolean; yellow_above: number; red_above: number }
+  | { id: string; kind: 'start_overdue'; enabled: boolean; yellow_months_late: number; red_months_late: number }
+  | { id: string; kind: 'stats_entry'; enabled: boolean; yellow_months: number; red_months: number }
+  | { id: string; kind: 'consecutive'; enabled: boolean; dimension: LightDimension; periods: number };
+
+export interface RuleSets {
+  year: number;
+  versions: { version: number; effective_month: number; rules: LightRule[]; note: string | null; created_at: string }[];
+  in_force: { month: number; version: number | null }[];
+  default: { rules: LightRule[] };
 }

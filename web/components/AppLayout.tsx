@@ -2,33 +2,43 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FormOutlined, MenuOutlined, SettingOutlined, UploadOutlined, UserOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FormOutlined, MenuOutlined,
+  SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useAuth } from '../auth.tsx';
+import { accountApi } from '../api/accounts.ts';
 import type { Role } from '../api/types.ts';
 
 interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Roles that see the entry (the server's permission matrix decides what they may do). */
+  /** Roles that see the item (the server's permission matrix decides; this only hides what would answer 403). */
   roles: readonly Role[];
 }
 
-const PROJECT_READERS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
+const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: PROJECT_READERS },
-  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: PROJECT_READERS },
+  { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: BUSINESS },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
+  { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
+  { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
+  { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
+  { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
+  { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, roles: ['auditor'] },
 ];
 
-// Icons of the pages still waiting for their APIs (dashboard, lights, administration).
-export const NAV_ICONS = { dashboard: <DashboardOutlined />, lights: <AlertOutlined />, admin: <SettingOutlined /> };
+/** The menu items a role sees. */
+export function navFor(role: Role | undefined): NavItem[] {
+  return NAV.filter((n) => role !== undefined && n.roles.includes(role));
+}
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {
@@ -40,7 +50,7 @@ export function AppLayout() {
   const isMobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const nav = NAV.filter((n) => user && n.roles.includes(user.role));
+  const nav = navFor(user?.role);
   const selected = nav.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
   const menu = (
     <Menu
@@ -76,7 +86,18 @@ export function AppLayout() {
             <Button type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} data-testid="lang-switch">{t('lang.switch')}</Button>
             <Dropdown
               trigger={['click']}
-              menu={{ items: [{ key: 'logout', label: t('user.logout') }], onClick: () => void logout().then(() => navigate('/login')) }}
+              menu={{
+                items: [
+                  { key: 'password', label: t('user.changePassword') },
+                  { key: 'logout-all', label: t('user.logoutAll') },
+                  { key: 'logout', label: t('user.logout') },
+                ],
+                onClick: ({ key }) => {
+                  if (key === 'password') void navigate('/change-password');
+                  else if (key === 'logout-all') void accountApi.logoutAll().finally(() => void logout().then(() => navigate('/login')));
+                  else void logout().then(() => navigate('/login'));
+                },
+              }}
             >
               <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{isMobile ? null : user?.displayName}</Button>
             </Dropdown>

@@ -18,11 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('projects_updated').on('projects').column('updated_at').execute();
 
   if (isPostgres(db)) {
-    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
-    await sql`CREATE INDEX projects_search_trgm ON projects USING gin (search_text gin_trgm_ops)`.execute(db);
-    await sql`CREATE INDEX projects_builder_trgm ON projects USING gin (builder_name gin_trgm_ops)`.execute(db);
     // The same name as SQLite's FTS table, so one query serves both engines (LIKE over it uses the GIN index).
     await sql`CREATE VIEW projects_fts AS SELECT id AS rowid, search_text FROM projects`.execute(db);
+    await createTrigramIndexes(db);
     return;
   }
   await sql`CREATE VIRTUAL TABLE projects_fts USING fts5(search_text, content='projects', content_rowid='id', tokenize='trigram')`.execute(db);
@@ -37,6 +35,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     INSERT INTO projects_fts(rowid, search_text) VALUES (new.id, new.search_text);
   END`.execute(db);
   await sql`INSERT INTO projects_fts(projects_fts) VALUES ('rebuild')`.execute(db);
+}
+
+/**
+ * pg_trgm and its GIN indexes. Some PostgreSQL-derived domestic databases (or accounts without the right to create
+ * extensions) lack it: search then still works, by scanning, so the migration warns instead of failing. A savepoint
+ * keeps the surrounding migration transaction usable after the failed statement.
+ */
+async function createTrigramIndexes(db: Kysely<any>): Promise<void> {
+  await sql`SAVEPOINT docket_trgm`.execute(db);
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
+    await sql`CREATE INDEX projects_search_trgm ON projects USING gin (search_text gin_trgm_ops)`.execute(db);
+    await sql`CREATE INDEX projects_builder_trgm ON projects USING gin (builder_name gin_trgm_ops)`.execute(db);
+    await sql`RELEASE SAVEPOINT docket_trgm`.execute(db);
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT docket_trgm`.execute(db);
+    console.warn(`pg_trgm unavailable, project search will scan instead of using an index: ${(err as Error).message}`);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,15 +1,19 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-23-01-foundation.ts';
 import * as reporting from './2026-11-23-02-reporting.ts';
+import * as accounts from './2026-11-23-03-accounts.ts';
 import * as reportsWorkflow from './2026-11-23-04-reports.ts';
 import * as projectLibrary from './2026-11-23-05-project-library.ts';
 import * as indicators from './2026-11-23-06-indicators.ts';
+import * as indicatorGroups from './2026-11-23-06-indicator-groups.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
   '2026-11-23-02-reporting': reporting,
+  '2026-11-23-03-accounts': accounts,
   '2026-11-23-04-reports': reportsWorkflow,
   '2026-11-23-05-project-library': projectLibrary,
   '2026-11-23-06-indicators': indicators,
+  '2026-11-23-06-indicator-groups': indicatorGroups,
 };

@@ -175,6 +175,28 @@ export class DemoRepository {
     return id;
   }
 
+  /** Units with the most projects on the year's list (the benchmark's month-end surge signs in their reporters). */
+  listBusiestUnits(year: number, limit: number) {
+    return this.db.selectFrom('annual_plans as ap').innerJoin('projects as p', 'p.id', 'ap.project_id')
+      .select(['p.unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('ap.year', '=', year).where('p.deleted_at', 'is', null).where('p.tier', '=', 'implementation')
+      .groupBy('p.unit_id').orderBy('n', 'desc').orderBy('p.unit_id').limit(limit).execute();
+  }
+
+  /** Ids of a unit's projects on the year's list. */
+  async listPlannedProjectIds(year: number, unitId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('annual_plans as ap').innerJoin('projects as p', 'p.id', 'ap.project_id').select('p.id')
+      .where('ap.year', '=', year).where('p.unit_id', '=', unitId).where('p.deleted_at', 'is', null).where('p.tier', '=', 'implementation')
+      .orderBy('p.id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the reports of a period that stand submitted. */
+  async listSubmittedReportIds(year: number, month: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('monthly_reports').select('id').where('year', '=', year).where('month', '=', month).where('status', '=', 'submitted').execute();
+    return rows.map((r) => r.id);
+  }
+
   /** Creates the year's twelve reporting periods unless they exist: closed up to lastClosed, the next one open. */
   async ensurePeriods(year: number, lastClosed: number, now: string): Promise<void> {
     const existing = await this.db.selectFrom('reporting_periods').select('month').where('year', '=', year).execute();

@@ -179,9 +179,9 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
     const office = await t.login('office');
     await t.login('leader');
     const reporter = await t.login('reporter');
-    const all = (await t.app.inject({ url: '/api/v1/projects?page_size=1', headers: { cookie: office } })).json();
+    const all = (await t.app.inject({ url: '/api/v1/projects?page_size=1', headers: office })).json();
     expect(all.totals.count).toBe(SIZE);
-    const own = (await t.app.inject({ url: '/api/v1/projects?page_size=500', headers: { cookie: reporter } })).json();
+    const own = (await t.app.inject({ url: '/api/v1/projects?page_size=500', headers: reporter })).json();
     const unit = rows.units.find((u) => u.name === '甪直镇人民政府')!;
     expect(own.totals.count).toBe(rows.projects.filter((p) => p.unit_id === unit.id).length);
     expect(own.items.every((p: { unit_id: number }) => p.unit_id === unit.id)).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type ExcelJS from 'exceljs';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import type { ImportReport } from '../imports/import.service.ts';
@@ -10,8 +10,8 @@ const rowValues = (ws: ExcelJS.Worksheet, n: number) => (ws.getRow(n).values as 
 
 describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -31,7 +31,7 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   const download = async (url: string, cookie = office) => {
-    const res = await t.app.inject({ url, headers: { cookie } });
+    const res = await t.app.inject({ url, headers: cookie });
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     return { wb: await readWorkbook(res.rawPayload), res };
@@ -73,9 +73,9 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
   });
 
   it('re-imports its own export with nothing to change', async () => {
-    const res = await t.app.inject({ url: '/api/v1/exports/projects.xlsx?group_by=campaign_group', headers: { cookie: office } });
+    const res = await t.app.inject({ url: '/api/v1/exports/projects.xlsx?group_by=campaign_group', headers: office });
     const body = multipartBody('导出.xlsx', res.rawPayload);
-    const dry = await t.app.inject({ method: 'POST', url: '/api/v1/imports/dry-run', headers: { ...body.headers, cookie: office }, payload: body.payload });
+    const dry = await t.app.inject({ method: 'POST', url: '/api/v1/imports/dry-run', headers: { ...body.headers, ...office }, payload: body.payload });
     const report = dry.json<ImportReport>();
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(report.outcomes.filter((o) => o.action !== 'unchanged' && o.action !== 'skip')).toEqual([]);
@@ -110,7 +110,7 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     set('年度计划投资（万元）', 800);
     const filled = Buffer.from(await wb.xlsx.writeBuffer());
     const body = multipartBody('模板.xlsx', filled);
-    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/imports/apply', headers: { ...body.headers, cookie: office }, payload: body.payload });
+    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/imports/apply', headers: { ...body.headers, ...office }, payload: body.payload });
     expect(applied.json<ImportReport>()).toMatchObject({ applied: true, summary: { created: 1, plansCreated: 1, errors: 0 } });
     const p = await t.db.selectFrom('projects').selectAll().where('name', '=', '模板新增项目').executeTakeFirstOrThrow();
     expect(p).toMatchObject({ total_investment: 25_000_000, nature: 'continued', region_code: '320506' });

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildWorkbook, buildZip, multipartBody } from '../../../test/workbooks.ts';
 import { systemActor } from '../../context.ts';
@@ -45,13 +45,13 @@ async function cleanWorkbook(): Promise<Buffer> {
 
 describe.each(DIALECTS)('workbook import on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
   let unitB: number;
 
-  const post = (path: string, cookie: string, file: string, data: Buffer) => {
+  const post = (path: string, cookie: LoginHeaders, file: string, data: Buffer) => {
     const body = multipartBody(file, data);
-    return t.app.inject({ method: 'POST', url: path, headers: { ...body.headers, cookie }, payload: body.payload });
+    return t.app.inject({ method: 'POST', url: path, headers: { ...body.headers, ...cookie }, payload: body.payload });
   };
   const dryRun = async (file: string, data: Buffer, query = '') => {
     const res = await post(`/api/v1/imports/dry-run${query}`, office, file, data);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld } from '../../../test/reporting.ts';
 import { buildWorkbook, multipartBody } from '../../../test/workbooks.ts';
 import type { ImportReport } from './import.service.ts';
@@ -9,9 +9,9 @@ describe.each(DIALECTS)('monthly progress import on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
 
-  const post = (path: string, cookie: string, data: Buffer) => {
+  const post = (path: string, cookie: LoginHeaders, data: Buffer) => {
     const body = multipartBody('月报.xlsx', data);
-    return t.app.inject({ method: 'POST', url: path, headers: { ...body.headers, cookie }, payload: body.payload });
+    return t.app.inject({ method: 'POST', url: path, headers: { ...body.headers, ...cookie }, payload: body.payload });
   };
   const sheet = (rows: (string | number | null)[][]) => buildWorkbook([{ name: '5月进度', rows: [
     ['吴中区2026年1-5月重点项目推进情况'],
@@ -23,9 +23,9 @@ describe.each(DIALECTS)('monthly progress import on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     w = await buildReportingWorld(t);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/reporting/years', headers: { cookie: w.office }, payload: { year: 2026 } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/reporting/years', headers: w.office, payload: { year: 2026 } })).statusCode).toBe(201);
     for (const m of [4, 5]) {
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${m}`, headers: { cookie: w.office }, payload: { status: 'open' } })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${m}`, headers: w.office, payload: { status: 'open' } })).statusCode).toBe(200);
     }
   });
   afterAll(async () => t?.close());

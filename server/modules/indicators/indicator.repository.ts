@@ -64,6 +64,86 @@ function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: num
   return qb;
 }
 
+/** The additive fields of IndicatorSums, in the order of the indicator_groups columns. */
+export const SUM_FIELDS = [
+  'count', 'total_investment', 'planned_investment', 'completed_before_year', 'completed_ytd', 'planned_starts', 'planned_starts_to_date',
+  'started', 'started_to_date', 'early_starts', 'overdue_starts', 'late_starts', 'planned_completions', 'planned_completions_to_date',
+  'completed', 'completed_to_date', 'planned_productions', 'planned_productions_to_date', 'producing', 'producing_to_date',
+] as const satisfies readonly Exclude<keyof IndicatorSums, 'by_stage'>[];
+export type SumField = (typeof SUM_FIELDS)[number];
+
+/** Where the sums read each input: column references, plus an expression for the month's 1–N月 cumulative. */
+export interface SumSource {
+  total: string;
+  planned: string;
+  before: string;
+  ytd: RawBuilder<unknown>;
+  newStart: string;
+  startMonth: string;
+  completion: string;
+  completionMonth: string;
+  production: string;
+  productionMonth: string;
+  startDate: string;
+  completionDate: string;
+  productionDate: string;
+}
+
+/**
+ * The SUM expressions of every additive indicator for month `n` (whose end is `end`, exclusive) of `year`: one
+ * definition shared by the per-project scan and the group rollup so both mean exactly the same.
+ */
+export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>, end: RawBuilder<unknown>) {
+  const r = (ref: string) => sql.ref(ref);
+  const startMonth = sql`coalesce(${r(s.startMonth)}, 12)`;
+  const doneMonth = sql`coalesce(${r(s.completionMonth)}, 12)`;
+  const prodMonth = sql`coalesce(${r(s.productionMonth)}, 12)`;
+  const started = sql`${r(s.startDate)} < ${end}`;
+  const completed = sql`${r(s.completionDate)} < ${end}`;
+  const producing = sql`${r(s.productionDate)} < ${end}`;
+  const ns = sql`${r(s.newStart)} = 1`;
+  const pc = sql`${r(s.completion)} = 1`;
+  const pp = sql`${r(s.production)} = 1`;
+  return [
+    sql<number>`count(*)`.as('count'),
+    sql<number>`sum(${r(s.total)})`.as('total_investment'),
+    sql<number>`sum(${r(s.planned)})`.as('planned_investment'),
+    sql<number>`sum(${r(s.before)})`.as('completed_before_year'),
+    sql<number>`sum(${s.ytd})`.as('completed_ytd'),
+    sumIf(ns).as('planned_starts'),
+    sumIf(sql`${ns} and ${startMonth} <= ${n}`).as('planned_starts_to_date'),
+    sumIf(sql`${ns} and ${started}`).as('started'),
+    sumIf(sql`${ns} and ${startMonth} <= ${n} and ${started}`).as('started_to_date'),
+    sumIf(sql`${ns} and ${started} and ${r(s.startDate)} < ${planMonthDate(s.startMonth, year, 0)}`).as('early_starts'),
+    sumIf(sql`${ns} and ${startMonth} <= ${n} and (${r(s.startDate)} is null or ${r(s.startDate)} >= ${end})`).as('overdue_starts'),
+    sumIf(sql`${ns} and ${started} and ${r(s.startDate)} >= ${planMonthDate(s.startMonth, year, 1)}`).as('late_starts'),
+    sumIf(pc).as('planned_completions'),
+    sumIf(sql`${pc} and ${doneMonth} <= ${n}`).as('planned_completions_to_date'),
+    sumIf(sql`${pc} and ${completed}`).as('completed'),
+    sumIf(sql`${pc} and ${doneMonth} <= ${n} and ${completed}`).as('completed_to_date'),
+    sumIf(pp).as('planned_productions'),
+    sumIf(sql`${pp} and ${prodMonth} <= ${n}`).as('planned_productions_to_date'),
+    sumIf(sql`${pp} and ${producing}`).as('producing'),
+    sumIf(sql`${pp} and ${prodMonth} <= ${n} and ${producing}`).as('producing_to_date'),
+  ];
+}
+
+/** Folds rows of (key k, stage, sums…) into one GroupSums per key with counts by stage. */
+export function foldStageRows(rows: readonly Record<string, unknown>[]): GroupSums[] {
+  const groups = new Map<string, GroupSums>();
+  for (const r of rows) {
+    const k = r.k as string | number | null | undefined;
+    const key = k === null || k === undefined ? null : String(k);
+    const mapKey = key ?? '\u0000';
+    let g = groups.get(mapKey);
+    if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
+    for (const f of SUM_FIELDS) g.sums[f] += Number(r[f] ?? 0);
+    const stage = String(r.stage);
+    g.sums.by_stage[stage] = (g.sums.by_stage[stage] ?? 0) + Number(r.count);
+  }
+  return [...groups.values()];
+}
+
 /** All SQL of the indicator engine: the rollup, its verification and the aggregations over a scope. */
 export class IndicatorRepository {
   private readonly db: Executor;
@@ -144,14 +224,6 @@ export class IndicatorRepository {
 
   /** Additive sums for period 1–N月 of year Y over the scope, grouped by an attribute and by stage. */
   async sumsBy(filter: ProjectFilter, scope: DataScope, year: number, month: number, group: GroupColumn): Promise<GroupSums[]> {
-    const end = periodEndExclusive(year, month);
-    const n = sql.lit(month);
-    const startMonth = sql`coalesce(ap.plan_start_month, 12)`;
-    const doneMonth = sql`coalesce(ap.plan_completion_month, 12)`;
-    const prodMonth = sql`coalesce(ap.plan_production_month, 12)`;
-    const started = sql`projects.actual_start_date < ${end}`;
-    const completed = sql`projects.actual_completion_date < ${end}`;
-    const producing = sql`projects.actual_production_date < ${end}`;
     const keyExpr: Expression<unknown> = group === 'none' ? sql`null` : group === 'level' ? sql.ref('pl.level') : sql.ref(`projects.${group}`);
     const rows = await this.scoped(filter, scope, year)
       .leftJoin('indicator_ytd as y', (j) => j.onRef('y.project_id', '=', 'projects.id').on('y.year', '=', year))
@@ -160,43 +232,17 @@ export class IndicatorRepository {
       .select([
         sql<string | number | null>`${keyExpr}`.as('k'),
         'projects.stage as stage',
-        sql<number>`count(*)`.as('count'),
-        sql<number>`sum(projects.total_investment)`.as('total_investment'),
-        sql<number>`sum(ap.planned_investment)`.as('planned_investment'),
-        sql<number>`sum(ap.completed_before_year)`.as('completed_before_year'),
-        sql<number>`sum(coalesce(${sql.ref(`y.${ytdColumn(month)}`)}, 0))`.as('completed_ytd'),
-        sumIf(sql`ap.plan_new_start = 1`).as('planned_starts'),
-        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n}`).as('planned_starts_to_date'),
-        sumIf(sql`ap.plan_new_start = 1 and ${started}`).as('started'),
-        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n} and ${started}`).as('started_to_date'),
-        sumIf(sql`ap.plan_new_start = 1 and ${started} and projects.actual_start_date < ${planMonthDate('ap.plan_start_month', year, 0)}`).as('early_starts'),
-        sumIf(sql`ap.plan_new_start = 1 and ${startMonth} <= ${n} and (projects.actual_start_date is null or projects.actual_start_date >= ${end})`).as('overdue_starts'),
-        sumIf(sql`ap.plan_new_start = 1 and ${started} and projects.actual_start_date >= ${planMonthDate('ap.plan_start_month', year, 1)}`).as('late_starts'),
-        sumIf(sql`ap.plan_completion = 1`).as('planned_completions'),
-        sumIf(sql`ap.plan_completion = 1 and ${doneMonth} <= ${n}`).as('planned_completions_to_date'),
-        sumIf(sql`ap.plan_completion = 1 and ${completed}`).as('completed'),
-        sumIf(sql`ap.plan_completion = 1 and ${doneMonth} <= ${n} and ${completed}`).as('completed_to_date'),
-        sumIf(sql`ap.plan_production = 1`).as('planned_productions'),
-        sumIf(sql`ap.plan_production = 1 and ${prodMonth} <= ${n}`).as('planned_productions_to_date'),
-        sumIf(sql`ap.plan_production = 1 and ${producing}`).as('producing'),
-        sumIf(sql`ap.plan_production = 1 and ${prodMonth} <= ${n} and ${producing}`).as('producing_to_date'),
+        ...sumSelections({
+          total: 'projects.total_investment', planned: 'ap.planned_investment', before: 'ap.completed_before_year',
+          ytd: sql`coalesce(${sql.ref(`y.${ytdColumn(month)}`)}, 0)`, newStart: 'ap.plan_new_start', startMonth: 'ap.plan_start_month',
+          completion: 'ap.plan_completion', completionMonth: 'ap.plan_completion_month', production: 'ap.plan_production',
+          productionMonth: 'ap.plan_production_month', startDate: 'projects.actual_start_date',
+          completionDate: 'projects.actual_completion_date', productionDate: 'projects.actual_production_date',
+        }, year, sql.lit(month), sql.lit(periodEndExclusive(year, month))),
       ])
       .groupBy(group === 'none' ? ['projects.stage'] : [sql`${keyExpr}`, 'projects.stage'])
       .execute();
-    const groups = new Map<string, GroupSums>();
-    for (const r of rows) {
-      const key = r.k === null || r.k === undefined ? null : String(r.k);
-      const mapKey = key ?? '\u0000';
-      let g = groups.get(mapKey);
-      if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
-      const s = g.sums;
-      for (const f of Object.keys(s) as (keyof IndicatorSums)[]) {
-        if (f === 'by_stage') continue;
-        s[f] += Number((r as Record<string, unknown>)[f] ?? 0);
-      }
-      s.by_stage[r.stage] = (s.by_stage[r.stage] ?? 0) + Number(r.count);
-    }
-    return [...groups.values()];
+    return foldStageRows(rows);
   }
 
   /** Σ annual plan and Σ each month's 1–N月 cumulative over the scope, for the month-by-month trend. */

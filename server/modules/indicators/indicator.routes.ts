@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { IndicatorRepository } from './indicator.repository.ts';
-import { IndicatorService } from './indicator.service.ts';
+import { IndicatorService, indicatorRepositories } from './indicator.service.ts';
 import { indicatorQuerySchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
 
 /** The indicator service over a database, with transactions bound to it. */
 export function indicatorService(database: Database): IndicatorService {
-  return new IndicatorService(new IndicatorRepository(database.db), (fn) => database.db.transaction().execute((trx) => fn(new IndicatorRepository(trx))));
+  return new IndicatorService(indicatorRepositories(database.db), (fn) => database.db.transaction().execute((trx) => fn(indicatorRepositories(trx))));
 }
 
 /** Indicators for a scope and period, and the engine's settings. */

@@ -7,10 +7,27 @@ import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
+import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
 
-/** Runs a function in one transaction with a repository bound to it. */
-export type Transact = <T>(fn: (repo: IndicatorRepository) => Promise<T>) => Promise<T>;
+/** The repositories of the indicator engine, bound to one executor. */
+export interface IndicatorRepositories {
+  indicators: IndicatorRepository;
+  groups: IndicatorGroupRepository;
+}
+
+/** Runs a function in one transaction with the repositories bound to it. */
+export type Transact = <T>(fn: (repos: IndicatorRepositories) => Promise<T>) => Promise<T>;
+
+/** Builds the repositories over an executor (a Kysely instance or a transaction). */
+export function indicatorRepositories(db: Executor): IndicatorRepositories {
+  return { indicators: new IndicatorRepository(db), groups: new IndicatorGroupRepository(db) };
+}
+
+const WATERMARK = 'facts_synced_at';
+
+/** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
+const GROUP_FILTER_FIELDS = new Set(['region', 'unit', 'stage', 'nature', 'category', 'investment_type']);
 
 const LABELS: Record<string, Record<string, string>> = {
   nature: { new: '新建', continued: '续建', expansion: '扩建', reconstruction: '改建', tech_upgrade: '技改' },
@@ -41,6 +58,9 @@ export interface TrendPoint {
 /** What the rollup check found. */
 export interface VerifyResult {
   ok: boolean;
+  /** Rows of indicator_facts / indicator_groups that differ from a recomputation (both directions counted). */
+  facts_rows_differing: number;
+  groups_rows_differing: number;
   /** Rows recomputed but missing or different in storage, and stored rows extra or different (full counts). */
   expected_rows_differing: number;
   stored_rows_differing: number;
@@ -70,23 +90,67 @@ function childSegment(parent: string, path: string): string | undefined {
 /** The indicator engine: figures for a scope and period, breakdowns, the trend, settings and the rollup. */
 export class IndicatorService {
   private readonly repo: IndicatorRepository;
+  private readonly groups: IndicatorGroupRepository;
   private readonly transact: Transact;
-  constructor(repo: IndicatorRepository, transact: Transact) {
-    this.repo = repo;
+  constructor(repos: IndicatorRepositories, transact: Transact) {
+    this.repo = repos.indicators;
+    this.groups = repos.groups;
     this.transact = transact;
   }
 
   /**
    * The hook the reporting code calls, inside its transaction, after writing, deleting, submitting, approving or
-   * returning a report of (projectId, year): recomputes that project's rollup row from its reports.
+   * returning a report of (projectId, year): recomputes that project's rollup rows from its reports. Writes to a
+   * project or its annual plan need no hook (their updated_at is picked up before the next read), but calling it
+   * there too keeps the next read from doing the work.
    */
   static async refreshProject(trx: Executor, projectId: number, year: number): Promise<void> {
-    await new IndicatorRepository(trx).refreshProjectYear(projectId, year);
+    const { indicators, groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await indicators.refreshProjectYear(projectId, year);
+    await groups.refreshProjects([projectId]);
   }
 
-  /** Rebuilds the whole rollup from the reports (after a bulk load, or when the counted statuses change). */
+  /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
-    return new IndicatorRepository(trx).rebuild(year);
+    const { indicators, groups } = indicatorRepositories(trx);
+    const started = new Date().toISOString();
+    await groups.lock();
+    const n = await indicators.rebuild(year);
+    await groups.rebuild();
+    await indicators.putSetting(WATERMARK, started, null);
+    return n;
+  }
+
+  /**
+   * Brings the group rollup up to date with projects and plans written since the last sync (their updated_at);
+   * the first read after a migration builds it. Report writes are already applied by the hook.
+   */
+  private async syncGroups(): Promise<void> {
+    const since = await this.repo.findSetting(WATERMARK);
+    const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
+    if (changed && !changed.length) return;
+    const started = new Date().toISOString();
+    await this.transact(async ({ indicators, groups }) => {
+      await groups.lock();
+      if (changed) await groups.refreshProjects(changed);
+      else await groups.rebuild();
+      await indicators.putSetting(WATERMARK, started, null);
+    });
+  }
+
+  /** The filter as the group rollup reads it, or undefined when only the per-project scan can answer it. */
+  private groupFilter(actor: Actor, filter: ProjectFilter): GroupFilter | undefined {
+    if (!actor.scope.all) return undefined;
+    for (const [field, value] of Object.entries(filter)) {
+      if (value !== undefined && value !== '' && !GROUP_FILTER_FIELDS.has(field)) return undefined;
+    }
+    const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
+    const f = filter as ProjectFilter & Record<'nature' | 'category' | 'investment_type', string | undefined>;
+    return {
+      region: f.region || undefined, unit: f.unit, stage: list(f.stage), nature: list(f.nature), category: list(f.category),
+      investment_type: list(f.investment_type),
+    };
   }
 
   /** The office's time-progress curve for the year, or null for N/12. */
@@ -110,37 +174,50 @@ export class IndicatorService {
     }
     await this.transact(async (repo) => {
       for (const [year, curve] of Object.entries(input.time_curves ?? {})) {
-        if (curve) await repo.putSetting(`time_curve:${year}`, curve, actor.userId);
-        else await repo.deleteSetting(`time_curve:${year}`);
+        if (curve) await repo.indicators.putSetting(`time_curve:${year}`, curve, actor.userId);
+        else await repo.indicators.deleteSetting(`time_curve:${year}`);
       }
       if (input.counted_statuses) {
-        const before = await repo.countedStatuses();
+        const before = await repo.indicators.countedStatuses();
         const after = [...new Set(input.counted_statuses)].sort();
-        await repo.putSetting('counted_statuses', after, actor.userId);
-        if (before.slice().sort().join() !== after.join()) await repo.rebuild();
+        await repo.indicators.putSetting('counted_statuses', after, actor.userId);
+        if (before.slice().sort().join() !== after.join()) {
+          const started = new Date().toISOString();
+          await repo.groups.lock();
+          await repo.indicators.rebuild();
+          await repo.groups.rebuild();
+          await repo.indicators.putSetting(WATERMARK, started, null);
+        }
       }
     });
     return this.getSettings();
   }
 
   /** Indicators for a scope (the project filter within the actor's data scope) and period 1–N月 of a year. */
-  async getIndicators(actor: Actor, query: IndicatorQuery) {
+  async getIndicators(actor: Actor, query: IndicatorQuery, opts: { rollup?: 'auto' | 'never' } = {}) {
     const { year, month, breakdown, ...filter } = query;
     const curve = await this.timeCurve(year);
-    const overall = totalOf(await this.repo.sumsBy(filter, actor.scope, year, month, 'none'));
+    const gf = opts.rollup === 'never' ? undefined : this.groupFilter(actor, filter);
+    if (gf) await this.syncGroups();
+    // Reads the group rollup when the filter allows it, else scans the projects in scope.
+    const sums = (column: GroupColumn) => (gf && column !== 'level'
+      ? this.groups.sumsBy(gf, year, month, column === 'none' ? 'none' : column)
+      : this.repo.sumsBy(filter, actor.scope, year, month, column));
+    const overall = totalOf(await sums('none'));
     const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
-    for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(actor, filter, year, month, kind, curve);
+    for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(filter, year, month, kind, curve, sums);
+    const t = gf ? await this.groups.trend(gf, year) : await this.repo.trend(filter, actor.scope, year);
     return {
       scope: filter,
       indicators: computeIndicators(year, month, overall, curve),
       breakdowns,
-      trend: await this.trend(actor, filter, year, month, curve),
+      trend: await this.trend(t, year, month, curve),
     };
   }
 
-  private async breakdown(actor: Actor, filter: ProjectFilter, year: number, month: number, kind: Breakdown, curve: TimeCurve | null): Promise<BreakdownItem[]> {
+  private async breakdown(filter: ProjectFilter, year: number, month: number, kind: Breakdown, curve: TimeCurve | null, sums: (c: GroupColumn) => Promise<GroupSums[]>): Promise<BreakdownItem[]> {
     const column: GroupColumn = kind === 'region' ? 'region_code' : kind === 'unit' ? 'unit_id' : kind;
-    let groups = await this.repo.sumsBy(filter, actor.scope, year, month, column);
+    let groups = await sums(column);
     const labels = new Map<string | null, string>();
     if (kind === 'region') groups = await this.foldRegions(groups, filter.region, labels);
     else if (kind === 'unit') groups = await this.foldUnits(groups, filter.unit, labels);
@@ -189,8 +266,7 @@ export class IndicatorService {
   }
 
   /** Month-by-month completion against time progress up to month N; a merged 1–2月 year has no January point. */
-  private async trend(actor: Actor, filter: ProjectFilter, year: number, month: number, curve: TimeCurve | null): Promise<TrendPoint[]> {
-    const t = await this.repo.trend(filter, actor.scope, year);
+  private async trend(t: { planned_investment: number; months: number[] }, year: number, month: number, curve: TimeCurve | null): Promise<TrendPoint[]> {
     const merged = await this.repo.isJanFebMerged(year);
     const points: TrendPoint[] = [];
     for (let m = merged ? 2 : 1; m <= month; m++) {
@@ -208,9 +284,13 @@ export class IndicatorService {
     return points;
   }
 
-  /** Recomputes the rollup from the reports and lists every row that differs; with fix, rebuilds it. */
+  /** Recomputes every rollup from the source rows and lists what differs; with fix, rebuilds them. */
   async verify(opts: { fix?: boolean } = {}): Promise<VerifyResult & { fixed: boolean }> {
+    // Projects and plans written since the last read are applied first, as a read would: only what a read would
+    // still get wrong counts as a difference.
+    await this.syncGroups();
     const diff = await this.repo.diffRollup();
+    const groupDiff = await this.groups.diff();
     const byKey = new Map<string, VerifyResult['differences'][number]>();
     const entry = (r: YtdRow) => {
       const k = `${r.project_id}:${r.year}`;
@@ -221,12 +301,21 @@ export class IndicatorService {
     for (const r of diff.expected) entry(r).expected = r.months;
     for (const r of diff.stored) entry(r).stored = r.months;
     const differences = [...byKey.values()];
+    const ok = differences.length === 0 && groupDiff.facts === 0 && groupDiff.groups === 0;
     let fixed = false;
-    if (differences.length && opts.fix) {
-      await this.transact((repo) => repo.rebuild());
+    if (!ok && opts.fix) {
+      await this.transact(async (repos) => {
+        await repos.groups.lock();
+        await repos.indicators.rebuild();
+        await repos.groups.rebuild();
+        await repos.indicators.putSetting(WATERMARK, new Date().toISOString(), null);
+      });
       fixed = true;
     }
-    return { ok: differences.length === 0, expected_rows_differing: diff.expectedCount, stored_rows_differing: diff.storedCount, differences, fixed };
+    return {
+      ok, facts_rows_differing: groupDiff.facts, groups_rows_differing: groupDiff.groups,
+      expected_rows_differing: diff.expectedCount, stored_rows_differing: diff.storedCount, differences, fixed,
+    };
   }
 }
 

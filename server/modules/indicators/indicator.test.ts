@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { indicatorService } from './indicator.routes.ts';
@@ -9,16 +9,16 @@ const YI = 100_000_000;
 
 describe.each(DIALECTS)('indicators API on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
-  let leader: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
+  let leader: LoginHeaders;
   let unitA: number;
   let unitB: number;
   let p1: number;
   let p2: number;
   let p3: number;
   const get = async (url: string, cookie = office) => {
-    const res = await t.app.inject({ url, headers: { cookie } });
+    const res = await t.app.inject({ url, headers: cookie });
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   };
@@ -90,31 +90,31 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
   });
 
   it('refuses bad input and roles without the permission', async () => {
-    const bad = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=13', headers: { cookie: office } });
+    const bad = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=13', headers: office });
     expect(bad.statusCode).toBe(400);
-    const badGroup = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5&breakdown=color', headers: { cookie: office } });
+    const badGroup = await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5&breakdown=color', headers: office });
     expect(badGroup.statusCode).toBe(400);
     expect(badGroup.json().error.message).toContain('不支持的分组');
     const admin = await t.login('admin1');
-    expect((await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5', headers: { cookie: admin } })).statusCode).toBe(403);
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: reporter }, payload: { counted_statuses: ['approved'] } });
+    expect((await t.app.inject({ url: '/api/v1/indicators?year=2026&month=5', headers: admin })).statusCode).toBe(403);
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: reporter, payload: { counted_statuses: ['approved'] } });
     expect(put.statusCode).toBe(403);
   });
 
   it('counts the statuses the office chooses and follows a custom time curve', async () => {
-    const only = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { counted_statuses: ['approved'] } });
+    const only = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: office, payload: { counted_statuses: ['approved'] } });
     expect(only.statusCode, only.body).toBe(200);
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.completed_ytd).toBe(30 * YI);
     const curve = [5, 10, 20, 30, 40, 50, 58, 66, 75, 83.33, 91.67, 100];
-    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { counted_statuses: ['submitted', 'approved'], time_curves: { 2026: curve } } });
+    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: office, payload: { counted_statuses: ['submitted', 'approved'], time_curves: { 2026: curve } } });
     const body = await get('/api/v1/indicators?year=2026&month=5');
     expect(body.indicators.sums.completed_ytd).toBe(45.54 * YI);
     expect(body.indicators.time_progress).toMatchObject({ text: '40.0', source: 'curve' });
     expect(body.indicators.gap_points.text).toBe('5.5');
     expect(await get('/api/v1/indicators/settings?year=2026')).toEqual({ counted_statuses: ['approved', 'submitted'], year: 2026, time_curve: curve });
-    const bad = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { time_curves: { 2026: [...curve.slice(0, 11), 90] } } });
+    const bad = await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: office, payload: { time_curves: { 2026: [...curve.slice(0, 11), 90] } } });
     expect(bad.statusCode).toBe(400);
-    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: { cookie: office }, payload: { time_curves: { 2026: null } } });
+    await t.app.inject({ method: 'PUT', url: '/api/v1/indicators/settings', headers: office, payload: { time_curves: { 2026: null } } });
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.time_progress.source).toBe('default');
   });
 
@@ -135,5 +135,22 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await service.verify({ fix: true })).fixed).toBe(true);
     expect((await service.verify()).ok).toBe(true);
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.completed_ytd).toBe(45.54 * YI);
+  });
+
+  it('picks up project and plan edits made after the group rollup was built, and verify checks that rollup', async () => {
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBe(0);
+    const now = new Date().toISOString();
+    await t.db.updateTable('projects').set({ region_code: '320102', stage: 'completed', updated_at: now }).where('id', '=', p2).execute();
+    await t.db.updateTable('annual_plans').set({ planned_investment: 50 * YI, updated_at: now }).where('project_id', '=', p2).execute();
+    const moved = await get('/api/v1/indicators?year=2026&month=5&region=320100');
+    expect(moved.indicators.sums).toMatchObject({ count: 1, completed_ytd: 15.54 * YI, planned_investment: 50 * YI, by_stage: { completed: 1 } });
+    expect((await get('/api/v1/indicators?year=2026&month=5&stage=started')).indicators.sums.count).toBe(1);
+    const service = indicatorService(t.database);
+    expect((await service.verify()).ok).toBe(true);
+    await t.db.updateTable('indicator_groups').set({ completed_ytd: 1 }).where('year', '=', 2026).where('month', '=', 5).where('region_code', '=', '320102').execute();
+    const found = await service.verify();
+    expect(found).toMatchObject({ ok: false, groups_rows_differing: 2, facts_rows_differing: 0 });
+    expect((await service.verify({ fix: true })).fixed).toBe(true);
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.completed_ytd).toBe(15.54 * YI);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { DEFAULT_RULE_SET } from '../../../core/lights.ts';
@@ -9,14 +9,14 @@ const YI = 100_000_000;
 
 describe.each(DIALECTS)('lights API on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
   let unitA: number;
   let lagging: number;
   let onTrack: number;
   let unstarted: number;
   const get = async (url: string, cookie = office) => {
-    const res = await t.app.inject({ url, headers: { cookie } });
+    const res = await t.app.inject({ url, headers: cookie });
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
   };
@@ -75,7 +75,7 @@ describe.each(DIALECTS)('lights API on %s', (dialect) => {
 
   it('judges a past month by the rule version in force then', async () => {
     const strict = DEFAULT_RULE_SET.rules.map((r) => (r.kind === 'points_gap' ? { ...r, yellow_points: 5, red_points: 15 } : r));
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: { cookie: office }, payload: { rules: strict, effective_month: 5, note: '年中从严' } });
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: office, payload: { rules: strict, effective_month: 5, note: '年中从严' } });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json().versions).toHaveLength(1);
     expect(put.json().in_force.map((m: { version: number | null }) => m.version)).toEqual([null, null, null, null, 1, 1, 1, 1, 1, 1, 1, 1]);
@@ -90,19 +90,19 @@ describe.each(DIALECTS)('lights API on %s', (dialect) => {
   });
 
   it('validates rule sets and lets only the office change them', async () => {
-    const badKind = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: { cookie: office }, payload: { rules: [{ id: 'x', kind: 'magic' }] } });
+    const badKind = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: office, payload: { rules: [{ id: 'x', kind: 'magic' }] } });
     expect(badKind.statusCode).toBe(400);
-    const inverted = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: { cookie: office }, payload: { rules: [{ id: 'x', kind: 'points_gap', yellow_points: 30, red_points: 10 }] } });
+    const inverted = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: office, payload: { rules: [{ id: 'x', kind: 'points_gap', yellow_points: 30, red_points: 10 }] } });
     expect(inverted.statusCode).toBe(400);
     expect(inverted.json().error.message).toContain('红灯阈值');
-    const denied = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: { cookie: reporter }, payload: { rules: [] } });
+    const denied = await t.app.inject({ method: 'PUT', url: '/api/v1/lights/rules/2026', headers: reporter, payload: { rules: [] } });
     expect(denied.statusCode).toBe(403);
   });
 
   it('an accepted excuse suppresses a light, records who and why, and can be revoked', async () => {
-    const denied = await t.app.inject({ method: 'POST', url: '/api/v1/lights/excuses', headers: { cookie: reporter }, payload: { project_id: unstarted, year: 2026, month_from: 3, reason: '用地指标未下达' } });
+    const denied = await t.app.inject({ method: 'POST', url: '/api/v1/lights/excuses', headers: reporter, payload: { project_id: unstarted, year: 2026, month_from: 3, reason: '用地指标未下达' } });
     expect(denied.statusCode).toBe(403);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/lights/excuses', headers: { cookie: office }, payload: { project_id: unstarted, year: 2026, month_from: 3, dimension: 'start', reason: '用地指标未下达' } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/lights/excuses', headers: office, payload: { project_id: unstarted, year: 2026, month_from: 3, dimension: 'start', reason: '用地指标未下达' } });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ accepted_by_name: 'office1', reason: '用地指标未下达', dimension: 'start' });
     const june = await get('/api/v1/lights?year=2026&month=6&light=green');
@@ -110,10 +110,10 @@ describe.each(DIALECTS)('lights API on %s', (dialect) => {
     expect(item.dimensions.find((d: { dimension: string }) => d.dimension === 'start')).toMatchObject({ light: 'green', computed_light: 'red', excuse: { reason: '用地指标未下达', accepted_by_name: 'office1' } });
     expect(june.excused).toBe(1);
     expect((await get('/api/v1/lights/excuses?year=2026')).items).toHaveLength(1);
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/lights/excuses/${res.json().id}`, headers: { cookie: office } });
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/lights/excuses/${res.json().id}`, headers: office });
     expect(del.statusCode).toBe(200);
     expect(lightOf(await get('/api/v1/lights?year=2026&month=6'), unstarted)).toBe('red');
-    const again = await t.app.inject({ method: 'DELETE', url: `/api/v1/lights/excuses/${res.json().id}`, headers: { cookie: office } });
+    const again = await t.app.inject({ method: 'DELETE', url: `/api/v1/lights/excuses/${res.json().id}`, headers: office });
     expect(again.statusCode).toBe(409);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 
 const TODAY = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -9,18 +9,18 @@ const YEAR = new Date().getFullYear();
 
 describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
   let unitA: number;
   let unitB: number;
   let root: number;
 
-  type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: object; as?: string };
+  type Req = { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: object; as?: LoginHeaders };
   const call = async ({ method = 'GET', url, payload, as }: Req) => {
-    const res = await t.app.inject({ method, url, payload, headers: { cookie: as ?? office } });
+    const res = await t.app.inject({ method, url, payload, headers: as ?? office });
     return { status: res.statusCode, body: res.body ? res.json() : null };
   };
-  const create = async (payload: object, as?: string) => call({ method: 'POST', url: '/api/v1/projects', payload: { region_code: '320506', unit_id: unitA, total_investment: 100_000_000, ...payload }, as });
+  const create = async (payload: object, as?: LoginHeaders) => call({ method: 'POST', url: '/api/v1/projects', payload: { region_code: '320506', unit_id: unitA, total_investment: 100_000_000, ...payload }, as });
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -59,7 +59,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         ...payload, is_key_of_key: 1, is_attraction: 1, is_central_budget: 0, is_special_bond: 1, stats_entered: 0,
-        levels: ['city', 'province'], stage: 'preliminary', tier: 'implementation', version: 1, rollup: null,
+        levels: ['city', 'province'], stage: 'preliminary', tier: 'implementation', version: 1, rollup: null, next_stages: ['signed', 'started'],
       });
       const history = await call({ url: `/api/v1/projects/${res.body.id}/stage-history` });
       expect(history.body.items).toMatchObject([{ from_stage: null, to_stage: 'preliminary', event_date: TODAY }]);
@@ -78,6 +78,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       const funds = await create({ name: '资金超额项目', total_investment: 100, fund_city: 60, fund_self: 41 });
       expect(funds.status).toBe(400);
       expect(funds.body.error.message).toContain('资金来源合计（101 元）超过总投资（100 元）');
+      expect(funds.body.error.details[0].path).toBe('fund_city');
       const dates = await create({ name: '日期颠倒项目', planned_start_date: '2026-05-01', planned_completion_date: '2026-04-30' });
       expect(dates.status).toBe(400);
       const stats = await create({ name: '未纳统项目', stats_entered: false });
@@ -91,12 +92,16 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       const p = (await create({ name: '版本控制项目', total_investment: 1000, fund_self: 1000 })).body;
       const lower = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 999 } });
       expect(lower.status).toBe(400);
-      const ok = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 2000, levels: ['county'] } });
+      expect(lower.body.error.details).toEqual([{ path: 'total_investment', message: '资金来源合计（1000 元）超过总投资（999 元），请同时调整资金来源' }]);
+      const both = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, total_investment: 999, fund_self: 999 } });
+      expect(both.status).toBe(200);
+      expect(both.body.version).toBe(2);
+      const ok = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 2, total_investment: 2000, levels: ['county'] } });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ version: 2, total_investment: 2000, levels: ['county'] });
-      const stale = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 1, name: '改名' } });
+      expect(ok.body).toMatchObject({ version: 3, total_investment: 2000, levels: ['county'] });
+      const stale = await call({ method: 'PATCH', url: `/api/v1/projects/${p.id}`, payload: { version: 2, name: '改名' } });
       expect(stale.status).toBe(409);
-      expect(stale.body.error.details.current).toMatchObject({ version: 2, name: '版本控制项目' });
+      expect(stale.body.error.details.current).toMatchObject({ version: 3, name: '版本控制项目' });
     });
 
     it("lets a reporter edit its own unit's ordinary fields but not office-only fields, tiers or deletion", async () => {
@@ -130,7 +135,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect(noReason.status).toBe(422);
       expect(noReason.body.error.message).toBe('停工须填写原因');
       const paused = await call({ method: 'POST', url, payload: { to: 'paused', event_date: TODAY, reason: '征地拆迁未完成' } });
-      expect(paused.body).toMatchObject({ stage: 'paused', stage_before_pause: 'started' });
+      expect(paused.body).toMatchObject({ stage: 'paused', stage_before_pause: 'started', next_stages: ['started'] });
       expect((await call({ method: 'POST', url, payload: { to: 'completed', event_date: TODAY, reason: '完工' } })).status).toBe(422);
       const resumed = await call({ method: 'POST', url, payload: { to: 'started', event_date: TODAY, reason: '拆迁完成' } });
       expect(resumed.body).toMatchObject({ stage: 'started', stage_before_pause: null, actual_start_date: '2026-01-15' });

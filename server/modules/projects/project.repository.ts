@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { foldText } from '../../../core/search.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -49,7 +50,7 @@ export const TRIGRAM_MIN_LENGTH = 3;
 /**
  * Applies the project-list filter language (region subtree, unit subtree, stage, text search …) to a query over
  * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
- * `q` must already be folded (core/search.ts foldText).
+ * `q` is folded here (traditional → simplified, case, width), so every caller searches the way the list does.
  */
 export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
   qb = qb.where('projects.deleted_at', 'is', null);
@@ -89,8 +90,8 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
       ? qb.where('projects.builder_uscc', '=', builder)
       : qb.where(sql<boolean>`projects.builder_name like ${`%${likeEscape(query.builder)}%`} escape '\\'`);
   }
-  if (query.q) {
-    const q = query.q;
+  const q = query.q ? foldText(query.q) : '';
+  if (q) {
     // The trigram index answers LIKE only without an ESCAPE clause, so a query holding a wildcard character
     // (rare in names) takes the scan like one shorter than three characters.
     qb = [...q].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(q)
@@ -115,6 +116,11 @@ export class ProjectRepository {
   private readonly db: Executor;
   constructor(db: Executor) {
     this.db = db;
+  }
+
+  /** True when the project exists (live or deleted) within the scope: the generic scope check of project routes. */
+  async isWithinScope(id: number, scope: DataScope): Promise<boolean> {
+    return !!(await withinScope(this.db.selectFrom('projects').select('projects.id'), scope).where('projects.id', '=', id).executeTakeFirst());
   }
 
   findById(id: number, scope: DataScope) {

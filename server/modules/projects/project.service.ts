@@ -1,6 +1,6 @@
-import { foldText, searchTextOf } from '../../../core/search.ts';
+import { searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
-import { checkStageMove, isStage, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
+import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
 import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
 import type { Actor } from '../../context.ts';
@@ -10,6 +10,8 @@ import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { ProjectRepository } from './project.repository.ts';
+import { AuditRepository } from '../audit/audit.repository.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { ReferenceRepository } from '../reference/reference.repository.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
@@ -38,10 +40,12 @@ function invalid(path: string, message: string): AppError {
  * Cross-field rules on the project as it would be stored: fund sources within the total, years and planned dates
  * in order, and statistics entry (a project not entered needs a reason).
  */
-export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean }): void {
+export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { statsEntered: boolean; keys?: readonly string[] }): void {
   const funds = FUND_COLUMNS.reduce((s, c) => s + (p[c] ?? 0), 0);
   if (funds > (p.total_investment ?? 0)) {
-    throw invalid('fund_central', `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元）`);
+    // Point at what the client changed: a fund it typed, else the total it lowered.
+    const path = FUND_COLUMNS.find((c) => touched.keys?.includes(c)) ?? 'total_investment';
+    throw invalid(path, `资金来源合计（${funds} 元）超过总投资（${p.total_investment ?? 0} 元），请同时调整资金来源`);
   }
   if (p.start_year && p.end_year && p.start_year > p.end_year) throw invalid('end_year', '建设结束年份不能早于开始年份');
   const ordered: [keyof ProjectRow, keyof ProjectRow, string][] = [
@@ -60,8 +64,20 @@ export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { stats
 /** Business rules of the project library. */
 export class ProjectService {
   private readonly database: Database;
+  private readonly audit: AuditService;
   constructor(database: Database) {
     this.database = database;
+    this.audit = new AuditService(new AuditRepository(database.db));
+  }
+
+  /**
+   * Records a change with its before/after in the caller's transaction. The project must still be within the
+   * actor's scope afterwards: a scoped account may not create projects it cannot see, nor move one away.
+   */
+  private async recordChange(trx: Executor, actor: Actor, action: string, id: number, before: unknown) {
+    const after = await this.repos(trx).projects.findById(id, actor.scope);
+    if (!after) throw new AppError('forbidden', before ? '不能将项目移出本账号的数据范围' : '所选责任单位或地区不在本账号的数据范围内');
+    await this.audit.record(trx, actor, { action, entityType: 'project', entityId: id, before: before ?? undefined, after });
   }
 
   private repos(db: Executor = this.database.db) {
@@ -80,11 +96,14 @@ export class ProjectService {
     const { projects } = this.repos();
     const levels = await projects.listLevels(id);
     const rollup = project.is_package ? await projects.rollup(id, year) : null;
-    return { ...project, levels, rollup };
+    // The moves the stage endpoint would accept now, so a client offers only those.
+    const before = project.stage_before_pause && isStage(project.stage_before_pause) ? project.stage_before_pause : null;
+    const next_stages = isStage(project.stage) ? nextStages(project.stage, before) : [];
+    return { ...project, levels, rollup, next_stages };
   }
 
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list({ ...query, q: query.q ? foldText(query.q) : undefined }, actor.scope, query.year ?? currentYear());
+    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
   }
 
   listDeleted(actor: Actor) {
@@ -120,7 +139,7 @@ export class ProjectService {
   /** Creates a project (with its levels) and records its initial stage; returns the id. */
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
     const { levels, ...fields } = input;
-    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined });
+    checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined, keys: Object.keys(fields) });
     return this.database.db.transaction().execute(async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
@@ -138,6 +157,7 @@ export class ProjectService {
         project_id: id, from_stage: null, to_stage: stage, event_date: (dateColumn && fields[dateColumn]) || todayInChina(),
         reason: '录入项目', user_id: actor.userId,
       });
+      await this.recordChange(trx, actor, 'project.create', id, null);
       return id;
     });
   }
@@ -157,7 +177,7 @@ export class ProjectService {
       const current = await this.load(actor, id, trx);
       if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
       await this.checkReferences(actor, trx, patch, id);
-      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined });
+      checkProjectConsistency({ ...current, ...patch }, { statsEntered: patch.stats_entered !== undefined || patch.stats_reason !== undefined, keys: Object.keys(patch) });
       const { projects } = this.repos(trx);
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,
@@ -167,6 +187,7 @@ export class ProjectService {
       if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
       if (levels) await projects.replaceLevels(id, levels);
       if (patch.parent_id) await projects.markPackage(patch.parent_id);
+      await this.recordChange(trx, actor, 'project.update', id, current);
     });
     return this.getProject(actor, id);
   }
@@ -179,6 +200,7 @@ export class ProjectService {
       const { projects } = this.repos(trx);
       if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
       if (!(await projects.setDeleted(id, current.version, new Date().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+      await this.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
     });
   }
 
@@ -213,6 +235,7 @@ export class ProjectService {
         project_id: id, from_stage: current.stage, to_stage: result.stage, event_date: input.event_date,
         reason: input.reason?.trim() || null, user_id: actor.userId,
       });
+      await this.recordChange(trx, actor, 'project.stage_change', id, current);
     });
     return this.getProject(actor, id);
   }
@@ -244,6 +267,7 @@ export class ProjectService {
       if (toPreliminary) {
         await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(), reason: '转入实施库', user_id: actor.userId });
       }
+      await this.recordChange(trx, actor, 'project.tier_change', id, current);
     });
     return this.getProject(actor, id);
   }

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 
 describe.each(DIALECTS)('project library API on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
-  let office: string;
-  let reporter: string;
+  let office: LoginHeaders;
+  let reporter: LoginHeaders;
   let unitA: number;
   let unitB: number;
 
@@ -39,7 +39,7 @@ describe.each(DIALECTS)('project library API on %s', (dialect) => {
   });
 
   it('lists with region subtree filter, totals over the whole filter, and sorting', async () => {
-    const res = await t.app.inject({ url: '/api/v1/projects?region=320500&sort=total_investment&order=desc&page_size=1', headers: { cookie: office } });
+    const res = await t.app.inject({ url: '/api/v1/projects?region=320500&sort=total_investment&order=desc&page_size=1', headers: office });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.items).toHaveLength(1);
@@ -49,44 +49,44 @@ describe.each(DIALECTS)('project library API on %s', (dialect) => {
 
   it('searches Chinese substrings, pinyin initials, full pinyin and traditional characters', async () => {
     for (const q of ['新能源', 'bydxny', 'xinnengyuan', '新能源汽車']) {
-      const body = (await t.app.inject({ url: `/api/v1/projects?q=${encodeURIComponent(q)}`, headers: { cookie: office } })).json();
+      const body = (await t.app.inject({ url: `/api/v1/projects?q=${encodeURIComponent(q)}`, headers: office })).json();
       expect(body.totals.count, q).toBe(1);
       expect(body.items[0].name).toContain('比亚迪');
     }
   });
 
   it("limits a reporter to its unit's projects, in items and in totals", async () => {
-    const body = (await t.app.inject({ url: '/api/v1/projects', headers: { cookie: reporter } })).json();
+    const body = (await t.app.inject({ url: '/api/v1/projects', headers: reporter })).json();
     expect(body.totals.count).toBe(1);
     expect(body.items.map((p: { unit_id: number }) => p.unit_id)).toEqual([unitA]);
-    const other = await t.app.inject({ url: `/api/v1/projects/${body.items[0].id + 1}`, headers: { cookie: reporter } });
+    const other = await t.app.inject({ url: `/api/v1/projects/${body.items[0].id + 1}`, headers: reporter });
     expect(other.statusCode).toBe(404);
   });
 
   it('creates a project, validating the national code shape and uniqueness', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { cookie: office }, payload: { name: 'X', region_code: '320506', unit_id: unitA, total_investment: 1, code: '2020-32' } });
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: office, payload: { name: 'X', region_code: '320506', unit_id: unitA, total_investment: 1, code: '2020-32' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('项目代码格式不正确');
     const payload = { name: '苏州湾数字产业园', region_code: '320506', unit_id: unitA, total_investment: 300_000_000, code: '2020-320506-44-01-12345X' };
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { cookie: office }, payload });
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: office, payload });
     expect(ok.statusCode).toBe(201);
     expect(ok.json()).toMatchObject({ name: '苏州湾数字产业园', version: 1, total_investment: 300_000_000 });
-    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { cookie: office }, payload });
+    const dup = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: office, payload });
     expect(dup.statusCode).toBe(409);
   });
 
   it('rejects a stale update with 409 and the current record, changing nothing', async () => {
-    const id = (await t.app.inject({ url: '/api/v1/projects?q=快速化', headers: { cookie: office } })).json().items[0].id;
-    const first = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${id}`, headers: { cookie: office }, payload: { version: 1, total_investment: 1 } });
+    const id = (await t.app.inject({ url: '/api/v1/projects?q=快速化', headers: office })).json().items[0].id;
+    const first = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${id}`, headers: office, payload: { version: 1, total_investment: 1 } });
     expect(first.statusCode).toBe(200);
     expect(first.json().version).toBe(2);
-    const stale = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${id}`, headers: { cookie: office }, payload: { version: 1, total_investment: 2 } });
+    const stale = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${id}`, headers: office, payload: { version: 1, total_investment: 2 } });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.details.current).toMatchObject({ version: 2, total_investment: 1 });
   });
 
   it('answers bad input with the one error shape', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { cookie: office }, payload: { name: '', total_investment: -5 } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/projects', headers: office, payload: { name: '', total_investment: -5 } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'validation_failed' });
     expect(res.body).not.toContain('at ');

@@ -140,7 +140,11 @@ export class MonthlyReportService {
     const stage = keep('stage');
     const stageDate = keep('stage_date');
     const move = stageMove(project.stage, stage);
-    if (move.kind === 'refused' || move.kind === 'behind') throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    // A stored stage the project has since passed stays valid history; only newly stating one is refused.
+    const isNewlyStated = input.stage !== undefined && input.stage !== existing?.stage;
+    if (move.kind === 'refused' || (move.kind === 'behind' && isNewlyStated)) {
+      throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+    }
     if (move.kind === 'forward' && move.dateField) {
       if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
       if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
@@ -199,7 +203,11 @@ export class MonthlyReportService {
 
   /** Creates or updates the report of a project for an open period. */
   async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
-    const id = await this.repo.transaction(async (repo) => this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input));
+    const id = await this.repo.transaction(async (repo) => {
+      const written = await this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input);
+      await repo.refreshIndicatorRollup(projectId, year);
+      return written;
+    });
     return this.getReportById(actor, id);
   }
 
@@ -214,6 +222,8 @@ export class MonthlyReportService {
       if (report.version !== version) throw versionConflict(report);
       if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
       await fn(repo, report, period);
+      // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
+      await repo.refreshIndicatorRollup(report.project_id, report.year);
     });
     return this.getReportById(actor, id);
   }
@@ -326,12 +336,11 @@ export class MonthlyReportService {
   async grid(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（1–2月合并填报时为 2 月）`);
-    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
-    const reportIds = projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id]));
-    const [reports, previous, photoCounts] = await Promise.all([
-      this.repo.listReportsByIds(reportIds),
-      this.repo.listPreviousReports(projects.map((p) => p.project_id), year, month),
-      this.repo.countPhotosByReport(reportIds),
+    const [projects, reports, previous, photoCounts] = await Promise.all([
+      this.repo.listPeriodProjects(actor.scope, year, month, unit),
+      this.repo.listPeriodReports(actor.scope, year, month, unit),
+      this.repo.listPreviousReports(actor.scope, year, month, unit),
+      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
     ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
@@ -385,7 +394,10 @@ export class MonthlyReportService {
         }
         saved.push({ project_id: projectId, report_id: id });
       });
-      const reports = await repo.listReportsByIds(saved.map((s) => s.report_id));
+      // The rollup is refreshed once per project, after every row is in.
+      for (const { project_id: projectId } of saved) await repo.refreshIndicatorRollup(projectId, year);
+      const ids = new Set(saved.map((s) => s.report_id));
+      const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
       return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };
     });
   }
@@ -395,9 +407,10 @@ export class MonthlyReportService {
     return this.repo.transaction(async (repo) => {
       await this.writablePeriod(repo, year, month);
       const projects = await repo.listPeriodProjects(actor.scope, year, month, unit);
-      const reports = await repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+      const reports = await repo.listPeriodReports(actor.scope, year, month, unit);
       const pending = reports.filter((r) => canDo(r.status as ReportStatus, 'submit'));
       await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => this.doSubmit(repo, actor, report));
+      for (const report of pending) await repo.refreshIndicatorRollup(report.project_id, year);
       return {
         submitted: pending.length,
         already_submitted: reports.length - pending.length,
@@ -414,8 +427,8 @@ export class MonthlyReportService {
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
     const [previous, photoCounts] = await Promise.all([
-      this.repo.listPreviousReports(rows.map((r) => r.project_id), year, month),
-      this.repo.countPhotosByReport(rows.map((r) => r.id)),
+      this.repo.listPreviousReports(actor.scope, year, month, unit),
+      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
     ]);
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     return {
@@ -440,8 +453,10 @@ export class MonthlyReportService {
   async missing(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
-    const projects = await this.repo.listPeriodProjects(actor.scope, year, month, unit);
-    const reports = await this.repo.listReportsByIds(projects.flatMap((p) => (p.report_id === null ? [] : [p.report_id])));
+    const [projects, reports] = await Promise.all([
+      this.repo.listPeriodProjects(actor.scope, year, month, unit),
+      this.repo.listPeriodReports(actor.scope, year, month, unit),
+    ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
     const pastDeadline = !!period.deadline && isAfterDeadline(new Date(), period.deadline);
     type UnitEntry = {

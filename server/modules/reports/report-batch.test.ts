@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 describe.each(DIALECTS)('a unit’s period, review queue and 催报 on %s', (dialect) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
-  const req = (method: 'GET' | 'PUT' | 'POST' | 'PATCH', cookie: string, url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+  const req = (method: 'GET' | 'PUT' | 'POST' | 'PATCH', cookie: LoginHeaders, url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: cookie, ...(payload ? { payload } : {}) });
   const reportOf = (projectId: number, month: number) =>
     t.db.selectFrom('monthly_reports').selectAll().where('project_id', '=', projectId).where('year', '=', 2026).where('month', '=', month).executeTakeFirst();
 
@@ -156,5 +157,13 @@ describe.each(DIALECTS)('a unit’s period, review queue and 催报 on %s', (dia
     expect(own.units.map((u: { unit_id: number }) => u.unit_id)).toEqual([w.unitA]);
     const queue = (await req('GET', w.office, '/api/v1/reporting/periods/2026/5/review-queue')).json();
     expect(queue.items.every((i: { is_late: boolean }) => i.is_late)).toBe(true);
+  });
+  it('keeps the indicator rollup equal to a full recomputation after every reporting step', async () => {
+    const ytd = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();
+    // April approved (5,000,000), May submitted (1–5月 8,000,000), June submitted (+100).
+    expect([ytd.ytd_04, ytd.ytd_05, ytd.ytd_06]).toEqual([5_000_000, 8_000_000, 8_000_100]);
+    const pb1 = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pb1).executeTakeFirst();
+    expect(pb1).toBeUndefined(); // only a draft: not counted
+    expect(await new IndicatorRepository(t.db).diffRollup()).toMatchObject({ expected: [], stored: [], expectedCount: 0, storedCount: 0 });
   });
 });

@@ -3,16 +3,16 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 
 describe.each(DIALECTS)('report photos on %s', (dialect) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
   let reportId: number;
-  const upload = (cookie: string, id: number, files: Array<{ filename: string; data: Buffer; type?: string }>) => {
+  const upload = (cookie: LoginHeaders, id: number, files: Array<{ filename: string; data: Buffer; type?: string }>) => {
     const body = multipart(files);
-    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${id}/photos`, headers: { cookie, ...body.headers }, payload: body.payload });
+    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${id}/photos`, headers: { ...cookie, ...body.headers }, payload: body.payload });
   };
   const uploadDir = () => path.join(t.database.dataDir, 'uploads', 'reports', String(reportId));
   const storedFiles = () => (fs.existsSync(uploadDir()) ? fs.readdirSync(uploadDir()).sort() : []);
@@ -20,9 +20,9 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     w = await buildReportingWorld(t);
-    await t.app.inject({ method: 'POST', url: '/api/v1/reporting/years', headers: { cookie: w.office }, payload: { year: 2026 } });
-    await t.app.inject({ method: 'PATCH', url: '/api/v1/reporting/periods/2026/5', headers: { cookie: w.office }, payload: { status: 'open' } });
-    const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2026/5`, headers: { cookie: w.reporterA }, payload: { amount_month: 1 } });
+    await t.app.inject({ method: 'POST', url: '/api/v1/reporting/years', headers: w.office, payload: { year: 2026 } });
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/reporting/periods/2026/5', headers: w.office, payload: { status: 'open' } });
+    const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2026/5`, headers: w.reporterA, payload: { amount_month: 1 } });
     reportId = res.json().id;
   });
   afterAll(async () => t?.close());
@@ -60,7 +60,7 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     expect(corrupt.statusCode).toBe(400);
     expect(corrupt.json().error.message).toContain('已损坏');
     expect(storedFiles()).toEqual(before);
-    expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: { cookie: w.reporterA } })).json().items).toHaveLength(3);
+    expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterA })).json().items).toHaveLength(3);
   });
 
   it('refuses a photo over 10 MB with a Chinese 413, and a request that is not multipart', async () => {
@@ -68,7 +68,7 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     const res = await upload(w.reporterA, reportId, [{ filename: 'huge.jpg', data: huge }]);
     expect(res.statusCode).toBe(413);
     expect(res.json().error.message).toContain('10MB');
-    const json = await t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: { cookie: w.reporterA }, payload: { a: 1 } });
+    const json = await t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterA, payload: { a: 1 } });
     expect(json.statusCode).toBe(400);
     expect(json.json().error.message).toContain('multipart');
   });
@@ -84,31 +84,31 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
   });
 
   it('serves the original and a small JPEG thumbnail only through the authorized route', async () => {
-    const photo = (await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: { cookie: w.reporterA } })).json().items[0];
-    const full = await t.app.inject({ url: photo.url, headers: { cookie: w.office } });
+    const photo = (await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterA })).json().items[0];
+    const full = await t.app.inject({ url: photo.url, headers: w.office });
     expect(full.statusCode).toBe(200);
     expect(full.headers['content-type']).toBe('image/jpeg');
     expect(full.rawPayload.length).toBe(photo.bytes);
-    const thumb = await t.app.inject({ url: photo.thumb_url, headers: { cookie: w.leader } });
+    const thumb = await t.app.inject({ url: photo.thumb_url, headers: w.leader });
     expect(thumb.statusCode).toBe(200);
     const meta = await sharp(thumb.rawPayload).metadata();
     expect(meta.format).toBe('jpeg');
     expect(Math.max(meta.width, meta.height)).toBe(320);
     expect(thumb.rawPayload.length).toBeLessThan(photo.bytes);
     expect((await t.app.inject({ url: photo.url })).statusCode).toBe(401);
-    expect((await t.app.inject({ url: photo.url, headers: { cookie: w.reporterB } })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: photo.url, headers: w.reporterB })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/uploads/reports/${reportId}/` })).statusCode).toBe(404);
   });
 
   it("answers 404 for another unit's photos and report, and deletes only while the report is editable", async () => {
-    const photo = (await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: { cookie: w.reporterA } })).json().items[0];
-    expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: { cookie: w.reporterB } })).statusCode).toBe(404);
+    const photo = (await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterA })).json().items[0];
+    expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterB })).statusCode).toBe(404);
     expect((await upload(w.reporterB, reportId, [{ filename: 'x.jpg', data: await makeImage() }])).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: { cookie: w.reporterB } })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterB })).statusCode).toBe(404);
     const count = storedFiles().length;
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: { cookie: w.reporterA } });
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterA });
     expect(del.statusCode).toBe(204);
     expect(storedFiles()).toHaveLength(count - 2);
-    expect((await t.app.inject({ url: photo.url, headers: { cookie: w.reporterA } })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: photo.url, headers: w.reporterA })).statusCode).toBe(404);
   });
 });

@@ -4,6 +4,7 @@ import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, Reporti
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -157,6 +158,11 @@ export class ReportRepository {
       .execute();
   }
 
+  /** Keeps the indicator engine's per-project rollup equal to this project-year's reports (same transaction). */
+  async refreshIndicatorRollup(projectId: number, year: number): Promise<void> {
+    await new IndicatorRepository(this.db).refreshProjectYear(projectId, year);
+  }
+
   async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {
     await this.db.insertInto('monthly_report_revisions').values({ ...row, created_at: new Date().toISOString() }).execute();
   }
@@ -223,35 +229,45 @@ export class ReportRepository {
       .execute();
   }
 
-  /** Reports by id, in one query. */
-  async listReportsByIds(ids: number[]): Promise<ReportRow[]> {
-    // Guard against running an invalid query when the id list is empty.
-    if (ids.length === 0) return [];
-    return this.db.selectFrom('monthly_reports').selectAll().where('id', 'in', ids).execute();
+  /** Ids of the reporting projects of a scope, optionally one unit subtree, as a sub-query (no id lists to bind). */
+  private periodProjectIds(scope: DataScope, unit: number | undefined) {
+    return applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), { unit })
+      .where('projects.tier', '=', REPORTING_TIER);
   }
 
-  /** For each project, its latest report of the year before the month (what the grid shows as last month). */
-  async listPreviousReports(projectIds: number[], year: number, month: number): Promise<ReportRow[]> {
-    if (projectIds.length === 0) return [];
+  /** This period's reports of the scope's reporting projects. */
+  listPeriodReports(scope: DataScope, year: number, month: number, unit: number | undefined) {
+    return this.db.selectFrom('monthly_reports').selectAll()
+      .where('project_id', 'in', this.periodProjectIds(scope, unit))
+      .where('year', '=', year).where('month', '=', month)
+      .execute();
+  }
+
+  /** For each reporting project of the scope, its latest report of the year before the month (last month's). */
+  listPreviousReports(scope: DataScope, year: number, month: number, unit: number | undefined) {
     return this.db.selectFrom('monthly_reports as r').selectAll('r')
-      .where('r.project_id', 'in', projectIds)
+      .where('r.project_id', 'in', this.periodProjectIds(scope, unit))
       .where('r.year', '=', year)
       .where('r.month', '=', (eb) => eb.selectFrom('monthly_reports as p').select((e) => e.fn.max('p.month').as('m'))
         .whereRef('p.project_id', '=', 'r.project_id').where('p.year', '=', year).where('p.month', '<', month))
       .execute();
   }
 
-  async countPhotosByReport(reportIds: number[]): Promise<Map<number, number>> {
-    if (reportIds.length === 0) return new Map();
+  /** Photo counts of this period's reports of the scope's reporting projects, by report id. */
+  async countPeriodPhotos(scope: DataScope, year: number, month: number, unit: number | undefined): Promise<Map<number, number>> {
     const rows = await this.db.selectFrom('monthly_report_photos')
-      .select((eb) => ['report_id', eb.fn.countAll<number>().as('n')])
-      .where('report_id', 'in', reportIds).groupBy('report_id').execute();
+      .innerJoin('monthly_reports', 'monthly_reports.id', 'monthly_report_photos.report_id')
+      .select((eb) => ['monthly_report_photos.report_id', eb.fn.countAll<number>().as('n')])
+      .where('monthly_reports.project_id', 'in', this.periodProjectIds(scope, unit))
+      .where('monthly_reports.year', '=', year).where('monthly_reports.month', '=', month)
+      .groupBy('monthly_report_photos.report_id')
+      .execute();
     return new Map(rows.map((r) => [r.report_id, Number(r.n)]));
   }
 
   /** Submitted reports of a period whose projects lie in the scope (optionally one unit subtree). */
   listSubmitted(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit });
+    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }).where('projects.tier', '=', REPORTING_TIER);
     return projects
       .innerJoin('monthly_reports', 'monthly_reports.project_id', 'projects.id')
       .innerJoin('units', 'units.id', 'projects.unit_id')

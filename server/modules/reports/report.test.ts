@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
-import { createTestApp } from '../../../test/app.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 import { ReportRepository } from './report.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
   let w: Awaited<ReturnType<typeof buildReportingWorld>>;
-  const put = (cookie: string, projectId: number, month: number, payload: object) =>
-    t.app.inject({ method: 'PUT', url: `/api/v1/projects/${projectId}/reports/2026/${month}`, headers: { cookie }, payload });
-  const get = (cookie: string, url: string) => t.app.inject({ url, headers: { cookie } });
-  const post = (cookie: string, url: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+  const put = (cookie: LoginHeaders, projectId: number, month: number, payload: object) =>
+    t.app.inject({ method: 'PUT', url: `/api/v1/projects/${projectId}/reports/2026/${month}`, headers: cookie, payload });
+  const get = (cookie: LoginHeaders, url: string) => t.app.inject({ url, headers: cookie });
+  const post = (cookie: LoginHeaders, url: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: cookie, payload });
   const patchPeriod = (month: number, payload: object) =>
-    t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${month}`, headers: { cookie: w.office }, payload });
-  const upload = (cookie: string, reportId: number, data: Buffer) => {
+    t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${month}`, headers: w.office, payload });
+  const upload = (cookie: LoginHeaders, reportId: number, data: Buffer) => {
     const body = multipart([{ filename: 'site.jpg', data }]);
-    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: { cookie, ...body.headers }, payload: body.payload });
+    return t.app.inject({ method: 'POST', url: `/api/v1/reports/${reportId}/photos`, headers: { ...cookie, ...body.headers }, payload: body.payload });
   };
 
   beforeAll(async () => {
@@ -43,16 +44,16 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const merged = (await post(w.office, '/api/v1/reporting/years', { year: 2027, merge_jan_feb: true })).json().items;
       expect(merged).toHaveLength(11);
       expect(merged[0]).toMatchObject({ month: 2, first_month: 1, label: '1–2月', deadline: '2027-02-25' });
-      const settings = await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: { cookie: w.office }, payload: { deadline_day: 5, deadline_month_offset: 1 } });
+      const settings = await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: w.office, payload: { deadline_day: 5, deadline_month_offset: 1 } });
       expect(settings.json()).toEqual({ deadline_day: 5, deadline_month_offset: 1 });
       const next = (await post(w.office, '/api/v1/reporting/years', { year: 2028 })).json().items;
       expect(next[0].deadline).toBe('2028-02-05');
       expect(next[11].deadline).toBe('2029-01-05');
-      await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: { cookie: w.office }, payload: { deadline_day: 25, deadline_month_offset: 0 } });
+      await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: w.office, payload: { deadline_day: 25, deadline_month_offset: 0 } });
     });
 
     it('answers a month that is not a period of a merged year with a Chinese 404', async () => {
-      const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2027/1`, headers: { cookie: w.reporterA }, payload: { amount_month: 1 } });
+      const res = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${w.pa1}/reports/2027/1`, headers: w.reporterA, payload: { amount_month: 1 } });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.message).toContain('1–2月合并填报时为 2 月');
     });
@@ -215,7 +216,7 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect((await post(w.reporterA, `/api/v1/reports/${reportId}/submit`, { version: approved.json().version })).statusCode).toBe(409);
       expect((await post(w.office, `/api/v1/reports/${reportId}/return`, { version: approved.json().version, reason: 'x' })).statusCode).toBe(409);
       const photo = (await get(w.reporterA, `/api/v1/reports/${reportId}/photos`)).json().items[0];
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: { cookie: w.reporterA } })).statusCode).toBe(409);
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterA })).statusCode).toBe(409);
     });
 
     it('copies an approved statistics entry to the project', async () => {
@@ -284,6 +285,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect((await post(w.office, `/api/v1/reports/${may.id}/approve`, { version: maySubmitted.version })).json().status).toBe('approved');
       const res = await post(w.office, `/api/v1/reports/${april.id}/approve`, { version: aprilSubmitted.version });
       expect(res.statusCode).toBe(200);
+      // April still states 开工在建: a correction of its figures is not refused for that history.
+      const corrected = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: res.json().version, amount_month: 120, reason: '核对台账' });
+      expect(corrected.json()).toMatchObject({ status: 'approved', stage: 'started', amount_month: 120, revision: 2 });
+      const restate = await post(w.office, `/api/v1/reports/${april.id}/correct`, { version: corrected.json().version, stage: 'signed', reason: 'x' });
+      expect(restate.statusCode).toBe(400);
       const project = await t.db.selectFrom('projects').select(['stage', 'actual_completion_date']).where('id', '=', w.pb1).executeTakeFirstOrThrow();
       expect(project).toEqual({ stage: 'completed', actual_completion_date: '2026-05-30' });
     });
@@ -303,5 +309,11 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       const { id: _id, ...copy } = row;
       await expect(new ReportRepository(t.db).insertReport(copy)).rejects.toMatchObject({ code: 'version_conflict', status: 409 });
     });
+  });
+  it('leaves the indicator rollup equal to a full recomputation after corrections, returns and rechaining', async () => {
+    expect(await new IndicatorRepository(t.db).diffRollup()).toMatchObject({ expected: [], stored: [], expectedCount: 0, storedCount: 0 });
+    const row = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();
+    // May (approved after two corrections) holds 1–5月 9,500,000; June is a draft and not counted.
+    expect([row.ytd_05, row.ytd_06]).toEqual([9_500_000, 9_500_000]);
   });
 });

@@ -1,38 +1,149 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import type { Updateable } from 'kysely';
 
-/** All SQL for users and sessions. */
+const PUBLIC_USER_COLUMNS = [
+  'u.id', 'u.username', 'u.display_name', 'u.unit_id', 'u.role', 'u.must_change_password', 'u.is_active', 'u.created_at',
+  'u.updated_at', 'u.password_changed_at', 'u.failed_logins', 'u.locked_until', 'u.last_login_at', 'u.last_login_ip',
+] as const;
+
+/** All SQL for users, sessions, password history and data scopes. */
 export class UserRepository {
   private readonly db: Executor;
   constructor(db: Executor) {
     this.db = db;
   }
 
+  /** Runs fn in a transaction (or in the current one) with a repository bound to it. */
+  transaction<T>(fn: (repo: UserRepository, trx: Executor) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this, this.db);
+    return this.db.transaction().execute((trx) => fn(new UserRepository(trx), trx));
+  }
+
   findByUsername(username: string) {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
-  /** The session's user with the unit path that defines the user's data scope. */
+  findById(id: number) {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A user without the password hash, for the administration API. */
+  findPublicById(id: number) {
+    return this.db.selectFrom('users as u').select(PUBLIC_USER_COLUMNS).where('u.id', '=', id).executeTakeFirst();
+  }
+
+  async listPublic(filter: { q?: string; role?: string; unitId?: number; page: number; pageSize: number }) {
+    let base = this.db.selectFrom('users as u');
+    if (filter.q) {
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      base = base.where((eb) => eb.or([
+        eb(sql<string>`u.username`, 'like', pattern), eb(sql<string>`u.display_name`, 'like', pattern),
+      ]));
+    }
+    if (filter.role) base = base.where('u.role', '=', filter.role);
+    if (filter.unitId) base = base.where('u.unit_id', '=', filter.unitId);
+    const [items, total] = await Promise.all([
+      base.select(PUBLIC_USER_COLUMNS).orderBy('u.username').limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
+  }
+
+  /** The session's user with the unit path that defines the user's default data scope. */
   findSessionActor(sessionId: string, now: string) {
     return this.db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .leftJoin('units as un', 'un.id', 'u.unit_id')
-      .select(['s.id as session_id', 's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.unit_id', 'u.is_active', 'u.must_change_password', 'un.path as unit_path'])
+      .select([
+        's.id as session_id', 's.expires_at', 's.last_seen_at', 's.csrf_hash', 'u.id', 'u.username', 'u.display_name', 'u.role',
+        'u.unit_id', 'u.is_active', 'u.must_change_password', 'u.password_changed_at', 'u.created_at', 'un.path as unit_path',
+      ])
       .where('s.id', '=', sessionId)
       .where('s.expires_at', '>', now)
       .executeTakeFirst();
   }
 
+  /** The user with its unit's path, for API tokens. */
+  findUserWithUnitPath(userId: number) {
+    return this.db.selectFrom('users as u').leftJoin('units as un', 'un.id', 'u.unit_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.unit_id', 'u.is_active', 'un.path as unit_path'])
+      .where('u.id', '=', userId).executeTakeFirst();
+  }
+
+  /** The explicit scope rows of a user, with the paths of their units and regions. */
+  listScopePaths(userId: number) {
+    return this.db.selectFrom('user_scopes as us')
+      .leftJoin('units as un', 'un.id', 'us.unit_id')
+      .leftJoin('regions as r', 'r.code', 'us.region_code')
+      .select(['us.unit_id', 'us.region_code', 'un.path as unit_path', 'r.path as region_path', 'un.name as unit_name', 'r.name as region_name'])
+      .where('us.user_id', '=', userId)
+      .orderBy('us.id')
+      .execute();
+  }
+
+  /** The ids among these that name live units. */
+  async listExistingUnitIds(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('units').select('id').where('id', 'in', ids).where('deleted_at', 'is', null).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The codes among these that name regions. */
+  async listExistingRegionCodes(codes: string[]): Promise<string[]> {
+    if (codes.length === 0) return [];
+    const rows = await this.db.selectFrom('regions').select('code').where('code', 'in', codes).execute();
+    return rows.map((r) => r.code);
+  }
+
+  async replaceScopes(userId: number, scopes: { unit_id: number | null; region_code: string | null }[]): Promise<void> {
+    await this.db.deleteFrom('user_scopes').where('user_id', '=', userId).execute();
+    if (scopes.length > 0) await this.db.insertInto('user_scopes').values(scopes.map((s) => ({ ...s, user_id: userId }))).execute();
+  }
+
   async insertUser(row: { username: string; display_name: string; unit_id: number | null; password_hash: string; role: string; must_change_password: number }, now: string): Promise<number> {
     const r = await this.db
       .insertInto('users')
-      .values({ ...row, is_active: 1, created_at: now, updated_at: now })
+      .values({ ...row, is_active: 1, created_at: now, updated_at: now, password_changed_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async insertSession(row: { id: string; user_id: number; created_at: string; last_seen_at: string; expires_at: string; ip: string | null; user_agent: string | null }): Promise<void> {
+  async updateUser(id: number, patch: Updateable<DB['users']>): Promise<void> {
+    await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Counts one more failed sign-in atomically (safe across processes) and returns the new count. */
+  async incrementFailedLogins(id: number): Promise<number> {
+    const r = await this.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', id).returning('failed_logins').executeTakeFirstOrThrow();
+    return Number(r.failed_logins);
+  }
+
+  async lockUser(id: number, until: string): Promise<void> {
+    await this.db.updateTable('users').set({ locked_until: until, failed_logins: 0 }).where('id', '=', id).execute();
+  }
+
+  async recordSuccessfulLogin(id: number, now: string, ip: string | null): Promise<void> {
+    await this.db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now, last_login_ip: ip }).where('id', '=', id).execute();
+  }
+
+  /** The most recent password hashes of a user, newest first. */
+  async listRecentPasswordHashes(userId: number, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const rows = await this.db.selectFrom('password_history').select('password_hash').where('user_id', '=', userId)
+      .orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => r.password_hash);
+  }
+
+  async insertPasswordHistory(userId: number, passwordHash: string, now: string): Promise<void> {
+    await this.db.insertInto('password_history').values({ user_id: userId, password_hash: passwordHash, created_at: now }).execute();
+  }
+
+  async insertSession(row: { id: string; user_id: number; created_at: string; last_seen_at: string; expires_at: string; ip: string | null; user_agent: string | null; csrf_hash: string }): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
@@ -42,5 +153,24 @@ export class UserRepository {
 
   async deleteSession(id: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  /** Ends every session of a user except, optionally, one; returns how many ended. */
+  async deleteSessionsOfUser(userId: number, exceptId?: string): Promise<number> {
+    let q = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    const r = await q.executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Ends the oldest live sessions of a user beyond the first `keep` (newest first). */
+  async trimSessions(userId: number, keep: number, now: string): Promise<number> {
+    const live = await this.db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('expires_at', '>', now)
+      .orderBy('created_at', 'desc').orderBy('id').execute();
+    const ended = live.slice(keep).map((s) => s.id);
+    if (ended.length > 0) await this.db.deleteFrom('sessions').where('id', 'in', ended).execute();
+    // Expired sessions of the user are garbage: remove them on the way.
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', now).execute();
+    return ended.length;
   }
 }

@@ -1,27 +1,63 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, SESSION_COOKIE } from '../../plugins/auth.ts';
+import { describePasswordPolicy } from '../../../core/password-policy.ts';
+import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { UserService } from './user.service.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const changePasswordBody = z.object({ current_password: z.string().min(1).max(256), new_password: z.string().min(1).max(256) });
 
-/** Sign-in, sign-out and the current account. */
-export function userRoutes(app: FastifyInstance, users: () => UserService): void {
+/** Requests per minute and IP that the sign-in route accepts (the database lockout guards each account). */
+export const LOGIN_RATE_LIMIT_DEFAULT = 20;
+
+/** Sign-in, sign-out, password change and the current account. */
+export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.post('/api/v1/auth/login', { config: { permission: 'public' }, schema: { body: loginBody, tags: ['auth'] } }, async (request, reply) => {
-    const { token } = await users().login(request.body.username, request.body.password, {
-      ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-    });
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' });
-    const actor = await users().findActorBySession(token);
-    return { user: actor };
+  r.post('/api/v1/auth/login', {
+    config: { permission: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    schema: { body: loginBody, tags: ['auth'] },
+  }, async (request, reply) => {
+    const service = users();
+    const result = await service.login(request.body.username, request.body.password, originOf(request));
+    const secure = request.protocol === 'https';
+    reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
+    reply.setCookie(CSRF_COOKIE, result.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure });
+    const settings = await service.settings();
+    return {
+      user: result.user,
+      csrf_token: result.csrfToken,
+      must_change_password: result.mustChangePassword,
+      password_expired: result.passwordExpired,
+      password_expires_at: result.passwordExpiresAt,
+      last_login: result.lastLogin,
+      sessions_ended: result.sessionsEnded,
+      session_idle_minutes: settings.session_idle_minutes,
+      password_policy: describePasswordPolicy({ minLength: settings.password_min_length, minClasses: settings.password_min_classes }),
+    };
   });
-  r.post('/api/v1/auth/logout', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request, reply) => {
+  r.post('/api/v1/auth/logout', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await users().logout(token);
+    if (token) await users().logout(token, actorOf(request));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return { ok: true };
   });
-  r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => ({ user: actorOf(request) }));
+  r.post('/api/v1/auth/logout-all', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async (request, reply) => {
+    const ended = await users().logoutEverywhere(actorOf(request));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    return { ok: true, sessions_ended: ended };
+  });
+  r.post('/api/v1/auth/password', {
+    config: { permission: 'session.self', allowDuringPasswordChange: true },
+    schema: { tags: ['auth'], body: changePasswordBody },
+  }, async (request) => {
+    await users().changePassword(actorOf(request), request.cookies[SESSION_COOKIE], request.body.current_password, request.body.new_password);
+    return { ok: true };
+  });
+  r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => {
+    const { origin: _origin, ...user } = actorOf(request);
+    return { user };
+  });
 }

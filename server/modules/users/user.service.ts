@@ -1,14 +1,15 @@
 import crypto from 'node:crypto';
-import type { Actor } from '../../context.ts';
-import { AppError } from '../../errors.ts';
-import { ROLES, type Role } from '../../plugins/permissions.ts';
+import { describePasswordPolicy, passwordProblems } from '../../../core/password-policy.ts';
+import { emptyScope, type Actor, type DataScope, type Origin } from '../../context.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { ADMIN_ROLES, ROLES, type Role } from '../../plugins/permissions.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { SecurityRepository } from '../security/security.repository.ts';
+import { settingsFromRows, type SecuritySettings } from '../security/security.settings.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { UserRepository } from './user.repository.ts';
 
-/** Idle timeout of a session (等保: session timeout). The accounts issue turns this into a setting. */
-export const SESSION_IDLE_MINUTES = 30;
-
-/** sha-256 of a session token: what the sessions table stores. */
+/** sha-256 of a session or CSRF token: what the database stores. */
 export function sessionIdOf(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
@@ -17,55 +18,411 @@ function minutesFrom(now: Date, minutes: number): string {
   return new Date(now.getTime() + minutes * 60_000).toISOString();
 }
 
-/** Sign-in, sessions and account creation. */
+/** What a successful sign-in returns to the client (besides the cookies). */
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  user: Actor;
+  mustChangePassword: boolean;
+  passwordExpired: boolean;
+  passwordExpiresAt: string | null;
+  /** The previous successful sign-in (等保: show the last login on sign-in). */
+  lastLogin: { at: string; ip: string | null } | null;
+  /** Older sessions ended by the concurrent-session limit. */
+  sessionsEnded: number;
+}
+
+/** A resolved cookie session. */
+export interface SessionInfo {
+  actor: Actor;
+  sessionId: string;
+  csrfHash: string | null;
+  /** First sign-in or an expired password: only changing the password and signing out are allowed. */
+  mustChangePassword: boolean;
+}
+
+/** Account fields the administration API may change. */
+export interface UserPatch {
+  display_name?: string;
+  role?: string;
+  unit_id?: number | null;
+  is_active?: boolean;
+  scopes?: ScopeInput;
+}
+
+/** Data scope as the API takes it: unit subtrees and region subtrees. */
+export interface ScopeInput {
+  unit_ids: number[];
+  region_codes: string[];
+}
+
+type ScopeRow = { unit_id: number | null; region_code: string | null; unit_path: string | null; region_path: string | null };
+
+/**
+ * The data scope of an account: the 三员 see no project data; explicit scope rows give the union of their unit
+ * and region subtrees; otherwise a reporter sees its own unit's subtree (nothing without a unit) and the other
+ * business roles see everything.
+ */
+export function scopeOf(role: Role, unitPath: string | null, rows: ScopeRow[]): DataScope {
+  if (ADMIN_ROLES.includes(role)) return emptyScope();
+  if (rows.length > 0) {
+    return {
+      all: false,
+      unitPaths: rows.flatMap((r) => (r.unit_path ? [r.unit_path] : [])),
+      regionPaths: rows.flatMap((r) => (r.region_path ? [r.region_path] : [])),
+    };
+  }
+  if (role === 'reporter') return unitPath ? { all: false, unitPaths: [unitPath], regionPaths: [] } : emptyScope();
+  return { all: true, unitPaths: [], regionPaths: [] };
+}
+
+/** A random password that satisfies the policy, for resets and new accounts. */
+export function temporaryPassword(settings: SecuritySettings): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '#@%+=!?'];
+  const length = Math.max(12, settings.password_min_length);
+  const chars = sets.map((s) => s[crypto.randomInt(s.length)]!);
+  const all = sets.join('');
+  while (chars.length < length) chars.push(all[crypto.randomInt(all.length)]!);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = crypto.randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Sign-in with lockout, sessions, password rules and the account administration of the system administrator. */
 export class UserService {
   private readonly users: UserRepository;
-  constructor(users: UserRepository) {
+  private readonly security: SecurityRepository;
+  private readonly audit: AuditService;
+  constructor(users: UserRepository, security: SecurityRepository, audit: AuditService) {
     this.users = users;
+    this.security = security;
+    this.audit = audit;
   }
 
-  /** Checks the password and opens a session; returns the token for the cookie. */
-  async login(username: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<{ token: string; userId: number }> {
-    const user = await this.users.findByUsername(username);
-    const ok = user && user.is_active === 1 && (await verifyPassword(password, user.password_hash));
-    if (!user || !ok) throw new AppError('unauthenticated', '用户名或密码错误');
-    const token = crypto.randomBytes(32).toString('base64url');
+  async settings(): Promise<SecuritySettings> {
+    return settingsFromRows(await this.security.listSettingRows());
+  }
+
+  private async actorFor(user: { id: number; username: string; display_name: string; role: string; unit_id: number | null; unit_path: string | null }, origin?: Origin): Promise<Actor> {
+    const role = user.role as Role;
+    const rows = await this.users.listScopePaths(user.id);
+    return {
+      userId: user.id, username: user.username, displayName: user.display_name, role, unitId: user.unit_id,
+      scope: scopeOf(role, user.unit_path, rows), ...(origin ? { origin } : {}),
+    };
+  }
+
+  /**
+   * Checks the password and opens a session. Failed attempts are counted in the users table with an atomic
+   * increment, so the lockout holds across processes; a locked account is refused before its password is checked.
+   */
+  async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
+    const settings = await this.settings();
     const now = new Date();
-    await this.users.insertSession({
-      id: sessionIdOf(token), user_id: user.id, created_at: now.toISOString(), last_seen_at: now.toISOString(),
-      expires_at: minutesFrom(now, SESSION_IDLE_MINUTES), ip: meta.ip, user_agent: meta.userAgent,
+    const user = await this.users.findByUsername(username);
+    const failure = (reason: string, userId: number | null, extra?: object) => this.users.transaction((_repo, trx) =>
+      this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
+    const wrong = new AppError('unauthenticated', `用户名或密码错误（连续失败 ${settings.lockout_threshold} 次将锁定 ${settings.lockout_minutes} 分钟）`);
+
+    if (!user) {
+      // Spend the same time as a real check so that response times do not reveal which usernames exist.
+      await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-password')));
+      await failure('unknown_user', null);
+      throw wrong;
+    }
+    if (user.locked_until && user.locked_until > now.toISOString()) {
+      await failure('locked', user.id);
+      throw lockedError(user.locked_until, now);
+    }
+    if (!(await verifyPassword(password, user.password_hash))) {
+      const lockedUntil = await this.users.transaction(async (repo, trx) => {
+        const count = await repo.incrementFailedLogins(user.id);
+        await this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId: user.id, username, origin, details: { reason: 'bad_password', failed_logins: count } });
+        if (count < settings.lockout_threshold) return null;
+        const until = minutesFrom(now, settings.lockout_minutes);
+        await repo.lockUser(user.id, until);
+        await this.audit.record(trx, null, {
+          action: 'auth.lockout', outcome: 'failure', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
+          details: { failed_logins: count, locked_until: until },
+        });
+        return until;
+      });
+      if (lockedUntil) throw lockedError(lockedUntil, now, settings.lockout_threshold);
+      throw wrong;
+    }
+    if (user.is_active !== 1) {
+      await failure('disabled', user.id);
+      throw new AppError('unauthenticated', '账号已停用，请联系系统管理员');
+    }
+
+    const token = crypto.randomBytes(32).toString('base64url');
+    const csrfToken = crypto.randomBytes(32).toString('base64url');
+    const nowIso = now.toISOString();
+    const sessionsEnded = await this.users.transaction(async (repo, trx) => {
+      await repo.recordSuccessfulLogin(user.id, nowIso, origin.ip);
+      await repo.insertSession({
+        id: sessionIdOf(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso,
+        expires_at: minutesFrom(now, settings.session_idle_minutes), ip: origin.ip, user_agent: origin.userAgent, csrf_hash: sessionIdOf(csrfToken),
+      });
+      const ended = await repo.trimSessions(user.id, settings.max_sessions, nowIso);
+      await this.audit.record(trx, null, {
+        action: 'auth.login', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
+        details: ended > 0 ? { sessions_ended: ended, max_sessions: settings.max_sessions } : undefined,
+      });
+      return ended;
     });
-    return { token, userId: user.id };
+    const unit = user.unit_id ? await this.users.findUserWithUnitPath(user.id) : undefined;
+    const expiresAt = passwordExpiresAt(user, settings);
+    const passwordExpired = expiresAt !== null && expiresAt <= nowIso;
+    return {
+      token, csrfToken, sessionsEnded,
+      user: await this.actorFor({ ...user, unit_path: unit?.unit_path ?? null }),
+      mustChangePassword: user.must_change_password === 1 || passwordExpired,
+      passwordExpired, passwordExpiresAt: expiresAt,
+      lastLogin: user.last_login_at ? { at: user.last_login_at, ip: user.last_login_ip } : null,
+    };
   }
 
-  /** Resolves a session token to its actor and slides the idle timeout; undefined when absent or expired. */
-  async findActorBySession(token: string): Promise<Actor | undefined> {
+  /** Resolves a session token and slides the idle timeout; undefined when absent, expired or the account is off. */
+  async findSession(token: string, origin?: Origin): Promise<SessionInfo | undefined> {
     const now = new Date();
     const row = await this.users.findSessionActor(sessionIdOf(token), now.toISOString());
     if (!row || row.is_active !== 1) return undefined;
     // Refresh at most once a minute to keep reads cheap.
-    if (Date.parse(row.expires_at) - now.getTime() < (SESSION_IDLE_MINUTES - 1) * 60_000) {
-      await this.users.touchSession(row.session_id, now.toISOString(), minutesFrom(now, SESSION_IDLE_MINUTES));
+    if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+      const settings = await this.settings();
+      await this.users.touchSession(row.session_id, now.toISOString(), minutesFrom(now, settings.session_idle_minutes));
     }
-    const role = row.role as Role;
-    const seesAll = role !== 'reporter' || row.unit_path === null;
+    let mustChangePassword = row.must_change_password === 1;
+    if (!mustChangePassword) {
+      const expiresAt = passwordExpiresAt(row, await this.settings());
+      mustChangePassword = expiresAt !== null && expiresAt <= now.toISOString();
+    }
+    return { actor: await this.actorFor(row, origin), sessionId: row.session_id, csrfHash: row.csrf_hash, mustChangePassword };
+  }
+
+  /** The actor of a session token (no CSRF, no password-change gate): for tests and internal callers. */
+  async findActorBySession(token: string): Promise<Actor | undefined> {
+    return (await this.findSession(token))?.actor;
+  }
+
+  /** The actor an API token acts as: its account, when active. */
+  async findActorForUser(userId: number, origin?: Origin): Promise<Actor | undefined> {
+    const user = await this.users.findUserWithUnitPath(userId);
+    if (!user || user.is_active !== 1) return undefined;
+    return this.actorFor(user, origin);
+  }
+
+  async logout(token: string, actor: Actor): Promise<void> {
+    await this.users.transaction(async (repo, trx) => {
+      await repo.deleteSession(sessionIdOf(token));
+      await this.audit.record(trx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+    });
+  }
+
+  /** Signs the actor out everywhere (every session of the account). */
+  async logoutEverywhere(actor: Actor): Promise<number> {
+    return this.users.transaction(async (repo, trx) => {
+      const ended = await repo.deleteSessionsOfUser(actor.userId);
+      await this.audit.record(trx, actor, { action: 'auth.logout_all', entityType: 'user', entityId: actor.userId, details: { sessions_ended: ended } });
+      return ended;
+    });
+  }
+
+  /** Checks complexity and history; throws validation_failed with the Chinese problems. */
+  private async checkNewPassword(userId: number | null, username: string, password: string, settings: SecuritySettings, currentHash?: string): Promise<void> {
+    const policy = { minLength: settings.password_min_length, minClasses: settings.password_min_classes };
+    const problems = passwordProblems(password, policy, username);
+    if (problems.length > 0) {
+      throw new AppError('validation_failed', `${problems.join('；')}。${describePasswordPolicy(policy)}`, { path: 'password', problems });
+    }
+    if (userId === null || settings.password_history === 0) return;
+    const recent = await this.users.listRecentPasswordHashes(userId, settings.password_history);
+    for (const hash of currentHash ? [currentHash, ...recent] : recent) {
+      if (await verifyPassword(password, hash)) {
+        throw new AppError('validation_failed', `新密码不得与最近 ${settings.password_history} 次使用过的密码相同`, { path: 'password', problems: ['reused'] });
+      }
+    }
+  }
+
+  /** Changes the actor's own password; other sessions of the account end. */
+  async changePassword(actor: Actor, sessionToken: string | undefined, current: string, next: string): Promise<void> {
+    const user = await this.users.findById(actor.userId);
+    if (!user) throw notFound('账号');
+    if (!(await verifyPassword(current, user.password_hash))) {
+      await this.users.transaction((_r, trx) => this.audit.record(trx, actor, { action: 'auth.password_change', outcome: 'failure', entityType: 'user', entityId: actor.userId, details: { reason: 'bad_password' } }));
+      throw new AppError('validation_failed', '原密码不正确', { path: 'current_password' });
+    }
+    const settings = await this.settings();
+    await this.checkNewPassword(user.id, user.username, next, settings, user.password_hash);
+    const hash = await hashPassword(next);
+    const now = new Date().toISOString();
+    await this.users.transaction(async (repo, trx) => {
+      await repo.updateUser(user.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
+      await repo.insertPasswordHistory(user.id, hash, now);
+      const ended = await repo.deleteSessionsOfUser(user.id, sessionToken ? sessionIdOf(sessionToken) : undefined);
+      await this.audit.record(trx, actor, { action: 'auth.password_change', entityType: 'user', entityId: user.id, details: { other_sessions_ended: ended } });
+    });
+  }
+
+  // ── Administration (系统管理员) ──────────────────────────────────────────────────────────────────────────
+
+  private async presentUser(id: number) {
+    const user = await this.users.findPublicById(id);
+    if (!user) throw notFound('账号');
+    const scopes = await this.users.listScopePaths(id);
     return {
-      userId: row.id, username: row.username, displayName: row.display_name, role, unitId: row.unit_id,
-      scope: seesAll ? { all: true, unitPaths: [], regionPaths: [] } : { all: false, unitPaths: [row.unit_path!], regionPaths: [] },
+      ...user,
+      scopes: {
+        unit_ids: scopes.flatMap((s) => (s.unit_id === null ? [] : [s.unit_id])),
+        region_codes: scopes.flatMap((s) => (s.region_code === null ? [] : [s.region_code])),
+      },
     };
   }
 
-  async logout(token: string): Promise<void> {
-    await this.users.deleteSession(sessionIdOf(token));
+  async getUser(id: number) {
+    return this.presentUser(id);
   }
 
-  /** Creates an account; the password must be changed at first sign-in unless mustChange is false. */
-  async createUser(input: { username: string; displayName: string; password: string; role: string; unitId: number | null; mustChange?: boolean }): Promise<number> {
+  async listUsers(filter: { q?: string; role?: string; unit_id?: number; page: number; page_size: number }) {
+    const { items, total } = await this.users.listPublic({ q: filter.q, role: filter.role, unitId: filter.unit_id, page: filter.page, pageSize: filter.page_size });
+    return { items: await Promise.all(items.map((u) => this.presentUser(u.id))), total, page: filter.page, page_size: filter.page_size };
+  }
+
+  /**
+   * Creates an account that must change its password at first sign-in (unless mustChange is false, for the
+   * CLI's first administrator and tests). Without a password, a temporary one is generated and returned once.
+   */
+  async createUser(actor: Actor | null, input: { username: string; displayName: string; password?: string; role: string; unitId: number | null; scopes?: ScopeInput; mustChange?: boolean }): Promise<{ id: number; temporaryPassword: string | null }> {
     if (!(ROLES as readonly string[]).includes(input.role)) throw new AppError('validation_failed', `未知角色：${input.role}`);
     if (await this.users.findByUsername(input.username)) throw new AppError('conflict', `用户名已存在：${input.username}`);
-    return this.users.insertUser({
-      username: input.username, display_name: input.displayName, unit_id: input.unitId,
-      password_hash: await hashPassword(input.password), role: input.role, must_change_password: input.mustChange === false ? 0 : 1,
-    }, new Date().toISOString());
+    await this.checkReferences(input.unitId, input.scopes);
+    const settings = await this.settings();
+    const password = input.password ?? temporaryPassword(settings);
+    await this.checkNewPassword(null, input.username, password, settings);
+    const hash = await hashPassword(password);
+    const now = new Date().toISOString();
+    const id = await this.users.transaction(async (repo, trx) => {
+      const newId = await repo.insertUser({
+        username: input.username, display_name: input.displayName, unit_id: input.unitId, password_hash: hash,
+        role: input.role, must_change_password: input.mustChange === false ? 0 : 1,
+      }, now);
+      await repo.insertPasswordHistory(newId, hash, now);
+      if (input.scopes) await repo.replaceScopes(newId, scopeRows(input.scopes));
+      await this.audit.record(trx, actor, {
+        action: 'user.create', entityType: 'user', entityId: newId, username: actor ? undefined : 'system',
+        after: { username: input.username, display_name: input.displayName, role: input.role, unit_id: input.unitId, scopes: input.scopes ?? null },
+      });
+      return newId;
+    });
+    return { id, temporaryPassword: input.password ? null : password };
   }
+
+  /** Refuses units and regions that do not exist, with a Chinese message naming them. */
+  private async checkReferences(unitId: number | null | undefined, scopes: ScopeInput | undefined): Promise<void> {
+    const unitIds = [...(unitId ? [unitId] : []), ...(scopes?.unit_ids ?? [])];
+    const units = new Set(await this.users.listExistingUnitIds(unitIds));
+    const missingUnits = unitIds.filter((id) => !units.has(id));
+    if (missingUnits.length > 0) throw new AppError('validation_failed', `单位不存在：${missingUnits.join('、')}`, { path: 'unit_id' });
+    const regions = new Set(await this.users.listExistingRegionCodes(scopes?.region_codes ?? []));
+    const missingRegions = (scopes?.region_codes ?? []).filter((c) => !regions.has(c));
+    if (missingRegions.length > 0) throw new AppError('validation_failed', `行政区划不存在：${missingRegions.join('、')}`, { path: 'scopes.region_codes' });
+  }
+
+  /** Changes name, role, unit, active flag or data scope. A change of role, scope or activity ends the sessions. */
+  async updateUser(actor: Actor, id: number, patch: UserPatch) {
+    const before = await this.presentUser(id);
+    await this.checkReferences(patch.unit_id, patch.scopes);
+    if (patch.role !== undefined && !(ROLES as readonly string[]).includes(patch.role)) throw new AppError('validation_failed', `未知角色：${patch.role}`);
+    if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
+      throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
+    }
+    const now = new Date().toISOString();
+    const permissionChange = (patch.role !== undefined && patch.role !== before.role)
+      || (patch.is_active !== undefined && (patch.is_active ? 1 : 0) !== before.is_active)
+      || patch.scopes !== undefined || (patch.unit_id !== undefined && patch.unit_id !== before.unit_id);
+    await this.users.transaction(async (repo, trx) => {
+      await repo.updateUser(id, {
+        ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.unit_id !== undefined ? { unit_id: patch.unit_id } : {}),
+        ...(patch.is_active !== undefined ? { is_active: patch.is_active ? 1 : 0 } : {}),
+        updated_at: now,
+      });
+      if (patch.scopes) await repo.replaceScopes(id, scopeRows(patch.scopes));
+      const ended = permissionChange ? await repo.deleteSessionsOfUser(id) : 0;
+      const after = await new UserService(repo, this.security, this.audit).presentUser(id);
+      await this.audit.record(trx, actor, {
+        action: permissionChange ? 'user.permission_change' : 'user.update', entityType: 'user', entityId: id,
+        before: auditView(before), after: auditView(after), details: ended ? { sessions_ended: ended } : undefined,
+      });
+    });
+    return this.presentUser(id);
+  }
+
+  /** Sets a new password (given or generated) that must be changed at next sign-in; clears any lockout. */
+  async resetPassword(actor: Actor, id: number, password?: string): Promise<{ temporaryPassword: string | null }> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('账号');
+    const settings = await this.settings();
+    const next = password ?? temporaryPassword(settings);
+    await this.checkNewPassword(null, user.username, next, settings);
+    const hash = await hashPassword(next);
+    const now = new Date().toISOString();
+    await this.users.transaction(async (repo, trx) => {
+      await repo.updateUser(id, { password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now });
+      await repo.insertPasswordHistory(id, hash, now);
+      const ended = await repo.deleteSessionsOfUser(id);
+      await this.audit.record(trx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
+    });
+    return { temporaryPassword: password ? null : next };
+  }
+
+  async unlock(actor: Actor, id: number): Promise<void> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('账号');
+    await this.users.transaction(async (repo, trx) => {
+      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: new Date().toISOString() });
+      await this.audit.record(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: id, before: { locked_until: user.locked_until } });
+    });
+  }
+
+  /** Ends every session of an account (administrator's "sign out everywhere" for someone else). */
+  async endSessions(actor: Actor, id: number): Promise<number> {
+    if (!(await this.users.findById(id))) throw notFound('账号');
+    return this.users.transaction(async (repo, trx) => {
+      const ended = await repo.deleteSessionsOfUser(id);
+      await this.audit.record(trx, actor, { action: 'user.sessions_end', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
+      return ended;
+    });
+  }
+}
+
+function lockedError(until: string, now: Date, threshold?: number): AppError {
+  const minutes = Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 60_000));
+  const prefix = threshold ? `连续 ${threshold} 次登录失败，` : '';
+  return new AppError('account_locked', `${prefix}账号已锁定，请 ${minutes} 分钟后再试或联系系统管理员解锁`, { locked_until: until, minutes });
+}
+
+/** When the password expires, or null when expiry is off. */
+function passwordExpiresAt(user: { password_changed_at: string | null; created_at: string }, settings: SecuritySettings): string | null {
+  if (settings.password_expiry_days === 0) return null;
+  const since = user.password_changed_at ?? user.created_at;
+  return new Date(Date.parse(since) + settings.password_expiry_days * 86_400_000).toISOString();
+}
+
+function scopeRows(scopes: ScopeInput): { unit_id: number | null; region_code: string | null }[] {
+  return [
+    ...[...new Set(scopes.unit_ids)].map((unit_id) => ({ unit_id, region_code: null })),
+    ...[...new Set(scopes.region_codes)].map((region_code) => ({ unit_id: null, region_code })),
+  ];
+}
+
+/** The fields of an account that the audit trail keeps in before/after (never the hash). */
+function auditView(u: { username: string; display_name: string; role: string; unit_id: number | null; is_active: number; scopes: ScopeInput }) {
+  return { username: u.username, display_name: u.display_name, role: u.role, unit_id: u.unit_id, is_active: u.is_active, scopes: u.scopes };
 }

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
-import { authApi } from '../../api/endpoints.ts';
+import { accountApi } from '../../api/accounts.ts';
 import { ApiError } from '../../api/client.ts';
+import { formatDateTime } from '../../format.ts';
 
 /** Where to go after signing in: only a local path, never another site. */
 function safeNext(next: string | null): string {
@@ -15,10 +16,11 @@ function safeNext(next: string | null): string {
 /** Sign-in with username and password. */
 export function LoginPage() {
   const { t, locale, setLocale } = useI18n();
-  const { user, setUser } = useAuth();
+  const { user, setUser, setMustChange } = useAuth();
+  const { message } = AntApp.useApp();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; locked: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
 
@@ -28,11 +30,21 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await authApi.login(values.username, values.password);
+      const r = await accountApi.login(values.username, values.password);
+      if (r.last_login) void message.info(t('login.lastLogin', { at: formatDateTime(r.last_login.at), ip: r.last_login.ip ?? '—' }), 6);
+      if (r.must_change_password) {
+        // Until the password is changed the server allows nothing else: go straight to the change form.
+        setMustChange(true);
+        void navigate(`/change-password?next=${encodeURIComponent(next)}${r.password_expired ? '&expired=1' : ''}`, { replace: true });
+        return;
+      }
       setUser(r.user);
       void navigate(next, { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : t('common.networkError'));
+      setError({
+        text: e instanceof ApiError ? e.message : t('common.networkError'),
+        locked: e instanceof ApiError && e.code === 'account_locked',
+      });
     } finally {
       setBusy(false);
     }
@@ -43,7 +55,10 @@ export function LoginPage() {
       <Card style={{ width: '100%', maxWidth: 380 }}>
         <Typography.Title level={4} style={{ textAlign: 'center' }}>{t('app.title')}</Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>{t('login.title')}</Typography.Paragraph>
-        {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} role="alert" />}
+        {error && (
+          <Alert type={error.locked ? 'warning' : 'error'} title={error.locked ? t('login.locked') : error.text} description={error.locked ? error.text : undefined}
+            showIcon style={{ marginBottom: 16 }} role="alert" data-testid="login-error" />
+        )}
         <Form layout="vertical" onFinish={(v: { username: string; password: string }) => void onFinish(v)} requiredMark={false}>
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus id="username" />

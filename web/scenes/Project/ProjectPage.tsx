@@ -16,6 +16,7 @@ import { ProjectEditForm } from './ProjectEditForm.tsx';
 import { PlansTab } from './PlansTab.tsx';
 import { StagesTab } from './StagesTab.tsx';
 import { ReportsTab } from './ReportsTab.tsx';
+import { LightsTab } from './LightsTab.tsx';
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
 
@@ -84,6 +85,7 @@ export function ProjectPage() {
     { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={user?.role === 'office'} /> },
     { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} /> },
     { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
+    { key: 'lights', label: 'project.tab.lights', children: <LightsTab project={project} /> },
   ];
   const active = tabs.some((tab) => tab.key === params.get('tab')) ? params.get('tab')! : 'basic';
 

@@ -1,19 +1,36 @@
 import { useEffect, useMemo, useState } from 'react';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { unitTree } from '../../components/unit-tree.ts';
-import { Button, Flex, Input, Select, TreeSelect } from 'antd';
+import { Button, Flex, Input, InputNumber, Select, Tag, TreeSelect } from 'antd';
+import { FilterOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { ProjectListQuery, Unit } from '../../api/types.ts';
-import { STAGES, stageKey } from '../../stages.ts';
+import { NATURES, STAGES, stageKey } from '../../stages.ts';
+import { EXTRA_FILTERS, type ExtraFilter } from './useProjectFilters.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
 
 /** The filter bar of the project list. */
+type Extra = Partial<Record<ExtraFilter, string>>;
+
+const TIERS = ['idea', 'reserve', 'implementation', 'withdrawn'] as const;
+const LEVELS = ['national', 'province', 'city', 'county'] as const;
+
 export function ProjectFilters({ query, units, onChange, onReset }: {
-  query: ProjectListQuery;
+  query: ProjectListQuery & Extra;
   units: Unit[];
-  onChange: (patch: Partial<ProjectListQuery>) => void;
+  onChange: (patch: Partial<ProjectListQuery> & Extra) => void;
   onReset: () => void;
 }) {
   const { t } = useI18n();
+  const [more, setMore] = useState(false);
+  const multi = (key: ExtraFilter, values: readonly string[], label: (v: string) => string) => (
+    <Select
+      mode="multiple" allowClear style={{ minWidth: 160, flex: '1 1 160px' }} placeholder={t(`projects.filter.${key}` as MessageKey)}
+      aria-label={t(`projects.filter.${key}` as MessageKey)} value={query[key] ? query[key].split(',') : []}
+      options={values.map((v) => ({ value: v, label: label(v) }))} onChange={(v: string[]) => onChange({ [key]: v.length ? v.join(',') : undefined })}
+    />
+  );
+  const active = EXTRA_FILTERS.filter((k) => query[k]);
   const [q, setQ] = useState(query.q ?? '');
   useEffect(() => setQ(query.q ?? ''), [query.q]);
   const tree = useMemo(() => unitTree(units), [units]);
@@ -60,7 +77,31 @@ export function ProjectFilters({ query, units, onChange, onReset }: {
         options={STAGES.map((s) => ({ value: s, label: t(stageKey(s)!) }))}
         onChange={(v: string[]) => onChange({ stage: v.length ? v.join(',') : undefined })}
       />
+      <Button icon={<FilterOutlined />} onClick={() => setMore((m) => !m)} aria-expanded={more}>{t('projects.filter.more')}</Button>
       <Button onClick={onReset}>{t('common.reset')}</Button>
+      {more && (
+        <Flex wrap gap={8} style={{ width: '100%' }} data-testid="more-filters">
+          <InputNumber
+            min={2000} max={2100} placeholder={t('projects.filter.year')} aria-label={t('projects.filter.year')} style={{ width: 150 }}
+            value={query.year ? Number(query.year) : null} onChange={(v) => onChange({ year: v ? String(v) : undefined })}
+          />
+          {multi('nature', NATURES, (v) => t(`nature.${v}` as MessageKey))}
+          {multi('tier', TIERS, (v) => t(`tier.${v}` as MessageKey))}
+          {multi('level', LEVELS, (v) => t(`level.${v}` as MessageKey))}
+          <Input
+            allowClear placeholder={t('projects.filter.category')} aria-label={t('projects.filter.category')} style={{ width: 160 }}
+            defaultValue={query.category} onPressEnter={(e) => onChange({ category: e.currentTarget.value.trim() || undefined })}
+            onBlur={(e) => e.currentTarget.value.trim() !== (query.category ?? '') && onChange({ category: e.currentTarget.value.trim() || undefined })}
+          />
+        </Flex>
+      )}
+      {active.length > 0 && (
+        <Flex wrap gap={4} style={{ width: '100%' }} data-testid="active-filters">
+          {active.map((k) => (
+            <Tag key={k} closable onClose={() => onChange({ [k]: undefined })}>{t(`projects.filter.${k}` as MessageKey)}：{query[k]}</Tag>
+          ))}
+        </Flex>
+      )}
     </Flex>
   );
 }

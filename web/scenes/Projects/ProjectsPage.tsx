@@ -57,6 +57,10 @@ export function ProjectsPage() {
       title: t('projects.col.totalInvestment'), dataIndex: 'total_investment', key: 'total_investment', sorter: true, sortOrder: sortOrder('total_investment'),
       align: 'right', width: 150, render: (v: number) => formatWan(v),
     },
+    {
+      title: t('projects.col.annualPlanned', { year: data?.totals.year ?? '' }), dataIndex: 'annual_planned', key: 'annual_planned', sorter: true,
+      sortOrder: sortOrder('annual_planned'), align: 'right', width: 150, render: (v: number | null) => formatWan(v),
+    },
     { title: t('projects.col.code'), dataIndex: 'code', key: 'code', width: 220, render: (c: string | null) => c ?? '—' },
     { title: t('projects.col.updatedAt'), dataIndex: 'updated_at', key: 'updated_at', sorter: true, sortOrder: sortOrder('updated_at'), width: 150, render: formatDateTime },
   ];
@@ -93,6 +97,11 @@ export function ProjectsPage() {
         </Col>
         <Col xs={12} sm={8} lg={6}>
           <Card size="small">
+            <Statistic title={t('projects.headline.planned', { year: totals?.year ?? '' })} value={totals?.annual_planned !== undefined ? formatYi(totals.annual_planned) : '—'} suffix={t('common.yuanYi')} loading={loading && !data} />
+          </Card>
+        </Col>
+        <Col xs={12} sm={8} lg={6}>
+          <Card size="small">
             <Statistic title={t('projects.headline.investment')} value={totals ? formatYi(totals.total_investment) : '—'} suffix={t('common.yuanYi')} loading={loading && !data} data-testid="headline-investment" />
           </Card>
         </Col>
@@ -104,7 +113,7 @@ export function ProjectsPage() {
         columns={columns}
         dataSource={data?.items ?? []}
         loading={loading}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1250 }}
         onChange={onTableChange}
         pagination={{
           current: query.page, pageSize: query.page_size, total: totals?.count ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100],
@@ -118,8 +127,9 @@ export function ProjectsPage() {
               <Table.Summary.Cell index={2} />
               <Table.Summary.Cell index={3} />
               <Table.Summary.Cell index={4} align="right"><strong data-testid="totals-investment">{formatWan(totals.total_investment)}</strong></Table.Summary.Cell>
-              <Table.Summary.Cell index={5} />
+              <Table.Summary.Cell index={5} align="right"><strong data-testid="totals-planned">{formatWan(totals.annual_planned ?? null)}</strong></Table.Summary.Cell>
               <Table.Summary.Cell index={6} />
+              <Table.Summary.Cell index={7} />
             </Table.Summary.Row>
           </Table.Summary>
         ) : null}

@@ -2,17 +2,27 @@ import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ProjectListQuery } from '../../api/types.ts';
 
-const SORTS = ['id', 'name', 'total_investment', 'region_code', 'stage', 'updated_at'];
+const SORTS = ['id', 'name', 'code', 'total_investment', 'region_code', 'unit_id', 'stage', 'updated_at', 'annual_planned', 'category', 'nature'];
+
+/** Filters beyond the filter bar's own, passed through from links (dashboard, lights) and the "more" panel. */
+export const EXTRA_FILTERS = ['year', 'tier', 'level', 'category', 'nature', 'investment_type', 'campaign_group', 'list_year', 'batch', 'has_code', 'is_key_of_key', 'builder', 'major_only'] as const;
+export type ExtraFilter = (typeof EXTRA_FILTERS)[number];
 
 /** The project list's filter, sort and page, kept in the URL so that links (e.g. from the dashboard) can open a filtered list. */
 export function useProjectFilters() {
   const [params, setParams] = useSearchParams();
-  const query = useMemo<Required<Pick<ProjectListQuery, 'page' | 'page_size' | 'sort' | 'order'>> & ProjectListQuery>(() => {
+  const query = useMemo<Required<Pick<ProjectListQuery, 'page' | 'page_size' | 'sort' | 'order'>> & ProjectListQuery & Partial<Record<ExtraFilter, string>>>(() => {
     const unit = Number(params.get('unit'));
     const page = Number(params.get('page'));
     const size = Number(params.get('page_size'));
     const sort = params.get('sort') ?? '';
+    const extra: Partial<Record<ExtraFilter, string>> = {};
+    for (const k of EXTRA_FILTERS) {
+      const v = params.get(k);
+      if (v) extra[k] = v;
+    }
     return {
+      ...extra,
       region: params.get('region') || undefined,
       unit: Number.isInteger(unit) && unit > 0 ? unit : undefined,
       stage: params.get('stage') || undefined,
@@ -25,7 +35,7 @@ export function useProjectFilters() {
   }, [params]);
 
   /** Merges changes into the URL; any filter change returns to page 1. */
-  const update = useCallback((patch: Partial<ProjectListQuery>, resetPage = true) => {
+  const update = useCallback((patch: Partial<ProjectListQuery> & Partial<Record<ExtraFilter, string>>, resetPage = true) => {
     setParams((prev) => {
       const next = new URLSearchParams(prev);
       for (const [k, v] of Object.entries(patch)) {

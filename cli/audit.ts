@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { configFrom } from './config.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { AuditRepository } from '../server/modules/audit/audit.repository.ts';
+import { AuditService } from '../server/modules/audit/audit.service.ts';
+import { SecurityRepository } from '../server/modules/security/security.repository.ts';
+import { settingsFromRows } from '../server/modules/security/security.settings.ts';
+
+/** `docket audit verify | archive`: check the hash chain; move rows beyond the retention period to a file. */
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description('the tamper-evident audit trail');
+  audit.command('verify')
+    .description('walk the hash chain (archive files and table) and report changed, inserted or deleted rows; exit code 2 when broken')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const config = configFrom(cmd);
+      const database = openDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        const result = await new AuditService(new AuditRepository(database.db)).verify(config.dataDir);
+        if (opts.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          console.log(`审计记录 / rows: ${result.rows}（已归档 / archived: ${result.archivedRows}）`);
+          console.log(`链头 / head: #${result.headSeq} ${result.headHash}`);
+          for (const p of result.problems) console.log(`  ✗ [${p.kind}] ${p.message}`);
+          console.log(result.ok ? '校验通过 / chain intact' : `校验失败 / chain broken: ${result.problems.length} problem(s)`);
+        }
+        if (!result.ok) process.exitCode = 2;
+      } finally {
+        await database.destroy();
+      }
+    });
+  audit.command('archive')
+    .description('move audit rows older than the retention setting (>= 180 days) to a verifiable file under the data dir')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const config = configFrom(cmd);
+      const database = openDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        const settings = settingsFromRows(await new SecurityRepository(database.db).listSettingRows());
+        const result = await new AuditService(new AuditRepository(database.db)).archive(database.db, config.dataDir, settings.audit_retention_days);
+        console.log(result ? `已归档 / archived ${result.rows} rows → ${result.file}` : `没有超过 ${settings.audit_retention_days} 天的记录 / nothing to archive`);
+      } finally {
+        await database.destroy();
+      }
+    });
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { AuditArchiveTable } from '../../db/schema.ts';
+import { hashAuditRow, type AuditFields, type AuditRow } from './audit-chain.ts';
+import type { AuditQuery } from './audit.schema.ts';
+
+/** All SQL of the audit trail. There is deliberately no method that updates a row. */
+export class AuditRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  /**
+   * Appends one row to the chain. Must run inside a transaction: the head row is updated first, which takes its
+   * row lock on PostgreSQL (like SELECT … FOR UPDATE) and the write lock on SQLite, so concurrent appenders in any
+   * number of processes queue up and each sees the previous row's hash.
+   */
+  async append(entry: Omit<AuditFields, 'seq'>): Promise<AuditRow> {
+    const head = await this.db.updateTable('audit_chain_head').set((eb) => ({ seq: eb('seq', '+', 1) }))
+      .where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
+    const fields: AuditFields = { ...entry, seq: Number(head.seq) };
+    const row: AuditRow = { ...fields, prev_hash: head.hash, hash: hashAuditRow(head.hash, fields) };
+    await this.db.insertInto('audit_log').values(row).execute();
+    await this.db.updateTable('audit_chain_head').set({ hash: row.hash }).where('id', '=', 1).execute();
+    return row;
+  }
+
+  head() {
+    return this.db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  /** Rows in chain order from a position, one page at a time (for verification and archiving). */
+  listFrom(fromSeq: number, limit: number): Promise<AuditRow[]> {
+    return this.db.selectFrom('audit_log').selectAll().where('seq', '>=', fromSeq).orderBy('seq').limit(limit).execute();
+  }
+
+  /** The first row at or after the cut-off time, in chain order. */
+  async findFirstSeqAtOrAfter(at: string): Promise<number | undefined> {
+    const r = await this.db.selectFrom('audit_log').select((eb) => eb.fn.min('seq').as('seq')).where('at', '>=', at).executeTakeFirst();
+    return r?.seq === null || r?.seq === undefined ? undefined : Number(r.seq);
+  }
+
+  async findFirstSeq(): Promise<number | undefined> {
+    const r = await this.db.selectFrom('audit_log').select((eb) => eb.fn.min('seq').as('seq')).executeTakeFirst();
+    return r?.seq === null || r?.seq === undefined ? undefined : Number(r.seq);
+  }
+
+  listArchives() {
+    return this.db.selectFrom('audit_archives').selectAll().orderBy('from_seq').execute();
+  }
+
+  async insertArchive(row: Omit<AuditArchiveTable, 'id'>): Promise<void> {
+    await this.db.insertInto('audit_archives').values(row).execute();
+  }
+
+  /** Removes rows already written to an archive file; the table's trigger refuses any row not yet archived. */
+  async deleteArchivedThrough(toSeq: number): Promise<number> {
+    const r = await this.db.deleteFrom('audit_log').where('seq', '<=', toSeq).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** One page of the search, newest first, and the total over the filter. */
+  async search(q: AuditQuery) {
+    let base = this.db.selectFrom('audit_log');
+    if (q.user_id !== undefined) base = base.where('user_id', '=', q.user_id);
+    if (q.username) base = base.where('username', '=', q.username);
+    if (q.action) base = base.where(sql<boolean>`action like ${`${q.action.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`);
+    if (q.outcome) base = base.where('outcome', '=', q.outcome);
+    if (q.entity_type) base = base.where('entity_type', '=', q.entity_type);
+    if (q.entity_id) base = base.where('entity_id', '=', q.entity_id);
+    if (q.ip) base = base.where('ip', '=', q.ip);
+    if (q.from) base = base.where('at', '>=', q.from);
+    if (q.to) base = base.where('at', '<', q.to);
+    const [items, total] = await Promise.all([
+      base.selectAll().orderBy('seq', 'desc').limit(q.page_size).offset((q.page - 1) * q.page_size).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
+  }
+}

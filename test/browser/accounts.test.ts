@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, shot, startHarness, type Harness } from './harness.ts';
+import { buildUser } from '../factories.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ projects: 50 });
+  const db = h.database.db;
+  await buildUser(db, { username: 'sys1', role: 'sysadmin' });
+  await buildUser(db, { username: 'sec1', role: 'secadmin' });
+  await buildUser(db, { username: 'aud1', role: 'auditor' });
+  await buildUser(db, { username: 'lockme', role: 'office' });
+  const newbie = await buildUser(db, { username: 'newbie', role: 'office' });
+  await db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', newbie).execute();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('accounts and security pages', () => {
+  it('forces the first password change before anything else, with the server’s Chinese rules', async () => {
+    const { context, page } = await h.newPage();
+    await page.goto('/login');
+    await page.locator('#username').fill('newbie');
+    await page.locator('#password').fill('Docket#2026');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(/\/change-password/);
+    await page.getByTestId('must-change').waitFor();
+    // Any other page sends the account back here.
+    await page.goto('/projects');
+    await page.waitForURL(/\/change-password/);
+    await page.locator('#current-password').fill('Docket#2026');
+    await page.locator('#new-password').fill('short');
+    await page.locator('#confirm-password').fill('short');
+    await page.getByRole('button', { name: /确认修改/ }).click();
+    await expect(page.getByTestId('password-error').textContent()).resolves.toContain('密码长度不足');
+    await shot(page, 'change-password-error');
+    await page.locator('#new-password').fill('Fresh#Pass2026');
+    await page.locator('#confirm-password').fill('Fresh#Pass2026');
+    await page.getByRole('button', { name: /确认修改/ }).click();
+    await page.waitForURL(/\/projects/);
+    await page.getByTestId('totals-row').waitFor();
+    await context.close();
+  });
+
+  it('says the account is locked after repeated failures', async () => {
+    const { context, page } = await h.newPage();
+    for (let i = 0; i < 4; i++) await context.request.post('/api/v1/auth/login', { data: { username: 'lockme', password: 'wrong' } });
+    await page.goto('/login');
+    await page.locator('#username').fill('lockme');
+    await page.locator('#password').fill('wrong');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    const alert = page.getByTestId('login-error');
+    await expect(alert.textContent()).resolves.toMatch(/账号已锁定.*连续 5 次登录失败/);
+    await shot(page, 'login-locked');
+    await context.close();
+  });
+
+  it('lets the system administrator create an account and hand over a temporary password', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'sys1');
+    await page.waitForURL(/\/admin\/users/);
+    await page.getByTestId('user-table').getByRole('cell', { name: 'lockme' }).first().waitFor();
+    await page.getByTestId('user-new').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('账号').fill('zhang.san');
+    await dialog.getByLabel('姓名').fill('张三');
+    await dialog.getByLabel('角色').click();
+    await page.locator('.ant-select-item-option[title="责任单位填报员"]').click();
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect(page.getByTestId('temporary-password').textContent()).resolves.toMatch(/^.{12,}$/);
+    await shot(page, 'admin-users');
+    const row = await h.database.db.selectFrom('users').select(['role', 'must_change_password']).where('username', '=', 'zhang.san').executeTakeFirstOrThrow();
+    expect(row).toEqual({ role: 'reporter', must_change_password: 1 });
+    await context.close();
+  });
+
+  it('lets the security administrator change a setting', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'sec1');
+    await page.waitForURL(/\/admin\/security/);
+    const minutes = page.locator('#lockout_minutes');
+    await expect.poll(() => minutes.inputValue()).toBe('30');
+    await minutes.fill('20');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(async () => (await h.database.db.selectFrom('security_settings').select('value').where('key', '=', 'lockout_minutes').executeTakeFirst())?.value).toBe('20');
+    await shot(page, 'admin-security');
+    await context.close();
+  });
+
+  it('lets the auditor search the trail and verify its hash chain', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'aud1');
+    await page.waitForURL(/\/audit/);
+    await page.getByPlaceholder('操作（前缀，如 auth.）').fill('auth.lockout');
+    await page.getByTestId('audit-search').click();
+    await page.getByTestId('audit-table').getByRole('cell', { name: 'lockme' }).first().waitFor();
+    await page.getByTestId('audit-verify').click();
+    await expect(page.getByTestId('audit-verify-result').textContent()).resolves.toContain('哈希链完整');
+    await shot(page, 'audit-search');
+    await context.close();
+  });
+});

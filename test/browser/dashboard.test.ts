@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+const year = new Date().getFullYear();
+const month = new Date().getMonth() + 1;
+
+beforeAll(async () => {
+  h = await startHarness({ projects: 150 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the dashboard (工作台)', () => {
+  it('shows the scope\'s figures from the reports, loads no asset from outside, and each figure opens its projects', async () => {
+    const { context, page } = await h.newPage();
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(h.baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
+    });
+    await login(page, 'office', 'Docket#2026', '/');
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByTestId('chart-unit').locator('canvas').waitFor();
+    await page.getByTestId('chart-trend').locator('canvas').waitFor();
+
+    // Ground truth from the tables: this year's plans and each project's latest counted report up to this month.
+    const db = h.database.db;
+    const plans = await db.selectFrom('annual_plans').innerJoin('projects', 'projects.id', 'annual_plans.project_id')
+      .where('annual_plans.year', '=', year).where('projects.deleted_at', 'is', null)
+      .select((eb) => eb.fn.sum<number>('annual_plans.planned_investment').as('s')).executeTakeFirstOrThrow();
+    const reports = await db.selectFrom('monthly_reports').select(['project_id', 'month', 'amount_ytd'])
+      .where('year', '=', year).where('month', '<=', month).where('status', 'in', ['submitted', 'approved']).orderBy('month').execute();
+    const latest = new Map<number, number>();
+    for (const r of reports) latest.set(r.project_id, r.amount_ytd);
+    const live = new Set((await db.selectFrom('projects').select('id').where('deleted_at', 'is', null).execute()).map((p) => p.id));
+    const completed = [...latest].filter(([id]) => live.has(id)).reduce((s, [, v]) => s + v, 0);
+
+    await expect(page.getByTestId('kpi-planned').getAttribute('data-yuan')).resolves.toBe(String(Number(plans.s)));
+    await expect(page.getByTestId('kpi-completed').getAttribute('data-yuan')).resolves.toBe(String(completed));
+    const rate = (completed / Number(plans.s)) * 100;
+    await page.getByTestId('kpi-rate').getByText(`${rate.toFixed(1)}%`).waitFor();
+    await page.getByTestId('kpi-rate').getByText(`序时进度 ${((month / 12) * 100).toFixed(1)}%`).waitFor();
+    await page.waitForTimeout(1500); // let the charts finish their entry animation before the screenshot
+    await shot(page, 'dashboard');
+
+    // A figure opens the projects behind it: the list filtered to this year's plan, with the same plan total.
+    await page.getByTestId('kpi-planned').click();
+    await page.waitForURL(new RegExp(`/projects\\?year=${year}`));
+    await page.getByTestId('totals-planned').waitFor();
+    const planned = (Number(plans.s) / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    await expect(page.getByTestId('totals-planned').textContent()).resolves.toBe(planned);
+    await page.getByTestId('active-filters').getByText(`计划年度：${year}`).waitFor();
+
+    // The lights figure opens the lights list of the same month.
+    await page.goBack();
+    await page.getByTestId('kpi-lights').click();
+    await page.waitForURL(/\/lights\?/);
+    await page.getByTestId('lights-table').waitFor();
+    await shot(page, 'lights');
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a 375 px phone', async () => {
+    const { context, page } = await h.newPage({ width: 375, height: 812 });
+    await login(page, 'office', 'Docket#2026', '/dashboard');
+    await page.getByTestId('chart-unit').locator('canvas').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.waitForTimeout(1500);
+    await shot(page, 'dashboard-375');
+    await context.close();
+  });
+});

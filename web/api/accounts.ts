@@ -1,0 +1,152 @@
+/** Accounts, security settings and the audit trail: types and calls. */
+import { api } from './client.ts';
+import type { CurrentUser, Role } from './types.ts';
+
+/** What a successful sign-in answers. */
+export interface LoginResponse {
+  user: CurrentUser;
+  csrf_token: string;
+  must_change_password: boolean;
+  password_expired: boolean;
+  password_expires_at: string | null;
+  last_login: { at: string; ip: string | null } | null;
+  sessions_ended: number;
+  session_idle_minutes: number;
+  password_policy: string;
+}
+
+export interface AccountScopes {
+  unit_ids: number[];
+  region_codes: string[];
+}
+
+export interface AdminUser {
+  id: number;
+  username: string;
+  display_name: string;
+  unit_id: number | null;
+  role: Role;
+  must_change_password: number;
+  is_active: number;
+  created_at: string;
+  password_changed_at: string | null;
+  locked_until: string | null;
+  last_login_at: string | null;
+  last_login_ip: string | null;
+  scopes: AccountScopes;
+}
+
+export interface AdminUserList {
+  items: AdminUser[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export interface AdminUserWrite {
+  username?: string;
+  display_name?: string;
+  role?: Role;
+  unit_id?: number | null;
+  is_active?: boolean;
+  scopes?: AccountScopes;
+  password?: string;
+}
+
+export interface SecuritySettings {
+  password_min_length: number;
+  password_min_classes: number;
+  password_expiry_days: number;
+  password_history: number;
+  lockout_threshold: number;
+  lockout_minutes: number;
+  session_idle_minutes: number;
+  max_sessions: number;
+  audit_retention_days: number;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  outcome: 'success' | 'failure';
+  entity_type: string | null;
+  entity_id: string | null;
+  method: string | null;
+  route: string | null;
+  status: number | null;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+  hash: string;
+}
+
+export interface AuditQuery {
+  username?: string;
+  action?: string;
+  outcome?: 'success' | 'failure';
+  entity_type?: string;
+  entity_id?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  page_size?: number;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  rows: number;
+  archivedRows: number;
+  headSeq: number;
+  headHash: string;
+  problems: { seq: number; kind: string; message: string }[];
+}
+
+export interface UnitWrite {
+  name?: string;
+  short_name?: string | null;
+  parent_id?: number | null;
+  region_code?: string | null;
+  kind?: string;
+  sort?: number;
+}
+
+/** Sign-in, password change and signing out everywhere. */
+export const accountApi = {
+  login: (username: string, password: string) => api.post<LoginResponse>('/auth/login', { username, password }, { quiet: true }),
+  changePassword: (current_password: string, new_password: string) => api.post<{ ok: boolean }>('/auth/password', { current_password, new_password }, { quiet: true }),
+  logoutAll: () => api.post<{ ok: boolean; sessions_ended: number }>('/auth/logout-all'),
+};
+
+/** Account, role and scope administration (系统管理员). */
+export const userAdminApi = {
+  list: (query: { q?: string; role?: string; page?: number; page_size?: number }) => api.get<AdminUserList>('/admin/users', query),
+  create: (body: AdminUserWrite) => api.post<AdminUser & { temporary_password: string | null }>('/admin/users', body, { quiet: true }),
+  update: (id: number, body: AdminUserWrite) => api.patch<AdminUser>(`/admin/users/${id}`, body, { quiet: true }),
+  resetPassword: (id: number) => api.post<{ ok: boolean; temporary_password: string | null }>(`/admin/users/${id}/reset-password`, {}),
+  unlock: (id: number) => api.post<{ ok: boolean }>(`/admin/users/${id}/unlock`),
+  endSessions: (id: number) => api.post<{ ok: boolean; sessions_ended: number }>(`/admin/users/${id}/logout-all`),
+};
+
+/** The unit tree (单位管理). */
+export const unitAdminApi = {
+  create: (body: UnitWrite) => api.post<{ id: number }>('/units', body, { quiet: true }),
+  update: (id: number, body: UnitWrite) => api.patch<{ id: number }>(`/units/${id}`, body, { quiet: true }),
+};
+
+/** Security settings (安全管理员). */
+export const securityApi = {
+  get: () => api.get<{ settings: SecuritySettings; labels: Record<keyof SecuritySettings, string> }>('/security/settings'),
+  update: (patch: Partial<SecuritySettings>) => api.patch<{ settings: SecuritySettings }>('/security/settings', patch, { quiet: true }),
+};
+
+/** The audit trail (安全审计员). */
+export const auditApi = {
+  search: (query: AuditQuery) => api.get<{ items: AuditRow[]; total: number; page: number; page_size: number }>('/audit', { ...query }),
+  verify: () => api.get<AuditVerify>('/audit/verify'),
+};

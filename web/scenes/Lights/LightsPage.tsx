@@ -1,0 +1,121 @@
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Button, Card, Col, DatePicker, Descriptions, Flex, Row, Select, Statistic, Table, Tag, TreeSelect, Typography } from 'antd';
+import { SettingOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { useAuth } from '../../auth.tsx';
+import { indicatorApi } from '../../api/endpoints.ts';
+import { useUnits } from '../../api/reference.ts';
+import type { DimensionLight, LightColor, LightItem } from '../../api/types.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { unitTree } from '../../components/unit-tree.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { LIGHT_COLORS, LIGHT_TAGS } from './light-labels.ts';
+
+const COLORS: LightColor[] = ['red', 'yellow', 'green', 'none'];
+
+/** A light as a coloured tag with its name, so colour is never the only signal. */
+export function LightTag({ light }: { light: LightColor }) {
+  const { t } = useI18n();
+  return <Tag color={LIGHT_TAGS[light]}>{t(`light.${light}` as MessageKey)}</Tag>;
+}
+
+/** The figures and rule behind one dimension's light. */
+export function DimensionDetails({ dims }: { dims: DimensionLight[] }) {
+  const { t } = useI18n();
+  return (
+    <Flex vertical gap={8}>
+      {dims.map((d) => (
+        <Descriptions
+          key={d.dimension} size="small" bordered column={{ xs: 1, md: 3 }}
+          title={<>{t(`dimension.${d.dimension}` as MessageKey)} <LightTag light={d.light} />{d.escalated && <Tag color="volcano">{t('lights.escalated')}</Tag>}</>}
+          items={[
+            { key: 'reason', label: t('lights.reason'), children: d.reason, span: 3 },
+            { key: 'rule', label: t('lights.rule'), children: d.rule_id ? `${d.rule_id}（${d.rule_kind ?? ''}）` : '—' },
+            ...Object.entries(d.figures).map(([k, v]) => ({ key: k, label: k, children: v === null ? '—' : String(v) })),
+            ...(d.excuse ? [{ key: 'excuse', label: t('lights.excuse'), children: `${d.excuse.reason}（${t('lights.computed')}：${t(`light.${d.computed_light}` as MessageKey)}）`, span: 3 }] : []),
+          ]}
+        />
+      ))}
+    </Flex>
+  );
+}
+
+/** 红黄绿灯: the lights of the scope for a month, each with the rule and figures behind it. */
+export function LightsPage() {
+  const { t } = useI18n();
+  const { user } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const units = useUnits();
+  const tree = useMemo(() => unitTree(units), [units]);
+  const now = dayjs();
+  const year = Number(params.get('year')) || now.year();
+  const month = Number(params.get('month')) || now.month() + 1;
+  const light = params.get('light') ?? 'red,yellow';
+  const dimension = params.get('dimension') ?? undefined;
+  const unit = Number(params.get('unit')) || undefined;
+  const page = Number(params.get('page')) || 1;
+  const set = (patch: Record<string, string | number | undefined>) => setParams((prev) => {
+    const next = new URLSearchParams(prev);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === '') next.delete(k);
+      else next.set(k, String(v));
+    }
+    if (!('page' in patch)) next.delete('page');
+    return next;
+  });
+  const data = useLoad(() => indicatorApi.lights(year, month, { unit }, { light, dimension, page, page_size: 20 }), [year, month, light, dimension, unit, page]);
+  const counts = data.data?.counts;
+
+  return (
+    <div>
+      <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.lights')}</Typography.Title>
+        {user?.role === 'office' && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
+      </Flex>
+      <Flex wrap gap={8} style={{ marginBottom: 12 }}>
+        <DatePicker picker="month" allowClear={false} value={dayjs(`${year}-${String(month).padStart(2, '0')}-01`)} onChange={(d) => d && set({ year: d.year(), month: d.month() + 1 })} aria-label={t('dashboard.period')} />
+        <Select
+          mode="multiple" style={{ minWidth: 220 }} value={light.split(',').filter(Boolean)} aria-label={t('lights.filter')} data-testid="light-filter"
+          options={COLORS.map((c) => ({ value: c, label: t(`light.${c}` as MessageKey) }))} onChange={(v: string[]) => set({ light: v.join(',') || 'red,yellow' })}
+        />
+        <Select
+          allowClear style={{ minWidth: 140 }} value={dimension} placeholder={t('lights.allDimensions')} aria-label={t('lights.dimension')}
+          options={(['investment', 'start', 'stats'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))} onChange={(v: string | undefined) => set({ dimension: v })}
+        />
+        <TreeSelect
+          style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
+          value={unit} onChange={(v: number | undefined) => set({ unit: v })} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
+        />
+      </Flex>
+      {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
+      <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+        {(['red', 'yellow', 'green'] as const).map((c) => (
+          <Col xs={8} md={6} key={c}>
+            <Card size="small" hoverable onClick={() => set({ light: c })} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && set({ light: c })}>
+              <Statistic title={t(`light.${c}`)} value={counts ? counts[c] : '—'} styles={{ content: { color: LIGHT_COLORS[c] } }} data-testid={`count-${c}`} />
+            </Card>
+          </Col>
+        ))}
+        <Col xs={24} md={6}>
+          <Typography.Text type="secondary">
+            {data.data ? t('lights.ruleVersion', { version: data.data.rule_version ?? t('lights.defaultRules'), excused: data.data.excused }) : ''}
+          </Typography.Text>
+        </Col>
+      </Row>
+      <Table<LightItem>
+        rowKey="project_id" size="small" loading={data.loading} dataSource={data.data?.items ?? []} scroll={{ x: 900 }} data-testid="lights-table"
+        pagination={{ current: page, pageSize: 20, total: data.data?.total ?? 0, showSizeChanger: false, onChange: (p) => set({ page: p }) }}
+        expandable={{ expandedRowRender: (l) => <DimensionDetails dims={l.dimensions} /> }}
+        columns={[
+          { title: t('lights.light'), dataIndex: 'overall', width: 90, render: (l: LightColor) => <LightTag light={l} /> },
+          { title: t('projects.col.name'), dataIndex: 'name', render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
+          { title: t('projects.col.unit'), dataIndex: 'unit_name', width: 180, ellipsis: true },
+          { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => r.map((x) => <div key={x}>{x}</div>) },
+        ]}
+      />
+    </div>
+  );
+}

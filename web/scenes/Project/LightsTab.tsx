@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import { DatePicker, Empty, Flex, Spin, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { indicatorApi } from '../../api/endpoints.ts';
+import type { Project } from '../../api/types.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { DimensionDetails, LightTag } from '../Lights/LightsPage.tsx';
+
+/** This project's lights for a month, with the rule and figures behind each. */
+export function LightsTab({ project }: { project: Project }) {
+  const { t } = useI18n();
+  const [period, setPeriod] = useState(() => dayjs().startOf('month'));
+  // The lights API filters like the project list: narrow to the project's unit and name, then pick it by id.
+  const { data, error, loading, reload } = useLoad(async () => {
+    const r = await indicatorApi.lights(period.year(), period.month() + 1, { unit: project.unit_id, q: project.name }, { light: 'red,yellow,green,none', page_size: 500 });
+    return r.items.find((i) => i.project_id === project.id) ?? null;
+  }, [project.id, project.unit_id, project.name, period]);
+  return (
+    <>
+      <Flex gap={8} align="center" style={{ marginBottom: 12 }}>
+        <DatePicker picker="month" allowClear={false} value={period} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
+        {data && <><Typography.Text>{t('lights.light')}：</Typography.Text><LightTag light={data.overall} /></>}
+      </Flex>
+      {error ? <LoadError error={error} onRetry={reload} /> : loading ? <Spin /> : data ? <DimensionDetails dims={data.dimensions} /> : <Empty description={t('common.empty')} />}
+    </>
+  );
+}
