@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { yuanIn } from '../../../core/money.ts';
-import { foldText } from '../../../core/search.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { neutralize } from '../imports/cell.ts';
@@ -76,7 +75,7 @@ export class ExportService {
    * formulas (= + - @) are neutralized.
    */
   async exportProjects(actor: Actor, filter: ProjectFilter, out: Writable, opts: { groupBy?: 'campaign_group'; title?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<{ rows: number }> {
-    const query = { ...filter, q: filter.q ? foldText(filter.q) : undefined };
+    const query = filter;
     const groups = (await this.repo.countByGroup(query, actor.scope))
       .sort((a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group, 'zh-CN'));
     const total = groups.reduce((s, g) => s + g.count, 0);
