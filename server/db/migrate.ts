@@ -4,7 +4,9 @@ import { migrations } from './migrations/index.ts';
 
 /** Applies every pending migration; throws with the failing migration's name if one fails. */
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Dated migrations from parallel branches may land out of name order; each is independent of the ones dated
+  // after it, so a database that already ran a later one may still apply an earlier newcomer.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
