@@ -199,6 +199,14 @@ export class AuditService {
   }
 }
 
+/**
+ * Appends one event in the caller's transaction, for services that hold only repositories: the event commits or
+ * rolls back with the change it describes.
+ */
+export function recordAudit(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
+  return new AuditService(new AuditRepository(executor)).record(executor, actor, event);
+}
+
 async function sha256File(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);

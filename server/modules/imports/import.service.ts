@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { parseMoney } from '../../../core/money.ts';
 import { parseDate, parseYearRange } from '../../../core/dates.ts';
@@ -7,6 +8,7 @@ import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { cellText, isCellError, unneutralize, type CellScalar } from './cell.ts';
 import { codeOf, MONTHLY_FIELDS, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
 import { MonthlyReportService } from '../reports/monthly-report.service.ts';
@@ -81,6 +83,12 @@ export interface ImportOptions {
 
 /** Most problems and row outcomes kept in a report; the rest are counted. */
 export const REPORT_CAP = 2000;
+
+/**
+ * Up to this many updated projects, an applied import records one audit event per project with the changed fields
+ * before and after; beyond it only the file's summary event (each event costs three statements in the transaction).
+ */
+export const AUDIT_PER_PROJECT_LIMIT = 1000;
 
 type Value = string | number | null;
 
@@ -206,6 +214,7 @@ export class ImportService {
    */
   async importFile(actor: Actor, buf: Buffer, opts: ImportOptions): Promise<ImportReport> {
     const started = Date.now();
+    const fileSha256 = crypto.createHash('sha256').update(buf).digest('hex');
     const limits = opts.limits ?? DEFAULT_LIMITS;
     const { info, sheets } = await openUpload(buf, opts.fileName, { limits, mode: opts.mode });
     const fields = opts.kind === 'plans' ? PLAN_FIELDS : opts.kind === 'monthly' ? MONTHLY_FIELDS : PROJECT_LIST_FIELDS;
@@ -274,9 +283,9 @@ export class ImportService {
     }
 
     if (opts.kind === 'monthly') {
-      await this.importMonthly(actor, parsed, opts, log, outcome, report);
+      await this.importMonthly(actor, parsed, opts, log, outcome, report, fileSha256);
     } else {
-      await this.importProjects(actor, parsed, opts, log, outcome, report);
+      await this.importProjects(actor, parsed, opts, log, outcome, report, fileSha256);
     }
     report.summary.rows = parsed.length;
     report.summary.errors = log.errors;
@@ -286,12 +295,13 @@ export class ImportService {
     return report;
   }
 
-  private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
+  private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
       if (write && log.errors === 0) {
         await this.write(actor, this.repositoryFor(executor), plan, opts);
+        await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
       }
     };
@@ -299,6 +309,25 @@ export class ImportService {
       await run(this.db, false);
     } else {
       await this.db.transaction().execute(async (trx) => run(trx, true));
+    }
+  }
+
+  /**
+   * The audit trail of an applied import, in its transaction: one event for the file with its counts, and (up to
+   * AUDIT_PER_PROJECT_LIMIT updated projects) one per updated project with the changed fields before and after.
+   */
+  private async recordApply(executor: Executor, actor: Actor, opts: ImportOptions, fileSha256: string, counts: Record<string, number>, changes: Map<number, ProjectChange>): Promise<void> {
+    const perProject = changes.size <= AUDIT_PER_PROJECT_LIMIT;
+    await recordAudit(executor, actor, {
+      action: 'import.apply', entityType: 'import', entityId: fileSha256,
+      details: { file_name: opts.fileName, sha256: fileSha256, kind: opts.kind, ...counts, per_project_events: perProject },
+    });
+    if (!perProject) return;
+    for (const [id, change] of changes) {
+      await recordAudit(executor, actor, {
+        action: 'project.import_update', entityType: 'project', entityId: id, before: change.before, after: change.after,
+        details: { file_name: opts.fileName, sha256: fileSha256 },
+      });
     }
   }
 
@@ -363,7 +392,7 @@ export class ImportService {
    * (open period, amounts derived and chained, negative figures need a reason, stage moves checked). The batch
    * runs inside a transaction that a dry run rolls back, so the dry run reports exactly what apply would refuse.
    */
-  private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport): Promise<void> {
+  private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
@@ -467,6 +496,14 @@ export class ImportService {
             }
           }
           if (opts.dryRun || log.errors > 0) throw ROLLBACK;
+          // Each saved report already has its own report.save event (before/after) from the batch.
+          const tally = { created: 0, updated: 0, unchanged: 0 };
+          for (const a of actions.values()) {
+            if (a.action === 'create') tally.created++;
+            else if (a.action === 'update') tally.updated++;
+            else if (a.action === 'unchanged') tally.unchanged++;
+          }
+          await this.recordApply(trx, actor, opts, fileSha256, { ...tally, year, month }, new Map());
           report.applied = true;
         });
       } catch (e) {
@@ -626,6 +663,13 @@ export class ImportService {
     const planInserts: { projectId: number; plan: PlanWrite }[] = [];
     const planUpdates: { id: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0 };
+    // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
+    const audit = new Map<number, ProjectChange>();
+    const changeOf = (id: number): ProjectChange => {
+      let c = audit.get(id);
+      if (!c) audit.set(id, (c = { before: {}, after: {} }));
+      return c;
+    };
 
     for (const r of resolved) {
       const { row } = r;
@@ -668,6 +712,9 @@ export class ImportService {
         if ((cur as unknown as Record<string, Value>)[column] !== v) {
           patch[column] = v;
           changes.push(labelFor(column));
+          const c = changeOf(r.projectId);
+          c.before[column] = (cur as unknown as Record<string, Value>)[column];
+          c.after[column] = v;
         }
       }
       if (plan) {
@@ -675,6 +722,9 @@ export class ImportService {
         if (!existing) {
           planInserts.push({ projectId: r.projectId, plan });
           counts.plansCreated++;
+          const c = changeOf(r.projectId);
+          c.before[`plan_${plan.year}`] = null;
+          c.after[`plan_${plan.year}`] = plan.values;
           changes.push(`${plan.year}年计划（新增）`);
         } else {
           const planPatch: Record<string, Value> = {};
@@ -687,6 +737,9 @@ export class ImportService {
           if (Object.keys(planPatch).length) {
             planUpdates.push({ id: existing.id, version: existing.version, patch: planPatch });
             counts.plansUpdated++;
+            const c = changeOf(r.projectId);
+            c.before[`plan_${plan.year}`] = Object.fromEntries(Object.keys(planPatch).map((k) => [k, (existing as unknown as Record<string, Value>)[k]]));
+            c.after[`plan_${plan.year}`] = planPatch;
           }
         }
       }
@@ -699,7 +752,7 @@ export class ImportService {
         outcome({ sheet: row.sheet, row: row.row, action: 'unchanged', name, projectId: r.projectId });
       }
     }
-    return { creates, updates, planInserts, planUpdates, counts };
+    return { creates, updates, planInserts, planUpdates, counts, audit };
   }
 
   private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions): Promise<void> {
@@ -750,6 +803,12 @@ export class ImportService {
       tick(1);
     }
   }
+}
+
+/** The changed fields of one updated project, before and after. */
+interface ProjectChange {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
 }
 
 interface PlanWrite {

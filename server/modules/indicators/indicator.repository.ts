@@ -151,6 +151,11 @@ export class IndicatorRepository {
     this.db = db;
   }
 
+  /** The executor this repository writes through (the transaction, inside one), for the audit trail. */
+  get executor(): Executor {
+    return this.db;
+  }
+
   async findSetting(key: string): Promise<unknown> {
     const row = await this.db.selectFrom('indicator_settings').select('value').where('key', '=', key).executeTakeFirst();
     return row ? JSON.parse(row.value) : undefined;

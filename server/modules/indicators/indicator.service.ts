@@ -5,6 +5,7 @@ import {
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
@@ -173,6 +174,17 @@ export class IndicatorService {
       if (problem) throw new AppError('validation_failed', `${year}年${problem}`, [{ path: `time_curves.${year}` }]);
     }
     await this.transact(async (repo) => {
+      const curveOf = async (year: string) => {
+        const v = await repo.indicators.findSetting(`time_curve:${year}`);
+        return Array.isArray(v) ? v.map(Number) : null;
+      };
+      const snapshot = async () => {
+        const out: { counted_statuses?: string[]; time_curves?: Record<string, number[] | null> } = {};
+        if (input.counted_statuses) out.counted_statuses = await repo.indicators.countedStatuses();
+        if (input.time_curves) out.time_curves = Object.fromEntries(await Promise.all(Object.keys(input.time_curves).map(async (y) => [y, await curveOf(y)] as const)));
+        return out;
+      };
+      const settingsBefore = await snapshot();
       for (const [year, curve] of Object.entries(input.time_curves ?? {})) {
         if (curve) await repo.indicators.putSetting(`time_curve:${year}`, curve, actor.userId);
         else await repo.indicators.deleteSetting(`time_curve:${year}`);
@@ -189,6 +201,7 @@ export class IndicatorService {
           await repo.indicators.putSetting(WATERMARK, started, null);
         }
       }
+      await recordAudit(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
     });
     return this.getSettings();
   }

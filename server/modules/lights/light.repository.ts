@@ -29,6 +29,17 @@ export class LightRepository {
     this.db = db;
   }
 
+  /** The executor this repository writes through (the transaction, inside one), for the audit trail. */
+  get executor(): Executor {
+    return this.db;
+  }
+
+  /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
+  async transaction<T>(fn: (repo: LightRepository) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute(async (trx) => fn(new LightRepository(trx)));
+  }
+
   listRuleVersions(year: number) {
     return this.db.selectFrom('light_rule_sets').selectAll().where('year', '=', year).orderBy('version').execute();
   }

@@ -5,6 +5,7 @@ import {
 import type { TimeCurve } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import type { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
@@ -57,10 +58,19 @@ export class LightService {
   async putRuleSet(actor: Actor, year: number, input: RuleSetWrite) {
     const problem = checkRuleSet({ rules: input.rules });
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'rules' }]);
-    const existing = await this.lights.listRuleVersions(year);
-    const now = new Date();
-    const effective = input.effective_month ?? (existing.length && now.getUTCFullYear() === year ? now.getUTCMonth() + 1 : 1);
-    await this.lights.insertRuleVersion({ year, effective_month: effective, rules: JSON.stringify({ rules: input.rules }), note: input.note ?? null, created_by: actor.userId });
+    await this.lights.transaction(async (lights) => {
+      const existing = await lights.listRuleVersions(year);
+      const now = new Date();
+      const effective = input.effective_month ?? (existing.length && now.getUTCFullYear() === year ? now.getUTCMonth() + 1 : 1);
+      // Before: the rules that ruled the new version's first month until now (null: the shipped default).
+      const previous = await lights.findRuleVersionInForce(year, effective);
+      const saved = await lights.insertRuleVersion({ year, effective_month: effective, rules: JSON.stringify({ rules: input.rules }), note: input.note ?? null, created_by: actor.userId });
+      const present = (v: NonNullable<typeof previous>) => ({ version: v.version, effective_month: v.effective_month, rules: (JSON.parse(v.rules) as { rules: unknown }).rules, note: v.note });
+      await recordAudit(lights.executor, actor, {
+        action: 'lights.rules_update', entityType: 'light_rule_set', entityId: year,
+        before: previous ? present(previous) : null, after: present(saved), details: { year, version: saved.version, effective_month: effective },
+      });
+    });
     return this.getRuleSets(year);
   }
 
@@ -145,10 +155,14 @@ export class LightService {
   async acceptExcuse(actor: Actor, input: ExcuseWrite) {
     if (!(await this.projects.findById(input.project_id, actor.scope))) throw notFound('项目');
     if (input.month_to != null && input.month_to < input.month_from) throw new AppError('validation_failed', '截止月份不能早于起始月份', [{ path: 'month_to' }]);
-    return this.lights.insertExcuse({
-      project_id: input.project_id, year: input.year, month_from: input.month_from, month_to: input.month_to ?? null,
-      dimension: input.dimension ?? null, reason: input.reason, accepted_by: actor.userId, accepted_by_name: actor.displayName,
-      accepted_at: new Date().toISOString(),
+    return this.lights.transaction(async (lights) => {
+      const excuse = await lights.insertExcuse({
+        project_id: input.project_id, year: input.year, month_from: input.month_from, month_to: input.month_to ?? null,
+        dimension: input.dimension ?? null, reason: input.reason, accepted_by: actor.userId, accepted_by_name: actor.displayName,
+        accepted_at: new Date().toISOString(),
+      });
+      await recordAudit(lights.executor, actor, { action: 'lights.excuse_accept', entityType: 'light_excuse', entityId: excuse.id, before: null, after: excuse });
+      return excuse;
     });
   }
 
@@ -156,7 +170,10 @@ export class LightService {
   async revokeExcuse(actor: Actor, id: number) {
     const excuse = await this.lights.findExcuse(id);
     if (!excuse || !(await this.projects.findById(excuse.project_id, actor.scope))) throw notFound('正当理由');
-    if (!(await this.lights.revokeExcuse(id, actor.userId))) throw new AppError('conflict', '该正当理由已撤销');
+    await this.lights.transaction(async (lights) => {
+      if (!(await lights.revokeExcuse(id, actor.userId))) throw new AppError('conflict', '该正当理由已撤销');
+      await recordAudit(lights.executor, actor, { action: 'lights.excuse_revoke', entityType: 'light_excuse', entityId: id, before: excuse, after: await lights.findExcuse(id) });
+    });
     return { ok: true };
   }
 }

@@ -8,6 +8,7 @@ import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
+import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
@@ -40,6 +41,15 @@ function versionConflict(current: unknown): AppError {
 }
 
 const STATUS_ORDER: Record<ReportStatus, number> = { draft: 0, returned: 1, submitted: 2, approved: 3 };
+
+/**
+ * Records a change of a report with the stored row before and the row as it now stands, in the repository's
+ * transaction (so the event commits or rolls back with the change).
+ */
+async function recordReport(repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details']): Promise<void> {
+  const after = await repo.findReportById(reportId);
+  await recordAudit(repo.executor, actor, { action, entityType: 'report', entityId: reportId, before, after: after ?? null, details });
+}
 
 /** Monthly reports (月度填报): entry, derivations, the review workflow, batches, the review queue and 催报. */
 export class MonthlyReportService {
@@ -198,6 +208,7 @@ export class MonthlyReportService {
       });
     }
     await this.rechainYear(repo, projectId, year);
+    await recordReport(repo, actor, 'report.save', existing ?? null, id, { project_id: projectId, year, month });
     return id;
   }
 
@@ -214,7 +225,7 @@ export class MonthlyReportService {
   // ── workflow ───────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Runs one workflow step on a report read inside the transaction with the client's version checked. */
-  private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<void>) {
+  private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<void>, details?: (report: ReportRow) => AuditEvent['details']) {
     await this.repo.transaction(async (repo) => {
       const report = await repo.findReportInScope(id, actor.scope);
       if (!report) throw notFound('月报');
@@ -222,6 +233,7 @@ export class MonthlyReportService {
       if (report.version !== version) throw versionConflict(report);
       if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
       await fn(repo, report, period);
+      await recordReport(repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
       await repo.refreshIndicatorRollup(report.project_id, report.year);
     });
@@ -297,7 +309,7 @@ export class MonthlyReportService {
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'returned', return_reason: reason, reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
-    });
+    }, () => ({ reason }));
   }
 
   /**
@@ -327,7 +339,7 @@ export class MonthlyReportService {
         const updated = await repo.findReport(report.project_id, report.year, report.month);
         if (updated) await this.applyToProject(repo, actor, updated, period);
       }
-    });
+    }, (report) => ({ reason, revision_kept: report.revision, revision: report.revision + 1, by_reviewer: roleHas(actor.role, 'report.review') }));
   }
 
   // ── a unit's whole period at once ──────────────────────────────────────────────────────────────────────────
@@ -390,7 +402,10 @@ export class MonthlyReportService {
         const id = await this.write(repo, actor, projectId, period, fields);
         if (input.submit) {
           const report = await repo.findReport(projectId, year, month);
-          if (report && canDo(report.status as ReportStatus, 'submit')) await this.doSubmit(repo, actor, report);
+          if (report && canDo(report.status as ReportStatus, 'submit')) {
+            await this.doSubmit(repo, actor, report);
+            await recordReport(repo, actor, 'report.submit', report, report.id, { batch: true });
+          }
         }
         saved.push({ project_id: projectId, report_id: id });
       });
@@ -409,7 +424,10 @@ export class MonthlyReportService {
       const projects = await repo.listPeriodProjects(actor.scope, year, month, unit);
       const reports = await repo.listPeriodReports(actor.scope, year, month, unit);
       const pending = reports.filter((r) => canDo(r.status as ReportStatus, 'submit'));
-      await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => this.doSubmit(repo, actor, report));
+      await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => {
+        await this.doSubmit(repo, actor, report);
+        await recordReport(repo, actor, 'report.submit', report, report.id, { batch: true });
+      });
       for (const report of pending) await repo.refreshIndicatorRollup(report.project_id, year);
       return {
         submitted: pending.length,

@@ -1,6 +1,7 @@
 import { buildYearCalendar, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
 import type { Actor } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { PeriodRow, ReportRepository } from './report.repository.ts';
 import type { CreateYear, PeriodUpdate, ReportingSettings } from './report.schema.ts';
 
@@ -19,16 +20,19 @@ export class PeriodService {
     this.repo = repo;
   }
 
-  async getSettings(_actor: Actor): Promise<ReportingSettings> {
-    const stored = await this.repo.listSettings();
+  async getSettings(_actor: Actor, repo: ReportRepository = this.repo): Promise<ReportingSettings> {
+    const stored = await repo.listSettings();
     const num = (key: keyof ReportingSettings) => (stored[key] !== undefined ? Number(stored[key]) : DEFAULT_SETTINGS[key]);
     return { deadline_day: num('deadline_day'), deadline_month_offset: num('deadline_month_offset') };
   }
 
   async updateSettings(actor: Actor, input: ReportingSettings): Promise<ReportingSettings> {
     await this.repo.transaction(async (repo) => {
+      const before = await this.getSettings(actor, repo);
       await repo.upsertSetting('deadline_day', String(input.deadline_day), actor.userId);
       await repo.upsertSetting('deadline_month_offset', String(input.deadline_month_offset), actor.userId);
+      const after = await this.getSettings(actor, repo);
+      await recordAudit(repo.executor, actor, { action: 'reporting.settings_update', entityType: 'reporting_settings', before, after });
     });
     return this.getSettings(actor);
   }
@@ -50,26 +54,33 @@ export class PeriodService {
         throw new AppError('conflict', `${input.year}年的填报期已经建立，可逐期调整截止日期或开关状态`);
       }
       await repo.insertPeriods(calendar.map((p) => ({ year: input.year, ...p, status: 'pending' })));
+      await recordAudit(repo.executor, actor, {
+        action: 'period.create_year', entityType: 'reporting_year', entityId: input.year, before: null, after: await repo.listPeriods(input.year),
+      });
     });
     return this.listPeriods(actor, input.year);
   }
 
   /** The period of year/month, or 404 naming it. */
-  async getPeriod(year: number, month: number): Promise<PeriodRow> {
-    const period = await this.repo.findPeriod(year, month);
+  async getPeriod(year: number, month: number, repo: ReportRepository = this.repo): Promise<PeriodRow> {
+    const period = await repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（请先建立该年度填报日历；1–2月合并填报时为 2 月）`);
     return period;
   }
 
   /** Changes the deadline, or opens / closes the period (a closed period is read-only). */
-  async updatePeriod(_actor: Actor, year: number, month: number, input: PeriodUpdate) {
-    const period = await this.getPeriod(year, month);
+  async updatePeriod(actor: Actor, year: number, month: number, input: PeriodUpdate) {
     const now = new Date().toISOString();
-    await this.repo.updatePeriod(period.id, {
-      ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      ...(input.status === 'open' ? { opened_at: now, closed_at: null } : {}),
-      ...(input.status === 'closed' ? { closed_at: now } : {}),
+    await this.repo.transaction(async (repo) => {
+      const period = await this.getPeriod(year, month, repo);
+      await repo.updatePeriod(period.id, {
+        ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(input.status === 'open' ? { opened_at: now, closed_at: null } : {}),
+        ...(input.status === 'closed' ? { closed_at: now } : {}),
+      });
+      const action = input.status === 'open' ? 'period.open' : input.status === 'closed' ? 'period.close' : 'period.update';
+      await recordAudit(repo.executor, actor, { action, entityType: 'reporting_period', entityId: period.id, before: period, after: await this.getPeriod(year, month, repo) });
     });
     return presentPeriod(await this.getPeriod(year, month));
   }

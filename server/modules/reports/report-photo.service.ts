@@ -2,9 +2,15 @@ import { canDo, type ReportStatus } from '../../../core/monthly-report.ts';
 import { detectImageType, type ImageMime } from '../../../core/image-type.ts';
 import type { Actor } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { PhotoStore, StoredPhoto } from './photo-store.ts';
 import { presentPhoto } from './monthly-report.service.ts';
-import type { ReportRepository, ReportRow } from './report.repository.ts';
+import type { PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
+
+/** What the audit trail keeps of a photo: its metadata, never the bytes or the stored path. */
+function photoMeta(p: PhotoRow) {
+  return { id: p.id, mime: p.mime, bytes: p.bytes, width: p.width, height: p.height, sha256: p.sha256, original_name: p.original_name, uploaded_by: p.uploaded_by };
+}
 
 /** At most nine site photos per report (形象进度照片). */
 export const MAX_PHOTOS = 9;
@@ -68,6 +74,7 @@ export class ReportPhotoService {
         if ((await repo.countPhotos(report.id)) + stored.length > MAX_PHOTOS) {
           throw new AppError('unprocessable', `每份月报最多 ${MAX_PHOTOS} 张照片`);
         }
+        const before = (await repo.listPhotos(report.id)).map(photoMeta);
         for (const s of stored) {
           await repo.insertPhoto({
             report_id: report.id, mime: s.file.mime, bytes: s.file.data.length, width: s.width, height: s.height, sha256: s.sha256,
@@ -75,6 +82,10 @@ export class ReportPhotoService {
             uploaded_by: actor.userId, created_at: now,
           });
         }
+        await recordAudit(repo.executor, actor, {
+          action: 'report.photo_upload', entityType: 'report', entityId: report.id,
+          before, after: (await repo.listPhotos(report.id)).map(photoMeta), details: { added: stored.length },
+        });
       });
     } catch (err) {
       await this.store.remove(stored.flatMap((s) => [s.file_path, s.thumb_path]));
@@ -94,7 +105,12 @@ export class ReportPhotoService {
     const photo = await this.repo.findPhotoInScope(photoId, actor.scope);
     if (!photo) throw notFound('照片');
     await this.editableReport(actor, photo.report_id);
-    await this.repo.deletePhoto(photo.id);
+    await this.repo.transaction(async (repo) => {
+      await repo.deletePhoto(photo.id);
+      await recordAudit(repo.executor, actor, {
+        action: 'report.photo_delete', entityType: 'report', entityId: photo.report_id, before: photoMeta(photo), after: null, details: { photo_id: photo.id },
+      });
+    });
     await this.store.remove([photo.file_path, photo.thumb_path]);
   }
 }

@@ -26,6 +26,11 @@ export class ReportRepository {
     this.db = db;
   }
 
+  /** The executor this repository writes through (the transaction, inside one), for the audit trail. */
+  get executor(): Executor {
+    return this.db;
+  }
+
   /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
   async transaction<T>(fn: (repo: ReportRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
@@ -110,6 +115,10 @@ export class ReportRepository {
   }
 
   /** The report when its project lies within the scope, or undefined. */
+  findReportById(id: number) {
+    return this.db.selectFrom('monthly_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   findReportInScope(id: number, scope: DataScope) {
     return this.db.selectFrom('monthly_reports').selectAll()
       .where('id', '=', id)
