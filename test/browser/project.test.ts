@@ -41,6 +41,15 @@ describe('the project page', () => {
     await page.getByTestId('project-title').filter({ hasText: '（调整）' }).waitFor();
     const stored = await h.database.db.selectFrom('projects').select(['name', 'total_investment', 'version']).where('id', '=', first.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ name: `${first.name}（调整）`, total_investment: newTotal, version: first.version + 1 });
+
+    // The change history shows the edit: the name old → new and the total in 万元.
+    await page.getByRole('tab', { name: '变更记录' }).click();
+    const history = page.getByTestId('project-changes');
+    await history.getByText('修改信息').first().waitFor();
+    await history.getByTestId('change-name').first().filter({ hasText: `项目名称：${first.name}` }).filter({ hasText: `→ ${first.name}（调整）` }).waitFor();
+    await history.getByTestId('change-total_investment').first()
+      .filter({ hasText: `→ ${(newTotal / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` }).waitFor();
+    await shot(page, 'project-changes');
     await context.close();
   });
 

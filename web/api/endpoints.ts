@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -35,6 +35,7 @@ export const projectPartsApi = {
   stageHistory: (id: number) => api.get<{ items: StageHistoryEntry[] }>(`/projects/${id}/stage-history`),
   changeStage: (id: number, body: { to: string; event_date: string; reason?: string | null; version?: number }) =>
     api.post<Project>(`/projects/${id}/stage`, body),
+  changes: (id: number, page: number, pageSize: number) => api.get<ProjectChangePage>(`/projects/${id}/changes`, { page, page_size: pageSize }),
   reports: (id: number, year: number) => api.get<{ items: MonthlyReport[] }>(`/projects/${id}/reports/${year}`),
 };
 

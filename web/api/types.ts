@@ -128,6 +128,25 @@ export interface StageHistoryEntry {
   created_at: string;
 }
 
+/** One entry of a project's change history (GET /projects/:id/changes). */
+export interface ProjectChange {
+  id: string;
+  at: string;
+  user_id: number | null;
+  user_name: string | null;
+  kind: 'create' | 'update' | 'stage' | 'tier' | 'delete' | 'restore' | 'review' | 'plan' | 'procedure';
+  changes: { field: string; old: unknown; new: unknown }[];
+  reason: string | null;
+  event_date: string | null;
+}
+
+export interface ProjectChangePage {
+  total: number;
+  page: number;
+  page_size: number;
+  items: ProjectChange[];
+}
+
 export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
 
 export interface Period {

@@ -60,6 +60,35 @@ export class AuditRepository {
     return Number(r.numDeletedRows);
   }
 
+  /**
+   * An entity's history rows: the service rows with the given actions and the successful automatic request rows
+   * of the given routes, newest first (the first `limit`), with the writer's display name, and their total.
+   */
+  async listEntityHistory(entityType: string, entityId: string, actions: readonly string[], routes: readonly { method: string; route: string }[], limit: number) {
+    const base = this.db.selectFrom('audit_log')
+      .where('audit_log.entity_type', '=', entityType).where('audit_log.entity_id', '=', entityId)
+      .where('audit_log.outcome', '=', 'success')
+      .where((eb) => eb.or([
+        ...(actions.length ? [eb('audit_log.action', 'in', actions)] : []),
+        ...routes.map((r) => eb.and([eb('audit_log.action', '=', 'request'), eb('audit_log.method', '=', r.method), eb('audit_log.route', '=', r.route)])),
+      ]));
+    const [items, total] = await Promise.all([
+      base.leftJoin('users', 'users.id', 'audit_log.user_id')
+        .select(['audit_log.seq', 'audit_log.at', 'audit_log.user_id', 'audit_log.username', 'users.display_name', 'audit_log.action',
+          'audit_log.method', 'audit_log.route', 'audit_log.before_json', 'audit_log.after_json'])
+        .orderBy('audit_log.seq', 'desc').limit(limit).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
+  }
+
+  /** Every successful service row of an entity with the given actions, with its before/after (for matching). */
+  listEntitySnapshots(entityType: string, entityId: string, actions: readonly string[]) {
+    return this.db.selectFrom('audit_log').select(['seq', 'at', 'user_id', 'before_json', 'after_json'])
+      .where('entity_type', '=', entityType).where('entity_id', '=', entityId).where('outcome', '=', 'success')
+      .where('action', 'in', actions).orderBy('seq').execute();
+  }
+
   /** One page of the search, newest first, and the total over the filter. */
   async search(q: AuditQuery) {
     let base = this.db.selectFrom('audit_log');

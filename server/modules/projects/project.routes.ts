@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { ProjectService } from './project.service.ts';
 import {
-  annualPlanWriteSchema, procedureWriteSchema, projectListQuerySchema, projectUpdateSchema, projectWriteSchema,
+  annualPlanWriteSchema, procedureWriteSchema, projectChangesQuerySchema, projectListQuerySchema, projectUpdateSchema, projectWriteSchema,
   reserveReviewSchema, stageChangeSchema, tierChangeSchema,
 } from './project.schema.ts';
 
@@ -49,6 +49,8 @@ export function projectRoutes(app: FastifyInstance, database: Database): void {
     async (request) => service().changeStage(actorOf(request), request.params.id, request.body));
   r.get('/api/v1/projects/:id/stage-history', { config: { permission: 'project.read' }, schema: { tags, params: idParams } },
     async (request) => ({ items: await service().listStageHistory(actorOf(request), request.params.id) }));
+  r.get('/api/v1/projects/:id/changes', { config: { permission: 'project.read' }, schema: { tags, params: idParams, querystring: projectChangesQuerySchema } },
+    async (request) => service().listChanges(actorOf(request), request.params.id, request.query));
   r.post('/api/v1/projects/:id/tier', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: tierChangeSchema } },
     async (request) => service().changeTier(actorOf(request), request.params.id, request.body));
   r.post('/api/v1/projects/:id/review', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: reserveReviewSchema } },

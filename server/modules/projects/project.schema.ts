@@ -208,3 +208,10 @@ export const procedureWriteSchema = z.object({
   note: optText(1000),
 });
 export type ProcedureWrite = z.infer<typeof procedureWriteSchema>;
+
+/** A page of a project's change history (变更记录). */
+export const projectChangesQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ProjectChangesQuery = z.infer<typeof projectChangesQuerySchema>;

@@ -3,6 +3,9 @@ import { checkProjectCode } from '../../../core/project-code.ts';
 import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
 import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
+import {
+  changeKindOf, diffFields, matchStageEvents, PROJECT_AUDIT_ACTIONS, PROJECT_REQUEST_ROUTES, type ChangeKind, type FieldChange,
+} from '../../../core/project-changes.ts';
 import type { Actor } from '../../context.ts';
 import type { Database, Executor } from '../../db/database.ts';
 import type { Selectable } from 'kysely';
@@ -15,10 +18,33 @@ import { AuditService } from '../audit/audit.service.ts';
 import { ReferenceRepository } from '../reference/reference.repository.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
-  type AnnualPlanWrite, type ProcedureWrite, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,
+  type AnnualPlanWrite, type ProcedureWrite, type ProjectChangesQuery, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,
 } from './project.schema.ts';
 
 type ProjectRow = Selectable<ProjectTable>;
+
+/** One entry of a project's change history (变更记录). */
+export interface ProjectChange {
+  /** 'a<seq>' for an audit row, 's<id>' for a stage-history row the audit does not describe. */
+  id: string;
+  at: string;
+  user_id: number | null;
+  /** The writer's display name, else the username the audit recorded. */
+  user_name: string | null;
+  kind: ChangeKind;
+  /** For updates, stage and tier moves: the fields that differ, old and new. */
+  changes: FieldChange[];
+  /** For stage moves: the reason and the event date given. */
+  reason: string | null;
+  event_date: string | null;
+}
+
+const STAGE_ACTIONS = ['project.create', 'project.stage_change', 'project.tier_change'];
+const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+const stageIn = (snapshot: unknown): string | null => {
+  const stage = snapshot !== null && typeof snapshot === 'object' ? (snapshot as { stage?: unknown }).stage : undefined;
+  return typeof stage === 'string' ? stage : null;
+};
 
 const STALE = '该项目已被他人修改，请查看最新内容后重新提交';
 
@@ -100,6 +126,49 @@ export class ProjectService {
     const before = project.stage_before_pause && isStage(project.stage_before_pause) ? project.stage_before_pause : null;
     const next_stages = isStage(project.stage) ? nextStages(project.stage, before) : [];
     return { ...project, levels, rollup, next_stages };
+  }
+
+  /**
+   * The project's change history, newest first: the audit trail's project changes and the plan, procedure,
+   * review and restore writes, plus stage moves that only the stage history holds (monthly-report approval,
+   * imports). 404 outside the actor's scope.
+   */
+  async listChanges(actor: Actor, id: number, query: ProjectChangesQuery) {
+    await this.load(actor, id);
+    const { projects } = this.repos();
+    const audit = new AuditRepository(this.database.db);
+    const entityId = String(id);
+    const end = query.page * query.page_size;
+    const [rows, snapshots, history] = await Promise.all([
+      audit.listEntityHistory('project', entityId, Object.keys(PROJECT_AUDIT_ACTIONS), PROJECT_REQUEST_ROUTES, end),
+      audit.listEntitySnapshots('project', entityId, STAGE_ACTIONS),
+      projects.listStageHistory(id),
+    ]);
+    const moves = snapshots.map((r) => ({
+      seq: Number(r.seq), at: r.at, user_id: r.user_id === null ? null : Number(r.user_id),
+      from_stage: stageIn(parseJson(r.before_json)), to_stage: stageIn(parseJson(r.after_json)),
+    }));
+    const { uncovered, coveredBy } = matchStageEvents(history, moves);
+    const fromAudit: ProjectChange[] = rows.items.map((r) => {
+      const kind = changeKindOf(r) ?? 'update';
+      const stage = coveredBy.get(Number(r.seq));
+      const withFields = kind === 'update' || kind === 'stage' || kind === 'tier';
+      return {
+        id: `a${r.seq}`, at: r.at, user_id: r.user_id === null ? null : Number(r.user_id), user_name: r.display_name ?? r.username, kind,
+        changes: withFields ? diffFields(parseJson(r.before_json), parseJson(r.after_json)) : [],
+        reason: stage?.reason ?? null, event_date: stage?.event_date ?? null,
+      };
+    });
+    const fromHistory: ProjectChange[] = uncovered.map((h) => ({
+      id: `s${h.id}`, at: h.created_at, user_id: h.user_id, user_name: h.user_name, kind: 'stage',
+      changes: [{ field: 'stage', old: h.from_stage, new: h.to_stage }], reason: h.reason, event_date: h.event_date,
+    }));
+    // The first `end` audit rows and every uncovered history row hold the first `end` entries of the merge.
+    const merged = [...fromAudit, ...fromHistory].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return {
+      total: rows.total + uncovered.length, page: query.page, page_size: query.page_size,
+      items: merged.slice(end - query.page_size, end),
+    };
   }
 
   async listProjects(actor: Actor, query: ProjectListQuery) {

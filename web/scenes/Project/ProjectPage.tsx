@@ -17,6 +17,7 @@ import { PlansTab } from './PlansTab.tsx';
 import { StagesTab } from './StagesTab.tsx';
 import { ReportsTab } from './ReportsTab.tsx';
 import { LightsTab } from './LightsTab.tsx';
+import { ChangesTab } from './ChangesTab.tsx';
 
 const text = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
 
@@ -86,6 +87,7 @@ export function ProjectPage() {
     { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} /> },
     { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
     { key: 'lights', label: 'project.tab.lights', children: <LightsTab project={project} /> },
+    { key: 'changes', label: 'project.tab.changes', children: <ChangesTab project={project} /> },
   ];
   const active = tabs.some((tab) => tab.key === params.get('tab')) ? params.get('tab')! : 'basic';
 
