@@ -4,23 +4,12 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
+import { rng } from '../core/random.ts';
 
 const PLACES = ['苏州湾', '太湖', '东山', '木渎', '甪直', '临湖', '胥口', '越溪', '城南', '郭巷', '横泾', '光福'];
 const SUBJECTS = ['新能源汽车零部件', '高端装备制造', '生物医药产业园', '数字经济产业园', '集成电路封测', '智能制造基地', '污水处理厂提标改造', '人民医院新院区', '实验学校', '快速路改造工程', '综合管廊', '保障性租赁住房', '冷链物流中心', '光伏发电', '文旅综合体'];
 const NATURES = ['新建', '续建', '扩建', '改建', '技改'];
 const GROUPS = ['一、投产达产', '二、加快建设', '三、促进开工', '四、前期储备'];
-
-/** Mulberry32: the same seed gives the same workbook. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface WorkbookSpec {
   rows: number;

@@ -11,18 +11,7 @@ import {
   BRANDS, CAMPAIGN, COMPANY_WORDS, GIVEN, NAME_SUFFIXES, PROBLEMS, PROGRESS_TEXTS, ROADS, SEASON, SUBJECTS, SURNAMES,
   type Category, type Subject,
 } from './demo.catalog.ts';
-
-/** Mulberry32: a small deterministic PRNG so the same seed and size give the same portfolio. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../core/random.ts';
 
 /** A unit that owns projects, as the service created it. */
 export interface DemoUnit {
