@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -35,6 +36,16 @@ export class ReportRepository {
   async transaction<T>(fn: (repo: ReportRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
     return this.db.transaction().execute(async (trx) => fn(new ReportRepository(trx)));
+  }
+
+  /**
+   * The report row's project if the scope sees it, for a correlated EXISTS that probes one project by its
+   * key, so a single-report lookup does not materialise every project of the scope (it did, per request).
+   */
+  private reportProjectInScope(scope: DataScope) {
+    return withinScope(this.db.selectFrom('projects').select('projects.id'), scope)
+      .where('projects.deleted_at', 'is', null)
+      .where(sql<boolean>`projects.id = monthly_reports.project_id`);
   }
 
   /** Ids of the projects the scope may see, as a sub-query. */
@@ -122,7 +133,7 @@ export class ReportRepository {
   findReportInScope(id: number, scope: DataScope) {
     return this.db.selectFrom('monthly_reports').selectAll()
       .where('id', '=', id)
-      .where('project_id', 'in', this.scopedProjectIds(scope))
+      .where((eb) => eb.exists(this.reportProjectInScope(scope)))
       .executeTakeFirst();
   }
 
@@ -209,7 +220,7 @@ export class ReportRepository {
       .innerJoin('monthly_reports', 'monthly_reports.id', 'monthly_report_photos.report_id')
       .selectAll('monthly_report_photos')
       .where('monthly_report_photos.id', '=', photoId)
-      .where('monthly_reports.project_id', 'in', this.scopedProjectIds(scope))
+      .where((eb) => eb.exists(this.reportProjectInScope(scope)))
       .executeTakeFirst();
   }
 
