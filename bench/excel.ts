@@ -40,7 +40,7 @@ async function phase(name: string): Promise<Record<string, unknown>> {
     } else {
       const service = new ImportService(database.db, (e) => new ImportRepository(e));
       const report = await service.importFile(systemActor(), fs.readFileSync(file), { kind: 'projects', fileName: path.basename(file), dryRun: name === 'dry-run' });
-      extra = { reader: report.reader, ...report.summary, applied: report.applied };
+      extra = { reader: report.reader, phaseMs: report.phaseMs, ...report.summary, applied: report.applied };
     }
     const c = process.cpuUsage(cpu);
     return { phase: name, wallMs: Date.now() - started, cpuMs: Math.round((c.user + c.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra };

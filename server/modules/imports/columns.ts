@@ -273,13 +273,20 @@ export const MONTHLY_FIELDS: FieldDef[] = [
   text('negative_reason', '负数原因', [/负数原因|核减原因/], 500),
 ];
 
-/** Template columns per kind, in order; `required` get a * in the header. */
-export const TEMPLATE_COLUMNS: Record<'projects' | 'plans' | 'monthly', { fields: FieldDef[]; keys: string[]; required: string[] }> = {
+/**
+ * Template columns per kind, in order (exports write `keys`); `required` get a * in the header. `templateKeys`:
+ * the import template's own order when it carries columns that exports do not write (yet).
+ */
+export const TEMPLATE_COLUMNS: Record<'projects' | 'plans' | 'monthly', { fields: FieldDef[]; keys: string[]; templateKeys?: string[]; required: string[] }> = {
   projects: {
     fields: PROJECT_LIST_FIELDS,
-    keys: ['code', 'name', 'package', 'region', 'unit', 'lead_unit', 'levels', 'nature', 'category', 'investment_type', 'campaign_group', 'builder_name', 'builder_uscc', 'address', 'scope_content',
+    keys: ['code', 'name', 'region', 'unit', 'nature', 'category', 'investment_type', 'campaign_group', 'builder_name', 'builder_uscc', 'address', 'scope_content',
       'years', 'planned_start_date', 'planned_completion_date', 'stage', 'total_investment', 'fund_central', 'fund_province', 'fund_city', 'fund_county',
       'fund_bank_loan', 'fund_self', 'fund_special_bond', 'list_year', 'planned_investment', 'leader_name', 'builder_contact', 'builder_phone', 'stats_code', 'is_attraction'],
+    templateKeys: ['code', 'name', 'package', 'region', 'unit', 'lead_unit', 'levels', 'nature', 'category', 'investment_type', 'campaign_group', 'builder_name',
+      'builder_uscc', 'address', 'scope_content', 'years', 'planned_start_date', 'planned_completion_date', 'stage', 'total_investment', 'fund_central',
+      'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond', 'list_year', 'planned_investment', 'leader_name',
+      'builder_contact', 'builder_phone', 'stats_code', 'is_attraction'],
     required: ['name', 'region', 'unit', 'total_investment'],
   },
   plans: {

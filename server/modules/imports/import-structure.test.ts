@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
-import { buildWorkbook, multipartBody } from '../../../test/workbooks.ts';
+import type ExcelJS from 'exceljs';
+import { buildWorkbook, multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import type { ImportReport } from './import.service.ts';
 
 // Levels (项目级别), lead units (牵头单位), packages and their sub-items (打包项目), and the uploaded file's name.
@@ -267,6 +268,36 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
       const file = await buildWorkbook([{ name: '清单', rows: [head, ['一、促进开工'], ['（1）', '列表甲', '吴中区', '甪直镇', 1], ['（2）', '列表乙', '吴中区', '甪直镇', 1]] }]);
       expect((await dryRun(file)).summary).toMatchObject({ created: 2, packages: 0, subItems: 0, errors: 0 });
     });
+  });
+
+  it('documents levels, lead units and packages in the template, and a filled template imports them', async () => {
+    const res = await t.app.inject({ url: '/api/v1/imports/templates/projects?year=2026', headers: office });
+    expect(res.statusCode).toBe(200);
+    const wb = await readWorkbook(res.rawPayload);
+    const ws = wb.getWorksheet('重点项目清单')!;
+    const header = (ws.getRow(3).values as unknown[]).slice(1).map(String);
+    expect(header.slice(0, 8)).toEqual(['序号', '项目代码', '项目名称*', '所属打包项目', '所属地区*', '责任单位*', '牵头单位', '项目级别']);
+    const help = wb.getWorksheet('填表说明')!;
+    const lines: string[] = [];
+    help.eachRow((row) => lines.push((row.values as unknown[]).filter((v) => typeof v === 'string').join(' ')));
+    const text = lines.join('\n');
+    for (const phrase of ['“1.1”“1.2”', '其中：', '所属打包项目', '省市重点', '市重中之重', '牵头单位', '打“√”']) expect(text).toContain(phrase);
+
+    const col = (label: string) => header.indexOf(label) + 1;
+    const fill = (r: number, cells: Record<string, ExcelJS.CellValue>) => {
+      for (const [label, v] of Object.entries(cells)) ws.getCell(r, col(label)).value = v;
+    };
+    fill(4, { 序号: 1, '项目名称*': '模板打包项目', '所属地区*': '吴中区', '责任单位*': '甪直镇', 牵头单位: '吴中区住房和城乡建设局', 项目级别: '省重点、市重点', '总投资（万元）*': 300 });
+    fill(5, { 序号: '1.1', '项目名称*': '模板子项目一', '总投资（万元）*': 100 });
+    fill(6, { 序号: '1.2', '项目名称*': '模板子项目二', 项目级别: '市重点', '总投资（万元）*': 200 });
+    const body = multipartBody('模板.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/imports/apply', headers: { ...body.headers, ...office }, payload: body.payload });
+    expect(applied.json<ImportReport>()).toMatchObject({ applied: true, summary: { created: 3, packages: 1, subItems: 2, errors: 0 } });
+    const [pkg] = await project('模板打包项目');
+    expect(pkg).toMatchObject({ is_package: 1, lead_unit_id: housing, unit_id: luzhi });
+    expect((await project('模板子项目二'))[0]).toMatchObject({ parent_id: pkg!.id, unit_id: luzhi });
+    expect(await levelsOf('模板打包项目')).toEqual(['city', 'province']);
+    expect(await levelsOf('模板子项目二')).toEqual(['city']);
   });
 
   it('records and shows the uploaded file name decoded', async () => {

@@ -75,6 +75,8 @@ export interface ImportReport {
   outcomes: RowOutcome[];
   outcomesTruncated: number;
   elapsedMs: number;
+  /** Where the time went: reading the file, checking and matching rows, writing (apply only). */
+  phaseMs: { read: number; check: number; write: number };
 }
 
 export interface ImportOptions {
@@ -255,7 +257,7 @@ export class ImportService {
     const report: ImportReport = {
       kind: opts.kind, fileName: opts.fileName, format: info.format, reader: info.reader, encoding: info.encoding, dryRun: opts.dryRun, applied: false,
       sheets: [], summary: { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, errorRows: 0, errors: 0, warnings: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 },
-      problems: log.items, problemsTruncated: 0, outcomes: [], outcomesTruncated: 0, elapsedMs: 0,
+      problems: log.items, problemsTruncated: 0, outcomes: [], outcomesTruncated: 0, elapsedMs: 0, phaseMs: { read: 0, check: 0, write: 0 },
     };
     const outcome = (o: RowOutcome) => {
       if (o.action === 'skip') report.summary.skipped++;
@@ -351,6 +353,7 @@ export class ImportService {
       }
     }
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
+    report.phaseMs.read = Date.now() - started;
     if (!report.sheets.some((s) => s.headerRows)) {
       throw new AppError('unprocessable', report.sheets.length ? '文件中没有可识别的表格：未找到包含“项目名称”等列的表头。请使用系统模板，或检查表头文字' : '文件中没有工作表或内容为空', report);
     }
@@ -373,10 +376,14 @@ export class ImportService {
 
   private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
+      const checking = Date.now();
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
+      report.phaseMs.check = Date.now() - checking;
       if (write && log.errors === 0) {
+        const writing = Date.now();
         await this.write(actor, this.repositoryFor(executor), plan, opts);
+        report.phaseMs.write = Date.now() - writing;
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
       }

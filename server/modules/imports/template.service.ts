@@ -28,7 +28,7 @@ export class TemplateService {
    */
   async build(kind: TemplateKind, year: number): Promise<Buffer> {
     const spec = TEMPLATE_COLUMNS[kind];
-    const fields = spec.keys.map((k) => spec.fields.find((f) => f.key === k)).filter((f): f is FieldDef => !!f);
+    const fields = (spec.templateKeys ?? spec.keys).map((k) => spec.fields.find((f) => f.key === k)).filter((f): f is FieldDef => !!f);
     const [units, regions] = await Promise.all([this.repo.listUnits(), this.repo.listRegions()]);
     const unitRegions = new Set(units.map((u) => u.region_code).filter(Boolean));
     const regionNames = regions.filter((r) => unitRegions.has(r.code) || (r.path && [...unitRegions].some((c) => r.path.includes(`/${c}/`)))).map((r) => r.name).slice(0, 3000);
