@@ -212,9 +212,11 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
       expect(rows.find((r) => r.id === id('道路工程', north))).toMatchObject({ region_code: '320506', unit_id: linhu, total_investment: 3_000_000 });
       expect(rows.find((r) => r.id === id('绿化工程', north))).toMatchObject({ unit_id: luzhi });
 
-      const before = await t.db.selectFrom('projects').select(['id', 'version', 'parent_id']).orderBy('id').execute();
+      // A stored sub-item keeps its own unit where the file leaves the cell blank.
+      await t.db.updateTable('projects').set({ unit_id: luzhi }).where('id', '=', id('道路工程', north)).execute();
+      const before = await t.db.selectFrom('projects').select(['id', 'version', 'parent_id', 'unit_id']).orderBy('id').execute();
       expect((await apply(file)).summary).toMatchObject({ created: 0, updated: 0, unchanged: 14 });
-      expect(await t.db.selectFrom('projects').select(['id', 'version', 'parent_id']).orderBy('id').execute()).toEqual(before);
+      expect(await t.db.selectFrom('projects').select(['id', 'version', 'parent_id', 'unit_id']).orderBy('id').execute()).toEqual(before);
     });
 
     it('reads a 所属打包项目 column naming a package of the file or a stored one, and reports unknown packages', async () => {

@@ -427,7 +427,9 @@ export class ImportService {
   private checkLayout(sheet: string, layout: SheetLayout, kind: ImportKind, log: ProblemLog): void {
     const has = (k: string) => layout.columns.some((c) => c.field.key === k);
     if (!has('name')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“项目名称”列' });
-    if (kind === 'projects' && !has('unit')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
+    if (kind === 'projects' && !has('unit')) {
+      log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: has('lead_unit') ? '没有“责任单位”列：以“牵头单位”作为责任单位' : '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
+    }
     if (kind === 'plans' && !has('planned_investment')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“年度计划投资”列' });
     if (kind === 'monthly' && !has('amount_month') && !has('amount_ytd')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“本月完成投资”或“1-N月累计完成投资”列' });
     for (const c of layout.columns) {
@@ -709,9 +711,10 @@ export class ImportService {
       } else if (unitId !== undefined && !parent) {
         regionCode = unitById.get(unitId)?.region_code ?? undefined;
       }
-      // A sub-item left blank takes its package's region and unit.
-      if (parent && v.region === undefined) regionCode = parent.resolved?.regionCode ?? parentKey?.region_code;
-      const inheritedUnit = parent && v.unit === undefined && unitId === undefined ? (parent.resolved?.unitId ?? parentKey?.unit_id) : undefined;
+      // A new sub-item left blank takes its package's region and unit (the region also serves to match it).
+      const inheritsRegion = parent !== undefined && v.region === undefined;
+      if (inheritsRegion) regionCode = parent.resolved?.regionCode ?? parentKey?.region_code;
+      const inheritedUnit = parent && unitText === undefined ? (parent.resolved?.unitId ?? parentKey?.unit_id) : undefined;
       // Match: national code first, else (a sub-item) name within its package, else name + region.
       const code = v.code;
       let projectId: number | undefined;
@@ -755,7 +758,12 @@ export class ImportService {
       const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
       const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
       if (hasPlan && year === undefined) err(row, 'planned_investment', '无法确定计划年度：请增加“年度”列，或在表头上方标题中写明年份');
-      return { row, projectId, regionCode, unitId: unitId ?? inheritedUnit, leadUnitId, year: hasPlan ? year : undefined, target, parent };
+      // A stored project keeps its own region and unit where the file leaves them blank.
+      const inherits = projectId !== undefined;
+      return {
+        row, projectId, regionCode: inherits && inheritsRegion ? undefined : regionCode, unitId: unitId ?? (inherits ? undefined : inheritedUnit),
+        leadUnitId, year: hasPlan ? year : undefined, target, parent,
+      };
     };
 
     // Pass 1: rows that are no sub-item. Pass 2: sub-items, whose packages are resolved by then.
@@ -772,7 +780,7 @@ export class ImportService {
         }
         let parent: ParentRef | undefined;
         if (pass === 2) {
-          parent = this.findPackage(row, resolved, topsByName, keyByCode, keysByName, keyById, err);
+          parent = this.findPackage(row, resolved, topsByName, keyByCode, keysByName, err);
           if (!parent) continue;
         }
         const r = resolve(row, parent);
@@ -937,7 +945,7 @@ export class ImportService {
    * with the problem logged, when none or several fit.
    */
   private findPackage(row: ParsedRow, resolved: Map<ParsedRow, Resolved>, topsByName: Map<string, Resolved[]>, keyByCode: Map<string, ProjectKey>,
-    keysByName: Map<string, ProjectKey[]>, keyById: Map<number, ProjectKey>, err: (row: ParsedRow, field: string | null, message: string) => void): ParentRef | undefined {
+    keysByName: Map<string, ProjectKey[]>, err: (row: ParsedRow, field: string | null, message: string) => void): ParentRef | undefined {
     const text = row.values.package;
     if (typeof text !== 'string') {
       const parent = resolved.get(row.parentRow!);
@@ -964,7 +972,7 @@ export class ImportService {
       return undefined;
     }
     let stored = (keysByName.get(nameFold) ?? []).filter((k) => k.parent_id === null);
-    if (stored.length > 1 && region) stored = stored.filter((k) => k.region_code === region || keyById.get(k.id)?.region_code === region);
+    if (stored.length > 1 && region) stored = stored.filter((k) => k.region_code === region);
     if (stored.length === 1) return { id: stored[0]!.id };
     err(row, 'package', stored.length > 1
       ? `系统中有 ${stored.length} 个名为“${text}”的项目，请改填打包项目的项目代码`
