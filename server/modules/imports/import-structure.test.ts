@@ -248,6 +248,21 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
       expect((await apply(fixed)).summary).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     });
 
+    it('finds a package by its project code, in the file or stored', async () => {
+      const code = '2026-320506-44-01-00002B';
+      const file = await buildWorkbook([{ name: '清单', rows: [
+        ['项目代码', '项目名称', '所属打包项目', '所属地区', '责任单位'],
+        [null, '滨湖子项目', code, null, null],
+        [code, '滨湖打包项目', null, '吴中区', '甪直镇'],
+      ] }]);
+      expect(await apply(file)).toMatchObject({ applied: true, summary: { created: 2, packages: 1, subItems: 1 } });
+      const [pkg] = await project('滨湖打包项目');
+      expect((await project('滨湖子项目'))[0]).toMatchObject({ parent_id: pkg!.id, region_code: '320506', unit_id: luzhi });
+      const later = await buildWorkbook([{ name: '清单', rows: [['项目名称', '所属打包项目'], ['滨湖子项目二', code]] }]);
+      expect((await apply(later)).summary).toMatchObject({ created: 1, subItems: 1, errors: 0 });
+      expect((await project('滨湖子项目二'))[0]).toMatchObject({ parent_id: pkg!.id });
+    });
+
     it('moves a stand-alone project under a package, and refuses numbering that does not fit', async () => {
       const first = await buildWorkbook([{ name: '清单', rows: [head, [1, '园区打包项目', '吴中区', '甪直镇', 1000], [2, '园区道路', '吴中区', '甪直镇', 100]] }]);
       await apply(first);

@@ -769,6 +769,7 @@ export class ImportService {
     // Pass 1: rows that are no sub-item. Pass 2: sub-items, whose packages are resolved by then.
     const isSub = (row: ParsedRow) => row.parentRow !== undefined || typeof row.values.package === 'string';
     const topsByName = new Map<string, Resolved[]>();
+    const topsByCode = new Map<string, Resolved>();
     let n = 0;
     for (const pass of [1, 2]) {
       for (const row of rows) {
@@ -780,12 +781,13 @@ export class ImportService {
         }
         let parent: ParentRef | undefined;
         if (pass === 2) {
-          parent = this.findPackage(row, resolved, topsByName, keyByCode, keysByName, err);
+          parent = this.findPackage(row, resolved, topsByName, topsByCode, keyByCode, keysByName, err);
           if (!parent) continue;
         }
         const r = resolve(row, parent);
         resolved.set(row, r);
         if (pass === 1) {
+          if (typeof row.values.code === 'string') topsByCode.set(row.values.code, r);
           const list = topsByName.get(foldText(row.values.name));
           if (list) list.push(r);
           else topsByName.set(foldText(row.values.name), [r]);
@@ -944,7 +946,7 @@ export class ImportService {
    * 所属打包项目 cell names (a row of this file first, else a stored project, by code or by name). Undefined,
    * with the problem logged, when none or several fit.
    */
-  private findPackage(row: ParsedRow, resolved: Map<ParsedRow, Resolved>, topsByName: Map<string, Resolved[]>, keyByCode: Map<string, ProjectKey>,
+  private findPackage(row: ParsedRow, resolved: Map<ParsedRow, Resolved>, topsByName: Map<string, Resolved[]>, topsByCode: Map<string, Resolved>, keyByCode: Map<string, ProjectKey>,
     keysByName: Map<string, ProjectKey[]>, err: (row: ParsedRow, field: string | null, message: string) => void): ParentRef | undefined {
     const text = row.values.package;
     if (typeof text !== 'string') {
@@ -956,7 +958,7 @@ export class ImportService {
     const region = typeof row.values.region === 'string' ? row.values.region.normalize('NFKC').trim() : undefined;
     const asCode = normalizeProjectCode(text);
     if (!checkProjectCode(asCode)) {
-      const inFile = [...resolved.values()].find((r) => r.row.values.code === asCode && !r.parent);
+      const inFile = topsByCode.get(asCode);
       if (inFile) return { resolved: inFile };
       const key = keyByCode.get(asCode);
       if (key && key.parent_id === null) return { id: key.id };
