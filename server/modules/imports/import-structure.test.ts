@@ -323,6 +323,19 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
     expect(await levelsOf('模板子项目二')).toEqual(['city']);
   });
 
+  it('creates projects and plans when a flag or plan column is blank in some rows only (column defaults)', async () => {
+    const file = await buildWorkbook([{ name: '清单', rows: [
+      ['项目名称', '所属地区', '责任单位', '是否招商引资项目', '年度', '年度计划投资（万元）', '是否计划新开工'],
+      ['默认甲', '吴中区', '甪直镇', '是', 2026, 100, null],
+      ['默认乙', '吴中区', '甪直镇', null, 2026, null, '是'],
+    ] }]);
+    expect(await apply(file)).toMatchObject({ applied: true, summary: { created: 2, plansCreated: 2, errors: 0 } });
+    expect((await project('默认乙'))[0]).toMatchObject({ is_attraction: 0 });
+    const plan = await t.db.selectFrom('annual_plans').innerJoin('projects', 'projects.id', 'annual_plans.project_id')
+      .select(['annual_plans.planned_investment', 'annual_plans.plan_new_start']).where('projects.name', '=', '默认乙').executeTakeFirstOrThrow();
+    expect(plan).toEqual({ planned_investment: 0, plan_new_start: 1 });
+  });
+
   it('records and shows the uploaded file name decoded', async () => {
     const file = await buildWorkbook([{ name: '清单', rows: [['项目名称', '所属地区', '责任单位'], ['文件名项目', '吴中区', '甪直镇']] }]);
     // multipartBody sends the name percent-encoded, as browsers' FormData may.
