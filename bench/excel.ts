@@ -43,7 +43,11 @@ async function phase(name: string): Promise<Record<string, unknown>> {
       extra = { reader: report.reader, phaseMs: report.phaseMs, ...report.summary, applied: report.applied };
     }
     const c = process.cpuUsage(cpu);
-    return { phase: name, wallMs: Date.now() - started, cpuMs: Math.round((c.user + c.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra };
+    return {
+      phase: name, wallMs: Date.now() - started, cpuMs: Math.round((c.user + c.system) / 1000), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      // The heap at the end: what the JavaScript side still holds (the peak RSS also counts SQLite's cache and pages).
+      heapMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024), ...extra,
+    };
   } finally {
     await database.destroy();
   }

@@ -74,6 +74,16 @@ export class ImportRepository {
     return [...byId.values()];
   }
 
+  /**
+   * Refreshes SQLite's planner statistics where the row counts moved far since they were taken (PRAGMA optimize
+   * with its sampled ANALYZE; a no-op when they are current). Statistics taken when the tables were small make
+   * SQLite scan 100k projects for every chunk of the lookups below (measured: 115 ms a chunk, 13 s an import)
+   * instead of probing the index. PostgreSQL's autovacuum keeps its own statistics.
+   */
+  async refreshPlannerStatistics(): Promise<void> {
+    if (!isPostgres(this.db)) await sql`PRAGMA optimize=0x10002`.execute(this.db);
+  }
+
   /** The levels of these projects. */
   async listLevels(projectIds: number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();

@@ -118,6 +118,8 @@ interface ParsedRow {
   hasError: boolean;
   /** The name began with "其中：". */
   qizhong?: boolean;
+  /** The folded name, once computed. */
+  nameKey?: string;
 }
 
 /** "其中：" before a sub-item's name (also 其中:, 其中, with spaces). */
@@ -361,6 +363,8 @@ export class ImportService {
       log.add({ sheet: report.sheets[0]!.name, row: null, column: null, severity: 'error', message: '表头下没有数据行' });
     }
 
+    // Matching below probes indexes chunk by chunk: the planner must know how large the tables have become.
+    await this.repositoryFor(this.db).refreshPlannerStatistics();
     if (opts.kind === 'monthly') {
       await this.importMonthly(actor, parsed, opts, log, outcome, report, fileSha256);
     } else {
@@ -392,6 +396,8 @@ export class ImportService {
       await run(this.db, false);
     } else {
       await this.db.transaction().execute(async (trx) => run(trx, true));
+      // A large import changes the tables' sizes by orders of magnitude: let every later query plan for that.
+      await this.repositoryFor(this.db).refreshPlannerStatistics();
     }
   }
 
@@ -629,7 +635,7 @@ export class ImportService {
     for (const row of rows) {
       const { code, name, package: pkg } = row.values;
       if (typeof code === 'string') fileCodes.add(code);
-      if (typeof name === 'string') fileNames.add(foldText(name));
+      if (typeof name === 'string') fileNames.add((row.nameKey = foldText(name)));
       if (typeof pkg === 'string') {
         const asCode = normalizeProjectCode(pkg);
         if (!checkProjectCode(asCode)) fileCodes.add(asCode);
@@ -680,7 +686,7 @@ export class ImportService {
     const resolve = (row: ParsedRow, parent?: ParentRef): Resolved => {
       const v = row.values;
       const name = v.name as string;
-      const nameFold = foldText(name);
+      const nameFold = row.nameKey ?? foldText(name);
       const parentKey = parent?.id !== undefined ? keyById.get(parent.id) : undefined;
       const parentId = parent?.resolved?.projectId ?? parent?.id;
       // Unit; a sheet without a 责任单位 column takes the lead unit as the responsible unit.
@@ -768,6 +774,8 @@ export class ImportService {
 
     // Pass 1: rows that are no sub-item. Pass 2: sub-items, whose packages are resolved by then.
     const isSub = (row: ParsedRow) => row.parentRow !== undefined || typeof row.values.package === 'string';
+    // Rows by name and code, for 所属打包项目 cells only: 100k entries cost memory when no row needs them.
+    const hasPackageColumn = rows.some((r) => typeof r.values.package === 'string');
     const topsByName = new Map<string, Resolved[]>();
     const topsByCode = new Map<string, Resolved>();
     let n = 0;
@@ -786,11 +794,12 @@ export class ImportService {
         }
         const r = resolve(row, parent);
         resolved.set(row, r);
-        if (pass === 1) {
+        if (pass === 1 && hasPackageColumn) {
           if (typeof row.values.code === 'string') topsByCode.set(row.values.code, r);
-          const list = topsByName.get(foldText(row.values.name));
+          const key = row.nameKey ?? foldText(row.values.name);
+          const list = topsByName.get(key);
           if (list) list.push(r);
-          else topsByName.set(foldText(row.values.name), [r]);
+          else topsByName.set(key, [r]);
         }
       }
     }
@@ -844,21 +853,7 @@ export class ImportService {
       }
       if (r.parent) counts.subItems++;
       if (packageRows.has(r)) counts.packages++;
-      const fieldsOf = (): Record<string, Value> => {
-        const out: Record<string, Value> = {};
-        if (opts.kind === 'plans') return out;
-        for (const [k, v] of Object.entries(row.values)) {
-          const column = PROJECT_COLUMN[k];
-          if (column && k !== 'region' && k !== 'unit') out[column] = v;
-        }
-        if (r.regionCode) out.region_code = r.regionCode;
-        if (r.unitId !== undefined) out.unit_id = r.unitId;
-        if (r.leadUnitId !== undefined) out.lead_unit_id = r.leadUnitId;
-        if (r.parent?.id !== undefined) out.parent_id = r.parent.id;
-        else if (r.parent?.resolved?.projectId !== undefined) out.parent_id = r.parent.resolved.projectId;
-        if (packageRows.has(r)) out.is_package = 1;
-        return out;
-      };
+      const fieldsOf = () => projectValues(r, opts.kind, packageRows.has(r));
       const planOf = (): PlanWrite | undefined => {
         if (r.year === undefined) return undefined;
         const p: Record<string, Value> = {};
@@ -876,7 +871,8 @@ export class ImportService {
       if (r.projectId === undefined) {
         counts.created++;
         if (plan) counts.plansCreated++;
-        creates.push({ r, values: fieldsOf() as unknown as Insertable<ProjectTable>, plan, levels, deferredParent });
+        // The row's column values are built when written, batch by batch: 100k copies held meanwhile cost ~100 MB.
+        creates.push({ r, isPackage: packageRows.has(r), plan, levels, deferredParent });
         outcome({ sheet: row.sheet, row: row.row, action: 'create', name });
         continue;
       }
@@ -998,15 +994,19 @@ export class ImportService {
     for (const wave of [plan.creates.filter((c) => !c.deferredParent), plan.creates.filter((c) => c.deferredParent)]) {
       for (let i = 0; i < wave.length; i += BATCH) {
         const part = wave.slice(i, i + BATCH);
-        const rows: Insertable<ProjectTable>[] = part.map((c) => ({
-          ...PROJECT_DEFAULTS, ...c.values,
-          ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
-          search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
-        }));
+        const rows: Insertable<ProjectTable>[] = part.map((c) => {
+          const values = projectValues(c.r, opts.kind, c.isPackage) as unknown as Insertable<ProjectTable>;
+          return {
+            ...PROJECT_DEFAULTS, ...values,
+            ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
+            search_text: searchTextOf(values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+          };
+        });
         const ids = new Map((await repo.insertProjects(rows)).map((p) => [keyOf(p.parent_id, p.search_text.split('|')[0]!, p.region_code, p.code), p.id]));
         part.forEach((c, k) => {
-          const id = ids.get(keyOf(rows[k]!.parent_id, foldText(c.values.name), c.values.region_code, c.values.code));
-          if (id === undefined) throw new AppError('internal', `新建项目“${c.values.name}”后未能找回其编号`);
+          const row = rows[k]!;
+          const id = ids.get(keyOf(row.parent_id, c.r.row.nameKey ?? foldText(row.name), row.region_code, row.code));
+          if (id === undefined) throw new AppError('internal', `新建项目“${row.name}”后未能找回其编号`);
           c.r.newId = id;
         });
         tick(rows.length);
@@ -1083,7 +1083,7 @@ interface ParentRef {
 
 interface CreateWrite {
   r: Resolved;
-  values: Insertable<ProjectTable>;
+  isPackage: boolean;
   plan?: PlanWrite;
   levels?: string[];
   /** The package row created by this file, whose id the sub-item takes once written. */
@@ -1096,6 +1096,23 @@ interface UpdateWrite {
   version: number;
   patch: Updateable<ProjectTable>;
   deferredParent?: Resolved;
+}
+
+/** The project columns a resolved row writes (none for a plan-only import). */
+function projectValues(r: Resolved, kind: ImportKind, isPackage: boolean): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  if (kind === 'plans') return out;
+  for (const [k, v] of Object.entries(r.row.values)) {
+    const column = PROJECT_COLUMN[k];
+    if (column && k !== 'region' && k !== 'unit') out[column] = v;
+  }
+  if (r.regionCode) out.region_code = r.regionCode;
+  if (r.unitId !== undefined) out.unit_id = r.unitId;
+  if (r.leadUnitId !== undefined) out.lead_unit_id = r.leadUnitId;
+  if (r.parent?.id !== undefined) out.parent_id = r.parent.id;
+  else if (r.parent?.resolved?.projectId !== undefined) out.parent_id = r.parent.resolved.projectId;
+  if (isPackage) out.is_package = 1;
+  return out;
 }
 
 /** Items grouped under each of their keys. */
