@@ -18,7 +18,7 @@ import { ReportRepository } from '../reports/report.repository.ts';
 import type { ReportWrite } from '../reports/report.schema.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
-import { openUpload, type SheetRow } from './sheet-reader.ts';
+import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
 import type { ImportRepository, ProjectKey } from './import.repository.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
@@ -253,7 +253,13 @@ export class ImportService {
     const started = Date.now();
     const fileSha256 = crypto.createHash('sha256').update(buf).digest('hex');
     const limits = opts.limits ?? DEFAULT_LIMITS;
-    const { info, sheets } = await openUpload(buf, opts.fileName, { limits, mode: opts.mode });
+    // The sheets are held only while reading: the streaming reader keeps every shared string, which matching and
+    // writing never need.
+    let sheets: AsyncGenerator<SheetSource> | undefined;
+    const info = await openUpload(buf, opts.fileName, { limits, mode: opts.mode }).then((o) => {
+      sheets = o.sheets;
+      return o.info;
+    });
     const fields = opts.kind === 'plans' ? PLAN_FIELDS : opts.kind === 'monthly' ? MONTHLY_FIELDS : PROJECT_LIST_FIELDS;
     const log = new ProblemLog();
     const report: ImportReport = {
@@ -268,7 +274,7 @@ export class ImportService {
     };
 
     const parsed: ParsedRow[] = [];
-    for await (const sheet of sheets) {
+    for await (const sheet of sheets!) {
       const head: SheetRow[] = [];
       const rows = sheet.rows[Symbol.asyncIterator]();
       let next = await rows.next();
@@ -354,6 +360,7 @@ export class ImportService {
         next = await rows.next();
       }
     }
+    sheets = undefined;
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
     report.phaseMs.read = Date.now() - started;
     if (!report.sheets.some((s) => s.headerRows)) {
