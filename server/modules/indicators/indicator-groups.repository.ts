@@ -201,31 +201,21 @@ export class IndicatorGroupRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Additive sums for (year, month) over the groups matching the filter, keyed by a group attribute and stage. */
+  /**
+   * Additive sums for (year, month) over the groups matching the filter, keyed by a group attribute and stage,
+   * with Σ each month's 1–N月 cumulative (the trend), so one read answers the total, a breakdown and the trend.
+   */
   async sumsBy(filter: GroupFilter, year: number, month: number, by: GroupAttribute | 'none'): Promise<GroupSums[]> {
     const keyExpr: Expression<unknown> = by === 'none' ? sql`null` : sql.ref(`g.${by}`);
     const rows = await this.filtered(filter, year)
       .where('g.month', '=', month)
       .select([
         sql<string | number | null>`${keyExpr}`.as('k'), 'g.stage as stage',
-        ...SUM_FIELDS.map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
+        ...[...SUM_FIELDS, ...YTD_COLUMNS].map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
       ])
       .groupBy(by === 'none' ? ['g.stage'] : [sql`${keyExpr}`, 'g.stage'])
       .execute();
     return foldStageRows(rows);
-  }
-
-  /** Σ annual plan and Σ each month's 1–N月 cumulative over the groups matching the filter (read from month N's rows). */
-  async trend(filter: GroupFilter, year: number, month: number): Promise<{ planned_investment: number; months: number[] }> {
-    const row = await this.filtered(filter, year)
-      .where('g.month', '=', month)
-      .select([
-        sql<number>`coalesce(sum(g.planned_investment), 0)`.as('planned'),
-        ...YTD_COLUMNS.map((c) => sql<number>`coalesce(sum(${sql.ref(`g.${c}`)}), 0)`.as(c)),
-      ])
-      .executeTakeFirstOrThrow();
-    const r = row as Record<string, unknown>;
-    return { planned_investment: Number(r.planned), months: YTD_COLUMNS.map((c) => Number(r[c])) };
   }
 
   private filtered(filter: GroupFilter, year: number) {

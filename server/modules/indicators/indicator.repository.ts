@@ -31,6 +31,8 @@ export type GroupColumn = 'none' | 'region_code' | 'unit_id' | 'level' | 'catego
 export interface GroupSums {
   key: string | null;
   sums: IndicatorSums;
+  /** Σ of each month's 1–N月 cumulative, when the rows carried them (the group rollup's). */
+  months?: number[];
 }
 
 /** One row of the rollup as stored or as recomputed. */
@@ -144,6 +146,10 @@ export function foldStageRows(rows: readonly Record<string, unknown>[]): GroupSu
     let g = groups.get(mapKey);
     if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
     for (const f of SUM_FIELDS) g.sums[f] += Number(r[f] ?? 0);
+    if (YTD_COLUMNS[0] in r) {
+      const months = (g.months ??= YTD_COLUMNS.map(() => 0));
+      YTD_COLUMNS.forEach((c, i) => (months[i]! += Number(r[c] ?? 0)));
+    }
     const stage = String(r.stage);
     g.sums.by_stage[stage] = (g.sums.by_stage[stage] ?? 0) + Number(r.count);
   }
