@@ -143,6 +143,19 @@ export interface AnnualPlanTable {
   plan_production_month: number | null;
   progress_target: string | null;
   list_kind: Generated<string>;
+  /** The month-by-month plan (计划完成表) in yuan; all NULL without one. */
+  plan_m01: number | null;
+  plan_m02: number | null;
+  plan_m03: number | null;
+  plan_m04: number | null;
+  plan_m05: number | null;
+  plan_m06: number | null;
+  plan_m07: number | null;
+  plan_m08: number | null;
+  plan_m09: number | null;
+  plan_m10: number | null;
+  plan_m11: number | null;
+  plan_m12: number | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -285,6 +298,10 @@ export interface IndicatorGroupSumColumns {
   planned_productions_to_date: number;
   producing: number;
   producing_to_date: number;
+  /** Projects with a month-by-month plan, Σ their plan up to the month, Σ their 1–N月 completion. */
+  monthly_planned: number;
+  planned_to_date: number;
+  completed_ytd_monthly_planned: number;
 }
 
 /** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
@@ -308,6 +325,18 @@ export interface IndicatorFactTable extends IndicatorYtdTable {
   actual_start_date: string | null;
   actual_completion_date: string | null;
   actual_production_date: string | null;
+  plan_m01: number | null;
+  plan_m02: number | null;
+  plan_m03: number | null;
+  plan_m04: number | null;
+  plan_m05: number | null;
+  plan_m06: number | null;
+  plan_m07: number | null;
+  plan_m08: number | null;
+  plan_m09: number | null;
+  plan_m10: number | null;
+  plan_m11: number | null;
+  plan_m12: number | null;
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */

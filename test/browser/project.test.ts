@@ -130,4 +130,31 @@ describe('the project page', () => {
     expect(revoked.revoked_at).not.toBeNull();
     await context.close();
   });
+  it('splits an annual plan by month (计划完成表) and the dashboard prints completion against the plan to date', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', new Date().getFullYear())
+      .where('planned_investment', '>', 0).orderBy('project_id').executeTakeFirstOrThrow();
+    await page.goto(`/projects/${plan.project_id}`);
+    await page.getByRole('tab', { name: '年度计划' }).click();
+    await page.getByRole('row').filter({ hasText: String(plan.year) }).getByRole('button', { name: /编\s*辑/ }).click();
+    const form = page.getByTestId('plan-form');
+    await form.getByText('按月分解年度计划（计划完成表）').click();
+    const months = page.getByTestId('plan-monthly');
+    await months.getByLabel('1月', { exact: true }).fill('1');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    // The months do not add up to the year: the server says so in Chinese and nothing is saved.
+    await page.getByText(/各月计划之和（1\.00 万元）与年度计划投资（.* 万元）不一致/).waitFor();
+    const wan = (plan.planned_investment / 10_000).toFixed(4).replace(/\.?0+$/, '');
+    await months.getByLabel('1月', { exact: true }).fill(wan);
+    await months.getByTestId('plan-monthly-sum').filter({ hasText: '两者须相等' }).waitFor();
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '已分解' }).waitFor();
+    const stored = await h.database.db.selectFrom('annual_plans').select(['plan_m01', 'plan_m02', 'plan_m12']).where('id', '=', plan.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ plan_m01: plan.planned_investment, plan_m02: 0, plan_m12: 0 });
+    await shot(page, 'project-plan-monthly');
+    await page.goto('/dashboard');
+    await page.getByTestId('kpi-plan-to-date').filter({ hasText: /完成1–\d+月投资计划的\d+\.\d%/ }).waitFor();
+    await context.close();
+  });
 });

@@ -1,7 +1,10 @@
 import { sql, type Expression } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
-import { SUM_FIELDS, YTD_COLUMNS, foldStageRows, sameRow, sumSelections, type GroupSums } from './indicator.repository.ts';
+import {
+  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumSelections, type GroupSums,
+} from './indicator.repository.ts';
 
 // The group rollup: indicator_facts (per project and year, a snapshot of what the indicators read) and
 // indicator_groups (per year, month and group of projects with the same region, unit, stage, nature, category and
@@ -25,7 +28,7 @@ const FACT_COLUMNS = [
   'project_id', 'year', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type',
   'total_investment', 'planned_investment', 'completed_before_year', 'plan_new_start', 'plan_start_month', 'plan_completion',
   'plan_completion_month', 'plan_production', 'plan_production_month', 'actual_start_date', 'actual_completion_date',
-  'actual_production_date', ...YTD_COLUMNS,
+  'actual_production_date', ...YTD_COLUMNS, ...PLAN_MONTH_COLUMNS,
 ] as const;
 
 const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS, ...YTD_COLUMNS] as const;
@@ -81,6 +84,7 @@ export class IndicatorGroupRepository {
         'ap.plan_production', 'ap.plan_production_month', 'projects.actual_start_date', 'projects.actual_completion_date',
         'projects.actual_production_date',
         ...YTD_COLUMNS.map((c) => sql<number>`coalesce(${sql.ref(`y.${c}`)}, 0)`.as(c)),
+        ...PLAN_MONTH_COLUMNS.map((c) => `ap.${c}` as const),
       ]);
     if (projectIds) qb = qb.where('projects.id', 'in', projectIds);
     return qb;
@@ -101,6 +105,7 @@ export class IndicatorGroupRepository {
           newStart: 'f.plan_new_start', startMonth: 'f.plan_start_month', completion: 'f.plan_completion',
           completionMonth: 'f.plan_completion_month', production: 'f.plan_production', productionMonth: 'f.plan_production_month',
           startDate: 'f.actual_start_date', completionDate: 'f.actual_completion_date', productionDate: 'f.actual_production_date',
+          plannedToDate: plannedToDate('f', sql`mm.m`), hasMonthlyPlan: hasMonthlyPlan('f'),
         }, year, sql`mm.m`, endOfMonth),
         // Σ of every month's cumulative (the same in each month's row): the trend reads one month's rows.
         ...YTD_COLUMNS.map((c) => sql<number>`sum(${sql.ref(`f.${c}`)})`.as(c)),
