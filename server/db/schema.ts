@@ -129,7 +129,23 @@ export interface ProjectLevelTable {
   level: string;
 }
 
-export interface AnnualPlanTable {
+/** The month-by-month plan (计划完成表) in yuan, one column a month; all NULL without one. */
+export interface PlanMonthColumns {
+  plan_m01: number | null;
+  plan_m02: number | null;
+  plan_m03: number | null;
+  plan_m04: number | null;
+  plan_m05: number | null;
+  plan_m06: number | null;
+  plan_m07: number | null;
+  plan_m08: number | null;
+  plan_m09: number | null;
+  plan_m10: number | null;
+  plan_m11: number | null;
+  plan_m12: number | null;
+}
+
+export interface AnnualPlanTable extends PlanMonthColumns {
   id: Generated<number>;
   project_id: number;
   year: number;
@@ -143,19 +159,6 @@ export interface AnnualPlanTable {
   plan_production_month: number | null;
   progress_target: string | null;
   list_kind: Generated<string>;
-  /** The month-by-month plan (计划完成表) in yuan; all NULL without one. */
-  plan_m01: number | null;
-  plan_m02: number | null;
-  plan_m03: number | null;
-  plan_m04: number | null;
-  plan_m05: number | null;
-  plan_m06: number | null;
-  plan_m07: number | null;
-  plan_m08: number | null;
-  plan_m09: number | null;
-  plan_m10: number | null;
-  plan_m11: number | null;
-  plan_m12: number | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -305,7 +308,7 @@ export interface IndicatorGroupSumColumns {
 }
 
 /** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
-export interface IndicatorFactTable extends IndicatorYtdTable {
+export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns {
   group_key: string;
   region_code: string;
   unit_id: number;
@@ -325,18 +328,6 @@ export interface IndicatorFactTable extends IndicatorYtdTable {
   actual_start_date: string | null;
   actual_completion_date: string | null;
   actual_production_date: string | null;
-  plan_m01: number | null;
-  plan_m02: number | null;
-  plan_m03: number | null;
-  plan_m04: number | null;
-  plan_m05: number | null;
-  plan_m06: number | null;
-  plan_m07: number | null;
-  plan_m08: number | null;
-  plan_m09: number | null;
-  plan_m10: number | null;
-  plan_m11: number | null;
-  plan_m12: number | null;
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
