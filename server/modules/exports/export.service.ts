@@ -106,6 +106,7 @@ export class ExportService {
       for (;;) {
         const page = await fetch(afterId, pass.selector);
         for (const row of page) sheet.row(toRow(row));
+        await sheet.drained();
         onProgress?.(sheet.rows, total);
         if (page.length < PAGE) break;
         afterId = page[page.length - 1]!.id;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { formatPercent, fraction } from '../../../core/indicators.ts';
@@ -112,7 +113,10 @@ export class TableSheet {
     return this.seq;
   }
 
-  constructor(wb: ExcelJS.stream.xlsx.WorkbookWriter, spec: SheetSpec) {
+  private readonly out: Writable;
+
+  constructor(wb: ExcelJS.stream.xlsx.WorkbookWriter, out: Writable, spec: SheetSpec) {
+    this.out = out;
     this.columns = spec.columns;
     this.styles = spec.columns.map((c) => styleOf(c.kind, false));
     this.boldStyles = spec.columns.map((c) => styleOf(c.kind, true));
@@ -212,6 +216,30 @@ export class TableSheet {
     this.sumsRow(label, this.totalSums, this.seq);
   }
 
+  /**
+   * Waits until the zip has taken what was written so far. exceljs writes a sheet's XML into the zip without
+   * backpressure (archiver-utils pipes its StreamBuf into a PassThrough whose return value nobody reads), and with
+   * better-sqlite3's synchronous reads nothing else yields to the event loop, so zlib never got to deflate before the
+   * last row: the whole sheet piled up in memory. Waiting for that stream to drain after each page keeps memory flat
+   * whatever the row count. Throws when the download was aborted (the output closed), so the export stops reading.
+   */
+  async drained(): Promise<void> {
+    const pipes = (this.ws as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes ?? [];
+    for (const pipe of pipes) {
+      // archiver's PassThrough comes from readable-stream, which may predate `writableNeedDrain`.
+      const state = (pipe as unknown as { _writableState?: { needDrain?: boolean } })._writableState;
+      if (!pipe.writableNeedDrain && !state?.needDrain) continue;
+      if (this.out.destroyed) throw new Error('export aborted: the output was closed');
+      const stop = new AbortController();
+      try {
+        await Promise.race([once(pipe, 'drain', { signal: stop.signal }), once(this.out, 'close', { signal: stop.signal })]);
+      } finally {
+        stop.abort();
+      }
+      if (this.out.destroyed) throw new Error('export aborted: the output was closed');
+    }
+  }
+
   /** Ends the sheet (a streamed workbook writes one sheet after another). */
   commit(): void {
     this.ws.commit();
@@ -221,14 +249,16 @@ export class TableSheet {
 /** A streamed .xlsx workbook written to `out` as it is built: one or more `TableSheet`s, then `commit()`. */
 export class XlsxStream {
   private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  private readonly out: Writable;
   constructor(out: Writable) {
+    this.out = out;
     this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     this.wb.creator = 'Docket';
   }
 
   /** Starts a sheet; the previous one must be committed first. */
   sheet(spec: SheetSpec): TableSheet {
-    return new TableSheet(this.wb, spec);
+    return new TableSheet(this.wb, this.out, spec);
   }
 
   /** Finishes the workbook (the output stream ends). */
