@@ -1,7 +1,8 @@
 // Time, CPU and memory of one streamed export on a demo database (`docket demo --projects 100k`), through a real
-// listening server and a client that discards the bytes as they arrive (so only the server's work is held). Usage:
+// listening server and curl in its own process discarding the bytes (so only the server's memory is sampled). Usage:
 //   node bench/export-memory.ts DATA_DIR [PATH]     (PATH default: the 月度进展表 of all 100k projects, 2026-10)
 // RssFile is SQLite's mmap and page cache (file-backed, reclaimable); RssAnon is what the export itself allocates.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { buildApp } from '../server/app.ts';
@@ -45,10 +46,12 @@ const sampler = setInterval(() => {
 const loadBefore = os.loadavg();
 const cpu = process.cpuUsage();
 const t0 = performance.now();
-const res = await fetch(base + path, { headers: { cookie } });
-if (!res.ok || !res.body) throw new Error(`${res.status} ${await res.text()}`);
-let bytes = 0;
-for await (const chunk of res.body) bytes += (chunk as Uint8Array).byteLength;
+const curl = spawn('curl', ['-sS', '-f', '-o', '/dev/null', '-w', '%{size_download}', '-H', `cookie: ${cookie}`, base + path]);
+let written = '';
+curl.stdout.on('data', (d: Buffer) => { written += d.toString(); });
+const code = await new Promise<number | null>((resolve) => curl.on('close', resolve));
+if (code !== 0) throw new Error(`curl exited with ${code}`);
+const bytes = Number(written);
 const seconds = (performance.now() - t0) / 1000;
 const used = process.cpuUsage(cpu);
 clearInterval(sampler);
