@@ -334,6 +334,19 @@ export interface DimensionLight {
   excuse: { reason: string } | null;
 }
 
+/** An accepted excuse (正当理由): suppresses a project's light for months of a year. */
+export interface LightExcuse {
+  id: number;
+  project_id: number;
+  year: number;
+  month_from: number;
+  month_to: number | null;
+  dimension: LightDimension | null;
+  reason: string;
+  accepted_by_name: string | null;
+  accepted_at: string;
+}
+
 export interface LightItem {
   project_id: number;
   name: string;

@@ -166,6 +166,12 @@ describe.each(DIALECTS)('indicator engine equals a naive recomputation on %s', (
       // The trend's month N equals the headline figure.
       const last = result.trend.at(-1);
       if (last) expect(last.completed_ytd).toBe(result.indicators.sums.completed_ytd);
+      // The rollup's one-read answer (total, breakdowns and every month of the trend) equals the project scan's.
+      if (sc.viaRollup) {
+        const scanned = await service.getIndicators(systemActor(), query, { rollup: 'never' });
+        expect(result.trend).toEqual(scanned.trend);
+        expect(result.breakdowns).toEqual(scanned.breakdowns);
+      }
     }), { numRuns: 25 });
   }, 240_000);
 });

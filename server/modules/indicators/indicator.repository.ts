@@ -8,6 +8,12 @@ import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '.
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
 export type YtdColumn = (typeof YTD_COLUMNS)[number];
 
+/** Whether two rows hold the same values in the given columns (a missing row equals nothing). */
+export function sameRow(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined, columns: readonly string[]): boolean {
+  if (!a || !b) return a === b;
+  return columns.every((c) => (a[c] ?? null) === (b[c] ?? null));
+}
+
 /** The rollup column holding month N's 1–N月 cumulative. */
 export function ytdColumn(month: number): YtdColumn {
   const col = YTD_COLUMNS[month - 1];
@@ -25,6 +31,8 @@ export type GroupColumn = 'none' | 'region_code' | 'unit_id' | 'level' | 'catego
 export interface GroupSums {
   key: string | null;
   sums: IndicatorSums;
+  /** Σ of each month's 1–N月 cumulative, when the rows carried them (the group rollup's). */
+  months?: number[];
 }
 
 /** One row of the rollup as stored or as recomputed. */
@@ -138,6 +146,10 @@ export function foldStageRows(rows: readonly Record<string, unknown>[]): GroupSu
     let g = groups.get(mapKey);
     if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
     for (const f of SUM_FIELDS) g.sums[f] += Number(r[f] ?? 0);
+    if (YTD_COLUMNS[0] in r) {
+      const months = (g.months ??= YTD_COLUMNS.map(() => 0));
+      YTD_COLUMNS.forEach((c, i) => (months[i]! += Number(r[c] ?? 0)));
+    }
     const stage = String(r.stage);
     g.sums.by_stage[stage] = (g.sums.by_stage[stage] ?? 0) + Number(r.count);
   }
@@ -181,11 +193,13 @@ export class IndicatorRepository {
   /** Recomputes one project's rollup row for a year from its reports (the hook after a report is written). */
   async refreshProjectYear(projectId: number, year: number): Promise<void> {
     const statuses = await this.countedStatuses();
+    const columns = ['project_id', 'year', ...YTD_COLUMNS] as const;
+    const expected = await recomputedYtd(this.db, statuses, { projectId, year }).executeTakeFirst();
+    const stored = await this.db.selectFrom('indicator_ytd').select(columns).where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
+    // A write that changes no counted figure (a draft saved, a report approved as submitted) leaves the row alone.
+    if (sameRow(expected, stored, columns)) return;
     await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
-    await this.db.insertInto('indicator_ytd')
-      .columns(['project_id', 'year', ...YTD_COLUMNS])
-      .expression(recomputedYtd(this.db, statuses, { projectId, year }))
-      .execute();
+    if (expected) await this.db.insertInto('indicator_ytd').values(expected).execute();
   }
 
   /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */

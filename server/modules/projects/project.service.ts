@@ -12,6 +12,7 @@ import type { Selectable } from 'kysely';
 import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
+import { ReportRepository } from '../reports/report.repository.ts';
 import { ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
@@ -386,18 +387,23 @@ export class ProjectService {
           throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: await projects.findPlan(projectId, year) });
         }
       }
+      // Since-start of the year's reports is completed-before-year + 1–N月: keep it true when the former changes.
+      await new ReportRepository(trx).rebaseSinceStart([projectId], year);
       return (await projects.findPlan(projectId, year))!;
     });
   }
 
   async deletePlan(actor: Actor, projectId: number, year: number, version: number): Promise<void> {
-    await this.load(actor, projectId);
-    const { projects } = this.repos();
-    const existing = await projects.findPlan(projectId, year);
-    if (!existing) throw notFound(`${year} 年度计划`);
-    if (!(await projects.deletePlanIfVersion(projectId, year, version))) {
-      throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
-    }
+    await this.database.db.transaction().execute(async (trx) => {
+      await this.load(actor, projectId, trx);
+      const { projects } = this.repos(trx);
+      const existing = await projects.findPlan(projectId, year);
+      if (!existing) throw notFound(`${year} 年度计划`);
+      if (!(await projects.deletePlanIfVersion(projectId, year, version))) {
+        throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
+      }
+      await new ReportRepository(trx).rebaseSinceStart([projectId], year);
+    });
   }
 
   // ── procedures ──
