@@ -19,6 +19,18 @@ export interface GroupCount {
   count: number;
 }
 
+/**
+ * A keyset page: ids in (afterId, upTo], at most `limit` rows. The upper bound matters: with it both engines walk the
+ * primary key; with a lower bound alone SQLite (whose statistics are sampled) preferred an index of the filter, e.g.
+ * tier, and sorted every matching row for every page — 9 s instead of 0.8 s for 86k rows.
+ */
+export interface PageWindow {
+  afterId: number;
+  upTo: number;
+  limit: number;
+  group?: GroupSelector;
+}
+
 /** Restricts a page to one group; the empty group holds NULL and '' (never rely on '' ≠ NULL). */
 export interface GroupSelector {
   by: GroupBy;
@@ -72,8 +84,14 @@ export class ExportRepository {
     return new Map(rows.map((r) => [r.code, r.name]));
   }
 
-  /** One page of projects after `afterId` (optionally within one group), the exported columns only. */
-  listPage(filter: ProjectFilter, scope: DataScope, opts: { afterId: number; limit: number; group?: GroupSelector }) {
+  /** The highest project id (0 when there is none): where keyset windows end. */
+  async findMaxId(): Promise<number> {
+    const row = await this.db.selectFrom('projects').select((eb) => eb.fn.max('projects.id').as('m')).executeTakeFirst();
+    return Number(row?.m ?? 0);
+  }
+
+  /** One page of projects in a keyset window (optionally within one group), the exported columns only. */
+  listPage(filter: ProjectFilter, scope: DataScope, opts: PageWindow) {
     let q = this.base(filter, scope)
       .select(['projects.id', 'projects.code', 'projects.name', 'projects.region_code', 'projects.unit_id', 'projects.nature', 'projects.category',
         'projects.investment_type', 'projects.campaign_group', 'projects.builder_name', 'projects.builder_uscc', 'projects.address', 'projects.scope_content',
@@ -82,6 +100,7 @@ export class ExportRepository {
         'projects.fund_bank_loan', 'projects.fund_self', 'projects.fund_special_bond', 'projects.leader_name', 'projects.builder_contact',
         'projects.builder_phone', 'projects.stats_code', 'projects.is_attraction'])
       .where('projects.id', '>', opts.afterId)
+      .where('projects.id', '<=', opts.upTo)
       .orderBy('projects.id')
       .limit(opts.limit);
     if (opts.group) q = q.where(groupWhere(opts.group));
@@ -89,19 +108,23 @@ export class ExportRepository {
   }
 
   /**
-   * One page of the monthly progress table: projects after `afterId` (optionally within one group) with the year's
+   * One page of the monthly progress table: projects in a keyset window (optionally within one group) with the year's
    * plan and the month's report.
    */
-  listProgressPage(filter: ProjectFilter, scope: DataScope, year: number, month: number, opts: { afterId: number; limit: number; group?: GroupSelector }) {
+  listProgressPage(filter: ProjectFilter, scope: DataScope, year: number, month: number, opts: PageWindow) {
+    // The joined tables repeat the keyset bound: PostgreSQL merge-joins them through their (year[, month], project_id)
+    // indexes, and without it each page scanned the period's reports from the first project (0.36 s a page at 100k).
     let q = this.base(filter, scope)
-      .leftJoin('annual_plans', (j) => j.onRef('annual_plans.project_id', '=', 'projects.id').on('annual_plans.year', '=', year))
+      .leftJoin('annual_plans', (j) => j.onRef('annual_plans.project_id', '=', 'projects.id').on('annual_plans.year', '=', year)
+        .on('annual_plans.project_id', '>', opts.afterId))
       .leftJoin('monthly_reports', (j) => j.onRef('monthly_reports.project_id', '=', 'projects.id')
-        .on('monthly_reports.year', '=', year).on('monthly_reports.month', '=', month))
+        .on('monthly_reports.year', '=', year).on('monthly_reports.month', '=', month).on('monthly_reports.project_id', '>', opts.afterId))
       .select(['projects.id', 'projects.name', 'projects.region_code', 'projects.unit_id', 'projects.stage', 'projects.total_investment',
         'annual_plans.planned_investment', 'monthly_reports.id as report_id', 'monthly_reports.amount_month', 'monthly_reports.amount_ytd',
         'monthly_reports.amount_since_start', 'monthly_reports.stage as report_stage', 'monthly_reports.progress_text', 'monthly_reports.problems',
         'monthly_reports.status'])
       .where('projects.id', '>', opts.afterId)
+      .where('projects.id', '<=', opts.upTo)
       .orderBy('projects.id')
       .limit(opts.limit);
     if (opts.group) q = q.where(groupWhere(opts.group));

@@ -3,7 +3,7 @@ import { periodLabel } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from '../imports/columns.ts';
-import type { ExportRepository, GroupBy, GroupSelector } from './export.repository.ts';
+import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
 import { groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
 
 /** The export's columns: the project-list template's, without the year's plan. */
@@ -97,19 +97,29 @@ export class ExportService {
     return { passes, total };
   }
 
-  /** Writes every pass (a heading, its rows in keyset pages, a 小计 row when grouped), then the 合计 row. */
-  private async writePasses<T extends { id: number }>(sheet: TableSheet, passes: Pass[], total: number, fetch: (afterId: number, group?: GroupSelector) => Promise<T[]>,
+  /**
+   * Writes every pass (a heading, its rows, a 小计 row when grouped), then the 合计 row. Rows are read in keyset
+   * windows of ids sized so that one holds about a page of the pass's rows (its count over the id range), each read
+   * in pages of at most PAGE rows; after each page the writer waits for the zip to take it.
+   */
+  private async writePasses<T extends { id: number }>(sheet: TableSheet, passes: Pass[], total: number, fetch: (window: PageWindow) => Promise<T[]>,
     toRow: (row: T) => CellInput[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const maxId = await this.repo.findMaxId();
     for (const [i, pass] of passes.entries()) {
       if (pass.selector) sheet.heading(groupHeading(i, pass.name, pass.count));
+      const span = Math.max(PAGE, Math.ceil((PAGE * maxId) / Math.max(1, pass.count)));
       let afterId = 0;
-      for (;;) {
-        const page = await fetch(afterId, pass.selector);
-        for (const row of page) sheet.row(toRow(row));
-        await sheet.drained();
-        onProgress?.(sheet.rows, total);
-        if (page.length < PAGE) break;
-        afterId = page[page.length - 1]!.id;
+      while (pass.count > 0 && afterId < maxId) {
+        const upTo = afterId + span;
+        for (;;) {
+          const page = await fetch({ afterId, upTo, limit: PAGE, group: pass.selector });
+          for (const row of page) sheet.row(toRow(row));
+          await sheet.drained();
+          onProgress?.(sheet.rows, total);
+          if (page.length < PAGE) break;
+          afterId = page[page.length - 1]!.id;
+        }
+        afterId = upTo;
       }
       if (pass.selector) sheet.subtotal();
     }
@@ -139,7 +149,7 @@ export class ExportService {
       name: '项目清单', title: opts.title ?? '重点项目清单', columns,
       note: `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
     });
-    await this.writePasses(sheet, passes, total, (afterId, group) => this.repo.listPage(filter, actor.scope, { afterId, limit: PAGE, group }),
+    await this.writePasses(sheet, passes, total, (window) => this.repo.listPage(filter, actor.scope, window),
       (p) => [null, ...EXPORT_FIELDS.map((f) => cellOf(f, p, names))], opts.onProgress);
     sheet.commit();
     await book.commit();
@@ -188,7 +198,7 @@ export class ExportService {
         reported ? (REPORT_STATUS_LABELS[p.status ?? ''] ?? p.status) : '未填报',
       ];
     };
-    await this.writePasses(sheet, passes, total, (afterId, group) => this.repo.listProgressPage(scoped, actor.scope, year, month, { afterId, limit: PAGE, group }),
+    await this.writePasses(sheet, passes, total, (window) => this.repo.listProgressPage(scoped, actor.scope, year, month, window),
       toRow, opts.onProgress);
     sheet.commit();
     await book.commit();
