@@ -22,10 +22,11 @@ const BREAKDOWN_LABELS: Record<Breakdown, string> = {
 export const DEFAULT_BREAKDOWNS: readonly Breakdown[] = ['nature', 'category', 'investment_type'];
 
 /** The breakdown table's figures for one group (or the overall 合计), in column order. */
-function indicatorCells(label: string, x: Indicators): CellInput[] {
+function indicatorCells(label: string, x: Indicators, planToDate: boolean): CellInput[] {
   const s = x.sums;
   return [
     label, s.count, s.total_investment, s.planned_investment, s.completed_ytd, percentCell(x.completion_rate.text), percentCell(x.gap_points.text),
+    ...(planToDate ? [s.planned_to_date, percentCell(x.plan_to_date_rate.text)] : []),
     s.planned_starts, s.started, percentCell(x.start_rate.whole_year.text),
     s.planned_starts_to_date, s.started_to_date, percentCell(x.start_rate.to_date.text),
   ];
@@ -40,6 +41,7 @@ export async function indicatorWorkbook(service: IndicatorService, actor: Actor,
   const result = await service.getIndicators(actor, { ...query, breakdown });
   const overall = result.indicators;
   const label = overall.period_label;
+  const planToDate = overall.sums.monthly_planned > 0;
   const columns: TableColumn[] = [
     { header: '分组', kind: 'text', width: 24 },
     { header: '项目个数（个）', kind: 'count', sum: true, width: 10 },
@@ -48,6 +50,11 @@ export async function indicatorWorkbook(service: IndicatorService, actor: Actor,
     { header: `${label}完成投资（万元）`, kind: 'money', sum: true },
     { header: '投资完成率（%）', kind: 'percent', width: 10 },
     { header: `与序时进度（${overall.time_progress.text}%）差（百分点）`, kind: 'points', width: 14 },
+    // Offices that plan month by month (计划完成表) also print completion against the plan up to month N.
+    ...(planToDate ? [
+      { header: `${label}分月计划（万元）`, kind: 'money', sum: true },
+      { header: `完成${label}投资计划（%）`, kind: 'percent', width: 12 },
+    ] satisfies TableColumn[] : []),
     { header: '全年计划新开工（个）', kind: 'count', width: 10 },
     { header: '已开工（个）', kind: 'count', width: 10 },
     { header: `${overall.start_rate.whole_year.label}（%）`, kind: 'percent', width: 14 },
@@ -63,9 +70,9 @@ export async function indicatorWorkbook(service: IndicatorService, actor: Actor,
     });
     breakdown.forEach((kind, i) => {
       sheet.heading(`${chineseOrdinal(i + 1)}、${BREAKDOWN_LABELS[kind]}`);
-      for (const item of result.breakdowns[kind] ?? []) sheet.row(indicatorCells(item.label, item.indicators));
+      for (const item of result.breakdowns[kind] ?? []) sheet.row(indicatorCells(item.label, item.indicators, planToDate));
       // A project of several levels counts in each of them: the level block's rows may add up to more than this.
-      sheet.summary('合计', indicatorCells('合计', overall));
+      sheet.summary('合计', indicatorCells('合计', overall, planToDate));
     });
     sheet.commit();
     await book.commit();

@@ -144,6 +144,24 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
       expect(bad.json().error.message).toContain('不支持的分组：colour');
     });
 
+    it('adds completion against the month-by-month plan (计划完成表) once a project in scope has one', async () => {
+      // pa1 plans 12,000 万 for the year: 600 万 in each of 1–5月 (3,000 万 to date), the rest later; 800 万 done.
+      const monthly = [6, 6, 6, 6, 6, 18, 18, 18, 18, 18, 0, 0].map((x) => x * 1_000_000);
+      // A plan write bumps updated_at, which is how the group rollup learns of it.
+      await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((v, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, v])), updated_at: new Date().toISOString() })
+        .where('project_id', '=', w.pa1).where('year', '=', 2026).execute();
+      try {
+        const ws = (await download('/api/v1/exports/indicators.xlsx?year=2026&month=5&breakdown=nature', w.office)).wb.getWorksheet('指标分组')!;
+        const header = rowsOf(ws, 3)[0]!;
+        expect(header.slice(7, 9)).toEqual(['1–5月分月计划（万元）', '完成1–5月投资计划（%）']);
+        const total = rowsOf(ws, 4).at(-1)!;
+        expect(total.slice(7, 9)).toEqual([3_000, 26.7]);
+      } finally {
+        await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((_, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, null])), updated_at: new Date().toISOString() })
+          .where('project_id', '=', w.pa1).where('year', '=', 2026).execute();
+      }
+    });
+
     it('prints the bulletin’s three breakdowns when none is asked', async () => {
       const ws = (await download('/api/v1/exports/indicators.xlsx?year=2026&month=5', w.office)).wb.getWorksheet('指标分组')!;
       const headings = rowsOf(ws, 4).map((r) => r[0]).filter((v) => typeof v === 'string' && /^[一二三]、/.test(v));
