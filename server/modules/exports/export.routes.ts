@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
+import { AppError } from '../../errors.ts';
 import { indicatorService } from '../indicators/indicator.routes.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import { LightRepository } from '../lights/light.repository.ts';
@@ -51,6 +52,11 @@ export function exportRoutes(app: FastifyInstance, database: Database): void {
   r.get('/api/v1/exports/monthly-progress.xlsx', { config: { permission: 'report.read', audit: true }, schema: { tags, querystring: progressExportQuery } },
     async (request, reply) => {
       const { group_by: groupBy, year, month, ...filter } = request.query;
+      // A year with a reporting calendar names its periods: January alone is no period when 1–2月 are merged.
+      const reports = new ReportRepository(database.db);
+      if (!(await reports.findPeriod(year, month)) && (await reports.listPeriods(year)).length) {
+        throw new AppError('not_found', `${year}年${month}月不是该年度的填报期（1–2月合并填报时为 2 月）`);
+      }
       return sendWorkbook(request, reply, `重点项目月度进展表-${year}年${month}月.xlsx`,
         (out) => exports().exportMonthlyProgress(actorOf(request), filter, year, month, out, { groupBy }));
     });

@@ -104,6 +104,14 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
       expect((await req('GET', auditor, url)).statusCode).toBe(403);
     });
 
+    it('answers January of a year that reports 1–2月 together with a Chinese 404 instead of an empty table', async () => {
+      expect((await req('POST', w.office, '/api/v1/reporting/years', { year: 2029, merge_jan_feb: true })).statusCode).toBe(201);
+      const res = await req('GET', w.office, '/api/v1/exports/monthly-progress.xlsx?year=2029&month=1');
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.message).toBe('2029年1月不是该年度的填报期（1–2月合并填报时为 2 月）');
+      expect((await req('GET', w.office, '/api/v1/exports/monthly-progress.xlsx?year=2029&month=2')).statusCode).toBe(200);
+    });
+
     it('records the download in the audit trail', async () => {
       await download(url, w.office);
       const rows = await t.db.selectFrom('audit_log').select(['route', 'status']).where('route', '=', '/api/v1/exports/monthly-progress.xlsx').execute();
