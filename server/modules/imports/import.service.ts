@@ -393,7 +393,7 @@ export class ImportService {
       report.phaseMs.check = Date.now() - checking;
       if (write && log.errors === 0) {
         const writing = Date.now();
-        await this.write(actor, this.repositoryFor(executor), plan, opts);
+        await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
         report.phaseMs.write = Date.now() - writing;
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
@@ -833,7 +833,7 @@ export class ImportService {
     const creates: CreateWrite[] = [];
     const updates: UpdateWrite[] = [];
     const planInserts: { projectId: number; plan: PlanWrite }[] = [];
-    const planUpdates: { id: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
+    const planUpdates: { id: number; projectId: number; year: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
     const levelWrites: { projectId: number; levels: string[] }[] = [];
     const markPackages = new Set<number>();
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 };
@@ -924,7 +924,7 @@ export class ImportService {
             }
           }
           if (Object.keys(planPatch).length) {
-            planUpdates.push({ id: existing.id, version: existing.version, patch: planPatch });
+            planUpdates.push({ id: existing.id, projectId: r.projectId, year: plan.year, version: existing.version, patch: planPatch });
             counts.plansUpdated++;
             const c = changeOf(r.projectId);
             c.before[`plan_${plan.year}`] = Object.fromEntries(Object.keys(planPatch).map((k) => [k, (existing as unknown as Record<string, Value>)[k]]));
@@ -985,7 +985,7 @@ export class ImportService {
     return undefined;
   }
 
-  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions): Promise<void> {
+  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<void> {
     const now = new Date().toISOString();
     const total = plan.creates.length + plan.updates.length + plan.planInserts.length + plan.planUpdates.length;
     let done = 0;
@@ -1047,6 +1047,15 @@ export class ImportService {
       }
       tick(1);
     }
+    // Reports already filed for a plan written here carry since-start = completed-before-year + 1–N月.
+    const rebase = new Map<number, number[]>();
+    for (const r of [...planRows, ...plan.planUpdates.filter((p) => 'completed_before_year' in p.patch).map((p) => ({ project_id: p.projectId, year: p.year }))]) {
+      // Appended in place: copying the list per plan made 100k new plans quadratic.
+      const ids = rebase.get(r.year);
+      if (ids) ids.push(r.project_id);
+      else rebase.set(r.year, [r.project_id]);
+    }
+    for (const [year, ids] of rebase) await new ReportRepository(executor).rebaseSinceStart(ids, year);
   }
 }
 
