@@ -188,6 +188,9 @@ const PLAN_ONLY: FieldDef[] = [
   { key: 'plan_production_month', label: '计划投产月份', kind: 'month', patterns: [/^计划投产月份$/] },
   text('progress_target', '年度形象进度目标', [/^(年度)?形象进度(目标)?$/, /^年度(建设)?目标$/], 1000),
   { key: 'list_kind', label: '清单类型', kind: 'coded', codes: LIST_KIND_CODES, patterns: [/^清单类型$/, /^年初.?增补$/] },
+  // The month-by-month plan (计划完成表): columns labelled by month, "1月" / "1月计划" / "3月份计划投资".
+  ...Array.from({ length: 12 }, (_, i) => money(`plan_m${String(i + 1).padStart(2, '0')}`, `${i + 1}月计划投资`,
+    [new RegExp(`^${i + 1}月份?(计划)?(完成)?(投资)?(计划)?$`)])),
 ];
 
 /** Fields of the annual plan (年度计划表): identification, year and the plan. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Insertable, Kysely, Updateable } from 'kysely';
-import { parseMoney } from '../../../core/money.ts';
+import { formatWan, parseMoney } from '../../../core/money.ts';
+import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { parseDate, parseYearRange } from '../../../core/dates.ts';
 import { foldText, searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode, normalizeProjectCode } from '../../../core/project-code.ts';
@@ -141,6 +142,7 @@ const PLAN_COLUMN: Record<string, keyof AnnualPlanTable> = {
   planned_investment: 'planned_investment', completed_before_year: 'completed_before_year', plan_new_start: 'plan_new_start',
   plan_start_month: 'plan_start_month', plan_completion: 'plan_completion', plan_completion_month: 'plan_completion_month',
   plan_production: 'plan_production', plan_production_month: 'plan_production_month', progress_target: 'progress_target', list_kind: 'list_kind',
+  ...Object.fromEntries(PLAN_MONTH_COLUMNS.map((c) => [c, c])),
 };
 const PLAN_KEYS = Object.keys(PLAN_COLUMN);
 // The column defaults, spelled out: a multi-row INSERT on SQLite binds NULL (not DEFAULT) for a column that some
@@ -484,6 +486,20 @@ export class ImportService {
     const funds = FUNDS.reduce((s, k) => s + Number(values[k] ?? 0), 0);
     if (typeof total === 'number' && funds > total) {
       log.add({ sheet, row: row.number, column: letters.get('total_investment') ?? null, severity: 'warning', message: '资金来源合计大于总投资，请核对' });
+    }
+    // A month-by-month plan: blank months are 0, and the months must add up to the year's plan.
+    if (PLAN_MONTH_COLUMNS.some((c) => values[c] !== undefined)) {
+      for (const c of PLAN_MONTH_COLUMNS) values[c] ??= 0;
+      const sum = PLAN_MONTH_COLUMNS.reduce((acc, c) => acc + Number(values[c]), 0);
+      const planned = values.planned_investment;
+      const column = letters.get(PLAN_MONTH_COLUMNS.find((c) => letters.has(c))!) ?? null;
+      if (typeof planned !== 'number') {
+        parsed.hasError = true;
+        log.add({ sheet, row: row.number, column, severity: 'error', message: '填写分月计划时须同时填写年度计划投资' });
+      } else if (sum !== planned) {
+        parsed.hasError = true;
+        log.add({ sheet, row: row.number, column, severity: 'error', message: `各月计划之和（${formatWan(sum)} 万元）与年度计划投资（${formatWan(planned)} 万元）不一致` });
+      }
     }
     const start = values.planned_start_date;
     const end = values.planned_completion_date;
