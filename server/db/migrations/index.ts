@@ -7,6 +7,7 @@ import * as projectLibrary from './2026-11-23-05-project-library.ts';
 import * as indicators from './2026-11-23-06-indicators.ts';
 import * as indicatorGroups from './2026-11-23-06-indicator-groups.ts';
 import * as indicatorsTrend from './2026-11-23-06-indicators-trend.ts';
+import * as lightSnapshots from './2026-11-23-08-lights.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-06-indicators': indicators,
   '2026-11-23-06-indicator-groups': indicatorGroups,
   '2026-11-23-06-indicators-trend': indicatorsTrend,
+  '2026-11-23-08-lights': lightSnapshots,
 };

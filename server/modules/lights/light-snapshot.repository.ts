@@ -1,0 +1,226 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { DB, LightSnapshotTable } from '../../db/schema.ts';
+import type { DataScope } from '../../context.ts';
+import type { Dimension, LightOrNone } from '../../../core/lights.ts';
+import { LIGHT_LOCK } from '../../db/migrations/2026-11-23-08-lights.ts';
+import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import type { ProjectFilter } from '../projects/project.schema.ts';
+
+// The light snapshots (migration 2026-11-23-08-lights explains the tables and the triggers that keep them right).
+
+/** A filter the snapshot's own columns answer: region and unit subtrees and value lists of project attributes. */
+export interface SnapshotFilter {
+  region?: string;
+  unit?: number;
+  stage?: string[];
+  nature?: string[];
+  category?: string[];
+  investment_type?: string[];
+}
+
+/** Which projects a read covers: the snapshot's columns (office scope, group filter), or the project filter in scope. */
+export type SnapshotScope = { kind: 'columns'; filter: SnapshotFilter } | { kind: 'projects'; filter: ProjectFilter; scope: DataScope };
+
+/** One row of counts: how many projects have this combination of lights. */
+export interface LightCombination extends PackedLights {
+  n: number;
+}
+
+export type SnapshotRow = LightSnapshotTable;
+
+/** The overall light or a dimension's. */
+export type LightColumn = 'overall' | Dimension;
+
+/** A project's lights as stored in one integer. */
+export interface PackedLights {
+  overall: LightOrNone;
+  investment: LightOrNone;
+  start: LightOrNone;
+  stats: LightOrNone;
+  excused: boolean;
+}
+
+const LIGHT_CODES: readonly LightOrNone[] = ['none', 'green', 'yellow', 'red'];
+/** Where each light sits in the packed code (its multiplier); the excuse flag sits at 256. */
+const SHIFT: Record<LightColumn, number> = { overall: 64, investment: 16, start: 4, stats: 1 };
+
+/** Packs lights into the integer stored in light_snapshots.code. */
+export function encodeLights(l: PackedLights): number {
+  const c = (x: LightOrNone) => LIGHT_CODES.indexOf(x);
+  return (l.excused ? 256 : 0) + c(l.overall) * SHIFT.overall + c(l.investment) * SHIFT.investment + c(l.start) * SHIFT.start + c(l.stats) * SHIFT.stats;
+}
+
+/** The lights of a stored code. */
+export function decodeLights(code: number): PackedLights {
+  const at = (col: LightColumn) => LIGHT_CODES[Math.floor(code / SHIFT[col]) % 4]!;
+  return { overall: at('overall'), investment: at('investment'), start: at('start'), stats: at('stats'), excused: code >= 256 };
+}
+
+type SnapshotQuery<O> = SelectQueryBuilder<DB, 'light_snapshots', O>;
+
+/** Splits a list into chunks so that statements stay far below either engine's parameter limit. */
+function chunks<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+}
+
+// Subtrees by materialized path, as the project filter defines them: [path, path~).
+function regionCodes(eb: ExpressionBuilder<DB, 'light_snapshots'>, code: string) {
+  const root = () => eb.selectFrom('regions as root').where('root.code', '=', code);
+  return eb.selectFrom('regions').select('regions.code')
+    .where('regions.path', '>=', root().select('root.path'))
+    .where('regions.path', '<', root().select(sql<string>`root.path || '~'`.as('upper')));
+}
+
+function unitIds(eb: ExpressionBuilder<DB, 'light_snapshots'>, id: number) {
+  const root = () => eb.selectFrom('units as root').where('root.id', '=', id);
+  return eb.selectFrom('units').select('units.id')
+    .where('units.path', '>=', root().select('root.path'))
+    .where('units.path', '<', root().select(sql<string>`root.path || '~'`.as('upper')));
+}
+
+/** All SQL of the light snapshots: their months, stale pairs, writes, counts and pages. */
+export class LightSnapshotRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  /**
+   * Serializes fills, stale re-judging and the triggers that drop months on PostgreSQL (held until the transaction
+   * ends); SQLite has one writer at a time already.
+   */
+  async lock(): Promise<void> {
+    if (isPostgres(this.db)) await sql`select pg_advisory_xact_lock(${sql.lit(LIGHT_LOCK)})`.execute(this.db);
+  }
+
+  findMonth(year: number, month: number) {
+    return this.db.selectFrom('light_snapshot_months').selectAll().where('year', '=', year).where('month', '=', month).executeTakeFirst();
+  }
+
+  /** The months of a year whose snapshots exist (being filled or complete), ascending. */
+  async listMonths(year: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('light_snapshot_months').select('month').where('year', '=', year).orderBy('month').execute();
+    return rows.map((r) => r.month);
+  }
+
+  async listAllMonths() {
+    return this.db.selectFrom('light_snapshot_months').selectAll().orderBy('year').orderBy('month').execute();
+  }
+
+  /** Marks a month as being filled (no-op when it already is, or is complete). */
+  async startMonth(year: number, month: number): Promise<void> {
+    await this.db.insertInto('light_snapshot_months').values({ year, month, complete: 0 }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async completeMonth(year: number, month: number): Promise<void> {
+    await this.db.updateTable('light_snapshot_months').set({ complete: 1 }).where('year', '=', year).where('month', '=', month).execute();
+  }
+
+  /** Drops a year's snapshots (every month, or from a month on) and their month rows. */
+  async dropYear(year: number, fromMonth = 1): Promise<void> {
+    await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', '>=', fromMonth).execute();
+    await this.db.deleteFrom('light_snapshot_months').where('year', '=', year).where('month', '>=', fromMonth).execute();
+  }
+
+  /** Ids of the projects on year Y's list after `afterId`, ascending: the next chunk of a fill. */
+  async listPlannedIds(year: number, afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('annual_plans').select('project_id')
+      .where('year', '=', year).where('project_id', '>', afterId)
+      .orderBy('project_id').limit(limit).execute();
+    return rows.map((r) => r.project_id);
+  }
+
+  /** Pairs of a year marked stale, with the stamp that tells a later re-marking apart. */
+  listStale(year: number, limit: number) {
+    return this.db.selectFrom('light_stale').select(['project_id', 'stamp']).where('year', '=', year).orderBy('project_id').limit(limit).execute();
+  }
+
+  async countStale(year: number): Promise<number> {
+    const row = await this.db.selectFrom('light_stale').select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', year).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Removes the stale marks that were read (a mark re-written since keeps its new stamp and stays). */
+  async deleteStale(year: number, marks: readonly { project_id: number; stamp: number }[]): Promise<void> {
+    for (const part of chunks(marks, 400)) {
+      await this.db.deleteFrom('light_stale').where('year', '=', year)
+        .where((eb) => eb.or(part.map((m) => eb.and([eb('project_id', '=', m.project_id), eb('stamp', '=', m.stamp)]))))
+        .execute();
+    }
+  }
+
+  async deleteAllStale(year: number): Promise<void> {
+    await this.db.deleteFrom('light_stale').where('year', '=', year).execute();
+  }
+
+  /** Deletes some projects' rows of the given months (every month with rows: the key has no index by project). */
+  async deleteProjects(year: number, months: readonly number[], projectIds: readonly number[]): Promise<void> {
+    if (!months.length) return;
+    for (const part of chunks(projectIds, 500)) {
+      await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', 'in', [...months]).where('project_id', 'in', part).execute();
+    }
+  }
+
+  /** Writes snapshot rows; a row already there stays (judging is deterministic, so it is the same row). */
+  async insert(rows: readonly SnapshotRow[]): Promise<void> {
+    for (const part of chunks(rows, 1000)) {
+      await this.db.insertInto('light_snapshots').values([...part]).onConflict((oc) => oc.doNothing()).execute();
+    }
+  }
+
+  /** The stored rows of a month for projects with ids in [fromId, toId] (for the check against a recomputation). */
+  listRows(year: number, month: number, range: { fromId: number; toId: number }) {
+    return this.db.selectFrom('light_snapshots').selectAll().where('year', '=', year).where('month', '=', month)
+      .where('project_id', '>=', range.fromId).where('project_id', '<=', range.toId)
+      .orderBy('project_id').execute();
+  }
+
+  private scoped<O>(qb: SnapshotQuery<O>, scope: SnapshotScope): SnapshotQuery<O> {
+    if (scope.kind === 'projects') {
+      const { filter, scope: dataScope } = scope;
+      return qb.where('light_snapshots.project_id', 'in', () => applyProjectFilter(withinScope(this.db.selectFrom('projects'), dataScope), filter).select('projects.id'));
+    }
+    const f = scope.filter;
+    if (f.region) {
+      const code = f.region;
+      qb = qb.where('light_snapshots.region_code', 'in', (eb) => regionCodes(eb, code));
+    }
+    if (f.unit) {
+      const id = f.unit;
+      qb = qb.where('light_snapshots.unit_id', 'in', (eb) => unitIds(eb, id));
+    }
+    for (const attr of ['stage', 'nature', 'category', 'investment_type'] as const) {
+      const values = f[attr];
+      if (values?.length) qb = qb.where(`light_snapshots.${attr}`, 'in', values);
+    }
+    return qb;
+  }
+
+  /** How many projects of the scope have each combination of lights in (year, month). */
+  async countCombinations(year: number, month: number, scope: SnapshotScope): Promise<LightCombination[]> {
+    const rows = await this.scoped(this.db.selectFrom('light_snapshots').where('year', '=', year).where('month', '=', month), scope)
+      .select(['light_snapshots.code', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('light_snapshots.code')
+      .execute();
+    return rows.map((r) => ({ ...decodeLights(Number(r.code)), n: Number(r.n) }));
+  }
+
+  /** Project ids of the scope whose light in `column` is `light`, by id, one slice. */
+  async listProjectIds(year: number, month: number, scope: SnapshotScope, column: LightColumn, light: LightOrNone, offset: number, limit: number): Promise<number[]> {
+    const rows = await this.scoped(this.db.selectFrom('light_snapshots').where('year', '=', year).where('month', '=', month), scope)
+      // Integer division on both engines (the code is a non-negative integer).
+      .where(sql`(light_snapshots.code / ${sql.lit(SHIFT[column])}) % 4`, '=', LIGHT_CODES.indexOf(light))
+      .select('light_snapshots.project_id')
+      .orderBy('light_snapshots.project_id')
+      .limit(limit).offset(offset)
+      .execute();
+    return rows.map((r) => r.project_id);
+  }
+}
