@@ -68,7 +68,7 @@ async function sqliteTriggers(db: Kysely<any>): Promise<void> {
   // SQLite has one writer at a time: a fill that has not put its month row yet cannot run beside this write, so
   // years nobody has looked at (a bulk load) need no stale rows.
   const markStale = (row: 'NEW' | 'OLD') => `INSERT INTO light_stale (project_id, year, stamp)
-    SELECT ${row}.project_id, ${row}.year, abs(random()) WHERE EXISTS (SELECT 1 FROM light_snapshot_months WHERE year = ${row}.year)
+    SELECT ${row}.project_id, ${row}.year, abs(random() % 9007199254740991) WHERE EXISTS (SELECT 1 FROM light_snapshot_months WHERE year = ${row}.year)
     ON CONFLICT (year, project_id) DO UPDATE SET stamp = excluded.stamp;`;
   for (const table of PAIR_TABLES) {
     await sql.raw(`CREATE TRIGGER ${table}_lights_ai AFTER INSERT ON ${table} BEGIN ${markStale('NEW')} END`).execute(db);
@@ -79,7 +79,7 @@ async function sqliteTriggers(db: Kysely<any>): Promise<void> {
     WHEN ${changed('OLD', 'NEW', 'IS NOT')}
     BEGIN
       INSERT INTO light_stale (project_id, year, stamp)
-        SELECT NEW.id, m.year, abs(random()) FROM (SELECT DISTINCT year FROM light_snapshot_months) m WHERE true
+        SELECT NEW.id, m.year, abs(random() % 9007199254740991) FROM (SELECT DISTINCT year FROM light_snapshot_months) m WHERE true
         ON CONFLICT (year, project_id) DO UPDATE SET stamp = excluded.stamp;
     END`).execute(db);
   const drop = (year: string, fromMonth: string) => `DELETE FROM light_snapshots WHERE year = ${year} AND month >= ${fromMonth};

@@ -388,12 +388,12 @@ export class LightService {
     let checked = 0;
     const badYears = new Set<number>();
     for (const { year, month, complete } of await this.lights.snapshots.listAllMonths()) {
-      const stale = new Set((await this.lights.snapshots.listStale(year, Number.MAX_SAFE_INTEGER)).map((m) => m.project_id));
+      const stale = new Set((await this.lights.snapshots.listStale(year, 2_147_483_647)).map((m) => m.project_id));
       const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
       let after = 0;
       for (;;) {
         const ids = await this.lights.snapshots.listPlannedIds(year, after, FILL_CHUNK);
-        const range = ids.length ? { fromId: after + 1, toId: ids[ids.length - 1]! } : { fromId: after + 1, toId: Number.MAX_SAFE_INTEGER };
+        const range = ids.length ? { fromId: after + 1, toId: ids[ids.length - 1]! } : { fromId: after + 1, toId: 2_147_483_647 };
         const expected = new Map(judgeRows(ctx, await this.lights.listFactsOf(year, range), await this.lights.listExcusesOf(year, range))
           .map((j) => [j.row.project_id, snapshotRow(year, month, j)]));
         const stored = new Map((await this.lights.snapshots.listRows(year, month, range)).map((r) => [r.project_id, r]));
