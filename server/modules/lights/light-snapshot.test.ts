@@ -176,6 +176,28 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     expect((await service.verifySnapshots()).rows_differing).toBe(1);
   });
 
+  it('refills a year afresh when most of it went stale, with the same answer', async () => {
+    const db = database.db;
+    const now = new Date().toISOString();
+    const rows = Array.from({ length: 2600 }, (_, i) => ({
+      name: `批量项目${i}`, search_text: `批量项目${i}`, unit_id: units[1 + (i % 2)]!.id, region_code: REGIONS[i % 3]!, total_investment: YI,
+      stage: 'started', tier: 'implementation', actual_start_date: i % 5 ? '2026-02-01' : null, created_at: now, updated_at: now,
+    }));
+    const ids: number[] = [];
+    for (let i = 0; i < rows.length; i += 500) ids.push(...(await db.insertInto('projects').values(rows.slice(i, i + 500)).returning('id').execute()).map((r) => r.id));
+    const plans = ids.map((id, i) => ({ project_id: id, year: 2027, planned_investment: 12 * YI, plan_new_start: i % 7 ? 0 : 1, plan_start_month: 3, created_at: now, updated_at: now }));
+    for (let i = 0; i < plans.length; i += 500) await db.insertInto('annual_plans').values(plans.slice(i, i + 500)).execute();
+    const q = lightsQuerySchema.parse({ year: 2027, month: 6, light: 'red,yellow,green,none', page: 2 });
+    await service.getLights(office, q);
+    const ytd = ids.map((id, i) => ({ project_id: id, year: 2027, ytd_01: 0, ytd_02: 0, ytd_03: 0, ytd_04: 0, ytd_05: 0, ytd_06: (i % 13) * YI, ytd_07: 0, ytd_08: 0, ytd_09: 0, ytd_10: 0, ytd_11: 0, ytd_12: 0 }));
+    for (let i = 0; i < ytd.length; i += 500) await db.insertInto('indicator_ytd').values(ytd.slice(i, i + 500)).execute();
+    expect(Number((await db.selectFrom('light_stale').select((eb) => eb.fn.countAll().as('n')).where('year', '=', 2027).executeTakeFirstOrThrow()).n)).toBe(2600);
+    const answer = await service.getLights(office, q);
+    expect(answer).toEqual(await service.getLightsJudged(office, q));
+    expect(answer.counts.red).toBeGreaterThan(0);
+    expect(await db.selectFrom('light_stale').selectAll().where('year', '=', 2027).execute()).toEqual([]);
+  }, 120_000);
+
   it('marks a pair stale in the writer\'s transaction and drops the months a new rule version rules', async () => {
     const id = await buildProject(database.db, { name: '触发器项目', unit_id: units[1]!.id, stage: 'started', actual_start_date: '2026-01-10' });
     await buildPlan(database.db, { project_id: id, year: YEAR, planned_investment: 12 * YI });
@@ -185,7 +207,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     expect(await stale()).toHaveLength(0);
     await database.db.transaction().execute(async (trx) => {
       await trx.updateTable('projects').set({ stats_entered: 1 }).where('id', '=', id).execute();
-      expect(await trx.selectFrom('light_stale').select('project_id').where('project_id', '=', id).execute()).toHaveLength(1);
+      expect(await trx.selectFrom('light_stale').select('project_id').where('year', '=', YEAR).where('project_id', '=', id).execute()).toHaveLength(1);
     });
     await service.ensureSnapshots(YEAR, 3);
     expect(await stale()).toHaveLength(0);

@@ -62,11 +62,10 @@ const zeroCounts = (): Counts => ({ green: 0, yellow: 0, red: 0, none: 0 });
 const ORDER: Record<LightOrNone, number> = { red: 0, yellow: 1, green: 2, none: 3 };
 
 /** Projects judged per transaction while filling a month (keeps each transaction short). */
-const FILL_CHUNK = 5_000;
+const FILL_CHUNK = 20_000;
 /** Stale pairs re-judged per transaction. */
 const STALE_CHUNK = 2_000;
-/** Beyond this many stale pairs in a year, its snapshots are dropped and the asked month filled afresh. */
-const STALE_REFILL = 20_000;
+
 
 /** Filter fields the snapshot's own columns answer; any other field set reads the projects table. */
 const COLUMN_FILTER_FIELDS = new Set(['region', 'unit', 'stage', 'nature', 'category', 'investment_type']);
@@ -76,7 +75,12 @@ function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selecta
   const { year, month, curve, current, earlier, earlierRules } = ctx;
   const excusesOf = new Map<number, typeof excuseRows>();
   for (const e of excuseRows) excusesOf.set(e.project_id, [...(excusesOf.get(e.project_id) ?? []), e]);
-  const inForce = (projectId: number, m: number): Excuse[] => (excusesOf.get(projectId) ?? [])
+  const none: Excuse[] = [];
+  const inForce = (projectId: number, m: number): Excuse[] => {
+    const own = excusesOf.get(projectId);
+    return own ? inForceOf(own, m) : none;
+  };
+  const inForceOf = (own: typeof excuseRows, m: number): Excuse[] => own
     .filter((e) => e.month_from <= m && (e.month_to === null || e.month_to >= m))
     .map((e) => ({ id: e.id, dimension: e.dimension as Dimension | null, reason: e.reason, accepted_by_name: e.accepted_by_name, accepted_at: e.accepted_at }));
   const factsAt = (r: LightFactsRow, m: number): ProjectFacts => ({
@@ -303,8 +307,9 @@ export class LightService {
    */
   async ensureSnapshots(year: number, month: number): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (await this.lights.snapshots.countStale(year) > STALE_REFILL) {
-        // Re-judging most of a year pair by pair costs more than judging the asked month once.
+      const stale = await this.lights.snapshots.countStale(year);
+      // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh.
+      if (stale > STALE_CHUNK && stale * (await this.lights.snapshots.listMonths(year)).length > await this.lights.snapshots.countPlanned(year)) {
         await this.lights.transaction(async (repo) => {
           await repo.snapshots.lock();
           await repo.snapshots.dropYear(year);
