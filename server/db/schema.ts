@@ -376,6 +376,8 @@ export interface LightSnapshotMonthTable {
   year: number;
   month: number;
   complete: number;
+  /** Projects with ids up to here have their rows (the fill resumes after it). */
+  filled_to: Generated<number>;
 }
 
 /** A (project, year) whose light inputs changed since its snapshots were judged (written by triggers). */

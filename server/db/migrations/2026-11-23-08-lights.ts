@@ -6,8 +6,9 @@ import { isPostgres } from './helpers.ts';
 //
 // - light_snapshots: one row per project on year Y's list and month M, with its lights (packed) and the attributes
 //   the common filters read (region, unit, stage, nature, category, investment type).
-// - light_snapshot_months: a (year, month) row exists once a fill of that month has begun; complete = 1 once every
-//   project was judged. Rows of months without one are never read.
+// - light_snapshot_months: a (year, month) row exists once a fill of that month has begun; filled_to is its
+//   progress (fills resume there, and concurrent ones share the work); complete = 1 once every project was judged.
+//   Rows of months without one are never read.
 // - light_stale: (project, year) pairs whose inputs changed since they were judged; the next read re-judges them
 //   (stamp tells a re-written pair from the one the reader saw).
 //
@@ -48,6 +49,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('month', 'integer', (c) => c.notNull())
     .addColumn('complete', 'integer', (c) => c.notNull())
+    // The fill's progress: every project on the year's list with an id up to here has its row.
+    .addColumn('filled_to', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('light_snapshot_months_pk', ['year', 'month'])
     .execute();
 

@@ -123,6 +123,11 @@ export class LightSnapshotRepository {
     await this.db.updateTable('light_snapshot_months').set({ complete: 1 }).where('year', '=', year).where('month', '=', month).execute();
   }
 
+  /** Records a fill's progress: every project up to this id has its row. */
+  async setFilledTo(year: number, month: number, projectId: number): Promise<void> {
+    await this.db.updateTable('light_snapshot_months').set({ filled_to: projectId }).where('year', '=', year).where('month', '=', month).execute();
+  }
+
   /** Drops a year's snapshots (every month, or from a month on) and their month rows. */
   async dropYear(year: number, fromMonth = 1): Promise<void> {
     await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', '>=', fromMonth).execute();

@@ -174,6 +174,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     // A missing row of a complete month is a difference too.
     await database.db.deleteFrom('light_snapshots').where('year', '=', YEAR).where('month', '=', 7).where('project_id', '=', row.project_id).execute();
     expect((await service.verifySnapshots()).rows_differing).toBe(1);
+    await service.verifySnapshots({ fix: true });
   });
 
   it('refills a year afresh when most of it went stale, with the same answer', async () => {
@@ -196,6 +197,21 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     expect(answer).toEqual(await service.getLightsJudged(office, q));
     expect(answer.counts.red).toBeGreaterThan(0);
     expect(await db.selectFrom('light_stale').selectAll().where('year', '=', 2027).execute()).toEqual([]);
+  }, 120_000);
+
+  it('resumes an interrupted fill from its stored progress', async () => {
+    const db = database.db;
+    const q = lightsQuerySchema.parse({ year: 2027, month: 8, light: 'red,yellow,green,none', page_size: 500 });
+    const whole = await service.getLights(office, q);
+    const ids = (await db.selectFrom('light_snapshots').select('project_id').where('year', '=', 2027).where('month', '=', 8).orderBy('project_id').execute()).map((r) => r.project_id);
+    const middle = ids[Math.floor(ids.length / 2)]!;
+    // As if the process stopped after the chunk that ended at `middle`.
+    await db.deleteFrom('light_snapshots').where('year', '=', 2027).where('month', '=', 8).where('project_id', '>', middle).execute();
+    await db.updateTable('light_snapshot_months').set({ complete: 0, filled_to: middle }).where('year', '=', 2027).where('month', '=', 8).execute();
+    expect(await service.getLights(office, q)).toEqual(whole);
+    expect(await db.selectFrom('light_snapshot_months').select(['complete', 'filled_to']).where('year', '=', 2027).where('month', '=', 8).executeTakeFirstOrThrow())
+      .toEqual({ complete: 1, filled_to: ids[ids.length - 1] });
+    expect((await service.verifySnapshots()).ok).toBe(true);
   }, 120_000);
 
   it('marks a pair stale in the writer\'s transaction and drops the months a new rule version rules', async () => {

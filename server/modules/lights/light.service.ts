@@ -324,13 +324,16 @@ export class LightService {
     throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
   }
 
-  /** Judges every project on year Y's list for one month, chunk by chunk; false when the month was dropped meanwhile. */
+  /**
+   * Judges every project on year Y's list for one month, chunk by chunk, each chunk continuing from the progress
+   * stored with the month (an interrupted fill resumes, concurrent ones share the work); false when the month was
+   * dropped meanwhile.
+   */
   private async fill(year: number, month: number): Promise<boolean> {
     await this.lights.transaction(async (repo) => {
       await repo.snapshots.lock();
       await repo.snapshots.startMonth(year, month);
     });
-    let after = 0;
     for (;;) {
       const step = await this.lights.transaction(async (repo): Promise<'more' | 'complete' | 'dropped'> => {
         const snapshots = repo.snapshots;
@@ -339,16 +342,16 @@ export class LightService {
         const marker = await snapshots.findMonth(year, month);
         if (!marker) return 'dropped';
         if (marker.complete === 1) return 'complete';
-        const ids = await snapshots.listPlannedIds(year, after, FILL_CHUNK);
+        const ids = await snapshots.listPlannedIds(year, marker.filled_to, FILL_CHUNK);
         if (!ids.length) {
           await snapshots.completeMonth(year, month);
           return 'complete';
         }
-        const range = { fromId: ids[0]!, toId: ids[ids.length - 1]! };
+        const range = { fromId: marker.filled_to + 1, toId: ids[ids.length - 1]! };
         const ctx = await this.judgeContext(repo, new IndicatorRepository(repo.executor), year, month);
         const judged = judgeRows(ctx, await repo.listFactsOf(year, range), await repo.listExcusesOf(year, range));
         await snapshots.insert(judged.map((j) => snapshotRow(year, month, j)));
-        after = range.toId;
+        await snapshots.setFilledTo(year, month, range.toId);
         return 'more';
       });
       if (step !== 'more') return step === 'complete';
