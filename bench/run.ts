@@ -1,4 +1,4 @@
-// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc]`: builds the demo portfolio at scale, starts
+// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc] [--only 3,5]`: builds the demo portfolio at scale, starts
 // Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
 import path from 'node:path';
 import os from 'node:os';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
     'no-doc': { type: 'boolean', default: false },
+    // Scenario numbers to run (e.g. 3,5): a partial run writes <date>-<size>-partial results and leaves the doc alone.
+    only: { type: 'string' },
   },
 });
 const size = values.size.toLowerCase();
@@ -30,6 +32,7 @@ if (!SIZES[size]) {
   process.exit(2);
 }
 const projects: number = SIZES[size];
+const only = values.only ? new Set(values.only.split(',').map((x) => x.trim())) : undefined;
 // Bigger portfolios get a larger per-scenario budget but fewer repetitions fit; the whole 1M run stays < 10 min.
 const budgetMs = projects >= 1_000_000 ? 4_000 : 5_000;
 const loadSeconds = projects >= 1_000_000 ? 8 : 10;
@@ -76,6 +79,7 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
       // Start and memory before the workbooks: the import adds 100k projects to the portfolio.
       ['7 start/memory', startAndMemory], ['6 import/export', importExport],
     ] as const) {
+      if (only && !only.has(name.split(' ')[0]!)) continue;
       process.stdout.write(`   scenario ${name} … `);
       try {
         const results = await scenario(ctx);
@@ -102,8 +106,8 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
     total_seconds: Math.round((performance.now() - runStarted) / 100) / 10,
     scenarios,
   };
-  const written = writeResults(run, path.join(ROOT, 'bench/results'));
-  if (!values['no-doc']) updatePerformanceDoc(path.join(ROOT, 'docs/performance.md'), run, written.markdown);
+  const written = writeResults(only ? { ...run, size: `${size}-partial` } : run, path.join(ROOT, 'bench/results'));
+  if (!values['no-doc'] && !only) updatePerformanceDoc(path.join(ROOT, 'docs/performance.md'), run, written.markdown);
   console.log(`\n${written.markdown}\nwritten: ${path.relative(ROOT, written.json)}, ${path.relative(ROOT, written.md)}`);
 }
 

@@ -43,6 +43,8 @@ function overallRows(ind: Indicators): [string, string][] {
     [ind.completion_plan_rate.whole_year.label, pct(ind.completion_plan_rate.whole_year)],
     ['计划投产 / 已投产', `${s.planned_productions} / ${s.producing}`],
     [ind.production_rate.whole_year.label, pct(ind.production_rate.whole_year)],
+    // Offices that plan month by month also print completion against the plan up to month N.
+    ...(s.monthly_planned ? [[ind.plan_to_date_rate.label, pct(ind.plan_to_date_rate)] as [string, string]] : []),
   ];
 }
 

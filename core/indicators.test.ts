@@ -20,6 +20,18 @@ describe('indicators (domain.md worked example)', () => {
     expect((45.5 - 41.7).toFixed(1)).toBe('3.8');
   });
 
+  it('prints completion against the month-by-month plan up to month N (domain.md: 完成1–4月投资计划的132.1%)', () => {
+    // Two projects plan 1–4月 5.3 亿 in all and completed 7.0 亿: 132.075…% → 132.1; a third has no monthly plan
+    // and counts only in the whole-year rate.
+    const sums = { ...emptySums(), planned_investment: 30 * YI, completed_ytd: 9 * YI, monthly_planned: 2, planned_to_date: 530_000_000, completed_ytd_monthly_planned: 7 * YI };
+    const ind = computeIndicators(2026, 4, sums);
+    expect(ind.plan_to_date_rate.text).toBe('132.1');
+    expect(ind.plan_to_date_rate.value).toBeCloseTo(1.32075, 5);
+    expect(ind.plan_to_date_rate.label).toBe('完成1–4月投资计划（2个有分月计划的项目）');
+    expect(ind.completion_rate.text).toBe('30.0');
+    expect(computeIndicators(2026, 4, emptySums()).plan_to_date_rate).toMatchObject({ value: null, text: '—' });
+  });
+
   it('prints a gap below time progress with its sign and as 低于 in words', () => {
     const f = fraction(30 * YI, 100 * YI);
     expect(formatPercent({ num: f!.num * 12n - 5n * f!.den, den: f!.den * 12n })).toBe('-11.7');

@@ -113,6 +113,10 @@ export interface IndicatorSums {
   planned_productions_to_date: number;
   producing: number;
   producing_to_date: number;
+  /** Projects with a month-by-month plan (计划完成表), Σ their plan for 1–N月 and Σ their 1–N月 completion. */
+  monthly_planned: number;
+  planned_to_date: number;
+  completed_ytd_monthly_planned: number;
   by_stage: Record<string, number>;
 }
 
@@ -122,7 +126,8 @@ export function emptySums(): IndicatorSums {
     count: 0, total_investment: 0, planned_investment: 0, completed_before_year: 0, completed_ytd: 0,
     planned_starts: 0, planned_starts_to_date: 0, started: 0, started_to_date: 0, early_starts: 0, overdue_starts: 0, late_starts: 0,
     planned_completions: 0, planned_completions_to_date: 0, completed: 0, completed_to_date: 0,
-    planned_productions: 0, planned_productions_to_date: 0, producing: 0, producing_to_date: 0, by_stage: {},
+    planned_productions: 0, planned_productions_to_date: 0, producing: 0, producing_to_date: 0,
+    monthly_planned: 0, planned_to_date: 0, completed_ytd_monthly_planned: 0, by_stage: {},
   };
 }
 
@@ -167,6 +172,11 @@ export interface Indicators {
   start_rate: { whole_year: Rate; to_date: Rate };
   completion_plan_rate: { whole_year: Rate; to_date: Rate };
   production_rate: { whole_year: Rate; to_date: Rate };
+  /**
+   * Completion against the month-by-month plan up to month N ("完成1–4月投资计划的132.1%"), over the projects that
+   * have one (null rate when none has).
+   */
+  plan_to_date_rate: Rate;
 }
 
 /** Derives every rate from the sums, exactly, for period 1–N月 of the year. */
@@ -192,6 +202,7 @@ export function computeIndicators(year: number, month: number, sums: IndicatorSu
       whole_year: rate(sums.producing, sums.planned_productions, '投产率（按全年计划投产项目）'),
       to_date: rate(sums.producing_to_date, sums.planned_productions_to_date, `投产率（按${label}计划投产项目）`),
     },
+    plan_to_date_rate: rate(sums.completed_ytd_monthly_planned, sums.planned_to_date, `完成${label}投资计划（${sums.monthly_planned}个有分月计划的项目）`),
   };
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 import { isPostgresUrl, type Config } from '../config.ts';
 
@@ -30,6 +30,36 @@ function setPgTypeParsers(): void {
   pg.types.setTypeParser(pg.types.builtins.NUMERIC, toNumber);
 }
 
+/**
+ * better-sqlite3 keeping its prepared statements by SQL text (least recently used dropped past `capacity`): Kysely
+ * prepares every statement anew, and preparing the indicator rollup's larger statements cost more CPU than running
+ * them (profiled at 100k projects: a third of a month-end submission). A statement still being iterated (a
+ * streamed export) is busy, so a second use of the same text gets a fresh one.
+ */
+export function withStatementCache(sqlite: SQLite.Database, capacity = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const statement = sqlite.prepare(text);
+      if (!hit) {
+        cache.set(text, statement);
+        if (cache.size > capacity) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens SQLite under config.dataDir, or PostgreSQL when config.databaseUrl is a postgres URL. */
 export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, opts: { poolSize?: number } = {}): Database {
   if (isPostgresUrl(config.databaseUrl)) {
@@ -52,6 +82,6 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   // count + Σ over 100k rows 350 ms → 30 ms with these); memory grows only as pages are touched.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }

@@ -129,7 +129,23 @@ export interface ProjectLevelTable {
   level: string;
 }
 
-export interface AnnualPlanTable {
+/** The month-by-month plan (计划完成表) in yuan, one column a month; all NULL without one. */
+export interface PlanMonthColumns {
+  plan_m01: number | null;
+  plan_m02: number | null;
+  plan_m03: number | null;
+  plan_m04: number | null;
+  plan_m05: number | null;
+  plan_m06: number | null;
+  plan_m07: number | null;
+  plan_m08: number | null;
+  plan_m09: number | null;
+  plan_m10: number | null;
+  plan_m11: number | null;
+  plan_m12: number | null;
+}
+
+export interface AnnualPlanTable extends PlanMonthColumns {
   id: Generated<number>;
   project_id: number;
   year: number;
@@ -285,10 +301,14 @@ export interface IndicatorGroupSumColumns {
   planned_productions_to_date: number;
   producing: number;
   producing_to_date: number;
+  /** Projects with a month-by-month plan, Σ their plan up to the month, Σ their 1–N月 completion. */
+  monthly_planned: number;
+  planned_to_date: number;
+  completed_ytd_monthly_planned: number;
 }
 
 /** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
-export interface IndicatorFactTable extends IndicatorYtdTable {
+export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns {
   group_key: string;
   region_code: string;
   unit_id: number;

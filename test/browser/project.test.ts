@@ -96,4 +96,65 @@ describe('the project page', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await context.close();
   });
+  it('lets the office accept an excuse (正当理由) that suppresses a light, shows who accepted it, and revoke it', async () => {
+    const { context, page } = await h.newPage();
+    const api = await apiAs(context);
+    const now = new Date();
+    const [year, month] = [now.getFullYear(), now.getMonth() + 1];
+    const lit = (await api.get(`/lights?year=${year}&month=${month}&light=red,yellow&dimension=investment&page_size=1`)).body as { items: { project_id: number }[] };
+    const projectId = lit.items[0]!.project_id;
+    await page.goto(`/projects/${projectId}`); // signed in by apiAs in this context
+    await page.getByRole('tab', { name: '红黄绿灯' }).click();
+    const panel = page.getByRole('region', { name: '正当理由' });
+    await panel.getByText('未认可正当理由').waitFor();
+    await panel.getByRole('button', { name: '认可正当理由' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: /认\s*可/ }).click();
+    await dialog.getByText('请填写正当理由（至少 2 个字）').waitFor();
+    await dialog.getByLabel('维度').click();
+    await page.getByTitle('投资进度').click();
+    await dialog.getByLabel('正当理由').fill('受汛期影响停工，经区政府专题会议认可');
+    await dialog.getByRole('button', { name: /认\s*可/ }).click();
+    await panel.getByRole('cell', { name: '受汛期影响停工，经区政府专题会议认可' }).waitFor();
+    await panel.getByRole('cell', { name: /市发改委重点项目办（演示） \d{4}-\d{2}-\d{2}/ }).waitFor();
+    // The light detail now names the excuse and what the rule would have lit.
+    await page.getByText(/受汛期影响停工，经区政府专题会议认可（原应亮：(红灯|黄灯)）/).waitFor();
+    await shot(page, 'project-excuse');
+    const stored = await h.database.db.selectFrom('light_excuses').selectAll().where('project_id', '=', projectId).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ year, month_from: month, month_to: null, dimension: 'investment', revoked_at: null });
+
+    await panel.getByRole('button', { name: /撤\s*销/ }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await panel.getByText('未认可正当理由').waitFor();
+    const revoked = await h.database.db.selectFrom('light_excuses').select('revoked_at').where('id', '=', stored.id).executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).not.toBeNull();
+    await context.close();
+  });
+  it('splits an annual plan by month (计划完成表) and the dashboard prints completion against the plan to date', async () => {
+    const { context, page } = await h.newPage();
+    await login(page);
+    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', new Date().getFullYear())
+      .where('planned_investment', '>', 0).orderBy('project_id').executeTakeFirstOrThrow();
+    await page.goto(`/projects/${plan.project_id}`);
+    await page.getByRole('tab', { name: '年度计划' }).click();
+    await page.getByRole('row').filter({ hasText: String(plan.year) }).getByRole('button', { name: /编\s*辑/ }).click();
+    const form = page.getByTestId('plan-form');
+    await form.getByText('按月分解年度计划（计划完成表）').click();
+    const months = page.getByTestId('plan-monthly');
+    await months.getByLabel('1月', { exact: true }).fill('1');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    // The months do not add up to the year: the server says so in Chinese and nothing is saved.
+    await page.getByText(/各月计划之和（1\.00 万元）与年度计划投资（.* 万元）不一致/).waitFor();
+    const wan = (plan.planned_investment / 10_000).toFixed(4).replace(/\.?0+$/, '');
+    await months.getByLabel('1月', { exact: true }).fill(wan);
+    await months.getByTestId('plan-monthly-sum').filter({ hasText: '两者须相等' }).waitFor();
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '已分解' }).waitFor();
+    const stored = await h.database.db.selectFrom('annual_plans').select(['plan_m01', 'plan_m02', 'plan_m12']).where('id', '=', plan.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ plan_m01: plan.planned_investment, plan_m02: 0, plan_m12: 0 });
+    await shot(page, 'project-plan-monthly');
+    await page.goto('/dashboard');
+    await page.getByTestId('kpi-plan-to-date').filter({ hasText: /完成1–\d+月投资计划的\d+\.\d%/ }).waitFor();
+    await context.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -75,4 +75,8 @@ export const indicatorApi = {
     api.get<LightList>('/lights', { ...filter, year, month, ...opts }),
   rules: (year: number) => api.get<RuleSets>(`/lights/rules/${year}`),
   saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
+  excuses: (year: number, projectId: number) => api.get<{ items: LightExcuse[] }>('/lights/excuses', { year, project_id: projectId }),
+  acceptExcuse: (body: { project_id: number; year: number; month_from: number; month_to: number | null; dimension: LightDimension | null; reason: string }) =>
+    api.post<LightExcuse>('/lights/excuses', body, { quiet: true }),
+  revokeExcuse: (id: number) => api.del<{ ok: boolean }>(`/lights/excuses/${id}`),
 };

@@ -90,6 +90,8 @@ export interface AnnualPlan {
   plan_production_month: number | null;
   progress_target: string | null;
   list_kind: string;
+  /** The month-by-month plan (计划完成表) in yuan, or null. */
+  monthly_plan: number[] | null;
   version: number;
   updated_at: string;
 }
@@ -106,6 +108,7 @@ export interface AnnualPlanWrite {
   progress_target: string | null;
   list_kind: 'initial' | 'supplementary';
   version?: number;
+  monthly_plan?: number[] | null;
 }
 
 export interface Procedure {
@@ -277,6 +280,9 @@ export interface IndicatorSums {
   planned_productions: number;
   planned_productions_to_date: number;
   producing: number;
+  monthly_planned: number;
+  planned_to_date: number;
+  completed_ytd_monthly_planned: number;
   [key: string]: number;
 }
 
@@ -291,6 +297,8 @@ export interface Indicators {
   start_rate: { whole_year: Rate; to_date: Rate };
   completion_plan_rate: { whole_year: Rate; to_date: Rate };
   production_rate: { whole_year: Rate; to_date: Rate };
+  /** Completion against the month-by-month plan up to month N (projects with one only). */
+  plan_to_date_rate: Rate;
 }
 
 export type Breakdown = 'region' | 'unit' | 'level' | 'category' | 'nature' | 'investment_type';
@@ -332,6 +340,19 @@ export interface DimensionLight {
   figures: Record<string, number | string | null>;
   escalated: boolean;
   excuse: { reason: string } | null;
+}
+
+/** An accepted excuse (正当理由): suppresses a project's light for months of a year. */
+export interface LightExcuse {
+  id: number;
+  project_id: number;
+  year: number;
+  month_from: number;
+  month_to: number | null;
+  dimension: LightDimension | null;
+  reason: string;
+  accepted_by_name: string | null;
+  accepted_at: string;
 }
 
 export interface LightItem {

@@ -7,6 +7,7 @@ import * as projectLibrary from './2026-11-23-05-project-library.ts';
 import * as indicators from './2026-11-23-06-indicators.ts';
 import * as indicatorGroups from './2026-11-23-06-indicator-groups.ts';
 import * as indicatorsTrend from './2026-11-23-06-indicators-trend.ts';
+import * as planToDate from './2026-11-23-07-plan-to-date.ts';
 import * as lightSnapshots from './2026-11-23-08-lights.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-06-indicators': indicators,
   '2026-11-23-06-indicator-groups': indicatorGroups,
   '2026-11-23-06-indicators-trend': indicatorsTrend,
+  '2026-11-23-07-plan-to-date': planToDate,
   '2026-11-23-08-lights': lightSnapshots,
 };

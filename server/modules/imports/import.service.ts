@@ -300,7 +300,7 @@ export class ImportService {
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
       if (write && log.errors === 0) {
-        await this.write(actor, this.repositoryFor(executor), plan, opts);
+        await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
       }
@@ -661,7 +661,7 @@ export class ImportService {
     const creates: { row: ParsedRow; values: Insertable<ProjectTable>; plan?: PlanWrite }[] = [];
     const updates: { row: ParsedRow; id: number; version: number; patch: Updateable<ProjectTable> }[] = [];
     const planInserts: { projectId: number; plan: PlanWrite }[] = [];
-    const planUpdates: { id: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
+    const planUpdates: { id: number; projectId: number; year: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0 };
     // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
     const audit = new Map<number, ProjectChange>();
@@ -735,7 +735,7 @@ export class ImportService {
             }
           }
           if (Object.keys(planPatch).length) {
-            planUpdates.push({ id: existing.id, version: existing.version, patch: planPatch });
+            planUpdates.push({ id: existing.id, projectId: r.projectId, year: plan.year, version: existing.version, patch: planPatch });
             counts.plansUpdated++;
             const c = changeOf(r.projectId);
             c.before[`plan_${plan.year}`] = Object.fromEntries(Object.keys(planPatch).map((k) => [k, (existing as unknown as Record<string, Value>)[k]]));
@@ -755,7 +755,7 @@ export class ImportService {
     return { creates, updates, planInserts, planUpdates, counts, audit };
   }
 
-  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions): Promise<void> {
+  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<void> {
     const now = new Date().toISOString();
     const total = plan.creates.length + plan.updates.length + plan.planInserts.length + plan.planUpdates.length;
     let done = 0;
@@ -802,6 +802,12 @@ export class ImportService {
       }
       tick(1);
     }
+    // Reports already filed for a plan written here carry since-start = completed-before-year + 1–N月.
+    const rebase = new Map<number, number[]>();
+    for (const r of [...planRows, ...plan.planUpdates.filter((p) => 'completed_before_year' in p.patch).map((p) => ({ project_id: p.projectId, year: p.year }))]) {
+      rebase.set(r.year, [...(rebase.get(r.year) ?? []), r.project_id]);
+    }
+    for (const [year, ids] of rebase) await new ReportRepository(executor).rebaseSinceStart(ids, year);
   }
 }
 

@@ -166,6 +166,20 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
     expect(again.summary).toMatchObject({ unchanged: 1, updated: 0, plansCreated: 0, plansUpdated: 0 });
   });
 
+  it('rewrites since-start of filed reports when an imported plan changes completed-before-year', async () => {
+    const project = await t.db.selectFrom('projects').select('id').where('code', '=', CODE_A).executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    await t.db.insertInto('monthly_reports').values({ project_id: project.id, year: 2027, month: 3, amount_month: 1_000_000, amount_ytd: 1_000_000, amount_since_start: 1_000_000, status: 'approved', created_at: now, updated_at: now }).execute();
+    const wb = await buildWorkbook([{ name: '计划', rows: [
+      ['项目代码', '项目名称', '所属地区', '年度', '年度计划投资（万元）', '截至上年底累计完成投资（万元）', '是否计划新开工', '计划开工月份', '年度形象进度目标'],
+      [CODE_A, '比亚迪新能源汽车零部件项目', '吴中区', 2027, '5,000', 200, '是', '3月', '主体完工'],
+    ] }]);
+    const applied = (await post('/api/v1/imports/apply?kind=plans', office, 'p.xlsx', wb)).json<ImportReport>();
+    expect(applied).toMatchObject({ applied: true, summary: { plansUpdated: 1 } });
+    const report = await t.db.selectFrom('monthly_reports').select(['amount_ytd', 'amount_since_start']).where('project_id', '=', project.id).where('year', '=', 2027).executeTakeFirstOrThrow();
+    expect(report).toEqual({ amount_ytd: 1_000_000, amount_since_start: 3_000_000 });
+  });
+
   it('reads GBK and UTF-8 CSV alike', async () => {
     const csv = '项目名称,所属地区,责任单位,总投资(万元),建设性质\r\n"城南污水处理厂提标改造","吴中区","临湖镇","1,200",新建\r\n合计,,,"1,200",\r\n';
     for (const [buf, encoding] of [[iconv.encode(csv, 'gbk'), 'gb18030'], [Buffer.from(`\ufeff${csv}`), 'utf-8'], [Buffer.from(csv), 'utf-8']] as const) {

@@ -1,7 +1,10 @@
 import { sql, type Expression } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
-import { SUM_FIELDS, YTD_COLUMNS, foldStageRows, sumSelections, type GroupSums } from './indicator.repository.ts';
+import {
+  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumSelections, type GroupSums,
+} from './indicator.repository.ts';
 
 // The group rollup: indicator_facts (per project and year, a snapshot of what the indicators read) and
 // indicator_groups (per year, month and group of projects with the same region, unit, stage, nature, category and
@@ -25,7 +28,7 @@ const FACT_COLUMNS = [
   'project_id', 'year', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type',
   'total_investment', 'planned_investment', 'completed_before_year', 'plan_new_start', 'plan_start_month', 'plan_completion',
   'plan_completion_month', 'plan_production', 'plan_production_month', 'actual_start_date', 'actual_completion_date',
-  'actual_production_date', ...YTD_COLUMNS,
+  'actual_production_date', ...YTD_COLUMNS, ...PLAN_MONTH_COLUMNS,
 ] as const;
 
 const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS, ...YTD_COLUMNS] as const;
@@ -81,16 +84,17 @@ export class IndicatorGroupRepository {
         'ap.plan_production', 'ap.plan_production_month', 'projects.actual_start_date', 'projects.actual_completion_date',
         'projects.actual_production_date',
         ...YTD_COLUMNS.map((c) => sql<number>`coalesce(${sql.ref(`y.${c}`)}, 0)`.as(c)),
+        ...PLAN_MONTH_COLUMNS.map((c) => `ap.${c}` as const),
       ]);
     if (projectIds) qb = qb.where('projects.id', 'in', projectIds);
     return qb;
   }
 
-  /** The groups as they should be for a year, summed from the stored facts (optionally for some group keys). */
-  private recomputedGroups(year: number, keys?: string[]) {
+  /** The groups as they should be for a year, summed from the stored facts. */
+  private recomputedGroups(year: number) {
     const ytdOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((c, i) => sql`when ${sql.lit(i + 1)} then ${sql.ref(`f.${c}`)}`), sql` `)} end`;
     const endOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((_, i) => sql`when ${sql.lit(i + 1)} then ${sql.lit(periodEndExclusive(year, i + 1))}`), sql` `)} end`;
-    let qb = this.db.selectFrom('indicator_facts as f')
+    const qb = this.db.selectFrom('indicator_facts as f')
       .innerJoin(MONTHS_TABLE.as('mm'), (j) => j.onTrue())
       .where('f.year', '=', year)
       .select([
@@ -101,42 +105,82 @@ export class IndicatorGroupRepository {
           newStart: 'f.plan_new_start', startMonth: 'f.plan_start_month', completion: 'f.plan_completion',
           completionMonth: 'f.plan_completion_month', production: 'f.plan_production', productionMonth: 'f.plan_production_month',
           startDate: 'f.actual_start_date', completionDate: 'f.actual_completion_date', productionDate: 'f.actual_production_date',
+          plannedToDate: plannedToDate('f', sql`mm.m`), hasMonthlyPlan: hasMonthlyPlan('f'),
         }, year, sql`mm.m`, endOfMonth),
         // Σ of every month's cumulative (the same in each month's row): the trend reads one month's rows.
         ...YTD_COLUMNS.map((c) => sql<number>`sum(${sql.ref(`f.${c}`)})`.as(c)),
       ])
       .groupBy([sql`mm.m`, 'f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type']);
-    if (keys) qb = qb.where('f.group_key', 'in', keys);
     return qb;
   }
 
-  /** Recomputes the groups of a year (all, or those with the given keys) from the stored facts. */
-  private async recomputeGroups(year: number, keys?: string[]): Promise<void> {
-    for (const part of keys ? chunks(keys) : [undefined]) {
-      let del = this.db.deleteFrom('indicator_groups').where('year', '=', year);
-      if (part) del = del.where('group_key', 'in', part);
-      await del.execute();
-      await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(this.recomputedGroups(year, part)).execute();
-    }
+  /** Recomputes all groups of a year from the stored facts. */
+  private async recomputeGroups(year: number): Promise<void> {
+    await this.db.deleteFrom('indicator_groups').where('year', '=', year).execute();
+    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(this.recomputedGroups(year)).execute();
   }
 
-  /** Re-snapshots some projects' facts and recomputes every group they left or joined. Call lock() first. */
+  /**
+   * Adds (sign 1) or takes away (sign -1) the contributions of some projects' stored facts of a year to the group
+   * rows: an upsert of additive deltas, so a write costs the same whatever the size of its groups.
+   */
+  private async applyDelta(year: number, projectIds: number[], sign: 1 | -1): Promise<void> {
+    const contributions = this.recomputedGroups(year).where('f.project_id', 'in', projectIds);
+    const signed = (c: string) => (sign === 1 ? sql.ref(`d.${c}`) : sql`-${sql.ref(`d.${c}`)}`);
+    const delta = this.db.selectFrom(contributions.as('d'))
+      .select([
+        'd.year', 'd.month', 'd.group_key', 'd.region_code', 'd.unit_id', 'd.stage', 'd.nature', 'd.category', 'd.investment_type',
+        ...[...SUM_FIELDS, ...YTD_COLUMNS].map((c) => sql<number>`${signed(c)}`.as(c)),
+      ])
+      // SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert unambiguously.
+      .where(sql<boolean>`1 = 1`);
+    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(delta)
+      .onConflict((oc) => oc.columns(['year', 'month', 'group_key']).doUpdateSet(Object.fromEntries(
+        [...SUM_FIELDS, ...YTD_COLUMNS].map((c) => [c, sql`${sql.ref(`indicator_groups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
+      )))
+      .execute();
+  }
+
+  /**
+   * Re-snapshots some projects' facts and moves their contributions between group rows by deltas: what the old
+   * facts added is taken away, what the new ones add is added, and groups left empty are removed (a recomputation
+   * has no empty groups). Call lock() first.
+   */
   async refreshProjects(projectIds: number[]): Promise<void> {
-    const touched = new Map<number, Set<string>>();
-    const note = (rows: { year: number; group_key: string }[]) => {
+    const emptied = new Map<number, Set<string>>();
+    const yearsOf = (rows: { year: number; group_key: string }[]) => {
+      const years = new Set<number>();
       for (const r of rows) {
-        let s = touched.get(r.year);
-        if (!s) touched.set(r.year, (s = new Set()));
+        years.add(r.year);
+        let s = emptied.get(r.year);
+        if (!s) emptied.set(r.year, (s = new Set()));
         s.add(r.group_key);
       }
+      return years;
     };
+    const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
     for (const ids of chunks([...new Set(projectIds)])) {
-      note(await this.db.selectFrom('indicator_facts').select(['year', 'group_key']).where('project_id', 'in', ids).execute());
-      await this.db.deleteFrom('indicator_facts').where('project_id', 'in', ids).execute();
-      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(ids)).execute();
-      note(await this.db.selectFrom('indicator_facts').select(['year', 'group_key']).where('project_id', 'in', ids).execute());
+      // Most writes change nothing the indicators read (a draft saved, a report returned): compare the facts as
+      // they should be with those stored and move only the projects whose facts differ.
+      const expected = await this.recomputedFacts(ids).execute();
+      const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
+      const before = new Map(stored.map((r) => [keyOf(r), r]));
+      const changed = new Set<number>();
+      for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);
+      const after = new Set(expected.map(keyOf));
+      for (const r of stored) if (!after.has(keyOf(r))) changed.add(r.project_id);
+      if (!changed.size) continue;
+      const moved = [...changed];
+      for (const year of yearsOf(stored.filter((r) => changed.has(r.project_id)))) await this.applyDelta(year, moved, -1);
+      await this.db.deleteFrom('indicator_facts').where('project_id', 'in', moved).execute();
+      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(moved)).execute();
+      for (const year of yearsOf(expected.filter((r) => changed.has(r.project_id)))) await this.applyDelta(year, moved, 1);
     }
-    for (const [year, keys] of touched) await this.recomputeGroups(year, [...keys]);
+    for (const [year, keys] of emptied) {
+      for (const part of chunks([...keys])) {
+        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', part).where('count', '=', 0).execute();
+      }
+    }
   }
 
   /** Rebuilds all facts and groups from projects, plans and the ytd rollup. Call lock() first. */
@@ -162,31 +206,21 @@ export class IndicatorGroupRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Additive sums for (year, month) over the groups matching the filter, keyed by a group attribute and stage. */
+  /**
+   * Additive sums for (year, month) over the groups matching the filter, keyed by a group attribute and stage,
+   * with Σ each month's 1–N月 cumulative (the trend), so one read answers the total, a breakdown and the trend.
+   */
   async sumsBy(filter: GroupFilter, year: number, month: number, by: GroupAttribute | 'none'): Promise<GroupSums[]> {
     const keyExpr: Expression<unknown> = by === 'none' ? sql`null` : sql.ref(`g.${by}`);
     const rows = await this.filtered(filter, year)
       .where('g.month', '=', month)
       .select([
         sql<string | number | null>`${keyExpr}`.as('k'), 'g.stage as stage',
-        ...SUM_FIELDS.map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
+        ...[...SUM_FIELDS, ...YTD_COLUMNS].map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
       ])
       .groupBy(by === 'none' ? ['g.stage'] : [sql`${keyExpr}`, 'g.stage'])
       .execute();
     return foldStageRows(rows);
-  }
-
-  /** Σ annual plan and Σ each month's 1–N月 cumulative over the groups matching the filter (read from month N's rows). */
-  async trend(filter: GroupFilter, year: number, month: number): Promise<{ planned_investment: number; months: number[] }> {
-    const row = await this.filtered(filter, year)
-      .where('g.month', '=', month)
-      .select([
-        sql<number>`coalesce(sum(g.planned_investment), 0)`.as('planned'),
-        ...YTD_COLUMNS.map((c) => sql<number>`coalesce(sum(${sql.ref(`g.${c}`)}), 0)`.as(c)),
-      ])
-      .executeTakeFirstOrThrow();
-    const r = row as Record<string, unknown>;
-    return { planned_investment: Number(r.planned), months: YTD_COLUMNS.map((c) => Number(r[c])) };
   }
 
   private filtered(filter: GroupFilter, year: number) {

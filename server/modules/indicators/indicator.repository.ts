@@ -1,12 +1,18 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, PLAN_MONTH_COLUMNS, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
 
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
 export type YtdColumn = (typeof YTD_COLUMNS)[number];
+
+/** Whether two rows hold the same values in the given columns (a missing row equals nothing). */
+export function sameRow(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined, columns: readonly string[]): boolean {
+  if (!a || !b) return a === b;
+  return columns.every((c) => (a[c] ?? null) === (b[c] ?? null));
+}
 
 /** The rollup column holding month N's 1–N月 cumulative. */
 export function ytdColumn(month: number): YtdColumn {
@@ -25,6 +31,8 @@ export type GroupColumn = 'none' | 'region_code' | 'unit_id' | 'level' | 'catego
 export interface GroupSums {
   key: string | null;
   sums: IndicatorSums;
+  /** Σ of each month's 1–N月 cumulative, when the rows carried them (the group rollup's). */
+  months?: number[];
 }
 
 /** One row of the rollup as stored or as recomputed. */
@@ -64,11 +72,24 @@ function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: num
   return qb;
 }
 
+/** Σ of the monthly plan of `table` up to month `month`: a literal month, or a CASE over a months table's column. */
+export function plannedToDate(table: string, month: number | RawBuilder<unknown>): RawBuilder<number> {
+  const upTo = (n: number) => sql`(${sql.join(PLAN_MONTH_COLUMNS.slice(0, n).map((c) => sql`coalesce(${sql.ref(`${table}.${c}`)}, 0)`), sql` + `)})`;
+  if (typeof month === 'number') return sql<number>`${upTo(month)}`;
+  return sql<number>`case ${month} ${sql.join(PLAN_MONTH_COLUMNS.map((_, i) => sql`when ${sql.lit(i + 1)} then ${upTo(i + 1)}`), sql` `)} end`;
+}
+
+/** Whether `table`'s plan has a month-by-month plan (any monthly amount given). */
+export function hasMonthlyPlan(table: string): RawBuilder<boolean> {
+  return sql<boolean>`coalesce(${sql.join(PLAN_MONTH_COLUMNS.map((c) => sql.ref(`${table}.${c}`)))}) is not null`;
+}
+
 /** The additive fields of IndicatorSums, in the order of the indicator_groups columns. */
 export const SUM_FIELDS = [
   'count', 'total_investment', 'planned_investment', 'completed_before_year', 'completed_ytd', 'planned_starts', 'planned_starts_to_date',
   'started', 'started_to_date', 'early_starts', 'overdue_starts', 'late_starts', 'planned_completions', 'planned_completions_to_date',
   'completed', 'completed_to_date', 'planned_productions', 'planned_productions_to_date', 'producing', 'producing_to_date',
+  'monthly_planned', 'planned_to_date', 'completed_ytd_monthly_planned',
 ] as const satisfies readonly Exclude<keyof IndicatorSums, 'by_stage'>[];
 export type SumField = (typeof SUM_FIELDS)[number];
 
@@ -87,6 +108,9 @@ export interface SumSource {
   startDate: string;
   completionDate: string;
   productionDate: string;
+  /** The plan's Σ up to the month, and whether it has a month-by-month plan at all. */
+  plannedToDate: RawBuilder<unknown>;
+  hasMonthlyPlan: RawBuilder<unknown>;
 }
 
 /**
@@ -125,6 +149,9 @@ export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>
     sumIf(sql`${pp} and ${prodMonth} <= ${n}`).as('planned_productions_to_date'),
     sumIf(sql`${pp} and ${producing}`).as('producing'),
     sumIf(sql`${pp} and ${prodMonth} <= ${n} and ${producing}`).as('producing_to_date'),
+    sumIf(s.hasMonthlyPlan).as('monthly_planned'),
+    sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.plannedToDate} else 0 end)`.as('planned_to_date'),
+    sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.ytd} else 0 end)`.as('completed_ytd_monthly_planned'),
   ];
 }
 
@@ -138,6 +165,10 @@ export function foldStageRows(rows: readonly Record<string, unknown>[]): GroupSu
     let g = groups.get(mapKey);
     if (!g) groups.set(mapKey, (g = { key, sums: emptySums() }));
     for (const f of SUM_FIELDS) g.sums[f] += Number(r[f] ?? 0);
+    if (YTD_COLUMNS[0] in r) {
+      const months = (g.months ??= YTD_COLUMNS.map(() => 0));
+      YTD_COLUMNS.forEach((c, i) => (months[i]! += Number(r[c] ?? 0)));
+    }
     const stage = String(r.stage);
     g.sums.by_stage[stage] = (g.sums.by_stage[stage] ?? 0) + Number(r.count);
   }
@@ -181,11 +212,13 @@ export class IndicatorRepository {
   /** Recomputes one project's rollup row for a year from its reports (the hook after a report is written). */
   async refreshProjectYear(projectId: number, year: number): Promise<void> {
     const statuses = await this.countedStatuses();
+    const columns = ['project_id', 'year', ...YTD_COLUMNS] as const;
+    const expected = await recomputedYtd(this.db, statuses, { projectId, year }).executeTakeFirst();
+    const stored = await this.db.selectFrom('indicator_ytd').select(columns).where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
+    // A write that changes no counted figure (a draft saved, a report approved as submitted) leaves the row alone.
+    if (sameRow(expected, stored, columns)) return;
     await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
-    await this.db.insertInto('indicator_ytd')
-      .columns(['project_id', 'year', ...YTD_COLUMNS])
-      .expression(recomputedYtd(this.db, statuses, { projectId, year }))
-      .execute();
+    if (expected) await this.db.insertInto('indicator_ytd').values(expected).execute();
   }
 
   /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */
@@ -243,6 +276,7 @@ export class IndicatorRepository {
           completion: 'ap.plan_completion', completionMonth: 'ap.plan_completion_month', production: 'ap.plan_production',
           productionMonth: 'ap.plan_production_month', startDate: 'projects.actual_start_date',
           completionDate: 'projects.actual_completion_date', productionDate: 'projects.actual_production_date',
+          plannedToDate: plannedToDate('ap', month), hasMonthlyPlan: hasMonthlyPlan('ap'),
         }, year, sql.lit(month), sql.lit(periodEndExclusive(year, month))),
       ])
       .groupBy(group === 'none' ? ['projects.stage'] : [sql`${keyExpr}`, 'projects.stage'])

@@ -212,14 +212,27 @@ export class IndicatorService {
     const curve = await this.timeCurve(year);
     const gf = opts.rollup === 'never' ? undefined : this.groupFilter(actor, filter);
     if (gf) await this.syncGroups();
-    // Reads the group rollup when the filter allows it, else scans the projects in scope.
-    const sums = (column: GroupColumn) => (gf && column !== 'level'
-      ? this.groups.sumsBy(gf, year, month, column === 'none' ? 'none' : column)
-      : this.repo.sumsBy(filter, actor.scope, year, month, column));
-    const overall = totalOf(await sums('none'));
+    // Reads the group rollup when the filter allows it, else scans the projects in scope. Every grouping of the
+    // rollup sums to the same total and carries the trend, so the first breakdown it can answer also gives those.
+    const read = new Map<GroupColumn, Promise<GroupSums[]>>();
+    const sums = (column: GroupColumn) => {
+      let result = read.get(column);
+      if (!result) {
+        result = gf && column !== 'level'
+          ? this.groups.sumsBy(gf, year, month, column === 'none' ? 'none' : column)
+          : this.repo.sumsBy(filter, actor.scope, year, month, column);
+        read.set(column, result);
+      }
+      return result;
+    };
+    const rollupFirst = gf ? (breakdown ?? []).map(columnOf).find((c) => c !== 'level') : undefined;
+    const whole = await sums(rollupFirst ?? 'none');
+    const overall = totalOf(whole);
     const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
     for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(filter, year, month, kind, curve, sums);
-    const t = gf ? await this.groups.trend(gf, year, month) : await this.repo.trend(filter, actor.scope, year);
+    const t = gf
+      ? { planned_investment: overall.planned_investment, months: whole.reduce((acc, g) => acc.map((v, i) => v + (g.months?.[i] ?? 0)), Array<number>(12).fill(0)) }
+      : await this.repo.trend(filter, actor.scope, year);
     return {
       scope: filter,
       indicators: computeIndicators(year, month, overall, curve),
@@ -229,8 +242,7 @@ export class IndicatorService {
   }
 
   private async breakdown(filter: ProjectFilter, year: number, month: number, kind: Breakdown, curve: TimeCurve | null, sums: (c: GroupColumn) => Promise<GroupSums[]>): Promise<BreakdownItem[]> {
-    const column: GroupColumn = kind === 'region' ? 'region_code' : kind === 'unit' ? 'unit_id' : kind;
-    let groups = await sums(column);
+    let groups = await sums(columnOf(kind));
     const labels = new Map<string | null, string>();
     if (kind === 'region') groups = await this.foldRegions(groups, filter.region, labels);
     else if (kind === 'unit') groups = await this.foldUnits(groups, filter.unit, labels);
@@ -333,6 +345,11 @@ export class IndicatorService {
 }
 
 /** Sums a list of additive group sums (exported for callers that fold their own groups). */
+/** The column a breakdown groups by. */
+function columnOf(kind: Breakdown): GroupColumn {
+  return kind === 'region' ? 'region_code' : kind === 'unit' ? 'unit_id' : kind;
+}
+
 export function totalOf(groups: { sums: IndicatorSums }[]): IndicatorSums {
   return groups.reduce((acc, g) => addSums(acc, g.sums), emptySums());
 }

@@ -4,6 +4,7 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { indicatorService } from './indicator.routes.ts';
+import { systemActor } from '../../context.ts';
 
 const YI = 100_000_000;
 
@@ -152,5 +153,28 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect(found).toMatchObject({ ok: false, groups_rows_differing: 2, facts_rows_differing: 0 });
     expect((await service.verify({ fix: true })).fixed).toBe(true);
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.completed_ytd).toBe(15.54 * YI);
+  });
+  it('prints completion against the month-by-month plan (计划完成表) once a plan has one, and checks it sums to the year', async () => {
+    const plan = (payload: object) => t.app.inject({ method: 'PUT', url: `/api/v1/projects/${p1}/plans/2026`, headers: office, payload });
+    const current = (await get(`/api/v1/projects/${p1}/plans`)).items.find((p: { year: number }) => p.year === 2026);
+    expect(current.monthly_plan).toBeNull();
+    const base = { planned_investment: 60 * YI, plan_new_start: 1, plan_start_month: 3, version: current.version };
+    const wrong = await plan({ ...base, monthly_plan: [1, 2, 3, 4, 6, 6, 6, 6, 6, 6, 7, 6].map((x) => x * YI) });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toBe('各月计划之和（590,000.00 万元）与年度计划投资（600,000.00 万元）不一致');
+    const monthly = [1, 2, 3, 4, 6, 6, 6, 6, 6, 6, 7, 7].map((x) => x * YI);
+    const saved = await plan({ ...base, monthly_plan: monthly });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().monthly_plan).toEqual(monthly);
+    // 1–5月: p1 planned 16 亿 month by month and completed 30 亿: 187.5%; p2 has no monthly plan and stays out.
+    const ind = (await get('/api/v1/indicators?year=2026&month=5')).indicators;
+    expect(ind.sums).toMatchObject({ monthly_planned: 1, planned_to_date: 16 * YI, completed_ytd_monthly_planned: 30 * YI });
+    expect(ind.plan_to_date_rate).toMatchObject({ text: '187.5', label: '完成1–5月投资计划（1个有分月计划的项目）' });
+    // The group rollup (read by an unrestricted scope) agrees with the project scan.
+    const viaRollup = await indicatorService(t.database).getIndicators(systemActor(), { year: 2026, month: 5, breakdown: [] });
+    expect(viaRollup.indicators.plan_to_date_rate.text).toBe('187.5');
+    const cleared = await plan({ ...base, monthly_plan: null, version: saved.json().version });
+    expect(cleared.json().monthly_plan).toBeNull();
+    expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.plan_to_date_rate.text).toBe('—');
   });
 });

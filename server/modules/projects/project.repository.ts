@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { foldText } from '../../../core/search.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
@@ -113,6 +113,25 @@ export interface Rollup {
   total_investment: number;
   funds: Record<(typeof FUND_COLUMNS)[number], number>;
   annual_plan: { year: number; planned_investment: number };
+}
+
+/** A plan's month-by-month amounts (计划完成表) in yuan, one column a month, all NULL without one. */
+export const PLAN_MONTH_COLUMNS = ['plan_m01', 'plan_m02', 'plan_m03', 'plan_m04', 'plan_m05', 'plan_m06', 'plan_m07', 'plan_m08', 'plan_m09', 'plan_m10', 'plan_m11', 'plan_m12'] as const;
+export type PlanMonthColumn = (typeof PLAN_MONTH_COLUMNS)[number];
+
+/** An annual plan as services and the API see it: the monthly columns as one array (null without a monthly plan). */
+export type AnnualPlan = Omit<Selectable<AnnualPlanTable>, PlanMonthColumn> & { monthly_plan: number[] | null };
+
+function presentPlan(row: Selectable<AnnualPlanTable>): AnnualPlan {
+  const monthly = PLAN_MONTH_COLUMNS.map((c) => row[c]);
+  const rest: Record<string, unknown> = { ...row };
+  for (const c of PLAN_MONTH_COLUMNS) delete rest[c];
+  return { ...(rest as Omit<Selectable<AnnualPlanTable>, PlanMonthColumn>), monthly_plan: monthly.some((v) => v !== null) ? monthly.map((v) => Number(v ?? 0)) : null };
+}
+
+/** The monthly columns to write for a plan's monthly_plan (null clears it). */
+export function planMonthColumns(monthly: readonly number[] | null): Record<PlanMonthColumn, number | null> {
+  return Object.fromEntries(PLAN_MONTH_COLUMNS.map((c, i) => [c, monthly ? monthly[i] ?? 0 : null])) as Record<PlanMonthColumn, number | null>;
 }
 
 /** All SQL of the project library. */
@@ -268,12 +287,13 @@ export class ProjectRepository {
 
   // ── annual plans ──
 
-  listPlans(projectId: number) {
-    return this.db.selectFrom('annual_plans').selectAll().where('project_id', '=', projectId).orderBy('year').execute();
+  async listPlans(projectId: number): Promise<AnnualPlan[]> {
+    return (await this.db.selectFrom('annual_plans').selectAll().where('project_id', '=', projectId).orderBy('year').execute()).map(presentPlan);
   }
 
-  findPlan(projectId: number, year: number) {
-    return this.db.selectFrom('annual_plans').selectAll().where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
+  async findPlan(projectId: number, year: number): Promise<AnnualPlan | undefined> {
+    const row = await this.db.selectFrom('annual_plans').selectAll().where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
+    return row && presentPlan(row);
   }
 
   async insertPlan(row: Insertable<AnnualPlanTable>): Promise<void> {

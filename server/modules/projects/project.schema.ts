@@ -196,6 +196,8 @@ export const annualPlanWriteSchema = z.object({
   plan_production_month: month,
   progress_target: optText(1000),
   list_kind: z.enum(['initial', 'supplementary']).default('initial'),
+  /** The month-by-month plan (计划完成表), 12 amounts in yuan summing to the annual plan; null removes it, absent keeps it. */
+  monthly_plan: z.array(yuan).length(12, '分月计划须为 1–12 月共 12 个金额').nullable().optional(),
   /** Absent to create; the version read to update. */
   version: z.number().int().positive().optional(),
 });

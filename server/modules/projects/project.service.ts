@@ -12,7 +12,9 @@ import type { Selectable } from 'kysely';
 import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
-import { ProjectRepository } from './project.repository.ts';
+import { formatWan } from '../../../core/money.ts';
+import { ReportRepository } from '../reports/report.repository.ts';
+import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { ReferenceRepository } from '../reference/reference.repository.ts';
@@ -364,7 +366,14 @@ export class ProjectService {
    * remains of the total investment, and each planned event needs its month.
    */
   async savePlan(actor: Actor, projectId: number, year: number, input: AnnualPlanWrite) {
-    const { version, ...fields } = input;
+    const { version, monthly_plan: monthly, ...fields } = input;
+    if (monthly) {
+      const sum = monthly.reduce((a, b) => a + b, 0);
+      if (sum !== fields.planned_investment) {
+        throw invalid('monthly_plan', `各月计划之和（${formatWan(sum)} 万元）与年度计划投资（${formatWan(fields.planned_investment)} 万元）不一致`);
+      }
+    }
+    const months = monthly === undefined ? {} : planMonthColumns(monthly);
     for (const [flag, monthField, label] of [['plan_new_start', 'plan_start_month', '新开工'], ['plan_completion', 'plan_completion_month', '竣工'], ['plan_production', 'plan_production_month', '投产']] as const) {
       if (fields[flag] && !fields[monthField]) throw invalid(monthField, `计划${label}的项目须填写计划${label}月份`);
       if (!fields[flag]) fields[monthField] = null;
@@ -379,25 +388,30 @@ export class ProjectService {
       const now = new Date().toISOString();
       if (!existing) {
         if (version !== undefined) throw new AppError('version_conflict', '该年度计划已被他人删除，请刷新后重新填写', { current: null });
-        await projects.insertPlan({ ...fields, project_id: projectId, year, created_at: now, updated_at: now });
+        await projects.insertPlan({ ...fields, ...months, project_id: projectId, year, created_at: now, updated_at: now });
       } else {
         if (version !== existing.version) throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
-        if (!(await projects.updatePlanIfVersion(projectId, year, version, { ...fields, updated_at: now }))) {
+        if (!(await projects.updatePlanIfVersion(projectId, year, version, { ...fields, ...months, updated_at: now }))) {
           throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: await projects.findPlan(projectId, year) });
         }
       }
+      // Since-start of the year's reports is completed-before-year + 1–N月: keep it true when the former changes.
+      await new ReportRepository(trx).rebaseSinceStart([projectId], year);
       return (await projects.findPlan(projectId, year))!;
     });
   }
 
   async deletePlan(actor: Actor, projectId: number, year: number, version: number): Promise<void> {
-    await this.load(actor, projectId);
-    const { projects } = this.repos();
-    const existing = await projects.findPlan(projectId, year);
-    if (!existing) throw notFound(`${year} 年度计划`);
-    if (!(await projects.deletePlanIfVersion(projectId, year, version))) {
-      throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
-    }
+    await this.database.db.transaction().execute(async (trx) => {
+      await this.load(actor, projectId, trx);
+      const { projects } = this.repos(trx);
+      const existing = await projects.findPlan(projectId, year);
+      if (!existing) throw notFound(`${year} 年度计划`);
+      if (!(await projects.deletePlanIfVersion(projectId, year, version))) {
+        throw new AppError('version_conflict', '该年度计划已被他人修改，请查看最新内容后重新提交', { current: existing });
+      }
+      await new ReportRepository(trx).rebaseSinceStart([projectId], year);
+    });
   }
 
   // ── procedures ──

@@ -170,6 +170,24 @@ export class ReportRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /**
+   * Rewrites since-start (以来累计) of some projects' reports of a year from their plan's completed-before-year
+   * (0 without a plan), after plans were written or deleted; bumps the version of each report it changes.
+   */
+  async rebaseSinceStart(projectIds: readonly number[], year: number): Promise<number> {
+    const base = sql<number>`coalesce((select ap.completed_before_year from annual_plans as ap where ap.project_id = monthly_reports.project_id and ap.year = monthly_reports.year), 0)`;
+    let changed = 0;
+    for (let i = 0; i < projectIds.length; i += 500) {
+      const r = await this.db.updateTable('monthly_reports')
+        .set((eb) => ({ amount_since_start: sql<number>`amount_ytd + ${base}`, version: eb('version', '+', 1), updated_at: new Date().toISOString() }))
+        .where('year', '=', year).where('project_id', 'in', projectIds.slice(i, i + 500))
+        .where(sql<boolean>`amount_since_start <> amount_ytd + ${base}`)
+        .executeTakeFirst();
+      changed += Number(r.numUpdatedRows);
+    }
+    return changed;
+  }
+
   /** Rewrites derived cumulatives of one report (after an earlier month changed); bumps its version. */
   async updateCumulatives(id: number, amountYtd: number, amountSinceStart: number): Promise<void> {
     await this.db.updateTable('monthly_reports')

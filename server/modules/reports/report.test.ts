@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
+import { buildProject } from '../../../test/factories.ts';
 import { ReportRepository } from './report.repository.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 
@@ -310,6 +311,27 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       await expect(new ReportRepository(t.db).insertReport(copy)).rejects.toMatchObject({ code: 'version_conflict', status: 409 });
     });
   });
+  it('rewrites since-start of filed reports when the plan\'s completed-before-year changes or the plan is deleted', async () => {
+    const id = await buildProject(t.db, { name: '甪直以前年度累计测试项目', unit_id: w.unitA, stage: 'started', actual_start_date: '2025-03-01' });
+    const plan = (payload: object) => t.app.inject({ method: 'PUT', url: `/api/v1/projects/${id}/plans/2026`, headers: w.office, payload });
+    const first = await plan({ planned_investment: 50_000_000, completed_before_year: 10_000_000 });
+    expect(first.statusCode).toBe(200);
+    const april = (await put(w.reporterA, id, 4, { amount_month: 2_000_000 })).json();
+    const may = (await put(w.reporterA, id, 5, { amount_month: 3_000_000 })).json();
+    const submitted = (await post(w.reporterA, `/api/v1/reports/${april.id}/submit`, { version: april.version })).json();
+    await post(w.office, `/api/v1/reports/${april.id}/approve`, { version: submitted.version });
+    expect([april.amount_since_start, may.amount_since_start]).toEqual([12_000_000, 15_000_000]);
+    // The office corrects the figure carried over from earlier years: both reports follow, the approved one too.
+    expect((await plan({ planned_investment: 50_000_000, completed_before_year: 14_000_000, version: first.json().version })).statusCode).toBe(200);
+    const after = (month: number) => get(w.office, `/api/v1/projects/${id}/reports/2026/${month}`).then((r) => r.json());
+    expect([(await after(4)).amount_since_start, (await after(5)).amount_since_start]).toEqual([16_000_000, 19_000_000]);
+    expect([(await after(4)).amount_ytd, (await after(4)).status]).toEqual([2_000_000, 'approved']);
+    // Without a plan nothing was completed before the year as far as Docket knows.
+    const version = (await get(w.office, `/api/v1/projects/${id}/plans`)).json().items.find((p: { year: number }) => p.year === 2026).version;
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/projects/${id}/plans/2026?version=${version}`, headers: w.office })).statusCode).toBeLessThan(300);
+    expect((await after(5)).amount_since_start).toBe(5_000_000);
+  });
+
   it('leaves the indicator rollup equal to a full recomputation after corrections, returns and rechaining', async () => {
     expect(await new IndicatorRepository(t.db).diffRollup()).toMatchObject({ expected: [], stored: [], expectedCount: 0, storedCount: 0 });
     const row = await t.db.selectFrom('indicator_ytd').selectAll().where('project_id', '=', w.pa1).where('year', '=', 2026).executeTakeFirstOrThrow();

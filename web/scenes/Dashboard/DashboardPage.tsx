@@ -110,7 +110,7 @@ export function DashboardPage() {
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-completed" title={t('dashboard.completedYtd', { label })} value={formatYi(s.completed_ytd)} suffix="亿元" yuan={s.completed_ytd} to={list()} /></Col>
             <Col xs={12} md={8} xl={6}>
               <Kpi testId="kpi-rate" title={t('dashboard.completionRate')} value={ind.completion_rate.text} suffix="%" to={`/lights?year=${year}&month=${month}&dimension=investment`}
-                extra={<>{t('dashboard.timeProgress')} {ind.time_progress.text}%，{gapText}</>} />
+                extra={<>{t('dashboard.timeProgress')} {ind.time_progress.text}%，{gapText}{s.monthly_planned > 0 && <span data-testid="kpi-plan-to-date">；{t('dashboard.planToDate', { label, rate: ind.plan_to_date_rate.text })}</span>}</>} />
             </Col>
             <Col xs={12} md={8} xl={6}>
               <Kpi testId="kpi-start" title={t('dashboard.startRate')} value={ind.start_rate.whole_year.text} suffix="%" to={list({ stage: 'started,completed,producing' })}

@@ -13,6 +13,7 @@ import { unitTree } from '../../components/unit-tree.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { LIGHT_COLORS, LIGHT_TAGS } from './light-labels.ts';
+import { formatWan } from '../../format.ts';
 
 const COLORS: LightColor[] = ['red', 'yellow', 'green', 'none'];
 
@@ -20,6 +21,38 @@ const COLORS: LightColor[] = ['red', 'yellow', 'green', 'none'];
 export function LightTag({ light }: { light: LightColor }) {
   const { t } = useI18n();
   return <Tag color={LIGHT_TAGS[light]}>{t(`light.${light}` as MessageKey)}</Tag>;
+}
+
+/** How each figure a rule looked at is shown: its label and, for amounts and rates, the unit. */
+const FIGURES: Record<string, { label: MessageKey; as: 'wan' | 'percent' | 'points' | 'plain' }> = {
+  planned_investment: { label: 'figure.planned_investment', as: 'wan' },
+  completed_ytd: { label: 'figure.completed_ytd', as: 'wan' },
+  expected_to_date: { label: 'figure.expected_to_date', as: 'wan' },
+  completion_rate: { label: 'figure.completion_rate', as: 'percent' },
+  time_progress: { label: 'figure.time_progress', as: 'percent' },
+  points_below: { label: 'figure.points_below', as: 'points' },
+  ratio: { label: 'figure.ratio', as: 'percent' },
+  shortfall: { label: 'figure.shortfall', as: 'percent' },
+  plan_start_month: { label: 'figure.plan_start_month', as: 'plain' },
+  months_late: { label: 'figure.months_late', as: 'plain' },
+  actual_start_date: { label: 'figure.actual_start_date', as: 'plain' },
+  months_since_start: { label: 'figure.months_since_start', as: 'plain' },
+  consecutive_periods: { label: 'figure.consecutive_periods', as: 'plain' },
+};
+
+/** The figures of a light as label → display text: rates from their one-decimal text, amounts in 万元. */
+function figureItems(figures: DimensionLight['figures'], t: (k: MessageKey) => string) {
+  return Object.entries(figures)
+    .filter(([k]) => !k.endsWith('_text'))
+    .map(([k, v]) => {
+      const f = FIGURES[k];
+      const text = figures[`${k}_text`];
+      let shown = v === null ? '—' : String(v);
+      if (v !== null && f?.as === 'wan') shown = `${formatWan(Number(v))} ${t('unit.wan')}`;
+      else if (v !== null && f?.as === 'percent') shown = `${text ?? String(v)}%`;
+      else if (v !== null && f?.as === 'points') shown = `${text ?? String(v)} ${t('unit.points')}`;
+      return { key: k, label: f ? t(f.label) : k, children: shown };
+    });
 }
 
 /** The figures and rule behind one dimension's light. */
@@ -30,11 +63,11 @@ export function DimensionDetails({ dims }: { dims: DimensionLight[] }) {
       {dims.map((d) => (
         <Descriptions
           key={d.dimension} size="small" bordered column={{ xs: 1, md: 3 }}
-          title={<>{t(`dimension.${d.dimension}` as MessageKey)} <LightTag light={d.light} />{d.escalated && <Tag color="volcano">{t('lights.escalated')}</Tag>}</>}
+          title={<>{t(`dimension.${d.dimension}` as MessageKey)} <LightTag light={d.light} />{d.escalated && !d.excuse && <Tag color="volcano">{t('lights.escalated')}</Tag>}</>}
           items={[
             { key: 'reason', label: t('lights.reason'), children: d.reason, span: 3 },
-            { key: 'rule', label: t('lights.rule'), children: d.rule_id ? `${d.rule_id}（${d.rule_kind ?? ''}）` : '—' },
-            ...Object.entries(d.figures).map(([k, v]) => ({ key: k, label: k, children: v === null ? '—' : String(v) })),
+            { key: 'rule', label: t('lights.rule'), children: d.rule_kind ? t(`rules.kind.${d.rule_kind}` as MessageKey) : '—' },
+            ...figureItems(d.figures, t),
             ...(d.excuse ? [{ key: 'excuse', label: t('lights.excuse'), children: `${d.excuse.reason}（${t('lights.computed')}：${t(`light.${d.computed_light}` as MessageKey)}）`, span: 3 }] : []),
           ]}
         />

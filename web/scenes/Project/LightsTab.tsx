@@ -7,10 +7,13 @@ import type { Project } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { DimensionDetails, LightTag } from '../Lights/LightsPage.tsx';
+import { useAuth } from '../../auth.tsx';
+import { ExcusesPanel } from './ExcusesPanel.tsx';
 
 /** This project's lights for a month, with the rule and figures behind each. */
 export function LightsTab({ project }: { project: Project }) {
   const { t } = useI18n();
+  const { user } = useAuth();
   const [period, setPeriod] = useState(() => dayjs().startOf('month'));
   // The lights API filters like the project list: narrow to the project's unit and name, then pick it by id.
   const { data, error, loading, reload } = useLoad(async () => {
@@ -24,6 +27,7 @@ export function LightsTab({ project }: { project: Project }) {
         {data && <><Typography.Text>{t('lights.light')}：</Typography.Text><LightTag light={data.overall} /></>}
       </Flex>
       {error ? <LoadError error={error} onRetry={reload} /> : loading ? <Spin /> : data ? <DimensionDetails dims={data.dimensions} /> : <Empty description={t('common.empty')} />}
+      <ExcusesPanel project={project} year={period.year()} canEdit={user?.role === 'office'} onChange={reload} />
     </>
   );
 }

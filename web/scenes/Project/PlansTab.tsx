@@ -21,7 +21,12 @@ interface PlanForm {
   plan_production_month?: number | null;
   progress_target?: string;
   list_kind: 'initial' | 'supplementary';
+  has_monthly: boolean;
+  /** 12 amounts in 万元 as typed. */
+  monthly: string[];
 }
+
+const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 
 const monthText = (flag: number, month: number | null) => (flag ? `${month ?? '?'}月` : '—');
 
@@ -38,8 +43,9 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
     setEditing(plan);
     form.resetFields();
     form.setFieldsValue(plan === 'new'
-      ? { year: new Date().getFullYear(), planned_investment: '', completed_before_year: '0', plan_new_start: false, plan_completion: false, plan_production: false, list_kind: 'initial' }
+      ? { year: new Date().getFullYear(), planned_investment: '', completed_before_year: '0', plan_new_start: false, plan_completion: false, plan_production: false, list_kind: 'initial', has_monthly: false, monthly: MONTHS.map(() => '') }
       : {
+        has_monthly: plan.monthly_plan !== null, monthly: MONTHS.map((m) => (plan.monthly_plan ? yuanToWanText(plan.monthly_plan[m - 1]!) : '')),
         year: plan.year, planned_investment: yuanToWanText(plan.planned_investment), completed_before_year: yuanToWanText(plan.completed_before_year),
         plan_new_start: !!plan.plan_new_start, plan_start_month: plan.plan_start_month, plan_completion: !!plan.plan_completion,
         plan_completion_month: plan.plan_completion_month, plan_production: !!plan.plan_production, plan_production_month: plan.plan_production_month,
@@ -56,6 +62,7 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
         plan_completion: v.plan_completion ? 1 : 0, plan_completion_month: v.plan_completion ? (v.plan_completion_month ?? null) : null,
         plan_production: v.plan_production ? 1 : 0, plan_production_month: v.plan_production ? (v.plan_production_month ?? null) : null,
         progress_target: v.progress_target?.trim() || null, list_kind: v.list_kind,
+        monthly_plan: v.has_monthly ? v.monthly.map((x) => wanTextToYuan(x || '0') ?? 0) : null,
         version: editing !== 'new' && editing ? editing.version : undefined,
       });
       void message.success(t('project.saved'));
@@ -107,6 +114,7 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
           { title: t('plan.newStart'), render: (_v, p) => monthText(p.plan_new_start, p.plan_start_month) },
           { title: t('plan.completion'), render: (_v, p) => monthText(p.plan_completion, p.plan_completion_month) },
           { title: t('plan.production'), render: (_v, p) => monthText(p.plan_production, p.plan_production_month) },
+          { title: t('plan.monthlyShort'), key: 'monthly', render: (_v, p) => (p.monthly_plan ? <Tag color="blue">{t('plan.monthlyYes')}</Tag> : '—') },
           { title: t('plan.target'), dataIndex: 'progress_target', ellipsis: true, render: (v: string | null) => v ?? '—' },
           { title: t('plan.kind'), dataIndex: 'list_kind', render: (v: string) => (v === 'supplementary' ? <Tag color="orange">{t('plan.supplementary')}</Tag> : <Tag>{t('plan.initial')}</Tag>) },
           ...(canEdit ? [{ title: '', key: 'edit', width: 80, render: (_v: unknown, p: AnnualPlan) => <Button size="small" onClick={() => open(p)}>{t('common.edit')}</Button> }] : []),
@@ -122,6 +130,30 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
           {month('plan_new_start', 'plan_start_month', t('plan.newStart'))}
           {month('plan_completion', 'plan_completion_month', t('plan.completion'))}
           {month('plan_production', 'plan_production_month', t('plan.production'))}
+          <Form.Item name="has_monthly" valuePropName="checked" style={{ marginBottom: 8 }}><Checkbox>{t('plan.monthly')}</Checkbox></Form.Item>
+          <Form.Item noStyle shouldUpdate>
+            {({ getFieldValue }) => {
+              if (!getFieldValue('has_monthly')) return null;
+              const monthly = (getFieldValue('monthly') as string[] | undefined) ?? [];
+              const sum = monthly.reduce((acc, x) => acc + (wanTextToYuan(x || '0') ?? 0), 0);
+              const planned = wanTextToYuan(getFieldValue('planned_investment') || '0') ?? 0;
+              return (
+                <div data-testid="plan-monthly" style={{ marginBottom: 12 }}>
+                  <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(120px, 1fr))', gap: 8 }}>
+                    {MONTHS.map((m) => (
+                      <Form.Item key={m} name={['monthly', m - 1]} label={t('plan.monthN', { month: m })} style={{ marginBottom: 0 }}
+                        rules={[{ validator: async (_r: unknown, v: string | undefined) => { if (v && wanTextToYuan(v) === undefined) throw new Error(t('project.validation.investmentPrecision')); } }]}>
+                        <Input inputMode="decimal" suffix="万元" />
+                      </Form.Item>
+                    ))}
+                  </div>
+                  <div style={{ marginTop: 6, color: sum === planned ? undefined : '#cf1322' }} data-testid="plan-monthly-sum">
+                    {t('plan.monthlySum', { sum: formatWan(sum), planned: formatWan(planned) })}
+                  </div>
+                </div>
+              );
+            }}
+          </Form.Item>
           <Form.Item name="progress_target" label={t('plan.target')} rules={[{ max: 1000, message: t('plan.validation.targetTooLong') }]}><Input.TextArea autoSize={{ minRows: 2 }} /></Form.Item>
           <Form.Item name="list_kind" label={t('plan.kind')}>
             <Radio.Group options={[{ value: 'initial', label: t('plan.initial') }, { value: 'supplementary', label: t('plan.supplementary') }]} />
