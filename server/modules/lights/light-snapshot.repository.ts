@@ -123,6 +123,14 @@ export class LightSnapshotRepository {
     await this.db.updateTable('light_snapshot_months').set({ complete: 1 }).where('year', '=', year).where('month', '=', month).execute();
   }
 
+  /**
+   * Refreshes the planner's statistics after a fill on PostgreSQL: a table that just grew by a month of rows is
+   * otherwise estimated at a few rows and counted through the heap instead of the index.
+   */
+  async analyze(): Promise<void> {
+    if (isPostgres(this.db)) await sql`analyze light_snapshots`.execute(this.db);
+  }
+
   /** Records a fill's progress: every project up to this id has its row. */
   async setFilledTo(year: number, month: number, projectId: number): Promise<void> {
     await this.db.updateTable('light_snapshot_months').set({ filled_to: projectId }).where('year', '=', year).where('month', '=', month).execute();

@@ -308,8 +308,10 @@ export class LightService {
   async ensureSnapshots(year: number, month: number): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stale = await this.lights.snapshots.countStale(year);
-      // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh.
-      if (stale > STALE_CHUNK && stale * (await this.lights.snapshots.listMonths(year)).length > await this.lights.snapshots.countPlanned(year)) {
+      // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh; with
+      // no snapshot month at all (marks left by a bulk load on PostgreSQL) the marks are simply dropped.
+      const months = stale > STALE_CHUNK ? (await this.lights.snapshots.listMonths(year)).length : 0;
+      if (stale > STALE_CHUNK && (months === 0 || stale * months > await this.lights.snapshots.countPlanned(year))) {
         await this.lights.transaction(async (repo) => {
           await repo.snapshots.lock();
           await repo.snapshots.dropYear(year);
@@ -335,7 +337,7 @@ export class LightService {
       await repo.snapshots.startMonth(year, month);
     });
     for (;;) {
-      const step = await this.lights.transaction(async (repo): Promise<'more' | 'complete' | 'dropped'> => {
+      const step = await this.lights.transaction(async (repo): Promise<'more' | 'filled' | 'complete' | 'dropped'> => {
         const snapshots = repo.snapshots;
         await snapshots.lock();
         // Read under the lock: a rule change that committed before is seen, one after drops these rows with the month.
@@ -345,7 +347,7 @@ export class LightService {
         const ids = await snapshots.listPlannedIds(year, marker.filled_to, FILL_CHUNK);
         if (!ids.length) {
           await snapshots.completeMonth(year, month);
-          return 'complete';
+          return 'filled';
         }
         const range = { fromId: marker.filled_to + 1, toId: ids[ids.length - 1]! };
         const ctx = await this.judgeContext(repo, new IndicatorRepository(repo.executor), year, month);
@@ -354,7 +356,8 @@ export class LightService {
         await snapshots.setFilledTo(year, month, range.toId);
         return 'more';
       });
-      if (step !== 'more') return step === 'complete';
+      if (step === 'filled') await this.lights.snapshots.analyze();
+      if (step !== 'more') return step !== 'dropped';
     }
   }
 
