@@ -177,7 +177,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     await service.verifySnapshots({ fix: true });
   });
 
-  it('refills a year afresh when most of it went stale, with the same answer', async () => {
+  it('re-judges thousands of stale pairs in chunks, and refills a year when that costs less, with the same answer', async () => {
     const db = database.db;
     const now = new Date().toISOString();
     const rows = Array.from({ length: 2600 }, (_, i) => ({
@@ -193,10 +193,19 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     const ytd = ids.map((id, i) => ({ project_id: id, year: 2027, ytd_01: 0, ytd_02: 0, ytd_03: 0, ytd_04: 0, ytd_05: 0, ytd_06: (i % 13) * YI, ytd_07: 0, ytd_08: 0, ytd_09: 0, ytd_10: 0, ytd_11: 0, ytd_12: 0 }));
     for (let i = 0; i < ytd.length; i += 500) await db.insertInto('indicator_ytd').values(ytd.slice(i, i + 500)).execute();
     expect(Number((await db.selectFrom('light_stale').select((eb) => eb.fn.countAll().as('n')).where('year', '=', 2027).executeTakeFirstOrThrow()).n)).toBe(2600);
+    // 2,600 stale pairs × 1 month with snapshots: re-judged in chunks.
     const answer = await service.getLights(office, q);
     expect(answer).toEqual(await service.getLightsJudged(office, q));
     expect(answer.counts.red).toBeGreaterThan(0);
     expect(await db.selectFrom('light_stale').selectAll().where('year', '=', 2027).execute()).toEqual([]);
+    // 2,600 stale pairs × 3 months cost more than one fill: the year is dropped and the asked month filled.
+    await service.getLights(office, { ...q, month: 9 });
+    await service.getLights(office, { ...q, month: 11 });
+    await db.updateTable('indicator_ytd').set({ ytd_06: 3 * YI }).where('year', '=', 2027).execute();
+    const again = await service.getLights(office, q);
+    expect(again).toEqual(await service.getLightsJudged(office, q));
+    expect(again).not.toEqual(answer);
+    expect((await db.selectFrom('light_snapshot_months').select('month').where('year', '=', 2027).execute()).map((m) => m.month)).toEqual([6]);
   }, 120_000);
 
   it('resumes an interrupted fill from its stored progress', async () => {
