@@ -70,8 +70,12 @@ const STALE_CHUNK = 2_000;
 /** Filter fields the snapshot's own columns answer; any other field set reads the projects table. */
 const COLUMN_FILTER_FIELDS = new Set(['region', 'unit', 'stage', 'nature', 'category', 'investment_type']);
 
-/** Judges rows of facts for ctx's month, with the earlier months' lights as history and the excuses in force. */
-function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selectable<LightExcuseTable>[]): Judged[] {
+/**
+ * Judges rows of facts for ctx's month, with the earlier months' lights as history and the excuses in force.
+ * History only matters to a dimension whose own light is yellow and that a consecutive rule watches, so the earlier
+ * months are judged only for such projects — unless `naive`, the reference that always judges them.
+ */
+function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selectable<LightExcuseTable>[], opts: { naive?: boolean } = {}): Judged[] {
   const { year, month, curve, current, earlier, earlierRules } = ctx;
   const excusesOf = new Map<number, typeof excuseRows>();
   for (const e of excuseRows) excusesOf.set(e.project_id, [...(excusesOf.get(e.project_id) ?? []), e]);
@@ -87,14 +91,21 @@ function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selecta
     planned_investment: r.planned_investment, completed_ytd: r.months[m - 1]!, plan_new_start: r.plan_new_start === 1,
     plan_start_month: r.plan_start_month, actual_start_date: r.actual_start_date, stats_entered: r.stats_entered === 1, stats_entered_date: r.stats_entered_date,
   });
+  const watched = new Set(current.rules.rules.flatMap((r) => (r.enabled && r.kind === 'consecutive' ? [r.dimension] : [])));
   return rows.map((row) => {
+    const judge = (history?: Partial<Record<Dimension, LightOrNone[]>>) =>
+      judgeProject({ facts: factsAt(row, month), year, month, rules: current.rules, curve, history, excuses: inForce(row.project_id, month) });
+    if (!opts.naive && earlier.length) {
+      // Without history nothing escalates, so computed_light is the light before escalation and excuses.
+      const alone = judge({});
+      if (!alone.dimensions.some((d) => d.computed_light === 'yellow' && watched.has(d.dimension))) return { row, lights: alone };
+    }
     const history: Partial<Record<Dimension, LightOrNone[]>> = {};
     earlier.forEach((m, i) => {
       const past = judgeProject({ facts: factsAt(row, m), year, month: m, rules: earlierRules[i]!.rules, curve, excuses: inForce(row.project_id, m) });
       for (const d of past.dimensions) (history[d.dimension] ??= []).push(d.light);
     });
-    const lights = judgeProject({ facts: factsAt(row, month), year, month, rules: current.rules, curve, history, excuses: inForce(row.project_id, month) });
-    return { row, lights };
+    return { row, lights: judge(history) };
   });
 }
 
@@ -218,14 +229,17 @@ export class LightService {
     return { year, month, curve, current, earlier, earlierRules };
   }
 
-  /** Lights of every project in the scope for (year, month), judged from scratch: the reference the snapshots must equal. */
+  /**
+   * Lights of every project in the scope for (year, month), judged from scratch and naively (every earlier month
+   * judged for history): the reference the snapshots must equal.
+   */
   async judgeScope(actor: Actor, filter: ProjectFilter, year: number, month: number): Promise<Judged[]> {
     const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
     const [rows, excuseRows] = await Promise.all([
       this.lights.listFacts(filter, actor.scope, year),
       this.lights.listActiveExcuses(filter, actor.scope, year),
     ]);
-    return judgeRows(ctx, rows, excuseRows);
+    return judgeRows(ctx, rows, excuseRows, { naive: true });
   }
 
   /**
@@ -405,7 +419,7 @@ export class LightService {
       for (;;) {
         const ids = await this.lights.snapshots.listPlannedIds(year, after, FILL_CHUNK);
         const range = ids.length ? { fromId: after + 1, toId: ids[ids.length - 1]! } : { fromId: after + 1, toId: 2_147_483_647 };
-        const expected = new Map(judgeRows(ctx, await this.lights.listFactsOf(year, range), await this.lights.listExcusesOf(year, range))
+        const expected = new Map(judgeRows(ctx, await this.lights.listFactsOf(year, range), await this.lights.listExcusesOf(year, range), { naive: true })
           .map((j) => [j.row.project_id, snapshotRow(year, month, j)]));
         const stored = new Map((await this.lights.snapshots.listRows(year, month, range)).map((r) => [r.project_id, r]));
         for (const id of new Set([...expected.keys(), ...stored.keys()])) {
