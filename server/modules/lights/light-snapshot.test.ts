@@ -223,6 +223,19 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     expect((await service.verifySnapshots()).ok).toBe(true);
   }, 120_000);
 
+  it('stays equal to a judgement from scratch when fills, a rule change and report writes run at once', async () => {
+    const q = (month: number) => lightsQuerySchema.parse({ year: 2027, month, light: 'red,yellow,green,none', page: 3, page_size: 40 });
+    const ids = (await database.db.selectFrom('annual_plans').select('project_id').where('year', '=', 2027).orderBy('project_id').limit(30).execute()).map((r) => r.project_id);
+    await Promise.all([
+      service.getLights(office, q(4)), service.getLights(office, q(4)), service.getLights(office, q(5)),
+      service.putRuleSet(office, 2027, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }, { id: 'c', kind: 'consecutive', enabled: true, dimension: 'investment', periods: 2 }], effective_month: 5 }),
+      ...ids.map((id, i) => buildReport(database.db, { project_id: id, year: 2027, month: 4, amount_ytd: i * 7 * 10_000_000 })),
+      service.getLights(office, q(5)),
+    ]);
+    for (const month of [4, 5]) expect(await service.getLights(office, q(month))).toEqual(await service.getLightsJudged(office, q(month)));
+    expect((await service.verifySnapshots()).ok).toBe(true);
+  }, 120_000);
+
   it('marks a pair stale in the writer\'s transaction and drops the months a new rule version rules', async () => {
     const id = await buildProject(database.db, { name: '触发器项目', unit_id: units[1]!.id, stage: 'started', actual_start_date: '2026-01-10' });
     await buildPlan(database.db, { project_id: id, year: YEAR, planned_investment: 12 * YI });
