@@ -1,27 +1,110 @@
 import fs from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import type { z } from 'zod';
 import { configFrom } from './config.ts';
-import { openDatabase } from '../server/db/database.ts';
+import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { projectFilterSchema } from '../server/modules/projects/project.schema.ts';
+import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
+import { LightRepository } from '../server/modules/lights/light.repository.ts';
+import { LightService } from '../server/modules/lights/light.service.ts';
+import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
+import { MonthlyReportService } from '../server/modules/reports/monthly-report.service.ts';
+import { ReportRepository } from '../server/modules/reports/report.repository.ts';
 import { ExportRepository } from '../server/modules/exports/export.repository.ts';
+import { indicatorExportQuery, lightsExportQuery, missingExportQuery, progressExportQuery, projectExportQuery } from '../server/modules/exports/export.schema.ts';
 import { ExportService } from '../server/modules/exports/export.service.ts';
+import { indicatorWorkbook, lightsWorkbook, missingWorkbook } from '../server/modules/exports/view-export.service.ts';
 
-/** `docket export [filters] -o FILE`: stream the project list (any filter) to an .xlsx. */
+/** What `docket export` can write; `projects` when no view is named. */
+export const EXPORT_VIEWS = ['projects', 'monthly-progress', 'indicators', 'lights', 'missing'] as const;
+type View = (typeof EXPORT_VIEWS)[number];
+
+interface ExportOptions {
+  output: string;
+  year?: string; month?: string;
+  region?: string; unit?: string; stage?: string; q?: string; tier?: string; level?: string; category?: string; nature?: string;
+  investmentType?: string; campaignGroup?: string; groupBy?: string; breakdown?: string; light?: string; dimension?: string;
+}
+
+/** The options as the view's query string would carry them (undefined ones dropped), validated by the same schema. */
+function queryOf(view: View, o: ExportOptions) {
+  const raw = Object.fromEntries(Object.entries({
+    year: o.year, month: o.month, region: o.region, unit: o.unit, stage: o.stage, q: o.q, tier: o.tier, level: o.level, category: o.category,
+    nature: o.nature, investment_type: o.investmentType, campaign_group: o.campaignGroup, group_by: o.groupBy, breakdown: o.breakdown,
+    light: o.light, dimension: o.dimension,
+  }).filter(([, v]) => v !== undefined));
+  const parse = <T>(schema: z.ZodType<T>): T => {
+    const r = schema.safeParse(raw);
+    if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.') || view}: ${i.message}`).join('；'));
+    return r.data;
+  };
+  return { raw, parse };
+}
+
+/** Writes the view's workbook to `out`, reporting progress where the export streams pages; returns the row count if known. */
+async function writeView(database: Database, view: View, o: ExportOptions, out: Writable, onProgress: (done: number, total: number) => void): Promise<number | undefined> {
+  const actor = systemActor();
+  const { parse } = queryOf(view, o);
+  const exports = new ExportService(new ExportRepository(database.db));
+  switch (view) {
+    case 'projects': {
+      const { group_by: groupBy, ...filter } = parse(projectExportQuery);
+      return (await exports.exportProjects(actor, filter, out, { groupBy, onProgress })).rows;
+    }
+    case 'monthly-progress': {
+      const { group_by: groupBy, year, month, ...filter } = parse(progressExportQuery);
+      return (await exports.exportMonthlyProgress(actor, filter, year, month, out, { groupBy, onProgress })).rows;
+    }
+    case 'indicators': {
+      const { write } = await indicatorWorkbook(indicatorService(database), actor, parse(indicatorExportQuery));
+      await write(out);
+      return undefined;
+    }
+    case 'lights': {
+      const service = new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+      const { write } = await lightsWorkbook(service, actor, parse(lightsExportQuery));
+      await write(out);
+      return undefined;
+    }
+    case 'missing': {
+      const { year, month, unit } = parse(missingExportQuery);
+      const { write } = await missingWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actor, year, month, unit);
+      await write(out);
+      return undefined;
+    }
+  }
+}
+
+/** `docket export [view] [filters] -o FILE`: the project list or a report view to .xlsx, streamed. */
 export function registerExport(program: Command): void {
   program.command('export')
-    .description('export projects matching a filter to .xlsx (streamed)')
+    .description(`export to .xlsx (streamed): ${EXPORT_VIEWS.join(' | ')} (default projects)`)
+    .argument('[view]', `what to export: ${EXPORT_VIEWS.join(', ')}`, 'projects')
     .requiredOption('-o, --output <file>', 'output .xlsx file')
+    .option('--year <year>', 'year (monthly-progress, indicators, lights, missing)')
+    .option('--month <month>', 'month 1–12 (monthly-progress, indicators, lights, missing)')
     .option('--region <code>', 'region subtree, e.g. 320506')
     .option('--unit <id>', 'unit subtree id')
     .option('--stage <stages>', 'comma-separated stages, e.g. started,completed')
     .option('--q <text>', 'name search (Chinese, pinyin or initials)')
-    .option('--group-by <field>', 'campaign_group: group headings by 四个一批 group')
-    .action(async (opts: { output: string; region?: string; unit?: string; stage?: string; q?: string; groupBy?: string }, cmd: Command) => {
-      const filter = projectFilterSchema.parse({ region: opts.region, unit: opts.unit, stage: opts.stage, q: opts.q });
-      if (opts.groupBy && opts.groupBy !== 'campaign_group') throw new Error('--group-by 只支持 campaign_group');
+    .option('--tier <tiers>', 'comma-separated tiers (monthly-progress: default implementation)')
+    .option('--level <levels>', 'comma-separated levels: national,province,city,county')
+    .option('--category <names>', 'comma-separated categories')
+    .option('--nature <natures>', 'comma-separated natures: new,continued,expansion,reconstruction,tech_upgrade')
+    .option('--investment-type <types>', 'government,social')
+    .option('--campaign-group <groups>', 'comma-separated campaign groups (四个一批…)')
+    .option('--group-by <field>', 'projects, monthly-progress: group headings with subtotals by campaign_group, category, region or unit')
+    .option('--breakdown <list>', 'indicators: region,unit,level,category,nature,investment_type (default nature,category,investment_type)')
+    .option('--light <lights>', 'lights: which lights to list (default red,yellow)')
+    .option('--dimension <dimension>', 'lights: judge the list by one dimension (investment, start, stats)')
+    .action(async (view: string, opts: ExportOptions, cmd: Command) => {
+      if (!(EXPORT_VIEWS as readonly string[]).includes(view)) throw new Error(`不支持导出“${view}”（可选 ${EXPORT_VIEWS.join('、')}）`);
+      // Checks the options before opening anything, so a typo costs no database work.
+      queryOf(view as View, opts);
       const database = openDatabase(configFrom(cmd));
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '导出 / export [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
       const tmp = `${opts.output}.part`;
@@ -30,18 +113,15 @@ export function registerExport(program: Command): void {
         const out = fs.createWriteStream(tmp);
         const finished = new Promise<void>((resolve, reject) => { out.on('finish', resolve); out.on('error', reject); });
         let started = false;
-        const { rows } = await new ExportService(new ExportRepository(database.db)).exportProjects(systemActor(), filter, out, {
-          groupBy: opts.groupBy ? 'campaign_group' : undefined,
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (!started) { bar.start(total, 0); started = true; }
-            bar.update(done);
-          },
+        const rows = await writeView(database, view as View, opts, out, (done, total) => {
+          if (!bar) return;
+          if (!started) { bar.start(total, 0); started = true; }
+          bar.update(done);
         });
         await finished;
         fs.renameSync(tmp, opts.output);
         bar?.stop();
-        console.log(`已导出 / exported ${rows} 个项目 → ${opts.output}`);
+        console.log(`已导出 / exported ${rows === undefined ? '' : `${rows} 行 / rows `}→ ${opts.output}`);
       } catch (err) {
         fs.rmSync(tmp, { force: true });
         throw err;

@@ -1,38 +1,18 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { yuanIn } from '../../../core/money.ts';
+import { periodLabel } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import { neutralize } from '../imports/cell.ts';
 import { CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from '../imports/columns.ts';
-import type { ExportRepository } from './export.repository.ts';
+import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
+import { groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
 
 /** The export's columns: the project-list template's, without the year's plan. */
 const EXPORT_FIELDS: FieldDef[] = TEMPLATE_COLUMNS.projects.keys
   .filter((k) => k !== 'list_year' && k !== 'planned_investment')
   .map((k) => TEMPLATE_COLUMNS.projects.fields.find((f) => f.key === k)!);
 const PAGE = 2000;
-const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
-const MONEY_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: '#,##0.00' });
-const BOLD_STYLE: Partial<ExcelJS.Style> = Object.freeze({ font: { bold: true } });
-const BOLD_MONEY_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: '#,##0.00', font: { bold: true } });
-const HEADER_ROW = 3;
-const NUMERALS = '零一二三四五六七八九';
-
-/** 1 → 一, 12 → 十二, 23 → 二十三 (group headings). */
-export function chineseOrdinal(n: number): string {
-  if (n < 10) return NUMERALS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : NUMERALS[tens]}十${ones ? NUMERALS[ones] : ''}`;
-}
-
-type ProjectRow = Awaited<ReturnType<ExportRepository['listPage']>>[number];
-
-interface Names {
-  units: Map<number, string>;
-  regions: Map<string, string>;
-}
+/** Projects that report monthly: the monthly progress table lists these unless the filter names a tier. */
+const REPORTING_TIER = 'implementation';
 
 const labels = (codes: Record<string, string>) => {
   const out = new Map<string, string>();
@@ -41,32 +21,109 @@ const labels = (codes: Record<string, string>) => {
 };
 const NATURE_LABELS = labels(NATURE_CODES);
 const INVESTMENT_TYPE_LABELS = labels(INVESTMENT_TYPE_CODES);
-const STAGE_LABELS = labels(STAGE_CODES);
+const STAGE_NAMES = labels(STAGE_CODES);
 const label = (map: Map<string, string>, code: string | null) => (code ? map.get(code) ?? code : null);
+const stageName = (code: string | null) => label(STAGE_NAMES, code);
 
-function cellOf(f: FieldDef, p: ProjectRow, names: Names): string | number | null {
-  const text = (v: string | null | undefined) => (v ? neutralize(v) : null);
+/** A report's status as the table prints it. */
+export const REPORT_STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '已提交', approved: '已审核', returned: '已退回' };
+
+type ProjectRow = Awaited<ReturnType<ExportRepository['listPage']>>[number];
+type ProgressRow = Awaited<ReturnType<ExportRepository['listProgressPage']>>[number];
+
+interface Names {
+  units: Map<number, { name: string; path: string }>;
+  regions: Map<string, string>;
+}
+
+function cellOf(f: FieldDef, p: ProjectRow, names: Names): CellInput {
   switch (f.key) {
-    case 'region': return text(names.regions.get(p.region_code) ?? p.region_code);
-    case 'unit': return text(names.units.get(p.unit_id));
+    case 'region': return names.regions.get(p.region_code) ?? p.region_code;
+    case 'unit': return names.units.get(p.unit_id)?.name;
     case 'nature': return label(NATURE_LABELS, p.nature);
     case 'investment_type': return label(INVESTMENT_TYPE_LABELS, p.investment_type);
-    case 'stage': return label(STAGE_LABELS, p.stage);
+    case 'stage': return stageName(p.stage);
     case 'years': return p.start_year ? (p.end_year && p.end_year !== p.start_year ? `${p.start_year}-${p.end_year}` : String(p.start_year)) : null;
     case 'is_attraction': return p.is_attraction ? '是' : '否';
-    default: {
-      const v = (p as unknown as Record<string, string | number | null>)[f.key];
-      if (f.kind === 'money') return typeof v === 'number' ? yuanIn(v, '万元') : null;
-      return typeof v === 'string' ? text(v) : v ?? null;
-    }
+    default: return (p as unknown as Record<string, string | number | null>)[f.key];
   }
 }
 
-/** Streams project lists to .xlsx: template headers, 万元 with number formats, frozen header, totals, group headings. */
+/** One group of rows to write: its heading name, row count and page selector (none when ungrouped). */
+interface Pass {
+  name: string;
+  count: number;
+  selector?: GroupSelector;
+}
+
+function campaignRank(group: string): number {
+  const i = CAMPAIGN_GROUPS.indexOf(group);
+  return i < 0 ? 500 : i;
+}
+
+/** Options common to the streamed project tables. */
+export interface TableOptions {
+  groupBy?: GroupBy;
+  title?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Streams project lists and the monthly progress table to .xlsx: template headers, 万元, frozen header, totals, groups. */
 export class ExportService {
   private readonly repo: ExportRepository;
   constructor(repo: ExportRepository) {
     this.repo = repo;
+  }
+
+  /** The groups of a filter in print order, named, with their counts; one pass without grouping. */
+  private async passes(filter: ProjectFilter, actor: Actor, names: Names, by: GroupBy | undefined): Promise<{ passes: Pass[]; total: number }> {
+    const counts = await this.repo.countByGroup(filter, actor.scope, by);
+    const total = counts.reduce((s, g) => s + g.count, 0);
+    if (!by) return { passes: [{ name: '', count: total }], total };
+    const nameOf = (key: string | number | null): string => {
+      if (key === null) return by === 'category' ? '未分类' : '未分组';
+      if (by === 'unit') return names.units.get(Number(key))?.name ?? String(key);
+      if (by === 'region') return names.regions.get(String(key)) ?? String(key);
+      return String(key);
+    };
+    const order = (key: string | number | null): string => {
+      if (by === 'unit') return names.units.get(Number(key))?.path ?? '';
+      if (by === 'campaign_group') return String(campaignRank(String(key))).padStart(4, '0') + String(key);
+      return String(key);
+    };
+    const passes = counts
+      .sort((a, b) => (a.key === null ? 1 : 0) - (b.key === null ? 1 : 0) || order(a.key).localeCompare(order(b.key), 'zh-CN'))
+      .map((g) => ({ name: nameOf(g.key), count: g.count, selector: { by, key: g.key } }));
+    return { passes, total };
+  }
+
+  /**
+   * Writes every pass (a heading, its rows, a 小计 row when grouped), then the 合计 row. Rows are read in keyset
+   * windows of ids sized so that one holds about a page of the pass's rows (its count over the id range), each read
+   * in pages of at most PAGE rows; after each page the writer waits for the zip to take it.
+   */
+  private async writePasses<T extends { id: number }>(sheet: TableSheet, passes: Pass[], total: number, fetch: (window: PageWindow) => Promise<T[]>,
+    toRow: (row: T) => CellInput[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const maxId = await this.repo.findMaxId();
+    for (const [i, pass] of passes.entries()) {
+      if (pass.selector) sheet.heading(groupHeading(i, pass.name, pass.count));
+      const span = Math.max(PAGE, Math.ceil((PAGE * maxId) / Math.max(1, pass.count)));
+      let afterId = 0;
+      while (pass.count > 0 && afterId < maxId) {
+        const upTo = afterId + span;
+        for (;;) {
+          const page = await fetch({ afterId, upTo, limit: PAGE, group: pass.selector });
+          for (const row of page) sheet.row(toRow(row));
+          await sheet.drained();
+          onProgress?.(sheet.rows, total);
+          if (page.length < PAGE) break;
+          afterId = page[page.length - 1]!.id;
+        }
+        afterId = upTo;
+      }
+      if (pass.selector) sheet.subtotal();
+    }
+    sheet.total();
   }
 
   /**
@@ -74,78 +131,77 @@ export class ExportService {
    * in pages and committing each row, so memory stays flat whatever the size. Cells that a spreadsheet would run as
    * formulas (= + - @) are neutralized.
    */
-  async exportProjects(actor: Actor, filter: ProjectFilter, out: Writable, opts: { groupBy?: 'campaign_group'; title?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<{ rows: number }> {
-    const query = filter;
-    const groups = (await this.repo.countByGroup(query, actor.scope))
-      .sort((a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group, 'zh-CN'));
-    const total = groups.reduce((s, g) => s + g.count, 0);
-    const names: Names = { units: await this.repo.mapUnitNames(), regions: await this.repo.mapRegionNames(query, actor.scope) };
-
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-    wb.creator = 'Docket';
-    const ws = wb.addWorksheet('项目清单', { views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }] });
-    ws.columns = [{ width: 7 }, ...EXPORT_FIELDS.map((f) => ({ width: f.key === 'name' || f.key === 'scope_content' ? 36 : f.kind === 'money' ? 14 : 16 }))];
-    // exceljs renders a style to XML per cell unless it has seen the very same style object before (a WeakMap):
-    // sharing two frozen objects makes 100k rows 4× faster.
-    const styled = (row: ExcelJS.Row, bold = false) => {
-      row.getCell(1).style = bold ? BOLD_STYLE : PLAIN_STYLE;
-      EXPORT_FIELDS.forEach((f, i) => {
-        row.getCell(i + 2).style = f.kind === 'money' ? (bold ? BOLD_MONEY_STYLE : MONEY_STYLE) : bold ? BOLD_STYLE : PLAIN_STYLE;
-      });
-    };
-    const width = EXPORT_FIELDS.length + 1;
-    const title = ws.getRow(1);
-    title.getCell(1).value = opts.title ?? '重点项目清单';
-    title.getCell(1).font = { bold: true, size: 14 };
-    title.commit();
-    const note = ws.getRow(2);
-    note.getCell(1).value = `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`;
-    note.getCell(width).value = '单位：万元';
-    note.commit();
-    const header = ws.getRow(HEADER_ROW);
-    header.values = ['序号', ...EXPORT_FIELDS.map((f) => templateHeader(f))];
-    header.font = { bold: true };
-    header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    header.commit();
-
-    const sums = new Map<string, number>(EXPORT_FIELDS.filter((f) => f.kind === 'money').map((f) => [f.key, 0]));
-    let seq = 0;
-    let rowNumber = HEADER_ROW;
-    const grouped = opts.groupBy === 'campaign_group';
-    const passes = grouped ? groups : [{ group: undefined as string | undefined, count: total }];
-    for (const [gi, g] of passes.entries()) {
-      if (grouped) {
-        const heading = ws.getRow(++rowNumber);
-        heading.getCell(1).value = `${chineseOrdinal(gi + 1)}、${g.group || '未分组'}（共 ${g.count} 个）`;
-        heading.font = { bold: true };
-        heading.commit();
-      }
-      let afterId = 0;
-      for (;;) {
-        const page = await this.repo.listPage(query, actor.scope, { afterId, limit: PAGE, group: grouped ? g.group : undefined });
-        for (const p of page) {
-          const row = ws.getRow(++rowNumber);
-          row.values = [++seq, ...EXPORT_FIELDS.map((f) => cellOf(f, p, names))];
-          styled(row);
-          for (const key of sums.keys()) sums.set(key, sums.get(key)! + Number((p as unknown as Record<string, number | null>)[key] ?? 0));
-          row.commit();
-        }
-        opts.onProgress?.(seq, total);
-        if (page.length < PAGE) break;
-        afterId = page[page.length - 1]!.id;
-      }
-    }
-    const totals = ws.getRow(++rowNumber);
-    totals.values = ['合计', ...EXPORT_FIELDS.map((f) => (f.key === 'name' ? `${seq} 个项目` : sums.has(f.key) ? yuanIn(sums.get(f.key)!, '万元') : null))];
-    styled(totals, true);
-    totals.commit();
-    ws.commit();
-    await wb.commit();
-    return { rows: seq };
+  async exportProjects(actor: Actor, filter: ProjectFilter, out: Writable, opts: TableOptions = {}): Promise<{ rows: number }> {
+    const names: Names = { units: await this.repo.mapUnits(), regions: await this.repo.mapRegionNames(filter, actor.scope) };
+    const { passes, total } = await this.passes(filter, actor, names, opts.groupBy);
+    const columns: TableColumn[] = [
+      { header: '序号', kind: 'seq' },
+      ...EXPORT_FIELDS.map((f): TableColumn => ({
+        header: templateHeader(f),
+        kind: f.kind === 'money' ? 'money' : 'text',
+        sum: f.kind === 'money',
+        counts: f.key === 'name',
+        width: f.key === 'name' || f.key === 'scope_content' ? 36 : f.kind === 'money' ? 14 : 16,
+      })),
+    ];
+    const book = new XlsxStream(out);
+    const sheet = book.sheet({
+      name: '项目清单', title: opts.title ?? '重点项目清单', columns,
+      note: `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
+    });
+    await this.writePasses(sheet, passes, total, (window) => this.repo.listPage(filter, actor.scope, window),
+      (p) => [null, ...EXPORT_FIELDS.map((f) => cellOf(f, p, names))], opts.onProgress);
+    sheet.commit();
+    await book.commit();
+    return { rows: sheet.rows };
   }
-}
 
-function rank(group: string): number {
-  const i = CAMPAIGN_GROUPS.indexOf(group);
-  return group === '' ? 1000 : i < 0 ? 500 : i;
+  /**
+   * 月度进展表: one row per project of the filter (reporting projects unless it names a tier) with its plan for the
+   * year and its report of the month, in 万元, optionally grouped with subtotals, streamed like the project list.
+   */
+  async exportMonthlyProgress(actor: Actor, filter: ProjectFilter, year: number, month: number, out: Writable, opts: TableOptions = {}): Promise<{ rows: number }> {
+    const scoped: ProjectFilter = filter.tier ? filter : { ...filter, tier: REPORTING_TIER };
+    const names: Names = { units: await this.repo.mapUnits(), regions: await this.repo.mapRegionNames(scoped, actor.scope) };
+    const { passes, total } = await this.passes(scoped, actor, names, opts.groupBy);
+    const ytdLabel = month === 1 ? '1月' : `1-${month}月`;
+    const columns: TableColumn[] = [
+      { header: '序号', kind: 'seq' },
+      { header: '项目名称', kind: 'text', width: 36, counts: true },
+      { header: '责任单位', kind: 'text' },
+      { header: '所属地区', kind: 'text' },
+      { header: '总投资（万元）', kind: 'money', sum: true },
+      { header: `${year}年计划投资（万元）`, kind: 'money', sum: true },
+      { header: '本月完成投资（万元）', kind: 'money', sum: true },
+      { header: `${ytdLabel}累计完成投资（万元）`, kind: 'money', sum: true },
+      { header: '投资完成率（%）', kind: 'percent', ratioOf: [7, 5], width: 10 },
+      { header: '自开工累计完成投资（万元）', kind: 'money', sum: true },
+      { header: '项目阶段', kind: 'text', width: 10 },
+      { header: '形象进度', kind: 'text', width: 40 },
+      { header: '存在问题', kind: 'text', width: 30 },
+      { header: '填报状态', kind: 'text', width: 10 },
+    ];
+    const book = new XlsxStream(out);
+    const sheet = book.sheet({
+      name: '月度进展', title: opts.title ?? `${year}年重点项目${periodLabel(month)}推进情况表`, columns,
+      note: `填报期：${year}年${month}月；导出时间：${today()}；共 ${total} 个项目`,
+    });
+    const toRow = (p: ProgressRow): CellInput[] => {
+      const reported = p.report_id !== null;
+      return [
+        null, p.name, names.units.get(p.unit_id)?.name, names.regions.get(p.region_code) ?? p.region_code,
+        p.total_investment, p.planned_investment,
+        reported ? p.amount_month : null, reported ? p.amount_ytd : null,
+        reported && p.planned_investment ? percentOf(p.amount_ytd ?? 0, p.planned_investment) : null,
+        reported ? p.amount_since_start : null,
+        stageName(p.report_stage ?? p.stage), p.progress_text, p.problems,
+        reported ? (REPORT_STATUS_LABELS[p.status ?? ''] ?? p.status) : '未填报',
+      ];
+    };
+    await this.writePasses(sheet, passes, total, (window) => this.repo.listProgressPage(scoped, actor.scope, year, month, window),
+      toRow, opts.onProgress);
+    sheet.commit();
+    await book.commit();
+    return { rows: sheet.rows };
+  }
 }

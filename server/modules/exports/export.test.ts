@@ -66,7 +66,15 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     const { wb } = await download('/api/v1/exports/projects.xlsx?group_by=campaign_group');
     const ws = wb.getWorksheet('项目清单')!;
     const firstCells = Array.from({ length: ws.rowCount }, (_, i) => ws.getCell(i + 1, 1).value);
-    expect(firstCells.slice(3)).toEqual(['一、投产达产（共 2 个）', 1, 2, '二、加快建设（共 1 个）', 3, '三、未分组（共 1 个）', 4, '合计']);
+    expect(firstCells.slice(3)).toEqual(['一、投产达产（项目共计：2个）', 1, 2, '小计', '二、加快建设（项目共计：1个）', 3, '小计', '三、未分组（项目共计：1个）', 4, '小计', '合计']);
+    const header = rowValues(ws, 3);
+    const totalCol = header.indexOf('总投资（万元）') + 1;
+    expect(ws.getCell(7, totalCol).value).toBe(9_552_700 + 123_456.7891);
+    expect(ws.getCell(7, header.indexOf('项目名称') + 1).value).toBe('2 个项目');
+    expect(ws.getCell(14, totalCol).value).toBe(9_552_700 + 500 + 123_456.7891 + 0.0001);
+    const byUnit = (await download('/api/v1/exports/projects.xlsx?group_by=unit')).wb.getWorksheet('项目清单')!;
+    expect(byUnit.getCell(4, 1).value).toBe('一、甪直镇（项目共计：1个）');
+    expect(byUnit.getCell(7, 1).value).toBe('二、临湖镇（项目共计：3个）');
     const mine = (await download('/api/v1/exports/projects.xlsx', reporter)).wb.getWorksheet('项目清单')!;
     expect(mine.rowCount).toBe(5);
     expect(mine.getCell(4, 3).value).toBe('比亚迪新能源汽车零部件项目');
@@ -79,7 +87,7 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     const report = dry.json<ImportReport>();
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(report.outcomes.filter((o) => o.action !== 'unchanged' && o.action !== 'skip')).toEqual([]);
-    expect(report.summary).toMatchObject({ rows: 4, unchanged: 4, created: 0, updated: 0, skipped: 4 });
+    expect(report.summary).toMatchObject({ rows: 4, unchanged: 4, created: 0, updated: 0, skipped: 7 });
   });
 
   it('serves templates with drop-downs, a code list and instructions, and a filled template imports', async () => {

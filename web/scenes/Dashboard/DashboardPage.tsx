@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
 import { formatWan, formatYi } from '../../format.ts';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
@@ -97,7 +98,10 @@ export function DashboardPage() {
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')} · {year}年{label}</Typography.Title>
-        <DatePicker picker="month" value={period} allowClear={false} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
+        <Flex wrap gap={8}>
+          <DatePicker picker="month" value={period} allowClear={false} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
+          <ExportButton view="indicators" query={{ year, month, breakdown: 'nature,category,investment_type,unit' }} label={t('export.indicators')} />
+        </Flex>
       </Flex>
       {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
       {!ind && data.loading ? <Card><Skeleton active /></Card> : null}

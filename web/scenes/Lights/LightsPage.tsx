@@ -10,6 +10,7 @@ import { useUnits } from '../../api/reference.ts';
 import type { DimensionLight, LightColor, LightItem } from '../../api/types.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { unitTree } from '../../components/unit-tree.ts';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { LIGHT_COLORS, LIGHT_TAGS } from './light-labels.ts';
@@ -106,7 +107,10 @@ export function LightsPage() {
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.lights')}</Typography.Title>
-        {user?.role === 'office' && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
+        <Flex wrap gap={8}>
+          <ExportButton view="lights" query={{ year, month, light, dimension, unit }} label={t('export.lights')} />
+          {user?.role === 'office' && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
+        </Flex>
       </Flex>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
         <DatePicker picker="month" allowClear={false} value={dayjs(`${year}-${String(month).padStart(2, '0')}-01`)} onChange={(d) => d && set({ year: d.year(), month: d.month() + 1 })} aria-label={t('dashboard.period')} />

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
-import { withQuery } from '../../api/client.ts';
+import { Card, Col, Flex, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { ColumnChooser, SavedViews, useHiddenColumns } from './ListTools.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
@@ -14,14 +13,14 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectFilters } from './ProjectFilters.tsx';
 import { useProjectFilters } from './useProjectFilters.ts';
 
-/** The Excel export of the current filter (sorting and paging do not apply to an export). */
-function exportUrl(query: object): string {
+/** The Excel export's query: the current filter (sorting and paging do not apply to an export). */
+function exportQuery(query: object): Record<string, string> {
   const filter: Record<string, string> = {};
   for (const [k, v] of Object.entries(query) as [string, string | number | undefined][]) {
     if (['sort', 'order', 'page', 'page_size'].includes(k) || v === undefined || v === '') continue;
     filter[k] = String(v);
   }
-  return withQuery('/api/v1/exports/projects.xlsx', filter);
+  return filter;
 }
 
 /** 项目库: the filtered, sorted, paged project list with totals over the whole filter. */
@@ -97,8 +96,7 @@ export function ProjectsPage() {
         <Flex wrap gap={8}>
           <SavedViews />
           <ColumnChooser columns={allColumns.map((c) => ({ key: String(c.key), title: typeof c.title === 'string' ? c.title : String(c.key) }))} hidden={hidden} onChange={setHidden} />
-          <Button icon={<DownloadOutlined />} href={exportUrl(query)} download data-testid="export-xlsx">{t('projects.export')}</Button>
-          <Button href={exportUrl({ ...query, group_by: 'campaign_group' })} download data-testid="export-grouped">{t('projects.exportGrouped')}</Button>
+          <ExportButton view="projects" query={exportQuery(query)} label={t('projects.export')} testId="export-xlsx" groups />
         </Flex>
       </Flex>
       <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />

@@ -16,6 +16,7 @@ import { formatWan } from '../../format.ts';
 import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
 import { stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { amountsOf, initialDraft, isDirty, isEditable, switchMode, toWrite, type AmountMode, type Draft } from './report-draft.ts';
@@ -232,6 +233,8 @@ export function ReportsPage() {
         options={[{ value: 'month', label: t('grid.modeMonth') }, { value: 'ytd', label: t('grid.modeYtd') }]}
       />
       {period && <Typography.Text type="secondary">{t('grid.deadline')}：{period.deadline ?? '—'}</Typography.Text>}
+      <ExportButton view="monthly-progress" query={{ year, month, unit }} label={t('export.progress')} disabled={month === undefined} groups />
+      <ExportButton view="missing" query={{ year, month, unit }} label={t('export.missing')} disabled={month === undefined} />
       {isOffice && period && period.status !== 'open' && (
         <Button size="small" onClick={() => void periodApi.setStatus(year, period.month, 'open').then(() => { periods.reload(); grid.reload(); }, () => undefined)}>{t('period.open.action')}</Button>
       )}

@@ -8,6 +8,7 @@ import type { FieldChange, ReviewItem } from '../../api/types.ts';
 import { formatWan } from '../../format.ts';
 import { stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
+import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PeriodPicker } from '../../components/PeriodPicker.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -122,6 +123,7 @@ export function ReviewPage() {
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
           value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
         />
+        <ExportButton view="missing" query={{ year, month, unit }} label={t('export.missing')} disabled={month === undefined} />
         <Button type="primary" disabled={selected.length === 0 || busy} onClick={() => void approve(items.filter((i) => selected.includes(i.report.id)))}>
           {t('review.approveSelected', { count: selected.length })}
         </Button>
