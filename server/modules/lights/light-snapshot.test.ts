@@ -198,6 +198,9 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     expect(answer).toEqual(await service.getLightsJudged(office, q));
     expect(answer.counts.red).toBeGreaterThan(0);
     expect(await db.selectFrom('light_stale').selectAll().where('year', '=', 2027).execute()).toEqual([]);
+    // Every page at once, as the lights export asks.
+    const all = { ...q, page: 1, page_size: Number.MAX_SAFE_INTEGER };
+    expect(await service.getLights(office, all)).toEqual(await service.getLightsJudged(office, all));
     // 2,600 stale pairs × 3 months cost more than one fill: the year is dropped and the asked month filled.
     await service.getLights(office, { ...q, month: 9 });
     await service.getLights(office, { ...q, month: 11 });

@@ -63,6 +63,8 @@ const ORDER: Record<LightOrNone, number> = { red: 0, yellow: 1, green: 2, none: 
 
 /** Projects judged per transaction while filling a month (keeps each transaction short). */
 const FILL_CHUNK = 20_000;
+/** Listed projects judged per query (their ids are bound parameters). */
+const PAGE_SLICE = 5_000;
 /** Stale pairs re-judged per transaction. */
 const STALE_CHUNK = 2_000;
 
@@ -310,8 +312,12 @@ export class LightService {
   private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
     if (!ids.length) return [];
     const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
-    const judged = judgeRows(ctx, await this.lights.listFactsOf(year, { ids }), await this.lights.listExcusesOf(year, { ids }));
-    const byId = new Map(judged.map((j) => [j.row.project_id, j]));
+    const byId = new Map<number, Judged>();
+    // In slices, so that an export of every page stays below either engine's limit of bound parameters.
+    for (let i = 0; i < ids.length; i += PAGE_SLICE) {
+      const slice = ids.slice(i, i + PAGE_SLICE);
+      for (const j of judgeRows(ctx, await this.lights.listFactsOf(year, { ids: slice }), await this.lights.listExcusesOf(year, { ids: slice }))) byId.set(j.row.project_id, j);
+    }
     return ids.map((id) => byId.get(id)).filter((j): j is Judged => j !== undefined);
   }
 
