@@ -391,6 +391,15 @@ export interface LightSnapshotTable {
   code: number;
 }
 
+/** How many snapshots of (year, month, region) have each packed code. */
+export interface LightCountTable {
+  year: number;
+  month: number;
+  region_code: string;
+  code: number;
+  n: number;
+}
+
 /** A (year, month) whose snapshots are being filled (complete 0) or hold every project (complete 1). */
 export interface LightSnapshotMonthTable {
   year: number;
@@ -504,6 +513,7 @@ export interface DB {
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;
   light_snapshots: LightSnapshotTable;
+  light_counts: LightCountTable;
   light_snapshot_months: LightSnapshotMonthTable;
   light_stale: LightStaleTable;
   security_settings: SecuritySettingTable;

@@ -6,6 +6,8 @@ import { isPostgres } from './helpers.ts';
 //
 // - light_snapshots: one row per project on year Y's list and month M, with its lights (packed) and the attributes
 //   the common filters read (region, unit, stage, nature, category, investment type).
+// - light_counts: how many projects of each region have each packed code in (year, month), kept equal to
+//   light_snapshots by the code that writes it (and by the dropping triggers).
 // - light_snapshot_months: a (year, month) row exists once a fill of that month has begun; filled_to is its
 //   progress (fills resume there, and concurrent ones share the work); complete = 1 once every project was judged.
 //   Rows of months without one are never read.
@@ -44,6 +46,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await (isPostgres(db) ? snapshots : snapshots.modifyEnd(sql`without rowid`)).execute();
   // A region subtree's counts read only this index.
   await db.schema.createIndex('light_snapshots_region').on('light_snapshots').columns(['year', 'month', 'region_code', 'code']).execute();
+
+  // Counts per (year, month, region, packed lights), kept equal to light_snapshots by every write to it: a region
+  // subtree's (or the whole portfolio's) counts are a sum over a few thousand rows.
+  await db.schema.createTable('light_counts')
+    .addColumn('year', 'integer', (c) => c.notNull())
+    .addColumn('month', 'integer', (c) => c.notNull())
+    .addColumn('region_code', 'text', (c) => c.notNull())
+    .addColumn('code', 'integer', (c) => c.notNull())
+    .addColumn('n', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('light_counts_pk', ['year', 'month', 'region_code', 'code'])
+    .execute();
 
   await db.schema.createTable('light_snapshot_months')
     .addColumn('year', 'integer', (c) => c.notNull())
@@ -86,6 +99,7 @@ async function sqliteTriggers(db: Kysely<any>): Promise<void> {
         ON CONFLICT (year, project_id) DO UPDATE SET stamp = excluded.stamp;
     END`).execute(db);
   const drop = (year: string, fromMonth: string) => `DELETE FROM light_snapshots WHERE year = ${year} AND month >= ${fromMonth};
+    DELETE FROM light_counts WHERE year = ${year} AND month >= ${fromMonth};
     DELETE FROM light_snapshot_months WHERE year = ${year} AND month >= ${fromMonth};`;
   await sql.raw(`CREATE TRIGGER light_rule_sets_lights_ai AFTER INSERT ON light_rule_sets BEGIN ${drop('NEW.year', 'NEW.effective_month')} END`).execute(db);
   await sql.raw(`CREATE TRIGGER light_rule_sets_lights_au AFTER UPDATE ON light_rule_sets BEGIN ${drop('OLD.year', '1')} ${drop('NEW.year', '1')} END`).execute(db);
@@ -132,6 +146,7 @@ async function postgresTriggers(db: Kysely<any>): Promise<void> {
     BEGIN
       PERFORM pg_advisory_xact_lock(${LIGHT_LOCK});
       DELETE FROM light_snapshots WHERE year = y AND month >= from_month;
+      DELETE FROM light_counts WHERE year = y AND month >= from_month;
       DELETE FROM light_snapshot_months WHERE year = y AND month >= from_month;
     END $$ LANGUAGE plpgsql`).execute(db);
   await sql.raw(`CREATE FUNCTION docket_lights_drop_rules() RETURNS trigger AS $$
@@ -176,5 +191,5 @@ export async function down(db: Kysely<any>): Promise<void> {
       ...['light_rule_sets', 'indicator_settings', 'reporting_periods'].flatMap((t) => [`${t}_lights_ai`, `${t}_lights_au`, `${t}_lights_ad`])];
     for (const n of names) await sql.raw(`DROP TRIGGER IF EXISTS ${n}`).execute(db);
   }
-  for (const t of ['light_stale', 'light_snapshot_months', 'light_snapshots']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['light_stale', 'light_snapshot_months', 'light_counts', 'light_snapshots']) await db.schema.dropTable(t).ifExists().execute();
 }

@@ -71,9 +71,9 @@ function isPostgres(db: Executor): boolean {
 }
 
 // Subtrees by materialized path, as the project filter defines them: [path, path~).
-function regionCodes(eb: ExpressionBuilder<DB, 'light_snapshots'>, code: string) {
-  const root = () => eb.selectFrom('regions as root').where('root.code', '=', code);
-  return eb.selectFrom('regions').select('regions.code')
+function regionCodes(db: Executor, code: string) {
+  const root = () => db.selectFrom('regions as root').where('root.code', '=', code);
+  return db.selectFrom('regions').select('regions.code')
     .where('regions.path', '>=', root().select('root.path'))
     .where('regions.path', '<', root().select(sql<string>`root.path || '~'`.as('upper')));
 }
@@ -139,7 +139,24 @@ export class LightSnapshotRepository {
   /** Drops a year's snapshots (every month, or from a month on) and their month rows. */
   async dropYear(year: number, fromMonth = 1): Promise<void> {
     await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', '>=', fromMonth).execute();
+    await this.db.deleteFrom('light_counts').where('year', '=', year).where('month', '>=', fromMonth).execute();
     await this.db.deleteFrom('light_snapshot_months').where('year', '=', year).where('month', '>=', fromMonth).execute();
+  }
+
+  /** Adds (or with sign −1 subtracts) snapshot rows to the counts of their (month, region, code). */
+  private async addCounts(year: number, rows: readonly { month: number; region_code: string; code: number }[], sign: 1 | -1): Promise<void> {
+    const tally = new Map<string, { month: number; region_code: string; code: number; n: number }>();
+    for (const r of rows) {
+      const key = `${r.month}|${r.region_code}|${r.code}`;
+      const t = tally.get(key);
+      if (t) t.n += sign;
+      else tally.set(key, { month: Number(r.month), region_code: r.region_code, code: Number(r.code), n: sign });
+    }
+    for (const part of chunks([...tally.values()], 1000)) {
+      await this.db.insertInto('light_counts').values(part.map((t) => ({ year, ...t })))
+        .onConflict((oc) => oc.columns(['year', 'month', 'region_code', 'code']).doUpdateSet({ n: sql<number>`light_counts.n + excluded.n` }))
+        .execute();
+    }
   }
 
   /** Ids of the projects on year Y's list after `afterId`, ascending: the next chunk of a fill. */
@@ -183,7 +200,9 @@ export class LightSnapshotRepository {
   async deleteProjects(year: number, months: readonly number[], projectIds: readonly number[]): Promise<void> {
     if (!months.length) return;
     for (const part of chunks(projectIds, 500)) {
-      await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', 'in', [...months]).where('project_id', 'in', part).execute();
+      const gone = await this.db.deleteFrom('light_snapshots').where('year', '=', year).where('month', 'in', [...months]).where('project_id', 'in', part)
+        .returning(['month', 'region_code', 'code']).execute();
+      await this.addCounts(year, gone, -1);
     }
   }
 
@@ -197,19 +216,34 @@ export class LightSnapshotRepository {
     for (const part of chunks(rows, 5000)) {
       const json = JSON.stringify(part.map((r) => [r.year, r.month, r.project_id, r.region_code, r.unit_id, r.stage, r.nature, r.category, r.investment_type, r.code]));
       const columns = sql`insert into light_snapshots (year, month, project_id, region_code, unit_id, stage, nature, category, investment_type, code)`;
-      if (pg) {
-        await sql`${columns}
+      // Only the rows actually inserted come back, and only they are counted.
+      const returned = sql`returning month, region_code, code`;
+      type Added = { month: number; region_code: string; code: number };
+      const added = pg
+        ? await sql<Added>`${columns}
           select (e->>0)::int, (e->>1)::int, (e->>2)::int, e->>3, (e->>4)::int, e->>5, e->>6, e->>7, e->>8, (e->>9)::int
           from jsonb_array_elements(${json}::jsonb) e
-          on conflict do nothing`.execute(this.db);
-      } else {
+          on conflict do nothing ${returned}`.execute(this.db)
         // "where true" keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
-        await sql`${columns}
+        : await sql<Added>`${columns}
           select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9
           from json_each(${json}) where true
-          on conflict do nothing`.execute(this.db);
-      }
+          on conflict do nothing ${returned}`.execute(this.db);
+      await this.addCounts(part[0]!.year, added.rows, 1);
     }
+  }
+
+  /** Stored counts of a month that differ from a count of its snapshot rows (both directions; zero counts ignored). */
+  async countDifferences(year: number, month: number): Promise<number> {
+    const stored = await this.db.selectFrom('light_counts').select(['region_code', 'code', 'n']).where('year', '=', year).where('month', '=', month).execute();
+    const actual = await this.db.selectFrom('light_snapshots').select(['region_code', 'code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('year', '=', year).where('month', '=', month).groupBy(['region_code', 'code']).execute();
+    const key = (r: { region_code: string; code: number }) => `${r.region_code}|${Number(r.code)}`;
+    const a = new Map(actual.map((r) => [key(r), Number(r.n)]));
+    const b = new Map(stored.filter((r) => Number(r.n) !== 0).map((r) => [key(r), Number(r.n)]));
+    let differing = 0;
+    for (const k of new Set([...a.keys(), ...b.keys()])) if (a.get(k) !== b.get(k)) differing++;
+    return differing;
   }
 
   /** The stored rows of a month for projects with ids in [fromId, toId] (for the check against a recomputation). */
@@ -227,7 +261,7 @@ export class LightSnapshotRepository {
     const f = scope.filter;
     if (f.region) {
       const code = f.region;
-      qb = qb.where('light_snapshots.region_code', 'in', (eb) => regionCodes(eb, code));
+      qb = qb.where('light_snapshots.region_code', 'in', regionCodes(this.db, code));
     }
     if (f.unit) {
       const id = f.unit;
@@ -242,6 +276,17 @@ export class LightSnapshotRepository {
 
   /** How many projects of the scope have each combination of lights in (year, month). */
   async countCombinations(year: number, month: number, scope: SnapshotScope): Promise<LightCombination[]> {
+    const f = scope.kind === 'columns' ? scope.filter : undefined;
+    if (f && !f.unit && !f.stage?.length && !f.nature?.length && !f.category?.length && !f.investment_type?.length) {
+      // Everything or a region subtree: a sum over the counts per region.
+      let qb = this.db.selectFrom('light_counts').where('light_counts.year', '=', year).where('light_counts.month', '=', month);
+      if (f.region) {
+        const code = f.region;
+        qb = qb.where('light_counts.region_code', 'in', regionCodes(this.db, code));
+      }
+      const rows = await qb.select(['light_counts.code', (eb) => eb.fn.sum<number>('light_counts.n').as('n')]).groupBy('light_counts.code').execute();
+      return rows.filter((r) => Number(r.n) > 0).map((r) => ({ ...decodeLights(Number(r.code)), n: Number(r.n) }));
+    }
     const rows = await this.scoped(this.db.selectFrom('light_snapshots').where('year', '=', year).where('month', '=', month), scope)
       .select(['light_snapshots.code', (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy('light_snapshots.code')

@@ -175,6 +175,13 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     await database.db.deleteFrom('light_snapshots').where('year', '=', YEAR).where('month', '=', 7).where('project_id', '=', row.project_id).execute();
     expect((await service.verifySnapshots()).rows_differing).toBe(1);
     await service.verifySnapshots({ fix: true });
+    // The per-region counts must equal the rows.
+    await service.getLights(office, q);
+    await database.db.updateTable('light_counts').set({ n: sql<number>`n + 1` }).where('year', '=', YEAR).where('month', '=', 7).where('region_code', '=', '320506').execute();
+    expect(await service.verifySnapshots()).toMatchObject({ ok: false, rows_differing: 0 });
+    expect((await service.verifySnapshots()).counts_differing).toBeGreaterThan(0);
+    await service.verifySnapshots({ fix: true });
+    expect((await service.verifySnapshots()).ok).toBe(true);
   });
 
   it('re-judges thousands of stale pairs in chunks, and refills a year when that costs less, with the same answer', async () => {
@@ -217,8 +224,8 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     const whole = await service.getLights(office, q);
     const ids = (await db.selectFrom('light_snapshots').select('project_id').where('year', '=', 2027).where('month', '=', 8).orderBy('project_id').execute()).map((r) => r.project_id);
     const middle = ids[Math.floor(ids.length / 2)]!;
-    // As if the process stopped after the chunk that ended at `middle`.
-    await db.deleteFrom('light_snapshots').where('year', '=', 2027).where('month', '=', 8).where('project_id', '>', middle).execute();
+    // As if the process stopped after the chunk that ended at `middle` (its rows and counts committed, no later ones).
+    await new LightRepository(db).snapshots.deleteProjects(2027, [8], ids.filter((id) => id > middle));
     await db.updateTable('light_snapshot_months').set({ complete: 0, filled_to: middle }).where('year', '=', 2027).where('month', '=', 8).execute();
     expect(await service.getLights(office, q)).toEqual(whole);
     expect(await db.selectFrom('light_snapshot_months').select(['complete', 'filled_to']).where('year', '=', 2027).where('month', '=', 8).executeTakeFirstOrThrow())

@@ -52,6 +52,8 @@ export interface SnapshotVerifyResult {
   ok: boolean;
   rows_checked: number;
   rows_differing: number;
+  /** (month, region, lights) counts in light_counts that differ from a count of the snapshot rows. */
+  counts_differing: number;
   /** The first 1000 differing rows. */
   differences: SnapshotDifference[];
   fixed: boolean;
@@ -411,11 +413,13 @@ export class LightService {
 
   /**
    * Compares every stored snapshot with a judgement from scratch (projects marked stale excepted: the next read
-   * re-judges them); with fix, drops the years that differ so that the next read fills them again.
+   * re-judges them) and the counts with the rows; with fix, drops the years that differ so that the next read
+   * fills them again.
    */
   async verifySnapshots(opts: { fix?: boolean } = {}): Promise<SnapshotVerifyResult> {
     const differences: SnapshotDifference[] = [];
     let rowsDiffering = 0;
+    let countsDiffering = 0;
     let checked = 0;
     const badYears = new Set<number>();
     for (const { year, month, complete } of await this.lights.snapshots.listAllMonths()) {
@@ -443,6 +447,11 @@ export class LightService {
         if (!ids.length) break;
         after = range.toId;
       }
+      const counts = await this.lights.snapshots.countDifferences(year, month);
+      if (counts) {
+        countsDiffering += counts;
+        badYears.add(year);
+      }
     }
     if (badYears.size && opts.fix) {
       for (const year of badYears) {
@@ -452,7 +461,7 @@ export class LightService {
         });
       }
     }
-    return { ok: rowsDiffering === 0, rows_checked: checked, rows_differing: rowsDiffering, differences, fixed: badYears.size > 0 && !!opts.fix };
+    return { ok: rowsDiffering === 0 && countsDiffering === 0, rows_checked: checked, rows_differing: rowsDiffering, counts_differing: countsDiffering, differences, fixed: badYears.size > 0 && !!opts.fix };
   }
 
   async listExcuses(actor: Actor, year: number, projectId?: number) {
