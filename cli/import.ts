@@ -22,6 +22,7 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
   console.log(`${report.dryRun ? '试导入（未写入）' : report.applied ? '已导入' : '未导入（存在错误，未写入任何数据）'}: ` +
     `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，跳过 ${s.skipped}，错误行 ${s.errorRows}；` +
     `年度计划 新增 ${s.plansCreated} 更新 ${s.plansUpdated}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
+  if (s.subItems > 0) console.log(`  其中打包项目 ${s.packages} 个、子项目 ${s.subItems} 个（各计一行）`);
   const shown = report.problems.slice(0, maxProblems);
   for (const p of shown) {
     const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;

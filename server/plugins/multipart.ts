@@ -30,5 +30,26 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
     const field = Array.isArray(v) ? v[0] : v;
     if (field && field.type === 'field' && typeof field.value === 'string') fields[k] = field.value;
   }
-  return { fileName: part.filename || 'upload', buffer, fields };
+  return { fileName: decodeFileName(part.filename), buffer, fields };
+}
+
+/**
+ * The uploaded file's name as the user saw it. Browsers and clients send it raw or percent-encoded
+ * ("%E9%A1%B9%E7%9B%AE.xlsx"); a name that is not valid percent-encoded UTF-8 is kept as sent. Folders (a
+ * "C:\fakepath\" prefix), control characters and bidi overrides are dropped, and the length bounded, because the
+ * name is shown in reports and written to the audit trail.
+ */
+export function decodeFileName(raw: string | undefined): string {
+  let name = raw ?? '';
+  if (/%[0-9a-f]{2}/i.test(name)) {
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // Not percent-encoding after all (e.g. "100%进度.xlsx"): keep the name as sent.
+    }
+  }
+  name = name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
+  name = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).trim();
+  if ([...name].length > 200) name = [...name].slice(-200).join('');
+  return name || 'upload';
 }

@@ -478,6 +478,8 @@ export const en: Record<MessageKey, string> = {
   'import.apply': 'Import',
   'import.applyDisabled': 'There are errors: fix the file and upload it again',
   'import.again': 'Import another file',
+  'import.fileName': 'File: {name}, {rows} data rows',
+  'import.packages': ' (of which {packages} packages and {subItems} sub-items, one row each)',
   'import.created': 'New',
   'import.updated': 'Updated',
   'import.unchanged': 'Unchanged',

@@ -476,6 +476,8 @@ export const zhCN = {
   'import.apply': '确认导入',
   'import.applyDisabled': '存在错误，请修改文件后重新上传',
   'import.again': '导入其他文件',
+  'import.fileName': '文件：{name}，数据 {rows} 行',
+  'import.packages': '（其中打包项目 {packages} 个、子项目 {subItems} 个，各计一行）',
   'import.created': '新增',
   'import.updated': '更新',
   'import.unchanged': '无变化',

@@ -98,13 +98,28 @@ export class ExportRepository {
         'projects.start_year', 'projects.end_year', 'projects.planned_start_date', 'projects.planned_completion_date', 'projects.stage',
         'projects.total_investment', 'projects.fund_central', 'projects.fund_province', 'projects.fund_city', 'projects.fund_county',
         'projects.fund_bank_loan', 'projects.fund_self', 'projects.fund_special_bond', 'projects.leader_name', 'projects.builder_contact',
-        'projects.builder_phone', 'projects.stats_code', 'projects.is_attraction'])
+        'projects.builder_phone', 'projects.stats_code', 'projects.is_attraction', 'projects.lead_unit_id', 'projects.parent_id', 'projects.is_key_of_key'])
       .where('projects.id', '>', opts.afterId)
       .where('projects.id', '<=', opts.upTo)
       .orderBy('projects.id')
       .limit(opts.limit);
     if (opts.group) q = q.where(groupWhere(opts.group));
     return q.execute();
+  }
+
+  /** For a page of projects: their levels (项目级别) and the name of each one's package (所属打包项目). */
+  async pageExtras(projectIds: number[], parentIds: number[]): Promise<{ levels: Map<number, string[]>; parents: Map<number, string> }> {
+    const levels = new Map<number, string[]>();
+    const parents = new Map<number, string>();
+    if (projectIds.length) {
+      for (const r of await this.db.selectFrom('project_levels').select(['project_id', 'level']).where('project_id', 'in', projectIds).execute()) {
+        levels.set(r.project_id, [...(levels.get(r.project_id) ?? []), r.level]);
+      }
+    }
+    if (parentIds.length) {
+      for (const r of await this.db.selectFrom('projects').select(['id', 'name']).where('id', 'in', [...new Set(parentIds)]).execute()) parents.set(r.id, r.name);
+    }
+    return { levels, parents };
   }
 
   /**

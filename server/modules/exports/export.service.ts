@@ -2,12 +2,14 @@ import type { Writable } from 'node:stream';
 import { periodLabel } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import { CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from '../imports/columns.ts';
+import {
+  CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, LEVEL_CODES, LEVEL_LABELS, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef,
+} from '../imports/columns.ts';
 import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
 import { groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
 
-/** The export's columns: the project-list template's, without the year's plan. */
-const EXPORT_FIELDS: FieldDef[] = TEMPLATE_COLUMNS.projects.keys
+/** The export's columns: the project-list template's (so an export imports back), without the year's plan. */
+const EXPORT_FIELDS: FieldDef[] = (TEMPLATE_COLUMNS.projects.templateKeys ?? TEMPLATE_COLUMNS.projects.keys)
   .filter((k) => k !== 'list_year' && k !== 'planned_investment')
   .map((k) => TEMPLATE_COLUMNS.projects.fields.find((f) => f.key === k)!);
 const PAGE = 2000;
@@ -28,7 +30,8 @@ const stageName = (code: string | null) => label(STAGE_NAMES, code);
 /** A report's status as the table prints it. */
 export const REPORT_STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '已提交', approved: '已审核', returned: '已退回' };
 
-type ProjectRow = Awaited<ReturnType<ExportRepository['listPage']>>[number];
+/** A project of the list export with its levels and package name (read per page). */
+type ProjectRow = Awaited<ReturnType<ExportRepository['listPage']>>[number] & { levels: string[]; package_name: string | null };
 type ProgressRow = Awaited<ReturnType<ExportRepository['listProgressPage']>>[number];
 
 interface Names {
@@ -45,6 +48,10 @@ function cellOf(f: FieldDef, p: ProjectRow, names: Names): CellInput {
     case 'stage': return stageName(p.stage);
     case 'years': return p.start_year ? (p.end_year && p.end_year !== p.start_year ? `${p.start_year}-${p.end_year}` : String(p.start_year)) : null;
     case 'is_attraction': return p.is_attraction ? '是' : '否';
+    case 'lead_unit': return p.lead_unit_id === null ? null : names.units.get(p.lead_unit_id)?.name;
+    case 'package': return p.package_name;
+    // As the import reads it back: "省重点、市重点", with the city's 重中之重 marker as "市重中之重".
+    case 'levels': return [...LEVEL_CODES.filter((l) => p.levels.includes(l)).map((l) => LEVEL_LABELS[l]), ...(p.is_key_of_key ? ['市重中之重'] : [])].join('、') || null;
     default: return (p as unknown as Record<string, string | number | null>)[f.key];
   }
 }
@@ -149,7 +156,12 @@ export class ExportService {
       name: '项目清单', title: opts.title ?? '重点项目清单', columns,
       note: `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
     });
-    await this.writePasses(sheet, passes, total, (window) => this.repo.listPage(filter, actor.scope, window),
+    const page = async (window: PageWindow): Promise<ProjectRow[]> => {
+      const rows = await this.repo.listPage(filter, actor.scope, window);
+      const { levels, parents } = await this.repo.pageExtras(rows.map((r) => r.id), rows.flatMap((r) => (r.parent_id === null ? [] : [r.parent_id])));
+      return rows.map((r) => ({ ...r, levels: levels.get(r.id) ?? [], package_name: r.parent_id === null ? null : parents.get(r.parent_id) ?? null }));
+    };
+    await this.writePasses(sheet, passes, total, page,
       (p) => [null, ...EXPORT_FIELDS.map((f) => cellOf(f, p, names))], opts.onProgress);
     sheet.commit();
     await book.commit();

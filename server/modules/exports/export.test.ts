@@ -21,9 +21,12 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     const b = await buildUnit(t.db, { name: '临湖镇', parentId: root.id, regionCode: '320506', kind: 'township' });
     await buildUser(t.db, { username: 'office1', role: 'office', unitId: root.id });
     await buildUser(t.db, { username: 'reporter1', role: 'reporter', unitId: a.id });
-    await buildProject(t.db, { name: '比亚迪新能源汽车零部件项目', unit_id: a.id, total_investment: 95_527_000_000, fund_central: 12_345, campaign_group: '投产达产', nature: 'new', stage: 'started', start_year: 2025, end_year: 2027, planned_start_date: '2025-03-01', code: '2025-320506-44-01-00001A' });
+    // The first is a provincial and city key project led by 临湖镇, marked 市重中之重, and a package whose sub-item is
+    // the third: the export writes all of it the way the import reads it back.
+    const p1 = await buildProject(t.db, { name: '比亚迪新能源汽车零部件项目', unit_id: a.id, lead_unit_id: b.id, is_key_of_key: 1, is_package: 1, total_investment: 95_527_000_000, fund_central: 12_345, campaign_group: '投产达产', nature: 'new', stage: 'started', start_year: 2025, end_year: 2027, planned_start_date: '2025-03-01', code: '2025-320506-44-01-00001A' });
+    await t.db.insertInto('project_levels').values([{ project_id: p1, level: 'province' }, { project_id: p1, level: 'city' }]).execute();
     await buildProject(t.db, { name: '=HYPERLINK("http://evil.invalid","点我")', unit_id: b.id, total_investment: 5_000_000, campaign_group: '加快建设', scope_content: '@SUM(1+1)' });
-    await buildProject(t.db, { name: '吴中大道快速化改造工程', unit_id: b.id, total_investment: 1_234_567_891, campaign_group: '投产达产' });
+    await buildProject(t.db, { name: '吴中大道快速化改造工程', unit_id: b.id, parent_id: p1, total_investment: 1_234_567_891, campaign_group: '投产达产' });
     await buildProject(t.db, { name: '南京玄武湖生态修复', unit_id: b.id, region_code: '320102', total_investment: 1 });
     office = await t.login('office1');
     reporter = await t.login('reporter1');
@@ -42,7 +45,7 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     expect(decodeURIComponent(String(res.headers['content-disposition']))).toContain('重点项目清单');
     const ws = wb.getWorksheet('项目清单')!;
     const header = rowValues(ws, 3);
-    expect(header.slice(0, 5)).toEqual(['序号', '项目代码', '项目名称', '所属地区', '责任单位']);
+    expect(header.slice(0, 7)).toEqual(['序号', '项目代码', '项目名称', '所属打包项目', '所属地区', '责任单位', '牵头单位']);
     expect(header).toContain('总投资（万元）');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(ws.getCell(2, header.length).value).toBe('单位：万元');
@@ -56,6 +59,10 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     expect(ws.getCell(5, header.indexOf('建设规模及内容') + 1).value).toBe("'@SUM(1+1)");
     expect(ws.getCell(4, header.indexOf('建设性质') + 1).value).toBe('新建');
     expect(ws.getCell(4, header.indexOf('建设起止年限') + 1).value).toBe('2025-2027');
+    expect(ws.getCell(4, header.indexOf('项目级别') + 1).value).toBe('省重点、市重点、市重中之重');
+    expect(ws.getCell(4, header.indexOf('牵头单位') + 1).value).toBe('临湖镇');
+    expect(ws.getCell(6, header.indexOf('所属打包项目') + 1).value).toBe('比亚迪新能源汽车零部件项目');
+    expect(ws.getCell(4, header.indexOf('所属打包项目') + 1).value).toBeNull();
     expect(rowValues(ws, 7)[0]).toBe('合计');
     expect(ws.getCell(7, nameCol).value).toBe('3 个项目');
     expect(ws.getCell(7, totalCol).value).toBe(9_552_700 + 500 + 123_456.7891);

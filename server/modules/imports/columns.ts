@@ -2,7 +2,7 @@
 // cells take, and the header texts (synonyms) that name it in users' own workbooks.
 
 /** How a field's cells are read. */
-export type FieldKind = 'text' | 'money' | 'date' | 'years' | 'year' | 'month' | 'bool' | 'int' | 'coded';
+export type FieldKind = 'text' | 'money' | 'date' | 'years' | 'year' | 'month' | 'bool' | 'int' | 'coded' | 'levels' | 'tick';
 
 export interface FieldDef {
   key: string;
@@ -11,6 +11,11 @@ export interface FieldDef {
   kind: FieldKind;
   /** Header texts that name this field, tried on the normalized header (no spaces, units, "其中：", "*"). */
   patterns: RegExp[];
+  /**
+   * Tried first, on the whole normalized header path of a multi-row header: a sub-column "省级" under "项目级别"
+   * is a level tick, not the 省级资金 its lowest part alone would name.
+   */
+  pathPatterns?: RegExp[];
   /** For coded fields: accepted texts → stored code. The first text per code is the template's. */
   codes?: Record<string, string>;
   maxLength?: number;
@@ -32,8 +37,91 @@ const bool = (key: string, label: string, patterns: RegExp[]): FieldDef => ({ ke
 const money = (key: string, label: string, patterns: RegExp[]): FieldDef => ({ key, label, kind: 'money', patterns });
 const text = (key: string, label: string, patterns: RegExp[], maxLength = 200): FieldDef => ({ key, label, kind: 'text', patterns, maxLength });
 
-/** The 序号 column: recognized only to be skipped. */
+/** The 序号 column: not a project field, read only for the numbering of package sub-items ("1.1", "（1）", "①"). */
 export const SEQ_PATTERN = /^(序号|编号|序|no\.?|#)$/i;
+
+/** The project levels stored in project_levels, in their order. */
+export const LEVEL_CODES = ['national', 'province', 'city', 'county'] as const;
+export type LevelCode = (typeof LEVEL_CODES)[number];
+export const LEVEL_LABELS: Record<LevelCode, string> = { national: '国家重点', province: '省重点', city: '市重点', county: '县重点' };
+
+/** One tick column per level ("省重点" with ✓ / √ / 是 / 1), also as a sub-column under a "项目级别" header. */
+const LEVEL_TICKS: FieldDef[] = ([
+  ['national', '国家', '国家(级)?|国'],
+  ['province', '省', '省(级)?'],
+  ['city', '市', '(市|州)(级)?'],
+  ['county', '县', '(县|区|县区|区县|县市区|县\\(市、区\\))(级)?'],
+] as const).map(([code, short, re]) => ({
+  key: `level_${code}`, label: `是否${short === '国家' ? '国家' : short}重点项目`, kind: 'tick' as const,
+  patterns: [new RegExp(`^(是否)?(${re})重点(项目)?$`)],
+  pathPatterns: [new RegExp(`^(项目|重点项目)?(级别|层级)(${re})(重点)?(项目)?$`)],
+  hint: `打“√”“✓”或填“是”“1”表示${LEVEL_LABELS[code]}；本行任一级别列有填写时，空白视为“否”`,
+}));
+
+/** The level tick field of a level code. */
+export function tickKey(level: LevelCode): string {
+  return `level_${level}`;
+}
+
+const LEVEL_CHAR: Record<string, LevelCode> = { 国: 'national', 省: 'province', 市: 'city', 州: 'city', 县: 'county', 区: 'county' };
+
+/**
+ * A 项目级别 cell: "省重点、市重点", "省市重点", "省级", "国家级重点项目", "市重中之重" → the levels named and whether
+ * the city's 重中之重 marker is named. "无" names no level. Unknown text → `{ unknown }` with the offending part.
+ */
+export function parseLevels(text: string): { levels: LevelCode[]; keyOfKey: boolean } | { unknown: string } {
+  const t = text.normalize('NFKC').replace(/\s+/g, '').replace(/["'“”‘’「」『』]/g, '').replace(/\((市、?区|市|区)\)/g, '');
+  if (/^(无|否|-|—|\/)$/.test(t)) return { levels: [], keyOfKey: false };
+  const found = new Set<LevelCode>();
+  let keyOfKey = false;
+  for (const raw of t.split(/[、,，;；/|+＋和及与]+/)) {
+    if (!raw) continue;
+    let part = raw.replace(/^(列入|纳入)/, '');
+    if (/重中之重/.test(part)) {
+      keyOfKey = true;
+      part = part.replace(/重中之重(项目)?/, '');
+      if (part === '') continue;
+    }
+    part = part.replace(/(级)?(重点)?(建设)?(项目)?(清单)?$/, '').replace(/国家/g, '国').replace(/级/g, '');
+    if (part === '' || ![...part].every((ch) => ch in LEVEL_CHAR)) return { unknown: raw };
+    for (const ch of part) found.add(LEVEL_CHAR[ch]!);
+  }
+  return { levels: LEVEL_CODES.filter((l) => found.has(l)), keyOfKey };
+}
+
+/** A level tick cell: yes/no texts, ticks and stars. Undefined when it is neither. */
+export function parseTick(v: string | number | boolean): boolean | undefined {
+  const b = parseBool(v);
+  if (b !== undefined) return b;
+  const t = String(v).normalize('NFKC').trim();
+  if (['★', '☆', '●', '▲', '✅', '☑', '✓', '√', 'v', 'V'].includes(t)) return true;
+  if (['○', '×', '✕', '✘', '☐'].includes(t)) return false;
+  // The cell repeats its column's level ("省重点" under 省重点): a yes.
+  const levels = parseLevels(t);
+  return 'levels' in levels && levels.levels.length === 1 ? true : undefined;
+}
+
+/** A 序号 cell: a major item ("1"), a sub-item ("1.1", "1-2", "（1）", "(1)", "1)", "①"), or something else. */
+export function parseSeq(v: string | number | null): { kind: 'major'; n: string } | { kind: 'sub'; style: SeqStyle; parent?: string } | { kind: 'none' } {
+  if (v === null || v === '') return { kind: 'none' };
+  if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'major', n: String(v) } : subOfNumber(v);
+  // Circled and parenthesized digits (①, ⑴) before NFKC, which would fold ① into a plain 1.
+  if (/^[\u2460-\u2473\u2474-\u2487\u24f5-\u24fe\u2776-\u277f]$/.test(v.trim())) return { kind: 'sub', style: 'circled' };
+  const t = v.normalize('NFKC').replace(/\s+/g, '');
+  if (/^\d+[.、]?$/.test(t)) return { kind: 'major', n: t.replace(/[.、]$/, '') };
+  const dotted = /^(\d+)[.\-_]\d+$/.exec(t);
+  if (dotted) return { kind: 'sub', style: 'dotted', parent: dotted[1] };
+  if (/^\(\d+\)$|^\d+\)$/.test(t)) return { kind: 'sub', style: 'paren' };
+  return { kind: 'none' };
+}
+
+function subOfNumber(v: number): { kind: 'sub'; style: SeqStyle; parent: string } {
+  // A 1.1 typed into a numeric cell arrives as the number 1.1.
+  return { kind: 'sub', style: 'dotted', parent: String(Math.trunc(v)) };
+}
+
+/** How a sub-item is numbered: 1.1, （1）, ①. */
+export type SeqStyle = 'dotted' | 'paren' | 'circled';
 
 // Identification, shared by every kind of import.
 const IDENTITY: FieldDef[] = [
@@ -51,7 +139,11 @@ export const PROJECT_FIELDS: FieldDef[] = [
   bool('is_key_of_key', '是否重中之重', [/重中之重/]),
   bool('stats_entered', '是否入库纳统', [/^是否.*纳统/]),
   { key: 'stats_code', label: '纳统项目编码', kind: 'text', maxLength: 64, patterns: [/纳统.*(编码|代码)/, /统计.*(编码|代码)/] },
-  { key: 'unit', label: '责任单位', kind: 'text', maxLength: 100, patterns: [/^(责任|主责|推进|包保|属地|牵头)(单位|主体|部门)(名称)?$/, /^属地责任单位$/], hint: '必填；须与系统中的单位名称（或简称）一致' },
+  { key: 'unit', label: '责任单位', kind: 'text', maxLength: 100, patterns: [/^(责任|主责|推进|包保|属地)(单位|主体|部门)(名称)?$/, /^属地责任单位$/], hint: '必填；须与系统中的单位名称（或简称）一致' },
+  { key: 'lead_unit', label: '牵头单位', kind: 'text', maxLength: 100, patterns: [/^牵头(责任)?(单位|部门)(名称)?$/, /^(项目)?牵头单位$/], hint: '须与系统中的单位名称（或简称）一致；表中没有“责任单位”列时，牵头单位同时作为责任单位' },
+  { key: 'levels', label: '项目级别', kind: 'levels', maxLength: 100, patterns: [/^(项目|重点项目)?(级别|层级)$/, /^重点(项目)?级别$/], hint: '国家重点、省重点、市重点、县重点，可多选，用顿号分隔（如“省重点、市重点”，也可写“省市重点”“省级”）；市级“重中之重”可写“市重中之重”。填写后以本列为准替换项目原有级别' },
+  ...LEVEL_TICKS,
+  { key: 'package', label: '所属打包项目', kind: 'text', maxLength: 200, patterns: [/^所属(打包)?(项目|母项目)(名称)?$/, /^打包项目(名称)?$/, /^(上级|母|主)项目(名称)?$/], hint: '子项目填写所属打包项目的名称（或项目代码），打包项目本身留空；也可不用本列，按序号“1”下的“1.1”“（1）”“①”或名称前的“其中：”表示子项目' },
   { key: 'builder_uscc', label: '统一社会信用代码', kind: 'text', maxLength: 18, patterns: [/信用代码/] },
   { key: 'builder_name', label: '建设单位', kind: 'text', maxLength: 200, patterns: [/^(建设|项目|业主|实施)(单位|主体)(名称)?$/, /^项目法人(单位)?$/] },
   text('builder_legal_person', '法定代表人', [/^(项目)?法人代表$/, /^法定代表人$/], 50),
@@ -120,6 +212,10 @@ export function normalizeHeader(text: string): string {
 
 /** The field a header names, trying the lowest header part first, then the whole path, then upper parts. */
 export function matchField(parts: string[], fields: FieldDef[]): FieldDef | undefined {
+  if (parts.length > 1) {
+    const path = normalizeHeader(parts.join(''));
+    for (const f of fields) if (f.pathPatterns?.some((p) => p.test(path))) return f;
+  }
   const candidates = [parts[parts.length - 1] ?? '', parts.join(''), ...parts.slice(0, -1).reverse()].map(normalizeHeader).filter(Boolean);
   for (const c of candidates) {
     for (const f of fields) if (f.patterns.some((p) => p.test(c))) return f;
@@ -177,13 +273,20 @@ export const MONTHLY_FIELDS: FieldDef[] = [
   text('negative_reason', '负数原因', [/负数原因|核减原因/], 500),
 ];
 
-/** Template columns per kind, in order; `required` get a * in the header. */
-export const TEMPLATE_COLUMNS: Record<'projects' | 'plans' | 'monthly', { fields: FieldDef[]; keys: string[]; required: string[] }> = {
+/**
+ * Template columns per kind, in order (exports write `keys`); `required` get a * in the header. `templateKeys`:
+ * the import template's own order when it carries columns that exports do not write (yet).
+ */
+export const TEMPLATE_COLUMNS: Record<'projects' | 'plans' | 'monthly', { fields: FieldDef[]; keys: string[]; templateKeys?: string[]; required: string[] }> = {
   projects: {
     fields: PROJECT_LIST_FIELDS,
     keys: ['code', 'name', 'region', 'unit', 'nature', 'category', 'investment_type', 'campaign_group', 'builder_name', 'builder_uscc', 'address', 'scope_content',
       'years', 'planned_start_date', 'planned_completion_date', 'stage', 'total_investment', 'fund_central', 'fund_province', 'fund_city', 'fund_county',
       'fund_bank_loan', 'fund_self', 'fund_special_bond', 'list_year', 'planned_investment', 'leader_name', 'builder_contact', 'builder_phone', 'stats_code', 'is_attraction'],
+    templateKeys: ['code', 'name', 'package', 'region', 'unit', 'lead_unit', 'levels', 'nature', 'category', 'investment_type', 'campaign_group', 'builder_name',
+      'builder_uscc', 'address', 'scope_content', 'years', 'planned_start_date', 'planned_completion_date', 'stage', 'total_investment', 'fund_central',
+      'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond', 'list_year', 'planned_investment', 'leader_name',
+      'builder_contact', 'builder_phone', 'stats_code', 'is_attraction'],
     required: ['name', 'region', 'unit', 'total_investment'],
   },
   plans: {

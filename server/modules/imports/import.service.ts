@@ -9,15 +9,17 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { cellText, isCellError, unneutralize, type CellScalar } from './cell.ts';
-import { codeOf, MONTHLY_FIELDS, parseBool, PLAN_FIELDS, PROJECT_LIST_FIELDS, type FieldDef } from './columns.ts';
+import { cellText, columnLetter, isCellError, unneutralize, type CellScalar } from './cell.ts';
+import {
+  codeOf, LEVEL_CODES, MONTHLY_FIELDS, parseBool, parseLevels, parseSeq, parseTick, PLAN_FIELDS, PROJECT_LIST_FIELDS, tickKey, type FieldDef,
+} from './columns.ts';
 import { MonthlyReportService } from '../reports/monthly-report.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import type { ReportWrite } from '../reports/report.schema.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
-import { openUpload, type SheetRow } from './sheet-reader.ts';
-import type { ImportRepository } from './import.repository.ts';
+import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
+import type { ImportRepository, ProjectKey } from './import.repository.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -60,12 +62,21 @@ export interface ImportReport {
     dataRows: number;
     note?: string;
   }[];
-  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; plansCreated: number; plansUpdated: number };
+  /**
+   * `rows` counts each data row once: a package and each of its sub-items are one row (and one project) each;
+   * `packages` and `subItems` say how many of them are packages and sub-items.
+   */
+  summary: {
+    rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number;
+    plansCreated: number; plansUpdated: number; packages: number; subItems: number;
+  };
   problems: ImportProblem[];
   problemsTruncated: number;
   outcomes: RowOutcome[];
   outcomesTruncated: number;
   elapsedMs: number;
+  /** Where the time went: reading the file, checking and matching rows, writing (apply only). */
+  phaseMs: { read: number; check: number; write: number };
 }
 
 export interface ImportOptions {
@@ -100,10 +111,19 @@ interface ParsedRow {
   /** Field key → column letter, shared by every row of the sheet. */
   letters: Map<string, string>;
   group?: string;
+  /** The package row above this sub-item, placed by its 序号 ("1.1", "（1）", "①") or a "其中：" name. */
+  parentRow?: ParsedRow;
   titleYear?: number;
   titleMonth?: number;
   hasError: boolean;
+  /** The name began with "其中：". */
+  qizhong?: boolean;
+  /** The folded name, once computed. */
+  nameKey?: string;
 }
+
+/** "其中：" before a sub-item's name (also 其中:, 其中, with spaces). */
+const QIZHONG = /^\s*其\s*中\s*[:：]?\s*/;
 
 const PROJECT_COLUMN: Record<string, keyof ProjectTable> = {
   code: 'code', stats_code: 'stats_code', name: 'name', list_year: 'list_year', batch: 'batch', is_key_of_key: 'is_key_of_key',
@@ -123,9 +143,17 @@ const PLAN_COLUMN: Record<string, keyof AnnualPlanTable> = {
   plan_production: 'plan_production', plan_production_month: 'plan_production_month', progress_target: 'progress_target', list_kind: 'list_kind',
 };
 const PLAN_KEYS = Object.keys(PLAN_COLUMN);
+// The column defaults, spelled out: a multi-row INSERT on SQLite binds NULL (not DEFAULT) for a column that some
+// rows leave out, and these columns are NOT NULL — rows differ whenever a cell is blank in some rows only.
+const PROJECT_DEFAULTS = {
+  tier: 'implementation', stage: 'preliminary', total_investment: 0, is_key_of_key: 0, is_attraction: 0, is_central_budget: 0, is_special_bond: 0,
+  stats_entered: 0, is_package: 0,
+} as const;
+const PLAN_DEFAULTS = { planned_investment: 0, completed_before_year: 0, plan_new_start: 0, plan_completion: 0, plan_production: 0, list_kind: 'initial' } as const;
 const FUNDS = ['fund_central', 'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond'];
 
-type Read = { ok: true; value: Value; warning?: string } | { ok: false; reason: string } | undefined;
+/** `keyOfKey`: a 项目级别 cell that names the city's 重中之重 marker. */
+type Read = { ok: true; value: Value; warning?: string; keyOfKey?: boolean } | { ok: false; reason: string } | undefined;
 
 /** Converts one cell for its field. Undefined for an empty cell: empty cells never clear stored values. */
 function readCell(field: FieldDef, cell: CellScalar, unit: Parameters<typeof parseMoney>[1]): Read {
@@ -177,6 +205,15 @@ function readCell(field: FieldDef, cell: CellScalar, unit: Parameters<typeof par
       const n = Number(text.replace(/,/g, ''));
       return Number.isInteger(n) ? { ok: true, value: n } : { ok: false, reason: `应为整数：${text}` };
     }
+    case 'levels': {
+      const r = parseLevels(text);
+      if ('unknown' in r) return { ok: false, reason: `无法识别“${r.unknown}”，可填 国家重点、省重点、市重点、县重点（可多选，用顿号分隔，如“省重点、市重点”），市级重中之重填“市重中之重”` };
+      return { ok: true, value: r.levels.join(','), keyOfKey: r.keyOfKey };
+    }
+    case 'tick': {
+      const b = parseTick(typeof cell === 'boolean' || typeof cell === 'number' ? cell : text);
+      return b === undefined ? { ok: false, reason: `应打“√”或填“是”“否”：${text}` } : { ok: true, value: b ? 1 : 0 };
+    }
     case 'coded': {
       const code = codeOf(field, text);
       if (code === undefined) return { ok: false, reason: `${field.label}只能填写：${[...new Set(Object.keys(field.codes ?? {}))].join('、')}（实为“${text}”）` };
@@ -216,13 +253,19 @@ export class ImportService {
     const started = Date.now();
     const fileSha256 = crypto.createHash('sha256').update(buf).digest('hex');
     const limits = opts.limits ?? DEFAULT_LIMITS;
-    const { info, sheets } = await openUpload(buf, opts.fileName, { limits, mode: opts.mode });
+    // The sheets are held only while reading: the streaming reader keeps every shared string, which matching and
+    // writing never need.
+    let sheets: AsyncGenerator<SheetSource> | undefined;
+    const info = await openUpload(buf, opts.fileName, { limits, mode: opts.mode }).then((o) => {
+      sheets = o.sheets;
+      return o.info;
+    });
     const fields = opts.kind === 'plans' ? PLAN_FIELDS : opts.kind === 'monthly' ? MONTHLY_FIELDS : PROJECT_LIST_FIELDS;
     const log = new ProblemLog();
     const report: ImportReport = {
       kind: opts.kind, fileName: opts.fileName, format: info.format, reader: info.reader, encoding: info.encoding, dryRun: opts.dryRun, applied: false,
-      sheets: [], summary: { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, errorRows: 0, errors: 0, warnings: 0, plansCreated: 0, plansUpdated: 0 },
-      problems: log.items, problemsTruncated: 0, outcomes: [], outcomesTruncated: 0, elapsedMs: 0,
+      sheets: [], summary: { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, errorRows: 0, errors: 0, warnings: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 },
+      problems: log.items, problemsTruncated: 0, outcomes: [], outcomesTruncated: 0, elapsedMs: 0, phaseMs: { read: 0, check: 0, write: 0 },
     };
     const outcome = (o: RowOutcome) => {
       if (o.action === 'skip') report.summary.skipped++;
@@ -231,7 +274,7 @@ export class ImportService {
     };
 
     const parsed: ParsedRow[] = [];
-    for await (const sheet of sheets) {
+    for await (const sheet of sheets!) {
       const head: SheetRow[] = [];
       const rows = sheet.rows[Symbol.asyncIterator]();
       let next = await rows.next();
@@ -255,18 +298,61 @@ export class ImportService {
         letters.set(c.field.key, c.letter);
         if (c.field.key === 'years') letters.set('start_year', c.letter).set('end_year', c.letter);
       }
+      // Packages: the last row that is no sub-item, its 序号, and whether a "其中：" block is open under it.
+      let top: ParsedRow | undefined;
+      let topSeq: string | undefined;
+      let topStyle: string | undefined;
+      let qizhong = false;
+      const nameCol = layout.columns.find((c) => c.field.key === 'name')?.col;
       const take = (row: SheetRow) => {
         if (row.number <= layout.headerBottom) return;
         const cls = classifyRow(row, layout);
         if (cls.type === 'blank') return;
+        if (cls.type !== 'data') {
+          top = undefined;
+          qizhong = false;
+        }
         if (cls.type === 'total') return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `合计行：${cls.text}` });
         if (cls.type === 'heading') {
           if (cls.group || cls.top) group = cls.group;
           return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `分组标题：${cls.text}` });
         }
+        const nameCell = nameCol ? row.cells[nameCol - 1] : null;
+        if (typeof nameCell === 'string' && /^\s*其\s*中\s*[:：]?\s*$/.test(nameCell) && top) {
+          qizhong = true;
+          return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `子项目标记行：${nameCell.trim()}` });
+        }
         sheetReport.dataRows++;
-        parsed.push(this.parseRow(sheet.name, row, layout, letters, group, log));
+        const p = this.parseRow(sheet.name, row, layout, letters, group, log);
+        parsed.push(p);
         if (parsed.length % 5000 === 0) opts.onProgress?.({ phase: 'read', done: parsed.length });
+        // A 所属打包项目 cell names the package itself; otherwise the numbering places the row.
+        if (typeof p.values.package === 'string') return;
+        const seqCell = layout.seqCol ? row.cells[layout.seqCol - 1] ?? null : null;
+        const seq = parseSeq(typeof seqCell === 'string' || typeof seqCell === 'number' ? seqCell : null);
+        // Rows numbered （1）（2）… or ①② straight under a heading are a list of their own, not sub-items.
+        const style = seq.kind === 'sub' ? seq.style : seq.kind;
+        const sub = p.qizhong || (seq.kind === 'sub' && top !== undefined && style !== topStyle) || (qizhong && seq.kind === 'none' && layout.seqCol !== undefined);
+        if (!sub) {
+          top = p;
+          topSeq = seq.kind === 'major' ? seq.n : undefined;
+          topStyle = style;
+          qizhong = false;
+          return;
+        }
+        const letter = layout.seqCol ? columnLetter(layout.seqCol) : null;
+        if (!top) {
+          p.hasError = true;
+          log.add({ sheet: sheet.name, row: row.number, column: letters.get('name') ?? null, severity: 'error', message: '“其中：”子项目上方没有所属的打包项目行' });
+          return;
+        }
+        if (seq.kind === 'sub' && seq.parent !== undefined && topSeq !== undefined && seq.parent !== topSeq) {
+          p.hasError = true;
+          log.add({ sheet: sheet.name, row: row.number, column: letter, severity: 'error', message: `子项目序号 ${cellText(seqCell)} 与上方打包项目的序号 ${topSeq} 不一致` });
+          return;
+        }
+        p.parentRow = top;
+        if (p.qizhong) qizhong = true;
       };
       for (const row of head) take(row);
       while (!next.done) {
@@ -274,7 +360,9 @@ export class ImportService {
         next = await rows.next();
       }
     }
+    sheets = undefined;
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
+    report.phaseMs.read = Date.now() - started;
     if (!report.sheets.some((s) => s.headerRows)) {
       throw new AppError('unprocessable', report.sheets.length ? '文件中没有可识别的表格：未找到包含“项目名称”等列的表头。请使用系统模板，或检查表头文字' : '文件中没有工作表或内容为空', report);
     }
@@ -282,6 +370,8 @@ export class ImportService {
       log.add({ sheet: report.sheets[0]!.name, row: null, column: null, severity: 'error', message: '表头下没有数据行' });
     }
 
+    // Matching below probes indexes chunk by chunk: the planner must know how large the tables have become.
+    await this.repositoryFor(this.db).refreshPlannerStatistics();
     if (opts.kind === 'monthly') {
       await this.importMonthly(actor, parsed, opts, log, outcome, report, fileSha256);
     } else {
@@ -297,10 +387,14 @@ export class ImportService {
 
   private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
+      const checking = Date.now();
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
       Object.assign(report.summary, plan.counts);
+      report.phaseMs.check = Date.now() - checking;
       if (write && log.errors === 0) {
+        const writing = Date.now();
         await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
+        report.phaseMs.write = Date.now() - writing;
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
       }
@@ -309,6 +403,8 @@ export class ImportService {
       await run(this.db, false);
     } else {
       await this.db.transaction().execute(async (trx) => run(trx, true));
+      // A large import changes the tables' sizes by orders of magnitude: let every later query plan for that.
+      await this.repositoryFor(this.db).refreshPlannerStatistics();
     }
   }
 
@@ -344,7 +440,9 @@ export class ImportService {
   private checkLayout(sheet: string, layout: SheetLayout, kind: ImportKind, log: ProblemLog): void {
     const has = (k: string) => layout.columns.some((c) => c.field.key === k);
     if (!has('name')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“项目名称”列' });
-    if (kind === 'projects' && !has('unit')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
+    if (kind === 'projects' && !has('unit')) {
+      log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: has('lead_unit') ? '没有“责任单位”列：以“牵头单位”作为责任单位' : '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
+    }
     if (kind === 'plans' && !has('planned_investment')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“年度计划投资”列' });
     if (kind === 'monthly' && !has('amount_month') && !has('amount_ytd')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“本月完成投资”或“1-N月累计完成投资”列' });
     for (const c of layout.columns) {
@@ -365,6 +463,7 @@ export class ImportService {
         continue;
       }
       if (r.warning) log.add({ sheet, row: row.number, column: col.letter, severity: 'warning', message: r.warning });
+      if (r.keyOfKey && values.is_key_of_key === undefined) values.is_key_of_key = 1;
       if (col.field.key === 'years' && typeof r.value === 'string') {
         const [start, end] = r.value.split('-').map(Number);
         values.start_year = start!;
@@ -374,6 +473,13 @@ export class ImportService {
       }
     }
     if (values.campaign_group === undefined && group) values.campaign_group = group;
+    // "其中：道路工程": a sub-item of the package above; the marker is not part of its name.
+    if (typeof values.name === 'string' && QIZHONG.test(values.name)) {
+      const name = values.name.replace(QIZHONG, '').trim();
+      if (name) values.name = name;
+      else delete values.name;
+      parsed.qizhong = true;
+    }
     const total = values.total_investment;
     const funds = FUNDS.reduce((s, k) => s + Number(values[k] ?? 0), 0);
     if (typeof total === 'number' && funds > total) {
@@ -410,7 +516,9 @@ export class ImportService {
       else if (period.year !== year || period.month !== month) err(row, 'month', `一个文件只能包含一个填报期（首行为 ${period.year}年${period.month}月，本行为 ${year}年${month}月）`);
     }
     const repo = this.repositoryFor(this.db);
-    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys()]);
+    const codes = [...new Set(parsed.map((r) => r.values.code).filter((c): c is string => typeof c === 'string'))];
+    const names = [...new Set(parsed.map((r) => r.values.name).filter((n): n is string => typeof n === 'string').map(foldText))];
+    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys(codes, names)]);
     const regionCodesByName = new Map<string, string[]>();
     for (const r of regions) {
       const k = foldText(r.name);
@@ -422,7 +530,7 @@ export class ImportService {
     const idsByName = new Map<string, { id: number; region: string }[]>();
     for (const k of keys) {
       if (k.code) idByCode.set(k.code, k.id);
-      const name = k.search_text.split('|')[0]!;
+      const name = k.name_key;
       const list = idsByName.get(name);
       if (list) list.push({ id: k.id, region: k.region_code });
       else idsByName.set(name, [{ id: k.id, region: k.region_code }]);
@@ -523,9 +631,25 @@ export class ImportService {
     Object.assign(report.summary, counts);
   }
 
-  /** Resolves references, matches projects, and decides per row: create, update, unchanged or error. */
+  /**
+   * Resolves references, matches projects, and decides per row: create, update, unchanged or error. Packages first:
+   * a sub-item's parent (a row of the file or a stored project) is resolved before the sub-item itself.
+   */
   private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void) {
-    const [regions, units, keys] = await Promise.all([repo.listRegions(), repo.listUnits(), repo.listProjectKeys()]);
+    // Only the projects the file can name are read: by code, by folded name, by a package's name or code.
+    const fileCodes = new Set<string>();
+    const fileNames = new Set<string>();
+    for (const row of rows) {
+      const { code, name, package: pkg } = row.values;
+      if (typeof code === 'string') fileCodes.add(code);
+      if (typeof name === 'string') fileNames.add((row.nameKey = foldText(name)));
+      if (typeof pkg === 'string') {
+        const asCode = normalizeProjectCode(pkg);
+        if (!checkProjectCode(asCode)) fileCodes.add(asCode);
+        else fileNames.add(foldText(pkg));
+      }
+    }
+    const [regions, units, keys] = await Promise.all([repo.listRegions(), repo.listUnits(), repo.listProjectKeys([...fileCodes], [...fileNames])]);
     const regionByCode = new Map(regions.map((r) => [r.code, r]));
     // Region and unit names repeat on every row: fold each distinct text once.
     const folded = new Map<string, string>();
@@ -534,57 +658,50 @@ export class ImportService {
       if (f === undefined) folded.set(text, (f = foldText(text)));
       return f;
     };
-    const regionsByName = new Map<string, typeof regions>();
-    for (const r of regions) {
-      const k = fold(r.name);
-      const list = regionsByName.get(k);
-      if (list) list.push(r);
-      else regionsByName.set(k, [r]);
-    }
+    const regionsByName = groupBy(regions, (r) => [fold(r.name)]);
     const unitById = new Map(units.map((u) => [u.id, u]));
-    const unitsByName = new Map<string, typeof units>();
-    for (const u of units) {
-      for (const n of new Set([u.name, u.short_name].filter((x): x is string => !!x).map(fold))) {
-        const list = unitsByName.get(n);
-        if (list) list.push(u);
-        else unitsByName.set(n, [u]);
-      }
-    }
-    const idByCode = new Map<string, number>();
-    const idByNameRegion = new Map<string, number>();
-    const codeById = new Map<number, string | null>();
-    for (const k of keys) {
-      if (k.code) idByCode.set(k.code, k.id);
-      idByNameRegion.set(`${k.search_text.split('|')[0]}|${k.region_code}`, k.id);
-      codeById.set(k.id, k.code);
-    }
+    const unitsByName = groupBy(units, (u) => [...new Set([u.name, u.short_name].filter((x): x is string => !!x).map(fold))]);
+    const keyById = new Map(keys.map((k) => [k.id, k]));
+    const keyByCode = new Map(keys.filter((k) => k.code).map((k) => [k.code!, k]));
+    const keysByNameRegion = groupBy(keys, (k) => [`${k.name_key}|${k.region_code}`]);
+    const keysByName = groupBy(keys, (k) => [k.name_key]);
+    const subByParentName = new Map(keys.filter((k) => k.parent_id !== null).map((k) => [`${k.parent_id}|${k.name_key}`, k]));
 
-    interface Resolved { row: ParsedRow; projectId?: number; regionCode?: string; unitId?: number; year?: number }
-    const resolved: Resolved[] = [];
+    const resolved = new Map<ParsedRow, Resolved>();
     const claimed = new Map<string, number>(); // target key → first row number
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
     };
-    let n = 0;
-    for (const row of rows) {
-      if (++n % 5000 === 0) opts.onProgress?.({ phase: 'check', done: n, total: rows.length });
+    const findUnit = (row: ParsedRow, field: 'unit' | 'lead_unit', text: string): number | undefined => {
+      const label = field === 'unit' ? '责任单位' : '牵头单位';
+      const found = unitsByName.get(fold(text)) ?? [];
+      if (found.length === 1) return found[0]!.id;
+      if (found.length > 1) err(row, field, `${label}“${text}”有重名，请填写全称`);
+      else err(row, field, `${label}“${text}”不存在，请检查名称或先在系统中建立该单位`);
+      return undefined;
+    };
+    // Stand-alone projects first, then sub-items (a lone sub-item with that name is matched too).
+    const pickByName = (candidates: ProjectKey[] | undefined): ProjectKey | undefined => {
+      if (!candidates?.length) return undefined;
+      const tops = candidates.filter((k) => k.parent_id === null);
+      if (tops.length) return tops[0];
+      return candidates.length === 1 ? candidates[0] : undefined;
+    };
+
+    /** Resolves one row; `parent` is set for a sub-item of a package. */
+    const resolve = (row: ParsedRow, parent?: ParentRef): Resolved => {
       const v = row.values;
-      const name = v.name;
-      if (typeof name !== 'string') {
-        if (!row.hasError) err(row, 'name', '项目名称为空');
-        continue;
-      }
-      const nameFold = foldText(name);
-      // Unit
+      const name = v.name as string;
+      const nameFold = row.nameKey ?? foldText(name);
+      const parentKey = parent?.id !== undefined ? keyById.get(parent.id) : undefined;
+      const parentId = parent?.resolved?.projectId ?? parent?.id;
+      // Unit; a sheet without a 责任单位 column takes the lead unit as the responsible unit.
       let unitId: number | undefined;
-      const unitText = v.unit;
-      if (typeof unitText === 'string') {
-        const found = unitsByName.get(fold(unitText)) ?? [];
-        if (found.length === 1) unitId = found[0]!.id;
-        else if (found.length > 1) err(row, 'unit', `责任单位“${unitText}”有重名，请填写全称`);
-        else err(row, 'unit', `责任单位“${unitText}”不存在，请检查名称或先在系统中建立该单位`);
-      }
+      const unitText = row.letters.has('unit') ? v.unit : v.lead_unit;
+      if (typeof unitText === 'string') unitId = findUnit(row, row.letters.has('unit') ? 'unit' : 'lead_unit', unitText);
+      let leadUnitId: number | undefined;
+      if (typeof v.lead_unit === 'string') leadUnitId = unitId !== undefined && !row.letters.has('unit') ? unitId : findUnit(row, 'lead_unit', v.lead_unit);
       // Region
       let regionCode: string | undefined;
       const regionText = v.region;
@@ -604,36 +721,49 @@ export class ImportService {
           else if (found.length > 1) err(row, 'region', `地区名称“${t}”对应多个行政区划，请填写 6 位区划代码`);
           else err(row, 'region', `所属地区“${t}”不存在`);
         }
-      } else if (unitId !== undefined) {
+      } else if (unitId !== undefined && !parent) {
         regionCode = unitById.get(unitId)?.region_code ?? undefined;
       }
-      // Match: national code first, else name + region.
+      // A new sub-item left blank takes its package's region and unit (the region also serves to match it).
+      const inheritsRegion = parent !== undefined && v.region === undefined;
+      if (inheritsRegion) regionCode = parent.resolved?.regionCode ?? parentKey?.region_code;
+      const inheritedUnit = parent && unitText === undefined ? (parent.resolved?.unitId ?? parentKey?.unit_id) : undefined;
+      // Match: national code first, else (a sub-item) name within its package, else name + region.
       const code = v.code;
       let projectId: number | undefined;
-      if (typeof code === 'string') projectId = idByCode.get(code);
+      if (typeof code === 'string') projectId = keyByCode.get(code)?.id;
+      if (projectId === undefined && parentId !== undefined) projectId = subByParentName.get(`${parentId}|${nameFold}`)?.id;
       if (projectId === undefined && regionCode) {
-        const byName = idByNameRegion.get(`${nameFold}|${regionCode}`);
-        if (byName !== undefined) {
-          const existing = codeById.get(byName);
-          if (typeof code === 'string' && existing && existing !== code) {
-            err(row, 'code', `同名同地区的已有项目代码为 ${existing}，与本行 ${code} 不一致`);
+        const candidates = keysByNameRegion.get(`${nameFold}|${regionCode}`);
+        // A sub-item may take over a stand-alone project of that name, never another package's sub-item.
+        const byName = parent ? candidates?.find((k) => k.parent_id === null && !k.is_package) : pickByName(candidates);
+        if (byName) {
+          if (typeof code === 'string' && byName.code && byName.code !== code) {
+            err(row, 'code', `同名同地区的已有项目代码为 ${byName.code}，与本行 ${code} 不一致`);
           } else {
-            projectId = byName;
+            projectId = byName.id;
           }
         }
       }
-      if (typeof code === 'string' && projectId !== undefined && idByCode.has(code) && idByCode.get(code) !== projectId) {
+      if (typeof code === 'string' && projectId !== undefined && keyByCode.has(code) && keyByCode.get(code)!.id !== projectId) {
         err(row, 'code', `项目代码 ${code} 已被其他项目使用`);
+      }
+      if (parent && projectId !== undefined) {
+        const matched = keyById.get(projectId);
+        if (projectId === parentId) err(row, 'name', '子项目不能是其所属打包项目本身');
+        else if (matched?.is_package && matched.parent_id === null) err(row, 'name', `“${name}”已是有子项目的打包项目，不能再作为子项目`);
       }
       if (projectId === undefined && !row.hasError) {
         if (opts.kind === 'plans') err(row, 'name', `未找到项目“${name}”（按项目代码或名称+地区匹配），请先导入项目清单`);
         else {
-          if (unitId === undefined && v.unit === undefined) err(row, 'unit', '新项目须填写责任单位');
+          if (unitId === undefined && inheritedUnit === undefined && unitText === undefined) err(row, 'unit', '新项目须填写责任单位');
           if (!regionCode && v.region === undefined) err(row, 'region', '新项目须填写所属地区');
         }
       }
       // One file may not name the same project twice.
-      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}` : `name:${nameFold}|${regionCode ?? ''}`;
+      const parentTarget = parent?.resolved?.target ?? (parent?.id !== undefined ? `id:${parent.id}` : '');
+      const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}`
+        : parent ? `sub:${parentTarget}|${nameFold}` : `name:${nameFold}|${regionCode ?? ''}`;
       const first = claimed.get(target);
       if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
       else claimed.set(target, row.row);
@@ -641,15 +771,55 @@ export class ImportService {
       const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
       const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
       if (hasPlan && year === undefined) err(row, 'planned_investment', '无法确定计划年度：请增加“年度”列，或在表头上方标题中写明年份');
-      resolved.push({ row, projectId, regionCode, unitId, year: hasPlan ? year : undefined });
+      // A stored project keeps its own region and unit where the file leaves them blank.
+      const inherits = projectId !== undefined;
+      return {
+        row, projectId, regionCode: inherits && inheritsRegion ? undefined : regionCode, unitId: unitId ?? (inherits ? undefined : inheritedUnit),
+        leadUnitId, year: hasPlan ? year : undefined, target, parent,
+      };
+    };
+
+    // Pass 1: rows that are no sub-item. Pass 2: sub-items, whose packages are resolved by then.
+    const isSub = (row: ParsedRow) => row.parentRow !== undefined || typeof row.values.package === 'string';
+    // Rows by name and code, for 所属打包项目 cells only: 100k entries cost memory when no row needs them.
+    const hasPackageColumn = rows.some((r) => typeof r.values.package === 'string');
+    const topsByName = new Map<string, Resolved[]>();
+    const topsByCode = new Map<string, Resolved>();
+    let n = 0;
+    for (const pass of [1, 2]) {
+      for (const row of rows) {
+        if ((pass === 1) === isSub(row)) continue;
+        if (++n % 5000 === 0) opts.onProgress?.({ phase: 'check', done: n, total: rows.length });
+        if (typeof row.values.name !== 'string') {
+          if (!row.hasError) err(row, 'name', '项目名称为空');
+          continue;
+        }
+        let parent: ParentRef | undefined;
+        if (pass === 2) {
+          parent = this.findPackage(row, resolved, topsByName, topsByCode, keyByCode, keysByName, err);
+          if (!parent) continue;
+        }
+        const r = resolve(row, parent);
+        resolved.set(row, r);
+        if (pass === 1 && hasPackageColumn) {
+          if (typeof row.values.code === 'string') topsByCode.set(row.values.code, r);
+          const key = row.nameKey ?? foldText(row.values.name);
+          const list = topsByName.get(key);
+          if (list) list.push(r);
+          else topsByName.set(key, [r]);
+        }
+      }
     }
 
     // Scope: rows may only touch projects the actor can see.
-    const matchedIds = [...new Set(resolved.map((r) => r.projectId).filter((x): x is number => x !== undefined))];
-    const inScope = await repo.listIdsInScope(matchedIds, actor.scope);
+    const all = [...resolved.values()];
+    const matchedIds = [...new Set(all.map((r) => r.projectId).filter((x): x is number => x !== undefined))];
+    const packageIds = [...new Set(all.map((r) => r.parent?.id).filter((x): x is number => x !== undefined))];
+    const inScope = await repo.listIdsInScope([...new Set([...matchedIds, ...packageIds])], actor.scope);
     const current = new Map((await repo.listProjects(matchedIds.filter((id) => inScope.has(id)))).map((p) => [p.id, p]));
+    const currentLevels = await repo.listLevels(matchedIds.filter((id) => inScope.has(id)));
     const planKeys = new Map<number, number[]>();
-    for (const r of resolved) {
+    for (const r of all) {
       if (r.projectId === undefined || r.year === undefined) continue;
       const ids = planKeys.get(r.year);
       if (ids) ids.push(r.projectId);
@@ -657,12 +827,16 @@ export class ImportService {
     }
     const plans = new Map<string, Awaited<ReturnType<ImportRepository['listPlans']>>[number]>();
     for (const [year, ids] of planKeys) for (const p of await repo.listPlans(ids, year)) plans.set(`${p.project_id}|${year}`, p);
+    // Rows that sub-items follow become packages.
+    const packageRows = new Set(all.map((r) => r.parent?.resolved).filter((x): x is Resolved => x !== undefined));
 
-    const creates: { row: ParsedRow; values: Insertable<ProjectTable>; plan?: PlanWrite }[] = [];
-    const updates: { row: ParsedRow; id: number; version: number; patch: Updateable<ProjectTable> }[] = [];
+    const creates: CreateWrite[] = [];
+    const updates: UpdateWrite[] = [];
     const planInserts: { projectId: number; plan: PlanWrite }[] = [];
     const planUpdates: { id: number; projectId: number; year: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
-    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0 };
+    const levelWrites: { projectId: number; levels: string[] }[] = [];
+    const markPackages = new Set<number>();
+    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 };
     // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
     const audit = new Map<number, ProjectChange>();
     const changeOf = (id: number): ProjectChange => {
@@ -671,37 +845,41 @@ export class ImportService {
       return c;
     };
 
-    for (const r of resolved) {
-      const { row } = r;
-      const name = row.values.name as string;
-      if (r.projectId !== undefined && !inScope.has(r.projectId)) err(row, 'name', '该项目不在您的管理范围内，不能修改');
-      if (row.hasError) {
+    for (const row of rows) {
+      const r = resolved.get(row);
+      const name = typeof row.values.name === 'string' ? row.values.name : '';
+      if (r?.projectId !== undefined && !inScope.has(r.projectId)) err(row, 'name', '该项目不在您的管理范围内，不能修改');
+      if (r?.parent?.id !== undefined && !inScope.has(r.parent.id)) err(row, 'package', '所属打包项目不在您的管理范围内');
+      // A sub-item of a package row with errors cannot be placed.
+      const parentRow = r?.parent?.resolved?.row;
+      if (parentRow?.hasError && !row.hasError) err(row, 'package', `所属打包项目（第 ${parentRow.row} 行）有错误，请先修正该行`);
+      if (!r || row.hasError) {
         counts.errorRows++;
         outcome({ sheet: row.sheet, row: row.row, action: 'error', name });
         continue;
       }
-      const fieldsOf = (): Record<string, Value> => {
-        const out: Record<string, Value> = {};
-        if (opts.kind === 'plans') return out;
-        for (const [k, v] of Object.entries(row.values)) {
-          const column = PROJECT_COLUMN[k];
-          if (column && k !== 'region' && k !== 'unit') out[column] = v;
-        }
-        if (r.regionCode) out.region_code = r.regionCode;
-        if (r.unitId !== undefined) out.unit_id = r.unitId;
-        return out;
-      };
+      if (r.parent) counts.subItems++;
+      if (packageRows.has(r)) counts.packages++;
+      const fieldsOf = () => projectValues(r, opts.kind, packageRows.has(r));
       const planOf = (): PlanWrite | undefined => {
         if (r.year === undefined) return undefined;
         const p: Record<string, Value> = {};
         for (const [k, column] of Object.entries(PLAN_COLUMN)) if (row.values[k] !== undefined) p[column] = row.values[k];
         return { year: r.year, values: p };
       };
+      // A package created by this file gets its id only when written.
+      const deferredParent = r.parent?.resolved && r.parent.resolved.projectId === undefined ? r.parent.resolved : undefined;
+      if (r.parent?.id !== undefined) {
+        const key = keyById.get(r.parent.id);
+        if (key && !key.is_package) markPackages.add(r.parent.id);
+      }
       const plan = planOf();
+      const levels = opts.kind === 'plans' ? undefined : levelsOf(row, r.projectId !== undefined ? currentLevels.get(r.projectId) ?? [] : []);
       if (r.projectId === undefined) {
         counts.created++;
         if (plan) counts.plansCreated++;
-        creates.push({ row, values: fieldsOf() as unknown as Insertable<ProjectTable>, plan });
+        // The row's column values are built when written, batch by batch: 100k copies held meanwhile cost ~100 MB.
+        creates.push({ r, isPackage: packageRows.has(r), plan, levels, deferredParent });
         outcome({ sheet: row.sheet, row: row.row, action: 'create', name });
         continue;
       }
@@ -715,6 +893,17 @@ export class ImportService {
           const c = changeOf(r.projectId);
           c.before[column] = (cur as unknown as Record<string, Value>)[column];
           c.after[column] = v;
+        }
+      }
+      if (deferredParent) changes.push(labelFor('parent_id'));
+      if (levels) {
+        const before = LEVEL_CODES.filter((l) => currentLevels.get(r.projectId!)?.includes(l));
+        if (before.join(',') !== levels.join(',')) {
+          levelWrites.push({ projectId: r.projectId, levels });
+          changes.push(labelFor('levels'));
+          const c = changeOf(r.projectId);
+          c.before.levels = before;
+          c.after.levels = levels;
         }
       }
       if (plan) {
@@ -743,7 +932,7 @@ export class ImportService {
           }
         }
       }
-      if (Object.keys(patch).length) updates.push({ row, id: r.projectId, version: cur.version, patch: patch });
+      if (Object.keys(patch).length || deferredParent) updates.push({ r, id: r.projectId, version: cur.version, patch: patch, deferredParent });
       if (changes.length) {
         counts.updated++;
         outcome({ sheet: row.sheet, row: row.row, action: 'update', name, projectId: r.projectId, changes });
@@ -752,7 +941,48 @@ export class ImportService {
         outcome({ sheet: row.sheet, row: row.row, action: 'unchanged', name, projectId: r.projectId });
       }
     }
-    return { creates, updates, planInserts, planUpdates, counts, audit };
+    return { creates, updates, planInserts, planUpdates, levelWrites, markPackages: [...markPackages], counts, audit };
+  }
+
+  /**
+   * The package of a sub-item: the row above it that its 序号 or "其中：" placed it under, or the project its
+   * 所属打包项目 cell names (a row of this file first, else a stored project, by code or by name). Undefined,
+   * with the problem logged, when none or several fit.
+   */
+  private findPackage(row: ParsedRow, resolved: Map<ParsedRow, Resolved>, topsByName: Map<string, Resolved[]>, topsByCode: Map<string, Resolved>, keyByCode: Map<string, ProjectKey>,
+    keysByName: Map<string, ProjectKey[]>, err: (row: ParsedRow, field: string | null, message: string) => void): ParentRef | undefined {
+    const text = row.values.package;
+    if (typeof text !== 'string') {
+      const parent = resolved.get(row.parentRow!);
+      if (parent) return { resolved: parent };
+      err(row, 'name', `所属打包项目（第 ${row.parentRow!.row} 行）有错误，请先修正该行`);
+      return undefined;
+    }
+    const region = typeof row.values.region === 'string' ? row.values.region.normalize('NFKC').trim() : undefined;
+    const asCode = normalizeProjectCode(text);
+    if (!checkProjectCode(asCode)) {
+      const inFile = topsByCode.get(asCode);
+      if (inFile) return { resolved: inFile };
+      const key = keyByCode.get(asCode);
+      if (key && key.parent_id === null) return { id: key.id };
+      err(row, 'package', key ? `项目代码 ${asCode} 对应的项目本身是子项目，不能作为打包项目` : `所属打包项目代码 ${asCode} 不存在`);
+      return undefined;
+    }
+    const nameFold = foldText(text);
+    let inFile = topsByName.get(nameFold) ?? [];
+    if (inFile.length > 1 && region) inFile = inFile.filter((r) => r.regionCode === region || r.row.values.region === row.values.region);
+    if (inFile.length === 1) return { resolved: inFile[0]! };
+    if (inFile.length > 1) {
+      err(row, 'package', `本文件中有 ${inFile.length} 个名为“${text}”的项目，请改填打包项目的项目代码`);
+      return undefined;
+    }
+    let stored = (keysByName.get(nameFold) ?? []).filter((k) => k.parent_id === null);
+    if (stored.length > 1 && region) stored = stored.filter((k) => k.region_code === region);
+    if (stored.length === 1) return { id: stored[0]!.id };
+    err(row, 'package', stored.length > 1
+      ? `系统中有 ${stored.length} 个名为“${text}”的项目，请改填打包项目的项目代码`
+      : `所属打包项目“${text}”不存在：请在本文件中列出该打包项目，或先导入它`);
+    return undefined;
   }
 
   private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<void> {
@@ -763,34 +993,49 @@ export class ImportService {
       done += k;
       opts.onProgress?.({ phase: 'write', done, total });
     };
-    // Rows are built batch by batch so that 100k new projects never exist twice in memory.
+    // Rows are built batch by batch so that 100k new projects never exist twice in memory. Packages created by
+    // this file go first: their sub-items need their ids.
     const BATCH = 2000;
-    const inserted: { id: number; search_text: string; region_code: string }[] = [];
-    for (let i = 0; i < plan.creates.length; i += BATCH) {
-      const rows: Insertable<ProjectTable>[] = plan.creates.slice(i, i + BATCH).map((c) => ({
-        tier: 'implementation', stage: 'preliminary', total_investment: 0, ...c.values,
-        search_text: searchTextOf(c.values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
-      }));
-      for (const r of await repo.insertProjects(rows)) inserted.push(r);
-      tick(rows.length);
+    // Two new projects may share a name and region only with different codes (the file's duplicate check).
+    const keyOf = (parentId: number | null | undefined, nameKey: string, region: string | undefined, code: string | null | undefined) => `${parentId ?? ''}|${nameKey}|${region}|${code ?? ''}`;
+    for (const wave of [plan.creates.filter((c) => !c.deferredParent), plan.creates.filter((c) => c.deferredParent)]) {
+      for (let i = 0; i < wave.length; i += BATCH) {
+        const part = wave.slice(i, i + BATCH);
+        const rows: Insertable<ProjectTable>[] = part.map((c) => {
+          const values = projectValues(c.r, opts.kind, c.isPackage) as unknown as Insertable<ProjectTable>;
+          return {
+            ...PROJECT_DEFAULTS, ...values,
+            ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
+            search_text: searchTextOf(values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
+          };
+        });
+        const ids = new Map((await repo.insertProjects(rows)).map((p) => [keyOf(p.parent_id, p.search_text.split('|')[0]!, p.region_code, p.code), p.id]));
+        part.forEach((c, k) => {
+          const row = rows[k]!;
+          const id = ids.get(keyOf(row.parent_id, c.r.row.nameKey ?? foldText(row.name), row.region_code, row.code));
+          if (id === undefined) throw new AppError('internal', `新建项目“${row.name}”后未能找回其编号`);
+          c.r.newId = id;
+        });
+        tick(rows.length);
+      }
     }
-    const idByKey = new Map(inserted.map((p) => [`${p.search_text.split('|')[0]}|${p.region_code}`, p.id]));
     for (const u of plan.updates) {
       const patch: Updateable<ProjectTable> = { ...u.patch, updated_at: now, updated_by: actor.userId };
+      if (u.deferredParent) patch.parent_id = u.deferredParent.newId;
       if (typeof u.patch.name === 'string') patch.search_text = searchTextOf(u.patch.name);
       if (!(await repo.updateProject(u.id, u.version, patch))) {
-        throw new AppError('version_conflict', `第 ${u.row.row} 行的项目在导入期间被他人修改，本次导入未写入任何数据，请重新导入`);
+        throw new AppError('version_conflict', `第 ${u.r.row.row} 行的项目在导入期间被他人修改，本次导入未写入任何数据，请重新导入`);
       }
       tick(1);
     }
+    await repo.markPackages(plan.markPackages);
+    await repo.replaceLevels([
+      ...plan.creates.filter((c) => c.levels?.length).map((c) => ({ projectId: c.r.newId!, levels: c.levels! })),
+      ...plan.levelWrites,
+    ]);
     const planRows: Insertable<AnnualPlanTable>[] = [];
-    const planRow = (projectId: number, p: PlanWrite): Insertable<AnnualPlanTable> => ({ ...p.values, project_id: projectId, year: p.year, created_at: now, updated_at: now });
-    for (const c of plan.creates) {
-      if (!c.plan) continue;
-      const id = idByKey.get(`${foldText(c.values.name)}|${c.values.region_code}`);
-      if (id === undefined) throw new AppError('internal', `新建项目“${c.values.name}”后未能找回其编号`);
-      planRows.push(planRow(id, c.plan));
-    }
+    const planRow = (projectId: number, p: PlanWrite): Insertable<AnnualPlanTable> => ({ ...PLAN_DEFAULTS, ...p.values, project_id: projectId, year: p.year, created_at: now, updated_at: now });
+    for (const c of plan.creates) if (c.plan) planRows.push(planRow(c.r.newId!, c.plan));
     for (const p of plan.planInserts) planRows.push(planRow(p.projectId, p.plan));
     for (let i = 0; i < planRows.length; i += BATCH) {
       await repo.insertPlans(planRows.slice(i, i + BATCH));
@@ -805,7 +1050,10 @@ export class ImportService {
     // Reports already filed for a plan written here carry since-start = completed-before-year + 1–N月.
     const rebase = new Map<number, number[]>();
     for (const r of [...planRows, ...plan.planUpdates.filter((p) => 'completed_before_year' in p.patch).map((p) => ({ project_id: p.projectId, year: p.year }))]) {
-      rebase.set(r.year, [...(rebase.get(r.year) ?? []), r.project_id]);
+      // Appended in place: copying the list per plan made 100k new plans quadratic.
+      const ids = rebase.get(r.year);
+      if (ids) ids.push(r.project_id);
+      else rebase.set(r.year, [r.project_id]);
     }
     for (const [year, ids] of rebase) await new ReportRepository(executor).rebaseSinceStart(ids, year);
   }
@@ -825,7 +1073,94 @@ interface PlanWrite {
 const LABELS = new Map<string, string>([
   ...PROJECT_LIST_FIELDS.map((f) => [PROJECT_COLUMN[f.key] ?? PLAN_COLUMN[f.key] ?? f.key, f.label] as [string, string]),
   ['region_code', '所属地区'], ['unit_id', '责任单位'], ['start_year', '建设起始年份'], ['end_year', '建设结束年份'],
+  ['lead_unit_id', '牵头单位'], ['parent_id', '所属打包项目'], ['is_package', '设为打包项目'], ['levels', '项目级别'],
 ]);
+
+/** A resolved row: the project it matches (or none: a new one), its references and, for a sub-item, its package. */
+interface Resolved {
+  row: ParsedRow;
+  projectId?: number;
+  regionCode?: string;
+  unitId?: number;
+  leadUnitId?: number;
+  year?: number;
+  /** The duplicate-check key this row claimed. */
+  target: string;
+  parent?: ParentRef;
+  /** The id given when this file creates the project. */
+  newId?: number;
+}
+
+/** A sub-item's package: a row of the file, or a stored project. */
+interface ParentRef {
+  resolved?: Resolved;
+  id?: number;
+}
+
+interface CreateWrite {
+  r: Resolved;
+  isPackage: boolean;
+  plan?: PlanWrite;
+  levels?: string[];
+  /** The package row created by this file, whose id the sub-item takes once written. */
+  deferredParent?: Resolved;
+}
+
+interface UpdateWrite {
+  r: Resolved;
+  id: number;
+  version: number;
+  patch: Updateable<ProjectTable>;
+  deferredParent?: Resolved;
+}
+
+/** The project columns a resolved row writes (none for a plan-only import). */
+function projectValues(r: Resolved, kind: ImportKind, isPackage: boolean): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  if (kind === 'plans') return out;
+  for (const [k, v] of Object.entries(r.row.values)) {
+    const column = PROJECT_COLUMN[k];
+    if (column && k !== 'region' && k !== 'unit') out[column] = v;
+  }
+  if (r.regionCode) out.region_code = r.regionCode;
+  if (r.unitId !== undefined) out.unit_id = r.unitId;
+  if (r.leadUnitId !== undefined) out.lead_unit_id = r.leadUnitId;
+  if (r.parent?.id !== undefined) out.parent_id = r.parent.id;
+  else if (r.parent?.resolved?.projectId !== undefined) out.parent_id = r.parent.resolved.projectId;
+  if (isPackage) out.is_package = 1;
+  return out;
+}
+
+/** Items grouped under each of their keys. */
+function groupBy<T>(items: readonly T[], keysOf: (item: T) => string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const k of keysOf(item)) {
+      const list = out.get(k);
+      if (list) list.push(item);
+      else out.set(k, [item]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The level set a row asks for, undefined when it says nothing. A 项目级别 cell names the whole set; tick columns
+ * then add (√) or remove (否) their level, and a blank tick counts as "no" when the row ticks another level and
+ * has no 项目级别 cell. Levels without a column keep their stored state.
+ */
+function levelsOf(row: ParsedRow, current: readonly string[]): string[] | undefined {
+  const v = row.values;
+  const ticked = LEVEL_CODES.some((l) => v[tickKey(l)] !== undefined);
+  if (v.levels === undefined && !ticked) return undefined;
+  const set = new Set(v.levels !== undefined ? String(v.levels).split(',').filter(Boolean) : current);
+  for (const l of LEVEL_CODES) {
+    const tick = v[tickKey(l)];
+    if (tick === 1) set.add(l);
+    else if (tick === 0 || (tick === undefined && row.letters.has(tickKey(l)) && v.levels === undefined)) set.delete(l);
+  }
+  return LEVEL_CODES.filter((l) => set.has(l));
+}
 
 function labelFor(column: string): string {
   return LABELS.get(column) ?? column;

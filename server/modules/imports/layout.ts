@@ -19,6 +19,8 @@ export interface SheetLayout {
   headerTop: number;
   headerBottom: number;
   columns: MappedColumn[];
+  /** The 序号 column (1-based), read only for package sub-item numbering. */
+  seqCol?: number;
   /** Headers no field matched (reported, ignored). */
   unmapped: { letter: string; header: string }[];
   noteUnit?: MoneyUnit;
@@ -113,6 +115,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
   const columns: MappedColumn[] = [];
   const unmapped: SheetLayout['unmapped'] = [];
   const used = new Set<string>();
+  let seqCol: number | undefined;
   for (let c = 0; c < width; c++) {
     const parts: string[] = [];
     for (const row of grid) {
@@ -121,7 +124,10 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
     }
     if (!parts.length) continue;
     const header = parts.join('/');
-    if (parts.some((p) => SEQ_PATTERN.test(normalizeHeader(p)))) continue;
+    if (parts.some((p) => SEQ_PATTERN.test(normalizeHeader(p)))) {
+      seqCol ??= c + 1;
+      continue;
+    }
     // A note like "单位：万元" sitting at the right end of a header row is not a column.
     if (parts.length === 1 && /^单位\s*[:：]/.test(parts[0]!)) continue;
     const field = matchField(parts, fields);
@@ -138,7 +144,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
     }
     columns.push(mapped);
   }
-  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, unmapped, noteUnit, titleYear, titleMonth };
+  return { headerTop: topNumber, headerBottom: head[bottom]!.number, columns, seqCol, unmapped, noteUnit, titleYear, titleMonth };
 }
 
 /** What a row below the header is. */

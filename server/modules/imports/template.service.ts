@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { columnLetter } from './cell.ts';
-import { CAMPAIGN_GROUPS, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from './columns.ts';
+import { CAMPAIGN_GROUPS, LEVEL_CODES, LEVEL_LABELS, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from './columns.ts';
 import type { ImportRepository } from './import.repository.ts';
 
 export type TemplateKind = keyof typeof TEMPLATE_COLUMNS;
@@ -28,7 +28,7 @@ export class TemplateService {
    */
   async build(kind: TemplateKind, year: number): Promise<Buffer> {
     const spec = TEMPLATE_COLUMNS[kind];
-    const fields = spec.keys.map((k) => spec.fields.find((f) => f.key === k)).filter((f): f is FieldDef => !!f);
+    const fields = (spec.templateKeys ?? spec.keys).map((k) => spec.fields.find((f) => f.key === k)).filter((f): f is FieldDef => !!f);
     const [units, regions] = await Promise.all([this.repo.listUnits(), this.repo.listRegions()]);
     const unitRegions = new Set(units.map((u) => u.region_code).filter(Boolean));
     const regionNames = regions.filter((r) => unitRegions.has(r.code) || (r.path && [...unitRegions].some((c) => r.path.includes(`/${c}/`)))).map((r) => r.name).slice(0, 3000);
@@ -61,7 +61,8 @@ export class TemplateService {
 
     // Code lists on a hidden sheet, referenced by the drop-downs (an inline list is capped at 255 characters).
     const codes = wb.addWorksheet('代码表', { state: 'hidden' });
-    const lists: Record<string, string[]> = { unit: units.map((u) => u.name), region: regionNames, campaign_group: CAMPAIGN_GROUPS };
+    const unitNames = units.map((u) => u.name);
+    const lists: Record<string, string[]> = { unit: unitNames, lead_unit: unitNames, region: regionNames, campaign_group: CAMPAIGN_GROUPS, levels: LEVEL_CHOICES };
     let listCol = 0;
     const listRef = (key: string, values: string[]): string | undefined => {
       if (!values.length) return undefined;
@@ -82,7 +83,8 @@ export class TemplateService {
       else if (lists[f.key]) formula = listRef(f.key, lists[f.key]!);
       if (formula) {
         validations.add(range, {
-          type: 'list', allowBlank: true, formulae: [formula], showErrorMessage: f.key !== 'campaign_group',
+          // Groups and level combinations may be typed freely; the list only offers the common ones.
+          type: 'list', allowBlank: true, formulae: [formula], showErrorMessage: f.key !== 'campaign_group' && f.key !== 'levels',
           errorStyle: 'stop', errorTitle: '输入不在列表中', error: `请从下拉列表中选择${f.label}`,
         });
       }
@@ -103,10 +105,25 @@ export class TemplateService {
       '4. 导入前系统先做检查，列出每一处问题（工作表、行号、列号和原因）；没有错误时才能确认导入，导入是“全部成功或全部不导入”。',
       '5. 有项目代码时按项目代码匹配已有项目，否则按“项目名称 + 所属地区”匹配；空白单元格不会清除系统中已有的内容。',
       '6. 同一文件重复导入不会产生重复项目。',
+      '7. 项目级别：填在“项目级别”列，可多选，用顿号分隔，如“省重点、市重点”，也可写“省市重点”“省级”“国家级”；市级“重中之重”写“市重中之重”。',
+      '   也可以每个级别单独一列（表头如“省重点”“市重点”，或“项目级别”下分“国家”“省级”“市级”“县级”小列），在该项目的级别下打“√”或填“是”。',
+      '   填写了级别的行以文件为准替换项目原有级别；级别列全部空白的行不改变原有级别。',
+      '8. 牵头单位：填在“牵头单位”列，须与系统中的单位名称（或简称）一致；表中没有“责任单位”列时，牵头单位同时作为责任单位。',
+      '9. 打包项目及其子项目，三种写法任选其一：',
+      '   ① 序号：打包项目行的序号填“1”，其子项目紧随其后，序号填“1.1”“1.2”（或“（1）”“（2）”、“①”“②”），下一个项目的序号填“2”；',
+      '   ② 名称前加“其中：”：打包项目行之后，子项目名称写成“其中：道路工程”，其后序号空白的行也属于该打包项目，直到下一个有序号的项目；',
+      '   ③ “所属打包项目”列：子项目在该列填写打包项目的名称（或项目代码），打包项目可在本文件中，也可以是系统中已有的项目。',
+      '   子项目的所属地区、责任单位空白时沿用打包项目的；子项目在同一打包项目内按名称匹配，重复导入不会重复建立。',
+      '   汇总行数时打包项目和每个子项目各算一行，不重复计算；打包项目的金额请填写其总数，系统不会把子项目金额再加到打包项目上。',
     ]) help.addRow(['', line]).getCell(2).alignment = { wrapText: false };
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 }
+
+/** The 项目级别 drop-down: single levels and the usual combinations (other combinations may be typed). */
+const LEVEL_CHOICES = [
+  ...LEVEL_CODES.map((l) => LEVEL_LABELS[l]), '省重点、市重点', '市重点、县重点', '省重点、市重点、县重点', '国家重点、省重点', '市重中之重',
+];
 
 /** One label per code, the first listed: the template's wording. */
 function firstLabels(codes: Record<string, string>): string[] {
@@ -123,6 +140,8 @@ function describe(f: FieldDef): string {
     case 'year': return '四位年份，如 2026';
     case 'month': return '1–12';
     case 'bool': return '是 / 否';
+    case 'levels': return '国家重点、省重点、市重点、县重点，可多选，用顿号分隔';
+    case 'tick': return '打“√”或填“是”';
     case 'int': return '整数';
     case 'coded': return `从下拉列表选择：${firstLabels(f.codes ?? {}).join('、')}`;
     case 'text': return f.maxLength ? `文字，最多 ${f.maxLength} 字` : '文字';

@@ -14,7 +14,7 @@ interface ImportReport {
   applied: boolean;
   dryRun: boolean;
   sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string }[];
-  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number };
+  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; packages: number; subItems: number };
   problems: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
   problemsTruncated: number;
   outcomes: { sheet: string; row: number; action: 'create' | 'update' | 'unchanged' | 'skip' | 'error'; name?: string; changes?: string[]; reason?: string }[];
@@ -90,6 +90,10 @@ export function ImportPage() {
           {report.applied
             ? <Alert type="success" showIcon message={t('import.applied', { created: s.created, updated: s.updated, unchanged: s.unchanged })} style={{ marginBottom: 12 }} data-testid="import-applied" />
             : s.errors > 0 && <Alert type="error" showIcon message={t('import.notApplied', { errors: s.errors })} style={{ marginBottom: 12 }} />}
+          <Typography.Paragraph type="secondary" data-testid="import-file-name">
+            {t('import.fileName', { name: report.fileName, rows: s.rows })}
+            {s.subItems > 0 && t('import.packages', { packages: s.packages, subItems: s.subItems })}
+          </Typography.Paragraph>
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
             {(['created', 'updated', 'unchanged', 'skipped', 'errorRows'] as const).map((k) => (
               <Col key={k} xs={12} sm={8} md={4}><Card size="small"><Statistic title={t(`import.${k}`)} value={s[k]} data-testid={`import-${k}`} valueStyle={k === 'errorRows' && s[k] > 0 ? { color: '#cf1322' } : undefined} /></Card></Col>
