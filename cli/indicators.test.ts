@@ -61,6 +61,21 @@ describe('docket indicators and docket verify (SQLite data directory)', { timeou
     expect(JSON.parse(fixed.stdout)).toMatchObject({ ok: true, differences: [] });
   });
 
+  it('verify checks the light snapshots too: a corrupted one fails it, --fix drops it for a fresh judgement', async () => {
+    expect(run('indicators', '--year', '2026', '--month', '5').status).toBe(0); // fills May's light snapshots
+    const database = openDatabase({ dataDir, databaseUrl: undefined });
+    const stored = await database.db.selectFrom('light_snapshots').select('code').where('project_id', '=', project).where('month', '=', 5).executeTakeFirstOrThrow();
+    await database.db.updateTable('light_snapshots').set({ code: stored.code ^ 3 }).where('project_id', '=', project).where('month', '=', 5).execute();
+    await database.destroy();
+    const broken = run('verify');
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain(`2026-5 project ${project}`);
+    expect(run('verify', '--fix').status).toBe(0);
+    const fixed = run('verify', '--json');
+    expect(fixed.status).toBe(0);
+    expect(JSON.parse(fixed.stdout).lights).toMatchObject({ ok: true, rows_differing: 0 });
+  });
+
   it('prints 亿元 exactly', () => {
     expect(formatYi(4_554_000_000)).toBe('45.54');
     expect(formatYi(4_554_500_000)).toBe('45.55');

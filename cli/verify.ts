@@ -3,11 +3,12 @@ import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { lightService } from '../server/modules/lights/light.routes.ts';
 
 /** `docket verify [--fix]`: recompute every rollup from the source rows and report any difference. */
 export function registerVerify(program: Command): void {
   program.command('verify')
-    .description('recompute the indicator rollups from the monthly reports and report any difference (--fix rebuilds them)')
+    .description('recompute the indicator rollups and light snapshots and report any difference (--fix rebuilds them)')
     .option('--fix', 'rebuild the rollups when they differ')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { fix?: boolean; json?: boolean }, cmd: Command) => {
@@ -16,8 +17,10 @@ export function registerVerify(program: Command): void {
         await migrateToLatest(database.db);
         const started = Date.now();
         const result = await indicatorService(database).verify({ fix: opts.fix });
+        // Light snapshots are judged from the rollup: checked after it (and after --fix rebuilt it).
+        const lights = await lightService(database).verifySnapshots({ fix: opts.fix });
         if (opts.json) {
-          console.log(JSON.stringify(result, null, 2));
+          console.log(JSON.stringify({ ...result, lights }, null, 2));
         } else if (result.ok) {
           console.log(`指标汇总表与全量重算一致 / rollups match a full recomputation (${Date.now() - started} ms)`);
         } else {
@@ -27,7 +30,18 @@ export function registerVerify(program: Command): void {
           }
           console.log(result.fixed ? '已重建 / rebuilt from the monthly reports' : '运行 docket verify --fix 重建 / run docket verify --fix to rebuild');
         }
-        if (!result.ok && !result.fixed) process.exitCode = 1;
+        if (!opts.json) {
+          if (lights.ok) {
+            console.log(`灯色快照与按规则全量重判一致 / light snapshots match a judgement from scratch (${lights.rows_checked} 行 rows)`);
+          } else {
+            console.log(`灯色快照有差异 / light snapshots differ: ${lights.rows_differing} 行 rows`);
+            for (const d of lights.differences.slice(0, 20)) {
+              console.log(`  ${d.year}-${d.month} project ${d.project_id}: stored ${d.stored ?? '(missing)'} expected ${d.expected ?? '(none)'}`);
+            }
+            console.log(lights.fixed ? '已删除有差异年份的快照，下次读取时重判 / dropped the years that differ; the next read judges them again' : '运行 docket verify --fix 修复 / run docket verify --fix');
+          }
+        }
+        if ((!result.ok && !result.fixed) || (!lights.ok && !lights.fixed)) process.exitCode = 1;
       } finally {
         await database.destroy();
       }

@@ -376,6 +376,46 @@ export interface LightExcuseTable {
   revoked_by: number | null;
 }
 
+/** One project's lights for (year, month) as core/lights.ts judged them, with the attributes filters read. */
+export interface LightSnapshotTable {
+  year: number;
+  month: number;
+  project_id: number;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
+  /** The lights packed: excused × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
+  code: number;
+}
+
+/** How many snapshots of (year, month, region) have each packed code. */
+export interface LightCountTable {
+  year: number;
+  month: number;
+  region_code: string;
+  code: number;
+  n: number;
+}
+
+/** A (year, month) whose snapshots are being filled (complete 0) or hold every project (complete 1). */
+export interface LightSnapshotMonthTable {
+  year: number;
+  month: number;
+  complete: number;
+  /** Projects with ids up to here have their rows (the fill resumes after it). */
+  filled_to: Generated<number>;
+}
+
+/** A (project, year) whose light inputs changed since its snapshots were judged (written by triggers). */
+export interface LightStaleTable {
+  project_id: number;
+  year: number;
+  stamp: number;
+}
+
 export interface SecuritySettingTable {
   key: string;
   value: string;
@@ -472,6 +512,10 @@ export interface DB {
   indicator_settings: IndicatorSettingTable;
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;
+  light_snapshots: LightSnapshotTable;
+  light_counts: LightCountTable;
+  light_snapshot_months: LightSnapshotMonthTable;
+  light_stale: LightStaleTable;
   security_settings: SecuritySettingTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;

@@ -8,6 +8,7 @@ import * as indicators from './2026-11-23-06-indicators.ts';
 import * as indicatorGroups from './2026-11-23-06-indicator-groups.ts';
 import * as indicatorsTrend from './2026-11-23-06-indicators-trend.ts';
 import * as planToDate from './2026-11-23-07-plan-to-date.ts';
+import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-06-indicator-groups': indicatorGroups,
   '2026-11-23-06-indicators-trend': indicatorsTrend,
   '2026-11-23-07-plan-to-date': planToDate,
+  '2026-11-23-08-lights': lightSnapshots,
   '2026-11-23-09-import-name-key': importNameKey,
 };

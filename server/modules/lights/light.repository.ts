@@ -1,6 +1,7 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { LightExcuseTable } from '../../db/schema.ts';
+import type { DB, LightExcuseTable } from '../../db/schema.ts';
+import { LightSnapshotRepository } from './light-snapshot.repository.ts';
 import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
@@ -13,6 +14,10 @@ export interface LightFactsRow {
   region_code: string;
   unit_id: number;
   unit_name: string | null;
+  stage: string;
+  nature: string | null;
+  category: string | null;
+  investment_type: string | null;
   planned_investment: number;
   plan_new_start: number;
   plan_start_month: number | null;
@@ -32,6 +37,11 @@ export class LightRepository {
   /** The executor this repository writes through (the transaction, inside one), for the audit trail. */
   get executor(): Executor {
     return this.db;
+  }
+
+  /** The snapshot tables, through the same executor. */
+  get snapshots(): LightSnapshotRepository {
+    return new LightSnapshotRepository(this.db);
   }
 
   /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
@@ -60,12 +70,24 @@ export class LightRepository {
 
   /** Projects in the filter and scope that are on year Y's list, with their facts, ordered by id. */
   async listFacts(filter: ProjectFilter, scope: DataScope, year: number): Promise<LightFactsRow[]> {
-    const rows = await applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), filter)
+    return this.factsOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), filter), year);
+  }
+
+  /** Projects on year Y's list (not deleted) with ids in [fromId, toId] or among `ids`, with their facts, by id. */
+  async listFactsOf(year: number, only: { fromId: number; toId: number } | { ids: readonly number[] }): Promise<LightFactsRow[]> {
+    const base = this.db.selectFrom('projects').where('projects.deleted_at', 'is', null);
+    if ('ids' in only) return only.ids.length ? this.factsOf(base.where('projects.id', 'in', [...only.ids]), year) : [];
+    return this.factsOf(base.where('projects.id', '>=', only.fromId).where('projects.id', '<=', only.toId), year);
+  }
+
+  private async factsOf(projects: SelectQueryBuilder<DB, 'projects', object>, year: number): Promise<LightFactsRow[]> {
+    const rows = await projects
       .innerJoin('annual_plans as ap', (j) => j.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', year))
       .leftJoin('indicator_ytd as y', (j) => j.onRef('y.project_id', '=', 'projects.id').on('y.year', '=', year))
       .leftJoin('units as u', 'u.id', 'projects.unit_id')
       .select([
         'projects.id as project_id', 'projects.name', 'projects.region_code', 'projects.unit_id', 'u.name as unit_name',
+        'projects.stage', 'projects.nature', 'projects.category', 'projects.investment_type',
         'ap.planned_investment', 'ap.plan_new_start', 'ap.plan_start_month',
         'projects.actual_start_date', 'projects.stats_entered', 'projects.stats_entered_date',
         ...YTD_COLUMNS.map((c) => `y.${c}` as const),
@@ -74,10 +96,23 @@ export class LightRepository {
       .execute();
     return rows.map((r) => ({
       project_id: r.project_id, name: r.name, region_code: r.region_code, unit_id: r.unit_id, unit_name: r.unit_name,
+      stage: r.stage, nature: r.nature, category: r.category, investment_type: r.investment_type,
       planned_investment: Number(r.planned_investment), plan_new_start: Number(r.plan_new_start), plan_start_month: r.plan_start_month,
       actual_start_date: r.actual_start_date, stats_entered: Number(r.stats_entered), stats_entered_date: r.stats_entered_date,
       months: YTD_COLUMNS.map((c) => Number(r[c] ?? 0)),
     }));
+  }
+
+  /** Excuses of year Y not revoked for projects with ids in [fromId, toId] or among `ids`. */
+  listExcusesOf(year: number, only: { fromId: number; toId: number } | { ids: readonly number[] }) {
+    let qb = this.db.selectFrom('light_excuses').selectAll().where('year', '=', year).where('revoked_at', 'is', null);
+    if ('ids' in only) {
+      if (!only.ids.length) return Promise.resolve([]);
+      qb = qb.where('project_id', 'in', [...only.ids]);
+    } else {
+      qb = qb.where('project_id', '>=', only.fromId).where('project_id', '<=', only.toId);
+    }
+    return qb.orderBy('id').execute();
   }
 
   /** Excuses of year Y not revoked, for projects in the filter and scope (or one project). */

@@ -8,10 +8,15 @@ import { LightRepository } from './light.repository.ts';
 import { LightService } from './light.service.ts';
 import { excuseWriteSchema, excusesQuerySchema, idParams, lightsQuerySchema, ruleSetWriteSchema, yearParams } from './light.schema.ts';
 
+/** The light service over a database (routes, the CLI's verify). */
+export function lightService(database: Database): LightService {
+  return new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+}
+
 /** Red/yellow/green lights for a scope and period, rule sets per year, accepted excuses. */
 export function lightRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+  const service = () => lightService(database);
 
   r.get('/api/v1/lights', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: lightsQuerySchema } },
     async (request) => service().getLights(actorOf(request), request.query));

@@ -4,12 +4,15 @@ import {
 } from '../../../core/lights.ts';
 import type { TimeCurve } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
+import type { LightExcuseTable } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import type { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import type { LightFactsRow, LightRepository } from './light.repository.ts';
+import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 
 /** The rule set ruling a month, and where it came from. */
@@ -18,9 +21,144 @@ interface RulesInForce {
   version: number | null;
 }
 
+/** Everything judging (year, month) reads besides the projects themselves. */
+interface JudgeContext {
+  year: number;
+  month: number;
+  curve: TimeCurve | null;
+  current: RulesInForce;
+  /** Earlier reporting months the consecutive rules look back on, latest first, and their rules. */
+  earlier: number[];
+  earlierRules: RulesInForce[];
+}
+
+/** One project's facts and its lights. */
+export interface Judged {
+  row: LightFactsRow;
+  lights: ProjectLights;
+}
+
+/** One snapshot that differs from a judgement from scratch. */
+export interface SnapshotDifference {
+  year: number;
+  month: number;
+  project_id: number;
+  stored: string | null;
+  expected: string | null;
+}
+
+/** What the snapshot check found. */
+export interface SnapshotVerifyResult {
+  ok: boolean;
+  rows_checked: number;
+  rows_differing: number;
+  /** (month, region, lights) counts in light_counts that differ from a count of the snapshot rows. */
+  counts_differing: number;
+  /** The first 1000 differing rows. */
+  differences: SnapshotDifference[];
+  fixed: boolean;
+}
+
 type Counts = Record<LightOrNone, number>;
 const zeroCounts = (): Counts => ({ green: 0, yellow: 0, red: 0, none: 0 });
 const ORDER: Record<LightOrNone, number> = { red: 0, yellow: 1, green: 2, none: 3 };
+
+/** Projects judged per transaction while filling a month (keeps each transaction short). */
+const FILL_CHUNK = 20_000;
+/** Listed projects judged per query (their ids are bound parameters). */
+const PAGE_SLICE = 5_000;
+/** Stale pairs re-judged per transaction. */
+const STALE_CHUNK = 2_000;
+
+
+/** Filter fields the snapshot's own columns answer; any other field set reads the projects table. */
+const COLUMN_FILTER_FIELDS = new Set(['region', 'unit', 'stage', 'nature', 'category', 'investment_type']);
+
+/**
+ * Judges rows of facts for ctx's month, with the earlier months' lights as history and the excuses in force.
+ * History only matters to a dimension whose own light is yellow and that a consecutive rule watches, so the earlier
+ * months are judged only for such projects — unless `naive`, the reference that always judges them.
+ */
+function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selectable<LightExcuseTable>[], opts: { naive?: boolean } = {}): Judged[] {
+  const { year, month, curve, current, earlier, earlierRules } = ctx;
+  const excusesOf = new Map<number, typeof excuseRows>();
+  for (const e of excuseRows) excusesOf.set(e.project_id, [...(excusesOf.get(e.project_id) ?? []), e]);
+  const none: Excuse[] = [];
+  const inForce = (projectId: number, m: number): Excuse[] => {
+    const own = excusesOf.get(projectId);
+    return own ? inForceOf(own, m) : none;
+  };
+  const inForceOf = (own: typeof excuseRows, m: number): Excuse[] => own
+    .filter((e) => e.month_from <= m && (e.month_to === null || e.month_to >= m))
+    .map((e) => ({ id: e.id, dimension: e.dimension as Dimension | null, reason: e.reason, accepted_by_name: e.accepted_by_name, accepted_at: e.accepted_at }));
+  const factsAt = (r: LightFactsRow, m: number): ProjectFacts => ({
+    planned_investment: r.planned_investment, completed_ytd: r.months[m - 1]!, plan_new_start: r.plan_new_start === 1,
+    plan_start_month: r.plan_start_month, actual_start_date: r.actual_start_date, stats_entered: r.stats_entered === 1, stats_entered_date: r.stats_entered_date,
+  });
+  const watched = new Set(current.rules.rules.flatMap((r) => (r.enabled && r.kind === 'consecutive' ? [r.dimension] : [])));
+  return rows.map((row) => {
+    const judge = (history?: Partial<Record<Dimension, LightOrNone[]>>) =>
+      judgeProject({ facts: factsAt(row, month), year, month, rules: current.rules, curve, history, excuses: inForce(row.project_id, month) });
+    if (!opts.naive && earlier.length) {
+      // Without history nothing escalates, so computed_light is the light before escalation and excuses.
+      const alone = judge({});
+      if (!alone.dimensions.some((d) => d.computed_light === 'yellow' && watched.has(d.dimension))) return { row, lights: alone };
+    }
+    const history: Partial<Record<Dimension, LightOrNone[]>> = {};
+    earlier.forEach((m, i) => {
+      const past = judgeProject({ facts: factsAt(row, m), year, month: m, rules: earlierRules[i]!.rules, curve, excuses: inForce(row.project_id, m) });
+      for (const d of past.dimensions) (history[d.dimension] ??= []).push(d.light);
+    });
+    return { row, lights: judge(history) };
+  });
+}
+
+/** A judged project as a snapshot row of (year, month). */
+function snapshotRow(year: number, month: number, { row, lights }: Judged): SnapshotRow {
+  const of = (d: Dimension) => lights.dimensions.find((x) => x.dimension === d)!.light;
+  return {
+    year, month, project_id: row.project_id, region_code: row.region_code, unit_id: row.unit_id, stage: row.stage,
+    nature: row.nature, category: row.category, investment_type: row.investment_type,
+    code: encodeLights({ overall: lights.overall, investment: of('investment'), start: of('start'), stats: of('stats'), excused: lights.dimensions.some((d) => d.excuse) }),
+  };
+}
+
+const SNAPSHOT_FIELDS = ['region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', 'code'] as const;
+
+function sameRow(a: SnapshotRow, b: SnapshotRow): boolean {
+  return SNAPSHOT_FIELDS.every((f) => a[f] === b[f] || (a[f] !== null && b[f] !== null && String(a[f]) === String(b[f])));
+}
+
+/** A snapshot row's lights and attributes as one line, for the check's report. */
+function lightsOf(r: SnapshotRow): string {
+  const l = decodeLights(Number(r.code));
+  return [...SNAPSHOT_FIELDS.filter((f) => f !== 'code').map((f) => `${f}=${r[f] ?? ''}`),
+    `overall=${l.overall} investment=${l.investment} start=${l.start} stats=${l.stats} excused=${l.excused ? 1 : 0}`].join(' ');
+}
+
+/** One listed project as the API presents it. */
+function presentItem({ row, lights }: Judged) {
+  return {
+    project_id: row.project_id, name: row.name, region_code: row.region_code, unit_id: row.unit_id, unit_name: row.unit_name,
+    overall: lights.overall,
+    reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
+    dimensions: lights.dimensions,
+  };
+}
+
+/** Which snapshots a query covers: read by their own columns when the office's filter allows it, else through projects. */
+function snapshotScope(actor: Actor, filter: ProjectFilter): SnapshotScope {
+  const onlyColumns = actor.scope.all && Object.entries(filter).every(([field, value]) => value === undefined || value === '' || COLUMN_FILTER_FIELDS.has(field));
+  if (!onlyColumns) return { kind: 'projects', filter, scope: actor.scope };
+  const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  return {
+    kind: 'columns',
+    filter: {
+      region: filter.region || undefined, unit: filter.unit, stage: list(filter.stage), nature: list(filter.nature),
+      category: list(filter.category), investment_type: list(filter.investment_type),
+    },
+  };
+}
 
 /** Lights for a scope and period, their rule sets per year and version, and accepted excuses. */
 export class LightService {
@@ -74,55 +212,85 @@ export class LightService {
     return this.getRuleSets(year);
   }
 
-  /** The months before `month` in the same year that are reporting periods (a merged year has no January), latest first. */
-  private async previousMonths(year: number, month: number, count: number): Promise<number[]> {
-    if (count <= 0) return [];
-    const merged = await this.indicators.isJanFebMerged(year);
-    const out: number[] = [];
-    for (let m = month - 1; m >= 1 && out.length < count; m--) if (!(merged && m === 1)) out.push(m);
-    return out;
-  }
-
-  private async timeCurve(year: number): Promise<TimeCurve | null> {
-    const v = await this.indicators.findSetting(`time_curve:${year}`);
-    return Array.isArray(v) ? v.map(Number) : null;
-  }
-
-  /** Lights of every project in the scope for (year, month), each judged by the rules in force in that month. */
-  private async judgeAll(actor: Actor, filter: ProjectFilter, year: number, month: number): Promise<{ row: LightFactsRow; lights: ProjectLights }[]> {
-    const curve = await this.timeCurve(year);
-    const current = await this.rulesInForce(year, month);
+  /** What judging one month reads besides the projects: rules then and before, the time curve, the months looked back on. */
+  private async judgeContext(lights: LightRepository, indicators: IndicatorRepository, year: number, month: number): Promise<JudgeContext> {
+    const inForce = async (m: number): Promise<RulesInForce> => {
+      const row = await lights.findRuleVersionInForce(year, m);
+      return row ? { rules: ruleSetSchema.parse(JSON.parse(row.rules)), version: row.version } : { rules: DEFAULT_RULE_SET, version: null };
+    };
+    const setting = await indicators.findSetting(`time_curve:${year}`);
+    const curve = Array.isArray(setting) ? setting.map(Number) : null;
+    const current = await inForce(month);
     const depth = Math.max(0, ...current.rules.rules.filter((r) => r.enabled && r.kind === 'consecutive').map((r) => (r.kind === 'consecutive' ? r.periods - 1 : 0)));
-    const earlier = await this.previousMonths(year, month, depth);
-    const earlierRules = await Promise.all(earlier.map((m) => this.rulesInForce(year, m)));
+    // The months before `month` in the same year that are reporting periods (a merged year has no January), latest first.
+    const earlier: number[] = [];
+    if (depth > 0) {
+      const merged = await indicators.isJanFebMerged(year);
+      for (let m = month - 1; m >= 1 && earlier.length < depth; m--) if (!(merged && m === 1)) earlier.push(m);
+    }
+    const earlierRules = [];
+    for (const m of earlier) earlierRules.push(await inForce(m));
+    return { year, month, curve, current, earlier, earlierRules };
+  }
+
+  /**
+   * Lights of every project in the scope for (year, month), judged from scratch and naively (every earlier month
+   * judged for history): the reference the snapshots must equal.
+   */
+  async judgeScope(actor: Actor, filter: ProjectFilter, year: number, month: number): Promise<Judged[]> {
+    const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
     const [rows, excuseRows] = await Promise.all([
       this.lights.listFacts(filter, actor.scope, year),
       this.lights.listActiveExcuses(filter, actor.scope, year),
     ]);
-    const excusesOf = new Map<number, typeof excuseRows>();
-    for (const e of excuseRows) excusesOf.set(e.project_id, [...(excusesOf.get(e.project_id) ?? []), e]);
-    const inForce = (projectId: number, m: number): Excuse[] => (excusesOf.get(projectId) ?? [])
-      .filter((e) => e.month_from <= m && (e.month_to === null || e.month_to >= m))
-      .map((e) => ({ id: e.id, dimension: e.dimension as Dimension | null, reason: e.reason, accepted_by_name: e.accepted_by_name, accepted_at: e.accepted_at }));
-    const factsAt = (r: LightFactsRow, m: number): ProjectFacts => ({
-      planned_investment: r.planned_investment, completed_ytd: r.months[m - 1]!, plan_new_start: r.plan_new_start === 1,
-      plan_start_month: r.plan_start_month, actual_start_date: r.actual_start_date, stats_entered: r.stats_entered === 1, stats_entered_date: r.stats_entered_date,
-    });
-    return rows.map((row) => {
-      const history: Partial<Record<Dimension, LightOrNone[]>> = {};
-      earlier.forEach((m, i) => {
-        const past = judgeProject({ facts: factsAt(row, m), year, month: m, rules: earlierRules[i]!.rules, curve, excuses: inForce(row.project_id, m) });
-        for (const d of past.dimensions) (history[d.dimension] ??= []).push(d.light);
-      });
-      const lights = judgeProject({ facts: factsAt(row, month), year, month, rules: current.rules, curve, history, excuses: inForce(row.project_id, month) });
-      return { row, lights };
-    });
+    return judgeRows(ctx, rows, excuseRows, { naive: true });
   }
 
-  /** Counts by light (overall and per dimension) and a page of projects whose light is among those asked (red, yellow). */
+  /**
+   * Counts by light (overall and per dimension) and a page of projects whose light is among those asked (red,
+   * yellow), read from the light snapshots (filled or re-judged first where their inputs changed).
+   */
   async getLights(actor: Actor, query: LightsQuery) {
     const { year, month, light, dimension, page, page_size, ...filter } = query;
-    const judged = await this.judgeAll(actor, filter, year, month);
+    await this.ensureSnapshots(year, month);
+    const scope = snapshotScope(actor, filter);
+    const combos = await this.lights.snapshots.countCombinations(year, month, scope);
+    const counts = zeroCounts();
+    const by_dimension = Object.fromEntries(DIMENSIONS.map((d) => [d, zeroCounts()])) as Record<Dimension, Counts>;
+    let excused = 0;
+    for (const c of combos) {
+      counts[c.overall] += c.n;
+      for (const d of DIMENSIONS) by_dimension[d][c[d]] += c.n;
+      if (c.excused) excused += c.n;
+    }
+    const column: LightColumn = dimension ?? 'overall';
+    const countOf = (l: LightOrNone) => (dimension ? by_dimension[dimension][l] : counts[l]);
+    const asked = [...new Set(light)].sort((a, b) => ORDER[a] - ORDER[b]);
+    // The page spans the asked lights in order (red, yellow, green, none), each listed by project id.
+    let skip = (page - 1) * page_size;
+    let want = page_size;
+    const ids: number[] = [];
+    for (const l of asked) {
+      const n = countOf(l);
+      if (want > 0 && skip < n) {
+        const slice = await this.lights.snapshots.listProjectIds(year, month, scope, column, l, skip, Math.min(want, n - skip));
+        ids.push(...slice);
+        want -= slice.length;
+      }
+      skip = Math.max(0, skip - n);
+    }
+    const judged = await this.judgeProjects(year, month, ids);
+    const rules = await this.rulesInForce(year, month);
+    return {
+      year, month, rule_version: rules.version, counts, excused, by_dimension, total: asked.reduce((acc, l) => acc + countOf(l), 0),
+      items: judged.map(presentItem),
+    };
+  }
+
+  /** The same answer as getLights, judged from scratch over the scope (no snapshot read or written). */
+  async getLightsJudged(actor: Actor, query: LightsQuery) {
+    const { year, month, light, dimension, page, page_size, ...filter } = query;
+    const judged = await this.judgeScope(actor, filter, year, month);
     const counts = zeroCounts();
     const by_dimension = Object.fromEntries(DIMENSIONS.map((d) => [d, zeroCounts()])) as Record<Dimension, Counts>;
     let excused = 0;
@@ -138,13 +306,162 @@ export class LightService {
     const rules = await this.rulesInForce(year, month);
     return {
       year, month, rule_version: rules.version, counts, excused, by_dimension, total: listed.length,
-      items: listed.slice((page - 1) * page_size, page * page_size).map(({ row, lights }) => ({
-        project_id: row.project_id, name: row.name, region_code: row.region_code, unit_id: row.unit_id, unit_name: row.unit_name,
-        overall: lights.overall,
-        reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
-        dimensions: lights.dimensions,
-      })),
+      items: listed.slice((page - 1) * page_size, page * page_size).map(presentItem),
     };
+  }
+
+  /** Some projects' lights judged from scratch (with reasons and figures), in the order of the ids given. */
+  private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
+    if (!ids.length) return [];
+    const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
+    const byId = new Map<number, Judged>();
+    // In slices, so that an export of every page stays below either engine's limit of bound parameters.
+    for (let i = 0; i < ids.length; i += PAGE_SLICE) {
+      const slice = ids.slice(i, i + PAGE_SLICE);
+      for (const j of judgeRows(ctx, await this.lights.listFactsOf(year, { ids: slice }), await this.lights.listExcusesOf(year, { ids: slice }))) byId.set(j.row.project_id, j);
+    }
+    return ids.map((id) => byId.get(id)).filter((j): j is Judged => j !== undefined);
+  }
+
+  /**
+   * Makes (year, month)'s snapshots complete and current: fills the month when no complete fill exists, then
+   * re-judges the projects the triggers marked stale. A rule change during the fill drops the month: start over.
+   */
+  async ensureSnapshots(year: number, month: number): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stale = await this.lights.snapshots.countStale(year);
+      // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh; with
+      // no snapshot month at all (marks left by a bulk load on PostgreSQL) the marks are simply dropped.
+      const months = stale > STALE_CHUNK ? (await this.lights.snapshots.listMonths(year)).length : 0;
+      if (stale > STALE_CHUNK && (months === 0 || stale * months > await this.lights.snapshots.countPlanned(year))) {
+        await this.lights.transaction(async (repo) => {
+          await repo.snapshots.lock();
+          await repo.snapshots.dropYear(year);
+          await repo.snapshots.deleteAllStale(year);
+        });
+      }
+      const marker = await this.lights.snapshots.findMonth(year, month);
+      if (marker?.complete !== 1 && !(await this.fill(year, month))) continue;
+      await this.refreshStale(year);
+      return;
+    }
+    throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
+  }
+
+  /**
+   * Judges every project on year Y's list for one month, chunk by chunk, each chunk continuing from the progress
+   * stored with the month (an interrupted fill resumes, concurrent ones share the work); false when the month was
+   * dropped meanwhile.
+   */
+  private async fill(year: number, month: number): Promise<boolean> {
+    await this.lights.transaction(async (repo) => {
+      await repo.snapshots.lock();
+      await repo.snapshots.startMonth(year, month);
+    });
+    for (;;) {
+      const step = await this.lights.transaction(async (repo): Promise<'more' | 'filled' | 'complete' | 'dropped'> => {
+        const snapshots = repo.snapshots;
+        await snapshots.lock();
+        // Read under the lock: a rule change that committed before is seen, one after drops these rows with the month.
+        const marker = await snapshots.findMonth(year, month);
+        if (!marker) return 'dropped';
+        if (marker.complete === 1) return 'complete';
+        const ids = await snapshots.listPlannedIds(year, marker.filled_to, FILL_CHUNK);
+        if (!ids.length) {
+          await snapshots.completeMonth(year, month);
+          return 'filled';
+        }
+        const range = { fromId: marker.filled_to + 1, toId: ids[ids.length - 1]! };
+        const ctx = await this.judgeContext(repo, new IndicatorRepository(repo.executor), year, month);
+        const judged = judgeRows(ctx, await repo.listFactsOf(year, range), await repo.listExcusesOf(year, range));
+        await snapshots.insert(judged.map((j) => snapshotRow(year, month, j)));
+        await snapshots.setFilledTo(year, month, range.toId);
+        return 'more';
+      });
+      if (step === 'filled') await this.lights.snapshots.analyze();
+      if (step !== 'more') return step !== 'dropped';
+    }
+  }
+
+  /** Re-judges, for every month of the year with snapshots, the projects whose inputs changed. */
+  private async refreshStale(year: number): Promise<void> {
+    for (;;) {
+      const more = await this.lights.transaction(async (repo) => {
+        const snapshots = repo.snapshots;
+        await snapshots.lock();
+        const marks = await snapshots.listStale(year, STALE_CHUNK);
+        if (!marks.length) return false;
+        // The months are read after the marks: a fill that began before a mark was written is re-judged too.
+        const months = await snapshots.listMonths(year);
+        const ids = marks.map((m) => m.project_id);
+        await snapshots.deleteProjects(year, months, ids);
+        if (months.length) {
+          const facts = await repo.listFactsOf(year, { ids });
+          const excuses = await repo.listExcusesOf(year, { ids });
+          const indicators = new IndicatorRepository(repo.executor);
+          for (const month of months) {
+            const ctx = await this.judgeContext(repo, indicators, year, month);
+            await snapshots.insert(judgeRows(ctx, facts, excuses).map((j) => snapshotRow(year, month, j)));
+          }
+        }
+        await snapshots.deleteStale(year, marks.map((m) => ({ project_id: m.project_id, stamp: Number(m.stamp) })));
+        return marks.length === STALE_CHUNK;
+      });
+      if (!more) return;
+    }
+  }
+
+  /**
+   * Compares every stored snapshot with a judgement from scratch (projects marked stale excepted: the next read
+   * re-judges them) and the counts with the rows; with fix, drops the years that differ so that the next read
+   * fills them again.
+   */
+  async verifySnapshots(opts: { fix?: boolean } = {}): Promise<SnapshotVerifyResult> {
+    const differences: SnapshotDifference[] = [];
+    let rowsDiffering = 0;
+    let countsDiffering = 0;
+    let checked = 0;
+    const badYears = new Set<number>();
+    for (const { year, month, complete } of await this.lights.snapshots.listAllMonths()) {
+      const stale = new Set((await this.lights.snapshots.listStale(year, 2_147_483_647)).map((m) => m.project_id));
+      const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
+      let after = 0;
+      for (;;) {
+        const ids = await this.lights.snapshots.listPlannedIds(year, after, FILL_CHUNK);
+        const range = ids.length ? { fromId: after + 1, toId: ids[ids.length - 1]! } : { fromId: after + 1, toId: 2_147_483_647 };
+        const expected = new Map(judgeRows(ctx, await this.lights.listFactsOf(year, range), await this.lights.listExcusesOf(year, range), { naive: true })
+          .map((j) => [j.row.project_id, snapshotRow(year, month, j)]));
+        const stored = new Map((await this.lights.snapshots.listRows(year, month, range)).map((r) => [r.project_id, r]));
+        for (const id of new Set([...expected.keys(), ...stored.keys()])) {
+          if (stale.has(id)) continue;
+          const e = expected.get(id);
+          const s = stored.get(id);
+          checked++;
+          // A month still being filled may lack rows; a row it has must be right.
+          if (!s && complete !== 1) continue;
+          if (e && s && sameRow(e, s)) continue;
+          rowsDiffering++;
+          badYears.add(year);
+          if (differences.length < 1000) differences.push({ year, month, project_id: id, stored: s ? lightsOf(s) : null, expected: e ? lightsOf(e) : null });
+        }
+        if (!ids.length) break;
+        after = range.toId;
+      }
+      const counts = await this.lights.snapshots.countDifferences(year, month);
+      if (counts) {
+        countsDiffering += counts;
+        badYears.add(year);
+      }
+    }
+    if (badYears.size && opts.fix) {
+      for (const year of badYears) {
+        await this.lights.transaction(async (repo) => {
+          await repo.snapshots.lock();
+          await repo.snapshots.dropYear(year);
+        });
+      }
+    }
+    return { ok: rowsDiffering === 0 && countsDiffering === 0, rows_checked: checked, rows_differing: rowsDiffering, counts_differing: countsDiffering, differences, fixed: badYears.size > 0 && !!opts.fix };
   }
 
   async listExcuses(actor: Actor, year: number, projectId?: number) {
