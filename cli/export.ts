@@ -17,10 +17,10 @@ import { ReportRepository } from '../server/modules/reports/report.repository.ts
 import { ExportRepository } from '../server/modules/exports/export.repository.ts';
 import { indicatorExportQuery, lightsExportQuery, missingExportQuery, progressExportQuery, projectExportQuery } from '../server/modules/exports/export.schema.ts';
 import { ExportService } from '../server/modules/exports/export.service.ts';
-import { indicatorWorkbook, lightsWorkbook, missingWorkbook } from '../server/modules/exports/view-export.service.ts';
+import { indicatorWorkbook, lightsWorkbook, missingWorkbook, reviewWorkbook } from '../server/modules/exports/view-export.service.ts';
 
 /** What `docket export` can write; `projects` when no view is named. */
-export const EXPORT_VIEWS = ['projects', 'monthly-progress', 'indicators', 'lights', 'missing'] as const;
+export const EXPORT_VIEWS = ['projects', 'monthly-progress', 'indicators', 'lights', 'review-queue', 'missing'] as const;
 type View = (typeof EXPORT_VIEWS)[number];
 
 interface ExportOptions {
@@ -70,6 +70,12 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
       await write(out);
       return undefined;
     }
+    case 'review-queue': {
+      const { year, month, unit } = parse(missingExportQuery);
+      const { write } = await reviewWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actor, year, month, unit);
+      await write(out);
+      return undefined;
+    }
     case 'missing': {
       const { year, month, unit } = parse(missingExportQuery);
       const { write } = await missingWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actor, year, month, unit);
@@ -85,8 +91,8 @@ export function registerExport(program: Command): void {
     .description(`export to .xlsx (streamed): ${EXPORT_VIEWS.join(' | ')} (default projects)`)
     .argument('[view]', `what to export: ${EXPORT_VIEWS.join(', ')}`, 'projects')
     .requiredOption('-o, --output <file>', 'output .xlsx file')
-    .option('--year <year>', 'year (monthly-progress, indicators, lights, missing)')
-    .option('--month <month>', 'month 1–12 (monthly-progress, indicators, lights, missing)')
+    .option('--year <year>', 'year (monthly-progress, indicators, lights, review-queue, missing)')
+    .option('--month <month>', 'month 1–12 (monthly-progress, indicators, lights, review-queue, missing)')
     .option('--region <code>', 'region subtree, e.g. 320506')
     .option('--unit <id>', 'unit subtree id')
     .option('--stage <stages>', 'comma-separated stages, e.g. started,completed')

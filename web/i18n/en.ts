@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'export.groupBy.region': 'By region',
   'export.groupBy.unit': 'By responsible unit',
   'export.progress': 'Export monthly progress',
+  'export.reviewQueue': 'Export the review queue',
   'export.missing': 'Export missing reports',
   'export.indicators': 'Export indicator table',
   'export.lights': 'Export lights list',

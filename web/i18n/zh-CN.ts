@@ -67,6 +67,7 @@ export const zhCN = {
   'export.groupBy.region': '按地区分组',
   'export.groupBy.unit': '按责任单位分组',
   'export.progress': '导出月度进展表',
+  'export.reviewQueue': '导出待审核清单',
   'export.missing': '导出催报清单',
   'export.indicators': '导出指标分组表',
   'export.lights': '导出亮灯清单',

@@ -15,7 +15,7 @@ import { ExportRepository } from './export.repository.ts';
 import { indicatorExportQuery, lightsExportQuery, missingExportQuery, progressExportQuery, projectExportQuery } from './export.schema.ts';
 import { ExportService } from './export.service.ts';
 import { contentDisposition, today } from './table-writer.ts';
-import { indicatorWorkbook, lightsWorkbook, missingWorkbook } from './view-export.service.ts';
+import { indicatorWorkbook, lightsWorkbook, missingWorkbook, reviewWorkbook } from './view-export.service.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -71,6 +71,13 @@ export function exportRoutes(app: FastifyInstance, database: Database): void {
     async (request, reply) => {
       const service = new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
       const { fileName, write } = await lightsWorkbook(service, actorOf(request), request.query);
+      return sendWorkbook(request, reply, fileName, write);
+    });
+
+  r.get('/api/v1/exports/review-queue.xlsx', { config: { permission: 'report.review', audit: true }, schema: { tags, querystring: missingExportQuery } },
+    async (request, reply) => {
+      const { year, month, unit } = request.query;
+      const { fileName, write } = await reviewWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actorOf(request), year, month, unit);
       return sendWorkbook(request, reply, fileName, write);
     });
 

@@ -140,6 +140,44 @@ export async function lightsWorkbook(service: LightService, actor: Actor, query:
 const MISSING_STATUS: Record<'none' | 'draft' | 'returned', string> = { none: '未填报', draft: '已填未提交', returned: '退回未重报' };
 
 /** 催报清单: per unit, how many reports were due, in, missing and late, then the missing and late projects by unit. */
+/**
+ * 审核清单: the period's submitted reports awaiting review (the review queue), each with last month's cumulative,
+ * the fields that changed since then, photos and whether it came late, with totals of the amounts.
+ */
+export async function reviewWorkbook(service: MonthlyReportService, actor: Actor, year: number, month: number, unit: number | undefined): Promise<{ fileName: string; write: WorkbookWriter }> {
+  const result = await service.reviewQueue(actor, year, month, unit);
+  const period = `${year}年${result.period.label}`;
+  const write: WorkbookWriter = async (out) => {
+    const book = new XlsxStream(out);
+    const sheet = book.sheet({
+      name: '待审核月报', title: `${period}月度填报待审核清单`, note: `共 ${result.items.length} 份；导出时间：${today()}`,
+      columns: [
+        { header: '序号', kind: 'seq' },
+        { header: '项目名称', kind: 'text', width: 36, counts: true },
+        { header: '责任单位', kind: 'text', width: 20 },
+        { header: '本月完成投资（万元）', kind: 'money', sum: true },
+        { header: `${result.period.ytd_label}累计完成投资（万元）`, kind: 'money', sum: true },
+        { header: '上期累计完成投资（万元）', kind: 'money', sum: true },
+        { header: '较上期变化的内容', kind: 'text', width: 40 },
+        { header: '现场照片（张）', kind: 'count', width: 10 },
+        { header: '是否迟报', kind: 'text', width: 8 },
+        { header: '提交时间', kind: 'text', width: 20 },
+      ],
+    });
+    for (const item of result.items) {
+      sheet.row([
+        null, item.project.name, item.project.unit_name, item.report.amount_month, item.report.amount_ytd, item.previous?.amount_ytd ?? null,
+        item.changes.map((c) => c.label).join('、') || null, item.report.photo_count, item.is_late ? '迟报' : '否',
+        item.report.submitted_at ? item.report.submitted_at.slice(0, 16).replace('T', ' ') : null,
+      ]);
+    }
+    sheet.total();
+    sheet.commit();
+    await book.commit();
+  };
+  return { fileName: `重点项目月报待审核清单-${period}.xlsx`, write };
+}
+
 export async function missingWorkbook(service: MonthlyReportService, actor: Actor, year: number, month: number, unit: number | undefined): Promise<{ fileName: string; write: WorkbookWriter }> {
   const result = await service.missing(actor, year, month, unit);
   const period = `${year}年${result.period.label}`;

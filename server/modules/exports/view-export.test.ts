@@ -213,6 +213,24 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
     });
   });
 
+  describe('待审核清单', () => {
+    it('lists the period\'s submitted reports with last period\'s cumulative, what changed, and totals; only reviewers get it', async () => {
+      const view = (await req('GET', w.office, '/api/v1/reporting/periods/2026/5/review-queue')).json();
+      const { wb, disposition } = await download('/api/v1/exports/review-queue.xlsx?year=2026&month=5', w.office);
+      expect(decodeURIComponent(disposition)).toContain('重点项目月报待审核清单-2026年5月.xlsx');
+      const rows = rowsOf(wb.getWorksheet('待审核月报')!, 3);
+      expect(rows[0]).toEqual(['序号', '项目名称', '责任单位', '本月完成投资（万元）', '1–5月累计完成投资（万元）', '上期累计完成投资（万元）', '较上期变化的内容', '现场照片（张）', '是否迟报', '提交时间']);
+      const items = rows.slice(1, -1);
+      expect(items).toHaveLength(view.items.length);
+      expect(items.length).toBeGreaterThan(0);
+      const first = view.items[0];
+      expect(items[0]!.slice(1, 6)).toEqual([first.project.name, first.project.unit_name, first.report.amount_month / 10_000, first.report.amount_ytd / 10_000, first.previous ? first.previous.amount_ytd / 10_000 : null]);
+      expect(rows.at(-1)![0]).toBe('合计');
+      expect(rows.at(-1)![3]).toBe(sum(items.map((r) => r[3])));
+      expect((await req('GET', w.reporterA, '/api/v1/exports/review-queue.xlsx?year=2026&month=5')).statusCode).toBe(403);
+    });
+  });
+
   describe('催报清单', () => {
     it('counts due, in, missing and late reports per unit and lists the missing projects by unit', async () => {
       const { wb, disposition } = await download('/api/v1/exports/missing.xlsx?year=2026&month=5', w.office);

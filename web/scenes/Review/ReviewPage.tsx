@@ -123,6 +123,7 @@ export function ReviewPage() {
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
           value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
         />
+        <ExportButton view="review-queue" query={{ year, month, unit }} label={t('export.reviewQueue')} disabled={month === undefined} />
         <ExportButton view="missing" query={{ year, month, unit }} label={t('export.missing')} disabled={month === undefined} />
         <Button type="primary" disabled={selected.length === 0 || busy} onClick={() => void approve(items.filter((i) => selected.includes(i.report.id)))}>
           {t('review.approveSelected', { count: selected.length })}
