@@ -6,18 +6,12 @@ import type { Dimension, LightOrNone } from '../../../core/lights.ts';
 import { LIGHT_LOCK } from '../../db/migrations/2026-11-23-08-lights.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
+import type { GroupFilter } from '../indicators/indicator-groups.repository.ts';
 
 // The light snapshots (migration 2026-11-23-08-lights explains the tables and the triggers that keep them right).
 
-/** A filter the snapshot's own columns answer: region and unit subtrees and value lists of project attributes. */
-export interface SnapshotFilter {
-  region?: string;
-  unit?: number;
-  stage?: string[];
-  nature?: string[];
-  category?: string[];
-  investment_type?: string[];
-}
+/** A filter the snapshot's own columns answer: the group rollup's (region and unit subtrees, attribute value lists). */
+export type SnapshotFilter = GroupFilter;
 
 /** Which projects a read covers: the snapshot's columns (office scope, group filter), or the project filter in scope. */
 export type SnapshotScope = { kind: 'columns'; filter: SnapshotFilter } | { kind: 'projects'; filter: ProjectFilter; scope: DataScope };
