@@ -173,7 +173,11 @@ export class IndicatorGroupRepository {
       const moved = [...changed];
       for (const year of yearsOf(stored.filter((r) => changed.has(r.project_id)))) await this.applyDelta(year, moved, -1);
       await this.db.deleteFrom('indicator_facts').where('project_id', 'in', moved).execute();
-      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(moved)).execute();
+      // The rows just computed, not a second recomputation; a project has a row per planned year, so the rows are
+      // chunked again to keep each INSERT's parameters (45 a row) below both engines' limits.
+      for (const part of chunks(expected.filter((r) => changed.has(r.project_id)), 400)) {
+        await this.db.insertInto('indicator_facts').values(part).execute();
+      }
       for (const year of yearsOf(expected.filter((r) => changed.has(r.project_id)))) await this.applyDelta(year, moved, 1);
     }
     for (const [year, keys] of emptied) {

@@ -154,6 +154,26 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await service.verify({ fix: true })).fixed).toBe(true);
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.completed_ytd).toBe(15.54 * YI);
   });
+  it('moves hundreds of changed projects with plans in several years by deltas, in chunks, equal to a rebuild', async () => {
+    const now = new Date().toISOString();
+    const rows = Array.from({ length: 620 }, (_, i) => ({
+      name: `批量项目${i}`, search_text: `批量项目${i}`, region_code: i % 2 ? '320506' : '320505', unit_id: i % 3 ? unitA : unitB,
+      stage: 'started', tier: 'implementation', total_investment: (i + 1) * YI, created_at: now, updated_at: now,
+    }));
+    const ids = (await t.db.insertInto('projects').values(rows).returning('id').execute()).map((r) => r.id);
+    for (const year of [2025, 2026]) {
+      await t.db.insertInto('annual_plans').values(ids.map((id, i) => ({ project_id: id, year, planned_investment: (i % 7) * YI, created_at: now, updated_at: now }))).execute();
+    }
+    // The next read syncs the 620 changed projects (1,240 fact rows); then every one of them moves region at once.
+    expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.count).toBeGreaterThanOrEqual(620);
+    await t.db.updateTable('projects').set({ region_code: '320102', updated_at: new Date().toISOString() }).where('id', 'in', ids).execute();
+    expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBeGreaterThanOrEqual(620);
+    const service = indicatorService(t.database);
+    expect(await service.verify()).toMatchObject({ ok: true });
+    await t.db.deleteFrom('projects').where('id', 'in', ids).execute();
+    await service.verify({ fix: true });
+  });
+
   it('prints completion against the month-by-month plan (计划完成表) once a plan has one, and checks it sums to the year', async () => {
     const plan = (payload: object) => t.app.inject({ method: 'PUT', url: `/api/v1/projects/${p1}/plans/2026`, headers: office, payload });
     const current = (await get(`/api/v1/projects/${p1}/plans`)).items.find((p: { year: number }) => p.year === 2026);
