@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { startLightsWarmup } from './modules/lights/light-warmup.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -9,7 +10,11 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   await migrateToLatest(database.db);
   const app = await buildApp(config, database);
   const address = await app.listen({ port: config.port, host: config.host });
+  const stopWarmup = config.lightsWarmupMinutes > 0
+    ? startLightsWarmup(database, { intervalMs: config.lightsWarmupMinutes * 60_000, onError: (err) => app.log.warn({ err }, 'lights warm-up failed') })
+    : () => undefined;
   const close = async () => {
+    stopWarmup();
     await app.close();
     await database.destroy();
   };

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
+import { buildProject, buildRegions, buildUnit } from '../../../test/factories.ts';
+import { buildPlan } from '../../../test/indicator-factories.ts';
+import { monthsToWarm, warmLights } from './light-warmup.ts';
+
+describe('the months the lights warm-up fills', () => {
+  it('are this month and last month in China time, across a year end', () => {
+    expect(monthsToWarm(new Date('2026-05-10T02:00:00Z'))).toEqual([{ year: 2026, month: 5 }, { year: 2026, month: 4 }]);
+    // 2025-12-31 17:00 UTC is already 1 January 2026 in China.
+    expect(monthsToWarm(new Date('2025-12-31T17:00:00Z'))).toEqual([{ year: 2026, month: 1 }, { year: 2025, month: 12 }]);
+  });
+});
+
+describe.each(DIALECTS)('the lights warm-up on %s', (dialect) => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    await buildRegions(database.db);
+    const unit = await buildUnit(database.db, { name: '甪直镇' });
+    for (const name of ['甲项目', '乙项目']) {
+      const id = await buildProject(database.db, { name, unit_id: unit.id, stage: 'started' });
+      await buildPlan(database.db, { project_id: id, year: 2026, planned_investment: 100_000_000 });
+    }
+  });
+  afterAll(async () => database?.destroy());
+
+  it('fills both months\' snapshots so the first reader finds them complete, and a second run has nothing to do', async () => {
+    await warmLights(database, new Date('2026-05-10T02:00:00Z'));
+    const months = await database.db.selectFrom('light_snapshot_months').select(['year', 'month', 'complete']).orderBy('month').execute();
+    expect(months).toEqual([{ year: 2026, month: 4, complete: 1 }, { year: 2026, month: 5, complete: 1 }]);
+    const rows = await database.db.selectFrom('light_snapshots').select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', 2026).executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(4);
+    await warmLights(database, new Date('2026-05-10T02:00:00Z'));
+    expect(await database.db.selectFrom('light_snapshot_months').select(['year', 'month', 'complete']).orderBy('month').execute()).toEqual(months);
+  });
+});

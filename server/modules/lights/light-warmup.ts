@@ -1,0 +1,47 @@
+import type { Database } from '../../db/database.ts';
+import { lightService } from './light.routes.ts';
+
+/** China Standard Time (UTC+8, no daylight saving): the months offices talk about. */
+const CST_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The months whose lights people open: this month and the one before (in China time). */
+export function monthsToWarm(now: Date): { year: number; month: number }[] {
+  const cst = new Date(now.getTime() + CST_OFFSET_MS);
+  const year = cst.getUTCFullYear();
+  const month = cst.getUTCMonth() + 1;
+  return [{ year, month }, month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 }];
+}
+
+/** Fills (or brings up to date) the light snapshots of the months people open. */
+export async function warmLights(database: Database, now = new Date()): Promise<void> {
+  const service = lightService(database);
+  for (const { year, month } of monthsToWarm(now)) await service.ensureSnapshots(year, month);
+}
+
+/**
+ * Keeps the current and previous month's light snapshots filled in the background (a first read of a month at 1M
+ * projects would otherwise judge every project while the reader waits, ~16 s). The fill's progress lives in the
+ * database, so several servers share the work; each chunk is its own short transaction. Returns a stop function.
+ */
+export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void }): () => void {
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await warmLights(database);
+    } catch (err) {
+      opts.onError(err);
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void run(), 5_000);
+  const timer = setInterval(() => void run(), opts.intervalMs);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
