@@ -307,15 +307,19 @@ export interface IndicatorGroupSumColumns {
   completed_ytd_monthly_planned: number;
 }
 
-/** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
-export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns {
-  group_key: string;
+/** The project attributes the indicator groups and light snapshots are kept by (the common filters). */
+export interface GroupAttributeColumns {
   region_code: string;
   unit_id: number;
   stage: string;
   nature: string | null;
   category: string | null;
   investment_type: string | null;
+}
+
+/** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
+export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns, GroupAttributeColumns {
+  group_key: string;
   total_investment: number;
   planned_investment: number;
   completed_before_year: number;
@@ -331,16 +335,10 @@ export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns 
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
-export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'> {
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, GroupAttributeColumns {
   year: number;
   month: number;
   group_key: string;
-  region_code: string;
-  unit_id: number;
-  stage: string;
-  nature: string | null;
-  category: string | null;
-  investment_type: string | null;
 }
 
 export interface IndicatorSettingTable {
@@ -377,16 +375,10 @@ export interface LightExcuseTable {
 }
 
 /** One project's lights for (year, month) as core/lights.ts judged them, with the attributes filters read. */
-export interface LightSnapshotTable {
+export interface LightSnapshotTable extends GroupAttributeColumns {
   year: number;
   month: number;
   project_id: number;
-  region_code: string;
-  unit_id: number;
-  stage: string;
-  nature: string | null;
-  category: string | null;
-  investment_type: string | null;
   /** The lights packed: excused × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
   code: number;
 }
