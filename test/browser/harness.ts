@@ -61,6 +61,15 @@ export async function login(page: Page, username = 'office', password = 'Docket#
   await page.getByTestId('user-menu').waitFor();
 }
 
+/**
+ * Waits until no antd popup is in the middle of an open or close animation (rc-motion's -appear/-enter/-leave
+ * classes), so that a click lands on the settled popup and not on one still zooming in or sliding away.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => ![...document.querySelectorAll('[class]')].some((el) =>
+    [...el.classList].some((c) => /-(appear|enter|leave)(-(prepare|start|active))?$/.test(c))));
+}
+
 /** Saves a full-page screenshot into ./screenshots (git-ignored). */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });

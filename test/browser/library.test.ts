@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
-import { login, shot, startHarness, type Harness } from './harness.ts';
+import { login, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -109,8 +109,12 @@ describe('sign-in and the project library', () => {
     await page.getByRole('menuitem', { name: /本单位项目/ }).click();
     await page.waitForURL(new RegExp(`unit=${one.unit_id}`));
 
+    await settled(page);
     await page.getByRole('button', { name: /显示列/ }).click();
-    await page.getByTestId('column-chooser').getByText('项目代码').click();
+    const codeBox = page.getByTestId('column-chooser').getByRole('checkbox', { name: '项目代码' });
+    await codeBox.waitFor();
+    await settled(page);
+    await codeBox.uncheck();
     await page.getByRole('columnheader', { name: '项目代码' }).waitFor({ state: 'detached' });
     await page.reload();
     await page.getByTestId('totals-row').waitFor();
