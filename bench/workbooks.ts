@@ -15,7 +15,7 @@ const ROWS = 100_000;
  * row, group headings (一、投产达产 …), money in 万元 with two decimals, and a 合计 row — streamed, so it costs
  * little memory. Names are numbered so that every row is a new project.
  */
-async function makeWorkbook(file: string, spec: { rows: number; units: string[]; region: string; year: number }): Promise<void> {
+export async function makeWorkbook(file: string, spec: { rows: number; units: string[]; region: string; year: number }): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: false });
   const ws = wb.addWorksheet('重点项目');
   ws.addRow([`${spec.year}年重点项目清单`]).commit();

@@ -82,6 +82,9 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   // count + Σ over 100k rows 350 ms → 30 ms with these); memory grows only as pages are touched.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
+  // PRAGMA optimize (after imports, see ImportRepository) re-analyzes grown tables; sampling ~1000 rows per index
+  // keeps that at milliseconds instead of a full scan of a 1M-project table (measured 1.1 s).
+  sqlite.pragma('analysis_limit = 1000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }

@@ -69,6 +69,11 @@ const corrupt = () => new AppError('unprocessable', '文件已损坏或不是有
 
 /** The entries of a zip's central directory (ZIP64 aware), without inflating anything. */
 export function listZipEntries(buf: Buffer): ZipEntry[] {
+  return readZipDirectory(buf).entries;
+}
+
+/** The central directory: its entries and where it starts (right after the last entry's data). */
+export function readZipDirectory(buf: Buffer): { entries: ZipEntry[]; directoryOffset: number } {
   const min = Math.max(0, buf.length - 65_557);
   let eocd = -1;
   for (let i = buf.length - 22; i >= min; i--) {
@@ -116,7 +121,7 @@ export function listZipEntries(buf: Buffer): ZipEntry[] {
     entries.push({ name, method: buf.readUInt16LE(p + 10), compressedSize, uncompressedSize, localOffset });
     p = extraEnd + commentLen;
   }
-  return entries;
+  return { entries, directoryOffset: cdOffset };
 }
 
 /** Inflates one entry, counting bytes and stopping as soon as it exceeds what the directory declared. */

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../errors.ts';
 import { flattenCellValue, columnNumber, type CellScalar } from './cell.ts';
-import { checkZip, decodeText, DEFAULT_LIMITS, parseDelimited, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
+import { checkZip, decodeText, DEFAULT_LIMITS, parseDelimited, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
 
 /** One row as read: its 1-based number and its cells (index 0 is column A). */
 export interface SheetRow {
@@ -31,6 +32,7 @@ export interface SheetSource {
 /** How a file was read, for the report. */
 export interface ReadInfo {
   format: FileFormat;
+  /** 'stream' reads on a worker thread (see sheet-worker.ts). */
   reader: 'memory' | 'stream' | 'csv';
   encoding?: string;
 }
@@ -78,8 +80,37 @@ async function* memorySheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<
   }
 }
 
-async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+/** What the streaming reader must have seen before a worksheet to parse it as it arrives. */
+const READ_FIRST = ['_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+
+/**
+ * The zip's entries with the workbook's relations, shared strings and styles moved before the worksheets. Excel,
+ * WPS and exceljs all write sharedStrings.xml after the sheets, and exceljs's streaming reader then inflates each
+ * sheet to a temporary file and parses it afterwards (measured: 1.3 s of a 100k-row file's 3.5 s). The upload is
+ * in memory anyway, so its entries can be handed over in any order. Returns the file unchanged if its entries
+ * are not laid out back to back as the central directory says.
+ */
+export function inReadingOrder(buf: Buffer): Buffer[] {
+  try {
+    const { entries, directoryOffset } = readZipDirectory(buf);
+    const sorted = [...entries].sort((a, b) => a.localOffset - b.localOffset);
+    const spans = sorted.map((e, i) => ({ name: e.name, start: e.localOffset, end: sorted[i + 1]?.localOffset ?? directoryOffset }));
+    const contiguous = spans.length > 0 && spans[0]!.start === 0 && spans.every((s) => s.end > s.start && s.end <= buf.length && buf.readUInt32LE(s.start) === 0x04034b50);
+    if (!contiguous) return [buf];
+    const rank = (name: string) => {
+      const i = READ_FIRST.indexOf(name);
+      return i < 0 ? READ_FIRST.length : i;
+    };
+    const ordered = spans.map((s, i) => ({ ...s, i })).sort((a, b) => rank(a.name) - rank(b.name) || a.i - b.i);
+    return [...ordered.map((s) => buf.subarray(s.start, s.end)), buf.subarray(directoryOffset)];
+  } catch {
+    return [buf];
+  }
+}
+
+/** The streaming reader itself; `openUpload` runs it on a worker thread (sheet-worker.ts). */
+export async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(inReadingOrder(buf)), {
     sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore',
   });
   let total = 0;
@@ -98,6 +129,78 @@ async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<
     if (err instanceof AppError) throw err;
     // The parser's own message helps support staff tell a truncated upload from a foreign format.
     throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Messages from the sheet worker (see sheet-worker.ts). */
+export type WorkerMessage =
+  | { t: 'sheet'; name: string }
+  | { t: 'rows'; rows: SheetRow[] }
+  | { t: 'end' }
+  | { t: 'error'; code: AppError['code']; message: string; details: unknown };
+
+/**
+ * The streaming reader on a worker thread, seen as the same sheets: parsing runs beside the caller's work on each
+ * row instead of before it. The worker is stopped when the caller finishes or gives up.
+ */
+async function* workerSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
+  const worker = new Worker(new URL('./sheet-worker.ts', import.meta.url), { workerData: { buf: new Uint8Array(buf), limits } });
+  const inbox: WorkerMessage[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    inbox.push(m);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure ??= new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err.message });
+    notify();
+  });
+  worker.on('exit', () => {
+    failure ??= new AppError('internal', '读取文件的线程意外退出，请重试');
+    notify();
+  });
+  const receive = async (): Promise<WorkerMessage> => {
+    for (;;) {
+      const m = inbox.shift();
+      if (m) {
+        if (m.t === 'error') throw new AppError(m.code, m.message, m.details);
+        return m;
+      }
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => { wake = resolve; });
+    }
+  };
+  try {
+    let m = await receive();
+    while (m.t === 'sheet') {
+      let after: WorkerMessage | undefined;
+      const rows = (async function* (): AsyncGenerator<SheetRow> {
+        for (;;) {
+          const next = await receive();
+          if (next.t !== 'rows') {
+            after = next;
+            return;
+          }
+          worker.postMessage({ t: 'more' });
+          yield* next.rows;
+        }
+      })();
+      yield { name: m.name, merges: null, rows };
+      // A caller that moved on without reading every row: skip the rest of this sheet.
+      while (!after) {
+        const next = await receive();
+        if (next.t === 'rows') worker.postMessage({ t: 'more' });
+        else after = next;
+      }
+      m = after;
+    }
+  } finally {
+    await worker.terminate();
   }
 }
 
@@ -129,6 +232,6 @@ export async function openUpload(buf: Buffer, fileName: string, opts: { limits?:
   const mode = opts.mode ?? (buf.length > STREAM_THRESHOLD_BYTES ? 'stream' : 'memory');
   return {
     info: { format, reader: mode },
-    sheets: mode === 'memory' ? memorySheets(buf, limits) : streamSheets(buf, limits),
+    sheets: mode === 'memory' ? memorySheets(buf, limits) : workerSheets(buf, limits),
   };
 }
