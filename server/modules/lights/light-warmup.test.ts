@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
 import { buildProject, buildRegions, buildUnit } from '../../../test/factories.ts';
 import { buildPlan } from '../../../test/indicator-factories.ts';
-import { monthsToWarm, warmLights } from './light-warmup.ts';
+import { systemActor } from '../../context.ts';
+import { nudgeLightsWarmup } from './light-nudge.ts';
+import { monthsToWarm, startLightsWarmup, warmLights } from './light-warmup.ts';
+import { lightService } from './light.routes.ts';
 
 describe('the months the lights warm-up fills', () => {
   it('are this month and last month in China time, across a year end', () => {
@@ -33,5 +36,36 @@ describe.each(DIALECTS)('the lights warm-up on %s', (dialect) => {
     expect(Number(rows.n)).toBe(4);
     await warmLights(database, new Date('2026-05-10T02:00:00Z'));
     expect(await database.db.selectFrom('light_snapshot_months').select(['year', 'month', 'complete']).orderBy('month').execute()).toEqual(months);
+  });
+});
+
+describe.each(DIALECTS)('the lights warm-up after a rule change on %s', (dialect) => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    await buildRegions(database.db);
+    const unit = await buildUnit(database.db, { name: '甪直镇' });
+    const id = await buildProject(database.db, { name: '甲项目', unit_id: unit.id, stage: 'started' });
+    await buildPlan(database.db, { project_id: id, year: 2026, planned_investment: 100_000_000 });
+  });
+  afterAll(async () => database?.destroy());
+
+  it('refills the months a new rule set dropped as soon as it is nudged, before anyone reads them', async () => {
+    const now = () => new Date('2026-05-10T02:00:00Z');
+    await warmLights(database, now());
+    const months = () => database.db.selectFrom('light_snapshot_months').select(['month', 'complete']).where('year', '=', 2026).orderBy('month').execute();
+    expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);
+    // Neither the first run nor the tick comes within this test: only the nudge can refill.
+    const stop = startLightsWarmup(database, { intervalMs: 3_600_000, firstDelayMs: 3_600_000, nudgeDelayMs: 10, now, onError: (err) => { throw err; } });
+    try {
+      await lightService(database).putRuleSet(systemActor(), 2026, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }], effective_month: 4 });
+      expect((await months()).filter((m) => m.complete)).toEqual([]);
+      nudgeLightsWarmup();
+      const deadline = Date.now() + 10_000;
+      while ((await months()).filter((m) => m.complete).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);
+    } finally {
+      stop();
+    }
   });
 });

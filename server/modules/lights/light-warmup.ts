@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { lightService } from './light.routes.ts';
+import { onLightsNudge } from './light-nudge.ts';
 
 /** China Standard Time (UTC+8, no daylight saving): the months offices talk about. */
 const CST_OFFSET_MS = 8 * 3600 * 1000;
@@ -23,25 +24,41 @@ export async function warmLights(database: Database, now = new Date()): Promise<
  * projects would otherwise judge every project while the reader waits, ~16 s). The fill's progress lives in the
  * database, so several servers share the work; each chunk is its own short transaction. Returns a stop function.
  */
-export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void }): () => void {
+export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; nudgeDelayMs?: number; now?: () => Date }): () => void {
   let running = false;
+  let again = false;
   const run = async () => {
-    if (running) return;
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     try {
-      await warmLights(database);
+      do {
+        again = false;
+        await warmLights(database, opts.now?.());
+      } while (again);
     } catch (err) {
       opts.onError(err);
     } finally {
       running = false;
     }
   };
-  const first = setTimeout(() => void run(), 5_000);
+  const first = setTimeout(() => void run(), opts.firstDelayMs ?? 5_000);
   const timer = setInterval(() => void run(), opts.intervalMs);
   first.unref();
   timer.unref();
+  let soon: NodeJS.Timeout | undefined;
+  const nudge = () => {
+    clearTimeout(soon);
+    soon = setTimeout(() => void run(), opts.nudgeDelayMs ?? 1_000);
+    soon.unref();
+  };
+  const unsubscribe = onLightsNudge(nudge);
   return () => {
+    unsubscribe();
     clearTimeout(first);
+    clearTimeout(soon);
     clearInterval(timer);
   };
 }
