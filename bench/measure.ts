@@ -63,6 +63,24 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * Waits until a process is idle: under 10% of a core for two samples in a row (250 ms apart), at most `maxMs`.
+ * A load scenario's client gives up on requests still queued at its end; the server keeps computing them, and
+ * the next scenario would be measured against that leftover work. Returns the ms waited.
+ */
+export async function waitForIdle(pid: number, maxMs = 120_000): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  let last = cpuMsOf(pid);
+  while (quiet < 2 && performance.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuMsOf(pid);
+    quiet = now - last < 25 ? quiet + 1 : 0;
+    last = now;
+  }
+  return Math.round(performance.now() - started);
+}
+
 /** CPU time of this process in ms (for the raw engine, which runs in the benchmark process). */
 export function ownCpuMs(): number {
   const u = process.cpuUsage();

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { buildPostgres, buildSqlite, type BuiltPortfolio } from './portfolio.ts';
 import { openRawPostgres, openRawSqlite } from './engines.ts';
 import { getJson, login, startServer } from './server.ts';
+import { waitForIdle } from './measure.ts';
 import { importExport, indicators, lights, projectList, projectSearch, startAndMemory, surge, type ScenarioContext, type ScenarioResult } from './scenarios.ts';
 import { machineInfo, updatePerformanceDoc, writeResults, type BenchRun } from './report.ts';
 
@@ -80,7 +81,8 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
       ['7 start/memory', startAndMemory], ['6 import/export', importExport],
     ] as const) {
       if (only && !only.has(name.split(' ')[0]!)) continue;
-      process.stdout.write(`   scenario ${name} … `);
+      const waited = await waitForIdle(server.pid);
+      process.stdout.write(`   scenario ${name}${waited > 1000 ? ` (after ${(waited / 1000).toFixed(1)} s for the server to go idle)` : ''} … `);
       try {
         const results = await scenario(ctx);
         scenarios.push(...results);
