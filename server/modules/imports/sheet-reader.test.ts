@@ -84,4 +84,16 @@ describe('the streaming sheet reader', () => {
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).message).toMatch(/文件已损坏/);
   });
+
+  it('refuses a workbook whose reading outgrows the worker\'s heap bound, in Chinese, and reads the next file normally', async () => {
+    const file = await buildWorkbook([{ name: '一', rows: rows(20_000, '一') }]);
+    const { sheets } = await openUpload(file, 'x.xlsx', { mode: 'stream', workerHeapMb: 4 });
+    const failure = await (async () => {
+      for await (const s of sheets) for await (const r of s.rows) void r;
+    })().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe('payload_too_large');
+    expect((failure as AppError).message).toMatch(/内存超过上限 4 MB.*拆分/);
+    expect((await collect(file))[0]!.rows).toHaveLength(20_001);
+  });
 });

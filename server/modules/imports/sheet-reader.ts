@@ -132,6 +132,9 @@ export async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGen
   }
 }
 
+/** The sheet worker's heap bound, in MB. */
+const WORKER_HEAP_MB = 512;
+
 /** Messages from the sheet worker (see sheet-worker.ts). */
 export type WorkerMessage =
   | { t: 'sheet'; name: string }
@@ -143,8 +146,12 @@ export type WorkerMessage =
  * The streaming reader on a worker thread, seen as the same sheets: parsing runs beside the caller's work on each
  * row instead of before it. The worker is stopped when the caller finishes or gives up.
  */
-async function* workerSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
-  const worker = new Worker(new URL('./sheet-worker.ts', import.meta.url), { workerData: { buf: new Uint8Array(buf), limits } });
+async function* workerSheets(buf: Buffer, limits: UploadLimits, heapMb = WORKER_HEAP_MB): AsyncGenerator<SheetSource> {
+  // The heap bound keeps a pathological workbook from growing the server (a 100k-row file needs well under 256 MB;
+  // without a bound V8 lets the heap grow lazily towards gigabytes, measured +50 MB peak RSS for that file).
+  const worker = new Worker(new URL('./sheet-worker.ts', import.meta.url), {
+    workerData: { buf: new Uint8Array(buf), limits }, resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
   const inbox: WorkerMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -156,8 +163,10 @@ async function* workerSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<
     inbox.push(m);
     notify();
   });
-  worker.on('error', (err) => {
-    failure ??= new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err.message });
+  worker.on('error', (err: Error & { code?: string }) => {
+    failure ??= err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new AppError('payload_too_large', `读取该文件所需内存超过上限 ${heapMb} MB（内容过多或结构异常），请拆分后分批导入`)
+      : new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err.message });
     notify();
   });
   worker.on('exit', () => {
@@ -224,7 +233,7 @@ function csvSheets(buf: Buffer, limits: UploadLimits): { info: ReadInfo; sheets:
  * Opens an upload after the guards (format, size, zip bound) and yields its visible sheets. Small workbooks are
  * read in memory (merges known); large ones, or `mode: 'stream'`, with the streaming reader.
  */
-export async function openUpload(buf: Buffer, fileName: string, opts: { limits?: UploadLimits; mode?: 'memory' | 'stream' } = {}): Promise<{ info: ReadInfo; sheets: AsyncGenerator<SheetSource> }> {
+export async function openUpload(buf: Buffer, fileName: string, opts: { limits?: UploadLimits; mode?: 'memory' | 'stream'; workerHeapMb?: number } = {}): Promise<{ info: ReadInfo; sheets: AsyncGenerator<SheetSource> }> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const format = sniffFormat(buf, fileName, limits);
   if (format === 'csv') return csvSheets(buf, limits);
@@ -232,6 +241,6 @@ export async function openUpload(buf: Buffer, fileName: string, opts: { limits?:
   const mode = opts.mode ?? (buf.length > STREAM_THRESHOLD_BYTES ? 'stream' : 'memory');
   return {
     info: { format, reader: mode },
-    sheets: mode === 'memory' ? memorySheets(buf, limits) : workerSheets(buf, limits),
+    sheets: mode === 'memory' ? memorySheets(buf, limits) : workerSheets(buf, limits, opts.workerHeapMb),
   };
 }
