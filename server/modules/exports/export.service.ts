@@ -151,7 +151,7 @@ export class ExportService {
         width: f.key === 'name' || f.key === 'scope_content' ? 36 : f.kind === 'money' ? 14 : 16,
       })),
     ];
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '项目清单', title: opts.title ?? '重点项目清单', columns,
       note: `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
@@ -193,7 +193,7 @@ export class ExportService {
       { header: '存在问题', kind: 'text', width: 30 },
       { header: '填报状态', kind: 'text', width: 10 },
     ];
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '月度进展', title: opts.title ?? `${year}年重点项目${periodLabel(month)}推进情况表`, columns,
       note: `填报期：${year}年${month}月；导出时间：${today()}；共 ${total} 个项目`,

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../excel.ts';
 import { formatPercent, fraction } from '../../../core/indicators.ts';
 import { yuanIn } from '../../../core/money.ts';
 import { neutralize } from '../imports/cell.ts';
@@ -250,10 +251,17 @@ export class TableSheet {
 export class XlsxStream {
   private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly out: Writable;
-  constructor(out: Writable) {
+  private constructor(wb: ExcelJS.stream.xlsx.WorkbookWriter, out: Writable) {
+    this.wb = wb;
     this.out = out;
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-    this.wb.creator = 'Docket';
+  }
+
+  /** Opens a workbook streamed to `out`. */
+  static async open(out: Writable): Promise<XlsxStream> {
+    const Excel = await loadExcel();
+    const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    wb.creator = 'Docket';
+    return new XlsxStream(wb, out);
   }
 
   /** Starts a sheet; the previous one must be committed first. */

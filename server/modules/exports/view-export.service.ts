@@ -63,7 +63,7 @@ export async function indicatorWorkbook(service: IndicatorService, actor: Actor,
     { header: `${overall.start_rate.to_date.label}（%）`, kind: 'percent', width: 14 },
   ];
   const write: WorkbookWriter = async (out) => {
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '指标分组', title: `${query.year}年重点项目${label}推进情况分组统计表`, columns,
       note: `序时进度 ${overall.time_progress.text}%（${overall.time_progress.source === 'curve' ? '按本单位序时进度曲线' : '按月份÷12'}）；导出时间：${today()}`,
@@ -101,7 +101,7 @@ export async function lightsWorkbook(service: LightService, actor: Actor, query:
     { header: '正当理由', kind: 'text', width: 30 },
   ];
   const write: WorkbookWriter = async (out) => {
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const list = book.sheet({
       name: '亮灯清单', title: `${period}重点项目红黄绿灯清单`, columns,
       note: `列出：${query.light.map((l) => LIGHT_LABELS[l]).join('、')}${query.dimension ? `（按${DIMENSION_LABELS[query.dimension]}）` : ''}；规则版本：${result.rule_version ?? '默认'}；导出时间：${today()}`,
@@ -148,7 +148,7 @@ export async function reviewWorkbook(service: MonthlyReportService, actor: Actor
   const result = await service.reviewQueue(actor, year, month, unit);
   const period = `${year}年${result.period.label}`;
   const write: WorkbookWriter = async (out) => {
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '待审核月报', title: `${period}月度填报待审核清单`, note: `共 ${result.items.length} 份；导出时间：${today()}`,
       columns: [
@@ -182,7 +182,7 @@ export async function missingWorkbook(service: MonthlyReportService, actor: Acto
   const result = await service.missing(actor, year, month, unit);
   const period = `${year}年${result.period.label}`;
   const write: WorkbookWriter = async (out) => {
-    const book = new XlsxStream(out);
+    const book = await XlsxStream.open(out);
     const summary = book.sheet({
       name: '催报汇总', title: `${period}月度填报催报汇总`,
       note: `填报截止：${result.period.deadline ?? '未设定'}${result.period.is_past_deadline ? '（已过截止日）' : ''}；导出时间：${today()}`,

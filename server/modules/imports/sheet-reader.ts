@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../../excel.ts';
 import { AppError } from '../../errors.ts';
 import { flattenCellValue, columnNumber, type CellScalar } from './cell.ts';
 import { checkZip, decodeText, DEFAULT_LIMITS, parseDelimited, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
@@ -60,7 +60,7 @@ function tooManyRows(limits: UploadLimits): AppError {
 }
 
 async function* memorySheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
@@ -110,7 +110,8 @@ export function inReadingOrder(buf: Buffer): Buffer[] {
 
 /** The streaming reader itself; `openUpload` runs it on a worker thread (sheet-worker.ts). */
 export async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<SheetSource> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(inReadingOrder(buf)), {
+  const Excel = await loadExcel();
+  const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from(inReadingOrder(buf)), {
     sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore',
   });
   let total = 0;

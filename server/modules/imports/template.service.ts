@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../excel.ts';
 import { columnLetter } from './cell.ts';
 import { CAMPAIGN_GROUPS, LEVEL_CODES, LEVEL_LABELS, TEMPLATE_COLUMNS, templateHeader, type FieldDef } from './columns.ts';
 import type { ImportRepository } from './import.repository.ts';
@@ -33,7 +34,7 @@ export class TemplateService {
     const unitRegions = new Set(units.map((u) => u.region_code).filter(Boolean));
     const regionNames = regions.filter((r) => unitRegions.has(r.code) || (r.path && [...unitRegions].some((c) => r.path.includes(`/${c}/`)))).map((r) => r.name).slice(0, 3000);
 
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcel()).Workbook();
     wb.creator = 'Docket';
     const ws = wb.addWorksheet(TITLES[kind], { views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }] });
     const width = fields.length + 1;
