@@ -87,26 +87,37 @@ export function ownCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Resident set size of a process in MB, now and at its peak (VmHWM), read from /proc. */
-export function rssOf(pid: number): { rssMb: number; peakMb: number } {
+/**
+ * Resident set size of a process in MB, now and at its peak (VmHWM), read from /proc, with the part that is
+ * mapped files (RssFile: the SQLite database's memory map, shared libraries) — page cache the kernel may drop —
+ * apart from the process's own memory (RssAnon).
+ */
+export function rssOf(pid: number): { rssMb: number; peakMb: number; anonMb: number; fileMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024), anonMb: Math.round(kb('RssAnon') / 1024), fileMb: Math.round(kb('RssFile') / 1024) };
 }
 
 /** Samples a process's RSS every interval while fn runs; returns fn's result and the highest RSS seen. */
-export async function withRssSampling<T>(pid: number, fn: () => Promise<T>, intervalMs = 100): Promise<{ result: T; maxRssMb: number }> {
+export async function withRssSampling<T>(pid: number, fn: () => Promise<T>, intervalMs = 100): Promise<{ result: T; maxRssMb: number; maxAnonMb: number }> {
   let max = rssOf(pid).rssMb;
+  let maxAnon = rssOf(pid).anonMb;
+  const sample = () => {
+    const r = rssOf(pid);
+    max = Math.max(max, r.rssMb);
+    maxAnon = Math.max(maxAnon, r.anonMb);
+  };
   const timer = setInterval(() => {
     try {
-      max = Math.max(max, rssOf(pid).rssMb);
+      sample();
     } catch {
       // The process may have exited between samples.
     }
   }, intervalMs);
   try {
     const result = await fn();
-    return { result, maxRssMb: Math.max(max, rssOf(pid).rssMb) };
+    sample();
+    return { result, maxRssMb: max, maxAnonMb: maxAnon };
   } finally {
     clearInterval(timer);
   }

@@ -232,7 +232,7 @@ export async function startAndMemory(ctx: ScenarioContext): Promise<ScenarioResu
     {
       id: '7 memory', title: '内存 idle RSS and RSS under a county-list load (10 connections)', status: result.errors || result.non2xx ? 'failed' : 'ok',
       figures: {
-        idle_rss_mb: idle.rssMb, load_max_rss_mb: maxRssMb, load_seconds: ctx.loadSeconds, load_requests_per_s: round2(result.requests.average),
+        idle_rss_mb: idle.rssMb, idle_anon_mb: idle.anonMb, idle_file_mb: idle.fileMb, load_max_rss_mb: maxRssMb, load_seconds: ctx.loadSeconds, load_requests_per_s: round2(result.requests.average),
         load_p99_ms: result.latency.p99, load_errors: result.errors, load_non2xx: result.non2xx,
       },
     },

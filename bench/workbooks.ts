@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../server/db/database.ts';
 import ExcelJS from 'exceljs';
-import { withRssSampling } from './measure.ts';
+import { rssOf, withRssSampling } from './measure.ts';
 import { getJson, writeHeaders } from './server.ts';
 import type { ScenarioContext, ScenarioResult } from './scenarios.ts';
 
@@ -75,6 +75,7 @@ export async function importExport(ctx: ScenarioContext): Promise<ScenarioResult
     form.append('file', new Blob([fs.readFileSync(file)]), 'projects-100k.xlsx');
     const headers = writeHeaders(ctx.session);
     delete headers['content-type'];
+    const before = rssOf(ctx.server.pid);
     const ti = performance.now();
     const imported = await withRssSampling(ctx.server.pid, async () => {
       const res = await fetch(`${ctx.server.base}/api/v1/imports/apply?kind=projects&year=${ctx.year}`, {
@@ -103,7 +104,7 @@ export async function importExport(ctx: ScenarioContext): Promise<ScenarioResult
         ...(ok ? {} : { note: `imported ${s.created} + ${s.updated} of ${ROWS} rows, ${s.errorRows} rows with errors` }),
         figures: {
           rows: ROWS, workbook_mb: Math.round(bytes / 1e5) / 10, make_workbook_s: Math.round(makeSeconds * 10) / 10,
-          import_s: Math.round(importSeconds * 10) / 10, created: s.created, updated: s.updated, error_rows: s.errorRows, max_rss_mb: imported.maxRssMb,
+          import_s: Math.round(importSeconds * 10) / 10, created: s.created, updated: s.updated, error_rows: s.errorRows, max_rss_mb: imported.maxRssMb, max_anon_mb: imported.maxAnonMb, rss_before_mb: before.rssMb,
         },
       },
       {
