@@ -11,4 +11,5 @@ npm install --no-audit --no-fund
 node bin/docket.js demo --projects "${DOCKET_DEMO_PROJECTS:-2000}"
 if [ "${DOCKET_NO_START:-0}" = "1" ]; then exit 0; fi
 echo "打开 / open http://localhost:${PORT:-3000}  — 演示账号 / demo login: office / Docket#2026"
-exec node bin/docket.js serve --host "${DOCKET_HOST:-0.0.0.0}"
+# glibc keeps fewer per-thread malloc arenas: less memory held after bursts of sign-ins and imports (README).
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec node bin/docket.js serve --host "${DOCKET_HOST:-0.0.0.0}"
