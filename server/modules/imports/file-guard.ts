@@ -50,7 +50,7 @@ export function sniffFormat(buf: Buffer, fileName: string, limits: UploadLimits 
   if (head.startsWith('<html') || head.startsWith('<!doctype') || head.startsWith('<table') || head.startsWith('<?xml')) {
     throw new AppError('unprocessable', '该文件实为网页或 XML 格式（常见于其他系统导出的 .xls），请用 Excel 打开后另存为 .xlsx 再导入');
   }
-  if (/\.xlsx?$|\.xlsm$|\.et$/i.test(fileName)) throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取');
+  if (/\.xlsx?$|\.xlsm$|\.et$/i.test(fileName)) throw corruptWorkbook();
   // Text with NUL bytes that is not UTF-16 is binary.
   const isUtf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
   if (!isUtf16 && buf.subarray(0, 4096).includes(0)) throw new AppError('unprocessable', '无法识别的文件格式，请上传 .xlsx 或 .csv 文件');
@@ -65,7 +65,11 @@ interface ZipEntry {
   localOffset: number;
 }
 
-const corrupt = () => new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取');
+/** The one answer to a workbook that cannot be read; `cause` (a parser's own message) goes into the details for support staff. */
+export function corruptWorkbook(cause?: unknown): AppError {
+  return new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取',
+    cause === undefined ? undefined : { reason: cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : JSON.stringify(cause) });
+}
 
 /** The entries of a zip's central directory (ZIP64 aware), without inflating anything. */
 export function listZipEntries(buf: Buffer): ZipEntry[] {
@@ -82,21 +86,21 @@ export function readZipDirectory(buf: Buffer): { entries: ZipEntry[]; directoryO
       break;
     }
   }
-  if (eocd < 0) throw corrupt();
+  if (eocd < 0) throw corruptWorkbook();
   let count = buf.readUInt16LE(eocd + 10);
   let cdOffset = buf.readUInt32LE(eocd + 16);
   if (count === 0xffff || cdOffset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || buf.readUInt32LE(locator) !== 0x07064b50) throw corrupt();
+    if (locator < 0 || buf.readUInt32LE(locator) !== 0x07064b50) throw corruptWorkbook();
     const z64 = Number(buf.readBigUInt64LE(locator + 8));
-    if (z64 + 56 > buf.length || buf.readUInt32LE(z64) !== 0x06064b50) throw corrupt();
+    if (z64 + 56 > buf.length || buf.readUInt32LE(z64) !== 0x06064b50) throw corruptWorkbook();
     count = Number(buf.readBigUInt64LE(z64 + 32));
     cdOffset = Number(buf.readBigUInt64LE(z64 + 48));
   }
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw corrupt();
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw corruptWorkbook();
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
@@ -127,7 +131,7 @@ export function readZipDirectory(buf: Buffer): { entries: ZipEntry[]; directoryO
 /** Inflates one entry, counting bytes and stopping as soon as it exceeds what the directory declared. */
 async function inflatedSize(buf: Buffer, entry: ZipEntry, budget: number): Promise<number> {
   const p = entry.localOffset;
-  if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50) throw corrupt();
+  if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50) throw corruptWorkbook();
   const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
   const data = buf.subarray(start, start + entry.compressedSize);
   if (entry.method === 0) return data.length;
@@ -143,7 +147,7 @@ async function inflatedSize(buf: Buffer, entry: ZipEntry, budget: number): Promi
         reject(new AppError('unprocessable', '文件解压后的大小异常（疑似压缩炸弹），已拒绝读取'));
       }
     });
-    inflate.on('error', () => reject(corrupt()));
+    inflate.on('error', () => reject(corruptWorkbook()));
     inflate.on('end', () => resolve(total));
     Readable.from([data]).pipe(inflate);
   });

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { loadExcel } from '../../excel.ts';
 import { AppError } from '../../errors.ts';
 import { flattenCellValue, columnNumber, type CellScalar } from './cell.ts';
-import { checkZip, decodeText, DEFAULT_LIMITS, parseDelimited, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
+import { checkZip, corruptWorkbook, decodeText, DEFAULT_LIMITS, parseDelimited, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
 
 /** One row as read: its 1-based number and its cells (index 0 is column A). */
 export interface SheetRow {
@@ -64,7 +64,7 @@ async function* memorySheets(buf: Buffer, limits: UploadLimits): AsyncGenerator<
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取');
+    throw corruptWorkbook();
   }
   let total = 0;
   for (const ws of wb.worksheets) {
@@ -129,7 +129,7 @@ export async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGen
   } catch (err) {
     if (err instanceof AppError) throw err;
     // The parser's own message helps support staff tell a truncated upload from a foreign format.
-    throw new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err instanceof Error ? err.message : String(err) });
+    throw corruptWorkbook(err);
   }
 }
 
@@ -167,7 +167,7 @@ async function* workerSheets(buf: Buffer, limits: UploadLimits, heapMb = WORKER_
   worker.on('error', (err: Error & { code?: string }) => {
     failure ??= err.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? new AppError('payload_too_large', `读取该文件所需内存超过上限 ${heapMb} MB（内容过多或结构异常），请拆分后分批导入`)
-      : new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err.message });
+      : corruptWorkbook(err);
     notify();
   });
   worker.on('exit', () => {

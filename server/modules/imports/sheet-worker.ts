@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../errors.ts';
 import { streamSheets, type SheetRow, type WorkerMessage } from './sheet-reader.ts';
-import type { UploadLimits } from './file-guard.ts';
+import { corruptWorkbook, type UploadLimits } from './file-guard.ts';
 
 const BATCH = 1000;
 const CREDITS = 16;
@@ -48,7 +48,7 @@ try {
   }
   await send({ t: 'end' });
 } catch (err) {
-  const e = err instanceof AppError ? err : new AppError('unprocessable', '文件已损坏或不是有效的 Excel 文件，无法读取', { reason: err instanceof Error ? err.message : String(err) });
+  const e = err instanceof AppError ? err : corruptWorkbook(err);
   await send({ t: 'error', code: e.code, message: e.message, details: e.details });
 }
 // The main thread terminates this worker once it has the last message.
