@@ -17,7 +17,7 @@ export interface Config {
   /** Sign-in attempts per minute and client IP (the per-account lockout is separate, in the database). */
   loginRateLimit: number;
   /** Minutes between background fills of this and last month's light snapshots (0: none; the first read fills). */
-  lightsWarmupMinutes: number;
+  lightsWarmupSeconds: number;
 }
 
 /** Builds a Config from environment variables, with explicit overrides winning. */
@@ -32,7 +32,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
     webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
     loginRateLimit: overrides.loginRateLimit ?? Number(env.DOCKET_LOGIN_RATE_LIMIT ?? 20),
-    lightsWarmupMinutes: overrides.lightsWarmupMinutes ?? Number(env.DOCKET_LIGHTS_WARMUP_MINUTES ?? 10),
+    lightsWarmupSeconds: overrides.lightsWarmupSeconds ?? Number(env.DOCKET_LIGHTS_WARMUP_SECONDS ?? 30),
   };
 }
 

@@ -10,8 +10,8 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   await migrateToLatest(database.db);
   const app = await buildApp(config, database);
   const address = await app.listen({ port: config.port, host: config.host });
-  const stopWarmup = config.lightsWarmupMinutes > 0
-    ? startLightsWarmup(database, { intervalMs: config.lightsWarmupMinutes * 60_000, onError: (err) => app.log.warn({ err }, 'lights warm-up failed') })
+  const stopWarmup = config.lightsWarmupSeconds > 0
+    ? startLightsWarmup(database, { intervalMs: config.lightsWarmupSeconds * 1000, onError: (err) => app.log.warn({ err }, 'lights warm-up failed') })
     : () => undefined;
   const close = async () => {
     stopWarmup();

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { IndicatorService, indicatorRepositories } from './indicator.service.ts';
-import { nudgeLightsWarmup } from '../lights/light-nudge.ts';
 import { indicatorQuerySchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
 
 /** The indicator service over a database, with transactions bound to it. */
@@ -21,9 +20,5 @@ export function indicatorRoutes(app: FastifyInstance, database: Database): void 
   r.get('/api/v1/indicators/settings', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: settingsQuerySchema } },
     async (request) => service().getSettings(request.query.year));
   r.put('/api/v1/indicators/settings', { config: { permission: 'rules.write' }, schema: { tags: ['indicators'], body: indicatorSettingsWriteSchema } },
-    async (request) => {
-      const saved = await service().updateSettings(actorOf(request), request.body);
-      nudgeLightsWarmup();
-      return saved;
-    });
+    async (request) => service().updateSettings(actorOf(request), request.body));
 }

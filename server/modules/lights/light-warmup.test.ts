@@ -3,7 +3,6 @@ import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
 import { buildProject, buildRegions, buildUnit } from '../../../test/factories.ts';
 import { buildPlan } from '../../../test/indicator-factories.ts';
 import { systemActor } from '../../context.ts';
-import { nudgeLightsWarmup } from './light-nudge.ts';
 import { monthsToWarm, startLightsWarmup, warmLights } from './light-warmup.ts';
 import { lightService } from './light.routes.ts';
 
@@ -50,17 +49,16 @@ describe.each(DIALECTS)('the lights warm-up after a rule change on %s', (dialect
   });
   afterAll(async () => database?.destroy());
 
-  it('refills the months a new rule set dropped as soon as it is nudged, before anyone reads them', async () => {
+  it('refills the months a new rule set dropped on its next tick, before anyone reads them', async () => {
     const now = () => new Date('2026-05-10T02:00:00Z');
     await warmLights(database, now());
     const months = () => database.db.selectFrom('light_snapshot_months').select(['month', 'complete']).where('year', '=', 2026).orderBy('month').execute();
     expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);
-    // Neither the first run nor the tick comes within this test: only the nudge can refill.
-    const stop = startLightsWarmup(database, { intervalMs: 3_600_000, firstDelayMs: 3_600_000, nudgeDelayMs: 10, now, onError: (err) => { throw err; } });
+    await lightService(database).putRuleSet(systemActor(), 2026, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }], effective_month: 4 });
+    expect((await months()).filter((m) => m.complete)).toEqual([]);
+    // Nothing reads the lights here: only the warm-up's tick can refill (its first run is an hour away).
+    const stop = startLightsWarmup(database, { intervalMs: 50, firstDelayMs: 3_600_000, now, onError: (err) => { throw err; } });
     try {
-      await lightService(database).putRuleSet(systemActor(), 2026, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }], effective_month: 4 });
-      expect((await months()).filter((m) => m.complete)).toEqual([]);
-      nudgeLightsWarmup();
       const deadline = Date.now() + 10_000;
       while ((await months()).filter((m) => m.complete).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);

@@ -1,6 +1,5 @@
 import type { Database } from '../../db/database.ts';
 import { lightService } from './light.routes.ts';
-import { onLightsNudge } from './light-nudge.ts';
 
 /** China Standard Time (UTC+8, no daylight saving): the months offices talk about. */
 const CST_OFFSET_MS = 8 * 3600 * 1000;
@@ -21,23 +20,19 @@ export async function warmLights(database: Database, now = new Date()): Promise<
 
 /**
  * Keeps the current and previous month's light snapshots filled in the background (a first read of a month at 1M
- * projects would otherwise judge every project while the reader waits, ~16 s). The fill's progress lives in the
- * database, so several servers share the work; each chunk is its own short transaction. Returns a stop function.
+ * projects would otherwise judge every project while the reader waits, ~16 s). Each tick costs a few indexed reads
+ * when nothing changed, so it runs often (DOCKET_LIGHTS_WARMUP_SECONDS, 30): months a rule set, the time-progress
+ * curve or the calendar dropped are refilled within that time whichever server took the change, and projects whose
+ * reports moved are re-judged before anyone asks. The fill's progress lives in the database, so several servers
+ * share the work; each chunk is its own short transaction. Returns a stop function.
  */
-export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; nudgeDelayMs?: number; now?: () => Date }): () => void {
+export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; now?: () => Date }): () => void {
   let running = false;
-  let again = false;
   const run = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
+    if (running) return;
     running = true;
     try {
-      do {
-        again = false;
-        await warmLights(database, opts.now?.());
-      } while (again);
+      await warmLights(database, opts.now?.());
     } catch (err) {
       opts.onError(err);
     } finally {
@@ -48,17 +43,8 @@ export function startLightsWarmup(database: Database, opts: { intervalMs: number
   const timer = setInterval(() => void run(), opts.intervalMs);
   first.unref();
   timer.unref();
-  let soon: NodeJS.Timeout | undefined;
-  const nudge = () => {
-    clearTimeout(soon);
-    soon = setTimeout(() => void run(), opts.nudgeDelayMs ?? 1_000);
-    soon.unref();
-  };
-  const unsubscribe = onLightsNudge(nudge);
   return () => {
-    unsubscribe();
     clearTimeout(first);
-    clearTimeout(soon);
     clearInterval(timer);
   };
 }

@@ -6,7 +6,6 @@ import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import { ProjectRepository } from '../projects/project.repository.ts';
 import { LightRepository } from './light.repository.ts';
 import { LightService } from './light.service.ts';
-import { nudgeLightsWarmup } from './light-nudge.ts';
 import { excuseWriteSchema, excusesQuerySchema, idParams, lightsQuerySchema, ruleSetWriteSchema, yearParams } from './light.schema.ts';
 
 /** The light service over a database (routes, the CLI's verify). */
@@ -24,11 +23,7 @@ export function lightRoutes(app: FastifyInstance, database: Database): void {
   r.get('/api/v1/lights/rules/:year', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], params: yearParams } },
     async (request) => service().getRuleSets(request.params.year));
   r.put('/api/v1/lights/rules/:year', { config: { permission: 'rules.write' }, schema: { tags: ['lights'], params: yearParams, body: ruleSetWriteSchema } },
-    async (request) => {
-      const saved = await service().putRuleSet(actorOf(request), request.params.year, request.body);
-      nudgeLightsWarmup();
-      return saved;
-    });
+    async (request) => service().putRuleSet(actorOf(request), request.params.year, request.body));
   r.get('/api/v1/lights/excuses', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: excusesQuerySchema } },
     async (request) => service().listExcuses(actorOf(request), request.query.year, request.query.project_id));
   r.post('/api/v1/lights/excuses', { config: { permission: 'rules.write' }, schema: { tags: ['lights'], body: excuseWriteSchema } },

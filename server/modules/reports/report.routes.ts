@@ -5,7 +5,6 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { nudgeLightsWarmup } from '../lights/light-nudge.ts';
 import { MonthlyReportService } from './monthly-report.service.ts';
 import { PeriodService } from './period.service.ts';
 import { PhotoStore } from './photo-store.ts';
@@ -46,25 +45,13 @@ export function reportRoutes(app: FastifyInstance, database: Database, config: P
   r.get('/api/v1/reporting/settings', { config: { permission: 'report.read' }, schema: { tags } },
     async (request) => periods().getSettings(actorOf(request)));
   r.put('/api/v1/reporting/settings', { config: { permission: 'period.admin' }, schema: { tags, body: settingsSchema } },
-    async (request) => {
-      const saved = await periods().updateSettings(actorOf(request), request.body);
-      nudgeLightsWarmup();
-      return saved;
-    });
+    async (request) => periods().updateSettings(actorOf(request), request.body));
   r.get('/api/v1/reporting/years/:year/periods', { config: { permission: 'report.read' }, schema: { tags, params: yearParams } },
     async (request) => ({ items: await periods().listPeriods(actorOf(request), request.params.year) }));
   r.post('/api/v1/reporting/years', { config: { permission: 'period.admin' }, schema: { tags, body: createYearSchema } },
-    async (request, reply) => {
-      const items = await periods().createYear(actorOf(request), request.body);
-      nudgeLightsWarmup();
-      return reply.status(201).send({ items });
-    });
+    async (request, reply) => reply.status(201).send({ items: await periods().createYear(actorOf(request), request.body) }));
   r.patch('/api/v1/reporting/periods/:year/:month', { config: { permission: 'period.admin' }, schema: { tags, params: periodParams, body: periodUpdateSchema } },
-    async (request) => {
-      const saved = await periods().updatePeriod(actorOf(request), request.params.year, request.params.month, request.body);
-      nudgeLightsWarmup();
-      return saved;
-    });
+    async (request) => periods().updatePeriod(actorOf(request), request.params.year, request.params.month, request.body));
 
   // One report
   r.get('/api/v1/projects/:projectId/reports/:year/:month', { config: { permission: 'report.read' }, schema: { tags, params: projectPeriodParams } },
