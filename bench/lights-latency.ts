@@ -10,6 +10,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { quantile } from './measure.ts';
 
 const dataDir = process.argv[2] ?? '/tmp/p100k';
 const iterations = Number(process.argv[3] ?? 30);
@@ -28,7 +29,7 @@ const scenarios: [string, string][] = [
   ['city, month 6, start dimension', '/api/v1/lights?region=320500&year=2026&month=6&dimension=start&page=3'],
 ];
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((xs.length * p) / 100) - 1)]!;
+const pct = (xs: number[], p: number) => quantile(xs, p / 100);
 console.log(`dialect ${database.dialect}, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' / ')}; ${iterations} runs each after the first`);
 for (const [label, url] of scenarios) {
   const times: number[] = [];

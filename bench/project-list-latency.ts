@@ -7,6 +7,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { quantile } from './measure.ts';
 
 const dataDir = process.argv[2] ?? '/tmp/p100k';
 const iterations = Number(process.argv[3] ?? 50);
@@ -38,7 +39,7 @@ const scenarios: [string, string][] = [
   ['2-char search (LIKE fallback)', `/api/v1/projects?q=${q('医药')}`],
 ];
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const pct = (xs: number[], p: number) => quantile(xs, p / 100);
 console.log(`dialect ${database.dialect}, ${iterations} runs each (after 3 warm-up runs); wall time, and the process's CPU time per request (≈ latency on an idle machine: SQLite runs in-process)`);
 for (const [label, url] of scenarios) {
   const times: number[] = [];
