@@ -100,13 +100,14 @@ export function rssOf(pid: number): { rssMb: number; peakMb: number; anonMb: num
 
 /** Samples a process's RSS every interval while fn runs; returns fn's result and the highest RSS seen. */
 export async function withRssSampling<T>(pid: number, fn: () => Promise<T>, intervalMs = 100): Promise<{ result: T; maxRssMb: number; maxAnonMb: number }> {
-  let max = rssOf(pid).rssMb;
-  let maxAnon = rssOf(pid).anonMb;
+  let max = 0;
+  let maxAnon = 0;
   const sample = () => {
     const r = rssOf(pid);
     max = Math.max(max, r.rssMb);
     maxAnon = Math.max(maxAnon, r.anonMb);
   };
+  sample();
   const timer = setInterval(() => {
     try {
       sample();
