@@ -9,9 +9,10 @@ import type { Selectable } from 'kysely';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import type { ProjectRepository } from '../projects/project.repository.ts';
+import { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import type { LightFactsRow, LightRepository } from './light.repository.ts';
+import { LightRepository, type LightFactsRow } from './light.repository.ts';
+import type { Executor } from '../../db/database.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 
@@ -349,6 +350,15 @@ export class LightService {
   }
 
   /**
+   * After a bulk write (a month's import, submit-all): brings every month of the year that had snapshots up to
+   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
+   * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
+   */
+  async refreshAfterBulkWrite(year: number): Promise<void> {
+    for (const month of await this.lights.snapshots.listMonths(year)) await this.ensureSnapshots(year, month);
+  }
+
+  /**
    * Judges every project on year Y's list for one month, chunk by chunk, each chunk continuing from the progress
    * stored with the month (an interrupted fill resumes, concurrent ones share the work); false when the month was
    * dropped meanwhile.
@@ -493,4 +503,14 @@ export class LightService {
     });
     return { ok: true };
   }
+}
+
+/**
+ * After a bulk write (a month's import, submit-all; a project import: every year), outside its transaction: brings
+ * the year's light snapshots up to date so that no reader pays for the re-judging (LightService.refreshAfterBulkWrite).
+ */
+export async function refreshLightsAfterBulkWrite(db: Executor, year?: number): Promise<void> {
+  const lights = new LightRepository(db);
+  const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
+  for (const y of year === undefined ? await lights.snapshots.listYears() : [year]) await service.refreshAfterBulkWrite(y);
 }
