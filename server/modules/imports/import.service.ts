@@ -10,6 +10,7 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { roleHas } from '../../plugins/permissions.ts';
 import { cellText, columnLetter, isCellError, unneutralize, type CellScalar } from './cell.ts';
 import {
   codeOf, LEVEL_CODES, MONTHLY_FIELDS, parseBool, parseLevels, parseSeq, parseTick, PLAN_FIELDS, PROJECT_LIST_FIELDS, tickKey, type FieldDef,
@@ -431,7 +432,8 @@ export class ImportService {
   private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
       const checking = Date.now();
-      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome);
+      report.duplicates.length = 0;
+      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, report.duplicates);
       Object.assign(report.summary, plan.counts);
       report.phaseMs.check = Date.now() - checking;
       if (write && log.errors === 0) {
@@ -561,6 +563,9 @@ export class ImportService {
    * runs inside a transaction that a dry run rolls back, so the dry run reports exactly what apply would refuse.
    */
   private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
+    if (opts.reportStatus === 'approved' && !roleHas(actor.role, 'report.review')) {
+      throw new AppError('forbidden', '只有审核人员（发改部门）可以将导入的月报直接作为已审核数据');
+    }
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
@@ -715,7 +720,7 @@ export class ImportService {
    * Resolves references, matches projects, and decides per row: create, update, unchanged or error. Packages first:
    * a sub-item's parent (a row of the file or a stored project) is resolved before the sub-item itself.
    */
-  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void) {
+  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, duplicates: ImportDuplicate[] = []) {
     // Only the projects the file can name are read: by code, by folded name, by a package's name or code.
     const fileCodes = new Set<string>();
     const fileNames = new Set<string>();
@@ -748,7 +753,19 @@ export class ImportService {
     const subByParentName = new Map(keys.filter((k) => k.parent_id !== null).map((k) => [`${k.parent_id}|${k.name_key}`, k]));
 
     const resolved = new Map<ParsedRow, Resolved>();
-    const claimed = new Map<string, number>(); // target key → first row number
+    const claimed = new Map<string, ParsedRow>(); // target key → first row
+    // Repeated projects, listed in the report whichever the duplicates option.
+    const repeats = new Map<ParsedRow, ImportDuplicate>();
+    const repeatOf = (first: ParsedRow, row: ParsedRow, name: string, region: string | null) => {
+      let d = repeats.get(first);
+      if (!d) {
+        d = { sheet: first.sheet, rows: [first.row], name, region, skipped: false };
+        repeats.set(first, d);
+        duplicates.push(d);
+      }
+      d.rows.push(row.row);
+      return d;
+    };
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
@@ -845,8 +862,16 @@ export class ImportService {
       const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}`
         : parent ? `sub:${parentTarget}|${nameFold}` : `name:${nameFold}|${regionCode ?? ''}`;
       const first = claimed.get(target);
-      if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
-      else claimed.set(target, row.row);
+      if (first !== undefined) {
+        const d = repeatOf(first, row, name, typeof v.region === 'string' ? v.region : regionCode ?? null);
+        if (opts.duplicates === 'skip') {
+          row.duplicateOf = first.row;
+          log.add({ sheet: row.sheet, row: row.row, column: row.letters.get('name') ?? null, severity: 'warning', message: `与第 ${first.row} 行是同一项目，已跳过本行（以第 ${first.row} 行为准）` });
+        } else {
+          err(row, 'name', `与第 ${first.row} 行是同一项目，请删除重复行（或选择跳过重复行导入其余行）`);
+        }
+        d.skipped = opts.duplicates === 'skip';
+      } else claimed.set(target, row);
       // Plan year.
       const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
       const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
@@ -933,6 +958,10 @@ export class ImportService {
       // A sub-item of a package row with errors cannot be placed.
       const parentRow = r?.parent?.resolved?.row;
       if (parentRow?.hasError && !row.hasError) err(row, 'package', `所属打包项目（第 ${parentRow.row} 行）有错误，请先修正该行`);
+      if (row.duplicateOf !== undefined && !row.hasError) {
+        outcome({ sheet: row.sheet, row: row.row, action: 'skip', name, reason: `与第 ${row.duplicateOf} 行重复，已跳过` });
+        continue;
+      }
       if (!r || row.hasError) {
         counts.errorRows++;
         outcome({ sheet: row.sheet, row: row.row, action: 'error', name });
