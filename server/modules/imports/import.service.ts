@@ -663,18 +663,25 @@ export class ImportService {
         return { project_id: t.projectId, fields: fields };
       });
       const label = (f: string) => MONTHLY_FIELDS.find((d) => d.key === f)?.label ?? f;
-      // Reads and checks happen before the first write, so on SQLite the write lock is held only for the set-based
-      // writes (seconds at 100k rows); a dry run never writes.
-      const run = async (executor: Executor, write: boolean) => {
-        const checking = Date.now();
-        const result = await new ReportBulkService(executor).saveMonth(actor, year, month, inputs, status, write);
-        report.phaseMs.check = result.checkMs;
-        report.phaseMs.write = Date.now() - checking - result.checkMs;
-        for (const e of result.errors) err(targets[e.index]!.row, e.field, e.message);
-        for (const [i, o] of result.outcomes.entries()) {
+      // Rows are read and checked outside the write transaction (other requests interleave meanwhile); the
+      // transaction holds only the set-based writes, which re-check versions and re-chain from the month written.
+      const run = async (write: boolean) => {
+        const checked = await new ReportBulkService(this.db).checkMonth(actor, year, month, inputs, status);
+        report.phaseMs.check = checked.checkMs;
+        for (const e of checked.errors) err(targets[e.index]!.row, e.field, e.message);
+        for (const [i, o] of checked.outcomes.entries()) {
           if (o) actions.set(targets[i]!.row, { action: o.action, projectId: targets[i]!.projectId, changes: o.changed?.map(label) });
         }
         if (!write || log.errors > 0) return;
+        const writing = Date.now();
+        await this.db.transaction().execute(async (trx) => {
+          await new ReportBulkService(trx).writeMonth(actor, checked);
+          await record(trx);
+        });
+        report.phaseMs.write = Date.now() - writing;
+        report.applied = true;
+      };
+      const record = async (executor: Executor) => {
         const tally = { created: 0, updated: 0, unchanged: 0 };
         for (const a of actions.values()) {
           if (a.action === 'create') tally.created++;
@@ -683,11 +690,9 @@ export class ImportService {
         }
         // One summary event for the whole file: the reports themselves carry who saved, submitted or approved them.
         await this.recordApply(executor, actor, opts, fileSha256, { ...tally, year, month, status, skipped_duplicates: parsed.filter((r) => r.duplicateOf !== undefined).length }, new Map());
-        report.applied = true;
       };
       try {
-        if (opts.dryRun) await run(this.db, false);
-        else await this.db.transaction().execute(async (trx) => run(trx, true));
+        await run(!opts.dryRun);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
@@ -695,7 +700,7 @@ export class ImportService {
       if (report.applied) {
         const writing = Date.now();
         // What a read would otherwise recompute lazily (light snapshots of the year) is brought up to date now.
-        await refreshLightsAfterBulkWrite(this.db, year);
+        await refreshLightsAfterBulkWrite(this.db, { year, month });
         report.phaseMs.write += Date.now() - writing;
       }
     }

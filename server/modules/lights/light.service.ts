@@ -354,8 +354,11 @@ export class LightService {
    * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
    * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
    */
-  async refreshAfterBulkWrite(year: number): Promise<void> {
-    for (const month of await this.lights.snapshots.listMonths(year)) await this.ensureSnapshots(year, month);
+  async refreshAfterBulkWrite(year: number, month?: number): Promise<void> {
+    const months = new Set(await this.lights.snapshots.listMonths(year));
+    // The month written is the one people open next, whether or not the warm-up had filled it yet.
+    if (month !== undefined) months.add(month);
+    for (const m of [...months].sort((a, b) => a - b)) await this.ensureSnapshots(year, m);
   }
 
   /**
@@ -506,11 +509,13 @@ export class LightService {
 }
 
 /**
- * After a bulk write (a month's import, submit-all; a project import: every year), outside its transaction: brings
- * the year's light snapshots up to date so that no reader pays for the re-judging (LightService.refreshAfterBulkWrite).
+ * After a bulk write (a month's import, submit-all: that period; a project import: every year with snapshots), outside
+ * its transaction: brings the year's light snapshots up to date, the period's month included, so that no reader
+ * pays for the re-judging (LightService.refreshAfterBulkWrite).
  */
-export async function refreshLightsAfterBulkWrite(db: Executor, year?: number): Promise<void> {
+export async function refreshLightsAfterBulkWrite(db: Executor, period?: { year: number; month: number }): Promise<void> {
   const lights = new LightRepository(db);
   const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
-  for (const y of year === undefined ? await lights.snapshots.listYears() : [year]) await service.refreshAfterBulkWrite(y);
+  if (period) return service.refreshAfterBulkWrite(period.year, period.month);
+  for (const y of await lights.snapshots.listYears()) await service.refreshAfterBulkWrite(y);
 }

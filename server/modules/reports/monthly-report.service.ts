@@ -456,7 +456,7 @@ export class MonthlyReportService {
       }
       return r;
     });
-    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.repo.executor, year);
+    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.repo.executor, { year, month });
     const { report_ids: _ids, ...answer } = result;
     return answer;
   }

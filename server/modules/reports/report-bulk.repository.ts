@@ -112,11 +112,11 @@ export class ReportBulkRepository {
   }
 
   /**
-   * Re-chains the months after `month` of some projects' year: 1–N月 = Σ monthly figures up to N, since-start =
+   * Re-chains `month` and the months after it of some projects' year: 1–N月 = Σ monthly figures up to N, since-start =
    * the plan's completed-before-year + 1–N月; bumps the version of each report it changes. Set-based: one UPDATE
-   * per chunk of projects (usually nothing to do: the month written is the latest).
+   * per chunk of projects (usually nothing to change: the month written is the latest and was derived in memory).
    */
-  async rechainAfter(projectIds: readonly number[], year: number, month: number): Promise<number> {
+  async rechainFrom(projectIds: readonly number[], year: number, month: number): Promise<number> {
     const ytd = sql<number>`(select sum(p.amount_month) from monthly_reports as p where p.project_id = monthly_reports.project_id and p.year = monthly_reports.year and p.month <= monthly_reports.month)`;
     const base = sql<number>`coalesce((select ap.completed_before_year from annual_plans as ap where ap.project_id = monthly_reports.project_id and ap.year = monthly_reports.year), 0)`;
     const now = new Date().toISOString();
@@ -124,7 +124,7 @@ export class ReportBulkRepository {
     for (const part of chunks(projectIds, ID_CHUNK)) {
       const r = await this.db.updateTable('monthly_reports')
         .set((eb) => ({ amount_ytd: ytd, amount_since_start: sql<number>`${ytd} + ${base}`, version: eb('version', '+', 1), updated_at: now }))
-        .where('year', '=', year).where('month', '>', month).where('project_id', 'in', part)
+        .where('year', '=', year).where('month', '>=', month).where('project_id', 'in', part)
         .where((eb) => eb.or([eb('amount_ytd', '<>', ytd), eb('amount_since_start', '<>', sql<number>`${ytd} + ${base}`)]))
         .executeTakeFirst();
       changed += Number(r.numUpdatedRows);

@@ -80,6 +80,16 @@ export class ReportBulkService {
    * projects written. Returns per-row outcomes and the refused rows (nothing is written when any is refused).
    */
   async saveMonth(actor: Actor, year: number, month: number, rows: readonly BulkReportInput[], status: BulkReportStatus, write: boolean) {
+    const checked = await this.checkMonth(actor, year, month, rows, status);
+    if (!write) return { ...checked, written: 0 };
+    return { ...checked, written: await this.writeMonth(actor, checked) };
+  }
+
+  /**
+   * The read-only half of saveMonth: per-row outcomes, refused rows and the rows to write. On SQLite a caller may
+   * run it outside the write transaction (other requests then interleave on the connection) and writeMonth inside.
+   */
+  async checkMonth(actor: Actor, year: number, month: number, rows: readonly BulkReportInput[], status: BulkReportStatus) {
     if (status === 'approved' && !roleHas(actor.role, 'report.review')) {
       throw new AppError('forbidden', '只有审核人员（发改部门）可以将导入的数据直接作为已审核数据');
     }
@@ -167,18 +177,27 @@ export class ReportBulkService {
       if (target === 'approved' && move.kind === 'forward') moves.push({ row, from: project.stage, to: move.to, dateField: move.dateField });
       outcomes[index] = stored ? { action: 'update', changed: [...changed] } : { action: 'create' };
     }
-    const checkMs = Date.now() - started;
-    if (errors.length || !write || !toWrite.length) return { outcomes, errors, written: 0, checkMs };
+    return { year, month, status, outcomes, errors, toWrite, moves, checkMs: Date.now() - started };
+  }
 
+  /**
+   * The writing half: nothing when a row was refused. Upserts the checked rows (each only if its report is still at
+   * the version read), re-chains the month and the later ones from the monthly figures (so a previous month changed
+   * since the check cannot leave a stale 1–N月), moves approved rows' projects and refreshes the rollup.
+   */
+  async writeMonth(actor: Actor, checked: Awaited<ReturnType<ReportBulkService['checkMonth']>>): Promise<number> {
+    const { year, month, status, errors, toWrite, moves } = checked;
+    if (errors.length || !toWrite.length) return 0;
+    await this.writablePeriod(year, month);
     const written = await this.bulk.upsertReports(toWrite);
     if (written !== toWrite.length) {
       throw new AppError('version_conflict', `写入期间有 ${toWrite.length - written} 份月报已被他人修改，本次未保存任何数据，请重新导入`);
     }
     const projectIds = toWrite.map((r) => r.project_id);
-    await this.bulk.rechainAfter(projectIds, year, month);
+    await this.bulk.rechainFrom(projectIds, year, month);
     if (status === 'approved') await this.applyToProjects(actor, year, month, projectIds, moves);
     await IndicatorService.refreshProjects(this.trx, projectIds, year);
-    return { outcomes, errors, written, checkMs };
+    return written;
   }
 
   /** Approved rows move their projects: stage (with its date and history) per moving row, statistics set-based. */
