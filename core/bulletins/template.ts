@@ -98,7 +98,7 @@ export const DEFAULT_TEMPLATE: BulletinTemplate = {
     { kind: 'group_list', source: 'nature', item: '{分组}项目{项目数}个，完成投资{完成投资}亿元，完成率{完成率}%，{序时差}' },
     { kind: 'table', table: 'nature', title: '按建设性质分推进情况' },
     { kind: 'heading', level: 2, text: '按项目类别分' },
-    { kind: 'group_list', source: 'category', item: '{分组}项目{项目数}个，完成投资{完成投资}亿元，完成率{完成率}%' },
+    { kind: 'group_list', source: 'category', item: '{分组}{项目数}个，完成投资{完成投资}亿元，完成率{完成率}%' },
     { kind: 'table', table: 'category', title: '按项目类别分推进情况' },
     { kind: 'heading', level: 2, text: '按投资类型分' },
     { kind: 'group_list', source: 'investment_type', item: '{分组}项目{项目数}个，完成投资{完成投资}亿元，完成率{完成率}%' },
