@@ -6,6 +6,7 @@ import { buildRegions, buildUnit } from '../../../test/factories.ts';
 import { systemActor } from '../../context.ts';
 import { ExportRepository } from './export.repository.ts';
 import { ExportService } from './export.service.ts';
+import { clock } from '../../clock.ts';
 
 const ROWS = 20_000;
 
@@ -27,7 +28,7 @@ describe.each(DIALECTS)('streamed exports under backpressure on %s', (dialect) =
     database = await createTestDatabase(dialect);
     await buildRegions(database.db);
     const unit = await buildUnit(database.db, { name: '甪直镇' });
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     for (let i = 0; i < ROWS; i += 1000) {
       await database.db.insertInto('projects').values(Array.from({ length: 1000 }, (_, j) => ({
         name: `项目${i + j}`, search_text: `xm${i + j}`, region_code: '320506', unit_id: unit.id, total_investment: 1_000_000 + i + j,
