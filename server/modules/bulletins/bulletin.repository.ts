@@ -26,14 +26,14 @@ export class BulletinRepository {
     return this.db.selectFrom('bulletin_templates').select(['id', 'body']).where('id', '=', id).executeTakeFirst();
   }
 
-  async insertTemplate(body: string, userId: number, at: string): Promise<number> {
+  async insertTemplate(body: string, userId: number | null, at: string): Promise<number> {
     const row = await this.db.insertInto('bulletin_templates').values({ name: '默认模板', body, is_default: 1, version: 1, created_at: at, updated_at: at, updated_by: userId })
       .returning('id').executeTakeFirstOrThrow();
     return row.id;
   }
 
   /** Saves the template if it is still at `version`; false when someone saved it since. */
-  async updateTemplateIfVersion(id: number, version: number, body: string, userId: number, at: string): Promise<boolean> {
+  async updateTemplateIfVersion(id: number, version: number, body: string, userId: number | null, at: string): Promise<boolean> {
     const r = await this.db.updateTable('bulletin_templates').set({ body, version: version + 1, updated_at: at, updated_by: userId })
       .where('id', '=', id).where('version', '=', version).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;

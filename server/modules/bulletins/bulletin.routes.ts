@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from '../../../core/clock.ts';
+import { clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
@@ -17,8 +19,8 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The bulletin service over a database (routes and the CLI). */
-export function bulletinService(database: Database, now: () => Date = () => new Date()): BulletinService {
-  return new BulletinService({ db: database.db, indicators: () => indicatorService(database), lights: () => lightService(database), now });
+export function bulletinService(database: Database, at: Clock = clock): BulletinService {
+  return new BulletinService({ db: database.db, indicators: () => indicatorService(database), lights: () => lightService(database), clock: at });
 }
 
 function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Buffer) {

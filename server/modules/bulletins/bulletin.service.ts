@@ -7,6 +7,7 @@ import { nextStatus, type BulletinAction, type BulletinStatus } from '../../../c
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { fill } from '../../../core/bulletins/phrases.ts';
 import { periodLabel } from '../../../core/indicators.ts';
+import { chinaToday, type Clock } from '../../../core/clock.ts';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -26,14 +27,12 @@ export interface BulletinDeps {
   db: Executor;
   indicators: () => IndicatorService;
   lights: () => LightService;
-  /** The current time (a fixed one in tests). */
-  now: () => Date;
+  /** Where "now" comes from (server/clock.ts: DOCKET_NOW shifts it). The issue date is China's date. */
+  clock: Clock;
 }
 
-/** 'YYYY-MM-DD' in China time (UTC+8, no daylight saving). TODO(platform): core/clock.ts chinaToday. */
-function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** The user id to store for an actor: null for the CLI's system actor (no users row). */
+const userRef = (actor: Actor): number | null => (actor.userId > 0 ? actor.userId : null);
 
 /** The order offices list natures and investment types in (others, and categories, keep the API's key order). */
 const GROUP_ORDER: Record<string, readonly string[]> = {
@@ -81,12 +80,12 @@ export class BulletinService {
     const problems = checkTemplate(template);
     if (problems.length) throw new AppError('validation_failed', `模板有误：${problems[0]}`, problems.map((message) => ({ message })));
     const body = JSON.stringify(template);
-    const at = this.deps.now().toISOString();
+    const at = this.deps.clock.now().toISOString();
     await this.transaction(async (repo) => {
       const row = await repo.findDefaultTemplate();
       if ((row?.version ?? 0) !== version) throw new AppError('version_conflict', '模板已被他人修改，请刷新后重试', { current: row ? parseTemplate(row.body) : DEFAULT_TEMPLATE, version: row?.version ?? 0 });
-      if (row) await repo.updateTemplateIfVersion(row.id, version, body, actor.userId, at);
-      else await repo.insertTemplate(body, actor.userId, at);
+      if (row) await repo.updateTemplateIfVersion(row.id, version, body, userRef(actor), at);
+      else await repo.insertTemplate(body, userRef(actor), at);
       await recordAudit(repo.db, actor, { action: 'bulletin.template_update', entityType: 'bulletin_template', before: row ? parseTemplate(row.body) : null, after: template });
     });
     return this.getTemplate();
@@ -150,7 +149,7 @@ export class BulletinService {
     return {
       year, month, period_label: result.indicators.period_label, area, time_curve: curve ? [...curve] : null,
       overall: result.indicators, by_nature: groups('nature'), by_category: groups('category'), by_investment_type: groups('investment_type'),
-      units, fast: projects.fast, slow: projects.slow, lights: { counts, list }, computed_at: this.deps.now().toISOString(),
+      units, fast: projects.fast, slow: projects.slow, lights: { counts, list }, computed_at: this.deps.clock.now().toISOString(),
     };
   }
 
@@ -178,11 +177,11 @@ export class BulletinService {
     const { id: templateId, template } = await this.templateOf({ template_id: null });
     const area = await this.areaOf(template, input.region ?? null);
     const title = fill(template.title, { 地区: area, 年: String(input.year), 月: String(input.month), 期间: periodLabel(input.month) });
-    const at = this.deps.now().toISOString();
+    const at = this.deps.clock.now().toISOString();
     const id = await this.transaction(async (repo) => {
       const id = await repo.insertBulletin({
         year: input.year, month: input.month, region_code: input.region ?? null, template_id: templateId, title, status: 'draft',
-        created_by: actor.userId, created_at: at, updated_at: at,
+        created_by: userRef(actor), created_at: at, updated_at: at,
       });
       await recordAudit(repo.db, actor, { action: 'bulletin.create', entityType: 'bulletin', entityId: id, after: { year: input.year, month: input.month, region: input.region ?? null, title } });
       return id;
@@ -207,7 +206,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
-    const { doc } = composeBulletin(template, figures, { issue_no: b.issue_no, date: chinaToday(this.deps.now()), revision: b.revision, draft: b.status !== 'issued' });
+    const { doc } = composeBulletin(template, figures, { issue_no: b.issue_no, date: chinaToday(this.deps.clock.now()), revision: b.revision, draft: b.status !== 'issued' });
     return { doc, figures, bulletin: b };
   }
 
@@ -250,7 +249,7 @@ export class BulletinService {
       const step = nextStatus(b.status as BulletinStatus, action);
       if (!step.ok) throw new AppError('unprocessable', step.reason);
       const set = await write(repo, b, step.to);
-      if (!(await repo.updateBulletinIfVersion(id, version, { ...set, status: step.to, updated_at: this.deps.now().toISOString() }))) {
+      if (!(await repo.updateBulletinIfVersion(id, version, { ...set, status: step.to, updated_at: this.deps.clock.now().toISOString() }))) {
         throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试');
       }
       await recordAudit(repo.db, actor, { action: `bulletin.${action}`, entityType: 'bulletin', entityId: id, before: { status: b.status, revision: b.revision }, after: { status: step.to, ...set } });
@@ -259,7 +258,7 @@ export class BulletinService {
   }
 
   submit(actor: Actor, id: number, version: number) {
-    return this.act(actor, id, version, 'submit', async () => ({ submitted_by: actor.userId, return_reason: null }));
+    return this.act(actor, id, version, 'submit', async () => ({ submitted_by: userRef(actor), return_reason: null }));
   }
 
   return(actor: Actor, id: number, version: number, reason: string) {
@@ -280,7 +279,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
-    const issuedOn = chinaToday(this.deps.now());
+    const issuedOn = chinaToday(this.deps.clock.now());
     const signer = (await this.repo.findUserName(actor.userId)) ?? actor.displayName;
     return this.act(actor, id, version, 'sign', async (repo, current) => {
       const issueNo = current.issue_no ?? (await nextNumber(repo.db, ISSUE_SERIES, current.year));
@@ -291,7 +290,7 @@ export class BulletinService {
         doc_number: template.doc_prefix.trim() ? formatDocNumber({ prefix: fill(template.doc_prefix, { 地区: figures.area }), year: current.year, seq: issueNo }) : null,
         title: doc.title, issued_on: issuedOn, figures: JSON.stringify(figures), template: JSON.stringify(template), docx,
         docx_sha256: crypto.createHash('sha256').update(docx).digest('hex'), correction_note: current.correction_note, submitted_by: current.submitted_by,
-        signed_by: actor.userId, signer_name: signer, signed_at: this.deps.now().toISOString(),
+        signed_by: actor.userId, signer_name: signer, signed_at: this.deps.clock.now().toISOString(),
       });
       return { issue_no: issueNo, title: doc.title };
     });

@@ -10,6 +10,9 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
+import { chinaToday } from '../../../core/clock.ts';
+import { chineseDate } from '../../../core/bulletins/phrases.ts';
+import { clock } from '../../clock.ts';
 import { loadExcel } from '../../excel.ts';
 import { findSoffice } from './bulletin.pdf.ts';
 
@@ -128,9 +131,13 @@ describe.each(DIALECTS)('bulletins on %s', (dialect) => {
     expect(signed.versions).toHaveLength(1);
     expect(signed.versions[0]).toMatchObject({ revision: 1, issue_no: 1, signer_name: 'leader1' });
     issuedSha = signed.versions[0].docx_sha256;
+    // Dated in China time by the application's clock (DOCKET_NOW moves it).
+    const today = chinaToday(clock.now());
+    expect(signed.versions[0].issued_on).toBe(today);
     const issued = await t.app.inject({ url: `/api/v1/bulletins/${bulletinId}/document.docx`, headers: office });
     const text = await docxText(issued.rawPayload);
     expect(text).toContain('2026年第1期');
+    expect(text).toContain(chineseDate(today));
     expect(text).not.toContain('草稿');
 
     // New data after the signature: the issued document and its figures do not move.
