@@ -32,6 +32,7 @@ export const PERMISSIONS = {
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
+  'system.admin': ['sysadmin'], // the office's name and jurisdiction (first-run setup)
   'token.admin': ['sysadmin'], // API tokens for integrations
   'security.admin': ['secadmin'], // security settings
   'audit.read': ['auditor'], // search and verify the audit trail
@@ -57,6 +58,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'rules.write': '亮灯规则、正当理由和指标设置',
   'reference.read': '查看行政区划和单位',
   'user.admin': '账号、角色和数据范围管理',
+  'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',
   'token.admin': '接口令牌的签发和吊销',
   'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',
