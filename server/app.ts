@@ -26,6 +26,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
+  systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
   indicatorRoutes(app, database);

@@ -11,6 +11,13 @@ export interface RegionTable {
   path: string;
 }
 
+/** Install-wide facts: the division tree's source ('regions.source'), the office's profile ('office.name', 'office.region_code'). */
+export interface SystemSettingTable {
+  key: string;
+  value: string | null;
+  updated_at: string;
+}
+
 export interface UnitTable {
   id: Generated<number>;
   name: string;
@@ -541,6 +548,7 @@ export interface BulletinVersionTable {
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
+  system_settings: SystemSettingTable;
   users: UserTable;
   sessions: SessionTable;
   projects: ProjectTable;
