@@ -163,6 +163,13 @@ export interface Period {
   ytd_label: string;
 }
 
+/** GET /reporting/current: the period pages open at (数据截至) and the one being reported (待填), decided by the server. */
+export interface CurrentPeriods {
+  today: string;
+  in_force: Omit<Period, 'id' | 'status'> & { status: Period['status'] | 'none' };
+  reporting: Period | null;
+}
+
 export interface MonthlyReport {
   id: number;
   project_id: number;
