@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Card, Col, DatePicker, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -40,7 +40,13 @@ export function DashboardPage() {
   const navigate = useNavigate();
   // Opens at the period in force (the server's choice: the latest month whose deadline has passed), not today's month.
   const inForce = useMonthInForce();
-  const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(undefined);
+  const [params] = useSearchParams();
+  // A link may name the month (/dashboard?year=2026&month=12); otherwise the period in force.
+  const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(() => {
+    const y = Number(params.get('year'));
+    const m = Number(params.get('month'));
+    return y && m >= 1 && m <= 12 ? dayjs(`${y}-${String(m).padStart(2, '0')}-01`) : undefined;
+  });
   const period = picked ?? (inForce && dayjs(`${inForce.year}-${String(inForce.month).padStart(2, '0')}-01`));
   const year = period?.year() ?? 0;
   const month = (period?.month() ?? 0) + 1;

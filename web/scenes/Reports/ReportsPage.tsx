@@ -14,7 +14,7 @@ import { useUnits } from '../../api/reference.ts';
 import type { GridRow, MonthlyReport } from '../../api/types.ts';
 import { formatWan } from '../../format.ts';
 import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
-import { stageKey } from '../../stages.ts';
+import { STAGES, stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton, exportHref } from '../../components/ExportButton.tsx';
 import { refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
@@ -28,6 +28,12 @@ import { PhotoDialog } from './PhotoDialog.tsx';
 
 /** A row's error: the message and, when the server or the check named one, the field it belongs to. */
 type RowErrors = Record<number, { message: string; field: string | null }>;
+
+/** True when a stage comes before the project's current one (a report may not state it). */
+function isBehind(current: string, stage: string): boolean {
+  const order = STAGES as readonly string[];
+  return order.includes(current) && order.indexOf(stage) < order.indexOf(current);
+}
 
 /** The localStorage of the browser, or undefined where there is none (private modes that refuse it). */
 function browserStorage(): Storage | undefined {
@@ -135,7 +141,11 @@ export function ReportsPage() {
   }, [drafts, rows, storage, keptKey, mode, canWrite, periodOpen]);
 
   const draftOf = useCallback((r: GridRow) => drafts[r.project.id] ?? initialDraft(r, mode), [drafts, mode]);
-  const change = (r: GridRow, patch: Partial<Draft>) => setDrafts((d) => ({ ...d, [r.project.id]: { ...draftOf(r), ...patch } }));
+  const change = (r: GridRow, patch: Partial<Draft>) => {
+    setDrafts((d) => ({ ...d, [r.project.id]: { ...draftOf(r), ...patch } }));
+    // An error belongs to what was typed: editing the row clears it (the next save checks again).
+    setRowErrors((x) => (x[r.project.id] ? Object.fromEntries(Object.entries(x).filter(([k]) => Number(k) !== r.project.id)) : x));
+  };
   const changeMode = (to: AmountMode) => {
     setDrafts((d) => Object.fromEntries(rows.map((r) => [r.project.id, switchMode(r, d[r.project.id] ?? initialDraft(r, mode), mode, to)])));
     setMode(to);
@@ -324,7 +334,8 @@ export function ReportsPage() {
         disabled={!editable} value={draftOf(r).stage ?? undefined} placeholder={t('grid.stage')} style={{ width: '100%', minWidth: 110 }}
         status={errorOf(r, 'stage') ? 'error' : undefined} data-testid={`stage-${r.project.id}`}
         aria-label={`${r.project.name} ${t('grid.stage')}`} onChange={(v: string) => change(r, { stage: v })}
-        options={REPORT_STAGES.map((s) => ({ value: s, label: t(stageKey(s)!) }))}
+        // A report cannot move a project back: stages before the project's own are offered disabled.
+        options={REPORT_STAGES.map((s) => ({ value: s, label: t(stageKey(s)!), disabled: isBehind(r.project.stage, s) }))}
       />
       {fieldError(errorOf(r, 'stage'))}
     </>
