@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDate } from '../../core/monthly-report.ts';
+import { periodInForce } from '../../core/period-in-force.ts';
 import { apiAs, login, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -99,8 +101,10 @@ describe('the project page', () => {
   it('lets the office accept an excuse (正当理由) that suppresses a light, shows who accepted it, and revoke it', async () => {
     const { context, page } = await h.newPage();
     const api = await apiAs(context);
-    const now = new Date();
-    const [year, month] = [now.getFullYear(), now.getMonth() + 1];
+    // The lights tab opens at the period in force (the latest month closed or past its deadline).
+    const today = chinaDate(new Date());
+    const periods = await h.database.db.selectFrom('reporting_periods').selectAll().where('year', 'in', [Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4))]).execute();
+    const { year, month } = periodInForce(periods, today)!;
     const lit = (await api.get(`/lights?year=${year}&month=${month}&light=red,yellow&dimension=investment&page_size=1`)).body as { items: { project_id: number }[] };
     const projectId = lit.items[0]!.project_id;
     await page.goto(`/projects/${projectId}`); // signed in by apiAs in this context

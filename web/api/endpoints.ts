@@ -78,7 +78,7 @@ export const indicatorApi = {
   lights: (year: number, month: number, filter: ScopeFilter, opts: { light?: string; dimension?: string; page?: number; page_size?: number } = {}) =>
     api.get<LightList>('/lights', { ...filter, year, month, ...opts }),
   rules: (year: number) => api.get<RuleSets>(`/lights/rules/${year}`),
-  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
+  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string; rejudge_closed?: boolean }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
   excuses: (year: number, projectId: number) => api.get<{ items: LightExcuse[] }>('/lights/excuses', { year, project_id: projectId }),
   acceptExcuse: (body: { project_id: number; year: number; month_from: number; month_to: number | null; dimension: LightDimension | null; reason: string }) =>
     api.post<LightExcuse>('/lights/excuses', body, { quiet: true }),

@@ -368,6 +368,11 @@ export interface LightItem {
   region_code: string;
   unit_id: number;
   unit_name: string;
+  stage: string;
+  /** Paused (停工): its light is labelled so, not shown as a plain red. */
+  is_paused: boolean;
+  /** An accepted excuse (正当理由) suppressed one of its lights this month. */
+  is_excused: boolean;
   overall: LightColor;
   reasons: string[];
   dimensions: DimensionLight[];

@@ -69,9 +69,16 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** Today's date (UTC) for file names and note rows. */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+const CST_OFFSET_MS = 8 * 3600 * 1000;
+
+/** Today's date in 北京时间 (UTC+8) for file names and note rows: an export at 07:00 on the 1st is the 1st, not the 30th. */
+export function today(at: Date = new Date()): string {
+  return beijingDateTime(at).slice(0, 10);
+}
+
+/** An instant as 北京时间 "YYYY-MM-DD HH:mm", as every export prints times. */
+export function beijingDateTime(at: Date = new Date()): string {
+  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 const FORMATS: Record<ColumnKind, string | undefined> = {

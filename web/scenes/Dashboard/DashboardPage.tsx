@@ -14,6 +14,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { LIGHT_COLORS } from '../Lights/light-labels.ts';
+import { ProjectLight } from '../Lights/LightsPage.tsx';
 
 const WAN = 10_000;
 
@@ -190,7 +191,7 @@ export function DashboardPage() {
                     locale={{ emptyText: <Empty description={t('dashboard.noRed')} /> }}
                     columns={[
                       { title: t('projects.col.name'), dataIndex: 'name', ellipsis: true, render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
-                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => <Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag> },
+                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[], l) => <>{(l.is_paused || l.is_excused) && <ProjectLight item={l} />}<Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag></> },
                     ]}
                   />
                 )}

@@ -26,6 +26,18 @@ export function LightTag({ light }: { light: LightColor }) {
   return <Tag color={LIGHT_TAGS[light]}>{t(`light.${light}` as MessageKey)}</Tag>;
 }
 
+/** A project's light with what qualifies it: paused (停工) or excused (正当理由), wherever a light list shows it. */
+export function ProjectLight({ item }: { item: Pick<LightItem, 'overall' | 'is_paused' | 'is_excused'> }) {
+  const { t } = useI18n();
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <LightTag light={item.overall} />
+      {item.is_paused && <Tag color="default" data-testid="light-paused">{t('stage.paused')}</Tag>}
+      {item.is_excused && <Tag color="blue" data-testid="light-excused">{t('lights.excused')}</Tag>}
+    </span>
+  );
+}
+
 /** How each figure a rule looked at is shown: its label and, for amounts and rates, the unit. */
 const FIGURES: Record<string, { label: MessageKey; as: 'wan' | 'percent' | 'points' | 'plain' }> = {
   planned_investment: { label: 'figure.planned_investment', as: 'wan' },
@@ -153,7 +165,7 @@ export function LightsPage() {
         pagination={{ current: page, pageSize: 20, total: data.data?.total ?? 0, showSizeChanger: false, onChange: (p) => set({ page: p }) }}
         expandable={{ expandedRowRender: (l) => <DimensionDetails dims={l.dimensions} /> }}
         columns={[
-          { title: t('lights.light'), dataIndex: 'overall', width: 90, render: (l: LightColor) => <LightTag light={l} /> },
+          { title: t('lights.light'), key: 'overall', width: 150, render: (_v, l) => <ProjectLight item={l} /> },
           { title: t('projects.col.name'), dataIndex: 'name', render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
           { title: t('projects.col.unit'), dataIndex: 'unit_name', width: 180, ellipsis: true },
           { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => r.map((x) => <div key={x}>{x}</div>) },
