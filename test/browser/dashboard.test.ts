@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaDate } from '../../core/monthly-report.ts';
+import { chinaToday } from '../../core/clock.ts';
 import { periodInForce } from '../../core/period-in-force.ts';
+import { clock } from '../../server/clock.ts';
 import { login, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -10,7 +11,7 @@ let month = 0;
 beforeAll(async () => {
   h = await startHarness({ projects: 150 });
   // The dashboard opens at the period in force: the latest month closed or past its deadline (not today's month).
-  const today = chinaDate(new Date());
+  const today = chinaToday(clock.now());
   const periods = await h.database.db.selectFrom('reporting_periods').selectAll().where('year', 'in', [Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4))]).execute();
   ({ year, month } = periodInForce(periods, today)!);
 });

@@ -6,7 +6,7 @@ import type { TimeCurve } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import type { LightExcuseTable } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
-import { chinaDate } from '../../../core/monthly-report.ts';
+import { chinaToday } from '../../../core/clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
@@ -15,6 +15,7 @@ import type { ProjectFilter } from '../projects/project.schema.ts';
 import type { LightFactsRow, LightRepository } from './light.repository.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** The rule set ruling a month, and where it came from. */
 interface RulesInForce {
@@ -203,7 +204,7 @@ export class LightService {
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'rules' }]);
     await this.lights.transaction(async (lights) => {
       const closed = await lights.listClosedMonths(year);
-      const today = chinaDate(new Date());
+      const today = chinaToday(clock.now());
       const thisYear = Number(today.slice(0, 4));
       const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
       const firstOpen = Array.from({ length: 13 - from }, (_x, i) => from + i).find((m) => !closed.includes(m));
@@ -494,7 +495,7 @@ export class LightService {
       const excuse = await lights.insertExcuse({
         project_id: input.project_id, year: input.year, month_from: input.month_from, month_to: input.month_to ?? null,
         dimension: input.dimension ?? null, reason: input.reason, accepted_by: actor.userId, accepted_by_name: actor.displayName,
-        accepted_at: new Date().toISOString(),
+        accepted_at: clock.now().toISOString(),
       });
       await recordAudit(lights.executor, actor, { action: 'lights.excuse_accept', entityType: 'light_excuse', entityId: excuse.id, before: null, after: excuse });
       return excuse;

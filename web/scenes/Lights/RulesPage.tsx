@@ -9,6 +9,7 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDateTime } from '../../format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
 
 type NumberField = { key: string; label: MessageKey; min: number; max: number; step: number; percent?: boolean };
 
@@ -34,11 +35,13 @@ export function RulesPage() {
   // closed); a closed month can be chosen only with an explicit confirmation that its lights are judged again.
   const periods = useLoad(() => reportApi.periods(year), [year]);
   const closed = useMemo(() => (periods.data?.items ?? []).filter((p) => p.status === 'closed').map((p) => p.month), [periods.data]);
-  const thisYear = new Date().getFullYear();
+  // "This month" is the server's (China time), as the server applies the same default.
+  const today = usePeriodInForce()?.today ?? new Date().toISOString().slice(0, 10);
+  const thisYear = Number(today.slice(0, 4));
   const defaultMonth = useMemo(() => {
-    const from = year === thisYear ? new Date().getMonth() + 1 : 1;
+    const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
     return year < thisYear ? null : (Array.from({ length: 13 - from }, (_x, i) => from + i).find((m) => !closed.includes(m)) ?? null);
-  }, [year, thisYear, closed]);
+  }, [year, thisYear, today, closed]);
   const [picked, setEffective] = useState<number | null>(null);
   const effective = picked ?? defaultMonth;
   const rejudged = effective === null ? [] : closed.filter((m) => m >= effective);

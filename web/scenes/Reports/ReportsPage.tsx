@@ -156,7 +156,7 @@ export function ReportsPage() {
   const todo = rows.filter(isTodo);
   const returned = rows.filter((r) => r.report?.status === 'returned');
   const shown = view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
-  const today = chinaDate(new Date());
+  const today = current?.today ?? chinaDate(new Date());
 
   /** Client checks before sending: numbers that parse, a reason for a negative month, a stage move's date. */
   const check = (list: GridRow[]): RowErrors => {
