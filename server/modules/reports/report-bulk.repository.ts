@@ -1,3 +1,4 @@
+import { clock } from '../../clock.ts';
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
@@ -119,7 +120,7 @@ export class ReportBulkRepository {
   async rechainFrom(projectIds: readonly number[], year: number, month: number): Promise<number> {
     const ytd = sql<number>`(select sum(p.amount_month) from monthly_reports as p where p.project_id = monthly_reports.project_id and p.year = monthly_reports.year and p.month <= monthly_reports.month)`;
     const base = sql<number>`coalesce((select ap.completed_before_year from annual_plans as ap where ap.project_id = monthly_reports.project_id and ap.year = monthly_reports.year), 0)`;
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     let changed = 0;
     for (const part of chunks(projectIds, ID_CHUNK)) {
       const r = await this.db.updateTable('monthly_reports')
@@ -137,7 +138,7 @@ export class ReportBulkRepository {
    * whose (year, month) report is approved and states it differently from the project.
    */
   async applyStatsToProjects(projectIds: readonly number[], year: number, month: number, userId: number, today: string): Promise<number> {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const report = (column: string) => sql`(select r.${sql.ref(column)} from monthly_reports as r where r.project_id = projects.id and r.year = ${year} and r.month = ${month})`;
     let changed = 0;
     for (const part of chunks(projectIds, ID_CHUNK)) {
@@ -187,7 +188,7 @@ export class ReportBulkRepository {
    * changed (fewer than given means another writer moved one meanwhile).
    */
   async submitReports(reportIds: readonly number[], userId: number): Promise<number> {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     let changed = 0;
     for (const part of chunks(reportIds, ID_CHUNK)) {
       const r = await this.db.updateTable('monthly_reports')

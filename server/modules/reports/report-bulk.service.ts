@@ -1,3 +1,4 @@
+import { clock } from '../../clock.ts';
 import { canDo, chinaDate, refusalOf, stageMove, stageNeedsPhoto, type ReportStatus } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
@@ -110,7 +111,7 @@ export class ReportBulkService {
     const outcomes: BulkReportOutcome[] = [];
     const toWrite: BulkReportRow[] = [];
     const moves: { row: BulkReportRow; from: string; to: string; dateField: string | null | undefined }[] = [];
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const seen = new Set<number>();
     for (const [index, input] of rows.entries()) {
       const fail = (message: string, field: string | null = null) => errors.push({ index, project_id: input.project_id, field, message });
@@ -202,7 +203,7 @@ export class ReportBulkService {
 
   /** Approved rows move their projects: stage (with its date and history) per moving row, statistics set-based. */
   private async applyToProjects(actor: Actor, year: number, month: number, projectIds: number[], moves: { row: BulkReportRow; from: string; to: string; dateField: string | null | undefined }[]) {
-    const today = chinaDate(new Date());
+    const today = chinaDate(clock.now());
     for (const m of moves) {
       await this.reports.insertStageHistory({
         project_id: m.row.project_id, from_stage: m.from, to_stage: m.to, event_date: m.row.stage_date ?? today,
