@@ -700,7 +700,9 @@ export class ImportService {
       }
       if (report.applied) {
         const writing = Date.now();
-        // What a read would otherwise recompute lazily (light snapshots of the year) is brought up to date now.
+        // What a read would otherwise recompute lazily is brought up to date now: group facts of projects that
+        // approved rows moved (stage, statistics entry), light snapshots of the year.
+        await IndicatorService.syncAfterBulkWrite(this.db);
         await refreshLightsAfterBulkWrite(this.db, { year, month });
         report.phaseMs.write += Date.now() - writing;
       }
