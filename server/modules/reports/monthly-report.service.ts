@@ -1,13 +1,13 @@
 import type { Updateable } from 'kysely';
 import {
-  canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
+  canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
   stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
 } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { roleHas } from '../../plugins/permissions.ts';
+import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
@@ -67,8 +67,7 @@ export class MonthlyReportService {
       repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
-    const actions = (['edit', 'submit', 'approve', 'return', 'correct'] as const).filter((a) =>
-      open && canDo(report.status as ReportStatus, a) && roleHas(actor.role, a === 'approve' || a === 'return' ? 'report.review' : 'report.write'));
+    const actions = open ? REPORT_WORKFLOW.choices(report.status as ReportStatus, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
     return {
       ...report,
       period: period ? presentPeriod(period) : null,
