@@ -51,6 +51,32 @@ function likeEscape(text: string): string {
 /** Shortest query the trigram indexes can answer; shorter ones fall back to a LIKE scan. */
 export const TRIGRAM_MIN_LENGTH = 3;
 
+/** The folded terms of a search: whitespace separates terms ('轨道交通 吴中' → two), each must match. */
+export function searchTerms(q: string | undefined): string[] {
+  return q ? q.trim().split(/[\s\u3000]+/).map(foldText).filter(Boolean).slice(0, 5) : [];
+}
+
+/**
+ * One search term: the project's name (folded, full pinyin or initials), the name of its region or of a region
+ * above it ('吴中' finds the projects of 吴中区 and of its towns), or the name or short name of its responsible
+ * unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). The region and unit parts are uncorrelated sub-queries, evaluated once; an
+ * OR of IN terms is answered from the rowid, region and unit indexes on SQLite and by a bitmap OR on PostgreSQL.
+ */
+function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
+  // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
+  // (rare in names) takes the scan like one shorter than three characters.
+  const byName = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term)
+    ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${term}%`))
+    : sql<boolean>`projects.search_text like ${`%${likeEscape(term)}%`} escape '\\'`;
+  const pattern = `%${likeEscape(term)}%`;
+  const regions = eb.selectFrom(['regions as r', 'regions as m']).select('r.code')
+    .where(sql<boolean>`m.name like ${pattern} escape '\\'`)
+    .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
+  const units = eb.selectFrom('units').select('units.id')
+    .where(sql<boolean>`(units.name like ${pattern} escape '\\' or units.short_name like ${pattern} escape '\\')`);
+  return eb.or([byName, eb('projects.region_code', 'in', regions), eb('projects.unit_id', 'in', units)]);
+}
+
 /**
  * Applies the project-list filter language (region subtree, unit subtree, stage, text search …) to a query over
  * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
@@ -94,14 +120,7 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
       ? qb.where('projects.builder_uscc', '=', builder)
       : qb.where(sql<boolean>`projects.builder_name like ${`%${likeEscape(query.builder)}%`} escape '\\'`);
   }
-  const q = query.q ? foldText(query.q) : '';
-  if (q) {
-    // The trigram index answers LIKE only without an ESCAPE clause, so a query holding a wildcard character
-    // (rare in names) takes the scan like one shorter than three characters.
-    qb = [...q].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(q)
-      ? qb.where('projects.id', 'in', (eb) => eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${q}%`))
-      : qb.where(sql<boolean>`projects.search_text like ${`%${likeEscape(q)}%`} escape '\\'`);
-  }
+  for (const term of searchTerms(query.q)) qb = qb.where((eb) => termMatch(eb, term));
   return qb;
 }
 

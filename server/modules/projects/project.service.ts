@@ -13,6 +13,10 @@ import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { formatWan } from '../../../core/money.ts';
+import { formatPercent, fraction, periodLabel, toNumber } from '../../../core/indicators.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { LightRepository } from '../lights/light.repository.ts';
+import { LightService } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
@@ -173,8 +177,39 @@ export class ProjectService {
     };
   }
 
+  /**
+   * A page of the list with totals; with `progress`, each item also carries its light and 1–N月 completion rate for
+   * that period (judged for the page's projects only, so the cost follows the page size, not the portfolio).
+   */
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
+    const { progress, ...rest } = query;
+    const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear());
+    if (!progress) return page;
+    const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
+    const db = this.database.db;
+    const lights = new LightService(new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
+    const items = page.items.map((p) => {
+      const j = judged.get(p.id);
+      const rate = j ? fraction(j.completed_ytd, j.planned_investment) : null;
+      return {
+        ...p,
+        light: j?.light ?? null, light_reasons: j?.reasons ?? [],
+        completed_ytd: j ? j.completed_ytd : null,
+        completion_rate: rate ? { value: toNumber(rate), text: formatPercent(rate) } : null,
+      };
+    });
+    return { items, totals: { ...page.totals, progress: { year, month, label: periodLabel(month) } } };
+  }
+
+  /** The period in force: the latest one closed or past its deadline, else the month before today (China time). */
+  private async periodInForce(): Promise<{ year: number; month: number }> {
+    const today = todayInChina();
+    const due = await new ReportRepository(this.database.db).findLatestDuePeriod(today);
+    if (due) return due;
+    const y = Number(today.slice(0, 4));
+    const m = Number(today.slice(5, 7));
+    return m === 1 ? { year: y - 1, month: 12 } : { year: y, month: m - 1 };
   }
 
   listDeleted(actor: Actor) {

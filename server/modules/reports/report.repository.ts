@@ -75,6 +75,13 @@ export class ReportRepository {
     return this.db.selectFrom('reporting_periods').selectAll().where('year', '=', year).where('month', '=', month).executeTakeFirst();
   }
 
+  /** The latest period already closed or past its deadline on `today` ('YYYY-MM-DD'), if any. */
+  findLatestDuePeriod(today: string) {
+    return this.db.selectFrom('reporting_periods').select(['year', 'month'])
+      .where((eb) => eb.or([eb('status', '=', 'closed'), eb('deadline', '<', today)]))
+      .orderBy('year', 'desc').orderBy('month', 'desc').limit(1).executeTakeFirst();
+  }
+
   async insertPeriods(rows: Array<Insertable<ReportingPeriodTable>>): Promise<void> {
     try {
       await this.db.insertInto('reporting_periods').values(rows).execute();
