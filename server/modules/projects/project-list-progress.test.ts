@@ -15,7 +15,7 @@ describe.each(DIALECTS)('project list 完成率 and 灯色 columns on %s', (dial
   const list = async (qs: string) => {
     const res = await t.app.inject({ url: `/api/v1/projects?${qs}`, headers: office });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { items: { id: number; light?: string | null; completion_rate?: { text: string } | null }[]; totals: { progress?: unknown } };
+    return res.json<{ items: { id: number; light?: string | null; completion_rate?: { text: string } | null }[]; totals: { progress?: unknown } }>();
   };
 
   beforeAll(async () => {
