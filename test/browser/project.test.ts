@@ -23,11 +23,11 @@ describe('the project page', () => {
     await page.getByTestId('edit-project').click();
     const form = page.getByTestId('project-edit-form');
     await form.getByLabel('项目名称').fill('');
-    await form.getByLabel('总投资（万元）').fill('12.345678');
+    await form.getByLabel('总投资（万元）').fill('12,34亿');
     await form.getByLabel('项目代码').fill('2020-3205');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await form.getByText('请输入项目名称').waitFor();
-    await form.getByText('总投资最多保留 4 位小数（精确到元）').waitFor();
+    await form.getByText('金额格式不正确：金额的千位分隔符位置不对：12,34亿。可填写 1,234.5（默认万元）、1.2亿元 或 5万元').waitFor();
     await form.getByText('项目代码格式应为 2020-320506-00-00-000000').waitFor();
     await shot(page, 'project-validation');
 
@@ -66,7 +66,8 @@ describe('the project page', () => {
     // Someone else saves a new name and category meanwhile, through the API from another session.
     const other = await h.browser.newContext({ baseURL: h.baseUrl });
     const api = await apiAs(other);
-    const r = await api.patch(`/projects/${p.id}`, { version: p.version, name: `${p.name}（他人修改）`, category: '社会民生' });
+    const category = p.category === '社会民生' ? '生态环保' : '社会民生'; // a category the project does not have yet
+    const r = await api.patch(`/projects/${p.id}`, { version: p.version, name: `${p.name}（他人修改）`, category });
     expect(r.status).toBe(200);
     await other.close();
 
@@ -74,14 +75,14 @@ describe('the project page', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByText('该项目已被他人修改').waitFor();
     await dialog.getByText(`${p.name}（他人修改）`).waitFor();
-    await dialog.getByText('社会民生').waitFor();
+    await dialog.getByText(category).waitFor();
     await dialog.getByTestId('conflict-mine').getByText(`总投资（万元）：${(mine / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 万元`).waitFor();
     await shot(page, 'project-conflict');
     await dialog.getByRole('button', { name: '在最新内容上重新应用我的修改' }).click();
     await page.getByTestId('project-basic').waitFor();
 
     const stored = await h.database.db.selectFrom('projects').select(['name', 'category', 'total_investment', 'version']).where('id', '=', p.id).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category: '社会民生', total_investment: mine, version: p.version + 2 });
+    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category, total_investment: mine, version: p.version + 2 });
     await context.close();
   });
 
