@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWan, formatYi, parseWanInput, wanTextToYuan, yuanToWanText } from './format.ts';
+import { chartMoneyUnit, formatWan, formatYi, parseWanInput, wanTextToYuan, yuanToWanText } from './format.ts';
 
 describe('money presentation', () => {
   it('prints 万元 in tables and 亿元 in headlines', () => {
@@ -27,5 +27,9 @@ describe('money presentation', () => {
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.reason).toContain('千位分隔符');
     expect(!parseWanInput('abc').ok && (parseWanInput('abc') as { reason: string }).reason).toContain('无法识别');
+  });
+  it('puts a chart axis in 亿元 once a value reaches 1 亿', () => {
+    expect(chartMoneyUnit(210_000_000_000)).toMatchObject({ label: '亿元', divisor: 100_000_000 });
+    expect(chartMoneyUnit(99_999_999)).toMatchObject({ label: '万元', divisor: 10_000 });
   });
 });

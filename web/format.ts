@@ -16,6 +16,11 @@ export function formatYi(yuan: number | null | undefined): string {
   return (yuan / YI).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+/** A chart axis's money unit: 亿元 once any value reaches 1 亿 (21,000,000 万元 reads as 2,100 亿元), else 万元. */
+export function chartMoneyUnit(maxYuan: number): { label: '亿元' | '万元'; divisor: number; digits: number } {
+  return maxYuan >= YI ? { label: '亿元', divisor: YI, digits: 2 } : { label: '万元', divisor: WAN, digits: 0 };
+}
+
 /** Integer yuan → the exact 万元 text for an input ("12345.6789", no separators, no trailing zeros). */
 export function yuanToWanText(yuan: number): string {
   const negative = yuan < 0;

@@ -197,6 +197,8 @@ export const en: Record<MessageKey, string> = {
   'scope.region': 'By region',
   'scope.unit': 'By unit',
   'scope.all': 'All',
+  'dashboard.plannedIn': 'Annual plan ({unit})',
+  'dashboard.completedIn': 'Completed ({unit})',
   'plan.add': 'Add annual plan',
   'plan.edit': 'Edit annual plan',
   'plan.monthly': 'Split the annual plan by month',

@@ -195,6 +195,8 @@ export const zhCN = {
   'scope.region': '按地区',
   'scope.unit': '按责任单位',
   'scope.all': '全部',
+  'dashboard.plannedIn': '年度计划（{unit}）',
+  'dashboard.completedIn': '累计完成（{unit}）',
   'plan.add': '新增年度计划',
   'plan.edit': '编辑年度计划',
   'plan.monthly': '按月分解年度计划（计划完成表）',

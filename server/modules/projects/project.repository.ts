@@ -58,8 +58,8 @@ export function searchTerms(q: string | undefined): string[] {
 
 /**
  * One search term: the project's name (folded, full pinyin or initials), the name of its region or of a region
- * above it ('吴中' finds the projects of 吴中区 and of its towns), or the name or short name of its responsible
- * unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). The region and unit parts are uncorrelated sub-queries, evaluated once; an
+ * above it ('吴中' finds the projects of 吴中区 and of its towns), or the short name (else the name) of its
+ * responsible unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). The region and unit parts are uncorrelated sub-queries, evaluated once; an
  * OR of IN terms is answered from the rowid, region and unit indexes on SQLite and by a bitmap OR on PostgreSQL.
  */
 function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
@@ -72,8 +72,9 @@ function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
   const regions = eb.selectFrom(['regions as r', 'regions as m']).select('r.code')
     .where(sql<boolean>`m.name like ${pattern} escape '\\'`)
     .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
+  // A unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
   const units = eb.selectFrom('units').select('units.id')
-    .where(sql<boolean>`(units.name like ${pattern} escape '\\' or units.short_name like ${pattern} escape '\\')`);
+    .where(sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`);
   return eb.or([byName, eb('projects.region_code', 'in', regions), eb('projects.unit_id', 'in', units)]);
 }
 

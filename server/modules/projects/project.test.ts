@@ -65,6 +65,11 @@ describe.each(DIALECTS)('project library API on %s', (dialect) => {
     expect(await names('xuanwu 生态')).toEqual(['南京玄武湖生态修复']);
     expect(await names('玄武 shengtai')).toEqual(['南京玄武湖生态修复']);
     expect(await names('南京 生态')).toEqual(['南京玄武湖生态修复']);
+    // A unit answers to its short name when it has one, so a common word of full names ('镇人民政府') finds nothing.
+    await t.db.updateTable('units').set({ name: '甪直镇人民政府', short_name: '甪直' }).where('id', '=', unitA).execute();
+    expect(await names('新能源 人民')).toEqual([]);
+    expect(await names('新能源 甪直')).toEqual(['比亚迪新能源汽车零部件项目']);
+    await t.db.updateTable('units').set({ name: '甪直镇', short_name: null }).where('id', '=', unitA).execute();
   });
 
   it("limits a reporter to its unit's projects, in items and in totals", async () => {

@@ -6,7 +6,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
-import { formatWan, formatYi } from '../../format.ts';
+import { chartMoneyUnit, formatWan, formatYi } from '../../format.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -15,14 +15,6 @@ import { LIGHT_COLORS } from '../Lights/light-labels.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useUnits } from '../../api/reference.ts';
-
-const WAN = 10_000;
-const YI = 100_000_000;
-
-/** The unit bar chart's unit: 亿元 once any bar reaches 1 亿 (21,000,000 万元 reads as 2,100 亿元), else 万元. */
-export function chartMoneyUnit(maxYuan: number): { label: '亿元' | '万元'; divisor: number; digits: number } {
-  return maxYuan >= YI ? { label: '亿元', divisor: YI, digits: 2 } : { label: '万元', divisor: WAN, digits: 0 };
-}
 
 /** One headline figure; the whole card is a link to the projects behind it. */
 function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
@@ -78,6 +70,7 @@ export function DashboardPage() {
 
   // Horizontal bars: unit names stay readable however many units there are, on a phone too.
   const money = useMemo(() => chartMoneyUnit(Math.max(0, ...unitRows.map((u) => Math.max(u.indicators.sums.planned_investment, u.indicators.sums.completed_ytd)))), [unitRows]);
+  const moneyLabel = money.label === '亿元' ? t('common.yuanYi') : t('common.yuanWan');
   const unitOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: {
       trigger: 'axis', axisPointer: { type: 'shadow' },
@@ -89,14 +82,14 @@ export function DashboardPage() {
       },
     },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
+    grid: { left: 8, right: 40, bottom: 8, top: 32, containLabel: true },
     yAxis: { type: 'category', inverse: true, data: unitRows.map((u) => u.label), axisLabel: { width: 110, overflow: 'truncate' } },
-    xAxis: { type: 'value', name: money.label, axisLabel: { formatter: (v: number) => v.toLocaleString('zh-CN') } },
+    xAxis: { type: 'value', name: moneyLabel, axisLabel: { formatter: (v: number) => v.toLocaleString('zh-CN') } },
     series: [
-      { name: t('dashboard.planned'), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.planned_investment / money.divisor).toFixed(money.digits)) },
-      { name: t('dashboard.completed'), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.completed_ytd / money.divisor).toFixed(money.digits)) },
+      { name: t('dashboard.plannedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.planned_investment / money.divisor).toFixed(money.digits)) },
+      { name: t('dashboard.completedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.completed_ytd / money.divisor).toFixed(money.digits)) },
     ],
-  }), [unitRows, money, t]);
+  }), [unitRows, money, moneyLabel, t]);
 
   const categoryOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: { trigger: 'item', formatter: '{b}<br/>{c} 个项目（{d}%）' },

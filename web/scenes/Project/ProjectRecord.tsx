@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { Alert, Descriptions, Flex, Space, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Flex, Grid, Space, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import type { Project, Unit } from '../../api/types.ts';
@@ -26,10 +26,13 @@ type Item = { key: string; label: ReactNode; children: ReactNode; span?: number 
 
 /** One titled group of the record; every group reads as a single column on a phone. */
 function Section({ title, items, testId }: { title: string; items: Item[]; testId: string }) {
+  // A phone reads each field as its label over its value: a label column would leave the value a third of 375 px.
+  const wide = Grid.useBreakpoint().md ?? true;
   return (
     <Descriptions
       title={<Typography.Text strong>{title}</Typography.Text>} bordered size="small" column={{ xs: 1, sm: 1, md: 2 }} items={items}
-      data-testid={testId} style={{ marginBottom: 16 }} styles={{ label: { width: 150, whiteSpace: 'nowrap' } }}
+      layout={wide ? 'horizontal' : 'vertical'} data-testid={testId} style={{ marginBottom: 16 }}
+      styles={wide ? { label: { width: 150, whiteSpace: 'nowrap' } } : { label: { paddingBottom: 2 } }}
     />
   );
 }
@@ -47,7 +50,7 @@ export function ProjectRecord({ project: p, units, regionName }: { project: Proj
   const isPackage = p.is_package === 1;
   const subItems = useLoad(() => (isPackage ? projectApi.list({ parent: p.id, page_size: 100, sort: 'id' }) : Promise.resolve(null)), [p.id, isPackage]);
   const rollup = p.rollup as Rollup | null | undefined;
-  const levels = (p.levels as string[] | undefined) ?? [];
+  const levels = ['national', 'province', 'city', 'county'].filter((l) => ((p.levels as string[] | undefined) ?? []).includes(l));
   const flag = (key: string) => (p[key] === 1);
   const flags = [
     flag('is_attraction') && t('change.field.is_attraction'), flag('is_central_budget') && t('change.field.is_central_budget'), flag('is_special_bond') && t('change.field.is_special_bond'),
@@ -59,7 +62,6 @@ export function ProjectRecord({ project: p, units, regionName }: { project: Proj
   const identity: Item[] = [
     { key: 'name', label: t('project.field.name'), children: p.name, span: 'filled' },
     { key: 'code', label: t('project.field.code'), children: text(p.code) },
-    { key: 'stats_code', label: t('change.field.stats_code'), children: text(p.stats_code) },
     {
       key: 'tier', label: t('change.field.tier'), children: (
         <Space size={4} wrap>
