@@ -63,19 +63,23 @@ export function searchTerms(q: string | undefined): string[] {
  * OR of IN terms is answered from the rowid, region and unit indexes on SQLite and by a bitmap OR on PostgreSQL.
  */
 function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
+  const pattern = `%${likeEscape(term)}%`;
   // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
   // (rare in names) takes the scan like one shorter than three characters.
   const byName = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term)
-    ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${term}%`))
-    : sql<boolean>`projects.search_text like ${`%${likeEscape(term)}%`} escape '\\'`;
-  const pattern = `%${likeEscape(term)}%`;
+    ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where('projects_fts.search_text', 'like', `%${term}%`)
+    : eb.selectFrom('projects as byname').select('byname.id').where(sql<boolean>`byname.search_text like ${pattern} escape '\\'`);
   const regions = eb.selectFrom(['regions as r', 'regions as m']).select('r.code')
     .where(sql<boolean>`m.name like ${pattern} escape '\\'`)
     .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
   // A unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
   const units = eb.selectFrom('units').select('units.id')
     .where(sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`);
-  return eb.or([byName, eb('projects.region_code', 'in', regions), eb('projects.unit_id', 'in', units)]);
+  // A union of ids rather than an OR of conditions: each part keeps its own index (the trigram index, the region
+  // and unit indexes), where an OR made both engines scan every project (3× the CPU of a name search at 5k).
+  return eb('projects.id', 'in', eb.selectFrom('projects as byregion').select('byregion.id').where('byregion.region_code', 'in', regions)
+    .union(eb.selectFrom('projects as byunit').select('byunit.id').where('byunit.unit_id', 'in', units))
+    .union(byName));
 }
 
 /**
