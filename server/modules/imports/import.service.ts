@@ -21,6 +21,7 @@ import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
 import type { ImportRepository, ProjectKey } from './import.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -1012,7 +1013,7 @@ export class ImportService {
   }
 
   private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<void> {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const total = plan.creates.length + plan.updates.length + plan.planInserts.length + plan.planUpdates.length;
     let done = 0;
     const tick = (k: number) => {

@@ -1,3 +1,4 @@
+import { readState, writeState } from '../../platform/system-state.ts';
 import {
   addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
   type IndicatorSums, type Indicators, type TimeCurve,
@@ -10,6 +11,7 @@ import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** The repositories of the indicator engine, bound to one executor. */
 export interface IndicatorRepositories {
@@ -25,6 +27,7 @@ export function indicatorRepositories(db: Executor): IndicatorRepositories {
   return { indicators: new IndicatorRepository(db), groups: new IndicatorGroupRepository(db) };
 }
 
+/** The group rollup's watermark, in system_state (platform/system-state.ts), not among the office's settings. */
 const WATERMARK = 'facts_synced_at';
 
 /** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
@@ -115,11 +118,11 @@ export class IndicatorService {
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
-    const started = new Date().toISOString();
+    const started = clock.now().toISOString();
     await groups.lock();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
-    await indicators.putSetting(WATERMARK, started, null);
+    await writeState(trx, WATERMARK, started, started);
     return n;
   }
 
@@ -128,15 +131,15 @@ export class IndicatorService {
    * the first read after a migration builds it. Report writes are already applied by the hook.
    */
   private async syncGroups(): Promise<void> {
-    const since = await this.repo.findSetting(WATERMARK);
+    const since = await readState(this.repo.executor, WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
-    const started = new Date().toISOString();
+    const started = clock.now().toISOString();
     await this.transact(async ({ indicators, groups }) => {
       await groups.lock();
       if (changed) await groups.refreshProjects(changed);
       else await groups.rebuild();
-      await indicators.putSetting(WATERMARK, started, null);
+      await writeState(indicators.executor, WATERMARK, started, started);
     });
   }
 
@@ -194,11 +197,11 @@ export class IndicatorService {
         const after = [...new Set(input.counted_statuses)].sort();
         await repo.indicators.putSetting('counted_statuses', after, actor.userId);
         if (before.slice().sort().join() !== after.join()) {
-          const started = new Date().toISOString();
+          const started = clock.now().toISOString();
           await repo.groups.lock();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
-          await repo.indicators.putSetting(WATERMARK, started, null);
+          await writeState(repo.indicators.executor, WATERMARK, started, started);
         }
       }
       await recordAudit(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
@@ -333,7 +336,8 @@ export class IndicatorService {
         await repos.groups.lock();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
-        await repos.indicators.putSetting(WATERMARK, new Date().toISOString(), null);
+        const at = clock.now().toISOString();
+        await writeState(repos.indicators.executor, WATERMARK, at, at);
       });
       fixed = true;
     }

@@ -5,42 +5,19 @@ import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import type { ProjectFilter, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS } from './project.schema.ts';
+import { clock } from '../../clock.ts';
+import { PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 
-/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees). */
+/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees): platform/scope.ts. */
 export function withinScope<O>(qb: ProjectQuery<O>, scope: DataScope): ProjectQuery<O> {
-  if (scope.all) return qb;
-  // A scope with no paths sees nothing. Otherwise no constant sentinel joins the OR: it would stop SQLite from
-  // answering a reporter's unit subtree from the projects_unit index (a full scan per request at 100k projects).
-  if (scope.unitPaths.length === 0 && scope.regionPaths.length === 0) return qb.where(sql<boolean>`1 = 0`);
-  return qb.where((eb) => eb.or([
-    ...scope.unitPaths.map((p) => eb('projects.unit_id', 'in', eb.selectFrom('units').select('units.id')
-      .where('units.path', '>=', p).where('units.path', '<', `${p}~`))),
-    ...scope.regionPaths.map((p) => eb('projects.region_code', 'in', eb.selectFrom('regions').select('regions.code')
-      .where('regions.path', '>=', p).where('regions.path', '<', `${p}~`))),
-  ]));
+  return whereInScope(qb, scope, PROJECT_SCOPE);
 }
 
 /** Splits a comma-separated filter value; empty parts are dropped. */
 function listOf(value: string | undefined): string[] {
   return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
-}
-
-// Materialized paths hold '/', digits and uppercase letters, all below '~': the subtree of path P is the range
-// [P, P~), which both engines answer from the path index (LIKE with a computed pattern cannot use it on SQLite).
-function regionSubtree(eb: ExpressionBuilder<DB, 'projects'>, code: string) {
-  const pathOf = () => eb.selectFrom('regions as root').where('root.code', '=', code);
-  return eb.selectFrom('regions').select('regions.code')
-    .where('regions.path', '>=', pathOf().select('root.path'))
-    .where('regions.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
-}
-
-function unitSubtree(eb: ExpressionBuilder<DB, 'projects'>, id: number) {
-  const pathOf = () => eb.selectFrom('units as root').where('root.id', '=', id);
-  return eb.selectFrom('units').select('units.id')
-    .where('units.path', '>=', pathOf().select('root.path'))
-    .where('units.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
 }
 
 /** Escapes LIKE wildcards for a pattern used with ESCAPE '\'. */
@@ -59,8 +36,9 @@ export function searchTerms(q: string | undefined): string[] {
 /**
  * One search term: the project's name (folded, full pinyin or initials), the name of its region or of a region
  * above it ('吴中' finds the projects of 吴中区 and of its towns), or the short name (else the name) of its
- * responsible unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). The region and unit parts are uncorrelated sub-queries, evaluated once; an
- * OR of IN terms is answered from the rowid, region and unit indexes on SQLite and by a bitmap OR on PostgreSQL.
+ * responsible unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its
+ * region's). The region and unit name lists are uncorrelated sub-queries, evaluated once (a scan of the region
+ * names: constant, whatever the portfolio).
  */
 function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
   const pattern = `%${likeEscape(term)}%`;
@@ -90,8 +68,8 @@ function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
 export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
   qb = qb.where('projects.deleted_at', 'is', null);
   const { region, unit, year, parent } = query;
-  if (region) qb = qb.where('projects.region_code', 'in', (eb) => regionSubtree(eb, region));
-  if (unit) qb = qb.where('projects.unit_id', 'in', (eb) => unitSubtree(eb, unit));
+  if (region) qb = qb.where('projects.region_code', 'in', regionSubtree(region));
+  if (unit) qb = qb.where('projects.unit_id', 'in', unitSubtree(unit));
   const inList = (column: 'stage' | 'tier' | 'category' | 'nature' | 'investment_type' | 'campaign_group', value: string | undefined) => {
     const values = listOf(value);
     if (values.length) qb = qb.where(`projects.${column}`, 'in', values);
@@ -209,7 +187,7 @@ export class ProjectRepository {
 
   async setDeleted(id: number, version: number, deletedAt: string | null, userId: number): Promise<boolean> {
     const r = await this.db.updateTable('projects')
-      .set({ deleted_at: deletedAt, version: version + 1, updated_at: new Date().toISOString(), updated_by: userId })
+      .set({ deleted_at: deletedAt, version: version + 1, updated_at: clock.now().toISOString(), updated_by: userId })
       .where('id', '=', id).where('version', '=', version)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -297,7 +275,7 @@ export class ProjectRepository {
   // ── stage history ──
 
   async insertStageHistory(row: { project_id: number; from_stage: string | null; to_stage: string; event_date: string; reason: string | null; user_id: number | null }): Promise<void> {
-    await this.db.insertInto('project_stage_history').values({ ...row, created_at: new Date().toISOString() }).execute();
+    await this.db.insertInto('project_stage_history').values({ ...row, created_at: clock.now().toISOString() }).execute();
   }
 
   listStageHistory(projectId: number) {
@@ -343,7 +321,7 @@ export class ProjectRepository {
   }
 
   async upsertProcedure(row: { project_id: number; kind: string; status: string; doc_number: string | null; approved_date: string | null; note: string | null }): Promise<void> {
-    const updated_at = new Date().toISOString();
+    const updated_at = clock.now().toISOString();
     await this.db.insertInto('project_procedures').values({ ...row, updated_at })
       .onConflict((oc) => oc.columns(['project_id', 'kind']).doUpdateSet({
         status: row.status, doc_number: row.doc_number, approved_date: row.approved_date, note: row.note, updated_at,

@@ -1,17 +1,18 @@
 import type { Updateable } from 'kysely';
 import {
-  canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
+  canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
   stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
 } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { roleHas } from '../../plugins/permissions.ts';
+import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
+import { clock } from '../../clock.ts';
 
 type ProjectRow = NonNullable<Awaited<ReturnType<ReportRepository['findReportingProject']>>>;
 
@@ -66,8 +67,7 @@ export class MonthlyReportService {
       repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
-    const actions = (['edit', 'submit', 'approve', 'return', 'correct'] as const).filter((a) =>
-      open && canDo(report.status as ReportStatus, a) && roleHas(actor.role, a === 'approve' || a === 'return' ? 'report.review' : 'report.write'));
+    const actions = open ? REPORT_WORKFLOW.choices(report.status as ReportStatus, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
     return {
       ...report,
       period: period ? presentPeriod(period) : null,
@@ -157,7 +157,7 @@ export class MonthlyReportService {
     }
     if (move.kind === 'forward' && move.dateField) {
       if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
-      if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+      if (stageDate > chinaDate(clock.now())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
     }
 
     return {
@@ -201,7 +201,7 @@ export class MonthlyReportService {
       id = existing.id;
     } else {
       const fields = await this.validatedFields(repo, project, year, month, undefined, input);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       id = await repo.insertReport({
         ...fields, amount_month: fields.amount_month ?? 0, project_id: projectId, year, month,
         status: 'draft', revision: 1, version: 1, created_at: now, updated_at: now,
@@ -257,7 +257,7 @@ export class MonthlyReportService {
   private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<void> {
     const project = await this.getProject(repo, actor, report.project_id);
     await this.checkComplete(repo, project, report);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const ok = await repo.updateReportIfVersion(report.id, report.version, {
       status: statusAfter(report.status as ReportStatus, 'submit', false), submitted_at: now, submitted_by: actor.userId,
       first_submitted_at: report.first_submitted_at ?? now,
@@ -275,13 +275,13 @@ export class MonthlyReportService {
       patch.stage = move.to;
       if (move.dateField && report.stage_date) patch[move.dateField] = report.stage_date;
       await repo.insertStageHistory({
-        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(new Date()),
+        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(clock.now()),
         reason: `${periodName(report.year, period)}月报审核通过`, user_id: report.submitted_by ?? actor.userId,
       });
     }
     if (report.stats_entered === 1) {
       Object.assign(patch, { stats_entered: 1, stats_code: report.stats_code, stats_reason: null });
-      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(new Date());
+      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(clock.now());
     } else if (report.stats_entered === 0) {
       Object.assign(patch, { stats_entered: 0, stats_reason: report.stats_reason });
     }
@@ -295,7 +295,7 @@ export class MonthlyReportService {
   /** Approves and locks the report; a stage it reports moves the project. */
   async approve(actor: Actor, id: number, version: number) {
     return this.step(actor, id, version, 'approve', async (repo, report, period) => {
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'approved', reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -305,7 +305,7 @@ export class MonthlyReportService {
 
   async returnReport(actor: Actor, id: number, version: number, reason: string) {
     return this.step(actor, id, version, 'return', async (repo, report) => {
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'returned', return_reason: reason, reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -328,7 +328,7 @@ export class MonthlyReportService {
         throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_LABELS[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
       }
       const byReviewer = roleHas(actor.role, 'report.review');
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const ok = await repo.updateReportIfVersion(report.id, report.version, {
         ...changed, revision: report.revision + 1, status: statusAfter('approved', 'correct', byReviewer),
         ...(byReviewer ? { reviewed_at: now, reviewed_by: actor.userId } : { submitted_at: now, submitted_by: actor.userId }),
@@ -372,7 +372,7 @@ export class MonthlyReportService {
 
   /** Collects a Chinese message per failing row; throws them together so the transaction saves nothing. */
   private async eachRow<T>(repo: ReportRepository, actor: Actor, items: readonly T[], projectOf: (item: T) => number, fn: (item: T) => Promise<void>): Promise<void> {
-    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string }> = [];
+    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string; field: string | null }> = [];
     for (const [index, item] of items.entries()) {
       try {
         await fn(item);
@@ -380,7 +380,9 @@ export class MonthlyReportService {
         if (!(err instanceof AppError)) throw err;
         const projectId = projectOf(item);
         const project = await repo.findReportingProject(projectId, actor.scope);
-        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message });
+        // The field a validation error names (stage_date, negative_reason…), so the form can mark that input.
+        const field = Array.isArray(err.details) ? ((err.details[0] as { path?: unknown } | undefined)?.path ?? null) : null;
+        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message, field: typeof field === 'string' ? field : null });
       }
     }
     if (errors.length > 0) {
@@ -476,7 +478,7 @@ export class MonthlyReportService {
       this.repo.listPeriodReports(actor.scope, year, month, unit),
     ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
-    const pastDeadline = !!period.deadline && isAfterDeadline(new Date(), period.deadline);
+    const pastDeadline = !!period.deadline && isAfterDeadline(clock.now(), period.deadline);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
       missing: Array<{ project_id: number; project_name: string; status: 'none' | 'draft' | 'returned'; is_overdue: boolean }>;

@@ -7,6 +7,8 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
 import { chartMoneyUnit, formatWan, formatYi } from '../../format.ts';
+import { DataAsOf } from '../../components/DataAsOf.tsx';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -15,6 +17,7 @@ import { LIGHT_COLORS } from '../Lights/light-labels.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useUnits } from '../../api/reference.ts';
+import { ProjectLight } from '../Lights/LightsPage.tsx';
 
 /** One headline figure; the whole card is a link to the projects behind it. */
 function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
@@ -37,11 +40,19 @@ function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
 export function DashboardPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [period, setPeriod] = useState(() => dayjs().startOf('month'));
-  const year = period.year();
-  const month = period.month() + 1;
-  // The scope (a region subtree or a unit subtree) lives in the URL, so a scoped dashboard can be linked.
+  // Opens at the period in force (the server's choice: the latest month whose deadline has passed), not today's month.
+  const inForce = useMonthInForce();
   const [params, setParams] = useSearchParams();
+  // A link may name the month (/dashboard?year=2026&month=12); otherwise the period in force.
+  const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(() => {
+    const y = Number(params.get('year'));
+    const m = Number(params.get('month'));
+    return y && m >= 1 && m <= 12 ? dayjs(`${y}-${String(m).padStart(2, '0')}-01`) : undefined;
+  });
+  const period = picked ?? (inForce && dayjs(`${inForce.year}-${String(inForce.month).padStart(2, '0')}-01`));
+  const year = period?.year() ?? 0;
+  const month = (period?.month() ?? 0) + 1;
+  // The scope (a region subtree or a unit subtree) lives in the URL, so a scoped dashboard can be linked.
   const units = useUnits();
   const region = params.get('region') || undefined;
   const unitParam = Number(params.get('unit'));
@@ -55,8 +66,8 @@ export function DashboardPage() {
     return p;
   }, { replace: true });
   const scope = useMemo(() => ({ region, unit }), [region, unit]);
-  const data = useLoad(() => indicatorApi.get(year, month, scope, ['unit', 'category']), [year, month, scope]);
-  const lights = useLoad(() => indicatorApi.lights(year, month, scope, { light: 'red', page_size: 10 }), [year, month, scope]);
+  const data = useLoad(() => (period ? indicatorApi.get(year, month, scope, ['unit', 'category']) : new Promise<never>(() => undefined)), [year, month, scope]);
+  const lights = useLoad(() => (period ? indicatorApi.lights(year, month, scope, { light: 'red', page_size: 10 }) : new Promise<never>(() => undefined)), [year, month, scope]);
   const ind = data.data?.indicators;
   const s = ind?.sums;
   const label = ind?.period_label ?? `1–${month}月`;
@@ -117,7 +128,10 @@ export function DashboardPage() {
   return (
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')} · {year}年{label}</Typography.Title>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')}{period ? ` · ${year}年${label}` : ''}</Typography.Title>
+          {period && <DataAsOf year={year} month={month} label={label} />}
+        </div>
         <Flex wrap gap={8}>
           <RegionPicker value={region} onChange={(r) => setScope({ region: r })} placeholder={t('scope.region')} testId="scope-region" style={{ minWidth: 150, flex: '1 1 150px' }} />
           <UnitPicker units={units} value={unit} onChange={(u) => setScope({ unit: u })} placeholder={t('scope.unit')} testId="scope-unit" style={{ minWidth: 150, flex: '1 1 150px' }} />
@@ -198,7 +212,7 @@ export function DashboardPage() {
                     locale={{ emptyText: <Empty description={t('dashboard.noRed')} /> }}
                     columns={[
                       { title: t('projects.col.name'), dataIndex: 'name', ellipsis: true, render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
-                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => <Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag> },
+                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[], l) => <>{(l.is_paused || l.is_excused) && <ProjectLight item={l} />}<Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag></> },
                     ]}
                   />
                 )}
