@@ -4,7 +4,7 @@
 // left on even ones. Every run names its Latin and East-Asian fonts and the document defaults do too, so no theme
 // font is left for WPS or Word to miss. Fonts are referenced by name, never embedded.
 import {
-  AlignmentType, BorderStyle, Document, DocumentGridType, Footer, LineRuleType, Packer, PageBreak, PageNumber, Paragraph, TabStopType,
+  AlignmentType, BorderStyle, Document, DocumentGridType, Footer, LineRuleType, Packer, PageBreak, PageNumber, Paragraph, Tab, TabStopType,
   Table, TableCell, TableLayoutType, TableRow, TextRun, VerticalAlignTable, WidthType, type ParagraphChild,
 } from 'docx';
 import JSZip from 'jszip';
@@ -48,6 +48,11 @@ function run(text: string, font: string, latin: string, opts: RunOpts = {}): Tex
     text, font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia: font }, size, bold: opts.bold, color: opts.color,
     characterSpacing: size === SIZE.hao3 ? CHAR_TIGHTEN : undefined, snapToGrid: opts.grid,
   });
+}
+
+/** A tab (w:tab) in a run that names its fonts like every other run. */
+function tab(font: string, latin: string, size: number = SIZE.hao3): TextRun {
+  return new TextRun({ children: [new Tab()], font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia: font }, size });
 }
 
 const exactLines = (pitch = LINE_PITCH) => ({ line: pitch, lineRule: LineRuleType.EXACT, before: 0, after: 0 });
@@ -121,7 +126,7 @@ class Layout {
     out.push(new Paragraph({ children: [run(d.head.issue, this.f.body, this.f.latin)], alignment: AlignmentType.CENTER, spacing: exactLines() }));
     if (d.head.doc_number) out.push(new Paragraph({ children: [run(d.head.doc_number, this.f.body, this.f.latin)], alignment: AlignmentType.CENTER, spacing: exactLines() }));
     out.push(new Paragraph({
-      children: [run(d.head.issuer, this.f.body, this.f.latin), new TextRun({ children: ['\t'] }), run(d.head.date, this.f.body, this.f.latin)],
+      children: [run(d.head.issuer, this.f.body, this.f.latin), tab(this.f.body, this.f.latin), run(d.head.date, this.f.body, this.f.latin)],
       tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
       border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
       spacing: { ...exactLines(), after: 240 },
@@ -141,7 +146,7 @@ class Layout {
       }));
     }
     out.push(new Paragraph({
-      children: [run(d.printed_by, this.f.body, this.f.latin, { size: SIZE.hao4 }), new TextRun({ children: ['\t'] }), run(d.printed_date, this.f.body, this.f.latin, { size: SIZE.hao4 })],
+      children: [run(d.printed_by, this.f.body, this.f.latin, { size: SIZE.hao4 }), tab(this.f.body, this.f.latin, SIZE.hao4), run(d.printed_date, this.f.body, this.f.latin, { size: SIZE.hao4 })],
       indent, tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - 2 * SIZE.hao4 * 10 }],
       border: { ...(d.cc ? {} : { top: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 } }), bottom: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 } },
       spacing: exactLines(),
