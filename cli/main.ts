@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerInit } from './init.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
 import { registerImport } from './import.ts';
@@ -19,6 +20,7 @@ program
 
 registerServe(program);
 registerMigrate(program);
+registerInit(program);
 registerUser(program);
 registerDemo(program);
 registerImport(program);

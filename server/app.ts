@@ -11,7 +11,8 @@ import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
-import { ProjectRepository } from './modules/projects/project.repository.ts';
+import { registerProjectScope } from './modules/projects/index.ts';
+import { checkEntityScope } from './platform/access.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -26,6 +27,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(rateLimit, { global: false });
 
   const db = database.db;
+  registerProjectScope();
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
   const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
@@ -77,8 +80,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       const actor = found && (await users().findActorForUser(found.userId, origin));
       return actor ? { actor, permissions: found.permissions } : undefined;
     },
-    // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
-    isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
+    checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
 
@@ -94,6 +96,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
+  systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
   indicatorRoutes(app, database);

@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
+  'system.admin': ['sysadmin'], // the office's name and jurisdiction (first-run setup)
   'token.admin': ['sysadmin'], // API tokens for integrations
   'security.admin': ['secadmin'], // security settings
   'audit.read': ['auditor'], // search and verify the audit trail
@@ -63,6 +64,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
   'user.admin': '账号、角色和数据范围管理',
+  'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',
   'token.admin': '接口令牌的签发和吊销',
   'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',

@@ -1,4 +1,5 @@
 import { sql, type Expression } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
@@ -47,10 +48,6 @@ function chunks<T>(xs: readonly T[], size = 500): T[][] {
   return out;
 }
 
-function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-}
-
 /** All SQL of the group rollup. */
 export class IndicatorGroupRepository {
   private readonly db: Executor;
@@ -63,7 +60,7 @@ export class IndicatorGroupRepository {
    * group would otherwise collide); SQLite has one writer at a time already. Held until the transaction ends.
    */
   async lock(): Promise<void> {
-    if (isPostgres(this.db)) await sql`select pg_advisory_xact_lock(7270061)`.execute(this.db);
+    if (dialectOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(7270061)`.execute(this.db);
   }
 
   /** The facts as they should be, from projects, plans and the ytd rollup (optionally for some projects only). */

@@ -1,3 +1,4 @@
+import { readState, writeState } from '../../platform/system-state.ts';
 import {
   addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
   type IndicatorSums, type Indicators, type TimeCurve,
@@ -26,6 +27,7 @@ export function indicatorRepositories(db: Executor): IndicatorRepositories {
   return { indicators: new IndicatorRepository(db), groups: new IndicatorGroupRepository(db) };
 }
 
+/** The group rollup's watermark, in system_state (platform/system-state.ts), not among the office's settings. */
 const WATERMARK = 'facts_synced_at';
 
 /** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
@@ -120,7 +122,7 @@ export class IndicatorService {
     await groups.lock();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
-    await indicators.putSetting(WATERMARK, started, null);
+    await writeState(trx, WATERMARK, started, started);
     return n;
   }
 
@@ -129,7 +131,7 @@ export class IndicatorService {
    * the first read after a migration builds it. Report writes are already applied by the hook.
    */
   private async syncGroups(): Promise<void> {
-    const since = await this.repo.findSetting(WATERMARK);
+    const since = await readState(this.repo.executor, WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
     const started = clock.now().toISOString();
@@ -137,7 +139,7 @@ export class IndicatorService {
       await groups.lock();
       if (changed) await groups.refreshProjects(changed);
       else await groups.rebuild();
-      await indicators.putSetting(WATERMARK, started, null);
+      await writeState(indicators.executor, WATERMARK, started, started);
     });
   }
 
@@ -199,7 +201,7 @@ export class IndicatorService {
           await repo.groups.lock();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
-          await repo.indicators.putSetting(WATERMARK, started, null);
+          await writeState(repo.indicators.executor, WATERMARK, started, started);
         }
       }
       await recordAudit(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
@@ -334,7 +336,8 @@ export class IndicatorService {
         await repos.groups.lock();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
-        await repos.indicators.putSetting(WATERMARK, clock.now().toISOString(), null);
+        const at = clock.now().toISOString();
+        await writeState(repos.indicators.executor, WATERMARK, at, at);
       });
       fixed = true;
     }

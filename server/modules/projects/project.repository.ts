@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { foldText } from '../../../core/search.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
@@ -6,42 +6,18 @@ import type { DataScope } from '../../context.ts';
 import type { ProjectFilter, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
+import { PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 
-/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees). */
+/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees): platform/scope.ts. */
 export function withinScope<O>(qb: ProjectQuery<O>, scope: DataScope): ProjectQuery<O> {
-  if (scope.all) return qb;
-  // A scope with no paths sees nothing. Otherwise no constant sentinel joins the OR: it would stop SQLite from
-  // answering a reporter's unit subtree from the projects_unit index (a full scan per request at 100k projects).
-  if (scope.unitPaths.length === 0 && scope.regionPaths.length === 0) return qb.where(sql<boolean>`1 = 0`);
-  return qb.where((eb) => eb.or([
-    ...scope.unitPaths.map((p) => eb('projects.unit_id', 'in', eb.selectFrom('units').select('units.id')
-      .where('units.path', '>=', p).where('units.path', '<', `${p}~`))),
-    ...scope.regionPaths.map((p) => eb('projects.region_code', 'in', eb.selectFrom('regions').select('regions.code')
-      .where('regions.path', '>=', p).where('regions.path', '<', `${p}~`))),
-  ]));
+  return whereInScope(qb, scope, PROJECT_SCOPE);
 }
 
 /** Splits a comma-separated filter value; empty parts are dropped. */
 function listOf(value: string | undefined): string[] {
   return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
-}
-
-// Materialized paths hold '/', digits and uppercase letters, all below '~': the subtree of path P is the range
-// [P, P~), which both engines answer from the path index (LIKE with a computed pattern cannot use it on SQLite).
-function regionSubtree(eb: ExpressionBuilder<DB, 'projects'>, code: string) {
-  const pathOf = () => eb.selectFrom('regions as root').where('root.code', '=', code);
-  return eb.selectFrom('regions').select('regions.code')
-    .where('regions.path', '>=', pathOf().select('root.path'))
-    .where('regions.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
-}
-
-function unitSubtree(eb: ExpressionBuilder<DB, 'projects'>, id: number) {
-  const pathOf = () => eb.selectFrom('units as root').where('root.id', '=', id);
-  return eb.selectFrom('units').select('units.id')
-    .where('units.path', '>=', pathOf().select('root.path'))
-    .where('units.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
 }
 
 /** Escapes LIKE wildcards for a pattern used with ESCAPE '\'. */
@@ -60,8 +36,8 @@ export const TRIGRAM_MIN_LENGTH = 3;
 export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
   qb = qb.where('projects.deleted_at', 'is', null);
   const { region, unit, year, parent } = query;
-  if (region) qb = qb.where('projects.region_code', 'in', (eb) => regionSubtree(eb, region));
-  if (unit) qb = qb.where('projects.unit_id', 'in', (eb) => unitSubtree(eb, unit));
+  if (region) qb = qb.where('projects.region_code', 'in', regionSubtree(region));
+  if (unit) qb = qb.where('projects.unit_id', 'in', unitSubtree(unit));
   const inList = (column: 'stage' | 'tier' | 'category' | 'nature' | 'investment_type' | 'campaign_group', value: string | undefined) => {
     const values = listOf(value);
     if (values.length) qb = qb.where(`projects.${column}`, 'in', values);

@@ -1,13 +1,13 @@
 import type { Updateable } from 'kysely';
 import {
-  canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
+  canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
   stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
 } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { roleHas } from '../../plugins/permissions.ts';
+import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
@@ -67,8 +67,7 @@ export class MonthlyReportService {
       repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
-    const actions = (['edit', 'submit', 'approve', 'return', 'correct'] as const).filter((a) =>
-      open && canDo(report.status as ReportStatus, a) && roleHas(actor.role, a === 'approve' || a === 'return' ? 'report.review' : 'report.write'));
+    const actions = open ? REPORT_WORKFLOW.choices(report.status as ReportStatus, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
     return {
       ...report,
       period: period ? presentPeriod(period) : null,
@@ -373,7 +372,7 @@ export class MonthlyReportService {
 
   /** Collects a Chinese message per failing row; throws them together so the transaction saves nothing. */
   private async eachRow<T>(repo: ReportRepository, actor: Actor, items: readonly T[], projectOf: (item: T) => number, fn: (item: T) => Promise<void>): Promise<void> {
-    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string }> = [];
+    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string; field: string | null }> = [];
     for (const [index, item] of items.entries()) {
       try {
         await fn(item);
@@ -381,7 +380,9 @@ export class MonthlyReportService {
         if (!(err instanceof AppError)) throw err;
         const projectId = projectOf(item);
         const project = await repo.findReportingProject(projectId, actor.scope);
-        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message });
+        // The field a validation error names (stage_date, negative_reason…), so the form can mark that input.
+        const field = Array.isArray(err.details) ? ((err.details[0] as { path?: unknown } | undefined)?.path ?? null) : null;
+        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message, field: typeof field === 'string' ? field : null });
       }
     }
     if (errors.length > 0) {
