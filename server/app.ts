@@ -29,6 +29,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
@@ -37,6 +38,7 @@ import { lightRoutes } from './modules/lights/light.routes.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
+import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
   calendarRoutes(app, () => createCalendarService(deps));
+  systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
   indicatorRoutes(app, database);
@@ -105,6 +108,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await registerMultipart(app);
   importRoutes(app, database);
   exportRoutes(app, database);
+  bulletinRoutes(app, database);
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

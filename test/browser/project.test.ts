@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, shot, startHarness, today, type Harness } from './harness.ts';
+import { chinaToday } from '../../core/clock.ts';
+import { periodInForce } from '../../core/period-in-force.ts';
+import { clock } from '../../server/clock.ts';
+import { apiAs, login, shot, startHarness, today as appToday, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -104,7 +107,10 @@ describe('the project page', () => {
   it('lets the office accept an excuse (正当理由) that suppresses a light, shows who accepted it, and revoke it', async () => {
     const { context, page } = await h.newPage();
     const api = await apiAs(context);
-    const { year, month } = today;
+    // The lights tab opens at the period in force (the latest month closed or past its deadline).
+    const today = chinaToday(clock.now());
+    const periods = await h.database.db.selectFrom('reporting_periods').selectAll().where('year', 'in', [Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4))]).execute();
+    const { year, month } = periodInForce(periods, today)!;
     const lit = (await api.get(`/lights?year=${year}&month=${month}&light=red,yellow&dimension=investment&page_size=1`)).body as { items: { project_id: number }[] };
     const projectId = lit.items[0]!.project_id;
     await page.goto(`/projects/${projectId}`); // signed in by apiAs in this context
@@ -137,7 +143,7 @@ describe('the project page', () => {
   it('splits an annual plan by month (计划完成表) and the dashboard prints completion against the plan to date', async () => {
     const { context, page } = await h.newPage();
     await login(page);
-    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', today.year)
+    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', appToday.year)
       .where('planned_investment', '>', 0).orderBy('project_id').executeTakeFirstOrThrow();
     await page.goto(`/projects/${plan.project_id}`);
     await page.getByRole('tab', { name: '年度计划' }).click();

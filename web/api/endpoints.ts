@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -42,6 +42,10 @@ export const projectPartsApi = {
 /** Monthly reporting: calendar, a unit's grid, photos, review. */
 export const reportApi = {
   periods: (year: number) => api.get<{ items: Period[] }>(`/reporting/years/${year}/periods`),
+  current: () => api.get<CurrentPeriods>('/reporting/current'),
+  saveOne: (projectId: number, year: number, month: number, body: Omit<ReportRowWrite, 'project_id'>) =>
+    api.put<MonthlyReport>(`/projects/${projectId}/reports/${year}/${month}`, body, { quiet: true }),
+  submit: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/submit`, { version }, { quiet: true }),
   grid: (year: number, month: number, unit?: number) => api.get<Grid>(`/reporting/periods/${year}/${month}/grid`, { unit }),
   saveBatch: (year: number, month: number, rows: ReportRowWrite[], submit: boolean) =>
     api.put<{ saved: number; submitted: number; reports: MonthlyReport[] }>(`/reporting/periods/${year}/${month}/batch`, { rows, submit }, { quiet: true }),
@@ -74,7 +78,7 @@ export const indicatorApi = {
   lights: (year: number, month: number, filter: ScopeFilter, opts: { light?: string; dimension?: string; page?: number; page_size?: number } = {}) =>
     api.get<LightList>('/lights', { ...filter, year, month, ...opts }),
   rules: (year: number) => api.get<RuleSets>(`/lights/rules/${year}`),
-  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
+  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string; rejudge_closed?: boolean }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
   excuses: (year: number, projectId: number) => api.get<{ items: LightExcuse[] }>('/lights/excuses', { year, project_id: projectId }),
   acceptExcuse: (body: { project_id: number; year: number; month_from: number; month_to: number | null; dimension: LightDimension | null; reason: string }) =>
     api.post<LightExcuse>('/lights/excuses', body, { quiet: true }),

@@ -163,6 +163,13 @@ export interface Period {
   ytd_label: string;
 }
 
+/** GET /reporting/current: the period pages open at (数据截至) and the one being reported (待填), decided by the server. */
+export interface CurrentPeriods {
+  today: string;
+  in_force: Omit<Period, 'id' | 'status'> & { status: Period['status'] | 'none' };
+  reporting: Period | null;
+}
+
 export interface MonthlyReport {
   id: number;
   project_id: number;
@@ -361,6 +368,11 @@ export interface LightItem {
   region_code: string;
   unit_id: number;
   unit_name: string;
+  stage: string;
+  /** Paused (停工): its light is labelled so, not shown as a plain red. */
+  is_paused: boolean;
+  /** An accepted excuse (正当理由) suppressed one of its lights this month. */
+  is_excused: boolean;
   overall: LightColor;
   reasons: string[];
   dimensions: DimensionLight[];

@@ -49,6 +49,11 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     expect(header).toContain('总投资（万元）');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(ws.getCell(2, header.length).value).toBe('单位：万元');
+    // Times print in 北京时间 (UTC+8), never UTC.
+    const note = ws.getCell(2, 1).text;
+    expect(note).toMatch(/^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间），共 \d+ 个项目$/);
+    expect(note).not.toContain('UTC');
+    expect(note.slice(5, 15)).toBe(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
     const totalCol = header.indexOf('总投资（万元）') + 1;
     const nameCol = header.indexOf('项目名称') + 1;
     const names = [4, 5, 6].map((r) => ws.getCell(r, nameCol).value);

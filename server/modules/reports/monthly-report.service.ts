@@ -372,7 +372,7 @@ export class MonthlyReportService {
 
   /** Collects a Chinese message per failing row; throws them together so the transaction saves nothing. */
   private async eachRow<T>(repo: ReportRepository, actor: Actor, items: readonly T[], projectOf: (item: T) => number, fn: (item: T) => Promise<void>): Promise<void> {
-    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string }> = [];
+    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string; field: string | null }> = [];
     for (const [index, item] of items.entries()) {
       try {
         await fn(item);
@@ -380,7 +380,9 @@ export class MonthlyReportService {
         if (!(err instanceof AppError)) throw err;
         const projectId = projectOf(item);
         const project = await repo.findReportingProject(projectId, actor.scope);
-        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message });
+        // The field a validation error names (stage_date, negative_reason…), so the form can mark that input.
+        const field = Array.isArray(err.details) ? ((err.details[0] as { path?: unknown } | undefined)?.path ?? null) : null;
+        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message, field: typeof field === 'string' ? field : null });
       }
     }
     if (errors.length > 0) {

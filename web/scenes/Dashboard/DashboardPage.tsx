@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Card, Col, DatePicker, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -7,11 +7,14 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
 import { formatWan, formatYi } from '../../format.ts';
+import { DataAsOf } from '../../components/DataAsOf.tsx';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { LIGHT_COLORS } from '../Lights/light-labels.ts';
+import { ProjectLight } from '../Lights/LightsPage.tsx';
 
 const WAN = 10_000;
 
@@ -36,11 +39,20 @@ function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
 export function DashboardPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [period, setPeriod] = useState(() => dayjs().startOf('month'));
-  const year = period.year();
-  const month = period.month() + 1;
-  const data = useLoad(() => indicatorApi.get(year, month, {}, ['unit', 'category']), [year, month]);
-  const lights = useLoad(() => indicatorApi.lights(year, month, {}, { light: 'red', page_size: 10 }), [year, month]);
+  // Opens at the period in force (the server's choice: the latest month whose deadline has passed), not today's month.
+  const inForce = useMonthInForce();
+  const [params] = useSearchParams();
+  // A link may name the month (/dashboard?year=2026&month=12); otherwise the period in force.
+  const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(() => {
+    const y = Number(params.get('year'));
+    const m = Number(params.get('month'));
+    return y && m >= 1 && m <= 12 ? dayjs(`${y}-${String(m).padStart(2, '0')}-01`) : undefined;
+  });
+  const period = picked ?? (inForce && dayjs(`${inForce.year}-${String(inForce.month).padStart(2, '0')}-01`));
+  const year = period?.year() ?? 0;
+  const month = (period?.month() ?? 0) + 1;
+  const data = useLoad(() => (period ? indicatorApi.get(year, month, {}, ['unit', 'category']) : new Promise<never>(() => undefined)), [year, month]);
+  const lights = useLoad(() => (period ? indicatorApi.lights(year, month, {}, { light: 'red', page_size: 10 }) : new Promise<never>(() => undefined)), [year, month]);
   const ind = data.data?.indicators;
   const s = ind?.sums;
   const label = ind?.period_label ?? `1–${month}月`;
@@ -97,7 +109,10 @@ export function DashboardPage() {
   return (
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')} · {year}年{label}</Typography.Title>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')}{period ? ` · ${year}年${label}` : ''}</Typography.Title>
+          {period && <DataAsOf year={year} month={month} label={label} />}
+        </div>
         <Flex wrap gap={8}>
           <DatePicker picker="month" value={period} allowClear={false} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
           <ExportButton view="indicators" query={{ year, month, breakdown: 'nature,category,investment_type,unit' }} label={t('export.indicators')} />
@@ -176,7 +191,7 @@ export function DashboardPage() {
                     locale={{ emptyText: <Empty description={t('dashboard.noRed')} /> }}
                     columns={[
                       { title: t('projects.col.name'), dataIndex: 'name', ellipsis: true, render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
-                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => <Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag> },
+                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[], l) => <>{(l.is_paused || l.is_excused) && <ProjectLight item={l} />}<Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag></> },
                     ]}
                   />
                 )}
