@@ -330,6 +330,17 @@ export class LightService {
     };
   }
 
+  /**
+   * A page of projects' lights and 1–N月 completion for (year, month), judged from scratch like a lights page's own
+   * items: the project list's 灯色 and 完成率 columns. Projects not on year's list are absent.
+   */
+  async lightsOfProjects(year: number, month: number, ids: number[]) {
+    return (await this.judgeProjects(year, month, ids)).map(({ row, lights }) => ({
+      project_id: row.project_id, light: lights.overall, planned_investment: row.planned_investment, completed_ytd: row.months[month - 1] ?? 0,
+      reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
+    }));
+  }
+
   /** Some projects' lights judged from scratch (with reasons and figures), in the order of the ids given. */
   private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
     if (!ids.length) return [];
