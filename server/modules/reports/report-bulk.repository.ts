@@ -5,7 +5,7 @@ import type { Executor } from '../../db/database.ts';
 import type { MonthlyReportTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
-import type { ReportRow } from './report.repository.ts';
+import { onListOf, type ReportRow } from './report.repository.ts';
 
 /** Projects that report monthly: the implementation tier (实施库), not deleted. */
 const REPORTING_TIER = 'implementation';
@@ -174,7 +174,7 @@ export class ReportBulkRepository {
 
   /** The draft or returned reports of a period in a scope (optionally one unit subtree), with their project's stage. */
   listPending(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    return applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit })
+    return onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
       .innerJoin('monthly_reports as r', 'r.project_id', 'projects.id')
       .where('r.year', '=', year).where('r.month', '=', month).where('r.status', 'in', ['draft', 'returned'])
@@ -205,7 +205,7 @@ export class ReportBulkRepository {
 
   /** How many reports of a period in a scope are already submitted or approved, and which reporting projects have none. */
   async periodCounts(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit })
+    const projects = onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null);
     const done = await projects.innerJoin('monthly_reports as r', 'r.project_id', 'projects.id')
       .where('r.year', '=', year).where('r.month', '=', month).where('r.status', 'in', ['submitted', 'approved'])
