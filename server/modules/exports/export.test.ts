@@ -5,6 +5,8 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import type { ImportReport } from '../imports/import.service.ts';
+import { chinaToday } from '../../../core/clock.ts';
+import { clock } from '../../clock.ts';
 
 const rowValues = (ws: ExcelJS.Worksheet, n: number) => (ws.getRow(n).values as unknown[]).slice(1);
 
@@ -53,7 +55,7 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     const note = ws.getCell(2, 1).text;
     expect(note).toMatch(/^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间），共 \d+ 个项目$/);
     expect(note).not.toContain('UTC');
-    expect(note.slice(5, 15)).toBe(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    expect(note.slice(5, 15)).toBe(chinaToday(clock.now()));
     const totalCol = header.indexOf('总投资（万元）') + 1;
     const nameCol = header.indexOf('项目名称') + 1;
     const names = [4, 5, 6].map((r) => ws.getCell(r, nameCol).value);

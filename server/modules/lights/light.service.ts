@@ -10,9 +10,10 @@ import { chinaToday } from '../../../core/clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import type { ProjectRepository } from '../projects/project.repository.ts';
+import { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import type { LightFactsRow, LightRepository } from './light.repository.ts';
+import { LightRepository, type LightFactsRow } from './light.repository.ts';
+import type { Executor } from '../../db/database.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 import { clock } from '../../clock.ts';
@@ -379,6 +380,18 @@ export class LightService {
   }
 
   /**
+   * After a bulk write (a month's import, submit-all): brings every month of the year that had snapshots up to
+   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
+   * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
+   */
+  async refreshAfterBulkWrite(year: number, month?: number): Promise<void> {
+    const months = new Set(await this.lights.snapshots.listMonths(year));
+    // The month written is the one people open next, whether or not the warm-up had filled it yet.
+    if (month !== undefined) months.add(month);
+    for (const m of [...months].sort((a, b) => a - b)) await this.ensureSnapshots(year, m);
+  }
+
+  /**
    * Judges every project on year Y's list for one month, chunk by chunk, each chunk continuing from the progress
    * stored with the month (an interrupted fill resumes, concurrent ones share the work); false when the month was
    * dropped meanwhile.
@@ -523,4 +536,16 @@ export class LightService {
     });
     return { ok: true };
   }
+}
+
+/**
+ * After a bulk write (a month's import, submit-all: that period; a project import: every year with snapshots), outside
+ * its transaction: brings the year's light snapshots up to date, the period's month included, so that no reader
+ * pays for the re-judging (LightService.refreshAfterBulkWrite).
+ */
+export async function refreshLightsAfterBulkWrite(db: Executor, period?: { year: number; month: number }): Promise<void> {
+  const lights = new LightRepository(db);
+  const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
+  if (period) return service.refreshAfterBulkWrite(period.year, period.month);
+  for (const y of await lights.snapshots.listYears()) await service.refreshAfterBulkWrite(y);
 }
