@@ -4,7 +4,7 @@ import { systemActor } from '../server/context.ts';
 import type { Database } from '../server/db/database.ts';
 import { ProjectService } from '../server/modules/projects/project.service.ts';
 import { projectListQuerySchema } from '../server/modules/projects/project.schema.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
 import { LightService } from '../server/modules/lights/light.service.ts';
@@ -136,7 +136,7 @@ export async function indicators(ctx: ScenarioContext): Promise<ScenarioResult[]
     const query = { ...q, year: String(ctx.year), month: String(ctx.month) };
     return {
       id, title, url: `/api/v1/indicators?${new URLSearchParams(query)}`,
-      viaService: (database) => indicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
+      viaService: (database) => createIndicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
     };
   };
   return [

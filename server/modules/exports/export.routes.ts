@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../errors.ts';
-import { indicatorService } from '../indicators/indicator.routes.ts';
+import { createIndicatorService } from '../indicators/index.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import { LightRepository } from '../lights/light.repository.ts';
 import { LightService } from '../lights/light.service.ts';
@@ -63,7 +63,7 @@ export function exportRoutes(app: FastifyInstance, database: Database): void {
 
   r.get('/api/v1/exports/indicators.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: indicatorExportQuery } },
     async (request, reply) => {
-      const { fileName, write } = await indicatorWorkbook(indicatorService(database), actorOf(request), request.query);
+      const { fileName, write } = await indicatorWorkbook(createIndicatorService(database), actorOf(request), request.query);
       return sendWorkbook(request, reply, fileName, write);
     });
 
