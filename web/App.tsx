@@ -7,7 +7,7 @@ import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
-import { AppLayout, navFor } from './components/AppLayout.tsx';
+import { AppLayout, homeFor } from './components/AppLayout.tsx';
 import { ChangePasswordPage } from './scenes/Account/ChangePasswordPage.tsx';
 import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
@@ -30,7 +30,7 @@ const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) =>
 /** The first page a role may open: the three administrators have no project library. */
 function Home() {
   const { user } = useAuth();
-  return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
+  return <Navigate to={homeFor(user?.role) ?? '/change-password'} replace />;
 }
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;

@@ -160,3 +160,39 @@ describe('the period in force', () => {
     await context.close();
   });
 });
+
+describe('roles and rules', () => {
+  it('lands a reporter on 月度填报 and keeps the data-entry grid out of a leader\'s menu', async () => {
+    const reporter = await h.newPage({ width: 1440, height: 900 });
+    await login(reporter.page, 'reporter9', 'Docket#2026', '/');
+    await reporter.page.waitForURL(/\/reports$/);
+    await reporter.page.getByTestId('grid-todo').waitFor();
+    await shot(reporter.page, 'report-month-reports-1440');
+    await reporter.context.close();
+
+    const leader = await h.newPage({ width: 1440, height: 900 });
+    await login(leader.page, 'leader', 'Docket#2026', '/');
+    await leader.page.getByRole('menuitem', { name: /工作台/ }).waitFor();
+    expect(await leader.page.getByRole('menuitem', { name: /月度填报/ }).count()).toBe(0);
+    await leader.context.close();
+  });
+
+  it('shows the rule version\'s first month as it will be stored and warns before judging a closed month again', async () => {
+    const { context, page } = await h.newPage({ width: 1440, height: 900 });
+    await login(page, 'office', 'Docket#2026', `/lights/rules?year=${year}`);
+    const select = page.getByTestId('rules-effective');
+    await select.getByText(`${month}月起`, { exact: true }).waitFor();
+    const closed = await h.database.db.selectFrom('reporting_periods').select('month').where('year', '=', year).where('status', '=', 'closed').orderBy('month', 'desc').executeTakeFirst();
+    if (closed) {
+      await select.click();
+      await settled(page);
+      await page.locator('.ant-select-item-option', { hasText: `${closed.month}月起（已关闭）` }).click();
+      await page.getByTestId('rules-rejudge').waitFor();
+      await expect(page.getByTestId('save-rules').isDisabled()).resolves.toBe(true);
+      await page.getByTestId('rules-rejudge').getByText('确认重新判定已关闭月份').click();
+      await expect(page.getByTestId('save-rules').isDisabled()).resolves.toBe(false);
+    }
+    await shot(page, 'report-month-rules-1440');
+    await context.close();
+  });
+});

@@ -25,7 +25,8 @@ const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor']
 export const NAV: NavItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: BUSINESS },
   { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
-  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
+  // Only the roles that fill reports: a leader's menu held a disabled data-entry grid (issue 13).
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: ['office', 'reporter'] },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
@@ -40,6 +41,12 @@ export const NAV: NavItem[] = [
 /** The menu items a role sees. */
 export function navFor(role: Role | undefined): NavItem[] {
   return NAV.filter((n) => role !== undefined && n.roles.includes(role));
+}
+
+/** Where a role lands after signing in: a reporter on this period's to-do (月度填报), others on their first page. */
+export function homeFor(role: Role | undefined): string | undefined {
+  if (role === 'reporter') return '/reports';
+  return navFor(role)[0]?.path;
 }
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
