@@ -7,7 +7,7 @@ import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
 import { LightRepository } from '../server/modules/lights/light.repository.ts';
@@ -20,7 +20,7 @@ const database = openDatabase(loadConfig(values['data-dir'] ? { dataDir: values[
 await migrateToLatest(database.db);
 const runs = Number(values.runs);
 const actor = systemActor();
-const service = indicatorService(database);
+const service = createIndicatorService(database);
 
 async function measure(name: string, fn: () => Promise<unknown>, n = runs): Promise<void> {
   await fn(); // warm the page cache and the statement cache

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { systemActor } from '../server/context.ts';
 import type { Database } from '../server/db/database.ts';
-import { ProjectService } from '../server/modules/projects/project.service.ts';
+import { createProjectService } from '../server/modules/projects/index.ts';
 import { projectListQuerySchema } from '../server/modules/projects/project.schema.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
 import { LightService } from '../server/modules/lights/light.service.ts';
@@ -90,7 +90,7 @@ function listCase(ctx: ScenarioContext, id: string, title: string, q: Record<str
   const url = listUrl(q);
   return {
     id, title, url,
-    viaService: (database) => new ProjectService(database).listProjects(systemActor(), projectListQuerySchema.parse(Object.fromEntries(new URL(url, 'http://x').searchParams))),
+    viaService: (database) => createProjectService(database).listProjects(systemActor(), projectListQuerySchema.parse(Object.fromEntries(new URL(url, 'http://x').searchParams))),
     check: async (body) => {
       const b = body as { items: unknown[]; totals: { count: number; total_investment: number } };
       const ph = (i: number) => (ctx.raw.name === 'postgres' ? `$${i}` : '?');
@@ -138,7 +138,7 @@ export async function indicators(ctx: ScenarioContext): Promise<ScenarioResult[]
     const query = { ...q, year: String(ctx.year), month: String(ctx.month) };
     return {
       id, title, url: `/api/v1/indicators?${new URLSearchParams(query)}`,
-      viaService: (database) => indicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
+      viaService: (database) => createIndicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
     };
   };
   return [

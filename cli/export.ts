@@ -7,7 +7,7 @@ import { configFrom } from './config.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
 import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { LightService } from '../server/modules/lights/light.service.ts';
@@ -91,7 +91,7 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
     }
     case 'indicators': {
       const { group_by: _groupBy, ...query } = parse(indicatorExportQuery); // --group-by arrived as the breakdown
-      const { write } = await indicatorWorkbook(indicatorService(database), actor, query);
+      const { write } = await indicatorWorkbook(createIndicatorService(database), actor, query);
       await write(out);
       return undefined;
     }

@@ -3,7 +3,7 @@ import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { indicatorQuerySchema, type Breakdown } from '../server/modules/indicators/indicator.schema.ts';
 import { STAGE_LABELS } from '../core/stages.ts';
 import type { Indicators, Rate } from '../core/indicators.ts';
@@ -105,7 +105,7 @@ export function registerIndicators(program: Command): void {
       try {
         await migrateToLatest(database.db);
         const actor = systemActor();
-        const result = await indicatorService(database).getIndicators(actor, parsed.data);
+        const result = await createIndicatorService(database).getIndicators(actor, parsed.data);
         const lights = await new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db)).getLights(actor, lightsQuery);
         const lightSummary = { counts: lights.counts, excused: lights.excused, rule_version: lights.rule_version };
         if (opts.json) {

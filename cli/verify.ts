@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
-import { lightService } from '../server/modules/lights/light.routes.ts';
+import { createIndicatorService } from '../server/modules/indicators/index.ts';
+import { createLightService } from '../server/modules/lights/index.ts';
 
 /** `docket verify [--fix]`: recompute every rollup from the source rows and report any difference. */
 export function registerVerify(program: Command): void {
@@ -16,9 +16,9 @@ export function registerVerify(program: Command): void {
       try {
         await migrateToLatest(database.db);
         const started = Date.now();
-        const result = await indicatorService(database).verify({ fix: opts.fix });
+        const result = await createIndicatorService(database).verify({ fix: opts.fix });
         // Light snapshots are judged from the rollup: checked after it (and after --fix rebuilt it).
-        const lights = await lightService(database).verifySnapshots({ fix: opts.fix });
+        const lights = await createLightService(database).verifySnapshots({ fix: opts.fix });
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights }, null, 2));
         } else if (result.ok) {

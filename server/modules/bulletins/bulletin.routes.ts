@@ -6,8 +6,8 @@ import { clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
-import { indicatorService } from '../indicators/indicator.routes.ts';
-import { lightService } from '../lights/light.routes.ts';
+import { createIndicatorService } from '../indicators/index.ts';
+import { createLightService } from '../lights/index.ts';
 import {
   actionSchema, bulletinCreateSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
 } from './bulletin.schema.ts';
@@ -20,7 +20,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** The bulletin service over a database (routes and the CLI). */
 export function bulletinService(database: Database, at: Clock = clock): BulletinService {
-  return new BulletinService({ db: database.db, indicators: () => indicatorService(database), lights: () => lightService(database), clock: at });
+  return new BulletinService({ db: database.db, indicators: () => createIndicatorService(database), lights: () => createLightService(database), clock: at });
 }
 
 function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Buffer) {

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { AppError } from '../../errors.ts';
-import { indicatorService } from '../indicators/indicator.routes.ts';
+import { createIndicatorService } from '../indicators/index.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import { LightRepository } from '../lights/light.repository.ts';
 import { LightService } from '../lights/light.service.ts';
@@ -65,7 +65,7 @@ export function exportRoutes(app: FastifyInstance, database: Database): void {
     async (request, reply) => {
       const { group_by: groupBy, ...query } = request.query;
       if (groupBy && query.breakdown?.length) throw new AppError('validation_failed', 'group_by 与 breakdown 含义相同，请只用其一');
-      const { fileName, write } = await indicatorWorkbook(indicatorService(database), actorOf(request), groupBy ? { ...query, breakdown: [groupBy] } : query);
+      const { fileName, write } = await indicatorWorkbook(createIndicatorService(database), actorOf(request), groupBy ? { ...query, breakdown: [groupBy] } : query);
       return sendWorkbook(request, reply, fileName, write);
     });
 

@@ -7,7 +7,7 @@ import { addSums, carryForwardYtd, emptySums, periodEndExclusive, type Indicator
 import { IndicatorRepository } from './indicator.repository.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { IndicatorService } from './indicator.service.ts';
-import { indicatorService } from './indicator.routes.ts';
+import { createIndicatorService } from './index.ts';
 import { clock } from '../../clock.ts';
 
 // The SQL engine (rollup + aggregation) must equal a naive in-memory recomputation from the raw rows, on random
@@ -116,7 +116,7 @@ describe.each(DIALECTS)('indicator engine equals a naive recomputation on %s', (
 
   it('for random portfolios, report histories, filters, counted statuses, via the hook or a rebuild', async () => {
     const db = database.db;
-    const service = indicatorService(database);
+    const service = createIndicatorService(database);
     await fc.assert(fc.asyncProperty(scenario, async (sc) => {
       // Hard deletes bypass the rollup (the application only soft-deletes): clear it and its watermark too, so the
       // first read rebuilds it.

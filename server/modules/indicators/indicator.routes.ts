@@ -2,18 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { IndicatorService, indicatorRepositories } from './indicator.service.ts';
+import { createIndicatorService } from './index.ts';
 import { indicatorQuerySchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
-
-/** The indicator service over a database, with transactions bound to it. */
-export function indicatorService(database: Database): IndicatorService {
-  return new IndicatorService(indicatorRepositories(database.db), (fn) => database.db.transaction().execute((trx) => fn(indicatorRepositories(trx))));
-}
 
 /** Indicators for a scope and period, and the engine's settings. */
 export function indicatorRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => indicatorService(database);
+  const service = () => createIndicatorService(database);
 
   r.get('/api/v1/indicators', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema } },
     async (request) => service().getIndicators(actorOf(request), request.query));

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { lightService } from './light.routes.ts';
+import { createLightService } from './index.ts';
 import { clock } from '../../clock.ts';
 import { chinaMonth, chinaYear } from '../../../core/clock.ts';
 import { startJobRunner, type JobSpec } from '../../platform/jobs.ts';
@@ -13,7 +13,7 @@ export function monthsToWarm(now: Date): { year: number; month: number }[] {
 
 /** Fills (or brings up to date) the light snapshots of the months people open. */
 export async function warmLights(database: Database, now = clock.now()): Promise<void> {
-  const service = lightService(database);
+  const service = createLightService(database);
   for (const { year, month } of monthsToWarm(now)) await service.ensureSnapshots(year, month);
 }
 

@@ -2,21 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import { ProjectRepository } from '../projects/project.repository.ts';
-import { LightRepository } from './light.repository.ts';
-import { LightService } from './light.service.ts';
+import { createLightService } from './index.ts';
 import { excuseWriteSchema, excusesQuerySchema, idParams, lightsQuerySchema, ruleSetWriteSchema, yearParams } from './light.schema.ts';
-
-/** The light service over a database (routes, the CLI's verify). */
-export function lightService(database: Database): LightService {
-  return new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
-}
 
 /** Red/yellow/green lights for a scope and period, rule sets per year, accepted excuses. */
 export function lightRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => lightService(database);
+  const service = () => createLightService(database);
 
   r.get('/api/v1/lights', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: lightsQuerySchema } },
     async (request) => service().getLights(actorOf(request), request.query));

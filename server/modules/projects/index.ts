@@ -6,6 +6,8 @@ import { ProjectService } from './project.service.ts';
 
 export { ProjectService } from './project.service.ts';
 export { applyProjectFilter, withinScope } from './project.repository.ts';
+// TODO(platform): the light service reads projects through this repository; it should ask the project service.
+export { ProjectRepository } from './project.repository.ts';
 
 /** The project service over an open database. */
 export function createProjectService(database: Database): ProjectService {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PROCEDURE_KINDS } from '../../../core/procedures.ts';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { ProjectService } from './project.service.ts';
+import { createProjectService } from './index.ts';
 import {
   annualPlanWriteSchema, procedureWriteSchema, projectChangesQuerySchema, projectListQuerySchema, projectUpdateSchema, projectWriteSchema,
   reserveReviewSchema, stageChangeSchema, tierChangeSchema,
@@ -19,7 +19,7 @@ const tags = ['projects'];
 /** The project library API. */
 export function projectRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => new ProjectService(database);
+  const service = () => createProjectService(database);
 
   r.get('/api/v1/projects', { config: { permission: 'project.read' }, schema: { tags, querystring: projectListQuerySchema } },
     async (request) => service().listProjects(actorOf(request), request.query));

@@ -1,3 +1,4 @@
+import { IndicatorService } from '../indicators/index.ts';
 import type { Updateable } from 'kysely';
 import {
   canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
@@ -114,6 +115,14 @@ export function summarizeIds(ids: readonly number[]): number[] | { count: number
 }
 
 /** Monthly reports (月度填报): entry, derivations, the review workflow, batches, the review queue and 催报. */
+/**
+ * Keeps the indicator engine's rollups (ytd, facts, groups) equal to this project-year's reports, in the report
+ * write's transaction (the service composes it; the repository no longer calls a service).
+ */
+function refreshIndicatorRollup(repo: ReportRepository, projectId: number, year: number): Promise<void> {
+  return IndicatorService.refreshProject(repo.executor, projectId, year);
+}
+
 export class MonthlyReportService {
   private readonly repo: ReportRepository;
   constructor(repo: ReportRepository) {
@@ -239,7 +248,7 @@ export class MonthlyReportService {
   async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
     const id = await this.repo.transaction(async (repo) => {
       const written = await this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input);
-      await repo.refreshIndicatorRollup(projectId, year);
+      await refreshIndicatorRollup(repo, projectId, year);
       return written;
     });
     return this.getReportById(actor, id);
@@ -258,7 +267,7 @@ export class MonthlyReportService {
       await fn(repo, report, period);
       await recordReport(repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
-      await repo.refreshIndicatorRollup(report.project_id, report.year);
+      await refreshIndicatorRollup(repo, report.project_id, report.year);
     });
     return this.getReportById(actor, id);
   }
@@ -435,7 +444,7 @@ export class MonthlyReportService {
         saved.push({ project_id: projectId, report_id: id });
       });
       // The rollup is refreshed once per project, after every row is in.
-      for (const { project_id: projectId } of saved) await repo.refreshIndicatorRollup(projectId, year);
+      for (const { project_id: projectId } of saved) await refreshIndicatorRollup(repo, projectId, year);
       const ids = new Set(saved.map((s) => s.report_id));
       const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
       return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };

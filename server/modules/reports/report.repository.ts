@@ -5,7 +5,6 @@ import type { DB, MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, Rep
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
-import { IndicatorService } from '../indicators/indicator.service.ts';
 import { clock } from '../../clock.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
@@ -203,11 +202,6 @@ export class ReportRepository {
       .set((eb) => ({ amount_ytd: amountYtd, amount_since_start: amountSinceStart, version: eb('version', '+', 1), updated_at: clock.now().toISOString() }))
       .where('id', '=', id)
       .execute();
-  }
-
-  /** Keeps the indicator engine's rollups (ytd, facts, groups) equal to this project-year's reports (same transaction). */
-  async refreshIndicatorRollup(projectId: number, year: number): Promise<void> {
-    await IndicatorService.refreshProject(this.db, projectId, year);
   }
 
   async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {

@@ -1,0 +1,18 @@
+// The indicators module's public face: other modules, app.ts, the CLI, bench and tests import from here only.
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import { IndicatorService, indicatorRepositories } from './indicator.service.ts';
+
+export { IndicatorService } from './indicator.service.ts';
+export { indicatorRoutes } from './indicator.routes.ts';
+// TODO(platform): the light service still reads the indicator tables through this repository; it should ask the
+// indicator service instead.
+export { IndicatorRepository } from './indicator.repository.ts';
+
+/**
+ * The indicator service: its repositories over `deps.db`, its unit of work through inTransaction (which joins the
+ * caller's transaction when `deps.db` is one). An open `Database` passes as deps too (it has `db`).
+ */
+export function createIndicatorService(deps: Pick<Deps, 'db'>): IndicatorService {
+  return new IndicatorService(indicatorRepositories(deps.db), (fn) => inTransaction(deps.db, (trx) => fn(indicatorRepositories(trx))));
+}

@@ -1,0 +1,15 @@
+// The lights module's public face: other modules, app.ts, the CLI, bench and tests import from here only.
+import type { Deps } from '../../platform/context.ts';
+import { IndicatorRepository } from '../indicators/index.ts';
+import { ProjectRepository } from '../projects/index.ts';
+import { LightRepository } from './light.repository.ts';
+import { LightService } from './light.service.ts';
+
+export { LightService } from './light.service.ts';
+export { lightRoutes } from './light.routes.ts';
+export { lightsWarmupJob, monthsToWarm, startLightsWarmup, warmLights } from './light-warmup.ts';
+
+/** The light service over `deps.db` (routes, the warm-up job, exports, bulletins, the CLI's verify). */
+export function createLightService(deps: Pick<Deps, 'db'>): LightService {
+  return new LightService(new LightRepository(deps.db), new IndicatorRepository(deps.db), new ProjectRepository(deps.db));
+}
