@@ -262,6 +262,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.completed': 'Completed (10k yuan)',
   'dashboard.byUnit': 'By responsible unit',
   'dashboard.byCategory': 'By category (projects)',
+  'dashboard.projectsUnit': 'projects',
   'dashboard.trend': 'Trend: completion rate vs time progress',
   'dashboard.planToDate': '{rate}% of the plan for {label}',
   'dashboard.redList': 'Red lights',

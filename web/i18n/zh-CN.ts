@@ -260,6 +260,7 @@ export const zhCN = {
   'dashboard.completed': '累计完成（万元）',
   'dashboard.byUnit': '分责任单位',
   'dashboard.byCategory': '分项目类别（项目数）',
+  'dashboard.projectsUnit': '个项目',
   'dashboard.trend': '月度走势：完成率与序时进度',
   'dashboard.planToDate': '完成{label}投资计划的{rate}%',
   'dashboard.redList': '红灯项目',
