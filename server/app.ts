@@ -25,6 +25,7 @@ import { userAdminRoutes } from './modules/users/user-admin.routes.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
+import { RateLimitRepository } from './modules/users/rate-limit.repository.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
@@ -35,12 +36,19 @@ import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 
+/** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // Forwarding headers (X-Forwarded-For…) are believed only from configured proxies: otherwise any client could
+    // pick its own address for the audit trail and the sign-in rate limit.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -74,7 +82,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     findToken: async (secret, origin) => {
       const found = await tokens().authenticate(secret);
       const actor = found && (await users().findActorForUser(found.userId, origin));
-      return actor ? { actor, permissions: found.permissions } : undefined;
+      return actor ? { actor: { ...actor, token: { id: found.id, name: found.name } }, permissions: found.permissions } : undefined;
     },
     // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
     isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
@@ -87,7 +95,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  userRoutes(app, users, { loginRateLimit: config.loginRateLimit });
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => new RateLimitRepository(db) });
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));

@@ -40,6 +40,16 @@ export interface UserTable {
   locked_until: string | null;
   last_login_at: string | null;
   last_login_ip: string | null;
+  /** The last password reset by an administrator, and who did it (shown to the holder at the forced change). */
+  password_reset_at: string | null;
+  password_reset_by: string | null;
+}
+
+/** A fixed-window counter (sign-ins per client address), shared by every server. */
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  hits: number;
 }
 
 export interface SessionTable {
@@ -513,6 +523,7 @@ export interface DB {
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  rate_limits: RateLimitTable;
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
 }

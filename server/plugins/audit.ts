@@ -40,7 +40,8 @@ export function registerAuditHook(app: FastifyInstance, record: (actor: Actor | 
     const route = request.routeOptions.url;
     const status = reply.statusCode;
     const write = !SAFE_METHODS.has(request.method);
-    if (!write && status !== 403 && !request.routeOptions.config?.audit) return payload;
+    // Every use of an API token is recorded, reads too: a token acts for its holder without the holder present.
+    if (!write && status !== 403 && !request.routeOptions.config?.audit && request.authVia !== 'token') return payload;
     const entityId = route ? entityIdOf(route, (request.params ?? {}) as Record<string, unknown>) : undefined;
     try {
       await record(request.actor, {

@@ -38,6 +38,17 @@ export interface VerifyResult {
 }
 
 const PAGE = 1000;
+
+/**
+ * An event's details with the API token it came through: every row written on a token's behalf names the token
+ * (id and name) next to its holder (user_id/username), whichever writer records it.
+ */
+function withToken(details: unknown, actor: Actor | null): unknown {
+  if (!actor?.token) return details;
+  const token = { via: 'token', token_id: actor.token.id, token_name: actor.token.name };
+  if (details === undefined || details === null) return token;
+  return typeof details === 'object' && !Array.isArray(details) ? { ...details, ...token } : { value: details, ...token };
+}
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 /** The append-only, hash-chained audit trail: record, search, verify, archive. */
@@ -69,7 +80,7 @@ export class AuditService {
       status: event.status ?? null,
       before_json: json(event.before),
       after_json: json(event.after),
-      details_json: json(event.details),
+      details_json: json(withToken(event.details, actor)),
     };
     if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
