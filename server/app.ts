@@ -15,6 +15,7 @@ import { ProjectRepository } from './modules/projects/project.repository.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { anchorPathsOf } from './modules/audit/audit-anchor.ts';
 import { SecurityRepository } from './modules/security/security.repository.ts';
 import { SecurityService } from './modules/security/security.service.ts';
 import { securityRoutes } from './modules/security/security.routes.ts';
@@ -99,7 +100,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
-  auditRoutes(app, audit, config.dataDir);
+  auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

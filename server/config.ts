@@ -22,6 +22,12 @@ export interface Config {
    * From DOCKET_TRUST_PROXY.
    */
   trustProxy: boolean | number | string[];
+  /** The audit anchor key (default <dataDir>/audit-anchor.key; DOCKET_AUDIT_ANCHOR_KEY): keep it out of the database's reach. */
+  auditAnchorKeyFile?: string;
+  /** The append-only anchor file (default <dataDir>/audit-anchors.jsonl; DOCKET_AUDIT_ANCHOR_FILE). */
+  auditAnchorFile?: string;
+  /** Seconds between anchors of the audit chain head (0: none; DOCKET_AUDIT_ANCHOR_SECONDS, default 300). */
+  auditAnchorSeconds: number;
   /** Minutes between background fills of this and last month's light snapshots (0: none; the first read fills). */
   lightsWarmupSeconds: number;
 }
@@ -38,6 +44,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
     webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
     loginRateLimit: overrides.loginRateLimit ?? Number(env.DOCKET_LOGIN_RATE_LIMIT ?? 20),
+    auditAnchorKeyFile: overrides.auditAnchorKeyFile ?? (env.DOCKET_AUDIT_ANCHOR_KEY || undefined),
+    auditAnchorFile: overrides.auditAnchorFile ?? (env.DOCKET_AUDIT_ANCHOR_FILE || undefined),
+    auditAnchorSeconds: overrides.auditAnchorSeconds ?? Number(env.DOCKET_AUDIT_ANCHOR_SECONDS ?? 300),
     trustProxy: overrides.trustProxy ?? parseTrustProxy(env.DOCKET_TRUST_PROXY),
     lightsWarmupSeconds: overrides.lightsWarmupSeconds ?? Number(env.DOCKET_LIGHTS_WARMUP_SECONDS ?? 30),
   };

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startLightsWarmup } from './modules/lights/light-warmup.ts';
+import { anchorPathsOf, startAuditAnchoring } from './modules/audit/audit-anchor.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -13,8 +14,12 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   const stopWarmup = config.lightsWarmupSeconds > 0
     ? startLightsWarmup(database, { intervalMs: config.lightsWarmupSeconds * 1000, onError: (err) => app.log.warn({ err }, 'lights warm-up failed') })
     : () => undefined;
+  const stopAnchoring = config.auditAnchorSeconds > 0
+    ? startAuditAnchoring(database, anchorPathsOf(config), { intervalMs: config.auditAnchorSeconds * 1000, onError: (err) => app.log.error({ err }, 'audit anchor failed') })
+    : () => undefined;
   const close = async () => {
     stopWarmup();
+    stopAnchoring();
     await app.close();
     await database.destroy();
   };

@@ -6,6 +6,7 @@ import type { Actor, Origin } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
+import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
 
 /** One event for the audit trail. Who and from where come from the actor (or the overrides, for sign-in). */
@@ -34,6 +35,8 @@ export interface VerifyResult {
   archivedRows: number;
   headSeq: number;
   headHash: string;
+  /** Anchors (outside the database) the chain was checked against. */
+  anchors: number;
   problems: ChainProblem[];
 }
 
@@ -105,8 +108,14 @@ export class AuditService {
    * Walks the whole chain: the archive files (when present) and the rows in the table, then compares the end
    * with the chain head. Finds changed, inserted and deleted rows.
    */
-  async verify(dataDir: string | null): Promise<VerifyResult> {
+  async verify(dataDir: string | null, anchoring?: { anchors: readonly Anchor[]; badLines: readonly number[]; keyMissing: boolean }): Promise<VerifyResult> {
     const problems: ChainProblem[] = [];
+    // The hashes at the anchored positions, collected while walking (an anchor names a seq and its hash then).
+    const anchored = new Map<number, string | undefined>((anchoring?.anchors ?? []).map((a) => [a.seq, undefined]));
+    const note = (row: AuditRow) => {
+      const seq = Number(row.seq);
+      if (anchored.has(seq)) anchored.set(seq, row.hash);
+    };
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let archivedRows = 0;
@@ -123,7 +132,10 @@ export class AuditService {
             problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件已被改动：${archive.file}` });
           }
           const walker = new ChainWalker(Number(archive.from_seq), archive.first_prev_hash);
-          for await (const row of readArchive(file)) walker.push(row);
+          for await (const row of readArchive(file)) {
+            walker.push(row);
+            note(row);
+          }
           problems.push(...walker.problems);
           if (walker.expectedSeq !== Number(archive.to_seq) + 1 || walker.prevHash !== archive.last_hash) {
             problems.push({ seq: Number(archive.to_seq), kind: 'archive', message: `归档文件 ${archive.file} 的末尾与登记不符` });
@@ -137,7 +149,10 @@ export class AuditService {
     const walker = new ChainWalker(expectedSeq, prevHash);
     for (let from = expectedSeq; ;) {
       const rows = await this.audit.listFrom(from, PAGE);
-      for (const row of rows) walker.push(row);
+      for (const row of rows) {
+        walker.push(row);
+        note(row);
+      }
       if (rows.length < PAGE) break;
       from = Number(rows[rows.length - 1]!.seq) + 1;
     }
@@ -152,7 +167,8 @@ export class AuditService {
           : `链尾与链头登记不符（末尾记录被插入或修改，链头登记为第 ${headSeq} 条）`,
       });
     }
-    return { ok: problems.length === 0, rows: walker.count, archivedRows, headSeq, headHash: head.hash, problems };
+    if (anchoring) problems.push(...anchorProblems(anchoring, anchored, headSeq));
+    return { ok: problems.length === 0, rows: walker.count, archivedRows, headSeq, headHash: head.hash, anchors: anchoring?.anchors.length ?? 0, problems };
   }
 
   /**
@@ -216,6 +232,33 @@ export class AuditService {
  */
 export function recordAudit(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
   return new AuditService(new AuditRepository(executor)).record(executor, actor, event);
+}
+
+/**
+ * What the anchors say about the chain: an anchor beyond the head means rows were deleted and the head moved back;
+ * an anchored row whose hash differs means the chain was rewritten from there (a changed row, the rest re-hashed).
+ * Anchors at archived positions are checked when the archive files were read.
+ */
+function anchorProblems(anchoring: { anchors: readonly Anchor[]; badLines: readonly number[]; keyMissing: boolean }, seen: Map<number, string | undefined>, headSeq: number): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  if (anchoring.keyMissing && anchoring.badLines.length > 0) {
+    problems.push({ seq: 0, kind: 'anchor', message: '找不到锚点密钥，无法校验锚点文件' });
+    return problems;
+  }
+  for (const line of anchoring.badLines) problems.push({ seq: 0, kind: 'anchor', message: `锚点文件第 ${line} 行无效或签名不符（锚点文件被改动）` });
+  let reported = false;
+  for (const a of anchoring.anchors) {
+    if (a.seq > headSeq) {
+      if (!reported) problems.push({ seq: a.seq, kind: 'anchor', message: `链尾被截断：${a.at} 的锚点记录链已到第 ${a.seq} 条，现在链头只到第 ${headSeq} 条` });
+      reported = true;
+      continue;
+    }
+    const hash = seen.get(a.seq);
+    if (hash !== undefined && hash !== a.hash) {
+      problems.push({ seq: a.seq, kind: 'anchor', message: `第 ${a.seq} 条记录的哈希与 ${a.at} 的锚点不符（链自此被改写）` });
+    }
+  }
+  return problems;
 }
 
 async function sha256File(file: string): Promise<string> {

@@ -32,10 +32,11 @@ async function seed(database: Database, n: number): Promise<AuditService> {
 }
 
 /** `docket audit verify --json` against a database, as an operator runs it. */
-async function cliVerify(dataDir: string, url: string | undefined): Promise<{ code: number; result: { ok: boolean; problems: { kind: string; seq: number }[] } }> {
+async function cliVerify(dataDir: string, url: string | undefined, verb = 'verify'): Promise<{ code: number; result: { ok: boolean; anchors: number; problems: { kind: string; seq: number }[] } }> {
   const env = { ...process.env, DATABASE_URL: url ?? '', DOCKET_DATA_DIR: dataDir };
   try {
-    const { stdout } = await run(process.execPath, [path.join(root, 'bin/docket.js'), 'audit', 'verify', '--json'], { env, cwd: root });
+    const { stdout } = await run(process.execPath, [path.join(root, 'bin/docket.js'), 'audit', verb, ...(verb === 'verify' ? ['--json'] : [])], { env, cwd: root });
+    if (verb !== 'verify') return { code: 0, result: { ok: true, anchors: 0, problems: [] } };
     return { code: 0, result: JSON.parse(stdout) };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -102,6 +103,56 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
       await database.db.updateTable('audit_log').set({ prev_hash: hashAuditRow(second.hash, { ...second, seq: 99 }) }).where('seq', '=', 3).execute();
       const again = await cliVerify(database.dataDir, database.url);
       expect(again.result.problems).toContainEqual(expect.objectContaining({ seq: 3, kind: 'inserted' }));
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('catches a rewritten tail through the anchors outside the database (rows deleted and the head moved back)', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      await seed(database, 6);
+      await cliVerify(database.dataDir, database.url, 'anchor');
+      expect(fs.statSync(path.join(database.dataDir, 'audit-anchor.key')).mode & 0o077).toBe(0);
+      expect((await cliVerify(database.dataDir, database.url)).result).toMatchObject({ ok: true, anchors: 1 });
+      await dropGuards(database);
+      // A consistent rewrite: the last two rows deleted and the head moved back to row 4. The chain alone passes …
+      await database.db.deleteFrom('audit_log').where('seq', '>', 4).execute();
+      const four = await database.db.selectFrom('audit_log').select('hash').where('seq', '=', 4).executeTakeFirstOrThrow();
+      await database.db.updateTable('audit_chain_head').set({ seq: 4, hash: four.hash }).execute();
+      expect((await new AuditService(new AuditRepository(database.db)).verify(database.dataDir)).ok).toBe(true);
+      // … the anchor does not.
+      const { code, result } = await cliVerify(database.dataDir, database.url);
+      expect(code).toBe(2);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 6 })]);
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('catches a changed row whose successors were all re-hashed, and a forged anchor line', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      await seed(database, 5);
+      await cliVerify(database.dataDir, database.url, 'anchor');
+      await dropGuards(database);
+      const rows = await database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+      let prev = rows[1]!.hash;
+      for (const row of rows.slice(2)) {
+        const changed = row.seq === 3 ? { ...row, username: 'someone else' } : row;
+        const hash = hashAuditRow(prev, changed);
+        await database.db.updateTable('audit_log').set({ username: changed.username, prev_hash: prev, hash }).where('seq', '=', row.seq).execute();
+        prev = hash;
+      }
+      await database.db.updateTable('audit_chain_head').set({ hash: prev }).execute();
+      const { result } = await cliVerify(database.dataDir, database.url);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 5 })]);
+      // Whoever rewrites the anchor file too, without the key, is caught by its MAC.
+      const file = path.join(database.dataDir, 'audit-anchors.jsonl');
+      const line = JSON.parse(fs.readFileSync(file, 'utf8').trim()) as { hash: string };
+      fs.writeFileSync(file, `${JSON.stringify({ ...line, hash: prev })}\n`);
+      const forged = await cliVerify(database.dataDir, database.url);
+      expect(forged.result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 0 })]);
     } finally {
       await database.destroy();
     }
