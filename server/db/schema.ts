@@ -45,6 +45,14 @@ export interface UserTable {
   password_reset_by: string | null;
 }
 
+/** One part of a file kept in the database (photos, audit archives): every server reaches it. */
+export interface StoredFileTable {
+  key: string;
+  part: number;
+  content: Buffer;
+  created_at: string;
+}
+
 /** A fixed-window counter (sign-ins per client address), shared by every server. */
 export interface RateLimitTable {
   key: string;
@@ -524,6 +532,7 @@ export interface DB {
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitTable;
+  stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
 }

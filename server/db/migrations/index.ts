@@ -12,6 +12,7 @@ import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
+import * as storedFiles from './2026-12-06-42-stored-files.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-09-import-name-key': importNameKey,
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
+  '2026-12-06-42-stored-files': storedFiles,
 };

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Actor, Origin } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { FileStore } from '../files/file-store.ts';
 import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
 
@@ -124,17 +123,18 @@ export class AuditService {
         problems.push({ seq: expectedSeq, kind: 'archive', message: `归档 ${archive.file} 与前一段不衔接` });
       }
       if (dataDir !== null) {
-        const file = path.join(dataDir, archive.file);
-        if (!fs.existsSync(file)) {
+        const parts = await new FileStore(this.audit.executor, dataDir).parts(archive.file);
+        if (!parts) {
           problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件缺失：${archive.file}` });
         } else {
-          if ((await sha256File(file)) !== archive.file_sha256) {
-            problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件已被改动：${archive.file}` });
-          }
+          const sha = crypto.createHash('sha256');
           const walker = new ChainWalker(Number(archive.from_seq), archive.first_prev_hash);
-          for await (const row of readArchive(file)) {
+          for await (const row of archiveRows(parts, sha)) {
             walker.push(row);
             note(row);
+          }
+          if (sha.digest('hex') !== archive.file_sha256) {
+            problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件已被改动：${archive.file}` });
           }
           problems.push(...walker.problems);
           if (walker.expectedSeq !== Number(archive.to_seq) + 1 || walker.prevHash !== archive.last_hash) {
@@ -187,29 +187,29 @@ export class AuditService {
     const last = archives[archives.length - 1];
     const walker = new ChainWalker(last ? Number(last.to_seq) + 1 : 1, last ? last.last_hash : GENESIS_HASH);
     const firstPrevHash = walker.prevHash;
-    const relative = path.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
-    const file = path.join(dataDir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, 'wx');
-    try {
-      for (let from = first; from <= toSeq;) {
-        const rows = (await this.audit.listFrom(from, PAGE)).filter((r) => Number(r.seq) <= toSeq);
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          walker.push(row);
-          fs.writeSync(fd, `${JSON.stringify(row)}\n`);
-        }
-        from = Number(rows[rows.length - 1]!.seq) + 1;
+    // Kept in the database's file store, so every server reaches the archive (not one server's data directory).
+    const relative = path.posix.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
+    const files = new FileStore(executor, dataDir);
+    const out = files.writer(relative);
+    const sha = crypto.createHash('sha256');
+    for (let from = first; from <= toSeq;) {
+      const rows = (await this.audit.listFrom(from, PAGE)).filter((r) => Number(r.seq) <= toSeq);
+      if (rows.length === 0) break;
+      let chunk = '';
+      for (const row of rows) {
+        walker.push(row);
+        chunk += `${JSON.stringify(row)}\n`;
       }
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      sha.update(chunk);
+      await out.write(chunk);
+      from = Number(rows[rows.length - 1]!.seq) + 1;
     }
+    await out.close();
     if (walker.problems.length > 0 || walker.expectedSeq !== toSeq + 1) {
-      fs.rmSync(file);
+      await files.remove([relative]);
       throw new Error(`审计链校验失败，拒绝归档：${walker.problems.map((p) => p.message).join('；') || '记录不连续'}`);
     }
-    const fileSha = await sha256File(file);
+    const fileSha = sha.digest('hex');
     await executor.transaction().execute(async (trx) => {
       const repo = new AuditRepository(trx);
       await repo.insertArchive({
@@ -261,13 +261,17 @@ function anchorProblems(anchoring: { anchors: readonly Anchor[]; badLines: reado
   return problems;
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function* readArchive(file: string): AsyncGenerator<AuditRow> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as AuditRow;
+/** The rows of an archive read part by part (lines may cross parts), hashing the bytes on the way. */
+async function* archiveRows(parts: AsyncGenerator<Buffer>, sha: crypto.Hash): AsyncGenerator<AuditRow> {
+  let rest = '';
+  const decoder = new TextDecoder();
+  for await (const part of parts) {
+    sha.update(part);
+    const text = rest + decoder.decode(part, { stream: true });
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) if (line.trim()) yield JSON.parse(line) as AuditRow;
+  }
+  rest += decoder.decode();
+  if (rest.trim()) yield JSON.parse(rest) as AuditRow;
 }

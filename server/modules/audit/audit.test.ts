@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -12,6 +13,7 @@ import type { Database } from '../../db/database.ts';
 import { hashAuditRow } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
+import { FileStore } from '../files/file-store.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -194,13 +196,18 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
       expect(await audit.archive(database.db, database.dataDir, 180, new Date())).toBeNull();
       const archived = await audit.archive(database.db, database.dataDir, 180, later);
       expect(archived).toMatchObject({ rows: 6 });
-      const file = path.join(database.dataDir, archived!.file);
-      expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(6);
+      // The archive is kept in the database's file store: every server reaches it, whatever its data directory.
+      const files = new FileStore(database.db, null);
+      expect((await files.read(archived!.file))!.toString('utf8').trim().split('\n')).toHaveLength(6);
       expect(await database.db.selectFrom('audit_log').select('action').execute()).toEqual([{ action: 'audit.archive' }]);
       await audit.record(database.db, null, { action: 'test.after' });
       expect(await audit.verify(database.dataDir)).toMatchObject({ ok: true, rows: 2, archivedRows: 6, headSeq: 8 });
       expect((await cliVerify(database.dataDir, database.url)).code).toBe(0);
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"u3"', '"u9"'));
+      const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-other-'));
+      expect(await audit.verify(elsewhere)).toMatchObject({ ok: true, archivedRows: 6 });
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+      const tampered = (await files.read(archived!.file))!.toString('utf8').replace('"u3"', '"u9"');
+      await database.db.updateTable('stored_files').set({ content: Buffer.from(tampered) }).where('key', '=', archived!.file).execute();
       const broken = await audit.verify(database.dataDir);
       expect(broken.ok).toBe(false);
       expect(broken.problems.map((p) => p.kind)).toEqual(['archive', 'changed']);
