@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerServe } from './serve.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerInit } from './init.ts';
 import { registerUser } from './user.ts';
 import { registerDemo } from './demo.ts';
 import { registerImport } from './import.ts';
@@ -8,6 +9,7 @@ import { registerExport } from './export.ts';
 import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
+import { registerBulletin } from './bulletin.ts';
 
 const program = new Command();
 program
@@ -18,6 +20,7 @@ program
 
 registerServe(program);
 registerMigrate(program);
+registerInit(program);
 registerUser(program);
 registerDemo(program);
 registerImport(program);
@@ -25,6 +28,7 @@ registerExport(program);
 registerVerify(program);
 registerIndicators(program);
 registerAudit(program);
+registerBulletin(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,10 @@ import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
-import { ProjectRepository } from './modules/projects/project.repository.ts';
+import { registerProjectScope } from './modules/projects/index.ts';
+import { checkEntityScope } from './platform/access.ts';
+import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+import { createDeps } from './deps.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -28,6 +31,7 @@ import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { RateLimitRepository } from './modules/users/rate-limit.repository.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
@@ -36,6 +40,7 @@ import { lightRoutes } from './modules/lights/light.routes.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
+import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -75,6 +80,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(rateLimit, { global: false });
 
   const db = database.db;
+  registerProjectScope();
+  const deps = createDeps(db);
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
   const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
@@ -85,8 +92,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       const actor = found && (await users().findActorForUser(found.userId, origin));
       return actor ? { actor: { ...actor, token: { id: found.id, name: found.name } }, permissions: found.permissions } : undefined;
     },
-    // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
-    isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
+    checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
 
@@ -102,6 +108,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
+  calendarRoutes(app, () => createCalendarService(deps));
+  systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
   indicatorRoutes(app, database);
@@ -109,6 +117,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await registerMultipart(app);
   importRoutes(app, database);
   exportRoutes(app, database);
+  bulletinRoutes(app, database);
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

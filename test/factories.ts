@@ -3,10 +3,14 @@ import type { Executor } from '../server/db/database.ts';
 import type { ProjectTable } from '../server/db/schema.ts';
 import { searchTextOf } from '../core/search.ts';
 import { hashPassword } from '../server/modules/users/password.ts';
+import { clock } from '../server/clock.ts';
 
-const now = () => new Date().toISOString();
+const now = () => clock.now().toISOString();
 
-/** A small real region tree: 江苏省 › 苏州市 › 吴中区/虎丘区, 南京市 › 玄武区. */
+/**
+ * A small real region tree: 江苏省 › 苏州市 › 吴中区/虎丘区, 南京市 › 玄武区. The migrations load the whole national tree,
+ * so these rows are normally there already: kept for databases migrated without it.
+ */
 export async function buildRegions(db: Executor): Promise<void> {
   const rows = [
     { code: '320000', name: '江苏省', parent_code: null, level: 1, path: '/320000/' },
@@ -16,7 +20,7 @@ export async function buildRegions(db: Executor): Promise<void> {
     { code: '320100', name: '南京市', parent_code: '320000', level: 2, path: '/320000/320100/' },
     { code: '320102', name: '玄武区', parent_code: '320100', level: 3, path: '/320000/320100/320102/' },
   ];
-  await db.insertInto('regions').values(rows.map((r) => ({ ...r, is_custom: 0 }))).execute();
+  await db.insertInto('regions').values(rows.map((r) => ({ ...r, is_custom: 0 }))).onConflict((oc) => oc.column('code').doNothing()).execute();
 }
 
 /** A unit under an optional parent, with its materialized path. */

@@ -11,6 +11,13 @@ export interface RegionTable {
   path: string;
 }
 
+/** Install-wide facts: the division tree's source ('regions.source'), the office's profile ('office.name', 'office.region_code'). */
+export interface SystemSettingTable {
+  key: string;
+  value: string | null;
+  updated_at: string;
+}
+
 export interface UnitTable {
   id: Generated<number>;
   name: string;
@@ -426,6 +433,44 @@ export interface LightStaleTable {
   stamp: number;
 }
 
+/** A listed day of the working-day calendar (core/calendar.ts): a holiday, or a worked weekend (调休). */
+export interface CalendarDayTable {
+  day: string;
+  kind: string;
+  name: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** One move of a workflow entity (core/workflow.ts), in the shape every entity shares. */
+export interface StatusLogTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  from_status: string | null;
+  to_status: string;
+  action: string;
+  reason: string | null;
+  actor_id: number | null;
+  at: string;
+}
+
+/** Internal state of the application (watermarks), never edited by people. */
+export interface SystemStateTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** A background job's lease and last run (server/platform/jobs.ts). */
+export interface JobLeaseTable {
+  name: string;
+  owner: string | null;
+  lease_until: string | null;
+  last_run_at: string | null;
+  last_error: string | null;
+}
+
 export interface SecuritySettingTable {
   key: string;
   value: string;
@@ -499,10 +544,67 @@ export interface AuditArchiveTable {
   created_at: string;
 }
 
+/** One counter per (series, year): server/platform/numbering. */
+export interface SequenceTable {
+  series: string;
+  year: number;
+  last_value: number;
+}
+
+export interface BulletinTemplateTable {
+  id: Generated<number>;
+  name: string;
+  body: string;
+  is_default: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface BulletinTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  region_code: string | null;
+  template_id: number | null;
+  title: string;
+  status: string;
+  issue_no: number | null;
+  revision: number;
+  correction_note: string | null;
+  return_reason: string | null;
+  created_by: number | null;
+  submitted_by: number | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface BulletinVersionTable {
+  id: Generated<number>;
+  bulletin_id: number;
+  revision: number;
+  issue_no: number;
+  doc_number: string | null;
+  title: string;
+  issued_on: string;
+  figures: string;
+  template: string;
+  docx: Buffer;
+  docx_sha256: string;
+  correction_note: string | null;
+  submitted_by: number | null;
+  signed_by: number;
+  signer_name: string;
+  signed_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
+  system_settings: SystemSettingTable;
   users: UserTable;
   sessions: SessionTable;
   projects: ProjectTable;
@@ -527,6 +629,10 @@ export interface DB {
   light_snapshot_months: LightSnapshotMonthTable;
   light_stale: LightStaleTable;
   security_settings: SecuritySettingTable;
+  calendar_days: CalendarDayTable;
+  status_log: StatusLogTable;
+  system_state: SystemStateTable;
+  job_leases: JobLeaseTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
@@ -535,4 +641,8 @@ export interface DB {
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
+  sequences: SequenceTable;
+  bulletin_templates: BulletinTemplateTable;
+  bulletins: BulletinTable;
+  bulletin_versions: BulletinVersionTable;
 }

@@ -10,6 +10,10 @@ import * as indicatorsTrend from './2026-11-23-06-indicators-trend.ts';
 import * as planToDate from './2026-11-23-07-plan-to-date.ts';
 import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
+import * as divisionTree from './2026-12-06-10-division-tree.ts';
+import * as sequences from './2026-12-06-50-sequences.ts';
+import * as bulletins from './2026-12-06-51-bulletins.ts';
+import * as platform from './2026-12-06-70-platform.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
@@ -27,6 +31,10 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-07-plan-to-date': planToDate,
   '2026-11-23-08-lights': lightSnapshots,
   '2026-11-23-09-import-name-key': importNameKey,
+  '2026-12-06-10-division-tree': divisionTree,
+  '2026-12-06-50-sequences': sequences,
+  '2026-12-06-51-bulletins': bulletins,
+  '2026-12-06-70-platform': platform,
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,

@@ -1,31 +1,16 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Actor, Origin } from '../../context.ts';
+import type { Actor, AuditEvent, AuditRecorder } from '../../platform/context.ts';
 import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
-import { FileStore } from '../files/file-store.ts';
+import { FileStore } from '../files/index.ts';
 import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
+import { clock } from '../../clock.ts';
 
-/** One event for the audit trail. Who and from where come from the actor (or the overrides, for sign-in). */
-export interface AuditEvent {
-  /** Dotted name: 'auth.login', 'project.update', 'user.role_change'; or 'request' for the automatic HTTP record. */
-  action: string;
-  outcome?: 'success' | 'failure';
-  entityType?: string | null;
-  entityId?: string | number | null;
-  before?: unknown;
-  after?: unknown;
-  details?: unknown;
-  method?: string;
-  route?: string;
-  status?: number;
-  /** Who, when there is no actor (a failed sign-in names the username tried). */
-  userId?: number | null;
-  username?: string | null;
-  origin?: Origin;
-}
+/** One event for the audit trail (defined in platform/context.ts). Who and from where come from the actor. */
+export type { AuditEvent };
 
 /** The result of `docket audit verify`. */
 export interface VerifyResult {
@@ -54,7 +39,7 @@ function withToken(details: unknown, actor: Actor | null): unknown {
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 /** The append-only, hash-chained audit trail: record, search, verify, archive. */
-export class AuditService {
+export class AuditService implements AuditRecorder {
   private readonly audit: AuditRepository;
   constructor(audit: AuditRepository) {
     this.audit = audit;
@@ -67,7 +52,7 @@ export class AuditService {
   async record(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
     const origin = event.origin ?? actor?.origin;
     const entry = {
-      at: new Date().toISOString(),
+      at: clock.now().toISOString(),
       user_id: actor?.userId ?? event.userId ?? null,
       username: actor?.username ?? event.username ?? null,
       role: actor?.role ?? null,
@@ -176,7 +161,7 @@ export class AuditService {
    * file with its sha256 and the chain hashes at both ends, and only then removes those rows from the table.
    * Refuses when the rows to archive do not verify.
    */
-  async archive(executor: Executor, dataDir: string, retentionDays: number, now = new Date()): Promise<{ file: string; rows: number } | null> {
+  async archive(executor: Executor, dataDir: string, retentionDays: number, now = clock.now()): Promise<{ file: string; rows: number } | null> {
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
     const first = await this.audit.findFirstSeq();
     if (first === undefined) return null;

@@ -4,6 +4,7 @@ import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, PLAN_MONTH_COLUMNS, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
+import { clock } from '../../clock.ts';
 
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
 export type YtdColumn = (typeof YTD_COLUMNS)[number];
@@ -61,14 +62,17 @@ function planMonthDate(column: string, year: number, offset: 0 | 1): RawBuilder<
  * The recomputation of the rollup from monthly_reports: for each (project, year) with a counted report, month N's
  * cumulative is the amount_ytd of the latest counted report at or before N (coalesce over the months back to 1).
  */
-function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number; year: number }) {
+function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number | readonly number[]; year: number }) {
   const at = YTD_COLUMNS.map((_, i) => sql`max(case when month = ${sql.lit(i + 1)} then amount_ytd end)`);
   let qb = db.selectFrom('monthly_reports')
     .select(['project_id', 'year'])
     .select(YTD_COLUMNS.map((col, i) => sql<number>`coalesce(${sql.join(at.slice(0, i + 1).reverse())}, 0)`.as(col)))
     .where('status', 'in', statuses.length ? statuses : ['\u0000none'])
     .groupBy(['project_id', 'year']);
-  if (only) qb = qb.where('project_id', '=', only.projectId).where('year', '=', only.year);
+  if (only) {
+    const ids = only.projectId;
+    qb = (typeof ids === 'number' ? qb.where('project_id', '=', ids) : qb.where('project_id', 'in', ids)).where('year', '=', only.year);
+  }
   return qb;
 }
 
@@ -193,7 +197,7 @@ export class IndicatorRepository {
   }
 
   async putSetting(key: string, value: unknown, userId: number | null): Promise<void> {
-    const row = { key, value: JSON.stringify(value), updated_at: new Date().toISOString(), updated_by: userId };
+    const row = { key, value: JSON.stringify(value), updated_at: clock.now().toISOString(), updated_by: userId };
     await this.db.insertInto('indicator_settings').values(row)
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: row.updated_at, updated_by: row.updated_by }))
       .execute();
@@ -219,6 +223,20 @@ export class IndicatorRepository {
     if (sameRow(expected, stored, columns)) return;
     await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
     if (expected) await this.db.insertInto('indicator_ytd').values(expected).execute();
+  }
+
+  /**
+   * Recomputes many projects' rollup rows for a year at once (after a bulk write): per chunk of projects one
+   * DELETE and one INSERT … SELECT, so the cost follows the number of projects written, not the table.
+   */
+  async refreshProjectYears(projectIds: readonly number[], year: number): Promise<void> {
+    const statuses = await this.countedStatuses();
+    for (let i = 0; i < projectIds.length; i += 500) {
+      const part = projectIds.slice(i, i + 500);
+      await this.db.deleteFrom('indicator_ytd').where('year', '=', year).where('project_id', 'in', part).execute();
+      await this.db.insertInto('indicator_ytd').columns(['project_id', 'year', ...YTD_COLUMNS])
+        .expression(recomputedYtd(this.db, statuses, { projectId: part, year })).execute();
+    }
   }
 
   /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */

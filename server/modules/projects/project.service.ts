@@ -13,6 +13,11 @@ import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { formatWan } from '../../../core/money.ts';
+import { formatPercent, fraction, periodLabel, toNumber } from '../../../core/indicators.ts';
+import { periodInForce, previousMonth } from '../../../core/period-in-force.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { LightRepository } from '../lights/light.repository.ts';
+import { LightService } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
@@ -22,6 +27,8 @@ import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
   type AnnualPlanWrite, type ProcedureWrite, type ProjectChangesQuery, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,
 } from './project.schema.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday, chinaYear } from '../../../core/clock.ts';
 
 type ProjectRow = Selectable<ProjectTable>;
 
@@ -50,14 +57,14 @@ const stageIn = (snapshot: unknown): string | null => {
 
 const STALE = '该项目已被他人修改，请查看最新内容后重新提交';
 
-/** The current calendar year (annual plans default to it). */
-export function currentYear(now = new Date()): number {
-  return now.getFullYear();
+/** The current calendar year in China (annual plans default to it). */
+export function currentYear(now = clock.now()): number {
+  return chinaYear(now);
 }
 
 /** Today as 'YYYY-MM-DD' in China Standard Time, the offices' clock. */
-function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+function todayInChina(now = clock.now()): string {
+  return chinaToday(now);
 }
 
 function invalid(path: string, message: string): AppError {
@@ -173,8 +180,42 @@ export class ProjectService {
     };
   }
 
+  /**
+   * A page of the list with totals; with `progress`, each item also carries its light and 1–N月 completion rate for
+   * that period (judged for the page's projects only, so the cost follows the page size, not the portfolio).
+   */
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
+    const { progress, ...rest } = query;
+    const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear());
+    if (!progress) return page;
+    const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
+    const db = this.database.db;
+    const lights = new LightService(new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
+    const items = page.items.map((p) => {
+      const j = judged.get(p.id);
+      const rate = j ? fraction(j.completed_ytd, j.planned_investment) : null;
+      return {
+        ...p,
+        light: j?.light ?? null, light_reasons: j?.reasons ?? [],
+        completed_ytd: j ? j.completed_ytd : null,
+        completion_rate: rate ? { value: toNumber(rate), text: formatPercent(rate) } : null,
+      };
+    });
+    return { items, totals: { ...page.totals, progress: { year, month, label: periodLabel(month) } } };
+  }
+
+  /**
+   * The period in force as every page opens at it (core/period-in-force.ts, as GET /reporting/current answers): the
+   * latest period of this or last year's calendar closed or past its deadline, else the month before today.
+   */
+  private async periodInForce(): Promise<{ year: number; month: number }> {
+    const today = todayInChina();
+    const year = Number(today.slice(0, 4));
+    const reports = new ReportRepository(this.database.db);
+    const periods = [...(await reports.listPeriods(year - 1)), ...(await reports.listPeriods(year))];
+    const p = periodInForce(periods, today);
+    return p ? { year: p.year, month: p.month } : previousMonth(today);
   }
 
   listDeleted(actor: Actor) {
@@ -214,7 +255,7 @@ export class ProjectService {
     return this.database.db.transaction().execute(async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const stage: Stage = fields.stage ?? (fields.tier === 'idea' || fields.tier === 'reserve' ? 'planning' : 'preliminary');
       const id = await projects.insert({
         ...fields, stage, reserve_review: fields.tier === 'reserve' ? (fields.reserve_review ?? 'none') : (fields.reserve_review ?? null),
@@ -253,7 +294,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,
         ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
       if (levels) await projects.replaceLevels(id, levels);
@@ -270,7 +311,7 @@ export class ProjectService {
       if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
       const { projects } = this.repos(trx);
       if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
-      if (!(await projects.setDeleted(id, current.version, new Date().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+      if (!(await projects.setDeleted(id, current.version, clock.now().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
       await this.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
     });
   }
@@ -299,7 +340,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         stage: result.stage, stage_before_pause: result.stageBeforePause,
         ...(dateColumn ? { [dateColumn]: input.event_date } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       await projects.insertStageHistory({
@@ -332,7 +373,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         tier: result.tier, reserve_review: result.review, tier_before_withdraw: result.tierBeforeWithdraw, withdraw_reason: result.withdrawReason,
         ...(toPreliminary ? { stage: 'preliminary' } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       if (toPreliminary) {
@@ -349,7 +390,7 @@ export class ProjectService {
     if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
     const result = checkReserveReview(current.tier as Tier, current.reserve_review as ReserveReview | null, review);
     if (typeof result !== 'string') throw new AppError('unprocessable', result.error);
-    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: new Date().toISOString(), updated_by: actor.userId });
+    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: clock.now().toISOString(), updated_by: actor.userId });
     if (!changed) throw new AppError('version_conflict', STALE);
     return this.getProject(actor, id);
   }
@@ -385,7 +426,7 @@ export class ProjectService {
       }
       const { projects } = this.repos(trx);
       const existing = await projects.findPlan(projectId, year);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!existing) {
         if (version !== undefined) throw new AppError('version_conflict', '该年度计划已被他人删除，请刷新后重新填写', { current: null });
         await projects.insertPlan({ ...fields, ...months, project_id: projectId, year, created_at: now, updated_at: now });

@@ -26,16 +26,19 @@ describe.each(DIALECTS)('reference API on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  it('reads children, a subtree to a depth, a region with its ancestors, and searches by name', async () => {
-    expect((await call('GET', '/api/v1/regions')).body.items.map((r: { code: string }) => r.code)).toEqual(['320000']);
-    expect((await call('GET', '/api/v1/regions?parent=320500')).body.items.map((r: { name: string }) => r.name)).toEqual(['虎丘区', '吴中区']);
+  it('reads children, a subtree to a depth, a region with its ancestors, and searches by name (the national tree the migrations load)', async () => {
+    const provinces = (await call('GET', '/api/v1/regions')).body.items.map((r: { code: string }) => r.code);
+    expect(provinces).toHaveLength(31);
+    expect(provinces).toContain('320000');
+    const suzhou = (await call('GET', '/api/v1/regions?parent=320500')).body.items.map((r: { name: string }) => r.name);
+    expect(suzhou).toEqual(expect.arrayContaining(['虎丘区', '吴中区', '昆山市']));
     const subtree = (await call('GET', '/api/v1/regions/320000/subtree?depth=1')).body.items;
-    expect(subtree.map((r: { code: string }) => r.code)).toEqual(['320100', '320500']);
-    expect((await call('GET', '/api/v1/regions/320000/subtree?depth=2')).body.items).toHaveLength(5);
+    expect(subtree.map((r: { code: string }) => r.code)).toHaveLength(13);
+    expect(subtree.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['320100', '320500']));
     const region = (await call('GET', '/api/v1/regions/320506')).body;
     expect(region.ancestors.map((r: { name: string }) => r.name)).toEqual(['江苏省', '苏州市', '吴中区']);
-    expect((await call('GET', `/api/v1/regions?q=${encodeURIComponent('武')}`)).body.items.map((r: { code: string }) => r.code)).toEqual(['320102']);
-    expect((await call('GET', `/api/v1/regions?q=${encodeURIComponent('区')}&under=320500`)).body.items).toHaveLength(2);
+    expect((await call('GET', `/api/v1/regions?q=${encodeURIComponent('玄武')}&under=320000`)).body.items.map((r: { code: string }) => r.code)).toContain('320102');
+    expect((await call('GET', `/api/v1/regions?q=${encodeURIComponent('甪直')}&under=320500`)).body.items.map((r: { name: string }) => r.name)).toEqual(['甪直镇']);
     expect((await call('GET', '/api/v1/regions/999999')).status).toBe(404);
   });
 
@@ -80,5 +83,26 @@ describe.each(DIALECTS)('reference API on %s', (dialect) => {
     expect((await call('DELETE', `/api/v1/units/${empty.id}`)).status).toBe(204);
     expect((await call('GET', `/api/v1/units/${empty.id}`)).status).toBe(404);
     expect((await call('GET', '/api/v1/units', undefined, reporter)).body.items.map((u: { name: string }) => u.name)).not.toContain('临时单位');
+  });
+
+  it('finds regions within a jurisdiction by name, full pinyin or initials, and units by short name', async () => {
+    const codes = async (q: string) => (await call('GET', `/api/v1/regions?q=${encodeURIComponent(q)}&under=320500`)).body.items.map((r: { code: string }) => r.code);
+    expect(await codes('吴中')).toEqual(['320506', '320506Z01']); // 吴中经开区, added above
+    expect(await codes('wuzhong')).toEqual(['320506', '320506Z01']);
+    expect(await codes('WZQ')).toEqual(['320506']);
+    expect(await codes('suzhou')).toEqual(['320500']);
+    expect(await codes('xuanwu')).toEqual([]);
+    expect((await call('GET', `/api/v1/regions?q=xuanwu&under=999999`)).status).toBe(404);
+    expect((await call('GET', '/api/v1/regions?parent=320500')).body.items[1].search_text).toContain('wuzhongqu');
+    await call('POST', '/api/v1/units', { name: '吴中区住房和城乡建设局', short_name: '区住建局', parent_id: root });
+    const unit = (await call('GET', '/api/v1/units')).body.items.find((u: { name: string }) => u.name === '吴中区住房和城乡建设局');
+    expect(unit.search_text).toContain('住建');
+    expect(unit.search_text).toContain('zhujian');
+  });
+
+  it('names the lowest region holding every unit and project as the data root', async () => {
+    expect((await call('GET', '/api/v1/regions/data-root')).body.region).toMatchObject({ code: '320506', name: '吴中区' });
+    await buildProject(t.db, { name: '玄武项目', unit_id: root, region_code: '320102' });
+    expect((await call('GET', '/api/v1/regions/data-root', undefined, reporter)).body.region).toMatchObject({ code: '320000', name: '江苏省' });
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { extensionOf, type ImageMime } from '../../../core/image-type.ts';
 import { AppError } from '../../errors.ts';
-import type { FileStore } from '../files/file-store.ts';
+import type { FileStore } from '../files/index.ts';
 
 const FORMAT: Record<ImageMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
 

@@ -9,7 +9,7 @@ import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../.
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
-import { FileStore } from '../files/file-store.ts';
+import { FileStore } from '../files/index.ts';
 
 describe.each(DIALECTS)('report photos on %s', (dialect) => {
   let t: TestApp;

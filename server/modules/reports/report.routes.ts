@@ -7,7 +7,7 @@ import { actorOf } from '../../plugins/auth.ts';
 import { MonthlyReportService } from './monthly-report.service.ts';
 import { PeriodService } from './period.service.ts';
 import { PhotoStore } from './photo-store.ts';
-import { FileStore } from '../files/file-store.ts';
+import { FileStore } from '../files/index.ts';
 import { MAX_PHOTOS, PHOTO_MAX_BYTES, ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
 import { ReportRepository } from './report.repository.ts';
 import {
@@ -48,6 +48,8 @@ export function reportRoutes(app: FastifyInstance, database: Database, config: P
     async (request) => periods().updateSettings(actorOf(request), request.body));
   r.get('/api/v1/reporting/years/:year/periods', { config: { permission: 'report.read' }, schema: { tags, params: yearParams } },
     async (request) => ({ items: await periods().listPeriods(actorOf(request), request.params.year) }));
+  r.get('/api/v1/reporting/current', { config: { permission: 'report.read' }, schema: { tags } },
+    async (request) => periods().current(actorOf(request)));
   r.post('/api/v1/reporting/years', { config: { permission: 'period.admin' }, schema: { tags, body: createYearSchema } },
     async (request, reply) => reply.status(201).send({ items: await periods().createYear(actorOf(request), request.body) }));
   r.patch('/api/v1/reporting/periods/:year/:month', { config: { permission: 'period.admin' }, schema: { tags, params: periodParams, body: periodUpdateSchema } },

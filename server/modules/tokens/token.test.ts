@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
 
 describe.each(DIALECTS)('API tokens on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -11,7 +12,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
   let sysId: number;
   let unitId: number;
   let projectId: number;
-  const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const future = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
 
   const issue = (headers: Record<string, string>, payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -97,7 +98,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/tokens/${c.id}/revoke`, headers: office })).json().revoked_at).not.toBeNull();
     // Nobody revokes another's token through the self-service route.
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/tokens/${b.id}/revoke`, headers: sys })).statusCode).toBe(404);
-    await t.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', b.id).execute();
+    await t.db.updateTable('api_tokens').set({ expires_at: new Date(clock.now().getTime() - 1000).toISOString() }).where('id', '=', b.id).execute();
     for (const token of [a.token, b.token, c.token, 'dkt_unknown']) {
       const res = await t.app.inject({ url: '/api/v1/projects', headers: bearer(token) });
       expect(res.statusCode).toBe(401);

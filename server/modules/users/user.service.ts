@@ -9,6 +9,7 @@ import { settingsFromRows, type SecuritySettings } from '../security/security.se
 import { hashPassword, verifyPassword } from './password.ts';
 import { passwordGate } from './password-gate.ts';
 import type { UserRepository } from './user.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** sha-256 of a session or CSRF token: what the database stores. */
 export function sessionIdOf(token: string): string {
@@ -95,6 +96,14 @@ export function temporaryPassword(settings: SecuritySettings): string {
 
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * A 责任单位填报员 reports for its unit: without one it would see an empty dashboard and grid, so the account is
+ * refused (the form says the same before sending).
+ */
+function checkUnitOfRole(role: string, unitId: number | null | undefined): void {
+  if (role === 'reporter' && !unitId) throw new AppError('validation_failed', '责任单位填报员须选择所属单位（其数据范围为本单位及下级单位）', [{ path: 'unit_id' }]);
+}
+
 /** Sign-in with lockout, sessions, password rules and the account administration of the system administrator. */
 export class UserService {
   private readonly users: UserRepository;
@@ -128,7 +137,7 @@ export class UserService {
    */
   async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
     const settings = await this.settings();
-    const now = new Date();
+    const now = clock.now();
     const user = await this.users.findByUsername(username);
     const failure = (reason: string, userId: number | null, extra?: object) => this.users.transaction((_repo, trx) =>
       this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
@@ -205,7 +214,7 @@ export class UserService {
 
   /** Resolves a session token and slides the idle timeout; undefined when absent, expired or the account is off. */
   async findSession(token: string, origin?: Origin): Promise<SessionInfo | undefined> {
-    const now = new Date();
+    const now = clock.now();
     const row = await this.users.findSessionActor(sessionIdOf(token), now.toISOString());
     if (!row || row.is_active !== 1) return undefined;
     // Refresh at most once a minute to keep reads cheap.
@@ -276,7 +285,7 @@ export class UserService {
     const settings = await this.settings();
     await this.checkNewPassword(user.id, user.username, next, settings, user.password_hash);
     const hash = await passwordGate.run('high', () => hashPassword(next));
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
       await repo.updateUser(user.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
       await repo.insertPasswordHistory(user.id, hash, now);
@@ -316,12 +325,13 @@ export class UserService {
   async createUser(actor: Actor | null, input: { username: string; displayName: string; password?: string; role: string; unitId: number | null; scopes?: ScopeInput; mustChange?: boolean }): Promise<{ id: number; temporaryPassword: string | null }> {
     if (!(ROLES as readonly string[]).includes(input.role)) throw new AppError('validation_failed', `未知角色：${input.role}`);
     if (await this.users.findByUsername(input.username)) throw new AppError('conflict', `用户名已存在：${input.username}`);
+    checkUnitOfRole(input.role, input.unitId);
     await this.checkReferences(input.unitId, input.scopes);
     const settings = await this.settings();
     const password = input.password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, input.username, password, settings);
     const hash = await passwordGate.run('high', () => hashPassword(password));
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const id = await this.users.transaction(async (repo, trx) => {
       const newId = await repo.insertUser({
         username: input.username, display_name: input.displayName, unit_id: input.unitId, password_hash: hash,
@@ -354,10 +364,11 @@ export class UserService {
     const before = await this.presentUser(id);
     await this.checkReferences(patch.unit_id, patch.scopes);
     if (patch.role !== undefined && !(ROLES as readonly string[]).includes(patch.role)) throw new AppError('validation_failed', `未知角色：${patch.role}`);
+    checkUnitOfRole(patch.role ?? before.role, patch.unit_id !== undefined ? patch.unit_id : before.unit_id);
     if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
       throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
     }
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const permissionChange = (patch.role !== undefined && patch.role !== before.role)
       || (patch.is_active !== undefined && (patch.is_active ? 1 : 0) !== before.is_active)
       || patch.scopes !== undefined || (patch.unit_id !== undefined && patch.unit_id !== before.unit_id);
@@ -388,7 +399,7 @@ export class UserService {
     const next = password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, user.username, next, settings);
     const hash = await passwordGate.run('high', () => hashPassword(next));
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
       await repo.updateUser(id, {
         password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now,
@@ -405,7 +416,7 @@ export class UserService {
     const user = await this.users.findById(id);
     if (!user) throw notFound('账号');
     await this.users.transaction(async (repo, trx) => {
-      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: new Date().toISOString() });
+      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: clock.now().toISOString() });
       await this.audit.record(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: id, before: { locked_until: user.locked_until } });
     });
   }
