@@ -4,6 +4,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { AuditRepository } from '../server/modules/audit/audit.repository.ts';
 import { AuditService } from '../server/modules/audit/audit.service.ts';
+import { anchorAuditHead, anchorPathsOf, readAnchors } from '../server/modules/audit/audit-anchor.ts';
 import { SecurityRepository } from '../server/modules/security/security.repository.ts';
 import { settingsFromRows } from '../server/modules/security/security.settings.ts';
 
@@ -18,15 +19,29 @@ export function registerAudit(program: Command): void {
       const database = openDatabase(config);
       try {
         await migrateToLatest(database.db);
-        const result = await new AuditService(new AuditRepository(database.db)).verify(config.dataDir);
+        const result = await new AuditService(new AuditRepository(database.db)).verify(config.dataDir, readAnchors(anchorPathsOf(config)));
         if (opts.json) console.log(JSON.stringify(result, null, 2));
         else {
           console.log(`审计记录 / rows: ${result.rows}（已归档 / archived: ${result.archivedRows}）`);
           console.log(`链头 / head: #${result.headSeq} ${result.headHash}`);
+          console.log(`锚点 / anchors: ${result.anchors}（${anchorPathsOf(config).anchorFile}）`);
           for (const p of result.problems) console.log(`  ✗ [${p.kind}] ${p.message}`);
           console.log(result.ok ? '校验通过 / chain intact' : `校验失败 / chain broken: ${result.problems.length} problem(s)`);
         }
         if (!result.ok) process.exitCode = 2;
+      } finally {
+        await database.destroy();
+      }
+    });
+  audit.command('anchor')
+    .description('append the chain head, signed with the anchor key, to the anchor file (the server does it every DOCKET_AUDIT_ANCHOR_SECONDS)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const config = configFrom(cmd);
+      const database = openDatabase(config);
+      try {
+        await migrateToLatest(database.db);
+        const anchor = await anchorAuditHead(database, anchorPathsOf(config));
+        console.log(anchor ? `已锚定 / anchored #${anchor.seq} ${anchor.hash}` : '链头已锚定，无需重复 / head already anchored');
       } finally {
         await database.destroy();
       }

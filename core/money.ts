@@ -10,8 +10,15 @@ const UNIT_EXPONENT: Record<MoneyUnit, number> = { 元: 0, 万元: 4, 亿元: 8,
 /** The result of parsing: integer yuan, or a Chinese reason. */
 export type MoneyParse = { ok: true; yuan: number } | { ok: false; reason: string };
 
-// Largest amount accepted: 10^15 yuan (一千万亿), far above any project and below 2^53.
-const MAX_YUAN = 10n ** 15n;
+/**
+ * The one bound for every amount (input, storage, sums, export): 9万亿元 (9×10^12 yuan), above any single
+ * project ("1.3万亿元" happens) and small enough that a million amounts at the bound still sum inside a 64-bit
+ * integer (SQLite's SUM raises on overflow; PostgreSQL's BIGINT columns). JS sums beyond 2^53 are done in BigInt.
+ */
+export const MAX_MONEY_YUAN = 9_000_000_000_000;
+/** The bound's text for messages. */
+export const MAX_MONEY_TEXT = '9万亿元';
+const MAX_YUAN = BigInt(MAX_MONEY_YUAN);
 
 const DIGITS: Record<string, number> = {
   零: 0, 〇: 0, 一: 1, 壹: 1, 幺: 1, 二: 2, 贰: 2, 貳: 2, 两: 2, 兩: 2, 三: 3, 叁: 3, 參: 3, 四: 4, 肆: 4,
@@ -179,14 +186,17 @@ export function parseMoney(input: string | number, defaultUnit: MoneyUnit = '元
     exp = parts.exp + UNIT_EXPONENT[unit ?? defaultUnit];
   }
   const yuan = scaleToInteger(digits, exp);
-  if (yuan > MAX_YUAN || yuan < -MAX_YUAN) return { ok: false, reason: `金额过大：${String(input)}` };
+  if (yuan > MAX_YUAN || yuan < -MAX_YUAN) return { ok: false, reason: `金额过大：${String(input)}（上限 ${MAX_MONEY_TEXT}）` };
   return { ok: true, yuan: Number(yuan) };
 }
 
-/** Formats integer yuan in a unit with fixed decimals (half away from zero) and optional thousands separators. */
-export function formatMoney(yuan: number, unit: MoneyUnit, opts: { decimals?: number; grouping?: boolean } = {}): string {
+/**
+ * Formats integer yuan in a unit with fixed decimals (half away from zero) and optional thousands separators.
+ * Sums may be BigInt (exact beyond 2^53); a number must be an integer (one past 2^53 is printed as it stands).
+ */
+export function formatMoney(yuan: number | bigint, unit: MoneyUnit, opts: { decimals?: number; grouping?: boolean } = {}): string {
   const decimals = opts.decimals ?? 2;
-  if (!Number.isSafeInteger(yuan)) throw new RangeError(`not integer yuan: ${yuan}`);
+  if (typeof yuan === 'number' && !Number.isInteger(yuan)) throw new RangeError(`not integer yuan: ${yuan}`);
   const scaled = scaleToInteger(BigInt(yuan), decimals - UNIT_EXPONENT[unit]);
   const negative = scaled < 0n;
   const abs = (negative ? -scaled : scaled).toString().padStart(decimals + 1, '0');
@@ -207,6 +217,6 @@ export function formatYi(yuan: number, decimals = 2): string {
 }
 
 /** Yuan expressed in a unit as a JS number, for spreadsheet cells only (display, never stored back). */
-export function yuanIn(yuan: number, unit: MoneyUnit): number {
+export function yuanIn(yuan: number | bigint, unit: MoneyUnit): number {
   return Number(formatMoney(yuan, unit, { decimals: UNIT_EXPONENT[unit], grouping: false }));
 }

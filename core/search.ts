@@ -4,9 +4,14 @@ import { pinyin } from 'pinyin-pro';
 // Traditional (Taiwan, Hong Kong and OpenCC's own) to simplified, as used in mainland lists.
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-/** Folds text for matching: traditional → simplified, full-width → half-width, lowercase, no whitespace. */
+/**
+ * Folds text for matching: traditional → simplified, full-width → half-width, lowercase, no whitespace, and '|'
+ * (also '｜', which NFKC turns into '|') → '¦', because '|' separates the forms in searchTextOf: a name holding it
+ * would otherwise split its own folded form, and the name key (search_text up to the first '|') would no longer
+ * be the folded name.
+ */
 export function foldText(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, '');
+  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, '').replaceAll('|', '¦');
 }
 
 /**

@@ -18,6 +18,7 @@ import { createDeps } from './deps.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { anchorPathsOf } from './modules/audit/audit-anchor.ts';
 import { SecurityRepository } from './modules/security/security.repository.ts';
 import { SecurityService } from './modules/security/security.service.ts';
 import { securityRoutes } from './modules/security/security.routes.ts';
@@ -28,6 +29,7 @@ import { userAdminRoutes } from './modules/users/user-admin.routes.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
+import { RateLimitRepository } from './modules/users/rate-limit.repository.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -40,12 +42,19 @@ import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 
+/** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // Forwarding headers (X-Forwarded-For…) are believed only from configured proxies: otherwise any client could
+    // pick its own address for the audit trail and the sign-in rate limit.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -81,7 +90,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     findToken: async (secret, origin) => {
       const found = await tokens().authenticate(secret);
       const actor = found && (await users().findActorForUser(found.userId, origin));
-      return actor ? { actor, permissions: found.permissions } : undefined;
+      return actor ? { actor: { ...actor, token: { id: found.id, name: found.name } }, permissions: found.permissions } : undefined;
     },
     checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
@@ -93,11 +102,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  userRoutes(app, users, { loginRateLimit: config.loginRateLimit });
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => new RateLimitRepository(db) });
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
-  auditRoutes(app, audit, config.dataDir);
+  auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
   calendarRoutes(app, () => createCalendarService(deps));
   systemRoutes(app, database);

@@ -16,6 +16,18 @@ export interface Config {
   webDir: string;
   /** Sign-in attempts per minute and client IP (the per-account lockout is separate, in the database). */
   loginRateLimit: number;
+  /**
+   * Which proxies' forwarding headers (X-Forwarded-For/-Proto/-Host) are believed, as Fastify's trustProxy: false
+   * (the default: the socket's address is the client's), a hop count, or addresses/CIDRs ('127.0.0.1,10.0.0.0/8').
+   * From DOCKET_TRUST_PROXY.
+   */
+  trustProxy: boolean | number | string[];
+  /** The audit anchor key (default <dataDir>/audit-anchor.key; DOCKET_AUDIT_ANCHOR_KEY): keep it out of the database's reach. */
+  auditAnchorKeyFile?: string;
+  /** The append-only anchor file (default <dataDir>/audit-anchors.jsonl; DOCKET_AUDIT_ANCHOR_FILE). */
+  auditAnchorFile?: string;
+  /** Seconds between anchors of the audit chain head (0: none; DOCKET_AUDIT_ANCHOR_SECONDS, default 300). */
+  auditAnchorSeconds: number;
   /** Minutes between background fills of this and last month's light snapshots (0: none; the first read fills). */
   lightsWarmupSeconds: number;
 }
@@ -32,8 +44,21 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
     webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
     loginRateLimit: overrides.loginRateLimit ?? Number(env.DOCKET_LOGIN_RATE_LIMIT ?? 20),
+    auditAnchorKeyFile: overrides.auditAnchorKeyFile ?? (env.DOCKET_AUDIT_ANCHOR_KEY || undefined),
+    auditAnchorFile: overrides.auditAnchorFile ?? (env.DOCKET_AUDIT_ANCHOR_FILE || undefined),
+    auditAnchorSeconds: overrides.auditAnchorSeconds ?? Number(env.DOCKET_AUDIT_ANCHOR_SECONDS ?? 300),
+    trustProxy: overrides.trustProxy ?? parseTrustProxy(env.DOCKET_TRUST_PROXY),
     lightsWarmupSeconds: overrides.lightsWarmupSeconds ?? Number(env.DOCKET_LIGHTS_WARMUP_SECONDS ?? 30),
   };
+}
+
+/** DOCKET_TRUST_PROXY: unset, '', 'false' or '0' → false; 'true' → every hop; a number → that many hops; else a list. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** True when the URL names a PostgreSQL server. */

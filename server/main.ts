@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { lightsWarmupJob } from './modules/lights/light-warmup.ts';
 import { registerJob, startJobRunner } from './platform/jobs.ts';
 import { clock } from './clock.ts';
+import { anchorPathsOf, startAuditAnchoring } from './modules/audit/audit-anchor.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -14,8 +15,14 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   const address = await app.listen({ port: config.port, host: config.host });
   if (config.lightsWarmupSeconds > 0) registerJob(lightsWarmupJob(database, config.lightsWarmupSeconds));
   const stopJobs = startJobRunner(database.db, clock, { onError: (err, job) => app.log.warn({ err, job }, 'background job failed') });
+  // A small self-contained timer for now (it writes a file beside this server, not a row): ready to move onto
+  // the platform's job runner.
+  const stopAnchoring = config.auditAnchorSeconds > 0
+    ? startAuditAnchoring(database, anchorPathsOf(config), { intervalMs: config.auditAnchorSeconds * 1000, onError: (err) => app.log.error({ err }, 'audit anchor failed') })
+    : () => undefined;
   const close = async () => {
     stopJobs();
+    stopAnchoring();
     await app.close();
     await database.destroy();
   };

@@ -47,6 +47,24 @@ export interface UserTable {
   locked_until: string | null;
   last_login_at: string | null;
   last_login_ip: string | null;
+  /** The last password reset by an administrator, and who did it (shown to the holder at the forced change). */
+  password_reset_at: string | null;
+  password_reset_by: string | null;
+}
+
+/** One part of a file kept in the database (photos, audit archives): every server reaches it. */
+export interface StoredFileTable {
+  key: string;
+  part: number;
+  content: Buffer;
+  created_at: string;
+}
+
+/** A fixed-window counter (sign-ins per client address), shared by every server. */
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  hits: number;
 }
 
 export interface SessionTable {
@@ -619,6 +637,8 @@ export interface DB {
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  rate_limits: RateLimitTable;
+  stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
   sequences: SequenceTable;

@@ -23,6 +23,8 @@ export interface Actor {
   scope: DataScope;
   /** Where the request came from (the audit trail's "from where"); absent for the CLI and internal jobs. */
   origin?: Origin;
+  /** The API token the request came with: the audit trail records the token acting on behalf of its holder. */
+  token?: { id: number; name: string };
 }
 
 /** The network origin of a request. */

@@ -19,6 +19,16 @@ export function entityTypeOf(route: string): string | null {
 }
 
 /**
+ * The id of the entity entityTypeOf names: the value of the route's first parameter in path order
+ * ('/projects/:projectId/reports/:year/:month' → projectId), never whichever parameter the router listed first.
+ */
+export function entityIdOf(route: string, params: Record<string, unknown>): string | number | undefined {
+  const name = /\/:(\w+)/.exec(route.split('?')[0]!)?.[1];
+  const value = name === undefined ? undefined : params[name];
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined;
+}
+
+/**
  * Records every /api request that writes (any method but GET/HEAD/OPTIONS), every refused one (403), and GET
  * routes that opt in with `config.audit` (exports): route, status, actor, origin and the entity id from the
  * path. Services add the before/after of a change themselves with AuditService.record inside their transaction.
@@ -30,13 +40,13 @@ export function registerAuditHook(app: FastifyInstance, record: (actor: Actor | 
     const route = request.routeOptions.url;
     const status = reply.statusCode;
     const write = !SAFE_METHODS.has(request.method);
-    if (!write && status !== 403 && !request.routeOptions.config?.audit) return payload;
-    const params = (request.params ?? {}) as Record<string, unknown>;
-    const firstParam = Object.values(params).find((v) => typeof v === 'string' || typeof v === 'number');
+    // Every use of an API token is recorded, reads too: a token acts for its holder without the holder present.
+    if (!write && status !== 403 && !request.routeOptions.config?.audit && request.authVia !== 'token') return payload;
+    const entityId = route ? entityIdOf(route, (request.params ?? {}) as Record<string, unknown>) : undefined;
     try {
       await record(request.actor, {
         action: 'request', outcome: status < 400 ? 'success' : 'failure', method: request.method, route: route ?? request.url.split('?')[0],
-        status, entityType: route ? entityTypeOf(route) : null, entityId: firstParam,
+        status, entityType: route ? entityTypeOf(route) : null, entityId,
         origin: originOf(request), details: { via: request.authVia, ...(route ? {} : { unmatched: true }) },
       });
     } catch (err) {

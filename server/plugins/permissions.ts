@@ -36,7 +36,7 @@ export const PERMISSIONS = {
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
   'system.admin': ['sysadmin'], // the office's name and jurisdiction (first-run setup)
-  'token.admin': ['sysadmin'], // API tokens for integrations
+  'token.admin': ['sysadmin'], // list and revoke every API token (each account issues its own)
   'security.admin': ['secadmin'], // security settings
   'audit.read': ['auditor'], // search and verify the audit trail
 } as const satisfies Record<string, readonly Role[]>;
@@ -46,7 +46,7 @@ export type Permission = keyof typeof PERMISSIONS;
 /** What each permission allows, for docs/permissions.md (keep one line each). */
 export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   public: '无需登录（登录、健康检查）',
-  'session.self': '本人会话：当前账号、修改密码、退出',
+  'session.self': '本人会话：当前账号、修改密码、退出、签发本人的接口令牌',
   'project.read': '查看数据范围内的项目',
   'project.write': '修改数据范围内的项目',
   'project.admin': '新建、删除、恢复项目，调整库别',
@@ -66,7 +66,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',
-  'token.admin': '接口令牌的签发和吊销',
+  'token.admin': '查看和吊销全部接口令牌（令牌只能由持有人本人签发）',
   'security.admin': '安全策略设置（密码、锁定、会话、审计保留）',
   'audit.read': '查询和校验审计日志',
 };

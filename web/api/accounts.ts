@@ -10,6 +10,8 @@ export interface LoginResponse {
   password_expired: boolean;
   password_expires_at: string | null;
   last_login: { at: string; ip: string | null } | null;
+  /** An administrator reset this account's password; the holder is told at sign-in. */
+  password_reset: { at: string; by: string | null } | null;
   sessions_ended: number;
   session_idle_minutes: number;
   password_policy: string;

@@ -14,6 +14,9 @@ import * as divisionTree from './2026-12-06-10-division-tree.ts';
 import * as sequences from './2026-12-06-50-sequences.ts';
 import * as bulletins from './2026-12-06-51-bulletins.ts';
 import * as platform from './2026-12-06-70-platform.ts';
+import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
+import * as accountHardening from './2026-12-06-41-account-hardening.ts';
+import * as storedFiles from './2026-12-06-42-stored-files.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-50-sequences': sequences,
   '2026-12-06-51-bulletins': bulletins,
   '2026-12-06-70-platform': platform,
+  '2026-12-06-40-search-text-bar': searchTextBar,
+  '2026-12-06-41-account-hardening': accountHardening,
+  '2026-12-06-42-stored-files': storedFiles,
 };

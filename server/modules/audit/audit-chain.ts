@@ -34,7 +34,7 @@ export function hashAuditRow(prevHash: string, row: AuditFields): string {
 /** One problem found while walking a chain. */
 export interface ChainProblem {
   seq: number;
-  kind: 'changed' | 'missing' | 'inserted' | 'head_mismatch' | 'archive';
+  kind: 'changed' | 'missing' | 'inserted' | 'head_mismatch' | 'archive' | 'anchor';
   message: string;
 }
 

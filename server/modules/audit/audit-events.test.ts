@@ -74,6 +74,10 @@ describe.each(DIALECTS)('audit events of reporting, imports and lights on %s', (
     const corrected = await post(w.office, `/api/v1/reports/${id}/correct`, { version: approved.json().version, amount_month: 3_500_000, reason: '漏报设备款' });
     expect(corrected.statusCode, corrected.body).toBe(200);
 
+    // The automatic request row names the project of /projects/:projectId/reports/:year/:month, not the year.
+    const request = await t.db.selectFrom('audit_log').select(['entity_type', 'entity_id']).where('action', '=', 'request')
+      .where('method', '=', 'PUT').where('route', '=', '/api/v1/projects/:projectId/reports/:year/:month').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(request).toEqual({ entity_type: 'project', entity_id: String(w.pa2) });
     const [save] = await events('report.save', id);
     expect(save).toMatchObject({
       username: 'reporterA', entity_type: 'report', before: null,

@@ -11,6 +11,11 @@ export class AuditRepository {
     this.db = db;
   }
 
+  /** The executor, for the file store that keeps the archives. */
+  get executor(): Executor {
+    return this.db;
+  }
+
   /**
    * Appends one row to the chain. Must run inside a transaction: the head row is updated first, which takes its
    * row lock on PostgreSQL (like SELECT … FOR UPDATE) and the write lock on SQLite, so concurrent appenders in any

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Actor, AuditEvent, AuditRecorder } from '../../platform/context.ts';
 import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { FileStore } from '../files/index.ts';
+import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
 import { clock } from '../../clock.ts';
 
@@ -19,10 +19,23 @@ export interface VerifyResult {
   archivedRows: number;
   headSeq: number;
   headHash: string;
+  /** Anchors (outside the database) the chain was checked against. */
+  anchors: number;
   problems: ChainProblem[];
 }
 
 const PAGE = 1000;
+
+/**
+ * An event's details with the API token it came through: every row written on a token's behalf names the token
+ * (id and name) next to its holder (user_id/username), whichever writer records it.
+ */
+function withToken(details: unknown, actor: Actor | null): unknown {
+  if (!actor?.token) return details;
+  const token = { via: 'token', token_id: actor.token.id, token_name: actor.token.name };
+  if (details === undefined || details === null) return token;
+  return typeof details === 'object' && !Array.isArray(details) ? { ...details, ...token } : { value: details, ...token };
+}
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 /** The append-only, hash-chained audit trail: record, search, verify, archive. */
@@ -54,7 +67,7 @@ export class AuditService implements AuditRecorder {
       status: event.status ?? null,
       before_json: json(event.before),
       after_json: json(event.after),
-      details_json: json(event.details),
+      details_json: json(withToken(event.details, actor)),
     };
     if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
@@ -79,8 +92,14 @@ export class AuditService implements AuditRecorder {
    * Walks the whole chain: the archive files (when present) and the rows in the table, then compares the end
    * with the chain head. Finds changed, inserted and deleted rows.
    */
-  async verify(dataDir: string | null): Promise<VerifyResult> {
+  async verify(dataDir: string | null, anchoring?: { anchors: readonly Anchor[]; badLines: readonly number[]; keyMissing: boolean }): Promise<VerifyResult> {
     const problems: ChainProblem[] = [];
+    // The hashes at the anchored positions, collected while walking (an anchor names a seq and its hash then).
+    const anchored = new Map<number, string | undefined>((anchoring?.anchors ?? []).map((a) => [a.seq, undefined]));
+    const note = (row: AuditRow) => {
+      const seq = Number(row.seq);
+      if (anchored.has(seq)) anchored.set(seq, row.hash);
+    };
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let archivedRows = 0;
@@ -89,15 +108,19 @@ export class AuditService implements AuditRecorder {
         problems.push({ seq: expectedSeq, kind: 'archive', message: `归档 ${archive.file} 与前一段不衔接` });
       }
       if (dataDir !== null) {
-        const file = path.join(dataDir, archive.file);
-        if (!fs.existsSync(file)) {
+        const parts = await new FileStore(this.audit.executor, dataDir).parts(archive.file);
+        if (!parts) {
           problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件缺失：${archive.file}` });
         } else {
-          if ((await sha256File(file)) !== archive.file_sha256) {
+          const sha = crypto.createHash('sha256');
+          const walker = new ChainWalker(Number(archive.from_seq), archive.first_prev_hash);
+          for await (const row of archiveRows(parts, sha)) {
+            walker.push(row);
+            note(row);
+          }
+          if (sha.digest('hex') !== archive.file_sha256) {
             problems.push({ seq: Number(archive.from_seq), kind: 'archive', message: `归档文件已被改动：${archive.file}` });
           }
-          const walker = new ChainWalker(Number(archive.from_seq), archive.first_prev_hash);
-          for await (const row of readArchive(file)) walker.push(row);
           problems.push(...walker.problems);
           if (walker.expectedSeq !== Number(archive.to_seq) + 1 || walker.prevHash !== archive.last_hash) {
             problems.push({ seq: Number(archive.to_seq), kind: 'archive', message: `归档文件 ${archive.file} 的末尾与登记不符` });
@@ -111,7 +134,10 @@ export class AuditService implements AuditRecorder {
     const walker = new ChainWalker(expectedSeq, prevHash);
     for (let from = expectedSeq; ;) {
       const rows = await this.audit.listFrom(from, PAGE);
-      for (const row of rows) walker.push(row);
+      for (const row of rows) {
+        walker.push(row);
+        note(row);
+      }
       if (rows.length < PAGE) break;
       from = Number(rows[rows.length - 1]!.seq) + 1;
     }
@@ -126,7 +152,8 @@ export class AuditService implements AuditRecorder {
           : `链尾与链头登记不符（末尾记录被插入或修改，链头登记为第 ${headSeq} 条）`,
       });
     }
-    return { ok: problems.length === 0, rows: walker.count, archivedRows, headSeq, headHash: head.hash, problems };
+    if (anchoring) problems.push(...anchorProblems(anchoring, anchored, headSeq));
+    return { ok: problems.length === 0, rows: walker.count, archivedRows, headSeq, headHash: head.hash, anchors: anchoring?.anchors.length ?? 0, problems };
   }
 
   /**
@@ -145,29 +172,29 @@ export class AuditService implements AuditRecorder {
     const last = archives[archives.length - 1];
     const walker = new ChainWalker(last ? Number(last.to_seq) + 1 : 1, last ? last.last_hash : GENESIS_HASH);
     const firstPrevHash = walker.prevHash;
-    const relative = path.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
-    const file = path.join(dataDir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, 'wx');
-    try {
-      for (let from = first; from <= toSeq;) {
-        const rows = (await this.audit.listFrom(from, PAGE)).filter((r) => Number(r.seq) <= toSeq);
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          walker.push(row);
-          fs.writeSync(fd, `${JSON.stringify(row)}\n`);
-        }
-        from = Number(rows[rows.length - 1]!.seq) + 1;
+    // Kept in the database's file store, so every server reaches the archive (not one server's data directory).
+    const relative = path.posix.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
+    const files = new FileStore(executor, dataDir);
+    const out = files.writer(relative);
+    const sha = crypto.createHash('sha256');
+    for (let from = first; from <= toSeq;) {
+      const rows = (await this.audit.listFrom(from, PAGE)).filter((r) => Number(r.seq) <= toSeq);
+      if (rows.length === 0) break;
+      let chunk = '';
+      for (const row of rows) {
+        walker.push(row);
+        chunk += `${JSON.stringify(row)}\n`;
       }
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      sha.update(chunk);
+      await out.write(chunk);
+      from = Number(rows[rows.length - 1]!.seq) + 1;
     }
+    await out.close();
     if (walker.problems.length > 0 || walker.expectedSeq !== toSeq + 1) {
-      fs.rmSync(file);
+      await files.remove([relative]);
       throw new Error(`审计链校验失败，拒绝归档：${walker.problems.map((p) => p.message).join('；') || '记录不连续'}`);
     }
-    const fileSha = await sha256File(file);
+    const fileSha = sha.digest('hex');
     await executor.transaction().execute(async (trx) => {
       const repo = new AuditRepository(trx);
       await repo.insertArchive({
@@ -192,13 +219,44 @@ export function recordAudit(executor: Executor, actor: Actor | null, event: Audi
   return new AuditService(new AuditRepository(executor)).record(executor, actor, event);
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/**
+ * What the anchors say about the chain: an anchor beyond the head means rows were deleted and the head moved back;
+ * an anchored row whose hash differs means the chain was rewritten from there (a changed row, the rest re-hashed).
+ * Anchors at archived positions are checked when the archive files were read.
+ */
+function anchorProblems(anchoring: { anchors: readonly Anchor[]; badLines: readonly number[]; keyMissing: boolean }, seen: Map<number, string | undefined>, headSeq: number): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  if (anchoring.keyMissing && anchoring.badLines.length > 0) {
+    problems.push({ seq: 0, kind: 'anchor', message: '找不到锚点密钥，无法校验锚点文件' });
+    return problems;
+  }
+  for (const line of anchoring.badLines) problems.push({ seq: 0, kind: 'anchor', message: `锚点文件第 ${line} 行无效或签名不符（锚点文件被改动）` });
+  let reported = false;
+  for (const a of anchoring.anchors) {
+    if (a.seq > headSeq) {
+      if (!reported) problems.push({ seq: a.seq, kind: 'anchor', message: `链尾被截断：${a.at} 的锚点记录链已到第 ${a.seq} 条，现在链头只到第 ${headSeq} 条` });
+      reported = true;
+      continue;
+    }
+    const hash = seen.get(a.seq);
+    if (hash !== undefined && hash !== a.hash) {
+      problems.push({ seq: a.seq, kind: 'anchor', message: `第 ${a.seq} 条记录的哈希与 ${a.at} 的锚点不符（链自此被改写）` });
+    }
+  }
+  return problems;
 }
 
-async function* readArchive(file: string): AsyncGenerator<AuditRow> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as AuditRow;
+/** The rows of an archive read part by part (lines may cross parts), hashing the bytes on the way. */
+async function* archiveRows(parts: AsyncGenerator<Buffer>, sha: crypto.Hash): AsyncGenerator<AuditRow> {
+  let rest = '';
+  const decoder = new TextDecoder();
+  for await (const part of parts) {
+    sha.update(part);
+    const text = rest + decoder.decode(part, { stream: true });
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) if (line.trim()) yield JSON.parse(line) as AuditRow;
+  }
+  rest += decoder.decode();
+  if (rest.trim()) yield JSON.parse(rest) as AuditRow;
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -12,6 +13,7 @@ import type { Database } from '../../db/database.ts';
 import { hashAuditRow } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
+import { FileStore } from '../files/index.ts';
 import { clock } from '../../clock.ts';
 
 const run = promisify(execFile);
@@ -33,10 +35,11 @@ async function seed(database: Database, n: number): Promise<AuditService> {
 }
 
 /** `docket audit verify --json` against a database, as an operator runs it. */
-async function cliVerify(dataDir: string, url: string | undefined): Promise<{ code: number; result: { ok: boolean; problems: { kind: string; seq: number }[] } }> {
+async function cliVerify(dataDir: string, url: string | undefined, verb = 'verify'): Promise<{ code: number; result: { ok: boolean; anchors: number; problems: { kind: string; seq: number }[] } }> {
   const env = { ...process.env, DATABASE_URL: url ?? '', DOCKET_DATA_DIR: dataDir };
   try {
-    const { stdout } = await run(process.execPath, [path.join(root, 'bin/docket.js'), 'audit', 'verify', '--json'], { env, cwd: root });
+    const { stdout } = await run(process.execPath, [path.join(root, 'bin/docket.js'), 'audit', verb, ...(verb === 'verify' ? ['--json'] : [])], { env, cwd: root });
+    if (verb !== 'verify') return { code: 0, result: { ok: true, anchors: 0, problems: [] } };
     return { code: 0, result: JSON.parse(stdout) };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -108,6 +111,56 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
     }
   });
 
+  it('catches a rewritten tail through the anchors outside the database (rows deleted and the head moved back)', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      await seed(database, 6);
+      await cliVerify(database.dataDir, database.url, 'anchor');
+      expect(fs.statSync(path.join(database.dataDir, 'audit-anchor.key')).mode & 0o077).toBe(0);
+      expect((await cliVerify(database.dataDir, database.url)).result).toMatchObject({ ok: true, anchors: 1 });
+      await dropGuards(database);
+      // A consistent rewrite: the last two rows deleted and the head moved back to row 4. The chain alone passes …
+      await database.db.deleteFrom('audit_log').where('seq', '>', 4).execute();
+      const four = await database.db.selectFrom('audit_log').select('hash').where('seq', '=', 4).executeTakeFirstOrThrow();
+      await database.db.updateTable('audit_chain_head').set({ seq: 4, hash: four.hash }).execute();
+      expect((await new AuditService(new AuditRepository(database.db)).verify(database.dataDir)).ok).toBe(true);
+      // … the anchor does not.
+      const { code, result } = await cliVerify(database.dataDir, database.url);
+      expect(code).toBe(2);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 6 })]);
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('catches a changed row whose successors were all re-hashed, and a forged anchor line', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      await seed(database, 5);
+      await cliVerify(database.dataDir, database.url, 'anchor');
+      await dropGuards(database);
+      const rows = await database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+      let prev = rows[1]!.hash;
+      for (const row of rows.slice(2)) {
+        const changed = row.seq === 3 ? { ...row, username: 'someone else' } : row;
+        const hash = hashAuditRow(prev, changed);
+        await database.db.updateTable('audit_log').set({ username: changed.username, prev_hash: prev, hash }).where('seq', '=', row.seq).execute();
+        prev = hash;
+      }
+      await database.db.updateTable('audit_chain_head').set({ hash: prev }).execute();
+      const { result } = await cliVerify(database.dataDir, database.url);
+      expect(result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 5 })]);
+      // Whoever rewrites the anchor file too, without the key, is caught by its MAC.
+      const file = path.join(database.dataDir, 'audit-anchors.jsonl');
+      const line = JSON.parse(fs.readFileSync(file, 'utf8').trim()) as { hash: string };
+      fs.writeFileSync(file, `${JSON.stringify({ ...line, hash: prev })}\n`);
+      const forged = await cliVerify(database.dataDir, database.url);
+      expect(forged.result.problems).toEqual([expect.objectContaining({ kind: 'anchor', seq: 0 })]);
+    } finally {
+      await database.destroy();
+    }
+  });
+
   it('refuses to update audit rows, and to delete rows that are not archived, inside the database', async () => {
     const database = await createTestDatabase(dialect);
     try {
@@ -144,13 +197,18 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
       expect(await audit.archive(database.db, database.dataDir, 180, clock.now())).toBeNull();
       const archived = await audit.archive(database.db, database.dataDir, 180, later);
       expect(archived).toMatchObject({ rows: 6 });
-      const file = path.join(database.dataDir, archived!.file);
-      expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(6);
+      // The archive is kept in the database's file store: every server reaches it, whatever its data directory.
+      const files = new FileStore(database.db, null);
+      expect((await files.read(archived!.file))!.toString('utf8').trim().split('\n')).toHaveLength(6);
       expect(await database.db.selectFrom('audit_log').select('action').execute()).toEqual([{ action: 'audit.archive' }]);
       await audit.record(database.db, null, { action: 'test.after' });
       expect(await audit.verify(database.dataDir)).toMatchObject({ ok: true, rows: 2, archivedRows: 6, headSeq: 8 });
       expect((await cliVerify(database.dataDir, database.url)).code).toBe(0);
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"u3"', '"u9"'));
+      const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-other-'));
+      expect(await audit.verify(elsewhere)).toMatchObject({ ok: true, archivedRows: 6 });
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+      const tampered = (await files.read(archived!.file))!.toString('utf8').replace('"u3"', '"u9"');
+      await database.db.updateTable('stored_files').set({ content: Buffer.from(tampered) }).where('key', '=', archived!.file).execute();
       const broken = await audit.verify(database.dataDir);
       expect(broken.ok).toBe(false);
       expect(broken.problems.map((p) => p.kind)).toEqual(['archive', 'changed']);

@@ -1,5 +1,4 @@
-import { PassThrough, type Writable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
@@ -14,24 +13,9 @@ import { ReportRepository } from '../reports/report.repository.ts';
 import { ExportRepository } from './export.repository.ts';
 import { indicatorExportQuery, lightsExportQuery, missingExportQuery, progressExportQuery, projectExportQuery } from './export.schema.ts';
 import { ExportService } from './export.service.ts';
-import { contentDisposition, today } from './table-writer.ts';
+import { today } from './table-writer.ts';
+import { sendWorkbook } from './send-workbook.ts';
 import { indicatorWorkbook, lightsWorkbook, missingWorkbook, reviewWorkbook } from './view-export.service.ts';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/**
- * Sends a workbook while it is written. A failure midway aborts the download rather than sending a truncated file
- * that looks complete.
- */
-function sendWorkbook(request: FastifyRequest, reply: FastifyReply, fileName: string, write: (out: Writable) => Promise<unknown>) {
-  const out = new PassThrough();
-  reply.header('content-type', XLSX).header('content-disposition', contentDisposition(fileName));
-  write(out).catch((err: unknown) => {
-    request.log.error(err);
-    out.destroy(err instanceof Error ? err : new Error(String(err)));
-  });
-  return reply.send(out);
-}
 
 /**
  * Exports: the project list and every report view as a streamed .xlsx. Each takes its view's query and

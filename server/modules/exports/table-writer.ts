@@ -208,7 +208,7 @@ export class TableSheet {
     this.put(this.columns.map((c, i) => {
       if (i === 0) return label;
       if (c.counts) return `${rows} 个项目`;
-      if (c.sum) return c.kind === 'money' ? yuanIn(Number(sums[i]!), '万元') : Number(sums[i]!);
+      if (c.sum) return c.kind === 'money' ? yuanIn(sums[i]!, '万元') : Number(sums[i]!);
       if (c.ratioOf) return percentOf(sums[c.ratioOf[0]]!, sums[c.ratioOf[1]]!);
       return null;
     }), true);

@@ -51,20 +51,24 @@ export class ImportRepository {
 
   /**
    * The matching keys of the live projects that carry one of these codes or folded names: only what the file names
-   * is read, so the cost follows the file, not the size of the portfolio.
+   * is read, so the cost follows the file, not the size of the portfolio. With a scope, only projects within it: a project
+   * outside the actor's scope must look exactly like a missing one (no existence leak).
    */
-  async listProjectKeys(codes: string[], nameKeys: string[]): Promise<ProjectKey[]> {
+  async listProjectKeys(codes: string[], nameKeys: string[], scope?: DataScope): Promise<ProjectKey[]> {
     const byId = new Map<number, ProjectKey>();
     const columns = ['id', 'code', 'region_code', 'unit_id', 'parent_id', 'is_package'] as const;
+    const base = () => {
+      const qb = this.db.selectFrom('projects').select(columns).where('deleted_at', 'is', null);
+      return scope ? withinScope(qb, scope) : qb;
+    };
     for (const part of chunks(codes, ID_CHUNK)) {
-      const rows = await this.db.selectFrom('projects').select(columns).select(this.nameKey().as('name_key'))
-        .where('code', 'in', part).where('deleted_at', 'is', null).execute();
+      const rows = await base().select(this.nameKey().as('name_key'))
+        .where('code', 'in', part).execute();
       for (const r of rows) byId.set(r.id, r);
     }
     const key = this.nameKey();
     for (const part of chunks(nameKeys, ID_CHUNK)) {
-      const rows = await this.db.selectFrom('projects').select(columns).select(key.as('name_key'))
-        .where(key, 'in', part).where('deleted_at', 'is', null).execute();
+      const rows = await base().select(key.as('name_key')).where(key, 'in', part).execute();
       for (const r of rows) byId.set(r.id, r);
     }
     return [...byId.values()];

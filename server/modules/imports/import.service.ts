@@ -586,7 +586,7 @@ export class ImportService {
     const repo = this.repositoryFor(this.db);
     const codes = [...new Set(parsed.map((r) => r.values.code).filter((c): c is string => typeof c === 'string'))];
     const names = [...new Set(parsed.map((r) => r.values.name).filter((n): n is string => typeof n === 'string').map(foldText))];
-    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys(codes, names)]);
+    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys(codes, names, actor.scope)]);
     const regionCodesByName = new Map<string, string[]>();
     for (const r of regions) {
       const k = foldText(r.name);

@@ -147,6 +147,20 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
     expect(byRow[3]!.changes).toEqual(['项目名称', '总投资']);
   });
 
+  it('imports a project whose name holds "|" (the search text separator) and finds it again the next time', async () => {
+    const wb = await buildWorkbook([{ name: 'S', rows: [
+      ['项目名称', '所属地区', '责任单位', '总投资（万元）'],
+      ['城区|管网改造｜二期', '吴中区', '临湖镇', 100],
+    ] }]);
+    const res = await post('/api/v1/imports/apply', office, 'bar.xlsx', wb);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<ImportReport>(), JSON.stringify(res.json<ImportReport>().problems)).toMatchObject({ applied: true, summary: { created: 1 } });
+    const again = await post('/api/v1/imports/apply', office, 'bar.xlsx', wb);
+    expect(again.json<ImportReport>()).toMatchObject({ applied: true, summary: { created: 0, unchanged: 1 } });
+    const search = await t.app.inject({ url: `/api/v1/projects?q=${encodeURIComponent('管网改造|二期')}`, headers: office });
+    expect(search.json().items.map((p: { name: string }) => p.name)).toEqual(['城区|管网改造｜二期']);
+  });
+
   it('imports an annual plan for known projects and reports unknown ones', async () => {
     const wb = await buildWorkbook([{ name: '计划', rows: [
       ['项目代码', '项目名称', '所属地区', '年度', '年度计划投资（万元）', '是否计划新开工', '计划开工月份', '年度形象进度目标'],

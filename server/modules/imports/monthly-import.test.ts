@@ -84,4 +84,16 @@ describe.each(DIALECTS)('monthly progress import on %s', (dialect) => {
     expect(denied.summary.errors).toBeGreaterThan(0);
     expect(Number((await t.db.selectFrom('monthly_reports').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', w.pb1).executeTakeFirstOrThrow()).n)).toBe(0);
   });
+
+  it('answers the same for another unit\'s project as for a missing one (no existence leak)', async () => {
+    const ask = async (name: string) => {
+      const file = await buildWorkbook([{ name: 'S', rows: [['项目名称', '年份', '月份', '本月完成投资（万元）'], [name, 2026, 5, 1]] }]);
+      const report = (await post('/api/v1/imports/monthly/dry-run', w.reporterA, file)).json<ImportReport>();
+      return report.problems.map((p) => ({ ...p, message: p.message.replace(name, 'X') }));
+    };
+    const otherUnit = await ask('临湖生态湿地公园');
+    const missing = await ask('临湖不存在的公园');
+    expect(otherUnit).toEqual(missing);
+    expect(otherUnit[0]?.message).toContain('未找到项目');
+  });
 });

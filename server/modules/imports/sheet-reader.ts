@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { loadExcel } from '../../excel.ts';
@@ -136,6 +137,34 @@ export async function* streamSheets(buf: Buffer, limits: UploadLimits): AsyncGen
 /** The sheet worker's heap bound, in MB. */
 const WORKER_HEAP_MB = 512;
 
+/**
+ * Address space a worker needs beyond its heap bound: V8 reserves a code range, young-generation spaces and, for
+ * Node's TypeScript stripping (a WebAssembly module) in the new isolate, a WebAssembly memory. Under an
+ * address-space limit (ulimit -v, RLIMIT_AS) such a reservation failing is a fatal process OOM in V8 — the whole
+ * server died without a word importing a large workbook under a 4 GB limit — not a catchable worker error.
+ */
+const WORKER_RESERVE_MB = 1536;
+
+/**
+ * False when the process runs under an address-space limit without room for one more worker isolate: the sheet is
+ * then read by the same streaming reader on the main thread (same rows, same Chinese refusals, only not in
+ * parallel). Linux only (/proc); elsewhere true.
+ */
+export function hasAddressSpaceForWorker(heapMb: number, status = readProc('/proc/self/status'), limits = readProc('/proc/self/limits')): boolean {
+  const limit = /^Max address space\s+(\S+)/m.exec(limits ?? '')?.[1];
+  if (!limit || limit === 'unlimited') return true;
+  const used = Number(/^VmSize:\s+(\d+) kB/m.exec(status ?? '')?.[1] ?? 0) * 1024;
+  return Number(limit) - used > (heapMb + WORKER_RESERVE_MB) * 1024 * 1024;
+}
+
+function readProc(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Messages from the sheet worker (see sheet-worker.ts). */
 export type WorkerMessage =
   | { t: 'sheet'; name: string }
@@ -151,7 +180,7 @@ async function* workerSheets(buf: Buffer, limits: UploadLimits, heapMb = WORKER_
   // The heap bound keeps a pathological workbook from growing the server (a 100k-row file needs well under 256 MB;
   // without a bound V8 lets the heap grow lazily towards gigabytes, measured +50 MB peak RSS for that file).
   const worker = new Worker(new URL('./sheet-worker.ts', import.meta.url), {
-    workerData: { buf: new Uint8Array(buf), limits }, resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    workerData: { buf: new Uint8Array(buf), limits }, resourceLimits: { maxOldGenerationSizeMb: heapMb, codeRangeSizeMb: 16 },
   });
   const inbox: WorkerMessage[] = [];
   let failure: Error | undefined;
@@ -242,6 +271,6 @@ export async function openUpload(buf: Buffer, fileName: string, opts: { limits?:
   const mode = opts.mode ?? (buf.length > STREAM_THRESHOLD_BYTES ? 'stream' : 'memory');
   return {
     info: { format, reader: mode },
-    sheets: mode === 'memory' ? memorySheets(buf, limits) : workerSheets(buf, limits, opts.workerHeapMb),
+    sheets: mode === 'memory' ? memorySheets(buf, limits) : hasAddressSpaceForWorker(opts.workerHeapMb ?? WORKER_HEAP_MB) ? workerSheets(buf, limits, opts.workerHeapMb) : streamSheets(buf, limits),
   };
 }

@@ -4,10 +4,11 @@ import { normalizeProjectCode } from '../../../core/project-code.ts';
 import { STAGES } from '../../../core/stages.ts';
 import { RESERVE_REVIEWS, TIERS } from '../../../core/tiers.ts';
 import { PROCEDURE_STATUSES } from '../../../core/procedures.ts';
+import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 
 // Money is integer yuan; dates 'YYYY-MM-DD'; flags are accepted as true/false or 1/0 and stored as 0/1.
 
-const yuan = z.number().int('金额须为整数（元）').min(0, '金额不能为负').max(1e15, '金额过大');
+const yuan = z.number().int('金额须为整数（元）').min(0, '金额不能为负').max(MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`);
 const optYuan = yuan.nullable().optional();
 const optText = (max: number) => z.string().trim().max(max, `不能超过 ${max} 个字`).nullable().optional()
   .transform((v) => (v === '' ? null : v));

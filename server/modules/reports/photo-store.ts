@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { extensionOf, type ImageMime } from '../../../core/image-type.ts';
 import { AppError } from '../../errors.ts';
+import type { FileStore } from '../files/index.ts';
 
 const FORMAT: Record<ImageMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
 
@@ -18,11 +18,14 @@ export interface StoredPhoto {
   sha256: string;
 }
 
-/** Site photos on disk under <dataDir>/uploads/reports/<report id>/, with a thumbnail beside each. */
+/**
+ * Site photos under 'uploads/reports/<report id>/' with a thumbnail beside each, kept in the database's file store
+ * so that every server sharing the database serves them (photos stored on disk by earlier versions still read).
+ */
 export class PhotoStore {
-  private readonly dataDir: string;
-  constructor(dataDir: string) {
-    this.dataDir = dataDir;
+  private readonly files: FileStore;
+  constructor(files: FileStore) {
+    this.files = files;
   }
 
   /** Writes the photo and its thumbnail; refuses bytes that look like an image but do not decode as one. */
@@ -42,26 +45,25 @@ export class PhotoStore {
     } catch {
       throw new AppError('validation_failed', '图片已损坏或无法识别，请重新拍摄或选择其他照片');
     }
-    const dir = path.join('uploads', 'reports', String(reportId));
-    fs.mkdirSync(path.join(this.dataDir, dir), { recursive: true });
+    const dir = path.posix.join('uploads', 'reports', String(reportId));
     const name = crypto.randomUUID();
-    const file_path = path.join(dir, `${name}.${extensionOf(mime)}`);
-    const thumb_path = path.join(dir, `${name}.thumb.jpg`);
-    await fs.promises.writeFile(path.join(this.dataDir, file_path), data, { flag: 'wx' });
-    await fs.promises.writeFile(path.join(this.dataDir, thumb_path), thumb, { flag: 'wx' });
+    const file_path = path.posix.join(dir, `${name}.${extensionOf(mime)}`);
+    const thumb_path = path.posix.join(dir, `${name}.thumb.jpg`);
+    await this.files.put(file_path, data);
+    await this.files.put(thumb_path, thumb);
     return { file_path, thumb_path, width, height, sha256: crypto.createHash('sha256').update(data).digest('hex') };
   }
 
-  /** Absolute path of a stored file; refuses anything that would leave the uploads folder. */
-  absolute(relative: string): string {
-    const root = path.join(this.dataDir, 'uploads');
-    const full = path.resolve(this.dataDir, relative);
-    if (!full.startsWith(root + path.sep)) throw new AppError('not_found', '照片不存在');
-    return full;
+  /** A stored photo's bytes; refuses keys outside the uploads folder. */
+  async read(key: string): Promise<Buffer> {
+    if (!key.startsWith('uploads/') || key.includes('..')) throw new AppError('not_found', '照片不存在');
+    const data = await this.files.read(key);
+    if (!data) throw new AppError('not_found', '照片文件不存在');
+    return data;
   }
 
   /** Removes stored files, ignoring ones already gone. */
-  async remove(relatives: string[]): Promise<void> {
-    await Promise.all(relatives.map((r) => fs.promises.rm(this.absolute(r), { force: true })));
+  async remove(keys: string[]): Promise<void> {
+    await this.files.remove(keys);
   }
 }

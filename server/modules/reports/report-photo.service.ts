@@ -96,10 +96,10 @@ export class ReportPhotoService {
   }
 
   /** The file to send for a photo in scope (404 otherwise): the original or its thumbnail. */
-  async getPhotoFile(actor: Actor, photoId: number, size: 'full' | 'thumb'): Promise<{ path: string; mime: string }> {
+  async getPhotoFile(actor: Actor, photoId: number, size: 'full' | 'thumb'): Promise<{ data: Buffer; mime: string }> {
     const photo = await this.repo.findPhotoInScope(photoId, actor.scope);
     if (!photo) throw notFound('照片');
-    return size === 'thumb' ? { path: this.store.absolute(photo.thumb_path), mime: 'image/jpeg' } : { path: this.store.absolute(photo.file_path), mime: photo.mime };
+    return size === 'thumb' ? { data: await this.store.read(photo.thumb_path), mime: 'image/jpeg' } : { data: await this.store.read(photo.file_path), mime: photo.mime };
   }
 
   async deletePhoto(actor: Actor, photoId: number): Promise<void> {

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { openDatabase } from '../../db/database.ts';
+import { FileStore } from '../files/index.ts';
 
 describe.each(DIALECTS)('report photos on %s', (dialect) => {
   let t: TestApp;
@@ -14,8 +19,8 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     const body = multipart(files);
     return t.app.inject({ method: 'POST', url: `/api/v1/reports/${id}/photos`, headers: { ...cookie, ...body.headers }, payload: body.payload });
   };
-  const uploadDir = () => path.join(t.database.dataDir, 'uploads', 'reports', String(reportId));
-  const storedFiles = () => (fs.existsSync(uploadDir()) ? fs.readdirSync(uploadDir()).sort() : []);
+  // Photos live in the database's file store (every server reads them), keyed under uploads/reports/<report id>/.
+  const storedFiles = async () => (await new FileStore(t.db, null).listKeys(`uploads/reports/${reportId}/`)).map((k) => path.posix.basename(k)).sort();
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -40,14 +45,14 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     expect(items.map((p: { mime: string }) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/webp']);
     expect(items[0]).toMatchObject({ width: 1600, height: 1200, bytes: jpeg.length, original_name: 'IMG_0001.JPG', url: `/api/v1/report-photos/${items[0].id}` });
     expect(items[0]).not.toHaveProperty('file_path');
-    const files = storedFiles();
+    const files = await storedFiles();
     expect(files.filter((f) => f.endsWith('.thumb.jpg'))).toHaveLength(3);
     expect(files.filter((f) => /\.(jpg|png|webp)$/.test(f) && !f.includes('.thumb.'))).toHaveLength(3);
     expect(files.some((f) => f.includes('IMG_0001') || f.includes('mislabelled'))).toBe(false);
   });
 
   it('refuses a renamed executable and anything that is not a real image, storing nothing', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), Buffer.alloc(2048, 0x41)]);
     const res = await upload(w.reporterA, reportId, [{ filename: '现场照片.jpg', data: exe, type: 'image/jpeg' }]);
     expect(res.statusCode).toBe(400);
@@ -59,7 +64,7 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     const corrupt = await upload(w.reporterA, reportId, [{ filename: 'broken.jpg', data: broken }]);
     expect(corrupt.statusCode).toBe(400);
     expect(corrupt.json().error.message).toContain('已损坏');
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
     expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterA })).json().items).toHaveLength(3);
   });
 
@@ -105,10 +110,35 @@ describe.each(DIALECTS)('report photos on %s', (dialect) => {
     expect((await t.app.inject({ url: `/api/v1/reports/${reportId}/photos`, headers: w.reporterB })).statusCode).toBe(404);
     expect((await upload(w.reporterB, reportId, [{ filename: 'x.jpg', data: await makeImage() }])).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterB })).statusCode).toBe(404);
-    const count = storedFiles().length;
+    const count = (await storedFiles()).length;
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/report-photos/${photo.id}`, headers: w.reporterA });
     expect(del.statusCode).toBe(204);
-    expect(storedFiles()).toHaveLength(count - 2);
+    expect(await storedFiles()).toHaveLength(count - 2);
     expect((await t.app.inject({ url: photo.url, headers: w.reporterA })).statusCode).toBe(404);
+  });
+
+  it('serves a photo uploaded through one server from another server on the same database (its own data directory)', async () => {
+    const upload1 = await upload(w.reporterA, reportId, [{ filename: 'site.jpg', data: await makeImage('jpeg', 640, 480) }]);
+    expect(upload1.statusCode, upload1.body).toBe(201);
+    const photo = upload1.json().items.at(-1) as { id: number };
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-other-'));
+    const config = loadConfig({ ...t.config, dataDir: otherDir }, {});
+    // The same database (PostgreSQL, or the same SQLite file), its own pool and its own data directory for files.
+    const database = openDatabase(t.config);
+    const other = await buildApp(config, database);
+    try {
+      for (const size of ['full', 'thumb']) {
+        const res = await other.inject({ url: `/api/v1/report-photos/${photo.id}?size=${size}`, headers: w.leader });
+        expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+        expect(res.headers['content-type']).toBe('image/jpeg');
+        const meta = await sharp(res.rawPayload).metadata();
+        if (size === 'full') expect(meta.width).toBe(640);
+        else expect(meta.width).toBeLessThanOrEqual(320);
+      }
+    } finally {
+      await other.close();
+      await database.destroy();
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config.ts';
@@ -8,6 +7,7 @@ import { actorOf } from '../../plugins/auth.ts';
 import { MonthlyReportService } from './monthly-report.service.ts';
 import { PeriodService } from './period.service.ts';
 import { PhotoStore } from './photo-store.ts';
+import { FileStore } from '../files/index.ts';
 import { MAX_PHOTOS, PHOTO_MAX_BYTES, ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
 import { ReportRepository } from './report.repository.ts';
 import {
@@ -38,7 +38,7 @@ export function reportRoutes(app: FastifyInstance, database: Database, config: P
   const repo = () => new ReportRepository(database.db);
   const periods = () => new PeriodService(repo());
   const reports = () => new MonthlyReportService(repo());
-  const photos = () => new ReportPhotoService(repo(), new PhotoStore(config.dataDir));
+  const photos = () => new ReportPhotoService(repo(), new PhotoStore(new FileStore(database.db, config.dataDir)));
   const tags = ['reports'];
 
   // Calendar and settings
@@ -89,7 +89,7 @@ export function reportRoutes(app: FastifyInstance, database: Database, config: P
     async (request, reply) => {
       const file = await photos().getPhotoFile(actorOf(request), request.params.id, request.query.size);
       return reply.type(file.mime).header('cache-control', 'private, max-age=3600').header('content-disposition', 'inline')
-        .send(fs.createReadStream(file.path));
+        .send(file.data);
     });
   r.delete('/api/v1/report-photos/:id', { config: { permission: 'report.write' }, schema: { tags, params: idParams } },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 
-const signedYuan = z.number().int('金额须为整数（元）').min(-1e15, '金额过大').max(1e15, '金额过大');
+const signedYuan = z.number().int('金额须为整数（元）').min(-MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`).max(MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`);
 const optText = (max: number) => z.string().trim().max(max).nullable().optional();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s, '日期不存在');

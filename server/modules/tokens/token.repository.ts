@@ -25,8 +25,11 @@ export class TokenRepository {
     return this.db.selectFrom('api_tokens').select([...PUBLIC_COLUMNS]).where('id', '=', id).executeTakeFirst();
   }
 
-  list() {
-    return this.db.selectFrom('api_tokens').select([...PUBLIC_COLUMNS]).orderBy('id', 'desc').execute();
+  /** Every token, newest first; with a user id, only that account's. */
+  list(userId?: number) {
+    let qb = this.db.selectFrom('api_tokens').select([...PUBLIC_COLUMNS]);
+    if (userId !== undefined) qb = qb.where('user_id', '=', userId);
+    return qb.orderBy('id', 'desc').execute();
   }
 
   async insert(row: Omit<ApiTokenTable, 'id' | 'revoked_at' | 'last_used_at'>): Promise<number> {

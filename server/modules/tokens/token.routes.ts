@@ -7,17 +7,24 @@ import type { TokenService } from './token.service.ts';
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const issueBody = z.object({
   name: z.string().trim().min(1).max(100),
-  user_id: z.number().int().positive(),
+  /** Optional and, when given, must be the caller's own id: tokens are issued by their holder only. */
+  user_id: z.number().int().positive().optional(),
   permissions: z.array(z.string().max(64)).min(1).max(50),
   expires_at: z.iso.datetime({ offset: true }).or(z.iso.date()),
 });
 
-/** API tokens for integrations, issued and revoked by the system administrator. */
+/**
+ * API tokens. Every account issues, lists and revokes its own (三员: a token acts for its holder only, within the
+ * holder's role); the system administrator sees every token and can revoke any, but issues none for others.
+ */
 export function tokenRoutes(app: FastifyInstance, service: () => TokenService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => service().list(actorOf(request).userId));
+  r.post('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'], body: issueBody } },
+    async (request, reply) => reply.status(201).send(await service().issue(actorOf(request), request.body, request.authVia)));
+  r.post('/api/v1/tokens/:id/revoke', { config: { permission: 'session.self' }, schema: { tags: ['auth'], params: idParams } },
+    async (request) => service().revoke(actorOf(request), request.params.id, actorOf(request).userId));
   r.get('/api/v1/admin/tokens', { config: { permission: 'token.admin' }, schema: { tags: ['admin'] } }, async () => service().list());
-  r.post('/api/v1/admin/tokens', { config: { permission: 'token.admin' }, schema: { tags: ['admin'], body: issueBody } },
-    async (request, reply) => reply.status(201).send(await service().issue(actorOf(request), request.body)));
   r.post('/api/v1/admin/tokens/:id/revoke', { config: { permission: 'token.admin' }, schema: { tags: ['admin'], params: idParams } },
     async (request) => service().revoke(actorOf(request), request.params.id));
 }

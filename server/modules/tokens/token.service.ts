@@ -25,9 +25,17 @@ export class TokenService {
     this.audit = audit;
   }
 
-  /** Issues a token acting as an account, limited to permissions that account's role holds; the secret is returned once. */
-  async issue(actor: Actor, input: { name: string; user_id: number; permissions: string[]; expires_at: string }) {
-    const user = await this.users.findById(input.user_id);
+  /**
+   * Issues a token for the actor's own account (三员: nobody mints a token acting as someone else, so the system
+   * administrator can never hold a business permission through one), limited to permissions the actor's role holds;
+   * the secret is returned once. A token cannot issue tokens: only a signed-in holder can.
+   */
+  async issue(actor: Actor, input: { name: string; user_id?: number; permissions: string[]; expires_at: string }, via: 'session' | 'token' | null) {
+    if (via !== 'session') throw new AppError('forbidden', 'API 令牌只能由持有人登录后签发，不能用令牌签发令牌');
+    if (input.user_id !== undefined && input.user_id !== actor.userId) {
+      throw new AppError('forbidden', 'API 令牌只能由其持有人本人签发：不能为其他账号签发令牌', { path: 'user_id' });
+    }
+    const user = await this.users.findById(actor.userId);
     if (!user || user.is_active !== 1) throw new AppError('validation_failed', '令牌所属账号不存在或已停用', { path: 'user_id' });
     const unknown = input.permissions.filter((p) => !isPermission(p) || p === 'public');
     if (unknown.length > 0) throw new AppError('validation_failed', `未知权限：${unknown.join('、')}`, { path: 'permissions' });
@@ -57,12 +65,15 @@ export class TokenService {
     return present(t);
   }
 
-  async list() {
-    return { items: (await this.tokens.list()).map(present) };
+  /** Every token (the system administrator's overview); with an owner, only that account's own tokens. */
+  async list(ownerId?: number) {
+    return { items: (await this.tokens.list(ownerId)).map(present) };
   }
 
-  async revoke(actor: Actor, id: number) {
+  /** Revokes a token; with an owner, only one of that account's own (another's answers 404). */
+  async revoke(actor: Actor, id: number, ownerId?: number) {
     const before = await this.get(id);
+    if (ownerId !== undefined && before.user_id !== ownerId) throw notFound('令牌');
     await this.tokens.transaction(async (repo, trx) => {
       await repo.revoke(id, clock.now().toISOString());
       await this.audit.record(trx, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, before: { revoked_at: before.revoked_at } });
@@ -71,11 +82,11 @@ export class TokenService {
   }
 
   /** The token's account and permissions, or undefined when unknown, revoked or expired. */
-  async authenticate(secret: string, now = clock.now()): Promise<{ userId: number; permissions: Permission[] } | undefined> {
+  async authenticate(secret: string, now = clock.now()): Promise<{ id: number; name: string; userId: number; permissions: Permission[] } | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
     const t = await this.tokens.findUsableByHash(sessionIdOf(secret), now.toISOString());
     if (!t) return undefined;
     if (!t.last_used_at || now.getTime() - Date.parse(t.last_used_at) > 60_000) await this.tokens.touch(t.id, now.toISOString());
-    return { userId: t.user_id, permissions: present(t).permissions };
+    return { id: t.id, name: t.name, userId: t.user_id, permissions: present(t).permissions };
   }
 }

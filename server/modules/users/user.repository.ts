@@ -116,15 +116,36 @@ export class UserRepository {
     await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
   }
 
-  /** Counts one more failed sign-in atomically (safe across processes) and returns the new count. */
-  async incrementFailedLogins(id: number): Promise<number> {
-    const r = await this.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-      .where('id', '=', id).returning('failed_logins').executeTakeFirstOrThrow();
-    return Number(r.failed_logins);
+  /**
+   * Claims one password check for a sign-in, atomically in the database (so it holds across connections and
+   * servers): the attempt is counted as a failure before the password is checked, and only `threshold` attempts
+   * since the last success or lock may be in flight or failed. A lock that has run out starts a fresh count.
+   * Returns the attempt's number, or undefined when the account is locked or its attempts are used up; the
+   * attempt that reaches the threshold sets locked_until (a right password among the claimed ones clears it).
+   */
+  async claimLoginAttempt(id: number, now: string, threshold: number, lockUntil: string): Promise<number | undefined> {
+    const expired = sql<boolean>`(locked_until is not null and locked_until <= ${now})`;
+    const next = sql<number>`(case when ${expired} then 1 else failed_logins + 1 end)`;
+    const r = await this.db.updateTable('users')
+      .set({
+        failed_logins: next,
+        locked_until: sql<string | null>`(case when ${next} >= ${threshold} then ${lockUntil} else null end)`,
+      })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null).and('failed_logins', '<', threshold), eb('locked_until', '<=', now)]))
+      .returning('failed_logins').executeTakeFirst();
+    return r ? Number(r.failed_logins) : undefined;
   }
 
-  async lockUser(id: number, until: string): Promise<void> {
-    await this.db.updateTable('users').set({ locked_until: until, failed_logins: 0 }).where('id', '=', id).execute();
+  /** Gives back a claimed attempt whose password was never checked (the hashing gate was busy). */
+  async releaseLoginAttempt(id: number): Promise<void> {
+    await this.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();
+  }
+
+  /** The current lock of an account (after a refused claim: why it was refused). */
+  async findLock(id: number): Promise<{ failed_logins: number; locked_until: string | null } | undefined> {
+    const r = await this.db.selectFrom('users').select(['failed_logins', 'locked_until']).where('id', '=', id).executeTakeFirst();
+    return r && { failed_logins: Number(r.failed_logins), locked_until: r.locked_until };
   }
 
   async recordSuccessfulLogin(id: number, now: string, ip: string | null): Promise<void> {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { describePasswordPolicy } from '../../../core/password-policy.ts';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { UserService } from './user.service.ts';
+import type { RateLimitRepository } from './rate-limit.repository.ts';
+import { checkRateLimit } from './rate-limit.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const changePasswordBody = z.object({ current_password: z.string().min(1).max(256), new_password: z.string().min(1).max(256) });
@@ -12,11 +14,14 @@ const changePasswordBody = z.object({ current_password: z.string().min(1).max(25
 export const LOGIN_RATE_LIMIT_DEFAULT = 20;
 
 /** Sign-in, sign-out, password change and the current account. */
-export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number }): void {
+export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number; rateLimits: () => RateLimitRepository }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/auth/login', {
-    config: { permission: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    config: { permission: 'public' },
     schema: { body: loginBody, tags: ['auth'] },
+    // Per client address and minute, counted in the database (every server sees the same count). The address is
+    // the socket's unless the request came through a configured proxy (DOCKET_TRUST_PROXY).
+    onRequest: async (request) => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit),
   }, async (request, reply) => {
     const service = users();
     const result = await service.login(request.body.username, request.body.password, originOf(request));
@@ -31,6 +36,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
       password_expired: result.passwordExpired,
       password_expires_at: result.passwordExpiresAt,
       last_login: result.lastLogin,
+      password_reset: result.passwordReset,
       sessions_ended: result.sessionsEnded,
       session_idle_minutes: settings.session_idle_minutes,
       password_policy: describePasswordPolicy({ minLength: settings.password_min_length, minClasses: settings.password_min_classes }),

@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { SecurityRepository } from '../security/security.repository.ts';
 import { settingsFromRows, type SecuritySettings } from '../security/security.settings.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { passwordGate } from './password-gate.ts';
 import type { UserRepository } from './user.repository.ts';
 import { clock } from '../../clock.ts';
 
@@ -31,6 +32,8 @@ export interface LoginResult {
   lastLogin: { at: string; ip: string | null } | null;
   /** Older sessions ended by the concurrent-session limit. */
   sessionsEnded: number;
+  /** An administrator's reset awaiting the holder's own new password: shown to the holder (三员 transparency). */
+  passwordReset: { at: string; by: string | null } | null;
 }
 
 /** A resolved cookie session. */
@@ -126,8 +129,11 @@ export class UserService {
   }
 
   /**
-   * Checks the password and opens a session. Failed attempts are counted in the users table with an atomic
-   * increment, so the lockout holds across processes; a locked account is refused before its password is checked.
+   * Checks the password and opens a session. Each check is first claimed in the users table with one atomic
+   * UPDATE (counted as a failure up front, the lock set by the attempt that reaches the threshold), so however many
+   * sign-ins race on however many servers, at most lockout_threshold passwords are checked before the lock, a
+   * locked account is refused before its password is checked, and a right password cannot clear a lock it did not
+   * claim before. Hashing runs through the process's bounded PasswordGate.
    */
   async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
     const settings = await this.settings();
@@ -138,29 +144,38 @@ export class UserService {
     const wrong = new AppError('unauthenticated', `用户名或密码错误（连续失败 ${settings.lockout_threshold} 次将锁定 ${settings.lockout_minutes} 分钟）`);
 
     if (!user) {
-      // Spend the same time as a real check so that response times do not reveal which usernames exist.
-      await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-password')));
+      // Spend the same time as a real check so that response times do not reveal which usernames exist (at the
+      // lowest priority of the gate: under a flood of unknown names real accounts are checked first).
+      const hash = await (dummyHash ??= hashPassword('not-a-password'));
+      await passwordGate.run('low', () => verifyPassword(password, hash));
       await failure('unknown_user', null);
       throw wrong;
     }
-    if (user.locked_until && user.locked_until > now.toISOString()) {
-      await failure('locked', user.id);
-      throw lockedError(user.locked_until, now);
+    const lockUntil = minutesFrom(now, settings.lockout_minutes);
+    const attempt = await this.users.claimLoginAttempt(user.id, now.toISOString(), settings.lockout_threshold, lockUntil);
+    if (attempt === undefined) {
+      const lock = await this.users.findLock(user.id);
+      await failure('locked', user.id, { failed_logins: lock?.failed_logins });
+      throw lockedError(lock?.locked_until && lock.locked_until > now.toISOString() ? lock.locked_until : lockUntil, now);
     }
-    if (!(await verifyPassword(password, user.password_hash))) {
-      const lockedUntil = await this.users.transaction(async (repo, trx) => {
-        const count = await repo.incrementFailedLogins(user.id);
-        await this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId: user.id, username, origin, details: { reason: 'bad_password', failed_logins: count } });
-        if (count < settings.lockout_threshold) return null;
-        const until = minutesFrom(now, settings.lockout_minutes);
-        await repo.lockUser(user.id, until);
+    let matches: boolean;
+    try {
+      matches = await passwordGate.run('high', () => verifyPassword(password, user.password_hash));
+    } catch (e) {
+      // Refused by the gate (busy): the claimed attempt checked nothing, so it does not count.
+      await this.users.releaseLoginAttempt(user.id);
+      throw e;
+    }
+    if (!matches) {
+      await this.users.transaction(async (_repo, trx) => {
+        await this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId: user.id, username, origin, details: { reason: 'bad_password', failed_logins: attempt } });
+        if (attempt < settings.lockout_threshold) return;
         await this.audit.record(trx, null, {
           action: 'auth.lockout', outcome: 'failure', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
-          details: { failed_logins: count, locked_until: until },
+          details: { failed_logins: attempt, locked_until: lockUntil },
         });
-        return until;
       });
-      if (lockedUntil) throw lockedError(lockedUntil, now, settings.lockout_threshold);
+      if (attempt >= settings.lockout_threshold) throw lockedError(lockUntil, now, settings.lockout_threshold);
       throw wrong;
     }
     if (user.is_active !== 1) {
@@ -193,6 +208,7 @@ export class UserService {
       mustChangePassword: user.must_change_password === 1 || passwordExpired,
       passwordExpired, passwordExpiresAt: expiresAt,
       lastLogin: user.last_login_at ? { at: user.last_login_at, ip: user.last_login_ip } : null,
+      passwordReset: user.must_change_password === 1 && user.password_reset_at ? { at: user.password_reset_at, by: user.password_reset_by } : null,
     };
   }
 
@@ -252,7 +268,7 @@ export class UserService {
     if (userId === null || settings.password_history === 0) return;
     const recent = await this.users.listRecentPasswordHashes(userId, settings.password_history);
     for (const hash of currentHash ? [currentHash, ...recent] : recent) {
-      if (await verifyPassword(password, hash)) {
+      if (await passwordGate.run('high', () => verifyPassword(password, hash))) {
         throw new AppError('validation_failed', `新密码不得与最近 ${settings.password_history} 次使用过的密码相同`, { path: 'password', problems: ['reused'] });
       }
     }
@@ -262,13 +278,13 @@ export class UserService {
   async changePassword(actor: Actor, sessionToken: string | undefined, current: string, next: string): Promise<void> {
     const user = await this.users.findById(actor.userId);
     if (!user) throw notFound('账号');
-    if (!(await verifyPassword(current, user.password_hash))) {
+    if (!(await passwordGate.run('high', () => verifyPassword(current, user.password_hash)))) {
       await this.users.transaction((_r, trx) => this.audit.record(trx, actor, { action: 'auth.password_change', outcome: 'failure', entityType: 'user', entityId: actor.userId, details: { reason: 'bad_password' } }));
       throw new AppError('validation_failed', '原密码不正确', { path: 'current_password' });
     }
     const settings = await this.settings();
     await this.checkNewPassword(user.id, user.username, next, settings, user.password_hash);
-    const hash = await hashPassword(next);
+    const hash = await passwordGate.run('high', () => hashPassword(next));
     const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
       await repo.updateUser(user.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
@@ -314,7 +330,7 @@ export class UserService {
     const settings = await this.settings();
     const password = input.password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, input.username, password, settings);
-    const hash = await hashPassword(password);
+    const hash = await passwordGate.run('high', () => hashPassword(password));
     const now = clock.now().toISOString();
     const id = await this.users.transaction(async (repo, trx) => {
       const newId = await repo.insertUser({
@@ -382,10 +398,13 @@ export class UserService {
     const settings = await this.settings();
     const next = password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, user.username, next, settings);
-    const hash = await hashPassword(next);
+    const hash = await passwordGate.run('high', () => hashPassword(next));
     const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
-      await repo.updateUser(id, { password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now });
+      await repo.updateUser(id, {
+        password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now,
+        password_reset_at: now, password_reset_by: actor.username,
+      });
       await repo.insertPasswordHistory(id, hash, now);
       const ended = await repo.deleteSessionsOfUser(id);
       await this.audit.record(trx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessions_ended: ended } });

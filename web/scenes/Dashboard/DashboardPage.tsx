@@ -13,6 +13,7 @@ import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
+import { categoryTooltip, unitTooltip } from './chart-tooltips.ts';
 import { LIGHT_COLORS } from '../Lights/light-labels.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
@@ -85,12 +86,8 @@ export function DashboardPage() {
   const unitOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: {
       trigger: 'axis', axisPointer: { type: 'shadow' },
-      formatter: (items: { dataIndex: number }[]) => {
-        const u = unitRows[items[0]?.dataIndex ?? -1];
-        if (!u) return '';
-        const i = u.indicators;
-        return `${u.label}<br/>${t('dashboard.planned')}：${formatWan(i.sums.planned_investment)}<br/>${t('dashboard.completed')}：${formatWan(i.sums.completed_ytd)}<br/>${t('dashboard.completionRate')}：${i.completion_rate.text}%`;
-      },
+      formatter: (items: { dataIndex: number }[]) => unitTooltip(unitRows[items[0]?.dataIndex ?? -1],
+        { planned: t('dashboard.planned'), completed: t('dashboard.completed'), rate: t('dashboard.completionRate') }),
     },
     legend: { top: 0 },
     grid: { left: 8, right: 40, bottom: 8, top: 32, containLabel: true },
@@ -103,10 +100,10 @@ export function DashboardPage() {
   }), [unitRows, money, moneyLabel, t]);
 
   const categoryOption = useMemo<EChartsCoreOption>(() => ({
-    tooltip: { trigger: 'item', formatter: '{b}<br/>{c} 个项目（{d}%）' },
+    tooltip: { trigger: 'item', formatter: (p: { name?: string; value?: number; percent?: number }) => categoryTooltip(p, t('dashboard.projectsUnit')) },
     legend: { bottom: 0, type: 'scroll' },
     series: [{ type: 'pie', radius: ['35%', '65%'], data: categories.map((c) => ({ name: c.label, value: c.indicators.sums.count })) }],
-  }), [categories]);
+  }), [categories, t]);
 
   const trendOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: { trigger: 'axis' },

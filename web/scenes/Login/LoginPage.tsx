@@ -32,6 +32,7 @@ export function LoginPage() {
     try {
       const r = await accountApi.login(values.username, values.password);
       if (r.last_login) void message.info(t('login.lastLogin', { at: formatDateTime(r.last_login.at), ip: r.last_login.ip ?? '—' }), 6);
+      if (r.password_reset) void message.warning(t('login.passwordReset', { at: formatDateTime(r.password_reset.at), by: r.password_reset.by ?? '—' }), 12);
       if (r.must_change_password) {
         // Until the password is changed the server allows nothing else: go straight to the change form.
         setMustChange(true);

@@ -1,0 +1,64 @@
+// Sign-in under a flood of unknown names (issue 14, item 4): a legitimate sign-in's latency alone and while
+// autocannon sends unknown usernames at 60 concurrent connections (the per-address limit lifted, as when the
+// flood comes from rotating addresses). Usage: node bench/login-flood.ts [--root <checkout>] [--seconds 10]
+// (--root runs another checkout's server, e.g. the commit before the fix, with this script's client).
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { freePort } from './server.ts';
+import { quantile } from './measure.ts';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const root = path.resolve(arg('root', path.resolve(import.meta.dirname, '..')));
+const seconds = Number(arg('seconds', '10'));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-flood-'));
+const docket = path.join(root, 'bin/docket.js');
+execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'alice', '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
+const port = await freePort();
+const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: '', DOCKET_LOGIN_RATE_LIMIT: '1000000', DOCKET_LIGHTS_WARMUP_SECONDS: '0' };
+const child = spawn(process.execPath, [docket, '--data-dir', dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
+const base = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) break;
+    } catch { /* not yet listening */ }
+    if (i > 600) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const signIn = async () => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'Docket#2026' }) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`legitimate sign-in answered ${res.status}`);
+    return performance.now() - t0;
+  };
+  const alone: number[] = [];
+  for (let i = 0; i < 5; i++) alone.push(await signIn());
+  let n = 0;
+  const flood = autocannon({
+    url: `${base}/api/v1/auth/login`, connections: 60, duration: seconds, method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `nobody${n++}`, password: 'x' }) }) }],
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  const during: number[] = [];
+  while (during.length < 8) during.push(await signIn());
+  const result = await flood;
+  const codes = result.statusCodeStats;
+  console.log(JSON.stringify({
+    root, seconds,
+    alone_ms: { p50: Math.round(quantile([...alone].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...alone)) },
+    during_flood_ms: { p50: Math.round(quantile([...during].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...during)), all: during.map(Math.round) },
+    flood: { requests: result.requests.total, latency_p50_ms: result.latency.p50, status: Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.count])) },
+  }, null, 1));
+} finally {
+  child.kill('SIGTERM');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
