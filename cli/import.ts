@@ -23,6 +23,10 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
     `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，跳过 ${s.skipped}，错误行 ${s.errorRows}；` +
     `年度计划 新增 ${s.plansCreated} 更新 ${s.plansUpdated}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
   if (s.subItems > 0) console.log(`  其中打包项目 ${s.packages} 个、子项目 ${s.subItems} 个（各计一行）`);
+  if (report.reportStatus) console.log(`  月报状态 / report status: ${report.reportStatus}`);
+  for (const d of report.duplicates.slice(0, maxProblems)) {
+    console.log(`  重复${d.skipped ? '（已跳过）' : ''}  ${d.sheet} 第${d.rows.join('、')}行：${d.name}${d.region ? `（${d.region}）` : ''}${d.stored ? `，同名同地区已有项目 ${d.stored} 个` : ''}`);
+  }
   const shown = report.problems.slice(0, maxProblems);
   for (const p of shown) {
     const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;
@@ -43,8 +47,11 @@ export function registerImport(program: Command): void {
     .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
     .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
     .option('--report <file>', 'write the full report as JSON')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string }, cmd: Command) => {
+    .option('--status <status>', 'monthly: what the reports become — draft | submitted | approved (counted in indicators unless draft)', 'draft')
+    .option('--skip-duplicates', 'import the rest when rows repeat a project (listed in the report) instead of refusing the file')
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean }, cmd: Command) => {
       if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
+      if (opts.status !== 'draft' && opts.status !== 'submitted' && opts.status !== 'approved') throw new Error('--status 只能是 draft、submitted 或 approved');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
@@ -54,6 +61,7 @@ export function registerImport(program: Command): void {
         const service = new ImportService(database.db, (e) => new ImportRepository(e));
         const report = await service.importFile(systemActor(), buf, {
           kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
+          reportStatus: opts.status, duplicates: opts.skipDuplicates ? 'skip' : 'refuse',
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
           onProgress: (p) => {
             if (!bar) return;

@@ -13,6 +13,8 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
 import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
+import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+import { createDeps } from './deps.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -70,6 +72,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  const deps = createDeps(db);
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
   const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
@@ -96,6 +99,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
+  calendarRoutes(app, () => createCalendarService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

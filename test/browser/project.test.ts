@@ -26,11 +26,11 @@ describe('the project page', () => {
     await page.getByTestId('edit-project').click();
     const form = page.getByTestId('project-edit-form');
     await form.getByLabel('项目名称').fill('');
-    await form.getByLabel('总投资（万元）').fill('12.345678');
+    await form.getByLabel('总投资（万元）').fill('12,34亿');
     await form.getByLabel('项目代码').fill('2020-3205');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await form.getByText('请输入项目名称').waitFor();
-    await form.getByText('总投资最多保留 4 位小数（精确到元）').waitFor();
+    await form.getByText('金额格式不正确：金额的千位分隔符位置不对：12,34亿。可填写 1,234.5（默认万元）、1.2亿元 或 5万元').waitFor();
     await form.getByText('项目代码格式应为 2020-320506-00-00-000000').waitFor();
     await shot(page, 'project-validation');
 

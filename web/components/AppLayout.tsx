@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -33,6 +33,7 @@ export const NAV: NavItem[] = [
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
+  { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, roles: ['office'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
   { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, roles: ['auditor'] },
 ];

@@ -20,7 +20,7 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
-        return service().importFile(actor, upload.buffer, { kind: request.query.kind, year: request.query.year, fileName: upload.fileName, dryRun, limits });
+        return service().importFile(actor, upload.buffer, { kind: request.query.kind, year: request.query.year, duplicates: request.query.duplicates, fileName: upload.fileName, dryRun, limits });
       });
   }
 
@@ -30,7 +30,10 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
-        return service().importFile(actor, upload.buffer, { kind: 'monthly', year: request.query.year, month: request.query.month, fileName: upload.fileName, dryRun, limits });
+        return service().importFile(actor, upload.buffer, {
+          kind: 'monthly', year: request.query.year, month: request.query.month, reportStatus: request.query.status, duplicates: request.query.duplicates,
+          fileName: upload.fileName, dryRun, limits,
+        });
       });
   }
 

@@ -4,7 +4,9 @@ import {
   type IndicatorSums, type Indicators, type TimeCurve,
 } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
+import type { Kysely } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
@@ -115,6 +117,21 @@ export class IndicatorService {
     await groups.refreshProjects([projectId]);
   }
 
+  /**
+   * The hook after a bulk write of many projects' reports of one year (an import, submit-all): the same as
+   * refreshProject for each, set-based — the ytd rows per chunk of 500 projects, then the facts and group deltas
+   * of the projects whose facts changed. Inside the writer's transaction.
+   */
+  static async refreshProjects(trx: Executor, projectIds: readonly number[], year: number): Promise<void> {
+    if (!projectIds.length) return;
+    const { indicators, groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await indicators.refreshProjectYears(projectIds, year);
+    // Deltas cost per project, a recomputation per year: past a tenth of the year's projects the latter wins.
+    if (projectIds.length * 10 >= await groups.countFacts(year)) await groups.refreshProjectsBulk(projectIds);
+    else await groups.refreshProjects([...projectIds]);
+  }
+
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
@@ -130,17 +147,28 @@ export class IndicatorService {
    * Brings the group rollup up to date with projects and plans written since the last sync (their updated_at);
    * the first read after a migration builds it. Report writes are already applied by the hook.
    */
-  private async syncGroups(): Promise<void> {
+  async syncGroups(): Promise<void> {
     const since = await readState(this.repo.executor, WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
     const started = clock.now().toISOString();
     await this.transact(async ({ indicators, groups }) => {
       await groups.lock();
-      if (changed) await groups.refreshProjects(changed);
+      // After a bulk write (a project or plan import) a tenth of the portfolio or more: recompute the years' groups
+      // once instead of moving each project by deltas (which took minutes at 100k projects).
+      if (changed && changed.length * 10 >= await groups.countFacts(clock.now().getFullYear())) await groups.refreshProjectsBulk(changed);
+      else if (changed) await groups.refreshProjects(changed);
       else await groups.rebuild();
       await writeState(indicators.executor, WATERMARK, started, started);
     });
+  }
+
+  /**
+   * After a bulk write of projects or plans (an import), outside its transaction: applies it to the group rollup
+   * now, so that the first indicators read afterwards has nothing left to do.
+   */
+  static async syncAfterBulkWrite(db: Kysely<DB>): Promise<void> {
+    await new IndicatorService(indicatorRepositories(db), (fn) => db.transaction().execute((trx) => fn(indicatorRepositories(trx)))).syncGroups();
   }
 
   /** The filter as the group rollup reads it, or undefined when only the per-project scan can answer it. */

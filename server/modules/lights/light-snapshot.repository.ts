@@ -96,6 +96,12 @@ export class LightSnapshotRepository {
   }
 
   /** The months of a year whose snapshots exist (being filled or complete), ascending. */
+  /** The years that have snapshot months. */
+  async listYears(): Promise<number[]> {
+    const rows = await this.db.selectFrom('light_snapshot_months').select('year').distinct().orderBy('year').execute();
+    return rows.map((r) => r.year);
+  }
+
   async listMonths(year: number): Promise<number[]> {
     const rows = await this.db.selectFrom('light_snapshot_months').select('month').where('year', '=', year).orderBy('month').execute();
     return rows.map((r) => r.month);

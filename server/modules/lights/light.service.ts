@@ -10,9 +10,10 @@ import { chinaToday } from '../../../core/clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import type { ProjectRepository } from '../projects/project.repository.ts';
+import { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import type { LightFactsRow, LightRepository } from './light.repository.ts';
+import { LightRepository, type LightFactsRow } from './light.repository.ts';
+import type { Executor } from '../../db/database.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 import { clock } from '../../clock.ts';
@@ -329,6 +330,17 @@ export class LightService {
     };
   }
 
+  /**
+   * A page of projects' lights and 1–N月 completion for (year, month), judged from scratch like a lights page's own
+   * items: the project list's 灯色 and 完成率 columns. Projects not on year's list are absent.
+   */
+  async lightsOfProjects(year: number, month: number, ids: number[]) {
+    return (await this.judgeProjects(year, month, ids)).map(({ row, lights }) => ({
+      project_id: row.project_id, light: lights.overall, planned_investment: row.planned_investment, completed_ytd: row.months[month - 1] ?? 0,
+      reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
+    }));
+  }
+
   /** Some projects' lights judged from scratch (with reasons and figures), in the order of the ids given. */
   private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
     if (!ids.length) return [];
@@ -365,6 +377,18 @@ export class LightService {
       return;
     }
     throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
+  }
+
+  /**
+   * After a bulk write (a month's import, submit-all): brings every month of the year that had snapshots up to
+   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
+   * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
+   */
+  async refreshAfterBulkWrite(year: number, month?: number): Promise<void> {
+    const months = new Set(await this.lights.snapshots.listMonths(year));
+    // The month written is the one people open next, whether or not the warm-up had filled it yet.
+    if (month !== undefined) months.add(month);
+    for (const m of [...months].sort((a, b) => a - b)) await this.ensureSnapshots(year, m);
   }
 
   /**
@@ -512,4 +536,16 @@ export class LightService {
     });
     return { ok: true };
   }
+}
+
+/**
+ * After a bulk write (a month's import, submit-all: that period; a project import: every year with snapshots), outside
+ * its transaction: brings the year's light snapshots up to date, the period's month included, so that no reader
+ * pays for the re-judging (LightService.refreshAfterBulkWrite).
+ */
+export async function refreshLightsAfterBulkWrite(db: Executor, period?: { year: number; month: number }): Promise<void> {
+  const lights = new LightRepository(db);
+  const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
+  if (period) return service.refreshAfterBulkWrite(period.year, period.month);
+  for (const y of await lights.snapshots.listYears()) await service.refreshAfterBulkWrite(y);
 }

@@ -25,7 +25,7 @@ const REPORTING_TIER = 'implementation';
  * Projects a period of `year` covers: on that year's list or an earlier one (or on none, as older data is), so that
  * importing next year's list does not add its projects to this year's grid, 催报 list or review queue.
  */
-function onListOf<O>(qb: SelectQueryBuilder<DB, 'projects', O>, year: number): SelectQueryBuilder<DB, 'projects', O> {
+export function onListOf<O>(qb: SelectQueryBuilder<DB, 'projects', O>, year: number): SelectQueryBuilder<DB, 'projects', O> {
   return qb.where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', year)]));
 }
 

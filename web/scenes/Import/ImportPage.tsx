@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Col, Progress, Radio, Row, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Progress, Radio, Row, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
@@ -19,7 +19,12 @@ interface ImportReport {
   problemsTruncated: number;
   outcomes: { sheet: string; row: number; action: 'create' | 'update' | 'unchanged' | 'skip' | 'error'; name?: string; changes?: string[]; reason?: string }[];
   outcomesTruncated: number;
+  /** Repeated projects (issue 23): rows naming one project, or a row fitting several stored projects. */
+  duplicates?: { sheet: string; rows: number[]; name: string; region: string | null; stored?: number; skipped: boolean }[];
 }
+
+/** What imported monthly reports become: drafts the units still submit, submitted, or approved (office). */
+type ReportStatus = 'draft' | 'submitted' | 'approved';
 
 const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', skip: 'default', error: 'red' } as const;
 
@@ -38,14 +43,18 @@ export function ImportPage() {
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const statuses: ReportStatus[] = user?.role === 'office' ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
+  const [status, setStatus] = useState<ReportStatus>('draft');
+  const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
 
-  const send = async (dryRun: boolean) => {
+  const send = async (dryRun: boolean, skip = skipDuplicates) => {
     if (!file) return;
     setError(null);
     setProgress(0);
     try {
-      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { kind: kind === 'monthly' ? undefined : kind }, setProgress);
+      const options = { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
+      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, options, setProgress);
       setReport(r);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -75,6 +84,17 @@ export function ImportPage() {
                 options={kinds.map((k) => ({ value: k, label: t(`import.kind.${k}`) }))} />
               <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} data-testid="template-link">{t('import.template')}</Button>
             </Space>
+            {kind === 'monthly' && (
+              <Space wrap>
+                <span>{t('import.reportStatus')}</span>
+                <Radio.Group value={status} onChange={(e) => setStatus(e.target.value as ReportStatus)} optionType="button" data-testid="import-status"
+                  options={statuses.map((v) => ({ value: v, label: t(`import.reportStatus.${v}`) }))} />
+                <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
+              </Space>
+            )}
+            <div>
+              <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
+            </div>
             <Upload.Dragger accept=".xlsx,.csv" maxCount={1} beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(null)}
               fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []} data-testid="import-file">
               <p className="ant-upload-drag-icon"><InboxOutlined /></p>
@@ -99,7 +119,30 @@ export function ImportPage() {
               <Col key={k} xs={12} sm={8} md={4}><Card size="small"><Statistic title={t(`import.${k}`)} value={s[k]} data-testid={`import-${k}`} valueStyle={k === 'errorRows' && s[k] > 0 ? { color: '#cf1322' } : undefined} /></Card></Col>
             ))}
           </Row>
+          {!!report.duplicates?.length && !report.duplicates[0]!.skipped && (
+            <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="import-duplicates-alert"
+              message={t('import.duplicatesFound', { count: report.duplicates.length })}
+              action={<Button size="small" disabled={progress !== null} onClick={() => { setSkipDuplicates(true); void send(true, true); }} data-testid="import-skip-recheck">{t('import.skipAndRecheck')}</Button>} />
+          )}
           <Tabs items={[
+            ...(report.duplicates?.length ? [{
+              key: 'duplicates', label: `${t('import.duplicates')} (${report.duplicates.length})`,
+              children: (
+                <Table size="small" rowKey={(_, i) => String(i)} dataSource={report.duplicates} data-testid="import-duplicates" pagination={{ pageSize: 20 }}
+                  columns={[
+                    { title: t('import.col.sheet'), dataIndex: 'sheet', width: 120 },
+                    { title: t('import.col.rows'), dataIndex: 'rows', width: 140, render: (rows: number[]) => rows.join('、') },
+                    { title: t('import.col.name'), dataIndex: 'name', ellipsis: true },
+                    { title: t('import.col.region'), dataIndex: 'region', width: 120 },
+                    {
+                      title: t('import.col.duplicateOutcome'), key: 'outcome',
+                      render: (_: unknown, d: NonNullable<ImportReport['duplicates']>[number]) => (d.stored
+                        ? t('import.duplicateStored', { count: d.stored }) + (d.skipped ? t('import.duplicateSkippedAll') : '')
+                        : d.skipped ? t('import.duplicateSkipped', { row: d.rows[0]! }) : t('import.duplicateRefused')),
+                    },
+                  ]} />
+              ),
+            }] : []),
             {
               key: 'problems', label: `${t('import.problems')} (${s.errors + s.warnings})`,
               children: (
