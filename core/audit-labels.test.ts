@@ -9,6 +9,10 @@ describe('audit entries in words', () => {
     expect(describeAction({ action: 'request', method: 'PATCH', route: '/api/v1/admin/users/:id' })).toBe('修改账号');
     expect(describeAction({ action: 'request', method: 'GET', route: '/api/v1/exports/lights.xlsx' })).toBe('导出Excel');
     expect(describeAction({ action: 'request', method: 'OPTIONS', route: '/x' })).toBe('OPTIONS /x');
+    expect(describeAction({ action: 'request', method: 'POST', route: '/api/v1/auth/login' })).toBe('登录');
+    expect(describeAction({ action: 'request', method: 'PUT', route: '/api/v1/reporting/periods/:year/:month/batch' })).toBe('批量保存月报');
+    expect(describeAction({ action: 'request', method: 'PUT', route: '/api/v1/projects/:projectId/reports/:year/:month' })).toBe('保存月报');
+    expect(describeEntity({ entity_type: 'login', entity_id: null })).toBe('登录');
     expect(describeStatus(403)).toBe('无权限');
     for (const label of Object.values(ACTION_LABELS)) expect(label).not.toMatch(/[a-z]/i);
   });

@@ -26,9 +26,20 @@ export const ENTITY_LABELS: Record<string, string> = {
   user: '账号', project: '项目', report: '月报', api_token: '接口令牌', audit_archive: '审计归档', import: '导入',
   indicator_settings: '指标设置', light_excuse: '正当理由', light_rule_set: '亮灯规则', reporting_period: '填报期',
   reporting_settings: '填报设置', reporting_year: '年度填报日历', security_settings: '安全策略',
+  // Objects the request hook names after the route.
+  audit: '审计日志', login: '登录', logout: '退出登录', period: '填报期', periods: '填报期', projects: '项目', reports: '月报',
+  lights: '红黄绿灯', exports: '导出', imports: '导入', indicators: '指标', units: '单位', regions: '行政区划', users: '账号',
 };
 
 // The resource an API route is about, by its path after /api/v1/ (longest prefix first).
+// Routes whose action is a phrase of its own, whatever the method.
+const ROUTE_PHRASES: Array<[RegExp, string]> = [
+  [/^auth\/login$/, '登录'], [/^auth\/logout$/, '退出登录'], [/^auth\/logout-all$/, '退出全部会话'], [/^auth\/password$/, '修改密码'],
+  [/^projects\/[^/]+\/reports\//, '保存月报'], [/^reporting\/periods\/[^/]+\/[^/]+\/batch$/, '批量保存月报'],
+  [/^reporting\/periods\/[^/]+\/[^/]+\/submit-all$/, '全部提交月报'], [/^reports\/[^/]+\/submit$/, '提交月报'],
+  [/^reports\/[^/]+\/approve$/, '审核通过月报'], [/^reports\/[^/]+\/return$/, '退回月报'], [/^reports\/[^/]+\/photos$/, '上传现场照片'],
+];
+
 const ROUTE_NOUNS: Array<[string, string]> = [
   ['admin/users', '账号'], ['admin/units', '单位'], ['admin/tokens', '接口令牌'], ['auth/password', '密码'], ['auth/login', '登录'],
   ['auth/logout', '退出登录'], ['auth', '会话'], ['security', '安全策略'], ['audit', '审计日志'],
@@ -42,6 +53,9 @@ const METHOD_VERBS: Record<string, string> = { GET: '查看', POST: '提交', PU
 /** What a request did, in words: "查看项目", "修改账号"; the route itself when nothing names it. */
 export function describeRequest(method: string | null, route: string | null): string {
   const path = (route ?? '').replace(/^\/api\/v1\//, '');
+  const upper = (method ?? '').toUpperCase();
+  const phrase = upper !== 'GET' ? ROUTE_PHRASES.find(([re]) => re.test(path))?.[1] : undefined;
+  if (phrase) return phrase;
   const noun = ROUTE_NOUNS.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1];
   const verb = METHOD_VERBS[(method ?? '').toUpperCase()];
   if (noun === '导出' && verb === '查看') return '导出Excel';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, shot, startHarness, type Harness } from './harness.ts';
+import { login, settled, shot, startHarness, type Harness } from './harness.ts';
 import { buildUser } from '../factories.ts';
 
 let h: Harness;
@@ -67,6 +67,12 @@ describe('accounts and security pages', () => {
     await dialog.getByLabel('姓名').fill('张三');
     await dialog.getByLabel('角色').click();
     await page.locator('.ant-select-item-option[title="责任单位填报员"]').click();
+    // A unit reporter without a unit would see nothing: the form refuses it before sending.
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await dialog.getByText('责任单位填报员须选择所属单位').waitFor();
+    await dialog.getByLabel('所属单位', { exact: true }).click();
+    await settled(page);
+    await page.locator('.ant-select-tree-node-content-wrapper').nth(1).click();
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect(page.getByTestId('temporary-password').textContent()).resolves.toMatch(/^.{12,}$/);
     await shot(page, 'admin-users');

@@ -195,4 +195,17 @@ describe('roles and rules', () => {
     await shot(page, 'report-month-rules-1440');
     await context.close();
   });
+
+  it('lets the auditor read entries as words, not codes', async () => {
+    const { context, page } = await h.newPage({ width: 1440, height: 900 });
+    await login(page, 'auditor', 'Docket#2026', '/audit');
+    await page.getByTestId('audit-search').click();
+    const table = page.getByTestId('audit-table');
+    await table.getByRole('cell', { name: '登录', exact: true }).first().waitFor();
+    await table.getByRole('cell', { name: /^保存月报$|^提交月报$/ }).first().waitFor();
+    const text = (await table.textContent()) ?? '';
+    expect(text).not.toMatch(/auth\.login|report\.save|GET \/api\/v1/);
+    await shot(page, 'report-month-audit-1440');
+    await context.close();
+  });
 });

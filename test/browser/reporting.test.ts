@@ -59,7 +59,7 @@ describe('monthly reporting and review in the browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
 
     // A wrong amount is refused on the page, before anything is sent.
-    await page.getByTestId(`amount-${first.id}`).fill('12.345678');
+    await page.getByTestId(`amount-${first.id}`).fill('12.3.4');
     await page.getByTestId('save-draft').click();
     await page.getByTestId('grid-banner').getByText('有 1 行需要修改后才能保存').waitFor();
 

@@ -18,7 +18,7 @@ describe('the monthly grid draft', () => {
     expect(amountsOf(row, asYtd, 'ytd')).toEqual({ month: 12_345_000, ytd: 57_345_000 });
   });
   it('flags bad input and sends only what was entered', () => {
-    expect(amountsOf(row, { ...initialDraft(row, 'month'), amount: '1.23456' }, 'month')).toEqual({ error: 'invalid' });
+    expect(amountsOf(row, { ...initialDraft(row, 'month'), amount: '12.3.4' }, 'month')).toEqual({ error: 'invalid' });
     const d = { ...initialDraft(row, 'ytd'), amount: '4000', progress_text: ' 主体结构封顶 ' };
     expect(isDirty(row, d, 'ytd')).toBe(true);
     expect(toWrite(row, d, 'ytd')).toMatchObject({ project_id: 7, amount_ytd: 40_000_000, progress_text: '主体结构封顶', workers: null });
