@@ -23,6 +23,14 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
     `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，跳过 ${s.skipped}，错误行 ${s.errorRows}；` +
     `年度计划 新增 ${s.plansCreated} 更新 ${s.plansUpdated}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
   if (s.subItems > 0) console.log(`  其中打包项目 ${s.packages} 个、子项目 ${s.subItems} 个（各计一行）`);
+  for (const sheet of report.sheets) if (sheet.period) console.log(`  工作表「${sheet.name}」期间：${sheet.period}`);
+  const p = report.proposals;
+  if (p?.units.length) {
+    console.log(`  系统中尚无的单位 ${p.units.length} 个${p.jurisdiction ? `（将建在 ${p.jurisdiction.office} 下）` : ''}：`);
+    for (const u of p.units) console.log(`    ${u.name}（${u.rows} 行）→ ${u.action === 'match' ? `对应已有单位“${u.matchName}”` : `新建（${u.kind}）`}`);
+  }
+  if (p?.areas.length) console.log(`  行政区划中没有的开发区/园区：${p.areas.map((a) => `${a.name}（${a.rows} 行）`).join('、')}，可作为自定义区域建在 ${p.areas[0]!.parentName} 下`);
+  if (!report.dryRun && report.progress) console.log(`  ${report.progress.year}年1-${report.progress.month}月进度：${report.progress.rows} 个项目，新写入月报 ${report.progress.created} 份，更新 ${report.progress.updated} 份（标记为导入）`);
   const shown = report.problems.slice(0, maxProblems);
   for (const p of shown) {
     const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;
@@ -41,9 +49,11 @@ export function registerImport(program: Command): void {
     .option('--kind <kind>', 'projects | plans | monthly', 'projects')
     .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
     .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
+    .option('--create-missing', 'project list: create the units and custom areas (开发区/园区) the file names that do not exist yet')
+    .option('--default-unit <id>', 'project list: responsible unit of rows that name none (lists with only 项目业主)', (v) => Number(v))
     .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
     .option('--report <file>', 'write the full report as JSON')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string }, cmd: Command) => {
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
       if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
@@ -54,6 +64,7 @@ export function registerImport(program: Command): void {
         const service = new ImportService(database.db, (e) => new ImportRepository(e));
         const report = await service.importFile(systemActor(), buf, {
           kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
+          createMissing: !!opts.createMissing, defaultUnitId: opts.defaultUnit,
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
           onProgress: (p) => {
             if (!bar) return;

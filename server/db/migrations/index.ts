@@ -11,6 +11,7 @@ import * as planToDate from './2026-11-23-07-plan-to-date.ts';
 import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 import * as divisionTree from './2026-12-06-10-division-tree.ts';
+import * as reportSource from './2026-12-06-11-report-source.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-08-lights': lightSnapshots,
   '2026-11-23-09-import-name-key': importNameKey,
   '2026-12-06-10-division-tree': divisionTree,
+  '2026-12-06-11-report-source': reportSource,
 };

@@ -44,20 +44,8 @@ export class SystemService {
   }
 
   /** The jurisdiction, undefined before the office has said who it is. */
-  async findJurisdiction(db: Executor = this.db): Promise<Jurisdiction | undefined> {
-    const repo = new SystemRepository(db);
-    const settings = await repo.listSettings();
-    const code = settings.get(SETTING.regionCode);
-    const officeName = settings.get(SETTING.officeName);
-    if (!code || !officeName) return undefined;
-    const region = await repo.findRegion(code);
-    if (!region) return undefined;
-    const chain = await repo.listRegionChain(region.path);
-    const unitId = settings.get(SETTING.unitId);
-    return {
-      officeName, code, name: region.name, fullName: chain.map((r) => r.name).join(''), path: region.path, level: region.level,
-      unitId: unitId ? Number(unitId) : null,
-    };
+  findJurisdiction(): Promise<Jurisdiction | undefined> {
+    return findJurisdiction(this.db);
   }
 
   /**
@@ -94,4 +82,21 @@ export class SystemService {
     });
     return this.getProfile();
   }
+}
+
+/** The jurisdiction (in any transaction), undefined before the office has said who it is. */
+export async function findJurisdiction(db: Executor): Promise<Jurisdiction | undefined> {
+  const repo = new SystemRepository(db);
+  const settings = await repo.listSettings();
+  const code = settings.get(SETTING.regionCode);
+  const officeName = settings.get(SETTING.officeName);
+  if (!code || !officeName) return undefined;
+  const region = await repo.findRegion(code);
+  if (!region) return undefined;
+  const chain = await repo.listRegionChain(region.path);
+  const unitId = settings.get(SETTING.unitId);
+  return {
+    officeName, code, name: region.name, fullName: chain.map((r) => r.name).join(''), path: region.path, level: region.level,
+    unitId: unitId ? Number(unitId) : null,
+  };
 }
