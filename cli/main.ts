@@ -9,6 +9,7 @@ import { registerExport } from './export.ts';
 import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
+import { registerBulletin } from './bulletin.ts';
 
 const program = new Command();
 program
@@ -27,6 +28,7 @@ registerExport(program);
 registerVerify(program);
 registerIndicators(program);
 registerAudit(program);
+registerBulletin(program);
 
 try {
   await program.parseAsync(process.argv);

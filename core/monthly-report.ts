@@ -1,6 +1,7 @@
 // Pure rules of the monthly report (月度填报): the reporting calendar, the month / 1–N月 / since-start figures,
 // the review workflow and stage moves. No I/O: the server applies these, the web app may reuse them.
 
+import { chinaToday } from './clock.ts';
 import { checkStageMove, isStage, STAGE_DATE_COLUMN, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 
 /** One period of a year's reporting calendar. `month` is its last month; 1–2月 merged is month 2, first_month 1. */
@@ -237,12 +238,8 @@ export function changesSince(previous: Comparable | null, current: Comparable): 
 
 // ── Deadlines (offices work in China Standard Time, UTC+8, with no daylight saving) ──────────────────────────
 
-const CST_OFFSET_MS = 8 * 3600 * 1000;
-
 /** The calendar date in China ('YYYY-MM-DD') of an instant. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const chinaDate = chinaToday;
 
 /** True when the instant (ISO text or Date) falls after the whole deadline day, China time. */
 export function isAfterDeadline(at: string | Date, deadline: string): boolean {

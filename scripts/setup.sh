@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
-bash scripts/install-system.sh || echo "(Chromium/fonts not installed: only browser tests need them)"
+bash scripts/install-system.sh || echo "(Chromium/fonts/LibreOffice not installed: only browser tests and bulletin PDFs need them)"
 npm install --no-audit --no-fund
 [ ! -f web/index.html ] || npm run build
 node bin/docket.js demo --projects "${DOCKET_DEMO_PROJECTS:-2000}"

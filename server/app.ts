@@ -35,6 +35,7 @@ import { lightRoutes } from './modules/lights/light.routes.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
+import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 
 /** Builds the Fastify app over an open database. It never listens: main.ts does, tests use app.inject. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await registerMultipart(app);
   importRoutes(app, database);
   exportRoutes(app, database);
+  bulletinRoutes(app, database);
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

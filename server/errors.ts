@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unprocessable'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   unprocessable: 422,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503, // a server-side tool is missing (LibreOffice for PDF)
   internal: 500,
 };
 

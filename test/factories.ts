@@ -3,8 +3,9 @@ import type { Executor } from '../server/db/database.ts';
 import type { ProjectTable } from '../server/db/schema.ts';
 import { searchTextOf } from '../core/search.ts';
 import { hashPassword } from '../server/modules/users/password.ts';
+import { clock } from '../server/clock.ts';
 
-const now = () => new Date().toISOString();
+const now = () => clock.now().toISOString();
 
 /**
  * A small real region tree: 江苏省 › 苏州市 › 吴中区/虎丘区, 南京市 › 玄武区. The migrations load the whole national tree,

@@ -2,8 +2,9 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Executor } from '../server/db/database.ts';
 import type { AnnualPlanTable, DB } from '../server/db/schema.ts';
 import { IndicatorService } from '../server/modules/indicators/indicator.service.ts';
+import { clock } from '../server/clock.ts';
 
-const now = () => new Date().toISOString();
+const now = () => clock.now().toISOString();
 
 /** An annual plan for a project and year; any column can be overridden. */
 export async function buildPlan(db: Executor, attrs: Partial<Insertable<AnnualPlanTable>> & { project_id: number; year: number }): Promise<void> {

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import type { createTestApp } from './app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from './factories.ts';
+import { clock } from '../server/clock.ts';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -19,7 +20,7 @@ export async function buildReportingWorld(t: TestApp) {
   const pa2 = await buildProject(t.db, { name: '甪直污水处理厂提标改造', unit_id: unitA, stage: 'started', actual_start_date: '2025-08-01' });
   const pb1 = await buildProject(t.db, { name: '临湖生态湿地公园', unit_id: unitB, stage: 'started' });
   const reserve = await buildProject(t.db, { name: '甪直储备项目', unit_id: unitA, tier: 'reserve' });
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   await t.db.insertInto('annual_plans').values([
     { project_id: pa1, year: 2026, planned_investment: 120_000_000, completed_before_year: 30_000_000, created_at: now, updated_at: now },
     { project_id: pa2, year: 2026, planned_investment: 60_000_000, completed_before_year: 0, created_at: now, updated_at: now },

@@ -490,6 +490,62 @@ export interface AuditArchiveTable {
   created_at: string;
 }
 
+/** One counter per (series, year): server/platform/numbering. */
+export interface SequenceTable {
+  series: string;
+  year: number;
+  last_value: number;
+}
+
+export interface BulletinTemplateTable {
+  id: Generated<number>;
+  name: string;
+  body: string;
+  is_default: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface BulletinTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  region_code: string | null;
+  template_id: number | null;
+  title: string;
+  status: string;
+  issue_no: number | null;
+  revision: number;
+  correction_note: string | null;
+  return_reason: string | null;
+  created_by: number | null;
+  submitted_by: number | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface BulletinVersionTable {
+  id: Generated<number>;
+  bulletin_id: number;
+  revision: number;
+  issue_no: number;
+  doc_number: string | null;
+  title: string;
+  issued_on: string;
+  figures: string;
+  template: string;
+  docx: Buffer;
+  docx_sha256: string;
+  correction_note: string | null;
+  submitted_by: number | null;
+  signed_by: number;
+  signer_name: string;
+  signed_at: string;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 export interface DB {
   regions: RegionTable;
@@ -525,4 +581,8 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   audit_archives: AuditArchiveTable;
+  sequences: SequenceTable;
+  bulletin_templates: BulletinTemplateTable;
+  bulletins: BulletinTable;
+  bulletin_versions: BulletinVersionTable;
 }

@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   'indicator.read': ['office', 'reporter', 'leader', 'supervisor'], // indicators and lights, within the data scope
   'rules.write': ['office'], // light rule sets, accepted excuses, indicator settings
   'reference.read': ['sysadmin', 'secadmin', 'auditor', 'office', 'reporter', 'leader', 'supervisor'],
+  'bulletin.read': ['office', 'leader', 'supervisor'], // bulletins (通报) and their issued versions
+  'bulletin.write': ['office'], // the bulletin template, drafts, submitting for review, corrected re-issues
+  'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -57,6 +60,9 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'indicator.read': '查看数据范围内的指标和红黄绿灯',
   'rules.write': '亮灯规则、正当理由和指标设置',
   'reference.read': '查看行政区划和单位',
+  'bulletin.read': '查看通报及其已签发版本（.docx/.pdf）',
+  'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
+  'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, shot, startHarness, type Harness } from './harness.ts';
+import { login, shot, startHarness, today, type Harness } from './harness.ts';
 
 let h: Harness;
-const year = new Date().getFullYear();
-const month = new Date().getMonth() + 1;
+const { year, month } = today;
 
 beforeAll(async () => {
   h = await startHarness({ projects: 150 });

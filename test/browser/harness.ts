@@ -7,9 +7,18 @@ import { openDatabase } from '../../server/db/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import { buildApp } from '../../server/app.ts';
 import { generateDemo } from '../../server/modules/demo/demo.service.ts';
+import { clock } from '../../server/clock.ts';
+import { chinaMonth, chinaYear } from '../../core/clock.ts';
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'screenshots');
 export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * The year and month the application believes it is (China time): today, or DOCKET_NOW's when the suite runs at a
+ * fixed date (scripts/test.sh runs the date-sensitive files at a few). Tests read the date from here, never from
+ * `new Date()`, so server, browser and assertions agree.
+ */
+export const today = { year: chinaYear(clock.now()), month: chinaMonth(clock.now()) };
+
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run'];
 
@@ -39,6 +48,8 @@ export async function startHarness(opts: { projects?: number } = {}): Promise<Ha
     baseUrl, browser, database,
     async newPage(viewport = { width: 1366, height: 900 }) {
       const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+      // At a fixed date the browser's clock runs from the server's, so the web app's own "today" agrees.
+      if (process.env.DOCKET_NOW) await context.clock.install({ time: clock.now() });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       return { context, page };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, shot, startHarness, today, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -63,10 +63,12 @@ describe('the project page', () => {
     const mine = p.total_investment + 50_000_000;
     await form.getByLabel('总投资（万元）').fill(String(mine / 10_000));
 
-    // Someone else saves a new name and category meanwhile, through the API from another session.
+    // Someone else saves a new name and category meanwhile, through the API from another session. The category is
+    // one the project does not have yet (the demo's categories depend on its date), so the dialog must list it.
+    const category = p.category === '社会民生' ? '生态环保' : '社会民生';
     const other = await h.browser.newContext({ baseURL: h.baseUrl });
     const api = await apiAs(other);
-    const r = await api.patch(`/projects/${p.id}`, { version: p.version, name: `${p.name}（他人修改）`, category: '社会民生' });
+    const r = await api.patch(`/projects/${p.id}`, { version: p.version, name: `${p.name}（他人修改）`, category });
     expect(r.status).toBe(200);
     await other.close();
 
@@ -74,14 +76,17 @@ describe('the project page', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByText('该项目已被他人修改').waitFor();
     await dialog.getByText(`${p.name}（他人修改）`).waitFor();
-    await dialog.getByText('社会民生').waitFor();
+    // The category row shows the other person's change: the old value struck through, then the new one.
+    const categoryRow = dialog.getByRole('row').filter({ hasText: '项目类别' });
+    await categoryRow.locator('del').filter({ hasText: p.category ?? '' }).waitFor();
+    await categoryRow.getByText(category).waitFor();
     await dialog.getByTestId('conflict-mine').getByText(`总投资（万元）：${(mine / 10_000).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 万元`).waitFor();
     await shot(page, 'project-conflict');
     await dialog.getByRole('button', { name: '在最新内容上重新应用我的修改' }).click();
     await page.getByTestId('project-basic').waitFor();
 
     const stored = await h.database.db.selectFrom('projects').select(['name', 'category', 'total_investment', 'version']).where('id', '=', p.id).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category: '社会民生', total_investment: mine, version: p.version + 2 });
+    expect(stored).toEqual({ name: `${p.name}（他人修改）`, category, total_investment: mine, version: p.version + 2 });
     await context.close();
   });
 
@@ -99,8 +104,7 @@ describe('the project page', () => {
   it('lets the office accept an excuse (正当理由) that suppresses a light, shows who accepted it, and revoke it', async () => {
     const { context, page } = await h.newPage();
     const api = await apiAs(context);
-    const now = new Date();
-    const [year, month] = [now.getFullYear(), now.getMonth() + 1];
+    const { year, month } = today;
     const lit = (await api.get(`/lights?year=${year}&month=${month}&light=red,yellow&dimension=investment&page_size=1`)).body as { items: { project_id: number }[] };
     const projectId = lit.items[0]!.project_id;
     await page.goto(`/projects/${projectId}`); // signed in by apiAs in this context
@@ -133,7 +137,7 @@ describe('the project page', () => {
   it('splits an annual plan by month (计划完成表) and the dashboard prints completion against the plan to date', async () => {
     const { context, page } = await h.newPage();
     await login(page);
-    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', new Date().getFullYear())
+    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', today.year)
       .where('planned_investment', '>', 0).orderBy('project_id').executeTakeFirstOrThrow();
     await page.goto(`/projects/${plan.project_id}`);
     await page.getByRole('tab', { name: '年度计划' }).click();

@@ -3,13 +3,12 @@ import sharp from 'sharp';
 import { sql } from 'kysely';
 import { buildUser } from '../factories.ts';
 import { IndicatorService } from '../../server/modules/indicators/indicator.service.ts';
-import { login, shot, startHarness, type Harness } from './harness.ts';
+import { login, shot, startHarness, today, type Harness } from './harness.ts';
 
 let h: Harness;
 let unit: { id: number; name: string };
 let projects: { id: number; name: string; total_investment: number }[];
-const year = new Date().getFullYear();
-const month = new Date().getMonth() + 1;
+const { year, month } = today;
 
 beforeAll(async () => {
   // The demo brings this year's plans, approved reports up to last month and this month's period, open.

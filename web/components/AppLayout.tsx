@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FormOutlined, MenuOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
   SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
+  { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },

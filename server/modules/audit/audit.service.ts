@@ -7,6 +7,7 @@ import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import type { AuditQuery } from './audit.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** One event for the audit trail. Who and from where come from the actor (or the overrides, for sign-in). */
 export interface AuditEvent {
@@ -54,7 +55,7 @@ export class AuditService {
   async record(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
     const origin = event.origin ?? actor?.origin;
     const entry = {
-      at: new Date().toISOString(),
+      at: clock.now().toISOString(),
       user_id: actor?.userId ?? event.userId ?? null,
       username: actor?.username ?? event.username ?? null,
       role: actor?.role ?? null,
@@ -149,7 +150,7 @@ export class AuditService {
    * file with its sha256 and the chain hashes at both ends, and only then removes those rows from the table.
    * Refuses when the rows to archive do not verify.
    */
-  async archive(executor: Executor, dataDir: string, retentionDays: number, now = new Date()): Promise<{ file: string; rows: number } | null> {
+  async archive(executor: Executor, dataDir: string, retentionDays: number, now = clock.now()): Promise<{ file: string; rows: number } | null> {
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
     const first = await this.audit.findFirstSeq();
     if (first === undefined) return null;

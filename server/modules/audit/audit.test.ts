@@ -12,6 +12,7 @@ import type { Database } from '../../db/database.ts';
 import { hashAuditRow } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
+import { clock } from '../../clock.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -92,7 +93,7 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
       await seed(database, 5);
       await dropGuards(database);
       const last = await database.db.selectFrom('audit_log').selectAll().where('seq', '=', 5).executeTakeFirstOrThrow();
-      const forged = { ...last, seq: 6, username: 'intruder', action: 'user.create', at: new Date().toISOString() };
+      const forged = { ...last, seq: 6, username: 'intruder', action: 'user.create', at: clock.now().toISOString() };
       await database.db.insertInto('audit_log').values({ ...forged, prev_hash: last.hash, hash: hashAuditRow(last.hash, forged) }).execute();
       const { code, result } = await cliVerify(database.dataDir, database.url);
       expect(code).toBe(2);
@@ -139,8 +140,8 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
     const database = await createTestDatabase(dialect);
     try {
       const audit = await seed(database, 6);
-      const later = new Date(Date.now() + 200 * 86_400_000);
-      expect(await audit.archive(database.db, database.dataDir, 180, new Date())).toBeNull();
+      const later = new Date(clock.now().getTime() + 200 * 86_400_000);
+      expect(await audit.archive(database.db, database.dataDir, 180, clock.now())).toBeNull();
       const archived = await audit.archive(database.db, database.dataDir, 180, later);
       expect(archived).toMatchObject({ rows: 6 });
       const file = path.join(database.dataDir, archived!.file);
@@ -204,7 +205,7 @@ describe.each(DIALECTS)('audit trail API on %s', (dialect) => {
     const paged = (await search('username=office1&page_size=2&page=2')).json();
     expect(paged.items).toHaveLength(2);
     expect(paged.total).toBeGreaterThan(3);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = clock.now().toISOString().slice(0, 10);
     expect((await search(`to=${today}`)).json().total).toBe(0);
     expect((await search(`from=${today}`)).json().total).toBeGreaterThan(3);
     expect((await t.app.inject({ url: '/api/v1/audit', headers: office })).statusCode).toBe(403);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { ProjectBundle } from './demo.generator.ts';
+import { clock } from '../../clock.ts';
 
 type PgType = 'int' | 'bigint' | 'text';
 
@@ -171,7 +172,7 @@ export class DemoRepository {
     const { id } = await this.db.insertInto('users').values({
       username: user.username, display_name: user.displayName, unit_id: user.unitId, role: user.role, password_hash: user.passwordHash,
       // The demo's clock (asOf) may lie months back: the password age starts today so demo logins do not expire.
-      must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: new Date().toISOString(),
+      must_change_password: 0, is_active: 1, created_at: now, updated_at: now, password_changed_at: clock.now().toISOString(),
     }).returning('id').executeTakeFirstOrThrow();
     return id;
   }

@@ -6,6 +6,8 @@ import { seedRegions } from '../reference/reference.service.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
 import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.generator.ts';
 import { createBulkWriter, DemoRepository } from './demo.repository.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday } from '../../../core/clock.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -39,9 +41,9 @@ export interface DemoResult {
   accounts: DemoAccount[];
 }
 
-/** Today as 'YYYY-MM-DD' in UTC. */
+/** Today as 'YYYY-MM-DD' in China. */
 function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return chinaToday(clock.now());
 }
 
 /**

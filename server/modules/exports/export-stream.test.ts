@@ -6,6 +6,7 @@ import { buildRegions, buildUnit } from '../../../test/factories.ts';
 import { systemActor } from '../../context.ts';
 import { ExportRepository } from './export.repository.ts';
 import { ExportService } from './export.service.ts';
+import { clock } from '../../clock.ts';
 
 const ROWS = 20_000;
 
@@ -27,7 +28,7 @@ describe.each(DIALECTS)('streamed exports under backpressure on %s', (dialect) =
     database = await createTestDatabase(dialect);
     await buildRegions(database.db);
     const unit = await buildUnit(database.db, { name: '甪直镇' });
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     for (let i = 0; i < ROWS; i += 1000) {
       await database.db.insertInto('projects').values(Array.from({ length: 1000 }, (_, j) => ({
         name: `项目${i + j}`, search_text: `xm${i + j}`, region_code: '320506', unit_id: unit.id, total_investment: 1_000_000 + i + j,
@@ -43,11 +44,16 @@ describe.each(DIALECTS)('streamed exports under backpressure on %s', (dialect) =
     const done = new ExportService(new ExportRepository(database.db)).exportProjects(systemActor(), {}, out, { onProgress: (n) => pages.push(n) });
     let settled = false;
     done.then(() => { settled = true; }, () => { settled = true; });
-    await sleep(1500);
-    const stalled = pages.length;
-    await sleep(1000);
     // A few pages fill the bounded buffers between the sheet and the output (archiver keeps up to 1 MB each way);
-    // then the export waits for the zip to drain: it neither finishes nor reads another page.
+    // then the export waits for the zip to drain: it neither finishes nor reads another page. Wait until no page
+    // has been read for a second (a loaded machine fills the buffers slowly), then check it stays stalled.
+    let stalled = -1;
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !settled;) {
+      stalled = pages.length;
+      await sleep(1000);
+      if (pages.length === stalled && stalled > 0) break;
+    }
+    await sleep(1000);
     expect(settled).toBe(false);
     expect(pages.length).toBe(stalled);
     expect(stalled).toBeLessThan(ROWS / 2000);

@@ -7,6 +7,7 @@ import {
 } from '../imports/columns.ts';
 import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
 import { groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
+import { clock } from '../../clock.ts';
 
 /** The export's columns: the project-list template's (so an export imports back), without the year's plan. */
 const EXPORT_FIELDS: FieldDef[] = (TEMPLATE_COLUMNS.projects.templateKeys ?? TEMPLATE_COLUMNS.projects.keys)
@@ -154,7 +155,7 @@ export class ExportService {
     const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '项目清单', title: opts.title ?? '重点项目清单', columns,
-      note: `导出时间：${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
+      note: `导出时间：${clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
     });
     const page = async (window: PageWindow): Promise<ProjectRow[]> => {
       const rows = await this.repo.listPage(filter, actor.scope, window);

@@ -5,6 +5,8 @@ import { loadExcel } from '../../excel.ts';
 import { formatPercent, fraction } from '../../../core/indicators.ts';
 import { yuanIn } from '../../../core/money.ts';
 import { neutralize } from '../imports/cell.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday } from '../../../core/clock.ts';
 
 /**
  * What a column holds. `seq` is the 序号 the writer numbers itself; `money` takes integer yuan and prints 万元;
@@ -69,9 +71,9 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** Today's date (UTC) for file names and note rows. */
+/** Today's date in China for file names and note rows. */
 export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return chinaToday(clock.now());
 }
 
 const FORMATS: Record<ColumnKind, string | undefined> = {

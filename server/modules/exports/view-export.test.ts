@@ -6,6 +6,7 @@ import { buildUser } from '../../../test/factories.ts';
 import { buildPlan } from '../../../test/indicator-factories.ts';
 import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
 import { readWorkbook } from '../../../test/workbooks.ts';
+import { clock } from '../../clock.ts';
 
 /** A sheet's rows as arrays of values (column A first), from row `from` on. */
 const rowsOf = (ws: ExcelJS.Worksheet, from = 1) =>
@@ -30,9 +31,9 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
     w = await buildReportingWorld(t);
     await buildUser(t.db, { username: 'auditor1', role: 'auditor' });
     auditor = await t.login('auditor1');
-    await t.db.updateTable('projects').set({ campaign_group: '加快建设', nature: 'new', category: '产业', updated_at: new Date().toISOString() }).where('id', '=', w.pa1).execute();
-    await t.db.updateTable('projects').set({ campaign_group: '投产达产', nature: 'continued', category: '社会民生', updated_at: new Date().toISOString() }).where('id', '=', w.pa2).execute();
-    await t.db.updateTable('projects').set({ campaign_group: '加快建设', nature: 'new', total_investment: 55_555_555, updated_at: new Date().toISOString() }).where('id', '=', w.pb1).execute();
+    await t.db.updateTable('projects').set({ campaign_group: '加快建设', nature: 'new', category: '产业', updated_at: clock.now().toISOString() }).where('id', '=', w.pa1).execute();
+    await t.db.updateTable('projects').set({ campaign_group: '投产达产', nature: 'continued', category: '社会民生', updated_at: clock.now().toISOString() }).where('id', '=', w.pa2).execute();
+    await t.db.updateTable('projects').set({ campaign_group: '加快建设', nature: 'new', total_investment: 55_555_555, updated_at: clock.now().toISOString() }).where('id', '=', w.pb1).execute();
     await buildPlan(t.db, { project_id: w.pb1, year: 2026, planned_investment: 10_000_000 });
     await req('POST', w.office, '/api/v1/reporting/years', { year: 2026 });
     for (const m of [4, 5]) await req('PATCH', w.office, `/api/v1/reporting/periods/2026/${m}`, { status: 'open' });
@@ -156,7 +157,7 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
       // pa1 plans 12,000 万 for the year: 600 万 in each of 1–5月 (3,000 万 to date), the rest later; 800 万 done.
       const monthly = [6, 6, 6, 6, 6, 18, 18, 18, 18, 18, 0, 0].map((x) => x * 1_000_000);
       // A plan write bumps updated_at, which is how the group rollup learns of it.
-      await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((v, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, v])), updated_at: new Date().toISOString() })
+      await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((v, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, v])), updated_at: clock.now().toISOString() })
         .where('project_id', '=', w.pa1).where('year', '=', 2026).execute();
       try {
         const ws = (await download('/api/v1/exports/indicators.xlsx?year=2026&month=5&breakdown=nature', w.office)).wb.getWorksheet('指标分组')!;
@@ -165,7 +166,7 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
         const total = rowsOf(ws, 4).at(-1)!;
         expect(total.slice(7, 9)).toEqual([3_000, 26.7]);
       } finally {
-        await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((_, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, null])), updated_at: new Date().toISOString() })
+        await t.db.updateTable('annual_plans').set({ ...Object.fromEntries(monthly.map((_, i) => [`plan_m${String(i + 1).padStart(2, '0')}`, null])), updated_at: clock.now().toISOString() })
           .where('project_id', '=', w.pa1).where('year', '=', 2026).execute();
       }
     });

@@ -8,6 +8,7 @@ import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
 import { importQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
+import { clock } from '../../clock.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
 export function importRoutes(app: FastifyInstance, database: Database, limits: UploadLimits = DEFAULT_LIMITS): void {
@@ -40,7 +41,7 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
   r.get('/api/v1/imports/templates/:kind', { config: { permission: 'export.read' }, schema: { tags: ['imports'], params: templateParamsSchema, querystring: templateQuerySchema } },
     async (request, reply) => {
       const templates = new TemplateService(new ImportRepository(database.db));
-      const buf = await templates.build(request.params.kind, request.query.year ?? new Date().getFullYear());
+      const buf = await templates.build(request.params.kind, request.query.year ?? clock.now().getFullYear());
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(templates.fileName(request.params.kind))}`)

@@ -25,6 +25,7 @@ import { inferPeriod, describePeriod } from './period-inference.ts';
 import { firstDayContext, applyFirstDayCreations, type FirstDayProposals } from './first-day.ts';
 import { writeImportedProgress, type ProgressWrite } from './project-progress.ts';
 import { derivePlanFields, headingHints, type HeadingHints } from './project-hints.ts';
+import { clock } from '../../clock.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -1075,7 +1076,7 @@ export class ImportService {
   }
 
   private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<ImportReport['progress']> {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     // Units and custom areas the file names that did not exist (createMissing), then their real ids and codes.
     const made = await applyFirstDayCreations(executor, plan.fd, now);
     const realUnit = (id: number | null | undefined) => (typeof id === 'number' && id < 0 ? made.units.get(id)! : id);

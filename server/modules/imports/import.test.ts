@@ -7,6 +7,7 @@ import { buildWorkbook, buildZip, multipartBody } from '../../../test/workbooks.
 import { systemActor } from '../../context.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService, type ImportReport } from './import.service.ts';
+import { clock } from '../../clock.ts';
 
 const CODE_A = '2026-320506-44-01-00001A';
 
@@ -168,7 +169,7 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
 
   it('rewrites since-start of filed reports when an imported plan changes completed-before-year', async () => {
     const project = await t.db.selectFrom('projects').select('id').where('code', '=', CODE_A).executeTakeFirstOrThrow();
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await t.db.insertInto('monthly_reports').values({ project_id: project.id, year: 2027, month: 3, amount_month: 1_000_000, amount_ytd: 1_000_000, amount_since_start: 1_000_000, status: 'approved', created_at: now, updated_at: now }).execute();
     const wb = await buildWorkbook([{ name: '计划', rows: [
       ['项目代码', '项目名称', '所属地区', '年度', '年度计划投资（万元）', '截至上年底累计完成投资（万元）', '是否计划新开工', '计划开工月份', '年度形象进度目标'],

@@ -8,6 +8,7 @@ import { IndicatorRepository } from './indicator.repository.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { IndicatorService } from './indicator.service.ts';
 import { indicatorService } from './indicator.routes.ts';
+import { clock } from '../../clock.ts';
 
 // The SQL engine (rollup + aggregation) must equal a naive in-memory recomputation from the raw rows, on random
 // portfolios, random report histories and random filters, on both engines.
@@ -124,7 +125,7 @@ describe.each(DIALECTS)('indicator engine equals a naive recomputation on %s', (
       await db.deleteFrom('indicator_settings').execute();
       const counted = sc.counted ?? ['submitted', 'approved'];
       if (sc.counted) await new IndicatorRepository(db).putSetting('counted_statuses', sc.counted, null);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const ids: number[] = [];
       for (const p of sc.projects) {
         const { id } = await db.insertInto('projects').values({

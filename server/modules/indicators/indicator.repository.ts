@@ -4,6 +4,7 @@ import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, PLAN_MONTH_COLUMNS, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
+import { clock } from '../../clock.ts';
 
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
 export type YtdColumn = (typeof YTD_COLUMNS)[number];
@@ -193,7 +194,7 @@ export class IndicatorRepository {
   }
 
   async putSetting(key: string, value: unknown, userId: number | null): Promise<void> {
-    const row = { key, value: JSON.stringify(value), updated_at: new Date().toISOString(), updated_by: userId };
+    const row = { key, value: JSON.stringify(value), updated_at: clock.now().toISOString(), updated_by: userId };
     await this.db.insertInto('indicator_settings').values(row)
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: row.updated_at, updated_by: row.updated_by }))
       .execute();

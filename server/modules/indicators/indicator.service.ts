@@ -10,6 +10,7 @@ import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** The repositories of the indicator engine, bound to one executor. */
 export interface IndicatorRepositories {
@@ -115,7 +116,7 @@ export class IndicatorService {
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
-    const started = new Date().toISOString();
+    const started = clock.now().toISOString();
     await groups.lock();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
@@ -131,7 +132,7 @@ export class IndicatorService {
     const since = await this.repo.findSetting(WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
-    const started = new Date().toISOString();
+    const started = clock.now().toISOString();
     await this.transact(async ({ indicators, groups }) => {
       await groups.lock();
       if (changed) await groups.refreshProjects(changed);
@@ -194,7 +195,7 @@ export class IndicatorService {
         const after = [...new Set(input.counted_statuses)].sort();
         await repo.indicators.putSetting('counted_statuses', after, actor.userId);
         if (before.slice().sort().join() !== after.join()) {
-          const started = new Date().toISOString();
+          const started = clock.now().toISOString();
           await repo.groups.lock();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
@@ -333,7 +334,7 @@ export class IndicatorService {
         await repos.groups.lock();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
-        await repos.indicators.putSetting(WATERMARK, new Date().toISOString(), null);
+        await repos.indicators.putSetting(WATERMARK, clock.now().toISOString(), null);
       });
       fixed = true;
     }

@@ -5,6 +5,7 @@ import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { indicatorService } from './indicator.routes.ts';
 import { systemActor } from '../../context.ts';
+import { clock } from '../../clock.ts';
 
 const YI = 100_000_000;
 
@@ -140,7 +141,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
 
   it('picks up project and plan edits made after the group rollup was built, and verify checks that rollup', async () => {
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBe(0);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await t.db.updateTable('projects').set({ region_code: '320102', stage: 'completed', updated_at: now }).where('id', '=', p2).execute();
     await t.db.updateTable('annual_plans').set({ planned_investment: 50 * YI, updated_at: now }).where('project_id', '=', p2).execute();
     const moved = await get('/api/v1/indicators?year=2026&month=5&region=320100');
@@ -155,7 +156,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.completed_ytd).toBe(15.54 * YI);
   });
   it('moves hundreds of changed projects with plans in several years by deltas, in chunks, equal to a rebuild', async () => {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const rows = Array.from({ length: 620 }, (_, i) => ({
       name: `批量项目${i}`, search_text: `批量项目${i}`, region_code: i % 2 ? '320506' : '320505', unit_id: i % 3 ? unitA : unitB,
       stage: 'started', tier: 'implementation', total_investment: (i + 1) * YI, created_at: now, updated_at: now,
@@ -166,7 +167,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     }
     // The next read syncs the 620 changed projects (1,240 fact rows); then every one of them moves region at once.
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.count).toBeGreaterThanOrEqual(620);
-    await t.db.updateTable('projects').set({ region_code: '320102', updated_at: new Date().toISOString() }).where('id', 'in', ids).execute();
+    await t.db.updateTable('projects').set({ region_code: '320102', updated_at: clock.now().toISOString() }).where('id', 'in', ids).execute();
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBeGreaterThanOrEqual(620);
     const service = indicatorService(t.database);
     expect(await service.verify()).toMatchObject({ ok: true });

@@ -12,6 +12,7 @@ import { LightRepository } from './light.repository.ts';
 import { LightService } from './light.service.ts';
 import { decodeLights, encodeLights } from './light-snapshot.repository.ts';
 import { lightsQuerySchema } from './light.schema.ts';
+import { clock } from '../../clock.ts';
 
 // The snapshot path (GET /api/v1/lights) must answer exactly what judging every project from scratch with
 // core/lights.ts answers, whatever was written in between and by whichever path: reports through the rollup hook,
@@ -126,7 +127,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
               : w.field === 'stats' ? { stats_entered: w.stats ? 1 : 0, stats_entered_date: w.stats ? w.start : null }
               : w.field === 'region' ? { region_code: w.region }
               : w.field === 'stage' ? { stage: w.stage }
-              : { deleted_at: w.deleted ? new Date().toISOString() : null },
+              : { deleted_at: w.deleted ? clock.now().toISOString() : null },
             ).where('id', '=', id).execute();
             break;
           case 'plan': {
@@ -139,7 +140,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
           case 'excuse': {
             const active = await db.selectFrom('light_excuses').select('id').where('project_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
             const deleted = (await db.selectFrom('projects').select('deleted_at').where('id', '=', id).executeTakeFirstOrThrow()).deleted_at !== null;
-            if (w.revoke && active) await db.updateTable('light_excuses').set({ revoked_at: new Date().toISOString(), revoked_by: office.userId }).where('id', '=', active.id).execute();
+            if (w.revoke && active) await db.updateTable('light_excuses').set({ revoked_at: clock.now().toISOString(), revoked_by: office.userId }).where('id', '=', active.id).execute();
             else if (!deleted) await service.acceptExcuse(office, { project_id: id, year: YEAR, month_from: w.from, month_to: null, dimension: w.dimension, reason: '测试正当理由' });
             break;
           }
@@ -186,7 +187,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
 
   it('re-judges thousands of stale pairs in chunks, and refills a year when that costs less, with the same answer', async () => {
     const db = database.db;
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const rows = Array.from({ length: 2600 }, (_, i) => ({
       name: `批量项目${i}`, search_text: `批量项目${i}`, unit_id: units[1 + (i % 2)]!.id, region_code: REGIONS[i % 3]!, total_investment: YI,
       stage: 'started', tier: 'implementation', actual_start_date: i % 5 ? '2026-02-01' : null, created_at: now, updated_at: now,

@@ -1,19 +1,17 @@
 import type { Database } from '../../db/database.ts';
 import { lightService } from './light.routes.ts';
-
-/** China Standard Time (UTC+8, no daylight saving): the months offices talk about. */
-const CST_OFFSET_MS = 8 * 3600 * 1000;
+import { clock } from '../../clock.ts';
+import { chinaMonth, chinaYear } from '../../../core/clock.ts';
 
 /** The months whose lights people open: this month and the one before (in China time). */
 export function monthsToWarm(now: Date): { year: number; month: number }[] {
-  const cst = new Date(now.getTime() + CST_OFFSET_MS);
-  const year = cst.getUTCFullYear();
-  const month = cst.getUTCMonth() + 1;
+  const year = chinaYear(now);
+  const month = chinaMonth(now);
   return [{ year, month }, month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 }];
 }
 
 /** Fills (or brings up to date) the light snapshots of the months people open. */
-export async function warmLights(database: Database, now = new Date()): Promise<void> {
+export async function warmLights(database: Database, now = clock.now()): Promise<void> {
   const service = lightService(database);
   for (const { year, month } of monthsToWarm(now)) await service.ensureSnapshots(year, month);
 }

@@ -6,6 +6,7 @@ import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { YTD_COLUMNS } from '../indicators/indicator.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** One project on year Y's list with what the light rules look at, and each month's 1–N月 cumulative. */
 export interface LightFactsRow {
@@ -65,7 +66,7 @@ export class LightRepository {
   async insertRuleVersion(row: { year: number; effective_month: number; rules: string; note: string | null; created_by: number }) {
     const last = await this.db.selectFrom('light_rule_sets').select((eb) => eb.fn.max('version').as('v')).where('year', '=', row.year).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
-    return this.db.insertInto('light_rule_sets').values({ ...row, version, created_at: new Date().toISOString() }).returningAll().executeTakeFirstOrThrow();
+    return this.db.insertInto('light_rule_sets').values({ ...row, version, created_at: clock.now().toISOString() }).returningAll().executeTakeFirstOrThrow();
   }
 
   /** Projects in the filter and scope that are on year Y's list, with their facts, ordered by id. */
@@ -134,7 +135,7 @@ export class LightRepository {
   }
 
   async revokeExcuse(id: number, userId: number): Promise<boolean> {
-    const r = await this.db.updateTable('light_excuses').set({ revoked_at: new Date().toISOString(), revoked_by: userId })
+    const r = await this.db.updateTable('light_excuses').set({ revoked_at: clock.now().toISOString(), revoked_by: userId })
       .where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }

@@ -14,6 +14,7 @@ import type { ProjectFilter } from '../projects/project.schema.ts';
 import type { LightFactsRow, LightRepository } from './light.repository.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** The rule set ruling a month, and where it came from. */
 interface RulesInForce {
@@ -198,7 +199,7 @@ export class LightService {
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'rules' }]);
     await this.lights.transaction(async (lights) => {
       const existing = await lights.listRuleVersions(year);
-      const now = new Date();
+      const now = clock.now();
       const effective = input.effective_month ?? (existing.length && now.getUTCFullYear() === year ? now.getUTCMonth() + 1 : 1);
       // Before: the rules that ruled the new version's first month until now (null: the shipped default).
       const previous = await lights.findRuleVersionInForce(year, effective);
@@ -476,7 +477,7 @@ export class LightService {
       const excuse = await lights.insertExcuse({
         project_id: input.project_id, year: input.year, month_from: input.month_from, month_to: input.month_to ?? null,
         dimension: input.dimension ?? null, reason: input.reason, accepted_by: actor.userId, accepted_by_name: actor.displayName,
-        accepted_at: new Date().toISOString(),
+        accepted_at: clock.now().toISOString(),
       });
       await recordAudit(lights.executor, actor, { action: 'lights.excuse_accept', entityType: 'light_excuse', entityId: excuse.id, before: null, after: excuse });
       return excuse;

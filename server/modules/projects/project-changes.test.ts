@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,7 +63,7 @@ describe.each(DIALECTS)('project change history (变更记录) on %s', (dialect)
     const users = await t.db.selectFrom('users').select('id').where('username', '=', 'reporterA').executeTakeFirstOrThrow();
     await t.db.insertInto('project_stage_history').values({
       project_id: projectId, from_stage: 'started', to_stage: 'completed', event_date: '2026-10-31', reason: '2026年10月月报审核通过',
-      user_id: users.id, created_at: new Date().toISOString(),
+      user_id: users.id, created_at: clock.now().toISOString(),
     }).execute();
     await pause(5);
     const version = (await t.app.inject({ url: `/api/v1/projects/${projectId}`, headers: office })).json().version;

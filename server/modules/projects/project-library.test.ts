@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday, chinaYear } from '../../../core/clock.ts';
 
-const TODAY = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const YEAR = new Date().getFullYear();
+const TODAY = chinaToday(clock.now());
+const YEAR = chinaYear(clock.now());
 
 describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -258,7 +260,7 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       ids.b = await buildProject(t.db, { ...base, name: '临湖生物医药产业园区二期', total_investment: 300, stage: 'preliminary', category: '筛选', industry_code: 'C2710', nature: 'continued', campaign_group: '促进开工', tier: 'reserve' });
       ids.c = await buildProject(t.db, { ...base, name: '玄武湖污水处理厂提标改造', total_investment: 200, stage: 'started', category: '筛选', industry_code: 'D4620', nature: 'new', region_code: '320102', tier: 'implementation', is_key_of_key: 1 });
       await t.db.insertInto('project_levels').values([{ project_id: ids.a, level: 'province' }, { project_id: ids.a, level: 'city' }, { project_id: ids.c, level: 'city' }]).execute();
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       await t.db.insertInto('annual_plans').values([
         { project_id: ids.a, year: YEAR, planned_investment: 50, created_at: now, updated_at: now },
         { project_id: ids.b, year: YEAR, planned_investment: 30, created_at: now, updated_at: now },

@@ -5,6 +5,7 @@ import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import type { ProjectFilter, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS } from './project.schema.ts';
+import { clock } from '../../clock.ts';
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 
@@ -185,7 +186,7 @@ export class ProjectRepository {
 
   async setDeleted(id: number, version: number, deletedAt: string | null, userId: number): Promise<boolean> {
     const r = await this.db.updateTable('projects')
-      .set({ deleted_at: deletedAt, version: version + 1, updated_at: new Date().toISOString(), updated_by: userId })
+      .set({ deleted_at: deletedAt, version: version + 1, updated_at: clock.now().toISOString(), updated_by: userId })
       .where('id', '=', id).where('version', '=', version)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -273,7 +274,7 @@ export class ProjectRepository {
   // ── stage history ──
 
   async insertStageHistory(row: { project_id: number; from_stage: string | null; to_stage: string; event_date: string; reason: string | null; user_id: number | null }): Promise<void> {
-    await this.db.insertInto('project_stage_history').values({ ...row, created_at: new Date().toISOString() }).execute();
+    await this.db.insertInto('project_stage_history').values({ ...row, created_at: clock.now().toISOString() }).execute();
   }
 
   listStageHistory(projectId: number) {
@@ -319,7 +320,7 @@ export class ProjectRepository {
   }
 
   async upsertProcedure(row: { project_id: number; kind: string; status: string; doc_number: string | null; approved_date: string | null; note: string | null }): Promise<void> {
-    const updated_at = new Date().toISOString();
+    const updated_at = clock.now().toISOString();
     await this.db.insertInto('project_procedures').values({ ...row, updated_at })
       .onConflict((oc) => oc.columns(['project_id', 'kind']).doUpdateSet({
         status: row.status, doc_number: row.doc_number, approved_date: row.approved_date, note: row.note, updated_at,

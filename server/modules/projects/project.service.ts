@@ -22,6 +22,8 @@ import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
   type AnnualPlanWrite, type ProcedureWrite, type ProjectChangesQuery, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,
 } from './project.schema.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday, chinaYear } from '../../../core/clock.ts';
 
 type ProjectRow = Selectable<ProjectTable>;
 
@@ -50,14 +52,14 @@ const stageIn = (snapshot: unknown): string | null => {
 
 const STALE = '该项目已被他人修改，请查看最新内容后重新提交';
 
-/** The current calendar year (annual plans default to it). */
-export function currentYear(now = new Date()): number {
-  return now.getFullYear();
+/** The current calendar year in China (annual plans default to it). */
+export function currentYear(now = clock.now()): number {
+  return chinaYear(now);
 }
 
 /** Today as 'YYYY-MM-DD' in China Standard Time, the offices' clock. */
-function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+function todayInChina(now = clock.now()): string {
+  return chinaToday(now);
 }
 
 function invalid(path: string, message: string): AppError {
@@ -214,7 +216,7 @@ export class ProjectService {
     return this.database.db.transaction().execute(async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const stage: Stage = fields.stage ?? (fields.tier === 'idea' || fields.tier === 'reserve' ? 'planning' : 'preliminary');
       const id = await projects.insert({
         ...fields, stage, reserve_review: fields.tier === 'reserve' ? (fields.reserve_review ?? 'none') : (fields.reserve_review ?? null),
@@ -253,7 +255,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,
         ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
       if (levels) await projects.replaceLevels(id, levels);
@@ -270,7 +272,7 @@ export class ProjectService {
       if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
       const { projects } = this.repos(trx);
       if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
-      if (!(await projects.setDeleted(id, current.version, new Date().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+      if (!(await projects.setDeleted(id, current.version, clock.now().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
       await this.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
     });
   }
@@ -299,7 +301,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         stage: result.stage, stage_before_pause: result.stageBeforePause,
         ...(dateColumn ? { [dateColumn]: input.event_date } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       await projects.insertStageHistory({
@@ -332,7 +334,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         tier: result.tier, reserve_review: result.review, tier_before_withdraw: result.tierBeforeWithdraw, withdraw_reason: result.withdrawReason,
         ...(toPreliminary ? { stage: 'preliminary' } : {}),
-        updated_at: new Date().toISOString(), updated_by: actor.userId,
+        updated_at: clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       if (toPreliminary) {
@@ -349,7 +351,7 @@ export class ProjectService {
     if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
     const result = checkReserveReview(current.tier as Tier, current.reserve_review as ReserveReview | null, review);
     if (typeof result !== 'string') throw new AppError('unprocessable', result.error);
-    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: new Date().toISOString(), updated_by: actor.userId });
+    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: clock.now().toISOString(), updated_by: actor.userId });
     if (!changed) throw new AppError('version_conflict', STALE);
     return this.getProject(actor, id);
   }
@@ -385,7 +387,7 @@ export class ProjectService {
       }
       const { projects } = this.repos(trx);
       const existing = await projects.findPlan(projectId, year);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!existing) {
         if (version !== undefined) throw new AppError('version_conflict', '该年度计划已被他人删除，请刷新后重新填写', { current: null });
         await projects.insertPlan({ ...fields, ...months, project_id: projectId, year, created_at: now, updated_at: now });

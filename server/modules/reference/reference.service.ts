@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { ReferenceRepository } from './reference.repository.ts';
 import { loadDivisionRows } from './region-data.ts';
 import type { UnitUpdate, UnitWrite } from './reference.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** Loads the national division tree into an empty regions table; returns how many rows were inserted. */
 export async function seedRegions(db: Executor, opts: { townships: boolean }): Promise<number> {
@@ -112,7 +113,7 @@ export class ReferenceService {
       await this.checkUnitRefs(repo, input);
       const parent = input.parent_id ? await repo.findUnit(input.parent_id) : undefined;
       if (input.parent_id && !parent) throw new AppError('validation_failed', `上级单位不存在：${input.parent_id}`, [{ path: 'parent_id' }]);
-      const newId = await repo.insertUnit({ ...input, parent_id: input.parent_id ?? null, path: '/', created_at: new Date().toISOString() });
+      const newId = await repo.insertUnit({ ...input, parent_id: input.parent_id ?? null, path: '/', created_at: clock.now().toISOString() });
       await repo.updateUnit(newId, { path: `${parent?.path ?? '/'}${newId}/` });
       return newId;
     });
@@ -148,7 +149,7 @@ export class ReferenceService {
       if (uses.children || uses.users || uses.projects) {
         throw new AppError('unprocessable', `该单位下还有 ${uses.children} 个下级单位、${uses.users} 个账号、${uses.projects} 个项目，不能删除`, uses);
       }
-      await repo.updateUnit(id, { deleted_at: new Date().toISOString() });
+      await repo.updateUnit(id, { deleted_at: clock.now().toISOString() });
     });
   }
 }

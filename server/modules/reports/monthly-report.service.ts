@@ -12,6 +12,7 @@ import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
+import { clock } from '../../clock.ts';
 
 type ProjectRow = NonNullable<Awaited<ReturnType<ReportRepository['findReportingProject']>>>;
 
@@ -157,7 +158,7 @@ export class MonthlyReportService {
     }
     if (move.kind === 'forward' && move.dateField) {
       if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
-      if (stageDate > chinaDate(new Date())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+      if (stageDate > chinaDate(clock.now())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
     }
 
     return {
@@ -201,7 +202,7 @@ export class MonthlyReportService {
       id = existing.id;
     } else {
       const fields = await this.validatedFields(repo, project, year, month, undefined, input);
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       id = await repo.insertReport({
         ...fields, amount_month: fields.amount_month ?? 0, project_id: projectId, year, month,
         status: 'draft', revision: 1, version: 1, created_at: now, updated_at: now,
@@ -257,7 +258,7 @@ export class MonthlyReportService {
   private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<void> {
     const project = await this.getProject(repo, actor, report.project_id);
     await this.checkComplete(repo, project, report);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const ok = await repo.updateReportIfVersion(report.id, report.version, {
       status: statusAfter(report.status as ReportStatus, 'submit', false), submitted_at: now, submitted_by: actor.userId,
       first_submitted_at: report.first_submitted_at ?? now,
@@ -275,13 +276,13 @@ export class MonthlyReportService {
       patch.stage = move.to;
       if (move.dateField && report.stage_date) patch[move.dateField] = report.stage_date;
       await repo.insertStageHistory({
-        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(new Date()),
+        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(clock.now()),
         reason: `${periodName(report.year, period)}月报审核通过`, user_id: report.submitted_by ?? actor.userId,
       });
     }
     if (report.stats_entered === 1) {
       Object.assign(patch, { stats_entered: 1, stats_code: report.stats_code, stats_reason: null });
-      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(new Date());
+      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(clock.now());
     } else if (report.stats_entered === 0) {
       Object.assign(patch, { stats_entered: 0, stats_reason: report.stats_reason });
     }
@@ -295,7 +296,7 @@ export class MonthlyReportService {
   /** Approves and locks the report; a stage it reports moves the project. */
   async approve(actor: Actor, id: number, version: number) {
     return this.step(actor, id, version, 'approve', async (repo, report, period) => {
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'approved', reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -305,7 +306,7 @@ export class MonthlyReportService {
 
   async returnReport(actor: Actor, id: number, version: number, reason: string) {
     return this.step(actor, id, version, 'return', async (repo, report) => {
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'returned', return_reason: reason, reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -328,7 +329,7 @@ export class MonthlyReportService {
         throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_LABELS[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
       }
       const byReviewer = roleHas(actor.role, 'report.review');
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const ok = await repo.updateReportIfVersion(report.id, report.version, {
         ...changed, revision: report.revision + 1, status: statusAfter('approved', 'correct', byReviewer),
         ...(byReviewer ? { reviewed_at: now, reviewed_by: actor.userId } : { submitted_at: now, submitted_by: actor.userId }),
@@ -476,7 +477,7 @@ export class MonthlyReportService {
       this.repo.listPeriodReports(actor.scope, year, month, unit),
     ]);
     const reportById = new Map(reports.map((r) => [r.id, r]));
-    const pastDeadline = !!period.deadline && isAfterDeadline(new Date(), period.deadline);
+    const pastDeadline = !!period.deadline && isAfterDeadline(clock.now(), period.deadline);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
       missing: Array<{ project_id: number; project_name: string; status: 'none' | 'draft' | 'returned'; is_overdue: boolean }>;

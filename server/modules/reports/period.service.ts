@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { PeriodRow, ReportRepository } from './report.repository.ts';
 import type { CreateYear, PeriodUpdate, ReportingSettings } from './report.schema.ts';
+import { clock } from '../../clock.ts';
 
 /** The common rule: reports are due on the 25th of the period's own month. */
 export const DEFAULT_SETTINGS: ReportingSettings = { deadline_day: 25, deadline_month_offset: 0 };
@@ -70,7 +71,7 @@ export class PeriodService {
 
   /** Changes the deadline, or opens / closes the period (a closed period is read-only). */
   async updatePeriod(actor: Actor, year: number, month: number, input: PeriodUpdate) {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.repo.transaction(async (repo) => {
       const period = await this.getPeriod(year, month, repo);
       await repo.updatePeriod(period.id, {

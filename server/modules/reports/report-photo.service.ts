@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { PhotoStore, StoredPhoto } from './photo-store.ts';
 import { presentPhoto } from './monthly-report.service.ts';
 import type { PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** What the audit trail keeps of a photo: its metadata, never the bytes or the stored path. */
 function photoMeta(p: PhotoRow) {
@@ -68,7 +69,7 @@ export class ReportPhotoService {
     const stored: Array<StoredPhoto & { file: (typeof typed)[number] }> = [];
     try {
       for (const file of typed) stored.push({ ...(await this.store.save(report.id, file.data, file.mime)), file });
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       await this.repo.transaction(async (repo) => {
         // Count again inside the transaction so two simultaneous uploads cannot pass nine together.
         if ((await repo.countPhotos(report.id)) + stored.length > MAX_PHOTOS) {

@@ -6,6 +6,7 @@ import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
+import { clock } from '../../clock.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -61,7 +62,7 @@ export class ReportRepository {
   }
 
   async upsertSetting(key: string, value: string, userId: number): Promise<void> {
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.db.insertInto('reporting_settings').values({ key, value, updated_at: now, updated_by: userId })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now, updated_by: userId }))
       .execute();
@@ -108,13 +109,13 @@ export class ReportRepository {
   /** Moves the project to a stage reached through an approved report, with the stage's date. */
   async updateProject(projectId: number, patch: Updateable<ProjectTable>, userId: number): Promise<void> {
     await this.db.updateTable('projects')
-      .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: new Date().toISOString(), updated_by: userId }))
+      .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: clock.now().toISOString(), updated_by: userId }))
       .where('id', '=', projectId)
       .execute();
   }
 
   async insertStageHistory(row: { project_id: number; from_stage: string; to_stage: string; event_date: string; reason: string; user_id: number }): Promise<void> {
-    await this.db.insertInto('project_stage_history').values({ ...row, created_at: new Date().toISOString() }).execute();
+    await this.db.insertInto('project_stage_history').values({ ...row, created_at: clock.now().toISOString() }).execute();
   }
 
   // ── reports ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -164,7 +165,7 @@ export class ReportRepository {
   /** Updates only when the stored version still matches; returns whether a row changed. */
   async updateReportIfVersion(id: number, version: number, patch: Updateable<MonthlyReportTable>): Promise<boolean> {
     const r = await this.db.updateTable('monthly_reports')
-      .set({ ...patch, version: version + 1, updated_at: new Date().toISOString() })
+      .set({ ...patch, version: version + 1, updated_at: clock.now().toISOString() })
       .where('id', '=', id).where('version', '=', version)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -179,7 +180,7 @@ export class ReportRepository {
     let changed = 0;
     for (let i = 0; i < projectIds.length; i += 500) {
       const r = await this.db.updateTable('monthly_reports')
-        .set((eb) => ({ amount_since_start: sql<number>`amount_ytd + ${base}`, version: eb('version', '+', 1), updated_at: new Date().toISOString() }))
+        .set((eb) => ({ amount_since_start: sql<number>`amount_ytd + ${base}`, version: eb('version', '+', 1), updated_at: clock.now().toISOString() }))
         .where('year', '=', year).where('project_id', 'in', projectIds.slice(i, i + 500))
         .where(sql<boolean>`amount_since_start <> amount_ytd + ${base}`)
         .executeTakeFirst();
@@ -191,7 +192,7 @@ export class ReportRepository {
   /** Rewrites derived cumulatives of one report (after an earlier month changed); bumps its version. */
   async updateCumulatives(id: number, amountYtd: number, amountSinceStart: number): Promise<void> {
     await this.db.updateTable('monthly_reports')
-      .set((eb) => ({ amount_ytd: amountYtd, amount_since_start: amountSinceStart, version: eb('version', '+', 1), updated_at: new Date().toISOString() }))
+      .set((eb) => ({ amount_ytd: amountYtd, amount_since_start: amountSinceStart, version: eb('version', '+', 1), updated_at: clock.now().toISOString() }))
       .where('id', '=', id)
       .execute();
   }
@@ -202,7 +203,7 @@ export class ReportRepository {
   }
 
   async insertRevision(row: { report_id: number; revision: number; snapshot: string; reason: string; user_id: number }): Promise<void> {
-    await this.db.insertInto('monthly_report_revisions').values({ ...row, created_at: new Date().toISOString() }).execute();
+    await this.db.insertInto('monthly_report_revisions').values({ ...row, created_at: clock.now().toISOString() }).execute();
   }
 
   listRevisions(reportId: number) {

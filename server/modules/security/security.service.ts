@@ -2,6 +2,7 @@ import type { Actor } from '../../context.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { SecurityRepository } from './security.repository.ts';
 import { SECURITY_SETTING_LABELS, settingsFromRows, type SecuritySettings } from './security.settings.ts';
+import { clock } from '../../clock.ts';
 
 /** The security settings, edited by the security administrator (安全管理员). */
 export class SecurityService {
@@ -22,7 +23,7 @@ export class SecurityService {
     const changed = (Object.keys(patch) as (keyof SecuritySettings)[]).filter((k) => patch[k] !== undefined && patch[k] !== before[k]);
     if (changed.length > 0) {
       await this.security.transaction(async (repo, trx) => {
-        const now = new Date().toISOString();
+        const now = clock.now().toISOString();
         for (const key of changed) await repo.upsertSetting(key, JSON.stringify(patch[key]), actor.userId, now);
         await this.audit.record(trx, actor, {
           action: 'security.settings_update', entityType: 'security_settings',

@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import { sessionIdOf } from '../users/user.service.ts';
 import type { TokenRepository } from './token.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** Prefix of every API token secret, so that a leaked one is easy to recognise in logs and scanners. */
 export const TOKEN_PREFIX = 'dkt_';
@@ -32,7 +33,7 @@ export class TokenService {
     if (unknown.length > 0) throw new AppError('validation_failed', `未知权限：${unknown.join('、')}`, { path: 'permissions' });
     const beyond = input.permissions.filter((p) => !roleHas(user.role as Role, p as Permission));
     if (beyond.length > 0) throw new AppError('validation_failed', `账号 ${user.username} 的角色不具备这些权限：${beyond.join('、')}`, { path: 'permissions' });
-    const now = new Date();
+    const now = clock.now();
     if (Date.parse(input.expires_at) <= now.getTime()) throw new AppError('validation_failed', '有效期须晚于当前时间', { path: 'expires_at' });
     const secret = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
     const permissions = [...new Set(input.permissions)];
@@ -63,14 +64,14 @@ export class TokenService {
   async revoke(actor: Actor, id: number) {
     const before = await this.get(id);
     await this.tokens.transaction(async (repo, trx) => {
-      await repo.revoke(id, new Date().toISOString());
+      await repo.revoke(id, clock.now().toISOString());
       await this.audit.record(trx, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, before: { revoked_at: before.revoked_at } });
     });
     return this.get(id);
   }
 
   /** The token's account and permissions, or undefined when unknown, revoked or expired. */
-  async authenticate(secret: string, now = new Date()): Promise<{ userId: number; permissions: Permission[] } | undefined> {
+  async authenticate(secret: string, now = clock.now()): Promise<{ userId: number; permissions: Permission[] } | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
     const t = await this.tokens.findUsableByHash(sessionIdOf(secret), now.toISOString());
     if (!t) return undefined;

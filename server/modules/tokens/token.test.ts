@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
 
 describe.each(DIALECTS)('API tokens on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let sys: LoginHeaders;
   let officeId: number;
   let unitId: number;
-  const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const future = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
 
   const issue = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: sys, payload });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -58,7 +59,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
     const a = (await issue({ name: 'a', user_id: officeId, permissions: ['project.read'], expires_at: future })).json();
     const b = (await issue({ name: 'b', user_id: officeId, permissions: ['project.read'], expires_at: future })).json();
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/admin/tokens/${a.id}/revoke`, headers: sys })).json().revoked_at).not.toBeNull();
-    await t.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', b.id).execute();
+    await t.db.updateTable('api_tokens').set({ expires_at: new Date(clock.now().getTime() - 1000).toISOString() }).where('id', '=', b.id).execute();
     for (const token of [a.token, b.token, 'dkt_unknown']) {
       const res = await t.app.inject({ url: '/api/v1/projects', headers: bearer(token) });
       expect(res.statusCode).toBe(401);

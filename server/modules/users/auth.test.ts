@@ -4,6 +4,7 @@ import { openDatabase } from '../../db/database.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
 
 describe.each(DIALECTS)('sign-in security on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -89,7 +90,7 @@ describe.each(DIALECTS)('sign-in security on %s', (dialect) => {
     expect((await auditRows('auth.lockout', 'lock1'))).toHaveLength(1);
     expect((await auditRows('auth.login', 'lock1')).map((r) => r.outcome)).toEqual(['failure', 'failure', 'failure', 'failure', 'failure', 'failure', 'failure']);
     // The lock ends by itself after its minutes …
-    await t.db.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'lock1').execute();
+    await t.db.updateTable('users').set({ locked_until: new Date(clock.now().getTime() - 1000).toISOString() }).where('username', '=', 'lock1').execute();
     expect((await login('lock1')).statusCode).toBe(200);
   });
 
@@ -143,7 +144,7 @@ describe.each(DIALECTS)('sign-in security on %s', (dialect) => {
 
   it('treats an expired password like a first sign-in', async () => {
     const id = await buildUser(t.db, { username: 'old1', role: 'office', unitId });
-    await t.db.updateTable('users').set({ password_changed_at: new Date(Date.now() - 91 * 86_400_000).toISOString() }).where('id', '=', id).execute();
+    await t.db.updateTable('users').set({ password_changed_at: new Date(clock.now().getTime() - 91 * 86_400_000).toISOString() }).where('id', '=', id).execute();
     const res = await login('old1');
     expect(res.json()).toMatchObject({ must_change_password: true, password_expired: true });
     const h = await t.login('old1');
@@ -200,11 +201,11 @@ describe.each(DIALECTS)('sign-in security on %s', (dialect) => {
     const session = await t.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select(['s.id', 's.created_at', 's.expires_at']).where('u.username', '=', 'idle1').executeTakeFirstOrThrow();
     expect(Date.parse(session.expires_at) - Date.parse(session.created_at)).toBe(30 * 60_000);
     // Seen two minutes ago: the next request slides the expiry forward.
-    await t.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 120_000).toISOString() }).where('id', '=', session.id).execute();
+    await t.db.updateTable('sessions').set({ last_seen_at: new Date(clock.now().getTime() - 120_000).toISOString() }).where('id', '=', session.id).execute();
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers: h })).statusCode).toBe(200);
     const slid = await t.db.selectFrom('sessions').select('expires_at').where('id', '=', session.id).executeTakeFirstOrThrow();
     expect(slid.expires_at > session.expires_at).toBe(true);
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', session.id).execute();
+    await t.db.updateTable('sessions').set({ expires_at: new Date(clock.now().getTime() - 1000).toISOString() }).where('id', '=', session.id).execute();
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers: h })).statusCode).toBe(401);
   });
 

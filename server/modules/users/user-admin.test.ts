@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { clock } from '../../clock.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -93,7 +94,7 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
   it('resets a password: lock cleared, sessions ended, change forced', async () => {
     const id = await buildUser(t.db, { username: 'reset1', role: 'office', unitId: rootUnit });
     const h = await t.login('reset1');
-    await t.db.updateTable('users').set({ locked_until: new Date(Date.now() + 3_600_000).toISOString(), failed_logins: 0 }).where('id', '=', id).execute();
+    await t.db.updateTable('users').set({ locked_until: new Date(clock.now().getTime() + 3_600_000).toISOString(), failed_logins: 0 }).where('id', '=', id).execute();
     const res = await post(`/api/v1/admin/users/${id}/reset-password`, {});
     const temporary = res.json().temporary_password as string;
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers: h })).statusCode).toBe(401);

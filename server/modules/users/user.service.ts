@@ -8,6 +8,7 @@ import type { SecurityRepository } from '../security/security.repository.ts';
 import { settingsFromRows, type SecuritySettings } from '../security/security.settings.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { UserRepository } from './user.repository.ts';
+import { clock } from '../../clock.ts';
 
 /** sha-256 of a session or CSRF token: what the database stores. */
 export function sessionIdOf(token: string): string {
@@ -122,7 +123,7 @@ export class UserService {
    */
   async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
     const settings = await this.settings();
-    const now = new Date();
+    const now = clock.now();
     const user = await this.users.findByUsername(username);
     const failure = (reason: string, userId: number | null, extra?: object) => this.users.transaction((_repo, trx) =>
       this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
@@ -189,7 +190,7 @@ export class UserService {
 
   /** Resolves a session token and slides the idle timeout; undefined when absent, expired or the account is off. */
   async findSession(token: string, origin?: Origin): Promise<SessionInfo | undefined> {
-    const now = new Date();
+    const now = clock.now();
     const row = await this.users.findSessionActor(sessionIdOf(token), now.toISOString());
     if (!row || row.is_active !== 1) return undefined;
     // Refresh at most once a minute to keep reads cheap.
@@ -260,7 +261,7 @@ export class UserService {
     const settings = await this.settings();
     await this.checkNewPassword(user.id, user.username, next, settings, user.password_hash);
     const hash = await hashPassword(next);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
       await repo.updateUser(user.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
       await repo.insertPasswordHistory(user.id, hash, now);
@@ -305,7 +306,7 @@ export class UserService {
     const password = input.password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, input.username, password, settings);
     const hash = await hashPassword(password);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const id = await this.users.transaction(async (repo, trx) => {
       const newId = await repo.insertUser({
         username: input.username, display_name: input.displayName, unit_id: input.unitId, password_hash: hash,
@@ -341,7 +342,7 @@ export class UserService {
     if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
       throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
     }
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const permissionChange = (patch.role !== undefined && patch.role !== before.role)
       || (patch.is_active !== undefined && (patch.is_active ? 1 : 0) !== before.is_active)
       || patch.scopes !== undefined || (patch.unit_id !== undefined && patch.unit_id !== before.unit_id);
@@ -372,7 +373,7 @@ export class UserService {
     const next = password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, user.username, next, settings);
     const hash = await hashPassword(next);
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     await this.users.transaction(async (repo, trx) => {
       await repo.updateUser(id, { password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now });
       await repo.insertPasswordHistory(id, hash, now);
@@ -386,7 +387,7 @@ export class UserService {
     const user = await this.users.findById(id);
     if (!user) throw notFound('账号');
     await this.users.transaction(async (repo, trx) => {
-      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: new Date().toISOString() });
+      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: clock.now().toISOString() });
       await this.audit.record(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: id, before: { locked_until: user.locked_until } });
     });
   }

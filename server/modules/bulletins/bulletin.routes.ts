@@ -1,0 +1,94 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from '../../../core/clock.ts';
+import { clock } from '../../clock.ts';
+import type { Database } from '../../db/database.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { contentDisposition } from '../exports/table-writer.ts';
+import { indicatorService } from '../indicators/indicator.routes.ts';
+import { lightService } from '../lights/light.routes.ts';
+import {
+  actionSchema, bulletinCreateSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
+} from './bulletin.schema.ts';
+import { BulletinService } from './bulletin.service.ts';
+import { docxToPdf } from './bulletin.pdf.ts';
+import { rankingWorkbook } from './ranking-export.ts';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The bulletin service over a database (routes and the CLI). */
+export function bulletinService(database: Database, at: Clock = clock): BulletinService {
+  return new BulletinService({ db: database.db, indicators: () => indicatorService(database), lights: () => lightService(database), clock: at });
+}
+
+function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Buffer) {
+  return reply.header('content-type', type).header('content-disposition', contentDisposition(fileName)).send(bytes);
+}
+
+async function sendPdf(reply: FastifyReply, doc: { docx: Buffer; fileName: string }) {
+  return sendFile(reply, 'application/pdf', doc.fileName.replace(/\.docx$/, '.pdf'), await docxToPdf(doc.docx));
+}
+
+/** Bulletins (通报): template, drafts, review and 签发, issued versions as .docx/.pdf, and the unit ranking (月讲评). */
+export function bulletinRoutes(app: FastifyInstance, database: Database): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['bulletins'];
+  const service = () => bulletinService(database);
+
+  r.get('/api/v1/bulletins/template', { config: { permission: 'bulletin.read' }, schema: { tags } }, async () => service().getTemplate());
+  r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema } },
+    async (request) => service().putTemplate(actorOf(request), request.body.template, request.body.version));
+
+  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read' }, schema: { tags, querystring: rankingQuerySchema } },
+    async (request) => service().getRanking(actorOf(request), request.query));
+  r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: rankingQuerySchema } },
+    async (request, reply) => {
+      const { fileName, write } = await rankingWorkbook(service(), actorOf(request), request.query);
+      const out = new PassThrough();
+      reply.header('content-type', XLSX).header('content-disposition', contentDisposition(fileName));
+      write(out).catch((err: unknown) => {
+        request.log.error(err);
+        out.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+      return reply.send(out);
+    });
+
+  r.get('/api/v1/bulletins', { config: { permission: 'bulletin.read' }, schema: { tags, querystring: bulletinListQuery } },
+    async (request) => ({ items: await service().list(request.query.year) }));
+  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write' }, schema: { tags, body: bulletinCreateSchema } },
+    async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
+  r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
+    async (request) => service().get(request.params.id));
+  r.delete('/api/v1/bulletins/:id', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      await service().remove(actorOf(request), request.params.id);
+      return reply.status(204).send();
+    });
+  r.get('/api/v1/bulletins/:id/figures', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
+    async (request) => service().figures(request.params.id));
+  r.get('/api/v1/bulletins/:id/document.docx', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      const doc = await service().document(request.params.id);
+      return sendFile(reply, DOCX, doc.fileName, doc.docx);
+    });
+  r.get('/api/v1/bulletins/:id/document.pdf', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: idParams } },
+    async (request, reply) => sendPdf(reply, await service().document(request.params.id)));
+  r.get('/api/v1/bulletins/:id/versions/:revision/document.docx', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: versionParams } },
+    async (request, reply) => {
+      const doc = await service().versionDocument(request.params.id, request.params.revision);
+      return sendFile(reply, DOCX, doc.fileName, doc.docx);
+    });
+  r.get('/api/v1/bulletins/:id/versions/:revision/document.pdf', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: versionParams } },
+    async (request, reply) => sendPdf(reply, await service().versionDocument(request.params.id, request.params.revision)));
+
+  r.post('/api/v1/bulletins/:id/submit', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: actionSchema } },
+    async (request) => service().submit(actorOf(request), request.params.id, request.body.version));
+  r.post('/api/v1/bulletins/:id/return', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: reasonActionSchema } },
+    async (request) => service().return(actorOf(request), request.params.id, request.body.version, request.body.reason));
+  r.post('/api/v1/bulletins/:id/sign', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: actionSchema } },
+    async (request) => service().sign(actorOf(request), request.params.id, request.body.version));
+  r.post('/api/v1/bulletins/:id/reissue', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: reasonActionSchema } },
+    async (request) => service().reissue(actorOf(request), request.params.id, request.body.version, request.body.reason));
+}
