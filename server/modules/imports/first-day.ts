@@ -51,7 +51,7 @@ export class FirstDay {
    * A unit named by the file: an exact name or 简称, a chosen mapping, a variant of an existing unit, or (with
    * createMissing) a unit to create; otherwise a refusal that says what the import would propose.
    */
-  unit(text: string, label: string, opts: { createMissing?: boolean; unitMap?: Record<string, number | 'create'> }, knownIds: Set<number>): UnitAnswer {
+  unit(text: string, label: string, opts: { createMissing?: boolean; unitMap?: Record<string, number | 'create' | 'skip'> }, knownIds: Set<number>): UnitAnswer {
     const mapped = opts.unitMap?.[text];
     if (typeof mapped === 'number') return knownIds.has(mapped) ? { id: mapped } : { error: `${label}“${text}”所选的对应单位不存在` };
     if (mapped !== 'create') {
@@ -60,8 +60,9 @@ export class FirstDay {
       if (found.length > 1) return { error: `${label}“${text}”有重名，请填写全称` };
     }
     const p = this.matcher.propose(text);
-    if (p.action === 'match' && mapped !== 'create') return { id: p.matchId!, note: `${label}“${text}”按已有单位“${p.matchName}”匹配` };
-    if (!opts.createMissing && mapped !== 'create') {
+    if (p.action === 'match' && mapped === undefined) return { id: p.matchId!, note: `${label}“${text}”按已有单位“${p.matchName}”匹配` };
+    // 'skip': the office unticked this unit in the wizard; it is neither matched nor created.
+    if ((!opts.createMissing && mapped !== 'create') || mapped === 'skip') {
       return { error: `${label}“${text}”不存在：可在导入时选择“建立缺少的单位”（将作为${UNIT_KIND_LABELS[p.kind]}建在${this.jurisdiction?.office ?? '单位树顶层'}下），或先在系统中建立该单位` };
     }
     let id = this.unitPlaceholder.get(text);

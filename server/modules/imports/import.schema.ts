@@ -11,11 +11,11 @@ export const importQuerySchema = z.object({
   create_missing: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
   /** The responsible unit of rows that name none (a list with only 项目业主). */
   default_unit: z.coerce.number().int().positive().optional(),
-  /** JSON object: unit name of the file → an existing unit id, or "create". */
+  /** JSON object: unit name of the file → an existing unit id, "create", or "skip" (neither matched nor created). */
   unit_map: z.string().max(100_000).optional().transform((v, ctx) => {
     if (v === undefined || v === '') return undefined;
     try {
-      const parsed = z.record(z.string(), z.union([z.number().int().positive(), z.literal('create')])).parse(JSON.parse(v));
+      const parsed = z.record(z.string(), z.union([z.number().int().positive(), z.literal('create'), z.literal('skip')])).parse(JSON.parse(v));
       return parsed;
     } catch {
       ctx.addIssue({ code: 'custom', message: 'unit_map 须为 JSON 对象：{"单位名称": 单位编号 或 "create"}' });

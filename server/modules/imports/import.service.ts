@@ -104,8 +104,8 @@ export interface ImportOptions {
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
   /** Project list: create the units and custom areas (开发区/园区) the file names that do not exist yet. */
   createMissing?: boolean;
-  /** Project list: per unit name of the file, an existing unit to use instead, or 'create'. */
-  unitMap?: Record<string, number | 'create'>;
+  /** Project list: per unit name of the file, an existing unit to use instead, 'create', or 'skip' (neither). */
+  unitMap?: Record<string, number | 'create' | 'skip'>;
   /** Project list: the responsible unit of rows that name none (lists that carry only the builder, 项目业主). */
   defaultUnitId?: number;
 }
