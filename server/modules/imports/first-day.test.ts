@@ -108,6 +108,12 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       const dry = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects');
       expect(dry.proposals!.areas).toEqual([{ name: '长春新区', rows: 1, parentCode: '220100', parentName: '吉林省长春市' }]);
       expect(dry.sheets[0]!.period).toBe('2025年1-9月（年度取自列标题，月份取自列标题）');
+      expect(dry.problems.filter((p) => p.message.includes('合计'))).toEqual([]);
+      const stale = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook({ staleTotal: true }), 'kind=projects&create_missing=1');
+      expect(errorsOf(stale)).toEqual([]);
+      expect(stale.problems).toContainEqual(expect.objectContaining({
+        row: 9, column: 'G', severity: 'warning', message: '合计行“2025年计划投资”为 600,000.00 万元，与全表各行之和 610,000.00 万元相差 -10,000.00 万元（已按各行导入，请核对）',
+      }));
       const report = await importFile(t, office, 'apply', CITY.fileName, await cityWorkbook(), 'kind=projects&create_missing=1');
       expect(errorsOf(report)).toEqual([]);
       const rows = await t.db.selectFrom('projects').innerJoin('regions', 'regions.code', 'projects.region_code').select(['projects.name', 'regions.code', 'regions.name as region', 'regions.is_custom']).execute();

@@ -25,6 +25,7 @@ import { inferPeriod, describePeriod } from './period-inference.ts';
 import { firstDayContext, applyFirstDayCreations, type FirstDayProposals } from './first-day.ts';
 import { writeImportedProgress, type ProgressWrite } from './project-progress.ts';
 import { derivePlanFields, headingHints, type HeadingHints } from './project-hints.ts';
+import { TotalsCheck } from './totals-check.ts';
 import { clock } from '../../clock.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
@@ -332,6 +333,7 @@ export class ImportService {
       this.checkLayout(sheet.name, layout, opts.kind, log, opts.defaultUnitId !== undefined);
       let group: string | undefined;
       // Hints of the last top heading (一、) and of the heading below it (（一）).
+      const totals = opts.kind === 'projects' ? new TotalsCheck(layout) : undefined;
       let topHints: HeadingHints = {};
       let hints: HeadingHints = {};
       const letters = new Map<string, string>();
@@ -353,6 +355,8 @@ export class ImportService {
           top = undefined;
           qizhong = false;
         }
+        if (cls.type === 'total') totals?.total(row, cls.text);
+        if (cls.type === 'heading') totals?.heading();
         if (cls.type === 'total') return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `合计行：${cls.text}` });
         if (cls.type === 'heading') {
           if (cls.group || cls.top) group = cls.group;
@@ -368,6 +372,7 @@ export class ImportService {
         sheetReport.dataRows++;
         const p = this.parseRow(sheet.name, row, layout, letters, group, log);
         if (opts.kind === 'projects') p.hints = hints;
+        totals?.data(p.values);
         // Pinyin costs ~8 µs a name: while the worker parses the workbook, this thread has the time.
         if (precomputeSearch && typeof p.values.name === 'string') p.searchText = { name: p.values.name, text: searchTextOf(p.values.name) };
         parsed.push(p);
@@ -405,6 +410,7 @@ export class ImportService {
         take(next.value);
         next = await rows.next();
       }
+      for (const w of totals?.finish() ?? []) log.add({ sheet: sheet.name, row: w.row, column: w.column, severity: 'warning', message: w.message });
     }
     sheets = undefined;
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
