@@ -1,5 +1,91 @@
 import tseslint from 'typescript-eslint';
 
+// Module boundaries (docs/ARCHITECTURE.md "Platform and modules"). A module is reached from outside its folder only
+// through its index.ts; no repository imports a service; platform/ never imports a module; core/ imports nothing of
+// server/, web/ or cli/.
+const MODULE_ONLY_VIA_INDEX = {
+  regex: '(^|/)modules/[^/]+/(?!index\\.ts$)[^/]+$',
+  message: 'Import another module only through its index.ts (create<X>Service and public types).',
+};
+const CROSS_MODULE_FROM_MODULE = {
+  regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$)[^/]+$',
+  message: 'Import another module only through its index.ts (create<X>Service and public types).',
+};
+const NO_SERVICE_IN_REPOSITORY = {
+  regex: '(\\.service\\.ts|/index\\.ts)$',
+  message: 'A repository holds SQL only: it never calls a service (the service composes repositories).',
+};
+const NO_MODULES_IN_PLATFORM = { regex: '(^|/)modules/', message: 'platform/ is shared by the modules and never imports one.' };
+const NO_SERVER_IN_CORE = { regex: '(^|/)(server|web|cli)(/|$)', message: 'core/ is pure: it imports nothing of server/, web/ or cli/.' };
+
+// Files that still reach into another module's files: the transition list, which shrinks as each module moves onto
+// its index.ts (step 2 of issue #15). Do not add to it. Migrations may import frozen data (region tables) directly.
+const LEGACY_CROSS_MODULE = [
+  'cli/bulletin.ts',
+  'cli/init.ts',
+  'server/modules/bulletins/bulletin.routes.ts',
+  'server/modules/bulletins/bulletin.schema.ts',
+  'server/modules/bulletins/bulletin.service.ts',
+  'server/modules/bulletins/ranking-export.ts',
+  'server/modules/system/system.service.ts',
+  'test/browser/report-month.test.ts',
+  'server/modules/demo/demo.service.ts',
+  'server/modules/exports/export.repository.ts',
+  'server/modules/exports/export.routes.ts',
+  'server/modules/exports/export.schema.ts',
+  'server/modules/exports/export.service.ts',
+  'server/modules/exports/export.test.ts',
+  'server/modules/exports/table-writer.ts',
+  'server/modules/exports/view-export.service.ts',
+  'server/modules/imports/import.repository.ts',
+  'server/modules/imports/import.service.ts',
+  'server/modules/indicators/indicator-groups.repository.ts',
+  'server/modules/indicators/indicator.property.test.ts',
+  'server/modules/indicators/indicator.repository.ts',
+  'server/modules/indicators/indicator.schema.ts',
+  'server/modules/indicators/indicator.service.ts',
+  'server/modules/lights/light-snapshot.repository.ts',
+  'server/modules/lights/light-snapshot.test.ts',
+  'server/modules/lights/light.repository.ts',
+  'server/modules/lights/light.routes.ts',
+  'server/modules/lights/light.schema.ts',
+  'server/modules/lights/light.service.ts',
+  'server/modules/projects/project.service.ts',
+  'server/modules/reports/monthly-report.service.ts',
+  'server/modules/reports/period.service.ts',
+  'server/modules/reports/report-batch.test.ts',
+  'server/modules/reports/report-bulk.repository.ts',
+  'server/modules/reports/report-bulk.service.ts',
+  'server/modules/reports/report-bulk.test.ts',
+  'server/modules/reports/report-photo.service.ts',
+  'server/modules/reports/report.repository.ts',
+  'server/modules/reports/report.test.ts',
+  'server/modules/security/security.service.ts',
+  'server/modules/tokens/token.service.ts',
+  'server/modules/users/user.service.ts',
+  'bench/excel.ts',
+  'bench/indicators.ts',
+  'bench/portfolio.ts',
+  'bench/scenarios.ts',
+  'bench/surge.ts',
+  'cli/audit.ts',
+  'cli/demo.ts',
+  'cli/export.ts',
+  'cli/import.ts',
+  'cli/indicators.ts',
+  'cli/user.ts',
+  'cli/verify.ts',
+  'server/app.ts',
+  'server/main.ts',
+  'server/plugins/audit.ts',
+  'server/plugins/auth.ts',
+  'test/browser/harness.ts',
+  'test/browser/reporting.test.ts',
+  'test/factories.ts',
+  'test/fixtures/audit-append.ts',
+  'test/indicator-factories.ts',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.runtime/', '.tmp/', 'bench/results/', 'screenshots/'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -24,4 +110,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { files: ['**/*.test.ts', 'test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' } },
+  { files: ['server/**/*.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'], ignores: ['server/modules/**', 'server/db/migrations/**'], rules: { 'no-restricted-imports': ['error', { patterns: [MODULE_ONLY_VIA_INDEX] }] } },
+  { files: ['server/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [CROSS_MODULE_FROM_MODULE] }] } },
+  { files: ['server/modules/**/*.repository.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [CROSS_MODULE_FROM_MODULE, NO_SERVICE_IN_REPOSITORY] }] } },
+  { files: LEGACY_CROSS_MODULE, rules: { 'no-restricted-imports': 'off' } },
+  { files: ['server/platform/**/*.ts'], ignores: ['server/platform/**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_MODULES_IN_PLATFORM] }] } },
+  { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_SERVER_IN_CORE] }] } },
 );

@@ -37,6 +37,9 @@ const scenarios: [string, string][] = [
   ['rare 4-char search', `/api/v1/projects?q=${q('集成电路')}&stage=producing`],
   ['pinyin initials search', `/api/v1/projects?q=${q('xnyqc')}`],
   ['2-char search (LIKE fallback)', `/api/v1/projects?q=${q('医药')}`],
+  ['two-word search (name and region)', `/api/v1/projects?q=${q('医院 吴中')}`],
+  ['page of 20 with 完成率 and 灯色 (period in force)', '/api/v1/projects?page_size=20&progress=current'],
+  ['page of 100 with 完成率 and 灯色 (period in force)', '/api/v1/projects?page_size=100&progress=current'],
 ];
 
 const pct = (xs: number[], p: number) => quantile(xs, p / 100);

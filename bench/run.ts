@@ -9,6 +9,7 @@ import { openRawPostgres, openRawSqlite } from './engines.ts';
 import { getJson, login, startServer } from './server.ts';
 import { waitForIdle } from './measure.ts';
 import { importExport, indicators, lights, projectList, projectSearch, startAndMemory, surge, type ScenarioContext, type ScenarioResult } from './scenarios.ts';
+import { bulkWrites } from './bulk-writes.ts';
 import { machineInfo, updatePerformanceDoc, writeResults, type BenchRun } from './report.ts';
 
 const SIZES: Record<string, number> = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -72,13 +73,15 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
     const openapi = await getJson(server.base, '/api/v1/openapi.json', session.cookie) as { paths?: Record<string, unknown> };
     const ctx: ScenarioContext = {
       server, session, raw, target: { dataDir: built.dataDir, databaseUrl: built.databaseUrl }, paths: Object.keys(openapi.paths ?? {}),
-      budgetMs, loadSeconds, year: built.result.year, month: built.result.months, city: '320500', county: '320506',
+      budgetMs, loadSeconds, year: built.result.year, month: built.result.months, projects, city: '320500', county: '320506',
     };
     for (const [name, scenario] of [
       ['1 list', projectList], ['2 search', projectSearch], ['3 indicators', indicators], ['4 lights', lights],
       ['5 surge', surge],
       // Start and memory before the workbooks: the import adds 100k projects to the portfolio.
       ['7 start/memory', startAndMemory], ['6 import/export', importExport],
+      // Last: it opens December and submits November for the whole city.
+      ['8 bulk writes', bulkWrites],
     ] as const) {
       if (only && !only.has(name.split(' ')[0]!)) continue;
       const waited = await waitForIdle(server.pid);

@@ -44,6 +44,8 @@ export interface ScenarioContext {
   loadSeconds: number;
   year: number;
   month: number;
+  /** The portfolio size asked for (the monthly import of scenario 8 has as many rows). */
+  projects: number;
   city: string;
   county: string;
 }

@@ -50,6 +50,24 @@ describe('docket export <view> (SQLite data directory)', { timeout: 120_000 }, (
     expect([sheet.getCell(6, 1).value, sheet.getCell(6, 5).value, sheet.getCell(6, 6).value]).toEqual(['合计', 4_554, 45.5]);
   });
 
+  it('honours --group-by for the indicator table and refuses options a view does not use', async () => {
+    const byUnit = run('export', 'indicators', '--year', '2026', '--month', '5', '--group-by', 'unit', '-o', file('by-unit.xlsx'));
+    expect(byUnit.status, byUnit.stderr).toBe(0);
+    const sheet = (await readWorkbook(fs.readFileSync(file('by-unit.xlsx')))).getWorksheet('指标分组')!;
+    expect([sheet.getCell(4, 1).value, sheet.getCell(5, 1).value]).toEqual(['一、按责任单位分', '甪直镇']);
+    const month = run('export', 'projects', '--month', '5', '-o', file('x.xlsx'));
+    expect(month.status).toBe(1);
+    expect(month.stderr).toContain('导出 projects 不使用选项 --month');
+    const region = run('export', 'missing', '--year', '2026', '--month', '5', '--region', '320506', '--light', 'red', '-o', file('x.xlsx'));
+    expect(region.status).toBe(1);
+    expect(region.stderr).toContain('--region、--light');
+    const both = run('export', 'indicators', '--year', '2026', '--month', '5', '--group-by', 'unit', '--breakdown', 'nature', '-o', file('x.xlsx'));
+    expect(both.stderr).toContain('请只用其一');
+    const badGroup = run('export', 'indicators', '--year', '2026', '--month', '5', '--group-by', 'campaign_group', '-o', file('x.xlsx'));
+    expect(badGroup.stderr).toContain('不支持的分组');
+    expect(fs.existsSync(file('x.xlsx'))).toBe(false);
+  });
+
   it('keeps the project list as the default view and refuses bad options in Chinese', async () => {
     const list = run('export', '-o', file('projects.xlsx'));
     expect(list.status, list.stderr).toBe(0);

@@ -30,11 +30,41 @@ interface ExportOptions {
   investmentType?: string; campaignGroup?: string; groupBy?: string; breakdown?: string; light?: string; dimension?: string;
 }
 
+const FILTER_OPTIONS = ['region', 'unit', 'stage', 'q', 'tier', 'level', 'category', 'nature', 'investmentType', 'campaignGroup'] as const;
+
+/** The options each view honours; any other option given is refused rather than silently ignored. */
+const VIEW_OPTIONS: Record<View, readonly (keyof ExportOptions)[]> = {
+  projects: [...FILTER_OPTIONS, 'year', 'groupBy'],
+  'monthly-progress': [...FILTER_OPTIONS, 'year', 'month', 'groupBy'],
+  // --group-by X is the breakdown X (the indicator table's groups are its breakdowns).
+  indicators: [...FILTER_OPTIONS, 'year', 'month', 'breakdown', 'groupBy'],
+  lights: [...FILTER_OPTIONS, 'year', 'month', 'light', 'dimension'],
+  'review-queue': ['year', 'month', 'unit'],
+  missing: ['year', 'month', 'unit'],
+};
+
+/** The command-line spelling of an option key ('investmentType' → '--investment-type'). */
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Refuses, in Chinese, an option the view would not use. */
+function checkOptions(view: View, o: ExportOptions): void {
+  const allowed = new Set<string>(['output', ...VIEW_OPTIONS[view]]);
+  const unused = Object.entries(o).filter(([k, v]) => v !== undefined && !allowed.has(k)).map(([k]) => flagOf(k));
+  if (unused.length) {
+    throw new Error(`导出 ${view} 不使用选项 ${unused.join('、')}（可用：${VIEW_OPTIONS[view].map(flagOf).join('、')}）`);
+  }
+  if (view === 'indicators' && o.groupBy !== undefined && o.breakdown !== undefined) {
+    throw new Error('导出 indicators 时 --group-by 与 --breakdown 含义相同，请只用其一');
+  }
+}
+
 /** The options as the view's query string would carry them (undefined ones dropped), validated by the same schema. */
 function queryOf(view: View, o: ExportOptions) {
+  checkOptions(view, o);
   const raw = Object.fromEntries(Object.entries({
     year: o.year, month: o.month, region: o.region, unit: o.unit, stage: o.stage, q: o.q, tier: o.tier, level: o.level, category: o.category,
-    nature: o.nature, investment_type: o.investmentType, campaign_group: o.campaignGroup, group_by: o.groupBy, breakdown: o.breakdown,
+    nature: o.nature, investment_type: o.investmentType, campaign_group: o.campaignGroup,
+    ...(view === 'indicators' ? { breakdown: o.groupBy ?? o.breakdown } : { group_by: o.groupBy, breakdown: o.breakdown }),
     light: o.light, dimension: o.dimension,
   }).filter(([, v]) => v !== undefined));
   const parse = <T>(schema: z.ZodType<T>): T => {
@@ -60,7 +90,8 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
       return (await exports.exportMonthlyProgress(actor, filter, year, month, out, { groupBy, onProgress })).rows;
     }
     case 'indicators': {
-      const { write } = await indicatorWorkbook(indicatorService(database), actor, parse(indicatorExportQuery));
+      const { group_by: _groupBy, ...query } = parse(indicatorExportQuery); // --group-by arrived as the breakdown
+      const { write } = await indicatorWorkbook(indicatorService(database), actor, query);
       await write(out);
       return undefined;
     }
@@ -103,7 +134,7 @@ export function registerExport(program: Command): void {
     .option('--nature <natures>', 'comma-separated natures: new,continued,expansion,reconstruction,tech_upgrade')
     .option('--investment-type <types>', 'government,social')
     .option('--campaign-group <groups>', 'comma-separated campaign groups (四个一批…)')
-    .option('--group-by <field>', 'projects, monthly-progress: group headings with subtotals by campaign_group, category, region or unit')
+    .option('--group-by <field>', 'projects, monthly-progress: group headings with subtotals by campaign_group, category, region (districts with their towns) or unit; indicators: the breakdown')
     .option('--breakdown <list>', 'indicators: region,unit,level,category,nature,investment_type (default nature,category,investment_type)')
     .option('--light <lights>', 'lights: which lights to list (default red,yellow)')
     .option('--dimension <dimension>', 'lights: judge the list by one dimension (investment, start, stats)')

@@ -31,6 +31,10 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
   }
   if (p?.areas.length) console.log(`  行政区划中没有的开发区/园区：${p.areas.map((a) => `${a.name}（${a.rows} 行）`).join('、')}，可作为自定义区域建在 ${p.areas[0]!.parentName} 下`);
   if (!report.dryRun && report.progress) console.log(`  ${report.progress.year}年1-${report.progress.month}月进度：${report.progress.rows} 个项目，新写入月报 ${report.progress.created} 份，更新 ${report.progress.updated} 份（标记为导入）`);
+  if (report.reportStatus) console.log(`  月报状态 / report status: ${report.reportStatus}`);
+  for (const d of report.duplicates.slice(0, maxProblems)) {
+    console.log(`  重复${d.skipped ? '（已跳过）' : ''}  ${d.sheet} 第${d.rows.join('、')}行：${d.name}${d.region ? `（${d.region}）` : ''}${d.stored ? `，同名同地区已有项目 ${d.stored} 个` : ''}`);
+  }
   const shown = report.problems.slice(0, maxProblems);
   for (const p of shown) {
     const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;
@@ -53,8 +57,11 @@ export function registerImport(program: Command): void {
     .option('--default-unit <id>', 'project list: responsible unit of rows that name none (lists with only 项目业主)', (v) => Number(v))
     .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
     .option('--report <file>', 'write the full report as JSON')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
+    .option('--status <status>', 'monthly: what the reports become — draft | submitted | approved (counted in indicators unless draft)', 'draft')
+    .option('--skip-duplicates', 'import the rest when rows repeat a project (listed in the report) instead of refusing the file')
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
       if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
+      if (opts.status !== 'draft' && opts.status !== 'submitted' && opts.status !== 'approved') throw new Error('--status 只能是 draft、submitted 或 approved');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
@@ -65,6 +72,7 @@ export function registerImport(program: Command): void {
         const report = await service.importFile(systemActor(), buf, {
           kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
           createMissing: !!opts.createMissing, defaultUnitId: opts.defaultUnit,
+          reportStatus: opts.status, duplicates: opts.skipDuplicates ? 'skip' : 'refuse',
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
           onProgress: (p) => {
             if (!bar) return;

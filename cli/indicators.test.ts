@@ -37,6 +37,10 @@ describe('docket indicators and docket verify (SQLite data directory)', { timeou
     expect(table.stdout).toMatch(/投资完成率\s+45\.5%/);
     expect(table.stdout).toContain('高于序时进度 3.9 个百分点');
     expect(table.stdout).toContain('甪直镇');
+    // Chinese throughout: stage and breakdown names, not their codes.
+    expect(table.stdout).toContain('按阶段：前期 1');
+    expect(table.stdout).toContain('按责任单位：');
+    expect(table.stdout).not.toMatch(/按 ?unit|preliminary/);
     const json = run('indicators', '--year', '2026', '--month', '5', '--json');
     expect(json.status, json.stderr).toBe(0);
     const body = JSON.parse(json.stdout);

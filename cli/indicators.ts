@@ -4,13 +4,24 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
-import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
+import { indicatorQuerySchema, type Breakdown } from '../server/modules/indicators/indicator.schema.ts';
+import { STAGE_LABELS } from '../core/stages.ts';
 import type { Indicators, Rate } from '../core/indicators.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
 import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { LightService } from '../server/modules/lights/light.service.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
+
+/** Chinese headings of the breakdowns (no English code reaches a Chinese screen). */
+const BREAKDOWN_LABELS: Record<Breakdown, string> = {
+  region: '地区', unit: '责任单位', level: '项目级别', category: '项目类别', nature: '建设性质', investment_type: '投资类型',
+};
+
+/** A stage code as its Chinese name. */
+function stageName(code: string): string {
+  return (STAGE_LABELS as Record<string, string>)[code] ?? code;
+}
 
 /** Integer yuan as 亿元 with two decimals, rounded half away from zero, exactly. */
 export function formatYi(yuan: number): string {
@@ -112,10 +123,10 @@ export function registerIndicators(program: Command): void {
         const ind = result.indicators;
         console.log(`${ind.year}年重点项目${ind.period_label}推进情况`);
         console.log(renderTable(['指标', '数值'], overallRows(ind)));
-        console.log(`按阶段：${Object.entries(ind.sums.by_stage).sort().map(([k, v]) => `${k} ${v}`).join('，') || '—'}`);
+        console.log(`按阶段：${Object.entries(ind.sums.by_stage).sort().map(([k, v]) => `${stageName(k)} ${v}`).join('，') || '—'}`);
         console.log(`\n红黄绿灯：红灯 ${lights.counts.red}，黄灯 ${lights.counts.yellow}，绿灯 ${lights.counts.green}，不适用 ${lights.counts.none}（已认定正当理由 ${lights.excused}）`);
         for (const [kind, items] of Object.entries(result.breakdowns)) {
-          console.log(`\n按 ${kind}：`);
+          console.log(`\n按${BREAKDOWN_LABELS[kind as Breakdown] ?? kind}：`);
           console.log(renderTable(['分组', '项目数', '年度计划（亿元）', `${ind.period_label}完成（亿元）`, '完成率', '与序时进度（百分点）'],
             items.map((g) => [g.label, String(g.indicators.sums.count), formatYi(g.indicators.sums.planned_investment), formatYi(g.indicators.sums.completed_ytd),
               pct(g.indicators.completion_rate), g.indicators.gap_points.text])));

@@ -2,6 +2,7 @@
 // the review workflow and stage moves. No I/O: the server applies these, the web app may reuse them.
 
 import { chinaToday } from './clock.ts';
+import { defineWorkflow } from './workflow.ts';
 import { checkStageMove, isStage, STAGE_DATE_COLUMN, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 
 /** One period of a year's reporting calendar. `month` is its last month; 1–2月 merged is month 2, first_month 1. */
@@ -131,45 +132,47 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 /** What can be done to a report. `correct` is a change after approval and always carries a reason. */
 export type ReportAction = 'edit' | 'submit' | 'approve' | 'return' | 'correct';
 
-const FROM: Record<ReportAction, readonly ReportStatus[]> = {
-  edit: ['draft', 'returned'],
-  submit: ['draft', 'returned'],
-  approve: ['submitted'],
-  return: ['submitted'],
-  correct: ['approved'],
-};
+/**
+ * The review workflow as data (core/workflow.ts). `correct` is a change after approval: a reviewer's correction
+ * stays approved, the unit's goes back to the review queue. Editing keeps the status (a returned report stays
+ * returned until it is resubmitted).
+ */
+export const REPORT_WORKFLOW = defineWorkflow<ReportStatus, ReportAction>({
+  noun: '月报',
+  states: REPORT_STATUSES,
+  stateLabels: { draft: '草稿', submitted: '已提交待审核', approved: '已审核通过（已锁定）', returned: '已退回' },
+  actions: {
+    edit: {
+      from: ['draft', 'returned'], to: 'stay', permission: 'report.write', label: '修改',
+      hint: (status) => (status === 'approved' ? '；如需更正，请填写更正原因后提交更正' : status === 'submitted' ? '；如需修改，请联系审核人退回' : ''),
+    },
+    submit: { from: ['draft', 'returned'], to: 'submitted', permission: 'report.write', label: '提交' },
+    approve: { from: ['submitted'], to: 'approved', permission: 'report.review', label: '审核通过', hint: '，只有已提交的月报可以审核通过' },
+    return: { from: ['submitted'], to: 'returned', permission: 'report.review', label: '退回', hint: '，只有已提交的月报可以退回' },
+    correct: {
+      from: ['approved'], to: (_from, ctx) => (ctx.has?.('report.review') ? 'approved' : 'submitted'), permission: 'report.write',
+      needs: 'reason', label: '更正', hint: '，只有已审核通过的月报需要走更正流程，其他状态可直接修改',
+    },
+  },
+});
 
 /** True when the action is allowed on a report in this status. */
 export function canDo(status: ReportStatus, action: ReportAction): boolean {
-  return FROM[action].includes(status);
+  return REPORT_WORKFLOW.can(status, action);
 }
 
 /**
- * The status after an action. A correction by a reviewer stays approved; a correction by the unit goes back to the
- * review queue. Editing keeps the status (a returned report stays returned until it is resubmitted).
+ * The status after an action (the state check is the caller's: canDo). A correction by a reviewer stays approved;
+ * a correction by the unit goes back to the review queue.
  */
 export function statusAfter(status: ReportStatus, action: ReportAction, byReviewer: boolean): ReportStatus {
-  switch (action) {
-    case 'edit': return status;
-    case 'submit': return 'submitted';
-    case 'approve': return 'approved';
-    case 'return': return 'returned';
-    case 'correct': return byReviewer ? 'approved' : 'submitted';
-  }
+  const to = REPORT_WORKFLOW.spec.actions[action].to;
+  return to === 'stay' ? status : typeof to === 'function' ? to(status, { has: (p) => byReviewer && p === 'report.review' }) : to;
 }
 
 /** Why an action is refused in a status, in Chinese. */
 export function refusalOf(status: ReportStatus, action: ReportAction): string {
-  const state: Record<ReportStatus, string> = { draft: '草稿', submitted: '已提交待审核', approved: '已审核通过（已锁定）', returned: '已退回' };
-  const hint: Record<ReportAction, string> = {
-    edit: status === 'approved' ? '；如需更正，请填写更正原因后提交更正' : status === 'submitted' ? '；如需修改，请联系审核人退回' : '',
-    submit: '',
-    approve: '，只有已提交的月报可以审核通过',
-    return: '，只有已提交的月报可以退回',
-    correct: '，只有已审核通过的月报需要走更正流程，其他状态可直接修改',
-  };
-  const verb: Record<ReportAction, string> = { edit: '修改', submit: '提交', approve: '审核通过', return: '退回', correct: '更正' };
-  return `月报当前状态为“${state[status]}”，不能${verb[action]}${hint[action]}`;
+  return REPORT_WORKFLOW.refusal(status, action);
 }
 
 // ── Stages ─────────────────────────────────────────────────────────────────────────────────────────────────────

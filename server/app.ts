@@ -11,7 +11,10 @@ import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
-import { ProjectRepository } from './modules/projects/project.repository.ts';
+import { registerProjectScope } from './modules/projects/index.ts';
+import { checkEntityScope } from './platform/access.ts';
+import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+import { createDeps } from './deps.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -68,6 +71,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(rateLimit, { global: false });
 
   const db = database.db;
+  registerProjectScope();
+  const deps = createDeps(db);
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
   const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
@@ -78,8 +83,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       const actor = found && (await users().findActorForUser(found.userId, origin));
       return actor ? { actor, permissions: found.permissions } : undefined;
     },
-    // Deleted projects count too (restore routes); whether a route accepts them is the route's business.
-    isProjectVisible: (id, scope) => new ProjectRepository(db).isWithinScope(id, scope),
+    checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
 
@@ -95,6 +99,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
   auditRoutes(app, audit, config.dataDir);
   referenceRoutes(app, database);
+  calendarRoutes(app, () => createCalendarService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

@@ -2,7 +2,9 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { startLightsWarmup } from './modules/lights/light-warmup.ts';
+import { lightsWarmupJob } from './modules/lights/light-warmup.ts';
+import { registerJob, startJobRunner } from './platform/jobs.ts';
+import { clock } from './clock.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -10,11 +12,10 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   await migrateToLatest(database.db);
   const app = await buildApp(config, database);
   const address = await app.listen({ port: config.port, host: config.host });
-  const stopWarmup = config.lightsWarmupSeconds > 0
-    ? startLightsWarmup(database, { intervalMs: config.lightsWarmupSeconds * 1000, onError: (err) => app.log.warn({ err }, 'lights warm-up failed') })
-    : () => undefined;
+  if (config.lightsWarmupSeconds > 0) registerJob(lightsWarmupJob(database, config.lightsWarmupSeconds));
+  const stopJobs = startJobRunner(database.db, clock, { onError: (err, job) => app.log.warn({ err, job }, 'background job failed') });
   const close = async () => {
-    stopWarmup();
+    stopJobs();
     await app.close();
     await database.destroy();
   };

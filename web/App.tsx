@@ -7,7 +7,7 @@ import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
-import { AppLayout, navFor } from './components/AppLayout.tsx';
+import { AppLayout, homeFor } from './components/AppLayout.tsx';
 import { ChangePasswordPage } from './scenes/Account/ChangePasswordPage.tsx';
 import { LoginPage } from './scenes/Login/LoginPage.tsx';
 import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
@@ -19,6 +19,7 @@ const ImportPage = lazy(() => import('./scenes/Import/ImportPage.tsx').then((m) 
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
+const CalendarPage = lazy(() => import('./scenes/Admin/CalendarPage.tsx').then((m) => ({ default: m.CalendarPage })));
 const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
 const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 
@@ -30,7 +31,7 @@ const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) =>
 /** The first page a role may open: the three administrators have no project library. */
 function Home() {
   const { user } = useAuth();
-  return <Navigate to={navFor(user?.role)[0]?.path ?? '/change-password'} replace />;
+  return <Navigate to={homeFor(user?.role) ?? '/change-password'} replace />;
 }
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
@@ -83,6 +84,7 @@ function Routed() {
           <Route path="admin/users" element={lazyPage(<UsersPage />)} />
           <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
           <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
+          <Route path="admin/calendar" element={lazyPage(<CalendarPage />)} />
           <Route path="audit" element={lazyPage(<AuditPage />)} />
           <Route path="import" element={lazyPage(<ImportPage />)} />
           <Route path="*" element={<NotFound />} />

@@ -70,6 +70,18 @@ describe('composition', () => {
     // The 存在问题 list drops clauses whose figure is zero.
     expect(text).toContain('存在以下问题：一是部分单位要素保障和协调推进力度有待加强。');
   });
+  it('caps a table at its limit and says how many more there are', () => {
+    const overall = computeIndicators(2026, 5, emptySums());
+    const list = Array.from({ length: 5 }, (_, i) => ({ project_id: i + 1, name: `项目${i + 1}`, unit_name: '甲镇', light: 'red' as const, reason: '完成率0.0%' }));
+    const figures: BulletinFigures = {
+      year: 2026, month: 5, period_label: '1–5月', area: '吴中区', time_curve: null, overall, by_nature: [], by_category: [], by_investment_type: [],
+      units: [], fast: [], slow: [], lights: { counts: { red: 5, yellow: 0, green: 0, none: 0 }, list }, computed_at: '2026-06-05T00:00:00Z',
+    };
+    const template = { ...DEFAULT_TEMPLATE, body: [], annexes: [{ title: '名单', blocks: [{ kind: 'table' as const, table: 'lights' as const, limit: 3 }] }] };
+    const table = composeBulletin(template, figures, { issue_no: 1, date: '2026-06-05', revision: 1, draft: false }).doc.annexes[0]!.blocks[0]!;
+    expect(table.kind === 'table' && [table.rows.length, table.note]).toEqual([3, '（仅列前3个，另有2个，完整名单见系统导出。）']);
+  });
+
   it('reports unknown placeholders and misplaced {分组}', () => {
     const problems = checkTemplate({ ...DEFAULT_TEMPLATE, title: '{地区}{年份}', body: [{ kind: 'paragraph', text: '{分组}' }] });
     expect(problems).toHaveLength(2);

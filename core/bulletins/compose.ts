@@ -140,6 +140,13 @@ export function autoTable(kind: TableKind, f: BulletinFigures): Omit<Extract<Doc
   }
 }
 
+/** Caps a table's rows, saying how many were left out and where the whole list is. */
+function limitRows<T extends { rows: string[][]; note: string | null }>(table: T, limit: number | undefined): T {
+  if (limit === undefined || table.rows.length <= limit) return table;
+  const more = `（仅列前${limit}个，另有${table.rows.length - limit}个，完整名单见系统导出。）`;
+  return { ...table, rows: table.rows.slice(0, limit), note: table.note ? `${table.note}${more}` : more };
+}
+
 /** The groups a group_list enumerates. */
 function groupsOf(f: BulletinFigures, source: Extract<TemplateBlock, { kind: 'group_list' }>['source']): { label: string; values: Record<string, string> }[] {
   if (source === 'units') {
@@ -177,7 +184,7 @@ export function composeBulletin(t: BulletinTemplate, f: BulletinFigures, issue: 
         const body = enumerate(clauses);
         return body ? [{ kind: 'paragraph', text: `${b.lead ? text(b.lead) : ''}${body}` }] : [];
       }
-      case 'table': return [{ ...autoTable(b.table, f), title: b.title ? text(b.title) : null }];
+      case 'table': return [{ ...limitRows(autoTable(b.table, f), b.limit), title: b.title ? text(b.title) : null }];
     }
   });
   const body = blocks(t.body);

@@ -29,8 +29,11 @@ export type TemplateBlock =
   | { kind: 'list'; lead?: string; items: { text: string; unless_zero?: string }[] }
   /** '一是…；二是…。' with one clause per group of a breakdown, each filled with that group's figures. */
   | { kind: 'group_list'; lead?: string; source: GroupSource; item: string }
-  /** An auto table, optionally titled. */
-  | { kind: 'table'; table: TableKind; title?: string };
+  /**
+   * An auto table, optionally titled. `limit` caps its rows (the red/yellow list of a large portfolio runs to
+   * thousands); a note then says how many more there are and where to find them.
+   */
+  | { kind: 'table'; table: TableKind; title?: string; limit?: number };
 
 /** Font names, referenced (never embedded); readers without them substitute their own (LibreOffice, WPS). */
 export interface TemplateFonts {
@@ -126,7 +129,7 @@ export const DEFAULT_TEMPLATE: BulletinTemplate = {
     },
   ],
   annexes: [
-    { title: '红黄灯项目名单', blocks: [{ kind: 'table', table: 'lights' }] },
+    { title: '红黄灯项目名单', blocks: [{ kind: 'table', table: 'lights', limit: 300 }] },
     { title: '投资完成率较快和较慢项目名单', blocks: [{ kind: 'table', table: 'fast', title: '较快项目（十快）' }, { kind: 'table', table: 'slow', title: '较慢项目（十慢）' }] },
   ],
   signature: '{地区}重点项目建设领导小组办公室',

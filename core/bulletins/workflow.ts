@@ -1,24 +1,22 @@
 // The bulletin's path: draft → reviewing (submitted for review) → issued (签发, the signer recorded). A reviewer
 // may send a submitted draft back; an issued bulletin is corrected by a re-issue, which opens a new draft revision
-// while every issued version stays as it was. TODO(platform): move onto core/workflow.ts when it lands.
+// while every issued version stays as it was. States and actions as data (core/workflow.ts).
+import { defineWorkflow } from '../workflow.ts';
 
 export const BULLETIN_STATUSES = ['draft', 'reviewing', 'issued'] as const;
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
-
-export const BULLETIN_ACTIONS = {
-  submit: { from: ['draft'], to: 'reviewing', permission: 'bulletin.write' },
-  return: { from: ['reviewing'], to: 'draft', permission: 'bulletin.sign' },
-  sign: { from: ['reviewing'], to: 'issued', permission: 'bulletin.sign' },
-  reissue: { from: ['issued'], to: 'draft', permission: 'bulletin.write' },
-} as const satisfies Record<string, { from: readonly BulletinStatus[]; to: BulletinStatus; permission: string }>;
-export type BulletinAction = keyof typeof BULLETIN_ACTIONS;
+export type BulletinAction = 'submit' | 'return' | 'sign' | 'reissue';
 
 export const STATUS_LABELS: Record<BulletinStatus, string> = { draft: '草稿', reviewing: '待审核签发', issued: '已签发' };
-const ACTION_LABELS: Record<BulletinAction, string> = { submit: '提交审核', return: '退回', sign: '签发', reissue: '更正重发' };
 
-/** The status after an action, or a Chinese refusal naming why it cannot be taken now. */
-export function nextStatus(status: BulletinStatus, action: BulletinAction): { ok: true; to: BulletinStatus } | { ok: false; reason: string } {
-  const a = BULLETIN_ACTIONS[action];
-  if ((a.from as readonly BulletinStatus[]).includes(status)) return { ok: true, to: a.to };
-  return { ok: false, reason: `通报当前为“${STATUS_LABELS[status]}”，不能${ACTION_LABELS[action]}（须为“${a.from.map((s) => STATUS_LABELS[s]).join('”或“')}”）` };
-}
+export const BULLETIN_WORKFLOW = defineWorkflow<BulletinStatus, BulletinAction>({
+  noun: '通报',
+  states: BULLETIN_STATUSES,
+  stateLabels: STATUS_LABELS,
+  actions: {
+    submit: { from: ['draft'], to: 'reviewing', permission: 'bulletin.write', label: '提交审核' },
+    return: { from: ['reviewing'], to: 'draft', permission: 'bulletin.sign', needs: 'reason', label: '退回', hint: '，只有待审核签发的通报可以退回' },
+    sign: { from: ['reviewing'], to: 'issued', permission: 'bulletin.sign', label: '签发', hint: '，须先提交审核' },
+    reissue: { from: ['issued'], to: 'draft', permission: 'bulletin.write', needs: 'reason', label: '更正重发', hint: '，只有已签发的通报需要更正重发' },
+  },
+});

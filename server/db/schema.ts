@@ -417,6 +417,44 @@ export interface LightStaleTable {
   stamp: number;
 }
 
+/** A listed day of the working-day calendar (core/calendar.ts): a holiday, or a worked weekend (调休). */
+export interface CalendarDayTable {
+  day: string;
+  kind: string;
+  name: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** One move of a workflow entity (core/workflow.ts), in the shape every entity shares. */
+export interface StatusLogTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  from_status: string | null;
+  to_status: string;
+  action: string;
+  reason: string | null;
+  actor_id: number | null;
+  at: string;
+}
+
+/** Internal state of the application (watermarks), never edited by people. */
+export interface SystemStateTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** A background job's lease and last run (server/platform/jobs.ts). */
+export interface JobLeaseTable {
+  name: string;
+  owner: string | null;
+  lease_until: string | null;
+  last_run_at: string | null;
+  last_error: string | null;
+}
+
 export interface SecuritySettingTable {
   key: string;
   value: string;
@@ -575,6 +613,10 @@ export interface DB {
   light_snapshot_months: LightSnapshotMonthTable;
   light_stale: LightStaleTable;
   security_settings: SecuritySettingTable;
+  calendar_days: CalendarDayTable;
+  status_log: StatusLogTable;
+  system_state: SystemStateTable;
+  job_leases: JobLeaseTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor, DataScope, Origin } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isPermission, roleHas, type Permission } from './permissions.ts';
+import { impliedRouteScope, isEntityRegistered, type RouteScope } from '../platform/access.ts';
 import type { SessionInfo } from '../modules/users/user.service.ts';
 
 export const SESSION_COOKIE = 'docket_session';
@@ -18,6 +19,11 @@ declare module 'fastify' {
     allowDuringPasswordChange?: boolean;
     /** Record this route in the audit trail even though it is a GET (exports). */
     audit?: boolean;
+    /**
+     * The record the route is keyed by (platform/access.ts): an id outside the actor's data scope answers 404.
+     * Routes under `/projects/:id` imply `{ entity: 'project', param: 'id' }`.
+     */
+    scope?: RouteScope;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -31,8 +37,8 @@ export interface Authenticator {
   findSession(token: string, origin: Origin): Promise<SessionInfo | undefined>;
   /** The actor and the permissions of an API token; undefined when unknown, revoked or expired. */
   findToken(secret: string, origin: Origin): Promise<{ actor: Actor; permissions: readonly Permission[] } | undefined>;
-  /** True when the project exists and lies within the scope (for routes keyed by a project id). */
-  isProjectVisible(id: number, scope: DataScope): Promise<boolean>;
+  /** Whether a record of a registered entity type exists within the scope, and the 404 message (platform/access.ts). */
+  checkScope(entity: string, id: number, scope: DataScope): Promise<{ visible: boolean; notFound: string }>;
 }
 
 /** A registered route as the auth plugin saw it (for the generated route × role test). */
@@ -68,9 +74,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * anywhere. Such routes get a generic scope check, so an out-of-scope project answers 404 on every route.
  */
 export function projectParamOf(url: string): string | undefined {
-  const m = /\/projects\/:(\w+)/.exec(url);
-  if (m) return m[1];
-  return /:(projectId|project_id)\b/.exec(url)?.[1];
+  const implied = impliedRouteScope(url);
+  return implied?.param;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -103,6 +108,10 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
     }
     if (route.config?.permission && !isPermission(route.config.permission)) {
       throw new Error(`route ${route.url} declares unknown permission ${String(route.config.permission)}`);
+    }
+    const scope = route.config?.scope;
+    if (scope && (!isEntityRegistered(scope.entity) || !route.url.includes(`:${scope.param}`))) {
+      throw new Error(`route ${route.url} declares scope ${scope.entity}:${scope.param}, which is not registered or not in its path`);
     }
   });
 
@@ -145,11 +154,12 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
     const url = request.routeOptions.url;
     const actor = request.actor;
     if (!url || !actor) return;
-    const param = projectParamOf(url);
-    if (!param) return;
-    const raw = (request.params as Record<string, string | undefined>)[param];
+    const routeScope = request.routeOptions.config?.scope ?? impliedRouteScope(url);
+    if (!routeScope) return;
+    const raw = (request.params as Record<string, string | undefined>)[routeScope.param];
     const id = Number(raw);
     if (!Number.isSafeInteger(id) || id <= 0) return; // left to the route's own validation
-    if (!(await auth.isProjectVisible(id, actor.scope))) throw new AppError('not_found', '项目不存在或无权访问');
+    const { visible, notFound } = await auth.checkScope(routeScope.entity, id, actor.scope);
+    if (!visible) throw new AppError('not_found', notFound);
   });
 }

@@ -2,6 +2,20 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 
+/** SQLite's busy and locked results (another connection or process holds the write lock past busy_timeout). */
+const BUSY_CODES = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+/** PostgreSQL: lock_not_available, serialization_failure, deadlock_detected. */
+const PG_BUSY_CODES = new Set(['55P03', '40001', '40P01']);
+
+/** Seconds a client is asked to wait after a busy database (a bulk write holds the write lock). */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** True when a failure only says the database is busy: retrying later succeeds, so it is a 503, never a 500. */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (BUSY_CODES.test(code) || PG_BUSY_CODES.has(code));
+}
+
 /**
  * One error shape for every failure, {error: {code, message, details}}, and never a stack trace. With spaFallback,
  * unknown GET paths outside /api answer the web app's index.html (client-side routes); /api paths stay JSON 404s.
@@ -30,6 +44,11 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback?:
     }
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: 'bad_request', message: `请求格式有误：${err.message}`, details: null } });
+    }
+    if (isBusyError(err)) {
+      request.log.warn({ code: (err as { code?: string }).code, url: request.url }, 'database busy: answered 503');
+      return reply.status(503).header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'busy', message: '系统正在进行批量写入，数据库暂时繁忙，请稍后重试', details: null } });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: '服务器内部错误，请稍后重试或联系管理员', details: null } });

@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, shot, startHarness, today, type Harness } from './harness.ts';
+import { chinaToday } from '../../core/clock.ts';
+import { periodInForce } from '../../core/period-in-force.ts';
+import { clock } from '../../server/clock.ts';
+import { login, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
-const { year, month } = today;
+let year = 0;
+let month = 0;
 
 beforeAll(async () => {
   h = await startHarness({ projects: 150 });
+  // The dashboard opens at the period in force: the latest month closed or past its deadline (not today's month).
+  const today = chinaToday(clock.now());
+  const periods = await h.database.db.selectFrom('reporting_periods').selectAll().where('year', 'in', [Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4))]).execute();
+  ({ year, month } = periodInForce(periods, today)!);
 });
 afterAll(async () => {
   await h?.close();

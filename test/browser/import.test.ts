@@ -58,4 +58,40 @@ describe('the import wizard and the export button', () => {
     expect(res.headers()['content-type']).toContain('spreadsheetml');
     await context.close();
   });
+
+  it('lists repeated projects, re-checks with them skipped and imports the rest; monthly imports offer the report status', async () => {
+    const unit = await h.database.db.selectFrom('units').select('name').where('kind', '=', 'township').orderBy('id').executeTakeFirstOrThrow();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-import-'));
+    const file = path.join(dir, '清单-重复.xlsx');
+    fs.writeFileSync(file, await buildWorkbook([{ name: '清单', rows: [
+      ['项目名称', '所属地区', '责任单位', '总投资（万元）'],
+      ['浏览器重复行项目', '吴中区', unit.name, 100],
+      ['浏览器其余行项目', '吴中区', unit.name, 200],
+      ['浏览器重复行项目', '吴中区', unit.name, 300],
+    ] }]));
+    const { context, page } = await h.newPage();
+    await login(page);
+    await page.goto('/import');
+    await page.getByTestId('import-skip-duplicates').waitFor();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-duplicates-alert').waitFor();
+    await expect(page.getByTestId('import-apply').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('import-skip-recheck').click();
+    await page.getByTestId('import-skipped').filter({ hasText: '1' }).waitFor();
+    await page.getByRole('tab', { name: /重复项目/ }).click();
+    await expect(page.getByTestId('import-duplicates').textContent()).resolves.toMatch(/2、4.*浏览器重复行项目.*以第 2 行为准/);
+    await shot(page, 'import-duplicates-skipped');
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor();
+    const stored = await h.database.db.selectFrom('projects').select(['name', 'total_investment']).where('name', 'like', '浏览器%行项目').orderBy('name').execute();
+    expect(stored).toEqual([{ name: '浏览器其余行项目', total_investment: 2_000_000 }, { name: '浏览器重复行项目', total_investment: 1_000_000 }]);
+
+    await page.getByRole('button', { name: '导入其他文件' }).click();
+    await page.getByText('月度进度').click();
+    await page.getByTestId('import-status').getByText('直接报送').click();
+    await page.getByText('导入即报送，立即计入指标').waitFor();
+    await shot(page, 'import-monthly-status');
+    await context.close();
+  });
 });

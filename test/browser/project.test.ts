@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, shot, startHarness, today, type Harness } from './harness.ts';
+import { chinaToday } from '../../core/clock.ts';
+import { periodInForce } from '../../core/period-in-force.ts';
+import { clock } from '../../server/clock.ts';
+import { apiAs, login, shot, startHarness, today as appToday, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,11 +26,11 @@ describe('the project page', () => {
     await page.getByTestId('edit-project').click();
     const form = page.getByTestId('project-edit-form');
     await form.getByLabel('项目名称').fill('');
-    await form.getByLabel('总投资（万元）').fill('12.345678');
+    await form.getByLabel('总投资（万元）').fill('12,34亿');
     await form.getByLabel('项目代码').fill('2020-3205');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await form.getByText('请输入项目名称').waitFor();
-    await form.getByText('总投资最多保留 4 位小数（精确到元）').waitFor();
+    await form.getByText('金额格式不正确：金额的千位分隔符位置不对：12,34亿。可填写 1,234.5（默认万元）、1.2亿元 或 5万元').waitFor();
     await form.getByText('项目代码格式应为 2020-320506-00-00-000000').waitFor();
     await shot(page, 'project-validation');
 
@@ -104,7 +107,10 @@ describe('the project page', () => {
   it('lets the office accept an excuse (正当理由) that suppresses a light, shows who accepted it, and revoke it', async () => {
     const { context, page } = await h.newPage();
     const api = await apiAs(context);
-    const { year, month } = today;
+    // The lights tab opens at the period in force (the latest month closed or past its deadline).
+    const today = chinaToday(clock.now());
+    const periods = await h.database.db.selectFrom('reporting_periods').selectAll().where('year', 'in', [Number(today.slice(0, 4)) - 1, Number(today.slice(0, 4))]).execute();
+    const { year, month } = periodInForce(periods, today)!;
     const lit = (await api.get(`/lights?year=${year}&month=${month}&light=red,yellow&dimension=investment&page_size=1`)).body as { items: { project_id: number }[] };
     const projectId = lit.items[0]!.project_id;
     await page.goto(`/projects/${projectId}`); // signed in by apiAs in this context
@@ -137,7 +143,7 @@ describe('the project page', () => {
   it('splits an annual plan by month (计划完成表) and the dashboard prints completion against the plan to date', async () => {
     const { context, page } = await h.newPage();
     await login(page);
-    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', today.year)
+    const plan = await h.database.db.selectFrom('annual_plans').selectAll().where('year', '=', appToday.year)
       .where('planned_investment', '>', 0).orderBy('project_id').executeTakeFirstOrThrow();
     await page.goto(`/projects/${plan.project_id}`);
     await page.getByRole('tab', { name: '年度计划' }).click();

@@ -39,7 +39,7 @@ afterAll(async () => {
 /** The office's dashboard figure "1–N月完成投资" (exact yuan from the card's data attribute). */
 async function dashboardCompleted(): Promise<number> {
   const { context, page } = await h.newPage();
-  await login(page, 'office', 'Docket#2026', '/dashboard');
+  await login(page, 'office', 'Docket#2026', `/dashboard?year=${year}&month=${month}`);
   const value = await page.getByTestId('kpi-completed').getAttribute('data-yuan');
   await context.close();
   return Number(value);
@@ -127,6 +127,9 @@ describe('monthly reporting and review in the browser', () => {
     await login(unitSide.page, 'reporter1');
     await unitSide.page.goto('/reports');
     await unitSide.page.getByText('退回原因：本月完成投资与形象进度不符，请核实').waitFor();
+    // The reporter lands on the to-do (the returned report); 全部 shows the approved ones too.
+    await unitSide.page.getByTestId('grid-todo').getByText('已退回 1 项').waitFor();
+    await unitSide.page.getByTestId('grid-todo').getByText('全部').click();
     await expect(unitSide.page.getByTestId(`amount-${back!.id}`).isEditable()).resolves.toBe(true);
     await expect(unitSide.page.getByTestId(`amount-${rest[0]!.id}`).isEditable()).resolves.toBe(false);
     await shot(unitSide.page, 'reports-desktop-returned');

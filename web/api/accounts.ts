@@ -120,6 +120,7 @@ export interface UnitWrite {
 export const accountApi = {
   login: (username: string, password: string) => api.post<LoginResponse>('/auth/login', { username, password }, { quiet: true }),
   changePassword: (current_password: string, new_password: string) => api.post<{ ok: boolean }>('/auth/password', { current_password, new_password }, { quiet: true }),
+  passwordPolicy: () => api.get<{ min_length: number; min_classes: number; text: string }>('/auth/password-policy'),
   logoutAll: () => api.post<{ ok: boolean; sessions_ended: number }>('/auth/logout-all'),
 };
 

@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, Breakdown, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, SystemProfile, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -15,7 +15,17 @@ export const authApi = {
 export const referenceApi = {
   regions: (parent?: string) => api.get<{ items: Region[] }>('/regions', { parent }),
   region: (code: string) => api.get<Region>(`/regions/${encodeURIComponent(code)}`, undefined, { quiet: true }),
+  subtree: (code: string, depth: number) => api.get<{ items: Region[] }>(`/regions/${encodeURIComponent(code)}/subtree`, { depth }, { quiet: true }),
   units: () => api.get<{ items: Unit[] }>('/units'),
+  /** The lowest region holding every unit's and project's region (null when none or several provinces). */
+  dataRoot: () => api.get<{ region: Region | null }>('/regions/data-root', undefined, { quiet: true }),
+  /** Regions under `under` whose name, pinyin or initials contain q. */
+  searchRegions: (q: string, under: string) => api.get<{ items: Region[] }>('/regions', { q, under }, { quiet: true }),
+};
+
+/** The office's profile; answered 404 before the endpoint exists (treated as not configured). */
+export const systemApi = {
+  profile: () => api.get<SystemProfile>('/system/profile', undefined, { quiet: true }),
 };
 
 /** The project library. */
@@ -23,6 +33,11 @@ export const projectApi = {
   list: (query: ProjectListQuery, signal?: AbortSignal) => api.get<ProjectList>('/projects', { ...query }, { signal }),
   get: (id: number) => api.get<Project>(`/projects/${id}`),
   update: (id: number, version: number, patch: ProjectPatch) => api.patch<Project>(`/projects/${id}`, { ...patch, version }, { quiet: true }),
+  create: (body: ProjectCreate) => api.post<Project>('/projects', body, { quiet: true }),
+  /** Moves between library tiers (谋划/储备/实施/退库; restore from 退库 by naming the tier it left). */
+  changeTier: (id: number, body: { to: string; reason?: string | null; version: number }) => api.post<Project>(`/projects/${id}/tier`, body, { quiet: true }),
+  /** A reserve review step: 初审 (first) then 终审 (final). */
+  review: (id: number, review: string, version: number) => api.post<Project>(`/projects/${id}/review`, { review, version }, { quiet: true }),
 };
 
 /** Plans, procedures and stages of one project. */
@@ -37,11 +52,19 @@ export const projectPartsApi = {
     api.post<Project>(`/projects/${id}/stage`, body),
   changes: (id: number, page: number, pageSize: number) => api.get<ProjectChangePage>(`/projects/${id}/changes`, { page, page_size: pageSize }),
   reports: (id: number, year: number) => api.get<{ items: MonthlyReport[] }>(`/projects/${id}/reports/${year}`),
+  revisions: (reportId: number) => api.get<{ current: MonthlyReport; revisions: ReportRevision[] }>(`/reports/${reportId}/revisions`),
+  /** Corrects an approved report with a reason; the approved figures are kept as a revision. */
+  correct: (reportId: number, body: Partial<Pick<MonthlyReport, 'amount_month' | 'amount_ytd' | 'negative_reason' | 'progress_text' | 'problems' | 'next_plan' | 'workers'>> & { version: number; reason: string }) =>
+    api.post<MonthlyReport>(`/reports/${reportId}/correct`, body, { quiet: true }),
 };
 
 /** Monthly reporting: calendar, a unit's grid, photos, review. */
 export const reportApi = {
   periods: (year: number) => api.get<{ items: Period[] }>(`/reporting/years/${year}/periods`),
+  current: () => api.get<CurrentPeriods>('/reporting/current'),
+  saveOne: (projectId: number, year: number, month: number, body: Omit<ReportRowWrite, 'project_id'>) =>
+    api.put<MonthlyReport>(`/projects/${projectId}/reports/${year}/${month}`, body, { quiet: true }),
+  submit: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/submit`, { version }, { quiet: true }),
   grid: (year: number, month: number, unit?: number) => api.get<Grid>(`/reporting/periods/${year}/${month}/grid`, { unit }),
   saveBatch: (year: number, month: number, rows: ReportRowWrite[], submit: boolean) =>
     api.put<{ saved: number; submitted: number; reports: MonthlyReport[] }>(`/reporting/periods/${year}/${month}/batch`, { rows, submit }, { quiet: true }),
@@ -74,7 +97,7 @@ export const indicatorApi = {
   lights: (year: number, month: number, filter: ScopeFilter, opts: { light?: string; dimension?: string; page?: number; page_size?: number } = {}) =>
     api.get<LightList>('/lights', { ...filter, year, month, ...opts }),
   rules: (year: number) => api.get<RuleSets>(`/lights/rules/${year}`),
-  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
+  saveRules: (year: number, body: { rules: LightRule[]; effective_month?: number; note?: string; rejudge_closed?: boolean }) => api.put<RuleSets>(`/lights/rules/${year}`, body, { quiet: true }),
   excuses: (year: number, projectId: number) => api.get<{ items: LightExcuse[] }>('/lights/excuses', { year, project_id: projectId }),
   acceptExcuse: (body: { project_id: number; year: number; month_from: number; month_to: number | null; dimension: LightDimension | null; reason: string }) =>
     api.post<LightExcuse>('/lights/excuses', body, { quiet: true }),

@@ -16,6 +16,8 @@ export interface Region {
   parent_code: string | null;
   level: number;
   path: string;
+  /** Folded name, full pinyin and initials, '|'-separated (what a picker matches typed text against). */
+  search_text?: string;
 }
 
 export interface Unit {
@@ -27,6 +29,8 @@ export interface Unit {
   kind: string;
   path: string;
   sort: number;
+  /** Name and short name folded, in full pinyin and initials (what a picker matches typed text against). */
+  search_text?: string;
 }
 
 export interface Project {
@@ -48,9 +52,16 @@ export interface Project {
   [field: string]: unknown;
 }
 
+/** A list item's light and 1–N月 completion for the list's progress period (null: not on that year's list). */
+export interface ProjectProgress {
+  light?: 'red' | 'yellow' | 'green' | 'none' | null;
+  light_reasons?: string[];
+  completion_rate?: { value: number | null; text: string } | null;
+}
+
 export interface ProjectList {
-  items: (Project & { annual_planned: number | null })[];
-  totals: { count: number; total_investment: number; annual_planned?: number; year?: number };
+  items: (Project & { annual_planned: number | null } & ProjectProgress)[];
+  totals: { count: number; total_investment: number; annual_planned?: number; year?: number; progress?: { year: number; month: number; label: string } };
 }
 
 export interface ProjectListQuery {
@@ -62,6 +73,10 @@ export interface ProjectListQuery {
   order?: 'asc' | 'desc';
   page?: number;
   page_size?: number;
+  /** 'YYYY-MM' or 'current': adds each item's light and completion rate. */
+  progress?: string;
+  /** Sub-items of this package. */
+  parent?: number;
 }
 
 /** Fields the edit form may send; total_investment in yuan. */
@@ -74,6 +89,43 @@ export interface ProjectPatch {
   category?: string | null;
   total_investment?: number;
   scope_content?: string | null;
+}
+
+/** A new project (POST /projects); money in yuan. */
+export interface ProjectCreate extends ProjectPatch {
+  name: string;
+  region_code: string;
+  unit_id: number;
+  total_investment: number;
+  tier?: 'idea' | 'reserve' | 'implementation';
+  list_year?: number | null;
+  batch?: string | null;
+  levels?: string[];
+  is_key_of_key?: 0 | 1;
+  campaign_group?: string | null;
+  builder_name?: string | null;
+  leader_name?: string | null;
+  leader_post?: string | null;
+  planned_start_date?: string | null;
+  planned_completion_date?: string | null;
+}
+
+/** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
+export interface SystemProfile {
+  configured: boolean;
+  office_name: string | null;
+  region_code: string | null;
+  region_name: string | null;
+}
+
+/** A kept revision of a corrected report (GET /reports/:id/revisions). */
+export interface ReportRevision {
+  revision: number;
+  snapshot: Partial<MonthlyReport>;
+  reason: string | null;
+  user_id: number | null;
+  user_name: string | null;
+  created_at: string;
 }
 
 export interface AnnualPlan {
@@ -161,6 +213,13 @@ export interface Period {
   status: 'pending' | 'open' | 'closed';
   label: string;
   ytd_label: string;
+}
+
+/** GET /reporting/current: the period pages open at (数据截至) and the one being reported (待填), decided by the server. */
+export interface CurrentPeriods {
+  today: string;
+  in_force: Omit<Period, 'id' | 'status'> & { status: Period['status'] | 'none' };
+  reporting: Period | null;
 }
 
 export interface MonthlyReport {
@@ -361,6 +420,11 @@ export interface LightItem {
   region_code: string;
   unit_id: number;
   unit_name: string;
+  stage: string;
+  /** Paused (停工): its light is labelled so, not shown as a plain red. */
+  is_paused: boolean;
+  /** An accepted excuse (正当理由) suppressed one of its lights this month. */
+  is_excused: boolean;
   overall: LightColor;
   reasons: string[];
   dimensions: DimensionLight[];

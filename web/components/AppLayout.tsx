@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -25,7 +25,8 @@ const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor']
 export const NAV: NavItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: BUSINESS },
   { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
-  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: BUSINESS },
+  // Only the roles that fill reports: a leader's menu held a disabled data-entry grid (issue 13).
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: ['office', 'reporter'] },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
@@ -33,6 +34,7 @@ export const NAV: NavItem[] = [
   { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, roles: ['sysadmin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
+  { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, roles: ['office'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
   { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, roles: ['auditor'] },
 ];
@@ -40,6 +42,12 @@ export const NAV: NavItem[] = [
 /** The menu items a role sees. */
 export function navFor(role: Role | undefined): NavItem[] {
   return NAV.filter((n) => role !== undefined && n.roles.includes(role));
+}
+
+/** Where a role lands after signing in: a reporter on this period's to-do (月度填报), others on their first page. */
+export function homeFor(role: Role | undefined): string | undefined {
+  if (role === 'reporter') return '/reports';
+  return navFor(role)[0]?.path;
 }
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { TreeSelect } from 'antd';
 import { referenceApi } from '../api/endpoints.ts';
 import { rememberRegions } from '../api/reference.ts';
+import { matchesSearch, useJurisdiction } from '../api/jurisdiction.ts';
 import type { Region } from '../api/types.ts';
 
 interface RegionNode {
@@ -10,13 +11,18 @@ interface RegionNode {
   value: string;
   title: string;
   isLeaf: boolean;
+  search?: string;
 }
 
-const toNode = (r: Region): RegionNode => ({ id: r.code, pId: r.parent_code ?? '', value: r.code, title: r.name, isLeaf: r.level >= 4 });
+const toNode = (r: Region): RegionNode => ({ id: r.code, pId: r.parent_code ?? '', value: r.code, title: r.name, isLeaf: r.level >= 4, search: r.search_text });
 
-/** A region chooser: the tree below rootCode (or the provinces), loaded a level at a time. */
+/**
+ * A region chooser rooted at the office's jurisdiction (its profile's region, else the lowest region holding all
+ * units and projects), or at `rootCode` when given. The root's two levels below (a city's districts and towns) are
+ * loaded at once, so typing 吴中, wuzhong or wzq finds 吴中区 at once; deeper levels load as they are opened.
+ */
 export function RegionPicker({ rootCode, value, onChange, placeholder, id, testId, style }: {
-  rootCode: string | undefined;
+  rootCode?: string;
   value?: string;
   onChange?: (code: string | undefined) => void;
   placeholder?: string;
@@ -24,6 +30,8 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
   testId?: string;
   style?: React.CSSProperties;
 }) {
+  const jurisdiction = useJurisdiction();
+  const root = rootCode ?? (jurisdiction === undefined ? undefined : jurisdiction?.code ?? null);
   const [nodes, setNodes] = useState<RegionNode[]>([]);
   const add = (rs: Region[]) => {
     rememberRegions(rs);
@@ -34,11 +42,16 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
     });
   };
   useEffect(() => {
-    if (rootCode) referenceApi.region(rootCode).then((r) => add([r]), () => undefined);
-    else referenceApi.regions().then((r) => add(r.items), () => undefined);
-  }, [rootCode]);
+    if (root === undefined) return;
+    if (root) {
+      referenceApi.region(root).then((r) => add([{ ...r, parent_code: null }]), () => undefined);
+      referenceApi.subtree(root, 2).then((r) => add(r.items), () => undefined);
+    } else {
+      referenceApi.regions().then((r) => add(r.items), () => undefined);
+    }
+  }, [root]);
   useEffect(() => {
-    if (value && !nodes.some((n) => n.id === value)) referenceApi.region(value).then((r) => add([r]), () => undefined);
+    if (value && nodes.length && !nodes.some((n) => n.id === value)) referenceApi.region(value).then((r) => add([r]), () => undefined);
   }, [value, nodes]);
   return (
     <TreeSelect
@@ -49,9 +62,13 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
       placeholder={placeholder}
       allowClear
       showSearch
-      treeNodeFilterProp="title"
+      filterTreeNode={(input, node) => {
+        const n = node as unknown as RegionNode;
+        return matchesSearch(input, n.title, n.search);
+      }}
       treeDataSimpleMode
       treeData={nodes}
+      treeDefaultExpandedKeys={root ? [root] : []}
       value={value}
       onChange={(v: string | undefined) => onChange?.(v)}
       loadData={async (node) => {

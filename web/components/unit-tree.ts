@@ -3,12 +3,14 @@ import type { Unit } from '../api/types.ts';
 export interface UnitTreeNode {
   value: number;
   title: string;
+  /** The unit's search form (name and short name, pinyin, initials). */
+  search?: string;
   children: UnitTreeNode[];
 }
 
 /** Units as a tree for TreeSelect. */
 export function unitTree(units: Unit[]): UnitTreeNode[] {
-  const byId = new Map<number, UnitTreeNode>(units.map((u) => [u.id, { value: u.id, title: u.name, children: [] }]));
+  const byId = new Map<number, UnitTreeNode>(units.map((u) => [u.id, { value: u.id, title: u.name, search: u.search_text, children: [] }]));
   const roots: UnitTreeNode[] = [];
   for (const u of units) {
     const node = byId.get(u.id)!;

@@ -1,8 +1,9 @@
 import { type CreateTableBuilder, type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.ts';
 
 /** True when a migration runs against PostgreSQL (migrations get a Kysely<any> and must work on both engines). */
 export function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+  return dialectOf(db) === 'postgres';
 }
 
 /** Adds an auto-incrementing integer primary key named id, the right way for each engine. */

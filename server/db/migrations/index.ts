@@ -14,6 +14,7 @@ import * as divisionTree from './2026-12-06-10-division-tree.ts';
 import * as reportSource from './2026-12-06-11-report-source.ts';
 import * as sequences from './2026-12-06-50-sequences.ts';
 import * as bulletins from './2026-12-06-51-bulletins.ts';
+import * as platform from './2026-12-06-70-platform.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-11-report-source': reportSource,
   '2026-12-06-50-sequences': sequences,
   '2026-12-06-51-bulletins': bulletins,
+  '2026-12-06-70-platform': platform,
 };

@@ -2,31 +2,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Actor, Origin } from '../../context.ts';
+import type { Actor, AuditEvent, AuditRecorder } from '../../platform/context.ts';
 import type { Executor } from '../../db/database.ts';
 import { ChainWalker, GENESIS_HASH, type AuditRow, type ChainProblem } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import type { AuditQuery } from './audit.schema.ts';
 import { clock } from '../../clock.ts';
 
-/** One event for the audit trail. Who and from where come from the actor (or the overrides, for sign-in). */
-export interface AuditEvent {
-  /** Dotted name: 'auth.login', 'project.update', 'user.role_change'; or 'request' for the automatic HTTP record. */
-  action: string;
-  outcome?: 'success' | 'failure';
-  entityType?: string | null;
-  entityId?: string | number | null;
-  before?: unknown;
-  after?: unknown;
-  details?: unknown;
-  method?: string;
-  route?: string;
-  status?: number;
-  /** Who, when there is no actor (a failed sign-in names the username tried). */
-  userId?: number | null;
-  username?: string | null;
-  origin?: Origin;
-}
+/** One event for the audit trail (defined in platform/context.ts). Who and from where come from the actor. */
+export type { AuditEvent };
 
 /** The result of `docket audit verify`. */
 export interface VerifyResult {
@@ -42,7 +26,7 @@ const PAGE = 1000;
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 /** The append-only, hash-chained audit trail: record, search, verify, archive. */
-export class AuditService {
+export class AuditService implements AuditRecorder {
   private readonly audit: AuditRepository;
   constructor(audit: AuditRepository) {
     this.audit = audit;

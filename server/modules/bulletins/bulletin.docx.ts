@@ -4,7 +4,7 @@
 // left on even ones. Every run names its Latin and East-Asian fonts and the document defaults do too, so no theme
 // font is left for WPS or Word to miss. Fonts are referenced by name, never embedded.
 import {
-  AlignmentType, BorderStyle, Document, DocumentGridType, Footer, LineRuleType, Packer, PageBreak, PageNumber, Paragraph, TabStopType,
+  AlignmentType, BorderStyle, Document, DocumentGridType, Footer, LineRuleType, Packer, PageBreak, PageNumber, Paragraph, Tab, TabStopType,
   Table, TableCell, TableLayoutType, TableRow, TextRun, VerticalAlignTable, WidthType, type ParagraphChild,
 } from 'docx';
 import JSZip from 'jszip';
@@ -36,16 +36,23 @@ export const CHAR_TIGHTEN = -5;
 /** Two characters of 3号 (first-line indent of body paragraphs). */
 const INDENT_2 = 2 * SIZE.hao3 * 10;
 const RED = 'FF0000';
+/** Table lines: exact 15 pt. Paragraphs with this spacing are taken off the line grid (see unsnapTables). */
+const TABLE_LINE = 300;
 
-type RunOpts = { bold?: boolean; size?: number; color?: string };
+type RunOpts = { bold?: boolean; size?: number; color?: string; grid?: boolean };
 
 /** A run naming both its Latin and its East-Asian font. */
 function run(text: string, font: string, latin: string, opts: RunOpts = {}): TextRun {
   const size = opts.size ?? SIZE.hao3;
   return new TextRun({
     text, font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia: font }, size, bold: opts.bold, color: opts.color,
-    characterSpacing: size === SIZE.hao3 ? CHAR_TIGHTEN : undefined,
+    characterSpacing: size === SIZE.hao3 ? CHAR_TIGHTEN : undefined, snapToGrid: opts.grid,
   });
+}
+
+/** A tab (w:tab) in a run that names its fonts like every other run. */
+function tab(font: string, latin: string, size: number = SIZE.hao3): TextRun {
+  return new TextRun({ children: [new Tab()], font: { ascii: latin, hAnsi: latin, cs: latin, eastAsia: font }, size });
 }
 
 const exactLines = (pitch = LINE_PITCH) => ({ line: pitch, lineRule: LineRuleType.EXACT, before: 0, after: 0 });
@@ -84,10 +91,12 @@ class Layout {
   table(b: Extract<DocBlock, { kind: 'table' }>): (Paragraph | Table)[] {
     const total = b.columns.reduce((acc, c) => acc + c.width, 0);
     const widths = b.columns.map((c) => Math.floor((c.width / total) * TEXT_WIDTH));
+    // Table text is 小4 on single lines: exact spacing and no grid snapping, or every table line would take a
+    // full body line of the 22-line grid (measured: tables twice as tall in LibreOffice).
     const cellPara = (text: string, align: 'left' | 'center' | 'right', header: boolean) => new Paragraph({
-      children: [run(text, header ? this.f.heading1 : this.f.body, this.f.latin, { size: SIZE.xiao4 })],
+      children: [run(text, header ? this.f.heading1 : this.f.body, this.f.latin, { size: SIZE.xiao4, grid: false })],
       alignment: header ? AlignmentType.CENTER : align === 'right' ? AlignmentType.RIGHT : align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
-      spacing: { line: 300, lineRule: LineRuleType.AT_LEAST, before: 0, after: 0 },
+      spacing: { line: TABLE_LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 },
     });
     const cell = (text: string, i: number, header: boolean) => new TableCell({
       children: [cellPara(text, b.columns[i]!.align, header)], width: { size: widths[i]!, type: WidthType.DXA }, verticalAlign: VerticalAlignTable.CENTER,
@@ -117,7 +126,7 @@ class Layout {
     out.push(new Paragraph({ children: [run(d.head.issue, this.f.body, this.f.latin)], alignment: AlignmentType.CENTER, spacing: exactLines() }));
     if (d.head.doc_number) out.push(new Paragraph({ children: [run(d.head.doc_number, this.f.body, this.f.latin)], alignment: AlignmentType.CENTER, spacing: exactLines() }));
     out.push(new Paragraph({
-      children: [run(d.head.issuer, this.f.body, this.f.latin), new TextRun({ children: ['\t'] }), run(d.head.date, this.f.body, this.f.latin)],
+      children: [run(d.head.issuer, this.f.body, this.f.latin), tab(this.f.body, this.f.latin), run(d.head.date, this.f.body, this.f.latin)],
       tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH }],
       border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } },
       spacing: { ...exactLines(), after: 240 },
@@ -137,7 +146,7 @@ class Layout {
       }));
     }
     out.push(new Paragraph({
-      children: [run(d.printed_by, this.f.body, this.f.latin, { size: SIZE.hao4 }), new TextRun({ children: ['\t'] }), run(d.printed_date, this.f.body, this.f.latin, { size: SIZE.hao4 })],
+      children: [run(d.printed_by, this.f.body, this.f.latin, { size: SIZE.hao4 }), tab(this.f.body, this.f.latin, SIZE.hao4), run(d.printed_date, this.f.body, this.f.latin, { size: SIZE.hao4 })],
       indent, tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - 2 * SIZE.hao4 * 10 }],
       border: { ...(d.cc ? {} : { top: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 } }), bottom: { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 4 } },
       spacing: exactLines(),
@@ -211,6 +220,16 @@ export async function renderBulletinDocx(d: BulletinDoc): Promise<Buffer> {
   return overrideThemeFonts(await Packer.toBuffer(doc), f);
 }
 
+/**
+ * Takes table paragraphs off the 22-line grid: the docx library has no paragraph-level w:snapToGrid, and without
+ * it every 小4 table line snapped to a full 3号 body line (tables twice as tall, a 400-project bulletin 46 pages).
+ * The element goes right before w:spacing, its place in CT_PPrBase.
+ */
+export function unsnapTables(xml: string): string {
+  const spacing = `<w:spacing w:after="0" w:before="0" w:line="${TABLE_LINE}" w:lineRule="exact"/>`;
+  return xml.replaceAll(`<w:pPr>${spacing}`, `<w:pPr><w:snapToGrid w:val="0"/>${spacing}`);
+}
+
 /** Common names of the 公文 fonts and what a reader without them should take instead (w:altName). */
 const FALLBACKS: Record<string, string> = {
   仿宋_GB2312: '仿宋', 楷体_GB2312: '楷体', 方正小标宋简体: '宋体', 方正小标宋_GBK: '宋体', 黑体: 'SimHei', 宋体: 'SimSun', 仿宋: 'FangSong', 楷体: 'KaiTi',
@@ -238,6 +257,8 @@ async function overrideThemeFonts(buf: Buffer, fonts: TemplateFonts): Promise<Bu
       .replace(/<a:minorFont>[\s\S]*?<\/a:minorFont>/, (m) => themed(m, fonts.body));
     zip.file('word/theme/theme1.xml', xml);
   }
+  const body = zip.file('word/document.xml');
+  if (body) zip.file('word/document.xml', unsnapTables(await body.async('string')));
   const table = zip.file('word/fontTable.xml');
   if (table) {
     const names = [...new Set([fonts.title, fonts.body, fonts.heading1, fonts.heading2, fonts.red_head, fonts.latin, '宋体'])];

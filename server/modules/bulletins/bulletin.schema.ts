@@ -9,7 +9,7 @@ const blockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('paragraph'), text: text(4000) }),
   z.object({ kind: z.literal('list'), lead: text(1000).optional(), items: z.array(z.object({ text: text(1000), unless_zero: text(20).optional() })).max(20) }),
   z.object({ kind: z.literal('group_list'), lead: text(1000).optional(), source: z.enum(GROUP_SOURCES), item: text(1000) }),
-  z.object({ kind: z.literal('table'), table: z.enum(TABLE_KINDS), title: text(200).optional() }),
+  z.object({ kind: z.literal('table'), table: z.enum(TABLE_KINDS), title: text(200).optional(), limit: z.number().int().min(1, '行数上限至少为 1').max(10_000).optional() }),
 ]);
 
 /** A bulletin template (core/bulletins/template.ts), as the office edits it. */

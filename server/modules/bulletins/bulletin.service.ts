@@ -3,7 +3,8 @@ import { composeBulletin, type BulletinDoc } from '../../../core/bulletins/compo
 import type { BulletinFigures, FigureGroup, LightListRow } from '../../../core/bulletins/figures.ts';
 import { rankProjects, rankUnits, type UnitRank } from '../../../core/bulletins/ranking.ts';
 import { checkTemplate, DEFAULT_TEMPLATE, PLACEHOLDERS, TABLE_LABELS, type BulletinTemplate } from '../../../core/bulletins/template.ts';
-import { nextStatus, type BulletinAction, type BulletinStatus } from '../../../core/bulletins/workflow.ts';
+import { BULLETIN_WORKFLOW, type BulletinAction, type BulletinStatus } from '../../../core/bulletins/workflow.ts';
+import { WorkflowRefusal } from '../../../core/workflow.ts';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { fill } from '../../../core/bulletins/phrases.ts';
 import { periodLabel } from '../../../core/indicators.ts';
@@ -12,6 +13,8 @@ import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { next as nextNumber } from '../../platform/numbering/numbering.ts';
+import { recordMove } from '../../platform/status-log.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { IndicatorService } from '../indicators/indicator.service.ts';
 import type { LightService } from '../lights/light.service.ts';
@@ -58,7 +61,7 @@ export class BulletinService {
   }
 
   private transaction<T>(fn: (repo: BulletinRepository) => Promise<T>): Promise<T> {
-    return this.deps.db.transaction().execute((trx) => fn(new BulletinRepository(trx)));
+    return inTransaction(this.deps.db, (trx) => fn(new BulletinRepository(trx)));
   }
 
   /** The office's template (or the built-in default when it saved none), its version and what it may use. */
@@ -241,18 +244,26 @@ export class BulletinService {
   }
 
   /** Runs a workflow action on a bulletin read at `version` (409 when it moved on). */
-  private async act(actor: Actor, id: number, version: number, action: BulletinAction, write: (repo: BulletinRepository, b: BulletinRow, to: BulletinStatus) => Promise<Partial<BulletinRow>>): Promise<BulletinView> {
+  private async act(actor: Actor, id: number, version: number, action: BulletinAction, write: (repo: BulletinRepository, b: BulletinRow, to: BulletinStatus) => Promise<Partial<BulletinRow>>, reason?: string): Promise<BulletinView> {
     await this.transaction(async (repo) => {
       const b = await repo.findBulletin(id);
       if (!b) throw notFound('通报');
       if (b.version !== version) throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试', { current: b });
-      const step = nextStatus(b.status as BulletinStatus, action);
-      if (!step.ok) throw new AppError('unprocessable', step.reason);
-      const set = await write(repo, b, step.to);
-      if (!(await repo.updateBulletinIfVersion(id, version, { ...set, status: step.to, updated_at: this.deps.clock.now().toISOString() }))) {
+      const from = b.status as BulletinStatus;
+      let to: BulletinStatus;
+      try {
+        to = BULLETIN_WORKFLOW.next(from, action, { reason });
+      } catch (err) {
+        if (err instanceof WorkflowRefusal) throw new AppError('unprocessable', err.message);
+        throw err;
+      }
+      const set = await write(repo, b, to);
+      const at = this.deps.clock.now().toISOString();
+      if (!(await repo.updateBulletinIfVersion(id, version, { ...set, status: to, updated_at: at }))) {
         throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试');
       }
-      await recordAudit(repo.db, actor, { action: `bulletin.${action}`, entityType: 'bulletin', entityId: id, before: { status: b.status, revision: b.revision }, after: { status: step.to, ...set } });
+      await recordMove(repo.db, { entityType: 'bulletin', entityId: id, from, to, action, reason: reason ?? null, actorId: userRef(actor), at });
+      await recordAudit(repo.db, actor, { action: `bulletin.${action}`, entityType: 'bulletin', entityId: id, before: { status: b.status, revision: b.revision }, after: { status: to, ...set } });
     });
     return this.get(id);
   }
@@ -262,11 +273,11 @@ export class BulletinService {
   }
 
   return(actor: Actor, id: number, version: number, reason: string) {
-    return this.act(actor, id, version, 'return', async () => ({ return_reason: reason }));
+    return this.act(actor, id, version, 'return', async () => ({ return_reason: reason }), reason);
   }
 
   reissue(actor: Actor, id: number, version: number, reason: string) {
-    return this.act(actor, id, version, 'reissue', async (_repo, b) => ({ revision: b.revision + 1, correction_note: reason, return_reason: null }));
+    return this.act(actor, id, version, 'reissue', async (_repo, b) => ({ revision: b.revision + 1, correction_note: reason, return_reason: null }), reason);
   }
 
   /**

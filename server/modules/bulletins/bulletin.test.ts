@@ -14,6 +14,7 @@ import { chinaToday } from '../../../core/clock.ts';
 import { chineseDate } from '../../../core/bulletins/phrases.ts';
 import { clock } from '../../clock.ts';
 import { loadExcel } from '../../excel.ts';
+import { listMoves } from '../../platform/status-log.ts';
 import { findSoffice } from './bulletin.pdf.ts';
 
 const run = promisify(execFile);
@@ -131,6 +132,10 @@ describe.each(DIALECTS)('bulletins on %s', (dialect) => {
     expect(signed.versions).toHaveLength(1);
     expect(signed.versions[0]).toMatchObject({ revision: 1, issue_no: 1, signer_name: 'leader1' });
     issuedSha = signed.versions[0].docx_sha256;
+    const moves = await listMoves(t.db, 'bulletin', bulletinId);
+    expect(moves.map((m) => [m.action, m.from, m.to, m.reason])).toEqual([
+      ['submit', 'draft', 'reviewing', null], ['return', 'reviewing', 'draft', '请补充问题分析'], ['submit', 'draft', 'reviewing', null], ['sign', 'reviewing', 'issued', null],
+    ]);
     // Dated in China time by the application's clock (DOCKET_NOW moves it).
     const today = chinaToday(clock.now());
     expect(signed.versions[0].issued_on).toBe(today);

@@ -147,7 +147,10 @@ export function* generatePortfolio(opts: PortfolioOptions): Generator<ProjectBun
     const isSocial = subject.investmentType === 'social';
     const brand = pick(BRANDS);
     const place = unit.kind === 'township' ? unit.placeName.replace(/(街道|镇|乡)$/, '') : unit.county ? unit.countyName : county.name;
-    const name = isSocial ? `${brand}${subject.stem}${pick(NAME_SUFFIXES)}` : `${place}${subject.stem}${pick(NAME_SUFFIXES)}`;
+    // A stem that already ends in 工程 takes no second 工程 (快速路改造工程, not 快速路改造工程工程).
+    const picked = pick(NAME_SUFFIXES);
+    const suffix = subject.stem.endsWith('工程') && picked === '工程' ? '' : picked;
+    const name = isSocial ? `${brand}${subject.stem}${suffix}` : `${place}${subject.stem}${suffix}`;
     let searchText = searchCache.get(name);
     if (searchText === undefined) {
       searchText = searchTextOf(name);

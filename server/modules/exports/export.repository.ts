@@ -35,10 +35,14 @@ export interface PageWindow {
 export interface GroupSelector {
   by: GroupBy;
   key: string | number | null;
+  /** For a region group that rolls several regions up (a district with its towns): every region code it holds. */
+  regionCodes?: readonly string[];
 }
 
 function groupWhere(group: GroupSelector) {
   const column = GROUP_COLUMN[group.by];
+  const codes = group.regionCodes;
+  if (codes) return (eb: ExpressionBuilder<DB, 'projects'>) => eb('projects.region_code', 'in', codes);
   return (eb: ExpressionBuilder<DB, 'projects'>) => (group.key === null
     ? eb.or([eb(column, 'is', null), eb(column, '=', '')])
     : eb(column, '=', group.key));
@@ -82,6 +86,17 @@ export class ExportRepository {
     const codes = this.base(filter, scope).select('projects.region_code').distinct();
     const rows = await this.db.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes).execute();
     return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  /** Code, name and tree path of the given regions (to roll towns up into their district). */
+  listRegions(codes: readonly string[]) {
+    if (!codes.length) return Promise.resolve([]);
+    return this.db.selectFrom('regions').select(['code', 'name', 'path']).where('code', 'in', codes).execute();
+  }
+
+  /** A region's path, if it exists. */
+  async findRegionPath(code: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('regions').select('path').where('code', '=', code).executeTakeFirst())?.path;
   }
 
   /** The highest project id (0 when there is none): where keyset windows end. */

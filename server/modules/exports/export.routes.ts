@@ -63,7 +63,9 @@ export function exportRoutes(app: FastifyInstance, database: Database): void {
 
   r.get('/api/v1/exports/indicators.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: indicatorExportQuery } },
     async (request, reply) => {
-      const { fileName, write } = await indicatorWorkbook(indicatorService(database), actorOf(request), request.query);
+      const { group_by: groupBy, ...query } = request.query;
+      if (groupBy && query.breakdown?.length) throw new AppError('validation_failed', 'group_by 与 breakdown 含义相同，请只用其一');
+      const { fileName, write } = await indicatorWorkbook(indicatorService(database), actorOf(request), groupBy ? { ...query, breakdown: [groupBy] } : query);
       return sendWorkbook(request, reply, fileName, write);
     });
 

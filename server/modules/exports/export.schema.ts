@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { indicatorQuerySchema } from '../indicators/indicator.schema.ts';
+import { BREAKDOWNS, indicatorQuerySchema } from '../indicators/indicator.schema.ts';
 import { lightsQuerySchema } from '../lights/light.schema.ts';
 import { projectFilterSchema } from '../projects/project.schema.ts';
 import { GROUP_BYS } from './export.repository.ts';
@@ -18,8 +18,13 @@ export const projectExportQuery = projectFilterSchema.extend({ group_by: groupBy
 /** GET /api/v1/exports/monthly-progress.xlsx: the project-list filter, a period and optional group headings. */
 export const progressExportQuery = projectFilterSchema.extend(period).extend({ group_by: groupBy });
 
-/** GET /api/v1/exports/indicators.xlsx: the indicators view's query (breakdowns default to the bulletin's three). */
-export const indicatorExportQuery = indicatorQuerySchema.extend(period);
+/**
+ * GET /api/v1/exports/indicators.xlsx: the indicators view's query (breakdowns default to the bulletin's three);
+ * group_by, as the other exports take it, names one breakdown.
+ */
+export const indicatorExportQuery = indicatorQuerySchema.extend(period).extend({
+  group_by: z.enum(BREAKDOWNS, { error: `不支持的分组方式（可选 ${BREAKDOWNS.join('、')}）` }).optional(),
+});
 
 /** GET /api/v1/exports/lights.xlsx: the lights view's query without paging (the export holds every page). */
 export const lightsExportQuery = lightsQuerySchema.omit({ page: true, page_size: true }).extend(period);

@@ -1,13 +1,13 @@
 import type { Writable } from 'node:stream';
 import { periodLabel } from '../../../core/indicators.ts';
+import { commonPath } from '../indicators/indicator.service.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import {
   CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, LEVEL_CODES, LEVEL_LABELS, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef,
 } from '../imports/columns.ts';
 import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
-import { groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
-import { clock } from '../../clock.ts';
+import { beijingDateTime, groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
 
 /** The export's columns: the project-list template's (so an export imports back), without the year's plan. */
 const EXPORT_FIELDS: FieldDef[] = (TEMPLATE_COLUMNS.projects.templateKeys ?? TEMPLATE_COLUMNS.projects.keys)
@@ -88,10 +88,10 @@ export class ExportService {
     const counts = await this.repo.countByGroup(filter, actor.scope, by);
     const total = counts.reduce((s, g) => s + g.count, 0);
     if (!by) return { passes: [{ name: '', count: total }], total };
+    if (by === 'region') return { passes: await this.regionPasses(filter, counts), total };
     const nameOf = (key: string | number | null): string => {
       if (key === null) return by === 'category' ? '未分类' : '未分组';
       if (by === 'unit') return names.units.get(Number(key))?.name ?? String(key);
-      if (by === 'region') return names.regions.get(String(key)) ?? String(key);
       return String(key);
     };
     const order = (key: string | number | null): string => {
@@ -103,6 +103,36 @@ export class ExportService {
       .sort((a, b) => (a.key === null ? 1 : 0) - (b.key === null ? 1 : 0) || order(a.key).localeCompare(order(b.key), 'zh-CN'))
       .map((g) => ({ name: nameOf(g.key), count: g.count, selector: { by, key: g.key } }));
     return { passes, total };
+  }
+
+  /**
+   * Region groups one level below the filter's region (or below the lowest region holding them all): a district
+   * with its towns is one group whose 小计 includes them, headed by the district's name; projects registered at
+   * that parent level itself form a "（本级）" group.
+   */
+  private async regionPasses(filter: ProjectFilter, counts: { key: string | number | null; count: number }[]): Promise<Pass[]> {
+    const regions = await this.repo.listRegions(counts.map((g) => String(g.key ?? '')).filter(Boolean));
+    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const parentPath = (filter.region ? await this.repo.findRegionPath(filter.region) : undefined)
+      ?? commonPath(regions.length === 1 ? [regions[0]!.path.replace(/[^/]+\/$/, '')] : regions.map((r) => r.path));
+    const parentCode = parentPath.split('/').filter(Boolean).pop() ?? null;
+    const folded = new Map<string, { count: number; codes: string[] }>();
+    for (const g of counts) {
+      const code = String(g.key ?? '');
+      const path = byCode.get(code)?.path ?? '';
+      const below = path.startsWith(parentPath) && path !== parentPath ? path.slice(parentPath.length).split('/')[0] : undefined;
+      const key = below ?? (path === parentPath && parentCode ? parentCode : code);
+      const group = folded.get(key) ?? { count: 0, codes: [] };
+      group.count += g.count;
+      group.codes.push(code);
+      folded.set(key, group);
+    }
+    const names = new Map((await this.repo.listRegions([...folded.keys()])).map((r) => [r.code, r.name]));
+    return [...folded].sort(([a], [b]) => (a === parentCode ? -1 : b === parentCode ? 1 : a.localeCompare(b)))
+      .map(([key, g]) => ({
+        name: key === parentCode ? `${names.get(key) ?? key}（本级）` : names.get(key) ?? key,
+        count: g.count, selector: { by: 'region' as const, key, regionCodes: g.codes },
+      }));
   }
 
   /**
@@ -155,7 +185,7 @@ export class ExportService {
     const book = await XlsxStream.open(out);
     const sheet = book.sheet({
       name: '项目清单', title: opts.title ?? '重点项目清单', columns,
-      note: `导出时间：${clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC，共 ${total} 个项目`,
+      note: `导出时间：${beijingDateTime()}（北京时间），共 ${total} 个项目`,
     });
     const page = async (window: PageWindow): Promise<ProjectRow[]> => {
       const rows = await this.repo.listPage(filter, actor.scope, window);

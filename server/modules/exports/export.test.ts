@@ -5,6 +5,8 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import type { ImportReport } from '../imports/import.service.ts';
+import { chinaToday } from '../../../core/clock.ts';
+import { clock } from '../../clock.ts';
 
 const rowValues = (ws: ExcelJS.Worksheet, n: number) => (ws.getRow(n).values as unknown[]).slice(1);
 
@@ -49,6 +51,11 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
     expect(header).toContain('总投资（万元）');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(ws.getCell(2, header.length).value).toBe('单位：万元');
+    // Times print in 北京时间 (UTC+8), never UTC.
+    const note = ws.getCell(2, 1).text;
+    expect(note).toMatch(/^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间），共 \d+ 个项目$/);
+    expect(note).not.toContain('UTC');
+    expect(note.slice(5, 15)).toBe(chinaToday(clock.now()));
     const totalCol = header.indexOf('总投资（万元）') + 1;
     const nameCol = header.indexOf('项目名称') + 1;
     const names = [4, 5, 6].map((r) => ws.getCell(r, nameCol).value);
@@ -134,5 +141,29 @@ describe.each(DIALECTS)('exports and templates on %s', (dialect) => {
       const { wb: other } = await download(`/api/v1/imports/templates/${kind}`);
       expect(other.worksheets.map((s) => s.name)).toContain('填表说明');
     }
+  });
+
+  it('groups by region one level below the scope, rolling towns into their district with a subtotal that includes them', async () => {
+    await t.db.insertInto('regions').values({ code: '320506101', name: '甪直镇', parent_code: '320506', level: 4, path: '/320000/320500/320506/320506101/' }).execute();
+    const unit = (await t.db.selectFrom('units').select('id').where('name', '=', '甪直镇').executeTakeFirstOrThrow()).id;
+    await buildProject(t.db, { name: '甪直古镇保护', unit_id: unit, region_code: '320506101', total_investment: 20_000 });
+    await buildProject(t.db, { name: '虎丘湿地公园', unit_id: unit, region_code: '320505', total_investment: 10_000 });
+    const firstColumn = (ws: ExcelJS.Worksheet) => Array.from({ length: ws.rowCount }, (_, i) => ws.getCell(i + 1, 1).value).slice(3);
+    // 吴中区 with its town, as the list counts them (an earlier test imported one more).
+    const wuzhong = (await t.app.inject({ url: '/api/v1/projects?region=320506', headers: office })).json().totals;
+    expect(wuzhong.count).toBeGreaterThanOrEqual(4);
+    const ws = (await download('/api/v1/exports/projects.xlsx?group_by=region&region=320500')).wb.getWorksheet('项目清单')!;
+    const seq = Array.from({ length: wuzhong.count }, (_, i) => i + 2);
+    expect(firstColumn(ws)).toEqual(['一、虎丘区（项目共计：1个）', 1, '小计', `二、吴中区（项目共计：${wuzhong.count}个）`, ...seq, '小计', '合计']);
+    const header = rowValues(ws, 3);
+    const subtotalRow = 4 + 3 + 1 + wuzhong.count;
+    expect(ws.getCell(subtotalRow, header.indexOf('总投资（万元）') + 1).value).toBeCloseTo(wuzhong.total_investment / 10_000, 4);
+    expect(ws.getCell(subtotalRow, header.indexOf('项目名称') + 1).value).toBe(`${wuzhong.count} 个项目`);
+    // Without a region filter the groups sit below the lowest region holding them all (江苏省 → its cities).
+    const all = (await download('/api/v1/exports/projects.xlsx?group_by=region')).wb.getWorksheet('项目清单')!;
+    expect(firstColumn(all).filter((v) => typeof v === 'string' && v.includes('、'))).toEqual(['一、南京市（项目共计：1个）', `二、苏州市（项目共计：${wuzhong.count + 1}个）`]);
+    // A district's own scope groups by its towns, the district's own projects first.
+    const district = (await download('/api/v1/exports/projects.xlsx?group_by=region&region=320506')).wb.getWorksheet('项目清单')!;
+    expect(firstColumn(district).filter((v) => typeof v === 'string' && v.includes('、'))).toEqual([`一、吴中区（本级）（项目共计：${wuzhong.count - 1}个）`, '二、甪直镇（项目共计：1个）']);
   });
 });

@@ -6,7 +6,7 @@ import { formatPercent, fraction } from '../../../core/indicators.ts';
 import { yuanIn } from '../../../core/money.ts';
 import { neutralize } from '../imports/cell.ts';
 import { clock } from '../../clock.ts';
-import { chinaToday } from '../../../core/clock.ts';
+import { chinaDateTime, chinaToday } from '../../../core/clock.ts';
 
 /**
  * What a column holds. `seq` is the 序号 the writer numbers itself; `money` takes integer yuan and prints 万元;
@@ -74,6 +74,11 @@ export function contentDisposition(fileName: string): string {
 /** Today's date in China for file names and note rows. */
 export function today(): string {
   return chinaToday(clock.now());
+}
+
+/** An instant (now by default) as 北京时间 "YYYY-MM-DD HH:mm", as every export prints times. */
+export function beijingDateTime(at: Date = clock.now()): string {
+  return chinaDateTime(at);
 }
 
 const FORMATS: Record<ColumnKind, string | undefined> = {

@@ -109,7 +109,7 @@ export async function lightsWorkbook(service: LightService, actor: Actor, query:
     for (const item of result.items) {
       const byDimension = new Map(item.dimensions.map((d) => [d.dimension, d]));
       list.row([
-        null, item.name, item.unit_name, LIGHT_LABELS[item.overall],
+        null, item.name, item.unit_name, `${LIGHT_LABELS[item.overall]}${item.is_paused ? '（停工）' : ''}`,
         ...DIMENSIONS.flatMap((d) => {
           const x = byDimension.get(d);
           return x ? [LIGHT_LABELS[x.light], x.light === 'yellow' || x.light === 'red' ? x.reason : null] : [null, null];

@@ -153,6 +153,14 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
       expect(bad.json().error.message).toContain('不支持的分组：colour');
     });
 
+    it('takes group_by as the one breakdown, like the other exports, instead of ignoring it', async () => {
+      const ws = (await download('/api/v1/exports/indicators.xlsx?year=2026&month=5&group_by=unit', w.office)).wb.getWorksheet('指标分组')!;
+      expect(ws.getCell(4, 1).value).toBe('一、按责任单位分');
+      const bad = await req('GET', w.office, '/api/v1/exports/indicators.xlsx?year=2026&month=5&group_by=campaign_group');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.message).toContain('不支持的分组方式');
+    });
+
     it('adds completion against the month-by-month plan (计划完成表) once a project in scope has one', async () => {
       // pa1 plans 12,000 万 for the year: 600 万 in each of 1–5月 (3,000 万 to date), the rest later; 800 万 done.
       const monthly = [6, 6, 6, 6, 6, 18, 18, 18, 18, 18, 0, 0].map((x) => x * 1_000_000);

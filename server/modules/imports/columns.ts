@@ -1,6 +1,8 @@
 // The columns Docket understands in an office's workbook: each field has its template header, the shapes its
 // cells take, and the header texts (synonyms) that name it in users' own workbooks.
 
+import type { MoneyUnit } from '../../../core/money.ts';
+
 /** How a field's cells are read. */
 export type FieldKind = 'text' | 'money' | 'date' | 'years' | 'year' | 'month' | 'bool' | 'int' | 'coded' | 'levels' | 'tick';
 
@@ -223,8 +225,48 @@ export function normalizeHeader(text: string): string {
     .replace(/[:：]$/, '');
 }
 
+/** API names that differ from a field's key (the project API's `region_code`, `project_name` …). */
+const API_ALIASES: Record<string, string> = {
+  region_code: 'region', project_name: 'name', project_code: 'code', unit_name: 'unit', lead_unit_name: 'lead_unit', package_name: 'package',
+};
+
+/** A header written as an API field name ("total_investment_wan", "Name", "region-code"), normalized, or undefined. */
+function apiName(text: string): string | undefined {
+  const t = text.normalize('NFKC').trim().toLowerCase().replace(/[\s-]+/g, '_').replace(/^[*]+|[*]+$/g, '');
+  return /^[a-z][a-z0-9_]*$/.test(t) ? t : undefined;
+}
+
+/**
+ * The field an English header names: the API's own field names (`name`, `region`, `stage`, `amount_month` …,
+ * `region_code` too) are header synonyms; a money field may carry its unit as a suffix (`total_investment_wan`,
+ * `_yi`, `_yuan`).
+ */
+function matchApiName(text: string, fields: FieldDef[]): FieldDef | undefined {
+  const t = apiName(text);
+  if (!t) return undefined;
+  const key = API_ALIASES[t] ?? t;
+  const exact = fields.find((f) => f.key === key);
+  if (exact) return exact;
+  const money = /^(.+)_(wan|yi|yuan)$/.exec(key);
+  return money ? fields.find((f) => f.kind === 'money' && f.key === money[1]) : undefined;
+}
+
+/**
+ * The unit of a money column headed by an API field name: a `_wan` / `_yi` / `_yuan` suffix, else yuan (the API's
+ * unit: money is integer yuan). Undefined for any other header.
+ */
+export function apiHeaderUnit(text: string, field: FieldDef): MoneyUnit | undefined {
+  const t = apiName(text);
+  if (!t || field.kind !== 'money' || matchApiName(text, [field]) !== field) return undefined;
+  if (t.endsWith('_wan')) return '万元';
+  if (t.endsWith('_yi')) return '亿元';
+  return '元';
+}
+
 /** The field a header names, trying the lowest header part first, then the whole path, then upper parts. */
 export function matchField(parts: string[], fields: FieldDef[]): FieldDef | undefined {
+  const api = parts.length === 1 ? matchApiName(parts[0]!, fields) : undefined;
+  if (api) return api;
   if (parts.length > 1) {
     const path = normalizeHeader(parts.join(''));
     for (const f of fields) if (f.pathPatterns?.some((p) => p.test(path))) return f;

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -17,11 +18,6 @@ export interface ProjectKey {
   unit_id: number;
   parent_id: number | null;
   is_package: number;
-}
-
-/** True on PostgreSQL (the name-key expression differs per engine). */
-function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -50,7 +46,7 @@ export class ImportRepository {
    * index of each engine, so that the lookup below is an index probe, not a scan of the portfolio.
    */
   private nameKey() {
-    return isPostgres(this.db) ? sql<string>`split_part(search_text, '|', 1)` : sql<string>`substr(search_text, 1, instr(search_text, '|') - 1)`;
+    return dialectOf(this.db) === 'postgres' ? sql<string>`split_part(search_text, '|', 1)` : sql<string>`substr(search_text, 1, instr(search_text, '|') - 1)`;
   }
 
   /**
@@ -81,7 +77,7 @@ export class ImportRepository {
    * instead of probing the index. PostgreSQL's autovacuum keeps its own statistics.
    */
   async refreshPlannerStatistics(): Promise<void> {
-    if (!isPostgres(this.db)) await sql`PRAGMA optimize=0x10002`.execute(this.db);
+    if (dialectOf(this.db) !== 'postgres') await sql`PRAGMA optimize=0x10002`.execute(this.db);
   }
 
   /** The levels of these projects. */

@@ -22,7 +22,7 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
         const upload = await readUpload(request, limits.maxFileBytes);
         const q = request.query;
         return service().importFile(actor, upload.buffer, {
-          kind: q.kind, year: q.year, month: q.month, fileName: upload.fileName, dryRun, limits,
+          kind: q.kind, year: q.year, month: q.month, duplicates: q.duplicates, fileName: upload.fileName, dryRun, limits,
           createMissing: q.create_missing, defaultUnitId: q.default_unit, unitMap: q.unit_map,
         });
       });
@@ -34,7 +34,10 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
-        return service().importFile(actor, upload.buffer, { kind: 'monthly', year: request.query.year, month: request.query.month, fileName: upload.fileName, dryRun, limits });
+        return service().importFile(actor, upload.buffer, {
+          kind: 'monthly', year: request.query.year, month: request.query.month, reportStatus: request.query.status, duplicates: request.query.duplicates,
+          fileName: upload.fileName, dryRun, limits,
+        });
       });
   }
 

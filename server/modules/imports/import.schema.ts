@@ -1,8 +1,15 @@
 import { z } from 'zod';
 
 /** Query string of the dry-run and apply endpoints. */
+/**
+ * Repeated projects (two rows naming one project; a monthly row whose name + region fit several stored projects):
+ * refuse the file (default) or skip them and import the rest; the report lists them either way.
+ */
+const duplicatesSchema = z.enum(['refuse', 'skip']).default('refuse');
+
 export const importQuerySchema = z.object({
   kind: z.enum(['projects', 'plans']).default('projects'),
+  duplicates: duplicatesSchema,
   /** The plan year; overrides what the headers, title rows or sheet name say (a 年度 column still wins per row). */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   /** The period 1–N月 of the progress columns; overrides what the file says. */
@@ -29,6 +36,9 @@ export type ImportQuery = z.infer<typeof importQuerySchema>;
 export const monthlyImportQuerySchema = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   month: z.coerce.number().int().min(1).max(12).optional(),
+  /** What the imported reports become: drafts the units still submit, submitted (counted), or approved (office). */
+  status: z.enum(['draft', 'submitted', 'approved']).default('draft'),
+  duplicates: duplicatesSchema,
 });
 
 export const templateParamsSchema = z.object({ kind: z.enum(['projects', 'plans', 'monthly']) });

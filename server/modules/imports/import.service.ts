@@ -10,13 +10,15 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { roleHas } from '../../plugins/permissions.ts';
 import { cellText, columnLetter, isCellError, unneutralize, type CellScalar } from './cell.ts';
 import {
   codeOf, LEVEL_CODES, MONTHLY_FIELDS, parseBool, parseLevels, parseSeq, parseTick, PLAN_FIELDS, PROJECT_LIST_FIELDS, tickKey, type FieldDef,
 } from './columns.ts';
-import { MonthlyReportService } from '../reports/monthly-report.service.ts';
+import { IndicatorService } from '../indicators/indicator.service.ts';
+import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
-import type { ReportWrite } from '../reports/report.schema.ts';
+import { ReportBulkService, type BulkReportInput, type BulkReportStatus } from '../reports/report-bulk.service.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
@@ -90,6 +92,25 @@ export interface ImportReport {
   elapsedMs: number;
   /** Where the time went: reading the file, checking and matching rows, writing (apply only). */
   phaseMs: { read: number; check: number; write: number };
+  /**
+   * Repeated projects: the rows that name one project (the first is the one imported when duplicates are
+   * skipped), or a row whose name + region fit `stored` projects. Listed whichever the duplicates option.
+   */
+  duplicates: ImportDuplicate[];
+  /** Monthly progress: the status the imported reports were given. */
+  reportStatus?: BulkReportStatus;
+}
+
+/** One repeated project of a file (see ImportReport.duplicates). */
+export interface ImportDuplicate {
+  sheet: string;
+  rows: number[];
+  name: string;
+  region: string | null;
+  /** Several stored projects share this name and region (the row cannot tell which): how many. */
+  stored?: number;
+  /** The rows were skipped (duplicates: 'skip') rather than refused. */
+  skipped: boolean;
 }
 
 export interface ImportOptions {
@@ -109,6 +130,14 @@ export interface ImportOptions {
   unitMap?: Record<string, number | 'create' | 'skip'>;
   /** Project list: the responsible unit of rows that name none (lists that carry only the builder, 项目业主). */
   defaultUnitId?: number;
+  /**
+   * Rows naming a project an earlier row already named (same code, or same name + region), and monthly rows whose
+   * name + region fit several stored projects: 'refuse' (the default) makes them errors, so nothing is imported;
+   * 'skip' imports every other row (the first of a repeated pair included) and lists them in `duplicates`.
+   */
+  duplicates?: 'refuse' | 'skip';
+  /** Monthly progress: what the imported reports become — drafts (default), submitted, or approved (office only). */
+  reportStatus?: BulkReportStatus;
 }
 
 /** Most problems and row outcomes kept in a report; the rest are counted. */
@@ -141,6 +170,8 @@ interface ParsedRow {
   hints?: HeadingHints;
   /** The folded name, once computed. */
   nameKey?: string;
+  /** Skipped as a repeat of the project an earlier row (this row number) named (duplicates: 'skip'). */
+  duplicateOf?: number;
   /** The search text of `name`, computed while a worker thread reads the rest of the file (see searchTextFor). */
   searchText?: { name: string; text: string };
 }
@@ -296,6 +327,7 @@ export class ImportService {
       kind: opts.kind, fileName: opts.fileName, format: info.format, reader: info.reader, encoding: info.encoding, dryRun: opts.dryRun, applied: false,
       sheets: [], summary: { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, errorRows: 0, errors: 0, warnings: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 },
       problems: log.items, problemsTruncated: 0, outcomes: [], outcomesTruncated: 0, elapsedMs: 0, phaseMs: { read: 0, check: 0, write: 0 },
+      duplicates: [],
     };
     const outcome = (o: RowOutcome) => {
       if (o.action === 'skip') report.summary.skipped++;
@@ -440,7 +472,8 @@ export class ImportService {
   private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
       const checking = Date.now();
-      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, executor);
+      report.duplicates.length = 0;
+      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, executor, report.duplicates);
       Object.assign(report.summary, plan.counts);
       report.proposals = plan.fd.proposals(plan.areaNames);
       report.phaseMs.check = Date.now() - checking;
@@ -459,6 +492,11 @@ export class ImportService {
       await this.db.transaction().execute(async (trx) => run(trx, true));
       // A large import changes the tables' sizes by orders of magnitude: let every later query plan for that.
       await this.repositoryFor(this.db).refreshPlannerStatistics();
+      // What the first read would otherwise recompute (indicator groups, light snapshots) is brought up to date now.
+      if (report.applied) {
+        await IndicatorService.syncAfterBulkWrite(this.db);
+        await refreshLightsAfterBulkWrite(this.db);
+      }
     }
   }
 
@@ -466,7 +504,7 @@ export class ImportService {
    * The audit trail of an applied import, in its transaction: one event for the file with its counts, and (up to
    * AUDIT_PER_PROJECT_LIMIT updated projects) one per updated project with the changed fields before and after.
    */
-  private async recordApply(executor: Executor, actor: Actor, opts: ImportOptions, fileSha256: string, counts: Record<string, number>, changes: Map<number, ProjectChange>): Promise<void> {
+  private async recordApply(executor: Executor, actor: Actor, opts: ImportOptions, fileSha256: string, counts: Record<string, number | string>, changes: Map<number, ProjectChange>): Promise<void> {
     const perProject = changes.size <= AUDIT_PER_PROJECT_LIMIT;
     await recordAudit(executor, actor, {
       action: 'import.apply', entityType: 'import', entityId: fileSha256,
@@ -567,6 +605,9 @@ export class ImportService {
    * runs inside a transaction that a dry run rolls back, so the dry run reports exactly what apply would refuse.
    */
   private async importMonthly(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
+    if (opts.reportStatus === 'approved' && !roleHas(actor.role, 'report.review')) {
+      throw new AppError('forbidden', '只有审核人员（发改部门）可以将导入的月报直接作为已审核数据');
+    }
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
@@ -604,7 +645,9 @@ export class ImportService {
       else idsByName.set(name, [{ id: k.id, region: k.region_code }]);
     }
     const targets: { row: ParsedRow; projectId: number }[] = [];
-    const seen = new Map<number, number>();
+    const seen = new Map<number, ParsedRow>();
+    const skip = opts.duplicates === 'skip';
+    const repeats = new Map<ParsedRow, ImportDuplicate>();
     for (const row of parsed) {
       const v = row.values;
       let projectId = typeof v.code === 'string' ? idByCode.get(v.code) : undefined;
@@ -616,78 +659,101 @@ export class ImportService {
           found = found.filter((p) => codes.includes(p.region));
         }
         if (found.length === 1) projectId = found[0]!.id;
-        else if (found.length > 1) err(row, 'region', `有 ${found.length} 个同名项目，请填写项目代码或所属地区`);
+        else if (found.length > 1) {
+          report.duplicates.push({ sheet: row.sheet, rows: [row.row], name: String(v.name), region: typeof v.region === 'string' ? v.region : null, stored: found.length, skipped: skip && !row.hasError });
+          if (skip && !row.hasError) {
+            row.duplicateOf = 0;
+            log.add({ sheet: row.sheet, row: row.row, column: row.letters.get('region') ?? null, severity: 'warning', message: `有 ${found.length} 个同名同地区项目，无法确定是哪一个，已跳过本行（请填写项目代码）` });
+            continue;
+          }
+          err(row, 'region', `有 ${found.length} 个同名项目，请填写项目代码或所属地区（或选择跳过重复行导入其余行）`);
+        }
       }
       if (projectId === undefined) {
         if (!row.hasError) err(row, typeof v.code === 'string' ? 'code' : 'name', `未找到项目“${String(v.name ?? v.code ?? '')}”（按项目代码或名称+地区匹配）`);
         continue;
       }
       const first = seen.get(projectId);
-      if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
-      else seen.set(projectId, row.row);
+      if (first !== undefined) {
+        let d = repeats.get(first);
+        if (!d) {
+          d = { sheet: first.sheet, rows: [first.row], name: String(first.values.name ?? v.name ?? ''), region: typeof first.values.region === 'string' ? first.values.region : null, skipped: skip };
+          repeats.set(first, d);
+          report.duplicates.push(d);
+        }
+        d.rows.push(row.row);
+        if (skip) {
+          row.duplicateOf = first.row;
+          log.add({ sheet: row.sheet, row: row.row, column: row.letters.get('name') ?? null, severity: 'warning', message: `与第 ${first.row} 行是同一项目，已跳过本行（以第 ${first.row} 行为准）` });
+          continue;
+        }
+        err(row, 'name', `与第 ${first.row} 行是同一项目，请删除重复行（或选择跳过重复行导入其余行）`);
+      } else seen.set(projectId, row);
       if (v.stage === 'planning' || v.stage === 'paused') err(row, 'stage', '月报中的建设阶段只能是前期、签约、开工在建、竣工或投产（停工、复工请在项目中办理）');
       if (!row.hasError) targets.push({ row, projectId });
     }
 
     const FIELDS = ['amount_month', 'amount_ytd', 'negative_reason', 'stage', 'stage_date', 'progress_text', 'workers', 'problems', 'next_plan', 'stats_entered', 'stats_code', 'stats_reason'] as const;
-    const ROLLBACK = new Error('dry run: roll back');
+    const status = opts.reportStatus ?? 'draft';
+    report.reportStatus = status;
     const actions = new Map<ParsedRow, { action: RowAction; projectId: number; changes?: string[] }>();
     if (period && log.errors === 0) {
       const { year, month } = period;
-      try {
+      const inputs: BulkReportInput[] = targets.map((t) => {
+        const fields: Record<string, unknown> = {};
+        for (const f of FIELDS) if (t.row.values[f] !== undefined) fields[f] = t.row.values[f];
+        return { project_id: t.projectId, fields: fields };
+      });
+      const label = (f: string) => MONTHLY_FIELDS.find((d) => d.key === f)?.label ?? f;
+      // Rows are read and checked outside the write transaction (other requests interleave meanwhile); the
+      // transaction holds only the set-based writes, which re-check versions and re-chain from the month written.
+      const run = async (write: boolean) => {
+        const checked = await new ReportBulkService(this.db).checkMonth(actor, year, month, inputs, status);
+        report.phaseMs.check = checked.checkMs;
+        for (const e of checked.errors) err(targets[e.index]!.row, e.field, e.message);
+        for (const [i, o] of checked.outcomes.entries()) {
+          if (o) actions.set(targets[i]!.row, { action: o.action, projectId: targets[i]!.projectId, changes: o.changed?.map(label) });
+        }
+        if (!write || log.errors > 0) return;
+        const writing = Date.now();
         await this.db.transaction().execute(async (trx) => {
-          const reports = new ReportRepository(trx);
-          const batch: (ReportWrite & { project_id: number })[] = [];
-          const batchRows: ParsedRow[] = [];
-          for (const t of targets) {
-            const existing = await reports.findReport(t.projectId, year, month);
-            const input: ReportWrite & { project_id: number } = { project_id: t.projectId };
-            const changes: string[] = [];
-            for (const f of FIELDS) {
-              const value = t.row.values[f];
-              if (value === undefined) continue;
-              (input as Record<string, unknown>)[f] = value;
-              if (!existing || (existing as unknown as Record<string, unknown>)[f] !== value) changes.push(MONTHLY_FIELDS.find((d) => d.key === f)?.label ?? f);
-            }
-            if (existing && changes.length === 0) {
-              actions.set(t.row, { action: 'unchanged', projectId: t.projectId });
-              continue;
-            }
-            if (existing) input.version = existing.version;
-            batch.push(input);
-            batchRows.push(t.row);
-            actions.set(t.row, { action: existing ? 'update' : 'create', projectId: t.projectId, changes: existing ? changes : undefined });
-          }
-          if (batch.length) {
-            try {
-              await new MonthlyReportService(reports).saveBatch(actor, year, month, { rows: batch, submit: false });
-            } catch (e) {
-              if (!(e instanceof AppError)) throw e;
-              const rows = (e.details as { rows?: { row: number; message: string }[] } | null)?.rows;
-              if (rows) {
-                for (const r of rows) err(batchRows[r.row - 1]!, null, r.message);
-              } else {
-                log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
-              }
-            }
-          }
-          if (opts.dryRun || log.errors > 0) throw ROLLBACK;
-          // Each saved report already has its own report.save event (before/after) from the batch.
-          const tally = { created: 0, updated: 0, unchanged: 0 };
-          for (const a of actions.values()) {
-            if (a.action === 'create') tally.created++;
-            else if (a.action === 'update') tally.updated++;
-            else if (a.action === 'unchanged') tally.unchanged++;
-          }
-          await this.recordApply(trx, actor, opts, fileSha256, { ...tally, year, month }, new Map());
-          report.applied = true;
+          await new ReportBulkService(trx).writeMonth(actor, checked);
+          await record(trx);
         });
+        report.phaseMs.write = Date.now() - writing;
+        report.applied = true;
+      };
+      const record = async (executor: Executor) => {
+        const tally = { created: 0, updated: 0, unchanged: 0 };
+        for (const a of actions.values()) {
+          if (a.action === 'create') tally.created++;
+          else if (a.action === 'update') tally.updated++;
+          else if (a.action === 'unchanged') tally.unchanged++;
+        }
+        // One summary event for the whole file: the reports themselves carry who saved, submitted or approved them.
+        await this.recordApply(executor, actor, opts, fileSha256, { ...tally, year, month, status, skipped_duplicates: parsed.filter((r) => r.duplicateOf !== undefined).length }, new Map());
+      };
+      try {
+        await run(!opts.dryRun);
       } catch (e) {
-        if (e !== ROLLBACK) throw e;
+        if (!(e instanceof AppError)) throw e;
+        log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
+      }
+      if (report.applied) {
+        const writing = Date.now();
+        // What a read would otherwise recompute lazily is brought up to date now: group facts of projects that
+        // approved rows moved (stage, statistics entry), light snapshots of the year.
+        await IndicatorService.syncAfterBulkWrite(this.db);
+        await refreshLightsAfterBulkWrite(this.db, { year, month });
+        report.phaseMs.write += Date.now() - writing;
       }
     }
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0 };
     for (const row of parsed) {
+      if (row.duplicateOf !== undefined && !row.hasError) {
+        outcome({ sheet: row.sheet, row: row.row, action: 'skip', name: String(row.values.name ?? ''), reason: row.duplicateOf ? `与第 ${row.duplicateOf} 行重复，已跳过` : '同名同地区项目不唯一，已跳过' });
+        continue;
+      }
       const a = row.hasError ? { action: 'error' as const, projectId: undefined, changes: undefined } : actions.get(row);
       if (!a) continue;
       if (a.action === 'create') counts.created++;
@@ -703,7 +769,7 @@ export class ImportService {
    * Resolves references, matches projects, and decides per row: create, update, unchanged or error. Packages first:
    * a sub-item's parent (a row of the file or a stored project) is resolved before the sub-item itself.
    */
-  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, executor: Executor) {
+  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, executor: Executor, duplicates: ImportDuplicate[] = []) {
     // Only the projects the file can name are read: by code, by folded name, by a package's name or code.
     const fileCodes = new Set<string>();
     const fileNames = new Set<string>();
@@ -742,7 +808,19 @@ export class ImportService {
     const subByParentName = new Map(keys.filter((k) => k.parent_id !== null).map((k) => [`${k.parent_id}|${k.name_key}`, k]));
 
     const resolved = new Map<ParsedRow, Resolved>();
-    const claimed = new Map<string, number>(); // target key → first row number
+    const claimed = new Map<string, ParsedRow>(); // target key → first row
+    // Repeated projects, listed in the report whichever the duplicates option.
+    const repeats = new Map<ParsedRow, ImportDuplicate>();
+    const repeatOf = (first: ParsedRow, row: ParsedRow, name: string, region: string | null) => {
+      let d = repeats.get(first);
+      if (!d) {
+        d = { sheet: first.sheet, rows: [first.row], name, region, skipped: false };
+        repeats.set(first, d);
+        duplicates.push(d);
+      }
+      d.rows.push(row.row);
+      return d;
+    };
     const err = (row: ParsedRow, field: string | null, message: string) => {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
@@ -850,8 +928,16 @@ export class ImportService {
       const target = projectId !== undefined ? `id:${projectId}` : typeof code === 'string' ? `code:${code}`
         : parent ? `sub:${parentTarget}|${nameFold}` : `name:${nameFold}|${regionCode ?? ''}`;
       const first = claimed.get(target);
-      if (first !== undefined) err(row, 'name', `与第 ${first} 行是同一项目，请删除重复行`);
-      else claimed.set(target, row.row);
+      if (first !== undefined) {
+        const d = repeatOf(first, row, name, typeof v.region === 'string' ? v.region : regionCode ?? null);
+        if (opts.duplicates === 'skip') {
+          row.duplicateOf = first.row;
+          log.add({ sheet: row.sheet, row: row.row, column: row.letters.get('name') ?? null, severity: 'warning', message: `与第 ${first.row} 行是同一项目，已跳过本行（以第 ${first.row} 行为准）` });
+        } else {
+          err(row, 'name', `与第 ${first.row} 行是同一项目，请删除重复行（或选择跳过重复行导入其余行）`);
+        }
+        d.skipped = opts.duplicates === 'skip';
+      } else claimed.set(target, row);
       // Plan year.
       const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
       // A list's plan carries the year's planned starts, completions and productions by heading or by date.
@@ -948,6 +1034,10 @@ export class ImportService {
       // A sub-item of a package row with errors cannot be placed.
       const parentRow = r?.parent?.resolved?.row;
       if (parentRow?.hasError && !row.hasError) err(row, 'package', `所属打包项目（第 ${parentRow.row} 行）有错误，请先修正该行`);
+      if (row.duplicateOf !== undefined && !row.hasError) {
+        outcome({ sheet: row.sheet, row: row.row, action: 'skip', name, reason: `与第 ${row.duplicateOf} 行重复，已跳过` });
+        continue;
+      }
       if (!r || row.hasError) {
         counts.errorRows++;
         outcome({ sheet: row.sheet, row: row.row, action: 'error', name });

@@ -1,6 +1,6 @@
 import { findMoneyUnit, type MoneyUnit } from '../../../core/money.ts';
 import { cellText, columnLetter, isCellError } from './cell.ts';
-import { campaignGroupOf, matchField, normalizeHeader, SEQ_PATTERN, type FieldDef } from './columns.ts';
+import { apiHeaderUnit, campaignGroupOf, matchField, normalizeHeader, SEQ_PATTERN, type FieldDef } from './columns.ts';
 import type { MergeRange, SheetRow } from './sheet-reader.ts';
 
 /** A column of the sheet as understood: its header path, the field it fills and, for money, its unit. */
@@ -142,7 +142,7 @@ export function detectLayout(head: SheetRow[], merges: MergeRange[] | null, fiel
     used.add(field.key);
     const mapped: MappedColumn = { col: c + 1, letter: columnLetter(c + 1), header, field };
     if (field.kind === 'money') {
-      const own = [...parts].reverse().map((p) => findMoneyUnit(p)).find(Boolean);
+      const own = (parts.length === 1 ? apiHeaderUnit(parts[0]!, field) : undefined) ?? [...parts].reverse().map((p) => findMoneyUnit(p)).find(Boolean);
       mapped.unit = own ?? noteUnit ?? '万元';
       mapped.unitSource = own ? 'header' : noteUnit ? 'note' : 'default';
     }

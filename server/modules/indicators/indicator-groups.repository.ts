@@ -1,4 +1,5 @@
 import { sql, type Expression } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
@@ -47,10 +48,6 @@ function chunks<T>(xs: readonly T[], size = 500): T[][] {
   return out;
 }
 
-function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-}
-
 /** All SQL of the group rollup. */
 export class IndicatorGroupRepository {
   private readonly db: Executor;
@@ -63,7 +60,7 @@ export class IndicatorGroupRepository {
    * group would otherwise collide); SQLite has one writer at a time already. Held until the transaction ends.
    */
   async lock(): Promise<void> {
-    if (isPostgres(this.db)) await sql`select pg_advisory_xact_lock(7270061)`.execute(this.db);
+    if (dialectOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(7270061)`.execute(this.db);
   }
 
   /** The facts as they should be, from projects, plans and the ytd rollup (optionally for some projects only). */
@@ -185,6 +182,31 @@ export class IndicatorGroupRepository {
         await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', part).where('count', '=', 0).execute();
       }
     }
+  }
+
+  /**
+   * The bulk counterpart of refreshProjects, for writes that touch a large part of a year (an import of a month,
+   * submit-all for a city): the projects' facts are re-snapshotted set-based (DELETE + INSERT … SELECT per chunk
+   * of 500) and the group rows of every year they have facts in are recomputed once from the facts. Moving each
+   * project's contribution by deltas upserts ~12 wide group rows per project (measured ~0.7 ms a project at 100k
+   * projects, 55 s for 80k), while recomputing a year's groups costs one pass over its facts (~4.7 s CPU at
+   * 100k). Call lock() first.
+   */
+  async refreshProjectsBulk(projectIds: readonly number[]): Promise<void> {
+    const years = new Set<number>();
+    for (const ids of chunks([...new Set(projectIds)])) {
+      for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
+      await this.db.deleteFrom('indicator_facts').where('project_id', 'in', ids).execute();
+      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(ids)).execute();
+      for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
+    }
+    for (const year of years) await this.recomputeGroups(year);
+  }
+
+  /** How many projects have facts for a year (the size a bulk refresh is weighed against). */
+  async countFacts(year: number): Promise<number> {
+    const r = await this.db.selectFrom('indicator_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', year).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   /** Rebuilds all facts and groups from projects, plans and the ytd rollup. Call lock() first. */

@@ -62,14 +62,17 @@ function planMonthDate(column: string, year: number, offset: 0 | 1): RawBuilder<
  * The recomputation of the rollup from monthly_reports: for each (project, year) with a counted report, month N's
  * cumulative is the amount_ytd of the latest counted report at or before N (coalesce over the months back to 1).
  */
-function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number; year: number }) {
+function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number | readonly number[]; year: number }) {
   const at = YTD_COLUMNS.map((_, i) => sql`max(case when month = ${sql.lit(i + 1)} then amount_ytd end)`);
   let qb = db.selectFrom('monthly_reports')
     .select(['project_id', 'year'])
     .select(YTD_COLUMNS.map((col, i) => sql<number>`coalesce(${sql.join(at.slice(0, i + 1).reverse())}, 0)`.as(col)))
     .where('status', 'in', statuses.length ? statuses : ['\u0000none'])
     .groupBy(['project_id', 'year']);
-  if (only) qb = qb.where('project_id', '=', only.projectId).where('year', '=', only.year);
+  if (only) {
+    const ids = only.projectId;
+    qb = (typeof ids === 'number' ? qb.where('project_id', '=', ids) : qb.where('project_id', 'in', ids)).where('year', '=', only.year);
+  }
   return qb;
 }
 
@@ -230,6 +233,20 @@ export class IndicatorRepository {
     if (sameRow(expected, stored, columns)) return;
     await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
     if (expected) await this.db.insertInto('indicator_ytd').values(expected).execute();
+  }
+
+  /**
+   * Recomputes many projects' rollup rows for a year at once (after a bulk write): per chunk of projects one
+   * DELETE and one INSERT … SELECT, so the cost follows the number of projects written, not the table.
+   */
+  async refreshProjectYears(projectIds: readonly number[], year: number): Promise<void> {
+    const statuses = await this.countedStatuses();
+    for (let i = 0; i < projectIds.length; i += 500) {
+      const part = projectIds.slice(i, i + 500);
+      await this.db.deleteFrom('indicator_ytd').where('year', '=', year).where('project_id', 'in', part).execute();
+      await this.db.insertInto('indicator_ytd').columns(['project_id', 'year', ...YTD_COLUMNS])
+        .expression(recomputedYtd(this.db, statuses, { projectId: part, year })).execute();
+    }
   }
 
   /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */

@@ -1,9 +1,12 @@
+import { readState, writeState } from '../../platform/system-state.ts';
 import {
   addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
   type IndicatorSums, type Indicators, type TimeCurve,
 } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
+import type { Kysely } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
@@ -26,6 +29,7 @@ export function indicatorRepositories(db: Executor): IndicatorRepositories {
   return { indicators: new IndicatorRepository(db), groups: new IndicatorGroupRepository(db) };
 }
 
+/** The group rollup's watermark, in system_state (platform/system-state.ts), not among the office's settings. */
 const WATERMARK = 'facts_synced_at';
 
 /** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
@@ -113,6 +117,21 @@ export class IndicatorService {
     await groups.refreshProjects([projectId]);
   }
 
+  /**
+   * The hook after a bulk write of many projects' reports of one year (an import, submit-all): the same as
+   * refreshProject for each, set-based — the ytd rows per chunk of 500 projects, then the facts and group deltas
+   * of the projects whose facts changed. Inside the writer's transaction.
+   */
+  static async refreshProjects(trx: Executor, projectIds: readonly number[], year: number): Promise<void> {
+    if (!projectIds.length) return;
+    const { indicators, groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await indicators.refreshProjectYears(projectIds, year);
+    // Deltas cost per project, a recomputation per year: past a tenth of the year's projects the latter wins.
+    if (projectIds.length * 10 >= await groups.countFacts(year)) await groups.refreshProjectsBulk(projectIds);
+    else await groups.refreshProjects([...projectIds]);
+  }
+
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
@@ -120,7 +139,7 @@ export class IndicatorService {
     await groups.lock();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
-    await indicators.putSetting(WATERMARK, started, null);
+    await writeState(trx, WATERMARK, started, started);
     return n;
   }
 
@@ -128,17 +147,28 @@ export class IndicatorService {
    * Brings the group rollup up to date with projects and plans written since the last sync (their updated_at);
    * the first read after a migration builds it. Report writes are already applied by the hook.
    */
-  private async syncGroups(): Promise<void> {
-    const since = await this.repo.findSetting(WATERMARK);
+  async syncGroups(): Promise<void> {
+    const since = await readState(this.repo.executor, WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
     const started = clock.now().toISOString();
     await this.transact(async ({ indicators, groups }) => {
       await groups.lock();
-      if (changed) await groups.refreshProjects(changed);
+      // After a bulk write (a project or plan import) a tenth of the portfolio or more: recompute the years' groups
+      // once instead of moving each project by deltas (which took minutes at 100k projects).
+      if (changed && changed.length * 10 >= await groups.countFacts(clock.now().getFullYear())) await groups.refreshProjectsBulk(changed);
+      else if (changed) await groups.refreshProjects(changed);
       else await groups.rebuild();
-      await indicators.putSetting(WATERMARK, started, null);
+      await writeState(indicators.executor, WATERMARK, started, started);
     });
+  }
+
+  /**
+   * After a bulk write of projects or plans (an import), outside its transaction: applies it to the group rollup
+   * now, so that the first indicators read afterwards has nothing left to do.
+   */
+  static async syncAfterBulkWrite(db: Kysely<DB>): Promise<void> {
+    await new IndicatorService(indicatorRepositories(db), (fn) => db.transaction().execute((trx) => fn(indicatorRepositories(trx)))).syncGroups();
   }
 
   /** The filter as the group rollup reads it, or undefined when only the per-project scan can answer it. */
@@ -199,7 +229,7 @@ export class IndicatorService {
           await repo.groups.lock();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
-          await repo.indicators.putSetting(WATERMARK, started, null);
+          await writeState(repo.indicators.executor, WATERMARK, started, started);
         }
       }
       await recordAudit(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
@@ -334,7 +364,8 @@ export class IndicatorService {
         await repos.groups.lock();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
-        await repos.indicators.putSetting(WATERMARK, clock.now().toISOString(), null);
+        const at = clock.now().toISOString();
+        await writeState(repos.indicators.executor, WATERMARK, at, at);
       });
       fixed = true;
     }

@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, LightSnapshotTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
@@ -60,10 +61,6 @@ function chunks<T>(xs: readonly T[], size: number): T[][] {
   return out;
 }
 
-function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-}
-
 // Subtrees by materialized path, as the project filter defines them: [path, path~).
 function regionCodes(db: Executor, code: string) {
   const root = () => db.selectFrom('regions as root').where('root.code', '=', code);
@@ -91,7 +88,7 @@ export class LightSnapshotRepository {
    * ends); SQLite has one writer at a time already.
    */
   async lock(): Promise<void> {
-    if (isPostgres(this.db)) await sql`select pg_advisory_xact_lock(${sql.lit(LIGHT_LOCK)})`.execute(this.db);
+    if (dialectOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(LIGHT_LOCK)})`.execute(this.db);
   }
 
   findMonth(year: number, month: number) {
@@ -99,6 +96,12 @@ export class LightSnapshotRepository {
   }
 
   /** The months of a year whose snapshots exist (being filled or complete), ascending. */
+  /** The years that have snapshot months. */
+  async listYears(): Promise<number[]> {
+    const rows = await this.db.selectFrom('light_snapshot_months').select('year').distinct().orderBy('year').execute();
+    return rows.map((r) => r.year);
+  }
+
   async listMonths(year: number): Promise<number[]> {
     const rows = await this.db.selectFrom('light_snapshot_months').select('month').where('year', '=', year).orderBy('month').execute();
     return rows.map((r) => r.month);
@@ -122,7 +125,7 @@ export class LightSnapshotRepository {
    * otherwise estimated at a few rows and counted through the heap instead of the index.
    */
   async analyze(): Promise<void> {
-    if (isPostgres(this.db)) await sql`analyze light_snapshots`.execute(this.db);
+    if (dialectOf(this.db) === 'postgres') await sql`analyze light_snapshots`.execute(this.db);
   }
 
   /** Records a fill's progress: every project up to this id has its row. */
@@ -206,7 +209,7 @@ export class LightSnapshotRepository {
    * bound values (a fill writes every project of the year).
    */
   async insert(rows: readonly SnapshotRow[]): Promise<void> {
-    const pg = isPostgres(this.db);
+    const pg = dialectOf(this.db) === 'postgres';
     for (const part of chunks(rows, 5000)) {
       const json = JSON.stringify(part.map((r) => [r.year, r.month, r.project_id, r.region_code, r.unit_id, r.stage, r.nature, r.category, r.investment_type, r.code]));
       const columns = sql`insert into light_snapshots (year, month, project_id, region_code, unit_id, stage, nature, category, investment_type, code)`;

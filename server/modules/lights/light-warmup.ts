@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { lightService } from './light.routes.ts';
 import { clock } from '../../clock.ts';
 import { chinaMonth, chinaYear } from '../../../core/clock.ts';
+import { startJobRunner, type JobSpec } from '../../platform/jobs.ts';
 
 /** The months whose lights people open: this month and the one before (in China time). */
 export function monthsToWarm(now: Date): { year: number; month: number }[] {
@@ -21,28 +22,16 @@ export async function warmLights(database: Database, now = clock.now()): Promise
  * projects would otherwise judge every project while the reader waits, ~16 s). Each tick costs a few indexed reads
  * when nothing changed, so it runs often (DOCKET_LIGHTS_WARMUP_SECONDS, 30): months a rule set, the time-progress
  * curve or the calendar dropped are refilled within that time whichever server took the change, and projects whose
- * reports moved are re-judged before anyone asks. The fill's progress lives in the database, so several servers
- * share the work; each chunk is its own short transaction. Returns a stop function.
+ * reports moved are re-judged before anyone asks. It is the first job of the platform's runner
+ * (server/platform/jobs.ts): one server at a time claims it through job_leases; the fill's progress lives in the
+ * database and each chunk is its own short transaction.
  */
+export function lightsWarmupJob(database: Database, everySeconds: number): JobSpec {
+  return { name: 'lights.warmup', everySeconds, run: (now) => warmLights(database, now) };
+}
+
+/** Runs the warm-up job alone (tests; main.ts registers the job with the runner). Returns a stop function. */
 export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; now?: () => Date }): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await warmLights(database, opts.now?.());
-    } catch (err) {
-      opts.onError(err);
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void run(), opts.firstDelayMs ?? 5_000);
-  const timer = setInterval(() => void run(), opts.intervalMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  const job = { ...lightsWarmupJob(database, opts.intervalMs / 1000), firstDelaySeconds: (opts.firstDelayMs ?? 5_000) / 1000 };
+  return startJobRunner(database.db, opts.now ? { now: opts.now } : clock, { jobs: [job], onError: (err) => opts.onError(err) });
 }

@@ -51,6 +51,12 @@ export class LightRepository {
     return this.db.transaction().execute(async (trx) => fn(new LightRepository(trx)));
   }
 
+  /** Months of the year's reporting calendar the office has closed (their figures and lights are published). */
+  async listClosedMonths(year: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('reporting_periods').select('month').where('year', '=', year).where('status', '=', 'closed').orderBy('month').execute();
+    return rows.map((r) => r.month);
+  }
+
   listRuleVersions(year: number) {
     return this.db.selectFrom('light_rule_sets').selectAll().where('year', '=', year).orderBy('version').execute();
   }

@@ -23,6 +23,8 @@ export const ruleSetSchema = z.object({ rules: z.array(ruleSchema).max(50, 'è§„å
 export const ruleSetWriteSchema = ruleSetSchema.extend({
   effective_month: z.number().int().min(1).max(12).optional(),
   note: z.string().trim().max(500).optional(),
+  /** Required (true) when effective_month is a closed month: their lights are judged again, and the audit says so. */
+  rejudge_closed: z.boolean().optional(),
 });
 export type RuleSetWrite = z.infer<typeof ruleSetWriteSchema>;
 

@@ -6,12 +6,14 @@ import type { TimeCurve } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
 import type { LightExcuseTable } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
+import { chinaToday } from '../../../core/clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import type { ProjectRepository } from '../projects/project.repository.ts';
+import { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
-import type { LightFactsRow, LightRepository } from './light.repository.ts';
+import { LightRepository, type LightFactsRow } from './light.repository.ts';
+import type { Executor } from '../../db/database.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 import { clock } from '../../clock.ts';
@@ -141,6 +143,8 @@ function lightsOf(r: SnapshotRow): string {
 function presentItem({ row, lights }: Judged) {
   return {
     project_id: row.project_id, name: row.name, region_code: row.region_code, unit_id: row.unit_id, unit_name: row.unit_name,
+    // A paused (停工) or excused project is labelled as such wherever its light is listed, not shown as a plain red.
+    stage: row.stage, is_paused: row.stage === 'paused', is_excused: lights.dimensions.some((d) => d.excuse !== null),
     overall: lights.overall,
     reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
     dimensions: lights.dimensions,
@@ -191,23 +195,38 @@ export class LightService {
   }
 
   /**
-   * Saves a new version of the year's rule set. It rules from effective_month on (default: January for a year's
-   * first version, the current month for a later version of the current year); earlier months keep their rules.
+   * Saves a new version of the year's rule set. It rules from effective_month on — by default this month (the
+   * current year; January for a later year), or the first month after it not yet closed, as the page says — and
+   * earlier months keep their rules. A version starting in a closed month judges published months again: that
+   * needs `rejudge_closed`, and the audit entry names the months.
    */
   async putRuleSet(actor: Actor, year: number, input: RuleSetWrite) {
     const problem = checkRuleSet({ rules: input.rules });
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'rules' }]);
     await this.lights.transaction(async (lights) => {
-      const existing = await lights.listRuleVersions(year);
-      const now = clock.now();
-      const effective = input.effective_month ?? (existing.length && now.getUTCFullYear() === year ? now.getUTCMonth() + 1 : 1);
+      const closed = await lights.listClosedMonths(year);
+      const today = chinaToday(clock.now());
+      const thisYear = Number(today.slice(0, 4));
+      const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
+      const firstOpen = Array.from({ length: 13 - from }, (_x, i) => from + i).find((m) => !closed.includes(m));
+      if (input.effective_month === undefined && (firstOpen === undefined || year < thisYear)) {
+        throw new AppError('validation_failed', `请选择${year}年规则的生效月份（${year < thisYear ? '往年' : '本月及以后各月均已关闭'}）；从已关闭月份起生效须确认重新判定`, [{ path: 'effective_month' }]);
+      }
+      const effective = input.effective_month ?? firstOpen!;
+      const rejudged = closed.filter((m) => m >= effective);
+      if (rejudged.length > 0 && input.rejudge_closed !== true) {
+        throw new AppError('validation_failed',
+          `${rejudged.map((m) => `${m}月`).join('、')}已关闭，其灯色已经发布；从${effective}月起生效将重新判定这些月份。如确需重新判定，请明确选择“重新判定已关闭月份”`,
+          [{ path: 'rejudge_closed' }]);
+      }
       // Before: the rules that ruled the new version's first month until now (null: the shipped default).
       const previous = await lights.findRuleVersionInForce(year, effective);
       const saved = await lights.insertRuleVersion({ year, effective_month: effective, rules: JSON.stringify({ rules: input.rules }), note: input.note ?? null, created_by: actor.userId });
       const present = (v: NonNullable<typeof previous>) => ({ version: v.version, effective_month: v.effective_month, rules: (JSON.parse(v.rules) as { rules: unknown }).rules, note: v.note });
       await recordAudit(lights.executor, actor, {
         action: 'lights.rules_update', entityType: 'light_rule_set', entityId: year,
-        before: previous ? present(previous) : null, after: present(saved), details: { year, version: saved.version, effective_month: effective },
+        before: previous ? present(previous) : null, after: present(saved),
+        details: { year, version: saved.version, effective_month: effective, ...(rejudged.length ? { rejudged_closed_months: rejudged } : {}) },
       });
     });
     return this.getRuleSets(year);
@@ -311,6 +330,17 @@ export class LightService {
     };
   }
 
+  /**
+   * A page of projects' lights and 1–N月 completion for (year, month), judged from scratch like a lights page's own
+   * items: the project list's 灯色 and 完成率 columns. Projects not on year's list are absent.
+   */
+  async lightsOfProjects(year: number, month: number, ids: number[]) {
+    return (await this.judgeProjects(year, month, ids)).map(({ row, lights }) => ({
+      project_id: row.project_id, light: lights.overall, planned_investment: row.planned_investment, completed_ytd: row.months[month - 1] ?? 0,
+      reasons: lights.dimensions.filter((d) => d.light === 'yellow' || d.light === 'red').map((d) => d.reason),
+    }));
+  }
+
   /** Some projects' lights judged from scratch (with reasons and figures), in the order of the ids given. */
   private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
     if (!ids.length) return [];
@@ -347,6 +377,18 @@ export class LightService {
       return;
     }
     throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
+  }
+
+  /**
+   * After a bulk write (a month's import, submit-all): brings every month of the year that had snapshots up to
+   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
+   * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
+   */
+  async refreshAfterBulkWrite(year: number, month?: number): Promise<void> {
+    const months = new Set(await this.lights.snapshots.listMonths(year));
+    // The month written is the one people open next, whether or not the warm-up had filled it yet.
+    if (month !== undefined) months.add(month);
+    for (const m of [...months].sort((a, b) => a - b)) await this.ensureSnapshots(year, m);
   }
 
   /**
@@ -494,4 +536,16 @@ export class LightService {
     });
     return { ok: true };
   }
+}
+
+/**
+ * After a bulk write (a month's import, submit-all: that period; a project import: every year with snapshots), outside
+ * its transaction: brings the year's light snapshots up to date, the period's month included, so that no reader
+ * pays for the re-judging (LightService.refreshAfterBulkWrite).
+ */
+export async function refreshLightsAfterBulkWrite(db: Executor, period?: { year: number; month: number }): Promise<void> {
+  const lights = new LightRepository(db);
+  const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
+  if (period) return service.refreshAfterBulkWrite(period.year, period.month);
+  for (const y of await lights.snapshots.listYears()) await service.refreshAfterBulkWrite(y);
 }

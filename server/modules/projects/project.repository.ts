@@ -6,42 +6,18 @@ import type { DataScope } from '../../context.ts';
 import type { ProjectFilter, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
+import { PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 
-/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees). */
+/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees): platform/scope.ts. */
 export function withinScope<O>(qb: ProjectQuery<O>, scope: DataScope): ProjectQuery<O> {
-  if (scope.all) return qb;
-  // A scope with no paths sees nothing. Otherwise no constant sentinel joins the OR: it would stop SQLite from
-  // answering a reporter's unit subtree from the projects_unit index (a full scan per request at 100k projects).
-  if (scope.unitPaths.length === 0 && scope.regionPaths.length === 0) return qb.where(sql<boolean>`1 = 0`);
-  return qb.where((eb) => eb.or([
-    ...scope.unitPaths.map((p) => eb('projects.unit_id', 'in', eb.selectFrom('units').select('units.id')
-      .where('units.path', '>=', p).where('units.path', '<', `${p}~`))),
-    ...scope.regionPaths.map((p) => eb('projects.region_code', 'in', eb.selectFrom('regions').select('regions.code')
-      .where('regions.path', '>=', p).where('regions.path', '<', `${p}~`))),
-  ]));
+  return whereInScope(qb, scope, PROJECT_SCOPE);
 }
 
 /** Splits a comma-separated filter value; empty parts are dropped. */
 function listOf(value: string | undefined): string[] {
   return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
-}
-
-// Materialized paths hold '/', digits and uppercase letters, all below '~': the subtree of path P is the range
-// [P, P~), which both engines answer from the path index (LIKE with a computed pattern cannot use it on SQLite).
-function regionSubtree(eb: ExpressionBuilder<DB, 'projects'>, code: string) {
-  const pathOf = () => eb.selectFrom('regions as root').where('root.code', '=', code);
-  return eb.selectFrom('regions').select('regions.code')
-    .where('regions.path', '>=', pathOf().select('root.path'))
-    .where('regions.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
-}
-
-function unitSubtree(eb: ExpressionBuilder<DB, 'projects'>, id: number) {
-  const pathOf = () => eb.selectFrom('units as root').where('root.id', '=', id);
-  return eb.selectFrom('units').select('units.id')
-    .where('units.path', '>=', pathOf().select('root.path'))
-    .where('units.path', '<', pathOf().select(sql<string>`root.path || '~'`.as('upper')));
 }
 
 /** Escapes LIKE wildcards for a pattern used with ESCAPE '\'. */
@@ -52,6 +28,38 @@ function likeEscape(text: string): string {
 /** Shortest query the trigram indexes can answer; shorter ones fall back to a LIKE scan. */
 export const TRIGRAM_MIN_LENGTH = 3;
 
+/** The folded terms of a search: whitespace separates terms ('轨道交通 吴中' → two), each must match. */
+export function searchTerms(q: string | undefined): string[] {
+  return q ? q.trim().split(/[\s\u3000]+/).map(foldText).filter(Boolean).slice(0, 5) : [];
+}
+
+/**
+ * One search term: the project's name (folded, full pinyin or initials), the name of its region or of a region
+ * above it ('吴中' finds the projects of 吴中区 and of its towns), or the short name (else the name) of its
+ * responsible unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its
+ * region's). The region and unit name lists are uncorrelated sub-queries, evaluated once (a scan of the region
+ * names: constant, whatever the portfolio).
+ */
+function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
+  const pattern = `%${likeEscape(term)}%`;
+  // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
+  // (rare in names) takes the scan like one shorter than three characters.
+  const byName = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term)
+    ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where('projects_fts.search_text', 'like', `%${term}%`)
+    : eb.selectFrom('projects as byname').select('byname.id').where(sql<boolean>`byname.search_text like ${pattern} escape '\\'`);
+  const regions = eb.selectFrom(['regions as r', 'regions as m']).select('r.code')
+    .where(sql<boolean>`m.name like ${pattern} escape '\\'`)
+    .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
+  // A unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
+  const units = eb.selectFrom('units').select('units.id')
+    .where(sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`);
+  // A union of ids rather than an OR of conditions: each part keeps its own index (the trigram index, the region
+  // and unit indexes), where an OR made both engines scan every project (3× the CPU of a name search at 5k).
+  return eb('projects.id', 'in', eb.selectFrom('projects as byregion').select('byregion.id').where('byregion.region_code', 'in', regions)
+    .union(eb.selectFrom('projects as byunit').select('byunit.id').where('byunit.unit_id', 'in', units))
+    .union(byName));
+}
+
 /**
  * Applies the project-list filter language (region subtree, unit subtree, stage, text search …) to a query over
  * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
@@ -60,8 +68,8 @@ export const TRIGRAM_MIN_LENGTH = 3;
 export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
   qb = qb.where('projects.deleted_at', 'is', null);
   const { region, unit, year, parent } = query;
-  if (region) qb = qb.where('projects.region_code', 'in', (eb) => regionSubtree(eb, region));
-  if (unit) qb = qb.where('projects.unit_id', 'in', (eb) => unitSubtree(eb, unit));
+  if (region) qb = qb.where('projects.region_code', 'in', regionSubtree(region));
+  if (unit) qb = qb.where('projects.unit_id', 'in', unitSubtree(unit));
   const inList = (column: 'stage' | 'tier' | 'category' | 'nature' | 'investment_type' | 'campaign_group', value: string | undefined) => {
     const values = listOf(value);
     if (values.length) qb = qb.where(`projects.${column}`, 'in', values);
@@ -95,14 +103,7 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
       ? qb.where('projects.builder_uscc', '=', builder)
       : qb.where(sql<boolean>`projects.builder_name like ${`%${likeEscape(query.builder)}%`} escape '\\'`);
   }
-  const q = query.q ? foldText(query.q) : '';
-  if (q) {
-    // The trigram index answers LIKE only without an ESCAPE clause, so a query holding a wildcard character
-    // (rare in names) takes the scan like one shorter than three characters.
-    qb = [...q].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(q)
-      ? qb.where('projects.id', 'in', (eb) => eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${q}%`))
-      : qb.where(sql<boolean>`projects.search_text like ${`%${likeEscape(q)}%`} escape '\\'`);
-  }
+  for (const term of searchTerms(query.q)) qb = qb.where((eb) => termMatch(eb, term));
   return qb;
 }
 

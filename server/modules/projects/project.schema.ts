@@ -158,6 +158,11 @@ export const projectListQuerySchema = projectFilterSchema.extend({
   order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * Adds each item's light (灯色) and 1–N月 completion rate (完成率) for a period: 'YYYY-MM', or 'current' for the
+   * period in force (the latest one closed or past its deadline, else last month).
+   */
+  progress: z.string().regex(/^(\d{4}-(0[1-9]|1[0-2])|current)$/, '进度期间应为 YYYY-MM 或 current').optional(),
 });
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 

@@ -13,6 +13,11 @@ import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { formatWan } from '../../../core/money.ts';
+import { formatPercent, fraction, periodLabel, toNumber } from '../../../core/indicators.ts';
+import { periodInForce, previousMonth } from '../../../core/period-in-force.ts';
+import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { LightRepository } from '../lights/light.repository.ts';
+import { LightService } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
@@ -175,8 +180,42 @@ export class ProjectService {
     };
   }
 
+  /**
+   * A page of the list with totals; with `progress`, each item also carries its light and 1–N月 completion rate for
+   * that period (judged for the page's projects only, so the cost follows the page size, not the portfolio).
+   */
   async listProjects(actor: Actor, query: ProjectListQuery) {
-    return this.repos().projects.list(query, actor.scope, query.year ?? currentYear());
+    const { progress, ...rest } = query;
+    const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear());
+    if (!progress) return page;
+    const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
+    const db = this.database.db;
+    const lights = new LightService(new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
+    const items = page.items.map((p) => {
+      const j = judged.get(p.id);
+      const rate = j ? fraction(j.completed_ytd, j.planned_investment) : null;
+      return {
+        ...p,
+        light: j?.light ?? null, light_reasons: j?.reasons ?? [],
+        completed_ytd: j ? j.completed_ytd : null,
+        completion_rate: rate ? { value: toNumber(rate), text: formatPercent(rate) } : null,
+      };
+    });
+    return { items, totals: { ...page.totals, progress: { year, month, label: periodLabel(month) } } };
+  }
+
+  /**
+   * The period in force as every page opens at it (core/period-in-force.ts, as GET /reporting/current answers): the
+   * latest period of this or last year's calendar closed or past its deadline, else the month before today.
+   */
+  private async periodInForce(): Promise<{ year: number; month: number }> {
+    const today = todayInChina();
+    const year = Number(today.slice(0, 4));
+    const reports = new ReportRepository(this.database.db);
+    const periods = [...(await reports.listPeriods(year - 1)), ...(await reports.listPeriods(year))];
+    const p = periodInForce(periods, today);
+    return p ? { year: p.year, month: p.month } : previousMonth(today);
   }
 
   listDeleted(actor: Actor) {

@@ -55,6 +55,23 @@ describe.each(DIALECTS)('project library API on %s', (dialect) => {
     }
   });
 
+  it('searches with several terms, each matching the name, the region or the unit (with their subtrees)', async () => {
+    const names = async (q: string) => ((await t.app.inject({ url: `/api/v1/projects?q=${encodeURIComponent(q)}`, headers: office })).json().items as { name: string }[])
+      .map((p) => p.name).sort();
+    expect(await names('新能源 甪直')).toEqual(['比亚迪新能源汽车零部件项目']);
+    expect(await names('改造　临湖镇')).toEqual(['吴中大道快速化改造工程']);
+    expect(await names('吴中')).toEqual(['吴中大道快速化改造工程', '比亚迪新能源汽车零部件项目']);
+    expect(await names('生态 吴中')).toEqual([]);
+    expect(await names('xuanwu 生态')).toEqual(['南京玄武湖生态修复']);
+    expect(await names('玄武 shengtai')).toEqual(['南京玄武湖生态修复']);
+    expect(await names('南京 生态')).toEqual(['南京玄武湖生态修复']);
+    // A unit answers to its short name when it has one, so a common word of full names ('镇人民政府') finds nothing.
+    await t.db.updateTable('units').set({ name: '甪直镇人民政府', short_name: '甪直' }).where('id', '=', unitA).execute();
+    expect(await names('新能源 人民')).toEqual([]);
+    expect(await names('新能源 甪直')).toEqual(['比亚迪新能源汽车零部件项目']);
+    await t.db.updateTable('units').set({ name: '甪直镇', short_name: null }).where('id', '=', unitA).execute();
+  });
+
   it("limits a reporter to its unit's projects, in items and in totals", async () => {
     const body = (await t.app.inject({ url: '/api/v1/projects', headers: reporter })).json();
     expect(body.totals.count).toBe(1);

@@ -35,6 +35,29 @@ export class ReferenceRepository {
     return q.orderBy('level').orderBy('code').limit(limit).execute();
   }
 
+  /**
+   * The region codes that bound where the data lies: every live unit's, and the lowest and highest of the live
+   * projects' (answered from the region index; codes sort as the tree does, so the regions between them lie under
+   * the same lowest common ancestor).
+   */
+  async listDataRegionCodes(): Promise<string[]> {
+    const [units, bounds] = await Promise.all([
+      this.db.selectFrom('units').select('region_code').distinct().where('deleted_at', 'is', null).where('region_code', 'is not', null).execute(),
+      this.db.selectFrom('projects').select((eb) => [eb.fn.min('region_code').as('lo'), eb.fn.max('region_code').as('hi')])
+        .where('deleted_at', 'is', null).executeTakeFirst(),
+    ]);
+    const codes = new Set(units.map((u) => u.region_code!));
+    if (bounds?.lo) codes.add(String(bounds.lo));
+    if (bounds?.hi) codes.add(String(bounds.hi));
+    return [...codes];
+  }
+
+  /** Paths of the given regions (unknown codes are skipped). */
+  async listRegionPaths(codes: string[]): Promise<string[]> {
+    if (!codes.length) return [];
+    return (await this.db.selectFrom('regions').select('path').where('code', 'in', codes).execute()).map((r) => r.path);
+  }
+
   findRegion(code: string) {
     return this.db.selectFrom('regions').selectAll().where('code', '=', code).executeTakeFirst();
   }

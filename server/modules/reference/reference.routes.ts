@@ -19,6 +19,8 @@ export function referenceRoutes(app: FastifyInstance, database: Database): void 
 
   r.get('/api/v1/regions', { config: { permission: 'reference.read' }, schema: { tags, querystring: regionQuerySchema } },
     async (request) => ({ items: await service().listRegions(request.query) }));
+  r.get('/api/v1/regions/data-root', { config: { permission: 'reference.read' }, schema: { tags } },
+    async () => service().findDataRoot());
   r.get('/api/v1/regions/:code', { config: { permission: 'reference.read' }, schema: { tags, params: codeParams } },
     async (request) => service().getRegion(request.params.code));
   r.get('/api/v1/regions/:code/subtree', { config: { permission: 'reference.read' }, schema: { tags, params: codeParams, querystring: subtreeQuerySchema } },

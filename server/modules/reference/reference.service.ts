@@ -4,6 +4,29 @@ import { AppError, notFound } from '../../errors.ts';
 import { ReferenceRepository } from './reference.repository.ts';
 import { loadDivisionRows } from './region-data.ts';
 import type { UnitUpdate, UnitWrite } from './reference.schema.ts';
+import { foldText, searchTextOf } from '../../../core/search.ts';
+
+/**
+ * Adds the search form of each row's name (folded name, full pinyin, initials; for units the short name's too), so
+ * that a picker matches '吴中', 'wuzhong' or 'wz' to 吴中区 and '住建' to a unit whose short name is 市住建局 without
+ * shipping a pinyin dictionary to the browser. Rows come a subtree or a unit list at a time (hundreds at most).
+ */
+function withSearch<T extends { name: string; short_name?: string | null }>(rows: T[]): (T & { search_text: string })[] {
+  return rows.map((r) => ({ ...r, search_text: r.short_name ? `${searchTextOf(r.name)}|${searchTextOf(r.short_name)}` : searchTextOf(r.name) }));
+}
+
+/** The longest path prefix (whole segments) shared by every path: '/' when none. */
+function commonPath(paths: string[]): string {
+  if (!paths.length) return '/';
+  let segs = paths[0]!.split('/').filter(Boolean);
+  for (const p of paths.slice(1)) {
+    const other = p.split('/').filter(Boolean);
+    let i = 0;
+    while (i < segs.length && i < other.length && segs[i] === other[i]) i++;
+    segs = segs.slice(0, i);
+  }
+  return segs.length ? `/${segs.join('/')}/` : '/';
+}
 import { clock } from '../../clock.ts';
 
 /** Loads the national division tree into an empty regions table; returns how many rows were inserted. */
@@ -32,21 +55,39 @@ export class ReferenceService {
   async getRegion(code: string) {
     const region = await this.repo().findRegion(code);
     if (!region) throw notFound('行政区划');
-    return { ...region, ancestors: await this.repo().listRegionAncestors(region.path) };
+    return { ...withSearch([region])[0]!, ancestors: await this.repo().listRegionAncestors(region.path) };
+  }
+
+  /**
+   * The lowest region holding every unit's and every project's region (苏州市 for the demo): where region pickers
+   * start when the office has not named its jurisdiction. Null when the data spans provinces or there is none.
+   */
+  async findDataRoot() {
+    const repo = this.repo();
+    const path = commonPath(await repo.listRegionPaths(await repo.listDataRegionCodes()));
+    const code = path.split('/').filter(Boolean).pop();
+    if (!code) return { region: null };
+    return { region: await this.getRegion(code) };
   }
 
   /** Children of a region (the provinces without one), or a name search (optionally within a subtree). */
   async listRegions(query: { parent?: string; q?: string; under?: string }) {
-    if (query.q) {
-      const under = query.under ? (await this.getRegion(query.under)).path : null;
-      return this.repo().searchRegions(query.q, under, 50);
+    if (query.q && query.under) {
+      // Within a jurisdiction (a city's ~150 districts and towns, a province's few thousand) the name, its pinyin
+      // and initials all match: '吴中', 'wuzhong' and 'wzq' find 吴中区.
+      const root = await this.repo().findRegion(query.under);
+      if (!root) throw notFound('行政区划');
+      const q = foldText(query.q);
+      const rows = withSearch([root, ...(await this.repo().listRegionSubtree(root.path, 99, 5000))]);
+      return rows.filter((r) => r.search_text.includes(q)).sort((a, b) => a.level - b.level || a.code.localeCompare(b.code)).slice(0, 50);
     }
-    return this.repo().listRegionChildren(query.parent ?? null);
+    if (query.q) return withSearch(await this.repo().searchRegions(query.q, null, 50));
+    return withSearch(await this.repo().listRegionChildren(query.parent ?? null));
   }
 
   async listRegionSubtree(code: string, depth: number) {
     const region = await this.getRegion(code);
-    return this.repo().listRegionSubtree(region.path, region.level + depth, 5000);
+    return withSearch(await this.repo().listRegionSubtree(region.path, region.level + depth, 5000));
   }
 
   /**
@@ -90,8 +131,8 @@ export class ReferenceService {
     });
   }
 
-  listUnits() {
-    return this.repo().listUnits();
+  async listUnits() {
+    return withSearch(await this.repo().listUnits());
   }
 
   async getUnit(id: number) {

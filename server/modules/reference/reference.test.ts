@@ -84,4 +84,25 @@ describe.each(DIALECTS)('reference API on %s', (dialect) => {
     expect((await call('GET', `/api/v1/units/${empty.id}`)).status).toBe(404);
     expect((await call('GET', '/api/v1/units', undefined, reporter)).body.items.map((u: { name: string }) => u.name)).not.toContain('临时单位');
   });
+
+  it('finds regions within a jurisdiction by name, full pinyin or initials, and units by short name', async () => {
+    const codes = async (q: string) => (await call('GET', `/api/v1/regions?q=${encodeURIComponent(q)}&under=320500`)).body.items.map((r: { code: string }) => r.code);
+    expect(await codes('吴中')).toEqual(['320506', '320506Z01']); // 吴中经开区, added above
+    expect(await codes('wuzhong')).toEqual(['320506', '320506Z01']);
+    expect(await codes('WZQ')).toEqual(['320506']);
+    expect(await codes('suzhou')).toEqual(['320500']);
+    expect(await codes('xuanwu')).toEqual([]);
+    expect((await call('GET', `/api/v1/regions?q=xuanwu&under=999999`)).status).toBe(404);
+    expect((await call('GET', '/api/v1/regions?parent=320500')).body.items[1].search_text).toContain('wuzhongqu');
+    await call('POST', '/api/v1/units', { name: '吴中区住房和城乡建设局', short_name: '区住建局', parent_id: root });
+    const unit = (await call('GET', '/api/v1/units')).body.items.find((u: { name: string }) => u.name === '吴中区住房和城乡建设局');
+    expect(unit.search_text).toContain('住建');
+    expect(unit.search_text).toContain('zhujian');
+  });
+
+  it('names the lowest region holding every unit and project as the data root', async () => {
+    expect((await call('GET', '/api/v1/regions/data-root')).body.region).toMatchObject({ code: '320506', name: '吴中区' });
+    await buildProject(t.db, { name: '玄武项目', unit_id: root, region_code: '320102' });
+    expect((await call('GET', '/api/v1/regions/data-root', undefined, reporter)).body.region).toMatchObject({ code: '320000', name: '江苏省' });
+  });
 });

@@ -1,15 +1,17 @@
 import type { Updateable } from 'kysely';
 import {
-  canDo, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
+  canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
   stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
 } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { roleHas } from '../../plugins/permissions.ts';
+import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
 import { presentPeriod } from './period.service.ts';
+import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
+import { ReportBulkService } from './report-bulk.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
 import { clock } from '../../clock.ts';
@@ -52,6 +54,65 @@ async function recordReport(repo: ReportRepository, actor: Actor, action: string
   await recordAudit(repo.executor, actor, { action, entityType: 'report', entityId: reportId, before, after: after ?? null, details });
 }
 
+/**
+ * Validates entered fields against the stored report, the previous period's report and the plan, and derives the
+ * figures: this month ⇄ 1–N月 from the previous period, since-start from the annual plan. Pure: the bulk paths
+ * read the inputs of many rows at once and call it per row. Throws AppError('validation_failed').
+ */
+export function deriveReportFields(
+  project: Pick<ProjectRow, 'stage'>, existing: ReportRow | undefined, previous: Pick<ReportRow, 'amount_ytd'> | undefined,
+  plan: { completed_before_year: number } | undefined, input: ReportFields,
+): Updateable<MonthlyReportTable> {
+  const amounts = deriveAmounts({ amount_month: input.amount_month, amount_ytd: input.amount_ytd }, previous?.amount_ytd ?? 0, existing?.amount_month ?? 0);
+  if (!amounts.ok) throw new AppError('validation_failed', amounts.message, [{ path: amounts.field }]);
+
+  // undefined keeps the stored value, null clears it.
+  const keep = <K extends keyof ReportFields & keyof ReportRow>(k: K) => (input[k] !== undefined ? input[k] : (existing?.[k] ?? null));
+  const negativeReason = keep('negative_reason') || null;
+  const negativeProblem = checkNegativeReason(amounts.amount_month, negativeReason);
+  if (negativeProblem) throw new AppError('validation_failed', negativeProblem, [{ path: 'negative_reason' }]);
+
+  const statsEntered = keep('stats_entered');
+  const statsCode = keep('stats_code') || null;
+  const statsReason = keep('stats_reason') || null;
+  if (statsEntered === 1 && !statsCode) throw new AppError('validation_failed', '已入库纳统的项目请填写统计纳统编码', [{ path: 'stats_code' }]);
+  if (statsEntered === 0 && !statsReason) throw new AppError('validation_failed', '未入库纳统的项目请填写未纳统原因', [{ path: 'stats_reason' }]);
+
+  const stage = keep('stage');
+  const stageDate = keep('stage_date');
+  const move = stageMove(project.stage, stage);
+  // A stored stage the project has since passed stays valid history; only newly stating one is refused.
+  const isNewlyStated = input.stage !== undefined && input.stage !== existing?.stage;
+  if (move.kind === 'refused' || (move.kind === 'behind' && isNewlyStated)) {
+    throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
+  }
+  if (move.kind === 'forward' && move.dateField) {
+    if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
+    if (stageDate > chinaDate(clock.now())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+  }
+
+  return {
+    amount_month: amounts.amount_month,
+    amount_ytd: amounts.amount_ytd,
+    amount_since_start: (plan?.completed_before_year ?? 0) + amounts.amount_ytd,
+    negative_reason: amounts.amount_month < 0 ? negativeReason : null,
+    stage, stage_date: stageDate,
+    progress_text: keep('progress_text'), workers: keep('workers'), problems: keep('problems'), next_plan: keep('next_plan'),
+    stats_entered: statsEntered,
+    stats_code: statsEntered === 0 ? null : statsCode,
+    stats_reason: statsEntered === 1 ? null : statsReason,
+  };
+}
+
+/**
+ * The ids of a bulk operation for its audit event: the list itself up to 1000, beyond that its count, first and
+ * last (the reports' own submitted_at / submitted_by say which they were).
+ */
+export function summarizeIds(ids: readonly number[]): number[] | { count: number; first: number; last: number } {
+  if (ids.length <= 1000) return [...ids];
+  return { count: ids.length, first: ids.reduce((a, b) => Math.min(a, b)), last: ids.reduce((a, b) => Math.max(a, b)) };
+}
+
 /** Monthly reports (月度填报): entry, derivations, the review workflow, batches, the review queue and 催报. */
 export class MonthlyReportService {
   private readonly repo: ReportRepository;
@@ -67,8 +128,7 @@ export class MonthlyReportService {
       repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
-    const actions = (['edit', 'submit', 'approve', 'return', 'correct'] as const).filter((a) =>
-      open && canDo(report.status as ReportStatus, a) && roleHas(actor.role, a === 'approve' || a === 'return' ? 'report.review' : 'report.write'));
+    const actions = open ? REPORT_WORKFLOW.choices(report.status as ReportStatus, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
     return {
       ...report,
       period: period ? presentPeriod(period) : null,
@@ -133,45 +193,7 @@ export class MonthlyReportService {
    */
   private async validatedFields(repo: ReportRepository, project: ProjectRow, year: number, month: number, existing: ReportRow | undefined, input: ReportFields): Promise<Updateable<MonthlyReportTable>> {
     const [previous, plan] = await Promise.all([repo.findPreviousReport(project.id, year, month), repo.findPlan(project.id, year)]);
-    const amounts = deriveAmounts({ amount_month: input.amount_month, amount_ytd: input.amount_ytd }, previous?.amount_ytd ?? 0, existing?.amount_month ?? 0);
-    if (!amounts.ok) throw new AppError('validation_failed', amounts.message, [{ path: amounts.field }]);
-
-    // undefined keeps the stored value, null clears it.
-    const keep = <K extends keyof ReportFields & keyof ReportRow>(k: K) => (input[k] !== undefined ? input[k] : (existing?.[k] ?? null));
-    const negativeReason = keep('negative_reason') || null;
-    const negativeProblem = checkNegativeReason(amounts.amount_month, negativeReason);
-    if (negativeProblem) throw new AppError('validation_failed', negativeProblem, [{ path: 'negative_reason' }]);
-
-    const statsEntered = keep('stats_entered');
-    const statsCode = keep('stats_code') || null;
-    const statsReason = keep('stats_reason') || null;
-    if (statsEntered === 1 && !statsCode) throw new AppError('validation_failed', '已入库纳统的项目请填写统计纳统编码', [{ path: 'stats_code' }]);
-    if (statsEntered === 0 && !statsReason) throw new AppError('validation_failed', '未入库纳统的项目请填写未纳统原因', [{ path: 'stats_reason' }]);
-
-    const stage = keep('stage');
-    const stageDate = keep('stage_date');
-    const move = stageMove(project.stage, stage);
-    // A stored stage the project has since passed stays valid history; only newly stating one is refused.
-    const isNewlyStated = input.stage !== undefined && input.stage !== existing?.stage;
-    if (move.kind === 'refused' || (move.kind === 'behind' && isNewlyStated)) {
-      throw new AppError('validation_failed', move.message, [{ path: 'stage' }]);
-    }
-    if (move.kind === 'forward' && move.dateField) {
-      if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
-      if (stageDate > chinaDate(clock.now())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
-    }
-
-    return {
-      amount_month: amounts.amount_month,
-      amount_ytd: amounts.amount_ytd,
-      amount_since_start: (plan?.completed_before_year ?? 0) + amounts.amount_ytd,
-      negative_reason: amounts.amount_month < 0 ? negativeReason : null,
-      stage, stage_date: stageDate,
-      progress_text: keep('progress_text'), workers: keep('workers'), problems: keep('problems'), next_plan: keep('next_plan'),
-      stats_entered: statsEntered,
-      stats_code: statsEntered === 0 ? null : statsCode,
-      stats_reason: statsEntered === 1 ? null : statsReason,
-    };
+    return deriveReportFields(project, existing, previous, plan, input);
   }
 
   /** Keeps 1–N月 and since-start of every report of the project-year equal to the running sum of monthly figures. */
@@ -373,7 +395,7 @@ export class MonthlyReportService {
 
   /** Collects a Chinese message per failing row; throws them together so the transaction saves nothing. */
   private async eachRow<T>(repo: ReportRepository, actor: Actor, items: readonly T[], projectOf: (item: T) => number, fn: (item: T) => Promise<void>): Promise<void> {
-    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string }> = [];
+    const errors: Array<{ row: number; project_id: number; project_name: string | null; code: string; message: string; field: string | null }> = [];
     for (const [index, item] of items.entries()) {
       try {
         await fn(item);
@@ -381,7 +403,9 @@ export class MonthlyReportService {
         if (!(err instanceof AppError)) throw err;
         const projectId = projectOf(item);
         const project = await repo.findReportingProject(projectId, actor.scope);
-        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message });
+        // The field a validation error names (stage_date, negative_reason…), so the form can mark that input.
+        const field = Array.isArray(err.details) ? ((err.details[0] as { path?: unknown } | undefined)?.path ?? null) : null;
+        errors.push({ row: index + 1, project_id: projectId, project_name: project?.name ?? null, code: err.code, message: err.message, field: typeof field === 'string' ? field : null });
       }
     }
     if (errors.length > 0) {
@@ -418,24 +442,25 @@ export class MonthlyReportService {
     });
   }
 
-  /** Submits every draft or returned report of the unit's reporting projects for the period: all or none. */
+  /**
+   * Submits every draft or returned report of the unit's reporting projects for the period: all or none, set-based
+   * (ReportBulkService), with one summary audit event; afterwards the year's light snapshots are brought up to date
+   * so the first read after it costs no more than any other.
+   */
   async submitAll(actor: Actor, year: number, month: number, unit: number | undefined) {
-    return this.repo.transaction(async (repo) => {
-      await this.writablePeriod(repo, year, month);
-      const projects = await repo.listPeriodProjects(actor.scope, year, month, unit);
-      const reports = await repo.listPeriodReports(actor.scope, year, month, unit);
-      const pending = reports.filter((r) => canDo(r.status as ReportStatus, 'submit'));
-      await this.eachRow(repo, actor, pending, (r) => r.project_id, async (report) => {
-        await this.doSubmit(repo, actor, report);
-        await recordReport(repo, actor, 'report.submit', report, report.id, { batch: true });
-      });
-      for (const report of pending) await repo.refreshIndicatorRollup(report.project_id, year);
-      return {
-        submitted: pending.length,
-        already_submitted: reports.length - pending.length,
-        missing: projects.filter((p) => p.report_id === null).map((p) => ({ project_id: p.project_id, project_name: p.project_name })),
-      };
+    const result = await this.repo.transaction(async (repo) => {
+      const r = await new ReportBulkService(repo.executor).submitAll(actor, year, month, unit);
+      if (r.submitted > 0) {
+        await recordAudit(repo.executor, actor, {
+          action: 'report.submit_all', entityType: 'reporting_period', entityId: `${year}-${month}`,
+          details: { year, month, unit: unit ?? null, submitted: r.submitted, report_ids: summarizeIds(r.report_ids) },
+        });
+      }
+      return r;
     });
+    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.repo.executor, { year, month });
+    const { report_ids: _ids, ...answer } = result;
+    return answer;
   }
 
   // ── review and 催报 ────────────────────────────────────────────────────────────────────────────────────────

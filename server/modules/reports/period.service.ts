@@ -1,4 +1,5 @@
-import { buildYearCalendar, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
+import { buildYearCalendar, chinaDate, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
+import { periodBeingReported, periodInForce, previousMonth } from '../../../core/period-in-force.ts';
 import type { Actor } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -40,6 +41,25 @@ export class PeriodService {
 
   async listPeriods(_actor: Actor, year: number) {
     return (await this.repo.listPeriods(year)).map(presentPeriod);
+  }
+
+  /**
+   * The period every page opens at (数据截至: the latest closed or past-deadline period, from this year's and last
+   * year's calendars; the month before today without one) and the period being reported (open, due soonest).
+   */
+  async current(_actor: Actor, today: string = chinaDate(clock.now())) {
+    const year = Number(today.slice(0, 4));
+    const periods = [...(await this.repo.listPeriods(year - 1)), ...(await this.repo.listPeriods(year))];
+    const inForce = periodInForce(periods, today);
+    const reporting = periodBeingReported(periods, today);
+    const fallback = previousMonth(today);
+    return {
+      today,
+      in_force: inForce
+        ? presentPeriod(inForce)
+        : { year: fallback.year, month: fallback.month, first_month: fallback.month, status: 'none', deadline: null, label: periodLabel(fallback.month, fallback.month), ytd_label: ytdLabel(fallback.month) },
+      reporting: reporting ? presentPeriod(reporting) : null,
+    };
   }
 
   /** Creates a year's periods (pending) with deadlines from the settings; 409 when the year already has a calendar. */

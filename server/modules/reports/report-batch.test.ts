@@ -54,8 +54,8 @@ describe.each(DIALECTS)('a unit’s period, review queue and 催报 on %s', (dia
     const error = res.json().error;
     expect(error.message).toContain('共有 2 行有误，本次未保存任何数据');
     expect(error.details.rows).toEqual([
-      { row: 2, project_id: w.pa2, project_name: '甪直污水处理厂提标改造', code: 'validation_failed', message: expect.stringContaining('核减原因') },
-      { row: 3, project_id: w.pb1, project_name: null, code: 'not_found', message: expect.stringContaining('不存在或无权访问') },
+      { row: 2, project_id: w.pa2, project_name: '甪直污水处理厂提标改造', code: 'validation_failed', message: expect.stringContaining('核减原因'), field: 'negative_reason' },
+      { row: 3, project_id: w.pb1, project_name: null, code: 'not_found', message: expect.stringContaining('不存在或无权访问'), field: null },
     ]);
     expect(await reportOf(w.pa1, 5)).toBeUndefined();
     const dup = await req('PUT', w.reporterA, '/api/v1/reporting/periods/2026/5/batch', { rows: [{ project_id: w.pa1 }, { project_id: w.pa1 }] });

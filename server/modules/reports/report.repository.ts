@@ -1,7 +1,7 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
+import type { DB, MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
@@ -20,6 +20,14 @@ function isUniqueViolation(err: unknown): boolean {
 
 /** Projects that report monthly: the implementation tier (实施库), not deleted. */
 const REPORTING_TIER = 'implementation';
+
+/**
+ * Projects a period of `year` covers: on that year's list or an earlier one (or on none, as older data is), so that
+ * importing next year's list does not add its projects to this year's grid, 催报 list or review queue.
+ */
+function onListOf<O>(qb: SelectQueryBuilder<DB, 'projects', O>, year: number): SelectQueryBuilder<DB, 'projects', O> {
+  return qb.where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', year)]));
+}
 
 /** All SQL of monthly reporting: calendar, settings, reports, revisions, photos and the project effects of approval. */
 export class ReportRepository {
@@ -251,7 +259,7 @@ export class ReportRepository {
 
   /** The reporting projects of a scope (optionally one unit subtree) with their unit, plan and this period's report. */
   listPeriodProjects(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit })
+    const projects = onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER);
     return projects
       .innerJoin('units', 'units.id', 'projects.unit_id')
@@ -269,15 +277,15 @@ export class ReportRepository {
   }
 
   /** Ids of the reporting projects of a scope, optionally one unit subtree, as a sub-query (no id lists to bind). */
-  private periodProjectIds(scope: DataScope, unit: number | undefined) {
-    return applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), { unit })
+  private periodProjectIds(scope: DataScope, year: number, unit: number | undefined) {
+    return onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER);
   }
 
   /** This period's reports of the scope's reporting projects. */
   listPeriodReports(scope: DataScope, year: number, month: number, unit: number | undefined) {
     return this.db.selectFrom('monthly_reports').selectAll()
-      .where('project_id', 'in', this.periodProjectIds(scope, unit))
+      .where('project_id', 'in', this.periodProjectIds(scope, year, unit))
       .where('year', '=', year).where('month', '=', month)
       .execute();
   }
@@ -285,7 +293,7 @@ export class ReportRepository {
   /** For each reporting project of the scope, its latest report of the year before the month (last month's). */
   listPreviousReports(scope: DataScope, year: number, month: number, unit: number | undefined) {
     return this.db.selectFrom('monthly_reports as r').selectAll('r')
-      .where('r.project_id', 'in', this.periodProjectIds(scope, unit))
+      .where('r.project_id', 'in', this.periodProjectIds(scope, year, unit))
       .where('r.year', '=', year)
       .where('r.month', '=', (eb) => eb.selectFrom('monthly_reports as p').select((e) => e.fn.max('p.month').as('m'))
         .whereRef('p.project_id', '=', 'r.project_id').where('p.year', '=', year).where('p.month', '<', month))
@@ -297,7 +305,7 @@ export class ReportRepository {
     const rows = await this.db.selectFrom('monthly_report_photos')
       .innerJoin('monthly_reports', 'monthly_reports.id', 'monthly_report_photos.report_id')
       .select((eb) => ['monthly_report_photos.report_id', eb.fn.countAll<number>().as('n')])
-      .where('monthly_reports.project_id', 'in', this.periodProjectIds(scope, unit))
+      .where('monthly_reports.project_id', 'in', this.periodProjectIds(scope, year, unit))
       .where('monthly_reports.year', '=', year).where('monthly_reports.month', '=', month)
       .groupBy('monthly_report_photos.report_id')
       .execute();
@@ -306,7 +314,7 @@ export class ReportRepository {
 
   /** Submitted reports of a period whose projects lie in the scope (optionally one unit subtree). */
   listSubmitted(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    const projects = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }).where('projects.tier', '=', REPORTING_TIER);
+    const projects = onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year).where('projects.tier', '=', REPORTING_TIER);
     return projects
       .innerJoin('monthly_reports', 'monthly_reports.project_id', 'projects.id')
       .innerJoin('units', 'units.id', 'projects.unit_id')

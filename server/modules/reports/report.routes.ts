@@ -48,6 +48,8 @@ export function reportRoutes(app: FastifyInstance, database: Database, config: P
     async (request) => periods().updateSettings(actorOf(request), request.body));
   r.get('/api/v1/reporting/years/:year/periods', { config: { permission: 'report.read' }, schema: { tags, params: yearParams } },
     async (request) => ({ items: await periods().listPeriods(actorOf(request), request.params.year) }));
+  r.get('/api/v1/reporting/current', { config: { permission: 'report.read' }, schema: { tags } },
+    async (request) => periods().current(actorOf(request)));
   r.post('/api/v1/reporting/years', { config: { permission: 'period.admin' }, schema: { tags, body: createYearSchema } },
     async (request, reply) => reply.status(201).send({ items: await periods().createYear(actorOf(request), request.body) }));
   r.patch('/api/v1/reporting/periods/:year/:month', { config: { permission: 'period.admin' }, schema: { tags, params: periodParams, body: periodUpdateSchema } },

@@ -128,4 +128,28 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
     const row = await t.db.selectFrom('audit_log').select(['username', 'action']).where('action', '=', 'user.create').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(row).toEqual({ username: 'system', action: 'user.create' });
   });
+
+  it('refuses a 责任单位填报员 without a unit, on create and on a role change', async () => {
+    const none = await post('/api/v1/admin/users', { username: 'rep.nounit', display_name: '无单位填报员', role: 'reporter' });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('责任单位填报员须选择所属单位') });
+    expect(await t.db.selectFrom('users').select('id').where('username', '=', 'rep.nounit').executeTakeFirst()).toBeUndefined();
+    const leader = await post('/api/v1/admin/users', { username: 'leader.nounit', display_name: '分管领导', role: 'leader' });
+    expect(leader.statusCode).toBe(201);
+    const toReporter = await patch(`/api/v1/admin/users/${leader.json().id}`, { role: 'reporter' });
+    expect(toReporter.statusCode).toBe(400);
+    expect((await patch(`/api/v1/admin/users/${leader.json().id}`, { role: 'reporter', unit_id: unitA })).statusCode).toBe(200);
+  });
+
+  it('tells a first sign-in the password policy in force, not a fixed 8', async () => {
+    await buildUser(t.db, { username: 'sec', role: 'secadmin' });
+    const sec = await t.login('sec');
+    expect((await patch('/api/v1/security/settings', { password_min_length: 10 }, sec)).statusCode).toBe(200);
+    const created = (await post('/api/v1/admin/users', { username: 'rep.policy', display_name: '新填报员', role: 'reporter', unit_id: unitB })).json();
+    const first = await t.login('rep.policy', created.temporary_password);
+    const policy = await t.app.inject({ url: '/api/v1/auth/password-policy', headers: first });
+    expect(policy.statusCode).toBe(200);
+    expect(policy.json()).toMatchObject({ min_length: 10, text: expect.stringContaining('至少 10 位') });
+    expect((await patch('/api/v1/security/settings', { password_min_length: 8 }, sec)).statusCode).toBe(200);
+  });
 });

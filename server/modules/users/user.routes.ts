@@ -56,6 +56,12 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
     await users().changePassword(actorOf(request), request.cookies[SESSION_COOKIE], request.body.current_password, request.body.new_password);
     return { ok: true };
   });
+  // The password rules in force, for the change-password form's hint (it must not print a number the policy no longer has).
+  r.get('/api/v1/auth/password-policy', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async () => {
+    const settings = await users().settings();
+    const policy = { minLength: settings.password_min_length, minClasses: settings.password_min_classes };
+    return { min_length: policy.minLength, min_classes: policy.minClasses, text: describePasswordPolicy(policy) };
+  });
   r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => {
     const { origin: _origin, ...user } = actorOf(request);
     return { user };

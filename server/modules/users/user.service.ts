@@ -93,6 +93,14 @@ export function temporaryPassword(settings: SecuritySettings): string {
 
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * A 责任单位填报员 reports for its unit: without one it would see an empty dashboard and grid, so the account is
+ * refused (the form says the same before sending).
+ */
+function checkUnitOfRole(role: string, unitId: number | null | undefined): void {
+  if (role === 'reporter' && !unitId) throw new AppError('validation_failed', '责任单位填报员须选择所属单位（其数据范围为本单位及下级单位）', [{ path: 'unit_id' }]);
+}
+
 /** Sign-in with lockout, sessions, password rules and the account administration of the system administrator. */
 export class UserService {
   private readonly users: UserRepository;
@@ -301,6 +309,7 @@ export class UserService {
   async createUser(actor: Actor | null, input: { username: string; displayName: string; password?: string; role: string; unitId: number | null; scopes?: ScopeInput; mustChange?: boolean }): Promise<{ id: number; temporaryPassword: string | null }> {
     if (!(ROLES as readonly string[]).includes(input.role)) throw new AppError('validation_failed', `未知角色：${input.role}`);
     if (await this.users.findByUsername(input.username)) throw new AppError('conflict', `用户名已存在：${input.username}`);
+    checkUnitOfRole(input.role, input.unitId);
     await this.checkReferences(input.unitId, input.scopes);
     const settings = await this.settings();
     const password = input.password ?? temporaryPassword(settings);
@@ -339,6 +348,7 @@ export class UserService {
     const before = await this.presentUser(id);
     await this.checkReferences(patch.unit_id, patch.scopes);
     if (patch.role !== undefined && !(ROLES as readonly string[]).includes(patch.role)) throw new AppError('validation_failed', `未知角色：${patch.role}`);
+    checkUnitOfRole(patch.role ?? before.role, patch.unit_id !== undefined ? patch.unit_id : before.unit_id);
     if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
       throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
     }

@@ -7,6 +7,7 @@ import { useAuth } from '../../auth.tsx';
 import { accountApi } from '../../api/accounts.ts';
 import { authApi } from '../../api/endpoints.ts';
 import { ApiError } from '../../api/client.ts';
+import { useLoad } from '../../components/useLoad.ts';
 
 interface Values {
   current: string;
@@ -32,6 +33,9 @@ export function ChangePasswordPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const expired = params.get('expired') === '1';
+  // The hint states the policy in force (the security administrator may have raised the minimum length).
+  const policy = useLoad(() => accountApi.passwordPolicy(), []);
+  const hint = policy.data ? t('password.hint', { min: policy.data.min_length, classes: policy.data.min_classes }) : t('password.hintLoading');
 
   const onFinish = async (v: Values) => {
     setBusy(true);
@@ -61,7 +65,7 @@ export function ChangePasswordPage() {
           <Form.Item name="current" label={t('password.current')} rules={[{ required: true, message: t('password.currentRequired') }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="current-password" />
           </Form.Item>
-          <Form.Item name="next" label={t('password.new')} extra={t('password.hint')} rules={[{ required: true, message: t('password.newRequired') }]}>
+          <Form.Item name="next" label={t('password.new')} extra={<span data-testid="password-hint">{hint}</span>} rules={[{ required: true, message: t('password.newRequired') }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="new-password" id="new-password" />
           </Form.Item>
           <Form.Item

@@ -169,7 +169,10 @@ export function UsersPage() {
           <Form.Item name="role" label={t('admin.users.role')} extra={t('admin.users.roleHint')} rules={[{ required: true, message: t('admin.users.roleRequired') }]}>
             <Select options={ROLE_OPTIONS.map((r) => ({ value: r, label: t(roleKey(r)) }))} />
           </Form.Item>
-          <Form.Item name="unit_id" label={t('admin.users.unit')}>
+          <Form.Item
+            name="unit_id" label={t('admin.users.unit')} dependencies={['role']}
+            rules={[({ getFieldValue }) => ({ required: getFieldValue('role') === 'reporter', message: t('admin.users.unitRequired') })]}
+          >
             <TreeSelect treeData={tree} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll />
           </Form.Item>
           <Form.Item name="scope_units" label={t('admin.users.scopeUnits')} extra={t('admin.users.scopeHint')}>

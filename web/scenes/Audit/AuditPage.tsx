@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { describeAction, describeEntity, describeStatus } from '../../../core/audit-labels.ts';
+import { ROLE_OPTIONS, roleKey } from '../Admin/roles.ts';
+import type { Role } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { auditApi, type AuditQuery, type AuditRow, type AuditVerify } from '../../api/accounts.ts';
 import { formatDateTime } from '../../format.ts';
@@ -70,9 +73,13 @@ export function AuditPage() {
     { title: '#', dataIndex: 'seq', key: 'seq', width: 80 },
     { title: t('audit.col.at'), dataIndex: 'at', key: 'at', width: 160, render: formatDateTime },
     { title: t('audit.col.user'), dataIndex: 'username', key: 'username', width: 120, render: (u: string | null) => u ?? '—' },
-    { title: t('audit.col.action'), dataIndex: 'action', key: 'action', width: 200, render: (a: string, r) => (a === 'request' ? `${r.method ?? ''} ${r.route ?? ''}` : a) },
-    { title: t('audit.col.outcome'), dataIndex: 'outcome', key: 'outcome', width: 90, render: (o: string, r) => <Tag color={o === 'success' ? 'green' : 'red'}>{t(o === 'success' ? 'audit.success' : 'audit.failure')}{r.status ? ` ${r.status}` : ''}</Tag> },
-    { title: t('audit.col.entity'), key: 'entity', width: 140, render: (_v, r) => (r.entity_type ? `${r.entity_type} ${r.entity_id ?? ''}` : '—') },
+    // Words, not codes (core/audit-labels.ts); the code stays in the detail dialog and in the action filter.
+    { title: t('audit.col.action'), dataIndex: 'action', key: 'action', width: 200, render: (_a: string, r) => <span title={r.action === 'request' ? `${r.method ?? ''} ${r.route ?? ''}` : r.action}>{describeAction(r)}</span> },
+    {
+      title: t('audit.col.outcome'), dataIndex: 'outcome', key: 'outcome', width: 140,
+      render: (o: string, r) => <Tag color={o === 'success' ? 'green' : 'red'}>{t(o === 'success' ? 'audit.success' : 'audit.failure')}{o !== 'success' && describeStatus(r.status) ? ` ${describeStatus(r.status)}` : ''}{r.status && o !== 'success' ? `（${r.status}）` : ''}</Tag>,
+    },
+    { title: t('audit.col.entity'), key: 'entity', width: 200, render: (_v, r) => describeEntity(r) ?? '—' },
     { title: t('audit.col.ip'), dataIndex: 'ip', key: 'ip', width: 130, render: (ip: string | null) => ip ?? '—' },
     { title: '', key: 'detail', width: 80, render: (_v, r) => <Button type="link" size="small" onClick={() => setDetail(r)}>{t('audit.detail')}</Button> },
   ];
@@ -109,11 +116,11 @@ export function AuditPage() {
           showTotal: (n) => t('projects.pageTotal', { count: n }), onChange: (page, page_size) => setQuery((q) => ({ ...q, page, page_size })),
         }}
       />
-      <Modal open={detail !== null} title={detail ? `#${detail.seq} ${detail.action}` : ''} footer={null} onCancel={() => setDetail(null)} width={760}>
+      <Modal open={detail !== null} title={detail ? `#${detail.seq} ${describeAction(detail)}${describeEntity(detail) ? ` · ${describeEntity(detail)}` : ''}` : ''} footer={null} onCancel={() => setDetail(null)} width={760}>
         {detail && (
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('audit.col.at')}>{formatDateTime(detail.at)}</Descriptions.Item>
-            <Descriptions.Item label={t('audit.col.user')}>{detail.username ?? '—'} {detail.role ? `(${detail.role})` : ''}</Descriptions.Item>
+            <Descriptions.Item label={t('audit.col.user')}>{detail.username ?? '—'} {detail.role && (ROLE_OPTIONS as readonly string[]).includes(detail.role) ? `（${t(roleKey(detail.role as Role))}）` : (detail.role ?? '')}</Descriptions.Item>
             <Descriptions.Item label={t('audit.col.ip')}>{detail.ip ?? '—'} {detail.user_agent ?? ''}</Descriptions.Item>
             <Descriptions.Item label={t('audit.col.route')}>{detail.method ? `${detail.method} ${detail.route ?? ''} → ${detail.status ?? ''}` : '—'}</Descriptions.Item>
             <Descriptions.Item label={t('audit.before')}>{pretty(detail.before)}</Descriptions.Item>

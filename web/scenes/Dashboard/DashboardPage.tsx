@@ -1,19 +1,23 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Card, Col, DatePicker, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
-import { formatWan, formatYi } from '../../format.ts';
+import { chartMoneyUnit, formatWan, formatYi } from '../../format.ts';
+import { DataAsOf } from '../../components/DataAsOf.tsx';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { LIGHT_COLORS } from '../Lights/light-labels.ts';
-
-const WAN = 10_000;
+import { RegionPicker } from '../../components/RegionPicker.tsx';
+import { UnitPicker } from '../../components/UnitPicker.tsx';
+import { useUnits } from '../../api/reference.ts';
+import { ProjectLight } from '../Lights/LightsPage.tsx';
 
 /** One headline figure; the whole card is a link to the projects behind it. */
 function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
@@ -36,40 +40,67 @@ function Kpi({ title, value, suffix, extra, to, testId, yuan }: {
 export function DashboardPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [period, setPeriod] = useState(() => dayjs().startOf('month'));
-  const year = period.year();
-  const month = period.month() + 1;
-  const data = useLoad(() => indicatorApi.get(year, month, {}, ['unit', 'category']), [year, month]);
-  const lights = useLoad(() => indicatorApi.lights(year, month, {}, { light: 'red', page_size: 10 }), [year, month]);
+  // Opens at the period in force (the server's choice: the latest month whose deadline has passed), not today's month.
+  const inForce = useMonthInForce();
+  const [params, setParams] = useSearchParams();
+  // A link may name the month (/dashboard?year=2026&month=12); otherwise the period in force.
+  const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(() => {
+    const y = Number(params.get('year'));
+    const m = Number(params.get('month'));
+    return y && m >= 1 && m <= 12 ? dayjs(`${y}-${String(m).padStart(2, '0')}-01`) : undefined;
+  });
+  const period = picked ?? (inForce && dayjs(`${inForce.year}-${String(inForce.month).padStart(2, '0')}-01`));
+  const year = period?.year() ?? 0;
+  const month = (period?.month() ?? 0) + 1;
+  // The scope (a region subtree or a unit subtree) lives in the URL, so a scoped dashboard can be linked.
+  const units = useUnits();
+  const region = params.get('region') || undefined;
+  const unitParam = Number(params.get('unit'));
+  const unit = Number.isInteger(unitParam) && unitParam > 0 ? unitParam : undefined;
+  const setScope = (next: { region?: string; unit?: number }) => setParams((prev) => {
+    const p = new URLSearchParams(prev);
+    for (const [k, v] of Object.entries(next)) {
+      if (v === undefined) p.delete(k);
+      else p.set(k, String(v));
+    }
+    return p;
+  }, { replace: true });
+  const scope = useMemo(() => ({ region, unit }), [region, unit]);
+  const data = useLoad(() => (period ? indicatorApi.get(year, month, scope, ['unit', 'category']) : new Promise<never>(() => undefined)), [year, month, scope]);
+  const lights = useLoad(() => (period ? indicatorApi.lights(year, month, scope, { light: 'red', page_size: 10 }) : new Promise<never>(() => undefined)), [year, month, scope]);
   const ind = data.data?.indicators;
   const s = ind?.sums;
   const label = ind?.period_label ?? `1–${month}月`;
-  const list = (extra: Record<string, string> = {}) => `/projects?${new URLSearchParams({ year: String(year), ...extra }).toString()}`;
+  const scopeQuery: Record<string, string> = { ...(region ? { region } : {}), ...(unit ? { unit: String(unit) } : {}) };
+  const list = (extra: Record<string, string> = {}) => `/projects?${new URLSearchParams({ year: String(year), ...scopeQuery, ...extra }).toString()}`;
+  const lightsLink = (extra = '') => `/lights?${new URLSearchParams({ year: String(year), month: String(month), ...scopeQuery }).toString()}${extra}`;
 
-  const units = useMemo(() => data.data?.breakdowns.unit ?? [], [data.data]);
+  const unitRows = useMemo(() => data.data?.breakdowns.unit ?? [], [data.data]);
   const categories = useMemo(() => data.data?.breakdowns.category ?? [], [data.data]);
   const trend = useMemo(() => data.data?.trend ?? [], [data.data]);
 
   // Horizontal bars: unit names stay readable however many units there are, on a phone too.
+  const money = useMemo(() => chartMoneyUnit(Math.max(0, ...unitRows.map((u) => Math.max(u.indicators.sums.planned_investment, u.indicators.sums.completed_ytd)))), [unitRows]);
+  const moneyLabel = money.label === '亿元' ? t('common.yuanYi') : t('common.yuanWan');
   const unitOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: {
       trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (items: { dataIndex: number }[]) => {
-        const u = units[items[0]?.dataIndex ?? -1];
+        const u = unitRows[items[0]?.dataIndex ?? -1];
         if (!u) return '';
         const i = u.indicators;
         return `${u.label}<br/>${t('dashboard.planned')}：${formatWan(i.sums.planned_investment)}<br/>${t('dashboard.completed')}：${formatWan(i.sums.completed_ytd)}<br/>${t('dashboard.completionRate')}：${i.completion_rate.text}%`;
       },
     },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
-    yAxis: { type: 'category', inverse: true, data: units.map((u) => u.label), axisLabel: { width: 110, overflow: 'truncate' } },
-    xAxis: { type: 'value', name: '万元' },
+    grid: { left: 8, right: 40, bottom: 8, top: 32, containLabel: true },
+    yAxis: { type: 'category', inverse: true, data: unitRows.map((u) => u.label), axisLabel: { width: 110, overflow: 'truncate' } },
+    xAxis: { type: 'value', name: moneyLabel, axisLabel: { formatter: (v: number) => v.toLocaleString('zh-CN') } },
     series: [
-      { name: t('dashboard.planned'), type: 'bar', data: units.map((u) => Math.round(u.indicators.sums.planned_investment / WAN)) },
-      { name: t('dashboard.completed'), type: 'bar', data: units.map((u) => Math.round(u.indicators.sums.completed_ytd / WAN)) },
+      { name: t('dashboard.plannedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.planned_investment / money.divisor).toFixed(money.digits)) },
+      { name: t('dashboard.completedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.completed_ytd / money.divisor).toFixed(money.digits)) },
     ],
-  }), [units, t]);
+  }), [unitRows, money, moneyLabel, t]);
 
   const categoryOption = useMemo<EChartsCoreOption>(() => ({
     tooltip: { trigger: 'item', formatter: '{b}<br/>{c} 个项目（{d}%）' },
@@ -97,10 +128,15 @@ export function DashboardPage() {
   return (
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')} · {year}年{label}</Typography.Title>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.dashboard')}{period ? ` · ${year}年${label}` : ''}</Typography.Title>
+          {period && <DataAsOf year={year} month={month} label={label} />}
+        </div>
         <Flex wrap gap={8}>
+          <RegionPicker value={region} onChange={(r) => setScope({ region: r })} placeholder={t('scope.region')} testId="scope-region" style={{ minWidth: 150, flex: '1 1 150px' }} />
+          <UnitPicker units={units} value={unit} onChange={(u) => setScope({ unit: u })} placeholder={t('scope.unit')} testId="scope-unit" style={{ minWidth: 150, flex: '1 1 150px' }} />
           <DatePicker picker="month" value={period} allowClear={false} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
-          <ExportButton view="indicators" query={{ year, month, breakdown: 'nature,category,investment_type,unit' }} label={t('export.indicators')} />
+          <ExportButton view="indicators" query={{ year, month, ...scopeQuery, breakdown: 'nature,category,investment_type,unit' }} label={t('export.indicators')} />
         </Flex>
       </Flex>
       {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
@@ -113,7 +149,7 @@ export function DashboardPage() {
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-planned" title={t('dashboard.annualPlan', { year })} value={formatYi(s.planned_investment)} suffix="亿元" yuan={s.planned_investment} to={list({ sort: 'annual_planned', order: 'desc' })} /></Col>
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-completed" title={t('dashboard.completedYtd', { label })} value={formatYi(s.completed_ytd)} suffix="亿元" yuan={s.completed_ytd} to={list()} /></Col>
             <Col xs={12} md={8} xl={6}>
-              <Kpi testId="kpi-rate" title={t('dashboard.completionRate')} value={ind.completion_rate.text} suffix="%" to={`/lights?year=${year}&month=${month}&dimension=investment`}
+              <Kpi testId="kpi-rate" title={t('dashboard.completionRate')} value={ind.completion_rate.text} suffix="%" to={lightsLink('&dimension=investment')}
                 extra={<>{t('dashboard.timeProgress')} {ind.time_progress.text}%，{gapText}{s.monthly_planned > 0 && <span data-testid="kpi-plan-to-date">；{t('dashboard.planToDate', { label, rate: ind.plan_to_date_rate.text })}</span>}</>} />
             </Col>
             <Col xs={12} md={8} xl={6}>
@@ -125,7 +161,7 @@ export function DashboardPage() {
                 extra={<>{t('dashboard.completionPlanRate')} {ind.completion_plan_rate.whole_year.text}%</>} />
             </Col>
             <Col xs={12} md={8} xl={6}>
-              <Link to={`/lights?year=${year}&month=${month}`} style={{ display: 'block', height: '100%' }} data-testid="kpi-lights">
+              <Link to={lightsLink()} style={{ display: 'block', height: '100%' }} data-testid="kpi-lights">
                 <Card size="small" hoverable style={{ height: '100%' }}>
                   <Typography.Text type="secondary">{t('nav.lights')}</Typography.Text>
                   <Flex gap={12} style={{ marginTop: 4 }}>
@@ -143,10 +179,10 @@ export function DashboardPage() {
           <Row gutter={[12, 12]}>
             <Col xs={24} xl={14}>
               <Card size="small" title={t('dashboard.byUnit')}>
-                {units.length ? (
-                  <Chart label={t('dashboard.byUnit')} testId="chart-unit" option={unitOption} height={Math.max(240, 60 + units.length * 34)}
+                {unitRows.length ? (
+                  <Chart label={t('dashboard.byUnit')} testId="chart-unit" option={unitOption} height={Math.max(240, 60 + unitRows.length * 34)}
                     onClick={(p) => {
-                      const u: BreakdownItem | undefined = units[p.dataIndex];
+                      const u: BreakdownItem | undefined = unitRows[p.dataIndex];
                       if (u?.key) void navigate(list({ unit: u.key }));
                     }} />
                 ) : <Empty description={t('common.empty')} />}
@@ -169,14 +205,14 @@ export function DashboardPage() {
               </Card>
             </Col>
             <Col xs={24} xl={10}>
-              <Card size="small" title={t('dashboard.redList')} extra={<Link to={`/lights?year=${year}&month=${month}&light=red`}>{t('dashboard.all')}</Link>}>
+              <Card size="small" title={t('dashboard.redList')} extra={<Link to={lightsLink('&light=red')}>{t('dashboard.all')}</Link>}>
                 {lights.error ? <LoadError error={lights.error} onRetry={lights.reload} /> : (
                   <Table<LightItem>
                     size="small" rowKey="project_id" pagination={false} loading={lights.loading} dataSource={lights.data?.items ?? []}
                     locale={{ emptyText: <Empty description={t('dashboard.noRed')} /> }}
                     columns={[
                       { title: t('projects.col.name'), dataIndex: 'name', ellipsis: true, render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
-                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => <Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag> },
+                      { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[], l) => <>{(l.is_paused || l.is_excused) && <ProjectLight item={l} />}<Tag color="red" style={{ whiteSpace: 'normal' }}>{r[0] ?? ''}</Tag></> },
                     ]}
                   />
                 )}

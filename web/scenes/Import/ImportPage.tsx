@@ -27,6 +27,8 @@ interface ImportReport {
   problemsTruncated: number;
   outcomes: { sheet: string; row: number; action: 'create' | 'update' | 'unchanged' | 'skip' | 'error'; name?: string; changes?: string[]; reason?: string }[];
   outcomesTruncated: number;
+  /** Repeated projects (issue 23): rows naming one project, or a row fitting several stored projects. */
+  duplicates?: { sheet: string; rows: number[]; name: string; region: string | null; stored?: number; skipped: boolean }[];
 }
 
 interface UnitProposal {
@@ -40,6 +42,9 @@ interface UnitProposal {
 
 /** Per unit name of the file: create it, use an existing unit (id), or neither. */
 type UnitChoice = 'create' | 'skip' | number;
+
+/** What imported monthly reports become: drafts the units still submit, submitted, or approved (office). */
+type ReportStatus = 'draft' | 'submitted' | 'approved';
 
 const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', skip: 'default', error: 'red' } as const;
 
@@ -58,6 +63,9 @@ export function ImportPage() {
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const statuses: ReportStatus[] = user?.role === 'office' ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
+  const [status, setStatus] = useState<ReportStatus>('draft');
+  const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
   // Project list options: create missing units and areas, a default responsible unit, the period, per-unit choices.
   const [createMissing, setCreateMissing] = useState(true);
@@ -71,7 +79,7 @@ export function ImportPage() {
     void api.get<{ items: { id: number; name: string }[] }>('/units').then((r) => setUnits(r.items));
   }, [kind]);
 
-  const send = async (dryRun: boolean) => {
+  const send = async (dryRun: boolean, skip = skipDuplicates) => {
     if (!file) return;
     setError(null);
     setProgress(0);
@@ -80,7 +88,8 @@ export function ImportPage() {
       unit_map: Object.keys(choices).length ? JSON.stringify(choices) : undefined,
     } : {};
     try {
-      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { kind: kind === 'monthly' ? undefined : kind, ...options }, setProgress);
+      const base = { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
+      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { ...base, ...options }, setProgress);
       setReport(r);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -111,6 +120,17 @@ export function ImportPage() {
                 options={kinds.map((k) => ({ value: k, label: t(`import.kind.${k}`) }))} />
               <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} data-testid="template-link">{t('import.template')}</Button>
             </Space>
+            {kind === 'monthly' && (
+              <Space wrap>
+                <span>{t('import.reportStatus')}</span>
+                <Radio.Group value={status} onChange={(e) => setStatus(e.target.value as ReportStatus)} optionType="button" data-testid="import-status"
+                  options={statuses.map((v) => ({ value: v, label: t(`import.reportStatus.${v}`) }))} />
+                <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
+              </Space>
+            )}
+            <div>
+              <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
+            </div>
             <Upload.Dragger accept=".xlsx,.csv" maxCount={1} beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(null)}
               fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []} data-testid="import-file">
               <p className="ant-upload-drag-icon"><InboxOutlined /></p>
@@ -148,7 +168,12 @@ export function ImportPage() {
               <Col key={k} xs={12} sm={8} md={4}><Card size="small"><Statistic title={t(`import.${k}`)} value={s[k]} data-testid={`import-${k}`} valueStyle={k === 'errorRows' && s[k] > 0 ? { color: '#cf1322' } : undefined} /></Card></Col>
             ))}
           </Row>
-          <Tabs defaultActiveKey={report.proposals?.units.length && !report.applied ? 'units' : 'problems'} items={[
+          {!!report.duplicates?.length && !report.duplicates[0]!.skipped && (
+            <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="import-duplicates-alert"
+              message={t('import.duplicatesFound', { count: report.duplicates.length })}
+              action={<Button size="small" disabled={progress !== null} onClick={() => { setSkipDuplicates(true); void send(true, true); }} data-testid="import-skip-recheck">{t('import.skipAndRecheck')}</Button>} />
+          )}
+          <Tabs defaultActiveKey={report.proposals?.units.length && !report.applied ? 'units' : undefined} items={[
             ...(report.proposals && (report.proposals.units.length || report.proposals.areas.length) ? [{
               key: 'units', label: `${t('import.units')} (${report.proposals.units.length + report.proposals.areas.length})`,
               children: (
@@ -182,6 +207,24 @@ export function ImportPage() {
                   )}
                   {!report.applied && <Button style={{ marginTop: 8 }} disabled={progress !== null} onClick={() => void send(true)} data-testid="import-recheck">{t('import.recheck')}</Button>}
                 </div>
+              ),
+            }] : []),
+            ...(report.duplicates?.length ? [{
+              key: 'duplicates', label: `${t('import.duplicates')} (${report.duplicates.length})`,
+              children: (
+                <Table size="small" rowKey={(_, i) => String(i)} dataSource={report.duplicates} data-testid="import-duplicates" pagination={{ pageSize: 20 }}
+                  columns={[
+                    { title: t('import.col.sheet'), dataIndex: 'sheet', width: 120 },
+                    { title: t('import.col.rows'), dataIndex: 'rows', width: 140, render: (rows: number[]) => rows.join('、') },
+                    { title: t('import.col.name'), dataIndex: 'name', ellipsis: true },
+                    { title: t('import.col.region'), dataIndex: 'region', width: 120 },
+                    {
+                      title: t('import.col.duplicateOutcome'), key: 'outcome',
+                      render: (_: unknown, d: NonNullable<ImportReport['duplicates']>[number]) => (d.stored
+                        ? t('import.duplicateStored', { count: d.stored }) + (d.skipped ? t('import.duplicateSkippedAll') : '')
+                        : d.skipped ? t('import.duplicateSkipped', { row: d.rows[0]! }) : t('import.duplicateRefused')),
+                    },
+                  ]} />
               ),
             }] : []),
             {

@@ -3,6 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { Button, Card, Col, DatePicker, Descriptions, Flex, Row, Select, Statistic, Table, Tag, TreeSelect, Typography } from 'antd';
 import { SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
+import { DataAsOf } from '../../components/DataAsOf.tsx';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
@@ -22,6 +24,18 @@ const COLORS: LightColor[] = ['red', 'yellow', 'green', 'none'];
 export function LightTag({ light }: { light: LightColor }) {
   const { t } = useI18n();
   return <Tag color={LIGHT_TAGS[light]}>{t(`light.${light}` as MessageKey)}</Tag>;
+}
+
+/** A project's light with what qualifies it: paused (停工) or excused (正当理由), wherever a light list shows it. */
+export function ProjectLight({ item }: { item: Pick<LightItem, 'overall' | 'is_paused' | 'is_excused'> }) {
+  const { t } = useI18n();
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <LightTag light={item.overall} />
+      {item.is_paused && <Tag color="default" data-testid="light-paused">{t('stage.paused')}</Tag>}
+      {item.is_excused && <Tag color="blue" data-testid="light-excused">{t('lights.excused')}</Tag>}
+    </span>
+  );
 }
 
 /** How each figure a rule looked at is shown: its label and, for amounts and rates, the unit. */
@@ -84,9 +98,10 @@ export function LightsPage() {
   const [params, setParams] = useSearchParams();
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
-  const now = dayjs();
-  const year = Number(params.get('year')) || now.year();
-  const month = Number(params.get('month')) || now.month() + 1;
+  // Without a month in the URL, the period in force (the server's choice), not today's month.
+  const inForce = useMonthInForce();
+  const year = Number(params.get('year')) || inForce?.year || 0;
+  const month = Number(params.get('month')) || inForce?.month || 0;
   const light = params.get('light') ?? 'red,yellow';
   const dimension = params.get('dimension') ?? undefined;
   const unit = Number(params.get('unit')) || undefined;
@@ -100,20 +115,23 @@ export function LightsPage() {
     if (!('page' in patch)) next.delete('page');
     return next;
   });
-  const data = useLoad(() => indicatorApi.lights(year, month, { unit }, { light, dimension, page, page_size: 20 }), [year, month, light, dimension, unit, page]);
+  const data = useLoad(() => (year ? indicatorApi.lights(year, month, { unit }, { light, dimension, page, page_size: 20 }) : new Promise<never>(() => undefined)), [year, month, light, dimension, unit, page]);
   const counts = data.data?.counts;
 
   return (
     <div>
       <Flex wrap gap={8} align="center" justify="space-between" style={{ marginBottom: 12 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.lights')}</Typography.Title>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }}>{t('nav.lights')}</Typography.Title>
+          {year > 0 && <DataAsOf year={year} month={month} label={`1–${month}月`} />}
+        </div>
         <Flex wrap gap={8}>
           <ExportButton view="lights" query={{ year, month, light, dimension, unit }} label={t('export.lights')} />
           {user?.role === 'office' && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
         </Flex>
       </Flex>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
-        <DatePicker picker="month" allowClear={false} value={dayjs(`${year}-${String(month).padStart(2, '0')}-01`)} onChange={(d) => d && set({ year: d.year(), month: d.month() + 1 })} aria-label={t('dashboard.period')} />
+        <DatePicker picker="month" allowClear={false} value={year ? dayjs(`${year}-${String(month).padStart(2, '0')}-01`) : undefined} onChange={(d) => d && set({ year: d.year(), month: d.month() + 1 })} aria-label={t('dashboard.period')} />
         <Select
           mode="multiple" style={{ minWidth: 220 }} value={light.split(',').filter(Boolean)} aria-label={t('lights.filter')} data-testid="light-filter"
           options={COLORS.map((c) => ({ value: c, label: t(`light.${c}` as MessageKey) }))} onChange={(v: string[]) => set({ light: v.join(',') || 'red,yellow' })}
@@ -147,7 +165,7 @@ export function LightsPage() {
         pagination={{ current: page, pageSize: 20, total: data.data?.total ?? 0, showSizeChanger: false, onChange: (p) => set({ page: p }) }}
         expandable={{ expandedRowRender: (l) => <DimensionDetails dims={l.dimensions} /> }}
         columns={[
-          { title: t('lights.light'), dataIndex: 'overall', width: 90, render: (l: LightColor) => <LightTag light={l} /> },
+          { title: t('lights.light'), key: 'overall', width: 150, render: (_v, l) => <ProjectLight item={l} /> },
           { title: t('projects.col.name'), dataIndex: 'name', render: (n: string, l) => <Link to={`/projects/${l.project_id}?tab=lights`}>{n}</Link> },
           { title: t('projects.col.unit'), dataIndex: 'unit_name', width: 180, ellipsis: true },
           { title: t('lights.reason'), dataIndex: 'reasons', render: (r: string[]) => r.map((x) => <div key={x}>{x}</div>) },

@@ -1,14 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Alert, App, Button, Card, Flex, Input, InputNumber, Select, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Switch, Table, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiError } from '../../api/client.ts';
-import { indicatorApi } from '../../api/endpoints.ts';
+import { indicatorApi, reportApi } from '../../api/endpoints.ts';
 import type { LightRule } from '../../api/types.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDateTime } from '../../format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
 
 type NumberField = { key: string; label: MessageKey; min: number; max: number; step: number; percent?: boolean };
 
@@ -30,7 +31,21 @@ export function RulesPage() {
   const year = Number(params.get('year')) || new Date().getFullYear();
   const data = useLoad(() => indicatorApi.rules(year), [year]);
   const [rules, setRules] = useState<LightRule[]>([]);
-  const [effective, setEffective] = useState<number | null>(null);
+  // The month the new version rules from, shown as it will be stored: this month (or the first one after it not
+  // closed); a closed month can be chosen only with an explicit confirmation that its lights are judged again.
+  const periods = useLoad(() => reportApi.periods(year), [year]);
+  const closed = useMemo(() => (periods.data?.items ?? []).filter((p) => p.status === 'closed').map((p) => p.month), [periods.data]);
+  // "This month" is the server's (China time), as the server applies the same default.
+  const today = usePeriodInForce()?.today ?? new Date().toISOString().slice(0, 10);
+  const thisYear = Number(today.slice(0, 4));
+  const defaultMonth = useMemo(() => {
+    const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
+    return year < thisYear ? null : (Array.from({ length: 13 - from }, (_x, i) => from + i).find((m) => !closed.includes(m)) ?? null);
+  }, [year, thisYear, today, closed]);
+  const [picked, setEffective] = useState<number | null>(null);
+  const effective = picked ?? defaultMonth;
+  const rejudged = effective === null ? [] : closed.filter((m) => m >= effective);
+  const [rejudgeConfirmed, setRejudgeConfirmed] = useState(false);
   const [note, setNote] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +62,7 @@ export function RulesPage() {
     setSaving(true);
     setError(null);
     try {
-      await indicatorApi.saveRules(year, { rules, effective_month: effective ?? undefined, note: note.trim() || undefined });
+      await indicatorApi.saveRules(year, { rules, effective_month: effective ?? undefined, note: note.trim() || undefined, ...(rejudged.length ? { rejudge_closed: rejudgeConfirmed } : {}) });
       void message.success(t('project.saved'));
       setNote('');
       data.reload();
@@ -72,7 +87,7 @@ export function RulesPage() {
         rowKey="id" size="small" pagination={false} loading={data.loading} dataSource={rules} scroll={{ x: 760 }} data-testid="rules-table"
         columns={[
           { title: t('rules.enabled'), key: 'enabled', width: 80, render: (_v, r, i) => <Switch checked={r.enabled} onChange={(v) => patch(i, { enabled: v })} aria-label={`${t(`rules.kind.${r.kind}` as MessageKey)} ${t('rules.enabled')}`} /> },
-          { title: t('rules.rule'), key: 'kind', width: 220, render: (_v, r) => <><strong>{t(`rules.kind.${r.kind}` as MessageKey)}</strong><div style={{ color: '#888', fontSize: 12 }}>{r.id}</div></> },
+          { title: t('rules.rule'), key: 'kind', width: 220, render: (_v, r) => <strong>{t(`rules.kind.${r.kind}` as MessageKey)}</strong> },
           {
             title: t('rules.thresholds'), key: 'thresholds',
             render: (_v, r, i) => (
@@ -106,19 +121,28 @@ export function RulesPage() {
         <Flex wrap gap={8} align="center">
           <span>{t('rules.effective')}</span>
           <Select
-            style={{ width: 140 }} allowClear placeholder={t('rules.effectiveDefault')} value={effective ?? undefined} onChange={(v: number | undefined) => setEffective(v ?? null)}
-            options={Array.from({ length: 12 }, (_x, i) => ({ value: i + 1, label: `${i + 1}月起` }))} aria-label={t('rules.effective')}
+            style={{ width: 180 }} placeholder={t('rules.effectivePick')} value={effective ?? undefined} data-testid="rules-effective"
+            onChange={(v: number) => { setEffective(v); setRejudgeConfirmed(false); }}
+            options={Array.from({ length: 12 }, (_x, i) => ({ value: i + 1, label: closed.includes(i + 1) ? t('rules.fromMonthClosed', { month: i + 1 }) : t('rules.fromMonth', { month: i + 1 }) }))}
+            aria-label={t('rules.effective')}
           />
           <Input style={{ flex: '1 1 240px' }} placeholder={t('rules.note')} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} aria-label={t('rules.note')} />
-          <Button type="primary" loading={saving} onClick={() => void save()} data-testid="save-rules">{t('rules.save')}</Button>
+          <Button type="primary" loading={saving} disabled={effective === null || (rejudged.length > 0 && !rejudgeConfirmed)} onClick={() => void save()} data-testid="save-rules">{t('rules.save')}</Button>
         </Flex>
+        {rejudged.length > 0 && (
+          <Alert
+            type="warning" showIcon style={{ marginTop: 12 }} data-testid="rules-rejudge"
+            title={t('rules.rejudgeWarning', { months: rejudged.map((m) => `${m}月`).join('、') })}
+            description={<Checkbox checked={rejudgeConfirmed} onChange={(e) => setRejudgeConfirmed(e.target.checked)}>{t('rules.rejudgeConfirm')}</Checkbox>}
+          />
+        )}
       </Card>
       <Typography.Title level={5} style={{ marginTop: 24 }}>{t('rules.versions')}</Typography.Title>
       <Table
         rowKey="version" size="small" pagination={false} dataSource={data.data?.versions ?? []} locale={{ emptyText: t('rules.noVersions') }}
         columns={[
           { title: t('rules.version'), dataIndex: 'version', width: 80 },
-          { title: t('rules.effective'), dataIndex: 'effective_month', width: 110, render: (m: number) => `${m}月起` },
+          { title: t('rules.effective'), dataIndex: 'effective_month', width: 110, render: (m: number) => t('rules.fromMonth', { month: m }) },
           { title: t('rules.note'), dataIndex: 'note', render: (n: string | null) => n ?? '—' },
           { title: t('project.field.updatedAt'), dataIndex: 'created_at', width: 160, render: formatDateTime },
           {

@@ -6,6 +6,7 @@ import { projectPartsApi } from '../../api/endpoints.ts';
 import { ApiError } from '../../api/client.ts';
 import type { AnnualPlan, Project } from '../../api/types.ts';
 import { formatWan, wanTextToYuan, yuanToWanText } from '../../format.ts';
+import { amountRule } from '../../components/amount-rule.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 
@@ -77,14 +78,7 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
 
   const amountRules = [
     { required: true, whitespace: true, message: t('plan.validation.amountRequired') },
-    {
-      validator: async (_r: unknown, v: string | undefined) => {
-        if (!v) return;
-        const y = wanTextToYuan(v);
-        if (y === undefined) throw new Error(t('project.validation.investmentPrecision'));
-        if (y < 0) throw new Error(t('project.validation.investmentNegative'));
-      },
-    },
+    amountRule(t),
   ];
   const month = (flag: keyof PlanForm, name: keyof PlanForm, label: string) => (
     <Form.Item noStyle shouldUpdate={(a, b) => a[flag] !== b[flag]}>
@@ -142,7 +136,7 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
                   <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(120px, 1fr))', gap: 8 }}>
                     {MONTHS.map((m) => (
                       <Form.Item key={m} name={['monthly', m - 1]} label={t('plan.monthN', { month: m })} style={{ marginBottom: 0 }}
-                        rules={[{ validator: async (_r: unknown, v: string | undefined) => { if (v && wanTextToYuan(v) === undefined) throw new Error(t('project.validation.investmentPrecision')); } }]}>
+                        rules={[amountRule(t)]}>
                         <Input inputMode="decimal" suffix="万元" />
                       </Form.Item>
                     ))}

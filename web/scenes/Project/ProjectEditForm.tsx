@@ -1,12 +1,13 @@
-import { useMemo, useState } from 'react';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { useState } from 'react';
+import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiError } from '../../api/client.ts';
 import { projectApi } from '../../api/endpoints.ts';
 import type { Project, ProjectPatch, Unit } from '../../api/types.ts';
 import { wanTextToYuan, yuanToWanText } from '../../format.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
-import { unitTree } from '../../components/unit-tree.ts';
+import { UnitPicker } from '../../components/UnitPicker.tsx';
+import { amountRule } from '../../components/amount-rule.ts';
 import { NATURES } from '../../stages.ts';
 import { EDITABLE, changedFields, describeConflict, printValue, type Conflict } from './project-fields.ts';
 
@@ -35,10 +36,9 @@ const toPatch = (v: FormValues): ProjectPatch => ({
 });
 
 /** Edits a project's basic fields; a stale version opens the conflict dialog. */
-export function ProjectEditForm({ project, units, rootRegion, onSaved, onCancel }: {
+export function ProjectEditForm({ project, units, onSaved, onCancel }: {
   project: Project;
   units: Unit[];
-  rootRegion: string | undefined;
   onSaved: (p: Project) => void;
   onCancel: () => void;
 }) {
@@ -48,7 +48,6 @@ export function ProjectEditForm({ project, units, rootRegion, onSaved, onCancel 
   const [opened, setOpened] = useState(project);
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const tree = useMemo(() => unitTree(units), [units]);
 
   const send = async (base: Project, patch: ProjectPatch) => {
     setSaving(true);
@@ -111,10 +110,10 @@ export function ProjectEditForm({ project, units, rootRegion, onSaved, onCancel 
         </Form.Item>
         <Space wrap size={16} style={{ display: 'flex' }}>
           <Form.Item name="region_code" label={t('project.field.region')} rules={[{ required: true, message: t('project.validation.regionRequired') }]} style={{ minWidth: 240 }}>
-            <RegionPicker rootCode={rootRegion} placeholder={t('project.field.region')} style={{ width: 240 }} />
+            <RegionPicker placeholder={t('project.field.region')} style={{ width: 240 }} testId="edit-region" />
           </Form.Item>
           <Form.Item name="unit_id" label={t('project.field.unit')} rules={[{ required: true, message: t('project.validation.unitRequired') }]} style={{ minWidth: 240 }}>
-            <TreeSelect treeData={tree} showSearch treeNodeFilterProp="title" treeDefaultExpandAll style={{ width: 240 }} />
+            <UnitPicker units={units} allowClear={false} style={{ width: 240 }} testId="edit-unit" />
           </Form.Item>
         </Space>
         <Space wrap size={16} style={{ display: 'flex' }}>
@@ -126,16 +125,9 @@ export function ProjectEditForm({ project, units, rootRegion, onSaved, onCancel 
           </Form.Item>
           <Form.Item name="total_investment" label={t('project.field.totalInvestment')} style={{ minWidth: 200 }} rules={[
             { required: true, whitespace: true, message: t('project.validation.investmentRequired') },
-            {
-              validator: async (_r, v: string | undefined) => {
-                if (!v) return;
-                const yuan = wanTextToYuan(v);
-                if (yuan === undefined) throw new Error(t('project.validation.investmentPrecision'));
-                if (yuan < 0) throw new Error(t('project.validation.investmentNegative'));
-              },
-            },
+            amountRule(t),
           ]}>
-            <Input inputMode="decimal" style={{ width: 200 }} suffix="万元" />
+            <Input style={{ width: 200 }} suffix="万元" />
           </Form.Item>
         </Space>
         <Form.Item name="scope_content" label={t('project.field.scope')} rules={[{ max: 4000, message: t('project.validation.scopeTooLong') }]}>

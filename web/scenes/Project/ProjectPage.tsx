@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Breadcrumb, Button, Card, Descriptions, Empty, Skeleton, Tabs, Tag, Typography } from 'antd';
+import { Breadcrumb, Button, Card, Empty, Flex, Skeleton, Tabs, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
@@ -8,36 +8,16 @@ import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
 import type { Project } from '../../api/types.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { formatDateTime, formatWan } from '../../format.ts';
-import { stageColor, stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ApiError } from '../../api/client.ts';
 import { ProjectEditForm } from './ProjectEditForm.tsx';
+import { ProjectRecord } from './ProjectRecord.tsx';
+import { TierActions } from './TierActions.tsx';
 import { PlansTab } from './PlansTab.tsx';
 import { StagesTab } from './StagesTab.tsx';
 import { ReportsTab } from './ReportsTab.tsx';
 import { LightsTab } from './LightsTab.tsx';
 import { ChangesTab } from './ChangesTab.tsx';
-
-const text = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : String(v));
-
-/** The read-only view of a project's basic fields. */
-function BasicInfo({ project, unitName, regionName }: { project: Project; unitName: string; regionName: string }) {
-  const { t } = useI18n();
-  const items: { key: string; label: ReactNode; children: ReactNode; span?: number }[] = [
-    { key: 'name', label: t('project.field.name'), children: project.name, span: 2 },
-    { key: 'code', label: t('project.field.code'), children: text(project.code) },
-    { key: 'stage', label: t('project.field.stage'), children: <Tag color={stageColor(project.stage)}>{stageKey(project.stage) ? t(stageKey(project.stage)!) : project.stage}</Tag> },
-    { key: 'region', label: t('project.field.region'), children: regionName },
-    { key: 'unit', label: t('project.field.unit'), children: unitName },
-    { key: 'nature', label: t('project.field.nature'), children: project.nature ? t(`nature.${project.nature}` as MessageKey) : '—' },
-    { key: 'category', label: t('project.field.category'), children: text(project.category) },
-    { key: 'total', label: t('project.field.totalInvestment'), children: formatWan(project.total_investment) },
-    { key: 'updated', label: t('project.field.updatedAt'), children: `${formatDateTime(project.updated_at)}（${t('project.field.version')} ${project.version}）` },
-    { key: 'scope', label: t('project.field.scope'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{text(project.scope_content)}</span>, span: 2 },
-  ];
-  return <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2 }} items={items} data-testid="project-basic" />;
-}
 
 /** The project page: basic information and, as their APIs land, plans, reports, stages, lights and history. */
 export function ProjectPage() {
@@ -63,9 +43,8 @@ export function ProjectPage() {
   }, [projectId, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  const unit = useMemo(() => units.find((u) => u.id === project?.unit_id), [units, project]);
-  const rootRegion = units.find((u) => u.parent_id === null)?.region_code ?? undefined;
   const canEdit = user?.role === 'office' || user?.role === 'reporter';
+  const isOffice = user?.role === 'office';
 
   if (error) {
     const notFound = error instanceof ApiError && error.status === 404;
@@ -77,14 +56,14 @@ export function ProjectPage() {
     {
       key: 'basic', label: 'project.tab.basic',
       children: editing
-        ? <ProjectEditForm project={project} units={units} rootRegion={rootRegion} onCancel={() => setEditing(false)} onSaved={(p) => {
+        ? <ProjectEditForm project={project} units={units} onCancel={() => setEditing(false)} onSaved={(p) => {
           setProject(p);
           setEditing(false);
         }} />
-        : <BasicInfo project={project} unitName={unit?.name ?? String(project.unit_id)} regionName={regionNames[project.region_code] ?? project.region_code} />,
+        : <ProjectRecord project={project} units={units} regionName={regionNames[project.region_code] ?? project.region_code} />,
     },
     { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={user?.role === 'office'} /> },
-    { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} /> },
+    { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} canCorrect={canEdit} /> },
     { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
     { key: 'lights', label: 'project.tab.lights', children: <LightsTab project={project} /> },
     { key: 'changes', label: 'project.tab.changes', children: <ChangesTab project={project} /> },
@@ -96,7 +75,12 @@ export function ProjectPage() {
       <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/projects">{t('nav.projects')}</Link> }, { title: project.name }]} />
       <Card
         title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }} data-testid="project-title">{project.name}</Typography.Title>}
-        extra={canEdit && !editing && active === 'basic' ? <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-project">{t('common.edit')}</Button> : null}
+        extra={!editing && active === 'basic' && (canEdit || isOffice) ? (
+          <Flex gap={8} wrap>
+            {isOffice && <TierActions project={project} onChanged={setProject} />}
+            {canEdit && <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-project">{t('common.edit')}</Button>}
+          </Flex>
+        ) : null}
         styles={{ header: { flexWrap: 'wrap' } }}
       >
         <Tabs

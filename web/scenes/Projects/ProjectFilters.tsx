@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
-import { unitTree } from '../../components/unit-tree.ts';
-import { Button, Flex, Input, InputNumber, Select, Tag, TreeSelect } from 'antd';
+import { UnitPicker } from '../../components/UnitPicker.tsx';
+import { Button, Flex, Input, InputNumber, Select, Tag } from 'antd';
 import { FilterOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { ProjectListQuery, Unit } from '../../api/types.ts';
@@ -14,6 +14,8 @@ type Extra = Partial<Record<ExtraFilter, string>>;
 
 const TIERS = ['idea', 'reserve', 'implementation', 'withdrawn'] as const;
 const LEVELS = ['national', 'province', 'city', 'county'] as const;
+/** The campaign groups (专项行动: 四个一批, 三个一批) offices use; the import accepts the same names. */
+const CAMPAIGN_GROUPS = ['投产达产', '加快建设', '促进开工', '前期储备', '签约一批', '开工一批', '投产一批', '竣工一批'] as const;
 
 export function ProjectFilters({ query, units, onChange, onReset }: {
   query: ProjectListQuery & Extra;
@@ -33,8 +35,6 @@ export function ProjectFilters({ query, units, onChange, onReset }: {
   const active = EXTRA_FILTERS.filter((k) => query[k]);
   const [q, setQ] = useState(query.q ?? '');
   useEffect(() => setQ(query.q ?? ''), [query.q]);
-  const tree = useMemo(() => unitTree(units), [units]);
-  const rootRegion = units.find((u) => u.parent_id === null)?.region_code ?? undefined;
   const stages = query.stage ? query.stage.split(',') : [];
   return (
     <Flex wrap gap={8} style={{ marginBottom: 12 }} role="search">
@@ -50,21 +50,12 @@ export function ProjectFilters({ query, units, onChange, onReset }: {
         enterButton={t('common.search')}
       />
       <RegionPicker
-        rootCode={rootRegion} value={query.region} onChange={(region) => onChange({ region })}
+        value={query.region} onChange={(region) => onChange({ region })}
         placeholder={t('projects.filter.region')} testId="filter-region" style={{ minWidth: 180, flex: '1 1 180px' }}
       />
-      <TreeSelect
-        aria-label={t('projects.filter.unit')}
-        data-testid="filter-unit"
-        style={{ minWidth: 180, flex: '1 1 180px' }}
-        placeholder={t('projects.filter.unit')}
-        allowClear
-        showSearch
-        treeNodeFilterProp="title"
-        treeDefaultExpandAll
-        treeData={tree}
-        value={query.unit}
-        onChange={(v: number | undefined) => onChange({ unit: v })}
+      <UnitPicker
+        units={units} value={query.unit} onChange={(unit) => onChange({ unit })}
+        placeholder={t('projects.filter.unit')} testId="filter-unit" style={{ minWidth: 180, flex: '1 1 180px' }}
       />
       <Select
         aria-label={t('projects.filter.stage')}
@@ -88,6 +79,18 @@ export function ProjectFilters({ query, units, onChange, onReset }: {
           {multi('nature', NATURES, (v) => t(`nature.${v}` as MessageKey))}
           {multi('tier', TIERS, (v) => t(`tier.${v}` as MessageKey))}
           {multi('level', LEVELS, (v) => t(`level.${v}` as MessageKey))}
+          {multi('campaign_group', CAMPAIGN_GROUPS, (v) => v)}
+          <Select
+            allowClear style={{ width: 150 }} placeholder={t('projects.filter.is_key_of_key')} aria-label={t('projects.filter.is_key_of_key')}
+            data-testid="filter-key-of-key" value={query.is_key_of_key}
+            options={[{ value: 'true', label: t('projects.filter.keyOfKeyOnly') }, { value: 'false', label: t('projects.filter.keyOfKeyNot') }]}
+            onChange={(v: string | undefined) => onChange({ is_key_of_key: v })}
+          />
+          <Input
+            key={`batch-${query.batch ?? ''}`} allowClear placeholder={t('projects.filter.batch')} aria-label={t('projects.filter.batch')} style={{ width: 140 }}
+            data-testid="filter-batch" defaultValue={query.batch} onPressEnter={(e) => onChange({ batch: e.currentTarget.value.trim() || undefined })}
+            onBlur={(e) => e.currentTarget.value.trim() !== (query.batch ?? '') && onChange({ batch: e.currentTarget.value.trim() || undefined })}
+          />
           <Input
             allowClear placeholder={t('projects.filter.category')} aria-label={t('projects.filter.category')} style={{ width: 160 }}
             defaultValue={query.category} onPressEnter={(e) => onChange({ category: e.currentTarget.value.trim() || undefined })}

@@ -1,12 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, Col, Flex, Row, Statistic, Table, Tag, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { Button, Card, Col, Flex, Row, Statistic, Table, Tag, Tooltip, Typography, type TableColumnsType, type TableProps } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useAuth } from '../../auth.tsx';
+import { LIGHT_COLORS } from '../Lights/light-labels.ts';
+import { NewProjectDialog } from './NewProjectDialog.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { ColumnChooser, SavedViews, useHiddenColumns } from './ListTools.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
-import type { Project, ProjectList } from '../../api/types.ts';
+import type { ProjectList } from '../../api/types.ts';
+
+type Item = ProjectList['items'][number];
 import { formatDateTime, formatWan, formatYi } from '../../format.ts';
 import { stageColor, stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -17,7 +23,7 @@ import { useProjectFilters } from './useProjectFilters.ts';
 function exportQuery(query: object): Record<string, string> {
   const filter: Record<string, string> = {};
   for (const [k, v] of Object.entries(query) as [string, string | number | undefined][]) {
-    if (['sort', 'order', 'page', 'page_size'].includes(k) || v === undefined || v === '') continue;
+    if (['sort', 'order', 'page', 'page_size', 'progress'].includes(k) || v === undefined || v === '') continue;
     filter[k] = String(v);
   }
   return filter;
@@ -27,6 +33,8 @@ function exportQuery(query: object): Record<string, string> {
 export function ProjectsPage() {
   const { t } = useI18n();
   const { query, update, reset } = useProjectFilters();
+  const { user } = useAuth();
+  const [creating, setCreating] = useState(false);
   const [hidden, setHidden] = useHiddenColumns();
   const units = useUnits();
   const unitName = useMemo(() => new Map(units.map((u) => [u.id, u.short_name ?? u.name])), [units]);
@@ -40,7 +48,8 @@ export function ProjectsPage() {
     const controller = new AbortController();
     setLoading(true);
     setError(null);
-    projectApi.list(query, controller.signal).then((r) => {
+    // Each row's light and 1–N月 completion rate for the period in force, judged for this page only.
+    projectApi.list({ ...query, progress: 'current' }, controller.signal).then((r) => {
       setData(r);
       setLoading(false);
     }, (e: unknown) => {
@@ -53,7 +62,8 @@ export function ProjectsPage() {
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const sortOrder = (key: string) => (query.sort === key ? (query.order === 'desc' ? 'descend' : 'ascend') : null);
-  const allColumns: TableColumnsType<Project> = [
+  const progress = data?.totals.progress;
+  const allColumns: TableColumnsType<Item> = [
     {
       title: t('projects.col.name'), dataIndex: 'name', key: 'name', sorter: true, sortOrder: sortOrder('name'), ellipsis: true, width: 320,
       render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link>,
@@ -72,13 +82,25 @@ export function ProjectsPage() {
       title: t('projects.col.annualPlanned', { year: data?.totals.year ?? '' }), dataIndex: 'annual_planned', key: 'annual_planned', sorter: true,
       sortOrder: sortOrder('annual_planned'), align: 'right', width: 150, render: (v: number | null) => formatWan(v),
     },
+    {
+      title: progress ? t('projects.col.completionRate', { label: progress.label }) : t('dashboard.completionRate'), key: 'completion_rate', align: 'right', width: 120,
+      render: (_v, p) => (p.completion_rate ? `${p.completion_rate.text}%` : '—'),
+    },
+    {
+      title: progress ? t('projects.col.light', { label: progress.label }) : t('nav.lights'), key: 'light', width: 110,
+      render: (_v, p) => (p.light ? (
+        <Tooltip title={p.light_reasons?.join('；') || undefined}>
+          <span data-testid="row-light" data-light={p.light} style={{ color: LIGHT_COLORS[p.light], whiteSpace: 'nowrap' }}>● {t(`light.${p.light}`)}</span>
+        </Tooltip>
+      ) : '—'),
+    },
     { title: t('projects.col.code'), dataIndex: 'code', key: 'code', width: 220, render: (c: string | null) => c ?? '—' },
     { title: t('projects.col.updatedAt'), dataIndex: 'updated_at', key: 'updated_at', sorter: true, sortOrder: sortOrder('updated_at'), width: 150, render: formatDateTime },
   ];
 
   const columns = allColumns.filter((c) => c.key === 'name' || !hidden.includes(String(c.key)));
 
-  const onTableChange: TableProps<Project>['onChange'] = (pagination, _filters, sorter) => {
+  const onTableChange: TableProps<Item>['onChange'] = (pagination, _filters, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
     const sort = s?.order ? String(s.columnKey) : undefined;
     const sortChanged = (sort ?? 'id') !== query.sort || (s?.order === 'descend' ? 'desc' : 'asc') !== query.order;
@@ -97,6 +119,7 @@ export function ProjectsPage() {
           <SavedViews />
           <ColumnChooser columns={allColumns.map((c) => ({ key: String(c.key), title: typeof c.title === 'string' ? c.title : String(c.key) }))} hidden={hidden} onChange={setHidden} />
           <ExportButton view="projects" query={exportQuery(query)} label={t('projects.export')} testId="export-xlsx" groups />
+          {user?.role === 'office' && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-project">{t('project.new')}</Button>}
         </Flex>
       </Flex>
       <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />
@@ -116,14 +139,15 @@ export function ProjectsPage() {
           </Card>
         </Col>
       </Row>
-      <Table<Project>
+      <NewProjectDialog open={creating} units={units} onClose={() => setCreating(false)} />
+      <Table<Item>
         data-testid="project-table"
         rowKey="id"
         size="middle"
         columns={columns}
         dataSource={data?.items ?? []}
         loading={loading}
-        scroll={{ x: 1250 }}
+        scroll={{ x: 1480 }}
         onChange={onTableChange}
         pagination={{
           current: query.page, pageSize: query.page_size, total: totals?.count ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100],
@@ -138,8 +162,7 @@ export function ProjectsPage() {
               <Table.Summary.Cell index={3} />
               <Table.Summary.Cell index={4} align="right"><strong data-testid="totals-investment">{formatWan(totals.total_investment)}</strong></Table.Summary.Cell>
               <Table.Summary.Cell index={5} align="right"><strong data-testid="totals-planned">{formatWan(totals.annual_planned ?? null)}</strong></Table.Summary.Cell>
-              <Table.Summary.Cell index={6} />
-              <Table.Summary.Cell index={7} />
+              {columns.slice(6).map((c, i) => <Table.Summary.Cell key={String(c.key)} index={6 + i} />)}
             </Table.Summary.Row>
           </Table.Summary>
         ) : null}

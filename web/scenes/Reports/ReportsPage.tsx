@@ -1,28 +1,48 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import {
-  Alert, App, Button, Card, Collapse, Empty, Flex, Grid, Input, InputNumber, List, Popconfirm, Segmented, Select, Table, Tag, TreeSelect, Typography,
+  Alert, App, Button, Card, Collapse, Dropdown, Empty, Flex, Grid, Input, InputNumber, List, Popconfirm, Segmented, Select, Table, Tag, TreeSelect, Typography,
   type TableColumnsType,
 } from 'antd';
-import { CameraOutlined } from '@ant-design/icons';
-import { REPORT_STAGES } from '../../../core/monthly-report.ts';
+import { CameraOutlined, DownloadOutlined } from '@ant-design/icons';
+import { chinaDate, REPORT_STAGES } from '../../../core/monthly-report.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { periodApi, reportApi } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
-import type { GridRow } from '../../api/types.ts';
+import type { GridRow, MonthlyReport } from '../../api/types.ts';
 import { formatWan } from '../../format.ts';
 import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
-import { stageKey } from '../../stages.ts';
+import { STAGES, stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
-import { ExportButton } from '../../components/ExportButton.tsx';
+import { ExportButton, exportHref } from '../../components/ExportButton.tsx';
+import { refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
-import { amountsOf, initialDraft, isDirty, isEditable, switchMode, toWrite, type AmountMode, type Draft } from './report-draft.ts';
+import {
+  amountsOf, initialDraft, isDirty, isEditable, keptDraftsKey, readKeptDrafts, restoredDraft, stageMoveOf, switchMode, toWrite, writeKeptDrafts,
+  type AmountMode, type Draft,
+} from './report-draft.ts';
 import { PhotoDialog } from './PhotoDialog.tsx';
 
-type RowErrors = Record<number, string>;
+/** A row's error: the message and, when the server or the check named one, the field it belongs to. */
+type RowErrors = Record<number, { message: string; field: string | null }>;
+
+/** True when a stage comes before the project's current one (a report may not state it). */
+function isBehind(current: string, stage: string): boolean {
+  const order = STAGES as readonly string[];
+  return order.includes(current) && order.indexOf(stage) < order.indexOf(current);
+}
+
+/** The localStorage of the browser, or undefined where there is none (private modes that refuse it). */
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The free-text fields of one row (progress, workers, problems, next month's plan, reason for a negative figure). */
 function DetailFields({ row, draft, editable, negative, onChange }: {
@@ -62,7 +82,7 @@ function DetailFields({ row, draft, editable, negative, onChange }: {
   );
 }
 
-/** 月度填报: one grid of a unit's projects for a period; save as draft, submit all, photos from the phone camera. */
+/** 月度填报: one grid of a unit's projects for a period; save as draft, submit one or all, photos from the phone camera. */
 export function ReportsPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -74,54 +94,100 @@ export function ReportsPage() {
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
 
-  const [year, setYear] = useState(new Date().getFullYear());
-  const periods = useLoad(() => reportApi.periods(year), [year]);
+  // The server decides where the page opens: the period being reported, else the period in force.
+  const current = usePeriodInForce();
+  const [year, setYear] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? new Date().getFullYear());
+  }, [current, year]);
+  const periods = useLoad(() => (year === undefined ? Promise.resolve(null) : reportApi.periods(year)), [year]);
   const [month, setMonth] = useState<number | undefined>(undefined);
   useEffect(() => {
     const items = periods.data?.items;
-    if (items && items.length && (month === undefined || !items.some((p) => p.month === month))) setMonth(defaultPeriod(items));
-  }, [periods.data, month]);
+    if (!items || !items.length || (month !== undefined && items.some((p) => p.month === month))) return;
+    const preferred = [current?.reporting, current?.in_force].find((p) => p && p.year === year && items.some((i) => i.month === p.month));
+    setMonth(preferred ? preferred.month : defaultPeriod(items));
+  }, [periods.data, month, year, current]);
   const period = periods.data?.items.find((p) => p.month === month);
 
   const [unit, setUnit] = useState<number | undefined>(undefined);
-  const grid = useLoad(() => (month === undefined ? Promise.resolve(null) : reportApi.grid(year, month, unit)), [year, month, unit]);
+  const grid = useLoad(() => (month === undefined || year === undefined ? Promise.resolve(null) : reportApi.grid(year, month, unit)), [year, month, unit]);
   const [mode, setMode] = useState<AmountMode>('month');
   const [drafts, setDrafts] = useState<Record<number, Draft>>({});
   const [rowErrors, setRowErrors] = useState<RowErrors>({});
   const [banner, setBanner] = useState<{ type: 'error' | 'success' | 'warning'; text: string } | null>(null);
-  const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
-  const [photoRow, setPhotoRow] = useState<GridRow | null>(null);
+  const [busy, setBusy] = useState<'save' | 'submit' | number | null>(null);
+  const [photoRow, setPhotoRow] = useState<{ row: GridRow; reportId: number } | null>(null);
+  const [view, setView] = useState<'todo' | 'all'>(user?.role === 'reporter' ? 'todo' : 'all');
 
   const rows = useMemo(() => grid.data?.rows ?? [], [grid.data]);
-  useEffect(() => {
-    setDrafts(Object.fromEntries(rows.map((r) => [r.project.id, initialDraft(r, mode)])));
-    setRowErrors({});
-    // Drafts restart from the stored reports whenever the grid reloads; the mode switch converts them itself.
-  }, [rows]);
   const periodOpen = grid.data?.period.status === 'open';
+  // Unsaved input is kept in the browser under the period the grid shows (not the picker's, which may be ahead).
+  const storage = useMemo(browserStorage, []);
+  const keptKey = grid.data && user ? keptDraftsKey(user.userId, grid.data.period.year, grid.data.period.month) : null;
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+  useEffect(() => {
+    const kept = storage && keptKey ? readKeptDrafts(storage, keptKey) : {};
+    setDrafts(Object.fromEntries(rows.map((r) => [r.project.id, restoredDraft(r, kept[String(r.project.id)], modeRef.current, canWrite && isEditable(r, periodOpen))])));
+    // Drafts restart from the stored reports (or what the browser kept) whenever the grid reloads.
+  }, [rows, storage, keptKey, canWrite, periodOpen]);
+  useEffect(() => {
+    if (!storage || !keptKey) return;
+    writeKeptDrafts(storage, keptKey, rows.filter((r) => drafts[r.project.id] !== undefined).map((r) => {
+      const d = drafts[r.project.id]!;
+      return { projectId: r.project.id, kept: canWrite && isEditable(r, periodOpen) && isDirty(r, d, mode) ? { mode, draft: d } : null };
+    }));
+  }, [drafts, rows, storage, keptKey, mode, canWrite, periodOpen]);
 
   const draftOf = useCallback((r: GridRow) => drafts[r.project.id] ?? initialDraft(r, mode), [drafts, mode]);
-  const change = (r: GridRow, patch: Partial<Draft>) => setDrafts((d) => ({ ...d, [r.project.id]: { ...draftOf(r), ...patch } }));
+  const change = (r: GridRow, patch: Partial<Draft>) => {
+    setDrafts((d) => ({ ...d, [r.project.id]: { ...draftOf(r), ...patch } }));
+    // An error belongs to what was typed: editing the row clears it (the next save checks again).
+    setRowErrors((x) => (x[r.project.id] ? Object.fromEntries(Object.entries(x).filter(([k]) => Number(k) !== r.project.id)) : x));
+  };
   const changeMode = (to: AmountMode) => {
     setDrafts((d) => Object.fromEntries(rows.map((r) => [r.project.id, switchMode(r, d[r.project.id] ?? initialDraft(r, mode), mode, to)])));
     setMode(to);
   };
-  const dirtyRows = rows.filter((r) => canWrite && isEditable(r, periodOpen) && isDirty(r, draftOf(r), mode));
+  const editableRow = (r: GridRow) => canWrite && isEditable(r, periodOpen);
+  const dirtyRows = rows.filter((r) => editableRow(r) && isDirty(r, draftOf(r), mode));
+  const isTodo = (r: GridRow) => !r.report || r.report.status === 'draft' || r.report.status === 'returned';
+  const todo = rows.filter(isTodo);
+  const returned = rows.filter((r) => r.report?.status === 'returned');
+  const shown = view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
+  const today = current?.today ?? chinaDate(new Date());
 
-  /** Client checks before sending: numbers that parse, a reason for a negative month. */
+  /** Client checks before sending: numbers that parse, a reason for a negative month, a stage move's date. */
   const check = (list: GridRow[]): RowErrors => {
     const errors: RowErrors = {};
     for (const r of list) {
       const d = draftOf(r);
       const a = amountsOf(r, d, mode);
-      if ('error' in a && a.error === 'invalid') errors[r.project.id] = t('grid.invalidAmount');
-      else if (!('error' in a) && a.month < 0 && !d.negative_reason.trim()) errors[r.project.id] = t('grid.negativeNeedsReason');
+      const move = stageMoveOf(r, d);
+      const stageName = move.to ? t(stageKey(move.to)!) : '';
+      if ('error' in a && a.error === 'invalid') errors[r.project.id] = { message: t('grid.invalidAmount'), field: 'amount' };
+      else if (!('error' in a) && a.month < 0 && !d.negative_reason.trim()) errors[r.project.id] = { message: t('grid.negativeNeedsReason'), field: 'negative_reason' };
+      else if (move.needsDate && !d.stage_date) errors[r.project.id] = { message: t('grid.stageDateMissing', { stage: stageName }), field: 'stage_date' };
+      else if (move.needsDate && d.stage_date > today) errors[r.project.id] = { message: t('grid.stageDateFuture', { stage: stageName }), field: 'stage_date' };
     }
     return errors;
   };
 
+  /** Shows the server's refusal on the rows (and fields) it names; what was typed stays in the form and the browser. */
+  const showFailure = (e: unknown, fallbackRow?: GridRow) => {
+    if (!(e instanceof ApiError)) return;
+    const failed = (e.details as { rows?: { project_id: number; message: string; field?: string | null }[] } | null)?.rows;
+    const fieldOf = Array.isArray(e.details) ? ((e.details[0] as { path?: string } | undefined)?.path ?? null) : null;
+    if (failed) setRowErrors(Object.fromEntries(failed.map((f) => [f.project_id, { message: f.message, field: f.field ?? null }])));
+    else if (fallbackRow) setRowErrors((x) => ({ ...x, [fallbackRow.project.id]: { message: e.message, field: fieldOf } }));
+    setBanner({ type: 'error', text: e.message });
+    // A version conflict means the stored reports moved on: reload them (the browser keeps the typed text).
+    if (e.code === 'version_conflict') grid.reload();
+  };
+
   const run = async (submit: boolean) => {
-    if (month === undefined) return;
+    if (month === undefined || year === undefined) return;
     const errors = check(dirtyRows);
     setRowErrors(errors);
     if (Object.keys(errors).length) {
@@ -132,6 +198,7 @@ export function ReportsPage() {
     setBanner(null);
     try {
       if (dirtyRows.length) await reportApi.saveBatch(year, month, dirtyRows.map((r) => toWrite(r, draftOf(r), mode)), submit);
+      if (storage && keptKey) writeKeptDrafts(storage, keptKey, dirtyRows.map((r) => ({ projectId: r.project.id, kept: null })));
       if (submit) {
         const r = await reportApi.submitAll(year, month, unit);
         const submitted = r.submitted + (dirtyRows.length);
@@ -143,15 +210,101 @@ export function ReportsPage() {
       }
       grid.reload();
     } catch (e) {
-      if (e instanceof ApiError) {
-        const failed = (e.details as { rows?: { project_id: number; message: string }[] } | null)?.rows ?? [];
-        setRowErrors(Object.fromEntries(failed.map((f) => [f.project_id, f.message])));
-        setBanner({ type: 'error', text: e.message });
-      }
-      grid.reload();
+      showFailure(e);
     } finally {
       setBusy(null);
     }
+  };
+
+  /** Saves one row's draft (creating the report when it has none) and returns the stored report. */
+  const saveRow = async (r: GridRow): Promise<MonthlyReport | undefined> => {
+    if (month === undefined || year === undefined) return undefined;
+    const errors = check([r]);
+    if (errors[r.project.id]) {
+      setRowErrors((x) => ({ ...x, ...errors }));
+      return undefined;
+    }
+    try {
+      const { project_id: _id, ...body } = toWrite(r, draftOf(r), mode);
+      const saved = await reportApi.saveOne(r.project.id, year, month, body);
+      setRowErrors(({ [r.project.id]: _gone, ...rest }) => rest);
+      if (storage && keptKey) writeKeptDrafts(storage, keptKey, [{ projectId: r.project.id, kept: null }]);
+      return saved;
+    } catch (e) {
+      showFailure(e, r);
+      return undefined;
+    }
+  };
+
+  /** Photos before the first save: the row's draft is saved first (so the photos have a report to belong to). */
+  const reportFor = async (r: GridRow): Promise<MonthlyReport | undefined> => {
+    if (r.report && !isDirty(r, draftOf(r), mode)) return r.report;
+    return saveRow(r);
+  };
+
+  const uploadFor = async (r: GridRow, files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const list = [...files];
+    setBusy(r.project.id);
+    try {
+      const report = await reportFor(r);
+      if (!report) return;
+      await reportApi.uploadPhotos(report.id, list);
+      void message.success(t('photos.uploaded', { count: list.length }));
+      grid.reload();
+    } catch {
+      // The client has shown the message; the draft stays.
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const openPhotos = async (r: GridRow) => {
+    if (r.report) {
+      setPhotoRow({ row: r, reportId: r.report.id });
+      return;
+    }
+    setBusy(r.project.id);
+    const report = await reportFor(r);
+    setBusy(null);
+    if (report) {
+      setPhotoRow({ row: r, reportId: report.id });
+      grid.reload();
+    }
+  };
+
+  /** Submits one project: saves its changes and submits them in one request, or submits the stored draft. */
+  const submitOne = async (r: GridRow) => {
+    if (month === undefined || year === undefined) return;
+    const errors = check([r]);
+    if (errors[r.project.id]) {
+      setRowErrors((x) => ({ ...x, ...errors }));
+      return;
+    }
+    setBusy(r.project.id);
+    try {
+      if (isDirty(r, draftOf(r), mode) || !r.report) await reportApi.saveBatch(year, month, [toWrite(r, draftOf(r), mode)], true);
+      else await reportApi.submit(r.report.id, r.report.version);
+      if (storage && keptKey) writeKeptDrafts(storage, keptKey, [{ projectId: r.project.id, kept: null }]);
+      setRowErrors(({ [r.project.id]: _gone, ...rest }) => rest);
+      void message.success(t('grid.submittedOne', { name: r.project.name }));
+      grid.reload();
+    } catch (e) {
+      showFailure(e, r);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const errorOf = (r: GridRow, ...fields: string[]) => {
+    const e = rowErrors[r.project.id];
+    return e && e.field !== null && fields.includes(e.field) ? e.message : undefined;
+  };
+  const fieldError = (text: string | undefined) => (text ? <div role="alert" style={{ color: '#cf1322', fontSize: 12 }}>{text}</div> : null);
+  /** A row error no field shows (the server named none, or a field not on the form). */
+  const rowLevelError = (r: GridRow) => {
+    const e = rowErrors[r.project.id];
+    return e && (e.field === null || !['amount', 'amount_month', 'amount_ytd', 'stage', 'stage_date', 'negative_reason'].includes(e.field)) ? e.message : undefined;
   };
 
   const amountInput = (r: GridRow, editable: boolean) => {
@@ -159,26 +312,80 @@ export function ReportsPage() {
     const a = amountsOf(r, d, mode);
     const other = 'error' in a ? null : mode === 'month' ? a.ytd : a.month;
     const label = mode === 'month' ? t('grid.thisMonth') : t('grid.ytd', { label: grid.data?.period.ytd_label ?? '' });
+    const error = errorOf(r, 'amount', 'amount_month', 'amount_ytd');
     return (
       <div>
         <Input
           inputMode="decimal" disabled={!editable} value={d.amount} suffix="万元" aria-label={`${r.project.name} ${label}`}
-          status={rowErrors[r.project.id] || ('error' in a && a.error === 'invalid') ? 'error' : undefined}
+          status={error || ('error' in a && a.error === 'invalid') ? 'error' : undefined}
           onChange={(e) => change(r, { amount: e.target.value })} style={{ minWidth: 140 }} data-testid={`amount-${r.project.id}`}
         />
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {other === null ? '\u00a0' : `${mode === 'month' ? t('grid.ytdShort') : t('grid.monthShort')} ${formatWan(other)}`}
         </Typography.Text>
+        {fieldError(error)}
       </div>
     );
   };
 
   const stageSelect = (r: GridRow, editable: boolean) => (
-    <Select
-      allowClear disabled={!editable} value={draftOf(r).stage ?? undefined} placeholder={t('grid.stage')} style={{ width: '100%', minWidth: 110 }}
-      aria-label={`${r.project.name} ${t('grid.stage')}`} onChange={(v: string | undefined) => change(r, { stage: v ?? null })}
-      options={REPORT_STAGES.map((s) => ({ value: s, label: t(stageKey(s)!) }))}
-    />
+    <>
+      <Select
+        disabled={!editable} value={draftOf(r).stage ?? undefined} placeholder={t('grid.stage')} style={{ width: '100%', minWidth: 110 }}
+        status={errorOf(r, 'stage') ? 'error' : undefined} data-testid={`stage-${r.project.id}`}
+        aria-label={`${r.project.name} ${t('grid.stage')}`} onChange={(v: string) => change(r, { stage: v })}
+        // A report cannot move a project back: stages before the project's own are offered disabled.
+        options={REPORT_STAGES.map((s) => ({ value: s, label: t(stageKey(s)!), disabled: isBehind(r.project.stage, s) }))}
+      />
+      {fieldError(errorOf(r, 'stage'))}
+    </>
+  );
+
+  /** A stage move in the same card: its date and the site photo it needs. */
+  const stageMoveFields = (r: GridRow, editable: boolean) => {
+    const d = draftOf(r);
+    const move = stageMoveOf(r, d);
+    if (!move.to || !editable) return null;
+    const stageName = t(stageKey(move.to)!);
+    const photos = r.report?.photo_count ?? 0;
+    const dateError = errorOf(r, 'stage_date');
+    return (
+      <Flex vertical gap={6} style={{ margin: '8px 0', padding: 8, background: '#fffbe6', border: '1px solid #ffe58f', borderRadius: 6 }} data-testid={`stage-move-${r.project.id}`}>
+        {move.needsDate && (
+          <label>
+            <Typography.Text>{t('grid.stageDate', { stage: stageName })}</Typography.Text>
+            <Input
+              type="date" max={today} value={d.stage_date} status={dateError ? 'error' : undefined} style={{ maxWidth: 200, marginLeft: 8 }}
+              aria-label={`${r.project.name} ${t('grid.stageDate', { stage: stageName })}`} data-testid={`stage-date-${r.project.id}`}
+              onChange={(e) => change(r, { stage_date: e.target.value })}
+            />
+            {fieldError(dateError)}
+          </label>
+        )}
+        {move.needsPhoto && (
+          <Flex gap={8} align="center" wrap>
+            <Typography.Text type={photos ? 'success' : 'warning'}>
+              {photos ? t('grid.stagePhotoDone', { count: photos }) : t('grid.stagePhoto', { stage: stageName })}
+            </Typography.Text>
+            {photoPicker(r, 'primary')}
+          </Flex>
+        )}
+      </Flex>
+    );
+  };
+
+  const fileInputs = useRef<Record<number, HTMLInputElement | null>>({});
+  /** A camera button that saves the draft when needed and uploads at once (no separate save first). */
+  const photoPicker = (r: GridRow, type: 'primary' | 'default' = 'default') => (
+    <>
+      <input
+        ref={(el) => { fileInputs.current[r.project.id] = el; }} type="file" accept="image/*" capture="environment" multiple hidden
+        data-testid={`photo-input-${r.project.id}`} onChange={(e) => { void uploadFor(r, e.target.files); e.target.value = ''; }}
+      />
+      <Button size="small" type={type} icon={<CameraOutlined />} loading={busy === r.project.id} onClick={() => fileInputs.current[r.project.id]?.click()}>
+        {t('photos.take')}
+      </Button>
+    </>
   );
 
   const statusTag = (r: GridRow) => {
@@ -188,10 +395,16 @@ export function ReportsPage() {
 
   const photoButton = (r: GridRow) => (
     <Button
-      size="small" icon={<CameraOutlined />} disabled={!r.report} onClick={() => setPhotoRow(r)}
-      aria-label={`${r.project.name} ${t('photos.title')}`} title={r.report ? undefined : t('photos.saveFirst')}
+      size="small" icon={<CameraOutlined />} disabled={!r.report && !editableRow(r)} loading={busy === r.project.id} onClick={() => void openPhotos(r)}
+      aria-label={`${r.project.name} ${t('photos.title')}`} data-testid={`photos-${r.project.id}`}
     >{r.report?.photo_count ?? 0}</Button>
   );
+
+  const submitButton = (r: GridRow) => (editableRow(r) ? (
+    <Popconfirm title={t('grid.submitOneConfirm')} onConfirm={() => void submitOne(r)}>
+      <Button size="small" type="primary" ghost loading={busy === r.project.id} disabled={busy !== null} data-testid={`submit-${r.project.id}`}>{t('grid.submitOne')}</Button>
+    </Popconfirm>
+  ) : null);
 
   const columns: TableColumnsType<GridRow> = [
     {
@@ -200,19 +413,44 @@ export function ReportsPage() {
         <div>
           <Link to={`/projects/${r.project.id}?tab=reports`}>{r.project.name}</Link>
           {!unit && isOffice && <div style={{ color: '#888', fontSize: 12 }}>{r.project.unit_name}</div>}
-          {rowErrors[r.project.id] && <div role="alert" style={{ color: '#cf1322', fontSize: 12 }}>{rowErrors[r.project.id]}</div>}
+          {fieldError(rowLevelError(r))}
           {r.report?.status === 'returned' && r.report.return_reason && <div style={{ color: '#d46b08', fontSize: 12 }}>{t('report.returnReason')}：{r.report.return_reason}</div>}
         </div>
       ),
     },
     { title: t('grid.plan'), key: 'plan', width: 110, align: 'right', render: (_v, r) => (r.plan ? formatWan(r.plan.planned_investment) : '—') },
     { title: t('grid.previousYtd'), key: 'prev', width: 110, align: 'right', render: (_v, r) => formatWan(r.previous?.amount_ytd ?? 0) },
-    { title: mode === 'month' ? t('grid.thisMonth') : t('grid.ytd', { label: grid.data?.period.ytd_label ?? '' }), key: 'amount', width: 170, render: (_v, r) => amountInput(r, canWrite && isEditable(r, periodOpen)) },
-    { title: t('grid.stage'), key: 'stage', width: 130, render: (_v, r) => stageSelect(r, canWrite && isEditable(r, periodOpen)) },
+    { title: mode === 'month' ? t('grid.thisMonth') : t('grid.ytd', { label: grid.data?.period.ytd_label ?? '' }), key: 'amount', width: 170, render: (_v, r) => amountInput(r, editableRow(r)) },
+    { title: t('grid.stage'), key: 'stage', width: 200, render: (_v, r) => <>{stageSelect(r, editableRow(r))}{stageMoveFields(r, editableRow(r))}</> },
     { title: t('grid.progress'), key: 'progress', render: (_v, r) => <Typography.Text ellipsis style={{ maxWidth: 220 }}>{draftOf(r).progress_text || '—'}</Typography.Text> },
     { title: t('report.status'), key: 'status', width: 90, render: (_v, r) => statusTag(r) },
     { title: t('photos.title'), key: 'photos', width: 80, render: (_v, r) => photoButton(r) },
+    { title: '', key: 'submit', width: 80, render: (_v, r) => submitButton(r) },
   ];
+
+  const setPeriodStatus = (status: 'open' | 'closed') => {
+    if (!period || year === undefined) return;
+    void periodApi.setStatus(year, period.month, status).then(() => { refreshPeriodInForce(); periods.reload(); grid.reload(); }, () => undefined);
+  };
+  const exportQuery = { year, month, unit };
+  const exports = isMobile ? (
+    <Dropdown
+      disabled={month === undefined}
+      menu={{
+        items: [
+          { key: 'progress', label: <a href={exportHref('monthly-progress', exportQuery)} download>{t('export.progress')}</a> },
+          { key: 'missing', label: <a href={exportHref('missing', exportQuery)} download>{t('export.missing')}</a> },
+        ],
+      }}
+    >
+      <Button icon={<DownloadOutlined />} data-testid="export-menu">{t('export.menu')}</Button>
+    </Dropdown>
+  ) : (
+    <>
+      <ExportButton view="monthly-progress" query={exportQuery} label={t('export.progress')} disabled={month === undefined} groups />
+      <ExportButton view="missing" query={exportQuery} label={t('export.missing')} disabled={month === undefined} />
+    </>
+  );
 
   const header = (
     <Flex wrap gap={8} align="center" style={{ marginBottom: 12 }}>
@@ -232,18 +470,26 @@ export function ReportsPage() {
         value={mode} onChange={changeMode}
         options={[{ value: 'month', label: t('grid.modeMonth') }, { value: 'ytd', label: t('grid.modeYtd') }]}
       />
-      {period && <Typography.Text type="secondary">{t('grid.deadline')}：{period.deadline ?? '—'}</Typography.Text>}
-      <ExportButton view="monthly-progress" query={{ year, month, unit }} label={t('export.progress')} disabled={month === undefined} groups />
-      <ExportButton view="missing" query={{ year, month, unit }} label={t('export.missing')} disabled={month === undefined} />
-      {isOffice && period && period.status !== 'open' && (
-        <Button size="small" onClick={() => void periodApi.setStatus(year, period.month, 'open').then(() => { periods.reload(); grid.reload(); }, () => undefined)}>{t('period.open.action')}</Button>
-      )}
+      {period && !isMobile && <Typography.Text type="secondary">{t('grid.deadline')}：{period.deadline ?? '—'}</Typography.Text>}
+      {exports}
+      {isOffice && period && period.status !== 'open' && <Button size="small" onClick={() => setPeriodStatus('open')}>{t('period.open.action')}</Button>}
       {isOffice && period && period.status === 'open' && (
-        <Popconfirm title={t('period.close.confirm')} onConfirm={() => void periodApi.setStatus(year, period.month, 'closed').then(() => { periods.reload(); grid.reload(); }, () => undefined)}>
+        <Popconfirm title={t('period.close.confirm')} onConfirm={() => setPeriodStatus('closed')}>
           <Button size="small">{t('period.close.action')}</Button>
         </Popconfirm>
       )}
     </Flex>
+  );
+
+  const deadline = grid.data?.period.deadline;
+  const todoBanner = grid.data && rows.length > 0 && (
+    <Alert
+      type={todo.length ? (returned.length ? 'warning' : 'info') : 'success'} showIcon style={{ marginBottom: 12 }} data-testid="grid-todo"
+      title={todo.length
+        ? t('grid.todo', { period: grid.data.period.label, count: todo.length, deadline: deadline ? deadline.slice(5) : '—', returned: returned.length })
+        : t('grid.todoDone', { period: grid.data.period.label })}
+      action={<Segmented<'todo' | 'all'> size="small" value={view} onChange={setView} options={[{ value: 'todo', label: t('grid.viewTodo') }, { value: 'all', label: t('grid.viewAll') }]} />}
+    />
   );
 
   const noCalendar = periods.data && periods.data.items.length === 0;
@@ -252,25 +498,26 @@ export function ReportsPage() {
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.reports')}</Typography.Title>
       {header}
       {periods.error ? <LoadError error={periods.error} onRetry={periods.reload} /> : null}
-      {noCalendar && (
+      {noCalendar && year !== undefined && (
         <Empty description={t('grid.noCalendar', { year })}>
           {isOffice && <Button type="primary" onClick={() => void periodApi.createYear(year).then(() => periods.reload(), () => undefined)}>{t('grid.createCalendar', { year })}</Button>}
         </Empty>
       )}
       {grid.error ? <LoadError error={grid.error} onRetry={grid.reload} /> : null}
       {grid.data && !periodOpen && <Alert type="info" showIcon title={t(grid.data.period.status === 'closed' ? 'grid.closed' : 'grid.notOpen')} style={{ marginBottom: 12 }} />}
+      {periodOpen && todoBanner}
       {banner && <Alert type={banner.type} showIcon title={banner.text} closable onClose={() => setBanner(null)} style={{ marginBottom: 12 }} data-testid="grid-banner" />}
       {!noCalendar && (isMobile ? (
         <List
-          loading={grid.loading} dataSource={rows} pagination={rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
-          locale={{ emptyText: <Empty description={t('grid.empty')} /> }}
+          loading={grid.loading} dataSource={shown} pagination={shown.length > 10 ? { pageSize: 10, size: 'small' } : false}
+          locale={{ emptyText: <Empty description={t(view === 'todo' && rows.length ? 'grid.todoDoneShort' : 'grid.empty')} /> }}
           renderItem={(r) => {
-            const editable = canWrite && isEditable(r, periodOpen);
+            const editable = editableRow(r);
             const d = draftOf(r);
             const a = amountsOf(r, d, mode);
             return (
               <Card size="small" style={{ marginBottom: 8 }} title={<Link to={`/projects/${r.project.id}?tab=reports`} style={{ whiteSpace: 'normal' }}>{r.project.name}</Link>} extra={statusTag(r)} data-testid={`grid-card-${r.project.id}`}>
-                {rowErrors[r.project.id] && <Typography.Paragraph type="danger" role="alert">{rowErrors[r.project.id]}</Typography.Paragraph>}
+                {rowLevelError(r) && <Typography.Paragraph type="danger" role="alert">{rowLevelError(r)}</Typography.Paragraph>}
                 {r.report?.status === 'returned' && r.report.return_reason && <Typography.Paragraph type="warning">{t('report.returnReason')}：{r.report.return_reason}</Typography.Paragraph>}
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t('grid.plan')} {r.plan ? formatWan(r.plan.planned_investment) : '—'} · {t('grid.previousYtd')} {formatWan(r.previous?.amount_ytd ?? 0)}
@@ -279,21 +526,34 @@ export function ReportsPage() {
                   <div style={{ flex: 1 }}>{amountInput(r, editable)}</div>
                   <div style={{ width: 130 }}>{stageSelect(r, editable)}</div>
                 </Flex>
-                <Collapse size="small" ghost items={[{ key: 'more', label: t('grid.details'), children: <DetailFields row={r} draft={d} editable={editable} negative={!('error' in a) && a.month < 0} onChange={(p) => change(r, p)} /> }]} />
-                <div style={{ marginTop: 8 }}>{photoButton(r)}</div>
+                {stageMoveFields(r, editable)}
+                <Collapse
+                  size="small" ghost defaultActiveKey={errorOf(r, 'negative_reason') ? ['more'] : undefined}
+                  items={[{ key: 'more', label: t('grid.details'), forceRender: true, children: <DetailFields row={r} draft={d} editable={editable} negative={!('error' in a) && a.month < 0} onChange={(p) => change(r, p)} /> }]}
+                />
+                {fieldError(errorOf(r, 'negative_reason'))}
+                <Flex gap={8} justify="space-between" style={{ marginTop: 8 }}>
+                  {photoButton(r)}
+                  {submitButton(r)}
+                </Flex>
               </Card>
             );
           }}
         />
       ) : (
         <Table<GridRow>
-          rowKey={(r) => r.project.id} size="small" loading={grid.loading} dataSource={rows} columns={columns} scroll={{ x: 1100 }}
-          pagination={rows.length > 50 ? { pageSize: 50, showSizeChanger: false } : false} data-testid="report-grid"
-          locale={{ emptyText: <Empty description={t('grid.empty')} /> }}
+          rowKey={(r) => r.project.id} size="small" loading={grid.loading} dataSource={shown} columns={columns} scroll={{ x: 1200 }}
+          pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false} data-testid="report-grid"
+          locale={{ emptyText: <Empty description={t(view === 'todo' && rows.length ? 'grid.todoDoneShort' : 'grid.empty')} /> }}
           expandable={{
             expandedRowRender: (r) => {
               const a = amountsOf(r, draftOf(r), mode);
-              return <DetailFields row={r} draft={draftOf(r)} editable={canWrite && isEditable(r, periodOpen)} negative={!('error' in a) && a.month < 0} onChange={(p) => change(r, p)} />;
+              return (
+                <>
+                  <DetailFields row={r} draft={draftOf(r)} editable={editableRow(r)} negative={!('error' in a) && a.month < 0} onChange={(p) => change(r, p)} />
+                  {fieldError(errorOf(r, 'negative_reason'))}
+                </>
+              );
             },
           }}
         />
@@ -307,9 +567,9 @@ export function ReportsPage() {
           </Popconfirm>
         </Flex>
       )}
-      {photoRow?.report && (
+      {photoRow && (
         <PhotoDialog
-          reportId={photoRow.report.id} title={photoRow.project.name} editable={canWrite && isEditable(photoRow, periodOpen)}
+          reportId={photoRow.reportId} title={photoRow.row.project.name} editable={editableRow(photoRow.row)}
           onClose={() => setPhotoRow(null)} onChanged={() => grid.reload()}
         />
       )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GridRow } from '../../api/types.ts';
-import { amountsOf, initialDraft, isDirty, switchMode, toWrite } from './report-draft.ts';
+import { amountsOf, initialDraft, isDirty, keptDraftsKey, readKeptDrafts, restoredDraft, stageMoveOf, switchMode, toWrite, writeKeptDrafts } from './report-draft.ts';
 
 const row: GridRow = {
   project: { id: 7, name: '木渎实验学校项目', unit_id: 3, unit_name: '木渎镇', stage: 'started', total_investment: 500_000_000 },
@@ -23,5 +23,29 @@ describe('the monthly grid draft', () => {
     expect(isDirty(row, d, 'ytd')).toBe(true);
     expect(toWrite(row, d, 'ytd')).toMatchObject({ project_id: 7, amount_ytd: 40_000_000, progress_text: '主体结构封顶', workers: null });
     expect(toWrite(row, d, 'ytd')).not.toHaveProperty('amount_month');
+  });
+
+  it('starts at the project\'s current stage and asks a move for its date and photo', () => {
+    const d = initialDraft(row, 'month');
+    expect(d.stage).toBe('started');
+    expect(isDirty(row, d, 'month')).toBe(false);
+    const completing = { ...d, stage: 'completed', stage_date: '2026-11-20' };
+    expect(stageMoveOf(row, completing)).toEqual({ to: 'completed', needsDate: true, needsPhoto: true });
+    expect(toWrite(row, completing, 'month')).toMatchObject({ stage: 'completed', stage_date: '2026-11-20' });
+    expect(toWrite(row, { ...d, stage_date: '2026-11-20' }, 'month')).toMatchObject({ stage: 'started', stage_date: null });
+  });
+  it('keeps unsaved drafts in the browser until they match what is stored', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    const key = keptDraftsKey(3, 2026, 5);
+    const typed = { ...initialDraft(row, 'month'), amount: '1,250.5', problems: '用地指标' };
+    writeKeptDrafts(storage, key, [{ projectId: 7, kept: { mode: 'month', draft: typed } }]);
+    const kept = readKeptDrafts(storage, key)['7'];
+    expect(restoredDraft(row, kept, 'ytd', true)).toMatchObject({ amount: '5750.5', problems: '用地指标' });
+    expect(restoredDraft(row, kept, 'month', false)).toEqual(initialDraft(row, 'month'));
+    writeKeptDrafts(storage, key, [{ projectId: 7, kept: null }]);
+    expect(store.size).toBe(0);
+    store.set(key, '{not json');
+    expect(readKeptDrafts(storage, key)).toEqual({});
   });
 });

@@ -11,6 +11,7 @@ import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PeriodPicker } from '../../components/PeriodPicker.tsx';
+import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { PhotoDialog } from '../Reports/PhotoDialog.tsx';
 
@@ -29,7 +30,10 @@ export function ReviewPage() {
   const { message } = App.useApp();
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
-  const [year, setYear] = useState(new Date().getFullYear());
+  // The queue opens at the period being reported (submissions come in before its deadline), else the period in force.
+  const current = usePeriodInForce();
+  const [pickedYear, setYear] = useState<number | undefined>(undefined);
+  const year = pickedYear ?? current?.reporting?.year ?? current?.in_force.year ?? new Date().getFullYear();
   const [month, setMonth] = useState<number | undefined>(undefined);
   const [unit, setUnit] = useState<number | undefined>(undefined);
   const onPeriod = useCallback((y: number, m: number | undefined) => {
@@ -118,7 +122,7 @@ export function ReviewPage() {
     <div>
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.review')}</Typography.Title>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
-        <PeriodPicker year={year} month={month} onChange={onPeriod} />
+        {current !== undefined && <PeriodPicker year={year} month={month} onChange={onPeriod} />}
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
           value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}

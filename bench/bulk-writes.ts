@@ -1,0 +1,159 @@
+// Scenario 8, bulk writes at office scale (issue 23): a month's import of every reporting project through the API
+// — counted in one step (status=submitted), and as drafts followed by submit-all for the city — and the first
+// indicators and lights reads after each, while a sign-in is attempted every 250 ms (none may answer 500).
+// Also usable on its own against a demo database, in process (no server):
+//   node bench/bulk-writes.ts --data-dir DIR [--rows N] [--status draft|submitted|approved]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import { openDatabase } from '../server/db/database.ts';
+import type { DB } from '../server/db/schema.ts';
+import { cpuMsOf } from './measure.ts';
+import { writeHeaders } from './server.ts';
+import type { ScenarioContext, ScenarioResult } from './scenarios.ts';
+
+/**
+ * Writes a monthly-progress CSV (项目代码, 项目名称, 所属地区, 本月完成投资, 形象进度) for up to `rows` reporting
+ * projects in id order; with `withoutReport`, only projects that have no report for the month yet.
+ */
+export async function makeMonthlyCsv(db: Kysely<DB>, file: string, spec: { year: number; month: number; rows?: number; withoutReport?: boolean }): Promise<number> {
+  let q = db.selectFrom('projects').select(['id', 'code', 'name', 'region_code'])
+    .where('tier', '=', 'implementation').where('deleted_at', 'is', null).orderBy('id');
+  if (spec.withoutReport) {
+    q = q.where((eb) => eb.not(eb.exists(eb.selectFrom('monthly_reports as r').select('r.id')
+      .whereRef('r.project_id', '=', 'projects.id').where('r.year', '=', spec.year).where('r.month', '=', spec.month))));
+  }
+  if (spec.rows) q = q.limit(spec.rows);
+  const projects = await q.execute();
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [`${spec.year}年${spec.month}月重点项目进展`, '项目代码,项目名称,所属地区,本月完成投资（万元）,形象进度'];
+  for (const p of projects) lines.push([p.code ?? '', quote(p.name), p.region_code, (((p.id * 7919) % 50_000) / 100).toFixed(2), '主体施工'].join(','));
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return projects.length;
+}
+
+/** Attempts a sign-in every `everyMs` until stopped; counts the answers by status (a 500 is a failure). */
+function signInProbe(base: string, everyMs: number) {
+  const statuses: Record<string, number> = {};
+  let stopped = false;
+  let worst = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${base}/api/v1/auth/login`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'leader', password: 'Docket#2026' }), signal: AbortSignal.timeout(120_000),
+        });
+        await res.arrayBuffer();
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      } catch {
+        statuses.error = (statuses.error ?? 0) + 1;
+      }
+      worst = Math.max(worst, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return { stop: async () => { stopped = true; await loop; return { statuses, worstMs: Math.round(worst) }; } };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { result, ms: Math.round(performance.now() - t0) };
+}
+
+async function send(ctx: ScenarioContext, method: string, url: string, body?: BodyInit, json = true): Promise<unknown> {
+  const headers = writeHeaders(ctx.session);
+  if (!json) delete headers['content-type'];
+  const res = await fetch(ctx.server.base + url, { method, headers, body, signal: AbortSignal.timeout(900_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+interface MonthlyAnswer { applied: boolean; summary: { rows: number; created: number; updated: number; skipped: number; errorRows: number }; phaseMs: Record<string, number>; problems: { message: string }[] }
+
+/** The first indicators (city) and lights (county) reads of a month, right after a bulk write. */
+async function firstReads(ctx: ScenarioContext, month: number) {
+  const ind = await timed(() => send(ctx, 'GET', `/api/v1/indicators?region=${ctx.city}&year=${ctx.year}&month=${month}`));
+  const lig = await timed(() => send(ctx, 'GET', `/api/v1/lights?region=${ctx.county}&year=${ctx.year}&month=${month}`));
+  return { first_indicators_ms: ind.ms, first_lights_ms: lig.ms, completed_ytd: (ind.result as { indicators: { sums: { completed_ytd: number } } }).indicators.sums.completed_ytd };
+}
+
+/** 8. The monthly import counted in one step, the import as drafts + submit-all, and the first reads after each. */
+export async function bulkWrites(ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const title = '批量写入 bulk writes: monthly import, submit-all, first read after';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-bench-monthly-'));
+  const database = openDatabase({ dataDir: ctx.target.dataDir, databaseUrl: ctx.target.databaseUrl });
+  const results: ScenarioResult[] = [];
+  try {
+    const importFile = async (id: string, month: number, status: 'submitted' | 'draft', withoutReport: boolean) => {
+      const file = path.join(dir, `monthly-${month}.csv`);
+      const rows = await makeMonthlyCsv(database.db, file, { year: ctx.year, month, rows: ctx.projects, withoutReport });
+      const form = new FormData();
+      form.append('file', new Blob([fs.readFileSync(file)]), `monthly-${month}.csv`);
+      const probe = signInProbe(ctx.server.base, 250);
+      const cpu0 = cpuMsOf(ctx.server.pid);
+      const { result, ms } = await timed(() => send(ctx, 'POST', `/api/v1/imports/monthly/apply?year=${ctx.year}&month=${month}&status=${status}&duplicates=skip`, form, false));
+      const cpu = cpuMsOf(ctx.server.pid) - cpu0;
+      const signIns = await probe.stop();
+      const a = result as MonthlyAnswer;
+      const reads = await firstReads(ctx, month);
+      const ok = a.applied && a.summary.errorRows === 0 && !signIns.statuses['500'];
+      results.push({
+        id, title, status: ok ? 'ok' : 'failed', ...(ok ? {} : { note: `${a.problems[0]?.message ?? ''} sign-ins ${JSON.stringify(signIns.statuses)}`.slice(0, 300) }),
+        figures: {
+          rows, status, import_s: Math.round(ms / 100) / 10, server_cpu_s: Math.round(cpu / 100) / 10, created: a.summary.created, updated: a.summary.updated,
+          skipped_duplicates: a.summary.skipped, check_ms: a.phaseMs.check ?? 0, write_ms: a.phaseMs.write ?? 0,
+          sign_ins: Object.entries(signIns.statuses).map(([k, v]) => `${k}×${v}`).join(' '), sign_in_worst_ms: signIns.worstMs, ...reads,
+        },
+      });
+    };
+    // The office opens December and imports it counted in one step.
+    await send(ctx, 'PATCH', `/api/v1/reporting/periods/${ctx.year}/12`, JSON.stringify({ status: 'open' }));
+    await importFile('8 import counted', 12, 'submitted', false);
+    // November as drafts for the projects without a November report yet, then submit-all for the city.
+    await importFile('8 import drafts', 11, 'draft', true);
+    const probe = signInProbe(ctx.server.base, 250);
+    const cpu0 = cpuMsOf(ctx.server.pid);
+    const { result, ms } = await timed(() => send(ctx, 'POST', `/api/v1/reporting/periods/${ctx.year}/11/submit-all`, JSON.stringify({})));
+    const cpu = cpuMsOf(ctx.server.pid) - cpu0;
+    const signIns = await probe.stop();
+    const reads = await firstReads(ctx, 11);
+    const submitted = (result as { submitted: number }).submitted;
+    results.push({
+      id: '8 submit-all', title, status: signIns.statuses['500'] ? 'failed' : 'ok',
+      figures: {
+        submitted, submit_all_s: Math.round(ms / 100) / 10, server_cpu_s: Math.round(cpu / 100) / 10,
+        sign_ins: Object.entries(signIns.statuses).map(([k, v]) => `${k}×${v}`).join(' '), sign_in_worst_ms: signIns.worstMs, ...reads,
+      },
+    });
+    return results;
+  } finally {
+    await database.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, rows: { type: 'string' }, status: { type: 'string', default: 'submitted' } } });
+  const { ImportService } = await import('../server/modules/imports/import.service.ts');
+  const { ImportRepository } = await import('../server/modules/imports/import.repository.ts');
+  const { systemActor } = await import('../server/context.ts');
+  const database = openDatabase({ dataDir: values['data-dir']!, databaseUrl: undefined });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docket-monthly-')), 'monthly.csv');
+  const n = await makeMonthlyCsv(database.db, file, { year: 2026, month: 11, rows: values.rows ? Number(values.rows) : undefined });
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const report = await new ImportService(database.db, (e) => new ImportRepository(e)).importFile(systemActor(), fs.readFileSync(file), {
+    kind: 'monthly', fileName: 'monthly.csv', dryRun: false, reportStatus: values.status as 'draft' | 'submitted' | 'approved', duplicates: 'skip',
+  });
+  const cpu = process.cpuUsage(c0);
+  console.log(JSON.stringify({ rows: n, seconds: (performance.now() - t0) / 1000, cpu_s: (cpu.user + cpu.system) / 1e6, summary: report.summary, phaseMs: report.phaseMs, problems: report.problems.slice(0, 3) }));
+  await database.destroy();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

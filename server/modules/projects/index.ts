@@ -1,0 +1,22 @@
+// The projects module's public face: other modules, app.ts, the CLI and tests import from here only.
+import type { Database } from '../../db/database.ts';
+import { registerEntityScope } from '../../platform/access.ts';
+import { ProjectRepository } from './project.repository.ts';
+import { ProjectService } from './project.service.ts';
+
+export { ProjectService } from './project.service.ts';
+export { applyProjectFilter, withinScope } from './project.repository.ts';
+
+/** The project service over an open database. */
+export function createProjectService(database: Database): ProjectService {
+  return new ProjectService(database);
+}
+
+/**
+ * Registers the 'project' entity with the data-scope registry: routes under /projects/:id (and any route declaring
+ * `config.scope = { entity: 'project', param }`) answer 404 for a project outside the actor's scope. Deleted
+ * projects count too (restore routes); whether a route accepts them is the route's business.
+ */
+export function registerProjectScope(): void {
+  registerEntityScope('project', (db, id, scope) => new ProjectRepository(db).isWithinScope(id, scope), '项目不存在或无权访问');
+}

@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import type { Executor } from '../db/database.ts';
+import type { Actor, AuditRecorder } from './context.ts';
+import type { Clock } from '../../core/clock.ts';
+
+/** The key/value tables settings live in (one row per key, the value as JSON). */
+export type SettingsTable = 'reporting_settings' | 'indicator_settings' | 'security_settings';
+
+/** A typed, validated group of settings over one table (platform/settings.ts). */
+export interface Settings<T extends Record<string, unknown>> {
+  readonly name: string;
+  readonly schema: z.ZodType<T>;
+  readonly defaults: T;
+  /** The defaults merged with the stored keys; a stored value that no longer validates falls back to its default. */
+  get(db: Executor): Promise<T>;
+  /**
+   * Validates the patch (Chinese message on a bad value), stores the keys that change and records before/after in
+   * the audit trail, all in the caller's transaction. Returns the settings after the change.
+   */
+  put(trx: Executor, actor: Actor, patch: Partial<T>, deps: { audit: AuditRecorder; clock: Clock }): Promise<T>;
+}
+
+/** A patch the schema refuses: its Chinese message names the setting. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/**
+ * Defines a group of settings: its table, a zod object schema (one field per key) and the defaults. One decoder for
+ * every settings table: rows are decoded field by field against the schema, unknown keys ignored (internal state
+ * lives in system_state, not here). The audit action is `<name>.settings_update`.
+ */
+export function defineSettings<S extends z.ZodObject>(name: string, table: SettingsTable, schema: S, defaults: z.infer<S>): Settings<z.infer<S>> {
+  type T = z.infer<S>;
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const decode = (rows: readonly { key: string; value: string }[]): T => {
+    const out: Record<string, unknown> = { ...defaults };
+    for (const row of rows) {
+      const field = shape[row.key];
+      if (!field) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(row.value);
+      } catch {
+        continue;
+      }
+      const parsed = field.safeParse(value);
+      if (parsed.success) out[row.key] = parsed.data;
+    }
+    return out as T;
+  };
+  const read = async (db: Executor) => decode(await db.selectFrom(table).select(['key', 'value']).execute());
+  return {
+    name, schema: schema as unknown as z.ZodType<T>, defaults,
+    get: read,
+    async put(trx, actor, patch, deps) {
+      const checked = schema.partial().strict().safeParse(patch);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new SettingsError(`设置项 ${issue?.path.join('.') || ''} 的值无效：${issue?.message ?? ''}`);
+      }
+      const before = await read(trx);
+      const values = checked.data as Partial<T>;
+      const changed = Object.keys(values).filter((k) => values[k] !== undefined && JSON.stringify(values[k]) !== JSON.stringify(before[k]));
+      if (changed.length === 0) return before;
+      const now = deps.clock.now().toISOString();
+      for (const key of changed) {
+        const row = { key, value: JSON.stringify(values[key]), updated_at: now, updated_by: actor.userId || null };
+        await trx.insertInto(table).values(row)
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: now, updated_by: row.updated_by }))
+          .execute();
+      }
+      await deps.audit.record(trx, actor, {
+        action: `${name}.settings_update`, entityType: table,
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, values[k]])),
+      });
+      return { ...before, ...Object.fromEntries(changed.map((k) => [k, values[k]])) };
+    },
+  };
+}

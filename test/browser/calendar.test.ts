@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ projects: 20 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the working-day calendar page', () => {
+  it('shows the preset 2026 schedule to the office and refuses a weekday entered as 调休, in Chinese', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/admin/calendar');
+    await page.getByTestId('calendar-year').click();
+    await page.locator('.ant-select-item-option', { hasText: '2026' }).click();
+    const row = page.locator('tr:has(input[value="2026-02-14"])');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/周六.*调休上班/);
+    await expect(row.getByLabel('节日').inputValue()).resolves.toBe('春节');
+    await settled(page);
+    await shot(page, 'calendar-2026');
+    await page.getByRole('button', { name: '添加一天' }).click();
+    const last = page.locator('tbody tr').last();
+    await last.getByLabel('日期').fill('2026-03-04');
+    await last.locator('.ant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '调休上班' }).last().click();
+    await last.getByLabel('节日').fill('测试');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('调休上班日应为周六或周日');
+    await shot(page, 'calendar-refused');
+    await context.close();
+  });
+});

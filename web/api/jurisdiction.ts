@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import { ApiError } from './client.ts';
+import { referenceApi, systemApi } from './endpoints.ts';
+import type { Region } from './types.ts';
+
+let rootPromise: Promise<Region | null> | null = null;
+
+/**
+ * The region the office's pickers start at: the jurisdiction named in the office's profile when it has one, else
+ * the lowest region holding every unit's and project's region (the demo's 苏州市). A server without the profile
+ * endpoint answers 404, which means "not configured". Null when neither names a region (pickers then start at
+ * the provinces). Fetched once per page load.
+ */
+export function loadJurisdiction(): Promise<Region | null> {
+  rootPromise ??= (async () => {
+    try {
+      const profile = await systemApi.profile();
+      if (profile.region_code) return await referenceApi.region(profile.region_code);
+    } catch (e) {
+      // 404: no profile endpoint yet; 403: a role that may not read it. Either way, derive the root from the data.
+      if (!(e instanceof ApiError)) throw e;
+    }
+    return (await referenceApi.dataRoot()).region;
+  })().catch(() => {
+    rootPromise = null;
+    return null;
+  });
+  return rootPromise;
+}
+
+/** The jurisdiction's root region as React state: undefined while loading, null when there is none. */
+export function useJurisdiction(): Region | null | undefined {
+  const [root, setRoot] = useState<Region | null | undefined>(undefined);
+  useEffect(() => {
+    let alive = true;
+    void loadJurisdiction().then((r) => alive && setRoot(r));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return root;
+}
+
+/** Folds typed text the way the server folds names for search_text (case, width, spaces). */
+export function foldQuery(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+}
+
+/** Whether a picker option matches typed text: its name, or its search form (pinyin, initials, short name). */
+export function matchesSearch(input: string, title: string, searchText: string | undefined): boolean {
+  const q = foldQuery(input);
+  if (!q) return true;
+  return foldQuery(title).includes(q) || (searchText ?? '').includes(q);
+}
