@@ -7,10 +7,9 @@ import path from 'node:path';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { SystemService } from '../server/modules/system/system.service.ts';
-import { ImportRepository } from '../server/modules/imports/import.repository.ts';
-import { ImportService } from '../server/modules/imports/import.service.ts';
-import { indicatorService } from '../server/modules/indicators/indicator.routes.ts';
+import { SystemService } from '../server/modules/system/index.ts';
+import { ImportRepository, ImportService } from '../server/modules/imports/index.ts';
+import { indicatorService } from '../server/modules/indicators/index.ts';
 import { buildWorkbook } from '../test/workbooks.ts';
 
 const arg = (name: string) => {

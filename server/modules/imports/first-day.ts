@@ -3,7 +3,7 @@
 // areas — and, when asked, those units and areas created in the import's own transaction.
 
 import type { Executor } from '../../db/database.ts';
-import { findJurisdiction } from '../system/system.service.ts';
+import { findJurisdiction } from '../system/index.ts';
 import { ImportSetupRepository } from './import-setup.repository.ts';
 import { RegionResolver, type RegionRow } from './region-resolver.ts';
 import { UnitMatcher, UNIT_KIND_LABELS, type UnitProposal, type UnitRow } from './unit-proposals.ts';

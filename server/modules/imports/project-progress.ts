@@ -5,7 +5,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { MonthlyReportTable } from '../../db/schema.ts';
-import { IndicatorService } from '../indicators/indicator.service.ts';
+import { IndicatorService } from '../indicators/index.ts';
 import { ImportSetupRepository } from './import-setup.repository.ts';
 
 export interface ProgressWrite {
