@@ -59,7 +59,7 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     expect((await db.selectFrom('units').select('name').execute()).map((u) => u.name).sort()).toEqual([COUNTY.office, ...COUNTY.newUnits].sort());
 
     // The dashboard shows the list's published completion rate at once.
-    await page.goto('/dashboard');
+    await page.goto('/dashboard?year=2025&month=5');
     await page.getByTestId('kpi-rate').getByText(`${COUNTY.published.all.completion}%`).waitFor();
     await page.getByTestId('kpi-rate').getByText('序时进度 41.7%').waitFor();
     await page.waitForTimeout(1500);
