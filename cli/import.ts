@@ -23,6 +23,14 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
     `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，跳过 ${s.skipped}，错误行 ${s.errorRows}；` +
     `年度计划 新增 ${s.plansCreated} 更新 ${s.plansUpdated}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
   if (s.subItems > 0) console.log(`  其中打包项目 ${s.packages} 个、子项目 ${s.subItems} 个（各计一行）`);
+  for (const sheet of report.sheets) if (sheet.period) console.log(`  工作表「${sheet.name}」期间：${sheet.period}`);
+  const p = report.proposals;
+  if (p?.units.length) {
+    console.log(`  系统中尚无的单位 ${p.units.length} 个${p.jurisdiction ? `（将建在 ${p.jurisdiction.office} 下）` : ''}：`);
+    for (const u of p.units) console.log(`    ${u.name}（${u.rows} 行）→ ${u.action === 'match' ? `对应已有单位“${u.matchName}”` : `新建（${u.kind}）`}`);
+  }
+  if (p?.areas.length) console.log(`  行政区划中没有的开发区/园区：${p.areas.map((a) => `${a.name}（${a.rows} 行）`).join('、')}，可作为自定义区域建在 ${p.areas[0]!.parentName} 下`);
+  if (!report.dryRun && report.progress) console.log(`  ${report.progress.year}年1-${report.progress.month}月进度：${report.progress.rows} 个项目，新写入月报 ${report.progress.created} 份，更新 ${report.progress.updated} 份（标记为导入）`);
   if (report.reportStatus) console.log(`  月报状态 / report status: ${report.reportStatus}`);
   for (const d of report.duplicates.slice(0, maxProblems)) {
     console.log(`  重复${d.skipped ? '（已跳过）' : ''}  ${d.sheet} 第${d.rows.join('、')}行：${d.name}${d.region ? `（${d.region}）` : ''}${d.stored ? `，同名同地区已有项目 ${d.stored} 个` : ''}`);
@@ -45,11 +53,13 @@ export function registerImport(program: Command): void {
     .option('--kind <kind>', 'projects | plans | monthly', 'projects')
     .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
     .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
+    .option('--create-missing', 'project list: create the units and custom areas (开发区/园区) the file names that do not exist yet')
+    .option('--default-unit <id>', 'project list: responsible unit of rows that name none (lists with only 项目业主)', (v) => Number(v))
     .option('--max-rows <n>', 'row limit', (v) => Number(v), DEFAULT_LIMITS.maxRows)
     .option('--report <file>', 'write the full report as JSON')
     .option('--status <status>', 'monthly: what the reports become — draft | submitted | approved (counted in indicators unless draft)', 'draft')
     .option('--skip-duplicates', 'import the rest when rows repeat a project (listed in the report) instead of refusing the file')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean }, cmd: Command) => {
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
       if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
       if (opts.status !== 'draft' && opts.status !== 'submitted' && opts.status !== 'approved') throw new Error('--status 只能是 draft、submitted 或 approved');
       const buf = fs.readFileSync(file);
@@ -61,6 +71,7 @@ export function registerImport(program: Command): void {
         const service = new ImportService(database.db, (e) => new ImportRepository(e));
         const report = await service.importFile(systemActor(), buf, {
           kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
+          createMissing: !!opts.createMissing, defaultUnitId: opts.defaultUnit,
           reportStatus: opts.status, duplicates: opts.skipDuplicates ? 'skip' : 'refuse',
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
           onProgress: (p) => {

@@ -81,9 +81,9 @@ export function renderTable(header: string[], rows: string[][]): string {
 /** `docket indicators`: the figures a bulletin needs for a scope and period, as a table or JSON. */
 export function registerIndicators(program: Command): void {
   program.command('indicators')
-    .description('print the indicators of a scope for 1–N月 of a year (a table by default, JSON with --json)')
-    .requiredOption('--year <year>', 'year')
-    .requiredOption('--month <month>', 'last month of the period 1–N月')
+    .description('print the indicators of a scope for 1–N月 of a year (a table by default, JSON with --json); without --year/--month, the latest period with reports')
+    .option('--year <year>', 'year (default: the latest period with reports)')
+    .option('--month <month>', 'last month of the period 1–N月 (default: the latest with reports in that year)')
     .option('--region <code>', 'region subtree')
     .option('--unit <id>', 'unit subtree')
     .option('--stage <stages>', 'stages, comma-separated')
@@ -91,19 +91,27 @@ export function registerIndicators(program: Command): void {
     .option('--filter <key=value...>', 'any other field of the project filter')
     .option('--breakdown <kinds>', 'region,unit,level,category,nature,investment_type')
     .option('--json', 'print JSON')
-    .action(async (opts: { year: string; month: string; region?: string; unit?: string; stage?: string; q?: string; filter?: string[]; breakdown?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { year?: string; month?: string; region?: string; unit?: string; stage?: string; q?: string; filter?: string[]; breakdown?: string; json?: boolean }, cmd: Command) => {
       const extra = Object.fromEntries((opts.filter ?? []).map((kv) => {
         const i = kv.indexOf('=');
         if (i < 1) throw new Error(`--filter 须为 key=value：${kv}`);
         return [kv.slice(0, i), kv.slice(i + 1)];
       }));
-      const raw = { ...extra, year: opts.year, month: opts.month, region: opts.region, unit: opts.unit, stage: opts.stage, q: opts.q, breakdown: opts.breakdown };
-      const parsed = indicatorQuerySchema.safeParse(raw);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
-      const lightsQuery = lightsQuerySchema.parse({ ...raw, breakdown: undefined, page_size: 1 });
       const database = openDatabase(configFrom(cmd));
       try {
         await migrateToLatest(database.db);
+        // Without a period: the latest with counted reports (a first import's 1–N月), else a clear refusal.
+        let { year, month } = opts;
+        if (year === undefined || month === undefined) {
+          const latest = await new IndicatorRepository(database.db).findLatestReportedPeriod();
+          if (!latest) throw new Error('尚无月度数据：请用 --year 和 --month 指定期间');
+          if (year === undefined) ({ year, month } = { year: String(latest.year), month: month ?? String(latest.month) });
+          else month = String(Number(year) === latest.year ? latest.month : 12);
+        }
+        const raw = { ...extra, year, month, region: opts.region, unit: opts.unit, stage: opts.stage, q: opts.q, breakdown: opts.breakdown };
+        const parsed = indicatorQuerySchema.safeParse(raw);
+        if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+        const lightsQuery = lightsQuerySchema.parse({ ...raw, breakdown: undefined, page_size: 1 });
         const actor = systemActor();
         const result = await createIndicatorService(database).getIndicators(actor, parsed.data);
         const lights = await new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db)).getLights(actor, lightsQuery);

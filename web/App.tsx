@@ -14,6 +14,7 @@ import { ProjectsPage } from './scenes/Projects/ProjectsPage.tsx';
 
 const ProjectPage = lazy(() => import('./scenes/Project/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })));
 const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const SetupPage = lazy(() => import('./scenes/Setup/SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
 const ImportPage = lazy(() => import('./scenes/Import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
@@ -79,6 +80,7 @@ function Routed() {
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />
           <Route path="review" element={lazyPage(<ReviewPage />)} />
+          <Route path="setup" element={lazyPage(<SetupPage />)} />
           <Route path="admin/users" element={lazyPage(<UsersPage />)} />
           <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
           <Route path="admin/security" element={lazyPage(<SecurityPage />)} />

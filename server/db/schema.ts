@@ -252,6 +252,8 @@ export interface MonthlyReportTable {
   updated_at: string;
   /** First submission of the period's report, kept across returns (for the late list). */
   first_submitted_at: string | null;
+  /** 'import:<file name>' for figures written by a project-list import; NULL when filled in by the unit. */
+  source: Generated<string | null>;
 }
 
 export interface MonthlyReportRevisionTable {

@@ -32,14 +32,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts the server on a free port with demo data and launches Chromium. */
-export async function startHarness(opts: { projects?: number } = {}): Promise<Harness> {
+/** Starts the server on a free port with demo data (unless `demo: false`) and launches Chromium. */
+export async function startHarness(opts: { projects?: number; demo?: boolean } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-browser-'));
   const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0, loginRateLimit: 1000 }, {});
   if (!fs.existsSync(path.join(config.webDir, 'index.html'))) throw new Error(`web app not built: ${config.webDir}`);
   const database = openDatabase(config);
   await migrateToLatest(database.db);
-  await generateDemo(database, { projects: opts.projects ?? 200, seed: 1 });
+  // Without the demo: a fresh install (only the migrations' division tree), as an office's first day.
+  if (opts.demo !== false) await generateDemo(database, { projects: opts.projects ?? 200, seed: 1 });
   const app = await buildApp(config, database);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, SafetyOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -31,6 +31,7 @@ export const NAV: NavItem[] = [
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
+  { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, roles: ['sysadmin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
   { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, roles: ['office'] },

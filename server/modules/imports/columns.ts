@@ -147,7 +147,7 @@ export const PROJECT_FIELDS: FieldDef[] = [
   ...LEVEL_TICKS,
   { key: 'package', label: '所属打包项目', kind: 'text', maxLength: 200, patterns: [/^所属(打包)?(项目|母项目)(名称)?$/, /^打包项目(名称)?$/, /^(上级|母|主)项目(名称)?$/], hint: '子项目填写所属打包项目的名称（或项目代码），打包项目本身留空；也可不用本列，按序号“1”下的“1.1”“（1）”“①”或名称前的“其中：”表示子项目' },
   { key: 'builder_uscc', label: '统一社会信用代码', kind: 'text', maxLength: 18, patterns: [/信用代码/] },
-  { key: 'builder_name', label: '建设单位', kind: 'text', maxLength: 200, patterns: [/^(建设|项目|业主|实施)(单位|主体)(名称)?$/, /^项目法人(单位)?$/] },
+  { key: 'builder_name', label: '建设单位', kind: 'text', maxLength: 200, patterns: [/^(建设|项目|业主|实施)(单位|主体)(名称)?$/, /^项目法人(单位)?$/, /^(项目)?业主(单位)?(名称)?$/], hint: '项目业主、建设单位、业主单位：只作记录，不作为责任单位' },
   text('builder_legal_person', '法定代表人', [/^(项目)?法人代表$/, /^法定代表人$/], 50),
   text('builder_contact', '联系人', [/^(项目)?联系人(姓名)?$/], 50),
   text('builder_phone', '联系电话', [/^(联系)?(电话|手机)(号码)?$/], 50),
@@ -166,6 +166,7 @@ export const PROJECT_FIELDS: FieldDef[] = [
   { key: 'planned_completion_date', label: '计划竣工时间', kind: 'date', patterns: [/^(计划)?竣工(时间|日期|年月)$/] },
   { key: 'actual_completion_date', label: '实际竣工时间', kind: 'date', patterns: [/^实际竣工(时间|日期|年月)?$/] },
   { key: 'planned_production_date', label: '计划投产时间', kind: 'date', patterns: [/^(计划)?投产(时间|日期|年月)$/] },
+  { key: 'actual_production_date', label: '实际投产时间', kind: 'date', patterns: [/^实际投产(时间|日期|年月)?$/] },
   { key: 'stage', label: '项目阶段', kind: 'coded', codes: STAGE_CODES, patterns: [/^(项目|建设)?(阶段|进展阶段|建设状态|状态)$/] },
   money('total_investment', '总投资', [/^(计划|项目)?总投资(额)?(合计)?$/]),
   money('fund_central', '中央资金', [/^中央(预算内)?(资金|投资)?$/]),
@@ -180,15 +181,15 @@ export const PROJECT_FIELDS: FieldDef[] = [
 ];
 
 const PLAN_ONLY: FieldDef[] = [
-  money('planned_investment', '年度计划投资', [/^(\d{4}年)?(年度)?计划(完成)?投资$/, /^本年(度)?计划投资$/, /^年度投资计划$/]),
-  money('completed_before_year', '截至上年底累计完成投资', [/截至?上年(底|末)?.*累计/, /以前年度.*完成/, /^至上年底.*完成/]),
+  money('planned_investment', '年度计划投资', [/^(\d{4}年)?(年度)?计划(完成)?投资(额)?$/, /^本年(度)?计划投资$/, /^年度投资计划$/]),
+  money('completed_before_year', '截至上年底累计完成投资', [/截至?上年(底|末)?.*累计/, /以前年度.*完成/, /^至上年底.*完成/, /^(截)?至\d{4}年(底|末).*完成/, /^\d{4}年(底|末)(前|以前)?累计完成/]),
   bool('plan_new_start', '是否计划新开工', [/^是否(计划)?新开工$/]),
   { key: 'plan_start_month', label: '计划开工月份', kind: 'month', patterns: [/^计划开工月份$/] },
   bool('plan_completion', '是否计划竣工', [/^是否(计划)?竣工$/]),
   { key: 'plan_completion_month', label: '计划竣工月份', kind: 'month', patterns: [/^计划竣工月份$/] },
   bool('plan_production', '是否计划投产', [/^是否(计划)?投产$/]),
   { key: 'plan_production_month', label: '计划投产月份', kind: 'month', patterns: [/^计划投产月份$/] },
-  text('progress_target', '年度形象进度目标', [/^(年度)?形象进度(目标)?$/, /^年度(建设)?目标$/], 1000),
+  text('progress_target', '年度形象进度目标', [/^年度(建设)?形象进度(目标)?$/, /^形象进度目标$/, /^年度(建设)?目标$/], 1000),
   { key: 'list_kind', label: '清单类型', kind: 'coded', codes: LIST_KIND_CODES, patterns: [/^清单类型$/, /^年初.?增补$/] },
   // The month-by-month plan (计划完成表): columns labelled by month, "1月" / "1月计划" / "3月份计划投资".
   ...Array.from({ length: 12 }, (_, i) => money(`plan_m${String(i + 1).padStart(2, '0')}`, `${i + 1}月计划投资`,
@@ -202,8 +203,17 @@ export const PLAN_FIELDS: FieldDef[] = [
   ...PLAN_ONLY,
 ];
 
-/** The project list also carries a year's plan when its columns are present. */
-export const PROJECT_LIST_FIELDS: FieldDef[] = [...PROJECT_FIELDS, ...PLAN_ONLY];
+/**
+ * Progress to date that a real list carries next to the plan (1–N月累计完成投资, 形象进度): a project import writes it
+ * as the period's approved monthly figures, marked as imported (project-progress.ts).
+ */
+export const PROGRESS_FIELDS: FieldDef[] = [
+  money('progress_ytd', '1-N月累计完成投资', [/^(\d{4}年)?1[-—–~至到]\d{1,2}月(份)?.*完成/, /^(\d{4}年)?1[-—–~至到]\d{1,2}月(份)?累计/, /^本年(度)?累计(完成)?投资(额)?$/, /^(今年|年初)至今.*完成/]),
+  text('progress_text', '形象进度', [/形象进度/, /^(工程|建设)进展(情况)?$/, /^目前(进展|进度)(情况)?$/], 2000),
+];
+
+/** The project list also carries a year's plan and the progress to date when their columns are present. */
+export const PROJECT_LIST_FIELDS: FieldDef[] = [...PROJECT_FIELDS, ...PLAN_ONLY, ...PROGRESS_FIELDS];
 
 /** Header text normalized for matching: full-width folded, no spaces, units, markers or "其中：". */
 export function normalizeHeader(text: string): string {

@@ -34,7 +34,7 @@ export class ImportRepository {
   }
 
   listRegions() {
-    return this.db.selectFrom('regions').select(['code', 'name', 'path']).execute();
+    return this.db.selectFrom('regions').select(['code', 'name', 'path', 'parent_code', 'level']).execute();
   }
 
   listUnits() {

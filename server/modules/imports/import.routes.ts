@@ -20,7 +20,11 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
-        return service().importFile(actor, upload.buffer, { kind: request.query.kind, year: request.query.year, duplicates: request.query.duplicates, fileName: upload.fileName, dryRun, limits });
+        const q = request.query;
+        return service().importFile(actor, upload.buffer, {
+          kind: q.kind, year: q.year, month: q.month, duplicates: q.duplicates, fileName: upload.fileName, dryRun, limits,
+          createMissing: q.create_missing, defaultUnitId: q.default_unit, unitMap: q.unit_map,
+        });
       });
   }
 

@@ -10,8 +10,25 @@ const duplicatesSchema = z.enum(['refuse', 'skip']).default('refuse');
 export const importQuerySchema = z.object({
   kind: z.enum(['projects', 'plans']).default('projects'),
   duplicates: duplicatesSchema,
-  /** The plan year when the file names none (no 年度 column, no year in the title). */
+  /** The plan year; overrides what the headers, title rows or sheet name say (a 年度 column still wins per row). */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
+  /** The period 1–N月 of the progress columns; overrides what the file says. */
+  month: z.coerce.number().int().min(1).max(12).optional(),
+  /** Create the units and custom areas the file names that do not exist yet ("1"/"true"). */
+  create_missing: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  /** The responsible unit of rows that name none (a list with only 项目业主). */
+  default_unit: z.coerce.number().int().positive().optional(),
+  /** JSON object: unit name of the file → an existing unit id, "create", or "skip" (neither matched nor created). */
+  unit_map: z.string().max(100_000).optional().transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    try {
+      const parsed = z.record(z.string(), z.union([z.number().int().positive(), z.literal('create'), z.literal('skip')])).parse(JSON.parse(v));
+      return parsed;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'unit_map 须为 JSON 对象：{"单位名称": 单位编号 或 "create"}' });
+      return z.NEVER;
+    }
+  }),
 });
 export type ImportQuery = z.infer<typeof importQuerySchema>;
 

@@ -23,6 +23,11 @@ import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
 import type { ImportRepository, ProjectKey } from './import.repository.ts';
+import { inferPeriod, describePeriod } from './period-inference.ts';
+import { firstDayContext, applyFirstDayCreations, type FirstDayProposals } from './first-day.ts';
+import { writeImportedProgress, type ProgressWrite } from './project-progress.ts';
+import { derivePlanFields, headingHints, type HeadingHints } from './project-hints.ts';
+import { TotalsCheck } from './totals-check.ts';
 import { clock } from '../../clock.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
@@ -65,7 +70,13 @@ export interface ImportReport {
     unmapped: { letter: string; header: string }[];
     dataRows: number;
     note?: string;
+    /** The year and period inferred for a project list, and where from ("2025年1-5月（年度取自标题行…）"). */
+    period?: string;
   }[];
+  /** Project list: what to do with unit and area names that do not exist yet (unit-proposals.ts). */
+  proposals?: FirstDayProposals;
+  /** Project list: the progress to date written as approved monthly reports. */
+  progress?: { year: number; month: number; rows: number; created: number; updated: number };
   /**
    * `rows` counts each data row once: a package and each of its sub-items are one row (and one project) each;
    * `packages` and `subItems` say how many of them are packages and sub-items.
@@ -113,6 +124,12 @@ export interface ImportOptions {
   /** The report month for monthly progress when neither a 月份 column nor the title names one. */
   month?: number;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
+  /** Project list: create the units and custom areas (开发区/园区) the file names that do not exist yet. */
+  createMissing?: boolean;
+  /** Project list: per unit name of the file, an existing unit to use instead, 'create', or 'skip' (neither). */
+  unitMap?: Record<string, number | 'create' | 'skip'>;
+  /** Project list: the responsible unit of rows that name none (lists that carry only the builder, 项目业主). */
+  defaultUnitId?: number;
   /**
    * Rows naming a project an earlier row already named (same code, or same name + region), and monthly rows whose
    * name + region fit several stored projects: 'refuse' (the default) makes them errors, so nothing is imported;
@@ -149,6 +166,8 @@ interface ParsedRow {
   hasError: boolean;
   /** The name began with "其中：". */
   qizhong?: boolean;
+  /** What the group headings above the row imply (新开工项目 → planned new start), for a project list. */
+  hints?: HeadingHints;
   /** The folded name, once computed. */
   nameKey?: string;
   /** Skipped as a repeat of the project an earlier row (this row number) named (duplicates: 'skip'). */
@@ -173,6 +192,7 @@ const PROJECT_COLUMN: Record<string, keyof ProjectTable> = {
   builder_phone: 'builder_phone', leader_name: 'leader_name', leader_post: 'leader_post', scope_content: 'scope_content',
   start_year: 'start_year', end_year: 'end_year', planned_start_date: 'planned_start_date', actual_start_date: 'actual_start_date',
   planned_completion_date: 'planned_completion_date', actual_completion_date: 'actual_completion_date', planned_production_date: 'planned_production_date',
+  actual_production_date: 'actual_production_date',
   total_investment: 'total_investment', fund_central: 'fund_central', fund_province: 'fund_province', fund_city: 'fund_city', fund_county: 'fund_county',
   fund_bank_loan: 'fund_bank_loan', fund_self: 'fund_self', fund_special_bond: 'fund_special_bond', stage: 'stage', stats_entered: 'stats_entered',
   region: 'region_code', unit: 'unit_id',
@@ -334,8 +354,20 @@ export class ImportService {
       }
       const sheetReport = this.describeSheet(sheet.name, layout);
       report.sheets.push(sheetReport);
-      this.checkLayout(sheet.name, layout, opts.kind, log);
+      if (opts.kind === 'projects') {
+        // Year and 1–N月 from headers, title rows and the sheet name (the wizard or CLI overrides).
+        const period = inferPeriod(sheet.name, head, layout, { year: opts.year, month: opts.month });
+        layout.titleYear = period.year;
+        layout.titleMonth = period.month;
+        sheetReport.period = describePeriod(period);
+        for (const c of period.conflicts) log.add({ sheet: sheet.name, row: null, column: null, severity: 'error', message: `${c}：请改正，或在导入时指定年度和月份` });
+      }
+      this.checkLayout(sheet.name, layout, opts.kind, log, opts.defaultUnitId !== undefined);
       let group: string | undefined;
+      // Hints of the last top heading (一、) and of the heading below it (（一）).
+      const totals = opts.kind === 'projects' ? new TotalsCheck(layout) : undefined;
+      let topHints: HeadingHints = {};
+      let hints: HeadingHints = {};
       const letters = new Map<string, string>();
       for (const c of layout.columns) {
         letters.set(c.field.key, c.letter);
@@ -355,9 +387,13 @@ export class ImportService {
           top = undefined;
           qizhong = false;
         }
+        if (cls.type === 'total') totals?.total(row, cls.text);
+        if (cls.type === 'heading') totals?.heading();
         if (cls.type === 'total') return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `合计行：${cls.text}` });
         if (cls.type === 'heading') {
           if (cls.group || cls.top) group = cls.group;
+          if (cls.top) topHints = hints = headingHints(cls.text);
+          else hints = { ...topHints, ...headingHints(cls.text) };
           return outcome({ sheet: sheet.name, row: row.number, action: 'skip', reason: `分组标题：${cls.text}` });
         }
         const nameCell = nameCol ? row.cells[nameCol - 1] : null;
@@ -367,6 +403,8 @@ export class ImportService {
         }
         sheetReport.dataRows++;
         const p = this.parseRow(sheet.name, row, layout, letters, group, log);
+        if (opts.kind === 'projects') p.hints = hints;
+        totals?.data(p.values);
         // Pinyin costs ~8 µs a name: while the worker parses the workbook, this thread has the time.
         if (precomputeSearch && typeof p.values.name === 'string') p.searchText = { name: p.values.name, text: searchTextOf(p.values.name) };
         parsed.push(p);
@@ -404,6 +442,7 @@ export class ImportService {
         take(next.value);
         next = await rows.next();
       }
+      for (const w of totals?.finish() ?? []) log.add({ sheet: sheet.name, row: w.row, column: w.column, severity: 'warning', message: w.message });
     }
     sheets = undefined;
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
@@ -434,12 +473,14 @@ export class ImportService {
     const run = async (executor: Executor, write: boolean) => {
       const checking = Date.now();
       report.duplicates.length = 0;
-      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, report.duplicates);
+      const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, executor, report.duplicates);
       Object.assign(report.summary, plan.counts);
+      report.proposals = plan.fd.proposals(plan.areaNames);
       report.phaseMs.check = Date.now() - checking;
       if (write && log.errors === 0) {
         const writing = Date.now();
-        await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
+        const progress = await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
+        if (progress) report.progress = progress;
         report.phaseMs.write = Date.now() - writing;
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
@@ -488,10 +529,10 @@ export class ImportService {
     };
   }
 
-  private checkLayout(sheet: string, layout: SheetLayout, kind: ImportKind, log: ProblemLog): void {
+  private checkLayout(sheet: string, layout: SheetLayout, kind: ImportKind, log: ProblemLog, hasDefaultUnit = false): void {
     const has = (k: string) => layout.columns.some((c) => c.field.key === k);
     if (!has('name')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“项目名称”列' });
-    if (kind === 'projects' && !has('unit')) {
+    if (kind === 'projects' && !has('unit') && !hasDefaultUnit) {
       log.add({ sheet, row: layout.headerTop, column: null, severity: 'warning', message: has('lead_unit') ? '没有“责任单位”列：以“牵头单位”作为责任单位' : '缺少“责任单位”列：新项目无法建立，只能更新已有项目' });
     }
     if (kind === 'plans' && !has('planned_investment')) log.add({ sheet, row: layout.headerTop, column: null, severity: 'error', message: '缺少“年度计划投资”列' });
@@ -728,7 +769,7 @@ export class ImportService {
    * Resolves references, matches projects, and decides per row: create, update, unchanged or error. Packages first:
    * a sub-item's parent (a row of the file or a stored project) is resolved before the sub-item itself.
    */
-  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, duplicates: ImportDuplicate[] = []) {
+  private async planRows(actor: Actor, repo: ImportRepository, rows: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, executor: Executor, duplicates: ImportDuplicate[] = []) {
     // Only the projects the file can name are read: by code, by folded name, by a package's name or code.
     const fileCodes = new Set<string>();
     const fileNames = new Set<string>();
@@ -743,7 +784,14 @@ export class ImportService {
       }
     }
     const [regions, units, keys] = await Promise.all([repo.listRegions(), repo.listUnits(), repo.listProjectKeys([...fileCodes], [...fileNames])]);
-    const regionByCode = new Map(regions.map((r) => [r.code, r]));
+    // The office's jurisdiction, region names resolved inside it, unit names matched or proposed (first-day.ts).
+    const fd = await firstDayContext(executor, regions, units);
+    const knownUnitIds = new Set(units.map((u) => u.id));
+    const areaNames = new Map<string, number>();
+    const noted = new Set<string>();
+    if (opts.defaultUnitId !== undefined && !knownUnitIds.has(opts.defaultUnitId)) {
+      log.add({ sheet: rows[0]?.sheet ?? '', row: null, column: null, severity: 'error', message: `所选的默认责任单位（编号 ${opts.defaultUnitId}）不存在` });
+    }
     // Region and unit names repeat on every row: fold each distinct text once.
     const folded = new Map<string, string>();
     const fold = (text: string) => {
@@ -753,7 +801,6 @@ export class ImportService {
     };
     const regionsByName = groupBy(regions, (r) => [fold(r.name)]);
     const unitById = new Map(units.map((u) => [u.id, u]));
-    const unitsByName = groupBy(units, (u) => [...new Set([u.name, u.short_name].filter((x): x is string => !!x).map(fold))]);
     const keyById = new Map(keys.map((k) => [k.id, k]));
     const keyByCode = new Map(keys.filter((k) => k.code).map((k) => [k.code!, k]));
     const keysByNameRegion = groupBy(keys, (k) => [`${k.name_key}|${k.region_code}`]);
@@ -778,13 +825,18 @@ export class ImportService {
       row.hasError = true;
       log.add({ sheet: row.sheet, row: row.row, column: field ? row.letters.get(field) ?? null : null, severity: 'error', message });
     };
+    // A negative id stands for a unit this import creates (write() swaps in the real one).
     const findUnit = (row: ParsedRow, field: 'unit' | 'lead_unit', text: string): number | undefined => {
-      const label = field === 'unit' ? '责任单位' : '牵头单位';
-      const found = unitsByName.get(fold(text)) ?? [];
-      if (found.length === 1) return found[0]!.id;
-      if (found.length > 1) err(row, field, `${label}“${text}”有重名，请填写全称`);
-      else err(row, field, `${label}“${text}”不存在，请检查名称或先在系统中建立该单位`);
-      return undefined;
+      const a = fd.unit(text, field === 'unit' ? '责任单位' : '牵头单位', opts, knownUnitIds);
+      if ('error' in a) {
+        err(row, field, a.error);
+        return undefined;
+      }
+      if (a.note && !noted.has(text)) {
+        noted.add(text);
+        log.add({ sheet: row.sheet, row: row.row, column: row.letters.get(field) ?? null, severity: 'warning', message: a.note });
+      }
+      return a.id;
     };
     // Stand-alone projects first, then sub-items (a lone sub-item with that name is matched too).
     const pickByName = (candidates: ProjectKey[] | undefined): ProjectKey | undefined => {
@@ -805,6 +857,7 @@ export class ImportService {
       let unitId: number | undefined;
       const unitText = row.letters.has('unit') ? v.unit : v.lead_unit;
       if (typeof unitText === 'string') unitId = findUnit(row, row.letters.has('unit') ? 'unit' : 'lead_unit', unitText);
+      else if (opts.defaultUnitId !== undefined && !parent) unitId = opts.defaultUnitId;
       let leadUnitId: number | undefined;
       if (typeof v.lead_unit === 'string') leadUnitId = unitId !== undefined && !row.letters.has('unit') ? unitId : findUnit(row, 'lead_unit', v.lead_unit);
       // Region
@@ -812,23 +865,28 @@ export class ImportService {
       const regionText = v.region;
       if (typeof regionText === 'string') {
         const t = regionText.normalize('NFKC').trim();
-        if (/^\d{6,12}$/.test(t)) {
-          if (regionByCode.has(t)) regionCode = t;
-          else err(row, 'region', `行政区划代码不存在：${t}`);
-        } else {
+        const res = fd.resolver.resolve(t);
+        if (res.ok) regionCode = res.code;
+        else {
+          // Still ambiguous: the responsible unit's region may tell.
           let found = regionsByName.get(fold(t)) ?? [];
-          if (found.length > 1 && unitId !== undefined) {
+          if (found.length > 1 && unitId !== undefined && unitId > 0) {
             const unitRegion = unitById.get(unitId)?.region_code;
-            const unitPath = unitRegion ? regionByCode.get(unitRegion)?.path : undefined;
-            if (unitPath) found = found.filter((r) => r.path.startsWith(unitPath) || unitPath.startsWith(r.path));
-          }
+            const unitPath = unitRegion ? fd.resolver.find(unitRegion)?.path : undefined;
+            found = unitPath ? found.filter((r) => r.path.startsWith(unitPath) || unitPath.startsWith(r.path)) : [];
+          } else found = [];
           if (found.length === 1) regionCode = found[0]!.code;
-          else if (found.length > 1) err(row, 'region', `地区名称“${t}”对应多个行政区划，请填写 6 位区划代码`);
-          else err(row, 'region', `所属地区“${t}”不存在`);
+          else if (res.area !== undefined) {
+            areaNames.set(res.area, (areaNames.get(res.area) ?? 0) + 1);
+            if (opts.createMissing && fd.jurisdiction) regionCode = fd.area(res.area);
+            else err(row, 'region', res.message);
+          } else err(row, 'region', res.message);
         }
       } else if (unitId !== undefined && !parent) {
-        regionCode = unitById.get(unitId)?.region_code ?? undefined;
+        regionCode = (unitId < 0 ? fd.pendingUnitRegion(unitId) : unitById.get(unitId)?.region_code) ?? undefined;
       }
+      // A list without a 所属地区 column is the office's own jurisdiction.
+      if (!regionCode && v.region === undefined && !parent && fd.jurisdiction) regionCode = fd.jurisdiction.code;
       // A new sub-item left blank takes its package's region and unit (the region also serves to match it).
       const inheritsRegion = parent !== undefined && v.region === undefined;
       if (inheritsRegion) regionCode = parent.resolved?.regionCode ?? parentKey?.region_code;
@@ -881,14 +939,23 @@ export class ImportService {
         d.skipped = opts.duplicates === 'skip';
       } else claimed.set(target, row);
       // Plan year.
-      const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
       const year = (v.list_year as number | undefined) ?? row.titleYear ?? opts.year;
+      // A list's plan carries the year's planned starts, completions and productions by heading or by date.
+      if (opts.kind === 'projects' && year !== undefined && v.planned_investment !== undefined) derivePlanFields(v, year, row.hints);
+      const hasPlan = PLAN_KEYS.some((k) => v[k] !== undefined);
       if (hasPlan && year === undefined) err(row, 'planned_investment', '无法确定计划年度：请增加“年度”列，或在表头上方标题中写明年份');
+      // Progress to date (1–N月累计, 形象进度) needs its period; text alone without one is left out.
+      let progress: { year: number; month: number } | undefined;
+      if (v.progress_ytd !== undefined || v.progress_text !== undefined) {
+        const month = row.titleMonth ?? opts.month;
+        if (year !== undefined && month !== undefined) progress = { year, month };
+        else if (v.progress_ytd !== undefined) err(row, 'progress_ytd', '无法确定累计完成投资所属的填报期：请在列标题或标题中写明“1-N月”（如“1-5月累计完成投资”），或在导入时指定年度和月份');
+      }
       // A stored project keeps its own region and unit where the file leaves them blank.
       const inherits = projectId !== undefined;
       return {
         row, projectId, regionCode: inherits && inheritsRegion ? undefined : regionCode, unitId: unitId ?? (inherits ? undefined : inheritedUnit),
-        leadUnitId, year: hasPlan ? year : undefined, target, parent,
+        leadUnitId, year: hasPlan ? year : undefined, target, parent, progress,
       };
     };
 
@@ -949,6 +1016,7 @@ export class ImportService {
     const planUpdates: { id: number; projectId: number; year: number; version: number; patch: Updateable<AnnualPlanTable> }[] = [];
     const levelWrites: { projectId: number; levels: string[] }[] = [];
     const markPackages = new Set<number>();
+    const progressRows: Resolved[] = [];
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 };
     // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
     const audit = new Map<number, ProjectChange>();
@@ -991,6 +1059,7 @@ export class ImportService {
         if (key && !key.is_package) markPackages.add(r.parent.id);
       }
       const plan = planOf();
+      if (r.progress) progressRows.push(r);
       const levels = opts.kind === 'plans' ? undefined : levelsOf(row, r.projectId !== undefined ? currentLevels.get(r.projectId) ?? [] : []);
       if (r.projectId === undefined) {
         counts.created++;
@@ -1058,7 +1127,7 @@ export class ImportService {
         outcome({ sheet: row.sheet, row: row.row, action: 'unchanged', name, projectId: r.projectId });
       }
     }
-    return { creates, updates, planInserts, planUpdates, levelWrites, markPackages: [...markPackages], counts, audit };
+    return { creates, updates, planInserts, planUpdates, levelWrites, markPackages: [...markPackages], counts, audit, fd, areaNames, progressRows };
   }
 
   /**
@@ -1102,8 +1171,22 @@ export class ImportService {
     return undefined;
   }
 
-  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<void> {
+  private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<ImportReport['progress']> {
     const now = clock.now().toISOString();
+    // Units and custom areas the file names that did not exist (createMissing), then their real ids and codes.
+    const made = await applyFirstDayCreations(executor, plan.fd, now);
+    const realUnit = (id: number | null | undefined) => (typeof id === 'number' && id < 0 ? made.units.get(id)! : id);
+    const realRegion = (code: string | undefined) => (code?.startsWith('new:') ? made.areas.get(code)! : code);
+    for (const c of plan.creates) {
+      c.r.unitId = realUnit(c.r.unitId) ?? undefined;
+      c.r.leadUnitId = realUnit(c.r.leadUnitId) ?? undefined;
+      c.r.regionCode = realRegion(c.r.regionCode);
+    }
+    for (const u of plan.updates) {
+      if (typeof u.patch.unit_id === 'number') u.patch.unit_id = realUnit(u.patch.unit_id) ?? undefined;
+      if (typeof u.patch.lead_unit_id === 'number') u.patch.lead_unit_id = realUnit(u.patch.lead_unit_id);
+      if (typeof u.patch.region_code === 'string') u.patch.region_code = realRegion(u.patch.region_code);
+    }
     const total = plan.creates.length + plan.updates.length + plan.planInserts.length + plan.planUpdates.length;
     let done = 0;
     const tick = (k: number) => {
@@ -1173,6 +1256,15 @@ export class ImportService {
       else rebase.set(r.year, [r.project_id]);
     }
     for (const [year, ids] of rebase) await new ReportRepository(executor).rebaseSinceStart(ids, year);
+    if (!plan.progressRows.length) return undefined;
+    const writes: ProgressWrite[] = plan.progressRows.map((r) => ({
+      projectId: r.projectId ?? r.newId!, year: r.progress!.year, month: r.progress!.month,
+      ytd: typeof r.row.values.progress_ytd === 'number' ? r.row.values.progress_ytd : undefined,
+      text: typeof r.row.values.progress_text === 'string' ? r.row.values.progress_text : undefined, where: `${r.row.sheet} 第${r.row.row}行`,
+    }));
+    const progress = await writeImportedProgress(executor, writes, opts.fileName, actor.userId, now);
+    const first = writes[0]!;
+    return { year: first.year, month: first.month, rows: writes.length, created: progress.created, updated: progress.updated };
   }
 }
 
@@ -1206,6 +1298,8 @@ interface Resolved {
   parent?: ParentRef;
   /** The id given when this file creates the project. */
   newId?: number;
+  /** The period of the row's progress to date (1–N月累计, 形象进度), written as an imported monthly report. */
+  progress?: { year: number; month: number };
 }
 
 /** A sub-item's package: a row of the file, or a stored project. */

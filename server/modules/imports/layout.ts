@@ -53,6 +53,10 @@ function isHeaderContinuation(row: SheetRow, fields: FieldDef[]): boolean {
   const nonEmpty = row.cells.filter((c) => c !== null);
   if (nonEmpty.length < 2) return false;
   if (!nonEmpty.every((c) => typeof c === 'string' && !NUMERIC.test(c.trim()))) return false;
+  // A group heading right under the header (一、竣工投产项目（项目共计：12个…）, （一）续建项目), merged across the row,
+  // is the first row of data, not part of the header.
+  const distinct = new Set(nonEmpty.map((c) => (c as string).trim()));
+  if (distinct.size === 1 || nonEmpty.some((c) => HEADING.test((c as string).trim()) || /(共计|合计)[:：]?\s*\d+\s*个/.test(c as string))) return false;
   return nonEmpty.some((c) => {
     const t = normalizeHeader(c as string);
     return !!matchField([t], fields) || HEADERISH.test(t) || SEQ_PATTERN.test(t);
@@ -183,7 +187,8 @@ export function classifyRow(row: SheetRow, layout: SheetLayout): RowClass {
   const isStatsLine = (t: string) => /^[（(]?.*(共计|合计|共)[:：]?\s*\d+\s*个/.test(t);
   if (single) {
     const text = first;
-    if (HEADING.test(text) || isStatsLine(text) || !name) return heading(text);
+    // A merged heading without numbering (新开工项目) repeats in several cells, the name column among them.
+    if (HEADING.test(text) || isStatsLine(text) || !name || (values.length > 2 && PHASE_HEADING.test(text))) return heading(text);
   }
   if (numbered && (!name || name === numbered)) {
     return heading(numbered.trim());
@@ -191,7 +196,13 @@ export function classifyRow(row: SheetRow, layout: SheetLayout): RowClass {
   return { type: 'data' };
 }
 
+/** Phases a heading may name when it names no campaign group of CAMPAIGN_GROUPS (竣工投产项目, 新开工项目, 续建项目). */
+const PHASE_HEADING = /(竣工|投产|新开工|续建|在建|前期|储备|签约|计划开工)/;
+
 function heading(text: string): RowClass {
-  const group = campaignGroupOf(text);
+  const own = PHASE_HEADING.test(text)
+    ? text.replace(HEADING, '').replace(/[（(].*$/, '').replace(/[:：].*$/, '').replace(/项目$/, '').trim().slice(0, 32) || undefined
+    : undefined;
+  const group = campaignGroupOf(text) ?? own;
   return { type: 'heading', text, ...(group ? { group } : {}), ...(TOP_HEADING.test(text) ? { top: true } : {}) };
 }

@@ -207,6 +207,16 @@ export class IndicatorRepository {
     await this.db.deleteFrom('indicator_settings').where('key', '=', key).execute();
   }
 
+  /** The latest (year, month) with a counted report of a live project, undefined without any. */
+  async findLatestReportedPeriod(): Promise<{ year: number; month: number } | undefined> {
+    const statuses = await this.countedStatuses();
+    const row = await this.db.selectFrom('monthly_reports').innerJoin('projects', 'projects.id', 'monthly_reports.project_id')
+      .select(['monthly_reports.year', 'monthly_reports.month'])
+      .where('monthly_reports.status', 'in', statuses).where('projects.deleted_at', 'is', null)
+      .orderBy('monthly_reports.year', 'desc').orderBy('monthly_reports.month', 'desc').limit(1).executeTakeFirst();
+    return row ? { year: Number(row.year), month: Number(row.month) } : undefined;
+  }
+
   /** Which report statuses count toward indicators (a setting; submitted and approved by default). */
   async countedStatuses(): Promise<string[]> {
     const v = await this.findSetting('counted_statuses');

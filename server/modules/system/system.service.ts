@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { clock } from '../../clock.ts';
 import { SystemRepository } from './system.repository.ts';
 
 /** The office's profile as every signed-in user sees it. */
@@ -44,20 +45,8 @@ export class SystemService {
   }
 
   /** The jurisdiction, undefined before the office has said who it is. */
-  async findJurisdiction(db: Executor = this.db): Promise<Jurisdiction | undefined> {
-    const repo = new SystemRepository(db);
-    const settings = await repo.listSettings();
-    const code = settings.get(SETTING.regionCode);
-    const officeName = settings.get(SETTING.officeName);
-    if (!code || !officeName) return undefined;
-    const region = await repo.findRegion(code);
-    if (!region) return undefined;
-    const chain = await repo.listRegionChain(region.path);
-    const unitId = settings.get(SETTING.unitId);
-    return {
-      officeName, code, name: region.name, fullName: chain.map((r) => r.name).join(''), path: region.path, level: region.level,
-      unitId: unitId ? Number(unitId) : null,
-    };
+  findJurisdiction(): Promise<Jurisdiction | undefined> {
+    return findJurisdiction(this.db);
   }
 
   /**
@@ -74,7 +63,7 @@ export class SystemService {
       if (region.level > 3) throw new AppError('validation_failed', `辖区应为省、市或县级行政区划，${region.name}（${region.code}）是乡镇级`, [{ path: 'region_code' }]);
       const settings = await repo.listSettings();
       const before = { office_name: settings.get(SETTING.officeName) ?? null, region_code: settings.get(SETTING.regionCode) ?? null };
-      const now = new Date().toISOString();
+      const now = clock.now().toISOString();
       const storedUnit = settings.get(SETTING.unitId) ? await repo.findUnit(Number(settings.get(SETTING.unitId))) : undefined;
       let unitId: number;
       if (storedUnit && !storedUnit.deleted_at) {
@@ -94,4 +83,21 @@ export class SystemService {
     });
     return this.getProfile();
   }
+}
+
+/** The jurisdiction (in any transaction), undefined before the office has said who it is. */
+export async function findJurisdiction(db: Executor): Promise<Jurisdiction | undefined> {
+  const repo = new SystemRepository(db);
+  const settings = await repo.listSettings();
+  const code = settings.get(SETTING.regionCode);
+  const officeName = settings.get(SETTING.officeName);
+  if (!code || !officeName) return undefined;
+  const region = await repo.findRegion(code);
+  if (!region) return undefined;
+  const chain = await repo.listRegionChain(region.path);
+  const unitId = settings.get(SETTING.unitId);
+  return {
+    officeName, code, name: region.name, fullName: chain.map((r) => r.name).join(''), path: region.path, level: region.level,
+    unitId: unitId ? Number(unitId) : null,
+  };
 }

@@ -1,10 +1,11 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Col, Progress, Radio, Row, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Col, InputNumber, Progress, Radio, Row, Select, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
+import { api } from '../../api/client.ts';
 
 type Kind = 'projects' | 'plans' | 'monthly';
 
@@ -13,7 +14,14 @@ interface ImportReport {
   fileName: string;
   applied: boolean;
   dryRun: boolean;
-  sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string }[];
+  sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string; period?: string }[];
+  /** Project list: unit and area names that do not exist yet, with what the import proposes. */
+  proposals?: {
+    jurisdiction: { code: string; name: string; office: string } | null;
+    units: UnitProposal[];
+    areas: { name: string; parentName: string; rows: number }[];
+  };
+  progress?: { year: number; month: number; rows: number; created: number; updated: number };
   summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; packages: number; subItems: number };
   problems: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
   problemsTruncated: number;
@@ -22,6 +30,18 @@ interface ImportReport {
   /** Repeated projects (issue 23): rows naming one project, or a row fitting several stored projects. */
   duplicates?: { sheet: string; rows: number[]; name: string; region: string | null; stored?: number; skipped: boolean }[];
 }
+
+interface UnitProposal {
+  name: string;
+  rows: number;
+  action: 'match' | 'create';
+  kind: string;
+  matchId?: number;
+  matchName?: string;
+}
+
+/** Per unit name of the file: create it, use an existing unit (id), or neither. */
+type UnitChoice = 'create' | 'skip' | number;
 
 /** What imported monthly reports become: drafts the units still submit, submitted, or approved (office). */
 type ReportStatus = 'draft' | 'submitted' | 'approved';
@@ -47,14 +67,29 @@ export function ImportPage() {
   const [status, setStatus] = useState<ReportStatus>('draft');
   const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
+  // Project list options: create missing units and areas, a default responsible unit, the period, per-unit choices.
+  const [createMissing, setCreateMissing] = useState(true);
+  const [defaultUnit, setDefaultUnit] = useState<number | undefined>();
+  const [year, setYear] = useState<number | null>(null);
+  const [month, setMonth] = useState<number | null>(null);
+  const [choices, setChoices] = useState<Record<string, UnitChoice>>({});
+  const [units, setUnits] = useState<{ id: number; name: string }[]>([]);
+  useEffect(() => {
+    if (kind !== 'projects') return;
+    void api.get<{ items: { id: number; name: string }[] }>('/units').then((r) => setUnits(r.items));
+  }, [kind]);
 
   const send = async (dryRun: boolean, skip = skipDuplicates) => {
     if (!file) return;
     setError(null);
     setProgress(0);
+    const options = kind === 'projects' ? {
+      create_missing: createMissing ? '1' : '0', default_unit: defaultUnit, year: year ?? undefined, month: month ?? undefined,
+      unit_map: Object.keys(choices).length ? JSON.stringify(choices) : undefined,
+    } : {};
     try {
-      const options = { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
-      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, options, setProgress);
+      const base = { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
+      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { ...base, ...options }, setProgress);
       setReport(r);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -64,6 +99,7 @@ export function ImportPage() {
     }
   };
   const restart = () => {
+    setChoices({});
     setFile(null);
     setReport(null);
     setError(null);
@@ -100,6 +136,17 @@ export function ImportPage() {
               <p className="ant-upload-drag-icon"><InboxOutlined /></p>
               <p>{t('import.drop')}</p>
             </Upload.Dragger>
+            {kind === 'projects' && (
+              <Space wrap data-testid="import-options">
+                <Checkbox checked={createMissing} onChange={(e) => setCreateMissing(e.target.checked)} data-testid="import-create-missing">{t('import.createMissing')}</Checkbox>
+                <span>{t('import.defaultUnit')}</span>
+                <Select allowClear showSearch optionFilterProp="label" style={{ minWidth: 220 }} placeholder={t('import.defaultUnitHint')} value={defaultUnit} onChange={setDefaultUnit}
+                  options={units.map((u) => ({ value: u.id, label: u.name }))} data-testid="import-default-unit" />
+                <span>{t('import.period')}</span>
+                <InputNumber min={2000} max={2100} placeholder={t('import.yearAuto')} value={year} onChange={setYear} />
+                <InputNumber min={1} max={12} placeholder={t('import.monthAuto')} value={month} onChange={setMonth} />
+              </Space>
+            )}
             {progress !== null && <Progress percent={Math.round(progress * 100)} status="active" format={() => t('import.uploading')} />}
             <Button type="primary" disabled={!file || progress !== null} onClick={() => void send(true)} data-testid="import-check">{t('import.check')}</Button>
           </Space>
@@ -113,6 +160,8 @@ export function ImportPage() {
           <Typography.Paragraph type="secondary" data-testid="import-file-name">
             {t('import.fileName', { name: report.fileName, rows: s.rows })}
             {s.subItems > 0 && t('import.packages', { packages: s.packages, subItems: s.subItems })}
+            {report.sheets.filter((sh) => sh.period).map((sh) => <span key={sh.name} data-testid="import-period">{t('import.inferred', { sheet: sh.name, period: sh.period! })}</span>)}
+            {report.progress && <span data-testid="import-progress">{t('import.progressWritten', { period: `${report.progress.year}年1-${report.progress.month}月`, count: report.progress.created + report.progress.updated })}</span>}
           </Typography.Paragraph>
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
             {(['created', 'updated', 'unchanged', 'skipped', 'errorRows'] as const).map((k) => (
@@ -124,7 +173,42 @@ export function ImportPage() {
               message={t('import.duplicatesFound', { count: report.duplicates.length })}
               action={<Button size="small" disabled={progress !== null} onClick={() => { setSkipDuplicates(true); void send(true, true); }} data-testid="import-skip-recheck">{t('import.skipAndRecheck')}</Button>} />
           )}
-          <Tabs items={[
+          <Tabs defaultActiveKey={report.proposals?.units.length && !report.applied ? 'units' : undefined} items={[
+            ...(report.proposals && (report.proposals.units.length || report.proposals.areas.length) ? [{
+              key: 'units', label: `${t('import.units')} (${report.proposals.units.length + report.proposals.areas.length})`,
+              children: (
+                <div data-testid="import-units">
+                  <Typography.Paragraph type="secondary">{t('import.unitsIntro', { office: report.proposals.jurisdiction?.office ?? '—' })}</Typography.Paragraph>
+                  <Table size="small" rowKey="name" dataSource={report.proposals.units} pagination={{ pageSize: 50 }}
+                    columns={[
+                      {
+                        title: t('import.unit.create'), key: 'create', width: 70,
+                        render: (_, u: UnitProposal) => {
+                          const c = choices[u.name] ?? (u.action === 'create' ? 'create' : u.matchId);
+                          return <Checkbox checked={c === 'create'} data-testid={`unit-create-${u.name}`}
+                            onChange={(e) => setChoices({ ...choices, [u.name]: e.target.checked ? 'create' : (u.matchId ?? 'skip') })} />;
+                        },
+                      },
+                      { title: t('import.unit.name'), dataIndex: 'name' },
+                      { title: t('import.unit.rows'), dataIndex: 'rows', width: 70 },
+                      { title: t('import.unit.kind'), dataIndex: 'kind', width: 110, render: (k: 'department' | 'township' | 'company' | 'park' | 'other') => t(`import.unitKind.${k}`) },
+                      {
+                        title: t('import.unit.match'), key: 'match', width: 260,
+                        render: (_, u: UnitProposal) => {
+                          const c = choices[u.name] ?? (u.action === 'create' ? 'create' : u.matchId);
+                          return <Select allowClear showSearch optionFilterProp="label" style={{ width: '100%' }} placeholder={t('import.unit.noMatch')}
+                            value={typeof c === 'number' ? c : undefined} options={units.map((x) => ({ value: x.id, label: x.name }))}
+                            onChange={(v: number | undefined) => setChoices({ ...choices, [u.name]: v ?? 'create' })} />;
+                        },
+                      },
+                    ]} />
+                  {report.proposals.areas.length > 0 && (
+                    <Alert type="info" showIcon style={{ marginTop: 8 }} message={t('import.areas', { names: report.proposals.areas.map((a) => a.name).join('、'), parent: report.proposals.areas[0]!.parentName })} />
+                  )}
+                  {!report.applied && <Button style={{ marginTop: 8 }} disabled={progress !== null} onClick={() => void send(true)} data-testid="import-recheck">{t('import.recheck')}</Button>}
+                </div>
+              ),
+            }] : []),
             ...(report.duplicates?.length ? [{
               key: 'duplicates', label: `${t('import.duplicates')} (${report.duplicates.length})`,
               children: (

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../test/db.ts';
+import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
+import { buildUser } from '../../../test/factories.ts';
+import { multipartBody } from '../../../test/workbooks.ts';
+import { CITY, cityWorkbook, COUNTY, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
+import type { ImportReport } from './import.service.ts';
+
+type App = Awaited<ReturnType<typeof createTestApp>>;
+
+/** A fresh install: no demo, an administrator says who the office is. */
+async function freshOffice(dialect: 'sqlite' | 'postgres', region: string, office: string) {
+  const t = await createTestApp(dialect);
+  await buildUser(t.db, { username: 'admin1', role: 'sysadmin' });
+  await buildUser(t.db, { username: 'office1', role: 'office' });
+  const admin = await t.login('admin1');
+  const set = await t.app.inject({ method: 'PUT', url: '/api/v1/system/profile', headers: admin, payload: { office_name: office, region_code: region } });
+  expect(set.statusCode, set.body).toBe(200);
+  return { t, office: await t.login('office1') };
+}
+
+async function importFile(t: App, as: LoginHeaders, step: 'dry-run' | 'apply', file: string, data: Buffer, query: string) {
+  const body = multipartBody(file, data);
+  const res = await t.app.inject({ method: 'POST', url: `/api/v1/imports/${step}?${query}`, headers: { ...body.headers, ...as }, payload: body.payload });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<ImportReport>();
+}
+
+async function indicators(t: App, as: LoginHeaders, query: string) {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/indicators?${query}`, headers: as });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ indicators: Record<string, { text: string } & Record<string, { text: string }>> }>().indicators;
+}
+
+const errorsOf = (r: ImportReport) => r.problems.filter((p) => p.severity === 'error');
+
+describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
+  describe('a county list by township with 县直', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, COUNTY.region, COUNTY.office)));
+    afterAll(async () => t?.close());
+
+    it('dry run names the missing units with proposals, infers 2025年1-5月, reads group headings as groups', async () => {
+      const file = await countyWorkbook();
+      const plain = await importFile(t, office, 'dry-run', COUNTY.fileName, file, 'kind=projects');
+      // Without "create the missing units" the unknown units are refused, each with what would be done.
+      expect(errorsOf(plain).map((p) => p.message)).toContain('责任单位“县教育局”不存在：可在导入时选择“建立缺少的单位”（将作为部门建在和林格尔县发展和改革局下），或先在系统中建立该单位');
+      const report = await importFile(t, office, 'dry-run', COUNTY.fileName, file, 'kind=projects&create_missing=1');
+      expect(errorsOf(report)).toEqual([]);
+      expect(report.summary).toMatchObject({ rows: COUNTY.projects, created: COUNTY.projects });
+      expect(report.sheets[0]!.period).toBe('2025年1-5月（年度取自列标题，月份取自列标题）');
+      expect(report.sheets[0]!.headerRows).toBe('3-4');
+      const units = report.proposals!.units;
+      expect(units.filter((u) => u.action === 'create').map((u) => u.name).sort()).toEqual([...COUNTY.newUnits].sort());
+      expect(units.find((u) => u.name === '盛乐镇人民政府')).toMatchObject({ kind: 'township', regionCode: '150123101', rows: 1 });
+      expect(units.find((u) => u.name === '和林格尔县城投集团有限公司')).toMatchObject({ kind: 'company' });
+      expect(report.outcomes.filter((o) => o.action === 'skip').map((o) => o.reason)).toEqual([
+        '合计行：合计', '分组标题：一、竣工投产项目（项目共计：2个；总投资：60000万元）', '分组标题：二、续建项目（项目共计：3个）', '分组标题：三、新开工项目（项目共计：3个）',
+      ]);
+      expect(await t.db.selectFrom('projects').select('id').execute()).toHaveLength(0);
+    });
+
+    it('applies in one pass: projects, units, regions, plans, 1-5月 figures, and the published indicators', async () => {
+      const report = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
+      expect(errorsOf(report)).toEqual([]);
+      expect(report.applied).toBe(true);
+      expect(report.progress).toEqual({ year: 2025, month: 5, rows: 8, created: 8, updated: 0 });
+      const projects = await t.db.selectFrom('projects').innerJoin('units', 'units.id', 'projects.unit_id')
+        .select(['projects.name', 'projects.region_code', 'projects.nature', 'projects.campaign_group', 'units.name as unit', 'units.kind']).orderBy('projects.id').execute();
+      expect(projects).toHaveLength(8);
+      expect(projects.find((p) => p.name === '县城集中供热管网改造')).toMatchObject({ region_code: '150123', unit: '县住房和城乡建设局', kind: 'department', campaign_group: '续建' });
+      expect(projects.find((p) => p.name === '城关镇污水处理厂提标改造')).toMatchObject({ region_code: '150123100', unit: '城关镇人民政府', kind: 'township', campaign_group: '竣工投产' });
+      const units = await t.db.selectFrom('units').select(['name', 'parent_id', 'path']).execute();
+      expect(units).toHaveLength(1 + COUNTY.newUnits.length);
+      const root = units.find((u) => u.name === COUNTY.office)!;
+      expect(units.filter((u) => u.name !== COUNTY.office).every((u) => u.path.startsWith(root.path))).toBe(true);
+      const reports = await t.db.selectFrom('monthly_reports').select(['amount_ytd', 'status', 'source', 'month']).execute();
+      expect(reports.every((r) => r.status === 'approved' && r.month === 5 && r.source === `import:${COUNTY.fileName}`)).toBe(true);
+      expect(reports.reduce((s, r) => s + Number(r.amount_ytd), 0)).toBe(38_600 * 10_000);
+
+      const all = await indicators(t, office, 'year=2025&month=5');
+      const p = COUNTY.published.all;
+      expect(all.completion_rate!.text).toBe(p.completion);
+      expect(all.gap_points!.text).toBe(p.gap);
+      expect(all.start_rate!.whole_year!.text).toBe(p.startWhole);
+      expect(all.start_rate!.to_date!.text).toBe(p.startToDate);
+      expect(all.completion_plan_rate!.whole_year!.text).toBe(p.completionWhole);
+      expect(all.completion_plan_rate!.to_date!.text).toBe(p.completionToDate);
+      expect(all.production_rate!.whole_year!.text).toBe(p.productionWhole);
+      expect((await indicators(t, office, 'year=2025&month=5&level=province')).completion_rate!.text).toBe(COUNTY.published.province.completion);
+      expect((await indicators(t, office, 'year=2025&month=5&nature=new')).completion_rate!.text).toBe(COUNTY.published.newOnly.completion);
+
+      // The same file again changes nothing.
+      const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
+      expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 8 });
+      expect(again.progress).toMatchObject({ created: 0, updated: 0 });
+    });
+  });
+
+  describe('a city list by district with an ambiguous district name and a zone not in the tree', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, CITY.region, CITY.office)));
+    afterAll(async () => t?.close());
+
+    it('resolves 朝阳区 inside 长春市, proposes 长春新区 as a custom area, reads 亿元 and 1-9月 from the sheet name', async () => {
+      const dry = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects');
+      expect(dry.proposals!.areas).toEqual([{ name: '长春新区', rows: 1, parentCode: '220100', parentName: '吉林省长春市' }]);
+      expect(dry.sheets[0]!.period).toBe('2025年1-9月（年度取自列标题，月份取自列标题）');
+      expect(dry.problems.filter((p) => p.message.includes('合计'))).toEqual([]);
+      const stale = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook({ staleTotal: true }), 'kind=projects&create_missing=1');
+      expect(errorsOf(stale)).toEqual([]);
+      expect(stale.problems).toContainEqual(expect.objectContaining({
+        row: 9, column: 'G', severity: 'warning', message: '合计行“2025年计划投资”为 600,000.00 万元，与全表各行之和 610,000.00 万元相差 -10,000.00 万元（已按各行导入，请核对）',
+      }));
+      const report = await importFile(t, office, 'apply', CITY.fileName, await cityWorkbook(), 'kind=projects&create_missing=1');
+      expect(errorsOf(report)).toEqual([]);
+      const rows = await t.db.selectFrom('projects').innerJoin('regions', 'regions.code', 'projects.region_code').select(['projects.name', 'regions.code', 'regions.name as region', 'regions.is_custom']).execute();
+      expect(rows.find((r) => r.name === '长春市地铁7号线')).toMatchObject({ code: '220104' });
+      expect(rows.find((r) => r.name === '长春新区航空产业园')).toMatchObject({ code: '220100Z01', region: '长春新区', is_custom: 1 });
+      const plan = await t.db.selectFrom('annual_plans').innerJoin('projects', 'projects.id', 'annual_plans.project_id').select(['annual_plans.completed_before_year', 'annual_plans.planned_investment'])
+        .where('projects.name', '=', '长春市地铁7号线').executeTakeFirstOrThrow();
+      expect(plan).toEqual({ completed_before_year: 4_000_000_000, planned_investment: 3_000_000_000 });
+      const all = await indicators(t, office, 'year=2025&month=9');
+      expect(all.completion_rate!.text).toBe(CITY.published.all.completion);
+      expect(all.gap_points!.text).toBe(CITY.published.all.gap);
+      expect((await indicators(t, office, 'year=2025&month=9&level=province')).completion_rate!.text).toBe(CITY.published.province.completion);
+    });
+
+    it('names the candidates of a district outside the jurisdiction, and a wizard override of the year wins', async () => {
+      const other = await freshOffice(dialect, '330106', '西湖区发展和改革局');
+      try {
+        const dry = await importFile(other.t, other.office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects&create_missing=1&year=2026&month=6');
+        expect(errorsOf(dry).map((p) => p.message)).toContain('地区名称“朝阳区”对应多个行政区划：北京市朝阳区 110105 / 长春市朝阳区 220104，请填写 6 位区划代码或带上级名称（如“北京市朝阳区”）');
+        expect(dry.sheets[0]!.period).toBe('2026年1-6月（年度取自导入选项，月份取自导入选项）');
+      } finally {
+        await other.t.close();
+      }
+    });
+  });
+
+  describe('a development-zone list with 项目业主 and no 责任单位', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, ZONE.region, ZONE.office)));
+    afterAll(async () => t?.close());
+
+    it('keeps the builder apart and imports with the default responsible unit chosen in the wizard', async () => {
+      const without = await importFile(t, office, 'dry-run', ZONE.fileName, await zoneWorkbook(), 'kind=projects');
+      expect(errorsOf(without).map((p) => p.message)).toContain('新项目须填写责任单位');
+      const root = await t.db.selectFrom('units').select('id').where('name', '=', ZONE.office).executeTakeFirstOrThrow();
+      const report = await importFile(t, office, 'apply', ZONE.fileName, await zoneWorkbook(), `kind=projects&default_unit=${root.id}`);
+      expect(errorsOf(report)).toEqual([]);
+      expect(report.sheets[0]!.period).toBe('2025年1-5月（年度取自列标题，月份取自列标题）');
+      const rows = await t.db.selectFrom('projects').select(['name', 'builder_name', 'unit_id', 'region_code']).orderBy('id').execute();
+      expect(rows).toHaveLength(ZONE.projects);
+      expect(rows[0]).toEqual({ name: '之江文化中心二期', builder_name: '杭州之江文旅集团有限公司', unit_id: root.id, region_code: '330106' });
+      const all = await indicators(t, office, 'year=2025&month=5');
+      expect(all.completion_rate!.text).toBe(ZONE.published.all.completion);
+      expect(all.gap_points!.text).toBe(ZONE.published.all.gap);
+    });
+  });
+});

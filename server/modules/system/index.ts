@@ -1,0 +1,2 @@
+/** The office's profile (name and jurisdiction): the module's public face. */
+export { SystemService, findJurisdiction, type Jurisdiction, type SystemProfile } from './system.service.ts';

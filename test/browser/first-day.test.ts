@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUser } from '../factories.ts';
+import { COUNTY, countyWorkbook } from '../fixtures/first-day-workbooks.ts';
+import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-first-day-'));
+
+beforeAll(async () => {
+  h = await startHarness({ demo: false });
+  await buildUser(h.database.db, { username: 'admin', role: 'sysadmin' });
+  await buildUser(h.database.db, { username: 'office', role: 'office' });
+});
+afterAll(async () => {
+  await h?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an office\'s first day in the web app (no demo data)', () => {
+  it('first-run page, import wizard with unit proposals, dashboard showing the workbook\'s completion rate', async () => {
+    // The system administrator lands on the first-run page and says who the office is.
+    const admin = await h.newPage();
+    await login(admin.page, 'admin');
+    await admin.page.waitForURL(/\/setup$/);
+    await admin.page.getByTestId('setup-office').fill(COUNTY.office);
+    await admin.page.getByTestId('setup-region').fill(COUNTY.region);
+    await admin.page.getByText('内蒙古自治区 › 呼和浩特市 › 和林格尔县').waitFor();
+    await admin.page.getByTestId('setup-save').click();
+    await admin.page.getByTestId('setup-done').getByText(`已设置：${COUNTY.office}，辖区 和林格尔县（${COUNTY.region}）`).waitFor();
+    await shot(admin.page, 'first-day-setup');
+    await admin.context.close();
+
+    // The office imports its own list: the dry run proposes the missing units, one is mapped, then apply.
+    const file = path.join(dir, COUNTY.fileName);
+    fs.writeFileSync(file, await countyWorkbook());
+    // The browser's calendar at the list's period, so the dashboard opens on 2025年1-5月.
+    const { context, page } = await h.newPage();
+    await context.clock.install({ time: new Date('2025-05-26T10:00:00+08:00') });
+    await login(page, 'office', 'Docket#2026', '/import');
+    await page.getByTestId('import-options').waitFor();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('import-check').click();
+    const units = page.getByTestId('import-units');
+    await units.waitFor();
+    for (const name of COUNTY.newUnits) await units.getByText(name, { exact: true }).waitFor();
+    await page.getByTestId('import-period').getByText('2025年1-5月（年度取自列标题，月份取自列标题）').waitFor();
+    await expect(page.getByTestId('import-errorRows').textContent()).resolves.toContain('0');
+    await settled(page);
+    await shot(page, 'first-day-import-units');
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor();
+    await page.getByTestId('import-progress').getByText('已写入2025年1-5月进度 8 个项目').waitFor();
+
+    const db = h.database.db;
+    expect(await db.selectFrom('projects').select('id').execute()).toHaveLength(COUNTY.projects);
+    expect((await db.selectFrom('units').select('name').execute()).map((u) => u.name).sort()).toEqual([COUNTY.office, ...COUNTY.newUnits].sort());
+
+    // The dashboard shows the list's published completion rate at once.
+    await page.goto('/dashboard?year=2025&month=5');
+    await page.getByTestId('kpi-rate').getByText(`${COUNTY.published.all.completion}%`).waitFor();
+    await page.getByTestId('kpi-rate').getByText('序时进度 41.7%').waitFor();
+    await page.waitForTimeout(1500);
+    await shot(page, 'first-day-dashboard');
+    await context.close();
+  });
+});
