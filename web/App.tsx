@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import { antdEnUS, antdZhCN } from './i18n/antd-locales.ts';
@@ -7,6 +7,7 @@ import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
+import { systemApi } from './api/system.ts';
 import { AppLayout, homeFor } from './components/AppLayout.tsx';
 import { ChangePasswordPage } from './scenes/Account/ChangePasswordPage.tsx';
 import { LoginPage } from './scenes/Login/LoginPage.tsx';
@@ -28,10 +29,20 @@ const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) 
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 
-/** The first page a role may open: the three administrators have no project library. */
+/**
+ * The first page a role may open: the three administrators have no project library. The system administrator of an
+ * office that has not said who it is yet lands on the first-run page (本单位设置), afterwards on the accounts.
+ */
 function Home() {
   const { user } = useAuth();
-  return <Navigate to={homeFor(user?.role) ?? '/change-password'} replace />;
+  const isSysadmin = user?.role === 'sysadmin';
+  const [firstRun, setFirstRun] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    if (!isSysadmin) return;
+    systemApi.profile().then((p) => setFirstRun(!p.configured), () => setFirstRun(false));
+  }, [isSysadmin]);
+  if (isSysadmin && firstRun === undefined) return <Spin style={{ margin: 48 }} />;
+  return <Navigate to={firstRun ? '/setup' : homeFor(user?.role) ?? '/change-password'} replace />;
 }
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;

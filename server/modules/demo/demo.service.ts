@@ -8,6 +8,8 @@ import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.gen
 import { createBulkWriter, DemoRepository } from './demo.repository.ts';
 import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
+import { systemActor } from '../../context.ts';
+import { SystemService } from '../system/index.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -66,6 +68,8 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   await seedRegions(database.db, { townships: true });
   const now = `${asOf}T00:00:00.000Z`;
   const { units, counties, officeId, reporterUnit } = await database.db.transaction().execute(async (trx) => buildUnitTree(new DemoRepository(trx), now));
+  // The demo office has said who it is (本单位设置), as a real one does on its first day: its root unit and city.
+  await new SystemService(database.db).configure(systemActor(), { office_name: `${DEMO_CITY.name}发展和改革委员会`, region_code: DEMO_CITY.code });
 
   const accounts: DemoAccount[] = [
     { username: 'office', password: DEMO_PASSWORD, role: 'office', unit: `${DEMO_CITY.name}发展和改革委员会` },
