@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { periodLabel } from '../../../core/indicators.ts';
-import { commonPath } from '../indicators/indicator.service.ts';
+import { commonPath } from '../../../core/tree-path.ts';
 import type { Actor } from '../../context.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import {

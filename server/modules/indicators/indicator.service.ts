@@ -14,6 +14,7 @@ import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } fr
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
 import { clock } from '../../clock.ts';
+import { commonPath } from '../../../core/tree-path.ts';
 
 /** The repositories of the indicator engine, bound to one executor. */
 export interface IndicatorRepositories {
@@ -72,19 +73,6 @@ export interface VerifyResult {
   stored_rows_differing: number;
   /** The differing rows, paired by project and year (the first 1000 of each side). */
   differences: { project_id: number; year: number; stored: number[] | null; expected: number[] | null }[];
-}
-
-/** The deepest common ancestor of materialized paths ('/a/b/c/' and '/a/b/d/' → '/a/b/'). */
-export function commonPath(paths: string[]): string {
-  if (!paths.length) return '/';
-  let segs = paths[0]!.split('/').filter(Boolean);
-  for (const p of paths.slice(1)) {
-    const other = p.split('/').filter(Boolean);
-    let i = 0;
-    while (i < segs.length && i < other.length && segs[i] === other[i]) i++;
-    segs = segs.slice(0, i);
-  }
-  return segs.length ? `/${segs.join('/')}/` : '/';
 }
 
 /** The path segment right below `parent` on `path`, or undefined when the path is the parent itself. */

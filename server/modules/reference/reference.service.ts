@@ -15,19 +15,8 @@ function withSearch<T extends { name: string; short_name?: string | null }>(rows
   return rows.map((r) => ({ ...r, search_text: r.short_name ? `${searchTextOf(r.name)}|${searchTextOf(r.short_name)}` : searchTextOf(r.name) }));
 }
 
-/** The longest path prefix (whole segments) shared by every path: '/' when none. */
-function commonPath(paths: string[]): string {
-  if (!paths.length) return '/';
-  let segs = paths[0]!.split('/').filter(Boolean);
-  for (const p of paths.slice(1)) {
-    const other = p.split('/').filter(Boolean);
-    let i = 0;
-    while (i < segs.length && i < other.length && segs[i] === other[i]) i++;
-    segs = segs.slice(0, i);
-  }
-  return segs.length ? `/${segs.join('/')}/` : '/';
-}
 import { clock } from '../../clock.ts';
+import { commonPath } from '../../../core/tree-path.ts';
 
 /** Loads the national division tree into an empty regions table; returns how many rows were inserted. */
 export async function seedRegions(db: Executor, opts: { townships: boolean }): Promise<number> {
