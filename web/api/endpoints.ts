@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, SystemProfile, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 
@@ -21,11 +21,6 @@ export const referenceApi = {
   dataRoot: () => api.get<{ region: Region | null }>('/regions/data-root', undefined, { quiet: true }),
   /** Regions under `under` whose name, pinyin or initials contain q. */
   searchRegions: (q: string, under: string) => api.get<{ items: Region[] }>('/regions', { q, under }, { quiet: true }),
-};
-
-/** The office's profile; answered 404 before the endpoint exists (treated as not configured). */
-export const systemApi = {
-  profile: () => api.get<SystemProfile>('/system/profile', undefined, { quiet: true }),
 };
 
 /** The project library. */

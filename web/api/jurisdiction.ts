@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from './client.ts';
-import { referenceApi, systemApi } from './endpoints.ts';
+import { referenceApi } from './endpoints.ts';
+import { systemApi } from './system.ts';
 import type { Region } from './types.ts';
 
 let rootPromise: Promise<Region | null> | null = null;

@@ -1,14 +1,11 @@
 import { api } from './client.ts';
+import type { SystemProfile } from './types.ts';
 
-/** GET /api/v1/system/profile: who the office is (server/modules/system). */
-export interface SystemProfile {
-  configured: boolean;
-  office_name: string | null;
-  region_code: string | null;
-  region_name: string | null;
-}
+export type { SystemProfile } from './types.ts';
 
+/** The office's profile (server/modules/system): who the office is, read by every signed-in user. */
 export const systemApi = {
-  profile: () => api.get<SystemProfile>('/system/profile'),
+  /** Quiet: callers that can do without it (pickers, the landing page) handle a failure themselves. */
+  profile: () => api.get<SystemProfile>('/system/profile', undefined, { quiet: true }),
   configure: (body: { office_name: string; region_code: string }) => api.put<SystemProfile>('/system/profile', body, { quiet: true }),
 };
