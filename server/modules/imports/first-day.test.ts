@@ -3,7 +3,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
-import { CITY, cityWorkbook, COUNTY, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
+import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
@@ -95,6 +95,38 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
       expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 8 });
       expect(again.progress).toMatchObject({ created: 0, updated: 0 });
+    });
+  });
+
+  describe('a workbook with a sheet per period', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, COUNTY.region, COUNTY.office)));
+    afterAll(async () => t?.close());
+
+    it('lists each sheet with what it holds and imports none until one is chosen', async () => {
+      const file = await countyTwoPeriodsWorkbook();
+      const both = await importFile(t, office, 'apply', COUNTY.fileName, file, 'kind=projects&create_missing=1');
+      expect(both.applied).toBe(false);
+      expect(both.sheets.map((s) => [s.name, s.dataRows, s.period])).toEqual([
+        ['1-5月', 8, '2025年1-5月（年度取自列标题，月份取自列标题）'], ['1-4月', 8, '2025年1-4月（年度取自列标题，月份取自列标题）'],
+      ]);
+      expect(errorsOf(both).map((p) => p.message)).toEqual([
+        '工作簿中有 2 个工作表含表格：「1-5月」（8 行，2025年1-5月）、「1-4月」（8 行，2025年1-4月）。请选择要导入的一个工作表（命令行 --sheet，导入向导中选择工作表）',
+      ]);
+      expect(await t.db.selectFrom('projects').select('id').execute()).toHaveLength(0);
+
+      const april = await importFile(t, office, 'apply', COUNTY.fileName, file, `kind=projects&create_missing=1&sheet=${encodeURIComponent('1-4月')}`);
+      expect(errorsOf(april)).toEqual([]);
+      expect(april.applied).toBe(true);
+      expect(april.summary).toMatchObject({ rows: 8, created: 8 });
+      expect(april.sheets.map((s) => [s.name, s.chosen, s.note])).toEqual([['1-5月', false, '未选择该工作表，未导入'], ['1-4月', true, undefined]]);
+      expect(april.progress).toMatchObject({ year: 2025, month: 4 });
+
+      const missing = multipartBody(COUNTY.fileName, file);
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/imports/dry-run?kind=projects&sheet=${encodeURIComponent('1-6月')}`, headers: { ...missing.headers, ...office }, payload: missing.payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toBe('工作簿中没有名为“1-6月”的工作表；工作表有：1-5月、1-4月');
     });
   });
 

@@ -474,6 +474,17 @@ export class ImportService {
     if (opts.sheet === undefined && tables.length > 1) {
       // Every table was read and checked (the report says what each holds); nothing is written until one is chosen.
       log.add({ sheet: '', row: null, column: null, severity: 'error', message: `工作簿中有 ${tables.length} 个工作表含表格：${tables.map((sh) => `「${sh.name}」（${sh.dataRows} 行${sh.period ? `，${sh.period.replace(/（.*$/, '')}` : ''}）`).join('、')}。请选择要导入的一个工作表（命令行 --sheet，导入向导中选择工作表）` });
+      // Rows are not matched across sheets (two periods of one list would read as repeated projects): the report
+      // says what each sheet holds, and the choice comes first.
+      for (const sh of tables) sh.chosen = false;
+      report.outcomes = [];
+      report.outcomesTruncated = 0;
+      report.summary.rows = parsed.length;
+      report.summary.errors = log.errors;
+      report.summary.warnings = log.warnings;
+      report.problemsTruncated = log.truncated;
+      report.elapsedMs = Date.now() - started;
+      return report;
     }
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
     report.phaseMs.read = Date.now() - started;
