@@ -646,6 +646,8 @@ export const en: Record<MessageKey, string> = {
   'import.kind.projects': 'Project list',
   'import.kind.plans': 'Annual plan',
   'import.kind.monthly': 'Monthly progress',
+  'region.resolving': 'Looking it up in the office\'s jurisdiction…',
+  'region.useResolved': 'Use: {name} ({code})',
   'import.kind.units': 'Unit list',
   'import.kind.users': 'User list',
   'import.kind.units.hint': 'Unit list: name, short name, kind, region, parent unit, contact, phone (a blank parent places the unit under the office).',

@@ -644,6 +644,8 @@ export const zhCN = {
   'import.kind.projects': '项目清单',
   'import.kind.plans': '年度计划',
   'import.kind.monthly': '月度进度',
+  'region.resolving': '正在按本单位辖区查找…',
+  'region.useResolved': '使用：{name}（{code}）',
   'import.kind.units': '单位名单',
   'import.kind.users': '人员名单',
   'import.kind.units.hint': '单位名单：单位名称、简称、单位类型、所属地区、上级单位、联系人、联系电话（上级单位留空则建在本单位下）。',

@@ -91,6 +91,21 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       expect((await indicators(t, office, 'year=2025&month=5&level=province')).completion_rate!.text).toBe(COUNTY.published.province.completion);
       expect((await indicators(t, office, 'year=2025&month=5&nature=new')).completion_rate!.text).toBe(COUNTY.published.newOnly.completion);
 
+      // 1-5月 cumulative only: January to April are unknown, not zero. The trend leaves them blank and no project
+      // is lit on investment for March or April (before: 0% against 33.3% time progress lit every project red in April).
+      const may = await t.app.inject({ method: 'GET', url: '/api/v1/indicators?year=2025&month=5', headers: office });
+      const trend = may.json<{ trend: { month: number; completion_rate_text: string; gap_points: number | null; recorded: boolean }[] }>().trend;
+      expect(trend.map((p) => [p.month, p.completion_rate_text, p.recorded])).toEqual([[1, '—', false], [2, '—', false], [3, '—', false], [4, '—', false], [5, p.completion, true]]);
+      expect(trend.slice(0, 4).every((p) => p.gap_points === null)).toBe(true);
+      for (const m of [3, 4]) {
+        const early = await t.app.inject({ method: 'GET', url: `/api/v1/lights?year=2025&month=${m}`, headers: office });
+        expect(early.statusCode, early.body).toBe(200);
+        expect(early.json().by_dimension.investment, `month ${m}`).toMatchObject({ red: 0, yellow: 0, green: 0 });
+      }
+      // May itself is judged on the imported figures: 城关镇污水处理厂 (5,200 of 6,000) is green, 盛乐大道 (1,900 of 5,000: 38.0%) too.
+      const mayLights = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
+      expect(mayLights.json().by_dimension.investment.red + mayLights.json().by_dimension.investment.yellow + mayLights.json().by_dimension.investment.green).toBe(8);
+
       // The same file again changes nothing.
       const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
       expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 8 });

@@ -9,6 +9,8 @@ import { ImportService } from './import.service.ts';
 import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
 import { ListImportService } from './list-import.ts';
+import { resolveRegionName } from './first-day.ts';
+import { z } from 'zod';
 import { clock } from '../../clock.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
@@ -43,6 +45,12 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
         });
     }
   }
+
+  // A region name typed in a form (项目表单的所属地区), resolved as an import resolves it: inside the jurisdiction first.
+  r.get('/api/v1/regions/resolve', {
+    config: { permission: 'reference.read' },
+    schema: { tags: ['reference'], querystring: z.object({ name: z.string().trim().min(1).max(60) }) },
+  }, async (request) => resolveRegionName(database.db, await new ImportRepository(database.db).listRegions(), request.query.name));
 
   // Monthly progress belongs to the units that report (report.write), not only to the office.
   for (const [path, dryRun] of [['/api/v1/imports/monthly/dry-run', true], ['/api/v1/imports/monthly/apply', false]] as const) {

@@ -423,18 +423,22 @@ export class ImportService {
         sheetReport.dataRows++;
         const p = this.parseRow(sheet.name, row, layout, letters, group, log);
         if (opts.kind === 'projects') p.hints = hints;
-        totals?.data(p.values);
         // Pinyin costs ~8 µs a name: while the worker parses the workbook, this thread has the time.
         if (precomputeSearch && typeof p.values.name === 'string') p.searchText = { name: p.values.name, text: searchTextOf(p.values.name) };
         parsed.push(p);
         if (parsed.length % 5000 === 0) opts.onProgress?.({ phase: 'read', done: parsed.length });
         // A 所属打包项目 cell names the package itself; otherwise the numbering places the row.
-        if (typeof p.values.package === 'string') return;
+        if (typeof p.values.package === 'string') {
+          totals?.data(p.values, { packageName: p.values.package });
+          return;
+        }
         const seqCell = layout.seqCol ? row.cells[layout.seqCol - 1] ?? null : null;
         const seq = parseSeq(typeof seqCell === 'string' || typeof seqCell === 'number' ? seqCell : null);
         // Rows numbered （1）（2）… or ①② straight under a heading are a list of their own, not sub-items.
         const style = seq.kind === 'sub' ? seq.style : seq.kind;
         const sub = p.qizhong || (seq.kind === 'sub' && top !== undefined && style !== topStyle) || (qizhong && seq.kind === 'none' && layout.seqCol !== undefined);
+        // The 合计/小计 check counts a package once, not again through its sub-items.
+        totals?.data(p.values, { sub });
         if (!sub) {
           top = p;
           topSeq = seq.kind === 'major' ? seq.n : undefined;
