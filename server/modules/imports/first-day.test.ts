@@ -151,6 +151,21 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
     beforeAll(async () => ({ t, office } = await freshOffice(dialect, CITY.region, CITY.office)));
     afterAll(async () => t?.close());
 
+    it('resolves a region name typed in a form as the import does: jurisdiction first, 市直 as itself, candidates when ambiguous', async () => {
+      const resolve = async (name: string) => {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/regions/resolve?name=${encodeURIComponent(name)}`, headers: office });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      expect(await resolve('朝阳区')).toEqual({ ok: true, code: '220104', name: '朝阳区', full_name: '长春市朝阳区' });
+      expect(await resolve('市直')).toMatchObject({ ok: true, code: '220100' });
+      expect(await resolve('北京市朝阳区')).toMatchObject({ ok: true, code: '110105' });
+      const gulou = await resolve('鼓楼区');
+      expect(gulou).toMatchObject({ ok: false, message: expect.stringContaining('对应多个行政区划') });
+      expect(gulou.candidates.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['320106', '350102']));
+      expect(await resolve('长春新区')).toMatchObject({ ok: false, area: '长春新区', candidates: [] });
+    });
+
     it('resolves 朝阳区 inside 长春市, proposes 长春新区 as a custom area, reads 亿元 and 1-9月 from the sheet name', async () => {
       const dry = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects');
       expect(dry.proposals!.areas).toEqual([{ name: '长春新区', rows: 1, parentCode: '220100', parentName: '吉林省长春市' }]);
