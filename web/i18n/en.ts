@@ -654,6 +654,8 @@ export const en: Record<MessageKey, string> = {
   'import.kind.users.hint': 'User list: unit, name, mobile phone, role (blank: unit reporter), optionally a username column (blank: the mobile number). Each account gets a first-login password shown only once, to be changed at first sign-in.',
   'import.sheets': 'The workbook has {count} sheets with a table: choose the one to import',
   'import.sheet': 'Sheet',
+  'import.sheetsChosen': 'The workbook has {count} sheets with a table: only the chosen one is imported (choose another to check again)',
+  'import.col.unit': 'Unit',
   'import.sheetChoose': 'Choose a sheet',
   'import.sheetOption': '{name} ({rows} rows)',
   'import.credentials': '{count} accounts created. Their first-login passwords are shown this once: download or copy them now; they cannot be shown again after you leave this page (an administrator can reset a password).',

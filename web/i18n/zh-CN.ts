@@ -652,6 +652,8 @@ export const zhCN = {
   'import.kind.users.hint': '人员名单：所属单位、姓名、手机号码、角色（留空为责任单位填报员），可加“用户名”列（留空以手机号为用户名）。每个账号生成首次登录密码，仅显示一次，首次登录须修改。',
   'import.sheets': '工作簿中有 {count} 个工作表含表格，请选择要导入的一个',
   'import.sheet': '工作表',
+  'import.sheetsChosen': '工作簿中有 {count} 个工作表含表格，只导入所选的一个（可改选后重新检查）',
+  'import.col.unit': '单位',
   'import.sheetChoose': '选择工作表',
   'import.sheetOption': '{name}（{rows} 行）',
   'import.credentials': '已建立 {count} 个账号。首次登录密码只显示这一次：请立即下载或抄录并分发，离开本页后无法再查看（可由管理员重置密码）。',

@@ -181,7 +181,7 @@ export function ImportPage() {
             : s.errors > 0 && <Alert type="error" showIcon message={t('import.notApplied', { errors: s.errors })} style={{ marginBottom: 12 }} />}
           {report.sheets.filter((sh) => sh.headerRows).length > 1 && (
             <Alert type={report.sheets.some((sh) => sh.chosen) ? 'info' : 'warning'} showIcon style={{ marginBottom: 12 }} data-testid="import-sheets"
-              message={t('import.sheets', { count: report.sheets.filter((sh) => sh.headerRows).length })}
+              message={t(report.sheets.some((sh) => sh.chosen) ? 'import.sheetsChosen' : 'import.sheets', { count: report.sheets.filter((sh) => sh.headerRows).length })}
               description={(
                 <Space wrap>
                   <span>{t('import.sheet')}</span>
@@ -203,7 +203,7 @@ export function ImportPage() {
                     onClick={() => downloadBase64(report.credentialsXlsx!, t('import.credentialsFile'))}>{t('import.credentialsDownload')}</Button>
                   <Table size="small" rowKey="username" dataSource={report.credentials} pagination={{ pageSize: 20 }} scroll={{ x: true }}
                     columns={[
-                      { title: t('import.unit.name'), dataIndex: 'unit' },
+                      { title: t('import.col.unit'), dataIndex: 'unit' },
                       { title: t('import.col.person'), dataIndex: 'name' },
                       { title: t('import.col.username'), dataIndex: 'username' },
                       { title: t('import.col.password'), dataIndex: 'password', render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> },
