@@ -30,7 +30,7 @@ export const NAV: NavItem[] = [
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
-  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter', 'sysadmin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
   { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, roles: ['sysadmin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
