@@ -4,7 +4,7 @@ import type { Actor, DataScope, Origin } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isPermission, roleHas, type Permission } from './permissions.ts';
 import { impliedRouteScope, isEntityRegistered, type RouteScope } from '../platform/access.ts';
-import type { SessionInfo } from '../modules/users/user.service.ts';
+import type { SessionInfo } from '../modules/users/index.ts';
 
 export const SESSION_COOKIE = 'docket_session';
 /** The CSRF cookie: readable by the web app (not HttpOnly), echoed in the X-CSRF-Token header on writes. */
