@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.ts';
+import { contentDisposition, sendWorkbook } from '../exports/index.ts';
+import { sheetDocx, sheetWorkbook } from './evaluation.export.ts';
 import type { EvaluationService } from './evaluation.service.ts';
 import {
   entryBody, entryReviewBody, idParams, ledgerBody, ledgerQuery, objectionBody, objectionHandleBody, objectionOpenBody, outcomeBody,
@@ -27,6 +29,16 @@ export function evaluationRoutes(app: FastifyInstance, service: () => Evaluation
   r.get('/api/v1/evaluation/months/:year/:month', { config: read, schema: { tags, params: periodParams } }, async (q) => service().getSnapshot(q.params.year, q.params.month));
   r.get('/api/v1/evaluation/months/:year/:month/units/:unitId', { config: read, schema: { tags, params: unitParams } },
     async (q) => service().unitDetail(q.params.year, q.params.month, q.params.unitId));
+  r.get('/api/v1/evaluation/months/:year/:month/sheet.xlsx', { config: { ...read, audit: true }, schema: { tags, params: periodParams } }, async (q, reply) => {
+    const { body, status } = await service().sheet(q.params.year, q.params.month);
+    const { fileName, write } = sheetWorkbook(body, status);
+    return sendWorkbook(q, reply, fileName, write);
+  });
+  r.get('/api/v1/evaluation/months/:year/:month/sheet.docx', { config: { ...read, audit: true }, schema: { tags, params: periodParams } }, async (q, reply) => {
+    const { body, today } = await service().sheet(q.params.year, q.params.month);
+    const { fileName, docx } = await sheetDocx(body, today);
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document').header('content-disposition', contentDisposition(fileName)).send(docx);
+  });
   r.post('/api/v1/evaluation/months/:year/:month/compute', { config: write, schema: { tags, params: periodParams } },
     async (q) => service().computeSnapshot(actorOf(q), q.params.year, q.params.month));
   r.post('/api/v1/evaluation/months/:year/:month/objection-window', { config: write, schema: { tags, params: periodParams, body: objectionOpenBody } },

@@ -421,6 +421,14 @@ export class EvaluationService {
     return this.getSnapshot(year, month);
   }
 
+  /** The month's snapshot body and its status label, for the 讲评 exports; the China date for the document. */
+  async sheet(year: number, month: number): Promise<{ body: SnapshotBody; status: string; today: string }> {
+    const row = await this.repo.findSnapshot(year, month);
+    if (!row) throw new AppError('unprocessable', `${year}年${month}月讲评尚未生成`);
+    const status = row.status === 'published' ? (row.revision ? `已发布（第${row.revision}次更正）` : '已发布') : `${SNAPSHOT_STATUS_LABELS[row.status] ?? row.status}，未发布`;
+    return { body: JSON.parse(row.body) as SnapshotBody, status, today: this.today() };
+  }
+
   /** The records behind one unit's scores: its scored nodes, hand entries and ledger lines for the month. */
   async unitDetail(year: number, month: number, unitId: number) {
     const row = await this.repo.findSnapshot(year, month);

@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
@@ -6,6 +7,7 @@ import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import type { Scheme } from '../../../core/evaluation/scheme.ts';
 import { clock } from '../../clock.ts';
+import { loadExcel } from '../../excel.ts';
 import type { SnapshotBody } from './index.ts';
 
 const YI = 100_000_000;
@@ -174,6 +176,24 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(fixed.diff).toEqual([]);
     const audit = await t.db.selectFrom('audit_log').select(['action']).where('action', 'like', 'evaluation.%').execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['evaluation.publish', 'evaluation.republish', 'evaluation.ledger_add', 'evaluation.objection_handle', 'evaluation.scheme_adopt']));
+  });
+
+  it('exports the 讲评 sheet to xlsx and docx', async () => {
+    const x = await t.app.inject({ url: '/api/v1/evaluation/months/2026/5/sheet.xlsx', headers: h.leader });
+    expect(x.statusCode, x.body).toBe(200);
+    const book = new (await loadExcel()).Workbook();
+    await book.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    const rows = book.getWorksheet('考评排名')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1, 4));
+    expect(rows[0]).toEqual(['2026年重点项目1–5月考评讲评']);
+    expect(rows.find((r) => r[1] === '木渎镇')).toEqual(['3', '木渎镇', 63.3]);
+    expect(book.getWorksheet('十慢项目')).toBeDefined();
+    const d = await t.app.inject({ url: '/api/v1/evaluation/months/2026/5/sheet.docx', headers: h.leader });
+    expect(d.statusCode).toBe(200);
+    const zip = await JSZip.loadAsync(d.rawPayload);
+    const xml = (await zip.file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    expect(xml).toContain('2026年重点项目1–5月考评讲评');
+    expect(xml).toContain('先进单位：临湖镇、甪直镇');
+    expect((await t.app.inject({ url: '/api/v1/evaluation/months/2026/7/sheet.docx', headers: h.leader })).json<{ error: { message: string } }>().error.message).toBe('2026年7月讲评尚未生成');
   });
 
   it('records outcomes (reward in yuan, 约谈, 通报批评) and upper levels ranking us', async () => {
