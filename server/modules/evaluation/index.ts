@@ -4,6 +4,7 @@ import { EvaluationRepository } from './evaluation.repository.ts';
 import { EvaluationService } from './evaluation.service.ts';
 
 export { EvaluationService, diffSnapshots, type SnapshotBody, type SnapshotUnit } from './evaluation.service.ts';
+export { DEMO_SCHEME, seedEvaluationDemo } from './evaluation.demo.ts';
 export { evaluationRoutes } from './evaluation.routes.ts';
 export { listSources, registerProvider, type EvaluationSource, type Provider } from './evaluation.sources.ts';
 
