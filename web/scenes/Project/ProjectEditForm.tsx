@@ -25,27 +25,21 @@ type FormValues = Record<string, unknown>;
 
 const toForm = (p: Project): FormValues => Object.fromEntries(EDITABLE.map(({ key, kind }) => {
   const v = p[key];
-  switch (kind) {
-    case 'amount': return [key, typeof v === 'number' ? yuanToWanText(v) : ''];
-    case 'flag': return [key, v === 1 || v === true];
-    case 'levels': return [key, Array.isArray(v) ? v : []];
-    default: return [key, v === null || v === '' ? undefined : v];
-  }
+  if (kind === 'amount') return [key, typeof v === 'number' ? yuanToWanText(v) : ''];
+  if (kind === 'flag') return [key, v === 1 || v === true];
+  if (kind === 'levels') return [key, Array.isArray(v) ? v : []];
+  return [key, v === null || v === '' ? undefined : v];
 }));
 
 const toPatch = (v: FormValues): ProjectPatch => Object.fromEntries(EDITABLE.map(({ key, kind, required }) => {
   const x = v[key];
-  switch (kind) {
-    case 'amount': {
-      const yuan = typeof x === 'string' && x.trim() ? wanTextToYuan(x) : undefined;
-      return [key, yuan ?? (required ? undefined : null)];
-    }
-    case 'flag': return [key, x ? 1 : 0];
-    case 'levels': return [key, Array.isArray(x) ? x : []];
-    case 'year': return [key, typeof x === 'number' ? x : null];
-    case 'unit': case 'project': return [key, typeof x === 'number' ? x : (required ? undefined : null)];
-    default: return [key, typeof x === 'string' && x.trim() ? x.trim() : (required ? undefined : null)];
-  }
+  const empty = required ? undefined : null;
+  if (kind === 'amount') return [key, (typeof x === 'string' && x.trim() ? wanTextToYuan(x) : undefined) ?? empty];
+  if (kind === 'flag') return [key, x ? 1 : 0];
+  if (kind === 'levels') return [key, Array.isArray(x) ? x : []];
+  if (kind === 'year') return [key, typeof x === 'number' ? x : null];
+  if (kind === 'unit' || kind === 'project') return [key, typeof x === 'number' ? x : empty];
+  return [key, typeof x === 'string' && x.trim() ? x.trim() : empty];
 }).filter(([, value]) => value !== undefined)) as ProjectPatch;
 
 /** Picks the package (打包项目) a sub-item belongs to, searching projects by name. */

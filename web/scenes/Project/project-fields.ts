@@ -106,7 +106,7 @@ export function changedFields(base: Project, patch: ProjectPatch): ProjectPatch 
   for (const { key } of EDITABLE) {
     if (key in patch && norm(key, patch[key]) !== norm(key, base[key])) out[key] = patch[key];
   }
-  return out as ProjectPatch;
+  return out;
 }
 
 /** A field's value as the conflict dialog prints it; levels print through `level` (their labels). */
