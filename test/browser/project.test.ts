@@ -165,6 +165,35 @@ describe('the project page', () => {
     await reporter.context.close();
   });
 
+  it('takes "this year" from the server, not from a browser whose clock is years off', async () => {
+    // The browser believes it is mid-2024 (a clock in the past keeps the session cookie valid); every default must
+    // still be the server's year (and period in force).
+    const context = await h.browser.newContext({ baseURL: h.baseUrl, viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    await context.clock.install({ time: new Date('2024-07-15T04:00:00Z') });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await login(page);
+    const api = await apiAs(context);
+    const current = (await api.get('/reporting/current')).body as { today: string; in_force: { year: number } };
+    const serverYear = Number(current.today.slice(0, 4));
+    expect(serverYear).not.toBe(2024);
+
+    // The project's reports open at the year in force; a new annual plan and a new project default to the server's year.
+    await page.goto('/projects/3?tab=reports');
+    await expect.poll(() => page.getByRole('spinbutton', { name: '年度' }).inputValue(), { timeout: 15_000 }).toBe(String(current.in_force.year));
+    await page.goto('/projects/3?tab=plans');
+    await page.getByTestId('add-plan').click();
+    await expect.poll(() => page.getByRole('dialog').getByRole('spinbutton').first().inputValue(), { timeout: 15_000 }).toBe(String(serverYear));
+    await page.goto('/projects');
+    await page.getByTestId('new-project').click();
+    await expect.poll(() => page.getByTestId('new-project-form').getByLabel('列入年度').inputValue(), { timeout: 15_000 }).toBe(String(serverYear));
+    // The working-day calendar opens at the server's year.
+    await page.goto('/admin/calendar');
+    await page.getByTestId('calendar-year').filter({ hasText: String(serverYear) }).waitFor();
+    await shot(page, 'calendar-server-year');
+    await context.close();
+  });
+
   it('switches to English and keeps the choice after a reload', async () => {
     const { context, page } = await h.newPage();
     await login(page);
