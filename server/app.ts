@@ -41,6 +41,8 @@ import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+// issue 17 (supervision)
+import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -118,6 +120,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   importRoutes(app, database);
   exportRoutes(app, database);
   bulletinRoutes(app, database);
+  // issue 17 (supervision): to-dos, notifications, attachments
+  inboxRoutes(app, () => createInboxService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'bulletin.read': ['office', 'leader', 'supervisor'], // bulletins (通报) and their issued versions
   'bulletin.write': ['office'], // the bulletin template, drafts, submitting for review, corrected re-issues
   'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
+  // issue 17 (supervision): to-dos, notifications, attachments
+  'inbox.read': ['office', 'reporter', 'leader', 'supervisor'], // own to-do inbox, notifications, attachments in scope
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -63,6 +65,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.read': '查看通报及其已签发版本（.docx/.pdf）',
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
+  'inbox.read': '本人待办、消息提醒，下载数据范围内的附件',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',
