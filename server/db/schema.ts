@@ -698,6 +698,134 @@ export interface AttachmentTable {
   deleted_at: string | null;
 }
 
+// --- Supervision (issue 17) ---
+
+export interface MatterTable {
+  id: Generated<number>;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  content: string;
+  source: string;
+  source_id: number | null;
+  source_ref: string | null;
+  type: string;
+  urgency: string;
+  lead_unit_id: number;
+  region_code: string | null;
+  supervisor_id: number | null;
+  leader_id: number | null;
+  status: string;
+  assigned_on: string;
+  due_on: string;
+  feedback_days: Generated<number>;
+  next_feedback_on: string | null;
+  requested_due_on: string | null;
+  signed_on: string | null;
+  closing_on: string | null;
+  closed_on: string | null;
+  written_off_on: string | null;
+  close_rejections: Generated<number>;
+  attention: Generated<number>;
+  batch_id: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MatterUnitTable {
+  matter_id: number;
+  unit_id: number;
+}
+
+export interface MatterProjectTable {
+  matter_id: number;
+  project_id: number;
+}
+
+/** A dated progress entry of any tracked entity (matters, problems). */
+export interface FeedbackEntryTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  unit_id: number | null;
+  author_id: number | null;
+  on_date: string;
+  text: string;
+  next_steps: string | null;
+  due_on: string | null;
+  on_time: Generated<number>;
+  created_at: string;
+}
+
+export interface MatterInstructionTable {
+  id: Generated<number>;
+  matter_id: number;
+  leader_id: number;
+  text: string;
+  at: string;
+}
+
+export interface MeetingTable {
+  id: Generated<number>;
+  kind: string;
+  title: string;
+  held_on: string;
+  chair: string | null;
+  attendees: string | null;
+  location: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface MeetingDecisionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  seq: number;
+  text: string;
+  created_at: string;
+}
+
+export interface WeeklyBatchTable {
+  id: Generated<number>;
+  year: number;
+  seq: number;
+  title: string;
+  week_of: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface WeeklyBatchItemTable {
+  batch_id: number;
+  matter_id: number;
+  carried: number;
+}
+
+export interface SupervisionLetterTable {
+  id: Generated<number>;
+  matter_id: number;
+  kind: string;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  step: string | null;
+  signed_by: number | null;
+  signer_name: string;
+  file_key: string;
+  created_at: string;
+}
+
+export interface SupervisionSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
@@ -737,6 +865,18 @@ export interface DB {
   notifications: NotificationTable;
   todos: TodoTable;
   attachments: AttachmentTable;
+  // issue 17: supervision
+  supervision_settings: SupervisionSettingTable;
+  matters: MatterTable;
+  matter_units: MatterUnitTable;
+  matter_projects: MatterProjectTable;
+  feedback_entries: FeedbackEntryTable;
+  matter_instructions: MatterInstructionTable;
+  meetings: MeetingTable;
+  meeting_decisions: MeetingDecisionTable;
+  weekly_batches: WeeklyBatchTable;
+  weekly_batch_items: WeeklyBatchItemTable;
+  supervision_letters: SupervisionLetterTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;

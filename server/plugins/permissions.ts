@@ -34,6 +34,13 @@ export const PERMISSIONS = {
   'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
   // issue 17 (supervision): to-dos, notifications, attachments
   'inbox.read': ['office', 'reporter', 'leader', 'supervisor'], // own to-do inbox, notifications, attachments in scope
+  'matter.read': ['office', 'reporter', 'leader', 'supervisor'], // supervised matters in scope (moves are checked per action)
+  'matter.assign': ['office', 'supervisor', 'leader'], // create a matter (交办)
+  'matter.handle': ['reporter'], // the lead unit: sign, send back, ask for extension/suspension, apply to close
+  'matter.review': ['supervisor', 'office'], // approve/refuse requests, close, 销号, reopen, reassign
+  'matter.instruct': ['leader'], // 批示
+  'matter.attention': ['leader', 'supervisor', 'office'], // mark 需要关注
+  'supervision.admin': ['supervisor', 'office'], // supervision rules (settings), meetings, weekly batches, letters
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -66,6 +73,13 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
   'inbox.read': '本人待办、消息提醒，下载数据范围内的附件',
+  'matter.read': '查看数据范围内的督办事项（各项操作另按权限判断）',
+  'matter.assign': '交办督办事项',
+  'matter.handle': '牵头单位签收、退回、申请延期/挂起/办结',
+  'matter.review': '审核延期、挂起、办结申请，销号、重新打开、重新交办',
+  'matter.instruct': '领导批示',
+  'matter.attention': '标记“需要关注”',
+  'supervision.admin': '督办规则设置、会议、周交办、督办函件',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',

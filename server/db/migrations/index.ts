@@ -20,6 +20,7 @@ import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
 // issue 17 (supervision)
 import * as deadlinesInbox from './2026-12-07-40-deadlines-inbox.ts';
+import * as matters from './2026-12-07-41-matters.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-42-stored-files': storedFiles,
   // issue 17 (supervision)
   '2026-12-07-40-deadlines-inbox': deadlinesInbox,
+  '2026-12-07-41-matters': matters,
 };
