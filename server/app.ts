@@ -14,6 +14,8 @@ import { registerAuditHook } from './plugins/audit.ts';
 import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+// problems (issue 18)
+import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
@@ -81,6 +83,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  registerProblemScopes(); // problems (issue 18)
   const deps = createDeps(db);
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
@@ -109,6 +112,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
   calendarRoutes(app, () => createCalendarService(deps));
+  // problems (issue 18)
+  enterpriseRoutes(app, () => createEnterpriseService(deps));
+  problemRoutes(app, () => createProblemService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

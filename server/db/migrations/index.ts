@@ -18,6 +18,9 @@ import * as platform from './2026-12-06-70-platform.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
+// problems (issue 18)
+import * as enterprises from './2026-12-07-50-enterprises.ts';
+import * as problems from './2026-12-07-51-problems.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +43,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,
+  // problems (issue 18)
+  '2026-12-07-50-enterprises': enterprises,
+  '2026-12-07-51-problems': problems,
 };
