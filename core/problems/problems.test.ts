@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendarOf, CHINA_2026 } from '../calendar.ts';
+import { DEFAULT_RULE_SET, judgeProject, type ProjectFacts } from '../lights.ts';
 import { computeProblemFigures, type ProblemFact } from './figures.ts';
 import { PROBLEM_WORKFLOW } from './problem-workflow.ts';
 import { dueState, handlingDue, limitFor, PRESET_13710, routeDue } from './time-limits.ts';
@@ -84,5 +85,19 @@ describe('figures', () => {
     expect(f.average_days.total_days).toBe(19);
     expect(f.average_days.text).toBe('6.3');
     expect(computeProblemFigures([], cal).closed_rate.text).toBe('—');
+  });
+});
+
+describe('the problem light rule', () => {
+  const facts: ProjectFacts = { planned_investment: 0, completed_ytd: 0, plan_new_start: false, plan_start_month: null, actual_start_date: null, stats_entered: false, stats_entered_date: null };
+  const judge = (month: number, problems: ProjectFacts['problems']) =>
+    judgeProject({ facts: { ...facts, problems }, year: 2026, month, rules: DEFAULT_RULE_SET, curve: null }).dimensions.find((d) => d.dimension === 'problems')!;
+  const p = { title: '用地指标', received_on: '2026-03-02', due: '2026-03-11', closed_on: null };
+  it('lights yellow from a day past the deadline, red from 30, as at the month end; closed or none → not applicable', () => {
+    expect(judge(2, [p]).light).toBe('none');
+    expect(judge(3, [p])).toMatchObject({ light: 'yellow', rule_id: 'problem-overdue', reason: '1个问题未销号，“用地指标”超过办理时限20天' });
+    expect(judge(4, [p]).light).toBe('red');
+    expect(judge(4, [{ ...p, closed_on: '2026-04-10' }]).light).toBe('none');
+    expect(judge(3, [{ ...p, due: '2026-04-30' }])).toMatchObject({ light: 'green', reason: '1个问题未销号，均在办理时限内' });
   });
 });

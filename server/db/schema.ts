@@ -406,7 +406,7 @@ export interface LightSnapshotTable extends GroupAttributeColumns {
   year: number;
   month: number;
   project_id: number;
-  /** The lights packed: excused × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
+  /** The lights packed: excused × 1024 + problems × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
   code: number;
 }
 

@@ -21,6 +21,7 @@ import * as storedFiles from './2026-12-06-42-stored-files.ts';
 // problems (issue 18)
 import * as enterprises from './2026-12-07-50-enterprises.ts';
 import * as problems from './2026-12-07-51-problems.ts';
+import * as problemLights from './2026-12-07-52-problem-lights.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   // problems (issue 18)
   '2026-12-07-50-enterprises': enterprises,
   '2026-12-07-51-problems': problems,
+  '2026-12-07-52-problem-lights': problemLights,
 };

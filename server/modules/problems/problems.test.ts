@@ -185,6 +185,26 @@ describe.each(DIALECTS)('enterprises and problems on %s', (dialect) => {
     expect(direct.groups.map((g) => g.name)).toEqual(['用地', '水电气']);
   });
 
+  it('lights the project of an unresolved overdue problem yellow, then red, and clears it when closed', async () => {
+    const lit = await buildProject(t.db, { unit_id: units.town!, name: '问题亮灯项目' });
+    await t.db.insertInto('annual_plans').values({ project_id: lit, year: 2026, planned_investment: 0, created_at: clock.now().toISOString(), updated_at: clock.now().toISOString() }).execute();
+    const now = clock.now().toISOString();
+    const { id } = await t.db.insertInto('problems').values({ title: '施工用电未接入', description: '临时用电', source: 'project', project_id: lit, category_code: 'utilities', level: 'county',
+      region_code: '320506', status: 'in_progress', received_on: '2026-03-02', assigned_on: '2026-03-02', route_due: '2026-03-03', solve_due: '2026-03-11', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    const lightOf = async (month: number) => {
+      const body = (await t.app.inject({ url: `/api/v1/lights?year=2026&month=${month}&light=red,yellow,green,none`, headers: office })).json();
+      return body.items.find((i: { project_id: number }) => i.project_id === lit);
+    };
+    expect((await lightOf(3)).overall).toBe('yellow');
+    const april = await lightOf(4);
+    expect(april.overall).toBe('red');
+    expect(april.dimensions.find((d: { dimension: string }) => d.dimension === 'problems').reason).toBe('1个问题未销号，“施工用电未接入”超过办理时限50天');
+    // Closing it (any write path) marks the project stale: April is judged again.
+    await t.db.updateTable('problems').set({ status: 'closed', closed_on: '2026-04-10' }).where('id', '=', id).execute();
+    expect((await lightOf(4)).overall).toBe('none');
+    expect((await lightOf(3)).overall).toBe('yellow');
+  });
+
   it('lets the office edit the time limits as data (and keeps a default row)', async () => {
     const bad = await t.app.inject({ method: 'PUT', url: '/api/v1/problem-time-limits', headers: office, payload: { rows: [{ category_code: 'land', level: '*', route_days: 1, feedback_days: 3, ordinary_days: 15, major_days: 60 }] } });
     expect(bad.json().error.message).toBe('须保留一条“全部分类、全部层级”的默认时限');
