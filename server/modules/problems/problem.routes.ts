@@ -10,6 +10,8 @@ import {
   categoryBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
 import type { ProblemService } from './problem.service.ts';
+import { problemLedgerWorkbook } from './problem-export.ts';
+import { sendWorkbook } from '../exports/index.ts';
 
 // Records are scope-checked by the services with the whole actor (a linked cadre sees an enterprise outside the
 // data scope of their own unit), so these routes declare no config.scope.
@@ -57,6 +59,11 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
   const tags = ['problems'];
   r.get('/api/v1/problems', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
     async (request) => service().list(actorOf(request), request.query));
+  r.get('/api/v1/problems.xlsx', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
+    async (request, reply) => {
+      const { fileName, write } = problemLedgerWorkbook(service(), actorOf(request), request.query);
+      return sendWorkbook(request, reply, fileName, write);
+    });
   r.post('/api/v1/problems', { config: { permission: 'problem.raise' }, schema: { tags, body: raiseProblemBody } },
     async (request, reply) => {
       const actor = actorOf(request);

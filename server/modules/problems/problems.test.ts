@@ -4,6 +4,7 @@ import { chinaToday } from '../../../core/clock.ts';
 import { usccCheckChar } from '../../../core/uscc.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
+import { readWorkbook } from '../../../test/workbooks.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { clock } from '../../clock.ts';
 import { createDeps } from '../../deps.ts';
@@ -180,6 +181,15 @@ describe.each(DIALECTS)('enterprises and problems on %s', (dialect) => {
     expect(f.total.first_time_rate).toMatchObject({ numerator: 0, denominator: 1 });
     expect(f.solved_text).toBe(`${year}年共帮助解决问题1个`);
     expect(f.groups.map((g: { name: string }) => g.name)).toEqual(['区自然资源局', '区供电公司']);
+    // The ledger as a workbook, with the same filters.
+    const xlsx = await t.app.inject({ url: '/api/v1/problems.xlsx?status=closed', headers: office });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const wb = await readWorkbook(xlsx.rawPayload);
+    const ws = wb.getWorksheet('问题台账')!;
+    expect(ws.getRow(3).getCell(3).value).toBe('问题标题');
+    expect(ws.getRow(4).getCell(3).value).toBe('扩产用地指标不足');
+    expect(ws.getRow(4).getCell(13).value).toBe('已销号');
+    expect(ws.getRow(4).getCell(19).value).toBe(1);
     // The same through the exported function other modules call.
     const direct = await problemFigures(createDeps(t.db), systemActor(), year, 'category');
     expect(direct.groups.map((g) => g.name)).toEqual(['用地', '水电气']);
