@@ -41,6 +41,8 @@ import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+// investment attraction (招商引资)
+import { attractionRoutes, createAttractionService, registerAttractionScope } from './modules/attraction/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -81,6 +83,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  registerAttractionScope();
   const deps = createDeps(db);
   const audit = () => new AuditService(new AuditRepository(db));
   const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   importRoutes(app, database);
   exportRoutes(app, database);
   bulletinRoutes(app, database);
+  attractionRoutes(app, () => createAttractionService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

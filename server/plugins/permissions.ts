@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   'bulletin.read': ['office', 'leader', 'supervisor'], // bulletins (通报) and their issued versions
   'bulletin.write': ['office'], // the bulletin template, drafts, submitting for review, corrected re-issues
   'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
+  // investment attraction (招商引资)
+  'attraction.read': ['office', 'reporter', 'leader', 'supervisor'], // attraction records and figures, within the data scope
+  'attraction.write': ['office', 'reporter'], // create and edit records, submit stage moves, follow-ups, evidence
+  'attraction.review': ['office'], // approve or return stage moves (过审), import
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -63,6 +67,9 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.read': '查看通报及其已签发版本（.docx/.pdf）',
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
+  'attraction.read': '查看数据范围内的招商项目及其统计',
+  'attraction.write': '登记、编辑招商项目，提交阶段变更，填写跟进记录，上传佐证材料',
+  'attraction.review': '审核（通过/退回）招商项目的阶段变更，导入招商台账',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',

@@ -15,6 +15,7 @@ import * as reportSource from './2026-12-06-11-report-source.ts';
 import * as sequences from './2026-12-06-50-sequences.ts';
 import * as bulletins from './2026-12-06-51-bulletins.ts';
 import * as platform from './2026-12-06-70-platform.ts';
+import * as attraction from './2026-12-07-70-attraction.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
@@ -40,4 +41,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,
+  // investment attraction (招商引资)
+  '2026-12-07-70-attraction': attraction,
 };
