@@ -119,4 +119,40 @@ export class AttractionRepository {
   findFile(leadId: number, fileId: number) {
     return this.db.selectFrom('attraction_files').selectAll().where('lead_id', '=', leadId).where('id', '=', fileId).executeTakeFirst();
   }
+
+  /** Demo: the county offices and parks that act as attraction teams. */
+  listDemoTeams() {
+    return this.db.selectFrom('units').select(['id', 'name', 'region_code']).where('kind', 'in', ['office', 'park'])
+      .where('parent_id', 'is not', null).where('region_code', 'is not', null).where('deleted_at', 'is', null).orderBy('sort').orderBy('id').execute();
+  }
+
+  /** Demo: started (or producing) library projects marked as attraction projects (招商引资项目), which started leads become. */
+  listDemoAttractionProjects(limit: number, producing: boolean) {
+    return this.db.selectFrom('projects').select(['id', 'name', 'region_code', 'unit_id', 'total_investment', 'actual_start_date', 'actual_production_date', 'builder_name', 'builder_uscc'])
+      .where('is_attraction', '=', 1).where('actual_start_date', 'is not', null).where('deleted_at', 'is', null).where('parent_id', 'is', null)
+      .where('actual_production_date', producing ? 'is not' : 'is', null).orderBy('id').limit(limit).execute();
+  }
+
+  /** Demo: inserts many records at once; returns their ids in order. Every row carries the same columns (a multi-row insert fills gaps with NULL, not the default). */
+  async insertMany(rows: Insertable<AttractionLeadTable>[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const full = rows.map((r) => Object.fromEntries(keys.map((k) => [k, (r as Record<string, unknown>)[k] ?? null])) as Insertable<AttractionLeadTable>);
+    return (await this.db.insertInto('attraction_leads').values(full).returning('id').execute()).map((r) => r.id);
+  }
+
+  async countLeads(): Promise<number> {
+    const r = await this.db.selectFrom('attraction_leads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Demo: follow-ups in one statement. */
+  async insertFollowups(rows: { lead_id: number; on_date: string; content: string; user_id: number | null; created_at: string }[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('attraction_followups').values(rows).execute();
+  }
+
+  /** Demo: status-log rows in one statement (the platform's recordMove writes one at a time). */
+  async insertMoves(rows: { entity_type: string; entity_id: number; from_status: string | null; to_status: string; action: string; reason: string | null; actor_id: number | null; at: string }[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('status_log').values(rows).execute();
+  }
 }

@@ -12,6 +12,7 @@ import { AttractionService, type EvidenceStore, type ProjectLibrary } from './at
 
 export { AttractionService, DEFAULT_START_LIMIT_MONTHS, DEFAULT_STALE_DAYS, LEAD_ENTITY } from './attraction.service.ts';
 export { attractionRoutes } from './attraction.routes.ts';
+export { seedAttractionDemo } from './attraction.demo.ts';
 export { BIG_SIGNING_YUAN, FIGURE_DEFINITIONS, periodOf, type Period } from '../../../core/attraction/figures.ts';
 
 /** The project library as the attraction module uses it: create at 开工 in the caller's transaction, or look one up. */

@@ -10,6 +10,7 @@ import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
+import { seedAttractionDemo } from '../attraction/index.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -109,6 +110,9 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
   await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
+  // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
+  const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
+  await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 
