@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUscc } from '../../../core/uscc.ts';
-import { LEAD_STAGES, STAGE_DATE_FIELD } from '../../../core/attraction/lead.ts';
+import { checkMove, LEAD_STAGES, STAGE_DATE_FIELD, type LeadStage } from '../../../core/attraction/lead.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { generateDemo } from '../demo/index.ts';
@@ -27,6 +27,8 @@ describe.each(DIALECTS)('the demo attraction pipeline on %s', (dialect) => {
       expect(dates.at(-1)! <= AS_OF).toBe(true);
       if (l.company_uscc) expect(checkUscc(l.company_uscc)).toBeUndefined();
       if (l.stage === 'started' || l.stage === 'producing') expect(l.project_id).not.toBeNull();
+      // A waiting move is one the reviewer can approve.
+      if (l.pending_to) expect(checkMove({ from: l.stage as LeadStage, to: l.pending_to as LeadStage, date: l.pending_on!, lastStageDate: dates.at(-1)!, today: AS_OF, fields: l }), l.name).toBeUndefined();
     }
     expect(leads.filter((l) => l.terminated_on)).toHaveLength(2);
     expect(leads.filter((l) => l.review_status === 'submitted')).toHaveLength(3);

@@ -63,6 +63,8 @@ export async function seedAttractionDemo(db: Executor, opts: { asOf: string; rep
     if (stage === 'producing' && !project?.actual_production_date) stage = 'started';
     row.stage = stage;
     const idx = LEAD_STAGES.indexOf(stage);
+    // A record waiting for review (or sent back) already carries what its next stage needs.
+    const fill = [10, 19, 21, 25].includes(i) ? idx + 1 : idx;
     // Stage dates backwards from the latest one: started/producing from the project, the others within recent months.
     let date = project?.actual_start_date && idx >= 5 ? (idx === 6 && project.actual_production_date ? project.actual_production_date : project.actual_start_date) : minusDays(opts.asOf, 3 + ((i * 17) % 70));
     if (date > opts.asOf) date = opts.asOf;
@@ -73,20 +75,20 @@ export async function seedAttractionDemo(db: Executor, opts: { asOf: string; rep
       if (s === 6 && project?.actual_start_date) date = project.actual_start_date;
       else date = minusDays(date, 20 + ((i * 13 + s * 7) % 45));
     }
-    if (idx >= 1) Object.assign(row, { investor: INVESTORS[k], industry: INDUSTRIES[k], intended_amount: intended, site: ['经开区', '高新区', '产业园'][i % 3], land_need: `${40 + (i % 6) * 20} 亩`, contacts: `${['王', '李', '张', '陈'][i % 4]}经理`, negotiator: `招商${['一', '二', '三'][i % 3]}组` });
-    if (idx >= 2) {
+    if (fill >= 1) Object.assign(row, { investor: INVESTORS[k], industry: INDUSTRIES[k], intended_amount: intended, site: ['经开区', '高新区', '产业园'][i % 3], land_need: `${40 + (i % 6) * 20} 亩`, contacts: `${['王', '李', '张', '陈'][i % 4]}经理`, negotiator: `招商${['一', '二', '三'][i % 3]}组` });
+    if (fill >= 2) {
       const signed = project ? Math.round(project.total_investment * 0.8) : Math.round(intended * 0.9);
       Object.assign(row, { signed_amount: signed, planned_total: project?.total_investment ?? intended, foreign_usd: i % 4 === 0 ? 20_000_000 : null, funds_in_place: idx >= 5 ? Math.round(signed * (idx === 6 ? 0.8 : 0.35)) : idx >= 4 ? Math.round(signed * 0.1) : 0 });
     }
-    if (idx >= 3) row.review_body = REVIEW_BODIES[i % REVIEW_BODIES.length]!;
-    if (idx >= 4) Object.assign(row, { company_name: project?.builder_name ?? `苏州${INVESTORS[k]}有限公司`, company_uscc: project?.builder_uscc ?? demoUscc(team.region_code!, i), land_info: '挂牌出让，已签订土地出让合同' });
+    if (fill >= 3) row.review_body = REVIEW_BODIES[i % REVIEW_BODIES.length]!;
+    if (fill >= 4) Object.assign(row, { company_name: project?.builder_name ?? `苏州${INVESTORS[k]}有限公司`, company_uscc: project?.builder_uscc ?? demoUscc(team.region_code!, i), land_info: '挂牌出让，已签订土地出让合同' });
     if (project && idx >= 5) Object.assign(row, { name: project.name, team_id: project.unit_id, region_code: project.region_code, project_id: project.id });
     // Two 在谈 records ended; three wait for review, one was sent back.
     if (i === 8 || i === 13) Object.assign(row, { terminated_on: minusDays(opts.asOf, 10 + i), termination_kind: i === 8 ? 'elsewhere' : 'failed', termination_reason: i === 8 ? '客商最终选择落户外省' : '投资方资金链紧张，暂停对外投资' });
     else if (i === 10 || i === 19 || i === 25) Object.assign(row, { review_status: 'submitted', pending_to: LEAD_STAGES[idx + 1], pending_on: minusDays(opts.asOf, 2), submitted_by: opts.actorId ?? null, submitted_at: now });
     else if (i === 21) Object.assign(row, { review_status: 'returned', pending_to: LEAD_STAGES[idx + 1], pending_on: minusDays(opts.asOf, 5), return_reason: '请上传签字盖章的合同扫描件' });
     // Follow-ups: most records recently, every seventh one left stale.
-    row.last_followup_on = i % 7 === 5 ? null : minusDays(opts.asOf, (i * 5) % 25);
+    row.last_followup_on = i % 7 === 5 && idx < 5 ? null : minusDays(opts.asOf, (i * 5) % 25);
     if (row.last_followup_on && row.last_followup_on < row.lead_on) row.last_followup_on = row.lead_on!;
     rows.push(row);
     stagesOf.push(stage);

@@ -269,7 +269,9 @@ function Followups({ lead, onChanged }: { lead: LeadDetail; onChanged: () => voi
 function Evidence({ lead, onChanged }: { lead: LeadDetail; onChanged: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [stage, setStage] = useState<LeadStage>(lead.stage);
+  const [chosen, setStage] = useState<LeadStage | undefined>(undefined);
+  // The record's current stage until the user picks another (it moves on when a move is approved).
+  const stage = chosen ?? lead.stage;
   return (
     <Card size="small" title={t('attraction.files')}>
       <Space wrap style={{ marginBottom: 8 }}>
