@@ -382,6 +382,7 @@ export const en: Record<MessageKey, string> = {
   'attraction.tab.figures': 'Figures',
   'attraction.new': 'New lead',
   'attraction.search': 'Search name, investor, company',
+  'attraction.export': 'Export ledger (with the three lists)',
   'attraction.showTerminated': 'Include terminated',
   'attraction.stage.lead': 'Lead',
   'attraction.stage.negotiating': 'Negotiating',

@@ -380,6 +380,7 @@ export const zhCN = {
   'attraction.tab.figures': '统计分析',
   'attraction.new': '登记线索',
   'attraction.search': '搜索项目名称、投资方、企业',
+  'attraction.export': '导出台账（含三个一批）',
   'attraction.showTerminated': '含已终止',
   'attraction.stage.lead': '线索',
   'attraction.stage.negotiating': '在谈',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readUpload } from '../../plugins/multipart.ts';
+import { contentDisposition, sendWorkbook } from '../exports/index.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import type { AttractionService } from './attraction.service.ts';
 import {
@@ -11,12 +12,6 @@ import {
 const tags = ['attraction'];
 const scope = { entity: 'attraction_lead', param: 'id' };
 const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
-
-// TODO(platform): a copy of exports/table-writer.ts's contentDisposition (the exports module has no index.ts yet).
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 /** Investment attraction (招商引资): records, their reviewed stage moves, follow-ups, evidence and figures. */
 export function attractionRoutes(app: FastifyInstance, service: () => AttractionService): void {
@@ -53,4 +48,11 @@ export function attractionRoutes(app: FastifyInstance, service: () => Attraction
     config: { permission: 'attraction.read' },
     schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4), team_id: z.coerce.number().int().positive().optional(), region_code: z.string().max(16).optional() }) },
   }, async (request) => service().batches(actorOf(request), request.query.year, request.query.quarter, request.query));
+  r.get('/api/v1/attraction/export.xlsx', {
+    config: { permission: 'attraction.read' },
+    schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4) }) },
+  }, async (request, reply) => {
+    const { fileName, write } = await service().exportWorkbook(actorOf(request), request.query.year, request.query.quarter);
+    return sendWorkbook(request, reply, fileName, write);
+  });
 }

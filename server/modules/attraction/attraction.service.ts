@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Writable } from 'node:stream';
 import path from 'node:path';
 import type { Updateable } from 'kysely';
 import {
@@ -18,6 +19,7 @@ import { listMoves, recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { roleHas, type Permission } from '../../plugins/permissions.ts';
 import type { AttractionRepository, LeadFilter, LeadListRow } from './attraction.repository.ts';
+import { writeAttractionWorkbook } from './attraction.export.ts';
 import type { FiguresQuery, LeadCreate, LeadListQuery, LeadMove, LeadReview, LeadUpdate } from './attraction.schema.ts';
 
 /** The status-log entity type of attraction records. */
@@ -306,6 +308,14 @@ export class AttractionService {
   async batches(actor: Actor, year: number, quarter: number, q: { team_id?: number; region_code?: string } = {}) {
     const leads = await this.figureLeads(actor.scope, q);
     return { year, quarter, period: periodOf(year, quarter), ...threeBatches(leads, year, quarter) };
+  }
+
+  /** The attraction workbook: the ledger of every record in scope and the quarter's 三个一批 sheets. */
+  async exportWorkbook(actor: Actor, year: number, quarter: number): Promise<{ fileName: string; write: (out: Writable) => Promise<void> }> {
+    const leads = await this.figureLeads(actor.scope, {});
+    const batches = threeBatches(leads, year, quarter);
+    const note = `统计季度：${year}年第${quarter}季度；导出日期：${this.today()}`;
+    return { fileName: `招商引资台账-${year}年第${quarter}季度.xlsx`, write: (out) => writeAttractionWorkbook(out, { leads, year, quarter, note, batches }) };
   }
 
   /**

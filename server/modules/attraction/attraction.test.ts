@@ -3,7 +3,7 @@ import { usccCheckChar } from '../../../core/uscc.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
-import { multipartBody } from '../../../test/workbooks.ts';
+import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import { createDeps } from '../../deps.ts';
 import { systemActor } from '../../platform/context.ts';
 import { createAttractionService } from './index.ts';
@@ -152,5 +152,25 @@ describe.each(DIALECTS)('investment attraction (招商引资) on %s', (dialect) 
     expect(await svc.signedTotals(systemActor().scope, { from: '2026-01-01', to: '2026-12-31' })).toMatchObject({ count: 2, amount: 1_600_000_000, big_count: 2, started_count: 1 });
     const b = (await call(office, 'GET', '/batches?year=2026&quarter=2')).json();
     expect([b.signed.length, b.started.map((l: { name: string }) => l.name), b.producing.length]).toEqual([0, ['新能源电池模组项目'], 0]);
+  });
+
+  it('exports the ledger and the quarter\'s 三个一批 sheets, within the data scope', async () => {
+    const res = await t.app.inject({ url: '/api/v1/attraction/export.xlsx?year=2026&quarter=2', headers: office });
+    expect(res.statusCode).toBe(200);
+    const wb = await readWorkbook(res.rawPayload);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['招商项目台账', '签约一批', '开工一批', '投产一批']);
+    const ledger = wb.getWorksheet('招商项目台账')!;
+    const names: string[] = [];
+    ledger.eachRow((row, n) => n > 3 && names.push(row.getCell(2).text));
+    expect(names).toContain('新能源电池模组项目');
+    expect(names).toContain('物流园项目'); // terminated records stay in the ledger
+    const started = wb.getWorksheet('开工一批')!;
+    expect(started.getRow(1).getCell(1).value).toBe('2026年第2季度“三个一批”开工一批项目表');
+    expect(started.getRow(4).getCell(2).value).toBe('新能源电池模组项目');
+    expect(started.getRow(4).getCell(8).value).toBe(150000); // 签约额 in 万元
+    expect(started.getRow(5).getCell(2).text).toMatch(/合计|1/);
+    // rep2's team has nothing: its ledger holds only the total row.
+    const other = await readWorkbook((await t.app.inject({ url: '/api/v1/attraction/export.xlsx?year=2026&quarter=2', headers: rep2 })).rawPayload);
+    expect(other.getWorksheet('招商项目台账')!.rowCount).toBe(4);
   });
 });

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, Checkbox, Flex, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { attractionApi, LEAD_STAGES, type Lead, type LeadStage, type Rate } from '../../api/attraction.ts';
 import { useUnits } from '../../api/reference.ts';
 import { useAuth } from '../../auth.tsx';
@@ -154,6 +154,8 @@ function FiguresPanel() {
           options={[{ value: 0, label: t('attraction.figures.allYear') }, ...[1, 2, 3, 4].map((n) => ({ value: n, label: `Q${n}` }))]} />
         <Select aria-label={t('attraction.figures.groupBy')} value={groupBy} onChange={setGroupBy} style={{ width: 120 }}
           options={['team', 'region', 'industry', 'month'].map((g) => ({ value: g, label: t(`attraction.group.${g}` as MessageKey) }))} />
+        <Button icon={<DownloadOutlined />} download data-testid="lead-export"
+          href={`/api/v1/attraction/export.xlsx?year=${year}&quarter=${quarter ?? Math.floor(new Date().getMonth() / 3) + 1}`}>{t('attraction.export')}</Button>
       </Space>
       {loaded.error ? <LoadError error={loaded.error} onRetry={loaded.reload} /> : f && funnel && (
         <Flex vertical gap={16}>
