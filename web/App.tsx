@@ -28,6 +28,9 @@ const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').
 const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
 const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
+// investment attraction (招商引资)
+const AttractionPage = lazy(() => import('./scenes/Attraction/AttractionPage.tsx').then((m) => ({ default: m.AttractionPage })));
+const LeadPage = lazy(() => import('./scenes/Attraction/LeadPage.tsx').then((m) => ({ default: m.LeadPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 
 /**
@@ -89,6 +92,8 @@ function Routed() {
           <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="bulletins" element={lazyPage(<BulletinsPage />)} />
           <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
+          <Route path="attraction" element={lazyPage(<AttractionPage />)} />
+          <Route path="attraction/:id" element={lazyPage(<LeadPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

@@ -462,6 +462,84 @@ export interface StatusLogTable {
   at: string;
 }
 
+// --- investment attraction (招商引资, migration 2026-12-07-70) ---
+
+/** One attraction record (招商项目) from lead to production; money integer yuan, foreign investment integer USD. */
+export interface AttractionLeadTable {
+  id: Generated<number>;
+  name: string;
+  team_id: number;
+  region_code: string;
+  investor: string | null;
+  intended_amount: number | null;
+  industry: string | null;
+  site: string | null;
+  land_need: string | null;
+  contacts: string | null;
+  negotiator: string | null;
+  signed_amount: number | null;
+  foreign_usd: number | null;
+  review_body: string | null;
+  company_name: string | null;
+  company_uscc: string | null;
+  land_info: string | null;
+  planned_total: number | null;
+  funds_in_place: number | null;
+  project_id: number | null;
+  stage: Generated<string>;
+  lead_on: string;
+  negotiating_on: string | null;
+  signed_on: string | null;
+  approved_on: string | null;
+  landed_on: string | null;
+  started_on: string | null;
+  producing_on: string | null;
+  review_status: Generated<string>;
+  pending_to: string | null;
+  pending_on: string | null;
+  pending_reason: string | null;
+  pending_kind: string | null;
+  pending_project_id: number | null;
+  submitted_by: number | null;
+  submitted_at: string | null;
+  return_reason: string | null;
+  terminated_on: string | null;
+  termination_kind: string | null;
+  termination_reason: string | null;
+  last_followup_on: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  created_by: number | null;
+  updated_by: number | null;
+}
+
+/** One follow-up (跟进记录) of an attraction record. */
+export interface AttractionFollowupTable {
+  id: Generated<number>;
+  lead_id: number;
+  on_date: string;
+  content: string;
+  user_id: number | null;
+  created_at: string;
+}
+
+/** Evidence of an attraction record's stage (contract, review opinion, licence, site photos …) in stored_files. */
+export interface AttractionFileTable {
+  id: Generated<number>;
+  lead_id: number;
+  stage: string;
+  file_key: string;
+  file_name: string;
+  mime: string;
+  size: number;
+  user_id: number | null;
+  created_at: string;
+}
+
+// --- end of investment attraction ---
+
 /** Internal state of the application (watermarks), never edited by people. */
 export interface SystemStateTable {
   key: string;
@@ -1096,6 +1174,9 @@ export interface DB {
   security_settings: SecuritySettingTable;
   calendar_days: CalendarDayTable;
   status_log: StatusLogTable;
+  attraction_leads: AttractionLeadTable;
+  attraction_followups: AttractionFollowupTable;
+  attraction_files: AttractionFileTable;
   system_state: SystemStateTable;
   job_leases: JobLeaseTable;
   // issue 17: platform pieces

@@ -55,6 +55,10 @@ export const PERMISSIONS = {
   'problem.handle': ['office', 'reporter'], // the owning department signs, transfers (转办), answers
   'problem.visit': ['office', 'leader', 'supervisor'], // the return visit (回访), by someone other than the handler
   'problem.admin': ['office'], // the category map and the time limits; ledger imports
+  // investment attraction (招商引资)
+  'attraction.read': ['office', 'reporter', 'leader', 'supervisor'], // attraction records and figures, within the data scope
+  'attraction.write': ['office', 'reporter'], // create and edit records, submit stage moves, follow-ups, evidence
+  'attraction.review': ['office'], // approve or return stage moves (过审), import
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -106,6 +110,9 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'problem.handle': '责任部门签收、转办、办理、答复',
   'problem.visit': '回访（不能由办理人本人回访）',
   'problem.admin': '问题分类与责任部门对照、办理时限、台账导入',
+  'attraction.read': '查看数据范围内的招商项目及其统计',
+  'attraction.write': '登记、编辑招商项目，提交阶段变更，填写跟进记录，上传佐证材料',
+  'attraction.review': '审核（通过/退回）招商项目的阶段变更，导入招商台账',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, SafetyOutlined, SettingOutlined, RiseOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -32,6 +32,7 @@ export const NAV: NavItem[] = [
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, anyOf: ['indicator.read'] },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
+  { path: '/attraction', label: 'nav.attraction', icon: <RiseOutlined />, anyOf: ['attraction.read'] },
   // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit
   // and user lists need unit.admin / user.admin.
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },

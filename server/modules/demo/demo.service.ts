@@ -12,6 +12,7 @@ import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
 import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
+import { seedAttractionDemo } from '../attraction/index.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -114,6 +115,9 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
   const at = new Date(`${asOf}T04:00:00.000Z`);
   await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
+  // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
+  const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
+  await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 

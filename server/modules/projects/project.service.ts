@@ -8,6 +8,7 @@ import {
 } from '../../../core/project-changes.ts';
 import type { Actor } from '../../context.ts';
 import type { Database, Executor } from '../../db/database.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import type { Selectable } from 'kysely';
 import type { ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -252,7 +253,8 @@ export class ProjectService {
   async createProject(actor: Actor, input: ProjectWrite): Promise<number> {
     const { levels, ...fields } = input;
     checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined, keys: Object.keys(fields) });
-    return this.database.db.transaction().execute(async (trx) => {
+    // Joins an open transaction: an attraction record becomes a project at 开工 in its own approval's transaction.
+    return inTransaction(this.database.db, async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
       const now = clock.now().toISOString();

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { readUpload } from '../../plugins/multipart.ts';
+import { contentDisposition, sendWorkbook } from '../exports/index.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import type { AttractionService } from './attraction.service.ts';
+import {
+  figuresQuery, leadCreateBody, leadFileParams, leadFileQuery, leadFollowupBody, leadIdParams, leadListQuery, leadMoveBody, leadReviewBody, leadUpdateBody,
+} from './attraction.schema.ts';
+
+const tags = ['attraction'];
+const scope = { entity: 'attraction_lead', param: 'id' };
+const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+/** Investment attraction (招商引资): records, their reviewed stage moves, follow-ups, evidence and figures. */
+export function attractionRoutes(app: FastifyInstance, service: () => AttractionService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/v1/attraction/leads', { config: { permission: 'attraction.read' }, schema: { tags, querystring: leadListQuery } },
+    async (request) => service().list(actorOf(request), request.query));
+  r.post('/api/v1/attraction/leads', { config: { permission: 'attraction.write' }, schema: { tags, body: leadCreateBody } },
+    async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
+  r.get('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.read', scope }, schema: { tags, params: leadIdParams } },
+    async (request) => service().get(actorOf(request), request.params.id));
+  r.patch('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadUpdateBody } },
+    async (request) => service().update(actorOf(request), request.params.id, request.body));
+  r.post('/api/v1/attraction/leads/:id/moves', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadMoveBody } },
+    async (request) => service().submitMove(actorOf(request), request.params.id, request.body));
+  // Approve and return need attraction.review, withdraw attraction.write: the workflow checks the action's own permission.
+  r.post('/api/v1/attraction/leads/:id/review', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadReviewBody } },
+    async (request) => service().review(actorOf(request), request.params.id, request.body));
+  r.post('/api/v1/attraction/leads/:id/followups', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadFollowupBody } },
+    async (request, reply) => reply.status(201).send(await service().addFollowup(actorOf(request), request.params.id, request.body)));
+  r.post('/api/v1/attraction/leads/:id/files', {
+    config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, querystring: leadFileQuery, consumes: ['multipart/form-data'] },
+  }, async (request, reply) => {
+    const upload = await readUpload(request, EVIDENCE_MAX_BYTES);
+    return reply.status(201).send(await service().addFile(actorOf(request), request.params.id, request.query.stage, upload));
+  });
+  r.get('/api/v1/attraction/leads/:id/files/:fileId', { config: { permission: 'attraction.read', scope }, schema: { tags, params: leadFileParams } },
+    async (request, reply) => {
+      const f = await service().readFile(actorOf(request), request.params.id, request.params.fileId);
+      return reply.header('content-type', f.mime).header('content-disposition', contentDisposition(f.name)).send(f.data);
+    });
+  r.get('/api/v1/attraction/figures', { config: { permission: 'attraction.read' }, schema: { tags, querystring: figuresQuery } },
+    async (request) => service().figures(actorOf(request), request.query));
+  r.get('/api/v1/attraction/batches', {
+    config: { permission: 'attraction.read' },
+    schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4), team_id: z.coerce.number().int().positive().optional(), region_code: z.string().max(16).optional() }) },
+  }, async (request) => service().batches(actorOf(request), request.query.year, request.query.quarter, request.query));
+  r.get('/api/v1/attraction/export.xlsx', {
+    config: { permission: 'attraction.read' },
+    schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4) }) },
+  }, async (request, reply) => {
+    const { fileName, write } = await service().exportWorkbook(actorOf(request), request.query.year, request.query.quarter);
+    return sendWorkbook(request, reply, fileName, write);
+  });
+}

@@ -1,0 +1,55 @@
+// The attraction module's public face (招商引资): other modules, app.ts, the CLI and tests import from here only.
+// Evaluation (考评) and bulletins read the signed figures through `createAttractionService(deps).signedTotals(…)`.
+import type { Kysely } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
+import type { DB } from '../../db/schema.ts';
+import { registerEntityScope } from '../../platform/access.ts';
+import type { Deps } from '../../platform/context.ts';
+import { FileStore } from '../files/index.ts';
+import { createProjectService, type ProjectService } from '../projects/index.ts';
+import { AttractionRepository } from './attraction.repository.ts';
+import { AttractionService, type EvidenceStore, type ProjectLibrary } from './attraction.service.ts';
+
+export { AttractionService, DEFAULT_START_LIMIT_MONTHS, DEFAULT_STALE_DAYS, LEAD_ENTITY } from './attraction.service.ts';
+export { attractionRoutes } from './attraction.routes.ts';
+export { seedAttractionDemo } from './attraction.demo.ts';
+export { BIG_SIGNING_YUAN, FIGURE_DEFINITIONS, periodOf, type Period } from '../../../core/attraction/figures.ts';
+
+/** The project library as the attraction module uses it: create at 开工 in the caller's transaction, or look one up. */
+function projectLibrary(): ProjectLibrary {
+  const service = (db: Kysely<DB>) => createProjectService({ db, dialect: dialectOf(db), destroy: async () => {} });
+  return {
+    async create(trx, actor, p) {
+      return service(trx).createProject(actor, {
+        name: p.name, region_code: p.region_code, unit_id: p.unit_id, total_investment: p.total_investment, is_attraction: 1,
+        stage: 'started', actual_start_date: p.start_date, builder_name: p.builder_name, builder_uscc: p.builder_uscc,
+        // The optional fields left out are absent, as a parsed request would leave them.
+      } as Parameters<ProjectService['createProject']>[1]);
+    },
+    async find(trx, actor, id) {
+      try {
+        const p = await service(trx).getProject(actor, id);
+        return { id: p.id, name: p.name, total_investment: p.total_investment };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function evidenceStore(): EvidenceStore {
+  return {
+    put: (db, key, data) => new FileStore(db, null).put(key, data),
+    read: (db, key) => new FileStore(db, null).read(key),
+  };
+}
+
+/** The attraction service. */
+export function createAttractionService(deps: Deps): AttractionService {
+  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore());
+}
+
+/** Registers the 'attraction_lead' entity: routes under /attraction/leads/:id answer 404 outside the actor's scope. */
+export function registerAttractionScope(): void {
+  registerEntityScope('attraction_lead', (db, id, scope) => new AttractionRepository(db).isWithinScope(id, scope), '招商项目不存在或无权访问');
+}
