@@ -62,6 +62,8 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.goto('/dashboard?year=2025&month=5');
     await page.getByTestId('kpi-rate').getByText(`${COUNTY.published.all.completion}%`).waitFor();
     await page.getByTestId('kpi-rate').getByText('序时进度 41.7%').waitFor();
+    // The office's jurisdiction is the dashboard's default scope.
+    await page.getByTestId('scope-region').getByText('和林格尔县').waitFor();
     await page.waitForTimeout(1500);
     await shot(page, 'first-day-dashboard');
     await context.close();
