@@ -569,6 +569,100 @@ export interface BulletinTemplateTable {
   updated_by: number | null;
 }
 
+// Unit evaluation (考评, #20): migration 2026-12-07-60-evaluation.
+export interface EvalSchemeTable {
+  id: Generated<number>;
+  year: number;
+  version: number;
+  name: string;
+  status: string;
+  body: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  adopted_by: number | null;
+  adopted_at: string | null;
+  row_version: Generated<number>;
+}
+export interface EvalEntryTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  item_key: string;
+  value: string;
+  evidence: string;
+  status: string;
+  entered_by: number | null;
+  entered_at: string;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+export interface EvalSnapshotTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  scheme_id: number;
+  status: string;
+  body: string;
+  computed_at: string;
+  objection_until: string | null;
+  published_by: number | null;
+  published_at: string | null;
+  revision: Generated<number>;
+}
+export interface EvalObjectionTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  reason: string;
+  status: string;
+  reply: string | null;
+  raised_by: number | null;
+  raised_at: string;
+  handled_by: number | null;
+  handled_at: string | null;
+}
+export interface EvalLedgerTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  points_hundredths: number;
+  reason: string;
+  doc_number: string;
+  approver: string;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalOutcomeTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  kind: string;
+  amount: number | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalUpperRankTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  level: string;
+  indicator: string;
+  our_rank: number;
+  unit_count: number;
+  our_score: string | null;
+  leader_score: string | null;
+  is_weak: number;
+  reasons: string | null;
+  next_steps: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
 export interface BulletinTable {
   id: Generated<number>;
   year: number;
@@ -644,6 +738,13 @@ export interface DB {
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  eval_schemes: EvalSchemeTable;
+  eval_entries: EvalEntryTable;
+  eval_snapshots: EvalSnapshotTable;
+  eval_objections: EvalObjectionTable;
+  eval_ledger: EvalLedgerTable;
+  eval_outcomes: EvalOutcomeTable;
+  eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;

@@ -20,6 +20,8 @@ import * as platform from './2026-12-06-70-platform.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
+// evaluation (#20)
+import * as evaluation from './2026-12-07-60-evaluation.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +46,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,
+  // evaluation (#20)
+  '2026-12-07-60-evaluation': evaluation,
 };

@@ -15,12 +15,6 @@ export class UserRepository {
     this.db = db;
   }
 
-  /** Runs fn in a transaction (or in the current one) with a repository bound to it. */
-  transaction<T>(fn: (repo: UserRepository, trx: Executor) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this, this.db);
-    return this.db.transaction().execute((trx) => fn(new UserRepository(trx), trx));
-  }
-
   findByUsername(username: string) {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }

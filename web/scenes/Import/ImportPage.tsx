@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Col, InputNumber, Progress, Radio, Row, Select, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
@@ -73,14 +73,20 @@ function downloadBase64(base64: string, fileName: string): void {
 /** The import wizard: choose what the file holds, upload it for a dry run, read the report, then apply. */
 export function ImportPage() {
   const { t } = useI18n();
-  const { user } = useAuth();
-  const kinds: Kind[] = user?.role === 'office' ? ['projects', 'plans', 'monthly', 'units'] : user?.role === 'sysadmin' ? ['users', 'units'] : ['monthly'];
+  const can = useCan();
+  // What this account may import: lists and plans (import.write), its own monthly progress (report.write), and the
+  // office's accounts and units (user.admin, unit.admin).
+  const kinds: Kind[] = [
+    ...(can('import.write') ? (['projects', 'plans', 'monthly'] as const) : can('report.write') ? (['monthly'] as const) : []),
+    ...(can('user.admin') ? (['users'] as const) : []),
+    ...(can('unit.admin') ? (['units'] as const) : []),
+  ];
   const [kind, setKind] = useState<Kind>(kinds[0]!);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const statuses: ReportStatus[] = user?.role === 'office' ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
+  const statuses: ReportStatus[] = can('report.review') ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
   const [status, setStatus] = useState<ReportStatus>('draft');
   const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
