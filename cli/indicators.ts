@@ -8,6 +8,7 @@ import { indicatorQuerySchema, type Breakdown } from '../server/modules/indicato
 import { STAGE_LABELS } from '../core/stages.ts';
 import type { Indicators, Rate } from '../core/indicators.ts';
 import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
+import { findJurisdiction } from '../server/modules/system/index.ts';
 import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { LightService } from '../server/modules/lights/light.service.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
@@ -84,7 +85,7 @@ export function registerIndicators(program: Command): void {
     .description('print the indicators of a scope for 1–N月 of a year (a table by default, JSON with --json); without --year/--month, the latest period with reports')
     .option('--year <year>', 'year (default: the latest period with reports)')
     .option('--month <month>', 'last month of the period 1–N月 (default: the latest with reports in that year)')
-    .option('--region <code>', 'region subtree')
+    .option('--region <code>', 'region subtree (default: the office\'s jurisdiction; "all": every region)')
     .option('--unit <id>', 'unit subtree')
     .option('--stage <stages>', 'stages, comma-separated')
     .option('--q <text>', 'name search')
@@ -108,7 +109,9 @@ export function registerIndicators(program: Command): void {
           if (year === undefined) ({ year, month } = { year: String(latest.year), month: month ?? String(latest.month) });
           else month = String(Number(year) === latest.year ? latest.month : 12);
         }
-        const raw = { ...extra, year, month, region: opts.region, unit: opts.unit, stage: opts.stage, q: opts.q, breakdown: opts.breakdown };
+        // The office's jurisdiction is the default scope; --region all widens it to every region.
+        const region = opts.region === 'all' ? undefined : opts.region ?? (await findJurisdiction(database.db))?.code;
+        const raw = { ...extra, year, month, region, unit: opts.unit, stage: opts.stage, q: opts.q, breakdown: opts.breakdown };
         const parsed = indicatorQuerySchema.safeParse(raw);
         if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
         const lightsQuery = lightsQuerySchema.parse({ ...raw, breakdown: undefined, page_size: 1 });

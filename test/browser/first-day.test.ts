@@ -62,8 +62,26 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.goto('/dashboard?year=2025&month=5');
     await page.getByTestId('kpi-rate').getByText(`${COUNTY.published.all.completion}%`).waitFor();
     await page.getByTestId('kpi-rate').getByText('序时进度 41.7%').waitFor();
+    // The office's jurisdiction is the dashboard's default scope.
+    await page.getByTestId('scope-region').getByText('和林格尔县').waitFor();
     await page.waitForTimeout(1500);
     await shot(page, 'first-day-dashboard');
+
+    // The new-project form's region field takes the office's own words: 县直 is the jurisdiction, 鼓楼区 names candidates.
+    await page.goto('/projects');
+    await page.getByTestId('new-project').click();
+    const regionField = page.getByTestId('new-region');
+    await regionField.click();
+    await page.keyboard.type('县直');
+    await page.getByTestId('region-resolved').getByText('使用：呼和浩特市和林格尔县（150123）').waitFor();
+    await settled(page);
+    await shot(page, 'first-day-region-resolve');
+    await page.getByTestId('region-resolved').click();
+    await regionField.getByText('和林格尔县').waitFor();
+    await regionField.click();
+    await page.keyboard.type('鼓楼区');
+    await page.getByTestId('region-unresolved').getByText(/对应多个行政区划/).waitFor();
+    await page.getByTestId('region-unresolved').getByRole('button', { name: '福州市鼓楼区 350102' }).waitFor();
     await context.close();
   });
 
@@ -79,7 +97,7 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.getByTestId('import-list-hint').waitFor();
     await page.locator('input[type=file]').setInputFiles(unitsFile);
     await page.getByTestId('import-check').click();
-    await expect(page.getByTestId('import-created').textContent()).resolves.toContain('1');
+    await page.getByTestId('import-created').getByText('1', { exact: true }).waitFor();
     await page.getByTestId('import-apply').click();
     await page.getByTestId('import-applied').waitFor();
     await page.getByText('导入其他文件').click();
@@ -93,7 +111,7 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await expect(page.getByTestId('import-apply').isDisabled()).resolves.toBe(true);
     await page.getByTestId('import-sheet').click();
     await page.locator('.ant-select-item-option').getByText('填报人员（6 行）').click();
-    await expect(page.getByTestId('import-created').textContent()).resolves.toContain('6');
+    await page.getByTestId('import-created').getByText('6', { exact: true }).waitFor();
     await settled(page);
     await shot(page, 'first-day-import-sheets');
     await page.getByTestId('import-apply').click();

@@ -63,3 +63,34 @@ export type RegionAnswer =
 export function resolveRegionName(name: string): Promise<RegionAnswer> {
   return api.get<RegionAnswer>('/regions/resolve', { name }, { quiet: true });
 }
+
+/** A URL's region=all: the user widened the scope to everything they may see, beyond the office's jurisdiction. */
+export const ALL_REGIONS = 'all';
+
+let officeRegionPromise: Promise<string | null> | null = null;
+
+/** The office's jurisdiction as its profile names it (null before the first-run setup, or when unreadable). */
+export function loadOfficeRegion(): Promise<string | null> {
+  officeRegionPromise ??= systemApi.profile().then((p) => p.region_code ?? null, () => null);
+  return officeRegionPromise;
+}
+
+/**
+ * The region a scoped page (dashboard, project list, lights) reads: the URL's region when it names one, nothing when
+ * the user widened it (region=all), else the office's jurisdiction — the default scope. `ready` is false while the
+ * jurisdiction loads, so a page does not ask twice.
+ */
+export function useScopeRegion(param: string | null): { region: string | undefined; ready: boolean; defaulted: boolean } {
+  const [office, setOffice] = useState<string | null | undefined>(undefined);
+  const explicit = param !== null && param !== '';
+  useEffect(() => {
+    if (explicit) return;
+    let alive = true;
+    void loadOfficeRegion().then((r) => alive && setOffice(r));
+    return () => {
+      alive = false;
+    };
+  }, [explicit]);
+  if (explicit) return { region: param === ALL_REGIONS ? undefined : param, ready: true, defaulted: false };
+  return { region: office ?? undefined, ready: office !== undefined, defaulted: !!office };
+}

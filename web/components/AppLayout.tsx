@@ -55,7 +55,8 @@ export function navFor(can: (p: Permission) => boolean): NavItem[] {
  */
 export function homeFor(can: (p: Permission) => boolean): string | undefined {
   if (can('report.write') && !can('report.review')) return '/reports';
-  return navFor(can)[0]?.path;
+  // The system administrator's import (unit and user lists) is an occasional task, not a home: accounts come first.
+  return navFor(can).find((n) => n.path !== '/import' || can('import.write') || can('report.write'))?.path;
 }
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */

@@ -15,6 +15,9 @@ interface RegionNode {
   search?: string;
 }
 
+/** A suggestion wraps inside the field-wide dropdown rather than being cut off. */
+const WRAP: React.CSSProperties = { whiteSpace: 'normal', height: 'auto', textAlign: 'left', padding: 0 };
+
 const toNode = (r: Region): RegionNode => ({ id: r.code, pId: r.parent_code ?? '', value: r.code, title: r.name, isLeaf: r.level >= 4, search: r.search_text });
 
 /**
@@ -78,11 +81,11 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
   };
   const a = answer && answer.text === search.trim() ? answer.answer : null;
   const notFound = !search.trim() ? undefined : !a ? t('region.resolving') : a.ok
-    ? <Button type="link" size="small" onClick={() => choose(a.code)} data-testid="region-resolved">{t('region.useResolved', { name: a.full_name, code: a.code })}</Button>
+    ? <Button type="link" size="small" style={WRAP} onClick={() => choose(a.code)} data-testid="region-resolved">{t('region.useResolved', { name: a.full_name, code: a.code })}</Button>
     : (
       <Space direction="vertical" size={2} data-testid="region-unresolved">
         <Typography.Text type="secondary" style={{ whiteSpace: 'normal' }}>{a.message}</Typography.Text>
-        {a.candidates.map((c) => <Button key={c.code} type="link" size="small" onClick={() => choose(c.code)}>{`${c.name} ${c.code}`}</Button>)}
+        {a.candidates.map((c) => <Button key={c.code} type="link" size="small" style={WRAP} onClick={() => choose(c.code)}>{`${c.name} ${c.code}`}</Button>)}
       </Space>
     );
   return (

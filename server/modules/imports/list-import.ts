@@ -17,7 +17,7 @@ import { AppError } from '../../errors.ts';
 import { clock } from '../../clock.ts';
 import { loadExcel } from '../../excel.ts';
 import { recordAudit } from '../audit/index.ts';
-import { createAccounts, findAccounts, type AccountInput } from '../users/index.ts';
+import { createAccounts, findAccounts, prepareAccounts, type AccountInput, type PreparedAccount } from '../users/index.ts';
 import { cellText, isCellError, unneutralize } from './cell.ts';
 import { codeOf, type FieldDef } from './columns.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
@@ -202,7 +202,21 @@ export class ListImportService {
     };
     if (!read.rows.length && !read.problems.length) report.problems.push({ sheet: read.sheets.find((s) => s.chosen)?.name ?? '', row: null, column: null, severity: 'error', message: '表头下没有数据行' });
     if (opts.dryRun) await run(this.db);
-    else await inTransaction(this.db, run);
+    else if (opts.kind === 'users') {
+      // Accounts: planned and their passwords hashed outside the transaction (scrypt must not hold the write lock);
+      // the transaction only inserts, and a username taken meanwhile fails it whole.
+      const write = await this.planUsers(this.db, actor, read.rows, report, true);
+      if (!report.problems.some((p) => p.severity === 'error')) {
+        await inTransaction(this.db, async (trx) => {
+          await write(trx);
+          await recordAudit(trx, actor, {
+            action: 'import.apply', entityType: 'import', entityId: sha256,
+            details: { file_name: opts.fileName, sha256, kind: opts.kind, sheet: read.sheets.find((s) => s.chosen)?.name, created: report.summary.created, updated: 0 },
+          });
+        });
+        report.applied = true;
+      }
+    } else await inTransaction(this.db, run);
     const errorRows = new Set(report.outcomes.filter((o) => o.action === 'error').map((o) => o.row));
     report.summary.errorRows = errorRows.size;
     report.summary.errors = report.problems.filter((p) => p.severity === 'error').length;
@@ -413,7 +427,7 @@ export class ListImportService {
   }
 
   /** User list: one account per row, in an existing unit; a username already there with the same person is unchanged. */
-  private async planUsers(db: Executor, actor: Actor, rows: ListRow[], report: ListReport): Promise<(trx: Executor) => Promise<void>> {
+  private async planUsers(db: Executor, actor: Actor, rows: ListRow[], report: ListReport, hashNow = false): Promise<(trx: Executor) => Promise<void>> {
     const repo = new ImportRepository(db);
     const [regions, units] = await Promise.all([repo.listRegions(), repo.listUnits()]);
     const fd = await firstDayContext(db, regions, units);
@@ -490,8 +504,9 @@ export class ListImportService {
       report.summary.created++;
       report.outcomes.push({ sheet: p.r.sheet, row: p.r.row, action: 'create', name, reason: `${ROLE_NAMES[p.input.role] ?? p.input.role}，${(p.input.unitId !== null ? unitName.get(p.input.unitId) : undefined) ?? '无单位'}，用户名 ${p.input.username}` });
     }
+    const prepared: PreparedAccount[] = hashNow && !report.problems.some((p) => p.severity === 'error') ? await prepareAccounts(db, creates.map((c) => c.input)) : [];
     return async (trx) => {
-      const made = await createAccounts(trx, { record: recordAudit }, actor, creates.map((c) => c.input), clock.now().toISOString());
+      const made = await createAccounts(trx, { record: recordAudit }, actor, hashNow ? prepared : await prepareAccounts(trx, creates.map((c) => c.input)), clock.now().toISOString());
       report.credentials = made.map((m, i) => ({
         row: creates[i]!.r.row, unit: (m.unitId !== null ? unitName.get(m.unitId) : undefined) ?? '', name: m.displayName, phone: m.phone, username: m.username,
         role: ROLE_NAMES[m.role] ?? m.role, password: m.temporaryPassword,

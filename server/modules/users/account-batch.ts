@@ -32,28 +32,45 @@ export async function findAccounts(db: Executor, usernames: readonly string[]) {
   return new UserRepository(db).listByUsernames(usernames);
 }
 
+/** An account with its first-login password and the password's hash, ready to insert. */
+export interface PreparedAccount extends AccountInput {
+  temporaryPassword: string;
+  hash: string;
+}
+
 /**
- * Creates the accounts in the given transaction: a policy-conforming random password each (checked against the
- * policy in force, username included), hashed, recorded in the password history, must_change_password set.
+ * Draws a policy-conforming random password for each account (the policy in force, username included) and hashes
+ * it — before any transaction opens: scrypt costs ~50–100 ms an account, which must not hold the write lock.
  */
-export async function createAccounts(trx: Executor, audit: AuditRecorder, actor: Actor | null, accounts: readonly AccountInput[], now: string): Promise<CreatedAccount[]> {
-  const settings = await readSecuritySettings(trx);
+export async function prepareAccounts(db: Executor, accounts: readonly AccountInput[]): Promise<PreparedAccount[]> {
+  const settings = await readSecuritySettings(db);
   const policy = { minLength: settings.password_min_length, minClasses: settings.password_min_classes };
-  const repo = new UserRepository(trx);
-  const created: CreatedAccount[] = [];
+  const prepared: PreparedAccount[] = [];
   for (const a of accounts) {
     let password = temporaryPassword(settings);
     // A random password can, rarely, contain the username; draw again rather than hand out a refused one.
     while (passwordProblems(password, policy, a.username).length) password = temporaryPassword(settings);
-    const hash = await passwordGate.run('high', () => hashPassword(password));
-    const id = await repo.insertUser({ username: a.username, display_name: a.displayName, unit_id: a.unitId, password_hash: hash, role: a.role, must_change_password: 1 }, now);
+    prepared.push({ ...a, temporaryPassword: password, hash: await passwordGate.run('high', () => hashPassword(password)) });
+  }
+  return prepared;
+}
+
+/**
+ * Creates prepared accounts in the given transaction: must_change_password set, the hash in the password history,
+ * one audit event per account (without the password).
+ */
+export async function createAccounts(trx: Executor, audit: AuditRecorder, actor: Actor | null, accounts: readonly PreparedAccount[], now: string): Promise<CreatedAccount[]> {
+  const repo = new UserRepository(trx);
+  const created: CreatedAccount[] = [];
+  for (const a of accounts) {
+    const id = await repo.insertUser({ username: a.username, display_name: a.displayName, unit_id: a.unitId, password_hash: a.hash, role: a.role, must_change_password: 1 }, now);
     if (a.phone) await repo.updateUser(id, { phone: a.phone });
-    await repo.insertPasswordHistory(id, hash, now);
+    await repo.insertPasswordHistory(id, a.hash, now);
     await audit.record(trx, actor, {
       action: 'user.create', entityType: 'user', entityId: id, username: actor ? undefined : 'system',
       after: { username: a.username, display_name: a.displayName, role: a.role, unit_id: a.unitId, phone: a.phone, via: 'user_list_import' },
     });
-    created.push({ ...a, id, temporaryPassword: password });
+    created.push({ username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, phone: a.phone, id, temporaryPassword: a.temporaryPassword });
   }
   return created;
 }

@@ -11,7 +11,7 @@ export { userAdminRoutes } from './user-admin.routes.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export type { RateLimitRepository } from './rate-limit.repository.ts';
 /** Batch account creation (a user-list import creates accounts through it). */
-export { createAccounts, findAccounts, type AccountInput, type CreatedAccount } from './account-batch.ts';
+export { createAccounts, findAccounts, prepareAccounts, type AccountInput, type CreatedAccount, type PreparedAccount } from './account-batch.ts';
 
 /** The account service (sign-in, sessions, password rules, administration). */
 export function createUserService(deps: Deps): UserService {

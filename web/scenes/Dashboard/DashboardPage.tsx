@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
+import { ALL_REGIONS, useScopeRegion } from '../../api/jurisdiction.ts';
 import type { BreakdownItem, LightItem } from '../../api/types.ts';
 import { chartMoneyUnit, formatWan, formatYi } from '../../format.ts';
 import { DataAsOf } from '../../components/DataAsOf.tsx';
@@ -55,7 +56,8 @@ export function DashboardPage() {
   const month = (period?.month() ?? 0) + 1;
   // The scope (a region subtree or a unit subtree) lives in the URL, so a scoped dashboard can be linked.
   const units = useUnits();
-  const region = params.get('region') || undefined;
+  // Without a region in the URL, the office's jurisdiction (its default scope); region=all widens to everything.
+  const { region, ready: regionReady } = useScopeRegion(params.get('region'));
   const unitParam = Number(params.get('unit'));
   const unit = Number.isInteger(unitParam) && unitParam > 0 ? unitParam : undefined;
   const setScope = (next: { region?: string; unit?: number }) => setParams((prev) => {
@@ -67,14 +69,16 @@ export function DashboardPage() {
     return p;
   }, { replace: true });
   const scope = useMemo(() => ({ region, unit }), [region, unit]);
-  const data = useLoad(() => (period ? indicatorApi.get(year, month, scope, ['unit', 'category']) : new Promise<never>(() => undefined)), [year, month, scope]);
-  const lights = useLoad(() => (period ? indicatorApi.lights(year, month, scope, { light: 'red', page_size: 10 }) : new Promise<never>(() => undefined)), [year, month, scope]);
+  const data = useLoad(() => (period && regionReady ? indicatorApi.get(year, month, scope, ['unit', 'category']) : new Promise<never>(() => undefined)), [year, month, scope]);
+  const lights = useLoad(() => (period && regionReady ? indicatorApi.lights(year, month, scope, { light: 'red', page_size: 10 }) : new Promise<never>(() => undefined)), [year, month, scope]);
   const ind = data.data?.indicators;
   const s = ind?.sums;
   const label = ind?.period_label ?? `1–${month}月`;
   const scopeQuery: Record<string, string> = { ...(region ? { region } : {}), ...(unit ? { unit: String(unit) } : {}) };
-  const list = (extra: Record<string, string> = {}) => `/projects?${new URLSearchParams({ year: String(year), ...scopeQuery, ...extra }).toString()}`;
-  const lightsLink = (extra = '') => `/lights?${new URLSearchParams({ year: String(year), month: String(month), ...scopeQuery }).toString()}${extra}`;
+  // Links carry the scope as shown, a widened one as region=all (else the next page would narrow it again).
+  const linkScope: Record<string, string> = { ...scopeQuery, region: region ?? ALL_REGIONS };
+  const list = (extra: Record<string, string> = {}) => `/projects?${new URLSearchParams({ year: String(year), ...linkScope, ...extra }).toString()}`;
+  const lightsLink = (extra = '') => `/lights?${new URLSearchParams({ year: String(year), month: String(month), ...linkScope }).toString()}${extra}`;
 
   const unitRows = useMemo(() => data.data?.breakdowns.unit ?? [], [data.data]);
   const categories = useMemo(() => data.data?.breakdowns.category ?? [], [data.data]);
@@ -130,7 +134,7 @@ export function DashboardPage() {
           {period && <DataAsOf year={year} month={month} label={label} />}
         </div>
         <Flex wrap gap={8}>
-          <RegionPicker value={region} onChange={(r) => setScope({ region: r })} placeholder={t('scope.region')} testId="scope-region" style={{ minWidth: 150, flex: '1 1 150px' }} />
+          <RegionPicker value={region} onChange={(r) => setScope({ region: r ?? ALL_REGIONS })} placeholder={t('scope.region')} testId="scope-region" style={{ minWidth: 150, flex: '1 1 150px' }} />
           <UnitPicker units={units} value={unit} onChange={(u) => setScope({ unit: u })} placeholder={t('scope.unit')} testId="scope-unit" style={{ minWidth: 150, flex: '1 1 150px' }} />
           <DatePicker picker="month" value={period} allowClear={false} onChange={(d) => d && setPeriod(d.startOf('month'))} aria-label={t('dashboard.period')} />
           <ExportButton view="indicators" query={{ year, month, ...scopeQuery, breakdown: 'nature,category,investment_type,unit' }} label={t('export.indicators')} />

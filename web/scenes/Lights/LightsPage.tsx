@@ -1,3 +1,5 @@
+import { ALL_REGIONS, useScopeRegion } from '../../api/jurisdiction.ts';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button, Card, Col, DatePicker, Descriptions, Flex, Row, Select, Statistic, Table, Tag, TreeSelect, Typography } from 'antd';
@@ -105,6 +107,8 @@ export function LightsPage() {
   const light = params.get('light') ?? 'red,yellow';
   const dimension = params.get('dimension') ?? undefined;
   const unit = Number(params.get('unit')) || undefined;
+  // Without a region in the URL, the office's jurisdiction (the default scope); region=all widens it.
+  const { region, ready: regionReady } = useScopeRegion(params.get('region'));
   const page = Number(params.get('page')) || 1;
   const set = (patch: Record<string, string | number | undefined>) => setParams((prev) => {
     const next = new URLSearchParams(prev);
@@ -115,7 +119,7 @@ export function LightsPage() {
     if (!('page' in patch)) next.delete('page');
     return next;
   });
-  const data = useLoad(() => (year ? indicatorApi.lights(year, month, { unit }, { light, dimension, page, page_size: 20 }) : new Promise<never>(() => undefined)), [year, month, light, dimension, unit, page]);
+  const data = useLoad(() => (year && regionReady ? indicatorApi.lights(year, month, { unit, region }, { light, dimension, page, page_size: 20 }) : new Promise<never>(() => undefined)), [year, month, light, dimension, unit, region, regionReady, page]);
   const counts = data.data?.counts;
 
   return (
@@ -126,11 +130,12 @@ export function LightsPage() {
           {year > 0 && <DataAsOf year={year} month={month} label={`1–${month}月`} />}
         </div>
         <Flex wrap gap={8}>
-          <ExportButton view="lights" query={{ year, month, light, dimension, unit }} label={t('export.lights')} />
+          <ExportButton view="lights" query={{ year, month, light, dimension, unit, region }} label={t('export.lights')} />
           {can('rules.write') && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
         </Flex>
       </Flex>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
+        <RegionPicker value={region} onChange={(r) => set({ region: r ?? ALL_REGIONS })} placeholder={t('scope.region')} testId="lights-region" style={{ minWidth: 150, flex: '0 1 200px' }} />
         <DatePicker picker="month" allowClear={false} value={year ? dayjs(`${year}-${String(month).padStart(2, '0')}-01`) : undefined} onChange={(d) => d && set({ year: d.year(), month: d.month() + 1 })} aria-label={t('dashboard.period')} />
         <Select
           mode="multiple" style={{ minWidth: 220 }} value={light.split(',').filter(Boolean)} aria-label={t('lights.filter')} data-testid="light-filter"

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ALL_REGIONS } from '../../api/jurisdiction.ts';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { Button, Flex, Input, InputNumber, Select, Tag } from 'antd';
@@ -50,7 +51,7 @@ export function ProjectFilters({ query, units, onChange, onReset }: {
         enterButton={t('common.search')}
       />
       <RegionPicker
-        value={query.region} onChange={(region) => onChange({ region })}
+        value={query.region} onChange={(region) => onChange({ region: region ?? ALL_REGIONS })}
         placeholder={t('projects.filter.region')} testId="filter-region" style={{ minWidth: 180, flex: '1 1 180px' }}
       />
       <UnitPicker

@@ -32,7 +32,7 @@ function exportQuery(query: object): Record<string, string> {
 /** 项目库: the filtered, sorted, paged project list with totals over the whole filter. */
 export function ProjectsPage() {
   const { t } = useI18n();
-  const { query, update, reset } = useProjectFilters();
+  const { query, update, reset, ready } = useProjectFilters();
   const can = useCan();
   const [creating, setCreating] = useState(false);
   const [hidden, setHidden] = useHiddenColumns();
@@ -45,6 +45,7 @@ export function ProjectsPage() {
   const regionNames = useRegionNames(data?.items.map((p) => p.region_code) ?? []);
 
   useEffect(() => {
+    if (!ready) return;
     const controller = new AbortController();
     setLoading(true);
     setError(null);
@@ -58,7 +59,7 @@ export function ProjectsPage() {
       setLoading(false);
     });
     return () => controller.abort();
-  }, [query, attempt]);
+  }, [query, attempt, ready]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const sortOrder = (key: string) => (query.sort === key ? (query.order === 'desc' ? 'descend' : 'ascend') : null);

@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ProjectListQuery } from '../../api/types.ts';
+import { useScopeRegion } from '../../api/jurisdiction.ts';
 
 const SORTS = ['id', 'name', 'code', 'total_investment', 'region_code', 'unit_id', 'stage', 'updated_at', 'annual_planned', 'category', 'nature'];
 
@@ -11,6 +12,8 @@ export type ExtraFilter = (typeof EXTRA_FILTERS)[number];
 /** The project list's filter, sort and page, kept in the URL so that links (e.g. from the dashboard) can open a filtered list. */
 export function useProjectFilters() {
   const [params, setParams] = useSearchParams();
+  // No region in the URL: the office's jurisdiction (the default scope); region=all: everything the user may see.
+  const scope = useScopeRegion(params.get('region'));
   const query = useMemo<Required<Pick<ProjectListQuery, 'page' | 'page_size' | 'sort' | 'order'>> & ProjectListQuery & Partial<Record<ExtraFilter, string>>>(() => {
     const unit = Number(params.get('unit'));
     const page = Number(params.get('page'));
@@ -23,7 +26,7 @@ export function useProjectFilters() {
     }
     return {
       ...extra,
-      region: params.get('region') || undefined,
+      region: scope.region,
       unit: Number.isInteger(unit) && unit > 0 ? unit : undefined,
       stage: params.get('stage') || undefined,
       q: params.get('q') || undefined,
@@ -32,7 +35,7 @@ export function useProjectFilters() {
       page: Number.isInteger(page) && page > 0 ? page : 1,
       page_size: [10, 20, 50, 100].includes(size) ? size : 20,
     };
-  }, [params]);
+  }, [params, scope.region]);
 
   /** Merges changes into the URL; any filter change returns to page 1. */
   const update = useCallback((patch: Partial<ProjectListQuery> & Partial<Record<ExtraFilter, string>>, resetPage = true) => {
@@ -48,5 +51,5 @@ export function useProjectFilters() {
   }, [setParams]);
 
   const reset = useCallback(() => setParams(new URLSearchParams()), [setParams]);
-  return { query, update, reset };
+  return { query, update, reset, ready: scope.ready };
 }
