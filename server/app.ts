@@ -30,6 +30,8 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { UserRepository } from './modules/users/user.repository.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { RateLimitRepository } from './modules/users/rate-limit.repository.ts';
+import { clock } from './clock.ts';
+import { countPerMinute } from './modules/users/rate-limit.ts';
 import { userRoutes } from './modules/users/user.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -94,7 +96,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
-  registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
+  registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key) => countPerMinute(new RateLimitRepository(db), key, clock.now()));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
     await database.db.selectFrom('regions').select('code').limit(1).execute();
