@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { calendarApi, type CalendarDay } from '../../api/calendar.ts';
 import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { useServerToday } from '../../components/usePeriodInForce.ts';
 
 /** The weekday of a 'YYYY-MM-DD' date in the UI's language (周六, Sat); '' when it is not one. */
@@ -24,7 +24,7 @@ export function CalendarPage() {
 
 function CalendarOfYear({ thisYear }: { thisYear: number }) {
   const { t, locale } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const { message } = AntApp.useApp();
   const [year, setYear] = useState(thisYear);
   const [rows, setRows] = useState<Row[] | null>(null);
@@ -33,7 +33,7 @@ function CalendarOfYear({ thisYear }: { thisYear: number }) {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [attempt, setAttempt] = useState(0);
-  const editable = user?.role === 'office';
+  const editable = can('period.admin');
 
   useEffect(() => {
     let alive = true;
