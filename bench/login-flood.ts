@@ -20,6 +20,9 @@ const seconds = Number(arg('seconds', '10'));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-flood-'));
 const docket = path.join(root, 'bin/docket.js');
 execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'alice', '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
+// Accounts for the timing oracle: one wrong password each (below the lockout), against as many unknown names.
+const probes = 8;
+for (let i = 0; i < probes; i++) execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', `real${i}`, '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
 const port = await freePort();
 const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: '', DOCKET_LOGIN_RATE_LIMIT: '1000000', DOCKET_LIGHTS_WARMUP_SECONDS: '0' };
 const child = spawn(process.execPath, [docket, '--data-dir', dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
@@ -41,6 +44,21 @@ try {
   };
   const alone: number[] = [];
   for (let i = 0; i < 5; i++) alone.push(await signIn());
+  // A wrong password for a real account against an unknown name, alternating: the two must not be told apart.
+  const wrongFor = async (username: string) => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Wrong#2026x' }) });
+    await res.arrayBuffer();
+    if (res.status !== 401) throw new Error(`wrong sign-in answered ${res.status}`);
+    return performance.now() - t0;
+  };
+  const realWrong: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < probes; i++) {
+    realWrong.push(await wrongFor(`real${i}`));
+    unknown.push(await wrongFor(`ghost${i}`));
+  }
+  const p50 = (xs: number[]) => Math.round(quantile([...xs].sort((a, b) => a - b), 0.5) * 10) / 10;
   let n = 0;
   const flood = autocannon({
     url: `${base}/api/v1/auth/login`, connections: 60, duration: seconds, method: 'POST',
@@ -54,6 +72,7 @@ try {
   const codes = result.statusCodeStats;
   console.log(JSON.stringify({
     root, seconds,
+    timing_oracle_ms: { wrong_password_real_account_p50: p50(realWrong), unknown_name_p50: p50(unknown) },
     alone_ms: { p50: Math.round(quantile([...alone].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...alone)) },
     during_flood_ms: { p50: Math.round(quantile([...during].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...during)), all: during.map(Math.round) },
     flood: { requests: result.requests.total, latency_p50_ms: result.latency.p50, status: Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.count])) },

@@ -21,6 +21,7 @@ describe('audit entries in words', () => {
     expect(describeEntity({ entity_type: 'user', entity_id: '7', after: { username: 'lijianguo', display_name: '李建国', role: 'reporter' } })).toBe('账号 李建国（lijianguo）');
     expect(describeEntity({ entity_type: 'project', entity_id: '3', before: { name: '吴中大道快速化改造工程' }, after: null })).toBe('项目 吴中大道快速化改造工程');
     expect(describeEntity({ entity_type: 'report', entity_id: '12', after: { id: 12 } })).toBe('月报 #12');
+    expect(describeEntity({ entity_type: 'report', entity_id: '12', after: { id: 12 }, entity_name: '吴中大道快速化改造工程 2026年11月' })).toBe('月报 · 吴中大道快速化改造工程 2026年11月');
     expect(describeEntity({ entity_type: 'light_rule_set', entity_id: '2026' })).toBe('2026年亮灯规则');
     expect(describeEntity({ entity_type: null, entity_id: null })).toBeUndefined();
   });

@@ -86,9 +86,10 @@ const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && type
 
 /**
  * The object's name as the entry itself recorded it (a project's name, an account's display name and username),
- * else its kind and number: "账号 李建国（lijianguo）", "项目 吴中大道快速化改造工程", "月报 #12".
+ * else the name the entry or the server gives it (entity_name), else its kind and number: "账号 李建国（lijianguo）",
+ * "项目 吴中大道快速化改造工程", "月报 · 吴中大道快速化改造工程 2026年11月", "月报 #12".
  */
-export function describeEntity(entry: { entity_type: string | null; entity_id: string | null; before?: unknown; after?: unknown }): string | undefined {
+export function describeEntity(entry: { entity_type: string | null; entity_id: string | null; before?: unknown; after?: unknown; entity_name?: string | null }): string | undefined {
   if (!entry.entity_type) return undefined;
   const kind = ENTITY_LABELS[entry.entity_type] ?? entry.entity_type;
   const state = asRecord(entry.after) ?? asRecord(entry.before);
@@ -101,6 +102,8 @@ export function describeEntity(entry: { entity_type: string | null; entity_id: s
   }
   const name = text('name');
   if (name) return `${kind} ${name}`;
+  // Recorded with the entry, or looked up by the server for older entries: "月报 · 吴中大道快速化改造工程 2026年11月".
+  if (entry.entity_name) return `${kind} · ${entry.entity_name}`;
   if (entry.entity_type === 'reporting_year' || entry.entity_type === 'light_rule_set') return `${entry.entity_id ?? ''}年${kind}`;
   return entry.entity_id ? `${kind} #${entry.entity_id}` : kind;
 }

@@ -21,7 +21,7 @@ import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
 import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
-import { createRateLimits, createUserService, userAdminRoutes, userRoutes } from './modules/users/index.ts';
+import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
@@ -95,7 +95,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
-  registerAuditHook(app, (actor, event) => audit().record(db, actor, event));
+  registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key) => countPerMinute(createRateLimits(deps), key, deps.clock.now()));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
     await database.db.selectFrom('regions').select('code').limit(1).execute();

@@ -50,6 +50,8 @@ export interface AuditEvent {
   outcome?: 'success' | 'failure';
   entityType?: string | null;
   entityId?: string | number | null;
+  /** The object's name as a reader should see it (月报: '<project> 2026年11月'), kept in details (hashed) at write time. */
+  entityName?: string;
   before?: unknown;
   after?: unknown;
   details?: unknown;

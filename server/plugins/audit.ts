@@ -34,11 +34,33 @@ export function entityIdOf(route: string, params: Record<string, unknown>): stri
  * path. Services add the before/after of a change themselves with AuditService.record inside their transaction.
  * Runs in onSend, so the row is committed before the client sees the answer.
  */
-export function registerAuditHook(app: FastifyInstance, record: (actor: Actor | null, event: AuditEvent) => Promise<void>): void {
+export function registerAuditHook(
+  app: FastifyInstance,
+  record: (actor: Actor | null, event: AuditEvent) => Promise<void>,
+  countRefusal: (key: string) => Promise<number> = () => Promise.resolve(1),
+): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.url.startsWith('/api/')) return payload;
     const route = request.routeOptions.url;
     const status = reply.statusCode;
+    if (request.routeOptions.config?.auditedByService) {
+      // A flood of refused sign-ins wrote one chained row each, and every legitimate sign-in's own rows queued
+      // behind them: the service's rows stand for its outcomes, and a refusal is a count with a row per decade.
+      if (status < 400 || status === 401 || status === 423) return payload;
+      if (status === 429) {
+        try {
+          const n = await countRefusal(`refused:${route ?? request.url}`);
+          if (!/^10*$/.test(String(n))) return payload;
+          await record(request.actor, {
+            action: 'request', outcome: 'failure', method: request.method, route: route ?? request.url.split('?')[0], status,
+            entityType: route ? entityTypeOf(route) : null, origin: originOf(request), details: { via: request.authVia, refused_this_minute: n },
+          });
+        } catch (err) {
+          request.log.error({ err }, 'audit append failed');
+        }
+        return payload;
+      }
+    }
     const write = !SAFE_METHODS.has(request.method);
     // Every use of an API token is recorded, reads too: a token acts for its holder without the holder present.
     if (!write && status !== 403 && !request.routeOptions.config?.audit && request.authVia !== 'token') return payload;

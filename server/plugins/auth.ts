@@ -20,6 +20,12 @@ declare module 'fastify' {
     /** Record this route in the audit trail even though it is a GET (exports). */
     audit?: boolean;
     /**
+     * The service records this route's outcomes itself (sign-in: success, wrong password, unknown name, locked):
+     * the automatic request row is left out for those, and refusals before the service (429) are counted per
+     * minute in the database and recorded at the 1st, 10th, 100th … of the minute, not one row each (issue 14).
+     */
+    auditedByService?: boolean;
+    /**
      * The record the route is keyed by (platform/access.ts): an id outside the actor's data scope answers 404.
      * Routes under `/projects/:id` imply `{ entity: 'project', param: 'id' }`.
      */

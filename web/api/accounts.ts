@@ -87,6 +87,8 @@ export interface AuditRow {
   before: unknown;
   after: unknown;
   details: unknown;
+  /** The object's name: recorded with the entry, else its current name looked up by the server. */
+  entity_name?: string | null;
   hash: string;
 }
 

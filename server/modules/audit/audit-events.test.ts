@@ -98,6 +98,22 @@ describe.each(DIALECTS)('audit events of reporting, imports and lights on %s', (
     expect([save!.seq, submit!.seq, approve!.seq, correct!.seq]).toEqual([...[save!.seq, submit!.seq, approve!.seq, correct!.seq]].sort((a, b) => a - b));
   });
 
+  it('names a report by its project and period: recorded at write time, looked up at read time for older entries', async () => {
+    // The report saved by the test above (pa2's May report).
+    const [save] = await events('report.save');
+    const id = Number(save!.entity_id);
+    const project = await t.db.selectFrom('projects').select('name').where('id', '=', w.pa2).executeTakeFirstOrThrow();
+    expect(save!.details).toMatchObject({ entity_name: `${project.name} 2026年5月` });
+
+    // An entry written before names were recorded (only the row number) reads by the report's current name.
+    const audit = new AuditService(new AuditRepository(t.db));
+    await audit.record(t.db, null, { action: 'report.save', entityType: 'report', entityId: id });
+    const found = await audit.search({ action: 'report.save', entity_type: 'report', entity_id: String(id), page: 1, page_size: 10 });
+    expect(found.items.map((e) => e.entity_name)).toEqual([`${project.name} 2026年5月`, `${project.name} 2026年5月`]);
+    const unnamed = found.items.find((e) => !(e.details && typeof e.details === 'object' && 'entity_name' in e.details));
+    expect(unnamed).toBeDefined();
+  });
+
   it('records a return with its reason, and nothing for a refused step (the event rolls back with it)', async () => {
     const saved = await put(w.reporterA, `/api/v1/projects/${w.pa1}/reports/2026/5`, { amount_month: 1_000_000 });
     const id = saved.json().id as number;

@@ -5,6 +5,15 @@ import { hashAuditRow, type AuditFields, type AuditRow } from './audit-chain.ts'
 import type { AuditQuery } from './audit.schema.ts';
 
 /** All SQL of the audit trail. There is deliberately no method that updates a row. */
+/** Kinds of audited objects whose current name the trail can look up (月报 by its project and period). */
+export type NamedKind = 'report' | 'project' | 'user';
+export const NAMED_KINDS: ReadonlySet<string> = new Set<NamedKind>(['report', 'project', 'user']);
+
+/** A report's name as the trail prints it: '<project name> 2026年11月'. */
+export function reportName(projectName: string, year: number, month: number): string {
+  return `${projectName} ${year}年${month}月`;
+}
+
 export class AuditRepository {
   private readonly db: Executor;
   constructor(db: Executor) {
@@ -21,6 +30,24 @@ export class AuditRepository {
    * row lock on PostgreSQL (like SELECT … FOR UPDATE) and the write lock on SQLite, so concurrent appenders in any
    * number of processes queue up and each sees the previous row's hash.
    */
+  /** Current names of audited objects by id (ids that no longer exist are left out). */
+  async namesOf(kind: NamedKind, ids: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (!ids.length) return out; // an empty IN () is not valid SQL
+    if (kind === 'report') {
+      const rows = await this.db.selectFrom('monthly_reports as r').innerJoin('projects as p', 'p.id', 'r.project_id')
+        .select(['r.id', 'p.name', 'r.year', 'r.month']).where('r.id', 'in', ids).execute();
+      for (const r of rows) out.set(Number(r.id), reportName(r.name, Number(r.year), Number(r.month)));
+    } else if (kind === 'project') {
+      const rows = await this.db.selectFrom('projects').select(['id', 'name']).where('id', 'in', ids).execute();
+      for (const r of rows) out.set(Number(r.id), r.name);
+    } else {
+      const rows = await this.db.selectFrom('users').select(['id', 'display_name', 'username']).where('id', 'in', ids).execute();
+      for (const r of rows) out.set(Number(r.id), r.display_name && r.display_name !== r.username ? `${r.display_name}（${r.username}）` : r.username);
+    }
+    return out;
+  }
+
   async append(entry: Omit<AuditFields, 'seq'>): Promise<AuditRow> {
     const head = await this.db.updateTable('audit_chain_head').set((eb) => ({ seq: eb('seq', '+', 1) }))
       .where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();

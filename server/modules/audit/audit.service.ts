@@ -8,6 +8,7 @@ import { FileStore } from '../files/index.ts';
 import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
 import { clock } from '../../clock.ts';
+import { NAMED_KINDS, type NamedKind } from './audit.repository.ts';
 
 /** One event for the audit trail (defined in platform/context.ts). Who and from where come from the actor. */
 export type { AuditEvent };
@@ -35,6 +36,12 @@ function withToken(details: unknown, actor: Actor | null): unknown {
   const token = { via: 'token', token_id: actor.token.id, token_name: actor.token.name };
   if (details === undefined || details === null) return token;
   return typeof details === 'object' && !Array.isArray(details) ? { ...details, ...token } : { value: details, ...token };
+}
+/** Keeps the object's name with the entry (details.entity_name), so the trail reads by name even after a rename. */
+function withName(details: unknown, name: string | undefined): unknown {
+  if (!name) return details;
+  if (details === undefined || details === null) return { entity_name: name };
+  return typeof details === 'object' && !Array.isArray(details) ? { ...details, entity_name: name } : details;
 }
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
@@ -67,7 +74,7 @@ export class AuditService implements AuditRecorder {
       status: event.status ?? null,
       before_json: json(event.before),
       after_json: json(event.after),
-      details_json: json(withToken(event.details, actor)),
+      details_json: json(withToken(withName(event.details, event.entityName), actor)),
     };
     if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
@@ -80,11 +87,29 @@ export class AuditService implements AuditRecorder {
   async search(query: AuditQuery) {
     const { items, total } = await this.audit.search(query);
     const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+    const parsed = items.map(({ before_json, after_json, details_json, ...rest }) => ({
+      ...rest, before: parse(before_json), after: parse(after_json), details: parse(details_json),
+    }));
+    // Names recorded with the entry win; entries written before names were recorded (or by a request row) get the
+    // object's current name, looked up once per kind for the page.
+    const recorded = (e: (typeof parsed)[number]) => {
+      const d = e.details;
+      return d && typeof d === 'object' && !Array.isArray(d) && typeof (d as Record<string, unknown>).entity_name === 'string' ? (d as Record<string, string>).entity_name : undefined;
+    };
+    const missing = new Map<string, Set<number>>();
+    for (const e of parsed) {
+      const id = Number(e.entity_id);
+      if (recorded(e) || !e.entity_type || !Number.isSafeInteger(id) || !NAMED_KINDS.has(e.entity_type)) continue;
+      if (!missing.has(e.entity_type)) missing.set(e.entity_type, new Set());
+      missing.get(e.entity_type)!.add(id);
+    }
+    const names = new Map<string, string>();
+    for (const [kind, ids] of missing) {
+      for (const [id, name] of await this.audit.namesOf(kind as NamedKind, [...ids])) names.set(`${kind}:${id}`, name);
+    }
     return {
       total, page: query.page, page_size: query.page_size,
-      items: items.map(({ before_json, after_json, details_json, ...rest }) => ({
-        ...rest, before: parse(before_json), after: parse(after_json), details: parse(details_json),
-      })),
+      items: parsed.map((e) => ({ ...e, entity_name: recorded(e) ?? names.get(`${e.entity_type ?? ''}:${e.entity_id ?? ''}`) ?? null })),
     };
   }
 

@@ -52,7 +52,11 @@ const STATUS_ORDER: Record<ReportStatus, number> = { draft: 0, returned: 1, subm
  */
 async function recordReport(repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details']): Promise<void> {
   const after = await repo.findReportById(reportId);
-  await recordAudit(repo.executor, actor, { action, entityType: 'report', entityId: reportId, before, after: after ?? null, details });
+  const row = after ?? before;
+  // The trail names the report as people do (月报 · 吴中大道… 2026年11月), not by its row number.
+  const projectName = row ? await repo.findProjectName(row.project_id) : undefined;
+  const entityName = row && projectName ? `${projectName} ${row.year}年${row.month}月` : undefined;
+  await recordAudit(repo.executor, actor, { action, entityType: 'report', entityId: reportId, entityName, before, after: after ?? null, details });
 }
 
 /**

@@ -133,6 +133,11 @@ export class ReportRepository {
       .executeTakeFirst();
   }
 
+  /** A project's name, or undefined (the audit trail names a report by its project and period). */
+  async findProjectName(projectId: number): Promise<string | undefined> {
+    return (await this.db.selectFrom('projects').select('name').where('id', '=', projectId).executeTakeFirst())?.name;
+  }
+
   /** The report when its project lies within the scope, or undefined. */
   findReportById(id: number) {
     return this.db.selectFrom('monthly_reports').selectAll().where('id', '=', id).executeTakeFirst();

@@ -10,6 +10,7 @@ export { userRoutes, LOGIN_RATE_LIMIT_DEFAULT } from './user.routes.ts';
 export { userAdminRoutes } from './user-admin.routes.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export type { RateLimitRepository } from './rate-limit.repository.ts';
+export { countPerMinute } from './rate-limit.ts';
 /** Batch account creation (a user-list import creates accounts through it). */
 export { createAccounts, findAccounts, prepareAccounts, type AccountInput, type CreatedAccount, type PreparedAccount } from './account-batch.ts';
 

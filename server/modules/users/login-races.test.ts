@@ -70,6 +70,24 @@ describe.each(DIALECTS)('sign-in under concurrency on %s', (dialect) => {
     expect((await attempt(t.app, 'race3', 'Docket#2026')).statusCode).toBe(200);
   });
 
+  it('under a flood of refused sign-ins writes one row per outcome the service decides and one per decade of refusals, not a row per request', async () => {
+    const limited = await createTestApp(dialect, { loginRateLimit: 3 });
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1000));
+      const codes: number[] = [];
+      for (let i = 0; i < 15; i++) codes.push((await attempt(limited.app, `ghost${i}`, 'x')).statusCode);
+      expect(codes).toEqual([401, 401, 401, ...Array<number>(12).fill(429)]);
+      const rows = await limited.db.selectFrom('audit_log').select(['action', 'status', 'details_json']).where('route', 'is', null).where('action', '=', 'auth.login').execute();
+      expect(rows).toHaveLength(3); // the service's own failure rows, with the name tried
+      const requests = await limited.db.selectFrom('audit_log').select(['status', 'details_json']).where('action', '=', 'request').where('route', '=', '/api/v1/auth/login').orderBy('seq').execute();
+      expect(requests.map((r) => [r.status, JSON.parse(r.details_json ?? '{}').refused_this_minute])).toEqual([[429, 1], [429, 10]]);
+    } finally {
+      vi.useRealTimers();
+      await limited.close();
+    }
+  });
+
   it('ignores X-Forwarded-For unless the proxy is configured, and limits sign-ins per address in the database across servers', async () => {
     const limited = await createTestApp(dialect, { loginRateLimit: 20 });
     const limitedOther = await secondServer(limited.config);

@@ -3,6 +3,12 @@ import type { RateLimitRepository } from './rate-limit.repository.ts';
 
 const WINDOW_MS = 60_000;
 
+/** Counts one event of the key in the current minute, in the database (all servers together); returns the count. */
+export async function countPerMinute(repo: RateLimitRepository, key: string, now: Date): Promise<number> {
+  const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
+  return repo.hit(key, new Date(start).toISOString());
+}
+
 /**
  * Counts a request against `max` per minute for the key (e.g. 'login:<client address>') in the database, so the
  * limit holds however many servers share it; throws 429 in Chinese beyond it. The first hit of a window prunes

@@ -18,7 +18,7 @@ export const LOGIN_RATE_LIMIT_DEFAULT = 20;
 export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number; rateLimits: () => RateLimitRepository }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/auth/login', {
-    config: { permission: 'public' },
+    config: { permission: 'public', auditedByService: true },
     schema: { body: loginBody, tags: ['auth'] },
     // Per client address and minute, counted in the database (every server sees the same count). The address is
     // the socket's unless the request came through a configured proxy (DOCKET_TRUST_PROXY).

@@ -144,15 +144,17 @@ export class UserService {
       this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
     const wrong = new AppError('unauthenticated', `用户名或密码错误（连续失败 ${settings.lockout_threshold} 次将锁定 ${settings.lockout_minutes} 分钟）`);
 
+    const lockUntil = minutesFrom(now, settings.lockout_minutes);
     if (!user) {
-      // Spend the same time as a real check so that response times do not reveal which usernames exist (at the
-      // lowest priority of the gate: under a flood of unknown names real accounts are checked first).
+      // Spend the same time as a real check so that response times do not reveal which usernames exist: the same
+      // claim statement (on no row) and a check against a dummy hash of the same cost, at the lowest priority of
+      // the gate (under a flood of unknown names real accounts are checked first).
+      await this.users.claimLoginAttempt(0, now.toISOString(), settings.lockout_threshold, lockUntil);
       const hash = await (dummyHash ??= hashPassword('not-a-password'));
       await passwordGate.run('low', () => verifyPassword(password, hash));
       await failure('unknown_user', null);
       throw wrong;
     }
-    const lockUntil = minutesFrom(now, settings.lockout_minutes);
     const attempt = await this.users.claimLoginAttempt(user.id, now.toISOString(), settings.lockout_threshold, lockUntil);
     if (attempt === undefined) {
       const lock = await this.users.findLock(user.id);
