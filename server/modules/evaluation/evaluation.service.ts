@@ -258,14 +258,14 @@ export class EvaluationService {
       };
     });
     const { advanced, lagging } = advancedAndLagging(results, scheme);
+    // 红榜/黄榜 per indicator: the one unit that scored best (worst) on it; a leaf where the best (worst) is shared
+    // by several units singles nobody out and is left off.
     const board = (best: boolean): BoardLine[] => leaves.flatMap(({ node }) => {
       if (node.rule?.kind === 'veto') return [];
-      const scored = results.filter((r) => r.nodes[node.key]?.value != null);
-      if (scored.length < 2) return [];
-      const pick = scored.reduce((a, b) => {
-        const c = cmp(a.nodes[node.key]!.contribution, b.nodes[node.key]!.contribution);
-        return (best ? c >= 0 : c <= 0) ? a : b;
-      });
+      const scored = results.filter((r) => r.nodes[node.key]?.value != null)
+        .sort((a, b) => cmp(b.nodes[node.key]!.contribution, a.nodes[node.key]!.contribution) * (best ? 1 : -1));
+      if (scored.length < 2 || cmp(scored[0]!.nodes[node.key]!.contribution, scored[1]!.nodes[node.key]!.contribution) === 0) return [];
+      const pick = scored[0]!;
       const n = pick.nodes[node.key]!;
       return [{ leaf: node.key, leaf_name: node.name, unit_key: pick.key, unit_name: pick.name, value_text: valueText(n.value), score_text: formatScore(n.contribution) }];
     });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Grid, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -40,22 +40,28 @@ function RankChange({ change }: { change: number | null }) {
 /** The ranking table: rank, unit, total, change, gap, each leaf's points; a row opens the records behind it. */
 function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean }) {
   const { t } = useI18n();
+  // On a phone: rank, total, unit and the change; the indicator columns are in the drill-down.
+  const compact = !Grid.useBreakpoint().md;
+  const unitColumn = { title: t('evaluation.unit'), dataIndex: 'name', fixed: compact ? undefined : ('left' as const), width: compact ? undefined : 150, ellipsis: !compact, render: (n: string, u: EvalUnit) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> };
   return (
     <Table<EvalUnit>
       rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={{ x: 'max-content' }} data-testid="evaluation-ranking"
       expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} />, expandRowByClick: true } : undefined}
       columns={[
-        { title: t('evaluation.rank'), dataIndex: 'rank', width: 56, fixed: 'left' },
-        { title: t('evaluation.unit'), dataIndex: 'name', fixed: 'left', render: (n: string, u) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> },
-        { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', render: (v: string) => <b>{v}</b> },
+        { title: t('evaluation.rank'), dataIndex: 'rank', width: 52, fixed: compact ? undefined : 'left' },
+        ...(compact ? [] : [unitColumn]),
+        { title: t('evaluation.total'), dataIndex: 'total_text', fixed: compact ? undefined : 'left', width: 64, align: 'right', render: (v: string) => <b>{v}</b> },
+        ...(compact ? [unitColumn] : []),
         { title: t('evaluation.rankChange'), dataIndex: 'rank_change', align: 'center', render: (c: number | null) => <RankChange change={c} /> },
-        { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right', render: (v: string | null) => v ?? '—' },
-        { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' },
-        ...snapshot.leaves.map((l) => ({
+        ...(compact ? [] : [
+          { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right' as const, render: (v: string | null) => v ?? '—' },
+          { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' as const },
+        ]),
+        ...(compact ? [] : snapshot.leaves).map((l) => ({
           title: <span title={`${l.path}（${l.source_label}，${l.rule}）`}>{l.name}</span>, key: l.key, align: 'right' as const,
           render: (_: unknown, u: EvalUnit) => <span title={u.nodes[l.key]?.note}>{u.nodes[l.key]?.contribution_text ?? '—'}</span>,
         })),
-        { title: t('evaluation.adjustment'), dataIndex: 'adjustment_text', align: 'right' },
+        ...(compact ? [] : [{ title: t('evaluation.adjustment'), dataIndex: 'adjustment_text', align: 'right' as const }]),
       ]}
     />
   );
@@ -70,7 +76,7 @@ function UnitDrill({ year, month, unit }: { year: number; month: number; unit: E
   return (
     <div data-testid="evaluation-drill">
       <Table
-        rowKey="key" size="small" pagination={false} dataSource={data.leaves}
+        rowKey="key" size="small" pagination={false} dataSource={data.leaves} scroll={{ x: 'max-content' }}
         columns={[
           { title: t('evaluation.indicator'), dataIndex: 'path' },
           { title: t('evaluation.source'), dataIndex: 'source_label' },
