@@ -29,6 +29,9 @@ export interface UnitTable {
   sort: Generated<number>;
   created_at: string;
   deleted_at: string | null;
+  /** The unit's contact for late reports (联系人, 电话), from a unit list. */
+  contact_name: Generated<string | null>;
+  contact_phone: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -50,6 +53,8 @@ export interface UserTable {
   /** The last password reset by an administrator, and who did it (shown to the holder at the forced change). */
   password_reset_at: string | null;
   password_reset_by: string | null;
+  /** Mobile phone (手机), from a user list. */
+  phone: Generated<string | null>;
 }
 
 /** One part of a file kept in the database (photos, audit archives): every server reaches it. */

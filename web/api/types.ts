@@ -1,6 +1,10 @@
 /** Shapes the API answers with. Money is integer yuan everywhere. */
+// A permission of the server's one matrix (server/plugins/permissions.ts; a type import carries no code).
+import type { Permission } from '../../server/plugins/permissions.ts';
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'office' | 'reporter' | 'leader' | 'supervisor';
+
+export type { Permission };
 
 export interface CurrentUser {
   userId: number;
@@ -8,6 +12,8 @@ export interface CurrentUser {
   displayName: string;
   role: Role;
   unitId: number | null;
+  /** What the account may do, as the server decides it: ask `useCan()` (web/auth.tsx), never the role name. */
+  permissions: Permission[];
 }
 
 export interface Region {

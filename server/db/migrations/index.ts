@@ -12,6 +12,8 @@ import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 import * as divisionTree from './2026-12-06-10-division-tree.ts';
 import * as reportSource from './2026-12-06-11-report-source.ts';
+import * as directoryContacts from './2026-12-07-10-directory-contacts.ts';
+import * as recordsFromLights from './2026-12-07-11-records-from-lights.ts';
 import * as sequences from './2026-12-06-50-sequences.ts';
 import * as bulletins from './2026-12-06-51-bulletins.ts';
 import * as platform from './2026-12-06-70-platform.ts';
@@ -39,6 +41,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-50-sequences': sequences,
   '2026-12-06-51-bulletins': bulletins,
   '2026-12-06-70-platform': platform,
+  '2026-12-07-10-directory-contacts': directoryContacts,
+  '2026-12-07-11-records-from-lights': recordsFromLights,
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,

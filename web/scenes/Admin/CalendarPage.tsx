@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { calendarApi, type CalendarDay } from '../../api/calendar.ts';
 import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 
 /** The weekday of a 'YYYY-MM-DD' date in the UI's language (周六, Sat); '' when it is not one. */
 function weekdayOf(day: string, locale: string): string {
@@ -17,7 +17,7 @@ type Row = CalendarDay & { key: number };
 /** 工作日历 (office): the year's holidays and 调休 working weekends, which deadlines in working days count with. */
 export function CalendarPage() {
   const { t, locale } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const { message } = AntApp.useApp();
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
@@ -27,7 +27,7 @@ export function CalendarPage() {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [attempt, setAttempt] = useState(0);
-  const editable = user?.role === 'office';
+  const editable = can('period.admin');
 
   useEffect(() => {
     let alive = true;

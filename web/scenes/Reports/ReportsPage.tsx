@@ -7,7 +7,7 @@ import {
 import { CameraOutlined, DownloadOutlined } from '@ant-design/icons';
 import { chinaDate, REPORT_STAGES } from '../../../core/monthly-report.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useAuth, useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { periodApi, reportApi } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
@@ -89,8 +89,11 @@ export function ReportsPage() {
   const { user } = useAuth();
   const screens = Grid.useBreakpoint();
   const isMobile = !screens.md;
-  const isOffice = user?.role === 'office';
-  const canWrite = user?.role === 'office' || user?.role === 'reporter';
+  const can = useCan();
+  // A reviewer sees every unit's rows (unit picker, unit names); period.admin opens and closes periods.
+  const isReviewer = can('report.review');
+  const canAdminPeriods = can('period.admin');
+  const canWrite = can('report.write');
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
 
@@ -118,7 +121,7 @@ export function ReportsPage() {
   const [banner, setBanner] = useState<{ type: 'error' | 'success' | 'warning'; text: string } | null>(null);
   const [busy, setBusy] = useState<'save' | 'submit' | number | null>(null);
   const [photoRow, setPhotoRow] = useState<{ row: GridRow; reportId: number } | null>(null);
-  const [view, setView] = useState<'todo' | 'all'>(user?.role === 'reporter' ? 'todo' : 'all');
+  const [view, setView] = useState<'todo' | 'all'>(canWrite && !isReviewer ? 'todo' : 'all');
 
   const rows = useMemo(() => grid.data?.rows ?? [], [grid.data]);
   const periodOpen = grid.data?.period.status === 'open';
@@ -412,7 +415,7 @@ export function ReportsPage() {
       render: (_v, r) => (
         <div>
           <Link to={`/projects/${r.project.id}?tab=reports`}>{r.project.name}</Link>
-          {!unit && isOffice && <div style={{ color: '#888', fontSize: 12 }}>{r.project.unit_name}</div>}
+          {!unit && isReviewer && <div style={{ color: '#888', fontSize: 12 }}>{r.project.unit_name}</div>}
           {fieldError(rowLevelError(r))}
           {r.report?.status === 'returned' && r.report.return_reason && <div style={{ color: '#d46b08', fontSize: 12 }}>{t('report.returnReason')}：{r.report.return_reason}</div>}
         </div>
@@ -460,7 +463,7 @@ export function ReportsPage() {
         options={(periods.data?.items ?? []).map((p) => ({ value: p.month, label: `${p.label}（${t(`period.${p.status}`)}）` }))}
         onChange={(v: number) => setMonth(v)}
       />
-      {isOffice && (
+      {isReviewer && (
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
           value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
@@ -472,8 +475,8 @@ export function ReportsPage() {
       />
       {period && !isMobile && <Typography.Text type="secondary">{t('grid.deadline')}：{period.deadline ?? '—'}</Typography.Text>}
       {exports}
-      {isOffice && period && period.status !== 'open' && <Button size="small" onClick={() => setPeriodStatus('open')}>{t('period.open.action')}</Button>}
-      {isOffice && period && period.status === 'open' && (
+      {canAdminPeriods && period && period.status !== 'open' && <Button size="small" onClick={() => setPeriodStatus('open')}>{t('period.open.action')}</Button>}
+      {canAdminPeriods && period && period.status === 'open' && (
         <Popconfirm title={t('period.close.confirm')} onConfirm={() => setPeriodStatus('closed')}>
           <Button size="small">{t('period.close.action')}</Button>
         </Popconfirm>
@@ -500,7 +503,7 @@ export function ReportsPage() {
       {periods.error ? <LoadError error={periods.error} onRetry={periods.reload} /> : null}
       {noCalendar && year !== undefined && (
         <Empty description={t('grid.noCalendar', { year })}>
-          {isOffice && <Button type="primary" onClick={() => void periodApi.createYear(year).then(() => periods.reload(), () => undefined)}>{t('grid.createCalendar', { year })}</Button>}
+          {canAdminPeriods && <Button type="primary" onClick={() => void periodApi.createYear(year).then(() => periods.reload(), () => undefined)}>{t('grid.createCalendar', { year })}</Button>}
         </Empty>
       )}
       {grid.error ? <LoadError error={grid.error} onRetry={grid.reload} /> : null}
