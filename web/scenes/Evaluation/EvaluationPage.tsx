@@ -5,7 +5,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useAuth } from '../../auth.tsx';
+import { useAuth, useCan } from '../../auth.tsx';
 import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -136,8 +136,9 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { user } = useAuth();
-  const isOffice = user?.role === 'office';
-  const canPublish = isOffice || user?.role === 'leader';
+  const can = useCan();
+  const isOffice = can('evaluation.write');
+  const canPublish = can('evaluation.publish');
   const { data, error, reload, setData } = useLoad(() => evaluationApi.month(year, month), [year, month]);
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<EvalMonth>, done: string) => {
@@ -177,7 +178,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
             disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="evaluation-objection-until" />
         )}
         {canPublish && data.status === 'objection' && <Button type="primary" loading={busy} onClick={() => void run(() => evaluationApi.publish(year, month), t('evaluation.published'))} data-testid="evaluation-publish">{t('evaluation.publish')}</Button>}
-        {data.status === 'objection' && ownUnit !== null && s?.units.some((u) => u.key === String(ownUnit)) && (
+        {data.status === 'objection' && can('evaluation.object') && ownUnit !== null && s?.units.some((u) => u.key === String(ownUnit)) && (
           <Button onClick={() => ask(t('evaluation.object'), (r) => evaluationApi.object(year, month, ownUnit, r), t('evaluation.objected'))}>{t('evaluation.object')}</Button>
         )}
         {s && <Button icon={<DownloadOutlined />} href={evaluationLinks.sheet(year, month, 'xlsx')}>{t('evaluation.exportXlsx')}</Button>}
@@ -216,7 +217,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
 function SchemeTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const isOffice = useAuth().user?.role === 'office';
+  const isOffice = useCan()('evaluation.write');
   const { data: schemes, reload } = useLoad(() => evaluationApi.schemes(year), [year]);
   const { data: sources } = useLoad(() => evaluationApi.sources(), []);
   const [selected, setSelected] = useState<EvalSchemeRow | undefined>();
@@ -302,7 +303,7 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
 function LedgerTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const isOffice = useAuth().user?.role === 'office';
+  const isOffice = useCan()('evaluation.write');
   const { data, reload } = useLoad(() => evaluationApi.ledger(year, month), [year, month]);
   const { data: m } = useLoad(() => evaluationApi.month(year, month), [year, month]);
   const [form, setForm] = useState<{ unit?: number; points?: number; reason: string; doc: string; approver: string }>({ reason: '', doc: '', approver: '' });
