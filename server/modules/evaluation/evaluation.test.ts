@@ -47,6 +47,7 @@ async function buildPortfolio(t: Awaited<ReturnType<typeof createTestApp>>) {
 /** The scheme of the test: rank bands on the completion rate, a linear gap score, −3 per overdue start, a veto. */
 const SCHEME: Scheme = {
   name: '2026年度重点项目月度考评方案', advanced_count: 2, lagging_count: 2,
+  year_end: { monthly_weight: 0.7, items: [{ key: 'dev', name: '发展改革综合工作（市发改委评定）', max: 20 }] },
   nodes: [
     {
       key: 'invest', name: '投资进度', max: 70, children: [
@@ -196,6 +197,19 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(xml).toContain('2026年重点项目1–5月考评讲评');
     expect(xml).toContain('先进单位：临湖镇、甪直镇');
     expect((await t.app.inject({ url: '/api/v1/evaluation/months/2026/7/sheet.docx', headers: h.leader })).json<{ error: { message: string } }>().error.message).toBe('2026年7月讲评尚未生成');
+  });
+
+  it('combines the published months, the year items entered by other offices and the year ledger at year end', async () => {
+    const e = await call('PUT', '/entries', h.office2, { year: 2026, month: 0, unit_id: h.ids.临湖镇, item_key: 'dev', value: '25', evidence: '市发改委年度评定表' });
+    await call('POST', `/entries/${e.body.id as number}/review`, h.office, { decision: 'approved' });
+    await call('POST', '/ledger', h.office, { year: 2026, month: 0, unit_id: h.ids.甪直镇, points: -1.5, reason: '年度统计数据报送不及时', doc_number: '吴统〔2026〕2号', approver: '李局长' });
+    const y = await call('GET', '/years/2026', h.leader);
+    expect(y.status).toBe(200);
+    expect(y.body).toMatchObject({ months: [5], monthly_weight: 0.7 });
+    // Only May is published: 临湖 70 × 0.7 + 20 (25 capped) = 69; 甪直 70 × 0.7 − 1.5 = 47.5; 木渎 63.34 × 0.7 = 44.3.
+    const units = y.body.units as { name: string; rank: number; total_text: string; vetoed_months: number[] }[];
+    expect(units.slice(0, 3).map((u) => [u.name, u.rank, u.total_text])).toEqual([['临湖镇', 1, '69.0'], ['甪直镇', 2, '47.5'], ['木渎镇', 3, '44.3']]);
+    expect(units.find((u) => u.name === '胥口镇')!.vetoed_months).toEqual([5]);
   });
 
   it('records outcomes (reward in yuan, 约谈, 通报批评) and upper levels ranking us', async () => {
