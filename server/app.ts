@@ -31,6 +31,9 @@ import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
+// issue 17 (supervision)
+import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
+import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -113,6 +116,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   exportRoutes(app, database);
   bulletinRoutes(app, database);
   evaluationRoutes(app, () => createEvaluationService(deps));
+  // issue 17 (supervision): to-dos, notifications, attachments
+  inboxRoutes(app, () => createInboxService(deps));
+  registerSupervision(deps);
+  matterRoutes(app, () => createMatterService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

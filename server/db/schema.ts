@@ -702,6 +702,229 @@ export interface BulletinVersionTable {
 }
 
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
+// --- Platform pieces of issue 17 (deadlines, events and notifications outbox, to-dos, attachments) ---
+
+/** A deadline of an entity (entity_type, entity_id, kind), counted in working days, with escalation steps. */
+export interface DeadlineTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  kind: string;
+  start_on: string;
+  due_on: string;
+  original_due_on: string;
+  status: string;
+  paused_on: string | null;
+  paused_days: Generated<number>;
+  ladder: string;
+  unit_id: number | null;
+  done_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An escalation step taken for a deadline's due date (one row each: taken once across servers). */
+export interface DeadlineStepTable {
+  id: Generated<number>;
+  deadline_id: number;
+  step: string;
+  due_on: string;
+  fire_on: string;
+  fired_at: string;
+}
+
+/** Something that happened, written in the writer's transaction. */
+export interface EventTable {
+  id: Generated<number>;
+  name: string;
+  entity_type: string | null;
+  entity_id: number | null;
+  actor_id: number | null;
+  payload: string;
+  at: string;
+}
+
+/** The notifications outbox: one row per event, recipient and channel; channels claim rows through the database. */
+export interface NotificationTable {
+  id: Generated<number>;
+  event_id: number;
+  user_id: number;
+  channel: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  status: string;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  read_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** A to-do of a user, a unit or a role: what someone must do, with a deep link. */
+export interface TodoTable {
+  id: Generated<number>;
+  key: string;
+  user_id: number | null;
+  unit_id: number | null;
+  role: string | null;
+  kind: string;
+  title: string;
+  link: string;
+  due_on: string | null;
+  entity_type: string | null;
+  entity_id: number | null;
+  created_at: string;
+  done_at: string | null;
+  done_by: number | null;
+}
+
+/** A file attached to any entity; its bytes are stored_files rows under file_key. */
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_type: string;
+  owner_id: number;
+  file_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  deleted_at: string | null;
+}
+
+// --- Supervision (issue 17) ---
+
+export interface MatterTable {
+  id: Generated<number>;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  content: string;
+  source: string;
+  source_id: number | null;
+  source_ref: string | null;
+  type: string;
+  urgency: string;
+  lead_unit_id: number;
+  region_code: string | null;
+  supervisor_id: number | null;
+  leader_id: number | null;
+  status: string;
+  assigned_on: string;
+  due_on: string;
+  feedback_days: Generated<number>;
+  next_feedback_on: string | null;
+  requested_due_on: string | null;
+  signed_on: string | null;
+  closing_on: string | null;
+  closed_on: string | null;
+  written_off_on: string | null;
+  close_rejections: Generated<number>;
+  attention: Generated<number>;
+  batch_id: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MatterUnitTable {
+  matter_id: number;
+  unit_id: number;
+}
+
+export interface MatterProjectTable {
+  matter_id: number;
+  project_id: number;
+}
+
+/** A dated progress entry of any tracked entity (matters, problems). */
+export interface FeedbackEntryTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  unit_id: number | null;
+  author_id: number | null;
+  on_date: string;
+  text: string;
+  next_steps: string | null;
+  due_on: string | null;
+  on_time: Generated<number>;
+  created_at: string;
+}
+
+export interface MatterInstructionTable {
+  id: Generated<number>;
+  matter_id: number;
+  leader_id: number;
+  text: string;
+  at: string;
+}
+
+export interface MeetingTable {
+  id: Generated<number>;
+  kind: string;
+  title: string;
+  held_on: string;
+  chair: string | null;
+  attendees: string | null;
+  location: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface MeetingDecisionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  seq: number;
+  text: string;
+  created_at: string;
+}
+
+export interface WeeklyBatchTable {
+  id: Generated<number>;
+  year: number;
+  seq: number;
+  title: string;
+  week_of: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface WeeklyBatchItemTable {
+  batch_id: number;
+  matter_id: number;
+  carried: number;
+}
+
+export interface SupervisionLetterTable {
+  id: Generated<number>;
+  matter_id: number;
+  kind: string;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  step: string | null;
+  signed_by: number | null;
+  signer_name: string;
+  file_key: string;
+  created_at: string;
+}
+
+export interface SupervisionSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
@@ -734,6 +957,25 @@ export interface DB {
   status_log: StatusLogTable;
   system_state: SystemStateTable;
   job_leases: JobLeaseTable;
+  // issue 17: platform pieces
+  deadlines: DeadlineTable;
+  deadline_steps: DeadlineStepTable;
+  events: EventTable;
+  notifications: NotificationTable;
+  todos: TodoTable;
+  attachments: AttachmentTable;
+  // issue 17: supervision
+  supervision_settings: SupervisionSettingTable;
+  matters: MatterTable;
+  matter_units: MatterUnitTable;
+  matter_projects: MatterProjectTable;
+  feedback_entries: FeedbackEntryTable;
+  matter_instructions: MatterInstructionTable;
+  meetings: MeetingTable;
+  meeting_decisions: MeetingDecisionTable;
+  weekly_batches: WeeklyBatchTable;
+  weekly_batch_items: WeeklyBatchItemTable;
+  supervision_letters: SupervisionLetterTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
