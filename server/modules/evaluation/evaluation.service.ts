@@ -219,7 +219,7 @@ export class EvaluationService {
     const units = new Map<string, string>();
     const values = new Map<string, Map<string, Fraction | null>>();
     for (const p of providersFor(sourceKeys)) {
-      const m = await p.measure({ db }, year, month);
+      const m = await p.measure({ ...this.deps, db: db }, year, month);
       for (const u of m.units) units.set(u.key, u.name);
       for (const [u, vs] of m.values) values.set(u, new Map([...(values.get(u) ?? []), ...vs]));
     }

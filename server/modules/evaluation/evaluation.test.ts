@@ -88,6 +88,15 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect((await call('POST', '/schemes', h.reporter, { year: 2026, scheme: SCHEME })).status).toBe(403);
   });
 
+  it('reads the problems module\'s figures as a source (wired through its index.ts)', async () => {
+    const sources = (await call('GET', '/sources', h.leader)).body as unknown as { key: string; available: boolean }[];
+    expect(sources.find((s) => s.key === 'problem_on_time_rate')).toMatchObject({ available: true });
+    expect(sources.find((s) => s.key === 'matter_on_time_rate')).toMatchObject({ available: false });
+    const scheme = { name: 't', nodes: [...SCHEME.nodes.slice(0, 1), { key: 'problems', name: '问题按期办结', source: 'problem_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }] };
+    const p = await call('POST', '/preview', h.leader, { year: 2026, month: 5, scheme });
+    expect((p.body.result as SnapshotBody).units.find((u) => u.name === '甪直镇')!.nodes.problems).toMatchObject({ value_text: '—', note: '无数据，不得分' });
+  });
+
   it('tries a draft on a past month before adopting it, and adopts it', async () => {
     const created = await call('POST', '/schemes', h.office, { year: 2026, scheme: SCHEME });
     expect(created.status).toBe(201);
