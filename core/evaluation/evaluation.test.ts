@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dec, formatScore, frac, num, sub } from './exact.ts';
 import { scoreRule, type Rule } from './rules.ts';
 import { advancedAndLagging, scoreScheme, validateScheme, type Scheme, type SchemeNode } from './scheme.ts';
+import { scoreYearEnd } from './year-end.ts';
 import { fraction, formatPercent, subtract, timeProgress } from '../indicators.ts';
 
 // Values with two decimals (a rate in percent such as 45.54, a gap in points, a count), as the sources give them.
@@ -192,5 +193,19 @@ describe('validateScheme', () => {
       { path: '无来源', message: '末级指标须选择计分规则' },
     ]);
     expect(validateScheme({ name: '2026年度', nodes: [{ key: 'a', name: 'A', source: 'start_rate', rule: { kind: 'veto' } }] }, sources)).toEqual([]);
+  });
+});
+
+describe('the year-end comprehensive evaluation', () => {
+  it('averages the published months, weights them, adds the bounded items and the year ledger, and ranks', () => {
+    const months = (...xs: number[]) => new Map(xs.map((x, i) => [i + 1, dec(x)]));
+    const r = scoreYearEnd({ monthly_weight: 0.7, items: [{ key: 'dev', name: '发展改革工作', max: 20 }] }, [
+      { key: 'a', name: '甲', months: months(90, 80, 85), items: new Map([['dev', dec(25)]]), ledger: dec(-1), vetoed_months: [] },
+      { key: 'b', name: '乙', months: months(95, 95), items: new Map([['dev', dec(10)]]), ledger: dec(2), vetoed_months: [] },
+      { key: 'c', name: '丙', months: new Map(), items: new Map(), ledger: dec(0), vetoed_months: [4] },
+    ]);
+    // 甲: 85 × 0.7 = 59.5 + 20 (capped from 25) − 1 = 78.5; 乙: 95 × 0.7 = 66.5 + 10 + 2 = 78.5: a tie.
+    expect(r.map((u) => [u.name, u.rank, u.total_text, u.monthly_average_text])).toEqual([['甲', 1, '78.5', '85.0'], ['乙', 1, '78.5', '95.0'], ['丙', 3, '0.0', '0.0']]);
+    expect(r[0]!.items).toEqual([{ key: 'dev', name: '发展改革工作', value_text: '20.0' }]);
   });
 });

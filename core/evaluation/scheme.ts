@@ -28,6 +28,8 @@ export interface Scheme {
   /** How many units head the list as 先进 and end it as 后进 (default 3 each). */
   advanced_count?: number;
   lagging_count?: number;
+  /** The year-end comprehensive evaluation (year-end.ts): weight of the monthly average, hand-entered items. */
+  year_end?: { monthly_weight?: number; items?: { key: string; name: string; max?: number }[] };
 }
 
 /** A problem with a scheme, in Chinese, with where it is (node path such as '投资进度 › 开工率'). */
@@ -61,6 +63,15 @@ export function validateScheme(scheme: Scheme, sources?: ReadonlyMap<string, str
   for (const [field, label] of [['advanced_count', '先进单位数'], ['lagging_count', '后进单位数']] as const) {
     const v = scheme[field];
     if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 50)) problems.push({ path: '方案', message: `${label}须为 0 到 50 的整数` });
+  }
+  const ye = scheme.year_end;
+  if (ye) {
+    if (ye.monthly_weight !== undefined && !(Number.isFinite(ye.monthly_weight) && ye.monthly_weight >= 0)) problems.push({ path: '年终考评', message: '月度平均分权重须为不小于0的数字' });
+    for (const it of ye.items ?? []) {
+      if (!KEY.test(it.key ?? '')) problems.push({ path: '年终考评', message: `年终考评项代码“${it.key ?? ''}”有误` });
+      if (!it.name?.trim()) problems.push({ path: '年终考评', message: '年终考评项名称不能为空' });
+      if (it.max !== undefined && !Number.isFinite(it.max)) problems.push({ path: `年终考评 › ${it.name}`, message: '上限须为数字' });
+    }
   }
   const walk = (nodes: readonly SchemeNode[], path: string[]) => {
     for (const n of nodes) {

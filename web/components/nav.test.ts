@@ -6,10 +6,11 @@ import { ROLES, type Role } from '../../server/plugins/permissions.ts';
 // What each role saw when the menu was written with role names (before can()): moving the menu onto the server's
 // permissions must not change a single item or landing page.
 const MENU_BY_ROLE: Record<Role, string[]> = {
-  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/bulletins', '/import', '/admin/units', '/admin/calendar'],
-  reporter: ['/dashboard', '/projects', '/reports', '/lights', '/import'],
-  leader: ['/dashboard', '/projects', '/lights', '/bulletins'],
-  supervisor: ['/dashboard', '/projects', '/lights', '/bulletins'],
+  // '/evaluation' (考评讲评, #20) follows evaluation.read.
+  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/bulletins', '/evaluation', '/import', '/admin/units', '/admin/calendar'],
+  reporter: ['/dashboard', '/projects', '/reports', '/lights', '/evaluation', '/import'],
+  leader: ['/dashboard', '/projects', '/lights', '/bulletins', '/evaluation'],
+  supervisor: ['/dashboard', '/projects', '/lights', '/bulletins', '/evaluation'],
   sysadmin: ['/admin/users', '/setup', '/admin/units'],
   secadmin: ['/admin/security'],
   auditor: ['/audit'],

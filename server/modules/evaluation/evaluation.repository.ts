@@ -83,6 +83,9 @@ export class EvaluationRepository {
       .select(['id', 'year', 'month', 'scheme_id', 'status', 'computed_at', 'objection_until', 'published_by', 'published_at', 'revision'])
       .where('year', '=', year).orderBy('month').execute();
   }
+  async listPublishedSnapshots(year: number): Promise<SnapshotRow[]> {
+    return this.db.selectFrom('eval_snapshots').selectAll().where('year', '=', year).where('status', '=', 'published').orderBy('month').execute();
+  }
   async insertSnapshot(row: Insertable<EvalSnapshotTable>): Promise<number> {
     return (await this.db.insertInto('eval_snapshots').values(row).returning('id').executeTakeFirstOrThrow()).id;
   }

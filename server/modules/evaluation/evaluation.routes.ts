@@ -62,6 +62,7 @@ export function evaluationRoutes(app: FastifyInstance, service: () => Evaluation
   r.get('/api/v1/evaluation/ledger', { config: read, schema: { tags, querystring: ledgerQuery } }, async (q) => service().listLedger(q.query.year, q.query.month));
   r.post('/api/v1/evaluation/ledger', { config: write, schema: { tags, body: ledgerBody } }, async (q, reply) => reply.code(201).send(await service().addLedger(actorOf(q), q.body)));
 
+  r.get('/api/v1/evaluation/years/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().yearEnd(q.params.year));
   r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().listUpperRanks(q.params.year));
   r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
 }

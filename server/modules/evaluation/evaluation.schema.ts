@@ -5,6 +5,9 @@ const year = z.coerce.number().int().min(2000, '年份有误').max(2100, '年份
 const month = z.coerce.number().int().min(1, '月份须在 1 到 12 之间').max(12, '月份须在 1 到 12 之间');
 const text = (label: string, max = 500) => z.string().trim().min(1, `${label}不能为空`).max(max, `${label}至多${max}个字`);
 
+/** A month, or 0 for the year as a whole (year-end items and year-level 加扣分). */
+const monthOrYear = z.coerce.number().int().min(0, '月份须在 0（年度）到 12 之间').max(12, '月份须在 0（年度）到 12 之间');
+
 export const periodParams = z.object({ year, month });
 export const yearQuery = z.object({ year: year.optional() });
 export const yearParams = z.object({ year });
@@ -25,14 +28,14 @@ export const objectionBody = z.object({ unit_id: z.number().int().positive(), re
 export const objectionHandleBody = z.object({ decision: z.enum(['accepted', 'rejected']), reply: text('复核意见', 2000) });
 export const republishBody = z.object({ reason: text('更正原因') });
 export const entryBody = z.object({
-  year, month, unit_id: z.number().int().positive(),
+  year, month: monthOrYear, unit_id: z.number().int().positive(),
   item_key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '指标代码有误'),
   value: z.string().trim().regex(/^-?\d{1,12}(\.\d{1,4})?$/, '数值须为数字，至多四位小数'),
   evidence: text('佐证材料说明', 2000),
 });
 export const entryReviewBody = z.object({ decision: z.enum(['approved', 'rejected']), note: z.string().max(500).optional() });
 export const ledgerBody = z.object({
-  year, month, unit_id: z.number().int().positive(),
+  year, month: monthOrYear, unit_id: z.number().int().positive(),
   points: z.number().min(-100, '单笔加扣分不超过100分').max(100, '单笔加扣分不超过100分'),
   reason: text('加扣分事由'), doc_number: text('文号', 100), approver: text('审批人', 50),
 });

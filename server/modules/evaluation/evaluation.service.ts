@@ -1,8 +1,9 @@
 import { chinaToday } from '../../../core/clock.ts';
-import { cmp, dec, formatScore, frac, sub, ZERO, type Fraction } from '../../../core/evaluation/exact.ts';
+import { add, cmp, dec, formatScore, frac, sub, ZERO, type Fraction } from '../../../core/evaluation/exact.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { advancedAndLagging, leavesOf, scoreScheme, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { periodLabel } from '../../../core/indicators.ts';
+import { scoreYearEnd, type YearEndUnitInput } from '../../../core/evaluation/year-end.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { systemActor, type Actor, type Deps } from '../../platform/context.ts';
@@ -218,7 +219,7 @@ export class EvaluationService {
     const units = new Map<string, string>();
     const values = new Map<string, Map<string, Fraction | null>>();
     for (const p of providersFor(sourceKeys)) {
-      const m = await p.measure({ db }, year, month);
+      const m = await p.measure({ ...this.deps, db: db }, year, month);
       for (const u of m.units) units.set(u.key, u.name);
       for (const [u, vs] of m.values) values.set(u, new Map([...(values.get(u) ?? []), ...vs]));
     }
@@ -258,14 +259,14 @@ export class EvaluationService {
       };
     });
     const { advanced, lagging } = advancedAndLagging(results, scheme);
+    // 红榜/黄榜 per indicator: the one unit that scored best (worst) on it; a leaf where the best (worst) is shared
+    // by several units singles nobody out and is left off.
     const board = (best: boolean): BoardLine[] => leaves.flatMap(({ node }) => {
       if (node.rule?.kind === 'veto') return [];
-      const scored = results.filter((r) => r.nodes[node.key]?.value != null);
-      if (scored.length < 2) return [];
-      const pick = scored.reduce((a, b) => {
-        const c = cmp(a.nodes[node.key]!.contribution, b.nodes[node.key]!.contribution);
-        return (best ? c >= 0 : c <= 0) ? a : b;
-      });
+      const scored = results.filter((r) => r.nodes[node.key]?.value != null)
+        .sort((a, b) => cmp(b.nodes[node.key]!.contribution, a.nodes[node.key]!.contribution) * (best ? 1 : -1));
+      if (scored.length < 2 || cmp(scored[0]!.nodes[node.key]!.contribution, scored[1]!.nodes[node.key]!.contribution) === 0) return [];
+      const pick = scored[0]!;
       const n = pick.nodes[node.key]!;
       return [{ leaf: node.key, leaf_name: node.name, unit_key: pick.key, unit_name: pick.name, value_text: valueText(n.value), score_text: formatScore(n.contribution) }];
     });
@@ -441,6 +442,44 @@ export class EvaluationService {
       entries: (await this.repo.listEntries(year, month)).filter((e) => e.unit_id === unitId),
       ledger: (await this.repo.listLedger(year, month)).filter((l) => l.unit_id === unitId),
       projects_link: `/projects?unit=${unitId}`,
+    };
+  }
+
+  /**
+   * The year-end comprehensive evaluation: every published month's totals per unit, averaged and weighted as the
+   * adopted scheme's year_end says, plus the year's hand-entered items (month 0, approved) and year-level ledger
+   * lines (month 0). Computed on request from the frozen months, so it shows exactly what was published.
+   */
+  async yearEnd(year: number) {
+    const scheme = await this.adoptedOrFail(this.repo, year);
+    const spec = (JSON.parse(scheme.body) as Scheme).year_end ?? {};
+    const snaps = await this.repo.listPublishedSnapshots(year);
+    const units = new Map<string, YearEndUnitInput>();
+    const unitOf = (key: string, name: string) => {
+      let u = units.get(key);
+      if (!u) units.set(key, u = { key, name, months: new Map(), items: new Map(), ledger: ZERO, vetoed_months: [] });
+      return u;
+    };
+    for (const row of snaps) {
+      for (const su of (JSON.parse(row.body) as SnapshotBody).units) {
+        const u = unitOf(su.key, su.name);
+        u.months.set(row.month, load(su.total));
+        if (su.vetoed) u.vetoed_months.push(row.month);
+      }
+    }
+    const entries = (await this.repo.listEntries(year, 0)).filter((e) => e.status === 'approved');
+    const ledger = await this.repo.listLedger(year, 0);
+    const names = await this.repo.listUnitNames([...new Set([...entries.map((e) => e.unit_id), ...ledger.map((l) => l.unit_id)])]);
+    for (const e of entries) unitOf(String(e.unit_id), names.get(e.unit_id) ?? '').items.set(e.item_key, dec(Number(e.value)));
+    for (const l of ledger) {
+      const u = unitOf(String(l.unit_id), names.get(l.unit_id) ?? '');
+      u.ledger = add(u.ledger, frac(BigInt(l.points_hundredths), 100n));
+    }
+    const ranked = scoreYearEnd(spec, [...units.values()]);
+    return {
+      year, scheme: { id: scheme.id, version: scheme.version, name: scheme.name }, months: snaps.map((s) => s.month),
+      monthly_weight: spec.monthly_weight ?? 1, items: spec.items ?? [],
+      units: ranked.map(({ total: _t, ...u }) => u),
     };
   }
 

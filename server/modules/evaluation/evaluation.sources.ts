@@ -5,6 +5,7 @@ import { systemActor, type Deps } from '../../platform/context.ts';
 import { frac, type Fraction } from '../../../core/evaluation/exact.ts';
 import { fraction, subtract, timeProgress } from '../../../core/indicators.ts';
 import { createIndicatorService } from '../indicators/index.ts';
+import { problemFigures } from '../problems/index.ts';
 
 /** One source a scheme leaf can bind to. */
 export interface EvaluationSource {
@@ -29,15 +30,13 @@ export interface Measured {
 export interface Provider {
   name: string;
   sources: Omit<EvaluationSource, 'provider' | 'available'>[];
-  measure(deps: Pick<Deps, 'db'>, year: number, month: number): Promise<Measured>;
+  measure(deps: Deps, year: number, month: number): Promise<Measured>;
 }
 
 const providers = new Map<string, Provider>();
 /** Sources other engineers' modules will provide, listed so that the editor shows them and a scheme cannot use them yet. */
 const PENDING: Omit<EvaluationSource, 'available' | 'records'>[] = [
   { key: 'matter_on_time_rate', label: '督办事项按期办结率', unit: '%', provider: 'supervision' },
-  { key: 'problem_on_time_rate', label: '问题按期办结率', unit: '%', provider: 'problems' },
-  { key: 'problem_satisfaction', label: '问题办理满意率', unit: '%', provider: 'problems' },
   { key: 'signed_amount', label: '招商引资签约金额', unit: '万元', provider: 'attraction' },
   { key: 'stats_entry_rate', label: '入库纳统率', unit: '%', provider: 'projects' },
   { key: 'report_on_time_rate', label: '月度填报及时率', unit: '%', provider: 'reports' },
@@ -116,7 +115,37 @@ export const indicatorProvider: Provider = {
   },
 };
 
+/**
+ * The problems module's figures per owning department (承办单位), through its index.ts: 按期办结率, 办结率, 满意率.
+ * Its figures cover the problems received in the whole year so far, not only up to month N (the module counts by
+ * year), so a past month tried later reads today's figures.
+ */
+export const problemProvider: Provider = {
+  name: 'problems',
+  sources: [
+    { key: 'problem_on_time_rate', label: '问题按期办结率', unit: '%', records: 'none' },
+    { key: 'problem_closed_rate', label: '问题办结率', unit: '%', records: 'none' },
+    { key: 'problem_satisfaction', label: '问题办理满意率', unit: '%', records: 'none' },
+  ],
+  async measure(deps, year) {
+    const f = await problemFigures(deps, systemActor(), year, 'department');
+    const units: Measured['units'] = [];
+    const values = new Map<string, Map<string, Fraction | null>>();
+    for (const g of f.groups) {
+      if (g.key === null) continue;
+      units.push({ key: g.key, name: g.name });
+      values.set(g.key, new Map([
+        ['problem_on_time_rate', percent(g.figures.on_time_rate.numerator, g.figures.on_time_rate.denominator)],
+        ['problem_closed_rate', percent(g.figures.closed_rate.numerator, g.figures.closed_rate.denominator)],
+        ['problem_satisfaction', percent(g.figures.satisfied_rate.numerator, g.figures.satisfied_rate.denominator)],
+      ]));
+    }
+    return { units, values };
+  },
+};
+
 /** The hand-entered source: values the office (or another office) enters per unit and leaf, with evidence, reviewed. */
 export const MANUAL_SOURCE = 'manual';
 
 registerProvider(indicatorProvider);
+registerProvider(problemProvider);

@@ -47,6 +47,7 @@ async function buildPortfolio(t: Awaited<ReturnType<typeof createTestApp>>) {
 /** The scheme of the test: rank bands on the completion rate, a linear gap score, −3 per overdue start, a veto. */
 const SCHEME: Scheme = {
   name: '2026年度重点项目月度考评方案', advanced_count: 2, lagging_count: 2,
+  year_end: { monthly_weight: 0.7, items: [{ key: 'dev', name: '发展改革综合工作（市发改委评定）', max: 20 }] },
   nodes: [
     {
       key: 'invest', name: '投资进度', max: 70, children: [
@@ -85,6 +86,15 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(r.body.error!.message).toBe('考评方案有4处问题：督办办结：数据来源“督办事项按期办结率”尚未接入，暂不能使用');
     expect(r.body.error!.details).toEqual(expect.arrayContaining([{ path: '重复', message: '指标代码“gap”重复' }, { path: '重复', message: '末级指标须绑定数据来源' }]));
     expect((await call('POST', '/schemes', h.reporter, { year: 2026, scheme: SCHEME })).status).toBe(403);
+  });
+
+  it('reads the problems module\'s figures as a source (wired through its index.ts)', async () => {
+    const sources = (await call('GET', '/sources', h.leader)).body as unknown as { key: string; available: boolean }[];
+    expect(sources.find((s) => s.key === 'problem_on_time_rate')).toMatchObject({ available: true });
+    expect(sources.find((s) => s.key === 'matter_on_time_rate')).toMatchObject({ available: false });
+    const scheme = { name: 't', nodes: [...SCHEME.nodes.slice(0, 1), { key: 'problems', name: '问题按期办结', source: 'problem_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }] };
+    const p = await call('POST', '/preview', h.leader, { year: 2026, month: 5, scheme });
+    expect((p.body.result as SnapshotBody).units.find((u) => u.name === '甪直镇')!.nodes.problems).toMatchObject({ value_text: '—', note: '无数据，不得分' });
   });
 
   it('tries a draft on a past month before adopting it, and adopts it', async () => {
@@ -133,7 +143,9 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(unitOf(s, '胥口镇').veto_reasons).toEqual(['安全生产：发生1次，一票否决']);
     expect(s.advanced.map((k) => s.units.find((u) => u.key === k)!.name)).toEqual(['临湖镇', '甪直镇']);
     expect(s.lagging.map((k) => s.units.find((u) => u.key === k)!.name)).toEqual(['胥口镇', '横泾街道']);
-    expect(s.red.find((b) => b.leaf === 'gap')).toMatchObject({ unit_name: '临湖镇', value_text: '8.33', score_text: '14.2' });
+    // 甪直 and 临湖 share the best completion and gap, and four units share the best (zero) overdue count: no red line.
+    expect(s.red).toEqual([]);
+    expect(s.yellow.find((b) => b.leaf === 'completion')).toMatchObject({ unit_name: '胥口镇', value_text: '40', score_text: '51.0' });
     expect(s.yellow.find((b) => b.leaf === 'overdue')).toMatchObject({ unit_name: '木渎镇', score_text: '-3.0' });
     expect(s.slow.map((p) => p.name)).toContain('木渎综合管廊');
     expect(s.fast.map((p) => p.name)).toContain('甪直智能装备产业园');
@@ -194,6 +206,19 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(xml).toContain('2026年重点项目1–5月考评讲评');
     expect(xml).toContain('先进单位：临湖镇、甪直镇');
     expect((await t.app.inject({ url: '/api/v1/evaluation/months/2026/7/sheet.docx', headers: h.leader })).json<{ error: { message: string } }>().error.message).toBe('2026年7月讲评尚未生成');
+  });
+
+  it('combines the published months, the year items entered by other offices and the year ledger at year end', async () => {
+    const e = await call('PUT', '/entries', h.office2, { year: 2026, month: 0, unit_id: h.ids.临湖镇, item_key: 'dev', value: '25', evidence: '市发改委年度评定表' });
+    await call('POST', `/entries/${e.body.id as number}/review`, h.office, { decision: 'approved' });
+    await call('POST', '/ledger', h.office, { year: 2026, month: 0, unit_id: h.ids.甪直镇, points: -1.5, reason: '年度统计数据报送不及时', doc_number: '吴统〔2026〕2号', approver: '李局长' });
+    const y = await call('GET', '/years/2026', h.leader);
+    expect(y.status).toBe(200);
+    expect(y.body).toMatchObject({ months: [5], monthly_weight: 0.7 });
+    // Only May is published: 临湖 70 × 0.7 + 20 (25 capped) = 69; 甪直 70 × 0.7 − 1.5 = 47.5; 木渎 63.34 × 0.7 = 44.3.
+    const units = y.body.units as { name: string; rank: number; total_text: string; vetoed_months: number[] }[];
+    expect(units.slice(0, 3).map((u) => [u.name, u.rank, u.total_text])).toEqual([['临湖镇', 1, '69.0'], ['甪直镇', 2, '47.5'], ['木渎镇', 3, '44.3']]);
+    expect(units.find((u) => u.name === '胥口镇')!.vetoed_months).toEqual([5]);
   });
 
   it('records outcomes (reward in yuan, 约谈, 通报批评) and upper levels ranking us', async () => {

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Grid, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useAuth } from '../../auth.tsx';
+import { useAuth, useCan } from '../../auth.tsx';
 import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -40,22 +40,28 @@ function RankChange({ change }: { change: number | null }) {
 /** The ranking table: rank, unit, total, change, gap, each leaf's points; a row opens the records behind it. */
 function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean }) {
   const { t } = useI18n();
+  // On a phone: rank, total, unit and the change; the indicator columns are in the drill-down.
+  const compact = !Grid.useBreakpoint().md;
+  const unitColumn = { title: t('evaluation.unit'), dataIndex: 'name', fixed: compact ? undefined : ('left' as const), width: compact ? undefined : 150, ellipsis: !compact, render: (n: string, u: EvalUnit) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> };
   return (
     <Table<EvalUnit>
       rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={{ x: 'max-content' }} data-testid="evaluation-ranking"
       expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} />, expandRowByClick: true } : undefined}
       columns={[
-        { title: t('evaluation.rank'), dataIndex: 'rank', width: 56, fixed: 'left' },
-        { title: t('evaluation.unit'), dataIndex: 'name', fixed: 'left', render: (n: string, u) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> },
-        { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', render: (v: string) => <b>{v}</b> },
+        { title: t('evaluation.rank'), dataIndex: 'rank', width: 52, fixed: compact ? undefined : 'left' },
+        ...(compact ? [] : [unitColumn]),
+        { title: t('evaluation.total'), dataIndex: 'total_text', fixed: compact ? undefined : 'left', width: 64, align: 'right', render: (v: string) => <b>{v}</b> },
+        ...(compact ? [unitColumn] : []),
         { title: t('evaluation.rankChange'), dataIndex: 'rank_change', align: 'center', render: (c: number | null) => <RankChange change={c} /> },
-        { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right', render: (v: string | null) => v ?? '—' },
-        { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' },
-        ...snapshot.leaves.map((l) => ({
+        ...(compact ? [] : [
+          { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right' as const, render: (v: string | null) => v ?? '—' },
+          { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' as const },
+        ]),
+        ...(compact ? [] : snapshot.leaves).map((l) => ({
           title: <span title={`${l.path}（${l.source_label}，${l.rule}）`}>{l.name}</span>, key: l.key, align: 'right' as const,
           render: (_: unknown, u: EvalUnit) => <span title={u.nodes[l.key]?.note}>{u.nodes[l.key]?.contribution_text ?? '—'}</span>,
         })),
-        { title: t('evaluation.adjustment'), dataIndex: 'adjustment_text', align: 'right' },
+        ...(compact ? [] : [{ title: t('evaluation.adjustment'), dataIndex: 'adjustment_text', align: 'right' as const }]),
       ]}
     />
   );
@@ -70,7 +76,7 @@ function UnitDrill({ year, month, unit }: { year: number; month: number; unit: E
   return (
     <div data-testid="evaluation-drill">
       <Table
-        rowKey="key" size="small" pagination={false} dataSource={data.leaves}
+        rowKey="key" size="small" pagination={false} dataSource={data.leaves} scroll={{ x: 'max-content' }}
         columns={[
           { title: t('evaluation.indicator'), dataIndex: 'path' },
           { title: t('evaluation.source'), dataIndex: 'source_label' },
@@ -130,8 +136,9 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { user } = useAuth();
-  const isOffice = user?.role === 'office';
-  const canPublish = isOffice || user?.role === 'leader';
+  const can = useCan();
+  const isOffice = can('evaluation.write');
+  const canPublish = can('evaluation.publish');
   const { data, error, reload, setData } = useLoad(() => evaluationApi.month(year, month), [year, month]);
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<EvalMonth>, done: string) => {
@@ -171,7 +178,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
             disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="evaluation-objection-until" />
         )}
         {canPublish && data.status === 'objection' && <Button type="primary" loading={busy} onClick={() => void run(() => evaluationApi.publish(year, month), t('evaluation.published'))} data-testid="evaluation-publish">{t('evaluation.publish')}</Button>}
-        {data.status === 'objection' && ownUnit !== null && s?.units.some((u) => u.key === String(ownUnit)) && (
+        {data.status === 'objection' && can('evaluation.object') && ownUnit !== null && s?.units.some((u) => u.key === String(ownUnit)) && (
           <Button onClick={() => ask(t('evaluation.object'), (r) => evaluationApi.object(year, month, ownUnit, r), t('evaluation.objected'))}>{t('evaluation.object')}</Button>
         )}
         {s && <Button icon={<DownloadOutlined />} href={evaluationLinks.sheet(year, month, 'xlsx')}>{t('evaluation.exportXlsx')}</Button>}
@@ -210,7 +217,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
 function SchemeTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const isOffice = useAuth().user?.role === 'office';
+  const isOffice = useCan()('evaluation.write');
   const { data: schemes, reload } = useLoad(() => evaluationApi.schemes(year), [year]);
   const { data: sources } = useLoad(() => evaluationApi.sources(), []);
   const [selected, setSelected] = useState<EvalSchemeRow | undefined>();
@@ -296,7 +303,7 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
 function LedgerTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const isOffice = useAuth().user?.role === 'office';
+  const isOffice = useCan()('evaluation.write');
   const { data, reload } = useLoad(() => evaluationApi.ledger(year, month), [year, month]);
   const { data: m } = useLoad(() => evaluationApi.month(year, month), [year, month]);
   const [form, setForm] = useState<{ unit?: number; points?: number; reason: string; doc: string; approver: string }>({ reason: '', doc: '', approver: '' });
