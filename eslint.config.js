@@ -54,7 +54,6 @@ const LEGACY_CROSS_MODULE = [
   'server/modules/reports/report-bulk.repository.ts',
   'server/modules/reports/report-bulk.service.ts',
   'server/modules/reports/report-bulk.test.ts',
-  'server/modules/reports/report-photo.service.ts',
   'server/modules/reports/report.repository.ts',
   'server/modules/reports/report.test.ts',
   'bench/excel.ts',

@@ -28,6 +28,6 @@ export function createMonthlyReportService(deps: Pick<Deps, 'db'>): MonthlyRepor
 }
 
 /** Site photos of reports, kept in the database's file store (every server reaches them). */
-export function createReportPhotoService(deps: Pick<Deps, 'db'>, dataDir: string): ReportPhotoService {
-  return new ReportPhotoService(new ReportRepository(deps.db), new PhotoStore(new FileStore(deps.db, dataDir)));
+export function createReportPhotoService(deps: Deps, dataDir: string): ReportPhotoService {
+  return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir)));
 }
