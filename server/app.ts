@@ -14,6 +14,8 @@ import { registerAuditHook } from './plugins/audit.ts';
 import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+// problems (issue 18)
+import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
@@ -30,6 +32,10 @@ import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
+// issue 17 (supervision)
+import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
+import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -70,6 +76,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  registerProblemScopes(); // problems (issue 18)
   const deps = createDeps(db);
   const audit = () => createAuditService(db);
   const userService = createUserService(deps);
@@ -103,6 +110,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const referenceService = createReferenceService(deps);
   referenceRoutes(app, () => referenceService);
   calendarRoutes(app, () => createCalendarService(deps));
+  // problems (issue 18)
+  enterpriseRoutes(app, () => createEnterpriseService(deps));
+  problemRoutes(app, () => createProblemService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   const periodService = createPeriodService(deps);
@@ -119,6 +129,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     periods: () => periodService, reports: () => monthlyReportService,
   });
   bulletinRoutes(app, database);
+  evaluationRoutes(app, () => createEvaluationService(deps));
+  // issue 17 (supervision): to-dos, notifications, attachments
+  inboxRoutes(app, () => createInboxService(deps));
+  registerSupervision(deps);
+  matterRoutes(app, () => createMatterService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

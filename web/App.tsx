@@ -27,6 +27,7 @@ const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => 
 const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
+const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 
 /**
@@ -87,6 +88,7 @@ function Routed() {
           <Route path="lights" element={lazyPage(<LightsPage />)} />
           <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="bulletins" element={lazyPage(<BulletinsPage />)} />
+          <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -31,8 +31,10 @@ export const NAV: NavItem[] = [
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, anyOf: ['report.review'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, anyOf: ['indicator.read'] },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
-  // Project lists and plans need import.write; a unit imports its own monthly progress with report.write.
-  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write'] },
+  { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
+  // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit
+  // and user lists need unit.admin / user.admin.
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.admin'] },
   { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, anyOf: ['system.admin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, anyOf: ['unit.admin'] },

@@ -10,6 +10,8 @@ import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
+import { seedEvaluationDemo } from '../evaluation/index.ts';
+import { createDeps } from '../../deps.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -109,6 +111,9 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
   await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
+  // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
+  const at = new Date(`${asOf}T04:00:00.000Z`);
+  await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 

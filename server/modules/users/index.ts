@@ -10,6 +10,8 @@ export { userRoutes, LOGIN_RATE_LIMIT_DEFAULT } from './user.routes.ts';
 export { userAdminRoutes } from './user-admin.routes.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export type { RateLimitRepository } from './rate-limit.repository.ts';
+/** Batch account creation (a user-list import creates accounts through it). */
+export { createAccounts, findAccounts, type AccountInput, type CreatedAccount } from './account-batch.ts';
 
 /** The account service (sign-in, sessions, password rules, administration). */
 export function createUserService(deps: Deps): UserService {

@@ -19,6 +19,16 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
+  /** Accounts of these usernames (a user list imported twice): name, unit and phone to compare. */
+  async listByUsernames(usernames: readonly string[]) {
+    const rows: { id: number; username: string; display_name: string; unit_id: number | null; role: string; phone: string | null }[] = [];
+    for (let i = 0; i < usernames.length; i += 500) {
+      const chunk = usernames.slice(i, i + 500);
+      if (chunk.length) rows.push(...await this.db.selectFrom('users').select(['id', 'username', 'display_name', 'unit_id', 'role', 'phone']).where('username', 'in', chunk).execute());
+    }
+    return rows;
+  }
+
   findById(id: number) {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }

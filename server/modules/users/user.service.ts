@@ -319,6 +319,8 @@ export class UserService {
     const scopes = await users.listScopePaths(id);
     return {
       ...user,
+      // Locked by the server's clock: a browser's own clock may be off (or, in tests, elsewhere in time).
+      is_locked: user.locked_until !== null && user.locked_until > this.deps.clock.now().toISOString(),
       scopes: {
         unit_ids: scopes.flatMap((s) => (s.unit_id === null ? [] : [s.unit_id])),
         region_codes: scopes.flatMap((s) => (s.region_code === null ? [] : [s.region_code])),

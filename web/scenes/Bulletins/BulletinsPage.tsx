@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { App, Alert, Button, Card, Col, Flex, Form, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMonthInForce } from '../../components/usePeriodInForce.ts';
+import { browserToday, useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useCan } from '../../auth.tsx';
@@ -22,9 +22,9 @@ function usePeriod() {
   const [params, setParams] = useSearchParams();
   // Without one in the URL, the period in force (the server's choice: last year's December in January).
   const inForce = useMonthInForce();
-  const now = new Date();
-  const year = Number(params.get('year')) || inForce?.year || now.getFullYear();
-  const month = Number(params.get('month')) || inForce?.month || Math.max(1, now.getMonth());
+  const today = browserToday();
+  const year = Number(params.get('year')) || inForce?.year || Number(today.slice(0, 4));
+  const month = Number(params.get('month')) || inForce?.month || Math.max(1, Number(today.slice(5, 7)) - 1);
   const set = (y: number, m: number) => setParams((p) => {
     p.set('year', String(y));
     p.set('month', String(m));

@@ -33,7 +33,7 @@ export function LightsTab({ project }: { project: Project }) {
         {period && <DataAsOf year={period.year()} month={period.month() + 1} label={`1–${period.month() + 1}月`} />}
       </Flex>
       {error ? <LoadError error={error} onRetry={reload} /> : loading ? <Spin /> : data ? <DimensionDetails dims={data.dimensions} /> : <Empty description={t('common.empty')} />}
-      <ExcusesPanel project={project} year={period?.year() ?? inForce?.year ?? new Date().getFullYear()} month={period ? period.month() + 1 : undefined} canEdit={can('rules.write')} onChange={reload} />
+      {period && <ExcusesPanel project={project} year={period.year()} month={period.month() + 1} canEdit={can('rules.write')} onChange={reload} />}
     </>
   );
 }

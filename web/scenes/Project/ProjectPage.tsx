@@ -56,7 +56,7 @@ export function ProjectPage() {
     {
       key: 'basic', label: 'project.tab.basic',
       children: editing
-        ? <ProjectEditForm project={project} units={units} onCancel={() => setEditing(false)} onSaved={(p) => {
+        ? <ProjectEditForm project={project} units={units} isOffice={canAdmin} onCancel={() => setEditing(false)} onSaved={(p) => {
           setProject(p);
           setEditing(false);
         }} />

@@ -5,7 +5,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { CameraOutlined, DownloadOutlined } from '@ant-design/icons';
-import { chinaDate, REPORT_STAGES } from '../../../core/monthly-report.ts';
+import { REPORT_STAGES } from '../../../core/monthly-report.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth, useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
@@ -17,7 +17,7 @@ import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
 import { STAGES, stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton, exportHref } from '../../components/ExportButton.tsx';
-import { refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
+import { browserToday, refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import {
@@ -101,7 +101,7 @@ export function ReportsPage() {
   const current = usePeriodInForce();
   const [year, setYear] = useState<number | undefined>(undefined);
   useEffect(() => {
-    if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? new Date().getFullYear());
+    if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4)));
   }, [current, year]);
   const periods = useLoad(() => (year === undefined ? Promise.resolve(null) : reportApi.periods(year)), [year]);
   const [month, setMonth] = useState<number | undefined>(undefined);
@@ -109,7 +109,7 @@ export function ReportsPage() {
     const items = periods.data?.items;
     if (!items || !items.length || (month !== undefined && items.some((p) => p.month === month))) return;
     const preferred = [current?.reporting, current?.in_force].find((p) => p && p.year === year && items.some((i) => i.month === p.month));
-    setMonth(preferred ? preferred.month : defaultPeriod(items));
+    setMonth(preferred ? preferred.month : defaultPeriod(items, current?.today ?? browserToday()));
   }, [periods.data, month, year, current]);
   const period = periods.data?.items.find((p) => p.month === month);
 
@@ -159,7 +159,7 @@ export function ReportsPage() {
   const todo = rows.filter(isTodo);
   const returned = rows.filter((r) => r.report?.status === 'returned');
   const shown = view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
-  const today = current?.today ?? chinaDate(new Date());
+  const today = current?.today ?? browserToday();
 
   /** Client checks before sending: numbers that parse, a reason for a negative month, a stage move's date. */
   const check = (list: GridRow[]): RowErrors => {
