@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { generateDemo } from '../server/modules/demo/demo.service.ts';
+import { generateDemo } from '../server/modules/demo/index.ts';
 import { ImportRepository } from '../server/modules/imports/import.repository.ts';
 import { ImportService } from '../server/modules/imports/import.service.ts';
 import { ExportRepository } from '../server/modules/exports/export.repository.ts';

@@ -6,7 +6,7 @@ import pg from 'pg';
 import cliProgress from 'cli-progress';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { generateDemo, type DemoResult } from '../server/modules/demo/demo.service.ts';
+import { generateDemo, type DemoResult } from '../server/modules/demo/index.ts';
 import { startEmbeddedPostgres } from '../test/pg-server.ts';
 
 /** A built benchmark database: where it is and what it took to build. */

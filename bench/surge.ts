@@ -1,7 +1,7 @@
 import type { Request } from 'autocannon';
 import { openDatabase } from '../server/db/database.ts';
 import { hashPassword } from '../server/modules/users/password.ts';
-import { DemoRepository } from '../server/modules/demo/demo.repository.ts';
+import { DemoRepository } from '../server/modules/demo/index.ts';
 import { login, writeHeaders, type Session } from './server.ts';
 import type { ScenarioContext } from './scenarios.ts';
 

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { generateDemo } from '../server/modules/demo/demo.service.ts';
+import { generateDemo } from '../server/modules/demo/index.ts';
 
 /** Parses a count such as 2000, 10k, 100k or 1m. */
 export function parseCount(value: string): number {

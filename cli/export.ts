@@ -8,16 +8,12 @@ import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
-import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
-import { LightRepository } from '../server/modules/lights/light.repository.ts';
-import { LightService } from '../server/modules/lights/light.service.ts';
-import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
-import { MonthlyReportService } from '../server/modules/reports/monthly-report.service.ts';
-import { ReportRepository } from '../server/modules/reports/report.repository.ts';
-import { ExportRepository } from '../server/modules/exports/export.repository.ts';
-import { indicatorExportQuery, lightsExportQuery, missingExportQuery, progressExportQuery, projectExportQuery } from '../server/modules/exports/export.schema.ts';
-import { ExportService } from '../server/modules/exports/export.service.ts';
-import { indicatorWorkbook, lightsWorkbook, missingWorkbook, reviewWorkbook } from '../server/modules/exports/view-export.service.ts';
+import { createLightService } from '../server/modules/lights/index.ts';
+import { createMonthlyReportService } from '../server/modules/reports/index.ts';
+import {
+  createExportService, indicatorExportQuery, indicatorWorkbook, lightsExportQuery, lightsWorkbook, missingExportQuery, missingWorkbook,
+  progressExportQuery, projectExportQuery, reviewWorkbook,
+} from '../server/modules/exports/index.ts';
 
 /** What `docket export` can write; `projects` when no view is named. */
 export const EXPORT_VIEWS = ['projects', 'monthly-progress', 'indicators', 'lights', 'review-queue', 'missing'] as const;
@@ -79,7 +75,7 @@ function queryOf(view: View, o: ExportOptions) {
 async function writeView(database: Database, view: View, o: ExportOptions, out: Writable, onProgress: (done: number, total: number) => void): Promise<number | undefined> {
   const actor = systemActor();
   const { parse } = queryOf(view, o);
-  const exports = new ExportService(new ExportRepository(database.db));
+  const exports = createExportService(database);
   switch (view) {
     case 'projects': {
       const { group_by: groupBy, ...filter } = parse(projectExportQuery);
@@ -96,20 +92,20 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
       return undefined;
     }
     case 'lights': {
-      const service = new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+      const service = createLightService(database);
       const { write } = await lightsWorkbook(service, actor, parse(lightsExportQuery));
       await write(out);
       return undefined;
     }
     case 'review-queue': {
       const { year, month, unit } = parse(missingExportQuery);
-      const { write } = await reviewWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actor, year, month, unit);
+      const { write } = await reviewWorkbook(createMonthlyReportService(database), actor, year, month, unit);
       await write(out);
       return undefined;
     }
     case 'missing': {
       const { year, month, unit } = parse(missingExportQuery);
-      const { write } = await missingWorkbook(new MonthlyReportService(new ReportRepository(database.db)), actor, year, month, unit);
+      const { write } = await missingWorkbook(createMonthlyReportService(database), actor, year, month, unit);
       await write(out);
       return undefined;
     }

@@ -7,11 +7,9 @@ import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { indicatorQuerySchema, type Breakdown } from '../server/modules/indicators/indicator.schema.ts';
 import { STAGE_LABELS } from '../core/stages.ts';
 import type { Indicators, Rate } from '../core/indicators.ts';
-import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
+import { IndicatorRepository } from '../server/modules/indicators/index.ts';
+import { createLightService } from '../server/modules/lights/index.ts';
 import { findJurisdiction } from '../server/modules/system/index.ts';
-import { LightRepository } from '../server/modules/lights/light.repository.ts';
-import { LightService } from '../server/modules/lights/light.service.ts';
-import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 
 /** Chinese headings of the breakdowns (no English code reaches a Chinese screen). */
@@ -117,7 +115,7 @@ export function registerIndicators(program: Command): void {
         const lightsQuery = lightsQuerySchema.parse({ ...raw, breakdown: undefined, page_size: 1 });
         const actor = systemActor();
         const result = await createIndicatorService(database).getIndicators(actor, parsed.data);
-        const lights = await new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db)).getLights(actor, lightsQuery);
+        const lights = await createLightService(database).getLights(actor, lightsQuery);
         const lightSummary = { counts: lights.counts, excused: lights.excused, rule_version: lights.rule_version };
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights: lightSummary }, null, 2));

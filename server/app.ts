@@ -23,14 +23,14 @@ import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
-import { referenceRoutes } from './modules/reference/reference.routes.ts';
+import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
-import { reportRoutes } from './modules/reports/report.routes.ts';
-import { indicatorRoutes } from './modules/indicators/index.ts';
-import { lightRoutes } from './modules/lights/index.ts';
+import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
+import { createIndicatorService, indicatorRoutes } from './modules/indicators/index.ts';
+import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
-import { exportRoutes } from './modules/exports/export.routes.ts';
+import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
 // issue 17 (supervision)
@@ -110,19 +110,27 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const securityService = createSecurityService(deps);
   securityRoutes(app, () => securityService);
   auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
-  referenceRoutes(app, database);
+  const referenceService = createReferenceService(deps);
+  referenceRoutes(app, () => referenceService);
   calendarRoutes(app, () => createCalendarService(deps));
   // problems (issue 18)
   enterpriseRoutes(app, () => createEnterpriseService(deps));
   problemRoutes(app, () => createProblemService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
-  reportRoutes(app, database, config);
+  const periodService = createPeriodService(deps);
+  const monthlyReportService = createMonthlyReportService(deps);
+  const reportPhotoService = createReportPhotoService(deps, config.dataDir);
+  reportRoutes(app, { periods: () => periodService, reports: () => monthlyReportService, photos: () => reportPhotoService });
   indicatorRoutes(app, database);
   lightRoutes(app, database);
   await registerMultipart(app);
   importRoutes(app, database);
-  exportRoutes(app, database);
+  const exportService = createExportService(deps);
+  exportRoutes(app, {
+    exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),
+    periods: () => periodService, reports: () => monthlyReportService,
+  });
   bulletinRoutes(app, database);
   evaluationRoutes(app, () => createEvaluationService(deps));
   // issue 17 (supervision): to-dos, notifications, attachments

@@ -31,9 +31,11 @@ export class SettingsError extends Error {
 /**
  * Defines a group of settings: its table, a zod object schema (one field per key) and the defaults. One decoder for
  * every settings table: rows are decoded field by field against the schema, unknown keys ignored (internal state
- * lives in system_state, not here). The audit action is `<name>.settings_update`.
+ * lives in system_state, not here). The audit action is `<name>.settings_update`, with the changed keys before and
+ * after; `{ audit: 'whole' }` records the whole group before and after on every put instead (the reporting
+ * settings' entries always read that way, and the auditor's view of them must not change).
  */
-export function defineSettings<S extends z.ZodObject>(name: string, table: SettingsTable, schema: S, defaults: z.infer<S>): Settings<z.infer<S>> {
+export function defineSettings<S extends z.ZodObject>(name: string, table: SettingsTable, schema: S, defaults: z.infer<S>, options: { audit?: 'changed' | 'whole' } = {}): Settings<z.infer<S>> {
   type T = z.infer<S>;
   const shape = schema.shape as Record<string, z.ZodType>;
   const decode = (rows: readonly { key: string; value: string }[]): T => {
@@ -64,7 +66,8 @@ export function defineSettings<S extends z.ZodObject>(name: string, table: Setti
       }
       const before = await read(trx);
       const values = checked.data as Partial<T>;
-      const changed = Object.keys(values).filter((k) => values[k] !== undefined && JSON.stringify(values[k]) !== JSON.stringify(before[k]));
+      const whole = options.audit === 'whole';
+      const changed = Object.keys(values).filter((k) => values[k] !== undefined && (whole || JSON.stringify(values[k]) !== JSON.stringify(before[k])));
       if (changed.length === 0) return before;
       const now = deps.clock.now().toISOString();
       for (const key of changed) {
@@ -73,11 +76,14 @@ export function defineSettings<S extends z.ZodObject>(name: string, table: Setti
           .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: now, updated_by: row.updated_by }))
           .execute();
       }
-      await deps.audit.record(trx, actor, {
-        action: `${name}.settings_update`, entityType: table,
-        before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, values[k]])),
-      });
-      return { ...before, ...Object.fromEntries(changed.map((k) => [k, values[k]])) };
+      const after = { ...before, ...Object.fromEntries(changed.map((k) => [k, values[k]])) } as T;
+      await deps.audit.record(trx, actor, whole
+        ? { action: `${name}.settings_update`, entityType: table, before, after }
+        : {
+          action: `${name}.settings_update`, entityType: table,
+          before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, values[k]])),
+        });
+      return after;
     },
   };
 }

@@ -6,7 +6,7 @@ import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import { buildApp } from '../../server/app.ts';
-import { generateDemo } from '../../server/modules/demo/demo.service.ts';
+import { generateDemo } from '../../server/modules/demo/index.ts';
 import { clock } from '../../server/clock.ts';
 import { chinaMonth, chinaYear } from '../../core/clock.ts';
 

@@ -33,11 +33,12 @@ export const NAV: NavItem[] = [
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
   { path: '/attraction', label: 'nav.attraction', icon: <RiseOutlined />, anyOf: ['attraction.read'] },
-  // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit
-  // and user lists need unit.admin / user.admin.
-  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.admin'] },
   { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, anyOf: ['system.admin'] },
+  // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit
+  // and user lists need unit.admin / user.admin. After the accounts and setup, so the system administrator still
+  // lands on the accounts.
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, anyOf: ['unit.admin'] },
   { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, anyOf: ['period.admin'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, anyOf: ['security.admin'] },

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/index.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
-import { seedRegions } from '../reference/reference.service.ts';
+import { seedRegions } from '../reference/index.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
 import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.generator.ts';
 import { createBulkWriter, DemoRepository } from './demo.repository.ts';

@@ -23,7 +23,7 @@ import { ReportRepository } from '../reports/report.repository.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { ReferenceRepository } from '../reference/reference.repository.ts';
+import { ReferenceRepository } from '../reference/index.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
   type AnnualPlanWrite, type ProcedureWrite, type ProjectChangesQuery, type ProjectListQuery, type ProjectUpdate, type ProjectWrite, type StageChange, type TierChange,

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { ReferenceService } from './reference.service.ts';
+import type { ReferenceService } from './reference.service.ts';
 import {
   customAreaSchema, REGION_CODE, regionQuerySchema, regionRenameSchema, subtreeQuerySchema, unitUpdateSchema, unitWriteSchema,
 } from './reference.schema.ts';
@@ -13,9 +12,8 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 const tags = ['reference'];
 
 /** Reference data: the region tree with custom areas, and the unit tree. */
-export function referenceRoutes(app: FastifyInstance, database: Database): void {
+export function referenceRoutes(app: FastifyInstance, service: () => ReferenceService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => new ReferenceService(database);
 
   r.get('/api/v1/regions', { config: { permission: 'reference.read' }, schema: { tags, querystring: regionQuerySchema } },
     async (request) => ({ items: await service().listRegions(request.query) }));

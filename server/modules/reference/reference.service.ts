@@ -1,7 +1,8 @@
-import type { Actor } from '../../context.ts';
-import type { Database, Executor } from '../../db/database.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { ReferenceRepository } from './reference.repository.ts';
+import type { ReferenceRepository } from './reference.repository.ts';
 import { loadDivisionRows } from './region-data.ts';
 import type { UnitUpdate, UnitWrite } from './reference.schema.ts';
 import { foldText, searchTextOf } from '../../../core/search.ts';
@@ -15,7 +16,6 @@ function withSearch<T extends { name: string; short_name?: string | null }>(rows
   return rows.map((r) => ({ ...r, search_text: r.short_name ? `${searchTextOf(r.name)}|${searchTextOf(r.short_name)}` : searchTextOf(r.name) }));
 }
 
-import { clock } from '../../clock.ts';
 import { commonPath } from '../../../core/tree-path.ts';
 
 /** Loads the national division tree into an empty regions table; returns how many rows were inserted. */
@@ -32,13 +32,15 @@ export async function seedRegions(db: Executor, opts: { townships: boolean }): P
 
 /** Regions (with custom areas such as development zones) and the unit tree. */
 export class ReferenceService {
-  private readonly database: Database;
-  constructor(database: Database) {
-    this.database = database;
+  private readonly deps: Deps;
+  private readonly repos: (db: Executor) => ReferenceRepository;
+  constructor(deps: Deps, repos: (db: Executor) => ReferenceRepository) {
+    this.deps = deps;
+    this.repos = repos;
   }
 
-  private repo(db: Executor = this.database.db): ReferenceRepository {
-    return new ReferenceRepository(db);
+  private repo(db: Executor = this.deps.db): ReferenceRepository {
+    return this.repos(db);
   }
 
   async getRegion(code: string) {
@@ -84,7 +86,7 @@ export class ReferenceService {
    * it never collides with a national code and sorts after the real children.
    */
   async createCustomArea(_actor: Actor, input: { parent_code: string; name: string }) {
-    return this.database.db.transaction().execute(async (trx) => {
+    return inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       const parent = await repo.findRegion(input.parent_code);
       if (!parent) throw new AppError('validation_failed', `上级地区不存在：${input.parent_code}`, [{ path: 'parent_code' }]);
@@ -112,7 +114,7 @@ export class ReferenceService {
   }
 
   async deleteCustomArea(_actor: Actor, code: string): Promise<void> {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       await this.customArea(code, trx);
       const repo = this.repo(trx);
       if ((await repo.countRegionUses(code)) > 0) throw new AppError('unprocessable', '该区域下还有下级区域、单位或项目，不能删除');
@@ -138,12 +140,12 @@ export class ReferenceService {
 
   /** Creates a unit under an optional parent and sets its materialized path. */
   async createUnit(_actor: Actor, input: UnitWrite) {
-    const id = await this.database.db.transaction().execute(async (trx) => {
+    const id = await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       await this.checkUnitRefs(repo, input);
       const parent = input.parent_id ? await repo.findUnit(input.parent_id) : undefined;
       if (input.parent_id && !parent) throw new AppError('validation_failed', `上级单位不存在：${input.parent_id}`, [{ path: 'parent_id' }]);
-      const newId = await repo.insertUnit({ ...input, parent_id: input.parent_id ?? null, path: '/', created_at: clock.now().toISOString() });
+      const newId = await repo.insertUnit({ ...input, parent_id: input.parent_id ?? null, path: '/', created_at: this.deps.clock.now().toISOString() });
       await repo.updateUnit(newId, { path: `${parent?.path ?? '/'}${newId}/` });
       return newId;
     });
@@ -152,7 +154,7 @@ export class ReferenceService {
 
   /** Updates a unit; moving it under another parent rewrites the paths of its whole subtree. */
   async updateUnit(_actor: Actor, id: number, input: UnitUpdate) {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       const unit = await repo.findUnit(id);
       if (!unit) throw notFound('单位');
@@ -172,14 +174,14 @@ export class ReferenceService {
 
   /** Soft-deletes a unit that has no live child units, active users or live projects. */
   async deleteUnit(_actor: Actor, id: number): Promise<void> {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       if (!(await repo.findUnit(id))) throw notFound('单位');
       const uses = await repo.countUnitUses(id);
       if (uses.children || uses.users || uses.projects) {
         throw new AppError('unprocessable', `该单位下还有 ${uses.children} 个下级单位、${uses.users} 个账号、${uses.projects} 个项目，不能删除`, uses);
       }
-      await repo.updateUnit(id, { deleted_at: clock.now().toISOString() });
+      await repo.updateUnit(id, { deleted_at: this.deps.clock.now().toISOString() });
     });
   }
 }

@@ -1,14 +1,18 @@
 import { buildYearCalendar, chinaDate, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
 import { periodBeingReported, periodInForce, previousMonth } from '../../../core/period-in-force.ts';
-import type { Actor } from '../../context.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
+import { defineSettings } from '../../platform/settings.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { PeriodRow, ReportRepository } from './report.repository.ts';
-import type { CreateYear, PeriodUpdate, ReportingSettings } from './report.schema.ts';
-import { clock } from '../../clock.ts';
+import { settingsSchema, type CreateYear, type PeriodUpdate, type ReportingSettings } from './report.schema.ts';
 
 /** The common rule: reports are due on the 25th of the period's own month. */
 export const DEFAULT_SETTINGS: ReportingSettings = { deadline_day: 25, deadline_month_offset: 0 };
+
+/** The reporting settings over `reporting_settings` (platform/settings.ts); audited whole, as they always were. */
+export const REPORTING_SETTINGS = defineSettings('reporting', 'reporting_settings', settingsSchema, DEFAULT_SETTINGS, { audit: 'whole' });
 
 /** A period as the API presents it, with its Chinese labels. */
 export function presentPeriod(p: PeriodRow) {
@@ -17,26 +21,21 @@ export function presentPeriod(p: PeriodRow) {
 
 /** The reporting calendar (填报期) and its settings. */
 export class PeriodService {
+  private readonly deps: Deps;
+  private readonly repos: (db: Executor) => ReportRepository;
   private readonly repo: ReportRepository;
-  constructor(repo: ReportRepository) {
-    this.repo = repo;
+  constructor(deps: Deps, repos: (db: Executor) => ReportRepository) {
+    this.deps = deps;
+    this.repos = repos;
+    this.repo = repos(deps.db);
   }
 
-  async getSettings(_actor: Actor, repo: ReportRepository = this.repo): Promise<ReportingSettings> {
-    const stored = await repo.listSettings();
-    const num = (key: keyof ReportingSettings) => (stored[key] !== undefined ? Number(stored[key]) : DEFAULT_SETTINGS[key]);
-    return { deadline_day: num('deadline_day'), deadline_month_offset: num('deadline_month_offset') };
+  async getSettings(_actor: Actor): Promise<ReportingSettings> {
+    return REPORTING_SETTINGS.get(this.deps.db);
   }
 
   async updateSettings(actor: Actor, input: ReportingSettings): Promise<ReportingSettings> {
-    await this.repo.transaction(async (repo) => {
-      const before = await this.getSettings(actor, repo);
-      await repo.upsertSetting('deadline_day', String(input.deadline_day), actor.userId);
-      await repo.upsertSetting('deadline_month_offset', String(input.deadline_month_offset), actor.userId);
-      const after = await this.getSettings(actor, repo);
-      await recordAudit(repo.executor, actor, { action: 'reporting.settings_update', entityType: 'reporting_settings', before, after });
-    });
-    return this.getSettings(actor);
+    return inTransaction(this.deps.db, (trx) => REPORTING_SETTINGS.put(trx, actor, input, this.deps));
   }
 
   async listPeriods(_actor: Actor, year: number) {
@@ -47,7 +46,7 @@ export class PeriodService {
    * The period every page opens at (数据截至: the latest closed or past-deadline period, from this year's and last
    * year's calendars; the month before today without one) and the period being reported (open, due soonest).
    */
-  async current(_actor: Actor, today: string = chinaDate(clock.now())) {
+  async current(_actor: Actor, today: string = chinaDate(this.deps.clock.now())) {
     const year = Number(today.slice(0, 4));
     const periods = [...(await this.repo.listPeriods(year - 1)), ...(await this.repo.listPeriods(year))];
     const inForce = periodInForce(periods, today);
@@ -70,12 +69,13 @@ export class PeriodService {
       deadlineDay: input.deadline_day ?? settings.deadline_day,
       deadlineMonthOffset: settings.deadline_month_offset,
     });
-    await this.repo.transaction(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
       if ((await repo.listPeriods(input.year)).length > 0) {
         throw new AppError('conflict', `${input.year}年的填报期已经建立，可逐期调整截止日期或开关状态`);
       }
       await repo.insertPeriods(calendar.map((p) => ({ year: input.year, ...p, status: 'pending' })));
-      await recordAudit(repo.executor, actor, {
+      await this.deps.audit.record(trx, actor, {
         action: 'period.create_year', entityType: 'reporting_year', entityId: input.year, before: null, after: await repo.listPeriods(input.year),
       });
     });
@@ -91,8 +91,9 @@ export class PeriodService {
 
   /** Changes the deadline, or opens / closes the period (a closed period is read-only). */
   async updatePeriod(actor: Actor, year: number, month: number, input: PeriodUpdate) {
-    const now = clock.now().toISOString();
-    await this.repo.transaction(async (repo) => {
+    const now = this.deps.clock.now().toISOString();
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
       const period = await this.getPeriod(year, month, repo);
       await repo.updatePeriod(period.id, {
         ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
@@ -101,7 +102,7 @@ export class PeriodService {
         ...(input.status === 'closed' ? { closed_at: now } : {}),
       });
       const action = input.status === 'open' ? 'period.open' : input.status === 'closed' ? 'period.close' : 'period.update';
-      await recordAudit(repo.executor, actor, { action, entityType: 'reporting_period', entityId: period.id, before: period, after: await this.getPeriod(year, month, repo) });
+      await this.deps.audit.record(trx, actor, { action, entityType: 'reporting_period', entityId: period.id, before: period, after: await this.getPeriod(year, month, repo) });
     });
     return presentPeriod(await this.getPeriod(year, month));
   }

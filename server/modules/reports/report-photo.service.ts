@@ -1,12 +1,12 @@
 import { canDo, type ReportStatus } from '../../../core/monthly-report.ts';
 import { detectImageType, type ImageMime } from '../../../core/image-type.ts';
-import type { Actor } from '../../context.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { PhotoStore, StoredPhoto } from './photo-store.ts';
 import { presentPhoto } from './monthly-report.service.ts';
 import type { PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
-import { clock } from '../../clock.ts';
 
 /** What the audit trail keeps of a photo: its metadata, never the bytes or the stored path. */
 function photoMeta(p: PhotoRow) {
@@ -26,10 +26,14 @@ export interface UploadedFile {
 
 /** Site photos of a report: upload (type from the bytes), list, serve within scope, delete while editable. */
 export class ReportPhotoService {
+  private readonly deps: Deps;
+  private readonly repos: (db: Executor) => ReportRepository;
   private readonly repo: ReportRepository;
   private readonly store: PhotoStore;
-  constructor(repo: ReportRepository, store: PhotoStore) {
-    this.repo = repo;
+  constructor(deps: Deps, repos: (db: Executor) => ReportRepository, store: PhotoStore) {
+    this.deps = deps;
+    this.repos = repos;
+    this.repo = repos(deps.db);
     this.store = store;
   }
 
@@ -69,8 +73,9 @@ export class ReportPhotoService {
     const stored: Array<StoredPhoto & { file: (typeof typed)[number] }> = [];
     try {
       for (const file of typed) stored.push({ ...(await this.store.save(report.id, file.data, file.mime)), file });
-      const now = clock.now().toISOString();
-      await this.repo.transaction(async (repo) => {
+      const now = this.deps.clock.now().toISOString();
+      await inTransaction(this.deps.db, async (trx) => {
+        const repo = this.repos(trx);
         // Count again inside the transaction so two simultaneous uploads cannot pass nine together.
         if ((await repo.countPhotos(report.id)) + stored.length > MAX_PHOTOS) {
           throw new AppError('unprocessable', `每份月报最多 ${MAX_PHOTOS} 张照片`);
@@ -83,7 +88,7 @@ export class ReportPhotoService {
             uploaded_by: actor.userId, created_at: now,
           });
         }
-        await recordAudit(repo.executor, actor, {
+        await this.deps.audit.record(trx, actor, {
           action: 'report.photo_upload', entityType: 'report', entityId: report.id,
           before, after: (await repo.listPhotos(report.id)).map(photoMeta), details: { added: stored.length },
         });
@@ -106,9 +111,9 @@ export class ReportPhotoService {
     const photo = await this.repo.findPhotoInScope(photoId, actor.scope);
     if (!photo) throw notFound('照片');
     await this.editableReport(actor, photo.report_id);
-    await this.repo.transaction(async (repo) => {
-      await repo.deletePhoto(photo.id);
-      await recordAudit(repo.executor, actor, {
+    await inTransaction(this.deps.db, async (trx) => {
+      await this.repos(trx).deletePhoto(photo.id);
+      await this.deps.audit.record(trx, actor, {
         action: 'report.photo_delete', entityType: 'report', entityId: photo.report_id, before: photoMeta(photo), after: null, details: { photo_id: photo.id },
       });
     });

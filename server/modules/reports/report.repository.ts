@@ -63,18 +63,6 @@ export class ReportRepository {
 
   // ── settings and calendar ──────────────────────────────────────────────────────────────────────────────────
 
-  async listSettings(): Promise<Record<string, string>> {
-    const rows = await this.db.selectFrom('reporting_settings').select(['key', 'value']).execute();
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  }
-
-  async upsertSetting(key: string, value: string, userId: number): Promise<void> {
-    const now = clock.now().toISOString();
-    await this.db.insertInto('reporting_settings').values({ key, value, updated_at: now, updated_by: userId })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now, updated_by: userId }))
-      .execute();
-  }
-
   listPeriods(year: number) {
     return this.db.selectFrom('reporting_periods').selectAll().where('year', '=', year).orderBy('month').execute();
   }

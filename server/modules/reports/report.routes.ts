@@ -1,15 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../../config.ts';
-import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { MonthlyReportService } from './monthly-report.service.ts';
-import { PeriodService } from './period.service.ts';
-import { PhotoStore } from './photo-store.ts';
-import { FileStore } from '../files/index.ts';
-import { MAX_PHOTOS, PHOTO_MAX_BYTES, ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
-import { ReportRepository } from './report.repository.ts';
+import type { MonthlyReportService } from './monthly-report.service.ts';
+import type { PeriodService } from './period.service.ts';
+import { MAX_PHOTOS, PHOTO_MAX_BYTES, type ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
 import {
   batchSchema, correctSchema, createYearSchema, idParams, periodParams, periodUpdateSchema, photoQuery, projectPeriodParams,
   reportWriteSchema, returnSchema, settingsSchema, submitAllSchema, unitQuery, versionSchema, yearParams,
@@ -33,12 +28,9 @@ async function readPhotoFiles(request: FastifyRequest): Promise<UploadedFile[]> 
 }
 
 /** Reporting calendar, monthly reports, their workflow and photos, a unit's batch, the review queue and 催报. */
-export function reportRoutes(app: FastifyInstance, database: Database, config: Pick<Config, 'dataDir'>): void {
+export function reportRoutes(app: FastifyInstance, services: { periods: () => PeriodService; reports: () => MonthlyReportService; photos: () => ReportPhotoService }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const repo = () => new ReportRepository(database.db);
-  const periods = () => new PeriodService(repo());
-  const reports = () => new MonthlyReportService(repo());
-  const photos = () => new ReportPhotoService(repo(), new PhotoStore(new FileStore(database.db, config.dataDir)));
+  const { periods, reports, photos } = services;
   const tags = ['reports'];
 
   // Calendar and settings
