@@ -28,6 +28,10 @@ const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').
 const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+// problems (issue 18)
+const ProblemsPage = lazy(() => import('./scenes/Problems/ProblemsPage.tsx').then((m) => ({ default: m.ProblemsPage })));
+const EnterprisePage = lazy(() => import('./scenes/Problems/EnterprisePage.tsx').then((m) => ({ default: m.EnterprisePage })));
+const VisitPage = lazy(() => import('./scenes/Problems/VisitPage.tsx').then((m) => ({ default: m.VisitPage })));
 
 /**
  * The first page a role may open: the three administrators have no project library. The system administrator of an
@@ -87,6 +91,10 @@ function Routed() {
           <Route path="lights" element={lazyPage(<LightsPage />)} />
           <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="bulletins" element={lazyPage(<BulletinsPage />)} />
+          {/* problems (issue 18) */}
+          <Route path="problems" element={lazyPage(<ProblemsPage />)} />
+          <Route path="enterprises/:id" element={lazyPage(<EnterprisePage />)} />
+          <Route path="visit" element={lazyPage(<VisitPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />
