@@ -27,7 +27,7 @@ export function EnterprisePage() {
         ]} />
       </Card>
       <Card size="small" title={t('enterprise.cadres')}>
-        <Table rowKey="id" size="small" pagination={false} dataSource={d.cadres} columns={[
+        <Table rowKey="id" size="small" pagination={false} scroll={{ x: 640 }} dataSource={d.cadres} columns={[
           { title: t('enterprise.cadreName'), dataIndex: 'name' },
           { title: t('enterprise.cadreRole'), dataIndex: 'role', render: (r: string) => t(`enterprise.role.${r}` as MessageKey) },
           { title: t('enterprise.post'), dataIndex: 'post' },
@@ -49,7 +49,7 @@ export function EnterprisePage() {
         )} />
       </Card>
       <Card size="small" title={t('enterprise.problems')}>
-        <Table rowKey="id" size="small" pagination={false} dataSource={d.problems} columns={[
+        <Table rowKey="id" size="small" pagination={false} scroll={{ x: 560 }} dataSource={d.problems} columns={[
           { title: t('problem.title'), dataIndex: 'title' },
           { title: t('problem.category'), dataIndex: 'category_name' },
           { title: t('problem.owner'), dataIndex: 'owner_unit_name' },
