@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { hashPassword } from '../users/password.ts';
+import { hashPassword } from '../users/index.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
 import { seedRegions } from '../reference/reference.service.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
@@ -11,6 +11,7 @@ import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
 import { seedProblemsForDemo } from '../problems/index.ts';
+import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
@@ -118,6 +119,9 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
     office: { userId: officeUser, unitId: officeId }, leader: { userId: leaderUser, unitId: officeId }, departments,
     projectId: await repo.firstProjectOfUnit(reporterUnit.id),
   });
+  // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
+  const at = new Date(`${asOf}T04:00:00.000Z`);
+  await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 
