@@ -32,6 +32,10 @@ const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx
 const AttractionPage = lazy(() => import('./scenes/Attraction/AttractionPage.tsx').then((m) => ({ default: m.AttractionPage })));
 const LeadPage = lazy(() => import('./scenes/Attraction/LeadPage.tsx').then((m) => ({ default: m.LeadPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
+// problems (issue 18)
+const ProblemsPage = lazy(() => import('./scenes/Problems/ProblemsPage.tsx').then((m) => ({ default: m.ProblemsPage })));
+const EnterprisePage = lazy(() => import('./scenes/Problems/EnterprisePage.tsx').then((m) => ({ default: m.EnterprisePage })));
+const VisitPage = lazy(() => import('./scenes/Problems/VisitPage.tsx').then((m) => ({ default: m.VisitPage })));
 
 /**
  * The first page a role may open: the three administrators have no project library. The system administrator of an
@@ -94,6 +98,10 @@ function Routed() {
           <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="attraction" element={lazyPage(<AttractionPage />)} />
           <Route path="attraction/:id" element={lazyPage(<LeadPage />)} />
+          {/* problems (issue 18) */}
+          <Route path="problems" element={lazyPage(<ProblemsPage />)} />
+          <Route path="enterprises/:id" element={lazyPage(<EnterprisePage />)} />
+          <Route path="visit" element={lazyPage(<VisitPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, SafetyOutlined, SettingOutlined, RiseOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CameraOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -33,6 +33,8 @@ export const NAV: NavItem[] = [
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
   { path: '/attraction', label: 'nav.attraction', icon: <RiseOutlined />, anyOf: ['attraction.read'] },
+  { path: '/problems', label: 'nav.problems', icon: <IssuesCloseOutlined />, anyOf: ['problem.read'] },
+  { path: '/visit', label: 'nav.visit', icon: <CameraOutlined />, anyOf: ['enterprise.write'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.admin'] },
   { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, anyOf: ['system.admin'] },
   // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit

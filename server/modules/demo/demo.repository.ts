@@ -143,6 +143,12 @@ export class DemoRepository {
     return Number(r.n);
   }
 
+  /** The first project of a unit, if any (the demo links an enterprise to it). */
+  async firstProjectOfUnit(unitId: number): Promise<number | null> {
+    const r = await this.db.selectFrom('projects').select('id').where('unit_id', '=', unitId).where('deleted_at', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+    return r?.id ?? null;
+  }
+
   async nextProjectId(): Promise<number> {
     const r = await this.db.selectFrom('projects').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
     return Number(r?.m ?? 0) + 1;

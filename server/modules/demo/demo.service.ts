@@ -10,6 +10,7 @@ import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
+import { seedProblemsForDemo } from '../problems/index.ts';
 import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
 import { seedAttractionDemo } from '../attraction/index.ts';
@@ -81,7 +82,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   ];
   const officeUser = await repo.insertUser({ username: 'office', displayName: '市发改委重点项目办（演示）', unitId: officeId, role: 'office', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   const reporterUser = await repo.insertUser({ username: 'reporter', displayName: `${reporterUnit.name}填报员（演示）`, unitId: reporterUnit.id, role: 'reporter', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
-  await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  const leaderUser = await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   // The 三员: three separate people, none of whom sees project data.
   for (const [username, displayName] of [['sysadmin', '系统管理员（演示）'], ['secadmin', '安全管理员（演示）'], ['auditor', '安全审计员（演示）']] as const) {
     await repo.insertUser({ username, displayName, unitId: null, role: username, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
@@ -112,6 +113,13 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
   await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
+  // problems (issue 18): a few enterprises, visits and problems in several states, at the demo's date.
+  const departments = ['苏州市自然资源和规划局', '苏州市生态环境局', '苏州市住房和城乡建设局'].map((n) => units.find((u) => u.name === n)?.id ?? officeId);
+  await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => new Date(`${asOf}T02:00:00.000Z`) } }, {
+    asOf, regionCode: units.find((u) => u.id === reporterUnit.id)?.region ?? DEMO_CITY.code, reporter: { userId: reporterUser, unitId: reporterUnit.id, name: `${reporterUnit.name}填报员` },
+    office: { userId: officeUser, unitId: officeId }, leader: { userId: leaderUser, unitId: officeId }, departments,
+    projectId: await repo.firstProjectOfUnit(reporterUnit.id),
+  });
   // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
   const at = new Date(`${asOf}T04:00:00.000Z`);
   await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);

@@ -186,7 +186,7 @@ export class EnterpriseService {
       const ids = [...new Set(projectIds)];
       const found = new Set(await this.repo(trx).existingProjectIds(ids));
       for (const id of ids) {
-        if (!found.has(id) || !(await checkEntityScope(trx, 'project', id, actor.scope)).visible) throw new AppError('unprocessable', `项目 ${id} 不存在或无权访问`);
+        if (!found.has(id) || (!actor.scope.all && !(await checkEntityScope(trx, 'project', id, actor.scope)).visible)) throw new AppError('unprocessable', `项目 ${id} 不存在或无权访问`);
       }
       const before = await this.repo(trx).listProjects(enterpriseId);
       await this.repo(trx).replaceProjects(enterpriseId, ids, this.deps.clock.now().toISOString());

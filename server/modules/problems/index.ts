@@ -12,6 +12,13 @@ import { ProblemService } from './problem.service.ts';
 export { EnterpriseService } from './enterprise.service.ts';
 export { ProblemService, type FigureGroup } from './problem.service.ts';
 export { enterpriseRoutes, problemRoutes } from './problem.routes.ts';
+export type { ProblemDemoInput } from './problem-demo.ts';
+import { seedProblemDemo, type ProblemDemoInput } from './problem-demo.ts';
+
+/** Seeds the demo's enterprises, visits and problems (server/modules/demo). */
+export function seedProblemsForDemo(deps: Deps, input: ProblemDemoInput): Promise<void> {
+  return seedProblemDemo(deps, { enterprises: createEnterpriseService(deps), problems: createProblemService(deps) }, input);
+}
 
 /** The problem service (ledger, workflow, figures). */
 export function createProblemService(deps: Deps): ProblemService {

@@ -101,7 +101,7 @@ export class ProblemService {
         const prj = await repo.projectRegion(input.project_id);
         // A project of the enterprise counts as visible to whoever sees the enterprise (a cadre on a visit).
         const ofEnterprise = input.enterprise_id !== null && input.enterprise_id !== undefined && (await repo.isProjectOfEnterprise(input.project_id, input.enterprise_id));
-        if (!prj || (!ofEnterprise && !(await checkEntityScope(trx, 'project', input.project_id, actor.scope)).visible)) throw new AppError('unprocessable', '所选项目不存在或无权访问');
+        if (!prj || (!ofEnterprise && !actor.scope.all && !(await checkEntityScope(trx, 'project', input.project_id, actor.scope)).visible)) throw new AppError('unprocessable', '所选项目不存在或无权访问');
         region ??= prj.region_code;
         raisedUnit ??= prj.unit_id;
       }

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { App, Button, Card, Checkbox, Descriptions, Drawer, Input, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { PROBLEM_STATUSES, problemsApi, type ProblemDetail, type ProblemRow } from '../../api/problems.ts';
+
+const STATUS_COLOR: Record<string, string> = { pending: 'default', assigned: 'blue', signed: 'cyan', in_progress: 'processing', replied: 'purple', visited: 'geekblue', closed: 'success', rejected: 'default' };
+
+/** A problem's status as a tag. */
+export function StatusTag({ status }: { status: string }) {
+  const { t } = useI18n();
+  return <Tag color={STATUS_COLOR[status]}>{t(`problem.status.${status}` as MessageKey)}</Tag>;
+}
+
+/** The problem ledger (问题台账): filters in the URL, the list, the workbook, and each problem's moves in a drawer. */
+export function ProblemsPage() {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const query = {
+    status: params.get('status') ?? undefined, category_code: params.get('category') ?? undefined, q: params.get('q') ?? undefined,
+    overdue: params.get('overdue') ?? undefined, page: Number(params.get('page') ?? 1), page_size: 20,
+  };
+  const set = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) if (v) next.set(k, v); else next.delete(k);
+    if (!('page' in patch)) next.delete('page');
+    setParams(next);
+  };
+  const cats = useLoad(() => problemsApi.categories(), []);
+  const list = useLoad(() => problemsApi.list(query), [params.toString()]);
+  const [openId, setOpenId] = useState<number | null>(null);
+
+  return (
+    <Card title={t('problem.ledger')} extra={<Button icon={<DownloadOutlined />} href={problemsApi.exportUrl(query)} data-testid="problems-export">{t('problem.export')}</Button>}>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select mode="multiple" allowClear style={{ minWidth: 220 }} placeholder={t('problem.status')} data-testid="problems-status"
+          value={query.status ? query.status.split(',') : []} onChange={(v: string[]) => set({ status: v.join(',') || undefined })}
+          options={PROBLEM_STATUSES.map((s) => ({ value: s, label: t(`problem.status.${s}` as MessageKey) }))} />
+        <Select allowClear style={{ width: 160 }} placeholder={t('problem.category')} value={query.category_code} onChange={(v?: string) => set({ category: v })}
+          options={(cats.data ?? []).filter((c) => !c.parent_code).map((c) => ({ value: c.code, label: c.name }))} />
+        <Input.Search allowClear style={{ width: 220 }} placeholder={t('problem.search')} defaultValue={query.q} onSearch={(v) => set({ q: v || undefined })} />
+        <Checkbox checked={!!query.overdue} onChange={(e) => set({ overdue: e.target.checked ? '1' : undefined })}>{t('problem.onlyOverdue')}</Checkbox>
+      </Space>
+      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : (
+        <Table<ProblemRow> rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items ?? []} scroll={{ x: 1000 }}
+          onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
+          pagination={{ current: query.page, pageSize: 20, total: list.data?.total ?? 0, showSizeChanger: false, onChange: (p) => set({ page: String(p) }), showTotal: (n) => t('problem.total', { n }) }}
+          columns={[
+            { title: t('problem.id'), dataIndex: 'id', width: 64 },
+            { title: t('problem.title'), dataIndex: 'title', render: (v: string, r) => <span>{r.is_major ? <Tag color="red">{t('problem.major')}</Tag> : null}{v}</span> },
+            { title: t('problem.subject'), key: 'subject', render: (_, r) => r.enterprise_id ? <Link to={`/enterprises/${r.enterprise_id}`} onClick={(e) => e.stopPropagation()}>{r.enterprise_name}</Link> : r.project_name },
+            { title: t('problem.category'), key: 'cat', width: 110, render: (_, r) => (r.parent_category_name ? `${r.parent_category_name}/${r.category_name}` : r.category_name) },
+            { title: t('problem.owner'), dataIndex: 'owner_unit_name', width: 140 },
+            { title: t('problem.status'), dataIndex: 'status', width: 90, render: (s: string) => <StatusTag status={s} /> },
+            { title: t('problem.receivedOn'), dataIndex: 'received_on', width: 108 },
+            { title: t('problem.due'), key: 'due', width: 140, render: (_, r) => r.current_due ? <span>{r.current_due.due}{r.due_state === 'overdue' ? <Tag color="red" style={{ marginLeft: 4 }}>{t('problem.overdue')}</Tag> : r.due_state === 'due_soon' ? <Tag color="orange" style={{ marginLeft: 4 }}>{t('problem.dueSoon')}</Tag> : null}</span> : '—' },
+            { title: t('problem.redo'), dataIndex: 'redo_count', width: 64 },
+          ]} />
+      )}
+      <Drawer open={openId !== null} onClose={() => setOpenId(null)} width={Math.min(560, window.innerWidth)} title={t('problem.detail')} destroyOnHidden>
+        {openId !== null && <ProblemDrawer id={openId} onChanged={list.reload} />}
+      </Drawer>
+    </Card>
+  );
+}
+
+function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const p = useLoad(() => problemsApi.get(id), [id]);
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<string | undefined>(undefined);
+  if (p.error) return <LoadError error={p.error} onRetry={p.reload} />;
+  const d: ProblemDetail | undefined = p.data;
+  if (!d) return null;
+  const act = async (action: string) => {
+    await problemsApi.act(id, action, { version: d.version, reason: text || undefined, reply: action === 'reply' ? text : undefined, result: action === 'visit' ? result : undefined });
+    void message.success(t('problem.done'));
+    setText('');
+    p.reload();
+    onChanged();
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={5}>{d.title}</Typography.Title>
+      <Descriptions size="small" column={1} bordered items={[
+        { label: t('problem.status'), children: <StatusTag status={d.status} /> },
+        { label: t('problem.description'), children: d.description },
+        { label: t('problem.owner'), children: [d.owner_unit_name, ...d.co_units.map((u) => u.name)].filter(Boolean).join('、') || '—' },
+        { label: t('problem.due'), children: d.solve_due ?? d.current_due?.due ?? '—' },
+        { label: t('problem.reply'), children: d.reply ?? '—' },
+      ]} />
+      {d.actions.length > 0 && (
+        <Card size="small" title={t('problem.handle')}>
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Input.TextArea rows={2} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('problem.reasonOrReply')} />
+            {d.actions.includes('visit') && (
+              <Select style={{ width: 160 }} placeholder={t('problem.visitResult')} value={result} onChange={setResult}
+                options={['satisfied', 'basic', 'unsatisfied'].map((v) => ({ value: v, label: t(`problem.result.${v}` as MessageKey) }))} />
+            )}
+            <Space wrap>{d.actions.map((a) => <Button key={a} onClick={() => void act(a)}>{t(`problem.action.${a}` as MessageKey)}</Button>)}</Space>
+          </Space>
+        </Card>
+      )}
+      <Timeline items={d.moves.map((m) => ({ children: <span>{m.at.slice(0, 10)} {m.actor_name ?? ''} {t(`problem.action.${m.action === 'visit_ok' || m.action === 'visit_reopen' ? 'visit' : m.action}` as MessageKey)} → {t(`problem.status.${m.to}` as MessageKey)}{m.reason ? `：${m.reason}` : ''}</span> }))} />
+    </Space>
+  );
+}
