@@ -79,6 +79,11 @@ export interface ProjectFacts {
   actual_start_date: string | null;
   stats_entered: boolean;
   stats_entered_date: string | null;
+  /**
+   * The first month of the year whose completed investment Docket holds (an office's first list imported with
+   * 1–N月累计 only: N). Before it the figure is unknown, not zero, so the investment light is not judged.
+   */
+  records_from?: number | null;
 }
 
 /** An accepted excuse (正当理由) in force for the period. */
@@ -210,6 +215,10 @@ export function judgeProject(input: {
   const dimensions: DimensionLight[] = [];
   for (const dimension of DIMENSIONS) {
     let best: DimensionLight = { dimension, light: 'none', computed_light: 'none', rule_id: null, rule_kind: null, reason: '不适用', figures: {}, escalated: false, excuse: null };
+    if (dimension === 'investment' && facts.records_from && month < facts.records_from) {
+      dimensions.push({ ...best, reason: `${facts.records_from}月前的完成投资未纳入系统（导入的是1–${facts.records_from}月累计），不评价` });
+      continue;
+    }
     for (const rule of rules.rules) {
       if (!rule.enabled || rule.kind === 'consecutive' || KIND_DIMENSION[rule.kind] !== dimension) continue;
       const v = applyRule(rule, facts, year, month, curve);

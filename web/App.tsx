@@ -5,7 +5,7 @@ import { antdEnUS, antdZhCN } from './i18n/antd-locales.ts';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
-import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
+import { AuthProvider, RequireAuth, useAuth, useCan } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
 import { systemApi } from './api/system.ts';
 import { AppLayout, homeFor } from './components/AppLayout.tsx';
@@ -27,6 +27,7 @@ const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => 
 const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
+const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 // investment attraction (招商引资)
 const AttractionPage = lazy(() => import('./scenes/Attraction/AttractionPage.tsx').then((m) => ({ default: m.AttractionPage })));
 const LeadPage = lazy(() => import('./scenes/Attraction/LeadPage.tsx').then((m) => ({ default: m.LeadPage })));
@@ -37,15 +38,15 @@ const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) =>
  * office that has not said who it is yet lands on the first-run page (本单位设置), afterwards on the accounts.
  */
 function Home() {
-  const { user } = useAuth();
-  const isSysadmin = user?.role === 'sysadmin';
+  const can = useCan();
+  const isSysadmin = can('system.admin');
   const [firstRun, setFirstRun] = useState<boolean | undefined>(undefined);
   useEffect(() => {
     if (!isSysadmin) return;
     systemApi.profile().then((p) => setFirstRun(!p.configured), () => setFirstRun(false));
   }, [isSysadmin]);
   if (isSysadmin && firstRun === undefined) return <Spin style={{ margin: 48 }} />;
-  return <Navigate to={firstRun ? '/setup' : homeFor(user?.role) ?? '/change-password'} replace />;
+  return <Navigate to={firstRun ? '/setup' : homeFor(can) ?? '/change-password'} replace />;
 }
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
@@ -90,6 +91,7 @@ function Routed() {
           <Route path="lights" element={lazyPage(<LightsPage />)} />
           <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="bulletins" element={lazyPage(<BulletinsPage />)} />
+          <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="attraction" element={lazyPage(<AttractionPage />)} />
           <Route path="attraction/:id" element={lazyPage(<LeadPage />)} />
           <Route path="projects" element={<ProjectsPage />} />

@@ -29,6 +29,9 @@ export interface UnitTable {
   sort: Generated<number>;
   created_at: string;
   deleted_at: string | null;
+  /** The unit's contact for late reports (联系人, 电话), from a unit list. */
+  contact_name: Generated<string | null>;
+  contact_phone: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -50,6 +53,8 @@ export interface UserTable {
   /** The last password reset by an administrator, and who did it (shown to the holder at the forced change). */
   password_reset_at: string | null;
   password_reset_by: string | null;
+  /** Mobile phone (手机), from a user list. */
+  phone: Generated<string | null>;
 }
 
 /** One part of a file kept in the database (photos, audit archives): every server reaches it. */
@@ -642,6 +647,100 @@ export interface BulletinTemplateTable {
   updated_by: number | null;
 }
 
+// Unit evaluation (考评, #20): migration 2026-12-07-60-evaluation.
+export interface EvalSchemeTable {
+  id: Generated<number>;
+  year: number;
+  version: number;
+  name: string;
+  status: string;
+  body: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  adopted_by: number | null;
+  adopted_at: string | null;
+  row_version: Generated<number>;
+}
+export interface EvalEntryTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  item_key: string;
+  value: string;
+  evidence: string;
+  status: string;
+  entered_by: number | null;
+  entered_at: string;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+export interface EvalSnapshotTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  scheme_id: number;
+  status: string;
+  body: string;
+  computed_at: string;
+  objection_until: string | null;
+  published_by: number | null;
+  published_at: string | null;
+  revision: Generated<number>;
+}
+export interface EvalObjectionTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  reason: string;
+  status: string;
+  reply: string | null;
+  raised_by: number | null;
+  raised_at: string;
+  handled_by: number | null;
+  handled_at: string | null;
+}
+export interface EvalLedgerTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  points_hundredths: number;
+  reason: string;
+  doc_number: string;
+  approver: string;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalOutcomeTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  kind: string;
+  amount: number | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalUpperRankTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  level: string;
+  indicator: string;
+  our_rank: number;
+  unit_count: number;
+  our_score: string | null;
+  leader_score: string | null;
+  is_weak: number;
+  reasons: string | null;
+  next_steps: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
 export interface BulletinTable {
   id: Generated<number>;
   year: number;
@@ -681,6 +780,229 @@ export interface BulletinVersionTable {
 }
 
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
+// --- Platform pieces of issue 17 (deadlines, events and notifications outbox, to-dos, attachments) ---
+
+/** A deadline of an entity (entity_type, entity_id, kind), counted in working days, with escalation steps. */
+export interface DeadlineTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  kind: string;
+  start_on: string;
+  due_on: string;
+  original_due_on: string;
+  status: string;
+  paused_on: string | null;
+  paused_days: Generated<number>;
+  ladder: string;
+  unit_id: number | null;
+  done_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An escalation step taken for a deadline's due date (one row each: taken once across servers). */
+export interface DeadlineStepTable {
+  id: Generated<number>;
+  deadline_id: number;
+  step: string;
+  due_on: string;
+  fire_on: string;
+  fired_at: string;
+}
+
+/** Something that happened, written in the writer's transaction. */
+export interface EventTable {
+  id: Generated<number>;
+  name: string;
+  entity_type: string | null;
+  entity_id: number | null;
+  actor_id: number | null;
+  payload: string;
+  at: string;
+}
+
+/** The notifications outbox: one row per event, recipient and channel; channels claim rows through the database. */
+export interface NotificationTable {
+  id: Generated<number>;
+  event_id: number;
+  user_id: number;
+  channel: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  status: string;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  read_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** A to-do of a user, a unit or a role: what someone must do, with a deep link. */
+export interface TodoTable {
+  id: Generated<number>;
+  key: string;
+  user_id: number | null;
+  unit_id: number | null;
+  role: string | null;
+  kind: string;
+  title: string;
+  link: string;
+  due_on: string | null;
+  entity_type: string | null;
+  entity_id: number | null;
+  created_at: string;
+  done_at: string | null;
+  done_by: number | null;
+}
+
+/** A file attached to any entity; its bytes are stored_files rows under file_key. */
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_type: string;
+  owner_id: number;
+  file_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  deleted_at: string | null;
+}
+
+// --- Supervision (issue 17) ---
+
+export interface MatterTable {
+  id: Generated<number>;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  content: string;
+  source: string;
+  source_id: number | null;
+  source_ref: string | null;
+  type: string;
+  urgency: string;
+  lead_unit_id: number;
+  region_code: string | null;
+  supervisor_id: number | null;
+  leader_id: number | null;
+  status: string;
+  assigned_on: string;
+  due_on: string;
+  feedback_days: Generated<number>;
+  next_feedback_on: string | null;
+  requested_due_on: string | null;
+  signed_on: string | null;
+  closing_on: string | null;
+  closed_on: string | null;
+  written_off_on: string | null;
+  close_rejections: Generated<number>;
+  attention: Generated<number>;
+  batch_id: number | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MatterUnitTable {
+  matter_id: number;
+  unit_id: number;
+}
+
+export interface MatterProjectTable {
+  matter_id: number;
+  project_id: number;
+}
+
+/** A dated progress entry of any tracked entity (matters, problems). */
+export interface FeedbackEntryTable {
+  id: Generated<number>;
+  entity_type: string;
+  entity_id: number;
+  unit_id: number | null;
+  author_id: number | null;
+  on_date: string;
+  text: string;
+  next_steps: string | null;
+  due_on: string | null;
+  on_time: Generated<number>;
+  created_at: string;
+}
+
+export interface MatterInstructionTable {
+  id: Generated<number>;
+  matter_id: number;
+  leader_id: number;
+  text: string;
+  at: string;
+}
+
+export interface MeetingTable {
+  id: Generated<number>;
+  kind: string;
+  title: string;
+  held_on: string;
+  chair: string | null;
+  attendees: string | null;
+  location: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface MeetingDecisionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  seq: number;
+  text: string;
+  created_at: string;
+}
+
+export interface WeeklyBatchTable {
+  id: Generated<number>;
+  year: number;
+  seq: number;
+  title: string;
+  week_of: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface WeeklyBatchItemTable {
+  batch_id: number;
+  matter_id: number;
+  carried: number;
+}
+
+export interface SupervisionLetterTable {
+  id: Generated<number>;
+  matter_id: number;
+  kind: string;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  step: string | null;
+  signed_by: number | null;
+  signer_name: string;
+  file_key: string;
+  created_at: string;
+}
+
+export interface SupervisionSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
@@ -716,10 +1038,36 @@ export interface DB {
   attraction_files: AttractionFileTable;
   system_state: SystemStateTable;
   job_leases: JobLeaseTable;
+  // issue 17: platform pieces
+  deadlines: DeadlineTable;
+  deadline_steps: DeadlineStepTable;
+  events: EventTable;
+  notifications: NotificationTable;
+  todos: TodoTable;
+  attachments: AttachmentTable;
+  // issue 17: supervision
+  supervision_settings: SupervisionSettingTable;
+  matters: MatterTable;
+  matter_units: MatterUnitTable;
+  matter_projects: MatterProjectTable;
+  feedback_entries: FeedbackEntryTable;
+  matter_instructions: MatterInstructionTable;
+  meetings: MeetingTable;
+  meeting_decisions: MeetingDecisionTable;
+  weekly_batches: WeeklyBatchTable;
+  weekly_batch_items: WeeklyBatchItemTable;
+  supervision_letters: SupervisionLetterTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  eval_schemes: EvalSchemeTable;
+  eval_entries: EvalEntryTable;
+  eval_snapshots: EvalSnapshotTable;
+  eval_objections: EvalObjectionTable;
+  eval_ledger: EvalLedgerTable;
+  eval_outcomes: EvalOutcomeTable;
+  eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;

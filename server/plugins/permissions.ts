@@ -32,6 +32,20 @@ export const PERMISSIONS = {
   'bulletin.read': ['office', 'leader', 'supervisor'], // bulletins (通报) and their issued versions
   'bulletin.write': ['office'], // the bulletin template, drafts, submitting for review, corrected re-issues
   'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
+  // Unit evaluation (考评, #20)
+  'evaluation.read': ['office', 'reporter', 'leader', 'supervisor'], // schemes, monthly 讲评, ledger, upper levels' ranks
+  'evaluation.write': ['office'], // schemes, computing a month, objection window and review, hand entries, ledger, outcomes
+  'evaluation.publish': ['office', 'leader'], // publish (freeze) a month's 讲评, or correct a published one
+  'evaluation.object': ['reporter', 'office'], // raise an objection (异议) to a unit's score in the window
+  // issue 17 (supervision): to-dos, notifications, attachments
+  'inbox.read': ['office', 'reporter', 'leader', 'supervisor'], // own to-do inbox, notifications, attachments in scope
+  'matter.read': ['office', 'reporter', 'leader', 'supervisor'], // supervised matters in scope (moves are checked per action)
+  'matter.assign': ['office', 'supervisor', 'leader'], // create a matter (交办)
+  'matter.handle': ['reporter'], // the lead unit: sign, send back, ask for extension/suspension, apply to close
+  'matter.review': ['supervisor', 'office'], // approve/refuse requests, close, 销号, reopen, reassign
+  'matter.instruct': ['leader'], // 批示
+  'matter.attention': ['leader', 'supervisor', 'office'], // mark 需要关注
+  'supervision.admin': ['supervisor', 'office'], // supervision rules (settings), meetings, weekly batches, letters
   // investment attraction (招商引资)
   'attraction.read': ['office', 'reporter', 'leader', 'supervisor'], // attraction records and figures, within the data scope
   'attraction.write': ['office', 'reporter'], // create and edit records, submit stage moves, follow-ups, evidence
@@ -67,6 +81,18 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.read': '查看通报及其已签发版本（.docx/.pdf）',
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
+  'evaluation.read': '查看考评方案、月度讲评、加扣分台账和上级排名',
+  'evaluation.write': '编制考评方案、生成讲评、开放异议期与复核、手工录入、加扣分、奖惩结果',
+  'evaluation.publish': '发布（冻结）月度讲评或更正重发',
+  'evaluation.object': '在异议期内对本单位考评结果提出异议',
+  'inbox.read': '本人待办、消息提醒，下载数据范围内的附件',
+  'matter.read': '查看数据范围内的督办事项（各项操作另按权限判断）',
+  'matter.assign': '交办督办事项',
+  'matter.handle': '牵头单位签收、退回、申请延期/挂起/办结',
+  'matter.review': '审核延期、挂起、办结申请，销号、重新打开、重新交办',
+  'matter.instruct': '领导批示',
+  'matter.attention': '标记“需要关注”',
+  'supervision.admin': '督办规则设置、会议、周交办、督办函件',
   'attraction.read': '查看数据范围内的招商项目及其统计',
   'attraction.write': '登记、编辑招商项目，提交阶段变更，填写跟进记录，上传佐证材料',
   'attraction.review': '审核（通过/退回）招商项目的阶段变更，导入招商台账',

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { hashPassword } from '../users/password.ts';
+import { hashPassword } from '../users/index.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
 import { seedRegions } from '../reference/reference.service.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
@@ -10,6 +10,8 @@ import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { SystemService } from '../system/index.ts';
+import { seedEvaluationDemo } from '../evaluation/index.ts';
+import { createDeps } from '../../deps.ts';
 import { seedAttractionDemo } from '../attraction/index.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
@@ -110,6 +112,9 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
   await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
+  // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
+  const at = new Date(`${asOf}T04:00:00.000Z`);
+  await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
   // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
   const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
   await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Skeleton, Switch, Table, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiError } from '../../api/client.ts';
 import { indicatorApi, reportApi } from '../../api/endpoints.ts';
@@ -9,7 +9,7 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDateTime } from '../../format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
-import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
+import { useServerToday } from '../../components/usePeriodInForce.ts';
 
 type NumberField = { key: string; label: MessageKey; min: number; max: number; step: number; percent?: boolean };
 
@@ -25,18 +25,22 @@ const FIELDS: Record<LightRule['kind'], NumberField[]> = {
 
 /** The office's light rules for a year: the set in force, its versions, and a new version from a chosen month. */
 export function RulesPage() {
+  // "This year" and "this month" are the server's (China time), as the server applies the same default.
+  const today = useServerToday();
+  return today ? <RulesOfYear today={today} /> : <Card><Skeleton active /></Card>;
+}
+
+function RulesOfYear({ today }: { today: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
-  const year = Number(params.get('year')) || new Date().getFullYear();
+  const year = Number(params.get('year')) || Number(today.slice(0, 4));
   const data = useLoad(() => indicatorApi.rules(year), [year]);
   const [rules, setRules] = useState<LightRule[]>([]);
   // The month the new version rules from, shown as it will be stored: this month (or the first one after it not
   // closed); a closed month can be chosen only with an explicit confirmation that its lights are judged again.
   const periods = useLoad(() => reportApi.periods(year), [year]);
   const closed = useMemo(() => (periods.data?.items ?? []).filter((p) => p.status === 'closed').map((p) => p.month), [periods.data]);
-  // "This month" is the server's (China time), as the server applies the same default.
-  const today = usePeriodInForce()?.today ?? new Date().toISOString().slice(0, 10);
   const thisYear = Number(today.slice(0, 4));
   const defaultMonth = useMemo(() => {
     const from = year === thisYear ? Number(today.slice(5, 7)) : 1;

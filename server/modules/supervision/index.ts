@@ -1,0 +1,41 @@
+// The supervision module's public face (督查督办, issue 17). Other modules (problems, evaluation, bulletins), app.ts,
+// the CLI and tests import from here only.
+//
+// Reusing the engine (problems, node plans): build `new CaseEngine(deps, { entityType: 'problem', workflow })` with
+// your own core/workflow.ts workflow, keep your own table and states, and call the engine inside your transactions:
+// move() (status log + audit), scheduleCompletion()/scheduleFeedback() (working-day deadlines with your ladder),
+// pause()/resume()/extend()/finish()/reopen(), addFeedback()/feedback() (generic feedback_entries + attachments),
+// timeline(). Register what escalation steps do with onDeadlineStep('problem', handler) (platform/deadlines) and
+// your 404 with registerEntityScope('problem', …) — plus '<type>_feedback' for feedback attachments.
+import type { Executor } from '../../db/database.ts';
+import { registerEntityScope } from '../../platform/access.ts';
+import type { Deps } from '../../platform/context.ts';
+import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
+import { FileStore } from '../files/index.ts';
+import { MatterRepository, matterInScope } from './matter.repository.ts';
+import { MatterService } from './matter.service.ts';
+
+export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type TimelineItem } from './case-engine.ts';
+export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
+export { matterRoutes } from './matter.routes.ts';
+export { supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
+
+/** The matter service, over the database's file store. */
+export function createMatterService(deps: Deps): MatterService {
+  return new MatterService(deps, (db: Executor) => new MatterRepository(db), (db: Executor) => new FileStore(db, null));
+}
+
+/**
+ * Registers the matter entities' data scope (a matter, its feedback entries' attachments) and what the escalation
+ * job does on a matter's deadline step. Static wiring, called once by app.ts (and by the CLI that runs the job).
+ */
+export function registerSupervision(deps: Deps): void {
+  registerEntityScope('matter', (db, id, scope) => new MatterRepository(db).existsInScope(id, scope), '督办事项不存在或无权访问');
+  registerEntityScope('matter_feedback', async (db, id, scope) => {
+    const r = await db.selectFrom('feedback_entries').innerJoin('matters', 'matters.id', 'feedback_entries.entity_id')
+      .select('matters.id').where('feedback_entries.id', '=', id).where('feedback_entries.entity_type', '=', 'matter').where(matterInScope(scope)).executeTakeFirst();
+    return r !== undefined;
+  }, '附件不存在或无权访问');
+  const service = createMatterService(deps);
+  onDeadlineStep('matter', (trx, ctx) => service.onStep(trx, ctx));
+}

@@ -1,0 +1,29 @@
+import type { Writable } from 'node:stream';
+import { XlsxStream } from '../exports/index.ts';
+import { MATTER_URGENCY_LABELS, type MatterUrgency } from '../../../core/supervision/matter-workflow.ts';
+
+interface ListResult {
+  today: string;
+  items: { number: string; title: string; sourceLabel: string; type: string; urgency: string; leadUnitName: string; coUnits: { name: string }[]; statusLabel: string; assignedOn: string; dueOn: string; nextFeedbackOn: string | null; overdue: boolean; closedOn: string | null }[];
+}
+
+/** The matter list as a streamed .xlsx (the one table writer). */
+export async function matterWorkbook(out: Writable, result: ListResult): Promise<void> {
+  const book = await XlsxStream.open(out);
+  const sheet = book.sheet({
+    name: '督办事项', title: '督办事项清单', note: `共 ${result.items.length} 项；逾期 ${result.items.filter((i) => i.overdue).length} 项；导出日期：${result.today}`,
+    columns: [
+      { header: '序号', kind: 'seq' }, { header: '编号', kind: 'text', width: 18 }, { header: '事项', kind: 'text', width: 40 }, { header: '来源', kind: 'text', width: 10 },
+      { header: '类别', kind: 'text', width: 10 }, { header: '紧急程度', kind: 'text', width: 8 }, { header: '牵头单位', kind: 'text', width: 20 }, { header: '协办单位', kind: 'text', width: 24 },
+      { header: '状态', kind: 'text', width: 14 }, { header: '交办日期', kind: 'text', width: 12 }, { header: '办结时限', kind: 'text', width: 12 },
+      { header: '下次反馈', kind: 'text', width: 12 }, { header: '是否逾期', kind: 'text', width: 8 }, { header: '办结日期', kind: 'text', width: 12 },
+    ],
+  });
+  for (const m of result.items) {
+    sheet.row([null, m.number, m.title, m.sourceLabel, m.type, MATTER_URGENCY_LABELS[m.urgency as MatterUrgency] ?? m.urgency, m.leadUnitName, m.coUnits.map((c) => c.name).join('、') || null,
+      m.statusLabel, m.assignedOn, m.dueOn, m.nextFeedbackOn, m.overdue ? '逾期' : null, m.closedOn]);
+    await sheet.drained();
+  }
+  sheet.commit();
+  await book.commit();
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { MatterAction } from '../../../core/supervision/matter-workflow.ts';
+import { AppError } from '../../errors.ts';
+import { AttachmentError } from '../../platform/attachments/attachments.ts';
+import { SettingsError } from '../../platform/settings.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { readUpload } from '../../plugins/multipart.ts';
+import { sendWorkbook } from '../exports/index.ts';
+import { matterWorkbook } from './matter-export.ts';
+import type { MatterFilter } from './matter.repository.ts';
+import { attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
+import type { MatterService } from './matter.service.ts';
+import { supervisionSettings } from './supervision.settings.ts';
+
+type ListQuery = z.infer<typeof matterListQuery>;
+function filterOf(q: ListQuery): MatterFilter {
+  return {
+    status: q.status ? q.status.split(',').filter(Boolean) : undefined, unitId: q.unit_id, source: q.source, sourceId: q.source_id, urgency: q.urgency,
+    overdue: q.overdue === '1' ? true : undefined, attention: q.attention === '1' ? true : undefined, year: q.year, projectId: q.project_id, batchId: q.batch_id, q: q.q,
+  };
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AttachmentError || err instanceof SettingsError) throw new AppError('unprocessable', err.message);
+    throw err;
+  }
+}
+
+const MAX_UPLOAD = 20 * 1024 * 1024;
+
+/** Supervised matters (督办事项): lists by inbox box, create, the matter page, moves, feedback, 批示, files, export. */
+export function matterRoutes(app: FastifyInstance, service: () => MatterService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['supervision'];
+  const scope = { entity: 'matter', param: 'id' };
+  r.get('/api/v1/matters', { config: { permission: 'matter.read' }, schema: { tags, querystring: matterListQuery } },
+    async (request) => {
+      const q = request.query;
+      const f = filterOf(q);
+      return service().list(actorOf(request), q.box, f, { limit: q.limit, offset: q.offset });
+    });
+  r.get('/api/v1/matters.xlsx', { config: { permission: 'matter.read', audit: true }, schema: { tags, querystring: matterListQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const f = filterOf(q);
+      const result = await service().list(actorOf(request), q.box, f, { limit: 100_000, offset: 0 });
+      return sendWorkbook(request, reply, `督办事项清单-${result.today}.xlsx`, (out) => matterWorkbook(out, result));
+    });
+  r.post('/api/v1/matters', { config: { permission: 'matter.assign' }, schema: { tags, body: matterCreateBody } },
+    async (request) => {
+      const b = request.body;
+      return service().create(actorOf(request), {
+        title: b.title, content: b.content, source: b.source, sourceId: b.source_id, sourceRef: b.source_ref, type: b.type, urgency: b.urgency,
+        leadUnitId: b.lead_unit_id, coUnitIds: b.co_unit_ids, projectIds: b.project_ids, leaderId: b.leader_id, dueOn: b.due_on,
+        dueWorkingDays: b.due_working_days, feedbackDays: b.feedback_days,
+      });
+    });
+  r.get('/api/v1/matters/:id', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams } },
+    async (request) => service().detail(actorOf(request), request.params.id));
+  r.post('/api/v1/matters/:id/actions', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: matterActBody } },
+    async (request) => {
+      const b = request.body;
+      await service().act(actorOf(request), request.params.id, { action: b.action as MatterAction, version: b.version, reason: b.reason, dueOn: b.due_on, leadUnitId: b.lead_unit_id });
+      return service().detail(actorOf(request), request.params.id);
+    });
+  r.post('/api/v1/matters/:id/feedback', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: feedbackBody } },
+    async (request) => service().feedback(actorOf(request), request.params.id, { text: request.body.text, nextSteps: request.body.next_steps }));
+  r.post('/api/v1/matters/:id/feedback/:entryId/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: feedbackParams } },
+    async (request) => {
+      const file = await readUpload(request, MAX_UPLOAD);
+      return guard(() => service().attachToFeedback(actorOf(request), request.params.id, request.params.entryId, { fileName: file.fileName, data: file.buffer }));
+    });
+  r.post('/api/v1/matters/:id/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams } },
+    async (request) => {
+      const file = await readUpload(request, MAX_UPLOAD);
+      return guard(() => service().attach(actorOf(request), request.params.id, { fileName: file.fileName, data: file.buffer }));
+    });
+  r.post('/api/v1/matters/:id/instructions', { config: { permission: 'matter.instruct', scope }, schema: { tags, params: matterIdParams, body: instructionBody } },
+    async (request) => service().instruct(actorOf(request), request.params.id, request.body.text));
+  r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody } },
+    async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
+  r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags } }, async () => service().settings());
+  r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettings.schema as never } },
+    async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
+}
