@@ -138,14 +138,14 @@ describe('lights: escalation, excuses, overall', () => {
 
   it('the overall light is the worst dimension', () => {
     const l = judgeProject({ facts: { ...base, completed_ytd: 50 * YI, plan_new_start: true, plan_start_month: 6 }, year: 2026, month: 6, rules: DEFAULT_RULE_SET, curve: null });
-    expect(l.dimensions.map((d) => d.light)).toEqual(['green', 'yellow', 'none']);
+    expect(l.dimensions.map((d) => d.light)).toEqual(['green', 'yellow', 'none', 'none']);
     expect(l.overall).toBe('yellow');
     expect(worse('none', 'green')).toBe('green');
   });
 
   it('the default rule set follows domain.md and checks thresholds', () => {
     expect(checkRuleSet(DEFAULT_RULE_SET)).toBeUndefined();
-    expect(DEFAULT_RULE_SET.rules.filter((r) => r.enabled).map((r) => r.kind)).toEqual(['points_gap', 'start_overdue', 'stats_entry', 'consecutive']);
+    expect(DEFAULT_RULE_SET.rules.filter((r) => r.enabled).map((r) => r.kind)).toEqual(['points_gap', 'start_overdue', 'stats_entry', 'problem_overdue', 'consecutive']);
     expect(checkRuleSet({ rules: [{ id: 'a', kind: 'points_gap', enabled: true, yellow_points: 30, red_points: 10 }] })).toContain('红灯');
     expect(checkRuleSet({ rules: [...DEFAULT_RULE_SET.rules, DEFAULT_RULE_SET.rules[0]!] })).toContain('重复');
   });

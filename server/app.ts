@@ -14,6 +14,8 @@ import { registerAuditHook } from './plugins/audit.ts';
 import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+// problems (issue 18)
+import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
@@ -76,6 +78,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  registerProblemScopes(); // problems (issue 18)
   registerAttractionScope();
   const deps = createDeps(db);
   const audit = () => createAuditService(db);
@@ -109,6 +112,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
   calendarRoutes(app, () => createCalendarService(deps));
+  // problems (issue 18)
+  enterpriseRoutes(app, () => createEnterpriseService(deps));
+  problemRoutes(app, () => createProblemService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);

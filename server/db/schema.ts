@@ -411,7 +411,7 @@ export interface LightSnapshotTable extends GroupAttributeColumns {
   year: number;
   month: number;
   project_id: number;
-  /** The lights packed: excused × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
+  /** The lights packed: excused × 1024 + problems × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
   code: number;
 }
 
@@ -779,6 +779,147 @@ export interface BulletinVersionTable {
   signed_at: string;
 }
 
+/** An enterprise served by cadres (万人助万企); data scope by its serving unit and region. */
+export interface EnterpriseTable {
+  id: Generated<number>;
+  name: string;
+  uscc: string | null;
+  region_code: string;
+  unit_id: number | null;
+  industry: string | null;
+  size: string | null;
+  address: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  created_by: number | null;
+  deleted_at: string | null;
+}
+
+/** A cadre or leader linked to an enterprise (包联干部/首席服务官/挂钩领导), with the visit plan of the link. */
+export interface EnterpriseCadreTable {
+  id: Generated<number>;
+  enterprise_id: number;
+  user_id: number | null;
+  name: string;
+  post: string | null;
+  role: string;
+  phone: string | null;
+  visit_every_months: number | null;
+  linked_on: string;
+  unlinked_on: string | null;
+}
+
+/** A visit (走访) to an enterprise. */
+export interface EnterpriseVisitTable {
+  id: Generated<number>;
+  enterprise_id: number;
+  cadre_id: number | null;
+  visited_on: string;
+  visitors: string;
+  content: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A photo of a visit, its bytes in stored_files. */
+export interface EnterpriseVisitPhotoTable {
+  id: Generated<number>;
+  visit_id: number;
+  file_key: string;
+  mime: string;
+  size: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface EnterpriseProjectTable {
+  enterprise_id: number;
+  project_id: number;
+  created_at: string;
+}
+
+/** A node of the problem category tree, with its owning department (the category map). */
+export interface ProblemCategoryTable {
+  code: string;
+  name: string;
+  parent_code: string | null;
+  owner_unit_id: number | null;
+  sort: Generated<number>;
+  updated_at: string;
+}
+
+/** Time limits per (category, level); '*' matches any. */
+export interface ProblemTimeLimitTable {
+  id: Generated<number>;
+  category_code: string;
+  level: string;
+  route_days: number;
+  feedback_days: number;
+  ordinary_days: number;
+  major_days: number;
+  updated_at: string;
+}
+
+/** A problem (问题/诉求) moving through core/problems/problem-workflow.ts. */
+export interface ProblemTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  source: string;
+  enterprise_id: number | null;
+  project_id: number | null;
+  visit_id: number | null;
+  meeting: string | null;
+  category_code: string;
+  level: string;
+  is_major: Generated<number>;
+  region_code: string;
+  raised_unit_id: number | null;
+  owner_unit_id: number | null;
+  status: string;
+  received_on: string;
+  assigned_on: string | null;
+  signed_on: string | null;
+  replied_on: string | null;
+  closed_on: string | null;
+  route_due: string | null;
+  feedback_due: string | null;
+  solve_due: string | null;
+  handler_id: number | null;
+  reply: string | null;
+  visit_result: string | null;
+  redo_count: Generated<number>;
+  matter_id: number | null;
+  source_ref: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProblemCoUnitTable {
+  problem_id: number;
+  unit_id: number;
+}
+
+/** One reply of a problem and its return visit (回访). */
+export interface ProblemRoundTable {
+  id: Generated<number>;
+  problem_id: number;
+  round: number;
+  reply: string;
+  replied_on: string;
+  replied_by: number | null;
+  visit_result: string | null;
+  visit_note: string | null;
+  visited_on: string | null;
+  visited_by: number | null;
+}
+
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
 // --- Platform pieces of issue 17 (deadlines, events and notifications outbox, to-dos, attachments) ---
 
@@ -1057,6 +1198,17 @@ export interface DB {
   weekly_batches: WeeklyBatchTable;
   weekly_batch_items: WeeklyBatchItemTable;
   supervision_letters: SupervisionLetterTable;
+  // problems (issue 18)
+  enterprises: EnterpriseTable;
+  enterprise_cadres: EnterpriseCadreTable;
+  enterprise_visits: EnterpriseVisitTable;
+  enterprise_visit_photos: EnterpriseVisitPhotoTable;
+  enterprise_projects: EnterpriseProjectTable;
+  problem_categories: ProblemCategoryTable;
+  problem_time_limits: ProblemTimeLimitTable;
+  problems: ProblemTable;
+  problem_co_units: ProblemCoUnitTable;
+  problem_rounds: ProblemRoundTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;

@@ -46,6 +46,15 @@ export const PERMISSIONS = {
   'matter.instruct': ['leader'], // 批示
   'matter.attention': ['leader', 'supervisor', 'office'], // mark 需要关注
   'supervision.admin': ['supervisor', 'office'], // supervision rules (settings), meetings, weekly batches, letters
+  // enterprises and problems (issue 18)
+  'enterprise.read': ['office', 'reporter', 'leader', 'supervisor'], // enterprises, linked cadres, visits
+  'enterprise.write': ['office', 'reporter'], // enterprises, cadre links and visit plans, visit records and photos
+  'problem.read': ['office', 'reporter', 'leader', 'supervisor'], // the problem ledger and its figures
+  'problem.raise': ['office', 'reporter', 'leader', 'supervisor'], // raise a problem (a cadre on site)
+  'problem.route': ['office'], // receive, route (交办), refuse (不予受理), close (销号)
+  'problem.handle': ['office', 'reporter'], // the owning department signs, transfers (转办), answers
+  'problem.visit': ['office', 'leader', 'supervisor'], // the return visit (回访), by someone other than the handler
+  'problem.admin': ['office'], // the category map and the time limits; ledger imports
   // investment attraction (招商引资)
   'attraction.read': ['office', 'reporter', 'leader', 'supervisor'], // attraction records and figures, within the data scope
   'attraction.write': ['office', 'reporter'], // create and edit records, submit stage moves, follow-ups, evidence
@@ -93,6 +102,14 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'matter.instruct': '领导批示',
   'matter.attention': '标记“需要关注”',
   'supervision.admin': '督办规则设置、会议、周交办、督办函件',
+  'enterprise.read': '查看数据范围内的企业、包联干部和走访记录',
+  'enterprise.write': '维护企业、包联干部和走访计划，记录走访（含照片）',
+  'problem.read': '查看数据范围内的问题台账及其统计',
+  'problem.raise': '提出问题（干部走访现场录入）',
+  'problem.route': '受理、交办、不予受理、销号',
+  'problem.handle': '责任部门签收、转办、办理、答复',
+  'problem.visit': '回访（不能由办理人本人回访）',
+  'problem.admin': '问题分类与责任部门对照、办理时限、台账导入',
   'attraction.read': '查看数据范围内的招商项目及其统计',
   'attraction.write': '登记、编辑招商项目，提交阶段变更，填写跟进记录，上传佐证材料',
   'attraction.review': '审核（通过/退回）招商项目的阶段变更，导入招商台账',

@@ -434,7 +434,7 @@ export interface IndicatorResult {
 }
 
 export type LightColor = 'green' | 'yellow' | 'red' | 'none';
-export type LightDimension = 'investment' | 'start' | 'stats';
+export type LightDimension = 'investment' | 'start' | 'stats' | 'problems';
 
 export interface DimensionLight {
   dimension: LightDimension;
@@ -501,6 +501,7 @@ export type LightRule =
   | { id: string; kind: 'shortfall'; enabled: boolean; yellow_above: number; red_above: number }
   | { id: string; kind: 'start_overdue'; enabled: boolean; yellow_months_late: number; red_months_late: number }
   | { id: string; kind: 'stats_entry'; enabled: boolean; yellow_months: number; red_months: number }
+  | { id: string; kind: 'problem_overdue'; enabled: boolean; yellow_days: number; red_days: number }
   | { id: string; kind: 'consecutive'; enabled: boolean; dimension: LightDimension; periods: number };
 
 export interface RuleSets {

@@ -22,6 +22,9 @@ import * as directoryContacts from './2026-12-07-10-directory-contacts.ts';
 import * as recordsFromLights from './2026-12-07-11-records-from-lights.ts';
 import * as deadlinesInbox from './2026-12-07-40-deadlines-inbox.ts';
 import * as matters from './2026-12-07-41-matters.ts';
+import * as enterprises from './2026-12-07-50-enterprises.ts';
+import * as problems from './2026-12-07-51-problems.ts';
+import * as problemLights from './2026-12-07-52-problem-lights.ts';
 import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
 
@@ -50,6 +53,9 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-11-records-from-lights': recordsFromLights,
   '2026-12-07-40-deadlines-inbox': deadlinesInbox,
   '2026-12-07-41-matters': matters,
+  '2026-12-07-50-enterprises': enterprises,
+  '2026-12-07-51-problems': problems,
+  '2026-12-07-52-problem-lights': problemLights,
   '2026-12-07-60-evaluation': evaluation,
   // investment attraction (招商引资)
   '2026-12-07-70-attraction': attraction,

@@ -138,7 +138,7 @@ export function LightsPage() {
         />
         <Select
           allowClear style={{ minWidth: 140 }} value={dimension} placeholder={t('lights.allDimensions')} aria-label={t('lights.dimension')}
-          options={(['investment', 'start', 'stats'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))} onChange={(v: string | undefined) => set({ dimension: v })}
+          options={(['investment', 'start', 'stats', 'problems'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))} onChange={(v: string | undefined) => set({ dimension: v })}
         />
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}

@@ -20,6 +20,7 @@ const FIELDS: Record<LightRule['kind'], NumberField[]> = {
   shortfall: [{ key: 'yellow_above', label: 'rules.f.yellowAbove', min: 0, max: 100, step: 5, percent: true }, { key: 'red_above', label: 'rules.f.redAbove', min: 0, max: 100, step: 5, percent: true }],
   start_overdue: [{ key: 'yellow_months_late', label: 'rules.f.yellowMonthsLate', min: 0, max: 24, step: 1 }, { key: 'red_months_late', label: 'rules.f.redMonthsLate', min: 0, max: 24, step: 1 }],
   stats_entry: [{ key: 'yellow_months', label: 'rules.f.yellowMonths', min: 0, max: 24, step: 1 }, { key: 'red_months', label: 'rules.f.redMonths', min: 0, max: 24, step: 1 }],
+  problem_overdue: [{ key: 'yellow_days', label: 'rules.f.yellowDays', min: 0, max: 365, step: 1 }, { key: 'red_days', label: 'rules.f.redDays', min: 0, max: 365, step: 1 }],
   consecutive: [{ key: 'periods', label: 'rules.f.periods', min: 2, max: 12, step: 1 }],
 };
 
@@ -99,7 +100,7 @@ function RulesOfYear({ today }: { today: string }) {
                 {r.kind === 'consecutive' && (
                   <Select
                     size="small" style={{ width: 130 }} value={r.dimension} aria-label={t('lights.dimension')}
-                    options={(['investment', 'start', 'stats'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))}
+                    options={(['investment', 'start', 'stats', 'problems'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))}
                     onChange={(v) => patch(i, { dimension: v })}
                   />
                 )}

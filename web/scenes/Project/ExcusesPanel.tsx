@@ -15,7 +15,7 @@ interface ExcuseForm {
 }
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
-const DIMENSIONS: LightDimension[] = ['investment', 'start', 'stats'];
+const DIMENSIONS: LightDimension[] = ['investment', 'start', 'stats', 'problems'];
 
 /**
  * Accepted excuses (正当理由) of a project for a year: the office records one (who accepted it is the signed-in
