@@ -4,7 +4,7 @@ import { App, Badge, Button, Card, Checkbox, Flex, Form, Input, Modal, Select, S
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { attractionApi, LEAD_STAGES, type Lead, type LeadStage, type Rate } from '../../api/attraction.ts';
 import { useUnits } from '../../api/reference.ts';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { RegionPicker } from '../../components/RegionPicker.tsx';
@@ -41,7 +41,7 @@ export function AttractionPage() {
 
 function Board() {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [terminated, setTerminated] = useState(false);
@@ -52,7 +52,7 @@ function Board() {
     for (const l of loaded.data ?? []) m.get(l.stage)?.push(l);
     return m;
   }, [loaded.data]);
-  const canWrite = user?.role === 'office' || user?.role === 'reporter';
+  const canWrite = can('attraction.write');
   return (
     <div>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>

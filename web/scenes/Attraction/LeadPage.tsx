@@ -5,7 +5,7 @@ import { ArrowLeftOutlined, UploadOutlined } from '@ant-design/icons';
 import { checkMove, stageIndex } from '../../../core/attraction/lead.ts';
 import { attractionApi, LEAD_STAGES, TERMINATION_KINDS, type LeadDetail, type LeadStage, type TerminationKind } from '../../api/attraction.ts';
 import { uploadFile } from '../../api/upload.ts';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatDateTime, formatWan, wanTextToYuan, yuanToWanText } from '../../format.ts';
@@ -118,11 +118,11 @@ function ReviewBar({ lead, onChanged }: { lead: LeadDetail; onChanged: (l: LeadD
 function Fields({ lead, onChanged }: { lead: LeadDetail; onChanged: (l: LeadDetail) => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const { user } = useAuth();
+  const can = useCan();
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<Record<string, string | undefined>>();
-  const canWrite = (user?.role === 'office' || user?.role === 'reporter') && !lead.terminated_on;
+  const canWrite = can('attraction.write') && !lead.terminated_on;
   const money = (f: MoneyField, v: number | null) => (v === null ? '—' : f === 'foreign_usd' ? yuanToWanText(v) : formatWan(v));
   const start = () => {
     const init: Record<string, string | undefined> = {};
@@ -238,8 +238,8 @@ function Followups({ lead, onChanged }: { lead: LeadDetail; onChanged: () => voi
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<{ on_date: string; content: string }>();
-  const { user } = useAuth();
-  const canWrite = user?.role === 'office' || user?.role === 'reporter';
+  const can = useCan();
+  const canWrite = can('attraction.write');
   const save = async () => {
     const v = await form.validateFields();
     try {
