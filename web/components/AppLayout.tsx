@@ -3,12 +3,13 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CheckSquareOutlined, FlagOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useAuth } from '../auth.tsx';
 import { accountApi } from '../api/accounts.ts';
+import { TodoBadge } from './TodoBadge.tsx';
 import type { Role } from '../api/types.ts';
 
 interface NavItem {
@@ -29,6 +30,9 @@ export const NAV: NavItem[] = [
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: ['office', 'reporter'] },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
+  // Supervision (issue 17)
+  { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, roles: BUSINESS },
+  { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, roles: BUSINESS },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
@@ -93,6 +97,7 @@ export function AppLayout() {
           {isMobile && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawerOpen(true)} />}
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }}>{t('app.title')}</Typography.Text>
           <Space size={4}>
+            {user && BUSINESS.includes(user.role) && <TodoBadge />}
             <Button type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} data-testid="lang-switch">{t('lang.switch')}</Button>
             <Dropdown
               trigger={['click']}
