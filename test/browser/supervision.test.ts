@@ -34,9 +34,10 @@ describe('督查督办: a matter from a project, signed and answered on a phone'
 
     const phone = await h.newPage({ width: 375, height: 812 });
     await login(phone.page, 'reporter', 'Docket#2026', '/todos');
-    await phone.page.getByTestId('todo-matter.sign').first().waitFor();
+    const todo = phone.page.getByTestId('todo-matter.sign').filter({ hasText: '推进滞后督办' });
+    await todo.waitFor();
     expect(Number(await phone.page.getByTestId('todo-badge').locator('.ant-badge-count').getAttribute('title'))).toBeGreaterThanOrEqual(1);
-    await phone.page.getByTestId('todo-matter.sign').first().click();
+    await todo.click();
     await phone.page.getByTestId('act-sign').click();
     await phone.page.getByTestId('feedback-text').waitFor();
     await phone.page.getByTestId('feedback-text').fill('已召开现场协调会，明确征迁时间表');

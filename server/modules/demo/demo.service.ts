@@ -1,4 +1,6 @@
 import type { Database } from '../../db/database.ts';
+import { createDeps } from '../../deps.ts';
+import { createMatterService, registerSupervision, seedDemoMatters } from '../supervision/index.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/password.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
@@ -78,7 +80,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   ];
   const officeUser = await repo.insertUser({ username: 'office', displayName: '市发改委重点项目办（演示）', unitId: officeId, role: 'office', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   const reporterUser = await repo.insertUser({ username: 'reporter', displayName: `${reporterUnit.name}填报员（演示）`, unitId: reporterUnit.id, role: 'reporter', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
-  await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
+  const leaderUser = await repo.insertUser({ username: 'leader', displayName: '分管领导（演示）', unitId: officeId, role: 'leader', passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
   // The 三员: three separate people, none of whom sees project data.
   for (const [username, displayName] of [['sysadmin', '系统管理员（演示）'], ['secadmin', '安全管理员（演示）'], ['auditor', '安全审计员（演示）']] as const) {
     await repo.insertUser({ username, displayName, unitId: null, role: username, passwordHash: await hashPassword(DEMO_PASSWORD) }, now);
@@ -109,6 +111,13 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
   await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
+  // Supervision (issue 17): a handful of matters in various states, dated at the demo's day.
+  const demoClock = { now: () => new Date(`${asOf}T02:00:00.000Z`) };
+  const deps = createDeps(database.db, { clock: demoClock });
+  registerSupervision(deps);
+  await seedDemoMatters(deps, createMatterService(deps), {
+    officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
+  });
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 

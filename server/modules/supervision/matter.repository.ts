@@ -142,6 +142,11 @@ export class MatterRepository {
     return (await q.execute()).map((r) => r.id);
   }
 
+  /** A few live projects of a unit (demo data). */
+  async projectsOfUnit(unitId: number, limit: number): Promise<{ id: number; name: string }[]> {
+    return this.db.selectFrom('projects').select(['id', 'name']).where('unit_id', '=', unitId).where('deleted_at', 'is', null).orderBy('id').limit(limit).execute();
+  }
+
   async unitsExist(ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     return (await this.db.selectFrom('units').select('id').where('id', 'in', ids).execute()).map((r) => r.id);
