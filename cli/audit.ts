@@ -2,11 +2,8 @@ import type { Command } from 'commander';
 import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { AuditRepository } from '../server/modules/audit/audit.repository.ts';
-import { AuditService } from '../server/modules/audit/audit.service.ts';
-import { anchorAuditHead, anchorPathsOf, readAnchors } from '../server/modules/audit/audit-anchor.ts';
-import { SecurityRepository } from '../server/modules/security/security.repository.ts';
-import { settingsFromRows } from '../server/modules/security/security.settings.ts';
+import { anchorAuditHead, anchorPathsOf, createAuditService, readAnchors } from '../server/modules/audit/index.ts';
+import { readSecuritySettings } from '../server/modules/security/index.ts';
 
 /** `docket audit verify | archive`: check the hash chain; move rows beyond the retention period to a file. */
 export function registerAudit(program: Command): void {
@@ -19,7 +16,7 @@ export function registerAudit(program: Command): void {
       const database = openDatabase(config);
       try {
         await migrateToLatest(database.db);
-        const result = await new AuditService(new AuditRepository(database.db)).verify(config.dataDir, readAnchors(anchorPathsOf(config)));
+        const result = await createAuditService(database.db).verify(config.dataDir, readAnchors(anchorPathsOf(config)));
         if (opts.json) console.log(JSON.stringify(result, null, 2));
         else {
           console.log(`审计记录 / rows: ${result.rows}（已归档 / archived: ${result.archivedRows}）`);
@@ -53,8 +50,8 @@ export function registerAudit(program: Command): void {
       const database = openDatabase(config);
       try {
         await migrateToLatest(database.db);
-        const settings = settingsFromRows(await new SecurityRepository(database.db).listSettingRows());
-        const result = await new AuditService(new AuditRepository(database.db)).archive(database.db, config.dataDir, settings.audit_retention_days);
+        const settings = await readSecuritySettings(database.db);
+        const result = await createAuditService(database.db).archive(database.db, config.dataDir, settings.audit_retention_days);
         console.log(result ? `已归档 / archived ${result.rows} rows → ${result.file}` : `没有超过 ${settings.audit_retention_days} 天的记录 / nothing to archive`);
       } finally {
         await database.destroy();

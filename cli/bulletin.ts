@@ -12,11 +12,8 @@ import { bulletinService } from '../server/modules/bulletins/bulletin.routes.ts'
 import { bulletinCreateSchema, rankingQuerySchema } from '../server/modules/bulletins/bulletin.schema.ts';
 import { docxToPdf } from '../server/modules/bulletins/bulletin.pdf.ts';
 import { rankingWorkbook } from '../server/modules/bulletins/ranking-export.ts';
-import { AuditRepository } from '../server/modules/audit/audit.repository.ts';
-import { AuditService } from '../server/modules/audit/audit.service.ts';
-import { SecurityRepository } from '../server/modules/security/security.repository.ts';
-import { UserRepository } from '../server/modules/users/user.repository.ts';
-import { UserService } from '../server/modules/users/user.service.ts';
+import { createDeps } from '../server/deps.ts';
+import { createUserService } from '../server/modules/users/index.ts';
 
 /** Opens and migrates the database, runs `fn`, closes it. */
 async function withDatabase<T>(cmd: Command, fn: (database: Database) => Promise<T>): Promise<T> {
@@ -31,9 +28,7 @@ async function withDatabase<T>(cmd: Command, fn: (database: Database) => Promise
 
 /** The account a signing or submitting command acts as (the signer must be a real person, 签发人). */
 async function actorNamed(database: Database, username: string, permission: 'bulletin.write' | 'bulletin.sign'): Promise<Actor> {
-  const row = await new UserRepository(database.db).findByUsername(username);
-  const users = new UserService(new UserRepository(database.db), new SecurityRepository(database.db), new AuditService(new AuditRepository(database.db)));
-  const actor = row && (await users.findActorForUser(row.id));
+  const actor = await createUserService(createDeps(database.db)).findActorByUsername(username);
   if (!actor) throw new Error(`账号不存在或已停用：${username}`);
   if (!roleHas(actor.role, permission)) throw new Error(`账号 ${username} 没有权限 ${permission}`);
   return actor;

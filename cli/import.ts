@@ -9,6 +9,7 @@ import { systemActor } from '../server/context.ts';
 import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
 import { ImportRepository } from '../server/modules/imports/import.repository.ts';
 import { ImportService, type ImportReport } from '../server/modules/imports/import.service.ts';
+import { ListImportService, type ListReport } from '../server/modules/imports/list-import.ts';
 
 const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;
 
@@ -44,13 +45,31 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
   if (more > 0) console.log(`  …另有 ${more} 处问题（用 --report FILE 保存完整报告）`);
 }
 
+/** Prints a unit-list or user-list report: the sheets, the summary, the problems by row and column. */
+export function printListReport(report: ListReport, maxProblems = 50): void {
+  const s = report.summary;
+  console.log(`文件 / file: ${report.fileName}（${report.kind === 'units' ? '单位名单' : '人员名单'}）`);
+  for (const sheet of report.sheets) {
+    console.log(`  工作表「${sheet.name}」${sheet.chosen ? '（导入）' : ''} 表头行 ${sheet.headerRows ?? '-'}，数据 ${sheet.dataRows} 行${sheet.note ? `：${sheet.note}` : ''}`);
+  }
+  console.log(`${report.dryRun ? '试导入（未写入）' : report.applied ? '已导入' : '未导入（存在错误，未写入任何数据）'}: ` +
+    `新增 ${s.created}，更新 ${s.updated}，无变化 ${s.unchanged}，错误行 ${s.errorRows}；错误 ${s.errors} 处，提示 ${s.warnings} 处（${report.elapsedMs} ms）`);
+  for (const p of report.problems.slice(0, maxProblems)) {
+    const where = `${p.sheet}${p.row ? ` 第${p.row}行` : ''}${p.column ? ` ${p.column}列` : ''}`;
+    console.log(`  ${p.severity === 'error' ? '错误' : '提示'}  ${where}：${p.message}`);
+  }
+  if (report.problems.length > maxProblems) console.log(`  …另有 ${report.problems.length - maxProblems} 处问题（用 --report FILE 保存完整报告）`);
+}
+
 /** `docket import FILE [--dry-run]`: check a workbook or CSV and import it in one transaction. */
 export function registerImport(program: Command): void {
   program.command('import')
     .description('import a project list or annual plan from .xlsx/.csv (all or nothing); --dry-run only reports')
     .argument('<file>', '.xlsx or .csv file')
     .option('--dry-run', 'check and report, write nothing')
-    .option('--kind <kind>', 'projects | plans | monthly', 'projects')
+    .option('--kind <kind>', 'projects | plans | monthly | units (单位名单) | users (人员名单: accounts with first-login passwords)', 'projects')
+    .option('--sheet <name>', 'the sheet to import when the workbook holds several tables (the dry run lists them)')
+    .option('--passwords-out <file>', 'users: write the new accounts\' first-login passwords to this .xlsx (instead of printing them)')
     .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
     .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
     .option('--create-missing', 'project list: create the units and custom areas (开发区/园区) the file names that do not exist yet')
@@ -59,8 +78,9 @@ export function registerImport(program: Command): void {
     .option('--report <file>', 'write the full report as JSON')
     .option('--status <status>', 'monthly: what the reports become — draft | submitted | approved (counted in indicators unless draft)', 'draft')
     .option('--skip-duplicates', 'import the rest when rows repeat a project (listed in the report) instead of refusing the file')
-    .action(async (file: string, opts: { dryRun?: boolean; kind: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
-      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans 或 monthly');
+    .action(async (file: string, opts: { dryRun?: boolean; kind: string; sheet?: string; passwordsOut?: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
+      if (opts.kind === 'units' || opts.kind === 'users') return importList(cmd, file, { ...opts, kind: opts.kind });
+      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans、monthly、units 或 users');
       if (opts.status !== 'draft' && opts.status !== 'submitted' && opts.status !== 'approved') throw new Error('--status 只能是 draft、submitted 或 approved');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
@@ -70,7 +90,7 @@ export function registerImport(program: Command): void {
         await migrateToLatest(database.db);
         const service = new ImportService(database.db, (e) => new ImportRepository(e));
         const report = await service.importFile(systemActor(), buf, {
-          kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
+          kind: opts.kind, sheet: opts.sheet, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
           createMissing: !!opts.createMissing, defaultUnitId: opts.defaultUnit,
           reportStatus: opts.status, duplicates: opts.skipDuplicates ? 'skip' : 'refuse',
           limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
@@ -94,4 +114,33 @@ export function registerImport(program: Command): void {
         await database.destroy();
       }
     });
+}
+
+/** `docket import FILE --kind units|users`: the office's unit list or its reporters' accounts. */
+async function importList(cmd: Command, file: string, opts: { kind: 'units' | 'users'; dryRun?: boolean; sheet?: string; passwordsOut?: string; report?: string; maxRows: number }): Promise<void> {
+  const buf = fs.readFileSync(file);
+  const database = openDatabase(configFrom(cmd));
+  try {
+    await migrateToLatest(database.db);
+    const report = await new ListImportService(database.db).importFile(systemActor(), buf, {
+      kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, sheet: opts.sheet, limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
+    });
+    const { credentials, credentialsXlsx, ...rest } = report;
+    printListReport(report);
+    // The passwords are shown once: to the .xlsx asked for (readable by its owner only), else on the terminal.
+    if (credentials?.length) {
+      if (opts.passwordsOut) {
+        fs.writeFileSync(opts.passwordsOut, Buffer.from(credentialsXlsx!, 'base64'), { mode: 0o600 });
+        console.log(`  ${credentials.length} 个账号的首次登录密码已写入 ${opts.passwordsOut}（仅此一次，首次登录须修改）`);
+      } else {
+        console.log(`  首次登录密码（仅显示这一次，首次登录须修改）：`);
+        for (const c of credentials) console.log(`    ${c.username}\t${c.password}\t${c.name}\t${c.unit}`);
+      }
+    }
+    // The saved report never carries the passwords.
+    if (opts.report) fs.writeFileSync(opts.report, JSON.stringify(rest, null, 2));
+    if (report.summary.errors > 0) process.exitCode = 1;
+  } finally {
+    await database.destroy();
+  }
 }

@@ -2,11 +2,8 @@ import type { Command } from 'commander';
 import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { UserRepository } from '../server/modules/users/user.repository.ts';
-import { UserService } from '../server/modules/users/user.service.ts';
-import { SecurityRepository } from '../server/modules/security/security.repository.ts';
-import { AuditRepository } from '../server/modules/audit/audit.repository.ts';
-import { AuditService } from '../server/modules/audit/audit.service.ts';
+import { createDeps } from '../server/deps.ts';
+import { createUserService } from '../server/modules/users/index.ts';
 
 /** `docket user add`: create an account from the command line. */
 export function registerUser(program: Command): void {
@@ -21,8 +18,7 @@ export function registerUser(program: Command): void {
       const database = openDatabase(configFrom(cmd));
       try {
         await migrateToLatest(database.db);
-        const db = database.db;
-        const { id } = await new UserService(new UserRepository(db), new SecurityRepository(db), new AuditService(new AuditRepository(db))).createUser(null, {
+        const { id } = await createUserService(createDeps(database.db)).createUser(null, {
           username, displayName: opts.name ?? username, password: opts.password, role: opts.role, unitId: opts.unit ?? null,
         });
         console.log(`created user ${username} (id ${id})`);

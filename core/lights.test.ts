@@ -21,6 +21,19 @@ const investment = (completedYi: number, rules: RuleSet, month = 6) =>
   judgeProject({ facts: { ...base, completed_ytd: Math.round(completedYi * YI) }, year: 2026, month, rules, curve: null }).dimensions.find((d) => d.dimension === 'investment')!;
 
 describe('lights: investment against time progress', () => {
+  it('months before an imported 1–N月 list are unknown, not zero: not judged on investment, judged from month N', () => {
+    const r = only('points_gap', 'shortfall', 'start_overdue');
+    const at = (month: number, completedYi: number) => judgeProject({
+      facts: { ...base, completed_ytd: completedYi * YI, records_from: 5, plan_new_start: true, plan_start_month: 2 }, year: 2026, month, rules: r, curve: null,
+    });
+    const april = at(4, 0);
+    expect(april.dimensions.find((d) => d.dimension === 'investment')).toMatchObject({ light: 'none', reason: '5月前的完成投资未纳入系统（导入的是1–5月累计），不评价' });
+    // Other dimensions are facts of their own (the start date came with the list): still judged.
+    expect(april.dimensions.find((d) => d.dimension === 'start')!.light).toBe('yellow');
+    expect(at(5, 10).dimensions.find((d) => d.dimension === 'investment')!.light).toBe('red');
+    expect(at(5, 45).dimensions.find((d) => d.dimension === 'investment')!.light).toBe('green');
+  });
+
   it('points gap: green at or above and under 10 below, yellow 10–30 below, red more than 30 below', () => {
     const r = only('points_gap');
     expect(investment(50, r).light).toBe('green');
@@ -125,14 +138,14 @@ describe('lights: escalation, excuses, overall', () => {
 
   it('the overall light is the worst dimension', () => {
     const l = judgeProject({ facts: { ...base, completed_ytd: 50 * YI, plan_new_start: true, plan_start_month: 6 }, year: 2026, month: 6, rules: DEFAULT_RULE_SET, curve: null });
-    expect(l.dimensions.map((d) => d.light)).toEqual(['green', 'yellow', 'none']);
+    expect(l.dimensions.map((d) => d.light)).toEqual(['green', 'yellow', 'none', 'none']);
     expect(l.overall).toBe('yellow');
     expect(worse('none', 'green')).toBe('green');
   });
 
   it('the default rule set follows domain.md and checks thresholds', () => {
     expect(checkRuleSet(DEFAULT_RULE_SET)).toBeUndefined();
-    expect(DEFAULT_RULE_SET.rules.filter((r) => r.enabled).map((r) => r.kind)).toEqual(['points_gap', 'start_overdue', 'stats_entry', 'consecutive']);
+    expect(DEFAULT_RULE_SET.rules.filter((r) => r.enabled).map((r) => r.kind)).toEqual(['points_gap', 'start_overdue', 'stats_entry', 'problem_overdue', 'consecutive']);
     expect(checkRuleSet({ rules: [{ id: 'a', kind: 'points_gap', enabled: true, yellow_points: 30, red_points: 10 }] })).toContain('红灯');
     expect(checkRuleSet({ rules: [...DEFAULT_RULE_SET.rules, DEFAULT_RULE_SET.rules[0]!] })).toContain('重复');
   });

@@ -7,10 +7,10 @@ export type Light = (typeof LIGHTS)[number];
 /** 'none': no rule applies to the project in this dimension (no plan, no planned start, not started …). */
 export type LightOrNone = Light | 'none';
 
-export const DIMENSIONS = ['investment', 'start', 'stats'] as const;
+export const DIMENSIONS = ['investment', 'start', 'stats', 'problems'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
-export const DIMENSION_LABELS: Record<Dimension, string> = { investment: '投资进度', start: '开工', stats: '入库纳统' };
+export const DIMENSION_LABELS: Record<Dimension, string> = { investment: '投资进度', start: '开工', stats: '入库纳统', problems: '问题办理' };
 export const LIGHT_LABELS: Record<LightOrNone, string> = { green: '绿灯', yellow: '黄灯', red: '红灯', none: '不适用' };
 
 /** One rule. `enabled: false` keeps a rule in the set (visible, editable) without applying it. */
@@ -25,6 +25,11 @@ export type Rule =
   | { id: string; kind: 'start_overdue'; enabled: boolean; yellow_months_late: number; red_months_late: number }
   /** Started but not entered into statistics (入库纳统) yellow_months / red_months after the start month. */
   | { id: string; kind: 'stats_entry'; enabled: boolean; yellow_months: number; red_months: number }
+  /**
+   * An unresolved problem of the project (问题/诉求, not 销号 by the month's last day) past its deadline then: yellow
+   * from yellow_days days overdue, red from red_days (issue 18).
+   */
+  | { id: string; kind: 'problem_overdue'; enabled: boolean; yellow_days: number; red_days: number }
   /** Escalation: a yellow in `dimension` after (periods − 1) consecutive yellow-or-red periods turns red. */
   | { id: string; kind: 'consecutive'; enabled: boolean; dimension: Dimension; periods: number };
 
@@ -36,7 +41,7 @@ export interface RuleSet {
 }
 
 const KIND_DIMENSION: Record<Exclude<RuleKind, 'consecutive'>, Dimension> = {
-  points_gap: 'investment', ratio: 'investment', shortfall: 'investment', start_overdue: 'start', stats_entry: 'stats',
+  points_gap: 'investment', ratio: 'investment', shortfall: 'investment', start_overdue: 'start', stats_entry: 'stats', problem_overdue: 'problems',
 };
 
 /** domain.md's common rules: points gap (ratio and shortfall ready but off), starts, statistics entry, two yellows → red. */
@@ -47,6 +52,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'investment-shortfall', kind: 'shortfall', enabled: false, yellow_above: 0, red_above: 0.5 },
     { id: 'start-overdue', kind: 'start_overdue', enabled: true, yellow_months_late: 0, red_months_late: 3 },
     { id: 'stats-entry', kind: 'stats_entry', enabled: true, yellow_months: 1, red_months: 2 },
+    { id: 'problem-overdue', kind: 'problem_overdue', enabled: true, yellow_days: 1, red_days: 30 },
     { id: 'investment-two-yellows', kind: 'consecutive', enabled: true, dimension: 'investment', periods: 2 },
   ],
 };
@@ -63,6 +69,7 @@ export function checkRuleSet(set: RuleSet): string | undefined {
       case 'shortfall': if (r.red_above < r.yellow_above) return `规则 ${r.id}：红灯缺口须不小于黄灯缺口`; break;
       case 'start_overdue': if (r.red_months_late < r.yellow_months_late) return `规则 ${r.id}：红灯月数须不小于黄灯月数`; break;
       case 'stats_entry': if (r.red_months < r.yellow_months) return `规则 ${r.id}：红灯月数须不小于黄灯月数`; break;
+      case 'problem_overdue': if (r.red_days < r.yellow_days) return `规则 ${r.id}：红灯天数须不小于黄灯天数`; break;
       case 'consecutive': if (r.periods < 2) return `规则 ${r.id}：连续期数至少为 2`; break;
     }
   }
@@ -79,6 +86,22 @@ export interface ProjectFacts {
   actual_start_date: string | null;
   stats_entered: boolean;
   stats_entered_date: string | null;
+  /**
+   * The first month of the year whose completed investment Docket holds (an office's first list imported with
+   * 1–N月累计 only: N). Before it the figure is unknown, not zero, so the investment light is not judged.
+   */
+  records_from?: number | null;
+  /** The project's problems (rejected ones left out): absent or empty → the problem rule does not apply. */
+  problems?: readonly ProjectProblemFact[];
+}
+
+/** What the problem rule needs of one problem of the project. */
+export interface ProjectProblemFact {
+  title: string;
+  received_on: string;
+  /** The deadline it is held to (solve, else route); 'YYYY-MM-DD'. */
+  due: string;
+  closed_on: string | null;
 }
 
 /** An accepted excuse (正当理由) in force for the period. */
@@ -131,6 +154,16 @@ function monthsSince(dateText: string, year: number, month: number): number {
   return year * 12 + month - (y * 12 + m);
 }
 
+/** The day n calendar days after a 'YYYY-MM-DD' day. */
+function addDaysUtc(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Calendar days from a to b (negative when b is earlier). */
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
 interface Verdict {
   light: Light;
   reason: string;
@@ -142,6 +175,21 @@ function applyRule(rule: Exclude<Rule, { kind: 'consecutive' }>, f: ProjectFacts
   const end = periodEndExclusive(year, month);
   const started = f.actual_start_date !== null && f.actual_start_date < end;
   switch (rule.kind) {
+    case 'problem_overdue': {
+      // Judged as at the month's last day, as the other duration rules are.
+      const last = addDaysUtc(end, -1);
+      const open = (f.problems ?? []).filter((p) => p.received_on < end && (p.closed_on === null || p.closed_on >= end));
+      if (open.length === 0) return undefined;
+      let worst: ProjectProblemFact | undefined;
+      let days = 0;
+      for (const p of open) {
+        const d = daysBetween(p.due, last);
+        if (d > days) [worst, days] = [p, d];
+      }
+      const light: Light = worst && days >= rule.red_days ? 'red' : worst && days >= rule.yellow_days ? 'yellow' : 'green';
+      const reason = worst ? `${open.length}个问题未销号，“${worst.title}”超过办理时限${days}天` : `${open.length}个问题未销号，均在办理时限内`;
+      return { light, reason, figures: { open_problems: open.length, days_overdue: days } };
+    }
     case 'points_gap':
     case 'ratio':
     case 'shortfall': {
@@ -210,6 +258,10 @@ export function judgeProject(input: {
   const dimensions: DimensionLight[] = [];
   for (const dimension of DIMENSIONS) {
     let best: DimensionLight = { dimension, light: 'none', computed_light: 'none', rule_id: null, rule_kind: null, reason: '不适用', figures: {}, escalated: false, excuse: null };
+    if (dimension === 'investment' && facts.records_from && month < facts.records_from) {
+      dimensions.push({ ...best, reason: `${facts.records_from}月前的完成投资未纳入系统（导入的是1–${facts.records_from}月累计），不评价` });
+      continue;
+    }
     for (const rule of rules.rules) {
       if (!rule.enabled || rule.kind === 'consecutive' || KIND_DIMENSION[rule.kind] !== dimension) continue;
       const v = applyRule(rule, facts, year, month, curve);

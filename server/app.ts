@@ -14,33 +14,25 @@ import { registerAuditHook } from './plugins/audit.ts';
 import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
+// problems (issue 18)
+import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
-import { AuditRepository } from './modules/audit/audit.repository.ts';
-import { AuditService } from './modules/audit/audit.service.ts';
-import { auditRoutes } from './modules/audit/audit.routes.ts';
-import { anchorPathsOf } from './modules/audit/audit-anchor.ts';
-import { SecurityRepository } from './modules/security/security.repository.ts';
-import { SecurityService } from './modules/security/security.service.ts';
-import { securityRoutes } from './modules/security/security.routes.ts';
-import { TokenRepository } from './modules/tokens/token.repository.ts';
-import { TokenService } from './modules/tokens/token.service.ts';
-import { tokenRoutes } from './modules/tokens/token.routes.ts';
-import { userAdminRoutes } from './modules/users/user-admin.routes.ts';
+import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
+import { createSecurityService, securityRoutes } from './modules/security/index.ts';
+import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
-import { UserRepository } from './modules/users/user.repository.ts';
-import { UserService } from './modules/users/user.service.ts';
-import { RateLimitRepository } from './modules/users/rate-limit.repository.ts';
-import { userRoutes } from './modules/users/user.routes.ts';
-import { systemRoutes } from './modules/system/system.routes.ts';
+import { createRateLimits, createUserService, userAdminRoutes, userRoutes } from './modules/users/index.ts';
+import { systemRoutes } from './modules/system/index.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { reportRoutes } from './modules/reports/report.routes.ts';
-import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
-import { lightRoutes } from './modules/lights/light.routes.ts';
+import { indicatorRoutes } from './modules/indicators/index.ts';
+import { lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { exportRoutes } from './modules/exports/export.routes.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
 // issue 17 (supervision)
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
 import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
@@ -84,10 +76,13 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
+  registerProblemScopes(); // problems (issue 18)
   const deps = createDeps(db);
-  const audit = () => new AuditService(new AuditRepository(db));
-  const users = () => new UserService(new UserRepository(db), new SecurityRepository(db), audit());
-  const tokens = () => new TokenService(new TokenRepository(db), new UserRepository(db), audit());
+  const audit = () => createAuditService(db);
+  const userService = createUserService(deps);
+  const users = () => userService;
+  const tokenService = createTokenService(deps);
+  const tokens = () => tokenService;
   registerAuth(app, {
     findSession: (token, origin) => users().findSession(token, origin),
     findToken: async (secret, origin) => {
@@ -105,13 +100,18 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => new RateLimitRepository(db) });
+  const rateLimits = createRateLimits(deps);
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => rateLimits });
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
-  securityRoutes(app, () => new SecurityService(new SecurityRepository(db), audit()));
+  const securityService = createSecurityService(deps);
+  securityRoutes(app, () => securityService);
   auditRoutes(app, audit, config.dataDir, anchorPathsOf(config));
   referenceRoutes(app, database);
   calendarRoutes(app, () => createCalendarService(deps));
+  // problems (issue 18)
+  enterpriseRoutes(app, () => createEnterpriseService(deps));
+  problemRoutes(app, () => createProblemService(deps));
   systemRoutes(app, database);
   projectRoutes(app, database);
   reportRoutes(app, database, config);
@@ -121,6 +121,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   importRoutes(app, database);
   exportRoutes(app, database);
   bulletinRoutes(app, database);
+  evaluationRoutes(app, () => createEvaluationService(deps));
   // issue 17 (supervision): to-dos, notifications, attachments
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);

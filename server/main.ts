@@ -2,11 +2,11 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { lightsWarmupJob } from './modules/lights/light-warmup.ts';
+import { lightsWarmupJob } from './modules/lights/index.ts';
 import { registerJob, startJobRunner } from './platform/jobs.ts';
 import { deadlineJob } from './platform/deadlines/deadlines.ts';
 import { clock } from './clock.ts';
-import { anchorPathsOf, startAuditAnchoring } from './modules/audit/audit-anchor.ts';
+import { anchorPathsOf, startAuditAnchoring } from './modules/audit/index.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {

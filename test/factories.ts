@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../server/db/database.ts';
 import type { ProjectTable } from '../server/db/schema.ts';
 import { searchTextOf } from '../core/search.ts';
-import { hashPassword } from '../server/modules/users/password.ts';
+import { hashPassword } from '../server/modules/users/index.ts';
 import { clock } from '../server/clock.ts';
 
 const now = () => clock.now().toISOString();

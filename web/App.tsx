@@ -5,7 +5,7 @@ import { antdEnUS, antdZhCN } from './i18n/antd-locales.ts';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn.js';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
-import { AuthProvider, RequireAuth, useAuth } from './auth.tsx';
+import { AuthProvider, RequireAuth, useAuth, useCan } from './auth.tsx';
 import { setApiHooks } from './api/client.ts';
 import { systemApi } from './api/system.ts';
 import { AppLayout, homeFor } from './components/AppLayout.tsx';
@@ -31,6 +31,7 @@ const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').
 const MattersPage = lazy(() => import('./scenes/Supervision/MattersPage.tsx').then((m) => ({ default: m.MattersPage })));
 const MatterPage = lazy(() => import('./scenes/Supervision/MatterPage.tsx').then((m) => ({ default: m.MatterPage })));
 const TodosPage = lazy(() => import('./scenes/Supervision/TodosPage.tsx').then((m) => ({ default: m.TodosPage })));
+const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
 
 /**
@@ -38,15 +39,15 @@ const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) =>
  * office that has not said who it is yet lands on the first-run page (本单位设置), afterwards on the accounts.
  */
 function Home() {
-  const { user } = useAuth();
-  const isSysadmin = user?.role === 'sysadmin';
+  const can = useCan();
+  const isSysadmin = can('system.admin');
   const [firstRun, setFirstRun] = useState<boolean | undefined>(undefined);
   useEffect(() => {
     if (!isSysadmin) return;
     systemApi.profile().then((p) => setFirstRun(!p.configured), () => setFirstRun(false));
   }, [isSysadmin]);
   if (isSysadmin && firstRun === undefined) return <Spin style={{ margin: 48 }} />;
-  return <Navigate to={firstRun ? '/setup' : homeFor(user?.role) ?? '/change-password'} replace />;
+  return <Navigate to={firstRun ? '/setup' : homeFor(can) ?? '/change-password'} replace />;
 }
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin style={{ margin: 48 }} />}>{page}</Suspense>;
@@ -95,6 +96,7 @@ function Routed() {
           <Route path="matters" element={lazyPage(<MattersPage />)} />
           <Route path="matters/:id" element={lazyPage(<MatterPage />)} />
           <Route path="todos" element={lazyPage(<TodosPage />)} />
+          <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { Navigate, useLocation } from 'react-router';
 import { Spin } from 'antd';
 import { authApi } from './api/endpoints.ts';
-import type { CurrentUser } from './api/types.ts';
+import type { CurrentUser, Permission } from './api/types.ts';
 import { ApiError } from './api/client.ts';
 
 interface Auth {
@@ -50,6 +50,16 @@ export function useAuth(): Auth {
   const ctx = useContext(AuthContext);
   if (!ctx) throw new Error('useAuth outside AuthProvider');
   return ctx;
+}
+
+/**
+ * `can(permission)`: whether the signed-in account may do something, from the permissions the server returned
+ * (`/auth/me`, sign-in). Pages show or hide an action with it; they never reason from role names, so a change to
+ * the permission matrix reaches the web without touching it. False while signed out.
+ */
+export function useCan(): (permission: Permission) => boolean {
+  const { user } = useAuth();
+  return useCallback((permission: Permission) => user?.permissions.includes(permission) ?? false, [user]);
 }
 
 /** Renders its children for a signed-in user; otherwise sends them to the login page and back afterwards. */

@@ -29,6 +29,9 @@ export interface UnitTable {
   sort: Generated<number>;
   created_at: string;
   deleted_at: string | null;
+  /** The unit's contact for late reports (联系人, 电话), from a unit list. */
+  contact_name: Generated<string | null>;
+  contact_phone: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -50,6 +53,8 @@ export interface UserTable {
   /** The last password reset by an administrator, and who did it (shown to the holder at the forced change). */
   password_reset_at: string | null;
   password_reset_by: string | null;
+  /** Mobile phone (手机), from a user list. */
+  phone: Generated<string | null>;
 }
 
 /** One part of a file kept in the database (photos, audit archives): every server reaches it. */
@@ -406,7 +411,7 @@ export interface LightSnapshotTable extends GroupAttributeColumns {
   year: number;
   month: number;
   project_id: number;
-  /** The lights packed: excused × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
+  /** The lights packed: excused × 1024 + problems × 256 + overall × 64 + investment × 16 + start × 4 + stats (none 0 … red 3). */
   code: number;
 }
 
@@ -564,6 +569,100 @@ export interface BulletinTemplateTable {
   updated_by: number | null;
 }
 
+// Unit evaluation (考评, #20): migration 2026-12-07-60-evaluation.
+export interface EvalSchemeTable {
+  id: Generated<number>;
+  year: number;
+  version: number;
+  name: string;
+  status: string;
+  body: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  adopted_by: number | null;
+  adopted_at: string | null;
+  row_version: Generated<number>;
+}
+export interface EvalEntryTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  item_key: string;
+  value: string;
+  evidence: string;
+  status: string;
+  entered_by: number | null;
+  entered_at: string;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+export interface EvalSnapshotTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  scheme_id: number;
+  status: string;
+  body: string;
+  computed_at: string;
+  objection_until: string | null;
+  published_by: number | null;
+  published_at: string | null;
+  revision: Generated<number>;
+}
+export interface EvalObjectionTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  reason: string;
+  status: string;
+  reply: string | null;
+  raised_by: number | null;
+  raised_at: string;
+  handled_by: number | null;
+  handled_at: string | null;
+}
+export interface EvalLedgerTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  unit_id: number;
+  points_hundredths: number;
+  reason: string;
+  doc_number: string;
+  approver: string;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalOutcomeTable {
+  id: Generated<number>;
+  snapshot_id: number;
+  unit_id: number;
+  kind: string;
+  amount: number | null;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+export interface EvalUpperRankTable {
+  id: Generated<number>;
+  year: number;
+  month: number;
+  level: string;
+  indicator: string;
+  our_rank: number;
+  unit_count: number;
+  our_score: string | null;
+  leader_score: string | null;
+  is_weak: number;
+  reasons: string | null;
+  next_steps: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
 export interface BulletinTable {
   id: Generated<number>;
   year: number;
@@ -600,6 +699,147 @@ export interface BulletinVersionTable {
   signed_by: number;
   signer_name: string;
   signed_at: string;
+}
+
+/** An enterprise served by cadres (万人助万企); data scope by its serving unit and region. */
+export interface EnterpriseTable {
+  id: Generated<number>;
+  name: string;
+  uscc: string | null;
+  region_code: string;
+  unit_id: number | null;
+  industry: string | null;
+  size: string | null;
+  address: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  created_by: number | null;
+  deleted_at: string | null;
+}
+
+/** A cadre or leader linked to an enterprise (包联干部/首席服务官/挂钩领导), with the visit plan of the link. */
+export interface EnterpriseCadreTable {
+  id: Generated<number>;
+  enterprise_id: number;
+  user_id: number | null;
+  name: string;
+  post: string | null;
+  role: string;
+  phone: string | null;
+  visit_every_months: number | null;
+  linked_on: string;
+  unlinked_on: string | null;
+}
+
+/** A visit (走访) to an enterprise. */
+export interface EnterpriseVisitTable {
+  id: Generated<number>;
+  enterprise_id: number;
+  cadre_id: number | null;
+  visited_on: string;
+  visitors: string;
+  content: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A photo of a visit, its bytes in stored_files. */
+export interface EnterpriseVisitPhotoTable {
+  id: Generated<number>;
+  visit_id: number;
+  file_key: string;
+  mime: string;
+  size: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface EnterpriseProjectTable {
+  enterprise_id: number;
+  project_id: number;
+  created_at: string;
+}
+
+/** A node of the problem category tree, with its owning department (the category map). */
+export interface ProblemCategoryTable {
+  code: string;
+  name: string;
+  parent_code: string | null;
+  owner_unit_id: number | null;
+  sort: Generated<number>;
+  updated_at: string;
+}
+
+/** Time limits per (category, level); '*' matches any. */
+export interface ProblemTimeLimitTable {
+  id: Generated<number>;
+  category_code: string;
+  level: string;
+  route_days: number;
+  feedback_days: number;
+  ordinary_days: number;
+  major_days: number;
+  updated_at: string;
+}
+
+/** A problem (问题/诉求) moving through core/problems/problem-workflow.ts. */
+export interface ProblemTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  source: string;
+  enterprise_id: number | null;
+  project_id: number | null;
+  visit_id: number | null;
+  meeting: string | null;
+  category_code: string;
+  level: string;
+  is_major: Generated<number>;
+  region_code: string;
+  raised_unit_id: number | null;
+  owner_unit_id: number | null;
+  status: string;
+  received_on: string;
+  assigned_on: string | null;
+  signed_on: string | null;
+  replied_on: string | null;
+  closed_on: string | null;
+  route_due: string | null;
+  feedback_due: string | null;
+  solve_due: string | null;
+  handler_id: number | null;
+  reply: string | null;
+  visit_result: string | null;
+  redo_count: Generated<number>;
+  matter_id: number | null;
+  source_ref: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProblemCoUnitTable {
+  problem_id: number;
+  unit_id: number;
+}
+
+/** One reply of a problem and its return visit (回访). */
+export interface ProblemRoundTable {
+  id: Generated<number>;
+  problem_id: number;
+  round: number;
+  reply: string;
+  replied_on: string;
+  replied_by: number | null;
+  visit_result: string | null;
+  visit_note: string | null;
+  visited_on: string | null;
+  visited_by: number | null;
 }
 
 /** The whole database, as Kysely sees it. Feature migrations add their tables here. */
@@ -877,10 +1117,28 @@ export interface DB {
   weekly_batches: WeeklyBatchTable;
   weekly_batch_items: WeeklyBatchItemTable;
   supervision_letters: SupervisionLetterTable;
+  // problems (issue 18)
+  enterprises: EnterpriseTable;
+  enterprise_cadres: EnterpriseCadreTable;
+  enterprise_visits: EnterpriseVisitTable;
+  enterprise_visit_photos: EnterpriseVisitPhotoTable;
+  enterprise_projects: EnterpriseProjectTable;
+  problem_categories: ProblemCategoryTable;
+  problem_time_limits: ProblemTimeLimitTable;
+  problems: ProblemTable;
+  problem_co_units: ProblemCoUnitTable;
+  problem_rounds: ProblemRoundTable;
   password_history: PasswordHistoryTable;
   user_scopes: UserScopeTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  eval_schemes: EvalSchemeTable;
+  eval_entries: EvalEntryTable;
+  eval_snapshots: EvalSnapshotTable;
+  eval_objections: EvalObjectionTable;
+  eval_ledger: EvalLedgerTable;
+  eval_outcomes: EvalOutcomeTable;
+  eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;

@@ -1,5 +1,17 @@
 import type { Executor } from '../db/database.ts';
 import type { DataScope } from './context.ts';
+import { PERMISSIONS, type Permission, type Role } from '../plugins/permissions.ts';
+
+/**
+ * What an account may do, as the server decides it: the role's permissions in the one matrix
+ * (server/plugins/permissions.ts), narrowed to an API token's chosen permissions when the request came with one.
+ * `/auth/me` and sign-in return it, and the web asks `can(permission)` of it instead of reasoning from role names.
+ * 'public' is left out (everyone holds it).
+ */
+export function permissionsOf(role: Role, granted?: readonly Permission[]): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => p !== 'public'
+    && (PERMISSIONS[p] as readonly Role[]).includes(role) && (granted === undefined || granted.includes(p)));
+}
 
 /** True when the record exists and lies within the scope. Deleted records may count: the route decides. */
 export type ScopeResolver = (db: Executor, id: number, scope: DataScope) => Promise<boolean>;

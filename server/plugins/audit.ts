@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../context.ts';
-import type { AuditEvent } from '../modules/audit/audit.service.ts';
+import type { AuditEvent } from '../platform/context.ts';
 import { originOf } from './auth.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -4,7 +4,7 @@ import type { Actor, DataScope, Origin } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isPermission, roleHas, type Permission } from './permissions.ts';
 import { impliedRouteScope, isEntityRegistered, type RouteScope } from '../platform/access.ts';
-import type { SessionInfo } from '../modules/users/user.service.ts';
+import type { SessionInfo } from '../modules/users/index.ts';
 
 export const SESSION_COOKIE = 'docket_session';
 /** The CSRF cookie: readable by the web app (not HttpOnly), echoed in the X-CSRF-Token header on writes. */
@@ -29,6 +29,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** How the request authenticated: the session cookie or an API token. */
     authVia: 'session' | 'token' | null;
+    /** The permissions the request's API token was issued with (null for a session). */
+    tokenPermissions: readonly Permission[] | null;
   }
 }
 
@@ -97,6 +99,7 @@ function sha256(s: string): string {
 export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('authVia', null);
+  app.decorateRequest('tokenPermissions', null);
   const routes: RouteInfo[] = [];
   routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
@@ -130,6 +133,7 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
       }
       request.actor = found.actor;
       request.authVia = 'token';
+      request.tokenPermissions = found.permissions;
       return;
     }
     const token = request.cookies[SESSION_COOKIE];

@@ -32,6 +32,11 @@ export const PERMISSIONS = {
   'bulletin.read': ['office', 'leader', 'supervisor'], // bulletins (通报) and their issued versions
   'bulletin.write': ['office'], // the bulletin template, drafts, submitting for review, corrected re-issues
   'bulletin.sign': ['office', 'leader'], // 签发 (the signer is recorded) or send a submitted draft back
+  // Unit evaluation (考评, #20)
+  'evaluation.read': ['office', 'reporter', 'leader', 'supervisor'], // schemes, monthly 讲评, ledger, upper levels' ranks
+  'evaluation.write': ['office'], // schemes, computing a month, objection window and review, hand entries, ledger, outcomes
+  'evaluation.publish': ['office', 'leader'], // publish (freeze) a month's 讲评, or correct a published one
+  'evaluation.object': ['reporter', 'office'], // raise an objection (异议) to a unit's score in the window
   // issue 17 (supervision): to-dos, notifications, attachments
   'inbox.read': ['office', 'reporter', 'leader', 'supervisor'], // own to-do inbox, notifications, attachments in scope
   'matter.read': ['office', 'reporter', 'leader', 'supervisor'], // supervised matters in scope (moves are checked per action)
@@ -41,6 +46,15 @@ export const PERMISSIONS = {
   'matter.instruct': ['leader'], // 批示
   'matter.attention': ['leader', 'supervisor', 'office'], // mark 需要关注
   'supervision.admin': ['supervisor', 'office'], // supervision rules (settings), meetings, weekly batches, letters
+  // enterprises and problems (issue 18)
+  'enterprise.read': ['office', 'reporter', 'leader', 'supervisor'], // enterprises, linked cadres, visits
+  'enterprise.write': ['office', 'reporter'], // enterprises, cadre links and visit plans, visit records and photos
+  'problem.read': ['office', 'reporter', 'leader', 'supervisor'], // the problem ledger and its figures
+  'problem.raise': ['office', 'reporter', 'leader', 'supervisor'], // raise a problem (a cadre on site)
+  'problem.route': ['office'], // receive, route (交办), refuse (不予受理), close (销号)
+  'problem.handle': ['office', 'reporter'], // the owning department signs, transfers (转办), answers
+  'problem.visit': ['office', 'leader', 'supervisor'], // the return visit (回访), by someone other than the handler
+  'problem.admin': ['office'], // the category map and the time limits; ledger imports
   'import.write': ['office'], // workbook imports (project list, annual plan, monthly progress)
   'export.read': ['office', 'reporter', 'leader', 'supervisor'], // exports and import templates
   'user.admin': ['sysadmin'], // accounts, roles, data scope
@@ -72,6 +86,10 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'bulletin.read': '查看通报及其已签发版本（.docx/.pdf）',
   'bulletin.write': '编辑通报模板、起草通报、提交审核、更正重发',
   'bulletin.sign': '签发通报（记录签发人）或退回待审核的通报',
+  'evaluation.read': '查看考评方案、月度讲评、加扣分台账和上级排名',
+  'evaluation.write': '编制考评方案、生成讲评、开放异议期与复核、手工录入、加扣分、奖惩结果',
+  'evaluation.publish': '发布（冻结）月度讲评或更正重发',
+  'evaluation.object': '在异议期内对本单位考评结果提出异议',
   'inbox.read': '本人待办、消息提醒，下载数据范围内的附件',
   'matter.read': '查看数据范围内的督办事项（各项操作另按权限判断）',
   'matter.assign': '交办督办事项',
@@ -80,6 +98,14 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'matter.instruct': '领导批示',
   'matter.attention': '标记“需要关注”',
   'supervision.admin': '督办规则设置、会议、周交办、督办函件',
+  'enterprise.read': '查看数据范围内的企业、包联干部和走访记录',
+  'enterprise.write': '维护企业、包联干部和走访计划，记录走访（含照片）',
+  'problem.read': '查看数据范围内的问题台账及其统计',
+  'problem.raise': '提出问题（干部走访现场录入）',
+  'problem.route': '受理、交办、不予受理、销号',
+  'problem.handle': '责任部门签收、转办、办理、答复',
+  'problem.visit': '回访（不能由办理人本人回访）',
+  'problem.admin': '问题分类与责任部门对照、办理时限、台账导入',
   'user.admin': '账号、角色和数据范围管理',
   'system.admin': '设置本单位名称和辖区（首次运行）',
   'unit.admin': '单位树管理',

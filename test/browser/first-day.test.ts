@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser } from '../factories.ts';
-import { COUNTY, countyWorkbook } from '../fixtures/first-day-workbooks.ts';
+import { COUNTY, countyUnitsWorkbook, countyUsersWorkbook, countyWorkbook } from '../fixtures/first-day-workbooks.ts';
 import { login, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -64,6 +64,50 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.getByTestId('kpi-rate').getByText('序时进度 41.7%').waitFor();
     await page.waitForTimeout(1500);
     await shot(page, 'first-day-dashboard');
+    await context.close();
+  });
+
+  it('unit list, then the reporters\' accounts from a two-sheet workbook: sheet choice, passwords shown once', async () => {
+    const unitsFile = path.join(dir, '责任单位名单.xlsx');
+    fs.writeFileSync(unitsFile, await countyUnitsWorkbook());
+    const usersFile = path.join(dir, '填报人员名单.xlsx');
+    fs.writeFileSync(usersFile, await countyUsersWorkbook({ extraSheet: true }));
+    const { context, page } = await h.newPage();
+    await login(page, 'admin', 'Docket#2026', '/import');
+    // The unit list: most units came with the project list (unchanged), one is new (县城乡规划服务中心).
+    await page.getByText('单位名单', { exact: true }).click();
+    await page.getByTestId('import-list-hint').waitFor();
+    await page.locator('input[type=file]').setInputFiles(unitsFile);
+    await page.getByTestId('import-check').click();
+    await expect(page.getByTestId('import-created').textContent()).resolves.toContain('1');
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor();
+    await page.getByText('导入其他文件').click();
+
+    // The user list holds two sheets: nothing is imported until one is chosen.
+    await page.getByText('人员名单', { exact: true }).click();
+    await page.locator('input[type=file]').setInputFiles(usersFile);
+    await page.getByTestId('import-check').click();
+    const sheets = page.getByTestId('import-sheets');
+    await sheets.getByText('工作簿中有 2 个工作表含表格，请选择要导入的一个').waitFor();
+    await expect(page.getByTestId('import-apply').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('import-sheet').click();
+    await page.locator('.ant-select-item-option').getByText('填报人员（6 行）').click();
+    await expect(page.getByTestId('import-created').textContent()).resolves.toContain('6');
+    await settled(page);
+    await shot(page, 'first-day-import-sheets');
+    await page.getByTestId('import-apply').click();
+    const credentials = page.getByTestId('import-credentials');
+    await credentials.getByText('已建立 6 个账号').waitFor();
+    await credentials.getByText('13847100001', { exact: true }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('import-credentials-download').click();
+    expect((await download).suggestedFilename()).toBe('首次登录密码.xlsx');
+    await settled(page);
+    await shot(page, 'first-day-credentials');
+    const stored = await h.database.db.selectFrom('users').select(['username', 'must_change_password']).where('username', 'like', '138471%').execute();
+    expect(stored).toHaveLength(6);
+    expect(stored.every((u) => u.must_change_password === 1)).toBe(true);
     await context.close();
   });
 });

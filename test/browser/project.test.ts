@@ -27,7 +27,7 @@ describe('the project page', () => {
     const form = page.getByTestId('project-edit-form');
     await form.getByLabel('项目名称').fill('');
     await form.getByLabel('总投资（万元）').fill('12,34亿');
-    await form.getByLabel('项目代码').fill('2020-3205');
+    await form.getByLabel('项目代码', { exact: true }).fill('2020-3205');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await form.getByText('请输入项目名称').waitFor();
     await form.getByText('金额格式不正确：金额的千位分隔符位置不对：12,34亿。可填写 1,234.5（默认万元）、1.2亿元 或 5万元').waitFor();
@@ -38,7 +38,7 @@ describe('the project page', () => {
     // Keep the total above the project's fund sources (the server checks them): add 12,345.6789 万元 exactly.
     const newTotal = first.total_investment + 123_456_789;
     await form.getByLabel('总投资（万元）').fill(((newTotal - (newTotal % 10_000)) / 10_000).toLocaleString('en-US') + '.' + String(newTotal % 10_000).padStart(4, '0'));
-    await form.getByLabel('项目代码').fill('');
+    await form.getByLabel('项目代码', { exact: true }).fill('');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByTestId('project-basic').waitFor();
     await page.getByTestId('project-title').filter({ hasText: '（调整）' }).waitFor();
@@ -90,6 +90,107 @@ describe('the project page', () => {
 
     const stored = await h.database.db.selectFrom('projects').select(['name', 'category', 'total_investment', 'version']).where('id', '=', p.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ name: `${p.name}（他人修改）`, category, total_investment: mine, version: p.version + 2 });
+    await context.close();
+  });
+
+  it('edits every group of the 五定 record on a phone, with Chinese messages, server refusals on their field, and office-only fields locked for a reporter', async () => {
+    const p = await h.database.db.selectFrom('projects').selectAll().where('id', '=', 5).executeTakeFirstOrThrow();
+    const { context, page } = await h.newPage({ width: 375, height: 812 });
+    await login(page);
+    await page.goto(`/projects/${p.id}`);
+    await page.getByTestId('edit-project').click();
+    const form = page.getByTestId('project-edit-form');
+    for (const group of ['项目标识与级别', '责任与建设单位', '建设内容与时序', '投资与资金来源', '入库纳统', '打包项目']) await form.getByRole('heading', { name: group }).waitFor();
+    // One column on the phone: no input sticks out of the 375 px screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(overflow).toBeLessThanOrEqual(375);
+
+    // Wrong shapes answer in Chinese before anything is sent.
+    await form.getByLabel('联系电话').fill('电话待定');
+    await form.getByLabel('行业代码').fill('制造业');
+    await form.getByLabel('建设单位统一社会信用代码').fill('91320506MA1X2Y3Z4');
+    await form.getByLabel('建设开始年份').fill('1800');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await form.getByText('联系电话格式不正确（5–30 位数字，可含 - + 括号和空格）').waitFor();
+    await form.getByText('国民经济行业代码应为门类字母加 2–4 位数字（GB/T 4754），如 C36').waitFor();
+    await form.getByText(/统一社会信用代码应为 18 位/).waitFor();
+    await form.getByText('建设开始年份应为 1949–2100 之间的年份').waitFor();
+    await shot(page, 'project-edit-phone-validation');
+
+    // A refusal only the server can make (fund sources above the total) lands under the field it names.
+    const funds = ['fund_central', 'fund_province', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond'] as const;
+    const others = funds.reduce((sum, f) => sum + (p[f] ?? 0), 0);
+    await form.getByLabel('联系电话').fill('0512-66881234');
+    await form.getByLabel('行业代码').fill('');
+    await form.getByLabel('建设单位统一社会信用代码').fill('');
+    await form.getByLabel('建设开始年份').fill('');
+    await form.getByLabel('市级资金（万元）').fill(String((p.total_investment - others) / 10_000 + 1));
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await form.getByText(/资金来源合计（\d+ 元）超过总投资/).waitFor();
+
+    // Now a valid change in each group: levels, leader, a planned date, a fund, statistics entry.
+    const fundCity = Math.min(1_000_000, p.total_investment - others);
+    await form.getByLabel('市级资金（万元）').fill(String(fundCity / 10_000));
+    await form.getByRole('checkbox', { name: '省重点' }).setChecked(true);
+    await form.getByLabel('挂钩领导').fill('王建华');
+    await form.getByLabel('领导职务').fill('副区长');
+    await form.getByLabel('建设单位联系人').fill('陈晓明');
+    await form.getByLabel('计划投产日期').fill('2029-06-30');
+    await form.getByLabel('入库纳统').setChecked(false);
+    await form.getByLabel('未纳统原因').fill('尚未达到入库条件，预计明年一季度入库');
+    await shot(page, 'project-edit-phone');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('project-basic').waitFor();
+    const stored = await h.database.db.selectFrom('projects').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({
+      leader_name: '王建华', leader_post: '副区长', builder_contact: '陈晓明', builder_phone: '0512-66881234', planned_production_date: '2029-06-30',
+      fund_city: fundCity, stats_entered: 0, stats_reason: '尚未达到入库条件，预计明年一季度入库', version: p.version + 1,
+    });
+    const levels = await h.database.db.selectFrom('project_levels').select('level').where('project_id', '=', p.id).execute();
+    expect(levels.map((l) => l.level)).toContain('province');
+    await page.getByTestId('record-leader').filter({ hasText: '王建华，副区长' }).waitFor();
+    await context.close();
+
+    // A reporter sees the office-only fields (levels, 列入年度, the unit, the package) but cannot change them.
+    const reporter = await h.newPage();
+    await login(reporter.page, 'reporter');
+    const own = (await apiAs(reporter.context, 'reporter').then((api) => api.get('/projects?page_size=1'))).body as { items: { id: number }[] };
+    await reporter.page.goto(`/projects/${own.items[0]!.id}`);
+    await reporter.page.getByTestId('edit-project').click();
+    const rform = reporter.page.getByTestId('project-edit-form');
+    await expect(rform.getByRole('checkbox', { name: '省重点' }).isDisabled()).resolves.toBe(true);
+    await expect(rform.getByLabel('列入年度').isDisabled()).resolves.toBe(true);
+    await expect(rform.getByLabel('挂钩领导').isDisabled()).resolves.toBe(false);
+    await shot(reporter.page, 'project-edit-reporter');
+    await reporter.context.close();
+  });
+
+  it('takes "this year" from the server, not from a browser whose clock is years off', async () => {
+    // The browser believes it is mid-2024 (a clock in the past keeps the session cookie valid); every default must
+    // still be the server's year (and period in force).
+    const context = await h.browser.newContext({ baseURL: h.baseUrl, viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    await context.clock.install({ time: new Date('2024-07-15T04:00:00Z') });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await login(page);
+    const api = await apiAs(context);
+    const current = (await api.get('/reporting/current')).body as { today: string; in_force: { year: number } };
+    const serverYear = Number(current.today.slice(0, 4));
+    expect(serverYear).not.toBe(2024);
+
+    // The project's reports open at the year in force; a new annual plan and a new project default to the server's year.
+    await page.goto('/projects/3?tab=reports');
+    await expect.poll(() => page.getByRole('spinbutton', { name: '年度' }).inputValue(), { timeout: 15_000 }).toBe(String(current.in_force.year));
+    await page.goto('/projects/3?tab=plans');
+    await page.getByTestId('add-plan').click();
+    await expect.poll(() => page.getByRole('dialog').getByRole('spinbutton').first().inputValue(), { timeout: 15_000 }).toBe(String(serverYear));
+    await page.goto('/projects');
+    await page.getByTestId('new-project').click();
+    await expect.poll(() => page.getByTestId('new-project-form').getByLabel('列入年度').inputValue(), { timeout: 15_000 }).toBe(String(serverYear));
+    // The working-day calendar opens at the server's year.
+    await page.goto('/admin/calendar');
+    await page.getByTestId('calendar-year').filter({ hasText: String(serverYear) }).waitFor();
+    await shot(page, 'calendar-server-year');
     await context.close();
   });
 

@@ -33,6 +33,8 @@ export interface AdminUser {
   created_at: string;
   password_changed_at: string | null;
   locked_until: string | null;
+  /** locked_until is still ahead by the server's clock. */
+  is_locked: boolean;
   last_login_at: string | null;
   last_login_ip: string | null;
   scopes: AccountScopes;

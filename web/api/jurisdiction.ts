@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from './client.ts';
+import { api, ApiError } from './client.ts';
 import { referenceApi } from './endpoints.ts';
 import { systemApi } from './system.ts';
 import type { Region } from './types.ts';
@@ -52,4 +52,14 @@ export function matchesSearch(input: string, title: string, searchText: string |
   const q = foldQuery(input);
   if (!q) return true;
   return foldQuery(title).includes(q) || (searchText ?? '').includes(q);
+}
+
+/** What the server makes of a typed region name (GET /regions/resolve): a region, or why not, with candidates. */
+export type RegionAnswer =
+  | { ok: true; code: string; name: string; full_name: string }
+  | { ok: false; message: string; candidates: { code: string; name: string }[]; area?: string };
+
+/** Resolves a typed name inside the office's jurisdiction first (县直/本级, 城关, 杭州市西湖区, 朝阳区 …). */
+export function resolveRegionName(name: string): Promise<RegionAnswer> {
+  return api.get<RegionAnswer>('/regions/resolve', { name }, { quiet: true });
 }

@@ -1,6 +1,10 @@
 /** Shapes the API answers with. Money is integer yuan everywhere. */
+// A permission of the server's one matrix (server/plugins/permissions.ts; a type import carries no code).
+import type { Permission } from '../../server/plugins/permissions.ts';
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'office' | 'reporter' | 'leader' | 'supervisor';
+
+export type { Permission };
 
 export interface CurrentUser {
   userId: number;
@@ -8,6 +12,8 @@ export interface CurrentUser {
   displayName: string;
   role: Role;
   unitId: number | null;
+  /** What the account may do, as the server decides it: ask `useCan()` (web/auth.tsx), never the role name. */
+  permissions: Permission[];
 }
 
 export interface Region {
@@ -79,7 +85,7 @@ export interface ProjectListQuery {
   parent?: number;
 }
 
-/** Fields the edit form may send; total_investment in yuan. */
+/** Fields the edit form may send (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */
 export interface ProjectPatch {
   name?: string;
   code?: string | null;
@@ -89,6 +95,47 @@ export interface ProjectPatch {
   category?: string | null;
   total_investment?: number;
   scope_content?: string | null;
+  stats_code?: string | null;
+  list_year?: number | null;
+  batch?: string | null;
+  parent_id?: number | null;
+  is_package?: 0 | 1;
+  is_key_of_key?: 0 | 1;
+  levels?: string[];
+  industry_code?: string | null;
+  investment_type?: string | null;
+  is_attraction?: 0 | 1;
+  is_central_budget?: 0 | 1;
+  is_special_bond?: 0 | 1;
+  campaign_group?: string | null;
+  address?: string | null;
+  builder_name?: string | null;
+  builder_uscc?: string | null;
+  builder_legal_person?: string | null;
+  builder_contact?: string | null;
+  builder_phone?: string | null;
+  lead_unit_id?: number | null;
+  leader_name?: string | null;
+  leader_post?: string | null;
+  start_year?: number | null;
+  end_year?: number | null;
+  planned_start_date?: string | null;
+  actual_start_date?: string | null;
+  planned_completion_date?: string | null;
+  actual_completion_date?: string | null;
+  planned_production_date?: string | null;
+  actual_production_date?: string | null;
+  fund_central?: number | null;
+  fund_province?: number | null;
+  fund_city?: number | null;
+  fund_county?: number | null;
+  fund_bank_loan?: number | null;
+  fund_self?: number | null;
+  fund_special_bond?: number | null;
+  stats_entered?: 0 | 1;
+  stats_category?: string | null;
+  stats_reason?: string | null;
+  stats_entered_date?: string | null;
 }
 
 /** A new project (POST /projects); money in yuan. */
@@ -387,7 +434,7 @@ export interface IndicatorResult {
 }
 
 export type LightColor = 'green' | 'yellow' | 'red' | 'none';
-export type LightDimension = 'investment' | 'start' | 'stats';
+export type LightDimension = 'investment' | 'start' | 'stats' | 'problems';
 
 export interface DimensionLight {
   dimension: LightDimension;
@@ -454,6 +501,7 @@ export type LightRule =
   | { id: string; kind: 'shortfall'; enabled: boolean; yellow_above: number; red_above: number }
   | { id: string; kind: 'start_overdue'; enabled: boolean; yellow_months_late: number; red_months_late: number }
   | { id: string; kind: 'stats_entry'; enabled: boolean; yellow_months: number; red_months: number }
+  | { id: string; kind: 'problem_overdue'; enabled: boolean; yellow_days: number; red_days: number }
   | { id: string; kind: 'consecutive'; enabled: boolean; dimension: LightDimension; periods: number };
 
 export interface RuleSets {

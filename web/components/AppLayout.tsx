@@ -3,68 +3,76 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CheckSquareOutlined, FlagOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CheckSquareOutlined, FlagOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { useAuth } from '../auth.tsx';
+import { useAuth, useCan } from '../auth.tsx';
 import { accountApi } from '../api/accounts.ts';
 import { TodoBadge } from './TodoBadge.tsx';
-import type { Role } from '../api/types.ts';
+import type { Permission } from '../api/types.ts';
 
 interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Roles that see the item (the server's permission matrix decides; this only hides what would answer 403). */
-  roles: readonly Role[];
+  /**
+   * The item shows for an account holding any of these permissions (what /auth/me returned): the server's matrix
+   * decides, this only hides what would answer 403. Never a role name.
+   */
+  anyOf: readonly Permission[];
 }
-
-const BUSINESS: readonly Role[] = ['office', 'reporter', 'leader', 'supervisor'];
 
 /** The side menu. A page appears here only once its API is on main (no page shows invented data). */
 export const NAV: NavItem[] = [
-  { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, roles: BUSINESS },
-  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, roles: BUSINESS },
-  // Only the roles that fill reports: a leader's menu held a disabled data-entry grid (issue 13).
-  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, roles: ['office', 'reporter'] },
-  { path: '/review', label: 'nav.review', icon: <AuditOutlined />, roles: ['office'] },
-  { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, roles: BUSINESS },
+  { path: '/dashboard', label: 'nav.dashboard', icon: <DashboardOutlined />, anyOf: ['indicator.read'] },
+  { path: '/projects', label: 'nav.projects', icon: <DatabaseOutlined />, anyOf: ['project.read'] },
+  // Only those who fill reports: a leader's menu held a disabled data-entry grid (issue 13).
+  { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, anyOf: ['report.write'] },
+  { path: '/review', label: 'nav.review', icon: <AuditOutlined />, anyOf: ['report.review'] },
+  { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, anyOf: ['indicator.read'] },
   // Supervision (issue 17)
-  { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, roles: BUSINESS },
-  { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, roles: BUSINESS },
-  { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, roles: ['office', 'leader', 'supervisor'] },
-  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, roles: ['office', 'reporter'] },
-  { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['sysadmin'] },
-  { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, roles: ['sysadmin'] },
-  { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, roles: ['sysadmin', 'office'] },
-  { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, roles: ['office'] },
-  { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, roles: ['secadmin'] },
-  { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, roles: ['auditor'] },
+  { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, anyOf: ['matter.read'] },
+  { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, anyOf: ['inbox.read'] },
+  { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
+  { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
+  // Project lists and plans need import.write; a unit imports its own monthly progress with report.write; the unit
+  // and user lists need unit.admin / user.admin.
+  { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },
+  { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.admin'] },
+  { path: '/setup', label: 'nav.setup', icon: <SettingOutlined />, anyOf: ['system.admin'] },
+  { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, anyOf: ['unit.admin'] },
+  { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, anyOf: ['period.admin'] },
+  { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, anyOf: ['security.admin'] },
+  { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, anyOf: ['audit.read'] },
 ];
 
-/** The menu items a role sees. */
-export function navFor(role: Role | undefined): NavItem[] {
-  return NAV.filter((n) => role !== undefined && n.roles.includes(role));
+/** The menu items an account sees, given `can` (useCan()). */
+export function navFor(can: (p: Permission) => boolean): NavItem[] {
+  return NAV.filter((n) => n.anyOf.some(can));
 }
 
-/** Where a role lands after signing in: a reporter on this period's to-do (月度填报), others on their first page. */
-export function homeFor(role: Role | undefined): string | undefined {
-  if (role === 'reporter') return '/reports';
-  return navFor(role)[0]?.path;
+/**
+ * Where an account lands after signing in: one that fills reports but does not review them (a unit's 填报员) on
+ * this period's to-do (月度填报), others on their first page.
+ */
+export function homeFor(can: (p: Permission) => boolean): string | undefined {
+  if (can('report.write') && !can('report.review')) return '/reports';
+  return navFor(can)[0]?.path;
 }
 
 /** The frame of every signed-in page: side menu (a drawer on phones), header with account and language. */
 export function AppLayout() {
   const { t, locale, setLocale } = useI18n();
   const { user, logout } = useAuth();
+  const can = useCan();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const isMobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const nav = navFor(user?.role);
+  const nav = navFor(can);
   const selected = nav.filter((n) => location.pathname === n.path || location.pathname.startsWith(`${n.path}/`)).map((n) => n.path);
   const menu = (
     <Menu
@@ -97,7 +105,7 @@ export function AppLayout() {
           {isMobile && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawerOpen(true)} />}
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }}>{t('app.title')}</Typography.Text>
           <Space size={4}>
-            {user && BUSINESS.includes(user.role) && <TodoBadge />}
+            {can('inbox.read') && <TodoBadge />}
             <Button type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} data-testid="lang-switch">{t('lang.switch')}</Button>
             <Dropdown
               trigger={['click']}

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { reportApi } from '../api/endpoints.ts';
 import { defaultPeriod } from '../reports.ts';
 import { useLoad } from './useLoad.ts';
-import { usePeriodInForce } from './usePeriodInForce.ts';
+import { browserToday, usePeriodInForce } from './usePeriodInForce.ts';
 
 /**
  * Year and reporting period pickers. With none chosen: the period being reported, else the period in force (both
@@ -18,7 +18,7 @@ export function PeriodPicker({ year, month, onChange }: { year: number; month: n
     const items = periods.data?.items;
     if (!items || !items.length || (month !== undefined && items.some((p) => p.month === month))) return;
     const preferred = [current?.reporting, current?.in_force].find((p) => p && p.year === year && items.some((i) => i.month === p.month));
-    onChange(year, preferred ? preferred.month : defaultPeriod(items));
+    onChange(year, preferred ? preferred.month : defaultPeriod(items, current?.today ?? browserToday()));
   }, [periods.data, month, year, onChange, current]);
   return (
     <>

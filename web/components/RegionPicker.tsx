@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { TreeSelect } from 'antd';
+import { Button, Space, TreeSelect, Typography } from 'antd';
 import { referenceApi } from '../api/endpoints.ts';
 import { rememberRegions } from '../api/reference.ts';
-import { matchesSearch, useJurisdiction } from '../api/jurisdiction.ts';
+import { matchesSearch, resolveRegionName, useJurisdiction, type RegionAnswer } from '../api/jurisdiction.ts';
+import { useI18n } from '../i18n/i18n.tsx';
 import type { Region } from '../api/types.ts';
 
 interface RegionNode {
@@ -53,6 +54,37 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
   useEffect(() => {
     if (value && nodes.length && !nodes.some((n) => n.id === value)) referenceApi.region(value).then((r) => add([r]), () => undefined);
   }, [value, nodes]);
+  // Typed text no loaded region matches (县直, 本级, 杭州市西湖区, a name outside the jurisdiction) is resolved by the
+  // server as an import resolves it; the answer, or the candidates of an ambiguous name, is offered to pick.
+  const { t } = useI18n();
+  const [search, setSearch] = useState('');
+  const [answer, setAnswer] = useState<{ text: string; answer: RegionAnswer } | null>(null);
+  useEffect(() => {
+    const text = search.trim();
+    if (!text) return;
+    let alive = true;
+    const timer = setTimeout(() => {
+      resolveRegionName(text).then((a) => alive && setAnswer({ text, answer: a }), () => undefined);
+    }, 250);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [search]);
+  const choose = (code: string) => {
+    referenceApi.region(code).then((r) => add([r]), () => undefined);
+    setSearch('');
+    onChange?.(code);
+  };
+  const a = answer && answer.text === search.trim() ? answer.answer : null;
+  const notFound = !search.trim() ? undefined : !a ? t('region.resolving') : a.ok
+    ? <Button type="link" size="small" onClick={() => choose(a.code)} data-testid="region-resolved">{t('region.useResolved', { name: a.full_name, code: a.code })}</Button>
+    : (
+      <Space direction="vertical" size={2} data-testid="region-unresolved">
+        <Typography.Text type="secondary" style={{ whiteSpace: 'normal' }}>{a.message}</Typography.Text>
+        {a.candidates.map((c) => <Button key={c.code} type="link" size="small" onClick={() => choose(c.code)}>{`${c.name} ${c.code}`}</Button>)}
+      </Space>
+    );
   return (
     <TreeSelect
       id={id}
@@ -70,7 +102,13 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
       treeData={nodes}
       treeDefaultExpandedKeys={root ? [root] : []}
       value={value}
-      onChange={(v: string | undefined) => onChange?.(v)}
+      searchValue={search}
+      onSearch={setSearch}
+      notFoundContent={notFound}
+      onChange={(v: string | undefined) => {
+        setSearch('');
+        onChange?.(v);
+      }}
       loadData={async (node) => {
         const r = await referenceApi.regions(String(node.value));
         add(r.items);

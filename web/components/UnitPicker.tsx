@@ -5,7 +5,7 @@ import type { Unit } from '../api/types.ts';
 import { unitTree, type UnitTreeNode } from './unit-tree.ts';
 
 /** A unit chooser over the office's unit tree; typing matches the name, the short name (住建 → 市住建局) and pinyin. */
-export function UnitPicker({ units, value, onChange, placeholder, testId, style, allowClear = true }: {
+export function UnitPicker({ units, value, onChange, placeholder, testId, style, allowClear = true, disabled }: {
   units: Unit[];
   value?: number;
   onChange?: (id: number | undefined) => void;
@@ -13,6 +13,7 @@ export function UnitPicker({ units, value, onChange, placeholder, testId, style,
   testId?: string;
   style?: React.CSSProperties;
   allowClear?: boolean;
+  disabled?: boolean;
 }) {
   const tree = useMemo(() => unitTree(units), [units]);
   return (
@@ -22,6 +23,7 @@ export function UnitPicker({ units, value, onChange, placeholder, testId, style,
       style={style}
       placeholder={placeholder}
       allowClear={allowClear}
+      disabled={disabled}
       showSearch
       filterTreeNode={(input, node) => {
         const n = node as unknown as UnitTreeNode;

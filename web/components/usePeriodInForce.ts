@@ -34,11 +34,27 @@ export function usePeriodInForce(): CurrentPeriods | null | undefined {
   return value;
 }
 
+/**
+ * Today in China ('YYYY-MM-DD') by the browser's clock: only the fallback when the server's answer could not be
+ * read (or the role may not read it). Every default "this year / this month / today" comes from the server first.
+ */
+export function browserToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** Today by the server's clock (GET /reporting/current), the browser's only when that failed; undefined while asked. */
+export function useServerToday(): string | undefined {
+  const current = usePeriodInForce();
+  if (current === undefined) return undefined;
+  return current?.today ?? browserToday();
+}
+
 /** The year and month pages open at: the period in force, else last month; undefined while the server is asked. */
 export function useMonthInForce(): { year: number; month: number } | undefined {
   const current = usePeriodInForce();
   if (current === undefined) return undefined;
   if (current) return { year: current.in_force.year, month: current.in_force.month };
-  const d = new Date();
-  return d.getMonth() === 0 ? { year: d.getFullYear() - 1, month: 12 } : { year: d.getFullYear(), month: d.getMonth() };
+  const today = browserToday();
+  const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  return m === 1 ? { year: y - 1, month: 12 } : { year: y, month: m - 1 };
 }

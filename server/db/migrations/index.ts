@@ -12,15 +12,20 @@ import * as lightSnapshots from './2026-11-23-08-lights.ts';
 import * as importNameKey from './2026-11-23-09-import-name-key.ts';
 import * as divisionTree from './2026-12-06-10-division-tree.ts';
 import * as reportSource from './2026-12-06-11-report-source.ts';
-import * as sequences from './2026-12-06-50-sequences.ts';
-import * as bulletins from './2026-12-06-51-bulletins.ts';
-import * as platform from './2026-12-06-70-platform.ts';
 import * as searchTextBar from './2026-12-06-40-search-text-bar.ts';
 import * as accountHardening from './2026-12-06-41-account-hardening.ts';
 import * as storedFiles from './2026-12-06-42-stored-files.ts';
-// issue 17 (supervision)
+import * as sequences from './2026-12-06-50-sequences.ts';
+import * as bulletins from './2026-12-06-51-bulletins.ts';
+import * as platform from './2026-12-06-70-platform.ts';
+import * as directoryContacts from './2026-12-07-10-directory-contacts.ts';
+import * as recordsFromLights from './2026-12-07-11-records-from-lights.ts';
 import * as deadlinesInbox from './2026-12-07-40-deadlines-inbox.ts';
 import * as matters from './2026-12-07-41-matters.ts';
+import * as enterprises from './2026-12-07-50-enterprises.ts';
+import * as problems from './2026-12-07-51-problems.ts';
+import * as problemLights from './2026-12-07-52-problem-lights.ts';
+import * as evaluation from './2026-12-07-60-evaluation.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -37,13 +42,18 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-09-import-name-key': importNameKey,
   '2026-12-06-10-division-tree': divisionTree,
   '2026-12-06-11-report-source': reportSource,
-  '2026-12-06-50-sequences': sequences,
-  '2026-12-06-51-bulletins': bulletins,
-  '2026-12-06-70-platform': platform,
   '2026-12-06-40-search-text-bar': searchTextBar,
   '2026-12-06-41-account-hardening': accountHardening,
   '2026-12-06-42-stored-files': storedFiles,
-  // issue 17 (supervision)
+  '2026-12-06-50-sequences': sequences,
+  '2026-12-06-51-bulletins': bulletins,
+  '2026-12-06-70-platform': platform,
+  '2026-12-07-10-directory-contacts': directoryContacts,
+  '2026-12-07-11-records-from-lights': recordsFromLights,
   '2026-12-07-40-deadlines-inbox': deadlinesInbox,
   '2026-12-07-41-matters': matters,
+  '2026-12-07-50-enterprises': enterprises,
+  '2026-12-07-51-problems': problems,
+  '2026-12-07-52-problem-lights': problemLights,
+  '2026-12-07-60-evaluation': evaluation,
 };

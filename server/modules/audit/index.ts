@@ -5,6 +5,8 @@ import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
 
 export { AuditService, recordAudit } from './audit.service.ts';
+export { auditRoutes } from './audit.routes.ts';
+export { anchorAuditHead, anchorPathsOf, readAnchors, startAuditAnchoring } from './audit-anchor.ts';
 
 /** The audit service over an executor (a Kysely instance; recording takes the writer's transaction). */
 export function createAuditService(db: Executor): AuditService {

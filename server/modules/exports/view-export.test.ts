@@ -192,7 +192,7 @@ describe.each(DIALECTS)('report view exports on %s', (dialect) => {
       const { wb } = await download('/api/v1/exports/lights.xlsx?year=2026&month=5&light=red,yellow,green,none', w.office);
       const ws = wb.getWorksheet('亮灯清单')!;
       expect(rowsOf(ws, 3)[0]).toEqual(['序号', '项目名称', '责任单位', '综合灯色', '投资进度灯色', '投资进度亮灯原因', '开工灯色', '开工亮灯原因',
-        '入库纳统灯色', '入库纳统亮灯原因', '正当理由']);
+        '入库纳统灯色', '入库纳统亮灯原因', '问题办理灯色', '问题办理亮灯原因', '正当理由']);
       const rows = rowsOf(ws, 4);
       expect(rows).toHaveLength(view.items.length + 1);
       const labels: Record<string, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', none: '不适用' };

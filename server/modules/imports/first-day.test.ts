@@ -3,7 +3,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
-import { CITY, cityWorkbook, COUNTY, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
+import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
@@ -91,10 +91,57 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       expect((await indicators(t, office, 'year=2025&month=5&level=province')).completion_rate!.text).toBe(COUNTY.published.province.completion);
       expect((await indicators(t, office, 'year=2025&month=5&nature=new')).completion_rate!.text).toBe(COUNTY.published.newOnly.completion);
 
+      // 1-5月 cumulative only: January to April are unknown, not zero. The trend leaves them blank and no project
+      // is lit on investment for March or April (before: 0% against 33.3% time progress lit every project red in April).
+      const may = await t.app.inject({ method: 'GET', url: '/api/v1/indicators?year=2025&month=5', headers: office });
+      const trend = may.json<{ trend: { month: number; completion_rate_text: string; gap_points: number | null; recorded: boolean }[] }>().trend;
+      expect(trend.map((p) => [p.month, p.completion_rate_text, p.recorded])).toEqual([[1, '—', false], [2, '—', false], [3, '—', false], [4, '—', false], [5, p.completion, true]]);
+      expect(trend.slice(0, 4).every((p) => p.gap_points === null)).toBe(true);
+      for (const m of [3, 4]) {
+        const early = await t.app.inject({ method: 'GET', url: `/api/v1/lights?year=2025&month=${m}`, headers: office });
+        expect(early.statusCode, early.body).toBe(200);
+        expect(early.json().by_dimension.investment, `month ${m}`).toMatchObject({ red: 0, yellow: 0, green: 0 });
+      }
+      // May itself is judged on the imported figures: 城关镇污水处理厂 (5,200 of 6,000) is green, 盛乐大道 (1,900 of 5,000: 38.0%) too.
+      const mayLights = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
+      expect(mayLights.json().by_dimension.investment.red + mayLights.json().by_dimension.investment.yellow + mayLights.json().by_dimension.investment.green).toBe(8);
+
       // The same file again changes nothing.
       const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
       expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 8 });
       expect(again.progress).toMatchObject({ created: 0, updated: 0 });
+    });
+  });
+
+  describe('a workbook with a sheet per period', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, COUNTY.region, COUNTY.office)));
+    afterAll(async () => t?.close());
+
+    it('lists each sheet with what it holds and imports none until one is chosen', async () => {
+      const file = await countyTwoPeriodsWorkbook();
+      const both = await importFile(t, office, 'apply', COUNTY.fileName, file, 'kind=projects&create_missing=1');
+      expect(both.applied).toBe(false);
+      expect(both.sheets.map((s) => [s.name, s.dataRows, s.period])).toEqual([
+        ['1-5月', 8, '2025年1-5月（年度取自列标题，月份取自列标题）'], ['1-4月', 8, '2025年1-4月（年度取自列标题，月份取自列标题）'],
+      ]);
+      expect(errorsOf(both).map((p) => p.message)).toEqual([
+        '工作簿中有 2 个工作表含表格：「1-5月」（8 行，2025年1-5月）、「1-4月」（8 行，2025年1-4月）。请选择要导入的一个工作表（命令行 --sheet，导入向导中选择工作表）',
+      ]);
+      expect(await t.db.selectFrom('projects').select('id').execute()).toHaveLength(0);
+
+      const april = await importFile(t, office, 'apply', COUNTY.fileName, file, `kind=projects&create_missing=1&sheet=${encodeURIComponent('1-4月')}`);
+      expect(errorsOf(april)).toEqual([]);
+      expect(april.applied).toBe(true);
+      expect(april.summary).toMatchObject({ rows: 8, created: 8 });
+      expect(april.sheets.map((s) => [s.name, s.chosen, s.note])).toEqual([['1-5月', false, '未选择该工作表，未导入'], ['1-4月', true, undefined]]);
+      expect(april.progress).toMatchObject({ year: 2025, month: 4 });
+
+      const missing = multipartBody(COUNTY.fileName, file);
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/imports/dry-run?kind=projects&sheet=${encodeURIComponent('1-6月')}`, headers: { ...missing.headers, ...office }, payload: missing.payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toBe('工作簿中没有名为“1-6月”的工作表；工作表有：1-5月、1-4月');
     });
   });
 
@@ -103,6 +150,21 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
     let office: LoginHeaders;
     beforeAll(async () => ({ t, office } = await freshOffice(dialect, CITY.region, CITY.office)));
     afterAll(async () => t?.close());
+
+    it('resolves a region name typed in a form as the import does: jurisdiction first, 市直 as itself, candidates when ambiguous', async () => {
+      const resolve = async (name: string) => {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/regions/resolve?name=${encodeURIComponent(name)}`, headers: office });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      expect(await resolve('朝阳区')).toEqual({ ok: true, code: '220104', name: '朝阳区', full_name: '长春市朝阳区' });
+      expect(await resolve('市直')).toMatchObject({ ok: true, code: '220100' });
+      expect(await resolve('北京市朝阳区')).toMatchObject({ ok: true, code: '110105' });
+      const gulou = await resolve('鼓楼区');
+      expect(gulou).toMatchObject({ ok: false, message: expect.stringContaining('对应多个行政区划') });
+      expect(gulou.candidates.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['320106', '350102']));
+      expect(await resolve('长春新区')).toMatchObject({ ok: false, area: '长春新区', candidates: [] });
+    });
 
     it('resolves 朝阳区 inside 长春市, proposes 长春新区 as a custom area, reads 亿元 and 1-9月 from the sheet name', async () => {
       const dry = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects');

@@ -126,3 +126,23 @@ export async function applyFirstDayCreations(executor: Executor, fd: FirstDay, n
   }
   return { units, areas };
 }
+
+/** What a typed region name means for this office (the project form's region field): a region, or why not. */
+export type RegionAnswer =
+  | { ok: true; code: string; name: string; full_name: string }
+  | { ok: false; message: string; candidates: { code: string; name: string }[]; area?: string };
+
+/**
+ * Resolves a region name the way an import does: inside the jurisdiction first, 县直/本级 as the jurisdiction,
+ * 杭州市西湖区 by its parts; an ambiguous name answers with its candidates.
+ */
+export async function resolveRegionName(db: Executor, regions: readonly RegionRow[], name: string): Promise<RegionAnswer> {
+  const jurisdiction = await findJurisdiction(db);
+  const resolver = new RegionResolver(regions, jurisdiction?.code);
+  const r = resolver.resolve(name);
+  if (r.ok) {
+    const row = resolver.find(r.code)!;
+    return { ok: true, code: r.code, name: row.name, full_name: resolver.fullName(row) };
+  }
+  return { ok: false, message: r.message, candidates: r.area === undefined ? r.candidates ?? [] : [], ...(r.area !== undefined ? { area: r.area } : {}) };
+}

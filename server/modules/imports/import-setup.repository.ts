@@ -19,6 +19,26 @@ export class ImportSetupRepository {
     return id;
   }
 
+  /** Every live unit with the fields a unit list may fill in. */
+  listUnitDetails() {
+    return this.db.selectFrom('units').select(['id', 'name', 'short_name', 'kind', 'region_code', 'parent_id', 'contact_name', 'contact_phone'])
+      .where('deleted_at', 'is', null).execute();
+  }
+
+  async updateUnitDetails(id: number, patch: { short_name?: string | null; kind?: string; region_code?: string | null; contact_name?: string | null; contact_phone?: string | null }): Promise<void> {
+    if (Object.keys(patch).length) await this.db.updateTable('units').set(patch).where('id', '=', id).execute();
+  }
+
+  /** A custom area (开发区/园区) under a region, coded '<parent>Z01', 'Z02'…; returns its code. */
+  async insertCustomArea(parent: { code: string; level: number; path: string }, name: string): Promise<string> {
+    const used = new Set(await this.listCustomChildCodes(parent.code));
+    let n = 1;
+    while (used.has(`${parent.code}Z${String(n).padStart(2, '0')}`)) n++;
+    const code = `${parent.code}Z${String(n).padStart(2, '0')}`;
+    await this.insertArea({ code, name, parent_code: parent.code, level: parent.level + 1, path: `${parent.path}${code}/` });
+    return code;
+  }
+
   async listCustomChildCodes(parentCode: string): Promise<string[]> {
     const rows = await this.db.selectFrom('regions').select('code').where('parent_code', '=', parentCode).where('is_custom', '=', 1).execute();
     return rows.map((r) => r.code);

@@ -225,6 +225,33 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
       expect(await t.db.selectFrom('projects').select(['id', 'version', 'parent_id', 'unit_id']).orderBy('id').execute()).toEqual(before);
     });
 
+    it('checks 合计 and 小计 rows counting a package once, not again through its sub-items', async () => {
+      const file = await buildWorkbook([{ name: '清单', rows: [
+        head,
+        ['一、加快建设'],
+        [1, '城南片区基础设施打包项目', '吴中区', '甪直镇', 3000],
+        ['1.1', '道路工程', null, null, 1000],
+        ['1.2', '管网工程', null, null, 2000],
+        [2, '独立项目甲', '吴中区', '临湖镇', 500],
+        ['小计', null, null, null, 3500],
+        ['二、促进开工'],
+        [3, '教育设施打包项目', '吴中区', '甪直镇', null],
+        [null, '其中：实验小学', null, null, 400],
+        [null, '实验中学', null, null, 300],
+        ['小计', null, null, null, 700],
+        ['合计', null, null, null, 4200],
+      ] }]);
+      const dry = await dryRun(file);
+      expect(errorsOf(dry)).toEqual([]);
+      // A package row left blank stands for the sum of its sub-items (教育设施: 700).
+      expect(dry.problems.filter((p) => /合计|小计/.test(p.message))).toEqual([]);
+      // A stale total is still reported, against the sum that counts each package once.
+      const stale = await buildWorkbook([{ name: '清单', rows: [head, [1, '城南片区基础设施打包项目', '吴中区', '甪直镇', 3000], ['1.1', '道路工程', null, null, 1000], ['1.2', '管网工程', null, null, 2000], ['合计', null, null, null, 6000]] }]);
+      expect((await dryRun(stale)).problems.filter((p) => /合计/.test(p.message)).map((p) => [p.row, p.column, p.message])).toEqual([
+        [5, 'E', '合计行“总投资（万元）”为 6,000.00 万元，与全表各行之和 3,000.00 万元相差 3,000.00 万元（已按各行导入，请核对）'],
+      ]);
+    });
+
     it('reads a 所属打包项目 column naming a package of the file or a stored one, and reports unknown packages', async () => {
       const first = await buildWorkbook([{ name: '清单', rows: [head, [1, '老城更新打包项目', '吴中区', '甪直镇', 1000]] }]);
       await apply(first);

@@ -6,8 +6,11 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
-import { importQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
+import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
+import { ListImportService } from './list-import.ts';
+import { resolveRegionName } from './first-day.ts';
+import { z } from 'zod';
 import { clock } from '../../clock.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
@@ -22,11 +25,32 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
         const upload = await readUpload(request, limits.maxFileBytes);
         const q = request.query;
         return service().importFile(actor, upload.buffer, {
-          kind: q.kind, year: q.year, month: q.month, duplicates: q.duplicates, fileName: upload.fileName, dryRun, limits,
+          kind: q.kind, sheet: q.sheet, year: q.year, month: q.month, duplicates: q.duplicates, fileName: upload.fileName, dryRun, limits,
           createMissing: q.create_missing, defaultUnitId: q.default_unit, unitMap: q.unit_map,
         });
       });
   }
+
+  // An office's unit list (unit.admin) and its reporters' accounts (user.admin: the system administrator, 三员).
+  // The apply's answer carries the first-login passwords once: never cached, never kept by the server.
+  for (const [kind, permission] of [['units', 'unit.admin'], ['users', 'user.admin']] as const) {
+    for (const [step, dryRun] of [['dry-run', true], ['apply', false]] as const) {
+      r.post(`/api/v1/imports/${kind}/${step}`, { config: { permission }, schema: { tags: ['imports'], querystring: listImportQuerySchema, consumes: ['multipart/form-data'] } },
+        async (request, reply) => {
+          const upload = await readUpload(request, limits.maxFileBytes);
+          const report = await new ListImportService(database.db).importFile(actorOf(request), upload.buffer, {
+            kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits,
+          });
+          return reply.header('cache-control', 'no-store').send(report);
+        });
+    }
+  }
+
+  // A region name typed in a form (项目表单的所属地区), resolved as an import resolves it: inside the jurisdiction first.
+  r.get('/api/v1/regions/resolve', {
+    config: { permission: 'reference.read' },
+    schema: { tags: ['reference'], querystring: z.object({ name: z.string().trim().min(1).max(60) }) },
+  }, async (request) => resolveRegionName(database.db, await new ImportRepository(database.db).listRegions(), request.query.name));
 
   // Monthly progress belongs to the units that report (report.write), not only to the office.
   for (const [path, dryRun] of [['/api/v1/imports/monthly/dry-run', true], ['/api/v1/imports/monthly/apply', false]] as const) {
@@ -35,7 +59,7 @@ export function importRoutes(app: FastifyInstance, database: Database, limits: U
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
         return service().importFile(actor, upload.buffer, {
-          kind: 'monthly', year: request.query.year, month: request.query.month, reportStatus: request.query.status, duplicates: request.query.duplicates,
+          kind: 'monthly', sheet: request.query.sheet, year: request.query.year, month: request.query.month, reportStatus: request.query.status, duplicates: request.query.duplicates,
           fileName: upload.fileName, dryRun, limits,
         });
       });

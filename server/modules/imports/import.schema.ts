@@ -7,8 +7,12 @@ import { z } from 'zod';
  */
 const duplicatesSchema = z.enum(['refuse', 'skip']).default('refuse');
 
+/** The sheet to import when the workbook holds several tables (the dry run lists them). */
+const sheetSchema = z.string().trim().min(1).max(100).optional();
+
 export const importQuerySchema = z.object({
   kind: z.enum(['projects', 'plans']).default('projects'),
+  sheet: sheetSchema,
   duplicates: duplicatesSchema,
   /** The plan year; overrides what the headers, title rows or sheet name say (a 年度 column still wins per row). */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
@@ -32,6 +36,9 @@ export const importQuerySchema = z.object({
 });
 export type ImportQuery = z.infer<typeof importQuerySchema>;
 
+/** Query string of the unit-list and user-list imports. */
+export const listImportQuerySchema = z.object({ sheet: sheetSchema });
+
 /** Query string of the monthly-progress import: the period when the file names none. */
 export const monthlyImportQuerySchema = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
@@ -39,6 +46,7 @@ export const monthlyImportQuerySchema = z.object({
   /** What the imported reports become: drafts the units still submit, submitted (counted), or approved (office). */
   status: z.enum(['draft', 'submitted', 'approved']).default('draft'),
   duplicates: duplicatesSchema,
+  sheet: sheetSchema,
 });
 
 export const templateParamsSchema = z.object({ kind: z.enum(['projects', 'plans', 'monthly']) });

@@ -72,6 +72,8 @@ export interface ImportReport {
     note?: string;
     /** The year and period inferred for a project list, and where from ("2025年1-5月（年度取自标题行…）"). */
     period?: string;
+    /** A table whose rows are imported (false: no table, or another sheet was chosen). */
+    chosen?: boolean;
   }[];
   /** Project list: what to do with unit and area names that do not exist yet (unit-proposals.ts). */
   proposals?: FirstDayProposals;
@@ -123,6 +125,11 @@ export interface ImportOptions {
   year?: number;
   /** The report month for monthly progress when neither a 月份 column nor the title names one. */
   month?: number;
+  /**
+   * The sheet to import when the workbook holds several tables. Without it such a workbook is refused, each of its
+   * tables reported (what was found in it), so the office chooses rather than the import silently taking one.
+   */
+  sheet?: string;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
   /** Project list: create the units and custom areas (开发区/园区) the file names that do not exist yet. */
   createMissing?: boolean;
@@ -354,6 +361,18 @@ export class ImportService {
       }
       const sheetReport = this.describeSheet(sheet.name, layout);
       report.sheets.push(sheetReport);
+      if (opts.sheet !== undefined && sheet.name !== opts.sheet) {
+        // Another sheet was chosen: say what this one holds, import none of it.
+        for (const row of head) if (row.number > layout.headerBottom && classifyRow(row, layout).type === 'data') sheetReport.dataRows++;
+        while (!next.done) {
+          if (classifyRow(next.value, layout).type === 'data') sheetReport.dataRows++;
+          next = await rows.next();
+        }
+        sheetReport.chosen = false;
+        sheetReport.note = '未选择该工作表，未导入';
+        continue;
+      }
+      sheetReport.chosen = true;
       if (opts.kind === 'projects') {
         // Year and 1–N月 from headers, title rows and the sheet name (the wizard or CLI overrides).
         const period = inferPeriod(sheet.name, head, layout, { year: opts.year, month: opts.month });
@@ -404,18 +423,22 @@ export class ImportService {
         sheetReport.dataRows++;
         const p = this.parseRow(sheet.name, row, layout, letters, group, log);
         if (opts.kind === 'projects') p.hints = hints;
-        totals?.data(p.values);
         // Pinyin costs ~8 µs a name: while the worker parses the workbook, this thread has the time.
         if (precomputeSearch && typeof p.values.name === 'string') p.searchText = { name: p.values.name, text: searchTextOf(p.values.name) };
         parsed.push(p);
         if (parsed.length % 5000 === 0) opts.onProgress?.({ phase: 'read', done: parsed.length });
         // A 所属打包项目 cell names the package itself; otherwise the numbering places the row.
-        if (typeof p.values.package === 'string') return;
+        if (typeof p.values.package === 'string') {
+          totals?.data(p.values, { packageName: p.values.package });
+          return;
+        }
         const seqCell = layout.seqCol ? row.cells[layout.seqCol - 1] ?? null : null;
         const seq = parseSeq(typeof seqCell === 'string' || typeof seqCell === 'number' ? seqCell : null);
         // Rows numbered （1）（2）… or ①② straight under a heading are a list of their own, not sub-items.
         const style = seq.kind === 'sub' ? seq.style : seq.kind;
         const sub = p.qizhong || (seq.kind === 'sub' && top !== undefined && style !== topStyle) || (qizhong && seq.kind === 'none' && layout.seqCol !== undefined);
+        // The 合计/小计 check counts a package once, not again through its sub-items.
+        totals?.data(p.values, { sub });
         if (!sub) {
           top = p;
           topSeq = seq.kind === 'major' ? seq.n : undefined;
@@ -445,6 +468,28 @@ export class ImportService {
       for (const w of totals?.finish() ?? []) log.add({ sheet: sheet.name, row: w.row, column: w.column, severity: 'warning', message: w.message });
     }
     sheets = undefined;
+    const tables = report.sheets.filter((sh) => sh.headerRows);
+    if (opts.sheet !== undefined && !tables.some((sh) => sh.name === opts.sheet)) {
+      const names = report.sheets.map((sh) => sh.name);
+      throw new AppError('validation_failed', names.includes(opts.sheet)
+        ? `工作表“${opts.sheet}”中未找到表头；含表格的工作表：${tables.map((sh) => sh.name).join('、') || '无'}`
+        : `工作簿中没有名为“${opts.sheet}”的工作表；工作表有：${names.join('、')}`, report);
+    }
+    if (opts.sheet === undefined && tables.length > 1) {
+      // Every table was read and checked (the report says what each holds); nothing is written until one is chosen.
+      log.add({ sheet: '', row: null, column: null, severity: 'error', message: `工作簿中有 ${tables.length} 个工作表含表格：${tables.map((sh) => `「${sh.name}」（${sh.dataRows} 行${sh.period ? `，${sh.period.replace(/（.*$/, '')}` : ''}）`).join('、')}。请选择要导入的一个工作表（命令行 --sheet，导入向导中选择工作表）` });
+      // Rows are not matched across sheets (two periods of one list would read as repeated projects): the report
+      // says what each sheet holds, and the choice comes first.
+      for (const sh of tables) sh.chosen = false;
+      report.outcomes = [];
+      report.outcomesTruncated = 0;
+      report.summary.rows = parsed.length;
+      report.summary.errors = log.errors;
+      report.summary.warnings = log.warnings;
+      report.problemsTruncated = log.truncated;
+      report.elapsedMs = Date.now() - started;
+      return report;
+    }
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
     report.phaseMs.read = Date.now() - started;
     if (!report.sheets.some((s) => s.headerRows)) {

@@ -19,7 +19,7 @@ export interface RegionRow {
 export type RegionResolution =
   | { ok: true; code: string }
   | { ok: false; area: string; message: string }
-  | { ok: false; area?: undefined; message: string };
+  | { ok: false; area?: undefined; message: string; candidates?: { code: string; name: string }[] };
 
 const SELF = /^(县直|市直|区直|旗直|州直|本级|县本级|市本级|区本级|县级|市级|区级|全县|全市|全区|本县|本市|本区)(单位|部门)?$/;
 /** Names of development zones and parks, which the national tree does not hold. */
@@ -151,7 +151,10 @@ export class RegionResolver {
     if (found.length === 1) return { ok: true, code: found[0]!.code };
     if (found.length > 1) {
       const list = found.slice(0, 6).map((r) => `${this.fullName(r)} ${r.code}`).join(' / ');
-      return { ok: false, message: `地区名称“${t}”对应多个行政区划：${list}${found.length > 6 ? ` 等 ${found.length} 个` : ''}，请填写 6 位区划代码或带上级名称（如“${this.fullName(found[0]!)}”）` };
+      return {
+        ok: false, message: `地区名称“${t}”对应多个行政区划：${list}${found.length > 6 ? ` 等 ${found.length} 个` : ''}，请填写 6 位区划代码或带上级名称（如“${this.fullName(found[0]!)}”）`,
+        candidates: found.slice(0, 20).map((r) => ({ code: r.code, name: this.fullName(r) })),
+      };
     }
     if (ZONE.test(t)) {
       const under = this.jurisdiction;

@@ -104,6 +104,11 @@ export class UnitMatcher {
     return t;
   }
 
+  /** The office's root unit, under which new units go (null before the office said who it is). */
+  get rootUnitId(): number | null {
+    return this.office.rootUnitId;
+  }
+
   /** Units of exactly this name or 简称. */
   exact(name: string): UnitRow[] {
     return this.byName.get(foldText(name)) ?? [];

@@ -203,6 +203,12 @@ export class IndicatorRepository {
       .execute();
   }
 
+  /** Whether any report of the year (whatever its status or source) is for a month before `month`. */
+  async hasReportsBefore(year: number, month: number): Promise<boolean> {
+    const row = await this.db.selectFrom('monthly_reports').select('id').where('year', '=', year).where('month', '<', month).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async deleteSetting(key: string): Promise<void> {
     await this.db.deleteFrom('indicator_settings').where('key', '=', key).execute();
   }

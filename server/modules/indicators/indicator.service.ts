@@ -60,6 +60,11 @@ export interface TrendPoint {
   time_progress_text: string;
   gap_points: number | null;
   gap_points_text: string;
+  /**
+   * False for a month before the year's recorded progress begins (an office's first list imported with 1–N月累计
+   * only): its completion is unknown, not zero — rate and gap are null and printed "—".
+   */
+  recorded: boolean;
 }
 
 /** What the rollup check found. */
@@ -173,6 +178,27 @@ export class IndicatorService {
     };
   }
 
+  /**
+   * The first month of the year whose progress Docket holds, when the year began with an imported list carrying
+   * only 1–N月 cumulative figures (docs/indicators.md "Months before an imported list"); null otherwise.
+   */
+  async recordsFrom(year: number): Promise<number | null> {
+    const v = await this.repo.findSetting(`records_from:${year}`);
+    return typeof v === 'number' ? v : null;
+  }
+
+  /**
+   * Records that the year's progress begins at month N: an import wrote 1–N月 cumulative figures and the year had
+   * no report before N. An earlier N (an older list imported afterwards) moves it back; a later one never forward.
+   */
+  static async markRecordsFrom(executor: Executor, year: number, month: number, userId: number | null): Promise<void> {
+    const repo = new IndicatorRepository(executor);
+    const current = await repo.findSetting(`records_from:${year}`);
+    if (typeof current === 'number' && current <= month) return;
+    if (await repo.hasReportsBefore(year, month)) return;
+    await repo.putSetting(`records_from:${year}`, month, userId);
+  }
+
   /** The office's time-progress curve for the year, or null for N/12. */
   async timeCurve(year: number): Promise<TimeCurve | null> {
     const v = await this.repo.findSetting(`time_curve:${year}`);
@@ -257,6 +283,8 @@ export class IndicatorService {
       indicators: computeIndicators(year, month, overall, curve),
       breakdowns,
       trend: await this.trend(t, year, month, curve),
+      /** The year's first month with recorded progress when it began with an imported 1–N月 list (earlier: unknown). */
+      records_from: await this.recordsFrom(year),
     };
   }
 
@@ -312,17 +340,25 @@ export class IndicatorService {
   /** Month-by-month completion against time progress up to month N; a merged 1–2月 year has no January point. */
   private async trend(t: { planned_investment: number; months: number[] }, year: number, month: number, curve: TimeCurve | null): Promise<TrendPoint[]> {
     const merged = await this.repo.isJanFebMerged(year);
+    const recordsFrom = await this.recordsFrom(year);
     const points: TrendPoint[] = [];
     for (let m = merged ? 2 : 1; m <= month; m++) {
+      const tp = timeProgress(m, curve);
+      if (recordsFrom !== null && m < recordsFrom) {
+        points.push({
+          month: m, period_label: periodLabel(m), completed_ytd: 0, completion_rate: null, completion_rate_text: '—',
+          time_progress: toNumber(tp)!, time_progress_text: formatPercent(tp), gap_points: null, gap_points_text: '—', recorded: false,
+        });
+        continue;
+      }
       const completed = t.months[m - 1]!;
       const rate = fraction(completed, t.planned_investment);
-      const tp = timeProgress(m, curve);
       const gap = rate ? subtract(rate, tp) : null;
       points.push({
         month: m, period_label: periodLabel(m), completed_ytd: completed,
         completion_rate: toNumber(rate), completion_rate_text: formatPercent(rate),
         time_progress: toNumber(tp)!, time_progress_text: formatPercent(tp),
-        gap_points: gap ? toNumber({ num: gap.num * 100n, den: gap.den }) : null, gap_points_text: formatPercent(gap),
+        gap_points: gap ? toNumber({ num: gap.num * 100n, den: gap.den }) : null, gap_points_text: formatPercent(gap), recorded: true,
       });
     }
     return points;

@@ -33,23 +33,25 @@ export interface PackedLights {
   investment: LightOrNone;
   start: LightOrNone;
   stats: LightOrNone;
+  problems: LightOrNone;
   excused: boolean;
 }
 
 const LIGHT_CODES: readonly LightOrNone[] = ['none', 'green', 'yellow', 'red'];
-/** Where each light sits in the packed code (its multiplier); the excuse flag sits at 256. */
-const SHIFT: Record<LightColumn, number> = { overall: 64, investment: 16, start: 4, stats: 1 };
+/** Where each light sits in the packed code (its multiplier); the excuse flag sits at 1024. */
+const SHIFT: Record<LightColumn, number> = { problems: 256, overall: 64, investment: 16, start: 4, stats: 1 };
+const EXCUSED = 1024;
 
 /** Packs lights into the integer stored in light_snapshots.code. */
 export function encodeLights(l: PackedLights): number {
   const c = (x: LightOrNone) => LIGHT_CODES.indexOf(x);
-  return (l.excused ? 256 : 0) + c(l.overall) * SHIFT.overall + c(l.investment) * SHIFT.investment + c(l.start) * SHIFT.start + c(l.stats) * SHIFT.stats;
+  return (l.excused ? EXCUSED : 0) + c(l.problems) * SHIFT.problems + c(l.overall) * SHIFT.overall + c(l.investment) * SHIFT.investment + c(l.start) * SHIFT.start + c(l.stats) * SHIFT.stats;
 }
 
 /** The lights of a stored code. */
 export function decodeLights(code: number): PackedLights {
   const at = (col: LightColumn) => LIGHT_CODES[Math.floor(code / SHIFT[col]) % 4]!;
-  return { overall: at('overall'), investment: at('investment'), start: at('start'), stats: at('stats'), excused: code >= 256 };
+  return { overall: at('overall'), investment: at('investment'), start: at('start'), stats: at('stats'), problems: at('problems'), excused: code >= EXCUSED };
 }
 
 type SnapshotQuery<O> = SelectQueryBuilder<DB, 'light_snapshots', O>;

@@ -97,8 +97,8 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
 
   it('packs and unpacks every combination of lights', () => {
     const L = ['none', 'green', 'yellow', 'red'] as const;
-    for (const overall of L) for (const investment of L) for (const start of L) for (const stats of L) for (const excused of [false, true]) {
-      expect(decodeLights(encodeLights({ overall, investment, start, stats, excused }))).toEqual({ overall, investment, start, stats, excused });
+    for (const overall of L) for (const investment of L) for (const start of L) for (const stats of L) for (const problems of L) for (const excused of [false, true]) {
+      expect(decodeLights(encodeLights({ overall, investment, start, stats, problems, excused }))).toEqual({ overall, investment, start, stats, problems, excused });
     }
   });
 

@@ -1,4 +1,5 @@
-import type { Insertable, SelectQueryBuilder } from 'kysely';
+import { sql, type Insertable, type SelectQueryBuilder } from 'kysely';
+import type { ProjectProblemFact } from '../../../core/lights.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, LightExcuseTable } from '../../db/schema.ts';
 import { LightSnapshotRepository } from './light-snapshot.repository.ts';
@@ -26,6 +27,8 @@ export interface LightFactsRow {
   stats_entered: number;
   stats_entered_date: string | null;
   months: number[];
+  /** The project's problems that were open at some time of the year (the problem rule, issue 18). */
+  problems: ProjectProblemFact[];
 }
 
 /** All SQL of the lights: rule set versions, excuses, and the facts of the projects in a scope. */
@@ -101,13 +104,33 @@ export class LightRepository {
       ])
       .orderBy('projects.id')
       .execute();
+    const problems = await this.problemsOf(rows.map((r) => r.project_id), year);
     return rows.map((r) => ({
+      problems: problems.get(r.project_id) ?? [],
       project_id: r.project_id, name: r.name, region_code: r.region_code, unit_id: r.unit_id, unit_name: r.unit_name,
       stage: r.stage, nature: r.nature, category: r.category, investment_type: r.investment_type,
       planned_investment: Number(r.planned_investment), plan_new_start: Number(r.plan_new_start), plan_start_month: r.plan_start_month,
       actual_start_date: r.actual_start_date, stats_entered: Number(r.stats_entered), stats_entered_date: r.stats_entered_date,
       months: YTD_COLUMNS.map((c) => Number(r[c] ?? 0)),
     }));
+  }
+
+  /** Problems of the projects open at some time of the year (refused ones left out), by project. */
+  private async problemsOf(ids: readonly number[], year: number): Promise<Map<number, ProjectProblemFact[]>> {
+    const out = new Map<number, ProjectProblemFact[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('problems')
+        .select(['project_id', 'title', 'received_on', 'closed_on', sql<string>`coalesce(solve_due, route_due, received_on)`.as('due')])
+        .where('project_id', 'in', ids.slice(i, i + 500)).where('status', '<>', 'rejected')
+        .where('received_on', '<=', `${year}-12-31`).where((eb) => eb.or([eb('closed_on', 'is', null), eb('closed_on', '>=', `${year}-01-01`)]))
+        .orderBy('id').execute();
+      for (const r of rows) {
+        const list = out.get(r.project_id!) ?? [];
+        list.push({ title: r.title, received_on: r.received_on, closed_on: r.closed_on, due: r.due });
+        out.set(r.project_id!, list);
+      }
+    }
+    return out;
   }
 
   /** Excuses of year Y not revoked for projects with ids in [fromId, toId] or among `ids`. */

@@ -14,6 +14,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   z.object({ id: ruleId, kind: z.literal('shortfall'), enabled, yellow_above: z.number().min(0).max(1), red_above: z.number().min(0).max(1) }),
   z.object({ id: ruleId, kind: z.literal('start_overdue'), enabled, yellow_months_late: months, red_months_late: months }),
   z.object({ id: ruleId, kind: z.literal('stats_entry'), enabled, yellow_months: months, red_months: months }),
+  z.object({ id: ruleId, kind: z.literal('problem_overdue'), enabled, yellow_days: z.number().int().min(0).max(365), red_days: z.number().int().min(0).max(365) }),
   z.object({ id: ruleId, kind: z.literal('consecutive'), enabled, dimension: z.enum(DIMENSIONS), periods: z.number().int().min(2).max(12) }),
 ]);
 

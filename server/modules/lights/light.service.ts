@@ -33,6 +33,8 @@ interface JudgeContext {
   /** Earlier reporting months the consecutive rules look back on, latest first, and their rules. */
   earlier: number[];
   earlierRules: RulesInForce[];
+  /** The year's first month with recorded progress (an imported 1–N月 list), if any: earlier months are not judged on investment. */
+  recordsFrom: number | null;
 }
 
 /** One project's facts and its lights. */
@@ -97,6 +99,8 @@ function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selecta
   const factsAt = (r: LightFactsRow, m: number): ProjectFacts => ({
     planned_investment: r.planned_investment, completed_ytd: r.months[m - 1]!, plan_new_start: r.plan_new_start === 1,
     plan_start_month: r.plan_start_month, actual_start_date: r.actual_start_date, stats_entered: r.stats_entered === 1, stats_entered_date: r.stats_entered_date,
+    records_from: ctx.recordsFrom,
+    problems: r.problems,
   });
   const watched = new Set(current.rules.rules.flatMap((r) => (r.enabled && r.kind === 'consecutive' ? [r.dimension] : [])));
   return rows.map((row) => {
@@ -122,7 +126,7 @@ function snapshotRow(year: number, month: number, { row, lights }: Judged): Snap
   return {
     year, month, project_id: row.project_id, region_code: row.region_code, unit_id: row.unit_id, stage: row.stage,
     nature: row.nature, category: row.category, investment_type: row.investment_type,
-    code: encodeLights({ overall: lights.overall, investment: of('investment'), start: of('start'), stats: of('stats'), excused: lights.dimensions.some((d) => d.excuse) }),
+    code: encodeLights({ overall: lights.overall, investment: of('investment'), start: of('start'), stats: of('stats'), problems: of('problems'), excused: lights.dimensions.some((d) => d.excuse) }),
   };
 }
 
@@ -250,7 +254,8 @@ export class LightService {
     }
     const earlierRules = [];
     for (const m of earlier) earlierRules.push(await inForce(m));
-    return { year, month, curve, current, earlier, earlierRules };
+    const recordsFrom = await indicators.findSetting(`records_from:${year}`);
+    return { year, month, curve, current, earlier, earlierRules, recordsFrom: typeof recordsFrom === 'number' ? recordsFrom : null };
   }
 
   /**

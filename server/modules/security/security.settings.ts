@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineSettings } from '../../platform/settings.ts';
 
 /**
  * Security settings (等保 2.0 level 3) with the common defaults from ../shared/domain.md. Stored as data in
@@ -46,23 +47,9 @@ export const SECURITY_SETTING_LABELS: Record<keyof SecuritySettings, string> = {
   audit_retention_days: '审计日志在线保留天数（不少于 180 天）',
 };
 
-/** Merges stored key/value rows over the defaults; unknown or invalid stored values are ignored. */
-export function settingsFromRows(rows: { key: string; value: string }[]): SecuritySettings {
-  const merged: Record<string, unknown> = { ...DEFAULT_SECURITY_SETTINGS };
-  for (const row of rows) {
-    if (!(row.key in DEFAULT_SECURITY_SETTINGS)) continue;
-    try {
-      merged[row.key] = JSON.parse(row.value);
-    } catch {
-      // A hand-edited, unparsable value falls back to the default below.
-    }
-  }
-  const parsed = securitySettingsSchema.safeParse(merged);
-  if (parsed.success) return parsed.data;
-  // Keep every valid stored value and default the rest.
-  const out: Record<string, unknown> = { ...DEFAULT_SECURITY_SETTINGS };
-  for (const key of Object.keys(DEFAULT_SECURITY_SETTINGS) as (keyof SecuritySettings)[]) {
-    if (securitySettingsSchema.shape[key].safeParse(merged[key]).success) out[key] = merged[key];
-  }
-  return out as SecuritySettings;
-}
+/**
+ * The security settings over `security_settings` (platform/settings.ts): defaults merged with the stored keys, a
+ * stored value that no longer validates falls back to its default; changes are validated and audited as
+ * `security.settings_update`.
+ */
+export const SECURITY_SETTINGS = defineSettings('security', 'security_settings', securitySettingsSchema, DEFAULT_SECURITY_SETTINGS);

@@ -10,11 +10,6 @@ export class TokenRepository {
     this.db = db;
   }
 
-  transaction<T>(fn: (repo: TokenRepository, trx: Executor) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this, this.db);
-    return this.db.transaction().execute((trx) => fn(new TokenRepository(trx), trx));
-  }
-
   /** A token that is neither revoked nor expired, by the hash of its secret. */
   findUsableByHash(tokenHash: string, now: string) {
     return this.db.selectFrom('api_tokens').select([...PUBLIC_COLUMNS]).where('token_hash', '=', tokenHash)

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import type { Actor } from '../../context.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isPermission, roleHas, type Permission, type Role } from '../../plugins/permissions.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { UserRepository } from '../users/user.repository.ts';
-import { sessionIdOf } from '../users/user.service.ts';
+import { sessionIdOf, type UserService } from '../users/index.ts';
 import type { TokenRepository } from './token.repository.ts';
-import { clock } from '../../clock.ts';
 
 /** Prefix of every API token secret, so that a leaked one is easy to recognise in logs and scanners. */
 export const TOKEN_PREFIX = 'dkt_';
@@ -16,13 +15,15 @@ const present = <T extends { permissions: string }>(t: T): Omit<T, 'permissions'
 
 /** API tokens for integrations: stored hashed, limited to chosen permissions, expiring, revocable. */
 export class TokenService {
+  private readonly deps: Deps;
+  private readonly repo: (db: Executor) => TokenRepository;
   private readonly tokens: TokenRepository;
-  private readonly users: UserRepository;
-  private readonly audit: AuditService;
-  constructor(tokens: TokenRepository, users: UserRepository, audit: AuditService) {
-    this.tokens = tokens;
+  private readonly users: UserService;
+  constructor(deps: Deps, repo: (db: Executor) => TokenRepository, users: UserService) {
+    this.deps = deps;
+    this.repo = repo;
+    this.tokens = repo(deps.db);
     this.users = users;
-    this.audit = audit;
   }
 
   /**
@@ -35,22 +36,23 @@ export class TokenService {
     if (input.user_id !== undefined && input.user_id !== actor.userId) {
       throw new AppError('forbidden', 'API 令牌只能由其持有人本人签发：不能为其他账号签发令牌', { path: 'user_id' });
     }
-    const user = await this.users.findById(actor.userId);
+    const user = await this.users.findAccount(actor.userId);
     if (!user || user.is_active !== 1) throw new AppError('validation_failed', '令牌所属账号不存在或已停用', { path: 'user_id' });
     const unknown = input.permissions.filter((p) => !isPermission(p) || p === 'public');
     if (unknown.length > 0) throw new AppError('validation_failed', `未知权限：${unknown.join('、')}`, { path: 'permissions' });
     const beyond = input.permissions.filter((p) => !roleHas(user.role as Role, p as Permission));
     if (beyond.length > 0) throw new AppError('validation_failed', `账号 ${user.username} 的角色不具备这些权限：${beyond.join('、')}`, { path: 'permissions' });
-    const now = clock.now();
+    const now = this.deps.clock.now();
     if (Date.parse(input.expires_at) <= now.getTime()) throw new AppError('validation_failed', '有效期须晚于当前时间', { path: 'expires_at' });
     const secret = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
     const permissions = [...new Set(input.permissions)];
-    const id = await this.tokens.transaction(async (repo, trx) => {
+    const id = await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       const newId = await repo.insert({
         name: input.name, token_hash: sessionIdOf(secret), user_id: user.id, permissions: JSON.stringify(permissions),
         expires_at: new Date(input.expires_at).toISOString(), created_at: now.toISOString(), created_by: actor.userId,
       });
-      await this.audit.record(trx, actor, {
+      await this.deps.audit.record(trx, actor, {
         action: 'token.issue', entityType: 'api_token', entityId: newId,
         after: { name: input.name, user_id: user.id, permissions, expires_at: input.expires_at },
       });
@@ -74,15 +76,15 @@ export class TokenService {
   async revoke(actor: Actor, id: number, ownerId?: number) {
     const before = await this.get(id);
     if (ownerId !== undefined && before.user_id !== ownerId) throw notFound('令牌');
-    await this.tokens.transaction(async (repo, trx) => {
-      await repo.revoke(id, clock.now().toISOString());
-      await this.audit.record(trx, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, before: { revoked_at: before.revoked_at } });
+    await inTransaction(this.deps.db, async (trx) => {
+      await this.repo(trx).revoke(id, this.deps.clock.now().toISOString());
+      await this.deps.audit.record(trx, actor, { action: 'token.revoke', entityType: 'api_token', entityId: id, before: { revoked_at: before.revoked_at } });
     });
     return this.get(id);
   }
 
   /** The token's account and permissions, or undefined when unknown, revoked or expired. */
-  async authenticate(secret: string, now = clock.now()): Promise<{ id: number; name: string; userId: number; permissions: Permission[] } | undefined> {
+  async authenticate(secret: string, now = this.deps.clock.now()): Promise<{ id: number; name: string; userId: number; permissions: Permission[] } | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
     const t = await this.tokens.findUsableByHash(sessionIdOf(secret), now.toISOString());
     if (!t) return undefined;

@@ -102,6 +102,28 @@ describe.each(DIALECTS)('sign-in security on %s', (dialect) => {
     expect((await login('lock2')).statusCode).toBe(200);
   });
 
+  it('tells the signed-in account what it may do (permissions from the one matrix), at sign-in and from /auth/me', async () => {
+    await buildUser(t.db, { username: 'perm-office', role: 'office', unitId });
+    await buildUser(t.db, { username: 'perm-reporter', role: 'reporter', unitId });
+    const signIn = await login('perm-reporter');
+    expect(signIn.json().user.permissions).toContain('report.write');
+    expect(signIn.json().user.permissions).not.toContain('report.review');
+    const me = async (username: string) => (await t.app.inject({ url: '/api/v1/auth/me', headers: await t.login(username) })).json().user.permissions as string[];
+    const office = await me('perm-office');
+    expect(office).toEqual(expect.arrayContaining(['project.admin', 'report.review', 'period.admin', 'bulletin.sign']));
+    expect(office).not.toContain('user.admin');
+    expect(office).not.toContain('public');
+    const sys = await me('sys');
+    expect(sys).toEqual(expect.arrayContaining(['user.admin', 'system.admin', 'unit.admin']));
+    expect(sys).not.toContain('project.read');
+    // A token holds only what it was issued with (∩ the role).
+    const issued = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: await t.login('perm-office'),
+      payload: { name: '权限', permissions: ['session.self', 'project.read'], expires_at: new Date(clock.now().getTime() + 86_400_000).toISOString() } });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const byToken = await t.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${issued.json().token}` } });
+    expect(byToken.json().user.permissions).toEqual(['session.self', 'project.read']);
+  });
+
   it('forces a password change at first sign-in: only change-password and sign-out are allowed until then', async () => {
     const id = await buildUser(t.db, { username: 'first1', role: 'office', unitId });
     await t.db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', id).execute();

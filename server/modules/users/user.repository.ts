@@ -15,14 +15,18 @@ export class UserRepository {
     this.db = db;
   }
 
-  /** Runs fn in a transaction (or in the current one) with a repository bound to it. */
-  transaction<T>(fn: (repo: UserRepository, trx: Executor) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this, this.db);
-    return this.db.transaction().execute((trx) => fn(new UserRepository(trx), trx));
-  }
-
   findByUsername(username: string) {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  /** Accounts of these usernames (a user list imported twice): name, unit and phone to compare. */
+  async listByUsernames(usernames: readonly string[]) {
+    const rows: { id: number; username: string; display_name: string; unit_id: number | null; role: string; phone: string | null }[] = [];
+    for (let i = 0; i < usernames.length; i += 500) {
+      const chunk = usernames.slice(i, i + 500);
+      if (chunk.length) rows.push(...await this.db.selectFrom('users').select(['id', 'username', 'display_name', 'unit_id', 'role', 'phone']).where('username', 'in', chunk).execute());
+    }
+    return rows;
   }
 
   findById(id: number) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describePasswordPolicy } from '../../../core/password-policy.ts';
+import { permissionsOf } from '../../platform/access.ts';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { UserService } from './user.service.ts';
 import type { RateLimitRepository } from './rate-limit.repository.ts';
@@ -30,7 +31,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
     reply.setCookie(CSRF_COOKIE, result.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure });
     const settings = await service.settings();
     return {
-      user: result.user,
+      user: { ...result.user, permissions: permissionsOf(result.user.role) },
       csrf_token: result.csrfToken,
       must_change_password: result.mustChangePassword,
       password_expired: result.passwordExpired,
@@ -70,6 +71,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
   });
   r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => {
     const { origin: _origin, ...user } = actorOf(request);
-    return { user };
+    // What the account may do, so that the web asks can(permission) instead of reasoning from role names.
+    return { user: { ...user, permissions: permissionsOf(user.role, request.tokenPermissions ?? undefined) } };
   });
 }

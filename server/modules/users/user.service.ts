@@ -3,13 +3,13 @@ import { describePasswordPolicy, passwordProblems } from '../../../core/password
 import { emptyScope, type Actor, type DataScope, type Origin } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { ADMIN_ROLES, ROLES, type Role } from '../../plugins/permissions.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { SecurityRepository } from '../security/security.repository.ts';
-import { settingsFromRows, type SecuritySettings } from '../security/security.settings.ts';
+import { readSecuritySettings, type SecuritySettings } from '../security/index.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { passwordGate } from './password-gate.ts';
 import type { UserRepository } from './user.repository.ts';
-import { clock } from '../../clock.ts';
 
 /** sha-256 of a session or CSRF token: what the database stores. */
 export function sessionIdOf(token: string): string {
@@ -106,17 +106,18 @@ function checkUnitOfRole(role: string, unitId: number | null | undefined): void 
 
 /** Sign-in with lockout, sessions, password rules and the account administration of the system administrator. */
 export class UserService {
+  private readonly deps: Deps;
+  private readonly repo: (db: Executor) => UserRepository;
   private readonly users: UserRepository;
-  private readonly security: SecurityRepository;
-  private readonly audit: AuditService;
-  constructor(users: UserRepository, security: SecurityRepository, audit: AuditService) {
-    this.users = users;
-    this.security = security;
-    this.audit = audit;
+  constructor(deps: Deps, repo: (db: Executor) => UserRepository) {
+    this.deps = deps;
+    this.repo = repo;
+    this.users = repo(deps.db);
   }
 
+  /** The security settings in force (password rules, lockout, sessions). */
   async settings(): Promise<SecuritySettings> {
-    return settingsFromRows(await this.security.listSettingRows());
+    return readSecuritySettings(this.deps.db);
   }
 
   private async actorFor(user: { id: number; username: string; display_name: string; role: string; unit_id: number | null; unit_path: string | null }, origin?: Origin): Promise<Actor> {
@@ -137,10 +138,10 @@ export class UserService {
    */
   async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
     const settings = await this.settings();
-    const now = clock.now();
+    const now = this.deps.clock.now();
     const user = await this.users.findByUsername(username);
-    const failure = (reason: string, userId: number | null, extra?: object) => this.users.transaction((_repo, trx) =>
-      this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
+    const failure = (reason: string, userId: number | null, extra?: object) => inTransaction(this.deps.db, (trx) =>
+      this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
     const wrong = new AppError('unauthenticated', `用户名或密码错误（连续失败 ${settings.lockout_threshold} 次将锁定 ${settings.lockout_minutes} 分钟）`);
 
     if (!user) {
@@ -167,10 +168,10 @@ export class UserService {
       throw e;
     }
     if (!matches) {
-      await this.users.transaction(async (_repo, trx) => {
-        await this.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId: user.id, username, origin, details: { reason: 'bad_password', failed_logins: attempt } });
+      await inTransaction(this.deps.db, async (trx) => {
+        await this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId: user.id, username, origin, details: { reason: 'bad_password', failed_logins: attempt } });
         if (attempt < settings.lockout_threshold) return;
-        await this.audit.record(trx, null, {
+        await this.deps.audit.record(trx, null, {
           action: 'auth.lockout', outcome: 'failure', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
           details: { failed_logins: attempt, locked_until: lockUntil },
         });
@@ -186,14 +187,15 @@ export class UserService {
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(32).toString('base64url');
     const nowIso = now.toISOString();
-    const sessionsEnded = await this.users.transaction(async (repo, trx) => {
+    const sessionsEnded = await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       await repo.recordSuccessfulLogin(user.id, nowIso, origin.ip);
       await repo.insertSession({
         id: sessionIdOf(token), user_id: user.id, created_at: nowIso, last_seen_at: nowIso,
         expires_at: minutesFrom(now, settings.session_idle_minutes), ip: origin.ip, user_agent: origin.userAgent, csrf_hash: sessionIdOf(csrfToken),
       });
       const ended = await repo.trimSessions(user.id, settings.max_sessions, nowIso);
-      await this.audit.record(trx, null, {
+      await this.deps.audit.record(trx, null, {
         action: 'auth.login', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
         details: ended > 0 ? { sessions_ended: ended, max_sessions: settings.max_sessions } : undefined,
       });
@@ -214,7 +216,7 @@ export class UserService {
 
   /** Resolves a session token and slides the idle timeout; undefined when absent, expired or the account is off. */
   async findSession(token: string, origin?: Origin): Promise<SessionInfo | undefined> {
-    const now = clock.now();
+    const now = this.deps.clock.now();
     const row = await this.users.findSessionActor(sessionIdOf(token), now.toISOString());
     if (!row || row.is_active !== 1) return undefined;
     // Refresh at most once a minute to keep reads cheap.
@@ -235,6 +237,18 @@ export class UserService {
     return (await this.findSession(token))?.actor;
   }
 
+  /** An account's name, role and activity by id (the token service checks the holder), or undefined. */
+  async findAccount(id: number): Promise<{ id: number; username: string; role: string; is_active: number } | undefined> {
+    const user = await this.users.findById(id);
+    return user && { id: user.id, username: user.username, role: user.role, is_active: user.is_active };
+  }
+
+  /** The actor of an account by its user name (the CLI's signer), when it exists and is active. */
+  async findActorByUsername(username: string): Promise<Actor | undefined> {
+    const row = await this.users.findByUsername(username);
+    return row ? this.findActorForUser(row.id) : undefined;
+  }
+
   /** The actor an API token acts as: its account, when active. */
   async findActorForUser(userId: number, origin?: Origin): Promise<Actor | undefined> {
     const user = await this.users.findUserWithUnitPath(userId);
@@ -243,17 +257,19 @@ export class UserService {
   }
 
   async logout(token: string, actor: Actor): Promise<void> {
-    await this.users.transaction(async (repo, trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       await repo.deleteSession(sessionIdOf(token));
-      await this.audit.record(trx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+      await this.deps.audit.record(trx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
     });
   }
 
   /** Signs the actor out everywhere (every session of the account). */
   async logoutEverywhere(actor: Actor): Promise<number> {
-    return this.users.transaction(async (repo, trx) => {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       const ended = await repo.deleteSessionsOfUser(actor.userId);
-      await this.audit.record(trx, actor, { action: 'auth.logout_all', entityType: 'user', entityId: actor.userId, details: { sessions_ended: ended } });
+      await this.deps.audit.record(trx, actor, { action: 'auth.logout_all', entityType: 'user', entityId: actor.userId, details: { sessions_ended: ended } });
       return ended;
     });
   }
@@ -279,29 +295,32 @@ export class UserService {
     const user = await this.users.findById(actor.userId);
     if (!user) throw notFound('账号');
     if (!(await passwordGate.run('high', () => verifyPassword(current, user.password_hash)))) {
-      await this.users.transaction((_r, trx) => this.audit.record(trx, actor, { action: 'auth.password_change', outcome: 'failure', entityType: 'user', entityId: actor.userId, details: { reason: 'bad_password' } }));
+      await inTransaction(this.deps.db, (trx) => this.deps.audit.record(trx, actor, { action: 'auth.password_change', outcome: 'failure', entityType: 'user', entityId: actor.userId, details: { reason: 'bad_password' } }));
       throw new AppError('validation_failed', '原密码不正确', { path: 'current_password' });
     }
     const settings = await this.settings();
     await this.checkNewPassword(user.id, user.username, next, settings, user.password_hash);
     const hash = await passwordGate.run('high', () => hashPassword(next));
-    const now = clock.now().toISOString();
-    await this.users.transaction(async (repo, trx) => {
+    const now = this.deps.clock.now().toISOString();
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       await repo.updateUser(user.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
       await repo.insertPasswordHistory(user.id, hash, now);
       const ended = await repo.deleteSessionsOfUser(user.id, sessionToken ? sessionIdOf(sessionToken) : undefined);
-      await this.audit.record(trx, actor, { action: 'auth.password_change', entityType: 'user', entityId: user.id, details: { other_sessions_ended: ended } });
+      await this.deps.audit.record(trx, actor, { action: 'auth.password_change', entityType: 'user', entityId: user.id, details: { other_sessions_ended: ended } });
     });
   }
 
   // ── Administration (系统管理员) ──────────────────────────────────────────────────────────────────────────
 
-  private async presentUser(id: number) {
-    const user = await this.users.findPublicById(id);
+  private async presentUser(id: number, users = this.users) {
+    const user = await users.findPublicById(id);
     if (!user) throw notFound('账号');
-    const scopes = await this.users.listScopePaths(id);
+    const scopes = await users.listScopePaths(id);
     return {
       ...user,
+      // Locked by the server's clock: a browser's own clock may be off (or, in tests, elsewhere in time).
+      is_locked: user.locked_until !== null && user.locked_until > this.deps.clock.now().toISOString(),
       scopes: {
         unit_ids: scopes.flatMap((s) => (s.unit_id === null ? [] : [s.unit_id])),
         region_codes: scopes.flatMap((s) => (s.region_code === null ? [] : [s.region_code])),
@@ -331,15 +350,16 @@ export class UserService {
     const password = input.password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, input.username, password, settings);
     const hash = await passwordGate.run('high', () => hashPassword(password));
-    const now = clock.now().toISOString();
-    const id = await this.users.transaction(async (repo, trx) => {
+    const now = this.deps.clock.now().toISOString();
+    const id = await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       const newId = await repo.insertUser({
         username: input.username, display_name: input.displayName, unit_id: input.unitId, password_hash: hash,
         role: input.role, must_change_password: input.mustChange === false ? 0 : 1,
       }, now);
       await repo.insertPasswordHistory(newId, hash, now);
       if (input.scopes) await repo.replaceScopes(newId, scopeRows(input.scopes));
-      await this.audit.record(trx, actor, {
+      await this.deps.audit.record(trx, actor, {
         action: 'user.create', entityType: 'user', entityId: newId, username: actor ? undefined : 'system',
         after: { username: input.username, display_name: input.displayName, role: input.role, unit_id: input.unitId, scopes: input.scopes ?? null },
       });
@@ -368,11 +388,12 @@ export class UserService {
     if (id === actor.userId && ((patch.role !== undefined && patch.role !== before.role) || patch.is_active === false)) {
       throw new AppError('forbidden', '不能修改自己的角色或停用自己的账号');
     }
-    const now = clock.now().toISOString();
+    const now = this.deps.clock.now().toISOString();
     const permissionChange = (patch.role !== undefined && patch.role !== before.role)
       || (patch.is_active !== undefined && (patch.is_active ? 1 : 0) !== before.is_active)
       || patch.scopes !== undefined || (patch.unit_id !== undefined && patch.unit_id !== before.unit_id);
-    await this.users.transaction(async (repo, trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       await repo.updateUser(id, {
         ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
         ...(patch.role !== undefined ? { role: patch.role } : {}),
@@ -382,8 +403,8 @@ export class UserService {
       });
       if (patch.scopes) await repo.replaceScopes(id, scopeRows(patch.scopes));
       const ended = permissionChange ? await repo.deleteSessionsOfUser(id) : 0;
-      const after = await new UserService(repo, this.security, this.audit).presentUser(id);
-      await this.audit.record(trx, actor, {
+      const after = await this.presentUser(id, repo);
+      await this.deps.audit.record(trx, actor, {
         action: permissionChange ? 'user.permission_change' : 'user.update', entityType: 'user', entityId: id,
         before: auditView(before), after: auditView(after), details: ended ? { sessions_ended: ended } : undefined,
       });
@@ -399,15 +420,16 @@ export class UserService {
     const next = password ?? temporaryPassword(settings);
     await this.checkNewPassword(null, user.username, next, settings);
     const hash = await passwordGate.run('high', () => hashPassword(next));
-    const now = clock.now().toISOString();
-    await this.users.transaction(async (repo, trx) => {
+    const now = this.deps.clock.now().toISOString();
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       await repo.updateUser(id, {
         password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now,
         password_reset_at: now, password_reset_by: actor.username,
       });
       await repo.insertPasswordHistory(id, hash, now);
       const ended = await repo.deleteSessionsOfUser(id);
-      await this.audit.record(trx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
+      await this.deps.audit.record(trx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
     });
     return { temporaryPassword: password ? null : next };
   }
@@ -415,18 +437,20 @@ export class UserService {
   async unlock(actor: Actor, id: number): Promise<void> {
     const user = await this.users.findById(id);
     if (!user) throw notFound('账号');
-    await this.users.transaction(async (repo, trx) => {
-      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: clock.now().toISOString() });
-      await this.audit.record(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: id, before: { locked_until: user.locked_until } });
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
+      await repo.updateUser(id, { failed_logins: 0, locked_until: null, updated_at: this.deps.clock.now().toISOString() });
+      await this.deps.audit.record(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: id, before: { locked_until: user.locked_until } });
     });
   }
 
   /** Ends every session of an account (administrator's "sign out everywhere" for someone else). */
   async endSessions(actor: Actor, id: number): Promise<number> {
     if (!(await this.users.findById(id))) throw notFound('账号');
-    return this.users.transaction(async (repo, trx) => {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
       const ended = await repo.deleteSessionsOfUser(id);
-      await this.audit.record(trx, actor, { action: 'user.sessions_end', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
+      await this.deps.audit.record(trx, actor, { action: 'user.sessions_end', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
       return ended;
     });
   }

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Input, Select, Skeleton, Space, Table, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { calendarApi, type CalendarDay } from '../../api/calendar.ts';
 import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
+import { useServerToday } from '../../components/usePeriodInForce.ts';
 
 /** The weekday of a 'YYYY-MM-DD' date in the UI's language (周六, Sat); '' when it is not one. */
 function weekdayOf(day: string, locale: string): string {
@@ -16,10 +17,15 @@ type Row = CalendarDay & { key: number };
 
 /** 工作日历 (office): the year's holidays and 调休 working weekends, which deadlines in working days count with. */
 export function CalendarPage() {
+  // The year it opens at is the server's (China time), not the browser's.
+  const today = useServerToday();
+  return today ? <CalendarOfYear thisYear={Number(today.slice(0, 4))} /> : <Card><Skeleton active /></Card>;
+}
+
+function CalendarOfYear({ thisYear }: { thisYear: number }) {
   const { t, locale } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const { message } = AntApp.useApp();
-  const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
   const [rows, setRows] = useState<Row[] | null>(null);
   const [years, setYears] = useState<number[]>([]);
@@ -27,7 +33,7 @@ export function CalendarPage() {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [attempt, setAttempt] = useState(0);
-  const editable = user?.role === 'office';
+  const editable = can('period.admin');
 
   useEffect(() => {
     let alive = true;

@@ -121,7 +121,7 @@ export function UsersPage() {
       render: (_v, u) => (
         <Space size={4} wrap>
           {u.is_active ? <Tag color="green">{t('admin.users.active')}</Tag> : <Tag>{t('admin.users.disabled')}</Tag>}
-          {u.locked_until && u.locked_until > new Date().toISOString() && <Tag color="red">{t('admin.users.locked')}</Tag>}
+          {u.is_locked && <Tag color="red">{t('admin.users.locked')}</Tag>}
           {u.must_change_password === 1 && <Tag color="orange">{t('admin.users.mustChange')}</Tag>}
         </Space>
       ),

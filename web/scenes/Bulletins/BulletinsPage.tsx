@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { App, Alert, Button, Card, Col, Flex, Form, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMonthInForce } from '../../components/usePeriodInForce.ts';
+import { browserToday, useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { ApiError, withQuery } from '../../api/client.ts';
 import { bulletinApi, bulletinLinks, type Bulletin, type TemplateAnswer } from '../../api/bulletins.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -22,9 +22,9 @@ function usePeriod() {
   const [params, setParams] = useSearchParams();
   // Without one in the URL, the period in force (the server's choice: last year's December in January).
   const inForce = useMonthInForce();
-  const now = new Date();
-  const year = Number(params.get('year')) || inForce?.year || now.getFullYear();
-  const month = Number(params.get('month')) || inForce?.month || Math.max(1, now.getMonth());
+  const today = browserToday();
+  const year = Number(params.get('year')) || inForce?.year || Number(today.slice(0, 4));
+  const month = Number(params.get('month')) || inForce?.month || Math.max(1, Number(today.slice(5, 7)) - 1);
   const set = (y: number, m: number) => setParams((p) => {
     p.set('year', String(y));
     p.set('month', String(m));
@@ -60,13 +60,13 @@ function askReason(modal: ReturnType<typeof App.useApp>['modal'], title: string,
 /** 通报: drafts, review and 签发, downloads of every issued version. */
 function BulletinList() {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const { modal, message } = App.useApp();
   const { year, month, set } = usePeriod();
   const [region, setRegion] = useState('');
   const list = useLoad(() => bulletinApi.list(year), [year]);
-  const canWrite = user?.role === 'office';
-  const canSign = user?.role === 'office' || user?.role === 'leader';
+  const canWrite = can('bulletin.write');
+  const canSign = can('bulletin.sign');
   const refresh = (b?: Bulletin) => {
     if (b) void message.success(`${b.title}：${t(`bulletins.status.${b.status}` as MessageKey)}`);
     list.reload();
@@ -182,7 +182,7 @@ function RankingView() {
 /** 通报模板: the template as JSON, checked by the server (placeholders, tables) before it is saved. */
 function TemplateEditor() {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const { message } = App.useApp();
   const loaded = useLoad(() => bulletinApi.template(), []);
   const [text, setText] = useState<string | undefined>(undefined);
@@ -222,8 +222,8 @@ function TemplateEditor() {
           <Alert type="info" showIcon title={t('bulletins.template.help')} description={answer.is_builtin ? t('bulletins.template.builtin') : undefined} />
           {problem && <Alert type="error" showIcon title={problem} data-testid="template-problem" />}
           <Input.TextArea value={value} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 18, maxRows: 40 }} style={{ fontFamily: 'monospace', fontSize: 12 }}
-            readOnly={user?.role !== 'office'} data-testid="template-json" />
-          {user?.role === 'office' && (
+            readOnly={!can('bulletin.write')} data-testid="template-json" />
+          {can('bulletin.write') && (
             <Space>
               <Button type="primary" onClick={() => void save()} data-testid="template-save">{t('bulletins.template.save')}</Button>
               <Button onClick={() => setText(JSON.stringify(answer.default_template, null, 2))}>{t('bulletins.template.reset')}</Button>

@@ -2,19 +2,25 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Col, InputNumber, Progress, Radio, Row, Select, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
 
-type Kind = 'projects' | 'plans' | 'monthly';
+type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users';
+
+/** The office's lists besides projects: units (单位名单) and reporter accounts (人员名单). */
+const LIST_KINDS: readonly Kind[] = ['units', 'users'];
 
 /** The server's import report (server/modules/imports/import.service.ts). */
 interface ImportReport {
   fileName: string;
   applied: boolean;
   dryRun: boolean;
-  sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string; period?: string }[];
+  sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string; period?: string; chosen?: boolean }[];
+  /** User list, applied: the new accounts' first-login passwords, shown once (and the same as an .xlsx, base64). */
+  credentials?: { row: number; unit: string; name: string; phone: string | null; username: string; role: string; password: string }[];
+  credentialsXlsx?: string;
   /** Project list: unit and area names that do not exist yet, with what the import proposes. */
   proposals?: {
     jurisdiction: { code: string; name: string; office: string } | null;
@@ -50,20 +56,37 @@ const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', sk
 
 function endpoint(kind: Kind, dryRun: boolean): string {
   const step = dryRun ? 'dry-run' : 'apply';
-  return kind === 'monthly' ? `/imports/monthly/${step}` : `/imports/${step}`;
+  return kind === 'monthly' || LIST_KINDS.includes(kind) ? `/imports/${kind}/${step}` : `/imports/${step}`;
+}
+
+/** Saves the passwords' workbook the server built once (nothing keeps it: this is the only copy). */
+function downloadBase64(base64: string, fileName: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The import wizard: choose what the file holds, upload it for a dry run, read the report, then apply. */
 export function ImportPage() {
   const { t } = useI18n();
-  const { user } = useAuth();
-  const kinds: Kind[] = user?.role === 'office' ? ['projects', 'plans', 'monthly'] : ['monthly'];
+  const can = useCan();
+  // What this account may import: lists and plans (import.write), its own monthly progress (report.write), and the
+  // office's accounts and units (user.admin, unit.admin).
+  const kinds: Kind[] = [
+    ...(can('import.write') ? (['projects', 'plans', 'monthly'] as const) : can('report.write') ? (['monthly'] as const) : []),
+    ...(can('user.admin') ? (['users'] as const) : []),
+    ...(can('unit.admin') ? (['units'] as const) : []),
+  ];
   const [kind, setKind] = useState<Kind>(kinds[0]!);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const statuses: ReportStatus[] = user?.role === 'office' ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
+  const statuses: ReportStatus[] = can('report.review') ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
   const [status, setStatus] = useState<ReportStatus>('draft');
   const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
@@ -73,13 +96,15 @@ export function ImportPage() {
   const [year, setYear] = useState<number | null>(null);
   const [month, setMonth] = useState<number | null>(null);
   const [choices, setChoices] = useState<Record<string, UnitChoice>>({});
+  // The sheet chosen when the workbook holds several tables (the dry run lists them).
+  const [sheet, setSheet] = useState<string | undefined>();
   const [units, setUnits] = useState<{ id: number; name: string }[]>([]);
   useEffect(() => {
     if (kind !== 'projects') return;
     void api.get<{ items: { id: number; name: string }[] }>('/units').then((r) => setUnits(r.items));
   }, [kind]);
 
-  const send = async (dryRun: boolean, skip = skipDuplicates) => {
+  const send = async (dryRun: boolean, skip = skipDuplicates, chosenSheet = sheet) => {
     if (!file) return;
     setError(null);
     setProgress(0);
@@ -88,7 +113,8 @@ export function ImportPage() {
       unit_map: Object.keys(choices).length ? JSON.stringify(choices) : undefined,
     } : {};
     try {
-      const base = { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
+      const base = LIST_KINDS.includes(kind) ? {} : { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
+      if (chosenSheet) Object.assign(base, { sheet: chosenSheet });
       const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { ...base, ...options }, setProgress);
       setReport(r);
     } catch (e) {
@@ -100,6 +126,7 @@ export function ImportPage() {
   };
   const restart = () => {
     setChoices({});
+    setSheet(undefined);
     setFile(null);
     setReport(null);
     setError(null);
@@ -118,7 +145,7 @@ export function ImportPage() {
               <span>{t('import.kind')}</span>
               <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as Kind)} optionType="button"
                 options={kinds.map((k) => ({ value: k, label: t(`import.kind.${k}`) }))} />
-              <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} data-testid="template-link">{t('import.template')}</Button>
+              {!LIST_KINDS.includes(kind) && <Button icon={<DownloadOutlined />} href={`/api/v1/imports/templates/${kind}`} data-testid="template-link">{t('import.template')}</Button>}
             </Space>
             {kind === 'monthly' && (
               <Space wrap>
@@ -128,7 +155,8 @@ export function ImportPage() {
                 <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
               </Space>
             )}
-            <div>
+            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users'}.hint`)}</Typography.Text>}
+            <div hidden={LIST_KINDS.includes(kind)}>
               <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
             </div>
             <Upload.Dragger accept=".xlsx,.csv" maxCount={1} beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(null)}
@@ -157,6 +185,39 @@ export function ImportPage() {
           {report.applied
             ? <Alert type="success" showIcon message={t('import.applied', { created: s.created, updated: s.updated, unchanged: s.unchanged })} style={{ marginBottom: 12 }} data-testid="import-applied" />
             : s.errors > 0 && <Alert type="error" showIcon message={t('import.notApplied', { errors: s.errors })} style={{ marginBottom: 12 }} />}
+          {report.sheets.filter((sh) => sh.headerRows).length > 1 && (
+            <Alert type={report.sheets.some((sh) => sh.chosen) ? 'info' : 'warning'} showIcon style={{ marginBottom: 12 }} data-testid="import-sheets"
+              message={t(report.sheets.some((sh) => sh.chosen) ? 'import.sheetsChosen' : 'import.sheets', { count: report.sheets.filter((sh) => sh.headerRows).length })}
+              description={(
+                <Space wrap>
+                  <span>{t('import.sheet')}</span>
+                  <Select style={{ minWidth: 260 }} placeholder={t('import.sheetChoose')} value={report.sheets.find((sh) => sh.chosen)?.name} disabled={progress !== null || report.applied}
+                    data-testid="import-sheet"
+                    options={report.sheets.filter((sh) => sh.headerRows).map((sh) => ({
+                      value: sh.name, label: t('import.sheetOption', { name: sh.name, rows: sh.dataRows }) + (sh.period ? `，${sh.period.replace(/（.*$/, '')}` : ''),
+                    }))}
+                    onChange={(v: string) => { setSheet(v); void send(true, skipDuplicates, v); }} />
+                </Space>
+              )} />
+          )}
+          {!!report.credentials?.length && (
+            <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="import-credentials"
+              message={t('import.credentials', { count: report.credentials.length })}
+              description={(
+                <>
+                  <Button icon={<DownloadOutlined />} style={{ marginBottom: 8 }} data-testid="import-credentials-download"
+                    onClick={() => downloadBase64(report.credentialsXlsx!, t('import.credentialsFile'))}>{t('import.credentialsDownload')}</Button>
+                  <Table size="small" rowKey="username" dataSource={report.credentials} pagination={{ pageSize: 20 }} scroll={{ x: true }}
+                    columns={[
+                      { title: t('import.col.unit'), dataIndex: 'unit' },
+                      { title: t('import.col.person'), dataIndex: 'name' },
+                      { title: t('import.col.username'), dataIndex: 'username' },
+                      { title: t('import.col.password'), dataIndex: 'password', render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> },
+                      { title: t('import.col.role'), dataIndex: 'role' },
+                    ]} />
+                </>
+              )} />
+          )}
           <Typography.Paragraph type="secondary" data-testid="import-file-name">
             {t('import.fileName', { name: report.fileName, rows: s.rows })}
             {s.subItems > 0 && t('import.packages', { packages: s.packages, subItems: s.subItems })}
@@ -164,7 +225,7 @@ export function ImportPage() {
             {report.progress && <span data-testid="import-progress">{t('import.progressWritten', { period: `${report.progress.year}年1-${report.progress.month}月`, count: report.progress.created + report.progress.updated })}</span>}
           </Typography.Paragraph>
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
-            {(['created', 'updated', 'unchanged', 'skipped', 'errorRows'] as const).map((k) => (
+            {(['created', 'updated', 'unchanged', 'skipped', 'errorRows'] as const).filter((k) => s[k] !== undefined).map((k) => (
               <Col key={k} xs={12} sm={8} md={4}><Card size="small"><Statistic title={t(`import.${k}`)} value={s[k]} data-testid={`import-${k}`} valueStyle={k === 'errorRows' && s[k] > 0 ? { color: '#cf1322' } : undefined} /></Card></Col>
             ))}
           </Row>

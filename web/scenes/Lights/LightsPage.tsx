@@ -6,7 +6,7 @@ import dayjs from 'dayjs';
 import { DataAsOf } from '../../components/DataAsOf.tsx';
 import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { indicatorApi } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
 import type { DimensionLight, LightColor, LightItem } from '../../api/types.ts';
@@ -94,7 +94,7 @@ export function DimensionDetails({ dims }: { dims: DimensionLight[] }) {
 /** 红黄绿灯: the lights of the scope for a month, each with the rule and figures behind it. */
 export function LightsPage() {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const [params, setParams] = useSearchParams();
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
@@ -127,7 +127,7 @@ export function LightsPage() {
         </div>
         <Flex wrap gap={8}>
           <ExportButton view="lights" query={{ year, month, light, dimension, unit }} label={t('export.lights')} />
-          {user?.role === 'office' && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
+          {can('rules.write') && <Link to={`/lights/rules?year=${year}`}><Button icon={<SettingOutlined />}>{t('rules.title')}</Button></Link>}
         </Flex>
       </Flex>
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
@@ -138,7 +138,7 @@ export function LightsPage() {
         />
         <Select
           allowClear style={{ minWidth: 140 }} value={dimension} placeholder={t('lights.allDimensions')} aria-label={t('lights.dimension')}
-          options={(['investment', 'start', 'stats'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))} onChange={(v: string | undefined) => set({ dimension: v })}
+          options={(['investment', 'start', 'stats', 'problems'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))} onChange={(v: string | undefined) => set({ dimension: v })}
         />
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}

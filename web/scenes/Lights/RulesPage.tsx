@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Skeleton, Switch, Table, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiError } from '../../api/client.ts';
 import { indicatorApi, reportApi } from '../../api/endpoints.ts';
@@ -9,7 +9,7 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDateTime } from '../../format.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
-import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
+import { useServerToday } from '../../components/usePeriodInForce.ts';
 
 type NumberField = { key: string; label: MessageKey; min: number; max: number; step: number; percent?: boolean };
 
@@ -20,23 +20,28 @@ const FIELDS: Record<LightRule['kind'], NumberField[]> = {
   shortfall: [{ key: 'yellow_above', label: 'rules.f.yellowAbove', min: 0, max: 100, step: 5, percent: true }, { key: 'red_above', label: 'rules.f.redAbove', min: 0, max: 100, step: 5, percent: true }],
   start_overdue: [{ key: 'yellow_months_late', label: 'rules.f.yellowMonthsLate', min: 0, max: 24, step: 1 }, { key: 'red_months_late', label: 'rules.f.redMonthsLate', min: 0, max: 24, step: 1 }],
   stats_entry: [{ key: 'yellow_months', label: 'rules.f.yellowMonths', min: 0, max: 24, step: 1 }, { key: 'red_months', label: 'rules.f.redMonths', min: 0, max: 24, step: 1 }],
+  problem_overdue: [{ key: 'yellow_days', label: 'rules.f.yellowDays', min: 0, max: 365, step: 1 }, { key: 'red_days', label: 'rules.f.redDays', min: 0, max: 365, step: 1 }],
   consecutive: [{ key: 'periods', label: 'rules.f.periods', min: 2, max: 12, step: 1 }],
 };
 
 /** The office's light rules for a year: the set in force, its versions, and a new version from a chosen month. */
 export function RulesPage() {
+  // "This year" and "this month" are the server's (China time), as the server applies the same default.
+  const today = useServerToday();
+  return today ? <RulesOfYear today={today} /> : <Card><Skeleton active /></Card>;
+}
+
+function RulesOfYear({ today }: { today: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
-  const year = Number(params.get('year')) || new Date().getFullYear();
+  const year = Number(params.get('year')) || Number(today.slice(0, 4));
   const data = useLoad(() => indicatorApi.rules(year), [year]);
   const [rules, setRules] = useState<LightRule[]>([]);
   // The month the new version rules from, shown as it will be stored: this month (or the first one after it not
   // closed); a closed month can be chosen only with an explicit confirmation that its lights are judged again.
   const periods = useLoad(() => reportApi.periods(year), [year]);
   const closed = useMemo(() => (periods.data?.items ?? []).filter((p) => p.status === 'closed').map((p) => p.month), [periods.data]);
-  // "This month" is the server's (China time), as the server applies the same default.
-  const today = usePeriodInForce()?.today ?? new Date().toISOString().slice(0, 10);
   const thisYear = Number(today.slice(0, 4));
   const defaultMonth = useMemo(() => {
     const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
@@ -95,7 +100,7 @@ export function RulesPage() {
                 {r.kind === 'consecutive' && (
                   <Select
                     size="small" style={{ width: 130 }} value={r.dimension} aria-label={t('lights.dimension')}
-                    options={(['investment', 'start', 'stats'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))}
+                    options={(['investment', 'start', 'stats', 'problems'] as const).map((d) => ({ value: d, label: t(`dimension.${d}`) }))}
                     onChange={(v) => patch(i, { dimension: v })}
                   />
                 )}

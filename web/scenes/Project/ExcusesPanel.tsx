@@ -15,14 +15,14 @@ interface ExcuseForm {
 }
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
-const DIMENSIONS: LightDimension[] = ['investment', 'start', 'stats'];
+const DIMENSIONS: LightDimension[] = ['investment', 'start', 'stats', 'problems'];
 
 /**
  * Accepted excuses (正当理由) of a project for a year: the office records one (who accepted it is the signed-in
  * account, kept with the reason) and can revoke it; everyone in scope sees them. An excuse suppresses the light
  * of its dimension (or of every dimension) in its months; the light list then shows what it would have been.
  */
-export function ExcusesPanel({ project, year, month, canEdit, onChange }: { project: Project; year: number; month?: number; canEdit: boolean; onChange: () => void }) {
+export function ExcusesPanel({ project, year, month, canEdit, onChange }: { project: Project; year: number; month: number; canEdit: boolean; onChange: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const { data, error, loading, reload } = useLoad(() => indicatorApi.excuses(year, project.id), [year, project.id]);
@@ -65,7 +65,7 @@ export function ExcusesPanel({ project, year, month, canEdit, onChange }: { proj
         {canEdit && (
           <Button size="small" onClick={() => {
             form.resetFields();
-            form.setFieldsValue({ month_from: month ?? new Date().getMonth() + 1, month_to: null, dimension: 'all', reason: '' });
+            form.setFieldsValue({ month_from: month, month_to: null, dimension: 'all', reason: '' });
             setOpen(true);
           }}>{t('excuse.add')}</Button>
         )}

@@ -7,7 +7,7 @@ import type { Project } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { DimensionDetails, ProjectLight } from '../Lights/LightsPage.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { DataAsOf } from '../../components/DataAsOf.tsx';
 import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { ExcusesPanel } from './ExcusesPanel.tsx';
@@ -15,7 +15,7 @@ import { ExcusesPanel } from './ExcusesPanel.tsx';
 /** This project's lights for a month, with the rule and figures behind each. */
 export function LightsTab({ project }: { project: Project }) {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const inForce = useMonthInForce();
   const [picked, setPeriod] = useState<dayjs.Dayjs | undefined>(undefined);
   const period = picked ?? (inForce ? dayjs(`${inForce.year}-${String(inForce.month).padStart(2, '0')}-01`) : undefined);
@@ -33,7 +33,7 @@ export function LightsTab({ project }: { project: Project }) {
         {period && <DataAsOf year={period.year()} month={period.month() + 1} label={`1–${period.month() + 1}月`} />}
       </Flex>
       {error ? <LoadError error={error} onRetry={reload} /> : loading ? <Spin /> : data ? <DimensionDetails dims={data.dimensions} /> : <Empty description={t('common.empty')} />}
-      <ExcusesPanel project={project} year={period?.year() ?? inForce?.year ?? new Date().getFullYear()} month={period ? period.month() + 1 : undefined} canEdit={user?.role === 'office'} onChange={reload} />
+      {period && <ExcusesPanel project={project} year={period.year()} month={period.month() + 1} canEdit={can('rules.write')} onChange={reload} />}
     </>
   );
 }

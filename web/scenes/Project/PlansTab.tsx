@@ -9,6 +9,7 @@ import { formatWan, wanTextToYuan, yuanToWanText } from '../../format.ts';
 import { amountRule } from '../../components/amount-rule.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { browserToday, useServerToday } from '../../components/usePeriodInForce.ts';
 
 interface PlanForm {
   year: number;
@@ -39,12 +40,14 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
   const [editing, setEditing] = useState<AnnualPlan | 'new' | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<PlanForm>();
+  // A new plan is for the server's current year.
+  const today = useServerToday() ?? browserToday();
 
   const open = (plan: AnnualPlan | 'new') => {
     setEditing(plan);
     form.resetFields();
     form.setFieldsValue(plan === 'new'
-      ? { year: new Date().getFullYear(), planned_investment: '', completed_before_year: '0', plan_new_start: false, plan_completion: false, plan_production: false, list_kind: 'initial', has_monthly: false, monthly: MONTHS.map(() => '') }
+      ? { year: Number(today.slice(0, 4)), planned_investment: '', completed_before_year: '0', plan_new_start: false, plan_completion: false, plan_production: false, list_kind: 'initial', has_monthly: false, monthly: MONTHS.map(() => '') }
       : {
         has_monthly: plan.monthly_plan !== null, monthly: MONTHS.map((m) => (plan.monthly_plan ? yuanToWanText(plan.monthly_plan[m - 1]!) : '')),
         year: plan.year, planned_investment: yuanToWanText(plan.planned_investment), completed_before_year: yuanToWanText(plan.completed_before_year),

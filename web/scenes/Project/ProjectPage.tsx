@@ -3,7 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { Breadcrumb, Button, Card, Empty, Flex, Skeleton, Tabs, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
 import type { Project } from '../../api/types.ts';
@@ -25,7 +25,7 @@ export function ProjectPage() {
   const { t } = useI18n();
   const { id } = useParams();
   const [params, setParams] = useSearchParams();
-  const { user } = useAuth();
+  const can = useCan();
   const units = useUnits();
   const [project, setProject] = useState<Project | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -44,8 +44,8 @@ export function ProjectPage() {
   }, [projectId, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  const canEdit = user?.role === 'office' || user?.role === 'reporter';
-  const isOffice = user?.role === 'office';
+  const canEdit = can('project.write');
+  const canAdmin = can('project.admin');
 
   if (error) {
     const notFound = error instanceof ApiError && error.status === 404;
@@ -57,13 +57,13 @@ export function ProjectPage() {
     {
       key: 'basic', label: 'project.tab.basic',
       children: editing
-        ? <ProjectEditForm project={project} units={units} onCancel={() => setEditing(false)} onSaved={(p) => {
+        ? <ProjectEditForm project={project} units={units} isOffice={canAdmin} onCancel={() => setEditing(false)} onSaved={(p) => {
           setProject(p);
           setEditing(false);
         }} />
         : <ProjectRecord project={project} units={units} regionName={regionNames[project.region_code] ?? project.region_code} />,
     },
-    { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={user?.role === 'office'} /> },
+    { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={can('plan.write')} /> },
     { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} canCorrect={canEdit} /> },
     { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
     { key: 'lights', label: 'project.tab.lights', children: <LightsTab project={project} /> },
@@ -79,7 +79,7 @@ export function ProjectPage() {
         extra={(
           <Flex gap={8} wrap>
             <AssignMatterButton project={project} />
-            {!editing && active === 'basic' && isOffice && <TierActions project={project} onChanged={setProject} />}
+            {!editing && active === 'basic' && canAdmin && <TierActions project={project} onChanged={setProject} />}
             {!editing && active === 'basic' && canEdit && <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-project">{t('common.edit')}</Button>}
           </Flex>
         )}

@@ -9,6 +9,7 @@ import { REPORT_STATUS } from '../../reports.ts';
 import { stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { amountRule } from '../../components/amount-rule.ts';
 
 interface CorrectForm {
@@ -98,10 +99,13 @@ function RevisionsDialog({ report, onClose }: { report: MonthlyReport; onClose: 
 /** A project's monthly reports of one year, with their status and revision; approved ones can be corrected. */
 export function ReportsTab({ project, canCorrect = false }: { project: Project; canCorrect?: boolean }) {
   const { t } = useI18n();
-  const [year, setYear] = useState(new Date().getFullYear());
+  // Opens at the year of the period in force (last year's in January, while its December is being reported).
+  const inForce = useMonthInForce();
+  const [picked, setYear] = useState<number | undefined>(undefined);
+  const year = picked ?? inForce?.year;
   const [correcting, setCorrecting] = useState<MonthlyReport | null>(null);
   const [history, setHistory] = useState<MonthlyReport | null>(null);
-  const { data, error, loading, reload } = useLoad(() => projectPartsApi.reports(project.id, year), [project.id, year]);
+  const { data, error, loading, reload } = useLoad(() => (year === undefined ? Promise.resolve(null) : projectPartsApi.reports(project.id, year)), [project.id, year]);
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
@@ -110,7 +114,7 @@ export function ReportsTab({ project, canCorrect = false }: { project: Project; 
       </Space>
       {error ? <LoadError error={error} onRetry={reload} /> : (
         <Table<MonthlyReport>
-          rowKey="id" size="small" pagination={false} loading={loading} dataSource={data?.items ?? []} scroll={{ x: 1100 }} data-testid="reports-table"
+          rowKey="id" size="small" pagination={false} loading={loading || year === undefined} dataSource={data?.items ?? []} scroll={{ x: 1100 }} data-testid="reports-table"
           columns={[
             { title: t('report.month'), dataIndex: 'month', width: 70, render: (m: number) => `${m}月` },
             { title: t('report.amountMonth'), dataIndex: 'amount_month', align: 'right', render: (v: number) => formatWan(v) },

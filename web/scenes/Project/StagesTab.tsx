@@ -9,6 +9,7 @@ import { formatDateTime } from '../../format.ts';
 import { STAGES, stageColor, stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { browserToday, useServerToday } from '../../components/usePeriodInForce.ts';
 
 const STATUS_COLORS: Record<Procedure['status'], string> = { pending: 'default', in_progress: 'processing', done: 'success', not_required: 'default' };
 const PROCEDURE_STATUSES: Procedure['status'][] = ['pending', 'in_progress', 'done', 'not_required'];
@@ -37,6 +38,8 @@ export function StagesTab({ project, canEdit, onChanged }: { project: Project; c
   const [busy, setBusy] = useState(false);
   const [stageForm] = Form.useForm<StageForm>();
   const [procForm] = Form.useForm<ProcedureForm>();
+  // The event date defaults to the server's today (China time), not the browser's.
+  const today = useServerToday() ?? browserToday();
   const label = (s: string | null) => (s ? (stageKey(s) ? t(stageKey(s)!) : s) : '—');
 
   // The moves the stage machine allows from here (a reason is asked for in the form where one is needed).
@@ -84,7 +87,7 @@ export function StagesTab({ project, canEdit, onChanged }: { project: Project; c
           {canEdit && nextStages.length > 0 && (
             <Button size="small" onClick={() => {
               stageForm.resetFields();
-              stageForm.setFieldsValue({ to: nextStages[0], event_date: dayjs() });
+              stageForm.setFieldsValue({ to: nextStages[0], event_date: dayjs(today) });
               setStageOpen(true);
             }} data-testid="change-stage">{t('stages.change')}</Button>
           )}

@@ -11,6 +11,7 @@ import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { amountRule } from '../../components/amount-rule.ts';
 import { NATURES } from '../../stages.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { browserToday, useServerToday } from '../../components/usePeriodInForce.ts';
 
 const CATEGORIES = ['产业', '基础设施', '社会民生', '生态环保', '城市更新', '农业农村'];
 const LEVELS = ['national', 'province', 'city', 'county'] as const;
@@ -36,6 +37,8 @@ interface Values {
 
 /** 新建项目 (office): the identity fields the server requires plus the usual list columns; the rest on the project page. */
 export function NewProjectDialog({ open, units, onClose }: { open: boolean; units: Unit[]; onClose: () => void }) {
+  // A new project joins this year's list by default: the server's year (China time), not the browser's.
+  const thisYear = Number((useServerToday() ?? browserToday()).slice(0, 4));
   const { t } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -74,7 +77,7 @@ export function NewProjectDialog({ open, units, onClose }: { open: boolean; unit
       open={open} title={t('project.new')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={saving} okText={t('common.save')}
       width={720} destroyOnHidden
     >
-      <Form<Values> form={form} layout="vertical" initialValues={{ tier: 'implementation', list_year: new Date().getFullYear() }} onFinish={(v) => void submit(v)} data-testid="new-project-form" scrollToFirstError>
+      <Form<Values> form={form} layout="vertical" initialValues={{ tier: 'implementation', list_year: thisYear }} onFinish={(v) => void submit(v)} data-testid="new-project-form" scrollToFirstError>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="new-project-error" />}
         <Form.Item name="name" label={t('project.field.name')} rules={[{ required: true, whitespace: true, message: t('project.validation.nameRequired') }, { max: 200, message: t('project.validation.nameTooLong') }]}>
           <Input maxLength={220} data-testid="new-name" />

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Button, Card, Col, Flex, Row, Statistic, Table, Tag, Tooltip, Typography, type TableColumnsType, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { LIGHT_COLORS } from '../Lights/light-labels.ts';
 import { NewProjectDialog } from './NewProjectDialog.tsx';
 import { ExportButton } from '../../components/ExportButton.tsx';
@@ -33,7 +33,7 @@ function exportQuery(query: object): Record<string, string> {
 export function ProjectsPage() {
   const { t } = useI18n();
   const { query, update, reset } = useProjectFilters();
-  const { user } = useAuth();
+  const can = useCan();
   const [creating, setCreating] = useState(false);
   const [hidden, setHidden] = useHiddenColumns();
   const units = useUnits();
@@ -119,7 +119,7 @@ export function ProjectsPage() {
           <SavedViews />
           <ColumnChooser columns={allColumns.map((c) => ({ key: String(c.key), title: typeof c.title === 'string' ? c.title : String(c.key) }))} hidden={hidden} onChange={setHidden} />
           <ExportButton view="projects" query={exportQuery(query)} label={t('projects.export')} testId="export-xlsx" groups />
-          {user?.role === 'office' && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-project">{t('project.new')}</Button>}
+          {can('project.admin') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-project">{t('project.new')}</Button>}
         </Flex>
       </Flex>
       <ProjectFilters query={query} units={units} onChange={(p) => update(p)} onReset={reset} />

@@ -5,9 +5,9 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { CameraOutlined, DownloadOutlined } from '@ant-design/icons';
-import { chinaDate, REPORT_STAGES } from '../../../core/monthly-report.ts';
+import { REPORT_STAGES } from '../../../core/monthly-report.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAuth } from '../../auth.tsx';
+import { useAuth, useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { periodApi, reportApi } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
@@ -17,7 +17,7 @@ import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
 import { STAGES, stageKey } from '../../stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton, exportHref } from '../../components/ExportButton.tsx';
-import { refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
+import { browserToday, refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import {
@@ -89,8 +89,11 @@ export function ReportsPage() {
   const { user } = useAuth();
   const screens = Grid.useBreakpoint();
   const isMobile = !screens.md;
-  const isOffice = user?.role === 'office';
-  const canWrite = user?.role === 'office' || user?.role === 'reporter';
+  const can = useCan();
+  // A reviewer sees every unit's rows (unit picker, unit names); period.admin opens and closes periods.
+  const isReviewer = can('report.review');
+  const canAdminPeriods = can('period.admin');
+  const canWrite = can('report.write');
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
 
@@ -98,7 +101,7 @@ export function ReportsPage() {
   const current = usePeriodInForce();
   const [year, setYear] = useState<number | undefined>(undefined);
   useEffect(() => {
-    if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? new Date().getFullYear());
+    if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4)));
   }, [current, year]);
   const periods = useLoad(() => (year === undefined ? Promise.resolve(null) : reportApi.periods(year)), [year]);
   const [month, setMonth] = useState<number | undefined>(undefined);
@@ -106,7 +109,7 @@ export function ReportsPage() {
     const items = periods.data?.items;
     if (!items || !items.length || (month !== undefined && items.some((p) => p.month === month))) return;
     const preferred = [current?.reporting, current?.in_force].find((p) => p && p.year === year && items.some((i) => i.month === p.month));
-    setMonth(preferred ? preferred.month : defaultPeriod(items));
+    setMonth(preferred ? preferred.month : defaultPeriod(items, current?.today ?? browserToday()));
   }, [periods.data, month, year, current]);
   const period = periods.data?.items.find((p) => p.month === month);
 
@@ -118,7 +121,7 @@ export function ReportsPage() {
   const [banner, setBanner] = useState<{ type: 'error' | 'success' | 'warning'; text: string } | null>(null);
   const [busy, setBusy] = useState<'save' | 'submit' | number | null>(null);
   const [photoRow, setPhotoRow] = useState<{ row: GridRow; reportId: number } | null>(null);
-  const [view, setView] = useState<'todo' | 'all'>(user?.role === 'reporter' ? 'todo' : 'all');
+  const [view, setView] = useState<'todo' | 'all'>(canWrite && !isReviewer ? 'todo' : 'all');
 
   const rows = useMemo(() => grid.data?.rows ?? [], [grid.data]);
   const periodOpen = grid.data?.period.status === 'open';
@@ -156,7 +159,7 @@ export function ReportsPage() {
   const todo = rows.filter(isTodo);
   const returned = rows.filter((r) => r.report?.status === 'returned');
   const shown = view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
-  const today = current?.today ?? chinaDate(new Date());
+  const today = current?.today ?? browserToday();
 
   /** Client checks before sending: numbers that parse, a reason for a negative month, a stage move's date. */
   const check = (list: GridRow[]): RowErrors => {
@@ -412,7 +415,7 @@ export function ReportsPage() {
       render: (_v, r) => (
         <div>
           <Link to={`/projects/${r.project.id}?tab=reports`}>{r.project.name}</Link>
-          {!unit && isOffice && <div style={{ color: '#888', fontSize: 12 }}>{r.project.unit_name}</div>}
+          {!unit && isReviewer && <div style={{ color: '#888', fontSize: 12 }}>{r.project.unit_name}</div>}
           {fieldError(rowLevelError(r))}
           {r.report?.status === 'returned' && r.report.return_reason && <div style={{ color: '#d46b08', fontSize: 12 }}>{t('report.returnReason')}：{r.report.return_reason}</div>}
         </div>
@@ -460,7 +463,7 @@ export function ReportsPage() {
         options={(periods.data?.items ?? []).map((p) => ({ value: p.month, label: `${p.label}（${t(`period.${p.status}`)}）` }))}
         onChange={(v: number) => setMonth(v)}
       />
-      {isOffice && (
+      {isReviewer && (
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
           value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
@@ -472,8 +475,8 @@ export function ReportsPage() {
       />
       {period && !isMobile && <Typography.Text type="secondary">{t('grid.deadline')}：{period.deadline ?? '—'}</Typography.Text>}
       {exports}
-      {isOffice && period && period.status !== 'open' && <Button size="small" onClick={() => setPeriodStatus('open')}>{t('period.open.action')}</Button>}
-      {isOffice && period && period.status === 'open' && (
+      {canAdminPeriods && period && period.status !== 'open' && <Button size="small" onClick={() => setPeriodStatus('open')}>{t('period.open.action')}</Button>}
+      {canAdminPeriods && period && period.status === 'open' && (
         <Popconfirm title={t('period.close.confirm')} onConfirm={() => setPeriodStatus('closed')}>
           <Button size="small">{t('period.close.action')}</Button>
         </Popconfirm>
@@ -500,7 +503,7 @@ export function ReportsPage() {
       {periods.error ? <LoadError error={periods.error} onRetry={periods.reload} /> : null}
       {noCalendar && year !== undefined && (
         <Empty description={t('grid.noCalendar', { year })}>
-          {isOffice && <Button type="primary" onClick={() => void periodApi.createYear(year).then(() => periods.reload(), () => undefined)}>{t('grid.createCalendar', { year })}</Button>}
+          {canAdminPeriods && <Button type="primary" onClick={() => void periodApi.createYear(year).then(() => periods.reload(), () => undefined)}>{t('grid.createCalendar', { year })}</Button>}
         </Empty>
       )}
       {grid.error ? <LoadError error={grid.error} onRetry={grid.reload} /> : null}

@@ -11,7 +11,7 @@ import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton } from '../../components/ExportButton.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PeriodPicker } from '../../components/PeriodPicker.tsx';
-import { usePeriodInForce } from '../../components/usePeriodInForce.ts';
+import { browserToday, usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { PhotoDialog } from '../Reports/PhotoDialog.tsx';
 
@@ -33,7 +33,7 @@ export function ReviewPage() {
   // The queue opens at the period being reported (submissions come in before its deadline), else the period in force.
   const current = usePeriodInForce();
   const [pickedYear, setYear] = useState<number | undefined>(undefined);
-  const year = pickedYear ?? current?.reporting?.year ?? current?.in_force.year ?? new Date().getFullYear();
+  const year = pickedYear ?? current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4));
   const [month, setMonth] = useState<number | undefined>(undefined);
   const [unit, setUnit] = useState<number | undefined>(undefined);
   const onPeriod = useCallback((y: number, m: number | undefined) => {

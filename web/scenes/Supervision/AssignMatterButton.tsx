@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { Button } from 'antd';
 import { FlagOutlined } from '@ant-design/icons';
-import { useAuth } from '../../auth.tsx';
+import { useCan } from '../../auth.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CreateMatterModal } from './CreateMatterModal.tsx';
 
 /** 交办督办 from a project (a red one, typically): two clicks — this button, then 确定 on the prefilled form. */
 export function AssignMatterButton({ project }: { project: { id: number; name: string; unit_id: number | null } }) {
   const { t } = useI18n();
-  const { user } = useAuth();
+  const can = useCan();
   const [open, setOpen] = useState(false);
-  if (!user || !['office', 'supervisor', 'leader'].includes(user.role)) return null;
+  if (!can('matter.assign')) return null;
   return (
     <>
       <Button icon={<FlagOutlined />} onClick={() => setOpen(true)} data-testid="assign-matter">{t('matters.fromProject')}</Button>

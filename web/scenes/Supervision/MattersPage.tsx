@@ -2,10 +2,9 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button, Card, Flex, Grid, Input, List, Select, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { useAuth } from '../../auth.tsx';
+import { useAuth, useCan } from '../../auth.tsx';
 import { useUnits } from '../../api/reference.ts';
 import { supervisionApi, type MatterListItem } from '../../api/supervision.ts';
-import type { Role } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -19,7 +18,6 @@ const BOXES: Record<string, string[]> = {
   office: ['review', 'all', 'overdue', 'attention'],
   leader: ['mine', 'attention', 'overdue', 'all'],
 };
-const ASSIGNERS: readonly Role[] = ['office', 'supervisor', 'leader'];
 
 export function StateTag({ m }: { m: Pick<MatterListItem, 'status' | 'overdue' | 'attention'> }) {
   const { t } = useI18n();
@@ -37,6 +35,7 @@ export function StateTag({ m }: { m: Pick<MatterListItem, 'status' | 'overdue' |
 export function MattersPage() {
   const { t } = useI18n();
   const { user } = useAuth();
+  const can = useCan();
   const units = useUnits();
   const mobile = !Grid.useBreakpoint().md;
   const [params, setParams] = useSearchParams();
@@ -72,7 +71,7 @@ export function MattersPage() {
       extra={(
         <Flex gap={8} wrap>
           <Button icon={<DownloadOutlined />} href={supervisionApi.exportHref(query)} download data-testid="matters-export">{t('export.xlsx')}</Button>
-          {user && ASSIGNERS.includes(user.role) && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="matter-new">{t('matters.new')}</Button>}
+          {can('matter.assign') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="matter-new">{t('matters.new')}</Button>}
         </Flex>
       )}
       styles={{ header: { flexWrap: 'wrap' }, body: { padding: mobile ? 8 : 16 } }}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../plugins/auth.ts';
+import { contentDisposition, sendWorkbook } from '../exports/index.ts';
+import { sheetDocx, sheetWorkbook } from './evaluation.export.ts';
+import type { EvaluationService } from './evaluation.service.ts';
+import {
+  entryBody, entryReviewBody, idParams, ledgerBody, ledgerQuery, objectionBody, objectionHandleBody, objectionOpenBody, outcomeBody,
+  periodParams, previewBody, republishBody, schemeCreateBody, schemeUpdateBody, unitParams, upperRankBody, yearParams, yearQuery,
+} from './evaluation.schema.ts';
+
+/** Unit evaluation (考评): schemes, preview, monthly 讲评 snapshots, objections, hand entries, ledger, outcomes. */
+export function evaluationRoutes(app: FastifyInstance, service: () => EvaluationService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['evaluation'];
+  const read = { permission: 'evaluation.read' } as const;
+  const write = { permission: 'evaluation.write' } as const;
+
+  r.get('/api/v1/evaluation/sources', { config: read, schema: { tags } }, async () => service().sources());
+  r.get('/api/v1/evaluation/schemes', { config: read, schema: { tags, querystring: yearQuery } }, async (q) => service().listSchemes(q.query.year));
+  r.get('/api/v1/evaluation/schemes/:id', { config: read, schema: { tags, params: idParams } }, async (q) => service().getScheme(q.params.id));
+  r.post('/api/v1/evaluation/schemes', { config: write, schema: { tags, body: schemeCreateBody } },
+    async (q, reply) => reply.code(201).send(await service().createScheme(actorOf(q), q.body)));
+  r.put('/api/v1/evaluation/schemes/:id', { config: write, schema: { tags, params: idParams, body: schemeUpdateBody } },
+    async (q) => service().updateScheme(actorOf(q), q.params.id, q.body));
+  r.post('/api/v1/evaluation/schemes/:id/adopt', { config: write, schema: { tags, params: idParams } }, async (q) => service().adoptScheme(actorOf(q), q.params.id));
+  r.post('/api/v1/evaluation/preview', { config: read, schema: { tags, body: previewBody } }, async (q) => service().preview(q.body));
+
+  r.get('/api/v1/evaluation/months/:year/:month', { config: read, schema: { tags, params: periodParams } }, async (q) => service().getSnapshot(q.params.year, q.params.month));
+  r.get('/api/v1/evaluation/months/:year/:month/units/:unitId', { config: read, schema: { tags, params: unitParams } },
+    async (q) => service().unitDetail(q.params.year, q.params.month, q.params.unitId));
+  r.get('/api/v1/evaluation/months/:year/:month/sheet.xlsx', { config: { ...read, audit: true }, schema: { tags, params: periodParams } }, async (q, reply) => {
+    const { body, status } = await service().sheet(q.params.year, q.params.month);
+    const { fileName, write } = sheetWorkbook(body, status);
+    return sendWorkbook(q, reply, fileName, write);
+  });
+  r.get('/api/v1/evaluation/months/:year/:month/sheet.docx', { config: { ...read, audit: true }, schema: { tags, params: periodParams } }, async (q, reply) => {
+    const { body, today } = await service().sheet(q.params.year, q.params.month);
+    const { fileName, docx } = await sheetDocx(body, today);
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document').header('content-disposition', contentDisposition(fileName)).send(docx);
+  });
+  r.post('/api/v1/evaluation/months/:year/:month/compute', { config: write, schema: { tags, params: periodParams } },
+    async (q) => service().computeSnapshot(actorOf(q), q.params.year, q.params.month));
+  r.post('/api/v1/evaluation/months/:year/:month/objection-window', { config: write, schema: { tags, params: periodParams, body: objectionOpenBody } },
+    async (q) => service().openObjections(actorOf(q), q.params.year, q.params.month, q.body.until));
+  r.post('/api/v1/evaluation/months/:year/:month/objections', { config: { permission: 'evaluation.object' }, schema: { tags, params: periodParams, body: objectionBody } },
+    async (q) => service().object(actorOf(q), q.params.year, q.params.month, q.body));
+  r.post('/api/v1/evaluation/objections/:id/handle', { config: write, schema: { tags, params: idParams, body: objectionHandleBody } },
+    async (q) => service().handleObjection(actorOf(q), q.params.id, q.body));
+  r.post('/api/v1/evaluation/months/:year/:month/publish', { config: { permission: 'evaluation.publish' }, schema: { tags, params: periodParams } },
+    async (q) => service().publish(actorOf(q), q.params.year, q.params.month));
+  r.post('/api/v1/evaluation/months/:year/:month/republish', { config: { permission: 'evaluation.publish' }, schema: { tags, params: periodParams, body: republishBody } },
+    async (q) => service().republish(actorOf(q), q.params.year, q.params.month, q.body.reason));
+  r.post('/api/v1/evaluation/months/:year/:month/outcomes', { config: write, schema: { tags, params: periodParams, body: outcomeBody } },
+    async (q) => service().addOutcome(actorOf(q), q.params.year, q.params.month, q.body));
+
+  r.get('/api/v1/evaluation/months/:year/:month/entries', { config: read, schema: { tags, params: periodParams } }, async (q) => service().listEntries(q.params.year, q.params.month));
+  r.put('/api/v1/evaluation/entries', { config: write, schema: { tags, body: entryBody } }, async (q) => service().putEntry(actorOf(q), q.body));
+  r.post('/api/v1/evaluation/entries/:id/review', { config: write, schema: { tags, params: idParams, body: entryReviewBody } },
+    async (q) => service().reviewEntry(actorOf(q), q.params.id, q.body));
+
+  r.get('/api/v1/evaluation/ledger', { config: read, schema: { tags, querystring: ledgerQuery } }, async (q) => service().listLedger(q.query.year, q.query.month));
+  r.post('/api/v1/evaluation/ledger', { config: write, schema: { tags, body: ledgerBody } }, async (q, reply) => reply.code(201).send(await service().addLedger(actorOf(q), q.body)));
+
+  r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().listUpperRanks(q.params.year));
+  r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
+}

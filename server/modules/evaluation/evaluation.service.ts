@@ -1,0 +1,571 @@
+import { chinaToday } from '../../../core/clock.ts';
+import { cmp, dec, formatScore, frac, sub, ZERO, type Fraction } from '../../../core/evaluation/exact.ts';
+import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
+import { advancedAndLagging, leavesOf, scoreScheme, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
+import { periodLabel } from '../../../core/indicators.ts';
+import type { Executor } from '../../db/database.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { systemActor, type Actor, type Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import { createBulletinService } from '../bulletins/index.ts';
+import type { EvaluationRepository} from './evaluation.repository.ts';
+import { type SnapshotRow } from './evaluation.repository.ts';
+import { listSources, MANUAL_SOURCE, providersFor } from './evaluation.sources.ts';
+
+/** The user id to store for an actor: null for the CLI's system actor (no users row). */
+const userRef = (actor: Actor): number | null => (actor.userId > 0 ? actor.userId : null);
+
+/** An exact fraction as stored in snapshot JSON: 'num/den'. */
+const store = (f: Fraction): string => `${f.num}/${f.den}`;
+const load = (s: string): Fraction => {
+  const [n, d] = s.split('/');
+  return frac(BigInt(n!), BigInt(d ?? '1'));
+};
+/** A value as printed: two decimals trimmed ('45.54', '3.87', '2'). */
+const valueText = (f: Fraction | null): string => (f === null ? '—' : formatScore(f, 2).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1'));
+
+/** One scored node of a unit, as a snapshot keeps it. */
+export interface SnapshotNode {
+  value: string | null;
+  value_text: string;
+  score_text: string;
+  contribution: string;
+  contribution_text: string;
+  note: string;
+}
+
+/** One unit of a snapshot. */
+export interface SnapshotUnit {
+  key: string;
+  name: string;
+  rank: number;
+  total: string;
+  total_text: string;
+  tree_total_text: string;
+  adjustment_text: string;
+  vetoed: boolean;
+  veto_reasons: string[];
+  /** Leader's total − this unit's, printed. */
+  gap_to_leader_text: string;
+  prev_rank: number | null;
+  prev_total_text: string | null;
+  /** Positive = moved up (rank 5 → 3 is +2). */
+  rank_change: number | null;
+  score_change_text: string | null;
+  nodes: Record<string, SnapshotNode>;
+}
+
+/** A per-indicator 红榜/黄榜 line: the best or worst unit of a leaf, with its figure. */
+export interface BoardLine {
+  leaf: string;
+  leaf_name: string;
+  unit_key: string;
+  unit_name: string;
+  value_text: string;
+  score_text: string;
+}
+
+/** One project of the 十快/十慢 lists (from the bulletin ranking). */
+export interface SpeedLine {
+  project_id: number;
+  name: string;
+  unit_name: string;
+  completion_rate_text: string;
+  gap_points_text: string;
+}
+
+/** Everything a month's 讲评 shows; frozen in eval_snapshots.body when published. */
+export interface SnapshotBody {
+  year: number;
+  month: number;
+  period_label: string;
+  scheme: { id: number | null; version: number | null; name: string };
+  computed_at: string;
+  leaves: { key: string; name: string; path: string; source: string; source_label: string; unit: string; rule: string; records: string }[];
+  units: SnapshotUnit[];
+  advanced: string[];
+  lagging: string[];
+  red: BoardLine[];
+  yellow: BoardLine[];
+  fast: SpeedLine[];
+  slow: SpeedLine[];
+}
+
+/** A difference between a frozen snapshot and a recomputation. */
+export interface SnapshotDiff {
+  unit_key: string;
+  unit_name: string;
+  item: string;
+  before: string;
+  after: string;
+}
+
+const SNAPSHOT_STATUS_LABELS: Record<string, string> = { draft: '草稿', objection: '异议期', published: '已发布' };
+
+/**
+ * Unit evaluation (考评): schemes per year, hand-entered values, monthly snapshots (讲评) through an objection window
+ * to publication, the 加分/扣分 ledger, outcomes, and upper levels' ranking of us.
+ */
+export class EvaluationService {
+  private readonly deps: Deps;
+  private readonly repo: EvaluationRepository;
+  private readonly repos: (db: Executor) => EvaluationRepository;
+  constructor(deps: Deps, repo: (db: Executor) => EvaluationRepository) {
+    this.deps = deps;
+    this.repo = repo(deps.db);
+    this.repos = repo;
+  }
+
+  private tx<T>(fn: (repo: EvaluationRepository, trx: Executor) => Promise<T>): Promise<T> {
+    return inTransaction(this.deps.db, (trx) => fn(this.repos(trx), trx));
+  }
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+  private today(): string {
+    return chinaToday(this.deps.clock.now());
+  }
+
+  /** Every source a leaf may bind to (wired ones available, others listed as not yet wired). */
+  sources() {
+    return listSources();
+  }
+
+  /** Problems with a scheme (Chinese), against the registry. */
+  validate(scheme: Scheme) {
+    const available = new Map(listSources().filter((s) => s.available).map((s) => [s.key, s.label]));
+    const problems = validateScheme(scheme, available);
+    const pending = new Map(listSources().filter((s) => !s.available).map((s) => [s.key, s.label]));
+    return problems.map((p) => {
+      const m = /^数据来源“(.+)”不存在$/.exec(p.message);
+      return m && pending.has(m[1]!) ? { ...p, message: `数据来源“${pending.get(m[1]!)}”尚未接入，暂不能使用` } : p;
+    });
+  }
+
+  private assertValid(scheme: Scheme) {
+    const problems = this.validate(scheme);
+    if (problems.length) throw new AppError('validation_failed', `考评方案有${problems.length}处问题：${problems[0]!.path}：${problems[0]!.message}`, problems);
+  }
+
+  // Schemes ------------------------------------------------------------------------------------------------------
+
+  async listSchemes(year?: number) {
+    return (await this.repo.listSchemes(year)).map((r) => ({ ...r, body: JSON.parse(r.body) as Scheme }));
+  }
+
+  async getScheme(id: number) {
+    const r = await this.repo.findScheme(id);
+    if (!r) throw notFound('考评方案');
+    return { ...r, body: JSON.parse(r.body) as Scheme };
+  }
+
+  /** A new draft version of a year's scheme. */
+  async createScheme(actor: Actor, input: { year: number; scheme: Scheme }) {
+    this.assertValid(input.scheme);
+    const id = await this.tx(async (repo, trx) => {
+      const version = await repo.nextSchemeVersion(input.year);
+      const at = this.now();
+      const id = await repo.insertScheme({
+        year: input.year, version, name: input.scheme.name, status: 'draft', body: JSON.stringify(input.scheme),
+        created_by: userRef(actor), created_at: at, updated_at: at,
+      });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.scheme_create', entityType: 'eval_scheme', entityId: id, after: { year: input.year, version, scheme: input.scheme } });
+      return id;
+    });
+    return this.getScheme(id);
+  }
+
+  /** Changes a draft (adopted and retired versions are frozen: make a new version instead). */
+  async updateScheme(actor: Actor, id: number, input: { scheme: Scheme; row_version: number }) {
+    this.assertValid(input.scheme);
+    await this.tx(async (repo, trx) => {
+      const before = await repo.findScheme(id);
+      if (!before) throw notFound('考评方案');
+      if (before.status !== 'draft') throw new AppError('unprocessable', '已启用或已停用的方案不能修改，请另存为新版本');
+      if (!(await repo.updateDraftScheme(id, input.row_version, { name: input.scheme.name, body: JSON.stringify(input.scheme), updated_at: this.now() }))) {
+        throw new AppError('version_conflict', '方案已被他人修改，请刷新后再改', { current: await this.getScheme(id) });
+      }
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.scheme_update', entityType: 'eval_scheme', entityId: id, before: JSON.parse(before.body), after: input.scheme });
+    });
+    return this.getScheme(id);
+  }
+
+  /** Adopts a draft as the year's scheme; the previously adopted version is retired. */
+  async adoptScheme(actor: Actor, id: number) {
+    await this.tx(async (repo, trx) => {
+      const s = await repo.findScheme(id);
+      if (!s) throw notFound('考评方案');
+      if (s.status !== 'draft') throw new AppError('unprocessable', '只能启用草稿状态的方案');
+      this.assertValid(JSON.parse(s.body) as Scheme);
+      await repo.retireAdopted(s.year);
+      await repo.adoptScheme(id, userRef(actor), this.now());
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.scheme_adopt', entityType: 'eval_scheme', entityId: id, details: { year: s.year, version: s.version } });
+    });
+    return this.getScheme(id);
+  }
+
+  // Computing ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Scores a month under a scheme, live: the sources' values, approved hand entries, the ledger, last month's
+   * snapshot for the changes, and the bulletin ranking's 十快/十慢 projects. Nothing is written.
+   */
+  async compute(scheme: Scheme, year: number, month: number, meta: { id: number | null; version: number | null } = { id: null, version: null }, db: Executor = this.deps.db): Promise<SnapshotBody> {
+    const repo = this.repos(db);
+    const sources = new Map(listSources().map((s) => [s.key, s]));
+    const leaves = leavesOf(scheme.nodes);
+    const sourceKeys = new Set(leaves.map((l) => l.node.source).filter((s): s is string => !!s));
+    const units = new Map<string, string>();
+    const values = new Map<string, Map<string, Fraction | null>>();
+    for (const p of providersFor(sourceKeys)) {
+      const m = await p.measure({ db }, year, month);
+      for (const u of m.units) units.set(u.key, u.name);
+      for (const [u, vs] of m.values) values.set(u, new Map([...(values.get(u) ?? []), ...vs]));
+    }
+    const entries = (await repo.listEntries(year, month)).filter((e) => e.status === 'approved');
+    const ledger = await repo.listLedger(year, month);
+    const extra = [...entries.map((e) => e.unit_id), ...ledger.map((l) => l.unit_id)].filter((id) => !units.has(String(id)));
+    for (const [id, name] of await repo.listUnitNames([...new Set(extra)])) units.set(String(id), name);
+    const manual = new Map(entries.map((e) => [`${e.unit_id}:${e.item_key}`, dec(Number(e.value))]));
+    const adjust = new Map<string, number>();
+    for (const l of ledger) adjust.set(String(l.unit_id), (adjust.get(String(l.unit_id)) ?? 0) + l.points_hundredths);
+
+    const results = scoreScheme(scheme, {
+      units: [...units].map(([key, name]) => ({ key, name })),
+      value: (unit, leafKey) => {
+        const leaf = leaves.find((l) => l.node.key === leafKey)!.node;
+        if (leaf.source === MANUAL_SOURCE) return manual.get(`${unit}:${leafKey}`) ?? null;
+        return values.get(unit)?.get(leaf.source ?? '') ?? null;
+      },
+      adjustment: (unit) => frac(BigInt(adjust.get(unit) ?? 0), 100n),
+    });
+
+    const prevRow = month > 1 ? await repo.findSnapshot(year, month - 1) : undefined;
+    const prev = new Map((prevRow ? (JSON.parse(prevRow.body) as SnapshotBody).units : []).map((u) => [u.key, u]));
+    const leader = results.find((r) => !r.vetoed);
+    const snapshotUnits: SnapshotUnit[] = results.map((r) => {
+      const p = prev.get(r.key);
+      return {
+        key: r.key, name: r.name, rank: r.rank, total: store(r.total), total_text: formatScore(r.total),
+        tree_total_text: formatScore(r.tree_total), adjustment_text: formatScore(r.adjustment), vetoed: r.vetoed, veto_reasons: r.veto_reasons,
+        gap_to_leader_text: formatScore(leader ? sub(leader.total, r.total) : ZERO),
+        prev_rank: p?.rank ?? null, prev_total_text: p?.total_text ?? null,
+        rank_change: p ? p.rank - r.rank : null, score_change_text: p ? formatScore(sub(r.total, load(p.total))) : null,
+        nodes: Object.fromEntries(Object.values(r.nodes).map((n) => [n.key, {
+          value: n.value ? store(n.value) : null, value_text: valueText(n.value), score_text: formatScore(n.score),
+          contribution: store(n.contribution), contribution_text: formatScore(n.contribution), note: n.note,
+        }])),
+      };
+    });
+    const { advanced, lagging } = advancedAndLagging(results, scheme);
+    const board = (best: boolean): BoardLine[] => leaves.flatMap(({ node }) => {
+      if (node.rule?.kind === 'veto') return [];
+      const scored = results.filter((r) => r.nodes[node.key]?.value != null);
+      if (scored.length < 2) return [];
+      const pick = scored.reduce((a, b) => {
+        const c = cmp(a.nodes[node.key]!.contribution, b.nodes[node.key]!.contribution);
+        return (best ? c >= 0 : c <= 0) ? a : b;
+      });
+      const n = pick.nodes[node.key]!;
+      return [{ leaf: node.key, leaf_name: node.name, unit_key: pick.key, unit_name: pick.name, value_text: valueText(n.value), score_text: formatScore(n.contribution) }];
+    });
+    let fast: SpeedLine[] = [];
+    let slow: SpeedLine[] = [];
+    if (sourceKeys.size) {
+      const ranking = await createBulletinService({ db, clock: this.deps.clock }).getRanking(systemActor(), { year, month });
+      const line = (p: (typeof ranking.fast)[number]): SpeedLine => ({ project_id: p.project_id, name: p.name, unit_name: p.unit_name, completion_rate_text: p.completion_rate_text, gap_points_text: p.gap_points_text });
+      fast = ranking.fast.map(line);
+      slow = ranking.slow.map(line);
+    }
+    return {
+      year, month, period_label: periodLabel(month), scheme: { ...meta, name: scheme.name }, computed_at: this.now(),
+      leaves: leaves.map(({ node, path }) => {
+        const s = sources.get(node.source ?? '');
+        return {
+          key: node.key, name: node.name, path: path.join(' › '), source: node.source ?? '', source_label: s?.label ?? node.source ?? '',
+          unit: s?.unit ?? '', rule: node.rule ? RULE_LABELS[node.rule.kind] : '', records: s?.records ?? 'none',
+        };
+      }),
+      units: snapshotUnits, advanced: advanced.map((a) => a.key), lagging: lagging.map((l) => l.key),
+      red: board(true), yellow: board(false), fast, slow,
+    };
+  }
+
+  /** "What would March's ranking have been": a scheme (draft, adopted or unsaved) tried on any month, nothing written. */
+  async preview(input: { scheme: Scheme; year: number; month: number }) {
+    const problems = this.validate(input.scheme);
+    if (problems.length) return { problems, result: null };
+    return { problems, result: await this.compute(input.scheme, input.year, input.month) };
+  }
+
+  private async adoptedOrFail(repo: EvaluationRepository, year: number) {
+    const s = await repo.findAdoptedScheme(year);
+    if (!s) throw new AppError('unprocessable', `${year}年尚未启用考评方案`);
+    return s;
+  }
+
+  // Snapshots ----------------------------------------------------------------------------------------------------
+
+  /** The month's snapshot (frozen body when published, else the last computed draft), objections, outcomes, and — when published — what a recomputation would change. */
+  async getSnapshot(year: number, month: number) {
+    const row = await this.repo.findSnapshot(year, month);
+    if (!row) return { year, month, status: 'none' as const, status_label: '未生成', snapshot: null, objections: [], outcomes: [], diff: [] };
+    const body = JSON.parse(row.body) as SnapshotBody;
+    let diff: SnapshotDiff[] = [];
+    if (row.status === 'published') {
+      const scheme = await this.repo.findScheme(row.scheme_id);
+      const live = await this.compute(JSON.parse(scheme!.body) as Scheme, year, month, body.scheme);
+      diff = diffSnapshots(body, live);
+    }
+    const names = await this.repo.listUnitNames([...new Set([...(await this.repo.listObjections(row.id)).map((o) => o.unit_id)])]);
+    return {
+      year, month, id: row.id, status: row.status, status_label: SNAPSHOT_STATUS_LABELS[row.status] ?? row.status,
+      objection_until: row.objection_until, published_at: row.published_at, revision: row.revision, snapshot: body,
+      objections: (await this.repo.listObjections(row.id)).map((o) => ({ ...o, unit_name: names.get(o.unit_id) ?? '' })),
+      outcomes: await this.repo.listOutcomes(row.id),
+      diff,
+    };
+  }
+
+  /** Computes (or recomputes) the month's draft under the year's adopted scheme. A published month is corrected with `republish`. */
+  async computeSnapshot(actor: Actor, year: number, month: number) {
+    await this.tx(async (repo, trx) => {
+      const scheme = await this.adoptedOrFail(repo, year);
+      const body = await this.compute(JSON.parse(scheme.body) as Scheme, year, month, { id: scheme.id, version: scheme.version }, trx);
+      const row = await repo.findSnapshot(year, month);
+      if (row?.status === 'published') throw new AppError('unprocessable', `${year}年${month}月讲评已发布，数据更正后请“更正重发”`);
+      if (row) await repo.updateSnapshot(row.id, { body: JSON.stringify(body), scheme_id: scheme.id, computed_at: body.computed_at });
+      else await repo.insertSnapshot({ year, month, scheme_id: scheme.id, status: 'draft', body: JSON.stringify(body), computed_at: body.computed_at });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.snapshot_compute', entityType: 'eval_snapshot', entityId: `${year}-${month}`, details: { scheme_id: scheme.id, units: body.units.length } });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  private async snapshotOrFail(repo: EvaluationRepository, year: number, month: number): Promise<SnapshotRow> {
+    const row = await repo.findSnapshot(year, month);
+    if (!row) throw new AppError('unprocessable', `${year}年${month}月讲评尚未生成`);
+    return row;
+  }
+
+  /** Opens the objection window (异议期) through `until` (China date): units may object until then. */
+  async openObjections(actor: Actor, year: number, month: number, until: string) {
+    await this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      if (row.status === 'published') throw new AppError('unprocessable', '已发布的讲评不能再开异议期');
+      if (until < this.today()) throw new AppError('validation_failed', `异议截止日期${until}早于今天`, [{ path: 'until' }]);
+      await repo.updateSnapshot(row.id, { status: 'objection', objection_until: until });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_open', entityType: 'eval_snapshot', entityId: row.id, details: { until } });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  /** A unit objects (异议) to its score during the window; a reporter only for units in its scope. */
+  async object(actor: Actor, year: number, month: number, input: { unit_id: number; reason: string }) {
+    await this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      if (row.status !== 'objection') throw new AppError('unprocessable', '当前不在异议期，不能提出异议');
+      if (row.objection_until && this.today() > row.objection_until) throw new AppError('unprocessable', `异议期已于${row.objection_until}截止`);
+      if (!actor.scope.all) {
+        const path = await repo.findUnitPath(input.unit_id);
+        if (!path || !actor.scope.unitPaths.some((p) => path.startsWith(p))) throw new AppError('forbidden', '只能对本单位的考评结果提出异议');
+      }
+      const body = JSON.parse(row.body) as SnapshotBody;
+      if (!body.units.some((u) => u.key === String(input.unit_id))) throw new AppError('validation_failed', '该单位不在本月考评名单中', [{ path: 'unit_id' }]);
+      const id = await repo.insertObjection({ snapshot_id: row.id, unit_id: input.unit_id, reason: input.reason, status: 'open', raised_by: userRef(actor), raised_at: this.now() });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_raise', entityType: 'eval_objection', entityId: id, after: input });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  /** The office answers an objection (复核): accepted (then corrects data and recomputes) or rejected, with a reply. */
+  async handleObjection(actor: Actor, id: number, input: { decision: 'accepted' | 'rejected'; reply: string }) {
+    const o = await this.tx(async (repo, trx) => {
+      const o = await repo.findObjection(id);
+      if (!o) throw notFound('异议');
+      if (o.status !== 'open') throw new AppError('unprocessable', '该异议已复核');
+      await repo.updateObjection(id, { status: input.decision, reply: input.reply, handled_by: userRef(actor), handled_at: this.now() });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_handle', entityType: 'eval_objection', entityId: id, before: o, after: input });
+      return (await repo.findSnapshotById(o.snapshot_id))!;
+    });
+    return this.getSnapshot(o.year, o.month);
+  }
+
+  /** Publishes (freezes) the month after the objection window, every objection answered. */
+  async publish(actor: Actor, year: number, month: number) {
+    await this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      if (row.status === 'published') throw new AppError('unprocessable', '该月讲评已发布');
+      if (row.status !== 'objection') throw new AppError('unprocessable', '发布前须先开放异议期');
+      if (row.objection_until && this.today() < row.objection_until) throw new AppError('unprocessable', `异议期至${row.objection_until}，期满后方可发布`);
+      const open = (await repo.listObjections(row.id)).filter((o) => o.status === 'open');
+      if (open.length) throw new AppError('unprocessable', `还有${open.length}条异议未复核，不能发布`);
+      await repo.updateSnapshot(row.id, { status: 'published', published_by: userRef(actor), published_at: this.now() });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.publish', entityType: 'eval_snapshot', entityId: row.id, details: { year, month, scheme_id: row.scheme_id } });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  /** Corrects a published month after a data correction: recomputes, replaces the frozen body, records the diff and the reason. */
+  async republish(actor: Actor, year: number, month: number, reason: string) {
+    await this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      if (row.status !== 'published') throw new AppError('unprocessable', '只有已发布的讲评才需更正重发');
+      const before = JSON.parse(row.body) as SnapshotBody;
+      const scheme = await repo.findScheme(row.scheme_id);
+      const after = await this.compute(JSON.parse(scheme!.body) as Scheme, year, month, before.scheme, trx);
+      const diff = diffSnapshots(before, after);
+      if (!diff.length) throw new AppError('unprocessable', '重新计算结果与已发布结果相同，无需更正');
+      await repo.updateSnapshot(row.id, { body: JSON.stringify(after), computed_at: after.computed_at, revision: row.revision + 1, published_by: userRef(actor), published_at: this.now() });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.republish', entityType: 'eval_snapshot', entityId: row.id, details: { reason, diff } });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  /** The month's snapshot body and its status label, for the 讲评 exports; the China date for the document. */
+  async sheet(year: number, month: number): Promise<{ body: SnapshotBody; status: string; today: string }> {
+    const row = await this.repo.findSnapshot(year, month);
+    if (!row) throw new AppError('unprocessable', `${year}年${month}月讲评尚未生成`);
+    const status = row.status === 'published' ? (row.revision ? `已发布（第${row.revision}次更正）` : '已发布') : `${SNAPSHOT_STATUS_LABELS[row.status] ?? row.status}，未发布`;
+    return { body: JSON.parse(row.body) as SnapshotBody, status, today: this.today() };
+  }
+
+  /** The records behind one unit's scores: its scored nodes, hand entries and ledger lines for the month. */
+  async unitDetail(year: number, month: number, unitId: number) {
+    const row = await this.repo.findSnapshot(year, month);
+    if (!row) throw new AppError('unprocessable', `${year}年${month}月讲评尚未生成`);
+    const body = JSON.parse(row.body) as SnapshotBody;
+    const unit = body.units.find((u) => u.key === String(unitId));
+    if (!unit) throw notFound('考评单位');
+    return {
+      unit, leaves: body.leaves,
+      entries: (await this.repo.listEntries(year, month)).filter((e) => e.unit_id === unitId),
+      ledger: (await this.repo.listLedger(year, month)).filter((l) => l.unit_id === unitId),
+      projects_link: `/projects?unit=${unitId}`,
+    };
+  }
+
+  // Hand-entered values ------------------------------------------------------------------------------------------
+
+  async listEntries(year: number, month: number) {
+    const rows = await this.repo.listEntries(year, month);
+    const names = await this.repo.listUnitNames([...new Set(rows.map((r) => r.unit_id))]);
+    return rows.map((r) => ({ ...r, unit_name: names.get(r.unit_id) ?? '' }));
+  }
+
+  /** Enters (or re-enters) a value with evidence; it waits for review before it counts. */
+  async putEntry(actor: Actor, input: { year: number; month: number; unit_id: number; item_key: string; value: string; evidence: string }) {
+    const id = await this.tx(async (repo, trx) => {
+      if (!(await repo.listUnitNames([input.unit_id])).size) throw new AppError('validation_failed', `单位不存在：${input.unit_id}`, [{ path: 'unit_id' }]);
+      const existing = await repo.findEntryByKey(input.year, input.month, input.unit_id, input.item_key);
+      const at = this.now();
+      let id: number;
+      if (existing) {
+        await repo.updateEntry(existing.id, { value: input.value, evidence: input.evidence, status: 'pending', entered_by: userRef(actor), entered_at: at, reviewed_by: null, reviewed_at: null, review_note: null });
+        id = existing.id;
+      } else {
+        id = await repo.insertEntry({ ...input, status: 'pending', entered_by: userRef(actor), entered_at: at });
+      }
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.entry_put', entityType: 'eval_entry', entityId: id, before: existing ?? null, after: input });
+      return id;
+    });
+    return (await this.repo.findEntry(id))!;
+  }
+
+  /** Reviews a hand entry: approved values count, rejected ones do not. */
+  async reviewEntry(actor: Actor, id: number, input: { decision: 'approved' | 'rejected'; note?: string | undefined }) {
+    await this.tx(async (repo, trx) => {
+      const e = await repo.findEntry(id);
+      if (!e) throw notFound('录入项');
+      if (e.status !== 'pending') throw new AppError('unprocessable', '该录入项已审核');
+      if (e.entered_by !== null && e.entered_by === userRef(actor)) throw new AppError('unprocessable', '录入人不能审核自己录入的数据');
+      await repo.updateEntry(id, { status: input.decision, reviewed_by: userRef(actor), reviewed_at: this.now(), review_note: input.note ?? null });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.entry_review', entityType: 'eval_entry', entityId: id, details: input });
+    });
+    return (await this.repo.findEntry(id))!;
+  }
+
+  // Ledger and outcomes ------------------------------------------------------------------------------------------
+
+  async listLedger(year: number, month?: number) {
+    const rows = await this.repo.listLedger(year, month);
+    const names = await this.repo.listUnitNames([...new Set(rows.map((r) => r.unit_id))]);
+    return rows.map((r) => ({ ...r, unit_name: names.get(r.unit_id) ?? '', points_text: formatScore(frac(BigInt(r.points_hundredths), 100n)) }));
+  }
+
+  /** A 加分/扣分 line with reason, 文号 and approver; append-only (a mistake is reversed by an opposite line). */
+  async addLedger(actor: Actor, input: { year: number; month: number; unit_id: number; points: number; reason: string; doc_number: string; approver: string }) {
+    const hundredths = Math.round(input.points * 100);
+    if (Math.abs(input.points * 100 - hundredths) > 1e-6) throw new AppError('validation_failed', '分值最多两位小数', [{ path: 'points' }]);
+    if (hundredths === 0) throw new AppError('validation_failed', '分值不能为0', [{ path: 'points' }]);
+    const id = await this.tx(async (repo, trx) => {
+      if (!(await repo.listUnitNames([input.unit_id])).size) throw new AppError('validation_failed', `单位不存在：${input.unit_id}`, [{ path: 'unit_id' }]);
+      const published = await repo.findSnapshot(input.year, input.month);
+      const id = await repo.insertLedger({
+        year: input.year, month: input.month, unit_id: input.unit_id, points_hundredths: hundredths, reason: input.reason,
+        doc_number: input.doc_number, approver: input.approver, created_by: userRef(actor), created_at: this.now(),
+      });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.ledger_add', entityType: 'eval_ledger', entityId: id, after: input, details: published?.status === 'published' ? { note: '该月讲评已发布，须更正重发方计入' } : undefined });
+      return id;
+    });
+    return (await this.listLedger(input.year, input.month)).find((l) => l.id === id)!;
+  }
+
+  /** Records an outcome of a snapshot for a unit: a reward (integer yuan), 约谈 or 通报批评. */
+  async addOutcome(actor: Actor, year: number, month: number, input: { unit_id: number; kind: 'reward' | 'interview' | 'criticism'; amount?: number | null | undefined; note?: string | null | undefined }) {
+    if (input.kind === 'reward' && !(Number.isInteger(input.amount) && input.amount! > 0)) throw new AppError('validation_failed', '奖励须填写金额（元，正整数）', [{ path: 'amount' }]);
+    if (input.kind !== 'reward' && input.amount != null) throw new AppError('validation_failed', '约谈、通报批评不填金额', [{ path: 'amount' }]);
+    await this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      if (row.status !== 'published') throw new AppError('unprocessable', '讲评发布后才能登记奖惩结果');
+      const id = await repo.insertOutcome({ snapshot_id: row.id, unit_id: input.unit_id, kind: input.kind, amount: input.amount ?? null, note: input.note ?? null, created_by: userRef(actor), created_at: this.now() });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.outcome_add', entityType: 'eval_outcome', entityId: id, after: input });
+    });
+    return this.getSnapshot(year, month);
+  }
+
+  // Upper levels ranking us --------------------------------------------------------------------------------------
+
+  async listUpperRanks(year: number) {
+    return (await this.repo.listUpperRanks(year)).map((r) => ({ ...r, is_weak: r.is_weak === 1 }));
+  }
+
+  /** Records how the city or province ranked us on an indicator; a rank in the bottom third flags it weak unless said. */
+  async addUpperRank(actor: Actor, input: { year: number; month: number; level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number; our_score?: string | null | undefined; leader_score?: string | null | undefined; is_weak?: boolean | undefined; reasons?: string | null | undefined; next_steps?: string | null | undefined }) {
+    if (input.our_rank > input.unit_count) throw new AppError('validation_failed', `名次${input.our_rank}大于参评单位数${input.unit_count}`, [{ path: 'our_rank' }]);
+    const weak = input.is_weak ?? input.our_rank * 3 > input.unit_count * 2;
+    const id = await this.tx(async (repo, trx) => {
+      const id = await repo.insertUpperRank({
+        year: input.year, month: input.month, level: input.level, indicator: input.indicator, our_rank: input.our_rank, unit_count: input.unit_count,
+        our_score: input.our_score ?? null, leader_score: input.leader_score ?? null, is_weak: weak ? 1 : 0, reasons: input.reasons ?? null,
+        next_steps: input.next_steps ?? null, created_by: userRef(actor), created_at: this.now(),
+      });
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.upper_rank_add', entityType: 'eval_upper_rank', entityId: id, after: input });
+      return id;
+    });
+    return (await this.listUpperRanks(input.year)).find((r) => r.id === id)!;
+  }
+}
+
+/** What differs between a frozen snapshot and a recomputation: totals, ranks and each node's contribution. */
+export function diffSnapshots(before: SnapshotBody, after: SnapshotBody): SnapshotDiff[] {
+  const out: SnapshotDiff[] = [];
+  const afterUnits = new Map(after.units.map((u) => [u.key, u]));
+  const names = new Map(after.leaves.map((l) => [l.key, l.name]));
+  for (const b of before.units) {
+    const a = afterUnits.get(b.key);
+    if (!a) {
+      out.push({ unit_key: b.key, unit_name: b.name, item: '参评', before: '参评', after: '不在名单' });
+      continue;
+    }
+    if (cmp(load(a.total), load(b.total)) !== 0) out.push({ unit_key: b.key, unit_name: b.name, item: '总分', before: b.total_text, after: a.total_text });
+    if (a.rank !== b.rank) out.push({ unit_key: b.key, unit_name: b.name, item: '名次', before: String(b.rank), after: String(a.rank) });
+    for (const [k, bn] of Object.entries(b.nodes)) {
+      const an = a.nodes[k];
+      if (an && cmp(load(an.contribution), load(bn.contribution)) !== 0) {
+        out.push({ unit_key: b.key, unit_name: b.name, item: names.get(k) ?? k, before: `${bn.value_text}（${bn.contribution_text}分）`, after: `${an.value_text}（${an.contribution_text}分）` });
+      }
+    }
+  }
+  for (const a of after.units) if (!before.units.some((b) => b.key === a.key)) out.push({ unit_key: a.key, unit_name: a.name, item: '参评', before: '不在名单', after: '参评' });
+  return out;
+}

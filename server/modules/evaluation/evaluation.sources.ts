@@ -1,0 +1,122 @@
+// The source registry of 考评: every scheme leaf names a source key; a provider measures a month's values of its
+// sources for every unit at once. Other modules' figures plug in as providers here, imported through their
+// index.ts only. Static wiring, the same in every process (like the entity-scope registry).
+import { systemActor, type Deps } from '../../platform/context.ts';
+import { frac, type Fraction } from '../../../core/evaluation/exact.ts';
+import { fraction, subtract, timeProgress } from '../../../core/indicators.ts';
+import { createIndicatorService } from '../indicators/index.ts';
+
+/** One source a scheme leaf can bind to. */
+export interface EvaluationSource {
+  key: string;
+  label: string;
+  /** The unit its values are in, which the rule parameters use too ('%', '个百分点', '个', '万元', '分'). */
+  unit: string;
+  /** Which module measures it ('indicators', 'manual' …). */
+  provider: string;
+  /** False for a source named by a module that is not wired yet: a scheme may not use it. */
+  available: boolean;
+  /** Where the records behind a value live, for the drill-down ('projects': the unit's projects). */
+  records: 'projects' | 'entries' | 'none';
+}
+
+/** What a provider measured for a month: the units it knows and each unit's values by source key. */
+export interface Measured {
+  units: { key: string; name: string }[];
+  values: Map<string, Map<string, Fraction | null>>;
+}
+
+export interface Provider {
+  name: string;
+  sources: Omit<EvaluationSource, 'provider' | 'available'>[];
+  measure(deps: Pick<Deps, 'db'>, year: number, month: number): Promise<Measured>;
+}
+
+const providers = new Map<string, Provider>();
+/** Sources other engineers' modules will provide, listed so that the editor shows them and a scheme cannot use them yet. */
+const PENDING: Omit<EvaluationSource, 'available' | 'records'>[] = [
+  { key: 'matter_on_time_rate', label: '督办事项按期办结率', unit: '%', provider: 'supervision' },
+  { key: 'problem_on_time_rate', label: '问题按期办结率', unit: '%', provider: 'problems' },
+  { key: 'problem_satisfaction', label: '问题办理满意率', unit: '%', provider: 'problems' },
+  { key: 'signed_amount', label: '招商引资签约金额', unit: '万元', provider: 'attraction' },
+  { key: 'stats_entry_rate', label: '入库纳统率', unit: '%', provider: 'projects' },
+  { key: 'report_on_time_rate', label: '月度填报及时率', unit: '%', provider: 'reports' },
+];
+
+/** Registers a provider (once per process; a second registration of a name replaces the first). */
+export function registerProvider(p: Provider): void {
+  providers.set(p.name, p);
+}
+
+/** Every source: the wired ones, then the pending ones (unavailable). */
+export function listSources(): EvaluationSource[] {
+  const wired = [...providers.values()].flatMap((p) => p.sources.map((s) => ({ ...s, provider: p.name, available: true })));
+  const keys = new Set(wired.map((s) => s.key));
+  const manual: EvaluationSource = { key: MANUAL_SOURCE, label: '手工录入（附佐证，经审核）', unit: '按指标', provider: 'manual', available: true, records: 'entries' };
+  return [...wired, manual, ...PENDING.filter((s) => !keys.has(s.key)).map((s) => ({ ...s, available: false, records: 'none' as const }))];
+}
+
+/** The providers that measure the given source keys. */
+export function providersFor(keys: Iterable<string>): Provider[] {
+  const wanted = new Set(keys);
+  return [...providers.values()].filter((p) => p.sources.some((s) => wanted.has(s.key)));
+}
+
+/** A rate's exact value in percent (45.54 for 45.54%), or null over nothing. */
+function percent(num: number, den: number): Fraction | null {
+  const f = fraction(num, den);
+  return f ? frac(f.num * 100n, f.den) : null;
+}
+
+/**
+ * Figures of the indicator engine per unit (the units one level below the office's root, as its unit breakdown
+ * folds them): completion rate, gap to time progress, start rates, starts late or overdue, completion, amounts.
+ */
+export const indicatorProvider: Provider = {
+  name: 'indicators',
+  sources: [
+    { key: 'completion_rate', label: '投资完成率', unit: '%', records: 'projects' },
+    { key: 'gap_points', label: '与序时进度差', unit: '个百分点', records: 'projects' },
+    { key: 'plan_to_date_rate', label: '完成序时计划投资比例', unit: '%', records: 'projects' },
+    { key: 'start_rate', label: '开工率（按全年计划新开工）', unit: '%', records: 'projects' },
+    { key: 'start_rate_to_date', label: '开工率（按截至本月计划新开工）', unit: '%', records: 'projects' },
+    { key: 'overdue_starts', label: '逾期未开工项目数', unit: '个', records: 'projects' },
+    { key: 'late_starts', label: '延期开工项目数', unit: '个', records: 'projects' },
+    { key: 'completion_plan_rate', label: '竣工率（按全年计划竣工）', unit: '%', records: 'projects' },
+    { key: 'completed_ytd', label: '累计完成投资', unit: '万元', records: 'projects' },
+    { key: 'project_count', label: '项目个数', unit: '个', records: 'projects' },
+  ],
+  async measure(deps, year, month) {
+    const service = createIndicatorService(deps);
+    const curve = await service.timeCurve(year);
+    const tp = timeProgress(month, curve);
+    const r = await service.getIndicators(systemActor(), { year, month, breakdown: ['unit'] });
+    const units: Measured['units'] = [];
+    const values = new Map<string, Map<string, Fraction | null>>();
+    for (const item of r.breakdowns.unit ?? []) {
+      if (item.key === null) continue;
+      const s = item.indicators.sums;
+      const completion = fraction(s.completed_ytd, s.planned_investment);
+      const gap = completion ? subtract(completion, tp) : null;
+      units.push({ key: item.key, name: item.label });
+      values.set(item.key, new Map([
+        ['completion_rate', percent(s.completed_ytd, s.planned_investment)],
+        ['gap_points', gap ? frac(gap.num * 100n, gap.den) : null],
+        ['plan_to_date_rate', percent(s.completed_ytd_monthly_planned, s.planned_to_date)],
+        ['start_rate', percent(s.started, s.planned_starts)],
+        ['start_rate_to_date', percent(s.started_to_date, s.planned_starts_to_date)],
+        ['overdue_starts', frac(BigInt(s.overdue_starts))],
+        ['late_starts', frac(BigInt(s.late_starts))],
+        ['completion_plan_rate', percent(s.completed, s.planned_completions)],
+        ['completed_ytd', frac(BigInt(s.completed_ytd), 10_000n)],
+        ['project_count', frac(BigInt(s.count))],
+      ]));
+    }
+    return { units, values };
+  },
+};
+
+/** The hand-entered source: values the office (or another office) enters per unit and leaf, with evidence, reviewed. */
+export const MANUAL_SOURCE = 'manual';
+
+registerProvider(indicatorProvider);

@@ -1,0 +1,42 @@
+// The problems module's public face (issue 18): enterprises and their cadres and visits, problems and their figures.
+// Other modules (attraction links leads to enterprises; evaluation and bulletins read the figures), app.ts, the CLI
+// and tests import from here only.
+import type { Deps } from '../../platform/context.ts';
+import { registerEntityScope } from '../../platform/access.ts';
+import { FileStore } from '../files/index.ts';
+import { EnterpriseRepository } from './enterprise.repository.ts';
+import { EnterpriseService } from './enterprise.service.ts';
+import { ProblemRepository } from './problem.repository.ts';
+import { ProblemService } from './problem.service.ts';
+
+export { EnterpriseService } from './enterprise.service.ts';
+export { ProblemService, type FigureGroup } from './problem.service.ts';
+export { enterpriseRoutes, problemRoutes } from './problem.routes.ts';
+
+/** The problem service (ledger, workflow, figures). */
+export function createProblemService(deps: Deps): ProblemService {
+  return new ProblemService(deps, (db) => new ProblemRepository(db));
+}
+
+/** The enterprise service; photos are kept through the files module (in the database unless a data dir is given). */
+export function createEnterpriseService(deps: Deps, dataDir: string | null = null): EnterpriseService {
+  return new EnterpriseService(deps, { enterprises: (db) => new EnterpriseRepository(db), problems: (db) => new ProblemRepository(db) },
+    createProblemService(deps), (db) => new FileStore(db, dataDir));
+}
+
+/**
+ * The problem figures (按期办结率, 办结率, 满意率, 一次性解决率, 重办率, average handling days, problems solved in the
+ * year) for a year within an actor's data scope, optionally broken down: what evaluation and bulletins read.
+ */
+export function problemFigures(deps: Deps, actor: Parameters<ProblemService['figures']>[0], year: number, groupBy?: Parameters<ProblemService['figures']>[2]) {
+  return createProblemService(deps).figures(actor, year, groupBy);
+}
+
+/**
+ * Registers 'enterprise' and 'problem' with the data-scope registry (by unit and region; attraction's routes keyed
+ * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`).
+ */
+export function registerProblemScopes(): void {
+  registerEntityScope('enterprise', (db, id, scope) => new EnterpriseRepository(db).isWithinScope(id, scope), '企业不存在或无权访问');
+  registerEntityScope('problem', (db, id, scope) => new ProblemRepository(db).isWithinScope(id, scope), '问题不存在或无权访问');
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { readUpload } from '../../plugins/multipart.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import {
+  cadreBody, cadreParams, cadreUpdateBody, enterpriseBody, enterpriseListQuery, enterpriseUpdateBody, photoParams, projectLinksBody, visitBody, visitParams,
+} from './enterprise.schema.ts';
+import { VISIT_PHOTO_MAX_BYTES, type EnterpriseService } from './enterprise.service.ts';
+import {
+  categoryBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
+} from './problem.schema.ts';
+import type { ProblemService } from './problem.service.ts';
+import { problemLedgerWorkbook } from './problem-export.ts';
+import { sendWorkbook } from '../exports/index.ts';
+
+// Records are scope-checked by the services with the whole actor (a linked cadre sees an enterprise outside the
+// data scope of their own unit), so these routes declare no config.scope.
+
+/** Enterprises, cadres, visits (万人助万企). */
+export function enterpriseRoutes(app: FastifyInstance, service: () => EnterpriseService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['enterprises'];
+  r.get('/api/v1/enterprises', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery } },
+    async (request) => {
+      const q = request.query;
+      return service().list(actorOf(request), { q: q.q, region_code: q.region_code, unit_id: q.unit_id, mine: !!q.mine }, q.page, q.page_size);
+    });
+  r.post('/api/v1/enterprises', { config: { permission: 'enterprise.write' }, schema: { tags, body: enterpriseBody } },
+    async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
+  r.get('/api/v1/enterprises/:id', { config: { permission: 'enterprise.read' }, schema: { tags, params: idParams } },
+    async (request) => service().get(actorOf(request), request.params.id));
+  r.put('/api/v1/enterprises/:id', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: enterpriseUpdateBody } },
+    async (request) => service().update(actorOf(request), request.params.id, request.body));
+  r.post('/api/v1/enterprises/:id/cadres', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: cadreBody } },
+    async (request, reply) => reply.status(201).send(await service().addCadre(actorOf(request), request.params.id, request.body)));
+  r.patch('/api/v1/enterprise-cadres/:cadreId', { config: { permission: 'enterprise.write' }, schema: { tags, params: cadreParams, body: cadreUpdateBody } },
+    async (request) => service().updateCadre(actorOf(request), request.params.cadreId, request.body));
+  r.post('/api/v1/enterprises/:id/visits', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: visitBody } },
+    async (request, reply) => reply.status(201).send(await service().addVisit(actorOf(request), request.params.id, request.body)));
+  r.post('/api/v1/enterprise-visits/:visitId/photos', { config: { permission: 'enterprise.write' }, schema: { tags, params: visitParams, consumes: ['multipart/form-data'] } },
+    async (request, reply) => {
+      const { buffer } = await readUpload(request, VISIT_PHOTO_MAX_BYTES);
+      return reply.status(201).send(await service().addPhoto(actorOf(request), request.params.visitId, buffer));
+    });
+  r.get('/api/v1/enterprise-visit-photos/:photoId', { config: { permission: 'enterprise.read' }, schema: { tags, params: photoParams } },
+    async (request, reply) => {
+      const photo = await service().getPhoto(actorOf(request), request.params.photoId);
+      return reply.header('content-type', photo.mime).header('cache-control', 'private, max-age=3600').send(photo.bytes);
+    });
+  r.put('/api/v1/enterprises/:id/projects', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: projectLinksBody } },
+    async (request) => service().setProjects(actorOf(request), request.params.id, request.body.project_ids));
+  r.get('/api/v1/visit-plan', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery.pick({ mine: true }) } },
+    async (request) => service().visitPlan(actorOf(request), !!request.query.mine));
+}
+
+/** Problems (问题/诉求): ledger, workflow, category map, time limits, figures. */
+export function problemRoutes(app: FastifyInstance, service: () => ProblemService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['problems'];
+  r.get('/api/v1/problems', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
+    async (request) => service().list(actorOf(request), request.query));
+  r.get('/api/v1/problems.xlsx', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
+    async (request, reply) => {
+      const { fileName, write } = problemLedgerWorkbook(service(), actorOf(request), request.query);
+      return sendWorkbook(request, reply, fileName, write);
+    });
+  r.post('/api/v1/problems', { config: { permission: 'problem.raise' }, schema: { tags, body: raiseProblemBody } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const id = await service().raise(actor, request.body);
+      return reply.status(201).send(await service().get(actor, id));
+    });
+  r.get('/api/v1/problems/:id', { config: { permission: 'problem.read' }, schema: { tags, params: idParams } },
+    async (request) => service().get(actorOf(request), request.params.id));
+  // The action's own permission (route, handle, visit) is checked by the workflow against the actor's role.
+  r.post('/api/v1/problems/:id/actions/:action', { config: { permission: 'problem.read' }, schema: { tags, params: problemActionParams, body: problemActionBody } },
+    async (request) => service().act(actorOf(request), request.params.id, request.params.action, request.body));
+  r.get('/api/v1/problem-categories', { config: { permission: 'problem.read' }, schema: { tags } },
+    async () => service().listCategories());
+  r.put('/api/v1/problem-categories', { config: { permission: 'problem.admin' }, schema: { tags, body: categoryBody } },
+    async (request) => service().putCategory(actorOf(request), request.body));
+  r.get('/api/v1/problem-time-limits', { config: { permission: 'problem.read' }, schema: { tags } },
+    async () => service().listTimeLimits());
+  r.put('/api/v1/problem-time-limits', { config: { permission: 'problem.admin' }, schema: { tags, body: timeLimitsBody } },
+    async (request) => service().putTimeLimits(actorOf(request), request.body.rows));
+  r.get('/api/v1/problem-figures', { config: { permission: 'problem.read' }, schema: { tags, querystring: figuresQuery } },
+    async (request) => service().figures(actorOf(request), request.query.year, request.query.group_by));
+}

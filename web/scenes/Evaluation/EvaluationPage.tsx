@@ -1,0 +1,347 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { useAuth } from '../../auth.tsx';
+import { useMonthInForce } from '../../components/usePeriodInForce.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { ApiError } from '../../api/client.ts';
+import { evaluationApi, evaluationLinks, type EvalMonth, type EvalProblem, type EvalSchemeRow, type EvalSnapshot, type EvalUnit } from '../../api/evaluation.ts';
+import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
+import { leavesOf, type Scheme } from '../../../core/evaluation/scheme.ts';
+
+const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
+const STATUS_COLORS = { none: 'default', draft: 'default', objection: 'warning', published: 'success' } as const;
+
+/** Year and month in the URL; without them the period in force. */
+function usePeriod() {
+  const [params, setParams] = useSearchParams();
+  const inForce = useMonthInForce();
+  const now = new Date();
+  const year = Number(params.get('year')) || inForce?.year || now.getFullYear();
+  const month = Number(params.get('month')) || inForce?.month || Math.max(1, now.getMonth());
+  const set = (y: number, m: number) => setParams((p) => {
+    p.set('year', String(y));
+    p.set('month', String(m));
+    return p;
+  }, { replace: true });
+  return { year, month, set };
+}
+
+function RankChange({ change }: { change: number | null }) {
+  if (change === null || change === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  return change > 0 ? <Typography.Text type="success">↑{change}</Typography.Text> : <Typography.Text type="danger">↓{-change}</Typography.Text>;
+}
+
+/** The ranking table: rank, unit, total, change, gap, each leaf's points; a row opens the records behind it. */
+function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Table<EvalUnit>
+      rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={{ x: 'max-content' }} data-testid="evaluation-ranking"
+      expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} />, expandRowByClick: true } : undefined}
+      columns={[
+        { title: t('evaluation.rank'), dataIndex: 'rank', width: 56, fixed: 'left' },
+        { title: t('evaluation.unit'), dataIndex: 'name', fixed: 'left', render: (n: string, u) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> },
+        { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', render: (v: string) => <b>{v}</b> },
+        { title: t('evaluation.rankChange'), dataIndex: 'rank_change', align: 'center', render: (c: number | null) => <RankChange change={c} /> },
+        { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right', render: (v: string | null) => v ?? '—' },
+        { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' },
+        ...snapshot.leaves.map((l) => ({
+          title: <span title={`${l.path}（${l.source_label}，${l.rule}）`}>{l.name}</span>, key: l.key, align: 'right' as const,
+          render: (_: unknown, u: EvalUnit) => <span title={u.nodes[l.key]?.note}>{u.nodes[l.key]?.contribution_text ?? '—'}</span>,
+        })),
+        { title: t('evaluation.adjustment'), dataIndex: 'adjustment_text', align: 'right' },
+      ]}
+    />
+  );
+}
+
+/** The records behind one unit's scores: each leaf's figure, rule and note; hand entries, ledger lines, projects. */
+function UnitDrill({ year, month, unit }: { year: number; month: number; unit: EvalUnit }) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => evaluationApi.unit(year, month, unit.key), [year, month, unit.key]);
+  if (error) return <LoadError error={error} />;
+  if (!data) return null;
+  return (
+    <div data-testid="evaluation-drill">
+      <Table
+        rowKey="key" size="small" pagination={false} dataSource={data.leaves}
+        columns={[
+          { title: t('evaluation.indicator'), dataIndex: 'path' },
+          { title: t('evaluation.source'), dataIndex: 'source_label' },
+          { title: t('evaluation.value'), key: 'v', align: 'right', render: (_: unknown, l) => `${unit.nodes[l.key]?.value_text ?? '—'} ${l.unit}` },
+          { title: t('evaluation.points'), key: 'p', align: 'right', render: (_: unknown, l) => unit.nodes[l.key]?.contribution_text },
+          { title: t('evaluation.how'), key: 'n', render: (_: unknown, l) => unit.nodes[l.key]?.note },
+          { title: t('evaluation.records'), key: 'r', render: (_: unknown, l) => (l.records === 'projects' ? <Link to={data.projects_link}>{t('evaluation.unitProjects')}</Link> : l.records === 'entries' ? t('evaluation.handEntry') : '') },
+        ]}
+      />
+      {unit.vetoed && <Alert type="error" showIcon style={{ marginTop: 8 }} title={unit.veto_reasons.join('；')} />}
+      {data.entries.length > 0 && (
+        <Descriptions size="small" column={1} style={{ marginTop: 8 }} title={t('evaluation.entries')}
+          items={data.entries.map((e) => ({ key: e.id, label: `${e.item_key} = ${e.value}`, children: `${e.evidence}（${e.status === 'approved' ? t('evaluation.approved') : e.status}）` }))} />
+      )}
+      {data.ledger.length > 0 && (
+        <Descriptions size="small" column={1} style={{ marginTop: 8 }} title={t('evaluation.ledger')}
+          items={data.ledger.map((l) => ({ key: l.id, label: `${l.points_hundredths > 0 ? '+' : ''}${l.points_hundredths / 100}`, children: `${l.reason}（${l.doc_number}，${l.approver}）` }))} />
+      )}
+    </div>
+  );
+}
+
+/** 先进/后进, 红榜/黄榜, 十快/十慢 with their figures. */
+function Lists({ snapshot }: { snapshot: EvalSnapshot }) {
+  const { t } = useI18n();
+  const byKey = new Map(snapshot.units.map((u) => [u.key, u]));
+  const unitLine = (k: string) => {
+    const u = byKey.get(k);
+    return u ? `${u.name}（${u.total_text}${t('evaluation.pointsUnit')}）` : k;
+  };
+  return (
+    <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+      <Col xs={24} md={8}>
+        <Card size="small" title={t('evaluation.advancedLagging')}>
+          <div><Tag color="green">{t('evaluation.advanced')}</Tag>{snapshot.advanced.map(unitLine).join('、') || '—'}</div>
+          <div style={{ marginTop: 6 }}><Tag color="orange">{t('evaluation.lagging')}</Tag>{snapshot.lagging.map(unitLine).join('、') || '—'}</div>
+        </Card>
+      </Col>
+      <Col xs={24} md={8}>
+        <Card size="small" title={t('evaluation.boards')}>
+          {snapshot.red.map((b) => <div key={`r${b.leaf}`}><Tag color="red">{t('evaluation.red')}</Tag>{b.leaf_name}：{b.unit_name}（{b.value_text}，{b.score_text}{t('evaluation.pointsUnit')}）</div>)}
+          {snapshot.yellow.map((b) => <div key={`y${b.leaf}`}><Tag color="gold">{t('evaluation.yellow')}</Tag>{b.leaf_name}：{b.unit_name}（{b.value_text}，{b.score_text}{t('evaluation.pointsUnit')}）</div>)}
+        </Card>
+      </Col>
+      <Col xs={24} md={8}>
+        <Card size="small" title={t('evaluation.fastSlow')}>
+          <div><Tag color="blue">{t('evaluation.fast')}</Tag>{snapshot.fast.slice(0, 10).map((p) => `${p.name}（${p.completion_rate_text}%）`).join('、') || '—'}</div>
+          <div style={{ marginTop: 6 }}><Tag>{t('evaluation.slow')}</Tag>{snapshot.slow.slice(0, 10).map((p) => `${p.name}（${p.completion_rate_text}%）`).join('、') || '—'}</div>
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+/** The month's 讲评: status, actions by role, the ranking with drill-down, lists, objections and the correction diff. */
+function MonthTab({ year, month }: { year: number; month: number }) {
+  const { t } = useI18n();
+  const { message, modal } = App.useApp();
+  const { user } = useAuth();
+  const isOffice = user?.role === 'office';
+  const canPublish = isOffice || user?.role === 'leader';
+  const { data, error, reload, setData } = useLoad(() => evaluationApi.month(year, month), [year, month]);
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<EvalMonth>, done: string) => {
+    setBusy(true);
+    try {
+      setData(await fn());
+      void message.success(done);
+    } catch {
+      // the API hook shows the error
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ask = (title: string, go: (text: string) => Promise<EvalMonth>, done: string) => {
+    let text = '';
+    modal.confirm({
+      title, content: <Input.TextArea rows={3} onChange={(e) => { text = e.target.value; }} data-testid="evaluation-reason" />,
+      onOk: async () => {
+        if (!text.trim()) throw new Error(t('evaluation.reasonRequired'));
+        await run(() => go(text.trim()), done);
+      },
+    });
+  };
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (!data) return null;
+  const s = data.snapshot;
+  const ownUnit = user?.unitId ?? null;
+  return (
+    <div>
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
+        <Tag color={STATUS_COLORS[data.status]} data-testid="evaluation-status">{data.status_label}</Tag>
+        {data.status === 'objection' && <span>{t('evaluation.objectionUntil')} {data.objection_until}</span>}
+        {s && <Typography.Text type="secondary">{t('evaluation.scheme')}：{s.scheme.name}</Typography.Text>}
+        {isOffice && data.status !== 'published' && <Button loading={busy} onClick={() => void run(() => evaluationApi.compute(year, month), t('evaluation.computed'))} data-testid="evaluation-compute">{data.status === 'none' ? t('evaluation.compute') : t('evaluation.recompute')}</Button>}
+        {isOffice && data.status === 'draft' && (
+          <DatePicker placeholder={t('evaluation.openObjections')} onChange={(d) => d && void run(() => evaluationApi.openObjections(year, month, d.format('YYYY-MM-DD')), t('evaluation.objectionsOpened'))}
+            disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="evaluation-objection-until" />
+        )}
+        {canPublish && data.status === 'objection' && <Button type="primary" loading={busy} onClick={() => void run(() => evaluationApi.publish(year, month), t('evaluation.published'))} data-testid="evaluation-publish">{t('evaluation.publish')}</Button>}
+        {data.status === 'objection' && ownUnit !== null && s?.units.some((u) => u.key === String(ownUnit)) && (
+          <Button onClick={() => ask(t('evaluation.object'), (r) => evaluationApi.object(year, month, ownUnit, r), t('evaluation.objected'))}>{t('evaluation.object')}</Button>
+        )}
+        {s && <Button icon={<DownloadOutlined />} href={evaluationLinks.sheet(year, month, 'xlsx')}>{t('evaluation.exportXlsx')}</Button>}
+        {s && <Button icon={<DownloadOutlined />} href={evaluationLinks.sheet(year, month, 'docx')}>{t('evaluation.exportDocx')}</Button>}
+      </Flex>
+      {data.diff.length > 0 && (
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="evaluation-diff" title={t('evaluation.diffTitle')}
+          description={<div>{data.diff.map((d, i) => <div key={i}>{d.unit_name} {d.item}：{d.before} → {d.after}</div>)}</div>}
+          action={canPublish ? <Button size="small" onClick={() => ask(t('evaluation.republish'), (r) => evaluationApi.republish(year, month, r), t('evaluation.published'))}>{t('evaluation.republish')}</Button> : undefined} />
+      )}
+      {!s ? <Empty description={t('evaluation.none')} /> : (
+        <>
+          <RankingTable snapshot={s} year={year} month={month} drill />
+          <Lists snapshot={s} />
+        </>
+      )}
+      {data.objections.length > 0 && (
+        <Card size="small" title={t('evaluation.objections')} style={{ marginTop: 12 }}>
+          <Table rowKey="id" size="small" pagination={false} dataSource={data.objections} columns={[
+            { title: t('evaluation.unit'), dataIndex: 'unit_name' },
+            { title: t('evaluation.reason'), dataIndex: 'reason' },
+            { title: t('evaluation.reply'), dataIndex: 'reply', render: (v: string | null, o) => v ?? (isOffice && o.status === 'open' ? (
+              <Space>
+                <Button size="small" onClick={() => ask(t('evaluation.accept'), (r) => evaluationApi.handleObjection(o.id, 'accepted', r), t('evaluation.handled'))}>{t('evaluation.accept')}</Button>
+                <Button size="small" onClick={() => ask(t('evaluation.reject'), (r) => evaluationApi.handleObjection(o.id, 'rejected', r), t('evaluation.handled'))}>{t('evaluation.reject')}</Button>
+              </Space>
+            ) : t('evaluation.pending')) },
+          ]} />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+/** The scheme editor: the year's versions, the scheme as JSON with its tree read back, live preview on the month. */
+function SchemeTab({ year, month }: { year: number; month: number }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const isOffice = useAuth().user?.role === 'office';
+  const { data: schemes, reload } = useLoad(() => evaluationApi.schemes(year), [year]);
+  const { data: sources } = useLoad(() => evaluationApi.sources(), []);
+  const [selected, setSelected] = useState<EvalSchemeRow | undefined>();
+  const [text, setText] = useState('');
+  const [preview, setPreview] = useState<{ problems: EvalProblem[]; result: EvalSnapshot | null; parseError?: string }>();
+  useEffect(() => {
+    const pick = schemes?.find((s) => s.status === 'adopted') ?? schemes?.[0];
+    setSelected(pick);
+    setText(pick ? JSON.stringify(pick.body, null, 2) : '');
+  }, [schemes]);
+  const parsed = useMemo((): { scheme?: Scheme; error?: string } => {
+    if (!text.trim()) return {};
+    try {
+      return { scheme: JSON.parse(text) as Scheme };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }, [text]);
+  // Live preview on the chosen month, debounced.
+  useEffect(() => {
+    if (!parsed.scheme) {
+      setPreview(parsed.error ? { problems: [], result: null, parseError: parsed.error } : undefined);
+      return;
+    }
+    const timer = setTimeout(() => {
+      evaluationApi.preview(year, month, parsed.scheme!).then(setPreview, (e: unknown) => setPreview({ problems: [{ path: '方案', message: e instanceof ApiError ? e.message : String(e) }], result: null }));
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [parsed, year, month]);
+  const sourceLabel = new Map((sources ?? []).map((s) => [s.key, s.label]));
+  const save = async (asNew: boolean) => {
+    if (!parsed.scheme) return;
+    const saved = asNew || !selected ? await evaluationApi.createScheme(year, parsed.scheme) : await evaluationApi.updateScheme(selected.id, parsed.scheme, selected.row_version);
+    void message.success(t('evaluation.saved'));
+    reload();
+    setSelected(saved);
+  };
+  return (
+    <Row gutter={[12, 12]}>
+      <Col xs={24} lg={11}>
+        <Flex gap={8} wrap style={{ marginBottom: 8 }}>
+          <Select style={{ minWidth: 240 }} value={selected?.id} placeholder={t('evaluation.noScheme')} data-testid="evaluation-scheme-select"
+            options={(schemes ?? []).map((s) => ({ value: s.id, label: `v${s.version} ${s.name}（${t(`evaluation.schemeStatus.${s.status}` as MessageKey)}）` }))}
+            onChange={(id: number) => {
+              const s = schemes?.find((x) => x.id === id);
+              setSelected(s);
+              setText(s ? JSON.stringify(s.body, null, 2) : '');
+            }} />
+          {isOffice && <Button disabled={!parsed.scheme || selected?.status !== 'draft'} onClick={() => void save(false)}>{t('evaluation.save')}</Button>}
+          {isOffice && <Button disabled={!parsed.scheme} onClick={() => void save(true)}>{t('evaluation.saveAsNew')}</Button>}
+          {isOffice && selected?.status === 'draft' && <Button type="primary" onClick={() => void evaluationApi.adopt(selected.id).then(() => { void message.success(t('evaluation.adopted')); reload(); })}>{t('evaluation.adopt')}</Button>}
+        </Flex>
+        <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} rows={22} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} readOnly={!isOffice} data-testid="evaluation-scheme-json" />
+        {parsed.scheme && (
+          <Table rowKey="key" size="small" pagination={false} style={{ marginTop: 8 }} dataSource={leavesOf(parsed.scheme.nodes ?? []).map(({ node, path }) => ({ key: node.key, path: path.join(' › '), node }))}
+            columns={[
+              { title: t('evaluation.indicator'), dataIndex: 'path' },
+              { title: t('evaluation.source'), key: 's', render: (_: unknown, r) => sourceLabel.get(r.node.source ?? '') ?? r.node.source },
+              { title: t('evaluation.rule'), key: 'r', render: (_: unknown, r) => (r.node.rule ? RULE_LABELS[r.node.rule.kind] ?? r.node.rule.kind : '—') },
+              { title: t('evaluation.weightCap'), key: 'w', render: (_: unknown, r) => [r.node.weight !== undefined ? `×${r.node.weight}` : '', r.node.max !== undefined ? `≤${r.node.max}` : ''].filter(Boolean).join(' ') },
+            ]} />
+        )}
+      </Col>
+      <Col xs={24} lg={13}>
+        <Card size="small" title={`${t('evaluation.preview')}：${year}年${month === 1 ? '1月' : `1–${month}月`}`} data-testid="evaluation-preview">
+          {preview?.parseError && <Alert type="error" showIcon title={t('evaluation.jsonError')} description={preview.parseError} />}
+          {preview && preview.problems.length > 0 && (
+            <Alert type="error" showIcon title={t('evaluation.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{preview.problems.map((p, i) => <li key={i}>{p.path}：{p.message}</li>)}</ul>} />
+          )}
+          {preview?.result && <RankingTable snapshot={preview.result} year={year} month={month} drill={false} />}
+          {sources && (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
+              {t('evaluation.sources')}：{sources.map((s) => `${s.key}（${s.label}${s.available ? '' : `，${t('evaluation.notWired')}`}）`).join('、')}
+            </Typography.Paragraph>
+          )}
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+/** The 加分/扣分 ledger of the month. */
+function LedgerTab({ year, month }: { year: number; month: number }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const isOffice = useAuth().user?.role === 'office';
+  const { data, reload } = useLoad(() => evaluationApi.ledger(year, month), [year, month]);
+  const { data: m } = useLoad(() => evaluationApi.month(year, month), [year, month]);
+  const [form, setForm] = useState<{ unit?: number; points?: number; reason: string; doc: string; approver: string }>({ reason: '', doc: '', approver: '' });
+  const units = m?.snapshot?.units ?? [];
+  return (
+    <div>
+      {isOffice && (
+        <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+          <Select style={{ width: 160 }} placeholder={t('evaluation.unit')} value={form.unit} onChange={(u: number) => setForm({ ...form, unit: u })} options={units.map((u) => ({ value: Number(u.key), label: u.name }))} />
+          <InputNumber placeholder={t('evaluation.points')} value={form.points} step={0.5} onChange={(v) => setForm({ ...form, points: v ?? undefined })} />
+          <Input style={{ width: 220 }} placeholder={t('evaluation.reason')} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+          <Input style={{ width: 180 }} placeholder={t('evaluation.docNumber')} value={form.doc} onChange={(e) => setForm({ ...form, doc: e.target.value })} />
+          <Input style={{ width: 120 }} placeholder={t('evaluation.approver')} value={form.approver} onChange={(e) => setForm({ ...form, approver: e.target.value })} />
+          <Button type="primary" disabled={!form.unit || !form.points} onClick={() => void evaluationApi.addLedger({ year, month, unit_id: form.unit!, points: form.points!, reason: form.reason, doc_number: form.doc, approver: form.approver })
+            .then(() => { void message.success(t('evaluation.saved')); setForm({ reason: '', doc: '', approver: '' }); reload(); })}>{t('evaluation.addLedger')}</Button>
+        </Flex>
+      )}
+      <Table rowKey="id" size="small" pagination={false} dataSource={data ?? []} scroll={{ x: 'max-content' }} columns={[
+        { title: t('evaluation.unit'), dataIndex: 'unit_name' },
+        { title: t('evaluation.points'), dataIndex: 'points_text', align: 'right' },
+        { title: t('evaluation.reason'), dataIndex: 'reason' },
+        { title: t('evaluation.docNumber'), dataIndex: 'doc_number' },
+        { title: t('evaluation.approver'), dataIndex: 'approver' },
+      ]} />
+    </div>
+  );
+}
+
+/** 考评: the month's 讲评 and ranking, the scheme editor, the ledger. */
+export function EvaluationPage() {
+  const { t } = useI18n();
+  const { year, month, set } = usePeriod();
+  return (
+    <div>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>{t('evaluation.title')}</Typography.Title>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && set(v, month)} suffix="年" style={{ width: 110 }} aria-label={t('evaluation.year')} />
+        <Select value={month} onChange={(m: number) => set(year, m)} style={{ width: 110 }} aria-label={t('evaluation.period')} data-testid="evaluation-month"
+          options={MONTHS.map((m) => ({ value: m, label: m === 1 ? '1月' : `1–${m}月` }))} />
+      </Space>
+      <Tabs items={[
+        { key: 'month', label: t('evaluation.tab.month'), children: <MonthTab year={year} month={month} /> },
+        { key: 'scheme', label: t('evaluation.tab.scheme'), children: <SchemeTab year={year} month={month} /> },
+        { key: 'ledger', label: t('evaluation.tab.ledger'), children: <LedgerTab year={year} month={month} /> },
+      ]} />
+    </div>
+  );
+}
