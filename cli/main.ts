@@ -10,6 +10,7 @@ import { registerVerify } from './verify.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
 import { registerBulletin } from './bulletin.ts';
+import { registerMatters } from './matters.ts'; // issue 17
 
 const program = new Command();
 program
@@ -29,6 +30,7 @@ registerVerify(program);
 registerIndicators(program);
 registerAudit(program);
 registerBulletin(program);
+registerMatters(program); // issue 17
 
 try {
   await program.parseAsync(process.argv);

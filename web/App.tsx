@@ -27,6 +27,10 @@ const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => 
 const DashboardPage = lazy(() => import('./scenes/Dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 const LightsPage = lazy(() => import('./scenes/Lights/LightsPage.tsx').then((m) => ({ default: m.LightsPage })));
 const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').then((m) => ({ default: m.BulletinsPage })));
+// Supervision (issue 17)
+const MattersPage = lazy(() => import('./scenes/Supervision/MattersPage.tsx').then((m) => ({ default: m.MattersPage })));
+const MatterPage = lazy(() => import('./scenes/Supervision/MatterPage.tsx').then((m) => ({ default: m.MatterPage })));
+const TodosPage = lazy(() => import('./scenes/Supervision/TodosPage.tsx').then((m) => ({ default: m.TodosPage })));
 const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 // investment attraction (招商引资)
 const AttractionPage = lazy(() => import('./scenes/Attraction/AttractionPage.tsx').then((m) => ({ default: m.AttractionPage })));
@@ -95,6 +99,10 @@ function Routed() {
           <Route path="lights" element={lazyPage(<LightsPage />)} />
           <Route path="lights/rules" element={lazyPage(<RulesPage />)} />
           <Route path="bulletins" element={lazyPage(<BulletinsPage />)} />
+          {/* Supervision (issue 17) */}
+          <Route path="matters" element={lazyPage(<MattersPage />)} />
+          <Route path="matters/:id" element={lazyPage(<MatterPage />)} />
+          <Route path="todos" element={lazyPage(<TodosPage />)} />
           <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="attraction" element={lazyPage(<AttractionPage />)} />
           <Route path="attraction/:id" element={lazyPage(<LeadPage />)} />

@@ -3,12 +3,13 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CameraOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CameraOutlined, CheckSquareOutlined, FlagOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { useAuth, useCan } from '../auth.tsx';
 import { accountApi } from '../api/accounts.ts';
+import { TodoBadge } from './TodoBadge.tsx';
 import type { Permission } from '../api/types.ts';
 
 interface NavItem {
@@ -30,6 +31,9 @@ export const NAV: NavItem[] = [
   { path: '/reports', label: 'nav.reports', icon: <FormOutlined />, anyOf: ['report.write'] },
   { path: '/review', label: 'nav.review', icon: <AuditOutlined />, anyOf: ['report.review'] },
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, anyOf: ['indicator.read'] },
+  // Supervision (issue 17)
+  { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, anyOf: ['matter.read'] },
+  { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, anyOf: ['inbox.read'] },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
   { path: '/attraction', label: 'nav.attraction', icon: <RiseOutlined />, anyOf: ['attraction.read'] },
@@ -106,6 +110,7 @@ export function AppLayout() {
           {isMobile && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawerOpen(true)} />}
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0 }}>{t('app.title')}</Typography.Text>
           <Space size={4}>
+            {can('inbox.read') && <TodoBadge />}
             <Button type="text" onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')} data-testid="lang-switch">{t('lang.switch')}</Button>
             <Dropdown
               trigger={['click']}

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { createMatterService, registerSupervision, seedDemoMatters } from '../supervision/index.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/index.ts';
 import { IndicatorService } from '../indicators/indicator.service.ts';
@@ -119,6 +120,13 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
     asOf, regionCode: units.find((u) => u.id === reporterUnit.id)?.region ?? DEMO_CITY.code, reporter: { userId: reporterUser, unitId: reporterUnit.id, name: `${reporterUnit.name}填报员` },
     office: { userId: officeUser, unitId: officeId }, leader: { userId: leaderUser, unitId: officeId }, departments,
     projectId: await repo.firstProjectOfUnit(reporterUnit.id),
+  });
+  // Supervision (issue 17): a handful of matters in various states, dated at the demo's day.
+  const demoClock = { now: () => new Date(`${asOf}T02:00:00.000Z`) };
+  const deps = createDeps(database.db, { clock: demoClock });
+  registerSupervision(deps);
+  await seedDemoMatters(deps, createMatterService(deps), {
+    officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
   });
   // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
   const at = new Date(`${asOf}T04:00:00.000Z`);

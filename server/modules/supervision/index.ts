@@ -19,6 +19,9 @@ export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type Timel
 export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
 export { matterRoutes } from './matter.routes.ts';
 export { supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
+export { seedDemoMatters } from './demo-matters.ts';
+/** Figures per unit and month (evaluation, bulletins) and the overdue list (CLI). */
+export { supervisionFigures, overdueMatters, type UnitFigures } from './figures.service.ts';
 
 /** The matter service, over the database's file store. */
 export function createMatterService(deps: Deps): MatterService {

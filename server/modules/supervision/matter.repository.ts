@@ -135,6 +135,18 @@ export class MatterRepository {
     return this.db.selectFrom('units').select(['id', 'name', 'region_code']).where('id', '=', id).executeTakeFirst();
   }
 
+  /** Ids of the units within a scope (by unit subtree or region). */
+  async unitsInScope(scope: DataScope): Promise<number[]> {
+    let q = this.db.selectFrom('units').select('id');
+    if (!scope.all) q = q.where(inScope(scope, { unit: 'units.id', region: 'units.region_code' }));
+    return (await q.execute()).map((r) => r.id);
+  }
+
+  /** A few live projects of a unit (demo data). */
+  async projectsOfUnit(unitId: number, limit: number): Promise<{ id: number; name: string }[]> {
+    return this.db.selectFrom('projects').select(['id', 'name']).where('unit_id', '=', unitId).where('deleted_at', 'is', null).orderBy('id').limit(limit).execute();
+  }
+
   async unitsExist(ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     return (await this.db.selectFrom('units').select('id').where('id', 'in', ids).execute()).map((r) => r.id);

@@ -10,7 +10,7 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { sendWorkbook } from '../exports/index.ts';
 import { matterWorkbook } from './matter-export.ts';
 import type { MatterFilter } from './matter.repository.ts';
-import { attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
+import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettings } from './supervision.settings.ts';
 
@@ -84,6 +84,8 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     async (request) => service().instruct(actorOf(request), request.params.id, request.body.text));
   r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody } },
     async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
+  r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
+    async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags } }, async () => service().settings());
   r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettings.schema as never } },
     async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));

@@ -55,3 +55,5 @@ export const matterActBody = z.object({
 export const feedbackBody = z.object({ text: z.string().trim().min(1, '请填写反馈内容').max(5000), next_steps: z.string().max(2000).nullish() }).strict();
 export const instructionBody = z.object({ text: z.string().trim().min(1, '请填写批示内容').max(2000) }).strict();
 export const attentionBody = z.object({ attention: z.boolean() }).strict();
+
+export const figuresQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份应为 YYYY-MM') });

@@ -19,6 +19,7 @@ import { roleHas, type Permission } from '../../plugins/permissions.ts';
 import { CaseEngine } from './case-engine.ts';
 import type { MatterFilter, MatterRepository, MatterRow } from './matter.repository.ts';
 import { supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
+import { supervisionFigures } from './figures.service.ts';
 
 /** What creating a matter takes. */
 export interface MatterInput {
@@ -446,6 +447,14 @@ export class MatterService {
     });
     const kind = settings.letter_on_step[ctx.step.key];
     if (kind && this.letters) await this.letters.issue(trx, { matter: m, kind, step: ctx.step.key, signer: null, settings });
+  }
+
+  /** Figures per unit for a month; units outside the actor's scope are left out (leaders and the office see all). */
+  async figures(actor: Actor, month: string) {
+    const all = await supervisionFigures(this.deps.db, month, this.now());
+    if (actor.scope.all) return all;
+    const visible = new Set((await this.repo(this.deps.db).unitsInScope(actor.scope)));
+    return all.filter((f) => visible.has(f.unitId));
   }
 
   /** The supervision settings. */

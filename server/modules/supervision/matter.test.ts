@@ -7,6 +7,7 @@ import { buildProject, buildUnit, buildUser } from '../../../test/factories.ts';
 import { clock } from '../../clock.ts';
 import { findDeadline, loadWorkCalendar, runDeadlineSteps } from '../../platform/deadlines/deadlines.ts';
 import { listMoves } from '../../platform/status-log.ts';
+import { overdueMatters } from './index.ts';
 
 describe.each(DIALECTS)('supervised matters on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -157,6 +158,21 @@ describe.each(DIALECTS)('supervised matters on %s', (dialect) => {
     expect(todos.map((x: { entityId: number }) => x.entityId)).toContain(id);
     const d = await detail(id);
     expect(d.timeline.some((x: { title: string }) => x.title.includes('逾期督办'))).toBe(true);
+  });
+
+  it('figures per unit for the month, and the overdue list', async () => {
+    const month = today.slice(0, 7);
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/supervision/figures?month=${month}`, headers: sup });
+    expect(res.statusCode).toBe(200);
+    const byName = new Map(res.json().units.map((u: { unitName: string }) => [u.unitName, u]));
+    // 住建局 leads 4 of the matters above (the 学校 one was reassigned to 自然资源局); the 供电 one was written off
+    // after one rejected close application, so it does not count as one-pass.
+    expect(byName.get('住建局')).toMatchObject({ received: 4, onePassWriteOff: { num: 0, den: 1 }, feedbackOnTime: { num: 1, den: 1 }, rates: { onePassWriteOff: 0 } });
+    expect(byName.get('自然资源局')).toMatchObject({ received: 1 });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/supervision/figures?month=2026-13', headers: sup })).statusCode).toBe(400);
+    const overdueDay = addWorkingDays(later(3), 1, await loadWorkCalendar(t.db));
+    const overdue = await overdueMatters(t.db, new Date(`${overdueDay}T02:00:00Z`));
+    expect(overdue.map((o) => [o.title, o.workingDaysOverdue])).toEqual([['污水管网接入', 1]]);
   });
 
   it('exports the filtered list as xlsx', async () => {

@@ -18,6 +18,7 @@ import { StagesTab } from './StagesTab.tsx';
 import { ReportsTab } from './ReportsTab.tsx';
 import { LightsTab } from './LightsTab.tsx';
 import { ChangesTab } from './ChangesTab.tsx';
+import { AssignMatterButton } from '../Supervision/AssignMatterButton.tsx';
 
 /** The project page: basic information and, as their APIs land, plans, reports, stages, lights and history. */
 export function ProjectPage() {
@@ -75,12 +76,13 @@ export function ProjectPage() {
       <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/projects">{t('nav.projects')}</Link> }, { title: project.name }]} />
       <Card
         title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }} data-testid="project-title">{project.name}</Typography.Title>}
-        extra={!editing && active === 'basic' && (canEdit || canAdmin) ? (
+        extra={(
           <Flex gap={8} wrap>
-            {canAdmin && <TierActions project={project} onChanged={setProject} />}
-            {canEdit && <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-project">{t('common.edit')}</Button>}
+            <AssignMatterButton project={project} />
+            {!editing && active === 'basic' && canAdmin && <TierActions project={project} onChanged={setProject} />}
+            {!editing && active === 'basic' && canEdit && <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="edit-project">{t('common.edit')}</Button>}
           </Flex>
-        ) : null}
+        )}
         styles={{ header: { flexWrap: 'wrap' } }}
       >
         <Tabs

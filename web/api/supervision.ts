@@ -1,0 +1,54 @@
+/** Supervised matters (督办事项), the to-do inbox and notifications. */
+import { api, withQuery } from './client.ts';
+
+export interface MatterListItem {
+  id: number; number: string; title: string; source: string; sourceLabel: string; sourceId: number | null; sourceRef: string | null; type: string;
+  urgency: 'normal' | 'urgent' | 'very_urgent'; leadUnitId: number; leadUnitName: string; coUnits: { id: number; name: string }[]; status: string; statusLabel: string;
+  assignedOn: string; dueOn: string; nextFeedbackOn: string | null; requestedDueOn: string | null; overdue: boolean; attention: boolean; leaderId: number | null;
+  version: number; closedOn: string | null; writtenOffOn: string | null;
+}
+export interface MatterList { total: number; today: string; items: MatterListItem[] }
+export interface Attachment { id: number; fileName: string; sizeBytes: number; uploadedAt: string }
+export interface MatterDetail {
+  matter: MatterListItem & { content: string; supervisorName: string | null; leaderName: string | null; signedOn: string | null; closingOn: string | null; closeRejections: number; feedbackDays: number };
+  projects: { id: number; name: string; code: string | null }[];
+  deadlines: { kind: string; dueOn: string; originalDueOn: string; status: string; pausedOn: string | null; pausedDays: number; overdue: boolean; workingDays: number; paused: boolean }[];
+  feedback: { id: number; onDate: string; text: string; nextSteps: string | null; onTime: boolean; authorName: string | null; unitName: string | null; attachments: Attachment[] }[];
+  instructions: { id: number; leader_name: string; text: string; at: string }[];
+  attachments: Attachment[];
+  letters: { id: number; kind: string; number: string; title: string; signerName: string; createdAt: string }[];
+  timeline: { at: string; kind: 'move' | 'feedback' | 'event'; title: string; detail: string | null; actorName: string | null }[];
+  actions: { action: string; label: string; needs: 'reason' | 'evidence' | null }[];
+  can: { feedback: boolean; instruct: boolean; attention: boolean };
+}
+export interface MatterCreate {
+  title: string; content?: string; source: string; source_id?: number | null; source_ref?: string | null; type?: string; urgency?: string;
+  lead_unit_id: number; co_unit_ids?: number[]; project_ids?: number[]; due_on?: string | null; feedback_days?: number | null;
+}
+export type MatterQuery = Record<string, string | number | undefined>;
+
+export interface Todo { id: number; key: string; kind: string; title: string; link: string; dueOn: string | null; createdAt: string; doneAt: string | null; overdue: boolean }
+export interface InboxCount { open: number; overdue: number; unread: number }
+
+export const supervisionApi = {
+  list: (query: MatterQuery) => api.get<MatterList>('/matters', query),
+  exportHref: (query: MatterQuery) => withQuery('/api/v1/matters.xlsx', query),
+  get: (id: number) => api.get<MatterDetail>(`/matters/${id}`),
+  create: (body: MatterCreate) => api.post<{ id: number; number: string }>('/matters', body, { quiet: true }),
+  act: (id: number, body: { action: string; version: number; reason?: string; due_on?: string; lead_unit_id?: number }) => api.post<MatterDetail>(`/matters/${id}/actions`, body, { quiet: true }),
+  feedback: (id: number, body: { text: string; next_steps?: string }) => api.post<{ id: number }>(`/matters/${id}/feedback`, body, { quiet: true }),
+  feedbackFile: (id: number, entryId: number, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api.post<Attachment>(`/matters/${id}/feedback/${entryId}/attachments`, form, { quiet: true });
+  },
+  instruct: (id: number, text: string) => api.post<{ id: number }>(`/matters/${id}/instructions`, { text }),
+  attention: (id: number, attention: boolean) => api.put<{ attention: boolean }>(`/matters/${id}/attention`, { attention }),
+};
+
+export const inboxApi = {
+  todos: (done: boolean) => api.get<{ today: string; items: Todo[] }>('/todos', { done: done ? '1' : undefined }),
+  count: () => api.get<InboxCount>('/todos/count', undefined, { quiet: true }),
+  notifications: () => api.get<{ items: { id: number; title: string; body: string | null; link: string | null; createdAt: string; readAt: string | null }[] }>('/notifications'),
+  markRead: () => api.post<InboxCount>('/notifications/read', {}),
+};

@@ -1,0 +1,169 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, Modal, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
+import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import type { Dayjs } from 'dayjs';
+import { ApiError } from '../../api/client.ts';
+import { supervisionApi, type MatterDetail } from '../../api/supervision.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { StateTag } from './MattersPage.tsx';
+
+type Action = MatterDetail['actions'][number];
+
+/** A matter's page: what, who, deadlines, actions, feedback form, 批示 and one timeline. Works on a phone. */
+export function MatterPage() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const id = Number(useParams().id);
+  const mobile = !Grid.useBreakpoint().md;
+  const { data, error, loading, reload, setData } = useLoad(() => supervisionApi.get(id), [id]);
+  const [asking, setAsking] = useState<Action | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [actForm] = Form.useForm();
+  const [fbForm] = Form.useForm();
+  const [file, setFile] = useState<File | null>(null);
+  const [instruction, setInstruction] = useState('');
+
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (loading || !data) return <Skeleton active />;
+  const m = data.matter;
+  const fail = (e: unknown) => void message.error(e instanceof ApiError ? e.message : String(e));
+
+  const run = async (a: Action, extra: { reason?: string; due_on?: string } = {}) => {
+    setBusy(true);
+    try {
+      setData(await supervisionApi.act(id, { action: a.action, version: m.version, ...extra }));
+      setAsking(null);
+    } catch (e) {
+      fail(e);
+      reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const click = (a: Action) => {
+    if (a.needs || a.action === 'request_extension' || a.action === 'approve_extension') {
+      actForm.resetFields();
+      setAsking(a);
+    } else void run(a);
+  };
+  const submitAsk = async () => {
+    const v = (await actForm.validateFields()) as { reason?: string; due_on?: Dayjs };
+    await run(asking!, { reason: v.reason, due_on: v.due_on?.format('YYYY-MM-DD') });
+  };
+  const submitFeedback = async () => {
+    const v = (await fbForm.validateFields()) as { text: string; next_steps?: string };
+    setBusy(true);
+    try {
+      const entry = await supervisionApi.feedback(id, { text: v.text, next_steps: v.next_steps });
+      if (file) await supervisionApi.feedbackFile(id, entry.id, file);
+      fbForm.resetFields();
+      setFile(null);
+      void message.success(t('matters.feedbackSaved'));
+      reload();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const needsDate = asking?.action === 'request_extension' || asking?.action === 'approve_extension';
+
+  return (
+    <div data-testid="matter-page">
+      <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/matters">{t('nav.matters')}</Link> }, { title: m.number }]} />
+      <Card
+        title={<Flex vertical gap={4} style={{ whiteSpace: 'normal', padding: '8px 0' }}><Typography.Text type="secondary">{m.number}</Typography.Text><Typography.Title level={4} style={{ margin: 0 }} data-testid="matter-title">{m.title}</Typography.Title><StateTag m={m} /></Flex>}
+        styles={{ header: { flexWrap: 'wrap' }, body: { padding: mobile ? 12 : 24 } }}
+      >
+        <Flex gap={8} wrap style={{ marginBottom: 16 }}>
+          {data.actions.map((a) => (
+            <Button key={a.action} type={['sign', 'approve_close', 'approve_extension', 'approve_suspend', 'write_off'].includes(a.action) ? 'primary' : 'default'} loading={busy} onClick={() => click(a)} data-testid={`act-${a.action}`}>
+              {t(`matters.action.${a.action}` as MessageKey)}
+            </Button>
+          ))}
+          {data.can.attention && (
+            <Button onClick={() => void supervisionApi.attention(id, !m.attention).then(reload, fail)} data-testid="toggle-attention">{m.attention ? t('matters.unmarkAttention') : t('matters.markAttention')}</Button>
+          )}
+        </Flex>
+        <Descriptions size="small" column={mobile ? 1 : 2} bordered items={[
+          { key: 'lead', label: t('matters.leadUnit'), children: m.leadUnitName },
+          { key: 'co', label: t('matters.coUnits'), children: m.coUnits.map((c) => c.name).join('、') || '—' },
+          { key: 'source', label: t('matters.source'), children: `${t(`matters.source.${m.source}` as MessageKey)}${m.sourceRef ? `（${m.sourceRef}）` : ''}` },
+          { key: 'urgency', label: t('matters.urgency'), children: t(`matters.urgency.${m.urgency}` as MessageKey) },
+          { key: 'assigned', label: t('matters.assignedOn'), children: m.assignedOn },
+          { key: 'due', label: t('matters.dueOn'), children: <span data-testid="matter-due">{m.dueOn}{m.requestedDueOn ? ` → ${m.requestedDueOn}?` : ''}</span> },
+          { key: 'next', label: t('matters.nextFeedback'), children: m.nextFeedbackOn ?? '—' },
+          { key: 'projects', label: t('matters.projects'), children: data.projects.length ? <Flex gap={4} wrap>{data.projects.map((p) => <Link key={p.id} to={`/projects/${p.id}`}>{p.name}</Link>)}</Flex> : '—' },
+          { key: 'content', label: t('matters.content'), span: mobile ? 1 : 2, children: <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.content || '—'}</Typography.Paragraph> },
+        ]} />
+        <Flex gap={8} wrap style={{ marginTop: 12 }}>
+          {data.deadlines.map((d) => (
+            <Tag key={d.kind} color={d.status !== 'open' ? 'default' : d.overdue ? 'red' : d.paused ? 'default' : 'blue'}>
+              {t(`matters.deadline.${d.kind}` as MessageKey)} {d.dueOn} · {d.status !== 'open' ? d.status : d.paused ? t('matters.paused') : d.overdue ? t('matters.daysOverdue', { n: d.workingDays }) : t('matters.daysLeft', { n: d.workingDays })}
+            </Tag>
+          ))}
+        </Flex>
+      </Card>
+
+      {data.can.feedback && (
+        <Card title={t('matters.feedback')} size="small" style={{ marginTop: 12 }}>
+          <Form form={fbForm} layout="vertical">
+            <Form.Item name="text" label={t('matters.feedbackText')} rules={[{ required: true, message: t('matters.feedbackText') }]}><Input.TextArea rows={3} maxLength={5000} data-testid="feedback-text" /></Form.Item>
+            <Form.Item name="next_steps" label={t('matters.nextSteps')}><Input.TextArea rows={2} maxLength={2000} /></Form.Item>
+            <Form.Item label={t('matters.feedbackFile')}>
+              <Upload beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(null)} maxCount={1} fileList={file ? [{ uid: '1', name: file.name }] : []}>
+                <Button icon={<UploadOutlined />}>{t('matters.feedbackFile')}</Button>
+              </Upload>
+            </Form.Item>
+            <Button type="primary" block={mobile} loading={busy} onClick={() => void submitFeedback()} data-testid="feedback-submit">{t('matters.submitFeedback')}</Button>
+          </Form>
+        </Card>
+      )}
+
+      {(data.instructions.length > 0 || data.can.instruct) && (
+        <Card title={t('matters.instructions')} size="small" style={{ marginTop: 12 }}>
+          {data.instructions.map((i) => <Typography.Paragraph key={i.id}><b>{i.leader_name}</b>（{i.at.slice(0, 10)}）：{i.text}</Typography.Paragraph>)}
+          {data.can.instruct && (
+            <Flex gap={8}>
+              <Input value={instruction} onChange={(e) => setInstruction(e.target.value)} placeholder={t('matters.instructPlaceholder')} data-testid="instruction-text" />
+              <Button disabled={!instruction.trim()} onClick={() => void supervisionApi.instruct(id, instruction).then(() => { setInstruction(''); reload(); }, fail)} data-testid="instruction-submit">{t('matters.instruct')}</Button>
+            </Flex>
+          )}
+        </Card>
+      )}
+
+      <Card title={t('matters.timeline')} size="small" style={{ marginTop: 12 }}>
+        {data.timeline.length === 0 ? <Empty /> : (
+          <Timeline data-testid="matter-timeline" items={[...data.timeline].reverse().map((x) => ({
+            color: x.kind === 'feedback' ? 'green' : x.kind === 'event' ? 'red' : 'blue',
+            children: (
+              <div>
+                <Typography.Text strong>{x.title}</Typography.Text>
+                <div><Typography.Text type="secondary">{new Date(x.at).toLocaleString('zh-CN', { hour12: false })}{x.actorName ? ` · ${x.actorName}` : ''}</Typography.Text></div>
+                {x.detail && <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{x.detail}</Typography.Paragraph>}
+              </div>
+            ),
+          }))} />
+        )}
+        {data.feedback.flatMap((f) => f.attachments).concat(data.attachments).map((a) => (
+          <div key={a.id}><a href={`/api/v1/attachments/${a.id}`} download><PaperClipOutlined /> {a.fileName}</a></div>
+        ))}
+        {data.letters.map((l) => (
+          <div key={`l${l.id}`}><PaperClipOutlined /> {l.title} {l.number}（{l.signerName}）</div>
+        ))}
+      </Card>
+
+      <Modal open={asking !== null} title={asking ? t(`matters.action.${asking.action}` as MessageKey) : ''} onCancel={() => setAsking(null)} onOk={() => void submitAsk()} confirmLoading={busy} destroyOnHidden
+        okButtonProps={{ 'data-testid': 'act-confirm' }}>
+        <Form form={actForm} layout="vertical" preserve={false}>
+          {needsDate && <Form.Item name="due_on" label={t('matters.newDue')} rules={[{ required: asking?.action === 'request_extension', message: t('matters.newDue') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>}
+          {asking?.needs && <Form.Item name="reason" label={t('matters.reason')} rules={[{ required: true, message: t('matters.reasonRequired') }]}><Input.TextArea rows={3} data-testid="act-reason" /></Form.Item>}
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { Button, Card, Empty, Flex, List, Tabs, Tag, Typography } from 'antd';
+import { inboxApi } from '../../api/supervision.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+
+/** 我的待办: what I must do (overdue first, deep links) and my notifications. */
+export function TodosPage() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState('open');
+  const todos = useLoad(() => inboxApi.todos(tab === 'done'), [tab]);
+  const notes = useLoad(() => inboxApi.notifications(), [tab]);
+  return (
+    <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('todos.title')}</Typography.Title>} styles={{ body: { paddingTop: 0 } }}>
+      <Tabs activeKey={tab} onChange={setTab} items={[
+        { key: 'open', label: t('todos.open') }, { key: 'done', label: t('todos.done') }, { key: 'notifications', label: t('todos.notifications') },
+      ]} />
+      {tab !== 'notifications' && (todos.error ? <LoadError error={todos.error} onRetry={todos.reload} /> : (
+        <List loading={todos.loading} data-testid="todo-list" locale={{ emptyText: <Empty description={t('todos.empty')} /> }} dataSource={todos.data?.items ?? []} renderItem={(x) => (
+          <List.Item>
+            <List.Item.Meta
+              title={<Link to={x.link} data-testid={`todo-${x.kind}`}>{x.title}</Link>}
+              description={<Flex gap={6} wrap>{x.dueOn && <span>{t('todos.due')} {x.dueOn}</span>}{x.overdue && <Tag color="red">{t('todos.overdue')}</Tag>}</Flex>}
+            />
+          </List.Item>
+        )} />
+      ))}
+      {tab === 'notifications' && (
+        <>
+          <Button size="small" onClick={() => void inboxApi.markRead().then(notes.reload)} style={{ marginBottom: 8 }}>{t('todos.markRead')}</Button>
+          <List loading={notes.loading} dataSource={notes.data?.items ?? []} renderItem={(n) => (
+            <List.Item>
+              <List.Item.Meta title={n.link ? <Link to={n.link}>{n.title}</Link> : n.title} description={<span>{n.body ? `${n.body} · ` : ''}{n.createdAt.slice(0, 16).replace('T', ' ')}{n.readAt ? '' : ' ●'}</span>} />
+            </List.Item>
+          )} />
+        </>
+      )}
+    </Card>
+  );
+}
