@@ -45,13 +45,14 @@ fi
 # year reported yet, last year's December in force), the browser files that depend on the period in March (after
 # the merged 1–2月 period) and after the month's deadline (the open month itself in force). The web app is built
 # once, by the first browser run. (Not January for the browser: the demo generates one year, so in January it has
-# no last year to show. Not test/browser/report-month.test.ts yet: it spells out December's labels.)
+# no last year to show.)
 echo "── calendar: data-layer tests at 2027-01-12"
 DOCKET_NOW=2027-01-12 vitest_counted vitest-2027-01-12
 for day in 2026-03-16 2026-12-28; do
   echo "── calendar: date-sensitive browser tests at $day"
   DOCKET_NOW=$day DOCKET_SKIP_WEB_BUILD=1 vitest_counted "browser-$day" --config "$browser_config" \
-    test/browser/dashboard.test.ts test/browser/project.test.ts test/browser/reporting.test.ts
+    test/browser/dashboard.test.ts test/browser/project.test.ts test/browser/reporting.test.ts \
+    test/browser/report-month.test.ts
 done
 
 echo "$passed passed, $failed failed"
