@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { openDatabase } from '../../db/database.ts';
 import { DIALECTS } from '../../../test/db.ts';
@@ -251,12 +251,20 @@ describe.each(DIALECTS)('sign-in rate limit on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('answers 429 in the one error shape beyond the per-minute limit', async () => {
-    const codes: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      codes.push((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } })).statusCode);
+    // The limit counts per wall-clock minute: requests that straddled a minute boundary would count in two windows.
+    // One fixed window, however slow the machine (Date only: timers run as usual).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1000));
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        codes.push((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } })).statusCode);
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } });
+      expect(res.json().error).toMatchObject({ code: 'rate_limited' });
+    } finally {
+      vi.useRealTimers();
     }
-    expect(codes).toEqual([401, 401, 401, 429]);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } });
-    expect(res.json().error).toMatchObject({ code: 'rate_limited' });
   });
 });
