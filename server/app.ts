@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +21,7 @@ import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
 import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { responseSerializer } from './plugins/response-schemas.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
@@ -54,7 +55,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   const hasWeb = fs.existsSync(config.webDir);
   registerErrorHandler(app, { spaFallback: hasWeb });
 
@@ -71,6 +72,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,
+    // Response schemas registered with .meta({ id }) become components/schemas: named types in web/api/generated.ts.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
