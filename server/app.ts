@@ -23,7 +23,7 @@ import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { responseSerializer } from './plugins/response-schemas.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
-import { systemRoutes } from './modules/system/index.ts';
+import { createSystemService, systemRoutes } from './modules/system/index.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
@@ -32,7 +32,7 @@ import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
-import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+import { bulletinRoutes, createBulletinService } from './modules/bulletins/index.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
 // issue 17 (supervision)
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
@@ -119,7 +119,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // problems (issue 18)
   enterpriseRoutes(app, () => createEnterpriseService(deps));
   problemRoutes(app, () => createProblemService(deps));
-  systemRoutes(app, database);
+  const systemService = createSystemService(deps);
+  systemRoutes(app, () => systemService);
   projectRoutes(app, database);
   const periodService = createPeriodService(deps);
   const monthlyReportService = createMonthlyReportService(deps);
@@ -134,7 +135,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),
     periods: () => periodService, reports: () => monthlyReportService,
   });
-  bulletinRoutes(app, database);
+  const bulletinService = createBulletinService(deps);
+  bulletinRoutes(app, () => bulletinService);
   evaluationRoutes(app, () => createEvaluationService(deps));
   // issue 17 (supervision): to-dos, notifications, attachments
   inboxRoutes(app, () => createInboxService(deps));
