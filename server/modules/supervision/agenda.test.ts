@@ -127,7 +127,7 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     const d = (await get(`/api/v1/matters/${id}`, sup)).json();
     expect(d.matter.coUnits).toEqual([{ id: b, name: '交通局', signedOn: today }]);
     expect(d.matter.status).toBe('pending_sign'); // the lead unit's 签收 is its own
-    expect(d.timeline.some((x: { title: string }) => x.title.startsWith('协办单位签收'))).toBe(true);
+    expect(d.timeline.some((x: { title: string }) => x.title === '协办单位签收（交通局）')).toBe(true);
     expect((await get('/api/v1/todos?kind=matter.sign', unitB)).json().items.some((x: { entityId: number }) => x.entityId === id)).toBe(false);
   });
 

@@ -381,7 +381,7 @@ export class MatterService {
       const today = chinaToday(now);
       await repo.coSign(id, row.unit_id, today, actor.userId || null);
       await completeTodos(trx, { key: `matter:${id}:cosign:${row.unit_id}` }, now, actor.userId || null);
-      await emitEvent(trx, { name: 'matter.co_signed', entityType: 'matter', entityId: id, actorId: actor.userId || null, at: now, payload: { unitId: row.unit_id, unit: actor.displayName } });
+      await emitEvent(trx, { name: 'matter.co_signed', entityType: 'matter', entityId: id, actorId: actor.userId || null, at: now, payload: { unitId: row.unit_id, unit: row.name, by: actor.displayName } });
       await this.deps.audit.record(trx, actor, { action: 'matter.co_sign', entityType: 'matter', entityId: id, after: { unitId: row.unit_id, signedOn: today } });
       return { signedOn: today };
     });
