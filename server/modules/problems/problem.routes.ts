@@ -7,7 +7,7 @@ import {
 } from './enterprise.schema.ts';
 import { VISIT_PHOTO_MAX_BYTES, type EnterpriseService } from './enterprise.service.ts';
 import {
-  categoryBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
+  categoryBody, escalateBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
 import type { ProblemService } from './problem.service.ts';
 import { problemLedgerWorkbook } from './problem-export.ts';
@@ -75,6 +75,9 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
   // The action's own permission (route, handle, visit) is checked by the workflow against the actor's role.
   r.post('/api/v1/problems/:id/actions/:action', { config: { permission: 'problem.read' }, schema: { tags, params: problemActionParams, body: problemActionBody } },
     async (request) => service().act(actorOf(request), request.params.id, request.params.action, request.body));
+  // 转督办: whoever may assign supervised matters (the office, the supervision office, leaders).
+  r.post('/api/v1/problems/:id/escalate', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: escalateBody } },
+    async (request) => service().escalate(actorOf(request), request.params.id, request.body));
   r.get('/api/v1/problem-categories', { config: { permission: 'problem.read' }, schema: { tags } },
     async () => service().listCategories());
   r.put('/api/v1/problem-categories', { config: { permission: 'problem.admin' }, schema: { tags, body: categoryBody } },
