@@ -33,7 +33,7 @@ describe.each(DIALECTS)('problem escalation and reminders on %s', (dialect) => {
   const raise = async (title: string, extra: object = {}) => {
     const r = await t.app.inject({ method: 'POST', url: '/api/v1/problems', headers: office, payload: { title, description: `${title}的情况`, source: 'project', project_id: projectId, category_code: 'land', co_unit_ids: [units.power!], ...extra } });
     expect(r.statusCode).toBe(201);
-    return r.json() as { id: number; version: number };
+    return r.json<{ id: number; version: number }>();
   };
   const escalate = (id: number, headers: LoginHeaders, body: object) => t.app.inject({ method: 'POST', url: `/api/v1/problems/${id}/escalate`, headers, payload: body });
 
