@@ -3,6 +3,8 @@
 // and tests import from here only.
 import type { Deps } from '../../platform/context.ts';
 import { registerEntityScope } from '../../platform/access.ts';
+import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
+import { onProblemStep } from './problem-reminders.ts';
 import { FileStore } from '../files/index.ts';
 import { EnterpriseRepository } from './enterprise.repository.ts';
 import { EnterpriseService } from './enterprise.service.ts';
@@ -40,10 +42,12 @@ export function problemFigures(deps: Deps, actor: Parameters<ProblemService['fig
 }
 
 /**
- * Registers 'enterprise' and 'problem' with the data-scope registry (by unit and region; attraction's routes keyed
+ * Registers 'enterprise' and 'problem' with the data-scope registry, and the problem deadline's reminder steps (by unit and region; attraction's routes keyed
  * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`).
  */
 export function registerProblemScopes(): void {
   registerEntityScope('enterprise', (db, id, scope) => new EnterpriseRepository(db).isWithinScope(id, scope), '企业不存在或无权访问');
   registerEntityScope('problem', (db, id, scope) => new ProblemRepository(db).isWithinScope(id, scope), '问题不存在或无权访问');
+  // The handling deadline's reminder steps add to-dos for the owning department (problem-reminders.ts).
+  onDeadlineStep('problem', onProblemStep);
 }

@@ -3,7 +3,9 @@ import { chinaToday } from '../../../core/clock.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
+import { addWorkingDays } from '../../../core/calendar.ts';
 import { clock } from '../../clock.ts';
+import { findDeadline, loadWorkCalendar, runDeadlineSteps } from '../../platform/deadlines/deadlines.ts';
 
 // 转督办 (issue 18): an overdue or complex problem becomes a supervised matter through the supervision module, and
 // the problem follows the matter (its state and its timeline); the problem's moves leave to-dos in the inbox.
@@ -98,5 +100,52 @@ describe.each(DIALECTS)('problem escalation and reminders on %s', (dialect) => {
     const r2 = await escalate(refused, office, { version: 1, reason: '复杂' });
     expect(r2.statusCode).toBe(409);
     expect(r2.json().error.message).toBe('已销号或不予受理的问题不能转督办');
+  });
+
+  it('puts each next step in the inbox as a to-do with its deadline, and reminds the department before, on and after the handling deadline', async () => {
+    const todos = async (headers: LoginHeaders) => (await t.app.inject({ url: '/api/v1/todos?kind=problem.route,problem.sign,problem.reply,problem.visit,problem.close,problem.remind', headers })).json().items as { key: string; kind: string; title: string; dueOn: string | null; link: string }[];
+    const mine = (list: Awaited<ReturnType<typeof todos>>, id: number) => list.filter((x) => x.key.startsWith(`problem:${id}:`));
+    const p = await raise('施工临时用电报装');
+    const routed = mine(await todos(office), p.id);
+    expect(routed).toEqual([expect.objectContaining({ kind: 'problem.route', title: '受理交办问题：施工临时用电报装', link: `/problems?open=${p.id}` })]);
+    expect(routed[0]!.dueOn).toBeTruthy();
+    expect(mine(await todos(dept), p.id)).toEqual([]);
+    const act = async (headers: LoginHeaders, action: string, body: object = {}) => {
+      const cur = (await t.app.inject({ url: `/api/v1/problems/${p.id}`, headers: office })).json();
+      const r = await t.app.inject({ method: 'POST', url: `/api/v1/problems/${p.id}/actions/${action}`, headers, payload: { version: cur.version, ...body } });
+      expect(r.statusCode).toBe(200);
+      return r.json();
+    };
+    const assigned = await act(office, 'assign');
+    expect(mine(await todos(office), p.id)).toEqual([]);
+    expect(mine(await todos(dept), p.id)).toEqual([expect.objectContaining({ kind: 'problem.sign', dueOn: assigned.feedback_due })]);
+    await act(dept, 'sign');
+    expect(mine(await todos(dept), p.id)).toEqual([expect.objectContaining({ kind: 'problem.reply', dueOn: assigned.solve_due })]);
+    // The handling deadline is a platform deadline; its steps remind the department (the job runs on a given day).
+    const deadline = await findDeadline(t.db, { entityType: 'problem', entityId: p.id, kind: 'solve' });
+    expect(deadline).toMatchObject({ status: 'open', dueOn: assigned.solve_due, unitId: units.land });
+    const cal = await loadWorkCalendar(t.db);
+    const dayBefore = addWorkingDays(assigned.solve_due, -1, cal);
+    await runDeadlineSteps(t.db, new Date(`${dayBefore}T02:00:00Z`));
+    const reminded = mine(await todos(dept), p.id).filter((x) => x.kind === 'problem.remind');
+    expect(reminded.map((x) => x.title)).toEqual([`问题办理时限提醒（明日到期，时限 ${assigned.solve_due}）：施工临时用电报装`]);
+    await runDeadlineSteps(t.db, new Date(`${assigned.solve_due}T02:00:00Z`));
+    expect(mine(await todos(dept), p.id).filter((x) => x.kind === 'problem.remind')).toHaveLength(2);
+    // Answering finishes the department's to-dos and the deadline; the office now has the 回访.
+    await act(dept, 'reply', { reply: '已完成报装' });
+    expect(mine(await todos(dept), p.id)).toEqual([]);
+    expect(mine(await todos(office), p.id).map((x) => x.kind)).toEqual(['problem.visit']);
+    expect((await findDeadline(t.db, { entityType: 'problem', entityId: p.id, kind: 'solve' }))!.status).toBe('done');
+    await runDeadlineSteps(t.db, new Date(`${addWorkingDays(assigned.solve_due, 1, cal)}T02:00:00Z`));
+    expect(mine(await todos(dept), p.id)).toEqual([]);
+    // 不满意 reopens: the department is held to a fresh deadline again.
+    const reopened = await act(leader, 'visit', { result: 'unsatisfied', reason: '尚未通电' });
+    expect(mine(await todos(dept), p.id)).toEqual([expect.objectContaining({ kind: 'problem.reply', dueOn: reopened.solve_due })]);
+    expect((await findDeadline(t.db, { entityType: 'problem', entityId: p.id, kind: 'solve' }))!).toMatchObject({ status: 'open', dueOn: reopened.solve_due });
+    await act(dept, 'reply', { reply: '已通电' });
+    await act(leader, 'visit', { result: 'satisfied' });
+    expect(mine(await todos(office), p.id).map((x) => x.kind)).toEqual(['problem.close']);
+    await act(office, 'close');
+    expect(mine(await todos(office), p.id)).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { createMatterService } from '../supervision/index.ts';
 import type { EscalateInput, ProblemActionInput, ProblemListQuery, RaiseProblemInput } from './problem.schema.ts';
 import type { ProblemFilter, ProblemRepository, ProblemRow } from './problem.repository.ts';
 import { enterpriseVisible } from './scope.ts';
+import { syncReminders } from './problem-reminders.ts';
 
 const STALE = '问题已被他人处理，请刷新后重试';
 /** States a problem can no longer be escalated from. */
@@ -191,8 +192,15 @@ export class ProblemService {
       await repo.replaceCoUnits(id, [...new Set(input.co_unit_ids)].filter((u) => u !== owner));
       await recordMove(trx, { entityType: 'problem', entityId: id, from: null, to: 'pending', action: 'raise', reason: null, actorId: actor.userId || null, at: now });
       await this.deps.audit.record(trx, actor, { action: 'problem.raise', entityType: 'problem', entityId: id, after: { title: input.title, category: category.code, owner_unit_id: owner } });
+      await this.remind(trx, id, actor);
       return id;
     });
+  }
+
+  /** The to-dos and the handling deadline of a problem as it now stands (problem-reminders.ts). */
+  private async remind(trx: Executor, id: number, actor: Actor): Promise<void> {
+    const row = await trx.selectFrom('problems').select(['id', 'title', 'status', 'owner_unit_id', 'route_due', 'feedback_due', 'solve_due', 'received_on']).where('id', '=', id).executeTakeFirstOrThrow();
+    await syncReminders(trx, { ...row, status: row.status as ProblemStatus }, this.deps.clock.now(), actor.userId || null);
   }
 
   private async checkUnits(repo: ProblemRepository, ids: number[]): Promise<void> {
@@ -291,6 +299,7 @@ export class ProblemService {
       const reason = input.reason ?? (wf === 'reply' ? input.reply ?? null : null);
       await recordMove(trx, { entityType: 'problem', entityId: id, from: p.status, to, action: wf, reason: reason ?? null, actorId: actor.userId || null, at: now });
       await this.deps.audit.record(trx, actor, { action: `problem.${wf}`, entityType: 'problem', entityId: id, before: { status: p.status, owner_unit_id: p.owner_unit_id }, after: set });
+      await this.remind(trx, id, actor);
     });
     return this.get(actor, id);
   }

@@ -32,7 +32,8 @@ export function ProblemsPage() {
   };
   const cats = useLoad(() => problemsApi.categories(), []);
   const list = useLoad(() => problemsApi.list(query), [params.toString()]);
-  const [openId, setOpenId] = useState<number | null>(null);
+  // A to-do's link (/problems?open=12) opens that problem's drawer.
+  const [openId, setOpenId] = useState<number | null>(() => (params.get('open') ? Number(params.get('open')) : null));
 
   return (
     <Card title={t('problem.ledger')} extra={<Button icon={<DownloadOutlined />} href={problemsApi.exportUrl(query)} data-testid="problems-export">{t('problem.export')}</Button>}>
