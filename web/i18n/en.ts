@@ -1051,6 +1051,8 @@ export const en: Record<MessageKey, string> = {
   'import.kind.units': 'Unit list',
   'import.kind.users': 'User list',
   'import.kind.units.hint': 'Unit list: name, short name, kind, region, parent unit, contact, phone (a blank parent places the unit under the office).',
+  'import.kind.problems': 'Problem ledger',
+  'import.kind.problems.hint': 'Problem ledger: title, description and category (name or code) are required; optional enterprise name and credit code (matched to registered enterprises by code, then name), department (blank: the category map), co-departments, level (县级/市级/省级), major (是/否), source and date received. Imported problems wait to be routed; nothing is written if any row is wrong.',
   'import.kind.users.hint': 'User list: unit, name, mobile phone, role (blank: unit reporter), optionally a username column (blank: the mobile number). Each account gets a first-login password shown only once, to be changed at first sign-in.',
   'import.sheets': 'The workbook has {count} sheets with a table: choose the one to import',
   'import.sheet': 'Sheet',

@@ -10,6 +10,8 @@ import { EnterpriseRepository } from './enterprise.repository.ts';
 import { EnterpriseService } from './enterprise.service.ts';
 import { ProblemRepository } from './problem.repository.ts';
 import { ProblemService } from './problem.service.ts';
+import { ProblemImport } from './problem-import.ts';
+export { type ProblemImportReport } from './problem-import.ts';
 
 export { EnterpriseService } from './enterprise.service.ts';
 export { ProblemService, type FigureGroup } from './problem.service.ts';
@@ -25,6 +27,11 @@ export function seedProblemsForDemo(deps: Deps, input: ProblemDemoInput): Promis
 /** The problem service (ledger, workflow, figures). */
 export function createProblemService(deps: Deps): ProblemService {
   return new ProblemService(deps, (db) => new ProblemRepository(db));
+}
+
+/** The problem ledger import (问题台账): dry run and apply (problem-import.ts). */
+export function createProblemImport(deps: Deps): ProblemImport {
+  return new ProblemImport(deps, createProblemService(deps), (db) => new ProblemRepository(db));
 }
 
 /** The enterprise service; photos are kept through the files module (in the database unless a data dir is given). */

@@ -37,7 +37,8 @@ export class ProblemService {
     this.repo = repo;
   }
 
-  private today(): string {
+  /** Today in China (the clock's day). */
+  today(): string {
     return chinaToday(this.deps.clock.now());
   }
 
