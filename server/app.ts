@@ -15,7 +15,7 @@ import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
 // problems (issue 18)
-import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
+import { createEnterpriseService, createProblemImport, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
@@ -122,7 +122,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   calendarRoutes(app, () => createCalendarService(deps));
   // problems (issue 18)
   enterpriseRoutes(app, () => createEnterpriseService(deps));
-  problemRoutes(app, () => createProblemService(deps));
+  problemRoutes(app, () => createProblemService(deps), () => createProblemImport(deps));
   const systemService = createSystemService(deps);
   systemRoutes(app, () => systemService);
   projectRoutes(app, database);
