@@ -11,6 +11,7 @@ import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
 import { registerBulletin } from './bulletin.ts';
 import { registerMatters } from './matters.ts'; // issue 17
+import { registerAttraction } from './attraction.ts'; // issue 21
 
 const program = new Command();
 program
@@ -31,6 +32,7 @@ registerIndicators(program);
 registerAudit(program);
 registerBulletin(program);
 registerMatters(program); // issue 17
+registerAttraction(program); // issue 21
 
 try {
   await program.parseAsync(process.argv);

@@ -37,7 +37,7 @@ import { createEvaluationService, evaluationRoutes } from './modules/evaluation/
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
 import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 // investment attraction (招商引资)
-import { attractionRoutes, createAttractionService, registerAttractionScope } from './modules/attraction/index.ts';
+import { attractionRoutes, createAttractionService, createLeadImportService, registerAttractionScope } from './modules/attraction/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -137,7 +137,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
   matterRoutes(app, () => createMatterService(deps));
-  attractionRoutes(app, () => createAttractionService(deps));
+  attractionRoutes(app, () => createAttractionService(deps), () => createLeadImportService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });
