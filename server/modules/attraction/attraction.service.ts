@@ -371,6 +371,12 @@ export class AttractionService {
     const { total } = computeFigures(await this.figureLeads(scope, q), period);
     return { count: total.signed_count, amount: total.signed_amount, big_count: total.signed_big_count, big_amount: total.signed_big_amount, foreign_usd: total.foreign_usd, started_count: total.started_count, producing_count: total.producing_count };
   }
+
+  /** The same signed figures per team (招商小分队 = a unit id), for evaluation's per-unit sources. */
+  async signedTotalsByTeam(scope: DataScope, period: Period) {
+    const { groups } = computeFigures(await this.figureLeads(scope, {}), period, 'team');
+    return groups.map((g) => ({ team_id: Number(g.key), team_name: g.label, count: g.signed_count, amount: g.signed_amount, big_count: g.signed_big_count, started_count: g.started_count }));
+  }
 }
 
 /** A move in words for the status log: 申请进入“签约”（2026-10-12）；理由：… */
