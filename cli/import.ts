@@ -10,6 +10,7 @@ import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
 import { ListImportService, type ListReport } from '../server/modules/imports/list-import.ts';
+import { createLeadImportService, type LeadImportReport } from '../server/modules/attraction/index.ts';
 
 const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;
 
@@ -46,9 +47,9 @@ export function printReport(report: ImportReport, maxProblems = 50): void {
 }
 
 /** Prints a unit-list or user-list report: the sheets, the summary, the problems by row and column. */
-export function printListReport(report: ListReport, maxProblems = 50): void {
+export function printListReport(report: ListReport | LeadImportReport, maxProblems = 50): void {
   const s = report.summary;
-  console.log(`文件 / file: ${report.fileName}（${report.kind === 'units' ? '单位名单' : '人员名单'}）`);
+  console.log(`文件 / file: ${report.fileName}（${report.kind === 'units' ? '单位名单' : report.kind === 'users' ? '人员名单' : '招商项目台账'}）`);
   for (const sheet of report.sheets) {
     console.log(`  工作表「${sheet.name}」${sheet.chosen ? '（导入）' : ''} 表头行 ${sheet.headerRows ?? '-'}，数据 ${sheet.dataRows} 行${sheet.note ? `：${sheet.note}` : ''}`);
   }
@@ -67,7 +68,7 @@ export function registerImport(program: Command): void {
     .description('import a project list or annual plan from .xlsx/.csv (all or nothing); --dry-run only reports')
     .argument('<file>', '.xlsx or .csv file')
     .option('--dry-run', 'check and report, write nothing')
-    .option('--kind <kind>', 'projects | plans | monthly | units (单位名单) | users (人员名单: accounts with first-login passwords)', 'projects')
+    .option('--kind <kind>', 'projects | plans | monthly | units (单位名单) | users (人员名单: accounts with first-login passwords) | leads (招商项目台账)', 'projects')
     .option('--sheet <name>', 'the sheet to import when the workbook holds several tables (the dry run lists them)')
     .option('--passwords-out <file>', 'users: write the new accounts\' first-login passwords to this .xlsx (instead of printing them)')
     .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
@@ -80,7 +81,8 @@ export function registerImport(program: Command): void {
     .option('--skip-duplicates', 'import the rest when rows repeat a project (listed in the report) instead of refusing the file')
     .action(async (file: string, opts: { dryRun?: boolean; kind: string; sheet?: string; passwordsOut?: string; year?: number; month?: number; maxRows: number; report?: string; status: string; skipDuplicates?: boolean; createMissing?: boolean; defaultUnit?: number }, cmd: Command) => {
       if (opts.kind === 'units' || opts.kind === 'users') return importList(cmd, file, { ...opts, kind: opts.kind });
-      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans、monthly、units 或 users');
+      if (opts.kind === 'leads') return importLeads(cmd, file, opts);
+      if (opts.kind !== 'projects' && opts.kind !== 'plans' && opts.kind !== 'monthly') throw new Error('--kind 只能是 projects、plans、monthly、units、users 或 leads');
       if (opts.status !== 'draft' && opts.status !== 'submitted' && opts.status !== 'approved') throw new Error('--status 只能是 draft、submitted 或 approved');
       const buf = fs.readFileSync(file);
       const database = openDatabase(configFrom(cmd));
@@ -114,6 +116,23 @@ export function registerImport(program: Command): void {
         await database.destroy();
       }
     });
+}
+
+/** `docket import FILE --kind leads`: the attraction ledger (招商项目台账), as the system actor. */
+async function importLeads(cmd: Command, file: string, opts: { dryRun?: boolean; sheet?: string; report?: string; maxRows: number }): Promise<void> {
+  const buf = fs.readFileSync(file);
+  const database = openDatabase(configFrom(cmd));
+  try {
+    await migrateToLatest(database.db);
+    const report = await createLeadImportService(createDeps(database.db)).importFile(systemActor(), buf, {
+      fileName: path.basename(file), dryRun: !!opts.dryRun, sheet: opts.sheet, limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
+    });
+    printListReport(report);
+    if (opts.report) fs.writeFileSync(opts.report, JSON.stringify(report, null, 2));
+    if (report.summary.errors > 0) process.exitCode = 1;
+  } finally {
+    await database.destroy();
+  }
 }
 
 /** `docket import FILE --kind units|users`: the office's unit list or its reporters' accounts. */

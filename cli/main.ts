@@ -12,6 +12,7 @@ import { registerAudit } from './audit.ts';
 import { registerBulletin } from './bulletin.ts';
 import { registerMatters } from './matters.ts'; // issue 17
 import { registerProblems } from './problems.ts'; // issue 18
+import { registerAttraction } from './attraction.ts'; // issue 21
 
 const program = new Command();
 program
@@ -33,6 +34,7 @@ registerAudit(program);
 registerBulletin(program);
 registerMatters(program); // issue 17
 registerProblems(program); // issue 18
+registerAttraction(program); // issue 21
 
 try {
   await program.parseAsync(process.argv);

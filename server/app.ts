@@ -40,7 +40,7 @@ import { createEvaluationService, evaluationRoutes } from './modules/evaluation/
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
 import { agendaRoutes, createAgendaService, createLetterService, createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 // investment attraction (招商引资)
-import { attractionRoutes, createAttractionService, registerAttractionScope } from './modules/attraction/index.ts';
+import { attractionRoutes, createAttractionService, createLeadImportService, registerAttractionScope } from './modules/attraction/index.ts';
 
 /** Fastify's trustProxy for "the nearest N hops are proxies" (its typings take no plain number). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -148,7 +148,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerSupervision(deps);
   matterRoutes(app, () => createMatterService(deps));
   agendaRoutes(app, { agenda: () => createAgendaService(deps), letters: () => createLetterService(deps), matters: () => createMatterService(deps) }); // supervision3: meetings, 周交办, letters
-  attractionRoutes(app, () => createAttractionService(deps));
+  attractionRoutes(app, () => createAttractionService(deps), () => createLeadImportService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
   if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, wildcard: false });

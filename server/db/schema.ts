@@ -486,6 +486,8 @@ export interface AttractionLeadTable {
   planned_total: number | null;
   funds_in_place: number | null;
   project_id: number | null;
+  /** The enterprise of the problems module's register (issue 21, 2026-12-08-80). */
+  enterprise_id: number | null;
   stage: Generated<string>;
   lead_on: string;
   negotiating_on: string | null;
@@ -1140,6 +1142,14 @@ export interface SupervisionLetterTable {
   created_at: string;
 }
 
+/** Attraction settings (issue 21): one row per key, the value as JSON. */
+export interface AttractionSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface SupervisionSettingTable {
   key: string;
   value: string;
@@ -1180,6 +1190,7 @@ export interface DB {
   attraction_leads: AttractionLeadTable;
   attraction_followups: AttractionFollowupTable;
   attraction_files: AttractionFileTable;
+  attraction_settings: AttractionSettingTable;
   system_state: SystemStateTable;
   job_leases: JobLeaseTable;
   // issue 17: platform pieces

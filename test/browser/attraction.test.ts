@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorkbook } from '../workbooks.ts';
 import { login, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -65,8 +69,66 @@ describe('investment attraction (招商引资)', () => {
     await shot(page, 'attraction-board-phone');
     await cards.first().locator('a').click();
     await page.getByTestId('lead-steps').waitFor();
+    // The fields card's header (team and region) wraps instead of being cut at the right edge of a 375 px phone.
+    const title = page.getByTestId('lead-fields').locator('.ant-card-head-title');
+    const fits = await title.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.getBoundingClientRect().right <= window.innerWidth);
+    expect(fits).toBe(true);
     await settled(page);
     await shot(page, 'attraction-record-phone');
+    await context.close();
+  });
+
+  it('imports the ledger through the wizard (dry run with row and column errors, then apply) and keeps the office settings', async () => {
+    const team = await h.database.db.selectFrom('attraction_leads').innerJoin('units', 'units.id', 'attraction_leads.team_id').select('units.name').executeTakeFirstOrThrow();
+    const tag = Date.now().toString(36);
+    const header = ['序号', '项目名称', '招商小分队', '所属产业', '投资方', '当前阶段', '意向投资额（万元）', '签约额（万元）', '线索日期', '在谈日期', '签约日期'];
+    const good = [1, `台账导入项目甲${tag}`, team.name, '新材料', '某材料集团', '签约', 50000, 42000.5, '2026-01-05', '2026-02-01', '2026-03-10'];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-leads-'));
+    const bad = path.join(dir, '招商台账-有误.xlsx');
+    fs.writeFileSync(bad, await buildWorkbook([{ name: '招商项目台账', rows: [header, good, [2, `台账导入项目乙${tag}`, '没有这个小分队', '新材料', null, '在谈', '一些', null, '2026-01-05', '2026-02-01', null]] as never }]));
+    const clean = path.join(dir, '招商台账.xlsx');
+    fs.writeFileSync(clean, await buildWorkbook([{ name: '招商项目台账', rows: [header, good] as never }]));
+
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/attraction');
+    await page.getByTestId('lead-import').click();
+    await page.getByTestId('import-list-hint').getByText('招商项目台账：', { exact: false }).waitFor();
+    await page.locator('input[type=file]').setInputFiles(bad);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-errorRows').getByText('1', { exact: true }).waitFor({ timeout: 60_000 });
+    const body = page.locator('body');
+    await expect(body.textContent()).resolves.toContain('招商小分队（责任单位）“没有这个小分队”不存在或不在您的数据范围内');
+    await expect(body.textContent()).resolves.toContain('意向投资额“一些”无法识别');
+    await expect(page.getByTestId('import-apply').isDisabled()).resolves.toBe(true);
+    await settled(page);
+    await shot(page, 'attraction-import-errors');
+
+    await page.getByText('导入其他文件').click();
+    await page.locator('input[type=file]').setInputFiles(clean);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-created').getByText('1', { exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor({ timeout: 60_000 });
+    const stored = await h.database.db.selectFrom('attraction_leads').select(['stage', 'signed_amount']).where('name', '=', `台账导入项目甲${tag}`).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ stage: 'signed', signed_amount: 420_005_000 });
+
+    // The office settings on the figures tab: saved, and the lists' titles follow.
+    await page.goto('/attraction?tab=figures');
+    const settings = page.getByTestId('lead-settings');
+    await settings.waitFor();
+    await page.getByTestId('lead-settings-stale').fill('21');
+    await page.getByTestId('lead-settings-save').click();
+    await page.locator('.ant-message').getByText('设置已保存').waitFor();
+    await page.getByText('跟进超期（超过 21 天未跟进）').waitFor();
+    await settings.scrollIntoViewIfNeeded();
+    await settled(page);
+    await shot(page, 'attraction-settings');
+    // English.
+    await page.getByTestId('lang-switch').click();
+    await settings.getByText('Figure settings').waitFor();
+    await settled(page);
+    await shot(page, 'attraction-settings-en');
+    await page.getByTestId('lang-switch').click();
     await context.close();
   });
 });

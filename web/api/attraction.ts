@@ -29,6 +29,8 @@ export interface Lead {
   planned_total: number | null;
   funds_in_place: number | null;
   project_id: number | null;
+  /** The enterprise of the problems module's register (matched by USCC or chosen). */
+  enterprise_id: number | null;
   stage: LeadStage;
   lead_on: string;
   negotiating_on: string | null;
@@ -61,6 +63,9 @@ export interface LeadDetail extends Lead {
   followups: LeadFollowup[];
   files: LeadFile[];
   project: { id: number; name: string; total_investment: number } | null;
+  enterprise: { id: number; name: string; uscc: string | null } | null;
+  /** Today by the server's clock (the page's date defaults and limits). */
+  today: string;
   actions: ('submit' | 'approve' | 'return' | 'withdraw')[];
 }
 
@@ -95,4 +100,10 @@ export const attractionApi = {
   review: (id: number, body: { action: 'approve' | 'return' | 'withdraw'; reason?: string | null; version: number }) => api.post<LeadDetail>(`/attraction/leads/${id}/review`, body),
   followup: (id: number, body: { on_date: string; content: string }) => api.post<LeadFollowup[]>(`/attraction/leads/${id}/followups`, body),
   figures: (query: { year: number; quarter?: number; group_by?: string }) => api.get<Figures>('/attraction/figures', query),
+  /** The office's settings and the server's today. */
+  settings: () => api.get<AttractionSettings>('/attraction/settings'),
+  putSettings: (body: Partial<Omit<AttractionSettings, 'today'>>) => api.put<AttractionSettings>('/attraction/settings', body),
 };
+
+/** 跟进超期 days and 开工期限 months (office settings), with today by the server's clock. */
+export interface AttractionSettings { stale_days: number; start_limit_months: number; today: string }

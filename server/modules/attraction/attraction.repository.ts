@@ -120,6 +120,25 @@ export class AttractionRepository {
     return this.db.selectFrom('attraction_files').selectAll().where('lead_id', '=', leadId).where('id', '=', fileId).executeTakeFirst();
   }
 
+  /** Import: units by exact name within the scope's unit subtrees (a team must be one). */
+  listUnitsByName(names: readonly string[], scope: DataScope) {
+    if (names.length === 0) return Promise.resolve([]);
+    const q = this.db.selectFrom('units').select(['units.id', 'units.name', 'units.region_code']).where('units.name', 'in', [...names]).where('units.deleted_at', 'is', null);
+    return (scope.all ? q : q.where(inScope(scope, { unit: 'units.id' }))).execute();
+  }
+
+  /** Import: regions by 6-digit code or exact name. */
+  listRegionsByNameOrCode(texts: readonly string[]) {
+    if (texts.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('regions').select(['code', 'name']).where((eb) => eb.or([eb('code', 'in', [...texts]), eb('name', 'in', [...texts])])).execute();
+  }
+
+  /** Import: the records of these names within the scope (the ledger's rows match them by name and team). */
+  listByNames(names: readonly string[], scope: DataScope): Promise<LeadListRow[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.base(scope).where('attraction_leads.name', 'in', [...names]).execute();
+  }
+
   /** Demo: the county offices and parks that act as attraction teams. */
   listDemoTeams() {
     return this.db.selectFrom('units').select(['id', 'name', 'region_code']).where('kind', 'in', ['office', 'park'])

@@ -4,18 +4,43 @@ import { z } from 'zod';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
 import { actorOf } from '../../plugins/auth.ts';
+import { AppError } from '../../errors.ts';
+import { SettingsError } from '../../platform/settings.ts';
+import type { LeadImportService } from './attraction.import.ts';
 import type { AttractionService } from './attraction.service.ts';
 import {
-  figuresQuery, leadCreateBody, leadFileParams, leadFileQuery, leadFollowupBody, leadIdParams, leadListQuery, leadMoveBody, leadReviewBody, leadUpdateBody,
+  settingsBody, figuresQuery, leadCreateBody, leadFileParams, leadFileQuery, leadFollowupBody, leadIdParams, leadListQuery, leadMoveBody, leadReviewBody, leadUpdateBody,
 } from './attraction.schema.ts';
 
 const tags = ['attraction'];
 const scope = { entity: 'attraction_lead', param: 'id' };
 const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 
 /** Investment attraction (招商引资): records, their reviewed stage moves, follow-ups, evidence and figures. */
-export function attractionRoutes(app: FastifyInstance, service: () => AttractionService): void {
+export function attractionRoutes(app: FastifyInstance, service: () => AttractionService, importer: () => LeadImportService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // The office's settings and the server's today (the pages' "today" and default year come from here).
+  r.get('/api/v1/attraction/settings', { config: { permission: 'attraction.read' }, schema: { tags } },
+    async () => service().settings());
+  r.put('/api/v1/attraction/settings', { config: { permission: 'attraction.review' }, schema: { tags, body: settingsBody } },
+    async (request) => {
+      try {
+        return await service().putSettings(actorOf(request), request.body);
+      } catch (err) {
+        if (err instanceof SettingsError) throw new AppError('unprocessable', err.message);
+        throw err;
+      }
+    });
+  // The ledger import (招商台账): a dry run reports by row and column and writes nothing; apply writes all or nothing.
+  for (const step of ['dry-run', 'apply'] as const) {
+    r.post(`/api/v1/attraction/import/${step}`, {
+      config: { permission: 'attraction.review' }, schema: { tags, querystring: z.object({ sheet: z.string().max(100).optional() }), consumes: ['multipart/form-data'] },
+    }, async (request) => {
+      const upload = await readUpload(request, IMPORT_MAX_BYTES);
+      return importer().importFile(actorOf(request), upload.buffer, { fileName: upload.fileName, dryRun: step === 'dry-run', sheet: request.query.sheet });
+    });
+  }
   r.get('/api/v1/attraction/leads', { config: { permission: 'attraction.read' }, schema: { tags, querystring: leadListQuery } },
     async (request) => service().list(actorOf(request), request.query));
   r.post('/api/v1/attraction/leads', { config: { permission: 'attraction.write' }, schema: { tags, body: leadCreateBody } },

@@ -42,6 +42,8 @@ const leadFields = {
   land_info: optText(500),
   planned_total: optYuan,
   funds_in_place: optYuan,
+  /** The enterprise of the problems module's register; null unlinks. Left out, a USCC that matches one links it. */
+  enterprise_id: z.number().int().positive().nullable().optional(),
   notes: optText(2000),
 };
 
@@ -92,6 +94,12 @@ export type LeadListQuery = z.infer<typeof leadListQuery>;
 export const leadIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const leadFileParams = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() });
 export const leadFileQuery = z.object({ stage: z.enum(LEAD_STAGES) });
+
+/** The office's settings (attraction.review): a patch of the keys to change. */
+export const settingsBody = z.object({
+  stale_days: z.number().int().min(1).max(365).optional(),
+  start_limit_months: z.number().int().min(1).max(60).optional(),
+}).strict();
 
 /** The figures' query: a year (and optionally a quarter or month) and one breakdown. */
 export const figuresQuery = z.object({

@@ -21,14 +21,15 @@ import { roleHas, type Permission } from '../../plugins/permissions.ts';
 import type { AttractionRepository, LeadFilter, LeadListRow } from './attraction.repository.ts';
 import { writeAttractionWorkbook } from './attraction.export.ts';
 import type { FiguresQuery, LeadCreate, LeadListQuery, LeadMove, LeadReview, LeadUpdate } from './attraction.schema.ts';
+import { attractionSettings, type AttractionSettings } from './attraction.settings.ts';
 
 /** The status-log entity type of attraction records. */
 export const LEAD_ENTITY = 'attraction_lead';
 
-/** Default 开工期限: months after signing within which a signed record should start. */
-export const DEFAULT_START_LIMIT_MONTHS = 6;
-/** Default days without a follow-up after which an open record is stale (跟进超期). */
-export const DEFAULT_STALE_DAYS = 30;
+/** Default 开工期限: months after signing within which a signed record should start (the office may change it). */
+export const DEFAULT_START_LIMIT_MONTHS = attractionSettings.defaults.start_limit_months;
+/** Default days without a follow-up after which an open record is stale (跟进超期; the office may change it). */
+export const DEFAULT_STALE_DAYS = attractionSettings.defaults.stale_days;
 
 const STALE = '招商项目已被他人修改，请刷新后重试';
 const EVIDENCE_MAX = 50;
@@ -39,6 +40,16 @@ export interface ProjectLibrary {
   create(trx: Executor, actor: Actor, input: { name: string; region_code: string; unit_id: number; total_investment: number; start_date: string; builder_name: string | null; builder_uscc: string | null }): Promise<number>;
   /** The project's planned total investment when it is visible to the actor, else undefined. */
   find(trx: Executor, actor: Actor, id: number): Promise<{ id: number; name: string; total_investment: number } | undefined>;
+}
+
+/** An enterprise of the problems module's register, as far as the actor may see it (through problems' index.ts). */
+export interface EnterpriseRegister {
+  /** The visible enterprise with this 统一社会信用代码, if any. */
+  findByUscc(db: Executor, actor: Actor, uscc: string): Promise<{ id: number; name: string } | undefined>;
+  /** The enterprise when it exists and is visible to the actor. */
+  find(db: Executor, actor: Actor, id: number): Promise<{ id: number; name: string } | undefined>;
+  /** Names and codes by id, for display (the link was checked when written). */
+  names(db: Executor, ids: number[]): Promise<{ id: number; name: string; uscc: string | null }[]>;
 }
 
 /** Where evidence files go (server/modules/files' FileStore, through the module's index.ts). */
@@ -66,11 +77,41 @@ export class AttractionService {
   private readonly repo: (db: Executor) => AttractionRepository;
   private readonly projects: ProjectLibrary;
   private readonly files: EvidenceStore;
-  constructor(deps: Deps, repo: (db: Executor) => AttractionRepository, projects: ProjectLibrary, files: EvidenceStore) {
+  private readonly enterprises: EnterpriseRegister;
+  constructor(deps: Deps, repo: (db: Executor) => AttractionRepository, projects: ProjectLibrary, files: EvidenceStore, enterprises: EnterpriseRegister) {
     this.deps = deps;
     this.repo = repo;
     this.projects = projects;
     this.files = files;
+    this.enterprises = enterprises;
+  }
+
+  /** The office's settings (跟进超期 days, 开工期限 months) and the server's today, which the pages use. */
+  async settings(): Promise<AttractionSettings & { today: string }> {
+    return { ...(await attractionSettings.get(this.deps.db)), today: this.today() };
+  }
+
+  /** Changes the office's settings (audited). */
+  async putSettings(actor: Actor, patch: Partial<AttractionSettings>): Promise<AttractionSettings & { today: string }> {
+    const after = await inTransaction(this.deps.db, (trx) => attractionSettings.put(trx, actor, patch, this.deps));
+    return { ...after, today: this.today() };
+  }
+
+  /**
+   * The enterprise a write links the record to: the one named (must be visible), none (null), or — when the write
+   * leaves the link out and the record has none — the visible enterprise whose USCC the record's company carries.
+   */
+  private async linkedEnterprise(trx: Executor, actor: Actor, patch: { enterprise_id?: number | null; company_uscc?: string | null }, current?: { enterprise_id: number | null }): Promise<{ enterprise_id?: number | null }> {
+    if (patch.enterprise_id === null) return { enterprise_id: null };
+    if (patch.enterprise_id !== undefined) {
+      if (!(await this.enterprises.find(trx, actor, patch.enterprise_id))) throw new AppError('unprocessable', `企业库中没有该企业或无权访问：${patch.enterprise_id}`, { field: 'enterprise_id' });
+      return { enterprise_id: patch.enterprise_id };
+    }
+    // Only a USCC this write brings links by itself: an unlinked record stays unlinked on later edits.
+    const uscc = patch.company_uscc;
+    if (current?.enterprise_id || !uscc) return {};
+    const found = await this.enterprises.findByUscc(trx, actor, uscc);
+    return found ? { enterprise_id: found.id } : {};
   }
 
   private today(): string {
@@ -100,8 +141,9 @@ export class AttractionService {
     if (leadOn > today) throw new AppError('unprocessable', '登记日期不能晚于今天', { field: 'lead_on' });
     const id = await inTransaction(this.deps.db, async (trx) => {
       await this.checkPlace(trx, actor, input);
+      const link = await this.linkedEnterprise(trx, actor, input);
       const now = this.deps.clock.now().toISOString();
-      const id = await this.repo(trx).insert({ ...input, lead_on: leadOn, stage: 'lead', created_at: now, updated_at: now, created_by: actor.userId || null, updated_by: actor.userId || null });
+      const id = await this.repo(trx).insert({ ...input, ...link, lead_on: leadOn, stage: 'lead', created_at: now, updated_at: now, created_by: actor.userId || null, updated_by: actor.userId || null });
       // The registering actor must see what it registered (a team in scope, or a region in scope).
       if (!(await this.repo(trx).isWithinScope(id, actor.scope))) throw new AppError('unprocessable', '登记的招商项目不在您的数据范围内');
       await recordMove(trx, { entityType: LEAD_ENTITY, entityId: id, from: null, to: 'settled', action: 'create', reason: `登记线索（${leadOn}）`, actorId: actor.userId || null, at: now });
@@ -118,7 +160,8 @@ export class AttractionService {
       const current = await this.load(trx, actor, id);
       if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
       await this.checkPlace(trx, actor, patch);
-      const ok = await this.repo(trx).updateIfVersion(id, version, { ...patch, updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId || null });
+      const link = await this.linkedEnterprise(trx, actor, patch, current);
+      const ok = await this.repo(trx).updateIfVersion(id, version, { ...patch, ...link, updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId || null });
       if (!ok) throw new AppError('version_conflict', STALE);
       if (!(await this.repo(trx).isWithinScope(id, actor.scope))) throw new AppError('unprocessable', '修改后的招商项目将不在您的数据范围内');
       await this.deps.audit.record(trx, actor, { action: 'attraction.update', entityType: LEAD_ENTITY, entityId: id, before: current, after: patch });
@@ -133,10 +176,11 @@ export class AttractionService {
     const repo = this.repo(db);
     const [moves, followups, files] = await Promise.all([listMoves(db, LEAD_ENTITY, id), repo.listFollowups(id), repo.listFiles(id)]);
     const project = lead.project_id ? (await this.projects.find(db, actor, lead.project_id)) ?? null : null;
+    const enterprise = lead.enterprise_id ? (await this.enterprises.names(db, [lead.enterprise_id]))[0] ?? null : null;
     const has = (p: string) => roleHas(actor.role, p as Permission);
     const review = lead.review_status as LeadReviewState;
     const actions = lead.terminated_on ? [] : LEAD_REVIEW.choices(review, has);
-    return { ...lead, moves, followups, files, project, actions };
+    return { ...lead, moves, followups, files, project, enterprise, actions, today: this.today() };
   }
 
   /** Records in scope matching the filter (the kanban and the list). */
@@ -292,8 +336,9 @@ export class AttractionService {
     const leads = await this.figureLeads(actor.scope, q);
     const period = periodOf(q.year, q.quarter, q.month);
     const today = this.today();
-    const limit = q.start_limit_months ?? DEFAULT_START_LIMIT_MONTHS;
-    const staleDays = q.stale_days ?? DEFAULT_STALE_DAYS;
+    const settings = await attractionSettings.get(this.deps.db);
+    const limit = q.start_limit_months ?? settings.start_limit_months;
+    const staleDays = q.stale_days ?? settings.stale_days;
     const { total, groups } = computeFigures(leads, period, q.group_by);
     const brief = <T extends LeadListRow>(l: T) => ({ id: l.id, name: l.name, team_name: l.team_name, region_name: l.region_name, stage: l.stage, signed_on: l.signed_on, signed_amount: l.signed_amount, last_followup_on: l.last_followup_on, lead_on: l.lead_on });
     return {
@@ -325,6 +370,12 @@ export class AttractionService {
   async signedTotals(scope: DataScope, period: Period, q: { team_id?: number; region_code?: string } = {}) {
     const { total } = computeFigures(await this.figureLeads(scope, q), period);
     return { count: total.signed_count, amount: total.signed_amount, big_count: total.signed_big_count, big_amount: total.signed_big_amount, foreign_usd: total.foreign_usd, started_count: total.started_count, producing_count: total.producing_count };
+  }
+
+  /** The same signed figures per team (招商小分队 = a unit id), for evaluation's per-unit sources. */
+  async signedTotalsByTeam(scope: DataScope, period: Period) {
+    const { groups } = computeFigures(await this.figureLeads(scope, {}), period, 'team');
+    return groups.map((g) => ({ team_id: Number(g.key), team_name: g.label, count: g.signed_count, amount: g.signed_amount, big_count: g.signed_big_count, started_count: g.started_count }));
   }
 }
 

@@ -6,13 +6,17 @@ import type { DB } from '../../db/schema.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import type { Deps } from '../../platform/context.ts';
 import { FileStore } from '../files/index.ts';
+import { createEnterpriseService } from '../problems/index.ts';
 import { createProjectService, type ProjectService } from '../projects/index.ts';
 import { AttractionRepository } from './attraction.repository.ts';
-import { AttractionService, type EvidenceStore, type ProjectLibrary } from './attraction.service.ts';
+import { AttractionService, type EnterpriseRegister, type EvidenceStore, type ProjectLibrary } from './attraction.service.ts';
 
 export { AttractionService, DEFAULT_START_LIMIT_MONTHS, DEFAULT_STALE_DAYS, LEAD_ENTITY } from './attraction.service.ts';
 export { attractionRoutes } from './attraction.routes.ts';
 export { seedAttractionDemo } from './attraction.demo.ts';
+export { attractionSettings, type AttractionSettings } from './attraction.settings.ts';
+export { LeadImportService, type LeadImportReport } from './attraction.import.ts';
+import { LeadImportService } from './attraction.import.ts';
 export { BIG_SIGNING_YUAN, FIGURE_DEFINITIONS, periodOf, type Period } from '../../../core/attraction/figures.ts';
 
 /** The project library as the attraction module uses it: create at 开工 in the caller's transaction, or look one up. */
@@ -44,9 +48,40 @@ function evidenceStore(): EvidenceStore {
   };
 }
 
+/**
+ * The problems module's enterprise register (through its index.ts), read in the caller's transaction: on SQLite a
+ * read on the outer handle while a transaction holds the one connection would wait for ever.
+ */
+function enterpriseRegister(deps: Deps): EnterpriseRegister {
+  const service = (db: Kysely<DB>) => createEnterpriseService({ ...deps, db });
+  return {
+    async findByUscc(db, actor, uscc) {
+      const { items } = await service(db).list(actor, { q: uscc }, 1, 20);
+      const e = items.find((x) => x.uscc === uscc);
+      return e ? { id: e.id, name: e.name } : undefined;
+    },
+    async find(db, actor, id) {
+      try {
+        const e = await service(db).get(actor, id);
+        return { id: e.id, name: e.name };
+      } catch {
+        return undefined;
+      }
+    },
+    async names(db, ids) {
+      return (await service(db).namesByIds(ids)).map((e) => ({ id: e.id, name: e.name, uscc: e.uscc }));
+    },
+  };
+}
+
 /** The attraction service. */
 export function createAttractionService(deps: Deps): AttractionService {
-  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore());
+  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore(), enterpriseRegister(deps));
+}
+
+/** The lead ledger import (dry run / apply), for the route and `docket import --kind leads`. */
+export function createLeadImportService(deps: Deps): LeadImportService {
+  return new LeadImportService(deps, (db) => new AttractionRepository(db), projectLibrary(), enterpriseRegister(deps));
 }
 
 /** Registers the 'attraction_lead' entity: routes under /attraction/leads/:id answer 404 outside the actor's scope. */

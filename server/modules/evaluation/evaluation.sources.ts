@@ -4,8 +4,10 @@
 import { systemActor, type Deps } from '../../platform/context.ts';
 import { frac, type Fraction } from '../../../core/evaluation/exact.ts';
 import { fraction, subtract, timeProgress } from '../../../core/indicators.ts';
+import { createAttractionService } from '../attraction/index.ts';
 import { createIndicatorService } from '../indicators/index.ts';
 import { problemFigures } from '../problems/index.ts';
+import { supervisionFigures } from '../supervision/index.ts';
 
 /** One source a scheme leaf can bind to. */
 export interface EvaluationSource {
@@ -36,8 +38,6 @@ export interface Provider {
 const providers = new Map<string, Provider>();
 /** Sources other engineers' modules will provide, listed so that the editor shows them and a scheme cannot use them yet. */
 const PENDING: Omit<EvaluationSource, 'available' | 'records'>[] = [
-  { key: 'matter_on_time_rate', label: '督办事项按期办结率', unit: '%', provider: 'supervision' },
-  { key: 'signed_amount', label: '招商引资签约金额', unit: '万元', provider: 'attraction' },
   { key: 'stats_entry_rate', label: '入库纳统率', unit: '%', provider: 'projects' },
   { key: 'report_on_time_rate', label: '月度填报及时率', unit: '%', provider: 'reports' },
 ];
@@ -144,8 +144,72 @@ export const problemProvider: Provider = {
   },
 };
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The supervision module's figures per lead unit (牵头单位) for the month, through its index.ts (definitions and
+ * denominators: core/supervision/figures.ts): 按期办结率, 按期反馈率, 一次性销号率 and the overdue count.
+ */
+export const supervisionProvider: Provider = {
+  name: 'supervision',
+  sources: [
+    { key: 'matter_on_time_rate', label: '督办事项按期办结率', unit: '%', records: 'none' },
+    { key: 'matter_feedback_on_time_rate', label: '督办事项按期反馈率', unit: '%', records: 'none' },
+    { key: 'matter_one_pass_rate', label: '督办事项一次性销号率', unit: '%', records: 'none' },
+    { key: 'matter_overdue', label: '逾期督办事项数', unit: '个', records: 'none' },
+  ],
+  async measure(deps, year, month) {
+    const rows = await supervisionFigures(deps.db, `${year}-${pad2(month)}`, deps.clock.now());
+    const units: Measured['units'] = [];
+    const values = new Map<string, Map<string, Fraction | null>>();
+    for (const r of rows) {
+      const key = String(r.unitId);
+      units.push({ key, name: r.unitName });
+      values.set(key, new Map([
+        ['matter_on_time_rate', percent(r.onTimeCompletion.num, r.onTimeCompletion.den)],
+        ['matter_feedback_on_time_rate', percent(r.feedbackOnTime.num, r.feedbackOnTime.den)],
+        ['matter_one_pass_rate', percent(r.onePassWriteOff.num, r.onePassWriteOff.den)],
+        ['matter_overdue', frac(BigInt(r.overdue))],
+      ]));
+    }
+    return { units, values };
+  },
+};
+
+/**
+ * The attraction module's signed figures per team (招商小分队, a unit), through its index.ts: signed from January 1
+ * to the month's end (attributed by signing date, so a past month tried later reads the same records as then,
+ * unless a record was corrected), in 万元 exactly.
+ */
+export const attractionProvider: Provider = {
+  name: 'attraction',
+  sources: [
+    { key: 'signed_amount', label: '招商引资签约金额（年内累计）', unit: '万元', records: 'none' },
+    { key: 'signed_count', label: '招商引资签约项目数（年内累计）', unit: '个', records: 'none' },
+    { key: 'signed_big_count', label: '亿元以上签约项目数（年内累计）', unit: '个', records: 'none' },
+  ],
+  async measure(deps, year, month) {
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const rows = await createAttractionService(deps).signedTotalsByTeam(systemActor().scope, { from: `${year}-01-01`, to: `${year}-${pad2(month)}-${pad2(last)}` });
+    const units: Measured['units'] = [];
+    const values = new Map<string, Map<string, Fraction | null>>();
+    for (const r of rows) {
+      const key = String(r.team_id);
+      units.push({ key, name: r.team_name });
+      values.set(key, new Map([
+        ['signed_amount', frac(BigInt(r.amount), 10_000n)],
+        ['signed_count', frac(BigInt(r.count))],
+        ['signed_big_count', frac(BigInt(r.big_count))],
+      ]));
+    }
+    return { units, values };
+  },
+};
+
 /** The hand-entered source: values the office (or another office) enters per unit and leaf, with evidence, reviewed. */
 export const MANUAL_SOURCE = 'manual';
 
 registerProvider(indicatorProvider);
 registerProvider(problemProvider);
+registerProvider(supervisionProvider);
+registerProvider(attractionProvider);

@@ -80,10 +80,10 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
   const unitOf = (s: SnapshotBody, name: string) => s.units.find((u) => u.name === name)!;
 
   it('refuses an invalid scheme with every problem in Chinese, and a source that is not wired yet', async () => {
-    const bad = { ...SCHEME, nodes: [...SCHEME.nodes, { key: 'matters', name: '督办办结', source: 'matter_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }, { key: 'gap', name: '重复' }] };
+    const bad = { ...SCHEME, nodes: [...SCHEME.nodes, { key: 'matters', name: '入库纳统', source: 'stats_entry_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }, { key: 'gap', name: '重复' }] };
     const r = await call('POST', '/schemes', h.office, { year: 2026, scheme: bad });
     expect(r.status).toBe(400);
-    expect(r.body.error!.message).toBe('考评方案有4处问题：督办办结：数据来源“督办事项按期办结率”尚未接入，暂不能使用');
+    expect(r.body.error!.message).toBe('考评方案有4处问题：入库纳统：数据来源“入库纳统率”尚未接入，暂不能使用');
     expect(r.body.error!.details).toEqual(expect.arrayContaining([{ path: '重复', message: '指标代码“gap”重复' }, { path: '重复', message: '末级指标须绑定数据来源' }]));
     expect((await call('POST', '/schemes', h.reporter, { year: 2026, scheme: SCHEME })).status).toBe(403);
   });
@@ -91,10 +91,38 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
   it('reads the problems module\'s figures as a source (wired through its index.ts)', async () => {
     const sources = (await call('GET', '/sources', h.leader)).body as unknown as { key: string; available: boolean }[];
     expect(sources.find((s) => s.key === 'problem_on_time_rate')).toMatchObject({ available: true });
-    expect(sources.find((s) => s.key === 'matter_on_time_rate')).toMatchObject({ available: false });
+    expect(sources.find((s) => s.key === 'stats_entry_rate')).toMatchObject({ available: false });
     const scheme = { name: 't', nodes: [...SCHEME.nodes.slice(0, 1), { key: 'problems', name: '问题按期办结', source: 'problem_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }] };
     const p = await call('POST', '/preview', h.leader, { year: 2026, month: 5, scheme });
     expect((p.body.result as SnapshotBody).units.find((u) => u.name === '甪直镇')!.nodes.problems).toMatchObject({ value_text: '—', note: '无数据，不得分' });
+  });
+
+  it('reads supervision\'s and attraction\'s figures as sources (wired through their index.ts)', async () => {
+    const sources = (await call('GET', '/sources', h.leader)).body as unknown as { key: string; available: boolean; provider: string }[];
+    for (const key of ['matter_on_time_rate', 'matter_feedback_on_time_rate', 'matter_overdue']) expect(sources.find((s) => s.key === key)).toMatchObject({ available: true, provider: 'supervision' });
+    for (const key of ['signed_amount', 'signed_count', 'signed_big_count']) expect(sources.find((s) => s.key === key)).toMatchObject({ available: true, provider: 'attraction' });
+    // 甪直镇's team signed 1.5亿 in March and 0.3亿 in June; 临湖镇 0.5亿 in May: the year to May counts March and May.
+    const now = clock.now().toISOString();
+    const lead = (team: number, name: string, signedOn: string, amount: number) => ({
+      name, team_id: team, region_code: '320506', stage: 'signed', lead_on: '2026-01-05', negotiating_on: '2026-02-01', signed_on: signedOn,
+      investor: '某集团', intended_amount: amount, industry: '新能源', signed_amount: amount, created_at: now, updated_at: now,
+    });
+    await t.db.insertInto('attraction_leads').values([
+      lead(h.ids.甪直镇, '考评来源测试甲', '2026-03-10', 150_000_000), lead(h.ids.甪直镇, '考评来源测试乙', '2026-06-10', 30_000_000),
+      lead(h.ids.临湖镇, '考评来源测试丙', '2026-05-20', 50_000_000),
+    ]).execute();
+    const scheme = { name: 't', nodes: [
+      { key: 'signed', name: '招商签约额', source: 'signed_amount', rule: { kind: 'proportional', full: 10, order: 'desc' } },
+      { key: 'matters', name: '督办按期办结', source: 'matter_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } },
+    ] };
+    const p = await call('POST', '/preview', h.leader, { year: 2026, month: 5, scheme });
+    const units = (p.body.result as SnapshotBody).units;
+    const luzhi = units.find((u) => u.name === '甪直镇')!;
+    const linhu = units.find((u) => u.name === '临湖镇')!;
+    expect(luzhi.nodes.signed).toMatchObject({ value_text: expect.stringContaining('15000'), score_text: '10.0' });
+    expect(linhu.nodes.signed).toMatchObject({ value_text: expect.stringContaining('5000'), score_text: '3.3' });
+    // No matters were assigned in May: the supervision leaf has no data.
+    expect(luzhi.nodes.matters).toMatchObject({ value_text: '—' });
   });
 
   it('tries a draft on a past month before adopting it, and adopts it', async () => {

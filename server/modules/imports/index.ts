@@ -10,3 +10,7 @@ export { ImportRepository } from './import.repository.ts';
 export function createImportService(deps: Deps, options: { bulkChunkRows?: number } = {}): ImportService {
   return new ImportService(deps, (executor) => new ImportRepository(executor), options);
 }
+// The generic table reading of the list imports, for other modules' ledgers (attraction's lead ledger, issue 21).
+export { readListTable, type ListProblem, type SheetFinding } from './list-import.ts';
+export type { FieldDef } from './columns.ts';
+export { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, Checkbox, Flex, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { attractionApi, LEAD_STAGES, type Lead, type LeadStage, type Rate } from '../../api/attraction.ts';
+import { App, Badge, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { attractionApi, LEAD_STAGES, type AttractionSettings, type Lead, type LeadStage, type Rate } from '../../api/attraction.ts';
 import { useUnits } from '../../api/reference.ts';
 import { useCan } from '../../auth.tsx';
 import { Chart } from '../../components/charts/Chart.tsx';
@@ -59,6 +59,7 @@ function Board() {
         <Input.Search allowClear placeholder={t('attraction.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={setSearch} style={{ maxWidth: 320 }} />
         <Checkbox checked={terminated} onChange={(e) => setTerminated(e.target.checked)}>{t('attraction.showTerminated')}</Checkbox>
         {canWrite && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="lead-new">{t('attraction.new')}</Button>}
+        {can('attraction.review') && <Link to="/import?kind=leads"><Button icon={<UploadOutlined />} data-testid="lead-import">{t('attraction.import')}</Button></Link>}
       </Flex>
       {loaded.error ? <LoadError error={loaded.error} onRetry={loaded.reload} /> : (
         <div style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 8 }} data-testid="lead-board">
@@ -130,12 +131,21 @@ function NewLeadModal({ onClose }: { onClose: () => void }) {
 }
 
 function FiguresPanel() {
+  // The year and quarter the figures open at come from the server's clock (GET /attraction/settings).
+  const settings = useLoad(() => attractionApi.settings(), []);
+  if (settings.error) return <LoadError error={settings.error} onRetry={settings.reload} />;
+  if (!settings.data) return <Card loading />;
+  return <Figures today={settings.data.today} settings={settings.data} onSettings={settings.setData} />;
+}
+
+function Figures({ today, settings, onSettings }: { today: string; settings: AttractionSettings; onSettings: (s: AttractionSettings) => void }) {
   const { t } = useI18n();
-  const thisYear = new Date().getFullYear();
+  const thisYear = Number(today.slice(0, 4));
+  const thisQuarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
   const [year, setYear] = useState(thisYear);
   const [quarter, setQuarter] = useState<number | undefined>(undefined);
   const [groupBy, setGroupBy] = useState('team');
-  const loaded = useLoad(() => attractionApi.figures({ year, quarter, group_by: groupBy }), [year, quarter, groupBy]);
+  const loaded = useLoad(() => attractionApi.figures({ year, quarter, group_by: groupBy }), [year, quarter, groupBy, settings]);
   const f = loaded.data;
   const funnel = useMemo(() => f && {
     tooltip: { trigger: 'item' },
@@ -155,7 +165,7 @@ function FiguresPanel() {
         <Select aria-label={t('attraction.figures.groupBy')} value={groupBy} onChange={setGroupBy} style={{ width: 120 }}
           options={['team', 'region', 'industry', 'month'].map((g) => ({ value: g, label: t(`attraction.group.${g}` as MessageKey) }))} />
         <Button icon={<DownloadOutlined />} download data-testid="lead-export"
-          href={`/api/v1/attraction/export.xlsx?year=${year}&quarter=${quarter ?? Math.floor(new Date().getMonth() / 3) + 1}`}>{t('attraction.export')}</Button>
+          href={`/api/v1/attraction/export.xlsx?year=${year}&quarter=${quarter ?? (year === thisYear ? thisQuarter : 4)}`}>{t('attraction.export')}</Button>
       </Space>
       {loaded.error ? <LoadError error={loaded.error} onRetry={loaded.reload} /> : f && funnel && (
         <Flex vertical gap={16}>
@@ -191,11 +201,48 @@ function FiguresPanel() {
               { title: t('attraction.figures.idleDays'), dataIndex: 'idle_days', align: 'right' },
             ]} />
           </Card>
+          <SettingsCard settings={settings} onSaved={onSettings} />
           <Card size="small" title={t('attraction.figures.definitions')}>
             <ul style={{ margin: 0, paddingLeft: 20 }}>{Object.entries(f.definitions).map(([k, v]) => <li key={k}>{v}</li>)}</ul>
           </Card>
         </Flex>
       )}
     </div>
+  );
+}
+
+/** The office's settings (attraction.review edits them; others read them): 跟进超期 days and 开工期限 months. */
+function SettingsCard({ settings, onSaved }: { settings: AttractionSettings; onSaved: (s: AttractionSettings) => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const can = useCan();
+  const [form] = Form.useForm<{ stale_days: number; start_limit_months: number }>();
+  const [busy, setBusy] = useState(false);
+  const editable = can('attraction.review');
+  const save = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      onSaved(await attractionApi.putSettings(v));
+      void message.success(t('attraction.settings.saved'));
+    } catch {
+      // The client has shown the message.
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card size="small" title={t('attraction.settings')} data-testid="lead-settings">
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('attraction.settings.hint')}</Typography.Paragraph>
+      <Form form={form} layout="inline" initialValues={{ stale_days: settings.stale_days, start_limit_months: settings.start_limit_months }} disabled={!editable}>
+        <Form.Item name="stale_days" label={t('attraction.settings.staleDays')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={365} precision={0} data-testid="lead-settings-stale" />
+        </Form.Item>
+        <Form.Item name="start_limit_months" label={t('attraction.settings.startLimit')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={60} precision={0} data-testid="lead-settings-limit" />
+        </Form.Item>
+        {editable && <Form.Item><Button type="primary" loading={busy} onClick={() => void save()} data-testid="lead-settings-save">{t('common.save')}</Button></Form.Item>}
+      </Form>
+    </Card>
   );
 }

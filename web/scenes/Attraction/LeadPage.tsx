@@ -25,8 +25,6 @@ const SECTIONS: { key: MessageKey; text: TextField[]; money: MoneyField[] }[] = 
   { key: 'attraction.section.money', text: ['notes'], money: ['planned_total', 'funds_in_place'] },
 ];
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-
 /** One attraction record: its stage timeline, fields by stage, the reviewed move, follow-ups and evidence. */
 export function LeadPage() {
   const { id } = useParams();
@@ -154,7 +152,9 @@ function Fields({ lead, onChanged }: { lead: LeadDetail; onChanged: (l: LeadDeta
   };
   const moneyRule = { validator: (_: unknown, val?: string) => (!val?.trim() || wanTextToYuan(val) !== undefined ? Promise.resolve() : Promise.reject(new Error('金额格式不正确'))) };
   return (
-    <Card size="small" title={<Space><span>{t('attraction.f.team')}：{lead.team_name}</span><span>{t('attraction.f.region')}：{lead.region_name}</span></Space>}
+    // The title wraps (antd cuts a card title with an ellipsis): on a 375 px phone the team and region did not fit.
+    <Card size="small" data-testid="lead-fields" styles={{ header: { flexWrap: 'wrap', paddingBlock: 6 }, title: { whiteSpace: 'normal', overflow: 'visible', minWidth: 0 } }}
+      title={<Space wrap size={[12, 0]}><span>{t('attraction.f.team')}：{lead.team_name}</span><span>{t('attraction.f.region')}：{lead.region_name}</span></Space>}
       extra={canWrite && (editing
         ? <Space><Button size="small" onClick={() => setEditing(false)}>{t('common.cancel')}</Button><Button size="small" type="primary" loading={busy} onClick={() => void save()} data-testid="lead-save">{t('common.save')}</Button></Space>
         : <Button size="small" onClick={start} data-testid="lead-edit">{t('common.edit')}</Button>)}>
@@ -176,6 +176,10 @@ function Fields({ lead, onChanged }: { lead: LeadDetail; onChanged: (l: LeadDeta
             items={[
               ...s.text.filter((f) => f !== 'name').map((f) => ({ key: f, label: t(`attraction.f.${f}` as MessageKey), children: lead[f] ?? '—' })),
               ...s.money.map((f) => ({ key: f, label: t(`attraction.f.${f}` as MessageKey), children: money(f, lead[f]) })),
+              ...(s.key === 'attraction.section.landed' ? [{
+                key: 'enterprise', label: t('attraction.f.enterprise'),
+                children: lead.enterprise ? <Link to={`/enterprises/${lead.enterprise.id}`} data-testid="lead-enterprise">{lead.enterprise.name}</Link> : '—',
+              }] : []),
               ...(s.key === 'attraction.section.money' ? [{
                 key: 'project', label: t('attraction.f.project'),
                 children: lead.project ? <Link to={`/projects/${lead.project.id}`}>{lead.project.name}（{formatWan(lead.project.total_investment)} 万元）</Link> : '—',
@@ -196,6 +200,8 @@ function MoveCard({ lead, onChanged }: { lead: LeadDetail; onChanged: (l: LeadDe
   const reason = Form.useWatch('reason', form);
   const kind = Form.useWatch('termination_kind', form);
   if (!lead.actions.includes('submit')) return null;
+  // "Today" is the server's (the record carries it), never the browser's clock.
+  const today = () => lead.today;
   const targets = LEAD_STAGES.filter((s) => stageIndex(s) > stageIndex(lead.stage));
   const submit = async () => {
     const v = await form.validateFields();
@@ -240,6 +246,7 @@ function Followups({ lead, onChanged }: { lead: LeadDetail; onChanged: () => voi
   const [form] = Form.useForm<{ on_date: string; content: string }>();
   const can = useCan();
   const canWrite = can('attraction.write');
+  const today = () => lead.today;
   const save = async () => {
     const v = await form.validateFields();
     try {

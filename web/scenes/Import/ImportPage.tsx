@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Alert, Button, Card, Checkbox, Col, InputNumber, Progress, Radio, Row, Select, Space, Statistic, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -7,10 +8,10 @@ import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
 
-type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'problems';
+type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'problems' | 'leads';
 
-/** The office's lists besides projects: units (单位名单), reporter accounts (人员名单) and the problem ledger (问题台账, issue 18). */
-const LIST_KINDS: readonly Kind[] = ['units', 'users', 'problems'];
+/** The office's lists besides projects: units (单位名单), reporter accounts (人员名单), the problem ledger (问题台账, issue 18) and the attraction ledger (招商项目台账, issue 21). */
+const LIST_KINDS: readonly Kind[] = ['units', 'users', 'problems', 'leads'];
 
 /** The server's import report (server/modules/imports/import.service.ts). */
 interface ImportReport {
@@ -56,6 +57,7 @@ const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', sk
 
 function endpoint(kind: Kind, dryRun: boolean): string {
   const step = dryRun ? 'dry-run' : 'apply';
+  if (kind === 'leads') return `/attraction/import/${step}`;
   return kind === 'monthly' || LIST_KINDS.includes(kind) ? `/imports/${kind}/${step}` : `/imports/${step}`;
 }
 
@@ -81,8 +83,12 @@ export function ImportPage() {
     ...(can('user.admin') ? (['users'] as const) : []),
     ...(can('unit.admin') ? (['units'] as const) : []),
     ...(can('problem.admin') ? (['problems'] as const) : []),
+    ...(can('attraction.review') ? (['leads'] as const) : []),
   ];
-  const [kind, setKind] = useState<Kind>(kinds[0]!);
+  // ?kind=leads (the attraction page's import button) opens at that kind when the account may import it.
+  const [params] = useSearchParams();
+  const asked = kinds.find((k) => k === params.get('kind'));
+  const [kind, setKind] = useState<Kind>(asked ?? kinds[0]!);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
@@ -156,7 +162,7 @@ export function ImportPage() {
                 <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
               </Space>
             )}
-            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users' | 'problems'}.hint`)}</Typography.Text>}
+            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users' | 'problems' | 'leads'}.hint`)}</Typography.Text>}
             <div hidden={LIST_KINDS.includes(kind)}>
               <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
             </div>
