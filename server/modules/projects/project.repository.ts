@@ -251,12 +251,23 @@ export class ProjectRepository {
       const sorted = query.order === 'asc' ? ob.asc() : ob.desc();
       return NOT_NULL_SORTS.has(query.sort) ? sorted : sorted.nullsLast();
     };
-    page = query.sort === 'annual_planned'
-      ? page.orderBy('ap.planned_investment', direction)
-      : page.orderBy(`projects.${query.sort}`, direction);
-    const items = await page.orderBy('projects.id', query.order)
-      .limit(query.page_size).offset((query.page - 1) * query.page_size)
-      .execute();
+    const offset = (query.page - 1) * query.page_size;
+    let items;
+    if (query.sort === 'annual_planned') {
+      items = await page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
+        .limit(query.page_size).offset(offset).execute();
+    } else {
+      // The page's ids first, from the filter alone (for region + stage by total investment, index-only over
+      // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
+      // row was read, joined to its plan and sorted to keep 50 (issue 16).
+      const sort = `projects.${query.sort}` as const;
+      const pageIds = applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), query)
+        .orderBy(sort, direction).orderBy('projects.id', query.order)
+        .limit(query.page_size).offset(offset);
+      items = await page.where('projects.id', 'in', pageIds)
+        .orderBy(sort, direction).orderBy('projects.id', query.order)
+        .execute();
+    }
     const totals = await base.select((eb) => [
       eb.fn.countAll<number>().as('count'),
       eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
