@@ -156,6 +156,7 @@ const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'tr
  * comma-separated values ("stage=started,completed"). `year` keeps projects with an annual plan that year.
  */
 export const projectFilterSchema = z.object({
+  /** A region subtree. On the scoped routes none means the office's jurisdiction and `all` the caller's whole scope (plugins/scope-region.ts). */
   region: z.string().max(16).optional(),
   unit: z.coerce.number().int().positive().optional(),
   stage: csv(200),

@@ -43,12 +43,6 @@ export class ReportRepository {
     return this.db;
   }
 
-  /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
-  async transaction<T>(fn: (repo: ReportRepository) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute(async (trx) => fn(new ReportRepository(trx)));
-  }
-
   /**
    * The report row's project if the scope sees it, for a correlated EXISTS that probes one project by its
    * key, so a single-report lookup does not materialise every project of the scope (it did, per request).
