@@ -12,6 +12,7 @@ import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
 import { createMonthlyReportService } from '../server/modules/reports/index.ts';
+import { createDeps } from '../server/deps.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
 import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
@@ -136,7 +137,7 @@ export async function reviewAndReminders(ctx: ScenarioContext): Promise<Scenario
   const make = (id: string, page: 'review-queue' | 'missing'): ApiCase => ({
     id, title, url: `${period}/${page}`,
     viaService: (database) => {
-      const reports = createMonthlyReportService(database);
+      const reports = createMonthlyReportService(createDeps(database.db));
       return page === 'missing' ? reports.missing(systemActor(), ctx.year, ctx.month, undefined) : reports.reviewQueue(systemActor(), ctx.year, ctx.month, undefined);
     },
   });

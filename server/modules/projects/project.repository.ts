@@ -243,8 +243,8 @@ export class ProjectRepository {
     // Only the fields asked for (issue 16: the whole row was 74 KB a page of 50); annual_planned is the plan's.
     const fields = query.fields ?? [...LIST_FIELDS];
     const columns = fields.filter((f): f is Exclude<ListField, 'annual_planned'> => f !== 'annual_planned').map((f) => `projects.${f}` as const);
-    let page = base.select(columns);
-    if (fields.includes('annual_planned')) page = page.select('ap.planned_investment as annual_planned');
+    const withPlan = <Q extends typeof base>(qb: Q) => fields.includes('annual_planned') ? qb.select(columns).select('ap.planned_investment as annual_planned') : qb.select(columns);
+    const page = withPlan(base);
     // Blank values sort last in both directions and on both engines (they disagree on where NULL goes by default).
     // NOT NULL columns keep a plain ORDER BY, which SQLite can still answer from an index (id: the rowid).
     const direction = (ob: OrderByItemBuilder) => {
@@ -264,7 +264,10 @@ export class ProjectRepository {
       const pageIds = applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), query)
         .orderBy(sort, direction).orderBy('projects.id', query.order)
         .limit(query.page_size).offset(offset);
-      items = await page.where('projects.id', 'in', pageIds)
+      // The filter is applied once, inside pageIds (a text search's term sub-queries are not cheap to run twice).
+      const rows = this.db.selectFrom('projects')
+        .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
+      items = await withPlan(rows).where('projects.id', 'in', pageIds)
         .orderBy(sort, direction).orderBy('projects.id', query.order)
         .execute();
     }
