@@ -29,6 +29,8 @@ import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
 import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
 import * as listTotalsIndex from './2026-12-08-41-list-totals-index.ts';
+// supervision3 (issue 17)
+import * as coUnitSign from './2026-12-08-60-co-unit-sign.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +64,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-70-attraction': attraction,
   '2026-12-08-40-review-queue-index': reviewQueueIndex,
   '2026-12-08-41-list-totals-index': listTotalsIndex,
+  // supervision3 (issue 17)
+  '2026-12-08-60-co-unit-sign': coUnitSign,
 };
