@@ -1,6 +1,6 @@
 // Issue 16's pages on a demo database (bench/portfolio.ts, or `docket demo --projects 100000 --as-of 2026-11-23`),
 // through app.inject so that validation, session lookup, SQL and serialization are all counted. Usage:
-//   DOCKET_NOW=2026-11-23T10:00:00+08:00 node bench/pages-latency.ts DIR [iterations]   (DATABASE_URL for PostgreSQL)
+//   node bench/pages-latency.ts DIR [iterations]   (DATABASE_URL for PostgreSQL; PAGES=list,review to pick pages)
 // Prints per page the median and p95 wall time, the CPU this process spent per request (load-independent on
 // SQLite; PostgreSQL's own CPU is in its server process), the answer's size and a digest (to compare two builds).
 import { createHash } from 'node:crypto';

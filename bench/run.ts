@@ -8,7 +8,7 @@ import { buildPostgres, buildSqlite, type BuiltPortfolio } from './portfolio.ts'
 import { openRawPostgres, openRawSqlite } from './engines.ts';
 import { getJson, login, startServer } from './server.ts';
 import { waitForIdle } from './measure.ts';
-import { importExport, indicators, lights, projectList, projectSearch, startAndMemory, surge, type ScenarioContext, type ScenarioResult } from './scenarios.ts';
+import { importExport, indicators, lights, projectList, projectSearch, reviewAndReminders, startAndMemory, surge, type ScenarioContext, type ScenarioResult } from './scenarios.ts';
 import { bulkWrites } from './bulk-writes.ts';
 import { machineInfo, updatePerformanceDoc, writeResults, type BenchRun } from './report.ts';
 
@@ -77,6 +77,8 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
     };
     for (const [name, scenario] of [
       ['1 list', projectList], ['2 search', projectSearch], ['3 indicators', indicators], ['4 lights', lights],
+      // Issue 16: before the surge, which adds submitted reports of the next month only.
+      ['9 review/催报', reviewAndReminders],
       ['5 surge', surge],
       // Start and memory before the workbooks: the import adds 100k projects to the portfolio.
       ['7 start/memory', startAndMemory], ['6 import/export', importExport],

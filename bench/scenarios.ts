@@ -11,6 +11,8 @@ import { LightService } from '../server/modules/lights/light.service.ts';
 import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
+import { createMonthlyReportService } from '../server/modules/reports/index.ts';
+import { createDeps } from '../server/deps.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
 import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
@@ -123,6 +125,23 @@ export async function projectSearch(ctx: ScenarioContext): Promise<ScenarioResul
     await measureCase(ctx, listCase(ctx, '2 search 新能源', title, { region: ctx.city, q: '新能源' }, `p.search_text like $2`, ['%新能源%'])),
     await measureCase(ctx, listCase(ctx, '2 search xnyqc', title, { region: ctx.city, q: 'xnyqc' }, `p.search_text like $2`, ['%xnyqc%'])),
   ];
+}
+
+/**
+ * 9. The review queue (审核) and the 催报 list of the city for the last reported month (issue 16): the demo approved
+ * every report of that month, so the queue is empty and the 催报 list holds only the projects without a report.
+ */
+export async function reviewAndReminders(ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const title = '审核队列与催报 review queue and 催报 list of the city, last reported month';
+  const period = `/api/v1/reporting/periods/${ctx.year}/${ctx.month}`;
+  const make = (id: string, page: 'review-queue' | 'missing'): ApiCase => ({
+    id, title, url: `${period}/${page}`,
+    viaService: (database) => {
+      const reports = createMonthlyReportService(createDeps(database.db));
+      return page === 'missing' ? reports.missing(systemActor(), ctx.year, ctx.month, undefined) : reports.reviewQueue(systemActor(), ctx.year, ctx.month, undefined);
+    },
+  });
+  return [await measureCase(ctx, make('9 review queue city', 'review-queue')), await measureCase(ctx, make('9 催报 city', 'missing'))];
 }
 
 /** A scenario whose API has not landed: say so, never invent a figure. */

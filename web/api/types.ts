@@ -83,6 +83,8 @@ export interface ProjectListQuery {
   progress?: string;
   /** Sub-items of this package. */
   parent?: number;
+  /** Comma-separated fields each item carries (default: the table's columns; 'all' for every field). */
+  fields?: string;
 }
 
 /** Fields the edit form may send (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */

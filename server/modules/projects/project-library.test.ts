@@ -315,6 +315,20 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       expect((await call({ url: '/api/v1/projects?sort=password' })).status).toBe(400);
     });
 
+
+    it('returns the fields asked for (fields=), the table’s columns by default, and every field with fields=all', async () => {
+      const byDefault = (await list('sort=total_investment&order=desc')).items[0];
+      expect(Object.keys(byDefault).sort()).toEqual(['annual_planned', 'code', 'id', 'is_package', 'name', 'parent_id', 'region_code', 'stage', 'tier', 'total_investment', 'unit_id', 'updated_at', 'version']);
+      expect(byDefault).toMatchObject({ id: ids.a, code: '2025-320506-65-01-000001', total_investment: 500, annual_planned: 50 });
+      const few = (await list('sort=total_investment&order=desc&fields=name,total_investment')).items;
+      expect(few[0]).toEqual({ id: ids.a, name: '临湖数字经济产业园区项目', total_investment: 500 });
+      const all = (await list('sort=total_investment&order=desc&fields=all')).items[0];
+      expect(all).toMatchObject({ id: ids.a, builder_uscc: '91350100M000100Y43', campaign_group: '加快建设', annual_planned: 50 });
+      expect(all).not.toHaveProperty('search_text');
+      const wrong = await call({ url: '/api/v1/projects?fields=name,search_text,password' });
+      expect(wrong.status).toBe(400);
+      expect(JSON.stringify(wrong.body)).toContain('不支持的字段：search_text、password');
+    });
     it('searches through the trigram index (3+ characters) and by LIKE below that, and keeps the index in sync', async () => {
       const count = async (q: string) => (await list(`q=${encodeURIComponent(q)}`)).totals.count;
       expect(await count('产业园区')).toBe(2); // index

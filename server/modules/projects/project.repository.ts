@@ -243,20 +243,34 @@ export class ProjectRepository {
     // Only the fields asked for (issue 16: the whole row was 74 KB a page of 50); annual_planned is the plan's.
     const fields = query.fields ?? [...LIST_FIELDS];
     const columns = fields.filter((f): f is Exclude<ListField, 'annual_planned'> => f !== 'annual_planned').map((f) => `projects.${f}` as const);
-    let page = base.select(columns);
-    if (fields.includes('annual_planned')) page = page.select('ap.planned_investment as annual_planned');
+    const withPlan = <Q extends typeof base>(qb: Q) => fields.includes('annual_planned') ? qb.select(columns).select('ap.planned_investment as annual_planned') : qb.select(columns);
+    const page = withPlan(base);
     // Blank values sort last in both directions and on both engines (they disagree on where NULL goes by default).
     // NOT NULL columns keep a plain ORDER BY, which SQLite can still answer from an index (id: the rowid).
     const direction = (ob: OrderByItemBuilder) => {
       const sorted = query.order === 'asc' ? ob.asc() : ob.desc();
       return NOT_NULL_SORTS.has(query.sort) ? sorted : sorted.nullsLast();
     };
-    page = query.sort === 'annual_planned'
-      ? page.orderBy('ap.planned_investment', direction)
-      : page.orderBy(`projects.${query.sort}`, direction);
-    const items = await page.orderBy('projects.id', query.order)
-      .limit(query.page_size).offset((query.page - 1) * query.page_size)
-      .execute();
+    const offset = (query.page - 1) * query.page_size;
+    let items;
+    if (query.sort === 'annual_planned') {
+      items = await page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
+        .limit(query.page_size).offset(offset).execute();
+    } else {
+      // The page's ids first, from the filter alone (for region + stage by total investment, index-only over
+      // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
+      // row was read, joined to its plan and sorted to keep 50 (issue 16).
+      const sort = `projects.${query.sort}` as const;
+      const pageIds = applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), query)
+        .orderBy(sort, direction).orderBy('projects.id', query.order)
+        .limit(query.page_size).offset(offset);
+      // The filter is applied once, inside pageIds (a text search's term sub-queries are not cheap to run twice).
+      const rows = this.db.selectFrom('projects')
+        .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
+      items = await withPlan(rows).where('projects.id', 'in', pageIds)
+        .orderBy(sort, direction).orderBy('projects.id', query.order)
+        .execute();
+    }
     const totals = await base.select((eb) => [
       eb.fn.countAll<number>().as('count'),
       eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
