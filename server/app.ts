@@ -23,7 +23,8 @@ import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { responseSerializer } from './plugins/response-schemas.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
-import { createSystemService, systemRoutes } from './modules/system/index.ts';
+import { createSystemService, findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
+import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
@@ -31,6 +32,7 @@ import { createIndicatorService, indicatorRoutes } from './modules/indicators/in
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
+import { createImportService } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes, createBulletinService } from './modules/bulletins/index.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
@@ -98,6 +100,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
+  // Scoped routes: no region means the office's jurisdiction, region=all widens it (issue 12).
+  registerScopeRegion(app, () => findOfficeRegionCode(db));
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key) => countPerMinute(createRateLimits(deps), key, deps.clock.now()));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
@@ -129,7 +133,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   indicatorRoutes(app, database);
   lightRoutes(app, database);
   await registerMultipart(app);
-  importRoutes(app, database);
+  const importService = createImportService(deps);
+  importRoutes(app, database, () => importService);
   const exportService = createExportService(deps);
   exportRoutes(app, {
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),

@@ -5273,6 +5273,7 @@ export interface paths {
                     builder?: string;
                     campaign_group?: string;
                     category?: string;
+                    fields?: string;
                     has_code?: "0" | "1" | "true" | "false";
                     industry?: string;
                     investment_type?: string;
@@ -7880,6 +7881,10 @@ export interface components {
                 text: string;
                 value: number;
             };
+            unrecorded?: {
+                records_from: number;
+                text: string;
+            };
             year: number;
         };
         IndicatorsInput: {
@@ -7909,6 +7914,10 @@ export interface components {
                 source: "default" | "curve";
                 text: string;
                 value: number;
+            };
+            unrecorded?: {
+                records_from: number;
+                text: string;
             };
             year: number;
         };

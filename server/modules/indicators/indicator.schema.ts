@@ -67,6 +67,8 @@ export const indicatorsSchema = z.object({
   completion_plan_rate: rateWindow,
   production_rate: rateWindow,
   plan_to_date_rate: rateSchema,
+  /** The period ends before the year's recorded progress begins (an imported 1–N月 list): investment figures unknown. */
+  unrecorded: z.object({ records_from: z.number().int(), text: z.string() }).optional(),
 }).meta({ id: 'Indicators' });
 
 export const breakdownItemSchema = z.object({ key: z.string().nullable(), label: z.string(), indicators: indicatorsSchema }).meta({ id: 'BreakdownItem' });
