@@ -15,7 +15,7 @@ import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
 // problems (issue 18)
-import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
+import { createEnterpriseService, createProblemImport, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
@@ -38,7 +38,7 @@ import { bulletinRoutes, createBulletinService } from './modules/bulletins/index
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
 // issue 17 (supervision)
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
-import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
+import { agendaRoutes, createAgendaService, createLetterService, createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 // investment attraction (招商引资)
 import { attractionRoutes, createAttractionService, registerAttractionScope } from './modules/attraction/index.ts';
 
@@ -122,7 +122,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   calendarRoutes(app, () => createCalendarService(deps));
   // problems (issue 18)
   enterpriseRoutes(app, () => createEnterpriseService(deps));
-  problemRoutes(app, () => createProblemService(deps));
+  problemRoutes(app, () => createProblemService(deps), () => createProblemImport(deps));
   const systemService = createSystemService(deps);
   systemRoutes(app, () => systemService);
   projectRoutes(app, database);
@@ -147,6 +147,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
   matterRoutes(app, () => createMatterService(deps));
+  agendaRoutes(app, { agenda: () => createAgendaService(deps), letters: () => createLetterService(deps), matters: () => createMatterService(deps) }); // supervision3: meetings, 周交办, letters
   attractionRoutes(app, () => createAttractionService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).
