@@ -14,6 +14,10 @@ function fill(url: string, id: number): string {
   return url.replace(/:(\w+)/g, (_m, name: string) => (projectParamOf(url) === name ? String(id) : '1')).replace(/\*$/, 'x');
 }
 
+// Hundreds of requests per walk, more with every capability: on PostgreSQL under a loaded CI machine (load 20) the
+// 403 walk took over the default 30 s (a flaky failure, 2026-12-07). The walk is bounded by the route count, not time.
+const WALK_TIMEOUT = 180_000;
+
 describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let routes: RouteInfo[];
@@ -56,7 +60,7 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
       if (res.statusCode !== 401 || res.json().error.code !== 'unauthenticated') failures.push(`${r.method} ${r.url} → ${res.statusCode}`);
     }
     expect(failures).toEqual([]);
-  });
+  }, WALK_TIMEOUT);
 
   it('answers 403 on every route to every role without its permission', async () => {
     const failures: string[] = [];
@@ -71,7 +75,7 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(50);
-  });
+  }, WALK_TIMEOUT);
 
   it('answers 404 on every project route to every permitted role scoped elsewhere', async () => {
     const projectRoutes = routes.filter((r) => projectParamOf(r.url));
@@ -87,7 +91,7 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
     expect(failures).toEqual([]);
     // The same project is found by an unscoped account: the 404 above is the scope, not a missing row.
     expect((await t.app.inject({ url: `/api/v1/projects/${foreignProject}`, headers: headers.get('office') })).statusCode).toBe(200);
-  });
+  }, WALK_TIMEOUT);
 
   // Supervision (issue 17): every route keyed by a matter answers 404 to a permitted role scoped elsewhere, for a
   // matter whose lead unit and co-units all lie outside that scope.
@@ -111,5 +115,5 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
     }
     expect(failures).toEqual([]);
     expect((await t.app.inject({ url: `/api/v1/matters/${matter}`, headers: headers.get('office') })).statusCode).toBe(200);
-  });
+  }, WALK_TIMEOUT);
 });

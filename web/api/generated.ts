@@ -1081,7 +1081,26 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            csrf_token: string;
+                            last_login: {
+                                at: string;
+                                ip: string | null;
+                            } | null;
+                            must_change_password: boolean;
+                            password_expired: boolean;
+                            password_expires_at: string | null;
+                            password_policy: string;
+                            password_reset: {
+                                at: string;
+                                by: string | null;
+                            } | null;
+                            session_idle_minutes: number;
+                            sessions_ended: number;
+                            user: components["schemas"]["CurrentUser"];
+                        };
+                    };
                 };
             };
         };
@@ -1114,7 +1133,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1178,7 +1201,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["CurrentUser"];
+                        };
+                    };
                 };
             };
         };
@@ -1220,7 +1247,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1231,6 +1262,214 @@ export interface paths {
         trace?: never;
     };
     "/api/v1/auth/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            min_classes: number;
+                            min_length: number;
+                            text: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        carry_overdue?: boolean;
+                        /** @default [] */
+                        matter_ids?: number[];
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/sheet.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/sheet.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/candidates": {
         parameters: {
             query?: never;
             header?: never;
@@ -4366,7 +4605,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IndicatorResult"];
+                    };
                 };
             };
         };
@@ -4485,7 +4726,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LightList"];
+                    };
                 };
             };
         };
@@ -4521,7 +4764,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["LightExcuse"][];
+                        };
+                    };
                 };
             };
         };
@@ -4548,11 +4795,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LightExcuse"];
+                    };
                 };
             };
         };
@@ -4620,7 +4869,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RuleSets"];
+                    };
                 };
             };
         };
@@ -8511,6 +8762,488 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BreakdownItem: {
+            indicators: components["schemas"]["Indicators"];
+            key: string | null;
+            label: string;
+        };
+        BreakdownItemInput: {
+            indicators: components["schemas"]["IndicatorsInput"];
+            key: string | null;
+            label: string;
+        };
+        CurrentUser: {
+            displayName: string;
+            permissions: components["schemas"]["Permission"][];
+            role: components["schemas"]["Role"];
+            unitId: number | null;
+            userId: number;
+            username: string;
+        };
+        CurrentUserInput: {
+            displayName: string;
+            permissions: components["schemas"]["PermissionInput"][];
+            role: components["schemas"]["RoleInput"];
+            unitId: number | null;
+            userId: number;
+            username: string;
+        };
+        DimensionLight: {
+            computed_light: components["schemas"]["LightColor"];
+            dimension: components["schemas"]["LightDimension"];
+            escalated: boolean;
+            excuse: {
+                accepted_at: string;
+                accepted_by_name: string;
+                dimension: components["schemas"]["LightDimension"] | null;
+                id: number;
+                reason: string;
+            } | null;
+            figures: {
+                [key: string]: (number | string) | null;
+            };
+            light: components["schemas"]["LightColor"];
+            reason: string;
+            rule_id: string | null;
+            rule_kind: string | null;
+        };
+        DimensionLightInput: {
+            computed_light: components["schemas"]["LightColorInput"];
+            dimension: components["schemas"]["LightDimensionInput"];
+            escalated: boolean;
+            excuse: {
+                accepted_at: string;
+                accepted_by_name: string;
+                dimension: components["schemas"]["LightDimensionInput"] | null;
+                id: number;
+                reason: string;
+            } | null;
+            figures: {
+                [key: string]: (number | string) | null;
+            };
+            light: components["schemas"]["LightColorInput"];
+            reason: string;
+            rule_id: string | null;
+            rule_kind: string | null;
+        };
+        IndicatorResult: {
+            breakdowns: {
+                [key: string]: components["schemas"]["BreakdownItem"][];
+            };
+            indicators: components["schemas"]["Indicators"];
+            records_from: number | null;
+            scope: {
+                [key: string]: unknown;
+            };
+            trend: components["schemas"]["TrendPoint"][];
+        };
+        IndicatorResultInput: {
+            breakdowns: {
+                [key: string]: components["schemas"]["BreakdownItemInput"][];
+            };
+            indicators: components["schemas"]["IndicatorsInput"];
+            records_from: number | null;
+            scope: {
+                [key: string]: unknown;
+            };
+            trend: components["schemas"]["TrendPointInput"][];
+        };
+        Indicators: {
+            completion_plan_rate: {
+                to_date: components["schemas"]["Rate"];
+                whole_year: components["schemas"]["Rate"];
+            };
+            completion_rate: components["schemas"]["Rate"];
+            gap_points: {
+                text: string;
+                value: number | null;
+            };
+            month: number;
+            period_label: string;
+            plan_to_date_rate: components["schemas"]["Rate"];
+            production_rate: {
+                to_date: components["schemas"]["Rate"];
+                whole_year: components["schemas"]["Rate"];
+            };
+            start_rate: {
+                to_date: components["schemas"]["Rate"];
+                whole_year: components["schemas"]["Rate"];
+            };
+            sums: components["schemas"]["IndicatorSums"];
+            time_progress: {
+                /** @enum {string} */
+                source: "default" | "curve";
+                text: string;
+                value: number;
+            };
+            unrecorded?: {
+                records_from: number;
+                text: string;
+            };
+            year: number;
+        };
+        IndicatorsInput: {
+            completion_plan_rate: {
+                to_date: components["schemas"]["RateInput"];
+                whole_year: components["schemas"]["RateInput"];
+            };
+            completion_rate: components["schemas"]["RateInput"];
+            gap_points: {
+                text: string;
+                value: number | null;
+            };
+            month: number;
+            period_label: string;
+            plan_to_date_rate: components["schemas"]["RateInput"];
+            production_rate: {
+                to_date: components["schemas"]["RateInput"];
+                whole_year: components["schemas"]["RateInput"];
+            };
+            start_rate: {
+                to_date: components["schemas"]["RateInput"];
+                whole_year: components["schemas"]["RateInput"];
+            };
+            sums: components["schemas"]["IndicatorSumsInput"];
+            time_progress: {
+                /** @enum {string} */
+                source: "default" | "curve";
+                text: string;
+                value: number;
+            };
+            unrecorded?: {
+                records_from: number;
+                text: string;
+            };
+            year: number;
+        };
+        IndicatorSums: {
+            by_stage: {
+                [key: string]: number;
+            };
+            completed: number;
+            completed_before_year: number;
+            completed_to_date: number;
+            completed_ytd: number;
+            completed_ytd_monthly_planned: number;
+            count: number;
+            early_starts: number;
+            late_starts: number;
+            monthly_planned: number;
+            overdue_starts: number;
+            planned_completions: number;
+            planned_completions_to_date: number;
+            planned_investment: number;
+            planned_productions: number;
+            planned_productions_to_date: number;
+            planned_starts: number;
+            planned_starts_to_date: number;
+            planned_to_date: number;
+            producing: number;
+            producing_to_date: number;
+            started: number;
+            started_to_date: number;
+            total_investment: number;
+        };
+        IndicatorSumsInput: {
+            by_stage: {
+                [key: string]: number;
+            };
+            completed: number;
+            completed_before_year: number;
+            completed_to_date: number;
+            completed_ytd: number;
+            completed_ytd_monthly_planned: number;
+            count: number;
+            early_starts: number;
+            late_starts: number;
+            monthly_planned: number;
+            overdue_starts: number;
+            planned_completions: number;
+            planned_completions_to_date: number;
+            planned_investment: number;
+            planned_productions: number;
+            planned_productions_to_date: number;
+            planned_starts: number;
+            planned_starts_to_date: number;
+            planned_to_date: number;
+            producing: number;
+            producing_to_date: number;
+            started: number;
+            started_to_date: number;
+            total_investment: number;
+        };
+        /** @enum {string} */
+        LightColor: "green" | "yellow" | "red" | "none";
+        /** @enum {string} */
+        LightColorInput: "green" | "yellow" | "red" | "none";
+        LightCounts: {
+            green: number;
+            none: number;
+            red: number;
+            yellow: number;
+        };
+        LightCountsInput: {
+            green: number;
+            none: number;
+            red: number;
+            yellow: number;
+        };
+        /** @enum {string} */
+        LightDimension: "investment" | "start" | "stats" | "problems";
+        /** @enum {string} */
+        LightDimensionInput: "investment" | "start" | "stats" | "problems";
+        LightExcuse: {
+            accepted_at: string;
+            accepted_by: number | null;
+            accepted_by_name: string | null;
+            dimension: string | null;
+            id: number;
+            month_from: number;
+            month_to: number | null;
+            project_id: number;
+            reason: string;
+            revoked_at: string | null;
+            revoked_by: number | null;
+            year: number;
+        };
+        LightExcuseInput: {
+            accepted_at: string;
+            accepted_by: number | null;
+            accepted_by_name: string | null;
+            dimension: string | null;
+            id: number;
+            month_from: number;
+            month_to: number | null;
+            project_id: number;
+            reason: string;
+            revoked_at: string | null;
+            revoked_by: number | null;
+            year: number;
+        };
+        LightItem: {
+            dimensions: components["schemas"]["DimensionLight"][];
+            is_excused: boolean;
+            is_paused: boolean;
+            name: string;
+            overall: components["schemas"]["LightColor"];
+            project_id: number;
+            reasons: string[];
+            region_code: string;
+            stage: string;
+            unit_id: number;
+            unit_name: string | null;
+        };
+        LightItemInput: {
+            dimensions: components["schemas"]["DimensionLightInput"][];
+            is_excused: boolean;
+            is_paused: boolean;
+            name: string;
+            overall: components["schemas"]["LightColorInput"];
+            project_id: number;
+            reasons: string[];
+            region_code: string;
+            stage: string;
+            unit_id: number;
+            unit_name: string | null;
+        };
+        LightList: {
+            by_dimension: {
+                [key: string]: components["schemas"]["LightCounts"];
+            };
+            counts: components["schemas"]["LightCounts"];
+            excused: number;
+            items: components["schemas"]["LightItem"][];
+            month: number;
+            rule_version: number | null;
+            total: number;
+            year: number;
+        };
+        LightListInput: {
+            by_dimension: {
+                [key: string]: components["schemas"]["LightCountsInput"];
+            };
+            counts: components["schemas"]["LightCountsInput"];
+            excused: number;
+            items: components["schemas"]["LightItemInput"][];
+            month: number;
+            rule_version: number | null;
+            total: number;
+            year: number;
+        };
+        LightRule: {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "points_gap";
+            red_points: number;
+            yellow_points: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "ratio";
+            red_below: number;
+            yellow_below: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "shortfall";
+            red_above: number;
+            yellow_above: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "start_overdue";
+            red_months_late: number;
+            yellow_months_late: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "stats_entry";
+            red_months: number;
+            yellow_months: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "problem_overdue";
+            red_days: number;
+            yellow_days: number;
+        } | {
+            /** @enum {string} */
+            dimension: "investment" | "start" | "stats" | "problems";
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "consecutive";
+            periods: number;
+        };
+        LightRuleInput: {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "points_gap";
+            red_points: number;
+            yellow_points: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "ratio";
+            red_below: number;
+            yellow_below: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "shortfall";
+            red_above: number;
+            yellow_above: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "start_overdue";
+            red_months_late: number;
+            yellow_months_late: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "stats_entry";
+            red_months: number;
+            yellow_months: number;
+        } | {
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "problem_overdue";
+            red_days: number;
+            yellow_days: number;
+        } | {
+            /** @enum {string} */
+            dimension: "investment" | "start" | "stats" | "problems";
+            /** @default true */
+            enabled: boolean;
+            id: string;
+            /** @enum {string} */
+            kind: "consecutive";
+            periods: number;
+        };
+        /** @enum {string} */
+        Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        /** @enum {string} */
+        PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        Rate: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
+        };
+        RateInput: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
+        };
+        /** @enum {string} */
+        Role: "sysadmin" | "secadmin" | "auditor" | "office" | "reporter" | "leader" | "supervisor";
+        /** @enum {string} */
+        RoleInput: "sysadmin" | "secadmin" | "auditor" | "office" | "reporter" | "leader" | "supervisor";
+        RuleSets: {
+            default: {
+                rules: components["schemas"]["LightRule"][];
+            };
+            in_force: {
+                month: number;
+                version: number | null;
+            }[];
+            versions: {
+                created_at: string;
+                created_by: number | null;
+                effective_month: number;
+                note: string | null;
+                rules: components["schemas"]["LightRule"][];
+                version: number;
+            }[];
+            year: number;
+        };
+        RuleSetsInput: {
+            default: {
+                rules: components["schemas"]["LightRuleInput"][];
+            };
+            in_force: {
+                month: number;
+                version: number | null;
+            }[];
+            versions: {
+                created_at: string;
+                created_by: number | null;
+                effective_month: number;
+                note: string | null;
+                rules: components["schemas"]["LightRuleInput"][];
+                version: number;
+            }[];
+            year: number;
+        };
         SystemProfile: {
             configured: boolean;
             office_name: string | null;
@@ -8522,6 +9255,30 @@ export interface components {
             office_name: string | null;
             region_code: string | null;
             region_name: string | null;
+        };
+        TrendPoint: {
+            completed_ytd: number;
+            completion_rate: number | null;
+            completion_rate_text: string;
+            gap_points: number | null;
+            gap_points_text: string;
+            month: number;
+            period_label: string;
+            recorded: boolean;
+            time_progress: number;
+            time_progress_text: string;
+        };
+        TrendPointInput: {
+            completed_ytd: number;
+            completion_rate: number | null;
+            completion_rate_text: string;
+            gap_points: number | null;
+            gap_points_text: string;
+            month: number;
+            period_label: string;
+            recorded: boolean;
+            time_progress: number;
+            time_progress_text: string;
         };
     };
     responses: never;

@@ -1,20 +1,18 @@
-/** Shapes the API answers with. Money is integer yuan everywhere. */
-// A permission of the server's one matrix (server/plugins/permissions.ts; a type import carries no code).
-import type { Permission } from '../../server/plugins/permissions.ts';
+/**
+ * Shapes the API answers with. Money is integer yuan everywhere. Where a route declares a response schema, the
+ * shape is the generated one (web/api/generated.ts, from the OpenAPI document): aliased here under its old name so
+ * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
+ */
+import type { components } from './generated.ts';
 
-export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'office' | 'reporter' | 'leader' | 'supervisor';
+/** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
+export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
 
-export type { Permission };
-
-export interface CurrentUser {
-  userId: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitId: number | null;
-  /** What the account may do, as the server decides it: ask `useCan()` (web/auth.tsx), never the role name. */
-  permissions: Permission[];
-}
+export type Role = Schema<'Role'>;
+/** A permission of the server's one matrix (server/plugins/permissions.ts). */
+export type Permission = Schema<'Permission'>;
+/** The signed-in account; `permissions` is what it may do, as the server decides it: ask `useCan()` (web/auth.tsx). */
+export type CurrentUser = Schema<'CurrentUser'>;
 
 export interface Region {
   code: string;
@@ -160,12 +158,7 @@ export interface ProjectCreate extends ProjectPatch {
 }
 
 /** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
-export interface SystemProfile {
-  configured: boolean;
-  office_name: string | null;
-  region_code: string | null;
-  region_name: string | null;
-}
+export type SystemProfile = Schema<'SystemProfile'>;
 
 /** A kept revision of a corrected report (GET /reports/:id/revisions). */
 export interface ReportRevision {
@@ -360,159 +353,22 @@ export interface ReviewItem {
   is_late: boolean;
 }
 
-export interface Rate {
-  value: number | null;
-  text: string;
-  numerator: number;
-  denominator: number;
-  label: string;
-}
+export type Rate = Schema<'Rate'>;
+/** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */
+export type IndicatorSums = Schema<'IndicatorSums'>;
+export type Indicators = Schema<'Indicators'>;
+export type Breakdown = keyof IndicatorResult['breakdowns'];
+export type BreakdownItem = Schema<'BreakdownItem'>;
+export type TrendPoint = Schema<'TrendPoint'>;
+export type IndicatorResult = Schema<'IndicatorResult'>;
 
-export interface IndicatorSums {
-  count: number;
-  total_investment: number;
-  planned_investment: number;
-  completed_before_year: number;
-  completed_ytd: number;
-  planned_starts: number;
-  planned_starts_to_date: number;
-  started: number;
-  started_to_date: number;
-  early_starts: number;
-  overdue_starts: number;
-  late_starts: number;
-  planned_completions: number;
-  planned_completions_to_date: number;
-  completed: number;
-  completed_to_date: number;
-  planned_productions: number;
-  planned_productions_to_date: number;
-  producing: number;
-  monthly_planned: number;
-  planned_to_date: number;
-  completed_ytd_monthly_planned: number;
-  [key: string]: number;
-}
-
-export interface Indicators {
-  year: number;
-  month: number;
-  period_label: string;
-  sums: IndicatorSums;
-  completion_rate: Rate;
-  time_progress: { value: number; text: string; source: 'default' | 'curve' };
-  gap_points: { value: number | null; text: string };
-  start_rate: { whole_year: Rate; to_date: Rate };
-  completion_plan_rate: { whole_year: Rate; to_date: Rate };
-  production_rate: { whole_year: Rate; to_date: Rate };
-  /** Completion against the month-by-month plan up to month N (projects with one only). */
-  plan_to_date_rate: Rate;
-  /** The period ends before the year's recorded progress begins (an imported 1–N月 list): investment figures unknown. */
-  unrecorded?: { records_from: number; text: string };
-}
-
-export type Breakdown = 'region' | 'unit' | 'level' | 'category' | 'nature' | 'investment_type';
-
-export interface BreakdownItem {
-  key: string | null;
-  label: string;
-  indicators: Indicators;
-}
-
-export interface TrendPoint {
-  month: number;
-  period_label: string;
-  completed_ytd: number;
-  completion_rate: number | null;
-  completion_rate_text: string;
-  time_progress: number;
-  time_progress_text: string;
-  gap_points: number | null;
-  gap_points_text: string;
-}
-
-export interface IndicatorResult {
-  indicators: Indicators;
-  breakdowns: Partial<Record<Breakdown, BreakdownItem[]>>;
-  trend: TrendPoint[];
-  /** The year's first month with recorded progress when it began with an imported 1–N月 list. */
-  records_from?: number | null;
-}
-
-export type LightColor = 'green' | 'yellow' | 'red' | 'none';
-export type LightDimension = 'investment' | 'start' | 'stats' | 'problems';
-
-export interface DimensionLight {
-  dimension: LightDimension;
-  light: LightColor;
-  computed_light: LightColor;
-  rule_id: string | null;
-  rule_kind: string | null;
-  reason: string;
-  figures: Record<string, number | string | null>;
-  escalated: boolean;
-  excuse: { reason: string } | null;
-}
-
+export type LightColor = Schema<'LightColor'>;
+export type LightDimension = Schema<'LightDimension'>;
+export type DimensionLight = Schema<'DimensionLight'>;
 /** An accepted excuse (正当理由): suppresses a project's light for months of a year. */
-export interface LightExcuse {
-  id: number;
-  project_id: number;
-  year: number;
-  month_from: number;
-  month_to: number | null;
-  dimension: LightDimension | null;
-  reason: string;
-  accepted_by_name: string | null;
-  accepted_at: string;
-}
-
-export interface LightItem {
-  project_id: number;
-  name: string;
-  region_code: string;
-  unit_id: number;
-  unit_name: string;
-  stage: string;
-  /** Paused (停工): its light is labelled so, not shown as a plain red. */
-  is_paused: boolean;
-  /** An accepted excuse (正当理由) suppressed one of its lights this month. */
-  is_excused: boolean;
-  overall: LightColor;
-  reasons: string[];
-  dimensions: DimensionLight[];
-}
-
-export interface LightCounts {
-  green: number;
-  yellow: number;
-  red: number;
-  none: number;
-}
-
-export interface LightList {
-  year: number;
-  month: number;
-  rule_version: number | null;
-  counts: LightCounts;
-  excused: number;
-  by_dimension: Record<LightDimension, LightCounts>;
-  total: number;
-  items: LightItem[];
-}
-
-export type LightRule =
-  | { id: string; kind: 'points_gap'; enabled: boolean; yellow_points: number; red_points: number }
-  | { id: string; kind: 'ratio'; enabled: boolean; yellow_below: number; red_below: number }
-  | { id: string; kind: 'shortfall'; enabled: boolean; yellow_above: number; red_above: number }
-  | { id: string; kind: 'start_overdue'; enabled: boolean; yellow_months_late: number; red_months_late: number }
-  | { id: string; kind: 'stats_entry'; enabled: boolean; yellow_months: number; red_months: number }
-  | { id: string; kind: 'problem_overdue'; enabled: boolean; yellow_days: number; red_days: number }
-  | { id: string; kind: 'consecutive'; enabled: boolean; dimension: LightDimension; periods: number };
-
-export interface RuleSets {
-  year: number;
-  versions: { version: number; effective_month: number; rules: LightRule[]; note: string | null; created_at: string }[];
-  in_force: { month: number; version: number | null }[];
-  default: { rules: LightRule[] };
-}
+export type LightExcuse = Schema<'LightExcuse'>;
+export type LightItem = Schema<'LightItem'>;
+export type LightCounts = Schema<'LightCounts'>;
+export type LightList = Schema<'LightList'>;
+export type LightRule = Schema<'LightRule'>;
+export type RuleSets = Schema<'RuleSets'>;

@@ -3,14 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { createIndicatorService } from './index.ts';
-import { indicatorQuerySchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
+import { indicatorQuerySchema, indicatorResultSchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
 
 /** Indicators for a scope and period, and the engine's settings. */
 export function indicatorRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = () => createIndicatorService(database);
 
-  r.get('/api/v1/indicators', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema } },
+  r.get('/api/v1/indicators', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema, response: { 200: indicatorResultSchema } } },
     async (request) => service().getIndicators(actorOf(request), request.query));
   r.get('/api/v1/indicators/settings', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: settingsQuerySchema } },
     async (request) => service().getSettings(request.query.year));

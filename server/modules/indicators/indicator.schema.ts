@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { projectFilterSchema } from '../projects/project.schema.ts';
+import { emptySums } from '../../../core/indicators.ts';
 
 /** What an indicator breakdown can group by. Region and unit mean "the next level below the scope". */
 export const BREAKDOWNS = ['region', 'unit', 'level', 'category', 'nature', 'investment_type'] as const;
@@ -40,3 +41,55 @@ export const indicatorSettingsWriteSchema = z.object({
 export type IndicatorSettingsWrite = z.infer<typeof indicatorSettingsWriteSchema>;
 
 export const settingsQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+
+// Response schemas (issue 15): they feed the OpenAPI document and so web/api/generated.ts.
+
+/** The additive sums, field by field as core/indicators.ts builds them (the list is emptySums()'s, not restated). */
+export const indicatorSumsSchema = z.object({
+  ...Object.fromEntries(Object.keys(emptySums()).filter((k) => k !== 'by_stage').map((k) => [k, z.number()])),
+  by_stage: z.record(z.string(), z.number()),
+}).meta({ id: 'IndicatorSums' });
+
+export const rateSchema = z.object({
+  value: z.number().nullable(), text: z.string(), numerator: z.number(), denominator: z.number(), label: z.string(),
+}).meta({ id: 'Rate' });
+const rateWindow = z.object({ whole_year: rateSchema, to_date: rateSchema });
+
+export const indicatorsSchema = z.object({
+  year: z.number().int(),
+  month: z.number().int(),
+  period_label: z.string(),
+  sums: indicatorSumsSchema,
+  completion_rate: rateSchema,
+  time_progress: z.object({ value: z.number(), text: z.string(), source: z.enum(['default', 'curve']) }),
+  gap_points: z.object({ value: z.number().nullable(), text: z.string() }),
+  start_rate: rateWindow,
+  completion_plan_rate: rateWindow,
+  production_rate: rateWindow,
+  plan_to_date_rate: rateSchema,
+  /** The period ends before the year's recorded progress begins (an imported 1–N月 list): investment figures unknown. */
+  unrecorded: z.object({ records_from: z.number().int(), text: z.string() }).optional(),
+}).meta({ id: 'Indicators' });
+
+export const breakdownItemSchema = z.object({ key: z.string().nullable(), label: z.string(), indicators: indicatorsSchema }).meta({ id: 'BreakdownItem' });
+
+export const trendPointSchema = z.object({
+  month: z.number().int(),
+  period_label: z.string(),
+  completed_ytd: z.number(),
+  completion_rate: z.number().nullable(),
+  completion_rate_text: z.string(),
+  time_progress: z.number(),
+  time_progress_text: z.string(),
+  gap_points: z.number().nullable(),
+  gap_points_text: z.string(),
+  recorded: z.boolean(),
+}).meta({ id: 'TrendPoint' });
+
+export const indicatorResultSchema = z.object({
+  scope: z.record(z.string(), z.unknown()),
+  indicators: indicatorsSchema,
+  breakdowns: z.partialRecord(z.enum(BREAKDOWNS), z.array(breakdownItemSchema)),
+  trend: z.array(trendPointSchema),
+  records_from: z.number().int().nullable(),
+}).meta({ id: 'IndicatorResult' });

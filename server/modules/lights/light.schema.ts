@@ -67,3 +67,53 @@ export const excusesQuerySchema = z.object({
   year: z.coerce.number().int().min(2000).max(2100),
   project_id: z.coerce.number().int().positive().optional(),
 });
+
+// Response schemas (issue 15): they feed the OpenAPI document and so web/api/generated.ts.
+
+const lightOrNone = z.enum(LIGHT_VALUES).meta({ id: 'LightColor' });
+const dimension = z.enum(DIMENSIONS).meta({ id: 'LightDimension' });
+
+/** One dimension's light with the rule that lit it and the figures it looked at (core/lights.ts DimensionLight). */
+export const dimensionLightSchema = z.object({
+  dimension,
+  light: lightOrNone,
+  computed_light: lightOrNone,
+  rule_id: z.string().nullable(),
+  rule_kind: z.string().nullable(),
+  reason: z.string(),
+  figures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  escalated: z.boolean(),
+  excuse: z.object({ id: z.number().int(), dimension: dimension.nullable(), reason: z.string(), accepted_by_name: z.string(), accepted_at: z.string() }).nullable(),
+}).meta({ id: 'DimensionLight' });
+
+export const lightItemSchema = z.object({
+  project_id: z.number().int(), name: z.string(), region_code: z.string(), unit_id: z.number().int(), unit_name: z.string().nullable(), stage: z.string(),
+  is_paused: z.boolean(), is_excused: z.boolean(), overall: lightOrNone, reasons: z.array(z.string()), dimensions: z.array(dimensionLightSchema),
+}).meta({ id: 'LightItem' });
+
+const lightCounts = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int(), none: z.number().int() }).meta({ id: 'LightCounts' });
+
+export const lightListSchema = z.object({
+  year: z.number().int(), month: z.number().int(), rule_version: z.number().int().nullable(), counts: lightCounts, excused: z.number().int(),
+  by_dimension: z.record(dimension, lightCounts), total: z.number().int(), items: z.array(lightItemSchema),
+}).meta({ id: 'LightList' });
+
+const ruleOut = ruleSchema.meta({ id: 'LightRule' });
+export const ruleSetsSchema = z.object({
+  year: z.number().int(),
+  versions: z.array(z.object({
+    version: z.number().int(), effective_month: z.number().int(), rules: z.array(ruleOut), note: z.string().nullable(), created_at: z.string(),
+    created_by: z.number().int().nullable(),
+  })),
+  in_force: z.array(z.object({ month: z.number().int(), version: z.number().int().nullable() })),
+  default: z.object({ rules: z.array(ruleOut) }),
+}).meta({ id: 'RuleSets' });
+
+/** An accepted excuse (正当理由) as listed: the stored row. */
+export const lightExcuseSchema = z.object({
+  id: z.number().int(), project_id: z.number().int(), year: z.number().int(), month_from: z.number().int(), month_to: z.number().int().nullable(),
+  // Stored as text (the write schema admits only DIMENSIONS).
+  dimension: z.string().nullable(), reason: z.string(), accepted_by: z.number().int().nullable(), accepted_by_name: z.string().nullable(),
+  accepted_at: z.string(), revoked_by: z.number().int().nullable(), revoked_at: z.string().nullable(),
+}).meta({ id: 'LightExcuse' });
+export const excuseListSchema = z.object({ items: z.array(lightExcuseSchema) });

@@ -5,6 +5,7 @@ import { describePasswordPolicy } from '../../../core/password-policy.ts';
 import { permissionsOf } from '../../platform/access.ts';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { UserService } from './user.service.ts';
+import { loginResponse, meResponse, okResponse, passwordPolicyResponse } from './user.schema.ts';
 import type { RateLimitRepository } from './rate-limit.repository.ts';
 import { checkRateLimit } from './rate-limit.ts';
 
@@ -19,7 +20,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/auth/login', {
     config: { permission: 'public', auditedByService: true },
-    schema: { body: loginBody, tags: ['auth'] },
+    schema: { body: loginBody, tags: ['auth'], response: { 200: loginResponse } },
     // Per client address and minute, counted in the database (every server sees the same count). The address is
     // the socket's unless the request came through a configured proxy (DOCKET_TRUST_PROXY).
     onRequest: async (request) => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit),
@@ -43,7 +44,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
       password_policy: describePasswordPolicy({ minLength: settings.password_min_length, minClasses: settings.password_min_classes }),
     };
   });
-  r.post('/api/v1/auth/logout', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async (request, reply) => {
+  r.post('/api/v1/auth/logout', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: okResponse } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await users().logout(token, actorOf(request));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -58,18 +59,18 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
   });
   r.post('/api/v1/auth/password', {
     config: { permission: 'session.self', allowDuringPasswordChange: true },
-    schema: { tags: ['auth'], body: changePasswordBody },
+    schema: { tags: ['auth'], body: changePasswordBody, response: { 200: okResponse } },
   }, async (request) => {
     await users().changePassword(actorOf(request), request.cookies[SESSION_COOKIE], request.body.current_password, request.body.new_password);
     return { ok: true };
   });
   // The password rules in force, for the change-password form's hint (it must not print a number the policy no longer has).
-  r.get('/api/v1/auth/password-policy', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async () => {
+  r.get('/api/v1/auth/password-policy', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: passwordPolicyResponse } } }, async () => {
     const settings = await users().settings();
     const policy = { minLength: settings.password_min_length, minClasses: settings.password_min_classes };
     return { min_length: policy.minLength, min_classes: policy.minClasses, text: describePasswordPolicy(policy) };
   });
-  r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => {
+  r.get('/api/v1/auth/me', { config: { permission: 'session.self' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
     const { origin: _origin, ...user } = actorOf(request);
     // What the account may do, so that the web asks can(permission) instead of reasoning from role names.
     return { user: { ...user, permissions: permissionsOf(user.role, request.tokenPermissions ?? undefined) } };

@@ -76,7 +76,7 @@ export function ExcusesPanel({ project, year, month, canEdit, onChange }: { proj
           locale={{ emptyText: t('excuse.none') }}
           columns={[
             { title: t('excuse.months'), key: 'months', render: (_, e) => months(e) },
-            { title: t('lights.dimension'), key: 'dimension', render: (_, e) => (e.dimension ? t(`dimension.${e.dimension}`) : t('excuse.allDimensions')) },
+            { title: t('lights.dimension'), key: 'dimension', render: (_, e) => (e.dimension ? t(`dimension.${e.dimension as LightDimension}`) : t('excuse.allDimensions')) },
             { title: t('lights.excuse'), dataIndex: 'reason' },
             { title: t('excuse.acceptedBy'), key: 'by', render: (_, e) => `${e.accepted_by_name ?? ''} ${e.accepted_at.slice(0, 10)}` },
             ...(canEdit ? [{
