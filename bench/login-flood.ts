@@ -20,6 +20,9 @@ const seconds = Number(arg('seconds', '10'));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-flood-'));
 const docket = path.join(root, 'bin/docket.js');
 execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'alice', '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
+// 三员: a business account made from the CLI waits for the security administrator's approval.
+execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'sec', '--role', 'secadmin', '--password', 'Docket#2026'], { stdio: 'ignore' });
+execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'approve', 'alice', '--as', 'sec', '--password', 'Docket#2026'], { stdio: 'ignore' });
 // Accounts for the timing oracle: one wrong password each (below the lockout), against as many unknown names.
 const probes = 20;
 for (let i = 0; i < probes; i++) execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', `real${i}`, '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });

@@ -21,6 +21,7 @@ const ReviewPage = lazy(() => import('./scenes/Review/ReviewPage.tsx').then((m) 
 const UsersPage = lazy(() => import('./scenes/Admin/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => import('./scenes/Admin/UnitsPage.tsx').then((m) => ({ default: m.UnitsPage })));
 const CalendarPage = lazy(() => import('./scenes/Admin/CalendarPage.tsx').then((m) => ({ default: m.CalendarPage })));
+const TokensPage = lazy(() => import('./scenes/Account/TokensPage.tsx').then((m) => ({ default: m.TokensPage })));
 const SecurityPage = lazy(() => import('./scenes/Admin/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
 const AuditPage = lazy(() => import('./scenes/Audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 
@@ -128,6 +129,7 @@ function Routed() {
           <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
           <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
           <Route path="admin/calendar" element={lazyPage(<CalendarPage />)} />
+          <Route path="account/tokens" element={lazyPage(<TokensPage />)} />
           <Route path="audit" element={lazyPage(<AuditPage />)} />
           <Route path="import" element={lazyPage(<ImportPage />)} />
           <Route path="*" element={<NotFound />} />

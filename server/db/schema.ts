@@ -55,6 +55,11 @@ export interface UserTable {
   password_reset_by: string | null;
   /** Mobile phone (手机), from a user list. */
   phone: Generated<string | null>;
+  /** 三员: set while the account waits for the security administrator's approval (sign-in refused). */
+  approval_pending_since: Generated<string | null>;
+  /** Why it waits: 'created' | 'password_reset' | 'role_change' | 'reactivated'; and who caused it. */
+  approval_reason: Generated<string | null>;
+  approval_requested_by: Generated<string | null>;
 }
 
 /** One part of a file kept in the database (photos, audit archives): every server reaches it. */

@@ -12,6 +12,9 @@ beforeAll(async () => {
   await buildUser(db, { username: 'lockme', role: 'office' });
   const newbie = await buildUser(db, { username: 'newbie', role: 'office' });
   await db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', newbie).execute();
+  // 三员: an account the system administrator reset, waiting for the security administrator.
+  const waiting = await buildUser(db, { username: 'waiting1', role: 'office' });
+  await db.updateTable('users').set({ approval_pending_since: new Date().toISOString(), approval_reason: 'password_reset', approval_requested_by: 'sys1' }).where('id', '=', waiting).execute();
 });
 afterAll(async () => {
   await h?.close();
@@ -75,6 +78,8 @@ describe('accounts and security pages', () => {
     await page.locator('.ant-select-tree-node-content-wrapper').nth(1).click();
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect(page.getByTestId('temporary-password').textContent()).resolves.toMatch(/^.{12,}$/);
+    await page.getByRole('button', { name: /知道了|OK|确\s*定/ }).last().click();
+    await page.getByTestId('user-table').getByRole('row', { name: /zhang\.san/ }).getByTestId('awaiting-approval').waitFor();
     await shot(page, 'admin-users');
     const row = await h.database.db.selectFrom('users').select(['role', 'must_change_password']).where('username', '=', 'zhang.san').executeTakeFirstOrThrow();
     expect(row).toEqual({ role: 'reporter', must_change_password: 1 });
@@ -91,6 +96,15 @@ describe('accounts and security pages', () => {
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await expect.poll(async () => (await h.database.db.selectFrom('security_settings').select('value').where('key', '=', 'lockout_minutes').executeTakeFirst())?.value, { timeout: 10_000 }).toBe('20');
     await shot(page, 'admin-security');
+    // 三员: the account the system administrator reset signs in only after the security administrator approves it.
+    const signIn = () => context.request.post('/api/v1/auth/login', { data: { username: 'waiting1', password: 'Docket#2026' } });
+    expect((await (await signIn()).json()).error.message).toContain('待安全保密管理员核准');
+    const card = page.getByTestId('pending-accounts');
+    await card.getByText('重置密码').first().waitFor();
+    await page.getByTestId('approve-waiting1').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => page.getByTestId('approve-waiting1').count(), { timeout: 15_000 }).toBe(0);
+    expect((await signIn()).status()).toBe(200);
     await context.close();
   });
 

@@ -35,6 +35,9 @@ export interface AdminUser {
   locked_until: string | null;
   /** locked_until is still ahead by the server's clock. */
   is_locked: boolean;
+  /** 三员: set while the security administrator has not approved what the system administrator did. */
+  approval_pending_since: string | null;
+  approval_reason: ApprovalReason | null;
   last_login_at: string | null;
   last_login_ip: string | null;
   scopes: AccountScopes;
@@ -147,7 +150,24 @@ export const unitAdminApi = {
 };
 
 /** Security settings (安全管理员). */
+/** Why an account waits for the security administrator (三员). */
+export type ApprovalReason = 'created' | 'password_reset' | 'role_change' | 'reactivated';
+
+/** An account in the security administrator's approval queue. */
+export interface PendingAccount {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  unit_name: string | null;
+  approval_pending_since: string;
+  approval_reason: ApprovalReason;
+  approval_requested_by: string | null;
+}
+
 export const securityApi = {
+  pendingAccounts: () => api.get<{ items: PendingAccount[] }>('/security/pending-accounts'),
+  approve: (id: number) => api.post<{ ok: true }>(`/security/pending-accounts/${id}/approve`, {}),
   get: () => api.get<{ settings: SecuritySettings; labels: Record<keyof SecuritySettings, string> }>('/security/settings'),
   update: (patch: Partial<SecuritySettings>) => api.patch<{ settings: SecuritySettings }>('/security/settings', patch, { quiet: true }),
 };

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CameraOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CameraOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, KeyOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -51,6 +51,7 @@ export const NAV: NavItem[] = [
   { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, anyOf: ['period.admin'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, anyOf: ['security.admin'] },
   { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, anyOf: ['audit.read'] },
+  { path: '/account/tokens', label: 'nav.tokens', icon: <KeyOutlined />, anyOf: ['session.self'] },
 ];
 
 /** The menu items an account sees, given `can` (useCan()). */

@@ -104,8 +104,17 @@ describe.each(DIALECTS)('unit and user lists of a first day on %s', (dialect) =>
     for (const c of report.credentials!) expect(text).not.toContain(c.password);
     expect(trail.filter((a) => a.action === 'user.create')).toHaveLength(6);
 
-    // The holder signs in with it and must change it before anything else.
+    // 三员: the system administrator's list waits for the security administrator; then the holder signs in with
+    // the password and must change it before anything else.
     const first = report.credentials![1]!;
+    const early = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: first.username, password: first.password } });
+    expect(early.json().error.message).toContain('待安全保密管理员核准');
+    await buildUser(t.db, { username: `sec-${dialect}`, role: 'secadmin' });
+    const sec = await t.login(`sec-${dialect}`);
+    const pending = (await t.app.inject({ url: '/api/v1/security/pending-accounts', headers: sec })).json().items as { id: number; username: string; approval_reason: string }[];
+    expect(pending.filter((p) => report.credentials!.some((c) => c.username === p.username)).map((p) => p.approval_reason)).toEqual(report.credentials!.map(() => 'created'));
+    const target = pending.find((p) => p.username === first.username)!;
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/security/pending-accounts/${target.id}/approve`, headers: sec })).statusCode).toBe(200);
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: first.username, password: first.password } });
     expect(login.statusCode, login.body).toBe(200);
     expect(login.json().must_change_password).toBe(true);

@@ -10,8 +10,10 @@ const issueBody = z.object({
   /** Optional and, when given, must be the caller's own id: tokens are issued by their holder only. */
   user_id: z.number().int().positive().optional(),
   permissions: z.array(z.string().max(64)).min(1).max(50),
-  expires_at: z.iso.datetime({ offset: true }).or(z.iso.date()),
-});
+  /** An instant or date; or expires_in_days, counted from the server's clock (the web page's choice). */
+  expires_at: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  expires_in_days: z.number().int().min(1).max(3650).optional(),
+}).refine((b) => (b.expires_at === undefined) !== (b.expires_in_days === undefined), { message: '须给出有效期（expires_at 或 expires_in_days 之一）', path: ['expires_at'] });
 
 /**
  * API tokens. Every account issues, lists and revokes its own (三员: a token acts for its holder only, within the

@@ -31,7 +31,7 @@ export class TokenService {
    * administrator can never hold a business permission through one), limited to permissions the actor's role holds;
    * the secret is returned once. A token cannot issue tokens: only a signed-in holder can.
    */
-  async issue(actor: Actor, input: { name: string; user_id?: number; permissions: string[]; expires_at: string }, via: 'session' | 'token' | null) {
+  async issue(actor: Actor, input: { name: string; user_id?: number; permissions: string[]; expires_at?: string; expires_in_days?: number }, via: 'session' | 'token' | null) {
     if (via !== 'session') throw new AppError('forbidden', 'API 令牌只能由持有人登录后签发，不能用令牌签发令牌');
     if (input.user_id !== undefined && input.user_id !== actor.userId) {
       throw new AppError('forbidden', 'API 令牌只能由其持有人本人签发：不能为其他账号签发令牌', { path: 'user_id' });
@@ -43,18 +43,19 @@ export class TokenService {
     const beyond = input.permissions.filter((p) => !roleHas(user.role as Role, p as Permission));
     if (beyond.length > 0) throw new AppError('validation_failed', `账号 ${user.username} 的角色不具备这些权限：${beyond.join('、')}`, { path: 'permissions' });
     const now = this.deps.clock.now();
-    if (Date.parse(input.expires_at) <= now.getTime()) throw new AppError('validation_failed', '有效期须晚于当前时间', { path: 'expires_at' });
+    const expiresAt = input.expires_at ?? new Date(now.getTime() + (input.expires_in_days ?? 0) * 86_400_000).toISOString();
+    if (Date.parse(expiresAt) <= now.getTime()) throw new AppError('validation_failed', '有效期须晚于当前时间', { path: 'expires_at' });
     const secret = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
     const permissions = [...new Set(input.permissions)];
     const id = await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       const newId = await repo.insert({
         name: input.name, token_hash: sessionIdOf(secret), user_id: user.id, permissions: JSON.stringify(permissions),
-        expires_at: new Date(input.expires_at).toISOString(), created_at: now.toISOString(), created_by: actor.userId,
+        expires_at: new Date(expiresAt).toISOString(), created_at: now.toISOString(), created_by: actor.userId,
       });
       await this.deps.audit.record(trx, actor, {
         action: 'token.issue', entityType: 'api_token', entityId: newId,
-        after: { name: input.name, user_id: user.id, permissions, expires_at: input.expires_at },
+        after: { name: input.name, user_id: user.id, permissions, expires_at: expiresAt },
       });
       return newId;
     });

@@ -112,6 +112,12 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
     const holderId = await buildUser(t.db, { username: 'holder', role: 'office', unitId });
     const reset = await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${holderId}/reset-password`, headers: sys, payload: { password: 'Reset#Pass2026' } });
     expect(reset.statusCode, reset.body).toBe(200);
+    // 三员: a business account's reset waits for the security administrator before anyone can sign in with it.
+    const early = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'holder', password: 'Reset#Pass2026' } });
+    expect(early.json().error.message).toContain('待安全保密管理员核准');
+    await buildUser(t.db, { username: 'sec.tokens', role: 'secadmin' });
+    const approve = await t.app.inject({ method: 'POST', url: `/api/v1/security/pending-accounts/${holderId}/approve`, headers: await t.login('sec.tokens') });
+    expect(approve.statusCode, approve.body).toBe(200);
     const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'holder', password: 'Reset#Pass2026' } });
     expect(signIn.json()).toMatchObject({ must_change_password: true, password_reset: { by: 'sys', at: expect.any(String) } });
     const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');

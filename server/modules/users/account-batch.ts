@@ -57,13 +57,17 @@ export async function prepareAccounts(db: Executor, accounts: readonly AccountIn
 
 /**
  * Creates prepared accounts in the given transaction: must_change_password set, the hash in the password history,
- * one audit event per account (without the password).
+ * one audit event per account (without the password); each waits for the security administrator's approval.
  */
 export async function createAccounts(trx: Executor, audit: AuditRecorder, actor: Actor | null, accounts: readonly PreparedAccount[], now: string): Promise<CreatedAccount[]> {
   const repo = new UserRepository(trx);
   const created: CreatedAccount[] = [];
   for (const a of accounts) {
-    const id = await repo.insertUser({ username: a.username, display_name: a.displayName, unit_id: a.unitId, password_hash: a.hash, role: a.role, must_change_password: 1 }, now);
+    // 三员: the system administrator's list creates business accounts that wait for the security administrator.
+    const id = await repo.insertUser({
+      username: a.username, display_name: a.displayName, unit_id: a.unitId, password_hash: a.hash, role: a.role, must_change_password: 1,
+      approval_pending_since: now, approval_reason: 'created', approval_requested_by: actor?.username ?? 'system',
+    }, now);
     if (a.phone) await repo.updateUser(id, { phone: a.phone });
     await repo.insertPasswordHistory(id, a.hash, now);
     await audit.record(trx, actor, {

@@ -59,6 +59,13 @@ export function userAdminRoutes(app: FastifyInstance, users: () => UserService):
     await users().unlock(actorOf(request), request.params.id);
     return { ok: true };
   });
+  // 三员: what the system administrator created or changed waits for the security administrator (安全保密管理员).
+  const approvalCfg = { config: { permission: 'security.admin' as const } };
+  r.get('/api/v1/security/pending-accounts', { ...approvalCfg, schema: { tags: ['security'] } }, async () => ({ items: await users().listAwaitingApproval() }));
+  r.post('/api/v1/security/pending-accounts/:id/approve', { ...approvalCfg, schema: { tags: ['security'], params: idParams } }, async (request) => {
+    await users().approve(actorOf(request), request.params.id);
+    return { ok: true };
+  });
   r.post('/api/v1/admin/users/:id/logout-all', { ...cfg, schema: { tags: ['admin'], params: idParams } },
     async (request) => ({ ok: true, sessions_ended: await users().endSessions(actorOf(request), request.params.id) }));
 }

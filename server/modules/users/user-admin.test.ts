@@ -13,6 +13,7 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..');
 describe.each(DIALECTS)('account, role, scope and unit administration on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let sys: LoginHeaders;
+  let sec: LoginHeaders;
   let rootUnit: number;
   let unitA: number;
   let unitB: number;
@@ -31,12 +32,23 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
     await buildProject(t.db, { name: '临湖项目', unit_id: unitB, region_code: '320506' });
     await buildProject(t.db, { name: '玄武项目', unit_id: unitB, region_code: '320102' });
     await buildUser(t.db, { username: 'sys', role: 'sysadmin' });
+    await buildUser(t.db, { username: 'sec', role: 'secadmin' });
     sys = await t.login('sys');
+    sec = await t.login('sec');
   });
   afterAll(async () => t?.close());
 
-  /** Signs in with a temporary password and replaces it, as a new user does. */
+  /** The security administrator approves what the system administrator created or changed (三员). */
+  async function approve(username: string): Promise<void> {
+    const pending = (await t.app.inject({ url: '/api/v1/security/pending-accounts', headers: sec })).json().items as { id: number; username: string }[];
+    const row = pending.find((p) => p.username === username);
+    expect(row, `${username} awaits approval`).toBeDefined();
+    expect((await post(`/api/v1/security/pending-accounts/${row!.id}/approve`, {}, sec)).statusCode).toBe(200);
+  }
+
+  /** Signs in with a temporary password and replaces it, as a new user does (after the approval). */
   async function firstSignIn(username: string, temporary: string): Promise<LoginHeaders> {
+    await approve(username);
     const h = await t.login(username, temporary);
     const res = await post('/api/v1/auth/password', { current_password: temporary, new_password: 'Own#Pass2026' }, h);
     expect(res.statusCode).toBe(200);
@@ -98,6 +110,7 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
     const res = await post(`/api/v1/admin/users/${id}/reset-password`, {});
     const temporary = res.json().temporary_password as string;
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers: h })).statusCode).toBe(401);
+    await approve('reset1');
     const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'reset1', password: temporary } });
     expect(again.json().must_change_password).toBe(true);
     const weak = await post(`/api/v1/admin/users/${id}/reset-password`, { password: '123' });
@@ -113,6 +126,47 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
     expect(dup.statusCode).toBe(409);
   });
 
+  it('三员: the system administrator cannot create, reset, promote or re-enable a business account and sign in as it', async () => {
+    const signIn = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    const created = await post('/api/v1/admin/users', { username: 'own.office', display_name: '自建账号', role: 'office', password: 'Mine#Pass2026' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ approval_reason: 'created', approval_pending_since: expect.any(String) });
+    const refused = await signIn('own.office', 'Mine#Pass2026');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.message).toContain('待安全保密管理员核准');
+    // A wrong password still answers as a wrong password (the queue reveals nothing to a guesser) and a right one
+    // does not count towards the lockout.
+    expect((await signIn('own.office', 'Nope#Pass2026')).json().error.message).toContain('用户名或密码错误');
+    expect((await t.db.selectFrom('users').select('failed_logins').where('username', '=', 'own.office').executeTakeFirstOrThrow()).failed_logins).toBe(1);
+    // The system administrator cannot approve (no permission), nor can the approver be the one who asked.
+    expect((await post(`/api/v1/security/pending-accounts/${created.json().id}/approve`, {})).statusCode).toBe(403);
+    await approve('own.office');
+    expect((await signIn('own.office', 'Mine#Pass2026')).statusCode).toBe(200);
+
+    // Taking over an existing business account: reset, role change into a business role, re-enabling.
+    const holder = await buildUser(t.db, { username: 'held.office', role: 'office', unitId: rootUnit });
+    await post(`/api/v1/admin/users/${holder}/reset-password`, { password: 'Took#Over2026' });
+    expect((await signIn('held.office', 'Took#Over2026')).json().error.message).toContain('待安全保密管理员核准');
+    const auditorId = await buildUser(t.db, { username: 'was.auditor', role: 'auditor' });
+    expect((await patch(`/api/v1/admin/users/${auditorId}`, { role: 'leader' })).json().approval_reason).toBe('role_change');
+    expect((await signIn('was.auditor', 'Docket#2026')).json().error.message).toContain('待安全保密管理员核准');
+    const off = await buildUser(t.db, { username: 'off.office', role: 'office', unitId: rootUnit });
+    await patch(`/api/v1/admin/users/${off}`, { is_active: false });
+    expect((await patch(`/api/v1/admin/users/${off}`, { is_active: true })).json().approval_reason).toBe('reactivated');
+    expect((await signIn('off.office', 'Docket#2026')).json().error.message).toContain('待安全保密管理员核准');
+    // A name change alone, or anything about a 三员 account, needs no approval.
+    const quiet = await buildUser(t.db, { username: 'quiet.office', role: 'office', unitId: rootUnit });
+    expect((await patch(`/api/v1/admin/users/${quiet}`, { display_name: '改名' })).json().approval_reason).toBeNull();
+    const aud = await post('/api/v1/admin/users', { username: 'new.auditor', display_name: '审计员', role: 'auditor', password: 'Audit#Pass2026' });
+    expect(aud.json().approval_reason).toBeNull();
+
+    const pending = (await t.app.inject({ url: '/api/v1/security/pending-accounts', headers: sec })).json().items as { username: string; approval_reason: string; approval_requested_by: string }[];
+    expect(pending.filter((p) => ['held.office', 'was.auditor', 'off.office'].includes(p.username)).map((p) => [p.username, p.approval_reason, p.approval_requested_by]).sort())
+      .toEqual([['held.office', 'password_reset', 'sys'], ['off.office', 'reactivated', 'sys'], ['was.auditor', 'role_change', 'sys']]);
+    const trail = await t.db.selectFrom('audit_log').select(['action', 'username', 'details_json']).where('action', '=', 'user.approve').execute();
+    expect(trail.some((r) => r.username === 'sec' && JSON.parse(r.details_json!).requested_by === 'sys')).toBe(true);
+  });
+
   it('lists accounts with filters and paging', async () => {
     const res = await t.app.inject({ url: '/api/v1/admin/users?role=reporter&page_size=10', headers: sys });
     expect(res.json().items.map((u: { username: string }) => u.username)).toEqual(['rep.a']);
@@ -123,11 +177,24 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
     const env = { ...process.env, DATABASE_URL: t.config.databaseUrl ?? '', DOCKET_DATA_DIR: t.config.dataDir };
     const { stdout } = await run(process.execPath, [path.join(root, 'bin/docket.js'), 'user', 'add', 'cli.office', '--role', 'office', '--password', 'Cli#Pass2026'], { env, cwd: root });
     expect(stdout).toMatch(/created user cli\.office/);
+    expect(stdout).toContain('账号待安全保密管理员核准后方可登录');
+    const early = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'cli.office', password: 'Cli#Pass2026' } });
+    expect(early.json().error.message).toContain('待安全保密管理员核准');
+    // The operator cannot approve as itself: the security administrator's own password is needed.
+    const docket = (args: string[]) => run(process.execPath, [path.join(root, 'bin/docket.js'), ...args], { env, cwd: root }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const wrong = await docket(['user', 'approve', 'cli.office', '--as', 'sec', '--password', 'Guess#2026x']);
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('须由安全保密管理员本人')]);
+    const bySys = await docket(['user', 'approve', 'cli.office', '--as', 'sys', '--password', 'Docket#2026']);
+    expect(bySys.code).toBe(1);
+    const ok = await docket(['user', 'approve', 'cli.office', '--as', 'sec', '--password', 'Docket#2026']);
+    expect(ok.stdout).toContain('approved cli.office');
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'cli.office', password: 'Cli#Pass2026' } });
     expect(res.json().must_change_password).toBe(true);
     const row = await t.db.selectFrom('audit_log').select(['username', 'action']).where('action', '=', 'user.create').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(row).toEqual({ username: 'system', action: 'user.create' });
-  });
+    const approved = await t.db.selectFrom('audit_log').select(['username', 'action']).where('action', '=', 'user.approve').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(approved).toEqual({ username: 'sec', action: 'user.approve' });
+  }, 240_000);
 
   it('refuses a 责任单位填报员 without a unit, on create and on a role change', async () => {
     const none = await post('/api/v1/admin/users', { username: 'rep.nounit', display_name: '无单位填报员', role: 'reporter' });
@@ -142,10 +209,9 @@ describe.each(DIALECTS)('account, role, scope and unit administration on %s', (d
   });
 
   it('tells a first sign-in the password policy in force, not a fixed 8', async () => {
-    await buildUser(t.db, { username: 'sec', role: 'secadmin' });
-    const sec = await t.login('sec');
     expect((await patch('/api/v1/security/settings', { password_min_length: 10 }, sec)).statusCode).toBe(200);
     const created = (await post('/api/v1/admin/users', { username: 'rep.policy', display_name: '新填报员', role: 'reporter', unit_id: unitB })).json();
+    await approve('rep.policy');
     const first = await t.login('rep.policy', created.temporary_password);
     const policy = await t.app.inject({ url: '/api/v1/auth/password-policy', headers: first });
     expect(policy.statusCode).toBe(200);

@@ -6,6 +6,7 @@ import type { Updateable } from 'kysely';
 const PUBLIC_USER_COLUMNS = [
   'u.id', 'u.username', 'u.display_name', 'u.unit_id', 'u.role', 'u.must_change_password', 'u.is_active', 'u.created_at',
   'u.updated_at', 'u.password_changed_at', 'u.failed_logins', 'u.locked_until', 'u.last_login_at', 'u.last_login_ip',
+  'u.approval_pending_since', 'u.approval_reason',
 ] as const;
 
 /** All SQL for users, sessions, password history and data scopes. */
@@ -107,13 +108,20 @@ export class UserRepository {
     if (scopes.length > 0) await this.db.insertInto('user_scopes').values(scopes.map((s) => ({ ...s, user_id: userId }))).execute();
   }
 
-  async insertUser(row: { username: string; display_name: string; unit_id: number | null; password_hash: string; role: string; must_change_password: number }, now: string): Promise<number> {
+  async insertUser(row: { username: string; display_name: string; unit_id: number | null; password_hash: string; role: string; must_change_password: number; approval_pending_since?: string; approval_reason?: string; approval_requested_by?: string }, now: string): Promise<number> {
     const r = await this.db
       .insertInto('users')
       .values({ ...row, is_active: 1, created_at: now, updated_at: now, password_changed_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     return r.id;
+  }
+
+  /** Accounts waiting for the security administrator's approval, oldest first (with their unit's name). */
+  async listAwaitingApproval() {
+    return this.db.selectFrom('users as u').leftJoin('units as un', 'un.id', 'u.unit_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.unit_id', 'un.name as unit_name', 'u.is_active', 'u.approval_pending_since', 'u.approval_reason', 'u.approval_requested_by'])
+      .where('u.approval_pending_since', 'is not', null).orderBy('u.approval_pending_since').orderBy('u.id').limit(500).execute();
   }
 
   async updateUser(id: number, patch: Updateable<DB['users']>): Promise<void> {

@@ -191,6 +191,12 @@ export class UserService {
       await failure('disabled', user.id);
       throw new AppError('unauthenticated', '账号已停用，请联系系统管理员');
     }
+    if (user.approval_pending_since) {
+      // 三员: what the system administrator created or reset is not usable until the security administrator approves.
+      await this.users.releaseLoginAttempt(user.id); // the password was right: not a failure towards the lockout
+      await failure('awaiting_approval', user.id, { reason_for_approval: user.approval_reason });
+      throw awaitingApproval();
+    }
 
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(32).toString('base64url');
@@ -249,6 +255,12 @@ export class UserService {
   async findAccount(id: number): Promise<{ id: number; username: string; role: string; is_active: number } | undefined> {
     const user = await this.users.findById(id);
     return user && { id: user.id, username: user.username, role: user.role, is_active: user.is_active };
+  }
+
+  /** An account's id by its user name, or undefined (the CLI's approve). */
+  async findAccountByUsername(username: string): Promise<{ id: number } | undefined> {
+    const row = await this.users.findByUsername(username);
+    return row && { id: row.id };
   }
 
   /** The actor of an account by its user name (the CLI's signer), when it exists and is active. */
@@ -364,12 +376,15 @@ export class UserService {
       const newId = await repo.insertUser({
         username: input.username, display_name: input.displayName, unit_id: input.unitId, password_hash: hash,
         role: input.role, must_change_password: input.mustChange === false ? 0 : 1,
+        // 三员: a business account made by an administrator (the web, or `docket user add`) waits for approval.
+        ...(isBusinessRole(input.role) && input.mustChange !== false ? pendingApproval('created', actor?.username ?? 'system', now) : {}),
       }, now);
       await repo.insertPasswordHistory(newId, hash, now);
       if (input.scopes) await repo.replaceScopes(newId, scopeRows(input.scopes));
       await this.deps.audit.record(trx, actor, {
         action: 'user.create', entityType: 'user', entityId: newId, username: actor ? undefined : 'system',
         after: { username: input.username, display_name: input.displayName, role: input.role, unit_id: input.unitId, scopes: input.scopes ?? null },
+        details: isBusinessRole(input.role) && input.mustChange !== false ? { awaiting_approval: 'created' } : undefined,
       });
       return newId;
     });
@@ -400,9 +415,14 @@ export class UserService {
     const permissionChange = (patch.role !== undefined && patch.role !== before.role)
       || (patch.is_active !== undefined && (patch.is_active ? 1 : 0) !== before.is_active)
       || patch.scopes !== undefined || (patch.unit_id !== undefined && patch.unit_id !== before.unit_id);
+    const role = patch.role ?? before.role;
+    const approval = !isBusinessRole(role) ? undefined
+      : patch.role !== undefined && patch.role !== before.role ? 'role_change' as const
+      : patch.is_active === true && before.is_active !== 1 ? 'reactivated' as const : undefined;
     await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       await repo.updateUser(id, {
+        ...(approval ? pendingApproval(approval, actor.username, now) : {}),
         ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.unit_id !== undefined ? { unit_id: patch.unit_id } : {}),
@@ -414,7 +434,8 @@ export class UserService {
       const after = await this.presentUser(id, repo);
       await this.deps.audit.record(trx, actor, {
         action: permissionChange ? 'user.permission_change' : 'user.update', entityType: 'user', entityId: id,
-        before: auditView(before), after: auditView(after), details: ended ? { sessions_ended: ended } : undefined,
+        before: auditView(before), after: auditView(after),
+        details: ended || approval ? { ...(ended ? { sessions_ended: ended } : {}), ...(approval ? { awaiting_approval: approval } : {}) } : undefined,
       });
     });
     return this.presentUser(id);
@@ -434,10 +455,14 @@ export class UserService {
       await repo.updateUser(id, {
         password_hash: hash, must_change_password: 1, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now,
         password_reset_at: now, password_reset_by: actor.username,
+        ...(isBusinessRole(user.role) ? pendingApproval('password_reset', actor.username, now) : {}),
       });
       await repo.insertPasswordHistory(id, hash, now);
       const ended = await repo.deleteSessionsOfUser(id);
-      await this.deps.audit.record(trx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, details: { sessions_ended: ended } });
+      await this.deps.audit.record(trx, actor, {
+        action: 'user.password_reset', entityType: 'user', entityId: id,
+        details: { sessions_ended: ended, ...(isBusinessRole(user.role) ? { awaiting_approval: 'password_reset' } : {}) },
+      });
     });
     return { temporaryPassword: password ? null : next };
   }
@@ -452,6 +477,41 @@ export class UserService {
     });
   }
 
+  /**
+   * The actor of an active account whose password is right, without a session or a lockout claim: the CLI's
+   * `docket user approve` proves the security administrator is there. Undefined otherwise.
+   */
+  async findActorByCredentials(username: string, password: string): Promise<Actor | undefined> {
+    const user = await this.users.findByUsername(username);
+    if (!user || user.is_active !== 1) return undefined;
+    if (!(await passwordGate.run('high', () => passwords.verify(password, user.password_hash)))) return undefined;
+    return this.findActorForUser(user.id);
+  }
+
+  /** Accounts waiting for the security administrator's approval (三员), oldest first. */
+  async listAwaitingApproval() {
+    return this.users.listAwaitingApproval();
+  }
+
+  /**
+   * The security administrator (安全保密管理员) approves an account the system administrator created or changed:
+   * from now on it can sign in. Audited with why it waited and who asked.
+   */
+  async approve(actor: Actor, id: number): Promise<void> {
+    if (actor.role !== 'secadmin') throw new AppError('forbidden', '只有安全保密管理员可以核准账号');
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('账号');
+    if (!user.approval_pending_since) throw new AppError('conflict', '该账号无需核准');
+    if (user.approval_requested_by === actor.username) throw new AppError('forbidden', '不能核准本人发起的账号变更（三员分立）');
+    await inTransaction(this.deps.db, async (trx) => {
+      await this.repo(trx).updateUser(id, { approval_pending_since: null, approval_reason: null, approval_requested_by: null, updated_at: this.deps.clock.now().toISOString() });
+      await this.deps.audit.record(trx, actor, {
+        action: 'user.approve', entityType: 'user', entityId: id, entityName: user.username,
+        details: { reason: user.approval_reason, requested_by: user.approval_requested_by, requested_at: user.approval_pending_since },
+      });
+    });
+  }
+
   /** Ends every session of an account (administrator's "sign out everywhere" for someone else). */
   async endSessions(actor: Actor, id: number): Promise<number> {
     if (!(await this.users.findById(id))) throw notFound('账号');
@@ -462,6 +522,20 @@ export class UserService {
       return ended;
     });
   }
+}
+
+function awaitingApproval(): AppError {
+  return new AppError('unauthenticated', '账号待安全保密管理员核准后方可登录（三员分立：系统管理员新建、重置密码、授予业务角色或重新启用的业务账号须经核准）');
+}
+
+/** A business role (not one of the 三员): its accounts see project data. */
+export function isBusinessRole(role: string): boolean {
+  return !(ADMIN_ROLES as readonly string[]).includes(role);
+}
+
+/** The columns that put an account in the security administrator's approval queue. */
+function pendingApproval(reason: 'created' | 'password_reset' | 'role_change' | 'reactivated', by: string, now: string) {
+  return { approval_pending_since: now, approval_reason: reason, approval_requested_by: by };
 }
 
 function lockedError(until: string, now: Date, threshold?: number): AppError {

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { securityApi, type SecuritySettings } from '../../api/accounts.ts';
 import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { PendingAccounts } from './PendingAccounts.tsx';
 
 const FIELDS: { key: keyof SecuritySettings; min: number; max: number }[] = [
   { key: 'password_min_length', min: 8, max: 64 },
@@ -73,6 +74,7 @@ export function SecurityPage() {
           </Form.Item>
         </Form>
       </Card>
+      <PendingAccounts />
     </div>
   );
 }

@@ -63,7 +63,7 @@ export function UsersPage() {
     if (!password) return;
     modal.info({
       title: t('admin.users.temporaryTitle', { username }),
-      content: <div><Typography.Paragraph>{t('admin.users.temporaryHint')}</Typography.Paragraph><Typography.Text code copyable data-testid="temporary-password">{password}</Typography.Text></div>,
+      content: <div><Typography.Paragraph>{t('admin.users.temporaryHint')}</Typography.Paragraph><Typography.Paragraph type="secondary">{t('admin.users.approvalHint')}</Typography.Paragraph><Typography.Text code copyable data-testid="temporary-password">{password}</Typography.Text></div>,
     });
   };
 
@@ -123,6 +123,7 @@ export function UsersPage() {
           {u.is_active ? <Tag color="green">{t('admin.users.active')}</Tag> : <Tag>{t('admin.users.disabled')}</Tag>}
           {u.is_locked && <Tag color="red">{t('admin.users.locked')}</Tag>}
           {u.must_change_password === 1 && <Tag color="orange">{t('admin.users.mustChange')}</Tag>}
+          {u.approval_pending_since && <Tag color="purple" data-testid="awaiting-approval">{t('admin.users.awaitingApproval')}</Tag>}
         </Space>
       ),
     },
