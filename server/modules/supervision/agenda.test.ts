@@ -27,7 +27,6 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
   let a: number;
   let b: number;
   const today = chinaToday(clock.now());
-  const year = Number(today.slice(0, 4));
   beforeAll(async () => {
     t = await createTestApp(dialect);
     a = (await buildUnit(t.db, { name: '发改局' })).id;
@@ -92,13 +91,13 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     let d = (await get(`/api/v1/matters/${id}`, sup)).json();
     expect(d.letters).toHaveLength(1);
     expect(d.letters[0]).toMatchObject({ kind: 'assign', signerName: expect.any(String) });
-    expect(d.letters[0].number).toMatch(new RegExp(`^督交〔${year}〕\\d+号$`));
+    expect(d.letters[0].number).toMatch(/^督交〔\d{4}〕\d+号$/);
     expect(d.can.letter).toBe(true);
     const press = await post(`/api/v1/matters/${id}/letters`, sup, { kind: 'press' });
     expect(press.statusCode).toBe(200);
     d = press.json();
     const letter = d.letters.find((l: { kind: string }) => l.kind === 'press');
-    expect(letter.number).toMatch(new RegExp(`^督办函〔${year}〕\\d+号$`));
+    expect(letter.number).toMatch(/^督办函〔\d{4}〕\d+号$/);
     expect(d.timeline.some((x: { title: string }) => x.title.includes(letter.number))).toBe(true);
     const file = await get(`/api/v1/matters/${id}/letters/${letter.id}`, unitB); // a co-unit reads it
     expect(file.statusCode).toBe(200);
@@ -122,10 +121,11 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     expect((await post(`/api/v1/matters/${id}/co-sign`, stranger, {})).statusCode).toBe(404);
     const res = await post(`/api/v1/matters/${id}/co-sign`, unitB, {});
     expect(res.statusCode).toBe(200);
-    expect(res.json().signedOn).toBe(today);
+    const signedOn = res.json().signedOn as string; // the server's China day (the run may cross midnight)
+    expect(signedOn >= today).toBe(true);
     expect((await post(`/api/v1/matters/${id}/co-sign`, unitB, {})).statusCode).toBe(409);
     const d = (await get(`/api/v1/matters/${id}`, sup)).json();
-    expect(d.matter.coUnits).toEqual([{ id: b, name: '交通局', signedOn: today }]);
+    expect(d.matter.coUnits).toEqual([{ id: b, name: '交通局', signedOn }]);
     expect(d.matter.status).toBe('pending_sign'); // the lead unit's 签收 is its own
     expect(d.timeline.some((x: { title: string }) => x.title === '协办单位签收（交通局）')).toBe(true);
     expect((await get('/api/v1/todos?kind=matter.sign', unitB)).json().items.some((x: { entityId: number }) => x.entityId === id)).toBe(false);
@@ -142,7 +142,8 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     const res = await post('/api/v1/batches', sup, { matter_ids: [fresh.id] });
     expect(res.statusCode).toBe(200);
     const batch = res.json();
-    expect(batch).toMatchObject({ seq: 1, new: 1, title: `重点项目周交办单（${year}年第1期）` });
+    expect(batch).toMatchObject({ seq: 1, new: 1 });
+    expect(batch.title).toMatch(/^重点项目周交办单（\d{4}年第1期）$/);
     expect(batch.carried).toBeGreaterThanOrEqual(1);
     // One batch a week (unless the China week turned over between the two requests).
     const again = await post('/api/v1/batches', sup, { matter_ids: [] });
@@ -177,7 +178,7 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     expect(values).toContain('逾期未办结');
     expect(values).toContain('周交办-停车场选址');
     const listed = (await get('/api/v1/batches', sup)).json().items[0];
-    expect(listed).toMatchObject({ id: batch.id, issue: `${year}年第1期`, newCount: 1 });
+    expect(listed).toMatchObject({ id: batch.id, issue: batch.title.slice(9, -1), newCount: 1 });
   });
 
   it('counts a missed feedback in the on-time denominator and sends a 提醒函', async () => {
