@@ -43,7 +43,7 @@ export function createLetterService(deps: Deps): LetterService {
 
 /** Meetings → decisions → matters and the weekly batches (周交办); a decision's matters go through the matter engine in one transaction. */
 export function createAgendaService(deps: Deps): AgendaService {
-  return new AgendaService(deps, (db: Executor) => new FileStore(db, null), (db: Executor) => createMatterService(db === deps.db ? deps : { ...deps, db: db }));
+  return new AgendaService(deps, (db: Executor) => new FileStore(db, null), (db: Executor) => createMatterService(db === deps.db ? deps : { ...deps, db }));
 }
 
 /**
