@@ -2,11 +2,18 @@
 import type { Deps } from '../../platform/context.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
+import { ListImportService } from './list-import.ts';
 
 export { ImportService, type ImportReport, type ImportOptions } from './import.service.ts';
 export { ImportRepository } from './import.repository.ts';
+export { ListImportService } from './list-import.ts';
 
 /** Workbook imports (projects, plans, a month's reports): app.ts, the CLI, the bench and tests build it here. */
 export function createImportService(deps: Deps, options: { bulkChunkRows?: number } = {}): ImportService {
   return new ImportService(deps, (executor) => new ImportRepository(executor), options);
+}
+
+/** Unit and user list imports (dry run / apply). */
+export function createListImportService(deps: Deps): ListImportService {
+  return new ListImportService(deps);
 }
