@@ -1,6 +1,6 @@
 import { readState, writeState } from '../../platform/system-state.ts';
 import {
-  addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
+  addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber, unrecordedIndicators,
   type IndicatorSums, type Indicators, type TimeCurve,
 } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
@@ -297,16 +297,19 @@ export class IndicatorService {
     const overall = totalOf(whole);
     const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
     for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(filter, year, month, kind, curve, sums);
+    // Periods before the year's recorded progress (an imported 1–N月 list) read unknown, not 0% (issue 12).
+    const recordsFrom = await this.recordsFrom(year);
+    for (const items of Object.values(breakdowns)) for (const item of items) item.indicators = unrecordedIndicators(item.indicators, recordsFrom);
     const t = gf
       ? { planned_investment: overall.planned_investment, months: whole.reduce((acc, g) => acc.map((v, i) => v + (g.months?.[i] ?? 0)), Array<number>(12).fill(0)) }
       : await this.repo.trend(filter, actor.scope, year);
     return {
       scope: filter,
-      indicators: computeIndicators(year, month, overall, curve),
+      indicators: unrecordedIndicators(computeIndicators(year, month, overall, curve), recordsFrom),
       breakdowns,
       trend: await this.trend(t, year, month, curve),
       /** The year's first month with recorded progress when it began with an imported 1–N月 list (earlier: unknown). */
-      records_from: await this.recordsFrom(year),
+      records_from: recordsFrom,
     };
   }
 

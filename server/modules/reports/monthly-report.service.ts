@@ -45,8 +45,6 @@ function versionConflict(current: unknown): AppError {
   return new AppError('version_conflict', '该月报已被他人修改，请查看最新内容后重新提交', { current });
 }
 
-const STATUS_ORDER: Record<ReportStatus, number> = { draft: 0, returned: 1, submitted: 2, approved: 3 };
-
 /**
  * Records a change of a report with the stored row before and the row as it now stands, in the repository's
  * transaction (so the event commits or rolls back with the change).
@@ -489,9 +487,10 @@ export class MonthlyReportService {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
+    // Last month's reports and photo counts of the queued reports only: the queue is short, the scope is not.
     const [previous, photoCounts] = await Promise.all([
-      this.repo.listPreviousReports(actor.scope, year, month, unit),
-      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
+      this.repo.listPreviousReportsOf(rows.map((r) => r.project_id), year, month),
+      this.repo.countPhotosOf(rows.map((r) => r.id)),
     ]);
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     return {
@@ -516,34 +515,22 @@ export class MonthlyReportService {
   async missing(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
-    const [projects, reports] = await Promise.all([
-      this.repo.listPeriodProjects(actor.scope, year, month, unit),
-      this.repo.listPeriodReports(actor.scope, year, month, unit),
-    ]);
-    const reportById = new Map(reports.map((r) => [r.id, r]));
     const pastDeadline = !!period.deadline && isAfterDeadline(this.deps.clock.now(), period.deadline);
+    // Counts per unit come from the engine; only the rows the list shows are read (missing, and submitted on or
+    // after the deadline day: isAfterDeadline then applies the exact rule, in China time).
+    const status = await this.repo.periodReportingStatus(actor.scope, year, month, unit, period.deadline ?? null);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
       missing: Array<{ project_id: number; project_name: string; status: 'none' | 'draft' | 'returned'; is_overdue: boolean }>;
       late: Array<{ project_id: number; project_name: string; first_submitted_at: string }>;
     };
-    const units = new Map<number, UnitEntry>();
-    for (const p of projects) {
-      let entry = units.get(p.unit_id);
-      if (!entry) {
-        entry = { unit_id: p.unit_id, unit_name: p.unit_name, expected: 0, submitted: 0, missing: [], late: [] };
-        units.set(p.unit_id, entry);
-      }
-      entry.expected += 1;
-      const report = p.report_id === null ? undefined : reportById.get(p.report_id);
-      const status = (report?.status ?? 'none') as ReportStatus | 'none';
-      if (status === 'none' || STATUS_ORDER[status] < STATUS_ORDER.submitted) {
-        entry.missing.push({ project_id: p.project_id, project_name: p.project_name, status: status as 'none' | 'draft' | 'returned', is_overdue: pastDeadline });
-      } else {
-        entry.submitted += 1;
-        if (period.deadline && report?.first_submitted_at && isAfterDeadline(report.first_submitted_at, period.deadline)) {
-          entry.late.push({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: report.first_submitted_at });
-        }
+    const units = new Map<number, UnitEntry>(status.units.map((u) => [u.unit_id, { ...u, missing: [], late: [] }]));
+    for (const p of status.missing) {
+      units.get(p.unit_id)?.missing.push({ project_id: p.project_id, project_name: p.project_name, status: (p.status ?? 'none') as 'none' | 'draft' | 'returned', is_overdue: pastDeadline });
+    }
+    for (const p of status.late) {
+      if (period.deadline && p.first_submitted_at && isAfterDeadline(p.first_submitted_at, period.deadline)) {
+        units.get(p.unit_id)?.late.push({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: p.first_submitted_at });
       }
     }
     return {
