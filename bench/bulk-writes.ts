@@ -4,6 +4,7 @@
 // Also usable on its own against a demo database, in process (no server):
 //   node bench/bulk-writes.ts --data-dir DIR [--rows N] [--status draft|submitted|approved]
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,12 +66,29 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }
   return { result, ms: Math.round(performance.now() - t0) };
 }
 
+/**
+ * One request through node:http, without fetch's 300 s wait for the answer's headers (undici's headersTimeout, which
+ * a 100k write on a loaded machine can exceed: the run then failed with "fetch failed" instead of a figure).
+ */
 async function send(ctx: ScenarioContext, method: string, url: string, body?: BodyInit, json = true): Promise<unknown> {
-  const headers = writeHeaders(ctx.session);
+  const headers: Record<string, string> = { ...writeHeaders(ctx.session) };
   if (!json) delete headers['content-type'];
-  const res = await fetch(ctx.server.base + url, { method, headers, body, signal: AbortSignal.timeout(900_000) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  const request = new Request(ctx.server.base + url, { method, headers, body });
+  const payload = body === undefined ? undefined : Buffer.from(await request.arrayBuffer());
+  const contentType = request.headers.get('content-type');
+  if (contentType) headers['content-type'] = contentType;
+  if (payload) headers['content-length'] = String(payload.length);
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(ctx.server.base + url, { method, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+  if (status < 200 || status >= 300) throw new Error(`${method} ${url}: ${status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
 

@@ -2,6 +2,7 @@
 //   node bench/indicators.ts --data-dir /tmp/x [--year 2026] [--month 6] [--runs 30]
 // Measures IndicatorService.getIndicators (headline figures + trend) for a few scopes, with and without a
 // breakdown, and LightService.getLights for one township. Prints p50/p95 in milliseconds.
+import { createDeps } from '../server/deps.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
@@ -49,7 +50,7 @@ await measure('stage=started', () => service.getIndicators(actor, q({ stage: 'st
 await measure('name search 新能源', () => service.getIndicators(actor, q({ q: '新能源' })));
 await measure('whole portfolio + breakdown region,nature', () => service.getIndicators(actor, q({ breakdown: 'region,nature' })), Math.min(runs, 10));
 if (township) {
-  const lights = new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+  const lights = new LightService(createDeps(database.db), new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
   await measure(`lights region ${township}`, () => lights.getLights(actor, lightsQuerySchema.parse({ year: values.year, month: values.month, region: township })), Math.min(runs, 10));
 }
 await database.destroy();

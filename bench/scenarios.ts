@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { createDeps } from '../server/deps.ts';
 import autocannon from 'autocannon';
 import { systemActor } from '../server/context.ts';
 import type { Database } from '../server/db/database.ts';
@@ -173,7 +174,7 @@ export async function lights(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   const query = { region: ctx.county, year: String(ctx.year), month: String(ctx.month) };
   return [await measureCase(ctx, {
     id: '4 lights county', title, url: `/api/v1/lights?${new URLSearchParams(query)}`,
-    viaService: (database) => new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db))
+    viaService: (database) => new LightService(createDeps(database.db), new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db))
       .getLights(systemActor(), lightsQuerySchema.parse(query)),
   })];
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createDeps } from '../server/deps.ts';
-import { createImportService, type ImportReport } from '../server/modules/imports/index.ts';
+import { createImportService, createListImportService, type ImportReport } from '../server/modules/imports/index.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -9,7 +9,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
-import { ListImportService, type ListReport } from '../server/modules/imports/list-import.ts';
+import { type ListReport } from '../server/modules/imports/list-import.ts';
 import { createLeadImportService, type LeadImportReport } from '../server/modules/attraction/index.ts';
 
 const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;
@@ -141,7 +141,7 @@ async function importList(cmd: Command, file: string, opts: { kind: 'units' | 'u
   const database = openDatabase(configFrom(cmd));
   try {
     await migrateToLatest(database.db);
-    const report = await new ListImportService(database.db).importFile(systemActor(), buf, {
+    const report = await createListImportService(createDeps(database.db)).importFile(systemActor(), buf, {
       kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, sheet: opts.sheet, limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
     });
     const { credentials, credentialsXlsx, ...rest } = report;

@@ -32,7 +32,7 @@ import { createIndicatorService, indicatorRoutes } from './modules/indicators/in
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
-import { createImportService } from './modules/imports/index.ts';
+import { createImportService, createListImportService } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes, createBulletinService } from './modules/bulletins/index.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
@@ -134,7 +134,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   lightRoutes(app, database);
   await registerMultipart(app);
   const importService = createImportService(deps);
-  importRoutes(app, database, () => importService);
+  const listImportService = createListImportService(deps);
+  importRoutes(app, database, () => importService, () => listImportService);
   const exportService = createExportService(deps);
   exportRoutes(app, {
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),

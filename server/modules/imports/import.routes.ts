@@ -8,13 +8,13 @@ import { ImportRepository } from './import.repository.ts';
 import type { ImportService } from './import.service.ts';
 import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
-import { ListImportService } from './list-import.ts';
+import type { ListImportService } from './list-import.ts';
 import { resolveRegionName } from './first-day.ts';
 import { z } from 'zod';
 import { clock } from '../../clock.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
-export function importRoutes(app: FastifyInstance, database: Database, imports: () => ImportService, limits: UploadLimits = DEFAULT_LIMITS): void {
+export function importRoutes(app: FastifyInstance, database: Database, imports: () => ImportService, lists: () => ListImportService, limits: UploadLimits = DEFAULT_LIMITS): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = imports;
 
@@ -38,7 +38,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
       r.post(`/api/v1/imports/${kind}/${step}`, { config: { permission }, schema: { tags: ['imports'], querystring: listImportQuerySchema, consumes: ['multipart/form-data'] } },
         async (request, reply) => {
           const upload = await readUpload(request, limits.maxFileBytes);
-          const report = await new ListImportService(database.db).importFile(actorOf(request), upload.buffer, {
+          const report = await lists().importFile(actorOf(request), upload.buffer, {
             kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits,
           });
           return reply.header('cache-control', 'no-store').send(report);

@@ -2,9 +2,11 @@
 import type { Deps } from '../../platform/context.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
+import { ListImportService } from './list-import.ts';
 
 export { ImportService, type ImportReport, type ImportOptions } from './import.service.ts';
 export { ImportRepository } from './import.repository.ts';
+export { ListImportService } from './list-import.ts';
 
 /** Workbook imports (projects, plans, a month's reports): app.ts, the CLI, the bench and tests build it here. */
 export function createImportService(deps: Deps, options: { bulkChunkRows?: number } = {}): ImportService {
@@ -14,3 +16,8 @@ export function createImportService(deps: Deps, options: { bulkChunkRows?: numbe
 export { readListTable, type ListProblem, type SheetFinding } from './list-import.ts';
 export type { FieldDef } from './columns.ts';
 export { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
+
+/** Unit and user list imports (dry run / apply). */
+export function createListImportService(deps: Deps): ListImportService {
+  return new ListImportService(deps);
+}

@@ -14,9 +14,8 @@ import type { Executor } from '../../db/database.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import type { Actor } from '../../platform/context.ts';
 import { AppError } from '../../errors.ts';
-import { clock } from '../../clock.ts';
+import type { Deps } from '../../platform/context.ts';
 import { loadExcel } from '../../excel.ts';
-import { recordAudit } from '../audit/index.ts';
 import { createAccounts, findAccounts, prepareAccounts, type AccountInput, type PreparedAccount } from '../users/index.ts';
 import { cellText, isCellError, unneutralize } from './cell.ts';
 import { codeOf, type FieldDef } from './columns.ts';
@@ -173,9 +172,11 @@ function normalizePhone(text: string): string | undefined {
 
 /** Unit and user list imports (dry run / apply). */
 export class ListImportService {
+  private readonly deps: Deps;
   private readonly db: Kysely<DB>;
-  constructor(db: Kysely<DB>) {
-    this.db = db;
+  constructor(deps: Deps) {
+    this.deps = deps;
+    this.db = deps.db;
   }
 
   async importFile(actor: Actor, buf: Buffer, opts: ListImportOptions): Promise<ListReport> {
@@ -194,7 +195,7 @@ export class ListImportService {
       const errors = report.problems.filter((p) => p.severity === 'error').length;
       if (opts.dryRun || errors > 0) return;
       await write(trx);
-      await recordAudit(trx, actor, {
+      await this.deps.audit.record(trx, actor, {
         action: 'import.apply', entityType: 'import', entityId: sha256,
         details: { file_name: opts.fileName, sha256, kind: opts.kind, sheet: read.sheets.find((s) => s.chosen)?.name, created: report.summary.created, updated: report.summary.updated },
       });
@@ -209,7 +210,7 @@ export class ListImportService {
       if (!report.problems.some((p) => p.severity === 'error')) {
         await inTransaction(this.db, async (trx) => {
           await write(trx);
-          await recordAudit(trx, actor, {
+          await this.deps.audit.record(trx, actor, {
             action: 'import.apply', entityType: 'import', entityId: sha256,
             details: { file_name: opts.fileName, sha256, kind: opts.kind, sheet: read.sheets.find((s) => s.chosen)?.name, created: report.summary.created, updated: 0 },
           });
@@ -393,7 +394,7 @@ export class ListImportService {
 
     return async (trx) => {
       const setup = new ImportSetupRepository(trx);
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       const areaCodes = new Map<string, string>();
       const parentRegion = fd.jurisdiction ? await setup.findRegion(fd.jurisdiction.code) : undefined;
       const ids = new Map<Planned, number>();
@@ -417,11 +418,11 @@ export class ListImportService {
         const id = await setup.insertUnit({ name: p.name, kind: p.kind, parentId, regionCode, sort: sort++ }, now);
         await setup.updateUnitDetails(id, { short_name: p.shortName ?? null, contact_name: p.contactName ?? null, contact_phone: p.contactPhone ?? null });
         ids.set(p, id);
-        await recordAudit(trx, actor, { action: 'unit.create', entityType: 'unit', entityId: id, after: { name: p.name, short_name: p.shortName ?? null, kind: p.kind, parent_id: parentId, region_code: regionCode, via: 'unit_list_import' } });
+        await this.deps.audit.record(trx, actor, { action: 'unit.create', entityType: 'unit', entityId: id, after: { name: p.name, short_name: p.shortName ?? null, kind: p.kind, parent_id: parentId, region_code: regionCode, via: 'unit_list_import' } });
       }
       for (const u of updates) {
         await setup.updateUnitDetails(u.id, u.patch);
-        await recordAudit(trx, actor, { action: 'unit.update', entityType: 'unit', entityId: u.id, before: pick(stored.get(u.id)!, Object.keys(u.patch)), after: u.patch });
+        await this.deps.audit.record(trx, actor, { action: 'unit.update', entityType: 'unit', entityId: u.id, before: pick(stored.get(u.id)!, Object.keys(u.patch)), after: u.patch });
       }
     };
   }
@@ -506,7 +507,7 @@ export class ListImportService {
     }
     const prepared: PreparedAccount[] = hashNow && !report.problems.some((p) => p.severity === 'error') ? await prepareAccounts(db, creates.map((c) => c.input)) : [];
     return async (trx) => {
-      const made = await createAccounts(trx, { record: recordAudit }, actor, hashNow ? prepared : await prepareAccounts(trx, creates.map((c) => c.input)), clock.now().toISOString());
+      const made = await createAccounts(trx, this.deps.audit, actor, hashNow ? prepared : await prepareAccounts(trx, creates.map((c) => c.input)), this.deps.clock.now().toISOString());
       report.credentials = made.map((m, i) => ({
         row: creates[i]!.r.row, unit: (m.unitId !== null ? unitName.get(m.unitId) : undefined) ?? '', name: m.displayName, phone: m.phone, username: m.username,
         role: ROLE_NAMES[m.role] ?? m.role, password: m.temporaryPassword,

@@ -8,7 +8,9 @@ import type { Kysely } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { createDeps } from '../../deps.ts';
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
@@ -21,9 +23,6 @@ export interface IndicatorRepositories {
   indicators: IndicatorRepository;
   groups: IndicatorGroupRepository;
 }
-
-/** Runs a function in one transaction with the repositories bound to it. */
-export type Transact = <T>(fn: (repos: IndicatorRepositories) => Promise<T>) => Promise<T>;
 
 /** Builds the repositories over an executor (a Kysely instance or a transaction). */
 export function indicatorRepositories(db: Executor): IndicatorRepositories {
@@ -90,11 +89,12 @@ function childSegment(parent: string, path: string): string | undefined {
 export class IndicatorService {
   private readonly repo: IndicatorRepository;
   private readonly groups: IndicatorGroupRepository;
-  private readonly transact: Transact;
-  constructor(repos: IndicatorRepositories, transact: Transact) {
+  private readonly deps: Pick<Deps, 'db' | 'clock' | 'audit'>;
+  constructor(deps: Pick<Deps, 'db' | 'clock' | 'audit'>) {
+    this.deps = deps;
+    const repos = indicatorRepositories(deps.db);
     this.repo = repos.indicators;
     this.groups = repos.groups;
-    this.transact = transact;
   }
 
   /**
@@ -146,9 +146,9 @@ export class IndicatorService {
   }
 
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
-  static async rebuildAll(trx: Executor, year?: number): Promise<number> {
+  static async rebuildAll(trx: Executor, year?: number, now: Date = clock.now()): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
-    const started = clock.now().toISOString();
+    const started = now.toISOString();
     await groups.lock();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
@@ -164,12 +164,13 @@ export class IndicatorService {
     const since = await readState(this.repo.executor, WATERMARK);
     const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
     if (changed && !changed.length) return;
-    const started = clock.now().toISOString();
-    await this.transact(async ({ indicators, groups }) => {
+    const started = this.deps.clock.now().toISOString();
+    await inTransaction(this.deps.db, async (trx) => {
+      const { indicators, groups } = indicatorRepositories(trx);
       await groups.lock();
       // After a bulk write (a project or plan import) a tenth of the portfolio or more: recompute the years' groups
       // once instead of moving each project by deltas (which took minutes at 100k projects).
-      if (changed && changed.length * 10 >= await groups.countFacts(clock.now().getFullYear())) await groups.refreshProjectsBulk(changed);
+      if (changed && changed.length * 10 >= await groups.countFacts(this.deps.clock.now().getFullYear())) await groups.refreshProjectsBulk(changed);
       else if (changed) await groups.refreshProjects(changed);
       else await groups.rebuild();
       await writeState(indicators.executor, WATERMARK, started, started);
@@ -181,7 +182,7 @@ export class IndicatorService {
    * now, so that the first indicators read afterwards has nothing left to do.
    */
   static async syncAfterBulkWrite(db: Kysely<DB>): Promise<void> {
-    await new IndicatorService(indicatorRepositories(db), (fn) => db.transaction().execute((trx) => fn(indicatorRepositories(trx)))).syncGroups();
+    await new IndicatorService(createDeps(db)).syncGroups();
   }
 
   /** The filter as the group rollup reads it, or undefined when only the per-project scan can answer it. */
@@ -238,7 +239,8 @@ export class IndicatorService {
       const problem = curve ? checkTimeCurve(curve) : undefined;
       if (problem) throw new AppError('validation_failed', `${year}年${problem}`, [{ path: `time_curves.${year}` }]);
     }
-    await this.transact(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = indicatorRepositories(trx);
       const curveOf = async (year: string) => {
         const v = await repo.indicators.findSetting(`time_curve:${year}`);
         return Array.isArray(v) ? v.map(Number) : null;
@@ -259,14 +261,14 @@ export class IndicatorService {
         const after = [...new Set(input.counted_statuses)].sort();
         await repo.indicators.putSetting('counted_statuses', after, actor.userId);
         if (before.slice().sort().join() !== after.join()) {
-          const started = clock.now().toISOString();
+          const started = this.deps.clock.now().toISOString();
           await repo.groups.lock();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
           await writeState(repo.indicators.executor, WATERMARK, started, started);
         }
       }
-      await recordAudit(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
+      await this.deps.audit.record(repo.indicators.executor, actor, { action: 'indicator.settings_update', entityType: 'indicator_settings', before: settingsBefore, after: await snapshot() });
     });
     return this.getSettings();
   }
@@ -407,11 +409,12 @@ export class IndicatorService {
     const ok = differences.length === 0 && groupDiff.facts === 0 && groupDiff.groups === 0;
     let fixed = false;
     if (!ok && opts.fix) {
-      await this.transact(async (repos) => {
+      await inTransaction(this.deps.db, async (trx) => {
+      const repos = indicatorRepositories(trx);
         await repos.groups.lock();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
-        const at = clock.now().toISOString();
+        const at = this.deps.clock.now().toISOString();
         await writeState(repos.indicators.executor, WATERMARK, at, at);
       });
       fixed = true;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps } from '../../deps.ts';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
@@ -85,7 +86,7 @@ describe.each(DIALECTS)('light snapshots on %s', (dialect) => {
     units = [root, await buildUnit(database.db, { name: '甲镇', parentId: root.id }), await buildUnit(database.db, { name: '乙镇', parentId: root.id })];
     const userId = await buildUser(database.db, { username: 'office1', role: 'office', unitId: root.id });
     office = { userId, username: 'office1', displayName: 'office1', role: 'office', unitId: root.id, scope: { all: true, unitPaths: [], regionPaths: [] } };
-    service = new LightService(new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+    service = new LightService(createDeps(database.db), new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
   });
   afterAll(async () => database?.destroy());
 

@@ -7,7 +7,6 @@ import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { YTD_COLUMNS } from '../indicators/indicator.repository.ts';
-import { clock } from '../../clock.ts';
 
 /** One project on year Y's list with what the light rules look at, and each month's 1–N月 cumulative. */
 export interface LightFactsRow {
@@ -48,11 +47,6 @@ export class LightRepository {
     return new LightSnapshotRepository(this.db);
   }
 
-  /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
-  async transaction<T>(fn: (repo: LightRepository) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute(async (trx) => fn(new LightRepository(trx)));
-  }
 
   /** Months of the year's reporting calendar the office has closed (their figures and lights are published). */
   async listClosedMonths(year: number): Promise<number[]> {
@@ -72,10 +66,10 @@ export class LightRepository {
       .limit(1).executeTakeFirst();
   }
 
-  async insertRuleVersion(row: { year: number; effective_month: number; rules: string; note: string | null; created_by: number }) {
+  async insertRuleVersion(row: { year: number; effective_month: number; rules: string; note: string | null; created_by: number; created_at: string }) {
     const last = await this.db.selectFrom('light_rule_sets').select((eb) => eb.fn.max('version').as('v')).where('year', '=', row.year).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
-    return this.db.insertInto('light_rule_sets').values({ ...row, version, created_at: clock.now().toISOString() }).returningAll().executeTakeFirstOrThrow();
+    return this.db.insertInto('light_rule_sets').values({ ...row, version }).returningAll().executeTakeFirstOrThrow();
   }
 
   /** Projects in the filter and scope that are on year Y's list, with their facts, ordered by id. */
@@ -163,8 +157,8 @@ export class LightRepository {
     return this.db.selectFrom('light_excuses').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async revokeExcuse(id: number, userId: number): Promise<boolean> {
-    const r = await this.db.updateTable('light_excuses').set({ revoked_at: clock.now().toISOString(), revoked_by: userId })
+  async revokeExcuse(id: number, userId: number, now: string): Promise<boolean> {
+    const r = await this.db.updateTable('light_excuses').set({ revoked_at: now, revoked_by: userId })
       .where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }

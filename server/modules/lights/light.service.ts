@@ -8,7 +8,6 @@ import type { LightExcuseTable } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
 import { chinaToday } from '../../../core/clock.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import { IndicatorRepository } from '../indicators/indicator.repository.ts';
 import { ProjectRepository } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
@@ -16,7 +15,9 @@ import { LightRepository, type LightFactsRow } from './light.repository.ts';
 import type { Executor } from '../../db/database.ts';
 import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type SnapshotScope } from './light-snapshot.repository.ts';
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
-import { clock } from '../../clock.ts';
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
+import { createDeps } from '../../deps.ts';
 
 /** The rule set ruling a month, and where it came from. */
 interface RulesInForce {
@@ -171,10 +172,12 @@ function snapshotScope(actor: Actor, filter: ProjectFilter): SnapshotScope {
 
 /** Lights for a scope and period, their rule sets per year and version, and accepted excuses. */
 export class LightService {
+  private readonly deps: Pick<Deps, 'db' | 'clock' | 'audit'>;
   private readonly lights: LightRepository;
   private readonly indicators: IndicatorRepository;
   private readonly projects: ProjectRepository;
-  constructor(lights: LightRepository, indicators: IndicatorRepository, projects: ProjectRepository) {
+  constructor(deps: Pick<Deps, 'db' | 'clock' | 'audit'>, lights: LightRepository, indicators: IndicatorRepository, projects: ProjectRepository) {
+    this.deps = deps;
     this.lights = lights;
     this.indicators = indicators;
     this.projects = projects;
@@ -207,9 +210,10 @@ export class LightService {
   async putRuleSet(actor: Actor, year: number, input: RuleSetWrite) {
     const problem = checkRuleSet({ rules: input.rules });
     if (problem) throw new AppError('validation_failed', problem, [{ path: 'rules' }]);
-    await this.lights.transaction(async (lights) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const lights = new LightRepository(trx);
       const closed = await lights.listClosedMonths(year);
-      const today = chinaToday(clock.now());
+      const today = chinaToday(this.deps.clock.now());
       const thisYear = Number(today.slice(0, 4));
       const from = year === thisYear ? Number(today.slice(5, 7)) : 1;
       const firstOpen = Array.from({ length: 13 - from }, (_x, i) => from + i).find((m) => !closed.includes(m));
@@ -225,9 +229,9 @@ export class LightService {
       }
       // Before: the rules that ruled the new version's first month until now (null: the shipped default).
       const previous = await lights.findRuleVersionInForce(year, effective);
-      const saved = await lights.insertRuleVersion({ year, effective_month: effective, rules: JSON.stringify({ rules: input.rules }), note: input.note ?? null, created_by: actor.userId });
+      const saved = await lights.insertRuleVersion({ year, effective_month: effective, rules: JSON.stringify({ rules: input.rules }), note: input.note ?? null, created_by: actor.userId, created_at: this.deps.clock.now().toISOString() });
       const present = (v: NonNullable<typeof previous>) => ({ version: v.version, effective_month: v.effective_month, rules: (JSON.parse(v.rules) as { rules: unknown }).rules, note: v.note });
-      await recordAudit(lights.executor, actor, {
+      await this.deps.audit.record(lights.executor, actor, {
         action: 'lights.rules_update', entityType: 'light_rule_set', entityId: year,
         before: previous ? present(previous) : null, after: present(saved),
         details: { year, version: saved.version, effective_month: effective, ...(rejudged.length ? { rejudged_closed_months: rejudged } : {}) },
@@ -370,7 +374,8 @@ export class LightService {
       // no snapshot month at all (marks left by a bulk load on PostgreSQL) the marks are simply dropped.
       const months = stale > STALE_CHUNK ? (await this.lights.snapshots.listMonths(year)).length : 0;
       if (stale > STALE_CHUNK && (months === 0 || stale * months > await this.lights.snapshots.countPlanned(year))) {
-        await this.lights.transaction(async (repo) => {
+        await inTransaction(this.deps.db, async (trx) => {
+          const repo = new LightRepository(trx);
           await repo.snapshots.lock();
           await repo.snapshots.dropYear(year);
           await repo.snapshots.deleteAllStale(year);
@@ -402,12 +407,14 @@ export class LightService {
    * dropped meanwhile.
    */
   private async fill(year: number, month: number): Promise<boolean> {
-    await this.lights.transaction(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = new LightRepository(trx);
       await repo.snapshots.lock();
       await repo.snapshots.startMonth(year, month);
     });
     for (;;) {
-      const step = await this.lights.transaction(async (repo): Promise<'more' | 'filled' | 'complete' | 'dropped'> => {
+      const step = await inTransaction(this.deps.db, async (trx): Promise<'more' | 'filled' | 'complete' | 'dropped'> => {
+        const repo = new LightRepository(trx);
         const snapshots = repo.snapshots;
         await snapshots.lock();
         // Read under the lock: a rule change that committed before is seen, one after drops these rows with the month.
@@ -434,7 +441,8 @@ export class LightService {
   /** Re-judges, for every month of the year with snapshots, the projects whose inputs changed. */
   private async refreshStale(year: number): Promise<void> {
     for (;;) {
-      const more = await this.lights.transaction(async (repo) => {
+      const more = await inTransaction(this.deps.db, async (trx) => {
+        const repo = new LightRepository(trx);
         const snapshots = repo.snapshots;
         await snapshots.lock();
         const marks = await snapshots.listStale(year, STALE_CHUNK);
@@ -503,7 +511,8 @@ export class LightService {
     }
     if (badYears.size && opts.fix) {
       for (const year of badYears) {
-        await this.lights.transaction(async (repo) => {
+        await inTransaction(this.deps.db, async (trx) => {
+          const repo = new LightRepository(trx);
           await repo.snapshots.lock();
           await repo.snapshots.dropYear(year);
         });
@@ -520,13 +529,14 @@ export class LightService {
   async acceptExcuse(actor: Actor, input: ExcuseWrite) {
     if (!(await this.projects.findById(input.project_id, actor.scope))) throw notFound('项目');
     if (input.month_to != null && input.month_to < input.month_from) throw new AppError('validation_failed', '截止月份不能早于起始月份', [{ path: 'month_to' }]);
-    return this.lights.transaction(async (lights) => {
+    return inTransaction(this.deps.db, async (trx) => {
+      const lights = new LightRepository(trx);
       const excuse = await lights.insertExcuse({
         project_id: input.project_id, year: input.year, month_from: input.month_from, month_to: input.month_to ?? null,
         dimension: input.dimension ?? null, reason: input.reason, accepted_by: actor.userId, accepted_by_name: actor.displayName,
-        accepted_at: clock.now().toISOString(),
+        accepted_at: this.deps.clock.now().toISOString(),
       });
-      await recordAudit(lights.executor, actor, { action: 'lights.excuse_accept', entityType: 'light_excuse', entityId: excuse.id, before: null, after: excuse });
+      await this.deps.audit.record(lights.executor, actor, { action: 'lights.excuse_accept', entityType: 'light_excuse', entityId: excuse.id, before: null, after: excuse });
       return excuse;
     });
   }
@@ -535,9 +545,10 @@ export class LightService {
   async revokeExcuse(actor: Actor, id: number) {
     const excuse = await this.lights.findExcuse(id);
     if (!excuse || !(await this.projects.findById(excuse.project_id, actor.scope))) throw notFound('正当理由');
-    await this.lights.transaction(async (lights) => {
-      if (!(await lights.revokeExcuse(id, actor.userId))) throw new AppError('conflict', '该正当理由已撤销');
-      await recordAudit(lights.executor, actor, { action: 'lights.excuse_revoke', entityType: 'light_excuse', entityId: id, before: excuse, after: await lights.findExcuse(id) });
+    await inTransaction(this.deps.db, async (trx) => {
+      const lights = new LightRepository(trx);
+      if (!(await lights.revokeExcuse(id, actor.userId, this.deps.clock.now().toISOString()))) throw new AppError('conflict', '该正当理由已撤销');
+      await this.deps.audit.record(lights.executor, actor, { action: 'lights.excuse_revoke', entityType: 'light_excuse', entityId: id, before: excuse, after: await lights.findExcuse(id) });
     });
     return { ok: true };
   }
@@ -550,7 +561,7 @@ export class LightService {
  */
 export async function refreshLightsAfterBulkWrite(db: Executor, period?: { year: number; month: number }): Promise<void> {
   const lights = new LightRepository(db);
-  const service = new LightService(lights, new IndicatorRepository(db), new ProjectRepository(db));
+  const service = new LightService(createDeps(db), lights, new IndicatorRepository(db), new ProjectRepository(db));
   if (period) return service.refreshAfterBulkWrite(period.year, period.month);
   for (const y of await lights.snapshots.listYears()) await service.refreshAfterBulkWrite(y);
 }

@@ -1,4 +1,5 @@
 import { searchTextOf } from '../../../core/search.ts';
+import { createDeps } from '../../deps.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
 import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
@@ -191,7 +192,7 @@ export class ProjectService {
     if (!progress) return page;
     const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
     const db = this.database.db;
-    const lights = new LightService(new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const lights = new LightService(createDeps(db), new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
     const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
     const items = page.items.map((p) => {
       const j = judged.get(p.id);
