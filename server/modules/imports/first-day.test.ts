@@ -5,6 +5,9 @@ import { buildUser } from '../../../test/factories.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
 import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
+import { resolveRegionName } from './first-day.ts';
+import { ImportRepository } from './import.repository.ts';
+import { RegionResolver } from './region-resolver.ts';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -174,6 +177,18 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       expect(gulou).toMatchObject({ ok: false, message: expect.stringContaining('对应多个行政区划') });
       expect(gulou.candidates.map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(['320106', '350102']));
       expect(await resolve('长春新区')).toMatchObject({ ok: false, area: '长春新区', candidates: [] });
+    });
+
+    it('answers /regions/resolve from the name index exactly as the whole tree answers', async () => {
+      const whole = new RegionResolver(await new ImportRepository(t.db).listRegions(), CITY.region);
+      const names = ['朝阳区', '朝阳', '市直', '本级', '北京市朝阳区', '吉林省长春市南关区', '南关', '鼓楼区', '鼓楼', '城关镇', '城关', '西湖',
+        '长春新区', '高新区', '220104', '999999', '不存在的地方区', '长春市', '吉林省', '朝 阳 区', '双阳'];
+      for (const name of names) {
+        const indexed = await resolveRegionName(t.db, name);
+        const r = whole.resolve(name);
+        if (r.ok) expect(indexed, name).toMatchObject({ ok: true, code: r.code, full_name: whole.fullName(whole.find(r.code)!) });
+        else expect(indexed, name).toMatchObject({ ok: false, message: r.message });
+      }
     });
 
     it('resolves 朝阳区 inside 长春市, proposes 长春新区 as a custom area, reads 亿元 and 1-9月 from the sheet name', async () => {
