@@ -28,6 +28,7 @@ import * as problemLights from './2026-12-07-52-problem-lights.ts';
 import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
 import * as regionNameIndex from './2026-12-08-10-region-name-index.ts';
+import * as statsUnknown from './2026-12-08-11-stats-unknown.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-60-evaluation': evaluation,
   '2026-12-07-70-attraction': attraction,
   '2026-12-08-10-region-name-index': regionNameIndex,
+  '2026-12-08-11-stats-unknown': statsUnknown,
 };

@@ -118,6 +118,16 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       // May itself is judged on the imported figures: 城关镇污水处理厂 (5,200 of 6,000) is green, 盛乐大道 (1,900 of 5,000: 38.0%) too.
       const mayLights = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
       expect(mayLights.json().by_dimension.investment.red + mayLights.json().by_dimension.investment.yellow + mayLights.json().by_dimension.investment.green).toBe(8);
+      // The list has no 是否入库纳统 column: 乳业加工扩建 (started 2023-05-10, 24 months by May) is unknown, not lit red
+      // under 开工24个月仍未入库纳统 (before: red). Once the office states it (the form), the rule applies again.
+      expect(mayLights.json().by_dimension.stats).toMatchObject({ red: 0, yellow: 0 });
+      const dairy = await t.db.selectFrom('projects').select(['id', 'version', 'stats_unknown']).where('name', '=', '和林格尔县乳业加工扩建项目').executeTakeFirstOrThrow();
+      expect(dairy.stats_unknown).toBe(1);
+      const stated = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${dairy.id}`, headers: office, payload: { version: dairy.version, stats_entered: 0, stats_reason: '尚未达到入库条件' } });
+      expect(stated.statusCode, stated.body).toBe(200);
+      expect((await t.db.selectFrom('projects').select('stats_unknown').where('id', '=', dairy.id).executeTakeFirstOrThrow()).stats_unknown).toBe(0);
+      const afterStated = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
+      expect(afterStated.json().by_dimension.stats.red).toBe(1);
 
       // The same file again changes nothing.
       const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
