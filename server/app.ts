@@ -31,6 +31,7 @@ import { createIndicatorService, indicatorRoutes } from './modules/indicators/in
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
+import { createImportService } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
@@ -128,7 +129,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   indicatorRoutes(app, database);
   lightRoutes(app, database);
   await registerMultipart(app);
-  importRoutes(app, database);
+  const importService = createImportService(deps);
+  importRoutes(app, database, () => importService);
   const exportService = createExportService(deps);
   exportRoutes(app, {
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),

@@ -29,6 +29,7 @@ import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
 import * as regionNameIndex from './2026-12-08-10-region-name-index.ts';
 import * as statsUnknown from './2026-12-08-11-stats-unknown.ts';
+import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-70-attraction': attraction,
   '2026-12-08-10-region-name-index': regionNameIndex,
   '2026-12-08-11-stats-unknown': statsUnknown,
+  '2026-12-08-40-review-queue-index': reviewQueueIndex,
 };

@@ -125,6 +125,26 @@ export class IndicatorService {
     else await groups.refreshProjects([...projectIds]);
   }
 
+  /**
+   * One chunk of a chunked bulk write (imports, submit-all of thousands of reports), in the chunk's transaction: the
+   * projects' ytd rows and facts, not the groups. Returns the years whose groups the caller recomputes once at the
+   * end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole write linear in rows.
+   */
+  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number): Promise<Set<number>> {
+    if (!projectIds.length) return new Set();
+    const { indicators, groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await indicators.refreshProjectYears(projectIds, year);
+    return groups.refreshFactsOnly(projectIds);
+  }
+
+  /** The end of a chunked bulk write: the groups of the years its chunks touched, recomputed once each. */
+  static async refreshGroupsAfterChunks(trx: Executor, years: Iterable<number>): Promise<void> {
+    const { groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await groups.recomputeYears(years);
+  }
+
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
   static async rebuildAll(trx: Executor, year?: number): Promise<number> {
     const { indicators, groups } = indicatorRepositories(trx);
