@@ -3,7 +3,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
-import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
+import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, realShapedCountyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
 import { resolveRegionName } from './first-day.ts';
 import { ImportRepository } from './import.repository.ts';
@@ -234,6 +234,27 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       } finally {
         await other.t.close();
       }
+    });
+  });
+
+  describe('a long real-shaped list (the generator the 1,000-row timing uses)', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, COUNTY.region, COUNTY.office)));
+    afterAll(async () => t?.close());
+
+    it('imports every row under its group heading, checks the 合计 row, and the dashboard reproduces the list\'s rate', async () => {
+      const w = await realShapedCountyWorkbook(90);
+      const dry = await importFile(t, office, 'dry-run', 'long.xlsx', w.file, 'kind=projects&create_missing=1');
+      expect(errorsOf(dry)).toEqual([]);
+      expect(dry.problems.filter((p) => p.message.includes('合计'))).toEqual([]);
+      expect(dry.sheets[0]!.dataRows).toBe(w.projects);
+      const applied = await importFile(t, office, 'apply', 'long.xlsx', w.file, 'kind=projects&create_missing=1');
+      expect(applied.summary).toMatchObject({ created: w.projects, errors: 0 });
+      const dashboard = await indicators(t, office, 'year=2025&month=5');
+      expect(dashboard.completion_rate!.text).toBe(w.completion);
+      const groups = await t.db.selectFrom('projects').select('campaign_group').distinct().orderBy('campaign_group').execute();
+      expect(groups.map((g) => g.campaign_group).sort()).toEqual(['新开工', '竣工投产', '续建'].sort());
     });
   });
 
