@@ -39,7 +39,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
         async (request, reply) => {
           const upload = await readUpload(request, limits.maxFileBytes);
           const report = await new ListImportService(database.db).importFile(actorOf(request), upload.buffer, {
-            kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits,
+            kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits, moveUnits: request.query.move_units,
           });
           return reply.header('cache-control', 'no-store').send(report);
         });
