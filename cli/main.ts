@@ -11,6 +11,7 @@ import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
 import { registerBulletin } from './bulletin.ts';
 import { registerMatters } from './matters.ts'; // issue 17
+import { registerProblems } from './problems.ts'; // issue 18
 
 const program = new Command();
 program
@@ -31,6 +32,7 @@ registerIndicators(program);
 registerAudit(program);
 registerBulletin(program);
 registerMatters(program); // issue 17
+registerProblems(program); // issue 18
 
 try {
   await program.parseAsync(process.argv);

@@ -30,6 +30,8 @@ import * as attraction from './2026-12-07-70-attraction.ts';
 import * as regionNameIndex from './2026-12-08-10-region-name-index.ts';
 import * as statsUnknown from './2026-12-08-11-stats-unknown.ts';
 import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
+// supervision3 (issue 17)
+import * as coUnitSign from './2026-12-08-60-co-unit-sign.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +66,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-10-region-name-index': regionNameIndex,
   '2026-12-08-11-stats-unknown': statsUnknown,
   '2026-12-08-40-review-queue-index': reviewQueueIndex,
+  // supervision3 (issue 17)
+  '2026-12-08-60-co-unit-sign': coUnitSign,
 };

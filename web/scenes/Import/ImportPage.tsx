@@ -7,10 +7,10 @@ import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
 
-type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users';
+type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'problems';
 
-/** The office's lists besides projects: units (单位名单) and reporter accounts (人员名单). */
-const LIST_KINDS: readonly Kind[] = ['units', 'users'];
+/** The office's lists besides projects: units (单位名单), reporter accounts (人员名单) and the problem ledger (问题台账, issue 18). */
+const LIST_KINDS: readonly Kind[] = ['units', 'users', 'problems'];
 
 /** The server's import report (server/modules/imports/import.service.ts). */
 interface ImportReport {
@@ -80,6 +80,7 @@ export function ImportPage() {
     ...(can('import.write') ? (['projects', 'plans', 'monthly'] as const) : can('report.write') ? (['monthly'] as const) : []),
     ...(can('user.admin') ? (['users'] as const) : []),
     ...(can('unit.admin') ? (['units'] as const) : []),
+    ...(can('problem.admin') ? (['problems'] as const) : []),
   ];
   const [kind, setKind] = useState<Kind>(kinds[0]!);
   const [file, setFile] = useState<File | null>(null);
@@ -157,7 +158,7 @@ export function ImportPage() {
                 <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
               </Space>
             )}
-            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users'}.hint`)}</Typography.Text>}
+            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users' | 'problems'}.hint`)}</Typography.Text>}
             <div hidden={LIST_KINDS.includes(kind)}>
               <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
             </div>
