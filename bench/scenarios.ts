@@ -13,7 +13,6 @@ import { LightRepository } from '../server/modules/lights/light.repository.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
 import { createMonthlyReportService } from '../server/modules/reports/index.ts';
-import { createDeps } from '../server/deps.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
 import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';

@@ -70,6 +70,7 @@ export function registerImport(program: Command): void {
     .option('--dry-run', 'check and report, write nothing')
     .option('--kind <kind>', 'projects | plans | monthly | units (单位名单) | users (人员名单: accounts with first-login passwords) | leads (招商项目台账)', 'projects')
     .option('--sheet <name>', 'the sheet to import when the workbook holds several tables (the dry run lists them)')
+    .option('--move-units', 'units: move the stored units the list names under another parent (the dry run lists each move)')
     .option('--passwords-out <file>', 'users: write the new accounts\' first-login passwords to this .xlsx (instead of printing them)')
     .option('--year <year>', 'plan/report year when the file names none', (v) => Number(v))
     .option('--month <month>', 'report month (monthly) when the file names none', (v) => Number(v))
@@ -136,13 +137,13 @@ async function importLeads(cmd: Command, file: string, opts: { dryRun?: boolean;
 }
 
 /** `docket import FILE --kind units|users`: the office's unit list or its reporters' accounts. */
-async function importList(cmd: Command, file: string, opts: { kind: 'units' | 'users'; dryRun?: boolean; sheet?: string; passwordsOut?: string; report?: string; maxRows: number }): Promise<void> {
+async function importList(cmd: Command, file: string, opts: { kind: 'units' | 'users'; dryRun?: boolean; sheet?: string; passwordsOut?: string; moveUnits?: boolean; report?: string; maxRows: number }): Promise<void> {
   const buf = fs.readFileSync(file);
   const database = openDatabase(configFrom(cmd));
   try {
     await migrateToLatest(database.db);
     const report = await createListImportService(createDeps(database.db)).importFile(systemActor(), buf, {
-      kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, sheet: opts.sheet, limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
+      kind: opts.kind, fileName: path.basename(file), dryRun: !!opts.dryRun, sheet: opts.sheet, moveUnits: !!opts.moveUnits, limits: { ...DEFAULT_LIMITS, maxRows: opts.maxRows },
     });
     const { credentials, credentialsXlsx, ...rest } = report;
     printListReport(report);

@@ -86,6 +86,8 @@ export interface ProjectFacts {
   actual_start_date: string | null;
   stats_entered: boolean;
   stats_entered_date: string | null;
+  /** Nobody has said whether it is 入库纳统 (its list had no such column): the statistics light is not judged. */
+  stats_unknown?: boolean;
   /**
    * The first month of the year whose completed investment Docket holds (an office's first list imported with
    * 1–N月累计 only: N). Before it the figure is unknown, not zero, so the investment light is not judged.
@@ -260,6 +262,10 @@ export function judgeProject(input: {
     let best: DimensionLight = { dimension, light: 'none', computed_light: 'none', rule_id: null, rule_kind: null, reason: '不适用', figures: {}, escalated: false, excuse: null };
     if (dimension === 'investment' && facts.records_from && month < facts.records_from) {
       dimensions.push({ ...best, reason: `${facts.records_from}月前的完成投资未纳入系统（导入的是1–${facts.records_from}月累计），不评价` });
+      continue;
+    }
+    if (dimension === 'stats' && facts.stats_unknown && !facts.stats_entered) {
+      dimensions.push({ ...best, reason: '导入的清单未载明是否入库纳统，纳统情况未知，不评价（在项目中填写后评价）' });
       continue;
     }
     for (const rule of rules.rules) {

@@ -143,6 +143,8 @@ export interface ProjectTable {
   stats_category: string | null;
   stats_reason: string | null;
   stats_entered_date: string | null;
+  /** 1: created from a list that did not say whether it is 入库纳统; cleared when anyone states it (a trigger). */
+  stats_unknown: Generated<number>;
   withdraw_reason: string | null;
   tier_before_withdraw: string | null;
   version: Generated<number>;

@@ -66,6 +66,12 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.getByTestId('scope-region').getByText('和林格尔县').waitFor();
     await page.waitForTimeout(1500);
     await shot(page, 'first-day-dashboard');
+    // 1–3月 precedes the list's 1-5月 figures: unknown and said so, not 0%.
+    await page.goto('/dashboard?year=2025&month=3');
+    await page.getByTestId('unrecorded-note').getByText(/1–5月累计数据起录入，1–3月的完成投资未纳入系统/).waitFor();
+    await page.getByTestId('kpi-rate').getByText('—').waitFor();
+    await settled(page);
+    await shot(page, 'first-day-dashboard-before-records');
 
     // The new-project form's region field takes the office's own words: 县直 is the jurisdiction, 鼓楼区 names candidates.
     await page.goto('/projects');

@@ -4232,6 +4232,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    move_units?: "0" | "1" | "true" | "false";
                     sheet?: string;
                 };
                 header?: never;
@@ -4267,6 +4268,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    move_units?: "0" | "1" | "true" | "false";
                     sheet?: string;
                 };
                 header?: never;
@@ -4302,6 +4304,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    move_units?: "0" | "1" | "true" | "false";
                     sheet?: string;
                 };
                 header?: never;
@@ -4337,6 +4340,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    move_units?: "0" | "1" | "true" | "false";
                     sheet?: string;
                 };
                 header?: never;

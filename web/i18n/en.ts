@@ -1194,6 +1194,7 @@ export const en: Record<MessageKey, string> = {
   'import.duplicateRefused': 'repeated: delete the repeats or choose to skip them',
   'import.drop': 'Click or drop an .xlsx / .csv file (merged headers, unit notes, total rows and group headings are understood)',
   'import.createMissing': 'Create the missing units and areas',
+  'import.moveUnits': 'Move units under the parent the list names (when it differs)',
   'import.defaultUnit': 'Default responsible unit',
   'import.defaultUnitHint': 'For lists that only name the builder',
   'import.period': 'Year / up to month',

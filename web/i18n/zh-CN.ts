@@ -1192,6 +1192,7 @@ export const zhCN = {
   'import.duplicateRefused': '重复，须删除重复行或选择跳过',
   'import.drop': '点击或拖入 .xlsx / .csv 文件（支持合并表头、“单位：万元”、合计行、分组标题）',
   'import.createMissing': '建立缺少的单位和区域',
+  'import.moveUnits': '按名单移动单位（名单中的上级单位与系统不同时）',
   'import.defaultUnit': '默认责任单位',
   'import.defaultUnitHint': '清单只有项目业主时选择',
   'import.period': '年度 / 截至月份',

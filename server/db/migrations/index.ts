@@ -27,6 +27,8 @@ import * as problems from './2026-12-07-51-problems.ts';
 import * as problemLights from './2026-12-07-52-problem-lights.ts';
 import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
+import * as regionNameIndex from './2026-12-08-10-region-name-index.ts';
+import * as statsUnknown from './2026-12-08-11-stats-unknown.ts';
 import * as accountApproval from './2026-12-08-20-account-approval.ts';
 import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
 import * as listTotalsIndex from './2026-12-08-41-list-totals-index.ts';
@@ -63,6 +65,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-52-problem-lights': problemLights,
   '2026-12-07-60-evaluation': evaluation,
   '2026-12-07-70-attraction': attraction,
+  '2026-12-08-10-region-name-index': regionNameIndex,
+  '2026-12-08-11-stats-unknown': statsUnknown,
   '2026-12-08-20-account-approval': accountApproval,
   '2026-12-08-40-review-queue-index': reviewQueueIndex,
   '2026-12-08-41-list-totals-index': listTotalsIndex,

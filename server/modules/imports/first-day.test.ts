@@ -3,8 +3,11 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
-import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
+import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, realShapedCountyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
+import { resolveRegionName } from './first-day.ts';
+import { ImportRepository } from './import.repository.ts';
+import { RegionResolver } from './region-resolver.ts';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -115,6 +118,16 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       // May itself is judged on the imported figures: 城关镇污水处理厂 (5,200 of 6,000) is green, 盛乐大道 (1,900 of 5,000: 38.0%) too.
       const mayLights = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
       expect(mayLights.json().by_dimension.investment.red + mayLights.json().by_dimension.investment.yellow + mayLights.json().by_dimension.investment.green).toBe(8);
+      // The list has no 是否入库纳统 column: 乳业加工扩建 (started 2023-05-10, 24 months by May) is unknown, not lit red
+      // under 开工24个月仍未入库纳统 (before: red). Once the office states it (the form), the rule applies again.
+      expect(mayLights.json().by_dimension.stats).toMatchObject({ red: 0, yellow: 0 });
+      const dairy = await t.db.selectFrom('projects').select(['id', 'version', 'stats_unknown']).where('name', '=', '和林格尔县乳业加工扩建项目').executeTakeFirstOrThrow();
+      expect(dairy.stats_unknown).toBe(1);
+      const stated = await t.app.inject({ method: 'PATCH', url: `/api/v1/projects/${dairy.id}`, headers: office, payload: { version: dairy.version, stats_entered: 0, stats_reason: '尚未达到入库条件' } });
+      expect(stated.statusCode, stated.body).toBe(200);
+      expect((await t.db.selectFrom('projects').select('stats_unknown').where('id', '=', dairy.id).executeTakeFirstOrThrow()).stats_unknown).toBe(0);
+      const afterStated = await t.app.inject({ method: 'GET', url: '/api/v1/lights?year=2025&month=5', headers: office });
+      expect(afterStated.json().by_dimension.stats.red).toBe(1);
 
       // The same file again changes nothing.
       const again = await importFile(t, office, 'apply', COUNTY.fileName, await countyWorkbook(), 'kind=projects&create_missing=1');
@@ -176,6 +189,18 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       expect(await resolve('长春新区')).toMatchObject({ ok: false, area: '长春新区', candidates: [] });
     });
 
+    it('answers /regions/resolve from the name index exactly as the whole tree answers', async () => {
+      const whole = new RegionResolver(await new ImportRepository(t.db).listRegions(), CITY.region);
+      const names = ['朝阳区', '朝阳', '市直', '本级', '北京市朝阳区', '吉林省长春市南关区', '南关', '鼓楼区', '鼓楼', '城关镇', '城关', '西湖',
+        '长春新区', '高新区', '220104', '999999', '不存在的地方区', '长春市', '吉林省', '朝 阳 区', '双阳'];
+      for (const name of names) {
+        const indexed = await resolveRegionName(t.db, name);
+        const r = whole.resolve(name);
+        if (r.ok) expect(indexed, name).toMatchObject({ ok: true, code: r.code, full_name: whole.fullName(whole.find(r.code)!) });
+        else expect(indexed, name).toMatchObject({ ok: false, message: r.message });
+      }
+    });
+
     it('resolves 朝阳区 inside 长春市, proposes 长春新区 as a custom area, reads 亿元 and 1-9月 from the sheet name', async () => {
       const dry = await importFile(t, office, 'dry-run', CITY.fileName, await cityWorkbook(), 'kind=projects');
       expect(dry.proposals!.areas).toEqual([{ name: '长春新区', rows: 1, parentCode: '220100', parentName: '吉林省长春市' }]);
@@ -209,6 +234,27 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       } finally {
         await other.t.close();
       }
+    });
+  });
+
+  describe('a long real-shaped list (the generator the 1,000-row timing uses)', () => {
+    let t: App;
+    let office: LoginHeaders;
+    beforeAll(async () => ({ t, office } = await freshOffice(dialect, COUNTY.region, COUNTY.office)));
+    afterAll(async () => t?.close());
+
+    it('imports every row under its group heading, checks the 合计 row, and the dashboard reproduces the list\'s rate', async () => {
+      const w = await realShapedCountyWorkbook(90);
+      const dry = await importFile(t, office, 'dry-run', 'long.xlsx', w.file, 'kind=projects&create_missing=1');
+      expect(errorsOf(dry)).toEqual([]);
+      expect(dry.problems.filter((p) => p.message.includes('合计'))).toEqual([]);
+      expect(dry.sheets[0]!.dataRows).toBe(w.projects);
+      const applied = await importFile(t, office, 'apply', 'long.xlsx', w.file, 'kind=projects&create_missing=1');
+      expect(applied.summary).toMatchObject({ created: w.projects, errors: 0 });
+      const dashboard = await indicators(t, office, 'year=2025&month=5');
+      expect(dashboard.completion_rate!.text).toBe(w.completion);
+      const groups = await t.db.selectFrom('projects').select('campaign_group').distinct().orderBy('campaign_group').execute();
+      expect(groups.map((g) => g.campaign_group).sort()).toEqual(['新开工', '竣工投产', '续建'].sort());
     });
   });
 

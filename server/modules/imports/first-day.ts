@@ -4,6 +4,7 @@
 
 import type { Executor } from '../../db/database.ts';
 import { findJurisdiction } from '../system/index.ts';
+import { ImportRepository } from './import.repository.ts';
 import { ImportSetupRepository } from './import-setup.repository.ts';
 import { RegionResolver, type RegionRow } from './region-resolver.ts';
 import { UnitMatcher, UNIT_KIND_LABELS, type UnitProposal, type UnitRow } from './unit-proposals.ts';
@@ -136,9 +137,18 @@ export type RegionAnswer =
  * Resolves a region name the way an import does: inside the jurisdiction first, 县直/本级 as the jurisdiction,
  * 杭州市西湖区 by its parts; an ambiguous name answers with its candidates.
  */
-export async function resolveRegionName(db: Executor, regions: readonly RegionRow[], name: string): Promise<RegionAnswer> {
+export async function resolveRegionName(db: Executor, name: string): Promise<RegionAnswer> {
   const jurisdiction = await findJurisdiction(db);
-  const resolver = new RegionResolver(regions, jurisdiction?.code);
+  // Only the rows this name can reach (indexed by name), their ancestors (for full names and 杭州市西湖区) and the
+  // jurisdiction's: a handful of rows instead of the whole tree per call.
+  const repo = new ImportRepository(db);
+  const numeric = name.normalize('NFKC').replace(/\s+/g, '').trim();
+  const named = /^\d{6,12}$/.test(numeric) ? await repo.listRegionsByCode([numeric]) : await repo.listRegionsNamed(RegionResolver.namesToLookUp(name));
+  const ancestors = new Set<string>(jurisdiction ? jurisdiction.path.split('/').filter(Boolean) : []);
+  for (const r of named) for (const c of r.path.split('/').filter(Boolean)) ancestors.add(c);
+  const known = new Set(named.map((r) => r.code));
+  const regions: RegionRow[] = [...named, ...(await repo.listRegionsByCode([...ancestors].filter((c) => !known.has(c))))];
+  const resolver = new RegionResolver(regions, jurisdiction?.code, { shared: false });
   const r = resolver.resolve(name);
   if (r.ok) {
     const row = resolver.find(r.code)!;

@@ -21,7 +21,7 @@ export class ImportSetupRepository {
 
   /** Every live unit with the fields a unit list may fill in. */
   listUnitDetails() {
-    return this.db.selectFrom('units').select(['id', 'name', 'short_name', 'kind', 'region_code', 'parent_id', 'contact_name', 'contact_phone'])
+    return this.db.selectFrom('units').select(['id', 'name', 'short_name', 'kind', 'region_code', 'parent_id', 'path', 'contact_name', 'contact_phone'])
       .where('deleted_at', 'is', null).execute();
   }
 

@@ -37,6 +37,18 @@ export class ImportRepository {
     return this.db.selectFrom('regions').select(['code', 'name', 'path', 'parent_code', 'level']).execute();
   }
 
+  /** Regions of these names (index regions_name). */
+  async listRegionsNamed(names: readonly string[]) {
+    if (!names.length) return [];
+    return this.db.selectFrom('regions').select(['code', 'name', 'path', 'parent_code', 'level']).where('name', 'in', [...names]).execute();
+  }
+
+  /** Regions of these codes (primary key). */
+  async listRegionsByCode(codes: readonly string[]) {
+    if (!codes.length) return [];
+    return this.db.selectFrom('regions').select(['code', 'name', 'path', 'parent_code', 'level']).where('code', 'in', [...codes]).execute();
+  }
+
   listUnits() {
     return this.db.selectFrom('units').select(['id', 'name', 'short_name', 'region_code', 'path']).where('deleted_at', 'is', null).execute();
   }

@@ -39,7 +39,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
         async (request, reply) => {
           const upload = await readUpload(request, limits.maxFileBytes);
           const report = await lists().importFile(actorOf(request), upload.buffer, {
-            kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits,
+            kind, dryRun, sheet: request.query.sheet, fileName: upload.fileName, limits, moveUnits: request.query.move_units,
           });
           return reply.header('cache-control', 'no-store').send(report);
         });
@@ -50,7 +50,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
   r.get('/api/v1/regions/resolve', {
     config: { permission: 'reference.read' },
     schema: { tags: ['reference'], querystring: z.object({ name: z.string().trim().min(1).max(60) }) },
-  }, async (request) => resolveRegionName(database.db, await new ImportRepository(database.db).listRegions(), request.query.name));
+  }, async (request) => resolveRegionName(database.db, request.query.name));
 
   // Monthly progress belongs to the units that report (report.write), not only to the office.
   for (const [path, dryRun] of [['/api/v1/imports/monthly/dry-run', true], ['/api/v1/imports/monthly/apply', false]] as const) {

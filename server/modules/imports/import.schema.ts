@@ -37,7 +37,11 @@ export const importQuerySchema = z.object({
 export type ImportQuery = z.infer<typeof importQuerySchema>;
 
 /** Query string of the unit-list and user-list imports. */
-export const listImportQuerySchema = z.object({ sheet: sheetSchema });
+export const listImportQuerySchema = z.object({
+  sheet: sheetSchema,
+  /** Unit list: move stored units the list names under another parent (the dry run offers each move). */
+  move_units: z.enum(['1', '0', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+});
 
 /** Query string of the monthly-progress import: the period when the file names none. */
 export const monthlyImportQuerySchema = z.object({

@@ -1254,6 +1254,8 @@ export class ImportService {
           const values = projectValues(c.r, opts.kind, c.isPackage) as unknown as Insertable<ProjectTable>;
           return {
             ...PROJECT_DEFAULTS, ...values,
+            // A list that does not say whether the project is 入库纳统 leaves it unknown, not "not entered" (issue 12).
+            ...(values.stats_entered === undefined || values.stats_entered === null ? { stats_unknown: 1 } : {}),
             ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
             search_text: searchTextFor(c.r.row, values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
           };

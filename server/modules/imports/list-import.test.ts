@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
-import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
+import { buildWorkbook, multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import { COUNTY, COUNTY_UNITS, countyUnitsWorkbook, countyUsersWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ListReport } from './list-import.ts';
 
@@ -68,6 +68,47 @@ describe.each(DIALECTS)('unit and user lists of a first day on %s', (dialect) =>
     // The same list again changes nothing.
     const again = (await post('units', 'apply', office, await countyUnitsWorkbook())).report;
     expect(again.summary).toMatchObject({ created: 0, updated: 0, unchanged: 7 });
+  });
+
+  it('offers to move a stored unit the list names under another parent, and moves it (audited) when told to', async () => {
+    const list = (rows: (string | null)[][]) => buildWorkbook([{ name: '单位', rows: [['单位全称', '上级单位'], ...rows] }]);
+    // Under its own subordinate: refused at its row and column, whatever the option.
+    const loop = (await post('units', 'dry-run', office, await list([['县住房和城乡建设局', '县城乡规划服务中心']]), '?move_units=1')).report;
+    expect(errors(loop)).toEqual(['2B:不能把“县住房和城乡建设局”移到它自己或它的下级单位“县城乡规划服务中心”之下']);
+
+    const file = await list([['县城乡规划服务中心', '县教育局'], ['县交通建设指挥部', null], ['县交通运输局', '县交通建设指挥部']]);
+    const unit = (name: string) => t.db.selectFrom('units').select(['id', 'parent_id', 'path']).where('name', '=', name).executeTakeFirstOrThrow();
+    const before = await unit('县城乡规划服务中心');
+    // Without the option the dry run says what it would move and where to, and an apply moves nothing.
+    const offered = (await post('units', 'dry-run', office, file)).report;
+    expect(errors(offered)).toEqual([]);
+    expect(offered.problems.filter((p) => p.column === 'B').map((p) => p.message)).toEqual([
+      '“县城乡规划服务中心”在系统中的上级单位是“县住房和城乡建设局”，名单为“县教育局”：选择“按名单移动单位”后移动',
+      '“县交通运输局”在系统中的上级单位是“和林格尔县发展和改革局”，名单为“县交通建设指挥部”：选择“按名单移动单位”后移动',
+    ]);
+    await post('units', 'apply', office, file);
+    expect(await unit('县城乡规划服务中心')).toEqual(before);
+
+    const dry = (await post('units', 'dry-run', office, file, '?move_units=1')).report;
+    expect(dry.outcomes.filter((o) => o.action === 'update').map((o) => [o.name, o.changes])).toEqual([
+      ['县城乡规划服务中心', ['上级单位：县住房和城乡建设局 → 县教育局']],
+      ['县交通运输局', ['上级单位：和林格尔县发展和改革局 → 县交通建设指挥部']],
+    ]);
+    const applied = (await post('units', 'apply', office, file, '?move_units=1')).report;
+    expect(applied.applied).toBe(true);
+    const education = await unit('县教育局');
+    const planning = await unit('县城乡规划服务中心');
+    expect(planning).toMatchObject({ parent_id: education.id, path: `${education.path}${planning.id}/` });
+    // Under a unit the same list created.
+    const hq = await unit('县交通建设指挥部');
+    const transport = await unit('县交通运输局');
+    expect(transport).toMatchObject({ parent_id: hq.id, path: `${hq.path}${transport.id}/` });
+    const moves = await t.db.selectFrom('audit_log').select(['entity_id', 'after_json']).where('action', '=', 'unit.move').execute();
+    expect(moves).toHaveLength(2);
+    expect(JSON.parse(String(moves.find((m) => String(m.entity_id) === String(planning.id))!.after_json))).toMatchObject({ parent_id: education.id, via: 'unit_list_import' });
+    // Applied once, the same list is now unchanged.
+    const again = (await post('units', 'dry-run', office, file, '?move_units=1')).report;
+    expect(again.summary).toMatchObject({ updated: 0, created: 0 });
   });
 
   it('only the system administrator imports accounts; a reporter list with errors is refused whole', async () => {

@@ -16,6 +16,7 @@ import type { Actor } from '../../platform/context.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../../platform/context.ts';
 import { loadExcel } from '../../excel.ts';
+import { ReferenceRepository } from '../reference/index.ts';
 import { createAccounts, findAccounts, prepareAccounts, type AccountInput, type PreparedAccount } from '../users/index.ts';
 import { cellText, isCellError, unneutralize } from './cell.ts';
 import { codeOf, type FieldDef } from './columns.ts';
@@ -37,6 +38,8 @@ export interface ListImportOptions {
   /** The sheet to read when the workbook holds several tables (the dry run lists them). */
   sheet?: string;
   limits?: UploadLimits;
+  /** Unit list: move stored units the list names under another parent (the dry run offers each move; issue 12). */
+  moveUnits?: boolean;
 }
 
 /** One sheet of the workbook as the dry run saw it. */
@@ -191,7 +194,7 @@ export class ListImportService {
     const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
     // Planned and written in one transaction: the plan a dry run shows is the plan an apply writes.
     const run = async (trx: Executor) => {
-      const write = opts.kind === 'units' ? await this.planUnits(trx, actor, read.rows, report) : await this.planUsers(trx, actor, read.rows, report);
+      const write = opts.kind === 'units' ? await this.planUnits(trx, actor, read.rows, report, opts.moveUnits === true) : await this.planUsers(trx, actor, read.rows, report);
       const errors = report.problems.filter((p) => p.severity === 'error').length;
       if (opts.dryRun || errors > 0) return;
       await write(trx);
@@ -228,7 +231,7 @@ export class ListImportService {
   }
 
   /** Unit list: matches each row to an existing unit (name, 简称 or a variant) or plans a new one under its parent. */
-  private async planUnits(db: Executor, actor: Actor, rows: ListRow[], report: ListReport): Promise<(trx: Executor) => Promise<void>> {
+  private async planUnits(db: Executor, actor: Actor, rows: ListRow[], report: ListReport, moveUnits: boolean): Promise<(trx: Executor) => Promise<void>> {
     const repo = new ImportRepository(db);
     const [regions, units] = await Promise.all([repo.listRegions(), repo.listUnits()]);
     const fd = await firstDayContext(db, regions, units);
@@ -353,6 +356,9 @@ export class ListImportService {
 
     const creates: Planned[] = [];
     const updates: { id: number; patch: Record<string, string | null> }[] = [];
+    // Stored units the list places under another parent: offered in the dry run, moved on confirmation (moveUnits).
+    const moves: { p: Planned; from: number | null; to: { planned?: Planned; id?: number | null } }[] = [];
+    const unitName = (id: number | null | undefined) => (id ? stored.get(id)?.name ?? `#${id}` : '单位树顶层');
     for (const p of planned) {
       if (p.bad) {
         report.outcomes.push({ sheet: p.r.sheet, row: p.r.row, action: 'error', name: p.name });
@@ -381,7 +387,21 @@ export class ListImportService {
       set('contact_phone', '联系电话', p.contactPhone, s.contact_phone);
       const parent = parentOf.get(p)!;
       const wantParent = parent.planned ? parent.planned.existingId : parent.id;
-      if (p.parentText && wantParent !== s.parent_id) warn(p.r, 'parent', `“${s.name}”在系统中的上级单位与名单不同，未移动（请在单位管理中调整）`);
+      if (p.parentText && wantParent !== s.parent_id) {
+        const target = parent.planned ? parent.planned.name : unitName(parent.id);
+        const targetPath = parent.planned ? (parent.planned.existingId ? stored.get(parent.planned.existingId)?.path : undefined) : parent.id ? stored.get(parent.id)?.path : '/';
+        if (targetPath !== undefined && targetPath.startsWith(s.path)) {
+          err(p.r, 'parent', `不能把“${s.name}”移到它自己或它的下级单位“${target}”之下`);
+          report.outcomes.push({ sheet: p.r.sheet, row: p.r.row, action: 'error', name: p.name });
+          continue;
+        }
+        if (moveUnits) {
+          moves.push({ p, from: s.parent_id, to: parent });
+          changes.push(`上级单位：${unitName(s.parent_id)} → ${target}`);
+        } else {
+          warn(p.r, 'parent', `“${s.name}”在系统中的上级单位是“${unitName(s.parent_id)}”，名单为“${target}”：选择“按名单移动单位”后移动`);
+        }
+      }
       if (changes.length) {
         updates.push({ id: p.existingId, patch });
         report.summary.updated++;
@@ -421,8 +441,27 @@ export class ListImportService {
         await this.deps.audit.record(trx, actor, { action: 'unit.create', entityType: 'unit', entityId: id, after: { name: p.name, short_name: p.shortName ?? null, kind: p.kind, parent_id: parentId, region_code: regionCode, via: 'unit_list_import' } });
       }
       for (const u of updates) {
-        await setup.updateUnitDetails(u.id, u.patch);
-        await this.deps.audit.record(trx, actor, { action: 'unit.update', entityType: 'unit', entityId: u.id, before: pick(stored.get(u.id)!, Object.keys(u.patch)), after: u.patch });
+        if (Object.keys(u.patch).length) {
+          await setup.updateUnitDetails(u.id, u.patch);
+          await this.deps.audit.record(trx, actor, { action: 'unit.update', entityType: 'unit', entityId: u.id, before: pick(stored.get(u.id)!, Object.keys(u.patch)), after: u.patch });
+        }
+      }
+      // Moves after the creates (a new parent exists by now); each rewrites the unit's subtree paths.
+      const units = new ReferenceRepository(trx);
+      for (const m of moves) {
+        const id = m.p.existingId!;
+        const parentId = m.to.planned ? (m.to.planned.existingId ?? ids.get(m.to.planned)!) : m.to.id ?? null;
+        const unit = await units.findUnit(id);
+        const parent = parentId === null ? undefined : await units.findUnit(parentId);
+        if (!unit || (parentId !== null && !parent)) throw new AppError('conflict', `单位“${m.p.name}”或其上级单位已被删除，请重新预检`);
+        if (parent && parent.path.startsWith(unit.path)) throw new AppError('unprocessable', `不能把“${m.p.name}”移到它自己或它的下级单位之下`);
+        const path = `${parent?.path ?? '/'}${id}/`;
+        await units.updateUnit(id, { parent_id: parentId });
+        await units.movePaths(unit.path, path);
+        await this.deps.audit.record(trx, actor, {
+          action: 'unit.move', entityType: 'unit', entityId: id,
+          before: { parent_id: m.from, path: unit.path }, after: { parent_id: parentId, path, via: 'unit_list_import' },
+        });
       }
     };
   }

@@ -36,12 +36,17 @@ export class RegionResolver {
   private readonly byCode: Map<string, RegionRow>;
   private readonly jurisdiction: RegionRow | undefined;
 
-  constructor(regions: readonly RegionRow[], jurisdictionCode: string | undefined) {
+  /**
+   * `regions`: the whole tree (an import), or only the rows one name can reach (`namesToLookUp`, their ancestors and
+   * the jurisdiction's: `GET /regions/resolve`), which gives the same answer; `shared: false` keeps such a subset out
+   * of the process-wide index.
+   */
+  constructor(regions: readonly RegionRow[], jurisdictionCode: string | undefined, opts: { shared?: boolean } = {}) {
     // The index is kept while the tree is unchanged (the same rows: codes, names and paths).
     let text = '';
-    for (const r of regions) text += `${r.code}\t${r.name}\t${r.path}\n`;
-    const sig = crypto.createHash('sha1').update(text).digest('hex');
-    if (INDEX?.sig === sig) {
+    if (opts.shared !== false) for (const r of regions) text += `${r.code}\t${r.name}\t${r.path}\n`;
+    const sig = opts.shared === false ? undefined : crypto.createHash('sha1').update(text).digest('hex');
+    if (sig && INDEX?.sig === sig) {
       this.byCode = INDEX.byCode;
       this.byName = INDEX.byName;
     } else {
@@ -55,7 +60,9 @@ export class RegionResolver {
           else this.byName.set(key, [r]);
         }
       }
-      INDEX = { sig, byCode: this.byCode, byName: this.byName };
+      // Candidates in code order, whatever order the rows came in (the whole tree or an indexed subset, either engine).
+      for (const list of this.byName.values()) if (list.length > 1) list.sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
+      if (sig) INDEX = { sig, byCode: this.byCode, byName: this.byName };
     }
     this.jurisdiction = jurisdictionCode ? this.byCode.get(jurisdictionCode) : undefined;
   }
@@ -71,6 +78,22 @@ export class RegionResolver {
     }
     KEYS.set(name, keys);
     return keys;
+  }
+
+  /**
+   * The region names `resolve(raw)` can reach: the typed name and each part of a prefixed name (杭州市西湖区), folded,
+   * bare and with each suffix (城关 → 城关镇, 城关街道 …). A region any key of `candidates` matches has one of these names.
+   */
+  static namesToLookUp(raw: string): string[] {
+    const t = raw.normalize('NFKC').replace(/\s+/g, '').trim();
+    const parts = t.match(/.+?(省|自治区|市|自治州|地区|盟|区|县|旗|镇|乡|街道)/g) ?? [];
+    const names = new Set<string>();
+    for (const p of [t, ...parts]) {
+      const f = foldText(p);
+      names.add(f);
+      for (const s of SUFFIXES) names.add(f + s);
+    }
+    return [...names];
   }
 
   get jurisdictionCode(): string | undefined {

@@ -25,6 +25,8 @@ export interface LightFactsRow {
   actual_start_date: string | null;
   stats_entered: number;
   stats_entered_date: string | null;
+  /** The project's list did not say whether it is 入库纳统 (issue 12). */
+  stats_unknown: number;
   months: number[];
   /** The project's problems that were open at some time of the year (the problem rule, issue 18). */
   problems: ProjectProblemFact[];
@@ -93,7 +95,7 @@ export class LightRepository {
         'projects.id as project_id', 'projects.name', 'projects.region_code', 'projects.unit_id', 'u.name as unit_name',
         'projects.stage', 'projects.nature', 'projects.category', 'projects.investment_type',
         'ap.planned_investment', 'ap.plan_new_start', 'ap.plan_start_month',
-        'projects.actual_start_date', 'projects.stats_entered', 'projects.stats_entered_date',
+        'projects.actual_start_date', 'projects.stats_entered', 'projects.stats_entered_date', 'projects.stats_unknown',
         ...YTD_COLUMNS.map((c) => `y.${c}` as const),
       ])
       .orderBy('projects.id')
@@ -105,6 +107,7 @@ export class LightRepository {
       stage: r.stage, nature: r.nature, category: r.category, investment_type: r.investment_type,
       planned_investment: Number(r.planned_investment), plan_new_start: Number(r.plan_new_start), plan_start_month: r.plan_start_month,
       actual_start_date: r.actual_start_date, stats_entered: Number(r.stats_entered), stats_entered_date: r.stats_entered_date,
+      stats_unknown: Number(r.stats_unknown),
       months: YTD_COLUMNS.map((c) => Number(r[c] ?? 0)),
     }));
   }

@@ -100,6 +100,7 @@ function judgeRows(ctx: JudgeContext, rows: LightFactsRow[], excuseRows: Selecta
   const factsAt = (r: LightFactsRow, m: number): ProjectFacts => ({
     planned_investment: r.planned_investment, completed_ytd: r.months[m - 1]!, plan_new_start: r.plan_new_start === 1,
     plan_start_month: r.plan_start_month, actual_start_date: r.actual_start_date, stats_entered: r.stats_entered === 1, stats_entered_date: r.stats_entered_date,
+    stats_unknown: r.stats_unknown === 1,
     records_from: ctx.recordsFrom,
     problems: r.problems,
   });

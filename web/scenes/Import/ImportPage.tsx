@@ -99,6 +99,8 @@ export function ImportPage() {
   const step = !report ? 0 : report.applied ? 2 : 1;
   // Project list options: create missing units and areas, a default responsible unit, the period, per-unit choices.
   const [createMissing, setCreateMissing] = useState(true);
+  // Unit list: move stored units the list places under another parent (the dry run names each move first).
+  const [moveUnits, setMoveUnits] = useState(false);
   const [defaultUnit, setDefaultUnit] = useState<number | undefined>();
   const [year, setYear] = useState<number | null>(null);
   const [month, setMonth] = useState<number | null>(null);
@@ -118,7 +120,7 @@ export function ImportPage() {
     const options = kind === 'projects' ? {
       create_missing: createMissing ? '1' : '0', default_unit: defaultUnit, year: year ?? undefined, month: month ?? undefined,
       unit_map: Object.keys(choices).length ? JSON.stringify(choices) : undefined,
-    } : {};
+    } : kind === 'units' ? { move_units: moveUnits ? '1' : '0' } : {};
     try {
       const base = LIST_KINDS.includes(kind) ? {} : { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
       if (chosenSheet) Object.assign(base, { sheet: chosenSheet });
@@ -171,6 +173,9 @@ export function ImportPage() {
               <p className="ant-upload-drag-icon"><InboxOutlined /></p>
               <p>{t('import.drop')}</p>
             </Upload.Dragger>
+            {kind === 'units' && (
+              <Checkbox checked={moveUnits} onChange={(e) => setMoveUnits(e.target.checked)} data-testid="import-move-units">{t('import.moveUnits')}</Checkbox>
+            )}
             {kind === 'projects' && (
               <Space wrap data-testid="import-options">
                 <Checkbox checked={createMissing} onChange={(e) => setCreateMissing(e.target.checked)} data-testid="import-create-missing">{t('import.createMissing')}</Checkbox>
