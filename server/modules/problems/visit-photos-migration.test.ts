@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS } from '../../../test/db.ts';
 import { buildRegions } from '../../../test/factories.ts';
@@ -18,7 +17,7 @@ describe.each(DIALECTS)('visit photos become attachments on %s', (dialect) => {
   afterAll(async () => database?.destroy());
 
   it('carries each existing photo over with its file key and SHA-256, then drops the old table', async () => {
-    const db = database.db as unknown as Kysely<any>;
+    const db = database.db as unknown as Parameters<typeof up>[0];
     await buildRegions(database.db);
     // The database as it stood before the migration: the old table with a photo whose bytes are in stored_files.
     await down(db);
