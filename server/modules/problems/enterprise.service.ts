@@ -120,7 +120,9 @@ export class EnterpriseService {
     return this.get(actor, enterpriseId);
   }
 
-  async updateCadre(actor: Actor, cadreId: number, patch: Record<string, unknown>) {
+  async updateCadre(actor: Actor, cadreId: number, input: Record<string, unknown>) {
+    const { unlink, ...rest } = input;
+    const patch = unlink === true ? { ...rest, unlinked_on: this.today() } : rest;
     const cadre = await this.repo(this.deps.db).findCadre(cadreId);
     if (!cadre) throw new AppError('not_found', '包联干部不存在');
     await inTransaction(this.deps.db, async (trx) => {
