@@ -1,27 +1,17 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Clock } from '../../../core/clock.ts';
-import { clock } from '../../clock.ts';
-import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
-import { createIndicatorService } from '../indicators/index.ts';
-import { createLightService } from '../lights/index.ts';
 import {
   actionSchema, bulletinCreateSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
 } from './bulletin.schema.ts';
-import { BulletinService } from './bulletin.service.ts';
+import type { BulletinService } from './bulletin.service.ts';
 import { docxToPdf } from './bulletin.pdf.ts';
 import { rankingWorkbook } from './ranking-export.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The bulletin service over a database (routes and the CLI). */
-export function bulletinService(database: Database, at: Clock = clock): BulletinService {
-  return new BulletinService({ db: database.db, indicators: () => createIndicatorService(database), lights: () => createLightService(database), clock: at });
-}
 
 function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Buffer) {
   return reply.header('content-type', type).header('content-disposition', contentDisposition(fileName)).send(bytes);
@@ -32,18 +22,17 @@ async function sendPdf(reply: FastifyReply, doc: { docx: Buffer; fileName: strin
 }
 
 /** Bulletins (通报): template, drafts, review and 签发, issued versions as .docx/.pdf, and the unit ranking (月讲评). */
-export function bulletinRoutes(app: FastifyInstance, database: Database): void {
+export function bulletinRoutes(app: FastifyInstance, service: () => BulletinService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['bulletins'];
-  const service = () => bulletinService(database);
 
   r.get('/api/v1/bulletins/template', { config: { permission: 'bulletin.read' }, schema: { tags } }, async () => service().getTemplate());
   r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema } },
     async (request) => service().putTemplate(actorOf(request), request.body.template, request.body.version));
 
-  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read' }, schema: { tags, querystring: rankingQuerySchema } },
+  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
     async (request) => service().getRanking(actorOf(request), request.query));
-  r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: rankingQuerySchema } },
+  r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
     async (request, reply) => {
       const { fileName, write } = await rankingWorkbook(service(), actorOf(request), request.query);
       const out = new PassThrough();
@@ -57,7 +46,7 @@ export function bulletinRoutes(app: FastifyInstance, database: Database): void {
 
   r.get('/api/v1/bulletins', { config: { permission: 'bulletin.read' }, schema: { tags, querystring: bulletinListQuery } },
     async (request) => ({ items: await service().list(request.query.year) }));
-  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write' }, schema: { tags, body: bulletinCreateSchema } },
+  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write', scopeRegion: 'body' }, schema: { tags, body: bulletinCreateSchema } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
   r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
     async (request) => service().get(request.params.id));
