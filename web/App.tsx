@@ -46,6 +46,7 @@ const RulesPage = lazy(() => import('./scenes/Lights/RulesPage.tsx').then((m) =>
 const ProblemsPage = lazy(() => import('./scenes/Problems/ProblemsPage.tsx').then((m) => ({ default: m.ProblemsPage })));
 const EnterprisePage = lazy(() => import('./scenes/Problems/EnterprisePage.tsx').then((m) => ({ default: m.EnterprisePage })));
 const VisitPage = lazy(() => import('./scenes/Problems/VisitPage.tsx').then((m) => ({ default: m.VisitPage })));
+const ProblemSettingsPage = lazy(() => import('./scenes/Problems/ProblemSettingsPage.tsx').then((m) => ({ default: m.ProblemSettingsPage })));
 
 /**
  * The first page a role may open: the three administrators have no project library. The system administrator of an
@@ -120,6 +121,7 @@ function Routed() {
           <Route path="problems" element={lazyPage(<ProblemsPage />)} />
           <Route path="enterprises/:id" element={lazyPage(<EnterprisePage />)} />
           <Route path="visit" element={lazyPage(<VisitPage />)} />
+          <Route path="problem-settings" element={lazyPage(<ProblemSettingsPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

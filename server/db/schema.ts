@@ -834,17 +834,6 @@ export interface EnterpriseVisitTable {
   created_at: string;
 }
 
-/** A photo of a visit, its bytes in stored_files. */
-export interface EnterpriseVisitPhotoTable {
-  id: Generated<number>;
-  visit_id: number;
-  file_key: string;
-  mime: string;
-  size: number;
-  created_by: number | null;
-  created_at: string;
-}
-
 export interface EnterpriseProjectTable {
   enterprise_id: number;
   project_id: number;
@@ -1223,7 +1212,6 @@ export interface DB {
   enterprises: EnterpriseTable;
   enterprise_cadres: EnterpriseCadreTable;
   enterprise_visits: EnterpriseVisitTable;
-  enterprise_visit_photos: EnterpriseVisitPhotoTable;
   enterprise_projects: EnterpriseProjectTable;
   problem_categories: ProblemCategoryTable;
   problem_time_limits: ProblemTimeLimitTable;

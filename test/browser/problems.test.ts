@@ -54,6 +54,36 @@ describe('problems (问题台账) and cadre visits', () => {
     await context.close();
   });
 
+  it('lets the office map categories to departments, edit time limits and link a cadre to an enterprise (问题办理设置)', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/problem-settings');
+    const map = page.getByTestId('category-map');
+    await map.getByText('用地', { exact: true }).waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'problem-settings-categories');
+    await page.getByRole('tab', { name: '办理时限' }).click();
+    await page.getByTestId('time-limits').getByText('默认（全部分类、全部层级）').waitFor();
+    await page.getByTestId('limit-add').click();
+    await page.getByTestId('limits-save').click();
+    await page.getByText('已保存').first().waitFor();
+    await shot(page, 'problem-settings-limits');
+    await page.getByRole('tab', { name: '企业与包联干部' }).click();
+    const row = page.getByTestId('enterprise-list').locator('tr', { hasText: '苏州新锐光电科技有限公司' });
+    await row.getByRole('button', { name: '包联干部' }).click();
+    await page.getByTestId('cadre-add').waitFor({ timeout: 20_000 });
+    await page.getByPlaceholder('姓名').fill('设置页测试干部');
+    await page.getByPlaceholder('职务').fill('区商务局科长');
+    await page.getByTestId('cadre-add').click();
+    await page.getByTestId('cadre-list').getByText('设置页测试干部').waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'problem-settings-cadres');
+    // The import wizard offers the problem ledger to the office.
+    await page.goto('/import');
+    await page.getByTestId('import-page').getByText('问题台账', { exact: true }).click();
+    await page.getByTestId('import-list-hint').getByText(/问题台账：问题标题、问题描述、问题分类/).waitFor();
+    await context.close();
+  });
+
   it('lets a cadre record a visit and raise a problem on site from a phone (375×812)', async () => {
     const { context, page } = await h.newPage({ width: 375, height: 812 });
     await login(page, 'reporter', undefined, '/visit');

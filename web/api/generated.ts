@@ -2272,6 +2272,8 @@ export interface paths {
                         post?: string | null;
                         /** @enum {string} */
                         role?: "cadre" | "chief" | "leader";
+                        /** @enum {boolean} */
+                        unlink?: true;
                         unlinked_on?: string | null;
                         user_id?: number | null;
                         visit_every_months?: number | null;

@@ -46,7 +46,10 @@ export interface ProblemDetail extends ProblemRow {
   } | null;
 }
 
-export interface ProblemCategory { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; owner_unit_name: string | null }
+export interface ProblemCategory { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; owner_unit_name: string | null; sort?: number }
+
+/** A time-limit row (办理时限): working days per category ('*' all) and level ('*' all). */
+export interface TimeLimitRow { category_code: string; level: string; route_days: number; feedback_days: number; ordinary_days: number; major_days: number }
 
 export interface ProblemQuery {
   status?: string;
@@ -73,7 +76,9 @@ export interface EnterpriseRow {
 
 export interface EnterpriseDetail extends EnterpriseRow {
   address: string | null;
-  cadres: { id: number; name: string; post: string | null; role: string; phone: string | null; visit_every_months: number | null; last_visit_on: string | null; plan: { next_due: string | null; overdue: boolean; days_overdue: number } }[];
+  region_code: string;
+  version: number;
+  cadres: { id: number; unlinked_on: string | null; name: string; post: string | null; role: string; phone: string | null; visit_every_months: number | null; last_visit_on: string | null; plan: { next_due: string | null; overdue: boolean; days_overdue: number } }[];
   visits: { id: number; visited_on: string; visitors: string; content: string; photos: { id: number; url: string }[]; problem_ids: number[] }[];
   problems: ProblemRow[];
   projects: { id: number; name: string; code: string | null; stage: string }[];
@@ -88,6 +93,13 @@ export const problemsApi = {
   act: (id: number, action: string, body: Record<string, unknown>) => api.post<ProblemDetail>(`/problems/${id}/actions/${action}`, body),
   escalate: (id: number, body: { version: number; reason?: string }) => api.post<ProblemDetail>(`/problems/${id}/escalate`, body),
   categories: () => api.get<ProblemCategory[]>('/problem-categories'),
+  putCategory: (body: { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; sort: number }) => api.put<ProblemCategory[]>('/problem-categories', body),
+  timeLimits: () => api.get<TimeLimitRow[]>('/problem-time-limits'),
+  putTimeLimits: (rows: TimeLimitRow[]) => api.put<TimeLimitRow[]>('/problem-time-limits', { rows }),
+  createEnterprise: (body: Record<string, unknown>) => api.post<EnterpriseDetail>('/enterprises', body),
+  updateEnterprise: (id: number, body: Record<string, unknown>) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
+  addCadre: (id: number, body: Record<string, unknown>) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),
+  updateCadre: (cadreId: number, body: Record<string, unknown>) => api.patch<EnterpriseDetail>(`/enterprise-cadres/${cadreId}`, body),
   enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<{ total: number; items: EnterpriseRow[] }>('/enterprises', q),
   enterprise: (id: number) => api.get<EnterpriseDetail>(`/enterprises/${id}`),
   addVisit: (id: number, body: { visited_on: string; visitors: string; content: string; problems: RaiseInput[] }) =>

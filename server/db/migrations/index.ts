@@ -33,6 +33,7 @@ import * as accountApproval from './2026-12-08-20-account-approval.ts';
 import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
 import * as listTotalsIndex from './2026-12-08-41-list-totals-index.ts';
 import * as coUnitSign from './2026-12-08-60-co-unit-sign.ts';
+import * as visitPhotoAttachments from './2026-12-08-70-visit-photo-attachments.ts'; // issue 18
 import * as attractionSettings from './2026-12-08-80-attraction-settings.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -71,5 +72,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-40-review-queue-index': reviewQueueIndex,
   '2026-12-08-41-list-totals-index': listTotalsIndex,
   '2026-12-08-60-co-unit-sign': coUnitSign,
+  '2026-12-08-70-visit-photo-attachments': visitPhotoAttachments, // issue 18
   '2026-12-08-80-attraction-settings': attractionSettings,
 };

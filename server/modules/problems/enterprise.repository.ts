@@ -117,19 +117,9 @@ export class EnterpriseRepository {
     return (await this.db.insertInto('enterprise_visits').values(values).returning('id').executeTakeFirstOrThrow()).id;
   }
 
-  async listPhotos(visitIds: readonly number[]) {
-    if (visitIds.length === 0) return [];
-    return this.db.selectFrom('enterprise_visit_photos').select(['id', 'visit_id', 'mime', 'size', 'created_at']).where('visit_id', 'in', visitIds).orderBy('id').execute();
-  }
-
-  async findPhoto(id: number) {
-    return this.db.selectFrom('enterprise_visit_photos').innerJoin('enterprise_visits', 'enterprise_visits.id', 'enterprise_visit_photos.visit_id')
-      .select(['enterprise_visit_photos.id', 'enterprise_visit_photos.file_key', 'enterprise_visit_photos.mime', 'enterprise_visits.enterprise_id'])
-      .where('enterprise_visit_photos.id', '=', id).executeTakeFirst();
-  }
-
-  async insertPhoto(values: { visit_id: number; file_key: string; mime: string; size: number; created_by: number | null; created_at: string }): Promise<number> {
-    return (await this.db.insertInto('enterprise_visit_photos').values(values).returning('id').executeTakeFirstOrThrow()).id;
+  /** The enterprise a visit belongs to (a visit photo's scope). */
+  async visitEnterprise(visitId: number) {
+    return (await this.db.selectFrom('enterprise_visits').select('enterprise_id').where('id', '=', visitId).executeTakeFirst())?.enterprise_id;
   }
 
   async listProjects(enterpriseId: number) {

@@ -42,7 +42,8 @@ export const cadreBody = z.object({
   linked_on: day.nullish(),
 }).strict();
 
-export const cadreUpdateBody = cadreBody.partial().extend({ unlinked_on: day.nullish() }).strict();
+/** A link's change; `unlink: true` ends it today (the server's day), `unlinked_on` on a given day. */
+export const cadreUpdateBody = cadreBody.partial().extend({ unlinked_on: day.nullish(), unlink: z.literal(true).optional() }).strict();
 
 /** A visit, with the problems raised on site (the phone page sends both at once). */
 export const visitBody = z.object({

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { chinaToday } from '../../../core/clock.ts';
 import { extensionOf, detectImageType } from '../../../core/image-type.ts';
+import { addAttachment, findAttachment, listAttachments, readAttachment } from '../../platform/attachments/attachments.ts';
 import { visitPlanState } from '../../../core/problems/visit-plan.ts';
 import { checkUscc, normalizeUscc } from '../../../core/uscc.ts';
 import type { Executor } from '../../db/database.ts';
@@ -17,6 +17,8 @@ import type { RaiseProblemInput } from './problem.schema.ts';
 
 const STALE = '企业信息已被他人修改，请刷新后重试';
 export const VISIT_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/** Visit photos are platform attachments of this owner type (owner id: the visit). */
+export const VISIT_PHOTO_OWNER = 'enterprise_visit';
 
 /** Enterprises (万人助万企): the register, linked cadres and their visit plans, visits with photos, project links. */
 export class EnterpriseService {
@@ -57,7 +59,7 @@ export class EnterpriseService {
       repo.listCadres([id]), repo.listVisits(id), repo.listProjects(id),
       this.problemRepo(this.deps.db).list(actor, { enterprise_id: id }, 200, 0),
     ]);
-    const photos = await repo.listPhotos(visits.map((v) => v.id));
+    const photos = (await listAttachments(this.deps.db, VISIT_PHOTO_OWNER, visits.map((v) => v.id))).map((a) => ({ id: a.id, visit_id: a.ownerId }));
     return {
       ...e,
       cadres: cadres.map((c) => ({ ...c, plan: visitPlanState(c, c.last_visit_on, today) })),
@@ -118,7 +120,9 @@ export class EnterpriseService {
     return this.get(actor, enterpriseId);
   }
 
-  async updateCadre(actor: Actor, cadreId: number, patch: Record<string, unknown>) {
+  async updateCadre(actor: Actor, cadreId: number, input: Record<string, unknown>) {
+    const { unlink, ...rest } = input;
+    const patch = unlink === true ? { ...rest, unlinked_on: this.today() } : rest;
     const cadre = await this.repo(this.deps.db).findCadre(cadreId);
     if (!cadre) throw new AppError('not_found', '包联干部不存在');
     await inTransaction(this.deps.db, async (trx) => {
@@ -153,30 +157,32 @@ export class EnterpriseService {
     });
   }
 
-  /** Adds a photo to a visit (any image type the bytes prove; size bounded by the route). */
-  async addPhoto(actor: Actor, visitId: number, bytes: Buffer) {
+  /** Adds a photo to a visit as a platform attachment (any image type the bytes prove; size bounded by the route). */
+  async addPhoto(actor: Actor, visitId: number, bytes: Buffer, fileName = '') {
     const visit = await this.repo(this.deps.db).findVisit(visitId);
     if (!visit) throw new AppError('not_found', '走访记录不存在');
     await this.getVisible(this.deps.db, actor, visit.enterprise_id);
     const mime = detectImageType(bytes);
     if (!mime) throw new AppError('unprocessable', '只能上传 JPEG、PNG 或 WebP 格式的照片');
-    const key = `uploads/visits/${visitId}/${randomUUID()}.${extensionOf(mime)}`;
+    // The name keeps what the phone called it, with the extension the bytes prove.
+    const base = fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim().slice(0, 100) || '走访照片';
     return inTransaction(this.deps.db, async (trx) => {
       // The bytes are written in the same transaction as their row: a failed insert leaves no orphan file.
-      await this.files(trx).put(key, bytes);
-      const id = await this.repo(trx).insertPhoto({ visit_id: visitId, file_key: key, mime, size: bytes.length, created_by: actor.userId || null, created_at: this.deps.clock.now().toISOString() });
-      await this.deps.audit.record(trx, actor, { action: 'enterprise.visit_photo', entityType: 'enterprise', entityId: visit.enterprise_id, after: { visit_id: visitId, photo_id: id } });
-      return { id, url: `/api/v1/enterprise-visit-photos/${id}` };
+      const a = await addAttachment(trx, this.files(trx), { ownerType: VISIT_PHOTO_OWNER, ownerId: visitId, fileName: `${base}.${extensionOf(mime)}`, data: bytes, uploadedBy: actor.userId || null, at: this.deps.clock.now(), maxBytes: VISIT_PHOTO_MAX_BYTES });
+      await this.deps.audit.record(trx, actor, { action: 'enterprise.visit_photo', entityType: 'enterprise', entityId: visit.enterprise_id, after: { visit_id: visitId, attachment_id: a.id } });
+      return { id: a.id, url: `/api/v1/enterprise-visit-photos/${a.id}` };
     });
   }
 
+  /** A visit photo's bytes, to whoever sees the enterprise (a linked cadre included). */
   async getPhoto(actor: Actor, photoId: number) {
-    const photo = await this.repo(this.deps.db).findPhoto(photoId);
-    if (!photo) throw new AppError('not_found', '照片不存在');
-    await this.getVisible(this.deps.db, actor, photo.enterprise_id);
-    const bytes = await this.files(this.deps.db).read(photo.file_key);
+    const a = await findAttachment(this.deps.db, photoId);
+    const enterpriseId = a && a.ownerType === VISIT_PHOTO_OWNER ? await this.repo(this.deps.db).visitEnterprise(a.ownerId) : undefined;
+    if (!a || enterpriseId === undefined) throw new AppError('not_found', '照片不存在');
+    await this.getVisible(this.deps.db, actor, enterpriseId);
+    const bytes = await readAttachment(this.files(this.deps.db), a);
     if (!bytes) throw new AppError('not_found', '照片不存在');
-    return { mime: photo.mime, bytes };
+    return { mime: a.contentType, bytes };
   }
 
   /** Replaces the enterprise's linked projects (each must be a project the actor sees). */

@@ -55,6 +55,11 @@ export function problemFigures(deps: Deps, actor: Parameters<ProblemService['fig
 export function registerProblemScopes(): void {
   registerEntityScope('enterprise', (db, id, scope) => new EnterpriseRepository(db).isWithinScope(id, scope), '企业不存在或无权访问');
   registerEntityScope('problem', (db, id, scope) => new ProblemRepository(db).isWithinScope(id, scope), '问题不存在或无权访问');
+  // Visit photos are attachments of the visit: the generic attachment download sees them within the enterprise's scope.
+  registerEntityScope('enterprise_visit', async (db, id, scope) => {
+    const enterpriseId = await new EnterpriseRepository(db).visitEnterprise(id);
+    return enterpriseId !== undefined && new EnterpriseRepository(db).isWithinScope(enterpriseId, scope);
+  }, '走访记录不存在或无权访问');
   // The handling deadline's reminder steps add to-dos for the owning department (problem-reminders.ts).
   onDeadlineStep('problem', onProblemStep);
 }

@@ -43,8 +43,8 @@ export function enterpriseRoutes(app: FastifyInstance, service: () => Enterprise
     async (request, reply) => reply.status(201).send(await service().addVisit(actorOf(request), request.params.id, request.body)));
   r.post('/api/v1/enterprise-visits/:visitId/photos', { config: { permission: 'enterprise.write' }, schema: { tags, params: visitParams, consumes: ['multipart/form-data'] } },
     async (request, reply) => {
-      const { buffer } = await readUpload(request, VISIT_PHOTO_MAX_BYTES);
-      return reply.status(201).send(await service().addPhoto(actorOf(request), request.params.visitId, buffer));
+      const { buffer, fileName } = await readUpload(request, VISIT_PHOTO_MAX_BYTES);
+      return reply.status(201).send(await service().addPhoto(actorOf(request), request.params.visitId, buffer, fileName));
     });
   r.get('/api/v1/enterprise-visit-photos/:photoId', { config: { permission: 'enterprise.read' }, schema: { tags, params: photoParams } },
     async (request, reply) => {
