@@ -140,15 +140,15 @@ export async function bulkWrites(ctx: ScenarioContext): Promise<ScenarioResult[]
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, rows: { type: 'string' }, status: { type: 'string', default: 'submitted' } } });
-  const { ImportService } = await import('../server/modules/imports/import.service.ts');
-  const { ImportRepository } = await import('../server/modules/imports/import.repository.ts');
+  const { createImportService } = await import('../server/modules/imports/index.ts');
+  const { createDeps } = await import('../server/deps.ts');
   const { systemActor } = await import('../server/context.ts');
   const database = openDatabase({ dataDir: values['data-dir']!, databaseUrl: undefined });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docket-monthly-')), 'monthly.csv');
   const n = await makeMonthlyCsv(database.db, file, { year: 2026, month: 11, rows: values.rows ? Number(values.rows) : undefined });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const report = await new ImportService(database.db, (e) => new ImportRepository(e)).importFile(systemActor(), fs.readFileSync(file), {
+  const report = await createImportService(createDeps(database.db)).importFile(systemActor(), fs.readFileSync(file), {
     kind: 'monthly', fileName: 'monthly.csv', dryRun: false, reportStatus: values.status as 'draft' | 'submitted' | 'approved', duplicates: 'skip',
   });
   const cpu = process.cpuUsage(c0);

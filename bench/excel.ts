@@ -4,6 +4,8 @@
 // --base copies an existing SQLite data directory (e.g. one filled by `docket demo --projects 100k`) first, to measure
 // the import against a large portfolio; without it the database holds the demo units and one project.
 // Prints one JSON line per phase: wall ms, CPU ms (user+sys, stable on a busy machine) and peak RSS.
+import { createDeps } from '../server/deps.ts';
+import { createImportService } from '../server/modules/imports/index.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,8 +14,6 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { generateDemo } from '../server/modules/demo/index.ts';
-import { ImportRepository } from '../server/modules/imports/import.repository.ts';
-import { ImportService } from '../server/modules/imports/import.service.ts';
 import { ExportRepository } from '../server/modules/exports/export.repository.ts';
 import { ExportService } from '../server/modules/exports/export.service.ts';
 import { makeProjectWorkbook } from './make-workbook.ts';
@@ -38,7 +38,7 @@ async function phase(name: string): Promise<Record<string, unknown>> {
       await done;
       extra = { rows: r.rows, bytes: fs.statSync(path.join(dir, 'export.xlsx')).size };
     } else {
-      const service = new ImportService(database.db, (e) => new ImportRepository(e));
+      const service = createImportService(createDeps(database.db));
       const report = await service.importFile(systemActor(), fs.readFileSync(file), { kind: 'projects', fileName: path.basename(file), dryRun: name === 'dry-run' });
       extra = { reader: report.reader, phaseMs: report.phaseMs, ...report.summary, applied: report.applied };
     }

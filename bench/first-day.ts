@@ -1,6 +1,8 @@
 // Time from an empty install to the dashboard's figures for an office's own 1,000-row list (issue 12):
 // migrate (division tree) → init → dry run → apply with the missing units → the dashboard's indicator call.
 // Run: node bench/first-day.ts [--rows 1000] [--pg URL]
+import { createDeps } from '../server/deps.ts';
+import { createImportService } from '../server/modules/imports/index.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,6 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { SystemService } from '../server/modules/system/index.ts';
-import { ImportRepository, ImportService } from '../server/modules/imports/index.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { buildWorkbook } from '../test/workbooks.ts';
 
@@ -50,7 +51,7 @@ const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 const start = performance.now();
 await step('migrate', () => migrateToLatest(database.db));
 await step('init', () => new SystemService(database.db).configure(systemActor(), { office_name: '和林格尔县发展和改革局', region_code: '150123' }));
-const service = new ImportService(database.db, (e) => new ImportRepository(e));
+const service = createImportService(createDeps(database.db));
 const dry = await step('dryRun', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: true, createMissing: true }));
 const applied = await step('apply', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: false, createMissing: true }));
 const ind = await step('dashboard', () => createIndicatorService(database).getIndicators(systemActor(), { year: 2025, month: 5 } as never));

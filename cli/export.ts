@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { configFrom } from './config.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
+import { createDeps } from '../server/deps.ts';
 import { systemActor } from '../server/context.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { createLightService } from '../server/modules/lights/index.ts';
@@ -99,13 +100,13 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
     }
     case 'review-queue': {
       const { year, month, unit } = parse(missingExportQuery);
-      const { write } = await reviewWorkbook(createMonthlyReportService(database), actor, year, month, unit);
+      const { write } = await reviewWorkbook(createMonthlyReportService(createDeps(database.db)), actor, year, month, unit);
       await write(out);
       return undefined;
     }
     case 'missing': {
       const { year, month, unit } = parse(missingExportQuery);
-      const { write } = await missingWorkbook(createMonthlyReportService(database), actor, year, month, unit);
+      const { write } = await missingWorkbook(createMonthlyReportService(createDeps(database.db)), actor, year, month, unit);
       await write(out);
       return undefined;
     }

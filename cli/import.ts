@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { createDeps } from '../server/deps.ts';
+import { createImportService, type ImportReport } from '../server/modules/imports/index.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -7,10 +9,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
-import { ImportRepository } from '../server/modules/imports/import.repository.ts';
-import { ImportService, type ImportReport } from '../server/modules/imports/import.service.ts';
 import { ListImportService, type ListReport } from '../server/modules/imports/list-import.ts';
-import { createDeps } from '../server/deps.ts';
 import { createLeadImportService, type LeadImportReport } from '../server/modules/attraction/index.ts';
 
 const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;
@@ -91,7 +90,7 @@ export function registerImport(program: Command): void {
       let phase = '';
       try {
         await migrateToLatest(database.db);
-        const service = new ImportService(database.db, (e) => new ImportRepository(e));
+        const service = createImportService(createDeps(database.db));
         const report = await service.importFile(systemActor(), buf, {
           kind: opts.kind, sheet: opts.sheet, fileName: path.basename(file), dryRun: !!opts.dryRun, year: opts.year, month: opts.month,
           createMissing: !!opts.createMissing, defaultUnitId: opts.defaultUnit,

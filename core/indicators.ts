@@ -177,6 +177,11 @@ export interface Indicators {
    * have one (null rate when none has).
    */
   plan_to_date_rate: Rate;
+  /**
+   * Set when the period ends before the year's recorded progress begins (an office's first list carried only 1–N月
+   * cumulative figures): the investment figures are unknown, not 0% (unrecordedIndicators).
+   */
+  unrecorded?: { records_from: number; text: string };
 }
 
 /** Derives every rate from the sums, exactly, for period 1–N月 of the year. */
@@ -203,6 +208,23 @@ export function computeIndicators(year: number, month: number, sums: IndicatorSu
       to_date: rate(sums.producing_to_date, sums.planned_productions_to_date, `投产率（按${label}计划投产项目）`),
     },
     plan_to_date_rate: rate(sums.completed_ytd_monthly_planned, sums.planned_to_date, `完成${label}投资计划（${sums.monthly_planned}个有分月计划的项目）`),
+  };
+}
+
+/**
+ * The indicators of a period 1–m that ends before month N, the year's first month with recorded progress (an imported
+ * 1–N月 list, docs/indicators.md): the completion rate, the gap to time progress and the month-plan rate are unknown
+ * ('—', null), not 0%, and `unrecorded` says why. Start, completion and production rates read dates and stay.
+ */
+export function unrecordedIndicators(ind: Indicators, recordsFrom: number | null): Indicators {
+  if (!recordsFrom || ind.month >= recordsFrom) return ind;
+  const unknown = (r: Rate): Rate => ({ ...r, value: null, text: '—' });
+  return {
+    ...ind,
+    completion_rate: unknown(ind.completion_rate),
+    gap_points: { value: null, text: '—' },
+    plan_to_date_rate: unknown(ind.plan_to_date_rate),
+    unrecorded: { records_from: recordsFrom, text: `1–${recordsFrom}月累计数据自${recordsFrom}月起录入，${ind.period_label}完成投资未纳入系统` },
   };
 }
 

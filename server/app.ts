@@ -22,7 +22,8 @@ import { createSecurityService, securityRoutes } from './modules/security/index.
 import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
-import { systemRoutes } from './modules/system/index.ts';
+import { findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
+import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
 import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
@@ -30,6 +31,7 @@ import { createIndicatorService, indicatorRoutes } from './modules/indicators/in
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
+import { createImportService } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
@@ -95,6 +97,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     checkScope: (entity, id, scope) => checkEntityScope(db, entity, id, scope),
   });
+  // Scoped routes: no region means the office's jurisdiction, region=all widens it (issue 12).
+  registerScopeRegion(app, () => findOfficeRegionCode(db));
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key) => countPerMinute(createRateLimits(deps), key, deps.clock.now()));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
@@ -125,7 +129,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   indicatorRoutes(app, database);
   lightRoutes(app, database);
   await registerMultipart(app);
-  importRoutes(app, database);
+  const importService = createImportService(deps);
+  importRoutes(app, database, () => importService);
   const exportService = createExportService(deps);
   exportRoutes(app, {
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),

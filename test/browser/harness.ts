@@ -52,7 +52,7 @@ export async function startHarness(opts: { projects?: number; demo?: boolean } =
       // At a fixed date the browser's clock runs from the server's, so the web app's own "today" agrees.
       if (process.env.DOCKET_NOW) await context.clock.install({ time: clock.now() });
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      page.setDefaultTimeout(30_000);
       return { context, page };
     },
     async close() {

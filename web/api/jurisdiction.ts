@@ -76,9 +76,9 @@ export function loadOfficeRegion(): Promise<string | null> {
 }
 
 /**
- * The region a scoped page (dashboard, project list, lights) reads: the URL's region when it names one, nothing when
- * the user widened it (region=all), else the office's jurisdiction — the default scope. `ready` is false while the
- * jurisdiction loads, so a page does not ask twice.
+ * The region a scoped page (dashboard, project list, lights) reads: the URL's region when it names one, `all` when
+ * the user widened it (region=all, passed on as is: the server reads no region as the jurisdiction), else the
+ * office's jurisdiction — the default scope. `ready` is false while the jurisdiction loads, so a page does not ask twice.
  */
 export function useScopeRegion(param: string | null): { region: string | undefined; ready: boolean; defaulted: boolean } {
   const [office, setOffice] = useState<string | null | undefined>(undefined);
@@ -91,6 +91,6 @@ export function useScopeRegion(param: string | null): { region: string | undefin
       alive = false;
     };
   }, [explicit]);
-  if (explicit) return { region: param === ALL_REGIONS ? undefined : param, ready: true, defaulted: false };
+  if (explicit) return { region: param, ready: true, defaulted: false };
   return { region: office ?? undefined, ready: office !== undefined, defaulted: !!office };
 }

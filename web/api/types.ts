@@ -405,6 +405,8 @@ export interface Indicators {
   production_rate: { whole_year: Rate; to_date: Rate };
   /** Completion against the month-by-month plan up to month N (projects with one only). */
   plan_to_date_rate: Rate;
+  /** The period ends before the year's recorded progress begins (an imported 1–N月 list): investment figures unknown. */
+  unrecorded?: { records_from: number; text: string };
 }
 
 export type Breakdown = 'region' | 'unit' | 'level' | 'category' | 'nature' | 'investment_type';
@@ -431,6 +433,8 @@ export interface IndicatorResult {
   indicators: Indicators;
   breakdowns: Partial<Record<Breakdown, BreakdownItem[]>>;
   trend: TrendPoint[];
+  /** The year's first month with recorded progress when it began with an imported 1–N月 list. */
+  records_from?: number | null;
 }
 
 export type LightColor = 'green' | 'yellow' | 'red' | 'none';

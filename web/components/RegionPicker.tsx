@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Space, TreeSelect, Typography } from 'antd';
 import { referenceApi } from '../api/endpoints.ts';
 import { rememberRegions } from '../api/reference.ts';
-import { matchesSearch, resolveRegionName, useJurisdiction, type RegionAnswer } from '../api/jurisdiction.ts';
+import { ALL_REGIONS, matchesSearch, resolveRegionName, useJurisdiction, type RegionAnswer } from '../api/jurisdiction.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Region } from '../api/types.ts';
 
@@ -25,7 +25,7 @@ const toNode = (r: Region): RegionNode => ({ id: r.code, pId: r.parent_code ?? '
  * units and projects), or at `rootCode` when given. The root's two levels below (a city's districts and towns) are
  * loaded at once, so typing 吴中, wuzhong or wzq finds 吴中区 at once; deeper levels load as they are opened.
  */
-export function RegionPicker({ rootCode, value, onChange, placeholder, id, testId, style }: {
+export function RegionPicker({ rootCode, value: picked, onChange, placeholder, id, testId, style }: {
   rootCode?: string;
   value?: string;
   onChange?: (code: string | undefined) => void;
@@ -35,6 +35,8 @@ export function RegionPicker({ rootCode, value, onChange, placeholder, id, testI
   style?: React.CSSProperties;
 }) {
   const jurisdiction = useJurisdiction();
+  // A widened scope (region=all) shows as an empty picker.
+  const value = picked === ALL_REGIONS ? undefined : picked;
   const root = rootCode ?? (jurisdiction === undefined ? undefined : jurisdiction?.code ?? null);
   const [nodes, setNodes] = useState<RegionNode[]>([]);
   const add = (rs: Region[]) => {

@@ -346,6 +346,8 @@ export const en: Record<MessageKey, string> = {
   'dashboard.gapBehind': '{points} points behind time progress',
   'dashboard.gapEven': 'level with time progress',
   'dashboard.noPlan': 'no annual plan',
+  'dashboard.unrecorded': 'This year\'s progress starts with the imported 1–{from} cumulative figures: investment completed in {label} is not in the system, so no completion rate is computed (pick month {from} or later)',
+  'dashboard.unrecordedShort': 'not in the system',
   'dashboard.startRate': 'Start rate',
   'dashboard.wholeYear': 'whole year',
   'dashboard.toDate': 'planned by {label}',

@@ -344,6 +344,8 @@ export const zhCN = {
   'dashboard.gapBehind': '低于序时进度 {points} 个百分点',
   'dashboard.gapEven': '与序时进度持平',
   'dashboard.noPlan': '无年度计划投资',
+  'dashboard.unrecorded': '本年进度自导入的1–{from}月累计数据起录入，{label}的完成投资未纳入系统，完成率不作计算（请选择{from}月及以后）',
+  'dashboard.unrecordedShort': '未纳入系统',
   'dashboard.startRate': '开工率',
   'dashboard.wholeYear': '按全年计划',
   'dashboard.toDate': '按{label}计划',

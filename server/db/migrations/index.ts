@@ -27,6 +27,7 @@ import * as problems from './2026-12-07-51-problems.ts';
 import * as problemLights from './2026-12-07-52-problem-lights.ts';
 import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
+import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
 import * as attractionSettings from './2026-12-08-80-attraction-settings.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -59,5 +60,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-52-problem-lights': problemLights,
   '2026-12-07-60-evaluation': evaluation,
   '2026-12-07-70-attraction': attraction,
+  '2026-12-08-40-review-queue-index': reviewQueueIndex,
   '2026-12-08-80-attraction-settings': attractionSettings,
 };

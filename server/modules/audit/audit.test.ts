@@ -187,7 +187,7 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
     } finally {
       await database.destroy();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('archives rows beyond retention to a verifiable file, and detects a tampered archive', async () => {
     const database = await createTestDatabase(dialect);

@@ -41,9 +41,9 @@ export function bulletinRoutes(app: FastifyInstance, database: Database): void {
   r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema } },
     async (request) => service().putTemplate(actorOf(request), request.body.template, request.body.version));
 
-  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read' }, schema: { tags, querystring: rankingQuerySchema } },
+  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
     async (request) => service().getRanking(actorOf(request), request.query));
-  r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: rankingQuerySchema } },
+  r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
     async (request, reply) => {
       const { fileName, write } = await rankingWorkbook(service(), actorOf(request), request.query);
       const out = new PassThrough();
@@ -57,7 +57,7 @@ export function bulletinRoutes(app: FastifyInstance, database: Database): void {
 
   r.get('/api/v1/bulletins', { config: { permission: 'bulletin.read' }, schema: { tags, querystring: bulletinListQuery } },
     async (request) => ({ items: await service().list(request.query.year) }));
-  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write' }, schema: { tags, body: bulletinCreateSchema } },
+  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write', scopeRegion: 'body' }, schema: { tags, body: bulletinCreateSchema } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
   r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
     async (request) => service().get(request.params.id));

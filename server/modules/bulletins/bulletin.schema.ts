@@ -36,7 +36,7 @@ export const templateWriteSchema = z.object({ template: templateSchema, version:
 
 const regionCode = z.string().regex(/^\d{6}$/, '地区代码须为 6 位数字');
 
-/** POST /api/v1/bulletins: a draft for a period (and a region; none: everything in the caller's scope). */
+/** POST /api/v1/bulletins: a draft for a period and a region (none: the office's jurisdiction; `all`: everything). */
 export const bulletinCreateSchema = periodSchema.extend({ region: regionCode.optional() });
 export type BulletinCreate = z.infer<typeof bulletinCreateSchema>;
 

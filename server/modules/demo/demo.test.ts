@@ -60,7 +60,8 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
       await same.destroy();
       await other.destroy();
     }
-  });
+    // Two fresh databases (each migrated with the national division tree) and two demos: over 30 s on a loaded machine.
+  }, 180_000);
 
   it('does nothing when projects already exist', async () => {
     expect(await generateDemo(t.database, { projects: 5, seed: 1, asOf: AS_OF })).toMatchObject({ skipped: true, projects: 0 });

@@ -22,14 +22,14 @@ export function exportRoutes(app: FastifyInstance, services: {
   const tags = ['exports'];
   const { exports } = services;
 
-  r.get('/api/v1/exports/projects.xlsx', { config: { permission: 'export.read', audit: true }, schema: { tags, querystring: projectExportQuery } },
+  r.get('/api/v1/exports/projects.xlsx', { config: { permission: 'export.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: projectExportQuery } },
     async (request, reply) => {
       const { group_by: groupBy, ...filter } = request.query;
       return sendWorkbook(request, reply, `重点项目清单-${today()}.xlsx`,
         (out) => exports().exportProjects(actorOf(request), filter, out, { groupBy }));
     });
 
-  r.get('/api/v1/exports/monthly-progress.xlsx', { config: { permission: 'report.read', audit: true }, schema: { tags, querystring: progressExportQuery } },
+  r.get('/api/v1/exports/monthly-progress.xlsx', { config: { permission: 'report.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: progressExportQuery } },
     async (request, reply) => {
       const { group_by: groupBy, year, month, ...filter } = request.query;
       // A year with a reporting calendar names its periods: January alone is no period when 1–2月 are merged.
@@ -41,7 +41,7 @@ export function exportRoutes(app: FastifyInstance, services: {
         (out) => exports().exportMonthlyProgress(actorOf(request), filter, year, month, out, { groupBy }));
     });
 
-  r.get('/api/v1/exports/indicators.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: indicatorExportQuery } },
+  r.get('/api/v1/exports/indicators.xlsx', { config: { permission: 'indicator.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: indicatorExportQuery } },
     async (request, reply) => {
       const { group_by: groupBy, ...query } = request.query;
       if (groupBy && query.breakdown?.length) throw new AppError('validation_failed', 'group_by 与 breakdown 含义相同，请只用其一');
@@ -49,7 +49,7 @@ export function exportRoutes(app: FastifyInstance, services: {
       return sendWorkbook(request, reply, fileName, write);
     });
 
-  r.get('/api/v1/exports/lights.xlsx', { config: { permission: 'indicator.read', audit: true }, schema: { tags, querystring: lightsExportQuery } },
+  r.get('/api/v1/exports/lights.xlsx', { config: { permission: 'indicator.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: lightsExportQuery } },
     async (request, reply) => {
       const { fileName, write } = await lightsWorkbook(services.lights(), actorOf(request), request.query);
       return sendWorkbook(request, reply, fileName, write);

@@ -97,6 +97,16 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       const trend = may.json<{ trend: { month: number; completion_rate_text: string; gap_points: number | null; recorded: boolean }[] }>().trend;
       expect(trend.map((p) => [p.month, p.completion_rate_text, p.recorded])).toEqual([[1, '—', false], [2, '—', false], [3, '—', false], [4, '—', false], [5, p.completion, true]]);
       expect(trend.slice(0, 4).every((p) => p.gap_points === null)).toBe(true);
+      // The indicators *for* 1–3月 say the same: unknown and why, never 0% (before: 0.0 and a gap of -25.0 points).
+      const march = await t.app.inject({ method: 'GET', url: '/api/v1/indicators?year=2025&month=3&breakdown=unit', headers: office });
+      const m3 = march.json<{ records_from: number; indicators: { completion_rate: { value: number | null; text: string }; gap_points: { text: string }; unrecorded?: { records_from: number; text: string } }; breakdowns: { unit: { indicators: { completion_rate: { text: string }; unrecorded?: unknown } }[] } }>();
+      expect(m3.records_from).toBe(5);
+      expect(m3.indicators.completion_rate).toMatchObject({ value: null, text: '—' });
+      expect(m3.indicators.gap_points.text).toBe('—');
+      expect(m3.indicators.unrecorded).toEqual({ records_from: 5, text: '1–5月累计数据自5月起录入，1–3月完成投资未纳入系统' });
+      expect(m3.breakdowns.unit.length).toBeGreaterThan(0);
+      expect(m3.breakdowns.unit.every((u) => u.indicators.completion_rate.text === '—' && u.indicators.unrecorded)).toBe(true);
+      expect((await indicators(t, office, 'year=2025&month=5')).unrecorded).toBeUndefined();
       for (const m of [3, 4]) {
         const early = await t.app.inject({ method: 'GET', url: `/api/v1/lights?year=2025&month=${m}`, headers: office });
         expect(early.statusCode, early.body).toBe(200);

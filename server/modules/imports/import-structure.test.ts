@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeps } from '../../deps.ts';
+import { createImportService, type ImportReport } from './index.ts';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import type ExcelJS from 'exceljs';
 import { buildWorkbook, multipartBody, readWorkbook } from '../../../test/workbooks.ts';
 import { systemActor } from '../../context.ts';
-import { ImportRepository } from './import.repository.ts';
-import { ImportService, type ImportReport } from './import.service.ts';
 
 // Levels (项目级别), lead units (牵头单位), packages and their sub-items (打包项目), and the uploaded file's name.
 
@@ -105,7 +105,7 @@ describe.each(DIALECTS)('imports of levels, lead units and packages on %s', (dia
       expect(report.sheets[0]!.columns.map((c) => c.field)).toEqual(expect.arrayContaining(['level_national', 'level_province', 'level_city', 'level_county']));
       expect(report.sheets[0]!.columns.some((c) => c.field === 'fund_province')).toBe(false);
       // The streaming reader (no merge information) infers the same header.
-      const service = new ImportService(t.db, (e) => new ImportRepository(e));
+      const service = createImportService(createDeps(t.db));
       const streamed = await service.importFile(systemActor(), merged, { kind: 'projects', fileName: 'x.xlsx', dryRun: true, mode: 'stream' });
       expect(streamed.sheets[0]!.columns).toEqual(report.sheets[0]!.columns);
       expect(await levelsOf('勾选甲')).toEqual(['city', 'province']);

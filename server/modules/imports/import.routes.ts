@@ -5,7 +5,7 @@ import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { ImportRepository } from './import.repository.ts';
-import { ImportService } from './import.service.ts';
+import type { ImportService } from './import.service.ts';
 import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
 import { ListImportService } from './list-import.ts';
@@ -14,9 +14,9 @@ import { z } from 'zod';
 import { clock } from '../../clock.ts';
 
 /** Workbook imports (multipart upload: dry run, apply) and template downloads. */
-export function importRoutes(app: FastifyInstance, database: Database, limits: UploadLimits = DEFAULT_LIMITS): void {
+export function importRoutes(app: FastifyInstance, database: Database, imports: () => ImportService, limits: UploadLimits = DEFAULT_LIMITS): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => new ImportService(database.db, (executor) => new ImportRepository(executor));
+  const service = imports;
 
   for (const [path, dryRun] of [['/api/v1/imports/dry-run', true], ['/api/v1/imports/apply', false]] as const) {
     r.post(path, { config: { permission: 'import.write' }, schema: { tags: ['imports'], querystring: importQuerySchema, consumes: ['multipart/form-data'] } },

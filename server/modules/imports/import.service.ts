@@ -9,7 +9,6 @@ import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import { roleHas } from '../../plugins/permissions.ts';
 import { cellText, columnLetter, isCellError, unneutralize, type CellScalar } from './cell.ts';
 import {
@@ -28,7 +27,8 @@ import { firstDayContext, applyFirstDayCreations, type FirstDayProposals } from 
 import { writeImportedProgress, type ProgressWrite } from './project-progress.ts';
 import { derivePlanFields, headingHints, type HeadingHints } from './project-hints.ts';
 import { TotalsCheck } from './totals-check.ts';
-import { clock } from '../../clock.ts';
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -306,11 +306,15 @@ class ProblemLog {
 
 /** Imports workbooks: read and check everything first, then (when asked) write all of it in one transaction. */
 export class ImportService {
+  private readonly deps: Deps;
   private readonly db: Kysely<DB>;
   private readonly repositoryFor: (executor: Executor) => ImportRepository;
-  constructor(db: Kysely<DB>, repositoryFor: (executor: Executor) => ImportRepository) {
-    this.db = db;
+  private readonly bulkChunkRows: number | undefined;
+  constructor(deps: Deps, repositoryFor: (executor: Executor) => ImportRepository, options: { bulkChunkRows?: number } = {}) {
+    this.deps = deps;
+    this.db = deps.db;
     this.repositoryFor = repositoryFor;
+    this.bulkChunkRows = options.bulkChunkRows;
   }
 
   /**
@@ -534,7 +538,7 @@ export class ImportService {
     if (opts.dryRun || log.errors > 0) {
       await run(this.db, false);
     } else {
-      await this.db.transaction().execute(async (trx) => run(trx, true));
+      await inTransaction(this.db, async (trx) => run(trx, true));
       // A large import changes the tables' sizes by orders of magnitude: let every later query plan for that.
       await this.repositoryFor(this.db).refreshPlannerStatistics();
       // What the first read would otherwise recompute (indicator groups, light snapshots) is brought up to date now.
@@ -551,13 +555,13 @@ export class ImportService {
    */
   private async recordApply(executor: Executor, actor: Actor, opts: ImportOptions, fileSha256: string, counts: Record<string, number | string>, changes: Map<number, ProjectChange>): Promise<void> {
     const perProject = changes.size <= AUDIT_PER_PROJECT_LIMIT;
-    await recordAudit(executor, actor, {
+    await this.deps.audit.record(executor, actor, {
       action: 'import.apply', entityType: 'import', entityId: fileSha256,
       details: { file_name: opts.fileName, sha256: fileSha256, kind: opts.kind, ...counts, per_project_events: perProject },
     });
     if (!perProject) return;
     for (const [id, change] of changes) {
-      await recordAudit(executor, actor, {
+      await this.deps.audit.record(executor, actor, {
         action: 'project.import_update', entityType: 'project', entityId: id, before: change.before, after: change.after,
         details: { file_name: opts.fileName, sha256: fileSha256 },
       });
@@ -753,7 +757,8 @@ export class ImportService {
       // Rows are read and checked outside the write transaction (other requests interleave meanwhile); the
       // transaction holds only the set-based writes, which re-check versions and re-chain from the month written.
       const run = async (write: boolean) => {
-        const checked = await new ReportBulkService(this.db).checkMonth(actor, year, month, inputs, status);
+        const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows });
+        const checked = await bulk.checkMonth(actor, year, month, inputs, status);
         report.phaseMs.check = checked.checkMs;
         for (const e of checked.errors) err(targets[e.index]!.row, e.field, e.message);
         for (const [i, o] of checked.outcomes.entries()) {
@@ -761,10 +766,9 @@ export class ImportService {
         }
         if (!write || log.errors > 0) return;
         const writing = Date.now();
-        await this.db.transaction().execute(async (trx) => {
-          await new ReportBulkService(trx).writeMonth(actor, checked);
-          await record(trx);
-        });
+        // Up to BULK_CHUNK_ROWS rows are one transaction; a larger file commits in chunks (see writeMonth) and the
+        // file's audit event commits with the last.
+        await bulk.writeMonth(actor, checked, record);
         report.phaseMs.write = Date.now() - writing;
         report.applied = true;
       };
@@ -1217,7 +1221,7 @@ export class ImportService {
   }
 
   private async write(actor: Actor, repo: ImportRepository, plan: Awaited<ReturnType<ImportService['planRows']>>, opts: ImportOptions, executor: Executor): Promise<ImportReport['progress']> {
-    const now = clock.now().toISOString();
+    const now = this.deps.clock.now().toISOString();
     // Units and custom areas the file names that did not exist (createMissing), then their real ids and codes.
     const made = await applyFirstDayCreations(executor, plan.fd, now);
     const realUnit = (id: number | null | undefined) => (typeof id === 'number' && id < 0 ? made.units.get(id)! : id);

@@ -1,12 +1,12 @@
 import iconv from 'iconv-lite';
+import { createDeps } from '../../deps.ts';
+import { createImportService, type ImportReport } from './index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildWorkbook, buildZip, multipartBody } from '../../../test/workbooks.ts';
 import { systemActor } from '../../context.ts';
-import { ImportRepository } from './import.repository.ts';
-import { ImportService, type ImportReport } from './import.service.ts';
 import { clock } from '../../clock.ts';
 
 const CODE_A = '2026-320506-44-01-00001A';
@@ -239,7 +239,7 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
   });
 
   it('refuses an over-size upload and too many rows with a clear message', async () => {
-    const service = new ImportService(t.db, (e) => new ImportRepository(e));
+    const service = createImportService(createDeps(t.db));
     const limits = { maxFileBytes: 20_000, maxUncompressedBytes: 10_000_000, maxRows: 50 };
     const rows: (string | number)[][] = [['项目名称', '所属地区', '总投资（万元）']];
     for (let i = 0; i < 60; i++) rows.push([`项目${i}`, '吴中区', i]);
@@ -261,7 +261,7 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
   // (sequential and 15 at a time) never reproduced it. Its temporary-file path (sheets before shared strings) has
   // since been taken out of play by inReadingOrder, a plausible but unproven cause.
   it('reads the same report with the streaming reader (merged header inferred) as in memory', { retry: 2 }, async () => {
-    const service = new ImportService(t.db, (e) => new ImportRepository(e));
+    const service = createImportService(createDeps(t.db));
     const file = await officeWorkbook();
     const read = (mode: 'memory' | 'stream') => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'x.xlsx', dryRun: true, mode });
     const [mem, stream] = [await read('memory'), await read('stream')];
@@ -275,7 +275,7 @@ describe.each(DIALECTS)('workbook import on %s', (dialect) => {
     expect(res.statusCode).toBe(403);
     const outside = await buildUnit(t.db, { name: '玄武区发改委', regionCode: '320102' });
     await buildProject(t.db, { name: '玄武湖生态修复', unit_id: outside.id, region_code: '320102' });
-    const service = new ImportService(t.db, (e) => new ImportRepository(e));
+    const service = createImportService(createDeps(t.db));
     const actor = { ...systemActor(), scope: { all: false, unitPaths: [`/${unitB}/`], regionPaths: [] } };
     const wb = await buildWorkbook([{ name: 'S', rows: [['项目名称', '所属地区', '总投资（万元）'], ['玄武湖生态修复', '玄武区', 1]] }]);
     const report = await service.importFile(actor, wb, { kind: 'projects', fileName: 'x.xlsx', dryRun: true });

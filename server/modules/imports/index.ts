@@ -1,7 +1,17 @@
 /** Workbook imports: the service and the repository it is built with. */
+import type { Deps } from '../../platform/context.ts';
+import { ImportRepository } from './import.repository.ts';
+import { ImportService } from './import.service.ts';
+
 export { ImportService, type ImportReport, type ImportOptions } from './import.service.ts';
 export { ImportRepository } from './import.repository.ts';
 // The generic table reading of the list imports, for other modules' ledgers (attraction's lead ledger, issue 21).
 export { readListTable, type ListProblem, type SheetFinding } from './list-import.ts';
 export type { FieldDef } from './columns.ts';
 export { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
+
+
+/** Workbook imports (projects, plans, a month's reports): app.ts, the CLI, the bench and tests build it here. */
+export function createImportService(deps: Deps, options: { bulkChunkRows?: number } = {}): ImportService {
+  return new ImportService(deps, (executor) => new ImportRepository(executor), options);
+}

@@ -193,6 +193,14 @@ export class IndicatorGroupRepository {
    * 100k). Call lock() first.
    */
   async refreshProjectsBulk(projectIds: readonly number[]): Promise<void> {
+    await this.recomputeYears(await this.refreshFactsOnly(projectIds));
+  }
+
+  /**
+   * The first half of refreshProjectsBulk: the projects' facts recomputed, the groups left as they were (a chunked
+   * bulk write calls it per chunk, then recomputeYears once). Returns the years whose groups are now stale.
+   */
+  async refreshFactsOnly(projectIds: readonly number[]): Promise<Set<number>> {
     const years = new Set<number>();
     for (const ids of chunks([...new Set(projectIds)])) {
       for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
@@ -200,6 +208,11 @@ export class IndicatorGroupRepository {
       await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(ids)).execute();
       for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
     }
+    return years;
+  }
+
+  /** Recomputes the groups of each year from the stored facts (after refreshFactsOnly). Call lock() first. */
+  async recomputeYears(years: Iterable<number>): Promise<void> {
     for (const year of years) await this.recomputeGroups(year);
   }
 

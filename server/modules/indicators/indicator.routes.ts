@@ -10,7 +10,7 @@ export function indicatorRoutes(app: FastifyInstance, database: Database): void 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = () => createIndicatorService(database);
 
-  r.get('/api/v1/indicators', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema } },
+  r.get('/api/v1/indicators', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema } },
     async (request) => service().getIndicators(actorOf(request), request.query));
   r.get('/api/v1/indicators/settings', { config: { permission: 'indicator.read' }, schema: { tags: ['indicators'], querystring: settingsQuerySchema } },
     async (request) => service().getSettings(request.query.year));

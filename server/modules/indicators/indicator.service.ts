@@ -1,6 +1,6 @@
 import { readState, writeState } from '../../platform/system-state.ts';
 import {
-  addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber,
+  addSums, checkTimeCurve, computeIndicators, emptySums, formatPercent, fraction, periodLabel, subtract, timeProgress, toNumber, unrecordedIndicators,
   type IndicatorSums, type Indicators, type TimeCurve,
 } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
@@ -123,6 +123,26 @@ export class IndicatorService {
     // Deltas cost per project, a recomputation per year: past a tenth of the year's projects the latter wins.
     if (projectIds.length * 10 >= await groups.countFacts(year)) await groups.refreshProjectsBulk(projectIds);
     else await groups.refreshProjects([...projectIds]);
+  }
+
+  /**
+   * One chunk of a chunked bulk write (imports, submit-all of thousands of reports), in the chunk's transaction: the
+   * projects' ytd rows and facts, not the groups. Returns the years whose groups the caller recomputes once at the
+   * end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole write linear in rows.
+   */
+  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number): Promise<Set<number>> {
+    if (!projectIds.length) return new Set();
+    const { indicators, groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await indicators.refreshProjectYears(projectIds, year);
+    return groups.refreshFactsOnly(projectIds);
+  }
+
+  /** The end of a chunked bulk write: the groups of the years its chunks touched, recomputed once each. */
+  static async refreshGroupsAfterChunks(trx: Executor, years: Iterable<number>): Promise<void> {
+    const { groups } = indicatorRepositories(trx);
+    await groups.lock();
+    await groups.recomputeYears(years);
   }
 
   /** Rebuilds every rollup from the source rows (after a bulk load, or when the counted statuses change). */
@@ -275,16 +295,19 @@ export class IndicatorService {
     const overall = totalOf(whole);
     const breakdowns: Partial<Record<Breakdown, BreakdownItem[]>> = {};
     for (const kind of breakdown ?? []) breakdowns[kind] = await this.breakdown(filter, year, month, kind, curve, sums);
+    // Periods before the year's recorded progress (an imported 1–N月 list) read unknown, not 0% (issue 12).
+    const recordsFrom = await this.recordsFrom(year);
+    for (const items of Object.values(breakdowns)) for (const item of items) item.indicators = unrecordedIndicators(item.indicators, recordsFrom);
     const t = gf
       ? { planned_investment: overall.planned_investment, months: whole.reduce((acc, g) => acc.map((v, i) => v + (g.months?.[i] ?? 0)), Array<number>(12).fill(0)) }
       : await this.repo.trend(filter, actor.scope, year);
     return {
       scope: filter,
-      indicators: computeIndicators(year, month, overall, curve),
+      indicators: unrecordedIndicators(computeIndicators(year, month, overall, curve), recordsFrom),
       breakdowns,
       trend: await this.trend(t, year, month, curve),
       /** The year's first month with recorded progress when it began with an imported 1–N月 list (earlier: unknown). */
-      records_from: await this.recordsFrom(year),
+      records_from: recordsFrom,
     };
   }
 

@@ -10,7 +10,7 @@ export function lightRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = () => createLightService(database);
 
-  r.get('/api/v1/lights', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], querystring: lightsQuerySchema } },
+  r.get('/api/v1/lights', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['lights'], querystring: lightsQuerySchema } },
     async (request) => service().getLights(actorOf(request), request.query));
   r.get('/api/v1/lights/rules/:year', { config: { permission: 'indicator.read' }, schema: { tags: ['lights'], params: yearParams } },
     async (request) => service().getRuleSets(request.params.year));

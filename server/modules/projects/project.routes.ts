@@ -21,7 +21,7 @@ export function projectRoutes(app: FastifyInstance, database: Database): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = () => createProjectService(database);
 
-  r.get('/api/v1/projects', { config: { permission: 'project.read' }, schema: { tags, querystring: projectListQuerySchema } },
+  r.get('/api/v1/projects', { config: { permission: 'project.read', scopeRegion: 'query' }, schema: { tags, querystring: projectListQuerySchema } },
     async (request) => service().listProjects(actorOf(request), request.query));
   r.get('/api/v1/projects/deleted', { config: { permission: 'project.admin' }, schema: { tags } },
     async (request) => ({ items: await service().listDeleted(actorOf(request)) }));

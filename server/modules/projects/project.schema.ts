@@ -120,6 +120,35 @@ export const SORTABLE = [
 ] as const;
 
 const csv = (max = 400) => z.string().max(max).optional();
+
+/**
+ * Fields the list can return (`fields=`): the project's columns (not its folded search key) and annual_planned,
+ * the annual plan of the filter's year.
+ */
+export const LIST_FIELDS = [
+  'id', 'code', 'stats_code', 'name', 'list_year', 'batch', 'parent_id', 'is_package', 'is_key_of_key', 'nature', 'category',
+  'industry_code', 'investment_type', 'is_attraction', 'is_central_budget', 'is_special_bond', 'campaign_group', 'region_code',
+  'address', 'builder_name', 'builder_uscc', 'builder_legal_person', 'builder_contact', 'builder_phone', 'unit_id', 'lead_unit_id',
+  'leader_name', 'leader_post', 'scope_content', 'start_year', 'end_year', 'planned_start_date', 'actual_start_date',
+  'planned_completion_date', 'actual_completion_date', 'planned_production_date', 'actual_production_date', 'total_investment',
+  'fund_central', 'fund_province', 'fund_city', 'fund_county', 'fund_bank_loan', 'fund_self', 'fund_special_bond', 'tier',
+  'reserve_review', 'stage', 'stage_before_pause', 'stats_entered', 'stats_category', 'stats_reason', 'stats_entered_date',
+  'withdraw_reason', 'tier_before_withdraw', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by', 'deleted_at',
+  'annual_planned',
+] as const;
+export type ListField = (typeof LIST_FIELDS)[number];
+
+/**
+ * What the list returns without `fields=`: the columns of the project table on screen (and the column chooser's),
+ * plus what links and edits need. `fields=all` returns every field.
+ */
+export const DEFAULT_LIST_FIELDS: readonly ListField[] = [
+  'id', 'code', 'name', 'region_code', 'unit_id', 'stage', 'tier', 'total_investment', 'annual_planned', 'parent_id', 'is_package',
+  'version', 'updated_at',
+];
+
+const LIST_FIELD_SET = new Set<string>(LIST_FIELDS);
+
 const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
 
 /**
@@ -127,6 +156,7 @@ const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'tr
  * comma-separated values ("stage=started,completed"). `year` keeps projects with an annual plan that year.
  */
 export const projectFilterSchema = z.object({
+  /** A region subtree. On the scoped routes none means the office's jurisdiction and `all` the caller's whole scope (plugins/scope-region.ts). */
   region: z.string().max(16).optional(),
   unit: z.coerce.number().int().positive().optional(),
   stage: csv(200),
@@ -164,6 +194,18 @@ export const projectListQuerySchema = projectFilterSchema.extend({
    * period in force (the latest one closed or past its deadline, else last month).
    */
   progress: z.string().regex(/^(\d{4}-(0[1-9]|1[0-2])|current)$/, '进度期间应为 YYYY-MM 或 current').optional(),
+  /** Comma-separated fields each item carries (id always); 'all' for every field; without it, DEFAULT_LIST_FIELDS. */
+  fields: z.string().trim().max(2000).optional().transform((value, ctx): ListField[] => {
+    if (!value) return [...DEFAULT_LIST_FIELDS];
+    if (value === 'all' || value === '*') return [...LIST_FIELDS];
+    const wanted = value.split(',').map((f) => f.trim()).filter(Boolean);
+    const unknown = wanted.filter((f) => !LIST_FIELD_SET.has(f));
+    if (unknown.length) {
+      ctx.addIssue({ code: 'custom', message: `不支持的字段：${unknown.slice(0, 5).join('、')}` });
+      return z.NEVER;
+    }
+    return [...new Set(['id', ...wanted])] as ListField[];
+  }),
 });
 export type ProjectListQuery = z.infer<typeof projectListQuerySchema>;
 

@@ -23,8 +23,8 @@ export function createPeriodService(deps: Deps): PeriodService {
 }
 
 /** Monthly reports: fill, submit, review, correct, the review queue and 催报. */
-export function createMonthlyReportService(deps: Pick<Deps, 'db'>): MonthlyReportService {
-  return new MonthlyReportService(new ReportRepository(deps.db));
+export function createMonthlyReportService(deps: Deps, options: { bulkChunkRows?: number } = {}): MonthlyReportService {
+  return new MonthlyReportService(deps, (db) => new ReportRepository(db), options);
 }
 
 /** Site photos of reports, kept in the database's file store (every server reaches them). */

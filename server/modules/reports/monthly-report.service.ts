@@ -9,13 +9,14 @@ import type { Actor } from '../../context.ts';
 import type { MonthlyReportTable, ProjectTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { isPermission, roleHas } from '../../plugins/permissions.ts';
-import { recordAudit, type AuditEvent } from '../audit/audit.service.ts';
+import type { Executor } from '../../db/database.ts';
+import type { AuditEvent, Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { presentPeriod } from './period.service.ts';
 import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
 import { ReportBulkService } from './report-bulk.service.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
-import { clock } from '../../clock.ts';
 
 type ProjectRow = NonNullable<Awaited<ReturnType<ReportRepository['findReportingProject']>>>;
 
@@ -44,29 +45,27 @@ function versionConflict(current: unknown): AppError {
   return new AppError('version_conflict', '该月报已被他人修改，请查看最新内容后重新提交', { current });
 }
 
-const STATUS_ORDER: Record<ReportStatus, number> = { draft: 0, returned: 1, submitted: 2, approved: 3 };
-
 /**
  * Records a change of a report with the stored row before and the row as it now stands, in the repository's
  * transaction (so the event commits or rolls back with the change).
  */
-async function recordReport(repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details']): Promise<void> {
+async function recordReport(deps: Pick<Deps, 'audit'>, repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details']): Promise<void> {
   const after = await repo.findReportById(reportId);
   const row = after ?? before;
   // The trail names the report as people do (月报 · 吴中大道… 2026年11月), not by its row number.
   const projectName = row ? await repo.findProjectName(row.project_id) : undefined;
   const entityName = row && projectName ? `${projectName} ${row.year}年${row.month}月` : undefined;
-  await recordAudit(repo.executor, actor, { action, entityType: 'report', entityId: reportId, entityName, before, after: after ?? null, details });
+  await deps.audit.record(repo.executor, actor, { action, entityType: 'report', entityId: reportId, entityName, before, after: after ?? null, details });
 }
 
 /**
  * Validates entered fields against the stored report, the previous period's report and the plan, and derives the
- * figures: this month ⇄ 1–N月 from the previous period, since-start from the annual plan. Pure: the bulk paths
+ * figures: this month ⇄ 1–N月 from the previous period, since-start from the annual plan (`today`: China date). Pure: the bulk paths
  * read the inputs of many rows at once and call it per row. Throws AppError('validation_failed').
  */
 export function deriveReportFields(
   project: Pick<ProjectRow, 'stage'>, existing: ReportRow | undefined, previous: Pick<ReportRow, 'amount_ytd'> | undefined,
-  plan: { completed_before_year: number } | undefined, input: ReportFields,
+  plan: { completed_before_year: number } | undefined, input: ReportFields, today: string,
 ): Updateable<MonthlyReportTable> {
   const amounts = deriveAmounts({ amount_month: input.amount_month, amount_ytd: input.amount_ytd }, previous?.amount_ytd ?? 0, existing?.amount_month ?? 0);
   if (!amounts.ok) throw new AppError('validation_failed', amounts.message, [{ path: amounts.field }]);
@@ -93,7 +92,7 @@ export function deriveReportFields(
   }
   if (move.kind === 'forward' && move.dateField) {
     if (!stageDate) throw new AppError('validation_failed', `建设阶段变更为“${STAGE_LABELS[move.to]}”时请填写${STAGE_LABELS[move.to]}日期`, [{ path: 'stage_date' }]);
-    if (stageDate > chinaDate(clock.now())) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
+    if (stageDate > today) throw new AppError('validation_failed', `${STAGE_LABELS[move.to]}日期不能晚于今天：${stageDate}`, [{ path: 'stage_date' }]);
   }
 
   return {
@@ -128,9 +127,15 @@ function refreshIndicatorRollup(repo: ReportRepository, projectId: number, year:
 }
 
 export class MonthlyReportService {
+  private readonly deps: Deps;
+  private readonly repos: (db: Executor) => ReportRepository;
   private readonly repo: ReportRepository;
-  constructor(repo: ReportRepository) {
-    this.repo = repo;
+  private readonly bulkChunkRows: number | undefined;
+  constructor(deps: Deps, repos: (db: Executor) => ReportRepository, options: { bulkChunkRows?: number } = {}) {
+    this.deps = deps;
+    this.repos = repos;
+    this.repo = repos(deps.db);
+    this.bulkChunkRows = options.bulkChunkRows;
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -206,7 +211,7 @@ export class MonthlyReportService {
    */
   private async validatedFields(repo: ReportRepository, project: ProjectRow, year: number, month: number, existing: ReportRow | undefined, input: ReportFields): Promise<Updateable<MonthlyReportTable>> {
     const [previous, plan] = await Promise.all([repo.findPreviousReport(project.id, year, month), repo.findPlan(project.id, year)]);
-    return deriveReportFields(project, existing, previous, plan, input);
+    return deriveReportFields(project, existing, previous, plan, input, chinaDate(this.deps.clock.now()));
   }
 
   /** Keeps 1–N月 and since-start of every report of the project-year equal to the running sum of monthly figures. */
@@ -237,20 +242,21 @@ export class MonthlyReportService {
       id = existing.id;
     } else {
       const fields = await this.validatedFields(repo, project, year, month, undefined, input);
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       id = await repo.insertReport({
         ...fields, amount_month: fields.amount_month ?? 0, project_id: projectId, year, month,
         status: 'draft', revision: 1, version: 1, created_at: now, updated_at: now,
       });
     }
     await this.rechainYear(repo, projectId, year);
-    await recordReport(repo, actor, 'report.save', existing ?? null, id, { project_id: projectId, year, month });
+    await recordReport(this.deps, repo, actor, 'report.save', existing ?? null, id, { project_id: projectId, year, month });
     return id;
   }
 
   /** Creates or updates the report of a project for an open period. */
   async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
-    const id = await this.repo.transaction(async (repo) => {
+    const id = await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
       const written = await this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input);
       await refreshIndicatorRollup(repo, projectId, year);
       return written;
@@ -262,14 +268,15 @@ export class MonthlyReportService {
 
   /** Runs one workflow step on a report read inside the transaction with the client's version checked. */
   private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<void>, details?: (report: ReportRow) => AuditEvent['details']) {
-    await this.repo.transaction(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
       const report = await repo.findReportInScope(id, actor.scope);
       if (!report) throw notFound('月报');
       const period = await this.writablePeriod(repo, report.year, report.month);
       if (report.version !== version) throw versionConflict(report);
       if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
       await fn(repo, report, period);
-      await recordReport(repo, actor, `report.${action}`, report, report.id, details?.(report));
+      await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
       await refreshIndicatorRollup(repo, report.project_id, report.year);
     });
@@ -293,7 +300,7 @@ export class MonthlyReportService {
   private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<void> {
     const project = await this.getProject(repo, actor, report.project_id);
     await this.checkComplete(repo, project, report);
-    const now = clock.now().toISOString();
+    const now = this.deps.clock.now().toISOString();
     const ok = await repo.updateReportIfVersion(report.id, report.version, {
       status: statusAfter(report.status as ReportStatus, 'submit', false), submitted_at: now, submitted_by: actor.userId,
       first_submitted_at: report.first_submitted_at ?? now,
@@ -311,13 +318,13 @@ export class MonthlyReportService {
       patch.stage = move.to;
       if (move.dateField && report.stage_date) patch[move.dateField] = report.stage_date;
       await repo.insertStageHistory({
-        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(clock.now()),
+        project_id: project.id, from_stage: project.stage, to_stage: move.to, event_date: report.stage_date ?? chinaDate(this.deps.clock.now()),
         reason: `${periodName(report.year, period)}月报审核通过`, user_id: report.submitted_by ?? actor.userId,
       });
     }
     if (report.stats_entered === 1) {
       Object.assign(patch, { stats_entered: 1, stats_code: report.stats_code, stats_reason: null });
-      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(clock.now());
+      if (project.stats_entered !== 1) patch.stats_entered_date = chinaDate(this.deps.clock.now());
     } else if (report.stats_entered === 0) {
       Object.assign(patch, { stats_entered: 0, stats_reason: report.stats_reason });
     }
@@ -331,7 +338,7 @@ export class MonthlyReportService {
   /** Approves and locks the report; a stage it reports moves the project. */
   async approve(actor: Actor, id: number, version: number) {
     return this.step(actor, id, version, 'approve', async (repo, report, period) => {
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'approved', reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -341,7 +348,7 @@ export class MonthlyReportService {
 
   async returnReport(actor: Actor, id: number, version: number, reason: string) {
     return this.step(actor, id, version, 'return', async (repo, report) => {
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       if (!(await repo.updateReportIfVersion(report.id, report.version, { status: 'returned', return_reason: reason, reviewed_at: now, reviewed_by: actor.userId }))) {
         throw versionConflict(report);
       }
@@ -364,7 +371,7 @@ export class MonthlyReportService {
         throw new AppError('unprocessable', `更正中将建设阶段变更为“${STAGE_LABELS[move.to]}”须已有现场照片；请在下期月报中填报阶段变更并上传照片`);
       }
       const byReviewer = roleHas(actor.role, 'report.review');
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       const ok = await repo.updateReportIfVersion(report.id, report.version, {
         ...changed, revision: report.revision + 1, status: statusAfter('approved', 'correct', byReviewer),
         ...(byReviewer ? { reviewed_at: now, reviewed_by: actor.userId } : { submitted_at: now, submitted_by: actor.userId }),
@@ -432,7 +439,8 @@ export class MonthlyReportService {
     const seen = new Set<number>();
     const duplicate = input.rows.findIndex((r) => (seen.has(r.project_id) ? true : (seen.add(r.project_id), false)));
     if (duplicate >= 0) throw new AppError('validation_failed', `第${duplicate + 1}行的项目在本次提交中重复出现`, [{ path: `rows.${duplicate}.project_id` }]);
-    return this.repo.transaction(async (repo) => {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
       const period = await this.writablePeriod(repo, year, month);
       const saved: Array<{ project_id: number; report_id: number }> = [];
       await this.eachRow(repo, actor, input.rows, (r) => r.project_id, async (row) => {
@@ -442,7 +450,7 @@ export class MonthlyReportService {
           const report = await repo.findReport(projectId, year, month);
           if (report && canDo(report.status as ReportStatus, 'submit')) {
             await this.doSubmit(repo, actor, report);
-            await recordReport(repo, actor, 'report.submit', report, report.id, { batch: true });
+            await recordReport(this.deps, repo, actor, 'report.submit', report, report.id, { batch: true });
           }
         }
         saved.push({ project_id: projectId, report_id: id });
@@ -461,20 +469,16 @@ export class MonthlyReportService {
    * so the first read after it costs no more than any other.
    */
   async submitAll(actor: Actor, year: number, month: number, unit: number | undefined) {
-    const result = await this.repo.transaction(async (repo) => {
-      const r = await new ReportBulkService(repo.executor).submitAll(actor, year, month, unit);
-      if (r.submitted > 0) {
-        await recordAudit(repo.executor, actor, {
-          action: 'report.submit_all', entityType: 'reporting_period', entityId: `${year}-${month}`,
-          details: { year, month, unit: unit ?? null, submitted: r.submitted, report_ids: summarizeIds(r.report_ids) },
-        });
-      }
-      return r;
-    });
-    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.repo.executor, { year, month });
+    const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows });
+    const result = await bulk.submitAll(actor, year, month, unit, (trx, reportIds) => this.deps.audit.record(trx, actor, {
+      action: 'report.submit_all', entityType: 'reporting_period', entityId: `${year}-${month}`,
+      details: { year, month, unit: unit ?? null, submitted: reportIds.length, report_ids: summarizeIds(reportIds) },
+    }));
+    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.deps.db, { year, month });
     const { report_ids: _ids, ...answer } = result;
     return answer;
   }
+
 
   // ── review and 催报 ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -483,9 +487,10 @@ export class MonthlyReportService {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
+    // Last month's reports and photo counts of the queued reports only: the queue is short, the scope is not.
     const [previous, photoCounts] = await Promise.all([
-      this.repo.listPreviousReports(actor.scope, year, month, unit),
-      this.repo.countPeriodPhotos(actor.scope, year, month, unit),
+      this.repo.listPreviousReportsOf(rows.map((r) => r.project_id), year, month),
+      this.repo.countPhotosOf(rows.map((r) => r.id)),
     ]);
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     return {
@@ -510,34 +515,22 @@ export class MonthlyReportService {
   async missing(actor: Actor, year: number, month: number, unit: number | undefined) {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
-    const [projects, reports] = await Promise.all([
-      this.repo.listPeriodProjects(actor.scope, year, month, unit),
-      this.repo.listPeriodReports(actor.scope, year, month, unit),
-    ]);
-    const reportById = new Map(reports.map((r) => [r.id, r]));
-    const pastDeadline = !!period.deadline && isAfterDeadline(clock.now(), period.deadline);
+    const pastDeadline = !!period.deadline && isAfterDeadline(this.deps.clock.now(), period.deadline);
+    // Counts per unit come from the engine; only the rows the list shows are read (missing, and submitted on or
+    // after the deadline day: isAfterDeadline then applies the exact rule, in China time).
+    const status = await this.repo.periodReportingStatus(actor.scope, year, month, unit, period.deadline ?? null);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
       missing: Array<{ project_id: number; project_name: string; status: 'none' | 'draft' | 'returned'; is_overdue: boolean }>;
       late: Array<{ project_id: number; project_name: string; first_submitted_at: string }>;
     };
-    const units = new Map<number, UnitEntry>();
-    for (const p of projects) {
-      let entry = units.get(p.unit_id);
-      if (!entry) {
-        entry = { unit_id: p.unit_id, unit_name: p.unit_name, expected: 0, submitted: 0, missing: [], late: [] };
-        units.set(p.unit_id, entry);
-      }
-      entry.expected += 1;
-      const report = p.report_id === null ? undefined : reportById.get(p.report_id);
-      const status = (report?.status ?? 'none') as ReportStatus | 'none';
-      if (status === 'none' || STATUS_ORDER[status] < STATUS_ORDER.submitted) {
-        entry.missing.push({ project_id: p.project_id, project_name: p.project_name, status: status as 'none' | 'draft' | 'returned', is_overdue: pastDeadline });
-      } else {
-        entry.submitted += 1;
-        if (period.deadline && report?.first_submitted_at && isAfterDeadline(report.first_submitted_at, period.deadline)) {
-          entry.late.push({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: report.first_submitted_at });
-        }
+    const units = new Map<number, UnitEntry>(status.units.map((u) => [u.unit_id, { ...u, missing: [], late: [] }]));
+    for (const p of status.missing) {
+      units.get(p.unit_id)?.missing.push({ project_id: p.project_id, project_name: p.project_name, status: (p.status ?? 'none') as 'none' | 'draft' | 'returned', is_overdue: pastDeadline });
+    }
+    for (const p of status.late) {
+      if (period.deadline && p.first_submitted_at && isAfterDeadline(p.first_submitted_at, period.deadline)) {
+        units.get(p.unit_id)?.late.push({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: p.first_submitted_at });
       }
     }
     return {

@@ -1,4 +1,3 @@
-import { clock } from '../../clock.ts';
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
@@ -117,10 +116,9 @@ export class ReportBulkRepository {
    * the plan's completed-before-year + 1–N月; bumps the version of each report it changes. Set-based: one UPDATE
    * per chunk of projects (usually nothing to change: the month written is the latest and was derived in memory).
    */
-  async rechainFrom(projectIds: readonly number[], year: number, month: number): Promise<number> {
+  async rechainFrom(projectIds: readonly number[], year: number, month: number, now: string): Promise<number> {
     const ytd = sql<number>`(select sum(p.amount_month) from monthly_reports as p where p.project_id = monthly_reports.project_id and p.year = monthly_reports.year and p.month <= monthly_reports.month)`;
     const base = sql<number>`coalesce((select ap.completed_before_year from annual_plans as ap where ap.project_id = monthly_reports.project_id and ap.year = monthly_reports.year), 0)`;
-    const now = clock.now().toISOString();
     let changed = 0;
     for (const part of chunks(projectIds, ID_CHUNK)) {
       const r = await this.db.updateTable('monthly_reports')
@@ -137,8 +135,7 @@ export class ReportBulkRepository {
    * Carries approved reports' statistics entry (入库纳统) to their projects, set-based: the projects of `projectIds`
    * whose (year, month) report is approved and states it differently from the project.
    */
-  async applyStatsToProjects(projectIds: readonly number[], year: number, month: number, userId: number, today: string): Promise<number> {
-    const now = clock.now().toISOString();
+  async applyStatsToProjects(projectIds: readonly number[], year: number, month: number, userId: number, today: string, now: string): Promise<number> {
     const report = (column: string) => sql`(select r.${sql.ref(column)} from monthly_reports as r where r.project_id = projects.id and r.year = ${year} and r.month = ${month})`;
     let changed = 0;
     for (const part of chunks(projectIds, ID_CHUNK)) {
@@ -187,8 +184,7 @@ export class ReportBulkRepository {
    * Submits some reports of a period that are still draft or returned, in chunked UPDATEs; returns how many
    * changed (fewer than given means another writer moved one meanwhile).
    */
-  async submitReports(reportIds: readonly number[], userId: number): Promise<number> {
-    const now = clock.now().toISOString();
+  async submitReports(reportIds: readonly number[], userId: number, now: string): Promise<number> {
     let changed = 0;
     for (const part of chunks(reportIds, ID_CHUNK)) {
       const r = await this.db.updateTable('monthly_reports')

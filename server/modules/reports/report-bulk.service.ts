@@ -1,11 +1,14 @@
-import { clock } from '../../clock.ts';
+import type { Transaction } from 'kysely';
 import { canDo, chinaDate, refusalOf, stageMove, stageNeedsPhoto, type ReportStatus } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import type { Deps } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { roleHas } from '../../plugins/permissions.ts';
-import { IndicatorService } from '../indicators/indicator.service.ts';
+import { IndicatorService } from '../indicators/index.ts';
 import { deriveReportFields } from './monthly-report.service.ts';
 import { ReportBulkRepository, type BulkReportRow } from './report-bulk.repository.ts';
 import { ReportRepository } from './report.repository.ts';
@@ -49,25 +52,40 @@ function periodTitle(year: number, month: number): string {
 }
 
 /**
+ * Rows per write transaction of a bulk write. SQLite has one writer and the server one connection, so every other
+ * request (a sign-in, a read) waits for the transaction in progress: a chunk of this size holds it well under a
+ * second, and the requests queued meanwhile run between chunks. A write of at most this many rows is one
+ * transaction (all or nothing).
+ */
+export const BULK_CHUNK_ROWS = 1000;
+
+/** Lets requests that arrived during a chunk take the connection before the next chunk (the mutex is FIFO). */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a bulk write records in its last transaction (the caller's one summary audit event). */
+export type BulkFinish = (trx: Transaction<DB>) => Promise<void>;
+
+/**
  * Bulk report writes at office scale (issue 23): a month's import of every project and submit-all for a city. The
  * rules are the per-report ones (core/monthly-report.ts, deriveReportFields) applied row by row in memory to inputs
- * read set-based; the writes, the re-chaining of later months and the indicator rollup are set-based statements
- * over chunks of hundreds of rows, so the cost grows with the rows written and the write lock is held only for
- * the writes. The caller owns the transaction and the audit event (one summary per bulk operation).
+ * read set-based, outside any transaction; the writes, the re-chaining of later months and the indicator rollup are
+ * set-based statements over chunks of hundreds of rows, so the cost grows with the rows written. Up to
+ * BULK_CHUNK_ROWS rows are one transaction; more are written in transactions of that many rows (other requests run
+ * between them), and the group rollup and the caller's summary audit event commit in a last one.
  */
 export class ReportBulkService {
-  private readonly trx: Executor;
-  private readonly bulk: ReportBulkRepository;
-  private readonly reports: ReportRepository;
-  constructor(trx: Executor) {
-    this.trx = trx;
-    this.bulk = new ReportBulkRepository(trx);
-    this.reports = new ReportRepository(trx);
+  private readonly deps: Pick<Deps, 'db' | 'clock'>;
+  private readonly chunkRows: number;
+  constructor(deps: Pick<Deps, 'db' | 'clock'>, options: { chunkRows?: number } = {}) {
+    this.deps = deps;
+    this.chunkRows = Math.max(1, options.chunkRows ?? BULK_CHUNK_ROWS);
   }
 
   /** The period when reports of it may be written; 404 / 409 otherwise (same messages as one report's write). */
-  private async writablePeriod(year: number, month: number) {
-    const period = await this.reports.findPeriod(year, month);
+  private async writablePeriod(db: Executor, year: number, month: number) {
+    const period = await new ReportRepository(db).findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期（1–2月合并填报时为 2 月）`);
     if (period.status === 'closed') throw new AppError('conflict', `${periodTitle(year, month)}填报期已关闭，数据只读；如需修改请联系发改部门重新开放该填报期`, { period });
     if (period.status !== 'open') throw new AppError('conflict', `${periodTitle(year, month)}填报期尚未开放填报`, { period });
@@ -95,23 +113,25 @@ export class ReportBulkService {
       throw new AppError('forbidden', '只有审核人员（发改部门）可以将导入的数据直接作为已审核数据');
     }
     const started = Date.now();
-    await this.writablePeriod(year, month);
+    await this.writablePeriod(this.deps.db, year, month);
+    const bulk = new ReportBulkRepository(this.deps.db);
     const ids = rows.map((r) => r.project_id);
     const [projects, existing, previous, plans] = await Promise.all([
-      this.bulk.listReportingProjects(ids, actor.scope), this.bulk.listReports(ids, year, month),
-      this.bulk.listPreviousCumulatives(ids, year, month), this.bulk.listPlanBases(ids, year),
+      bulk.listReportingProjects(ids, actor.scope), bulk.listReports(ids, year, month),
+      bulk.listPreviousCumulatives(ids, year, month), bulk.listPlanBases(ids, year),
     ]);
     const projectById = new Map(projects.map((p) => [p.id, p]));
     const existingByProject = new Map(existing.map((r) => [r.project_id, r]));
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     const planByProject = new Map(plans.map((p) => [p.project_id, p]));
-    const photos = status === 'draft' ? new Map<number, number>() : await this.bulk.countPhotos(existing.map((r) => r.id));
+    const photos = status === 'draft' ? new Map<number, number>() : await bulk.countPhotos(existing.map((r) => r.id));
 
     const errors: BulkReportError[] = [];
     const outcomes: BulkReportOutcome[] = [];
     const toWrite: BulkReportRow[] = [];
     const moves: { row: BulkReportRow; from: string; to: string; dateField: string | null | undefined }[] = [];
-    const now = clock.now().toISOString();
+    const now = this.deps.clock.now().toISOString();
+    const today = chinaDate(this.deps.clock.now());
     const seen = new Set<number>();
     for (const [index, input] of rows.entries()) {
       const fail = (message: string, field: string | null = null) => errors.push({ index, project_id: input.project_id, field, message });
@@ -137,7 +157,7 @@ export class ReportBulkService {
       }
       let fields;
       try {
-        fields = deriveReportFields(project, stored, previousByProject.get(input.project_id), planByProject.get(input.project_id), input.fields);
+        fields = deriveReportFields(project, stored, previousByProject.get(input.project_id), planByProject.get(input.project_id), input.fields, today);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const path = (err.details as { path?: string }[] | null)?.[0]?.path ?? null;
@@ -184,45 +204,81 @@ export class ReportBulkService {
   /**
    * The writing half: nothing when a row was refused. Upserts the checked rows (each only if its report is still at
    * the version read), re-chains the month and the later ones from the monthly figures (so a previous month changed
-   * since the check cannot leave a stale 1–N月), moves approved rows' projects and refreshes the rollup.
+   * since the check cannot leave a stale 1–N月), moves approved rows' projects and refreshes the rollup; `finish`
+   * (the caller's audit event) commits with the last transaction. Up to chunkRows rows are one transaction; a
+   * larger write commits chunk by chunk, and a chunk refused for a concurrent change stops it with the rows
+   * already saved named in the message (importing the file again writes only what is still missing).
    */
-  async writeMonth(actor: Actor, checked: Awaited<ReturnType<ReportBulkService['checkMonth']>>): Promise<number> {
+  async writeMonth(actor: Actor, checked: Awaited<ReturnType<ReportBulkService['checkMonth']>>, finish?: BulkFinish): Promise<number> {
     const { year, month, status, errors, toWrite, moves } = checked;
-    if (errors.length || !toWrite.length) return 0;
-    await this.writablePeriod(year, month);
-    const written = await this.bulk.upsertReports(toWrite);
-    if (written !== toWrite.length) {
-      throw new AppError('version_conflict', `写入期间有 ${toWrite.length - written} 份月报已被他人修改，本次未保存任何数据，请重新导入`);
+    if (errors.length) return 0;
+    const moveOf = new Map(moves.map((m) => [m.row, m]));
+    const writeChunk = async (trx: Transaction<DB>, part: BulkReportRow[], before: number) => {
+      await this.writablePeriod(trx, year, month);
+      const written = await new ReportBulkRepository(trx).upsertReports(part);
+      if (written !== part.length) {
+        throw new AppError('version_conflict', before
+          ? `写入期间有 ${part.length - written} 份月报已被他人修改：已保存前 ${before} 行，其余未保存；请重新导入（已保存的行不会重复写入）`
+          : `写入期间有 ${part.length - written} 份月报已被他人修改，本次未保存任何数据，请重新导入`);
+      }
+      const projectIds = part.map((r) => r.project_id);
+      await new ReportBulkRepository(trx).rechainFrom(projectIds, year, month, this.deps.clock.now().toISOString());
+      if (status === 'approved') {
+        await this.applyToProjects(trx, actor, year, month, projectIds, part.flatMap((r) => moveOf.get(r) ?? []));
+      }
+      return { written, projectIds };
+    };
+    if (toWrite.length <= this.chunkRows) {
+      return inTransaction(this.deps.db, async (trx) => {
+        const { written, projectIds } = toWrite.length ? await writeChunk(trx, toWrite, 0) : { written: 0, projectIds: [] };
+        await IndicatorService.refreshProjects(trx, projectIds, year);
+        await finish?.(trx);
+        return written;
+      });
     }
-    const projectIds = toWrite.map((r) => r.project_id);
-    await this.bulk.rechainFrom(projectIds, year, month);
-    if (status === 'approved') await this.applyToProjects(actor, year, month, projectIds, moves);
-    await IndicatorService.refreshProjects(this.trx, projectIds, year);
+    let written = 0;
+    const years = new Set<number>();
+    for (let i = 0; i < toWrite.length; i += this.chunkRows) {
+      await inTransaction(this.deps.db, async (trx) => {
+        const chunk = await writeChunk(trx, toWrite.slice(i, i + this.chunkRows), written);
+        for (const y of await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year)) years.add(y);
+        written += chunk.written;
+      });
+      await yieldToOthers();
+    }
+    await inTransaction(this.deps.db, async (trx) => {
+      await IndicatorService.refreshGroupsAfterChunks(trx, years);
+      await finish?.(trx);
+    });
     return written;
   }
 
   /** Approved rows move their projects: stage (with its date and history) per moving row, statistics set-based. */
-  private async applyToProjects(actor: Actor, year: number, month: number, projectIds: number[], moves: { row: BulkReportRow; from: string; to: string; dateField: string | null | undefined }[]) {
-    const today = chinaDate(clock.now());
+  private async applyToProjects(trx: Executor, actor: Actor, year: number, month: number, projectIds: number[], moves: { row: BulkReportRow; from: string; to: string; dateField: string | null | undefined }[]) {
+    const today = chinaDate(this.deps.clock.now());
+    const reports = new ReportRepository(trx);
     for (const m of moves) {
-      await this.reports.insertStageHistory({
+      await reports.insertStageHistory({
         project_id: m.row.project_id, from_stage: m.from, to_stage: m.to, event_date: m.row.stage_date ?? today,
         reason: `${periodTitle(year, month)}月报审核通过（批量导入）`, user_id: actor.userId,
       });
-      await this.reports.updateProject(m.row.project_id, { stage: m.to, ...(m.dateField && m.row.stage_date ? { [m.dateField]: m.row.stage_date } : {}) }, actor.userId);
+      await reports.updateProject(m.row.project_id, { stage: m.to, ...(m.dateField && m.row.stage_date ? { [m.dateField]: m.row.stage_date } : {}) }, actor.userId);
     }
-    await this.bulk.applyStatsToProjects(projectIds, year, month, actor.userId, today);
+    await new ReportBulkRepository(trx).applyStatsToProjects(projectIds, year, month, actor.userId, today, this.deps.clock.now().toISOString());
   }
 
   /**
-   * Submits every draft or returned report of the period in the scope (optionally one unit subtree): all or none.
-   * The checks of one submission (a stage move needs its date and photos) run over the pending rows read at once;
-   * the status change is one UPDATE per 500 reports and the rollup is refreshed set-based.
+   * Submits every draft or returned report of the period in the scope (optionally one unit subtree). The checks of
+   * one submission (a stage move needs its date and photos) run over the pending rows read at once, before any
+   * write: one refused row submits nothing. The status change is one UPDATE per 500 reports and the rollup is
+   * refreshed set-based; beyond chunkRows reports each chunk is its own transaction (see writeMonth), and `finish`
+   * (the summary audit event) commits with the last.
    */
-  async submitAll(actor: Actor, year: number, month: number, unit: number | undefined) {
-    await this.writablePeriod(year, month);
-    const pending = await this.bulk.listPending(actor.scope, year, month, unit);
-    const photos = await this.bulk.countPhotos(pending.filter((r) => {
+  async submitAll(actor: Actor, year: number, month: number, unit: number | undefined, finish?: (trx: Transaction<DB>, reportIds: number[]) => Promise<void>) {
+    await this.writablePeriod(this.deps.db, year, month);
+    const bulk = new ReportBulkRepository(this.deps.db);
+    const pending = await bulk.listPending(actor.scope, year, month, unit);
+    const photos = await bulk.countPhotos(pending.filter((r) => {
       const move = stageMove(r.project_stage, r.stage);
       return move.kind === 'forward' && stageNeedsPhoto(move.to);
     }).map((r) => r.id));
@@ -239,15 +295,41 @@ export class ReportBulkService {
       const lines = errors.slice(0, 3).map((e) => `第${e.row}行（${e.project_name}）：${e.message}`);
       throw new AppError('unprocessable', `共有 ${errors.length} 行有误，本次未保存任何数据。${lines.join('；')}${errors.length > 3 ? '……' : ''}`, { rows: errors });
     }
+    const submitChunk = async (trx: Transaction<DB>, part: typeof pending, before: number) => {
+      await this.writablePeriod(trx, year, month);
+      const changed = await new ReportBulkRepository(trx).submitReports(part.map((r) => r.id), actor.userId, this.deps.clock.now().toISOString());
+      if (changed !== part.length) {
+        throw new AppError('version_conflict', before
+          ? `报送期间有月报已被他人修改：已报送 ${before} 份，其余未报送；请刷新后再次“全部报送”`
+          : '报送期间有月报已被他人修改，本次未报送任何月报，请刷新后重试');
+      }
+      return [...new Set(part.map((r) => r.project_id))];
+    };
     const ids = pending.map((r) => r.id);
-    const changed = await this.bulk.submitReports(ids, actor.userId);
-    if (changed !== ids.length) throw new AppError('version_conflict', '报送期间有月报已被他人修改，本次未报送任何月报，请刷新后重试');
-    await IndicatorService.refreshProjects(this.trx, [...new Set(pending.map((r) => r.project_id))], year);
-    const counts = await this.bulk.periodCounts(actor.scope, year, month, unit);
+    if (pending.length <= this.chunkRows) {
+      await inTransaction(this.deps.db, async (trx) => {
+        const projectIds = pending.length ? await submitChunk(trx, pending, 0) : [];
+        await IndicatorService.refreshProjects(trx, projectIds, year);
+        if (ids.length) await finish?.(trx, ids);
+      });
+    } else {
+      const years = new Set<number>();
+      for (let i = 0; i < pending.length; i += this.chunkRows) {
+        await inTransaction(this.deps.db, async (trx) => {
+          const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
+          for (const y of await IndicatorService.refreshProjectsChunk(trx, projectIds, year)) years.add(y);
+        });
+        await yieldToOthers();
+      }
+      await inTransaction(this.deps.db, async (trx) => {
+        await IndicatorService.refreshGroupsAfterChunks(trx, years);
+        await finish?.(trx, ids);
+      });
+    }
+    const counts = await bulk.periodCounts(actor.scope, year, month, unit);
     return {
       submitted: ids.length, already_submitted: counts.alreadySubmitted - ids.length, missing: counts.missing,
       report_ids: ids,
     };
   }
 }
-

@@ -153,5 +153,5 @@ describe.each(DIALECTS)('bulk report writes on %s', (dialect) => {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
     }
-  }, 30_000);
+  }, 120_000);
 });

@@ -20,6 +20,9 @@ function isUniqueViolation(err: unknown): boolean {
 /** Projects that report monthly: the implementation tier (实施库), not deleted. */
 const REPORTING_TIER = 'implementation';
 
+/** Ids bound per statement when a list is looked up by id (well under both engines' parameter limits). */
+const ID_CHUNK = 500;
+
 /**
  * Projects a period of `year` covers: on that year's list or an earlier one (or on none, as older data is), so that
  * importing next year's list does not add its projects to this year's grid, 催报 list or review queue.
@@ -38,12 +41,6 @@ export class ReportRepository {
   /** The executor this repository writes through (the transaction, inside one), for the audit trail. */
   get executor(): Executor {
     return this.db;
-  }
-
-  /** Runs fn with a repository bound to one transaction (joins the current one when already inside). */
-  async transaction<T>(fn: (repo: ReportRepository) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) return fn(this);
-    return this.db.transaction().execute(async (trx) => fn(new ReportRepository(trx)));
   }
 
   /**
@@ -299,17 +296,93 @@ export class ReportRepository {
     return new Map(rows.map((r) => [r.report_id, Number(r.n)]));
   }
 
-  /** Submitted reports of a period whose projects lie in the scope (optionally one unit subtree). */
+  /**
+   * Submitted reports of a period whose projects lie in the scope (optionally one unit subtree). Driven by the
+   * period's status index (monthly_reports_period_status), so an empty queue costs an index probe, not a pass over
+   * every reporting project of the scope.
+   */
   listSubmitted(scope: DataScope, year: number, month: number, unit: number | undefined) {
-    const projects = onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year).where('projects.tier', '=', REPORTING_TIER);
-    return projects
-      .innerJoin('monthly_reports', 'monthly_reports.project_id', 'projects.id')
+    return this.db.selectFrom('monthly_reports')
+      .innerJoin('projects', 'projects.id', 'monthly_reports.project_id')
       .innerJoin('units', 'units.id', 'projects.unit_id')
       .selectAll('monthly_reports')
       .select(['projects.name as project_name', 'projects.unit_id', 'units.name as unit_name', 'projects.stage as project_stage'])
       .where('monthly_reports.year', '=', year).where('monthly_reports.month', '=', month)
       .where('monthly_reports.status', '=', 'submitted')
+      // Correlated, not IN (…): SQLite would otherwise list every reporting project of the scope before the probe.
+      .where((eb) => eb.exists(this.periodProjectIds(scope, year, unit).where(sql<boolean>`${sql.ref('projects.id')} = ${sql.ref('monthly_reports.project_id')}`)))
       .orderBy('monthly_reports.submitted_at').orderBy('monthly_reports.id')
       .execute();
+  }
+
+  /** For each of the given projects, its latest report of the year before the month (last month's). */
+  async listPreviousReportsOf(projectIds: readonly number[], year: number, month: number) {
+    const rows: Array<Selectable<MonthlyReportTable>> = [];
+    for (let i = 0; i < projectIds.length; i += ID_CHUNK) {
+      const ids = projectIds.slice(i, i + ID_CHUNK);
+      rows.push(...await this.db.selectFrom('monthly_reports as r').selectAll('r')
+        .where('r.project_id', 'in', ids)
+        .where('r.year', '=', year)
+        .where('r.month', '=', (eb) => eb.selectFrom('monthly_reports as p').select((e) => e.fn.max('p.month').as('m'))
+          .whereRef('p.project_id', '=', 'r.project_id').where('p.year', '=', year).where('p.month', '<', month))
+        .execute());
+    }
+    return rows;
+  }
+
+  /** Photo counts of the given reports, by report id (reports without photos are absent). */
+  async countPhotosOf(reportIds: readonly number[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < reportIds.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('monthly_report_photos')
+        .select((eb) => ['report_id', eb.fn.countAll<number>().as('n')])
+        .where('report_id', 'in', reportIds.slice(i, i + ID_CHUNK))
+        .groupBy('report_id')
+        .execute();
+      for (const r of rows) counts.set(r.report_id, Number(r.n));
+    }
+    return counts;
+  }
+
+  /**
+   * The 催报 list's figures in one pass inside the engine: per unit of the scope's reporting projects, how many are
+   * expected and how many have a report submitted or approved for the period; then only the rows the list shows —
+   * projects without a submitted report, and reports first submitted on or after the deadline day (the caller
+   * applies the exact deadline rule to those). Nothing is read per project into the server beyond those rows.
+   */
+  async periodReportingStatus(scope: DataScope, year: number, month: number, unit: number | undefined, lateFrom: string | null) {
+    // Both index-only on SQLite: projects_reporting (tier, unit_id, deleted_at, list_year, region_code) and
+    // monthly_reports_period_cover (year, month, project_id, status, first_submitted_at).
+    const joined = () => onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month));
+    const counts = await joined()
+      .select((eb) => [
+        'projects.unit_id',
+        eb.fn.countAll<number>().as('expected'),
+        eb.fn.sum<number>(eb.case().when('r.status', 'in', ['submitted', 'approved']).then(1).else(0).end()).as('submitted'),
+      ])
+      .groupBy('projects.unit_id')
+      .execute();
+    const names = new Map<number, string>();
+    for (let i = 0; i < counts.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', counts.slice(i, i + ID_CHUNK).map((c) => c.unit_id)).execute();
+      for (const u of rows) names.set(u.id, u.name);
+    }
+    const missing = await joined()
+      .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
+      .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+      .orderBy('projects.id')
+      .execute();
+    const late = lateFrom === null ? [] : await joined()
+      .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.first_submitted_at'])
+      .where('r.status', 'in', ['submitted', 'approved'])
+      .where('r.first_submitted_at', '>=', lateFrom)
+      .orderBy('projects.id')
+      .execute();
+    return {
+      units: counts.map((u) => ({ unit_id: u.unit_id, unit_name: names.get(u.unit_id) ?? '', expected: Number(u.expected), submitted: Number(u.submitted ?? 0) })),
+      missing, late,
+    };
   }
 }

@@ -1,3 +1,3 @@
 /** The office's profile (name and jurisdiction): the module's public face. */
 export { systemRoutes } from './system.routes.ts';
-export { SystemService, findJurisdiction, type Jurisdiction, type SystemProfile } from './system.service.ts';
+export { SystemService, findJurisdiction, findOfficeRegionCode, type Jurisdiction, type SystemProfile } from './system.service.ts';

@@ -13,6 +13,12 @@ export class SystemRepository {
     return new Map(rows.map((r) => [r.key, r.value]));
   }
 
+  /** One setting's value; undefined when unset. */
+  async findSetting(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('system_settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? undefined;
+  }
+
   async putSetting(key: string, value: string | null, now: string): Promise<void> {
     await this.db.insertInto('system_settings').values({ key, value, updated_at: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now })).execute();

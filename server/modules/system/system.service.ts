@@ -85,6 +85,11 @@ export class SystemService {
   }
 }
 
+/** The jurisdiction's region code alone (one setting read), null before the office has said who it is. */
+export async function findOfficeRegionCode(db: Executor): Promise<string | null> {
+  return (await new SystemRepository(db).findSetting(SETTING.regionCode)) ?? null;
+}
+
 /** The jurisdiction (in any transaction), undefined before the office has said who it is. */
 export async function findJurisdiction(db: Executor): Promise<Jurisdiction | undefined> {
   const repo = new SystemRepository(db);

@@ -1,6 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { Card, Col, DatePicker, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -122,7 +122,9 @@ export function DashboardPage() {
   }), [trend, t]);
 
   const gap = ind?.gap_points.value;
-  const gapText = gap === null || gap === undefined ? t('dashboard.noPlan')
+  // A period before the year's recorded progress (an imported 1–N月 list): unknown, said so, never 0%.
+  const unrecorded = ind?.unrecorded;
+  const gapText = unrecorded ? t('dashboard.unrecordedShort') : gap === null || gap === undefined ? t('dashboard.noPlan')
     : ind!.gap_points.text === '0.0' ? t('dashboard.gapEven')
       : gap > 0 ? t('dashboard.gapAhead', { points: ind!.gap_points.text }) : t('dashboard.gapBehind', { points: ind!.gap_points.text.replace(/^-/, '') });
 
@@ -144,13 +146,17 @@ export function DashboardPage() {
       {!ind && data.loading ? <Card><Skeleton active /></Card> : null}
       {ind && s && (
         <>
+          {unrecorded && (
+            <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="unrecorded-note"
+              message={t('dashboard.unrecorded', { from: unrecorded.records_from, label })} />
+          )}
           <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-count" title={t('dashboard.count')} value={s.count} suffix="个" to={list()} /></Col>
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-total" title={t('dashboard.totalInvestment')} value={formatYi(s.total_investment)} suffix="亿元" yuan={s.total_investment} to={list({ sort: 'total_investment', order: 'desc' })} /></Col>
             <Col xs={12} md={8} xl={6}><Kpi testId="kpi-planned" title={t('dashboard.annualPlan', { year })} value={formatYi(s.planned_investment)} suffix="亿元" yuan={s.planned_investment} to={list({ sort: 'annual_planned', order: 'desc' })} /></Col>
-            <Col xs={12} md={8} xl={6}><Kpi testId="kpi-completed" title={t('dashboard.completedYtd', { label })} value={formatYi(s.completed_ytd)} suffix="亿元" yuan={s.completed_ytd} to={list()} /></Col>
+            <Col xs={12} md={8} xl={6}><Kpi testId="kpi-completed" title={t('dashboard.completedYtd', { label })} value={unrecorded ? '—' : formatYi(s.completed_ytd)} suffix={unrecorded ? undefined : '亿元'} yuan={unrecorded ? undefined : s.completed_ytd} to={list()} /></Col>
             <Col xs={12} md={8} xl={6}>
-              <Kpi testId="kpi-rate" title={t('dashboard.completionRate')} value={ind.completion_rate.text} suffix="%" to={lightsLink('&dimension=investment')}
+              <Kpi testId="kpi-rate" title={t('dashboard.completionRate')} value={ind.completion_rate.text} suffix={unrecorded ? undefined : '%'} to={lightsLink('&dimension=investment')}
                 extra={<>{t('dashboard.timeProgress')} {ind.time_progress.text}%，{gapText}{s.monthly_planned > 0 && <span data-testid="kpi-plan-to-date">；{t('dashboard.planToDate', { label, rate: ind.plan_to_date_rate.text })}</span>}</>} />
             </Col>
             <Col xs={12} md={8} xl={6}>

@@ -1,0 +1,73 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DIALECTS } from '../../../test/db.ts';
+import { createTestApp } from '../../../test/app.ts';
+import { buildUser } from '../../../test/factories.ts';
+import { passwords } from './password.ts';
+import { UserRepository } from './user.repository.ts';
+
+// Issue 14, item 4: the sign-in must not tell which user names exist by its response time. Timing itself is too
+// noisy to assert on a shared machine, so this counts the work instead: a wrong password for a real account and any
+// password for an unknown name run the same repository statements in the same order and exactly one scrypt verify
+// each, against hashes of the same parameters and sizes, write one failure row each; and they answer the same.
+describe.each(DIALECTS)('sign-in does the same work for unknown names on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** The repository calls and password checks made by one sign-in. */
+  const traceOf = async (username: string, password: string) => {
+    const calls: string[] = [];
+    for (const [name, proto] of [['users', UserRepository.prototype]] as const) {
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        if (method === 'constructor' || typeof (proto as unknown as Record<string, unknown>)[method] !== 'function') continue;
+        const original = (proto as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
+        vi.spyOn(proto as unknown as Record<string, (...a: unknown[]) => unknown>, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
+          calls.push(`${name}.${method}`);
+          return original.apply(this, args);
+        });
+      }
+    }
+    const hashes: string[] = [];
+    const verify = passwords.verify;
+    vi.spyOn(passwords, 'verify').mockImplementation((pw, stored) => {
+      calls.push('scrypt.verify');
+      hashes.push(stored);
+      return verify(pw, stored);
+    });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    vi.restoreAllMocks();
+    return { calls, hashes, status: res.statusCode, body: res.json<{ error: { code: string; message: string } }>() };
+  };
+  /** scrypt$N$r$p$salt$hash → what decides the cost of a check: the parameters and the salt and key sizes. */
+  const costOf = (stored: string) => {
+    const [algo, n, r, p, salt, hash] = stored.split('$');
+    return { algo, n, r, p, salt: Buffer.from(salt!, 'base64').length, key: Buffer.from(hash!, 'base64').length };
+  };
+
+  it('runs the same statements and one verify of the same cost for a wrong password and an unknown name', async () => {
+    const suffix = `${dialect}${Date.now().toString(36)}`;
+    await buildUser(t.db, { username: `real-${suffix}`, role: 'office' });
+    // Warm both paths once (the dummy hash is made on first use; prepared statements are cached).
+    await traceOf(`real-${suffix}`, 'Wrong#2026x');
+    await traceOf(`ghost0-${suffix}`, 'Wrong#2026x');
+    const real = await traceOf(`real-${suffix}`, 'Wrong#2026y');
+    const ghost = await traceOf(`ghost-${suffix}`, 'Wrong#2026y');
+    expect(real.calls).toContain('scrypt.verify');
+    expect(real.calls.filter((c) => c === 'scrypt.verify')).toHaveLength(1);
+    expect(ghost.calls).toEqual(real.calls);
+    expect(costOf(ghost.hashes[0]!)).toEqual(costOf(real.hashes[0]!));
+    expect(ghost.hashes[0]).not.toBe(real.hashes[0]);
+    // One failure row each, written the same way.
+    const rows = async (username: string) => (await t.db.selectFrom('audit_log').select(['action', 'outcome']).where('username', '=', username).execute());
+    expect(await rows(`ghost-${suffix}`)).toEqual([{ action: 'auth.login', outcome: 'failure' }]);
+    expect((await rows(`real-${suffix}`)).slice(1)).toEqual([{ action: 'auth.login', outcome: 'failure' }]);
+    expect([ghost.status, ghost.body.error.code, ghost.body.error.message]).toEqual([real.status, real.body.error.code, real.body.error.message]);
+  });
+});
