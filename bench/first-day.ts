@@ -9,7 +9,7 @@ import path from 'node:path';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { SystemService } from '../server/modules/system/index.ts';
+import { createSystemService } from '../server/modules/system/index.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { buildWorkbook } from '../test/workbooks.ts';
 
@@ -50,7 +50,7 @@ const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 };
 const start = performance.now();
 await step('migrate', () => migrateToLatest(database.db));
-await step('init', () => new SystemService(database.db).configure(systemActor(), { office_name: '和林格尔县发展和改革局', region_code: '150123' }));
+await step('init', () => createSystemService(createDeps(database.db)).configure(systemActor(), { office_name: '和林格尔县发展和改革局', region_code: '150123' }));
 const service = createImportService(createDeps(database.db));
 const dry = await step('dryRun', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: true, createMissing: true }));
 const applied = await step('apply', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: false, createMissing: true }));

@@ -8,7 +8,7 @@ import { systemActor, type Actor } from '../server/context.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { roleHas } from '../server/plugins/permissions.ts';
-import { bulletinService } from '../server/modules/bulletins/bulletin.routes.ts';
+import { createBulletinService } from '../server/modules/bulletins/index.ts';
 import { bulletinCreateSchema, rankingQuerySchema } from '../server/modules/bulletins/bulletin.schema.ts';
 import { docxToPdf } from '../server/modules/bulletins/bulletin.pdf.ts';
 import { rankingWorkbook } from '../server/modules/bulletins/ranking-export.ts';
@@ -46,7 +46,7 @@ export function registerBulletin(program: Command): void {
   bulletin.command('list').description('list bulletins and their issued versions')
     .option('--year <year>', 'only this year')
     .action(async (opts: { year?: string }, cmd: Command) => withDatabase(cmd, async (database) => {
-      const items = await bulletinService(database).list(opts.year ? Number(opts.year) : undefined);
+      const items = await createBulletinService(createDeps(database.db)).list(opts.year ? Number(opts.year) : undefined);
       console.log(renderTable(['编号', '期间', '标题', '状态', '期号', '版本', '签发'], items.map((b) => [
         String(b.id), `${b.year}年${b.month}月`, b.title, STATUS_LABELS[b.status as BulletinStatus] ?? b.status, b.issue_no ? `第${b.issue_no}期` : '—', String(b.revision),
         b.versions.map((v) => `v${v.revision} ${v.signer_name} ${v.issued_on}`).join('；') || '—',
@@ -58,14 +58,14 @@ export function registerBulletin(program: Command): void {
     .option('--region <code>', 'region (6 digits); default: the whole portfolio')
     .action(async (opts: { year: string; month: string; region?: string }, cmd: Command) => withDatabase(cmd, async (database) => {
       const input = parsed(bulletinCreateSchema.safeParse(opts));
-      const b = await bulletinService(database).create(systemActor(), input);
+      const b = await createBulletinService(createDeps(database.db)).create(systemActor(), input);
       console.log(`已创建通报草稿 ${b.id}：${b.title}`);
     }));
 
   bulletin.command('submit <id>').description('submit a draft for review')
     .requiredOption('--as <username>', 'the account submitting (needs bulletin.write)')
     .action(async (id: string, opts: { as: string }, cmd: Command) => withDatabase(cmd, async (database) => {
-      const service = bulletinService(database);
+      const service = createBulletinService(createDeps(database.db));
       const b = await service.get(Number(id));
       const after = await service.submit(await actorNamed(database, opts.as, 'bulletin.write'), b.id, b.version);
       console.log(`通报 ${after.id} 已提交审核`);
@@ -74,7 +74,7 @@ export function registerBulletin(program: Command): void {
   bulletin.command('sign <id>').description('签发 a bulletin under review: freezes its figures and document')
     .requiredOption('--as <username>', 'the signer (needs bulletin.sign); recorded on the version')
     .action(async (id: string, opts: { as: string }, cmd: Command) => withDatabase(cmd, async (database) => {
-      const service = bulletinService(database);
+      const service = createBulletinService(createDeps(database.db));
       const b = await service.get(Number(id));
       const after = await service.sign(await actorNamed(database, opts.as, 'bulletin.sign'), b.id, b.version);
       const v = after.versions.at(-1)!;
@@ -86,7 +86,7 @@ export function registerBulletin(program: Command): void {
       .option('--revision <n>', 'an issued version')
       .option('--out <file>', 'output file (default: the document title)')
       .action(async (id: string, opts: { revision?: string; out?: string }, cmd: Command) => withDatabase(cmd, async (database) => {
-        const service = bulletinService(database);
+        const service = createBulletinService(createDeps(database.db));
         const doc = opts.revision ? await service.versionDocument(Number(id), Number(opts.revision)) : await service.document(Number(id));
         const bytes = format === 'pdf' ? await docxToPdf(doc.docx) : doc.docx;
         const out = opts.out ?? doc.fileName.replace(/\.docx$/, `.${format}`);
@@ -101,7 +101,7 @@ export function registerBulletin(program: Command): void {
     .option('--xlsx <file>', 'also write the ranking workbook')
     .action(async (opts: { year: string; month: string; region?: string; xlsx?: string }, cmd: Command) => withDatabase(cmd, async (database) => {
       const query = parsed(rankingQuerySchema.safeParse(opts));
-      const service = bulletinService(database);
+      const service = createBulletinService(createDeps(database.db));
       const r = await service.getRanking(systemActor(), query);
       console.log(`${r.year}年重点项目${r.period_label}各单位推进情况排名（序时进度 ${r.time_progress_text}%）`);
       console.log(renderTable(['名次', '单位', '项目数', '年度计划（亿元）', '完成（亿元）', '完成率（%）', '差（百分点）', '说明'], r.units.map((u) => [

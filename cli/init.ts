@@ -3,7 +3,8 @@ import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { SystemService } from '../server/modules/system/system.service.ts';
+import { createSystemService } from '../server/modules/system/index.ts';
+import { createDeps } from '../server/deps.ts';
 
 /** `docket init --region 330106 --name "西湖区发展和改革局"`: migrate and say once who the office is. */
 export function registerInit(program: Command): void {
@@ -15,7 +16,7 @@ export function registerInit(program: Command): void {
       const database = openDatabase(configFrom(cmd));
       try {
         await migrateToLatest(database.db);
-        const service = new SystemService(database.db);
+        const service = createSystemService(createDeps(database.db));
         await service.configure(systemActor(), { office_name: opts.name, region_code: opts.region.trim() });
         const j = (await service.findJurisdiction())!;
         console.log(`已设置 / configured: ${j.officeName}，辖区 ${j.fullName}（${j.code}）`);

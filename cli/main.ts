@@ -11,6 +11,7 @@ import { registerIndicators } from './indicators.ts';
 import { registerAudit } from './audit.ts';
 import { registerBulletin } from './bulletin.ts';
 import { registerMatters } from './matters.ts'; // issue 17
+import { registerProblems } from './problems.ts'; // issue 18
 import { registerAttraction } from './attraction.ts'; // issue 21
 
 const program = new Command();
@@ -32,6 +33,7 @@ registerIndicators(program);
 registerAudit(program);
 registerBulletin(program);
 registerMatters(program); // issue 17
+registerProblems(program); // issue 18
 registerAttraction(program); // issue 21
 
 try {

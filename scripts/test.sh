@@ -14,6 +14,8 @@ step() { # name, command...
 
 step typecheck npx tsc -p tsconfig.json && passed=$((passed + 1))
 step lint npx eslint --max-warnings 0 . && passed=$((passed + 1))
+# The web's API types are generated from the routes' schemas (issue 15): the committed file must match them.
+step api-types node scripts/api-types.ts --check && passed=$((passed + 1))
 
 
 # Runs vitest with the given arguments and adds its test counts (a run that fails without a failed test counts one).

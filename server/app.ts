@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -15,14 +15,15 @@ import { registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
 // problems (issue 18)
-import { createEnterpriseService, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
+import { createEnterpriseService, createProblemImport, createProblemService, enterpriseRoutes, problemRoutes, registerProblemScopes } from './modules/problems/index.ts';
 import { createDeps } from './deps.ts';
 import { anchorPathsOf, auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { createSecurityService, securityRoutes } from './modules/security/index.ts';
 import { createTokenService, tokenRoutes } from './modules/tokens/index.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { responseSerializer } from './plugins/response-schemas.ts';
 import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, userRoutes } from './modules/users/index.ts';
-import { findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
+import { createSystemService, findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
 import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
@@ -33,11 +34,11 @@ import { registerMultipart } from './plugins/multipart.ts';
 import { importRoutes } from './modules/imports/import.routes.ts';
 import { createImportService } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
-import { bulletinRoutes } from './modules/bulletins/bulletin.routes.ts';
+import { bulletinRoutes, createBulletinService } from './modules/bulletins/index.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';
 // issue 17 (supervision)
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
-import { createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
+import { agendaRoutes, createAgendaService, createLetterService, createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
 // investment attraction (招商引资)
 import { attractionRoutes, createAttractionService, createLeadImportService, registerAttractionScope } from './modules/attraction/index.ts';
 
@@ -56,7 +57,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer(config.checkResponses));
   const hasWeb = fs.existsSync(config.webDir);
   registerErrorHandler(app, { spaFallback: hasWeb });
 
@@ -73,6 +74,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(swagger, {
     openapi: { info: { title: 'Docket API (重点项目调度督查平台)', version: '1' }, servers: [] },
     transform: jsonSchemaTransform,
+    // Response schemas registered with .meta({ id }) become components/schemas: named types in web/api/generated.ts.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
@@ -119,8 +122,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   calendarRoutes(app, () => createCalendarService(deps));
   // problems (issue 18)
   enterpriseRoutes(app, () => createEnterpriseService(deps));
-  problemRoutes(app, () => createProblemService(deps));
-  systemRoutes(app, database);
+  problemRoutes(app, () => createProblemService(deps), () => createProblemImport(deps));
+  const systemService = createSystemService(deps);
+  systemRoutes(app, () => systemService);
   projectRoutes(app, database);
   const periodService = createPeriodService(deps);
   const monthlyReportService = createMonthlyReportService(deps);
@@ -136,12 +140,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     exports: () => exportService, indicators: () => createIndicatorService(deps), lights: () => createLightService(deps),
     periods: () => periodService, reports: () => monthlyReportService,
   });
-  bulletinRoutes(app, database);
+  const bulletinService = createBulletinService(deps);
+  bulletinRoutes(app, () => bulletinService);
   evaluationRoutes(app, () => createEvaluationService(deps));
   // issue 17 (supervision): to-dos, notifications, attachments
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
   matterRoutes(app, () => createMatterService(deps));
+  agendaRoutes(app, { agenda: () => createAgendaService(deps), letters: () => createLetterService(deps), matters: () => createMatterService(deps) }); // supervision3: meetings, 周交办, letters
   attractionRoutes(app, () => createAttractionService(deps), () => createLeadImportService(deps));
 
   // Client-side routes fall back to index.html through the not-found handler (registerErrorHandler's spaFallback).

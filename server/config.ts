@@ -30,6 +30,8 @@ export interface Config {
   auditAnchorSeconds: number;
   /** Minutes between background fills of this and last month's light snapshots (0: none; the first read fills). */
   lightsWarmupSeconds: number;
+  /** Parse every response against its route's response schema and fail on a mismatch (tests; DOCKET_CHECK_RESPONSES=1). */
+  checkResponses: boolean;
 }
 
 /** Builds a Config from environment variables, with explicit overrides winning. */
@@ -49,6 +51,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     auditAnchorSeconds: overrides.auditAnchorSeconds ?? Number(env.DOCKET_AUDIT_ANCHOR_SECONDS ?? 300),
     trustProxy: overrides.trustProxy ?? parseTrustProxy(env.DOCKET_TRUST_PROXY),
     lightsWarmupSeconds: overrides.lightsWarmupSeconds ?? Number(env.DOCKET_LIGHTS_WARMUP_SECONDS ?? 30),
+    checkResponses: overrides.checkResponses ?? env.DOCKET_CHECK_RESPONSES === '1',
   };
 }
 

@@ -15,7 +15,7 @@ export interface LoginHeaders {
 export async function createTestApp(dialect: Dialect, overrides: Partial<Config> = {}) {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({
-    dataDir: database.dataDir, databaseUrl: database.url, logLevel: 'silent', webDir: '/nonexistent', loginRateLimit: 10_000, ...overrides,
+    dataDir: database.dataDir, databaseUrl: database.url, logLevel: 'silent', webDir: '/nonexistent', loginRateLimit: 10_000, checkResponses: true, ...overrides,
   }, {});
   const app: FastifyInstance = await buildApp(config, database);
   await app.ready();

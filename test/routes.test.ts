@@ -20,6 +20,7 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
   const headers = new Map<Role, LoginHeaders>();
   const scoped = new Map<Role, LoginHeaders>();
   let foreignProject: number;
+  const unitIds = { a: 0, b: 0 };
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -27,6 +28,8 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
     const root = await buildUnit(t.db, { name: '区发改局', kind: 'office', regionCode: '320506' });
     const unitA = await buildUnit(t.db, { name: '甪直镇', parentId: root.id, regionCode: '320506', kind: 'township' });
     const unitB = await buildUnit(t.db, { name: '临湖镇', parentId: root.id, regionCode: '320506', kind: 'township' });
+    unitIds.a = unitA.id;
+    unitIds.b = unitB.id;
     foreignProject = await buildProject(t.db, { name: '临湖镇项目', unit_id: unitB.id, region_code: '320505' });
     for (const role of ROLES) {
       await buildUser(t.db, { username: `all_${role}`, role, unitId: root.id });
@@ -84,5 +87,29 @@ describe.each(DIALECTS)('route × role walk on %s', (dialect) => {
     expect(failures).toEqual([]);
     // The same project is found by an unscoped account: the 404 above is the scope, not a missing row.
     expect((await t.app.inject({ url: `/api/v1/projects/${foreignProject}`, headers: headers.get('office') })).statusCode).toBe(200);
+  });
+
+  // Supervision (issue 17): every route keyed by a matter answers 404 to a permitted role scoped elsewhere, for a
+  // matter whose lead unit and co-units all lie outside that scope.
+  it('answers 404 on every matter route to every permitted role scoped elsewhere', async () => {
+    const matterRoutes = routes.filter((r) => r.scope?.entity === 'matter');
+    expect(matterRoutes.length).toBeGreaterThan(8);
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/v1/matters', headers: headers.get('supervisor'),
+      payload: { title: '临湖镇督办事项', source: 'other', lead_unit_id: unitIds.b },
+    });
+    expect(res.statusCode).toBe(200);
+    const matter = res.json().id as number;
+    const failures: string[] = [];
+    for (const r of matterRoutes) {
+      const url = r.url.replace(`:${r.scope!.param}`, String(matter)).replace(/:(\w+)/g, '1');
+      for (const role of ROLES) {
+        if (!roleHas(role, r.permission!)) continue;
+        const out = await t.app.inject({ method: r.method as 'GET', url, headers: scoped.get(role), payload: r.method === 'GET' ? undefined : {} });
+        if (out.statusCode !== 404) failures.push(`${role} ${r.method} ${r.url} → ${out.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect((await t.app.inject({ url: `/api/v1/matters/${matter}`, headers: headers.get('office') })).statusCode).toBe(200);
   });
 });

@@ -30,6 +30,11 @@ const BulletinsPage = lazy(() => import('./scenes/Bulletins/BulletinsPage.tsx').
 // Supervision (issue 17)
 const MattersPage = lazy(() => import('./scenes/Supervision/MattersPage.tsx').then((m) => ({ default: m.MattersPage })));
 const MatterPage = lazy(() => import('./scenes/Supervision/MatterPage.tsx').then((m) => ({ default: m.MatterPage })));
+// supervision3: meetings and weekly batches (周交办)
+const MeetingsPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').then((m) => ({ default: m.MeetingsPage })));
+const MeetingPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').then((m) => ({ default: m.MeetingPage })));
+const BatchesPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchesPage })));
+const BatchPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchPage })));
 const TodosPage = lazy(() => import('./scenes/Supervision/TodosPage.tsx').then((m) => ({ default: m.TodosPage })));
 const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 // investment attraction (招商引资)
@@ -102,6 +107,10 @@ function Routed() {
           {/* Supervision (issue 17) */}
           <Route path="matters" element={lazyPage(<MattersPage />)} />
           <Route path="matters/:id" element={lazyPage(<MatterPage />)} />
+          <Route path="meetings" element={lazyPage(<MeetingsPage />)} />
+          <Route path="meetings/:id" element={lazyPage(<MeetingPage />)} />
+          <Route path="batches" element={lazyPage(<BatchesPage />)} />
+          <Route path="batches/:id" element={lazyPage(<BatchPage />)} />
           <Route path="todos" element={lazyPage(<TodosPage />)} />
           <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="attraction" element={lazyPage(<AttractionPage />)} />

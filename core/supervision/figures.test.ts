@@ -20,7 +20,7 @@ describe('supervision figures per unit and month', () => {
     ];
     const [u1, u2] = unitMonthFigures('2026-11', '2026-12-07', rows, feedback, [{ unitId: 1, fireOn: '2026-11-21' }]);
     expect(u1).toEqual({
-      unitId: 1, received: 4, feedbackOnTime: { num: 1, den: 2 }, missedFeedback: 1, onTimeCompletion: { num: 1, den: 3 }, overdue: 1,
+      unitId: 1, received: 4, feedbackOnTime: { num: 1, den: 3 }, missedFeedback: 1, onTimeCompletion: { num: 1, den: 3 }, overdue: 1,
       onePassWriteOff: { num: 1, den: 2 }, days: { sum: 15 + 9, count: 2 },
     });
     expect(rate(u1!.onTimeCompletion)).toBeCloseTo(1 / 3, 12);
@@ -28,5 +28,21 @@ describe('supervision figures per unit and month', () => {
     // The current month is judged as of today.
     expect(unitMonthFigures('2026-11', '2026-11-15', [m({ dueOn: '2026-11-20' })], [], [])[0]!.overdue).toBe(0);
     expect(rate({ num: 0, den: 0 })).toBeNull();
+  });
+
+  it('counts a missed feedback in the on-time denominator once, even when a late entry answers it later', () => {
+    const missed = [{ unitId: 1, fireOn: '2026-11-12', entityId: 7, dueOn: '2026-11-11' }, { unitId: 1, fireOn: '2026-10-30', entityId: 8, dueOn: '2026-10-29' }];
+    const feedback = [
+      { entityId: 7, unitId: 1, onDate: '2026-11-13', dueOn: '2026-11-11', onTime: false }, // answers the miss of the 11th: not again
+      { entityId: 8, unitId: 1, onDate: '2026-11-02', dueOn: '2026-10-29', onTime: false }, // answers October's miss: counted in October only
+      { entityId: 7, unitId: 1, onDate: '2026-11-20', dueOn: '2026-11-20', onTime: true },
+      { entityId: 9, unitId: 1, onDate: '2026-11-21', dueOn: '2026-11-20', onTime: false }, // late, never escalated: counts
+    ];
+    const [u] = unitMonthFigures('2026-11', '2026-12-07', [], feedback, missed);
+    expect(u!.feedbackOnTime).toEqual({ num: 1, den: 3 });
+    expect(u!.missedFeedback).toBe(1);
+    expect(rate(u!.feedbackOnTime)).toBeCloseTo(1 / 3, 12);
+    // Nothing given and one due date missed: a rate of 0, not "no rate".
+    expect(rate(unitMonthFigures('2026-11', '2026-12-07', [], [], [missed[0]!])[0]!.feedbackOnTime)).toBe(0);
   });
 });

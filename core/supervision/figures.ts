@@ -3,9 +3,10 @@
 // unrounded and rounded only when printed. Definitions (the lead unit answers for a matter; co-units do not count):
 //
 // - received: matters assigned to the unit in the month (assigned_on in the month).
-// - feedback on time: the unit's feedback entries dated in the month that answered a feedback due date; num = those
-//   given on or before it. missedFeedback: feedback due dates of the unit's matters that passed unanswered and
-//   escalated in the month (the 'missed' escalation step), shown beside the rate.
+// - feedback on time: den = the unit's feedback due dates met or missed in the month — entries dated in the month
+//   that answered a due date, plus due dates that passed unanswered and escalated in the month (the 'missed'
+//   escalation step, by its firing day); num = entries given on or before their due date. A late entry answering a
+//   due date already counted as missed does not count a second time. missedFeedback: the missed due dates alone.
 // - on-time completion (按期办结率): den = matters of the unit whose (current, i.e. after approved extensions) due
 //   date falls in the month, not suspended; num = those whose approved close was applied for (closing_on) on or
 //   before the due date.
@@ -30,6 +31,8 @@ export interface MatterFigureRow {
 
 /** A feedback entry the figures read. */
 export interface FeedbackFigureRow {
+  /** The matter it answered (to match a late entry with its missed due date). */
+  entityId?: number;
   unitId: number | null;
   onDate: string;
   dueOn: string | null;
@@ -69,11 +72,20 @@ export function monthEnd(month: string): string {
 
 const OPEN = new Set(['pending_sign', 'in_progress', 'extension_requested', 'suspend_requested', 'closing', 'returned']);
 
+/** A feedback due date that passed unanswered (its 'missed' escalation step fired on fireOn). */
+export interface MissedFeedbackRow {
+  unitId: number;
+  fireOn: string;
+  entityId?: number;
+  /** The due date that was missed. */
+  dueOn?: string;
+}
+
 /**
  * The figures of every unit that has anything in the month. `today` bounds the current month (overdue is judged
  * as of min(month end, today)); `missed` lists the lead units of feedback due dates escalated as missed in the month.
  */
-export function unitMonthFigures(month: string, today: string, matters: readonly MatterFigureRow[], feedback: readonly FeedbackFigureRow[], missed: readonly { unitId: number; fireOn: string }[]): UnitMonthFigures[] {
+export function unitMonthFigures(month: string, today: string, matters: readonly MatterFigureRow[], feedback: readonly FeedbackFigureRow[], missed: readonly MissedFeedbackRow[]): UnitMonthFigures[] {
   const first = `${month}-01`;
   const last = monthEnd(month);
   const asOf = today < last ? today : last;
@@ -108,12 +120,19 @@ export function unitMonthFigures(month: string, today: string, matters: readonly
       u.days.count++;
     }
   }
+  const missedKeys = new Set(missed.filter((x) => x.entityId !== undefined && x.dueOn !== undefined).map((x) => `${x.entityId}|${x.dueOn}`));
   for (const f of feedback) {
     if (f.unitId === null || f.dueOn === null || !inMonth(f.onDate)) continue;
+    if (!f.onTime && f.entityId !== undefined && missedKeys.has(`${f.entityId}|${f.dueOn}`)) continue; // counted as missed
     const u = of(f.unitId);
     u.feedbackOnTime.den++;
     if (f.onTime) u.feedbackOnTime.num++;
   }
-  for (const x of missed) if (inMonth(x.fireOn)) of(x.unitId).missedFeedback++;
+  for (const x of missed) {
+    if (!inMonth(x.fireOn)) continue;
+    const u = of(x.unitId);
+    u.missedFeedback++;
+    u.feedbackOnTime.den++;
+  }
   return [...units.values()].sort((a, b) => a.unitId - b.unitId);
 }

@@ -1058,6 +1058,9 @@ export interface MatterTable {
 export interface MatterUnitTable {
   matter_id: number;
   unit_id: number;
+  /** The co-unit's 签收 (migration 2026-12-08-60). */
+  signed_on: string | null;
+  signed_by: number | null;
 }
 
 export interface MatterProjectTable {

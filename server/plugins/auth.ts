@@ -54,6 +54,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   permission: Permission | undefined;
+  /** The record the route is keyed by (config.scope), when it declares one. */
+  scope?: RouteScope;
 }
 
 const routesByApp = new WeakMap<FastifyInstance, RouteInfo[]>();
@@ -110,7 +112,7 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator): void {
   routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission });
+      if (method !== 'HEAD') routes.push({ method, url: route.url, permission: route.config?.permission, scope: route.config?.scope });
     }
     if (route.url.startsWith('/api/') && !route.config?.permission) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);

@@ -46,6 +46,7 @@ export const PERMISSIONS = {
   'matter.instruct': ['leader'], // 批示
   'matter.attention': ['leader', 'supervisor', 'office'], // mark 需要关注
   'supervision.admin': ['supervisor', 'office'], // supervision rules (settings), meetings, weekly batches, letters
+  'meeting.read': ['office', 'supervisor', 'leader'], // meetings and their decisions (议定事项), issue 17
   // enterprises and problems (issue 18)
   'enterprise.read': ['office', 'reporter', 'leader', 'supervisor'], // enterprises, linked cadres, visits
   'enterprise.write': ['office', 'reporter'], // enterprises, cadre links and visit plans, visit records and photos
@@ -102,6 +103,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'matter.instruct': '领导批示',
   'matter.attention': '标记“需要关注”',
   'supervision.admin': '督办规则设置、会议、周交办、督办函件',
+  'meeting.read': '查看会议及议定事项',
   'enterprise.read': '查看数据范围内的企业、包联干部和走访记录',
   'enterprise.write': '维护企业、包联干部和走访计划，记录走访（含照片）',
   'problem.read': '查看数据范围内的问题台账及其统计',

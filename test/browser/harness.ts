@@ -35,7 +35,7 @@ export interface Harness {
 /** Starts the server on a free port with demo data (unless `demo: false`) and launches Chromium. */
 export async function startHarness(opts: { projects?: number; demo?: boolean } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-browser-'));
-  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0, loginRateLimit: 1000 }, {});
+  const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0, loginRateLimit: 1000, checkResponses: true }, {});
   if (!fs.existsSync(path.join(config.webDir, 'index.html'))) throw new Error(`web app not built: ${config.webDir}`);
   const database = openDatabase(config);
   await migrateToLatest(database.db);

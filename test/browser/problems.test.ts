@@ -36,6 +36,24 @@ describe('problems (问题台账) and cadre visits', () => {
     await context.close();
   });
 
+  it('escalates a major problem into a supervised matter with one click and shows the matter on the problem', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/problems?q=' + encodeURIComponent('二期扩产用地指标不足'));
+    await page.getByText('二期扩产用地指标不足').click();
+    await page.getByTestId('problem-escalate').click();
+    const card = page.getByTestId('problem-matter');
+    await card.getByText('待签收', { exact: true }).waitFor({ timeout: 20_000 });
+    await card.getByText('督办进展').waitFor();
+    await expect(page.getByTestId('problem-escalate').count()).resolves.toBe(0);
+    await settled(page);
+    await shot(page, 'problems-escalated');
+    // The matter's number links to the matter's page, whose source is the problem.
+    await card.locator('a[href^="/matters/"]').click();
+    await page.waitForURL(/\/matters\/\d+/);
+    await page.getByText('二期扩产用地指标不足').first().waitFor();
+    await context.close();
+  });
+
   it('lets a cadre record a visit and raise a problem on site from a phone (375×812)', async () => {
     const { context, page } = await h.newPage({ width: 375, height: 812 });
     await login(page, 'reporter', undefined, '/visit');

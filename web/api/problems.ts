@@ -37,6 +37,13 @@ export interface ProblemDetail extends ProblemRow {
   co_units: { id: number; name: string }[];
   moves: { action: string; from: string | null; to: string; reason: string | null; at: string; actor_name: string | null }[];
   actions: string[];
+  can_escalate: boolean;
+  matter_id: number | null;
+  matter: {
+    id: number; visible: boolean; number: string | null; status: string | null; status_label: string | null; due_on: string | null; overdue: boolean;
+    lead_unit_name: string | null; closed_on: string | null; written_off_on: string | null;
+    timeline: { at: string; kind: string; title: string; detail: string | null; actor_name: string | null }[];
+  } | null;
 }
 
 export interface ProblemCategory { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; owner_unit_name: string | null }
@@ -79,6 +86,7 @@ export const problemsApi = {
   exportUrl: (q: ProblemQuery) => withQuery('/api/v1/problems.xlsx', { ...q, page: undefined, page_size: undefined }),
   get: (id: number) => api.get<ProblemDetail>(`/problems/${id}`),
   act: (id: number, action: string, body: Record<string, unknown>) => api.post<ProblemDetail>(`/problems/${id}/actions/${action}`, body),
+  escalate: (id: number, body: { version: number; reason?: string }) => api.post<ProblemDetail>(`/problems/${id}/escalate`, body),
   categories: () => api.get<ProblemCategory[]>('/problem-categories'),
   enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<{ total: number; items: EnterpriseRow[] }>('/enterprises', q),
   enterprise: (id: number) => api.get<EnterpriseDetail>(`/enterprises/${id}`),

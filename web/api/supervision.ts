@@ -10,16 +10,16 @@ export interface MatterListItem {
 export interface MatterList { total: number; today: string; items: MatterListItem[] }
 export interface Attachment { id: number; fileName: string; sizeBytes: number; uploadedAt: string }
 export interface MatterDetail {
-  matter: MatterListItem & { content: string; supervisorName: string | null; leaderName: string | null; signedOn: string | null; closingOn: string | null; closeRejections: number; feedbackDays: number };
+  matter: Omit<MatterListItem, 'coUnits'> & { coUnits: { id: number; name: string; signedOn?: string | null }[]; content: string; supervisorName: string | null; leaderName: string | null; signedOn: string | null; closingOn: string | null; closeRejections: number; feedbackDays: number };
   projects: { id: number; name: string; code: string | null }[];
   deadlines: { kind: string; dueOn: string; originalDueOn: string; status: string; pausedOn: string | null; pausedDays: number; overdue: boolean; workingDays: number; paused: boolean }[];
   feedback: { id: number; onDate: string; text: string; nextSteps: string | null; onTime: boolean; authorName: string | null; unitName: string | null; attachments: Attachment[] }[];
   instructions: { id: number; leader_name: string; text: string; at: string }[];
   attachments: Attachment[];
-  letters: { id: number; kind: string; number: string; title: string; signerName: string; createdAt: string }[];
+  letters: { id: number; kind: string; number: string; title: string; signerName: string; createdAt: string; step: string | null }[];
   timeline: { at: string; kind: 'move' | 'feedback' | 'event'; title: string; detail: string | null; actorName: string | null }[];
   actions: { action: string; label: string; needs: 'reason' | 'evidence' | null }[];
-  can: { feedback: boolean; instruct: boolean; attention: boolean };
+  can: { feedback: boolean; instruct: boolean; attention: boolean; coSign: boolean; letter: boolean };
 }
 export interface MatterCreate {
   title: string; content?: string; source: string; source_id?: number | null; source_ref?: string | null; type?: string; urgency?: string;
@@ -44,6 +44,43 @@ export const supervisionApi = {
   },
   instruct: (id: number, text: string) => api.post<{ id: number }>(`/matters/${id}/instructions`, { text }),
   attention: (id: number, attention: boolean) => api.put<{ attention: boolean }>(`/matters/${id}/attention`, { attention }),
+};
+
+// ---- meetings → decisions → matters, weekly batches (周交办), letters (supervision3) -------------------------------
+export interface LinkedMatter { id: number; number: string; title: string; status: string; statusLabel: string; leadUnitId: number; leadUnitName: string; dueOn: string; assignedOn: string; closedOn: string | null }
+export interface MeetingListItem { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; decisions: number; assigned: number; done: number }
+export interface MeetingDetail {
+  meeting: { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; attendees: string | null; location: string | null };
+  decisions: { id: number; seq: number; text: string; matters: LinkedMatter[]; done: boolean }[];
+  attachments: Attachment[];
+  summary: string;
+}
+export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
+export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
+export interface BatchListItem { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string; newCount: number; carriedCount: number }
+export interface BatchDetail {
+  batch: { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string };
+  today: string;
+  matters: (LinkedMatter & { content: string; carried: boolean; coUnits: string[]; overdue: boolean })[];
+}
+
+export const agendaApi = {
+  meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
+  meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
+  createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
+  addDecision: (id: number, text: string) => api.post<{ id: number; seq: number }>(`/meetings/${id}/decisions`, { text }, { quiet: true }),
+  toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: { id: number; number: string }[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
+  minutes: (id: number, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api.post<Attachment>(`/meetings/${id}/attachments`, form, { quiet: true });
+  },
+  batches: () => api.get<{ total: number; items: BatchListItem[] }>('/batches', { limit: 200 }),
+  candidates: () => api.get<{ items: MatterListItem[] }>('/batches/candidates'),
+  createBatch: (body: { matter_ids: number[]; title?: string | null; carry_overdue?: boolean }) => api.post<{ id: number; seq: number; title: string }>('/batches', body, { quiet: true }),
+  batch: (id: number) => api.get<BatchDetail>(`/batches/${id}`),
+  letter: (id: number, kind: string) => api.post<MatterDetail>(`/matters/${id}/letters`, { kind }, { quiet: true }),
+  coSign: (id: number) => api.post<{ signedOn: string }>(`/matters/${id}/co-sign`, {}, { quiet: true }),
 };
 
 export const inboxApi = {

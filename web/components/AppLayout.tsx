@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CameraOutlined, CheckSquareOutlined, FlagOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CameraOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -33,6 +33,8 @@ export const NAV: NavItem[] = [
   { path: '/lights', label: 'nav.lights', icon: <AlertOutlined />, anyOf: ['indicator.read'] },
   // Supervision (issue 17)
   { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, anyOf: ['matter.read'] },
+  { path: '/meetings', label: 'nav.meetings', icon: <CommentOutlined />, anyOf: ['meeting.read'] },
+  { path: '/batches', label: 'nav.batches', icon: <ScheduleOutlined />, anyOf: ['supervision.admin'] },
   { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, anyOf: ['inbox.read'] },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },

@@ -4,13 +4,14 @@ import { permissionsOf } from '../../server/platform/access.ts';
 import { ROLES, type Role } from '../../server/plugins/permissions.ts';
 
 // Each role's menu, pinned: moving the menu onto the server's permissions (can()) changed no item or landing page;
-// a capability that adds a page adds it here on purpose (考评 for the business roles, #20; 招商引资, #21; 问题台账 and 走访录入, #18; 督查督办 and 我的待办, #17; the import page for the
+// a capability that adds a page adds it here on purpose (考评 for the business roles, #20; 招商引资, #21; 问题台账 and 走访录入, #18; 督查督办 and 我的待办, #17;
+// 会议 for the office, supervisors and leaders and 周交办 for the office and supervisors, #17; the import page for the
 // system administrator's unit and account lists).
 const MENU_BY_ROLE: Record<Role, string[]> = {
-  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/matters', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/visit', '/import', '/admin/units', '/admin/calendar'],
+  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/matters', '/meetings', '/batches', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/visit', '/import', '/admin/units', '/admin/calendar'],
   reporter: ['/dashboard', '/projects', '/reports', '/lights', '/matters', '/todos', '/evaluation', '/attraction', '/problems', '/visit', '/import'],
-  leader: ['/dashboard', '/projects', '/lights', '/matters', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems'],
-  supervisor: ['/dashboard', '/projects', '/lights', '/matters', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems'],
+  leader: ['/dashboard', '/projects', '/lights', '/matters', '/meetings', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems'],
+  supervisor: ['/dashboard', '/projects', '/lights', '/matters', '/meetings', '/batches', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems'],
   sysadmin: ['/admin/users', '/setup', '/import', '/admin/units'],
   secadmin: ['/admin/security'],
   auditor: ['/audit'],

@@ -28,6 +28,8 @@ import * as problemLights from './2026-12-07-52-problem-lights.ts';
 import * as evaluation from './2026-12-07-60-evaluation.ts';
 import * as attraction from './2026-12-07-70-attraction.ts';
 import * as reviewQueueIndex from './2026-12-08-40-review-queue-index.ts';
+// supervision3 (issue 17)
+import * as coUnitSign from './2026-12-08-60-co-unit-sign.ts';
 import * as attractionSettings from './2026-12-08-80-attraction-settings.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -61,5 +63,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-60-evaluation': evaluation,
   '2026-12-07-70-attraction': attraction,
   '2026-12-08-40-review-queue-index': reviewQueueIndex,
+  // supervision3 (issue 17)
+  '2026-12-08-60-co-unit-sign': coUnitSign,
   '2026-12-08-80-attraction-settings': attractionSettings,
 };

@@ -1,27 +1,17 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Clock } from '../../../core/clock.ts';
-import { clock } from '../../clock.ts';
-import type { Database } from '../../db/database.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
-import { createIndicatorService } from '../indicators/index.ts';
-import { createLightService } from '../lights/index.ts';
 import {
   actionSchema, bulletinCreateSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
 } from './bulletin.schema.ts';
-import { BulletinService } from './bulletin.service.ts';
+import type { BulletinService } from './bulletin.service.ts';
 import { docxToPdf } from './bulletin.pdf.ts';
 import { rankingWorkbook } from './ranking-export.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The bulletin service over a database (routes and the CLI). */
-export function bulletinService(database: Database, at: Clock = clock): BulletinService {
-  return new BulletinService({ db: database.db, indicators: () => createIndicatorService(database), lights: () => createLightService(database), clock: at });
-}
 
 function sendFile(reply: FastifyReply, type: string, fileName: string, bytes: Buffer) {
   return reply.header('content-type', type).header('content-disposition', contentDisposition(fileName)).send(bytes);
@@ -32,10 +22,9 @@ async function sendPdf(reply: FastifyReply, doc: { docx: Buffer; fileName: strin
 }
 
 /** Bulletins (通报): template, drafts, review and 签发, issued versions as .docx/.pdf, and the unit ranking (月讲评). */
-export function bulletinRoutes(app: FastifyInstance, database: Database): void {
+export function bulletinRoutes(app: FastifyInstance, service: () => BulletinService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['bulletins'];
-  const service = () => bulletinService(database);
 
   r.get('/api/v1/bulletins/template', { config: { permission: 'bulletin.read' }, schema: { tags } }, async () => service().getTemplate());
   r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema } },

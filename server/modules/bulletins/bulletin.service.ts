@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { composeBulletin, type BulletinDoc } from '../../../core/bulletins/compose.ts';
 import type { BulletinFigures, FigureGroup, LightListRow } from '../../../core/bulletins/figures.ts';
 import { rankProjects, rankUnits, type UnitRank } from '../../../core/bulletins/ranking.ts';
@@ -8,14 +9,13 @@ import { WorkflowRefusal } from '../../../core/workflow.ts';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { fill } from '../../../core/bulletins/phrases.ts';
 import { periodLabel } from '../../../core/indicators.ts';
-import { chinaToday, type Clock } from '../../../core/clock.ts';
-import type { Actor } from '../../context.ts';
-import type { Executor } from '../../db/database.ts';
+import { chinaToday } from '../../../core/clock.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
+import type { DB } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { IndicatorService } from '../indicators/indicator.service.ts';
 import type { LightService } from '../lights/light.service.ts';
 import { BulletinRepository, type BulletinRow, type VersionSummary } from './bulletin.repository.ts';
@@ -25,13 +25,13 @@ import { templateSchema, type BulletinCreate, type RankingQuery } from './bullet
 /** The numbering series of bulletin issues (第N期 per year). */
 export const ISSUE_SERIES = 'bulletin';
 
-/** What the bulletin service reads besides its own tables. */
-export interface BulletinDeps {
-  db: Executor;
+/**
+ * The platform's deps (the clock gives the issue date, China's date; audit records in the writer's transaction)
+ * and what the bulletin service reads besides its own tables.
+ */
+export interface BulletinDeps extends Deps {
   indicators: () => IndicatorService;
   lights: () => LightService;
-  /** Where "now" comes from (server/clock.ts: DOCKET_NOW shifts it). The issue date is China's date. */
-  clock: Clock;
 }
 
 /** The user id to store for an actor: null for the CLI's system actor (no users row). */
@@ -60,10 +60,6 @@ export class BulletinService {
     this.repo = new BulletinRepository(deps.db);
   }
 
-  private transaction<T>(fn: (repo: BulletinRepository) => Promise<T>): Promise<T> {
-    return inTransaction(this.deps.db, (trx) => fn(new BulletinRepository(trx)));
-  }
-
   /** The office's template (or the built-in default when it saved none), its version and what it may use. */
   async getTemplate() {
     const row = await this.repo.findDefaultTemplate();
@@ -84,12 +80,13 @@ export class BulletinService {
     if (problems.length) throw new AppError('validation_failed', `模板有误：${problems[0]}`, problems.map((message) => ({ message })));
     const body = JSON.stringify(template);
     const at = this.deps.clock.now().toISOString();
-    await this.transaction(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = new BulletinRepository(trx);
       const row = await repo.findDefaultTemplate();
       if ((row?.version ?? 0) !== version) throw new AppError('version_conflict', '模板已被他人修改，请刷新后重试', { current: row ? parseTemplate(row.body) : DEFAULT_TEMPLATE, version: row?.version ?? 0 });
       if (row) await repo.updateTemplateIfVersion(row.id, version, body, userRef(actor), at);
       else await repo.insertTemplate(body, userRef(actor), at);
-      await recordAudit(repo.db, actor, { action: 'bulletin.template_update', entityType: 'bulletin_template', before: row ? parseTemplate(row.body) : null, after: template });
+      await this.deps.audit.record(trx, actor, { action: 'bulletin.template_update', entityType: 'bulletin_template', before: row ? parseTemplate(row.body) : null, after: template });
     });
     return this.getTemplate();
   }
@@ -181,12 +178,13 @@ export class BulletinService {
     const area = await this.areaOf(template, input.region ?? null);
     const title = fill(template.title, { 地区: area, 年: String(input.year), 月: String(input.month), 期间: periodLabel(input.month) });
     const at = this.deps.clock.now().toISOString();
-    const id = await this.transaction(async (repo) => {
+    const id = await inTransaction(this.deps.db, async (trx) => {
+      const repo = new BulletinRepository(trx);
       const id = await repo.insertBulletin({
         year: input.year, month: input.month, region_code: input.region ?? null, template_id: templateId, title, status: 'draft',
         created_by: userRef(actor), created_at: at, updated_at: at,
       });
-      await recordAudit(repo.db, actor, { action: 'bulletin.create', entityType: 'bulletin', entityId: id, after: { year: input.year, month: input.month, region: input.region ?? null, title } });
+      await this.deps.audit.record(trx, actor, { action: 'bulletin.create', entityType: 'bulletin', entityId: id, after: { year: input.year, month: input.month, region: input.region ?? null, title } });
       return id;
     });
     return this.get(id);
@@ -194,12 +192,13 @@ export class BulletinService {
 
   /** Deletes a draft that was never issued. */
   async remove(actor: Actor, id: number): Promise<void> {
-    await this.transaction(async (repo) => {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = new BulletinRepository(trx);
       const b = await repo.findBulletin(id);
       if (!b) throw notFound('通报');
       if (b.status !== 'draft' || b.issue_no !== null) throw new AppError('unprocessable', '只能删除从未签发的草稿；已签发的通报须更正重发');
       await repo.deleteBulletin(id);
-      await recordAudit(repo.db, actor, { action: 'bulletin.delete', entityType: 'bulletin', entityId: id, before: b });
+      await this.deps.audit.record(trx, actor, { action: 'bulletin.delete', entityType: 'bulletin', entityId: id, before: b });
     });
   }
 
@@ -244,8 +243,9 @@ export class BulletinService {
   }
 
   /** Runs a workflow action on a bulletin read at `version` (409 when it moved on). */
-  private async act(actor: Actor, id: number, version: number, action: BulletinAction, write: (repo: BulletinRepository, b: BulletinRow, to: BulletinStatus) => Promise<Partial<BulletinRow>>, reason?: string): Promise<BulletinView> {
-    await this.transaction(async (repo) => {
+  private async act(actor: Actor, id: number, version: number, action: BulletinAction, write: (repo: BulletinRepository, b: BulletinRow, trx: Transaction<DB>) => Promise<Partial<BulletinRow>>, reason?: string): Promise<BulletinView> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = new BulletinRepository(trx);
       const b = await repo.findBulletin(id);
       if (!b) throw notFound('通报');
       if (b.version !== version) throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试', { current: b });
@@ -257,13 +257,13 @@ export class BulletinService {
         if (err instanceof WorkflowRefusal) throw new AppError('unprocessable', err.message);
         throw err;
       }
-      const set = await write(repo, b, to);
+      const set = await write(repo, b, trx);
       const at = this.deps.clock.now().toISOString();
       if (!(await repo.updateBulletinIfVersion(id, version, { ...set, status: to, updated_at: at }))) {
         throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试');
       }
-      await recordMove(repo.db, { entityType: 'bulletin', entityId: id, from, to, action, reason: reason ?? null, actorId: userRef(actor), at });
-      await recordAudit(repo.db, actor, { action: `bulletin.${action}`, entityType: 'bulletin', entityId: id, before: { status: b.status, revision: b.revision }, after: { status: to, ...set } });
+      await recordMove(trx, { entityType: 'bulletin', entityId: id, from, to, action, reason: reason ?? null, actorId: userRef(actor), at });
+      await this.deps.audit.record(trx, actor, { action: `bulletin.${action}`, entityType: 'bulletin', entityId: id, before: { status: b.status, revision: b.revision }, after: { status: to, ...set } });
     });
     return this.get(id);
   }
@@ -292,8 +292,8 @@ export class BulletinService {
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
     const issuedOn = chinaToday(this.deps.clock.now());
     const signer = (await this.repo.findUserName(actor.userId)) ?? actor.displayName;
-    return this.act(actor, id, version, 'sign', async (repo, current) => {
-      const issueNo = current.issue_no ?? (await nextNumber(repo.db, ISSUE_SERIES, current.year));
+    return this.act(actor, id, version, 'sign', async (repo, current, trx) => {
+      const issueNo = current.issue_no ?? (await nextNumber(trx, ISSUE_SERIES, current.year));
       const { doc } = composeBulletin(template, figures, { issue_no: issueNo, date: issuedOn, revision: current.revision, draft: false });
       const docx = await renderBulletinDocx(doc);
       await repo.insertVersion({

@@ -10,7 +10,7 @@ import { createBulkWriter, DemoRepository } from './demo.repository.ts';
 import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
-import { SystemService } from '../system/index.ts';
+import { createSystemService } from '../system/index.ts';
 import { seedProblemsForDemo } from '../problems/index.ts';
 import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
@@ -74,7 +74,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   const now = `${asOf}T00:00:00.000Z`;
   const { units, counties, officeId, reporterUnit } = await database.db.transaction().execute(async (trx) => buildUnitTree(new DemoRepository(trx), now));
   // The demo office has said who it is (本单位设置), as a real one does on its first day: its root unit and city.
-  await new SystemService(database.db).configure(systemActor(), { office_name: `${DEMO_CITY.name}发展和改革委员会`, region_code: DEMO_CITY.code });
+  await createSystemService(createDeps(database.db)).configure(systemActor(), { office_name: `${DEMO_CITY.name}发展和改革委员会`, region_code: DEMO_CITY.code });
 
   const accounts: DemoAccount[] = [
     { username: 'office', password: DEMO_PASSWORD, role: 'office', unit: `${DEMO_CITY.name}发展和改革委员会` },

@@ -275,7 +275,7 @@ export class EvaluationService {
     let fast: SpeedLine[] = [];
     let slow: SpeedLine[] = [];
     if (sourceKeys.size) {
-      const ranking = await createBulletinService({ db, clock: this.deps.clock }).getRanking(systemActor(), { year, month });
+      const ranking = await createBulletinService({ ...this.deps, db }).getRanking(systemActor(), { year, month });
       const line = (p: (typeof ranking.fast)[number]): SpeedLine => ({ project_id: p.project_id, name: p.name, unit_name: p.unit_name, completion_rate_text: p.completion_rate_text, gap_points_text: p.gap_points_text });
       fast = ranking.fast.map(line);
       slow = ranking.slow.map(line);

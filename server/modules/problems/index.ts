@@ -3,11 +3,15 @@
 // and tests import from here only.
 import type { Deps } from '../../platform/context.ts';
 import { registerEntityScope } from '../../platform/access.ts';
+import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
+import { onProblemStep } from './problem-reminders.ts';
 import { FileStore } from '../files/index.ts';
 import { EnterpriseRepository } from './enterprise.repository.ts';
 import { EnterpriseService } from './enterprise.service.ts';
 import { ProblemRepository } from './problem.repository.ts';
 import { ProblemService } from './problem.service.ts';
+import { ProblemImport } from './problem-import.ts';
+export { type ProblemImportReport } from './problem-import.ts';
 
 export { EnterpriseService } from './enterprise.service.ts';
 export { ProblemService, type FigureGroup } from './problem.service.ts';
@@ -25,6 +29,11 @@ export function createProblemService(deps: Deps): ProblemService {
   return new ProblemService(deps, (db) => new ProblemRepository(db));
 }
 
+/** The problem ledger import (问题台账): dry run and apply (problem-import.ts). */
+export function createProblemImport(deps: Deps): ProblemImport {
+  return new ProblemImport(deps, createProblemService(deps), (db) => new ProblemRepository(db));
+}
+
 /** The enterprise service; photos are kept through the files module (in the database unless a data dir is given). */
 export function createEnterpriseService(deps: Deps, dataDir: string | null = null): EnterpriseService {
   return new EnterpriseService(deps, { enterprises: (db) => new EnterpriseRepository(db), problems: (db) => new ProblemRepository(db) },
@@ -40,10 +49,12 @@ export function problemFigures(deps: Deps, actor: Parameters<ProblemService['fig
 }
 
 /**
- * Registers 'enterprise' and 'problem' with the data-scope registry (by unit and region; attraction's routes keyed
+ * Registers 'enterprise' and 'problem' with the data-scope registry, and the problem deadline's reminder steps (by unit and region; attraction's routes keyed
  * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`).
  */
 export function registerProblemScopes(): void {
   registerEntityScope('enterprise', (db, id, scope) => new EnterpriseRepository(db).isWithinScope(id, scope), '企业不存在或无权访问');
   registerEntityScope('problem', (db, id, scope) => new ProblemRepository(db).isWithinScope(id, scope), '问题不存在或无权访问');
+  // The handling deadline's reminder steps add to-dos for the owning department (problem-reminders.ts).
+  onDeadlineStep('problem', onProblemStep);
 }

@@ -123,6 +123,23 @@ export class ProblemRepository {
     return (await this.db.insertInto('problems').values(values).returning('id').executeTakeFirstOrThrow()).id;
   }
 
+  /** What a ledger import matches names against: enterprises, categories and units. */
+  async importLookups() {
+    const [enterprises, categories, units] = await Promise.all([
+      this.db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('deleted_at', 'is', null).execute(),
+      this.db.selectFrom('problem_categories').select(['code', 'name', 'owner_unit_id']).execute(),
+      this.db.selectFrom('units').select(['id', 'name', 'region_code']).execute(),
+    ]);
+    return { enterprises, categories, units };
+  }
+
+  /** True when a problem with this title, enterprise and received day exists (a ledger imported twice). */
+  async existsImported(title: string, enterpriseId: number | null, day: string): Promise<boolean> {
+    let q = this.db.selectFrom('problems').select('id').where('title', '=', title).where('received_on', '=', day);
+    q = enterpriseId === null ? q.where('enterprise_id', 'is', null) : q.where('enterprise_id', '=', enterpriseId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
   /** Updates when the version matches; false when it moved (409). */
   async updateIfVersion(id: number, version: number, values: Updateable<ProblemTable>): Promise<boolean> {
     const r = await this.db.updateTable('problems').set({ ...values, version: sql`version + 1` }).where('id', '=', id).where('version', '=', version).executeTakeFirst();

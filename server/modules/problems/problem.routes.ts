@@ -7,11 +7,15 @@ import {
 } from './enterprise.schema.ts';
 import { VISIT_PHOTO_MAX_BYTES, type EnterpriseService } from './enterprise.service.ts';
 import {
-  categoryBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
+  categoryBody, escalateBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
 import type { ProblemService } from './problem.service.ts';
+import type { ProblemImport } from './problem-import.ts';
 import { problemLedgerWorkbook } from './problem-export.ts';
 import { sendWorkbook } from '../exports/index.ts';
+
+/** The largest ledger workbook accepted. */
+const PROBLEM_IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 
 // Records are scope-checked by the services with the whole actor (a linked cadre sees an enterprise outside the
 // data scope of their own unit), so these routes declare no config.scope.
@@ -54,7 +58,7 @@ export function enterpriseRoutes(app: FastifyInstance, service: () => Enterprise
 }
 
 /** Problems (问题/诉求): ledger, workflow, category map, time limits, figures. */
-export function problemRoutes(app: FastifyInstance, service: () => ProblemService): void {
+export function problemRoutes(app: FastifyInstance, service: () => ProblemService, importer?: () => ProblemImport): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['problems'];
   r.get('/api/v1/problems', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
@@ -75,6 +79,19 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
   // The action's own permission (route, handle, visit) is checked by the workflow against the actor's role.
   r.post('/api/v1/problems/:id/actions/:action', { config: { permission: 'problem.read' }, schema: { tags, params: problemActionParams, body: problemActionBody } },
     async (request) => service().act(actorOf(request), request.params.id, request.params.action, request.body));
+  // 转督办: whoever may assign supervised matters (the office, the supervision office, leaders).
+  r.post('/api/v1/problems/:id/escalate', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: escalateBody } },
+    async (request) => service().escalate(actorOf(request), request.params.id, request.body));
+  // The ledger import (问题台账): a dry run reports every row's errors by row and column; apply writes all or nothing.
+  if (importer) {
+    for (const [step, dryRun] of [['dry-run', true], ['apply', false]] as const) {
+      r.post(`/api/v1/imports/problems/${step}`, { config: { permission: 'problem.admin' }, schema: { tags, consumes: ['multipart/form-data'] } },
+        async (request) => {
+          const upload = await readUpload(request, PROBLEM_IMPORT_MAX_BYTES);
+          return importer().importFile(actorOf(request), upload.buffer, { fileName: upload.fileName, dryRun });
+        });
+    }
+  }
   r.get('/api/v1/problem-categories', { config: { permission: 'problem.read' }, schema: { tags } },
     async () => service().listCategories());
   r.put('/api/v1/problem-categories', { config: { permission: 'problem.admin' }, schema: { tags, body: categoryBody } },

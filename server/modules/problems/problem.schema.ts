@@ -40,6 +40,16 @@ export const problemActionBody = z.object({
 }).strict();
 export type ProblemActionInput = z.infer<typeof problemActionBody>;
 
+/** 转督办: escalating an overdue or complex problem into a supervised matter. */
+export const escalateBody = z.object({
+  version: z.number().int().min(1),
+  reason: z.string().trim().max(2000).nullish(),
+  lead_unit_id: z.number().int().positive().nullish(),
+  due_on: day.nullish(),
+  urgency: z.enum(['normal', 'urgent', 'very_urgent']).nullish(),
+}).strict();
+export type EscalateInput = z.infer<typeof escalateBody>;
+
 const csv = <T extends z.ZodType>(item: T) => z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item));
 
 export const problemListQuery = z.object({

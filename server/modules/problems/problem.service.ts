@@ -10,15 +10,20 @@ import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { checkEntityScope } from '../../platform/access.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
+import { emitEvent } from '../../platform/events/events.ts';
 import { listMoves, recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { createCalendarService } from '../calendar/index.ts';
-import type { ProblemActionInput, ProblemListQuery, RaiseProblemInput } from './problem.schema.ts';
+import { createMatterService } from '../supervision/index.ts';
+import type { EscalateInput, ProblemActionInput, ProblemListQuery, RaiseProblemInput } from './problem.schema.ts';
 import type { ProblemFilter, ProblemRepository, ProblemRow } from './problem.repository.ts';
 import { enterpriseVisible } from './scope.ts';
+import { syncReminders } from './problem-reminders.ts';
 
 const STALE = '问题已被他人处理，请刷新后重试';
+/** States a problem can no longer be escalated from. */
+const ESCALATION_CLOSED = new Set<string>(['closed', 'rejected']);
 
 /** How figures are broken down. */
 export type FigureGroup = 'department' | 'category' | 'unit' | 'month';
@@ -32,7 +37,8 @@ export class ProblemService {
     this.repo = repo;
   }
 
-  private today(): string {
+  /** Today in China (the clock's day). */
+  today(): string {
     return chinaToday(this.deps.clock.now());
   }
 
@@ -69,7 +75,68 @@ export class ProblemService {
       moves: moves.map((m) => ({ ...m, actor_name: m.actorId ? users.get(m.actorId) ?? null : null })),
       current_due: currentDue(p) ?? null, due_state: dueState(p, today, cal),
       actions: this.choices(actor, p),
+      can_escalate: this.canEscalate(actor, p),
+      matter: p.matter_id ? await this.matterOf(actor, p.matter_id) : null,
     };
+  }
+
+  /**
+   * The supervised matter a problem was escalated into, as the problem page shows it: its number, state, deadline
+   * and the matter's own timeline (shared timeline). Null fields when the actor's scope does not reach the matter.
+   */
+  private async matterOf(actor: Actor, matterId: number) {
+    try {
+      const d = await createMatterService(this.deps).detail(actor, matterId);
+      const m = d.matter;
+      return {
+        id: matterId, visible: true, number: m.number, status: m.status, status_label: m.statusLabel, due_on: m.dueOn, overdue: m.overdue,
+        lead_unit_name: m.leadUnitName, closed_on: m.closedOn, written_off_on: m.writtenOffOn,
+        timeline: d.timeline.map((t) => ({ at: t.at, kind: t.kind, title: t.title, detail: t.detail, actor_name: t.actorName })),
+      };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return { id: matterId, visible: false, number: null, status: null, status_label: null, due_on: null, overdue: false, lead_unit_name: null, closed_on: null, written_off_on: null, timeline: [] };
+      throw err;
+    }
+  }
+
+  /** Who may escalate (转督办): whoever may assign matters, while the problem is open and not yet escalated. */
+  private canEscalate(actor: Actor, p: ProblemRow): boolean {
+    return roleHas(actor.role, 'matter.assign') && !p.matter_id && !ESCALATION_CLOSED.has(p.status);
+  }
+
+  /**
+   * 转督办: an overdue or complex problem becomes a supervised matter (督办事项) through the supervision module, in
+   * one transaction with the problem's link to it. The owning department leads, the co-departments assist, the
+   * project comes along; a problem that is neither overdue nor major needs the reason why it is complex.
+   */
+  async escalate(actor: Actor, id: number, input: EscalateInput) {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
+      const p = await repo.findNamed(actor, id);
+      if (!p) throw new AppError('not_found', '问题不存在或无权访问');
+      if (p.version !== input.version) throw new AppError('version_conflict', STALE, { current: p });
+      if (p.matter_id) throw new AppError('conflict', '该问题已转为督办事项');
+      if (ESCALATION_CLOSED.has(p.status)) throw new AppError('conflict', '已销号或不予受理的问题不能转督办');
+      const cal = await this.calendar(trx);
+      const overdue = dueState(p, this.today(), cal) === 'overdue';
+      const reason = input.reason?.trim() || null;
+      if (!overdue && p.is_major !== 1 && !reason) throw new AppError('unprocessable', '该问题未逾期且非重大问题，转督办须说明理由（复杂问题）');
+      const lead = input.lead_unit_id ?? p.owner_unit_id;
+      if (!lead) throw new AppError('unprocessable', '请选择督办事项的牵头单位（该问题尚未指定责任部门）');
+      const coUnits = (await repo.listCoUnits(id)).map((u) => u.id);
+      const why = reason ?? (overdue ? '问题逾期未办结' : '重大复杂问题');
+      const content = [p.description, `问题来源：${p.enterprise_name ?? p.project_name ?? p.raised_unit_name ?? ''}`.trim(), `转督办理由：${why}`].filter(Boolean).join('\n');
+      const matters = createMatterService({ ...this.deps, db: trx });
+      const matter = await matters.create(actor, {
+        title: p.title, content, source: 'problem', sourceId: id, sourceRef: `问题 #${id}：${p.title}`, type: '问题办理', urgency: input.urgency ?? (p.is_major === 1 ? 'urgent' : 'normal'),
+        leadUnitId: lead, coUnitIds: coUnits.filter((u) => u !== lead), projectIds: p.project_id ? [p.project_id] : [], dueOn: input.due_on ?? null,
+      });
+      const now = this.deps.clock.now().toISOString();
+      if (!(await repo.updateIfVersion(id, input.version, { matter_id: matter.id, updated_at: now }))) throw new AppError('version_conflict', STALE);
+      await emitEvent(trx, { name: 'problem.escalated', entityType: 'problem', entityId: id, actorId: actor.userId || null, at: this.deps.clock.now(), payload: { matterId: matter.id, number: matter.number, reason: why } });
+      await this.deps.audit.record(trx, actor, { action: 'problem.escalate', entityType: 'problem', entityId: id, after: { matter_id: matter.id, number: matter.number, reason: why } });
+    });
+    return this.get(actor, id);
   }
 
   /** The buttons the actor may press (the visit offers one button for the three results). */
@@ -126,8 +193,15 @@ export class ProblemService {
       await repo.replaceCoUnits(id, [...new Set(input.co_unit_ids)].filter((u) => u !== owner));
       await recordMove(trx, { entityType: 'problem', entityId: id, from: null, to: 'pending', action: 'raise', reason: null, actorId: actor.userId || null, at: now });
       await this.deps.audit.record(trx, actor, { action: 'problem.raise', entityType: 'problem', entityId: id, after: { title: input.title, category: category.code, owner_unit_id: owner } });
+      await this.remind(trx, id, actor);
       return id;
     });
+  }
+
+  /** The to-dos and the handling deadline of a problem as it now stands (problem-reminders.ts). */
+  private async remind(trx: Executor, id: number, actor: Actor): Promise<void> {
+    const row = await trx.selectFrom('problems').select(['id', 'title', 'status', 'owner_unit_id', 'route_due', 'feedback_due', 'solve_due', 'received_on']).where('id', '=', id).executeTakeFirstOrThrow();
+    await syncReminders(trx, { ...row, status: row.status as ProblemStatus }, this.deps.clock.now(), actor.userId || null);
   }
 
   private async checkUnits(repo: ProblemRepository, ids: number[]): Promise<void> {
@@ -226,6 +300,7 @@ export class ProblemService {
       const reason = input.reason ?? (wf === 'reply' ? input.reply ?? null : null);
       await recordMove(trx, { entityType: 'problem', entityId: id, from: p.status, to, action: wf, reason: reason ?? null, actorId: actor.userId || null, at: now });
       await this.deps.audit.record(trx, actor, { action: `problem.${wf}`, entityType: 'problem', entityId: id, before: { status: p.status, owner_unit_id: p.owner_unit_id }, after: set });
+      await this.remind(trx, id, actor);
     });
     return this.get(actor, id);
   }

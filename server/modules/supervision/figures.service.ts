@@ -23,16 +23,21 @@ export async function supervisionFigures(db: Executor, month: string, now: Date)
     .where('assigned_on', '<=', last)
     .where((eb) => eb.or([eb('written_off_on', 'is', null), eb('written_off_on', '>=', first)]))
     .execute();
-  const feedback = await db.selectFrom('feedback_entries').select(['unit_id', 'on_date', 'due_on', 'on_time'])
+  const feedback = await db.selectFrom('feedback_entries').select(['entity_id', 'unit_id', 'on_date', 'due_on', 'on_time'])
     .where('entity_type', '=', 'matter').where('on_date', '>=', first).where('on_date', '<=', last).execute();
+  // Missed due dates: those escalated in the month, and older ones a late entry of the month answered.
+  const lateDue = feedback.filter((f) => Number(f.on_time) !== 1 && f.due_on !== null).map((f) => f.due_on!).sort()[0];
   const missed = await db.selectFrom('deadline_steps').innerJoin('deadlines', 'deadlines.id', 'deadline_steps.deadline_id')
-    .select(['deadlines.unit_id', 'deadline_steps.fire_on'])
+    .select(['deadlines.unit_id', 'deadlines.entity_id', 'deadline_steps.fire_on', 'deadline_steps.due_on'])
     .where('deadlines.entity_type', '=', 'matter').where('deadlines.kind', '=', 'feedback').where('deadline_steps.step', '=', 'missed')
-    .where('deadline_steps.fire_on', '>=', first).where('deadline_steps.fire_on', '<=', last).execute();
+    .where((eb) => eb.or([
+      eb.and([eb('deadline_steps.fire_on', '>=', first), eb('deadline_steps.fire_on', '<=', last)]),
+      ...(lateDue ? [eb.and([eb('deadline_steps.due_on', '>=', lateDue), eb('deadline_steps.fire_on', '<', first)])] : []),
+    ])).execute();
   const figures = unitMonthFigures(month, chinaToday(now),
     matters.map((m) => ({ leadUnitId: m.lead_unit_id, status: m.status, assignedOn: m.assigned_on, dueOn: m.due_on, closingOn: m.closing_on, closedOn: m.closed_on, writtenOffOn: m.written_off_on, closeRejections: Number(m.close_rejections) })),
-    feedback.map((f) => ({ unitId: f.unit_id, onDate: f.on_date, dueOn: f.due_on, onTime: Number(f.on_time) === 1 })),
-    missed.filter((x) => x.unit_id !== null).map((x) => ({ unitId: x.unit_id!, fireOn: x.fire_on })));
+    feedback.map((f) => ({ entityId: f.entity_id, unitId: f.unit_id, onDate: f.on_date, dueOn: f.due_on, onTime: Number(f.on_time) === 1 })),
+    missed.filter((x) => x.unit_id !== null).map((x) => ({ unitId: x.unit_id!, fireOn: x.fire_on, entityId: x.entity_id, dueOn: x.due_on })));
   const ids = figures.map((f) => f.unitId);
   const names = new Map((ids.length ? await db.selectFrom('units').select(['id', 'name']).where('id', 'in', ids).execute() : []).map((u) => [u.id, u.name]));
   return figures.map((f) => ({

@@ -14,10 +14,16 @@ import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
 import { FileStore } from '../files/index.ts';
 import { MatterRepository, matterInScope } from './matter.repository.ts';
 import { MatterService } from './matter.service.ts';
+import { AgendaRepository } from './agenda.repository.ts';
+import { AgendaService } from './agenda.service.ts';
+import { LetterService } from './letters.service.ts';
 
 export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type TimelineItem } from './case-engine.ts';
 export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
 export { matterRoutes } from './matter.routes.ts';
+export { agendaRoutes } from './agenda.routes.ts';
+export { AgendaService, mondayOf, MEETING_KINDS, MEETING_KIND_LABELS, type DecisionToMatters } from './agenda.service.ts';
+export { LetterService, letterText, LETTER_KINDS, LETTER_LABELS, type LetterKind } from './letters.service.ts';
 export { supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
 export { seedDemoMatters } from './demo-matters.ts';
 /** Figures per unit and month (evaluation, bulletins) and the overdue list (CLI). */
@@ -25,7 +31,19 @@ export { supervisionFigures, overdueMatters, type UnitFigures } from './figures.
 
 /** The matter service, over the database's file store. */
 export function createMatterService(deps: Deps): MatterService {
-  return new MatterService(deps, (db: Executor) => new MatterRepository(db), (db: Executor) => new FileStore(db, null));
+  const service = new MatterService(deps, (db: Executor) => new MatterRepository(db), (db: Executor) => new FileStore(db, null));
+  service.useLetters(createLetterService(deps));
+  return service;
+}
+
+/** The escalation letters (交办函/提醒函/督办函/约谈通知) over the database's file store. */
+export function createLetterService(deps: Deps): LetterService {
+  return new LetterService(deps, (db: Executor) => new FileStore(db, null));
+}
+
+/** Meetings → decisions → matters and the weekly batches (周交办); a decision's matters go through the matter engine in one transaction. */
+export function createAgendaService(deps: Deps): AgendaService {
+  return new AgendaService(deps, (db: Executor) => new FileStore(db, null), (db: Executor) => createMatterService(db === deps.db ? deps : { ...deps, db }));
 }
 
 /**
@@ -39,6 +57,7 @@ export function registerSupervision(deps: Deps): void {
       .select('matters.id').where('feedback_entries.id', '=', id).where('feedback_entries.entity_type', '=', 'matter').where(matterInScope(scope)).executeTakeFirst();
     return r !== undefined;
   }, '附件不存在或无权访问');
+  registerEntityScope('meeting', (db, id, scope) => new AgendaRepository(db).meetingInScope(id, scope), '会议不存在或无权访问');
   const service = createMatterService(deps);
   onDeadlineStep('matter', (trx, ctx) => service.onStep(trx, ctx));
 }

@@ -27,3 +27,28 @@ export async function matterWorkbook(out: Writable, result: ListResult): Promise
   sheet.commit();
   await book.commit();
 }
+
+interface BatchResult {
+  batch: { title: string; issue: string; weekOf: string };
+  matters: { number: string; title: string; content: string; leadUnitName: string; coUnits: string[]; statusLabel: string; assignedOn: string; dueOn: string; carried: boolean; overdue: boolean }[];
+}
+
+/** The weekly batch's 交办单 as .xlsx: one row per matter, new ones first, then the overdue ones carried forward. */
+export async function batchWorkbook(out: Writable, d: BatchResult): Promise<void> {
+  const book = await XlsxStream.open(out);
+  const fresh = d.matters.filter((m) => !m.carried).length;
+  const sheet = book.sheet({
+    name: '周交办单', title: d.batch.title, note: `${d.batch.issue}；${d.batch.weekOf} 当周；新交办 ${fresh} 项，逾期未办结 ${d.matters.length - fresh} 项`,
+    columns: [
+      { header: '序号', kind: 'seq' }, { header: '类别', kind: 'text', width: 10 }, { header: '编号', kind: 'text', width: 18 }, { header: '事项', kind: 'text', width: 36 },
+      { header: '具体内容', kind: 'text', width: 40 }, { header: '牵头单位', kind: 'text', width: 18 }, { header: '协办单位', kind: 'text', width: 22 },
+      { header: '交办日期', kind: 'text', width: 12 }, { header: '办结时限', kind: 'text', width: 12 }, { header: '状态', kind: 'text', width: 12 },
+    ],
+  });
+  for (const m of d.matters) {
+    sheet.row([null, m.carried ? '逾期未办结' : '新交办', m.number, m.title, m.content || null, m.leadUnitName, m.coUnits.join('、') || null, m.assignedOn, m.dueOn, m.statusLabel]);
+    await sheet.drained();
+  }
+  sheet.commit();
+  await book.commit();
+}

@@ -36,6 +36,8 @@ export interface MatterFilter {
   q?: string;
   projectId?: number;
   batchId?: number;
+  /** Not in any weekly batch yet. */
+  unbatched?: boolean;
 }
 
 /** True for matters the scope sees: by lead unit or region, or as a co-unit. */
@@ -87,6 +89,7 @@ export class MatterRepository {
     if (f.overdueOn) q = q.where('matters.status', 'in', OPEN).where('matters.due_on', '<', f.overdueOn);
     if (f.year) q = q.where('matters.year', '=', f.year);
     if (f.batchId) q = q.where('matters.id', 'in', this.db.selectFrom('weekly_batch_items').select('matter_id').where('batch_id', '=', f.batchId));
+    if (f.unbatched) q = q.where('matters.batch_id', 'is', null);
     if (f.projectId) q = q.where('matters.id', 'in', this.db.selectFrom('matter_projects').select('matter_id').where('project_id', '=', f.projectId));
     if (f.q?.trim()) {
       const like = `%${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -124,6 +127,16 @@ export class MatterRepository {
     if (ids.length === 0) return [];
     return this.db.selectFrom('matter_units').innerJoin('units', 'units.id', 'matter_units.unit_id')
       .select(['matter_units.matter_id', 'matter_units.unit_id', 'units.name']).where('matter_units.matter_id', 'in', ids).orderBy('units.name').execute();
+  }
+
+  /** A matter's co-units with their 签收. */
+  async coUnitRows(id: number): Promise<{ unit_id: number; name: string; signed_on: string | null }[]> {
+    return this.db.selectFrom('matter_units').innerJoin('units', 'units.id', 'matter_units.unit_id')
+      .select(['matter_units.unit_id', 'units.name', 'matter_units.signed_on']).where('matter_units.matter_id', '=', id).orderBy('units.name').execute();
+  }
+
+  async coSign(id: number, unitId: number, day: string, by: number | null): Promise<void> {
+    await this.db.updateTable('matter_units').set({ signed_on: day, signed_by: by }).where('matter_id', '=', id).where('unit_id', '=', unitId).execute();
   }
 
   async projects(id: number): Promise<{ id: number; name: string; code: string | null }[]> {

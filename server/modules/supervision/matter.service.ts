@@ -52,9 +52,9 @@ export interface MatterActInput {
   leadUnitId?: number | null;
 }
 
-/** Which letters a step or a creation issues; step 5 plugs the generator in (letters.service.ts). */
+/** Which letters a step or a creation issues: letters.service.ts (LetterService), plugged in by createMatterService. */
 export interface LetterIssuer {
-  issue(trx: Executor, input: { matter: MatterRow; kind: 'assign' | 'remind' | 'press' | 'interview'; step: string | null; signer: Actor | null; settings: SupervisionSettings }): Promise<void>;
+  issue(trx: Executor, input: { matter: MatterRow; kind: 'assign' | 'remind' | 'press' | 'interview'; step: string | null; signer: Actor | null; settings: SupervisionSettings; at?: Date }): Promise<void>;
 }
 
 export const MATTER_LINK = (id: number) => `/matters/${id}`;
@@ -142,6 +142,12 @@ export class MatterService {
         key: `matter:${id}:sign`, to: { unitId: lead.id }, kind: 'matter.sign', title: `签收督办事项：${title}`, link: MATTER_LINK(id),
         dueOn: addWorkingDays(today, settings.sign_working_days, cal), entityType: 'matter', entityId: id,
       }, now);
+      for (const u of coUnits) {
+        await addTodo(trx, {
+          key: `matter:${id}:cosign:${u}`, to: { unitId: u }, kind: 'matter.sign', title: `签收协办事项：${title}`, link: MATTER_LINK(id),
+          dueOn: addWorkingDays(today, settings.sign_working_days, cal), entityType: 'matter', entityId: id,
+        }, now);
+      }
       const m = (await repo.findInScope(id, { all: true, unitPaths: [], regionPaths: [] }))!;
       await emitEvent(trx, {
         name: 'matter.assigned', entityType: 'matter', entityId: id, actorId: actor.userId || null, at: now, payload: { number, dueOn },
@@ -360,6 +366,39 @@ export class MatterService {
     });
   }
 
+  /** A co-unit's 签收 of its part (协办单位签收): recorded on its matter_units row, its 签收 to-do done. */
+  async coSign(actor: Actor, id: number): Promise<{ signedOn: string }> {
+    return inTransaction(this.deps.db, async (trx) => {
+      const m = await this.get(trx, actor, id);
+      const repo = this.repo(trx);
+      const row = actor.unitId === null ? undefined : (await repo.coUnitRows(id)).find((c) => c.unit_id === actor.unitId);
+      if (!row) throw new AppError('forbidden', '只有协办单位可以签收协办事项');
+      if (row.signed_on) throw new AppError('conflict', `本单位已于 ${row.signed_on} 签收`);
+      if (!(MATTER_OPEN_STATES as readonly string[]).includes(m.status) || m.status === 'returned') {
+        throw new AppError('conflict', `督办事项当前状态为“${MATTER_STATE_LABELS[m.status as MatterStatus]}”，不能签收`);
+      }
+      const now = this.now();
+      const today = chinaToday(now);
+      await repo.coSign(id, row.unit_id, today, actor.userId || null);
+      await completeTodos(trx, { key: `matter:${id}:cosign:${row.unit_id}` }, now, actor.userId || null);
+      await emitEvent(trx, { name: 'matter.co_signed', entityType: 'matter', entityId: id, actorId: actor.userId || null, at: now, payload: { unitId: row.unit_id, unit: row.name, by: actor.displayName } });
+      await this.deps.audit.record(trx, actor, { action: 'matter.co_sign', entityType: 'matter', entityId: id, after: { unitId: row.unit_id, signedOn: today } });
+      return { signedOn: today };
+    });
+  }
+
+  /** Issues a letter by hand (the office signs it): 提醒函, 督办函, 约谈通知 or a fresh 交办函. */
+  async issueLetter(actor: Actor, id: number, kind: 'assign' | 'remind' | 'press' | 'interview'): Promise<void> {
+    if (!this.letters) throw new AppError('conflict', '未配置函件生成');
+    const letters = this.letters;
+    const settings = await supervisionSettings.get(this.deps.db);
+    await inTransaction(this.deps.db, async (trx) => {
+      const m = await this.get(trx, actor, id);
+      if (!(MATTER_OPEN_STATES as readonly string[]).includes(m.status)) throw new AppError('conflict', `督办事项当前状态为“${MATTER_STATE_LABELS[m.status as MatterStatus]}”，不能发函`);
+      await letters.issue(trx, { matter: m, kind, step: null, signer: actor, settings });
+    });
+  }
+
   /** The filter of an inbox box for this actor. */
   boxFilter(actor: Actor, box: MatterBox): MatterFilter {
     const unit = actor.unitId ?? -1;
@@ -385,7 +424,7 @@ export class MatterService {
     return { total, today, items: items.map((m) => this.present(m, today, co.filter((c) => c.matter_id === m.id).map((c) => ({ id: c.unit_id, name: c.name })))) };
   }
 
-  private present(m: MatterRow, today: string, coUnits: { id: number; name: string }[]) {
+  private present(m: MatterRow, today: string, coUnits: { id: number; name: string; signedOn?: string | null }[]) {
     const open = (MATTER_OPEN_STATES as readonly string[]).includes(m.status);
     return {
       id: m.id, number: m.number, title: m.title, source: m.source, sourceLabel: MATTER_SOURCE_LABELS[m.source as MatterSource] ?? m.source, sourceId: m.source_id, sourceRef: m.source_ref,
@@ -403,7 +442,8 @@ export class MatterService {
     const repo = this.repo(db);
     const today = this.today();
     const cal = await loadWorkCalendar(db);
-    const co = (await repo.coUnits([id])).map((c) => ({ id: c.unit_id, name: c.name }));
+    const coRows = await repo.coUnitRows(id);
+    const co = coRows.map((c) => ({ id: c.unit_id, name: c.name }));
     const deadlines = (await this.engine.deadlines(db, id)).map((d) => ({ kind: d.kind, dueOn: d.dueOn, originalDueOn: d.originalDueOn, status: d.status, pausedOn: d.pausedOn, pausedDays: d.pausedDays, ...standing(d, today, cal) }));
     const feedback = await this.engine.feedback(db, id);
     const names = await repo.userNames([m.supervisor_id, m.leader_id, m.created_by, ...feedback.map((f) => f.authorId)]);
@@ -413,6 +453,7 @@ export class MatterService {
       'matter.instructed': (p) => `领导批示（${str(p.leader)}）：${str(p.text)}`,
       'deadline.step': (p) => `${str(p.label) || str(p.step)}（时限 ${str(p.dueOn)}）`,
       'matter.letter': (p) => `发出${str(p.title) || '函件'} ${str(p.number)}`,
+      'matter.co_signed': (p) => `协办单位签收（${str(p.unit)}）`,
     });
     const actorNames = await repo.userNames(timeline.map((t) => t.actorId));
     const lead = this.isLeadMember(actor, m);
@@ -420,7 +461,7 @@ export class MatterService {
     const actions = MATTER_WORKFLOW.choices(m.status as MatterStatus, has).filter((a) => MATTER_WORKFLOW.spec.actions[a].permission !== 'matter.handle' || lead);
     const letters = await db.selectFrom('supervision_letters').select(['id', 'kind', 'number', 'title', 'signer_name', 'created_at', 'step']).where('matter_id', '=', id).orderBy('id').execute();
     return {
-      matter: { ...this.present(m, today, co), content: m.content, supervisorName: m.supervisor_id ? names.get(m.supervisor_id) ?? null : null, leaderName: m.leader_id ? names.get(m.leader_id) ?? null : null, signedOn: m.signed_on, closingOn: m.closing_on, closeRejections: Number(m.close_rejections), feedbackDays: Number(m.feedback_days) },
+      matter: { ...this.present(m, today, coRows.map((c) => ({ id: c.unit_id, name: c.name, signedOn: c.signed_on }))), content: m.content, supervisorName: m.supervisor_id ? names.get(m.supervisor_id) ?? null : null, leaderName: m.leader_id ? names.get(m.leader_id) ?? null : null, signedOn: m.signed_on, closingOn: m.closing_on, closeRejections: Number(m.close_rejections), feedbackDays: Number(m.feedback_days) },
       projects: await repo.projects(id),
       deadlines,
       feedback: feedback.map((f) => ({ ...f, authorName: f.authorId ? names.get(f.authorId) ?? null : null, unitName: f.unitId ? unitNames.get(f.unitId) ?? null : null })),
@@ -429,7 +470,11 @@ export class MatterService {
       letters: letters.map((l) => ({ id: l.id, kind: l.kind, number: l.number, title: l.title, signerName: l.signer_name, createdAt: l.created_at, step: l.step })),
       timeline: timeline.map((t) => ({ ...t, actorName: t.actorId ? actorNames.get(t.actorId) ?? null : null })),
       actions: actions.map((a) => ({ action: a, label: MATTER_WORKFLOW.spec.actions[a].label, needs: MATTER_WORKFLOW.spec.actions[a].needs ?? null })),
-      can: { feedback: lead || (actor.unitId !== null && co.some((c) => c.id === actor.unitId)), instruct: has('matter.instruct'), attention: has('matter.instruct') || has('matter.review') },
+      can: {
+        feedback: lead || (actor.unitId !== null && co.some((c) => c.id === actor.unitId)), instruct: has('matter.instruct'), attention: has('matter.instruct') || has('matter.review'),
+        coSign: actor.unitId !== null && coRows.some((c) => c.unit_id === actor.unitId && !c.signed_on) && m.status !== 'returned' && (MATTER_OPEN_STATES as readonly string[]).includes(m.status),
+        letter: has('supervision.admin') && this.letters !== null && (MATTER_OPEN_STATES as readonly string[]).includes(m.status),
+      },
     };
   }
 
@@ -446,7 +491,7 @@ export class MatterService {
       notify: { recipients: [{ unitId: m.lead_unit_id }, ...(m.supervisor_id ? [{ userId: m.supervisor_id }] : []), ...(m.leader_id && ctx.step.offset > 1 ? [{ userId: m.leader_id }] : [])], title, link: MATTER_LINK(m.id) },
     });
     const kind = settings.letter_on_step[ctx.step.key];
-    if (kind && this.letters) await this.letters.issue(trx, { matter: m, kind, step: ctx.step.key, signer: null, settings });
+    if (kind && this.letters) await this.letters.issue(trx, { matter: m, kind, step: ctx.step.key, signer: null, settings, at: ctx.now });
   }
 
   /** Figures per unit for a month; units outside the actor's scope are left out (leaders and the office see all). */

@@ -1,10 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Actor } from '../../context.ts';
-import type { DB } from '../../db/schema.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { clock } from '../../clock.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { SystemRepository } from './system.repository.ts';
 
 /** The office's profile as every signed-in user sees it. */
@@ -31,22 +28,23 @@ export const SETTING = { officeName: 'office.name', regionCode: 'office.region_c
 
 /** Who the office is (name and jurisdiction), said once by `docket init` or the first-run page. */
 export class SystemService {
-  private readonly db: Kysely<DB>;
-  constructor(db: Kysely<DB>) {
-    this.db = db;
+  private readonly deps: Deps;
+  constructor(deps: Deps) {
+    this.deps = deps;
   }
 
   async getProfile(): Promise<SystemProfile> {
-    const settings = await new SystemRepository(this.db).listSettings();
+    const repo = new SystemRepository(this.deps.db);
+    const settings = await repo.listSettings();
     const code = settings.get(SETTING.regionCode) ?? null;
-    const region = code ? await new SystemRepository(this.db).findRegion(code) : undefined;
+    const region = code ? await repo.findRegion(code) : undefined;
     const officeName = settings.get(SETTING.officeName) ?? null;
     return { configured: !!(officeName && region), office_name: officeName, region_code: code, region_name: region?.name ?? null };
   }
 
   /** The jurisdiction, undefined before the office has said who it is. */
   findJurisdiction(): Promise<Jurisdiction | undefined> {
-    return findJurisdiction(this.db);
+    return findJurisdiction(this.deps.db);
   }
 
   /**
@@ -56,14 +54,14 @@ export class SystemService {
   async configure(actor: Actor, input: { office_name: string; region_code: string }): Promise<SystemProfile> {
     const name = input.office_name.normalize('NFKC').trim();
     if (!name) throw new AppError('validation_failed', '请填写单位名称', [{ path: 'office_name' }]);
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const repo = new SystemRepository(trx);
       const region = await repo.findRegion(input.region_code);
       if (!region) throw new AppError('validation_failed', `行政区划代码不存在：${input.region_code}`, [{ path: 'region_code' }]);
       if (region.level > 3) throw new AppError('validation_failed', `辖区应为省、市或县级行政区划，${region.name}（${region.code}）是乡镇级`, [{ path: 'region_code' }]);
       const settings = await repo.listSettings();
       const before = { office_name: settings.get(SETTING.officeName) ?? null, region_code: settings.get(SETTING.regionCode) ?? null };
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       const storedUnit = settings.get(SETTING.unitId) ? await repo.findUnit(Number(settings.get(SETTING.unitId))) : undefined;
       let unitId: number;
       if (storedUnit && !storedUnit.deleted_at) {
@@ -77,7 +75,7 @@ export class SystemService {
       await repo.putSetting(SETTING.officeName, name, now);
       await repo.putSetting(SETTING.regionCode, region.code, now);
       await repo.putSetting(SETTING.unitId, String(unitId), now);
-      await recordAudit(trx, actor, {
+      await this.deps.audit.record(trx, actor, {
         action: 'system.configure', entityType: 'system', entityId: 'profile', before, after: { office_name: name, region_code: region.code, unit_id: unitId },
       });
     });

@@ -8,10 +8,10 @@ import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
 
-type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'leads';
+type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'problems' | 'leads';
 
-/** The office's lists besides projects: units (单位名单), reporter accounts (人员名单) and the attraction ledger (招商项目台账). */
-const LIST_KINDS: readonly Kind[] = ['units', 'users', 'leads'];
+/** The office's lists besides projects: units (单位名单), reporter accounts (人员名单), the problem ledger (问题台账, issue 18) and the attraction ledger (招商项目台账, issue 21). */
+const LIST_KINDS: readonly Kind[] = ['units', 'users', 'problems', 'leads'];
 
 /** The server's import report (server/modules/imports/import.service.ts). */
 interface ImportReport {
@@ -82,6 +82,7 @@ export function ImportPage() {
     ...(can('import.write') ? (['projects', 'plans', 'monthly'] as const) : can('report.write') ? (['monthly'] as const) : []),
     ...(can('user.admin') ? (['users'] as const) : []),
     ...(can('unit.admin') ? (['units'] as const) : []),
+    ...(can('problem.admin') ? (['problems'] as const) : []),
     ...(can('attraction.review') ? (['leads'] as const) : []),
   ];
   // ?kind=leads (the attraction page's import button) opens at that kind when the account may import it.
@@ -161,7 +162,7 @@ export function ImportPage() {
                 <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
               </Space>
             )}
-            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users' | 'leads'}.hint`)}</Typography.Text>}
+            {LIST_KINDS.includes(kind) && <Typography.Text type="secondary" data-testid="import-list-hint">{t(`import.kind.${kind as 'units' | 'users' | 'problems' | 'leads'}.hint`)}</Typography.Text>}
             <div hidden={LIST_KINDS.includes(kind)}>
               <Checkbox checked={skipDuplicates} onChange={(e) => setSkipDuplicates(e.target.checked)} data-testid="import-skip-duplicates">{t('import.skipDuplicates')}</Checkbox>
             </div>

@@ -32,7 +32,8 @@ export function ProblemsPage() {
   };
   const cats = useLoad(() => problemsApi.categories(), []);
   const list = useLoad(() => problemsApi.list(query), [params.toString()]);
-  const [openId, setOpenId] = useState<number | null>(null);
+  // A to-do's link (/problems?open=12) opens that problem's drawer.
+  const [openId, setOpenId] = useState<number | null>(() => (params.get('open') ? Number(params.get('open')) : null));
 
   return (
     <Card title={t('problem.ledger')} extra={<Button icon={<DownloadOutlined />} href={problemsApi.exportUrl(query)} data-testid="problems-export">{t('problem.export')}</Button>}>
@@ -84,6 +85,13 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
     p.reload();
     onChanged();
   };
+  const escalate = async () => {
+    await problemsApi.escalate(id, { version: d.version, reason: text || undefined });
+    void message.success(t('problem.escalated'));
+    setText('');
+    p.reload();
+    onChanged();
+  };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Title level={5}>{d.title}</Typography.Title>
@@ -94,7 +102,7 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
         { label: t('problem.due'), children: d.solve_due ?? d.current_due?.due ?? '—' },
         { label: t('problem.reply'), children: d.reply ?? '—' },
       ]} />
-      {d.actions.length > 0 && (
+      {(d.actions.length > 0 || d.can_escalate) && (
         <Card size="small" title={t('problem.handle')}>
           <Space direction="vertical" style={{ width: '100%' }}>
             <Input.TextArea rows={2} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('problem.reasonOrReply')} />
@@ -102,8 +110,27 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
               <Select style={{ width: 160 }} placeholder={t('problem.visitResult')} value={result} onChange={setResult}
                 options={['satisfied', 'basic', 'unsatisfied'].map((v) => ({ value: v, label: t(`problem.result.${v}` as MessageKey) }))} />
             )}
-            <Space wrap>{d.actions.map((a) => <Button key={a} onClick={() => void act(a)}>{t(`problem.action.${a}` as MessageKey)}</Button>)}</Space>
+            <Space wrap>
+              {d.actions.map((a) => <Button key={a} onClick={() => void act(a)}>{t(`problem.action.${a}` as MessageKey)}</Button>)}
+              {d.can_escalate && <Button danger data-testid="problem-escalate" onClick={() => void escalate()}>{t('problem.escalate')}</Button>}
+            </Space>
+            {d.can_escalate && <Typography.Text type="secondary">{t('problem.escalateHint')}</Typography.Text>}
           </Space>
+        </Card>
+      )}
+      {d.matter && (
+        <Card size="small" title={t('problem.matter')} data-testid="problem-matter">
+          {d.matter.visible ? (
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <Descriptions size="small" column={1} items={[
+                { label: t('problem.matter'), children: <Link to={`/matters/${d.matter.id}`}>{d.matter.number}</Link> },
+                { label: t('problem.matterStatus'), children: <Tag color={d.matter.overdue ? 'red' : 'blue'}>{d.matter.status_label}</Tag> },
+                { label: t('problem.matterDue'), children: d.matter.due_on ?? '—' },
+              ]} />
+              <Typography.Text strong>{t('problem.matterTimeline')}</Typography.Text>
+              <Timeline items={d.matter.timeline.map((i) => ({ children: <span>{i.at.slice(0, 10)} {i.actor_name ?? ''} {i.title}{i.detail ? `：${i.detail}` : ''}</span> }))} />
+            </Space>
+          ) : <Typography.Text type="secondary">{t('problem.matterHidden')}</Typography.Text>}
         </Card>
       )}
       <Timeline items={d.moves.map((m) => ({ children: <span>{m.at.slice(0, 10)} {m.actor_name ?? ''} {t(`problem.action.${m.action === 'visit_ok' || m.action === 'visit_reopen' ? 'visit' : m.action}` as MessageKey)} → {t(`problem.status.${m.to}` as MessageKey)}{m.reason ? `：${m.reason}` : ''}</span> }))} />

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, Modal, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
-import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, Modal, Select, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
+import { FileWordOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
-import { supervisionApi, type MatterDetail } from '../../api/supervision.ts';
+import { agendaApi, supervisionApi, type MatterDetail } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -26,6 +26,7 @@ export function MatterPage() {
   const [fbForm] = Form.useForm();
   const [file, setFile] = useState<File | null>(null);
   const [instruction, setInstruction] = useState('');
+  const [letterKind, setLetterKind] = useState('remind');
 
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
@@ -85,13 +86,16 @@ export function MatterPage() {
               {t(`matters.action.${a.action}` as MessageKey)}
             </Button>
           ))}
+          {data.can.coSign && (
+            <Button type="primary" loading={busy} onClick={() => void agendaApi.coSign(id).then(() => { void message.success(t('matters.coSigned')); reload(); }, fail)} data-testid="act-co-sign">{t('matters.coSign')}</Button>
+          )}
           {data.can.attention && (
             <Button onClick={() => void supervisionApi.attention(id, !m.attention).then(reload, fail)} data-testid="toggle-attention">{m.attention ? t('matters.unmarkAttention') : t('matters.markAttention')}</Button>
           )}
         </Flex>
         <Descriptions size="small" column={mobile ? 1 : 2} bordered items={[
           { key: 'lead', label: t('matters.leadUnit'), children: m.leadUnitName },
-          { key: 'co', label: t('matters.coUnits'), children: m.coUnits.map((c) => c.name).join('、') || '—' },
+          { key: 'co', label: t('matters.coUnits'), children: m.coUnits.length ? <Flex gap={4} wrap>{m.coUnits.map((c) => <Tag key={c.id} color={c.signedOn ? 'green' : 'default'}>{c.name}{c.signedOn ? ` · ${t('matters.coSignedOn', { on: c.signedOn })}` : ` · ${t('matters.coUnsigned')}`}</Tag>)}</Flex> : '—' },
           { key: 'source', label: t('matters.source'), children: `${t(`matters.source.${m.source}` as MessageKey)}${m.sourceRef ? `（${m.sourceRef}）` : ''}` },
           { key: 'urgency', label: t('matters.urgency'), children: t(`matters.urgency.${m.urgency}` as MessageKey) },
           { key: 'assigned', label: t('matters.assignedOn'), children: m.assignedOn },
@@ -152,10 +156,24 @@ export function MatterPage() {
         {data.feedback.flatMap((f) => f.attachments).concat(data.attachments).map((a) => (
           <div key={a.id}><a href={`/api/v1/attachments/${a.id}`} download><PaperClipOutlined /> {a.fileName}</a></div>
         ))}
-        {data.letters.map((l) => (
-          <div key={`l${l.id}`}><PaperClipOutlined /> {l.title} {l.number}（{l.signerName}）</div>
-        ))}
       </Card>
+
+      {(data.letters.length > 0 || data.can.letter) && (
+        <Card title={t('matters.letters')} size="small" style={{ marginTop: 12 }} data-testid="matter-letters">
+          {data.letters.map((l) => (
+            <div key={`l${l.id}`} style={{ marginBottom: 4 }}>
+              <a href={`/api/v1/matters/${id}/letters/${l.id}`} download data-testid={`letter-${l.kind}`}><FileWordOutlined /> {t(`matters.letter.${l.kind}` as MessageKey)} {l.number}</a>
+              <Typography.Text type="secondary">（{l.signerName} · {l.createdAt.slice(0, 10)}）</Typography.Text>
+            </div>
+          ))}
+          {data.can.letter && (
+            <Flex gap={8} style={{ marginTop: 8 }}>
+              <Select value={letterKind} onChange={setLetterKind} style={{ width: 160 }} options={['assign', 'remind', 'press', 'interview'].map((k) => ({ value: k, label: t(`matters.letter.${k}` as MessageKey) }))} data-testid="letter-kind" />
+              <Button loading={busy} onClick={() => { setBusy(true); void agendaApi.letter(id, letterKind).then(setData, fail).finally(() => setBusy(false)); }} data-testid="letter-issue">{t('matters.issueLetter')}</Button>
+            </Flex>
+          )}
+        </Card>
+      )}
 
       <Modal open={asking !== null} title={asking ? t(`matters.action.${asking.action}` as MessageKey) : ''} onCancel={() => setAsking(null)} onOk={() => void submitAsk()} confirmLoading={busy} destroyOnHidden
         okButtonProps={{ 'data-testid': 'act-confirm' }}>

@@ -1,0 +1,156 @@
+// All SQL of meetings (会议) with their decisions (议定事项), weekly batches (周交办) and escalation letters (督办函件).
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { DataScope } from '../../platform/context.ts';
+import { matterInScope } from './matter.repository.ts';
+
+export interface MeetingRow { id: number; kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null; created_by: number | null; created_at: string }
+export interface DecisionRow { id: number; meeting_id: number; seq: number; text: string; created_at: string }
+export interface BatchRow { id: number; year: number; seq: number; title: string; week_of: string; created_by: number | null; created_at: string }
+export interface LetterRow { id: number; matter_id: number; kind: string; number: string; year: number; seq: number; title: string; step: string | null; signed_by: number | null; signer_name: string; file_key: string; created_at: string }
+
+/** A matter as a decision, a batch or a letter lists it. */
+export interface LinkedMatter { id: number; number: string; title: string; status: string; source_id: number | null; lead_unit_id: number; lead_unit_name: string; due_on: string; assigned_on: string; closed_on: string | null; written_off_on: string | null; content: string; carried?: number }
+
+const OPEN = ['pending_sign', 'in_progress', 'extension_requested', 'suspend_requested', 'closing', 'returned'];
+
+export class AgendaRepository {
+  private readonly db: Executor;
+  constructor(db: Executor) {
+    this.db = db;
+  }
+
+  // ---- meetings -------------------------------------------------------------------------------------------------
+
+  async insertMeeting(v: Omit<MeetingRow, 'id'>): Promise<number> {
+    return (await this.db.insertInto('meetings').values(v).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  /** A meeting is the office's: an unscoped account sees it, a scoped one when one of its decisions' matters is in scope. */
+  async meetingInScope(id: number, scope: DataScope): Promise<boolean> {
+    if (scope.all) return (await this.meeting(id)) !== undefined;
+    const r = await this.db.selectFrom('matters').select('matters.id').where('matters.source', '=', 'meeting')
+      .where('matters.source_id', 'in', this.db.selectFrom('meeting_decisions').select('id').where('meeting_id', '=', id)).where(matterInScope(scope)).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async insertDecision(v: Omit<DecisionRow, 'id'>): Promise<number> {
+    return (await this.db.insertInto('meeting_decisions').values(v).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async meeting(id: number): Promise<MeetingRow | undefined> {
+    return this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async meetings(page: { limit: number; offset: number }, year?: number): Promise<{ items: MeetingRow[]; total: number }> {
+    let q = this.db.selectFrom('meetings');
+    if (year) q = q.where('held_on', '>=', `${year}-01-01`).where('held_on', '<=', `${year}-12-31`);
+    const total = Number((await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    const items = await q.selectAll().orderBy('held_on', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+    return { items, total };
+  }
+
+  async decisions(meetingIds: readonly number[]): Promise<DecisionRow[]> {
+    if (meetingIds.length === 0) return [];
+    return this.db.selectFrom('meeting_decisions').selectAll().where('meeting_id', 'in', meetingIds).orderBy('meeting_id').orderBy('seq').execute();
+  }
+
+  async decision(id: number): Promise<DecisionRow | undefined> {
+    return this.db.selectFrom('meeting_decisions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async lastDecisionSeq(meetingId: number): Promise<number> {
+    const r = await this.db.selectFrom('meeting_decisions').select(sql<number>`max(seq)`.as('s')).where('meeting_id', '=', meetingId).executeTakeFirst();
+    return Number(r?.s ?? 0);
+  }
+
+  private matters() {
+    return this.db.selectFrom('matters').innerJoin('units', 'units.id', 'matters.lead_unit_id')
+      .select(['matters.id', 'matters.number', 'matters.title', 'matters.status', 'matters.source_id', 'matters.lead_unit_id', 'units.name as lead_unit_name', 'matters.due_on', 'matters.assigned_on', 'matters.closed_on', 'matters.written_off_on', 'matters.content']);
+  }
+
+  /** The matters decisions turned into (source 'meeting'), all of them: a decision's count is the office's figure. */
+  async mattersOfDecisions(decisionIds: readonly number[]): Promise<LinkedMatter[]> {
+    if (decisionIds.length === 0) return [];
+    return this.matters().where('matters.source', '=', 'meeting').where('matters.source_id', 'in', decisionIds).orderBy('matters.id').execute();
+  }
+
+  // ---- weekly batches -------------------------------------------------------------------------------------------
+
+  async insertBatch(v: Omit<BatchRow, 'id'>): Promise<number> {
+    return (await this.db.insertInto('weekly_batches').values(v).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async addBatchItems(batchId: number, items: readonly { matterId: number; carried: boolean }[]): Promise<void> {
+    if (items.length) await this.db.insertInto('weekly_batch_items').values(items.map((i) => ({ batch_id: batchId, matter_id: i.matterId, carried: i.carried ? 1 : 0 }))).execute();
+  }
+
+  async batch(id: number): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('weekly_batches').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async batchOfWeek(weekOf: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('weekly_batches').selectAll().where('week_of', '=', weekOf).executeTakeFirst();
+  }
+
+  async batches(page: { limit: number; offset: number }): Promise<{ items: (BatchRow & { new_count: number; carried_count: number })[]; total: number }> {
+    const total = Number((await this.db.selectFrom('weekly_batches').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    const items = await this.db.selectFrom('weekly_batches').selectAll('weekly_batches')
+      .select((eb) => [
+        eb.selectFrom('weekly_batch_items').select(sql<number>`count(*)`.as('c')).whereRef('weekly_batch_items.batch_id', '=', 'weekly_batches.id').where('carried', '=', 0).as('new_count'),
+        eb.selectFrom('weekly_batch_items').select(sql<number>`count(*)`.as('c')).whereRef('weekly_batch_items.batch_id', '=', 'weekly_batches.id').where('carried', '=', 1).as('carried_count'),
+      ])
+      .orderBy('week_of', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+    return { total, items: items.map((b) => ({ ...b, new_count: Number(b.new_count ?? 0), carried_count: Number(b.carried_count ?? 0) })) };
+  }
+
+  /** A batch's matters within a scope (a unit sees its own part of the 交办单), new ones first. */
+  async batchMatters(batchId: number, scope: DataScope): Promise<LinkedMatter[]> {
+    const rows = await this.matters().innerJoin('weekly_batch_items', 'weekly_batch_items.matter_id', 'matters.id')
+      .select('weekly_batch_items.carried').where('weekly_batch_items.batch_id', '=', batchId).where(matterInScope(scope))
+      .orderBy('weekly_batch_items.carried').orderBy('matters.lead_unit_id').orderBy('matters.id').execute();
+    return rows.map((r) => ({ ...r, carried: Number(r.carried) }));
+  }
+
+  /** Open matters past due on `day` that no later batch than this week has carried yet (carried forward each week). */
+  async overdueOpen(day: string, excludeIds: readonly number[]): Promise<number[]> {
+    let q = this.db.selectFrom('matters').select('id').where('status', 'in', OPEN).where('due_on', '<', day);
+    if (excludeIds.length) q = q.where('id', 'not in', excludeIds);
+    return (await q.orderBy('id').execute()).map((r) => r.id);
+  }
+
+  // ---- letters --------------------------------------------------------------------------------------------------
+
+  async insertLetter(v: Omit<LetterRow, 'id'>): Promise<number> {
+    return (await this.db.insertInto('supervision_letters').values(v).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async letter(id: number, matterId: number): Promise<LetterRow | undefined> {
+    return this.db.selectFrom('supervision_letters').selectAll().where('id', '=', id).where('matter_id', '=', matterId).executeTakeFirst();
+  }
+
+  async hasLetter(matterId: number, kind: string, step: string | null): Promise<boolean> {
+    let q = this.db.selectFrom('supervision_letters').select('id').where('matter_id', '=', matterId).where('kind', '=', kind);
+    q = step === null ? q.where('step', 'is', null) : q.where('step', '=', step);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  async matterProjects(matterId: number): Promise<string[]> {
+    return (await this.db.selectFrom('matter_projects').innerJoin('projects', 'projects.id', 'matter_projects.project_id').select('projects.name').where('matter_projects.matter_id', '=', matterId).orderBy('projects.id').execute()).map((r) => r.name);
+  }
+
+  async coUnitNames(matterIds: readonly number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (matterIds.length === 0) return out;
+    const rows = await this.db.selectFrom('matter_units').innerJoin('units', 'units.id', 'matter_units.unit_id').select(['matter_units.matter_id', 'units.name']).where('matter_units.matter_id', 'in', matterIds).orderBy('units.name').execute();
+    for (const r of rows) out.set(r.matter_id, [...(out.get(r.matter_id) ?? []), r.name]);
+    return out;
+  }
+
+  async unitIdsOfMatters(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const lead = await this.db.selectFrom('matters').select('lead_unit_id as u').where('id', 'in', ids).execute();
+    const co = await this.db.selectFrom('matter_units').select('unit_id as u').where('matter_id', 'in', ids).execute();
+    return [...new Set([...lead, ...co].map((r) => r.u))].sort((a, b) => a - b);
+  }
+}

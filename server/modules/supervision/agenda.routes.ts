@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../errors.ts';
+import { AttachmentError } from '../../platform/attachments/attachments.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { readUpload } from '../../plugins/multipart.ts';
+import { contentDisposition, sendWorkbook } from '../exports/index.ts';
+import { batchBody, decisionBody, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, pageQuery } from './agenda.schema.ts';
+import type { AgendaService } from './agenda.service.ts';
+import type { LetterService } from './letters.service.ts';
+import { batchWorkbook } from './matter-export.ts';
+import type { MatterService } from './matter.service.ts';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * Meetings (会议) → decisions (议定事项) → matters; weekly batches (周交办) with the 交办单 (.docx/.xlsx); escalation
+ * letters of a matter (issue by hand, download), and a co-unit's 签收.
+ */
+export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaService; letters: () => LetterService; matters: () => MatterService }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['supervision'];
+  const matterScope = { entity: 'matter', param: 'id' };
+  // meetings: the supervision office records them; leaders read them
+  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery } },
+    async (request) => deps.agenda().meetings({ limit: request.query.limit, offset: request.query.offset }, request.query.year));
+  r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody } },
+    async (request) => {
+      const b = request.body;
+      return deps.agenda().createMeeting(actorOf(request), { kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location, decisions: b.decisions });
+    });
+  r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams } },
+    async (request) => deps.agenda().meeting(request.params.id));
+  r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody } },
+    async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.text));
+  r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+    async (request) => {
+      const file = await readUpload(request, 20 * 1024 * 1024);
+      try {
+        return await deps.agenda().attach(actorOf(request), request.params.id, { fileName: file.fileName, data: file.buffer });
+      } catch (err) {
+        if (err instanceof AttachmentError) throw new AppError('unprocessable', err.message);
+        throw err;
+      }
+    });
+  r.post('/api/v1/meetings/:id/decisions/:decisionId/matters', { config: { permission: 'matter.assign' }, schema: { tags, params: decisionParams, body: decisionMattersBody } },
+    async (request) => {
+      const b = request.body;
+      const matters = await deps.agenda().decisionToMatters(actorOf(request), request.params.id, request.params.decisionId, {
+        title: b.title, content: b.content, type: b.type, urgency: b.urgency, dueOn: b.due_on, feedbackDays: b.feedback_days, projectIds: b.project_ids,
+        units: b.units.map((u) => ({ leadUnitId: u.lead_unit_id, coUnitIds: u.co_unit_ids })),
+      });
+      return { matters };
+    });
+  // weekly batches: the office issues them; every unit reads its own part
+  r.get('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, querystring: pageQuery } },
+    async (request) => deps.agenda().batches({ limit: request.query.limit, offset: request.query.offset }));
+  r.get('/api/v1/batches/candidates', { config: { permission: 'supervision.admin' }, schema: { tags } },
+    async (request) => deps.agenda().unbatched(actorOf(request)));
+  r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody } },
+    async (request) => deps.agenda().createBatch(actorOf(request), { matterIds: request.body.matter_ids, title: request.body.title, carryOverdue: request.body.carry_overdue }));
+  r.get('/api/v1/batches/:id', { config: { permission: 'matter.read' }, schema: { tags, params: idParams } },
+    async (request) => deps.agenda().batch(actorOf(request), request.params.id));
+  r.get('/api/v1/batches/:id/sheet.docx', { config: { permission: 'matter.read', audit: true }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      const f = await deps.agenda().batchDocx(actorOf(request), request.params.id);
+      return reply.header('content-type', DOCX).header('content-disposition', contentDisposition(f.fileName)).send(f.data);
+    });
+  r.get('/api/v1/batches/:id/sheet.xlsx', { config: { permission: 'matter.read', audit: true }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      const d = await deps.agenda().batch(actorOf(request), request.params.id);
+      return sendWorkbook(request, reply, `周交办单-${d.batch.year}年第${d.batch.seq}期.xlsx`, (out) => batchWorkbook(out, d));
+    });
+  // a matter's letters and a co-unit's 签收
+  r.post('/api/v1/matters/:id/letters', { config: { permission: 'supervision.admin', scope: matterScope }, schema: { tags, params: idParams, body: letterBody } },
+    async (request) => {
+      await deps.matters().issueLetter(actorOf(request), request.params.id, request.body.kind);
+      return deps.matters().detail(actorOf(request), request.params.id);
+    });
+  r.get('/api/v1/matters/:id/letters/:letterId', { config: { permission: 'matter.read', audit: true, scope: matterScope }, schema: { tags, params: letterParams } },
+    async (request, reply) => {
+      const f = await deps.letters().file(request.params.id, request.params.letterId);
+      return reply.header('content-type', DOCX).header('content-disposition', contentDisposition(f.fileName)).send(f.data);
+    });
+  r.post('/api/v1/matters/:id/co-sign', { config: { permission: 'matter.read', scope: matterScope }, schema: { tags, params: idParams } },
+    async (request) => deps.matters().coSign(actorOf(request), request.params.id));
+}

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ projects: 20 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+// 督查督办 (issue 17): a meeting's decision becomes two units' matters, this week's 周交办 is issued with its 交办单,
+// letters are downloadable from the matter page, and a co-unit signs on a phone.
+describe('会议 → 议定事项 → 督办事项, 周交办 and letters', () => {
+  it('records a meeting, turns a decision into matters for two units, issues the weekly batch, and a co-unit signs', async () => {
+    const stamp = Date.now().toString(36);
+    const probe = await h.newPage();
+    const reporterUnit = ((await (await apiAs(probe.context, 'reporter')).get('/auth/me')).body as { user: { unitId: number } }).user.unitId;
+    await probe.context.clearCookies();
+    const officeApi = await apiAs(probe.context, 'office');
+    const unitList = (await officeApi.get('/units')).body.items as { id: number; name: string }[];
+
+    const office = await h.newPage();
+    await login(office.page, 'office', 'Docket#2026', '/meetings');
+    await office.page.getByTestId('meeting-new').click();
+    await settled(office.page);
+    await office.page.getByTestId('meeting-title').fill(`重点项目调度会-${stamp}`);
+    await office.page.getByTestId('meeting-decisions').fill('加快推进城东片区征迁\n协调园区供水管网接入');
+    await office.page.getByTestId('meeting-create-ok').click();
+    await office.page.getByTestId('meeting-page').waitFor();
+    await office.page.getByTestId('decision-1').waitFor();
+    expect(await office.page.getByTestId('meeting-summary').innerText()).toContain('议定事项2项，已办结0项');
+
+    // 转为督办事项: two lead units, the reporter's unit as co-unit of the other one.
+    const meetingId = Number(office.page.url().split('/').pop());
+    const other = unitList.find((u) => u.id !== reporterUnit)!;
+    await office.page.getByTestId('decision-assign-1').click();
+    await settled(office.page);
+    const leads = office.page.getByTestId('decision-lead-units');
+    await leads.click();
+    await office.page.keyboard.type(other.name);
+    await office.page.locator('.ant-select-item-option').filter({ hasText: other.name }).first().click();
+    await office.page.keyboard.press('Escape');
+    const co = office.page.locator('.ant-modal .ant-form-item').filter({ hasText: '协办单位' }).locator('.ant-select');
+    await co.click();
+    const reporterUnitName = unitList.find((u) => u.id === reporterUnit)!.name;
+    await office.page.keyboard.type(reporterUnitName);
+    await office.page.locator('.ant-select-item-option').filter({ hasText: reporterUnitName }).first().click();
+    await office.page.keyboard.press('Escape');
+    await office.page.getByTestId('decision-assign-ok').click();
+    await office.page.getByTestId('decision-1').getByText(other.name).waitFor({ timeout: 30_000 });
+    await shot(office.page, 'supervision-meeting');
+    const detail = (await officeApi.get(`/meetings/${meetingId}`)).body as { decisions: { matters: { id: number }[] }[] };
+    await probe.context.close();
+    const matterId = detail.decisions[0]!.matters[0]!.id;
+
+    // 周交办: issue this week's batch with the new matter ticked.
+    await office.page.goto('/batches');
+    await office.page.getByTestId('batch-new').click();
+    await settled(office.page);
+    await office.page.getByTestId(`batch-pick-${matterId}`).waitFor();
+    await office.page.getByTestId('batch-create-ok').click();
+    await office.page.getByTestId('batch-page').waitFor({ timeout: 30_000 });
+    await office.page.getByTestId('batch-table').getByText(`加快推进城东片区征迁`).first().waitFor();
+    expect(await office.page.getByTestId('batch-title').innerText()).toMatch(/周交办单（\d{4}年第\d+期）/);
+    const docx = await office.context.request.get(await office.page.getByTestId('batch-docx').getAttribute('href') as string);
+    expect(docx.status()).toBe(200);
+    expect((await docx.body()).subarray(0, 2).toString()).toBe('PK');
+    await shot(office.page, 'supervision-batch');
+
+    // The matter page lists the 交办函 with a download link, and the office issues a 督办函 by hand.
+    await office.page.goto(`/matters/${matterId}`);
+    await office.page.getByTestId('letter-assign').waitFor();
+    await office.page.getByTestId('letter-kind').click();
+    await office.page.locator('.ant-select-item-option').filter({ hasText: '督办函' }).click();
+    await office.page.getByTestId('letter-issue').click();
+    await office.page.getByTestId('letter-press').waitFor();
+    const letter = await office.context.request.get(await office.page.getByTestId('letter-press').getAttribute('href') as string);
+    expect(letter.status()).toBe(200);
+    await shot(office.page, 'supervision-letters');
+    await office.context.close();
+
+    // The co-unit signs on a phone.
+    const phone = await h.newPage({ width: 375, height: 812 });
+    await login(phone.page, 'reporter', 'Docket#2026', `/matters/${matterId}`);
+    await phone.page.getByTestId('act-co-sign').click();
+    await phone.page.getByText(/已签收/).first().waitFor();
+    await phone.page.getByTestId('act-co-sign').waitFor({ state: 'detached' });
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(phone.page, 'supervision-co-sign-phone');
+    await phone.context.close();
+  });
+});

@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Select, Skeleton, Table, Tag, Typography, Upload } from 'antd';
+import { PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import dayjs, { type Dayjs } from 'dayjs';
+import { ApiError } from '../../api/client.ts';
+import { useUnits } from '../../api/reference.ts';
+import { agendaApi, type MeetingDetail, type MeetingListItem } from '../../api/supervision.ts';
+import { useCan } from '../../auth.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { URGENCIES } from './CreateMatterModal.tsx';
+
+const KINDS = ['weekly', 'coordination', 'special', 'other'] as const;
+
+/** 会议: the meetings (周例会、调度会、专题会), each with its decisions (议定事项) and how many are assigned and done. */
+export function MeetingsPage() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const can = useCan();
+  const navigate = useNavigate();
+  const mobile = !Grid.useBreakpoint().md;
+  const { data, error, loading, reload } = useLoad(() => agendaApi.meetings(), []);
+  const [creating, setCreating] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm();
+  const submit = async () => {
+    const v = (await form.validateFields()) as { kind: string; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string; decisions?: string };
+    setSaving(true);
+    try {
+      const r = await agendaApi.createMeeting({
+        kind: v.kind, title: v.title, held_on: v.held_on.format('YYYY-MM-DD'), chair: v.chair, attendees: v.attendees, location: v.location,
+        decisions: (v.decisions ?? '').split('\n').map((x) => x.trim()).filter(Boolean),
+      });
+      setCreating(false);
+      void navigate(`/meetings/${r.id}`);
+    } catch (e) {
+      void message.error(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  const columns = [
+    { title: t('meetings.heldOn'), dataIndex: 'heldOn', width: 120 },
+    { title: t('meetings.kind'), dataIndex: 'kindLabel', width: 100, render: (_: unknown, m: MeetingListItem) => <Tag>{t(`meetings.kind.${m.kind}` as MessageKey)}</Tag> },
+    { title: t('meetings.name'), dataIndex: 'title', render: (_: unknown, m: MeetingListItem) => <Link to={`/meetings/${m.id}`} data-testid={`meeting-link-${m.id}`}>{m.title}</Link> },
+    { title: t('meetings.chair'), dataIndex: 'chair', width: 120 },
+    { title: t('meetings.decisions'), key: 'd', width: 220, render: (_: unknown, m: MeetingListItem) => t('meetings.counts', { n: m.decisions, a: m.assigned, d: m.done }) },
+  ];
+  return (
+    <Card title={t('meetings.title')} extra={can('supervision.admin') && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="meeting-new">{t('meetings.new')}</Button>}>
+      {mobile ? (
+        <List loading={loading} dataSource={data?.items ?? []} renderItem={(m) => (
+          <List.Item><List.Item.Meta title={<Link to={`/meetings/${m.id}`}>{m.title}</Link>} description={`${m.heldOn} · ${t('meetings.counts', { n: m.decisions, a: m.assigned, d: m.done })}`} /></List.Item>
+        )} />
+      ) : <Table rowKey="id" size="small" loading={loading} dataSource={data?.items ?? []} columns={columns} pagination={{ pageSize: 50 }} />}
+      <Modal open={creating} title={t('meetings.new')} onCancel={() => setCreating(false)} onOk={() => void submit()} confirmLoading={saving} destroyOnHidden okButtonProps={{ 'data-testid': 'meeting-create-ok' }}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ kind: 'coordination', held_on: dayjs() }}>
+          <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, message: t('meetings.name') }]}><Input maxLength={200} data-testid="meeting-title" /></Form.Item>
+          <Flex gap={8}>
+            <Form.Item name="kind" label={t('meetings.kind')} style={{ flex: 1 }}><Select options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} /></Form.Item>
+            <Form.Item name="held_on" label={t('meetings.heldOn')} style={{ flex: 1 }} rules={[{ required: true, message: t('meetings.heldOn') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+          </Flex>
+          <Form.Item name="chair" label={t('meetings.chair')}><Input maxLength={100} /></Form.Item>
+          <Form.Item name="attendees" label={t('meetings.attendees')}><Input maxLength={2000} /></Form.Item>
+          <Form.Item name="location" label={t('meetings.location')}><Input maxLength={200} /></Form.Item>
+          <Form.Item name="decisions" label={t('meetings.decisionsOnePerLine')}><Input.TextArea rows={5} data-testid="meeting-decisions" /></Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+type Decision = MeetingDetail['decisions'][number];
+
+/** A meeting: its facts, minutes, decisions with the matters each became, and 转为督办事项 for one or more units. */
+export function MeetingPage() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const can = useCan();
+  const id = Number(useParams().id);
+  const units = useUnits();
+  const mobile = !Grid.useBreakpoint().md;
+  const { data, error, loading, reload } = useLoad(() => agendaApi.meeting(id), [id]);
+  const [turning, setTurning] = useState<Decision | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [newDecision, setNewDecision] = useState('');
+  const [form] = Form.useForm();
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (loading || !data) return <Skeleton active />;
+  const fail = (e: unknown) => void message.error(e instanceof ApiError ? e.message : String(e));
+  const submit = async () => {
+    const v = (await form.validateFields()) as { title?: string; lead_unit_ids: number[]; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number; urgency?: string };
+    setSaving(true);
+    try {
+      const r = await agendaApi.toMatters(id, turning!.id, {
+        title: v.title, due_on: v.due_on?.format('YYYY-MM-DD') ?? null, feedback_days: v.feedback_days ?? null, urgency: v.urgency,
+        units: v.lead_unit_ids.map((u) => ({ lead_unit_id: u, co_unit_ids: (v.co_unit_ids ?? []).filter((c) => c !== u) })),
+      });
+      void message.success(t('meetings.assigned', { n: r.matters.length }));
+      setTurning(null);
+      reload();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const m = data.meeting;
+  return (
+    <div data-testid="meeting-page">
+      <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/meetings">{t('nav.meetings')}</Link> }, { title: m.title }]} />
+      <Card title={<Flex vertical style={{ whiteSpace: 'normal', padding: '8px 0' }}><Typography.Title level={4} style={{ margin: 0 }}>{m.title}</Typography.Title><Typography.Text type="secondary" data-testid="meeting-summary">{data.summary}</Typography.Text></Flex>}>
+        <Descriptions size="small" bordered column={mobile ? 1 : 2} items={[
+          { key: 'kind', label: t('meetings.kind'), children: t(`meetings.kind.${m.kind}` as MessageKey) },
+          { key: 'on', label: t('meetings.heldOn'), children: m.heldOn },
+          { key: 'chair', label: t('meetings.chair'), children: m.chair ?? '—' },
+          { key: 'loc', label: t('meetings.location'), children: m.location ?? '—' },
+          { key: 'att', label: t('meetings.attendees'), span: mobile ? 1 : 2, children: m.attendees ?? '—' },
+          { key: 'files', label: t('meetings.minutes'), span: mobile ? 1 : 2, children: (
+            <Flex gap={8} wrap align="center">
+              {data.attachments.map((a) => <a key={a.id} href={`/api/v1/attachments/${a.id}`} download><PaperClipOutlined /> {a.fileName}</a>)}
+              {can('supervision.admin') && <Upload showUploadList={false} beforeUpload={(f) => { void agendaApi.minutes(id, f).then(reload, fail); return false; }}><Button size="small" icon={<UploadOutlined />}>{t('meetings.uploadMinutes')}</Button></Upload>}
+            </Flex>
+          ) },
+        ]} />
+      </Card>
+      <Card title={t('meetings.decisions')} size="small" style={{ marginTop: 12 }}>
+        {data.decisions.length === 0 ? <Empty /> : (
+          <List dataSource={data.decisions} renderItem={(d) => (
+            <List.Item data-testid={`decision-${d.seq}`} actions={can('matter.assign') ? [<Button key="to" size="small" onClick={() => { form.resetFields(); setTurning(d); }} data-testid={`decision-assign-${d.seq}`}>{t('meetings.toMatters')}</Button>] : []}>
+              <Flex vertical gap={4} style={{ width: '100%' }}>
+                <Typography.Text><b>{d.seq}.</b> {d.text} {d.done && <Tag color="green">{t('meetings.decisionDone')}</Tag>}</Typography.Text>
+                <Flex gap={6} wrap>
+                  {d.matters.map((x) => <Link key={x.id} to={`/matters/${x.id}`}><Tag color={x.closedOn ? 'green' : 'blue'}>{x.number} · {x.leadUnitName} · {t(`matters.state.${x.status}` as MessageKey)}</Tag></Link>)}
+                </Flex>
+              </Flex>
+            </List.Item>
+          )} />
+        )}
+        {can('supervision.admin') && (
+          <Flex gap={8} style={{ marginTop: 8 }}>
+            <Input value={newDecision} onChange={(e) => setNewDecision(e.target.value)} placeholder={t('meetings.addDecision')} data-testid="decision-new" />
+            <Button disabled={!newDecision.trim()} onClick={() => void agendaApi.addDecision(id, newDecision).then(() => { setNewDecision(''); reload(); }, fail)}>{t('meetings.add')}</Button>
+          </Flex>
+        )}
+      </Card>
+      <Modal open={turning !== null} title={t('meetings.toMatters')} onCancel={() => setTurning(null)} onOk={() => void submit()} confirmLoading={saving} destroyOnHidden okButtonProps={{ 'data-testid': 'decision-assign-ok' }}>
+        <Typography.Paragraph type="secondary">{turning?.text}</Typography.Paragraph>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ title: turning?.text.slice(0, 60), urgency: 'normal' }}>
+          <Form.Item name="title" label={t('matters.matter')}><Input maxLength={200} /></Form.Item>
+          <Form.Item name="lead_unit_ids" label={t('meetings.leadUnits')} extra={t('meetings.leadUnitsHint')} rules={[{ required: true, message: t('meetings.leadUnits') }]}>
+            <Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} data-testid="decision-lead-units" />
+          </Form.Item>
+          <Form.Item name="co_unit_ids" label={t('matters.coUnits')}><Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>
+          <Flex gap={8}>
+            <Form.Item name="due_on" label={t('matters.dueOn')} style={{ flex: 1 }}><DatePicker style={{ width: '100%' }} /></Form.Item>
+            <Form.Item name="feedback_days" label={t('matters.feedbackDays')} style={{ flex: 1 }}><InputNumber min={0} max={60} style={{ width: '100%' }} /></Form.Item>
+          </Flex>
+          <Form.Item name="urgency" label={t('matters.urgency')}><Select options={URGENCIES.map((s) => ({ value: s, label: t(`matters.urgency.${s}` as MessageKey) }))} /></Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}
