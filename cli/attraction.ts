@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LEAD_STAGE_LABELS } from '../core/attraction/lead.ts';
 import { formatYi } from '../core/money.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -37,7 +38,7 @@ export function registerAttraction(program: Command): void {
         for (const g of [...f.groups, f.total]) {
           console.log(`${g.label}\t${g.signed_count}\t${formatYi(g.signed_amount)}\t${g.signed_big_count}\t${formatYi(g.signed_big_amount)}\t${g.started_count}\t${g.producing_count}\t${pct(g.performance)}`);
         }
-        console.log(`漏斗：${f.funnel.map((s) => `${s.stage} ${s.reached}${s.conversion ? `（${pct(s.conversion)}）` : ''}`).join(' → ')}`);
+        console.log(`漏斗：${f.funnel.map((s) => `${LEAD_STAGE_LABELS[s.stage]} ${s.reached}${s.conversion ? `（${pct(s.conversion)}）` : ''}`).join(' → ')}`);
         console.log(`签约未按期开工 ${f.overdue_start.length} 个；跟进超期 ${f.stale.length} 个`);
         for (const l of f.overdue_start) console.log(`  未开工\t${l.name}\t${l.team_name ?? ''}\t签约 ${l.signed_on}\t应开工 ${l.due_on}\t逾期 ${l.overdue_days} 天`);
       } finally {

@@ -7,6 +7,7 @@ import { scoreYearEnd, type YearEndUnitInput } from '../../../core/evaluation/ye
 import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { systemActor, type Actor, type Deps } from '../../platform/context.ts';
+import { recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { createBulletinService } from '../bulletins/index.ts';
 import type { EvaluationRepository} from './evaluation.repository.ts';
@@ -200,6 +201,7 @@ export class EvaluationService {
       this.assertValid(JSON.parse(s.body) as Scheme);
       await repo.retireAdopted(s.year);
       await repo.adoptScheme(id, userRef(actor), this.now());
+      await recordMove(trx, { entityType: 'eval_scheme', entityId: id, from: 'draft', to: 'adopted', action: 'adopt', reason: `${s.year}年第${s.version}版`, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.scheme_adopt', entityType: 'eval_scheme', entityId: id, details: { year: s.year, version: s.version } });
     });
     return this.getScheme(id);
@@ -336,7 +338,10 @@ export class EvaluationService {
       const row = await repo.findSnapshot(year, month);
       if (row?.status === 'published') throw new AppError('unprocessable', `${year}年${month}月讲评已发布，数据更正后请“更正重发”`);
       if (row) await repo.updateSnapshot(row.id, { body: JSON.stringify(body), scheme_id: scheme.id, computed_at: body.computed_at });
-      else await repo.insertSnapshot({ year, month, scheme_id: scheme.id, status: 'draft', body: JSON.stringify(body), computed_at: body.computed_at });
+      else {
+        const id = await repo.insertSnapshot({ year, month, scheme_id: scheme.id, status: 'draft', body: JSON.stringify(body), computed_at: body.computed_at });
+        await recordMove(trx, { entityType: 'eval_snapshot', entityId: id, from: null, to: 'draft', action: 'compute', reason: `${year}年${month}月讲评生成`, actorId: userRef(actor), at: this.now() });
+      }
       await this.deps.audit.record(trx, actor, { action: 'evaluation.snapshot_compute', entityType: 'eval_snapshot', entityId: `${year}-${month}`, details: { scheme_id: scheme.id, units: body.units.length } });
     });
     return this.getSnapshot(year, month);
@@ -355,6 +360,7 @@ export class EvaluationService {
       if (row.status === 'published') throw new AppError('unprocessable', '已发布的讲评不能再开异议期');
       if (until < this.today()) throw new AppError('validation_failed', `异议截止日期${until}早于今天`, [{ path: 'until' }]);
       await repo.updateSnapshot(row.id, { status: 'objection', objection_until: until });
+      await recordMove(trx, { entityType: 'eval_snapshot', entityId: row.id, from: row.status, to: 'objection', action: 'open_objections', reason: `异议期至${until}`, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_open', entityType: 'eval_snapshot', entityId: row.id, details: { until } });
     });
     return this.getSnapshot(year, month);
@@ -373,6 +379,7 @@ export class EvaluationService {
       const body = JSON.parse(row.body) as SnapshotBody;
       if (!body.units.some((u) => u.key === String(input.unit_id))) throw new AppError('validation_failed', '该单位不在本月考评名单中', [{ path: 'unit_id' }]);
       const id = await repo.insertObjection({ snapshot_id: row.id, unit_id: input.unit_id, reason: input.reason, status: 'open', raised_by: userRef(actor), raised_at: this.now() });
+      await recordMove(trx, { entityType: 'eval_objection', entityId: id, from: null, to: 'open', action: 'raise', reason: input.reason, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_raise', entityType: 'eval_objection', entityId: id, after: input });
     });
     return this.getSnapshot(year, month);
@@ -385,6 +392,7 @@ export class EvaluationService {
       if (!o) throw notFound('异议');
       if (o.status !== 'open') throw new AppError('unprocessable', '该异议已复核');
       await repo.updateObjection(id, { status: input.decision, reply: input.reply, handled_by: userRef(actor), handled_at: this.now() });
+      await recordMove(trx, { entityType: 'eval_objection', entityId: id, from: 'open', to: input.decision, action: 'handle', reason: input.reply, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_handle', entityType: 'eval_objection', entityId: id, before: o, after: input });
       return (await repo.findSnapshotById(o.snapshot_id))!;
     });
@@ -401,6 +409,7 @@ export class EvaluationService {
       const open = (await repo.listObjections(row.id)).filter((o) => o.status === 'open');
       if (open.length) throw new AppError('unprocessable', `还有${open.length}条异议未复核，不能发布`);
       await repo.updateSnapshot(row.id, { status: 'published', published_by: userRef(actor), published_at: this.now() });
+      await recordMove(trx, { entityType: 'eval_snapshot', entityId: row.id, from: row.status, to: 'published', action: 'publish', reason: null, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.publish', entityType: 'eval_snapshot', entityId: row.id, details: { year, month, scheme_id: row.scheme_id } });
     });
     return this.getSnapshot(year, month);
@@ -417,6 +426,7 @@ export class EvaluationService {
       const diff = diffSnapshots(before, after);
       if (!diff.length) throw new AppError('unprocessable', '重新计算结果与已发布结果相同，无需更正');
       await repo.updateSnapshot(row.id, { body: JSON.stringify(after), computed_at: after.computed_at, revision: row.revision + 1, published_by: userRef(actor), published_at: this.now() });
+      await recordMove(trx, { entityType: 'eval_snapshot', entityId: row.id, from: 'published', to: 'published', action: 'republish', reason: `第${row.revision + 1}次更正：${reason}`, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.republish', entityType: 'eval_snapshot', entityId: row.id, details: { reason, diff } });
     });
     return this.getSnapshot(year, month);
@@ -518,6 +528,7 @@ export class EvaluationService {
       if (e.status !== 'pending') throw new AppError('unprocessable', '该录入项已审核');
       if (e.entered_by !== null && e.entered_by === userRef(actor)) throw new AppError('unprocessable', '录入人不能审核自己录入的数据');
       await repo.updateEntry(id, { status: input.decision, reviewed_by: userRef(actor), reviewed_at: this.now(), review_note: input.note ?? null });
+      await recordMove(trx, { entityType: 'eval_entry', entityId: id, from: 'pending', to: input.decision, action: 'review', reason: input.note ?? null, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.entry_review', entityType: 'eval_entry', entityId: id, details: input });
     });
     return (await this.repo.findEntry(id))!;

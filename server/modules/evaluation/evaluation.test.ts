@@ -200,6 +200,19 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(published.status).toBe('published');
     expect(published.diff).toEqual([]);
     expect((await call('POST', '/months/2026/5/compute', h.office)).body.error!.message).toBe('2026年5月讲评已发布，数据更正后请“更正重发”');
+    // Every move of the month and of its objection is in status_log, in order.
+    const snap = await t.db.selectFrom('eval_snapshots').select('id').where('year', '=', 2026).where('month', '=', 5).executeTakeFirstOrThrow();
+    const moves = await t.db.selectFrom('status_log').select(['from_status', 'to_status', 'action']).where('entity_type', '=', 'eval_snapshot').where('entity_id', '=', snap.id).orderBy('id').execute();
+    expect(moves).toEqual([
+      { from_status: null, to_status: 'draft', action: 'compute' },
+      { from_status: 'draft', to_status: 'objection', action: 'open_objections' },
+      { from_status: 'objection', to_status: 'published', action: 'publish' },
+    ]);
+    const objection = await t.db.selectFrom('status_log').select(['from_status', 'to_status', 'action', 'reason']).where('entity_type', '=', 'eval_objection').where('entity_id', '=', own.objections[0]!.id).orderBy('id').execute();
+    expect(objection).toEqual([
+      { from_status: null, to_status: 'open', action: 'raise', reason: '5月完成投资少计1亿元，已补报' },
+      { from_status: 'open', to_status: 'rejected', action: 'handle', reason: '补报数据未经审核，维持原结果' },
+    ]);
   });
 
   it('shows a visible diff when data is corrected, and corrects a published month with a reason', async () => {
