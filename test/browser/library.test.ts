@@ -68,7 +68,9 @@ describe('sign-in and the project library', () => {
     await shot(page, 'projects-filtered');
 
     // Sort by investment descending: the first row holds the largest amount of the filter.
+    // One click at a time: the second lands only after the first sort is in the address (a double click raced it in CI).
     await page.locator('th', { hasText: '总投资（万元）' }).click();
+    await page.waitForURL(/sort=total_investment/);
     await page.locator('th', { hasText: '总投资（万元）' }).click();
     await page.waitForURL(/order=desc/);
     const max = await h.database.db.selectFrom('projects').select((eb) => eb.fn.max<number>('total_investment').as('m'))
