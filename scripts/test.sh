@@ -57,5 +57,9 @@ for day in 2026-03-16 2026-12-28; do
     test/browser/report-month.test.ts
 done
 
+if [ "$failed" != 0 ]; then
+  echo "── failed"
+  node scripts/failed-tests.ts "$results"/*.json
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
