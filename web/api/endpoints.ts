@@ -3,6 +3,7 @@ import type {
   AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
+import type { AttractionFigures, AttractionSettings, Lead, LeadDetail, LeadFollowup, LeadStage, TerminationKind } from './types.ts';
 
 /** Sign-in and the current account. */
 export const authApi = {
@@ -80,6 +81,25 @@ export const reportApi = {
 export const periodApi = {
   createYear: (year: number) => api.post<{ items: Period[] }>('/reporting/years', { year }),
   setStatus: (year: number, month: number, status: 'open' | 'closed') => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
+};
+
+/** A record's editable fields (attraction.schema.ts leadCreateBody / leadUpdateBody). */
+export type LeadWrite = Partial<Omit<Lead, 'id' | 'team_name' | 'region_name' | 'stage' | 'version'>>;
+
+/** Investment attraction (招商引资): records from lead to production, their reviewed moves, follow-ups and figures. */
+export const attractionApi = {
+  list: (query: { stage?: string; q?: string; team_id?: number; terminated?: string } = {}) => api.get<Lead[]>('/attraction/leads', query),
+  get: (id: number) => api.get<LeadDetail>(`/attraction/leads/${id}`),
+  create: (body: LeadWrite & { name: string; team_id: number; region_code: string }) => api.post<LeadDetail>('/attraction/leads', body),
+  update: (id: number, body: LeadWrite & { version: number }) => api.patch<LeadDetail>(`/attraction/leads/${id}`, body),
+  move: (id: number, body: { to: LeadStage | 'terminated'; date: string; reason?: string | null; termination_kind?: TerminationKind | null; project_id?: number | null; version: number }) =>
+    api.post<LeadDetail>(`/attraction/leads/${id}/moves`, body),
+  review: (id: number, body: { action: 'approve' | 'return' | 'withdraw'; reason?: string | null; version: number }) => api.post<LeadDetail>(`/attraction/leads/${id}/review`, body),
+  followup: (id: number, body: { on_date: string; content: string }) => api.post<LeadFollowup[]>(`/attraction/leads/${id}/followups`, body),
+  figures: (query: { year: number; quarter?: number; group_by?: string }) => api.get<AttractionFigures>('/attraction/figures', query),
+  /** The office's settings and the server's today. */
+  settings: () => api.get<AttractionSettings>('/attraction/settings'),
+  putSettings: (body: Partial<Omit<AttractionSettings, 'today'>>) => api.put<AttractionSettings>('/attraction/settings', body),
 };
 
 /** Filter fields shared by the list, indicators and lights (project.schema.ts projectFilterSchema). */

@@ -386,7 +386,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            producing: components["schemas"]["Lead"][];
+                            quarter: number;
+                            signed: components["schemas"]["Lead"][];
+                            started: components["schemas"]["Lead"][];
+                            year: number;
+                        };
+                    };
                 };
             };
         };
@@ -464,7 +476,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionFigures"];
+                    };
                 };
             };
         };
@@ -574,7 +588,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Lead"][];
+                    };
                 };
             };
         };
@@ -615,11 +631,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -652,7 +670,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -703,7 +723,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -732,11 +754,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadFile"][];
+                    };
                 };
             };
         };
@@ -810,11 +834,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadFollowup"][];
+                    };
                 };
             };
         };
@@ -862,7 +888,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -906,7 +934,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -937,7 +967,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionSettings"];
+                    };
                 };
             };
         };
@@ -962,7 +994,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionSettings"];
+                    };
                 };
             };
         };
@@ -8635,6 +8669,144 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AttractionFigureRow: {
+            foreign_usd: number;
+            key: string;
+            label: string;
+            performance: components["schemas"]["AttractionRate"];
+            producing_count: number;
+            sign_to_start_count: number;
+            sign_to_start_days: number;
+            sign_to_start_months: number | null;
+            signed_amount: number;
+            signed_big_amount: number;
+            signed_big_count: number;
+            signed_count: number;
+            started_count: number;
+        };
+        AttractionFigureRowInput: {
+            foreign_usd: number;
+            key: string;
+            label: string;
+            performance: components["schemas"]["AttractionRateInput"];
+            producing_count: number;
+            sign_to_start_count: number;
+            sign_to_start_days: number;
+            sign_to_start_months: number | null;
+            signed_amount: number;
+            signed_big_amount: number;
+            signed_big_count: number;
+            signed_count: number;
+            started_count: number;
+        };
+        AttractionFigures: {
+            definitions: {
+                [key: string]: string;
+            };
+            funnel: {
+                conversion: components["schemas"]["AttractionRate"] | null;
+                reached: number;
+                stage: components["schemas"]["LeadStage"];
+            }[];
+            groups: components["schemas"]["AttractionFigureRow"][];
+            overdue_start: {
+                due_on: string;
+                id: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                overdue_days: number;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStage"];
+                team_name: string | null;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            stale: {
+                id: number;
+                idle_days: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStage"];
+                team_name: string | null;
+            }[];
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+            total: components["schemas"]["AttractionFigureRow"];
+        };
+        AttractionFiguresInput: {
+            definitions: {
+                [key: string]: string;
+            };
+            funnel: {
+                conversion: components["schemas"]["AttractionRateInput"] | null;
+                reached: number;
+                stage: components["schemas"]["LeadStageInput"];
+            }[];
+            groups: components["schemas"]["AttractionFigureRowInput"][];
+            overdue_start: {
+                due_on: string;
+                id: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                overdue_days: number;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStageInput"];
+                team_name: string | null;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            stale: {
+                id: number;
+                idle_days: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStageInput"];
+                team_name: string | null;
+            }[];
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+            total: components["schemas"]["AttractionFigureRowInput"];
+        };
+        AttractionRate: {
+            den: number;
+            num: number;
+            rate: number | null;
+        };
+        AttractionRateInput: {
+            den: number;
+            num: number;
+            rate: number | null;
+        };
+        AttractionSettings: {
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+        };
+        AttractionSettingsInput: {
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+        };
         BreakdownItem: {
             indicators: components["schemas"]["Indicators"];
             key: string | null;
@@ -8845,6 +9017,282 @@ export interface components {
             started_to_date: number;
             total_investment: number;
         };
+        Lead: {
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise_id: number | null;
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKind"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStage"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStage"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKind"] | null;
+            termination_reason: string | null;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadDetail: {
+            actions: ("submit" | "approve" | "return" | "withdraw")[];
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise: {
+                id: number;
+                name: string;
+                uscc: string | null;
+            } | null;
+            enterprise_id: number | null;
+            files: components["schemas"]["LeadFile"][];
+            followups: components["schemas"]["LeadFollowup"][];
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            moves: components["schemas"]["StatusLogEntry"][];
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKind"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStage"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project: {
+                id: number;
+                name: string;
+                total_investment: number;
+            } | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStage"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKind"] | null;
+            termination_reason: string | null;
+            today: string;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadDetailInput: {
+            actions: ("submit" | "approve" | "return" | "withdraw")[];
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise: {
+                id: number;
+                name: string;
+                uscc: string | null;
+            } | null;
+            enterprise_id: number | null;
+            files: components["schemas"]["LeadFileInput"][];
+            followups: components["schemas"]["LeadFollowupInput"][];
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            moves: components["schemas"]["StatusLogEntryInput"][];
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKindInput"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStageInput"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project: {
+                id: number;
+                name: string;
+                total_investment: number;
+            } | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStageInput"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKindInput"] | null;
+            termination_reason: string | null;
+            today: string;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadFile: {
+            created_at: string;
+            file_name: string;
+            id: number;
+            mime: string;
+            size: number;
+            stage: components["schemas"]["LeadStage"];
+        };
+        LeadFileInput: {
+            created_at: string;
+            file_name: string;
+            id: number;
+            mime: string;
+            size: number;
+            stage: components["schemas"]["LeadStageInput"];
+        };
+        LeadFollowup: {
+            content: string;
+            created_at: string;
+            id: number;
+            on_date: string;
+            user_name: string | null;
+        };
+        LeadFollowupInput: {
+            content: string;
+            created_at: string;
+            id: number;
+            on_date: string;
+            user_name: string | null;
+        };
+        LeadInput: {
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise_id: number | null;
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKindInput"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStageInput"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStageInput"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKindInput"] | null;
+            termination_reason: string | null;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        /** @enum {string} */
+        LeadStage: "lead" | "negotiating" | "signed" | "approved" | "landed" | "started" | "producing";
+        /** @enum {string} */
+        LeadStageInput: "lead" | "negotiating" | "signed" | "approved" | "landed" | "started" | "producing";
         /** @enum {string} */
         LightColor: "green" | "yellow" | "red" | "none";
         /** @enum {string} */
@@ -9117,6 +9565,26 @@ export interface components {
             }[];
             year: number;
         };
+        StatusLogEntry: {
+            action: string;
+            actorId: number | null;
+            at: string;
+            entityId: number;
+            entityType: string;
+            from: string | null;
+            reason: string | null;
+            to: string;
+        };
+        StatusLogEntryInput: {
+            action: string;
+            actorId: number | null;
+            at: string;
+            entityId: number;
+            entityType: string;
+            from: string | null;
+            reason: string | null;
+            to: string;
+        };
         SystemProfile: {
             configured: boolean;
             office_name: string | null;
@@ -9129,6 +9597,10 @@ export interface components {
             region_code: string | null;
             region_name: string | null;
         };
+        /** @enum {string} */
+        TerminationKind: "failed" | "elsewhere" | "merged" | "other";
+        /** @enum {string} */
+        TerminationKindInput: "failed" | "elsewhere" | "merged" | "other";
         TrendPoint: {
             completed_ytd: number;
             completion_rate: number | null;

@@ -353,6 +353,19 @@ export interface ReviewItem {
   is_late: boolean;
 }
 
+/** Investment attraction (招商引资): a record as lists show it (money integer yuan, foreign investment integer USD). */
+export type Lead = Schema<'Lead'>;
+export type LeadStage = Schema<'LeadStage'>;
+export type TerminationKind = Schema<'TerminationKind'>;
+export type LeadFollowup = Schema<'LeadFollowup'>;
+export type LeadFile = Schema<'LeadFile'>;
+/** A record with its timeline, follow-ups, evidence, library project and the actions open to the reader. */
+export type LeadDetail = Schema<'LeadDetail'>;
+/** 跟进超期 days and 开工期限 months (office settings), with today by the server's clock. */
+export type AttractionSettings = Schema<'AttractionSettings'>;
+export type AttractionRate = Schema<'AttractionRate'>;
+export type AttractionFigures = Schema<'AttractionFigures'>;
+
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */
 export type IndicatorSums = Schema<'IndicatorSums'>;
