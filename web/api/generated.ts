@@ -2726,7 +2726,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalEntry"];
+                    };
                 };
             };
         };
@@ -2770,7 +2772,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalEntry"];
+                    };
                 };
             };
         };
@@ -2804,7 +2808,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalLedgerLine"][];
+                    };
                 };
             };
         };
@@ -2831,11 +2837,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalLedgerLine"];
+                    };
                 };
             };
         };
@@ -2869,7 +2877,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -2907,7 +2917,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -2941,7 +2953,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            entered_at: string;
+                            entered_by: number | null;
+                            evidence: string;
+                            id: number;
+                            item_key: string;
+                            month: number;
+                            review_note: string | null;
+                            reviewed_at: string | null;
+                            reviewed_by: number | null;
+                            status: string;
+                            unit_id: number;
+                            unit_name: string;
+                            value: string;
+                            year: number;
+                        }[];
+                    };
                 };
             };
         };
@@ -2985,7 +3014,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3028,7 +3059,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3074,7 +3107,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3110,7 +3145,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3152,7 +3189,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3259,7 +3298,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUnitDetail"];
+                    };
                 };
             };
         };
@@ -3304,7 +3345,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3345,7 +3388,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            problems: components["schemas"]["EvalProblem"][];
+                            result: components["schemas"]["EvalSnapshot"] | null;
+                        };
+                    };
                 };
             };
         };
@@ -3378,7 +3426,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"][];
+                    };
                 };
             };
         };
@@ -3400,11 +3450,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3437,7 +3489,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3464,7 +3518,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3500,7 +3556,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3531,7 +3589,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSource"][];
+                    };
                 };
             };
         };
@@ -8870,6 +8930,390 @@ export interface components {
             reason: string;
             rule_id: string | null;
             rule_kind: string | null;
+        };
+        EvalBoardLine: {
+            leaf: string;
+            leaf_name: string;
+            score_text: string;
+            unit_key: string;
+            unit_name: string;
+            value_text: string;
+        };
+        EvalBoardLineInput: {
+            leaf: string;
+            leaf_name: string;
+            score_text: string;
+            unit_key: string;
+            unit_name: string;
+            value_text: string;
+        };
+        EvalDiff: {
+            after: string;
+            before: string;
+            item: string;
+            unit_key: string;
+            unit_name: string;
+        };
+        EvalDiffInput: {
+            after: string;
+            before: string;
+            item: string;
+            unit_key: string;
+            unit_name: string;
+        };
+        EvalEntry: {
+            entered_at: string;
+            entered_by: number | null;
+            evidence: string;
+            id: number;
+            item_key: string;
+            month: number;
+            review_note: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            status: string;
+            unit_id: number;
+            value: string;
+            year: number;
+        };
+        EvalEntryInput: {
+            entered_at: string;
+            entered_by: number | null;
+            evidence: string;
+            id: number;
+            item_key: string;
+            month: number;
+            review_note: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            status: string;
+            unit_id: number;
+            value: string;
+            year: number;
+        };
+        EvalLeaf: {
+            key: string;
+            name: string;
+            path: string;
+            records: string;
+            rule: string;
+            source: string;
+            source_label: string;
+            unit: string;
+        };
+        EvalLeafInput: {
+            key: string;
+            name: string;
+            path: string;
+            records: string;
+            rule: string;
+            source: string;
+            source_label: string;
+            unit: string;
+        };
+        EvalLedgerLine: {
+            approver: string;
+            created_at: string;
+            created_by: number | null;
+            doc_number: string;
+            id: number;
+            month: number;
+            points_hundredths: number;
+            points_text: string;
+            reason: string;
+            unit_id: number;
+            unit_name: string;
+            year: number;
+        };
+        EvalLedgerLineInput: {
+            approver: string;
+            created_at: string;
+            created_by: number | null;
+            doc_number: string;
+            id: number;
+            month: number;
+            points_hundredths: number;
+            points_text: string;
+            reason: string;
+            unit_id: number;
+            unit_name: string;
+            year: number;
+        };
+        EvalMonth: {
+            diff: components["schemas"]["EvalDiff"][];
+            id?: number;
+            month: number;
+            objection_until?: string | null;
+            objections: components["schemas"]["EvalObjection"][];
+            outcomes: components["schemas"]["EvalOutcome"][];
+            published_at?: string | null;
+            revision?: number;
+            snapshot: components["schemas"]["EvalSnapshot"] | null;
+            status: string;
+            status_label: string;
+            year: number;
+        };
+        EvalMonthInput: {
+            diff: components["schemas"]["EvalDiffInput"][];
+            id?: number;
+            month: number;
+            objection_until?: string | null;
+            objections: components["schemas"]["EvalObjectionInput"][];
+            outcomes: components["schemas"]["EvalOutcomeInput"][];
+            published_at?: string | null;
+            revision?: number;
+            snapshot: components["schemas"]["EvalSnapshotInput"] | null;
+            status: string;
+            status_label: string;
+            year: number;
+        };
+        EvalNode: {
+            contribution: string;
+            contribution_text: string;
+            note: string;
+            score_text: string;
+            value: string | null;
+            value_text: string;
+        };
+        EvalNodeInput: {
+            contribution: string;
+            contribution_text: string;
+            note: string;
+            score_text: string;
+            value: string | null;
+            value_text: string;
+        };
+        EvalObjection: {
+            handled_at: string | null;
+            handled_by: number | null;
+            id: number;
+            raised_at: string;
+            raised_by: number | null;
+            reason: string;
+            reply: string | null;
+            snapshot_id: number;
+            status: string;
+            unit_id: number;
+            unit_name: string;
+        };
+        EvalObjectionInput: {
+            handled_at: string | null;
+            handled_by: number | null;
+            id: number;
+            raised_at: string;
+            raised_by: number | null;
+            reason: string;
+            reply: string | null;
+            snapshot_id: number;
+            status: string;
+            unit_id: number;
+            unit_name: string;
+        };
+        EvalOutcome: {
+            amount: number | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            kind: string;
+            note: string | null;
+            snapshot_id: number;
+            unit_id: number;
+        };
+        EvalOutcomeInput: {
+            amount: number | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            kind: string;
+            note: string | null;
+            snapshot_id: number;
+            unit_id: number;
+        };
+        EvalProblem: {
+            message: string;
+            path: string;
+        };
+        EvalProblemInput: {
+            message: string;
+            path: string;
+        };
+        EvalSchemeBody: {
+            [key: string]: unknown;
+        };
+        EvalSchemeBodyInput: {
+            [key: string]: unknown;
+        };
+        EvalSchemeRow: {
+            adopted_at: string | null;
+            adopted_by: number | null;
+            body: components["schemas"]["EvalSchemeBody"];
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            name: string;
+            row_version: number;
+            status: string;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        EvalSchemeRowInput: {
+            adopted_at: string | null;
+            adopted_by: number | null;
+            body: components["schemas"]["EvalSchemeBodyInput"];
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            name: string;
+            row_version: number;
+            status: string;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        EvalSnapshot: {
+            advanced: string[];
+            computed_at: string;
+            fast: components["schemas"]["EvalSpeedLine"][];
+            lagging: string[];
+            leaves: components["schemas"]["EvalLeaf"][];
+            month: number;
+            period_label: string;
+            red: components["schemas"]["EvalBoardLine"][];
+            scheme: {
+                id: number | null;
+                name: string;
+                version: number | null;
+            };
+            slow: components["schemas"]["EvalSpeedLine"][];
+            units: components["schemas"]["EvalUnit"][];
+            year: number;
+            yellow: components["schemas"]["EvalBoardLine"][];
+        };
+        EvalSnapshotInput: {
+            advanced: string[];
+            computed_at: string;
+            fast: components["schemas"]["EvalSpeedLineInput"][];
+            lagging: string[];
+            leaves: components["schemas"]["EvalLeafInput"][];
+            month: number;
+            period_label: string;
+            red: components["schemas"]["EvalBoardLineInput"][];
+            scheme: {
+                id: number | null;
+                name: string;
+                version: number | null;
+            };
+            slow: components["schemas"]["EvalSpeedLineInput"][];
+            units: components["schemas"]["EvalUnitInput"][];
+            year: number;
+            yellow: components["schemas"]["EvalBoardLineInput"][];
+        };
+        EvalSource: {
+            available: boolean;
+            key: string;
+            label: string;
+            provider: string;
+            /** @enum {string} */
+            records: "projects" | "entries" | "none";
+            unit: string;
+        };
+        EvalSourceInput: {
+            available: boolean;
+            key: string;
+            label: string;
+            provider: string;
+            /** @enum {string} */
+            records: "projects" | "entries" | "none";
+            unit: string;
+        };
+        EvalSpeedLine: {
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            project_id: number;
+            unit_name: string;
+        };
+        EvalSpeedLineInput: {
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            project_id: number;
+            unit_name: string;
+        };
+        EvalUnit: {
+            adjustment_text: string;
+            gap_to_leader_text: string;
+            key: string;
+            name: string;
+            nodes: {
+                [key: string]: components["schemas"]["EvalNode"];
+            };
+            prev_rank: number | null;
+            prev_total_text: string | null;
+            rank: number;
+            rank_change: number | null;
+            score_change_text: string | null;
+            total: string;
+            total_text: string;
+            tree_total_text: string;
+            veto_reasons: string[];
+            vetoed: boolean;
+        };
+        EvalUnitDetail: {
+            entries: components["schemas"]["EvalEntry"][];
+            leaves: components["schemas"]["EvalLeaf"][];
+            ledger: {
+                approver: string;
+                created_at: string;
+                created_by: number | null;
+                doc_number: string;
+                id: number;
+                month: number;
+                points_hundredths: number;
+                reason: string;
+                unit_id: number;
+                year: number;
+            }[];
+            projects_link: string;
+            unit: components["schemas"]["EvalUnit"];
+        };
+        EvalUnitDetailInput: {
+            entries: components["schemas"]["EvalEntryInput"][];
+            leaves: components["schemas"]["EvalLeafInput"][];
+            ledger: {
+                approver: string;
+                created_at: string;
+                created_by: number | null;
+                doc_number: string;
+                id: number;
+                month: number;
+                points_hundredths: number;
+                reason: string;
+                unit_id: number;
+                year: number;
+            }[];
+            projects_link: string;
+            unit: components["schemas"]["EvalUnitInput"];
+        };
+        EvalUnitInput: {
+            adjustment_text: string;
+            gap_to_leader_text: string;
+            key: string;
+            name: string;
+            nodes: {
+                [key: string]: components["schemas"]["EvalNodeInput"];
+            };
+            prev_rank: number | null;
+            prev_total_text: string | null;
+            rank: number;
+            rank_change: number | null;
+            score_change_text: string | null;
+            total: string;
+            total_text: string;
+            tree_total_text: string;
+            veto_reasons: string[];
+            vetoed: boolean;
         };
         IndicatorResult: {
             breakdowns: {

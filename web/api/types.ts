@@ -3,6 +3,7 @@
  * shape is the generated one (web/api/generated.ts, from the OpenAPI document): aliased here under its old name so
  * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
  */
+import type { Scheme } from '../../core/evaluation/scheme.ts';
 import type { components } from './generated.ts';
 
 /** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
@@ -365,6 +366,22 @@ export type LeadDetail = Schema<'LeadDetail'>;
 export type AttractionSettings = Schema<'AttractionSettings'>;
 export type AttractionRate = Schema<'AttractionRate'>;
 export type AttractionFigures = Schema<'AttractionFigures'>;
+
+/** Unit evaluation (考评): a month's 讲评 and what surrounds it (evaluation.responses.ts). */
+export type EvalNode = Schema<'EvalNode'>;
+export type EvalUnit = Schema<'EvalUnit'>;
+export type EvalLeaf = Schema<'EvalLeaf'>;
+export type EvalSnapshot = Schema<'EvalSnapshot'>;
+export type EvalObjection = Schema<'EvalObjection'>;
+export type EvalOutcome = Schema<'EvalOutcome'>;
+export type EvalDiff = Schema<'EvalDiff'>;
+export type EvalMonth = Schema<'EvalMonth'>;
+export type EvalSource = Schema<'EvalSource'>;
+/** A scheme version; its body is the core type (the OpenAPI document only says "an object"). */
+export type EvalSchemeRow = Omit<Schema<'EvalSchemeRow'>, 'body'> & { body: Scheme };
+export type EvalProblem = Schema<'EvalProblem'>;
+export type EvalUnitDetail = Schema<'EvalUnitDetail'>;
+export type LedgerLine = Schema<'EvalLedgerLine'>;
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */
