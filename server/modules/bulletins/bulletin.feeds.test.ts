@@ -128,6 +128,19 @@ describe.each(DIALECTS)('bulletin feed sections on %s', (dialect) => {
     expect(feeds.attraction.year_to_date.signed_amount).toBe(ytdSigned);
   });
 
+  it('narrows a regional bulletin\'s attraction figures to its region\'s subtree', async () => {
+    const feedsFor = async (region: string) => {
+      const b = await t.app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: office, payload: { year, month, region } });
+      expect(b.statusCode).toBe(201);
+      const f = (await get(`/api/v1/bulletins/${b.json().id}/figures`)).json().figures.feeds;
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/bulletins/${b.json().id}`, headers: office });
+      return f;
+    };
+    // The records are in 吴中区 (320506): the city (320500) includes them, 虎丘区 (320505) does not.
+    expect((await feedsFor('320500')).attraction.month.signed_count).toBe(2);
+    expect((await feedsFor('320505')).attraction.month.signed_count).toBe(0);
+  });
+
   it('prints the sections in the .docx before 存在问题, with their tables', async () => {
     const text = await docxText((await get(`/api/v1/bulletins/${bulletinId}/document.docx`)).rawPayload);
     expect(text).toContain('督查督办情况');

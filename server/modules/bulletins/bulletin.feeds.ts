@@ -2,7 +2,8 @@
 // measured for the bulletin's month, through each module's index.ts and with the same service calls their own
 // figures APIs make, so a bulletin quotes the figures those pages show for the same month and scope. The office's
 // bulletin covers its whole jurisdiction, so the figures are read with the system actor (every unit); a bulletin
-// for one region narrows the attraction figures to it (supervision and problems have no region of their own).
+// for one region narrows the attraction figures to that region's subtree, as a user scoped to the region sees them
+// (supervision's and problems' figures are by unit and department, so they stay the office's whole figures).
 import type { FeedFigures, FeedKey, ProblemsFeedRow } from '../../../core/bulletins/feeds.ts';
 import { LEAD_STAGE_LABELS } from '../../../core/attraction/lead.ts';
 import { systemActor, type Deps } from '../../platform/context.ts';
@@ -13,8 +14,9 @@ import { createAgendaService, createMatterService } from '../supervision/index.t
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** The feed figures of a bulletin's month and region, without the sections the office left out. */
-export async function readFeeds(deps: Deps, b: { year: number; month: number; region_code: string | null }, omitted: readonly FeedKey[]): Promise<FeedFigures> {
+export async function readFeeds(deps: Deps, b: { year: number; month: number }, regionPath: string | null, omitted: readonly FeedKey[]): Promise<FeedFigures> {
   const actor = systemActor();
+  const regional: typeof actor = regionPath ? { ...actor, scope: { all: false, unitPaths: [], regionPaths: [regionPath] } } : actor;
   const month = `${b.year}-${pad2(b.month)}`;
   const wants = (k: FeedKey) => !omitted.includes(k);
   const out: FeedFigures = {};
@@ -40,7 +42,7 @@ export async function readFeeds(deps: Deps, b: { year: number; month: number; re
     out.problems = { year: b.year, solved_in_year: f.solved_in_year, total: row('合计', f.total), departments: f.groups.map((g) => row(g.name, g.figures)) };
   }
   if (wants('attraction')) {
-    const a = await createAttractionService(deps).monthFigures(actor, b.year, b.month, b.region_code ? { region_code: b.region_code } : {});
+    const a = await createAttractionService(deps).monthFigures(regional, b.year, b.month);
     const period = (r: typeof a.month) => ({
       signed_count: r.signed_count, signed_amount: r.signed_amount, signed_big_count: r.signed_big_count, signed_big_amount: r.signed_big_amount,
       started_count: r.started_count, producing_count: r.producing_count,

@@ -210,7 +210,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
-    figures.feeds = await readFeeds(this.deps, b, parseOmitted(b.omitted_feeds));
+    figures.feeds = await this.feedsOf(b);
     const { doc } = composeBulletin(template, figures, { issue_no: b.issue_no, date: chinaToday(this.deps.clock.now()), revision: b.revision, draft: b.status !== 'issued' });
     return { doc, figures, bulletin: b };
   }
@@ -243,6 +243,12 @@ export class BulletinService {
       if (v) return { frozen: true, revision: v.revision, figures: JSON.parse(v.figures) as BulletinFigures };
     }
     return { frozen: false, revision: null, figures: (await this.draftDocument(id)).figures };
+  }
+
+  /** The feed sections' figures of a bulletin (a regional one reads attraction within its region's subtree). */
+  private async feedsOf(b: BulletinRow) {
+    const path = b.region_code ? (await this.repo.findRegionPath(b.region_code)) ?? null : null;
+    return readFeeds(this.deps, b, path, parseOmitted(b.omitted_feeds));
   }
 
   /**
@@ -313,7 +319,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
-    figures.feeds = await readFeeds(this.deps, b, parseOmitted(b.omitted_feeds));
+    figures.feeds = await this.feedsOf(b);
     const issuedOn = chinaToday(this.deps.clock.now());
     const signer = (await this.repo.findUserName(actor.userId)) ?? actor.displayName;
     return this.act(actor, id, version, 'sign', async (repo, current, trx) => {
