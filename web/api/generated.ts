@@ -1720,6 +1720,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bulletins/{id}/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        omitted: ("supervision" | "meetings" | "problems" | "attraction")[];
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bulletins/{id}/figures": {
         parameters: {
             query?: never;
@@ -2135,6 +2177,9 @@ export interface paths {
                                     /** @enum {string} */
                                     table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                     title?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "feeds";
                                 })[];
                                 title: string;
                             }[];
@@ -2170,6 +2215,9 @@ export interface paths {
                                 /** @enum {string} */
                                 table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                 title?: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "feeds";
                             })[];
                             cc: string;
                             doc_prefix: string;
