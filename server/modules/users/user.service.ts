@@ -8,7 +8,7 @@ import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { hashPassword, passwords, verifyPassword } from './password.ts';
-import { passwordGate } from './password-gate.ts';
+import { passwordGate, passwordGateBusy } from './password-gate.ts';
 import type { UserRepository } from './user.repository.ts';
 
 /** sha-256 of a session or CSRF token: what the database stores. */
@@ -157,6 +157,9 @@ export class UserService {
     // scrypt verify against a dummy hash made by the same hashPassword (same N, r, p, salt and key length), and one
     // failure row written the same way. Only its place in the hashing queue differs: under a flood of unknown names,
     // checks of real accounts go first.
+    // Under a flood of unknown names the gate's unknown-name lane is full: refuse here, before the claim, the dummy
+    // check and the failure row, so the flood costs one read per request and real accounts' checks go on.
+    if (!found && passwordGate.isFull('low')) throw passwordGateBusy();
     const attempt = await this.users.claimLoginAttempt(found?.id ?? 0, now.toISOString(), settings.lockout_threshold, lockUntil);
     // A locked account (the claim refused) is checked like an unknown name: the same dummy verify in the same
     // queue, the same failure row and the same answer, so neither its existence nor its lock shows to the caller.
