@@ -86,6 +86,11 @@ export interface ImportReport {
   summary: {
     rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number;
     plansCreated: number; plansUpdated: number; packages: number; subItems: number;
+    /**
+     * Project list with a 是否入库纳统 column: the new projects whose cell is blank, imported as not entered (an
+     * office's list leaves the cell blank for "no"); without the column they stay unknown (stats_unknown).
+     */
+    statsBlank?: number;
   };
   problems: ImportProblem[];
   problemsTruncated: number;
@@ -1066,7 +1071,7 @@ export class ImportService {
     const levelWrites: { projectId: number; levels: string[] }[] = [];
     const markPackages = new Set<number>();
     const progressRows: Resolved[] = [];
-    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 };
+    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0, statsBlank: 0 };
     // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
     const audit = new Map<number, ProjectChange>();
     const changeOf = (id: number): ProjectChange => {
@@ -1113,6 +1118,7 @@ export class ImportService {
       if (r.projectId === undefined) {
         counts.created++;
         if (plan) counts.plansCreated++;
+        if (statsBlank(row)) counts.statsBlank++;
         // The row's column values are built when written, batch by batch: 100k copies held meanwhile cost ~100 MB.
         creates.push({ r, isPackage: packageRows.has(r), plan, levels, deferredParent });
         outcome({ sheet: row.sheet, row: row.row, action: 'create', name });
@@ -1254,8 +1260,9 @@ export class ImportService {
           const values = projectValues(c.r, opts.kind, c.isPackage) as unknown as Insertable<ProjectTable>;
           return {
             ...PROJECT_DEFAULTS, ...values,
-            // A list that does not say whether the project is 入库纳统 leaves it unknown, not "not entered" (issue 12).
-            ...(values.stats_entered === undefined || values.stats_entered === null ? { stats_unknown: 1 } : {}),
+            // A list without a 是否入库纳统 column leaves the project unknown, not "not entered"; a blank cell of a list
+            // that has the column means "not entered", as in the office's own workbooks (issue 12).
+            ...(values.stats_entered === undefined || values.stats_entered === null ? (c.r.row.letters.has('stats_entered') ? { stats_entered: 0 } : { stats_unknown: 1 }) : {}),
             ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
             search_text: searchTextFor(c.r.row, values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
           };
@@ -1377,6 +1384,11 @@ interface UpdateWrite {
 }
 
 /** The project columns a resolved row writes (none for a plan-only import). */
+/** A row of a list that has a 是否入库纳统 column, with that cell blank (imported as not entered, and counted). */
+function statsBlank(row: ParsedRow): boolean {
+  return row.letters.has('stats_entered') && (row.values.stats_entered === undefined || row.values.stats_entered === null);
+}
+
 function projectValues(r: Resolved, kind: ImportKind, isPackage: boolean): Record<string, Value> {
   const out: Record<string, Value> = {};
   if (kind === 'plans') return out;

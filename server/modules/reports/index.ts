@@ -13,6 +13,7 @@ export { PeriodService, REPORTING_SETTINGS } from './period.service.ts';
 export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportRoutes } from './report.routes.ts';
+export { effectiveDeadline, reportTimelinessFigures, statsEntryFigures, type TimelinessFigures } from './reporting-figures.ts';
 // TODO(platform): projects, imports and exports still read and rebase reports through this repository; they should
 // ask the report services.
 export { ReportRepository } from './report.repository.ts';
