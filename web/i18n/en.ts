@@ -1086,7 +1086,6 @@ export const en: Record<MessageKey, string> = {
   'stage.ended': 'Ended',
   'login.lastLogin': 'Last sign-in: {at} from {ip}',
   'login.passwordReset': 'Your password was reset by administrator {by} at {at}: set a new one now; if you did not ask for it, tell the auditor',
-  'login.locked': 'Account locked',
   'user.changePassword': 'Change password',
   'user.logoutAll': 'Sign out everywhere',
   'common.saved': 'Saved',

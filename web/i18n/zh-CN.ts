@@ -1084,7 +1084,6 @@ export const zhCN = {
   'stage.ended': '终止',
   'login.lastLogin': '上次登录：{at}，来自 {ip}',
   'login.passwordReset': '您的密码已于 {at} 由管理员 {by} 重置，请立即设置新密码；如非本人申请，请联系安全审计员',
-  'login.locked': '账号已锁定',
   'user.changePassword': '修改密码',
   'user.logoutAll': '退出所有设备',
   'common.saved': '已保存',
