@@ -111,7 +111,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const rateLimits = createRateLimits(deps);
-  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => rateLimits });
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => rateLimits, clock: deps.clock });
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
   const securityService = createSecurityService(deps);

@@ -116,7 +116,7 @@ export function autoTable(kind: TableKind, f: BulletinFigures): Omit<Extract<Doc
       return {
         kind: 'table',
         columns: [center('名次', 8), left('单位', 22), right('项目数', 9), right('年度计划（亿元）', 14), right(`${f.period_label}完成（亿元）`, 14), right('完成率（%）', 12), right('与序时进度差（百分点）', 14)],
-        rows: f.units.map((u) => [u.rank === null ? '—' : String(u.rank), u.name, String(u.count), formatYi(u.planned_investment), formatYi(u.completed_ytd), u.completion_rate_text, u.gap_points_text]),
+        rows: f.units.map((u) => [u.rank === null ? '—' : String(u.rank), u.name, String(u.count), formatYi(u.planned_investment), u.unrecorded ? '—' : formatYi(u.completed_ytd), u.completion_rate_text, u.gap_points_text]),
         note: notes.length ? `注：${notes.join('；')}。` : null,
       };
     }

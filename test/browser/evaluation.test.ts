@@ -62,8 +62,8 @@ describe('考评讲评 page', () => {
     const preview = office.page.getByTestId('evaluation-preview');
     await preview.locator('tbody tr.ant-table-row').first().waitFor();
     const text = await json.inputValue();
-    await json.fill(text.replace('"source": "overdue_starts"', '"source": "stats_entry_rate"'));
-    await preview.getByText('数据来源“入库纳统率”尚未接入，暂不能使用').waitFor();
+    await json.fill(text.replace('"source": "overdue_starts"', '"source": "land_supply_rate"'));
+    await preview.getByText('数据来源“land_supply_rate”不存在').waitFor();
     await shot(office.page, 'evaluation-scheme');
     await office.context.close();
 

@@ -199,7 +199,7 @@ export class AuditService implements AuditRecorder {
     const firstPrevHash = walker.prevHash;
     // Kept in the database's file store, so every server reaches the archive (not one server's data directory).
     const relative = path.posix.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
-    const files = new FileStore(executor, dataDir);
+    const files = new FileStore(executor, dataDir, { now: () => now });
     const out = files.writer(relative);
     const sha = crypto.createHash('sha256');
     for (let from = first; from <= toSeq;) {

@@ -127,11 +127,15 @@ export class BulletinService {
       return (result.breakdowns[kind] ?? []).map((g) => ({ key: g.key, label: g.label, indicators: g.indicators }))
         .sort((a, b) => rank(a.key) - rank(b.key));
     };
+    // The ranking reads the indicators' answer per unit, so a period before the year's recorded progress (an imported
+    // 1–N月 list) ranks nobody and says why, as the dashboard does, rather than printing 0% per unit (issue 12).
     const units = rankUnits(groups('unit').map((g) => ({
       key: g.key, label: g.label, count: g.indicators.sums.count, planned_investment: g.indicators.sums.planned_investment, completed_ytd: g.indicators.sums.completed_ytd,
+      ...(g.indicators.unrecorded ? { unrecorded: g.indicators.unrecorded.text } : {}),
     })), month, curve);
     const judged = await this.deps.lights().judgeScope(actor, filter, year, month);
-    const projects = rankProjects(judged.map(({ row }) => ({
+    // 十快/十慢 likewise: no project's completion is known for such a period.
+    const projects = rankProjects(result.indicators.unrecorded ? [] : judged.map(({ row }) => ({
       project_id: row.project_id, name: row.name, unit_name: row.unit_name ?? '', planned_investment: row.planned_investment, completed_ytd: row.months[month - 1] ?? 0,
     })), month, curve);
     const counts = { red: 0, yellow: 0, green: 0, none: 0 };

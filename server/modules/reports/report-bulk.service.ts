@@ -112,7 +112,7 @@ export class ReportBulkService {
     if (status === 'approved' && !roleHas(actor.role, 'report.review')) {
       throw new AppError('forbidden', '只有审核人员（发改部门）可以将导入的数据直接作为已审核数据');
     }
-    const started = Date.now();
+    const started = performance.now(); // a duration, not "now": the monotonic clock
     await this.writablePeriod(this.deps.db, year, month);
     const bulk = new ReportBulkRepository(this.deps.db);
     const ids = rows.map((r) => r.project_id);
@@ -198,7 +198,7 @@ export class ReportBulkService {
       if (target === 'approved' && move.kind === 'forward') moves.push({ row, from: project.stage, to: move.to, dateField: move.dateField });
       outcomes[index] = stored ? { action: 'update', changed: [...changed] } : { action: 'create' };
     }
-    return { year, month, status, outcomes, errors, toWrite, moves, checkMs: Date.now() - started };
+    return { year, month, status, outcomes, errors, toWrite, moves, checkMs: Math.round(performance.now() - started) };
   }
 
   /**

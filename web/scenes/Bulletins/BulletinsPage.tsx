@@ -163,7 +163,7 @@ function RankingView() {
               { title: t('bulletins.unit'), dataIndex: 'name' },
               { title: t('bulletins.count'), dataIndex: 'count', align: 'right', width: 80 },
               { title: t('bulletins.plan'), dataIndex: 'planned_investment', align: 'right', render: (v: number) => formatYi(v) },
-              { title: t('bulletins.done'), dataIndex: 'completed_ytd', align: 'right', render: (v: number) => formatYi(v) },
+              { title: t('bulletins.done'), dataIndex: 'completed_ytd', align: 'right', render: (v: number, u) => (u.unrecorded ? '—' : formatYi(v)) },
               { title: t('bulletins.rate'), dataIndex: 'completion_rate_text', align: 'right', width: 110 },
               { title: t('bulletins.gap'), dataIndex: 'gap_points_text', align: 'right', width: 150 },
               { title: t('bulletins.note'), dataIndex: 'note', render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },
