@@ -1433,6 +1433,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/batches/{id}/reissue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/batches/{id}/sheet.docx": {
         parameters: {
             query?: never;
@@ -1713,6 +1748,48 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        omitted: ("supervision" | "meetings" | "problems" | "attraction")[];
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -2135,6 +2212,9 @@ export interface paths {
                                     /** @enum {string} */
                                     table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                     title?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "feeds";
                                 })[];
                                 title: string;
                             }[];
@@ -2170,6 +2250,9 @@ export interface paths {
                                 /** @enum {string} */
                                 table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                 title?: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "feeds";
                             })[];
                             cc: string;
                             doc_prefix: string;
@@ -5494,9 +5577,59 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attendees?: string | null;
+                        chair?: string | null;
+                        held_on: string;
+                        /** @enum {string} */
+                        kind: "weekly" | "coordination" | "special" | "other";
+                        location?: string | null;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         post?: never;
-        delete?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5573,6 +5706,68 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/decisions/{decisionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    decisionId: number;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    decisionId: number;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -8240,31 +8435,54 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        default_due_working_days: number;
-                        default_feedback_days: number;
-                        feedback_ladder: {
+                        default_due_working_days?: number;
+                        default_feedback_days?: number;
+                        feedback_ladder?: {
                             key: string;
                             label: string;
                             offset: number;
                         }[];
-                        issuer: string;
-                        ladder: {
+                        issuer?: string;
+                        ladder?: {
                             key: string;
                             label: string;
                             offset: number;
                         }[];
-                        letter_on_create: boolean;
-                        letter_on_step: {
+                        letter_on_create?: boolean;
+                        letter_on_step?: {
                             [key: string]: "remind" | "press" | "interview";
                         };
-                        letter_prefixes: {
+                        letter_prefixes?: {
                             assign: string;
                             interview: string;
                             press: string;
                             remind: string;
                         };
-                        matter_prefix: string;
-                        sign_working_days: number;
+                        letter_templates?: {
+                            assign: {
+                                body: string;
+                                title: string;
+                            };
+                            interview: {
+                                body: string;
+                                title: string;
+                            };
+                            press: {
+                                body: string;
+                                title: string;
+                            };
+                            remind: {
+                                body: string;
+                                title: string;
+                            };
+                            remind_missed: {
+                                body: string;
+                                title: string;
+                            };
+                        };
+                        matter_prefix?: string;
+                        reply_working_days?: number;
+                        sign_working_days?: number;
                     };
                 };
             };

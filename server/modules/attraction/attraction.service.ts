@@ -349,6 +349,20 @@ export class AttractionService {
     };
   }
 
+  /**
+   * What the monthly bulletin quotes (招商引资): the month's totals, the year's to the month's end and the funnel at
+   * the month's end, computed as the figures page computes them (the same records and core functions).
+   */
+  async monthFigures(actor: Actor, year: number, month: number, q: { region_code?: string } = {}) {
+    const leads = await this.figureLeads(actor.scope, q);
+    const period = periodOf(year, undefined, month);
+    return {
+      month: computeFigures(leads, period).total,
+      year_to_date: computeFigures(leads, { from: `${year}-01-01`, to: period.to }).total,
+      funnel: computeFunnel(leads, period.to),
+    };
+  }
+
   /** The quarter's 三个一批 lists (签约一批/开工一批/投产一批) for the provincial 台账. */
   async batches(actor: Actor, year: number, quarter: number, q: { team_id?: number; region_code?: string } = {}) {
     const leads = await this.figureLeads(actor.scope, q);
