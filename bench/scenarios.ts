@@ -92,7 +92,7 @@ function listCase(ctx: ScenarioContext, id: string, title: string, q: Record<str
   const url = listUrl(q);
   return {
     id, title, url,
-    viaService: (database) => createProjectService(database).listProjects(systemActor(), projectListQuerySchema.parse(Object.fromEntries(new URL(url, 'http://x').searchParams))),
+    viaService: (database) => createProjectService(createDeps(database.db)).listProjects(systemActor(), projectListQuerySchema.parse(Object.fromEntries(new URL(url, 'http://x').searchParams))),
     check: async (body) => {
       const b = body as { items: unknown[]; totals: { count: number; total_investment: number } };
       const ph = (i: number) => (ctx.raw.name === 'postgres' ? `$${i}` : '?');

@@ -125,7 +125,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   problemRoutes(app, () => createProblemService(deps), () => createProblemImport(deps));
   const systemService = createSystemService(deps);
   systemRoutes(app, () => systemService);
-  projectRoutes(app, database);
+  projectRoutes(app, deps);
   const periodService = createPeriodService(deps);
   const monthlyReportService = createMonthlyReportService(deps);
   const reportPhotoService = createReportPhotoService(deps, config.dataDir);

@@ -2,7 +2,6 @@
 // Evaluation (考评) and bulletins read the signed figures through `createAttractionService(deps).signedTotals(…)`.
 import type { Clock } from '../../../core/clock.ts';
 import type { Kysely } from 'kysely';
-import { dialectOf } from '../../db/dialect.ts';
 import type { DB } from '../../db/schema.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import type { Deps } from '../../platform/context.ts';
@@ -21,8 +20,8 @@ import { LeadImportService } from './attraction.import.ts';
 export { BIG_SIGNING_YUAN, FIGURE_DEFINITIONS, periodOf, type Period } from '../../../core/attraction/figures.ts';
 
 /** The project library as the attraction module uses it: create at 开工 in the caller's transaction, or look one up. */
-function projectLibrary(): ProjectLibrary {
-  const service = (db: Kysely<DB>) => createProjectService({ db, dialect: dialectOf(db), destroy: async () => {} });
+function projectLibrary(deps: Deps): ProjectLibrary {
+  const service = (db: Kysely<DB>) => createProjectService({ ...deps, db });
   return {
     async create(trx, actor, p) {
       return service(trx).createProject(actor, {
@@ -77,12 +76,12 @@ function enterpriseRegister(deps: Deps): EnterpriseRegister {
 
 /** The attraction service. */
 export function createAttractionService(deps: Deps): AttractionService {
-  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore(deps.clock), enterpriseRegister(deps));
+  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(deps), evidenceStore(deps.clock), enterpriseRegister(deps));
 }
 
 /** The lead ledger import (dry run / apply), for the route and `docket import --kind leads`. */
 export function createLeadImportService(deps: Deps): LeadImportService {
-  return new LeadImportService(deps, (db) => new AttractionRepository(db), projectLibrary(), enterpriseRegister(deps));
+  return new LeadImportService(deps, (db) => new AttractionRepository(db), projectLibrary(deps), enterpriseRegister(deps));
 }
 
 /** Registers the 'attraction_lead' entity: routes under /attraction/leads/:id answer 404 outside the actor's scope. */

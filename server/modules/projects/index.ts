@@ -1,5 +1,5 @@
 // The projects module's public face: other modules, app.ts, the CLI and tests import from here only.
-import type { Database } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import { ProjectRepository } from './project.repository.ts';
 import { ProjectService } from './project.service.ts';
@@ -9,9 +9,9 @@ export { applyProjectFilter, resolveSearch, withinScope } from './project.reposi
 // TODO(platform): the light service reads projects through this repository; it should ask the project service.
 export { ProjectRepository } from './project.repository.ts';
 
-/** The project service over an open database. */
-export function createProjectService(database: Database): ProjectService {
-  return new ProjectService(database);
+/** The project service over `deps.db`: its writes open inTransaction (joining the caller's when `deps.db` is one). */
+export function createProjectService(deps: Deps): ProjectService {
+  return new ProjectService(deps);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURE_KINDS } from '../../../core/procedures.ts';
-import type { Database } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { createProjectService } from './index.ts';
 import {
@@ -17,9 +17,9 @@ const versionQuery = z.object({ version: z.coerce.number().int().positive().opti
 const tags = ['projects'];
 
 /** The project library API. */
-export function projectRoutes(app: FastifyInstance, database: Database): void {
+export function projectRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => createProjectService(database);
+  const service = () => createProjectService(deps);
 
   r.get('/api/v1/projects', { config: { permission: 'project.read', scopeRegion: 'query' }, schema: { tags, querystring: projectListQuerySchema } },
     async (request) => service().listProjects(actorOf(request), request.query));

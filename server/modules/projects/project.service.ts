@@ -1,5 +1,4 @@
 import { searchTextOf } from '../../../core/search.ts';
-import { createDeps } from '../../deps.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
 import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
@@ -8,7 +7,8 @@ import {
   changeKindOf, diffFields, matchStageEvents, PROJECT_AUDIT_ACTIONS, PROJECT_REQUEST_ROUTES, type ChangeKind, type FieldChange,
 } from '../../../core/project-changes.ts';
 import type { Actor } from '../../context.ts';
-import type { Database, Executor } from '../../db/database.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import type { Selectable } from 'kysely';
 import type { ProjectTable } from '../../db/schema.ts';
@@ -23,7 +23,6 @@ import { LightService } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
-import { AuditService } from '../audit/audit.service.ts';
 import { ReferenceRepository } from '../reference/index.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
@@ -100,11 +99,9 @@ export function checkProjectConsistency(p: Partial<ProjectRow>, touched: { stats
 
 /** Business rules of the project library. */
 export class ProjectService {
-  private readonly database: Database;
-  private readonly audit: AuditService;
-  constructor(database: Database) {
-    this.database = database;
-    this.audit = new AuditService(new AuditRepository(database.db));
+  private readonly deps: Deps;
+  constructor(deps: Deps) {
+    this.deps = deps;
   }
 
   /**
@@ -114,10 +111,10 @@ export class ProjectService {
   private async recordChange(trx: Executor, actor: Actor, action: string, id: number, before: unknown) {
     const after = await this.repos(trx).projects.findById(id, actor.scope);
     if (!after) throw new AppError('forbidden', before ? '不能将项目移出本账号的数据范围' : '所选责任单位或地区不在本账号的数据范围内');
-    await this.audit.record(trx, actor, { action, entityType: 'project', entityId: id, before: before ?? undefined, after });
+    await this.deps.audit.record(trx, actor, { action, entityType: 'project', entityId: id, before: before ?? undefined, after });
   }
 
-  private repos(db: Executor = this.database.db) {
+  private repos(db: Executor = this.deps.db) {
     return { projects: new ProjectRepository(db), reference: new ReferenceRepository(db) };
   }
 
@@ -128,7 +125,7 @@ export class ProjectService {
   }
 
   /** The project with its levels and, for a package, the Σ of its sub-items; 404 outside the actor's scope. */
-  async getProject(actor: Actor, id: number, year = currentYear()) {
+  async getProject(actor: Actor, id: number, year = currentYear(this.deps.clock.now())) {
     const project = await this.load(actor, id);
     const { projects } = this.repos();
     const levels = await projects.listLevels(id);
@@ -147,7 +144,7 @@ export class ProjectService {
   async listChanges(actor: Actor, id: number, query: ProjectChangesQuery) {
     await this.load(actor, id);
     const { projects } = this.repos();
-    const audit = new AuditRepository(this.database.db);
+    const audit = new AuditRepository(this.deps.db);
     const entityId = String(id);
     const end = query.page * query.page_size;
     const [rows, snapshots, history] = await Promise.all([
@@ -188,11 +185,11 @@ export class ProjectService {
    */
   async listProjects(actor: Actor, query: ProjectListQuery) {
     const { progress, ...rest } = query;
-    const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear());
+    const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear(this.deps.clock.now()));
     if (!progress) return page;
     const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
-    const db = this.database.db;
-    const lights = new LightService(createDeps(db), new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const db = this.deps.db;
+    const lights = new LightService({ ...this.deps, db }, new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
     const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
     const items = page.items.map((p) => {
       const j = judged.get(p.id);
@@ -212,9 +209,9 @@ export class ProjectService {
    * latest period of this or last year's calendar closed or past its deadline, else the month before today.
    */
   private async periodInForce(): Promise<{ year: number; month: number }> {
-    const today = todayInChina();
+    const today = todayInChina(this.deps.clock.now());
     const year = Number(today.slice(0, 4));
-    const reports = new ReportRepository(this.database.db);
+    const reports = new ReportRepository(this.deps.db);
     const periods = [...(await reports.listPeriods(year - 1)), ...(await reports.listPeriods(year))];
     const p = periodInForce(periods, today);
     return p ? { year: p.year, month: p.month } : previousMonth(today);
@@ -255,10 +252,10 @@ export class ProjectService {
     const { levels, ...fields } = input;
     checkProjectConsistency(fields, { statsEntered: fields.stats_entered !== undefined, keys: Object.keys(fields) });
     // Joins an open transaction: an attraction record becomes a project at 开工 in its own approval's transaction.
-    return inTransaction(this.database.db, async (trx) => {
+    return inTransaction(this.deps.db, async (trx) => {
       await this.checkReferences(actor, trx, input);
       const { projects } = this.repos(trx);
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       const stage: Stage = fields.stage ?? (fields.tier === 'idea' || fields.tier === 'reserve' ? 'planning' : 'preliminary');
       const id = await projects.insert({
         ...fields, stage, reserve_review: fields.tier === 'reserve' ? (fields.reserve_review ?? 'none') : (fields.reserve_review ?? null),
@@ -269,7 +266,7 @@ export class ProjectService {
       if (fields.parent_id) await projects.markPackage(fields.parent_id);
       const dateColumn = STAGE_DATE_COLUMN[stage];
       await projects.insertStageHistory({
-        project_id: id, from_stage: null, to_stage: stage, event_date: (dateColumn && fields[dateColumn]) || todayInChina(),
+        project_id: id, from_stage: null, to_stage: stage, event_date: (dateColumn && fields[dateColumn]) || todayInChina(this.deps.clock.now()),
         reason: '录入项目', user_id: actor.userId,
       });
       await this.recordChange(trx, actor, 'project.create', id, null);
@@ -288,7 +285,7 @@ export class ProjectService {
       const locked = OFFICE_ONLY_FIELDS.filter((f) => input[f] !== undefined);
       if (locked.length) throw new AppError('forbidden', `以下字段只能由发改部门修改：${locked.join('、')}`, { fields: locked });
     }
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (current.version !== version) throw new AppError('version_conflict', STALE, { current });
       await this.checkReferences(actor, trx, patch, id);
@@ -297,7 +294,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, version, {
         ...patch,
         ...(patch.name !== undefined ? { search_text: searchTextOf(patch.name) } : {}),
-        updated_at: clock.now().toISOString(), updated_by: actor.userId,
+        updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE, { current: await projects.findById(id, actor.scope) });
       if (levels) await projects.replaceLevels(id, levels);
@@ -309,13 +306,13 @@ export class ProjectService {
 
   /** Soft-deletes a project; a package with live sub-items cannot be deleted. */
   async deleteProject(actor: Actor, id: number, version?: number): Promise<void> {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
       const { projects } = this.repos(trx);
       if ((await projects.countLiveSubItems(id)) > 0) throw new AppError('unprocessable', '该打包项目下还有子项目，请先删除或移出子项目');
-      if (!(await projects.setDeleted(id, current.version, clock.now().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
-      await this.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
+      if (!(await projects.setDeleted(id, current.version, this.deps.clock.now().toISOString(), actor.userId))) throw new AppError('version_conflict', STALE);
+      await this.deps.audit.record(trx, actor, { action: 'project.delete', entityType: 'project', entityId: id, before: current });
     });
   }
 
@@ -330,8 +327,8 @@ export class ProjectService {
 
   /** Moves a project along the stage machine, recording history and the actual date of the new stage. */
   async changeStage(actor: Actor, id: number, input: StageChange) {
-    if (input.event_date > todayInChina()) throw invalid('event_date', '事件日期不能晚于今天');
-    await this.database.db.transaction().execute(async (trx) => {
+    if (input.event_date > todayInChina(this.deps.clock.now())) throw invalid('event_date', '事件日期不能晚于今天');
+    await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
       if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${current.stage}`);
@@ -343,7 +340,7 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         stage: result.stage, stage_before_pause: result.stageBeforePause,
         ...(dateColumn ? { [dateColumn]: input.event_date } : {}),
-        updated_at: clock.now().toISOString(), updated_by: actor.userId,
+        updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       await projects.insertStageHistory({
@@ -362,7 +359,7 @@ export class ProjectService {
 
   /** Moves a project between library tiers (谋划/储备/实施/退库 and restore). */
   async changeTier(actor: Actor, id: number, input: TierChange) {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
       const result = checkTierMove({
@@ -376,11 +373,11 @@ export class ProjectService {
       const changed = await projects.updateIfVersion(id, current.version, {
         tier: result.tier, reserve_review: result.review, tier_before_withdraw: result.tierBeforeWithdraw, withdraw_reason: result.withdrawReason,
         ...(toPreliminary ? { stage: 'preliminary' } : {}),
-        updated_at: clock.now().toISOString(), updated_by: actor.userId,
+        updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId,
       });
       if (!changed) throw new AppError('version_conflict', STALE);
       if (toPreliminary) {
-        await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(), reason: '转入实施库', user_id: actor.userId });
+        await projects.insertStageHistory({ project_id: id, from_stage: 'planning', to_stage: 'preliminary', event_date: todayInChina(this.deps.clock.now()), reason: '转入实施库', user_id: actor.userId });
       }
       await this.recordChange(trx, actor, 'project.tier_change', id, current);
     });
@@ -393,7 +390,7 @@ export class ProjectService {
     if (version !== undefined && version !== current.version) throw new AppError('version_conflict', STALE, { current });
     const result = checkReserveReview(current.tier as Tier, current.reserve_review as ReserveReview | null, review);
     if (typeof result !== 'string') throw new AppError('unprocessable', result.error);
-    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: clock.now().toISOString(), updated_by: actor.userId });
+    const changed = await this.repos().projects.updateIfVersion(id, current.version, { reserve_review: result, updated_at: this.deps.clock.now().toISOString(), updated_by: actor.userId });
     if (!changed) throw new AppError('version_conflict', STALE);
     return this.getProject(actor, id);
   }
@@ -422,14 +419,14 @@ export class ProjectService {
       if (fields[flag] && !fields[monthField]) throw invalid(monthField, `计划${label}的项目须填写计划${label}月份`);
       if (!fields[flag]) fields[monthField] = null;
     }
-    return this.database.db.transaction().execute(async (trx) => {
+    return inTransaction(this.deps.db, async (trx) => {
       const project = await this.load(actor, projectId, trx);
       if (fields.completed_before_year + fields.planned_investment > project.total_investment) {
         throw new AppError('unprocessable', `以前年度累计完成与年度计划投资之和（${fields.completed_before_year + fields.planned_investment} 元）超过总投资（${project.total_investment} 元）`);
       }
       const { projects } = this.repos(trx);
       const existing = await projects.findPlan(projectId, year);
-      const now = clock.now().toISOString();
+      const now = this.deps.clock.now().toISOString();
       if (!existing) {
         if (version !== undefined) throw new AppError('version_conflict', '该年度计划已被他人删除，请刷新后重新填写', { current: null });
         await projects.insertPlan({ ...fields, ...months, project_id: projectId, year, created_at: now, updated_at: now });
@@ -446,7 +443,7 @@ export class ProjectService {
   }
 
   async deletePlan(actor: Actor, projectId: number, year: number, version: number): Promise<void> {
-    await this.database.db.transaction().execute(async (trx) => {
+    await inTransaction(this.deps.db, async (trx) => {
       await this.load(actor, projectId, trx);
       const { projects } = this.repos(trx);
       const existing = await projects.findPlan(projectId, year);
