@@ -5,10 +5,11 @@ import { formatPercent, timeProgress } from '../indicators.ts';
 import { formatYi } from '../money.ts';
 import { LIGHT_LABELS } from '../lights.ts';
 import { formatDocNumber, formatIssueNumber } from '../numbering.ts';
+import { feedSections } from './feeds.ts';
 import type { BulletinFigures, FigureGroup } from './figures.ts';
 import { chineseDate, enumerate, fill, gapPhrase, headingNumber } from './phrases.ts';
 import { topAndBottom } from './ranking.ts';
-import type { BulletinTemplate, TableKind, TemplateBlock, TemplateFonts } from './template.ts';
+import { placeFeeds, type BulletinTemplate, type TableKind, type TemplateBlock, type TemplateFonts } from './template.ts';
 
 /** A table column: header, relative width, alignment. */
 export interface DocColumn {
@@ -185,9 +186,10 @@ export function composeBulletin(t: BulletinTemplate, f: BulletinFigures, issue: 
         return body ? [{ kind: 'paragraph', text: `${b.lead ? text(b.lead) : ''}${body}` }] : [];
       }
       case 'table': return [{ ...limitRows(autoTable(b.table, f), b.limit), title: b.title ? text(b.title) : null }];
+      case 'feeds': return feedSections(f.feeds, f.month).flatMap((s) => [...blocks([{ kind: 'heading', level: 1, text: s.heading }]), ...s.blocks]);
     }
   });
-  const body = blocks(t.body);
+  const body = blocks(placeFeeds(t.body));
   const annexes = t.annexes.map((a, i) => {
     counters.fill(0);
     return { label: `附件${t.annexes.length > 1 ? i + 1 : ''}`, title: text(a.title), blocks: blocks(a.blocks) };

@@ -11,6 +11,7 @@ import { bulletinApi, bulletinLinks, type Bulletin, type TemplateAnswer } from '
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatYi } from '../../format.ts';
+import { FeedSections } from './FeedSections.tsx';
 import type { ProjectRank, UnitRank } from '../../../core/bulletins/ranking.ts';
 import type { BulletinTemplate } from '../../../core/bulletins/template.ts';
 
@@ -85,9 +86,10 @@ function BulletinList() {
       <Table<Bulletin>
         rowKey="id" size="middle" loading={list.loading} dataSource={list.data?.items ?? []} pagination={false} locale={{ emptyText: t('bulletins.none') }}
         expandable={{
-          rowExpandable: (b) => b.versions.length > 0 || !!b.return_reason || !!b.correction_note,
+          // Every bulletin expands: the feed sections it quotes (chosen on the draft) come first.
           expandedRowRender: (b) => (
             <Flex vertical gap={4}>
+              <FeedSections bulletin={b} canWrite={canWrite} onChange={() => refresh()} />
               {b.return_reason && <Typography.Text type="warning">{t('bulletins.returnReason', { reason: b.return_reason })}</Typography.Text>}
               {b.correction_note && <Typography.Text>{t('bulletins.correction', { reason: b.correction_note })}</Typography.Text>}
               {b.versions.length > 0 && <Typography.Text strong>{t('bulletins.versions')}</Typography.Text>}
