@@ -78,6 +78,25 @@ export interface EvalUnitDetail {
 }
 export interface LedgerLine { id: number; year: number; month: number; unit_id: number; unit_name: string; points_text: string; reason: string; doc_number: string; approver: string; created_at: string }
 
+/** The year-end comprehensive evaluation (server: evaluation.service.ts yearEnd, core/evaluation/year-end.ts). */
+export interface EvalYearEnd {
+  year: number;
+  scheme: { id: number; version: number; name: string };
+  months: number[];
+  monthly_weight: number;
+  items: { key: string; name: string; max?: number }[];
+  units: {
+    key: string; name: string; rank: number; months: { month: number; total_text: string }[]; monthly_average_text: string; monthly_part_text: string;
+    items: { key: string; name: string; value_text: string }[]; ledger_text: string; total_text: string; vetoed: boolean; vetoed_months: number[];
+  }[];
+}
+/** How the city or province ranked us on an indicator (eval_upper_ranks). */
+export interface UpperRank {
+  id: number; year: number; month: number; level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number;
+  our_score: string | null; leader_score: string | null; is_weak: boolean; reasons: string | null; next_steps: string | null;
+}
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak'> & { is_weak?: boolean };
+
 /** Download links of a month's 讲评 sheet. */
 export const evaluationLinks = {
   sheet: (year: number, month: number, format: 'xlsx' | 'docx') => `/api/v1/evaluation/months/${year}/${month}/sheet.${format}`,
@@ -98,6 +117,9 @@ export const evaluationApi = {
   handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string) => api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply }),
   publish: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/publish`),
   republish: (year: number, month: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/republish`, { reason }),
+  yearEnd: (year: number) => api.get<EvalYearEnd>(`/evaluation/years/${year}`),
+  upperRanks: (year: number) => api.get<UpperRank[]>(`/evaluation/upper-ranks/${year}`),
+  addUpperRank: (body: UpperRankInput) => api.post<UpperRank>('/evaluation/upper-ranks', body),
   ledger: (year: number, month?: number) => api.get<LedgerLine[]>('/evaluation/ledger', { year, month }),
   addLedger: (body: { year: number; month: number; unit_id: number; points: number; reason: string; doc_number: string; approver: string }) => api.post<LedgerLine>('/evaluation/ledger', body),
 };
