@@ -3,6 +3,7 @@
  * shape is the generated one (web/api/generated.ts, from the OpenAPI document): aliased here under its old name so
  * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
  */
+import type { Scheme } from '../../core/evaluation/scheme.ts';
 import type { components } from './generated.ts';
 
 /** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
@@ -352,6 +353,55 @@ export interface ReviewItem {
   changes: FieldChange[];
   is_late: boolean;
 }
+
+/** Investment attraction (招商引资): a record as lists show it (money integer yuan, foreign investment integer USD). */
+export type Lead = Schema<'Lead'>;
+export type LeadStage = Schema<'LeadStage'>;
+export type TerminationKind = Schema<'TerminationKind'>;
+export type LeadFollowup = Schema<'LeadFollowup'>;
+export type LeadFile = Schema<'LeadFile'>;
+/** A record with its timeline, follow-ups, evidence, library project and the actions open to the reader. */
+export type LeadDetail = Schema<'LeadDetail'>;
+/** 跟进超期 days and 开工期限 months (office settings), with today by the server's clock. */
+export type AttractionSettings = Schema<'AttractionSettings'>;
+export type AttractionRate = Schema<'AttractionRate'>;
+export type AttractionFigures = Schema<'AttractionFigures'>;
+
+/** Unit evaluation (考评): a month's 讲评 and what surrounds it (evaluation.responses.ts). */
+export type EvalNode = Schema<'EvalNode'>;
+export type EvalUnit = Schema<'EvalUnit'>;
+export type EvalLeaf = Schema<'EvalLeaf'>;
+export type EvalSnapshot = Schema<'EvalSnapshot'>;
+export type EvalObjection = Schema<'EvalObjection'>;
+export type EvalOutcome = Schema<'EvalOutcome'>;
+export type EvalDiff = Schema<'EvalDiff'>;
+export type EvalMonth = Schema<'EvalMonth'>;
+export type EvalSource = Schema<'EvalSource'>;
+/** A scheme version; its body is the core type (the OpenAPI document only says "an object"). */
+export type EvalSchemeRow = Omit<Schema<'EvalSchemeRow'>, 'body'> & { body: Scheme };
+export type EvalProblem = Schema<'EvalProblem'>;
+export type EvalUnitDetail = Schema<'EvalUnitDetail'>;
+export type LedgerLine = Schema<'EvalLedgerLine'>;
+// The year-end and upper-rank routes declare no response schema yet (issue 15): these restate
+// evaluation.service.ts yearEnd / listUpperRanks until they do.
+/** The year-end comprehensive evaluation (core/evaluation/year-end.ts). */
+export interface EvalYearEnd {
+  year: number;
+  scheme: { id: number; version: number; name: string };
+  months: number[];
+  monthly_weight: number;
+  items: { key: string; name: string; max?: number }[];
+  units: {
+    key: string; name: string; rank: number; months: { month: number; total_text: string }[]; monthly_average_text: string; monthly_part_text: string;
+    items: { key: string; name: string; value_text: string }[]; ledger_text: string; total_text: string; vetoed: boolean; vetoed_months: number[];
+  }[];
+}
+/** How the city or province ranked us on an indicator (eval_upper_ranks). */
+export interface UpperRank {
+  id: number; year: number; month: number; level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number;
+  our_score: string | null; leader_score: string | null; is_weak: boolean; reasons: string | null; next_steps: string | null;
+}
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak'> & { is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

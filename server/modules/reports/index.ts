@@ -30,5 +30,5 @@ export function createMonthlyReportService(deps: Deps, options: { bulkChunkRows?
 
 /** Site photos of reports, kept in the database's file store (every server reaches them). */
 export function createReportPhotoService(deps: Deps, dataDir: string): ReportPhotoService {
-  return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir)));
+  return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir, deps.clock)));
 }

@@ -10,14 +10,15 @@ import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { ApiError } from '../../api/client.ts';
-import { evaluationApi, evaluationLinks, type EvalMonth, type EvalProblem, type EvalSchemeRow, type EvalSnapshot, type EvalUnit, type EvalYearEnd } from '../../api/evaluation.ts';
+import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { SchemeForm } from './SchemeForm.tsx';
 import { schemeToForm, type SchemeFormValues } from './scheme-form.ts';
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
-const STATUS_COLORS = { none: 'default', draft: 'default', objection: 'warning', published: 'success' } as const;
+const STATUS_COLORS: Partial<Record<string, string>> = { none: 'default', draft: 'default', objection: 'warning', published: 'success' };
 
 /** Year and month in the URL; without them the period in force. */
 function usePeriod() {
@@ -171,7 +172,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   return (
     <div>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
-        <Tag color={STATUS_COLORS[data.status]} data-testid="evaluation-status">{data.status_label}</Tag>
+        <Tag color={STATUS_COLORS[data.status] ?? 'default'} data-testid="evaluation-status">{data.status_label}</Tag>
         {data.status === 'objection' && <span>{t('evaluation.objectionUntil')} {data.objection_until}</span>}
         {s && <Typography.Text type="secondary">{t('evaluation.scheme')}：{s.scheme.name}</Typography.Text>}
         {isOffice && data.status !== 'published' && <Button loading={busy} onClick={() => void run(() => evaluationApi.compute(year, month), t('evaluation.computed'))} data-testid="evaluation-compute">{data.status === 'none' ? t('evaluation.compute') : t('evaluation.recompute')}</Button>}
