@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeIndicators, emptySums } from '../indicators.ts';
+import { computeIndicators, emptySums, unrecordedIndicators } from '../indicators.ts';
 import { composeBulletin } from './compose.ts';
 import type { BulletinFigures } from './figures.ts';
 import { chineseDate, enumerate, gapPhrase, headingNumber, joinNames } from './phrases.ts';
@@ -80,6 +80,28 @@ describe('composition', () => {
     const template = { ...DEFAULT_TEMPLATE, body: [], annexes: [{ title: '名单', blocks: [{ kind: 'table' as const, table: 'lights' as const, limit: 3 }] }] };
     const table = composeBulletin(template, figures, { issue_no: 1, date: '2026-06-05', revision: 1, draft: false }).doc.annexes[0]!.blocks[0]!;
     expect(table.kind === 'table' && [table.rows.length, table.note]).toEqual([3, '（仅列前3个，另有2个，完整名单见系统导出。）']);
+  });
+
+  it('says the ranking is not given, and why, for a period before an imported 1–N月 list', () => {
+    const sums = { ...emptySums(), count: 2, planned_investment: 100 * YI, completed_ytd: 0 };
+    const overall = unrecordedIndicators(computeIndicators(2025, 3, sums), 5);
+    const reason = '1–5月累计数据自5月起录入，1–3月完成投资未纳入系统';
+    const units = rankUnits([
+      { key: '1', label: '甲镇', count: 1, planned_investment: 60 * YI, completed_ytd: 0, unrecorded: reason },
+      { key: '2', label: '乙镇', count: 1, planned_investment: 40 * YI, completed_ytd: 0, unrecorded: reason },
+    ], 3);
+    const figures: BulletinFigures = {
+      year: 2025, month: 3, period_label: '1–3月', area: '和林格尔县', time_curve: null, overall, by_nature: [], by_category: [], by_investment_type: [],
+      units, fast: [], slow: [], lights: { counts: { red: 0, yellow: 0, green: 0, none: 2 }, list: [] }, computed_at: '2025-04-05T00:00:00Z',
+    };
+    const body = (f: BulletinFigures) => composeBulletin(DEFAULT_TEMPLATE, f, { issue_no: 3, date: '2025-04-05', revision: 1, draft: false }).doc.body
+      .flatMap((b) => (b.kind === 'paragraph' ? [b.text] : []));
+    const text = body(figures);
+    expect(text).toContain('从各单位看，因1–5月累计数据自5月起录入，1–3月完成投资未纳入系统，1–3月不作单位排名，也不列投资完成率较快和较慢的项目。');
+    expect(text.join('\n')).not.toContain('（无）');
+    // A ranked period, or one where nothing is ranked for another reason (no annual plan), keeps the template's sentence.
+    const plain = body({ ...figures, overall: computeIndicators(2025, 3, sums), units: [] });
+    expect(plain).toContain('从各单位看，投资完成率居前三位的是（无）；居后三位的是（无）。投资完成率较快的项目有（无）等，较慢的项目有（无）等，十快十慢项目名单见附件2。');
   });
 
   it('reports unknown placeholders and misplaced {分组}', () => {

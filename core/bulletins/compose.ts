@@ -7,9 +7,9 @@ import { LIGHT_LABELS } from '../lights.ts';
 import { formatDocNumber, formatIssueNumber } from '../numbering.ts';
 import { feedSections } from './feeds.ts';
 import type { BulletinFigures, FigureGroup } from './figures.ts';
-import { chineseDate, enumerate, fill, gapPhrase, headingNumber } from './phrases.ts';
+import { chineseDate, enumerate, fill, gapPhrase, headingNumber, placeholdersOf } from './phrases.ts';
 import { topAndBottom } from './ranking.ts';
-import { placeFeeds, type BulletinTemplate, type TableKind, type TemplateBlock, type TemplateFonts } from './template.ts';
+import { placeFeeds, RANKING_PLACEHOLDERS, UNRANKED_TEXT, UNRANKED_VALUE, type BulletinTemplate, type TableKind, type TemplateBlock, type TemplateFonts } from './template.ts';
 
 /** A table column: header, relative width, alignment. */
 export interface DocColumn {
@@ -71,21 +71,31 @@ function indicatorValues(x: FigureGroup['indicators']): Record<string, string> {
   };
 }
 
+/**
+ * Why nothing is ranked this period, or null when something is (or nothing is for another reason, e.g. no unit has
+ * an annual plan): the period precedes the year's recorded progress, so no unit and no project has a rate.
+ */
+export function unrankedReason(f: BulletinFigures): string | null {
+  if (!f.overall.unrecorded || f.units.some((u) => u.rank !== null) || f.fast.length > 0 || f.slow.length > 0) return null;
+  return f.overall.unrecorded.text;
+}
+
 /** Every placeholder's value for the figures. */
 export function placeholderValues(t: BulletinTemplate, f: BulletinFigures): Record<string, string> {
   const { top, bottom } = topAndBottom(f.units);
   const withRate = (name: string, rate: string) => `${name}（${rate}%）`;
   const c = f.lights.counts;
+  const none = unrankedReason(f) ? UNRANKED_VALUE : '（无）';
   return {
     ...indicatorValues(f.overall),
     地区: f.area, 年: String(f.year), 月: String(f.month), 期间: f.period_label,
     序时进度: formatPercent(timeProgress(f.month, f.time_curve), t.time_progress_digits),
     红灯: String(c.red), 黄灯: String(c.yellow), 绿灯: String(c.green), 红黄灯: String(c.red + c.yellow),
     单位数: String(f.units.filter((u) => u.rank !== null).length),
-    前三单位: top.map((u) => withRate(u.name, u.completion_rate_text)).join('、') || '（无）',
-    后三单位: bottom.map((u) => withRate(u.name, u.completion_rate_text)).join('、') || '（无）',
-    十快项目: f.fast.slice(0, 3).map((p) => withRate(p.name, p.completion_rate_text)).join('、') || '（无）',
-    十慢项目: f.slow.slice(0, 3).map((p) => withRate(p.name, p.completion_rate_text)).join('、') || '（无）',
+    前三单位: top.map((u) => withRate(u.name, u.completion_rate_text)).join('、') || none,
+    后三单位: bottom.map((u) => withRate(u.name, u.completion_rate_text)).join('、') || none,
+    十快项目: f.fast.slice(0, 3).map((p) => withRate(p.name, p.completion_rate_text)).join('、') || none,
+    十慢项目: f.slow.slice(0, 3).map((p) => withRate(p.name, p.completion_rate_text)).join('、') || none,
   };
 }
 
@@ -164,6 +174,7 @@ function groupsOf(f: BulletinFigures, source: Extract<TemplateBlock, { kind: 'gr
 export function composeBulletin(t: BulletinTemplate, f: BulletinFigures, issue: IssueFacts): { doc: BulletinDoc; missing: string[] } {
   const missing = new Set<string>();
   const values = placeholderValues(t, f);
+  const unranked = unrankedReason(f);
   // A rate over nothing prints '—', never '—%'.
   const text = (s: string) => fill(s, values, missing).replaceAll('—%', '—');
   const counters = [0, 0, 0, 0];
@@ -174,7 +185,13 @@ export function composeBulletin(t: BulletinTemplate, f: BulletinFigures, issue: 
         for (let l = b.level; l < 4; l++) counters[l] = 0;
         return [{ kind: 'heading', level: b.level, number: headingNumber(b.level, counters[b.level - 1]!), text: text(b.text) }];
       }
-      case 'paragraph': return [{ kind: 'paragraph', text: text(b.text) }];
+      case 'paragraph': {
+        // A period with no ranking: the paragraph naming the first and last units says so and why, not '（无）'.
+        if (unranked && placeholdersOf(b.text).some((name) => RANKING_PLACEHOLDERS.includes(name))) {
+          return [{ kind: 'paragraph', text: fill(UNRANKED_TEXT, { ...values, 原因: unranked }, missing) }];
+        }
+        return [{ kind: 'paragraph', text: text(b.text) }];
+      }
       case 'list': {
         const clauses = b.items.filter((item) => !item.unless_zero || (values[item.unless_zero] ?? '0') !== '0').map((item) => text(item.text));
         const body = enumerate(clauses);

@@ -90,6 +90,18 @@ export const PLACEHOLDERS: Record<string, string> = {
   分组: 'group_list 中：本组名称',
 };
 
+/** The placeholders naming ranked units and projects: a paragraph holding one is reworded when nothing is ranked. */
+export const RANKING_PLACEHOLDERS: readonly string[] = ['前三单位', '后三单位', '十快项目', '十慢项目'];
+
+/**
+ * What such a paragraph says instead for a period that precedes the year's recorded progress (an imported 1–N月
+ * list): no unit or project is ranked, and {原因} is the indicators' own reason, as the ranking page shows it.
+ */
+export const UNRANKED_TEXT = '从各单位看，因{原因}，{期间}不作单位排名，也不列投资完成率较快和较慢的项目。';
+
+/** What a ranking placeholder prints elsewhere in such a period (instead of '（无）'). */
+export const UNRANKED_VALUE = '（本期不作排名）';
+
 /** The default template: the skeleton of domain.md "Bulletins". Offices edit a copy. */
 export const DEFAULT_TEMPLATE: BulletinTemplate = {
   area: '',

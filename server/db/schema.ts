@@ -300,6 +300,23 @@ export interface MonthlyReportPhotoTable {
   created_at: string;
 }
 
+/** Live reporting projects per unit, region and list year (0: none), kept by triggers (2026-12-09-40). */
+export interface ReportingUnitProjectTable {
+  unit_id: number;
+  region_code: string;
+  list_year: number;
+  n: number;
+}
+
+/** Per period, unit and region: reports submitted or approved of live reporting projects on the year's list. */
+export interface ReportUnitCountTable {
+  year: number;
+  month: number;
+  unit_id: number;
+  region_code: string;
+  submitted: number;
+}
+
 /** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
 export interface IndicatorYtdTable {
   project_id: number;
@@ -1172,6 +1189,8 @@ export interface DB {
   monthly_report_revisions: MonthlyReportRevisionTable;
   reporting_settings: ReportingSettingTable;
   monthly_report_photos: MonthlyReportPhotoTable;
+  reporting_unit_projects: ReportingUnitProjectTable;
+  report_unit_counts: ReportUnitCountTable;
   indicator_ytd: IndicatorYtdTable;
   indicator_facts: IndicatorFactTable;
   indicator_groups: IndicatorGroupTable;

@@ -182,4 +182,29 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     expect(audit).toHaveLength(1);
     await context.close();
   });
+
+  it('says in the dry run how many new projects have a blank 是否入库纳统 cell and are imported as not entered', async () => {
+    // A unit and project names of this test only; a dry run writes nothing, so the other tests see no trace of it.
+    await buildUnit(h.database.db, { name: '纳统浏览器测试局', regionCode: '150123' });
+    const file = path.join(dir, '纳统空白测试.xlsx');
+    fs.writeFileSync(file, await buildWorkbook([{ name: '项目', rows: [
+      ['年度', '项目名称', '所属地区', '责任单位', '总投资（万元）', '实际开工时间', '是否入库纳统'],
+      [2025, '纳统浏览器测试一号厂房', '150123', '纳统浏览器测试局', 12_000, '2023-05-10', '是'],
+      [2025, '纳统浏览器测试二号厂房', '150123', '纳统浏览器测试局', 8_000, '2023-05-10', null],
+      [2025, '纳统浏览器测试三号厂房', '150123', '纳统浏览器测试局', 5_000, '2023-05-10', null],
+    ] }]));
+    const { context, page } = await h.newPage();
+    await login(page, 'office', 'Docket#2026', '/import');
+    await page.getByTestId('import-options').waitFor();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-stats-blank').getByText('；“是否入库纳统”列为空的新项目 2 个，按“未入库纳统”导入').waitFor({ timeout: 30_000 });
+    await page.getByTestId('import-created').getByText('3', { exact: true }).waitFor();
+    await expect(page.getByTestId('import-errorRows').textContent()).resolves.toContain('0');
+    await settled(page);
+    await shot(page, 'first-day-import-stats-blank');
+    const stored = await h.database.db.selectFrom('projects').select('id').where('name', 'like', '纳统浏览器测试%').execute();
+    expect(stored).toHaveLength(0);
+    await context.close();
+  });
 });

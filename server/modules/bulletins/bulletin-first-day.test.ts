@@ -6,6 +6,9 @@ import { multipartBody } from '../../../test/workbooks.ts';
 import { loadExcel } from '../../excel.ts';
 import { COUNTY, countyWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { UnitRank } from '../../../core/bulletins/ranking.ts';
+import { composeBulletin } from '../../../core/bulletins/compose.ts';
+import type { BulletinFigures } from '../../../core/bulletins/figures.ts';
+import type { BulletinTemplate } from '../../../core/bulletins/template.ts';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
 interface Ranking { period_label: string; units: UnitRank[]; fast: unknown[]; slow: unknown[] }
@@ -98,7 +101,12 @@ describe.each(DIALECTS)('the unit ranking after a 1-5月 list was imported, on %
     expect(created.statusCode, created.body).toBe(201);
     const figures = await t.app.inject({ url: `/api/v1/bulletins/${created.json<{ id: number }>().id}/figures`, headers: office });
     expect(figures.statusCode, figures.body).toBe(200);
-    const f = figures.json<{ figures: { units: UnitRank[] } }>().figures;
+    const f = figures.json<{ figures: BulletinFigures }>().figures;
     expect(f.units.map((u) => [u.rank, u.completion_rate_text])).toEqual(march.units.map(() => [null, '—']));
+    // Its text says the ranking is not given for 1–3月 and why, rather than 前三单位 “（无）”.
+    const template = (await t.app.inject({ url: '/api/v1/bulletins/template', headers: office })).json<{ template: BulletinTemplate }>().template;
+    const text = composeBulletin(template, f, { issue_no: null, date: '2025-04-05', revision: 1, draft: true }).doc.body.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : []));
+    expect(text).toContain('从各单位看，因1–5月累计数据自5月起录入，1–3月完成投资未纳入系统，1–3月不作单位排名，也不列投资完成率较快和较慢的项目。');
+    expect(text.join('\n')).not.toContain('（无）');
   });
 });

@@ -6,6 +6,7 @@ import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
 import { clock } from '../../clock.ts';
+import { inScope, unitSubtree } from '../../platform/scope.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -389,10 +390,42 @@ export class ReportRepository {
   }
 
   /**
-   * The 催报 list's figures in one pass inside the engine: per unit of the scope's reporting projects, how many are
-   * expected and how many have a report submitted or approved for the period; then only the rows the list shows —
-   * projects without a submitted report, and reports first submitted on or after the deadline day (the caller
-   * applies the exact deadline rule to those). Nothing is read per project into the server beyond those rows.
+   * Where the kept 催报 counts (reporting_unit_projects, report_unit_counts) differ from a recount of the projects and
+   * reports they summarise: one line per differing key, empty when exact (tests, and a check after repairs).
+   */
+  async keptReportCountsDrift(): Promise<string[]> {
+    const live = (qb: SelectQueryBuilder<DB, 'projects', object>) => qb.where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null);
+    const [keptProjects, countedProjects, keptReports, countedReports] = await Promise.all([
+      this.db.selectFrom('reporting_unit_projects').select(['unit_id', 'region_code', 'list_year', 'n']).execute(),
+      live(this.db.selectFrom('projects')).select((eb) => ['projects.unit_id', 'projects.region_code',
+        eb.fn.coalesce('projects.list_year', eb.lit(0)).as('list_year'), eb.fn.countAll<number>().as('n')])
+        .groupBy(['projects.unit_id', 'projects.region_code', sql`coalesce(projects.list_year, 0)`]).execute(),
+      this.db.selectFrom('report_unit_counts').select(['year', 'month', 'unit_id', 'region_code', 'submitted as n']).execute(),
+      live(this.db.selectFrom('projects')).innerJoin('monthly_reports as r', 'r.project_id', 'projects.id')
+        .where('r.status', 'in', ['submitted', 'approved'])
+        .where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', eb.ref('r.year'))]))
+        .select((eb) => ['r.year', 'r.month', 'projects.unit_id', 'projects.region_code', eb.fn.countAll<number>().as('n')])
+        .groupBy(['r.year', 'r.month', 'projects.unit_id', 'projects.region_code']).execute(),
+    ]);
+    const diff = (label: string, kept: Array<Record<string, unknown>>, counted: Array<Record<string, unknown>>, keys: string[]) => {
+      const key = (r: Record<string, unknown>) => keys.map((k) => String(r[k])).join('/');
+      const a = new Map(kept.filter((r) => Number(r.n) !== 0).map((r) => [key(r), Number(r.n)]));
+      const b = new Map(counted.map((r) => [key(r), Number(r.n)]));
+      return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k))
+        .map((k) => `${label} ${k}: kept ${a.get(k) ?? 0}, counted ${b.get(k) ?? 0}`);
+    };
+    return [
+      ...diff('projects', keptProjects, countedProjects, ['unit_id', 'region_code', 'list_year']),
+      ...diff('reports', keptReports, countedReports, ['year', 'month', 'unit_id', 'region_code']),
+    ];
+  }
+
+  /**
+   * The 催报 list's figures: per unit of the scope's reporting projects, how many are expected and how many have a
+   * report submitted or approved for the period, summed from the kept counts (reporting_unit_projects and
+   * report_unit_counts, kept by triggers: migration 2026-12-09-40) — rows per unit and region, not per project;
+   * then only the rows the list shows: the projects without a submitted report, read for the units that have some,
+   * and reports first submitted on or after the deadline day (the caller applies the exact deadline rule to those).
    */
   async periodReportingStatus(scope: DataScope, year: number, month: number, unit: number | undefined, lateFrom: string | null) {
     // Both index-only on SQLite: projects_reporting (tier, unit_id, deleted_at, list_year, region_code) and
@@ -400,22 +433,31 @@ export class ReportRepository {
     const joined = () => onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER)
       .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month));
-    const counts = await joined()
-      .select((eb) => [
-        'projects.unit_id',
-        eb.fn.countAll<number>().as('expected'),
-        eb.fn.sum<number>(eb.case().when('r.status', 'in', ['submitted', 'approved']).then(1).else(0).end()).as('submitted'),
-      ])
-      .groupBy('projects.unit_id')
-      .execute();
+    const cols = { unit: 'c.unit_id', region: 'c.region_code' };
+    const [expectedRows, submittedRows] = await Promise.all([
+      this.db.selectFrom('reporting_unit_projects as c').$if(!scope.all, (qb) => qb.where(inScope(scope, cols)))
+        .$if(unit !== undefined, (qb) => qb.where('c.unit_id', 'in', unitSubtree(unit!)))
+        .select((eb) => ['c.unit_id', eb.fn.sum<number>('c.n').as('n')])
+        .where('c.list_year', '<=', year).groupBy('c.unit_id').execute(),
+      this.db.selectFrom('report_unit_counts as c').$if(!scope.all, (qb) => qb.where(inScope(scope, cols)))
+        .$if(unit !== undefined, (qb) => qb.where('c.unit_id', 'in', unitSubtree(unit!)))
+        .select((eb) => ['c.unit_id', eb.fn.sum<number>('c.submitted').as('n')])
+        .where('c.year', '=', year).where('c.month', '=', month).groupBy('c.unit_id').execute(),
+    ]);
+    const submittedOf = new Map(submittedRows.map((r) => [Number(r.unit_id), Number(r.n)]));
+    const counts = expectedRows.filter((r) => Number(r.n) > 0).map((r) => ({ unit_id: Number(r.unit_id), expected: Number(r.n), submitted: submittedOf.get(Number(r.unit_id)) ?? 0 }))
+      .sort((x, y) => x.unit_id - y.unit_id);
+    // The units with a project still to report: the only ones whose projects are read.
+    const short = counts.filter((c) => c.submitted < c.expected).map((c) => c.unit_id);
     const names = new Map<number, string>();
     for (let i = 0; i < counts.length; i += ID_CHUNK) {
       const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', counts.slice(i, i + ID_CHUNK).map((c) => c.unit_id)).execute();
       for (const u of rows) names.set(u.id, u.name);
     }
-    const missing = await joined()
+    const missing = short.length === 0 ? [] : await joined()
       .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
       .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+      .$if(short.length <= ID_CHUNK, (qb) => qb.where('projects.unit_id', 'in', short))
       .orderBy('projects.id')
       .execute();
     const late = lateFrom === null ? [] : await joined()
@@ -425,7 +467,7 @@ export class ReportRepository {
       .orderBy('projects.id')
       .execute();
     return {
-      units: counts.map((u) => ({ unit_id: u.unit_id, unit_name: names.get(u.unit_id) ?? '', expected: Number(u.expected), submitted: Number(u.submitted ?? 0) })),
+      units: counts.map((u) => ({ unit_id: u.unit_id, unit_name: names.get(u.unit_id) ?? '', expected: u.expected, submitted: u.submitted })),
       missing, late,
     };
   }

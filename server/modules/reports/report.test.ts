@@ -338,4 +338,10 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
     // May (approved after two corrections) holds 1–5月 9,500,000; June is a draft and not counted.
     expect([row.ytd_05, row.ytd_06]).toEqual([9_500_000, 9_500_000]);
   });
+
+  it('leaves the 催报 counts equal to a recount after submissions, returns, approvals and corrections', async () => {
+    expect(await new ReportRepository(t.db).keptReportCountsDrift()).toEqual([]);
+    // Some were counted: the check is not over empty tables.
+    expect((await t.db.selectFrom('report_unit_counts').select('submitted').execute()).some((r) => Number(r.submitted) > 0)).toBe(true);
+  });
 });
