@@ -142,4 +142,39 @@ describe('考评讲评 page', () => {
     await expect.poll(() => page.getByTestId('evaluation-scheme-json').inputValue()).toContain('"source": "stats_entry_rate"');
     await office.context.close();
   });
+
+  it('records how the city ranks us (上级考核) and shows the year-end comprehensive evaluation', async () => {
+    const month = Math.max(1, today.month - 1);
+    const { context, page } = await h.newPage();
+    await login(page, 'office', 'Docket#2026', `/evaluation?year=${today.year}&month=${month}`);
+    await page.getByRole('tab', { name: '上级考核' }).click();
+    const form = page.getByTestId('evaluation-upper-form');
+    const indicator = `固定资产投资增速${Date.now().toString(36)}`;
+    await form.getByLabel('指标').fill(indicator);
+    await form.getByLabel('我方名次').fill('12');
+    await form.getByLabel('参评单位数').fill('10');
+    await page.getByRole('button', { name: /^登\s*记$/ }).click();
+    await form.getByText('名次不能大于参评单位数').waitFor();
+    await form.getByLabel('参评单位数').fill('13');
+    await form.getByLabel('我方得分').fill('71.5');
+    await form.getByLabel('第一名得分').fill('92');
+    await form.getByLabel('原因分析').fill('新开工项目偏少，投资拉动不足');
+    await form.getByLabel('下步举措').fill('加快储备项目转化，督促四季度开工');
+    await page.getByRole('button', { name: /^登\s*记$/ }).click();
+    // 12th of 13 is in the bottom third: flagged weak without being told; the gap to the leader is printed.
+    const row = page.getByTestId('evaluation-upper-table').locator('tbody tr', { hasText: indicator });
+    await row.getByText('12/13').waitFor();
+    await row.getByText('弱项').waitFor();
+    await row.getByText('20.5').waitFor();
+    await shot(page, 'evaluation-upper');
+
+    await page.getByRole('tab', { name: '年终总考评' }).click();
+    if (today.month - 1 >= 1) {
+      const yearEnd = page.getByTestId('evaluation-year-end');
+      await yearEnd.getByText(/计入已发布月份：.*月/).waitFor();
+      await expect.poll(() => yearEnd.locator('tbody tr.ant-table-row td:nth-child(1)').first().innerText()).toBe('1');
+      await shot(page, 'evaluation-year-end');
+    }
+    await context.close();
+  });
 });

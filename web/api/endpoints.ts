@@ -3,7 +3,7 @@ import type {
   AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, LedgerLine } from './types.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput } from './types.ts';
 import type { Scheme } from '../../core/evaluation/scheme.ts';
 import type { AttractionFigures, AttractionSettings, Lead, LeadDetail, LeadFollowup, LeadStage, TerminationKind } from './types.ts';
 
@@ -125,6 +125,9 @@ export const evaluationApi = {
   handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string) => api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply }),
   publish: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/publish`),
   republish: (year: number, month: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/republish`, { reason }),
+  yearEnd: (year: number) => api.get<EvalYearEnd>(`/evaluation/years/${year}`),
+  upperRanks: (year: number) => api.get<UpperRank[]>(`/evaluation/upper-ranks/${year}`),
+  addUpperRank: (body: UpperRankInput) => api.post<UpperRank>('/evaluation/upper-ranks', body),
   ledger: (year: number, month?: number) => api.get<LedgerLine[]>('/evaluation/ledger', { year, month }),
   addLedger: (body: { year: number; month: number; unit_id: number; points: number; reason: string; doc_number: string; approver: string }) => api.post<LedgerLine>('/evaluation/ledger', body),
 };

@@ -11,7 +11,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { ApiError } from '../../api/client.ts';
 import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit } from '../../api/types.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { SchemeForm } from './SchemeForm.tsx';
@@ -377,6 +377,90 @@ function LedgerTab({ year, month }: { year: number; month: number }) {
   );
 }
 
+/** The year-end comprehensive evaluation (年终总考评): published months, hand-entered items and the year ledger, ranked. */
+function YearEndTab({ year }: { year: number }) {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(() => evaluationApi.yearEnd(year), [year]);
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (!data) return null;
+  return (
+    <div data-testid="evaluation-year-end">
+      <Typography.Paragraph type="secondary">
+        {t('evaluation.yearEnd.basis', { scheme: `v${data.scheme.version} ${data.scheme.name}`, months: data.months.length ? data.months.map((m) => `${m}月`).join('、') : t('evaluation.yearEnd.noMonths'), weight: data.monthly_weight })}
+      </Typography.Paragraph>
+      <Table rowKey="key" size="small" pagination={false} dataSource={data.units} scroll={{ x: 'max-content' }} columns={[
+        { title: t('evaluation.rank'), dataIndex: 'rank', width: 60 },
+        { title: t('evaluation.unit'), dataIndex: 'name', render: (v: string, u) => (u.vetoed ? <Space>{v}<Tag color="error">{t('evaluation.vetoed')}（{u.vetoed_months.map((m) => `${m}月`).join('、')}）</Tag></Space> : v) },
+        { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', render: (v: string) => <strong>{v}</strong> },
+        { title: t('evaluation.yearEnd.average'), dataIndex: 'monthly_average_text', align: 'right' },
+        { title: t('evaluation.yearEnd.monthlyPart', { weight: data.monthly_weight }), dataIndex: 'monthly_part_text', align: 'right' },
+        ...data.items.map((it) => ({ title: it.max !== undefined ? `${it.name}（≤${it.max}）` : it.name, key: `item-${it.key}`, align: 'right' as const,
+          render: (_: unknown, u: EvalYearEnd['units'][number]) => u.items.find((x) => x.key === it.key)?.value_text ?? '—' })),
+        { title: t('evaluation.ledger'), dataIndex: 'ledger_text', align: 'right' },
+        { title: t('evaluation.yearEnd.months'), key: 'months', render: (_: unknown, u) => u.months.map((m) => `${m.month}月 ${m.total_text}`).join('；') },
+      ]} />
+    </div>
+  );
+}
+
+/** How the city and province rank us (上级考核): rank, scores, gap, weak flag, reasons and next steps; the office records them. */
+function UpperRanksTab({ year, month }: { year: number; month: number }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const isOffice = useCan()('evaluation.write');
+  const { data, error, reload } = useLoad(() => evaluationApi.upperRanks(year), [year]);
+  const [form] = Form.useForm<{ level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number; our_score?: string; leader_score?: string; reasons?: string; next_steps?: string }>();
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  const add = async () => {
+    const v = await form.validateFields();
+    await evaluationApi.addUpperRank({ year, month, level: v.level, indicator: v.indicator, our_rank: v.our_rank, unit_count: v.unit_count,
+      our_score: v.our_score?.trim() || null, leader_score: v.leader_score?.trim() || null, reasons: v.reasons?.trim() || null, next_steps: v.next_steps?.trim() || null });
+    void message.success(t('evaluation.saved'));
+    form.resetFields();
+    reload();
+  };
+  const required = (field: string) => [{ required: true, message: t('evaluation.form.required', { field }) }];
+  const score = [{ pattern: /^-?\d{1,12}(\.\d{1,4})?$/, message: t('evaluation.upper.scorePattern') }];
+  return (
+    <div data-testid="evaluation-upper">
+      {isOffice && (
+        <Card size="small" title={t('evaluation.upper.add', { year, month })} style={{ marginBottom: 12 }}>
+          <Form form={form} layout="vertical" size="small" initialValues={{ level: 'city' }} data-testid="evaluation-upper-form">
+            <Space wrap align="start">
+              <Form.Item name="level" label={t('evaluation.upper.level')} rules={required(t('evaluation.upper.level'))}>
+                <Select style={{ width: 100 }} options={[{ value: 'city', label: t('evaluation.upper.city') }, { value: 'province', label: t('evaluation.upper.province') }]} />
+              </Form.Item>
+              <Form.Item name="indicator" label={t('evaluation.indicator')} rules={required(t('evaluation.indicator'))}><Input style={{ width: 200 }} maxLength={100} /></Form.Item>
+              <Form.Item name="our_rank" label={t('evaluation.upper.ourRank')} rules={required(t('evaluation.upper.ourRank'))}><InputNumber min={1} precision={0} style={{ width: 90 }} /></Form.Item>
+              <Form.Item name="unit_count" label={t('evaluation.upper.unitCount')} dependencies={['our_rank']} rules={[...required(t('evaluation.upper.unitCount')), ({ getFieldValue }) => ({
+                validator: (_r: unknown, v: number | undefined | null) => (v !== undefined && v !== null && Number(getFieldValue('our_rank')) > v ? Promise.reject(new Error(t('evaluation.upper.rankAboveCount'))) : Promise.resolve()),
+              })]}><InputNumber min={1} precision={0} style={{ width: 100 }} /></Form.Item>
+              <Form.Item name="our_score" label={t('evaluation.upper.ourScore')} rules={score}><Input style={{ width: 90 }} /></Form.Item>
+              <Form.Item name="leader_score" label={t('evaluation.upper.leaderScore')} rules={score}><Input style={{ width: 90 }} /></Form.Item>
+            </Space>
+            <Space wrap align="start">
+              <Form.Item name="reasons" label={t('evaluation.upper.reasons')}><Input.TextArea rows={2} style={{ width: 320 }} maxLength={2000} /></Form.Item>
+              <Form.Item name="next_steps" label={t('evaluation.upper.nextSteps')}><Input.TextArea rows={2} style={{ width: 320 }} maxLength={2000} /></Form.Item>
+            </Space>
+            <div><Button type="primary" onClick={() => void add()}>{t('evaluation.upper.save')}</Button></div>
+          </Form>
+        </Card>
+      )}
+      <Table rowKey="id" size="small" pagination={false} dataSource={data ?? []} scroll={{ x: 'max-content' }} data-testid="evaluation-upper-table" columns={[
+        { title: t('evaluation.period'), dataIndex: 'month', render: (m: number) => `${m}月` },
+        { title: t('evaluation.upper.level'), dataIndex: 'level', render: (l: string) => t(l === 'city' ? 'evaluation.upper.city' : 'evaluation.upper.province') },
+        { title: t('evaluation.indicator'), dataIndex: 'indicator' },
+        { title: t('evaluation.rank'), key: 'rank', render: (_: unknown, r) => `${r.our_rank}/${r.unit_count}` },
+        { title: t('evaluation.upper.ourScore'), dataIndex: 'our_score', align: 'right', render: (v: string | null) => v ?? '—' },
+        { title: t('evaluation.upper.gap'), key: 'gap', align: 'right', render: (_: unknown, r) => (r.our_score !== null && r.leader_score !== null ? String(Math.round((Number(r.leader_score) - Number(r.our_score)) * 10_000) / 10_000) : '—') },
+        { title: t('evaluation.upper.weak'), dataIndex: 'is_weak', render: (w: boolean) => (w ? <Tag color="error">{t('evaluation.upper.weakYes')}</Tag> : <Tag>{t('evaluation.upper.weakNo')}</Tag>) },
+        { title: t('evaluation.upper.reasons'), dataIndex: 'reasons', render: (v: string | null) => v ?? '' },
+        { title: t('evaluation.upper.nextSteps'), dataIndex: 'next_steps', render: (v: string | null) => v ?? '' },
+      ]} />
+    </div>
+  );
+}
+
 /** 考评: the month's 讲评 and ranking, the scheme editor, the ledger. */
 export function EvaluationPage() {
   const { t } = useI18n();
@@ -393,6 +477,8 @@ export function EvaluationPage() {
         { key: 'month', label: t('evaluation.tab.month'), children: <MonthTab year={year} month={month} /> },
         { key: 'scheme', label: t('evaluation.tab.scheme'), children: <SchemeTab year={year} month={month} /> },
         { key: 'ledger', label: t('evaluation.tab.ledger'), children: <LedgerTab year={year} month={month} /> },
+        { key: 'year-end', label: t('evaluation.tab.yearEnd'), children: <YearEndTab year={year} /> },
+        { key: 'upper', label: t('evaluation.tab.upper'), children: <UpperRanksTab year={year} month={month} /> },
       ]} />
     </div>
   );
