@@ -130,8 +130,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const monthlyReportService = createMonthlyReportService(deps);
   const reportPhotoService = createReportPhotoService(deps, config.dataDir);
   reportRoutes(app, { periods: () => periodService, reports: () => monthlyReportService, photos: () => reportPhotoService });
-  indicatorRoutes(app, database);
-  lightRoutes(app, database);
+  indicatorRoutes(app, deps);
+  lightRoutes(app, deps);
   await registerMultipart(app);
   const importService = createImportService(deps);
   const listImportService = createListImportService(deps);

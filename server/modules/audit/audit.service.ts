@@ -237,14 +237,6 @@ export class AuditService implements AuditRecorder {
 }
 
 /**
- * Appends one event in the caller's transaction, for services that hold only repositories: the event commits or
- * rolls back with the change it describes.
- */
-export function recordAudit(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
-  return new AuditService(new AuditRepository(executor)).record(executor, actor, event);
-}
-
-/**
  * What the anchors say about the chain: an anchor beyond the head means rows were deleted and the head moved back;
  * an anchored row whose hash differs means the chain was rewritten from there (a changed row, the rest re-hashed).
  * Anchors at archived positions are checked when the archive files were read.

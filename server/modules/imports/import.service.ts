@@ -29,6 +29,7 @@ import { derivePlanFields, headingHints, type HeadingHints } from './project-hin
 import { TotalsCheck } from './totals-check.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
+import { yieldToEventLoop, YIELD_EVERY_ROWS, type ChunkBoundary, type ChunkHook } from '../../platform/yield.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -136,6 +137,11 @@ export interface ImportOptions {
    */
   sheet?: string;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
+  /**
+   * Called at each chunk boundary of a monthly import, after its yield to the event loop (tests issue a request
+   * there: issue 23); the import resumes when the returned promise settles.
+   */
+  onChunk?: ChunkHook;
   /** Project list: create the units and custom areas (开发区/园区) the file names that do not exist yet. */
   createMissing?: boolean;
   /** Project list: per unit name of the file, an existing unit to use instead, 'create', or 'skip' (neither). */
@@ -322,6 +328,17 @@ export class ImportService {
     this.bulkChunkRows = options.bulkChunkRows;
   }
 
+  /** Rows per batch between two yields of the read and matching loops (the write chunk size when one is set). */
+  private get yieldEvery(): number {
+    return Math.max(1, this.bulkChunkRows ?? YIELD_EVERY_ROWS);
+  }
+
+  /** A chunk boundary of a long import: other requests run, then the test hook (if any). */
+  private async pause(opts: ImportOptions, phase: ChunkBoundary['phase'], done: number): Promise<void> {
+    await yieldToEventLoop();
+    await opts.onChunk?.({ phase, done });
+  }
+
   /**
    * Reads the upload, reports every problem and what would happen to each row; unless `dryRun`, applies all of it
    * in one transaction when there is no error (all or nothing). Importing the same file twice changes nothing.
@@ -352,6 +369,8 @@ export class ImportService {
     };
 
     const parsed: ParsedRow[] = [];
+    // The rows are read (and a CSV parsed) in batches with a yield to the event loop between them.
+    let sinceYield = 0;
     const precomputeSearch = info.reader === 'stream' && opts.kind === 'projects';
     for await (const sheet of sheets!) {
       const head: SheetRow[] = [];
@@ -472,6 +491,10 @@ export class ImportService {
       for (const row of head) take(row);
       while (!next.done) {
         take(next.value);
+        if (++sinceYield === this.yieldEvery) {
+          sinceYield = 0;
+          await this.pause(opts, 'read', parsed.length);
+        }
         next = await rows.next();
       }
       for (const w of totals?.finish() ?? []) log.add({ sheet: sheet.name, row: w.row, column: w.column, severity: 'warning', message: w.message });
@@ -681,7 +704,15 @@ export class ImportService {
     const repo = this.repositoryFor(this.db);
     const codes = [...new Set(parsed.map((r) => r.values.code).filter((c): c is string => typeof c === 'string'))];
     const names = [...new Set(parsed.map((r) => r.values.name).filter((n): n is string => typeof n === 'string').map(foldText))];
-    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys(codes, names, actor.scope)]);
+    const regions = await repo.listRegions();
+    // The keys are read a batch of codes and names at a time, with a yield between batches (the lookups of 100k
+    // rows are a few hundred synchronous queries on SQLite).
+    const keyById = new Map<number, ProjectKey>();
+    for (let i = 0; i < Math.max(codes.length, names.length); i += this.yieldEvery) {
+      for (const k of await repo.listProjectKeys(codes.slice(i, i + this.yieldEvery), names.slice(i, i + this.yieldEvery), actor.scope)) keyById.set(k.id, k);
+      await this.pause(opts, 'match', i);
+    }
+    const keys = [...keyById.values()];
     const regionCodesByName = new Map<string, string[]>();
     for (const r of regions) {
       const k = foldText(r.name);
@@ -702,7 +733,8 @@ export class ImportService {
     const seen = new Map<number, ParsedRow>();
     const skip = opts.duplicates === 'skip';
     const repeats = new Map<ParsedRow, ImportDuplicate>();
-    for (const row of parsed) {
+    for (const [i, row] of parsed.entries()) {
+      if (i > 0 && i % this.yieldEvery === 0) await this.pause(opts, 'match', i);
       const v = row.values;
       let projectId = typeof v.code === 'string' ? idByCode.get(v.code) : undefined;
       if (projectId === undefined && typeof v.name === 'string') {
@@ -762,7 +794,7 @@ export class ImportService {
       // Rows are read and checked outside the write transaction (other requests interleave meanwhile); the
       // transaction holds only the set-based writes, which re-check versions and re-chain from the month written.
       const run = async (write: boolean) => {
-        const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows });
+        const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows, onChunk: opts.onChunk });
         const checked = await bulk.checkMonth(actor, year, month, inputs, status);
         report.phaseMs.check = checked.checkMs;
         for (const e of checked.errors) err(targets[e.index]!.row, e.field, e.message);

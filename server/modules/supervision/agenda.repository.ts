@@ -34,6 +34,31 @@ export class AgendaRepository {
     return r !== undefined;
   }
 
+  async updateMeeting(id: number, v: Pick<MeetingRow, 'kind' | 'title' | 'held_on' | 'chair' | 'attendees' | 'location'>): Promise<void> {
+    await this.db.updateTable('meetings').set(v).where('id', '=', id).execute();
+  }
+
+  /** Deletes a meeting and its decisions (the caller checked that no decision became a matter). */
+  async deleteMeeting(id: number): Promise<void> {
+    await this.db.deleteFrom('meeting_decisions').where('meeting_id', '=', id).execute();
+    await this.db.deleteFrom('meetings').where('id', '=', id).execute();
+  }
+
+  async updateDecision(id: number, text: string): Promise<void> {
+    await this.db.updateTable('meeting_decisions').set({ text }).where('id', '=', id).execute();
+  }
+
+  async deleteDecision(id: number): Promise<void> {
+    await this.db.deleteFrom('meeting_decisions').where('id', '=', id).execute();
+  }
+
+  /** How many matters the given decisions became (any state: a matter once assigned keeps its source). */
+  async countMattersOfDecisions(decisionIds: readonly number[]): Promise<number> {
+    if (decisionIds.length === 0) return 0;
+    const r = await this.db.selectFrom('matters').select(sql<number>`count(*)`.as('n')).where('source', '=', 'meeting').where('source_id', 'in', decisionIds).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async insertDecision(v: Omit<DecisionRow, 'id'>): Promise<number> {
     return (await this.db.insertInto('meeting_decisions').values(v).returning('id').executeTakeFirstOrThrow()).id;
   }
@@ -115,6 +140,24 @@ export class AgendaRepository {
       .select('weekly_batch_items.carried').where('weekly_batch_items.batch_id', '=', batchId).where(matterInScope(scope))
       .orderBy('weekly_batch_items.carried').orderBy('matters.lead_unit_id').orderBy('matters.id').execute();
     return rows.map((r) => ({ ...r, carried: Number(r.carried) }));
+  }
+
+  /**
+   * The units of a batch that have not signed yet: a lead unit with a matter still 待签收, a co-unit whose part of an
+   * open matter is not signed; with how many of the batch's matters wait for each. By unit name.
+   */
+  async unsignedUnitsOfBatch(batchId: number): Promise<{ unit_id: number; name: string; pending: number }[]> {
+    const lead = await this.db.selectFrom('weekly_batch_items').innerJoin('matters', 'matters.id', 'weekly_batch_items.matter_id')
+      .select(['matters.lead_unit_id as unit_id', 'matters.id as matter_id']).where('weekly_batch_items.batch_id', '=', batchId).where('matters.status', '=', 'pending_sign').execute();
+    const co = await this.db.selectFrom('weekly_batch_items').innerJoin('matters', 'matters.id', 'weekly_batch_items.matter_id')
+      .innerJoin('matter_units', 'matter_units.matter_id', 'matters.id')
+      .select(['matter_units.unit_id', 'matters.id as matter_id']).where('weekly_batch_items.batch_id', '=', batchId)
+      .where('matter_units.signed_on', 'is', null).where('matters.status', 'in', OPEN.filter((s) => s !== 'returned')).execute();
+    const pending = new Map<number, Set<number>>();
+    for (const r of [...lead, ...co]) pending.set(r.unit_id, (pending.get(r.unit_id) ?? new Set()).add(r.matter_id));
+    if (pending.size === 0) return [];
+    const names = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', [...pending.keys()]).execute();
+    return names.map((u) => ({ unit_id: u.id, name: u.name, pending: pending.get(u.id)!.size })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.unit_id - b.unit_id);
   }
 
   /** Open matters past due on `day` that no later batch than this week has carried yet (carried forward each week). */

@@ -5,7 +5,7 @@ import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
-import { batchBody, decisionBody, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, pageQuery } from './agenda.schema.ts';
+import { batchBody, decisionBody, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
 import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
 import { batchWorkbook } from './matter-export.ts';
@@ -31,6 +31,17 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
     });
   r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams } },
     async (request) => deps.agenda().meeting(request.params.id));
+  r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody } },
+    async (request) => {
+      const b = request.body;
+      return deps.agenda().updateMeeting(actorOf(request), request.params.id, { kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location });
+    });
+  r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+    async (request) => deps.agenda().deleteMeeting(actorOf(request), request.params.id));
+  r.put('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, body: decisionBody } },
+    async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.text));
+  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams } },
+    async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId));
   r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody } },
     async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.text));
   r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
@@ -59,6 +70,8 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
     async (request) => deps.agenda().unbatched(actorOf(request)));
   r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody } },
     async (request) => deps.agenda().createBatch(actorOf(request), { matterIds: request.body.matter_ids, title: request.body.title, carryOverdue: request.body.carry_overdue }));
+  r.post('/api/v1/batches/:id/reissue', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+    async (request) => deps.agenda().reissueBatch(actorOf(request), request.params.id));
   r.get('/api/v1/batches/:id', { config: { permission: 'matter.read' }, schema: { tags, params: idParams } },
     async (request) => deps.agenda().batch(actorOf(request), request.params.id));
   r.get('/api/v1/batches/:id/sheet.docx', { config: { permission: 'matter.read', audit: true }, schema: { tags, params: idParams } },

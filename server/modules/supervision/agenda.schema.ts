@@ -24,6 +24,16 @@ export const meetingBody = z.object({
   decisions: z.array(z.string().max(2000)).max(100).default([]),
 }).strict();
 
+/** A meeting corrected (its decisions are edited one by one). */
+export const meetingUpdateBody = z.object({
+  kind: z.enum(MEETING_KINDS),
+  title: z.string().trim().min(1, '请填写会议名称').max(200),
+  held_on: day,
+  chair: z.string().max(100).nullish(),
+  attendees: z.string().max(2000).nullish(),
+  location: z.string().max(200).nullish(),
+}).strict();
+
 export const decisionBody = z.object({ text: z.string().trim().min(1, '请填写议定事项').max(2000) }).strict();
 
 export const decisionMattersBody = z.object({

@@ -10,14 +10,14 @@ import { formatIssueNumber } from '../../../core/numbering.ts';
 import { MATTER_STATE_LABELS, type MatterStatus, type MatterUrgency } from '../../../core/supervision/matter-workflow.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { listAttachments, addAttachment, type BlobStore } from '../../platform/attachments/attachments.ts';
+import { listAttachments, addAttachment, removeAttachment, type BlobStore } from '../../platform/attachments/attachments.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
 import { emitEvent } from '../../platform/events/events.ts';
 import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { renderBulletinDocx } from '../bulletins/index.ts';
-import { AgendaRepository, type LinkedMatter } from './agenda.repository.ts';
+import { AgendaRepository, type LinkedMatter, type MeetingRow } from './agenda.repository.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettings } from './supervision.settings.ts';
 
@@ -95,6 +95,76 @@ export class AgendaService {
       const id = await repo.insertDecision({ meeting_id: meetingId, seq, text: text.trim(), created_at: this.deps.clock.now().toISOString() });
       await this.deps.audit.record(trx, actor, { action: 'meeting.decision', entityType: 'meeting', entityId: meetingId, after: { seq, text: text.trim() } });
       return { id, seq };
+    });
+  }
+
+  /**
+   * Corrects a recorded meeting (kind, title, date, chair, attendees, place). The matters its decisions became keep
+   * their source, and their readable reference (X月X日…议定事项第N项) follows the corrected title and date.
+   */
+  async updateMeeting(actor: Actor, id: number, input: { kind: MeetingKind; title: string; heldOn: string; chair?: string | null; attendees?: string | null; location?: string | null }) {
+    const title = input.title.trim();
+    if (!title) throw new AppError('unprocessable', '请填写会议名称');
+    if (input.heldOn > this.today()) throw new AppError('unprocessable', `会议日期 ${input.heldOn} 晚于今天`);
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = new AgendaRepository(trx);
+      const before = await repo.meeting(id);
+      if (!before) throw new AppError('not_found', '会议不存在');
+      const after = { kind: input.kind, title, held_on: input.heldOn, chair: input.chair?.trim() || null, attendees: input.attendees?.trim() || null, location: input.location?.trim() || null };
+      await repo.updateMeeting(id, after);
+      if (before.title !== title || before.held_on !== input.heldOn) {
+        for (const d of await repo.decisions([id])) {
+          await trx.updateTable('matters').set({ source_ref: `${chineseDate(input.heldOn)}${title}议定事项第${d.seq}项` }).where('source', '=', 'meeting').where('source_id', '=', d.id).execute();
+        }
+      }
+      const pick = (m: Pick<MeetingRow, 'kind' | 'title' | 'held_on' | 'chair' | 'attendees' | 'location'>) => ({ kind: m.kind, title: m.title, heldOn: m.held_on, chair: m.chair, attendees: m.attendees, location: m.location });
+      await this.deps.audit.record(trx, actor, { action: 'meeting.update', entityType: 'meeting', entityId: id, before: pick(before), after: pick(after) });
+      return { id };
+    });
+  }
+
+  /** Deletes a meeting with its decisions and minutes, refused once any decision has become a matter. */
+  async deleteMeeting(actor: Actor, id: number) {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = new AgendaRepository(trx);
+      const m = await repo.meeting(id);
+      if (!m) throw new AppError('not_found', '会议不存在');
+      const decisions = await repo.decisions([id]);
+      const n = await repo.countMattersOfDecisions(decisions.map((d) => d.id));
+      if (n > 0) throw new AppError('conflict', `该会议的议定事项已转为督办事项${n}项，不能删除；如需更正，请编辑会议信息`);
+      const now = this.deps.clock.now();
+      for (const a of await listAttachments(trx, 'meeting', id)) await removeAttachment(trx, a.id, now);
+      await repo.deleteMeeting(id);
+      await this.deps.audit.record(trx, actor, { action: 'meeting.delete', entityType: 'meeting', entityId: id, before: { title: m.title, heldOn: m.held_on, decisions: decisions.map((d) => d.text) } });
+      return { deleted: true };
+    });
+  }
+
+  /** Corrects a decision's wording (its matters keep their own title and content). */
+  async updateDecision(actor: Actor, meetingId: number, decisionId: number, text: string) {
+    const clean = text.trim();
+    if (!clean) throw new AppError('unprocessable', '请填写议定事项');
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = new AgendaRepository(trx);
+      const d = await repo.decision(decisionId);
+      if (!d || d.meeting_id !== meetingId) throw new AppError('not_found', '议定事项不存在');
+      await repo.updateDecision(decisionId, clean);
+      await this.deps.audit.record(trx, actor, { action: 'meeting.decision_update', entityType: 'meeting', entityId: meetingId, before: { seq: d.seq, text: d.text }, after: { seq: d.seq, text: clean } });
+      return { id: decisionId, seq: d.seq };
+    });
+  }
+
+  /** Deletes a decision that has not become a matter (the others keep their numbers: matters quote them). */
+  async deleteDecision(actor: Actor, meetingId: number, decisionId: number) {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = new AgendaRepository(trx);
+      const d = await repo.decision(decisionId);
+      if (!d || d.meeting_id !== meetingId) throw new AppError('not_found', '议定事项不存在');
+      const n = await repo.countMattersOfDecisions([decisionId]);
+      if (n > 0) throw new AppError('conflict', `议定事项第${d.seq}项已转为督办事项${n}项，不能删除`);
+      await repo.deleteDecision(decisionId);
+      await this.deps.audit.record(trx, actor, { action: 'meeting.decision_delete', entityType: 'meeting', entityId: meetingId, before: { seq: d.seq, text: d.text } });
+      return { deleted: true };
     });
   }
 
@@ -227,6 +297,35 @@ export class AgendaService {
     });
   }
 
+  /**
+   * Re-sends a batch (重新下发) to the units that have not signed yet: each gets its 查收 to-do back on top (due today,
+   * with how many matters wait for its 签收) and a fresh notification; units that signed everything are left alone.
+   * The 交办单 itself is rendered from the current matters, so a corrected matter goes out corrected.
+   */
+  async reissueBatch(actor: Actor, id: number) {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = new AgendaRepository(trx);
+      const b = await repo.batch(id);
+      if (!b) throw new AppError('not_found', '周交办单不存在');
+      const units = await repo.unsignedUnitsOfBatch(id);
+      if (units.length === 0) throw new AppError('conflict', `${b.title}的事项均已签收，无需重新下发`);
+      const now = this.deps.clock.now();
+      const today = chinaToday(now);
+      for (const u of units) {
+        await addTodo(trx, {
+          key: `batch:${id}:unit:${u.unit_id}`, to: { unitId: u.unit_id }, kind: 'batch.receive', title: `再次下发：${b.title}（${u.pending}项待签收）`,
+          link: `/batches/${id}`, dueOn: today, entityType: 'weekly_batch', entityId: id,
+        }, now);
+      }
+      await emitEvent(trx, {
+        name: 'batch.reissued', entityType: 'weekly_batch', entityId: id, actorId: actor.userId || null, at: now, payload: { units: units.map((u) => u.unit_id) },
+        notify: { recipients: units.map((u) => ({ unitId: u.unit_id })), title: `再次下发${b.title}：请尽快签收`, link: `/batches/${id}` },
+      });
+      await this.deps.audit.record(trx, actor, { action: 'batch.reissue', entityType: 'weekly_batch', entityId: id, after: { units: units.map((u) => ({ id: u.unit_id, name: u.name, pending: u.pending })) } });
+      return { units: units.map((u) => ({ unitId: u.unit_id, name: u.name, pending: u.pending })) };
+    });
+  }
+
   async batches(page: { limit: number; offset: number }) {
     const { items, total } = await new AgendaRepository(this.deps.db).batches(page);
     return { total, items: items.map((b) => ({ id: b.id, year: b.year, seq: b.seq, issue: formatIssueNumber(b.seq, b.year), title: b.title, weekOf: b.week_of, createdAt: b.created_at, newCount: b.new_count, carriedCount: b.carried_count })) };
@@ -245,6 +344,8 @@ export class AgendaService {
       batch: { id: b.id, year: b.year, seq: b.seq, issue: formatIssueNumber(b.seq, b.year), title: b.title, weekOf: b.week_of, createdAt: b.created_at },
       today,
       matters: rows.map((r) => ({ ...presentMatter(r), content: r.content, carried: r.carried === 1, coUnits: co.get(r.id) ?? [], overdue: r.due_on < today && !isDone(r) })),
+      // Who has not signed yet (签收情况), for the office that re-sends the batch; a unit sees only its own part.
+      unsigned: actor.scope.all ? (await repo.unsignedUnitsOfBatch(id)).map((u) => ({ unitId: u.unit_id, name: u.name, pending: u.pending })) : [],
     };
   }
 
@@ -260,7 +361,7 @@ export class AgendaService {
     const fresh = d.matters.filter((m) => !m.carried);
     const carried = d.matters.filter((m) => m.carried);
     const body: DocBlock[] = [
-      { kind: 'paragraph', text: `现将本周重点项目督办事项交办如下，请各牵头单位于1个工作日内签收，按时限办结并按期报送进展；逾期未办结事项请加快办理，说明原因。本期新交办${fresh.length}项，逾期未办结${carried.length}项。` },
+      { kind: 'paragraph', text: `现将本周重点项目督办事项交办如下，请各牵头单位于${settings.sign_working_days}个工作日内签收，按时限办结并按期报送进展；逾期未办结事项请加快办理，说明原因。本期新交办${fresh.length}项，逾期未办结${carried.length}项。` },
       { kind: 'heading', level: 1, number: '一、', text: '本期新交办事项' },
       fresh.length ? { kind: 'table', title: null, columns: cols, rows: fresh.map(row), note: null } : { kind: 'paragraph', text: '（无）' },
       { kind: 'heading', level: 1, number: '二、', text: '逾期未办结事项' },

@@ -5,13 +5,16 @@
 import { chineseDate } from '../../../core/bulletins/phrases.ts';
 import type { DocBlock } from '../../../core/bulletins/compose.ts';
 import { DEFAULT_TEMPLATE } from '../../../core/bulletins/template.ts';
+import { addWorkingDays } from '../../../core/calendar.ts';
 import { chinaToday, chinaYear } from '../../../core/clock.ts';
+import { fillLetterTemplate, type LetterPlaceholder, type LetterTemplateKind, type LetterTemplates } from '../../../core/supervision/letter-templates.ts';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { MATTER_STATE_LABELS, type MatterStatus } from '../../../core/supervision/matter-workflow.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { BlobStore } from '../../platform/attachments/attachments.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
+import { loadWorkCalendar } from '../../platform/deadlines/deadlines.ts';
 import { emitEvent } from '../../platform/events/events.ts';
 import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo } from '../../platform/todos/todos.ts';
@@ -25,45 +28,30 @@ export type LetterKind = 'assign' | 'remind' | 'press' | 'interview';
 export const LETTER_KINDS: readonly LetterKind[] = ['assign', 'remind', 'press', 'interview'];
 export const LETTER_LABELS: Record<LetterKind, string> = { assign: '交办函', remind: '提醒函', press: '督办函', interview: '约谈通知' };
 
-/** What a letter says, by kind (and, for a 提醒函, whether a feedback was missed). */
+/** The template slot of a letter: a 提醒函 sent for a missed feedback has its own wording. */
+export function templateKind(kind: LetterKind, step: string | null): LetterTemplateKind {
+  return kind === 'remind' && step === 'missed' ? 'remind_missed' : kind;
+}
+
+/** What a letter says: the office's template for its kind filled from the matter (and the reply deadline). */
 export function letterText(input: {
   kind: LetterKind; step: string | null; matter: Pick<MatterRow, 'number' | 'title' | 'content' | 'due_on' | 'status' | 'feedback_days' | 'next_feedback_on' | 'lead_unit_name'>;
-  coUnits: string[]; projects: string[]; today: string; issuer: string;
+  coUnits: string[]; projects: string[]; today: string; issuer: string; templates: LetterTemplates; replyWorkingDays: number; replyBy: string;
 }): { title: string; recipients: string; body: DocBlock[] } {
   const m = input.matter;
-  const quoted = `“${m.title}”（${m.number}）`;
-  const due = chineseDate(m.due_on);
-  const co = input.coUnits.length ? `，${input.coUnits.join('、')}协办` : '';
-  const p = (text: string): DocBlock => ({ kind: 'paragraph', text });
-  const body: DocBlock[] = [];
-  let title: string;
-  switch (input.kind) {
-    case 'assign':
-      title = `关于交办${quoted}的函`;
-      body.push(p(`经研究，现将${quoted}交由你单位牵头办理${co}。`));
-      if (m.content.trim()) body.push(p(`事项内容：${m.content.trim()}`));
-      if (input.projects.length) body.push(p(`涉及项目：${input.projects.join('、')}。`));
-      body.push(p(`请于${due}前办结${m.feedback_days > 0 ? `，办理期间每${m.feedback_days}个工作日报送一次进展` : ''}。确需延期的，请在时限届满前提出申请。`));
-      break;
-    case 'remind':
-      title = `关于${quoted}办理情况的提醒函`;
-      if (input.step === 'missed') body.push(p(`你单位牵头办理的${quoted}，${m.next_feedback_on ? `应于${chineseDate(m.next_feedback_on)}前` : '应按期'}报送办理进展，截至${chineseDate(input.today)}尚未报送。`));
-      else body.push(p(`你单位牵头办理的${quoted}，办结时限为${due}，即将到期，目前状态为“${MATTER_STATE_LABELS[m.status as MatterStatus] ?? m.status}”。`));
-      body.push(p('请抓紧办理，按时报送办理进展和佐证材料。'));
-      break;
-    case 'press':
-      title = `关于督促办理${quoted}的督办函`;
-      body.push(p(`你单位牵头办理的${quoted}，办结时限为${due}，截至${chineseDate(input.today)}仍未办结，已逾期。`));
-      body.push(p('请高度重视，于收函后3个工作日内书面报送未按期办结的原因、下一步措施和完成时限。逾期仍未办结的，将按规定约谈并通报。'));
-      break;
-    case 'interview':
-      title = `关于${quoted}逾期未办结的约谈通知`;
-      body.push(p(`你单位牵头办理的${quoted}，办结时限为${due}，经督办仍未办结。`));
-      body.push(p(`经研究，定于近期约谈你单位主要负责同志，具体时间地点另行通知。请提前准备书面说明材料。`));
-      break;
-  }
-  body.push(p(`联系单位：${input.issuer}。`));
-  return { title, recipients: `${m.lead_unit_name}${input.coUnits.length ? `，${input.coUnits.join('、')}` : ''}：`, body };
+  const values: Record<LetterPlaceholder, string> = {
+    单位: m.lead_unit_name, 协办: input.coUnits.length ? `，${input.coUnits.join('、')}协办` : '', 协办单位: input.coUnits.join('、'),
+    事项: `“${m.title}”（${m.number}）`, 标题: m.title, 编号: m.number, 内容: m.content.trim(), 项目: input.projects.join('、'), 期限: chineseDate(m.due_on),
+    状态: MATTER_STATE_LABELS[m.status as MatterStatus] ?? m.status, 反馈要求: m.feedback_days > 0 ? `，办理期间每${m.feedback_days}个工作日报送一次进展` : '',
+    反馈日期: m.next_feedback_on ? chineseDate(m.next_feedback_on) : '规定日期', 今天: chineseDate(input.today),
+    答复工作日: String(input.replyWorkingDays), 答复期限: chineseDate(input.replyBy), 发文机关: input.issuer,
+  };
+  const filled = fillLetterTemplate(input.templates[templateKind(input.kind, input.step)], values);
+  return {
+    title: filled.title,
+    recipients: `${m.lead_unit_name}${input.coUnits.length ? `，${input.coUnits.join('、')}` : ''}：`,
+    body: filled.paragraphs.map((text): DocBlock => ({ kind: 'paragraph', text })),
+  };
 }
 
 /** Issues and serves the letters. */
@@ -89,7 +77,12 @@ export class LetterService implements LetterIssuer {
     const seq = await nextNumber(trx, `letter_${input.kind}`, year);
     const number = formatDocNumber({ prefix: input.settings.letter_prefixes[input.kind], year, seq });
     const coUnits = (await repo.coUnitNames([m.id])).get(m.id) ?? [];
-    const text = letterText({ kind: input.kind, step: input.step, matter: m, coUnits, projects: await repo.matterProjects(m.id), today, issuer: input.settings.issuer });
+    // The written answer a 督办函 asks for is due this many working days after the letter (答复期限, a setting).
+    const replyBy = addWorkingDays(today, input.settings.reply_working_days, await loadWorkCalendar(trx));
+    const text = letterText({
+      kind: input.kind, step: input.step, matter: m, coUnits, projects: await repo.matterProjects(m.id), today, issuer: input.settings.issuer,
+      templates: input.settings.letter_templates, replyWorkingDays: input.settings.reply_working_days, replyBy,
+    });
     const date = chineseDate(today);
     const signerName = input.signer && input.signer.userId ? input.signer.displayName : input.settings.issuer;
     const docx = await renderBulletinDocx({
@@ -114,7 +107,7 @@ export class LetterService implements LetterIssuer {
     if (input.kind !== 'assign') {
       await addTodo(trx, {
         key: `matter:${m.id}:letter:${id}`, to: { unitId: m.lead_unit_id }, kind: 'matter.letter', title: `收到${LETTER_LABELS[input.kind]}（${number}）：${m.title}`,
-        link: `/matters/${m.id}`, dueOn: null, entityType: 'matter', entityId: m.id,
+        link: `/matters/${m.id}`, dueOn: input.kind === 'press' ? replyBy : null, entityType: 'matter', entityId: m.id,
       }, now);
     }
     if (input.signer) await this.deps.audit.record(trx, input.signer, { action: 'matter.letter', entityType: 'matter', entityId: m.id, after: { kind: input.kind, number, step: input.step } });

@@ -12,7 +12,7 @@ import { matterWorkbook } from './matter-export.ts';
 import type { MatterFilter } from './matter.repository.ts';
 import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
-import { supervisionSettings } from './supervision.settings.ts';
+import { supervisionSettingsPatch } from './supervision.settings.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
 function filterOf(q: ListQuery): MatterFilter {
@@ -87,6 +87,6 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags } }, async () => service().settings());
-  r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettings.schema as never } },
+  r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch } },
     async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
 }

@@ -5,6 +5,7 @@ import { formatDocNumber } from '../../../core/numbering.ts';
 import {
   MATTER_OPEN_STATES, MATTER_SOURCE_LABELS, MATTER_STATE_LABELS, MATTER_WORKFLOW, type MatterAction, type MatterSource, type MatterStatus, type MatterUrgency,
 } from '../../../core/supervision/matter-workflow.ts';
+import { checkLetterTemplate, LETTER_TEMPLATE_KINDS, LETTER_TEMPLATE_LABELS } from '../../../core/supervision/letter-templates.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { BlobStore } from '../../platform/attachments/attachments.ts';
@@ -508,6 +509,12 @@ export class MatterService {
   }
 
   async putSettings(actor: Actor, patch: Partial<SupervisionSettings>) {
+    // The templates' own Chinese problems (unknown placeholder, empty title) say more than the schema's path.
+    const templates = patch.letter_templates as Partial<SupervisionSettings['letter_templates']> | undefined;
+    if (templates && typeof templates === 'object') {
+      const problems = LETTER_TEMPLATE_KINDS.flatMap((k) => (templates[k] && typeof templates[k] === 'object' ? checkLetterTemplate(k, templates[k]) : [`缺少${LETTER_TEMPLATE_LABELS[k]}的模板`]));
+      if (problems.length) throw new AppError('unprocessable', problems.join('；'));
+    }
     return inTransaction(this.deps.db, (trx) => supervisionSettings.put(trx, actor, patch, this.deps));
   }
 

@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { DEFAULT_LADDER } from '../../../core/deadlines.ts';
+import { checkLetterTemplate, DEFAULT_LETTER_TEMPLATES, LETTER_TEMPLATE_KINDS, type LetterTemplateKind } from '../../../core/supervision/letter-templates.ts';
 import { defineSettings } from '../../platform/settings.ts';
 
 const step = z.object({ key: z.string().min(1).max(30), offset: z.number().int().min(-30).max(250), label: z.string().max(30) });
 const letterKind = z.enum(['remind', 'press', 'interview']);
+const template = z.object({ title: z.string().max(200), body: z.string().max(4000) }).strict();
+/** The letter templates, every kind present, each checked (unknown placeholders refused in Chinese). */
+const letterTemplatesShape = z.object(Object.fromEntries(LETTER_TEMPLATE_KINDS.map((k) => [k, template])) as Record<LetterTemplateKind, typeof template>).strict();
+const letterTemplates = letterTemplatesShape
+  .superRefine((v, ctx) => {
+    for (const kind of LETTER_TEMPLATE_KINDS) for (const message of checkLetterTemplate(kind, v[kind])) ctx.addIssue({ code: 'custom', path: [kind], message });
+  });
 
-/**
- * The supervision office's rules (督办规则), common values as defaults: numbering prefixes, default time limits
- * in working days, the escalation ladders of the completion deadline and of the feedback cadence, and which letter
- * each step issues (交办函 on creation → 提醒函 at T−2 or a missed feedback → 督办函 when overdue → 约谈 after 5 more
- * working days).
- */
-export const supervisionSettings = defineSettings('supervision', 'supervision_settings', z.object({
+/** The settings' keys, one zod field each. */
+const fields = {
   issuer: z.string().min(1).max(40), // 发文机关
   matter_prefix: z.string().min(1).max(20),
   letter_prefixes: z.object({ assign: z.string().min(1).max(20), remind: z.string().min(1).max(20), press: z.string().min(1).max(20), interview: z.string().min(1).max(20) }),
@@ -22,7 +25,25 @@ export const supervisionSettings = defineSettings('supervision', 'supervision_se
   feedback_ladder: z.array(step).max(10),
   letter_on_step: z.record(z.string(), letterKind),
   letter_on_create: z.boolean(),
-}), {
+  /** The wording of each letter (函件模板), with placeholders; see core/supervision/letter-templates.ts. */
+  letter_templates: letterTemplatesShape,
+  /** Working days a unit has to answer a 督办函 in writing (答复期限), counted on the office's calendar. */
+  reply_working_days: z.number().int().min(1, '答复期限应为1至30个工作日').max(30, '答复期限应为1至30个工作日'),
+};
+
+/**
+ * A change to the settings as the API takes it (any subset of the keys). The templates' placeholders are checked by
+ * the service and again by the stored schema, so the route's validation does not prefix their Chinese message.
+ */
+export const supervisionSettingsPatch = z.object(fields).partial().strict();
+
+/**
+ * The supervision office's rules (督办规则), common values as defaults: numbering prefixes, default time limits
+ * in working days, the escalation ladders of the completion deadline and of the feedback cadence, and which letter
+ * each step issues (交办函 on creation → 提醒函 at T−2 or a missed feedback → 督办函 when overdue → 约谈 after 5 more
+ * working days).
+ */
+export const supervisionSettings = defineSettings('supervision', 'supervision_settings', z.object({ ...fields, letter_templates: letterTemplates }), {
   issuer: '重点项目督查室',
   matter_prefix: '督办',
   letter_prefixes: { assign: '督交', remind: '督提', press: '督办函', interview: '督约' },
@@ -33,5 +54,7 @@ export const supervisionSettings = defineSettings('supervision', 'supervision_se
   feedback_ladder: [{ key: 'missed', offset: 1, label: '反馈逾期' }],
   letter_on_step: { remind: 'remind', overdue: 'press', interview: 'interview', missed: 'remind' },
   letter_on_create: true,
+  letter_templates: DEFAULT_LETTER_TEMPLATES,
+  reply_working_days: 3,
 });
 export type SupervisionSettings = Awaited<ReturnType<typeof supervisionSettings.get>>;

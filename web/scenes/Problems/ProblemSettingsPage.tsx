@@ -4,6 +4,7 @@ import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Tabl
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { referenceApi } from '../../api/endpoints.ts';
@@ -153,7 +154,9 @@ function Enterprises() {
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('problemSettings.enterpriseName')} rules={[{ required: true, message: t('problemSettings.nameRequired') }]}><Input /></Form.Item>
           <Form.Item name="uscc" label={t('enterprise.uscc')}><Input maxLength={18} /></Form.Item>
-          <Form.Item name="region_code" label={t('problemSettings.region')} rules={[{ required: true, message: t('problemSettings.regionRequired') }]}><Input placeholder="320506" /></Form.Item>
+          <Form.Item name="region_code" label={t('problemSettings.region')} rules={[{ required: true, message: t('problemSettings.regionRequired') }]}>
+            <RegionPicker testId="enterprise-region" placeholder={t('problemSettings.region')} style={{ width: '100%' }} />
+          </Form.Item>
           <Form.Item name="industry" label={t('enterprise.industry')}><Input /></Form.Item>
           <Form.Item name="size" label={t('enterprise.size')}>
             <Select allowClear options={['large', 'medium', 'small', 'micro'].map((s) => ({ value: s, label: t(`enterprise.size.${s}` as MessageKey) }))} />
