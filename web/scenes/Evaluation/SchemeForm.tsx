@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Ty
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { EvalSource } from '../../api/evaluation.ts';
+import type { EvalSource } from '../../api/types.ts';
 import { RULE_KINDS, RULE_LABELS, type RuleKind } from '../../../core/evaluation/rules.ts';
 import { schemeFullMarks, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { defaultParams, formToScheme, RULE_PARAMS, type LineValues, type SchemeFormValues } from './scheme-form.ts';
