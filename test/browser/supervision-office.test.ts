@@ -21,7 +21,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('template-problems').getByText(/督办函的正文含未知占位符 \{答复期线\}/).waitFor();
     await expect(page.getByTestId('supervision-settings-save').isDisabled()).resolves.toBe(true);
     await body.fill('请{单位}高度重视，于收函后{答复工作日}个工作日内（{答复期限}前）书面报送{事项}的办理情况。');
-    await page.getByTestId('reply-days').locator('input').fill('5');
+    await page.getByLabel('督办函答复期限').fill('5');
     await page.getByTestId('template-preview').getByText('请区交通运输局高度重视，于收函后5个工作日内（2026年12月14日前）书面报送“城北快速路征迁扫尾”（督办〔2026〕12号）的办理情况。').waitFor();
     await expect(page.getByTestId('template-problems').count()).resolves.toBe(0);
     await settled(page);
@@ -36,14 +36,15 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
   });
 
   it('corrects a demo meeting, links projects when turning a decision into a matter, and is refused deleting it afterwards', async () => {
-    const { context, page } = await h.newPage();
-    const api = await apiAs(context, 'office');
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
     const meetings = (await api.get('/meetings')).body.items as { id: number; title: string; assigned: number }[];
     // The demo's meetings: a 调度会 with two decisions already assigned, a 周例会 with none.
     expect(meetings.map((m) => [m.title, m.assigned])).toEqual([['重点项目周例会', 0], ['全市重点项目建设调度会', 2]]);
     const weekly = meetings[0]!;
     const projects = (await api.get('/projects?page_size=5&fields=name')).body.items as { id: number; name: string }[];
     const project = projects[0]!;
+    const { context, page } = await h.newPage();
     await login(page, 'office', undefined, `/meetings/${weekly.id}`);
     await page.getByTestId('decision-2').waitFor();
     // Correct the meeting's title and remove the second decision.
@@ -81,15 +82,17 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await settled(page);
     await shot(page, 'meeting-edited');
     await context.close();
+    await probe.context.close();
   });
 
   it('shows who has not signed a weekly batch and re-sends it to them', async () => {
-    const { context, page } = await h.newPage();
-    const api = await apiAs(context, 'office');
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
     const candidates = (await api.get('/batches/candidates')).body.items as { id: number }[];
     const issued = await api.post('/batches', { matter_ids: candidates.map((c) => c.id) });
     expect(issued.status).toBe(200);
     const batchId = issued.body.id as number;
+    const { context, page } = await h.newPage();
     await login(page, 'office', undefined, `/batches/${batchId}`);
     const unsigned = page.getByTestId('batch-unsigned');
     await unsigned.getByText(/项待签收/).first().waitFor();
@@ -101,6 +104,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     const detail = (await api.get(`/batches/${batchId}`)).body as { unsigned: { unitId: number }[] };
     expect(detail.unsigned.length).toBeGreaterThan(0);
     await context.close();
+    await probe.context.close();
   });
 
   it('fits the problem settings on a phone (375×812) and picks an enterprise\'s region from the region tree', async () => {
