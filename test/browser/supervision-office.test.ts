@@ -113,7 +113,14 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('category-map').getByText('用地', { exact: true }).waitFor({ timeout: 30_000 });
     await settled(page);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth);
+    /** Whether an element lies wholly within the phone's width (not scrolled out of a table). */
+    const onScreen = async (testId: string) => {
+      const box = await page.getByTestId(testId).first().boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 375;
+    };
     expect(await overflow()).toBeLessThanOrEqual(375);
+    // The department picker of a category — what the tab is for — is on screen, not behind a horizontal scroll.
+    await expect(onScreen('owner-land')).resolves.toBe(true);
     await shot(page, 'problem-settings-phone-categories');
     await page.getByRole('tab', { name: '办理时限' }).click();
     await page.getByTestId('time-limits').getByText('默认（全部分类、全部层级）').waitFor();
@@ -124,6 +131,9 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('enterprise-list').getByText('苏州新锐光电科技有限公司').waitFor();
     await settled(page);
     expect(await overflow()).toBeLessThanOrEqual(375);
+    // Each enterprise's 包联干部 button stays on screen (pinned right).
+    const cadres = await page.getByTestId('enterprise-list').getByRole('button', { name: '包联干部' }).first().boundingBox();
+    expect(cadres !== null && cadres.x + cadres.width <= 375).toBe(true);
     await shot(page, 'problem-settings-phone-enterprises');
     // A new enterprise's region comes from the region picker (typed 吴中 finds 吴中区), not a typed code.
     await page.getByTestId('enterprise-add').click();
@@ -136,10 +146,15 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await settled(page);
     expect(await overflow()).toBeLessThanOrEqual(375);
     await shot(page, 'problem-settings-phone-enterprise-form');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await page.getByText('已保存').first().waitFor();
-    const api = await apiAs(context, 'office');
+    // Close the region dropdown by clicking the dialog's title, then save; the new row appears in the list.
+    await dialog.locator('.ant-modal-title').click();
+    await settled(page);
+    await page.getByTestId('enterprise-save').click();
+    await page.getByTestId('enterprise-list').getByText('手机端新增测试企业有限公司').waitFor({ timeout: 30_000 });
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
     const list = (await api.get(`/enterprises?q=${encodeURIComponent('手机端新增测试企业')}`)).body.items as { id: number; region_code: string }[];
+    await probe.context.close();
     expect(list).toHaveLength(1);
     expect(list[0]!.region_code).toBe('320506');
     await context.close();
