@@ -7,6 +7,10 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // CI retries a failed test once; test/flaky-reporter.ts records every test that needed it and scripts/test.sh
+    // prints the list, so an accident of a loaded machine is visible without refusing the whole run.
+    retry: process.env.CI ? 1 : 0,
+    reporters: ['default', './test/flaky-reporter.ts'],
     pool: 'forks',
     maxWorkers: 2,
     dangerouslyIgnoreUnhandledErrors: false,

@@ -36,7 +36,7 @@ await step('init', () => createSystemService(createDeps(database.db)).configure(
 const service = createImportService(createDeps(database.db));
 const dry = await step('dryRun', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: true, createMissing: true }));
 const applied = await step('apply', () => service.importFile(systemActor(), file, { kind: 'projects', fileName: 'list.xlsx', dryRun: false, createMissing: true }));
-const ind = await step('dashboard', () => createIndicatorService(database).getIndicators(systemActor(), { year: 2025, month: 5 } as never));
+const ind = await step('dashboard', () => createIndicatorService(createDeps(database.db)).getIndicators(systemActor(), { year: 2025, month: 5 } as never));
 const total = Math.round(performance.now() - start);
 console.log(JSON.stringify({
   rows, engine: database.dialect, ms: t, totalMs: total, errors: dry.summary.errors + applied.summary.errors, created: applied.summary.created,

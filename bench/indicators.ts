@@ -21,7 +21,7 @@ const database = openDatabase(loadConfig(values['data-dir'] ? { dataDir: values[
 await migrateToLatest(database.db);
 const runs = Number(values.runs);
 const actor = systemActor();
-const service = createIndicatorService(database);
+const service = createIndicatorService(createDeps(database.db));
 
 async function measure(name: string, fn: () => Promise<unknown>, n = runs): Promise<void> {
   await fn(); // warm the page cache and the statement cache

@@ -157,7 +157,7 @@ export async function indicators(ctx: ScenarioContext): Promise<ScenarioResult[]
     const query = { ...q, year: String(ctx.year), month: String(ctx.month) };
     return {
       id, title, url: `/api/v1/indicators?${new URLSearchParams(query)}`,
-      viaService: (database) => createIndicatorService(database).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
+      viaService: (database) => createIndicatorService(createDeps(database.db)).getIndicators(systemActor(), indicatorQuerySchema.parse(query)),
     };
   };
   return [

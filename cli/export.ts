@@ -88,12 +88,12 @@ async function writeView(database: Database, view: View, o: ExportOptions, out: 
     }
     case 'indicators': {
       const { group_by: _groupBy, ...query } = parse(indicatorExportQuery); // --group-by arrived as the breakdown
-      const { write } = await indicatorWorkbook(createIndicatorService(database), actor, query);
+      const { write } = await indicatorWorkbook(createIndicatorService(createDeps(database.db)), actor, query);
       await write(out);
       return undefined;
     }
     case 'lights': {
-      const service = createLightService(database);
+      const service = createLightService(createDeps(database.db));
       const { write } = await lightsWorkbook(service, actor, parse(lightsExportQuery));
       await write(out);
       return undefined;

@@ -11,6 +11,7 @@ import { IndicatorRepository } from '../server/modules/indicators/index.ts';
 import { createLightService } from '../server/modules/lights/index.ts';
 import { findJurisdiction } from '../server/modules/system/index.ts';
 import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
+import { createDeps } from '../server/deps.ts';
 
 /** Chinese headings of the breakdowns (no English code reaches a Chinese screen). */
 const BREAKDOWN_LABELS: Record<Breakdown, string> = {
@@ -114,8 +115,8 @@ export function registerIndicators(program: Command): void {
         if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
         const lightsQuery = lightsQuerySchema.parse({ ...raw, breakdown: undefined, page_size: 1 });
         const actor = systemActor();
-        const result = await createIndicatorService(database).getIndicators(actor, parsed.data);
-        const lights = await createLightService(database).getLights(actor, lightsQuery);
+        const result = await createIndicatorService(createDeps(database.db)).getIndicators(actor, parsed.data);
+        const lights = await createLightService(createDeps(database.db)).getLights(actor, lightsQuery);
         const lightSummary = { counts: lights.counts, excused: lights.excused, rule_version: lights.rule_version };
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights: lightSummary }, null, 2));

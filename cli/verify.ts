@@ -4,6 +4,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { createLightService } from '../server/modules/lights/index.ts';
+import { createDeps } from '../server/deps.ts';
 
 /** `docket verify [--fix]`: recompute every rollup from the source rows and report any difference. */
 export function registerVerify(program: Command): void {
@@ -16,9 +17,9 @@ export function registerVerify(program: Command): void {
       try {
         await migrateToLatest(database.db);
         const started = Date.now();
-        const result = await createIndicatorService(database).verify({ fix: opts.fix });
+        const result = await createIndicatorService(createDeps(database.db)).verify({ fix: opts.fix });
         // Light snapshots are judged from the rollup: checked after it (and after --fix rebuilt it).
-        const lights = await createLightService(database).verifySnapshots({ fix: opts.fix });
+        const lights = await createLightService(createDeps(database.db)).verifySnapshots({ fix: opts.fix });
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights }, null, 2));
         } else if (result.ok) {

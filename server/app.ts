@@ -111,7 +111,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const rateLimits = createRateLimits(deps);
-  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => rateLimits });
+  userRoutes(app, users, { loginRateLimit: config.loginRateLimit, rateLimits: () => rateLimits, clock: deps.clock });
   userAdminRoutes(app, users);
   tokenRoutes(app, tokens);
   const securityService = createSecurityService(deps);
@@ -130,8 +130,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const monthlyReportService = createMonthlyReportService(deps);
   const reportPhotoService = createReportPhotoService(deps, config.dataDir);
   reportRoutes(app, { periods: () => periodService, reports: () => monthlyReportService, photos: () => reportPhotoService });
-  indicatorRoutes(app, database);
-  lightRoutes(app, database);
+  indicatorRoutes(app, deps);
+  lightRoutes(app, deps);
   await registerMultipart(app);
   const importService = createImportService(deps);
   const listImportService = createListImportService(deps);

@@ -23,7 +23,7 @@ export async function startServer(config: Config): Promise<{ url: string; close:
     ? startAuditAnchoring(database, anchorPathsOf(config), { intervalMs: config.auditAnchorSeconds * 1000, onError: (err) => app.log.error({ err }, 'audit anchor failed') })
     : () => undefined;
   const close = async () => {
-    stopJobs();
+    await stopJobs();
     stopAnchoring();
     await app.close();
     await database.destroy();

@@ -5,10 +5,11 @@ import { formatPercent, timeProgress } from '../indicators.ts';
 import { formatYi } from '../money.ts';
 import { LIGHT_LABELS } from '../lights.ts';
 import { formatDocNumber, formatIssueNumber } from '../numbering.ts';
+import { feedSections } from './feeds.ts';
 import type { BulletinFigures, FigureGroup } from './figures.ts';
 import { chineseDate, enumerate, fill, gapPhrase, headingNumber } from './phrases.ts';
 import { topAndBottom } from './ranking.ts';
-import type { BulletinTemplate, TableKind, TemplateBlock, TemplateFonts } from './template.ts';
+import { placeFeeds, type BulletinTemplate, type TableKind, type TemplateBlock, type TemplateFonts } from './template.ts';
 
 /** A table column: header, relative width, alignment. */
 export interface DocColumn {
@@ -116,7 +117,7 @@ export function autoTable(kind: TableKind, f: BulletinFigures): Omit<Extract<Doc
       return {
         kind: 'table',
         columns: [center('名次', 8), left('单位', 22), right('项目数', 9), right('年度计划（亿元）', 14), right(`${f.period_label}完成（亿元）`, 14), right('完成率（%）', 12), right('与序时进度差（百分点）', 14)],
-        rows: f.units.map((u) => [u.rank === null ? '—' : String(u.rank), u.name, String(u.count), formatYi(u.planned_investment), formatYi(u.completed_ytd), u.completion_rate_text, u.gap_points_text]),
+        rows: f.units.map((u) => [u.rank === null ? '—' : String(u.rank), u.name, String(u.count), formatYi(u.planned_investment), u.unrecorded ? '—' : formatYi(u.completed_ytd), u.completion_rate_text, u.gap_points_text]),
         note: notes.length ? `注：${notes.join('；')}。` : null,
       };
     }
@@ -185,9 +186,10 @@ export function composeBulletin(t: BulletinTemplate, f: BulletinFigures, issue: 
         return body ? [{ kind: 'paragraph', text: `${b.lead ? text(b.lead) : ''}${body}` }] : [];
       }
       case 'table': return [{ ...limitRows(autoTable(b.table, f), b.limit), title: b.title ? text(b.title) : null }];
+      case 'feeds': return feedSections(f.feeds, f.month).flatMap((s) => [...blocks([{ kind: 'heading', level: 1, text: s.heading }]), ...s.blocks]);
     }
   });
-  const body = blocks(t.body);
+  const body = blocks(placeFeeds(t.body));
   const annexes = t.annexes.map((a, i) => {
     counters.fill(0);
     return { label: `附件${t.annexes.length > 1 ? i + 1 : ''}`, title: text(a.title), blocks: blocks(a.blocks) };

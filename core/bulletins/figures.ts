@@ -2,6 +2,7 @@
 // answer for the scope and period, its breakdowns, the unit ranking, the 十快/十慢 projects and the lights.
 import type { Indicators } from '../indicators.ts';
 import type { LightOrNone } from '../lights.ts';
+import type { FeedFigures } from './feeds.ts';
 import type { ProjectRank, UnitRank } from './ranking.ts';
 
 /** One row of a breakdown (by nature, category, investment type, unit) as the indicator API returns it. */
@@ -39,4 +40,6 @@ export interface BulletinFigures {
   lights: { counts: Record<LightOrNone, number>; list: LightListRow[] };
   /** When the figures were read (ISO-8601 UTC). */
   computed_at: string;
+  /** Other modules' figures the bulletin quotes (督查督办, 会议, 问题, 招商); absent in versions issued before them. */
+  feeds?: FeedFigures;
 }

@@ -9,6 +9,11 @@ export interface UnitInput {
   count: number;
   planned_investment: number;
   completed_ytd: number;
+  /**
+   * Set when the indicators hold this unit's investment figures for the period as unknown (a period before the year's
+   * recorded progress, an imported 1–N月 list: unrecordedIndicators): the reason the unit is not ranked.
+   */
+  unrecorded?: string;
 }
 
 /** One ranked unit, as the table prints it. */
@@ -24,6 +29,8 @@ export interface UnitRank {
   gap_points_text: string;
   /** Why this unit shares a rank, why two equal printed rates rank apart, or why it is not ranked. */
   note: string;
+  /** Its completed investment for the period is not in the system (printed '—', not 0): see UnitInput.unrecorded. */
+  unrecorded?: true;
 }
 
 /** One project of the 十快/十慢 lists. */
@@ -51,7 +58,8 @@ const collator = new Intl.Collator('zh-CN');
  */
 export function rankUnits(units: readonly UnitInput[], month: number, curve?: TimeCurve | null): UnitRank[] {
   const tp = timeProgress(month, curve);
-  const rated = units.map((u) => ({ u, rate: fraction(u.completed_ytd, u.planned_investment) }));
+  // The rate is the indicators' own: unknown (not 0%) for a unit whose period precedes its recorded progress.
+  const rated = units.map((u) => ({ u, rate: u.unrecorded ? null : fraction(u.completed_ytd, u.planned_investment) }));
   const ranked = rated.filter((x): x is { u: UnitInput; rate: Fraction } => x.rate !== null)
     .sort((a, b) => compare(b.rate, a.rate) || b.u.completed_ytd - a.u.completed_ytd || collator.compare(a.u.label, b.u.label));
   const out: UnitRank[] = [];
@@ -74,7 +82,8 @@ export function rankUnits(units: readonly UnitInput[], month: number, curve?: Ti
   for (const { u } of rated.filter((x) => x.rate === null).sort((a, b) => collator.compare(a.u.label, b.u.label))) {
     out.push({
       rank: null, key: u.key, name: u.label, count: u.count, planned_investment: u.planned_investment, completed_ytd: u.completed_ytd,
-      completion_rate_text: '—', gap_points_text: '—', note: '无年度计划投资，不参与排名',
+      completion_rate_text: '—', gap_points_text: '—',
+      ...(u.unrecorded ? { note: `${u.unrecorded}，不参与排名`, unrecorded: true as const } : { note: '无年度计划投资，不参与排名' }),
     });
   }
   return out;

@@ -33,7 +33,13 @@ export type TemplateBlock =
    * An auto table, optionally titled. `limit` caps its rows (the red/yellow list of a large portfolio runs to
    * thousands); a note then says how many more there are and where to find them.
    */
-  | { kind: 'table'; table: TableKind; title?: string; limit?: number };
+  | { kind: 'table'; table: TableKind; title?: string; limit?: number }
+  /**
+   * Where the sections quoting other modules go (督查督办, 会议, 问题, 招商: core/bulletins/feeds.ts), each a
+   * numbered level-1 heading with its paragraphs and tables. A template without one gets them before its
+   * 存在问题/下步 heading, else at the end of the body (placeFeeds).
+   */
+  | { kind: 'feeds' };
 
 /** Font names, referenced (never embedded); readers without them substitute their own (LibreOffice, WPS). */
 export interface TemplateFonts {
@@ -111,6 +117,7 @@ export const DEFAULT_TEMPLATE: BulletinTemplate = {
     { kind: 'table', table: 'unit_ranking', title: '各单位重点项目推进情况排名' },
     { kind: 'heading', level: 1, text: '亮灯情况' },
     { kind: 'paragraph', text: '按照重点项目亮灯规则，{期间}共有红灯项目{红灯}个、黄灯项目{黄灯}个、绿灯项目{绿灯}个，红黄灯项目名单见附件1。' },
+    { kind: 'feeds' },
     { kind: 'heading', level: 1, text: '存在问题' },
     {
       kind: 'list', lead: '从调度情况看，当前重点项目推进中存在以下问题：', items: [
@@ -138,6 +145,17 @@ export const DEFAULT_TEMPLATE: BulletinTemplate = {
   time_progress_digits: 2,
   fonts: { title: '方正小标宋简体', body: '仿宋_GB2312', heading1: '黑体', heading2: '楷体_GB2312', latin: 'Times New Roman', red_head: '方正小标宋简体' },
 };
+
+/**
+ * The body with its feeds block: as it is when it has one, else with one inserted before the first level-1 heading
+ * on problems or next steps (存在问题, 下步), else at the end (templates saved before the feeds existed).
+ */
+export function placeFeeds(body: readonly TemplateBlock[]): TemplateBlock[] {
+  if (body.some((b) => b.kind === 'feeds')) return [...body];
+  const at = body.findIndex((b) => b.kind === 'heading' && b.level === 1 && /存在问题|下步/.test(b.text));
+  const i = at < 0 ? body.length : at;
+  return [...body.slice(0, i), { kind: 'feeds' }, ...body.slice(i)];
+}
 
 /** Every text of a template that may hold placeholders, with where it sits (for error messages). */
 function textsOf(t: BulletinTemplate): { where: string; text: string; group: boolean }[] {

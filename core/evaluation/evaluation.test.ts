@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec, formatScore, frac, num, sub } from './exact.ts';
 import { scoreRule, type Rule } from './rules.ts';
-import { advancedAndLagging, scoreScheme, validateScheme, type Scheme, type SchemeNode } from './scheme.ts';
+import { advancedAndLagging, fullMarksOf, schemeFullMarks, scoreScheme, validateScheme, type Scheme, type SchemeNode } from './scheme.ts';
 import { scoreYearEnd } from './year-end.ts';
 import { fraction, formatPercent, subtract, timeProgress } from '../indicators.ts';
 
@@ -193,6 +193,30 @@ describe('validateScheme', () => {
       { path: '无来源', message: '末级指标须选择计分规则' },
     ]);
     expect(validateScheme({ name: '2026年度', nodes: [{ key: 'a', name: 'A', source: 'start_rate', rule: { kind: 'veto' } }] }, sources)).toEqual([]);
+  });
+
+  it('checks that the indicators\' full marks add up to the scheme\'s stated total (the editor\'s weights sum)', () => {
+    // The demo's shape: rank bands (first place 60) and a linear score capped at 20 under a group capped at 80; a
+    // threshold passing at 20 and a penalty (no full marks) in a second group; a veto (none either).
+    const nodes: SchemeNode[] = [
+      { key: 'invest', name: '投资进度', max: 80, children: [
+        { key: 'completion', name: '投资完成率', source: 's', rule: { kind: 'rank_bands', points: [60, 57, 54], rest: 45, order: 'desc' } },
+        { key: 'gap', name: '序时差', source: 's', rule: { kind: 'linear', base: 15, target: 0, per_above: 0.25, per_below: 0.5, min: 0, max: 20 } },
+      ] },
+      { key: 'start', name: '开工', children: [
+        { key: 'rate', name: '开工率', source: 's', rule: { kind: 'threshold', op: '>=', threshold: 80, pass: 20, fail: 10 } },
+        { key: 'overdue', name: '逾期', source: 's', rule: { kind: 'count', per: -3, cap: 15 } },
+      ] },
+      { key: 'safety', name: '安全', source: 's', rule: { kind: 'veto' } },
+    ];
+    const sources = new Map([['s', '来源']]);
+    expect(schemeFullMarks({ nodes })).toBe(100);
+    expect(fullMarksOf({ key: 'w', name: '加权', weight: 0.5, source: 's', rule: { kind: 'proportional', full: 10, order: 'desc' } })).toBe(5);
+    expect(fullMarksOf({ key: 'c', name: '封顶', max: 50, source: 's', rule: { kind: 'rank_bands', points: [60], rest: 0, order: 'desc' } })).toBe(50);
+    expect(validateScheme({ name: '百分制', full_marks: 100, nodes }, sources)).toEqual([]);
+    expect(validateScheme({ name: '百分制', full_marks: 100, nodes: nodes.slice(1) }, sources)).toEqual([{ path: '方案', message: '各指标满分合计20分，与方案总分100分不一致' }]);
+    expect(validateScheme({ name: '百分制', full_marks: 0, nodes }, sources)).toEqual([{ path: '方案', message: '方案总分须为大于0的数字' }]);
+    expect(validateScheme({ name: '不声明总分', nodes: nodes.slice(1) }, sources)).toEqual([]);
   });
 });
 

@@ -28,6 +28,11 @@ export interface Scheme {
   /** How many units head the list as 先进 and end it as 后进 (default 3 each). */
   advanced_count?: number;
   lagging_count?: number;
+  /**
+   * The scheme's full marks (总分, commonly 100) when it states them: the indicators' full marks (fullMarksOf) must then
+   * add up to it — the editor's "weights sum" check. Omitted: not checked.
+   */
+  full_marks?: number;
   /** The year-end comprehensive evaluation (year-end.ts): weight of the monthly average, hand-entered items. */
   year_end?: { monthly_weight?: number; items?: { key: string; name: string; max?: number }[] };
 }
@@ -63,6 +68,13 @@ export function validateScheme(scheme: Scheme, sources?: ReadonlyMap<string, str
   for (const [field, label] of [['advanced_count', '先进单位数'], ['lagging_count', '后进单位数']] as const) {
     const v = scheme[field];
     if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 50)) problems.push({ path: '方案', message: `${label}须为 0 到 50 的整数` });
+  }
+  if (scheme.full_marks !== undefined) {
+    if (!(typeof scheme.full_marks === 'number' && Number.isFinite(scheme.full_marks) && scheme.full_marks > 0)) problems.push({ path: '方案', message: '方案总分须为大于0的数字' });
+    else if (scheme.nodes?.length) {
+      const sumOf = schemeFullMarks(scheme);
+      if (Math.abs(sumOf - scheme.full_marks) > 1e-9) problems.push({ path: '方案', message: `各指标满分合计${fmt(sumOf)}分，与方案总分${fmt(scheme.full_marks)}分不一致` });
+    }
   }
   const ye = scheme.year_end;
   if (ye) {
@@ -100,6 +112,39 @@ export function validateScheme(scheme: Scheme, sources?: ReadonlyMap<string, str
   };
   walk(scheme.nodes ?? [], []);
   return problems;
+}
+
+const fmt = (n: number) => String(Math.round(n * 10_000) / 10_000);
+
+/**
+ * The most a node can contribute to its parent (its 满分 × weight): a leaf's best score under its rule (linear: its
+ * max, else its base; rank bands: first place; proportional: full; a count bonus: its cap; threshold: pass;
+ * deduction: base; a penalty or a veto: 0), capped by the node's own max; a group's children summed, capped by its
+ * max. For the editor's "weights sum" check; penalties do not add to the full marks.
+ */
+export function fullMarksOf(node: SchemeNode): number {
+  let best: number;
+  if (node.children?.length) best = node.children.reduce((acc, c) => acc + fullMarksOf(c), 0);
+  else {
+    const r = node.rule;
+    switch (r?.kind) {
+      case 'linear': best = r.max ?? r.base; break;
+      case 'rank_bands': best = Math.max(r.rest, ...(r.points ?? [])); break;
+      case 'proportional': best = r.full; break;
+      case 'count': best = r.per > 0 ? r.cap : 0; break;
+      case 'threshold': best = Math.max(r.pass, r.fail); break;
+      case 'deduction': best = r.base; break;
+      case 'veto': case undefined: best = 0; break;
+    }
+  }
+  if (node.max !== undefined) best = Math.min(best, node.max);
+  const total = best * (node.weight ?? 1);
+  return Number.isFinite(total) ? total : 0;
+}
+
+/** The indicators' full marks added up (top-level nodes, fullMarksOf each). */
+export function schemeFullMarks(scheme: Pick<Scheme, 'nodes'>): number {
+  return (scheme.nodes ?? []).reduce((acc, n) => acc + fullMarksOf(n), 0);
 }
 
 function ruleProblems(rule: Rule): string[] {

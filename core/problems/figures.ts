@@ -16,6 +16,9 @@ export interface ProblemFact {
   visit_result: string | null;
   /** Return visits made so far (one per round). */
   visits: number;
+  /** The routing and first-feedback limits (the overdue count reads them with solve_due, by state). */
+  route_due?: string | null;
+  feedback_due?: string | null;
 }
 
 /** The written definitions (the figures page and the exports print them). */
@@ -28,7 +31,17 @@ export const FIGURE_DEFINITIONS = {
   first_time_rate: '一次性解决率 = 未经重办即销号的件数 ÷ 已销号件数',
   redo_rate: '重办率 = 至少重办一次的件数 ÷ 已回访件数',
   average_days: '平均办理时长 = 已销号问题从交办到最后一次答复的工作日数之和 ÷ 已销号件数',
+  overdue: '逾期件数：当前已超过所处环节时限（待受理看交办时限，已交办看反馈时限，已签收、办理中看办结时限）的问题',
 } as const;
+
+/** Past its current limit on `day`: the ledger's 逾期 filter (problem.repository.ts), the same three limits by state. */
+export function isOverdue(p: ProblemFact, day: string): boolean {
+  const before = (d: string | null | undefined) => d !== null && d !== undefined && d < day;
+  if (p.status === 'pending') return before(p.route_due);
+  if (p.status === 'assigned') return before(p.feedback_due);
+  if (p.status === 'signed' || p.status === 'in_progress') return before(p.solve_due);
+  return false;
+}
 
 export interface ProblemFigures {
   total: number;
@@ -40,6 +53,8 @@ export interface ProblemFigures {
   satisfied_rate: Rate;
   first_time_rate: Rate;
   redo_rate: Rate;
+  /** Problems past their current limit on the day the figures were read (0 when no day was given). */
+  overdue: number;
   /** Working days, unrounded; null without a closed problem. */
   average_days: { value: number | null; text: string; total_days: number; denominator: number; label: string };
 }
@@ -49,11 +64,12 @@ function rate(numerator: number, denominator: number, label: string): Rate {
   return { value: toNumber(f), text: formatPercent(f), numerator, denominator, label };
 }
 
-/** The figures over a set of problems. */
-export function computeProblemFigures(facts: readonly ProblemFact[], cal: WorkCalendar): ProblemFigures {
-  let accepted = 0, closed = 0, onTime = 0, visited = 0, satisfied = 0, firstTime = 0, redone = 0, days = 0;
+/** The figures over a set of problems; `today` (China's date) counts the overdue ones. */
+export function computeProblemFigures(facts: readonly ProblemFact[], cal: WorkCalendar, today?: string): ProblemFigures {
+  let accepted = 0, closed = 0, onTime = 0, visited = 0, satisfied = 0, firstTime = 0, redone = 0, days = 0, overdue = 0;
   for (const p of facts) {
     if (p.assigned_on) accepted++;
+    if (today !== undefined && isOverdue(p, today)) overdue++;
     if (p.visits > 0) {
       visited++;
       if (p.visit_result === 'satisfied' || p.visit_result === 'basic') satisfied++;
@@ -67,7 +83,7 @@ export function computeProblemFigures(facts: readonly ProblemFact[], cal: WorkCa
   }
   const avg = fraction(days, closed);
   return {
-    total: facts.length, accepted, closed, visited,
+    total: facts.length, accepted, closed, visited, overdue,
     closed_rate: rate(closed, accepted, '受理件数'),
     on_time_rate: rate(onTime, closed, '已销号件数'),
     satisfied_rate: rate(satisfied, visited, '已回访件数'),
@@ -78,7 +94,7 @@ export function computeProblemFigures(facts: readonly ProblemFact[], cal: WorkCa
 }
 
 /** Groups facts by a key and computes each group's figures, groups in key order. */
-export function figuresBy<T extends ProblemFact>(facts: readonly T[], keyOf: (f: T) => string | null, cal: WorkCalendar): Array<{ key: string | null; figures: ProblemFigures }> {
+export function figuresBy<T extends ProblemFact>(facts: readonly T[], keyOf: (f: T) => string | null, cal: WorkCalendar, today?: string): Array<{ key: string | null; figures: ProblemFigures }> {
   const groups = new Map<string | null, T[]>();
   for (const f of facts) {
     const k = keyOf(f);
@@ -88,5 +104,5 @@ export function figuresBy<T extends ProblemFact>(facts: readonly T[], keyOf: (f:
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
-    .map(([key, list]) => ({ key, figures: computeProblemFigures(list, cal) }));
+    .map(([key, list]) => ({ key, figures: computeProblemFigures(list, cal, today) }));
 }

@@ -767,6 +767,8 @@ export interface BulletinTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** Feed sections left out of this bulletin (core/bulletins/feeds.ts keys, comma-separated; '' = none). */
+  omitted_feeds: string;
 }
 
 export interface BulletinVersionTable {

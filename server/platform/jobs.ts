@@ -78,30 +78,39 @@ export async function runJobOnce(db: Executor, job: JobSpec, clock: Clock, opts:
 /**
  * Starts a timer per registered job; each tick tries to claim the job through the database, so that several
  * servers sharing one PostgreSQL never run the same job at once and together run it about every `everySeconds`.
- * A tick that finds the previous run of this process still going skips. Returns a stop function.
+ * A tick that finds the previous run of this process still going skips. Returns a stop function: it clears the
+ * timers and resolves once the runs under way have finished (their lease released), so a caller may then close the
+ * database without a run failing under it.
  */
-export function startJobRunner(db: Executor, clock: Clock, opts: { onError: (err: unknown, job: string) => void; jobs?: JobSpec[] }): () => void {
+export function startJobRunner(db: Executor, clock: Clock, opts: { onError: (err: unknown, job: string) => void; jobs?: JobSpec[] }): () => Promise<void> {
   const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
   for (const job of opts.jobs ?? registeredJobs()) {
-    let running = false;
-    const tick = async () => {
-      if (running) return;
-      running = true;
+    let current: Promise<void> | undefined;
+    const run = async () => {
       try {
         await runJobOnce(db, job, clock, { onError: (err) => opts.onError(err, job.name) });
       } catch (err) {
         opts.onError(err, job.name);
-      } finally {
-        running = false;
       }
     };
-    const first = setTimeout(() => void tick(), (job.firstDelaySeconds ?? 5) * 1000);
-    const every = setInterval(() => void tick(), job.everySeconds * 1000);
+    const tick = () => {
+      if (current) return;
+      const p = run().catch(() => undefined).finally(() => {
+        current = undefined;
+        running.delete(p);
+      });
+      current = p;
+      running.add(p);
+    };
+    const first = setTimeout(tick, (job.firstDelaySeconds ?? 5) * 1000);
+    const every = setInterval(tick, job.everySeconds * 1000);
     first.unref();
     every.unref();
     timers.push(first, every);
   }
-  return () => {
+  return async () => {
     for (const t of timers) clearTimeout(t);
+    await Promise.all([...running]);
   };
 }

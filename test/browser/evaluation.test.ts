@@ -57,13 +57,14 @@ describe('考评讲评 page', () => {
 
     // The scheme editor previews live and names problems in Chinese.
     await office.page.getByRole('tab', { name: '考评方案' }).click();
+    await office.page.getByTestId('evaluation-scheme-mode').getByText('查看 JSON').click();
     const json = office.page.getByTestId('evaluation-scheme-json');
     await json.waitFor();
     const preview = office.page.getByTestId('evaluation-preview');
     await preview.locator('tbody tr.ant-table-row').first().waitFor();
     const text = await json.inputValue();
-    await json.fill(text.replace('"source": "overdue_starts"', '"source": "stats_entry_rate"'));
-    await preview.getByText('数据来源“入库纳统率”尚未接入，暂不能使用').waitFor();
+    await json.fill(text.replace('"source": "overdue_starts"', '"source": "land_supply_rate"'));
+    await preview.getByText('数据来源“land_supply_rate”不存在').waitFor();
     await shot(office.page, 'evaluation-scheme');
     await office.context.close();
 
@@ -74,5 +75,71 @@ describe('考评讲评 page', () => {
     await shot(phone.page, 'evaluation-phone');
     await phone.context.close();
     await leader.context.close();
+  });
+
+  it('edits a scheme in a form: lines with a source and a rule, Chinese checks, the full marks against the total, saved through the API', async () => {
+    const month = Math.max(1, today.month - 1);
+    const office = await h.newPage();
+    const api = await apiAs(office.context, 'office');
+    const name = `表单测试方案${Date.now().toString(36)}`;
+    const created = await api.post('/evaluation/schemes', { year: today.year, scheme: { name, nodes: [
+      { key: 'invest', name: '投资进度', max: 80, children: [
+        { key: 'completion', name: '投资完成率排名', source: 'completion_rate', rule: { kind: 'rank_bands', points: [60, 57, 54, 51, 48], rest: 45, order: 'desc' } },
+        { key: 'gap', name: '与序时进度差', source: 'gap_points', rule: { kind: 'linear', base: 15, target: 0, per_above: 0.25, per_below: 0.5, min: 0, max: 20 } },
+      ] },
+      { key: 'start_rate', name: '开工率', source: 'start_rate_to_date', rule: { kind: 'threshold', op: '>=', threshold: 80, pass: 20, fail: 10 } },
+    ] } });
+    expect(created.status).toBe(201);
+    const page = office.page;
+    await page.goto(`/evaluation?year=${today.year}&month=${month}`);
+    await page.getByRole('tab', { name: '考评方案' }).click();
+    await page.getByTestId('evaluation-scheme-select').click();
+    await page.locator('.ant-select-item-option', { hasText: name }).click();
+    const form = page.getByTestId('evaluation-scheme-form');
+    await expect.poll(() => form.getByLabel('方案名称').inputValue(), { timeout: 30_000 }).toBe(name);
+    const sum = page.getByTestId('evaluation-marks-sum');
+    await sum.filter({ hasText: '各指标满分合计 100 分' }).waitFor();
+    await form.getByLabel('方案总分').fill('100');
+    await sum.filter({ hasText: '与方案总分 100 分一致' }).waitFor();
+
+    // A new line: 入库纳统率 (wired now) passing at 80% for 10 points — 110 in all, which the form and the preview refuse.
+    await page.getByTestId('evaluation-add-line').click();
+    const line = page.getByTestId('evaluation-scheme-lines').locator('tbody tr.ant-table-row').last();
+    await line.getByLabel('指标名称').fill('入库纳统率考核');
+    await line.getByLabel('代码').fill('stats');
+    await line.getByLabel('数据来源').click();
+    await page.keyboard.type('入库纳统');
+    await page.locator('.ant-select-item-option', { hasText: '入库纳统率（%）' }).click();
+    await line.getByLabel('计分规则').click();
+    await page.locator('.ant-select-item-option', { hasText: '达标计分' }).click();
+    await expect.poll(() => line.getByLabel('达标得分', { exact: true }).inputValue()).toBe('10');
+    await sum.filter({ hasText: '各指标满分合计 110 分，与方案总分 100 分不一致' }).waitFor();
+    const preview = page.getByTestId('evaluation-preview');
+    await preview.getByText('方案：各指标满分合计110分，与方案总分100分不一致').waitFor({ timeout: 30_000 });
+    // Required fields are named in Chinese; a duplicate code too.
+    await line.getByLabel('指标名称').fill('');
+    await line.getByText('请填写指标名称').waitFor();
+    await line.getByLabel('指标名称').fill('入库纳统率考核');
+    await line.getByLabel('代码').fill('gap');
+    await line.getByText('代码“gap”重复').waitFor();
+    await line.getByLabel('代码').fill('stats');
+    await form.getByLabel('方案总分').fill('110');
+    await sum.filter({ hasText: '与方案总分 110 分一致' }).waitFor();
+    await preview.locator('tbody tr.ant-table-row').first().waitFor({ timeout: 30_000 });
+    await expect(preview.getByText('方案有问题').count()).resolves.toBe(0);
+    await shot(page, 'evaluation-scheme-form');
+
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('已保存').first().waitFor();
+    const saved = await api.get(`/evaluation/schemes/${created.body.id as number}`);
+    const body = saved.body.body as { full_marks: number; nodes: { key: string; source?: string; rule?: unknown }[] };
+    expect(body.full_marks).toBe(110);
+    expect(body.nodes.map((n) => n.key)).toEqual(['invest', 'start_rate', 'stats']);
+    expect(body.nodes[2]).toMatchObject({ name: '入库纳统率考核', source: 'stats_entry_rate', rule: { kind: 'threshold', op: '>=', threshold: 80, pass: 10, fail: 0 } });
+
+    // Auditors read the same scheme as JSON.
+    await page.getByTestId('evaluation-scheme-mode').getByText('查看 JSON').click();
+    await expect.poll(() => page.getByTestId('evaluation-scheme-json').inputValue()).toContain('"source": "stats_entry_rate"');
+    await office.context.close();
   });
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser } from '../factories.ts';
+import { buildUnit, buildUser } from '../factories.ts';
+import { buildWorkbook } from '../workbooks.ts';
 import { COUNTY, countyUnitsWorkbook, countyUsersWorkbook, countyWorkbook } from '../fixtures/first-day-workbooks.ts';
 import { login, settled, shot, startHarness, type Harness } from './harness.ts';
 
@@ -70,6 +71,8 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await page.goto('/dashboard?year=2025&month=3');
     await page.getByTestId('unrecorded-note').getByText(/1–5月累计数据起录入，1–3月的完成投资未纳入系统/).waitFor();
     await page.getByTestId('kpi-rate').getByText('—').waitFor();
+    // The 口径 footnote says the same rather than "累计完成 0.00 万元".
+    await page.getByTestId('dashboard-footnote').getByText('口径：1–3月的完成投资未纳入系统（本年进度自导入的1–5月累计数据起录入），年度计划 102,000.00 万元', { exact: false }).waitFor();
     await settled(page);
     await shot(page, 'first-day-dashboard-before-records');
 
@@ -132,6 +135,51 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     const stored = await h.database.db.selectFrom('users').select(['username', 'must_change_password']).where('username', 'like', '138471%').execute();
     expect(stored).toHaveLength(6);
     expect(stored.every((u) => u.must_change_password === 1)).toBe(true);
+    await context.close();
+  });
+
+  it('moves a stored unit under the parent a unit list names only when 按名单移动单位 is ticked', async () => {
+    // Units of this test only (names no other test uses): 规划站 stored under 甲局, the list places it under 乙局.
+    const db = h.database.db;
+    const first = await buildUnit(db, { name: '移动测试甲局' });
+    const second = await buildUnit(db, { name: '移动测试乙局' });
+    const station = await buildUnit(db, { name: '移动测试规划站', parentId: first.id });
+    const file = path.join(dir, '单位隶属调整名单.xlsx');
+    fs.writeFileSync(file, await buildWorkbook([{ name: '单位', rows: [['单位全称', '上级单位'], ['移动测试规划站', '移动测试乙局']] }]));
+    const stationRow = () => db.selectFrom('units').select(['parent_id', 'path']).where('id', '=', station.id).executeTakeFirstOrThrow();
+    const { context, page } = await h.newPage();
+    await login(page, 'admin', 'Docket#2026', '/import');
+    await page.getByText('单位名单', { exact: true }).click();
+    const move = page.getByTestId('import-move-units');
+    await move.waitFor();
+    expect(await move.isChecked()).toBe(false);
+
+    // Unticked: the dry run says what it would move, and applying moves nothing.
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-problems').getByText('“移动测试规划站”在系统中的上级单位是“移动测试甲局”，名单为“移动测试乙局”：选择“按名单移动单位”后移动').waitFor();
+    await page.getByTestId('import-updated').getByText('0', { exact: true }).waitFor();
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor();
+    expect(await stationRow()).toEqual({ parent_id: first.id, path: station.path });
+
+    // Ticked: the dry run lists the move as a change of the row, and applying moves it.
+    await page.getByText('导入其他文件').click();
+    await move.check();
+    expect(await move.isChecked()).toBe(true);
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-updated').getByText('1', { exact: true }).waitFor();
+    await page.getByRole('tab', { name: /逐行结果/ }).click();
+    await page.getByTestId('import-outcomes').getByText('上级单位：移动测试甲局 → 移动测试乙局').waitFor();
+    await settled(page);
+    await shot(page, 'first-day-import-move-units');
+    expect(await stationRow()).toEqual({ parent_id: first.id, path: station.path });
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-applied').waitFor();
+    expect(await stationRow()).toEqual({ parent_id: second.id, path: `${second.path}${station.id}/` });
+    const audit = await db.selectFrom('audit_log').select('after_json').where('action', '=', 'unit.move').where('entity_id', '=', String(station.id)).execute();
+    expect(audit).toHaveLength(1);
     await context.close();
   });
 });

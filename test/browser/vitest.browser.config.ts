@@ -7,6 +7,10 @@ export default defineConfig({
     globalSetup: ['test/browser/build-web.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    // CI retries a failed test once; test/flaky-reporter.ts records every test that needed it and scripts/test.sh
+    // prints the list, so an accident of a loaded machine is visible without refusing the whole run.
+    retry: process.env.CI ? 1 : 0,
+    reporters: ['default', './test/flaky-reporter.ts'],
     pool: 'forks',
     // One Chromium at a time keeps a 2-core machine responsive.
     maxWorkers: 1,

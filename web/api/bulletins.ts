@@ -2,6 +2,8 @@ import { api } from './client.ts';
 import type { BulletinTemplate } from '../../core/bulletins/template.ts';
 import type { ProjectRank, UnitRank } from '../../core/bulletins/ranking.ts';
 import type { BulletinStatus } from '../../core/bulletins/workflow.ts';
+import type { FeedKey } from '../../core/bulletins/feeds.ts';
+import type { BulletinFigures } from '../../core/bulletins/figures.ts';
 
 /** One issued version (the bytes stay on the server). */
 export interface BulletinVersion {
@@ -29,6 +31,8 @@ export interface Bulletin {
   correction_note: string | null;
   return_reason: string | null;
   version: number;
+  /** Feed sections left out (core/bulletins/feeds.ts keys, comma-separated). */
+  omitted_feeds: string;
   versions: BulletinVersion[];
 }
 
@@ -62,6 +66,8 @@ export const bulletinApi = {
   remove: (id: number) => api.del<null>(`/bulletins/${id}`),
   act: (id: number, action: 'submit' | 'sign', version: number) => api.post<Bulletin>(`/bulletins/${id}/${action}`, { version }),
   actWithReason: (id: number, action: 'return' | 'reissue', version: number, reason: string) => api.post<Bulletin>(`/bulletins/${id}/${action}`, { version, reason }),
+  setFeeds: (id: number, version: number, omitted: FeedKey[]) => api.put<Bulletin>(`/bulletins/${id}/feeds`, { version, omitted }),
+  figures: (id: number) => api.get<{ frozen: boolean; revision: number | null; figures: BulletinFigures }>(`/bulletins/${id}/figures`),
   ranking: (year: number, month: number, region?: string) => api.get<Ranking>('/bulletins/ranking', { year, month, region }),
   template: () => api.get<TemplateAnswer>('/bulletins/template'),
   saveTemplate: (template: BulletinTemplate, version: number) => api.put<TemplateAnswer>('/bulletins/template', { template, version }, { quiet: true }),

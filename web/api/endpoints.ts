@@ -3,6 +3,9 @@ import type {
   AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, LedgerLine } from './types.ts';
+import type { Scheme } from '../../core/evaluation/scheme.ts';
+import type { AttractionFigures, AttractionSettings, Lead, LeadDetail, LeadFollowup, LeadStage, TerminationKind } from './types.ts';
 
 /** Sign-in and the current account. */
 export const authApi = {
@@ -80,6 +83,50 @@ export const reportApi = {
 export const periodApi = {
   createYear: (year: number) => api.post<{ items: Period[] }>('/reporting/years', { year }),
   setStatus: (year: number, month: number, status: 'open' | 'closed') => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
+};
+
+/** A record's editable fields (attraction.schema.ts leadCreateBody / leadUpdateBody). */
+export type LeadWrite = Partial<Omit<Lead, 'id' | 'team_name' | 'region_name' | 'stage' | 'version'>>;
+
+/** Investment attraction (招商引资): records from lead to production, their reviewed moves, follow-ups and figures. */
+export const attractionApi = {
+  list: (query: { stage?: string; q?: string; team_id?: number; terminated?: string } = {}) => api.get<Lead[]>('/attraction/leads', query),
+  get: (id: number) => api.get<LeadDetail>(`/attraction/leads/${id}`),
+  create: (body: LeadWrite & { name: string; team_id: number; region_code: string }) => api.post<LeadDetail>('/attraction/leads', body),
+  update: (id: number, body: LeadWrite & { version: number }) => api.patch<LeadDetail>(`/attraction/leads/${id}`, body),
+  move: (id: number, body: { to: LeadStage | 'terminated'; date: string; reason?: string | null; termination_kind?: TerminationKind | null; project_id?: number | null; version: number }) =>
+    api.post<LeadDetail>(`/attraction/leads/${id}/moves`, body),
+  review: (id: number, body: { action: 'approve' | 'return' | 'withdraw'; reason?: string | null; version: number }) => api.post<LeadDetail>(`/attraction/leads/${id}/review`, body),
+  followup: (id: number, body: { on_date: string; content: string }) => api.post<LeadFollowup[]>(`/attraction/leads/${id}/followups`, body),
+  figures: (query: { year: number; quarter?: number; group_by?: string }) => api.get<AttractionFigures>('/attraction/figures', query),
+  /** The office's settings and the server's today. */
+  settings: () => api.get<AttractionSettings>('/attraction/settings'),
+  putSettings: (body: Partial<Omit<AttractionSettings, 'today'>>) => api.put<AttractionSettings>('/attraction/settings', body),
+};
+
+/** Download links of a month's 讲评 sheet. */
+export const evaluationLinks = {
+  sheet: (year: number, month: number, format: 'xlsx' | 'docx') => `/api/v1/evaluation/months/${year}/${month}/sheet.${format}`,
+};
+
+/** Unit evaluation (考评): schemes, preview, monthly 讲评, objections, publication and the 加扣分 ledger. */
+export const evaluationApi = {
+  sources: () => api.get<EvalSource[]>('/evaluation/sources'),
+  schemes: (year: number) => api.get<EvalSchemeRow[]>('/evaluation/schemes', { year }),
+  createScheme: (year: number, scheme: Scheme) => api.post<EvalSchemeRow>('/evaluation/schemes', { year, scheme }),
+  updateScheme: (id: number, scheme: Scheme, rowVersion: number) => api.put<EvalSchemeRow>(`/evaluation/schemes/${id}`, { scheme, row_version: rowVersion }),
+  adopt: (id: number) => api.post<EvalSchemeRow>(`/evaluation/schemes/${id}/adopt`),
+  preview: (year: number, month: number, scheme: Scheme) => api.post<{ problems: EvalProblem[]; result: EvalSnapshot | null }>('/evaluation/preview', { year, month, scheme }, { quiet: true }),
+  month: (year: number, month: number) => api.get<EvalMonth>(`/evaluation/months/${year}/${month}`),
+  unit: (year: number, month: number, unitId: string) => api.get<EvalUnitDetail>(`/evaluation/months/${year}/${month}/units/${unitId}`),
+  compute: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/compute`),
+  openObjections: (year: number, month: number, until: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objection-window`, { until }),
+  object: (year: number, month: number, unitId: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objections`, { unit_id: unitId, reason }),
+  handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string) => api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply }),
+  publish: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/publish`),
+  republish: (year: number, month: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/republish`, { reason }),
+  ledger: (year: number, month?: number) => api.get<LedgerLine[]>('/evaluation/ledger', { year, month }),
+  addLedger: (body: { year: number; month: number; unit_id: number; points: number; reason: string; doc_number: string; approver: string }) => api.post<LedgerLine>('/evaluation/ledger', body),
 };
 
 /** Filter fields shared by the list, indicators and lights (project.schema.ts projectFilterSchema). */

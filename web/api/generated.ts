@@ -386,7 +386,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            producing: components["schemas"]["Lead"][];
+                            quarter: number;
+                            signed: components["schemas"]["Lead"][];
+                            started: components["schemas"]["Lead"][];
+                            year: number;
+                        };
+                    };
                 };
             };
         };
@@ -464,7 +476,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionFigures"];
+                    };
                 };
             };
         };
@@ -574,7 +588,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Lead"][];
+                    };
                 };
             };
         };
@@ -615,11 +631,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -652,7 +670,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -703,7 +723,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -732,11 +754,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadFile"][];
+                    };
                 };
             };
         };
@@ -810,11 +834,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadFollowup"][];
+                    };
                 };
             };
         };
@@ -862,7 +888,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -906,7 +934,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadDetail"];
+                    };
                 };
             };
         };
@@ -937,7 +967,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionSettings"];
+                    };
                 };
             };
         };
@@ -962,7 +994,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AttractionSettings"];
+                    };
                 };
             };
         };
@@ -1721,6 +1755,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bulletins/{id}/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        omitted: ("supervision" | "meetings" | "problems" | "attraction")[];
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bulletins/{id}/figures": {
         parameters: {
             query?: never;
@@ -2136,6 +2212,9 @@ export interface paths {
                                     /** @enum {string} */
                                     table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                     title?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "feeds";
                                 })[];
                                 title: string;
                             }[];
@@ -2171,6 +2250,9 @@ export interface paths {
                                 /** @enum {string} */
                                 table: "nature" | "category" | "investment_type" | "unit_ranking" | "lights" | "fast" | "slow";
                                 title?: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "feeds";
                             })[];
                             cc: string;
                             doc_prefix: string;
@@ -2727,7 +2809,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalEntry"];
+                    };
                 };
             };
         };
@@ -2771,7 +2855,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalEntry"];
+                    };
                 };
             };
         };
@@ -2805,7 +2891,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalLedgerLine"][];
+                    };
                 };
             };
         };
@@ -2832,11 +2920,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalLedgerLine"];
+                    };
                 };
             };
         };
@@ -2870,7 +2960,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -2908,7 +3000,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -2942,7 +3036,24 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            entered_at: string;
+                            entered_by: number | null;
+                            evidence: string;
+                            id: number;
+                            item_key: string;
+                            month: number;
+                            review_note: string | null;
+                            reviewed_at: string | null;
+                            reviewed_by: number | null;
+                            status: string;
+                            unit_id: number;
+                            unit_name: string;
+                            value: string;
+                            year: number;
+                        }[];
+                    };
                 };
             };
         };
@@ -2986,7 +3097,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3029,7 +3142,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3075,7 +3190,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3111,7 +3228,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3153,7 +3272,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3260,7 +3381,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUnitDetail"];
+                    };
                 };
             };
         };
@@ -3305,7 +3428,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalMonth"];
+                    };
                 };
             };
         };
@@ -3346,7 +3471,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            problems: components["schemas"]["EvalProblem"][];
+                            result: components["schemas"]["EvalSnapshot"] | null;
+                        };
+                    };
                 };
             };
         };
@@ -3379,7 +3509,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"][];
+                    };
                 };
             };
         };
@@ -3401,11 +3533,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3438,7 +3572,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3465,7 +3601,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3501,7 +3639,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSchemeRow"];
+                    };
                 };
             };
         };
@@ -3532,7 +3672,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalSource"][];
+                    };
                 };
             };
         };
@@ -8805,6 +8947,144 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AttractionFigureRow: {
+            foreign_usd: number;
+            key: string;
+            label: string;
+            performance: components["schemas"]["AttractionRate"];
+            producing_count: number;
+            sign_to_start_count: number;
+            sign_to_start_days: number;
+            sign_to_start_months: number | null;
+            signed_amount: number;
+            signed_big_amount: number;
+            signed_big_count: number;
+            signed_count: number;
+            started_count: number;
+        };
+        AttractionFigureRowInput: {
+            foreign_usd: number;
+            key: string;
+            label: string;
+            performance: components["schemas"]["AttractionRateInput"];
+            producing_count: number;
+            sign_to_start_count: number;
+            sign_to_start_days: number;
+            sign_to_start_months: number | null;
+            signed_amount: number;
+            signed_big_amount: number;
+            signed_big_count: number;
+            signed_count: number;
+            started_count: number;
+        };
+        AttractionFigures: {
+            definitions: {
+                [key: string]: string;
+            };
+            funnel: {
+                conversion: components["schemas"]["AttractionRate"] | null;
+                reached: number;
+                stage: components["schemas"]["LeadStage"];
+            }[];
+            groups: components["schemas"]["AttractionFigureRow"][];
+            overdue_start: {
+                due_on: string;
+                id: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                overdue_days: number;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStage"];
+                team_name: string | null;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            stale: {
+                id: number;
+                idle_days: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStage"];
+                team_name: string | null;
+            }[];
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+            total: components["schemas"]["AttractionFigureRow"];
+        };
+        AttractionFiguresInput: {
+            definitions: {
+                [key: string]: string;
+            };
+            funnel: {
+                conversion: components["schemas"]["AttractionRateInput"] | null;
+                reached: number;
+                stage: components["schemas"]["LeadStageInput"];
+            }[];
+            groups: components["schemas"]["AttractionFigureRowInput"][];
+            overdue_start: {
+                due_on: string;
+                id: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                overdue_days: number;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStageInput"];
+                team_name: string | null;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            stale: {
+                id: number;
+                idle_days: number;
+                last_followup_on: string | null;
+                lead_on: string;
+                name: string;
+                region_name: string | null;
+                signed_amount: number | null;
+                signed_on: string | null;
+                stage: components["schemas"]["LeadStageInput"];
+                team_name: string | null;
+            }[];
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+            total: components["schemas"]["AttractionFigureRowInput"];
+        };
+        AttractionRate: {
+            den: number;
+            num: number;
+            rate: number | null;
+        };
+        AttractionRateInput: {
+            den: number;
+            num: number;
+            rate: number | null;
+        };
+        AttractionSettings: {
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+        };
+        AttractionSettingsInput: {
+            stale_days: number;
+            start_limit_months: number;
+            today: string;
+        };
         BreakdownItem: {
             indicators: components["schemas"]["Indicators"];
             key: string | null;
@@ -8868,6 +9148,390 @@ export interface components {
             reason: string;
             rule_id: string | null;
             rule_kind: string | null;
+        };
+        EvalBoardLine: {
+            leaf: string;
+            leaf_name: string;
+            score_text: string;
+            unit_key: string;
+            unit_name: string;
+            value_text: string;
+        };
+        EvalBoardLineInput: {
+            leaf: string;
+            leaf_name: string;
+            score_text: string;
+            unit_key: string;
+            unit_name: string;
+            value_text: string;
+        };
+        EvalDiff: {
+            after: string;
+            before: string;
+            item: string;
+            unit_key: string;
+            unit_name: string;
+        };
+        EvalDiffInput: {
+            after: string;
+            before: string;
+            item: string;
+            unit_key: string;
+            unit_name: string;
+        };
+        EvalEntry: {
+            entered_at: string;
+            entered_by: number | null;
+            evidence: string;
+            id: number;
+            item_key: string;
+            month: number;
+            review_note: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            status: string;
+            unit_id: number;
+            value: string;
+            year: number;
+        };
+        EvalEntryInput: {
+            entered_at: string;
+            entered_by: number | null;
+            evidence: string;
+            id: number;
+            item_key: string;
+            month: number;
+            review_note: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            status: string;
+            unit_id: number;
+            value: string;
+            year: number;
+        };
+        EvalLeaf: {
+            key: string;
+            name: string;
+            path: string;
+            records: string;
+            rule: string;
+            source: string;
+            source_label: string;
+            unit: string;
+        };
+        EvalLeafInput: {
+            key: string;
+            name: string;
+            path: string;
+            records: string;
+            rule: string;
+            source: string;
+            source_label: string;
+            unit: string;
+        };
+        EvalLedgerLine: {
+            approver: string;
+            created_at: string;
+            created_by: number | null;
+            doc_number: string;
+            id: number;
+            month: number;
+            points_hundredths: number;
+            points_text: string;
+            reason: string;
+            unit_id: number;
+            unit_name: string;
+            year: number;
+        };
+        EvalLedgerLineInput: {
+            approver: string;
+            created_at: string;
+            created_by: number | null;
+            doc_number: string;
+            id: number;
+            month: number;
+            points_hundredths: number;
+            points_text: string;
+            reason: string;
+            unit_id: number;
+            unit_name: string;
+            year: number;
+        };
+        EvalMonth: {
+            diff: components["schemas"]["EvalDiff"][];
+            id?: number;
+            month: number;
+            objection_until?: string | null;
+            objections: components["schemas"]["EvalObjection"][];
+            outcomes: components["schemas"]["EvalOutcome"][];
+            published_at?: string | null;
+            revision?: number;
+            snapshot: components["schemas"]["EvalSnapshot"] | null;
+            status: string;
+            status_label: string;
+            year: number;
+        };
+        EvalMonthInput: {
+            diff: components["schemas"]["EvalDiffInput"][];
+            id?: number;
+            month: number;
+            objection_until?: string | null;
+            objections: components["schemas"]["EvalObjectionInput"][];
+            outcomes: components["schemas"]["EvalOutcomeInput"][];
+            published_at?: string | null;
+            revision?: number;
+            snapshot: components["schemas"]["EvalSnapshotInput"] | null;
+            status: string;
+            status_label: string;
+            year: number;
+        };
+        EvalNode: {
+            contribution: string;
+            contribution_text: string;
+            note: string;
+            score_text: string;
+            value: string | null;
+            value_text: string;
+        };
+        EvalNodeInput: {
+            contribution: string;
+            contribution_text: string;
+            note: string;
+            score_text: string;
+            value: string | null;
+            value_text: string;
+        };
+        EvalObjection: {
+            handled_at: string | null;
+            handled_by: number | null;
+            id: number;
+            raised_at: string;
+            raised_by: number | null;
+            reason: string;
+            reply: string | null;
+            snapshot_id: number;
+            status: string;
+            unit_id: number;
+            unit_name: string;
+        };
+        EvalObjectionInput: {
+            handled_at: string | null;
+            handled_by: number | null;
+            id: number;
+            raised_at: string;
+            raised_by: number | null;
+            reason: string;
+            reply: string | null;
+            snapshot_id: number;
+            status: string;
+            unit_id: number;
+            unit_name: string;
+        };
+        EvalOutcome: {
+            amount: number | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            kind: string;
+            note: string | null;
+            snapshot_id: number;
+            unit_id: number;
+        };
+        EvalOutcomeInput: {
+            amount: number | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            kind: string;
+            note: string | null;
+            snapshot_id: number;
+            unit_id: number;
+        };
+        EvalProblem: {
+            message: string;
+            path: string;
+        };
+        EvalProblemInput: {
+            message: string;
+            path: string;
+        };
+        EvalSchemeBody: {
+            [key: string]: unknown;
+        };
+        EvalSchemeBodyInput: {
+            [key: string]: unknown;
+        };
+        EvalSchemeRow: {
+            adopted_at: string | null;
+            adopted_by: number | null;
+            body: components["schemas"]["EvalSchemeBody"];
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            name: string;
+            row_version: number;
+            status: string;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        EvalSchemeRowInput: {
+            adopted_at: string | null;
+            adopted_by: number | null;
+            body: components["schemas"]["EvalSchemeBodyInput"];
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            name: string;
+            row_version: number;
+            status: string;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        EvalSnapshot: {
+            advanced: string[];
+            computed_at: string;
+            fast: components["schemas"]["EvalSpeedLine"][];
+            lagging: string[];
+            leaves: components["schemas"]["EvalLeaf"][];
+            month: number;
+            period_label: string;
+            red: components["schemas"]["EvalBoardLine"][];
+            scheme: {
+                id: number | null;
+                name: string;
+                version: number | null;
+            };
+            slow: components["schemas"]["EvalSpeedLine"][];
+            units: components["schemas"]["EvalUnit"][];
+            year: number;
+            yellow: components["schemas"]["EvalBoardLine"][];
+        };
+        EvalSnapshotInput: {
+            advanced: string[];
+            computed_at: string;
+            fast: components["schemas"]["EvalSpeedLineInput"][];
+            lagging: string[];
+            leaves: components["schemas"]["EvalLeafInput"][];
+            month: number;
+            period_label: string;
+            red: components["schemas"]["EvalBoardLineInput"][];
+            scheme: {
+                id: number | null;
+                name: string;
+                version: number | null;
+            };
+            slow: components["schemas"]["EvalSpeedLineInput"][];
+            units: components["schemas"]["EvalUnitInput"][];
+            year: number;
+            yellow: components["schemas"]["EvalBoardLineInput"][];
+        };
+        EvalSource: {
+            available: boolean;
+            key: string;
+            label: string;
+            provider: string;
+            /** @enum {string} */
+            records: "projects" | "entries" | "none";
+            unit: string;
+        };
+        EvalSourceInput: {
+            available: boolean;
+            key: string;
+            label: string;
+            provider: string;
+            /** @enum {string} */
+            records: "projects" | "entries" | "none";
+            unit: string;
+        };
+        EvalSpeedLine: {
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            project_id: number;
+            unit_name: string;
+        };
+        EvalSpeedLineInput: {
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            project_id: number;
+            unit_name: string;
+        };
+        EvalUnit: {
+            adjustment_text: string;
+            gap_to_leader_text: string;
+            key: string;
+            name: string;
+            nodes: {
+                [key: string]: components["schemas"]["EvalNode"];
+            };
+            prev_rank: number | null;
+            prev_total_text: string | null;
+            rank: number;
+            rank_change: number | null;
+            score_change_text: string | null;
+            total: string;
+            total_text: string;
+            tree_total_text: string;
+            veto_reasons: string[];
+            vetoed: boolean;
+        };
+        EvalUnitDetail: {
+            entries: components["schemas"]["EvalEntry"][];
+            leaves: components["schemas"]["EvalLeaf"][];
+            ledger: {
+                approver: string;
+                created_at: string;
+                created_by: number | null;
+                doc_number: string;
+                id: number;
+                month: number;
+                points_hundredths: number;
+                reason: string;
+                unit_id: number;
+                year: number;
+            }[];
+            projects_link: string;
+            unit: components["schemas"]["EvalUnit"];
+        };
+        EvalUnitDetailInput: {
+            entries: components["schemas"]["EvalEntryInput"][];
+            leaves: components["schemas"]["EvalLeafInput"][];
+            ledger: {
+                approver: string;
+                created_at: string;
+                created_by: number | null;
+                doc_number: string;
+                id: number;
+                month: number;
+                points_hundredths: number;
+                reason: string;
+                unit_id: number;
+                year: number;
+            }[];
+            projects_link: string;
+            unit: components["schemas"]["EvalUnitInput"];
+        };
+        EvalUnitInput: {
+            adjustment_text: string;
+            gap_to_leader_text: string;
+            key: string;
+            name: string;
+            nodes: {
+                [key: string]: components["schemas"]["EvalNodeInput"];
+            };
+            prev_rank: number | null;
+            prev_total_text: string | null;
+            rank: number;
+            rank_change: number | null;
+            score_change_text: string | null;
+            total: string;
+            total_text: string;
+            tree_total_text: string;
+            veto_reasons: string[];
+            vetoed: boolean;
         };
         IndicatorResult: {
             breakdowns: {
@@ -9015,6 +9679,282 @@ export interface components {
             started_to_date: number;
             total_investment: number;
         };
+        Lead: {
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise_id: number | null;
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKind"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStage"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStage"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKind"] | null;
+            termination_reason: string | null;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadDetail: {
+            actions: ("submit" | "approve" | "return" | "withdraw")[];
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise: {
+                id: number;
+                name: string;
+                uscc: string | null;
+            } | null;
+            enterprise_id: number | null;
+            files: components["schemas"]["LeadFile"][];
+            followups: components["schemas"]["LeadFollowup"][];
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            moves: components["schemas"]["StatusLogEntry"][];
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKind"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStage"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project: {
+                id: number;
+                name: string;
+                total_investment: number;
+            } | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStage"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKind"] | null;
+            termination_reason: string | null;
+            today: string;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadDetailInput: {
+            actions: ("submit" | "approve" | "return" | "withdraw")[];
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise: {
+                id: number;
+                name: string;
+                uscc: string | null;
+            } | null;
+            enterprise_id: number | null;
+            files: components["schemas"]["LeadFileInput"][];
+            followups: components["schemas"]["LeadFollowupInput"][];
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            moves: components["schemas"]["StatusLogEntryInput"][];
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKindInput"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStageInput"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project: {
+                id: number;
+                name: string;
+                total_investment: number;
+            } | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStageInput"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKindInput"] | null;
+            termination_reason: string | null;
+            today: string;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        LeadFile: {
+            created_at: string;
+            file_name: string;
+            id: number;
+            mime: string;
+            size: number;
+            stage: components["schemas"]["LeadStage"];
+        };
+        LeadFileInput: {
+            created_at: string;
+            file_name: string;
+            id: number;
+            mime: string;
+            size: number;
+            stage: components["schemas"]["LeadStageInput"];
+        };
+        LeadFollowup: {
+            content: string;
+            created_at: string;
+            id: number;
+            on_date: string;
+            user_name: string | null;
+        };
+        LeadFollowupInput: {
+            content: string;
+            created_at: string;
+            id: number;
+            on_date: string;
+            user_name: string | null;
+        };
+        LeadInput: {
+            approved_on: string | null;
+            company_name: string | null;
+            company_uscc: string | null;
+            contacts: string | null;
+            created_at: string;
+            created_by: number | null;
+            enterprise_id: number | null;
+            foreign_usd: number | null;
+            funds_in_place: number | null;
+            id: number;
+            industry: string | null;
+            intended_amount: number | null;
+            investor: string | null;
+            land_info: string | null;
+            land_need: string | null;
+            landed_on: string | null;
+            last_followup_on: string | null;
+            lead_on: string;
+            name: string;
+            negotiating_on: string | null;
+            negotiator: string | null;
+            notes: string | null;
+            pending_kind: components["schemas"]["TerminationKindInput"] | null;
+            pending_on: string | null;
+            pending_project_id: number | null;
+            pending_reason: string | null;
+            pending_to: (components["schemas"]["LeadStageInput"] | "terminated") | null;
+            planned_total: number | null;
+            producing_on: string | null;
+            project_id: number | null;
+            region_code: string;
+            region_name: string | null;
+            return_reason: string | null;
+            review_body: string | null;
+            /** @enum {string} */
+            review_status: "settled" | "submitted" | "returned";
+            signed_amount: number | null;
+            signed_on: string | null;
+            site: string | null;
+            stage: components["schemas"]["LeadStageInput"];
+            started_on: string | null;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            team_id: number;
+            team_name: string | null;
+            terminated_on: string | null;
+            termination_kind: components["schemas"]["TerminationKindInput"] | null;
+            termination_reason: string | null;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+        };
+        /** @enum {string} */
+        LeadStage: "lead" | "negotiating" | "signed" | "approved" | "landed" | "started" | "producing";
+        /** @enum {string} */
+        LeadStageInput: "lead" | "negotiating" | "signed" | "approved" | "landed" | "started" | "producing";
         /** @enum {string} */
         LightColor: "green" | "yellow" | "red" | "none";
         /** @enum {string} */
@@ -9287,6 +10227,26 @@ export interface components {
             }[];
             year: number;
         };
+        StatusLogEntry: {
+            action: string;
+            actorId: number | null;
+            at: string;
+            entityId: number;
+            entityType: string;
+            from: string | null;
+            reason: string | null;
+            to: string;
+        };
+        StatusLogEntryInput: {
+            action: string;
+            actorId: number | null;
+            at: string;
+            entityId: number;
+            entityType: string;
+            from: string | null;
+            reason: string | null;
+            to: string;
+        };
         SystemProfile: {
             configured: boolean;
             office_name: string | null;
@@ -9299,6 +10259,10 @@ export interface components {
             region_code: string | null;
             region_name: string | null;
         };
+        /** @enum {string} */
+        TerminationKind: "failed" | "elsewhere" | "merged" | "other";
+        /** @enum {string} */
+        TerminationKindInput: "failed" | "elsewhere" | "merged" | "other";
         TrendPoint: {
             completed_ytd: number;
             completion_rate: number | null;

@@ -3,6 +3,7 @@
  * shape is the generated one (web/api/generated.ts, from the OpenAPI document): aliased here under its old name so
  * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
  */
+import type { Scheme } from '../../core/evaluation/scheme.ts';
 import type { components } from './generated.ts';
 
 /** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
@@ -352,6 +353,35 @@ export interface ReviewItem {
   changes: FieldChange[];
   is_late: boolean;
 }
+
+/** Investment attraction (招商引资): a record as lists show it (money integer yuan, foreign investment integer USD). */
+export type Lead = Schema<'Lead'>;
+export type LeadStage = Schema<'LeadStage'>;
+export type TerminationKind = Schema<'TerminationKind'>;
+export type LeadFollowup = Schema<'LeadFollowup'>;
+export type LeadFile = Schema<'LeadFile'>;
+/** A record with its timeline, follow-ups, evidence, library project and the actions open to the reader. */
+export type LeadDetail = Schema<'LeadDetail'>;
+/** 跟进超期 days and 开工期限 months (office settings), with today by the server's clock. */
+export type AttractionSettings = Schema<'AttractionSettings'>;
+export type AttractionRate = Schema<'AttractionRate'>;
+export type AttractionFigures = Schema<'AttractionFigures'>;
+
+/** Unit evaluation (考评): a month's 讲评 and what surrounds it (evaluation.responses.ts). */
+export type EvalNode = Schema<'EvalNode'>;
+export type EvalUnit = Schema<'EvalUnit'>;
+export type EvalLeaf = Schema<'EvalLeaf'>;
+export type EvalSnapshot = Schema<'EvalSnapshot'>;
+export type EvalObjection = Schema<'EvalObjection'>;
+export type EvalOutcome = Schema<'EvalOutcome'>;
+export type EvalDiff = Schema<'EvalDiff'>;
+export type EvalMonth = Schema<'EvalMonth'>;
+export type EvalSource = Schema<'EvalSource'>;
+/** A scheme version; its body is the core type (the OpenAPI document only says "an object"). */
+export type EvalSchemeRow = Omit<Schema<'EvalSchemeRow'>, 'body'> & { body: Scheme };
+export type EvalProblem = Schema<'EvalProblem'>;
+export type EvalUnitDetail = Schema<'EvalUnitDetail'>;
+export type LedgerLine = Schema<'EvalLedgerLine'>;
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

@@ -35,6 +35,7 @@ import * as listTotalsIndex from './2026-12-08-41-list-totals-index.ts';
 import * as coUnitSign from './2026-12-08-60-co-unit-sign.ts';
 import * as visitPhotoAttachments from './2026-12-08-70-visit-photo-attachments.ts'; // issue 18
 import * as attractionSettings from './2026-12-08-80-attraction-settings.ts';
+import * as bulletinFeeds from './2026-12-09-60-bulletin-feeds.ts';
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-60-co-unit-sign': coUnitSign,
   '2026-12-08-70-visit-photo-attachments': visitPhotoAttachments, // issue 18
   '2026-12-08-80-attraction-settings': attractionSettings,
+  '2026-12-09-60-bulletin-feeds': bulletinFeeds, // issues 17, 18, 21
 };

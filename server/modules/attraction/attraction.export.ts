@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { LEAD_STAGE_LABELS, TERMINATION_LABELS, type LeadStage, type TerminationKind } from '../../../core/attraction/lead.ts';
+import { LEAD_STAGE_LABELS, TERMINATION_LABELS, type TerminationKind } from '../../../core/attraction/lead.ts';
 import { XlsxStream, type CellInput, type TableColumn } from '../exports/index.ts';
 import type { LeadListRow } from './attraction.repository.ts';
 
@@ -49,7 +49,7 @@ const BATCH: TableColumn[] = [
 function ledgerRow(l: LeadListRow): CellInput[] {
   const ended = l.terminated_on ? `${l.terminated_on} ${TERMINATION_LABELS[l.termination_kind as TerminationKind] ?? ''}：${l.termination_reason ?? ''}` : null;
   return [
-    null, l.name, l.team_name, l.region_name, l.industry, l.investor, LEAD_STAGE_LABELS[l.stage as LeadStage] ?? l.stage,
+    null, l.name, l.team_name, l.region_name, l.industry, l.investor, LEAD_STAGE_LABELS[l.stage] ?? l.stage,
     l.intended_amount, l.signed_amount, l.foreign_usd === null ? null : l.foreign_usd / 10_000, l.planned_total, l.funds_in_place,
     l.lead_on, l.negotiating_on, l.signed_on, l.approved_on, l.landed_on, l.started_on, l.producing_on,
     l.review_body, l.company_name, l.company_uscc, l.last_followup_on, ended,

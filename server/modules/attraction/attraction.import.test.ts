@@ -123,6 +123,41 @@ describe.each(DIALECTS)('attraction ledger import and enterprise link on %s', (d
     expect((await upload(rep1, 'dry-run', rows)).statusCode).toBe(403);
   });
 
+  it('refuses a row that skips a stage without a reason (跳过阶段理由), at its row and column, and records the reason given', async () => {
+    const before = await count();
+    // 签约 with the 在谈日期 column left blank: 在谈 was skipped. Without the reason column the error sits on 在谈日期 (N).
+    const skipping = [1, '跳过测试甲项目', '招商一组', '吴中区', null, null, '签约', null, 50000, null, null, null, '2026-01-05', null, '2026-03-10', null, null, null, null, null, null, null, null];
+    const plain = (await upload(office, 'apply', [skipping])).json();
+    expect(plain).toMatchObject({ applied: false, summary: { errorRows: 1 } });
+    expect(plain.problems.map((p: { row: number; column: string; message: string }) => [p.row, p.column, p.message])).toContainEqual(
+      [3, 'N', '当前阶段为“签约”，未填写在谈日期即跳过了在谈阶段，须在“跳过阶段理由”列说明理由（或填写在谈日期）'],
+    );
+    // With the column (X), a blank cell is refused there; a reason imports the row, waives 在谈's own fields (投资方,
+    // 意向投资额, 所属产业: none given) and is kept with the record's move.
+    const withReason = async (step: 'dry-run' | 'apply', rows: unknown[][]) => {
+      const buf = await buildWorkbook([{ name: '招商项目台账', rows: [['招商引资项目台账'], [...HEADER, '跳过阶段理由'], ...rows] as never }]);
+      const body = multipartBody('招商台账（含理由）.xlsx', buf);
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/attraction/import/${step}`, headers: { ...office, ...body.headers }, payload: body.payload });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    const blank = await withReason('apply', [[...skipping, null], [2, '跳过测试乙项目', '招商一组', '吴中区', '新能源', '某集团', '在谈', 1000, null, null, null, null, '2026-01-05', '2026-02-01', null, null, null, null, null, null, null, null, null, null]]);
+    expect(blank).toMatchObject({ applied: false, summary: { errorRows: 1 } });
+    const blankErrors = blank.problems.filter((p: { severity: string }) => p.severity === 'error').map((p: { row: number; column: string; message: string }) => [p.row, p.column, p.message]);
+    expect(blankErrors).toContainEqual([3, 'X', '当前阶段为“签约”，未填写在谈日期即跳过了在谈阶段，须在“跳过阶段理由”列说明理由（或填写在谈日期）']);
+    // Without a reason the skipped stage's own fields are still asked for; the row that skips nothing is clean.
+    expect(blankErrors.map((e: unknown[]) => e[0])).not.toContain(4);
+    expect(await count()).toBe(before);
+    const reason = '省招商推介会现场直接签约';
+    const applied = await withReason('apply', [[...skipping, reason]]);
+    expect(applied).toMatchObject({ applied: true, summary: { created: 1, errors: 0 } });
+    expect(await count()).toBe(before + 1);
+    const [lead] = (await t.app.inject({ method: 'GET', url: '/api/v1/attraction/leads?q=跳过测试甲项目', headers: office })).json<{ id: number }[]>();
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/v1/attraction/leads/${lead!.id}`, headers: office })).json();
+    expect(detail).toMatchObject({ stage: 'signed', negotiating_on: null, investor: null, signed_amount: 500_000_000 });
+    expect(detail.moves.at(-1).reason).toBe(`导入台账“招商台账（含理由）.xlsx”第 3 行：登记为“签约”，跳过在谈阶段，理由：${reason}`);
+  });
+
   it('links a record to an enterprise by USCC on edit, by choice, and refuses one that does not exist', async () => {
     const lead = (await t.app.inject({ method: 'POST', url: '/api/v1/attraction/leads', headers: rep1, payload: { name: '企业关联测试项目', team_id: team1, region_code: '320506' } })).json();
     expect(lead.enterprise_id).toBeNull();

@@ -49,6 +49,7 @@ export const LEAD_IMPORT_FIELDS: FieldDef[] = [
   text('negotiator', '洽谈人', [/^(洽谈|对接)(人|负责人)$/]),
   text('site', '拟选址', [/^(拟)?(选址|落户地点|建设地点)$/]),
   text('termination', '终止情况', [/^终止(情况|原因)?$/], 1000),
+  text('skip_reason', '跳过阶段理由', [/^(跳过|越过|跨)(阶段)?(的)?(理由|原因|说明)$/, /^越级(理由|原因|说明)$/], 1000),
   text('notes', '备注', [/^备注$/], 2000),
 ];
 
@@ -73,7 +74,11 @@ export interface LeadImportReport {
 }
 
 type Fields = Omit<Insertable<AttractionLeadTable>, 'created_at' | 'updated_at'>;
-interface Planned { row: number; sheet: string; existing?: LeadListRow; values: Fields; changes: string[]; stageFrom: string | null }
+interface Planned {
+  row: number; sheet: string; existing?: LeadListRow; values: Fields; changes: string[]; stageFrom: string | null;
+  /** The stages this row skips and why (跳过阶段理由), recorded with the move. */
+  skip?: { stages: string; reason: string };
+}
 
 const MONEY_FIELDS = ['intended_amount', 'signed_amount', 'planned_total', 'funds_in_place'] as const;
 const DATE_FIELDS = LEAD_STAGES.map((s) => STAGE_DATE_FIELD[s]);
@@ -222,8 +227,20 @@ export class LeadImportService {
         if (last && d < last.date) err(STAGE_DATE_FIELD[s], `${LEAD_STAGE_LABELS[s]}日期 ${d} 早于${LEAD_STAGE_LABELS[last.stage]}日期 ${last.date}`);
         last = { stage: s, date: d };
       }
+      // A skipped stage needs a reason, as a reviewed move does (checkMove): a stage between the record's (线索, or the
+      // stored one) and the row's whose date column the ledger has but leaves blank, with no date stored either. A
+      // ledger without that date column says nothing about the stage. The reason waives the skipped stages' fields.
+      const fromAt = existing && isStage(existing.stage) ? stageIndex(existing.stage) : 0;
+      const skipped = LEAD_STAGES.slice(fromAt + 1, at).filter((s) => r.letters.has(STAGE_DATE_FIELD[s]) && !merged[STAGE_DATE_FIELD[s]]);
+      const skipReason = v.skip_reason?.trim();
+      const skippedLabels = skipped.map((s) => LEAD_STAGE_LABELS[s]).join('、');
+      if (skipped.length && !skipReason) {
+        err(r.letters.has('skip_reason') ? 'skip_reason' : STAGE_DATE_FIELD[skipped[0]!],
+          `当前阶段为“${LEAD_STAGE_LABELS[stage]}”，未填写${skippedLabels}日期即跳过了${skippedLabels}阶段，须在“跳过阶段理由”列说明理由（或填写${skippedLabels}日期）`);
+      }
       // What the stage reached needs (the same needs a reviewed move checks).
       for (const s of LEAD_STAGES.slice(1, at + 1)) {
+        if (skipReason && skipped.includes(s)) continue;
         for (const [field, label] of STAGE_REQUIRED[s]) {
           const x = merged[field];
           if (x === null || x === undefined || x === '') err(field, `当前阶段为“${LEAD_STAGE_LABELS[stage]}”，须填写${label}`);
@@ -261,7 +278,7 @@ export class LeadImportService {
       if (!existing) {
         const link = values.company_uscc ? await this.enterprises.findByUscc(trx, actor, values.company_uscc as string) : undefined;
         if (link) values.enterprise_id = link.id;
-        plan.push({ row: r.row, sheet: r.sheet, values: values as Fields, changes: [], stageFrom: null });
+        plan.push({ row: r.row, sheet: r.sheet, values: values as Fields, changes: [], stageFrom: null, ...(skipped.length ? { skip: { stages: skippedLabels, reason: skipReason! } } : {}) });
         report.summary.created++;
         report.outcomes.push({ sheet: r.sheet, row: r.row, action: 'create', name, changes: [`${LEAD_STAGE_LABELS[stage]}${link ? `，关联企业“${link.name}”` : ''}`] });
         continue;
@@ -280,7 +297,7 @@ export class LeadImportService {
         continue;
       }
       const labels = changes.map((k) => (k === 'enterprise_id' ? '关联企业' : k === 'team_id' ? '招商小分队' : k === 'region_code' ? '所属地区' : k === 'stage' ? '当前阶段' : k === 'termination_kind' || k === 'termination_reason' || k === 'terminated_on' ? '终止情况' : LEAD_IMPORT_FIELDS.find((f) => f.key === k)?.label ?? k));
-      plan.push({ row: r.row, sheet: r.sheet, existing, values: values as Fields, changes, stageFrom: existing.stage });
+      plan.push({ row: r.row, sheet: r.sheet, existing, values: values as Fields, changes, stageFrom: existing.stage, ...(skipped.length ? { skip: { stages: skippedLabels, reason: skipReason! } } : {}) });
       report.summary.updated++;
       report.outcomes.push({ sheet: r.sheet, row: r.row, action: 'update', name, changes: [...new Set(labels)] });
     }
@@ -315,7 +332,7 @@ export class LeadImportService {
       if (p.stageFrom !== stage || !p.existing) {
         await recordMove(trx, {
           entityType: LEAD_ENTITY, entityId: id, from: p.existing ? p.existing.review_status : null, to: 'settled', action: 'import',
-          reason: `导入台账“${fileName}”第 ${p.row} 行：${p.existing ? `由“${LEAD_STAGE_LABELS[p.existing.stage as LeadStage] ?? p.existing.stage}”` : '登记为'}“${LEAD_STAGE_LABELS[stage]}”`,
+          reason: `导入台账“${fileName}”第 ${p.row} 行：${p.existing ? `由“${LEAD_STAGE_LABELS[p.existing.stage as LeadStage] ?? p.existing.stage}”` : '登记为'}“${LEAD_STAGE_LABELS[stage]}”${p.skip ? `，跳过${p.skip.stages}阶段，理由：${p.skip.reason}` : ''}`,
           actorId: by, at: now,
         });
       }

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { LeadReviewState, LeadStage, MoveTarget, TerminationKind } from '../../../core/attraction/lead.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AttractionLeadTable } from '../../db/schema.ts';
 import type { DataScope } from '../../platform/context.ts';
@@ -7,7 +8,14 @@ import { inScope, type ScopeColumns } from '../../platform/scope.ts';
 /** The columns that place an attraction record in a data scope: its team (a unit) and its region. */
 export const LEAD_SCOPE: ScopeColumns = { unit: 'attraction_leads.team_id', region: 'attraction_leads.region_code' };
 
-export type LeadRow = Selectable<AttractionLeadTable>;
+/**
+ * A stored record. The text columns that hold a stage, a review state or a termination kind are typed by their values:
+ * only the service (through core/attraction/lead.ts) and the checked import write them, and the routes' response
+ * schemas (attraction.responses.ts) check the values in tests.
+ */
+export type LeadRow = Omit<Selectable<AttractionLeadTable>, 'stage' | 'review_status' | 'pending_to' | 'pending_kind' | 'termination_kind'> & {
+  stage: LeadStage; review_status: LeadReviewState; pending_to: MoveTarget | null; pending_kind: TerminationKind | null; termination_kind: TerminationKind | null;
+};
 /** A record with the names the lists print. */
 export type LeadListRow = LeadRow & { team_name: string | null; region_name: string | null };
 
@@ -62,7 +70,7 @@ export class AttractionRepository {
 
   /** One record within the scope, with team and region names. */
   findById(id: number, scope: DataScope): Promise<LeadListRow | undefined> {
-    return this.base(scope).where('attraction_leads.id', '=', id).executeTakeFirst();
+    return this.base(scope).where('attraction_leads.id', '=', id).executeTakeFirst() as Promise<LeadListRow | undefined>;
   }
 
   /** Records within the scope matching the filter, newest first (bounded: an office tracks hundreds, not millions). */
@@ -74,7 +82,7 @@ export class AttractionRepository {
     if (f.industry) q = q.where('attraction_leads.industry', '=', f.industry);
     if (f.q) q = q.where((eb) => eb.or([eb('attraction_leads.name', 'like', `%${f.q}%`), eb('attraction_leads.investor', 'like', `%${f.q}%`), eb('attraction_leads.company_name', 'like', `%${f.q}%`)]));
     if (!f.terminated) q = q.where('attraction_leads.terminated_on', 'is', null);
-    return q.orderBy('attraction_leads.id', 'desc').limit(limit).execute();
+    return q.orderBy('attraction_leads.id', 'desc').limit(limit).execute() as Promise<LeadListRow[]>;
   }
 
   /** Applies a patch when the version is the one read; false when another write came first. */
@@ -111,9 +119,9 @@ export class AttractionRepository {
     return (await this.db.insertInto('attraction_files').values(v).returning('id').executeTakeFirstOrThrow()).id;
   }
 
-  listFiles(leadId: number) {
+  listFiles(leadId: number): Promise<{ id: number; stage: LeadStage; file_name: string; mime: string; size: number; created_at: string }[]> {
     return this.db.selectFrom('attraction_files').select(['id', 'stage', 'file_name', 'mime', 'size', 'created_at'])
-      .where('lead_id', '=', leadId).orderBy('id').execute();
+      .where('lead_id', '=', leadId).orderBy('id').execute() as Promise<{ id: number; stage: LeadStage; file_name: string; mime: string; size: number; created_at: string }[]>;
   }
 
   findFile(leadId: number, fileId: number) {
@@ -136,7 +144,7 @@ export class AttractionRepository {
   /** Import: the records of these names within the scope (the ledger's rows match them by name and team). */
   listByNames(names: readonly string[], scope: DataScope): Promise<LeadListRow[]> {
     if (names.length === 0) return Promise.resolve([]);
-    return this.base(scope).where('attraction_leads.name', 'in', [...names]).execute();
+    return this.base(scope).where('attraction_leads.name', 'in', [...names]).execute() as Promise<LeadListRow[]>;
   }
 
   /** Demo: the county offices and parks that act as attraction teams. */

@@ -11,6 +11,9 @@ import type { AttractionService } from './attraction.service.ts';
 import {
   settingsBody, figuresQuery, leadCreateBody, leadFileParams, leadFileQuery, leadFollowupBody, leadIdParams, leadListQuery, leadMoveBody, leadReviewBody, leadUpdateBody,
 } from './attraction.schema.ts';
+import {
+  attractionSettingsSchema, batchesSchema, figuresSchema, leadDetailSchema, leadFilesSchema, leadFollowupsSchema, leadListSchema,
+} from './attraction.responses.ts';
 
 const tags = ['attraction'];
 const scope = { entity: 'attraction_lead', param: 'id' };
@@ -21,9 +24,9 @@ const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 export function attractionRoutes(app: FastifyInstance, service: () => AttractionService, importer: () => LeadImportService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   // The office's settings and the server's today (the pages' "today" and default year come from here).
-  r.get('/api/v1/attraction/settings', { config: { permission: 'attraction.read' }, schema: { tags } },
+  r.get('/api/v1/attraction/settings', { config: { permission: 'attraction.read' }, schema: { tags, response: { 200: attractionSettingsSchema } } },
     async () => service().settings());
-  r.put('/api/v1/attraction/settings', { config: { permission: 'attraction.review' }, schema: { tags, body: settingsBody } },
+  r.put('/api/v1/attraction/settings', { config: { permission: 'attraction.review' }, schema: { tags, body: settingsBody, response: { 200: attractionSettingsSchema } } },
     async (request) => {
       try {
         return await service().putSettings(actorOf(request), request.body);
@@ -41,23 +44,23 @@ export function attractionRoutes(app: FastifyInstance, service: () => Attraction
       return importer().importFile(actorOf(request), upload.buffer, { fileName: upload.fileName, dryRun: step === 'dry-run', sheet: request.query.sheet });
     });
   }
-  r.get('/api/v1/attraction/leads', { config: { permission: 'attraction.read' }, schema: { tags, querystring: leadListQuery } },
+  r.get('/api/v1/attraction/leads', { config: { permission: 'attraction.read' }, schema: { tags, querystring: leadListQuery, response: { 200: leadListSchema } } },
     async (request) => service().list(actorOf(request), request.query));
-  r.post('/api/v1/attraction/leads', { config: { permission: 'attraction.write' }, schema: { tags, body: leadCreateBody } },
+  r.post('/api/v1/attraction/leads', { config: { permission: 'attraction.write' }, schema: { tags, body: leadCreateBody, response: { 201: leadDetailSchema } } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
-  r.get('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.read', scope }, schema: { tags, params: leadIdParams } },
+  r.get('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.read', scope }, schema: { tags, params: leadIdParams, response: { 200: leadDetailSchema } } },
     async (request) => service().get(actorOf(request), request.params.id));
-  r.patch('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadUpdateBody } },
+  r.patch('/api/v1/attraction/leads/:id', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadUpdateBody, response: { 200: leadDetailSchema } } },
     async (request) => service().update(actorOf(request), request.params.id, request.body));
-  r.post('/api/v1/attraction/leads/:id/moves', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadMoveBody } },
+  r.post('/api/v1/attraction/leads/:id/moves', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadMoveBody, response: { 200: leadDetailSchema } } },
     async (request) => service().submitMove(actorOf(request), request.params.id, request.body));
   // Approve and return need attraction.review, withdraw attraction.write: the workflow checks the action's own permission.
-  r.post('/api/v1/attraction/leads/:id/review', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadReviewBody } },
+  r.post('/api/v1/attraction/leads/:id/review', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadReviewBody, response: { 200: leadDetailSchema } } },
     async (request) => service().review(actorOf(request), request.params.id, request.body));
-  r.post('/api/v1/attraction/leads/:id/followups', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadFollowupBody } },
+  r.post('/api/v1/attraction/leads/:id/followups', { config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, body: leadFollowupBody, response: { 201: leadFollowupsSchema } } },
     async (request, reply) => reply.status(201).send(await service().addFollowup(actorOf(request), request.params.id, request.body)));
   r.post('/api/v1/attraction/leads/:id/files', {
-    config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, querystring: leadFileQuery, consumes: ['multipart/form-data'] },
+    config: { permission: 'attraction.write', scope }, schema: { tags, params: leadIdParams, querystring: leadFileQuery, consumes: ['multipart/form-data'], response: { 201: leadFilesSchema } },
   }, async (request, reply) => {
     const upload = await readUpload(request, EVIDENCE_MAX_BYTES);
     return reply.status(201).send(await service().addFile(actorOf(request), request.params.id, request.query.stage, upload));
@@ -67,11 +70,11 @@ export function attractionRoutes(app: FastifyInstance, service: () => Attraction
       const f = await service().readFile(actorOf(request), request.params.id, request.params.fileId);
       return reply.header('content-type', f.mime).header('content-disposition', contentDisposition(f.name)).send(f.data);
     });
-  r.get('/api/v1/attraction/figures', { config: { permission: 'attraction.read' }, schema: { tags, querystring: figuresQuery } },
+  r.get('/api/v1/attraction/figures', { config: { permission: 'attraction.read' }, schema: { tags, querystring: figuresQuery, response: { 200: figuresSchema } } },
     async (request) => service().figures(actorOf(request), request.query));
   r.get('/api/v1/attraction/batches', {
     config: { permission: 'attraction.read' },
-    schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4), team_id: z.coerce.number().int().positive().optional(), region_code: z.string().max(16).optional() }) },
+    schema: { tags, querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), quarter: z.coerce.number().int().min(1).max(4), team_id: z.coerce.number().int().positive().optional(), region_code: z.string().max(16).optional() }), response: { 200: batchesSchema } },
   }, async (request) => service().batches(actorOf(request), request.query.year, request.query.quarter, request.query));
   r.get('/api/v1/attraction/export.xlsx', {
     config: { permission: 'attraction.read' },

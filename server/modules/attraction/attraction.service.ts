@@ -178,7 +178,7 @@ export class AttractionService {
     const project = lead.project_id ? (await this.projects.find(db, actor, lead.project_id)) ?? null : null;
     const enterprise = lead.enterprise_id ? (await this.enterprises.names(db, [lead.enterprise_id]))[0] ?? null : null;
     const has = (p: string) => roleHas(actor.role, p as Permission);
-    const review = lead.review_status as LeadReviewState;
+    const review = lead.review_status;
     const actions = lead.terminated_on ? [] : LEAD_REVIEW.choices(review, has);
     return { ...lead, moves, followups, files, project, enterprise, actions, today: this.today() };
   }
@@ -199,7 +199,7 @@ export class AttractionService {
   }
 
   private checkMoveOf(lead: LeadListRow, to: MoveTarget, date: string, reason: string | null | undefined, kind: string | null | undefined): void {
-    if (!isLeadStage(lead.stage)) throw new AppError('unprocessable', `招商项目阶段数据有误：${lead.stage}`);
+    if (!isLeadStage(lead.stage)) throw new AppError('unprocessable', `招商项目阶段数据有误：${String(lead.stage)}`);
     const problem = checkMove({
       from: lead.stage, to, date, reason, terminationKind: (kind ?? null) as TerminationKind | null,
       lastStageDate: this.lastStageDate(lead), today: this.today(), fields: lead,
@@ -213,7 +213,7 @@ export class AttractionService {
       const lead = await this.load(trx, actor, id);
       if (lead.version !== input.version) throw new AppError('version_conflict', STALE, { current: lead });
       if (lead.terminated_on) throw new AppError('conflict', '招商项目已终止，不能再变更阶段');
-      const from = lead.review_status as LeadReviewState;
+      const from = lead.review_status;
       let to: LeadReviewState;
       try {
         to = LEAD_REVIEW.next(from, 'submit', { has: (p) => roleHas(actor.role, p as Permission) });
@@ -243,7 +243,7 @@ export class AttractionService {
     await inTransaction(this.deps.db, async (trx) => {
       const lead = await this.load(trx, actor, id);
       if (lead.version !== input.version) throw new AppError('version_conflict', STALE, { current: lead });
-      const from = lead.review_status as LeadReviewState;
+      const from = lead.review_status;
       let to: LeadReviewState;
       try {
         to = LEAD_REVIEW.next(from, input.action, { has: (p) => roleHas(actor.role, p as Permission), reason: input.reason });
@@ -259,7 +259,7 @@ export class AttractionService {
       } else if (input.action === 'withdraw') {
         patch = { ...patch, ...clearPending, return_reason: null };
       } else {
-        const target = lead.pending_to as MoveTarget | null;
+        const target = lead.pending_to;
         const date = lead.pending_on;
         if (!target || !date) throw new AppError('unprocessable', '没有待审核的阶段变更');
         // The record may have been edited since the move was submitted: its needs are checked again.
@@ -346,6 +346,20 @@ export class AttractionService {
       total, groups, funnel: computeFunnel(leads, period.to),
       overdue_start: overdueStarts(leads, today, limit).map((l) => ({ ...brief(l), due_on: l.due_on, overdue_days: l.overdue_days })),
       stale: staleLeads(leads, today, staleDays).map((l) => ({ ...brief(l), idle_days: l.idle_days })),
+    };
+  }
+
+  /**
+   * What the monthly bulletin quotes (招商引资): the month's totals, the year's to the month's end and the funnel at
+   * the month's end, computed as the figures page computes them (the same records and core functions).
+   */
+  async monthFigures(actor: Actor, year: number, month: number, q: { region_code?: string } = {}) {
+    const leads = await this.figureLeads(actor.scope, q);
+    const period = periodOf(year, undefined, month);
+    return {
+      month: computeFigures(leads, period).total,
+      year_to_date: computeFigures(leads, { from: `${year}-01-01`, to: period.to }).total,
+      funnel: computeFunnel(leads, period.to),
     };
   }
 

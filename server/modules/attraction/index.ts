@@ -1,5 +1,6 @@
 // The attraction module's public face (招商引资): other modules, app.ts, the CLI and tests import from here only.
 // Evaluation (考评) and bulletins read the signed figures through `createAttractionService(deps).signedTotals(…)`.
+import type { Clock } from '../../../core/clock.ts';
 import type { Kysely } from 'kysely';
 import { dialectOf } from '../../db/dialect.ts';
 import type { DB } from '../../db/schema.ts';
@@ -41,10 +42,10 @@ function projectLibrary(): ProjectLibrary {
   };
 }
 
-function evidenceStore(): EvidenceStore {
+function evidenceStore(clock: Clock): EvidenceStore {
   return {
-    put: (db, key, data) => new FileStore(db, null).put(key, data),
-    read: (db, key) => new FileStore(db, null).read(key),
+    put: (db, key, data) => new FileStore(db, null, clock).put(key, data),
+    read: (db, key) => new FileStore(db, null, clock).read(key),
   };
 }
 
@@ -76,7 +77,7 @@ function enterpriseRegister(deps: Deps): EnterpriseRegister {
 
 /** The attraction service. */
 export function createAttractionService(deps: Deps): AttractionService {
-  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore(), enterpriseRegister(deps));
+  return new AttractionService(deps, (db) => new AttractionRepository(db), projectLibrary(), evidenceStore(deps.clock), enterpriseRegister(deps));
 }
 
 /** The lead ledger import (dry run / apply), for the route and `docket import --kind leads`. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import { AuditRepository } from './audit.repository.ts';
 
@@ -74,8 +75,11 @@ export function readAnchors(paths: AnchorPaths): { anchors: Anchor[]; badLines: 
   return { anchors, badLines, keyMissing: key === undefined };
 }
 
-/** Appends the chain head as an anchor unless the last anchor already names it; returns the anchor written. */
-export async function anchorAuditHead(database: Database, paths: AnchorPaths, now = new Date()): Promise<Anchor | null> {
+/**
+ * Appends the chain head as an anchor unless the last anchor already names it; returns the anchor written. The
+ * anchor's time is the server's clock (DOCKET_NOW in tests), not the machine's.
+ */
+export async function anchorAuditHead(database: Database, paths: AnchorPaths, now = clock.now()): Promise<Anchor | null> {
   const head = await new AuditRepository(database.db).head();
   const seq = Number(head.seq);
   if (seq === 0) return null;

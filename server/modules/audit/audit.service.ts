@@ -199,7 +199,7 @@ export class AuditService implements AuditRecorder {
     const firstPrevHash = walker.prevHash;
     // Kept in the database's file store, so every server reaches the archive (not one server's data directory).
     const relative = path.posix.join('audit-archive', `audit-${String(first).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}.jsonl`);
-    const files = new FileStore(executor, dataDir);
+    const files = new FileStore(executor, dataDir, { now: () => now });
     const out = files.writer(relative);
     const sha = crypto.createHash('sha256');
     for (let from = first; from <= toSeq;) {
@@ -234,14 +234,6 @@ export class AuditService implements AuditRecorder {
     });
     return { file: relative, rows: walker.count };
   }
-}
-
-/**
- * Appends one event in the caller's transaction, for services that hold only repositories: the event commits or
- * rolls back with the change it describes.
- */
-export function recordAudit(executor: Executor, actor: Actor | null, event: AuditEvent): Promise<void> {
-  return new AuditService(new AuditRepository(executor)).record(executor, actor, event);
 }
 
 /**

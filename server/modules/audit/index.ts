@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
 
-export { AuditService, recordAudit } from './audit.service.ts';
+export { AuditService } from './audit.service.ts';
 export { auditRoutes } from './audit.routes.ts';
 export { anchorAuditHead, anchorPathsOf, readAnchors, startAuditAnchoring } from './audit-anchor.ts';
 

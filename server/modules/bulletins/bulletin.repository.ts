@@ -43,6 +43,11 @@ export class BulletinRepository {
     return (await this.db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst())?.name;
   }
 
+  /** The region's materialized path ('/320000/320500/'): its subtree is the scope of a regional bulletin's feeds. */
+  async findRegionPath(code: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('regions').select('path').where('code', '=', code).executeTakeFirst())?.path;
+  }
+
   async findUserName(id: number): Promise<string | undefined> {
     return (await this.db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst())?.display_name;
   }

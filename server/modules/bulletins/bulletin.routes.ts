@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
 import {
-  actionSchema, bulletinCreateSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
+  actionSchema, bulletinCreateSchema, feedsSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
 } from './bulletin.schema.ts';
 import type { BulletinService } from './bulletin.service.ts';
 import { docxToPdf } from './bulletin.pdf.ts';
@@ -72,6 +72,8 @@ export function bulletinRoutes(app: FastifyInstance, service: () => BulletinServ
   r.get('/api/v1/bulletins/:id/versions/:revision/document.pdf', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: versionParams } },
     async (request, reply) => sendPdf(reply, await service().versionDocument(request.params.id, request.params.revision)));
 
+  r.put('/api/v1/bulletins/:id/feeds', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: feedsSchema } },
+    async (request) => service().setOmittedFeeds(actorOf(request), request.params.id, request.body.version, request.body.omitted));
   r.post('/api/v1/bulletins/:id/submit', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: actionSchema } },
     async (request) => service().submit(actorOf(request), request.params.id, request.body.version));
   r.post('/api/v1/bulletins/:id/return', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: reasonActionSchema } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GROUP_SOURCES, TABLE_KINDS } from '../../../core/bulletins/template.ts';
+import { FEED_KEYS } from '../../../core/bulletins/feeds.ts';
 import { periodSchema } from '../indicators/indicator.schema.ts';
 
 const text = (max: number) => z.string().max(max, `内容过长（最多 ${max} 字）`);
@@ -10,6 +11,7 @@ const blockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('list'), lead: text(1000).optional(), items: z.array(z.object({ text: text(1000), unless_zero: text(20).optional() })).max(20) }),
   z.object({ kind: z.literal('group_list'), lead: text(1000).optional(), source: z.enum(GROUP_SOURCES), item: text(1000) }),
   z.object({ kind: z.literal('table'), table: z.enum(TABLE_KINDS), title: text(200).optional(), limit: z.number().int().min(1, '行数上限至少为 1').max(10_000).optional() }),
+  z.object({ kind: z.literal('feeds') }),
 ]);
 
 /** A bulletin template (core/bulletins/template.ts), as the office edits it. */
@@ -47,6 +49,9 @@ export const versionParams = idParams.extend({ revision: z.coerce.number().int()
 /** Workflow actions carry the version read (optimistic check); returning and re-issuing need a reason. */
 export const actionSchema = z.object({ version: z.number().int().positive() });
 export const reasonActionSchema = actionSchema.extend({ reason: z.string().trim().min(2, '请填写原因').max(1000) });
+
+/** PUT /api/v1/bulletins/:id/feeds: the feed sections this draft leaves out (督查督办, 会议, 问题, 招商). */
+export const feedsSchema = actionSchema.extend({ omitted: z.array(z.enum(FEED_KEYS)).max(FEED_KEYS.length) });
 
 /** GET /api/v1/bulletins/ranking(.xlsx): the unit ranking of a period, as the bulletin prints it (月讲评). */
 export const rankingQuerySchema = periodSchema.extend({ region: regionCode.optional() });

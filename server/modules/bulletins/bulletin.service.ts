@@ -20,6 +20,8 @@ import type { IndicatorService } from '../indicators/indicator.service.ts';
 import type { LightService } from '../lights/light.service.ts';
 import { BulletinRepository, type BulletinRow, type VersionSummary } from './bulletin.repository.ts';
 import { renderBulletinDocx } from './bulletin.docx.ts';
+import { readFeeds } from './bulletin.feeds.ts';
+import { FEED_KEYS, parseOmitted, type FeedKey } from '../../../core/bulletins/feeds.ts';
 import { templateSchema, type BulletinCreate, type RankingQuery } from './bulletin.schema.ts';
 
 /** The numbering series of bulletin issues (第N期 per year). */
@@ -127,11 +129,15 @@ export class BulletinService {
       return (result.breakdowns[kind] ?? []).map((g) => ({ key: g.key, label: g.label, indicators: g.indicators }))
         .sort((a, b) => rank(a.key) - rank(b.key));
     };
+    // The ranking reads the indicators' answer per unit, so a period before the year's recorded progress (an imported
+    // 1–N月 list) ranks nobody and says why, as the dashboard does, rather than printing 0% per unit (issue 12).
     const units = rankUnits(groups('unit').map((g) => ({
       key: g.key, label: g.label, count: g.indicators.sums.count, planned_investment: g.indicators.sums.planned_investment, completed_ytd: g.indicators.sums.completed_ytd,
+      ...(g.indicators.unrecorded ? { unrecorded: g.indicators.unrecorded.text } : {}),
     })), month, curve);
     const judged = await this.deps.lights().judgeScope(actor, filter, year, month);
-    const projects = rankProjects(judged.map(({ row }) => ({
+    // 十快/十慢 likewise: no project's completion is known for such a period.
+    const projects = rankProjects(result.indicators.unrecorded ? [] : judged.map(({ row }) => ({
       project_id: row.project_id, name: row.name, unit_name: row.unit_name ?? '', planned_investment: row.planned_investment, completed_ytd: row.months[month - 1] ?? 0,
     })), month, curve);
     const counts = { red: 0, yellow: 0, green: 0, none: 0 };
@@ -181,7 +187,7 @@ export class BulletinService {
     const id = await inTransaction(this.deps.db, async (trx) => {
       const repo = new BulletinRepository(trx);
       const id = await repo.insertBulletin({
-        year: input.year, month: input.month, region_code: input.region ?? null, template_id: templateId, title, status: 'draft',
+        year: input.year, month: input.month, region_code: input.region ?? null, template_id: templateId, title, status: 'draft', omitted_feeds: '',
         created_by: userRef(actor), created_at: at, updated_at: at,
       });
       await this.deps.audit.record(trx, actor, { action: 'bulletin.create', entityType: 'bulletin', entityId: id, after: { year: input.year, month: input.month, region: input.region ?? null, title } });
@@ -208,6 +214,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
+    figures.feeds = await this.feedsOf(b);
     const { doc } = composeBulletin(template, figures, { issue_no: b.issue_no, date: chinaToday(this.deps.clock.now()), revision: b.revision, draft: b.status !== 'issued' });
     return { doc, figures, bulletin: b };
   }
@@ -240,6 +247,32 @@ export class BulletinService {
       if (v) return { frozen: true, revision: v.revision, figures: JSON.parse(v.figures) as BulletinFigures };
     }
     return { frozen: false, revision: null, figures: (await this.draftDocument(id)).figures };
+  }
+
+  /** The feed sections' figures of a bulletin (a regional one reads attraction within its region's subtree). */
+  private async feedsOf(b: BulletinRow) {
+    const path = b.region_code ? (await this.repo.findRegionPath(b.region_code)) ?? null : null;
+    return readFeeds(this.deps, b, path, parseOmitted(b.omitted_feeds));
+  }
+
+  /**
+   * Which feed sections (督查督办, 会议, 问题, 招商: core/bulletins/feeds.ts) this bulletin leaves out: a per-bulletin
+   * choice while it is a draft (a bulletin under review or issued keeps what was reviewed or signed).
+   */
+  async setOmittedFeeds(actor: Actor, id: number, version: number, omitted: readonly FeedKey[]): Promise<BulletinView> {
+    const value = FEED_KEYS.filter((k) => omitted.includes(k)).join(',');
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = new BulletinRepository(trx);
+      const b = await repo.findBulletin(id);
+      if (!b) throw notFound('通报');
+      if (b.version !== version) throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试', { current: b });
+      if (b.status !== 'draft') throw new AppError('unprocessable', '只有草稿可以调整通报内容；送审或签发后须退回或更正重发');
+      if (!(await repo.updateBulletinIfVersion(id, version, { omitted_feeds: value, updated_at: this.deps.clock.now().toISOString() }))) {
+        throw new AppError('version_conflict', '通报已被他人修改，请刷新后重试');
+      }
+      await this.deps.audit.record(trx, actor, { action: 'bulletin.feeds', entityType: 'bulletin', entityId: id, before: { omitted_feeds: b.omitted_feeds }, after: { omitted_feeds: value } });
+    });
+    return this.get(id);
   }
 
   /** Runs a workflow action on a bulletin read at `version` (409 when it moved on). */
@@ -290,6 +323,7 @@ export class BulletinService {
     if (!b) throw notFound('通报');
     const { template } = await this.templateOf(b);
     const figures = await this.computeFigures({ year: b.year, month: b.month, region: b.region_code }, await this.areaOf(template, b.region_code));
+    figures.feeds = await this.feedsOf(b);
     const issuedOn = chinaToday(this.deps.clock.now());
     const signer = (await this.repo.findUserName(actor.userId)) ?? actor.displayName;
     return this.act(actor, id, version, 'sign', async (repo, current, trx) => {

@@ -35,7 +35,7 @@ export async function rankingWorkbook(service: BulletinService, actor: Actor, qu
     const note = `序时进度 ${r.time_progress_text}%；按投资完成率排名，完成率相同者并列；导出时间：${today()}`;
     const units = book.sheet({ name: '单位排名', title: `${r.year}年重点项目${label}各单位推进情况排名`, note, columns: unitColumns });
     for (const u of r.units) {
-      units.row([u.rank === null ? '—' : String(u.rank), u.name, u.count, u.planned_investment, u.completed_ytd, percentCell(u.completion_rate_text), percentCell(u.gap_points_text), u.note]);
+      units.row([u.rank === null ? '—' : String(u.rank), u.name, u.count, u.planned_investment, u.unrecorded ? null : u.completed_ytd, percentCell(u.completion_rate_text), percentCell(u.gap_points_text), u.note]);
     }
     units.total();
     units.commit();

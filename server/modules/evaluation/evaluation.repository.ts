@@ -139,6 +139,11 @@ export class EvaluationRepository {
     const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', [...ids]).execute();
     return new Map(rows.map((r) => [r.id, r.name]));
   }
+  /** Names and tree paths of units (for folding per-unit figures into the units one level below their common parent). */
+  async listUnitsWithPath(ids: readonly number[]): Promise<Array<{ id: number; name: string; path: string }>> {
+    if (!ids.length) return [];
+    return this.db.selectFrom('units').select(['id', 'name', 'path']).where('id', 'in', [...ids]).execute();
+  }
   async findUnitPath(id: number): Promise<string | undefined> {
     return (await this.db.selectFrom('units').select('path').where('id', '=', id).executeTakeFirst())?.path;
   }

@@ -7,7 +7,10 @@ import { fraction, subtract, timeProgress } from '../../../core/indicators.ts';
 import { createAttractionService } from '../attraction/index.ts';
 import { createIndicatorService } from '../indicators/index.ts';
 import { problemFigures } from '../problems/index.ts';
+import { reportTimelinessFigures, statsEntryFigures } from '../reports/index.ts';
 import { supervisionFigures } from '../supervision/index.ts';
+import { commonPath } from '../../../core/tree-path.ts';
+import { EvaluationRepository } from './evaluation.repository.ts';
 
 /** One source a scheme leaf can bind to. */
 export interface EvaluationSource {
@@ -37,10 +40,7 @@ export interface Provider {
 
 const providers = new Map<string, Provider>();
 /** Sources other engineers' modules will provide, listed so that the editor shows them and a scheme cannot use them yet. */
-const PENDING: Omit<EvaluationSource, 'available' | 'records'>[] = [
-  { key: 'stats_entry_rate', label: '入库纳统率', unit: '%', provider: 'projects' },
-  { key: 'report_on_time_rate', label: '月度填报及时率', unit: '%', provider: 'reports' },
-];
+const PENDING: Omit<EvaluationSource, 'available' | 'records'>[] = [];
 
 /** Registers a provider (once per process; a second registration of a name replaces the first). */
 export function registerProvider(p: Provider): void {
@@ -206,6 +206,66 @@ export const attractionProvider: Provider = {
   },
 };
 
+// --- Library and reporting sources (入库纳统率, 月度填报及时率), issue #20 -------------------------------------------
+
+/**
+ * Folds per-project-unit counts into the units one level below their common parent, as the indicator engine's unit
+ * breakdown folds them (a project of a township's sub-office counts for the township), so that these sources' unit
+ * keys are the indicator sources' keys. Counts add up: the rate is taken after folding.
+ */
+async function foldUnitCounts(deps: Deps, rows: readonly { unit_id: number; num: number; den: number }[]) {
+  const units = await new EvaluationRepository(deps.db).listUnitsWithPath([...new Set(rows.map((r) => r.unit_id))]);
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const parentPath = commonPath(units.length === 1 ? [units[0]!.path.replace(/[^/]+\/$/, '')] : units.map((u) => u.path));
+  const parentId = parentPath.split('/').filter(Boolean).pop() ?? null;
+  const folded = new Map<string, { num: number; den: number }>();
+  for (const r of rows) {
+    const path = byId.get(r.unit_id)?.path ?? '';
+    const child = (path.startsWith(parentPath) && path !== parentPath ? path.slice(parentPath.length).split('/')[0] : undefined) ?? parentId ?? String(r.unit_id);
+    const prev = folded.get(child) ?? { num: 0, den: 0 };
+    folded.set(child, { num: prev.num + r.num, den: prev.den + r.den });
+  }
+  const names = new Map((await new EvaluationRepository(deps.db).listUnitsWithPath([...folded.keys()].map(Number).filter(Number.isInteger))).map((u) => [String(u.id), u.name]));
+  return [...folded].map(([key, c]) => ({ key, name: names.get(key) ?? key, ...c }));
+}
+
+/**
+ * 入库纳统率 per unit as of the month's end (the reports module's figures, through its index.ts): of the unit's
+ * implementation-tier projects on the year's list that had started by then, the share entered in the statistics
+ * (统计入库) by then. Only a started project can be entered, so projects not yet started are not in the denominator.
+ */
+export const statsEntryProvider: Provider = {
+  name: 'projects',
+  sources: [{ key: 'stats_entry_rate', label: '入库纳统率', unit: '%', records: 'projects' }],
+  async measure(deps, year, month) {
+    const rows = await statsEntryFigures(deps, year, month);
+    const folded = await foldUnitCounts(deps, rows.map((r) => ({ unit_id: r.unit_id, num: r.entered, den: r.started })));
+    return {
+      units: folded.map((u) => ({ key: u.key, name: u.name })),
+      values: new Map(folded.map((u) => [u.key, new Map([['stats_entry_rate', percent(u.num, u.den)]])])),
+    };
+  },
+};
+
+/**
+ * 月度填报及时率 per unit for the month (the reports module's figures, through its index.ts): of the reporting
+ * projects the month's period expects, the share whose report was first submitted by the deadline — moved to the
+ * next working day when it falls on a weekend or holiday of the working-day calendar. Before that day has passed
+ * (China time), or for a month with no period of its own (January of a merged 1–2月) or no deadline, no value.
+ */
+export const reportTimelinessProvider: Provider = {
+  name: 'reports',
+  sources: [{ key: 'report_on_time_rate', label: '月度填报及时率', unit: '%', records: 'projects' }],
+  async measure(deps, year, month) {
+    const f = await reportTimelinessFigures(deps, year, month);
+    const folded = await foldUnitCounts(deps, f.units.map((r) => ({ unit_id: r.unit_id, num: r.on_time, den: r.expected })));
+    return {
+      units: folded.map((u) => ({ key: u.key, name: u.name })),
+      values: new Map(folded.map((u) => [u.key, new Map([['report_on_time_rate', percent(u.num, u.den)]])])),
+    };
+  },
+};
+
 /** The hand-entered source: values the office (or another office) enters per unit and leaf, with evidence, reviewed. */
 export const MANUAL_SOURCE = 'manual';
 
@@ -213,3 +273,5 @@ registerProvider(indicatorProvider);
 registerProvider(problemProvider);
 registerProvider(supervisionProvider);
 registerProvider(attractionProvider);
+registerProvider(statsEntryProvider);
+registerProvider(reportTimelinessProvider);

@@ -79,11 +79,11 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
   type Month = { status: string; snapshot: SnapshotBody; diff: { unit_name: string; item: string; before: string; after: string }[]; objections: { id: number; status: string }[]; revision: number };
   const unitOf = (s: SnapshotBody, name: string) => s.units.find((u) => u.name === name)!;
 
-  it('refuses an invalid scheme with every problem in Chinese, and a source that is not wired yet', async () => {
-    const bad = { ...SCHEME, nodes: [...SCHEME.nodes, { key: 'matters', name: '入库纳统', source: 'stats_entry_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }, { key: 'gap', name: '重复' }] };
+  it('refuses an invalid scheme with every problem in Chinese, an unknown source among them', async () => {
+    const bad = { ...SCHEME, nodes: [...SCHEME.nodes, { key: 'matters', name: '供地率', source: 'land_supply_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }, { key: 'gap', name: '重复' }] };
     const r = await call('POST', '/schemes', h.office, { year: 2026, scheme: bad });
     expect(r.status).toBe(400);
-    expect(r.body.error!.message).toBe('考评方案有4处问题：入库纳统：数据来源“入库纳统率”尚未接入，暂不能使用');
+    expect(r.body.error!.message).toBe('考评方案有4处问题：供地率：数据来源“land_supply_rate”不存在');
     expect(r.body.error!.details).toEqual(expect.arrayContaining([{ path: '重复', message: '指标代码“gap”重复' }, { path: '重复', message: '末级指标须绑定数据来源' }]));
     expect((await call('POST', '/schemes', h.reporter, { year: 2026, scheme: SCHEME })).status).toBe(403);
   });
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
   it('reads the problems module\'s figures as a source (wired through its index.ts)', async () => {
     const sources = (await call('GET', '/sources', h.leader)).body as unknown as { key: string; available: boolean }[];
     expect(sources.find((s) => s.key === 'problem_on_time_rate')).toMatchObject({ available: true });
-    expect(sources.find((s) => s.key === 'stats_entry_rate')).toMatchObject({ available: false });
+    expect(sources.find((s) => s.key === 'stats_entry_rate')).toMatchObject({ available: true, provider: 'projects' });
     const scheme = { name: 't', nodes: [...SCHEME.nodes.slice(0, 1), { key: 'problems', name: '问题按期办结', source: 'problem_on_time_rate', rule: { kind: 'threshold', op: '>=', threshold: 90, pass: 5, fail: 0 } }] };
     const p = await call('POST', '/preview', h.leader, { year: 2026, month: 5, scheme });
     expect((p.body.result as SnapshotBody).units.find((u) => u.name === '甪直镇')!.nodes.problems).toMatchObject({ value_text: '—', note: '无数据，不得分' });

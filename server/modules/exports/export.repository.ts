@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, resolveSearch, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 
 /** What an export can group its rows by (heading rows with subtotals). */
@@ -53,6 +53,11 @@ export class ExportRepository {
   private readonly db: Executor;
   constructor(db: Executor) {
     this.db = db;
+  }
+
+  /** The filter with its search terms' region and unit names resolved once (a name search then asks one index). */
+  resolveSearch<F extends ProjectFilter>(filter: F) {
+    return resolveSearch(this.db, filter);
   }
 
   private base(filter: ProjectFilter, scope: DataScope) {

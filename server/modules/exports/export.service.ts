@@ -169,7 +169,8 @@ export class ExportService {
    * in pages and committing each row, so memory stays flat whatever the size. Cells that a spreadsheet would run as
    * formulas (= + - @) are neutralized.
    */
-  async exportProjects(actor: Actor, filter: ProjectFilter, out: Writable, opts: TableOptions = {}): Promise<{ rows: number }> {
+  async exportProjects(actor: Actor, asked: ProjectFilter, out: Writable, opts: TableOptions = {}): Promise<{ rows: number }> {
+    const filter = await this.repo.resolveSearch(asked);
     const names: Names = { units: await this.repo.mapUnits(), regions: await this.repo.mapRegionNames(filter, actor.scope) };
     const { passes, total } = await this.passes(filter, actor, names, opts.groupBy);
     const columns: TableColumn[] = [
@@ -204,7 +205,7 @@ export class ExportService {
    * year and its report of the month, in 万元, optionally grouped with subtotals, streamed like the project list.
    */
   async exportMonthlyProgress(actor: Actor, filter: ProjectFilter, year: number, month: number, out: Writable, opts: TableOptions = {}): Promise<{ rows: number }> {
-    const scoped: ProjectFilter = filter.tier ? filter : { ...filter, tier: REPORTING_TIER };
+    const scoped: ProjectFilter = await this.repo.resolveSearch(filter.tier ? filter : { ...filter, tier: REPORTING_TIER });
     const names: Names = { units: await this.repo.mapUnits(), regions: await this.repo.mapRegionNames(scoped, actor.scope) };
     const { passes, total } = await this.passes(scoped, actor, names, opts.groupBy);
     const ytdLabel = month === 1 ? '1月' : `1-${month}月`;

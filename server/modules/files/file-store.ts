@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Clock } from '../../../core/clock.ts';
+import { clock as serverClock } from '../../clock.ts';
 import type { Executor } from '../../db/database.ts';
 import { FileRepository } from './file.repository.ts';
 
@@ -14,14 +16,17 @@ export const PART_BYTES = 4 * 1024 * 1024;
 export class FileStore {
   private readonly repo: FileRepository;
   private readonly dataDir: string | null;
-  constructor(db: Executor, dataDir: string | null) {
+  private readonly clock: Clock;
+  /** `clock` stamps stored files: the application's (deps.clock), else the server's (DOCKET_NOW in tests). */
+  constructor(db: Executor, dataDir: string | null, clock: Clock = serverClock) {
     this.repo = new FileRepository(db);
     this.dataDir = dataDir;
+    this.clock = clock;
   }
 
   /** Stores a whole file (in parts of PART_BYTES). */
   async put(key: string, data: Buffer): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     for (let part = 0, at = 0; at < data.length || part === 0; part++, at += PART_BYTES) {
       await this.repo.insertPart(key, part, data.subarray(at, at + PART_BYTES), now);
     }
@@ -29,7 +34,7 @@ export class FileStore {
 
   /** A writer that stores a file part by part as it is produced (audit archives). */
   writer(key: string): { write(chunk: string | Buffer): Promise<void>; close(): Promise<void> } {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     let pending: Buffer[] = [];
     let size = 0;
     let part = 0;

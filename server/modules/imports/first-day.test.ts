@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
-import { multipartBody } from '../../../test/workbooks.ts';
+import { buildWorkbook, multipartBody } from '../../../test/workbooks.ts';
 import { CITY, cityWorkbook, COUNTY, countyTwoPeriodsWorkbook, countyWorkbook, realShapedCountyWorkbook, ZONE, zoneWorkbook } from '../../../test/fixtures/first-day-workbooks.ts';
 import type { ImportReport } from './import.service.ts';
 import { resolveRegionName } from './first-day.ts';
@@ -277,6 +277,27 @@ describe.each(DIALECTS)('an office\'s first day on %s', (dialect) => {
       const all = await indicators(t, office, 'year=2025&month=5');
       expect(all.completion_rate!.text).toBe(ZONE.published.all.completion);
       expect(all.gap_points!.text).toBe(ZONE.published.all.gap);
+    });
+
+    it('reads a blank 是否入库纳统 cell as not entered when the list has the column, and says how many', async () => {
+      const root = await t.db.selectFrom('units').select('id').where('name', '=', ZONE.office).executeTakeFirstOrThrow();
+      const names = ['纳统测试一号厂房', '纳统测试二号厂房', '纳统测试三号厂房'];
+      const file = await buildWorkbook([{ name: '项目', rows: [
+        ['项目名称', '总投资（万元）', '实际开工时间', '是否入库纳统'],
+        [names[0], 12_000, '2023-05-10', '是'],
+        [names[1], 8_000, '2023-05-10', '否'],
+        [names[2], 5_000, '2023-05-10', null],
+      ] }]);
+      const dry = await importFile(t, office, 'dry-run', '纳统.xlsx', file, `kind=projects&year=2025&default_unit=${root.id}`);
+      expect(errorsOf(dry)).toEqual([]);
+      expect(dry.summary).toMatchObject({ created: 3, statsBlank: 1 });
+      const applied = await importFile(t, office, 'apply', '纳统.xlsx', file, `kind=projects&year=2025&default_unit=${root.id}`);
+      expect(applied.applied).toBe(true);
+      const rows = await t.db.selectFrom('projects').select(['name', 'stats_entered', 'stats_unknown']).where('name', 'in', names).execute();
+      // Before: the blank cell left 三号厂房 unknown (stats_unknown 1), so its statistics light was never judged.
+      expect(Object.fromEntries(rows.map((r) => [r.name, [Number(r.stats_entered), Number(r.stats_unknown)]]))).toEqual({
+        纳统测试一号厂房: [1, 0], 纳统测试二号厂房: [0, 0], 纳统测试三号厂房: [0, 0],
+      });
     });
   });
 });

@@ -29,6 +29,7 @@ import { derivePlanFields, headingHints, type HeadingHints } from './project-hin
 import { TotalsCheck } from './totals-check.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
+import { yieldToEventLoop, YIELD_EVERY_ROWS, type ChunkBoundary, type ChunkHook } from '../../platform/yield.ts';
 
 /** What a workbook holds: the project list (creates and updates projects) or a year's plans of known projects. */
 export type ImportKind = 'projects' | 'plans' | 'monthly';
@@ -86,6 +87,11 @@ export interface ImportReport {
   summary: {
     rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number;
     plansCreated: number; plansUpdated: number; packages: number; subItems: number;
+    /**
+     * Project list with a 是否入库纳统 column: the new projects whose cell is blank, imported as not entered (an
+     * office's list leaves the cell blank for "no"); without the column they stay unknown (stats_unknown).
+     */
+    statsBlank?: number;
   };
   problems: ImportProblem[];
   problemsTruncated: number;
@@ -131,6 +137,11 @@ export interface ImportOptions {
    */
   sheet?: string;
   onProgress?: (p: { phase: 'read' | 'check' | 'write'; done: number; total?: number }) => void;
+  /**
+   * Called at each chunk boundary of a monthly import, after its yield to the event loop (tests issue a request
+   * there: issue 23); the import resumes when the returned promise settles.
+   */
+  onChunk?: ChunkHook;
   /** Project list: create the units and custom areas (开发区/园区) the file names that do not exist yet. */
   createMissing?: boolean;
   /** Project list: per unit name of the file, an existing unit to use instead, 'create', or 'skip' (neither). */
@@ -317,12 +328,23 @@ export class ImportService {
     this.bulkChunkRows = options.bulkChunkRows;
   }
 
+  /** Rows per batch between two yields of the read and matching loops (the write chunk size when one is set). */
+  private get yieldEvery(): number {
+    return Math.max(1, this.bulkChunkRows ?? YIELD_EVERY_ROWS);
+  }
+
+  /** A chunk boundary of a long import: other requests run, then the test hook (if any). */
+  private async pause(opts: ImportOptions, phase: ChunkBoundary['phase'], done: number): Promise<void> {
+    await yieldToEventLoop();
+    await opts.onChunk?.({ phase, done });
+  }
+
   /**
    * Reads the upload, reports every problem and what would happen to each row; unless `dryRun`, applies all of it
    * in one transaction when there is no error (all or nothing). Importing the same file twice changes nothing.
    */
   async importFile(actor: Actor, buf: Buffer, opts: ImportOptions): Promise<ImportReport> {
-    const started = Date.now();
+    const started = performance.now(); // a duration, not "now": the monotonic clock
     const fileSha256 = crypto.createHash('sha256').update(buf).digest('hex');
     const limits = opts.limits ?? DEFAULT_LIMITS;
     // The sheets are held only while reading: the streaming reader keeps every shared string, which matching and
@@ -347,6 +369,8 @@ export class ImportService {
     };
 
     const parsed: ParsedRow[] = [];
+    // The rows are read (and a CSV parsed) in batches with a yield to the event loop between them.
+    let sinceYield = 0;
     const precomputeSearch = info.reader === 'stream' && opts.kind === 'projects';
     for await (const sheet of sheets!) {
       const head: SheetRow[] = [];
@@ -467,6 +491,10 @@ export class ImportService {
       for (const row of head) take(row);
       while (!next.done) {
         take(next.value);
+        if (++sinceYield === this.yieldEvery) {
+          sinceYield = 0;
+          await this.pause(opts, 'read', parsed.length);
+        }
         next = await rows.next();
       }
       for (const w of totals?.finish() ?? []) log.add({ sheet: sheet.name, row: w.row, column: w.column, severity: 'warning', message: w.message });
@@ -491,11 +519,11 @@ export class ImportService {
       report.summary.errors = log.errors;
       report.summary.warnings = log.warnings;
       report.problemsTruncated = log.truncated;
-      report.elapsedMs = Date.now() - started;
+      report.elapsedMs = Math.round(performance.now() - started);
       return report;
     }
     opts.onProgress?.({ phase: 'read', done: parsed.length, total: parsed.length });
-    report.phaseMs.read = Date.now() - started;
+    report.phaseMs.read = Math.round(performance.now() - started);
     if (!report.sheets.some((s) => s.headerRows)) {
       throw new AppError('unprocessable', report.sheets.length ? '文件中没有可识别的表格：未找到包含“项目名称”等列的表头。请使用系统模板，或检查表头文字' : '文件中没有工作表或内容为空', report);
     }
@@ -514,23 +542,23 @@ export class ImportService {
     report.summary.errors = log.errors;
     report.summary.warnings = log.warnings;
     report.problemsTruncated = log.truncated;
-    report.elapsedMs = Date.now() - started;
+    report.elapsedMs = Math.round(performance.now() - started);
     return report;
   }
 
   private async importProjects(actor: Actor, parsed: ParsedRow[], opts: ImportOptions, log: ProblemLog, outcome: (o: RowOutcome) => void, report: ImportReport, fileSha256: string): Promise<void> {
     const run = async (executor: Executor, write: boolean) => {
-      const checking = Date.now();
+      const checking = performance.now();
       report.duplicates.length = 0;
       const plan = await this.planRows(actor, this.repositoryFor(executor), parsed, opts, log, outcome, executor, report.duplicates);
       Object.assign(report.summary, plan.counts);
       report.proposals = plan.fd.proposals(plan.areaNames);
-      report.phaseMs.check = Date.now() - checking;
+      report.phaseMs.check = Math.round(performance.now() - checking);
       if (write && log.errors === 0) {
-        const writing = Date.now();
+        const writing = performance.now();
         const progress = await this.write(actor, this.repositoryFor(executor), plan, opts, executor);
         if (progress) report.progress = progress;
-        report.phaseMs.write = Date.now() - writing;
+        report.phaseMs.write = Math.round(performance.now() - writing);
         await this.recordApply(executor, actor, opts, fileSha256, plan.counts, plan.audit);
         report.applied = true;
       }
@@ -676,7 +704,15 @@ export class ImportService {
     const repo = this.repositoryFor(this.db);
     const codes = [...new Set(parsed.map((r) => r.values.code).filter((c): c is string => typeof c === 'string'))];
     const names = [...new Set(parsed.map((r) => r.values.name).filter((n): n is string => typeof n === 'string').map(foldText))];
-    const [regions, keys] = await Promise.all([repo.listRegions(), repo.listProjectKeys(codes, names, actor.scope)]);
+    const regions = await repo.listRegions();
+    // The keys are read a batch of codes and names at a time, with a yield between batches (the lookups of 100k
+    // rows are a few hundred synchronous queries on SQLite).
+    const keyById = new Map<number, ProjectKey>();
+    for (let i = 0; i < Math.max(codes.length, names.length); i += this.yieldEvery) {
+      for (const k of await repo.listProjectKeys(codes.slice(i, i + this.yieldEvery), names.slice(i, i + this.yieldEvery), actor.scope)) keyById.set(k.id, k);
+      await this.pause(opts, 'match', i);
+    }
+    const keys = [...keyById.values()];
     const regionCodesByName = new Map<string, string[]>();
     for (const r of regions) {
       const k = foldText(r.name);
@@ -697,7 +733,8 @@ export class ImportService {
     const seen = new Map<number, ParsedRow>();
     const skip = opts.duplicates === 'skip';
     const repeats = new Map<ParsedRow, ImportDuplicate>();
-    for (const row of parsed) {
+    for (const [i, row] of parsed.entries()) {
+      if (i > 0 && i % this.yieldEvery === 0) await this.pause(opts, 'match', i);
       const v = row.values;
       let projectId = typeof v.code === 'string' ? idByCode.get(v.code) : undefined;
       if (projectId === undefined && typeof v.name === 'string') {
@@ -757,7 +794,7 @@ export class ImportService {
       // Rows are read and checked outside the write transaction (other requests interleave meanwhile); the
       // transaction holds only the set-based writes, which re-check versions and re-chain from the month written.
       const run = async (write: boolean) => {
-        const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows });
+        const bulk = new ReportBulkService(this.deps, { chunkRows: this.bulkChunkRows, onChunk: opts.onChunk });
         const checked = await bulk.checkMonth(actor, year, month, inputs, status);
         report.phaseMs.check = checked.checkMs;
         for (const e of checked.errors) err(targets[e.index]!.row, e.field, e.message);
@@ -765,11 +802,11 @@ export class ImportService {
           if (o) actions.set(targets[i]!.row, { action: o.action, projectId: targets[i]!.projectId, changes: o.changed?.map(label) });
         }
         if (!write || log.errors > 0) return;
-        const writing = Date.now();
+        const writing = performance.now();
         // Up to BULK_CHUNK_ROWS rows are one transaction; a larger file commits in chunks (see writeMonth) and the
         // file's audit event commits with the last.
         await bulk.writeMonth(actor, checked, record);
-        report.phaseMs.write = Date.now() - writing;
+        report.phaseMs.write = Math.round(performance.now() - writing);
         report.applied = true;
       };
       const record = async (executor: Executor) => {
@@ -789,12 +826,12 @@ export class ImportService {
         log.add({ sheet: parsed[0]!.sheet, row: null, column: null, severity: 'error', message: e.message });
       }
       if (report.applied) {
-        const writing = Date.now();
+        const writing = performance.now();
         // What a read would otherwise recompute lazily is brought up to date now: group facts of projects that
         // approved rows moved (stage, statistics entry), light snapshots of the year.
         await IndicatorService.syncAfterBulkWrite(this.db);
         await refreshLightsAfterBulkWrite(this.db, { year, month });
-        report.phaseMs.write += Date.now() - writing;
+        report.phaseMs.write += Math.round(performance.now() - writing);
       }
     }
     const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0 };
@@ -1066,7 +1103,7 @@ export class ImportService {
     const levelWrites: { projectId: number; levels: string[] }[] = [];
     const markPackages = new Set<number>();
     const progressRows: Resolved[] = [];
-    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0 };
+    const counts = { created: 0, updated: 0, unchanged: 0, errorRows: 0, plansCreated: 0, plansUpdated: 0, packages: 0, subItems: 0, statsBlank: 0 };
     // Per updated project, the changed fields before and after (plans under `plan_<year>`), for the audit trail.
     const audit = new Map<number, ProjectChange>();
     const changeOf = (id: number): ProjectChange => {
@@ -1113,6 +1150,7 @@ export class ImportService {
       if (r.projectId === undefined) {
         counts.created++;
         if (plan) counts.plansCreated++;
+        if (statsBlank(row)) counts.statsBlank++;
         // The row's column values are built when written, batch by batch: 100k copies held meanwhile cost ~100 MB.
         creates.push({ r, isPackage: packageRows.has(r), plan, levels, deferredParent });
         outcome({ sheet: row.sheet, row: row.row, action: 'create', name });
@@ -1254,8 +1292,9 @@ export class ImportService {
           const values = projectValues(c.r, opts.kind, c.isPackage) as unknown as Insertable<ProjectTable>;
           return {
             ...PROJECT_DEFAULTS, ...values,
-            // A list that does not say whether the project is 入库纳统 leaves it unknown, not "not entered" (issue 12).
-            ...(values.stats_entered === undefined || values.stats_entered === null ? { stats_unknown: 1 } : {}),
+            // A list without a 是否入库纳统 column leaves the project unknown, not "not entered"; a blank cell of a list
+            // that has the column means "not entered", as in the office's own workbooks (issue 12).
+            ...(values.stats_entered === undefined || values.stats_entered === null ? (c.r.row.letters.has('stats_entered') ? { stats_entered: 0 } : { stats_unknown: 1 }) : {}),
             ...(c.deferredParent ? { parent_id: c.deferredParent.newId } : {}),
             search_text: searchTextFor(c.r.row, values.name), created_at: now, updated_at: now, created_by: actor.userId, updated_by: actor.userId,
           };
@@ -1377,6 +1416,11 @@ interface UpdateWrite {
 }
 
 /** The project columns a resolved row writes (none for a plan-only import). */
+/** A row of a list that has a 是否入库纳统 column, with that cell blank (imported as not entered, and counted). */
+function statsBlank(row: ParsedRow): boolean {
+  return row.letters.has('stats_entered') && (row.values.stats_entered === undefined || row.values.stats_entered === null);
+}
+
 function projectValues(r: Resolved, kind: ImportKind, isPackage: boolean): Record<string, Value> {
   const out: Record<string, Value> = {};
   if (kind === 'plans') return out;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { loadExcel } from '../../excel.ts';
 import { AppError } from '../../errors.ts';
 import { flattenCellValue, columnNumber, type CellScalar } from './cell.ts';
-import { checkZip, corruptWorkbook, decodeText, DEFAULT_LIMITS, parseDelimited, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
+import { checkZip, corruptWorkbook, decodeText, DEFAULT_LIMITS, delimitedRows, readZipDirectory, sniffFormat, type FileFormat, type UploadLimits } from './file-guard.ts';
 
 /** One row as read: its 1-based number and its cells (index 0 is column A). */
 export interface SheetRow {
@@ -243,19 +243,25 @@ async function* workerSheets(buf: Buffer, limits: UploadLimits, heapMb = WORKER_
   }
 }
 
+/**
+ * A CSV as one sheet, parsed as its rows are taken (not all at once before the first): the import's read loop
+ * yields to the event loop between batches, so parsing 100k rows no longer holds the server for seconds (issue 23).
+ * Past the row limit the rows stop with the same refusal as a workbook's.
+ */
 function csvSheets(buf: Buffer, limits: UploadLimits): { info: ReadInfo; sheets: AsyncGenerator<SheetSource> } {
   const { text, encoding } = decodeText(buf);
-  const table = parseDelimited(text);
-  if (table.length > limits.maxRows) throw tooManyRows(limits);
-  const rows: SheetRow[] = [];
-  table.forEach((fields, i) => {
-    const cells: CellScalar[] = fields.map((f) => (f.trim() === '' ? null : f));
-    while (cells.length && cells[cells.length - 1] === null) cells.pop();
-    if (cells.length) rows.push({ number: i + 1, cells });
-  });
+  const rows = async function* (): AsyncGenerator<SheetRow> {
+    let number = 0;
+    for (const fields of delimitedRows(text)) {
+      if (++number > limits.maxRows) throw tooManyRows(limits);
+      const cells: CellScalar[] = fields.map((f) => (f.trim() === '' ? null : f));
+      while (cells.length && cells[cells.length - 1] === null) cells.pop();
+      if (cells.length) yield { number, cells };
+    }
+  };
   return {
     info: { format: 'csv', reader: 'csv', encoding },
-    sheets: (async function* () { yield { name: 'CSV', merges: null, rows: (async function* () { yield* rows; })() }; })(),
+    sheets: (async function* () { yield { name: 'CSV', merges: null, rows: rows() }; })(),
   };
 }
 

@@ -9,5 +9,5 @@ export { inboxRoutes } from './inbox.routes.ts';
 
 /** The inbox service (attachments read from the database's file store). */
 export function createInboxService(deps: Deps): InboxService {
-  return new InboxService(deps, new FileStore(deps.db, null));
+  return new InboxService(deps, new FileStore(deps.db, null, deps.clock));
 }

@@ -9,6 +9,7 @@ import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { IndicatorService } from './indicator.service.ts';
 import { createIndicatorService } from './index.ts';
 import { clock } from '../../clock.ts';
+import { createDeps } from '../../deps.ts';
 
 // The SQL engine (rollup + aggregation) must equal a naive in-memory recomputation from the raw rows, on random
 // portfolios, random report histories and random filters, on both engines.
@@ -116,7 +117,7 @@ describe.each(DIALECTS)('indicator engine equals a naive recomputation on %s', (
 
   it('for random portfolios, report histories, filters, counted statuses, via the hook or a rebuild', async () => {
     const db = database.db;
-    const service = createIndicatorService(database);
+    const service = createIndicatorService(createDeps(database.db));
     await fc.assert(fc.asyncProperty(scenario, async (sc) => {
       // Hard deletes bypass the rollup (the application only soft-deletes): clear it and its watermark too, so the
       // first read rebuilds it.

@@ -1,7 +1,7 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, PLAN_MONTH_COLUMNS, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, PLAN_MONTH_COLUMNS, resolveSearch, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
 import { clock } from '../../clock.ts';
@@ -286,6 +286,11 @@ export class IndicatorRepository {
       expectedCount: a.length < limit ? a.length : await count(expected.except(stored)),
       storedCount: b.length < limit ? b.length : await count(stored.except(expected)),
     };
+  }
+
+  /** The filter with its search terms' region and unit names resolved once (a name search then asks one index). */
+  resolveSearch<F extends ProjectFilter>(filter: F) {
+    return resolveSearch(this.db, filter);
   }
 
   /** The base query: projects in the filter and the actor's scope that are on year Y's list (have an annual plan). */

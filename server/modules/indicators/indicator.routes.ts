@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Database } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { createIndicatorService } from './index.ts';
 import { indicatorQuerySchema, indicatorResultSchema, indicatorSettingsWriteSchema, settingsQuerySchema } from './indicator.schema.ts';
 
 /** Indicators for a scope and period, and the engine's settings. */
-export function indicatorRoutes(app: FastifyInstance, database: Database): void {
+export function indicatorRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => createIndicatorService(database);
+  const service = () => createIndicatorService(deps);
 
   r.get('/api/v1/indicators', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['indicators'], querystring: indicatorQuerySchema, response: { 200: indicatorResultSchema } } },
     async (request) => service().getIndicators(actorOf(request), request.query));

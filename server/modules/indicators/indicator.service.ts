@@ -275,9 +275,10 @@ export class IndicatorService {
 
   /** Indicators for a scope (the project filter within the actor's data scope) and period 1–N月 of a year. */
   async getIndicators(actor: Actor, query: IndicatorQuery, opts: { rollup?: 'auto' | 'never' } = {}) {
-    const { year, month, breakdown, ...filter } = query;
+    const { year, month, breakdown, ...asked } = query;
     const curve = await this.timeCurve(year);
-    const gf = opts.rollup === 'never' ? undefined : this.groupFilter(actor, filter);
+    const gf = opts.rollup === 'never' ? undefined : this.groupFilter(actor, asked);
+    const filter = gf ? asked : await this.repo.resolveSearch(asked);
     if (gf) await this.syncGroups();
     // Reads the group rollup when the filter allows it, else scans the projects in scope. Every grouping of the
     // rollup sums to the same total and carries the trend, so the first breakdown it can answer also gives those.

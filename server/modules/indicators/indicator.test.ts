@@ -6,6 +6,7 @@ import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { createIndicatorService } from './index.ts';
 import { systemActor } from '../../context.ts';
 import { clock } from '../../clock.ts';
+import { createDeps } from '../../deps.ts';
 
 const YI = 100_000_000;
 
@@ -121,7 +122,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
   });
 
   it('verify finds a corrupted, a missing and an extra rollup row, and --fix repairs them', async () => {
-    const service = createIndicatorService(t.database);
+    const service = createIndicatorService(createDeps(t.database.db));
     expect(await service.verify()).toMatchObject({ ok: true, differences: [] });
     await t.db.updateTable('indicator_ytd').set({ ytd_05: 1 }).where('project_id', '=', p1).where('year', '=', 2026).execute();
     await t.db.deleteFrom('indicator_ytd').where('project_id', '=', p2).execute();
@@ -147,7 +148,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     const moved = await get('/api/v1/indicators?year=2026&month=5&region=320100');
     expect(moved.indicators.sums).toMatchObject({ count: 1, completed_ytd: 15.54 * YI, planned_investment: 50 * YI, by_stage: { completed: 1 } });
     expect((await get('/api/v1/indicators?year=2026&month=5&stage=started')).indicators.sums.count).toBe(1);
-    const service = createIndicatorService(t.database);
+    const service = createIndicatorService(createDeps(t.database.db));
     expect((await service.verify()).ok).toBe(true);
     await t.db.updateTable('indicator_groups').set({ completed_ytd: 1 }).where('year', '=', 2026).where('month', '=', 5).where('region_code', '=', '320102').execute();
     const found = await service.verify();
@@ -169,7 +170,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await get('/api/v1/indicators?year=2026&month=5')).indicators.sums.count).toBeGreaterThanOrEqual(620);
     await t.db.updateTable('projects').set({ region_code: '320102', updated_at: clock.now().toISOString() }).where('id', 'in', ids).execute();
     expect((await get('/api/v1/indicators?year=2026&month=5&region=320100')).indicators.sums.count).toBeGreaterThanOrEqual(620);
-    const service = createIndicatorService(t.database);
+    const service = createIndicatorService(createDeps(t.database.db));
     expect(await service.verify()).toMatchObject({ ok: true });
     await t.db.deleteFrom('projects').where('id', 'in', ids).execute();
     await service.verify({ fix: true });
@@ -192,7 +193,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect(ind.sums).toMatchObject({ monthly_planned: 1, planned_to_date: 16 * YI, completed_ytd_monthly_planned: 30 * YI });
     expect(ind.plan_to_date_rate).toMatchObject({ text: '187.5', label: '完成1–5月投资计划（1个有分月计划的项目）' });
     // The group rollup (read by an unrestricted scope) agrees with the project scan.
-    const viaRollup = await createIndicatorService(t.database).getIndicators(systemActor(), { year: 2026, month: 5, breakdown: [] });
+    const viaRollup = await createIndicatorService(createDeps(t.database.db)).getIndicators(systemActor(), { year: 2026, month: 5, breakdown: [] });
     expect(viaRollup.indicators.plan_to_date_rate.text).toBe('187.5');
     const cleared = await plan({ ...base, monthly_plan: null, version: saved.json().version });
     expect(cleared.json().monthly_plan).toBeNull();

@@ -1,5 +1,4 @@
 // The lights module's public face: other modules, app.ts, the CLI, bench and tests import from here only.
-import { createDeps } from '../../deps.ts';
 import type { Deps } from '../../platform/context.ts';
 import { IndicatorRepository } from '../indicators/index.ts';
 import { ProjectRepository } from '../projects/index.ts';
@@ -11,10 +10,9 @@ export { lightRoutes } from './light.routes.ts';
 export { lightsWarmupJob, monthsToWarm, startLightsWarmup, warmLights } from './light-warmup.ts';
 
 /**
- * The light service over `deps.db` (routes, the warm-up job, exports, bulletins, the CLI's verify); callers that
- * hold only a database get the process clock and the audit recorder (createDeps).
+ * The light service over `deps.db` (routes, the warm-up job, exports, bulletins, the CLI's verify); a caller holding
+ * only a database builds deps with createDeps.
  */
-export function createLightService(deps: Pick<Deps, 'db'> & Partial<Deps>): LightService {
-  const full = deps.clock && deps.audit ? { db: deps.db, clock: deps.clock, audit: deps.audit } : createDeps(deps.db);
-  return new LightService(full, new LightRepository(deps.db), new IndicatorRepository(deps.db), new ProjectRepository(deps.db));
+export function createLightService(deps: Deps): LightService {
+  return new LightService(deps, new LightRepository(deps.db), new IndicatorRepository(deps.db), new ProjectRepository(deps.db));
 }

@@ -182,10 +182,14 @@ export class LightSnapshotRepository {
     return Number(row.n);
   }
 
-  /** Removes the stale marks that were read (a mark re-written since keeps its new stamp and stays). */
+  /**
+   * Removes the stale marks that were read (a mark re-written since keeps its new stamp and stays). The project ids
+   * as an IN list let both engines find the chunk's marks by the key: with only the OR of (project, stamp) pairs,
+   * SQLite scanned every mark of the year per statement, which made a bulk write's refresh quadratic (issue 23).
+   */
   async deleteStale(year: number, marks: readonly { project_id: number; stamp: number }[]): Promise<void> {
     for (const part of chunks(marks, 400)) {
-      await this.db.deleteFrom('light_stale').where('year', '=', year)
+      await this.db.deleteFrom('light_stale').where('year', '=', year).where('project_id', 'in', part.map((m) => m.project_id))
         .where((eb) => eb.or(part.map((m) => eb.and([eb('project_id', '=', m.project_id), eb('stamp', '=', m.stamp)]))))
         .execute();
     }

@@ -5,6 +5,7 @@ import { buildPlan } from '../../../test/indicator-factories.ts';
 import { systemActor } from '../../context.ts';
 import { monthsToWarm, startLightsWarmup, warmLights } from './light-warmup.ts';
 import { createLightService } from './index.ts';
+import { createDeps } from '../../deps.ts';
 
 describe('the months the lights warm-up fills', () => {
   it('are this month and last month in China time, across a year end', () => {
@@ -54,7 +55,7 @@ describe.each(DIALECTS)('the lights warm-up after a rule change on %s', (dialect
     await warmLights(database, now());
     const months = () => database.db.selectFrom('light_snapshot_months').select(['month', 'complete']).where('year', '=', 2026).orderBy('month').execute();
     expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);
-    await createLightService(database).putRuleSet(systemActor(), 2026, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }], effective_month: 4 });
+    await createLightService(createDeps(database.db)).putRuleSet(systemActor(), 2026, { rules: [{ id: 'pg', kind: 'points_gap', enabled: true, yellow_points: 5, red_points: 40 }], effective_month: 4 });
     expect((await months()).filter((m) => m.complete)).toEqual([]);
     // Nothing reads the lights here: only the warm-up's tick can refill (its first run is an hour away).
     const stop = startLightsWarmup(database, { intervalMs: 50, firstDelayMs: 3_600_000, now, onError: (err) => { throw err; } });
@@ -63,7 +64,7 @@ describe.each(DIALECTS)('the lights warm-up after a rule change on %s', (dialect
       while ((await months()).filter((m) => m.complete).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       expect(await months()).toEqual([{ month: 4, complete: 1 }, { month: 5, complete: 1 }]);
     } finally {
-      stop();
+      await stop(); // waits for a tick under way, so that afterAll does not close the database under it
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { createLightService } from './index.ts';
 import { clock } from '../../clock.ts';
+import { createDeps } from '../../deps.ts';
 import { chinaMonth, chinaYear } from '../../../core/clock.ts';
 import { startJobRunner, type JobSpec } from '../../platform/jobs.ts';
 
@@ -13,7 +14,7 @@ export function monthsToWarm(now: Date): { year: number; month: number }[] {
 
 /** Fills (or brings up to date) the light snapshots of the months people open. */
 export async function warmLights(database: Database, now = clock.now()): Promise<void> {
-  const service = createLightService(database);
+  const service = createLightService(createDeps(database.db));
   for (const { year, month } of monthsToWarm(now)) await service.ensureSnapshots(year, month);
 }
 
@@ -31,7 +32,7 @@ export function lightsWarmupJob(database: Database, everySeconds: number): JobSp
 }
 
 /** Runs the warm-up job alone (tests; main.ts registers the job with the runner). Returns a stop function. */
-export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; now?: () => Date }): () => void {
+export function startLightsWarmup(database: Database, opts: { intervalMs: number; onError: (err: unknown) => void; firstDelayMs?: number; now?: () => Date }): () => Promise<void> {
   const job = { ...lightsWarmupJob(database, opts.intervalMs / 1000), firstDelaySeconds: (opts.firstDelayMs ?? 5_000) / 1000 };
   return startJobRunner(database.db, opts.now ? { now: opts.now } : clock, { jobs: [job], onError: (err) => opts.onError(err) });
 }

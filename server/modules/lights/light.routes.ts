@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Database } from '../../db/database.ts';
+import type { Deps } from '../../platform/context.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { createLightService } from './index.ts';
 import {
@@ -8,9 +8,9 @@ import {
 } from './light.schema.ts';
 
 /** Red/yellow/green lights for a scope and period, rule sets per year, accepted excuses. */
-export function lightRoutes(app: FastifyInstance, database: Database): void {
+export function lightRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const service = () => createLightService(database);
+  const service = () => createLightService(deps);
 
   r.get('/api/v1/lights', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags: ['lights'], querystring: lightsQuerySchema, response: { 200: lightListSchema } } },
     async (request) => service().getLights(actorOf(request), request.query));

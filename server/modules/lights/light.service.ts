@@ -17,6 +17,7 @@ import { decodeLights, encodeLights, type LightColumn, type SnapshotRow, type Sn
 import { ruleSetSchema, type ExcuseWrite, type LightsQuery, type RuleSetWrite } from './light.schema.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
+import { yieldToEventLoop } from '../../platform/yield.ts';
 import { createDeps } from '../../deps.ts';
 
 /** The rule set ruling a month, and where it came from. */
@@ -436,6 +437,8 @@ export class LightService {
       });
       if (step === 'filled') await this.lights.snapshots.analyze();
       if (step !== 'more') return step !== 'dropped';
+      // Waiting requests run between chunks (issue 23).
+      await yieldToEventLoop();
     }
   }
 
@@ -465,6 +468,7 @@ export class LightService {
         return marks.length === STALE_CHUNK;
       });
       if (!more) return;
+      await yieldToEventLoop();
     }
   }
 

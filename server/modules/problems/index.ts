@@ -37,7 +37,7 @@ export function createProblemImport(deps: Deps): ProblemImport {
 /** The enterprise service; photos are kept through the files module (in the database unless a data dir is given). */
 export function createEnterpriseService(deps: Deps, dataDir: string | null = null): EnterpriseService {
   return new EnterpriseService(deps, { enterprises: (db) => new EnterpriseRepository(db), problems: (db) => new ProblemRepository(db) },
-    createProblemService(deps), (db) => new FileStore(db, dataDir));
+    createProblemService(deps), (db) => new FileStore(db, dataDir, deps.clock));
 }
 
 /**

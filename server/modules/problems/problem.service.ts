@@ -362,9 +362,10 @@ export class ProblemService {
     const repo = this.repo(this.deps.db);
     const from = `${year}-01-01`;
     const to = `${year}-12-31`;
+    const today = this.today();
     const [facts, cal, solved] = await Promise.all([repo.listFacts(actor, from, to), this.calendar(this.deps.db), repo.countClosed(actor, from, to)]);
     const rows: Array<ProblemFact & { owner_unit_id: number | null; raised_unit_id: number | null; top_category: string }> = facts.map((f) => ({ ...f, visits: Number(f.visits ?? 0) }));
-    const out = { year, definitions: FIGURE_DEFINITIONS, solved_in_year: solved, solved_text: `${year}年共帮助解决问题${solved}个`, total: computeProblemFigures(rows, cal), groups: [] as Array<{ key: string | null; name: string; figures: ReturnType<typeof computeProblemFigures> }> };
+    const out = { year, definitions: FIGURE_DEFINITIONS, solved_in_year: solved, solved_text: `${year}年共帮助解决问题${solved}个`, total: computeProblemFigures(rows, cal, today), groups: [] as Array<{ key: string | null; name: string; figures: ReturnType<typeof computeProblemFigures> }> };
     if (!groupBy) return out;
     const keyOf = (f: (typeof rows)[number]): string | null => {
       switch (groupBy) {
@@ -374,7 +375,7 @@ export class ProblemService {
         case 'month': return f.received_on.slice(0, 7);
       }
     };
-    const groups = figuresBy(rows, keyOf, cal);
+    const groups = figuresBy(rows, keyOf, cal, today);
     let names = new Map<string, string>();
     if (groupBy === 'department' || groupBy === 'unit') names = new Map((await repo.unitNames(groups.map((g) => Number(g.key)).filter((n) => n > 0))).map((u) => [String(u.id), u.name]));
     if (groupBy === 'category') names = new Map((await repo.listCategories()).map((c) => [c.code, c.name]));

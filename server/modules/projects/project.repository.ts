@@ -34,30 +34,106 @@ export function searchTerms(q: string | undefined): string[] {
 }
 
 /**
- * One search term: the project's name (folded, full pinyin or initials), the name of its region or of a region
- * above it ('吴中' finds the projects of 吴中区 and of its towns), or the short name (else the name) of its
- * responsible unit ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its
- * region's). The region and unit name lists are uncorrelated sub-queries, evaluated once (a scan of the region
- * names: constant, whatever the portfolio).
+ * What one search term names besides project names: the codes of the regions whose name holds it and of the regions
+ * below them ('吴中' finds the projects of 吴中区 and of its towns), and the units whose short name (else name) holds
+ * it ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). Resolved
+ * before the project query by resolveSearch (two small indexed queries on the region and unit tables), so a term
+ * naming neither — most searches — costs only its name index, as before the union of e0a7a96 tripled it (issue 16).
  */
-function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
+export interface TermNames {
+  term: string;
+  /** An ancestor of the filter's region bears the name: every project the region filter keeps matches. */
+  matchesAll: boolean;
+  /** Region codes, or null when more than NAME_LIST_MAX matched (then the query keeps the sub-query). */
+  regionCodes: string[] | null;
+  /** Unit ids, or null when more than NAME_LIST_MAX matched. */
+  unitIds: number[] | null;
+}
+
+/** The project filter with its search terms' region and unit names resolved (resolveSearch). */
+export type ResolvedProjectFilter = ProjectFilter & { resolvedTerms?: readonly TermNames[] };
+
+/** Beyond this many matching regions or units a term binds a sub-query, not a list of values. */
+export const NAME_LIST_MAX = 500;
+
+// The regions whose name holds the pattern, with the regions below them; the units whose short name (else name)
+// holds it — a unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
+const regionNameHolds = (pattern: string) => sql<boolean>`m.name like ${pattern} escape '\\'`;
+const unitNameHolds = (pattern: string) => sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`;
+
+/**
+ * Resolves the region and unit names each search term matches (at most NAME_LIST_MAX + 1 rows read per table and
+ * term), for applyProjectFilter to bind as values. A filter without `q` comes back unchanged.
+ *
+ * With a region filter (every scoped list has one) only the regions that can matter are read: those of the filter's
+ * subtree (a range of the path index) and the filter region's ancestors (a match there matches every project of
+ * the filter). Without one, every region name is read (~44k in the national tree: a few ms, whatever the portfolio).
+ */
+export async function resolveSearch<F extends ProjectFilter>(db: Executor, filter: F): Promise<F & { resolvedTerms?: readonly TermNames[] }> {
+  const terms = searchTerms(filter.q);
+  if (!terms.length) return filter;
+  const root = filter.region
+    ? (await db.selectFrom('regions').select('path').where('code', '=', filter.region).executeTakeFirst())?.path
+    : undefined;
+  const resolvedTerms = await Promise.all(terms.map(async (term): Promise<TermNames> => {
+    const pattern = `%${likeEscape(term)}%`;
+    const units = db.selectFrom('units').select('units.id').where(unitNameHolds(pattern)).limit(NAME_LIST_MAX + 1).execute();
+    let regions: Promise<Array<{ code: string }>>;
+    let matchesAll = false;
+    if (root !== undefined) {
+      const ancestors = root.split('/').filter(Boolean).slice(0, -1);
+      matchesAll = ancestors.length > 0 && !!await db.selectFrom('regions as m').select('m.code')
+        .where('m.code', 'in', ancestors).where(regionNameHolds(pattern)).executeTakeFirst();
+      regions = matchesAll ? Promise.resolve([]) : db.selectFrom(['regions as r', 'regions as m']).select('r.code')
+        .where('m.path', '>=', root).where('m.path', '<', `${root}~`).where(regionNameHolds(pattern))
+        .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`)
+        .limit(NAME_LIST_MAX + 1).execute();
+    } else {
+      regions = db.selectFrom(['regions as r', 'regions as m']).select('r.code').where(regionNameHolds(pattern))
+        .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`)
+        .limit(NAME_LIST_MAX + 1).execute();
+    }
+    const [regionRows, unitRows] = await Promise.all([regions, units]);
+    return {
+      term, matchesAll,
+      regionCodes: regionRows.length > NAME_LIST_MAX ? null : [...new Set(regionRows.map((r) => r.code))],
+      unitIds: unitRows.length > NAME_LIST_MAX ? null : unitRows.map((u) => u.id),
+    };
+  }));
+  return { ...filter, resolvedTerms };
+}
+
+/**
+ * One search term: the project's name (folded, full pinyin or initials), or a region or unit name (TermNames).
+ * With the names resolved and none matching, only the name index is asked; otherwise a union of ids rather than an
+ * OR of conditions, so each part keeps its own index (the trigram index, the region and unit indexes), where an OR
+ * made both engines scan every project (3× the CPU of a name search at 5k). Unresolved (a caller that did not
+ * call resolveSearch), the names are uncorrelated sub-queries: the same answer, at the union's cost.
+ */
+function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string, names: TermNames | undefined) {
   const pattern = `%${likeEscape(term)}%`;
   // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
   // (rare in names) takes the scan like one shorter than three characters.
-  const byName = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term)
+  const trigram = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term);
+  if (names?.matchesAll) return sql<boolean>`1 = 1`;
+  if (names && names.regionCodes?.length === 0 && names.unitIds?.length === 0) {
+    return trigram
+      ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${term}%`))
+      : sql<boolean>`projects.search_text like ${pattern} escape '\\'`;
+  }
+  const byName = trigram
     ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where('projects_fts.search_text', 'like', `%${term}%`)
     : eb.selectFrom('projects as byname').select('byname.id').where(sql<boolean>`byname.search_text like ${pattern} escape '\\'`);
-  const regions = eb.selectFrom(['regions as r', 'regions as m']).select('r.code')
-    .where(sql<boolean>`m.name like ${pattern} escape '\\'`)
+  const regions = names?.regionCodes ?? eb.selectFrom(['regions as r', 'regions as m']).select('r.code').where(regionNameHolds(pattern))
     .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
-  // A unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
-  const units = eb.selectFrom('units').select('units.id')
-    .where(sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`);
-  // A union of ids rather than an OR of conditions: each part keeps its own index (the trigram index, the region
-  // and unit indexes), where an OR made both engines scan every project (3× the CPU of a name search at 5k).
-  return eb('projects.id', 'in', eb.selectFrom('projects as byregion').select('byregion.id').where('byregion.region_code', 'in', regions)
-    .union(eb.selectFrom('projects as byunit').select('byunit.id').where('byunit.unit_id', 'in', units))
-    .union(byName));
+  const units = names?.unitIds ?? eb.selectFrom('units').select('units.id').where(unitNameHolds(pattern));
+  // Empty value lists are left out (IN () is not SQL); at least one of the two is not empty here.
+  const byRegion = eb.selectFrom('projects as byregion').select('byregion.id').where('byregion.region_code', 'in', regions);
+  const byUnit = eb.selectFrom('projects as byunit').select('byunit.id').where('byunit.unit_id', 'in', units);
+  const hasRegions = !Array.isArray(regions) || regions.length > 0;
+  const hasUnits = !Array.isArray(units) || units.length > 0;
+  if (hasRegions && hasUnits) return eb('projects.id', 'in', byRegion.union(byUnit).union(byName));
+  return eb('projects.id', 'in', hasRegions ? byRegion.union(byName) : byUnit.union(byName));
 }
 
 /**
@@ -65,7 +141,7 @@ function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string) {
  * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
  * `q` is folded here (traditional → simplified, case, width), so every caller searches the way the list does.
  */
-export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter): ProjectQuery<O> {
+export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ResolvedProjectFilter): ProjectQuery<O> {
   qb = qb.where('projects.deleted_at', 'is', null);
   const { region, unit, year, parent } = query;
   if (region) qb = qb.where('projects.region_code', 'in', regionSubtree(region));
@@ -103,7 +179,8 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ProjectFilter)
       ? qb.where('projects.builder_uscc', '=', builder)
       : qb.where(sql<boolean>`projects.builder_name like ${`%${likeEscape(query.builder)}%`} escape '\\'`);
   }
-  for (const term of searchTerms(query.q)) qb = qb.where((eb) => termMatch(eb, term));
+  const resolved = new Map((query.resolvedTerms ?? []).map((t) => [t.term, t]));
+  for (const term of searchTerms(query.q)) qb = qb.where((eb) => termMatch(eb, term, resolved.get(term)));
   return qb;
 }
 
@@ -235,7 +312,8 @@ export class ProjectRepository {
   }
 
   /** One page of the list plus totals over the whole filter (count, Σ total investment, Σ annual plan of `year`). */
-  async list(query: ProjectListQuery, scope: DataScope, planYear: number) {
+  async list(listQuery: ProjectListQuery, scope: DataScope, planYear: number) {
+    const query = await resolveSearch(this.db, listQuery);
     // (project_id, year) is unique, so the left join adds one column without multiplying rows; totals then take
     // one pass over the filtered projects instead of a second IN (…) query over annual_plans.
     const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query)

@@ -13,6 +13,7 @@ export { PeriodService, REPORTING_SETTINGS } from './period.service.ts';
 export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportRoutes } from './report.routes.ts';
+export { effectiveDeadline, reportTimelinessFigures, statsEntryFigures, type TimelinessFigures } from './reporting-figures.ts';
 // TODO(platform): projects, imports and exports still read and rebase reports through this repository; they should
 // ask the report services.
 export { ReportRepository } from './report.repository.ts';
@@ -29,5 +30,5 @@ export function createMonthlyReportService(deps: Deps, options: { bulkChunkRows?
 
 /** Site photos of reports, kept in the database's file store (every server reaches them). */
 export function createReportPhotoService(deps: Deps, dataDir: string): ReportPhotoService {
-  return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir)));
+  return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir, deps.clock)));
 }

@@ -9,6 +9,7 @@ import { multipartBody } from '../../../test/workbooks.ts';
 import { createIndicatorService } from '../indicators/index.ts';
 import { createLightService } from '../lights/index.ts';
 import type { ImportReport } from '../imports/import.service.ts';
+import { createDeps } from '../../deps.ts';
 
 // Bulk writes (issue 23): a month's import saved as drafts, submitted or approved in one step, submit-all, and what
 // they leave behind — figures equal to a per-row recomputation (`docket verify`), later months re-chained, light
@@ -31,9 +32,9 @@ describe.each(DIALECTS)('bulk report writes on %s', (dialect) => {
   const headSeq = async () => Number((await t.db.selectFrom('audit_chain_head').select('seq').executeTakeFirstOrThrow()).seq);
   /** `docket verify`: the rollups and light snapshots equal a recomputation from the reports. */
   const expectVerified = async () => {
-    const rollup = await createIndicatorService(t.database).verify();
+    const rollup = await createIndicatorService(createDeps(t.database.db)).verify();
     expect(rollup.ok, JSON.stringify(rollup.differences.slice(0, 3))).toBe(true);
-    const lights = await createLightService(t.database).verifySnapshots();
+    const lights = await createLightService(createDeps(t.database.db)).verifySnapshots();
     expect(lights.rows_differing + lights.counts_differing).toBe(0);
   };
 
@@ -48,7 +49,7 @@ describe.each(DIALECTS)('bulk report writes on %s', (dialect) => {
       expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/reporting/periods/2026/${m}`, headers: w.office, payload: { status: 'open' } })).statusCode).toBe(200);
     }
     // Snapshot months exist (as the warm-up makes them), so the bulk write must bring them up to date.
-    for (const m of [5, 6]) await createLightService(t.database).ensureSnapshots(2026, m);
+    for (const m of [5, 6]) await createLightService(createDeps(t.database.db)).ensureSnapshots(2026, m);
   });
   afterAll(async () => t?.close());
 

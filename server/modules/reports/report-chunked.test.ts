@@ -91,9 +91,9 @@ async function writeMay(dialect: Dialect, path: Path) {
       expect(events.filter((e) => e.action === 'report.submit_all')).toHaveLength(1);
     }
 
-    const rollup = await createIndicatorService(t.database).verify();
+    const rollup = await createIndicatorService(createDeps(t.database.db)).verify();
     expect(rollup.ok, JSON.stringify(rollup.differences.slice(0, 3))).toBe(true);
-    const lights = await createLightService(t.database).verifySnapshots();
+    const lights = await createLightService(createDeps(t.database.db)).verifySnapshots();
     expect(lights.rows_differing + lights.counts_differing).toBe(0);
     const reports = await t.db.selectFrom('monthly_reports')
       .select(['project_id', 'month', 'amount_month', 'amount_ytd', 'amount_since_start', 'status'])

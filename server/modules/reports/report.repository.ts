@@ -330,6 +330,50 @@ export class ReportRepository {
     return rows;
   }
 
+  // Figures for evaluation (考评) sources: per project unit, counted inside the engine ---------------------------
+
+  /**
+   * 入库纳统率 per unit (the project's own unit): the reporting projects on `year`'s list that had started by
+   * `monthEnd` (actual start date on or before it: only a started project can be entered in the statistics), and how
+   * many of them were entered by then (entered, with an entry date on or before `monthEnd` or none recorded).
+   */
+  async statsEntryByUnit(year: number, monthEnd: string): Promise<Array<{ unit_id: number; started: number; entered: number }>> {
+    const rows = await onListOf(this.db.selectFrom('projects'), year)
+      .where('projects.deleted_at', 'is', null)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .where('projects.actual_start_date', '<=', monthEnd)
+      .select((eb) => [
+        'projects.unit_id',
+        eb.fn.countAll<number>().as('started'),
+        eb.fn.sum<number>(eb.case()
+          .when(eb.and([eb('projects.stats_entered', '=', 1), eb.or([eb('projects.stats_entered_date', 'is', null), eb('projects.stats_entered_date', '<=', monthEnd)])]))
+          .then(1).else(0).end()).as('entered'),
+      ])
+      .groupBy('projects.unit_id')
+      .execute();
+    return rows.map((r) => ({ unit_id: r.unit_id, started: Number(r.started), entered: Number(r.entered ?? 0) }));
+  }
+
+  /**
+   * 月度填报及时率 per unit: the reporting projects the period of (year, month) expects, and how many of them have a
+   * report for it first submitted before `cutoff` (an ISO instant: the end of the deadline day, China time). A
+   * report returned for correction after an on-time submission still counts as on time (first_submitted_at is kept).
+   */
+  async onTimeByUnit(year: number, month: number, cutoff: string): Promise<Array<{ unit_id: number; expected: number; on_time: number }>> {
+    const rows = await onListOf(this.db.selectFrom('projects'), year)
+      .where('projects.deleted_at', 'is', null)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
+      .select((eb) => [
+        'projects.unit_id',
+        eb.fn.countAll<number>().as('expected'),
+        eb.fn.sum<number>(eb.case().when('r.first_submitted_at', '<', cutoff).then(1).else(0).end()).as('on_time'),
+      ])
+      .groupBy('projects.unit_id')
+      .execute();
+    return rows.map((r) => ({ unit_id: r.unit_id, expected: Number(r.expected), on_time: Number(r.on_time ?? 0) }));
+  }
+
   /** Photo counts of the given reports, by report id (reports without photos are absent). */
   async countPhotosOf(reportIds: readonly number[]): Promise<Map<number, number>> {
     const counts = new Map<number, number>();

@@ -75,6 +75,11 @@ export class AgendaRepository {
     return { items, total };
   }
 
+  /** Meetings held from `from` to `to` ('YYYY-MM-DD', inclusive; a month's '-31' bound is fine for text dates), oldest first. */
+  async meetingsBetween(from: string, to: string): Promise<MeetingRow[]> {
+    return this.db.selectFrom('meetings').selectAll().where('held_on', '>=', from).where('held_on', '<=', to).orderBy('held_on').orderBy('id').execute();
+  }
+
   async decisions(meetingIds: readonly number[]): Promise<DecisionRow[]> {
     if (meetingIds.length === 0) return [];
     return this.db.selectFrom('meeting_decisions').selectAll().where('meeting_id', 'in', meetingIds).orderBy('meeting_id').orderBy('seq').execute();

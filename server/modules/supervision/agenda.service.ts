@@ -192,6 +192,19 @@ export class AgendaService {
     };
   }
 
+  /** The meetings held in a month 'YYYY-MM' with their decisions' counts, as the meetings list shows them (the bulletin's 会议 section). */
+  async meetingsOfMonth(month: string) {
+    const repo = new AgendaRepository(this.deps.db);
+    const items = await repo.meetingsBetween(`${month}-01`, `${month}-31`);
+    const decisions = await repo.decisions(items.map((m) => m.id));
+    const matters = await repo.mattersOfDecisions(decisions.map((d) => d.id));
+    return items.map((m) => {
+      const ds = decisions.filter((d) => d.meeting_id === m.id);
+      const done = ds.filter((d) => { const ms = matters.filter((x) => x.source_id === d.id); return ms.length > 0 && ms.every(isDone); }).length;
+      return { id: m.id, title: m.title, heldOn: m.held_on, decisions: ds.length, assigned: ds.filter((d) => matters.some((x) => x.source_id === d.id)).length, done };
+    });
+  }
+
   /** A meeting with its decisions, each with the matters it became; the one-line summary a bulletin can quote. */
   async meeting(id: number) {
     const repo = new AgendaRepository(this.deps.db);

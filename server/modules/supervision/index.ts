@@ -31,19 +31,19 @@ export { supervisionFigures, overdueMatters, type UnitFigures } from './figures.
 
 /** The matter service, over the database's file store. */
 export function createMatterService(deps: Deps): MatterService {
-  const service = new MatterService(deps, (db: Executor) => new MatterRepository(db), (db: Executor) => new FileStore(db, null));
+  const service = new MatterService(deps, (db: Executor) => new MatterRepository(db), (db: Executor) => new FileStore(db, null, deps.clock));
   service.useLetters(createLetterService(deps));
   return service;
 }
 
 /** The escalation letters (交办函/提醒函/督办函/约谈通知) over the database's file store. */
 export function createLetterService(deps: Deps): LetterService {
-  return new LetterService(deps, (db: Executor) => new FileStore(db, null));
+  return new LetterService(deps, (db: Executor) => new FileStore(db, null, deps.clock));
 }
 
 /** Meetings → decisions → matters and the weekly batches (周交办); a decision's matters go through the matter engine in one transaction. */
 export function createAgendaService(deps: Deps): AgendaService {
-  return new AgendaService(deps, (db: Executor) => new FileStore(db, null), (db: Executor) => createMatterService(db === deps.db ? deps : { ...deps, db }));
+  return new AgendaService(deps, (db: Executor) => new FileStore(db, null, deps.clock), (db: Executor) => createMatterService(db === deps.db ? deps : { ...deps, db }));
 }
 
 /**

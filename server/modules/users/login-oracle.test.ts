@@ -70,4 +70,25 @@ describe.each(DIALECTS)('sign-in does the same work for unknown names on %s', (d
     expect((await rows(`real-${suffix}`)).slice(1)).toEqual([{ action: 'auth.login', outcome: 'failure' }]);
     expect([ghost.status, ghost.body.error.code, ghost.body.error.message]).toEqual([real.status, real.body.error.code, real.body.error.message]);
   });
+  it('answers a locked account exactly as an unknown name (same work, status and message) while the audit trail and the administrator see the lock', async () => {
+    const suffix = `${dialect}${Date.now().toString(36)}L`;
+    await buildUser(t.db, { username: `sys-${suffix}`, role: 'sysadmin' });
+    const id = await buildUser(t.db, { username: `locked-${suffix}`, role: 'office' });
+    for (let i = 0; i < 5; i++) await traceOf(`locked-${suffix}`, `Wrong#2026${i}`); // the fifth locks
+    await traceOf(`ghost0-${suffix}`, 'Wrong#2026x'); // warm the unknown-name path
+    const locked = await traceOf(`locked-${suffix}`, 'Docket#2026'); // even the right password
+    const ghost = await traceOf(`ghost-${suffix}`, 'Docket#2026');
+    expect(locked.calls.filter((c) => c === 'scrypt.verify')).toHaveLength(1);
+    expect(locked.calls).toEqual(ghost.calls);
+    expect(costOf(locked.hashes[0]!)).toEqual(costOf(ghost.hashes[0]!));
+    expect([locked.status, locked.body.error.code, locked.body.error.message]).toEqual([ghost.status, ghost.body.error.code, ghost.body.error.message]);
+    expect(locked.status).toBe(401);
+    expect(locked.body.error.message).not.toMatch(/已锁定，请/);
+    // What the caller cannot see, the audit trail and the account's administrator do.
+    const reasons = (await t.db.selectFrom('audit_log').select(['action', 'details_json']).where('username', '=', `locked-${suffix}`).orderBy('seq').execute())
+      .map((r) => `${r.action}:${JSON.parse(r.details_json ?? '{}').reason ?? ''}`);
+    expect(reasons).toEqual([...Array<string>(5).fill('auth.login:bad_password'), 'auth.lockout:', 'auth.login:locked']);
+    const admin = await t.app.inject({ url: `/api/v1/admin/users?q=locked-${suffix}`, headers: await t.login(`sys-${suffix}`) });
+    expect(admin.json().items.find((u: { id: number }) => u.id === id)).toMatchObject({ is_locked: true });
+  });
 });

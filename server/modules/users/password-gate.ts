@@ -13,11 +13,15 @@ import { AppError } from '../../errors.ts';
  * sign-in rate limit that must hold across servers live in the database.
  */
 export class PasswordGate {
-  private running = 0;
+  private readonly running = { high: 0, low: 0 };
   private readonly queues: { high: (() => void)[]; low: (() => void)[] } = { high: [], low: [] };
-  private readonly opts: { slots: number; highQueue: number; lowQueue: number };
+  private readonly opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number };
 
-  constructor(opts: { slots: number; highQueue: number; lowQueue: number }) {
+  /**
+   * `slots` hashes at once, of which at most `lowSlots` for unknown names: the rest stay free for real accounts, so
+   * a real check never waits for a flood's dummy checks to finish.
+   */
+  constructor(opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number }) {
     this.opts = opts;
   }
 
@@ -27,24 +31,45 @@ export class PasswordGate {
     try {
       return await fn();
     } finally {
-      this.release();
+      this.release(priority);
     }
+  }
+
+  /**
+   * Whether a check of this priority would be refused now (no slot, its queue full): lets a sign-in be refused
+   * before it writes anything, instead of after its database work.
+   */
+  isFull(priority: 'high' | 'low'): boolean {
+    return !this.canStart(priority) && this.queues[priority].length >= this.queueLimit(priority);
+  }
+
+  private canStart(priority: 'high' | 'low'): boolean {
+    return this.running.high + this.running.low < this.opts.slots && (priority === 'high' || this.running.low < this.opts.lowSlots);
+  }
+
+  private queueLimit(priority: 'high' | 'low'): number {
+    return priority === 'high' ? this.opts.highQueue : this.opts.lowQueue;
   }
 
   private acquire(priority: 'high' | 'low'): Promise<void> {
-    if (this.running < this.opts.slots) {
-      this.running++;
+    if (this.queues[priority].length === 0 && this.canStart(priority)) {
+      this.running[priority]++;
       return Promise.resolve();
     }
     const queue = this.queues[priority];
-    if (queue.length >= (priority === 'high' ? this.opts.highQueue : this.opts.lowQueue)) return Promise.reject(busyError());
-    return new Promise((resolve) => queue.push(resolve));
+    if (queue.length >= this.queueLimit(priority)) return Promise.reject(busyError());
+    return new Promise((resolve) => queue.push(() => {
+      this.running[priority]++;
+      resolve();
+    }));
   }
 
-  private release(): void {
-    const next = this.queues.high.shift() ?? this.queues.low.shift();
-    if (next) next(); // the slot passes straight to the next waiter
-    else this.running--;
+  private release(priority: 'high' | 'low'): void {
+    this.running[priority]--;
+    // Real accounts first; an unknown name only while it leaves a slot free for them.
+    for (const p of ['high', 'low'] as const) {
+      while (this.queues[p].length > 0 && this.canStart(p)) this.queues[p].shift()!();
+    }
   }
 }
 
@@ -52,5 +77,13 @@ function busyError(): AppError {
   return new AppError('rate_limited', '登录请求过多，请稍后再试');
 }
 
-/** The process's gate: 2 concurrent hashes (of libuv's 4 threads), 64 real checks and 16 unknown-name checks waiting. */
-export const passwordGate = new PasswordGate({ slots: 2, highQueue: 64, lowQueue: 16 });
+/**
+ * The process's gate: 2 concurrent hashes (of libuv's 4 threads), one of them at most for unknown names; 64 real
+ * checks and 16 unknown-name checks waiting.
+ */
+export const passwordGate = new PasswordGate({ slots: 2, lowSlots: 1, highQueue: 64, lowQueue: 16 });
+
+/** The answer to a sign-in the gate cannot take now. */
+export function passwordGateBusy(): AppError {
+  return busyError();
+}

@@ -12,9 +12,9 @@ export async function countPerMinute(repo: RateLimitRepository, key: string, now
 /**
  * Counts a request against `max` per minute for the key (e.g. 'login:<client address>') in the database, so the
  * limit holds however many servers share it; throws 429 in Chinese beyond it. The first hit of a window prunes
- * windows older than two minutes.
+ * windows older than two minutes. `now` comes from the application's clock (deps.clock), never the machine's.
  */
-export async function checkRateLimit(repo: RateLimitRepository, key: string, max: number, now = new Date()): Promise<void> {
+export async function checkRateLimit(repo: RateLimitRepository, key: string, max: number, now: Date): Promise<void> {
   const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
   const hits = await repo.hit(key, new Date(start).toISOString());
   if (hits === 1) await repo.deleteBefore(new Date(start - 2 * WINDOW_MS).toISOString());

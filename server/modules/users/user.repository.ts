@@ -154,12 +154,6 @@ export class UserRepository {
     await this.db.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();
   }
 
-  /** The current lock of an account (after a refused claim: why it was refused). */
-  async findLock(id: number): Promise<{ failed_logins: number; locked_until: string | null } | undefined> {
-    const r = await this.db.selectFrom('users').select(['failed_logins', 'locked_until']).where('id', '=', id).executeTakeFirst();
-    return r && { failed_logins: Number(r.failed_logins), locked_until: r.locked_until };
-  }
-
   async recordSuccessfulLogin(id: number, now: string, ip: string | null): Promise<void> {
     await this.db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: now, last_login_ip: ip }).where('id', '=', id).execute();
   }

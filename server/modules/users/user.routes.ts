@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Clock } from '../../../core/clock.ts';
 import { describePasswordPolicy } from '../../../core/password-policy.ts';
 import { permissionsOf } from '../../platform/access.ts';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
@@ -16,14 +17,14 @@ const changePasswordBody = z.object({ current_password: z.string().min(1).max(25
 export const LOGIN_RATE_LIMIT_DEFAULT = 20;
 
 /** Sign-in, sign-out, password change and the current account. */
-export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number; rateLimits: () => RateLimitRepository }): void {
+export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number; rateLimits: () => RateLimitRepository; clock: Clock }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/auth/login', {
     config: { permission: 'public', auditedByService: true },
     schema: { body: loginBody, tags: ['auth'], response: { 200: loginResponse } },
     // Per client address and minute, counted in the database (every server sees the same count). The address is
     // the socket's unless the request came through a configured proxy (DOCKET_TRUST_PROXY).
-    onRequest: async (request) => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit),
+    onRequest: async (request) => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit, opts.clock.now()),
   }, async (request, reply) => {
     const service = users();
     const result = await service.login(request.body.username, request.body.password, originOf(request));

@@ -8,7 +8,7 @@ import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { hashPassword, passwords, verifyPassword } from './password.ts';
-import { passwordGate } from './password-gate.ts';
+import { passwordGate, passwordGateBusy } from './password-gate.ts';
 import type { UserRepository } from './user.repository.ts';
 
 /** sha-256 of a session or CSRF token: what the database stores. */
@@ -144,10 +144,12 @@ export class UserService {
   async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
     const settings = await this.settings();
     const now = this.deps.clock.now();
-    const user = await this.users.findByUsername(username);
+    const found = await this.users.findByUsername(username);
     const failure = (reason: string, userId: number | null, extra?: object) => inTransaction(this.deps.db, (trx) =>
       this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
-    const wrong = new AppError('unauthenticated', `用户名或密码错误（连续失败 ${settings.lockout_threshold} 次将锁定 ${settings.lockout_minutes} 分钟）`);
+    // One answer for an unknown name, a wrong password and a locked account (issue 14): a distinct 账号已锁定 told
+    // which names exist. The lock shows in the audit trail (reason 'locked', auth.lockout) and on the admin's list.
+    const wrong = new AppError('unauthenticated', `用户名或密码错误，或账号已锁定（连续失败 ${settings.lockout_threshold} 次锁定 ${settings.lockout_minutes} 分钟，可联系系统管理员解锁）`);
 
     const lockUntil = minutesFrom(now, settings.lockout_minutes);
     // A name that does not exist runs the same statements and the same password check as a wrong password (issue
@@ -155,38 +157,40 @@ export class UserService {
     // scrypt verify against a dummy hash made by the same hashPassword (same N, r, p, salt and key length), and one
     // failure row written the same way. Only its place in the hashing queue differs: under a flood of unknown names,
     // checks of real accounts go first.
-    const attempt = await this.users.claimLoginAttempt(user?.id ?? 0, now.toISOString(), settings.lockout_threshold, lockUntil);
-    if (user && attempt === undefined) {
-      const lock = await this.users.findLock(user.id);
-      await failure('locked', user.id, { failed_logins: lock?.failed_logins });
-      throw lockedError(lock?.locked_until && lock.locked_until > now.toISOString() ? lock.locked_until : lockUntil, now);
-    }
-    const stored = user?.password_hash ?? await dummyPasswordHash();
+    // Under a flood of unknown names the gate's unknown-name lane is full: refuse here, before the claim, the dummy
+    // check and the failure row, so the flood costs one read per request and real accounts' checks go on.
+    if (!found && passwordGate.isFull('low')) throw passwordGateBusy();
+    const attempt = await this.users.claimLoginAttempt(found?.id ?? 0, now.toISOString(), settings.lockout_threshold, lockUntil);
+    // A locked account (the claim refused) is checked like an unknown name: the same dummy verify in the same
+    // queue, the same failure row and the same answer, so neither its existence nor its lock shows to the caller.
+    const locked = found !== undefined && attempt === undefined;
+    const checked = locked ? undefined : found;
+    const stored = checked?.password_hash ?? await dummyPasswordHash();
     let matches: boolean;
     try {
-      matches = await passwordGate.run(user ? 'high' : 'low', () => passwords.verify(password, stored));
+      matches = await passwordGate.run(checked ? 'high' : 'low', () => passwords.verify(password, stored));
     } catch (e) {
       // Refused by the gate (busy): the claimed attempt checked nothing, so it does not count.
-      if (user) await this.users.releaseLoginAttempt(user.id);
+      if (checked) await this.users.releaseLoginAttempt(checked.id);
       throw e;
     }
-    if (!user || !matches) {
+    if (!checked || !matches) {
       const failures = attempt ?? 0;
-      const locks = user !== undefined && failures >= settings.lockout_threshold;
+      const locks = checked !== undefined && failures >= settings.lockout_threshold;
       await inTransaction(this.deps.db, async (trx) => {
         await this.deps.audit.record(trx, null, {
-          action: 'auth.login', outcome: 'failure', userId: user?.id ?? null, username, origin,
-          details: user ? { reason: 'bad_password', failed_logins: failures } : { reason: 'unknown_user' },
+          action: 'auth.login', outcome: 'failure', userId: found?.id ?? null, username, origin,
+          details: locked ? { reason: 'locked' } : checked ? { reason: 'bad_password', failed_logins: failures } : { reason: 'unknown_user' },
         });
         if (!locks) return;
         await this.deps.audit.record(trx, null, {
-          action: 'auth.lockout', outcome: 'failure', userId: user.id, username, origin, entityType: 'user', entityId: user.id,
+          action: 'auth.lockout', outcome: 'failure', userId: checked.id, username, origin, entityType: 'user', entityId: checked.id,
           details: { failed_logins: failures, locked_until: lockUntil },
         });
       });
-      if (locks) throw lockedError(lockUntil, now, settings.lockout_threshold);
       throw wrong;
     }
+    const user = checked;
     if (user.is_active !== 1) {
       await failure('disabled', user.id);
       throw new AppError('unauthenticated', '账号已停用，请联系系统管理员');
@@ -536,12 +540,6 @@ export function isBusinessRole(role: string): boolean {
 /** The columns that put an account in the security administrator's approval queue. */
 function pendingApproval(reason: 'created' | 'password_reset' | 'role_change' | 'reactivated', by: string, now: string) {
   return { approval_pending_since: now, approval_reason: reason, approval_requested_by: by };
-}
-
-function lockedError(until: string, now: Date, threshold?: number): AppError {
-  const minutes = Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 60_000));
-  const prefix = threshold ? `连续 ${threshold} 次登录失败，` : '';
-  return new AppError('account_locked', `${prefix}账号已锁定，请 ${minutes} 分钟后再试或联系系统管理员解锁`, { locked_until: until, minutes });
 }
 
 /** When the password expires, or null when expiry is off. */

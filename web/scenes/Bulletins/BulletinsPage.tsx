@@ -11,6 +11,7 @@ import { bulletinApi, bulletinLinks, type Bulletin, type TemplateAnswer } from '
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatYi } from '../../format.ts';
+import { FeedSections } from './FeedSections.tsx';
 import type { ProjectRank, UnitRank } from '../../../core/bulletins/ranking.ts';
 import type { BulletinTemplate } from '../../../core/bulletins/template.ts';
 
@@ -85,9 +86,10 @@ function BulletinList() {
       <Table<Bulletin>
         rowKey="id" size="middle" loading={list.loading} dataSource={list.data?.items ?? []} pagination={false} locale={{ emptyText: t('bulletins.none') }}
         expandable={{
-          rowExpandable: (b) => b.versions.length > 0 || !!b.return_reason || !!b.correction_note,
+          // Every bulletin expands: the feed sections it quotes (chosen on the draft) come first.
           expandedRowRender: (b) => (
             <Flex vertical gap={4}>
+              <FeedSections bulletin={b} canWrite={canWrite} onChange={() => refresh()} />
               {b.return_reason && <Typography.Text type="warning">{t('bulletins.returnReason', { reason: b.return_reason })}</Typography.Text>}
               {b.correction_note && <Typography.Text>{t('bulletins.correction', { reason: b.correction_note })}</Typography.Text>}
               {b.versions.length > 0 && <Typography.Text strong>{t('bulletins.versions')}</Typography.Text>}
@@ -163,7 +165,7 @@ function RankingView() {
               { title: t('bulletins.unit'), dataIndex: 'name' },
               { title: t('bulletins.count'), dataIndex: 'count', align: 'right', width: 80 },
               { title: t('bulletins.plan'), dataIndex: 'planned_investment', align: 'right', render: (v: number) => formatYi(v) },
-              { title: t('bulletins.done'), dataIndex: 'completed_ytd', align: 'right', render: (v: number) => formatYi(v) },
+              { title: t('bulletins.done'), dataIndex: 'completed_ytd', align: 'right', render: (v: number, u) => (u.unrecorded ? '—' : formatYi(v)) },
               { title: t('bulletins.rate'), dataIndex: 'completion_rate_text', align: 'right', width: 110 },
               { title: t('bulletins.gap'), dataIndex: 'gap_points_text', align: 'right', width: 150 },
               { title: t('bulletins.note'), dataIndex: 'note', render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },

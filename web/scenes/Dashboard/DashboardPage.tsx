@@ -99,7 +99,7 @@ export function DashboardPage() {
     xAxis: { type: 'value', name: moneyLabel, axisLabel: { formatter: (v: number) => v.toLocaleString('zh-CN') } },
     series: [
       { name: t('dashboard.plannedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.planned_investment / money.divisor).toFixed(money.digits)) },
-      { name: t('dashboard.completedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => +(u.indicators.sums.completed_ytd / money.divisor).toFixed(money.digits)) },
+      { name: t('dashboard.completedIn', { unit: moneyLabel }), type: 'bar', data: unitRows.map((u) => (u.indicators.unrecorded ? null : +(u.indicators.sums.completed_ytd / money.divisor).toFixed(money.digits))) },
     ],
   }), [unitRows, money, moneyLabel, t]);
 
@@ -227,7 +227,9 @@ export function DashboardPage() {
             </Col>
           </Row>
           <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
-            {t('dashboard.footnote', { label, planned: formatWan(s.planned_investment), completed: formatWan(s.completed_ytd) })}
+            {unrecorded
+              ? <span data-testid="dashboard-footnote">{t('dashboard.footnoteUnrecorded', { label, from: unrecorded.records_from, planned: formatWan(s.planned_investment) })}</span>
+              : <span data-testid="dashboard-footnote">{t('dashboard.footnote', { label, planned: formatWan(s.planned_investment), completed: formatWan(s.completed_ytd) })}</span>}
           </Typography.Paragraph>
         </>
       )}

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Grid, Input, InputNumber, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -10,12 +10,15 @@ import { useMonthInForce } from '../../components/usePeriodInForce.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { ApiError } from '../../api/client.ts';
-import { evaluationApi, evaluationLinks, type EvalMonth, type EvalProblem, type EvalSchemeRow, type EvalSnapshot, type EvalUnit } from '../../api/evaluation.ts';
+import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
-import { leavesOf, type Scheme } from '../../../core/evaluation/scheme.ts';
+import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
+import { SchemeForm } from './SchemeForm.tsx';
+import { schemeToForm, type SchemeFormValues } from './scheme-form.ts';
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
-const STATUS_COLORS = { none: 'default', draft: 'default', objection: 'warning', published: 'success' } as const;
+const STATUS_COLORS: Partial<Record<string, string>> = { none: 'default', draft: 'default', objection: 'warning', published: 'success' };
 
 /** Year and month in the URL; without them the period in force. */
 function usePeriod() {
@@ -169,7 +172,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   return (
     <div>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
-        <Tag color={STATUS_COLORS[data.status]} data-testid="evaluation-status">{data.status_label}</Tag>
+        <Tag color={STATUS_COLORS[data.status] ?? 'default'} data-testid="evaluation-status">{data.status_label}</Tag>
         {data.status === 'objection' && <span>{t('evaluation.objectionUntil')} {data.objection_until}</span>}
         {s && <Typography.Text type="secondary">{t('evaluation.scheme')}：{s.scheme.name}</Typography.Text>}
         {isOffice && data.status !== 'published' && <Button loading={busy} onClick={() => void run(() => evaluationApi.compute(year, month), t('evaluation.computed'))} data-testid="evaluation-compute">{data.status === 'none' ? t('evaluation.compute') : t('evaluation.recompute')}</Button>}
@@ -213,7 +216,10 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   );
 }
 
-/** The scheme editor: the year's versions, the scheme as JSON with its tree read back, live preview on the month. */
+/**
+ * The scheme editor: the year's versions; the scheme as a form (groups and a table of indicator lines) or, for
+ * auditors and for trees deeper than group › indicator, as JSON; live preview on the month.
+ */
 function SchemeTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -222,11 +228,21 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
   const { data: sources } = useLoad(() => evaluationApi.sources(), []);
   const [selected, setSelected] = useState<EvalSchemeRow | undefined>();
   const [text, setText] = useState('');
+  const [mode, setMode] = useState<'form' | 'json'>('form');
+  // Bumped whenever the form must start again from the text (another version picked, back from JSON).
+  const [formRound, setFormRound] = useState(0);
+  const [form] = Form.useForm<SchemeFormValues>();
   const [preview, setPreview] = useState<{ problems: EvalProblem[]; result: EvalSnapshot | null; parseError?: string }>();
+  // The version on screen stays on screen when the list reloads (after a save).
+  const shownId = useRef<number | undefined>(undefined);
+  const show = (s: EvalSchemeRow | undefined) => {
+    shownId.current = s?.id;
+    setSelected(s);
+    setText(s ? JSON.stringify(s.body, null, 2) : JSON.stringify(BLANK_SCHEME, null, 2));
+    setFormRound((n) => n + 1);
+  };
   useEffect(() => {
-    const pick = schemes?.find((s) => s.status === 'adopted') ?? schemes?.[0];
-    setSelected(pick);
-    setText(pick ? JSON.stringify(pick.body, null, 2) : '');
+    show(schemes?.find((s) => s.id === shownId.current) ?? schemes?.find((s) => s.status === 'adopted') ?? schemes?.[0]);
   }, [schemes]);
   const parsed = useMemo((): { scheme?: Scheme; error?: string } => {
     if (!text.trim()) return {};
@@ -236,6 +252,8 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
       return { error: (e as Error).message };
     }
   }, [text]);
+  // The form's starting values: from the text when the round changes, not on every keystroke.
+  const formInitial = useMemo(() => (parsed.scheme ? schemeToForm(parsed.scheme) : null), [formRound, parsed.error === undefined]);
   // Live preview on the chosen month, debounced.
   useEffect(() => {
     if (!parsed.scheme) {
@@ -250,38 +268,62 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
   const sourceLabel = new Map((sources ?? []).map((s) => [s.key, s.label]));
   const save = async (asNew: boolean) => {
     if (!parsed.scheme) return;
+    if (mode === 'form' && formInitial) {
+      try {
+        await form.validateFields();
+      } catch {
+        void message.error(t('evaluation.form.fix'));
+        return;
+      }
+    }
+    const problems = validateScheme(parsed.scheme, new Map((sources ?? []).filter((s) => s.available).map((s) => [s.key, s.label])));
+    if (problems.length) {
+      void message.error(t('evaluation.form.invalid', { count: problems.length, first: `${problems[0]!.path}：${problems[0]!.message}` }));
+      return;
+    }
     const saved = asNew || !selected ? await evaluationApi.createScheme(year, parsed.scheme) : await evaluationApi.updateScheme(selected.id, parsed.scheme, selected.row_version);
     void message.success(t('evaluation.saved'));
-    reload();
+    shownId.current = saved.id;
     setSelected(saved);
+    reload();
   };
   return (
     <Row gutter={[12, 12]}>
-      <Col xs={24} lg={11}>
+      <Col xs={24} xxl={15}>
         <Flex gap={8} wrap style={{ marginBottom: 8 }}>
           <Select style={{ minWidth: 240 }} value={selected?.id} placeholder={t('evaluation.noScheme')} data-testid="evaluation-scheme-select"
             options={(schemes ?? []).map((s) => ({ value: s.id, label: `v${s.version} ${s.name}（${t(`evaluation.schemeStatus.${s.status}` as MessageKey)}）` }))}
-            onChange={(id: number) => {
-              const s = schemes?.find((x) => x.id === id);
-              setSelected(s);
-              setText(s ? JSON.stringify(s.body, null, 2) : '');
-            }} />
+            onChange={(id: number) => show(schemes?.find((x) => x.id === id))} />
+          <Segmented value={mode} data-testid="evaluation-scheme-mode" onChange={(m) => {
+            setMode(m as 'form' | 'json');
+            if (m === 'form') setFormRound((n) => n + 1);
+          }} options={[{ value: 'form', label: t('evaluation.form.modeForm') }, { value: 'json', label: t('evaluation.form.modeJson') }]} />
           {isOffice && <Button disabled={!parsed.scheme || selected?.status !== 'draft'} onClick={() => void save(false)}>{t('evaluation.save')}</Button>}
           {isOffice && <Button disabled={!parsed.scheme} onClick={() => void save(true)}>{t('evaluation.saveAsNew')}</Button>}
           {isOffice && selected?.status === 'draft' && <Button type="primary" onClick={() => void evaluationApi.adopt(selected.id).then(() => { void message.success(t('evaluation.adopted')); reload(); })}>{t('evaluation.adopt')}</Button>}
         </Flex>
-        <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} rows={22} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} readOnly={!isOffice} data-testid="evaluation-scheme-json" />
-        {parsed.scheme && (
-          <Table rowKey="key" size="small" pagination={false} style={{ marginTop: 8 }} dataSource={leavesOf(parsed.scheme.nodes ?? []).map(({ node, path }) => ({ key: node.key, path: path.join(' › '), node }))}
-            columns={[
-              { title: t('evaluation.indicator'), dataIndex: 'path' },
-              { title: t('evaluation.source'), key: 's', render: (_: unknown, r) => sourceLabel.get(r.node.source ?? '') ?? r.node.source },
-              { title: t('evaluation.rule'), key: 'r', render: (_: unknown, r) => (r.node.rule ? RULE_LABELS[r.node.rule.kind] ?? r.node.rule.kind : '—') },
-              { title: t('evaluation.weightCap'), key: 'w', render: (_: unknown, r) => [r.node.weight !== undefined ? `×${r.node.weight}` : '', r.node.max !== undefined ? `≤${r.node.max}` : ''].filter(Boolean).join(' ') },
-            ]} />
+        {mode === 'form' && parsed.error && <Alert type="error" showIcon title={t('evaluation.jsonError')} description={parsed.error} />}
+        {mode === 'form' && parsed.scheme && !formInitial && <Alert type="info" showIcon title={t('evaluation.form.tooDeep')} />}
+        {mode === 'form' && parsed.scheme && formInitial && sources && (
+          <SchemeForm key={formRound} form={form} initial={formInitial} keep={{ year_end: parsed.scheme.year_end }} sources={sources} readOnly={!isOffice}
+            onChange={(s) => setText(JSON.stringify(s, null, 2))} />
+        )}
+        {mode === 'json' && (
+          <>
+            <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} rows={22} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }} readOnly={!isOffice} data-testid="evaluation-scheme-json" />
+            {parsed.scheme && (
+              <Table rowKey="key" size="small" pagination={false} style={{ marginTop: 8 }} dataSource={leavesOf(parsed.scheme.nodes ?? []).map(({ node, path }) => ({ key: node.key, path: path.join(' › '), node }))}
+                columns={[
+                  { title: t('evaluation.indicator'), dataIndex: 'path' },
+                  { title: t('evaluation.source'), key: 's', render: (_: unknown, r) => sourceLabel.get(r.node.source ?? '') ?? r.node.source },
+                  { title: t('evaluation.rule'), key: 'r', render: (_: unknown, r) => (r.node.rule ? RULE_LABELS[r.node.rule.kind] ?? r.node.rule.kind : '—') },
+                  { title: t('evaluation.weightCap'), key: 'w', render: (_: unknown, r) => [r.node.weight !== undefined ? `×${r.node.weight}` : '', r.node.max !== undefined ? `≤${r.node.max}` : ''].filter(Boolean).join(' ') },
+                ]} />
+            )}
+          </>
         )}
       </Col>
-      <Col xs={24} lg={13}>
+      <Col xs={24} xxl={9}>
         <Card size="small" title={`${t('evaluation.preview')}：${year}年${month === 1 ? '1月' : `1–${month}月`}`} data-testid="evaluation-preview">
           {preview?.parseError && <Alert type="error" showIcon title={t('evaluation.jsonError')} description={preview.parseError} />}
           {preview && preview.problems.length > 0 && (
@@ -298,6 +340,9 @@ function SchemeTab({ year, month }: { year: number; month: number }) {
     </Row>
   );
 }
+
+/** What a year without a scheme starts from: a name, 100 full marks and one empty line. */
+const BLANK_SCHEME: Scheme = { name: '', full_marks: 100, nodes: [{ key: 'item_1', name: '' }] };
 
 /** The 加分/扣分 ledger of the month. */
 function LedgerTab({ year, month }: { year: number; month: number }) {

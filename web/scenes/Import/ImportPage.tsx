@@ -29,7 +29,7 @@ interface ImportReport {
     areas: { name: string; parentName: string; rows: number }[];
   };
   progress?: { year: number; month: number; rows: number; created: number; updated: number };
-  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; packages: number; subItems: number };
+  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; packages: number; subItems: number; statsBlank?: number };
   problems: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
   problemsTruncated: number;
   outcomes: { sheet: string; row: number; action: 'create' | 'update' | 'unchanged' | 'skip' | 'error'; name?: string; changes?: string[]; reason?: string }[];
@@ -233,6 +233,7 @@ export function ImportPage() {
           <Typography.Paragraph type="secondary" data-testid="import-file-name">
             {t('import.fileName', { name: report.fileName, rows: s.rows })}
             {s.subItems > 0 && t('import.packages', { packages: s.packages, subItems: s.subItems })}
+            {!!s.statsBlank && <span data-testid="import-stats-blank">{t('import.statsBlank', { count: s.statsBlank })}</span>}
             {report.sheets.filter((sh) => sh.period).map((sh) => <span key={sh.name} data-testid="import-period">{t('import.inferred', { sheet: sh.name, period: sh.period! })}</span>)}
             {report.progress && <span data-testid="import-progress">{t('import.progressWritten', { period: `${report.progress.year}年1-${report.progress.month}月`, count: report.progress.created + report.progress.updated })}</span>}
           </Typography.Paragraph>

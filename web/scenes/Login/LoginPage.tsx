@@ -20,7 +20,7 @@ export function LoginPage() {
   const { message } = AntApp.useApp();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [error, setError] = useState<{ text: string; locked: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
 
@@ -42,10 +42,8 @@ export function LoginPage() {
       setUser(r.user);
       void navigate(next, { replace: true });
     } catch (e) {
-      setError({
-        text: e instanceof ApiError ? e.message : t('common.networkError'),
-        locked: e instanceof ApiError && e.code === 'account_locked',
-      });
+      // The server answers a locked account as it answers a wrong password (its lock must not tell that it exists).
+      setError(e instanceof ApiError ? e.message : t('common.networkError'));
     } finally {
       setBusy(false);
     }
@@ -57,8 +55,7 @@ export function LoginPage() {
         <Typography.Title level={4} style={{ textAlign: 'center' }}>{t('app.title')}</Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>{t('login.title')}</Typography.Paragraph>
         {error && (
-          <Alert type={error.locked ? 'warning' : 'error'} title={error.locked ? t('login.locked') : error.text} description={error.locked ? error.text : undefined}
-            showIcon style={{ marginBottom: 16 }} role="alert" data-testid="login-error" />
+          <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} role="alert" data-testid="login-error" />
         )}
         <Form layout="vertical" onFinish={(v: { username: string; password: string }) => void onFinish(v)} requiredMark={false}>
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>

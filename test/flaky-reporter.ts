@@ -1,0 +1,19 @@
+// A Vitest reporter that records each test that failed and then passed on a retry (CI retries a failed test once),
+// one line per test in .tmp/test-results/flaky.txt, so scripts/test.sh can name it at the end of the run: a retry
+// keeps a loaded CI machine from refusing a whole submission for one timing accident, and the list keeps the
+// accident visible so the test gets fixed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Reporter, TestCase } from 'vitest/node';
+
+const file = path.resolve('.tmp/test-results/flaky.txt');
+
+export default class FlakyReporter implements Reporter {
+  onTestCaseResult(testCase: TestCase): void {
+    const diagnostic = testCase.diagnostic();
+    if (!diagnostic?.flaky) return;
+    const where = path.relative(process.cwd(), testCase.module.moduleId);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, `${where} › ${testCase.fullName} (passed on retry ${diagnostic.retryCount}, ${process.env.DOCKET_NOW ?? 'today'})\n`);
+  }
+}
