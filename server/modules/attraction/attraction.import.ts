@@ -332,7 +332,7 @@ export class LeadImportService {
       if (p.stageFrom !== stage || !p.existing) {
         await recordMove(trx, {
           entityType: LEAD_ENTITY, entityId: id, from: p.existing ? p.existing.review_status : null, to: 'settled', action: 'import',
-          reason: `导入台账“${fileName}”第 ${p.row} 行：${p.existing ? `由“${LEAD_STAGE_LABELS[p.existing.stage as LeadStage] ?? p.existing.stage}”` : '登记为'}“${LEAD_STAGE_LABELS[stage]}”${p.skip ? `，跳过${p.skip.stages}阶段，理由：${p.skip.reason}` : ''}`,
+          reason: `导入台账“${fileName}”第 ${p.row} 行：${p.existing ? `由“${LEAD_STAGE_LABELS[p.existing.stage] ?? p.existing.stage}”` : '登记为'}“${LEAD_STAGE_LABELS[stage]}”${p.skip ? `，跳过${p.skip.stages}阶段，理由：${p.skip.reason}` : ''}`,
           actorId: by, at: now,
         });
       }
