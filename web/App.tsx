@@ -36,6 +36,7 @@ const MeetingsPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').
 const MeetingPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').then((m) => ({ default: m.MeetingPage })));
 const BatchesPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchesPage })));
 const BatchPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchPage })));
+const SupervisionSettingsPage = lazy(() => import('./scenes/Supervision/SupervisionSettingsPage.tsx').then((m) => ({ default: m.SupervisionSettingsPage })));
 const TodosPage = lazy(() => import('./scenes/Supervision/TodosPage.tsx').then((m) => ({ default: m.TodosPage })));
 const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
 // investment attraction (招商引资)
@@ -113,6 +114,7 @@ function Routed() {
           <Route path="meetings/:id" element={lazyPage(<MeetingPage />)} />
           <Route path="batches" element={lazyPage(<BatchesPage />)} />
           <Route path="batches/:id" element={lazyPage(<BatchPage />)} />
+          <Route path="supervision-settings" element={lazyPage(<SupervisionSettingsPage />)} />
           <Route path="todos" element={lazyPage(<TodosPage />)} />
           <Route path="evaluation" element={lazyPage(<EvaluationPage />)} />
           <Route path="attraction" element={lazyPage(<AttractionPage />)} />

@@ -56,18 +56,25 @@ export interface MeetingDetail {
   summary: string;
 }
 export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
-export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
+export interface MeetingUpdate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
+export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
 export interface BatchListItem { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string; newCount: number; carriedCount: number }
 export interface BatchDetail {
   batch: { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string };
   today: string;
   matters: (LinkedMatter & { content: string; carried: boolean; coUnits: string[]; overdue: boolean })[];
+  /** Units that have not signed their part yet (the office's view). */
+  unsigned: { unitId: number; name: string; pending: number }[];
 }
 
 export const agendaApi = {
   meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
   meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
+  updateMeeting: (id: number, body: MeetingUpdate) => api.put<{ id: number }>(`/meetings/${id}`, body, { quiet: true }),
+  deleteMeeting: (id: number) => api.del<{ deleted: boolean }>(`/meetings/${id}`, { quiet: true }),
+  updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
+  deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),
   addDecision: (id: number, text: string) => api.post<{ id: number; seq: number }>(`/meetings/${id}/decisions`, { text }, { quiet: true }),
   toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: { id: number; number: string }[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
   minutes: (id: number, file: File) => {
@@ -79,8 +86,21 @@ export const agendaApi = {
   candidates: () => api.get<{ items: MatterListItem[] }>('/batches/candidates'),
   createBatch: (body: { matter_ids: number[]; title?: string | null; carry_overdue?: boolean }) => api.post<{ id: number; seq: number; title: string }>('/batches', body, { quiet: true }),
   batch: (id: number) => api.get<BatchDetail>(`/batches/${id}`),
+  reissueBatch: (id: number) => api.post<{ units: { unitId: number; name: string; pending: number }[] }>(`/batches/${id}/reissue`, {}, { quiet: true }),
   letter: (id: number, kind: string) => api.post<MatterDetail>(`/matters/${id}/letters`, { kind }, { quiet: true }),
   coSign: (id: number) => api.post<{ signedOn: string }>(`/matters/${id}/co-sign`, {}, { quiet: true }),
+};
+
+// ---- the office's supervision settings: letter templates and the reply period (supervision4) ----------------------
+export interface SupervisionSettings {
+  issuer: string;
+  sign_working_days: number;
+  reply_working_days: number;
+  letter_templates: Record<'assign' | 'remind' | 'remind_missed' | 'press' | 'interview', { title: string; body: string }>;
+}
+export const supervisionSettingsApi = {
+  get: () => api.get<SupervisionSettings>('/supervision/settings'),
+  put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
 };
 
 export const inboxApi = {

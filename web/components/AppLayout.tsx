@@ -35,6 +35,7 @@ export const NAV: NavItem[] = [
   { path: '/matters', label: 'nav.matters', icon: <FlagOutlined />, anyOf: ['matter.read'] },
   { path: '/meetings', label: 'nav.meetings', icon: <CommentOutlined />, anyOf: ['meeting.read'] },
   { path: '/batches', label: 'nav.batches', icon: <ScheduleOutlined />, anyOf: ['supervision.admin'] },
+  { path: '/supervision-settings', label: 'nav.supervisionSettings', icon: <ControlOutlined />, anyOf: ['supervision.admin'] },
   { path: '/todos', label: 'nav.todos', icon: <CheckSquareOutlined />, anyOf: ['inbox.read'] },
   { path: '/bulletins', label: 'nav.bulletins', icon: <FileTextOutlined />, anyOf: ['bulletin.read'] },
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },

@@ -8,10 +8,10 @@ import { ROLES, type Role } from '../../server/plugins/permissions.ts';
 // 会议 for the office, supervisors and leaders and 周交办 for the office and supervisors, #17; the import page for the
 // system administrator's unit and account lists).
 const MENU_BY_ROLE: Record<Role, string[]> = {
-  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/matters', '/meetings', '/batches', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/visit', '/problem-settings', '/import', '/admin/units', '/admin/calendar', '/account/tokens'],
+  office: ['/dashboard', '/projects', '/reports', '/review', '/lights', '/matters', '/meetings', '/batches', '/supervision-settings', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/visit', '/problem-settings', '/import', '/admin/units', '/admin/calendar', '/account/tokens'],
   reporter: ['/dashboard', '/projects', '/reports', '/lights', '/matters', '/todos', '/evaluation', '/attraction', '/problems', '/visit', '/import', '/account/tokens'],
   leader: ['/dashboard', '/projects', '/lights', '/matters', '/meetings', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/account/tokens'],
-  supervisor: ['/dashboard', '/projects', '/lights', '/matters', '/meetings', '/batches', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/account/tokens'],
+  supervisor: ['/dashboard', '/projects', '/lights', '/matters', '/meetings', '/batches', '/supervision-settings', '/todos', '/bulletins', '/evaluation', '/attraction', '/problems', '/account/tokens'],
   sysadmin: ['/admin/users', '/setup', '/import', '/admin/units', '/account/tokens'],
   secadmin: ['/admin/security', '/account/tokens'],
   auditor: ['/audit', '/account/tokens'],

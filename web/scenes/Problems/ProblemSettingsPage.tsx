@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Grid, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -33,6 +33,8 @@ function CategoryMap() {
   const { message } = App.useApp();
   const cats = useLoad(() => problemsApi.categories(), []);
   const units = useLoad(() => referenceApi.units(), []);
+  // On a phone (375 px) the code column gives way, so the department picker — what the page is for — stays on screen.
+  const mobile = !Grid.useBreakpoint().md;
   if (cats.error) return <LoadError error={cats.error} onRetry={cats.reload} />;
   const save = async (c: ProblemCategory, owner: number | undefined) => {
     await problemsApi.putCategory({ code: c.code, name: c.name, parent_code: c.parent_code, owner_unit_id: owner ?? null, sort: c.sort ?? 0 });
@@ -44,13 +46,13 @@ function CategoryMap() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Text type="secondary">{t('problemSettings.categoriesHint')}</Typography.Text>
-      <Table<ProblemCategory> rowKey="code" size="small" loading={cats.loading} dataSource={rows} pagination={false} scroll={{ x: 600 }} data-testid="category-map"
+      <Table<ProblemCategory> rowKey="code" size="small" loading={cats.loading} dataSource={rows} pagination={false} scroll={mobile ? undefined : { x: 600 }} data-testid="category-map"
         columns={[
-          { title: t('problemSettings.category'), key: 'name', render: (_, c) => (c.parent_code ? <span style={{ paddingLeft: 16 }}>{names.get(c.parent_code)} / {c.name}</span> : <b>{c.name}</b>) },
-          { title: t('problemSettings.code'), dataIndex: 'code', width: 120 },
-          { title: t('problemSettings.owner'), key: 'owner', width: 300, render: (_, c) => (
+          { title: t('problemSettings.category'), key: 'name', render: (_, c) => (c.parent_code ? <span style={{ paddingLeft: mobile ? 8 : 16 }}>{mobile ? c.name : <>{names.get(c.parent_code)} / {c.name}</>}</span> : <b>{c.name}</b>) },
+          ...(mobile ? [] : [{ title: t('problemSettings.code'), dataIndex: 'code', width: 120 }]),
+          { title: t('problemSettings.owner'), key: 'owner', width: mobile ? 190 : 300, render: (_, c) => (
             <UnitPicker units={units.data?.items ?? []} value={c.owner_unit_id ?? undefined} placeholder={c.parent_code ? t('problemSettings.inherit') : t('problemSettings.pickOwner')}
-              testId={`owner-${c.code}`} style={{ width: 280 }} onChange={(v) => void save(c, v)} />
+              testId={`owner-${c.code}`} style={{ width: mobile ? 180 : 280 }} onChange={(v) => void save(c, v)} />
           ) },
         ]} />
     </Space>
@@ -112,6 +114,7 @@ function Enterprises() {
   const [editing, setEditing] = useState<EnterpriseRow | 'new' | null>(null);
   const [cadresOf, setCadresOf] = useState<number | null>(null);
   const [form] = Form.useForm<EnterpriseForm>();
+  const mobile = !Grid.useBreakpoint().md;
   const open = async (e: EnterpriseRow | 'new') => {
     form.resetFields();
     if (e !== 'new') {
@@ -142,15 +145,16 @@ function Enterprises() {
             { title: t('enterprise.uscc'), dataIndex: 'uscc', width: 200 },
             { title: t('enterprise.industry'), dataIndex: 'industry', width: 140 },
             { title: t('enterprise.contact'), key: 'c', width: 180, render: (_, e) => [e.contact_name, e.contact_phone].filter(Boolean).join(' ') },
-            { title: '', key: 'a', width: 170, render: (_, e) => (
-              <Space>
+            // Pinned right, stacked on a phone: 编辑 and 包联干部 stay on screen while the other columns scroll.
+            { title: '', key: 'a', width: mobile ? 96 : 170, fixed: 'right', render: (_, e) => (
+              <Space direction={mobile ? 'vertical' : 'horizontal'} size={4}>
                 <Button size="small" onClick={() => void open(e)}>{t('problemSettings.edit')}</Button>
                 <Button size="small" onClick={() => setCadresOf(e.id)} data-testid={`cadres-${e.id}`}>{t('problemSettings.cadres')}</Button>
               </Space>
             ) },
           ]} />
       )}
-      <Modal open={editing !== null} title={t(editing === 'new' ? 'problemSettings.addEnterprise' : 'problemSettings.editEnterprise')} onCancel={() => setEditing(null)} onOk={() => void submit()} okText={t('problemSettings.save')} destroyOnHidden forceRender>
+      <Modal open={editing !== null} title={t(editing === 'new' ? 'problemSettings.addEnterprise' : 'problemSettings.editEnterprise')} onCancel={() => setEditing(null)} onOk={() => void submit()} okText={t('problemSettings.save')} okButtonProps={{ 'data-testid': 'enterprise-save' }} destroyOnHidden forceRender>
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('problemSettings.enterpriseName')} rules={[{ required: true, message: t('problemSettings.nameRequired') }]}><Input /></Form.Item>
           <Form.Item name="uscc" label={t('enterprise.uscc')}><Input maxLength={18} /></Form.Item>

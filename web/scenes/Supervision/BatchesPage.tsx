@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { App, Breadcrumb, Button, Card, Checkbox, Flex, Grid, Input, List, Modal, Skeleton, Table, Tag, Typography } from 'antd';
-import { DownloadOutlined, FileWordOutlined, PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FileWordOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { ApiError } from '../../api/client.ts';
 import { agendaApi, type BatchDetail, type BatchListItem } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
@@ -81,9 +81,24 @@ export function BatchPage() {
   const id = Number(useParams().id);
   const can = useCan();
   const mobile = !Grid.useBreakpoint().md;
+  const { message } = App.useApp();
   const { data, error, loading, reload } = useLoad(() => agendaApi.batch(id), [id]);
+  const [resending, setResending] = useState(false);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
+  // 重新下发: the units that have not signed get their to-do back on top and a fresh notification.
+  const reissue = async () => {
+    setResending(true);
+    try {
+      const r = await agendaApi.reissueBatch(id);
+      void message.success(t('batches.reissued', { units: r.units.map((u) => u.name).join('、') }));
+      reload();
+    } catch (e) {
+      void message.error(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setResending(false);
+    }
+  };
   const columns = [
     { title: t('batches.kind'), key: 'k', width: 100, render: (_: unknown, m: Row) => (m.carried ? <Tag color="red">{t('batches.carriedTag')}</Tag> : <Tag color="blue">{t('batches.newTag')}</Tag>) },
     { title: t('matters.number'), dataIndex: 'number', width: 150 },
@@ -105,6 +120,23 @@ export function BatchPage() {
         </Flex>}
         styles={{ header: { flexWrap: 'wrap' } }}
       >
+        {can('supervision.admin') && (
+          <Flex vertical gap={6} style={{ marginBottom: 12 }} data-testid="batch-unsigned">
+            <Typography.Text strong>{t('batches.signStatus')}</Typography.Text>
+            {data.unsigned.length === 0
+              ? <Typography.Text type="success">{t('batches.allSigned')}</Typography.Text>
+              : (
+                <Flex gap={6} wrap align="center">
+                  {data.unsigned.map((u) => <Tag key={u.unitId} color="orange">{t('batches.unitPending', { unit: u.name, n: u.pending })}</Tag>)}
+                </Flex>
+              )}
+            {data.unsigned.length > 0 && (
+              <div>
+                <Button icon={<SendOutlined />} loading={resending} onClick={() => void reissue()} data-testid="batch-reissue">{t('batches.reissue', { n: data.unsigned.length })}</Button>
+              </div>
+            )}
+          </Flex>
+        )}
         {mobile ? (
           <List dataSource={data.matters} renderItem={(m) => (
             <List.Item><List.Item.Meta title={<Link to={`/matters/${m.id}`}>{m.title}</Link>} description={`${m.carried ? t('batches.carriedTag') : t('batches.newTag')} · ${m.leadUnitName} · ${m.dueOn}`} /></List.Item>

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Select, Skeleton, Table, Tag, Typography, Upload } from 'antd';
-import { PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Popconfirm, Select, Skeleton, Table, Tag, Typography, Upload } from 'antd';
+import { DeleteOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
 import { agendaApi, type MeetingDetail, type MeetingListItem } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
+import { ProjectPicker } from '../../components/ProjectPicker.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -88,16 +89,21 @@ export function MeetingPage() {
   const [turning, setTurning] = useState<Decision | null>(null);
   const [saving, setSaving] = useState(false);
   const [newDecision, setNewDecision] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [editingDecision, setEditingDecision] = useState<Decision | null>(null);
+  const [decisionText, setDecisionText] = useState('');
   const [form] = Form.useForm();
+  const [meetingForm] = Form.useForm();
+  const navigate = useNavigate();
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
   const fail = (e: unknown) => void message.error(e instanceof ApiError ? e.message : String(e));
   const submit = async () => {
-    const v = (await form.validateFields()) as { title?: string; lead_unit_ids: number[]; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number; urgency?: string };
+    const v = (await form.validateFields()) as { title?: string; lead_unit_ids: number[]; co_unit_ids?: number[]; project_ids?: number[]; due_on?: Dayjs; feedback_days?: number; urgency?: string };
     setSaving(true);
     try {
       const r = await agendaApi.toMatters(id, turning!.id, {
-        title: v.title, due_on: v.due_on?.format('YYYY-MM-DD') ?? null, feedback_days: v.feedback_days ?? null, urgency: v.urgency,
+        title: v.title, due_on: v.due_on?.format('YYYY-MM-DD') ?? null, feedback_days: v.feedback_days ?? null, urgency: v.urgency, project_ids: v.project_ids ?? [],
         units: v.lead_unit_ids.map((u) => ({ lead_unit_id: u, co_unit_ids: (v.co_unit_ids ?? []).filter((c) => c !== u) })),
       });
       void message.success(t('meetings.assigned', { n: r.matters.length }));
@@ -110,10 +116,61 @@ export function MeetingPage() {
     }
   };
   const m = data.meeting;
+  const anyMatter = data.decisions.some((d) => d.matters.length > 0);
+  const saveMeeting = async () => {
+    const v = (await meetingForm.validateFields()) as { kind: string; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string };
+    setSaving(true);
+    try {
+      await agendaApi.updateMeeting(id, { kind: v.kind, title: v.title, held_on: v.held_on.format('YYYY-MM-DD'), chair: v.chair ?? null, attendees: v.attendees ?? null, location: v.location ?? null });
+      void message.success(t('meetings.saved'));
+      setEditing(false);
+      reload();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const removeMeeting = async () => {
+    try {
+      await agendaApi.deleteMeeting(id);
+      void message.success(t('meetings.deleted'));
+      void navigate('/meetings');
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const saveDecision = async () => {
+    try {
+      await agendaApi.updateDecision(id, editingDecision!.id, decisionText);
+      setEditingDecision(null);
+      reload();
+    } catch (e) {
+      fail(e);
+    }
+  };
   return (
     <div data-testid="meeting-page">
       <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to="/meetings">{t('nav.meetings')}</Link> }, { title: m.title }]} />
-      <Card title={<Flex vertical style={{ whiteSpace: 'normal', padding: '8px 0' }}><Typography.Title level={4} style={{ margin: 0 }}>{m.title}</Typography.Title><Typography.Text type="secondary" data-testid="meeting-summary">{data.summary}</Typography.Text></Flex>}>
+      <Card
+        title={<Flex vertical style={{ whiteSpace: 'normal', padding: '8px 0' }}><Typography.Title level={4} style={{ margin: 0 }}>{m.title}</Typography.Title><Typography.Text type="secondary" data-testid="meeting-summary">{data.summary}</Typography.Text></Flex>}
+        styles={{ header: { flexWrap: 'wrap' } }}
+        extra={can('supervision.admin') && (
+          <Flex gap={8} wrap>
+            <Button icon={<EditOutlined />} data-testid="meeting-edit" onClick={() => {
+              meetingForm.setFieldsValue({ kind: m.kind, title: m.title, held_on: dayjs(m.heldOn), chair: m.chair ?? undefined, attendees: m.attendees ?? undefined, location: m.location ?? undefined });
+              setEditing(true);
+            }}>{t('meetings.edit')}</Button>
+            {anyMatter
+              ? <Button danger icon={<DeleteOutlined />} data-testid="meeting-delete" onClick={() => void removeMeeting()}>{t('meetings.delete')}</Button>
+              : (
+                <Popconfirm title={t('meetings.deleteConfirm')} okText={t('meetings.delete')} onConfirm={() => void removeMeeting()}>
+                  <Button danger icon={<DeleteOutlined />} data-testid="meeting-delete">{t('meetings.delete')}</Button>
+                </Popconfirm>
+              )}
+          </Flex>
+        )}
+      >
         <Descriptions size="small" bordered column={mobile ? 1 : 2} items={[
           { key: 'kind', label: t('meetings.kind'), children: t(`meetings.kind.${m.kind}` as MessageKey) },
           { key: 'on', label: t('meetings.heldOn'), children: m.heldOn },
@@ -131,7 +188,15 @@ export function MeetingPage() {
       <Card title={t('meetings.decisions')} size="small" style={{ marginTop: 12 }}>
         {data.decisions.length === 0 ? <Empty /> : (
           <List dataSource={data.decisions} renderItem={(d) => (
-            <List.Item data-testid={`decision-${d.seq}`} actions={can('matter.assign') ? [<Button key="to" size="small" onClick={() => { form.resetFields(); setTurning(d); }} data-testid={`decision-assign-${d.seq}`}>{t('meetings.toMatters')}</Button>] : []}>
+            <List.Item data-testid={`decision-${d.seq}`} actions={[
+              ...(can('matter.assign') ? [<Button key="to" size="small" onClick={() => { form.resetFields(); setTurning(d); }} data-testid={`decision-assign-${d.seq}`}>{t('meetings.toMatters')}</Button>] : []),
+              ...(can('supervision.admin') ? [<Button key="ed" size="small" type="text" icon={<EditOutlined />} aria-label={t('meetings.editDecision')} onClick={() => { setDecisionText(d.text); setEditingDecision(d); }} data-testid={`decision-edit-${d.seq}`} />] : []),
+              ...(can('supervision.admin') && d.matters.length === 0 ? [
+                <Popconfirm key="del" title={t('meetings.deleteDecisionConfirm')} onConfirm={() => void agendaApi.deleteDecision(id, d.id).then(reload, fail)}>
+                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('meetings.deleteDecision')} data-testid={`decision-delete-${d.seq}`} />
+                </Popconfirm>,
+              ] : []),
+            ]}>
               <Flex vertical gap={4} style={{ width: '100%' }}>
                 <Typography.Text><b>{d.seq}.</b> {d.text} {d.done && <Tag color="green">{t('meetings.decisionDone')}</Tag>}</Typography.Text>
                 <Flex gap={6} wrap>
@@ -156,12 +221,28 @@ export function MeetingPage() {
             <Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} data-testid="decision-lead-units" />
           </Form.Item>
           <Form.Item name="co_unit_ids" label={t('matters.coUnits')}><Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>
+          <Form.Item name="project_ids" label={t('meetings.projects')} extra={t('meetings.projectsHint')}><ProjectPicker placeholder={t('meetings.pickProjects')} testId="decision-projects" /></Form.Item>
           <Flex gap={8}>
             <Form.Item name="due_on" label={t('matters.dueOn')} style={{ flex: 1 }}><DatePicker style={{ width: '100%' }} /></Form.Item>
             <Form.Item name="feedback_days" label={t('matters.feedbackDays')} style={{ flex: 1 }}><InputNumber min={0} max={60} style={{ width: '100%' }} /></Form.Item>
           </Flex>
           <Form.Item name="urgency" label={t('matters.urgency')}><Select options={URGENCIES.map((s) => ({ value: s, label: t(`matters.urgency.${s}` as MessageKey) }))} /></Form.Item>
         </Form>
+      </Modal>
+      <Modal open={editing} title={t('meetings.edit')} onCancel={() => setEditing(false)} onOk={() => void saveMeeting()} confirmLoading={saving} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'meeting-edit-ok' }}>
+        <Form form={meetingForm} layout="vertical">
+          <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, message: t('meetings.name') }]}><Input maxLength={200} data-testid="meeting-edit-title" /></Form.Item>
+          <Flex gap={8}>
+            <Form.Item name="kind" label={t('meetings.kind')} style={{ flex: 1 }}><Select options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} /></Form.Item>
+            <Form.Item name="held_on" label={t('meetings.heldOn')} style={{ flex: 1 }} rules={[{ required: true, message: t('meetings.heldOn') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+          </Flex>
+          <Form.Item name="chair" label={t('meetings.chair')}><Input maxLength={100} /></Form.Item>
+          <Form.Item name="attendees" label={t('meetings.attendees')}><Input maxLength={2000} /></Form.Item>
+          <Form.Item name="location" label={t('meetings.location')}><Input maxLength={200} /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={editingDecision !== null} title={t('meetings.editDecision')} onCancel={() => setEditingDecision(null)} onOk={() => void saveDecision()} okButtonProps={{ disabled: !decisionText.trim(), 'data-testid': 'decision-edit-ok' }} destroyOnHidden>
+        <Input.TextArea rows={4} maxLength={2000} value={decisionText} onChange={(e) => setDecisionText(e.target.value)} data-testid="decision-edit-text" />
       </Modal>
     </div>
   );

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ projects: 20 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+// The supervision office's own tools (supervision4, issue 17) and two problem-settings fixes (issue 18).
+describe('督办设置, meeting corrections, batch reissue and the problem settings on a phone', () => {
+  it('edits a letter template with a live preview, refuses an unknown placeholder and saves the reply period', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/supervision-settings');
+    await page.getByTestId('supervision-settings').waitFor();
+    const body = page.getByTestId('template-body');
+    await expect(body.inputValue()).resolves.toContain('{答复工作日}个工作日内');
+    await body.fill('请{单位}于{答复期线}前书面答复。');
+    await page.getByTestId('template-problems').getByText(/督办函的正文含未知占位符 \{答复期线\}/).waitFor();
+    await expect(page.getByTestId('supervision-settings-save').isDisabled()).resolves.toBe(true);
+    await body.fill('请{单位}高度重视，于收函后{答复工作日}个工作日内（{答复期限}前）书面报送{事项}的办理情况。');
+    await page.getByLabel('督办函答复期限').fill('5');
+    await page.getByTestId('template-preview').getByText('请区交通运输局高度重视，于收函后5个工作日内（2026年12月14日前）书面报送“城北快速路征迁扫尾”（督办〔2026〕12号）的办理情况。').waitFor();
+    await expect(page.getByTestId('template-problems').count()).resolves.toBe(0);
+    await settled(page);
+    await shot(page, 'supervision-settings');
+    await page.getByTestId('supervision-settings-save').click();
+    await page.getByText('督办设置已保存').waitFor();
+    const api = await apiAs(context, 'office');
+    const saved = (await api.get('/supervision/settings')).body as { reply_working_days: number; letter_templates: { press: { body: string } } };
+    expect(saved.reply_working_days).toBe(5);
+    expect(saved.letter_templates.press.body).toContain('书面报送{事项}的办理情况');
+    await context.close();
+  });
+
+  it('corrects a demo meeting, links projects when turning a decision into a matter, and is refused deleting it afterwards', async () => {
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
+    const meetings = (await api.get('/meetings')).body.items as { id: number; title: string; assigned: number }[];
+    // The demo's meetings: a 调度会 with two decisions already assigned, a 周例会 with none.
+    expect(meetings.map((m) => [m.title, m.assigned])).toEqual([['重点项目周例会', 0], ['全市重点项目建设调度会', 2]]);
+    const weekly = meetings[0]!;
+    const projects = (await api.get('/projects?page_size=5&fields=name')).body.items as { id: number; name: string }[];
+    const project = projects[0]!;
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, `/meetings/${weekly.id}`);
+    await page.getByTestId('decision-2').waitFor();
+    // Correct the meeting's title and remove the second decision.
+    await page.getByTestId('meeting-edit').click();
+    await settled(page);
+    await page.getByTestId('meeting-edit-title').fill('重点项目建设周例会');
+    await page.getByTestId('meeting-edit-ok').click();
+    await page.getByText('会议信息已保存').waitFor();
+    await page.getByRole('heading', { name: '重点项目建设周例会' }).waitFor();
+    await page.getByTestId('decision-delete-2').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByTestId('decision-2').waitFor({ state: 'detached' });
+    // 转为督办事项 with a linked project picked by name.
+    await page.getByTestId('decision-assign-1').click();
+    await settled(page);
+    await page.getByTestId('decision-lead-units').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('decision-projects').click();
+    await page.keyboard.type(project.name.slice(0, 6));
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: project.name }).first().click();
+    await page.keyboard.press('Escape');
+    await settled(page);
+    await shot(page, 'meeting-decision-projects');
+    await page.getByTestId('decision-assign-ok').click();
+    await page.getByTestId('decision-1').locator('a[href^="/matters/"]').first().waitFor();
+    const detail = (await api.get(`/meetings/${weekly.id}`)).body as { decisions: { matters: { id: number }[] }[] };
+    const matterId = detail.decisions[0]!.matters[0]!.id;
+    const matter = (await api.get(`/matters/${matterId}`)).body as { projects: { id: number }[]; matter: { sourceRef: string } };
+    expect(matter.projects.map((p) => p.id)).toEqual([project.id]);
+    expect(matter.matter.sourceRef).toContain('重点项目建设周例会议定事项第1项');
+    // Deleting the meeting now is refused, in Chinese.
+    await page.getByTestId('meeting-delete').click();
+    await page.getByText('该会议的议定事项已转为督办事项1项，不能删除；如需更正，请编辑会议信息').waitFor();
+    await settled(page);
+    await shot(page, 'meeting-edited');
+    await context.close();
+    await probe.context.close();
+  });
+
+  it('shows who has not signed a weekly batch and re-sends it to them', async () => {
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
+    const candidates = (await api.get('/batches/candidates')).body.items as { id: number }[];
+    const issued = await api.post('/batches', { matter_ids: candidates.map((c) => c.id) });
+    expect(issued.status).toBe(200);
+    const batchId = issued.body.id as number;
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, `/batches/${batchId}`);
+    const unsigned = page.getByTestId('batch-unsigned');
+    await unsigned.getByText(/项待签收/).first().waitFor();
+    await page.getByTestId('batch-reissue').click();
+    await page.getByText(/^已重新下发：/).waitFor();
+    await settled(page);
+    await shot(page, 'batch-reissue');
+    // Re-sent units have their 查收 to-do back, now titled 再次下发.
+    const detail = (await api.get(`/batches/${batchId}`)).body as { unsigned: { unitId: number }[] };
+    expect(detail.unsigned.length).toBeGreaterThan(0);
+    await context.close();
+    await probe.context.close();
+  });
+
+  it('fits the problem settings on a phone (375×812) and picks an enterprise\'s region from the region tree', async () => {
+    const { context, page } = await h.newPage({ width: 375, height: 812 });
+    await login(page, 'office', undefined, '/problem-settings');
+    await page.getByTestId('category-map').getByText('用地', { exact: true }).waitFor({ timeout: 30_000 });
+    await settled(page);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth);
+    /** Whether an element lies wholly within the phone's width (not scrolled out of a table). */
+    const onScreen = async (testId: string) => {
+      const box = await page.getByTestId(testId).first().boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 375;
+    };
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    // The department picker of a category — what the tab is for — is on screen, not behind a horizontal scroll.
+    await expect(onScreen('owner-land')).resolves.toBe(true);
+    await shot(page, 'problem-settings-phone-categories');
+    await page.getByRole('tab', { name: '办理时限' }).click();
+    await page.getByTestId('time-limits').getByText('默认（全部分类、全部层级）').waitFor();
+    await settled(page);
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    await shot(page, 'problem-settings-phone-limits');
+    await page.getByRole('tab', { name: '企业与包联干部' }).click();
+    await page.getByTestId('enterprise-list').getByText('苏州新锐光电科技有限公司').waitFor();
+    await settled(page);
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    // Each enterprise's 包联干部 button stays on screen (pinned right).
+    const cadres = await page.getByTestId('enterprise-list').getByRole('button', { name: '包联干部' }).first().boundingBox();
+    expect(cadres !== null && cadres.x + cadres.width <= 375).toBe(true);
+    await shot(page, 'problem-settings-phone-enterprises');
+    // A new enterprise's region comes from the region picker (typed 吴中 finds 吴中区), not a typed code.
+    await page.getByTestId('enterprise-add').click();
+    await settled(page);
+    const dialog = page.locator('.ant-modal');
+    await dialog.getByLabel('企业名称').fill('手机端新增测试企业有限公司');
+    await page.getByTestId('enterprise-region').click();
+    await page.keyboard.type('吴中');
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '吴中区' }).first().click();
+    await settled(page);
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    await shot(page, 'problem-settings-phone-enterprise-form');
+    // Close the region dropdown by clicking the dialog's title, then save; the new row appears in the list.
+    await dialog.locator('.ant-modal-title').click();
+    await settled(page);
+    await page.getByTestId('enterprise-save').click();
+    await page.getByTestId('enterprise-list').getByText('手机端新增测试企业有限公司').waitFor({ timeout: 30_000 });
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
+    const list = (await api.get(`/enterprises?q=${encodeURIComponent('手机端新增测试企业')}`)).body.items as { id: number; region_code: string }[];
+    await probe.context.close();
+    expect(list).toHaveLength(1);
+    expect(list[0]!.region_code).toBe('320506');
+    await context.close();
+  });
+});
