@@ -64,8 +64,13 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
     await page.keyboard.press('Escape');
     await page.getByTestId('decision-projects').click();
+    // Pick from the search's answer, not from the first page listed before it arrives (the list is replaced under
+    // the pointer when the answer comes), and see the pick in the field before saving.
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/projects?') && r.url().includes('q='));
     await page.keyboard.type(project.name.slice(0, 6));
+    await searched;
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: project.name }).first().click();
+    await page.getByTestId('decision-projects').locator('.ant-select-selection-item', { hasText: project.name }).waitFor();
     await page.keyboard.press('Escape');
     await settled(page);
     await shot(page, 'meeting-decision-projects');

@@ -16,6 +16,23 @@ import { URGENCIES } from './CreateMatterModal.tsx';
 
 const KINDS = ['weekly', 'coordination', 'special', 'other'] as const;
 
+/** The meeting's own fields (名称, 类型, 日期, 主持人, 参会人员, 地点), the same in the new-meeting and the edit dialogs. */
+function MeetingFields({ titleTestId }: { titleTestId: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, message: t('meetings.name') }]}><Input maxLength={200} data-testid={titleTestId} /></Form.Item>
+      <Flex gap={8}>
+        <Form.Item name="kind" label={t('meetings.kind')} style={{ flex: 1 }}><Select options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} /></Form.Item>
+        <Form.Item name="held_on" label={t('meetings.heldOn')} style={{ flex: 1 }} rules={[{ required: true, message: t('meetings.heldOn') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+      </Flex>
+      <Form.Item name="chair" label={t('meetings.chair')}><Input maxLength={100} /></Form.Item>
+      <Form.Item name="attendees" label={t('meetings.attendees')}><Input maxLength={2000} /></Form.Item>
+      <Form.Item name="location" label={t('meetings.location')}><Input maxLength={200} /></Form.Item>
+    </>
+  );
+}
+
 /** 会议: the meetings (周例会、调度会、专题会), each with its decisions (议定事项) and how many are assigned and done. */
 export function MeetingsPage() {
   const { t } = useI18n();
@@ -60,14 +77,7 @@ export function MeetingsPage() {
       ) : <Table rowKey="id" size="small" loading={loading} dataSource={data?.items ?? []} columns={columns} pagination={{ pageSize: 50 }} />}
       <Modal open={creating} title={t('meetings.new')} onCancel={() => setCreating(false)} onOk={() => void submit()} confirmLoading={saving} destroyOnHidden okButtonProps={{ 'data-testid': 'meeting-create-ok' }}>
         <Form form={form} layout="vertical" preserve={false} initialValues={{ kind: 'coordination', held_on: dayjs() }}>
-          <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, message: t('meetings.name') }]}><Input maxLength={200} data-testid="meeting-title" /></Form.Item>
-          <Flex gap={8}>
-            <Form.Item name="kind" label={t('meetings.kind')} style={{ flex: 1 }}><Select options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} /></Form.Item>
-            <Form.Item name="held_on" label={t('meetings.heldOn')} style={{ flex: 1 }} rules={[{ required: true, message: t('meetings.heldOn') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
-          </Flex>
-          <Form.Item name="chair" label={t('meetings.chair')}><Input maxLength={100} /></Form.Item>
-          <Form.Item name="attendees" label={t('meetings.attendees')}><Input maxLength={2000} /></Form.Item>
-          <Form.Item name="location" label={t('meetings.location')}><Input maxLength={200} /></Form.Item>
+          <MeetingFields titleTestId="meeting-title" />
           <Form.Item name="decisions" label={t('meetings.decisionsOnePerLine')}><Input.TextArea rows={5} data-testid="meeting-decisions" /></Form.Item>
         </Form>
       </Modal>
@@ -231,14 +241,7 @@ export function MeetingPage() {
       </Modal>
       <Modal open={editing} title={t('meetings.edit')} onCancel={() => setEditing(false)} onOk={() => void saveMeeting()} confirmLoading={saving} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'meeting-edit-ok' }}>
         <Form form={meetingForm} layout="vertical">
-          <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, message: t('meetings.name') }]}><Input maxLength={200} data-testid="meeting-edit-title" /></Form.Item>
-          <Flex gap={8}>
-            <Form.Item name="kind" label={t('meetings.kind')} style={{ flex: 1 }}><Select options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} /></Form.Item>
-            <Form.Item name="held_on" label={t('meetings.heldOn')} style={{ flex: 1 }} rules={[{ required: true, message: t('meetings.heldOn') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
-          </Flex>
-          <Form.Item name="chair" label={t('meetings.chair')}><Input maxLength={100} /></Form.Item>
-          <Form.Item name="attendees" label={t('meetings.attendees')}><Input maxLength={2000} /></Form.Item>
-          <Form.Item name="location" label={t('meetings.location')}><Input maxLength={200} /></Form.Item>
+          <MeetingFields titleTestId="meeting-edit-title" />
         </Form>
       </Modal>
       <Modal open={editingDecision !== null} title={t('meetings.editDecision')} onCancel={() => setEditingDecision(null)} onOk={() => void saveDecision()} okButtonProps={{ disabled: !decisionText.trim(), 'data-testid': 'decision-edit-ok' }} destroyOnHidden>
