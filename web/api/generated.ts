@@ -6645,7 +6645,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectChangePage"];
+                    };
                 };
             };
         };
@@ -6680,7 +6682,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualPlan"][];
+                        };
+                    };
                 };
             };
         };
@@ -6740,7 +6746,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AnnualPlan"];
+                    };
                 };
             };
         };
@@ -6796,7 +6804,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Procedure"][];
+                        };
+                    };
                 };
             };
         };
@@ -6843,7 +6855,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Procedure"];
+                    };
                 };
             };
         };
@@ -7000,7 +7014,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StageHistoryEntry"][];
+                        };
+                    };
                 };
             };
         };
@@ -8947,6 +8965,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnnualPlan: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        AnnualPlanInput: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
         AttractionFigureRow: {
             foreign_usd: number;
             key: string;
@@ -10173,6 +10229,72 @@ export interface components {
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
         PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        Procedure: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProcedureInput: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProjectChange: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKind"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ProjectChangeInput: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKindInput"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        /** @enum {string} */
+        ProjectChangeKind: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        /** @enum {string} */
+        ProjectChangeKindInput: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        ProjectChangePage: {
+            items: components["schemas"]["ProjectChange"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProjectChangePageInput: {
+            items: components["schemas"]["ProjectChangeInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         Rate: {
             denominator: number;
             label: string;
@@ -10226,6 +10348,28 @@ export interface components {
                 version: number;
             }[];
             year: number;
+        };
+        StageHistoryEntry: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        StageHistoryEntryInput: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
         };
         StatusLogEntry: {
             action: string;
