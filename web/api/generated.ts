@@ -1594,7 +1594,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Bulletin"][];
+                        };
+                    };
                 };
             };
         };
@@ -1617,11 +1621,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1654,7 +1660,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1786,7 +1794,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1820,7 +1830,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinFiguresAnswer"];
+                    };
                 };
             };
         };
@@ -1864,7 +1876,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1906,7 +1920,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1947,7 +1963,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1988,7 +2006,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -2095,7 +2115,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinRanking"];
+                    };
                 };
             };
         };
@@ -2165,7 +2187,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinTemplateAnswer"];
+                    };
                 };
             };
         };
@@ -2282,7 +2306,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinTemplateAnswer"];
+                    };
                 };
             };
         };
@@ -5940,7 +5966,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemCategory"][];
+                    };
                 };
             };
         };
@@ -5969,7 +5997,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemCategory"][];
+                    };
                 };
             };
         };
@@ -6037,7 +6067,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemTimeLimit"][];
+                    };
                 };
             };
         };
@@ -6069,7 +6101,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemTimeLimit"][];
+                    };
                 };
             };
         };
@@ -6116,7 +6150,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemPage"];
+                    };
                 };
             };
         };
@@ -6156,11 +6192,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6241,7 +6279,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6291,7 +6331,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6337,7 +6379,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -9095,6 +9139,144 @@ export interface components {
             key: string | null;
             label: string;
         };
+        Bulletin: {
+            correction_note: string | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            issue_no: number | null;
+            month: number;
+            omitted_feeds: string;
+            region_code: string | null;
+            return_reason: string | null;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewing" | "issued";
+            submitted_by: number | null;
+            template_id: number | null;
+            title: string;
+            updated_at: string;
+            version: number;
+            versions: components["schemas"]["BulletinVersion"][];
+            year: number;
+        };
+        BulletinFiguresAnswer: {
+            figures: components["schemas"]["BulletinFiguresBody"];
+            frozen: boolean;
+            revision: number | null;
+        };
+        BulletinFiguresAnswerInput: {
+            figures: components["schemas"]["BulletinFiguresBodyInput"];
+            frozen: boolean;
+            revision: number | null;
+        };
+        BulletinFiguresBody: {
+            [key: string]: unknown;
+        };
+        BulletinFiguresBodyInput: {
+            [key: string]: unknown;
+        };
+        BulletinInput: {
+            correction_note: string | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            issue_no: number | null;
+            month: number;
+            omitted_feeds: string;
+            region_code: string | null;
+            return_reason: string | null;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewing" | "issued";
+            submitted_by: number | null;
+            template_id: number | null;
+            title: string;
+            updated_at: string;
+            version: number;
+            versions: components["schemas"]["BulletinVersionInput"][];
+            year: number;
+        };
+        BulletinRanking: {
+            fast: components["schemas"]["ProjectRank"][];
+            month: number;
+            period_label: string;
+            slow: components["schemas"]["ProjectRank"][];
+            time_progress_text: string;
+            units: components["schemas"]["UnitRank"][];
+            year: number;
+        };
+        BulletinRankingInput: {
+            fast: components["schemas"]["ProjectRankInput"][];
+            month: number;
+            period_label: string;
+            slow: components["schemas"]["ProjectRankInput"][];
+            time_progress_text: string;
+            units: components["schemas"]["UnitRankInput"][];
+            year: number;
+        };
+        BulletinTemplateAnswer: {
+            default_template: components["schemas"]["BulletinTemplateBody"];
+            is_builtin: boolean;
+            placeholders: {
+                [key: string]: string;
+            };
+            tables: {
+                [key: string]: string;
+            };
+            template: components["schemas"]["BulletinTemplateBody"];
+            updated_at: string | null;
+            version: number;
+        };
+        BulletinTemplateAnswerInput: {
+            default_template: components["schemas"]["BulletinTemplateBodyInput"];
+            is_builtin: boolean;
+            placeholders: {
+                [key: string]: string;
+            };
+            tables: {
+                [key: string]: string;
+            };
+            template: components["schemas"]["BulletinTemplateBodyInput"];
+            updated_at: string | null;
+            version: number;
+        };
+        BulletinTemplateBody: {
+            [key: string]: unknown;
+        };
+        BulletinTemplateBodyInput: {
+            [key: string]: unknown;
+        };
+        BulletinVersion: {
+            bulletin_id: number;
+            correction_note: string | null;
+            doc_number: string | null;
+            docx_sha256: string;
+            id: number;
+            issue_no: number;
+            issued_on: string;
+            revision: number;
+            signed_at: string;
+            signed_by: number;
+            signer_name: string;
+            submitted_by: number | null;
+            title: string;
+        };
+        BulletinVersionInput: {
+            bulletin_id: number;
+            correction_note: string | null;
+            doc_number: string | null;
+            docx_sha256: string;
+            id: number;
+            issue_no: number;
+            issued_on: string;
+            revision: number;
+            signed_at: string;
+            signed_by: number;
+            signer_name: string;
+            submitted_by: number | null;
+            title: string;
+        };
         CurrentUser: {
             displayName: string;
             permissions: components["schemas"]["Permission"][];
@@ -10173,6 +10355,372 @@ export interface components {
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
         PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        ProblemCategory: {
+            code: string;
+            name: string;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_code: string | null;
+            sort: number;
+        };
+        ProblemCategoryInput: {
+            code: string;
+            name: string;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_code: string | null;
+            sort: number;
+        };
+        ProblemDetail: {
+            actions: string[];
+            assigned_on: string | null;
+            can_escalate: boolean;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            co_units: {
+                id: number;
+                name: string;
+            }[];
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter: {
+                closed_on: string | null;
+                due_on: string | null;
+                id: number;
+                lead_unit_name: string | null;
+                number: string | null;
+                overdue: boolean;
+                status: string | null;
+                status_label: string | null;
+                timeline: {
+                    actor_name: string | null;
+                    at: string;
+                    detail: string | null;
+                    kind: string;
+                    title: string;
+                }[];
+                visible: boolean;
+                written_off_on: string | null;
+            } | null;
+            matter_id: number | null;
+            meeting: string | null;
+            moves: {
+                action: string;
+                actor_name: string | null;
+                actorId: number | null;
+                at: string;
+                entityId: number;
+                entityType: string;
+                from: string | null;
+                reason: string | null;
+                to: string;
+            }[];
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            rounds: {
+                id: number;
+                problem_id: number;
+                replied_by: number | null;
+                replied_by_name: string | null;
+                replied_on: string;
+                reply: string;
+                round: number;
+                visit_note: string | null;
+                visit_result: string | null;
+                visited_by: number | null;
+                visited_by_name: string | null;
+                visited_on: string | null;
+            }[];
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatus"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemDetailInput: {
+            actions: string[];
+            assigned_on: string | null;
+            can_escalate: boolean;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            co_units: {
+                id: number;
+                name: string;
+            }[];
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter: {
+                closed_on: string | null;
+                due_on: string | null;
+                id: number;
+                lead_unit_name: string | null;
+                number: string | null;
+                overdue: boolean;
+                status: string | null;
+                status_label: string | null;
+                timeline: {
+                    actor_name: string | null;
+                    at: string;
+                    detail: string | null;
+                    kind: string;
+                    title: string;
+                }[];
+                visible: boolean;
+                written_off_on: string | null;
+            } | null;
+            matter_id: number | null;
+            meeting: string | null;
+            moves: {
+                action: string;
+                actor_name: string | null;
+                actorId: number | null;
+                at: string;
+                entityId: number;
+                entityType: string;
+                from: string | null;
+                reason: string | null;
+                to: string;
+            }[];
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            rounds: {
+                id: number;
+                problem_id: number;
+                replied_by: number | null;
+                replied_by_name: string | null;
+                replied_on: string;
+                reply: string;
+                round: number;
+                visit_note: string | null;
+                visit_result: string | null;
+                visited_by: number | null;
+                visited_by_name: string | null;
+                visited_on: string | null;
+            }[];
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatusInput"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemPage: {
+            items: components["schemas"]["ProblemRow"][];
+            page: number;
+            page_size: number;
+            today: string;
+            total: number;
+        };
+        ProblemPageInput: {
+            items: components["schemas"]["ProblemRowInput"][];
+            page: number;
+            page_size: number;
+            today: string;
+            total: number;
+        };
+        ProblemRow: {
+            assigned_on: string | null;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter_id: number | null;
+            meeting: string | null;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatus"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemRowInput: {
+            assigned_on: string | null;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter_id: number | null;
+            meeting: string | null;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatusInput"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        /** @enum {string} */
+        ProblemStatus: "pending" | "assigned" | "signed" | "in_progress" | "replied" | "visited" | "closed" | "rejected";
+        /** @enum {string} */
+        ProblemStatusInput: "pending" | "assigned" | "signed" | "in_progress" | "replied" | "visited" | "closed" | "rejected";
+        ProblemTimeLimit: {
+            category_code: string;
+            feedback_days: number;
+            level: string;
+            major_days: number;
+            ordinary_days: number;
+            route_days: number;
+        };
+        ProblemTimeLimitInput: {
+            category_code: string;
+            feedback_days: number;
+            level: string;
+            major_days: number;
+            ordinary_days: number;
+            route_days: number;
+        };
+        ProjectRank: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            planned_investment: number;
+            project_id: number;
+            rank: number;
+            unit_name: string;
+        };
+        ProjectRankInput: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            planned_investment: number;
+            project_id: number;
+            rank: number;
+            unit_name: string;
+        };
         Rate: {
             denominator: number;
             label: string;
@@ -10286,6 +10834,32 @@ export interface components {
             recorded: boolean;
             time_progress: number;
             time_progress_text: string;
+        };
+        UnitRank: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            count: number;
+            gap_points_text: string;
+            key: string | null;
+            name: string;
+            note: string;
+            planned_investment: number;
+            rank: number | null;
+            /** @enum {boolean} */
+            unrecorded?: true;
+        };
+        UnitRankInput: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            count: number;
+            gap_points_text: string;
+            key: string | null;
+            name: string;
+            note: string;
+            planned_investment: number;
+            rank: number | null;
+            /** @enum {boolean} */
+            unrecorded?: true;
         };
     };
     responses: never;
