@@ -1359,7 +1359,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BatchListItem"][];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -1421,7 +1426,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BatchDetail"];
+                    };
                 };
             };
         };
@@ -1559,7 +1566,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MatterListItem"][];
+                        };
+                    };
                 };
             };
         };
@@ -5011,7 +5022,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterList"];
+                    };
                 };
             };
         };
@@ -5139,7 +5152,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5187,7 +5202,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5459,7 +5476,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5530,7 +5549,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MeetingListItem"][];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -5599,7 +5623,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MeetingDetail"];
+                    };
                 };
             };
         };
@@ -8465,7 +8491,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionSettings"];
+                    };
                 };
             };
         };
@@ -8536,7 +8564,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionSettings"];
+                    };
                 };
             };
         };
@@ -8991,6 +9021,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Attachment: {
+            contentType: string;
+            fileName: string;
+            id: number;
+            ownerId: number;
+            ownerType: string;
+            sha256: string;
+            sizeBytes: number;
+            uploadedAt: string;
+            uploadedBy: number | null;
+        };
+        AttachmentInput: {
+            contentType: string;
+            fileName: string;
+            id: number;
+            ownerId: number;
+            ownerType: string;
+            sha256: string;
+            sizeBytes: number;
+            uploadedAt: string;
+            uploadedBy: number | null;
+        };
         AttractionFigureRow: {
             foreign_usd: number;
             key: string;
@@ -9128,6 +9180,96 @@ export interface components {
             stale_days: number;
             start_limit_months: number;
             today: string;
+        };
+        BatchDetail: {
+            batch: {
+                createdAt: string;
+                id: number;
+                issue: string;
+                seq: number;
+                title: string;
+                weekOf: string;
+                year: number;
+            };
+            matters: {
+                assignedOn: string;
+                carried: boolean;
+                closedOn: string | null;
+                content: string;
+                coUnits: string[];
+                dueOn: string;
+                id: number;
+                leadUnitId: number;
+                leadUnitName: string;
+                number: string;
+                overdue: boolean;
+                status: string;
+                statusLabel: string;
+                title: string;
+                writtenOffOn: string | null;
+            }[];
+            today: string;
+            unsigned: {
+                name: string;
+                pending: number;
+                unitId: number;
+            }[];
+        };
+        BatchDetailInput: {
+            batch: {
+                createdAt: string;
+                id: number;
+                issue: string;
+                seq: number;
+                title: string;
+                weekOf: string;
+                year: number;
+            };
+            matters: {
+                assignedOn: string;
+                carried: boolean;
+                closedOn: string | null;
+                content: string;
+                coUnits: string[];
+                dueOn: string;
+                id: number;
+                leadUnitId: number;
+                leadUnitName: string;
+                number: string;
+                overdue: boolean;
+                status: string;
+                statusLabel: string;
+                title: string;
+                writtenOffOn: string | null;
+            }[];
+            today: string;
+            unsigned: {
+                name: string;
+                pending: number;
+                unitId: number;
+            }[];
+        };
+        BatchListItem: {
+            carriedCount: number;
+            createdAt: string;
+            id: number;
+            issue: string;
+            newCount: number;
+            seq: number;
+            title: string;
+            weekOf: string;
+            year: number;
+        };
+        BatchListItemInput: {
+            carriedCount: number;
+            createdAt: string;
+            id: number;
+            issue: string;
+            newCount: number;
+            seq: number;
+            title: string;
+            weekOf: string;
+            year: number;
         };
         BreakdownItem: {
             indicators: components["schemas"]["Indicators"];
@@ -10351,6 +10493,382 @@ export interface components {
             kind: "consecutive";
             periods: number;
         };
+        LinkedMatter: {
+            assignedOn: string;
+            closedOn: string | null;
+            dueOn: string;
+            id: number;
+            leadUnitId: number;
+            leadUnitName: string;
+            number: string;
+            status: string;
+            statusLabel: string;
+            title: string;
+            writtenOffOn: string | null;
+        };
+        LinkedMatterInput: {
+            assignedOn: string;
+            closedOn: string | null;
+            dueOn: string;
+            id: number;
+            leadUnitId: number;
+            leadUnitName: string;
+            number: string;
+            status: string;
+            statusLabel: string;
+            title: string;
+            writtenOffOn: string | null;
+        };
+        MatterDetail: {
+            actions: {
+                action: string;
+                label: string;
+                /** @enum {string|null} */
+                needs: "reason" | "evidence" | null;
+            }[];
+            attachments: components["schemas"]["Attachment"][];
+            can: {
+                attention: boolean;
+                coSign: boolean;
+                feedback: boolean;
+                instruct: boolean;
+                letter: boolean;
+            };
+            deadlines: {
+                dueOn: string;
+                kind: string;
+                originalDueOn: string;
+                overdue: boolean;
+                paused: boolean;
+                pausedDays: number;
+                pausedOn: string | null;
+                status: string;
+                workingDays: number;
+            }[];
+            feedback: {
+                attachments: components["schemas"]["Attachment"][];
+                authorId: number | null;
+                authorName: string | null;
+                createdAt: string;
+                dueOn: string | null;
+                id: number;
+                nextSteps: string | null;
+                onDate: string;
+                onTime: boolean;
+                text: string;
+                unitId: number | null;
+                unitName: string | null;
+            }[];
+            instructions: {
+                at: string;
+                id: number;
+                leader_id: number;
+                leader_name: string;
+                text: string;
+            }[];
+            letters: {
+                createdAt: string;
+                id: number;
+                kind: string;
+                number: string;
+                signerName: string;
+                step: string | null;
+                title: string;
+            }[];
+            matter: {
+                assignedOn: string;
+                attention: boolean;
+                closedOn: string | null;
+                closeRejections: number;
+                closingOn: string | null;
+                content: string;
+                coUnits: {
+                    id: number;
+                    name: string;
+                    signedOn?: string | null;
+                }[];
+                dueOn: string;
+                feedbackDays: number;
+                id: number;
+                leaderId: number | null;
+                leaderName: string | null;
+                leadUnitId: number;
+                leadUnitName: string;
+                nextFeedbackOn: string | null;
+                number: string;
+                overdue: boolean;
+                requestedDueOn: string | null;
+                signedOn: string | null;
+                source: string;
+                sourceId: number | null;
+                sourceLabel: string;
+                sourceRef: string | null;
+                status: string;
+                statusLabel: string;
+                supervisorName: string | null;
+                title: string;
+                type: string;
+                urgency: string;
+                version: number;
+                writtenOffOn: string | null;
+            };
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+            }[];
+            timeline: {
+                actorId: number | null;
+                actorName: string | null;
+                at: string;
+                data: unknown;
+                detail: string | null;
+                /** @enum {string} */
+                kind: "move" | "feedback" | "event";
+                title: string;
+            }[];
+        };
+        MatterDetailInput: {
+            actions: {
+                action: string;
+                label: string;
+                /** @enum {string|null} */
+                needs: "reason" | "evidence" | null;
+            }[];
+            attachments: components["schemas"]["AttachmentInput"][];
+            can: {
+                attention: boolean;
+                coSign: boolean;
+                feedback: boolean;
+                instruct: boolean;
+                letter: boolean;
+            };
+            deadlines: {
+                dueOn: string;
+                kind: string;
+                originalDueOn: string;
+                overdue: boolean;
+                paused: boolean;
+                pausedDays: number;
+                pausedOn: string | null;
+                status: string;
+                workingDays: number;
+            }[];
+            feedback: {
+                attachments: components["schemas"]["AttachmentInput"][];
+                authorId: number | null;
+                authorName: string | null;
+                createdAt: string;
+                dueOn: string | null;
+                id: number;
+                nextSteps: string | null;
+                onDate: string;
+                onTime: boolean;
+                text: string;
+                unitId: number | null;
+                unitName: string | null;
+            }[];
+            instructions: {
+                at: string;
+                id: number;
+                leader_id: number;
+                leader_name: string;
+                text: string;
+            }[];
+            letters: {
+                createdAt: string;
+                id: number;
+                kind: string;
+                number: string;
+                signerName: string;
+                step: string | null;
+                title: string;
+            }[];
+            matter: {
+                assignedOn: string;
+                attention: boolean;
+                closedOn: string | null;
+                closeRejections: number;
+                closingOn: string | null;
+                content: string;
+                coUnits: {
+                    id: number;
+                    name: string;
+                    signedOn?: string | null;
+                }[];
+                dueOn: string;
+                feedbackDays: number;
+                id: number;
+                leaderId: number | null;
+                leaderName: string | null;
+                leadUnitId: number;
+                leadUnitName: string;
+                nextFeedbackOn: string | null;
+                number: string;
+                overdue: boolean;
+                requestedDueOn: string | null;
+                signedOn: string | null;
+                source: string;
+                sourceId: number | null;
+                sourceLabel: string;
+                sourceRef: string | null;
+                status: string;
+                statusLabel: string;
+                supervisorName: string | null;
+                title: string;
+                type: string;
+                urgency: string;
+                version: number;
+                writtenOffOn: string | null;
+            };
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+            }[];
+            timeline: {
+                actorId: number | null;
+                actorName: string | null;
+                at: string;
+                data: unknown;
+                detail: string | null;
+                /** @enum {string} */
+                kind: "move" | "feedback" | "event";
+                title: string;
+            }[];
+        };
+        MatterList: {
+            items: components["schemas"]["MatterListItem"][];
+            today: string;
+            total: number;
+        };
+        MatterListInput: {
+            items: components["schemas"]["MatterListItemInput"][];
+            today: string;
+            total: number;
+        };
+        MatterListItem: {
+            assignedOn: string;
+            attention: boolean;
+            closedOn: string | null;
+            coUnits: {
+                id: number;
+                name: string;
+            }[];
+            dueOn: string;
+            id: number;
+            leaderId: number | null;
+            leadUnitId: number;
+            leadUnitName: string;
+            nextFeedbackOn: string | null;
+            number: string;
+            overdue: boolean;
+            requestedDueOn: string | null;
+            source: string;
+            sourceId: number | null;
+            sourceLabel: string;
+            sourceRef: string | null;
+            status: string;
+            statusLabel: string;
+            title: string;
+            type: string;
+            urgency: string;
+            version: number;
+            writtenOffOn: string | null;
+        };
+        MatterListItemInput: {
+            assignedOn: string;
+            attention: boolean;
+            closedOn: string | null;
+            coUnits: {
+                id: number;
+                name: string;
+            }[];
+            dueOn: string;
+            id: number;
+            leaderId: number | null;
+            leadUnitId: number;
+            leadUnitName: string;
+            nextFeedbackOn: string | null;
+            number: string;
+            overdue: boolean;
+            requestedDueOn: string | null;
+            source: string;
+            sourceId: number | null;
+            sourceLabel: string;
+            sourceRef: string | null;
+            status: string;
+            statusLabel: string;
+            title: string;
+            type: string;
+            urgency: string;
+            version: number;
+            writtenOffOn: string | null;
+        };
+        MeetingDetail: {
+            attachments: components["schemas"]["Attachment"][];
+            decisions: {
+                done: boolean;
+                id: number;
+                matters: components["schemas"]["LinkedMatter"][];
+                seq: number;
+                text: string;
+            }[];
+            meeting: {
+                attendees: string | null;
+                chair: string | null;
+                heldOn: string;
+                id: number;
+                kind: string;
+                kindLabel: string;
+                location: string | null;
+                title: string;
+            };
+            summary: string;
+        };
+        MeetingDetailInput: {
+            attachments: components["schemas"]["AttachmentInput"][];
+            decisions: {
+                done: boolean;
+                id: number;
+                matters: components["schemas"]["LinkedMatterInput"][];
+                seq: number;
+                text: string;
+            }[];
+            meeting: {
+                attendees: string | null;
+                chair: string | null;
+                heldOn: string;
+                id: number;
+                kind: string;
+                kindLabel: string;
+                location: string | null;
+                title: string;
+            };
+            summary: string;
+        };
+        MeetingListItem: {
+            assigned: number;
+            chair: string | null;
+            decisions: number;
+            done: number;
+            heldOn: string;
+            id: number;
+            kind: string;
+            kindLabel: string;
+            title: string;
+        };
+        MeetingListItemInput: {
+            assigned: number;
+            chair: string | null;
+            decisions: number;
+            done: number;
+            heldOn: string;
+            id: number;
+            kind: string;
+            kindLabel: string;
+            title: string;
+        };
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
@@ -10794,6 +11312,106 @@ export interface components {
             from: string | null;
             reason: string | null;
             to: string;
+        };
+        SupervisionSettings: {
+            default_due_working_days: number;
+            default_feedback_days: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            issuer: string;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            letter_prefixes: {
+                assign: string;
+                interview: string;
+                press: string;
+                remind: string;
+            };
+            letter_templates: {
+                assign: {
+                    body: string;
+                    title: string;
+                };
+                interview: {
+                    body: string;
+                    title: string;
+                };
+                press: {
+                    body: string;
+                    title: string;
+                };
+                remind: {
+                    body: string;
+                    title: string;
+                };
+                remind_missed: {
+                    body: string;
+                    title: string;
+                };
+            };
+            matter_prefix: string;
+            reply_working_days: number;
+            sign_working_days: number;
+        };
+        SupervisionSettingsInput: {
+            default_due_working_days: number;
+            default_feedback_days: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            issuer: string;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            letter_prefixes: {
+                assign: string;
+                interview: string;
+                press: string;
+                remind: string;
+            };
+            letter_templates: {
+                assign: {
+                    body: string;
+                    title: string;
+                };
+                interview: {
+                    body: string;
+                    title: string;
+                };
+                press: {
+                    body: string;
+                    title: string;
+                };
+                remind: {
+                    body: string;
+                    title: string;
+                };
+                remind_missed: {
+                    body: string;
+                    title: string;
+                };
+            };
+            matter_prefix: string;
+            reply_working_days: number;
+            sign_working_days: number;
         };
         SystemProfile: {
             configured: boolean;
