@@ -23,7 +23,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
                 };
             };
         };
@@ -60,7 +64,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"];
+                    };
                 };
             };
         };
@@ -97,7 +103,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUserList"];
+                    };
                 };
             };
         };
@@ -130,11 +138,33 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            approval_pending_since: string | null;
+                            approval_reason: components["schemas"]["ApprovalReason"] | null;
+                            created_at: string;
+                            display_name: string;
+                            failed_logins: number;
+                            id: number;
+                            is_active: number;
+                            is_locked: boolean;
+                            last_login_at: string | null;
+                            last_login_ip: string | null;
+                            locked_until: string | null;
+                            must_change_password: number;
+                            password_changed_at: string | null;
+                            role: components["schemas"]["Role"];
+                            scopes: components["schemas"]["AccountScopes"];
+                            temporary_password: string | null;
+                            unit_id: number | null;
+                            updated_at: string;
+                            username: string;
+                        };
+                    };
                 };
             };
         };
@@ -167,7 +197,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUser"];
+                    };
                 };
             };
         };
@@ -208,7 +240,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUser"];
+                    };
                 };
             };
         };
@@ -8324,7 +8358,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PendingAccount"][];
+                        };
+                    };
                 };
             };
         };
@@ -8392,7 +8430,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SecuritySettingsAnswer"];
+                    };
                 };
             };
         };
@@ -8429,7 +8469,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SecuritySettingsAnswer"];
+                    };
                 };
             };
         };
@@ -8753,7 +8795,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
                 };
             };
         };
@@ -8778,11 +8824,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IssuedApiToken"];
+                    };
                 };
             };
         };
@@ -8817,7 +8865,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"];
+                    };
                 };
             };
         };
@@ -9021,6 +9071,92 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountScopes: {
+            region_codes: string[];
+            unit_ids: number[];
+        };
+        AccountScopesInput: {
+            region_codes: string[];
+            unit_ids: number[];
+        };
+        AdminUser: {
+            approval_pending_since: string | null;
+            approval_reason: components["schemas"]["ApprovalReason"] | null;
+            created_at: string;
+            display_name: string;
+            failed_logins: number;
+            id: number;
+            is_active: number;
+            is_locked: boolean;
+            last_login_at: string | null;
+            last_login_ip: string | null;
+            locked_until: string | null;
+            must_change_password: number;
+            password_changed_at: string | null;
+            role: components["schemas"]["Role"];
+            scopes: components["schemas"]["AccountScopes"];
+            unit_id: number | null;
+            updated_at: string;
+            username: string;
+        };
+        AdminUserInput: {
+            approval_pending_since: string | null;
+            approval_reason: components["schemas"]["ApprovalReasonInput"] | null;
+            created_at: string;
+            display_name: string;
+            failed_logins: number;
+            id: number;
+            is_active: number;
+            is_locked: boolean;
+            last_login_at: string | null;
+            last_login_ip: string | null;
+            locked_until: string | null;
+            must_change_password: number;
+            password_changed_at: string | null;
+            role: components["schemas"]["RoleInput"];
+            scopes: components["schemas"]["AccountScopesInput"];
+            unit_id: number | null;
+            updated_at: string;
+            username: string;
+        };
+        AdminUserList: {
+            items: components["schemas"]["AdminUser"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AdminUserListInput: {
+            items: components["schemas"]["AdminUserInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ApiToken: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            user_id: number;
+        };
+        ApiTokenInput: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            user_id: number;
+        };
+        /** @enum {string} */
+        ApprovalReason: "created" | "password_reset" | "role_change" | "reactivated";
+        /** @enum {string} */
+        ApprovalReasonInput: "created" | "password_reset" | "role_change" | "reactivated";
         Attachment: {
             contentType: string;
             fileName: string;
@@ -10003,6 +10139,30 @@ export interface components {
             started_to_date: number;
             total_investment: number;
         };
+        IssuedApiToken: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            token: string;
+            user_id: number;
+        };
+        IssuedApiTokenInput: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            token: string;
+            user_id: number;
+        };
         Lead: {
             approved_on: string | null;
             company_name: string | null;
@@ -10869,6 +11029,30 @@ export interface components {
             kindLabel: string;
             title: string;
         };
+        PendingAccount: {
+            approval_pending_since: string;
+            approval_reason: components["schemas"]["ApprovalReason"];
+            approval_requested_by: string | null;
+            display_name: string;
+            id: number;
+            is_active: number;
+            role: components["schemas"]["Role"];
+            unit_id: number | null;
+            unit_name: string | null;
+            username: string;
+        };
+        PendingAccountInput: {
+            approval_pending_since: string;
+            approval_reason: components["schemas"]["ApprovalReasonInput"];
+            approval_requested_by: string | null;
+            display_name: string;
+            id: number;
+            is_active: number;
+            role: components["schemas"]["RoleInput"];
+            unit_id: number | null;
+            unit_name: string | null;
+            username: string;
+        };
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
@@ -11292,6 +11476,40 @@ export interface components {
                 version: number;
             }[];
             year: number;
+        };
+        SecuritySettings: {
+            audit_retention_days: number;
+            lockout_minutes: number;
+            lockout_threshold: number;
+            max_sessions: number;
+            password_expiry_days: number;
+            password_history: number;
+            password_min_classes: number;
+            password_min_length: number;
+            session_idle_minutes: number;
+        };
+        SecuritySettingsAnswer: {
+            labels: {
+                [key: string]: string;
+            };
+            settings: components["schemas"]["SecuritySettings"];
+        };
+        SecuritySettingsAnswerInput: {
+            labels: {
+                [key: string]: string;
+            };
+            settings: components["schemas"]["SecuritySettingsInput"];
+        };
+        SecuritySettingsInput: {
+            audit_retention_days: number;
+            lockout_minutes: number;
+            lockout_threshold: number;
+            max_sessions: number;
+            password_expiry_days: number;
+            password_history: number;
+            password_min_classes: number;
+            password_min_length: number;
+            session_idle_minutes: number;
         };
         StatusLogEntry: {
             action: string;
