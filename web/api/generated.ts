@@ -7331,7 +7331,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Region"][];
+                        };
+                    };
                 };
             };
         };
@@ -7353,11 +7357,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
                 };
             };
         };
@@ -7390,7 +7396,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RegionDetail"];
+                    };
                 };
             };
         };
@@ -7440,7 +7448,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
                 };
             };
         };
@@ -7471,7 +7481,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Region"][];
+                        };
+                    };
                 };
             };
         };
@@ -7504,7 +7518,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            region: components["schemas"]["RegionDetail"] | null;
+                        };
+                    };
                 };
             };
         };
@@ -8898,7 +8916,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Unit"][];
+                        };
+                    };
                 };
             };
         };
@@ -8929,11 +8951,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -8966,7 +8990,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -9026,7 +9052,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -11437,6 +11465,52 @@ export interface components {
             text: string;
             value: number | null;
         };
+        Region: {
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionDetail: {
+            ancestors: {
+                code: string;
+                level: number;
+                name: string;
+            }[];
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionDetailInput: {
+            ancestors: {
+                code: string;
+                level: number;
+                name: string;
+            }[];
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionInput: {
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
         /** @enum {string} */
         Role: "sysadmin" | "secadmin" | "auditor" | "office" | "reporter" | "leader" | "supervisor";
         /** @enum {string} */
@@ -11670,6 +11744,36 @@ export interface components {
             recorded: boolean;
             time_progress: number;
             time_progress_text: string;
+        };
+        Unit: {
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            deleted_at: string | null;
+            id: number;
+            kind: string;
+            name: string;
+            parent_id: number | null;
+            path: string;
+            region_code: string | null;
+            search_text?: string;
+            short_name: string | null;
+            sort: number;
+        };
+        UnitInput: {
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            deleted_at: string | null;
+            id: number;
+            kind: string;
+            name: string;
+            parent_id: number | null;
+            path: string;
+            region_code: string | null;
+            search_text?: string;
+            short_name: string | null;
+            sort: number;
         };
         UnitRank: {
             completed_ytd: number;
