@@ -5596,6 +5596,7 @@ export interface paths {
                         kind: "weekly" | "coordination" | "special" | "other";
                         location?: string | null;
                         title: string;
+                        version: number;
                     };
                 };
             };

@@ -49,14 +49,16 @@ export const supervisionApi = {
 // ---- meetings → decisions → matters, weekly batches (周交办), letters (supervision3) -------------------------------
 export interface LinkedMatter { id: number; number: string; title: string; status: string; statusLabel: string; leadUnitId: number; leadUnitName: string; dueOn: string; assignedOn: string; closedOn: string | null }
 export interface MeetingListItem { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; decisions: number; assigned: number; done: number }
+/** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
+export interface MeetingInfo { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; attendees: string | null; location: string | null; version: number }
 export interface MeetingDetail {
-  meeting: { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; attendees: string | null; location: string | null };
+  meeting: MeetingInfo;
   decisions: { id: number; seq: number; text: string; matters: LinkedMatter[]; done: boolean }[];
   attachments: Attachment[];
   summary: string;
 }
 export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
-export interface MeetingUpdate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
+export interface MeetingUpdate { version: number; kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
 export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
 export interface BatchListItem { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string; newCount: number; carriedCount: number }
 export interface BatchDetail {
@@ -71,7 +73,7 @@ export const agendaApi = {
   meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
   meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
-  updateMeeting: (id: number, body: MeetingUpdate) => api.put<{ id: number }>(`/meetings/${id}`, body, { quiet: true }),
+  updateMeeting: (id: number, body: MeetingUpdate) => api.put<{ id: number; version: number }>(`/meetings/${id}`, body, { quiet: true }),
   deleteMeeting: (id: number) => api.del<{ deleted: boolean }>(`/meetings/${id}`, { quiet: true }),
   updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
   deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),
