@@ -97,6 +97,39 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     await send('PUT', '/api/v1/supervision/settings', sup, { letter_templates: DEFAULT_LETTER_TEMPLATES, reply_working_days: 3 });
   });
 
+  it('checks the escalation ladders and the number prefixes (422 in Chinese, nothing stored), audits a change and numbers the next letter with the new prefix', async () => {
+    const put = (patch: object) => send('PUT', '/api/v1/supervision/settings', sup, patch);
+    const before = (await get('/api/v1/supervision/settings', sup)).json();
+    const outOfOrder = await put({ ladder: [{ key: 'overdue', offset: 1, label: '逾期督办' }, { key: 'remind', offset: -2, label: '到期提醒' }] });
+    expect(outOfOrder.statusCode).toBe(422);
+    expect(outOfOrder.json().error.message).toBe('逐级督办步骤第 2 级：应按时间先后排列');
+    const outOfRange = await put({ ladder: [{ key: 'remind', offset: -31, label: '到期提醒' }], feedback_ladder: [{ key: 'missed', offset: 1, label: ' ' }] });
+    expect(outOfRange.statusCode).toBe(422);
+    expect(outOfRange.json().error.message).toBe('逐级督办步骤第 1 级：相对到期日的工作日数应为 −30 至 250 的整数；反馈逾期步骤第 1 级：请填写步骤名称');
+    const badPrefix = await put({ matter_prefix: ' ', letter_prefixes: { ...before.letter_prefixes, press: '督〔办' } });
+    expect(badPrefix.statusCode).toBe(422);
+    expect(badPrefix.json().error.message).toBe('督办事项编号的文号前缀不能为空；督办函的文号前缀不能含有“〔”');
+    expect((await put({ letter_prefixes: { ...before.letter_prefixes, remind: '督 提' } })).json().error.message).toBe('提醒函的文号前缀不能含有空格或换行');
+    const after = (await get('/api/v1/supervision/settings', sup)).json();
+    expect([after.ladder, after.feedback_ladder, after.matter_prefix, after.letter_prefixes]).toEqual([before.ladder, before.feedback_ladder, before.matter_prefix, before.letter_prefixes]);
+    expect((await get('/api/v1/supervision/settings/next-numbers', unitA)).statusCode).toBe(403);
+
+    // A valid change is stored and audited; the live example's next number is the one the next letter gets.
+    const ladder = [{ key: 'remind', offset: -3, label: '到期前提醒' }, { key: 'overdue', offset: 1, label: '逾期督办' }, { key: 'interview', offset: 4, label: '约谈通报' }];
+    const ok = await put({ ladder, letter_prefixes: { ...before.letter_prefixes, press: '区督办' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().ladder).toEqual(ladder);
+    const audit = await t.db.selectFrom('audit_log').select(['before_json', 'after_json']).where('action', '=', 'supervision.settings_update').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toEqual({ ladder, letter_prefixes: { ...before.letter_prefixes, press: '区督办' } });
+    expect(JSON.parse(audit.before_json!)).toMatchObject({ ladder: before.ladder });
+    const numbers = (await get('/api/v1/supervision/settings/next-numbers', sup)).json();
+    const { id } = (await send('POST', '/api/v1/matters', sup, { title: '文号前缀-雨污分流', source: 'other', lead_unit_id: a, due_on: addDays(today(), 10) })).json();
+    const issued = (await send('POST', `/api/v1/matters/${id}/letters`, sup, { kind: 'press' })).json();
+    expect(issued.letters.find((l: { kind: string }) => l.kind === 'press').number).toBe(`区督办〔${numbers.year}〕${numbers.letters.press}号`);
+    expect((await get('/api/v1/supervision/settings/next-numbers', sup)).json().letters.press).toBe(numbers.letters.press + 1);
+    await put({ ladder: before.ladder, letter_prefixes: before.letter_prefixes });
+  });
+
   it('corrects a meeting and its decisions, deletes one only while no decision became a matter, and audits each change', async () => {
     const held = addDays(today(), -3);
     const m1 = (await send('POST', '/api/v1/meetings', sup, { kind: 'weekly', title: '周例会（草稿）', held_on: held, decisions: ['推进城南污水厂', '研究学校用地'] })).json().id;
