@@ -6750,7 +6750,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectChangePage"];
+                    };
                 };
             };
         };
@@ -6785,7 +6787,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualPlan"][];
+                        };
+                    };
                 };
             };
         };
@@ -6845,7 +6851,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AnnualPlan"];
+                    };
                 };
             };
         };
@@ -6901,7 +6909,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Procedure"][];
+                        };
+                    };
                 };
             };
         };
@@ -6948,7 +6960,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Procedure"];
+                    };
                 };
             };
         };
@@ -7105,7 +7119,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StageHistoryEntry"][];
+                        };
+                    };
                 };
             };
         };
@@ -9192,6 +9210,44 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        AnnualPlan: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        AnnualPlanInput: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
         };
         ApiToken: {
             created_at: string;
@@ -11467,6 +11523,72 @@ export interface components {
             ordinary_days: number;
             route_days: number;
         };
+        Procedure: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProcedureInput: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProjectChange: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKind"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ProjectChangeInput: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKindInput"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        /** @enum {string} */
+        ProjectChangeKind: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        /** @enum {string} */
+        ProjectChangeKindInput: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        ProjectChangePage: {
+            items: components["schemas"]["ProjectChange"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProjectChangePageInput: {
+            items: components["schemas"]["ProjectChangeInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -11620,6 +11742,28 @@ export interface components {
             password_min_classes: number;
             password_min_length: number;
             session_idle_minutes: number;
+        };
+        StageHistoryEntry: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        StageHistoryEntryInput: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
         };
         StatusLogEntry: {
             action: string;
