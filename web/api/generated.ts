@@ -1427,7 +1427,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            carried: number;
+                            id: number;
+                            new: number;
+                            seq: number;
+                            title: string;
+                            weekOf: string;
+                        };
+                    };
                 };
             };
         };
@@ -1499,7 +1508,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            units: {
+                                name: string;
+                                pending: number;
+                                unitId: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -5129,7 +5146,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterRef"];
+                    };
                 };
             };
         };
@@ -5297,7 +5316,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5337,7 +5358,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            attention: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5373,7 +5398,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            signedOn: string;
+                        };
+                    };
                 };
             };
         };
@@ -5415,7 +5444,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterFeedbackEntry"];
+                    };
                 };
             };
         };
@@ -5451,7 +5482,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5492,7 +5525,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5648,7 +5685,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5715,7 +5756,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5736,7 +5781,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5770,7 +5819,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5811,7 +5862,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5852,7 +5908,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5874,7 +5935,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5928,7 +5993,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            matters: components["schemas"]["MatterRef"][];
+                        };
+                    };
                 };
             };
         };
@@ -11199,6 +11268,30 @@ export interface components {
                 title: string;
             }[];
         };
+        MatterFeedbackEntry: {
+            attachments: components["schemas"]["Attachment"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
+        MatterFeedbackEntryInput: {
+            attachments: components["schemas"]["AttachmentInput"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
         MatterList: {
             items: components["schemas"]["MatterListItem"][];
             today: string;
@@ -11266,6 +11359,14 @@ export interface components {
             urgency: string;
             version: number;
             writtenOffOn: string | null;
+        };
+        MatterRef: {
+            id: number;
+            number: string;
+        };
+        MatterRefInput: {
+            id: number;
+            number: string;
         };
         MeetingDetail: {
             attachments: components["schemas"]["Attachment"][];
