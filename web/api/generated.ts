@@ -6267,7 +6267,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "visit" | "close";
+                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "adopt_matter" | "visit" | "close";
                     id: number;
                 };
                 cookie?: never;

@@ -42,6 +42,8 @@ export interface ProblemDetail extends ProblemRow {
   matter: {
     id: number; visible: boolean; number: string | null; status: string | null; status_label: string | null; due_on: string | null; overdue: boolean;
     lead_unit_name: string | null; closed_on: string | null; written_off_on: string | null;
+    /** 'closed' once 办结 was approved (with the lead unit's outcome), 'returned' when sent back (with the reason). */
+    outcome_state: 'closed' | 'returned' | null; outcome: string | null; returned_reason: string | null;
     timeline: { at: string; kind: string; title: string; detail: string | null; actor_name: string | null }[];
   } | null;
 }
