@@ -5682,6 +5682,7 @@ export interface paths {
                         kind: "weekly" | "coordination" | "special" | "other";
                         location?: string | null;
                         title: string;
+                        version: number;
                     };
                 };
             };
@@ -8637,6 +8638,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/settings/next-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/profile": {
         parameters: {
             query?: never;
@@ -11011,6 +11045,7 @@ export interface components {
                 kindLabel: string;
                 location: string | null;
                 title: string;
+                version: number;
             };
             summary: string;
         };
@@ -11032,6 +11067,7 @@ export interface components {
                 kindLabel: string;
                 location: string | null;
                 title: string;
+                version: number;
             };
             summary: string;
         };

@@ -36,8 +36,10 @@ export const supervisionApi = {
 export type LinkedMatter = Schema<'LinkedMatter'>;
 export type MeetingListItem = Schema<'MeetingListItem'>;
 export type MeetingDetail = Schema<'MeetingDetail'>;
+/** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
+export type MeetingInfo = MeetingDetail['meeting'];
 export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
-export interface MeetingUpdate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
+export interface MeetingUpdate { version: number; kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
 export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
 export type BatchListItem = Schema<'BatchListItem'>;
 export type BatchDetail = Schema<'BatchDetail'>;
@@ -46,7 +48,7 @@ export const agendaApi = {
   meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
   meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
-  updateMeeting: (id: number, body: MeetingUpdate) => api.put<{ id: number }>(`/meetings/${id}`, body, { quiet: true }),
+  updateMeeting: (id: number, body: MeetingUpdate) => api.put<{ id: number; version: number }>(`/meetings/${id}`, body, { quiet: true }),
   deleteMeeting: (id: number) => api.del<{ deleted: boolean }>(`/meetings/${id}`, { quiet: true }),
   updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
   deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),

@@ -35,7 +35,7 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody } },
     async (request) => {
       const b = request.body;
-      return deps.agenda().updateMeeting(actorOf(request), request.params.id, { kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location });
+      return deps.agenda().updateMeeting(actorOf(request), request.params.id, { version: b.version, kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location });
     });
   r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
     async (request) => deps.agenda().deleteMeeting(actorOf(request), request.params.id));

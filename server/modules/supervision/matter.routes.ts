@@ -88,6 +88,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags, response: { 200: supervisionSettingsSchema } } }, async () => service().settings());
+  r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags } }, async () => service().nextNumbers());
   r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch, response: { 200: supervisionSettingsSchema } } },
     async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
 }

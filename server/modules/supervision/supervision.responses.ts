@@ -58,7 +58,7 @@ export const meetingListSchema = z.object({
 
 /** A meeting with its decisions (议定事项), each with the matters it became, and the one-line summary a bulletin quotes. */
 export const meetingDetailSchema = z.object({
-  meeting: z.object({ id: int, kind: z.string(), kindLabel: z.string(), title: z.string(), heldOn: z.string(), chair: text, attendees: text, location: text }),
+  meeting: z.object({ id: int, kind: z.string(), kindLabel: z.string(), title: z.string(), heldOn: z.string(), chair: text, attendees: text, location: text, version: int }),
   decisions: z.array(z.object({ id: int, seq: int, text: z.string(), matters: z.array(linkedMatter), done: z.boolean() })),
   attachments: z.array(attachmentSchema),
   summary: z.string(),
