@@ -6461,7 +6461,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "visit" | "close";
+                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "adopt_matter" | "visit" | "close";
                     id: number;
                 };
                 cookie?: never;
@@ -11602,7 +11602,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11701,7 +11705,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
