@@ -3722,11 +3722,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"];
+                    };
                 };
             };
         };
@@ -3759,7 +3761,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"][];
+                    };
                 };
             };
         };
@@ -3794,7 +3798,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalYearEnd"];
+                    };
                 };
             };
         };
@@ -9532,6 +9538,110 @@ export interface components {
             tree_total_text: string;
             veto_reasons: string[];
             vetoed: boolean;
+        };
+        EvalUpperRank: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalUpperRankInput: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalYearEnd: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnit"][];
+            year: number;
+        };
+        EvalYearEndInput: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnitInput"][];
+            year: number;
+        };
+        EvalYearEndUnit: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
+        };
+        EvalYearEndUnitInput: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
         };
         IndicatorResult: {
             breakdowns: {

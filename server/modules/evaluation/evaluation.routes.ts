@@ -10,6 +10,7 @@ import {
 } from './evaluation.schema.ts';
 import {
   entryListSchema, entrySchema, ledgerLineSchema, ledgerListSchema, monthSchema, previewSchema, schemeListSchema, schemeRowSchema, sourceListSchema, unitDetailSchema,
+  upperRankListSchema, upperRankSchema, yearEndSchema,
 } from './evaluation.responses.ts';
 
 /** Unit evaluation (考评): schemes, preview, monthly 讲评 snapshots, objections, hand entries, ledger, outcomes. */
@@ -65,7 +66,7 @@ export function evaluationRoutes(app: FastifyInstance, service: () => Evaluation
   r.get('/api/v1/evaluation/ledger', { config: read, schema: { tags, querystring: ledgerQuery, response: { 200: ledgerListSchema } } }, async (q) => service().listLedger(q.query.year, q.query.month));
   r.post('/api/v1/evaluation/ledger', { config: write, schema: { tags, body: ledgerBody, response: { 201: ledgerLineSchema } } }, async (q, reply) => reply.code(201).send(await service().addLedger(actorOf(q), q.body)));
 
-  r.get('/api/v1/evaluation/years/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().yearEnd(q.params.year));
-  r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().listUpperRanks(q.params.year));
-  r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
+  r.get('/api/v1/evaluation/years/:year', { config: read, schema: { tags, params: yearParams, response: { 200: yearEndSchema } } }, async (q) => service().yearEnd(q.params.year));
+  r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams, response: { 200: upperRankListSchema } } }, async (q) => service().listUpperRanks(q.params.year));
+  r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody, response: { 201: upperRankSchema } } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
 }
