@@ -3507,6 +3507,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/months/{year}/{month}/units/{unitId}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    month: number;
+                    unitId: number;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        leaf: string;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/objections/{id}/handle": {
         parameters: {
             query?: never;
@@ -3834,11 +3881,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/upper-ranks/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        lead_unit_id: number;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
                 };
             };
         };
@@ -3871,7 +3965,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"][];
+                    };
                 };
             };
         };
@@ -3906,7 +4002,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalYearEnd"];
+                    };
                 };
             };
         };
@@ -5079,7 +5177,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5126,7 +5224,7 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                         source_id?: number | null;
                         source_ref?: string | null;
                         title: string;
@@ -5176,7 +5274,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -10453,6 +10551,118 @@ export interface components {
             tree_total_text: string;
             veto_reasons: string[];
             vetoed: boolean;
+        };
+        EvalUpperRank: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalUpperRankInput: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalWeakMatter: {
+            id: number;
+            number: string;
+        };
+        EvalWeakMatterInput: {
+            id: number;
+            number: string;
+        };
+        EvalYearEnd: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnit"][];
+            year: number;
+        };
+        EvalYearEndInput: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnitInput"][];
+            year: number;
+        };
+        EvalYearEndUnit: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
+        };
+        EvalYearEndUnitInput: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
         };
         IndicatorResult: {
             breakdowns: {

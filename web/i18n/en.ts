@@ -557,6 +557,7 @@ export const en: Record<MessageKey, string> = {
   'matters.source.problem': 'Problem escalation',
   'matters.source.node': 'Overdue node',
   'matters.source.project': 'Red-light project',
+  'matters.source.evaluation': 'Weak evaluation indicator',
   'matters.source.other': 'Other',
   'matters.urgency.normal': 'Normal',
   'matters.urgency.urgent': 'Urgent',

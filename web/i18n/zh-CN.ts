@@ -555,6 +555,7 @@ export const zhCN = {
   'matters.source.problem': '问题升级',
   'matters.source.node': '节点逾期',
   'matters.source.project': '红灯项目',
+  'matters.source.evaluation': '考评弱项',
   'matters.source.other': '其他',
   'matters.urgency.normal': '一般',
   'matters.urgency.urgent': '紧急',
