@@ -99,10 +99,20 @@ export interface SupervisionSettings {
   sign_working_days: number;
   reply_working_days: number;
   letter_templates: Record<'assign' | 'remind' | 'remind_missed' | 'press' | 'interview', { title: string; body: string }>;
+  /** The escalation ladders, which letter each step issues, and the number prefixes (督办规则, supervision5). */
+  ladder: EscalationStep[];
+  feedback_ladder: EscalationStep[];
+  letter_on_step: Record<string, 'remind' | 'press' | 'interview'>;
+  matter_prefix: string;
+  letter_prefixes: Record<'assign' | 'remind' | 'press' | 'interview', string>;
 }
+export interface EscalationStep { key: string; offset: number; label: string }
+/** The number each series hands out next this year (not taken). */
+export interface NextNumbers { year: number; matter: number; letters: Record<'assign' | 'remind' | 'press' | 'interview', number> }
 export const supervisionSettingsApi = {
   get: () => api.get<SupervisionSettings>('/supervision/settings'),
   put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
+  nextNumbers: () => api.get<NextNumbers>('/supervision/settings/next-numbers'),
 };
 
 export const inboxApi = {
