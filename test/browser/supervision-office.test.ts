@@ -35,6 +35,49 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await context.close();
   });
 
+  it('edits the escalation ladders and the number prefixes with the server\'s checks in Chinese and a live example of the next number', async () => {
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
+    const next = (await api.get('/supervision/settings/next-numbers')).body as { year: number; letters: { press: number } };
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/supervision-settings');
+    const card = page.getByTestId('escalation-rules');
+    await card.waitFor({ timeout: 30_000 });
+    const second = card.getByTestId('step-ladder-2');
+    await expect(second.getByTestId('step-label').inputValue()).resolves.toBe('逾期督办');
+    // Out of order: step 2 before step 1.
+    await second.locator('.ant-input-number input').fill('-5');
+    await card.getByTestId('rules-problems').getByText('逐级督办步骤第 2 级：应按时间先后排列').waitFor();
+    await expect(card.getByTestId('rules-save').isDisabled()).resolves.toBe(true);
+    await second.locator('.ant-input-number input').fill('1');
+    await second.getByTestId('step-when').getByText('到期后第1个工作日').waitFor();
+    // A prefix that would break the number, then a good one with its example.
+    await card.getByTestId('prefix-press').fill('督〔办');
+    await card.getByTestId('rules-problems').getByText('督办函的文号前缀不能含有“〔”').waitFor();
+    await card.getByTestId('prefix-press').fill('区督办');
+    await card.getByTestId('prefix-example-press').getByText(`区督办〔${next.year}〕${next.letters.press}号`).waitFor();
+    // A second missed-feedback step that issues a 督办函.
+    await card.getByTestId('step-add-feedback_ladder').click();
+    const added = card.getByTestId('step-feedback_ladder-2');
+    await added.getByTestId('step-label').fill('二次催办');
+    await added.locator('.ant-input-number input').fill('3');
+    await added.getByTestId('step-letter').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '督办函' }).click();
+    await expect(card.getByTestId('rules-problems').count()).resolves.toBe(0);
+    await settled(page);
+    await shot(page, 'supervision-rules');
+    await card.getByTestId('rules-save').click();
+    await page.getByText('督办规则已保存').waitFor({ timeout: 30_000 });
+    const saved = (await api.get('/supervision/settings')).body as { feedback_ladder: { key: string; offset: number; label: string }[]; letter_on_step: Record<string, string>; letter_prefixes: { press: string }; ladder: { offset: number }[] };
+    expect(saved.letter_prefixes.press).toBe('区督办');
+    expect(saved.ladder.map((s) => s.offset)).toEqual([-2, 1, 6]);
+    const step = saved.feedback_ladder[1]!;
+    expect(step).toMatchObject({ offset: 3, label: '二次催办' });
+    expect(saved.letter_on_step[step.key]).toBe('press');
+    await context.close();
+    await probe.context.close();
+  });
+
   it('corrects a demo meeting, links projects when turning a decision into a matter, and is refused deleting it afterwards', async () => {
     const probe = await h.newPage();
     const api = await apiAs(probe.context, 'office');

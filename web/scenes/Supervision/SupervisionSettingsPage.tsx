@@ -12,6 +12,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { EscalationRulesCard } from './EscalationRulesCard.tsx';
 
 /**
  * 督办设置 (supervision4): the wording of the escalation letters as office templates (交办函、提醒函、督办函、约谈通知)
@@ -55,6 +56,8 @@ export function SupervisionSettingsPage() {
   };
   const insert = (p: LetterPlaceholder) => set({ body: `${current.body}{${p}}` });
   return (
+    <Flex vertical gap={16}>
+    <EscalationRulesCard />
     <Card title={t('supSettings.title')} data-testid="supervision-settings">
       <Flex vertical gap={16}>
         <Flex vertical gap={4}>
@@ -100,5 +103,6 @@ export function SupervisionSettingsPage() {
         </Space>
       </Flex>
     </Card>
+    </Flex>
   );
 }

@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import { Alert, App, Button, Card, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { formatDocNumber } from '../../../core/numbering.ts';
+import { checkEscalationRules, LETTER_KINDS, type LetterPrefixKind } from '../../../core/supervision/escalation-settings.ts';
+import { ApiError } from '../../api/client.ts';
+import { supervisionSettingsApi, type EscalationStep, type SupervisionSettings } from '../../api/supervision.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useLoad } from '../../components/useLoad.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+
+type Rules = Pick<SupervisionSettings, 'ladder' | 'feedback_ladder' | 'letter_on_step' | 'matter_prefix' | 'letter_prefixes'>;
+type StepLetter = SupervisionSettings['letter_on_step'][string];
+const STEP_LETTERS: StepLetter[] = ['remind', 'press', 'interview'];
+
+/**
+ * 督办规则 (issue 17, supervision5): the escalation ladders (提醒 → 督办 → 约谈 …, each step's working days from the
+ * deadline and the letter it issues) and the 文号 prefixes with a live example of the next number. The same check as
+ * the server (core/supervision/escalation-settings.ts) runs as the clerk types; saving is refused while it finds a problem.
+ */
+export function EscalationRulesCard() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const { data, error, loading, reload } = useLoad(() => Promise.all([supervisionSettingsApi.get(), supervisionSettingsApi.nextNumbers()]), []);
+  const [draft, setDraft] = useState<Rules | null>(null);
+  const [saving, setSaving] = useState(false);
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (loading || !data) return <Skeleton active />;
+  const [settings, next] = data;
+  const rules: Rules = draft ?? { ladder: settings.ladder, feedback_ladder: settings.feedback_ladder, letter_on_step: settings.letter_on_step, matter_prefix: settings.matter_prefix, letter_prefixes: settings.letter_prefixes };
+  const problems = checkEscalationRules(rules);
+  const set = (patch: Partial<Rules>) => setDraft({ ...rules, ...patch });
+  const example = (prefix: string, seq: number) => (prefix.trim() && checkEscalationRules({ matter_prefix: prefix }).length === 0 ? formatDocNumber({ prefix, year: next.year, seq }) : '—');
+  const save = async () => {
+    setSaving(true);
+    try {
+      // Only the steps that still exist keep a letter.
+      const keys = new Set([...rules.ladder, ...rules.feedback_ladder].map((s) => s.key));
+      const letterOnStep = Object.fromEntries(Object.entries(rules.letter_on_step).filter(([k]) => keys.has(k)));
+      await supervisionSettingsApi.put({ ...rules, letter_on_step: letterOnStep });
+      void message.success(t('supRules.saved'));
+      setDraft(null);
+      reload();
+    } catch (e) {
+      void message.error(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const steps = (which: 'ladder' | 'feedback_ladder') => {
+    const list = rules[which];
+    const when = (o: number) => (which === 'feedback_ladder' ? t('supRules.fbAfter', { n: o }) : o < 0 ? t('supRules.before', { n: -o }) : o === 0 ? t('supRules.onDue') : t('supRules.after', { n: o }));
+    const update = (i: number, patch: Partial<EscalationStep>) => set({ [which]: list.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+    const add = () => {
+      const used = new Set([...rules.ladder, ...rules.feedback_ladder].map((s) => s.key));
+      let n = 1;
+      while (used.has(`step${n}`)) n += 1;
+      const last = list[list.length - 1];
+      set({ [which]: [...list, { key: `step${n}`, offset: last ? last.offset + 1 : 1, label: '' }] });
+    };
+    return (
+      <Flex vertical gap={6} data-testid={`steps-${which}`}>
+        {list.map((s, i) => (
+          <Flex key={s.key} gap={8} wrap align="center" data-testid={`step-${which}-${i + 1}`}>
+            <Typography.Text type="secondary" style={{ width: 48 }}>{`第${i + 1}级`}</Typography.Text>
+            <Input value={s.label} maxLength={30} placeholder={t('supRules.stepLabel')} aria-label={`${t('supRules.stepLabel')} ${i + 1}`} style={{ width: 150 }} onChange={(e) => update(i, { label: e.target.value })} data-testid="step-label" />
+            <InputNumber value={s.offset} precision={0} addonAfter={t('supRules.offset')} style={{ width: 150 }} aria-label={`${t('supRules.offset')} ${i + 1}`}
+              onChange={(v) => update(i, { offset: typeof v === 'number' ? v : 0 })} data-testid="step-offset" />
+            <Select<StepLetter | 'none'> value={rules.letter_on_step[s.key] ?? 'none'} style={{ width: 180 }} aria-label={t('supRules.letter')} data-testid="step-letter"
+              options={[{ value: 'none', label: t('supRules.noLetter') }, ...STEP_LETTERS.map((k) => ({ value: k, label: t(`supSettings.kind.${k}` as MessageKey) }))]}
+              onChange={(v) => {
+                const map = { ...rules.letter_on_step };
+                if (v === 'none') delete map[s.key];
+                else map[s.key] = v;
+                set({ letter_on_step: map });
+              }} />
+            <Typography.Text type="secondary" data-testid="step-when">{Number.isInteger(s.offset) ? when(s.offset) : ''}</Typography.Text>
+            <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('supRules.removeStep')} onClick={() => set({ [which]: list.filter((_, j) => j !== i) })} />
+          </Flex>
+        ))}
+        <div><Button size="small" icon={<PlusOutlined />} onClick={add} disabled={list.length >= 10} data-testid={`step-add-${which}`}>{t('supRules.addStep')}</Button></div>
+      </Flex>
+    );
+  };
+  const prefixRow = (label: string, value: string, seq: number, onChange: (v: string) => void, testId: string) => (
+    <Flex key={testId} gap={8} wrap align="center">
+      <Typography.Text style={{ width: 110 }}>{label}</Typography.Text>
+      <Input value={value} maxLength={20} style={{ width: 150 }} aria-label={label} onChange={(e) => onChange(e.target.value)} data-testid={`prefix-${testId}`} />
+      <Typography.Text type="secondary">{t('supRules.nextNumber')}：</Typography.Text>
+      <Typography.Text strong data-testid={`prefix-example-${testId}`}>{example(value, seq)}</Typography.Text>
+    </Flex>
+  );
+  return (
+    <Card title={t('supRules.title')} data-testid="escalation-rules">
+      <Flex vertical gap={16}>
+        <Flex vertical gap={4}>
+          <Typography.Text strong>{t('supRules.ladder')}</Typography.Text>
+          <Typography.Text type="secondary">{t('supRules.ladderHint')}</Typography.Text>
+          {steps('ladder')}
+        </Flex>
+        <Flex vertical gap={4}>
+          <Typography.Text strong>{t('supRules.feedbackLadder')}</Typography.Text>
+          <Typography.Text type="secondary">{t('supRules.feedbackHint')}</Typography.Text>
+          {steps('feedback_ladder')}
+        </Flex>
+        <Flex vertical gap={6}>
+          <Typography.Text strong>{t('supRules.prefixes')}</Typography.Text>
+          <Typography.Text type="secondary">{t('supRules.prefixesHint')}</Typography.Text>
+          {prefixRow(t('supRules.prefix.matter'), rules.matter_prefix, next.matter, (v) => set({ matter_prefix: v }), 'matter')}
+          {LETTER_KINDS.map((k: LetterPrefixKind) => prefixRow(t(k === 'remind' ? 'supRules.prefix.remind' : `supSettings.kind.${k}` as MessageKey), rules.letter_prefixes[k], next.letters[k],
+            (v) => set({ letter_prefixes: { ...rules.letter_prefixes, [k]: v } }), k))}
+        </Flex>
+        {problems.length > 0 && <Alert type="error" showIcon data-testid="rules-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
+        <Space wrap>
+          <Button type="primary" loading={saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.save')}</Button>
+          {draft !== null && <Button onClick={() => setDraft(null)}>{t('supSettings.discard')}</Button>}
+        </Space>
+      </Flex>
+    </Card>
+  );
+}
