@@ -501,6 +501,8 @@ export const en: Record<MessageKey, string> = {
   // supervision4: meeting corrections, batch reissue, the office's supervision settings (督办设置)
   'meetings.edit': 'Edit meeting',
   'meetings.saved': 'Meeting saved',
+  'meetings.conflict.title': 'Someone else changed this meeting',
+  'meetings.conflict.intro': 'While you were editing, someone saved a newer version of this meeting. These fields differ from what you opened:',
   'meetings.delete': 'Delete meeting',
   'meetings.deleted': 'Meeting deleted',
   'meetings.deleteConfirm': 'Delete this meeting with its decisions and minutes?',

@@ -499,6 +499,8 @@ export const zhCN = {
   // supervision4: meeting corrections, batch reissue, the office's supervision settings (督办设置)
   'meetings.edit': '编辑会议',
   'meetings.saved': '会议信息已保存',
+  'meetings.conflict.title': '该会议已被他人修改',
+  'meetings.conflict.intro': '在您编辑期间，其他人保存了这次会议的新内容。以下字段与您打开时不同：',
   'meetings.delete': '删除会议',
   'meetings.deleted': '会议已删除',
   'meetings.deleteConfirm': '删除该会议及其议定事项和纪要？',
