@@ -1,8 +1,45 @@
 #!/usr/bin/env node
-// Entry of the `docket` command. Node >= 22.12 runs the TypeScript sources directly (type stripping).
+// Entry of the `docket` command. It runs the compiled JavaScript in dist/server (`npm run build:server`) when that
+// build is at least as new as every TypeScript source of the server, CLI and core; otherwise the TypeScript sources
+// directly (Node >= 22.12 strips the types). The compiled build matters under an address-space limit (ulimit -v):
+// Node's type stripping is a WebAssembly module that reserves ~8 GB of address space in every process and worker
+// thread that loads a .ts file (issue 14, item 12).
+import fs from 'node:fs';
+import path from 'node:path';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   console.error(`Docket needs Node.js >= 22.12 (24 LTS recommended); this is ${process.versions.node}. Run: npm run setup`);
   process.exit(1);
 }
-await import('../cli/main.ts');
+
+const root = path.resolve(import.meta.dirname, '..');
+const built = path.join(root, 'dist/server/cli/main.js');
+
+/** Newest modification time (ms) of a .ts source under these folders of the repository. */
+function newestSource(dirs) {
+  let newest = 0;
+  for (const dir of dirs) {
+    for (const entry of fs.readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+      const mtime = fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs;
+      if (mtime > newest) newest = mtime;
+    }
+  }
+  return newest;
+}
+
+function compiledIsCurrent() {
+  if (process.env.DOCKET_FROM_SOURCE === '1') return false;
+  let builtAt;
+  try {
+    builtAt = fs.statSync(built).mtimeMs;
+  } catch {
+    return false; // not built: the sources
+  }
+  if (newestSource(['server', 'core', 'cli']) <= builtAt) return true;
+  console.error('dist/server is older than the sources: running the TypeScript sources (npm run build:server compiles them)');
+  return false;
+}
+
+await import(compiledIsCurrent() ? built : '../cli/main.ts');

@@ -8,6 +8,8 @@ source scripts/ensure-node.sh
 bash scripts/install-system.sh || echo "(Chromium/fonts/LibreOffice not installed: only browser tests and bulletin PDFs need them)"
 npm install --no-audit --no-fund
 [ ! -f web/index.html ] || npm run build
+# The server and CLI compiled to JavaScript (dist/server): bin/docket.js runs it while it is current (README).
+npm run build:server
 node bin/docket.js demo --projects "${DOCKET_DEMO_PROJECTS:-2000}"
 if [ "${DOCKET_NO_START:-0}" = "1" ]; then exit 0; fi
 echo "打开 / open http://localhost:${PORT:-3000}  — 演示账号 / demo login: office / Docket#2026"

@@ -44,7 +44,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     port: overrides.port ?? Number(env.PORT ?? env.DOCKET_PORT ?? 3000),
     bodyLimit: overrides.bodyLimit ?? 2 * 1024 * 1024,
     logLevel: overrides.logLevel ?? env.DOCKET_LOG_LEVEL ?? 'info',
-    webDir: overrides.webDir ?? path.resolve(import.meta.dirname, '..', 'dist', 'web'),
+    webDir: overrides.webDir ?? path.join(repositoryRoot(), 'dist', 'web'),
     loginRateLimit: overrides.loginRateLimit ?? Number(env.DOCKET_LOGIN_RATE_LIMIT ?? 20),
     auditAnchorKeyFile: overrides.auditAnchorKeyFile ?? (env.DOCKET_AUDIT_ANCHOR_KEY || undefined),
     auditAnchorFile: overrides.auditAnchorFile ?? (env.DOCKET_AUDIT_ANCHOR_FILE || undefined),
@@ -67,4 +67,13 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 /** True when the URL names a PostgreSQL server. */
 export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * The repository's root: one up from server/, or three up when this runs compiled from dist/server/server/ (npm run
+ * build:server, what bin/docket.js runs in production).
+ */
+export function repositoryRoot(here = import.meta.dirname): string {
+  const compiled = path.join('dist', 'server', 'server');
+  return here.endsWith(path.sep + compiled) ? path.resolve(here, '..', '..', '..') : path.resolve(here, '..');
 }

@@ -179,7 +179,9 @@ export type WorkerMessage =
 async function* workerSheets(buf: Buffer, limits: UploadLimits, heapMb = WORKER_HEAP_MB): AsyncGenerator<SheetSource> {
   // The heap bound keeps a pathological workbook from growing the server (a 100k-row file needs well under 256 MB;
   // without a bound V8 lets the heap grow lazily towards gigabytes, measured +50 MB peak RSS for that file).
-  const worker = new Worker(new URL('./sheet-worker.ts', import.meta.url), {
+  // Compiled (dist/server, .js) the worker is compiled too: a .ts worker would load Node's type stripping, whose
+  // WebAssembly memory reserves ~8 GB of address space in the worker (fatal under ulimit -v).
+  const worker = new Worker(new URL(import.meta.url.endsWith('.js') ? './sheet-worker.js' : './sheet-worker.ts', import.meta.url), {
     workerData: { buf: new Uint8Array(buf), limits }, resourceLimits: { maxOldGenerationSizeMb: heapMb, codeRangeSizeMb: 16 },
   });
   const inbox: WorkerMessage[] = [];
