@@ -3507,6 +3507,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/months/{year}/{month}/units/{unitId}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    month: number;
+                    unitId: number;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        leaf: string;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/objections/{id}/handle": {
         parameters: {
             query?: never;
@@ -3834,11 +3881,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/upper-ranks/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        lead_unit_id: number;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
                 };
             };
         };
@@ -3871,7 +3965,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"][];
+                    };
                 };
             };
         };
@@ -3906,7 +4002,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalYearEnd"];
+                    };
                 };
             };
         };
@@ -5079,7 +5177,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5126,7 +5224,7 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                         source_id?: number | null;
                         source_ref?: string | null;
                         title: string;
@@ -5176,7 +5274,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -6459,7 +6557,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "visit" | "close";
+                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "adopt_matter" | "visit" | "close";
                     id: number;
                 };
                 cookie?: never;
@@ -6841,7 +6939,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectChangePage"];
+                    };
                 };
             };
         };
@@ -6876,7 +6976,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualPlan"][];
+                        };
+                    };
                 };
             };
         };
@@ -6936,7 +7040,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AnnualPlan"];
+                    };
                 };
             };
         };
@@ -6992,7 +7098,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Procedure"][];
+                        };
+                    };
                 };
             };
         };
@@ -7039,7 +7149,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Procedure"];
+                    };
                 };
             };
         };
@@ -7196,7 +7308,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StageHistoryEntry"][];
+                        };
+                    };
                 };
             };
         };
@@ -9288,6 +9404,44 @@ export interface components {
             page_size: number;
             total: number;
         };
+        AnnualPlan: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        AnnualPlanInput: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
         ApiToken: {
             created_at: string;
             created_by: number | null;
@@ -10397,6 +10551,118 @@ export interface components {
             tree_total_text: string;
             veto_reasons: string[];
             vetoed: boolean;
+        };
+        EvalUpperRank: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalUpperRankInput: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalWeakMatter: {
+            id: number;
+            number: string;
+        };
+        EvalWeakMatterInput: {
+            id: number;
+            number: string;
+        };
+        EvalYearEnd: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnit"][];
+            year: number;
+        };
+        EvalYearEndInput: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnitInput"][];
+            year: number;
+        };
+        EvalYearEndUnit: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
+        };
+        EvalYearEndUnitInput: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
         };
         IndicatorResult: {
             breakdowns: {
@@ -11554,7 +11820,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11653,7 +11923,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11850,6 +12124,72 @@ export interface components {
             ordinary_days: number;
             route_days: number;
         };
+        Procedure: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProcedureInput: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProjectChange: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKind"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ProjectChangeInput: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKindInput"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        /** @enum {string} */
+        ProjectChangeKind: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        /** @enum {string} */
+        ProjectChangeKindInput: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        ProjectChangePage: {
+            items: components["schemas"]["ProjectChange"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProjectChangePageInput: {
+            items: components["schemas"]["ProjectChangeInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -12003,6 +12343,28 @@ export interface components {
             password_min_classes: number;
             password_min_length: number;
             session_idle_minutes: number;
+        };
+        StageHistoryEntry: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        StageHistoryEntryInput: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
         };
         StatusLogEntry: {
             action: string;

@@ -37,6 +37,8 @@ export const problemDetailSchema = problemRowSchema.extend({
   /** The supervised matter it was escalated into (转督办); null fields when the reader's scope does not reach it. */
   matter: z.object({
     id: int, visible: z.boolean(), number: text, status: text, status_label: text, due_on: text, overdue: z.boolean(), lead_unit_name: text, closed_on: text, written_off_on: text,
+    /** 'closed' once 办结 was approved (with the lead unit's outcome), 'returned' when sent back (with the reason). */
+    outcome_state: z.enum(['closed', 'returned']).nullable(), outcome: text, returned_reason: text,
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), title: z.string(), detail: text, actor_name: text })),
   }).nullable(),
 }).meta({ id: 'ProblemDetail' });
