@@ -5856,9 +5856,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: number;
-                        };
+                        "application/json": components["schemas"]["MeetingUpdated"];
                     };
                 };
             };
@@ -8868,7 +8866,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionNextNumbers"];
+                    };
                 };
             };
         };
@@ -11734,6 +11734,14 @@ export interface components {
             kindLabel: string;
             title: string;
         };
+        MeetingUpdated: {
+            id: number;
+            version: number;
+        };
+        MeetingUpdatedInput: {
+            id: number;
+            version: number;
+        };
         PendingAccount: {
             approval_pending_since: string;
             approval_reason: components["schemas"]["ApprovalReason"];
@@ -12377,6 +12385,26 @@ export interface components {
             from: string | null;
             reason: string | null;
             to: string;
+        };
+        SupervisionNextNumbers: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
+        };
+        SupervisionNextNumbersInput: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
         };
         SupervisionSettings: {
             default_due_working_days: number;

@@ -12,7 +12,7 @@ import { batchWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
 import {
   attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionMattersSchema, decisionRefSchema,
-  deletedSchema, idSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema,
+  deletedSchema, idSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema, meetingUpdatedSchema,
 } from './supervision.responses.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -35,7 +35,7 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
     });
   r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams, response: { 200: meetingDetailSchema } } },
     async (request) => deps.agenda().meeting(request.params.id));
-  r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody, response: { 200: idSchema } } },
+  r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody, response: { 200: meetingUpdatedSchema } } },
     async (request) => {
       const b = request.body;
       return deps.agenda().updateMeeting(actorOf(request), request.params.id, { version: b.version, kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location });

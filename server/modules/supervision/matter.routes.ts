@@ -14,7 +14,7 @@ import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionB
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
 import {
-  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, supervisionSettingsSchema,
+  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, nextNumbersSchema, supervisionSettingsSchema,
 } from './supervision.responses.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
@@ -90,7 +90,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags, response: { 200: supervisionSettingsSchema } } }, async () => service().settings());
-  r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags } }, async () => service().nextNumbers());
+  r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: nextNumbersSchema } } }, async () => service().nextNumbers());
   r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch, response: { 200: supervisionSettingsSchema } } },
     async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
 }

@@ -113,3 +113,9 @@ export const decisionMattersSchema = z.object({ matters: z.array(matterRefSchema
 export const batchCreatedSchema = z.object({ id: int, seq: int, title: z.string(), weekOf: z.string(), new: int, carried: int });
 /** The units a batch was sent to again (those that had not signed). */
 export const batchReissuedSchema = z.object({ units: z.array(unsignedUnit) });
+/** A meeting corrected, with the version the next correction names. */
+export const meetingUpdatedSchema = z.object({ id: int, version: int }).meta({ id: 'MeetingUpdated' });
+/** The number each series would hand out next this year (the settings page's live example). */
+export const nextNumbersSchema = z.object({
+  year: int, matter: int, letters: z.object({ assign: int, remind: int, press: int, interview: int }),
+}).meta({ id: 'SupervisionNextNumbers' });
