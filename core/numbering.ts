@@ -23,3 +23,19 @@ export function formatIssueNumber(seq: number, year?: number): string {
   if (!Number.isInteger(seq) || seq < 1) throw new RangeError(`sequence must be a positive integer: ${seq}`);
   return `${year ? `${year}年` : ''}第${seq}期`;
 }
+
+/** Characters a 文号's prefix (机关代字) must not hold: they would break the printed number or its reading back. */
+const PREFIX_BREAKERS = /[〔〕[\]【】()（）{}<>《》\s]/u;
+
+/**
+ * Checks a number prefix (Chinese messages naming `label`): not empty, at most 20 characters, none of the brackets
+ * the number itself uses (〔〕) or that read like them, no spaces or line breaks.
+ */
+export function checkDocPrefix(prefix: string, label: string): string[] {
+  if (!prefix.trim()) return [`${label}的文号前缀不能为空`];
+  const errors: string[] = [];
+  if ([...prefix].length > 20) errors.push(`${label}的文号前缀不能超过20个字`);
+  const bad = PREFIX_BREAKERS.exec(prefix);
+  if (bad) errors.push(`${label}的文号前缀不能含有${/\s/u.test(bad[0]) ? '空格或换行' : `“${bad[0]}”`}`);
+  return errors;
+}

@@ -1116,6 +1116,8 @@ export interface MeetingTable {
   location: string | null;
   created_by: number | null;
   created_at: string;
+  /** Optimistic concurrency: a correction names the version it was made on (2026-12-10-50). */
+  version: Generated<number>;
 }
 
 export interface MeetingDecisionTable {

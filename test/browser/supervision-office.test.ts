@@ -90,6 +90,42 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await probe.context.close();
   });
 
+  it('shows the conflict dialog when another clerk saved the meeting first, and keeps both clerks\' changes on reapply', async () => {
+    const probe = await h.newPage();
+    const api = await apiAs(probe.context, 'office');
+    const meetings = (await api.get('/meetings')).body.items as { id: number; title: string }[];
+    const meeting = meetings.find((m) => m.title === '全市重点项目建设调度会')!;
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, `/meetings/${meeting.id}`);
+    await page.getByTestId('decision-1').waitFor();
+    await page.getByTestId('meeting-edit').click();
+    await settled(page);
+    await page.locator('.ant-modal', { hasText: '会议名称' }).getByLabel('主持人').fill('张副市长');
+    // Meanwhile another clerk, on the same version, corrects the chair and the place.
+    const other = (await api.get(`/meetings/${meeting.id}`)).body as { meeting: { version: number; kind: string; title: string; heldOn: string; attendees: string | null } };
+    const m = other.meeting;
+    const csrf = (await probe.context.cookies()).find((c) => c.name === 'docket_csrf')?.value ?? '';
+    const saved = await probe.context.request.put(`/api/v1/meetings/${meeting.id}`, {
+      data: { version: m.version, kind: m.kind, title: m.title, held_on: m.heldOn, chair: '李副市长', attendees: m.attendees, location: '市政府5号会议室' }, headers: { 'X-CSRF-Token': csrf },
+    });
+    expect(saved.status()).toBe(200);
+    await page.getByTestId('meeting-edit-ok').click();
+    const dialog = page.locator('.ant-modal', { hasText: '该会议已被他人修改' });
+    await dialog.waitFor({ timeout: 30_000 });
+    const table = page.getByTestId('meeting-conflict-table');
+    await table.locator('tr', { hasText: '主持人' }).getByText('冲突').waitFor();
+    await table.locator('tr', { hasText: '地点' }).getByText('市政府5号会议室').waitFor();
+    await settled(page);
+    await shot(page, 'meeting-conflict');
+    // Reapply: my chair on top of their place, sent on the newer version.
+    await page.getByTestId('meeting-conflict-reapply').click();
+    await page.getByText('会议信息已保存').waitFor({ timeout: 30_000 });
+    const after = (await api.get(`/meetings/${meeting.id}`)).body as { meeting: { chair: string; location: string; version: number } };
+    expect(after.meeting).toMatchObject({ chair: '张副市长', location: '市政府5号会议室', version: m.version + 2 });
+    await context.close();
+    await probe.context.close();
+  });
+
   it('shows who has not signed a weekly batch and re-sends it to them', async () => {
     const probe = await h.newPage();
     const api = await apiAs(probe.context, 'office');

@@ -4,10 +4,14 @@
  * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
  */
 import type { Scheme } from '../../core/evaluation/scheme.ts';
-import type { components } from './generated.ts';
+import type { components, paths } from './generated.ts';
 
 /** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
 export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
+
+/** The JSON body a route accepts (its zod body schema), e.g. RequestBody<'/api/v1/projects/{id}/plans/{year}', 'put'>. */
+export type RequestBody<P extends keyof paths, M extends 'post' | 'put' | 'patch'> =
+  paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
 export type Role = Schema<'Role'>;
 /** A permission of the server's one matrix (server/plugins/permissions.ts). */
@@ -15,28 +19,10 @@ export type Permission = Schema<'Permission'>;
 /** The signed-in account; `permissions` is what it may do, as the server decides it: ask `useCan()` (web/auth.tsx). */
 export type CurrentUser = Schema<'CurrentUser'>;
 
-export interface Region {
-  code: string;
-  name: string;
-  parent_code: string | null;
-  level: number;
-  path: string;
-  /** Folded name, full pinyin and initials, '|'-separated (what a picker matches typed text against). */
-  search_text?: string;
-}
-
-export interface Unit {
-  id: number;
-  name: string;
-  short_name: string | null;
-  parent_id: number | null;
-  region_code: string | null;
-  kind: string;
-  path: string;
-  sort: number;
-  /** Name and short name folded, in full pinyin and initials (what a picker matches typed text against). */
-  search_text?: string;
-}
+/** A region and a unit as the reference routes answer (server/modules/reference/reference.responses.ts). */
+export type Region = Schema<'Region'>;
+export type RegionDetail = Schema<'RegionDetail'>;
+export type Unit = Schema<'Unit'>;
 
 export interface Project {
   id: number;
@@ -171,79 +157,16 @@ export interface ReportRevision {
   created_at: string;
 }
 
-export interface AnnualPlan {
-  id: number;
-  project_id: number;
-  year: number;
-  planned_investment: number;
-  completed_before_year: number;
-  plan_new_start: number;
-  plan_start_month: number | null;
-  plan_completion: number;
-  plan_completion_month: number | null;
-  plan_production: number;
-  plan_production_month: number | null;
-  progress_target: string | null;
-  list_kind: string;
-  /** The month-by-month plan (计划完成表) in yuan, or null. */
-  monthly_plan: number[] | null;
-  version: number;
-  updated_at: string;
-}
-
-export interface AnnualPlanWrite {
-  planned_investment: number;
-  completed_before_year: number;
-  plan_new_start: number;
-  plan_start_month: number | null;
-  plan_completion: number;
-  plan_completion_month: number | null;
-  plan_production: number;
-  plan_production_month: number | null;
-  progress_target: string | null;
-  list_kind: 'initial' | 'supplementary';
-  version?: number;
-  monthly_plan?: number[] | null;
-}
-
-export interface Procedure {
-  kind: string;
-  label: string;
-  status: 'pending' | 'in_progress' | 'done' | 'not_required';
-  doc_number: string | null;
-  approved_date: string | null;
-  note: string | null;
-  updated_at: string | null;
-}
-
-export interface StageHistoryEntry {
-  id: number;
-  from_stage: string | null;
-  to_stage: string;
-  event_date: string;
-  reason: string | null;
-  user_name: string | null;
-  created_at: string;
-}
-
-/** One entry of a project's change history (GET /projects/:id/changes). */
-export interface ProjectChange {
-  id: string;
-  at: string;
-  user_id: number | null;
-  user_name: string | null;
-  kind: 'create' | 'update' | 'stage' | 'tier' | 'delete' | 'restore' | 'review' | 'plan' | 'procedure';
-  changes: { field: string; old: unknown; new: unknown }[];
-  reason: string | null;
-  event_date: string | null;
-}
-
-export interface ProjectChangePage {
-  total: number;
-  page: number;
-  page_size: number;
-  items: ProjectChange[];
-}
+/** A project's plan for a year, procedures, stage moves and change history (project.responses.ts). */
+export type AnnualPlan = Schema<'AnnualPlan'>;
+/** The body of PUT /projects/:id/plans/:year. */
+export type AnnualPlanWrite = RequestBody<'/api/v1/projects/{id}/plans/{year}', 'put'>;
+export type Procedure = Schema<'Procedure'>;
+/** The body of PUT /projects/:id/procedures/:kind. */
+export type ProcedureWrite = RequestBody<'/api/v1/projects/{id}/procedures/{kind}', 'put'>;
+export type StageHistoryEntry = Schema<'StageHistoryEntry'>;
+export type ProjectChange = Schema<'ProjectChange'>;
+export type ProjectChangePage = Schema<'ProjectChangePage'>;
 
 export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
 

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../platform/context.ts';
 import { matterInScope } from './matter.repository.ts';
 
-export interface MeetingRow { id: number; kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null; created_by: number | null; created_at: string }
+export interface MeetingRow { id: number; kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null; created_by: number | null; created_at: string; version: number }
 export interface DecisionRow { id: number; meeting_id: number; seq: number; text: string; created_at: string }
 export interface BatchRow { id: number; year: number; seq: number; title: string; week_of: string; created_by: number | null; created_at: string }
 export interface LetterRow { id: number; matter_id: number; kind: string; number: string; year: number; seq: number; title: string; step: string | null; signed_by: number | null; signer_name: string; file_key: string; created_at: string }
@@ -22,7 +22,7 @@ export class AgendaRepository {
 
   // ---- meetings -------------------------------------------------------------------------------------------------
 
-  async insertMeeting(v: Omit<MeetingRow, 'id'>): Promise<number> {
+  async insertMeeting(v: Omit<MeetingRow, 'id' | 'version'>): Promise<number> {
     return (await this.db.insertInto('meetings').values(v).returning('id').executeTakeFirstOrThrow()).id;
   }
 
@@ -34,8 +34,10 @@ export class AgendaRepository {
     return r !== undefined;
   }
 
-  async updateMeeting(id: number, v: Pick<MeetingRow, 'kind' | 'title' | 'held_on' | 'chair' | 'attendees' | 'location'>): Promise<void> {
-    await this.db.updateTable('meetings').set(v).where('id', '=', id).execute();
+  /** Corrects a meeting if it is still at `version` (and moves it to the next); false when another save came first. */
+  async updateMeetingIfVersion(id: number, version: number, v: Pick<MeetingRow, 'kind' | 'title' | 'held_on' | 'chair' | 'attendees' | 'location'>): Promise<boolean> {
+    const r = await this.db.updateTable('meetings').set({ ...v, version: sql<number>`version + 1` }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Deletes a meeting and its decisions (the caller checked that no decision became a matter). */

@@ -26,6 +26,8 @@ export const meetingBody = z.object({
 
 /** A meeting corrected (its decisions are edited one by one). */
 export const meetingUpdateBody = z.object({
+  /** The meeting's version the correction was made on (from GET /meetings/:id); a stale one answers 409. */
+  version: z.number().int().min(1),
   kind: z.enum(MEETING_KINDS),
   title: z.string().trim().min(1, '请填写会议名称').max(200),
   held_on: day,

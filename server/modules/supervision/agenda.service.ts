@@ -49,6 +49,16 @@ const presentMatter = (m: LinkedMatter) => ({
 });
 const isDone = (m: LinkedMatter) => m.status === 'closed' || m.status === 'written_off';
 
+/** A meeting as the API shows it (with its version, which a correction must name). */
+const presentMeeting = (m: MeetingRow) => ({
+  id: m.id, kind: m.kind, kindLabel: MEETING_KIND_LABELS[m.kind as MeetingKind] ?? m.kind, title: m.title, heldOn: m.held_on,
+  chair: m.chair, attendees: m.attendees, location: m.location, version: Number(m.version),
+});
+/** The fields of a meeting a correction writes, their Chinese names (for a conflict's message) and API keys. */
+const MEETING_FIELDS = ['kind', 'title', 'held_on', 'chair', 'attendees', 'location'] as const;
+const MEETING_FIELD_LABELS: Record<(typeof MEETING_FIELDS)[number], string> = { kind: '会议类型', title: '会议名称', held_on: '会议日期', chair: '主持人', attendees: '参会单位/人员', location: '地点' };
+const MEETING_FIELD_KEYS: Record<(typeof MEETING_FIELDS)[number], string> = { kind: 'kind', title: 'title', held_on: 'heldOn', chair: 'chair', attendees: 'attendees', location: 'location' };
+
 export class AgendaService {
   private readonly deps: Deps;
   private readonly store: (db: Executor) => BlobStore;
@@ -101,8 +111,10 @@ export class AgendaService {
   /**
    * Corrects a recorded meeting (kind, title, date, chair, attendees, place). The matters its decisions became keep
    * their source, and their readable reference (X月X日…议定事项第N项) follows the corrected title and date.
+   * The correction names the version it was made on: when another clerk saved first, it is refused (409) with the
+   * stored meeting and the fields this save would overwrite, and nothing is written (no lost update).
    */
-  async updateMeeting(actor: Actor, id: number, input: { kind: MeetingKind; title: string; heldOn: string; chair?: string | null; attendees?: string | null; location?: string | null }) {
+  async updateMeeting(actor: Actor, id: number, input: { version: number; kind: MeetingKind; title: string; heldOn: string; chair?: string | null; attendees?: string | null; location?: string | null }) {
     const title = input.title.trim();
     if (!title) throw new AppError('unprocessable', '请填写会议名称');
     if (input.heldOn > this.today()) throw new AppError('unprocessable', `会议日期 ${input.heldOn} 晚于今天`);
@@ -111,7 +123,15 @@ export class AgendaService {
       const before = await repo.meeting(id);
       if (!before) throw new AppError('not_found', '会议不存在');
       const after = { kind: input.kind, title, held_on: input.heldOn, chair: input.chair?.trim() || null, attendees: input.attendees?.trim() || null, location: input.location?.trim() || null };
-      await repo.updateMeeting(id, after);
+      const stale = async () => {
+        const current = (await repo.meeting(id)) ?? before;
+        const fields = MEETING_FIELDS.filter((f) => current[f] !== after[f]);
+        const names = fields.map((f) => MEETING_FIELD_LABELS[f]).join('、');
+        return new AppError('version_conflict', `该会议已被他人修改${names ? `（${names}与您提交的不同）` : ''}，请查看最新内容后重新提交`,
+          { current: presentMeeting(current), fields: fields.map((f) => MEETING_FIELD_KEYS[f]) });
+      };
+      if (before.version !== input.version) throw await stale();
+      if (!(await repo.updateMeetingIfVersion(id, input.version, after))) throw await stale();
       if (before.title !== title || before.held_on !== input.heldOn) {
         for (const d of await repo.decisions([id])) {
           await trx.updateTable('matters').set({ source_ref: `${chineseDate(input.heldOn)}${title}议定事项第${d.seq}项` }).where('source', '=', 'meeting').where('source_id', '=', d.id).execute();
@@ -119,7 +139,7 @@ export class AgendaService {
       }
       const pick = (m: Pick<MeetingRow, 'kind' | 'title' | 'held_on' | 'chair' | 'attendees' | 'location'>) => ({ kind: m.kind, title: m.title, heldOn: m.held_on, chair: m.chair, attendees: m.attendees, location: m.location });
       await this.deps.audit.record(trx, actor, { action: 'meeting.update', entityType: 'meeting', entityId: id, before: pick(before), after: pick(after) });
-      return { id };
+      return { id, version: input.version + 1 };
     });
   }
 
@@ -219,7 +239,7 @@ export class AgendaService {
     const done = rows.filter((d) => d.done).length;
     const md = /^\d{4}-(\d{2})-(\d{2})$/.exec(m.held_on)!;
     return {
-      meeting: { id: m.id, kind: m.kind, kindLabel: MEETING_KIND_LABELS[m.kind as MeetingKind] ?? m.kind, title: m.title, heldOn: m.held_on, chair: m.chair, attendees: m.attendees, location: m.location },
+      meeting: presentMeeting(m),
       decisions: rows,
       attachments: await listAttachments(this.deps.db, 'meeting', id),
       summary: `${Number(md[1])}月${Number(md[2])}日${m.title}议定事项${rows.length}项，已办结${done}项`,

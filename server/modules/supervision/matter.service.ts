@@ -2,6 +2,7 @@ import type { WorkCalendar } from '../../../core/calendar.ts';
 import { addWorkingDays } from '../../../core/calendar.ts';
 import { chinaToday, chinaYear } from '../../../core/clock.ts';
 import { formatDocNumber } from '../../../core/numbering.ts';
+import { checkEscalationRules } from '../../../core/supervision/escalation-settings.ts';
 import {
   MATTER_OPEN_STATES, MATTER_SOURCE_LABELS, MATTER_STATE_LABELS, MATTER_WORKFLOW, type MatterAction, type MatterSource, type MatterStatus, type MatterUrgency,
 } from '../../../core/supervision/matter-workflow.ts';
@@ -13,7 +14,7 @@ import { addAttachment, listAttachments } from '../../platform/attachments/attac
 import type { Actor, Deps } from '../../platform/context.ts';
 import { loadWorkCalendar, standing, type StepContext } from '../../platform/deadlines/deadlines.ts';
 import { emitEvent, type Recipient } from '../../platform/events/events.ts';
-import { next as nextNumber } from '../../platform/numbering/numbering.ts';
+import { current as currentNumber, next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo, completeTodos } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { roleHas, type Permission } from '../../plugins/permissions.ts';
@@ -515,7 +516,21 @@ export class MatterService {
       const problems = LETTER_TEMPLATE_KINDS.flatMap((k) => (templates[k] && typeof templates[k] === 'object' ? checkLetterTemplate(k, templates[k]) : [`缺少${LETTER_TEMPLATE_LABELS[k]}的模板`]));
       if (problems.length) throw new AppError('unprocessable', problems.join('；'));
     }
+    // The ladders (steps in order, days in range, named) and the number prefixes (none empty, none breaking the 文号).
+    const ruleProblems = checkEscalationRules(patch);
+    if (ruleProblems.length) throw new AppError('unprocessable', ruleProblems.join('；'));
     return inTransaction(this.deps.db, (trx) => supervisionSettings.put(trx, actor, patch, this.deps));
+  }
+
+  /** The number each series would hand out next this year (the settings page's live example), without taking it. */
+  async nextNumbers() {
+    const year = chinaYear(this.deps.clock.now());
+    const next = async (series: string) => (await currentNumber(this.deps.db, series, year)) + 1;
+    return {
+      year,
+      matter: await next('matter'),
+      letters: { assign: await next('letter_assign'), remind: await next('letter_remind'), press: await next('letter_press'), interview: await next('letter_interview') },
+    };
   }
 
   /** The working-day calendar (for the web's due-date hints). */

@@ -97,15 +97,48 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     await send('PUT', '/api/v1/supervision/settings', sup, { letter_templates: DEFAULT_LETTER_TEMPLATES, reply_working_days: 3 });
   });
 
+  it('checks the escalation ladders and the number prefixes (422 in Chinese, nothing stored), audits a change and numbers the next letter with the new prefix', async () => {
+    const put = (patch: object) => send('PUT', '/api/v1/supervision/settings', sup, patch);
+    const before = (await get('/api/v1/supervision/settings', sup)).json();
+    const outOfOrder = await put({ ladder: [{ key: 'overdue', offset: 1, label: '逾期督办' }, { key: 'remind', offset: -2, label: '到期提醒' }] });
+    expect(outOfOrder.statusCode).toBe(422);
+    expect(outOfOrder.json().error.message).toBe('逐级督办步骤第 2 级：应按时间先后排列');
+    const outOfRange = await put({ ladder: [{ key: 'remind', offset: -31, label: '到期提醒' }], feedback_ladder: [{ key: 'missed', offset: 1, label: ' ' }] });
+    expect(outOfRange.statusCode).toBe(422);
+    expect(outOfRange.json().error.message).toBe('逐级督办步骤第 1 级：相对到期日的工作日数应为 −30 至 250 的整数；反馈逾期步骤第 1 级：请填写步骤名称');
+    const badPrefix = await put({ matter_prefix: ' ', letter_prefixes: { ...before.letter_prefixes, press: '督〔办' } });
+    expect(badPrefix.statusCode).toBe(422);
+    expect(badPrefix.json().error.message).toBe('督办事项编号的文号前缀不能为空；督办函的文号前缀不能含有“〔”');
+    expect((await put({ letter_prefixes: { ...before.letter_prefixes, remind: '督 提' } })).json().error.message).toBe('提醒函的文号前缀不能含有空格或换行');
+    const after = (await get('/api/v1/supervision/settings', sup)).json();
+    expect([after.ladder, after.feedback_ladder, after.matter_prefix, after.letter_prefixes]).toEqual([before.ladder, before.feedback_ladder, before.matter_prefix, before.letter_prefixes]);
+    expect((await get('/api/v1/supervision/settings/next-numbers', unitA)).statusCode).toBe(403);
+
+    // A valid change is stored and audited; the live example's next number is the one the next letter gets.
+    const ladder = [{ key: 'remind', offset: -3, label: '到期前提醒' }, { key: 'overdue', offset: 1, label: '逾期督办' }, { key: 'interview', offset: 4, label: '约谈通报' }];
+    const ok = await put({ ladder, letter_prefixes: { ...before.letter_prefixes, press: '区督办' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().ladder).toEqual(ladder);
+    const audit = await t.db.selectFrom('audit_log').select(['before_json', 'after_json']).where('action', '=', 'supervision.settings_update').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toEqual({ ladder, letter_prefixes: { ...before.letter_prefixes, press: '区督办' } });
+    expect(JSON.parse(audit.before_json!)).toMatchObject({ ladder: before.ladder });
+    const numbers = (await get('/api/v1/supervision/settings/next-numbers', sup)).json();
+    const { id } = (await send('POST', '/api/v1/matters', sup, { title: '文号前缀-雨污分流', source: 'other', lead_unit_id: a, due_on: addDays(today(), 10) })).json();
+    const issued = (await send('POST', `/api/v1/matters/${id}/letters`, sup, { kind: 'press' })).json();
+    expect(issued.letters.find((l: { kind: string }) => l.kind === 'press').number).toBe(`区督办〔${numbers.year}〕${numbers.letters.press}号`);
+    expect((await get('/api/v1/supervision/settings/next-numbers', sup)).json().letters.press).toBe(numbers.letters.press + 1);
+    await put({ ladder: before.ladder, letter_prefixes: before.letter_prefixes });
+  });
+
   it('corrects a meeting and its decisions, deletes one only while no decision became a matter, and audits each change', async () => {
     const held = addDays(today(), -3);
     const m1 = (await send('POST', '/api/v1/meetings', sup, { kind: 'weekly', title: '周例会（草稿）', held_on: held, decisions: ['推进城南污水厂', '研究学校用地'] })).json().id;
-    const upd = await send('PUT', `/api/v1/meetings/${m1}`, sup, { kind: 'coordination', title: '城南片区调度会', held_on: held, chair: '李副区长', attendees: '住建局、自然资源局', location: '区政府3号会议室' });
+    const upd = await send('PUT', `/api/v1/meetings/${m1}`, sup, { version: 1, kind: 'coordination', title: '城南片区调度会', held_on: held, chair: '李副区长', attendees: '住建局、自然资源局', location: '区政府3号会议室' });
     expect(upd.statusCode).toBe(200);
     let m = (await get(`/api/v1/meetings/${m1}`, sup)).json();
     expect(m.meeting).toMatchObject({ kind: 'coordination', title: '城南片区调度会', chair: '李副区长', location: '区政府3号会议室' });
-    expect((await send('PUT', `/api/v1/meetings/${m1}`, sup, { kind: 'weekly', title: '会', held_on: addDays(today(), 3) })).json().error.message).toContain('晚于今天');
-    expect((await send('PUT', `/api/v1/meetings/${m1}`, unitA, { kind: 'weekly', title: '会', held_on: held })).statusCode).toBe(403);
+    expect((await send('PUT', `/api/v1/meetings/${m1}`, sup, { version: 2, kind: 'weekly', title: '会', held_on: addDays(today(), 3) })).json().error.message).toContain('晚于今天');
+    expect((await send('PUT', `/api/v1/meetings/${m1}`, unitA, { version: 2, kind: 'weekly', title: '会', held_on: held })).statusCode).toBe(403);
 
     const [d1, d2] = m.decisions as { id: number; seq: number }[];
     expect((await send('PUT', `/api/v1/meetings/${m1}/decisions/${d1!.id}`, sup, { text: '加快推进城南污水处理厂二期' })).statusCode).toBe(200);
@@ -119,7 +152,7 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toBe('该会议的议定事项已转为督办事项1项，不能删除；如需更正，请编辑会议信息');
     expect((await send('DELETE', `/api/v1/meetings/${m1}/decisions/${d1!.id}`, sup)).json().error.message).toContain('已转为督办事项1项，不能删除');
-    await send('PUT', `/api/v1/meetings/${m1}`, sup, { kind: 'coordination', title: '城南片区建设调度会', held_on: held });
+    expect((await send('PUT', `/api/v1/meetings/${m1}`, sup, { version: 2, kind: 'coordination', title: '城南片区建设调度会', held_on: held })).statusCode).toBe(200);
     expect((await get(`/api/v1/matters/${made.id}`, sup)).json().matter.sourceRef).toBe(`${chineseDate(held)}城南片区建设调度会议定事项第1项`);
     expect((await get(`/api/v1/meetings/${m1}`, sup)).statusCode).toBe(200);
 
@@ -135,6 +168,32 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect((await audits('meeting.decision_update')).some((r) => r.entity_id === m1)).toBe(true);
     expect((await audits('meeting.decision_delete')).some((r) => r.entity_id === m1)).toBe(true);
     expect((await audits('meeting.delete')).map((r) => r.entity_id)).toEqual([m2]);
+  });
+
+  it('refuses a stale correction of a meeting (409, the conflicting fields named in Chinese) instead of losing the first clerk\'s save', async () => {
+    const held = addDays(today(), -2);
+    const id = (await send('POST', '/api/v1/meetings', sup, { kind: 'weekly', title: '并发-周例会', held_on: held, chair: '王主任', decisions: ['一'] })).json().id;
+    const opened = (await get(`/api/v1/meetings/${id}`, sup)).json().meeting;
+    expect(opened.version).toBe(1);
+    // Two clerks opened version 1; the first saves a new chair and place, the second (still on version 1) a new title.
+    const first = await send('PUT', `/api/v1/meetings/${id}`, sup, { version: opened.version, kind: 'weekly', title: '并发-周例会', held_on: held, chair: '李副区长', location: '3号会议室' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().version).toBe(2);
+    const second = await send('PUT', `/api/v1/meetings/${id}`, sup, { version: opened.version, kind: 'weekly', title: '并发-周例会（更正）', held_on: held, chair: '王主任' });
+    expect(second.statusCode).toBe(409);
+    const err = second.json().error;
+    expect(err.code).toBe('version_conflict');
+    expect(err.message).toBe('该会议已被他人修改（会议名称、主持人、地点与您提交的不同），请查看最新内容后重新提交');
+    expect(err.details.fields).toEqual(['title', 'chair', 'location']);
+    expect(err.details.current).toMatchObject({ id, version: 2, title: '并发-周例会', chair: '李副区长', location: '3号会议室' });
+    // The first save stands; the second is written only when made on the current version.
+    expect((await get(`/api/v1/meetings/${id}`, sup)).json().meeting).toMatchObject({ title: '并发-周例会', chair: '李副区长', location: '3号会议室', version: 2 });
+    const again = await send('PUT', `/api/v1/meetings/${id}`, sup, { version: 2, kind: 'weekly', title: '并发-周例会（更正）', held_on: held, chair: '李副区长', location: '3号会议室' });
+    expect(again.statusCode).toBe(200);
+    expect((await get(`/api/v1/meetings/${id}`, sup)).json().meeting).toMatchObject({ title: '并发-周例会（更正）', chair: '李副区长', version: 3 });
+    expect((await audits('meeting.update')).filter((r) => r.entity_id === id)).toHaveLength(2);
+    // A correction without a version is refused by the schema (no silent last-write-wins).
+    expect((await send('PUT', `/api/v1/meetings/${id}`, sup, { kind: 'weekly', title: '无版本', held_on: held })).statusCode).toBe(400);
   });
 
   it('re-sends a weekly batch to the units that have not signed, and refuses once every unit signed', async () => {

@@ -4,6 +4,8 @@ import { checkLetterTemplate, DEFAULT_LETTER_TEMPLATES, LETTER_TEMPLATE_KINDS, t
 import { defineSettings } from '../../platform/settings.ts';
 
 const step = z.object({ key: z.string().min(1).max(30), offset: z.number().int().min(-30).max(250), label: z.string().max(30) });
+/** A step as the API takes it: whole days of any value (the range is the service's Chinese check). */
+const looseStep = z.object({ key: z.string().min(1).max(30), offset: z.number().int(), label: z.string().max(30) });
 const letterKind = z.enum(['remind', 'press', 'interview']);
 const template = z.object({ title: z.string().max(200), body: z.string().max(4000) }).strict();
 /** The letter templates, every kind present, each checked (unknown placeholders refused in Chinese). */
@@ -35,7 +37,15 @@ const fields = {
  * A change to the settings as the API takes it (any subset of the keys). The templates' placeholders are checked by
  * the service and again by the stored schema, so the route's validation does not prefix their Chinese message.
  */
-export const supervisionSettingsPatch = z.object(fields).partial().strict();
+export const supervisionSettingsPatch = z.object({
+  ...fields,
+  // The ladders' order and range and the prefixes are checked by the service (core/supervision/escalation-settings.ts,
+  // one Chinese message per problem, 422) and again by the stored schema; here only their shape.
+  ladder: z.array(looseStep).max(10),
+  feedback_ladder: z.array(looseStep).max(10),
+  matter_prefix: z.string().max(60),
+  letter_prefixes: z.object({ assign: z.string().max(60), remind: z.string().max(60), press: z.string().max(60), interview: z.string().max(60) }),
+}).partial().strict();
 
 /**
  * The supervision office's rules (督办规则), common values as defaults: numbering prefixes, default time limits

@@ -5,7 +5,7 @@ import { DeleteOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOu
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
-import { agendaApi, type MeetingDetail, type MeetingListItem } from '../../api/supervision.ts';
+import { agendaApi, type MeetingDetail, type MeetingInfo, type MeetingListItem } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectPicker } from '../../components/ProjectPicker.tsx';
@@ -104,6 +104,9 @@ export function MeetingPage() {
   const [decisionText, setDecisionText] = useState('');
   const [form] = Form.useForm();
   const [meetingForm] = Form.useForm();
+  // The meeting as the clerk opened it for correction, and a save refused because someone else saved first.
+  const [opened, setOpened] = useState<MeetingInfo | null>(null);
+  const [conflict, setConflict] = useState<MeetingConflict | null>(null);
   const navigate = useNavigate();
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
@@ -127,19 +130,45 @@ export function MeetingPage() {
   };
   const m = data.meeting;
   const anyMatter = data.decisions.some((d) => d.matters.length > 0);
-  const saveMeeting = async () => {
-    const v = (await meetingForm.validateFields()) as { kind: string; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string };
+  const send = async (base: MeetingInfo, mine: MeetingValues) => {
     setSaving(true);
     try {
-      await agendaApi.updateMeeting(id, { kind: v.kind, title: v.title, held_on: v.held_on.format('YYYY-MM-DD'), chair: v.chair ?? null, attendees: v.attendees ?? null, location: v.location ?? null });
+      await agendaApi.updateMeeting(id, { version: base.version, ...mine });
       void message.success(t('meetings.saved'));
       setEditing(false);
       reload();
     } catch (e) {
-      fail(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') {
+        const current = (e.details as { current?: MeetingInfo } | null)?.current ?? (await agendaApi.meeting(id)).meeting;
+        setConflict({ base, current, mine });
+      } else fail(e);
     } finally {
       setSaving(false);
     }
+  };
+  const saveMeeting = async () => {
+    const v = (await meetingForm.validateFields()) as { kind: string; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string };
+    await send(opened ?? m, { kind: v.kind, title: v.title, held_on: v.held_on.format('YYYY-MM-DD'), chair: v.chair || null, attendees: v.attendees || null, location: v.location || null });
+  };
+  const show = (key: MeetingKey, v: string | null) => (v === null || v === '' ? '—' : key === 'kind' ? t(`meetings.kind.${v}` as MessageKey) : v);
+  const fillForm = (x: MeetingValues) => meetingForm.setFieldsValue({ kind: x.kind, title: x.title, held_on: dayjs(x.held_on), chair: x.chair ?? undefined, attendees: x.attendees ?? undefined, location: x.location ?? undefined });
+  // Keep my changes (the fields I changed from what I opened) on top of the newer meeting, and send them again.
+  const reapply = () => {
+    if (!conflict) return;
+    const { base, current, mine } = conflict;
+    const merged = { ...valuesOf(current), ...Object.fromEntries(MEETING_KEYS.filter((k) => mine[k] !== valuesOf(base)[k]).map((k) => [k, mine[k]])) };
+    setConflict(null);
+    setOpened(current);
+    fillForm(merged);
+    void send(current, merged);
+  };
+  // Take the newer meeting and drop my edits (the dialog stays open on the newer values).
+  const discard = () => {
+    if (!conflict) return;
+    setOpened(conflict.current);
+    fillForm(valuesOf(conflict.current));
+    setConflict(null);
+    reload();
   };
   const removeMeeting = async () => {
     try {
@@ -168,7 +197,8 @@ export function MeetingPage() {
         extra={can('supervision.admin') && (
           <Flex gap={8} wrap>
             <Button icon={<EditOutlined />} data-testid="meeting-edit" onClick={() => {
-              meetingForm.setFieldsValue({ kind: m.kind, title: m.title, held_on: dayjs(m.heldOn), chair: m.chair ?? undefined, attendees: m.attendees ?? undefined, location: m.location ?? undefined });
+              fillForm(valuesOf(m));
+              setOpened(m);
               setEditing(true);
             }}>{t('meetings.edit')}</Button>
             {anyMatter
@@ -244,9 +274,41 @@ export function MeetingPage() {
           <MeetingFields titleTestId="meeting-edit-title" />
         </Form>
       </Modal>
+      <Modal open={conflict !== null} title={t('meetings.conflict.title')} onCancel={() => setConflict(null)} width={680} data-testid="meeting-conflict"
+        footer={[
+          <Button key="discard" onClick={discard} data-testid="meeting-conflict-discard">{t('project.conflict.discard')}</Button>,
+          <Button key="reapply" type="primary" onClick={reapply} data-testid="meeting-conflict-reapply">{t('project.conflict.reapply')}</Button>,
+        ]}>
+        <Typography.Paragraph>{t('meetings.conflict.intro')}</Typography.Paragraph>
+        <Table size="small" pagination={false} rowKey="key" scroll={{ x: 520 }} data-testid="meeting-conflict-table"
+          dataSource={conflict ? conflictRows(conflict) : []}
+          columns={[
+            { title: t('project.conflict.field'), dataIndex: 'key', render: (k: MeetingKey, r) => <>{t(MEETING_LABELS[k])} {r.overlaps && <Tag color="red">冲突</Tag>}</> },
+            { title: t('project.conflict.theirs'), render: (_v, r) => <><del style={{ color: '#999' }}>{show(r.key, r.before)}</del><br />{show(r.key, r.after)}</> },
+            { title: t('project.conflict.mine'), render: (_v, r) => (r.mineChanged ? show(r.key, r.mine) : '—') },
+          ]} />
+      </Modal>
       <Modal open={editingDecision !== null} title={t('meetings.editDecision')} onCancel={() => setEditingDecision(null)} onOk={() => void saveDecision()} okButtonProps={{ disabled: !decisionText.trim(), 'data-testid': 'decision-edit-ok' }} destroyOnHidden>
         <Input.TextArea rows={4} maxLength={2000} value={decisionText} onChange={(e) => setDecisionText(e.target.value)} data-testid="decision-edit-text" />
       </Modal>
     </div>
   );
+}
+
+/** A meeting correction's values as the API takes them. */
+type MeetingValues = { kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null };
+type MeetingKey = keyof MeetingValues;
+const MEETING_KEYS: MeetingKey[] = ['kind', 'title', 'held_on', 'chair', 'attendees', 'location'];
+const MEETING_LABELS: Record<MeetingKey, MessageKey> = { kind: 'meetings.kind', title: 'meetings.name', held_on: 'meetings.heldOn', chair: 'meetings.chair', attendees: 'meetings.attendees', location: 'meetings.location' };
+/** A save refused as stale: what I opened, what is stored now, and what I sent. */
+interface MeetingConflict { base: MeetingInfo; current: MeetingInfo; mine: MeetingValues }
+const valuesOf = (m: MeetingInfo): MeetingValues => ({ kind: m.kind, title: m.title, held_on: m.heldOn, chair: m.chair, attendees: m.attendees, location: m.location });
+/** The fields the other save changed since I opened the meeting; `overlaps` when I changed the same one differently. */
+function conflictRows({ base, current, mine }: MeetingConflict) {
+  const b = valuesOf(base);
+  const c = valuesOf(current);
+  return MEETING_KEYS.filter((k) => c[k] !== b[k]).map((k) => {
+    const mineChanged = mine[k] !== b[k];
+    return { key: k, before: b[k], after: c[k], mine: mine[k], mineChanged, overlaps: mineChanged && mine[k] !== c[k] };
+  });
 }
