@@ -167,6 +167,14 @@ describe('考评讲评 page', () => {
     await row.getByText('弱项').waitFor();
     await row.getByText('20.5').waitFor();
     await shot(page, 'evaluation-upper');
+    // The weak line becomes a 督办事项 in one step: pick the lead unit, leave title and deadline to the server.
+    await row.getByRole('button', { name: '转督办' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('weak-matter-lead').click();
+    await page.locator('.ant-select-tree-node-content-wrapper').first().click();
+    await shot(page, 'evaluation-weak-matter');
+    await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
+    await page.getByText(/已生成督办事项 督办〔\d{4}〕\d+号/).waitFor({ timeout: 30_000 });
 
     await page.getByRole('tab', { name: '年终总考评' }).click();
     if (today.month - 1 >= 1) {

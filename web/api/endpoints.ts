@@ -3,7 +3,7 @@ import type {
   AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput } from './types.ts';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput, EvalWeakMatter } from './types.ts';
 import type { Scheme } from '../../core/evaluation/scheme.ts';
 import type { AttractionFigures, AttractionSettings, Lead, LeadDetail, LeadFollowup, LeadStage, TerminationKind } from './types.ts';
 
@@ -128,6 +128,9 @@ export const evaluationApi = {
   yearEnd: (year: number) => api.get<EvalYearEnd>(`/evaluation/years/${year}`),
   upperRanks: (year: number) => api.get<UpperRank[]>(`/evaluation/upper-ranks/${year}`),
   addUpperRank: (body: UpperRankInput) => api.post<UpperRank>('/evaluation/upper-ranks', body),
+  upperRankMatter: (id: number, body: { lead_unit_id: number; title?: string | null; due_on?: string | null }) => api.post<EvalWeakMatter>(`/evaluation/upper-ranks/${id}/matter`, body),
+  unitLineMatter: (year: number, month: number, unitId: number, body: { leaf: string; title?: string | null; due_on?: string | null }) =>
+    api.post<EvalWeakMatter>(`/evaluation/months/${year}/${month}/units/${unitId}/matter`, body),
   ledger: (year: number, month?: number) => api.get<LedgerLine[]>('/evaluation/ledger', { year, month }),
   addLedger: (body: { year: number; month: number; unit_id: number; points: number; reason: string; doc_number: string; approver: string }) => api.post<LedgerLine>('/evaluation/ledger', body),
 };

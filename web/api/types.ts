@@ -309,6 +309,8 @@ export type LedgerLine = Schema<'EvalLedgerLine'>;
 export type EvalYearEnd = Schema<'EvalYearEnd'>;
 /** How the city or province ranked us on an indicator (eval_upper_ranks). */
 export type UpperRank = Schema<'EvalUpperRank'>;
+/** The 督办事项 a weak indicator became (its id and number). */
+export type EvalWeakMatter = Schema<'EvalWeakMatter'>;
 export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at'> & { level: 'city' | 'province'; is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;

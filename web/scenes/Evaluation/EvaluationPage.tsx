@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -11,7 +11,9 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { ApiError } from '../../api/client.ts';
 import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd } from '../../api/types.ts';
+import { useUnits } from '../../api/reference.ts';
+import { UnitPicker } from '../../components/UnitPicker.tsx';
+import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd, UpperRank } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { SchemeForm } from './SchemeForm.tsx';
@@ -404,10 +406,46 @@ function YearEndTab({ year }: { year: number }) {
 }
 
 /** How the city and province rank us (上级考核): rank, scores, gap, weak flag, reasons and next steps; the office records them. */
+/** A weak upper-level ranking → a 督办事项 in one step: the office picks the lead unit; title and deadline may be left to the server. */
+function WeakToMatter({ rank, onClose }: { rank: UpperRank; onClose: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const units = useUnits();
+  const [form] = Form.useForm<{ lead_unit_id: number; title?: string; due_on?: dayjs.Dayjs }>();
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      const m = await evaluationApi.upperRankMatter(rank.id, { lead_unit_id: v.lead_unit_id, title: v.title?.trim() || null, due_on: v.due_on ? v.due_on.format('YYYY-MM-DD') : null });
+      void message.success(t('evaluation.upper.created', { number: m.number }));
+      onClose();
+    } catch (e) {
+      void message.error(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={t('evaluation.upper.toMatterTitle', { indicator: rank.indicator })} onCancel={onClose} onOk={() => void submit()} confirmLoading={busy} destroyOnHidden>
+      <Form form={form} layout="vertical" data-testid="evaluation-weak-matter">
+        <Form.Item name="lead_unit_id" label={t('evaluation.upper.lead')} rules={[{ required: true, message: t('evaluation.form.required', { field: t('evaluation.upper.lead') }) }]}>
+          <UnitPicker units={units} testId="weak-matter-lead" />
+        </Form.Item>
+        <Form.Item name="title" label={t('evaluation.upper.matterTitle')}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="due_on" label={t('evaluation.upper.due')}><DatePicker style={{ width: '100%' }} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 function UpperRanksTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const isOffice = useCan()('evaluation.write');
+  const can = useCan();
+  const isOffice = can('evaluation.write');
+  const canAssign = can('matter.assign');
+  const [toMatter, setToMatter] = useState<UpperRank | null>(null);
   const { data, error, reload } = useLoad(() => evaluationApi.upperRanks(year), [year]);
   const [form] = Form.useForm<{ level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number; our_score?: string; leader_score?: string; reasons?: string; next_steps?: string }>();
   if (error) return <LoadError error={error} onRetry={reload} />;
@@ -456,7 +494,9 @@ function UpperRanksTab({ year, month }: { year: number; month: number }) {
         { title: t('evaluation.upper.weak'), dataIndex: 'is_weak', render: (w: boolean) => (w ? <Tag color="error">{t('evaluation.upper.weakYes')}</Tag> : <Tag>{t('evaluation.upper.weakNo')}</Tag>) },
         { title: t('evaluation.upper.reasons'), dataIndex: 'reasons', render: (v: string | null) => v ?? '' },
         { title: t('evaluation.upper.nextSteps'), dataIndex: 'next_steps', render: (v: string | null) => v ?? '' },
+        ...(canAssign ? [{ title: '', key: 'matter', render: (_: unknown, r: UpperRank) => (r.is_weak ? <Button size="small" onClick={() => setToMatter(r)}>{t('evaluation.upper.toMatter')}</Button> : null) }] : []),
       ]} />
+      {toMatter && <WeakToMatter rank={toMatter} onClose={() => setToMatter(null)} />}
     </div>
   );
 }
