@@ -1,6 +1,6 @@
 /** Accounts, security settings and the audit trail: types and calls. */
 import { api } from './client.ts';
-import type { CurrentUser, Role } from './types.ts';
+import type { CurrentUser, Role, Schema } from './types.ts';
 
 /** What a successful sign-in answers. */
 export interface LoginResponse {
@@ -17,38 +17,10 @@ export interface LoginResponse {
   password_policy: string;
 }
 
-export interface AccountScopes {
-  unit_ids: number[];
-  region_codes: string[];
-}
-
-export interface AdminUser {
-  id: number;
-  username: string;
-  display_name: string;
-  unit_id: number | null;
-  role: Role;
-  must_change_password: number;
-  is_active: number;
-  created_at: string;
-  password_changed_at: string | null;
-  locked_until: string | null;
-  /** locked_until is still ahead by the server's clock. */
-  is_locked: boolean;
-  /** 三员: set while the security administrator has not approved what the system administrator did. */
-  approval_pending_since: string | null;
-  approval_reason: ApprovalReason | null;
-  last_login_at: string | null;
-  last_login_ip: string | null;
-  scopes: AccountScopes;
-}
-
-export interface AdminUserList {
-  items: AdminUser[];
-  total: number;
-  page: number;
-  page_size: number;
-}
+/** The generated shapes (server/modules/users/user-admin.responses.ts). */
+export type AccountScopes = Schema<'AccountScopes'>;
+export type AdminUser = Schema<'AdminUser'>;
+export type AdminUserList = Schema<'AdminUserList'>;
 
 export interface AdminUserWrite {
   username?: string;
@@ -60,17 +32,7 @@ export interface AdminUserWrite {
   password?: string;
 }
 
-export interface SecuritySettings {
-  password_min_length: number;
-  password_min_classes: number;
-  password_expiry_days: number;
-  password_history: number;
-  lockout_threshold: number;
-  lockout_minutes: number;
-  session_idle_minutes: number;
-  max_sessions: number;
-  audit_retention_days: number;
-}
+export type SecuritySettings = Schema<'SecuritySettings'>;
 
 export interface AuditRow {
   seq: number;
@@ -151,25 +113,16 @@ export const unitAdminApi = {
 
 /** Security settings (安全管理员). */
 /** Why an account waits for the security administrator (三员). */
-export type ApprovalReason = 'created' | 'password_reset' | 'role_change' | 'reactivated';
+export type ApprovalReason = Schema<'ApprovalReason'>;
 
 /** An account in the security administrator's approval queue. */
-export interface PendingAccount {
-  id: number;
-  username: string;
-  display_name: string;
-  role: Role;
-  unit_name: string | null;
-  approval_pending_since: string;
-  approval_reason: ApprovalReason;
-  approval_requested_by: string | null;
-}
+export type PendingAccount = Schema<'PendingAccount'>;
 
 export const securityApi = {
   pendingAccounts: () => api.get<{ items: PendingAccount[] }>('/security/pending-accounts'),
   approve: (id: number) => api.post<{ ok: true }>(`/security/pending-accounts/${id}/approve`, {}),
-  get: () => api.get<{ settings: SecuritySettings; labels: Record<keyof SecuritySettings, string> }>('/security/settings'),
-  update: (patch: Partial<SecuritySettings>) => api.patch<{ settings: SecuritySettings }>('/security/settings', patch, { quiet: true }),
+  get: () => api.get<Schema<'SecuritySettingsAnswer'>>('/security/settings'),
+  update: (patch: Partial<SecuritySettings>) => api.patch<Schema<'SecuritySettingsAnswer'>>('/security/settings', patch, { quiet: true }),
 };
 
 /** The audit trail (安全审计员). */

@@ -23,7 +23,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
                 };
             };
         };
@@ -60,7 +64,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"];
+                    };
                 };
             };
         };
@@ -97,7 +103,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUserList"];
+                    };
                 };
             };
         };
@@ -130,11 +138,33 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            approval_pending_since: string | null;
+                            approval_reason: components["schemas"]["ApprovalReason"] | null;
+                            created_at: string;
+                            display_name: string;
+                            failed_logins: number;
+                            id: number;
+                            is_active: number;
+                            is_locked: boolean;
+                            last_login_at: string | null;
+                            last_login_ip: string | null;
+                            locked_until: string | null;
+                            must_change_password: number;
+                            password_changed_at: string | null;
+                            role: components["schemas"]["Role"];
+                            scopes: components["schemas"]["AccountScopes"];
+                            temporary_password: string | null;
+                            unit_id: number | null;
+                            updated_at: string;
+                            username: string;
+                        };
+                    };
                 };
             };
         };
@@ -167,7 +197,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUser"];
+                    };
                 };
             };
         };
@@ -208,7 +240,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AdminUser"];
+                    };
                 };
             };
         };
@@ -1359,7 +1393,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BatchListItem"][];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -1421,7 +1460,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BatchDetail"];
+                    };
                 };
             };
         };
@@ -1559,7 +1600,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MatterListItem"][];
+                        };
+                    };
                 };
             };
         };
@@ -1594,7 +1639,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Bulletin"][];
+                        };
+                    };
                 };
             };
         };
@@ -1617,11 +1666,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1654,7 +1705,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1786,7 +1839,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1820,7 +1875,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinFiguresAnswer"];
+                    };
                 };
             };
         };
@@ -1864,7 +1921,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1906,7 +1965,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1947,7 +2008,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -1988,7 +2051,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Bulletin"];
+                    };
                 };
             };
         };
@@ -2095,7 +2160,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinRanking"];
+                    };
                 };
             };
         };
@@ -2165,7 +2232,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinTemplateAnswer"];
+                    };
                 };
             };
         };
@@ -2282,7 +2351,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BulletinTemplateAnswer"];
+                    };
                 };
             };
         };
@@ -4985,7 +5056,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterList"];
+                    };
                 };
             };
         };
@@ -5113,7 +5186,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5161,7 +5236,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5433,7 +5510,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
                 };
             };
         };
@@ -5504,7 +5583,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MeetingListItem"][];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -5573,7 +5657,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MeetingDetail"];
+                    };
                 };
             };
         };
@@ -5941,7 +6027,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemCategory"][];
+                    };
                 };
             };
         };
@@ -5970,7 +6058,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemCategory"][];
+                    };
                 };
             };
         };
@@ -6038,7 +6128,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemTimeLimit"][];
+                    };
                 };
             };
         };
@@ -6070,7 +6162,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemTimeLimit"][];
+                    };
                 };
             };
         };
@@ -6117,7 +6211,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemPage"];
+                    };
                 };
             };
         };
@@ -6157,11 +6253,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6242,7 +6340,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6292,7 +6392,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -6338,7 +6440,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemDetail"];
+                    };
                 };
             };
         };
@@ -7228,7 +7332,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Region"][];
+                        };
+                    };
                 };
             };
         };
@@ -7250,11 +7358,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
                 };
             };
         };
@@ -7287,7 +7397,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RegionDetail"];
+                    };
                 };
             };
         };
@@ -7337,7 +7449,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Region"];
+                    };
                 };
             };
         };
@@ -7368,7 +7482,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Region"][];
+                        };
+                    };
                 };
             };
         };
@@ -7401,7 +7519,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            region: components["schemas"]["RegionDetail"] | null;
+                        };
+                    };
                 };
             };
         };
@@ -8255,7 +8377,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PendingAccount"][];
+                        };
+                    };
                 };
             };
         };
@@ -8323,7 +8449,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SecuritySettingsAnswer"];
+                    };
                 };
             };
         };
@@ -8360,7 +8488,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SecuritySettingsAnswer"];
+                    };
                 };
             };
         };
@@ -8422,7 +8552,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionSettings"];
+                    };
                 };
             };
         };
@@ -8493,7 +8625,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionSettings"];
+                    };
                 };
             };
         };
@@ -8525,7 +8659,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["NextNumbers"];
+                    };
                 };
             };
         };
@@ -8713,7 +8849,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiToken"][];
+                        };
+                    };
                 };
             };
         };
@@ -8738,11 +8878,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IssuedApiToken"];
+                    };
                 };
             };
         };
@@ -8777,7 +8919,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiToken"];
+                    };
                 };
             };
         };
@@ -8808,7 +8952,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Unit"][];
+                        };
+                    };
                 };
             };
         };
@@ -8839,11 +8987,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -8876,7 +9026,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -8936,7 +9088,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Unit"];
+                    };
                 };
             };
         };
@@ -8981,6 +9135,114 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountScopes: {
+            region_codes: string[];
+            unit_ids: number[];
+        };
+        AccountScopesInput: {
+            region_codes: string[];
+            unit_ids: number[];
+        };
+        AdminUser: {
+            approval_pending_since: string | null;
+            approval_reason: components["schemas"]["ApprovalReason"] | null;
+            created_at: string;
+            display_name: string;
+            failed_logins: number;
+            id: number;
+            is_active: number;
+            is_locked: boolean;
+            last_login_at: string | null;
+            last_login_ip: string | null;
+            locked_until: string | null;
+            must_change_password: number;
+            password_changed_at: string | null;
+            role: components["schemas"]["Role"];
+            scopes: components["schemas"]["AccountScopes"];
+            unit_id: number | null;
+            updated_at: string;
+            username: string;
+        };
+        AdminUserInput: {
+            approval_pending_since: string | null;
+            approval_reason: components["schemas"]["ApprovalReasonInput"] | null;
+            created_at: string;
+            display_name: string;
+            failed_logins: number;
+            id: number;
+            is_active: number;
+            is_locked: boolean;
+            last_login_at: string | null;
+            last_login_ip: string | null;
+            locked_until: string | null;
+            must_change_password: number;
+            password_changed_at: string | null;
+            role: components["schemas"]["RoleInput"];
+            scopes: components["schemas"]["AccountScopesInput"];
+            unit_id: number | null;
+            updated_at: string;
+            username: string;
+        };
+        AdminUserList: {
+            items: components["schemas"]["AdminUser"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AdminUserListInput: {
+            items: components["schemas"]["AdminUserInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ApiToken: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            user_id: number;
+        };
+        ApiTokenInput: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            user_id: number;
+        };
+        /** @enum {string} */
+        ApprovalReason: "created" | "password_reset" | "role_change" | "reactivated";
+        /** @enum {string} */
+        ApprovalReasonInput: "created" | "password_reset" | "role_change" | "reactivated";
+        Attachment: {
+            contentType: string;
+            fileName: string;
+            id: number;
+            ownerId: number;
+            ownerType: string;
+            sha256: string;
+            sizeBytes: number;
+            uploadedAt: string;
+            uploadedBy: number | null;
+        };
+        AttachmentInput: {
+            contentType: string;
+            fileName: string;
+            id: number;
+            ownerId: number;
+            ownerType: string;
+            sha256: string;
+            sizeBytes: number;
+            uploadedAt: string;
+            uploadedBy: number | null;
+        };
         AttractionFigureRow: {
             foreign_usd: number;
             key: string;
@@ -9119,6 +9381,96 @@ export interface components {
             start_limit_months: number;
             today: string;
         };
+        BatchDetail: {
+            batch: {
+                createdAt: string;
+                id: number;
+                issue: string;
+                seq: number;
+                title: string;
+                weekOf: string;
+                year: number;
+            };
+            matters: {
+                assignedOn: string;
+                carried: boolean;
+                closedOn: string | null;
+                content: string;
+                coUnits: string[];
+                dueOn: string;
+                id: number;
+                leadUnitId: number;
+                leadUnitName: string;
+                number: string;
+                overdue: boolean;
+                status: string;
+                statusLabel: string;
+                title: string;
+                writtenOffOn: string | null;
+            }[];
+            today: string;
+            unsigned: {
+                name: string;
+                pending: number;
+                unitId: number;
+            }[];
+        };
+        BatchDetailInput: {
+            batch: {
+                createdAt: string;
+                id: number;
+                issue: string;
+                seq: number;
+                title: string;
+                weekOf: string;
+                year: number;
+            };
+            matters: {
+                assignedOn: string;
+                carried: boolean;
+                closedOn: string | null;
+                content: string;
+                coUnits: string[];
+                dueOn: string;
+                id: number;
+                leadUnitId: number;
+                leadUnitName: string;
+                number: string;
+                overdue: boolean;
+                status: string;
+                statusLabel: string;
+                title: string;
+                writtenOffOn: string | null;
+            }[];
+            today: string;
+            unsigned: {
+                name: string;
+                pending: number;
+                unitId: number;
+            }[];
+        };
+        BatchListItem: {
+            carriedCount: number;
+            createdAt: string;
+            id: number;
+            issue: string;
+            newCount: number;
+            seq: number;
+            title: string;
+            weekOf: string;
+            year: number;
+        };
+        BatchListItemInput: {
+            carriedCount: number;
+            createdAt: string;
+            id: number;
+            issue: string;
+            newCount: number;
+            seq: number;
+            title: string;
+            weekOf: string;
+            year: number;
+        };
         BreakdownItem: {
             indicators: components["schemas"]["Indicators"];
             key: string | null;
@@ -9128,6 +9480,144 @@ export interface components {
             indicators: components["schemas"]["IndicatorsInput"];
             key: string | null;
             label: string;
+        };
+        Bulletin: {
+            correction_note: string | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            issue_no: number | null;
+            month: number;
+            omitted_feeds: string;
+            region_code: string | null;
+            return_reason: string | null;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewing" | "issued";
+            submitted_by: number | null;
+            template_id: number | null;
+            title: string;
+            updated_at: string;
+            version: number;
+            versions: components["schemas"]["BulletinVersion"][];
+            year: number;
+        };
+        BulletinFiguresAnswer: {
+            figures: components["schemas"]["BulletinFiguresBody"];
+            frozen: boolean;
+            revision: number | null;
+        };
+        BulletinFiguresAnswerInput: {
+            figures: components["schemas"]["BulletinFiguresBodyInput"];
+            frozen: boolean;
+            revision: number | null;
+        };
+        BulletinFiguresBody: {
+            [key: string]: unknown;
+        };
+        BulletinFiguresBodyInput: {
+            [key: string]: unknown;
+        };
+        BulletinInput: {
+            correction_note: string | null;
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            issue_no: number | null;
+            month: number;
+            omitted_feeds: string;
+            region_code: string | null;
+            return_reason: string | null;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewing" | "issued";
+            submitted_by: number | null;
+            template_id: number | null;
+            title: string;
+            updated_at: string;
+            version: number;
+            versions: components["schemas"]["BulletinVersionInput"][];
+            year: number;
+        };
+        BulletinRanking: {
+            fast: components["schemas"]["ProjectRank"][];
+            month: number;
+            period_label: string;
+            slow: components["schemas"]["ProjectRank"][];
+            time_progress_text: string;
+            units: components["schemas"]["UnitRank"][];
+            year: number;
+        };
+        BulletinRankingInput: {
+            fast: components["schemas"]["ProjectRankInput"][];
+            month: number;
+            period_label: string;
+            slow: components["schemas"]["ProjectRankInput"][];
+            time_progress_text: string;
+            units: components["schemas"]["UnitRankInput"][];
+            year: number;
+        };
+        BulletinTemplateAnswer: {
+            default_template: components["schemas"]["BulletinTemplateBody"];
+            is_builtin: boolean;
+            placeholders: {
+                [key: string]: string;
+            };
+            tables: {
+                [key: string]: string;
+            };
+            template: components["schemas"]["BulletinTemplateBody"];
+            updated_at: string | null;
+            version: number;
+        };
+        BulletinTemplateAnswerInput: {
+            default_template: components["schemas"]["BulletinTemplateBodyInput"];
+            is_builtin: boolean;
+            placeholders: {
+                [key: string]: string;
+            };
+            tables: {
+                [key: string]: string;
+            };
+            template: components["schemas"]["BulletinTemplateBodyInput"];
+            updated_at: string | null;
+            version: number;
+        };
+        BulletinTemplateBody: {
+            [key: string]: unknown;
+        };
+        BulletinTemplateBodyInput: {
+            [key: string]: unknown;
+        };
+        BulletinVersion: {
+            bulletin_id: number;
+            correction_note: string | null;
+            doc_number: string | null;
+            docx_sha256: string;
+            id: number;
+            issue_no: number;
+            issued_on: string;
+            revision: number;
+            signed_at: string;
+            signed_by: number;
+            signer_name: string;
+            submitted_by: number | null;
+            title: string;
+        };
+        BulletinVersionInput: {
+            bulletin_id: number;
+            correction_note: string | null;
+            doc_number: string | null;
+            docx_sha256: string;
+            id: number;
+            issue_no: number;
+            issued_on: string;
+            revision: number;
+            signed_at: string;
+            signed_by: number;
+            signer_name: string;
+            submitted_by: number | null;
+            title: string;
         };
         CurrentUser: {
             displayName: string;
@@ -9713,6 +10203,30 @@ export interface components {
             started_to_date: number;
             total_investment: number;
         };
+        IssuedApiToken: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            token: string;
+            user_id: number;
+        };
+        IssuedApiTokenInput: {
+            created_at: string;
+            created_by: number | null;
+            expires_at: string;
+            id: number;
+            last_used_at: string | null;
+            name: string;
+            permissions: string[];
+            revoked_at: string | null;
+            token: string;
+            user_id: number;
+        };
         Lead: {
             approved_on: string | null;
             company_name: string | null;
@@ -10203,10 +10717,798 @@ export interface components {
             kind: "consecutive";
             periods: number;
         };
+        LinkedMatter: {
+            assignedOn: string;
+            closedOn: string | null;
+            dueOn: string;
+            id: number;
+            leadUnitId: number;
+            leadUnitName: string;
+            number: string;
+            status: string;
+            statusLabel: string;
+            title: string;
+            writtenOffOn: string | null;
+        };
+        LinkedMatterInput: {
+            assignedOn: string;
+            closedOn: string | null;
+            dueOn: string;
+            id: number;
+            leadUnitId: number;
+            leadUnitName: string;
+            number: string;
+            status: string;
+            statusLabel: string;
+            title: string;
+            writtenOffOn: string | null;
+        };
+        MatterDetail: {
+            actions: {
+                action: string;
+                label: string;
+                /** @enum {string|null} */
+                needs: "reason" | "evidence" | null;
+            }[];
+            attachments: components["schemas"]["Attachment"][];
+            can: {
+                attention: boolean;
+                coSign: boolean;
+                feedback: boolean;
+                instruct: boolean;
+                letter: boolean;
+            };
+            deadlines: {
+                dueOn: string;
+                kind: string;
+                originalDueOn: string;
+                overdue: boolean;
+                paused: boolean;
+                pausedDays: number;
+                pausedOn: string | null;
+                status: string;
+                workingDays: number;
+            }[];
+            feedback: {
+                attachments: components["schemas"]["Attachment"][];
+                authorId: number | null;
+                authorName: string | null;
+                createdAt: string;
+                dueOn: string | null;
+                id: number;
+                nextSteps: string | null;
+                onDate: string;
+                onTime: boolean;
+                text: string;
+                unitId: number | null;
+                unitName: string | null;
+            }[];
+            instructions: {
+                at: string;
+                id: number;
+                leader_id: number;
+                leader_name: string;
+                text: string;
+            }[];
+            letters: {
+                createdAt: string;
+                id: number;
+                kind: string;
+                number: string;
+                signerName: string;
+                step: string | null;
+                title: string;
+            }[];
+            matter: {
+                assignedOn: string;
+                attention: boolean;
+                closedOn: string | null;
+                closeRejections: number;
+                closingOn: string | null;
+                content: string;
+                coUnits: {
+                    id: number;
+                    name: string;
+                    signedOn?: string | null;
+                }[];
+                dueOn: string;
+                feedbackDays: number;
+                id: number;
+                leaderId: number | null;
+                leaderName: string | null;
+                leadUnitId: number;
+                leadUnitName: string;
+                nextFeedbackOn: string | null;
+                number: string;
+                overdue: boolean;
+                requestedDueOn: string | null;
+                signedOn: string | null;
+                source: string;
+                sourceId: number | null;
+                sourceLabel: string;
+                sourceRef: string | null;
+                status: string;
+                statusLabel: string;
+                supervisorName: string | null;
+                title: string;
+                type: string;
+                urgency: string;
+                version: number;
+                writtenOffOn: string | null;
+            };
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+            }[];
+            timeline: {
+                actorId: number | null;
+                actorName: string | null;
+                at: string;
+                data: unknown;
+                detail: string | null;
+                /** @enum {string} */
+                kind: "move" | "feedback" | "event";
+                title: string;
+            }[];
+        };
+        MatterDetailInput: {
+            actions: {
+                action: string;
+                label: string;
+                /** @enum {string|null} */
+                needs: "reason" | "evidence" | null;
+            }[];
+            attachments: components["schemas"]["AttachmentInput"][];
+            can: {
+                attention: boolean;
+                coSign: boolean;
+                feedback: boolean;
+                instruct: boolean;
+                letter: boolean;
+            };
+            deadlines: {
+                dueOn: string;
+                kind: string;
+                originalDueOn: string;
+                overdue: boolean;
+                paused: boolean;
+                pausedDays: number;
+                pausedOn: string | null;
+                status: string;
+                workingDays: number;
+            }[];
+            feedback: {
+                attachments: components["schemas"]["AttachmentInput"][];
+                authorId: number | null;
+                authorName: string | null;
+                createdAt: string;
+                dueOn: string | null;
+                id: number;
+                nextSteps: string | null;
+                onDate: string;
+                onTime: boolean;
+                text: string;
+                unitId: number | null;
+                unitName: string | null;
+            }[];
+            instructions: {
+                at: string;
+                id: number;
+                leader_id: number;
+                leader_name: string;
+                text: string;
+            }[];
+            letters: {
+                createdAt: string;
+                id: number;
+                kind: string;
+                number: string;
+                signerName: string;
+                step: string | null;
+                title: string;
+            }[];
+            matter: {
+                assignedOn: string;
+                attention: boolean;
+                closedOn: string | null;
+                closeRejections: number;
+                closingOn: string | null;
+                content: string;
+                coUnits: {
+                    id: number;
+                    name: string;
+                    signedOn?: string | null;
+                }[];
+                dueOn: string;
+                feedbackDays: number;
+                id: number;
+                leaderId: number | null;
+                leaderName: string | null;
+                leadUnitId: number;
+                leadUnitName: string;
+                nextFeedbackOn: string | null;
+                number: string;
+                overdue: boolean;
+                requestedDueOn: string | null;
+                signedOn: string | null;
+                source: string;
+                sourceId: number | null;
+                sourceLabel: string;
+                sourceRef: string | null;
+                status: string;
+                statusLabel: string;
+                supervisorName: string | null;
+                title: string;
+                type: string;
+                urgency: string;
+                version: number;
+                writtenOffOn: string | null;
+            };
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+            }[];
+            timeline: {
+                actorId: number | null;
+                actorName: string | null;
+                at: string;
+                data: unknown;
+                detail: string | null;
+                /** @enum {string} */
+                kind: "move" | "feedback" | "event";
+                title: string;
+            }[];
+        };
+        MatterList: {
+            items: components["schemas"]["MatterListItem"][];
+            today: string;
+            total: number;
+        };
+        MatterListInput: {
+            items: components["schemas"]["MatterListItemInput"][];
+            today: string;
+            total: number;
+        };
+        MatterListItem: {
+            assignedOn: string;
+            attention: boolean;
+            closedOn: string | null;
+            coUnits: {
+                id: number;
+                name: string;
+            }[];
+            dueOn: string;
+            id: number;
+            leaderId: number | null;
+            leadUnitId: number;
+            leadUnitName: string;
+            nextFeedbackOn: string | null;
+            number: string;
+            overdue: boolean;
+            requestedDueOn: string | null;
+            source: string;
+            sourceId: number | null;
+            sourceLabel: string;
+            sourceRef: string | null;
+            status: string;
+            statusLabel: string;
+            title: string;
+            type: string;
+            urgency: string;
+            version: number;
+            writtenOffOn: string | null;
+        };
+        MatterListItemInput: {
+            assignedOn: string;
+            attention: boolean;
+            closedOn: string | null;
+            coUnits: {
+                id: number;
+                name: string;
+            }[];
+            dueOn: string;
+            id: number;
+            leaderId: number | null;
+            leadUnitId: number;
+            leadUnitName: string;
+            nextFeedbackOn: string | null;
+            number: string;
+            overdue: boolean;
+            requestedDueOn: string | null;
+            source: string;
+            sourceId: number | null;
+            sourceLabel: string;
+            sourceRef: string | null;
+            status: string;
+            statusLabel: string;
+            title: string;
+            type: string;
+            urgency: string;
+            version: number;
+            writtenOffOn: string | null;
+        };
+        MeetingDetail: {
+            attachments: components["schemas"]["Attachment"][];
+            decisions: {
+                done: boolean;
+                id: number;
+                matters: components["schemas"]["LinkedMatter"][];
+                seq: number;
+                text: string;
+            }[];
+            meeting: {
+                attendees: string | null;
+                chair: string | null;
+                heldOn: string;
+                id: number;
+                kind: string;
+                kindLabel: string;
+                location: string | null;
+                title: string;
+                version: number;
+            };
+            summary: string;
+        };
+        MeetingDetailInput: {
+            attachments: components["schemas"]["AttachmentInput"][];
+            decisions: {
+                done: boolean;
+                id: number;
+                matters: components["schemas"]["LinkedMatterInput"][];
+                seq: number;
+                text: string;
+            }[];
+            meeting: {
+                attendees: string | null;
+                chair: string | null;
+                heldOn: string;
+                id: number;
+                kind: string;
+                kindLabel: string;
+                location: string | null;
+                title: string;
+                version: number;
+            };
+            summary: string;
+        };
+        MeetingListItem: {
+            assigned: number;
+            chair: string | null;
+            decisions: number;
+            done: number;
+            heldOn: string;
+            id: number;
+            kind: string;
+            kindLabel: string;
+            title: string;
+        };
+        MeetingListItemInput: {
+            assigned: number;
+            chair: string | null;
+            decisions: number;
+            done: number;
+            heldOn: string;
+            id: number;
+            kind: string;
+            kindLabel: string;
+            title: string;
+        };
+        NextNumbers: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
+        };
+        NextNumbersInput: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
+        };
+        PendingAccount: {
+            approval_pending_since: string;
+            approval_reason: components["schemas"]["ApprovalReason"];
+            approval_requested_by: string | null;
+            display_name: string;
+            id: number;
+            is_active: number;
+            role: components["schemas"]["Role"];
+            unit_id: number | null;
+            unit_name: string | null;
+            username: string;
+        };
+        PendingAccountInput: {
+            approval_pending_since: string;
+            approval_reason: components["schemas"]["ApprovalReasonInput"];
+            approval_requested_by: string | null;
+            display_name: string;
+            id: number;
+            is_active: number;
+            role: components["schemas"]["RoleInput"];
+            unit_id: number | null;
+            unit_name: string | null;
+            username: string;
+        };
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
         PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        ProblemCategory: {
+            code: string;
+            name: string;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_code: string | null;
+            sort: number;
+        };
+        ProblemCategoryInput: {
+            code: string;
+            name: string;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_code: string | null;
+            sort: number;
+        };
+        ProblemDetail: {
+            actions: string[];
+            assigned_on: string | null;
+            can_escalate: boolean;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            co_units: {
+                id: number;
+                name: string;
+            }[];
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter: {
+                closed_on: string | null;
+                due_on: string | null;
+                id: number;
+                lead_unit_name: string | null;
+                number: string | null;
+                overdue: boolean;
+                status: string | null;
+                status_label: string | null;
+                timeline: {
+                    actor_name: string | null;
+                    at: string;
+                    detail: string | null;
+                    kind: string;
+                    title: string;
+                }[];
+                visible: boolean;
+                written_off_on: string | null;
+            } | null;
+            matter_id: number | null;
+            meeting: string | null;
+            moves: {
+                action: string;
+                actor_name: string | null;
+                actorId: number | null;
+                at: string;
+                entityId: number;
+                entityType: string;
+                from: string | null;
+                reason: string | null;
+                to: string;
+            }[];
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            rounds: {
+                id: number;
+                problem_id: number;
+                replied_by: number | null;
+                replied_by_name: string | null;
+                replied_on: string;
+                reply: string;
+                round: number;
+                visit_note: string | null;
+                visit_result: string | null;
+                visited_by: number | null;
+                visited_by_name: string | null;
+                visited_on: string | null;
+            }[];
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatus"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemDetailInput: {
+            actions: string[];
+            assigned_on: string | null;
+            can_escalate: boolean;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            co_units: {
+                id: number;
+                name: string;
+            }[];
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter: {
+                closed_on: string | null;
+                due_on: string | null;
+                id: number;
+                lead_unit_name: string | null;
+                number: string | null;
+                overdue: boolean;
+                status: string | null;
+                status_label: string | null;
+                timeline: {
+                    actor_name: string | null;
+                    at: string;
+                    detail: string | null;
+                    kind: string;
+                    title: string;
+                }[];
+                visible: boolean;
+                written_off_on: string | null;
+            } | null;
+            matter_id: number | null;
+            meeting: string | null;
+            moves: {
+                action: string;
+                actor_name: string | null;
+                actorId: number | null;
+                at: string;
+                entityId: number;
+                entityType: string;
+                from: string | null;
+                reason: string | null;
+                to: string;
+            }[];
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            rounds: {
+                id: number;
+                problem_id: number;
+                replied_by: number | null;
+                replied_by_name: string | null;
+                replied_on: string;
+                reply: string;
+                round: number;
+                visit_note: string | null;
+                visit_result: string | null;
+                visited_by: number | null;
+                visited_by_name: string | null;
+                visited_on: string | null;
+            }[];
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatusInput"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemPage: {
+            items: components["schemas"]["ProblemRow"][];
+            page: number;
+            page_size: number;
+            today: string;
+            total: number;
+        };
+        ProblemPageInput: {
+            items: components["schemas"]["ProblemRowInput"][];
+            page: number;
+            page_size: number;
+            today: string;
+            total: number;
+        };
+        ProblemRow: {
+            assigned_on: string | null;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter_id: number | null;
+            meeting: string | null;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatus"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        ProblemRowInput: {
+            assigned_on: string | null;
+            category_code: string;
+            category_name: string | null;
+            closed_on: string | null;
+            created_at: string;
+            created_by: number | null;
+            current_due: {
+                due: string;
+                /** @enum {string} */
+                kind: "route" | "feedback" | "solve";
+            } | null;
+            description: string;
+            /** @enum {string} */
+            due_state: "overdue" | "due_soon" | "ok" | "none";
+            enterprise_id: number | null;
+            enterprise_name: string | null;
+            feedback_due: string | null;
+            handler_id: number | null;
+            id: number;
+            is_major: number;
+            level: string;
+            matter_id: number | null;
+            meeting: string | null;
+            owner_unit_id: number | null;
+            owner_unit_name: string | null;
+            parent_category_name: string | null;
+            project_id: number | null;
+            project_name: string | null;
+            raised_unit_id: number | null;
+            raised_unit_name: string | null;
+            received_on: string;
+            redo_count: number;
+            region_code: string;
+            replied_on: string | null;
+            reply: string | null;
+            route_due: string | null;
+            signed_on: string | null;
+            solve_due: string | null;
+            source: string;
+            source_ref: string | null;
+            status: components["schemas"]["ProblemStatusInput"];
+            title: string;
+            top_category_code: string | null;
+            updated_at: string;
+            version: number;
+            visit_id: number | null;
+            visit_result: string | null;
+        };
+        /** @enum {string} */
+        ProblemStatus: "pending" | "assigned" | "signed" | "in_progress" | "replied" | "visited" | "closed" | "rejected";
+        /** @enum {string} */
+        ProblemStatusInput: "pending" | "assigned" | "signed" | "in_progress" | "replied" | "visited" | "closed" | "rejected";
+        ProblemTimeLimit: {
+            category_code: string;
+            feedback_days: number;
+            level: string;
+            major_days: number;
+            ordinary_days: number;
+            route_days: number;
+        };
+        ProblemTimeLimitInput: {
+            category_code: string;
+            feedback_days: number;
+            level: string;
+            major_days: number;
+            ordinary_days: number;
+            route_days: number;
+        };
+        ProjectRank: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            planned_investment: number;
+            project_id: number;
+            rank: number;
+            unit_name: string;
+        };
+        ProjectRankInput: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            gap_points_text: string;
+            name: string;
+            planned_investment: number;
+            project_id: number;
+            rank: number;
+            unit_name: string;
+        };
         Rate: {
             denominator: number;
             label: string;
@@ -10220,6 +11522,52 @@ export interface components {
             numerator: number;
             text: string;
             value: number | null;
+        };
+        Region: {
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionDetail: {
+            ancestors: {
+                code: string;
+                level: number;
+                name: string;
+            }[];
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionDetailInput: {
+            ancestors: {
+                code: string;
+                level: number;
+                name: string;
+            }[];
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
+        };
+        RegionInput: {
+            code: string;
+            is_custom: number;
+            level: number;
+            name: string;
+            parent_code: string | null;
+            path: string;
+            search_text?: string;
         };
         /** @enum {string} */
         Role: "sysadmin" | "secadmin" | "auditor" | "office" | "reporter" | "leader" | "supervisor";
@@ -10261,6 +11609,40 @@ export interface components {
             }[];
             year: number;
         };
+        SecuritySettings: {
+            audit_retention_days: number;
+            lockout_minutes: number;
+            lockout_threshold: number;
+            max_sessions: number;
+            password_expiry_days: number;
+            password_history: number;
+            password_min_classes: number;
+            password_min_length: number;
+            session_idle_minutes: number;
+        };
+        SecuritySettingsAnswer: {
+            labels: {
+                [key: string]: string;
+            };
+            settings: components["schemas"]["SecuritySettings"];
+        };
+        SecuritySettingsAnswerInput: {
+            labels: {
+                [key: string]: string;
+            };
+            settings: components["schemas"]["SecuritySettingsInput"];
+        };
+        SecuritySettingsInput: {
+            audit_retention_days: number;
+            lockout_minutes: number;
+            lockout_threshold: number;
+            max_sessions: number;
+            password_expiry_days: number;
+            password_history: number;
+            password_min_classes: number;
+            password_min_length: number;
+            session_idle_minutes: number;
+        };
         StatusLogEntry: {
             action: string;
             actorId: number | null;
@@ -10280,6 +11662,106 @@ export interface components {
             from: string | null;
             reason: string | null;
             to: string;
+        };
+        SupervisionSettings: {
+            default_due_working_days: number;
+            default_feedback_days: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            issuer: string;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            letter_prefixes: {
+                assign: string;
+                interview: string;
+                press: string;
+                remind: string;
+            };
+            letter_templates: {
+                assign: {
+                    body: string;
+                    title: string;
+                };
+                interview: {
+                    body: string;
+                    title: string;
+                };
+                press: {
+                    body: string;
+                    title: string;
+                };
+                remind: {
+                    body: string;
+                    title: string;
+                };
+                remind_missed: {
+                    body: string;
+                    title: string;
+                };
+            };
+            matter_prefix: string;
+            reply_working_days: number;
+            sign_working_days: number;
+        };
+        SupervisionSettingsInput: {
+            default_due_working_days: number;
+            default_feedback_days: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            issuer: string;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            letter_prefixes: {
+                assign: string;
+                interview: string;
+                press: string;
+                remind: string;
+            };
+            letter_templates: {
+                assign: {
+                    body: string;
+                    title: string;
+                };
+                interview: {
+                    body: string;
+                    title: string;
+                };
+                press: {
+                    body: string;
+                    title: string;
+                };
+                remind: {
+                    body: string;
+                    title: string;
+                };
+                remind_missed: {
+                    body: string;
+                    title: string;
+                };
+            };
+            matter_prefix: string;
+            reply_working_days: number;
+            sign_working_days: number;
         };
         SystemProfile: {
             configured: boolean;
@@ -10320,6 +11802,62 @@ export interface components {
             recorded: boolean;
             time_progress: number;
             time_progress_text: string;
+        };
+        Unit: {
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            deleted_at: string | null;
+            id: number;
+            kind: string;
+            name: string;
+            parent_id: number | null;
+            path: string;
+            region_code: string | null;
+            search_text?: string;
+            short_name: string | null;
+            sort: number;
+        };
+        UnitInput: {
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            deleted_at: string | null;
+            id: number;
+            kind: string;
+            name: string;
+            parent_id: number | null;
+            path: string;
+            region_code: string | null;
+            search_text?: string;
+            short_name: string | null;
+            sort: number;
+        };
+        UnitRank: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            count: number;
+            gap_points_text: string;
+            key: string | null;
+            name: string;
+            note: string;
+            planned_investment: number;
+            rank: number | null;
+            /** @enum {boolean} */
+            unrecorded?: true;
+        };
+        UnitRankInput: {
+            completed_ytd: number;
+            completion_rate_text: string;
+            count: number;
+            gap_points_text: string;
+            key: string | null;
+            name: string;
+            note: string;
+            planned_investment: number;
+            rank: number | null;
+            /** @enum {boolean} */
+            unrecorded?: true;
         };
     };
     responses: never;

@@ -1,55 +1,16 @@
 /** Enterprises (万人助万企), cadre visits and problems (问题/诉求): the problems module's API. */
 import { api, withQuery } from './client.ts';
+import type { Schema } from './types.ts';
+import { PROBLEM_STATES } from '../../core/problems/problem-workflow.ts';
 
-export type ProblemStatus = 'pending' | 'assigned' | 'signed' | 'in_progress' | 'replied' | 'visited' | 'closed' | 'rejected';
-export const PROBLEM_STATUSES: ProblemStatus[] = ['pending', 'assigned', 'signed', 'in_progress', 'replied', 'visited', 'closed', 'rejected'];
-
-export interface ProblemRow {
-  id: number;
-  title: string;
-  description: string;
-  source: string;
-  status: ProblemStatus;
-  category_code: string;
-  category_name: string | null;
-  parent_category_name: string | null;
-  level: string;
-  is_major: number;
-  owner_unit_name: string | null;
-  raised_unit_name: string | null;
-  enterprise_id: number | null;
-  enterprise_name: string | null;
-  project_id: number | null;
-  project_name: string | null;
-  received_on: string;
-  solve_due: string | null;
-  replied_on: string | null;
-  closed_on: string | null;
-  redo_count: number;
-  visit_result: string | null;
-  version: number;
-  due_state?: 'overdue' | 'due_soon' | 'ok' | 'none';
-  current_due?: { kind: string; due: string } | null;
-}
-
-export interface ProblemDetail extends ProblemRow {
-  reply: string | null;
-  co_units: { id: number; name: string }[];
-  moves: { action: string; from: string | null; to: string; reason: string | null; at: string; actor_name: string | null }[];
-  actions: string[];
-  can_escalate: boolean;
-  matter_id: number | null;
-  matter: {
-    id: number; visible: boolean; number: string | null; status: string | null; status_label: string | null; due_on: string | null; overdue: boolean;
-    lead_unit_name: string | null; closed_on: string | null; written_off_on: string | null;
-    timeline: { at: string; kind: string; title: string; detail: string | null; actor_name: string | null }[];
-  } | null;
-}
-
-export interface ProblemCategory { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; owner_unit_name: string | null; sort?: number }
-
+/** The generated shapes (server/modules/problems/problem.responses.ts). */
+export type ProblemStatus = Schema<'ProblemStatus'>;
+export const PROBLEM_STATUSES: readonly ProblemStatus[] = PROBLEM_STATES;
+export type ProblemRow = Schema<'ProblemRow'>;
+export type ProblemDetail = Schema<'ProblemDetail'>;
+export type ProblemCategory = Schema<'ProblemCategory'>;
 /** A time-limit row (办理时限): working days per category ('*' all) and level ('*' all). */
-export interface TimeLimitRow { category_code: string; level: string; route_days: number; feedback_days: number; ordinary_days: number; major_days: number }
+export type TimeLimitRow = Schema<'ProblemTimeLimit'>;
 
 export interface ProblemQuery {
   status?: string;
@@ -80,14 +41,15 @@ export interface EnterpriseDetail extends EnterpriseRow {
   version: number;
   cadres: { id: number; unlinked_on: string | null; name: string; post: string | null; role: string; phone: string | null; visit_every_months: number | null; last_visit_on: string | null; plan: { next_due: string | null; overdue: boolean; days_overdue: number } }[];
   visits: { id: number; visited_on: string; visitors: string; content: string; photos: { id: number; url: string }[]; problem_ids: number[] }[];
-  problems: ProblemRow[];
+  /** The enterprise's problems as the ledger rows (without the deadline state the ledger page adds). */
+  problems: Omit<ProblemRow, 'current_due' | 'due_state'>[];
   projects: { id: number; name: string; code: string | null; stage: string }[];
 }
 
 export interface RaiseInput { title: string; description: string; category_code: string; level?: string; is_major?: boolean }
 
 export const problemsApi = {
-  list: (q: ProblemQuery) => api.get<{ total: number; items: ProblemRow[] }>('/problems', { ...q }),
+  list: (q: ProblemQuery) => api.get<Schema<'ProblemPage'>>('/problems', { ...q }),
   exportUrl: (q: ProblemQuery) => withQuery('/api/v1/problems.xlsx', { ...q, page: undefined, page_size: undefined }),
   get: (id: number) => api.get<ProblemDetail>(`/problems/${id}`),
   act: (id: number, action: string, body: Record<string, unknown>) => api.post<ProblemDetail>(`/problems/${id}/actions/${action}`, body),

@@ -1,26 +1,12 @@
 /** Supervised matters (督办事项), the to-do inbox and notifications. */
 import { api, withQuery } from './client.ts';
+import type { Schema } from './types.ts';
 
-export interface MatterListItem {
-  id: number; number: string; title: string; source: string; sourceLabel: string; sourceId: number | null; sourceRef: string | null; type: string;
-  urgency: 'normal' | 'urgent' | 'very_urgent'; leadUnitId: number; leadUnitName: string; coUnits: { id: number; name: string }[]; status: string; statusLabel: string;
-  assignedOn: string; dueOn: string; nextFeedbackOn: string | null; requestedDueOn: string | null; overdue: boolean; attention: boolean; leaderId: number | null;
-  version: number; closedOn: string | null; writtenOffOn: string | null;
-}
-export interface MatterList { total: number; today: string; items: MatterListItem[] }
-export interface Attachment { id: number; fileName: string; sizeBytes: number; uploadedAt: string }
-export interface MatterDetail {
-  matter: Omit<MatterListItem, 'coUnits'> & { coUnits: { id: number; name: string; signedOn?: string | null }[]; content: string; supervisorName: string | null; leaderName: string | null; signedOn: string | null; closingOn: string | null; closeRejections: number; feedbackDays: number };
-  projects: { id: number; name: string; code: string | null }[];
-  deadlines: { kind: string; dueOn: string; originalDueOn: string; status: string; pausedOn: string | null; pausedDays: number; overdue: boolean; workingDays: number; paused: boolean }[];
-  feedback: { id: number; onDate: string; text: string; nextSteps: string | null; onTime: boolean; authorName: string | null; unitName: string | null; attachments: Attachment[] }[];
-  instructions: { id: number; leader_name: string; text: string; at: string }[];
-  attachments: Attachment[];
-  letters: { id: number; kind: string; number: string; title: string; signerName: string; createdAt: string; step: string | null }[];
-  timeline: { at: string; kind: 'move' | 'feedback' | 'event'; title: string; detail: string | null; actorName: string | null }[];
-  actions: { action: string; label: string; needs: 'reason' | 'evidence' | null }[];
-  can: { feedback: boolean; instruct: boolean; attention: boolean; coSign: boolean; letter: boolean };
-}
+/** The generated shapes (server/modules/supervision/supervision.responses.ts). */
+export type MatterListItem = Schema<'MatterListItem'>;
+export type MatterList = Schema<'MatterList'>;
+export type Attachment = Schema<'Attachment'>;
+export type MatterDetail = Schema<'MatterDetail'>;
 export interface MatterCreate {
   title: string; content?: string; source: string; source_id?: number | null; source_ref?: string | null; type?: string; urgency?: string;
   lead_unit_id: number; co_unit_ids?: number[]; project_ids?: number[]; due_on?: string | null; feedback_days?: number | null;
@@ -47,27 +33,15 @@ export const supervisionApi = {
 };
 
 // ---- meetings → decisions → matters, weekly batches (周交办), letters (supervision3) -------------------------------
-export interface LinkedMatter { id: number; number: string; title: string; status: string; statusLabel: string; leadUnitId: number; leadUnitName: string; dueOn: string; assignedOn: string; closedOn: string | null }
-export interface MeetingListItem { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; decisions: number; assigned: number; done: number }
-/** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
-export interface MeetingInfo { id: number; kind: string; kindLabel: string; title: string; heldOn: string; chair: string | null; attendees: string | null; location: string | null; version: number }
-export interface MeetingDetail {
-  meeting: MeetingInfo;
-  decisions: { id: number; seq: number; text: string; matters: LinkedMatter[]; done: boolean }[];
-  attachments: Attachment[];
-  summary: string;
-}
+export type LinkedMatter = Schema<'LinkedMatter'>;
+export type MeetingListItem = Schema<'MeetingListItem'>;
+export type MeetingDetail = Schema<'MeetingDetail'>;
+export type MeetingInfo = MeetingDetail['meeting'];
 export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
 export interface MeetingUpdate { version: number; kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
 export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
-export interface BatchListItem { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string; newCount: number; carriedCount: number }
-export interface BatchDetail {
-  batch: { id: number; year: number; seq: number; issue: string; title: string; weekOf: string; createdAt: string };
-  today: string;
-  matters: (LinkedMatter & { content: string; carried: boolean; coUnits: string[]; overdue: boolean })[];
-  /** Units that have not signed their part yet (the office's view). */
-  unsigned: { unitId: number; name: string; pending: number }[];
-}
+export type BatchListItem = Schema<'BatchListItem'>;
+export type BatchDetail = Schema<'BatchDetail'>;
 
 export const agendaApi = {
   meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
@@ -94,21 +68,10 @@ export const agendaApi = {
 };
 
 // ---- the office's supervision settings: letter templates and the reply period (supervision4) ----------------------
-export interface SupervisionSettings {
-  issuer: string;
-  sign_working_days: number;
-  reply_working_days: number;
-  letter_templates: Record<'assign' | 'remind' | 'remind_missed' | 'press' | 'interview', { title: string; body: string }>;
-  /** The escalation ladders, which letter each step issues, and the number prefixes (督办规则, supervision5). */
-  ladder: EscalationStep[];
-  feedback_ladder: EscalationStep[];
-  letter_on_step: Record<string, 'remind' | 'press' | 'interview'>;
-  matter_prefix: string;
-  letter_prefixes: Record<'assign' | 'remind' | 'press' | 'interview', string>;
-}
-export interface EscalationStep { key: string; offset: number; label: string }
+export type SupervisionSettings = Schema<'SupervisionSettings'>;
 /** The number each series hands out next this year (not taken). */
-export interface NextNumbers { year: number; matter: number; letters: Record<'assign' | 'remind' | 'press' | 'interview', number> }
+export type NextNumbers = Schema<'NextNumbers'>;
+export type EscalationStep = SupervisionSettings['ladder'][number];
 export const supervisionSettingsApi = {
   get: () => api.get<SupervisionSettings>('/supervision/settings'),
   put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),

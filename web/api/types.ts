@@ -15,28 +15,10 @@ export type Permission = Schema<'Permission'>;
 /** The signed-in account; `permissions` is what it may do, as the server decides it: ask `useCan()` (web/auth.tsx). */
 export type CurrentUser = Schema<'CurrentUser'>;
 
-export interface Region {
-  code: string;
-  name: string;
-  parent_code: string | null;
-  level: number;
-  path: string;
-  /** Folded name, full pinyin and initials, '|'-separated (what a picker matches typed text against). */
-  search_text?: string;
-}
-
-export interface Unit {
-  id: number;
-  name: string;
-  short_name: string | null;
-  parent_id: number | null;
-  region_code: string | null;
-  kind: string;
-  path: string;
-  sort: number;
-  /** Name and short name folded, in full pinyin and initials (what a picker matches typed text against). */
-  search_text?: string;
-}
+/** A region and a unit as the reference routes answer (server/modules/reference/reference.responses.ts). */
+export type Region = Schema<'Region'>;
+export type RegionDetail = Schema<'RegionDetail'>;
+export type Unit = Schema<'Unit'>;
 
 export interface Project {
   id: number;

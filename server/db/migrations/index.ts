@@ -37,6 +37,7 @@ import * as visitPhotoAttachments from './2026-12-08-70-visit-photo-attachments.
 import * as attractionSettings from './2026-12-08-80-attraction-settings.ts';
 import * as reportUnitCounts from './2026-12-09-40-report-unit-counts.ts'; // issue 16
 import * as bulletinFeeds from './2026-12-09-60-bulletin-feeds.ts';
+import * as reportLateIndex from './2026-12-10-10-report-late-index.ts'; // issue 16
 import * as meetingVersion from './2026-12-10-50-meeting-version.ts'; // issue 17
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -79,5 +80,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-80-attraction-settings': attractionSettings,
   '2026-12-09-40-report-unit-counts': reportUnitCounts, // issue 16
   '2026-12-09-60-bulletin-feeds': bulletinFeeds, // issues 17, 18, 21
+  '2026-12-10-10-report-late-index': reportLateIndex, // issue 16
   '2026-12-10-50-meeting-version': meetingVersion, // issue 17
 };

@@ -8,6 +8,7 @@ import {
 } from './bulletin.schema.ts';
 import type { BulletinService } from './bulletin.service.ts';
 import { docxToPdf } from './bulletin.pdf.ts';
+import { bulletinListSchema, bulletinSchema, figuresAnswerSchema, rankingSchema, templateAnswerSchema } from './bulletin.responses.ts';
 import { rankingWorkbook } from './ranking-export.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -26,11 +27,11 @@ export function bulletinRoutes(app: FastifyInstance, service: () => BulletinServ
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['bulletins'];
 
-  r.get('/api/v1/bulletins/template', { config: { permission: 'bulletin.read' }, schema: { tags } }, async () => service().getTemplate());
-  r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema } },
+  r.get('/api/v1/bulletins/template', { config: { permission: 'bulletin.read' }, schema: { tags, response: { 200: templateAnswerSchema } } }, async () => service().getTemplate());
+  r.put('/api/v1/bulletins/template', { config: { permission: 'bulletin.write' }, schema: { tags, body: templateWriteSchema, response: { 200: templateAnswerSchema } } },
     async (request) => service().putTemplate(actorOf(request), request.body.template, request.body.version));
 
-  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
+  r.get('/api/v1/bulletins/ranking', { config: { permission: 'indicator.read', scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema, response: { 200: rankingSchema } } },
     async (request) => service().getRanking(actorOf(request), request.query));
   r.get('/api/v1/bulletins/ranking.xlsx', { config: { permission: 'indicator.read', audit: true, scopeRegion: 'query' }, schema: { tags, querystring: rankingQuerySchema } },
     async (request, reply) => {
@@ -44,18 +45,18 @@ export function bulletinRoutes(app: FastifyInstance, service: () => BulletinServ
       return reply.send(out);
     });
 
-  r.get('/api/v1/bulletins', { config: { permission: 'bulletin.read' }, schema: { tags, querystring: bulletinListQuery } },
+  r.get('/api/v1/bulletins', { config: { permission: 'bulletin.read' }, schema: { tags, querystring: bulletinListQuery, response: { 200: bulletinListSchema } } },
     async (request) => ({ items: await service().list(request.query.year) }));
-  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write', scopeRegion: 'body' }, schema: { tags, body: bulletinCreateSchema } },
+  r.post('/api/v1/bulletins', { config: { permission: 'bulletin.write', scopeRegion: 'body' }, schema: { tags, body: bulletinCreateSchema, response: { 201: bulletinSchema } } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
-  r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams, response: { 200: bulletinSchema } } },
     async (request) => service().get(request.params.id));
   r.delete('/api/v1/bulletins/:id', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams } },
     async (request, reply) => {
       await service().remove(actorOf(request), request.params.id);
       return reply.status(204).send();
     });
-  r.get('/api/v1/bulletins/:id/figures', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/bulletins/:id/figures', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams, response: { 200: figuresAnswerSchema } } },
     async (request) => service().figures(request.params.id));
   r.get('/api/v1/bulletins/:id/document.docx', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: idParams } },
     async (request, reply) => {
@@ -72,14 +73,14 @@ export function bulletinRoutes(app: FastifyInstance, service: () => BulletinServ
   r.get('/api/v1/bulletins/:id/versions/:revision/document.pdf', { config: { permission: 'bulletin.read', audit: true }, schema: { tags, params: versionParams } },
     async (request, reply) => sendPdf(reply, await service().versionDocument(request.params.id, request.params.revision)));
 
-  r.put('/api/v1/bulletins/:id/feeds', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: feedsSchema } },
+  r.put('/api/v1/bulletins/:id/feeds', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: feedsSchema, response: { 200: bulletinSchema } } },
     async (request) => service().setOmittedFeeds(actorOf(request), request.params.id, request.body.version, request.body.omitted));
-  r.post('/api/v1/bulletins/:id/submit', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: actionSchema } },
+  r.post('/api/v1/bulletins/:id/submit', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: actionSchema, response: { 200: bulletinSchema } } },
     async (request) => service().submit(actorOf(request), request.params.id, request.body.version));
-  r.post('/api/v1/bulletins/:id/return', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: reasonActionSchema } },
+  r.post('/api/v1/bulletins/:id/return', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: reasonActionSchema, response: { 200: bulletinSchema } } },
     async (request) => service().return(actorOf(request), request.params.id, request.body.version, request.body.reason));
-  r.post('/api/v1/bulletins/:id/sign', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: actionSchema } },
+  r.post('/api/v1/bulletins/:id/sign', { config: { permission: 'bulletin.sign' }, schema: { tags, params: idParams, body: actionSchema, response: { 200: bulletinSchema } } },
     async (request) => service().sign(actorOf(request), request.params.id, request.body.version));
-  r.post('/api/v1/bulletins/:id/reissue', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: reasonActionSchema } },
+  r.post('/api/v1/bulletins/:id/reissue', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, body: reasonActionSchema, response: { 200: bulletinSchema } } },
     async (request) => service().reissue(actorOf(request), request.params.id, request.body.version, request.body.reason));
 }

@@ -46,9 +46,13 @@ const GROUP_ORDER: Record<string, readonly string[]> = {
 };
 
 /** A bulletin as listed and shown: the row, its issued versions (without bytes) and what may be done next. */
-export interface BulletinView extends BulletinRow {
+export interface BulletinView extends Omit<BulletinRow, 'status'> {
+  /** The stored status, one of the workflow's (the column is text). */
+  status: BulletinStatus;
   versions: VersionSummary[];
 }
+
+const viewOf = (row: BulletinRow, versions: VersionSummary[]): BulletinView => ({ ...row, status: row.status as BulletinStatus, versions });
 
 /**
  * Bulletins (通报): the office's template, drafts computed live from the indicator engine, review and signature
@@ -168,13 +172,13 @@ export class BulletinService {
   async list(year?: number): Promise<BulletinView[]> {
     const rows = await this.repo.listBulletins(year);
     const versions = await this.repo.listVersions(rows.map((r) => r.id));
-    return rows.map((r) => ({ ...r, versions: versions.filter((v) => v.bulletin_id === r.id) }));
+    return rows.map((r) => viewOf(r, versions.filter((v) => v.bulletin_id === r.id)));
   }
 
   async get(id: number): Promise<BulletinView> {
     const row = await this.repo.findBulletin(id);
     if (!row) throw notFound('通报');
-    return { ...row, versions: await this.repo.listVersions([id]) };
+    return viewOf(row, await this.repo.listVersions([id]));
   }
 
   /** A new draft for a period; the title comes from the template. */

@@ -9,6 +9,7 @@ import { VISIT_PHOTO_MAX_BYTES, type EnterpriseService } from './enterprise.serv
 import {
   categoryBody, escalateBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
+import { problemCategoriesSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema } from './problem.responses.ts';
 import type { ProblemService } from './problem.service.ts';
 import type { ProblemImport } from './problem-import.ts';
 import { problemLedgerWorkbook } from './problem-export.ts';
@@ -61,26 +62,26 @@ export function enterpriseRoutes(app: FastifyInstance, service: () => Enterprise
 export function problemRoutes(app: FastifyInstance, service: () => ProblemService, importer?: () => ProblemImport): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['problems'];
-  r.get('/api/v1/problems', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
+  r.get('/api/v1/problems', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery, response: { 200: problemPageSchema } } },
     async (request) => service().list(actorOf(request), request.query));
   r.get('/api/v1/problems.xlsx', { config: { permission: 'problem.read' }, schema: { tags, querystring: problemListQuery } },
     async (request, reply) => {
       const { fileName, write } = problemLedgerWorkbook(service(), actorOf(request), request.query);
       return sendWorkbook(request, reply, fileName, write);
     });
-  r.post('/api/v1/problems', { config: { permission: 'problem.raise' }, schema: { tags, body: raiseProblemBody } },
+  r.post('/api/v1/problems', { config: { permission: 'problem.raise' }, schema: { tags, body: raiseProblemBody, response: { 201: problemDetailSchema } } },
     async (request, reply) => {
       const actor = actorOf(request);
       const id = await service().raise(actor, request.body);
       return reply.status(201).send(await service().get(actor, id));
     });
-  r.get('/api/v1/problems/:id', { config: { permission: 'problem.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/problems/:id', { config: { permission: 'problem.read' }, schema: { tags, params: idParams, response: { 200: problemDetailSchema } } },
     async (request) => service().get(actorOf(request), request.params.id));
   // The action's own permission (route, handle, visit) is checked by the workflow against the actor's role.
-  r.post('/api/v1/problems/:id/actions/:action', { config: { permission: 'problem.read' }, schema: { tags, params: problemActionParams, body: problemActionBody } },
+  r.post('/api/v1/problems/:id/actions/:action', { config: { permission: 'problem.read' }, schema: { tags, params: problemActionParams, body: problemActionBody, response: { 200: problemDetailSchema } } },
     async (request) => service().act(actorOf(request), request.params.id, request.params.action, request.body));
   // 转督办: whoever may assign supervised matters (the office, the supervision office, leaders).
-  r.post('/api/v1/problems/:id/escalate', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: escalateBody } },
+  r.post('/api/v1/problems/:id/escalate', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: escalateBody, response: { 200: problemDetailSchema } } },
     async (request) => service().escalate(actorOf(request), request.params.id, request.body));
   // The ledger import (问题台账): a dry run reports every row's errors by row and column; apply writes all or nothing.
   if (importer) {
@@ -92,13 +93,13 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
         });
     }
   }
-  r.get('/api/v1/problem-categories', { config: { permission: 'problem.read' }, schema: { tags } },
+  r.get('/api/v1/problem-categories', { config: { permission: 'problem.read' }, schema: { tags, response: { 200: problemCategoriesSchema } } },
     async () => service().listCategories());
-  r.put('/api/v1/problem-categories', { config: { permission: 'problem.admin' }, schema: { tags, body: categoryBody } },
+  r.put('/api/v1/problem-categories', { config: { permission: 'problem.admin' }, schema: { tags, body: categoryBody, response: { 200: problemCategoriesSchema } } },
     async (request) => service().putCategory(actorOf(request), request.body));
-  r.get('/api/v1/problem-time-limits', { config: { permission: 'problem.read' }, schema: { tags } },
+  r.get('/api/v1/problem-time-limits', { config: { permission: 'problem.read' }, schema: { tags, response: { 200: timeLimitsSchema } } },
     async () => service().listTimeLimits());
-  r.put('/api/v1/problem-time-limits', { config: { permission: 'problem.admin' }, schema: { tags, body: timeLimitsBody } },
+  r.put('/api/v1/problem-time-limits', { config: { permission: 'problem.admin' }, schema: { tags, body: timeLimitsBody, response: { 200: timeLimitsSchema } } },
     async (request) => service().putTimeLimits(actorOf(request), request.body.rows));
   r.get('/api/v1/problem-figures', { config: { permission: 'problem.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => service().figures(actorOf(request), request.query.year, request.query.group_by));

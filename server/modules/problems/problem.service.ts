@@ -51,7 +51,7 @@ export class ProblemService {
     const today = this.today();
     const cal = await this.calendar(this.deps.db);
     const { total, rows } = await this.repo(this.deps.db).list(actor, toFilter(query, today), query.page_size, (query.page - 1) * query.page_size);
-    return { total, page: query.page, page_size: query.page_size, today, items: rows.map((r) => ({ ...r, current_due: currentDue(r) ?? null, due_state: dueState(r, today, cal) })) };
+    return { total, page: query.page, page_size: query.page_size, today, items: rows.map((r) => ({ ...r, status: r.status as ProblemStatus, current_due: currentDue(r) ?? null, due_state: dueState(r, today, cal) })) };
   }
 
   /** Every matching problem for an export, in pages. */
@@ -70,6 +70,7 @@ export class ProblemService {
     const today = this.today();
     return {
       ...p,
+      status: p.status as ProblemStatus,
       co_units: coUnits,
       rounds: rounds.map((r) => ({ ...r, replied_by_name: r.replied_by ? users.get(r.replied_by) ?? null : null, visited_by_name: r.visited_by ? users.get(r.visited_by) ?? null : null })),
       moves: moves.map((m) => ({ ...m, actor_name: m.actorId ? users.get(m.actorId) ?? null : null })),

@@ -460,10 +460,14 @@ export class ReportRepository {
       .$if(short.length <= ID_CHUNK, (qb) => qb.where('projects.unit_id', 'in', short))
       .orderBy('projects.id')
       .execute();
-    const late = lateFrom === null ? [] : await joined()
+    // Driven by the period's reports first submitted on or after the deadline day (monthly_reports_period_late:
+    // year, month, first_submitted_at, status, project_id), each probing its project: the period's on-time reports
+    // are never read (before, every reporting project of the scope was joined to its report).
+    const late = lateFrom === null ? [] : await onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .innerJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month)
+        .on('r.first_submitted_at', '>=', lateFrom).on('r.status', 'in', ['submitted', 'approved']))
       .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.first_submitted_at'])
-      .where('r.status', 'in', ['submitted', 'approved'])
-      .where('r.first_submitted_at', '>=', lateFrom)
       .orderBy('projects.id')
       .execute();
     return {

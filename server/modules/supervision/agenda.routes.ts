@@ -10,6 +10,7 @@ import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
 import { batchWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
+import { batchCandidatesSchema, batchDetailSchema, batchListSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema } from './supervision.responses.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -22,14 +23,14 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   const tags = ['supervision'];
   const matterScope = { entity: 'matter', param: 'id' };
   // meetings: the supervision office records them; leaders read them
-  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery } },
+  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery, response: { 200: meetingListSchema } } },
     async (request) => deps.agenda().meetings({ limit: request.query.limit, offset: request.query.offset }, request.query.year));
   r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody } },
     async (request) => {
       const b = request.body;
       return deps.agenda().createMeeting(actorOf(request), { kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location, decisions: b.decisions });
     });
-  r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams, response: { 200: meetingDetailSchema } } },
     async (request) => deps.agenda().meeting(request.params.id));
   r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody } },
     async (request) => {
@@ -64,15 +65,15 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
       return { matters };
     });
   // weekly batches: the office issues them; every unit reads its own part
-  r.get('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, querystring: pageQuery } },
+  r.get('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, querystring: pageQuery, response: { 200: batchListSchema } } },
     async (request) => deps.agenda().batches({ limit: request.query.limit, offset: request.query.offset }));
-  r.get('/api/v1/batches/candidates', { config: { permission: 'supervision.admin' }, schema: { tags } },
+  r.get('/api/v1/batches/candidates', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: batchCandidatesSchema } } },
     async (request) => deps.agenda().unbatched(actorOf(request)));
   r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody } },
     async (request) => deps.agenda().createBatch(actorOf(request), { matterIds: request.body.matter_ids, title: request.body.title, carryOverdue: request.body.carry_overdue }));
   r.post('/api/v1/batches/:id/reissue', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
     async (request) => deps.agenda().reissueBatch(actorOf(request), request.params.id));
-  r.get('/api/v1/batches/:id', { config: { permission: 'matter.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/batches/:id', { config: { permission: 'matter.read' }, schema: { tags, params: idParams, response: { 200: batchDetailSchema } } },
     async (request) => deps.agenda().batch(actorOf(request), request.params.id));
   r.get('/api/v1/batches/:id/sheet.docx', { config: { permission: 'matter.read', audit: true }, schema: { tags, params: idParams } },
     async (request, reply) => {
@@ -85,7 +86,7 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
       return sendWorkbook(request, reply, `周交办单-${d.batch.year}年第${d.batch.seq}期.xlsx`, (out) => batchWorkbook(out, d));
     });
   // a matter's letters and a co-unit's 签收
-  r.post('/api/v1/matters/:id/letters', { config: { permission: 'supervision.admin', scope: matterScope }, schema: { tags, params: idParams, body: letterBody } },
+  r.post('/api/v1/matters/:id/letters', { config: { permission: 'supervision.admin', scope: matterScope }, schema: { tags, params: idParams, body: letterBody, response: { 200: matterDetailSchema } } },
     async (request) => {
       await deps.matters().issueLetter(actorOf(request), request.params.id, request.body.kind);
       return deps.matters().detail(actorOf(request), request.params.id);

@@ -13,6 +13,7 @@ import type { MatterFilter } from './matter.repository.ts';
 import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
+import { matterDetailSchema, matterListSchema, nextNumbersSchema, supervisionSettingsSchema } from './supervision.responses.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
 function filterOf(q: ListQuery): MatterFilter {
@@ -38,7 +39,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['supervision'];
   const scope = { entity: 'matter', param: 'id' };
-  r.get('/api/v1/matters', { config: { permission: 'matter.read' }, schema: { tags, querystring: matterListQuery } },
+  r.get('/api/v1/matters', { config: { permission: 'matter.read' }, schema: { tags, querystring: matterListQuery, response: { 200: matterListSchema } } },
     async (request) => {
       const q = request.query;
       const f = filterOf(q);
@@ -60,9 +61,9 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
         dueWorkingDays: b.due_working_days, feedbackDays: b.feedback_days,
       });
     });
-  r.get('/api/v1/matters/:id', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams } },
+  r.get('/api/v1/matters/:id', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, response: { 200: matterDetailSchema } } },
     async (request) => service().detail(actorOf(request), request.params.id));
-  r.post('/api/v1/matters/:id/actions', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: matterActBody } },
+  r.post('/api/v1/matters/:id/actions', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: matterActBody, response: { 200: matterDetailSchema } } },
     async (request) => {
       const b = request.body;
       await service().act(actorOf(request), request.params.id, { action: b.action as MatterAction, version: b.version, reason: b.reason, dueOn: b.due_on, leadUnitId: b.lead_unit_id });
@@ -86,8 +87,8 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
-  r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags } }, async () => service().settings());
-  r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags } }, async () => service().nextNumbers());
-  r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch } },
+  r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags, response: { 200: supervisionSettingsSchema } } }, async () => service().settings());
+  r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: nextNumbersSchema } } }, async () => service().nextNumbers());
+  r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch, response: { 200: supervisionSettingsSchema } } },
     async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
 import type { TokenService } from './token.service.ts';
+import { apiTokenListSchema, apiTokenSchema, issuedTokenSchema } from './token.responses.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const issueBody = z.object({
@@ -21,12 +22,12 @@ const issueBody = z.object({
  */
 export function tokenRoutes(app: FastifyInstance, service: () => TokenService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'] } }, async (request) => service().list(actorOf(request).userId));
-  r.post('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'], body: issueBody } },
+  r.get('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'], response: { 200: apiTokenListSchema } } }, async (request) => service().list(actorOf(request).userId));
+  r.post('/api/v1/tokens', { config: { permission: 'session.self' }, schema: { tags: ['auth'], body: issueBody, response: { 201: issuedTokenSchema } } },
     async (request, reply) => reply.status(201).send(await service().issue(actorOf(request), request.body, request.authVia)));
-  r.post('/api/v1/tokens/:id/revoke', { config: { permission: 'session.self' }, schema: { tags: ['auth'], params: idParams } },
+  r.post('/api/v1/tokens/:id/revoke', { config: { permission: 'session.self' }, schema: { tags: ['auth'], params: idParams, response: { 200: apiTokenSchema } } },
     async (request) => service().revoke(actorOf(request), request.params.id, actorOf(request).userId));
-  r.get('/api/v1/admin/tokens', { config: { permission: 'token.admin' }, schema: { tags: ['admin'] } }, async () => service().list());
-  r.post('/api/v1/admin/tokens/:id/revoke', { config: { permission: 'token.admin' }, schema: { tags: ['admin'], params: idParams } },
+  r.get('/api/v1/admin/tokens', { config: { permission: 'token.admin' }, schema: { tags: ['admin'], response: { 200: apiTokenListSchema } } }, async () => service().list());
+  r.post('/api/v1/admin/tokens/:id/revoke', { config: { permission: 'token.admin' }, schema: { tags: ['admin'], params: idParams, response: { 200: apiTokenSchema } } },
     async (request) => service().revoke(actorOf(request), request.params.id));
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
 import { ROLES } from '../../plugins/permissions.ts';
 import type { UserService } from './user.service.ts';
+import { adminUserListSchema, adminUserSchema, createdUserSchema, pendingAccountsSchema } from './user-admin.responses.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const scopes = z.object({
@@ -37,9 +38,9 @@ const listQuery = z.object({
 export function userAdminRoutes(app: FastifyInstance, users: () => UserService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const cfg = { config: { permission: 'user.admin' as const } };
-  r.get('/api/v1/admin/users', { ...cfg, schema: { tags: ['admin'], querystring: listQuery } }, async (request) => users().listUsers(request.query));
-  r.get('/api/v1/admin/users/:id', { ...cfg, schema: { tags: ['admin'], params: idParams } }, async (request) => users().getUser(request.params.id));
-  r.post('/api/v1/admin/users', { ...cfg, schema: { tags: ['admin'], body: createBody } }, async (request, reply) => {
+  r.get('/api/v1/admin/users', { ...cfg, schema: { tags: ['admin'], querystring: listQuery, response: { 200: adminUserListSchema } } }, async (request) => users().listUsers(request.query));
+  r.get('/api/v1/admin/users/:id', { ...cfg, schema: { tags: ['admin'], params: idParams, response: { 200: adminUserSchema } } }, async (request) => users().getUser(request.params.id));
+  r.post('/api/v1/admin/users', { ...cfg, schema: { tags: ['admin'], body: createBody, response: { 201: createdUserSchema } } }, async (request, reply) => {
     const b = request.body;
     const service = users();
     const { id, temporaryPassword } = await service.createUser(actorOf(request), {
@@ -47,7 +48,7 @@ export function userAdminRoutes(app: FastifyInstance, users: () => UserService):
     });
     return reply.status(201).send({ ...(await service.getUser(id)), temporary_password: temporaryPassword });
   });
-  r.patch('/api/v1/admin/users/:id', { ...cfg, schema: { tags: ['admin'], params: idParams, body: updateBody } },
+  r.patch('/api/v1/admin/users/:id', { ...cfg, schema: { tags: ['admin'], params: idParams, body: updateBody, response: { 200: adminUserSchema } } },
     async (request) => users().updateUser(actorOf(request), request.params.id, request.body));
   r.post('/api/v1/admin/users/:id/reset-password', {
     ...cfg, schema: { tags: ['admin'], params: idParams, body: z.object({ password: z.string().min(1).max(256).optional() }).optional() },
@@ -61,7 +62,7 @@ export function userAdminRoutes(app: FastifyInstance, users: () => UserService):
   });
   // 三员: what the system administrator created or changed waits for the security administrator (安全保密管理员).
   const approvalCfg = { config: { permission: 'security.admin' as const } };
-  r.get('/api/v1/security/pending-accounts', { ...approvalCfg, schema: { tags: ['security'] } }, async () => ({ items: await users().listAwaitingApproval() }));
+  r.get('/api/v1/security/pending-accounts', { ...approvalCfg, schema: { tags: ['security'], response: { 200: pendingAccountsSchema } } }, async () => ({ items: await users().listAwaitingApproval() }));
   r.post('/api/v1/security/pending-accounts/:id/approve', { ...approvalCfg, schema: { tags: ['security'], params: idParams } }, async (request) => {
     await users().approve(actorOf(request), request.params.id);
     return { ok: true };

@@ -3,6 +3,7 @@ import { describePasswordPolicy, passwordProblems } from '../../../core/password
 import { emptyScope, type Actor, type DataScope, type Origin } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { ADMIN_ROLES, ROLES, type Role } from '../../plugins/permissions.ts';
+import type { ApprovalReason } from './user-admin.responses.ts';
 import { readSecuritySettings, type SecuritySettings } from '../security/index.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
@@ -343,6 +344,8 @@ export class UserService {
     const scopes = await users.listScopePaths(id);
     return {
       ...user,
+      role: user.role as Role,
+      approval_reason: user.approval_reason as ApprovalReason | null,
       // Locked by the server's clock: a browser's own clock may be off (or, in tests, elsewhere in time).
       is_locked: user.locked_until !== null && user.locked_until > this.deps.clock.now().toISOString(),
       scopes: {
@@ -494,7 +497,8 @@ export class UserService {
 
   /** Accounts waiting for the security administrator's approval (三员), oldest first. */
   async listAwaitingApproval() {
-    return this.users.listAwaitingApproval();
+    const rows = await this.users.listAwaitingApproval();
+    return rows.map((r) => ({ ...r, role: r.role as Role, approval_pending_since: r.approval_pending_since ?? '', approval_reason: r.approval_reason as ApprovalReason }));
   }
 
   /**

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { PROBLEM_STATES } from '../../../core/problems/problem-workflow.ts';
+
+// Response schemas of the problem ledger routes (issue 15): they feed the OpenAPI document and so web/api/generated.ts.
+
+const int = z.number().int();
+const text = z.string().nullable();
+
+/** A problem as the ledger lists it: the row, the names it shows, and the deadline it is held to now. */
+export const problemRowSchema = z.object({
+  id: int, title: z.string(), description: z.string(), source: z.string(), enterprise_id: int.nullable(), project_id: int.nullable(), visit_id: int.nullable(),
+  meeting: text, category_code: z.string(), level: z.string(), is_major: int, region_code: z.string(), raised_unit_id: int.nullable(), owner_unit_id: int.nullable(),
+  status: z.enum(PROBLEM_STATES).meta({ id: 'ProblemStatus' }), received_on: z.string(), assigned_on: text, signed_on: text, replied_on: text, closed_on: text,
+  route_due: text, feedback_due: text, solve_due: text, handler_id: int.nullable(), reply: text, visit_result: text, redo_count: int, matter_id: int.nullable(),
+  source_ref: text, version: int, created_by: int.nullable(), created_at: z.string(), updated_at: z.string(),
+  category_name: text, parent_category_name: text, top_category_code: z.string().nullable(), owner_unit_name: text, raised_unit_name: text, enterprise_name: text, project_name: text,
+  /** The deadline the problem is held to in its state (分办/反馈/办结), if any. */
+  current_due: z.object({ kind: z.enum(['route', 'feedback', 'solve']), due: z.string() }).nullable(),
+  due_state: z.enum(['overdue', 'due_soon', 'ok', 'none']),
+}).meta({ id: 'ProblemRow' });
+
+/** One page of the ledger, with today by the server's clock. */
+export const problemPageSchema = z.object({ total: int, page: int, page_size: int, today: z.string(), items: z.array(problemRowSchema) }).meta({ id: 'ProblemPage' });
+
+/** A problem with its co-departments, reply rounds, moves, the actions open to the reader and its supervised matter. */
+export const problemDetailSchema = problemRowSchema.extend({
+  co_units: z.array(z.object({ id: int, name: z.string() })),
+  rounds: z.array(z.object({
+    id: int, problem_id: int, round: int, reply: z.string(), replied_on: z.string(), replied_by: int.nullable(), visit_result: text, visit_note: text,
+    visited_on: text, visited_by: int.nullable(), replied_by_name: text, visited_by_name: text,
+  })),
+  moves: z.array(z.object({
+    entityType: z.string(), entityId: int, from: text, to: z.string(), action: z.string(), reason: text, actorId: int.nullable(), at: z.string(), actor_name: text,
+  })),
+  actions: z.array(z.string()),
+  can_escalate: z.boolean(),
+  /** The supervised matter it was escalated into (转督办); null fields when the reader's scope does not reach it. */
+  matter: z.object({
+    id: int, visible: z.boolean(), number: text, status: text, status_label: text, due_on: text, overdue: z.boolean(), lead_unit_name: text, closed_on: text, written_off_on: text,
+    timeline: z.array(z.object({ at: z.string(), kind: z.string(), title: z.string(), detail: text, actor_name: text })),
+  }).nullable(),
+}).meta({ id: 'ProblemDetail' });
+
+/** The category map (two levels), each with its default owner department. */
+export const problemCategoriesSchema = z.array(z.object({
+  code: z.string(), name: z.string(), parent_code: text, owner_unit_id: int.nullable(), sort: int, owner_unit_name: text,
+}).meta({ id: 'ProblemCategory' }));
+
+/** The time limits (办理时限): working days per category ('*' all) and level ('*' all). */
+export const timeLimitsSchema = z.array(z.object({
+  category_code: z.string(), level: z.string(), route_days: int, feedback_days: int, ordinary_days: int, major_days: int,
+}).meta({ id: 'ProblemTimeLimit' }));
