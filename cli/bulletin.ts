@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { configFrom } from './config.ts';
 import { renderTable } from './indicators.ts';
 import { formatYi } from '../core/money.ts';
-import { STATUS_LABELS, type BulletinStatus } from '../core/bulletins/workflow.ts';
+import { STATUS_LABELS } from '../core/bulletins/workflow.ts';
 import { systemActor, type Actor } from '../server/context.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -48,7 +48,7 @@ export function registerBulletin(program: Command): void {
     .action(async (opts: { year?: string }, cmd: Command) => withDatabase(cmd, async (database) => {
       const items = await createBulletinService(createDeps(database.db)).list(opts.year ? Number(opts.year) : undefined);
       console.log(renderTable(['编号', '期间', '标题', '状态', '期号', '版本', '签发'], items.map((b) => [
-        String(b.id), `${b.year}年${b.month}月`, b.title, STATUS_LABELS[b.status as BulletinStatus] ?? b.status, b.issue_no ? `第${b.issue_no}期` : '—', String(b.revision),
+        String(b.id), `${b.year}年${b.month}月`, b.title, STATUS_LABELS[b.status] ?? b.status, b.issue_no ? `第${b.issue_no}期` : '—', String(b.revision),
         b.versions.map((v) => `v${v.revision} ${v.signer_name} ${v.issued_on}`).join('；') || '—',
       ])));
     }));

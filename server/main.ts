@@ -21,10 +21,10 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   // the platform's job runner.
   const stopAnchoring = config.auditAnchorSeconds > 0
     ? startAuditAnchoring(database, anchorPathsOf(config), { intervalMs: config.auditAnchorSeconds * 1000, onError: (err) => app.log.error({ err }, 'audit anchor failed') })
-    : () => undefined;
+    : async () => undefined;
   const close = async () => {
-    await stopJobs();
-    stopAnchoring();
+    // Both wait for a run under way (a deadline step, an anchor write) before the app and the database close.
+    await Promise.all([stopJobs(), stopAnchoring()]);
     await app.close();
     await database.destroy();
   };

@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput } from './types.ts';
@@ -43,7 +43,7 @@ export const projectPartsApi = {
   plans: (id: number) => api.get<{ items: AnnualPlan[] }>(`/projects/${id}/plans`),
   savePlan: (id: number, year: number, plan: AnnualPlanWrite) => api.put<AnnualPlan>(`/projects/${id}/plans/${year}`, plan, { quiet: true }),
   procedures: (id: number) => api.get<{ items: Procedure[] }>(`/projects/${id}/procedures`),
-  saveProcedure: (id: number, kind: string, body: Pick<Procedure, 'status' | 'doc_number' | 'approved_date' | 'note'>) =>
+  saveProcedure: (id: number, kind: string, body: ProcedureWrite) =>
     api.put<Procedure>(`/projects/${id}/procedures/${kind}`, body),
   stageHistory: (id: number) => api.get<{ items: StageHistoryEntry[] }>(`/projects/${id}/stage-history`),
   changeStage: (id: number, body: { to: string; event_date: string; reason?: string | null; version?: number }) =>

@@ -1427,7 +1427,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            carried: number;
+                            id: number;
+                            new: number;
+                            seq: number;
+                            title: string;
+                            weekOf: string;
+                        };
+                    };
                 };
             };
         };
@@ -1499,7 +1508,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            units: {
+                                name: string;
+                                pending: number;
+                                unitId: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2474,7 +2491,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2536,11 +2555,16 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -2578,7 +2602,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterprisePage"];
+                    };
                 };
             };
         };
@@ -2609,11 +2635,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2646,7 +2674,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2683,7 +2713,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2728,11 +2760,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2772,7 +2806,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2833,11 +2869,16 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            problem_ids: number[];
+                        };
+                    };
                 };
             };
         };
@@ -3466,6 +3507,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/months/{year}/{month}/units/{unitId}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    month: number;
+                    unitId: number;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        leaf: string;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/objections/{id}/handle": {
         parameters: {
             query?: never;
@@ -3793,11 +3881,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/upper-ranks/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        lead_unit_id: number;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
                 };
             };
         };
@@ -3830,7 +3965,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"][];
+                    };
                 };
             };
         };
@@ -3865,7 +4002,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalYearEnd"];
+                    };
                 };
             };
         };
@@ -5038,7 +5177,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5085,7 +5224,7 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                         source_id?: number | null;
                         source_ref?: string | null;
                         title: string;
@@ -5105,7 +5244,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterRef"];
+                    };
                 };
             };
         };
@@ -5133,7 +5274,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5273,7 +5414,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5313,7 +5456,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            attention: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5349,7 +5496,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            signedOn: string;
+                        };
+                    };
                 };
             };
         };
@@ -5391,7 +5542,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterFeedbackEntry"];
+                    };
                 };
             };
         };
@@ -5427,7 +5580,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5468,7 +5623,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5624,7 +5783,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5692,7 +5855,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -5713,7 +5881,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5747,7 +5919,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5788,7 +5962,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5829,7 +6008,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5851,7 +6035,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5905,7 +6093,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            matters: components["schemas"]["MatterRef"][];
+                        };
+                    };
                 };
             };
         };
@@ -6368,7 +6560,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "visit" | "close";
+                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "adopt_matter" | "visit" | "close";
                     id: number;
                 };
                 cookie?: never;
@@ -6750,7 +6942,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectChangePage"];
+                    };
                 };
             };
         };
@@ -6785,7 +6979,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualPlan"][];
+                        };
+                    };
                 };
             };
         };
@@ -6845,7 +7043,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AnnualPlan"];
+                    };
                 };
             };
         };
@@ -6901,7 +7101,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Procedure"][];
+                        };
+                    };
                 };
             };
         };
@@ -6948,7 +7152,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Procedure"];
+                    };
                 };
             };
         };
@@ -7105,7 +7311,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StageHistoryEntry"][];
+                        };
+                    };
                 };
             };
         };
@@ -9119,7 +9329,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["VisitPlanLink"][];
+                    };
                 };
             };
         };
@@ -9194,6 +9406,44 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        AnnualPlan: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
+        };
+        AnnualPlanInput: {
+            completed_before_year: number;
+            created_at: string;
+            id: number;
+            list_kind: string;
+            monthly_plan: number[] | null;
+            plan_completion: number;
+            plan_completion_month: number | null;
+            plan_new_start: number;
+            plan_production: number;
+            plan_production_month: number | null;
+            plan_start_month: number | null;
+            planned_investment: number;
+            progress_target: string | null;
+            project_id: number;
+            updated_at: string;
+            version: number;
+            year: number;
         };
         ApiToken: {
             created_at: string;
@@ -9673,6 +9923,254 @@ export interface components {
             rule_id: string | null;
             rule_kind: string | null;
         };
+        EnterpriseDetail: {
+            address: string | null;
+            cadres: {
+                enterprise_id: number;
+                id: number;
+                last_visit_on: string | null;
+                linked_on: string;
+                name: string;
+                phone: string | null;
+                plan: components["schemas"]["VisitPlanState"];
+                post: string | null;
+                role: string;
+                unlinked_on: string | null;
+                user_id: number | null;
+                visit_every_months: number | null;
+            }[];
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            name: string;
+            notes: string | null;
+            problems: {
+                assigned_on: string | null;
+                category_code: string;
+                category_name: string | null;
+                closed_on: string | null;
+                created_at: string;
+                created_by: number | null;
+                description: string;
+                enterprise_id: number | null;
+                enterprise_name: string | null;
+                feedback_due: string | null;
+                handler_id: number | null;
+                id: number;
+                is_major: number;
+                level: string;
+                matter_id: number | null;
+                meeting: string | null;
+                owner_unit_id: number | null;
+                owner_unit_name: string | null;
+                parent_category_name: string | null;
+                project_id: number | null;
+                project_name: string | null;
+                raised_unit_id: number | null;
+                raised_unit_name: string | null;
+                received_on: string;
+                redo_count: number;
+                region_code: string;
+                replied_on: string | null;
+                reply: string | null;
+                route_due: string | null;
+                signed_on: string | null;
+                solve_due: string | null;
+                source: string;
+                source_ref: string | null;
+                status: components["schemas"]["ProblemStatus"];
+                title: string;
+                top_category_code: string | null;
+                updated_at: string;
+                version: number;
+                visit_id: number | null;
+                visit_result: string | null;
+            }[];
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+            }[];
+            region_code: string;
+            size: string | null;
+            unit_id: number | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+            visits: {
+                cadre_id: number | null;
+                content: string;
+                created_at: string;
+                created_by: number | null;
+                enterprise_id: number;
+                id: number;
+                photos: {
+                    id: number;
+                    url: string;
+                }[];
+                problem_ids: number[];
+                visited_on: string;
+                visitors: string;
+            }[];
+        };
+        EnterpriseDetailInput: {
+            address: string | null;
+            cadres: {
+                enterprise_id: number;
+                id: number;
+                last_visit_on: string | null;
+                linked_on: string;
+                name: string;
+                phone: string | null;
+                plan: components["schemas"]["VisitPlanStateInput"];
+                post: string | null;
+                role: string;
+                unlinked_on: string | null;
+                user_id: number | null;
+                visit_every_months: number | null;
+            }[];
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            name: string;
+            notes: string | null;
+            problems: {
+                assigned_on: string | null;
+                category_code: string;
+                category_name: string | null;
+                closed_on: string | null;
+                created_at: string;
+                created_by: number | null;
+                description: string;
+                enterprise_id: number | null;
+                enterprise_name: string | null;
+                feedback_due: string | null;
+                handler_id: number | null;
+                id: number;
+                is_major: number;
+                level: string;
+                matter_id: number | null;
+                meeting: string | null;
+                owner_unit_id: number | null;
+                owner_unit_name: string | null;
+                parent_category_name: string | null;
+                project_id: number | null;
+                project_name: string | null;
+                raised_unit_id: number | null;
+                raised_unit_name: string | null;
+                received_on: string;
+                redo_count: number;
+                region_code: string;
+                replied_on: string | null;
+                reply: string | null;
+                route_due: string | null;
+                signed_on: string | null;
+                solve_due: string | null;
+                source: string;
+                source_ref: string | null;
+                status: components["schemas"]["ProblemStatusInput"];
+                title: string;
+                top_category_code: string | null;
+                updated_at: string;
+                version: number;
+                visit_id: number | null;
+                visit_result: string | null;
+            }[];
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+            }[];
+            region_code: string;
+            size: string | null;
+            unit_id: number | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+            visits: {
+                cadre_id: number | null;
+                content: string;
+                created_at: string;
+                created_by: number | null;
+                enterprise_id: number;
+                id: number;
+                photos: {
+                    id: number;
+                    url: string;
+                }[];
+                problem_ids: number[];
+                visited_on: string;
+                visitors: string;
+            }[];
+        };
+        EnterprisePage: {
+            items: components["schemas"]["EnterpriseRow"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EnterprisePageInput: {
+            items: components["schemas"]["EnterpriseRowInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EnterpriseRow: {
+            address: string | null;
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            last_visit_on: string | null;
+            name: string;
+            notes: string | null;
+            open_problems: number;
+            region_code: string;
+            region_name: string | null;
+            size: string | null;
+            unit_id: number | null;
+            unit_name: string | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+        };
+        EnterpriseRowInput: {
+            address: string | null;
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            last_visit_on: string | null;
+            name: string;
+            notes: string | null;
+            open_problems: number;
+            region_code: string;
+            region_name: string | null;
+            size: string | null;
+            unit_id: number | null;
+            unit_name: string | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+        };
         EvalBoardLine: {
             leaf: string;
             leaf_name: string;
@@ -10056,6 +10554,118 @@ export interface components {
             tree_total_text: string;
             veto_reasons: string[];
             vetoed: boolean;
+        };
+        EvalUpperRank: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalUpperRankInput: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalWeakMatter: {
+            id: number;
+            number: string;
+        };
+        EvalWeakMatterInput: {
+            id: number;
+            number: string;
+        };
+        EvalYearEnd: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnit"][];
+            year: number;
+        };
+        EvalYearEndInput: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnitInput"][];
+            year: number;
+        };
+        EvalYearEndUnit: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
+        };
+        EvalYearEndUnitInput: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
         };
         IndicatorResult: {
             breakdowns: {
@@ -10961,6 +11571,30 @@ export interface components {
                 title: string;
             }[];
         };
+        MatterFeedbackEntry: {
+            attachments: components["schemas"]["Attachment"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
+        MatterFeedbackEntryInput: {
+            attachments: components["schemas"]["AttachmentInput"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
         MatterList: {
             items: components["schemas"]["MatterListItem"][];
             today: string;
@@ -11028,6 +11662,14 @@ export interface components {
             urgency: string;
             version: number;
             writtenOffOn: string | null;
+        };
+        MatterRef: {
+            id: number;
+            number: string;
+        };
+        MatterRefInput: {
+            id: number;
+            number: string;
         };
         MeetingDetail: {
             attachments: components["schemas"]["Attachment"][];
@@ -11193,7 +11835,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11292,7 +11938,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11489,6 +12139,72 @@ export interface components {
             ordinary_days: number;
             route_days: number;
         };
+        Procedure: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProcedureInput: {
+            approved_date: string | null;
+            doc_number: string | null;
+            /** @enum {string} */
+            kind: "approval" | "ratification" | "filing" | "feasibility" | "preliminary_design" | "land_preexam" | "land_supply" | "planning_land" | "planning_works" | "eia" | "energy_review" | "drawing_review" | "tendering" | "construction_permit";
+            label: string;
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "in_progress" | "done" | "not_required";
+            updated_at: string | null;
+        };
+        ProjectChange: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKind"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ProjectChangeInput: {
+            at: string;
+            changes: {
+                field: string;
+                new: unknown;
+                old: unknown;
+            }[];
+            event_date: string | null;
+            id: string;
+            kind: components["schemas"]["ProjectChangeKindInput"];
+            reason: string | null;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        /** @enum {string} */
+        ProjectChangeKind: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        /** @enum {string} */
+        ProjectChangeKindInput: "create" | "update" | "stage" | "tier" | "delete" | "restore" | "review" | "plan" | "procedure";
+        ProjectChangePage: {
+            items: components["schemas"]["ProjectChange"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProjectChangePageInput: {
+            items: components["schemas"]["ProjectChangeInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -11642,6 +12358,28 @@ export interface components {
             password_min_classes: number;
             password_min_length: number;
             session_idle_minutes: number;
+        };
+        StageHistoryEntry: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
+        };
+        StageHistoryEntryInput: {
+            created_at: string;
+            event_date: string;
+            from_stage: string | null;
+            id: number;
+            project_id: number;
+            reason: string | null;
+            to_stage: string;
+            user_id: number | null;
+            user_name: string | null;
         };
         StatusLogEntry: {
             action: string;
@@ -11858,6 +12596,46 @@ export interface components {
             rank: number | null;
             /** @enum {boolean} */
             unrecorded?: true;
+        };
+        VisitPlanLink: {
+            enterprise_id: number;
+            enterprise_name: string;
+            id: number;
+            last_visit_on: string | null;
+            linked_on: string;
+            name: string;
+            phone: string | null;
+            plan: components["schemas"]["VisitPlanState"];
+            post: string | null;
+            role: string;
+            unlinked_on: string | null;
+            user_id: number | null;
+            visit_every_months: number | null;
+        };
+        VisitPlanLinkInput: {
+            enterprise_id: number;
+            enterprise_name: string;
+            id: number;
+            last_visit_on: string | null;
+            linked_on: string;
+            name: string;
+            phone: string | null;
+            plan: components["schemas"]["VisitPlanStateInput"];
+            post: string | null;
+            role: string;
+            unlinked_on: string | null;
+            user_id: number | null;
+            visit_every_months: number | null;
+        };
+        VisitPlanState: {
+            days_overdue: number;
+            next_due: string | null;
+            overdue: boolean;
+        };
+        VisitPlanStateInput: {
+            days_overdue: number;
+            next_due: string | null;
+            overdue: boolean;
         };
     };
     responses: never;

@@ -4,10 +4,14 @@
  * that pages keep their imports. The hand-written shapes below are those of routes without one yet.
  */
 import type { Scheme } from '../../core/evaluation/scheme.ts';
-import type { components } from './generated.ts';
+import type { components, paths } from './generated.ts';
 
 /** A type the OpenAPI document names (a response schema's `.meta({ id })`). */
 export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
+
+/** The JSON body a route accepts (its zod body schema), e.g. RequestBody<'/api/v1/projects/{id}/plans/{year}', 'put'>. */
+export type RequestBody<P extends keyof paths, M extends 'post' | 'put' | 'patch'> =
+  paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
 export type Role = Schema<'Role'>;
 /** A permission of the server's one matrix (server/plugins/permissions.ts). */
@@ -153,79 +157,16 @@ export interface ReportRevision {
   created_at: string;
 }
 
-export interface AnnualPlan {
-  id: number;
-  project_id: number;
-  year: number;
-  planned_investment: number;
-  completed_before_year: number;
-  plan_new_start: number;
-  plan_start_month: number | null;
-  plan_completion: number;
-  plan_completion_month: number | null;
-  plan_production: number;
-  plan_production_month: number | null;
-  progress_target: string | null;
-  list_kind: string;
-  /** The month-by-month plan (计划完成表) in yuan, or null. */
-  monthly_plan: number[] | null;
-  version: number;
-  updated_at: string;
-}
-
-export interface AnnualPlanWrite {
-  planned_investment: number;
-  completed_before_year: number;
-  plan_new_start: number;
-  plan_start_month: number | null;
-  plan_completion: number;
-  plan_completion_month: number | null;
-  plan_production: number;
-  plan_production_month: number | null;
-  progress_target: string | null;
-  list_kind: 'initial' | 'supplementary';
-  version?: number;
-  monthly_plan?: number[] | null;
-}
-
-export interface Procedure {
-  kind: string;
-  label: string;
-  status: 'pending' | 'in_progress' | 'done' | 'not_required';
-  doc_number: string | null;
-  approved_date: string | null;
-  note: string | null;
-  updated_at: string | null;
-}
-
-export interface StageHistoryEntry {
-  id: number;
-  from_stage: string | null;
-  to_stage: string;
-  event_date: string;
-  reason: string | null;
-  user_name: string | null;
-  created_at: string;
-}
-
-/** One entry of a project's change history (GET /projects/:id/changes). */
-export interface ProjectChange {
-  id: string;
-  at: string;
-  user_id: number | null;
-  user_name: string | null;
-  kind: 'create' | 'update' | 'stage' | 'tier' | 'delete' | 'restore' | 'review' | 'plan' | 'procedure';
-  changes: { field: string; old: unknown; new: unknown }[];
-  reason: string | null;
-  event_date: string | null;
-}
-
-export interface ProjectChangePage {
-  total: number;
-  page: number;
-  page_size: number;
-  items: ProjectChange[];
-}
+/** A project's plan for a year, procedures, stage moves and change history (project.responses.ts). */
+export type AnnualPlan = Schema<'AnnualPlan'>;
+/** The body of PUT /projects/:id/plans/:year. */
+export type AnnualPlanWrite = RequestBody<'/api/v1/projects/{id}/plans/{year}', 'put'>;
+export type Procedure = Schema<'Procedure'>;
+/** The body of PUT /projects/:id/procedures/:kind. */
+export type ProcedureWrite = RequestBody<'/api/v1/projects/{id}/procedures/{kind}', 'put'>;
+export type StageHistoryEntry = Schema<'StageHistoryEntry'>;
+export type ProjectChange = Schema<'ProjectChange'>;
+export type ProjectChangePage = Schema<'ProjectChangePage'>;
 
 export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
 
@@ -364,26 +305,11 @@ export type EvalSchemeRow = Omit<Schema<'EvalSchemeRow'>, 'body'> & { body: Sche
 export type EvalProblem = Schema<'EvalProblem'>;
 export type EvalUnitDetail = Schema<'EvalUnitDetail'>;
 export type LedgerLine = Schema<'EvalLedgerLine'>;
-// The year-end and upper-rank routes declare no response schema yet (issue 15): these restate
-// evaluation.service.ts yearEnd / listUpperRanks until they do.
 /** The year-end comprehensive evaluation (core/evaluation/year-end.ts). */
-export interface EvalYearEnd {
-  year: number;
-  scheme: { id: number; version: number; name: string };
-  months: number[];
-  monthly_weight: number;
-  items: { key: string; name: string; max?: number }[];
-  units: {
-    key: string; name: string; rank: number; months: { month: number; total_text: string }[]; monthly_average_text: string; monthly_part_text: string;
-    items: { key: string; name: string; value_text: string }[]; ledger_text: string; total_text: string; vetoed: boolean; vetoed_months: number[];
-  }[];
-}
+export type EvalYearEnd = Schema<'EvalYearEnd'>;
 /** How the city or province ranked us on an indicator (eval_upper_ranks). */
-export interface UpperRank {
-  id: number; year: number; month: number; level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number;
-  our_score: string | null; leader_score: string | null; is_weak: boolean; reasons: string | null; next_steps: string | null;
-}
-export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak'> & { is_weak?: boolean };
+export type UpperRank = Schema<'EvalUpperRank'>;
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at'> & { level: 'city' | 'province'; is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

@@ -121,17 +121,20 @@ function lastLine(file: string): string | undefined {
 
 /**
  * Anchors the head every `intervalMs` (a small self-contained timer, meant to move onto the platform's job runner);
- * returns a stop function. Failures are reported, never thrown.
+ * returns a stop function that resolves once a run under way has finished. Failures are reported, never thrown.
  */
-export function startAuditAnchoring(database: Database, paths: AnchorPaths, opts: { intervalMs: number; onError: (err: unknown) => void }): () => void {
-  let running = false;
+export function startAuditAnchoring(database: Database, paths: AnchorPaths, opts: { intervalMs: number; onError: (err: unknown) => void }): () => Promise<void> {
+  let current: Promise<void> | undefined;
   const tick = () => {
-    if (running) return;
-    running = true;
-    anchorAuditHead(database, paths).catch(opts.onError).finally(() => { running = false; });
+    if (current) return;
+    current = anchorAuditHead(database, paths).then(() => undefined, opts.onError).finally(() => { current = undefined; });
   };
   tick();
   const timer = setInterval(tick, opts.intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // Stopping clears the timer and waits for a run under way (its file write and the database it reads must outlive it).
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }

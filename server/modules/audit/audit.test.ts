@@ -13,6 +13,7 @@ import type { Database } from '../../db/database.ts';
 import { hashAuditRow } from './audit-chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditService } from './audit.service.ts';
+import { anchorPathsOf, readAnchors, startAuditAnchoring } from './audit-anchor.ts';
 import { FileStore } from '../files/index.ts';
 import { clock } from '../../clock.ts';
 
@@ -106,6 +107,22 @@ describe.each(DIALECTS)('audit chain on %s', (dialect) => {
       await database.db.updateTable('audit_log').set({ prev_hash: hashAuditRow(second.hash, { ...second, seq: 99 }) }).where('seq', '=', 3).execute();
       const again = await cliVerify(database.dataDir, database.url);
       expect(again.result.problems).toContainEqual(expect.objectContaining({ seq: 3, kind: 'inserted' }));
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('stopping the anchoring timer waits for the run under way (shutdown never cuts an anchor write short)', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      await seed(database, 3);
+      const paths = anchorPathsOf({ dataDir: database.dataDir });
+      const errors: unknown[] = [];
+      // The first run starts at once; stopping right away must still leave its anchor line written.
+      const stop = startAuditAnchoring(database, paths, { intervalMs: 3_600_000, onError: (err) => errors.push(err) });
+      await stop();
+      expect(errors).toEqual([]);
+      expect(readAnchors(paths).anchors.map((a) => a.seq)).toEqual([3]);
     } finally {
       await database.destroy();
     }

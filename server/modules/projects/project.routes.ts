@@ -9,6 +9,7 @@ import {
   annualPlanWriteSchema, procedureWriteSchema, projectChangesQuerySchema, projectListQuerySchema, projectUpdateSchema, projectWriteSchema,
   reserveReviewSchema, stageChangeSchema, tierChangeSchema,
 } from './project.schema.ts';
+import { annualPlanListSchema, annualPlanSchema, procedureListSchema, procedureSchema, projectChangePageSchema, stageHistorySchema } from './project.responses.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const planParams = idParams.extend({ year: z.coerce.number().int().min(1949).max(2100) });
@@ -47,18 +48,18 @@ export function projectRoutes(app: FastifyInstance, deps: Deps): void {
 
   r.post('/api/v1/projects/:id/stage', { config: { permission: 'project.stage' }, schema: { tags, params: idParams, body: stageChangeSchema } },
     async (request) => service().changeStage(actorOf(request), request.params.id, request.body));
-  r.get('/api/v1/projects/:id/stage-history', { config: { permission: 'project.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/projects/:id/stage-history', { config: { permission: 'project.read' }, schema: { tags, params: idParams, response: { 200: stageHistorySchema } } },
     async (request) => ({ items: await service().listStageHistory(actorOf(request), request.params.id) }));
-  r.get('/api/v1/projects/:id/changes', { config: { permission: 'project.read' }, schema: { tags, params: idParams, querystring: projectChangesQuerySchema } },
+  r.get('/api/v1/projects/:id/changes', { config: { permission: 'project.read' }, schema: { tags, params: idParams, querystring: projectChangesQuerySchema, response: { 200: projectChangePageSchema } } },
     async (request) => service().listChanges(actorOf(request), request.params.id, request.query));
   r.post('/api/v1/projects/:id/tier', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: tierChangeSchema } },
     async (request) => service().changeTier(actorOf(request), request.params.id, request.body));
   r.post('/api/v1/projects/:id/review', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: reserveReviewSchema } },
     async (request) => service().reviewReserve(actorOf(request), request.params.id, request.body.review, request.body.version));
 
-  r.get('/api/v1/projects/:id/plans', { config: { permission: 'project.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/projects/:id/plans', { config: { permission: 'project.read' }, schema: { tags, params: idParams, response: { 200: annualPlanListSchema } } },
     async (request) => ({ items: await service().listPlans(actorOf(request), request.params.id) }));
-  r.put('/api/v1/projects/:id/plans/:year', { config: { permission: 'plan.write' }, schema: { tags, params: planParams, body: annualPlanWriteSchema } },
+  r.put('/api/v1/projects/:id/plans/:year', { config: { permission: 'plan.write' }, schema: { tags, params: planParams, body: annualPlanWriteSchema, response: { 200: annualPlanSchema } } },
     async (request) => service().savePlan(actorOf(request), request.params.id, request.params.year, request.body));
   r.delete('/api/v1/projects/:id/plans/:year', {
     config: { permission: 'plan.write' },
@@ -68,8 +69,8 @@ export function projectRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.status(204).send();
   });
 
-  r.get('/api/v1/projects/:id/procedures', { config: { permission: 'project.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/projects/:id/procedures', { config: { permission: 'project.read' }, schema: { tags, params: idParams, response: { 200: procedureListSchema } } },
     async (request) => ({ items: await service().listProcedures(actorOf(request), request.params.id) }));
-  r.put('/api/v1/projects/:id/procedures/:kind', { config: { permission: 'project.write' }, schema: { tags, params: procedureParams, body: procedureWriteSchema } },
+  r.put('/api/v1/projects/:id/procedures/:kind', { config: { permission: 'project.write' }, schema: { tags, params: procedureParams, body: procedureWriteSchema, response: { 200: procedureSchema } } },
     async (request) => service().saveProcedure(actorOf(request), request.params.id, request.params.kind, request.body));
 }

@@ -2,7 +2,7 @@ import { searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
 import { checkStageMove, isStage, nextStages, STAGE_DATE_COLUMN, type Stage } from '../../../core/stages.ts';
 import { checkReserveReview, checkTierMove, type ReserveReview, type Tier } from '../../../core/tiers.ts';
-import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind } from '../../../core/procedures.ts';
+import { PROCEDURE_KINDS, PROCEDURE_LABELS, type ProcedureKind, type ProcedureStatus } from '../../../core/procedures.ts';
 import {
   changeKindOf, diffFields, matchStageEvents, PROJECT_AUDIT_ACTIONS, PROJECT_REQUEST_ROUTES, type ChangeKind, type FieldChange,
 } from '../../../core/project-changes.ts';
@@ -463,8 +463,9 @@ export class ProjectService {
     const stored = new Map((await this.repos().projects.listProcedures(projectId)).map((p) => [p.kind, p]));
     return PROCEDURE_KINDS.map((kind) => {
       const row = stored.get(kind);
+      // The status column is written only through procedureWriteSchema's enum.
       return {
-        kind, label: PROCEDURE_LABELS[kind], status: row?.status ?? 'pending', doc_number: row?.doc_number ?? null,
+        kind, label: PROCEDURE_LABELS[kind], status: (row?.status ?? 'pending') as ProcedureStatus, doc_number: row?.doc_number ?? null,
         approved_date: row?.approved_date ?? null, note: row?.note ?? null, updated_at: row?.updated_at ?? null,
       };
     });
