@@ -8867,7 +8867,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["SupervisionNextNumbers"];
+                        "application/json": components["schemas"]["NextNumbers"];
                     };
                 };
             };
@@ -11742,6 +11742,26 @@ export interface components {
             id: number;
             version: number;
         };
+        NextNumbers: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
+        };
+        NextNumbersInput: {
+            letters: {
+                assign: number;
+                interview: number;
+                press: number;
+                remind: number;
+            };
+            matter: number;
+            year: number;
+        };
         PendingAccount: {
             approval_pending_since: string;
             approval_reason: components["schemas"]["ApprovalReason"];
@@ -12385,26 +12405,6 @@ export interface components {
             from: string | null;
             reason: string | null;
             to: string;
-        };
-        SupervisionNextNumbers: {
-            letters: {
-                assign: number;
-                interview: number;
-                press: number;
-                remind: number;
-            };
-            matter: number;
-            year: number;
-        };
-        SupervisionNextNumbersInput: {
-            letters: {
-                assign: number;
-                interview: number;
-                press: number;
-                remind: number;
-            };
-            matter: number;
-            year: number;
         };
         SupervisionSettings: {
             default_due_working_days: number;

@@ -70,9 +70,9 @@ export const agendaApi = {
 
 // ---- the office's supervision settings: letter templates and the reply period (supervision4) ----------------------
 export type SupervisionSettings = Schema<'SupervisionSettings'>;
-export type EscalationStep = SupervisionSettings['ladder'][number];
 /** The number each series hands out next this year (not taken). */
-export interface NextNumbers { year: number; matter: number; letters: Record<'assign' | 'remind' | 'press' | 'interview', number> }
+export type NextNumbers = Schema<'NextNumbers'>;
+export type EscalationStep = SupervisionSettings['ladder'][number];
 export const supervisionSettingsApi = {
   get: () => api.get<SupervisionSettings>('/supervision/settings'),
   put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),

@@ -58,6 +58,7 @@ export const meetingListSchema = z.object({
 
 /** A meeting with its decisions (议定事项), each with the matters it became, and the one-line summary a bulletin quotes. */
 export const meetingDetailSchema = z.object({
+  // `version`: a correction names it (a stale one answers 409 version_conflict with the stored meeting).
   meeting: z.object({ id: int, kind: z.string(), kindLabel: z.string(), title: z.string(), heldOn: z.string(), chair: text, attendees: text, location: text, version: int }),
   decisions: z.array(z.object({ id: int, seq: int, text: z.string(), matters: z.array(linkedMatter), done: z.boolean() })),
   attachments: z.array(attachmentSchema),
@@ -95,6 +96,12 @@ export const supervisionSettingsSchema = z.object({
   reply_working_days: int,
 }).meta({ id: 'SupervisionSettings' });
 
+/** The number each series (督办事项编号, each letter kind) would hand out next this year: the settings page's example. */
+export const nextNumbersSchema = z.object({
+  year: int, matter: int,
+  letters: z.object({ assign: int, remind: int, press: int, interview: int }),
+}).meta({ id: 'NextNumbers' });
+
 // ---- the small answers of writes (an id, a flag), so that every supervision route's answer is declared
 
 export const matterRefSchema = z.object({ id: int, number: z.string() }).meta({ id: 'MatterRef' });
@@ -104,6 +111,8 @@ export const feedbackEntrySchema = z.object({
   attachments: z.array(attachmentSchema),
 }).meta({ id: 'MatterFeedbackEntry' });
 export const idSchema = z.object({ id: int });
+/** A meeting just corrected, with its new version. */
+export const meetingUpdatedSchema = z.object({ id: int, version: int }).meta({ id: 'MeetingUpdated' });
 export const attentionSchema = z.object({ attention: z.boolean() });
 export const coSignedSchema = z.object({ signedOn: z.string() });
 export const deletedSchema = z.object({ deleted: z.boolean() });
@@ -113,9 +122,3 @@ export const decisionMattersSchema = z.object({ matters: z.array(matterRefSchema
 export const batchCreatedSchema = z.object({ id: int, seq: int, title: z.string(), weekOf: z.string(), new: int, carried: int });
 /** The units a batch was sent to again (those that had not signed). */
 export const batchReissuedSchema = z.object({ units: z.array(unsignedUnit) });
-/** A meeting corrected, with the version the next correction names. */
-export const meetingUpdatedSchema = z.object({ id: int, version: int }).meta({ id: 'MeetingUpdated' });
-/** The number each series would hand out next this year (the settings page's live example). */
-export const nextNumbersSchema = z.object({
-  year: int, matter: int, letters: z.object({ assign: int, remind: int, press: int, interview: int }),
-}).meta({ id: 'SupervisionNextNumbers' });
