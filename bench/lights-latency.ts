@@ -27,6 +27,8 @@ const scenarios: [string, string][] = [
   ['county 320506, red+yellow page', '/api/v1/lights?region=320506&year=2026&month=10'],
   ['city 320500, red+yellow page', '/api/v1/lights?region=320500&year=2026&month=10'],
   ['city, month 6, start dimension', '/api/v1/lights?region=320500&year=2026&month=6&dimension=start&page=3'],
+  ['city, search 新能源', `/api/v1/lights?region=320500&year=2026&month=10&q=${encodeURIComponent('新能源')}`],
+  ['city, search xnyqc', '/api/v1/lights?region=320500&year=2026&month=10&q=xnyqc'],
 ];
 
 const pct = (xs: number[], p: number) => quantile(xs, p / 100);

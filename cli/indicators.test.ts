@@ -80,6 +80,20 @@ describe('docket indicators and docket verify (SQLite data directory)', { timeou
     expect(JSON.parse(fixed.stdout).lights).toMatchObject({ ok: true, rows_differing: 0 });
   });
 
+  it('verify checks the kept 催报 counts too: a drifted one fails it, --fix recounts', async () => {
+    expect(JSON.parse(run('verify', '--json').stdout).report_counts).toEqual({ ok: true, differences: [], fixed: false });
+    const database = openDatabase({ dataDir, databaseUrl: undefined });
+    await database.db.updateTable('report_unit_counts').set((eb) => ({ submitted: eb('submitted', '+', 2) })).where('year', '=', 2026).where('month', '=', 5).execute();
+    await database.destroy();
+    const broken = run('verify');
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/reports 2026\/5\/\d+\/\d+: kept 3, counted 1/);
+    expect(run('verify', '--fix').status).toBe(0);
+    const fixed = run('verify', '--json');
+    expect(fixed.status).toBe(0);
+    expect(JSON.parse(fixed.stdout).report_counts).toMatchObject({ ok: true, differences: [] });
+  });
+
   it('prints 亿元 exactly', () => {
     expect(formatYi(4_554_000_000)).toBe('45.54');
     expect(formatYi(4_554_500_000)).toBe('45.55');

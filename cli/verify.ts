@@ -4,12 +4,16 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { createLightService } from '../server/modules/lights/index.ts';
+import { ReportRepository } from '../server/modules/reports/index.ts';
 import { createDeps } from '../server/deps.ts';
 
-/** `docket verify [--fix]`: recompute every rollup from the source rows and report any difference. */
+/**
+ * `docket verify [--fix]`: recompute every rollup from the source rows and report any difference: the indicator
+ * rollups, the light snapshots and the kept 催报 counts (reporting_unit_projects, report_unit_counts).
+ */
 export function registerVerify(program: Command): void {
   program.command('verify')
-    .description('recompute the indicator rollups and light snapshots and report any difference (--fix rebuilds them)')
+    .description('recompute the indicator rollups, light snapshots and kept 催报 counts and report any difference (--fix rebuilds them)')
     .option('--fix', 'rebuild the rollups when they differ')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { fix?: boolean; json?: boolean }, cmd: Command) => {
@@ -20,8 +24,12 @@ export function registerVerify(program: Command): void {
         const result = await createIndicatorService(createDeps(database.db)).verify({ fix: opts.fix });
         // Light snapshots are judged from the rollup: checked after it (and after --fix rebuilt it).
         const lights = await createLightService(createDeps(database.db)).verifySnapshots({ fix: opts.fix });
+        // The kept 催报 counts (migration 2026-12-09-40): a difference from a recount is listed, --fix recounts them.
+        const drift = await new ReportRepository(database.db).keptReportCountsDrift();
+        if (drift.length && opts.fix) await database.db.transaction().execute((tx) => new ReportRepository(tx).rebuildKeptReportCounts());
+        const reportCounts = { ok: drift.length === 0, differences: drift, fixed: drift.length > 0 && !!opts.fix };
         if (opts.json) {
-          console.log(JSON.stringify({ ...result, lights }, null, 2));
+          console.log(JSON.stringify({ ...result, lights, report_counts: reportCounts }, null, 2));
         } else if (result.ok) {
           console.log(`指标汇总表与全量重算一致 / rollups match a full recomputation (${Date.now() - started} ms)`);
         } else {
@@ -42,7 +50,16 @@ export function registerVerify(program: Command): void {
             console.log(lights.fixed ? '已删除有差异年份的快照，下次读取时重判 / dropped the years that differ; the next read judges them again' : '运行 docket verify --fix 修复 / run docket verify --fix');
           }
         }
-        if ((!result.ok && !result.fixed) || (!lights.ok && !lights.fixed)) process.exitCode = 1;
+        if (!opts.json) {
+          if (reportCounts.ok) {
+            console.log('催报计数与全量重数一致 / kept 催报 counts match a full recount');
+          } else {
+            console.log(`催报计数有差异 / kept 催报 counts differ: ${drift.length} 项 keys`);
+            for (const d of drift.slice(0, 20)) console.log(`  ${d}`);
+            console.log(reportCounts.fixed ? '已按全量重数重建 / rebuilt from a full recount' : '运行 docket verify --fix 重建 / run docket verify --fix to rebuild');
+          }
+        }
+        if ((!result.ok && !result.fixed) || (!lights.ok && !lights.fixed) || (!reportCounts.ok && !reportCounts.fixed)) process.exitCode = 1;
       } finally {
         await database.destroy();
       }

@@ -24,6 +24,9 @@ export const PROBLEM_WORKFLOW = defineWorkflow({
     transfer: { from: ['assigned', 'signed'], to: 'assigned', permission: 'problem.handle', needs: 'reason', label: '转办' },
     start: { from: ['signed'], to: 'in_progress', permission: 'problem.handle', label: '开始办理' },
     reply: { from: ['signed', 'in_progress'], to: 'replied', permission: 'problem.handle', label: '答复' },
+    // A problem escalated into a supervised matter (转督办) whose matter was closed (办结): the department answers in
+    // one step with the matter's outcome; the 回访 by someone else and the 销号 still follow (the service checks the matter).
+    adopt_matter: { from: ['assigned', 'signed', 'in_progress'], to: 'replied', permission: 'problem.handle', label: '按督办结果办结' },
     // Someone other than the handler visits the enterprise (回访): satisfied or basically satisfied ends the round;
     // not satisfied sends it back to the department (重办).
     visit_ok: { from: ['replied'], to: 'visited', permission: 'problem.visit', label: '回访（满意/基本满意）' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { buildUser } from '../factories.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -51,6 +52,56 @@ describe('problems (问题台账) and cadre visits', () => {
     await card.locator('a[href^="/matters/"]').click();
     await page.waitForURL(/\/matters\/\d+/);
     await page.getByText('二期扩产用地指标不足').first().waitFor();
+    await context.close();
+  });
+
+  it('shows a closed matter on its problem and lets the department close the problem in one step with the outcome; a returned matter shows its reason', async () => {
+    // The department (住建局, owner of 水电气) gets an account; the office and the department set the matters up over the API.
+    const db = h.database.db;
+    const dept = await db.selectFrom('units').select('id').where('name', '=', '苏州市住房和城乡建设局').executeTakeFirstOrThrow();
+    await buildUser(db, { username: 'build_dept', role: 'reporter', unitId: dept.id });
+    const officeSide = await h.newPage();
+    const office = await apiAs(officeSide.context, 'office');
+    const { context, page } = await h.newPage();
+    const handler = await apiAs(context, 'build_dept');
+    const find = async (title: string) => ((await office.get(`/problems?q=${encodeURIComponent(title)}`)).body.items as { id: number; title: string }[]).find((x) => x.title === title)!.id;
+    const version = async (path: string, key?: string) => {
+      const b = (await office.get(path)).body;
+      return (key ? (b[key] as { version: number }) : (b as { version: number })).version;
+    };
+    const ok = async (r: Promise<{ status: number; body: unknown }>) => expect((await r).status).toBe(200);
+    // 新厂房用电增容 (办理中): escalated, the matter signed, applied to close with its outcome and closed by the office.
+    const power = await find('新厂房用电增容');
+    const powerMatter = (await office.post(`/problems/${power}/escalate`, { version: await version(`/problems/${power}`), reason: '涉及电网改造，需区级协调', lead_unit_id: dept.id })).body.matter_id as number;
+    await ok(handler.post(`/matters/${powerMatter}/actions`, { action: 'sign', version: await version(`/matters/${powerMatter}`, 'matter') }));
+    await ok(handler.post(`/matters/${powerMatter}/actions`, { action: 'apply_close', reason: '已完成 2000 千伏安增容并送电', version: await version(`/matters/${powerMatter}`, 'matter') }));
+    await ok(office.post(`/matters/${powerMatter}/actions`, { action: 'approve_close', version: await version(`/matters/${powerMatter}`, 'matter') }));
+    // 员工子女入学 (待受理): escalated and sent back by the department with a reason.
+    const school = await find('员工子女入学');
+    const schoolMatter = (await office.post(`/problems/${school}/escalate`, { version: await version(`/problems/${school}`), reason: '涉及教育部门', lead_unit_id: dept.id })).body.matter_id as number;
+    await ok(handler.post(`/matters/${schoolMatter}/actions`, { action: 'send_back', reason: '应由区教育局牵头办理', version: await version(`/matters/${schoolMatter}`, 'matter') }));
+
+    await page.goto(`/problems?open=${power}`);
+    const closed = page.getByTestId('problem-matter-closed');
+    await closed.getByText('督办事项已办结：已完成 2000 千伏安增容并送电').waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'problems-matter-closed');
+    await closed.getByTestId('problem-adopt-matter').click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText('按督办结果办结 → 已答复', { exact: false }).waitFor({ timeout: 20_000 });
+    await expect(page.getByTestId('problem-adopt-matter').count()).resolves.toBe(0);
+    await settled(page);
+    await shot(page, 'problems-matter-adopted');
+    const row = await db.selectFrom('problems').select(['status', 'reply']).where('id', '=', power).executeTakeFirstOrThrow();
+    expect(row.status).toBe('replied');
+    expect(row.reply).toMatch(/^按督办事项.+办结结果：已完成 2000 千伏安增容并送电$/);
+
+    // The office (which reassigns a returned matter) sees on the problem that its matter came back, and why.
+    await officeSide.page.goto(`/problems?open=${school}`);
+    await officeSide.page.getByTestId('problem-matter-returned').getByText('督办事项已退回：应由区教育局牵头办理').waitFor({ timeout: 20_000 });
+    await settled(officeSide.page);
+    await shot(officeSide.page, 'problems-matter-returned');
+    await officeSide.context.close();
     await context.close();
   });
 

@@ -1427,7 +1427,16 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            carried: number;
+                            id: number;
+                            new: number;
+                            seq: number;
+                            title: string;
+                            weekOf: string;
+                        };
+                    };
                 };
             };
         };
@@ -1499,7 +1508,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            units: {
+                                name: string;
+                                pending: number;
+                                unitId: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2474,7 +2491,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2536,11 +2555,16 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            url: string;
+                        };
+                    };
                 };
             };
         };
@@ -2578,7 +2602,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterprisePage"];
+                    };
                 };
             };
         };
@@ -2609,11 +2635,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2646,7 +2674,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2683,7 +2713,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2728,11 +2760,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2772,7 +2806,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EnterpriseDetail"];
+                    };
                 };
             };
         };
@@ -2833,11 +2869,16 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            problem_ids: number[];
+                        };
+                    };
                 };
             };
         };
@@ -3466,6 +3507,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/months/{year}/{month}/units/{unitId}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    month: number;
+                    unitId: number;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        leaf: string;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evaluation/objections/{id}/handle": {
         parameters: {
             query?: never;
@@ -3793,11 +3881,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/upper-ranks/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        due_on?: string | null;
+                        lead_unit_id: number;
+                        title?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvalWeakMatter"];
+                    };
                 };
             };
         };
@@ -3830,7 +3965,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalUpperRank"][];
+                    };
                 };
             };
         };
@@ -3865,7 +4002,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EvalYearEnd"];
+                    };
                 };
             };
         };
@@ -5038,7 +5177,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5085,7 +5224,7 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                         source_id?: number | null;
                         source_ref?: string | null;
                         title: string;
@@ -5105,7 +5244,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterRef"];
+                    };
                 };
             };
         };
@@ -5133,7 +5274,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5273,7 +5414,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5313,7 +5456,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            attention: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5349,7 +5496,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            signedOn: string;
+                        };
+                    };
                 };
             };
         };
@@ -5391,7 +5542,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MatterFeedbackEntry"];
+                    };
                 };
             };
         };
@@ -5427,7 +5580,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5468,7 +5623,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5624,7 +5783,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5692,7 +5855,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
                 };
             };
         };
@@ -5713,7 +5880,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5747,7 +5918,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
                 };
             };
         };
@@ -5788,7 +5961,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5829,7 +6007,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            seq: number;
+                        };
+                    };
                 };
             };
         };
@@ -5851,7 +6034,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5905,7 +6092,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            matters: components["schemas"]["MatterRef"][];
+                        };
+                    };
                 };
             };
         };
@@ -6368,7 +6559,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "visit" | "close";
+                    action: "assign" | "reject" | "sign" | "transfer" | "start" | "reply" | "adopt_matter" | "visit" | "close";
                     id: number;
                 };
                 cookie?: never;
@@ -9135,7 +9326,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["VisitPlanLink"][];
+                    };
                 };
             };
         };
@@ -9727,6 +9920,254 @@ export interface components {
             rule_id: string | null;
             rule_kind: string | null;
         };
+        EnterpriseDetail: {
+            address: string | null;
+            cadres: {
+                enterprise_id: number;
+                id: number;
+                last_visit_on: string | null;
+                linked_on: string;
+                name: string;
+                phone: string | null;
+                plan: components["schemas"]["VisitPlanState"];
+                post: string | null;
+                role: string;
+                unlinked_on: string | null;
+                user_id: number | null;
+                visit_every_months: number | null;
+            }[];
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            name: string;
+            notes: string | null;
+            problems: {
+                assigned_on: string | null;
+                category_code: string;
+                category_name: string | null;
+                closed_on: string | null;
+                created_at: string;
+                created_by: number | null;
+                description: string;
+                enterprise_id: number | null;
+                enterprise_name: string | null;
+                feedback_due: string | null;
+                handler_id: number | null;
+                id: number;
+                is_major: number;
+                level: string;
+                matter_id: number | null;
+                meeting: string | null;
+                owner_unit_id: number | null;
+                owner_unit_name: string | null;
+                parent_category_name: string | null;
+                project_id: number | null;
+                project_name: string | null;
+                raised_unit_id: number | null;
+                raised_unit_name: string | null;
+                received_on: string;
+                redo_count: number;
+                region_code: string;
+                replied_on: string | null;
+                reply: string | null;
+                route_due: string | null;
+                signed_on: string | null;
+                solve_due: string | null;
+                source: string;
+                source_ref: string | null;
+                status: components["schemas"]["ProblemStatus"];
+                title: string;
+                top_category_code: string | null;
+                updated_at: string;
+                version: number;
+                visit_id: number | null;
+                visit_result: string | null;
+            }[];
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+            }[];
+            region_code: string;
+            size: string | null;
+            unit_id: number | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+            visits: {
+                cadre_id: number | null;
+                content: string;
+                created_at: string;
+                created_by: number | null;
+                enterprise_id: number;
+                id: number;
+                photos: {
+                    id: number;
+                    url: string;
+                }[];
+                problem_ids: number[];
+                visited_on: string;
+                visitors: string;
+            }[];
+        };
+        EnterpriseDetailInput: {
+            address: string | null;
+            cadres: {
+                enterprise_id: number;
+                id: number;
+                last_visit_on: string | null;
+                linked_on: string;
+                name: string;
+                phone: string | null;
+                plan: components["schemas"]["VisitPlanStateInput"];
+                post: string | null;
+                role: string;
+                unlinked_on: string | null;
+                user_id: number | null;
+                visit_every_months: number | null;
+            }[];
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            name: string;
+            notes: string | null;
+            problems: {
+                assigned_on: string | null;
+                category_code: string;
+                category_name: string | null;
+                closed_on: string | null;
+                created_at: string;
+                created_by: number | null;
+                description: string;
+                enterprise_id: number | null;
+                enterprise_name: string | null;
+                feedback_due: string | null;
+                handler_id: number | null;
+                id: number;
+                is_major: number;
+                level: string;
+                matter_id: number | null;
+                meeting: string | null;
+                owner_unit_id: number | null;
+                owner_unit_name: string | null;
+                parent_category_name: string | null;
+                project_id: number | null;
+                project_name: string | null;
+                raised_unit_id: number | null;
+                raised_unit_name: string | null;
+                received_on: string;
+                redo_count: number;
+                region_code: string;
+                replied_on: string | null;
+                reply: string | null;
+                route_due: string | null;
+                signed_on: string | null;
+                solve_due: string | null;
+                source: string;
+                source_ref: string | null;
+                status: components["schemas"]["ProblemStatusInput"];
+                title: string;
+                top_category_code: string | null;
+                updated_at: string;
+                version: number;
+                visit_id: number | null;
+                visit_result: string | null;
+            }[];
+            projects: {
+                code: string | null;
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+            }[];
+            region_code: string;
+            size: string | null;
+            unit_id: number | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+            visits: {
+                cadre_id: number | null;
+                content: string;
+                created_at: string;
+                created_by: number | null;
+                enterprise_id: number;
+                id: number;
+                photos: {
+                    id: number;
+                    url: string;
+                }[];
+                problem_ids: number[];
+                visited_on: string;
+                visitors: string;
+            }[];
+        };
+        EnterprisePage: {
+            items: components["schemas"]["EnterpriseRow"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EnterprisePageInput: {
+            items: components["schemas"]["EnterpriseRowInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EnterpriseRow: {
+            address: string | null;
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            last_visit_on: string | null;
+            name: string;
+            notes: string | null;
+            open_problems: number;
+            region_code: string;
+            region_name: string | null;
+            size: string | null;
+            unit_id: number | null;
+            unit_name: string | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+        };
+        EnterpriseRowInput: {
+            address: string | null;
+            contact_name: string | null;
+            contact_phone: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            id: number;
+            industry: string | null;
+            last_visit_on: string | null;
+            name: string;
+            notes: string | null;
+            open_problems: number;
+            region_code: string;
+            region_name: string | null;
+            size: string | null;
+            unit_id: number | null;
+            unit_name: string | null;
+            updated_at: string;
+            uscc: string | null;
+            version: number;
+        };
         EvalBoardLine: {
             leaf: string;
             leaf_name: string;
@@ -10110,6 +10551,118 @@ export interface components {
             tree_total_text: string;
             veto_reasons: string[];
             vetoed: boolean;
+        };
+        EvalUpperRank: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalUpperRankInput: {
+            created_at: string;
+            created_by: number | null;
+            id: number;
+            indicator: string;
+            is_weak: boolean;
+            leader_score: string | null;
+            level: string;
+            month: number;
+            next_steps: string | null;
+            our_rank: number;
+            our_score: string | null;
+            reasons: string | null;
+            unit_count: number;
+            year: number;
+        };
+        EvalWeakMatter: {
+            id: number;
+            number: string;
+        };
+        EvalWeakMatterInput: {
+            id: number;
+            number: string;
+        };
+        EvalYearEnd: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnit"][];
+            year: number;
+        };
+        EvalYearEndInput: {
+            items: {
+                key: string;
+                max?: number;
+                name: string;
+            }[];
+            monthly_weight: number;
+            months: number[];
+            scheme: {
+                id: number;
+                name: string;
+                version: number;
+            };
+            units: components["schemas"]["EvalYearEndUnitInput"][];
+            year: number;
+        };
+        EvalYearEndUnit: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
+        };
+        EvalYearEndUnitInput: {
+            items: {
+                key: string;
+                name: string;
+                value_text: string;
+            }[];
+            key: string;
+            ledger_text: string;
+            monthly_average_text: string;
+            monthly_part_text: string;
+            months: {
+                month: number;
+                total_text: string;
+            }[];
+            name: string;
+            rank: number;
+            total_text: string;
+            vetoed: boolean;
+            vetoed_months: number[];
         };
         IndicatorResult: {
             breakdowns: {
@@ -11015,6 +11568,30 @@ export interface components {
                 title: string;
             }[];
         };
+        MatterFeedbackEntry: {
+            attachments: components["schemas"]["Attachment"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
+        MatterFeedbackEntryInput: {
+            attachments: components["schemas"]["AttachmentInput"][];
+            authorId: number | null;
+            createdAt: string;
+            dueOn: string | null;
+            id: number;
+            nextSteps: string | null;
+            onDate: string;
+            onTime: boolean;
+            text: string;
+            unitId: number | null;
+        };
         MatterList: {
             items: components["schemas"]["MatterListItem"][];
             today: string;
@@ -11082,6 +11659,14 @@ export interface components {
             urgency: string;
             version: number;
             writtenOffOn: string | null;
+        };
+        MatterRef: {
+            id: number;
+            number: string;
+        };
+        MatterRefInput: {
+            id: number;
+            number: string;
         };
         MeetingDetail: {
             attachments: components["schemas"]["Attachment"][];
@@ -11227,7 +11812,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11326,7 +11915,11 @@ export interface components {
                 id: number;
                 lead_unit_name: string | null;
                 number: string | null;
+                outcome: string | null;
+                /** @enum {string|null} */
+                outcome_state: "closed" | "returned" | null;
                 overdue: boolean;
+                returned_reason: string | null;
                 status: string | null;
                 status_label: string | null;
                 timeline: {
@@ -11980,6 +12573,46 @@ export interface components {
             rank: number | null;
             /** @enum {boolean} */
             unrecorded?: true;
+        };
+        VisitPlanLink: {
+            enterprise_id: number;
+            enterprise_name: string;
+            id: number;
+            last_visit_on: string | null;
+            linked_on: string;
+            name: string;
+            phone: string | null;
+            plan: components["schemas"]["VisitPlanState"];
+            post: string | null;
+            role: string;
+            unlinked_on: string | null;
+            user_id: number | null;
+            visit_every_months: number | null;
+        };
+        VisitPlanLinkInput: {
+            enterprise_id: number;
+            enterprise_name: string;
+            id: number;
+            last_visit_on: string | null;
+            linked_on: string;
+            name: string;
+            phone: string | null;
+            plan: components["schemas"]["VisitPlanStateInput"];
+            post: string | null;
+            role: string;
+            unlinked_on: string | null;
+            user_id: number | null;
+            visit_every_months: number | null;
+        };
+        VisitPlanState: {
+            days_overdue: number;
+            next_due: string | null;
+            overdue: boolean;
+        };
+        VisitPlanStateInput: {
+            days_overdue: number;
+            next_due: string | null;
+            overdue: boolean;
         };
     };
     responses: never;

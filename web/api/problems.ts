@@ -21,30 +21,8 @@ export interface ProblemQuery {
   page_size?: number;
 }
 
-export interface EnterpriseRow {
-  id: number;
-  name: string;
-  uscc: string | null;
-  region_name?: string | null;
-  unit_name?: string | null;
-  industry: string | null;
-  size: string | null;
-  contact_name: string | null;
-  contact_phone: string | null;
-  open_problems?: number;
-  last_visit_on?: string | null;
-}
-
-export interface EnterpriseDetail extends EnterpriseRow {
-  address: string | null;
-  region_code: string;
-  version: number;
-  cadres: { id: number; unlinked_on: string | null; name: string; post: string | null; role: string; phone: string | null; visit_every_months: number | null; last_visit_on: string | null; plan: { next_due: string | null; overdue: boolean; days_overdue: number } }[];
-  visits: { id: number; visited_on: string; visitors: string; content: string; photos: { id: number; url: string }[]; problem_ids: number[] }[];
-  /** The enterprise's problems as the ledger rows (without the deadline state the ledger page adds). */
-  problems: Omit<ProblemRow, 'current_due' | 'due_state'>[];
-  projects: { id: number; name: string; code: string | null; stage: string }[];
-}
+export type EnterpriseRow = Schema<'EnterpriseRow'>;
+export type EnterpriseDetail = Schema<'EnterpriseDetail'>;
 
 export interface RaiseInput { title: string; description: string; category_code: string; level?: string; is_major?: boolean }
 
@@ -62,7 +40,7 @@ export const problemsApi = {
   updateEnterprise: (id: number, body: Record<string, unknown>) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
   addCadre: (id: number, body: Record<string, unknown>) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),
   updateCadre: (cadreId: number, body: Record<string, unknown>) => api.patch<EnterpriseDetail>(`/enterprise-cadres/${cadreId}`, body),
-  enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<{ total: number; items: EnterpriseRow[] }>('/enterprises', q),
+  enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<Schema<'EnterprisePage'>>('/enterprises', q),
   enterprise: (id: number) => api.get<EnterpriseDetail>(`/enterprises/${id}`),
   addVisit: (id: number, body: { visited_on: string; visitors: string; content: string; problems: RaiseInput[] }) =>
     api.post<{ id: number; problem_ids: number[] }>(`/enterprises/${id}/visits`, body),

@@ -20,9 +20,9 @@ export const supervisionApi = {
   list: (query: MatterQuery) => api.get<MatterList>('/matters', query),
   exportHref: (query: MatterQuery) => withQuery('/api/v1/matters.xlsx', query),
   get: (id: number) => api.get<MatterDetail>(`/matters/${id}`),
-  create: (body: MatterCreate) => api.post<{ id: number; number: string }>('/matters', body, { quiet: true }),
+  create: (body: MatterCreate) => api.post<Schema<'MatterRef'>>('/matters', body, { quiet: true }),
   act: (id: number, body: { action: string; version: number; reason?: string; due_on?: string; lead_unit_id?: number }) => api.post<MatterDetail>(`/matters/${id}/actions`, body, { quiet: true }),
-  feedback: (id: number, body: { text: string; next_steps?: string }) => api.post<{ id: number }>(`/matters/${id}/feedback`, body, { quiet: true }),
+  feedback: (id: number, body: { text: string; next_steps?: string }) => api.post<Schema<'MatterFeedbackEntry'>>(`/matters/${id}/feedback`, body, { quiet: true }),
   feedbackFile: (id: number, entryId: number, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
@@ -53,7 +53,7 @@ export const agendaApi = {
   updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
   deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),
   addDecision: (id: number, text: string) => api.post<{ id: number; seq: number }>(`/meetings/${id}/decisions`, { text }, { quiet: true }),
-  toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: { id: number; number: string }[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
+  toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: Schema<'MatterRef'>[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
   minutes: (id: number, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);

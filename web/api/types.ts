@@ -305,26 +305,11 @@ export type EvalSchemeRow = Omit<Schema<'EvalSchemeRow'>, 'body'> & { body: Sche
 export type EvalProblem = Schema<'EvalProblem'>;
 export type EvalUnitDetail = Schema<'EvalUnitDetail'>;
 export type LedgerLine = Schema<'EvalLedgerLine'>;
-// The year-end and upper-rank routes declare no response schema yet (issue 15): these restate
-// evaluation.service.ts yearEnd / listUpperRanks until they do.
 /** The year-end comprehensive evaluation (core/evaluation/year-end.ts). */
-export interface EvalYearEnd {
-  year: number;
-  scheme: { id: number; version: number; name: string };
-  months: number[];
-  monthly_weight: number;
-  items: { key: string; name: string; max?: number }[];
-  units: {
-    key: string; name: string; rank: number; months: { month: number; total_text: string }[]; monthly_average_text: string; monthly_part_text: string;
-    items: { key: string; name: string; value_text: string }[]; ledger_text: string; total_text: string; vetoed: boolean; vetoed_months: number[];
-  }[];
-}
+export type EvalYearEnd = Schema<'EvalYearEnd'>;
 /** How the city or province ranked us on an indicator (eval_upper_ranks). */
-export interface UpperRank {
-  id: number; year: number; month: number; level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number;
-  our_score: string | null; leader_score: string | null; is_weak: boolean; reasons: string | null; next_steps: string | null;
-}
-export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak'> & { is_weak?: boolean };
+export type UpperRank = Schema<'EvalUpperRank'>;
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at'> & { level: 'city' | 'province'; is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

@@ -129,6 +129,9 @@ export class EvaluationRepository {
   async listUpperRanks(year: number): Promise<UpperRankRow[]> {
     return this.db.selectFrom('eval_upper_ranks').selectAll().where('year', '=', year).orderBy('month').orderBy('id').execute();
   }
+  async findUpperRank(id: number): Promise<UpperRankRow | undefined> {
+    return this.db.selectFrom('eval_upper_ranks').selectAll().where('id', '=', id).executeTakeFirst();
+  }
   async insertUpperRank(row: Insertable<EvalUpperRankTable>): Promise<number> {
     return (await this.db.insertInto('eval_upper_ranks').values(row).returning('id').executeTakeFirstOrThrow()).id;
   }

@@ -70,3 +70,22 @@ export const unitDetailSchema = z.object({ unit, leaves: z.array(leaf), entries:
 const ledgerLine = ledgerRow.extend({ unit_name: z.string(), points_text: z.string() }).meta({ id: 'EvalLedgerLine' });
 export const ledgerLineSchema = ledgerLine;
 export const ledgerListSchema = z.array(ledgerLine);
+
+/** The year-end comprehensive evaluation (年终总考评, core/evaluation/year-end.ts YearEndUnit without its exact total). */
+const yearEndUnit = z.object({
+  key: z.string(), name: z.string(), rank: int, months: z.array(z.object({ month: int, total_text: z.string() })), monthly_average_text: z.string(),
+  monthly_part_text: z.string(), items: z.array(z.object({ key: z.string(), name: z.string(), value_text: z.string() })), ledger_text: z.string(),
+  total_text: z.string(), vetoed: z.boolean(), vetoed_months: z.array(int),
+}).meta({ id: 'EvalYearEndUnit' });
+export const yearEndSchema = z.object({
+  year: int, scheme: z.object({ id: int, version: int, name: z.string() }), months: z.array(int), monthly_weight: z.number(),
+  items: z.array(z.object({ key: z.string(), name: z.string(), max: z.number().optional() })), units: z.array(yearEndUnit),
+}).meta({ id: 'EvalYearEnd' });
+
+/** How the city or province ranked us on an indicator (eval_upper_ranks; is_weak as a boolean). */
+const upperRank = z.object({
+  id: int, year: int, month: int, level: z.string(), indicator: z.string(), our_rank: int, unit_count: int, our_score: text, leader_score: text,
+  is_weak: z.boolean(), reasons: text, next_steps: text, created_by: int.nullable(), created_at: z.string(),
+}).meta({ id: 'EvalUpperRank' });
+export const upperRankSchema = upperRank;
+export const upperRankListSchema = z.array(upperRank);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
 import { sheetDocx, sheetWorkbook } from './evaluation.export.ts';
@@ -7,9 +8,11 @@ import type { EvaluationService } from './evaluation.service.ts';
 import {
   entryBody, entryReviewBody, idParams, ledgerBody, ledgerQuery, objectionBody, objectionHandleBody, objectionOpenBody, outcomeBody,
   periodParams, previewBody, republishBody, schemeCreateBody, schemeUpdateBody, unitParams, upperRankBody, yearParams, yearQuery,
+  unitLineMatterBody, upperRankMatterBody,
 } from './evaluation.schema.ts';
 import {
   entryListSchema, entrySchema, ledgerLineSchema, ledgerListSchema, monthSchema, previewSchema, schemeListSchema, schemeRowSchema, sourceListSchema, unitDetailSchema,
+  upperRankListSchema, upperRankSchema, yearEndSchema,
 } from './evaluation.responses.ts';
 
 /** Unit evaluation (考评): schemes, preview, monthly 讲评 snapshots, objections, hand entries, ledger, outcomes. */
@@ -65,7 +68,13 @@ export function evaluationRoutes(app: FastifyInstance, service: () => Evaluation
   r.get('/api/v1/evaluation/ledger', { config: read, schema: { tags, querystring: ledgerQuery, response: { 200: ledgerListSchema } } }, async (q) => service().listLedger(q.query.year, q.query.month));
   r.post('/api/v1/evaluation/ledger', { config: write, schema: { tags, body: ledgerBody, response: { 201: ledgerLineSchema } } }, async (q, reply) => reply.code(201).send(await service().addLedger(actorOf(q), q.body)));
 
-  r.get('/api/v1/evaluation/years/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().yearEnd(q.params.year));
-  r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams } }, async (q) => service().listUpperRanks(q.params.year));
-  r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
+  r.get('/api/v1/evaluation/years/:year', { config: read, schema: { tags, params: yearParams, response: { 200: yearEndSchema } } }, async (q) => service().yearEnd(q.params.year));
+  r.get('/api/v1/evaluation/upper-ranks/:year', { config: read, schema: { tags, params: yearParams, response: { 200: upperRankListSchema } } }, async (q) => service().listUpperRanks(q.params.year));
+  r.post('/api/v1/evaluation/upper-ranks', { config: write, schema: { tags, body: upperRankBody, response: { 201: upperRankSchema } } }, async (q, reply) => reply.code(201).send(await service().addUpperRank(actorOf(q), q.body)));
+  // Weak indicator → 督办事项 (one step, through the supervision module).
+  const matterCreated = z.object({ id: z.number().int(), number: z.string() }).meta({ id: 'EvalWeakMatter' });
+  r.post('/api/v1/evaluation/upper-ranks/:id/matter', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: upperRankMatterBody, response: { 201: matterCreated } } },
+    async (q, reply) => reply.code(201).send(await service().upperRankMatter(actorOf(q), q.params.id, q.body)));
+  r.post('/api/v1/evaluation/months/:year/:month/units/:unitId/matter', { config: { permission: 'matter.assign' }, schema: { tags, params: unitParams, body: unitLineMatterBody, response: { 201: matterCreated } } },
+    async (q, reply) => reply.code(201).send(await service().unitLineMatter(actorOf(q), q.params.year, q.params.month, q.params.unitId, q.body)));
 }

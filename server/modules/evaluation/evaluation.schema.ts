@@ -52,3 +52,8 @@ export const upperRankBody = z.object({
   our_score: decimalText, leader_score: decimalText, is_weak: z.boolean().optional(),
   reasons: z.string().max(2000).nullable().optional(), next_steps: z.string().max(2000).nullable().optional(),
 });
+
+/** A weak indicator → 督办事项: the lead unit (upper-level ranking only), an optional title and deadline (China date). */
+const dueOn = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '办结时限须为YYYY-MM-DD').nullish();
+export const upperRankMatterBody = z.object({ lead_unit_id: z.number().int().positive('请选择牵头单位'), title: z.string().max(200).nullish(), due_on: dueOn }).strict();
+export const unitLineMatterBody = z.object({ leaf: z.string().min(1, '请选择指标').max(100), title: z.string().max(200).nullish(), due_on: dueOn }).strict();

@@ -10,6 +10,7 @@ import { systemActor, type Actor, type Deps } from '../../platform/context.ts';
 import { recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { createBulletinService } from '../bulletins/index.ts';
+import { createMatterService } from '../supervision/index.ts';
 import type { EvaluationRepository} from './evaluation.repository.ts';
 import { type SnapshotRow } from './evaluation.repository.ts';
 import { listSources, MANUAL_SOURCE, providersFor } from './evaluation.sources.ts';
@@ -593,6 +594,49 @@ export class EvaluationService {
       return id;
     });
     return (await this.listUpperRanks(input.year)).find((r) => r.id === id)!;
+  }
+
+  // Weak indicator → 督办事项 ---------------------------------------------------------------------------------------
+
+  /**
+   * Turns a weak upper-level ranking (弱项: flagged, by default the bottom third) into a supervised matter in one
+   * step through the supervision module: title and content prefilled from the ranking, the lead unit the office
+   * picks, the deadline given or the supervision default; the matter's source links back (source 'evaluation',
+   * source_id = the ranking). Audited by the matter engine; all in one transaction.
+   */
+  async upperRankMatter(actor: Actor, id: number, input: { lead_unit_id: number; title?: string | null | undefined; due_on?: string | null | undefined }) {
+    return this.tx(async (repo, trx) => {
+      const r = await repo.findUpperRank(id);
+      if (!r) throw notFound('上级排名记录不存在');
+      if (r.is_weak !== 1) throw new AppError('unprocessable', `${r.indicator}不是弱项指标，不能转为督办事项`);
+      const level = r.level === 'city' ? '市级' : '省级';
+      const ref = `${r.year}年${r.month}月${level}考核：${r.indicator} 第${r.our_rank}名/${r.unit_count}`;
+      const content = [ref, r.our_score !== null ? `我方得分${r.our_score}${r.leader_score !== null ? `，第一名${r.leader_score}` : ''}` : '', r.reasons ? `原因：${r.reasons}` : '', r.next_steps ? `下步措施：${r.next_steps}` : '']
+        .filter(Boolean).join('\n');
+      return createMatterService({ ...this.deps, db: trx }).create(actor, {
+        title: input.title?.trim() || `弱项整改：${r.indicator}（${level}排名${r.our_rank}/${r.unit_count}）`, content, source: 'evaluation', sourceId: r.id,
+        sourceRef: ref, type: '考评弱项', urgency: 'urgent', leadUnitId: input.lead_unit_id, dueOn: input.due_on ?? null,
+      });
+    });
+  }
+
+  /** A unit's weak line of a month's 讲评 (one indicator) → a matter led by that unit, prefilled with its figures. */
+  async unitLineMatter(actor: Actor, year: number, month: number, unitId: number, input: { leaf: string; title?: string | null | undefined; due_on?: string | null | undefined }) {
+    return this.tx(async (repo, trx) => {
+      const row = await this.snapshotOrFail(repo, year, month);
+      const body = JSON.parse(row.body) as SnapshotBody;
+      const unit = body.units.find((u) => u.key === String(unitId));
+      const leaf = body.leaves.find((l) => l.key === input.leaf);
+      if (!unit) throw new AppError('unprocessable', '该单位不在本月讲评中');
+      if (!leaf) throw new AppError('unprocessable', `指标${input.leaf}不在本月考评方案中`);
+      const node = unit.nodes[leaf.key];
+      const ref = `${year}年${body.period_label}考评：${unit.name} · ${leaf.name}`;
+      const content = `${ref}\n得分${node?.score_text ?? '—'}（实际值${node?.value_text ?? '—'}），总分第${unit.rank}名`;
+      return createMatterService({ ...this.deps, db: trx }).create(actor, {
+        title: input.title?.trim() || `弱项整改：${unit.name}${leaf.name}`, content, source: 'evaluation', sourceId: row.id, sourceRef: ref,
+        type: '考评弱项', urgency: 'normal', leadUnitId: unitId, dueOn: input.due_on ?? null,
+      });
+    });
   }
 }
 

@@ -272,4 +272,29 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(up.body).toMatchObject({ is_weak: true, our_rank: 8 });
     expect((await call('POST', '/upper-ranks', h.office, { year: 2026, month: 5, level: 'city', indicator: 'x', our_rank: 11, unit_count: 10 })).body.error!.message).toBe('名次11大于参评单位数10');
   });
+
+  it('turns a weak indicator (upper-level 弱项 or a unit line) into a 督办事项 in one step, linked to its source', async () => {
+    const weak = await call('POST', '/upper-ranks', h.office, { year: 2026, month: 5, level: 'province', indicator: '项目开工率', our_rank: 9, unit_count: 12, our_score: '70', leader_score: '96', reasons: '三个项目未按期开工', next_steps: '倒排工期' });
+    const fine = await call('POST', '/upper-ranks', h.office, { year: 2026, month: 5, level: 'city', indicator: '招商签约额', our_rank: 2, unit_count: 12 });
+    expect(fine.body).toMatchObject({ is_weak: false });
+    // A reporter may not assign matters; a ranking that is not weak is refused; an unknown one is a 404.
+    expect((await call('POST', `/upper-ranks/${weak.body.id as number}/matter`, h.reporter, { lead_unit_id: h.ids.木渎镇 })).status).toBe(403);
+    expect((await call('POST', `/upper-ranks/${fine.body.id as number}/matter`, h.office, { lead_unit_id: h.ids.木渎镇 })).body.error!.message).toBe('招商签约额不是弱项指标，不能转为督办事项');
+    expect((await call('POST', '/upper-ranks/999999/matter', h.office, { lead_unit_id: h.ids.木渎镇 })).status).toBe(404);
+    const made = await call('POST', `/upper-ranks/${weak.body.id as number}/matter`, h.office, { lead_unit_id: h.ids.木渎镇 });
+    expect(made.status).toBe(201);
+    const matter = (await t.app.inject({ url: `/api/v1/matters/${made.body.id as number}`, headers: h.office })).json<{ matter: Record<string, unknown> }>().matter;
+    expect(matter).toMatchObject({ title: '弱项整改：项目开工率（省级排名9/12）', source: 'evaluation', sourceId: weak.body.id, sourceRef: '2026年5月省级考核：项目开工率 第9名/12' });
+    expect(JSON.stringify(matter)).toContain('原因：三个项目未按期开工');
+    expect(JSON.stringify(matter)).toContain('木渎镇');
+    // A unit's weak line of May's 讲评: the unit leads, the title and figures come from the line.
+    const line = await call('POST', `/months/2026/5/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'completion', due_on: '2099-01-05' });
+    expect(line.body.error?.message).toBeUndefined();
+    expect(line.status).toBe(201);
+    const lm = (await t.app.inject({ url: `/api/v1/matters/${line.body.id as number}`, headers: h.office })).json<{ matter: Record<string, unknown> }>().matter;
+    expect(lm).toMatchObject({ title: '弱项整改：胥口镇投资完成率', source: 'evaluation', sourceRef: '2026年1–5月考评：胥口镇 · 投资完成率' });
+    expect(JSON.stringify(lm)).toContain('2099-01-05');
+    expect((await call('POST', `/months/2026/5/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'nope' })).body.error!.message).toBe('指标nope不在本月考评方案中');
+    expect((await call('POST', `/months/2026/9/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'completion' })).body.error!.message).toBe('2026年9月讲评尚未生成');
+  });
 });

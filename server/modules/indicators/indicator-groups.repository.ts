@@ -87,8 +87,8 @@ export class IndicatorGroupRepository {
     return qb;
   }
 
-  /** The groups as they should be for a year, summed from the stored facts. */
-  private recomputedGroups(year: number) {
+  /** The groups as they should be for a year (or one month of it), summed from the stored facts. */
+  private recomputedGroups(year: number, month?: number) {
     const ytdOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((c, i) => sql`when ${sql.lit(i + 1)} then ${sql.ref(`f.${c}`)}`), sql` `)} end`;
     const endOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((_, i) => sql`when ${sql.lit(i + 1)} then ${sql.lit(periodEndExclusive(year, i + 1))}`), sql` `)} end`;
     const qb = this.db.selectFrom('indicator_facts as f')
@@ -108,7 +108,7 @@ export class IndicatorGroupRepository {
         ...YTD_COLUMNS.map((c) => sql<number>`sum(${sql.ref(`f.${c}`)})`.as(c)),
       ])
       .groupBy([sql`mm.m`, 'f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type']);
-    return qb;
+    return month === undefined ? qb : qb.where(sql`mm.m`, '=', month);
   }
 
   /** Recomputes all groups of a year from the stored facts. */
@@ -193,22 +193,54 @@ export class IndicatorGroupRepository {
    * 100k). Call lock() first.
    */
   async refreshProjectsBulk(projectIds: readonly number[]): Promise<void> {
-    await this.recomputeYears(await this.refreshFactsOnly(projectIds));
+    await this.recomputeYears((await this.refreshFactsOnly(projectIds)).keys());
   }
 
   /**
    * The first half of refreshProjectsBulk: the projects' facts recomputed, the groups left as they were (a chunked
-   * bulk write calls it per chunk, then recomputeYears once). Returns the years whose groups are now stale.
+   * bulk write calls it per chunk, then recomputes the stale groups once). Returns, per year, the group keys whose
+   * rows are now stale: those the projects' facts were in before and are in now.
    */
-  async refreshFactsOnly(projectIds: readonly number[]): Promise<Set<number>> {
-    const years = new Set<number>();
+  async refreshFactsOnly(projectIds: readonly number[]): Promise<Map<number, Set<string>>> {
+    const stale = new Map<number, Set<string>>();
+    const add = (rows: { year: number; group_key: string }[]) => {
+      for (const r of rows) {
+        let keys = stale.get(r.year);
+        if (!keys) stale.set(r.year, (keys = new Set()));
+        keys.add(r.group_key);
+      }
+    };
+    const keysOf = (ids: number[]) => this.db.selectFrom('indicator_facts').select(['year', 'group_key']).distinct().where('project_id', 'in', ids).execute();
     for (const ids of chunks([...new Set(projectIds)])) {
-      for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
+      add(await keysOf(ids));
       await this.db.deleteFrom('indicator_facts').where('project_id', 'in', ids).execute();
       await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(ids)).execute();
-      for (const r of await this.db.selectFrom('indicator_facts').select('year').distinct().where('project_id', 'in', ids).execute()) years.add(r.year);
+      add(await keysOf(ids));
     }
-    return years;
+    return stale;
+  }
+
+  /**
+   * Recomputes one month's rows of some groups of a year (every group when `keys` is undefined) from the stored
+   * facts: what a bulk write's stale groups need, in steps small enough to be short transactions (a month of a
+   * 100k portfolio's groups is a twelfth of the year's recomputation). Call lock() first.
+   */
+  async recomputeGroupsOf(year: number, month: number, keys?: readonly string[]): Promise<void> {
+    let del = this.db.deleteFrom('indicator_groups').where('year', '=', year).where('month', '=', month);
+    let ins = this.recomputedGroups(year, month);
+    if (keys) {
+      if (!keys.length) return;
+      del = del.where('group_key', 'in', keys);
+      ins = ins.where('f.group_key', 'in', keys);
+    }
+    await del.execute();
+    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(ins).execute();
+  }
+
+  /** How many group rows a month of a year has (what a set of stale keys is weighed against). */
+  async countGroups(year: number, month: number): Promise<number> {
+    const r = await this.db.selectFrom('indicator_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', year).where('month', '=', month).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   /** Recomputes the groups of each year from the stored facts (after refreshFactsOnly). Call lock() first. */

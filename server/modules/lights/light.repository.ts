@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DB, LightExcuseTable } from '../../db/schema.ts';
 import { LightSnapshotRepository } from './light-snapshot.repository.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, resolveSearch, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { YTD_COLUMNS } from '../indicators/indicator.repository.ts';
 
@@ -72,6 +72,14 @@ export class LightRepository {
     const last = await this.db.selectFrom('light_rule_sets').select((eb) => eb.fn.max('version').as('v')).where('year', '=', row.year).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
     return this.db.insertInto('light_rule_sets').values({ ...row, version }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * The filter with its search terms' region and unit names resolved once (issue 16: a name search then asks the
+   * name index alone, as the project list does, where the unresolved form also ran the region and unit sub-queries).
+   */
+  resolveSearch<F extends ProjectFilter>(filter: F) {
+    return resolveSearch(this.db, filter);
   }
 
   /** Projects in the filter and scope that are on year Y's list, with their facts, ordered by id. */

@@ -268,7 +268,8 @@ export class LightService {
    * Lights of every project in the scope for (year, month), judged from scratch and naively (every earlier month
    * judged for history): the reference the snapshots must equal.
    */
-  async judgeScope(actor: Actor, filter: ProjectFilter, year: number, month: number): Promise<Judged[]> {
+  async judgeScope(actor: Actor, asked: ProjectFilter, year: number, month: number): Promise<Judged[]> {
+    const filter = await this.lights.resolveSearch(asked);
     const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
     const [rows, excuseRows] = await Promise.all([
       this.lights.listFacts(filter, actor.scope, year),
@@ -284,7 +285,7 @@ export class LightService {
   async getLights(actor: Actor, query: LightsQuery) {
     const { year, month, light, dimension, page, page_size, ...filter } = query;
     await this.ensureSnapshots(year, month);
-    const scope = snapshotScope(actor, filter);
+    const scope = snapshotScope(actor, await this.lights.resolveSearch(filter));
     const combos = await this.lights.snapshots.countCombinations(year, month, scope);
     const counts = zeroCounts();
     const by_dimension = Object.fromEntries(DIMENSIONS.map((d) => [d, zeroCounts()])) as Record<Dimension, Counts>;

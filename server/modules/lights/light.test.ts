@@ -4,6 +4,8 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import { DEFAULT_RULE_SET } from '../../../core/lights.ts';
+import { systemActor } from '../../context.ts';
+import { LightRepository } from './light.repository.ts';
 
 const YI = 100_000_000;
 
@@ -71,6 +73,25 @@ describe.each(DIALECTS)('lights API on %s', (dialect) => {
     expect(lightOf(await get('/api/v1/lights?year=2026&month=6'), unstarted)).toBe('red');
     const green = await get('/api/v1/lights?year=2026&month=6&light=green');
     expect(green.items.map((i: { project_id: number }) => i.project_id).sort()).toEqual([lagging, onTrack].sort());
+  });
+
+  it('finds by a search term through the resolved names (issue 16) with the answers of the sub-query form', async () => {
+    // The sub-query form: the unresolved filter, as the lights read it before.
+    const subQuery = async (q: string, region?: string) =>
+      (await new LightRepository(t.db).listFacts({ q, region }, systemActor().scope, 2026)).map((r) => r.project_id).sort((a, b) => a - b);
+    const cases: Array<[string, string | undefined, number[]]> = [
+      ['甲镇', undefined, [lagging]], ['乙镇', undefined, [onTrack, unstarted]], ['滞后', undefined, [lagging]],
+      ['zhxm', undefined, [lagging]], ['吴中', '320500', [lagging, onTrack, unstarted]], ['苏州', '320506', [lagging, onTrack, unstarted]],
+      ['南京', '320500', []], ['发改', undefined, []], ['100%', undefined, []],
+    ];
+    for (const [q, region, expected] of cases) {
+      const want = [...expected].sort((a, b) => a - b);
+      expect(await subQuery(q, region), q).toEqual(want);
+      const url = `/api/v1/lights?year=2026&month=5&light=red,yellow,green,none&page_size=500&q=${encodeURIComponent(q)}${region ? `&region=${region}` : ''}`;
+      const body = await get(url);
+      expect(body.items.map((i: { project_id: number }) => i.project_id).sort((a: number, b: number) => a - b), q).toEqual(want);
+      expect(Object.values(body.counts as Record<string, number>).reduce((a, b) => a + b, 0), q).toBe(want.length);
+    }
   });
 
   it('judges a past month by the rule version in force then', async () => {

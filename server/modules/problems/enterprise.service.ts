@@ -1,3 +1,4 @@
+import type { ProblemStatus } from '../../../core/problems/problem-workflow.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { extensionOf, detectImageType } from '../../../core/image-type.ts';
 import { addAttachment, findAttachment, listAttachments, readAttachment } from '../../platform/attachments/attachments.ts';
@@ -65,7 +66,7 @@ export class EnterpriseService {
       cadres: cadres.map((c) => ({ ...c, plan: visitPlanState(c, c.last_visit_on, today) })),
       visits: visits.map((v) => ({ ...v, photos: photos.filter((p) => p.visit_id === v.id).map((p) => ({ id: p.id, url: `/api/v1/enterprise-visit-photos/${p.id}` })), problem_ids: problems.rows.filter((p) => p.visit_id === v.id).map((p) => p.id) })),
       projects,
-      problems: problems.rows,
+      problems: problems.rows.map((p) => ({ ...p, status: p.status as ProblemStatus })),
     };
   }
 

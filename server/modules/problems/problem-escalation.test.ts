@@ -87,6 +87,70 @@ describe.each(DIALECTS)('problem escalation and reminders on %s', (dialect) => {
     expect(events.map((e) => e.name)).toContain('problem.escalated');
   });
 
+  it('lets the department answer in one step with the closed matter\'s outcome, and shows a returned matter with its reason', async () => {
+    const matterAct = async (headers: LoginHeaders, matterId: number, action: string, reason?: string) => {
+      const mv = (await t.app.inject({ url: `/api/v1/matters/${matterId}`, headers: office })).json().matter.version;
+      const r = await t.app.inject({ method: 'POST', url: `/api/v1/matters/${matterId}/actions`, headers, payload: { action, version: mv, ...(reason ? { reason } : {}) } });
+      expect(r.statusCode).toBe(200);
+    };
+    const problem = async (id: number, headers: LoginHeaders = dept) => (await t.app.inject({ url: `/api/v1/problems/${id}`, headers })).json();
+    const adopt = async (id: number, headers: LoginHeaders, body: object = {}) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/problems/${id}/actions/adopt_matter`, headers, payload: { version: (await problem(id, office)).version, ...body } });
+
+    // A matter the department sends back (退回) shows on the problem with its reason; no one-step answer.
+    const back = await raise(`退回测试-${dialect}`, { is_major: true });
+    const backMatter = (await escalate(back.id, office, { version: back.version })).json().matter_id as number;
+    await matterAct(dept, backMatter, 'send_back', '应由区发改局牵头');
+    const seenBack = await problem(back.id);
+    expect(seenBack.matter).toMatchObject({ status: 'returned', outcome_state: 'returned', returned_reason: '应由区发改局牵头', outcome: null });
+    expect(seenBack.actions).not.toContain('adopt_matter');
+    expect((await adopt(back.id, office)).statusCode).toBe(409);
+
+    const p = await raise(`按督办结果办结-${dialect}`, { is_major: true });
+    const matterId = (await escalate(p.id, office, { version: p.version })).json().matter_id as number;
+    // The problem is routed and signed by its department while the matter runs.
+    for (const [h, a] of [[office, 'assign'], [dept, 'sign']] as const) {
+      const r = await t.app.inject({ method: 'POST', url: `/api/v1/problems/${p.id}/actions/${a}`, headers: h, payload: { version: (await problem(p.id, office)).version } });
+      expect(r.statusCode).toBe(200);
+    }
+    await matterAct(dept, matterId, 'sign');
+    await matterAct(dept, matterId, 'apply_close', '用地指标已于年内调剂到位');
+    // Not closed yet (申请办结 awaits review): no one-step answer, and the API refuses it with the matter's state.
+    expect((await problem(p.id)).actions).not.toContain('adopt_matter');
+    const early = await adopt(p.id, dept);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toMatch(/当前状态为“申请办结”，办结后才能按督办结果办结$/);
+    await matterAct(office, matterId, 'approve_close');
+    const seen = await problem(p.id);
+    expect(seen.matter).toMatchObject({ status: 'closed', outcome_state: 'closed', outcome: '用地指标已于年内调剂到位', returned_reason: null });
+    expect(seen.actions).toContain('adopt_matter');
+    // A stale version changes nothing.
+    const stale = await t.app.inject({ method: 'POST', url: `/api/v1/problems/${p.id}/actions/adopt_matter`, headers: dept, payload: { version: seen.version - 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect((await problem(p.id)).status).toBe('signed');
+    const dayBefore = chinaToday(clock.now());
+    const res = await adopt(p.id, dept);
+    const dayAfter = chinaToday(clock.now());
+    expect(res.statusCode).toBe(200);
+    const done = res.json();
+    // The answer's date is the day it was given (either side of a midnight the call may straddle).
+    expect([dayBefore, dayAfter]).toContain(done.replied_on);
+    const number = seen.matter.number as string;
+    expect(done).toMatchObject({ status: 'replied', reply: `按督办事项${number}办结结果：用地指标已于年内调剂到位` });
+    expect(done.rounds).toEqual([expect.objectContaining({ round: 1, reply: done.reply, replied_on: done.replied_on })]);
+    expect(done.moves.at(-1)).toMatchObject({ from: 'signed', to: 'replied', action: 'adopt_matter', reason: done.reply });
+    expect(done.actions).not.toContain('adopt_matter');
+    const audit = await t.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'problem.adopt_matter').execute();
+    expect(audit.map((a) => String(a.entity_id))).toContain(String(p.id));
+    expect((await findDeadline(t.db, { entityType: 'problem', entityId: p.id, kind: 'solve' }))!.status).toBe('done');
+    // The 回访 is still someone else's (the handler may not visit) and 销号 follows as usual.
+    const v = await t.app.inject({ method: 'POST', url: `/api/v1/problems/${p.id}/actions/visit`, headers: leader, payload: { version: done.version, result: 'satisfied' } });
+    expect(v.statusCode).toBe(200);
+    expect(v.json().status).toBe('visited');
+    // Once answered, the one step is gone.
+    expect((await adopt(p.id, dept)).statusCode).toBe(409);
+  });
+
   it('escalates an overdue problem without a reason, and refuses a closed or refused one', async () => {
     const now = clock.now().toISOString();
     const { id } = await t.db.insertInto('problems').values({ title: '逾期未办结问题', description: '逾期', source: 'project', project_id: projectId, category_code: 'land', level: 'county',

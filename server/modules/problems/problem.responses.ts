@@ -37,6 +37,8 @@ export const problemDetailSchema = problemRowSchema.extend({
   /** The supervised matter it was escalated into (转督办); null fields when the reader's scope does not reach it. */
   matter: z.object({
     id: int, visible: z.boolean(), number: text, status: text, status_label: text, due_on: text, overdue: z.boolean(), lead_unit_name: text, closed_on: text, written_off_on: text,
+    /** 'closed' once 办结 was approved (with the lead unit's outcome), 'returned' when sent back (with the reason). */
+    outcome_state: z.enum(['closed', 'returned']).nullable(), outcome: text, returned_reason: text,
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), title: z.string(), detail: text, actor_name: text })),
   }).nullable(),
 }).meta({ id: 'ProblemDetail' });
@@ -50,3 +52,40 @@ export const problemCategoriesSchema = z.array(z.object({
 export const timeLimitsSchema = z.array(z.object({
   category_code: z.string(), level: z.string(), route_days: int, feedback_days: int, ordinary_days: int, major_days: int,
 }).meta({ id: 'ProblemTimeLimit' }));
+
+// ---- enterprises (万人助万企): the register, cadres, visits and the visit plan
+
+const enterpriseFields = {
+  id: int, name: z.string(), uscc: text, region_code: z.string(), unit_id: int.nullable(), industry: text, size: text, address: text, contact_name: text,
+  contact_phone: text, notes: text, version: int, created_at: z.string(), updated_at: z.string(), created_by: int.nullable(), deleted_at: text,
+};
+
+/** An enterprise as the register lists it, with its region and serving unit, open problems and last visit. */
+export const enterpriseRowSchema = z.object({ ...enterpriseFields, region_name: text, unit_name: text, open_problems: int, last_visit_on: text }).meta({ id: 'EnterpriseRow' });
+export const enterprisePageSchema = z.object({ total: int, page: int, page_size: int, items: z.array(enterpriseRowSchema) }).meta({ id: 'EnterprisePage' });
+
+/** When a linked cadre's next visit is due (no plan: next_due null). */
+const visitPlan = z.object({ next_due: text, overdue: z.boolean(), days_overdue: int }).meta({ id: 'VisitPlanState' });
+const cadreFields = {
+  id: int, enterprise_id: int, user_id: int.nullable(), name: z.string(), post: text, role: z.string(), phone: text, visit_every_months: int.nullable(),
+  linked_on: z.string(), unlinked_on: text, last_visit_on: text, plan: visitPlan,
+};
+
+/** An enterprise with its cadres (and their visit plans), visits with photos, linked projects and problems. */
+export const enterpriseDetailSchema = z.object({
+  ...enterpriseFields,
+  cadres: z.array(z.object(cadreFields)),
+  visits: z.array(z.object({
+    id: int, enterprise_id: int, cadre_id: int.nullable(), visited_on: z.string(), visitors: z.string(), content: z.string(), created_by: int.nullable(), created_at: z.string(),
+    photos: z.array(z.object({ id: int, url: z.string() })), problem_ids: z.array(int),
+  })),
+  projects: z.array(z.object({ id: int, name: z.string(), code: text, stage: z.string(), total_investment: int })),
+  /** Its problems as ledger rows, without the deadline state the ledger page adds. */
+  problems: z.array(problemRowSchema.omit({ current_due: true, due_state: true })),
+}).meta({ id: 'EnterpriseDetail' });
+
+/** A visit recorded, with the problems it raised. */
+export const visitCreatedSchema = z.object({ id: int, problem_ids: z.array(int) });
+export const visitPhotoSchema = z.object({ id: int, url: z.string() });
+/** Every planned cadre link the reader sees, overdue first. */
+export const visitPlanSchema = z.array(z.object({ ...cadreFields, enterprise_name: z.string() }).meta({ id: 'VisitPlanLink' }));

@@ -9,7 +9,9 @@ import { VISIT_PHOTO_MAX_BYTES, type EnterpriseService } from './enterprise.serv
 import {
   categoryBody, escalateBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
-import { problemCategoriesSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema } from './problem.responses.ts';
+import {
+  enterpriseDetailSchema, enterprisePageSchema, problemCategoriesSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema, visitCreatedSchema, visitPhotoSchema, visitPlanSchema,
+} from './problem.responses.ts';
 import type { ProblemService } from './problem.service.ts';
 import type { ProblemImport } from './problem-import.ts';
 import { problemLedgerWorkbook } from './problem-export.ts';
@@ -25,24 +27,24 @@ const PROBLEM_IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 export function enterpriseRoutes(app: FastifyInstance, service: () => EnterpriseService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['enterprises'];
-  r.get('/api/v1/enterprises', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery } },
+  r.get('/api/v1/enterprises', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery, response: { 200: enterprisePageSchema } } },
     async (request) => {
       const q = request.query;
       return service().list(actorOf(request), { q: q.q, region_code: q.region_code, unit_id: q.unit_id, mine: !!q.mine }, q.page, q.page_size);
     });
-  r.post('/api/v1/enterprises', { config: { permission: 'enterprise.write' }, schema: { tags, body: enterpriseBody } },
+  r.post('/api/v1/enterprises', { config: { permission: 'enterprise.write' }, schema: { tags, body: enterpriseBody, response: { 201: enterpriseDetailSchema } } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
-  r.get('/api/v1/enterprises/:id', { config: { permission: 'enterprise.read' }, schema: { tags, params: idParams } },
+  r.get('/api/v1/enterprises/:id', { config: { permission: 'enterprise.read' }, schema: { tags, params: idParams, response: { 200: enterpriseDetailSchema } } },
     async (request) => service().get(actorOf(request), request.params.id));
-  r.put('/api/v1/enterprises/:id', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: enterpriseUpdateBody } },
+  r.put('/api/v1/enterprises/:id', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: enterpriseUpdateBody, response: { 200: enterpriseDetailSchema } } },
     async (request) => service().update(actorOf(request), request.params.id, request.body));
-  r.post('/api/v1/enterprises/:id/cadres', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: cadreBody } },
+  r.post('/api/v1/enterprises/:id/cadres', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: cadreBody, response: { 201: enterpriseDetailSchema } } },
     async (request, reply) => reply.status(201).send(await service().addCadre(actorOf(request), request.params.id, request.body)));
-  r.patch('/api/v1/enterprise-cadres/:cadreId', { config: { permission: 'enterprise.write' }, schema: { tags, params: cadreParams, body: cadreUpdateBody } },
+  r.patch('/api/v1/enterprise-cadres/:cadreId', { config: { permission: 'enterprise.write' }, schema: { tags, params: cadreParams, body: cadreUpdateBody, response: { 200: enterpriseDetailSchema } } },
     async (request) => service().updateCadre(actorOf(request), request.params.cadreId, request.body));
-  r.post('/api/v1/enterprises/:id/visits', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: visitBody } },
+  r.post('/api/v1/enterprises/:id/visits', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: visitBody, response: { 201: visitCreatedSchema } } },
     async (request, reply) => reply.status(201).send(await service().addVisit(actorOf(request), request.params.id, request.body)));
-  r.post('/api/v1/enterprise-visits/:visitId/photos', { config: { permission: 'enterprise.write' }, schema: { tags, params: visitParams, consumes: ['multipart/form-data'] } },
+  r.post('/api/v1/enterprise-visits/:visitId/photos', { config: { permission: 'enterprise.write' }, schema: { tags, params: visitParams, consumes: ['multipart/form-data'], response: { 201: visitPhotoSchema } } },
     async (request, reply) => {
       const { buffer, fileName } = await readUpload(request, VISIT_PHOTO_MAX_BYTES);
       return reply.status(201).send(await service().addPhoto(actorOf(request), request.params.visitId, buffer, fileName));
@@ -52,9 +54,9 @@ export function enterpriseRoutes(app: FastifyInstance, service: () => Enterprise
       const photo = await service().getPhoto(actorOf(request), request.params.photoId);
       return reply.header('content-type', photo.mime).header('cache-control', 'private, max-age=3600').send(photo.bytes);
     });
-  r.put('/api/v1/enterprises/:id/projects', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: projectLinksBody } },
+  r.put('/api/v1/enterprises/:id/projects', { config: { permission: 'enterprise.write' }, schema: { tags, params: idParams, body: projectLinksBody, response: { 200: enterpriseDetailSchema } } },
     async (request) => service().setProjects(actorOf(request), request.params.id, request.body.project_ids));
-  r.get('/api/v1/visit-plan', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery.pick({ mine: true }) } },
+  r.get('/api/v1/visit-plan', { config: { permission: 'enterprise.read' }, schema: { tags, querystring: enterpriseListQuery.pick({ mine: true }), response: { 200: visitPlanSchema } } },
     async (request) => service().visitPlan(actorOf(request), !!request.query.mine));
 }
 

@@ -26,7 +26,7 @@ export type RaiseProblemInput = z.infer<typeof raiseProblemBody>;
 
 export const problemActionParams = z.object({
   id: z.coerce.number().int().positive(),
-  action: z.enum(['assign', 'reject', 'sign', 'transfer', 'start', 'reply', 'visit', 'close']),
+  action: z.enum(['assign', 'reject', 'sign', 'transfer', 'start', 'reply', 'adopt_matter', 'visit', 'close']),
 });
 
 /** One move: the version read, and what the move needs (a reason, the department, the reply, the visit result). */

@@ -68,6 +68,7 @@ export class ProblemService {
     const userIds = [...new Set([...moves.map((m) => m.actorId), ...rounds.flatMap((r) => [r.replied_by, r.visited_by])].filter((x): x is number => !!x))];
     const users = new Map((await repo.userNames(userIds)).map((u) => [u.id, u.display_name]));
     const today = this.today();
+    const matter = p.matter_id ? await this.matterOf(actor, p.matter_id) : null;
     return {
       ...p,
       status: p.status as ProblemStatus,
@@ -75,9 +76,10 @@ export class ProblemService {
       rounds: rounds.map((r) => ({ ...r, replied_by_name: r.replied_by ? users.get(r.replied_by) ?? null : null, visited_by_name: r.visited_by ? users.get(r.visited_by) ?? null : null })),
       moves: moves.map((m) => ({ ...m, actor_name: m.actorId ? users.get(m.actorId) ?? null : null })),
       current_due: currentDue(p) ?? null, due_state: dueState(p, today, cal),
-      actions: this.choices(actor, p),
+      // 按督办结果办结 is offered only while the linked matter stands closed (办结) and the actor can see it.
+      actions: this.choices(actor, p).filter((a) => a !== 'adopt_matter' || (matter?.visible === true && matter.outcome_state === 'closed')),
       can_escalate: this.canEscalate(actor, p),
-      matter: p.matter_id ? await this.matterOf(actor, p.matter_id) : null,
+      matter,
     };
   }
 
@@ -89,15 +91,25 @@ export class ProblemService {
     try {
       const d = await createMatterService(this.deps).detail(actor, matterId);
       const m = d.matter;
+      const o = matterOutcome(m.status, d.timeline);
       return {
         id: matterId, visible: true, number: m.number, status: m.status, status_label: m.statusLabel, due_on: m.dueOn, overdue: m.overdue,
-        lead_unit_name: m.leadUnitName, closed_on: m.closedOn, written_off_on: m.writtenOffOn,
+        lead_unit_name: m.leadUnitName, closed_on: m.closedOn, written_off_on: m.writtenOffOn, ...o,
         timeline: d.timeline.map((t) => ({ at: t.at, kind: t.kind, title: t.title, detail: t.detail, actor_name: t.actorName })),
       };
     } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') return { id: matterId, visible: false, number: null, status: null, status_label: null, due_on: null, overdue: false, lead_unit_name: null, closed_on: null, written_off_on: null, timeline: [] };
+      if (err instanceof AppError && err.code === 'not_found') return { id: matterId, visible: false, number: null, status: null, status_label: null, due_on: null, overdue: false, lead_unit_name: null, closed_on: null, written_off_on: null, outcome_state: null, outcome: null, returned_reason: null, timeline: [] };
       throw err;
     }
+  }
+
+  /**
+   * The linked matter as the problem's department reads it when answering from it: through the supervision module,
+   * with the problem's link as the authority (the department may answer from the matter its problem became even
+   * where its own data scope does not reach the matter's other units).
+   */
+  private matterForHandler(trx: Executor, actor: Actor, matterId: number) {
+    return createMatterService({ ...this.deps, db: trx }).detail({ ...actor, scope: { all: true, unitPaths: [], regionPaths: [] } }, matterId);
   }
 
   /** Who may escalate (转督办): whoever may assign matters, while the problem is open and not yet escalated. */
@@ -279,6 +291,17 @@ export class ProblemService {
           await repo.insertRound({ problem_id: id, round: p.redo_count + 1, reply: input.reply, replied_on: today, replied_by: actor.userId || null, visit_result: null, visit_note: null, visited_on: null, visited_by: null });
           break;
         }
+        case 'adopt_matter': {
+          // 按督办结果办结: the linked matter must stand closed; its closing outcome becomes the problem's answer.
+          if (!p.matter_id) throw new AppError('conflict', '该问题未转督办，不能按督办结果办结');
+          const m = await this.matterForHandler(trx, actor, p.matter_id);
+          const o = matterOutcome(m.matter.status, m.timeline);
+          if (o.outcome_state !== 'closed') throw new AppError('conflict', `督办事项${m.matter.number}当前状态为“${m.matter.statusLabel}”，办结后才能按督办结果办结`);
+          const reply = input.reply?.trim() || `按督办事项${m.matter.number}办结结果：${o.outcome ?? '已办结'}`;
+          Object.assign(set, { reply, replied_on: today, handler_id: actor.userId || null, signed_on: p.signed_on ?? today });
+          await repo.insertRound({ problem_id: id, round: p.redo_count + 1, reply, replied_on: today, replied_by: actor.userId || null, visit_result: null, visit_note: null, visited_on: null, visited_by: null });
+          break;
+        }
         case 'visit_ok':
         case 'visit_reopen': {
           if (p.handler_id && p.handler_id === actor.userId) throw new AppError('forbidden', '回访须由办理人以外的人员进行');
@@ -298,7 +321,7 @@ export class ProblemService {
           break;
       }
       if (!(await repo.updateIfVersion(id, input.version, set))) throw new AppError('version_conflict', STALE, { current: await repo.findVisible(actor, id) });
-      const reason = input.reason ?? (wf === 'reply' ? input.reply ?? null : null);
+      const reason = input.reason ?? (wf === 'reply' || wf === 'adopt_matter' ? set.reply ?? null : null);
       await recordMove(trx, { entityType: 'problem', entityId: id, from: p.status, to, action: wf, reason: reason ?? null, actorId: actor.userId || null, at: now });
       await this.deps.audit.record(trx, actor, { action: `problem.${wf}`, entityType: 'problem', entityId: id, before: { status: p.status, owner_unit_id: p.owner_unit_id }, after: set });
       await this.remind(trx, id, actor);
@@ -388,6 +411,17 @@ export class ProblemService {
   currentYear(): number {
     return chinaYear(this.deps.clock.now());
   }
+}
+
+/**
+ * Where a linked matter stands for its problem: 'closed' once 办结 was approved (已办结 or 已销号), with the outcome the
+ * lead unit wrote when it applied to close; 'returned' when the lead unit sent it back (退回), with its reason.
+ */
+export function matterOutcome(status: string, timeline: ReadonlyArray<{ kind: string; detail: string | null; data?: unknown }>) {
+  const last = (action: string) => [...timeline].reverse().find((t) => t.kind === 'move' && (t.data as { action?: string } | undefined)?.action === action);
+  if (status === 'closed' || status === 'written_off') return { outcome_state: 'closed' as const, outcome: last('apply_close')?.detail ?? null, returned_reason: null };
+  if (status === 'returned') return { outcome_state: 'returned' as const, outcome: null, returned_reason: last('send_back')?.detail ?? null };
+  return { outcome_state: null, outcome: null, returned_reason: null };
 }
 
 function toFilter(q: ProblemListQuery, today: string): ProblemFilter {

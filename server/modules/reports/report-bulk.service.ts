@@ -246,21 +246,19 @@ export class ReportBulkService {
       });
     }
     let written = 0;
-    const years = new Set<number>();
+    const stale = new Map<number, Set<string>>();
     for (let i = 0; i < toWrite.length; i += this.chunkRows) {
       await inTransaction(this.deps.db, async (trx) => {
         const chunk = await writeChunk(trx, toWrite.slice(i, i + this.chunkRows), written);
-        for (const y of await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year)) years.add(y);
+        IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year));
         written += chunk.written;
       });
       // Requests that arrived during the chunk take the connection before the next one (the mutex is FIFO).
       await yieldToEventLoop();
       await this.onChunk?.({ phase: 'write', done: written });
     }
-    await inTransaction(this.deps.db, async (trx) => {
-      await IndicatorService.refreshGroupsAfterChunks(trx, years);
-      await finish?.(trx);
-    });
+    await IndicatorService.refreshGroupsAfterChunks(this.deps.db, stale);
+    if (finish) await inTransaction(this.deps.db, finish);
     return written;
   }
 
@@ -324,19 +322,17 @@ export class ReportBulkService {
         if (ids.length) await finish?.(trx, ids);
       });
     } else {
-      const years = new Set<number>();
+      const stale = new Map<number, Set<string>>();
       for (let i = 0; i < pending.length; i += this.chunkRows) {
         await inTransaction(this.deps.db, async (trx) => {
           const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
-          for (const y of await IndicatorService.refreshProjectsChunk(trx, projectIds, year)) years.add(y);
+          IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, projectIds, year));
         });
         await yieldToEventLoop();
         await this.onChunk?.({ phase: 'write', done: Math.min(i + this.chunkRows, pending.length) });
       }
-      await inTransaction(this.deps.db, async (trx) => {
-        await IndicatorService.refreshGroupsAfterChunks(trx, years);
-        await finish?.(trx, ids);
-      });
+      await IndicatorService.refreshGroupsAfterChunks(this.deps.db, stale);
+      if (finish) await inTransaction(this.deps.db, (trx) => finish(trx, ids));
     }
     const counts = await bulk.periodCounts(actor.scope, year, month, unit);
     return {

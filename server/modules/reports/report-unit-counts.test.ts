@@ -78,6 +78,18 @@ describe.each(DIALECTS)('kept 催报 counts on %s', (dialect) => {
     expect(await drift()).toEqual([]);
   });
 
+  it('a drifted count shows in the drift check, and the rebuild (docket verify --fix) recounts it exactly', async () => {
+    const before = await figures();
+    await t.db.insertInto('report_unit_counts').values({ year: 2026, month: 5, unit_id: w.unitA, region_code: '999999', submitted: 4 }).execute();
+    await t.db.deleteFrom('reporting_unit_projects').where('unit_id', '=', w.unitB).execute();
+    const drifted = await drift();
+    expect(drifted).toContain(`reports 2026/5/${w.unitA}/999999: kept 4, counted 0`);
+    expect(drifted.some((d) => d.startsWith(`projects ${w.unitB}/`))).toBe(true);
+    await t.db.transaction().execute((tx) => new ReportRepository(tx).rebuildKeptReportCounts());
+    expect(await drift()).toEqual([]);
+    expect(await figures()).toEqual(before);
+  });
+
   it('narrows to a unit subtree and to a reporter’s own unit', async () => {
     const one = (await req('GET', w.office, `/api/v1/reporting/periods/2026/5/missing?unit=${w.unitB}`)).json();
     expect(one.units.map((u: { unit_id: number; expected: number }) => [u.unit_id, u.expected])).toEqual([[w.unitB, 2]]);

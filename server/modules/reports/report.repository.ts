@@ -421,6 +421,22 @@ export class ReportRepository {
   }
 
   /**
+   * Rebuilds the kept 催报 counts from a full recount (`docket verify --fix`, after a repair by hand): run it in a
+   * transaction, where the triggers that keep them see no half-rebuilt table.
+   */
+  async rebuildKeptReportCounts(): Promise<void> {
+    await this.db.deleteFrom('reporting_unit_projects').execute();
+    await this.db.deleteFrom('report_unit_counts').execute();
+    await sql`INSERT INTO reporting_unit_projects (unit_id, region_code, list_year, n)
+      SELECT unit_id, region_code, coalesce(list_year, 0), count(*) FROM projects
+      WHERE tier = ${REPORTING_TIER} AND deleted_at IS NULL GROUP BY unit_id, region_code, coalesce(list_year, 0)`.execute(this.db);
+    await sql`INSERT INTO report_unit_counts (year, month, unit_id, region_code, submitted)
+      SELECT r.year, r.month, p.unit_id, p.region_code, count(*) FROM monthly_reports r JOIN projects p ON p.id = r.project_id
+      WHERE r.status IN ('submitted', 'approved') AND p.tier = ${REPORTING_TIER} AND p.deleted_at IS NULL AND (p.list_year IS NULL OR p.list_year <= r.year)
+      GROUP BY r.year, r.month, p.unit_id, p.region_code`.execute(this.db);
+  }
+
+  /**
    * The 催报 list's figures: per unit of the scope's reporting projects, how many are expected and how many have a
    * report submitted or approved for the period, summed from the kept counts (reporting_unit_projects and
    * report_unit_counts, kept by triggers: migration 2026-12-09-40) — rows per unit and region, not per project;

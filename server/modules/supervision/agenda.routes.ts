@@ -10,7 +10,10 @@ import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
 import { batchWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
-import { batchCandidatesSchema, batchDetailSchema, batchListSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema } from './supervision.responses.ts';
+import {
+  attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionMattersSchema, decisionRefSchema,
+  deletedSchema, idSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema,
+} from './supervision.responses.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -25,27 +28,27 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   // meetings: the supervision office records them; leaders read them
   r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery, response: { 200: meetingListSchema } } },
     async (request) => deps.agenda().meetings({ limit: request.query.limit, offset: request.query.offset }, request.query.year));
-  r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody } },
+  r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody, response: { 200: idSchema } } },
     async (request) => {
       const b = request.body;
       return deps.agenda().createMeeting(actorOf(request), { kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location, decisions: b.decisions });
     });
   r.get('/api/v1/meetings/:id', { config: { permission: 'meeting.read' }, schema: { tags, params: idParams, response: { 200: meetingDetailSchema } } },
     async (request) => deps.agenda().meeting(request.params.id));
-  r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody } },
+  r.put('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: meetingUpdateBody, response: { 200: idSchema } } },
     async (request) => {
       const b = request.body;
       return deps.agenda().updateMeeting(actorOf(request), request.params.id, { version: b.version, kind: b.kind, title: b.title, heldOn: b.held_on, chair: b.chair, attendees: b.attendees, location: b.location });
     });
-  r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+  r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: deletedSchema } } },
     async (request) => deps.agenda().deleteMeeting(actorOf(request), request.params.id));
-  r.put('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, body: decisionBody } },
+  r.put('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, body: decisionBody, response: { 200: decisionRefSchema } } },
     async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.text));
-  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams } },
+  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, response: { 200: deletedSchema } } },
     async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId));
-  r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody } },
+  r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody, response: { 200: decisionRefSchema } } },
     async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.text));
-  r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+  r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: attachmentSchema } } },
     async (request) => {
       const file = await readUpload(request, 20 * 1024 * 1024);
       try {
@@ -55,7 +58,7 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
         throw err;
       }
     });
-  r.post('/api/v1/meetings/:id/decisions/:decisionId/matters', { config: { permission: 'matter.assign' }, schema: { tags, params: decisionParams, body: decisionMattersBody } },
+  r.post('/api/v1/meetings/:id/decisions/:decisionId/matters', { config: { permission: 'matter.assign' }, schema: { tags, params: decisionParams, body: decisionMattersBody, response: { 200: decisionMattersSchema } } },
     async (request) => {
       const b = request.body;
       const matters = await deps.agenda().decisionToMatters(actorOf(request), request.params.id, request.params.decisionId, {
@@ -69,9 +72,9 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
     async (request) => deps.agenda().batches({ limit: request.query.limit, offset: request.query.offset }));
   r.get('/api/v1/batches/candidates', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: batchCandidatesSchema } } },
     async (request) => deps.agenda().unbatched(actorOf(request)));
-  r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody } },
+  r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody, response: { 200: batchCreatedSchema } } },
     async (request) => deps.agenda().createBatch(actorOf(request), { matterIds: request.body.matter_ids, title: request.body.title, carryOverdue: request.body.carry_overdue }));
-  r.post('/api/v1/batches/:id/reissue', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams } },
+  r.post('/api/v1/batches/:id/reissue', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: batchReissuedSchema } } },
     async (request) => deps.agenda().reissueBatch(actorOf(request), request.params.id));
   r.get('/api/v1/batches/:id', { config: { permission: 'matter.read' }, schema: { tags, params: idParams, response: { 200: batchDetailSchema } } },
     async (request) => deps.agenda().batch(actorOf(request), request.params.id));
@@ -96,6 +99,6 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
       const f = await deps.letters().file(request.params.id, request.params.letterId);
       return reply.header('content-type', DOCX).header('content-disposition', contentDisposition(f.fileName)).send(f.data);
     });
-  r.post('/api/v1/matters/:id/co-sign', { config: { permission: 'matter.read', scope: matterScope }, schema: { tags, params: idParams } },
+  r.post('/api/v1/matters/:id/co-sign', { config: { permission: 'matter.read', scope: matterScope }, schema: { tags, params: idParams, response: { 200: coSignedSchema } } },
     async (request) => deps.matters().coSign(actorOf(request), request.params.id));
 }

@@ -13,7 +13,9 @@ import type { MatterFilter } from './matter.repository.ts';
 import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
-import { matterDetailSchema, matterListSchema, supervisionSettingsSchema } from './supervision.responses.ts';
+import {
+  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, supervisionSettingsSchema,
+} from './supervision.responses.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
 function filterOf(q: ListQuery): MatterFilter {
@@ -52,7 +54,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
       const result = await service().list(actorOf(request), q.box, f, { limit: 100_000, offset: 0 });
       return sendWorkbook(request, reply, `督办事项清单-${result.today}.xlsx`, (out) => matterWorkbook(out, result));
     });
-  r.post('/api/v1/matters', { config: { permission: 'matter.assign' }, schema: { tags, body: matterCreateBody } },
+  r.post('/api/v1/matters', { config: { permission: 'matter.assign' }, schema: { tags, body: matterCreateBody, response: { 200: matterRefSchema } } },
     async (request) => {
       const b = request.body;
       return service().create(actorOf(request), {
@@ -69,21 +71,21 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
       await service().act(actorOf(request), request.params.id, { action: b.action as MatterAction, version: b.version, reason: b.reason, dueOn: b.due_on, leadUnitId: b.lead_unit_id });
       return service().detail(actorOf(request), request.params.id);
     });
-  r.post('/api/v1/matters/:id/feedback', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: feedbackBody } },
+  r.post('/api/v1/matters/:id/feedback', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, body: feedbackBody, response: { 200: feedbackEntrySchema } } },
     async (request) => service().feedback(actorOf(request), request.params.id, { text: request.body.text, nextSteps: request.body.next_steps }));
-  r.post('/api/v1/matters/:id/feedback/:entryId/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: feedbackParams } },
+  r.post('/api/v1/matters/:id/feedback/:entryId/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: feedbackParams, response: { 200: attachmentSchema } } },
     async (request) => {
       const file = await readUpload(request, MAX_UPLOAD);
       return guard(() => service().attachToFeedback(actorOf(request), request.params.id, request.params.entryId, { fileName: file.fileName, data: file.buffer }));
     });
-  r.post('/api/v1/matters/:id/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams } },
+  r.post('/api/v1/matters/:id/attachments', { config: { permission: 'matter.read', scope }, schema: { tags, params: matterIdParams, response: { 200: attachmentSchema } } },
     async (request) => {
       const file = await readUpload(request, MAX_UPLOAD);
       return guard(() => service().attach(actorOf(request), request.params.id, { fileName: file.fileName, data: file.buffer }));
     });
-  r.post('/api/v1/matters/:id/instructions', { config: { permission: 'matter.instruct', scope }, schema: { tags, params: matterIdParams, body: instructionBody } },
+  r.post('/api/v1/matters/:id/instructions', { config: { permission: 'matter.instruct', scope }, schema: { tags, params: matterIdParams, body: instructionBody, response: { 200: idSchema } } },
     async (request) => service().instruct(actorOf(request), request.params.id, request.body.text));
-  r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody } },
+  r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody, response: { 200: attentionSchema } } },
     async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));

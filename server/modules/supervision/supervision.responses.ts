@@ -94,3 +94,22 @@ export const supervisionSettingsSchema = z.object({
   letter_templates: z.object({ assign: letterTemplate, remind: letterTemplate, remind_missed: letterTemplate, press: letterTemplate, interview: letterTemplate }),
   reply_working_days: int,
 }).meta({ id: 'SupervisionSettings' });
+
+// ---- the small answers of writes (an id, a flag), so that every supervision route's answer is declared
+
+export const matterRefSchema = z.object({ id: int, number: z.string() }).meta({ id: 'MatterRef' });
+/** A feedback entry just written (进展反馈), with whether it came on time. */
+export const feedbackEntrySchema = z.object({
+  id: int, unitId: int.nullable(), authorId: int.nullable(), onDate: z.string(), text: z.string(), nextSteps: text, dueOn: text, onTime: z.boolean(), createdAt: z.string(),
+  attachments: z.array(attachmentSchema),
+}).meta({ id: 'MatterFeedbackEntry' });
+export const idSchema = z.object({ id: int });
+export const attentionSchema = z.object({ attention: z.boolean() });
+export const coSignedSchema = z.object({ signedOn: z.string() });
+export const deletedSchema = z.object({ deleted: z.boolean() });
+export const decisionRefSchema = z.object({ id: int, seq: int });
+export const decisionMattersSchema = z.object({ matters: z.array(matterRefSchema) });
+/** A weekly batch just issued: its number and how many matters are new and carried forward. */
+export const batchCreatedSchema = z.object({ id: int, seq: int, title: z.string(), weekOf: z.string(), new: int, carried: int });
+/** The units a batch was sent to again (those that had not signed). */
+export const batchReissuedSchema = z.object({ units: z.array(unsignedUnit) });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Button, Card, Checkbox, Descriptions, Drawer, Input, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Input, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -85,6 +85,12 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
     p.reload();
     onChanged();
   };
+  const adopt = async () => {
+    await problemsApi.act(id, 'adopt_matter', { version: d.version });
+    void message.success(t('problem.adopted'));
+    p.reload();
+    onChanged();
+  };
   const escalate = async () => {
     await problemsApi.escalate(id, { version: d.version, reason: text || undefined });
     void message.success(t('problem.escalated'));
@@ -111,7 +117,7 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
                 options={['satisfied', 'basic', 'unsatisfied'].map((v) => ({ value: v, label: t(`problem.result.${v}` as MessageKey) }))} />
             )}
             <Space wrap>
-              {d.actions.map((a) => <Button key={a} onClick={() => void act(a)}>{t(`problem.action.${a}` as MessageKey)}</Button>)}
+              {d.actions.filter((a) => a !== 'adopt_matter').map((a) => <Button key={a} onClick={() => void act(a)}>{t(`problem.action.${a}` as MessageKey)}</Button>)}
               {d.can_escalate && <Button danger data-testid="problem-escalate" onClick={() => void escalate()}>{t('problem.escalate')}</Button>}
             </Space>
             {d.can_escalate && <Typography.Text type="secondary">{t('problem.escalateHint')}</Typography.Text>}
@@ -122,6 +128,19 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
         <Card size="small" title={t('problem.matter')} data-testid="problem-matter">
           {d.matter.visible ? (
             <Space direction="vertical" style={{ width: '100%' }}>
+              {d.matter.outcome_state === 'closed' && (
+                <Alert type="success" showIcon data-testid="problem-matter-closed"
+                  message={d.matter.outcome ? t('problem.matterClosed', { outcome: d.matter.outcome }) : t('problem.matterClosedNoOutcome')}
+                  description={d.actions.includes('adopt_matter') ? (
+                    <Space direction="vertical">
+                      <span>{t('problem.matterAdoptHint')}</span>
+                      <Button type="primary" size="small" data-testid="problem-adopt-matter" onClick={() => void adopt()}>{t('problem.action.adopt_matter')}</Button>
+                    </Space>
+                  ) : undefined} />
+              )}
+              {d.matter.outcome_state === 'returned' && (
+                <Alert type="warning" showIcon data-testid="problem-matter-returned" message={t('problem.matterReturned', { reason: d.matter.returned_reason ?? '—' })} description={t('problem.matterReturnedHint')} />
+              )}
               <Descriptions size="small" column={1} items={[
                 { label: t('problem.matter'), children: <Link to={`/matters/${d.matter.id}`}>{d.matter.number}</Link> },
                 { label: t('problem.matterStatus'), children: <Tag color={d.matter.overdue ? 'red' : 'blue'}>{d.matter.status_label}</Tag> },
