@@ -394,18 +394,11 @@ export class ReportRepository {
    * reports they summarise: one line per differing key, empty when exact (tests, and a check after repairs).
    */
   async keptReportCountsDrift(): Promise<string[]> {
-    const live = (qb: SelectQueryBuilder<DB, 'projects', object>) => qb.where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null);
     const [keptProjects, countedProjects, keptReports, countedReports] = await Promise.all([
       this.db.selectFrom('reporting_unit_projects').select(['unit_id', 'region_code', 'list_year', 'n']).execute(),
-      live(this.db.selectFrom('projects')).select((eb) => ['projects.unit_id', 'projects.region_code',
-        eb.fn.coalesce('projects.list_year', eb.lit(0)).as('list_year'), eb.fn.countAll<number>().as('n')])
-        .groupBy(['projects.unit_id', 'projects.region_code', sql`coalesce(projects.list_year, 0)`]).execute(),
+      this.countedReportingProjects().execute(),
       this.db.selectFrom('report_unit_counts').select(['year', 'month', 'unit_id', 'region_code', 'submitted as n']).execute(),
-      live(this.db.selectFrom('projects')).innerJoin('monthly_reports as r', 'r.project_id', 'projects.id')
-        .where('r.status', 'in', ['submitted', 'approved'])
-        .where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', eb.ref('r.year'))]))
-        .select((eb) => ['r.year', 'r.month', 'projects.unit_id', 'projects.region_code', eb.fn.countAll<number>().as('n')])
-        .groupBy(['r.year', 'r.month', 'projects.unit_id', 'projects.region_code']).execute(),
+      this.countedSubmittedReports().execute(),
     ]);
     const diff = (label: string, kept: Array<Record<string, unknown>>, counted: Array<Record<string, unknown>>, keys: string[]) => {
       const key = (r: Record<string, unknown>) => keys.map((k) => String(r[k])).join('/');
@@ -420,20 +413,34 @@ export class ReportRepository {
     ];
   }
 
+  /** The 催报 expected counts recounted from the projects: live reporting-tier projects per unit, region and list year. */
+  private countedReportingProjects() {
+    return this.db.selectFrom('projects').where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+      .select((eb) => ['projects.unit_id', 'projects.region_code', eb.fn.coalesce('projects.list_year', eb.lit(0)).as('list_year'), eb.fn.countAll<number>().as('n')])
+      .groupBy(['projects.unit_id', 'projects.region_code', sql`coalesce(projects.list_year, 0)`]);
+  }
+
+  /** The 催报 submitted counts recounted from the reports: submitted or approved, per period, unit and region. */
+  private countedSubmittedReports() {
+    return this.db.selectFrom('projects').where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+      .innerJoin('monthly_reports as r', 'r.project_id', 'projects.id')
+      .where('r.status', 'in', ['submitted', 'approved'])
+      .where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', eb.ref('r.year'))]))
+      .select((eb) => ['r.year', 'r.month', 'projects.unit_id', 'projects.region_code', eb.fn.countAll<number>().as('n')])
+      .groupBy(['r.year', 'r.month', 'projects.unit_id', 'projects.region_code']);
+  }
+
   /**
-   * Rebuilds the kept 催报 counts from a full recount (`docket verify --fix`, after a repair by hand): run it in a
-   * transaction, where the triggers that keep them see no half-rebuilt table.
+   * Rebuilds the kept 催报 counts from the same recount the drift check compares with (`docket verify --fix`, after a
+   * repair by hand): run it in a transaction, where the triggers that keep them see no half-rebuilt table.
    */
   async rebuildKeptReportCounts(): Promise<void> {
     await this.db.deleteFrom('reporting_unit_projects').execute();
     await this.db.deleteFrom('report_unit_counts').execute();
-    await sql`INSERT INTO reporting_unit_projects (unit_id, region_code, list_year, n)
-      SELECT unit_id, region_code, coalesce(list_year, 0), count(*) FROM projects
-      WHERE tier = ${REPORTING_TIER} AND deleted_at IS NULL GROUP BY unit_id, region_code, coalesce(list_year, 0)`.execute(this.db);
-    await sql`INSERT INTO report_unit_counts (year, month, unit_id, region_code, submitted)
-      SELECT r.year, r.month, p.unit_id, p.region_code, count(*) FROM monthly_reports r JOIN projects p ON p.id = r.project_id
-      WHERE r.status IN ('submitted', 'approved') AND p.tier = ${REPORTING_TIER} AND p.deleted_at IS NULL AND (p.list_year IS NULL OR p.list_year <= r.year)
-      GROUP BY r.year, r.month, p.unit_id, p.region_code`.execute(this.db);
+    await this.db.insertInto('reporting_unit_projects').columns(['unit_id', 'region_code', 'list_year', 'n'])
+      .expression(this.countedReportingProjects()).execute();
+    await this.db.insertInto('report_unit_counts').columns(['year', 'month', 'unit_id', 'region_code', 'submitted'])
+      .expression(this.countedSubmittedReports()).execute();
   }
 
   /**
