@@ -273,7 +273,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SessionsEnded"];
+                    };
                 };
             };
         };
@@ -314,7 +316,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PasswordReset"];
+                    };
                 };
             };
         };
@@ -349,7 +353,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
                 };
             };
         };
@@ -549,7 +555,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadImportReport"];
+                    };
                 };
             };
         };
@@ -584,7 +592,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LeadImportReport"];
+                    };
                 };
             };
         };
@@ -1238,7 +1248,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SessionsEnded"];
+                    };
                 };
             };
         };
@@ -4529,7 +4541,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemImportReport"];
+                    };
                 };
             };
         };
@@ -4562,7 +4576,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProblemImportReport"];
+                    };
                 };
             };
         };
@@ -4833,7 +4849,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IndicatorSettings"];
+                    };
                 };
             };
         };
@@ -4860,7 +4878,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IndicatorSettings"];
+                    };
                 };
             };
         };
@@ -5028,7 +5048,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
                 };
             };
         };
@@ -5148,7 +5170,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RuleSets"];
+                    };
                 };
             };
         };
@@ -7410,7 +7434,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MonthlyReport"][];
+                        };
+                    };
                 };
             };
         };
@@ -7447,7 +7475,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -7488,7 +7518,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -7842,11 +7874,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
             };
         };
@@ -7876,7 +7910,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CurrentPeriods"];
+                    };
                 };
             };
         };
@@ -7926,7 +7962,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Period"];
+                    };
                 };
             };
         };
@@ -7981,7 +8019,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BatchResult"];
+                    };
                 };
             };
         };
@@ -8018,7 +8058,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Grid"];
+                    };
                 };
             };
         };
@@ -8056,7 +8098,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MissingReports"];
+                    };
                 };
             };
         };
@@ -8094,7 +8138,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReviewQueue"];
+                    };
                 };
             };
         };
@@ -8138,7 +8184,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SubmitAllResult"];
+                    };
                 };
             };
         };
@@ -8169,7 +8217,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportingSettings"];
+                    };
                 };
             };
         };
@@ -8194,7 +8244,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportingSettings"];
+                    };
                 };
             };
         };
@@ -8233,11 +8285,15 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Period"][];
+                        };
+                    };
                 };
             };
         };
@@ -8270,7 +8326,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Period"][];
+                        };
+                    };
                 };
             };
         };
@@ -8305,7 +8365,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -8348,7 +8410,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -8403,7 +8467,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -8436,7 +8502,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PhotoList"];
+                    };
                 };
             };
         };
@@ -8453,11 +8521,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["PhotoList"];
+                    };
                 };
             };
         };
@@ -8499,7 +8569,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -8532,7 +8604,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportRevisions"];
+                    };
                 };
             };
         };
@@ -8575,7 +8649,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
                 };
             };
         };
@@ -8647,7 +8723,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
                 };
             };
         };
@@ -9740,6 +9818,16 @@ export interface components {
             weekOf: string;
             year: number;
         };
+        BatchResult: {
+            reports: components["schemas"]["MonthlyReport"][];
+            saved: number;
+            submitted: number;
+        };
+        BatchResultInput: {
+            reports: components["schemas"]["MonthlyReportInput"][];
+            saved: number;
+            submitted: number;
+        };
         BreakdownItem: {
             indicators: components["schemas"]["Indicators"];
             key: string | null;
@@ -9887,6 +9975,96 @@ export interface components {
             signer_name: string;
             submitted_by: number | null;
             title: string;
+        };
+        CountedReport: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            photo_count: number;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
+        CountedReportInput: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            photo_count: number;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
+        CurrentPeriods: {
+            in_force: {
+                deadline: string | null;
+                first_month: number;
+                label: string;
+                month: number;
+                status: string;
+                year: number;
+                ytd_label: string;
+            };
+            reporting: components["schemas"]["Period"] | null;
+            today: string;
+        };
+        CurrentPeriodsInput: {
+            in_force: {
+                deadline: string | null;
+                first_month: number;
+                label: string;
+                month: number;
+                status: string;
+                year: number;
+                ytd_label: string;
+            };
+            reporting: components["schemas"]["PeriodInput"] | null;
+            today: string;
         };
         CurrentUser: {
             displayName: string;
@@ -10686,6 +10864,58 @@ export interface components {
             vetoed: boolean;
             vetoed_months: number[];
         };
+        FieldChange: {
+            field: string;
+            from: (string | number) | null;
+            label: string;
+            to: (string | number) | null;
+        };
+        FieldChangeInput: {
+            field: string;
+            from: (string | number) | null;
+            label: string;
+            to: (string | number) | null;
+        };
+        Grid: {
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["GridRow"][];
+        };
+        GridInput: {
+            period: components["schemas"]["PeriodInput"];
+            rows: components["schemas"]["GridRowInput"][];
+        };
+        GridRow: {
+            plan: {
+                completed_before_year: number;
+                planned_investment: number;
+            } | null;
+            previous: components["schemas"]["PreviousFigures"] | null;
+            project: {
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+                unit_id: number;
+                unit_name: string;
+            };
+            report: components["schemas"]["CountedReport"] | null;
+        };
+        GridRowInput: {
+            plan: {
+                completed_before_year: number;
+                planned_investment: number;
+            } | null;
+            previous: components["schemas"]["PreviousFiguresInput"] | null;
+            project: {
+                id: number;
+                name: string;
+                stage: string;
+                total_investment: number;
+                unit_id: number;
+                unit_name: string;
+            };
+            report: components["schemas"]["CountedReportInput"] | null;
+        };
         IndicatorResult: {
             breakdowns: {
                 [key: string]: components["schemas"]["BreakdownItem"][];
@@ -10741,6 +10971,16 @@ export interface components {
                 text: string;
             };
             year: number;
+        };
+        IndicatorSettings: {
+            counted_statuses: string[];
+            readonly time_curve?: number[] | null;
+            year?: number;
+        };
+        IndicatorSettingsInput: {
+            counted_statuses: string[];
+            readonly time_curve?: number[] | null;
+            year?: number;
         };
         IndicatorsInput: {
             completion_plan_rate: {
@@ -11074,6 +11314,106 @@ export interface components {
             id: number;
             on_date: string;
             user_name: string | null;
+        };
+        LeadImportReport: {
+            applied: boolean;
+            dryRun: boolean;
+            elapsedMs: number;
+            fileName: string;
+            /** @enum {string} */
+            kind: "leads";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "error";
+                changes?: string[];
+                name: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            problems: {
+                column: string | null;
+                message: string;
+                row: number | null;
+                /** @enum {string} */
+                severity: "error" | "warning";
+                sheet: string;
+            }[];
+            sheets: {
+                chosen: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                rows: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
+        };
+        LeadImportReportInput: {
+            applied: boolean;
+            dryRun: boolean;
+            elapsedMs: number;
+            fileName: string;
+            /** @enum {string} */
+            kind: "leads";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "error";
+                changes?: string[];
+                name: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            problems: {
+                column: string | null;
+                message: string;
+                row: number | null;
+                /** @enum {string} */
+                severity: "error" | "warning";
+                sheet: string;
+            }[];
+            sheets: {
+                chosen: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                rows: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
         };
         LeadInput: {
             approved_on: string | null;
@@ -11764,6 +12104,138 @@ export interface components {
             id: number;
             version: number;
         };
+        MissingReports: {
+            period: {
+                closed_at: string | null;
+                deadline: string | null;
+                first_month: number;
+                id: number;
+                is_past_deadline: boolean;
+                label: string;
+                month: number;
+                opened_at: string | null;
+                status: string;
+                year: number;
+                ytd_label: string;
+            };
+            units: {
+                expected: number;
+                late: {
+                    first_submitted_at: string;
+                    project_id: number;
+                    project_name: string;
+                }[];
+                late_count: number;
+                missing: {
+                    is_overdue: boolean;
+                    project_id: number;
+                    project_name: string;
+                    /** @enum {string} */
+                    status: "none" | "draft" | "returned";
+                }[];
+                missing_count: number;
+                submitted: number;
+                unit_id: number;
+                unit_name: string;
+            }[];
+        };
+        MissingReportsInput: {
+            period: {
+                closed_at: string | null;
+                deadline: string | null;
+                first_month: number;
+                id: number;
+                is_past_deadline: boolean;
+                label: string;
+                month: number;
+                opened_at: string | null;
+                status: string;
+                year: number;
+                ytd_label: string;
+            };
+            units: {
+                expected: number;
+                late: {
+                    first_submitted_at: string;
+                    project_id: number;
+                    project_name: string;
+                }[];
+                late_count: number;
+                missing: {
+                    is_overdue: boolean;
+                    project_id: number;
+                    project_name: string;
+                    /** @enum {string} */
+                    status: "none" | "draft" | "returned";
+                }[];
+                missing_count: number;
+                submitted: number;
+                unit_id: number;
+                unit_name: string;
+            }[];
+        };
+        MonthlyReport: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
+        MonthlyReportInput: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
         NextNumbers: {
             letters: {
                 assign: number;
@@ -11783,6 +12255,20 @@ export interface components {
             };
             matter: number;
             year: number;
+        };
+        Ok: {
+            ok: boolean;
+        };
+        OkInput: {
+            ok: boolean;
+        };
+        PasswordReset: {
+            ok: boolean;
+            temporary_password: string | null;
+        };
+        PasswordResetInput: {
+            ok: boolean;
+            temporary_password: string | null;
         };
         PendingAccount: {
             approval_pending_since: string;
@@ -11808,10 +12294,84 @@ export interface components {
             unit_name: string | null;
             username: string;
         };
+        Period: {
+            closed_at: string | null;
+            deadline: string | null;
+            first_month: number;
+            id: number;
+            label: string;
+            month: number;
+            opened_at: string | null;
+            status: string;
+            year: number;
+            ytd_label: string;
+        };
+        PeriodInput: {
+            closed_at: string | null;
+            deadline: string | null;
+            first_month: number;
+            id: number;
+            label: string;
+            month: number;
+            opened_at: string | null;
+            status: string;
+            year: number;
+            ytd_label: string;
+        };
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
         PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        Photo: {
+            bytes: number;
+            created_at: string;
+            height: number | null;
+            id: number;
+            mime: string;
+            original_name: string | null;
+            report_id: number;
+            thumb_url: string;
+            url: string;
+            width: number | null;
+        };
+        PhotoInput: {
+            bytes: number;
+            created_at: string;
+            height: number | null;
+            id: number;
+            mime: string;
+            original_name: string | null;
+            report_id: number;
+            thumb_url: string;
+            url: string;
+            width: number | null;
+        };
+        PhotoList: {
+            items: components["schemas"]["Photo"][];
+        };
+        PhotoListInput: {
+            items: components["schemas"]["PhotoInput"][];
+        };
+        PreviousFigures: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            month: number;
+            progress_text: string | null;
+            stage: string | null;
+            status: string;
+            workers: number | null;
+        };
+        PreviousFiguresInput: {
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            month: number;
+            progress_text: string | null;
+            stage: string | null;
+            status: string;
+            workers: number | null;
+        };
         ProblemCategory: {
             code: string;
             name: string;
@@ -12033,6 +12593,98 @@ export interface components {
             version: number;
             visit_id: number | null;
             visit_result: string | null;
+        };
+        ProblemImportReport: {
+            applied: boolean;
+            dryRun: boolean;
+            fileName: string;
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "skip" | "error";
+                name?: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            outcomesTruncated: number;
+            problems: {
+                column: string | null;
+                message: string;
+                row: number | null;
+                /** @enum {string} */
+                severity: "error" | "warning";
+                sheet: string;
+            }[];
+            problemsTruncated: number;
+            sheets: {
+                chosen?: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                packages: number;
+                rows: number;
+                skipped: number;
+                subItems: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
+        };
+        ProblemImportReportInput: {
+            applied: boolean;
+            dryRun: boolean;
+            fileName: string;
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "skip" | "error";
+                name?: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            outcomesTruncated: number;
+            problems: {
+                column: string | null;
+                message: string;
+                row: number | null;
+                /** @enum {string} */
+                severity: "error" | "warning";
+                sheet: string;
+            }[];
+            problemsTruncated: number;
+            sheets: {
+                chosen?: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                packages: number;
+                rows: number;
+                skipped: number;
+                subItems: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
         };
         ProblemPage: {
             items: components["schemas"]["ProblemRow"][];
@@ -12776,6 +13428,146 @@ export interface components {
             path: string;
             search_text?: string;
         };
+        ReportDetail: {
+            allowed_actions: string[];
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            period: components["schemas"]["Period"] | null;
+            photos: components["schemas"]["Photo"][];
+            previous: components["schemas"]["PreviousFigures"] | null;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
+        ReportDetailInput: {
+            allowed_actions: string[];
+            amount_month: number;
+            amount_since_start: number;
+            amount_ytd: number;
+            created_at: string;
+            first_submitted_at: string | null;
+            id: number;
+            month: number;
+            negative_reason: string | null;
+            next_plan: string | null;
+            period: components["schemas"]["PeriodInput"] | null;
+            photos: components["schemas"]["PhotoInput"][];
+            previous: components["schemas"]["PreviousFiguresInput"] | null;
+            problems: string | null;
+            progress_text: string | null;
+            project_id: number;
+            return_reason: string | null;
+            reviewed_at: string | null;
+            reviewed_by: number | null;
+            revision: number;
+            source: string | null;
+            stage: string | null;
+            stage_date: string | null;
+            stats_code: string | null;
+            stats_entered: number | null;
+            stats_reason: string | null;
+            status: string;
+            submitted_at: string | null;
+            submitted_by: number | null;
+            updated_at: string;
+            version: number;
+            workers: number | null;
+            year: number;
+        };
+        ReportingSettings: {
+            deadline_day: number;
+            deadline_month_offset: number;
+        };
+        ReportingSettingsInput: {
+            deadline_day: number;
+            deadline_month_offset: number;
+        };
+        ReportRevision: {
+            created_at: string;
+            reason: string | null;
+            revision: number;
+            snapshot: {
+                [key: string]: unknown;
+            };
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ReportRevisionInput: {
+            created_at: string;
+            reason: string | null;
+            revision: number;
+            snapshot: {
+                [key: string]: unknown;
+            };
+            user_id: number | null;
+            user_name: string | null;
+        };
+        ReportRevisions: {
+            current: components["schemas"]["ReportDetail"];
+            revisions: components["schemas"]["ReportRevision"][];
+        };
+        ReportRevisionsInput: {
+            current: components["schemas"]["ReportDetailInput"];
+            revisions: components["schemas"]["ReportRevisionInput"][];
+        };
+        ReviewItem: {
+            changes: components["schemas"]["FieldChange"][];
+            is_late: boolean;
+            previous: components["schemas"]["PreviousFigures"] | null;
+            project: {
+                id: number;
+                name: string;
+                stage: string;
+                unit_id: number;
+                unit_name: string;
+            };
+            report: components["schemas"]["CountedReport"];
+        };
+        ReviewItemInput: {
+            changes: components["schemas"]["FieldChangeInput"][];
+            is_late: boolean;
+            previous: components["schemas"]["PreviousFiguresInput"] | null;
+            project: {
+                id: number;
+                name: string;
+                stage: string;
+                unit_id: number;
+                unit_name: string;
+            };
+            report: components["schemas"]["CountedReportInput"];
+        };
+        ReviewQueue: {
+            items: components["schemas"]["ReviewItem"][];
+            period: components["schemas"]["Period"];
+        };
+        ReviewQueueInput: {
+            items: components["schemas"]["ReviewItemInput"][];
+            period: components["schemas"]["PeriodInput"];
+        };
         /** @enum {string} */
         Role: "sysadmin" | "secadmin" | "auditor" | "office" | "reporter" | "leader" | "supervisor";
         /** @enum {string} */
@@ -12850,6 +13642,14 @@ export interface components {
             password_min_length: number;
             session_idle_minutes: number;
         };
+        SessionsEnded: {
+            ok: boolean;
+            sessions_ended: number;
+        };
+        SessionsEndedInput: {
+            ok: boolean;
+            sessions_ended: number;
+        };
         StageHistoryEntry: {
             created_at: string;
             event_date: string;
@@ -12891,6 +13691,22 @@ export interface components {
             from: string | null;
             reason: string | null;
             to: string;
+        };
+        SubmitAllResult: {
+            already_submitted: number;
+            missing: {
+                project_id: number;
+                project_name: string;
+            }[];
+            submitted: number;
+        };
+        SubmitAllResultInput: {
+            already_submitted: number;
+            missing: {
+                project_id: number;
+                project_name: string;
+            }[];
+            submitted: number;
         };
         SupervisionSettings: {
             default_due_working_days: number;

@@ -1,6 +1,6 @@
 /** Enterprises (万人助万企), cadre visits and problems (问题/诉求): the problems module's API. */
 import { api, withQuery } from './client.ts';
-import type { Schema } from './types.ts';
+import type { RequestBody, Schema } from './types.ts';
 import { PROBLEM_STATES } from '../../core/problems/problem-workflow.ts';
 
 /** The generated shapes (server/modules/problems/problem.responses.ts). */
@@ -24,24 +24,34 @@ export interface ProblemQuery {
 export type EnterpriseRow = Schema<'EnterpriseRow'>;
 export type EnterpriseDetail = Schema<'EnterpriseDetail'>;
 
-export interface RaiseInput { title: string; description: string; category_code: string; level?: string; is_major?: boolean }
+/** The request bodies, as the routes' zod schemas declare them (RequestBody<path, method>). */
+export type VisitCreate = RequestBody<'/api/v1/enterprises/{id}/visits', 'post'>;
+/** A problem raised during a visit. */
+export type RaiseInput = NonNullable<VisitCreate['problems']>[number];
+export type ProblemAction = RequestBody<'/api/v1/problems/{id}/actions/{action}', 'post'>;
+export type ProblemEscalate = RequestBody<'/api/v1/problems/{id}/escalate', 'post'>;
+export type CategoryWrite = RequestBody<'/api/v1/problem-categories', 'put'>;
+export type EnterpriseCreate = RequestBody<'/api/v1/enterprises', 'post'>;
+export type EnterpriseUpdate = RequestBody<'/api/v1/enterprises/{id}', 'put'>;
+export type CadreCreate = RequestBody<'/api/v1/enterprises/{id}/cadres', 'post'>;
+export type CadreUpdate = RequestBody<'/api/v1/enterprise-cadres/{cadreId}', 'patch'>;
 
 export const problemsApi = {
   list: (q: ProblemQuery) => api.get<Schema<'ProblemPage'>>('/problems', { ...q }),
   exportUrl: (q: ProblemQuery) => withQuery('/api/v1/problems.xlsx', { ...q, page: undefined, page_size: undefined }),
   get: (id: number) => api.get<ProblemDetail>(`/problems/${id}`),
-  act: (id: number, action: string, body: Record<string, unknown>) => api.post<ProblemDetail>(`/problems/${id}/actions/${action}`, body),
-  escalate: (id: number, body: { version: number; reason?: string }) => api.post<ProblemDetail>(`/problems/${id}/escalate`, body),
+  act: (id: number, action: string, body: ProblemAction) => api.post<ProblemDetail>(`/problems/${id}/actions/${action}`, body),
+  escalate: (id: number, body: ProblemEscalate) => api.post<ProblemDetail>(`/problems/${id}/escalate`, body),
   categories: () => api.get<ProblemCategory[]>('/problem-categories'),
-  putCategory: (body: { code: string; name: string; parent_code: string | null; owner_unit_id: number | null; sort: number }) => api.put<ProblemCategory[]>('/problem-categories', body),
+  putCategory: (body: CategoryWrite) => api.put<ProblemCategory[]>('/problem-categories', body),
   timeLimits: () => api.get<TimeLimitRow[]>('/problem-time-limits'),
   putTimeLimits: (rows: TimeLimitRow[]) => api.put<TimeLimitRow[]>('/problem-time-limits', { rows }),
-  createEnterprise: (body: Record<string, unknown>) => api.post<EnterpriseDetail>('/enterprises', body),
-  updateEnterprise: (id: number, body: Record<string, unknown>) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
-  addCadre: (id: number, body: Record<string, unknown>) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),
-  updateCadre: (cadreId: number, body: Record<string, unknown>) => api.patch<EnterpriseDetail>(`/enterprise-cadres/${cadreId}`, body),
+  createEnterprise: (body: EnterpriseCreate) => api.post<EnterpriseDetail>('/enterprises', body),
+  updateEnterprise: (id: number, body: EnterpriseUpdate) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
+  addCadre: (id: number, body: CadreCreate) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),
+  updateCadre: (cadreId: number, body: CadreUpdate) => api.patch<EnterpriseDetail>(`/enterprise-cadres/${cadreId}`, body),
   enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<Schema<'EnterprisePage'>>('/enterprises', q),
   enterprise: (id: number) => api.get<EnterpriseDetail>(`/enterprises/${id}`),
-  addVisit: (id: number, body: { visited_on: string; visitors: string; content: string; problems: RaiseInput[] }) =>
+  addVisit: (id: number, body: VisitCreate) =>
     api.post<{ id: number; problem_ids: number[] }>(`/enterprises/${id}/visits`, body),
 };

@@ -1,16 +1,16 @@
 /** Supervised matters (督办事项), the to-do inbox and notifications. */
 import { api, withQuery } from './client.ts';
-import type { Schema } from './types.ts';
+import type { RequestBody, Schema } from './types.ts';
 
 /** The generated shapes (server/modules/supervision/supervision.responses.ts). */
 export type MatterListItem = Schema<'MatterListItem'>;
 export type MatterList = Schema<'MatterList'>;
 export type Attachment = Schema<'Attachment'>;
 export type MatterDetail = Schema<'MatterDetail'>;
-export interface MatterCreate {
-  title: string; content?: string; source: string; source_id?: number | null; source_ref?: string | null; type?: string; urgency?: string;
-  lead_unit_id: number; co_unit_ids?: number[]; project_ids?: number[]; due_on?: string | null; feedback_days?: number | null;
-}
+/** The request bodies, as the routes' zod schemas declare them (RequestBody<path, method>). */
+export type MatterCreate = RequestBody<'/api/v1/matters', 'post'>;
+export type MatterAction = RequestBody<'/api/v1/matters/{id}/actions', 'post'>;
+export type MatterFeedback = RequestBody<'/api/v1/matters/{id}/feedback', 'post'>;
 export type MatterQuery = Record<string, string | number | undefined>;
 
 export interface Todo { id: number; key: string; kind: string; title: string; link: string; dueOn: string | null; createdAt: string; doneAt: string | null; overdue: boolean }
@@ -21,8 +21,8 @@ export const supervisionApi = {
   exportHref: (query: MatterQuery) => withQuery('/api/v1/matters.xlsx', query),
   get: (id: number) => api.get<MatterDetail>(`/matters/${id}`),
   create: (body: MatterCreate) => api.post<Schema<'MatterRef'>>('/matters', body, { quiet: true }),
-  act: (id: number, body: { action: string; version: number; reason?: string; due_on?: string; lead_unit_id?: number }) => api.post<MatterDetail>(`/matters/${id}/actions`, body, { quiet: true }),
-  feedback: (id: number, body: { text: string; next_steps?: string }) => api.post<Schema<'MatterFeedbackEntry'>>(`/matters/${id}/feedback`, body, { quiet: true }),
+  act: (id: number, body: MatterAction) => api.post<MatterDetail>(`/matters/${id}/actions`, body, { quiet: true }),
+  feedback: (id: number, body: MatterFeedback) => api.post<Schema<'MatterFeedbackEntry'>>(`/matters/${id}/feedback`, body, { quiet: true }),
   feedbackFile: (id: number, entryId: number, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
@@ -38,9 +38,10 @@ export type MeetingListItem = Schema<'MeetingListItem'>;
 export type MeetingDetail = Schema<'MeetingDetail'>;
 /** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
 export type MeetingInfo = MeetingDetail['meeting'];
-export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
-export interface MeetingUpdate { version: number; kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
-export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
+export type MeetingCreate = RequestBody<'/api/v1/meetings', 'post'>;
+export type MeetingUpdate = RequestBody<'/api/v1/meetings/{id}', 'put'>;
+export type DecisionMatters = RequestBody<'/api/v1/meetings/{id}/decisions/{decisionId}/matters', 'post'>;
+export type BatchCreate = RequestBody<'/api/v1/batches', 'post'>;
 export type BatchListItem = Schema<'BatchListItem'>;
 export type BatchDetail = Schema<'BatchDetail'>;
 
@@ -61,7 +62,7 @@ export const agendaApi = {
   },
   batches: () => api.get<{ total: number; items: BatchListItem[] }>('/batches', { limit: 200 }),
   candidates: () => api.get<{ items: MatterListItem[] }>('/batches/candidates'),
-  createBatch: (body: { matter_ids: number[]; title?: string | null; carry_overdue?: boolean }) => api.post<{ id: number; seq: number; title: string }>('/batches', body, { quiet: true }),
+  createBatch: (body: BatchCreate) => api.post<{ id: number; seq: number; title: string }>('/batches', body, { quiet: true }),
   batch: (id: number) => api.get<BatchDetail>(`/batches/${id}`),
   reissueBatch: (id: number) => api.post<{ units: { unitId: number; name: string; pending: number }[] }>(`/batches/${id}/reissue`, {}, { quiet: true }),
   letter: (id: number, kind: string) => api.post<MatterDetail>(`/matters/${id}/letters`, { kind }, { quiet: true }),

@@ -69,3 +69,24 @@ export const figuresSchema = z.object({
 
 /** The quarter's 三个一批 lists. */
 export const batchesSchema = z.object({ year: int, quarter: int, period, signed: leadListSchema, started: leadListSchema, producing: leadListSchema });
+
+/** The ledger import's report (招商台账): the shape of the other list imports, so the wizard shows it the same way. */
+export const leadImportReportSchema = z.object({
+  kind: z.literal('leads'), fileName: z.string(), dryRun: z.boolean(), applied: z.boolean(),
+  sheets: z.array(z.object({
+    name: z.string(), headerRows: z.string().nullable(), columns: z.array(z.object({ letter: z.string(), header: z.string(), label: z.string() })),
+    unmapped: z.array(z.object({ letter: z.string(), header: z.string() })), dataRows: z.number().int(), chosen: z.boolean(), note: z.string().optional(),
+  })),
+  summary: z.object({
+    rows: z.number().int(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errorRows: z.number().int(),
+    errors: z.number().int(), warnings: z.number().int(),
+  }),
+  problems: z.array(z.object({
+    sheet: z.string(), row: z.number().int().nullable(), column: z.string().nullable(), severity: z.enum(['error', 'warning']), message: z.string(),
+  })),
+  outcomes: z.array(z.object({
+    sheet: z.string(), row: z.number().int(), action: z.enum(['create', 'update', 'unchanged', 'error']), name: z.string(),
+    changes: z.array(z.string()).optional(), reason: z.string().optional(),
+  })),
+  elapsedMs: z.number(),
+}).meta({ id: 'LeadImportReport' });

@@ -13,6 +13,7 @@ import {
 } from './attraction.schema.ts';
 import {
   attractionSettingsSchema, batchesSchema, figuresSchema, leadDetailSchema, leadFilesSchema, leadFollowupsSchema, leadListSchema,
+  leadImportReportSchema,
 } from './attraction.responses.ts';
 
 const tags = ['attraction'];
@@ -38,7 +39,7 @@ export function attractionRoutes(app: FastifyInstance, service: () => Attraction
   // The ledger import (招商台账): a dry run reports by row and column and writes nothing; apply writes all or nothing.
   for (const step of ['dry-run', 'apply'] as const) {
     r.post(`/api/v1/attraction/import/${step}`, {
-      config: { permission: 'attraction.review' }, schema: { tags, querystring: z.object({ sheet: z.string().max(100).optional() }), consumes: ['multipart/form-data'] },
+      config: { permission: 'attraction.review' }, schema: { tags, querystring: z.object({ sheet: z.string().max(100).optional() }), consumes: ['multipart/form-data'], response: { 200: leadImportReportSchema } },
     }, async (request) => {
       const upload = await readUpload(request, IMPORT_MAX_BYTES);
       return importer().importFile(actorOf(request), upload.buffer, { fileName: upload.fileName, dryRun: step === 'dry-run', sheet: request.query.sheet });

@@ -93,3 +93,10 @@ export const indicatorResultSchema = z.object({
   trend: z.array(trendPointSchema),
   records_from: z.number().int().nullable(),
 }).meta({ id: 'IndicatorResult' });
+
+/** GET/PUT /indicators/settings: the report statuses counted in the figures and, with `year`, that year's time curve (序时进度; null: N/12). */
+export const indicatorSettingsSchema = z.object({
+  counted_statuses: z.array(z.string()),
+  year: z.number().int().optional(),
+  time_curve: z.array(z.number()).readonly().nullable().optional(),
+}).meta({ id: 'IndicatorSettings' });

@@ -89,3 +89,21 @@ export const visitCreatedSchema = z.object({ id: int, problem_ids: z.array(int) 
 export const visitPhotoSchema = z.object({ id: int, url: z.string() });
 /** Every planned cadre link the reader sees, overdue first. */
 export const visitPlanSchema = z.array(z.object({ ...cadreFields, enterprise_name: z.string() }).meta({ id: 'VisitPlanLink' }));
+
+const importFinding = z.object({
+  sheet: z.string(), row: z.number().int().nullable(), column: z.string().nullable(), severity: z.enum(['error', 'warning']), message: z.string(),
+});
+
+/** The ledger import's report (问题台账): the project import's shape, so the wizard and the CLI print it alike. */
+export const problemImportReportSchema = z.object({
+  fileName: z.string(), dryRun: z.boolean(), applied: z.boolean(),
+  sheets: z.array(z.object({
+    name: z.string(), headerRows: z.string().nullable(), columns: z.array(z.object({ letter: z.string(), header: z.string(), label: z.string() })),
+    dataRows: z.number().int(), chosen: z.boolean().optional(),
+  })),
+  summary: z.object(Object.fromEntries(['rows', 'created', 'updated', 'unchanged', 'skipped', 'errorRows', 'errors', 'warnings', 'packages', 'subItems'].map((k) => [k, z.number().int()])) as
+    Record<'rows' | 'created' | 'updated' | 'unchanged' | 'skipped' | 'errorRows' | 'errors' | 'warnings' | 'packages' | 'subItems', z.ZodNumber>),
+  problems: z.array(importFinding), problemsTruncated: z.number().int(),
+  outcomes: z.array(z.object({ sheet: z.string(), row: z.number().int(), action: z.enum(['create', 'skip', 'error']), name: z.string().optional(), reason: z.string().optional() })),
+  outcomesTruncated: z.number().int(),
+}).meta({ id: 'ProblemImportReport' });

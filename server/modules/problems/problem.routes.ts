@@ -11,6 +11,7 @@ import {
 } from './problem.schema.ts';
 import {
   enterpriseDetailSchema, enterprisePageSchema, problemCategoriesSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema, visitCreatedSchema, visitPhotoSchema, visitPlanSchema,
+  problemImportReportSchema,
 } from './problem.responses.ts';
 import type { ProblemService } from './problem.service.ts';
 import type { ProblemImport } from './problem-import.ts';
@@ -88,7 +89,7 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
   // The ledger import (问题台账): a dry run reports every row's errors by row and column; apply writes all or nothing.
   if (importer) {
     for (const [step, dryRun] of [['dry-run', true], ['apply', false]] as const) {
-      r.post(`/api/v1/imports/problems/${step}`, { config: { permission: 'problem.admin' }, schema: { tags, consumes: ['multipart/form-data'] } },
+      r.post(`/api/v1/imports/problems/${step}`, { config: { permission: 'problem.admin' }, schema: { tags, consumes: ['multipart/form-data'], response: { 200: problemImportReportSchema } } },
         async (request) => {
           const upload = await readUpload(request, PROBLEM_IMPORT_MAX_BYTES);
           return importer().importFile(actorOf(request), upload.buffer, { fileName: upload.fileName, dryRun });

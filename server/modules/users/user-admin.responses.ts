@@ -34,3 +34,6 @@ export const pendingAccountsSchema = z.object({
     approval_pending_since: z.string(), approval_reason: approvalReason, approval_requested_by: text,
   }).meta({ id: 'PendingAccount' })),
 });
+
+/** A password reset: the temporary password to hand over (null when the administrator chose the new password). */
+export const passwordResetSchema = z.object({ ok: z.boolean(), temporary_password: z.string().nullable() }).meta({ id: 'PasswordReset' });

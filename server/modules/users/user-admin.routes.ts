@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
 import { ROLES } from '../../plugins/permissions.ts';
 import type { UserService } from './user.service.ts';
-import { adminUserListSchema, adminUserSchema, createdUserSchema, pendingAccountsSchema } from './user-admin.responses.ts';
+import { okSchema, sessionsEndedSchema } from '../../platform/responses.ts';
+import { adminUserListSchema, adminUserSchema, createdUserSchema, passwordResetSchema, pendingAccountsSchema } from './user-admin.responses.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const scopes = z.object({
@@ -51,22 +52,22 @@ export function userAdminRoutes(app: FastifyInstance, users: () => UserService):
   r.patch('/api/v1/admin/users/:id', { ...cfg, schema: { tags: ['admin'], params: idParams, body: updateBody, response: { 200: adminUserSchema } } },
     async (request) => users().updateUser(actorOf(request), request.params.id, request.body));
   r.post('/api/v1/admin/users/:id/reset-password', {
-    ...cfg, schema: { tags: ['admin'], params: idParams, body: z.object({ password: z.string().min(1).max(256).optional() }).optional() },
+    ...cfg, schema: { tags: ['admin'], params: idParams, body: z.object({ password: z.string().min(1).max(256).optional() }).optional(), response: { 200: passwordResetSchema } },
   }, async (request) => {
     const { temporaryPassword } = await users().resetPassword(actorOf(request), request.params.id, request.body?.password);
     return { ok: true, temporary_password: temporaryPassword };
   });
-  r.post('/api/v1/admin/users/:id/unlock', { ...cfg, schema: { tags: ['admin'], params: idParams } }, async (request) => {
+  r.post('/api/v1/admin/users/:id/unlock', { ...cfg, schema: { tags: ['admin'], params: idParams, response: { 200: okSchema } } }, async (request) => {
     await users().unlock(actorOf(request), request.params.id);
     return { ok: true };
   });
   // 三员: what the system administrator created or changed waits for the security administrator (安全保密管理员).
   const approvalCfg = { config: { permission: 'security.admin' as const } };
   r.get('/api/v1/security/pending-accounts', { ...approvalCfg, schema: { tags: ['security'], response: { 200: pendingAccountsSchema } } }, async () => ({ items: await users().listAwaitingApproval() }));
-  r.post('/api/v1/security/pending-accounts/:id/approve', { ...approvalCfg, schema: { tags: ['security'], params: idParams } }, async (request) => {
+  r.post('/api/v1/security/pending-accounts/:id/approve', { ...approvalCfg, schema: { tags: ['security'], params: idParams, response: { 200: okSchema } } }, async (request) => {
     await users().approve(actorOf(request), request.params.id);
     return { ok: true };
   });
-  r.post('/api/v1/admin/users/:id/logout-all', { ...cfg, schema: { tags: ['admin'], params: idParams } },
+  r.post('/api/v1/admin/users/:id/logout-all', { ...cfg, schema: { tags: ['admin'], params: idParams, response: { 200: sessionsEndedSchema } } },
     async (request) => ({ ok: true, sessions_ended: await users().endSessions(actorOf(request), request.params.id) }));
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../core/clock.ts';
 import { describePasswordPolicy } from '../../../core/password-policy.ts';
 import { permissionsOf } from '../../platform/access.ts';
+import { sessionsEndedSchema } from '../../platform/responses.ts';
 import { actorOf, CSRF_COOKIE, originOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { UserService } from './user.service.ts';
 import { loginResponse, meResponse, okResponse, passwordPolicyResponse } from './user.schema.ts';
@@ -52,7 +53,7 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return { ok: true };
   });
-  r.post('/api/v1/auth/logout-all', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'] } }, async (request, reply) => {
+  r.post('/api/v1/auth/logout-all', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: sessionsEndedSchema } } }, async (request, reply) => {
     const ended = await users().logoutEverywhere(actorOf(request));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });

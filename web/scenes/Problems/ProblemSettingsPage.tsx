@@ -8,7 +8,7 @@ import { RegionPicker } from '../../components/RegionPicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { referenceApi } from '../../api/endpoints.ts';
-import { problemsApi, type EnterpriseDetail, type EnterpriseRow, type ProblemCategory, type TimeLimitRow } from '../../api/problems.ts';
+import { problemsApi, type CadreCreate, type EnterpriseCreate, type EnterpriseDetail, type EnterpriseRow, type ProblemCategory, type TimeLimitRow } from '../../api/problems.ts';
 
 /**
  * The office's problem settings (问题办理设置, issue 18): the category → department map (分类与承办单位对照), the
@@ -125,7 +125,7 @@ function Enterprises() {
   };
   const submit = async () => {
     const v = await form.validateFields();
-    const body = { ...v, uscc: v.uscc || null, industry: v.industry || null, size: v.size || null, contact_name: v.contact_name || null, contact_phone: v.contact_phone || null, address: v.address || null };
+    const body = { ...v, uscc: v.uscc || null, industry: v.industry || null, size: (v.size || null) as EnterpriseCreate['size'], contact_name: v.contact_name || null, contact_phone: v.contact_phone || null, address: v.address || null };
     if (editing === 'new') await problemsApi.createEnterprise(body);
     else if (editing) await problemsApi.updateEnterprise(editing.id, { ...body, version: (await problemsApi.enterprise(editing.id)).version });
     void message.success(t('problemSettings.saved'));
@@ -177,7 +177,7 @@ function Enterprises() {
   );
 }
 
-type CadreForm = { name: string; post?: string; role: string; phone?: string; visit_every_months?: number; user_id?: number };
+type CadreForm = { name: string; post?: string; role: CadreCreate['role']; phone?: string; visit_every_months?: number; user_id?: number };
 
 function CadreLinks({ enterpriseId }: { enterpriseId: number }) {
   const { t } = useI18n();

@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
-import { PROBLEM_STATUSES, problemsApi, type ProblemDetail, type ProblemRow } from '../../api/problems.ts';
+import { PROBLEM_STATUSES, problemsApi, type ProblemAction, type ProblemDetail, type ProblemRow } from '../../api/problems.ts';
 
 const STATUS_COLOR: Record<string, string> = { pending: 'default', assigned: 'blue', signed: 'cyan', in_progress: 'processing', replied: 'purple', visited: 'geekblue', closed: 'success', rejected: 'default' };
 
@@ -74,7 +74,7 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
   const { message } = App.useApp();
   const p = useLoad(() => problemsApi.get(id), [id]);
   const [text, setText] = useState('');
-  const [result, setResult] = useState<string | undefined>(undefined);
+  const [result, setResult] = useState<ProblemAction['result']>(undefined);
   if (p.error) return <LoadError error={p.error} onRetry={p.reload} />;
   const d: ProblemDetail | undefined = p.data;
   if (!d) return null;

@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
-import { supervisionApi } from '../../api/supervision.ts';
+import { supervisionApi, type MatterCreate } from '../../api/supervision.ts';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -32,7 +32,7 @@ export function CreateMatterModal({ open, onClose, preset }: { open: boolean; on
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
   const submit = async () => {
-    const v = (await form.validateFields()) as { title: string; content?: string; source: string; urgency: string; type?: string; lead_unit_id: number; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number };
+    const v = (await form.validateFields()) as { title: string; content?: string; source: MatterCreate['source']; urgency: MatterCreate['urgency']; type?: string; lead_unit_id: number; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number };
     setSaving(true);
     try {
       const r = await supervisionApi.create({

@@ -4,7 +4,7 @@ import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, F
 import { FileWordOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
-import { agendaApi, supervisionApi, type MatterDetail } from '../../api/supervision.ts';
+import { agendaApi, supervisionApi, type MatterAction, type MatterDetail } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -36,7 +36,7 @@ export function MatterPage() {
   const run = async (a: Action, extra: { reason?: string; due_on?: string } = {}) => {
     setBusy(true);
     try {
-      setData(await supervisionApi.act(id, { action: a.action, version: m.version, ...extra }));
+      setData(await supervisionApi.act(id, { action: a.action as MatterAction['action'], version: m.version, ...extra }));
       setAsking(null);
     } catch (e) {
       fail(e);

@@ -5,7 +5,7 @@ import { DeleteOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOu
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
-import { agendaApi, type MeetingDetail, type MeetingInfo, type MeetingListItem } from '../../api/supervision.ts';
+import { agendaApi, type DecisionMatters, type MeetingCreate, type MeetingDetail, type MeetingInfo, type MeetingListItem, type MeetingUpdate } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectPicker } from '../../components/ProjectPicker.tsx';
@@ -45,7 +45,7 @@ export function MeetingsPage() {
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm();
   const submit = async () => {
-    const v = (await form.validateFields()) as { kind: string; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string; decisions?: string };
+    const v = (await form.validateFields()) as { kind: MeetingCreate['kind']; title: string; held_on: Dayjs; chair?: string; attendees?: string; location?: string; decisions?: string };
     setSaving(true);
     try {
       const r = await agendaApi.createMeeting({
@@ -112,7 +112,7 @@ export function MeetingPage() {
   if (loading || !data) return <Skeleton active />;
   const fail = (e: unknown) => void message.error(e instanceof ApiError ? e.message : String(e));
   const submit = async () => {
-    const v = (await form.validateFields()) as { title?: string; lead_unit_ids: number[]; co_unit_ids?: number[]; project_ids?: number[]; due_on?: Dayjs; feedback_days?: number; urgency?: string };
+    const v = (await form.validateFields()) as { title?: string; lead_unit_ids: number[]; co_unit_ids?: number[]; project_ids?: number[]; due_on?: Dayjs; feedback_days?: number; urgency?: DecisionMatters['urgency'] };
     setSaving(true);
     try {
       const r = await agendaApi.toMatters(id, turning!.id, {
@@ -133,7 +133,8 @@ export function MeetingPage() {
   const send = async (base: MeetingInfo, mine: MeetingValues) => {
     setSaving(true);
     try {
-      await agendaApi.updateMeeting(id, { version: base.version, ...mine });
+      // The stored kind is text; the form offers only the kinds the route accepts.
+      await agendaApi.updateMeeting(id, { version: base.version, ...mine, kind: mine.kind as MeetingUpdate['kind'] });
       void message.success(t('meetings.saved'));
       setEditing(false);
       reload();

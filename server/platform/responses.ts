@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+/** The answer of an action that has nothing else to say (`{ ok: true }`; declared boolean as handlers return it), one component of the OpenAPI document. */
+export const okSchema = z.object({ ok: z.boolean() }).meta({ id: 'Ok' });
+
+/** `{ ok: true, sessions_ended }`: how many sessions a sign-out everywhere ended. */
+export const sessionsEndedSchema = z.object({ ok: z.boolean(), sessions_ended: z.number().int() }).meta({ id: 'SessionsEnded' });
