@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
 import { contentDisposition } from '../exports/table-writer.ts';
 import {
@@ -51,7 +52,7 @@ export function bulletinRoutes(app: FastifyInstance, service: () => BulletinServ
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.body)));
   r.get('/api/v1/bulletins/:id', { config: { permission: 'bulletin.read' }, schema: { tags, params: idParams, response: { 200: bulletinSchema } } },
     async (request) => service().get(request.params.id));
-  r.delete('/api/v1/bulletins/:id', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams } },
+  r.delete('/api/v1/bulletins/:id', { config: { permission: 'bulletin.write' }, schema: { tags, params: idParams, response: { 204: z.void() } } },
     async (request, reply) => {
       await service().remove(actorOf(request), request.params.id);
       return reply.status(204).send();

@@ -66,7 +66,7 @@ export function projectRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => service().savePlan(actorOf(request), request.params.id, request.params.year, request.body));
   r.delete('/api/v1/projects/:id/plans/:year', {
     config: { permission: 'plan.write' },
-    schema: { tags, params: planParams, querystring: z.object({ version: z.coerce.number().int().positive() }) },
+    schema: { tags, params: planParams, querystring: z.object({ version: z.coerce.number().int().positive() }), response: { 204: z.void() } },
   }, async (request, reply) => {
     await service().deletePlan(actorOf(request), request.params.id, request.params.year, request.query.version);
     return reply.status(204).send();

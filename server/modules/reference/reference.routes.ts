@@ -28,7 +28,7 @@ export function referenceRoutes(app: FastifyInstance, service: () => ReferenceSe
     async (request, reply) => reply.status(201).send(await service().createCustomArea(actorOf(request), request.body)));
   r.patch('/api/v1/regions/:code', { config: { permission: 'reference.admin' }, schema: { tags, params: codeParams, body: regionRenameSchema, response: { 200: regionSchema } } },
     async (request) => service().renameCustomArea(actorOf(request), request.params.code, request.body.name));
-  r.delete('/api/v1/regions/:code', { config: { permission: 'reference.admin' }, schema: { tags, params: codeParams } },
+  r.delete('/api/v1/regions/:code', { config: { permission: 'reference.admin' }, schema: { tags, params: codeParams, response: { 204: z.void() } } },
     async (request, reply) => {
       await service().deleteCustomArea(actorOf(request), request.params.code);
       return reply.status(204).send();
@@ -41,7 +41,7 @@ export function referenceRoutes(app: FastifyInstance, service: () => ReferenceSe
     async (request, reply) => reply.status(201).send(await service().createUnit(actorOf(request), request.body)));
   r.patch('/api/v1/units/:id', { config: { permission: 'unit.admin' }, schema: { tags, params: idParams, body: unitUpdateSchema, response: { 200: unitSchema } } },
     async (request) => service().updateUnit(actorOf(request), request.params.id, request.body));
-  r.delete('/api/v1/units/:id', { config: { permission: 'unit.admin' }, schema: { tags, params: idParams } },
+  r.delete('/api/v1/units/:id', { config: { permission: 'unit.admin' }, schema: { tags, params: idParams, response: { 204: z.void() } } },
     async (request, reply) => {
       await service().deleteUnit(actorOf(request), request.params.id);
       return reply.status(204).send();
