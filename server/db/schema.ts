@@ -638,6 +638,9 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** An audit event committed with its change and not yet chained (issue 16): the chaining step moves it to audit_log. */
+export type AuditPendingTable = Omit<AuditLogTable, 'seq' | 'prev_hash' | 'hash'> & { id: Generated<number> };
+
 export interface AuditChainHeadTable {
   id: number;
   seq: number;
@@ -1255,6 +1258,7 @@ export interface DB {
   rate_limits: RateLimitTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
+  audit_pending: AuditPendingTable; // issue 16
   audit_archives: AuditArchiveTable;
   sequences: SequenceTable;
   bulletin_templates: BulletinTemplateTable;
