@@ -730,6 +730,20 @@ export interface EvalObjectionTable {
   raised_at: string;
   handled_by: number | null;
   handled_at: string | null;
+  /** The indicator line objected to; null = the unit's result as a whole. */
+  leaf_key: string | null;
+  /** The line's value the office set when accepting (decimal text); the month is recomputed with it. */
+  corrected_value: string | null;
+  /** The line's value as the month showed it when the objection was raised. */
+  value_before: string | null;
+}
+/** A weak line turned into a 督办事项, once: 'upper:<id>' or 'line:<snapshot>:<unit>:<leaf>'. */
+export interface EvalMatterLinkTable {
+  id: Generated<number>;
+  line_key: string;
+  matter_id: number;
+  matter_number: string;
+  created_at: string;
 }
 export interface EvalLedgerTable {
   id: Generated<number>;
@@ -1252,6 +1266,7 @@ export interface DB {
   eval_entries: EvalEntryTable;
   eval_snapshots: EvalSnapshotTable;
   eval_objections: EvalObjectionTable;
+  eval_matter_links: EvalMatterLinkTable;
   eval_ledger: EvalLedgerTable;
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;

@@ -3243,6 +3243,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        leaf?: string | null;
                         reason: string;
                         unit_id: number;
                     };
@@ -3575,6 +3576,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        corrected_value?: string | null;
                         /** @enum {string} */
                         decision: "accepted" | "rejected";
                         reply: string;
@@ -10276,9 +10278,22 @@ export interface components {
             unit_name: string;
             year: number;
         };
+        EvalLineMatter: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
+        EvalLineMatterInput: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
         EvalMonth: {
             diff: components["schemas"]["EvalDiff"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatter"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjection"][];
@@ -10293,6 +10308,7 @@ export interface components {
         EvalMonthInput: {
             diff: components["schemas"]["EvalDiffInput"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatterInput"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjectionInput"][];
@@ -10321,9 +10337,12 @@ export interface components {
             value_text: string;
         };
         EvalObjection: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10332,11 +10351,15 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalObjectionInput: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10345,6 +10368,7 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalOutcome: {
             amount: number | null;
@@ -10560,6 +10584,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -10576,6 +10604,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
