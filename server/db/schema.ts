@@ -77,6 +77,13 @@ export interface RateLimitTable {
   hits: number;
 }
 
+/** The key signing known-device cookies (one row, id 1); rotating it invalidates every device cookie. */
+export interface DeviceKeyTable {
+  id: number;
+  secret: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   user_id: number;
@@ -1271,6 +1278,7 @@ export interface DB {
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
+  device_keys: DeviceKeyTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
   audit_pending: AuditPendingTable; // issue 16
