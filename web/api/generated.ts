@@ -5950,6 +5950,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -5963,6 +5964,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -5996,6 +5998,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -6009,6 +6012,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -6017,7 +6021,9 @@ export interface paths {
         post?: never;
         delete: {
             parameters: {
-                query?: never;
+                query: {
+                    version: number;
+                };
                 header?: never;
                 path: {
                     decisionId: number;
@@ -6035,6 +6041,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             deleted: boolean;
+                            version: number;
                         };
                     };
                 };
@@ -8823,6 +8830,7 @@ export interface paths {
                         matter_prefix?: string;
                         reply_working_days?: number;
                         sign_working_days?: number;
+                        version: number;
                     };
                 };
             };
@@ -12455,6 +12463,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SupervisionSettingsInput: {
             default_due_working_days: number;
@@ -12505,6 +12514,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SystemProfile: {
             configured: boolean;
