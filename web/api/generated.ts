@@ -5952,6 +5952,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -5965,6 +5966,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -5998,6 +6000,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -6011,6 +6014,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -6019,7 +6023,9 @@ export interface paths {
         post?: never;
         delete: {
             parameters: {
-                query?: never;
+                query: {
+                    version: number;
+                };
                 header?: never;
                 path: {
                     decisionId: number;
@@ -6037,6 +6043,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             deleted: boolean;
+                            version: number;
                         };
                     };
                 };
@@ -8862,6 +8869,7 @@ export interface paths {
                         matter_prefix?: string;
                         reply_working_days?: number;
                         sign_working_days?: number;
+                        version: number;
                     };
                 };
             };
@@ -12524,6 +12532,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SupervisionSettingsInput: {
             default_due_working_days: number;
@@ -12574,6 +12583,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SystemProfile: {
             configured: boolean;
