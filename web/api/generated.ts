@@ -6278,9 +6278,47 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    group_by?: "department" | "category" | "unit" | "month";
-                    year: number;
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemFigures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problem-figures.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -9990,6 +10028,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLead"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10086,6 +10126,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLeadInput"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10158,6 +10200,28 @@ export interface components {
                 visited_on: string;
                 visitors: string;
             }[];
+        };
+        EnterpriseLead: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
+        };
+        EnterpriseLeadInput: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
         };
         EnterprisePage: {
             items: components["schemas"]["EnterpriseRow"][];
@@ -12089,6 +12153,78 @@ export interface components {
             visit_id: number | null;
             visit_result: string | null;
         };
+        ProblemFigures: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSet"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSet"];
+            year: number;
+        };
+        ProblemFigureSet: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRate"];
+            first_time_rate: components["schemas"]["ProblemRate"];
+            on_time_rate: components["schemas"]["ProblemRate"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRate"];
+            satisfied_rate: components["schemas"]["ProblemRate"];
+            total: number;
+            visited: number;
+        };
+        ProblemFigureSetInput: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRateInput"];
+            first_time_rate: components["schemas"]["ProblemRateInput"];
+            on_time_rate: components["schemas"]["ProblemRateInput"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRateInput"];
+            satisfied_rate: components["schemas"]["ProblemRateInput"];
+            total: number;
+            visited: number;
+        };
+        ProblemFiguresInput: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSetInput"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSetInput"];
+            year: number;
+        };
         ProblemPage: {
             items: components["schemas"]["ProblemRow"][];
             page: number;
@@ -12102,6 +12238,20 @@ export interface components {
             page_size: number;
             today: string;
             total: number;
+        };
+        ProblemRate: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
+        };
+        ProblemRateInput: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
         };
         ProblemRow: {
             assigned_on: string | null;
