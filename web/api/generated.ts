@@ -6735,7 +6735,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectList"];
+                    };
                 };
             };
         };
@@ -6812,11 +6814,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6851,7 +6855,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6871,11 +6877,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
             };
         };
@@ -6954,7 +6962,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7234,7 +7244,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7277,7 +7289,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7322,7 +7336,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7405,7 +7421,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7549,7 +7567,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProjectRow"][];
+                        };
+                    };
                 };
             };
         };
@@ -12393,6 +12415,72 @@ export interface components {
             status: "pending" | "in_progress" | "done" | "not_required";
             updated_at: string | null;
         };
+        Project: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollup"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
         ProjectChange: {
             at: string;
             changes: {
@@ -12437,6 +12525,244 @@ export interface components {
             page_size: number;
             total: number;
         };
+        ProjectInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollupInput"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectList: {
+            items: components["schemas"]["ProjectListItem"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListInput: {
+            items: components["schemas"]["ProjectListItemInput"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListItem: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
+        ProjectListItemInput: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -12456,6 +12782,166 @@ export interface components {
             project_id: number;
             rank: number;
             unit_name: string;
+        };
+        ProjectRollup: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRollupInput: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRow: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectRowInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
         };
         Rate: {
             denominator: number;
