@@ -77,6 +77,13 @@ export interface RateLimitTable {
   hits: number;
 }
 
+/** The key signing known-device cookies (one row, id 1); rotating it invalidates every device cookie. */
+export interface DeviceKeyTable {
+  id: number;
+  secret: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   user_id: number;
@@ -637,6 +644,9 @@ export interface AuditLogTable {
   prev_hash: string;
   hash: string;
 }
+
+/** An audit event committed with its change and not yet chained (issue 16): the chaining step moves it to audit_log. */
+export type AuditPendingTable = Omit<AuditLogTable, 'seq' | 'prev_hash' | 'hash'> & { id: Generated<number> };
 
 export interface AuditChainHeadTable {
   id: number;
@@ -1268,8 +1278,10 @@ export interface DB {
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
+  device_keys: DeviceKeyTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
+  audit_pending: AuditPendingTable; // issue 16
   audit_archives: AuditArchiveTable;
   sequences: SequenceTable;
   bulletin_templates: BulletinTemplateTable;

@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectListOf, ProjectListField, DefaultProjectListField, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput, EvalWeakMatter } from './types.ts';
@@ -28,7 +28,9 @@ export const referenceApi = {
 
 /** The project library. */
 export const projectApi = {
-  list: (query: ProjectListQuery, signal?: AbortSignal) => api.get<ProjectList>('/projects', { ...query }, { signal }),
+  /** A page of the list; `fields` picks the columns each item carries (id always; without it the table's columns). */
+  list: <F extends ProjectListField = DefaultProjectListField>(query: ProjectListQuery & { fields?: readonly F[] }, signal?: AbortSignal) =>
+    api.get<ProjectListOf<F>>('/projects', { ...query, fields: query.fields?.join(',') }, { signal }),
   get: (id: number) => api.get<Project>(`/projects/${id}`),
   update: (id: number, version: number, patch: ProjectPatch) => api.patch<Project>(`/projects/${id}`, { ...patch, version }, { quiet: true }),
   create: (body: ProjectCreate) => api.post<Project>('/projects', body, { quiet: true }),
