@@ -45,6 +45,7 @@ describe('考评 month view: objections per indicator line, 转督办 per line, 
     const phone = await h.newPage({ width: 375, height: 812 });
     await login(phone.page, username, 'Docket#2026', `/evaluation?year=${today.year}&month=${month}`);
     await phone.page.getByTestId('evaluation-status').filter({ hasText: '异议期' }).waitFor();
+    await phone.page.getByTestId('evaluation-ranking').locator('tbody tr.ant-table-row').first().waitFor();
     await phone.page.getByTestId('evaluation-ranking').locator('tbody tr.ant-table-row', { hasText: unit.name }).click();
     await phone.page.getByTestId('evaluation-line-object-completion').click();
     await settled(phone.page);
@@ -54,7 +55,11 @@ describe('考评 month view: objections per indicator line, 转督办 per line, 
     await phone.page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
     await phone.page.getByText('异议已提交').first().waitFor();
     await phone.page.getByTestId('evaluation-drill').getByText('待复核').waitFor();
-    expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    // Measured once the dialog is gone (while open, its scroll lock narrows the body by the scrollbar).
+    await phone.page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+    await settled(phone.page);
+    await expect.poll(() => pageOverflow(phone.page), { timeout: 30_000 }).toBeLessThanOrEqual(0);
+    await shot(phone.page, 'evaluation-line-objected-phone');
     // The reporter may not turn lines into matters.
     expect(await phone.page.getByTestId('evaluation-line-to-matter-completion').count()).toBe(0);
     await phone.context.close();
@@ -82,7 +87,7 @@ describe('考评 month view: objections per indicator line, 转督办 per line, 
     await office.page.getByTestId('evaluation-ranking').locator('tbody tr.ant-table-row', { hasText: unit.name }).click();
     await office.page.getByTestId('evaluation-line-to-matter-gap').click();
     await settled(office.page);
-    await office.page.locator('.ant-modal-confirm').getByText(`将“${unit.name} · 与序时进度差”转为督办事项？`).waitFor();
+    await office.page.locator('.ant-modal-confirm-title', { hasText: `将“${unit.name} · 与序时进度差”转为督办事项？` }).waitFor();
     await office.page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
     await office.page.getByText(/已生成督办事项 督办〔\d{4}〕\d+号/).waitFor({ timeout: 30_000 });
     const link = office.page.getByTestId('evaluation-line-matter-gap');
@@ -111,6 +116,13 @@ describe('考评 month view: objections per indicator line, 转督办 per line, 
     await settled(phone.page);
     await shot(phone.page, 'evaluation-year-end-phone');
     expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    // The total is on screen, not behind a sideways scroll; a row opens the parts of the total.
+    if (today.month - 1 >= 1) {
+      const first = phone.page.getByTestId('evaluation-year-end').locator('tbody tr.ant-table-row').first();
+      expect(await first.evaluate((el) => el.scrollWidth <= (el.closest('.ant-table-content') ?? el).clientWidth)).toBe(true);
+      await first.click();
+      await phone.page.getByTestId('evaluation-year-end').getByText('月度平均分').first().waitFor();
+    }
     await phone.context.close();
 
     const desk = await h.newPage({ width: 1366, height: 768 });
@@ -120,6 +132,9 @@ describe('考评 month view: objections per indicator line, 转督办 per line, 
     await settled(desk.page);
     await shot(desk.page, 'evaluation-scheme-1366');
     expect(await pageOverflow(desk.page)).toBeLessThanOrEqual(0);
+    // Nor does the lines table scroll inside itself.
+    const lines = desk.page.getByTestId('evaluation-scheme-lines').locator('.ant-table-content').first();
+    expect(await lines.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     await desk.context.close();
   });
 });
