@@ -90,7 +90,10 @@ export class AuditRepository {
     if (dialectOf(this.db) === 'postgres') await sql`set local synchronous_commit = off`.execute(this.db);
     const head = await this.db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') }))
       .where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
-    const pending = await this.db.selectFrom('audit_pending').selectAll().orderBy('id').limit(limit).execute();
+    // Taken and removed in one statement (RETURNING gives no order: sorted here).
+    const pending = (await this.db.deleteFrom('audit_pending')
+      .where('id', 'in', (eb) => eb.selectFrom('audit_pending').select('id').orderBy('id').limit(limit))
+      .returningAll().execute()).sort((a, b) => Number(a.id) - Number(b.id));
     if (pending.length === 0) return 0;
     let seq = Number(head.seq);
     let prevHash = head.hash;
@@ -103,7 +106,6 @@ export class AuditRepository {
     });
     // 19 columns a row: 100 rows stay far below either engine's limit on bound parameters.
     for (let i = 0; i < rows.length; i += 100) await this.db.insertInto('audit_log').values(rows.slice(i, i + 100)).execute();
-    await this.db.deleteFrom('audit_pending').where('id', 'in', pending.map((p) => p.id)).execute();
     await this.db.updateTable('audit_chain_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
     return pending.length;
   }
