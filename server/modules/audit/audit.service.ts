@@ -75,14 +75,15 @@ export class AuditService implements AuditRecorder {
    * Chains every event committed before this call that is still pending, coalescing callers: when a chaining step
    * is under way (it may have read audit_pending before the caller's commit), the caller waits for the next one,
    * which every caller arriving meanwhile shares. Resolves with how many events the step it waited for chained.
+   * `known`: the caller has just committed events of its own (the first look for pending rows is skipped).
    */
-  chainPending(): Promise<number> {
+  chainPending(known = false): Promise<number> {
     const db = this.audit.executor;
     let state = chainers.get(db);
     if (!state) chainers.set(db, (state = {}));
     const s = state;
     if (!s.running) {
-      const run: Promise<number> = this.drain().finally(() => {
+      const run: Promise<number> = this.drain(known).finally(() => {
         if (s.running === run) s.running = undefined;
       });
       s.running = run;
@@ -96,13 +97,14 @@ export class AuditService implements AuditRecorder {
   }
 
   /** Chains pending events, a batch per transaction, until none is left. */
-  private async drain(): Promise<number> {
+  private async drain(known = false): Promise<number> {
     const db = this.audit.executor;
     // A service built over a transaction chains inside it (it already holds what it needs); else one per batch.
     const step = db.isTransaction ? () => this.audit.chainPending(CHAIN_BATCH)
       : () => db.transaction().execute((trx) => new AuditRepository(trx).chainPending(CHAIN_BATCH));
     let total = 0;
-    while (await this.audit.hasPending()) {
+    // After this process's own commit there is something to chain (unless another step took it): skip the look.
+    for (let look = !known; !look || (await this.audit.hasPending()); look = true) {
       const n = await step();
       total += n;
       if (n < CHAIN_BATCH) break;
@@ -113,7 +115,7 @@ export class AuditService implements AuditRecorder {
   /** The chaining step after a commit: a failure leaves the events pending for the audit.chain job to chain. */
   private async chainAfterCommit(): Promise<void> {
     try {
-      await this.chainPending();
+      await this.chainPending(true);
     } catch {
       // Deliberately quiet here: the events are committed in audit_pending, the audit.chain job (any server) chains
       // them, and a reader chains before reading; the job reports a failure that persists.
