@@ -118,4 +118,33 @@ describe('督查督办: stale decision and settings saves open a conflict dialog
     await page.context().close();
     await probe.context.close();
   });
+
+  it('filters the meetings list by kind and a word, and exports what the filters keep as .xlsx', async () => {
+    const probe = await h.newPage();
+    const other = await otherClerk(probe.context);
+    const word = `筛选会-${Date.now().toString(36)}`;
+    expect((await other.post('/meetings', { kind: 'special', title: `${word}园区供水专题会`, chair: '张副市长', held_on: '2026-01-06', decisions: ['一'] })).status).toBe(200);
+    expect((await other.post('/meetings', { kind: 'weekly', title: `${word}周例会`, held_on: '2026-01-07', decisions: [] })).status).toBe(200);
+    const { context, page } = await h.newPage();
+    await login(page, 'office', undefined, '/meetings');
+    await page.getByTestId('meetings-filters').waitFor({ timeout: 30_000 });
+    await page.getByTestId('meetings-filter-q').locator('input').fill(word);
+    await page.getByTestId('meetings-filter-q').locator('input').press('Enter');
+    await page.getByText(`${word}周例会`).waitFor({ timeout: 30_000 });
+    await page.getByText(`${word}园区供水专题会`).waitFor();
+    await page.getByTestId('meetings-filter-kind').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '专题会' }).click();
+    await page.getByText(`${word}周例会`).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByText(`${word}园区供水专题会`).waitFor();
+    const href = await page.getByTestId('meetings-export').getAttribute('href');
+    expect(href).toContain('kind=special');
+    expect(decodeURIComponent(href!)).toContain(`q=${word}`);
+    const file = await context.request.get(href!);
+    expect(file.status()).toBe(200);
+    expect((await file.body()).subarray(0, 2).toString()).toBe('PK');
+    await settled(page);
+    await shot(page, 'meetings-filtered');
+    await context.close();
+    await probe.context.close();
+  });
 });
