@@ -3243,6 +3243,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        leaf?: string | null;
                         reason: string;
                         unit_id: number;
                     };
@@ -3575,6 +3576,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        corrected_value?: string | null;
                         /** @enum {string} */
                         decision: "accepted" | "rejected";
                         reply: string;
@@ -6317,9 +6319,47 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    group_by?: "department" | "category" | "unit" | "month";
-                    year: number;
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemFigures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problem-figures.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -6736,7 +6776,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectList"];
+                    };
                 };
             };
         };
@@ -6813,11 +6855,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6852,7 +6896,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6872,11 +6918,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
             };
         };
@@ -6955,7 +7003,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7235,7 +7285,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7278,7 +7330,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7323,7 +7377,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7406,7 +7462,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7550,7 +7608,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProjectRow"][];
+                        };
+                    };
                 };
             };
         };
@@ -8602,6 +8664,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/device-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -9992,6 +10091,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLead"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10088,6 +10189,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLeadInput"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10160,6 +10263,28 @@ export interface components {
                 visited_on: string;
                 visitors: string;
             }[];
+        };
+        EnterpriseLead: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
+        };
+        EnterpriseLeadInput: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
         };
         EnterprisePage: {
             items: components["schemas"]["EnterpriseRow"][];
@@ -10325,9 +10450,22 @@ export interface components {
             unit_name: string;
             year: number;
         };
+        EvalLineMatter: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
+        EvalLineMatterInput: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
         EvalMonth: {
             diff: components["schemas"]["EvalDiff"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatter"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjection"][];
@@ -10342,6 +10480,7 @@ export interface components {
         EvalMonthInput: {
             diff: components["schemas"]["EvalDiffInput"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatterInput"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjectionInput"][];
@@ -10370,9 +10509,12 @@ export interface components {
             value_text: string;
         };
         EvalObjection: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10381,11 +10523,15 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalObjectionInput: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10394,6 +10540,7 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalOutcome: {
             amount: number | null;
@@ -10609,6 +10756,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -10625,6 +10776,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -12061,6 +12216,78 @@ export interface components {
             visit_id: number | null;
             visit_result: string | null;
         };
+        ProblemFigures: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSet"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSet"];
+            year: number;
+        };
+        ProblemFigureSet: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRate"];
+            first_time_rate: components["schemas"]["ProblemRate"];
+            on_time_rate: components["schemas"]["ProblemRate"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRate"];
+            satisfied_rate: components["schemas"]["ProblemRate"];
+            total: number;
+            visited: number;
+        };
+        ProblemFigureSetInput: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRateInput"];
+            first_time_rate: components["schemas"]["ProblemRateInput"];
+            on_time_rate: components["schemas"]["ProblemRateInput"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRateInput"];
+            satisfied_rate: components["schemas"]["ProblemRateInput"];
+            total: number;
+            visited: number;
+        };
+        ProblemFiguresInput: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSetInput"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSetInput"];
+            year: number;
+        };
         ProblemPage: {
             items: components["schemas"]["ProblemRow"][];
             page: number;
@@ -12074,6 +12301,20 @@ export interface components {
             page_size: number;
             today: string;
             total: number;
+        };
+        ProblemRate: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
+        };
+        ProblemRateInput: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
         };
         ProblemRow: {
             assigned_on: string | null;
@@ -12215,6 +12456,72 @@ export interface components {
             status: "pending" | "in_progress" | "done" | "not_required";
             updated_at: string | null;
         };
+        Project: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollup"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
         ProjectChange: {
             at: string;
             changes: {
@@ -12259,6 +12566,244 @@ export interface components {
             page_size: number;
             total: number;
         };
+        ProjectInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollupInput"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectList: {
+            items: components["schemas"]["ProjectListItem"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListInput: {
+            items: components["schemas"]["ProjectListItemInput"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListItem: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
+        ProjectListItemInput: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -12278,6 +12823,166 @@ export interface components {
             project_id: number;
             rank: number;
             unit_name: string;
+        };
+        ProjectRollup: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRollupInput: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRow: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectRowInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
         };
         Rate: {
             denominator: number;
