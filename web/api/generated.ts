@@ -5729,8 +5729,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    kind?: "weekly" | "coordination" | "special" | "other";
                     limit?: number;
                     offset?: number;
+                    q?: string;
                     year?: number;
                 };
                 header?: never;
@@ -5793,6 +5795,45 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "weekly" | "coordination" | "special" | "other";
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

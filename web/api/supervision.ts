@@ -38,6 +38,8 @@ export type MeetingListItem = Schema<'MeetingListItem'>;
 export type MeetingDetail = Schema<'MeetingDetail'>;
 /** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
 export type MeetingInfo = MeetingDetail['meeting'];
+/** The meetings list's filters (also the export's). */
+export type MeetingFilter = { kind?: string; year?: number; q?: string };
 export interface MeetingCreate { kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null; decisions: string[] }
 export interface MeetingUpdate { version: number; kind: string; title: string; held_on: string; chair?: string | null; attendees?: string | null; location?: string | null }
 export interface DecisionMatters { title?: string | null; content?: string | null; due_on?: string | null; feedback_days?: number | null; urgency?: string; project_ids?: number[]; units: { lead_unit_id: number; co_unit_ids?: number[] }[] }
@@ -45,7 +47,9 @@ export type BatchListItem = Schema<'BatchListItem'>;
 export type BatchDetail = Schema<'BatchDetail'>;
 
 export const agendaApi = {
-  meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
+  meetings: (filter: MeetingFilter = {}) => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200, ...filter }),
+  /** The filtered meetings list as .xlsx (a link the browser downloads). */
+  meetingsXlsx: (filter: MeetingFilter) => withQuery('/api/v1/meetings.xlsx', filter),
   meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
   updateMeeting: (id: number, body: MeetingUpdate) => api.put<Schema<'MeetingUpdated'>>(`/meetings/${id}`, body, { quiet: true }),

@@ -5,10 +5,10 @@ import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
-import { batchBody, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
+import { batchBody, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingsQuery, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
 import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
-import { batchWorkbook } from './matter-export.ts';
+import { batchWorkbook, meetingsWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
 import {
   attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionDeletedSchema, decisionMattersSchema, decisionRefSchema,
@@ -26,8 +26,18 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   const tags = ['supervision'];
   const matterScope = { entity: 'matter', param: 'id' };
   // meetings: the supervision office records them; leaders read them
-  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery, response: { 200: meetingListSchema } } },
-    async (request) => deps.agenda().meetings({ limit: request.query.limit, offset: request.query.offset }, request.query.year));
+  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: meetingsQuery, response: { 200: meetingListSchema } } },
+    async (request) => {
+      const q = request.query;
+      return deps.agenda().meetings({ limit: q.limit, offset: q.offset }, { year: q.year, kind: q.kind, q: q.q });
+    });
+  // the filtered meetings list as .xlsx (every meeting the filters keep, not one page)
+  r.get('/api/v1/meetings.xlsx', { config: { permission: 'meeting.read', audit: true }, schema: { tags, querystring: meetingsQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const { items } = await deps.agenda().meetings({ limit: 100_000, offset: 0 }, { year: q.year, kind: q.kind, q: q.q });
+      return sendWorkbook(request, reply, `会议台账${q.year ? `-${q.year}年` : ''}.xlsx`, (out) => meetingsWorkbook(out, items));
+    });
   r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody, response: { 200: idSchema } } },
     async (request) => {
       const b = request.body;

@@ -14,6 +14,12 @@ export const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The meetings list's filters (also the export's): year, kind, a word of the title or the chair. */
+export const meetingsQuery = pageQuery.extend({
+  kind: z.enum(MEETING_KINDS).optional(),
+  q: z.string().max(100).optional(),
+});
+
 export const meetingBody = z.object({
   kind: z.enum(MEETING_KINDS).default('coordination'),
   title: z.string().trim().min(1, '请填写会议名称').max(200),

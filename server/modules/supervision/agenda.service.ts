@@ -17,7 +17,7 @@ import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { renderBulletinDocx } from '../bulletins/index.ts';
-import { AgendaRepository, type LinkedMatter, type MeetingRow } from './agenda.repository.ts';
+import { AgendaRepository, type LinkedMatter, type MeetingFilter, type MeetingRow } from './agenda.repository.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettings } from './supervision.settings.ts';
 
@@ -226,10 +226,10 @@ export class AgendaService {
     });
   }
 
-  /** The meetings, newest first, each with its decisions' counts (议定事项 N 项，已办结 M 项). */
-  async meetings(page: { limit: number; offset: number }, year?: number) {
+  /** The meetings, newest first (filtered by year, kind, a word of the title or chair), each with its decisions' counts (议定事项 N 项，已办结 M 项). */
+  async meetings(page: { limit: number; offset: number }, filter: MeetingFilter = {}) {
     const repo = new AgendaRepository(this.deps.db);
-    const { items, total } = await repo.meetings(page, year);
+    const { items, total } = await repo.meetings(page, filter);
     const decisions = await repo.decisions(items.map((m) => m.id));
     const matters = await repo.mattersOfDecisions(decisions.map((d) => d.id));
     return {

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Popconfirm, Select, Skeleton, Table, Tag, Typography, Upload } from 'antd';
-import { DeleteOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
-import { agendaApi, type MeetingDetail, type MeetingInfo, type MeetingListItem } from '../../api/supervision.ts';
+import { agendaApi, type MeetingDetail, type MeetingFilter, type MeetingInfo, type MeetingListItem } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectPicker } from '../../components/ProjectPicker.tsx';
@@ -40,8 +40,11 @@ export function MeetingsPage() {
   const can = useCan();
   const navigate = useNavigate();
   const mobile = !Grid.useBreakpoint().md;
-  const { data, error, loading, reload } = useLoad(() => agendaApi.meetings(), []);
+  const [filter, setFilter] = useState<MeetingFilter>({});
+  const [search, setSearch] = useState('');
+  const { data, error, loading, reload } = useLoad(() => agendaApi.meetings(filter), [filter.kind, filter.year, filter.q]);
   const [creating, setCreating] = useState(false);
+  const thisYear = dayjs().year();
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm();
   const submit = async () => {
@@ -70,6 +73,15 @@ export function MeetingsPage() {
   ];
   return (
     <Card title={t('meetings.title')} extra={can('supervision.admin') && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="meeting-new">{t('meetings.new')}</Button>}>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="meetings-filters">
+        <Select allowClear placeholder={t('meetings.filter.allKinds')} style={{ width: 130 }} value={filter.kind} onChange={(v?: string) => setFilter({ ...filter, kind: v })} data-testid="meetings-filter-kind"
+          options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} />
+        <Select allowClear placeholder={t('meetings.filter.allYears')} style={{ width: 120 }} value={filter.year} onChange={(v?: number) => setFilter({ ...filter, year: v })} data-testid="meetings-filter-year"
+          options={[0, 1, 2].map((n) => ({ value: thisYear - n, label: `${thisYear - n}年` }))} />
+        <Input.Search allowClear placeholder={t('meetings.filter.search')} style={{ width: mobile ? '100%' : 240 }} value={search} onChange={(e) => setSearch(e.target.value)}
+          onSearch={(v) => setFilter({ ...filter, q: v.trim() || undefined })} data-testid="meetings-filter-q" />
+        <Button icon={<DownloadOutlined />} href={agendaApi.meetingsXlsx(filter)} download data-testid="meetings-export">{t('export.xlsx')}</Button>
+      </Flex>
       {mobile ? (
         <List loading={loading} dataSource={data?.items ?? []} renderItem={(m) => (
           <List.Item><List.Item.Meta title={<Link to={`/meetings/${m.id}`}>{m.title}</Link>} description={`${m.heldOn} · ${t('meetings.counts', { n: m.decisions, a: m.assigned, d: m.done })}`} /></List.Item>
