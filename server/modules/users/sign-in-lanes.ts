@@ -18,10 +18,11 @@ interface LaneState {
 
 /**
  * Admission to sign-in (issue 14, sign-in during a flood): how many sign-ins of this process do their database
- * work at once, per lane. A flood of unknown names or wrong passwords from rotating addresses fills the 'other'
- * lane: at most `slots` of its sign-ins touch the database at once (the others wait here, costing nothing), and
- * beyond `queue` waiting a sign-in is refused (429) before any database work: no rate-limit row, no settings read,
- * no name lookup. A sign-in carrying a well-formed device cookie enters the 'device' lane, whose slots the flood
+ * work before the password check (rate-limit row, name lookup, settings, lockout claim) at once, per lane; the
+ * place is given up when the sign-in enters the PasswordGate, whose own bounded queues then hold it. A flood of
+ * unknown names or wrong passwords from rotating addresses fills the 'other' lane: at most `slots` of its
+ * sign-ins touch the database at once (the others wait here, costing nothing), and beyond `queue` waiting a
+ * sign-in is refused (429) before any database work: no rate-limit row, no settings read, no name lookup. A sign-in carrying a well-formed device cookie enters the 'device' lane, whose slots the flood
  * cannot take, so its statements queue behind a handful of the flood's instead of all of them. When the device
  * lane is full, or its cookie turns out forged, expired, for another account or signed before the key rotated, the
  * sign-in moves to the 'other' lane like any sign-in: a cookie buys no more than its own slots.
@@ -87,7 +88,7 @@ export function signInBusy(): AppError {
 }
 
 /**
- * The process's lanes: 8 sign-ins at once in the other lane (the password gate hashes 2 at a time anyway, so more
- * only lengthen the database's queue), 256 waiting; 4 at once for known devices, 32 waiting.
+ * The process's lanes: 8 sign-ins at once in the other lane (a handful of quick statements each; more would only
+ * lengthen the queue a known device's statements wait in), 256 waiting; 4 at once for known devices, 32 waiting.
  */
 export const signInLanes = new SignInLanes({ device: { slots: 4, queue: 32 }, other: { slots: 8, queue: 256 } });

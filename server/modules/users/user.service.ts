@@ -167,7 +167,10 @@ export class UserService {
         if (!knownDevice) ticket = await signInLanes.demote(ticket);
       }
       if (!knownDevice) await opts.checkAddress?.();
-      return await this.login(username, password, origin, { found, knownDevice, key });
+      // The lane bounds the database work before the password check; waiting for the check is bounded by the
+      // PasswordGate's own queues, so the place is given up there: an unknown name waiting for its dummy check
+      // must not hold a place that the next sign-in (perhaps a real account) needs for its lookup.
+      return await this.login(username, password, origin, { found, knownDevice, key, beforeCheck: () => ticket.release() });
     } finally {
       ticket.release();
     }
@@ -180,7 +183,7 @@ export class UserService {
    * locked account is refused before its password is checked, and a right password cannot clear a lock it did not
    * claim before. Hashing runs through the process's bounded PasswordGate.
    */
-  async login(username: string, password: string, origin: Origin, known: { found?: UserRow; knownDevice?: boolean; key?: string } = {}): Promise<LoginResult> {
+  async login(username: string, password: string, origin: Origin, known: { found?: UserRow; knownDevice?: boolean; key?: string; beforeCheck?: () => void } = {}): Promise<LoginResult> {
     const now = this.deps.clock.now();
     const found = known.found ?? await this.users.findByUsername(username);
     // A name that does not exist runs the same statements and the same password check as a wrong password (issue
@@ -207,6 +210,7 @@ export class UserService {
     const checked = locked ? undefined : found;
     const stored = checked?.password_hash ?? await dummyPasswordHash();
     let matches: boolean;
+    known.beforeCheck?.();
     try {
       matches = await passwordGate.run(checked ? (known.knownDevice ? 'device' : 'high') : 'low', () => passwords.verify(password, stored));
     } catch (e) {
