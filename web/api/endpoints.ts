@@ -1,6 +1,6 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectList, ProjectListQuery, ProjectPatch,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectListOf, ProjectListField, DefaultProjectListField, ProjectListQuery, ProjectPatch,
   Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
 } from './types.ts';
 import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput, EvalWeakMatter } from './types.ts';
@@ -28,7 +28,9 @@ export const referenceApi = {
 
 /** The project library. */
 export const projectApi = {
-  list: (query: ProjectListQuery, signal?: AbortSignal) => api.get<ProjectList>('/projects', { ...query }, { signal }),
+  /** A page of the list; `fields` picks the columns each item carries (id always; without it the table's columns). */
+  list: <F extends ProjectListField = DefaultProjectListField>(query: ProjectListQuery & { fields?: readonly F[] }, signal?: AbortSignal) =>
+    api.get<ProjectListOf<F>>('/projects', { ...query, fields: query.fields?.join(',') }, { signal }),
   get: (id: number) => api.get<Project>(`/projects/${id}`),
   update: (id: number, version: number, patch: ProjectPatch) => api.patch<Project>(`/projects/${id}`, { ...patch, version }, { quiet: true }),
   create: (body: ProjectCreate) => api.post<Project>('/projects', body, { quiet: true }),
@@ -121,8 +123,11 @@ export const evaluationApi = {
   unit: (year: number, month: number, unitId: string) => api.get<EvalUnitDetail>(`/evaluation/months/${year}/${month}/units/${unitId}`),
   compute: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/compute`),
   openObjections: (year: number, month: number, until: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objection-window`, { until }),
-  object: (year: number, month: number, unitId: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objections`, { unit_id: unitId, reason }),
-  handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string) => api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply }),
+  /** An objection to a unit's result, or to one indicator line of it (`leaf`). */
+  object: (year: number, month: number, unitId: number, reason: string, leaf?: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objections`, { unit_id: unitId, reason, leaf: leaf ?? null }),
+  /** The office's review; accepting a line objection sets the line's corrected value. */
+  handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string, correctedValue?: string) =>
+    api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply, corrected_value: correctedValue ?? null }),
   publish: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/publish`),
   republish: (year: number, month: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/republish`, { reason }),
   yearEnd: (year: number) => api.get<EvalYearEnd>(`/evaluation/years/${year}`),

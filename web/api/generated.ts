@@ -3243,6 +3243,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        leaf?: string | null;
                         reason: string;
                         unit_id: number;
                     };
@@ -3575,6 +3576,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        corrected_value?: string | null;
                         /** @enum {string} */
                         decision: "accepted" | "rejected";
                         reply: string;
@@ -5950,6 +5952,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -5963,6 +5966,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -5996,6 +6000,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -6009,6 +6014,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -6017,7 +6023,9 @@ export interface paths {
         post?: never;
         delete: {
             parameters: {
-                query?: never;
+                query: {
+                    version: number;
+                };
                 header?: never;
                 path: {
                     decisionId: number;
@@ -6035,6 +6043,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             deleted: boolean;
+                            version: number;
                         };
                     };
                 };
@@ -6726,7 +6735,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ProjectList"];
+                    };
                 };
             };
         };
@@ -6803,11 +6814,13 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6842,7 +6855,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -6862,11 +6877,13 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
             };
         };
@@ -6945,7 +6962,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7225,7 +7244,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7268,7 +7289,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7313,7 +7336,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7396,7 +7421,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
                 };
             };
         };
@@ -7540,7 +7567,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProjectRow"][];
+                        };
+                    };
                 };
             };
         };
@@ -8601,6 +8632,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/security/device-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/security/pending-accounts": {
         parameters: {
             query?: never;
@@ -8861,6 +8929,7 @@ export interface paths {
                         matter_prefix?: string;
                         reply_working_days?: number;
                         sign_working_days?: number;
+                        version: number;
                     };
                 };
             };
@@ -10340,9 +10409,22 @@ export interface components {
             unit_name: string;
             year: number;
         };
+        EvalLineMatter: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
+        EvalLineMatterInput: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
         EvalMonth: {
             diff: components["schemas"]["EvalDiff"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatter"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjection"][];
@@ -10357,6 +10439,7 @@ export interface components {
         EvalMonthInput: {
             diff: components["schemas"]["EvalDiffInput"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatterInput"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjectionInput"][];
@@ -10385,9 +10468,12 @@ export interface components {
             value_text: string;
         };
         EvalObjection: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10396,11 +10482,15 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalObjectionInput: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10409,6 +10499,7 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalOutcome: {
             amount: number | null;
@@ -10624,6 +10715,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -10640,6 +10735,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -12316,6 +12415,72 @@ export interface components {
             status: "pending" | "in_progress" | "done" | "not_required";
             updated_at: string | null;
         };
+        Project: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollup"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
         ProjectChange: {
             at: string;
             changes: {
@@ -12360,6 +12525,244 @@ export interface components {
             page_size: number;
             total: number;
         };
+        ProjectInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            levels: string[];
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            rollup: components["schemas"]["ProjectRollupInput"] | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectList: {
+            items: components["schemas"]["ProjectListItem"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListInput: {
+            items: components["schemas"]["ProjectListItemInput"][];
+            totals: {
+                annual_planned: number;
+                count: number;
+                progress?: {
+                    label: string;
+                    month: number;
+                    year: number;
+                };
+                total_investment: number;
+                year: number;
+            };
+        };
+        ProjectListItem: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
+        ProjectListItemInput: {
+            actual_completion_date?: string | null;
+            actual_production_date?: string | null;
+            actual_start_date?: string | null;
+            address?: string | null;
+            annual_planned?: number | null;
+            batch?: string | null;
+            builder_contact?: string | null;
+            builder_legal_person?: string | null;
+            builder_name?: string | null;
+            builder_phone?: string | null;
+            builder_uscc?: string | null;
+            campaign_group?: string | null;
+            category?: string | null;
+            code?: string | null;
+            completed_ytd?: number | null;
+            completion_rate?: {
+                text: string;
+                value: number | null;
+            } | null;
+            created_at?: string;
+            created_by?: number | null;
+            deleted_at?: string | null;
+            end_year?: number | null;
+            fund_bank_loan?: number | null;
+            fund_central?: number | null;
+            fund_city?: number | null;
+            fund_county?: number | null;
+            fund_province?: number | null;
+            fund_self?: number | null;
+            fund_special_bond?: number | null;
+            id: number;
+            industry_code?: string | null;
+            investment_type?: string | null;
+            is_attraction?: number;
+            is_central_budget?: number;
+            is_key_of_key?: number;
+            is_package?: number;
+            is_special_bond?: number;
+            lead_unit_id?: number | null;
+            leader_name?: string | null;
+            leader_post?: string | null;
+            /** @enum {string|null} */
+            light?: "green" | "yellow" | "red" | "none" | null;
+            light_reasons?: string[];
+            list_year?: number | null;
+            name?: string;
+            nature?: string | null;
+            parent_id?: number | null;
+            planned_completion_date?: string | null;
+            planned_production_date?: string | null;
+            planned_start_date?: string | null;
+            region_code?: string;
+            reserve_review?: string | null;
+            scope_content?: string | null;
+            stage?: string;
+            stage_before_pause?: string | null;
+            start_year?: number | null;
+            stats_category?: string | null;
+            stats_code?: string | null;
+            stats_entered?: number;
+            stats_entered_date?: string | null;
+            stats_reason?: string | null;
+            tier?: string;
+            tier_before_withdraw?: string | null;
+            total_investment?: number;
+            unit_id?: number;
+            updated_at?: string;
+            updated_by?: number | null;
+            version?: number;
+            withdraw_reason?: string | null;
+        };
         ProjectRank: {
             completed_ytd: number;
             completion_rate_text: string;
@@ -12379,6 +12782,166 @@ export interface components {
             project_id: number;
             rank: number;
             unit_name: string;
+        };
+        ProjectRollup: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRollupInput: {
+            annual_plan: {
+                planned_investment: number;
+                year: number;
+            };
+            funds: {
+                fund_bank_loan: number;
+                fund_central: number;
+                fund_city: number;
+                fund_county: number;
+                fund_province: number;
+                fund_self: number;
+                fund_special_bond: number;
+            };
+            sub_items: number;
+            total_investment: number;
+        };
+        ProjectRow: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
+        };
+        ProjectRowInput: {
+            actual_completion_date: string | null;
+            actual_production_date: string | null;
+            actual_start_date: string | null;
+            address: string | null;
+            batch: string | null;
+            builder_contact: string | null;
+            builder_legal_person: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            builder_uscc: string | null;
+            campaign_group: string | null;
+            category: string | null;
+            code: string | null;
+            created_at: string;
+            created_by: number | null;
+            deleted_at: string | null;
+            end_year: number | null;
+            fund_bank_loan: number | null;
+            fund_central: number | null;
+            fund_city: number | null;
+            fund_county: number | null;
+            fund_province: number | null;
+            fund_self: number | null;
+            fund_special_bond: number | null;
+            id: number;
+            industry_code: string | null;
+            investment_type: string | null;
+            is_attraction: number;
+            is_central_budget: number;
+            is_key_of_key: number;
+            is_package: number;
+            is_special_bond: number;
+            lead_unit_id: number | null;
+            leader_name: string | null;
+            leader_post: string | null;
+            list_year: number | null;
+            name: string;
+            nature: string | null;
+            parent_id: number | null;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            reserve_review: string | null;
+            scope_content: string | null;
+            stage: string;
+            stage_before_pause: string | null;
+            start_year: number | null;
+            stats_category: string | null;
+            stats_code: string | null;
+            stats_entered: number;
+            stats_entered_date: string | null;
+            stats_reason: string | null;
+            tier: string;
+            tier_before_withdraw: string | null;
+            total_investment: number;
+            unit_id: number;
+            updated_at: string;
+            updated_by: number | null;
+            version: number;
+            withdraw_reason: string | null;
         };
         Rate: {
             denominator: number;
@@ -12605,6 +13168,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SupervisionSettingsInput: {
             default_due_working_days: number;
@@ -12655,6 +13219,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SystemProfile: {
             configured: boolean;

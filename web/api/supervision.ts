@@ -50,9 +50,10 @@ export const agendaApi = {
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
   updateMeeting: (id: number, body: MeetingUpdate) => api.put<Schema<'MeetingUpdated'>>(`/meetings/${id}`, body, { quiet: true }),
   deleteMeeting: (id: number) => api.del<{ deleted: boolean }>(`/meetings/${id}`, { quiet: true }),
-  updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
-  deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),
-  addDecision: (id: number, text: string) => api.post<{ id: number; seq: number }>(`/meetings/${id}/decisions`, { text }, { quiet: true }),
+  // A decision's change names the meeting's version it was made on (409 version_conflict when another save came first).
+  updateDecision: (id: number, decisionId: number, version: number, text: string) => api.put<{ id: number; seq: number; version: number }>(`/meetings/${id}/decisions/${decisionId}`, { version, text }, { quiet: true }),
+  deleteDecision: (id: number, decisionId: number, version: number) => api.del<{ deleted: boolean; version: number }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true, query: { version } }),
+  addDecision: (id: number, version: number, text: string) => api.post<{ id: number; seq: number; version: number }>(`/meetings/${id}/decisions`, { version, text }, { quiet: true }),
   toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: Schema<'MatterRef'>[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
   minutes: (id: number, file: File) => {
     const form = new FormData();
@@ -75,7 +76,8 @@ export type NextNumbers = Schema<'NextNumbers'>;
 export type EscalationStep = SupervisionSettings['ladder'][number];
 export const supervisionSettingsApi = {
   get: () => api.get<SupervisionSettings>('/supervision/settings'),
-  put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
+  /** A change made on `patch.version` (409 version_conflict, with the stored settings, when another save came first). */
+  put: (patch: Partial<SupervisionSettings> & { version: number }) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
   nextNumbers: () => api.get<NextNumbers>('/supervision/settings/next-numbers'),
 };
 

@@ -24,36 +24,20 @@ export type Region = Schema<'Region'>;
 export type RegionDetail = Schema<'RegionDetail'>;
 export type Unit = Schema<'Unit'>;
 
-export interface Project {
-  id: number;
-  code: string | null;
-  name: string;
-  region_code: string;
-  unit_id: number;
-  nature: string | null;
-  category: string | null;
-  total_investment: number;
-  scope_content: string | null;
-  stage: string;
-  tier: string;
-  list_year: number | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  [field: string]: unknown;
-}
-
-/** A list item's light and 1–N月 completion for the list's progress period (null: not on that year's list). */
-export interface ProjectProgress {
-  light?: 'red' | 'yellow' | 'green' | 'none' | null;
-  light_reasons?: string[];
-  completion_rate?: { value: number | null; text: string } | null;
-}
-
-export interface ProjectList {
-  items: (Project & { annual_planned: number | null } & ProjectProgress)[];
-  totals: { count: number; total_investment: number; annual_planned?: number; year?: number; progress?: { year: number; month: number; label: string } };
-}
+/** A project as GET /projects/:id and its writes answer (project.responses.ts). */
+export type Project = Schema<'Project'>;
+/** A page of GET /projects: items carry the `fields=` asked for (id always) and, with `progress=`, their light. */
+export type ProjectList = Schema<'ProjectList'>;
+export type ProjectListItem = Schema<'ProjectListItem'>;
+/** A column the list can return (`fields=`): every item field but the `progress=` ones. */
+export type ProjectListField = Exclude<keyof ProjectListItem, 'light' | 'light_reasons' | 'completed_ytd' | 'completion_rate'>;
+/** What the list returns without `fields=` (DEFAULT_LIST_FIELDS in server/modules/projects/project.schema.ts). */
+export type DefaultProjectListField =
+  | 'id' | 'code' | 'name' | 'region_code' | 'unit_id' | 'stage' | 'tier' | 'total_investment' | 'annual_planned' | 'parent_id' | 'is_package' | 'version' | 'updated_at';
+/** A page of the list whose items carry the fields F for sure (the server answers every field asked for). */
+export type ProjectListOf<F extends ProjectListField> = Omit<ProjectList, 'items'> & { items: (ProjectListItem & Required<Pick<ProjectListItem, F>>)[] };
+/** A project row as the recycle bin lists it. */
+export type ProjectRow = Schema<'ProjectRow'>;
 
 export interface ProjectListQuery {
   region?: string;
@@ -68,81 +52,19 @@ export interface ProjectListQuery {
   progress?: string;
   /** Sub-items of this package. */
   parent?: number;
-  /** Comma-separated fields each item carries (default: the table's columns; 'all' for every field). */
-  fields?: string;
 }
 
-/** Fields the edit form may send (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */
-export interface ProjectPatch {
-  name?: string;
-  code?: string | null;
-  region_code?: string;
-  unit_id?: number;
-  nature?: string | null;
-  category?: string | null;
-  total_investment?: number;
-  scope_content?: string | null;
-  stats_code?: string | null;
-  list_year?: number | null;
-  batch?: string | null;
-  parent_id?: number | null;
-  is_package?: 0 | 1;
-  is_key_of_key?: 0 | 1;
-  levels?: string[];
-  industry_code?: string | null;
-  investment_type?: string | null;
-  is_attraction?: 0 | 1;
-  is_central_budget?: 0 | 1;
-  is_special_bond?: 0 | 1;
-  campaign_group?: string | null;
-  address?: string | null;
-  builder_name?: string | null;
-  builder_uscc?: string | null;
-  builder_legal_person?: string | null;
-  builder_contact?: string | null;
-  builder_phone?: string | null;
-  lead_unit_id?: number | null;
-  leader_name?: string | null;
-  leader_post?: string | null;
-  start_year?: number | null;
-  end_year?: number | null;
-  planned_start_date?: string | null;
-  actual_start_date?: string | null;
-  planned_completion_date?: string | null;
-  actual_completion_date?: string | null;
-  planned_production_date?: string | null;
-  actual_production_date?: string | null;
-  fund_central?: number | null;
-  fund_province?: number | null;
-  fund_city?: number | null;
-  fund_county?: number | null;
-  fund_bank_loan?: number | null;
-  fund_self?: number | null;
-  fund_special_bond?: number | null;
-  stats_entered?: 0 | 1;
-  stats_category?: string | null;
-  stats_reason?: string | null;
-  stats_entered_date?: string | null;
-}
-
-/** A new project (POST /projects); money in yuan. */
-export interface ProjectCreate extends ProjectPatch {
-  name: string;
-  region_code: string;
-  unit_id: number;
-  total_investment: number;
-  tier?: 'idea' | 'reserve' | 'implementation';
-  list_year?: number | null;
-  batch?: string | null;
-  levels?: string[];
-  is_key_of_key?: 0 | 1;
-  campaign_group?: string | null;
-  builder_name?: string | null;
-  leader_name?: string | null;
-  leader_post?: string | null;
-  planned_start_date?: string | null;
-  planned_completion_date?: string | null;
-}
+/**
+ * The date fields of a project body. Their zod schema (a date, or '' meaning none) reaches the OpenAPI document as
+ * `anyOf: []` (fastify-type-provider-zod drops both branches), so the generated type says `unknown`: restated here.
+ */
+type ProjectDateField = 'planned_start_date' | 'actual_start_date' | 'planned_completion_date' | 'actual_completion_date'
+  | 'planned_production_date' | 'actual_production_date' | 'stats_entered_date';
+type WithDates<T> = Omit<T, ProjectDateField> & { [K in ProjectDateField]?: string | null };
+/** The body of PATCH /projects/:id without the version (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */
+export type ProjectPatch = WithDates<Omit<RequestBody<'/api/v1/projects/{id}', 'patch'>, 'version'>>;
+/** The body of POST /projects; money in yuan. */
+export type ProjectCreate = WithDates<RequestBody<'/api/v1/projects', 'post'>>;
 
 /** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
 export type SystemProfile = Schema<'SystemProfile'>;
@@ -311,7 +233,8 @@ export type EvalYearEnd = Schema<'EvalYearEnd'>;
 export type UpperRank = Schema<'EvalUpperRank'>;
 /** The 督办事项 a weak indicator became (its id and number). */
 export type EvalWeakMatter = Schema<'EvalWeakMatter'>;
-export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at'> & { level: 'city' | 'province'; is_weak?: boolean };
+export type EvalLineMatter = Schema<'EvalLineMatter'>;
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at' | 'matter'> & { level: 'city' | 'province'; is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

@@ -21,7 +21,7 @@ export function ProjectPicker({ value, onChange, placeholder, testId }: { value?
       const ctrl = new AbortController();
       abort.current = ctrl;
       setLoading(true);
-      projectApi.list({ q: text || undefined, page_size: 20, fields: 'name,code' }, ctrl.signal).then((r) => {
+      projectApi.list({ q: text || undefined, page_size: 20, fields: ['name', 'code'] }, ctrl.signal).then((r) => {
         setOptions(r.items.map((p) => ({ value: p.id, label: p.code ? `${p.name}（${p.code}）` : p.name })));
         setLoading(false);
       }, () => undefined);

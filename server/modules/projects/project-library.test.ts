@@ -5,6 +5,7 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { clock } from '../../clock.ts';
 import { chinaToday, chinaYear } from '../../../core/clock.ts';
+import { projectListItemSchema, projectListSchema, projectRowSchema } from './project.responses.ts';
 
 const TODAY = chinaToday(clock.now());
 const YEAR = chinaYear(clock.now());
@@ -328,6 +329,22 @@ describe.each(DIALECTS)('project library (full) on %s', (dialect) => {
       const wrong = await call({ url: '/api/v1/projects?fields=name,search_text,password' });
       expect(wrong.status).toBe(400);
       expect(JSON.stringify(wrong.body)).toContain('不支持的字段：search_text、password');
+    });
+    it('answers fields= subsets that match the list item schema, whose columns are optional only because fields= can omit them (issue 15)', async () => {
+      // The checked test app parses every answer against its schema: a 200 here is the validation.
+      const res = await call({ url: '/api/v1/projects?category=筛选&fields=name&progress=current' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const item = res.body.items[0];
+      expect(Object.keys(item).sort()).toEqual(['completed_ytd', 'completion_rate', 'id', 'light', 'light_reasons', 'name']);
+      expect(projectListSchema.safeParse(res.body).success).toBe(true);
+      // The same subset is not a whole project row: without the optional columns the answer would fail its check.
+      expect(projectRowSchema.safeParse(item).success).toBe(false);
+      // id is always there, and a field that is there keeps its type.
+      expect(projectListItemSchema.safeParse({ name: item.name }).success).toBe(false);
+      expect(projectListItemSchema.safeParse({ id: item.id, total_investment: '500' }).success).toBe(false);
+      // Every field fields=all returns is declared (none reaches the client unannounced).
+      const all = (await call({ url: '/api/v1/projects?category=筛选&fields=all' })).body.items[0];
+      expect(Object.keys(all).filter((k) => !(k in projectListItemSchema.shape))).toEqual([]);
     });
     it('searches through the trigram index (3+ characters) and by LIKE below that, and keeps the index in sync', async () => {
       const count = async (q: string) => (await list(`q=${encodeURIComponent(q)}`)).totals.count;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { LIGHTS } from '../../../core/lights.ts';
 import { PROCEDURE_KINDS, PROCEDURE_STATUSES } from '../../../core/procedures.ts';
+import { STAGES } from '../../../core/stages.ts';
+import { FUND_COLUMNS, type ListField } from './project.schema.ts';
 
-// Response schemas of the project library's per-project parts (issue 15): annual plans, procedures, stage history and
-// the change history. They feed the OpenAPI document and so web/api/generated.ts.
+// Response schemas of the project library (issue 15): the list, a project, its annual plans, procedures, stage
+// history and change history. They feed the OpenAPI document and so web/api/generated.ts.
 
 const int = z.number().int();
 const text = z.string().nullable();
@@ -40,3 +43,60 @@ export const projectChangeSchema = z.object({
   reason: text, event_date: text,
 }).meta({ id: 'ProjectChange' });
 export const projectChangePageSchema = z.object({ total: int, page: int, page_size: int, items: z.array(projectChangeSchema) }).meta({ id: 'ProjectChangePage' });
+
+/** The project's own columns as the API answers them (money integer yuan, flags 0/1, dates 'YYYY-MM-DD'). */
+const projectColumns = {
+  id: int, code: text, stats_code: text, name: z.string(), list_year: int.nullable(), batch: text, parent_id: int.nullable(),
+  is_package: int, is_key_of_key: int, nature: text, category: text, industry_code: text, investment_type: text,
+  is_attraction: int, is_central_budget: int, is_special_bond: int, campaign_group: text, region_code: z.string(),
+  address: text, builder_name: text, builder_uscc: text, builder_legal_person: text, builder_contact: text, builder_phone: text,
+  unit_id: int, lead_unit_id: int.nullable(), leader_name: text, leader_post: text, scope_content: text,
+  start_year: int.nullable(), end_year: int.nullable(), planned_start_date: text, actual_start_date: text,
+  planned_completion_date: text, actual_completion_date: text, planned_production_date: text, actual_production_date: text,
+  total_investment: int, fund_central: int.nullable(), fund_province: int.nullable(), fund_city: int.nullable(),
+  fund_county: int.nullable(), fund_bank_loan: int.nullable(), fund_self: int.nullable(), fund_special_bond: int.nullable(),
+  tier: z.string(), reserve_review: text, stage: z.string(), stage_before_pause: text, stats_entered: int, stats_category: text,
+  stats_reason: text, stats_entered_date: text, withdraw_reason: text, tier_before_withdraw: text, version: int,
+  created_at: z.string(), updated_at: z.string(), created_by: int.nullable(), updated_by: int.nullable(), deleted_at: text,
+} satisfies Record<Exclude<ListField, 'annual_planned'>, z.ZodType>;
+
+/** A project row (the recycle bin lists these). */
+export const projectRowSchema = z.object(projectColumns).meta({ id: 'ProjectRow' });
+export const deletedProjectListSchema = z.object({ items: z.array(projectRowSchema) });
+
+/** For a package (打包项目): Σ of its live sub-items, with the annual plan of the year asked for. */
+const rollupSchema = z.object({
+  sub_items: int, total_investment: int,
+  funds: z.object(Object.fromEntries(FUND_COLUMNS.map((c) => [c, int])) as Record<(typeof FUND_COLUMNS)[number], typeof int>),
+  annual_plan: z.object({ year: int, planned_investment: int }),
+}).meta({ id: 'ProjectRollup' });
+
+/** GET /projects/:id and every write that answers with the project: the row, its levels, rollup and allowed stage moves. */
+export const projectSchema = projectRowSchema.extend({
+  levels: z.array(z.string()),
+  rollup: rollupSchema.nullable(),
+  /** The stages the stage endpoint accepts now. */
+  next_stages: z.array(z.enum(STAGES)),
+}).meta({ id: 'Project' });
+
+/**
+ * One item of GET /projects. `fields=` picks the columns (id always; without it DEFAULT_LIST_FIELDS), so every
+ * other column is optional; annual_planned is the plan of the filter's year (null without one) when asked for. With
+ * `progress=`, each item also carries its light and 1–N月 completion (null: not on that year's list).
+ */
+export const projectListItemSchema = z.object(projectColumns).partial().required({ id: true }).extend({
+  annual_planned: int.nullable().optional(),
+  light: z.enum([...LIGHTS, 'none']).nullable().optional(),
+  light_reasons: z.array(z.string()).optional(),
+  completed_ytd: int.nullable().optional(),
+  completion_rate: z.object({ value: z.number().nullable(), text: z.string() }).nullable().optional(),
+}).meta({ id: 'ProjectListItem' });
+
+/** A page of the list with totals over the whole filter; `progress` names the period when `progress=` was given. */
+export const projectListSchema = z.object({
+  items: z.array(projectListItemSchema),
+  totals: z.object({
+    count: int, total_investment: int, annual_planned: int, year: int,
+    progress: z.object({ year: int, month: int, label: z.string() }).optional(),
+  }),
+}).meta({ id: 'ProjectList' });

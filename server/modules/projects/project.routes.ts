@@ -9,7 +9,10 @@ import {
   annualPlanWriteSchema, procedureWriteSchema, projectChangesQuerySchema, projectListQuerySchema, projectUpdateSchema, projectWriteSchema,
   reserveReviewSchema, stageChangeSchema, tierChangeSchema,
 } from './project.schema.ts';
-import { annualPlanListSchema, annualPlanSchema, procedureListSchema, procedureSchema, projectChangePageSchema, stageHistorySchema } from './project.responses.ts';
+import {
+  annualPlanListSchema, annualPlanSchema, deletedProjectListSchema, procedureListSchema, procedureSchema, projectChangePageSchema, projectListSchema,
+  projectSchema, stageHistorySchema,
+} from './project.responses.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const planParams = idParams.extend({ year: z.coerce.number().int().min(1949).max(2100) });
@@ -22,39 +25,39 @@ export function projectRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const service = () => createProjectService(deps);
 
-  r.get('/api/v1/projects', { config: { permission: 'project.read', scopeRegion: 'query' }, schema: { tags, querystring: projectListQuerySchema } },
+  r.get('/api/v1/projects', { config: { permission: 'project.read', scopeRegion: 'query' }, schema: { tags, querystring: projectListQuerySchema, response: { 200: projectListSchema } } },
     async (request) => service().listProjects(actorOf(request), request.query));
-  r.get('/api/v1/projects/deleted', { config: { permission: 'project.admin' }, schema: { tags } },
+  r.get('/api/v1/projects/deleted', { config: { permission: 'project.admin' }, schema: { tags, response: { 200: deletedProjectListSchema } } },
     async (request) => ({ items: await service().listDeleted(actorOf(request)) }));
   r.get('/api/v1/projects/:id', {
     config: { permission: 'project.read' },
-    schema: { tags, params: idParams, querystring: z.object({ year: z.coerce.number().int().min(1949).max(2100).optional() }) },
+    schema: { tags, params: idParams, querystring: z.object({ year: z.coerce.number().int().min(1949).max(2100).optional() }), response: { 200: projectSchema } },
   }, async (request) => service().getProject(actorOf(request), request.params.id, request.query.year));
-  r.post('/api/v1/projects', { config: { permission: 'project.admin' }, schema: { tags, body: projectWriteSchema } },
+  r.post('/api/v1/projects', { config: { permission: 'project.admin' }, schema: { tags, body: projectWriteSchema, response: { 201: projectSchema } } },
     async (request, reply) => {
       const s = service();
       const id = await s.createProject(actorOf(request), request.body);
       return reply.status(201).send(await s.getProject(actorOf(request), id));
     });
-  r.patch('/api/v1/projects/:id', { config: { permission: 'project.write' }, schema: { tags, params: idParams, body: projectUpdateSchema } },
+  r.patch('/api/v1/projects/:id', { config: { permission: 'project.write' }, schema: { tags, params: idParams, body: projectUpdateSchema, response: { 200: projectSchema } } },
     async (request) => service().updateProject(actorOf(request), request.params.id, request.body));
-  r.delete('/api/v1/projects/:id', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, querystring: versionQuery } },
+  r.delete('/api/v1/projects/:id', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, querystring: versionQuery, response: { 204: z.void() } } },
     async (request, reply) => {
       await service().deleteProject(actorOf(request), request.params.id, request.query.version);
       return reply.status(204).send();
     });
-  r.post('/api/v1/projects/:id/restore', { config: { permission: 'project.admin' }, schema: { tags, params: idParams } },
+  r.post('/api/v1/projects/:id/restore', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, response: { 200: projectSchema } } },
     async (request) => service().restoreProject(actorOf(request), request.params.id));
 
-  r.post('/api/v1/projects/:id/stage', { config: { permission: 'project.stage' }, schema: { tags, params: idParams, body: stageChangeSchema } },
+  r.post('/api/v1/projects/:id/stage', { config: { permission: 'project.stage' }, schema: { tags, params: idParams, body: stageChangeSchema, response: { 200: projectSchema } } },
     async (request) => service().changeStage(actorOf(request), request.params.id, request.body));
   r.get('/api/v1/projects/:id/stage-history', { config: { permission: 'project.read' }, schema: { tags, params: idParams, response: { 200: stageHistorySchema } } },
     async (request) => ({ items: await service().listStageHistory(actorOf(request), request.params.id) }));
   r.get('/api/v1/projects/:id/changes', { config: { permission: 'project.read' }, schema: { tags, params: idParams, querystring: projectChangesQuerySchema, response: { 200: projectChangePageSchema } } },
     async (request) => service().listChanges(actorOf(request), request.params.id, request.query));
-  r.post('/api/v1/projects/:id/tier', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: tierChangeSchema } },
+  r.post('/api/v1/projects/:id/tier', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: tierChangeSchema, response: { 200: projectSchema } } },
     async (request) => service().changeTier(actorOf(request), request.params.id, request.body));
-  r.post('/api/v1/projects/:id/review', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: reserveReviewSchema } },
+  r.post('/api/v1/projects/:id/review', { config: { permission: 'project.admin' }, schema: { tags, params: idParams, body: reserveReviewSchema, response: { 200: projectSchema } } },
     async (request) => service().reviewReserve(actorOf(request), request.params.id, request.body.review, request.body.version));
 
   r.get('/api/v1/projects/:id/plans', { config: { permission: 'project.read' }, schema: { tags, params: idParams, response: { 200: annualPlanListSchema } } },

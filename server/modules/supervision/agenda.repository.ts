@@ -40,6 +40,15 @@ export class AgendaRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /**
+   * Moves a meeting to its next version if it is still at `version` (a decision added, corrected or deleted changes
+   * the meeting); false when another save came first. On PostgreSQL the row stays locked until the transaction ends.
+   */
+  async bumpMeetingIfVersion(id: number, version: number): Promise<boolean> {
+    const r = await this.db.updateTable('meetings').set({ version: sql<number>`version + 1` }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Deletes a meeting and its decisions (the caller checked that no decision became a matter). */
   async deleteMeeting(id: number): Promise<void> {
     await this.db.deleteFrom('meeting_decisions').where('meeting_id', '=', id).execute();

@@ -5,13 +5,13 @@ import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
-import { batchBody, decisionBody, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
+import { batchBody, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
 import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
 import { batchWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
 import {
-  attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionMattersSchema, decisionRefSchema,
+  attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionDeletedSchema, decisionMattersSchema, decisionRefSchema,
   deletedSchema, idSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema, meetingUpdatedSchema,
 } from './supervision.responses.ts';
 
@@ -43,11 +43,11 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: deletedSchema } } },
     async (request) => deps.agenda().deleteMeeting(actorOf(request), request.params.id));
   r.put('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, body: decisionBody, response: { 200: decisionRefSchema } } },
-    async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.text));
-  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, response: { 200: deletedSchema } } },
-    async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId));
+    async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.version, request.body.text));
+  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, querystring: decisionDeleteQuery, response: { 200: decisionDeletedSchema } } },
+    async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId, request.query.version));
   r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody, response: { 200: decisionRefSchema } } },
-    async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.text));
+    async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.version, request.body.text));
   r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: attachmentSchema } } },
     async (request) => {
       const file = await readUpload(request, 20 * 1024 * 1024);

@@ -55,7 +55,7 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     const meetingId = res.json().id;
     let m = (await get(`/api/v1/meetings/${meetingId}`, sup)).json();
     expect(m.decisions.map((d: { seq: number; text: string }) => [d.seq, d.text])).toEqual([[1, '加快城北路网建设'], [2, '解决园区供水']]);
-    const added = await post(`/api/v1/meetings/${meetingId}/decisions`, sup, { text: '研究停车场用地' });
+    const added = await post(`/api/v1/meetings/${meetingId}/decisions`, sup, { version: m.meeting.version, text: '研究停车场用地' });
     expect(added.json().seq).toBe(3);
     const d1 = m.decisions[0].id;
 

@@ -13,7 +13,7 @@ import { ApiError } from '../../api/client.ts';
 import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd, UpperRank } from '../../api/types.ts';
+import type { EvalLeaf, EvalMonth, EvalObjection, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd, UpperRank } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { SchemeForm } from './SchemeForm.tsx';
@@ -43,7 +43,7 @@ function RankChange({ change }: { change: number | null }) {
 }
 
 /** The ranking table: rank, unit, total, change, gap, each leaf's points; a row opens the records behind it. */
-function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean }) {
+function RankingTable({ snapshot, year, month, drill, lines }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean; lines?: LineActions }) {
   const { t } = useI18n();
   // On a phone: rank, total, unit and the change; the indicator columns are in the drill-down.
   const compact = !Grid.useBreakpoint().md;
@@ -51,7 +51,7 @@ function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot
   return (
     <Table<EvalUnit>
       rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={{ x: 'max-content' }} data-testid="evaluation-ranking"
-      expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} />, expandRowByClick: true } : undefined}
+      expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} lines={lines} />, expandRowByClick: true } : undefined}
       columns={[
         { title: t('evaluation.rank'), dataIndex: 'rank', width: 52, fixed: compact ? undefined : 'left' },
         ...(compact ? [] : [unitColumn]),
@@ -72,12 +72,39 @@ function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot
   );
 }
 
-/** The records behind one unit's scores: each leaf's figure, rule and note; hand entries, ledger lines, projects. */
-function UnitDrill({ year, month, unit }: { year: number; month: number; unit: EvalUnit }) {
+/** What the month view lets a user do on one indicator line of a unit: object to it, turn it into a 督办事项 (or open the one it has). */
+interface LineActions {
+  month: EvalMonth;
+  canObject: (unitKey: string) => boolean;
+  canAssign: boolean;
+  object: (unit: EvalUnit, leaf: EvalLeaf) => void;
+  toMatter: (unit: EvalUnit, leaf: EvalLeaf) => void;
+}
+
+/** The records behind one unit's scores: each leaf's figure, rule and note; hand entries, ledger lines, projects; per line 异议 and 转督办. */
+function UnitDrill({ year, month, unit, lines }: { year: number; month: number; unit: EvalUnit; lines?: LineActions | undefined }) {
   const { t } = useI18n();
   const { data, error } = useLoad(() => evaluationApi.unit(year, month, unit.key), [year, month, unit.key]);
   if (error) return <LoadError error={error} />;
   if (!data) return null;
+  const objecting = !!lines && lines.month.status === 'objection' && lines.canObject(unit.key);
+  const pendingLeaves = new Set((lines?.month.objections ?? []).filter((o) => o.unit_id === Number(unit.key) && o.status === 'open' && o.leaf_key).map((o) => o.leaf_key));
+  const matters = new Map((lines?.month.matters ?? []).filter((m) => m.unit_key === unit.key).map((m) => [m.leaf, m]));
+  const actions = lines && (objecting || lines.canAssign || matters.size > 0) ? [{
+    title: t('evaluation.line.actions'), key: 'actions', render: (_: unknown, l: EvalLeaf) => {
+      const matter = matters.get(l.key);
+      return (
+        <Space size={4} wrap>
+          {objecting && (pendingLeaves.has(l.key)
+            ? <Tag color="warning">{t('evaluation.pending')}</Tag>
+            : <Button size="small" onClick={() => lines.object(unit, l)} data-testid={`evaluation-line-object-${l.key}`}>{t('evaluation.line.object')}</Button>)}
+          {matter
+            ? <Link to={`/matters/${matter.matter_id}`} data-testid={`evaluation-line-matter-${l.key}`}>{t('evaluation.line.hasMatter', { number: matter.matter_number })}</Link>
+            : lines.canAssign && lines.month.id !== undefined && <Button size="small" onClick={() => lines.toMatter(unit, l)} data-testid={`evaluation-line-to-matter-${l.key}`}>{t('evaluation.line.toMatter')}</Button>}
+        </Space>
+      );
+    },
+  }] : [];
   return (
     <div data-testid="evaluation-drill">
       <Table
@@ -89,6 +116,7 @@ function UnitDrill({ year, month, unit }: { year: number; month: number; unit: E
           { title: t('evaluation.points'), key: 'p', align: 'right', render: (_: unknown, l) => unit.nodes[l.key]?.contribution_text },
           { title: t('evaluation.how'), key: 'n', render: (_: unknown, l) => unit.nodes[l.key]?.note },
           { title: t('evaluation.records'), key: 'r', render: (_: unknown, l) => (l.records === 'projects' ? <Link to={data.projects_link}>{t('evaluation.unitProjects')}</Link> : l.records === 'entries' ? t('evaluation.handEntry') : '') },
+          ...actions,
         ]}
       />
       {unit.vetoed && <Alert type="error" showIcon style={{ marginTop: 8 }} title={unit.veto_reasons.join('；')} />}
@@ -167,10 +195,75 @@ function MonthTab({ year, month }: { year: number; month: number }) {
       },
     });
   };
+  /** A unit objects to one line: the reason, with the line's figure in view. */
+  const objectLine = (unit: EvalUnit, leaf: EvalLeaf) => {
+    let text = '';
+    modal.confirm({
+      title: t('evaluation.line.objectTitle', { indicator: leaf.name }), width: 480,
+      content: (
+        <div>
+          <Typography.Paragraph type="secondary">{t('evaluation.line.objectHint', { unit: unit.name, indicator: leaf.name, value: `${unit.nodes[leaf.key]?.value_text ?? '—'} ${leaf.unit}` })}</Typography.Paragraph>
+          <Input.TextArea rows={3} maxLength={2000} onChange={(e) => { text = e.target.value; }} data-testid="evaluation-reason" />
+        </div>
+      ),
+      onOk: async () => {
+        if (!text.trim()) throw new Error(t('evaluation.reasonRequired'));
+        await run(() => evaluationApi.object(year, month, Number(unit.key), text.trim(), leaf.key), t('evaluation.objected'));
+      },
+    });
+  };
+  /** The office accepts a line objection: its reply and the line's corrected value; the month is recomputed. */
+  const acceptLine = (o: EvalObjection) => {
+    let reply = '';
+    let value = '';
+    modal.confirm({
+      title: t('evaluation.line.acceptTitle', { indicator: o.leaf_name ?? '' }), width: 480,
+      content: (
+        <Form layout="vertical" data-testid="evaluation-accept-form">
+          <Form.Item label={`${t('evaluation.line.corrected')}（${o.value_before ?? '—'} →）`} required>
+            <Input onChange={(e) => { value = e.target.value.trim(); }} data-testid="evaluation-corrected-value" inputMode="decimal" />
+          </Form.Item>
+          <Form.Item label={t('evaluation.reply')} required>
+            <Input.TextArea rows={3} maxLength={2000} onChange={(e) => { reply = e.target.value; }} data-testid="evaluation-reason" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        if (!/^-?\d{1,12}(\.\d{1,4})?$/.test(value)) {
+          void message.error(t('evaluation.line.correctedPattern'));
+          throw new Error(t('evaluation.line.correctedPattern'));
+        }
+        if (!reply.trim()) {
+          void message.error(t('evaluation.reasonRequired'));
+          throw new Error(t('evaluation.reasonRequired'));
+        }
+        await run(() => evaluationApi.handleObjection(o.id, 'accepted', reply.trim(), value), t('evaluation.handled'));
+      },
+    });
+  };
+  /** A unit's line → a 督办事项 led by that unit (the server refuses a second one and the line links to the first). */
+  const lineToMatter = (unit: EvalUnit, leaf: EvalLeaf) => {
+    modal.confirm({
+      title: t('evaluation.line.toMatterTitle', { unit: unit.name, indicator: leaf.name }),
+      content: t('evaluation.line.toMatterHint', { unit: unit.name }),
+      onOk: async () => {
+        try {
+          const m = await evaluationApi.unitLineMatter(year, month, Number(unit.key), { leaf: leaf.key });
+          void message.success(t('evaluation.upper.created', { number: m.number }));
+        } finally {
+          setData(await evaluationApi.month(year, month));
+        }
+      },
+    });
+  };
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (!data) return null;
   const s = data.snapshot;
   const ownUnit = user?.unitId ?? null;
+  const lines: LineActions = {
+    month: data, canAssign: can('matter.assign'), object: objectLine, toMatter: lineToMatter,
+    canObject: (key) => can('evaluation.object') && (isOffice || (ownUnit !== null && key === String(ownUnit))),
+  };
   return (
     <div>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
@@ -196,18 +289,20 @@ function MonthTab({ year, month }: { year: number; month: number }) {
       )}
       {!s ? <Empty description={t('evaluation.none')} /> : (
         <>
-          <RankingTable snapshot={s} year={year} month={month} drill />
+          <RankingTable snapshot={s} year={year} month={month} drill lines={lines} />
           <Lists snapshot={s} />
         </>
       )}
       {data.objections.length > 0 && (
         <Card size="small" title={t('evaluation.objections')} style={{ marginTop: 12 }}>
-          <Table rowKey="id" size="small" pagination={false} dataSource={data.objections} columns={[
+          <Table rowKey="id" size="small" pagination={false} dataSource={data.objections} scroll={{ x: 'max-content' }} data-testid="evaluation-objections" columns={[
             { title: t('evaluation.unit'), dataIndex: 'unit_name' },
+            { title: t('evaluation.line.column'), dataIndex: 'leaf_name', render: (v: string | null) => v ?? t('evaluation.line.whole') },
+            { title: t('evaluation.line.values'), key: 'values', render: (_: unknown, o) => (o.leaf_key ? `${o.value_before ?? '—'}${o.corrected_value !== null ? ` → ${o.corrected_value}` : ''}` : '') },
             { title: t('evaluation.reason'), dataIndex: 'reason' },
             { title: t('evaluation.reply'), dataIndex: 'reply', render: (v: string | null, o) => v ?? (isOffice && o.status === 'open' ? (
               <Space>
-                <Button size="small" onClick={() => ask(t('evaluation.accept'), (r) => evaluationApi.handleObjection(o.id, 'accepted', r), t('evaluation.handled'))}>{t('evaluation.accept')}</Button>
+                <Button size="small" onClick={() => (o.leaf_key ? acceptLine(o) : ask(t('evaluation.accept'), (r) => evaluationApi.handleObjection(o.id, 'accepted', r), t('evaluation.handled')))}>{t('evaluation.accept')}</Button>
                 <Button size="small" onClick={() => ask(t('evaluation.reject'), (r) => evaluationApi.handleObjection(o.id, 'rejected', r), t('evaluation.handled'))}>{t('evaluation.reject')}</Button>
               </Space>
             ) : t('evaluation.pending')) },
@@ -494,9 +589,12 @@ function UpperRanksTab({ year, month }: { year: number; month: number }) {
         { title: t('evaluation.upper.weak'), dataIndex: 'is_weak', render: (w: boolean) => (w ? <Tag color="error">{t('evaluation.upper.weakYes')}</Tag> : <Tag>{t('evaluation.upper.weakNo')}</Tag>) },
         { title: t('evaluation.upper.reasons'), dataIndex: 'reasons', render: (v: string | null) => v ?? '' },
         { title: t('evaluation.upper.nextSteps'), dataIndex: 'next_steps', render: (v: string | null) => v ?? '' },
-        ...(canAssign ? [{ title: '', key: 'matter', render: (_: unknown, r: UpperRank) => (r.is_weak ? <Button size="small" onClick={() => setToMatter(r)}>{t('evaluation.upper.toMatter')}</Button> : null) }] : []),
+        // A weak line that already has its matter links to it (the server refuses a second one).
+        { title: '', key: 'matter', render: (_: unknown, r: UpperRank) => (r.matter
+          ? <Link to={`/matters/${r.matter.id}`} data-testid="evaluation-upper-matter">{t('evaluation.line.hasMatter', { number: r.matter.number })}</Link>
+          : canAssign && r.is_weak ? <Button size="small" onClick={() => setToMatter(r)}>{t('evaluation.upper.toMatter')}</Button> : null) },
       ]} />
-      {toMatter && <WeakToMatter rank={toMatter} onClose={() => setToMatter(null)} />}
+      {toMatter && <WeakToMatter rank={toMatter} onClose={() => { setToMatter(null); reload(); }} />}
     </div>
   );
 }

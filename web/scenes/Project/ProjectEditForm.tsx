@@ -23,7 +23,7 @@ const INDUSTRY_SHAPE = /^[A-T](\d{2,4})?$/;
 /** The form's values: amounts as typed in 万元, flags as booleans, the rest as the API spells them. */
 type FormValues = Record<string, unknown>;
 
-const toForm = (p: Project): FormValues => Object.fromEntries(EDITABLE.map(({ key, kind }) => {
+const toForm = (p: { [K in keyof ProjectPatch]?: unknown }): FormValues => Object.fromEntries(EDITABLE.map(({ key, kind }) => {
   const v = p[key];
   if (kind === 'amount') return [key, typeof v === 'number' ? yuanToWanText(v) : ''];
   if (kind === 'flag') return [key, v === 1 || v === true];

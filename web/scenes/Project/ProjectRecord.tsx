@@ -16,12 +16,6 @@ const str = (v: unknown): string | null => (typeof v === 'number' ? String(v) : 
 const text = (v: unknown) => str(v) ?? '—';
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
-interface Rollup {
-  sub_items: number;
-  total_investment: number;
-  annual_plan: { year: number; planned_investment: number };
-}
-
 type Item = { key: string; label: ReactNode; children: ReactNode; span?: number | 'filled' };
 
 /** One titled group of the record; every group reads as a single column on a phone. */
@@ -49,14 +43,14 @@ export function ProjectRecord({ project: p, units, regionName }: { project: Proj
   const parent = useLoad(() => (parentId ? projectApi.get(parentId) : Promise.resolve(null)), [parentId]);
   const isPackage = p.is_package === 1;
   const subItems = useLoad(() => (isPackage ? projectApi.list({ parent: p.id, page_size: 100, sort: 'id' }) : Promise.resolve(null)), [p.id, isPackage]);
-  const rollup = p.rollup as Rollup | null | undefined;
-  const levels = ['national', 'province', 'city', 'county'].filter((l) => ((p.levels as string[] | undefined) ?? []).includes(l));
-  const flag = (key: string) => (p[key] === 1);
+  const rollup = p.rollup;
+  const levels = ['national', 'province', 'city', 'county'].filter((l) => p.levels.includes(l));
+  const flag = (key: 'is_attraction' | 'is_central_budget' | 'is_special_bond' | 'is_key_of_key') => (p[key] === 1);
   const flags = [
     flag('is_attraction') && t('change.field.is_attraction'), flag('is_central_budget') && t('change.field.is_central_budget'), flag('is_special_bond') && t('change.field.is_special_bond'),
   ].filter((x): x is string => typeof x === 'string');
   const dates = (event: 'start' | 'completion' | 'production') => (
-    <span>{t('project.planned')} {text(p[`planned_${event}_date`])} · {t('project.actual')} <strong>{text(p[`actual_${event}_date`])}</strong></span>
+    <span>{t('project.planned')} {text(p[`planned_${event}_date` as const])} · {t('project.actual')} <strong>{text(p[`actual_${event}_date` as const])}</strong></span>
   );
 
   const identity: Item[] = [

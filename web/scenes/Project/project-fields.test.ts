@@ -6,7 +6,8 @@ const base = {
   id: 1, code: null, name: '木渎实验学校项目', region_code: '320506100', unit_id: 2, nature: null, category: null,
   total_investment: 200_000_000, scope_content: null, stage: 'started', tier: 'implementation', list_year: 2026, version: 1,
   created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z',
-} satisfies Project;
+} satisfies Partial<Project>;
+const record = (fields: Partial<Project>) => fields as Project;
 
 describe('edit diffs', () => {
   it('keeps only fields that really changed; empty text equals null', () => {
@@ -14,7 +15,7 @@ describe('edit diffs', () => {
   });
   it('lists the other person\'s changes and marks those that overlap mine', () => {
     const current = { ...base, version: 2, name: '木渎实验学校（新校区）项目', category: '社会民生' };
-    const c = describeConflict(base, current, { name: '木渎实验学校扩建项目', total_investment: 1 });
+    const c = describeConflict(base, record(current), { name: '木渎实验学校扩建项目', total_investment: 1 });
     expect(c.theirs.map((f) => [f.key, f.overlaps])).toEqual([['name', true], ['category', false]]);
     expect(c.theirs[0]!.mine).toBe('木渎实验学校扩建项目');
   });

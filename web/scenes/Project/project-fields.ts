@@ -101,7 +101,7 @@ function norm(key: keyof ProjectPatch, v: unknown): unknown {
 }
 
 /** The fields of patch whose value differs from the record it was made from. */
-export function changedFields(base: Project, patch: ProjectPatch): ProjectPatch {
+export function changedFields(base: Partial<Project>, patch: ProjectPatch): ProjectPatch {
   const out: Record<string, unknown> = {};
   for (const { key } of EDITABLE) {
     if (key in patch && norm(key, patch[key]) !== norm(key, base[key])) out[key] = patch[key];
@@ -133,7 +133,7 @@ export interface Conflict {
 }
 
 /** Compares what I opened, what is stored now and what I changed. */
-export function describeConflict(opened: Project, current: Project, mine: ProjectPatch): Conflict {
+export function describeConflict(opened: Partial<Project>, current: Project, mine: ProjectPatch): Conflict {
   const theirs = EDITABLE.filter(({ key }) => norm(key, opened[key]) !== norm(key, current[key])).map(({ key, label }) => ({
     key, label, before: opened[key], after: current[key], mine: key in mine ? mine[key] : undefined, overlaps: key in mine,
   }));

@@ -24,9 +24,9 @@ interface Values {
   region_code?: string;
   unit_id?: number;
   total_investment: string;
-  nature?: string;
+  nature?: ProjectCreate['nature'];
   category?: string;
-  levels?: string[];
+  levels?: ProjectCreate['levels'];
   is_key_of_key?: boolean;
   list_year?: number | null;
   batch?: string;

@@ -10,8 +10,9 @@ import { ColumnChooser, SavedViews, useHiddenColumns } from './ListTools.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { projectApi } from '../../api/endpoints.ts';
 import { useRegionNames, useUnits } from '../../api/reference.ts';
-import type { ProjectList } from '../../api/types.ts';
+import type { DefaultProjectListField, ProjectListOf } from '../../api/types.ts';
 
+type ProjectList = ProjectListOf<DefaultProjectListField>;
 type Item = ProjectList['items'][number];
 import { formatDateTime, formatWan, formatYi } from '../../format.ts';
 import { stageColor, stageKey } from '../../stages.ts';
