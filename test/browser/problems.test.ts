@@ -137,7 +137,16 @@ describe('problems (问题台账) and cadre visits', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('problem-figures-export').click();
     expect((await download).suggestedFilename()).toBe(`问题办理统计-${byDept.year}.xlsx`);
+    // A group opens the ledger filtered by it and by the year: the problems it counts.
+    const first = bySource.groups.find((g) => g.key !== null)!;
+    await table.getByRole('link', { name: first.name }).click();
+    await page.waitForURL(new RegExp(`/problems\\?.*source=${first.key}`));
+    await page.getByTestId('problems-received').getByText(`受理日期 ${byDept.year}-01-01 至 ${byDept.year}-12-31`).waitFor({ timeout: 20_000 });
+    await page.getByText(`共 ${first.figures.total} 个问题`).waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'problem-figures-to-ledger');
     // The same page in English.
+    await page.goto('/problem-figures?by=source');
     await page.evaluate(() => localStorage.setItem('docket_locale', 'en'));
     await page.reload();
     await page.getByText('Problem handling figures').first().waitFor({ timeout: 20_000 });

@@ -15,6 +15,12 @@ export type TimeLimitRow = Schema<'ProblemTimeLimit'>;
 export interface ProblemQuery {
   status?: string;
   category_code?: string;
+  owner_unit_id?: string;
+  raised_unit_id?: string;
+  source?: string;
+  level?: string;
+  received_from?: string;
+  received_to?: string;
   q?: string;
   overdue?: string;
   page?: number;

@@ -66,9 +66,13 @@ export function ProblemFiguresPage() {
   ] : [];
   const nameCell = (r: FigureRow) => {
     if (r.isTotal) return <Typography.Text strong>{r.name}</Typography.Text>;
-    // A category opens the ledger filtered by it.
-    if (shownBy === 'category' && r.code) return <Link to={`/problems?category=${encodeURIComponent(r.code)}`}>{r.name}</Link>;
-    return r.name;
+    // A group opens the ledger filtered by it and by the year received (the problems it counts).
+    const param = ({ department: 'owner', category: 'category', unit: 'raised', source: 'source', level: 'level', month: null } as const)[shownBy];
+    if (!r.code || !f) return r.name;
+    const from = shownBy === 'month' ? `${r.code}-01` : `${f.year}-01-01`;
+    const to = shownBy === 'month' ? `${r.code}-${String(new Date(Date.UTC(Number(r.code.slice(0, 4)), Number(r.code.slice(5, 7)), 0)).getUTCDate())}` : `${f.year}-12-31`;
+    const filter = new URLSearchParams({ ...(param ? { [param]: r.code } : {}), from, to });
+    return <Link to={`/problems?${filter.toString()}`}>{r.name}</Link>;
   };
 
   return (
