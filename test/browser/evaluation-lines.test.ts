@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SCHEME } from '../../server/modules/evaluation/index.ts';
 import { buildUser } from '../factories.ts';
@@ -16,7 +17,7 @@ type Unit = { key: string; name: string; rank: number; nodes: Record<string, { v
 type Month = { status: string; snapshot: { units: Unit[] }; objections: { id: number; leaf_key: string | null; status: string; corrected_value: string | null }[] };
 
 /** The page scrolls sideways when its content is wider than the window (a table may scroll inside itself). */
-const pageOverflow = (page: import('playwright-core').Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 describe('考评 month view: objections per indicator line, 转督办 per line, phone and 1366 px layouts', () => {
   it('a unit objects to one line on a phone, the office accepts it with the corrected value, the line turns into one matter', async () => {
