@@ -1,6 +1,8 @@
 // Sign-in under a flood of unknown names (issue 14, item 4): a legitimate sign-in's latency alone and while
 // autocannon sends unknown usernames at 60 concurrent connections (the per-address limit lifted, as when the
-// flood comes from rotating addresses). Usage: node bench/login-flood.ts [--root <checkout>] [--seconds 10]
+// flood comes from rotating addresses). During the flood, 'alice' signs in from a known device (the docket_device
+// cookie her earlier sign-in set, as a browser keeps it) and 'bob' from an unknown one (no cookie), alternating.
+// Usage: node bench/login-flood.ts [--root <checkout>] [--seconds 10]
 // (--root runs another checkout's server, e.g. the commit before the fix, with this script's client).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,8 @@ execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'a
 // 三员: a business account made from the CLI waits for the security administrator's approval.
 execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'sec', '--role', 'secadmin', '--password', 'Docket#2026'], { stdio: 'ignore' });
 execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'approve', 'alice', '--as', 'sec', '--password', 'Docket#2026'], { stdio: 'ignore' });
+execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'bob', '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
+execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'approve', 'bob', '--as', 'sec', '--password', 'Docket#2026'], { stdio: 'ignore' });
 // Accounts for the timing oracle: one wrong password each (below the lockout), against as many unknown names.
 const probes = 20;
 for (let i = 0; i < probes; i++) execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', `real${i}`, '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
@@ -38,11 +42,17 @@ try {
     if (i > 600) throw new Error('server did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const signIn = async () => {
+  // alice's browser keeps the known-device cookie (absent before the change: then both sign in alike).
+  let device: string | undefined;
+  const signIn = async (username = 'alice') => {
     const t0 = performance.now();
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'Docket#2026' }) });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (username === 'alice' && device) headers.cookie = device;
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ username, password: 'Docket#2026' }) });
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`legitimate sign-in answered ${res.status}`);
+    if (res.status !== 200) throw new Error(`legitimate sign-in of ${username} answered ${res.status}`);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('docket_device='));
+    if (username === 'alice' && set) device = set.split(';')[0];
     return performance.now() - t0;
   };
   const alone: number[] = [];
@@ -73,14 +83,25 @@ try {
   });
   await new Promise((r) => setTimeout(r, 2000));
   const during: number[] = [];
-  while (during.length < 8) during.push(await signIn());
+  const duringUnknown: number[] = [];
+  const refusedUnknown: number[] = [];
+  while (during.length < 8) {
+    during.push(await signIn('alice'));
+    try {
+      duringUnknown.push(await signIn('bob'));
+    } catch {
+      refusedUnknown.push(1); // 429: the flood lane was full
+    }
+  }
   const result = await flood;
   const codes = result.statusCodeStats;
   console.log(JSON.stringify({
     root, seconds,
     timing_oracle_ms: { wrong_password_real_account_p50: p50(realWrong), unknown_name_p50: p50(unknown) },
     alone_ms: { p50: Math.round(quantile([...alone].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...alone)) },
+    known_device: device !== undefined,
     during_flood_ms: { p50: Math.round(quantile([...during].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...during)), all: during.map(Math.round) },
+    unknown_device_during_flood_ms: duringUnknown.length ? { p50: Math.round(quantile([...duringUnknown].sort((a, b) => a - b), 0.5)), max: Math.round(Math.max(...duringUnknown)), all: duringUnknown.map(Math.round), refused: refusedUnknown.length } : { refused: refusedUnknown.length },
     flood: { requests: result.requests.total, latency_p50_ms: result.latency.p50, status: Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.count])) },
   }, null, 1));
 } finally {

@@ -64,6 +64,20 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
+ * Where a process's main thread spent its wall time (/proc/<pid>/task/<pid>/schedstat): ms on a CPU and ms runnable
+ * but waiting for one (the run queue: on a loaded machine most of the wall time), plus ms blocked on block I/O
+ * (delay accounting, 0 when the kernel does not keep it). Wall minus the three is time the thread slept by itself:
+ * timers between chunks, a lock, waiting for the client. (Summed over every thread the run-queue wait exceeds the
+ * wall time: the collector's and libuv's threads wait in parallel.)
+ */
+export function schedMsOf(pid: number): { cpuMs: number; runQueueMs: number; ioMs: number } {
+  const [onCpu, waiting] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ');
+  const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const ioTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[39] ?? 0);
+  return { cpuMs: Number(onCpu) / 1e6, runQueueMs: Number(waiting) / 1e6, ioMs: ioTicks * 10 };
+}
+
+/**
  * Waits until a process is idle: under 10% of a core for two samples in a row (250 ms apart), at most `maxMs`.
  * A load scenario's client gives up on requests still queued at its end; the server keeps computing them, and
  * the next scenario would be measured against that leftover work. Returns the ms waited.

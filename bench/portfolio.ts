@@ -37,10 +37,27 @@ async function build(engine: 'sqlite' | 'postgres', dataDir: string, databaseUrl
   }
 }
 
-/** Generates the portfolio into a fresh SQLite file under a temporary folder. */
-export async function buildSqlite(opts: { projects: number; seed: number; asOf: string }): Promise<BuiltPortfolio> {
+/**
+ * Generates the portfolio into a fresh SQLite file under a temporary folder. With `cacheDir`, a portfolio built
+ * before with the same options is copied from there instead (a 100k build takes minutes), and a new build is
+ * stored there for the next run; the copy the run writes to is always fresh.
+ */
+export async function buildSqlite(opts: { projects: number; seed: number; asOf: string; cacheDir?: string }): Promise<BuiltPortfolio> {
+  const { cacheDir, ...spec } = opts;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-bench-'));
-  const { seconds, result } = await build('sqlite', dataDir, undefined, opts);
+  const cached = cacheDir ? path.join(cacheDir, `portfolio-${spec.projects}-${spec.seed}-${spec.asOf}`) : undefined;
+  if (cached && fs.existsSync(path.join(cached, 'result.json'))) {
+    fs.copyFileSync(path.join(cached, 'docket.db'), path.join(dataDir, 'docket.db'));
+    const stored = JSON.parse(fs.readFileSync(path.join(cached, 'result.json'), 'utf8')) as { seconds: number; result: DemoResult };
+    const sizeMb = Math.round(fs.statSync(path.join(dataDir, 'docket.db')).size / 1e6);
+    return { engine: 'sqlite', dataDir, buildSeconds: stored.seconds, result: stored.result, sizeMb, dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const { seconds, result } = await build('sqlite', dataDir, undefined, spec);
+  if (cached) {
+    fs.mkdirSync(cached, { recursive: true });
+    fs.copyFileSync(path.join(dataDir, 'docket.db'), path.join(cached, 'docket.db'));
+    fs.writeFileSync(path.join(cached, 'result.json'), JSON.stringify({ seconds, result }));
+  }
   const sizeMb = Math.round(fs.statSync(path.join(dataDir, 'docket.db')).size / 1e6);
   return { engine: 'sqlite', dataDir, buildSeconds: seconds, result, sizeMb, dispose: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
 }

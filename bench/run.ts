@@ -1,4 +1,4 @@
-// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc] [--only 3,5]`: builds the demo portfolio at scale, starts
+// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc] [--only 3,5] [--portfolio DIR]`: builds the demo portfolio at scale, starts
 // Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
 import path from 'node:path';
 import os from 'node:os';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'no-doc': { type: 'boolean', default: false },
     // Scenario numbers to run (e.g. 3,5): a partial run writes <date>-<size>-partial results and leaves the doc alone.
     only: { type: 'string' },
+    // SQLite only: keep the built portfolio in this folder and start later runs from a copy of it.
+    portfolio: { type: 'string' },
   },
 });
 const size = values.size.toLowerCase();
@@ -57,7 +59,7 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   const runStarted = performance.now();
   console.log(`\n== ${size} projects on ${engine}: building the portfolio (seed ${values.seed}, as of ${AS_OF})`);
   const built: BuiltPortfolio & { version?: string } = engine === 'sqlite'
-    ? await buildSqlite({ projects, seed: Number(values.seed), asOf: AS_OF })
+    ? await buildSqlite({ projects, seed: Number(values.seed), asOf: AS_OF, cacheDir: values.portfolio })
     : await buildPostgres({ projects, seed: Number(values.seed), asOf: AS_OF });
   console.log(`   built in ${built.buildSeconds.toFixed(1)} s: ${built.result.reports.toLocaleString('en')} monthly reports, ${built.sizeMb} MB`);
   const dispose = () => built.dispose();

@@ -34,7 +34,7 @@ export async function startServer(opts: { dataDir: string; databaseUrl?: string;
   const port = await freePort();
   const started = performance.now();
   // The month-end surge signs in dozens of unit reporters from one address: lift the per-address login limit.
-  const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: opts.databaseUrl ?? '', DOCKET_LOGIN_RATE_LIMIT: '100000', DOCKET_LIGHTS_WARMUP_SECONDS: '0' };
+  const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: opts.databaseUrl ?? '', DOCKET_LOGIN_RATE_LIMIT: '100000', DOCKET_LIGHTS_WARMUP_SECONDS: '0', DOCKET_SQL_PROFILE: process.env.DOCKET_BENCH_SQL_PROFILE ?? '' };
   const child: ChildProcess = spawn(process.execPath, [...(process.env.DOCKET_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(ROOT, 'bin/docket.js'), '--data-dir', opts.dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
     env, stdio: ['ignore', 'ignore', 'pipe'],
   });

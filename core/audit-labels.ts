@@ -8,7 +8,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'user.create': '新建账号', 'user.update': '修改账号', 'user.password_reset': '重置密码', 'user.unlock': '解锁账号',
   'user.sessions_end': '结束会话',
   'token.issue': '签发接口令牌', 'token.revoke': '吊销接口令牌',
-  'security.settings_update': '修改安全策略',
+  'security.settings_update': '修改安全策略', 'security.device_key_rotate': '更换已知设备密钥',
   'audit.archive': '归档审计日志',
   'project.create': '新建项目', 'project.update': '修改项目', 'project.delete': '删除项目（退库）', 'project.stage_change': '变更建设阶段',
   'project.tier_change': '调整库别', 'project.import_update': '导入更新项目',

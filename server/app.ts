@@ -102,7 +102,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   // Scoped routes: no region means the office's jurisdiction, region=all widens it (issue 12).
   registerScopeRegion(app, () => findOfficeRegionCode(db));
-  registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key) => countPerMinute(createRateLimits(deps), key, deps.clock.now()));
+  registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key, by) => countPerMinute(createRateLimits(deps), key, deps.clock.now(), by));
 
   app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
     await database.db.selectFrom('regions').select('code').limit(1).execute();

@@ -6,7 +6,7 @@ import { lightsWarmupJob } from './modules/lights/index.ts';
 import { registerJob, startJobRunner } from './platform/jobs.ts';
 import { deadlineJob } from './platform/deadlines/deadlines.ts';
 import { clock } from './clock.ts';
-import { anchorPathsOf, startAuditAnchoring } from './modules/audit/index.ts';
+import { anchorPathsOf, auditChainJob, startAuditAnchoring } from './modules/audit/index.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -16,6 +16,7 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   const address = await app.listen({ port: config.port, host: config.host });
   if (config.lightsWarmupSeconds > 0) registerJob(lightsWarmupJob(database, config.lightsWarmupSeconds));
   registerJob(deadlineJob(database.db)); // issue 17: escalation steps of every deadline (matters, problems …)
+  registerJob(auditChainJob(database.db)); // issue 16: events a crash left unchained between commit and chaining
   const stopJobs = startJobRunner(database.db, clock, { onError: (err, job) => app.log.warn({ err, job }, 'background job failed') });
   // A small self-contained timer for now (it writes a file beside this server, not a row): ready to move onto
   // the platform's job runner.

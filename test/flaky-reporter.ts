@@ -14,6 +14,9 @@ export default class FlakyReporter implements Reporter {
     if (!diagnostic?.flaky) return;
     const where = path.relative(process.cwd(), testCase.module.moduleId);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, `${where} › ${testCase.fullName} (passed on retry ${diagnostic.retryCount}, ${process.env.DOCKET_NOW ?? 'today'})\n`);
+    // A passed test keeps the errors of its failed attempts: name the first, so the accident can be traced.
+    const first = testCase.result().errors?.[0];
+    const why = first ? ` — first attempt: ${(first.message ?? first.name ?? '').split('\n')[0]!.slice(0, 300)}` : '';
+    fs.appendFileSync(file, `${where} › ${testCase.fullName} (passed on retry ${diagnostic.retryCount}, ${process.env.DOCKET_NOW ?? 'today'})${why}\n`);
   }
 }

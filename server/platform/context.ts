@@ -67,6 +67,11 @@ export interface AuditEvent {
 /** Records audit events in the writer's transaction: `record(trx, actor, event)`, the transaction first. */
 export interface AuditRecorder {
   record(trx: Executor, actor: Actor | null, event: AuditEvent): Promise<void>;
+  /**
+   * Chains every event committed so far that is not chained yet (issue 16: on PostgreSQL events are chained just
+   * after their transaction commits). A reader of the trail calls it first, so it never misses a committed event.
+   */
+  chainPending(): Promise<number>;
 }
 
 /**

@@ -17,7 +17,22 @@ export interface Settings<T extends Record<string, unknown>> {
    * Validates the patch (Chinese message on a bad value), stores the keys that change and records before/after in
    * the audit trail, all in the caller's transaction. Returns the settings after the change.
    */
-  put(trx: Executor, actor: Actor, patch: Partial<T>, deps: { audit: AuditRecorder; clock: Clock }): Promise<T>;
+  put(trx: Executor, actor: Actor, patch: Partial<T>, deps: { audit: AuditRecorder; clock: Clock }, options?: { expectedVersion?: number }): Promise<T>;
+  /**
+   * The group's version: 1 until the first change, then one more on every put that changes a key. A put given
+   * `expectedVersion` is refused with SettingsVersionError when another save came first (optimistic concurrency).
+   */
+  version(db: Executor): Promise<number>;
+}
+
+/** A put made on a version that is no longer the stored one: nothing was written. */
+export class SettingsVersionError extends Error {
+  readonly current: number;
+  constructor(current: number) {
+    super(`settings changed since version was read (now ${current})`);
+    this.name = 'SettingsVersionError';
+    this.current = current;
+  }
 }
 
 /** A patch the schema refuses: its Chinese message names the setting. */
@@ -55,10 +70,17 @@ export function defineSettings<S extends z.ZodObject>(name: string, table: Setti
     return out as T;
   };
   const read = async (db: Executor) => decode(await db.selectFrom(table).select(['key', 'value']).execute());
+  // The version lives in system_state (internal, never edited): one row per settings table.
+  const versionKey = `settings_version.${table}`;
+  const version = async (db: Executor) => {
+    const row = await db.selectFrom('system_state').select('value').where('key', '=', versionKey).executeTakeFirst();
+    return row ? Number(JSON.parse(row.value)) : 1;
+  };
   return {
     name, schema: schema as unknown as z.ZodType<T>, defaults,
     get: read,
-    async put(trx, actor, patch, deps) {
+    version,
+    async put(trx, actor, patch, deps, putOptions = {}) {
       const checked = schema.partial().strict().safeParse(patch);
       if (!checked.success) {
         const issue = checked.error.issues[0];
@@ -68,8 +90,16 @@ export function defineSettings<S extends z.ZodObject>(name: string, table: Setti
       const values = checked.data as Partial<T>;
       const whole = options.audit === 'whole';
       const changed = Object.keys(values).filter((k) => values[k] !== undefined && (whole || JSON.stringify(values[k]) !== JSON.stringify(before[k])));
-      if (changed.length === 0) return before;
       const now = deps.clock.now().toISOString();
+      const stored = await version(trx);
+      if (putOptions.expectedVersion !== undefined && putOptions.expectedVersion !== stored) throw new SettingsVersionError(stored);
+      if (changed.length === 0) return before;
+      // Move to the next version only from the one read: a concurrent put that moved it first makes this one stale
+      // (PostgreSQL re-checks the condition after the other transaction commits; SQLite writes one at a time).
+      await trx.insertInto('system_state').values({ key: versionKey, value: '1', updated_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      const moved = await trx.updateTable('system_state').set({ value: String(stored + 1), updated_at: now })
+        .where('key', '=', versionKey).where('value', '=', String(stored)).executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new SettingsVersionError(await version(trx));
       for (const key of changed) {
         const row = { key, value: JSON.stringify(values[key]), updated_at: now, updated_by: actor.userId || null };
         await trx.insertInto(table).values(row)

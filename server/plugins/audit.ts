@@ -28,6 +28,42 @@ export function entityIdOf(route: string, params: Record<string, unknown>): stri
   return typeof value === 'string' || typeof value === 'number' ? value : undefined;
 }
 
+/** The power of ten (1, 10, 100 …) a count passed on its way from `before` (excluded) to `after`, if any. */
+export function decadeReached(before: number, after: number): number | undefined {
+  let decade = 1;
+  while (decade * 10 <= after) decade *= 10;
+  return decade > before && decade <= after ? decade : undefined;
+}
+
+/**
+ * Counts refusals with at most one database write per key under way in this process: refusals arriving meanwhile
+ * are added to the next write instead of queueing a write each (a flood of 429s wrote one row update per request,
+ * and a known device's sign-in statements queued behind them). The writer carries what arrived during its own
+ * write once more, so a burst's last refusals are not left unwritten; anything arriving after that rides on the
+ * next refusal's write. Answers the count before and after this call's write, or undefined when it was only added.
+ */
+export function coalesceCounts(count: (key: string, by: number) => Promise<number>) {
+  const waiting = new Map<string, number>();
+  const writing = new Set<string>();
+  return async (key: string): Promise<{ before: number; after: number } | undefined> => {
+    waiting.set(key, (waiting.get(key) ?? 0) + 1);
+    if (writing.has(key)) return undefined;
+    writing.add(key);
+    try {
+      let result: { before: number; after: number } | undefined;
+      for (let round = 0; round < 2 && (waiting.get(key) ?? 0) > 0; round++) {
+        const by = waiting.get(key)!;
+        waiting.delete(key);
+        const after = await count(key, by);
+        result = { before: result?.before ?? after - by, after };
+      }
+      return result;
+    } finally {
+      writing.delete(key);
+    }
+  };
+}
+
 /**
  * Records every /api request that writes (any method but GET/HEAD/OPTIONS), every refused one (403), and GET
  * routes that opt in with `config.audit` (exports): route, status, actor, origin and the entity id from the
@@ -37,8 +73,9 @@ export function entityIdOf(route: string, params: Record<string, unknown>): stri
 export function registerAuditHook(
   app: FastifyInstance,
   record: (actor: Actor | null, event: AuditEvent) => Promise<void>,
-  countRefusal: (key: string) => Promise<number> = () => Promise.resolve(1),
+  countRefusal: (key: string, by: number) => Promise<number> = (_key, by) => Promise.resolve(by),
 ): void {
+  const countRefusals = coalesceCounts(countRefusal);
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.url.startsWith('/api/')) return payload;
     const route = request.routeOptions.url;
@@ -49,8 +86,9 @@ export function registerAuditHook(
       if (status < 400 || status === 401 || status === 423) return payload;
       if (status === 429) {
         try {
-          const n = await countRefusal(`refused:${route ?? request.url}`);
-          if (!/^10*$/.test(String(n))) return payload;
+          const counted = await countRefusals(`refused:${route ?? request.url}`);
+          const n = counted && decadeReached(counted.before, counted.after);
+          if (!n) return payload;
           await record(request.actor, {
             action: 'request', outcome: 'failure', method: request.method, route: route ?? request.url.split('?')[0], status,
             entityType: route ? entityTypeOf(route) : null, origin: originOf(request), details: { via: request.authVia, refused_this_minute: n },

@@ -175,6 +175,9 @@ describe('考评讲评 page', () => {
     await shot(page, 'evaluation-weak-matter');
     await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
     await page.getByText(/已生成督办事项 督办〔\d{4}〕\d+号/).waitFor({ timeout: 30_000 });
+    // The line now links to its matter instead of offering a second one.
+    await row.getByTestId('evaluation-upper-matter').getByText(/已转督办：督办〔\d{4}〕\d+号/).waitFor();
+    expect(await row.getByRole('button', { name: '转督办' }).count()).toBe(0);
 
     await page.getByRole('tab', { name: '年终总考评' }).click();
     if (today.month - 1 >= 1) {

@@ -87,6 +87,14 @@ export async function settled(page: Page): Promise<void> {
     });
 }
 
+/**
+ * Clicks the option of the open antd Select dropdown that shows `text`. Closed dropdowns stay in the page (hidden)
+ * with their options, so an unscoped option locator may pick a hidden twin from another field and wait on it.
+ */
+export async function pickOption(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
 /** Saves a full-page screenshot into ./screenshots (git-ignored). */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });

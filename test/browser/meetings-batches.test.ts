@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 
@@ -40,14 +40,21 @@ describe('会议 → 议定事项 → 督办事项, 周交办 and letters', () =
     const leads = office.page.getByTestId('decision-lead-units');
     await leads.click();
     await office.page.keyboard.type(other.name);
-    await office.page.locator('.ant-select-item-option').filter({ hasText: other.name }).first().click();
-    await office.page.keyboard.press('Escape');
+    await pickOption(office.page, other.name);
+    await leads.locator('.ant-select-selection-item', { hasText: other.name }).waitFor();
+    // Close the dropdown by clicking the dialog's title: an Escape that arrives after the dropdown has closed closes
+    // the dialog itself.
+    const title = office.page.locator('.ant-modal-title:visible');
+    await title.click();
+    await settled(office.page);
     const co = office.page.locator('.ant-modal .ant-form-item').filter({ hasText: '协办单位' }).locator('.ant-select');
     await co.click();
     const reporterUnitName = unitList.find((u) => u.id === reporterUnit)!.name;
     await office.page.keyboard.type(reporterUnitName);
-    await office.page.locator('.ant-select-item-option').filter({ hasText: reporterUnitName }).first().click();
-    await office.page.keyboard.press('Escape');
+    await pickOption(office.page, reporterUnitName);
+    await co.locator('.ant-select-selection-item', { hasText: reporterUnitName }).waitFor();
+    await title.click();
+    await settled(office.page);
     await office.page.getByTestId('decision-assign-ok').click();
     await office.page.getByTestId('decision-1').getByText(other.name).waitFor({ timeout: 30_000 });
     await shot(office.page, 'supervision-meeting');
@@ -73,7 +80,7 @@ describe('会议 → 议定事项 → 督办事项, 周交办 and letters', () =
     await office.page.goto(`/matters/${matterId}`);
     await office.page.getByTestId('letter-assign').waitFor();
     await office.page.getByTestId('letter-kind').click();
-    await office.page.locator('.ant-select-item-option').filter({ hasText: '督办函' }).click();
+    await pickOption(office.page, '督办函');
     await office.page.getByTestId('letter-issue').click();
     await office.page.getByTestId('letter-press').waitFor();
     const letter = await office.context.request.get(await office.page.getByTestId('letter-press').getAttribute('href') as string);

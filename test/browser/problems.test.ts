@@ -105,6 +105,78 @@ describe('problems (问题台账) and cadre visits', () => {
     await context.close();
   });
 
+  it('shows the problem figures (办结率, 按期办结率, 满意率, 一次性解决率) by department and by source, with definitions, in Chinese and English, and exports them', async () => {
+    const { context, page } = await h.newPage();
+    const office = await apiAs(context, 'office');
+    type Rate = { text: string; numerator: number; denominator: number };
+    type Figures = { year: number; solved_in_year: number; total: { total: number; closed_rate: Rate; satisfied_rate: Rate }; groups: { key: string | null; name: string; figures: { total: number } }[] };
+    // The page must print what the API computes (the other tests here move problems, so nothing is pinned).
+    const byDept = (await office.get('/problem-figures?group_by=department')).body as unknown as Figures;
+    await page.goto('/problem-figures');
+    const table = page.getByTestId('problem-figures-table');
+    const totalRow = table.locator('tr', { hasText: '合计' });
+    await totalRow.waitFor({ timeout: 20_000 });
+    await page.getByTestId('problem-figures-solved').getByText(`${byDept.year}年共帮助解决问题 ${byDept.solved_in_year} 个`).waitFor();
+    const rate = (r: Rate) => (r.text === '—' ? '—' : `${r.text}%`);
+    await page.getByTestId('figure-closed_rate').getByText(`${byDept.total.closed_rate.numerator} / ${byDept.total.closed_rate.denominator}（分母：受理件数）`).waitFor();
+    await expect(page.getByTestId('figure-satisfied_rate').locator('.ant-statistic-content').textContent()).resolves.toBe(rate(byDept.total.satisfied_rate));
+    await expect(totalRow.locator('td').nth(1).textContent()).resolves.toBe(String(byDept.total.total));
+    for (const g of byDept.groups) await table.locator('tr', { hasText: g.name }).first().waitFor();
+    await page.getByTestId('problem-figures-definitions').getByText('一次性解决率 = 未经重办即销号的件数 ÷ 已销号件数').waitFor();
+    await settled(page);
+    await shot(page, 'problem-figures-department');
+    // By source: the breakdown lands in the URL, the groups are the API's, named in Chinese.
+    const bySource = (await office.get(`/problem-figures?year=${byDept.year}&group_by=source`)).body as unknown as Figures;
+    await page.getByTestId('problem-figures-group').getByText('按问题来源').click();
+    await page.waitForURL(/by=source/);
+    await table.locator('th', { hasText: '按问题来源' }).waitFor({ timeout: 20_000 });
+    for (const g of bySource.groups) await table.locator('tr', { hasText: g.name }).first().waitFor({ timeout: 20_000 });
+    await expect(table.locator('tbody tr.ant-table-row').count()).resolves.toBe(bySource.groups.length + 1);
+    await settled(page);
+    await shot(page, 'problem-figures-source');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('problem-figures-export').click();
+    expect((await download).suggestedFilename()).toBe(`问题办理统计-${byDept.year}.xlsx`);
+    // A group opens the ledger filtered by it and by the year: the problems it counts.
+    const first = bySource.groups.find((g) => g.key !== null)!;
+    await table.getByRole('link', { name: first.name }).click();
+    await page.waitForURL(new RegExp(`/problems\\?.*source=${first.key}`));
+    await page.getByTestId('problems-received').getByText(`受理日期 ${byDept.year}-01-01 至 ${byDept.year}-12-31`).waitFor({ timeout: 20_000 });
+    await page.getByText(`共 ${first.figures.total} 个问题`).waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'problem-figures-to-ledger');
+    // The same page in English.
+    await page.goto('/problem-figures?by=source');
+    await page.evaluate(() => localStorage.setItem('docket_locale', 'en'));
+    await page.reload();
+    await page.getByText('Problem handling figures').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('problem-figures-definitions').getByText('Solved first time = closed without being reopened ÷ closed').waitFor();
+    await settled(page);
+    await shot(page, 'problem-figures-en');
+    await page.evaluate(() => localStorage.setItem('docket_locale', 'zh-CN'));
+    await context.close();
+  });
+
+  it('lists the attraction leads linked to an enterprise on its page (招商线索)', async () => {
+    const { context, page } = await h.newPage();
+    const office = await apiAs(context, 'office');
+    const enterprise = ((await office.get(`/enterprises?q=${encodeURIComponent('苏州恒瑞精密机械有限公司')}`)).body.items as { id: number; name: string }[])
+      .find((e) => e.name === '苏州恒瑞精密机械有限公司')!;
+    const leads = (await office.get('/attraction/leads')).body as unknown as { id: number; name: string; version: number; enterprise_id: number | null }[];
+    const lead = leads.find((l) => l.enterprise_id === null)!;
+    const linked = await office.patch(`/attraction/leads/${lead.id}`, { enterprise_id: enterprise.id, version: lead.version });
+    expect(linked.status).toBe(200);
+    await page.goto(`/enterprises/${enterprise.id}`);
+    const card = page.getByTestId('enterprise-leads');
+    await card.getByText(lead.name).waitFor({ timeout: 20_000 });
+    await settled(page);
+    await shot(page, 'enterprise-leads');
+    // The lead's name opens its record.
+    await card.getByRole('link', { name: lead.name }).click();
+    await page.waitForURL(new RegExp(`/attraction/${lead.id}$`));
+    await context.close();
+  });
+
   it('lets the office map categories to departments, edit time limits and link a cadre to an enterprise (问题办理设置)', async () => {
     const { context, page } = await h.newPage();
     await login(page, 'office', undefined, '/problem-settings');

@@ -105,7 +105,12 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await settled(page);
     await page.getByTestId('decision-lead-units').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
-    await page.keyboard.press('Escape');
+    await page.getByTestId('decision-lead-units').locator('.ant-select-selection-item').first().waitFor();
+    // Close each dropdown by clicking the dialog's title: an Escape that arrives after the dropdown has closed
+    // closes the dialog itself.
+    const title = page.locator('.ant-modal-title:visible');
+    await title.click();
+    await settled(page);
     await page.getByTestId('decision-projects').click();
     // Pick from the search's answer, not from the first page listed before it arrives (the list is replaced under
     // the pointer when the answer comes), and see the pick in the field before saving.
@@ -114,11 +119,13 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await searched;
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: project.name }).first().click();
     await page.getByTestId('decision-projects').locator('.ant-select-selection-item', { hasText: project.name }).waitFor();
-    await page.keyboard.press('Escape');
+    await title.click();
     await settled(page);
     await shot(page, 'meeting-decision-projects');
+    const assigned = page.waitForResponse((r) => /\/decisions\/\d+\/matters$/.test(r.url()) && r.request().method() === 'POST', { timeout: 60_000 });
     await page.getByTestId('decision-assign-ok').click();
-    await page.getByTestId('decision-1').locator('a[href^="/matters/"]').first().waitFor();
+    expect((await assigned).status()).toBe(200);
+    await page.getByTestId('decision-1').locator('a[href^="/matters/"]').first().waitFor({ timeout: 60_000 });
     const detail = (await api.get(`/meetings/${weekly.id}`)).body as { decisions: { matters: { id: number }[] }[] };
     const matterId = detail.decisions[0]!.matters[0]!.id;
     const matter = (await api.get(`/matters/${matterId}`)).body as { projects: { id: number }[]; matter: { sourceRef: string } };
@@ -192,6 +199,8 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
   });
 
   it('fits the problem settings on a phone (375×812) and picks an enterprise\'s region from the region tree', async () => {
+    // A name of this attempt's own: a retry runs against the same database.
+    const newName = `手机端新增测试企业${Date.now().toString(36)}有限公司`;
     const { context, page } = await h.newPage({ width: 375, height: 812 });
     await login(page, 'office', undefined, '/problem-settings');
     await page.getByTestId('category-map').getByText('用地', { exact: true }).waitFor({ timeout: 30_000 });
@@ -212,7 +221,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     expect(await overflow()).toBeLessThanOrEqual(375);
     await shot(page, 'problem-settings-phone-limits');
     await page.getByRole('tab', { name: '企业与包联干部' }).click();
-    await page.getByTestId('enterprise-list').getByText('苏州新锐光电科技有限公司').waitFor();
+    await page.getByTestId('enterprise-list').getByText('苏州新锐光电科技有限公司').waitFor({ timeout: 60_000 });
     await settled(page);
     expect(await overflow()).toBeLessThanOrEqual(375);
     // Each enterprise's 包联干部 button stays on screen (pinned right).
@@ -223,7 +232,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('enterprise-add').click();
     await settled(page);
     const dialog = page.locator('.ant-modal');
-    await dialog.getByLabel('企业名称').fill('手机端新增测试企业有限公司');
+    await dialog.getByLabel('企业名称').fill(newName);
     await page.getByTestId('enterprise-region').click();
     await page.keyboard.type('吴中');
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '吴中区' }).first().click();
@@ -233,11 +242,16 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     // Close the region dropdown by clicking the dialog's title, then save; the new row appears in the list.
     await dialog.locator('.ant-modal-title').click();
     await settled(page);
+    // The form must have taken the picked region: a save refused by the form would send nothing and leave the dialog.
+    await expect(dialog.locator('.ant-form-item-explain-error').count()).resolves.toBe(0);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/enterprises') && r.request().method() === 'POST', { timeout: 60_000 });
     await page.getByTestId('enterprise-save').click();
-    await page.getByTestId('enterprise-list').getByText('手机端新增测试企业有限公司').waitFor({ timeout: 30_000 });
+    const answer = await created;
+    expect(answer.status(), await answer.text()).toBe(201);
+    await page.getByTestId('enterprise-list').getByText(newName).waitFor({ timeout: 60_000 });
     const probe = await h.newPage();
     const api = await apiAs(probe.context, 'office');
-    const list = (await api.get(`/enterprises?q=${encodeURIComponent('手机端新增测试企业')}`)).body.items as { id: number; region_code: string }[];
+    const list = (await api.get(`/enterprises?q=${encodeURIComponent(newName)}`)).body.items as { id: number; region_code: string }[];
     await probe.context.close();
     expect(list).toHaveLength(1);
     expect(list[0]!.region_code).toBe('320506');

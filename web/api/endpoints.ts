@@ -123,8 +123,11 @@ export const evaluationApi = {
   unit: (year: number, month: number, unitId: string) => api.get<EvalUnitDetail>(`/evaluation/months/${year}/${month}/units/${unitId}`),
   compute: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/compute`),
   openObjections: (year: number, month: number, until: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objection-window`, { until }),
-  object: (year: number, month: number, unitId: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objections`, { unit_id: unitId, reason }),
-  handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string) => api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply }),
+  /** An objection to a unit's result, or to one indicator line of it (`leaf`). */
+  object: (year: number, month: number, unitId: number, reason: string, leaf?: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/objections`, { unit_id: unitId, reason, leaf: leaf ?? null }),
+  /** The office's review; accepting a line objection sets the line's corrected value. */
+  handleObjection: (id: number, decision: 'accepted' | 'rejected', reply: string, correctedValue?: string) =>
+    api.post<EvalMonth>(`/evaluation/objections/${id}/handle`, { decision, reply, corrected_value: correctedValue ?? null }),
   publish: (year: number, month: number) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/publish`),
   republish: (year: number, month: number, reason: string) => api.post<EvalMonth>(`/evaluation/months/${year}/${month}/republish`, { reason }),
   yearEnd: (year: number) => api.get<EvalYearEnd>(`/evaluation/years/${year}`),

@@ -3257,6 +3257,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        leaf?: string | null;
                         reason: string;
                         unit_id: number;
                     };
@@ -3589,6 +3590,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        corrected_value?: string | null;
                         /** @enum {string} */
                         decision: "accepted" | "rejected";
                         reply: string;
@@ -5753,8 +5755,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    kind?: "weekly" | "coordination" | "special" | "other";
                     limit?: number;
                     offset?: number;
+                    q?: string;
                     year?: number;
                 };
                 header?: never;
@@ -5817,6 +5821,45 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "weekly" | "coordination" | "special" | "other";
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5976,6 +6019,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -5989,6 +6033,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -6022,6 +6067,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         text: string;
+                        version: number;
                     };
                 };
             };
@@ -6035,6 +6081,7 @@ export interface paths {
                         "application/json": {
                             id: number;
                             seq: number;
+                            version: number;
                         };
                     };
                 };
@@ -6043,7 +6090,9 @@ export interface paths {
         post?: never;
         delete: {
             parameters: {
-                query?: never;
+                query: {
+                    version: number;
+                };
                 header?: never;
                 path: {
                     decisionId: number;
@@ -6061,6 +6110,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             deleted: boolean;
+                            version: number;
                         };
                     };
                 };
@@ -6295,9 +6345,47 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    group_by?: "department" | "category" | "unit" | "month";
-                    year: number;
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemFigures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problem-figures.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    group_by?: "department" | "category" | "unit" | "source" | "level" | "month";
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8667,6 +8755,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/security/device-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/security/pending-accounts": {
         parameters: {
             query?: never;
@@ -8929,6 +9054,7 @@ export interface paths {
                         matter_prefix?: string;
                         reply_working_days?: number;
                         sign_working_days?: number;
+                        version: number;
                     };
                 };
             };
@@ -10151,6 +10277,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLead"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10247,6 +10375,8 @@ export interface components {
             deleted_at: string | null;
             id: number;
             industry: string | null;
+            leads: components["schemas"]["EnterpriseLeadInput"][];
+            leads_hidden: number;
             name: string;
             notes: string | null;
             problems: {
@@ -10319,6 +10449,28 @@ export interface components {
                 visited_on: string;
                 visitors: string;
             }[];
+        };
+        EnterpriseLead: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
+        };
+        EnterpriseLeadInput: {
+            id: number;
+            intended_amount: number | null;
+            name: string;
+            project_id: number | null;
+            signed_amount: number | null;
+            signed_on: string | null;
+            stage: string;
+            team_name: string | null;
+            terminated_on: string | null;
         };
         EnterprisePage: {
             items: components["schemas"]["EnterpriseRow"][];
@@ -10484,9 +10636,22 @@ export interface components {
             unit_name: string;
             year: number;
         };
+        EvalLineMatter: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
+        EvalLineMatterInput: {
+            leaf: string;
+            matter_id: number;
+            matter_number: string;
+            unit_key: string;
+        };
         EvalMonth: {
             diff: components["schemas"]["EvalDiff"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatter"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjection"][];
@@ -10501,6 +10666,7 @@ export interface components {
         EvalMonthInput: {
             diff: components["schemas"]["EvalDiffInput"][];
             id?: number;
+            matters: components["schemas"]["EvalLineMatterInput"][];
             month: number;
             objection_until?: string | null;
             objections: components["schemas"]["EvalObjectionInput"][];
@@ -10529,9 +10695,12 @@ export interface components {
             value_text: string;
         };
         EvalObjection: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10540,11 +10709,15 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalObjectionInput: {
+            corrected_value: string | null;
             handled_at: string | null;
             handled_by: number | null;
             id: number;
+            leaf_key: string | null;
+            leaf_name: string | null;
             raised_at: string;
             raised_by: number | null;
             reason: string;
@@ -10553,6 +10726,7 @@ export interface components {
             status: string;
             unit_id: number;
             unit_name: string;
+            value_before: string | null;
         };
         EvalOutcome: {
             amount: number | null;
@@ -10768,6 +10942,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -10784,6 +10962,10 @@ export interface components {
             is_weak: boolean;
             leader_score: string | null;
             level: string;
+            matter: {
+                id: number;
+                number: string;
+            } | null;
             month: number;
             next_steps: string | null;
             our_rank: number;
@@ -12602,6 +12784,78 @@ export interface components {
             visit_id: number | null;
             visit_result: string | null;
         };
+        ProblemFigures: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSet"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSet"];
+            year: number;
+        };
+        ProblemFigureSet: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRate"];
+            first_time_rate: components["schemas"]["ProblemRate"];
+            on_time_rate: components["schemas"]["ProblemRate"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRate"];
+            satisfied_rate: components["schemas"]["ProblemRate"];
+            total: number;
+            visited: number;
+        };
+        ProblemFigureSetInput: {
+            accepted: number;
+            average_days: {
+                denominator: number;
+                label: string;
+                text: string;
+                total_days: number;
+                value: number | null;
+            };
+            closed: number;
+            closed_rate: components["schemas"]["ProblemRateInput"];
+            first_time_rate: components["schemas"]["ProblemRateInput"];
+            on_time_rate: components["schemas"]["ProblemRateInput"];
+            overdue: number;
+            redo_rate: components["schemas"]["ProblemRateInput"];
+            satisfied_rate: components["schemas"]["ProblemRateInput"];
+            total: number;
+            visited: number;
+        };
+        ProblemFiguresInput: {
+            definitions: {
+                [key: string]: string;
+            };
+            /** @enum {string|null} */
+            group_by: "department" | "category" | "unit" | "source" | "level" | "month" | null;
+            groups: {
+                figures: components["schemas"]["ProblemFigureSetInput"];
+                key: string | null;
+                name: string;
+            }[];
+            solved_in_year: number;
+            solved_text: string;
+            today: string;
+            total: components["schemas"]["ProblemFigureSetInput"];
+            year: number;
+        };
         ProblemImportReport: {
             applied: boolean;
             dryRun: boolean;
@@ -12707,6 +12961,20 @@ export interface components {
             page_size: number;
             today: string;
             total: number;
+        };
+        ProblemRate: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
+        };
+        ProblemRateInput: {
+            denominator: number;
+            label: string;
+            numerator: number;
+            text: string;
+            value: number | null;
         };
         ProblemRow: {
             assigned_on: string | null;
@@ -13765,6 +14033,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SupervisionSettingsInput: {
             default_due_working_days: number;
@@ -13815,6 +14084,7 @@ export interface components {
             matter_prefix: string;
             reply_working_days: number;
             sign_working_days: number;
+            version: number;
         };
         SystemProfile: {
             configured: boolean;

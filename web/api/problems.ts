@@ -15,11 +15,24 @@ export type TimeLimitRow = Schema<'ProblemTimeLimit'>;
 export interface ProblemQuery {
   status?: string;
   category_code?: string;
+  owner_unit_id?: string;
+  raised_unit_id?: string;
+  source?: string;
+  level?: string;
+  received_from?: string;
+  received_to?: string;
   q?: string;
   overdue?: string;
   page?: number;
   page_size?: number;
 }
+
+/** The problem figures (问题办理统计) and how they break down. */
+export type ProblemFigures = Schema<'ProblemFigures'>;
+export type ProblemFigureSet = Schema<'ProblemFigureSet'>;
+export type ProblemRate = Schema<'ProblemRate'>;
+export type FigureGroupBy = NonNullable<ProblemFigures['group_by']>;
+export const FIGURE_GROUPS: readonly FigureGroupBy[] = ['department', 'category', 'unit', 'source', 'level', 'month'];
 
 export type EnterpriseRow = Schema<'EnterpriseRow'>;
 export type EnterpriseDetail = Schema<'EnterpriseDetail'>;
@@ -46,6 +59,8 @@ export const problemsApi = {
   putCategory: (body: CategoryWrite) => api.put<ProblemCategory[]>('/problem-categories', body),
   timeLimits: () => api.get<TimeLimitRow[]>('/problem-time-limits'),
   putTimeLimits: (rows: TimeLimitRow[]) => api.put<TimeLimitRow[]>('/problem-time-limits', { rows }),
+  figures: (q: { year?: number; group_by: FigureGroupBy }) => api.get<ProblemFigures>('/problem-figures', q),
+  figuresExportUrl: (q: { year: number; group_by: FigureGroupBy }) => withQuery('/api/v1/problem-figures.xlsx', q),
   createEnterprise: (body: EnterpriseCreate) => api.post<EnterpriseDetail>('/enterprises', body),
   updateEnterprise: (id: number, body: EnterpriseUpdate) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
   addCadre: (id: number, body: CadreCreate) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),

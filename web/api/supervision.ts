@@ -38,6 +38,8 @@ export type MeetingListItem = Schema<'MeetingListItem'>;
 export type MeetingDetail = Schema<'MeetingDetail'>;
 /** A meeting's facts; `version` is named by a correction (a stale one answers 409 version_conflict with the current facts). */
 export type MeetingInfo = MeetingDetail['meeting'];
+/** The meetings list's filters (also the export's). */
+export type MeetingFilter = { kind?: string; year?: number; q?: string };
 export type MeetingCreate = RequestBody<'/api/v1/meetings', 'post'>;
 export type MeetingUpdate = RequestBody<'/api/v1/meetings/{id}', 'put'>;
 export type DecisionMatters = RequestBody<'/api/v1/meetings/{id}/decisions/{decisionId}/matters', 'post'>;
@@ -46,14 +48,17 @@ export type BatchListItem = Schema<'BatchListItem'>;
 export type BatchDetail = Schema<'BatchDetail'>;
 
 export const agendaApi = {
-  meetings: () => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200 }),
+  meetings: (filter: MeetingFilter = {}) => api.get<{ total: number; items: MeetingListItem[] }>('/meetings', { limit: 200, ...filter }),
+  /** The filtered meetings list as .xlsx (a link the browser downloads). */
+  meetingsXlsx: (filter: MeetingFilter) => withQuery('/api/v1/meetings.xlsx', filter),
   meeting: (id: number) => api.get<MeetingDetail>(`/meetings/${id}`),
   createMeeting: (body: MeetingCreate) => api.post<{ id: number }>('/meetings', body, { quiet: true }),
   updateMeeting: (id: number, body: MeetingUpdate) => api.put<Schema<'MeetingUpdated'>>(`/meetings/${id}`, body, { quiet: true }),
   deleteMeeting: (id: number) => api.del<{ deleted: boolean }>(`/meetings/${id}`, { quiet: true }),
-  updateDecision: (id: number, decisionId: number, text: string) => api.put<{ id: number }>(`/meetings/${id}/decisions/${decisionId}`, { text }, { quiet: true }),
-  deleteDecision: (id: number, decisionId: number) => api.del<{ deleted: boolean }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true }),
-  addDecision: (id: number, text: string) => api.post<{ id: number; seq: number }>(`/meetings/${id}/decisions`, { text }, { quiet: true }),
+  // A decision's change names the meeting's version it was made on (409 version_conflict when another save came first).
+  updateDecision: (id: number, decisionId: number, version: number, text: string) => api.put<{ id: number; seq: number; version: number }>(`/meetings/${id}/decisions/${decisionId}`, { version, text }, { quiet: true }),
+  deleteDecision: (id: number, decisionId: number, version: number) => api.del<{ deleted: boolean; version: number }>(`/meetings/${id}/decisions/${decisionId}`, { quiet: true, query: { version } }),
+  addDecision: (id: number, version: number, text: string) => api.post<{ id: number; seq: number; version: number }>(`/meetings/${id}/decisions`, { version, text }, { quiet: true }),
   toMatters: (id: number, decisionId: number, body: DecisionMatters) => api.post<{ matters: Schema<'MatterRef'>[] }>(`/meetings/${id}/decisions/${decisionId}/matters`, body, { quiet: true }),
   minutes: (id: number, file: File) => {
     const form = new FormData();
@@ -76,7 +81,8 @@ export type NextNumbers = Schema<'NextNumbers'>;
 export type EscalationStep = SupervisionSettings['ladder'][number];
 export const supervisionSettingsApi = {
   get: () => api.get<SupervisionSettings>('/supervision/settings'),
-  put: (patch: Partial<SupervisionSettings>) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
+  /** A change made on `patch.version` (409 version_conflict, with the stored settings, when another save came first). */
+  put: (patch: Partial<SupervisionSettings> & { version: number }) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
   nextNumbers: () => api.get<NextNumbers>('/supervision/settings/next-numbers'),
 };
 

@@ -233,7 +233,8 @@ export type EvalYearEnd = Schema<'EvalYearEnd'>;
 export type UpperRank = Schema<'EvalUpperRank'>;
 /** The 督办事项 a weak indicator became (its id and number). */
 export type EvalWeakMatter = Schema<'EvalWeakMatter'>;
-export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at'> & { level: 'city' | 'province'; is_weak?: boolean };
+export type EvalLineMatter = Schema<'EvalLineMatter'>;
+export type UpperRankInput = Omit<UpperRank, 'id' | 'is_weak' | 'level' | 'created_by' | 'created_at' | 'matter'> & { level: 'city' | 'province'; is_weak?: boolean };
 
 export type Rate = Schema<'Rate'>;
 /** Additive sums over a set of projects for year Y, period 1–N月 (core/indicators.ts). */

@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
   AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CameraOutlined, ControlOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, KeyOutlined, IssuesCloseOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  CalendarOutlined, CameraOutlined, ControlOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, KeyOutlined, IssuesCloseOutlined, PieChartOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -41,6 +41,7 @@ export const NAV: NavItem[] = [
   { path: '/evaluation', label: 'nav.evaluation', icon: <TrophyOutlined />, anyOf: ['evaluation.read'] },
   { path: '/attraction', label: 'nav.attraction', icon: <RiseOutlined />, anyOf: ['attraction.read'] },
   { path: '/problems', label: 'nav.problems', icon: <IssuesCloseOutlined />, anyOf: ['problem.read'] },
+  { path: '/problem-figures', label: 'nav.problemFigures', icon: <PieChartOutlined />, anyOf: ['problem.read'] },
   { path: '/visit', label: 'nav.visit', icon: <CameraOutlined />, anyOf: ['enterprise.write'] },
   { path: '/problem-settings', label: 'nav.problemSettings', icon: <ControlOutlined />, anyOf: ['problem.admin'] },
   { path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, anyOf: ['user.admin'] },

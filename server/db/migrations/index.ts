@@ -39,6 +39,9 @@ import * as reportUnitCounts from './2026-12-09-40-report-unit-counts.ts'; // is
 import * as bulletinFeeds from './2026-12-09-60-bulletin-feeds.ts';
 import * as reportLateIndex from './2026-12-10-10-report-late-index.ts'; // issue 16
 import * as meetingVersion from './2026-12-10-50-meeting-version.ts'; // issue 17
+import * as deviceKeys from './2026-12-11-10-device-keys.ts'; // issue 14
+import * as auditPending from './2026-12-11-30-audit-pending.ts'; // issue 16
+import * as evalLineObjections from './2026-12-11-60-eval-line-objections.ts'; // issue 20
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -82,4 +85,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09-60-bulletin-feeds': bulletinFeeds, // issues 17, 18, 21
   '2026-12-10-10-report-late-index': reportLateIndex, // issue 16
   '2026-12-10-50-meeting-version': meetingVersion, // issue 17
+  '2026-12-11-10-device-keys': deviceKeys, // issue 14
+  '2026-12-11-30-audit-pending': auditPending, // issue 16
+  '2026-12-11-60-eval-line-objections': evalLineObjections, // issue 20
 };

@@ -28,6 +28,8 @@ describe.each(DIALECTS)('attraction ledger import and enterprise link on %s', (d
   let office: LoginHeaders;
   let rep1: LoginHeaders;
   let team1: number;
+  let team2: number;
+  let rep1Id: number;
   let enterpriseId: number;
 
   beforeAll(async () => {
@@ -35,9 +37,9 @@ describe.each(DIALECTS)('attraction ledger import and enterprise link on %s', (d
     await buildRegions(t.db);
     const root = await buildUnit(t.db, { name: '吴中区商务局', kind: 'office', regionCode: '320506' });
     team1 = (await buildUnit(t.db, { name: '招商一组', parentId: root.id, regionCode: '320506' })).id;
-    await buildUnit(t.db, { name: '招商二组', parentId: root.id, regionCode: '320506' });
+    team2 = (await buildUnit(t.db, { name: '招商二组', parentId: root.id, regionCode: '320506' })).id;
     await buildUser(t.db, { username: 'office1', role: 'office', unitId: root.id });
-    await buildUser(t.db, { username: 'rep1', role: 'reporter', unitId: team1 });
+    rep1Id = await buildUser(t.db, { username: 'rep1', role: 'reporter', unitId: team1 });
     office = await t.login('office1');
     rep1 = await t.login('rep1');
     const e = await t.app.inject({ method: 'POST', url: '/api/v1/enterprises', headers: office, payload: { name: '苏州导入精密科技有限公司', uscc: USCC_A, region_code: '320506', industry: '通用设备制造业', size: 'medium' } });
@@ -178,6 +180,32 @@ describe.each(DIALECTS)('attraction ledger import and enterprise link on %s', (d
     // A USCC no enterprise carries links nothing.
     const other = (await t.app.inject({ method: 'POST', url: '/api/v1/attraction/leads', headers: rep1, payload: { name: '企业关联测试项目二', team_id: team1, region_code: '320506', company_uscc: USCC_B } })).json();
     expect(other.enterprise_id).toBeNull();
+  });
+
+  it('lists the leads linked to an enterprise on the enterprise page, within the reader\'s scope (万人助万企 ↔ 招商线索)', async () => {
+    const page = async (headers: LoginHeaders) => {
+      const res = await t.app.inject({ url: `/api/v1/enterprises/${enterpriseId}`, headers });
+      expect(res.statusCode).toBe(200);
+      return res.json<{ leads: Array<{ id: number; name: string; stage: string; team_name: string; intended_amount: number | null }>; leads_hidden: number }>();
+    };
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/attraction/leads', headers: office,
+      payload: { name: '企业页线索测试（二组）', team_id: team2, region_code: '320506', intended_amount: 120_000_000, enterprise_id: enterpriseId } });
+    expect(created.statusCode).toBe(201);
+    const byOffice = await page(office);
+    expect(byOffice.leads.find((l) => l.id === created.json().id)).toMatchObject({ name: '企业页线索测试（二组）', stage: 'lead', team_name: '招商二组', intended_amount: 120_000_000 });
+    // Every lead linked to the enterprise, and only those.
+    const linked = await t.db.selectFrom('attraction_leads').select('id').where('enterprise_id', '=', enterpriseId).execute();
+    expect(byOffice.leads.map((l) => l.id).sort((a, b) => a - b)).toEqual(linked.map((l) => l.id).sort((a, b) => a - b));
+    expect(byOffice.leads_hidden).toBe(0);
+    // Team one's reporter, linked to the enterprise as its cadre, sees the enterprise and only team one's leads; the rest are counted.
+    expect((await t.app.inject({ url: `/api/v1/enterprises/${enterpriseId}`, headers: rep1 })).statusCode).toBe(404);
+    const link = await t.app.inject({ method: 'POST', url: `/api/v1/enterprises/${enterpriseId}/cadres`, headers: office, payload: { user_id: rep1Id, name: '招商一组干部', role: 'cadre' } });
+    expect(link.statusCode).toBe(201);
+    const byRep = await page(rep1);
+    expect(byRep.leads.map((l) => l.name)).not.toContain('企业页线索测试（二组）');
+    expect(byRep.leads.every((l) => l.team_name === '招商一组')).toBe(true);
+    expect(byRep.leads.length + byRep.leads_hidden).toBe(byOffice.leads.length);
+    expect(byRep.leads_hidden).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the stale threshold and the start limit as office settings the figures use', async () => {

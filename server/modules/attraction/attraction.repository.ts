@@ -85,6 +85,17 @@ export class AttractionRepository {
     return q.orderBy('attraction_leads.id', 'desc').limit(limit).execute() as Promise<LeadListRow[]>;
   }
 
+  /** The records linked to an enterprise within the scope (terminated ones too), newest first. */
+  listByEnterprise(scope: DataScope, enterpriseId: number) {
+    return this.base(scope).where('attraction_leads.enterprise_id', '=', enterpriseId).orderBy('attraction_leads.id', 'desc').limit(200).execute();
+  }
+
+  /** How many records are linked to an enterprise, whatever the scope. */
+  async countByEnterprise(enterpriseId: number): Promise<number> {
+    const r = await this.db.selectFrom('attraction_leads').select((eb) => eb.fn.countAll<number>().as('n')).where('enterprise_id', '=', enterpriseId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   /** Applies a patch when the version is the one read; false when another write came first. */
   async updateIfVersion(id: number, version: number, patch: Updateable<AttractionLeadTable>): Promise<boolean> {
     const r = await this.db.updateTable('attraction_leads').set({ ...patch, version: version + 1 })

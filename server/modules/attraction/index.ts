@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import type { Deps } from '../../platform/context.ts';
 import { FileStore } from '../files/index.ts';
-import { createEnterpriseService } from '../problems/index.ts';
+import { createEnterpriseService, registerEnterpriseLeads } from '../problems/index.ts';
 import { createProjectService, type ProjectService } from '../projects/index.ts';
 import { AttractionRepository } from './attraction.repository.ts';
 import { AttractionService, type EnterpriseRegister, type EvidenceStore, type ProjectLibrary } from './attraction.service.ts';
@@ -84,7 +84,19 @@ export function createLeadImportService(deps: Deps): LeadImportService {
   return new LeadImportService(deps, (db) => new AttractionRepository(db), projectLibrary(deps), enterpriseRegister(deps));
 }
 
-/** Registers the 'attraction_lead' entity: routes under /attraction/leads/:id answer 404 outside the actor's scope. */
+/**
+ * Registers the 'attraction_lead' entity (routes under /attraction/leads/:id answer 404 outside the actor's scope),
+ * and plugs the leads linked to an enterprise into the problems module's enterprise page.
+ */
 export function registerAttractionScope(): void {
   registerEntityScope('attraction_lead', (db, id, scope) => new AttractionRepository(db).isWithinScope(id, scope), '招商项目不存在或无权访问');
+  registerEnterpriseLeads(async (db, actor, enterpriseId) => {
+    const repo = new AttractionRepository(db);
+    const [rows, all] = await Promise.all([repo.listByEnterprise(actor.scope, enterpriseId), repo.countByEnterprise(enterpriseId)]);
+    const leads = rows.map((l) => ({
+      id: l.id, name: l.name, stage: l.stage, team_name: l.team_name, intended_amount: l.intended_amount, signed_amount: l.signed_amount,
+      signed_on: l.signed_on, terminated_on: l.terminated_on, project_id: l.project_id,
+    }));
+    return { leads, hidden: Math.max(0, all - leads.length) };
+  });
 }

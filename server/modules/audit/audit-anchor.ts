@@ -80,7 +80,7 @@ export function readAnchors(paths: AnchorPaths): { anchors: Anchor[]; badLines: 
  * anchor's time is the server's clock (DOCKET_NOW in tests), not the machine's.
  */
 export async function anchorAuditHead(database: Database, paths: AnchorPaths, now = clock.now()): Promise<Anchor | null> {
-  const head = await new AuditRepository(database.db).head();
+  const head = await new AuditRepository(database.db).durableHead();
   const seq = Number(head.seq);
   if (seq === 0) return null;
   const key = readAnchorKey(paths.keyFile, true)!;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { dialectOf } from '../../db/dialect.ts';
 import type { AuditArchiveTable } from '../../db/schema.ts';
 import { hashAuditRow, type AuditFields, type AuditRow } from './audit-chain.ts';
 import type { AuditQuery } from './audit.schema.ts';
@@ -25,11 +26,6 @@ export class AuditRepository {
     return this.db;
   }
 
-  /**
-   * Appends one row to the chain. Must run inside a transaction: the head row is updated first, which takes its
-   * row lock on PostgreSQL (like SELECT … FOR UPDATE) and the write lock on SQLite, so concurrent appenders in any
-   * number of processes queue up and each sees the previous row's hash.
-   */
   /** Current names of audited objects by id (ids that no longer exist are left out). */
   async namesOf(kind: NamedKind, ids: number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
@@ -48,6 +44,11 @@ export class AuditRepository {
     return out;
   }
 
+  /**
+   * Appends one row to the chain. Must run inside a transaction: the head row is updated first, which takes its
+   * row lock on PostgreSQL (like SELECT … FOR UPDATE) and the write lock on SQLite, so concurrent appenders in any
+   * number of processes queue up and each sees the previous row's hash.
+   */
   async append(entry: Omit<AuditFields, 'seq'>): Promise<AuditRow> {
     const head = await this.db.updateTable('audit_chain_head').set((eb) => ({ seq: eb('seq', '+', 1) }))
       .where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
@@ -56,6 +57,70 @@ export class AuditRepository {
     await this.db.insertInto('audit_log').values(row).execute();
     await this.db.updateTable('audit_chain_head').set({ hash: row.hash }).where('id', '=', 1).execute();
     return row;
+  }
+
+  /** Keeps an event to be chained after its transaction commits (takes no shared row: writers do not queue). */
+  async insertPending(entry: Omit<AuditFields, 'seq'>): Promise<void> {
+    await this.db.insertInto('audit_pending').values(entry).execute();
+  }
+
+  /** True when some committed event waits to be chained. */
+  async hasPending(): Promise<boolean> {
+    return (await this.db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /** How many committed events wait to be chained. */
+  async countPending(): Promise<number> {
+    const r = await this.db.selectFrom('audit_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /**
+   * Chains up to `limit` pending events, oldest id first, and removes them from audit_pending. Must run inside a
+   * transaction: touching the head first takes its row lock (PostgreSQL) or the write lock (SQLite), so chainers
+   * in any number of processes take turns, and each one's read of audit_pending (a fresh snapshot per statement on
+   * PostgreSQL's READ COMMITTED) no longer sees the rows the one before it chained and deleted: every event is
+   * chained exactly once. Returns how many it chained.
+   */
+  async chainPending(limit: number): Promise<number> {
+    // PostgreSQL: this commit need not wait for its flush. The events are already durable in audit_pending, and a
+    // chaining step lost in a crash is lost whole (its deletes too, WAL is replayed in order), so the job chains
+    // those events again; the head is flushed before an anchor names it (durableHead). Writers then wait for one
+    // flush (their own commit), not two.
+    if (dialectOf(this.db) === 'postgres') await sql`set local synchronous_commit = off`.execute(this.db);
+    const head = await this.db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') }))
+      .where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
+    // Taken and removed in one statement (RETURNING gives no order: sorted here).
+    const pending = (await this.db.deleteFrom('audit_pending')
+      .where('id', 'in', (eb) => eb.selectFrom('audit_pending').select('id').orderBy('id').limit(limit))
+      .returningAll().execute()).sort((a, b) => Number(a.id) - Number(b.id));
+    if (pending.length === 0) return 0;
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const rows: AuditRow[] = pending.map(({ id: _id, ...entry }) => {
+      seq += 1;
+      const fields: AuditFields = { ...entry, seq };
+      const row: AuditRow = { ...fields, prev_hash: prevHash, hash: hashAuditRow(prevHash, fields) };
+      prevHash = row.hash;
+      return row;
+    });
+    // 19 columns a row: 100 rows stay far below either engine's limit on bound parameters.
+    for (let i = 0; i < rows.length; i += 100) await this.db.insertInto('audit_log').values(rows.slice(i, i + 100)).execute();
+    await this.db.updateTable('audit_chain_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    return pending.length;
+  }
+
+  /**
+   * The head, once every commit it reflects is on disk (PostgreSQL: a transaction that takes a transaction id
+   * commits with a flush of the log up to it, which covers every earlier commit, the chaining steps committed
+   * without waiting for theirs). An anchor outside the database must never name a head a crash could take back.
+   */
+  async durableHead(): Promise<{ seq: number; hash: string }> {
+    if (dialectOf(this.db) !== 'postgres') return this.head();
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select txid_current()`.execute(trx);
+      return new AuditRepository(trx).head();
+    });
   }
 
   head() {

@@ -9,6 +9,8 @@ import type { Anchor } from './audit-anchor.ts';
 import type { AuditQuery } from './audit.schema.ts';
 import { clock } from '../../clock.ts';
 import { NAMED_KINDS, type NamedKind } from './audit.repository.ts';
+import { dialectOf } from '../../db/dialect.ts';
+import { afterCommit } from '../../platform/tx.ts';
 
 /** One event for the audit trail (defined in platform/context.ts). Who and from where come from the actor. */
 export type { AuditEvent };
@@ -45,11 +47,79 @@ function withName(details: unknown, name: string | undefined): unknown {
 }
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
+/**
+ * How an event reaches the chain. 'inline': the writer's transaction takes the chain head and appends (SQLite: one
+ * writer at a time anyway, so this costs no waiting). 'deferred': the writer's transaction only inserts into
+ * audit_pending, and the chaining step after its commit (or the audit.chain job, or a reader) appends it: writers on
+ * PostgreSQL no longer queue on the head row until their commit.
+ */
+export type ChainMode = 'inline' | 'deferred';
+
+/** Events chained per chaining transaction. */
+const CHAIN_BATCH = 500;
+
+// Per database (the root Kysely instance), the chaining step running in this process and the one queued behind it.
+// Only coalescing (a group commit): which rows are chained, and in what order, lives in the database.
+const chainers = new WeakMap<object, { running?: Promise<number>; queued?: Promise<number> }>();
+
 /** The append-only, hash-chained audit trail: record, search, verify, archive. */
 export class AuditService implements AuditRecorder {
   private readonly audit: AuditRepository;
-  constructor(audit: AuditRepository) {
+  readonly chainMode: ChainMode;
+  constructor(audit: AuditRepository, opts: { chain?: ChainMode } = {}) {
     this.audit = audit;
+    this.chainMode = opts.chain ?? (dialectOf(audit.executor) === 'postgres' ? 'deferred' : 'inline');
+  }
+
+  /**
+   * Chains every event committed before this call that is still pending, coalescing callers: when a chaining step
+   * is under way (it may have read audit_pending before the caller's commit), the caller waits for the next one,
+   * which every caller arriving meanwhile shares. Resolves with how many events the step it waited for chained.
+   * `known`: the caller has just committed events of its own (the first look for pending rows is skipped).
+   */
+  chainPending(known = false): Promise<number> {
+    const db = this.audit.executor;
+    let state = chainers.get(db);
+    if (!state) chainers.set(db, (state = {}));
+    const s = state;
+    if (!s.running) {
+      const run: Promise<number> = this.drain(known).finally(() => {
+        if (s.running === run) s.running = undefined;
+      });
+      s.running = run;
+      return run;
+    }
+    s.queued ??= s.running.catch(() => 0).then(() => {
+      s.queued = undefined;
+      return this.chainPending();
+    });
+    return s.queued;
+  }
+
+  /** Chains pending events, a batch per transaction, until none is left. */
+  private async drain(known = false): Promise<number> {
+    const db = this.audit.executor;
+    // A service built over a transaction chains inside it (it already holds what it needs); else one per batch.
+    const step = db.isTransaction ? () => this.audit.chainPending(CHAIN_BATCH)
+      : () => db.transaction().execute((trx) => new AuditRepository(trx).chainPending(CHAIN_BATCH));
+    let total = 0;
+    // After this process's own commit there is something to chain (unless another step took it): skip the look.
+    for (let look = !known; !look || (await this.audit.hasPending()); look = true) {
+      const n = await step();
+      total += n;
+      if (n < CHAIN_BATCH) break;
+    }
+    return total;
+  }
+
+  /** The chaining step after a commit: a failure leaves the events pending for the audit.chain job to chain. */
+  private async chainAfterCommit(): Promise<void> {
+    try {
+      await this.chainPending(true);
+    } catch {
+      // Deliberately quiet here: the events are committed in audit_pending, the audit.chain job (any server) chains
+      // them, and a reader chains before reading; the job reports a failure that persists.
+    }
   }
 
   /**
@@ -76,7 +146,13 @@ export class AuditService implements AuditRecorder {
       after_json: json(event.after),
       details_json: json(withToken(withName(event.details, event.entityName), actor)),
     };
-    if (executor.isTransaction) {
+    if (this.chainMode === 'deferred') {
+      await new AuditRepository(executor).insertPending(entry);
+      // Chained once the writer's transaction commits; a bare db.transaction() (no afterCommit) leaves it to the
+      // next chaining step in this process, the job or a reader.
+      if (!executor.isTransaction) await this.chainAfterCommit();
+      else afterCommit(executor, () => this.chainAfterCommit());
+    } else if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
     } else {
       await executor.transaction().execute((trx) => new AuditRepository(trx).append(entry));
@@ -85,6 +161,7 @@ export class AuditService implements AuditRecorder {
 
   /** A page of audit rows matching the filter, newest first. */
   async search(query: AuditQuery) {
+    await this.chainPending();
     const { items, total } = await this.audit.search(query);
     const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
     const parsed = items.map(({ before_json, after_json, details_json, ...rest }) => ({
@@ -118,6 +195,8 @@ export class AuditService implements AuditRecorder {
    * with the chain head. Finds changed, inserted and deleted rows.
    */
   async verify(dataDir: string | null, anchoring?: { anchors: readonly Anchor[]; badLines: readonly number[]; keyMissing: boolean }): Promise<VerifyResult> {
+    // Pending events are chained first, so the walk covers every committed event.
+    await this.chainPending();
     const problems: ChainProblem[] = [];
     // The hashes at the anchored positions, collected while walking (an anchor names a seq and its hash then).
     const anchored = new Map<number, string | undefined>((anchoring?.anchors ?? []).map((a) => [a.seq, undefined]));
@@ -187,6 +266,7 @@ export class AuditService implements AuditRecorder {
    * Refuses when the rows to archive do not verify.
    */
   async archive(executor: Executor, dataDir: string, retentionDays: number, now = clock.now()): Promise<{ file: string; rows: number } | null> {
+    await this.chainPending();
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString();
     const first = await this.audit.findFirstSeq();
     if (first === undefined) return null;
@@ -232,6 +312,7 @@ export class AuditService implements AuditRecorder {
         details: { from_seq: first, to_seq: toSeq, rows: walker.count, file_sha256: fileSha, retention_days: retentionDays },
       });
     });
+    await this.chainPending(); // the archive's own event (recorded in a bare transaction)
     return { file: relative, rows: walker.count };
   }
 }

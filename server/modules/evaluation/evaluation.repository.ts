@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type {
-  EvalEntryTable, EvalLedgerTable, EvalObjectionTable, EvalOutcomeTable, EvalSchemeTable, EvalSnapshotTable, EvalUpperRankTable,
+  EvalEntryTable, EvalLedgerTable, EvalMatterLinkTable, EvalObjectionTable, EvalOutcomeTable, EvalSchemeTable, EvalSnapshotTable, EvalUpperRankTable,
 } from '../../db/schema.ts';
 
 export type SchemeRow = Selectable<EvalSchemeTable>;
@@ -105,6 +105,34 @@ export class EvaluationRepository {
   }
   async updateObjection(id: number, patch: Partial<Omit<ObjectionRow, 'id'>>): Promise<void> {
     await this.db.updateTable('eval_objections').set(patch).where('id', '=', id).execute();
+  }
+  /** The month's accepted line objections with a corrected value: they override the line's source value. */
+  async listCorrections(year: number, month: number): Promise<Array<{ unit_id: number; leaf_key: string; corrected_value: string }>> {
+    const rows = await this.db.selectFrom('eval_objections').innerJoin('eval_snapshots', 'eval_snapshots.id', 'eval_objections.snapshot_id')
+      .select(['eval_objections.unit_id', 'eval_objections.leaf_key', 'eval_objections.corrected_value'])
+      .where('eval_snapshots.year', '=', year).where('eval_snapshots.month', '=', month).where('eval_objections.status', '=', 'accepted')
+      .where('eval_objections.leaf_key', 'is not', null).where('eval_objections.corrected_value', 'is not', null)
+      .orderBy('eval_objections.id').execute();
+    return rows.map((r) => ({ unit_id: r.unit_id, leaf_key: r.leaf_key!, corrected_value: r.corrected_value! }));
+  }
+
+  // Weak lines turned into matters (one matter per line)
+  async findMatterLink(lineKey: string): Promise<{ matter_id: number; matter_number: string } | undefined> {
+    return this.db.selectFrom('eval_matter_links').select(['matter_id', 'matter_number']).where('line_key', '=', lineKey).executeTakeFirst();
+  }
+  async listMatterLinks(prefix: string): Promise<Array<{ line_key: string; matter_id: number; matter_number: string }>> {
+    return this.db.selectFrom('eval_matter_links').select(['line_key', 'matter_id', 'matter_number']).where('line_key', 'like', `${prefix}%`).orderBy('id').execute();
+  }
+  /** False when the line already has a matter (another request linked one first: the unique line_key). */
+  async insertMatterLink(row: Insertable<EvalMatterLinkTable>): Promise<boolean> {
+    try {
+      await this.db.insertInto('eval_matter_links').values(row).execute();
+      return true;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
   }
 
   // Ledger

@@ -44,14 +44,18 @@ export const previewSchema = z.object({ problems: z.array(problem), result: snap
 const objection = z.object({
   id: int, snapshot_id: int, unit_id: int, unit_name: z.string(), reason: z.string(), status: z.string(), reply: text, raised_by: int.nullable(), raised_at: z.string(),
   handled_by: int.nullable(), handled_at: text,
+  // The indicator line objected to (null = the unit's result as a whole), its value then, and the corrected value once accepted.
+  leaf_key: text, leaf_name: text, value_before: text, corrected_value: text,
 }).meta({ id: 'EvalObjection' });
+/** A weak line already turned into a 督办事项: the unit and indicator of the month, and the matter. */
+const lineMatter = z.object({ unit_key: z.string(), leaf: z.string(), matter_id: int, matter_number: z.string() }).meta({ id: 'EvalLineMatter' });
 const outcome = z.object({ id: int, snapshot_id: int, unit_id: int, kind: z.string(), amount: int.nullable(), note: text, created_by: int.nullable(), created_at: z.string() }).meta({ id: 'EvalOutcome' });
 const diff = z.object({ unit_key: z.string(), unit_name: z.string(), item: z.string(), before: z.string(), after: z.string() }).meta({ id: 'EvalDiff' });
 
 /** A month: its status ('none' before the first computation), snapshot, objections, outcomes and the published-vs-live diff. */
 export const monthSchema = z.object({
   year: int, month: int, id: int.optional(), status: z.string(), status_label: z.string(), objection_until: text.optional(), published_at: text.optional(), revision: int.optional(),
-  snapshot: snapshot.nullable(), objections: z.array(objection), outcomes: z.array(outcome), diff: z.array(diff),
+  snapshot: snapshot.nullable(), objections: z.array(objection), outcomes: z.array(outcome), diff: z.array(diff), matters: z.array(lineMatter),
 }).meta({ id: 'EvalMonth' });
 
 const entry = z.object({
@@ -86,6 +90,8 @@ export const yearEndSchema = z.object({
 const upperRank = z.object({
   id: int, year: int, month: int, level: z.string(), indicator: z.string(), our_rank: int, unit_count: int, our_score: text, leader_score: text,
   is_weak: z.boolean(), reasons: text, next_steps: text, created_by: int.nullable(), created_at: z.string(),
+  /** The 督办事项 this weak ranking was turned into, if any (a second one is refused). */
+  matter: z.object({ id: int, number: z.string() }).nullable(),
 }).meta({ id: 'EvalUpperRank' });
 export const upperRankSchema = upperRank;
 export const upperRankListSchema = z.array(upperRank);

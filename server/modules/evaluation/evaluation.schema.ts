@@ -24,8 +24,14 @@ export const schemeCreateBody = z.object({ year, scheme: schemeSchema });
 export const schemeUpdateBody = z.object({ scheme: schemeSchema, row_version: z.number().int().positive() });
 export const previewBody = z.object({ year, month, scheme: schemeSchema });
 export const objectionOpenBody = z.object({ until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD') });
-export const objectionBody = z.object({ unit_id: z.number().int().positive(), reason: text('异议理由', 2000) });
-export const objectionHandleBody = z.object({ decision: z.enum(['accepted', 'rejected']), reply: text('复核意见', 2000) });
+const leafKey = z.string().min(1, '请选择指标').max(100);
+/** An objection to a unit's result, or (with `leaf`) to one indicator line of it. */
+export const objectionBody = z.object({ unit_id: z.number().int().positive(), leaf: leafKey.nullish(), reason: text('异议理由', 2000) });
+/** The office's review; accepting a line objection sets the line's corrected value. */
+export const objectionHandleBody = z.object({
+  decision: z.enum(['accepted', 'rejected']), reply: text('复核意见', 2000),
+  corrected_value: z.string().trim().regex(/^-?\d{1,12}(\.\d{1,4})?$/, '更正数值须为数字，至多四位小数').nullish(),
+});
 export const republishBody = z.object({ reason: text('更正原因') });
 export const entryBody = z.object({
   year, month: monthOrYear, unit_id: z.number().int().positive(),

@@ -231,6 +231,8 @@ export class EvaluationService {
     const extra = [...entries.map((e) => e.unit_id), ...ledger.map((l) => l.unit_id)].filter((id) => !units.has(String(id)));
     for (const [id, name] of await repo.listUnitNames([...new Set(extra)])) units.set(String(id), name);
     const manual = new Map(entries.map((e) => [`${e.unit_id}:${e.item_key}`, dec(Number(e.value))]));
+    // Accepted line objections (异议) set the line's value, over its source or hand entry.
+    const corrected = new Map((await repo.listCorrections(year, month)).map((c) => [`${c.unit_id}:${c.leaf_key}`, dec(Number(c.corrected_value))]));
     const adjust = new Map<string, number>();
     for (const l of ledger) adjust.set(String(l.unit_id), (adjust.get(String(l.unit_id)) ?? 0) + l.points_hundredths);
 
@@ -238,6 +240,8 @@ export class EvaluationService {
       units: [...units].map(([key, name]) => ({ key, name })),
       value: (unit, leafKey) => {
         const leaf = leaves.find((l) => l.node.key === leafKey)!.node;
+        const fixed = corrected.get(`${unit}:${leafKey}`);
+        if (fixed) return fixed;
         if (leaf.source === MANUAL_SOURCE) return manual.get(`${unit}:${leafKey}`) ?? null;
         return values.get(unit)?.get(leaf.source ?? '') ?? null;
       },
@@ -313,7 +317,7 @@ export class EvaluationService {
   /** The month's snapshot (frozen body when published, else the last computed draft), objections, outcomes, and — when published — what a recomputation would change. */
   async getSnapshot(year: number, month: number) {
     const row = await this.repo.findSnapshot(year, month);
-    if (!row) return { year, month, status: 'none' as const, status_label: '未生成', snapshot: null, objections: [], outcomes: [], diff: [] };
+    if (!row) return { year, month, status: 'none' as const, status_label: '未生成', snapshot: null, objections: [], outcomes: [], diff: [], matters: [] };
     const body = JSON.parse(row.body) as SnapshotBody;
     let diff: SnapshotDiff[] = [];
     if (row.status === 'published') {
@@ -321,13 +325,20 @@ export class EvaluationService {
       const live = await this.compute(JSON.parse(scheme!.body) as Scheme, year, month, body.scheme);
       diff = diffSnapshots(body, live);
     }
-    const names = await this.repo.listUnitNames([...new Set([...(await this.repo.listObjections(row.id)).map((o) => o.unit_id)])]);
+    const objections = await this.repo.listObjections(row.id);
+    const names = await this.repo.listUnitNames([...new Set(objections.map((o) => o.unit_id))]);
+    const leafNames = new Map(body.leaves.map((l) => [l.key, l.name]));
+    const prefix = `line:${row.id}:`;
+    const matters = (await this.repo.listMatterLinks(prefix)).map((l) => {
+      const [unitKey, ...leaf] = l.line_key.slice(prefix.length).split(':');
+      return { unit_key: unitKey!, leaf: leaf.join(':'), matter_id: l.matter_id, matter_number: l.matter_number };
+    });
     return {
       year, month, id: row.id, status: row.status, status_label: SNAPSHOT_STATUS_LABELS[row.status] ?? row.status,
       objection_until: row.objection_until, published_at: row.published_at, revision: row.revision, snapshot: body,
-      objections: (await this.repo.listObjections(row.id)).map((o) => ({ ...o, unit_name: names.get(o.unit_id) ?? '' })),
+      objections: objections.map((o) => ({ ...o, unit_name: names.get(o.unit_id) ?? '', leaf_name: o.leaf_key ? (leafNames.get(o.leaf_key) ?? o.leaf_key) : null })),
       outcomes: await this.repo.listOutcomes(row.id),
-      diff,
+      diff, matters,
     };
   }
 
@@ -367,8 +378,11 @@ export class EvaluationService {
     return this.getSnapshot(year, month);
   }
 
-  /** A unit objects (异议) to its score during the window; a reporter only for units in its scope. */
-  async object(actor: Actor, year: number, month: number, input: { unit_id: number; reason: string }) {
+  /**
+   * A unit objects (异议) during the window to its result or to one indicator line of it (`leaf`); a reporter only for
+   * units in its scope. One open objection per line at a time.
+   */
+  async object(actor: Actor, year: number, month: number, input: { unit_id: number; leaf?: string | null | undefined; reason: string }) {
     await this.tx(async (repo, trx) => {
       const row = await this.snapshotOrFail(repo, year, month);
       if (row.status !== 'objection') throw new AppError('unprocessable', '当前不在异议期，不能提出异议');
@@ -378,24 +392,60 @@ export class EvaluationService {
         if (!path || !actor.scope.unitPaths.some((p) => path.startsWith(p))) throw new AppError('forbidden', '只能对本单位的考评结果提出异议');
       }
       const body = JSON.parse(row.body) as SnapshotBody;
-      if (!body.units.some((u) => u.key === String(input.unit_id))) throw new AppError('validation_failed', '该单位不在本月考评名单中', [{ path: 'unit_id' }]);
-      const id = await repo.insertObjection({ snapshot_id: row.id, unit_id: input.unit_id, reason: input.reason, status: 'open', raised_by: userRef(actor), raised_at: this.now() });
+      const unit = body.units.find((u) => u.key === String(input.unit_id));
+      if (!unit) throw new AppError('validation_failed', '该单位不在本月考评名单中', [{ path: 'unit_id' }]);
+      const leafKey = input.leaf ?? null;
+      const leaf = leafKey === null ? undefined : body.leaves.find((l) => l.key === leafKey);
+      if (leafKey !== null && !leaf) throw new AppError('validation_failed', `指标${leafKey}不在本月考评方案中`, [{ path: 'leaf' }]);
+      const pending = (await repo.listObjections(row.id)).find((o) => o.unit_id === input.unit_id && o.leaf_key === leafKey && o.status === 'open');
+      if (pending) throw new AppError('conflict', leaf ? `${unit.name}对“${leaf.name}”已有待复核的异议，请等待复核结果` : `${unit.name}已有待复核的异议，请等待复核结果`);
+      const valueBefore = leafKey === null ? null : (unit.nodes[leafKey]?.value_text ?? null);
+      const id = await repo.insertObjection({
+        snapshot_id: row.id, unit_id: input.unit_id, leaf_key: leafKey, value_before: valueBefore, reason: input.reason, status: 'open', raised_by: userRef(actor), raised_at: this.now(),
+      });
       await recordMove(trx, { entityType: 'eval_objection', entityId: id, from: null, to: 'open', action: 'raise', reason: input.reason, actorId: userRef(actor), at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_raise', entityType: 'eval_objection', entityId: id, after: input });
     });
     return this.getSnapshot(year, month);
   }
 
-  /** The office answers an objection (复核): accepted (then corrects data and recomputes) or rejected, with a reply. */
-  async handleObjection(actor: Actor, id: number, input: { decision: 'accepted' | 'rejected'; reply: string }) {
+  /**
+   * The office answers an objection (复核) before the month is published, with a reply. Rejected: nothing else
+   * changes. Accepted on a line: the line takes the corrected value the office sets, and the month is recomputed
+   * (scores, ranks, lists) in the same transaction; the audit keeps the line's value, the unit's total and rank
+   * before and after. Accepted on a unit's whole result: the office corrects the data itself and recomputes.
+   */
+  async handleObjection(actor: Actor, id: number, input: { decision: 'accepted' | 'rejected'; reply: string; corrected_value?: string | null | undefined }) {
     const o = await this.tx(async (repo, trx) => {
       const o = await repo.findObjection(id);
       if (!o) throw notFound('异议');
       if (o.status !== 'open') throw new AppError('unprocessable', '该异议已复核');
-      await repo.updateObjection(id, { status: input.decision, reply: input.reply, handled_by: userRef(actor), handled_at: this.now() });
+      const row = (await repo.findSnapshotById(o.snapshot_id))!;
+      if (row.status === 'published') throw new AppError('unprocessable', '讲评已发布，不能再复核异议');
+      const correcting = input.decision === 'accepted' && o.leaf_key !== null;
+      if (correcting && (input.corrected_value === undefined || input.corrected_value === null)) {
+        throw new AppError('validation_failed', '采纳指标异议须填写更正后的数值', [{ path: 'corrected_value' }]);
+      }
+      if (!correcting && input.corrected_value != null) throw new AppError('validation_failed', '只有采纳指标异议时才填写更正数值', [{ path: 'corrected_value' }]);
+      await repo.updateObjection(id, { status: input.decision, reply: input.reply, handled_by: userRef(actor), handled_at: this.now(), corrected_value: correcting ? input.corrected_value! : null });
+      let recomputed: Record<string, unknown> | undefined;
+      if (correcting) {
+        const before = JSON.parse(row.body) as SnapshotBody;
+        const scheme = await repo.findScheme(row.scheme_id);
+        const after = await this.compute(JSON.parse(scheme!.body) as Scheme, row.year, row.month, before.scheme, trx);
+        await repo.updateSnapshot(row.id, { body: JSON.stringify(after), computed_at: after.computed_at });
+        const key = String(o.unit_id);
+        const b = before.units.find((u) => u.key === key);
+        const a = after.units.find((u) => u.key === key);
+        recomputed = {
+          leaf: o.leaf_key, value_before: b?.nodes[o.leaf_key!]?.value_text ?? null, value_after: a?.nodes[o.leaf_key!]?.value_text ?? null,
+          total_before: b?.total_text ?? null, total_after: a?.total_text ?? null, rank_before: b?.rank ?? null, rank_after: a?.rank ?? null,
+          diff: diffSnapshots(before, after),
+        };
+      }
       await recordMove(trx, { entityType: 'eval_objection', entityId: id, from: 'open', to: input.decision, action: 'handle', reason: input.reply, actorId: userRef(actor), at: this.now() });
-      await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_handle', entityType: 'eval_objection', entityId: id, before: o, after: input });
-      return (await repo.findSnapshotById(o.snapshot_id))!;
+      await this.deps.audit.record(trx, actor, { action: 'evaluation.objection_handle', entityType: 'eval_objection', entityId: id, before: o, after: input, details: recomputed });
+      return row;
     });
     return this.getSnapshot(o.year, o.month);
   }
@@ -577,7 +627,8 @@ export class EvaluationService {
   // Upper levels ranking us --------------------------------------------------------------------------------------
 
   async listUpperRanks(year: number) {
-    return (await this.repo.listUpperRanks(year)).map((r) => ({ ...r, is_weak: r.is_weak === 1 }));
+    const links = new Map((await this.repo.listMatterLinks('upper:')).map((l) => [l.line_key, { id: l.matter_id, number: l.matter_number }]));
+    return (await this.repo.listUpperRanks(year)).map((r) => ({ ...r, is_weak: r.is_weak === 1, matter: links.get(`upper:${r.id}`) ?? null }));
   }
 
   /** Records how the city or province ranked us on an indicator; a rank in the bottom third flags it weak unless said. */
@@ -609,14 +660,17 @@ export class EvaluationService {
       const r = await repo.findUpperRank(id);
       if (!r) throw notFound('上级排名记录不存在');
       if (r.is_weak !== 1) throw new AppError('unprocessable', `${r.indicator}不是弱项指标，不能转为督办事项`);
+      await this.refuseSecondMatter(repo, `upper:${r.id}`, r.indicator);
       const level = r.level === 'city' ? '市级' : '省级';
       const ref = `${r.year}年${r.month}月${level}考核：${r.indicator} 第${r.our_rank}名/${r.unit_count}`;
       const content = [ref, r.our_score !== null ? `我方得分${r.our_score}${r.leader_score !== null ? `，第一名${r.leader_score}` : ''}` : '', r.reasons ? `原因：${r.reasons}` : '', r.next_steps ? `下步措施：${r.next_steps}` : '']
         .filter(Boolean).join('\n');
-      return createMatterService({ ...this.deps, db: trx }).create(actor, {
+      const made = await createMatterService({ ...this.deps, db: trx }).create(actor, {
         title: input.title?.trim() || `弱项整改：${r.indicator}（${level}排名${r.our_rank}/${r.unit_count}）`, content, source: 'evaluation', sourceId: r.id,
         sourceRef: ref, type: '考评弱项', urgency: 'urgent', leadUnitId: input.lead_unit_id, dueOn: input.due_on ?? null,
       });
+      await this.linkMatter(repo, `upper:${r.id}`, made, r.indicator);
+      return made;
     });
   }
 
@@ -630,13 +684,30 @@ export class EvaluationService {
       if (!unit) throw new AppError('unprocessable', '该单位不在本月讲评中');
       if (!leaf) throw new AppError('unprocessable', `指标${input.leaf}不在本月考评方案中`);
       const node = unit.nodes[leaf.key];
+      const lineKey = `line:${row.id}:${unit.key}:${leaf.key}`;
+      await this.refuseSecondMatter(repo, lineKey, `${unit.name}${leaf.name}`);
       const ref = `${year}年${body.period_label}考评：${unit.name} · ${leaf.name}`;
       const content = `${ref}\n得分${node?.score_text ?? '—'}（实际值${node?.value_text ?? '—'}），总分第${unit.rank}名`;
-      return createMatterService({ ...this.deps, db: trx }).create(actor, {
+      const made = await createMatterService({ ...this.deps, db: trx }).create(actor, {
         title: input.title?.trim() || `弱项整改：${unit.name}${leaf.name}`, content, source: 'evaluation', sourceId: row.id, sourceRef: ref,
         type: '考评弱项', urgency: 'normal', leadUnitId: unitId, dueOn: input.due_on ?? null,
       });
+      await this.linkMatter(repo, lineKey, made, `${unit.name}${leaf.name}`);
+      return made;
     });
+  }
+
+  /** A weak line becomes one matter only: a second attempt is refused (409) and names the matter it already has. */
+  private async refuseSecondMatter(repo: EvaluationRepository, lineKey: string, what: string) {
+    const link = await repo.findMatterLink(lineKey);
+    if (link) throw new AppError('conflict', `${what}已转为督办事项${link.matter_number}，不能重复转办`, { matter_id: link.matter_id, matter_number: link.matter_number });
+  }
+  private async linkMatter(repo: EvaluationRepository, lineKey: string, made: { id: number; number: string }, what: string) {
+    if (!(await repo.insertMatterLink({ line_key: lineKey, matter_id: made.id, matter_number: made.number, created_at: this.now() }))) {
+      // Another request linked a matter to the line first: this transaction (and its matter) is rolled back.
+      const link = await repo.findMatterLink(lineKey).catch(() => undefined);
+      throw new AppError('conflict', `${what}已转为督办事项${link ? link.matter_number : ''}，不能重复转办`, link ? { matter_id: link.matter_id, matter_number: link.matter_number } : undefined);
+    }
   }
 }
 

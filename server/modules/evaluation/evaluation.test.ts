@@ -295,6 +295,72 @@ describe.each(DIALECTS)('evaluation (考评) on %s', (dialect) => {
     expect(lm).toMatchObject({ title: '弱项整改：胥口镇投资完成率', source: 'evaluation', sourceRef: '2026年1–5月考评：胥口镇 · 投资完成率' });
     expect(JSON.stringify(lm)).toContain('2099-01-05');
     expect((await call('POST', `/months/2026/5/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'nope' })).body.error!.message).toBe('指标nope不在本月考评方案中');
+    // A line that already has its matter shows it, and a second one is refused in Chinese (409), naming the matter.
+    const again = await call('POST', `/upper-ranks/${weak.body.id as number}/matter`, h.office, { lead_unit_id: h.ids.临湖镇 });
+    expect(again.status).toBe(409);
+    expect(again.body.error!.message).toBe(`项目开工率已转为督办事项${made.body.number as string}，不能重复转办`);
+    const lineAgain = await call('POST', `/months/2026/5/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'completion' });
+    expect(lineAgain.status).toBe(409);
+    expect(lineAgain.body.error!.message).toBe(`胥口镇投资完成率已转为督办事项${line.body.number as string}，不能重复转办`);
+    expect(await t.db.selectFrom('matters').select('id').where('source', '=', 'evaluation').execute()).toHaveLength(2);
+    const ranks = (await call('GET', '/upper-ranks/2026', h.leader)).body as unknown as { id: number; matter: unknown }[];
+    expect(ranks.find((r) => r.id === weak.body.id)!.matter).toEqual({ id: made.body.id, number: made.body.number });
+    expect(ranks.find((r) => r.id === fine.body.id)!.matter).toBeNull();
+    const may = (await call('GET', '/months/2026/5', h.leader)).body as unknown as { matters: unknown[] };
+    expect(may.matters).toEqual([{ unit_key: String(h.ids.胥口镇), leaf: 'completion', matter_id: line.body.id, matter_number: line.body.number }]);
+    // Another unit's same line is a different line: it gets its own matter.
+    expect((await call('POST', `/months/2026/5/units/${h.ids.木渎镇}/matter`, h.office, { leaf: 'completion' })).status).toBe(201);
     expect((await call('POST', `/months/2026/9/units/${h.ids.胥口镇}/matter`, h.office, { leaf: 'completion' })).body.error!.message).toBe('2026年9月讲评尚未生成');
+  });
+
+  it('takes an objection (异议) to one indicator line; accepting it corrects the line and recomputes the ranking, with audit', async () => {
+    // April is still a draft: the office opens its window (far ahead, so no day boundary matters).
+    expect((await call('POST', '/months/2026/4/objection-window', h.office, { until: '2099-12-31' })).status).toBe(200);
+    const before = ((await call('GET', '/months/2026/4', h.leader)).body as unknown as Month).snapshot;
+    const luBefore = unitOf(before, '甪直镇');
+    expect(luBefore.nodes.completion!.value_text).toBe('30');
+    expect(unitOf(before, '临湖镇').nodes.completion!.value_text).toBe('40');
+    const objected = await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.甪直镇, leaf: 'completion', reason: '4月完成投资少计6亿元，统计局已核定为15亿元' });
+    expect(objected.status).toBe(200);
+    type Objection = { id: number; status: string; leaf_key: string | null; leaf_name: string | null; value_before: string | null; corrected_value: string | null; reply: string | null };
+    const line = (objected.body.objections as Objection[]).find((o) => o.leaf_key === 'completion')!;
+    expect(line).toMatchObject({ status: 'open', leaf_name: '投资完成率', value_before: '30', corrected_value: null });
+    // One open objection per line; another unit's line is out of a reporter's scope; an unknown line is refused.
+    const twice = await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.甪直镇, leaf: 'completion', reason: '再次提出' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error!.message).toBe('甪直镇对“投资完成率”已有待复核的异议，请等待复核结果');
+    expect((await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.木渎镇, leaf: 'completion', reason: 'x' })).status).toBe(403);
+    expect((await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.甪直镇, leaf: 'nope', reason: 'x' })).body.error!.message).toBe('指标nope不在本月考评方案中');
+    const gapLine = ((await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.甪直镇, leaf: 'gap', reason: '序时进度按3月计' })).body.objections as Objection[]).find((o) => o.leaf_key === 'gap')!;
+    // Accepting a line needs the corrected value; a reporter cannot review.
+    expect((await call('POST', `/objections/${line.id}/handle`, h.reporter, { decision: 'accepted', reply: 'x', corrected_value: '50' })).status).toBe(403);
+    const noValue = await call('POST', `/objections/${line.id}/handle`, h.office, { decision: 'accepted', reply: '经核实采纳' });
+    expect(noValue.status).toBe(400);
+    expect(noValue.body.error!.message).toBe('采纳指标异议须填写更正后的数值');
+    expect((await call('POST', `/objections/${line.id}/handle`, h.office, { decision: 'accepted', reply: 'x', corrected_value: '五十' })).body.error!.message).toContain('更正数值须为数字，至多四位小数');
+    const accepted = (await call('POST', `/objections/${line.id}/handle`, h.office, { decision: 'accepted', reply: '经统计局核定，完成率更正为50%', corrected_value: '50' })).body as unknown as Month & { objections: Objection[] };
+    expect(accepted.objections.find((o) => o.id === line.id)).toMatchObject({ status: 'accepted', corrected_value: '50', value_before: '30' });
+    // The line now reads 50%: first on completion (60 points), and the ranking is recomputed around it.
+    const lu = unitOf(accepted.snapshot, '甪直镇');
+    expect(lu.nodes.completion).toMatchObject({ value_text: '50', score_text: '60.0', note: '第1名，60.0分' });
+    expect(Number(lu.total_text)).toBeGreaterThan(Number(luBefore.total_text));
+    expect(lu.rank).toBeLessThan(luBefore.rank);
+    expect(unitOf(accepted.snapshot, '临湖镇').nodes.completion).toMatchObject({ value_text: '40', score_text: '57.0' });
+    // Rejecting another line changes nothing.
+    const rejected = (await call('POST', `/objections/${gapLine.id}/handle`, h.office, { decision: 'rejected', reply: '序时进度按4月计，维持原结果' })).body as unknown as Month & { objections: Objection[] };
+    expect(rejected.objections.find((o) => o.id === gapLine.id)).toMatchObject({ status: 'rejected', corrected_value: null });
+    expect(unitOf(rejected.snapshot, '甪直镇').total_text).toBe(lu.total_text);
+    expect((await call('POST', `/objections/${gapLine.id}/handle`, h.office, { decision: 'accepted', reply: 'x', corrected_value: '1' })).body.error!.message).toBe('该异议已复核');
+    // A recomputation keeps the corrected line.
+    const again = (await call('POST', '/months/2026/4/compute', h.office)).body as unknown as Month;
+    expect(unitOf(again.snapshot, '甪直镇').nodes.completion!.value_text).toBe('50');
+    // The audit keeps the line's value, the unit's total and rank before and after.
+    const audit = await t.db.selectFrom('audit_log').select(['details_json']).where('action', '=', 'evaluation.objection_handle').where('entity_id', '=', String(line.id)).executeTakeFirstOrThrow();
+    expect(JSON.parse(String(audit.details_json))).toMatchObject({ leaf: 'completion', value_before: '30', value_after: '50', total_before: luBefore.total_text, total_after: lu.total_text, rank_before: luBefore.rank, rank_after: lu.rank });
+    // Once the window has closed, no more objections.
+    await t.db.updateTable('eval_snapshots').set({ objection_until: '2020-01-31' }).where('year', '=', 2026).where('month', '=', 4).execute();
+    const late = await call('POST', '/months/2026/4/objections', h.reporter, { unit_id: h.ids.甪直镇, leaf: 'overdue', reason: '逾期' });
+    expect(late.status).toBe(422);
+    expect(late.body.error!.message).toBe('异议期已于2020-01-31截止');
   });
 });

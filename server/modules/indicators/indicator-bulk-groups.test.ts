@@ -68,6 +68,24 @@ describe.each(DIALECTS)('group rollup after a chunked bulk write on %s', (dialec
       const res = await t.app.inject({ method: 'GET', url: `/api/v1/indicators?year=2026&month=5&unit=${towns[0]}`, headers: w.office });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().indicators.sums.completed_ytd).toBe(125_000 + 245_000);
+
+      // Drafts count toward no figure: a chunked draft import rewrites no fact and no group, not even its own town's
+      // (a mark on that group survives it).
+      const drafted = byTown.get(towns[1]!)!;
+      const draftedKey = await keyOf(drafted[0]!);
+      const markDrafted = (by: number) => t.db.updateTable('indicator_groups').set((eb) => ({ count: eb('count', '+', by) }))
+        .where('year', '=', 2026).where('month', '=', 5).where('group_key', '=', draftedKey).execute();
+      await markDrafted(100);
+      const draftRows = await t.db.selectFrom('projects').select(['name', 'region_code']).where('id', 'in', drafted).orderBy('id').execute();
+      const draftCsv = Buffer.from(['2026年5月重点项目进展', '项目名称,所属地区,本月完成投资（万元）', ...draftRows.map((p, k) => `${p.name},${p.region_code},${(k + 3) * 10}`)].join('\n') + '\n', 'utf8');
+      const drafts = await createImportService(createDeps(t.db), { bulkChunkRows: 1 })
+        .importFile(systemActor(), draftCsv, { kind: 'monthly', fileName: '5月草稿.csv', dryRun: false, reportStatus: 'draft' });
+      expect(drafts.problems.filter((p) => p.severity === 'error'), JSON.stringify(drafts.problems.slice(0, 3))).toEqual([]);
+      expect(drafts.summary.created).toBe(2);
+      expect((await groups.diff()).groups).toBe(2);
+      await markDrafted(-100);
+      expect(await groups.diff()).toEqual({ facts: 0, groups: 0 });
+      expect((await createIndicatorService(createDeps(t.database.db)).verify()).ok).toBe(true);
     } finally {
       await t.close();
     }

@@ -255,6 +255,33 @@ export class IndicatorRepository {
     }
   }
 
+  /**
+   * refreshProjectYears for a bulk write, telling which projects' ytd rows changed: the recomputed rows are upserted
+   * only where a month differs, and the rows of projects left without a counted report are deleted. Returns those
+   * projects' ids, so that the facts and groups of the others (a draft import: all of them) are left alone.
+   */
+  async refreshProjectYearsChanged(projectIds: readonly number[], year: number): Promise<number[]> {
+    const statuses = await this.countedStatuses();
+    const counted = statuses.length ? statuses : ['\u0000none'];
+    const changed: number[] = [];
+    const differs = sql<boolean>`${sql.join(YTD_COLUMNS.map((c) => sql`${sql.ref(`indicator_ytd.${c}`)} <> ${sql.ref(`excluded.${c}`)}`), sql` or `)}`;
+    for (let i = 0; i < projectIds.length; i += 500) {
+      const part = projectIds.slice(i, i + 500);
+      const gone = await this.db.deleteFrom('indicator_ytd').where('year', '=', year).where('project_id', 'in', part)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('monthly_reports as r').select('r.id')
+          .whereRef('r.project_id', '=', 'indicator_ytd.project_id').where('r.year', '=', year).where('r.status', 'in', counted))))
+        .returning('project_id').execute();
+      const upserted = await this.db.insertInto('indicator_ytd').columns(['project_id', 'year', ...YTD_COLUMNS])
+        .expression(recomputedYtd(this.db, statuses, { projectId: part, year }))
+        .onConflict((oc) => oc.columns(['project_id', 'year'])
+          .doUpdateSet(Object.fromEntries(YTD_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)])))
+          .where(differs))
+        .returning('project_id').execute();
+      for (const r of [...gone, ...upserted]) changed.push(r.project_id);
+    }
+    return changed;
+  }
+
   /** Rebuilds the whole rollup (or one year's) from monthly_reports; returns the number of rows written. */
   async rebuild(year?: number): Promise<number> {
     const statuses = await this.countedStatuses();

@@ -128,15 +128,17 @@ export class IndicatorService {
 
   /**
    * One chunk of a chunked bulk write (imports, submit-all of thousands of reports), in the chunk's transaction: the
-   * projects' ytd rows and facts, not the groups. Returns the years whose groups the caller recomputes once at the
+   * projects' ytd rows and facts, not the groups (only the facts that changed when `projectsWritten` is false). Returns the years whose groups the caller recomputes once at the
    * end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole write linear in rows.
    */
-  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number): Promise<Map<number, Set<string>>> {
+  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number, opts: { projectsWritten?: boolean } = {}): Promise<Map<number, Set<string>>> {
     if (!projectIds.length) return new Map();
     const { indicators, groups } = indicatorRepositories(trx);
     await groups.lock();
-    await indicators.refreshProjectYears(projectIds, year);
-    return groups.refreshFactsOnly(projectIds);
+    const changed = await indicators.refreshProjectYearsChanged(projectIds, year);
+    // A write that left the projects' rows alone (reports only, `projectsWritten: false`) changes the facts of the
+    // projects whose ytd row changed and no others: a draft import leaves every fact and group as it was.
+    return groups.refreshFactsOnly(opts.projectsWritten === false ? changed : projectIds);
   }
 
   /**

@@ -249,6 +249,17 @@ export class LightSnapshotRepository {
     return differing;
   }
 
+  /** The stored rows of some projects in some months of a year (what a re-judging compares with). */
+  async listRowsOf(year: number, months: readonly number[], projectIds: readonly number[]): Promise<SnapshotRow[]> {
+    if (!months.length) return [];
+    const out: SnapshotRow[] = [];
+    for (const part of chunks(projectIds, 500)) {
+      out.push(...await this.db.selectFrom('light_snapshots').selectAll().where('year', '=', year).where('month', 'in', [...months])
+        .where('project_id', 'in', part).execute());
+    }
+    return out;
+  }
+
   /** The stored rows of a month for projects with ids in [fromId, toId] (for the check against a recomputation). */
   listRows(year: number, month: number, range: { fromId: number; toId: number }) {
     return this.db.selectFrom('light_snapshots').selectAll().where('year', '=', year).where('month', '=', month)

@@ -394,14 +394,25 @@ export class LightService {
 
   /**
    * After a bulk write (a month's import, submit-all): brings every month of the year that had snapshots up to
-   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it. Many
-   * stale projects drop the year and refill its months (cheaper than re-judging each month of each project).
+   * date now, in the same short resumable chunks a read would use, so that no reader afterwards pays for it.
+   * Incremental: only the projects the write marked stale (its triggers) are re-judged, in every snapshot month;
+   * the other projects' rows are kept as they are (never a drop and refill of the year's portfolio, which a read
+   * with many marks may choose). A month with no complete fill yet (the month written, the first time) is filled.
    */
   async refreshAfterBulkWrite(year: number, month?: number): Promise<void> {
+    await this.refreshStale(year);
     const months = new Set(await this.lights.snapshots.listMonths(year));
     // The month written is the one people open next, whether or not the warm-up had filled it yet.
     if (month !== undefined) months.add(month);
-    for (const m of [...months].sort((a, b) => a - b)) await this.ensureSnapshots(year, m);
+    for (const m of [...months].sort((a, b) => a - b)) {
+      for (let attempt = 0; ; attempt++) {
+        const marker = await this.lights.snapshots.findMonth(year, m);
+        if (marker?.complete === 1 || (await this.fill(year, m))) break;
+        if (attempt === 4) throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
+      }
+    }
+    // Marks written meanwhile (another request's write) are re-judged too.
+    await this.refreshStale(year);
   }
 
   /**
@@ -455,14 +466,27 @@ export class LightService {
         // The months are read after the marks: a fill that began before a mark was written is re-judged too.
         const months = await snapshots.listMonths(year);
         const ids = marks.map((m) => m.project_id);
-        await snapshots.deleteProjects(year, months, ids);
         if (months.length) {
+          // Only rows whose judgement changed are replaced: a write that leaves a project's lights as they were
+          // (most rows of a bulk write, in most months) costs a read and a comparison, not a delete and an insert.
+          const stored = new Map((await snapshots.listRowsOf(year, months, ids)).map((r) => [`${r.month}|${r.project_id}`, r]));
           const facts = await repo.listFactsOf(year, { ids });
           const excuses = await repo.listExcusesOf(year, { ids });
           const indicators = new IndicatorRepository(repo.executor);
           for (const month of months) {
             const ctx = await this.judgeContext(repo, indicators, year, month);
-            await snapshots.insert(judgeRows(ctx, facts, excuses).map((j) => snapshotRow(year, month, j)));
+            const fresh: SnapshotRow[] = [];
+            for (const j of judgeRows(ctx, facts, excuses)) {
+              const row = snapshotRow(year, month, j);
+              const key = `${month}|${row.project_id}`;
+              const old = stored.get(key);
+              stored.delete(key);
+              if (!old || !sameRow(old, row)) fresh.push(row);
+            }
+            // Rows to drop: changed ones and those of projects no longer on the year's list (left in `stored`).
+            const gone = [...fresh.map((r) => r.project_id), ...[...stored.values()].filter((r) => r.month === month).map((r) => r.project_id)];
+            await snapshots.deleteProjects(year, [month], gone);
+            await snapshots.insert(fresh);
           }
         }
         await snapshots.deleteStale(year, marks.map((m) => ({ project_id: m.project_id, stamp: Number(m.stamp) })));

@@ -11,6 +11,7 @@ import type { Actor, Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import type { FileStore } from '../files/index.ts';
 import type { EnterpriseInput } from './enterprise.schema.ts';
+import { leadsOfEnterprise } from './enterprise-leads.ts';
 import type { EnterpriseFilter, EnterpriseRepository } from './enterprise.repository.ts';
 import type { ProblemRepository } from './problem.repository.ts';
 import type { ProblemService } from './problem.service.ts';
@@ -51,14 +52,15 @@ export class EnterpriseService {
     return e;
   }
 
-  /** The enterprise page: cadres with their visit plan, visits with photos, problems and projects. */
+  /** The enterprise page: cadres with their visit plan, visits with photos, problems, projects and attraction leads. */
   async get(actor: Actor, id: number) {
     const repo = this.repo(this.deps.db);
     const e = await this.getVisible(this.deps.db, actor, id);
     const today = this.today();
-    const [cadres, visits, projects, problems] = await Promise.all([
+    const [cadres, visits, projects, problems, leads] = await Promise.all([
       repo.listCadres([id]), repo.listVisits(id), repo.listProjects(id),
       this.problemRepo(this.deps.db).list(actor, { enterprise_id: id }, 200, 0),
+      leadsOfEnterprise(this.deps.db, actor, id),
     ]);
     const photos = (await listAttachments(this.deps.db, VISIT_PHOTO_OWNER, visits.map((v) => v.id))).map((a) => ({ id: a.id, visit_id: a.ownerId }));
     return {
@@ -67,6 +69,8 @@ export class EnterpriseService {
       visits: visits.map((v) => ({ ...v, photos: photos.filter((p) => p.visit_id === v.id).map((p) => ({ id: p.id, url: `/api/v1/enterprise-visit-photos/${p.id}` })), problem_ids: problems.rows.filter((p) => p.visit_id === v.id).map((p) => p.id) })),
       projects,
       problems: problems.rows.map((p) => ({ ...p, status: p.status as ProblemStatus })),
+      leads: leads.leads,
+      leads_hidden: leads.hidden,
     };
   }
 

@@ -15,6 +15,7 @@ export { type ProblemImportReport } from './problem-import.ts';
 
 export { EnterpriseService } from './enterprise.service.ts';
 export { ProblemService, type FigureGroup } from './problem.service.ts';
+export { registerEnterpriseLeads, type EnterpriseLead, type EnterpriseLeadReader } from './enterprise-leads.ts';
 export { enterpriseRoutes, problemRoutes } from './problem.routes.ts';
 export type { ProblemDemoInput } from './problem-demo.ts';
 import { seedProblemDemo, type ProblemDemoInput } from './problem-demo.ts';

@@ -225,7 +225,7 @@ export class ProblemRepository {
     return this.db.selectFrom('problems').where(problemVisible(actor))
       .leftJoin('problem_categories as cat', 'cat.code', 'problems.category_code')
       .select(['problems.id', 'problems.status', 'problems.received_on', 'problems.assigned_on', 'problems.replied_on', 'problems.closed_on', 'problems.solve_due',
-        'problems.route_due', 'problems.feedback_due', 'problems.redo_count', 'problems.visit_result', 'problems.owner_unit_id', 'problems.raised_unit_id', sql<string>`coalesce(cat.parent_code, problems.category_code)`.as('top_category')])
+        'problems.route_due', 'problems.feedback_due', 'problems.redo_count', 'problems.visit_result', 'problems.owner_unit_id', 'problems.raised_unit_id', 'problems.source', 'problems.level', sql<string>`coalesce(cat.parent_code, problems.category_code)`.as('top_category')])
       .select((eb) => eb.selectFrom('problem_rounds').select((e) => e.fn.countAll<number>().as('n')).whereRef('problem_rounds.problem_id', '=', 'problems.id').where('problem_rounds.visit_result', 'is not', null).as('visits'))
       .where('problems.received_on', '>=', from).where('problems.received_on', '<=', to)
       .execute();

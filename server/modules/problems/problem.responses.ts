@@ -53,6 +53,27 @@ export const timeLimitsSchema = z.array(z.object({
   category_code: z.string(), level: z.string(), route_days: int, feedback_days: int, ordinary_days: int, major_days: int,
 }).meta({ id: 'ProblemTimeLimit' }));
 
+// ---- figures (办结率, 按期办结率, 满意率, 一次性解决率, 重办率, average handling days)
+
+/** A rate with its labelled denominator: unrounded value, the printed one-decimal text ('—' without a denominator). */
+const problemRate = z.object({ value: z.number().nullable(), text: z.string(), numerator: int, denominator: int, label: z.string() }).meta({ id: 'ProblemRate' });
+
+/** The figures over one set of problems (core/problems/figures.ts). */
+export const problemFigureSetSchema = z.object({
+  total: int, accepted: int, closed: int, visited: int, overdue: int,
+  closed_rate: problemRate, on_time_rate: problemRate, satisfied_rate: problemRate, first_time_rate: problemRate, redo_rate: problemRate,
+  average_days: z.object({ value: z.number().nullable(), text: z.string(), total_days: int, denominator: int, label: z.string() }),
+}).meta({ id: 'ProblemFigureSet' });
+
+/** A year's figures within the reader's scope, with their written definitions and an optional breakdown. */
+export const problemFiguresSchema = z.object({
+  year: int, today: z.string(), group_by: z.enum(['department', 'category', 'unit', 'source', 'level', 'month']).nullable(),
+  definitions: z.record(z.string(), z.string()),
+  solved_in_year: int, solved_text: z.string(),
+  total: problemFigureSetSchema,
+  groups: z.array(z.object({ key: z.string().nullable(), name: z.string(), figures: problemFigureSetSchema })),
+}).meta({ id: 'ProblemFigures' });
+
 // ---- enterprises (万人助万企): the register, cadres, visits and the visit plan
 
 const enterpriseFields = {
@@ -82,6 +103,12 @@ export const enterpriseDetailSchema = z.object({
   projects: z.array(z.object({ id: int, name: z.string(), code: text, stage: z.string(), total_investment: int })),
   /** Its problems as ledger rows, without the deadline state the ledger page adds. */
   problems: z.array(problemRowSchema.omit({ current_due: true, due_state: true })),
+  /** Its attraction leads (招商线索) within the reader's scope (amounts in yuan), and how many more lie outside it. */
+  leads: z.array(z.object({
+    id: int, name: z.string(), stage: z.string(), team_name: text, intended_amount: int.nullable(), signed_amount: int.nullable(), signed_on: text,
+    terminated_on: text, project_id: int.nullable(),
+  }).meta({ id: 'EnterpriseLead' })),
+  leads_hidden: int,
 }).meta({ id: 'EnterpriseDetail' });
 
 /** A visit recorded, with the problems it raised. */

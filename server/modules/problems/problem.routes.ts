@@ -10,12 +10,12 @@ import {
   categoryBody, escalateBody, figuresQuery, idParams, problemActionBody, problemActionParams, problemListQuery, raiseProblemBody, timeLimitsBody,
 } from './problem.schema.ts';
 import {
-  enterpriseDetailSchema, enterprisePageSchema, problemCategoriesSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema, visitCreatedSchema, visitPhotoSchema, visitPlanSchema,
+  enterpriseDetailSchema, enterprisePageSchema, problemCategoriesSchema, problemFiguresSchema, problemDetailSchema, problemPageSchema, timeLimitsSchema, visitCreatedSchema, visitPhotoSchema, visitPlanSchema,
   problemImportReportSchema,
 } from './problem.responses.ts';
 import type { ProblemService } from './problem.service.ts';
 import type { ProblemImport } from './problem-import.ts';
-import { problemLedgerWorkbook } from './problem-export.ts';
+import { problemFiguresWorkbook, problemLedgerWorkbook } from './problem-export.ts';
 import { sendWorkbook } from '../exports/index.ts';
 
 /** The largest ledger workbook accepted. */
@@ -104,6 +104,13 @@ export function problemRoutes(app: FastifyInstance, service: () => ProblemServic
     async () => service().listTimeLimits());
   r.put('/api/v1/problem-time-limits', { config: { permission: 'problem.admin' }, schema: { tags, body: timeLimitsBody, response: { 200: timeLimitsSchema } } },
     async (request) => service().putTimeLimits(actorOf(request), request.body.rows));
-  r.get('/api/v1/problem-figures', { config: { permission: 'problem.read' }, schema: { tags, querystring: figuresQuery } },
-    async (request) => service().figures(actorOf(request), request.query.year, request.query.group_by));
+  r.get('/api/v1/problem-figures', { config: { permission: 'problem.read' }, schema: { tags, querystring: figuresQuery, response: { 200: problemFiguresSchema } } },
+    async (request) => service().figures(actorOf(request), request.query.year ?? service().currentYear(), request.query.group_by));
+  // The figures as a workbook: the breakdown asked for (责任部门 when none) with its 合计 row, and the definitions.
+  r.get('/api/v1/problem-figures.xlsx', { config: { permission: 'problem.read' }, schema: { tags, querystring: figuresQuery } },
+    async (request, reply) => {
+      const s = service();
+      const { fileName, write } = problemFiguresWorkbook(s, actorOf(request), request.query.year ?? s.currentYear(), request.query.group_by ?? 'department');
+      return sendWorkbook(request, reply, fileName, write);
+    });
 }

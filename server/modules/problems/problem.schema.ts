@@ -90,6 +90,7 @@ export const timeLimitsBody = z.object({
 }).strict();
 
 export const figuresQuery = z.object({
-  year: z.coerce.number().int().min(2000).max(2100),
-  group_by: z.enum(['department', 'category', 'unit', 'month']).optional(),
+  /** The year the problems were received in; the current year in China when left out. */
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  group_by: z.enum(['department', 'category', 'unit', 'source', 'level', 'month']).optional(),
 });

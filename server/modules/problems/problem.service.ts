@@ -2,7 +2,7 @@ import { chinaToday, chinaYear } from '../../../core/clock.ts';
 import { addWorkingDays, type WorkCalendar } from '../../../core/calendar.ts';
 import { computeProblemFigures, figuresBy, FIGURE_DEFINITIONS, type ProblemFact } from '../../../core/problems/figures.ts';
 import {
-  PROBLEM_WORKFLOW, type ProblemAction, type ProblemStatus,
+  PROBLEM_LEVEL_LABELS, PROBLEM_SOURCE_LABELS, PROBLEM_WORKFLOW, type ProblemAction, type ProblemStatus,
 } from '../../../core/problems/problem-workflow.ts';
 import { currentDue, dueState, handlingDue, limitFor, routeDue } from '../../../core/problems/time-limits.ts';
 import { WorkflowRefusal } from '../../../core/workflow.ts';
@@ -25,8 +25,8 @@ const STALE = '问题已被他人处理，请刷新后重试';
 /** States a problem can no longer be escalated from. */
 const ESCALATION_CLOSED = new Set<string>(['closed', 'rejected']);
 
-/** How figures are broken down. */
-export type FigureGroup = 'department' | 'category' | 'unit' | 'month';
+/** How figures are broken down: owning department, top category, raising unit, source, level to solve, month received. */
+export type FigureGroup = 'department' | 'category' | 'unit' | 'source' | 'level' | 'month';
 
 /** Problems (问题/诉求): raising, the workflow with its deadlines, the ledger and the figures. */
 export class ProblemService {
@@ -388,14 +388,16 @@ export class ProblemService {
     const to = `${year}-12-31`;
     const today = this.today();
     const [facts, cal, solved] = await Promise.all([repo.listFacts(actor, from, to), this.calendar(this.deps.db), repo.countClosed(actor, from, to)]);
-    const rows: Array<ProblemFact & { owner_unit_id: number | null; raised_unit_id: number | null; top_category: string }> = facts.map((f) => ({ ...f, visits: Number(f.visits ?? 0) }));
-    const out = { year, definitions: FIGURE_DEFINITIONS, solved_in_year: solved, solved_text: `${year}年共帮助解决问题${solved}个`, total: computeProblemFigures(rows, cal, today), groups: [] as Array<{ key: string | null; name: string; figures: ReturnType<typeof computeProblemFigures> }> };
+    const rows: Array<ProblemFact & { owner_unit_id: number | null; raised_unit_id: number | null; top_category: string; source: string; level: string }> = facts.map((f) => ({ ...f, visits: Number(f.visits ?? 0) }));
+    const out = { year, today, group_by: groupBy ?? null, definitions: FIGURE_DEFINITIONS, solved_in_year: solved, solved_text: `${year}年共帮助解决问题${solved}个`, total: computeProblemFigures(rows, cal, today), groups: [] as Array<{ key: string | null; name: string; figures: ReturnType<typeof computeProblemFigures> }> };
     if (!groupBy) return out;
     const keyOf = (f: (typeof rows)[number]): string | null => {
       switch (groupBy) {
         case 'department': return f.owner_unit_id === null ? null : String(f.owner_unit_id);
         case 'unit': return f.raised_unit_id === null ? null : String(f.raised_unit_id);
         case 'category': return f.top_category;
+        case 'source': return f.source;
+        case 'level': return f.level;
         case 'month': return f.received_on.slice(0, 7);
       }
     };
@@ -403,6 +405,9 @@ export class ProblemService {
     let names = new Map<string, string>();
     if (groupBy === 'department' || groupBy === 'unit') names = new Map((await repo.unitNames(groups.map((g) => Number(g.key)).filter((n) => n > 0))).map((u) => [String(u.id), u.name]));
     if (groupBy === 'category') names = new Map((await repo.listCategories()).map((c) => [c.code, c.name]));
+    if (groupBy === 'source') names = new Map(Object.entries(PROBLEM_SOURCE_LABELS));
+    if (groupBy === 'level') names = new Map(Object.entries(PROBLEM_LEVEL_LABELS));
+    if (groupBy === 'month') names = new Map(groups.map((g) => [g.key ?? '', `${Number(g.key?.slice(5, 7))}月`]));
     out.groups = groups.map((g) => ({ ...g, name: g.key === null ? '（未指定）' : names.get(g.key) ?? g.key }));
     return out;
   }

@@ -195,6 +195,51 @@ describe.each(DIALECTS)('enterprises and problems on %s', (dialect) => {
     expect(direct.groups.map((g) => g.name)).toEqual(['用地', '水电气']);
   });
 
+  it('breaks the figures down by source, level and month (the current year by default) and exports them with their definitions', async () => {
+    // The year and month come from the problems themselves, so that a run across midnight or New Year still agrees.
+    const received = (await t.db.selectFrom('problems').select('received_on').execute()).map((r) => r.received_on);
+    expect(new Set(received.map((d) => d.slice(0, 7))).size).toBe(1);
+    const year = Number(received[0]!.slice(0, 4));
+    const plain = (await t.app.inject({ url: '/api/v1/problem-figures', headers: leader })).json();
+    expect(plain).toMatchObject({ group_by: null, groups: [] });
+    expect(plain.year).toBe(Number(plain.today.slice(0, 4)));
+    const whole = (await t.app.inject({ url: `/api/v1/problem-figures?year=${year}`, headers: leader })).json();
+    expect(whole.total).toMatchObject({ total: 2, accepted: 2, closed: 1, visited: 1 });
+    const bySource = (await t.app.inject({ url: `/api/v1/problem-figures?year=${year}&group_by=source`, headers: leader })).json();
+    expect(bySource.groups.map((g: { key: string; name: string }) => [g.key, g.name])).toEqual([['project', '项目推进'], ['visit', '干部走访']]);
+    const [project, visit] = bySource.groups as Array<{ figures: { closed_rate: { numerator: number; denominator: number }; first_time_rate: { text: string }; redo_rate: { text: string } } }>;
+    expect(project!.figures.closed_rate).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(visit!.figures.closed_rate).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(visit!.figures).toMatchObject({ first_time_rate: { text: '0.0' }, redo_rate: { text: '100.0' } });
+    const byLevel = (await t.app.inject({ url: `/api/v1/problem-figures?year=${year}&group_by=level`, headers: leader })).json();
+    expect(byLevel.groups.map((g: { name: string; figures: { total: number } }) => [g.name, g.figures.total])).toEqual([['县级', 2]]);
+    const byMonth = (await t.app.inject({ url: `/api/v1/problem-figures?year=${year}&group_by=month`, headers: leader })).json();
+    expect(byMonth.groups.map((g: { key: string; name: string }) => [g.key, g.name])).toEqual([[received[0]!.slice(0, 7), `${Number(received[0]!.slice(5, 7))}月`]]);
+    // Another district's reporter sees none of them.
+    expect((await t.app.inject({ url: `/api/v1/problem-figures?year=${year}`, headers: other })).json().total.total).toBe(0);
+
+    const xlsx = await t.app.inject({ url: `/api/v1/problem-figures.xlsx?year=${year}&group_by=source`, headers: office });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-disposition']).toContain(encodeURIComponent(`问题办理统计-${year}.xlsx`));
+    const wb = await readWorkbook(xlsx.rawPayload);
+    const ws = wb.getWorksheet('问题办理统计')!;
+    expect(ws.getRow(1).getCell(1).value).toBe(`${year}年企业和项目问题（诉求）办理情况统计（按问题来源）`);
+    expect(ws.getRow(2).getCell(1).text).toContain(`${year}年共帮助解决问题1个`);
+    const cells = (r: number) => Array.from({ length: 13 }, (_, i) => ws.getRow(r).getCell(i + 1).value);
+    expect(cells(3)).toEqual(['序号', '问题来源', '问题总数', '受理件数', '办结件数', '办结率（%）', '按期办结率（%）', '已回访件数', '满意率（%）', '一次性解决率（%）', '重办率（%）', '平均办理时长（工作日）', '逾期件数']);
+    expect(cells(4).slice(1, 6)).toEqual(['项目推进', 1, 1, 0, 0]);
+    expect(cells(5).slice(1, 11)).toEqual(['干部走访', 1, 1, 1, 100, 100, 1, 100, 0, 100]);
+    // The 合计 row is the year's figures, not a sum of the rows' rates.
+    expect(cells(6).slice(0, 6)).toEqual(['合计', null, 2, 2, 1, 50]);
+    const defs = wb.getWorksheet('指标口径')!;
+    const texts = Array.from({ length: 9 }, (_, i) => defs.getRow(4 + i).getCell(2).value);
+    expect(texts).toContain('办结率 = 已销号件数 ÷ 受理件数');
+    expect(texts).toContain('一次性解决率 = 未经重办即销号的件数 ÷ 已销号件数');
+    // Without group_by the workbook breaks down by owning department.
+    const byDept = await readWorkbook((await t.app.inject({ url: '/api/v1/problem-figures.xlsx', headers: office })).rawPayload);
+    expect(byDept.getWorksheet('问题办理统计')!.getRow(3).getCell(2).value).toBe('责任部门');
+  });
+
   it('lights the project of an unresolved overdue problem yellow, then red, and clears it when closed', async () => {
     const lit = await buildProject(t.db, { unit_id: units.town!, name: '问题亮灯项目' });
     await t.db.insertInto('annual_plans').values({ project_id: lit, year: 2026, planned_investment: 0, created_at: clock.now().toISOString(), updated_at: clock.now().toISOString() }).execute();

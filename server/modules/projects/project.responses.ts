@@ -96,7 +96,9 @@ export const projectListItemSchema = z.object(projectColumns).partial().required
 export const projectListSchema = z.object({
   items: z.array(projectListItemSchema),
   totals: z.object({
-    count: int, total_investment: int, annual_planned: int, year: int,
+    // Sums over the filter: each amount is within MAX_MONEY_YUAN, but a sum may pass 2^53, which zod's int refuses
+    // (the exports print such totals exactly; the list's figure is for display).
+    count: int, total_investment: z.number(), annual_planned: z.number(), year: int,
     progress: z.object({ year: int, month: int, label: z.string() }).optional(),
   }),
 }).meta({ id: 'ProjectList' });

@@ -144,6 +144,7 @@ export class ProjectService {
   async listChanges(actor: Actor, id: number, query: ProjectChangesQuery) {
     await this.load(actor, id);
     const { projects } = this.repos();
+    await this.deps.audit.chainPending(); // events committed but not yet chained are read too (issue 16)
     const audit = new AuditRepository(this.deps.db);
     const entityId = String(id);
     const end = query.page * query.page_size;

@@ -250,7 +250,8 @@ export class ReportBulkService {
     for (let i = 0; i < toWrite.length; i += this.chunkRows) {
       await inTransaction(this.deps.db, async (trx) => {
         const chunk = await writeChunk(trx, toWrite.slice(i, i + this.chunkRows), written);
-        IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year));
+        // Approved rows may move their projects (stage, statistics entry): then every fact is recomputed.
+        IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year, { projectsWritten: status === 'approved' }));
         written += chunk.written;
       });
       // Requests that arrived during the chunk take the connection before the next one (the mutex is FIFO).
@@ -326,7 +327,7 @@ export class ReportBulkService {
       for (let i = 0; i < pending.length; i += this.chunkRows) {
         await inTransaction(this.deps.db, async (trx) => {
           const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
-          IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, projectIds, year));
+          IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, projectIds, year, { projectsWritten: false }));
         });
         await yieldToEventLoop();
         await this.onChunk?.({ phase: 'write', done: Math.min(i + this.chunkRows, pending.length) });

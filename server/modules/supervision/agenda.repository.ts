@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../platform/context.ts';
 import { matterInScope } from './matter.repository.ts';
 
+export interface MeetingFilter { year?: number; kind?: string; q?: string }
 export interface MeetingRow { id: number; kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null; created_by: number | null; created_at: string; version: number }
 export interface DecisionRow { id: number; meeting_id: number; seq: number; text: string; created_at: string }
 export interface BatchRow { id: number; year: number; seq: number; title: string; week_of: string; created_by: number | null; created_at: string }
@@ -40,6 +41,15 @@ export class AgendaRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /**
+   * Moves a meeting to its next version if it is still at `version` (a decision added, corrected or deleted changes
+   * the meeting); false when another save came first. On PostgreSQL the row stays locked until the transaction ends.
+   */
+  async bumpMeetingIfVersion(id: number, version: number): Promise<boolean> {
+    const r = await this.db.updateTable('meetings').set({ version: sql<number>`version + 1` }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Deletes a meeting and its decisions (the caller checked that no decision became a matter). */
   async deleteMeeting(id: number): Promise<void> {
     await this.db.deleteFrom('meeting_decisions').where('meeting_id', '=', id).execute();
@@ -69,9 +79,16 @@ export class AgendaRepository {
     return this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async meetings(page: { limit: number; offset: number }, year?: number): Promise<{ items: MeetingRow[]; total: number }> {
+  /** The meetings, newest first, filtered by year, kind and a word of the title or the chair. */
+  async meetings(page: { limit: number; offset: number }, filter: MeetingFilter = {}): Promise<{ items: MeetingRow[]; total: number }> {
     let q = this.db.selectFrom('meetings');
-    if (year) q = q.where('held_on', '>=', `${year}-01-01`).where('held_on', '<=', `${year}-12-31`);
+    if (filter.year) q = q.where('held_on', '>=', `${filter.year}-01-01`).where('held_on', '<=', `${filter.year}-12-31`);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    const word = filter.q?.trim();
+    if (word) {
+      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where(sql<boolean>`(title like ${like} escape '\\' or chair like ${like} escape '\\')`);
+    }
     const total = Number((await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
     const items = await q.selectAll().orderBy('held_on', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
     return { items, total };

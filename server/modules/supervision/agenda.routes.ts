@@ -5,13 +5,13 @@ import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
-import { batchBody, decisionBody, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
+import { batchBody, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingsQuery, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
 import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
-import { batchWorkbook } from './matter-export.ts';
+import { batchWorkbook, meetingsWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
 import {
-  attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionMattersSchema, decisionRefSchema,
+  attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionDeletedSchema, decisionMattersSchema, decisionRefSchema,
   deletedSchema, idSchema, matterDetailSchema, meetingDetailSchema, meetingListSchema, meetingUpdatedSchema,
 } from './supervision.responses.ts';
 
@@ -26,8 +26,18 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   const tags = ['supervision'];
   const matterScope = { entity: 'matter', param: 'id' };
   // meetings: the supervision office records them; leaders read them
-  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: pageQuery, response: { 200: meetingListSchema } } },
-    async (request) => deps.agenda().meetings({ limit: request.query.limit, offset: request.query.offset }, request.query.year));
+  r.get('/api/v1/meetings', { config: { permission: 'meeting.read' }, schema: { tags, querystring: meetingsQuery, response: { 200: meetingListSchema } } },
+    async (request) => {
+      const q = request.query;
+      return deps.agenda().meetings({ limit: q.limit, offset: q.offset }, { year: q.year, kind: q.kind, q: q.q });
+    });
+  // the filtered meetings list as .xlsx (every meeting the filters keep, not one page)
+  r.get('/api/v1/meetings.xlsx', { config: { permission: 'meeting.read', audit: true }, schema: { tags, querystring: meetingsQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const { items } = await deps.agenda().meetings({ limit: 100_000, offset: 0 }, { year: q.year, kind: q.kind, q: q.q });
+      return sendWorkbook(request, reply, `会议台账${q.year ? `-${q.year}年` : ''}.xlsx`, (out) => meetingsWorkbook(out, items));
+    });
   r.post('/api/v1/meetings', { config: { permission: 'supervision.admin' }, schema: { tags, body: meetingBody, response: { 200: idSchema } } },
     async (request) => {
       const b = request.body;
@@ -43,11 +53,11 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
   r.delete('/api/v1/meetings/:id', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: deletedSchema } } },
     async (request) => deps.agenda().deleteMeeting(actorOf(request), request.params.id));
   r.put('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, body: decisionBody, response: { 200: decisionRefSchema } } },
-    async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.text));
-  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, response: { 200: deletedSchema } } },
-    async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId));
+    async (request) => deps.agenda().updateDecision(actorOf(request), request.params.id, request.params.decisionId, request.body.version, request.body.text));
+  r.delete('/api/v1/meetings/:id/decisions/:decisionId', { config: { permission: 'supervision.admin' }, schema: { tags, params: decisionParams, querystring: decisionDeleteQuery, response: { 200: decisionDeletedSchema } } },
+    async (request) => deps.agenda().deleteDecision(actorOf(request), request.params.id, request.params.decisionId, request.query.version));
   r.post('/api/v1/meetings/:id/decisions', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, body: decisionBody, response: { 200: decisionRefSchema } } },
-    async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.text));
+    async (request) => deps.agenda().addDecision(actorOf(request), request.params.id, request.body.version, request.body.text));
   r.post('/api/v1/meetings/:id/attachments', { config: { permission: 'supervision.admin' }, schema: { tags, params: idParams, response: { 200: attachmentSchema } } },
     async (request) => {
       const file = await readUpload(request, 20 * 1024 * 1024);

@@ -14,6 +14,12 @@ export const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The meetings list's filters (also the export's): year, kind, a word of the title or the chair. */
+export const meetingsQuery = pageQuery.extend({
+  kind: z.enum(MEETING_KINDS).optional(),
+  q: z.string().max(100).optional(),
+});
+
 export const meetingBody = z.object({
   kind: z.enum(MEETING_KINDS).default('coordination'),
   title: z.string().trim().min(1, '请填写会议名称').max(200),
@@ -36,7 +42,10 @@ export const meetingUpdateBody = z.object({
   location: z.string().max(200).nullish(),
 }).strict();
 
-export const decisionBody = z.object({ text: z.string().trim().min(1, '请填写议定事项').max(2000) }).strict();
+/** A decision added or corrected, on the meeting's version (from GET /meetings/:id; a stale one answers 409). */
+export const decisionBody = z.object({ version: z.number().int().min(1), text: z.string().trim().min(1, '请填写议定事项').max(2000) }).strict();
+/** A decision deleted, on the meeting's version. */
+export const decisionDeleteQuery = z.object({ version: z.coerce.number().int().min(1) });
 
 export const decisionMattersBody = z.object({
   title: z.string().max(200).nullish(),

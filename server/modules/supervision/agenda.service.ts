@@ -17,7 +17,7 @@ import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { renderBulletinDocx } from '../bulletins/index.ts';
-import { AgendaRepository, type LinkedMatter, type MeetingRow } from './agenda.repository.ts';
+import { AgendaRepository, type LinkedMatter, type MeetingFilter, type MeetingRow } from './agenda.repository.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettings } from './supervision.settings.ts';
 
@@ -95,17 +95,35 @@ export class AgendaService {
     });
   }
 
-  /** Adds a decision to a recorded meeting. */
-  async addDecision(actor: Actor, meetingId: number, text: string) {
+  /** Adds a decision to a recorded meeting, made on the meeting's `version` (a stale one answers 409). */
+  async addDecision(actor: Actor, meetingId: number, version: number, text: string) {
     if (!text.trim()) throw new AppError('unprocessable', '请填写议定事项');
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new AgendaRepository(trx);
       if (!(await repo.meeting(meetingId))) throw new AppError('not_found', '会议不存在');
+      await this.claimVersion(repo, meetingId, version, { text: text.trim() });
       const seq = (await repo.lastDecisionSeq(meetingId)) + 1;
       const id = await repo.insertDecision({ meeting_id: meetingId, seq, text: text.trim(), created_at: this.deps.clock.now().toISOString() });
       await this.deps.audit.record(trx, actor, { action: 'meeting.decision', entityType: 'meeting', entityId: meetingId, after: { seq, text: text.trim() } });
-      return { id, seq };
+      return { id, seq, version: version + 1 };
     });
+  }
+
+  /**
+   * A change to a meeting's decisions names the meeting's version it was made on and moves the meeting to the next
+   * one. When another clerk changed the meeting or its decisions first, it is refused (409) with the stored meeting
+   * and decisions, in Chinese naming the decision concerned, and nothing is written (no lost update).
+   */
+  private async claimVersion(repo: AgendaRepository, meetingId: number, version: number, mine: { decisionId?: number; seq?: number; text?: string }): Promise<void> {
+    if (await repo.bumpMeetingIfVersion(meetingId, version)) return;
+    const current = await repo.meeting(meetingId);
+    if (!current) throw new AppError('not_found', '会议不存在');
+    const decisions = (await repo.decisions([meetingId])).map((d) => ({ id: d.id, seq: d.seq, text: d.text }));
+    const target = mine.decisionId === undefined ? undefined : decisions.find((d) => d.id === mine.decisionId);
+    const what = mine.decisionId === undefined ? ''
+      : !target ? `（${mine.seq ? `议定事项第${mine.seq}项` : '该议定事项'}已被删除）`
+        : mine.text !== undefined && target.text !== mine.text ? `（议定事项第${target.seq}项的内容与您提交的不同）` : '';
+    throw new AppError('version_conflict', `该会议已被他人修改${what}，请查看最新内容后重新提交`, { current: presentMeeting(current), decisions, fields: [] });
   }
 
   /**
@@ -160,31 +178,43 @@ export class AgendaService {
     });
   }
 
-  /** Corrects a decision's wording (its matters keep their own title and content). */
-  async updateDecision(actor: Actor, meetingId: number, decisionId: number, text: string) {
+  /** A decision that is not (or no longer) the meeting's: 409 when the meeting changed since `version` (someone deleted it), else 404. */
+  private async goneDecision(repo: AgendaRepository, meetingId: number, decisionId: number, version: number): Promise<never> {
+    const m = await repo.meeting(meetingId);
+    if (m && Number(m.version) !== version) await this.claimVersion(repo, meetingId, version, { decisionId });
+    throw new AppError('not_found', '议定事项不存在');
+  }
+
+  /** Corrects a decision's wording (its matters keep their own title and content), made on the meeting's `version`. */
+  async updateDecision(actor: Actor, meetingId: number, decisionId: number, version: number, text: string) {
     const clean = text.trim();
     if (!clean) throw new AppError('unprocessable', '请填写议定事项');
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new AgendaRepository(trx);
       const d = await repo.decision(decisionId);
-      if (!d || d.meeting_id !== meetingId) throw new AppError('not_found', '议定事项不存在');
+      if (!d || d.meeting_id !== meetingId) return this.goneDecision(repo, meetingId, decisionId, version);
+      await this.claimVersion(repo, meetingId, version, { decisionId, seq: d.seq, text: clean });
       await repo.updateDecision(decisionId, clean);
       await this.deps.audit.record(trx, actor, { action: 'meeting.decision_update', entityType: 'meeting', entityId: meetingId, before: { seq: d.seq, text: d.text }, after: { seq: d.seq, text: clean } });
-      return { id: decisionId, seq: d.seq };
+      return { id: decisionId, seq: d.seq, version: version + 1 };
     });
   }
 
-  /** Deletes a decision that has not become a matter (the others keep their numbers: matters quote them). */
-  async deleteDecision(actor: Actor, meetingId: number, decisionId: number) {
+  /**
+   * Deletes a decision that has not become a matter (the others keep their numbers: matters quote them), made on the
+   * meeting's `version`.
+   */
+  async deleteDecision(actor: Actor, meetingId: number, decisionId: number, version: number) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new AgendaRepository(trx);
       const d = await repo.decision(decisionId);
-      if (!d || d.meeting_id !== meetingId) throw new AppError('not_found', '议定事项不存在');
+      if (!d || d.meeting_id !== meetingId) return this.goneDecision(repo, meetingId, decisionId, version);
+      await this.claimVersion(repo, meetingId, version, { decisionId, seq: d.seq });
       const n = await repo.countMattersOfDecisions([decisionId]);
       if (n > 0) throw new AppError('conflict', `议定事项第${d.seq}项已转为督办事项${n}项，不能删除`);
       await repo.deleteDecision(decisionId);
       await this.deps.audit.record(trx, actor, { action: 'meeting.decision_delete', entityType: 'meeting', entityId: meetingId, before: { seq: d.seq, text: d.text } });
-      return { deleted: true };
+      return { deleted: true, version: version + 1 };
     });
   }
 
@@ -196,10 +226,10 @@ export class AgendaService {
     });
   }
 
-  /** The meetings, newest first, each with its decisions' counts (议定事项 N 项，已办结 M 项). */
-  async meetings(page: { limit: number; offset: number }, year?: number) {
+  /** The meetings, newest first (filtered by year, kind, a word of the title or chair), each with its decisions' counts (议定事项 N 项，已办结 M 项). */
+  async meetings(page: { limit: number; offset: number }, filter: MeetingFilter = {}) {
     const repo = new AgendaRepository(this.deps.db);
-    const { items, total } = await repo.meetings(page, year);
+    const { items, total } = await repo.meetings(page, filter);
     const decisions = await repo.decisions(items.map((m) => m.id));
     const matters = await repo.mattersOfDecisions(decisions.map((d) => d.id));
     return {

@@ -55,7 +55,7 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     const meetingId = res.json().id;
     let m = (await get(`/api/v1/meetings/${meetingId}`, sup)).json();
     expect(m.decisions.map((d: { seq: number; text: string }) => [d.seq, d.text])).toEqual([[1, '加快城北路网建设'], [2, '解决园区供水']]);
-    const added = await post(`/api/v1/meetings/${meetingId}/decisions`, sup, { text: '研究停车场用地' });
+    const added = await post(`/api/v1/meetings/${meetingId}/decisions`, sup, { version: m.meeting.version, text: '研究停车场用地' });
     expect(added.json().seq).toBe(3);
     const d1 = m.decisions[0].id;
 
@@ -84,6 +84,35 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     expect((await get('/api/v1/meetings', unitA)).statusCode).toBe(403);
     expect((await post('/api/v1/meetings', sup, { title: '会', held_on: addDays(today, 3) })).json().error.message).toContain('晚于今天');
     expect((await get('/api/v1/meetings/999999', sup)).statusCode).toBe(404);
+  });
+
+  it('filters the meetings by kind, year and a word of the title or chair (LIKE characters taken literally), and exports the filtered list as .xlsx', async () => {
+    const made: { title: string; heldOn: string }[] = [];
+    for (const m of [
+      { kind: 'special', title: '筛选-园区供水专题会', chair: '张副市长', held_on: addDays(today, -2) },
+      { kind: 'weekly', title: '筛选-周例会%_', chair: '李主任', held_on: addDays(today, -1) },
+      { kind: 'special', title: '筛选-交通专题会', chair: '王主任', held_on: addDays(today, -400) },
+    ]) {
+      expect((await post('/api/v1/meetings', sup, m)).statusCode).toBe(200);
+      made.push({ title: m.title, heldOn: m.held_on });
+    }
+    const titles = async (query: string) => (await get(`/api/v1/meetings?${query}`, sup)).json().items.map((m: { title: string }) => m.title);
+    expect(await titles(`kind=special&q=${encodeURIComponent('筛选-')}`)).toEqual(['筛选-园区供水专题会', '筛选-交通专题会']);
+    expect(await titles(`q=${encodeURIComponent('张副市长')}`)).toEqual(['筛选-园区供水专题会']);
+    expect(await titles(`q=${encodeURIComponent('%_')}`)).toEqual(['筛选-周例会%_']);
+    expect(await titles(`year=${made[2]!.heldOn.slice(0, 4)}&q=${encodeURIComponent('筛选-')}`)).toEqual(['筛选-交通专题会']);
+    expect((await get('/api/v1/meetings?kind=bogus', sup)).statusCode).toBe(400);
+
+    const res = await get(`/api/v1/meetings.xlsx?kind=special&q=${encodeURIComponent('筛选-')}`, leader);
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const rows = (sheet.getSheetValues() as unknown[][]).filter((r) => Array.isArray(r) && typeof r[4] === 'string' && (r[4]).startsWith('筛选-')).map((r) => [r[2], r[3], r[4], r[5], r[6]]);
+    expect(rows).toEqual([[made[0]!.heldOn, '专题会', '筛选-园区供水专题会', '张副市长', 0], [made[2]!.heldOn, '专题会', '筛选-交通专题会', '王主任', 0]]);
+    expect((await get('/api/v1/meetings.xlsx', stranger)).statusCode).toBe((await get('/api/v1/meetings', stranger)).statusCode);
   });
 
   it('issues a 交办函 on creation and letters by hand as numbered GB/T 9704 .docx, downloadable within scope only', async () => {

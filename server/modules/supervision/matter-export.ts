@@ -52,3 +52,21 @@ export async function batchWorkbook(out: Writable, d: BatchResult): Promise<void
   sheet.commit();
   await book.commit();
 }
+
+/** The meetings list as .xlsx: one row per meeting with its decisions' counts (议定事项、已交办、已办结). */
+export async function meetingsWorkbook(out: Writable, items: { heldOn: string; kindLabel: string; title: string; chair: string | null; decisions: number; assigned: number; done: number }[]): Promise<void> {
+  const book = await XlsxStream.open(out);
+  const sheet = book.sheet({
+    name: '会议台账', title: '会议台账', note: `共 ${items.length} 次会议；议定事项 ${items.reduce((n, m) => n + m.decisions, 0)} 项，已办结 ${items.reduce((n, m) => n + m.done, 0)} 项`,
+    columns: [
+      { header: '序号', kind: 'seq' }, { header: '会议日期', kind: 'text', width: 12 }, { header: '会议类型', kind: 'text', width: 10 }, { header: '会议名称', kind: 'text', width: 36 },
+      { header: '主持人', kind: 'text', width: 14 }, { header: '议定事项', kind: 'count', width: 10 }, { header: '已交办', kind: 'count', width: 10 }, { header: '已办结', kind: 'count', width: 10 },
+    ],
+  });
+  for (const m of items) {
+    sheet.row([null, m.heldOn, m.kindLabel, m.title, m.chair, m.decisions, m.assigned, m.done]);
+    await sheet.drained();
+  }
+  sheet.commit();
+  await book.commit();
+}

@@ -92,5 +92,8 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags, response: { 200: supervisionSettingsSchema } } }, async () => service().settings());
   r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: nextNumbersSchema } } }, async () => service().nextNumbers());
   r.put('/api/v1/supervision/settings', { config: { permission: 'supervision.admin' }, schema: { tags, body: supervisionSettingsPatch, response: { 200: supervisionSettingsSchema } } },
-    async (request) => guard(() => service().putSettings(actorOf(request), request.body as never)));
+    async (request) => {
+      const { version, ...patch } = request.body;
+      return guard(() => service().putSettings(actorOf(request), version, patch as never));
+    });
 }

@@ -16,11 +16,12 @@ import { loadWorkCalendar, standing, type StepContext } from '../../platform/dea
 import { emitEvent, type Recipient } from '../../platform/events/events.ts';
 import { current as currentNumber, next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo, completeTodos } from '../../platform/todos/todos.ts';
+import { SettingsVersionError } from '../../platform/settings.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { roleHas, type Permission } from '../../plugins/permissions.ts';
 import { CaseEngine } from './case-engine.ts';
 import type { MatterFilter, MatterRepository, MatterRow } from './matter.repository.ts';
-import { supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
+import { SETTINGS_LABELS, supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
 import { supervisionFigures } from './figures.service.ts';
 
 /** What creating a matter takes. */
@@ -504,12 +505,16 @@ export class MatterService {
     return all.filter((f) => visible.has(f.unitId));
   }
 
-  /** The supervision settings. */
-  settings() {
-    return supervisionSettings.get(this.deps.db);
+  /** The supervision settings with their version (which a change must name). */
+  async settings() {
+    return { ...(await supervisionSettings.get(this.deps.db)), version: await supervisionSettings.version(this.deps.db) };
   }
 
-  async putSettings(actor: Actor, patch: Partial<SupervisionSettings>) {
+  /**
+   * Changes some settings, made on `version`: when another clerk saved first, it is refused (409) with the stored
+   * settings and the keys this save would overwrite, and nothing is written (no lost update).
+   */
+  async putSettings(actor: Actor, version: number, patch: Partial<SupervisionSettings>) {
     // The templates' own Chinese problems (unknown placeholder, empty title) say more than the schema's path.
     const templates = patch.letter_templates as Partial<SupervisionSettings['letter_templates']> | undefined;
     if (templates && typeof templates === 'object') {
@@ -519,7 +524,16 @@ export class MatterService {
     // The ladders (steps in order, days in range, named) and the number prefixes (none empty, none breaking the 文号).
     const ruleProblems = checkEscalationRules(patch);
     if (ruleProblems.length) throw new AppError('unprocessable', ruleProblems.join('；'));
-    return inTransaction(this.deps.db, (trx) => supervisionSettings.put(trx, actor, patch, this.deps));
+    try {
+      const after = await inTransaction(this.deps.db, (trx) => supervisionSettings.put(trx, actor, patch, this.deps, { expectedVersion: version }));
+      return { ...after, version: await supervisionSettings.version(this.deps.db) };
+    } catch (err) {
+      if (!(err instanceof SettingsVersionError)) throw err;
+      const current = await this.settings();
+      const keys = (Object.keys(patch) as (keyof SupervisionSettings)[]).filter((k) => patch[k] !== undefined && JSON.stringify(current[k]) !== JSON.stringify(patch[k]));
+      const names = keys.map((k) => SETTINGS_LABELS[k] ?? k).join('、');
+      throw new AppError('version_conflict', `督办设置已被他人修改${names ? `（${names}与您提交的不同）` : ''}，请查看最新内容后重新提交`, { current, fields: keys });
+    }
   }
 
   /** The number each series would hand out next this year (the settings page's live example), without taking it. */

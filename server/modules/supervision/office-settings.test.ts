@@ -41,6 +41,10 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
   const today = () => chinaToday(clock.now());
   const get = (url: string, headers: LoginHeaders) => t.app.inject({ method: 'GET', url, headers });
   const send = (method: 'POST' | 'PUT' | 'DELETE', url: string, headers: LoginHeaders, payload?: unknown) => t.app.inject({ method, url, headers, payload: payload as object });
+  /** A settings change made on the version stored now (the API refuses a change without one). */
+  const putSettings = async (headers: LoginHeaders, patch: object) => send('PUT', '/api/v1/supervision/settings', headers, { ...patch, version: (await get('/api/v1/supervision/settings', sup)).json().version });
+  /** The meeting's version now (a decision's change names it). */
+  const versionOf = async (meetingId: number): Promise<number> => (await get(`/api/v1/meetings/${meetingId}`, sup)).json().meeting.version;
   const audits = async (action: string) => (await t.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', action).orderBy('seq').execute()).map((r) => ({ action: r.action, entity_id: Number(r.entity_id) }));
 
   it('renders letters from the office\'s templates, refuses unknown placeholders in Chinese and dates the 督办函 reply by the set working days', async () => {
@@ -49,21 +53,21 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect(settings.letter_templates.press).toEqual(DEFAULT_LETTER_TEMPLATES.press);
 
     // Unknown placeholders and out-of-range days are refused, in Chinese, and nothing is stored.
-    const bad = await send('PUT', '/api/v1/supervision/settings', sup, { letter_templates: { ...DEFAULT_LETTER_TEMPLATES, press: { title: '督办函', body: '请{单位}于{期线}前答复' } } });
+    const bad = await putSettings(sup, { letter_templates: { ...DEFAULT_LETTER_TEMPLATES, press: { title: '督办函', body: '请{单位}于{期线}前答复' } } });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.message).toContain('督办函的正文含未知占位符 {期线}');
-    const badDays = await send('PUT', '/api/v1/supervision/settings', sup, { reply_working_days: 31 });
+    const badDays = await putSettings(sup, { reply_working_days: 31 });
     expect(badDays.statusCode).toBe(400);
     expect(badDays.json().error.message).toContain('答复期限应为1至30个工作日');
-    expect((await send('PUT', '/api/v1/supervision/settings', sup, { reply_working_days: 0 })).statusCode).toBe(400);
-    expect((await send('PUT', '/api/v1/supervision/settings', unitA, { reply_working_days: 5 })).statusCode).toBe(403);
+    expect((await putSettings(sup, { reply_working_days: 0 })).statusCode).toBe(400);
+    expect((await putSettings(unitA, { reply_working_days: 5 })).statusCode).toBe(403);
     expect((await get('/api/v1/supervision/settings', sup)).json().letter_templates.press).toEqual(DEFAULT_LETTER_TEMPLATES.press);
 
     const templates = {
       ...DEFAULT_LETTER_TEMPLATES,
       press: { title: '关于{标题}的督办通知', body: '{单位}：\n{事项}应于{期限}前办结，现已逾期。\n涉及项目：{项目}。\n请于{答复工作日}个工作日内（{答复期限}前）书面答复。' },
     };
-    const ok = await send('PUT', '/api/v1/supervision/settings', sup, { letter_templates: templates, reply_working_days: 5 });
+    const ok = await putSettings(sup, { letter_templates: templates, reply_working_days: 5 });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().reply_working_days).toBe(5);
     const audit = await t.db.selectFrom('audit_log').select(['after_json']).where('action', '=', 'supervision.settings_update').orderBy('seq', 'desc').executeTakeFirstOrThrow();
@@ -94,11 +98,11 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect(await docxText((await get(`/api/v1/matters/${withProject.id}/letters/${assign.id}`, sup)).rawPayload)).toContain('涉及项目：幸福里小区改造。');
     const press = d.letters.find((l: { kind: string }) => l.kind === 'press');
     expect(await docxText((await get(`/api/v1/matters/${withProject.id}/letters/${press.id}`, sup)).rawPayload)).toContain('涉及项目：幸福里小区改造。');
-    await send('PUT', '/api/v1/supervision/settings', sup, { letter_templates: DEFAULT_LETTER_TEMPLATES, reply_working_days: 3 });
+    await putSettings(sup, { letter_templates: DEFAULT_LETTER_TEMPLATES, reply_working_days: 3 });
   });
 
   it('checks the escalation ladders and the number prefixes (422 in Chinese, nothing stored), audits a change and numbers the next letter with the new prefix', async () => {
-    const put = (patch: object) => send('PUT', '/api/v1/supervision/settings', sup, patch);
+    const put = (patch: object) => putSettings(sup, patch);
     const before = (await get('/api/v1/supervision/settings', sup)).json();
     const outOfOrder = await put({ ladder: [{ key: 'overdue', offset: 1, label: '逾期督办' }, { key: 'remind', offset: -2, label: '到期提醒' }] });
     expect(outOfOrder.statusCode).toBe(422);
@@ -141,8 +145,8 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect((await send('PUT', `/api/v1/meetings/${m1}`, unitA, { version: 2, kind: 'weekly', title: '会', held_on: held })).statusCode).toBe(403);
 
     const [d1, d2] = m.decisions as { id: number; seq: number }[];
-    expect((await send('PUT', `/api/v1/meetings/${m1}/decisions/${d1!.id}`, sup, { text: '加快推进城南污水处理厂二期' })).statusCode).toBe(200);
-    expect((await send('DELETE', `/api/v1/meetings/${m1}/decisions/${d2!.id}`, sup)).statusCode).toBe(200);
+    expect((await send('PUT', `/api/v1/meetings/${m1}/decisions/${d1!.id}`, sup, { version: await versionOf(m1), text: '加快推进城南污水处理厂二期' })).statusCode).toBe(200);
+    expect((await send('DELETE', `/api/v1/meetings/${m1}/decisions/${d2!.id}?version=${await versionOf(m1)}`, sup)).statusCode).toBe(200);
     m = (await get(`/api/v1/meetings/${m1}`, sup)).json();
     expect(m.decisions.map((d: { seq: number; text: string }) => [d.seq, d.text])).toEqual([[1, '加快推进城南污水处理厂二期']]);
 
@@ -151,8 +155,8 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     const refused = await send('DELETE', `/api/v1/meetings/${m1}`, sup);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toBe('该会议的议定事项已转为督办事项1项，不能删除；如需更正，请编辑会议信息');
-    expect((await send('DELETE', `/api/v1/meetings/${m1}/decisions/${d1!.id}`, sup)).json().error.message).toContain('已转为督办事项1项，不能删除');
-    expect((await send('PUT', `/api/v1/meetings/${m1}`, sup, { version: 2, kind: 'coordination', title: '城南片区建设调度会', held_on: held })).statusCode).toBe(200);
+    expect((await send('DELETE', `/api/v1/meetings/${m1}/decisions/${d1!.id}?version=${await versionOf(m1)}`, sup)).json().error.message).toContain('已转为督办事项1项，不能删除');
+    expect((await send('PUT', `/api/v1/meetings/${m1}`, sup, { version: await versionOf(m1), kind: 'coordination', title: '城南片区建设调度会', held_on: held })).statusCode).toBe(200);
     expect((await get(`/api/v1/matters/${made.id}`, sup)).json().matter.sourceRef).toBe(`${chineseDate(held)}城南片区建设调度会议定事项第1项`);
     expect((await get(`/api/v1/meetings/${m1}`, sup)).statusCode).toBe(200);
 
@@ -194,6 +198,83 @@ describe.each(DIALECTS)('supervision office settings, meeting edits and batch re
     expect((await audits('meeting.update')).filter((r) => r.entity_id === id)).toHaveLength(2);
     // A correction without a version is refused by the schema (no silent last-write-wins).
     expect((await send('PUT', `/api/v1/meetings/${id}`, sup, { kind: 'weekly', title: '无版本', held_on: held })).statusCode).toBe(400);
+  });
+
+  it('moves the meeting to its next version on every decision added, corrected or deleted, and refuses a stale one (409 in Chinese) without losing the first save', async () => {
+    const held = addDays(today(), -1);
+    const id = (await send('POST', '/api/v1/meetings', sup, { kind: 'weekly', title: '并发-议定事项', held_on: held, decisions: ['推进东区管网', '研究停车场用地'] })).json().id;
+    const opened = (await get(`/api/v1/meetings/${id}`, sup)).json();
+    expect(opened.meeting.version).toBe(1);
+    const [d1, d2] = opened.decisions as { id: number; seq: number }[];
+    // Two clerks opened version 1. The first corrects decision 1: the meeting moves to version 2.
+    const first = await send('PUT', `/api/v1/meetings/${id}/decisions/${d1!.id}`, sup, { version: 1, text: '加快推进东区管网改造' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ id: d1!.id, seq: 1, version: 2 });
+    expect(await versionOf(id)).toBe(2);
+    // The second, still on version 1, corrects the same decision: refused, the first save stands.
+    const stale = await send('PUT', `/api/v1/meetings/${id}/decisions/${d1!.id}`, sup, { version: 1, text: '推进东区管网（改）' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: 'version_conflict', message: '该会议已被他人修改（议定事项第1项的内容与您提交的不同），请查看最新内容后重新提交' });
+    expect(stale.json().error.details.current).toMatchObject({ id, version: 2 });
+    expect(stale.json().error.details.decisions).toEqual([{ id: d1!.id, seq: 1, text: '加快推进东区管网改造' }, { id: d2!.id, seq: 2, text: '研究停车场用地' }]);
+    // A stale add is refused too (nothing added); a stale correction of the meeting itself as well.
+    const add = await send('POST', `/api/v1/meetings/${id}/decisions`, sup, { version: 1, text: '第三项' });
+    expect(add.statusCode).toBe(409);
+    expect(add.json().error.message).toBe('该会议已被他人修改，请查看最新内容后重新提交');
+    expect((await send('PUT', `/api/v1/meetings/${id}`, sup, { version: 1, kind: 'weekly', title: '并发-议定事项', held_on: held })).statusCode).toBe(409);
+    // The first clerk deletes decision 2 (version 3); the second's correction of it on version 2 learns it is gone.
+    const del = await send('DELETE', `/api/v1/meetings/${id}/decisions/${d2!.id}?version=2`, sup);
+    expect(del.json()).toEqual({ deleted: true, version: 3 });
+    const gone = await send('PUT', `/api/v1/meetings/${id}/decisions/${d2!.id}`, sup, { version: 2, text: '研究停车场及绿地用地' });
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json().error.message).toBe('该会议已被他人修改（该议定事项已被删除），请查看最新内容后重新提交');
+    expect((await send('DELETE', `/api/v1/meetings/${id}/decisions/${d1!.id}?version=2`, sup)).statusCode).toBe(409);
+    // On the current version the change goes through; without a version it is refused by the schema.
+    const added = await send('POST', `/api/v1/meetings/${id}/decisions`, sup, { version: 3, text: '研究停车场及绿地用地' });
+    expect(added.json()).toMatchObject({ seq: 2, version: 4 }); // the deleted number is free again (it had no matter)
+    expect((await send('POST', `/api/v1/meetings/${id}/decisions`, sup, { text: '无版本' })).statusCode).toBe(400);
+    expect((await send('PUT', `/api/v1/meetings/${id}/decisions/${d1!.id}`, sup, { text: '无版本' })).statusCode).toBe(400);
+    expect((await send('DELETE', `/api/v1/meetings/${id}/decisions/${d1!.id}`, sup)).statusCode).toBe(400);
+    // Two saves on the same version at the same moment: exactly one is written.
+    const both = await Promise.all(['甲', '乙'].map((x) => send('PUT', `/api/v1/meetings/${id}/decisions/${d1!.id}`, sup, { version: 4, text: `同时保存-${x}` })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const stored = (await get(`/api/v1/meetings/${id}`, sup)).json();
+    expect(stored.meeting.version).toBe(5);
+    expect(stored.decisions.map((d: { seq: number; text: string }) => [d.seq, d.text])).toEqual([[1, both[0]!.statusCode === 200 ? '同时保存-甲' : '同时保存-乙'], [2, '研究停车场及绿地用地']]);
+    expect((await audits('meeting.decision_update')).filter((r) => r.entity_id === id)).toHaveLength(2);
+    expect((await audits('meeting.decision_delete')).filter((r) => r.entity_id === id)).toHaveLength(1);
+  });
+
+  it('names the settings\' version in every answer and refuses a stale change (409 in Chinese, the stored settings in the answer) instead of losing the first save', async () => {
+    const opened = (await get('/api/v1/supervision/settings', sup)).json();
+    expect(Number.isInteger(opened.version)).toBe(true);
+    const v = opened.version as number;
+    const first = await send('PUT', '/api/v1/supervision/settings', sup, { version: v, reply_working_days: 4 });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ reply_working_days: 4, version: v + 1 });
+    // The second clerk, still on the version they opened, sets another reply period: refused, the first save stands.
+    const stale = await send('PUT', '/api/v1/supervision/settings', sup, { version: v, reply_working_days: 6 });
+    expect(stale.statusCode).toBe(409);
+    const err = stale.json().error;
+    expect(err.code).toBe('version_conflict');
+    expect(err.message).toBe('督办设置已被他人修改（答复期限与您提交的不同），请查看最新内容后重新提交');
+    expect(err.details.fields).toEqual(['reply_working_days']);
+    expect(err.details.current).toMatchObject({ reply_working_days: 4, version: v + 1 });
+    const ladder = [{ key: 'remind', offset: -1, label: '到期前提醒' }, { key: 'overdue', offset: 1, label: '逾期督办' }];
+    expect((await send('PUT', '/api/v1/supervision/settings', sup, { version: v, ladder })).json().error.message).toBe('督办设置已被他人修改（逐级督办步骤与您提交的不同），请查看最新内容后重新提交');
+    const now = (await get('/api/v1/supervision/settings', sup)).json();
+    expect(now).toMatchObject({ reply_working_days: 4, version: v + 1, ladder: opened.ladder });
+    // A change without a version is refused by the schema; an unchanged save on the current version keeps the version.
+    expect((await send('PUT', '/api/v1/supervision/settings', sup, { reply_working_days: 6 })).statusCode).toBe(400);
+    expect((await send('PUT', '/api/v1/supervision/settings', sup, { version: v + 1, reply_working_days: 4 })).json().version).toBe(v + 1);
+    // Two saves on the same version at the same moment: exactly one is written.
+    const both = await Promise.all([5, 7].map((n) => send('PUT', '/api/v1/supervision/settings', sup, { version: v + 1, reply_working_days: n })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const won = both[0]!.statusCode === 200 ? 5 : 7;
+    expect((await get('/api/v1/supervision/settings', sup)).json()).toMatchObject({ reply_working_days: won, version: v + 2 });
+    const audited = await t.db.selectFrom('audit_log').select(['after_json']).where('action', '=', 'supervision.settings_update').orderBy('seq', 'desc').limit(2).execute();
+    expect(audited.map((a) => JSON.parse(a.after_json!))).toEqual([{ reply_working_days: won }, { reply_working_days: 4 }]);
+    expect((await send('PUT', '/api/v1/supervision/settings', sup, { version: v + 2, reply_working_days: 3 })).statusCode).toBe(200);
   });
 
   it('re-sends a weekly batch to the units that have not signed, and refuses once every unit signed', async () => {

@@ -94,6 +94,8 @@ export const supervisionSettingsSchema = z.object({
   letter_on_create: z.boolean(),
   letter_templates: z.object({ assign: letterTemplate, remind: letterTemplate, remind_missed: letterTemplate, press: letterTemplate, interview: letterTemplate }),
   reply_working_days: int,
+  /** Names the settings a change is made on (PUT answers 409 when another save came first). */
+  version: int,
 }).meta({ id: 'SupervisionSettings' });
 
 /** The number each series (督办事项编号, each letter kind) would hand out next this year: the settings page's example. */
@@ -116,7 +118,10 @@ export const meetingUpdatedSchema = z.object({ id: int, version: int }).meta({ i
 export const attentionSchema = z.object({ attention: z.boolean() });
 export const coSignedSchema = z.object({ signedOn: z.string() });
 export const deletedSchema = z.object({ deleted: z.boolean() });
-export const decisionRefSchema = z.object({ id: int, seq: int });
+/** A decision added or corrected, with the meeting's new version. */
+export const decisionRefSchema = z.object({ id: int, seq: int, version: int });
+/** A decision deleted, with the meeting's new version. */
+export const decisionDeletedSchema = z.object({ deleted: z.boolean(), version: int });
 export const decisionMattersSchema = z.object({ matters: z.array(matterRefSchema) });
 /** A weekly batch just issued: its number and how many matters are new and carried forward. */
 export const batchCreatedSchema = z.object({ id: int, seq: int, title: z.string(), weekOf: z.string(), new: int, carried: int });

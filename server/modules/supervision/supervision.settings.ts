@@ -33,6 +33,13 @@ const fields = {
   reply_working_days: z.number().int().min(1, '答复期限应为1至30个工作日').max(30, '答复期限应为1至30个工作日'),
 };
 
+/** Each setting's Chinese name (a stale save's 409 names the ones it would overwrite). */
+export const SETTINGS_LABELS: Record<keyof typeof fields, string> = {
+  issuer: '发文机关', matter_prefix: '督办事项编号前缀', letter_prefixes: '函件文号前缀', default_due_working_days: '默认办结时限',
+  default_feedback_days: '默认反馈周期', sign_working_days: '签收时限', ladder: '逐级督办步骤', feedback_ladder: '反馈逾期步骤',
+  letter_on_step: '各级督办发函', letter_on_create: '交办即发交办函', letter_templates: '函件模板', reply_working_days: '答复期限',
+};
+
 /**
  * A change to the settings as the API takes it (any subset of the keys). The templates' placeholders are checked by
  * the service and again by the stored schema, so the route's validation does not prefix their Chinese message.
@@ -45,7 +52,10 @@ export const supervisionSettingsPatch = z.object({
   feedback_ladder: z.array(looseStep).max(10),
   matter_prefix: z.string().max(60),
   letter_prefixes: z.object({ assign: z.string().max(60), remind: z.string().max(60), press: z.string().max(60), interview: z.string().max(60) }),
-}).partial().strict();
+}).partial().extend({
+  /** The settings' version the change was made on (from GET /supervision/settings); a stale one answers 409. */
+  version: z.number().int().min(1),
+}).strict();
 
 /**
  * The supervision office's rules (督办规则), common values as defaults: numbering prefixes, default time limits

@@ -50,4 +50,36 @@ describe('PasswordGate', () => {
     await expect(Promise.all([low1, low2, low3, high1, high2])).resolves.toEqual(['low1', 'low2', 'low3', 'high1', 'high2']);
     expect(gate.isFull('low')).toBe(false);
   });
+
+  it('serves a known device check before the waiting checks of real accounts and unknown names', async () => {
+    const gate = new PasswordGate({ slots: 2, lowSlots: 1, highQueue: 8, lowQueue: 2, deviceQueue: 1 });
+    const started: string[] = [];
+    const tasks = new Map<string, ReturnType<typeof deferred>>();
+    const run = (name: string, priority: 'device' | 'high' | 'low') => {
+      const d = deferred();
+      tasks.set(name, d);
+      return gate.run(priority, async () => { started.push(name); await d.done; return name; });
+    };
+    const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    // A flood of wrong passwords for real accounts holds both slots and queues behind them.
+    const high = ['high1', 'high2', 'high3', 'high4'].map((n) => run(n, 'high'));
+    const low1 = run('low1', 'low');
+    await flush();
+    expect(started).toEqual(['high1', 'high2']);
+    const device1 = run('device1', 'device');
+    await flush();
+    expect(gate.isFull('device')).toBe(true); // its own queue (of one) is full: a second would be refused
+    await expect(run('device2', 'device')).rejects.toMatchObject({ code: 'rate_limited' });
+    tasks.get('high1')!.finish();
+    await flush();
+    expect(started).toEqual(['high1', 'high2', 'device1']); // ahead of high3, high4 and low1, which came first
+    for (const n of ['high2', 'device1']) tasks.get(n)!.finish();
+    await flush();
+    expect(started).toEqual(['high1', 'high2', 'device1', 'high3', 'high4']);
+    for (const n of ['high3', 'high4']) tasks.get(n)!.finish();
+    await flush();
+    tasks.get('low1')!.finish();
+    await expect(Promise.all([...high, low1, device1])).resolves.toEqual(['high1', 'high2', 'high3', 'high4', 'low1', 'device1']);
+  });
 });

@@ -13,20 +13,25 @@ import { AppError } from '../../errors.ts';
  * sign-in rate limit that must hold across servers live in the database.
  */
 export class PasswordGate {
-  private readonly running = { high: 0, low: 0 };
-  private readonly queues: { high: (() => void)[]; low: (() => void)[] } = { high: [], low: [] };
-  private readonly opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number };
+  private readonly running = { device: 0, high: 0, low: 0 };
+  private readonly queues: Record<GatePriority, (() => void)[]> = { device: [], high: [], low: [] };
+  private readonly opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number; deviceQueue: number };
 
   /**
    * `slots` hashes at once, of which at most `lowSlots` for unknown names: the rest stay free for real accounts, so
-   * a real check never waits for a flood's dummy checks to finish.
+   * a real check never waits for a flood's dummy checks to finish. A known device's check (a valid device cookie
+   * for the account, device-cookie.ts) is served before both, so a flood of wrong passwords for real accounts
+   * does not queue it either.
    */
-  constructor(opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number }) {
-    this.opts = opts;
+  constructor(opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number; deviceQueue?: number }) {
+    this.opts = { ...opts, deviceQueue: opts.deviceQueue ?? opts.highQueue };
   }
 
-  /** Runs a hash or check: 'high' for a known account (or password change), 'low' for an unknown name. */
-  async run<T>(priority: 'high' | 'low', fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a hash or check: 'device' for a known account on a known device, 'high' for a known account (or password
+   * change), 'low' for an unknown name.
+   */
+  async run<T>(priority: GatePriority, fn: () => Promise<T>): Promise<T> {
     await this.acquire(priority);
     try {
       return await fn();
@@ -39,20 +44,23 @@ export class PasswordGate {
    * Whether a check of this priority would be refused now (no slot, its queue full): lets a sign-in be refused
    * before it writes anything, instead of after its database work.
    */
-  isFull(priority: 'high' | 'low'): boolean {
+  isFull(priority: GatePriority): boolean {
     return !this.canStart(priority) && this.queues[priority].length >= this.queueLimit(priority);
   }
 
-  private canStart(priority: 'high' | 'low'): boolean {
-    return this.running.high + this.running.low < this.opts.slots && (priority === 'high' || this.running.low < this.opts.lowSlots);
+  private canStart(priority: GatePriority): boolean {
+    const running = this.running.device + this.running.high + this.running.low;
+    return running < this.opts.slots && (priority !== 'low' || this.running.low < this.opts.lowSlots);
   }
 
-  private queueLimit(priority: 'high' | 'low'): number {
-    return priority === 'high' ? this.opts.highQueue : this.opts.lowQueue;
+  private queueLimit(priority: GatePriority): number {
+    return priority === 'device' ? this.opts.deviceQueue : priority === 'high' ? this.opts.highQueue : this.opts.lowQueue;
   }
 
-  private acquire(priority: 'high' | 'low'): Promise<void> {
-    if (this.queues[priority].length === 0 && this.canStart(priority)) {
+  private acquire(priority: GatePriority): Promise<void> {
+    // A check may start at once only if no check of its own or a higher priority waits.
+    const ahead = GATE_ORDER.slice(0, GATE_ORDER.indexOf(priority) + 1).some((p) => this.queues[p].length > 0);
+    if (!ahead && this.canStart(priority)) {
       this.running[priority]++;
       return Promise.resolve();
     }
@@ -64,14 +72,18 @@ export class PasswordGate {
     }));
   }
 
-  private release(priority: 'high' | 'low'): void {
+  private release(priority: GatePriority): void {
     this.running[priority]--;
-    // Real accounts first; an unknown name only while it leaves a slot free for them.
-    for (const p of ['high', 'low'] as const) {
+    // Known devices first, then real accounts; an unknown name only while it leaves a slot free for them.
+    for (const p of GATE_ORDER) {
       while (this.queues[p].length > 0 && this.canStart(p)) this.queues[p].shift()!();
     }
   }
 }
+
+/** A check's place in the gate: a known device's, a known account's, an unknown name's. */
+export type GatePriority = 'device' | 'high' | 'low';
+const GATE_ORDER: readonly GatePriority[] = ['device', 'high', 'low'];
 
 function busyError(): AppError {
   return new AppError('rate_limited', '登录请求过多，请稍后再试');
@@ -79,9 +91,9 @@ function busyError(): AppError {
 
 /**
  * The process's gate: 2 concurrent hashes (of libuv's 4 threads), one of them at most for unknown names; 64 real
- * checks and 16 unknown-name checks waiting.
+ * checks, 16 known-device checks and 16 unknown-name checks waiting.
  */
-export const passwordGate = new PasswordGate({ slots: 2, lowSlots: 1, highQueue: 64, lowQueue: 16 });
+export const passwordGate = new PasswordGate({ slots: 2, lowSlots: 1, highQueue: 64, lowQueue: 16, deviceQueue: 16 });
 
 /** The answer to a sign-in the gate cannot take now. */
 export function passwordGateBusy(): AppError {

@@ -8,10 +8,10 @@ export class RateLimitRepository {
     this.db = db;
   }
 
-  /** Counts one hit of the key in the window atomically (an upsert) and returns the window's hits so far. */
-  async hit(key: string, windowStart: string): Promise<number> {
-    const r = await this.db.insertInto('rate_limits').values({ key, window_start: windowStart, hits: 1 })
-      .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql<number>`rate_limits.hits + 1` }))
+  /** Counts `by` hits of the key in the window atomically (an upsert) and returns the window's hits so far. */
+  async hit(key: string, windowStart: string, by = 1): Promise<number> {
+    const r = await this.db.insertInto('rate_limits').values({ key, window_start: windowStart, hits: by })
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql<number>`rate_limits.hits + ${by}` }))
       .returning('hits').executeTakeFirstOrThrow();
     return Number(r.hits);
   }

@@ -3,10 +3,10 @@ import type { RateLimitRepository } from './rate-limit.repository.ts';
 
 const WINDOW_MS = 60_000;
 
-/** Counts one event of the key in the current minute, in the database (all servers together); returns the count. */
-export async function countPerMinute(repo: RateLimitRepository, key: string, now: Date): Promise<number> {
+/** Counts `by` events of the key in the current minute, in the database (all servers together); returns the count. */
+export async function countPerMinute(repo: RateLimitRepository, key: string, now: Date, by = 1): Promise<number> {
   const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
-  return repo.hit(key, new Date(start).toISOString());
+  return repo.hit(key, new Date(start).toISOString(), by);
 }
 
 /**

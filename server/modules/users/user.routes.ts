@@ -10,6 +10,7 @@ import type { UserService } from './user.service.ts';
 import { loginResponse, meResponse, okResponse, passwordPolicyResponse } from './user.schema.ts';
 import type { RateLimitRepository } from './rate-limit.repository.ts';
 import { checkRateLimit } from './rate-limit.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH } from './device-cookie.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const changePasswordBody = z.object({ current_password: z.string().min(1).max(256), new_password: z.string().min(1).max(256) });
@@ -23,16 +24,20 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
   r.post('/api/v1/auth/login', {
     config: { permission: 'public', auditedByService: true },
     schema: { body: loginBody, tags: ['auth'], response: { 200: loginResponse } },
-    // Per client address and minute, counted in the database (every server sees the same count). The address is
-    // the socket's unless the request came through a configured proxy (DOCKET_TRUST_PROXY).
-    onRequest: async (request) => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit, opts.clock.now()),
   }, async (request, reply) => {
-    const service = users();
-    const result = await service.login(request.body.username, request.body.password, originOf(request));
+    const result = await users().signIn(request.body.username, request.body.password, originOf(request), {
+      deviceCookie: request.cookies[DEVICE_COOKIE],
+      // Per client address and minute, counted in the database (every server sees the same count); a known device
+      // of the account is exempt (user.service.ts signIn). The address is the socket's unless the request came
+      // through a configured proxy (DOCKET_TRUST_PROXY).
+      checkAddress: () => checkRateLimit(opts.rateLimits(), `login:${request.ip}`, opts.loginRateLimit, opts.clock.now()),
+    });
     const secure = request.protocol === 'https';
     reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'strict', secure });
     reply.setCookie(CSRF_COOKIE, result.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure });
-    const settings = await service.settings();
+    // The known-device cookie: HttpOnly, sent back only to the sign-in route, signed for this account.
+    reply.setCookie(DEVICE_COOKIE, result.deviceCookie, { path: DEVICE_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure, maxAge: DEVICE_COOKIE_DAYS * 86_400 });
+    const settings = result.settings;
     return {
       user: { ...result.user, permissions: permissionsOf(result.user.role) },
       csrf_token: result.csrfToken,
@@ -45,6 +50,11 @@ export function userRoutes(app: FastifyInstance, users: () => UserService, opts:
       session_idle_minutes: settings.session_idle_minutes,
       password_policy: describePasswordPolicy({ minLength: settings.password_min_length, minClasses: settings.password_min_classes }),
     };
+  });
+  // The security administrator voids every known-device cookie (device-cookie.ts) on all servers at once.
+  r.post('/api/v1/security/device-key/rotate', { config: { permission: 'security.admin' }, schema: { tags: ['security'], response: { 200: okResponse } } }, async (request) => {
+    await users().rotateDeviceKey(actorOf(request));
+    return { ok: true };
   });
   r.post('/api/v1/auth/logout', { config: { permission: 'session.self', allowDuringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: okResponse } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];

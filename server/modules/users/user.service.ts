@@ -10,7 +10,12 @@ import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { hashPassword, passwords, verifyPassword } from './password.ts';
 import { passwordGate, passwordGateBusy } from './password-gate.ts';
+import { isDeviceClaimValid, newDeviceKey, parseDeviceCookie, signDeviceCookie } from './device-cookie.ts';
+import { DeviceKeyRepository } from './device-key.repository.ts';
+import { signInLanes } from './sign-in-lanes.ts';
 import type { UserRepository } from './user.repository.ts';
+
+type UserRow = NonNullable<Awaited<ReturnType<UserRepository['findByUsername']>>>;
 
 /** sha-256 of a session or CSRF token: what the database stores. */
 export function sessionIdOf(token: string): string {
@@ -35,6 +40,10 @@ export interface LoginResult {
   sessionsEnded: number;
   /** An administrator's reset awaiting the holder's own new password: shown to the holder (三员 transparency). */
   passwordReset: { at: string; by: string | null } | null;
+  /** The security settings the sign-in ran under (the answer quotes the idle timeout and password rules). */
+  settings: SecuritySettings;
+  /** The known-device cookie's new value for this account (device-cookie.ts). */
+  deviceCookie: string;
 }
 
 /** A resolved cookie session. */
@@ -115,10 +124,12 @@ export class UserService {
   private readonly deps: Deps;
   private readonly repo: (db: Executor) => UserRepository;
   private readonly users: UserRepository;
+  private readonly deviceKeys: DeviceKeyRepository;
   constructor(deps: Deps, repo: (db: Executor) => UserRepository) {
     this.deps = deps;
     this.repo = repo;
     this.users = repo(deps.db);
+    this.deviceKeys = new DeviceKeyRepository(deps.db);
   }
 
   /** The security settings in force (password rules, lockout, sessions). */
@@ -136,16 +147,55 @@ export class UserService {
   }
 
   /**
+   * Signs in through the process's sign-in lanes (sign-in-lanes.ts): a request with a well-formed device cookie
+   * enters the known-device lane, and only a cookie signed with the current key (read from the database) for the
+   * account named exempts it from the per-address rate limit (`checkAddress`, a database counter) and puts its
+   * password check first in the gate; anything else goes the other lane's way. The password check and the lockout
+   * are the same on every lane (login). A successful sign-in returns a fresh device cookie for the account.
+   */
+  async signIn(username: string, password: string, origin: Origin, opts: { deviceCookie?: string; checkAddress?: () => Promise<void> } = {}): Promise<LoginResult> {
+    const claim = parseDeviceCookie(opts.deviceCookie, this.deps.clock.now());
+    let ticket = await signInLanes.enter(claim ? 'device' : 'other');
+    try {
+      let found: UserRow | undefined;
+      let key: string | undefined;
+      let knownDevice = false;
+      if (ticket.lane === 'device' && claim) {
+        key = await this.deviceKeys.findKey();
+        found = await this.users.findByUsername(username);
+        knownDevice = isDeviceClaimValid(claim, key, found);
+        if (!knownDevice) ticket = await signInLanes.demote(ticket);
+      }
+      if (!knownDevice) await opts.checkAddress?.();
+      // The lane bounds the database work before the password check; waiting for the check is bounded by the
+      // PasswordGate's own queues, so the place is given up there: an unknown name waiting for its dummy check
+      // must not hold a place that the next sign-in (perhaps a real account) needs for its lookup.
+      return await this.login(username, password, origin, { found, knownDevice, key, beforeCheck: () => ticket.release() });
+    } finally {
+      ticket.release();
+    }
+  }
+
+  /**
    * Checks the password and opens a session. Each check is first claimed in the users table with one atomic
    * UPDATE (counted as a failure up front, the lock set by the attempt that reaches the threshold), so however many
    * sign-ins race on however many servers, at most lockout_threshold passwords are checked before the lock, a
    * locked account is refused before its password is checked, and a right password cannot clear a lock it did not
    * claim before. Hashing runs through the process's bounded PasswordGate.
    */
-  async login(username: string, password: string, origin: Origin): Promise<LoginResult> {
-    const settings = await this.settings();
+  async login(username: string, password: string, origin: Origin, known: { found?: UserRow; knownDevice?: boolean; key?: string; beforeCheck?: () => void } = {}): Promise<LoginResult> {
     const now = this.deps.clock.now();
-    const found = await this.users.findByUsername(username);
+    const found = known.found ?? await this.users.findByUsername(username);
+    // A name that does not exist runs the same statements and the same password check as a wrong password (issue
+    // 14, item 4: unknown names answered ~35 ms sooner, which told which names exist): the claim (on no row), one
+    // scrypt verify against a dummy hash made by the same hashPassword (same N, r, p, salt and key length), and one
+    // failure row written the same way. Only its place in the hashing queue differs: under a flood of unknown names,
+    // checks of real accounts go first.
+    // Under a flood of unknown names the gate's unknown-name lane is full: refuse here, before the settings read,
+    // the claim, the dummy check and the failure row, so the flood costs one read per request and real accounts'
+    // checks go on.
+    if (!found && passwordGate.isFull('low')) throw passwordGateBusy();
+    const settings = await this.settings();
     const failure = (reason: string, userId: number | null, extra?: object) => inTransaction(this.deps.db, (trx) =>
       this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
     // One answer for an unknown name, a wrong password and a locked account (issue 14): a distinct 账号已锁定 told
@@ -153,14 +203,6 @@ export class UserService {
     const wrong = new AppError('unauthenticated', `用户名或密码错误，或账号已锁定（连续失败 ${settings.lockout_threshold} 次锁定 ${settings.lockout_minutes} 分钟，可联系系统管理员解锁）`);
 
     const lockUntil = minutesFrom(now, settings.lockout_minutes);
-    // A name that does not exist runs the same statements and the same password check as a wrong password (issue
-    // 14, item 4: unknown names answered ~35 ms sooner, which told which names exist): the claim (on no row), one
-    // scrypt verify against a dummy hash made by the same hashPassword (same N, r, p, salt and key length), and one
-    // failure row written the same way. Only its place in the hashing queue differs: under a flood of unknown names,
-    // checks of real accounts go first.
-    // Under a flood of unknown names the gate's unknown-name lane is full: refuse here, before the claim, the dummy
-    // check and the failure row, so the flood costs one read per request and real accounts' checks go on.
-    if (!found && passwordGate.isFull('low')) throw passwordGateBusy();
     const attempt = await this.users.claimLoginAttempt(found?.id ?? 0, now.toISOString(), settings.lockout_threshold, lockUntil);
     // A locked account (the claim refused) is checked like an unknown name: the same dummy verify in the same
     // queue, the same failure row and the same answer, so neither its existence nor its lock shows to the caller.
@@ -168,8 +210,9 @@ export class UserService {
     const checked = locked ? undefined : found;
     const stored = checked?.password_hash ?? await dummyPasswordHash();
     let matches: boolean;
+    known.beforeCheck?.();
     try {
-      matches = await passwordGate.run(checked ? 'high' : 'low', () => passwords.verify(password, stored));
+      matches = await passwordGate.run(checked ? (known.knownDevice ? 'device' : 'high') : 'low', () => passwords.verify(password, stored));
     } catch (e) {
       // Refused by the gate (busy): the claimed attempt checked nothing, so it does not count.
       if (checked) await this.users.releaseLoginAttempt(checked.id);
@@ -230,6 +273,8 @@ export class UserService {
       passwordExpired, passwordExpiresAt: expiresAt,
       lastLogin: user.last_login_at ? { at: user.last_login_at, ip: user.last_login_ip } : null,
       passwordReset: user.must_change_password === 1 && user.password_reset_at ? { at: user.password_reset_at, by: user.password_reset_by } : null,
+      settings,
+      deviceCookie: signDeviceCookie(known.key ?? await this.deviceKeys.getOrCreateKey(newDeviceKey(), nowIso), user, now),
     };
   }
 
@@ -296,6 +341,17 @@ export class UserService {
       const ended = await repo.deleteSessionsOfUser(actor.userId);
       await this.deps.audit.record(trx, actor, { action: 'auth.logout_all', entityType: 'user', entityId: actor.userId, details: { sessions_ended: ended } });
       return ended;
+    });
+  }
+
+  /**
+   * Replaces the key that signs device cookies (the security administrator, e.g. after a browser was lost): every
+   * known device becomes unknown at once on every server; sign-ins themselves are not affected.
+   */
+  async rotateDeviceKey(actor: Actor): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      await new DeviceKeyRepository(trx).replaceKey(newDeviceKey(), this.deps.clock.now().toISOString());
+      await this.deps.audit.record(trx, actor, { action: 'security.device_key_rotate' });
     });
   }
 

@@ -13,7 +13,7 @@ import { ApiError } from '../../api/client.ts';
 import { evaluationApi, evaluationLinks } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
-import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd, UpperRank } from '../../api/types.ts';
+import type { EvalLeaf, EvalMonth, EvalObjection, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalUnit, EvalYearEnd, UpperRank } from '../../api/types.ts';
 import { RULE_LABELS } from '../../../core/evaluation/rules.ts';
 import { leavesOf, validateScheme, type Scheme } from '../../../core/evaluation/scheme.ts';
 import { SchemeForm } from './SchemeForm.tsx';
@@ -43,21 +43,21 @@ function RankChange({ change }: { change: number | null }) {
 }
 
 /** The ranking table: rank, unit, total, change, gap, each leaf's points; a row opens the records behind it. */
-function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean }) {
+function RankingTable({ snapshot, year, month, drill, lines }: { snapshot: EvalSnapshot; year: number; month: number; drill: boolean; lines?: LineActions }) {
   const { t } = useI18n();
   // On a phone: rank, total, unit and the change; the indicator columns are in the drill-down.
   const compact = !Grid.useBreakpoint().md;
   const unitColumn = { title: t('evaluation.unit'), dataIndex: 'name', fixed: compact ? undefined : ('left' as const), width: compact ? undefined : 150, ellipsis: !compact, render: (n: string, u: EvalUnit) => <Space size={4}>{n}{u.vetoed && <Tag color="red">{t('evaluation.vetoed')}</Tag>}</Space> };
   return (
     <Table<EvalUnit>
-      rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={{ x: 'max-content' }} data-testid="evaluation-ranking"
-      expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} />, expandRowByClick: true } : undefined}
+      rowKey="key" size="small" pagination={false} dataSource={snapshot.units} scroll={compact ? undefined : { x: 'max-content' }} tableLayout={compact ? 'fixed' : undefined} data-testid="evaluation-ranking"
+      expandable={drill ? { expandedRowRender: (u) => <UnitDrill year={year} month={month} unit={u} lines={lines} />, expandRowByClick: true } : undefined}
       columns={[
         { title: t('evaluation.rank'), dataIndex: 'rank', width: 52, fixed: compact ? undefined : 'left' },
         ...(compact ? [] : [unitColumn]),
         { title: t('evaluation.total'), dataIndex: 'total_text', fixed: compact ? undefined : 'left', width: 64, align: 'right', render: (v: string) => <b>{v}</b> },
         ...(compact ? [unitColumn] : []),
-        { title: t('evaluation.rankChange'), dataIndex: 'rank_change', align: 'center', render: (c: number | null) => <RankChange change={c} /> },
+        { title: t('evaluation.rankChange'), dataIndex: 'rank_change', align: 'center', width: compact ? 64 : undefined, render: (c: number | null) => <RankChange change={c} /> },
         ...(compact ? [] : [
           { title: t('evaluation.scoreChange'), dataIndex: 'score_change_text', align: 'right' as const, render: (v: string | null) => v ?? '—' },
           { title: t('evaluation.gapToLeader'), dataIndex: 'gap_to_leader_text', align: 'right' as const },
@@ -72,23 +72,58 @@ function RankingTable({ snapshot, year, month, drill }: { snapshot: EvalSnapshot
   );
 }
 
-/** The records behind one unit's scores: each leaf's figure, rule and note; hand entries, ledger lines, projects. */
-function UnitDrill({ year, month, unit }: { year: number; month: number; unit: EvalUnit }) {
+/** What the month view lets a user do on one indicator line of a unit: object to it, turn it into a 督办事项 (or open the one it has). */
+interface LineActions {
+  month: EvalMonth;
+  canObject: (unitKey: string) => boolean;
+  canAssign: boolean;
+  object: (unit: EvalUnit, leaf: EvalLeaf) => void;
+  toMatter: (unit: EvalUnit, leaf: EvalLeaf) => void;
+}
+
+/** The records behind one unit's scores: each leaf's figure, rule and note; hand entries, ledger lines, projects; per line 异议 and 转督办. */
+function UnitDrill({ year, month, unit, lines }: { year: number; month: number; unit: EvalUnit; lines?: LineActions | undefined }) {
   const { t } = useI18n();
   const { data, error } = useLoad(() => evaluationApi.unit(year, month, unit.key), [year, month, unit.key]);
+  // On a phone: the indicator with its note, the value, the points and the actions; no sideways scrolling.
+  const compact = !Grid.useBreakpoint().md;
   if (error) return <LoadError error={error} />;
   if (!data) return null;
+  const objecting = !!lines && lines.month.status === 'objection' && lines.canObject(unit.key);
+  const pendingLeaves = new Set((lines?.month.objections ?? []).filter((o) => o.unit_id === Number(unit.key) && o.status === 'open' && o.leaf_key).map((o) => o.leaf_key));
+  const matters = new Map((lines?.month.matters ?? []).filter((m) => m.unit_key === unit.key).map((m) => [m.leaf, m]));
+  const actions = lines && (objecting || lines.canAssign || matters.size > 0) ? [{
+    title: t('evaluation.line.actions'), key: 'actions', width: compact ? 76 : undefined, render: (_: unknown, l: EvalLeaf) => {
+      const matter = matters.get(l.key);
+      return (
+        <Space size={4} wrap>
+          {objecting && (pendingLeaves.has(l.key)
+            ? <Tag color="warning">{t('evaluation.pending')}</Tag>
+            : <Button size="small" onClick={() => lines.object(unit, l)} data-testid={`evaluation-line-object-${l.key}`}>{t('evaluation.line.object')}</Button>)}
+          {matter
+            ? <Link to={`/matters/${matter.matter_id}`} data-testid={`evaluation-line-matter-${l.key}`}>{t('evaluation.line.hasMatter', { number: matter.matter_number })}</Link>
+            : lines.canAssign && lines.month.id !== undefined && <Button size="small" onClick={() => lines.toMatter(unit, l)} data-testid={`evaluation-line-to-matter-${l.key}`}>{t('evaluation.line.toMatter')}</Button>}
+        </Space>
+      );
+    },
+  }] : [];
   return (
     <div data-testid="evaluation-drill">
       <Table
-        rowKey="key" size="small" pagination={false} dataSource={data.leaves} scroll={{ x: 'max-content' }}
-        columns={[
+        rowKey="key" size="small" pagination={false} dataSource={data.leaves} scroll={compact ? undefined : { x: 'max-content' }} tableLayout={compact ? 'fixed' : undefined}
+        columns={compact ? [
+          { title: t('evaluation.indicator'), key: 'i', render: (_: unknown, l) => <div>{l.name}<div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{unit.nodes[l.key]?.note}</Typography.Text></div></div> },
+          { title: t('evaluation.value'), key: 'v', align: 'right', width: 64, render: (_: unknown, l) => `${unit.nodes[l.key]?.value_text ?? '—'}${l.unit === '%' ? '%' : ''}` },
+          { title: t('evaluation.points'), key: 'p', align: 'right', width: 48, render: (_: unknown, l) => unit.nodes[l.key]?.contribution_text },
+          ...actions,
+        ] : [
           { title: t('evaluation.indicator'), dataIndex: 'path' },
           { title: t('evaluation.source'), dataIndex: 'source_label' },
           { title: t('evaluation.value'), key: 'v', align: 'right', render: (_: unknown, l) => `${unit.nodes[l.key]?.value_text ?? '—'} ${l.unit}` },
           { title: t('evaluation.points'), key: 'p', align: 'right', render: (_: unknown, l) => unit.nodes[l.key]?.contribution_text },
           { title: t('evaluation.how'), key: 'n', render: (_: unknown, l) => unit.nodes[l.key]?.note },
           { title: t('evaluation.records'), key: 'r', render: (_: unknown, l) => (l.records === 'projects' ? <Link to={data.projects_link}>{t('evaluation.unitProjects')}</Link> : l.records === 'entries' ? t('evaluation.handEntry') : '') },
+          ...actions,
         ]}
       />
       {unit.vetoed && <Alert type="error" showIcon style={{ marginTop: 8 }} title={unit.veto_reasons.join('；')} />}
@@ -107,13 +142,15 @@ function UnitDrill({ year, month, unit }: { year: number; month: number; unit: E
 /** 先进/后进, 红榜/黄榜, 十快/十慢 with their figures. */
 function Lists({ snapshot }: { snapshot: EvalSnapshot }) {
   const { t } = useI18n();
+  // A horizontal gutter's negative margins widen the page on a phone, where the cards stack anyway.
+  const stacked = !Grid.useBreakpoint().md;
   const byKey = new Map(snapshot.units.map((u) => [u.key, u]));
   const unitLine = (k: string) => {
     const u = byKey.get(k);
     return u ? `${u.name}（${u.total_text}${t('evaluation.pointsUnit')}）` : k;
   };
   return (
-    <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+    <Row gutter={[stacked ? 0 : 12, 12]} style={{ marginTop: 12 }}>
       <Col xs={24} md={8}>
         <Card size="small" title={t('evaluation.advancedLagging')}>
           <div><Tag color="green">{t('evaluation.advanced')}</Tag>{snapshot.advanced.map(unitLine).join('、') || '—'}</div>
@@ -144,6 +181,7 @@ function MonthTab({ year, month }: { year: number; month: number }) {
   const can = useCan();
   const isOffice = can('evaluation.write');
   const canPublish = can('evaluation.publish');
+  const phone = !Grid.useBreakpoint().md;
   const { data, error, reload, setData } = useLoad(() => evaluationApi.month(year, month), [year, month]);
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<EvalMonth>, done: string) => {
@@ -167,10 +205,75 @@ function MonthTab({ year, month }: { year: number; month: number }) {
       },
     });
   };
+  /** A unit objects to one line: the reason, with the line's figure in view. */
+  const objectLine = (unit: EvalUnit, leaf: EvalLeaf) => {
+    let text = '';
+    modal.confirm({
+      title: t('evaluation.line.objectTitle', { indicator: leaf.name }), width: 480,
+      content: (
+        <div>
+          <Typography.Paragraph type="secondary">{t('evaluation.line.objectHint', { unit: unit.name, indicator: leaf.name, value: `${unit.nodes[leaf.key]?.value_text ?? '—'} ${leaf.unit}` })}</Typography.Paragraph>
+          <Input.TextArea rows={3} maxLength={2000} onChange={(e) => { text = e.target.value; }} data-testid="evaluation-reason" />
+        </div>
+      ),
+      onOk: async () => {
+        if (!text.trim()) throw new Error(t('evaluation.reasonRequired'));
+        await run(() => evaluationApi.object(year, month, Number(unit.key), text.trim(), leaf.key), t('evaluation.objected'));
+      },
+    });
+  };
+  /** The office accepts a line objection: its reply and the line's corrected value; the month is recomputed. */
+  const acceptLine = (o: EvalObjection) => {
+    let reply = '';
+    let value = '';
+    modal.confirm({
+      title: t('evaluation.line.acceptTitle', { indicator: o.leaf_name ?? '' }), width: 480,
+      content: (
+        <Form layout="vertical" data-testid="evaluation-accept-form">
+          <Form.Item label={`${t('evaluation.line.corrected')}（${o.value_before ?? '—'} →）`} required>
+            <Input onChange={(e) => { value = e.target.value.trim(); }} data-testid="evaluation-corrected-value" inputMode="decimal" />
+          </Form.Item>
+          <Form.Item label={t('evaluation.reply')} required>
+            <Input.TextArea rows={3} maxLength={2000} onChange={(e) => { reply = e.target.value; }} data-testid="evaluation-reason" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        if (!/^-?\d{1,12}(\.\d{1,4})?$/.test(value)) {
+          void message.error(t('evaluation.line.correctedPattern'));
+          throw new Error(t('evaluation.line.correctedPattern'));
+        }
+        if (!reply.trim()) {
+          void message.error(t('evaluation.reasonRequired'));
+          throw new Error(t('evaluation.reasonRequired'));
+        }
+        await run(() => evaluationApi.handleObjection(o.id, 'accepted', reply.trim(), value), t('evaluation.handled'));
+      },
+    });
+  };
+  /** A unit's line → a 督办事项 led by that unit (the server refuses a second one and the line links to the first). */
+  const lineToMatter = (unit: EvalUnit, leaf: EvalLeaf) => {
+    modal.confirm({
+      title: t('evaluation.line.toMatterTitle', { unit: unit.name, indicator: leaf.name }),
+      content: t('evaluation.line.toMatterHint', { unit: unit.name }),
+      onOk: async () => {
+        try {
+          const m = await evaluationApi.unitLineMatter(year, month, Number(unit.key), { leaf: leaf.key });
+          void message.success(t('evaluation.upper.created', { number: m.number }));
+        } finally {
+          setData(await evaluationApi.month(year, month));
+        }
+      },
+    });
+  };
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (!data) return null;
   const s = data.snapshot;
   const ownUnit = user?.unitId ?? null;
+  const lines: LineActions = {
+    month: data, canAssign: can('matter.assign'), object: objectLine, toMatter: lineToMatter,
+    canObject: (key) => can('evaluation.object') && (isOffice || (ownUnit !== null && key === String(ownUnit))),
+  };
   return (
     <div>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
@@ -196,18 +299,25 @@ function MonthTab({ year, month }: { year: number; month: number }) {
       )}
       {!s ? <Empty description={t('evaluation.none')} /> : (
         <>
-          <RankingTable snapshot={s} year={year} month={month} drill />
+          <RankingTable snapshot={s} year={year} month={month} drill lines={lines} />
           <Lists snapshot={s} />
         </>
       )}
       {data.objections.length > 0 && (
         <Card size="small" title={t('evaluation.objections')} style={{ marginTop: 12 }}>
-          <Table rowKey="id" size="small" pagination={false} dataSource={data.objections} columns={[
-            { title: t('evaluation.unit'), dataIndex: 'unit_name' },
+          <Table rowKey="id" size="small" pagination={false} dataSource={data.objections} scroll={phone ? undefined : { x: 'max-content' }} tableLayout={phone ? 'fixed' : undefined} data-testid="evaluation-objections" columns={[
+            // On a phone the unit, the line and its values share one column.
+            ...(phone ? [{ title: t('evaluation.line.column'), key: 'line', render: (_: unknown, o: EvalObjection) => (
+              <div>{o.unit_name}<div>{o.leaf_name ?? t('evaluation.line.whole')}</div>{o.leaf_key && <div>{`${o.value_before ?? '—'}${o.corrected_value !== null ? ` → ${o.corrected_value}` : ''}`}</div>}</div>
+            ) }] : [
+              { title: t('evaluation.unit'), dataIndex: 'unit_name' },
+              { title: t('evaluation.line.column'), dataIndex: 'leaf_name', render: (v: string | null) => v ?? t('evaluation.line.whole') },
+              { title: t('evaluation.line.values'), key: 'values', render: (_: unknown, o: EvalObjection) => (o.leaf_key ? `${o.value_before ?? '—'}${o.corrected_value !== null ? ` → ${o.corrected_value}` : ''}` : '') },
+            ]),
             { title: t('evaluation.reason'), dataIndex: 'reason' },
             { title: t('evaluation.reply'), dataIndex: 'reply', render: (v: string | null, o) => v ?? (isOffice && o.status === 'open' ? (
               <Space>
-                <Button size="small" onClick={() => ask(t('evaluation.accept'), (r) => evaluationApi.handleObjection(o.id, 'accepted', r), t('evaluation.handled'))}>{t('evaluation.accept')}</Button>
+                <Button size="small" onClick={() => (o.leaf_key ? acceptLine(o) : ask(t('evaluation.accept'), (r) => evaluationApi.handleObjection(o.id, 'accepted', r), t('evaluation.handled')))}>{t('evaluation.accept')}</Button>
                 <Button size="small" onClick={() => ask(t('evaluation.reject'), (r) => evaluationApi.handleObjection(o.id, 'rejected', r), t('evaluation.handled'))}>{t('evaluation.reject')}</Button>
               </Space>
             ) : t('evaluation.pending')) },
@@ -383,8 +493,36 @@ function LedgerTab({ year, month }: { year: number; month: number }) {
 function YearEndTab({ year }: { year: number }) {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => evaluationApi.yearEnd(year), [year]);
+  // On a phone: rank, total and unit; a row opens the parts of the total.
+  const compact = !Grid.useBreakpoint().md;
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (!data) return null;
+  type YearEndUnit = EvalYearEnd['units'][number];
+  const unitName = (v: string, u: YearEndUnit) => (u.vetoed ? <Space wrap size={4}>{v}<Tag color="error">{t('evaluation.vetoed')}（{u.vetoed_months.map((m) => `${m}月`).join('、')}）</Tag></Space> : v);
+  if (compact) {
+    return (
+      <div data-testid="evaluation-year-end">
+        <Typography.Paragraph type="secondary">
+          {t('evaluation.yearEnd.basis', { scheme: `v${data.scheme.version} ${data.scheme.name}`, months: data.months.length ? data.months.map((m) => `${m}月`).join('、') : t('evaluation.yearEnd.noMonths'), weight: data.monthly_weight })}
+        </Typography.Paragraph>
+        <Table<YearEndUnit> rowKey="key" size="small" pagination={false} dataSource={data.units}
+          expandable={{ expandRowByClick: true, expandedRowRender: (u) => (
+            <Descriptions size="small" column={1} items={[
+              { key: 'avg', label: t('evaluation.yearEnd.average'), children: u.monthly_average_text },
+              { key: 'part', label: t('evaluation.yearEnd.monthlyPart', { weight: data.monthly_weight }), children: u.monthly_part_text },
+              ...data.items.map((it) => ({ key: `item-${it.key}`, label: it.max !== undefined ? `${it.name}（≤${it.max}）` : it.name, children: u.items.find((x) => x.key === it.key)?.value_text ?? '—' })),
+              { key: 'ledger', label: t('evaluation.ledger'), children: u.ledger_text },
+              { key: 'months', label: t('evaluation.yearEnd.months'), children: u.months.map((m) => `${m.month}月 ${m.total_text}`).join('；') || '—' },
+            ]} />
+          ) }}
+          columns={[
+            { title: t('evaluation.rank'), dataIndex: 'rank', width: 52 },
+            { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', width: 64, render: (v: string) => <strong>{v}</strong> },
+            { title: t('evaluation.unit'), dataIndex: 'name', render: unitName },
+          ]} />
+      </div>
+    );
+  }
   return (
     <div data-testid="evaluation-year-end">
       <Typography.Paragraph type="secondary">
@@ -392,7 +530,7 @@ function YearEndTab({ year }: { year: number }) {
       </Typography.Paragraph>
       <Table rowKey="key" size="small" pagination={false} dataSource={data.units} scroll={{ x: 'max-content' }} columns={[
         { title: t('evaluation.rank'), dataIndex: 'rank', width: 60 },
-        { title: t('evaluation.unit'), dataIndex: 'name', render: (v: string, u) => (u.vetoed ? <Space>{v}<Tag color="error">{t('evaluation.vetoed')}（{u.vetoed_months.map((m) => `${m}月`).join('、')}）</Tag></Space> : v) },
+        { title: t('evaluation.unit'), dataIndex: 'name', render: unitName },
         { title: t('evaluation.total'), dataIndex: 'total_text', align: 'right', render: (v: string) => <strong>{v}</strong> },
         { title: t('evaluation.yearEnd.average'), dataIndex: 'monthly_average_text', align: 'right' },
         { title: t('evaluation.yearEnd.monthlyPart', { weight: data.monthly_weight }), dataIndex: 'monthly_part_text', align: 'right' },
@@ -439,6 +577,9 @@ function WeakToMatter({ rank, onClose }: { rank: UpperRank; onClose: () => void 
   );
 }
 
+/** Leader's score − ours, printed (four decimals at most), or — when either is missing. */
+const gapText = (r: UpperRank) => (r.our_score !== null && r.leader_score !== null ? String(Math.round((Number(r.leader_score) - Number(r.our_score)) * 10_000) / 10_000) : '—');
+
 function UpperRanksTab({ year, month }: { year: number; month: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -447,6 +588,8 @@ function UpperRanksTab({ year, month }: { year: number; month: number }) {
   const canAssign = can('matter.assign');
   const [toMatter, setToMatter] = useState<UpperRank | null>(null);
   const { data, error, reload } = useLoad(() => evaluationApi.upperRanks(year), [year]);
+  // On a phone: period, indicator, rank, the weak flag and the matter; a row opens scores, reasons and next steps.
+  const compact = !Grid.useBreakpoint().md;
   const [form] = Form.useForm<{ level: 'city' | 'province'; indicator: string; our_rank: number; unit_count: number; our_score?: string; leader_score?: string; reasons?: string; next_steps?: string }>();
   if (error) return <LoadError error={error} onRetry={reload} />;
   const add = async () => {
@@ -468,7 +611,7 @@ function UpperRanksTab({ year, month }: { year: number; month: number }) {
               <Form.Item name="level" label={t('evaluation.upper.level')} rules={required(t('evaluation.upper.level'))}>
                 <Select style={{ width: 100 }} options={[{ value: 'city', label: t('evaluation.upper.city') }, { value: 'province', label: t('evaluation.upper.province') }]} />
               </Form.Item>
-              <Form.Item name="indicator" label={t('evaluation.indicator')} rules={required(t('evaluation.indicator'))}><Input style={{ width: 200 }} maxLength={100} /></Form.Item>
+              <Form.Item name="indicator" label={t('evaluation.indicator')} rules={required(t('evaluation.indicator'))}><Input style={{ width: compact ? 180 : 200 }} maxLength={100} /></Form.Item>
               <Form.Item name="our_rank" label={t('evaluation.upper.ourRank')} rules={required(t('evaluation.upper.ourRank'))}><InputNumber min={1} precision={0} style={{ width: 90 }} /></Form.Item>
               <Form.Item name="unit_count" label={t('evaluation.upper.unitCount')} dependencies={['our_rank']} rules={[...required(t('evaluation.upper.unitCount')), ({ getFieldValue }) => ({
                 validator: (_r: unknown, v: number | undefined | null) => (v !== undefined && v !== null && Number(getFieldValue('our_rank')) > v ? Promise.reject(new Error(t('evaluation.upper.rankAboveCount'))) : Promise.resolve()),
@@ -477,26 +620,43 @@ function UpperRanksTab({ year, month }: { year: number; month: number }) {
               <Form.Item name="leader_score" label={t('evaluation.upper.leaderScore')} rules={score}><Input style={{ width: 90 }} /></Form.Item>
             </Space>
             <Space wrap align="start">
-              <Form.Item name="reasons" label={t('evaluation.upper.reasons')}><Input.TextArea rows={2} style={{ width: 320 }} maxLength={2000} /></Form.Item>
-              <Form.Item name="next_steps" label={t('evaluation.upper.nextSteps')}><Input.TextArea rows={2} style={{ width: 320 }} maxLength={2000} /></Form.Item>
+              <Form.Item name="reasons" label={t('evaluation.upper.reasons')}><Input.TextArea rows={2} style={{ width: compact ? 'min(320px, calc(100vw - 72px))' : 320 }} maxLength={2000} /></Form.Item>
+              <Form.Item name="next_steps" label={t('evaluation.upper.nextSteps')}><Input.TextArea rows={2} style={{ width: compact ? 'min(320px, calc(100vw - 72px))' : 320 }} maxLength={2000} /></Form.Item>
             </Space>
             <div><Button type="primary" onClick={() => void add()}>{t('evaluation.upper.save')}</Button></div>
           </Form>
         </Card>
       )}
-      <Table rowKey="id" size="small" pagination={false} dataSource={data ?? []} scroll={{ x: 'max-content' }} data-testid="evaluation-upper-table" columns={[
+      <Table<UpperRank> rowKey="id" size="small" pagination={false} dataSource={data ?? []} scroll={compact ? undefined : { x: 'max-content' }} data-testid="evaluation-upper-table"
+        expandable={compact ? { expandRowByClick: true, expandedRowRender: (r) => (
+          <Descriptions size="small" column={1} items={[
+            { key: 'level', label: t('evaluation.upper.level'), children: t(r.level === 'city' ? 'evaluation.upper.city' : 'evaluation.upper.province') },
+            { key: 'score', label: t('evaluation.upper.ourScore'), children: r.our_score ?? '—' },
+            { key: 'gap', label: t('evaluation.upper.gap'), children: gapText(r) },
+            { key: 'reasons', label: t('evaluation.upper.reasons'), children: r.reasons ?? '—' },
+            { key: 'next', label: t('evaluation.upper.nextSteps'), children: r.next_steps ?? '—' },
+          ]} />
+        ) } : undefined}
+        columns={[
         { title: t('evaluation.period'), dataIndex: 'month', render: (m: number) => `${m}月` },
-        { title: t('evaluation.upper.level'), dataIndex: 'level', render: (l: string) => t(l === 'city' ? 'evaluation.upper.city' : 'evaluation.upper.province') },
+        ...(compact ? [] : [{ title: t('evaluation.upper.level'), dataIndex: 'level', render: (l: string) => t(l === 'city' ? 'evaluation.upper.city' : 'evaluation.upper.province') }]),
         { title: t('evaluation.indicator'), dataIndex: 'indicator' },
-        { title: t('evaluation.rank'), key: 'rank', render: (_: unknown, r) => `${r.our_rank}/${r.unit_count}` },
-        { title: t('evaluation.upper.ourScore'), dataIndex: 'our_score', align: 'right', render: (v: string | null) => v ?? '—' },
-        { title: t('evaluation.upper.gap'), key: 'gap', align: 'right', render: (_: unknown, r) => (r.our_score !== null && r.leader_score !== null ? String(Math.round((Number(r.leader_score) - Number(r.our_score)) * 10_000) / 10_000) : '—') },
+        { title: t('evaluation.rank'), key: 'rank', render: (_: unknown, r: UpperRank) => `${r.our_rank}/${r.unit_count}` },
+        ...(compact ? [] : [
+          { title: t('evaluation.upper.ourScore'), dataIndex: 'our_score', align: 'right' as const, render: (v: string | null) => v ?? '—' },
+          { title: t('evaluation.upper.gap'), key: 'gap', align: 'right' as const, render: (_: unknown, r: UpperRank) => gapText(r) },
+        ]),
         { title: t('evaluation.upper.weak'), dataIndex: 'is_weak', render: (w: boolean) => (w ? <Tag color="error">{t('evaluation.upper.weakYes')}</Tag> : <Tag>{t('evaluation.upper.weakNo')}</Tag>) },
-        { title: t('evaluation.upper.reasons'), dataIndex: 'reasons', render: (v: string | null) => v ?? '' },
-        { title: t('evaluation.upper.nextSteps'), dataIndex: 'next_steps', render: (v: string | null) => v ?? '' },
-        ...(canAssign ? [{ title: '', key: 'matter', render: (_: unknown, r: UpperRank) => (r.is_weak ? <Button size="small" onClick={() => setToMatter(r)}>{t('evaluation.upper.toMatter')}</Button> : null) }] : []),
+        ...(compact ? [] : [
+          { title: t('evaluation.upper.reasons'), dataIndex: 'reasons', render: (v: string | null) => v ?? '' },
+          { title: t('evaluation.upper.nextSteps'), dataIndex: 'next_steps', render: (v: string | null) => v ?? '' },
+        ]),
+        // A weak line that already has its matter links to it (the server refuses a second one).
+        { title: '', key: 'matter', render: (_: unknown, r: UpperRank) => (r.matter
+          ? <Link to={`/matters/${r.matter.id}`} data-testid="evaluation-upper-matter">{t('evaluation.line.hasMatter', { number: r.matter.number })}</Link>
+          : canAssign && r.is_weak ? <Button size="small" onClick={() => setToMatter(r)}>{t('evaluation.upper.toMatter')}</Button> : null) },
       ]} />
-      {toMatter && <WeakToMatter rank={toMatter} onClose={() => setToMatter(null)} />}
+      {toMatter && <WeakToMatter rank={toMatter} onClose={() => { setToMatter(null); reload(); }} />}
     </div>
   );
 }

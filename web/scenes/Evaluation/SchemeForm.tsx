@@ -97,7 +97,7 @@ export function SchemeForm({ form, initial, keep, sources, readOnly, onChange }:
               columns={[
                 { title: t('evaluation.form.lineName'), key: 'name', render: (_: unknown, f) => (
                   <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('evaluation.form.required', { field: t('evaluation.form.lineName') }) }]} style={{ margin: 0 }}>
-                    <Input style={{ width: 150 }} aria-label={t('evaluation.form.lineName')} />
+                    <Input style={{ width: 140 }} aria-label={t('evaluation.form.lineName')} />
                   </Form.Item>
                 ) },
                 { title: t('evaluation.form.key'), key: 'key', render: (_: unknown, f) => (
@@ -107,48 +107,48 @@ export function SchemeForm({ form, initial, keep, sources, readOnly, onChange }:
                         const keys = [...((getFieldValue('lines') as LineValues[]) ?? []).map((l) => l?.key), ...((getFieldValue('groups') as { key: string }[]) ?? []).map((g) => g?.key)];
                         return v && keys.filter((k) => k === v).length > 1 ? Promise.reject(new Error(t('evaluation.form.keyDuplicate', { key: v }))) : Promise.resolve();
                       } })]}>
-                    <Input style={{ width: 110 }} aria-label={t('evaluation.form.key')} />
+                    <Input style={{ width: 100 }} aria-label={t('evaluation.form.key')} />
                   </Form.Item>
                 ) },
                 { title: t('evaluation.form.group'), key: 'group', render: (_: unknown, f) => (
                   <Form.Item noStyle shouldUpdate={(a: SchemeFormValues, b: SchemeFormValues) => a.groups !== b.groups}>
                     {() => (
                       <Form.Item name={[f.name, 'group']} style={{ margin: 0 }}>
-                        <Select allowClear style={{ width: 120 }} placeholder={t('evaluation.form.topLevel')} aria-label={t('evaluation.form.group')}
+                        <Select allowClear style={{ width: 110 }} placeholder={t('evaluation.form.topLevel')} aria-label={t('evaluation.form.group')}
                           options={((form.getFieldValue('groups') as { key: string; name: string }[]) ?? []).filter((g) => g?.key).map((g) => ({ value: g.key, label: g.name || g.key }))} />
                       </Form.Item>
                     )}
                   </Form.Item>
                 ) },
-                { title: t('evaluation.form.weight'), key: 'weight', render: (_: unknown, f) => (
-                  <Form.Item name={[f.name, 'weight']} style={{ margin: 0 }} rules={[{ type: 'number', min: 0.0001, message: t('evaluation.form.positive', { field: t('evaluation.form.weight') }) }]}>
-                    <InputNumber style={{ width: 70 }} placeholder="1" aria-label={t('evaluation.form.weight')} />
-                  </Form.Item>
-                ) },
-                { title: t('evaluation.form.max'), key: 'max', render: (_: unknown, f) => (
-                  <Form.Item name={[f.name, 'max']} style={{ margin: 0 }}>
-                    <InputNumber style={{ width: 70 }} aria-label={t('evaluation.form.max')} />
-                  </Form.Item>
+                // Weight above cap, and the rule above its parameters: the table fits a 1366 px screen without sideways scrolling.
+                { title: `${t('evaluation.form.weight')}／${t('evaluation.form.max')}`, key: 'weight', render: (_: unknown, f) => (
+                  <Space direction="vertical" size={4}>
+                    <Form.Item name={[f.name, 'weight']} style={{ margin: 0 }} rules={[{ type: 'number', min: 0.0001, message: t('evaluation.form.positive', { field: t('evaluation.form.weight') }) }]}>
+                      <InputNumber style={{ width: 76 }} placeholder={`${t('evaluation.form.weight')} 1`} aria-label={t('evaluation.form.weight')} />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'max']} style={{ margin: 0 }}>
+                      <InputNumber style={{ width: 76 }} placeholder={t('evaluation.form.max')} aria-label={t('evaluation.form.max')} />
+                    </Form.Item>
+                  </Space>
                 ) },
                 { title: t('evaluation.source'), key: 'source', render: (_: unknown, f) => (
                   <Form.Item name={[f.name, 'source']} style={{ margin: 0 }} rules={[{ required: true, message: t('evaluation.form.required', { field: t('evaluation.source') }) }]}>
-                    <Select showSearch optionFilterProp="label" style={{ width: 230 }} options={sourceOptions} aria-label={t('evaluation.source')} placeholder={t('evaluation.form.pickSource')} />
+                    <Select showSearch optionFilterProp="label" style={{ width: 200 }} popupMatchSelectWidth={false} options={sourceOptions} aria-label={t('evaluation.source')} placeholder={t('evaluation.form.pickSource')} />
                   </Form.Item>
                 ) },
-                { title: t('evaluation.rule'), key: 'kind', render: (_: unknown, f) => (
+                { title: `${t('evaluation.rule')}／${t('evaluation.form.params')}`, key: 'kind', render: (_: unknown, f) => (
+                  <Space direction="vertical" size={4}>
                   <Form.Item name={[f.name, 'kind']} style={{ margin: 0 }} rules={[{ required: true, message: t('evaluation.form.required', { field: t('evaluation.rule') }) }]}>
                     <Select style={{ width: 120 }} aria-label={t('evaluation.rule')} placeholder={t('evaluation.form.pickRule')}
                       options={RULE_KINDS.map((k) => ({ value: k, label: RULE_LABELS[k] }))}
                       onChange={(k: RuleKind) => { form.setFieldValue(['lines', f.name, 'p'], defaultParams(k)); changed(); }} />
                   </Form.Item>
-                ) },
-                { title: t('evaluation.form.params'), key: 'p', render: (_: unknown, f) => (
                   <Form.Item noStyle shouldUpdate={(a: SchemeFormValues, b: SchemeFormValues) => a.lines?.[f.name]?.kind !== b.lines?.[f.name]?.kind || a.lines?.[f.name]?.source !== b.lines?.[f.name]?.source}>
                     {() => {
                       const kind = form.getFieldValue(['lines', f.name, 'kind']) as RuleKind | undefined;
                       const unit = unitOf.get(form.getFieldValue(['lines', f.name, 'source']) as string) ?? '';
                       return (
-                        <Space size={4} wrap style={{ maxWidth: 460 }}>
+                        <Space size={4} wrap style={{ maxWidth: 300 }}>
                           {(kind ? RULE_PARAMS[kind] : []).map((p) => {
                             const label = t(`evaluation.form.p.${p.name}` as MessageKey, { unit });
                             const rules = p.optional || p.input === 'order' || p.input === 'op' ? [] : [{ required: true, message: t('evaluation.form.required', { field: label }) }];
@@ -167,6 +167,7 @@ export function SchemeForm({ form, initial, keep, sources, readOnly, onChange }:
                       );
                     }}
                   </Form.Item>
+                  </Space>
                 ) },
                 { title: '', key: 'x', render: (_: unknown, f) => <Button icon={<DeleteOutlined />} onClick={() => { remove(f.name); changed(); }} aria-label={t('evaluation.form.remove')} /> },
               ]} />

@@ -5,11 +5,14 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { problemsApi } from '../../api/problems.ts';
+import { useCan } from '../../auth.tsx';
+import { formatWan } from '../../format.ts';
 import { StatusTag } from './ProblemsPage.tsx';
 
-/** One enterprise: its cadres and their visit plans, visits with photos, problems and projects. */
+/** One enterprise: its cadres and their visit plans, visits with photos, problems, projects and attraction leads. */
 export function EnterprisePage() {
   const { t } = useI18n();
+  const can = useCan();
   const id = Number(useParams().id);
   const e = useLoad(() => problemsApi.enterprise(id), [id]);
   if (e.error) return <LoadError error={e.error} onRetry={e.reload} />;
@@ -59,6 +62,17 @@ export function EnterprisePage() {
       </Card>
       <Card size="small" title={t('enterprise.projects')}>
         <List dataSource={d.projects} locale={{ emptyText: '—' }} renderItem={(p) => <List.Item><Link to={`/projects/${p.id}`}>{p.name}</Link></List.Item>} />
+      </Card>
+      {/* Its attraction leads (招商线索, linked from the lead by USCC or by choice), within the reader's scope. */}
+      <Card size="small" title={t('enterprise.leads')} data-testid="enterprise-leads">
+        <Table rowKey="id" size="small" pagination={false} scroll={{ x: 640 }} dataSource={d.leads} locale={{ emptyText: t('enterprise.noLeads') }} columns={[
+          { title: t('enterprise.leadName'), dataIndex: 'name', render: (v: string, l) => (can('attraction.read') ? <Link to={`/attraction/${l.id}`}>{v}</Link> : v) },
+          { title: t('enterprise.leadStage'), dataIndex: 'stage', width: 90, render: (s: string, l) => <Tag color={l.terminated_on ? 'default' : 'blue'}>{t(`attraction.stage.${l.terminated_on ? 'terminated' : s}` as MessageKey)}</Tag> },
+          { title: t('enterprise.leadTeam'), dataIndex: 'team_name', render: (v: string | null) => v ?? '—' },
+          { title: t('enterprise.leadAmount'), key: 'amount', align: 'right', render: (_, l) => formatWan(l.signed_amount ?? l.intended_amount) },
+          { title: t('enterprise.leadSignedOn'), dataIndex: 'signed_on', render: (v: string | null) => v ?? '—' },
+        ]} />
+        {d.leads_hidden > 0 && <Typography.Text type="secondary">{t('enterprise.leadsHidden', { n: d.leads_hidden })}</Typography.Text>}
       </Card>
     </Space>
   );

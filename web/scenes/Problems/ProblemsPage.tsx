@@ -7,6 +7,9 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { PROBLEM_STATUSES, problemsApi, type ProblemAction, type ProblemDetail, type ProblemRow } from '../../api/problems.ts';
+import { referenceApi } from '../../api/endpoints.ts';
+import { UnitPicker } from '../../components/UnitPicker.tsx';
+import { PROBLEM_LEVELS, PROBLEM_SOURCES } from '../../../core/problems/problem-workflow.ts';
 
 const STATUS_COLOR: Record<string, string> = { pending: 'default', assigned: 'blue', signed: 'cyan', in_progress: 'processing', replied: 'purple', visited: 'geekblue', closed: 'success', rejected: 'default' };
 
@@ -22,6 +25,8 @@ export function ProblemsPage() {
   const [params, setParams] = useSearchParams();
   const query = {
     status: params.get('status') ?? undefined, category_code: params.get('category') ?? undefined, q: params.get('q') ?? undefined,
+    owner_unit_id: params.get('owner') ?? undefined, raised_unit_id: params.get('raised') ?? undefined, source: params.get('source') ?? undefined,
+    level: params.get('level') ?? undefined, received_from: params.get('from') ?? undefined, received_to: params.get('to') ?? undefined,
     overdue: params.get('overdue') ?? undefined, page: Number(params.get('page') ?? 1), page_size: 20,
   };
   const set = (patch: Record<string, string | undefined>) => {
@@ -31,6 +36,8 @@ export function ProblemsPage() {
     setParams(next);
   };
   const cats = useLoad(() => problemsApi.categories(), []);
+  const units = useLoad(() => referenceApi.units(), []);
+  const unitName = (id: string | undefined) => (id ? units.data?.items.find((u) => u.id === Number(id))?.name ?? `#${id}` : undefined);
   const list = useLoad(() => problemsApi.list(query), [params.toString()]);
   // A to-do's link (/problems?open=12) opens that problem's drawer.
   const [openId, setOpenId] = useState<number | null>(() => (params.get('open') ? Number(params.get('open')) : null));
@@ -44,6 +51,16 @@ export function ProblemsPage() {
         <Select allowClear style={{ width: 160 }} placeholder={t('problem.category')} value={query.category_code} onChange={(v?: string) => set({ category: v })}
           options={(cats.data ?? []).filter((c) => !c.parent_code).map((c) => ({ value: c.code, label: c.name }))} />
         <Input.Search allowClear style={{ width: 220 }} placeholder={t('problem.search')} defaultValue={query.q} onSearch={(v) => set({ q: v || undefined })} />
+        <UnitPicker units={units.data?.items ?? []} style={{ width: 200 }} placeholder={t('problem.owner')} testId="problems-owner"
+          value={query.owner_unit_id ? Number(query.owner_unit_id) : undefined} onChange={(v) => set({ owner: v ? String(v) : undefined })} />
+        <Select allowClear style={{ width: 130 }} placeholder={t('problem.source')} value={query.source} onChange={(v?: string) => set({ source: v })} data-testid="problems-source"
+          options={PROBLEM_SOURCES.map((v) => ({ value: v, label: t(`problemFigures.source.${v}` as MessageKey) }))} />
+        <Select allowClear style={{ width: 110 }} placeholder={t('problem.level')} value={query.level} onChange={(v?: string) => set({ level: v })}
+          options={PROBLEM_LEVELS.map((v) => ({ value: v, label: t(`problemFigures.level.${v}` as MessageKey) }))} />
+        {query.raised_unit_id && <Tag closable onClose={() => set({ raised: undefined })}>{t('problem.raisedBy', { name: unitName(query.raised_unit_id) ?? '' })}</Tag>}
+        {(query.received_from || query.received_to) && (
+          <Tag closable onClose={() => set({ from: undefined, to: undefined })} data-testid="problems-received">{t('problem.receivedBetween', { from: query.received_from ?? '…', to: query.received_to ?? '…' })}</Tag>
+        )}
         <Checkbox checked={!!query.overdue} onChange={(e) => set({ overdue: e.target.checked ? '1' : undefined })}>{t('problem.onlyOverdue')}</Checkbox>
       </Space>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : (

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, InputNumber, List, Modal, Popconfirm, Select, Skeleton, Table, Tag, Typography, Upload } from 'antd';
-import { DeleteOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, EditOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
-import { agendaApi, type DecisionMatters, type MeetingCreate, type MeetingDetail, type MeetingInfo, type MeetingListItem, type MeetingUpdate } from '../../api/supervision.ts';
+import { agendaApi, type DecisionMatters, type MeetingCreate, type MeetingDetail, type MeetingFilter, type MeetingInfo, type MeetingListItem, type MeetingUpdate } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ProjectPicker } from '../../components/ProjectPicker.tsx';
@@ -40,8 +40,11 @@ export function MeetingsPage() {
   const can = useCan();
   const navigate = useNavigate();
   const mobile = !Grid.useBreakpoint().md;
-  const { data, error, loading, reload } = useLoad(() => agendaApi.meetings(), []);
+  const [filter, setFilter] = useState<MeetingFilter>({});
+  const [search, setSearch] = useState('');
+  const { data, error, loading, reload } = useLoad(() => agendaApi.meetings(filter), [filter.kind, filter.year, filter.q]);
   const [creating, setCreating] = useState(false);
+  const thisYear = dayjs().year();
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm();
   const submit = async () => {
@@ -70,6 +73,15 @@ export function MeetingsPage() {
   ];
   return (
     <Card title={t('meetings.title')} extra={can('supervision.admin') && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="meeting-new">{t('meetings.new')}</Button>}>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="meetings-filters">
+        <Select allowClear placeholder={t('meetings.filter.allKinds')} style={{ width: 130 }} value={filter.kind} onChange={(v?: string) => setFilter({ ...filter, kind: v })} data-testid="meetings-filter-kind"
+          options={KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}` as MessageKey) }))} />
+        <Select allowClear placeholder={t('meetings.filter.allYears')} style={{ width: 120 }} value={filter.year} onChange={(v?: number) => setFilter({ ...filter, year: v })} data-testid="meetings-filter-year"
+          options={[0, 1, 2].map((n) => ({ value: thisYear - n, label: `${thisYear - n}年` }))} />
+        <Input.Search allowClear placeholder={t('meetings.filter.search')} style={{ width: mobile ? '100%' : 240 }} value={search} onChange={(e) => setSearch(e.target.value)}
+          onSearch={(v) => setFilter({ ...filter, q: v.trim() || undefined })} data-testid="meetings-filter-q" />
+        <Button icon={<DownloadOutlined />} href={agendaApi.meetingsXlsx(filter)} download data-testid="meetings-export">{t('export.xlsx')}</Button>
+      </Flex>
       {mobile ? (
         <List loading={loading} dataSource={data?.items ?? []} renderItem={(m) => (
           <List.Item><List.Item.Meta title={<Link to={`/meetings/${m.id}`}>{m.title}</Link>} description={`${m.heldOn} · ${t('meetings.counts', { n: m.decisions, a: m.assigned, d: m.done })}`} /></List.Item>
@@ -107,6 +119,8 @@ export function MeetingPage() {
   // The meeting as the clerk opened it for correction, and a save refused because someone else saved first.
   const [opened, setOpened] = useState<MeetingInfo | null>(null);
   const [conflict, setConflict] = useState<MeetingConflict | null>(null);
+  // A decision's add, correction or delete refused because the meeting changed since it was loaded.
+  const [decisionConflict, setDecisionConflict] = useState<DecisionConflict | null>(null);
   const navigate = useNavigate();
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
@@ -180,14 +194,34 @@ export function MeetingPage() {
       fail(e);
     }
   };
-  const saveDecision = async () => {
+  // A decision's change names the meeting's version it was made on; a stale one opens the conflict dialog.
+  const runDecision = async (op: DecisionOp, version: number) => {
     try {
-      await agendaApi.updateDecision(id, editingDecision!.id, decisionText);
-      setEditingDecision(null);
+      if (op.kind === 'add') await agendaApi.addDecision(id, version, op.text);
+      else if (op.kind === 'update') await agendaApi.updateDecision(id, op.decisionId, version, op.text);
+      else await agendaApi.deleteDecision(id, op.decisionId, version);
+      if (op.kind === 'add') setNewDecision('');
+      if (op.kind === 'update') setEditingDecision(null);
       reload();
     } catch (e) {
-      fail(e);
+      if (e instanceof ApiError && e.code === 'version_conflict') {
+        const d = e.details as { current?: MeetingInfo; decisions?: DecisionText[] } | null;
+        const latest = d?.current && d.decisions ? null : await agendaApi.meeting(id);
+        setDecisionConflict({ op, message: e.message, current: d?.current ?? latest!.meeting, decisions: d?.decisions ?? latest!.decisions });
+      } else fail(e);
     }
+  };
+  const saveDecision = () => runDecision({ kind: 'update', decisionId: editingDecision!.id, seq: editingDecision!.seq, before: editingDecision!.text, text: decisionText }, m.version);
+  // Send my decision change again on the meeting as it is now (offered only while the decision still exists).
+  const reapplyDecision = () => {
+    if (!decisionConflict) return;
+    setDecisionConflict(null);
+    void runDecision(decisionConflict.op, decisionConflict.current.version);
+  };
+  const discardDecision = () => {
+    setDecisionConflict(null);
+    setEditingDecision(null);
+    reload();
   };
   return (
     <div data-testid="meeting-page">
@@ -233,7 +267,7 @@ export function MeetingPage() {
               ...(can('matter.assign') ? [<Button key="to" size="small" onClick={() => { form.resetFields(); setTurning(d); }} data-testid={`decision-assign-${d.seq}`}>{t('meetings.toMatters')}</Button>] : []),
               ...(can('supervision.admin') ? [<Button key="ed" size="small" type="text" icon={<EditOutlined />} aria-label={t('meetings.editDecision')} onClick={() => { setDecisionText(d.text); setEditingDecision(d); }} data-testid={`decision-edit-${d.seq}`} />] : []),
               ...(can('supervision.admin') && d.matters.length === 0 ? [
-                <Popconfirm key="del" title={t('meetings.deleteDecisionConfirm')} onConfirm={() => void agendaApi.deleteDecision(id, d.id).then(reload, fail)}>
+                <Popconfirm key="del" title={t('meetings.deleteDecisionConfirm')} onConfirm={() => void runDecision({ kind: 'delete', decisionId: d.id, seq: d.seq, before: d.text }, m.version)}>
                   <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('meetings.deleteDecision')} data-testid={`decision-delete-${d.seq}`} />
                 </Popconfirm>,
               ] : []),
@@ -250,7 +284,7 @@ export function MeetingPage() {
         {can('supervision.admin') && (
           <Flex gap={8} style={{ marginTop: 8 }}>
             <Input value={newDecision} onChange={(e) => setNewDecision(e.target.value)} placeholder={t('meetings.addDecision')} data-testid="decision-new" />
-            <Button disabled={!newDecision.trim()} onClick={() => void agendaApi.addDecision(id, newDecision).then(() => { setNewDecision(''); reload(); }, fail)}>{t('meetings.add')}</Button>
+            <Button disabled={!newDecision.trim()} onClick={() => void runDecision({ kind: 'add', text: newDecision }, m.version)} data-testid="decision-add">{t('meetings.add')}</Button>
           </Flex>
         )}
       </Card>
@@ -280,7 +314,7 @@ export function MeetingPage() {
           <Button key="discard" onClick={discard} data-testid="meeting-conflict-discard">{t('project.conflict.discard')}</Button>,
           <Button key="reapply" type="primary" onClick={reapply} data-testid="meeting-conflict-reapply">{t('project.conflict.reapply')}</Button>,
         ]}>
-        <Typography.Paragraph>{t('meetings.conflict.intro')}</Typography.Paragraph>
+        <Typography.Paragraph>{t(conflict && conflictRows(conflict).length === 0 ? 'meetings.conflict.onlyDecisions' : 'meetings.conflict.intro')}</Typography.Paragraph>
         <Table size="small" pagination={false} rowKey="key" scroll={{ x: 520 }} data-testid="meeting-conflict-table"
           dataSource={conflict ? conflictRows(conflict) : []}
           columns={[
@@ -289,12 +323,49 @@ export function MeetingPage() {
             { title: t('project.conflict.mine'), render: (_v, r) => (r.mineChanged ? show(r.key, r.mine) : '—') },
           ]} />
       </Modal>
+      <Modal open={decisionConflict !== null} title={t('meetings.decisionConflict.title')} onCancel={() => setDecisionConflict(null)} width={680} data-testid="decision-conflict"
+        footer={[
+          <Button key="discard" onClick={discardDecision} data-testid="decision-conflict-discard">{t('project.conflict.discard')}</Button>,
+          <Button key="reapply" type="primary" onClick={reapplyDecision} disabled={!decisionConflict || !canReapply(decisionConflict)} data-testid="decision-conflict-reapply">{t('project.conflict.reapply')}</Button>,
+        ]}>
+        {decisionConflict && (() => {
+          const { op, decisions } = decisionConflict;
+          const now = op.kind === 'add' ? undefined : decisions.find((x) => x.id === op.decisionId);
+          const theirs = op.kind === 'add' ? '—' : now ? (now.text === op.before ? `${now.text} ${t('meetings.decisionConflict.unchanged')}` : now.text) : t('meetings.decisionConflict.gone');
+          const mine = op.kind === 'delete' ? t('meetings.decisionConflict.deleteMine') : op.text;
+          return (
+            <>
+              <Typography.Paragraph type="danger" data-testid="decision-conflict-message">{decisionConflict.message}</Typography.Paragraph>
+              <Table size="small" pagination={false} rowKey="k" scroll={{ x: 520 }} data-testid="decision-conflict-table"
+                dataSource={[{ k: 'd', item: op.kind === 'add' ? t('meetings.decisionConflict.new') : t('meetings.decisionConflict.seq', { n: op.seq }), theirs, mine }]}
+                columns={[
+                  { title: t('meetings.decisionConflict.item'), dataIndex: 'item', width: 110 },
+                  { title: t('project.conflict.theirs'), dataIndex: 'theirs' },
+                  { title: t('project.conflict.mine'), dataIndex: 'mine' },
+                ]} />
+              <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 4 }}>{t('meetings.decisionConflict.latest')}</Typography.Paragraph>
+              <ol style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }} data-testid="decision-conflict-latest">
+                {decisions.map((x) => <li key={x.id}><b>{x.seq}.</b> {x.text}</li>)}
+              </ol>
+            </>
+          );
+        })()}
+      </Modal>
       <Modal open={editingDecision !== null} title={t('meetings.editDecision')} onCancel={() => setEditingDecision(null)} onOk={() => void saveDecision()} okButtonProps={{ disabled: !decisionText.trim(), 'data-testid': 'decision-edit-ok' }} destroyOnHidden>
         <Input.TextArea rows={4} maxLength={2000} value={decisionText} onChange={(e) => setDecisionText(e.target.value)} data-testid="decision-edit-text" />
       </Modal>
     </div>
   );
 }
+
+/** A decision as a conflict answer lists it. */
+type DecisionText = { id: number; seq: number; text: string };
+/** A change to the decisions: add one, correct one (from `before`), delete one. */
+type DecisionOp = { kind: 'add'; text: string } | { kind: 'update'; decisionId: number; seq: number; before: string; text: string } | { kind: 'delete'; decisionId: number; seq: number; before: string };
+/** A decision change refused as stale: what I sent, the server's Chinese message, and the meeting and decisions now. */
+interface DecisionConflict { op: DecisionOp; message: string; current: MeetingInfo; decisions: DecisionText[] }
+/** My change can be sent again unless it targets a decision someone deleted. */
+const canReapply = ({ op, decisions }: DecisionConflict) => op.kind === 'add' || decisions.some((x) => x.id === op.decisionId);
 
 /** A meeting correction's values as the API takes them. */
 type MeetingValues = { kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null };

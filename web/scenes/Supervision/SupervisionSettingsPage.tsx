@@ -7,12 +7,13 @@ import {
   type LetterPlaceholder, type LetterTemplateKind, type LetterTemplates,
 } from '../../../core/supervision/letter-templates.ts';
 import { ApiError } from '../../api/client.ts';
-import { supervisionSettingsApi } from '../../api/supervision.ts';
+import { supervisionSettingsApi, type SupervisionSettings } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EscalationRulesCard } from './EscalationRulesCard.tsx';
+import { saveSettings, SettingsConflictModal, type SettingsConflict, type SettingsPatch } from './SettingsConflict.tsx';
 
 /**
  * 督办设置 (supervision4): the wording of the escalation letters as office templates (交办函、提醒函、督办函、约谈通知)
@@ -28,25 +29,40 @@ export function SupervisionSettingsPage() {
   const [edited, setEdited] = useState<LetterTemplates | null>(null);
   const [replyDays, setReplyDays] = useState<number | null>(null);
   const [saving, setSaving] = useState(false);
+  // The settings as they were when the clerk started editing (their version is the one the save names).
+  const [base, setBase] = useState<SupervisionSettings | null>(null);
+  const [conflict, setConflict] = useState<SettingsConflict | null>(null);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
+  const touch = () => { if (!base) setBase(data); };
   const templates = edited ?? data.letter_templates;
   const current = templates[kind];
   const days = replyDays ?? data.reply_working_days;
   const problems = LETTER_TEMPLATE_KINDS.flatMap((k) => checkLetterTemplate(k, templates[k]));
   const daysOk = Number.isInteger(days) && days >= 1 && days <= 30;
   const dirty = edited !== null || (replyDays !== null && replyDays !== data.reply_working_days);
-  const set = (patch: Partial<{ title: string; body: string }>) => setEdited({ ...templates, [kind]: { ...current, ...patch } });
+  const set = (patch: Partial<{ title: string; body: string }>) => {
+    touch();
+    setEdited({ ...templates, [kind]: { ...current, ...patch } });
+  };
   // The sample letter is dated Monday 2026-12-07; its reply date counts the set working days (weekends only here).
   const sampleReplyBy = daysOk ? chineseDate(addWorkingDays('2026-12-07', days, calendarOf([]))) : SAMPLE_PLACEHOLDER_VALUES.答复期限;
   const preview = fillLetterTemplate(current, { ...SAMPLE_PLACEHOLDER_VALUES, 答复工作日: String(days), 答复期限: sampleReplyBy });
-  const save = async () => {
+  const clear = () => {
+    setEdited(null);
+    setReplyDays(null);
+    setBase(null);
+  };
+  const send = async (from: SupervisionSettings, mine: SettingsPatch) => {
     setSaving(true);
     try {
-      await supervisionSettingsApi.put({ letter_templates: templates, reply_working_days: days });
+      const r = await saveSettings(from, mine);
+      if ('conflict' in r) {
+        setConflict(r.conflict);
+        return;
+      }
       void message.success(t('supSettings.saved'));
-      setEdited(null);
-      setReplyDays(null);
+      clear();
       reload();
     } catch (e) {
       void message.error(e instanceof ApiError ? e.message : String(e));
@@ -54,6 +70,7 @@ export function SupervisionSettingsPage() {
       setSaving(false);
     }
   };
+  const save = () => send(base ?? data, { letter_templates: templates, reply_working_days: days });
   const insert = (p: LetterPlaceholder) => set({ body: `${current.body}{${p}}` });
   return (
     <Flex vertical gap={16}>
@@ -63,7 +80,7 @@ export function SupervisionSettingsPage() {
         <Flex vertical gap={4}>
           <Typography.Text strong>{t('supSettings.replyDays')}</Typography.Text>
           <Space wrap>
-            <InputNumber min={1} max={30} value={days} onChange={(v) => setReplyDays(typeof v === 'number' ? v : 0)} addonAfter={t('supSettings.workingDays')} data-testid="reply-days" aria-label={t('supSettings.replyDays')} style={{ width: 160 }} />
+            <InputNumber min={1} max={30} value={days} onChange={(v) => { touch(); setReplyDays(typeof v === 'number' ? v : 0); }} addonAfter={t('supSettings.workingDays')} data-testid="reply-days" aria-label={t('supSettings.replyDays')} style={{ width: 160 }} />
             <Typography.Text type="secondary">{t('supSettings.replyDaysHint')}</Typography.Text>
           </Space>
           {!daysOk && <Typography.Text type="danger" data-testid="reply-days-error">{t('supSettings.replyDaysRange')}</Typography.Text>}
@@ -96,12 +113,15 @@ export function SupervisionSettingsPage() {
         {problems.length > 0 && <Alert type="error" showIcon data-testid="template-problems" message={t('supSettings.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
         <Space wrap>
           <Button type="primary" loading={saving} disabled={!dirty || problems.length > 0 || !daysOk} onClick={() => void save()} data-testid="supervision-settings-save">{t('supSettings.save')}</Button>
-          <Popconfirm title={t('supSettings.resetConfirm')} onConfirm={() => setEdited({ ...templates, [kind]: DEFAULT_LETTER_TEMPLATES[kind] })}>
+          <Popconfirm title={t('supSettings.resetConfirm')} onConfirm={() => { touch(); setEdited({ ...templates, [kind]: DEFAULT_LETTER_TEMPLATES[kind] }); }}>
             <Button data-testid="template-reset">{t('supSettings.reset')}</Button>
           </Popconfirm>
-          {dirty && <Button onClick={() => { setEdited(null); setReplyDays(null); }}>{t('supSettings.discard')}</Button>}
+          {dirty && <Button onClick={clear}>{t('supSettings.discard')}</Button>}
         </Space>
       </Flex>
+      <SettingsConflictModal conflict={conflict}
+        onDiscard={() => { setConflict(null); clear(); reload(); }}
+        onReapply={() => { const c = conflict!; setConflict(null); setBase(c.current); void send(c.current, c.mine); }} />
     </Card>
     </Flex>
   );
