@@ -14,7 +14,7 @@ import { claimJob, releaseJob, runJobOnce } from './jobs.ts';
 import { defineSettings, SettingsError } from './settings.ts';
 import { listMoves, recordMove } from './status-log.ts';
 import { readState, writeState } from './system-state.ts';
-import { inTransaction } from './tx.ts';
+import { afterCommit, inTransaction } from './tx.ts';
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
@@ -43,6 +43,29 @@ describe.each(DIALECTS)('the platform layer on %s', (dialect) => {
     expect(await readState(database.db, 'inner')).toBeUndefined();
     await inTransaction(database.db, (trx) => writeState(trx, 'kept', { a: 1 }, at));
     expect(await readState(database.db, 'kept')).toEqual({ a: 1 });
+  });
+
+  it('afterCommit runs work once per key after the commit, and nothing after a rollback or outside inTransaction', async () => {
+    const ran: string[] = [];
+    const work = (name: string) => async () => { ran.push(name); };
+    const result = await inTransaction(database.db, async (trx) => {
+      // Registered once per event (as the audit chain's step is): the same key runs once.
+      for (let i = 0; i < 3; i++) expect(afterCommit(trx, 'chain', work('chain'))).toBe(true);
+      expect(afterCommit(trx, 'other', work('other'))).toBe(true);
+      expect(ran).toEqual([]);
+      return 7;
+    });
+    expect(result).toBe(7);
+    expect(ran).toEqual(['chain', 'other']);
+    ran.length = 0;
+    await expect(inTransaction(database.db, async (trx) => {
+      afterCommit(trx, 'chain', work('rolled back'));
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    await database.db.transaction().execute(async (trx) => {
+      expect(afterCommit(trx, 'chain', work('bare'))).toBe(false);
+    });
+    expect(ran).toEqual([]);
   });
 
   it('moved the indicator watermark out of the settings and seeded the 2025–2026 calendar', async () => {

@@ -3,9 +3,10 @@ import type { Executor } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 
 // Work to do once a transaction inTransaction opened has committed, keyed by that transaction (a WeakMap: a
-// transaction that never commits leaves nothing behind). Only a hint for this process: what it triggers must be
-// safe to skip (the audit chain's job repairs a crash between commit and chaining).
-const afterCommitWork = new WeakMap<object, (() => Promise<void>)[]>();
+// transaction that never commits leaves nothing behind) and within it by the work's key, so that work registered
+// once per event (the audit chain's step) runs once per transaction. Only a hint for this process: what it triggers
+// must be safe to skip (the audit chain's job repairs a crash between commit and chaining).
+const afterCommitWork = new WeakMap<object, Map<unknown, () => Promise<void>>>();
 
 /**
  * The one transaction idiom: the service opens it, and everything that must commit with the change (audit, status
@@ -19,10 +20,10 @@ export async function inTransaction<T>(db: Executor, fn: (trx: Transaction<DB>) 
   try {
     const result = await db.transaction().execute((trx) => {
       opened = trx;
-      afterCommitWork.set(trx, []);
+      afterCommitWork.set(trx, new Map());
       return fn(trx);
     });
-    for (const work of afterCommitWork.get(opened!) ?? []) await work();
+    for (const work of afterCommitWork.get(opened!)?.values() ?? []) await work();
     return result;
   } finally {
     if (opened) afterCommitWork.delete(opened);
@@ -30,13 +31,14 @@ export async function inTransaction<T>(db: Executor, fn: (trx: Transaction<DB>) 
 }
 
 /**
- * Runs `work` after the transaction `trx` commits (nothing when it rolls back). False when `trx` is not one that
+ * Runs `work` after the transaction `trx` commits (nothing when it rolls back); a second registration under the same
+ * `key` in the same transaction is dropped (the first one's work runs, once). False when `trx` is not one that
  * inTransaction opened (a bare `db.transaction()`), so the caller knows the work will not run and must rely on its
  * own fallback. `work` must not throw: the change has committed by then.
  */
-export function afterCommit(trx: Executor, work: () => Promise<void>): boolean {
-  const list = afterCommitWork.get(trx);
-  if (!list) return false;
-  list.push(work);
+export function afterCommit(trx: Executor, key: unknown, work: () => Promise<void>): boolean {
+  const registered = afterCommitWork.get(trx);
+  if (!registered) return false;
+  if (!registered.has(key)) registered.set(key, work);
   return true;
 }

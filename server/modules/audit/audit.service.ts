@@ -151,7 +151,8 @@ export class AuditService implements AuditRecorder {
       // Chained once the writer's transaction commits; a bare db.transaction() (no afterCommit) leaves it to the
       // next chaining step in this process, the job or a reader.
       if (!executor.isTransaction) await this.chainAfterCommit();
-      else afterCommit(executor, () => this.chainAfterCommit());
+      // One chaining step per transaction, however many events it records (a bulk write records thousands).
+      else afterCommit(executor, this, () => this.chainAfterCommit());
     } else if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
     } else {
