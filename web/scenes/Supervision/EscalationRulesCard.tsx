@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { checkEscalationRules, LETTER_KINDS, type LetterPrefixKind } from '../../../core/supervision/escalation-settings.ts';
-import { ApiError } from '../../api/client.ts';
 import { supervisionSettingsApi, type EscalationStep, type SupervisionSettings } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { saveSettings, SettingsConflictModal, type SettingsConflict, type SettingsPatch } from './SettingsConflict.tsx';
+import { useSettingsSave } from './SettingsConflict.tsx';
 
 type Rules = Pick<SupervisionSettings, 'ladder' | 'feedback_ladder' | 'letter_on_step' | 'matter_prefix' | 'letter_prefixes'>;
 type StepLetter = SupervisionSettings['letter_on_step'][string];
@@ -22,49 +21,28 @@ const STEP_LETTERS: StepLetter[] = ['remind', 'press', 'interview'];
  */
 export function EscalationRulesCard() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const { data, error, loading, reload } = useLoad(() => Promise.all([supervisionSettingsApi.get(), supervisionSettingsApi.nextNumbers()]), []);
   const [draft, setDraft] = useState<Rules | null>(null);
-  const [saving, setSaving] = useState(false);
-  // The settings as they were when the clerk started editing (their version is the one the save names).
-  const [base, setBase] = useState<SupervisionSettings | null>(null);
-  const [conflict, setConflict] = useState<SettingsConflict | null>(null);
+  const saver = useSettingsSave(t('supRules.saved'), () => { setDraft(null); reload(); });
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
   const [settings, next] = data;
   const rules: Rules = draft ?? { ladder: settings.ladder, feedback_ladder: settings.feedback_ladder, letter_on_step: settings.letter_on_step, matter_prefix: settings.matter_prefix, letter_prefixes: settings.letter_prefixes };
   const problems = checkEscalationRules(rules);
   const set = (patch: Partial<Rules>) => {
-    if (!base) setBase(settings);
+    saver.touch(settings);
     setDraft({ ...rules, ...patch });
   };
   const clear = () => {
     setDraft(null);
-    setBase(null);
+    saver.forget();
   };
   const example = (prefix: string, seq: number) => (prefix.trim() && checkEscalationRules({ matter_prefix: prefix }).length === 0 ? formatDocNumber({ prefix, year: next.year, seq }) : '—');
-  const send = async (from: SupervisionSettings, mine: SettingsPatch) => {
-    setSaving(true);
-    try {
-      const r = await saveSettings(from, mine);
-      if ('conflict' in r) {
-        setConflict(r.conflict);
-        return;
-      }
-      void message.success(t('supRules.saved'));
-      clear();
-      reload();
-    } catch (e) {
-      void message.error(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setSaving(false);
-    }
-  };
   const save = () => {
     // Only the steps that still exist keep a letter.
     const keys = new Set([...rules.ladder, ...rules.feedback_ladder].map((s) => s.key));
     const letterOnStep = Object.fromEntries(Object.entries(rules.letter_on_step).filter(([k]) => keys.has(k)));
-    return send(base ?? settings, { ...rules, letter_on_step: letterOnStep });
+    return saver.save(settings, { ...rules, letter_on_step: letterOnStep });
   };
   const steps = (which: 'ladder' | 'feedback_ladder') => {
     const list = rules[which];
@@ -131,13 +109,11 @@ export function EscalationRulesCard() {
         </Flex>
         {problems.length > 0 && <Alert type="error" showIcon data-testid="rules-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
         <Space wrap>
-          <Button type="primary" loading={saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.save')}</Button>
+          <Button type="primary" loading={saver.saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.save')}</Button>
           {draft !== null && <Button onClick={clear}>{t('supSettings.discard')}</Button>}
         </Space>
       </Flex>
-      <SettingsConflictModal conflict={conflict}
-        onDiscard={() => { setConflict(null); clear(); reload(); }}
-        onReapply={() => { const c = conflict!; setConflict(null); setBase(c.current); void send(c.current, c.mine); }} />
+      {saver.modal}
     </Card>
   );
 }

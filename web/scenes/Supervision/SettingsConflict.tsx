@@ -1,4 +1,5 @@
-import { Button, Modal, Table, Typography } from 'antd';
+import { useState, type ReactElement } from 'react';
+import { App, Button, Modal, Table, Typography } from 'antd';
 import { ApiError } from '../../api/client.ts';
 import { supervisionSettingsApi, type SupervisionSettings } from '../../api/supervision.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -73,4 +74,45 @@ export function SettingsConflictModal({ conflict, onDiscard, onReapply }: { conf
         ]} />
     </Modal>
   );
+}
+
+/**
+ * The save of one card of the settings page: the settings the clerk started from (`touch` on the first edit; the
+ * save names their version), the send with its stale-save dialog (`modal`), and `saving`. `done` runs after a save
+ * and after discarding in the dialog: the card drops its draft and reloads.
+ */
+export function useSettingsSave(savedText: string, done: () => void): {
+  saving: boolean; touch: (loaded: SupervisionSettings) => void; forget: () => void;
+  save: (loaded: SupervisionSettings, mine: SettingsPatch) => Promise<void>; modal: ReactElement;
+} {
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+  const [base, setBase] = useState<SupervisionSettings | null>(null);
+  const [conflict, setConflict] = useState<SettingsConflict | null>(null);
+  const send = async (from: SupervisionSettings, mine: SettingsPatch) => {
+    setSaving(true);
+    try {
+      const r = await saveSettings(from, mine);
+      if ('conflict' in r) {
+        setConflict(r.conflict);
+        return;
+      }
+      void message.success(savedText);
+      setBase(null);
+      done();
+    } catch (e) {
+      void message.error(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return {
+    saving,
+    touch: (loaded) => { if (!base) setBase(loaded); },
+    forget: () => setBase(null),
+    save: (loaded, mine) => send(base ?? loaded, mine),
+    modal: <SettingsConflictModal conflict={conflict}
+      onDiscard={() => { setConflict(null); setBase(null); done(); }}
+      onReapply={() => { const c = conflict!; setConflict(null); setBase(c.current); void send(c.current, c.mine); }} />,
+  };
 }

@@ -1,19 +1,18 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Flex, Form, Grid, Input, InputNumber, Popconfirm, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Form, Grid, Input, InputNumber, Popconfirm, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { addWorkingDays, calendarOf } from '../../../core/calendar.ts';
 import { chineseDate } from '../../../core/bulletins/phrases.ts';
 import {
   checkLetterTemplate, DEFAULT_LETTER_TEMPLATES, fillLetterTemplate, LETTER_PLACEHOLDERS, LETTER_TEMPLATE_KINDS, SAMPLE_PLACEHOLDER_VALUES,
   type LetterPlaceholder, type LetterTemplateKind, type LetterTemplates,
 } from '../../../core/supervision/letter-templates.ts';
-import { ApiError } from '../../api/client.ts';
-import { supervisionSettingsApi, type SupervisionSettings } from '../../api/supervision.ts';
+import { supervisionSettingsApi } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EscalationRulesCard } from './EscalationRulesCard.tsx';
-import { saveSettings, SettingsConflictModal, type SettingsConflict, type SettingsPatch } from './SettingsConflict.tsx';
+import { useSettingsSave } from './SettingsConflict.tsx';
 
 /**
  * 督办设置 (supervision4): the wording of the escalation letters as office templates (交办函、提醒函、督办函、约谈通知)
@@ -22,19 +21,15 @@ import { saveSettings, SettingsConflictModal, type SettingsConflict, type Settin
  */
 export function SupervisionSettingsPage() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const mobile = !Grid.useBreakpoint().md;
   const { data, error, loading, reload } = useLoad(() => supervisionSettingsApi.get(), []);
   const [kind, setKind] = useState<LetterTemplateKind>('press');
   const [edited, setEdited] = useState<LetterTemplates | null>(null);
   const [replyDays, setReplyDays] = useState<number | null>(null);
-  const [saving, setSaving] = useState(false);
-  // The settings as they were when the clerk started editing (their version is the one the save names).
-  const [base, setBase] = useState<SupervisionSettings | null>(null);
-  const [conflict, setConflict] = useState<SettingsConflict | null>(null);
+  const saver = useSettingsSave(t('supSettings.saved'), () => { setEdited(null); setReplyDays(null); reload(); });
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
-  const touch = () => { if (!base) setBase(data); };
+  const touch = () => saver.touch(data);
   const templates = edited ?? data.letter_templates;
   const current = templates[kind];
   const days = replyDays ?? data.reply_working_days;
@@ -51,26 +46,9 @@ export function SupervisionSettingsPage() {
   const clear = () => {
     setEdited(null);
     setReplyDays(null);
-    setBase(null);
+    saver.forget();
   };
-  const send = async (from: SupervisionSettings, mine: SettingsPatch) => {
-    setSaving(true);
-    try {
-      const r = await saveSettings(from, mine);
-      if ('conflict' in r) {
-        setConflict(r.conflict);
-        return;
-      }
-      void message.success(t('supSettings.saved'));
-      clear();
-      reload();
-    } catch (e) {
-      void message.error(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-  const save = () => send(base ?? data, { letter_templates: templates, reply_working_days: days });
+  const save = () => saver.save(data, { letter_templates: templates, reply_working_days: days });
   const insert = (p: LetterPlaceholder) => set({ body: `${current.body}{${p}}` });
   return (
     <Flex vertical gap={16}>
@@ -112,16 +90,14 @@ export function SupervisionSettingsPage() {
         </Flex>
         {problems.length > 0 && <Alert type="error" showIcon data-testid="template-problems" message={t('supSettings.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
         <Space wrap>
-          <Button type="primary" loading={saving} disabled={!dirty || problems.length > 0 || !daysOk} onClick={() => void save()} data-testid="supervision-settings-save">{t('supSettings.save')}</Button>
+          <Button type="primary" loading={saver.saving} disabled={!dirty || problems.length > 0 || !daysOk} onClick={() => void save()} data-testid="supervision-settings-save">{t('supSettings.save')}</Button>
           <Popconfirm title={t('supSettings.resetConfirm')} onConfirm={() => { touch(); setEdited({ ...templates, [kind]: DEFAULT_LETTER_TEMPLATES[kind] }); }}>
             <Button data-testid="template-reset">{t('supSettings.reset')}</Button>
           </Popconfirm>
           {dirty && <Button onClick={clear}>{t('supSettings.discard')}</Button>}
         </Space>
       </Flex>
-      <SettingsConflictModal conflict={conflict}
-        onDiscard={() => { setConflict(null); clear(); reload(); }}
-        onReapply={() => { const c = conflict!; setConflict(null); setBase(c.current); void send(c.current, c.mine); }} />
+      {saver.modal}
     </Card>
     </Flex>
   );
