@@ -7,8 +7,19 @@ import { inject } from 'vitest';
 import { openDatabase, type Database, type Dialect } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 
-/** Both engines every data-layer and API test runs on. */
-export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
+/**
+ * The engines every data-layer and API test runs on: both, unless DOCKET_TEST_DIALECTS names fewer (scripts/test.sh's
+ * calendar rerun uses SQLite alone: it repeats the suite for the dates, and the engines' differences are the full run's).
+ */
+export const DIALECTS: Dialect[] = dialectsFrom(process.env.DOCKET_TEST_DIALECTS);
+
+function dialectsFrom(value: string | undefined): Dialect[] {
+  if (!value) return ['sqlite', 'postgres'];
+  const named = value.split(',').map((d) => d.trim()).filter(Boolean);
+  const unknown = named.filter((d) => d !== 'sqlite' && d !== 'postgres');
+  if (unknown.length > 0 || named.length === 0) throw new Error(`DOCKET_TEST_DIALECTS: expected sqlite and/or postgres, got "${value}"`);
+  return named as Dialect[];
+}
 
 /**
  * A fresh, migrated, throwaway database of the given dialect; destroy() removes it. It is a copy of the template

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFailed } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -53,6 +54,7 @@ export async function startHarness(opts: { projects?: number; demo?: boolean } =
       if (process.env.DOCKET_NOW) await context.clock.install({ time: clock.now() });
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
+      onTestFailed(async ({ task }) => { await recordFailure(page, task.name); });
       return { context, page };
     },
     async close() {
@@ -93,6 +95,23 @@ export async function settled(page: Page): Promise<void> {
  */
 export async function pickOption(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
+/**
+ * When a test fails, says where its page stood: the address, the messages and form errors on screen, and a screenshot
+ * (screenshots/failed-….png). A timeout alone ("waitForURL exceeded") cannot tell a refused save from a slow one.
+ */
+async function recordFailure(page: Page, testName: string): Promise<void> {
+  if (page.isClosed()) return;
+  try {
+    const shown = await page.locator('.ant-form-item-explain-error:visible, .ant-alert:visible, .ant-message-notice:visible, .ant-notification-notice:visible')
+      .allInnerTexts();
+    const slug = testName.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${slug}.png`), fullPage: true, timeout: 5_000 });
+    console.error(`[browser failure] ${testName}: at ${page.url()}; on screen: ${shown.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || '(no message)'}`);
+  } catch (e) {
+    console.error(`[browser failure] ${testName}: page state unavailable (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Saves a full-page screenshot into ./screenshots (git-ignored). */

@@ -69,7 +69,14 @@ describe('the 五定 record, a new project and library moves', () => {
     await dialog.getByText(/金额格式不正确：无法识别的金额：12亿万/).waitFor();
     await shot(page, 'new-project-validation');
     await dialog.getByTestId('new-total').fill('1.2亿元');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    // Both pickers hold their choice before saving (a pick lost under load would only show as a missing navigation).
+    await dialog.getByTestId('new-region').filter({ hasText: '吴中区' }).waitFor();
+    await dialog.getByTestId('new-unit').filter({ hasText: unit.name }).waitFor();
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/projects'),
+      dialog.getByRole('button', { name: /保\s*存/ }).click(),
+    ]);
+    expect(created.status(), await created.text()).toBe(201);
     await page.waitForURL(/\/projects\/\d+$/);
     await page.getByTestId('project-title').filter({ hasText: '吴中区智慧停车示范工程' }).waitFor();
     const id = Number(new URL(page.url()).pathname.split('/').pop());
