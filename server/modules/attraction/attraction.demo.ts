@@ -36,14 +36,15 @@ function demoUscc(region: string, i: number): string {
  * Seeds the demo pipeline once (nothing when records exist). `reporterTeam` (the demo reporter's unit) gets a few
  * records so the reporter's board is not empty; the others go to the county offices and parks.
  */
-export async function seedAttractionDemo(db: Executor, opts: { asOf: string; reporterTeam?: { id: number; region_code: string }; actorId?: number | null }): Promise<number> {
+export async function seedAttractionDemo(db: Executor, opts: { asOf: string; now?: string; reporterTeam?: { id: number; region_code: string }; actorId?: number | null }): Promise<number> {
   const repo = new AttractionRepository(db);
   if ((await repo.countLeads()) > 0) return 0;
   const teams = await repo.listDemoTeams();
   if (teams.length === 0) return 0;
   const started = await repo.listDemoAttractionProjects(6, false);
   const producing = await repo.listDemoAttractionProjects(3, true);
-  const now = `${opts.asOf}T00:00:00.000Z`;
+  // Never after the clock: the demo passes its own instant when loaded in the small hours of its day.
+  const now = opts.now ?? `${opts.asOf}T00:00:00.000Z`;
   const rows: Insertable<AttractionLeadTable>[] = [];
   const stagesOf: LeadStage[] = [];
   let startedAt = 0;

@@ -37,6 +37,8 @@ export interface PortfolioOptions {
   months: number;
   /** 'YYYY-MM-DD': the day the data describes; no event lies after it. */
   asOf: string;
+  /** When the demo's rows were last changed: the start of its day, or earlier when loaded before that (ISO instant). */
+  updatedAt: string;
   /** The id the first project gets; the rest follow consecutively. */
   firstProjectId: number;
   units: readonly DemoUnit[];
@@ -107,7 +109,7 @@ export function* generatePortfolio(opts: PortfolioOptions): Generator<ProjectBun
   const asOfDay = Number(opts.asOf.slice(8, 10));
   const lastReportIdx = year * 12 + months - 1;
   const yearStart = year * 12;
-  const updatedAt = `${opts.asOf}T00:00:00.000Z`;
+  const { updatedAt } = opts;
 
   const townships = opts.units.filter((u) => u.kind === 'township');
   const parks = opts.units.filter((u) => u.kind === 'park');

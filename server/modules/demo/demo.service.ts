@@ -71,7 +71,12 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   if ((await repo.countProjects()) > 0) return { skipped: true, projects: 0, reports: 0, year, months, accounts: [] };
 
   await seedRegions(database.db, { townships: true });
-  const now = `${asOf}T00:00:00.000Z`;
+  // The demo's events happen on its day in office hours (00:00–04:00 UTC, 08:00–12:00 China time). Loaded in the
+  // small hours of today, those hours are still to come: every instant moves back so that the last is a minute ago.
+  // A timestamp in the future would hide the next real writes from the indicator rollup's watermark until then.
+  const shift = asOf === today() ? Math.max(0, Date.parse(`${asOf}T04:00:00.000Z`) + 60_000 - clock.now().getTime()) : 0;
+  const instant = (utcTime: string) => new Date(Date.parse(`${asOf}T${utcTime}.000Z`) - shift);
+  const now = instant('00:00:00').toISOString();
   const { units, counties, officeId, reporterUnit } = await database.db.transaction().execute(async (trx) => buildUnitTree(new DemoRepository(trx), now));
   // The demo office has said who it is (本单位设置), as a real one does on its first day: its root unit and city.
   await createSystemService(createDeps(database.db)).configure(systemActor(), { office_name: `${DEMO_CITY.name}发展和改革委员会`, region_code: DEMO_CITY.code });
@@ -103,7 +108,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
     opts.onProgress?.(done, opts.projects);
   };
   for (const bundle of generatePortfolio({
-    projects: opts.projects, seed: opts.seed, year, months, asOf, firstProjectId: await repo.nextProjectId(), units, counties,
+    projects: opts.projects, seed: opts.seed, year, months, asOf, updatedAt: now, firstProjectId: await repo.nextProjectId(), units, counties,
     reporterId: reporterUser, reviewerId: officeUser,
   })) {
     batch.push(bundle);
@@ -116,24 +121,24 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   await writer.finish();
   // problems (issue 18): a few enterprises, visits and problems in several states, at the demo's date.
   const departments = ['苏州市自然资源和规划局', '苏州市生态环境局', '苏州市住房和城乡建设局'].map((n) => units.find((u) => u.name === n)?.id ?? officeId);
-  await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => new Date(`${asOf}T02:00:00.000Z`) } }, {
+  await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => instant('02:00:00') } }, {
     asOf, regionCode: units.find((u) => u.id === reporterUnit.id)?.region ?? DEMO_CITY.code, reporter: { userId: reporterUser, unitId: reporterUnit.id, name: `${reporterUnit.name}填报员` },
     office: { userId: officeUser, unitId: officeId }, leader: { userId: leaderUser, unitId: officeId }, departments,
     projectId: await repo.firstProjectOfUnit(reporterUnit.id),
   });
   // Supervision (issue 17): a handful of matters in various states, dated at the demo's day.
-  const demoClock = { now: () => new Date(`${asOf}T02:00:00.000Z`) };
+  const demoClock = { now: () => instant('02:00:00') };
   const deps = createDeps(database.db, { clock: demoClock });
   registerSupervision(deps);
   await seedDemoMatters(deps, createMatterService(deps), {
     officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
   }, createAgendaService(deps));
   // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
-  const at = new Date(`${asOf}T04:00:00.000Z`);
+  const at = instant('04:00:00');
   await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
   // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
   const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
-  await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
+  await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, now, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 

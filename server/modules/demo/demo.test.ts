@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { clock } from '../../clock.ts';
 import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { checkProjectCode } from '../../../core/project-code.ts';
@@ -187,4 +188,43 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
     expect(own.totals.count).toBe(rows.projects.filter((p) => p.unit_id === unit.id).length);
     expect(own.items.every((p: { unit_id: number }) => p.unit_id === unit.id)).toBe(true);
   });
+});
+
+describe.each(DIALECTS)('the demo loaded in the small hours of its day on %s', (dialect) => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes nothing after the clock, so a plan saved right after it counts in the indicators', async () => {
+    // 01:30 in China on 2026-12-08 (17:30 UTC the day before): the demo's office hours of its day are still to come.
+    // The clock is moved there whether it is the system's or DOCKET_NOW's (which runs on from the system's).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + (Date.parse('2026-12-07T17:30:00.000Z') - clock.now().getTime()));
+    const t = await createTestApp(dialect);
+    try {
+      await generateDemo(t.database, { projects: 30, seed: 1 });
+      const now = clock.now().toISOString();
+      const latest = await t.db.selectFrom('projects').select((eb) => eb.fn.max('updated_at').as('t')).executeTakeFirstOrThrow();
+      expect(latest.t <= now).toBe(true);
+      const watermark = await t.db.selectFrom('system_state').select('value').where('key', '=', 'facts_synced_at').executeTakeFirstOrThrow();
+      expect(JSON.parse(watermark.value) <= now).toBe(true);
+
+      // The 计划完成表 of a plan saved a minute later reaches the indicators (before, the rollup's watermark lay in
+      // the future and the change stayed invisible until 12:00 China time).
+      vi.setSystemTime(Date.now() + 60_000);
+      const headers = await t.login('office');
+      const plan = await t.db.selectFrom('annual_plans').selectAll().where('year', '=', 2026).where('planned_investment', '>', 0)
+        .orderBy('project_id').executeTakeFirstOrThrow();
+      const months = [plan.planned_investment, ...Array<number>(11).fill(0)];
+      const { id: _id, project_id: _p, year: _y, created_at: _c, updated_at: _u, ...fields } = plan;
+      const body = Object.fromEntries(Object.entries(fields).filter(([k]) => !k.startsWith('plan_m')));
+      const saved = await t.app.inject({ method: 'PUT', url: `/api/v1/projects/${plan.project_id}/plans/2026`, headers, payload: { ...body, monthly_plan: months } });
+      expect(saved.statusCode, saved.body).toBe(200);
+      const read = await t.app.inject({ method: 'GET', url: '/api/v1/indicators?year=2026&month=11&breakdown=unit', headers });
+      expect(read.statusCode).toBe(200);
+      expect(read.json<{ indicators: { sums: { monthly_planned: number } } }>().indicators.sums.monthly_planned).toBe(1);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
 });
