@@ -37,7 +37,7 @@ export function DeviceKeyCard() {
         description={<div style={{ maxWidth: 360 }}>{t('admin.deviceKey.confirm')}</div>}
         okText={t('admin.deviceKey.ok')}
         okButtonProps={{ danger: true }}
-        onConfirm={() => rotate()}
+        onConfirm={() => void rotate()}
       >
         <Button danger loading={busy} data-testid="device-key-rotate">{t('admin.deviceKey.rotate')}</Button>
       </Popconfirm>
