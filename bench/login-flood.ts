@@ -2,8 +2,9 @@
 // autocannon sends unknown usernames at 60 concurrent connections (the per-address limit lifted, as when the
 // flood comes from rotating addresses). During the flood, 'alice' signs in from a known device (the docket_device
 // cookie her earlier sign-in set, as a browser keeps it) and 'bob' from an unknown one (no cookie), alternating.
-// Usage: node bench/login-flood.ts [--root <checkout>] [--seconds 10]
-// (--root runs another checkout's server, e.g. the commit before the fix, with this script's client).
+// Usage: node bench/login-flood.ts [--root <checkout>] [--seconds 10] [--cpu-prof <dir>]
+// (--root runs another checkout's server, e.g. the commit before the fix, with this script's client; --cpu-prof
+// writes the server's CPU profile into <dir> when it stops, to open in Chrome's DevTools).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ const arg = (name: string, fallback: string) => {
 };
 const root = path.resolve(arg('root', path.resolve(import.meta.dirname, '..')));
 const seconds = Number(arg('seconds', '10'));
+const cpuProf = arg('cpu-prof', '');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-flood-'));
 const docket = path.join(root, 'bin/docket.js');
 execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', 'alice', '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
@@ -32,7 +34,7 @@ const probes = 20;
 for (let i = 0; i < probes; i++) execFileSync(process.execPath, [docket, '--data-dir', dataDir, 'user', 'add', `real${i}`, '--role', 'office', '--password', 'Docket#2026'], { stdio: 'ignore' });
 const port = await freePort();
 const env = { ...process.env, DOCKET_LOG_LEVEL: 'warn', DATABASE_URL: '', DOCKET_LOGIN_RATE_LIMIT: '1000000', DOCKET_LIGHTS_WARMUP_SECONDS: '0' };
-const child = spawn(process.execPath, [docket, '--data-dir', dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
+const child = spawn(process.execPath, [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProf)] : []), docket, '--data-dir', dataDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
 const base = `http://127.0.0.1:${port}`;
 try {
   for (let i = 0; ; i++) {
@@ -105,6 +107,8 @@ try {
     flood: { requests: result.requests.total, latency_p50_ms: result.latency.p50, status: Object.fromEntries(Object.entries(codes).map(([k, v]) => [k, v.count])) },
   }, null, 1));
 } finally {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited; // the CPU profile is written as the server exits
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

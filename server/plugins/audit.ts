@@ -36,8 +36,8 @@ export function decadeReached(before: number, after: number): number | undefined
 }
 
 /**
- * Counts refusals with at most one database write per key under way in this process: refusals arriving meanwhile
- * are added to the next write instead of queueing a write each (a flood of 429s wrote one row update per request,
+ * Counts refusals with at most one database write per key under way in this process: refusals arriving in the
+ * same turn of the event loop, or meanwhile, are added to the next write instead of queueing a write each (a flood of 429s wrote one row update per request,
  * and a known device's sign-in statements queued behind them). The writer carries what arrived during its own
  * write once more, so a burst's last refusals are not left unwritten; anything arriving after that rides on the
  * next refusal's write. Answers the count before and after this call's write, or undefined when it was only added.
@@ -50,6 +50,9 @@ export function coalesceCounts(count: (key: string, by: number) => Promise<numbe
     if (writing.has(key)) return undefined;
     writing.add(key);
     try {
+      // Let the refusals of this turn of the event loop arrive first: on SQLite a write completes within the turn,
+      // so without this yield no two refusals ever shared a write (a flood's 429s wrote one row update each).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       let result: { before: number; after: number } | undefined;
       for (let round = 0; round < 2 && (waiting.get(key) ?? 0) > 0; round++) {
         const by = waiting.get(key)!;

@@ -114,6 +114,31 @@ describe('accounts and security pages', () => {
     await context.close();
   });
 
+  it('lets the security administrator forget every remembered device, after a confirmation that says what follows', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'sec1', undefined, '/admin/security');
+    await page.waitForURL(/\/admin\/security/);
+    // The sign-in just made remembered this browser: its device cookie is signed with the key in the database.
+    const remembered = (await context.cookies()).find((c) => c.name === 'docket_device');
+    expect(remembered?.value).toBeTruthy();
+    const keyBefore = (await h.database.db.selectFrom('device_keys').select('secret').executeTakeFirstOrThrow()).secret;
+    const card = page.getByTestId('device-key');
+    await card.scrollIntoViewIfNeeded();
+    await page.getByTestId('device-key-rotate').click();
+    const confirm = page.locator('.ant-popconfirm:visible');
+    await expect(confirm.textContent()).resolves.toContain('下次登录时一律按新设备对待');
+    await shot(page, 'admin-security-device-key');
+    const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/security/device-key/rotate') && r.request().method() === 'POST');
+    await confirm.getByRole('button', { name: /确定失效/ }).click();
+    expect((await posted).status()).toBe(200);
+    await page.getByText('已使所有已记住的设备失效').first().waitFor();
+    const keyAfter = (await h.database.db.selectFrom('device_keys').select('secret').executeTakeFirstOrThrow()).secret;
+    expect(keyAfter).not.toBe(keyBefore);
+    const audit = await h.database.db.selectFrom('audit_log').select('username').where('action', '=', 'security.device_key_rotate').execute();
+    expect(audit.map((r) => r.username)).toEqual(['sec1']);
+    await context.close();
+  });
+
   it('lets the auditor search the trail and verify its hash chain', async () => {
     const { context, page } = await h.newPage();
     await login(page, 'aud1', undefined, '/');

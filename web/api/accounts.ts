@@ -121,6 +121,8 @@ export type PendingAccount = Schema<'PendingAccount'>;
 export const securityApi = {
   pendingAccounts: () => api.get<{ items: PendingAccount[] }>('/security/pending-accounts'),
   approve: (id: number) => api.post<{ ok: true }>(`/security/pending-accounts/${id}/approve`, {}),
+  /** Voids every remembered device's cookie (a new signing key): each must sign in again as a new device. */
+  rotateDeviceKey: () => api.post<{ ok: true }>('/security/device-key/rotate', {}, { quiet: true }),
   get: () => api.get<Schema<'SecuritySettingsAnswer'>>('/security/settings'),
   update: (patch: Partial<SecuritySettings>) => api.patch<Schema<'SecuritySettingsAnswer'>>('/security/settings', patch, { quiet: true }),
 };

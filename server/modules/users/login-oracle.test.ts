@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { buildUser } from '../../../test/factories.ts';
+import { passwordGate } from './password-gate.ts';
 import { passwords } from './password.ts';
+import { signInLanes, type LaneTicket } from './sign-in-lanes.ts';
 import { UserRepository } from './user.repository.ts';
 
 // Issue 14, item 4: the sign-in must not tell which user names exist by its response time. Timing itself is too
@@ -90,5 +92,49 @@ describe.each(DIALECTS)('sign-in does the same work for unknown names on %s', (d
     expect(reasons).toEqual([...Array<string>(5).fill('auth.login:bad_password'), 'auth.lockout:', 'auth.login:locked']);
     const admin = await t.app.inject({ url: `/api/v1/admin/users?q=locked-${suffix}`, headers: await t.login(`sys-${suffix}`) });
     expect(admin.json().items.find((u: { id: number }) => u.id === id)).toMatchObject({ is_locked: true });
+  });
+  // Noticed in session 6: during a flood an unknown name was refused as busy (429) while a real account's wrong
+  // password still got its 401, so a flood told which names exist. Busy or not, the two answer alike: the same
+  // status and the same bytes. The busy states are held by the test (no timing).
+  it('answers a wrong password and an unknown name alike when the hashing queue or the sign-in lane is full', async () => {
+    const suffix = `${dialect}${Date.now().toString(36)}B`;
+    await buildUser(t.db, { username: `real-${suffix}`, role: 'office' });
+    const answer = async (username: string, password = 'Wrong#2026x') => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+      return { status: res.statusCode, body: res.body };
+    };
+    // Not busy: 401 for both, same bytes.
+    expect(await answer(`real-${suffix}`)).toEqual(await answer(`ghost-${suffix}`));
+    expect((await answer(`ghost-${suffix}`)).status).toBe(401);
+
+    // The hashing queue for sign-ins without a known device is full (a flood's dummy checks hold it).
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const held: Promise<void>[] = [];
+    while (!passwordGate.isFull('low')) held.push(passwordGate.run('low', () => done));
+    try {
+      const real = await answer(`real-${suffix}`);
+      const ghost = await answer(`ghost-${suffix}`);
+      expect(real).toEqual(ghost);
+      expect(real.status).toBe(429);
+      expect(await answer(`real-${suffix}`, 'Docket#2026')).toEqual(ghost); // even the right password waits its turn
+    } finally {
+      finish();
+      await Promise.all(held);
+    }
+
+    // The sign-in lane is full: refused in onRequest, before the body is read, with the very same bytes.
+    const flood: Promise<LaneTicket>[] = [];
+    while (!signInLanes.isFull('other')) flood.push(signInLanes.enter('other'));
+    try {
+      const real = await answer(`real-${suffix}`);
+      expect(real).toEqual(await answer(`ghost-${suffix}`));
+      expect(real.status).toBe(429);
+      expect(JSON.parse(real.body)).toEqual({ error: { code: 'rate_limited', message: '登录请求过多，请稍后再试', details: null } });
+    } finally {
+      for (const p of flood) (await p).release();
+    }
+    // The failed checks above left the account unlocked and countable as before.
+    expect(await answer(`real-${suffix}`)).toEqual(await answer(`ghost-${suffix}`));
   });
 });

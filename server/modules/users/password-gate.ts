@@ -3,11 +3,13 @@ import { AppError } from '../../errors.ts';
 /**
  * Bounds the password hashing of this process. scrypt costs ~50 ms of a libuv thread and 16 MB; unbounded, a flood
  * of sign-ins (unknown names from rotating addresses: 600 at 60 concurrent, issue 14) queued every check behind
- * every other and a real sign-in took 4.5 s. Here at most `slots` hashes run at once; checks for real accounts
- * (sign-in, password change) wait in a queue served before the unknown-name checks (which exist only to spend
- * the same time as a real check), and each queue is bounded: beyond it the request is refused at once (429)
- * instead of waiting. Per account, the bound is the lockout's claim in the database (UserRepository.
- * claimLoginAttempt): at most lockout_threshold checks of one account run at once, on all servers together.
+ * every other and a real sign-in took 4.5 s. Here at most `slots` hashes run at once, in three places: a known
+ * device's sign-in first, then the account's own password work (password change, an administrator's reset or new
+ * account), then every other sign-in, real account or unknown name alike (a real account served before unknown
+ * names answered a flooder sooner, or with 401 where an unknown name got 429, and so told which names exist).
+ * Each queue is bounded: beyond it the request is refused at once (429) instead of waiting. Per account, the bound
+ * is the lockout's claim in the database (UserRepository.claimLoginAttempt): at most lockout_threshold checks of
+ * one account run at once, on all servers together.
  *
  * This is a per-process resource limit (CPU and memory of this server), not shared state: the lockout and the
  * sign-in rate limit that must hold across servers live in the database.
@@ -18,18 +20,18 @@ export class PasswordGate {
   private readonly opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number; deviceQueue: number };
 
   /**
-   * `slots` hashes at once, of which at most `lowSlots` for unknown names: the rest stay free for real accounts, so
-   * a real check never waits for a flood's dummy checks to finish. A known device's check (a valid device cookie
-   * for the account, device-cookie.ts) is served before both, so a flood of wrong passwords for real accounts
-   * does not queue it either.
+   * `slots` hashes at once, of which at most `lowSlots` for sign-ins without a known device: the rest stay free, so
+   * a known device's check (a valid device cookie for the account, device-cookie.ts) or a password change never
+   * waits for a flood's checks to finish; it is also served first from the queues.
    */
   constructor(opts: { slots: number; lowSlots: number; highQueue: number; lowQueue: number; deviceQueue?: number }) {
     this.opts = { ...opts, deviceQueue: opts.deviceQueue ?? opts.highQueue };
   }
 
   /**
-   * Runs a hash or check: 'device' for a known account on a known device, 'high' for a known account (or password
-   * change), 'low' for an unknown name.
+   * Runs a hash or check: 'device' for a sign-in on a known device, 'high' for an account's own password work
+   * (change, reset, new account, the CLI's credential check), 'low' for any other sign-in, whether its name exists
+   * or not.
    */
   async run<T>(priority: GatePriority, fn: () => Promise<T>): Promise<T> {
     await this.acquire(priority);
@@ -81,7 +83,7 @@ export class PasswordGate {
   }
 }
 
-/** A check's place in the gate: a known device's, a known account's, an unknown name's. */
+/** A check's place in the gate: a known device's sign-in, an account's own password work, any other sign-in. */
 export type GatePriority = 'device' | 'high' | 'low';
 const GATE_ORDER: readonly GatePriority[] = ['device', 'high', 'low'];
 
@@ -90,8 +92,9 @@ function busyError(): AppError {
 }
 
 /**
- * The process's gate: 2 concurrent hashes (of libuv's 4 threads), one of them at most for unknown names; 64 real
- * checks, 16 known-device checks and 16 unknown-name checks waiting.
+ * The process's gate: 2 concurrent hashes (of libuv's 4 threads), one of them at most for sign-ins without a known
+ * device; 64 password-work checks, 16 known-device checks and 16 other sign-ins waiting (the 'other' sign-in lane
+ * lets at most 4 of them through at once, so this queue is a backstop).
  */
 export const passwordGate = new PasswordGate({ slots: 2, lowSlots: 1, highQueue: 64, lowQueue: 16, deviceQueue: 16 });
 

@@ -17,18 +17,23 @@ interface LaneState {
 }
 
 /**
- * Admission to sign-in (issue 14, sign-in during a flood): how many sign-ins of this process do their database
- * work before the password check (rate-limit row, name lookup, settings, lockout claim) at once, per lane; the
- * place is given up when the sign-in enters the PasswordGate, whose own bounded queues then hold it. A flood of
- * unknown names or wrong passwords from rotating addresses fills the 'other' lane: at most `slots` of its
- * sign-ins touch the database at once (the others wait here, costing nothing), and beyond `queue` waiting a
- * sign-in is refused (429) before any database work: no rate-limit row, no settings read, no name lookup. A sign-in carrying a well-formed device cookie enters the 'device' lane, whose slots the flood
- * cannot take, so its statements queue behind a handful of the flood's instead of all of them. When the device
- * lane is full, or its cookie turns out forged, expired, for another account or signed before the key rotated, the
- * sign-in moves to the 'other' lane like any sign-in: a cookie buys no more than its own slots.
+ * Admission to sign-in (issue 14, sign-in during a flood): how many sign-ins of this process are under way at once,
+ * per lane, from admission to their answer (rate-limit row, name lookup, settings, lockout claim, password check,
+ * session). The route admits a sign-in in `onRequest`, before its body is read, parsed or validated (user.routes.ts),
+ * so a sign-in refused here costs the HTTP parse and a prebuilt 429 and nothing else: no body, no JSON, no zod, no
+ * database. A flood of unknown names or wrong passwords from rotating addresses fills the 'other' lane; at most
+ * `slots` of its sign-ins run at once and `queue` wait (costing nothing), beyond that the flood is refused.
  *
- * Like the PasswordGate this bounds this process's resources (database connections, event loop), it holds no
- * state another server needs: the lockout and the per-address rate limit stay in the database.
+ * The 'other' lane holds every sign-in without a well-formed device cookie, real accounts and unknown names alike:
+ * whether a sign-in is admitted, and how long it waits, must not depend on whether its name exists (an answer or a
+ * wait that differed would tell a flooder which names exist). Only a device cookie, which the caller holds, buys a
+ * place: a sign-in carrying a well-formed one enters the 'device' lane, whose slots the flood cannot take. When the
+ * device lane is full, or its cookie turns out forged, expired, for another account or signed before the key
+ * rotated, the sign-in moves to the 'other' lane like any sign-in: a cookie buys no more than its own slots.
+ *
+ * Like the PasswordGate this bounds this process's resources (event loop, database connections, scrypt threads);
+ * admission is local by nature and holds no state another server needs: the lockout and the per-address rate limit
+ * stay in the database.
  */
 export class SignInLanes {
   private readonly lanes: Record<SignInLane, LaneState>;
@@ -44,6 +49,11 @@ export class SignInLanes {
   isFull(lane: SignInLane): boolean {
     const s = this.lanes[lane];
     return s.running >= s.slots && s.waiting.length >= s.queue;
+  }
+
+  /** The lane a sign-in asking for `lane` would enter now: the device lane, when full, hands it to the other lane. */
+  laneFor(lane: SignInLane): SignInLane {
+    return lane === 'device' && this.isFull('device') ? 'other' : lane;
   }
 
   /**
@@ -82,13 +92,22 @@ export class SignInLanes {
   }
 }
 
-/** The answer to a sign-in refused because too many are under way. */
+const BUSY_MESSAGE = '登录请求过多，请稍后再试';
+
+/** The answer to a sign-in refused because too many are under way (the same whatever the name: login-oracle.test.ts). */
 export function signInBusy(): AppError {
-  return new AppError('rate_limited', '登录请求过多，请稍后再试');
+  return new AppError('rate_limited', BUSY_MESSAGE);
 }
 
 /**
- * The process's lanes: 8 sign-ins at once in the other lane (a handful of quick statements each; more would only
- * lengthen the queue a known device's statements wait in), 256 waiting; 4 at once for known devices, 32 waiting.
+ * The body of that answer, serialized once: the refusal in onRequest sends these bytes as they are (no error
+ * object, no stack, no serializer per refused request). Exactly what the error handler writes for signInBusy().
  */
-export const signInLanes = new SignInLanes({ device: { slots: 4, queue: 32 }, other: { slots: 8, queue: 256 } });
+export const SIGN_IN_BUSY_BODY = JSON.stringify({ error: { code: 'rate_limited', message: BUSY_MESSAGE, details: null } });
+
+/**
+ * The process's lanes. 'other': 4 sign-ins at once (the PasswordGate lets them hash one at a time: more would only
+ * queue in the gate after their database work) and 16 waiting, so a flood's sign-ins beyond 20 under way are refused
+ * before their body is read. 'device': 4 at once, 32 waiting.
+ */
+export const signInLanes = new SignInLanes({ device: { slots: 4, queue: 32 }, other: { slots: 4, queue: 16 } });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../../core/clock.ts';
@@ -10,10 +10,15 @@ import type { UserService } from './user.service.ts';
 import { loginResponse, meResponse, okResponse, passwordPolicyResponse } from './user.schema.ts';
 import type { RateLimitRepository } from './rate-limit.repository.ts';
 import { checkRateLimit } from './rate-limit.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH } from './device-cookie.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH, parseDeviceCookie } from './device-cookie.ts';
+import { SIGN_IN_BUSY_BODY, signInLanes, type LaneTicket } from './sign-in-lanes.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const changePasswordBody = z.object({ current_password: z.string().min(1).max(256), new_password: z.string().min(1).max(256) });
+
+/** The refusal's bytes and headers, made once (the refused path of a flood allocates as little as it can). */
+const BUSY_BYTES = Buffer.from(SIGN_IN_BUSY_BODY);
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Requests per minute and IP that the sign-in route accepts (the database lockout guards each account). */
 export const LOGIN_RATE_LIMIT_DEFAULT = 20;
@@ -21,12 +26,33 @@ export const LOGIN_RATE_LIMIT_DEFAULT = 20;
 /** Sign-in, sign-out, password change and the current account. */
 export function userRoutes(app: FastifyInstance, users: () => UserService, opts: { loginRateLimit: number; rateLimits: () => RateLimitRepository; clock: Clock }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // The sign-in's place in its lane (sign-in-lanes.ts), from admission to the answer.
+  const tickets = new WeakMap<object, LaneTicket>();
+  const release = async (request: object) => {
+    tickets.get(request)?.release();
+  };
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const lane = signInLanes.laneFor(parseDeviceCookie(request.cookies[DEVICE_COOKIE], opts.clock.now()) ? 'device' : 'other');
+    if (signInLanes.isFull(lane)) return reply.code(429).header('content-type', JSON_TYPE).send(BUSY_BYTES);
+    const ticket = await signInLanes.enter(lane);
+    // A client gone while it waited gets no handler and no answer: its place is given back now.
+    if (request.raw.destroyed) ticket.release();
+    else tickets.set(request, ticket);
+    return undefined;
+  };
   r.post('/api/v1/auth/login', {
     config: { permission: 'public', auditedByService: true },
     schema: { body: loginBody, tags: ['auth'], response: { 200: loginResponse } },
+    // Admission before the body is read, parsed or validated (issue 14, sign-in during a flood): the lane comes from
+    // the device cookie's shape alone (no key, no database), and a full lane answers a prebuilt 429, the same bytes
+    // whatever the name, so a flood's refused sign-ins cost the HTTP parse and this and nothing else.
+    onRequest: admit,
+    onResponse: release,
+    onRequestAbort: release,
   }, async (request, reply) => {
     const result = await users().signIn(request.body.username, request.body.password, originOf(request), {
       deviceCookie: request.cookies[DEVICE_COOKIE],
+      ticket: tickets.get(request),
       // Per client address and minute, counted in the database (every server sees the same count); a known device
       // of the account is exempt (user.service.ts signIn). The address is the socket's unless the request came
       // through a configured proxy (DOCKET_TRUST_PROXY).

@@ -9,10 +9,10 @@ import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { hashPassword, passwords, verifyPassword } from './password.ts';
-import { passwordGate, passwordGateBusy } from './password-gate.ts';
+import { passwordGate, passwordGateBusy, type GatePriority } from './password-gate.ts';
 import { isDeviceClaimValid, newDeviceKey, parseDeviceCookie, signDeviceCookie } from './device-cookie.ts';
 import { DeviceKeyRepository } from './device-key.repository.ts';
-import { signInLanes } from './sign-in-lanes.ts';
+import { signInLanes, type LaneTicket } from './sign-in-lanes.ts';
 import type { UserRepository } from './user.repository.ts';
 
 type UserRow = NonNullable<Awaited<ReturnType<UserRepository['findByUsername']>>>;
@@ -147,32 +147,36 @@ export class UserService {
   }
 
   /**
-   * Signs in through the process's sign-in lanes (sign-in-lanes.ts): a request with a well-formed device cookie
-   * enters the known-device lane, and only a cookie signed with the current key (read from the database) for the
-   * account named exempts it from the per-address rate limit (`checkAddress`, a database counter) and puts its
-   * password check first in the gate; anything else goes the other lane's way. The password check and the lockout
-   * are the same on every lane (login). A successful sign-in returns a fresh device cookie for the account.
+   * Signs in through the process's sign-in lanes (sign-in-lanes.ts): the route admits the request before reading
+   * its body and hands over its `ticket` (a caller without one is admitted here). A request with a well-formed
+   * device cookie holds a place in the known-device lane, and only a cookie signed with the current key (read from
+   * the database) for the account named keeps it there, exempts it from the per-address rate limit (`checkAddress`,
+   * a database counter) and puts its password check first in the gate; anything else goes the other lane's way,
+   * whether the name exists or not. The password check and the lockout are the same on every lane (login). The
+   * place is held until the sign-in is done. A successful sign-in returns a fresh device cookie for the account.
    */
-  async signIn(username: string, password: string, origin: Origin, opts: { deviceCookie?: string; checkAddress?: () => Promise<void> } = {}): Promise<LoginResult> {
+  async signIn(username: string, password: string, origin: Origin, opts: { deviceCookie?: string; checkAddress?: () => Promise<void>; ticket?: LaneTicket } = {}): Promise<LoginResult> {
     const claim = parseDeviceCookie(opts.deviceCookie, this.deps.clock.now());
-    let ticket = await signInLanes.enter(claim ? 'device' : 'other');
+    let ticket = opts.ticket ?? await signInLanes.enter(claim ? 'device' : 'other');
     try {
       let found: UserRow | undefined;
       let key: string | undefined;
       let knownDevice = false;
-      if (ticket.lane === 'device' && claim) {
-        key = await this.deviceKeys.findKey();
-        found = await this.users.findByUsername(username);
-        knownDevice = isDeviceClaimValid(claim, key, found);
+      let lookedUp = false;
+      if (ticket.lane === 'device') {
+        if (claim) {
+          key = await this.deviceKeys.findKey();
+          found = await this.users.findByUsername(username);
+          lookedUp = true;
+          knownDevice = isDeviceClaimValid(claim, key, found);
+        }
         if (!knownDevice) ticket = await signInLanes.demote(ticket);
       }
       if (!knownDevice) await opts.checkAddress?.();
-      // The lane bounds the database work before the password check; waiting for the check is bounded by the
-      // PasswordGate's own queues, so the place is given up there: an unknown name waiting for its dummy check
-      // must not hold a place that the next sign-in (perhaps a real account) needs for its lookup.
-      return await this.login(username, password, origin, { found, knownDevice, key, beforeCheck: () => ticket.release() });
+      return await this.login(username, password, origin, { found, lookedUp, knownDevice, key });
     } finally {
       ticket.release();
+      opts.ticket?.release();
     }
   }
 
@@ -183,18 +187,19 @@ export class UserService {
    * locked account is refused before its password is checked, and a right password cannot clear a lock it did not
    * claim before. Hashing runs through the process's bounded PasswordGate.
    */
-  async login(username: string, password: string, origin: Origin, known: { found?: UserRow; knownDevice?: boolean; key?: string; beforeCheck?: () => void } = {}): Promise<LoginResult> {
+  async login(username: string, password: string, origin: Origin, known: { found?: UserRow; lookedUp?: boolean; knownDevice?: boolean; key?: string } = {}): Promise<LoginResult> {
     const now = this.deps.clock.now();
-    const found = known.found ?? await this.users.findByUsername(username);
+    const found = known.lookedUp ? known.found : await this.users.findByUsername(username);
     // A name that does not exist runs the same statements and the same password check as a wrong password (issue
     // 14, item 4: unknown names answered ~35 ms sooner, which told which names exist): the claim (on no row), one
     // scrypt verify against a dummy hash made by the same hashPassword (same N, r, p, salt and key length), and one
-    // failure row written the same way. Only its place in the hashing queue differs: under a flood of unknown names,
-    // checks of real accounts go first.
-    // Under a flood of unknown names the gate's unknown-name lane is full: refuse here, before the settings read,
-    // the claim, the dummy check and the failure row, so the flood costs one read per request and real accounts'
-    // checks go on.
-    if (!found && passwordGate.isFull('low')) throw passwordGateBusy();
+    // failure row written the same way. It also waits in the same place in the hashing queue: only a known device
+    // goes first; a real account without one waits with the unknown names (a real account served first, or refused
+    // less often, answered a flooder sooner or with 401 instead of 429 and so told which names exist).
+    // When the gate's queue for them is full, the sign-in is refused here, before the settings read, the claim, the
+    // dummy check and the failure row, whether the name exists or not.
+    const priority: GatePriority = known.knownDevice ? 'device' : 'low';
+    if (passwordGate.isFull(priority)) throw passwordGateBusy();
     const settings = await this.settings();
     const failure = (reason: string, userId: number | null, extra?: object) => inTransaction(this.deps.db, (trx) =>
       this.deps.audit.record(trx, null, { action: 'auth.login', outcome: 'failure', userId, username, origin, details: { reason, ...extra } }));
@@ -210,9 +215,8 @@ export class UserService {
     const checked = locked ? undefined : found;
     const stored = checked?.password_hash ?? await dummyPasswordHash();
     let matches: boolean;
-    known.beforeCheck?.();
     try {
-      matches = await passwordGate.run(checked ? (known.knownDevice ? 'device' : 'high') : 'low', () => passwords.verify(password, stored));
+      matches = await passwordGate.run(checked ? priority : 'low', () => passwords.verify(password, stored));
     } catch (e) {
       // Refused by the gate (busy): the claimed attempt checked nothing, so it does not count.
       if (checked) await this.users.releaseLoginAttempt(checked.id);

@@ -5,6 +5,7 @@ import { securityApi, type SecuritySettings } from '../../api/accounts.ts';
 import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PendingAccounts } from './PendingAccounts.tsx';
+import { DeviceKeyCard } from './DeviceKeyCard.tsx';
 
 const FIELDS: { key: keyof SecuritySettings; min: number; max: number }[] = [
   { key: 'password_min_length', min: 8, max: 64 },
@@ -75,6 +76,7 @@ export function SecurityPage() {
         </Form>
       </Card>
       <PendingAccounts />
+      <DeviceKeyCard />
     </div>
   );
 }
