@@ -155,11 +155,11 @@ describe.each(DIALECTS)('kept project list totals on %s', (dialect) => {
     // Writes by other paths (a bulk UPDATE, the factory's insert) are kept by the same triggers.
     await t.db.updateTable('projects').set({ stage: 'completed' }).where('name', 'like', '列表导入%').execute();
     const extra = await buildProject(t.db, { name: '列表临时项目', unit_id: unitB.id, stage: 'started', total_investment: 7_000_000 });
-    await t.db.insertInto('annual_plans').values({ project_id: extra, year: YEAR, planned_investment: 1_000_000, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } as never).execute();
+    await t.db.insertInto('annual_plans').values({ project_id: extra, year: YEAR, planned_investment: 1_000_000, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).execute();
     await expectExact();
     // A hard delete takes the project's plans with it (the cascade).
     await t.db.deleteFrom('annual_plans').where('project_id', '=', extra).execute();
-    await t.db.insertInto('annual_plans').values({ project_id: extra, year: YEAR + 1, planned_investment: 2_000_000, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } as never).execute();
+    await t.db.insertInto('annual_plans').values({ project_id: extra, year: YEAR + 1, planned_investment: 2_000_000, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).execute();
     expect(Number((await t.db.deleteFrom('projects').where('id', '=', extra).executeTakeFirst()).numDeletedRows)).toBe(1);
     await expectExact();
   });
