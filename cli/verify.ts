@@ -5,15 +5,17 @@ import { migrateToLatest } from '../server/db/migrate.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
 import { createLightService } from '../server/modules/lights/index.ts';
 import { ReportRepository } from '../server/modules/reports/index.ts';
+import { ProjectRepository } from '../server/modules/projects/index.ts';
 import { createDeps } from '../server/deps.ts';
 
 /**
  * `docket verify [--fix]`: recompute every rollup from the source rows and report any difference: the indicator
- * rollups, the light snapshots and the kept 催报 counts (reporting_unit_projects, report_unit_counts).
+ * rollups, the light snapshots, the kept 催报 counts (reporting_unit_projects, report_unit_counts) and the project
+ * list's kept totals (project_list_totals).
  */
 export function registerVerify(program: Command): void {
   program.command('verify')
-    .description('recompute the indicator rollups, light snapshots and kept 催报 counts and report any difference (--fix rebuilds them)')
+    .description('recompute the indicator rollups, light snapshots, kept 催报 counts and project list totals and report any difference (--fix rebuilds them)')
     .option('--fix', 'rebuild the rollups when they differ')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { fix?: boolean; json?: boolean }, cmd: Command) => {
@@ -28,8 +30,12 @@ export function registerVerify(program: Command): void {
         const drift = await new ReportRepository(database.db).keptReportCountsDrift();
         if (drift.length && opts.fix) await database.db.transaction().execute((tx) => new ReportRepository(tx).rebuildKeptReportCounts());
         const reportCounts = { ok: drift.length === 0, differences: drift, fixed: drift.length > 0 && !!opts.fix };
+        // The project list's kept totals (migration 2026-12-12-50), likewise.
+        const totalsDrift = await new ProjectRepository(database.db).keptListTotalsDrift();
+        if (totalsDrift.length && opts.fix) await database.db.transaction().execute((tx) => new ProjectRepository(tx).rebuildKeptListTotals());
+        const listTotals = { ok: totalsDrift.length === 0, differences: totalsDrift, fixed: totalsDrift.length > 0 && !!opts.fix };
         if (opts.json) {
-          console.log(JSON.stringify({ ...result, lights, report_counts: reportCounts }, null, 2));
+          console.log(JSON.stringify({ ...result, lights, report_counts: reportCounts, list_totals: listTotals }, null, 2));
         } else if (result.ok) {
           console.log(`指标汇总表与全量重算一致 / rollups match a full recomputation (${Date.now() - started} ms)`);
         } else {
@@ -59,7 +65,16 @@ export function registerVerify(program: Command): void {
             console.log(reportCounts.fixed ? '已按全量重数重建 / rebuilt from a full recount' : '运行 docket verify --fix 重建 / run docket verify --fix to rebuild');
           }
         }
-        if ((!result.ok && !result.fixed) || (!lights.ok && !lights.fixed) || (!reportCounts.ok && !reportCounts.fixed)) process.exitCode = 1;
+        if (!opts.json) {
+          if (listTotals.ok) {
+            console.log('项目列表合计与全量重算一致 / kept project list totals match a full recount');
+          } else {
+            console.log(`项目列表合计有差异 / kept project list totals differ: ${totalsDrift.length} 项 keys`);
+            for (const d of totalsDrift.slice(0, 20)) console.log(`  ${d}`);
+            console.log(listTotals.fixed ? '已按全量重算重建 / rebuilt from a full recount' : '运行 docket verify --fix 重建 / run docket verify --fix to rebuild');
+          }
+        }
+        if ((!result.ok && !result.fixed) || (!lights.ok && !lights.fixed) || (!reportCounts.ok && !reportCounts.fixed) || (!listTotals.ok && !listTotals.fixed)) process.exitCode = 1;
       } finally {
         await database.destroy();
       }

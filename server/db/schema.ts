@@ -324,6 +324,23 @@ export interface ReportUnitCountTable {
   submitted: number;
 }
 
+/**
+ * The project list's totals kept per (year, region, unit, stage, tier, major): year 0 counts every live project, year Y
+ * the live projects with a plan of Y and Σ that plan (migration 2026-12-12-50, kept by triggers).
+ */
+export interface ProjectListTotalTable {
+  year: number;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  tier: string;
+  /** 1 for a major item or stand-alone project (no parent). */
+  major: number;
+  n: number;
+  total_investment: number;
+  planned_investment: number;
+}
+
 /** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
 export interface IndicatorYtdTable {
   project_id: number;
@@ -1217,6 +1234,7 @@ export interface DB {
   monthly_report_photos: MonthlyReportPhotoTable;
   reporting_unit_projects: ReportingUnitProjectTable;
   report_unit_counts: ReportUnitCountTable;
+  project_list_totals: ProjectListTotalTable;
   indicator_ytd: IndicatorYtdTable;
   indicator_facts: IndicatorFactTable;
   indicator_groups: IndicatorGroupTable;

@@ -1,12 +1,16 @@
 import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { foldText } from '../../../core/search.ts';
 import type { Executor } from '../../db/database.ts';
-import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
+import type { AnnualPlanTable, DB, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
+import { RECOUNT as LIST_TOTALS_RECOUNT } from '../../db/migrations/2026-12-12-50-list-totals.ts';
 import type { DataScope } from '../../context.ts';
 import type { ListField, ProjectFilter, ProjectListQuery } from './project.schema.ts';
-import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
+import { FUND_COLUMNS, LIST_FIELDS, projectFilterSchema } from './project.schema.ts';
 import { clock } from '../../clock.ts';
-import { PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
+import { inScope, PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
+
+/** Every key of the project filter language (what is not one — sort, page, fields — does not narrow the totals). */
+const FILTER_KEYS = new Set(Object.keys(projectFilterSchema.shape));
 
 type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 
@@ -184,6 +188,21 @@ export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ResolvedProjec
   return qb;
 }
 
+type ProjectListTotalRow = Selectable<ProjectListTotalTable>;
+
+// The filter keys project_list_totals is kept by; any other filter (a search, a category …) reads the projects.
+const KEPT_TOTALS_KEYS = new Set(['region', 'unit', 'stage', 'tier', 'major_only', 'year']);
+
+/**
+ * True when the list's totals can be summed from project_list_totals: the filter holds only its keys (the caller's
+ * scope, by unit or region, is one of them too) and a year filter, if any, is the plan year summed.
+ */
+export function listTotalsKept(query: ProjectFilter, planYear: number): boolean {
+  if (query.year !== undefined && query.year !== planYear) return false;
+  // An empty value narrows nothing (applyProjectFilter skips it); false does narrow has_code and is_key_of_key.
+  return Object.entries(query).every(([k, v]) => v === undefined || v === '' || KEPT_TOTALS_KEYS.has(k) || !FILTER_KEYS.has(k));
+}
+
 const NOT_NULL_SORTS = new Set<string>(['id', 'name', 'region_code', 'unit_id', 'total_investment', 'tier', 'stage', 'stats_entered', 'created_at', 'updated_at']);
 
 /** Σ of the sub-items of a package: what its detail shows as the rolled-up figures. */
@@ -349,15 +368,65 @@ export class ProjectRepository {
         .orderBy(sort, direction).orderBy('projects.id', query.order)
         .execute();
     }
-    const totals = await base.select((eb) => [
-      eb.fn.countAll<number>().as('count'),
-      eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
-      eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
-    ]).executeTakeFirstOrThrow();
+    const totals = listTotalsKept(query, planYear)
+      ? await this.keptListTotals(query, scope, planYear)
+      : await base.select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
+        eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
+      ]).executeTakeFirstOrThrow();
     return {
       items,
       totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(totals.annual_planned), year: planYear },
     };
+  }
+
+  /**
+   * The list's totals summed from project_list_totals (kept by triggers: migration 2026-12-12-50): rows per region,
+   * unit, stage and tier, not per project. Only for a filter listTotalsKept accepts.
+   */
+  async keptListTotals(query: ProjectFilter, scope: DataScope, planYear: number) {
+    // Without a year filter the count and Σ total come from year 0 (every live project); with one, from that year's rows.
+    const base = query.year ?? 0;
+    let qb = this.db.selectFrom('project_list_totals as c')
+      .$if(!scope.all, (q) => q.where(inScope(scope, { unit: 'c.unit_id', region: 'c.region_code' })))
+      .where('c.year', 'in', [base, planYear]);
+    if (query.region) qb = qb.where('c.region_code', 'in', regionSubtree(query.region));
+    if (query.unit) qb = qb.where('c.unit_id', 'in', unitSubtree(query.unit));
+    const stages = listOf(query.stage);
+    if (stages.length) qb = qb.where('c.stage', 'in', stages);
+    const tiers = listOf(query.tier);
+    if (tiers.length) qb = qb.where('c.tier', 'in', tiers);
+    if (query.major_only) qb = qb.where('c.major', '=', 1);
+    const row = await qb.select([
+      sql<number>`coalesce(sum(case when c.year = ${base} then c.n end), 0)`.as('count'),
+      sql<number>`coalesce(sum(case when c.year = ${base} then c.total_investment end), 0)`.as('total_investment'),
+      sql<number>`coalesce(sum(case when c.year = ${planYear} then c.planned_investment end), 0)`.as('annual_planned'),
+    ]).executeTakeFirstOrThrow();
+    return row;
+  }
+
+  /**
+   * Where project_list_totals differs from a recount of the projects and plans it summarises: one line per differing
+   * key, empty when exact (tests; `docket verify`).
+   */
+  async keptListTotalsDrift(): Promise<string[]> {
+    const [kept, counted] = await Promise.all([
+      this.db.selectFrom('project_list_totals').selectAll().execute(),
+      sql<ProjectListTotalRow>`${sql.raw(LIST_TOTALS_RECOUNT)}`.execute(this.db).then((r) => r.rows),
+    ]);
+    const key = (r: ProjectListTotalRow) => [r.year, r.region_code, r.unit_id, r.stage, r.tier, r.major].join('/');
+    const sums = (r: ProjectListTotalRow) => [Number(r.n), Number(r.total_investment), Number(r.planned_investment)].join(',');
+    const a = new Map(kept.filter((r) => Number(r.n) !== 0 || Number(r.total_investment) !== 0 || Number(r.planned_investment) !== 0).map((r) => [key(r), sums(r)]));
+    const b = new Map(counted.map((r) => [key(r), sums(r)]));
+    return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k))
+      .map((k) => `list totals ${k}: kept ${a.get(k) ?? '0,0,0'}, counted ${b.get(k) ?? '0,0,0'}`);
+  }
+
+  /** Rebuilds project_list_totals from the recount (`docket verify --fix`): run it in a transaction. */
+  async rebuildKeptListTotals(): Promise<void> {
+    await this.db.deleteFrom('project_list_totals').execute();
+    await sql`insert into project_list_totals (year, region_code, unit_id, stage, tier, major, n, total_investment, planned_investment) ${sql.raw(LIST_TOTALS_RECOUNT)}`.execute(this.db);
   }
 
   /** Soft-deleted projects in scope, newest deletion first (the recycle bin). */
