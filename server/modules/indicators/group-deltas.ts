@@ -40,162 +40,219 @@ export type DeltaFact = GroupAttributes & {
 /** The columns a delta carries, in order: the additive sums, then Σ each month's cumulative. */
 export const DELTA_COLUMNS = [...SUM_FIELDS, ...YTD_COLUMNS] as const;
 
-/** SQL's `a < b` on two nullable texts, as a CASE WHEN sees it: false when either is null. */
-const lt = (a: string | null, b: string | null): boolean => a !== null && b !== null && a < b;
-/** SQL's `a >= b` likewise. */
-const ge = (a: string | null, b: string | null): boolean => a !== null && b !== null && a >= b;
+/** Columns of one month in a group's accumulator; a group holds twelve months of them. */
+const WIDTH = DELTA_COLUMNS.length;
+const SUMS = SUM_FIELDS.length;
+/** Each DELTA_COLUMNS column's offset within a month. */
+const AT = Object.fromEntries(DELTA_COLUMNS.map((c, i) => [c, i])) as Record<(typeof DELTA_COLUMNS)[number], number>;
 
-/** planMonthDate: the first day of the plan month (offset 0) or of the month after (1); null off 1–12. */
-function planMonthDate(month: number | null, year: number, offset: 0 | 1): string | null {
-  if (month === null || !Number.isInteger(month) || month < 1 || month > 12) return null;
-  return offset === 0 ? monthStart(year, month) : periodEndExclusive(year, month);
+/** Per year, the dates the sums compare with: month ends (exclusive) and plan months' first and next-first days. */
+interface YearDates {
+  end: string[];
+  planStart: string[];
+  planNext: string[];
+}
+const yearDates = new Map<number, YearDates>();
+function datesOf(year: number): YearDates {
+  let d = yearDates.get(year);
+  if (!d) {
+    const months = Array.from({ length: 13 }, (_, m) => m);
+    d = {
+      end: months.map((m) => (m ? periodEndExclusive(year, m) : '')),
+      planStart: months.map((m) => (m ? monthStart(year, m) : '')),
+      planNext: months.map((m) => (m ? periodEndExclusive(year, m) : '')),
+    };
+    yearDates.set(year, d);
+  }
+  return d;
+}
+
+/** planMonthDate's CASE: the date for a plan month of 1–12, null for any other value (or none). */
+function planMonthDate(table: string[], month: number | null): string | null {
+  return month !== null && Number.isInteger(month) && month >= 1 && month <= 12 ? table[month]! : null;
 }
 
 /**
- * What one fact row adds to its group's row of month `n` of its year: the values in DELTA_COLUMNS order, exactly
- * as sumSelections and the recomputation's Σ of the cumulatives compute them for a group of that one row.
+ * Adds `sign` times what one fact row adds to its group's row of each month of its year into `t` (twelve months of
+ * DELTA_COLUMNS), exactly as sumSelections and the recomputation's Σ of the cumulatives compute them for a group
+ * of that one row: SQL's comparisons with NULL are false, coalesce(month, 12), plan months outside 1–12 match no
+ * CASE branch. Returns the largest magnitude added (what bounds the accumulated sums).
  */
-export function factContribution(f: DeltaFact, n: number): number[] {
-  const year = f.year;
-  const end = periodEndExclusive(year, n);
-  const ytd = f[YTD_COLUMNS[n - 1]!];
+function accumulate(f: DeltaFact, sign: 1 | -1, t: Float64Array): number {
+  const { end, planStart, planNext } = datesOf(f.year);
   const startMonth = f.plan_start_month ?? 12;
   const doneMonth = f.plan_completion_month ?? 12;
   const prodMonth = f.plan_production_month ?? 12;
-  const started = lt(f.actual_start_date, end);
-  const completed = lt(f.actual_completion_date, end);
-  const producing = lt(f.actual_production_date, end);
+  const sd = f.actual_start_date;
+  const cd = f.actual_completion_date;
+  const pd = f.actual_production_date;
   const ns = Number(f.plan_new_start) === 1;
   const pc = Number(f.plan_completion) === 1;
   const pp = Number(f.plan_production) === 1;
+  const early = planMonthDate(planStart, f.plan_start_month);
+  const late = planMonthDate(planNext, f.plan_start_month);
+  const isEarly = ns && sd !== null && early !== null && sd < early;
+  const isLate = ns && sd !== null && late !== null && sd >= late;
   let hasMonthlyPlan = false;
-  let plannedToDate = 0;
-  for (let i = 0; i < PLAN_MONTH_COLUMNS.length; i++) {
-    const v = f[PLAN_MONTH_COLUMNS[i]!];
+  let planAbs = 0;
+  for (const c of PLAN_MONTH_COLUMNS) {
+    const v = f[c];
     if (v !== null) {
       hasMonthlyPlan = true;
-      if (i < n) plannedToDate += v;
+      planAbs += Math.abs(v);
     }
   }
-  const b = (x: boolean) => (x ? 1 : 0);
-  const sums: Record<(typeof SUM_FIELDS)[number], number> = {
-    count: 1,
-    total_investment: f.total_investment,
-    planned_investment: f.planned_investment,
-    completed_before_year: f.completed_before_year,
-    completed_ytd: ytd,
-    planned_starts: b(ns),
-    planned_starts_to_date: b(ns && startMonth <= n),
-    started: b(ns && started),
-    started_to_date: b(ns && startMonth <= n && started),
-    early_starts: b(ns && started && lt(f.actual_start_date, planMonthDate(f.plan_start_month, year, 0))),
-    overdue_starts: b(ns && startMonth <= n && (f.actual_start_date === null || f.actual_start_date >= end)),
-    late_starts: b(ns && started && ge(f.actual_start_date, planMonthDate(f.plan_start_month, year, 1))),
-    planned_completions: b(pc),
-    planned_completions_to_date: b(pc && doneMonth <= n),
-    completed: b(pc && completed),
-    completed_to_date: b(pc && doneMonth <= n && completed),
-    planned_productions: b(pp),
-    planned_productions_to_date: b(pp && prodMonth <= n),
-    producing: b(pp && producing),
-    producing_to_date: b(pp && prodMonth <= n && producing),
-    monthly_planned: b(hasMonthlyPlan),
-    planned_to_date: hasMonthlyPlan ? plannedToDate : 0,
-    completed_ytd_monthly_planned: hasMonthlyPlan ? ytd : 0,
-  };
-  return [...SUM_FIELDS.map((c) => sums[c]), ...YTD_COLUMNS.map((c) => f[c])];
+  let bound = Math.max(1, Math.abs(f.total_investment), Math.abs(f.planned_investment), Math.abs(f.completed_before_year), planAbs);
+  for (const c of YTD_COLUMNS) bound = Math.max(bound, Math.abs(f[c]));
+  const b = (x: boolean) => (x ? sign : 0);
+  let plannedToDate = 0;
+  for (let n = 1; n <= 12; n++) {
+    const o = (n - 1) * WIDTH;
+    const e = end[n]!;
+    const ytd = f[YTD_COLUMNS[n - 1]!];
+    const pm = f[PLAN_MONTH_COLUMNS[n - 1]!];
+    if (pm !== null) plannedToDate += pm;
+    const started = sd !== null && sd < e;
+    const completed = cd !== null && cd < e;
+    const producing = pd !== null && pd < e;
+    t[o + AT.count]! += sign;
+    t[o + AT.total_investment]! += sign * f.total_investment;
+    t[o + AT.planned_investment]! += sign * f.planned_investment;
+    t[o + AT.completed_before_year]! += sign * f.completed_before_year;
+    t[o + AT.completed_ytd]! += sign * ytd;
+    t[o + AT.planned_starts]! += b(ns);
+    t[o + AT.planned_starts_to_date]! += b(ns && startMonth <= n);
+    t[o + AT.started]! += b(ns && started);
+    t[o + AT.started_to_date]! += b(ns && startMonth <= n && started);
+    t[o + AT.early_starts]! += b(isEarly && started);
+    t[o + AT.overdue_starts]! += b(ns && startMonth <= n && (sd === null || sd >= e));
+    t[o + AT.late_starts]! += b(isLate && started);
+    t[o + AT.planned_completions]! += b(pc);
+    t[o + AT.planned_completions_to_date]! += b(pc && doneMonth <= n);
+    t[o + AT.completed]! += b(pc && completed);
+    t[o + AT.completed_to_date]! += b(pc && doneMonth <= n && completed);
+    t[o + AT.planned_productions]! += b(pp);
+    t[o + AT.planned_productions_to_date]! += b(pp && prodMonth <= n);
+    t[o + AT.producing]! += b(pp && producing);
+    t[o + AT.producing_to_date]! += b(pp && prodMonth <= n && producing);
+    t[o + AT.monthly_planned]! += b(hasMonthlyPlan);
+    if (hasMonthlyPlan) {
+      t[o + AT.planned_to_date]! += sign * plannedToDate;
+      t[o + AT.completed_ytd_monthly_planned]! += sign * ytd;
+    }
+    for (let i = 0; i < YTD_COLUMNS.length; i++) t[o + SUMS + i]! += sign * f[YTD_COLUMNS[i]!];
+  }
+  return bound;
 }
 
-/** The largest magnitude any of a fact's contributions can have (what bounds the accumulated sums). */
-function magnitude(f: DeltaFact): number {
-  let m = Math.max(1, Math.abs(f.total_investment), Math.abs(f.planned_investment), Math.abs(f.completed_before_year));
-  let plan = 0;
-  for (const c of PLAN_MONTH_COLUMNS) plan += Math.abs(f[c] ?? 0);
-  m = Math.max(m, plan);
-  for (const c of YTD_COLUMNS) m = Math.max(m, Math.abs(f[c]));
-  return m;
-}
-
-/** One accumulated group row delta: the group of one (year, month) and what to add to each DELTA_COLUMNS column. */
-export interface GroupDelta extends GroupAttributes {
+/** One group of a year: its attributes and the deltas of its twelve month rows. */
+interface GroupAccumulator extends GroupAttributes {
   year: number;
-  month: number;
-  values: number[];
+  /** Twelve months × DELTA_COLUMNS. */
+  values: Float64Array;
   /** Σ of the magnitudes added in: while below 2^53 every value is exact in a double. */
   bound: number;
 }
 
+/** One group row's delta: the group of one (year, month) and what to add to each DELTA_COLUMNS column. */
+export interface GroupDelta extends GroupAttributes {
+  year: number;
+  month: number;
+  values: number[];
+}
+
 /**
- * The group deltas of a bulk write, accumulated over its chunks. Also records the rollup epoch each chunk saw
+ * The group deltas of a bulk write, accumulated over its chunks. A chunk's deltas only record the fact rows taken
+ * away and added (cheap, inside the chunk's transaction); merging them into the write's accumulation, once the
+ * chunk committed, computes their contributions. Also records the rollup epoch each chunk saw
  * (IndicatorGroupRepository.epoch): a recomputation of groups from the facts between the first chunk and the
  * deltas' application already counts some of them, and the deltas then give way to recomputing the touched groups.
  */
 export class GroupDeltas {
-  readonly rows = new Map<string, GroupDelta>();
+  private readonly groups = new Map<string, GroupAccumulator>();
+  private readonly pending: { fact: DeltaFact; sign: 1 | -1 | 0 }[] = [];
   readonly epochs = new Set<number>();
 
   /**
-   * Adds (sign 1) or takes away (sign -1) a fact row's contributions to its group's twelve month rows; sign 0 only
-   * records the group as touched (for a caller that recomputes the touched groups instead).
+   * Records that a fact row's contributions are taken away (sign -1) or added (sign 1) to its group's twelve month
+   * rows; sign 0 only marks the group as touched (for a caller that recomputes the touched groups instead).
    */
-  add(f: DeltaFact, sign: 1 | -1 | 0): void {
-    const bound = sign === 0 ? 0 : magnitude(f);
-    for (let n = 1; n <= 12; n++) {
-      const id = `${f.year}\u001f${n}\u001f${f.group_key}`;
-      let d = this.rows.get(id);
-      if (!d) {
-        d = {
-          year: f.year, month: n, group_key: f.group_key, region_code: f.region_code, unit_id: f.unit_id, stage: f.stage,
-          nature: f.nature, category: f.category, investment_type: f.investment_type, values: DELTA_COLUMNS.map(() => 0), bound: 0,
-        };
-        this.rows.set(id, d);
-      }
-      if (sign === 0) continue;
-      const c = factContribution(f, n);
-      for (let i = 0; i < c.length; i++) d.values[i]! += sign * c[i]!;
-      d.bound += bound;
+  add(fact: DeltaFact, sign: 1 | -1 | 0): void {
+    this.pending.push({ fact, sign });
+  }
+
+  private groupOf(f: GroupAttributes & { year: number }): GroupAccumulator {
+    const id = `${f.year}\u001f${f.group_key}`;
+    let g = this.groups.get(id);
+    if (!g) {
+      g = {
+        year: f.year, group_key: f.group_key, region_code: f.region_code, unit_id: f.unit_id, stage: f.stage, nature: f.nature,
+        category: f.category, investment_type: f.investment_type, values: new Float64Array(12 * WIDTH), bound: 0,
+      };
+      this.groups.set(id, g);
     }
+    return g;
+  }
+
+  private flush(): void {
+    for (const { fact, sign } of this.pending) {
+      const g = this.groupOf(fact);
+      if (sign !== 0) g.bound += accumulate(fact, sign, g.values);
+    }
+    this.pending.length = 0;
   }
 
   /** Adds another accumulation (a committed chunk's) into this one. */
   merge(other: GroupDeltas): void {
+    this.flush();
     for (const e of other.epochs) this.epochs.add(e);
-    for (const [id, o] of other.rows) {
-      const d = this.rows.get(id);
-      if (!d) this.rows.set(id, { ...o, values: [...o.values] });
-      else {
-        for (let i = 0; i < o.values.length; i++) d.values[i]! += o.values[i]!;
-        d.bound += o.bound;
-      }
+    for (const { fact, sign } of other.pending) {
+      const g = this.groupOf(fact);
+      if (sign !== 0) g.bound += accumulate(fact, sign, g.values);
+    }
+    for (const o of other.groups.values()) {
+      const g = this.groupOf(o);
+      for (let i = 0; i < o.values.length; i++) g.values[i]! += o.values[i]!;
+      g.bound += o.bound;
     }
   }
 
   /** The years and group keys touched (what a recomputation falls back to). */
   touched(): Map<number, Set<string>> {
+    this.flush();
     const out = new Map<number, Set<string>>();
-    for (const d of this.rows.values()) {
-      let keys = out.get(d.year);
-      if (!keys) out.set(d.year, (keys = new Set()));
-      keys.add(d.group_key);
+    for (const g of this.groups.values()) {
+      let keys = out.get(g.year);
+      if (!keys) out.set(g.year, (keys = new Set()));
+      keys.add(g.group_key);
     }
     return out;
   }
 
   /** Whether every accumulated value is exact (each is a sum of terms whose magnitudes add up below 2^53). */
   exact(): boolean {
-    for (const d of this.rows.values()) if (d.bound > Number.MAX_SAFE_INTEGER) return false;
+    this.flush();
+    for (const g of this.groups.values()) if (g.bound > Number.MAX_SAFE_INTEGER) return false;
     return true;
-  }
-
-  /** The deltas of one (year, month) that change something. */
-  nonZero(year: number, month: number): GroupDelta[] {
-    return [...this.rows.values()].filter((d) => d.year === year && d.month === month && d.values.some((v) => v !== 0));
   }
 
   /** The (year, month) pairs with a delta, in order. */
   months(): [number, number][] {
-    const seen = new Map<string, [number, number]>();
-    for (const d of this.rows.values()) seen.set(`${d.year}-${d.month}`, [d.year, d.month]);
-    return [...seen.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    this.flush();
+    const years = [...new Set([...this.groups.values()].map((g) => g.year))].sort((a, b) => a - b);
+    return years.flatMap((y) => Array.from({ length: 12 }, (_, i): [number, number] => [y, i + 1]));
+  }
+
+  /** The row deltas of one (year, month) that change something. */
+  nonZero(year: number, month: number): GroupDelta[] {
+    this.flush();
+    const out: GroupDelta[] = [];
+    const o = (month - 1) * WIDTH;
+    for (const g of this.groups.values()) {
+      if (g.year !== year) continue;
+      const values = Array.from(g.values.subarray(o, o + WIDTH));
+      if (values.some((v) => v !== 0)) out.push({ ...g, month, values });
+    }
+    return out;
   }
 }
