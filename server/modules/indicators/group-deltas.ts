@@ -93,32 +93,41 @@ function accumulate(f: DeltaFact, sign: 1 | -1, t: Float64Array): number {
   const late = planMonthDate(planNext, f.plan_start_month);
   const isEarly = ns && sd !== null && early !== null && sd < early;
   const isLate = ns && sd !== null && late !== null && sd >= late;
+  // The fact's columns read once: the loop below runs twelve times over them.
+  const ytds = new Float64Array(12);
+  const plan = new Float64Array(12);
   let hasMonthlyPlan = false;
   let planAbs = 0;
-  for (const c of PLAN_MONTH_COLUMNS) {
-    const v = f[c];
+  let bound = Math.max(1, Math.abs(f.total_investment), Math.abs(f.planned_investment), Math.abs(f.completed_before_year));
+  for (let i = 0; i < 12; i++) {
+    const y = f[YTD_COLUMNS[i]!];
+    ytds[i] = y;
+    bound = Math.max(bound, Math.abs(y));
+    const v = f[PLAN_MONTH_COLUMNS[i]!];
     if (v !== null) {
       hasMonthlyPlan = true;
+      plan[i] = v;
       planAbs += Math.abs(v);
     }
   }
-  let bound = Math.max(1, Math.abs(f.total_investment), Math.abs(f.planned_investment), Math.abs(f.completed_before_year), planAbs);
-  for (const c of YTD_COLUMNS) bound = Math.max(bound, Math.abs(f[c]));
+  bound = Math.max(bound, planAbs);
+  const total = sign * f.total_investment;
+  const planned = sign * f.planned_investment;
+  const before = sign * f.completed_before_year;
   const b = (x: boolean) => (x ? sign : 0);
   let plannedToDate = 0;
   for (let n = 1; n <= 12; n++) {
     const o = (n - 1) * WIDTH;
     const e = end[n]!;
-    const ytd = f[YTD_COLUMNS[n - 1]!];
-    const pm = f[PLAN_MONTH_COLUMNS[n - 1]!];
-    if (pm !== null) plannedToDate += pm;
+    const ytd = ytds[n - 1]!;
+    plannedToDate += plan[n - 1]!;
     const started = sd !== null && sd < e;
     const completed = cd !== null && cd < e;
     const producing = pd !== null && pd < e;
     t[o + AT.count]! += sign;
-    t[o + AT.total_investment]! += sign * f.total_investment;
-    t[o + AT.planned_investment]! += sign * f.planned_investment;
-    t[o + AT.completed_before_year]! += sign * f.completed_before_year;
+    t[o + AT.total_investment]! += total;
+    t[o + AT.planned_investment]! += planned;
+    t[o + AT.completed_before_year]! += before;
     t[o + AT.completed_ytd]! += sign * ytd;
     t[o + AT.planned_starts]! += b(ns);
     t[o + AT.planned_starts_to_date]! += b(ns && startMonth <= n);
@@ -140,7 +149,7 @@ function accumulate(f: DeltaFact, sign: 1 | -1, t: Float64Array): number {
       t[o + AT.planned_to_date]! += sign * plannedToDate;
       t[o + AT.completed_ytd_monthly_planned]! += sign * ytd;
     }
-    for (let i = 0; i < YTD_COLUMNS.length; i++) t[o + SUMS + i]! += sign * f[YTD_COLUMNS[i]!];
+    for (let i = 0; i < 12; i++) t[o + SUMS + i]! += sign * ytds[i]!;
   }
   return bound;
 }
@@ -250,8 +259,13 @@ export class GroupDeltas {
     const o = (month - 1) * WIDTH;
     for (const g of this.groups.values()) {
       if (g.year !== year) continue;
-      const values = Array.from(g.values.subarray(o, o + WIDTH));
-      if (values.some((v) => v !== 0)) out.push({ ...g, month, values });
+      let any = false;
+      for (let i = o; i < o + WIDTH && !any; i++) any = g.values[i] !== 0;
+      if (!any) continue;
+      out.push({
+        year, month, group_key: g.group_key, region_code: g.region_code, unit_id: g.unit_id, stage: g.stage, nature: g.nature,
+        category: g.category, investment_type: g.investment_type, values: Array.from(g.values.subarray(o, o + WIDTH)),
+      });
     }
     return out;
   }
