@@ -5,7 +5,7 @@ import { buildRegions, buildUnit } from '../../../test/factories.ts';
 import { rng } from '../../../core/random.ts';
 import { clock } from '../../clock.ts';
 import { createDeps } from '../../deps.ts';
-import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
+import { PLAN_MONTH_COLUMNS } from '../projects/index.ts';
 import { GroupDeltas } from './group-deltas.ts';
 import { IndicatorGroupRepository } from './indicator-groups.repository.ts';
 import { IndicatorService } from './indicator.service.ts';
