@@ -3,6 +3,7 @@ import type { Deps } from '../../platform/context.ts';
 import { IndicatorService } from './indicator.service.ts';
 
 export { IndicatorService } from './indicator.service.ts';
+export { GroupDeltas } from './group-deltas.ts';
 export { indicatorRoutes } from './indicator.routes.ts';
 // TODO(platform): the light service still reads the indicator tables through this repository; it should ask the
 // indicator service instead.

@@ -1,8 +1,10 @@
-import { sql, type Expression } from 'kysely';
+import { CompiledQuery, sql, type Expression } from 'kysely';
 import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
+import { readState, writeState } from '../../platform/system-state.ts';
+import { DELTA_COLUMNS, GroupDeltas, type GroupDelta } from './group-deltas.ts';
 import {
   SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumSelections, type GroupSums,
 } from './indicator.repository.ts';
@@ -33,6 +35,9 @@ const FACT_COLUMNS = [
 ] as const;
 
 const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS, ...YTD_COLUMNS] as const;
+
+/** The rollup epoch's key in system_state (see epoch()). */
+const EPOCH = 'indicator_groups_epoch';
 
 // Separator and null marker inside group keys: control characters no code or label contains.
 const SEP = '\u001f';
@@ -115,6 +120,7 @@ export class IndicatorGroupRepository {
   private async recomputeGroups(year: number): Promise<void> {
     await this.db.deleteFrom('indicator_groups').where('year', '=', year).execute();
     await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(this.recomputedGroups(year)).execute();
+    await this.advanceEpoch();
   }
 
   /**
@@ -193,31 +199,90 @@ export class IndicatorGroupRepository {
    * 100k). Call lock() first.
    */
   async refreshProjectsBulk(projectIds: readonly number[]): Promise<void> {
-    await this.recomputeYears((await this.refreshFactsOnly(projectIds)).keys());
+    await this.recomputeYears((await this.refreshFactsOnly(projectIds, { deltas: false })).touched().keys());
   }
 
   /**
-   * The first half of refreshProjectsBulk: the projects' facts recomputed, the groups left as they were (a chunked
-   * bulk write calls it per chunk, then recomputes the stale groups once). Returns, per year, the group keys whose
-   * rows are now stale: those the projects' facts were in before and are in now.
+   * The first half of refreshProjectsBulk, and what each chunk of a chunked bulk write runs: the projects' facts
+   * recomputed (only the projects whose facts differ from those stored are rewritten), the groups left as they
+   * were. Returns the group deltas of the change (each changed fact's old contributions taken away, its new ones
+   * added), with the rollup epoch seen under lock() — applyDeltas or a recomputation of the touched groups brings
+   * the groups up to date afterwards. Call lock() first.
    */
-  async refreshFactsOnly(projectIds: readonly number[]): Promise<Map<number, Set<string>>> {
-    const stale = new Map<number, Set<string>>();
-    const add = (rows: { year: number; group_key: string }[]) => {
-      for (const r of rows) {
-        let keys = stale.get(r.year);
-        if (!keys) stale.set(r.year, (keys = new Set()));
-        keys.add(r.group_key);
-      }
-    };
-    const keysOf = (ids: number[]) => this.db.selectFrom('indicator_facts').select(['year', 'group_key']).distinct().where('project_id', 'in', ids).execute();
+  async refreshFactsOnly(projectIds: readonly number[], opts: { deltas?: boolean } = {}): Promise<GroupDeltas> {
+    const sign = opts.deltas === false ? 0 : 1;
+    const deltas = new GroupDeltas();
+    deltas.epochs.add(await this.epoch());
+    const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
     for (const ids of chunks([...new Set(projectIds)])) {
-      add(await keysOf(ids));
-      await this.db.deleteFrom('indicator_facts').where('project_id', 'in', ids).execute();
-      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(ids)).execute();
-      add(await keysOf(ids));
+      const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
+      const expected = await this.recomputedFacts(ids).execute();
+      const before = new Map(stored.map((r) => [keyOf(r), r]));
+      const changed = new Set<number>();
+      for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);
+      const after = new Set(expected.map(keyOf));
+      for (const r of stored) if (!after.has(keyOf(r))) changed.add(r.project_id);
+      if (!changed.size) continue;
+      const moved = [...changed];
+      for (const r of stored) if (changed.has(r.project_id)) deltas.add(r, -sign as -1 | 0);
+      for (const r of expected) if (changed.has(r.project_id)) deltas.add(r, sign);
+      await this.db.deleteFrom('indicator_facts').where('project_id', 'in', moved).execute();
+      // Set-based from the same recomputation: cheaper than sending the rows back as 45 parameters each.
+      await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(moved)).execute();
     }
-    return stale;
+    return deltas;
+  }
+
+  /**
+   * The rollup epoch: a counter every recomputation of group rows from the facts advances. Deltas accumulated over
+   * several transactions are valid only while it stays what their first transaction saw.
+   */
+  async epoch(): Promise<number> {
+    const v = await readState(this.db, EPOCH);
+    return typeof v === 'number' ? v : 0;
+  }
+
+  /** Advances the rollup epoch (in the recomputing transaction). */
+  private async advanceEpoch(): Promise<void> {
+    await writeState(this.db, EPOCH, (await this.epoch()) + 1, new Date().toISOString());
+  }
+
+  /**
+   * Adds group row deltas (of one or more months) to indicator_groups: an upsert of the sums in parts of 500 rows,
+   * then the rows left without a project removed (a recomputation has no empty groups). Call lock() first.
+   */
+  async applyDeltas(deltas: readonly GroupDelta[]): Promise<void> {
+    // One statement text per part size (the statement cache keeps it prepared), built here rather than by the query
+    // builder: 500 rows of 44 parameters each cost more to build and compile than to run.
+    const postgres = dialectOf(this.db) === 'postgres';
+    const quoted = GROUP_COLUMNS.map((c) => `"${c}"`);
+    const statement = (rows: number) => {
+      let k = 0;
+      const tuple = () => `(${quoted.map(() => (postgres ? `$${++k}` : '?')).join(', ')})`;
+      return `insert into "indicator_groups" (${quoted.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`
+        + ` on conflict ("year", "month", "group_key") do update set ${DELTA_COLUMNS.map((c) => `"${c}" = "indicator_groups"."${c}" + excluded."${c}"`).join(', ')}`;
+    };
+    for (const part of chunks(deltas, 500)) {
+      const params: unknown[] = [];
+      for (const d of part) {
+        params.push(d.year, d.month, d.group_key, d.region_code, d.unit_id, d.stage, d.nature, d.category, d.investment_type);
+        for (const v of d.values) params.push(v);
+      }
+      await this.db.executeQuery(CompiledQuery.raw(statement(part.length), params));
+    }
+    const emptied = new Map<string, { year: number; month: number; keys: string[] }>();
+    for (const d of deltas) {
+      if (d.values[0]! >= 0) continue;
+      const id = `${d.year}-${d.month}`;
+      let e = emptied.get(id);
+      if (!e) emptied.set(id, (e = { year: d.year, month: d.month, keys: [] }));
+      e.keys.push(d.group_key);
+    }
+    for (const { year, month, keys } of emptied.values()) {
+      for (const part of chunks(keys)) {
+        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('month', '=', month).where('group_key', 'in', part).where('count', '=', 0).execute();
+      }
+    }
   }
 
   /**
@@ -235,6 +300,7 @@ export class IndicatorGroupRepository {
     }
     await del.execute();
     await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(ins).execute();
+    await this.advanceEpoch();
   }
 
   /** How many group rows a month of a year has (what a set of stale keys is weighed against). */
@@ -258,6 +324,7 @@ export class IndicatorGroupRepository {
   async rebuild(): Promise<void> {
     await this.db.deleteFrom('indicator_groups').execute();
     await this.db.deleteFrom('indicator_facts').execute();
+    await this.advanceEpoch();
     await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts()).execute();
     const years = await this.db.selectFrom('indicator_facts').select('year').distinct().execute();
     for (const { year } of years) await this.recomputeGroups(year);

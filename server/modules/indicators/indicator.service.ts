@@ -15,6 +15,7 @@ import { yieldToEventLoop } from '../../platform/yield.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
+import { GroupDeltas } from './group-deltas.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
 import { clock } from '../../clock.ts';
 import { commonPath } from '../../../core/tree-path.ts';
@@ -128,11 +129,13 @@ export class IndicatorService {
 
   /**
    * One chunk of a chunked bulk write (imports, submit-all of thousands of reports), in the chunk's transaction: the
-   * projects' ytd rows and facts, not the groups (only the facts that changed when `projectsWritten` is false). Returns the years whose groups the caller recomputes once at the
-   * end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole write linear in rows.
+   * projects' ytd rows and facts, not the groups (only the facts that changed when `projectsWritten` is false).
+   * Returns the chunk's group deltas; the caller merges those of its committed chunks (GroupDeltas.merge) and
+   * applies them once at the end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole
+   * write linear in the rows it changes, not in the portfolio.
    */
-  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number, opts: { projectsWritten?: boolean } = {}): Promise<Map<number, Set<string>>> {
-    if (!projectIds.length) return new Map();
+  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number, opts: { projectsWritten?: boolean } = {}): Promise<GroupDeltas> {
+    if (!projectIds.length) return new GroupDeltas();
     const { indicators, groups } = indicatorRepositories(trx);
     await groups.lock();
     const changed = await indicators.refreshProjectYearsChanged(projectIds, year);
@@ -142,15 +145,40 @@ export class IndicatorService {
   }
 
   /**
-   * The end of a chunked bulk write, before its last transaction: the group rows its chunks made stale (the keys
-   * refreshProjectsChunk returned, merged with mergeStaleGroups), recomputed once from the facts. Only the stale
-   * groups are recomputed (all of a month's when they are half of it or more), month by month and 500 keys at a
-   * time, each step its own short transaction with the event loop yielded between: a sign-in waits for one step,
-   * not for the year's recomputation (50–64 s at 100k projects on a loaded machine, issue 23). Meanwhile a reader
-   * sees each month's groups either as before the write or as after it; single-report writes in between move
-   * their deltas as usual, which a later step's recomputation agrees with.
+   * The end of a chunked bulk write, before its last transaction: the group deltas of its committed chunks added
+   * to indicator_groups, one (year, month) per short transaction with the event loop yielded between, so a reader
+   * sees each month's groups either as before the write or as after it, and a sign-in waits for one month's upsert
+   * at most. Single-report writes in between move their own deltas, which commute with these. Deltas are exact
+   * only over the facts they were taken from: when a recomputation of groups ran since the write's first chunk (the
+   * rollup epoch moved) or a sum could leave the range where doubles are exact, the touched groups are recomputed
+   * from the facts instead, as before deltas (issue 23).
    */
-  static async refreshGroupsAfterChunks(db: Kysely<DB>, stale: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
+  static async refreshGroupsAfterChunks(db: Kysely<DB>, deltas: GroupDeltas): Promise<void> {
+    const [epoch, ...others] = deltas.epochs;
+    let valid = epoch !== undefined && others.length === 0 && deltas.exact();
+    if (valid) {
+      for (const [year, month] of deltas.months()) {
+        valid = await inTransaction(db, async (trx) => {
+          const { groups } = indicatorRepositories(trx);
+          await groups.lock();
+          if (await groups.epoch() !== epoch) return false;
+          await groups.applyDeltas(deltas.nonZero(year, month));
+          return true;
+        });
+        await yieldToEventLoop();
+        if (!valid) break;
+      }
+      if (valid) return;
+    }
+    await IndicatorService.recomputeTouchedGroups(db, deltas.touched());
+  }
+
+  /**
+   * Recomputes the given group keys' rows of every month from the facts (all of a month's when they are half of it
+   * or more), month by month and 500 keys at a time, each step its own short transaction with the event loop
+   * yielded between: the fallback of refreshGroupsAfterChunks.
+   */
+  private static async recomputeTouchedGroups(db: Kysely<DB>, stale: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
     for (const [year, keySet] of stale) {
       const keys = [...keySet];
       for (let month = 1; month <= 12; month++) {
@@ -165,15 +193,6 @@ export class IndicatorService {
           await yieldToEventLoop();
         }
       }
-    }
-  }
-
-  /** Adds one chunk's stale group keys (refreshProjectsChunk) to those of the chunks before. */
-  static mergeStaleGroups(into: Map<number, Set<string>>, chunk: ReadonlyMap<number, ReadonlySet<string>>): void {
-    for (const [year, keys] of chunk) {
-      const all = into.get(year);
-      if (all) for (const k of keys) all.add(k);
-      else into.set(year, new Set(keys));
     }
   }
 

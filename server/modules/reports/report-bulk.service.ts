@@ -9,7 +9,7 @@ import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { yieldToEventLoop, type ChunkHook } from '../../platform/yield.ts';
 import { roleHas } from '../../plugins/permissions.ts';
-import { IndicatorService } from '../indicators/index.ts';
+import { GroupDeltas, IndicatorService } from '../indicators/index.ts';
 import { deriveReportFields } from './monthly-report.service.ts';
 import { ReportBulkRepository, type BulkReportRow } from './report-bulk.repository.ts';
 import { ReportRepository } from './report.repository.ts';
@@ -59,6 +59,20 @@ function periodTitle(year: number, month: number): string {
  * transaction (all or nothing).
  */
 export const BULK_CHUNK_ROWS = 1000;
+
+/**
+ * Runs a chunked write's chunks, then applies the group deltas of those committed to the indicator groups — also
+ * when a chunk fails (a concurrent change), since the chunks before it are saved; the chunk's error is rethrown.
+ */
+async function withGroupDeltas(db: Deps['db'], deltas: GroupDeltas, chunks: () => Promise<void>): Promise<void> {
+  try {
+    await chunks();
+  } catch (err) {
+    await IndicatorService.refreshGroupsAfterChunks(db, deltas);
+    throw err;
+  }
+  await IndicatorService.refreshGroupsAfterChunks(db, deltas);
+}
 
 
 /** What a bulk write records in its last transaction (the caller's one summary audit event). */
@@ -246,19 +260,22 @@ export class ReportBulkService {
       });
     }
     let written = 0;
-    const stale = new Map<number, Set<string>>();
-    for (let i = 0; i < toWrite.length; i += this.chunkRows) {
-      await inTransaction(this.deps.db, async (trx) => {
-        const chunk = await writeChunk(trx, toWrite.slice(i, i + this.chunkRows), written);
-        // Approved rows may move their projects (stage, statistics entry): then every fact is recomputed.
-        IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, chunk.projectIds, year, { projectsWritten: status === 'approved' }));
+    const deltas = new GroupDeltas();
+    await withGroupDeltas(this.deps.db, deltas, async () => {
+      for (let i = 0; i < toWrite.length; i += this.chunkRows) {
+        const chunk = await inTransaction(this.deps.db, async (trx) => {
+          const part = await writeChunk(trx, toWrite.slice(i, i + this.chunkRows), written);
+          // Approved rows may move their projects (stage, statistics entry): then every fact is recomputed.
+          return { ...part, deltas: await IndicatorService.refreshProjectsChunk(trx, part.projectIds, year, { projectsWritten: status === 'approved' }) };
+        });
+        // Merged once committed: a chunk rolled back changed no fact.
+        deltas.merge(chunk.deltas);
         written += chunk.written;
-      });
-      // Requests that arrived during the chunk take the connection before the next one (the mutex is FIFO).
-      await yieldToEventLoop();
-      await this.onChunk?.({ phase: 'write', done: written });
-    }
-    await IndicatorService.refreshGroupsAfterChunks(this.deps.db, stale);
+        // Requests that arrived during the chunk take the connection before the next one (the mutex is FIFO).
+        await yieldToEventLoop();
+        await this.onChunk?.({ phase: 'write', done: written });
+      }
+    });
     if (finish) await inTransaction(this.deps.db, finish);
     return written;
   }
@@ -323,16 +340,17 @@ export class ReportBulkService {
         if (ids.length) await finish?.(trx, ids);
       });
     } else {
-      const stale = new Map<number, Set<string>>();
-      for (let i = 0; i < pending.length; i += this.chunkRows) {
-        await inTransaction(this.deps.db, async (trx) => {
-          const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
-          IndicatorService.mergeStaleGroups(stale, await IndicatorService.refreshProjectsChunk(trx, projectIds, year, { projectsWritten: false }));
-        });
-        await yieldToEventLoop();
-        await this.onChunk?.({ phase: 'write', done: Math.min(i + this.chunkRows, pending.length) });
-      }
-      await IndicatorService.refreshGroupsAfterChunks(this.deps.db, stale);
+      const deltas = new GroupDeltas();
+      await withGroupDeltas(this.deps.db, deltas, async () => {
+        for (let i = 0; i < pending.length; i += this.chunkRows) {
+          deltas.merge(await inTransaction(this.deps.db, async (trx) => {
+            const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
+            return IndicatorService.refreshProjectsChunk(trx, projectIds, year, { projectsWritten: false });
+          }));
+          await yieldToEventLoop();
+          await this.onChunk?.({ phase: 'write', done: Math.min(i + this.chunkRows, pending.length) });
+        }
+      });
       if (finish) await inTransaction(this.deps.db, (trx) => finish(trx, ids));
     }
     const counts = await bulk.periodCounts(actor.scope, year, month, unit);
