@@ -1392,6 +1392,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number;
+                    q?: string;
+                    status?: "unsigned" | "open" | "done";
                     year?: number;
                 };
                 header?: never;
@@ -1452,6 +1454,45 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    status?: "unsigned" | "open" | "done";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9937,6 +9978,9 @@ export interface components {
             issue: string;
             newCount: number;
             seq: number;
+            /** @enum {string} */
+            status: "unsigned" | "open" | "done";
+            statusLabel: string;
             title: string;
             weekOf: string;
             year: number;
@@ -9948,6 +9992,9 @@ export interface components {
             issue: string;
             newCount: number;
             seq: number;
+            /** @enum {string} */
+            status: "unsigned" | "open" | "done";
+            statusLabel: string;
             title: string;
             weekOf: string;
             year: number;

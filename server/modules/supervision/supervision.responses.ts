@@ -68,7 +68,7 @@ export const meetingDetailSchema = z.object({
 const batchHead = { id: int, year: int, seq: int, issue: z.string(), title: z.string(), weekOf: z.string(), createdAt: z.string() };
 export const batchListSchema = z.object({
   total: int,
-  items: z.array(z.object({ ...batchHead, newCount: int, carriedCount: int }).meta({ id: 'BatchListItem' })),
+  items: z.array(z.object({ ...batchHead, newCount: int, carriedCount: int, status: z.enum(['unsigned', 'open', 'done']), statusLabel: z.string() }).meta({ id: 'BatchListItem' })),
 });
 const unsignedUnit = z.object({ unitId: int, name: z.string(), pending: int });
 
