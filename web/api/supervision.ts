@@ -88,7 +88,12 @@ export const supervisionSettingsApi = {
   /** A change made on `patch.version` (409 version_conflict, with the stored settings, when another save came first). */
   put: (patch: Partial<SupervisionSettings> & { version: number }) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
   nextNumbers: () => api.get<NextNumbers>('/supervision/settings/next-numbers'),
+  /** A year's escalation rules (its own, carried forward from an earlier year, or the defaults). */
+  yearRules: (year: number) => api.get<YearRules>(`/supervision/rules/${year}`),
+  /** Sets a year's own rules, made on `body.version` (0 while the year has none; 409 version_conflict when stale). */
+  putYearRules: (year: number, body: RequestBody<'/api/v1/supervision/rules/{year}', 'put'>) => api.put<YearRules>(`/supervision/rules/${year}`, body, { quiet: true }),
 };
+export type YearRules = Schema<'SupervisionYearRules'>;
 
 export const inboxApi = {
   todos: (done: boolean) => api.get<{ today: string; items: Todo[] }>('/todos', { done: done ? '1' : undefined }),

@@ -304,7 +304,6 @@ export class MatterService {
 
   /** A dated feedback entry by the lead unit or a co-unit; the next feedback falls due by the cadence. */
   async feedback(actor: Actor, id: number, input: { text: string; nextSteps?: string | null; files?: { fileName: string; data: Buffer }[] }) {
-    const settings = await supervisionSettings.get(this.deps.db);
     return inTransaction(this.deps.db, async (trx) => {
       const m = await this.get(trx, actor, id);
       const coUnits = (await this.repo(trx).coUnits([id])).map((c) => c.unit_id);
