@@ -1215,6 +1215,15 @@ export interface SupervisionSettingTable {
   updated_by: number | null;
 }
 
+/** One year's escalation rules (issue 17): ladders, letters per step, 交办函 on creation, as JSON; versioned. */
+export interface SupervisionYearRuleTable {
+  year: number;
+  rules: string;
+  version: number;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   regions: RegionTable;
   units: UnitTable;
@@ -1263,6 +1272,7 @@ export interface DB {
   attachments: AttachmentTable;
   // issue 17: supervision
   supervision_settings: SupervisionSettingTable;
+  supervision_year_rules: SupervisionYearRuleTable;
   matters: MatterTable;
   matter_units: MatterUnitTable;
   matter_projects: MatterProjectTable;

@@ -98,4 +98,53 @@ describe('会议 → 议定事项 → 督办事项, 周交办 and letters', () =
     await shot(phone.page, 'supervision-co-sign-phone');
     await phone.context.close();
   });
+
+  it('filters the 周交办 list by year, status and 期号 kept in the URL, and exports the filtered list', async () => {
+    const { page, context } = await h.newPage();
+    const api = await apiAs(context, 'office');
+    // This week's batch (the test above may have issued it already: one a week).
+    const made = await api.post('/batches', { matter_ids: [] });
+    expect([200, 409]).toContain(made.status);
+    const batch = ((await api.get('/batches')).body.items as { id: number; year: number; seq: number; issue: string; status: 'unsigned' | 'open' | 'done' }[])[0]!;
+    const label = { unsigned: '待签收', open: '办理中', done: '已办结' }[batch.status];
+    const otherLabel = batch.status === 'done' ? '待签收' : '已办结';
+    await context.clearCookies();
+    await login(page, 'office', 'Docket#2026', '/batches');
+    await page.getByTestId(`batch-link-${batch.id}`).waitFor();
+
+    // A word of the 期号, then the batch's status: both go into the URL.
+    await page.getByTestId('batches-filter-q').locator('input').fill(`第${batch.seq}期`);
+    await page.getByTestId('batches-filter-q').locator('input').press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('q') === `第${batch.seq}期`);
+    await page.getByTestId('batches-filter-status').click();
+    await pickOption(page, label);
+    await page.waitForURL((u) => u.searchParams.get('status') === batch.status);
+    await page.getByTestId(`batch-link-${batch.id}`).waitFor();
+    await page.getByTestId('batches-filter-year').click();
+    await pickOption(page, `${batch.year}年`);
+    await page.waitForURL((u) => u.searchParams.get('year') === String(batch.year));
+    await page.getByTestId(`batch-link-${batch.id}`).waitFor();
+    await shot(page, 'supervision-batches-filtered');
+
+    // The URL is the list: opened afresh it shows the same filters and rows.
+    await page.reload();
+    await page.getByTestId(`batch-link-${batch.id}`).waitFor();
+    expect(await page.getByTestId('batches-filter-status').innerText()).toContain(label);
+    expect(await page.getByTestId('batches-filter-q').locator('input').inputValue()).toBe(`第${batch.seq}期`);
+
+    // The export takes the same filters.
+    const href = await page.getByTestId('batches-export').getAttribute('href') as string;
+    expect(new URL(href, 'http://x').searchParams.get('status')).toBe(batch.status);
+    const xlsx = await context.request.get(href);
+    expect(xlsx.status()).toBe(200);
+    expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+
+    // Another status leaves the batch out.
+    const listed = page.waitForResponse((r) => r.url().includes('/api/v1/batches?') && r.url().includes('status='));
+    await page.getByTestId('batches-filter-status').click();
+    await pickOption(page, otherLabel);
+    expect((await listed).status()).toBe(200);
+    await page.getByTestId(`batch-link-${batch.id}`).waitFor({ state: 'detached' });
+    await context.close();
+  });
 });

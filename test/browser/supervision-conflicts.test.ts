@@ -105,13 +105,13 @@ describe('督查督办: stale decision and settings saves open a conflict dialog
 
     // While this page edits a 文号 prefix, the other clerk changes the reply period: no overlap, saved without a dialog.
     await page.reload();
-    const card = page.getByTestId('escalation-rules');
+    const card = page.getByTestId('number-prefixes');
     await card.getByTestId('prefix-press').waitFor({ timeout: 30_000 });
     await card.getByTestId('prefix-press').fill('区督办函');
     const w = ((await other.get('/supervision/settings')).body.version as number);
     expect((await other.put('/supervision/settings', { version: w, reply_working_days: 5 })).status).toBe(200);
-    await card.getByTestId('rules-save').click();
-    await page.getByText('督办规则已保存').waitFor({ timeout: 30_000 });
+    await card.getByTestId('prefixes-save').click();
+    await page.getByText('文号前缀已保存').waitFor({ timeout: 30_000 });
     await expect(dialog.isVisible()).resolves.toBe(false);
     const saved = (await other.get('/supervision/settings')).body as { reply_working_days: number; letter_prefixes: { press: string }; version: number };
     expect(saved).toMatchObject({ reply_working_days: 5, letter_prefixes: { press: '区督办函' }, version: w + 2 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, pickOption, login, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,14 +35,16 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await context.close();
   });
 
-  it('edits the escalation ladders and the number prefixes with the server\'s checks in Chinese and a live example of the next number', async () => {
+  it('edits one year\'s escalation rules and the number prefixes with the server\'s checks in Chinese, a year selector and a live example of the next number', async () => {
     const probe = await h.newPage();
     const api = await apiAs(probe.context, 'office');
     const next = (await api.get('/supervision/settings/next-numbers')).body as { year: number; letters: { press: number } };
+    const year = next.year;
     const { context, page } = await h.newPage();
     await login(page, 'office', undefined, '/supervision-settings');
     const card = page.getByTestId('escalation-rules');
     await card.waitFor({ timeout: 30_000 });
+    await card.getByTestId('rules-source').getByText(`${year}年`).first().waitFor();
     const second = card.getByTestId('step-ladder-2');
     await expect(second.getByTestId('step-label').inputValue()).resolves.toBe('逾期督办');
     // Out of order: step 2 before step 1.
@@ -51,29 +53,51 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await expect(card.getByTestId('rules-save').isDisabled()).resolves.toBe(true);
     await second.locator('.ant-input-number input').fill('1');
     await second.getByTestId('step-when').getByText('到期后第1个工作日').waitFor();
-    // A prefix that would break the number, then a good one with its example.
-    await card.getByTestId('prefix-press').fill('督〔办');
-    await card.getByTestId('rules-problems').getByText('督办函的文号前缀不能含有“〔”').waitFor();
-    await card.getByTestId('prefix-press').fill('区督办');
-    await card.getByTestId('prefix-example-press').getByText(`区督办〔${next.year}〕${next.letters.press}号`).waitFor();
     // A second missed-feedback step that issues a 督办函.
     await card.getByTestId('step-add-feedback_ladder').click();
     const added = card.getByTestId('step-feedback_ladder-2');
     await added.getByTestId('step-label').fill('二次催办');
     await added.locator('.ant-input-number input').fill('3');
     await added.getByTestId('step-letter').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '督办函' }).click();
+    await pickOption(page, '督办函');
     await expect(card.getByTestId('rules-problems').count()).resolves.toBe(0);
     await settled(page);
     await shot(page, 'supervision-rules');
+    const put = page.waitForResponse((r) => r.url().endsWith(`/api/v1/supervision/rules/${year}`) && r.request().method() === 'PUT');
     await card.getByTestId('rules-save').click();
-    await page.getByText('督办规则已保存').waitFor({ timeout: 30_000 });
-    const saved = (await api.get('/supervision/settings')).body as { feedback_ladder: { key: string; offset: number; label: string }[]; letter_on_step: Record<string, string>; letter_prefixes: { press: string }; ladder: { offset: number }[] };
-    expect(saved.letter_prefixes.press).toBe('区督办');
+    expect((await put).status()).toBe(200);
+    await card.getByTestId('rules-source').getByText(`${year}年督办规则（本年度单独设置）`).waitFor({ timeout: 30_000 });
+    const saved = (await api.get(`/supervision/rules/${year}`)).body as { own: boolean; feedback_ladder: { key: string; offset: number; label: string }[]; letter_on_step: Record<string, string>; ladder: { offset: number }[] };
+    expect(saved.own).toBe(true);
     expect(saved.ladder.map((s) => s.offset)).toEqual([-2, 1, 6]);
     const step = saved.feedback_ladder[1]!;
     expect(step).toMatchObject({ offset: 3, label: '二次催办' });
     expect(saved.letter_on_step[step.key]).toBe('press');
+
+    // The next year carries this year's forward until the office sets its own; setting it leaves this year alone.
+    await card.getByTestId('rules-year').click();
+    await pickOption(page, `${year + 1}年`);
+    await card.getByTestId('rules-source').getByText(`${year + 1}年未单独设置，沿用${year}年督办规则`).waitFor({ timeout: 30_000 });
+    await expect(card.getByTestId('step-feedback_ladder-2').getByTestId('step-label').inputValue()).resolves.toBe('二次催办');
+    await card.getByTestId('rules-letter-on-create').click();
+    await settled(page);
+    await shot(page, 'supervision-rules-next-year');
+    const putNext = page.waitForResponse((r) => r.url().endsWith(`/api/v1/supervision/rules/${year + 1}`) && r.request().method() === 'PUT');
+    await card.getByTestId('rules-save').click();
+    expect((await putNext).status()).toBe(200);
+    await card.getByTestId('rules-source').getByText(`${year + 1}年督办规则（本年度单独设置）`).waitFor({ timeout: 30_000 });
+    expect((await api.get(`/supervision/rules/${year + 1}`)).body).toMatchObject({ own: true, letter_on_create: false });
+    expect((await api.get(`/supervision/rules/${year}`)).body).toMatchObject({ own: true, letter_on_create: true });
+
+    // A prefix that would break the number, then a good one with its example.
+    const prefixes = page.getByTestId('number-prefixes');
+    await prefixes.getByTestId('prefix-press').fill('督〔办');
+    await prefixes.getByTestId('prefix-problems').getByText('督办函的文号前缀不能含有“〔”').waitFor();
+    await prefixes.getByTestId('prefix-press').fill('区督办');
+    await prefixes.getByTestId('prefix-example-press').getByText(`区督办〔${next.year}〕${next.letters.press}号`).waitFor();
+    await prefixes.getByTestId('prefixes-save').click();
+    await page.getByText('文号前缀已保存').waitFor({ timeout: 30_000 });
+    expect(((await api.get('/supervision/settings')).body as { letter_prefixes: { press: string } }).letter_prefixes.press).toBe('区督办');
     await context.close();
     await probe.context.close();
   });

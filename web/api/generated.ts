@@ -1392,6 +1392,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number;
+                    q?: string;
+                    status?: "unsigned" | "open" | "done";
                     year?: number;
                 };
                 header?: never;
@@ -1452,6 +1454,45 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    status?: "unsigned" | "open" | "done";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8969,6 +9010,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/rules/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupervisionYearRules"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        feedback_ladder?: {
+                            key: string;
+                            label: string;
+                            offset: number;
+                        }[];
+                        ladder?: {
+                            key: string;
+                            label: string;
+                            offset: number;
+                        }[];
+                        letter_on_create?: boolean;
+                        letter_on_step?: {
+                            [key: string]: "remind" | "press" | "interview";
+                        };
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupervisionYearRules"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervision/settings": {
         parameters: {
             query?: never;
@@ -9937,6 +10056,9 @@ export interface components {
             issue: string;
             newCount: number;
             seq: number;
+            /** @enum {string} */
+            status: "unsigned" | "open" | "done";
+            statusLabel: string;
             title: string;
             weekOf: string;
             year: number;
@@ -9948,6 +10070,9 @@ export interface components {
             issue: string;
             newCount: number;
             seq: number;
+            /** @enum {string} */
+            status: "unsigned" | "open" | "done";
+            statusLabel: string;
             title: string;
             weekOf: string;
             year: number;
@@ -14085,6 +14210,50 @@ export interface components {
             reply_working_days: number;
             sign_working_days: number;
             version: number;
+        };
+        SupervisionYearRules: {
+            currentYear: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            from: number | null;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            own: boolean;
+            version: number;
+            year: number;
+            years: number[];
+        };
+        SupervisionYearRulesInput: {
+            currentYear: number;
+            feedback_ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            from: number | null;
+            ladder: {
+                key: string;
+                label: string;
+                offset: number;
+            }[];
+            letter_on_create: boolean;
+            letter_on_step: {
+                [key: string]: "remind" | "press" | "interview";
+            };
+            own: boolean;
+            version: number;
+            year: number;
+            years: number[];
         };
         SystemProfile: {
             configured: boolean;

@@ -43,6 +43,8 @@ export type MeetingFilter = { kind?: string; year?: number; q?: string };
 export type MeetingCreate = RequestBody<'/api/v1/meetings', 'post'>;
 export type MeetingUpdate = RequestBody<'/api/v1/meetings/{id}', 'put'>;
 export type DecisionMatters = RequestBody<'/api/v1/meetings/{id}/decisions/{decisionId}/matters', 'post'>;
+/** The weekly batches list's filters (also the export's), kept in the page's URL. */
+export type BatchFilter = { year?: number; status?: BatchListItem['status']; q?: string };
 export type BatchCreate = RequestBody<'/api/v1/batches', 'post'>;
 export type BatchListItem = Schema<'BatchListItem'>;
 export type BatchDetail = Schema<'BatchDetail'>;
@@ -65,7 +67,9 @@ export const agendaApi = {
     form.append('file', file, file.name);
     return api.post<Attachment>(`/meetings/${id}/attachments`, form, { quiet: true });
   },
-  batches: () => api.get<{ total: number; items: BatchListItem[] }>('/batches', { limit: 200 }),
+  batches: (filter: BatchFilter = {}) => api.get<{ total: number; items: BatchListItem[] }>('/batches', { limit: 200, ...filter }),
+  /** The filtered batches list as .xlsx (a link the browser downloads). */
+  batchesXlsx: (filter: BatchFilter) => withQuery('/api/v1/batches.xlsx', filter),
   candidates: () => api.get<{ items: MatterListItem[] }>('/batches/candidates'),
   createBatch: (body: BatchCreate) => api.post<{ id: number; seq: number; title: string }>('/batches', body, { quiet: true }),
   batch: (id: number) => api.get<BatchDetail>(`/batches/${id}`),
@@ -84,7 +88,12 @@ export const supervisionSettingsApi = {
   /** A change made on `patch.version` (409 version_conflict, with the stored settings, when another save came first). */
   put: (patch: Partial<SupervisionSettings> & { version: number }) => api.put<SupervisionSettings>('/supervision/settings', patch, { quiet: true }),
   nextNumbers: () => api.get<NextNumbers>('/supervision/settings/next-numbers'),
+  /** A year's escalation rules (its own, carried forward from an earlier year, or the defaults). */
+  yearRules: (year: number) => api.get<YearRules>(`/supervision/rules/${year}`),
+  /** Sets a year's own rules, made on `body.version` (0 while the year has none; 409 version_conflict when stale). */
+  putYearRules: (year: number, body: RequestBody<'/api/v1/supervision/rules/{year}', 'put'>) => api.put<YearRules>(`/supervision/rules/${year}`, body, { quiet: true }),
 };
+export type YearRules = Schema<'SupervisionYearRules'>;
 
 export const inboxApi = {
   todos: (done: boolean) => api.get<{ today: string; items: Todo[] }>('/todos', { done: done ? '1' : undefined }),

@@ -5,6 +5,10 @@ import type { DataScope } from '../../platform/context.ts';
 import { matterInScope } from './matter.repository.ts';
 
 export interface MeetingFilter { year?: number; kind?: string; q?: string }
+/** A batch's standing: a unit has not signed its part yet, all signed and some matter open, or every matter 办结. */
+export type BatchStatus = 'unsigned' | 'open' | 'done';
+/** The weekly batches list's filters: year, standing, a word of the title or the 期号 ("第3期", "2026年第3期", "3"). */
+export interface BatchFilter { year?: number; status?: BatchStatus; q?: string }
 export interface MeetingRow { id: number; kind: string; title: string; held_on: string; chair: string | null; attendees: string | null; location: string | null; created_by: number | null; created_at: string; version: number }
 export interface DecisionRow { id: number; meeting_id: number; seq: number; text: string; created_at: string }
 export interface BatchRow { id: number; year: number; seq: number; title: string; week_of: string; created_by: number | null; created_at: string }
@@ -142,15 +146,41 @@ export class AgendaRepository {
     return this.db.selectFrom('weekly_batches').selectAll().where('week_of', '=', weekOf).executeTakeFirst();
   }
 
-  async batches(page: { limit: number; offset: number }): Promise<{ items: (BatchRow & { new_count: number; carried_count: number })[]; total: number }> {
-    const total = Number((await this.db.selectFrom('weekly_batches').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-    const items = await this.db.selectFrom('weekly_batches').selectAll('weekly_batches')
+  async batches(page: { limit: number; offset: number }, filter: BatchFilter = {}): Promise<{ items: (BatchRow & { new_count: number; carried_count: number; status: BatchStatus })[]; total: number }> {
+    // The standing, as batchMatters' and unsignedUnitsOfBatch's rules say it: a lead unit still 待签收 or a co-unit's
+    // part of an open matter unsigned → unsigned; else a matter not 办结 (closed/written off) → open; else done.
+    const unsigned = sql<boolean>`(exists (select 1 from weekly_batch_items i join matters m on m.id = i.matter_id where i.batch_id = weekly_batches.id and m.status = 'pending_sign')
+      or exists (select 1 from weekly_batch_items i join matters m on m.id = i.matter_id join matter_units mu on mu.matter_id = m.id
+        where i.batch_id = weekly_batches.id and mu.signed_on is null and m.status in (${sql.join(OPEN.filter((x) => x !== 'returned'))})))`;
+    const open = sql<boolean>`exists (select 1 from weekly_batch_items i join matters m on m.id = i.matter_id where i.batch_id = weekly_batches.id and m.status not in ('closed', 'written_off'))`;
+    let q = this.db.selectFrom('weekly_batches');
+    if (filter.year) q = q.where('year', '=', filter.year);
+    if (filter.status === 'unsigned') q = q.where(unsigned);
+    if (filter.status === 'open') q = q.where(sql<boolean>`not ${unsigned}`).where(open);
+    if (filter.status === 'done') q = q.where(sql<boolean>`not ${unsigned}`).where(sql<boolean>`not ${open}`);
+    const word = filter.q?.trim();
+    if (word) {
+      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // "第3期", "2026年第3期" or a bare number name the 期号 (the title of a batch given its own name may not carry it).
+      const issue = /^(?:(\d{4})\s*年)?\s*第?\s*(\d{1,4})\s*期?$/.exec(word);
+      const byIssue = issue ? sql` or (seq = ${Number(issue[2])}${issue[1] ? sql` and year = ${Number(issue[1])}` : sql``})` : sql``;
+      q = q.where(sql<boolean>`(title like ${like} escape '\\'${byIssue})`);
+    }
+    const total = Number((await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    const items = await q.selectAll('weekly_batches')
       .select((eb) => [
         eb.selectFrom('weekly_batch_items').select(sql<number>`count(*)`.as('c')).whereRef('weekly_batch_items.batch_id', '=', 'weekly_batches.id').where('carried', '=', 0).as('new_count'),
         eb.selectFrom('weekly_batch_items').select(sql<number>`count(*)`.as('c')).whereRef('weekly_batch_items.batch_id', '=', 'weekly_batches.id').where('carried', '=', 1).as('carried_count'),
+        sql<number>`case when ${unsigned} then 1 else 0 end`.as('is_unsigned'),
+        sql<number>`case when ${open} then 1 else 0 end`.as('is_open'),
       ])
       .orderBy('week_of', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
-    return { total, items: items.map((b) => ({ ...b, new_count: Number(b.new_count ?? 0), carried_count: Number(b.carried_count ?? 0) })) };
+    return {
+      total,
+      items: items.map(({ is_unsigned: u, is_open: o, ...b }) => ({
+        ...b, new_count: Number(b.new_count ?? 0), carried_count: Number(b.carried_count ?? 0), status: Number(u) === 1 ? 'unsigned' : Number(o) === 1 ? 'open' : 'done',
+      })),
+    };
   }
 
   /** A batch's matters within a scope (a unit sees its own part of the 交办单), new ones first. */

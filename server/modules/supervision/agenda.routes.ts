@@ -5,10 +5,10 @@ import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
 import { contentDisposition, sendWorkbook } from '../exports/index.ts';
-import { batchBody, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingsQuery, meetingUpdateBody, pageQuery } from './agenda.schema.ts';
+import { batchBody, batchesQuery, decisionBody, decisionDeleteQuery, decisionMattersBody, decisionParams, idParams, letterBody, letterParams, meetingBody, meetingsQuery, meetingUpdateBody } from './agenda.schema.ts';
 import type { AgendaService } from './agenda.service.ts';
 import type { LetterService } from './letters.service.ts';
-import { batchWorkbook, meetingsWorkbook } from './matter-export.ts';
+import { batchesWorkbook, batchWorkbook, meetingsWorkbook } from './matter-export.ts';
 import type { MatterService } from './matter.service.ts';
 import {
   attachmentSchema, batchCandidatesSchema, batchCreatedSchema, batchDetailSchema, batchListSchema, batchReissuedSchema, coSignedSchema, decisionDeletedSchema, decisionMattersSchema, decisionRefSchema,
@@ -78,8 +78,18 @@ export function agendaRoutes(app: FastifyInstance, deps: { agenda: () => AgendaS
       return { matters };
     });
   // weekly batches: the office issues them; every unit reads its own part
-  r.get('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, querystring: pageQuery, response: { 200: batchListSchema } } },
-    async (request) => deps.agenda().batches({ limit: request.query.limit, offset: request.query.offset }));
+  r.get('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, querystring: batchesQuery, response: { 200: batchListSchema } } },
+    async (request) => {
+      const q = request.query;
+      return deps.agenda().batches({ limit: q.limit, offset: q.offset }, { year: q.year, status: q.status, q: q.q });
+    });
+  // the filtered batches list as .xlsx (every batch the filters keep, not one page)
+  r.get('/api/v1/batches.xlsx', { config: { permission: 'supervision.admin', audit: true }, schema: { tags, querystring: batchesQuery } },
+    async (request, reply) => {
+      const q = request.query;
+      const { items } = await deps.agenda().batches({ limit: 100_000, offset: 0 }, { year: q.year, status: q.status, q: q.q });
+      return sendWorkbook(request, reply, `周交办台账${q.year ? `-${q.year}年` : ''}.xlsx`, (out) => batchesWorkbook(out, items));
+    });
   r.get('/api/v1/batches/candidates', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: batchCandidatesSchema } } },
     async (request) => deps.agenda().unbatched(actorOf(request)));
   r.post('/api/v1/batches', { config: { permission: 'supervision.admin' }, schema: { tags, body: batchBody, response: { 200: batchCreatedSchema } } },

@@ -20,6 +20,12 @@ export const meetingsQuery = pageQuery.extend({
   q: z.string().max(100).optional(),
 });
 
+/** The weekly batches list's filters (also the export's): year, standing, a word of the title or the 期号. */
+export const batchesQuery = pageQuery.extend({
+  status: z.enum(['unsigned', 'open', 'done']).optional(),
+  q: z.string().max(100).optional(),
+});
+
 export const meetingBody = z.object({
   kind: z.enum(MEETING_KINDS).default('coordination'),
   title: z.string().trim().min(1, '请填写会议名称').max(200),

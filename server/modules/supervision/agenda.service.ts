@@ -17,7 +17,7 @@ import { next as nextNumber } from '../../platform/numbering/numbering.ts';
 import { addTodo } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { renderBulletinDocx } from '../bulletins/index.ts';
-import { AgendaRepository, type LinkedMatter, type MeetingFilter, type MeetingRow } from './agenda.repository.ts';
+import { AgendaRepository, type BatchFilter, type BatchStatus, type LinkedMatter, type MeetingFilter, type MeetingRow } from './agenda.repository.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettings } from './supervision.settings.ts';
 
@@ -47,6 +47,9 @@ const presentMatter = (m: LinkedMatter) => ({
   id: m.id, number: m.number, title: m.title, status: m.status, statusLabel: MATTER_STATE_LABELS[m.status as MatterStatus] ?? m.status,
   leadUnitId: m.lead_unit_id, leadUnitName: m.lead_unit_name, dueOn: m.due_on, assignedOn: m.assigned_on, closedOn: m.closed_on, writtenOffOn: m.written_off_on,
 });
+/** A batch's standing as the office says it. */
+export const BATCH_STATUS_LABELS: Record<BatchStatus, string> = { unsigned: '待签收', open: '办理中', done: '已办结' };
+
 const isDone = (m: LinkedMatter) => m.status === 'closed' || m.status === 'written_off';
 
 /** A meeting as the API shows it (with its version, which a correction must name). */
@@ -376,9 +379,15 @@ export class AgendaService {
     });
   }
 
-  async batches(page: { limit: number; offset: number }) {
-    const { items, total } = await new AgendaRepository(this.deps.db).batches(page);
-    return { total, items: items.map((b) => ({ id: b.id, year: b.year, seq: b.seq, issue: formatIssueNumber(b.seq, b.year), title: b.title, weekOf: b.week_of, createdAt: b.created_at, newCount: b.new_count, carriedCount: b.carried_count })) };
+  async batches(page: { limit: number; offset: number }, filter: BatchFilter = {}) {
+    const { items, total } = await new AgendaRepository(this.deps.db).batches(page, filter);
+    return {
+      total,
+      items: items.map((b) => ({
+        id: b.id, year: b.year, seq: b.seq, issue: formatIssueNumber(b.seq, b.year), title: b.title, weekOf: b.week_of, createdAt: b.created_at, newCount: b.new_count, carriedCount: b.carried_count,
+        status: b.status, statusLabel: BATCH_STATUS_LABELS[b.status],
+      })),
+    };
   }
 
   /** A batch with the matters the actor's scope sees (a unit sees its own part of the 交办单). */

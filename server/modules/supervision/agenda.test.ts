@@ -210,6 +210,51 @@ describe.each(DIALECTS)('meetings, weekly batches and letters on %s', (dialect) 
     expect(listed).toMatchObject({ id: batch.id, issue: batch.title.slice(9, -1), newCount: 1 });
   });
 
+  it('filters the weekly batches list by year, standing and a word of the title or the 期号, and exports what it keeps', async () => {
+    const matter = async (title: string, status: string, coUnits: number[] = []) => {
+      const { id } = (await post('/api/v1/matters', sup, { title, source: 'weekly', lead_unit_id: a, co_unit_ids: coUnits, due_on: addDays(today, 20) })).json();
+      await t.db.updateTable('matters').set({ status }).where('id', '=', id).execute();
+      return id as number;
+    };
+    const batch = async (year: number, seq: number, title: string, weekOf: string, matterIds: number[]) => {
+      const id = (await t.db.insertInto('weekly_batches').values({ year, seq, title, week_of: weekOf, created_by: null, created_at: `${weekOf}T01:00:00.000Z` }).returning('id').executeTakeFirstOrThrow()).id;
+      await t.db.insertInto('weekly_batch_items').values(matterIds.map((m) => ({ batch_id: id, matter_id: m, carried: 0 }))).execute();
+      return id;
+    };
+    await batch(2025, 7, '筛选周-城北片区交办单', '2025-03-03', [await matter('筛选周-待签收', 'pending_sign'), await matter('筛选周-已办结', 'written_off')]);
+    await batch(2025, 8, '筛选周-园区交办单', '2025-03-10', [await matter('筛选周-办理中', 'in_progress')]);
+    await batch(2024, 8, '筛选周-老城交办单', '2024-03-11', [await matter('筛选周-已销号', 'written_off'), await matter('筛选周-已办结2', 'closed')]);
+    const coMatter = await matter('筛选周-协办未签收', 'in_progress', [b]);
+    await batch(2024, 9, '筛选周-协办交办单', '2024-03-18', [coMatter]);
+    const titles = async (query: string) => (await get(`/api/v1/batches?${query}`, sup)).json().items.map((x: { title: string }) => x.title);
+    const word = encodeURIComponent('筛选周');
+    expect(await titles(`q=${word}`)).toEqual(['筛选周-园区交办单', '筛选周-城北片区交办单', '筛选周-协办交办单', '筛选周-老城交办单']);
+    expect(await titles(`year=2025&q=${word}`)).toEqual(['筛选周-园区交办单', '筛选周-城北片区交办单']);
+    expect(await titles(`status=unsigned&q=${word}`)).toEqual(['筛选周-城北片区交办单', '筛选周-协办交办单']);
+    expect(await titles(`status=open&q=${word}`)).toEqual(['筛选周-园区交办单']);
+    expect(await titles(`status=done&q=${word}`)).toEqual(['筛选周-老城交办单']);
+    // A co-unit's 签收 of its part moves its batch from 待签收 to 办理中.
+    await t.db.updateTable('matter_units').set({ signed_on: today }).where('matter_id', '=', coMatter).execute();
+    expect(await titles(`status=open&q=${word}`)).toEqual(['筛选周-园区交办单', '筛选周-协办交办单']);
+    // The 期号, as the office writes it.
+    expect(await titles(`q=${encodeURIComponent('2024年第8期')}`)).toEqual(['筛选周-老城交办单']);
+    expect(await titles(`q=${encodeURIComponent('第8期')}`)).toEqual(['筛选周-园区交办单', '筛选周-老城交办单']);
+    expect(await titles(`q=${encodeURIComponent('园区')}`)).toEqual(['筛选周-园区交办单']);
+    const listed = (await get(`/api/v1/batches?q=${encodeURIComponent('2025年第7期')}`, sup)).json().items;
+    expect(listed).toEqual([expect.objectContaining({ issue: '2025年第7期', status: 'unsigned', statusLabel: '待签收', newCount: 2 })]);
+    expect((await get('/api/v1/batches?status=bogus', sup)).statusCode).toBe(400);
+
+    const res = await get(`/api/v1/batches.xlsx?status=open&q=${word}`, sup);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toContain('filename');
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = (wb.worksheets[0]!.getSheetValues() as unknown[][]).filter((r) => Array.isArray(r) && typeof r[3] === 'string' && (r[3]).startsWith('筛选周-')).map((r) => [r[2], r[3], r[4], r[5], r[7]]);
+    expect(rows).toEqual([['2025年第8期', '筛选周-园区交办单', '2025-03-10', 1, '办理中'], ['2024年第9期', '筛选周-协办交办单', '2024-03-18', 1, '办理中']]);
+    expect((await get('/api/v1/batches.xlsx', unitA)).statusCode).toBe(403);
+  });
+
   it('counts a missed feedback in the on-time denominator and sends a 提醒函', async () => {
     const unit = (await buildUnit(t.db, { name: '水务局' })).id;
     await buildUser(t.db, { username: 'g_w', role: 'reporter', unitId: unit });

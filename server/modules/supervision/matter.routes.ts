@@ -10,11 +10,11 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { sendWorkbook } from '../exports/index.ts';
 import { matterWorkbook } from './matter-export.ts';
 import type { MatterFilter } from './matter.repository.ts';
-import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery } from './matter.schema.ts';
+import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery, yearParams, yearRulesBody } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
 import {
-  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, nextNumbersSchema, supervisionSettingsSchema,
+  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, nextNumbersSchema, supervisionSettingsSchema, yearRulesSchema,
 } from './supervision.responses.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
@@ -95,5 +95,13 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     async (request) => {
       const { version, ...patch } = request.body;
       return guard(() => service().putSettings(actorOf(request), version, patch as never));
+    });
+  // the escalation rules of one year (a matter follows its year's; year-rules.service.ts says which year and the fallback)
+  r.get('/api/v1/supervision/rules/:year', { config: { permission: 'matter.read' }, schema: { tags, params: yearParams, response: { 200: yearRulesSchema } } },
+    async (request) => service().yearRules.get(request.params.year));
+  r.put('/api/v1/supervision/rules/:year', { config: { permission: 'supervision.admin' }, schema: { tags, params: yearParams, body: yearRulesBody, response: { 200: yearRulesSchema } } },
+    async (request) => {
+      const { version, ...patch } = request.body;
+      return service().yearRules.put(actorOf(request), request.params.year, version, patch);
     });
 }

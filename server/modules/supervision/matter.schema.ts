@@ -57,3 +57,15 @@ export const instructionBody = z.object({ text: z.string().trim().min(1, '请填
 export const attentionBody = z.object({ attention: z.boolean() }).strict();
 
 export const figuresQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份应为 YYYY-MM') });
+
+/** A year of the escalation rules (督办规则按年度). */
+export const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+const ruleStep = z.object({ key: z.string().min(1).max(30), offset: z.number().int(), label: z.string().max(30) });
+/** A change to one year's rules (any of its keys), made on the version read (0: the year has none of its own yet). */
+export const yearRulesBody = z.object({
+  version: z.number().int().min(0),
+  ladder: z.array(ruleStep).max(10).optional(),
+  feedback_ladder: z.array(ruleStep).max(10).optional(),
+  letter_on_step: z.record(z.string(), z.enum(['remind', 'press', 'interview'])).optional(),
+  letter_on_create: z.boolean().optional(),
+}).strict();

@@ -23,6 +23,7 @@ import { CaseEngine } from './case-engine.ts';
 import type { MatterFilter, MatterRepository, MatterRow } from './matter.repository.ts';
 import { SETTINGS_LABELS, supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
 import { supervisionFigures } from './figures.service.ts';
+import { rulesOfYear, YearRulesService } from './year-rules.service.ts';
 
 /** What creating a matter takes. */
 export interface MatterInput {
@@ -71,12 +72,15 @@ export class MatterService {
   private readonly repo: (db: Executor) => MatterRepository;
   private readonly store: (db: Executor) => BlobStore;
   readonly engine: CaseEngine<MatterStatus, MatterAction>;
+  /** The escalation rules per year (the settings page's year selector). */
+  readonly yearRules: YearRulesService;
   private letters: LetterIssuer | null = null;
   constructor(deps: Deps, repo: (db: Executor) => MatterRepository, store: (db: Executor) => BlobStore) {
     this.deps = deps;
     this.repo = repo;
     this.store = store;
     this.engine = new CaseEngine(deps, { entityType: 'matter', workflow: MATTER_WORKFLOW });
+    this.yearRules = new YearRulesService(deps);
   }
 
   /** Plugs in the letter generator (交办函/提醒函/督办函). */
@@ -127,6 +131,8 @@ export class MatterService {
       const dueOn = input.dueOn ?? addWorkingDays(today, input.dueWorkingDays ?? settings.default_due_working_days, cal);
       if (dueOn < today) throw new AppError('unprocessable', `办结时限 ${dueOn} 早于今天`);
       const year = chinaYear(now);
+      // The escalation rules of the year the matter is assigned in (its number's year), for its whole life.
+      const rules = await rulesOfYear(trx, year);
       const seq = await nextNumber(trx, 'matter', year);
       const number = formatDocNumber({ prefix: settings.matter_prefix, year, seq });
       const feedbackDays = input.feedbackDays ?? settings.default_feedback_days;
@@ -140,7 +146,7 @@ export class MatterService {
       await repo.setCoUnits(id, coUnits);
       await repo.setProjects(id, projectIds);
       await this.engine.created(trx, id, 'pending_sign', actor, now, 'assign');
-      await this.engine.scheduleCompletion(trx, id, { startOn: today, dueOn, unitId: lead.id, ladder: settings.ladder });
+      await this.engine.scheduleCompletion(trx, id, { startOn: today, dueOn, unitId: lead.id, ladder: rules.ladder });
       await addTodo(trx, {
         key: `matter:${id}:sign`, to: { unitId: lead.id }, kind: 'matter.sign', title: `签收督办事项：${title}`, link: MATTER_LINK(id),
         dueOn: addWorkingDays(today, settings.sign_working_days, cal), entityType: 'matter', entityId: id,
@@ -157,7 +163,7 @@ export class MatterService {
         notify: { recipients: this.recipientsOf(m, coUnits), title: `新的督办事项 ${number}：${title}`, body: `办结时限 ${dueOn}`, link: MATTER_LINK(id) },
       });
       await this.deps.audit.record(trx, actor, { action: 'matter.create', entityType: 'matter', entityId: id, after: { number, title, leadUnitId: lead.id, coUnits, dueOn, source: input.source } });
-      if (settings.letter_on_create && this.letters) await this.letters.issue(trx, { matter: m, kind: 'assign', step: null, signer: actor, settings });
+      if (rules.letter_on_create && this.letters) await this.letters.issue(trx, { matter: m, kind: 'assign', step: null, signer: actor, settings });
       return { id, number };
     });
   }
@@ -203,7 +209,7 @@ export class MatterService {
         case 'sign': {
           changes.signed_on = today;
           await completeTodos(trx, { key: `matter:${id}:sign` }, now, actor.userId);
-          const next = await this.engine.scheduleFeedback(trx, id, { fromDay: today, cadenceDays: m.feedback_days, unitId: m.lead_unit_id, ladder: settings.feedback_ladder, cal, notAfter: m.due_on });
+          const next = await this.engine.scheduleFeedback(trx, id, { fromDay: today, cadenceDays: m.feedback_days, unitId: m.lead_unit_id, ladder: (await rulesOfYear(trx, m.year)).feedback_ladder, cal, notAfter: m.due_on });
           changes.next_feedback_on = next;
           if (next) await this.feedbackTodo(trx, m, next);
           break;
@@ -298,7 +304,6 @@ export class MatterService {
 
   /** A dated feedback entry by the lead unit or a co-unit; the next feedback falls due by the cadence. */
   async feedback(actor: Actor, id: number, input: { text: string; nextSteps?: string | null; files?: { fileName: string; data: Buffer }[] }) {
-    const settings = await supervisionSettings.get(this.deps.db);
     return inTransaction(this.deps.db, async (trx) => {
       const m = await this.get(trx, actor, id);
       const coUnits = (await this.repo(trx).coUnits([id])).map((c) => c.unit_id);
@@ -311,7 +316,7 @@ export class MatterService {
       const entry = await this.engine.addFeedback(trx, id, { unitId: actor.unitId, actor, onDate: today, text: input.text, nextSteps: input.nextSteps, files: input.files, store: this.store(trx) });
       if (isLead && m.feedback_days > 0 && m.status !== 'suspended') {
         const cal = await loadWorkCalendar(trx);
-        const next = await this.engine.scheduleFeedback(trx, id, { fromDay: today, cadenceDays: m.feedback_days, unitId: m.lead_unit_id, ladder: settings.feedback_ladder, cal, notAfter: m.due_on > today ? m.due_on : undefined });
+        const next = await this.engine.scheduleFeedback(trx, id, { fromDay: today, cadenceDays: m.feedback_days, unitId: m.lead_unit_id, ladder: (await rulesOfYear(trx, m.year)).feedback_ladder, cal, notAfter: m.due_on > today ? m.due_on : undefined });
         await trx.updateTable('matters').set({ next_feedback_on: next, updated_at: this.now().toISOString() }).where('id', '=', id).execute();
         if (next) await this.feedbackTodo(trx, m, next);
       }
@@ -493,7 +498,8 @@ export class MatterService {
       name: 'matter.escalated', entityType: 'matter', entityId: m.id, actorId: null, at: ctx.now, payload: { kind: ctx.deadline.kind, step: ctx.step.key },
       notify: { recipients: [{ unitId: m.lead_unit_id }, ...(m.supervisor_id ? [{ userId: m.supervisor_id }] : []), ...(m.leader_id && ctx.step.offset > 1 ? [{ userId: m.leader_id }] : [])], title, link: MATTER_LINK(m.id) },
     });
-    const kind = settings.letter_on_step[ctx.step.key];
+    // The letter by the rules of the matter's year (a later year's change leaves this matter's letters alone).
+    const kind = (await rulesOfYear(trx, m.year)).letter_on_step[ctx.step.key];
     if (kind && this.letters) await this.letters.issue(trx, { matter: m, kind, step: ctx.step.key, signer: null, settings, at: ctx.now });
   }
 

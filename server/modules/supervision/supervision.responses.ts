@@ -68,7 +68,7 @@ export const meetingDetailSchema = z.object({
 const batchHead = { id: int, year: int, seq: int, issue: z.string(), title: z.string(), weekOf: z.string(), createdAt: z.string() };
 export const batchListSchema = z.object({
   total: int,
-  items: z.array(z.object({ ...batchHead, newCount: int, carriedCount: int }).meta({ id: 'BatchListItem' })),
+  items: z.array(z.object({ ...batchHead, newCount: int, carriedCount: int, status: z.enum(['unsigned', 'open', 'done']), statusLabel: z.string() }).meta({ id: 'BatchListItem' })),
 });
 const unsignedUnit = z.object({ unitId: int, name: z.string(), pending: int });
 
@@ -83,6 +83,22 @@ export const batchCandidatesSchema = z.object({ items: z.array(matterListItemSch
 
 const step = z.object({ key: z.string(), offset: int, label: z.string() });
 const letterTemplate = z.object({ title: z.string(), body: z.string() });
+
+/** One year's escalation rules as the settings page shows them: its own, carried forward from an earlier year, or the defaults. */
+export const yearRulesSchema = z.object({
+  year: int,
+  ladder: z.array(step), feedback_ladder: z.array(step),
+  letter_on_step: z.record(z.string(), z.enum(['remind', 'press', 'interview'])),
+  letter_on_create: z.boolean(),
+  /** The year whose rules these are (this year when it has its own); null: the office's defaults. */
+  from: int.nullable(),
+  own: z.boolean(),
+  /** Names the rules a change is made on: the year's own version, 0 while it has none (PUT answers 409 when stale). */
+  version: int,
+  /** The years that have rules of their own. */
+  years: z.array(int),
+  currentYear: int,
+}).meta({ id: 'SupervisionYearRules' });
 
 /** The supervision office's rules (督办规则): prefixes, default time limits, escalation ladders, letters and their wording. */
 export const supervisionSettingsSchema = z.object({

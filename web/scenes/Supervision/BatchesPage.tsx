@@ -1,22 +1,47 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, Checkbox, Flex, Grid, Input, List, Modal, Skeleton, Table, Tag, Typography } from 'antd';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { App, Breadcrumb, Button, Card, Checkbox, Flex, Grid, Input, List, Modal, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined, FileWordOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { ApiError } from '../../api/client.ts';
-import { agendaApi, type BatchDetail, type BatchListItem } from '../../api/supervision.ts';
+import { agendaApi, type BatchDetail, type BatchFilter, type BatchListItem } from '../../api/supervision.ts';
 import { useCan } from '../../auth.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 
-/** 周交办: the weekly batches (期号), and issuing this week's from the matters not yet in any batch. */
+const BATCH_STATUSES = ['unsigned', 'open', 'done'] as const;
+const STATUS_COLORS: Record<BatchListItem['status'], string> = { unsigned: 'orange', open: 'blue', done: 'green' };
+
+/** The list's filters as the URL keeps them (?year=2026&status=open&q=第3期): a link or a reload shows the same list. */
+function useBatchFilter(): [BatchFilter, (patch: BatchFilter) => void] {
+  const [params, setParams] = useSearchParams();
+  const year = Number(params.get('year'));
+  const status = params.get('status');
+  const filter: BatchFilter = {
+    year: Number.isInteger(year) && year > 0 ? year : undefined,
+    status: (BATCH_STATUSES as readonly string[]).includes(status ?? '') ? status as BatchFilter['status'] : undefined,
+    q: params.get('q') || undefined,
+  };
+  const set = (patch: BatchFilter) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined && v !== '') next.set(k, String(v)); else next.delete(k);
+    setParams(next, { replace: true });
+  };
+  return [filter, set];
+}
+
+/** 周交办: the weekly batches (期号), filtered and exported, and issuing this week's from the matters not yet in any batch. */
 export function BatchesPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const can = useCan();
-  const { data, error, loading, reload } = useLoad(() => agendaApi.batches(), []);
+  const mobile = !Grid.useBreakpoint().md;
+  const [filter, setFilter] = useBatchFilter();
+  const [search, setSearch] = useState(filter.q ?? '');
+  const thisYear = new Date().getFullYear();
+  const { data, error, loading, reload } = useLoad(() => agendaApi.batches(filter), [filter.year, filter.status, filter.q]);
   const [issuing, setIssuing] = useState(false);
   const [candidates, setCandidates] = useState<{ id: number; number: string; title: string; leadUnitName: string; dueOn: string }[] | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
@@ -52,9 +77,19 @@ export function BatchesPage() {
     { title: t('batches.weekOf'), dataIndex: 'weekOf', width: 120 },
     { title: t('batches.new'), dataIndex: 'newCount', width: 100, align: 'right' as const },
     { title: t('batches.carried'), dataIndex: 'carriedCount', width: 120, align: 'right' as const },
+    { title: t('batches.status'), dataIndex: 'status', width: 100, render: (_: unknown, b: BatchListItem) => <Tag color={STATUS_COLORS[b.status]}>{t(`batches.status.${b.status}` as MessageKey)}</Tag> },
   ];
   return (
     <Card title={t('batches.title')} extra={can('supervision.admin') && <Button type="primary" icon={<PlusOutlined />} onClick={() => void open()} data-testid="batch-new">{t('batches.newBatch')}</Button>}>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="batches-filters">
+        <Select allowClear placeholder={t('meetings.filter.allYears')} style={{ width: 120 }} value={filter.year} onChange={(v?: number) => setFilter({ year: v })} data-testid="batches-filter-year"
+          options={[...new Set([thisYear, thisYear - 1, thisYear - 2, ...(filter.year ? [filter.year] : [])])].sort((x, y) => y - x).map((y) => ({ value: y, label: `${y}年` }))} />
+        <Select allowClear placeholder={t('batches.filter.allStatuses')} style={{ width: 130 }} value={filter.status} onChange={(v?: BatchFilter['status']) => setFilter({ status: v })} data-testid="batches-filter-status"
+          options={BATCH_STATUSES.map((k) => ({ value: k, label: t(`batches.status.${k}` as MessageKey) }))} />
+        <Input.Search allowClear placeholder={t('batches.filter.search')} style={{ width: mobile ? '100%' : 260 }} value={search} onChange={(e) => setSearch(e.target.value)}
+          onSearch={(v) => setFilter({ q: v.trim() || undefined })} data-testid="batches-filter-q" />
+        <Button icon={<DownloadOutlined />} href={agendaApi.batchesXlsx(filter)} download data-testid="batches-export">{t('export.xlsx')}</Button>
+      </Flex>
       <Table rowKey="id" size="small" loading={loading} dataSource={data?.items ?? []} columns={columns} pagination={{ pageSize: 50 }} scroll={{ x: 600 }} />
       <Modal open={issuing} title={t('batches.newBatch')} onCancel={() => setIssuing(false)} onOk={() => void submit()} confirmLoading={saving} destroyOnHidden width={720} okButtonProps={{ 'data-testid': 'batch-create-ok' }} okText={t('batches.issueIt')}>
         <Input value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t('batches.titlePlaceholder')} style={{ marginBottom: 12 }} />

@@ -1,49 +1,58 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { ApiError } from '../../api/client.ts';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { checkEscalationRules, LETTER_KINDS, type LetterPrefixKind } from '../../../core/supervision/escalation-settings.ts';
-import { supervisionSettingsApi, type EscalationStep, type SupervisionSettings } from '../../api/supervision.ts';
+import { supervisionSettingsApi, type EscalationStep, type SupervisionSettings, type YearRules } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useSettingsSave } from './SettingsConflict.tsx';
 
-type Rules = Pick<SupervisionSettings, 'ladder' | 'feedback_ladder' | 'letter_on_step' | 'matter_prefix' | 'letter_prefixes'>;
+type YearRuleSet = Pick<YearRules, 'ladder' | 'feedback_ladder' | 'letter_on_step' | 'letter_on_create'>;
+type Prefixes = Pick<SupervisionSettings, 'matter_prefix' | 'letter_prefixes'>;
 type StepLetter = SupervisionSettings['letter_on_step'][string];
 const STEP_LETTERS: StepLetter[] = ['remind', 'press', 'interview'];
 
 /**
- * 督办规则 (issue 17, supervision5): the escalation ladders (提醒 → 督办 → 约谈 …, each step's working days from the
- * deadline and the letter it issues) and the 文号 prefixes with a live example of the next number. The same check as
- * the server (core/supervision/escalation-settings.ts) runs as the clerk types; saving is refused while it finds a problem.
+ * 督办规则 (issue 17): the escalation rules of one year (提醒 → 督办 → 约谈 …, each step's working days from the
+ * deadline and the letter it issues, the missed-feedback ladder, 交办函 on creation), chosen with a year selector. A
+ * matter follows the rules of the year it was assigned in; a year without its own follows the nearest earlier year's,
+ * else the defaults, and the card says which. The same check as the server (core/supervision/escalation-settings.ts)
+ * runs as the clerk types; saving is refused while it finds a problem.
  */
-export function EscalationRulesCard() {
+export function YearRulesCard() {
   const { t } = useI18n();
-  const { data, error, loading, reload } = useLoad(() => Promise.all([supervisionSettingsApi.get(), supervisionSettingsApi.nextNumbers()]), []);
-  const [draft, setDraft] = useState<Rules | null>(null);
-  const saver = useSettingsSave(t('supRules.saved'), () => { setDraft(null); reload(); });
+  const { message } = App.useApp();
+  const [year, setYear] = useState<number | null>(null);
+  const { data, error, loading, reload } = useLoad(() => supervisionSettingsApi.yearRules(year ?? new Date().getFullYear()), [year]);
+  const [draft, setDraft] = useState<YearRuleSet | null>(null);
+  const [saving, setSaving] = useState(false);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
-  const [settings, next] = data;
-  const rules: Rules = draft ?? { ladder: settings.ladder, feedback_ladder: settings.feedback_ladder, letter_on_step: settings.letter_on_step, matter_prefix: settings.matter_prefix, letter_prefixes: settings.letter_prefixes };
+  const rules: YearRuleSet = draft ?? { ladder: data.ladder, feedback_ladder: data.feedback_ladder, letter_on_step: data.letter_on_step, letter_on_create: data.letter_on_create };
   const problems = checkEscalationRules(rules);
-  const set = (patch: Partial<Rules>) => {
-    saver.touch(settings);
-    setDraft({ ...rules, ...patch });
+  const set = (patch: Partial<YearRuleSet>) => setDraft({ ...rules, ...patch });
+  const choose = (y: number) => { setDraft(null); setYear(y); };
+  const save = async () => {
+    setSaving(true);
+    try {
+      await supervisionSettingsApi.putYearRules(data.year, { ...rules, version: data.version });
+      void message.success(t('supRules.savedYear', { year: data.year }));
+      setDraft(null);
+      reload();
+    } catch (e) {
+      // A stale save: the message names the rules another clerk changed; the clerk's draft stays to compare and save again.
+      void message.error(e instanceof ApiError ? e.message : String(e));
+      if (e instanceof ApiError && e.code === 'version_conflict') reload();
+    } finally {
+      setSaving(false);
+    }
   };
-  const clear = () => {
-    setDraft(null);
-    saver.forget();
-  };
-  const example = (prefix: string, seq: number) => (prefix.trim() && checkEscalationRules({ matter_prefix: prefix }).length === 0 ? formatDocNumber({ prefix, year: next.year, seq }) : '—');
-  const save = () => {
-    // Only the steps that still exist keep a letter.
-    const keys = new Set([...rules.ladder, ...rules.feedback_ladder].map((s) => s.key));
-    const letterOnStep = Object.fromEntries(Object.entries(rules.letter_on_step).filter(([k]) => keys.has(k)));
-    return saver.save(settings, { ...rules, letter_on_step: letterOnStep });
-  };
+  const years = [...new Set([data.currentYear - 1, data.currentYear, data.currentYear + 1, ...data.years, data.year])].sort((a, b) => a - b);
+  const source = data.own ? t('supRules.own', { year: data.year }) : data.from ? t('supRules.carried', { year: data.year, from: data.from }) : t('supRules.defaults', { year: data.year });
   const steps = (which: 'ladder' | 'feedback_ladder') => {
     const list = rules[which];
     const when = (o: number) => (which === 'feedback_ladder' ? t('supRules.fbAfter', { n: o }) : o < 0 ? t('supRules.before', { n: -o }) : o === 0 ? t('supRules.onDue') : t('supRules.after', { n: o }));
@@ -79,17 +88,12 @@ export function EscalationRulesCard() {
       </Flex>
     );
   };
-  const prefixRow = (label: string, value: string, seq: number, onChange: (v: string) => void, testId: string) => (
-    <Flex key={testId} gap={8} wrap align="center">
-      <Typography.Text style={{ width: 110 }}>{label}</Typography.Text>
-      <Input value={value} maxLength={20} style={{ width: 150 }} aria-label={label} onChange={(e) => onChange(e.target.value)} data-testid={`prefix-${testId}`} />
-      <Typography.Text type="secondary">{t('supRules.nextNumber')}：</Typography.Text>
-      <Typography.Text strong data-testid={`prefix-example-${testId}`}>{example(value, seq)}</Typography.Text>
-    </Flex>
-  );
   return (
-    <Card title={t('supRules.title')} data-testid="escalation-rules">
+    <Card title={t('supRules.title')} data-testid="escalation-rules"
+      extra={<Select<number> value={data.year} style={{ width: 120 }} onChange={choose} aria-label={t('supRules.year')} data-testid="rules-year"
+        options={years.map((y) => ({ value: y, label: `${y}年` }))} />}>
       <Flex vertical gap={16}>
+        <Alert type={data.own ? 'success' : 'info'} showIcon message={source} description={t('supRules.yearHint')} data-testid="rules-source" />
         <Flex vertical gap={4}>
           <Typography.Text strong>{t('supRules.ladder')}</Typography.Text>
           <Typography.Text type="secondary">{t('supRules.ladderHint')}</Typography.Text>
@@ -100,16 +104,60 @@ export function EscalationRulesCard() {
           <Typography.Text type="secondary">{t('supRules.feedbackHint')}</Typography.Text>
           {steps('feedback_ladder')}
         </Flex>
+        <Checkbox checked={rules.letter_on_create} onChange={(e) => set({ letter_on_create: e.target.checked })} data-testid="rules-letter-on-create">{t('supRules.letterOnCreate')}</Checkbox>
+        {problems.length > 0 && <Alert type="error" showIcon data-testid="rules-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
+        <Space wrap>
+          <Button type="primary" loading={saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.saveYear', { year: data.year })}</Button>
+          {draft !== null && <Button onClick={() => setDraft(null)}>{t('supSettings.discard')}</Button>}
+        </Space>
+      </Flex>
+    </Card>
+  );
+}
+
+/**
+ * 文号前缀: the prefixes of the matters' and letters' numbers with a live example of the next number, one office-wide
+ * setting (the 文号 carries its year). Saved through the settings' versioned save (useSettingsSave).
+ */
+export function EscalationRulesCard() {
+  const { t } = useI18n();
+  const { data, error, loading, reload } = useLoad(() => Promise.all([supervisionSettingsApi.get(), supervisionSettingsApi.nextNumbers()]), []);
+  const [draft, setDraft] = useState<Prefixes | null>(null);
+  const saver = useSettingsSave(t('supRules.prefixesSaved'), () => { setDraft(null); reload(); });
+  if (error) return <LoadError error={error} onRetry={reload} />;
+  if (loading || !data) return <Skeleton active />;
+  const [settings, next] = data;
+  const rules: Prefixes = draft ?? { matter_prefix: settings.matter_prefix, letter_prefixes: settings.letter_prefixes };
+  const problems = checkEscalationRules(rules);
+  const set = (patch: Partial<Prefixes>) => {
+    saver.touch(settings);
+    setDraft({ ...rules, ...patch });
+  };
+  const clear = () => {
+    setDraft(null);
+    saver.forget();
+  };
+  const example = (prefix: string, seq: number) => (prefix.trim() && checkEscalationRules({ matter_prefix: prefix }).length === 0 ? formatDocNumber({ prefix, year: next.year, seq }) : '—');
+  const prefixRow = (label: string, value: string, seq: number, onChange: (v: string) => void, testId: string) => (
+    <Flex key={testId} gap={8} wrap align="center">
+      <Typography.Text style={{ width: 110 }}>{label}</Typography.Text>
+      <Input value={value} maxLength={20} style={{ width: 150 }} aria-label={label} onChange={(e) => onChange(e.target.value)} data-testid={`prefix-${testId}`} />
+      <Typography.Text type="secondary">{t('supRules.nextNumber')}：</Typography.Text>
+      <Typography.Text strong data-testid={`prefix-example-${testId}`}>{example(value, seq)}</Typography.Text>
+    </Flex>
+  );
+  return (
+    <Card title={t('supRules.prefixes')} data-testid="number-prefixes">
+      <Flex vertical gap={16}>
         <Flex vertical gap={6}>
-          <Typography.Text strong>{t('supRules.prefixes')}</Typography.Text>
           <Typography.Text type="secondary">{t('supRules.prefixesHint')}</Typography.Text>
           {prefixRow(t('supRules.prefix.matter'), rules.matter_prefix, next.matter, (v) => set({ matter_prefix: v }), 'matter')}
           {LETTER_KINDS.map((k: LetterPrefixKind) => prefixRow(t(k === 'remind' ? 'supRules.prefix.remind' : `supSettings.kind.${k}` as MessageKey), rules.letter_prefixes[k], next.letters[k],
             (v) => set({ letter_prefixes: { ...rules.letter_prefixes, [k]: v } }), k))}
         </Flex>
-        {problems.length > 0 && <Alert type="error" showIcon data-testid="rules-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
+        {problems.length > 0 && <Alert type="error" showIcon data-testid="prefix-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
         <Space wrap>
-          <Button type="primary" loading={saver.saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.save')}</Button>
+          <Button type="primary" loading={saver.saving} disabled={draft === null || problems.length > 0} onClick={() => void saver.save(settings, rules)} data-testid="prefixes-save">{t('supRules.savePrefixes')}</Button>
           {draft !== null && <Button onClick={clear}>{t('supSettings.discard')}</Button>}
         </Space>
       </Flex>

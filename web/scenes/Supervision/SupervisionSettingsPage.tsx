@@ -11,7 +11,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { EscalationRulesCard } from './EscalationRulesCard.tsx';
+import { EscalationRulesCard, YearRulesCard } from './EscalationRulesCard.tsx';
 import { useSettingsSave } from './SettingsConflict.tsx';
 
 /**
@@ -52,6 +52,7 @@ export function SupervisionSettingsPage() {
   const insert = (p: LetterPlaceholder) => set({ body: `${current.body}{${p}}` });
   return (
     <Flex vertical gap={16}>
+    <YearRulesCard />
     <EscalationRulesCard />
     <Card title={t('supSettings.title')} data-testid="supervision-settings">
       <Flex vertical gap={16}>
