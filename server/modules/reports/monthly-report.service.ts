@@ -15,6 +15,7 @@ import { inTransaction } from '../../platform/tx.ts';
 import { presentPeriod } from './period.service.ts';
 import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
 import { ReportBulkService } from './report-bulk.service.ts';
+import { syncReportTodos, syncReportTodosOfProjects } from './report-todos.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
 import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
 
@@ -279,6 +280,8 @@ export class MonthlyReportService {
       await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
       await refreshIndicatorRollup(repo, report.project_id, report.year);
+      // A submit clears the unit's "report due" (or lowers its count), a return adds a "return to fix".
+      await syncReportTodosOfProjects(this.deps, trx, report, [report.project_id], actor.userId);
     });
     return this.getReportById(actor, id);
   }
@@ -457,6 +460,7 @@ export class MonthlyReportService {
       });
       // The rollup is refreshed once per project, after every row is in.
       for (const { project_id: projectId } of saved) await refreshIndicatorRollup(repo, projectId, year);
+      if (input.submit) await syncReportTodosOfProjects(this.deps, trx, { year, month }, saved.map((x) => x.project_id), actor.userId);
       const ids = new Set(saved.map((s) => s.report_id));
       const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
       return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };
@@ -474,7 +478,10 @@ export class MonthlyReportService {
       action: 'report.submit_all', entityType: 'reporting_period', entityId: `${year}-${month}`,
       details: { year, month, unit: unit ?? null, submitted: reportIds.length, report_ids: summarizeIds(reportIds) },
     }));
-    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.deps.db, { year, month });
+    if (result.submitted > 0) {
+      await inTransaction(this.deps.db, (trx) => syncReportTodos(this.deps, trx, { year, month }, { by: actor.userId }));
+      await refreshLightsAfterBulkWrite(this.deps.db, { year, month });
+    }
     const { report_ids: _ids, ...answer } = result;
     return answer;
   }

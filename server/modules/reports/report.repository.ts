@@ -498,4 +498,49 @@ export class ReportRepository {
       missing, late,
     };
   }
+
+  // ── to-dos (report-todos.ts) ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Per project unit, the period's expected reports and those submitted or approved, from the kept counts (the same
+   * figures as 催报), for every unit or only `unitIds`. Units with nothing expected are left out.
+   */
+  async unitReportCounts(year: number, month: number, unitIds?: readonly number[]): Promise<Array<{ unit_id: number; expected: number; submitted: number }>> {
+    if (unitIds && unitIds.length === 0) return [];
+    const [expectedRows, submittedRows] = await Promise.all([
+      this.db.selectFrom('reporting_unit_projects as c').select((eb) => ['c.unit_id', eb.fn.sum<number>('c.n').as('n')])
+        .where('c.list_year', '<=', year).$if(unitIds !== undefined, (qb) => qb.where('c.unit_id', 'in', unitIds!)).groupBy('c.unit_id').execute(),
+      this.db.selectFrom('report_unit_counts as c').select((eb) => ['c.unit_id', eb.fn.sum<number>('c.submitted').as('n')])
+        .where('c.year', '=', year).where('c.month', '=', month).$if(unitIds !== undefined, (qb) => qb.where('c.unit_id', 'in', unitIds!)).groupBy('c.unit_id').execute(),
+    ]);
+    const submittedOf = new Map(submittedRows.map((r) => [Number(r.unit_id), Number(r.n)]));
+    return expectedRows.filter((r) => Number(r.n) > 0)
+      .map((r) => ({ unit_id: Number(r.unit_id), expected: Number(r.n), submitted: submittedOf.get(Number(r.unit_id)) ?? 0 }));
+  }
+
+  /** The period's returned reports of live reporting projects (each one is a unit's "return to fix"), optionally of some units. */
+  async listReturnedReports(year: number, month: number, unitIds?: readonly number[]): Promise<Array<{ id: number; project_id: number; project_name: string; unit_id: number; return_reason: string | null }>> {
+    if (unitIds && unitIds.length === 0) return [];
+    return this.db.selectFrom('monthly_reports as r').innerJoin('projects', 'projects.id', 'r.project_id')
+      .select(['r.id', 'r.project_id', 'projects.name as project_name', 'projects.unit_id', 'r.return_reason'])
+      .where('r.year', '=', year).where('r.month', '=', month).where('r.status', '=', 'returned')
+      .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+      .$if(unitIds !== undefined, (qb) => qb.where('projects.unit_id', 'in', unitIds!))
+      .orderBy('r.id').execute();
+  }
+
+  /** The project units of some projects (the units whose to-dos a write may change). */
+  async unitsOfProjects(projectIds: readonly number[]): Promise<number[]> {
+    const units = new Set<number>();
+    for (let i = 0; i < projectIds.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('projects').select('unit_id').distinct().where('id', 'in', projectIds.slice(i, i + ID_CHUNK)).execute();
+      for (const r of rows) units.add(r.unit_id);
+    }
+    return [...units];
+  }
+
+  /** The open periods (the ones reporters owe reports for). */
+  async listOpenPeriods(): Promise<PeriodRow[]> {
+    return this.db.selectFrom('reporting_periods').selectAll().where('status', '=', 'open').orderBy('year').orderBy('month').execute();
+  }
 }
