@@ -5205,7 +5205,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5252,8 +5252,9 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                         source_id?: number | null;
+                        source_link?: string | null;
                         source_ref?: string | null;
                         title: string;
                         /** @default 项目推进 */
@@ -5302,7 +5303,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -7528,7 +7529,38 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["MonthlyReport"][];
+                            items: {
+                                amount_month: number;
+                                amount_since_start: number;
+                                amount_ytd: number;
+                                created_at: string;
+                                first_submitted_at: string | null;
+                                id: number;
+                                matter: components["schemas"]["ReportMatter"] | null;
+                                month: number;
+                                negative_reason: string | null;
+                                next_plan: string | null;
+                                problems: string | null;
+                                progress_text: string | null;
+                                project_id: number;
+                                return_reason: string | null;
+                                reviewed_at: string | null;
+                                reviewed_by: number | null;
+                                revision: number;
+                                source: string | null;
+                                stage: string | null;
+                                stage_date: string | null;
+                                stats_code: string | null;
+                                stats_entered: number | null;
+                                stats_reason: string | null;
+                                status: string;
+                                submitted_at: string | null;
+                                submitted_by: number | null;
+                                updated_at: string;
+                                version: number;
+                                workers: number | null;
+                                year: number;
+                            }[];
                         };
                     };
                 };
@@ -8563,6 +8595,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        co_unit_ids?: number[] | null;
+                        content?: string | null;
+                        due_on?: string | null;
+                        feedback_days?: number | null;
+                        lead_unit_id?: number | null;
+                        title?: string | null;
+                        type?: string | null;
+                        /** @enum {string|null} */
+                        urgency?: "normal" | "urgent" | "very_urgent" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportMatter"];
                     };
                 };
             };
@@ -11985,6 +12068,7 @@ export interface components {
                 source: string;
                 sourceId: number | null;
                 sourceLabel: string;
+                sourceLink: string | null;
                 sourceRef: string | null;
                 status: string;
                 statusLabel: string;
@@ -12094,6 +12178,7 @@ export interface components {
                 source: string;
                 sourceId: number | null;
                 sourceLabel: string;
+                sourceLink: string | null;
                 sourceRef: string | null;
                 status: string;
                 statusLabel: string;
@@ -12174,6 +12259,7 @@ export interface components {
             source: string;
             sourceId: number | null;
             sourceLabel: string;
+            sourceLink: string | null;
             sourceRef: string | null;
             status: string;
             statusLabel: string;
@@ -12203,6 +12289,7 @@ export interface components {
             source: string;
             sourceId: number | null;
             sourceLabel: string;
+            sourceLink: string | null;
             sourceRef: string | null;
             status: string;
             statusLabel: string;
@@ -13782,6 +13869,14 @@ export interface components {
             deadline_day: number;
             deadline_month_offset: number;
         };
+        ReportMatter: {
+            id: number;
+            number: string;
+        };
+        ReportMatterInput: {
+            id: number;
+            number: string;
+        };
         ReportRevision: {
             created_at: string;
             reason: string | null;
@@ -13813,6 +13908,7 @@ export interface components {
         ReviewItem: {
             changes: components["schemas"]["FieldChange"][];
             is_late: boolean;
+            matter: components["schemas"]["ReportMatter"] | null;
             previous: components["schemas"]["PreviousFigures"] | null;
             project: {
                 id: number;
@@ -13826,6 +13922,7 @@ export interface components {
         ReviewItemInput: {
             changes: components["schemas"]["FieldChangeInput"][];
             is_late: boolean;
+            matter: components["schemas"]["ReportMatterInput"] | null;
             previous: components["schemas"]["PreviousFiguresInput"] | null;
             project: {
                 id: number;

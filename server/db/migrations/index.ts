@@ -42,6 +42,7 @@ import * as meetingVersion from './2026-12-10-50-meeting-version.ts'; // issue 1
 import * as deviceKeys from './2026-12-11-10-device-keys.ts'; // issue 14
 import * as auditPending from './2026-12-11-30-audit-pending.ts'; // issue 16
 import * as evalLineObjections from './2026-12-11-60-eval-line-objections.ts'; // issue 20
+import * as matterSourceLink from './2026-12-12-20-matter-source-link.ts'; // issue 17
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-11-10-device-keys': deviceKeys, // issue 14
   '2026-12-11-30-audit-pending': auditPending, // issue 16
   '2026-12-11-60-eval-line-objections': evalLineObjections, // issue 20
+  '2026-12-12-20-matter-source-link': matterSourceLink, // issue 17
 };

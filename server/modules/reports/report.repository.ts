@@ -543,4 +543,33 @@ export class ReportRepository {
   async listOpenPeriods(): Promise<PeriodRow[]> {
     return this.db.selectFrom('reporting_periods').selectAll().where('status', '=', 'open').orderBy('year').orderBy('month').execute();
   }
+
+  // ── 需协调问题 → 督办事项 (one matter per report) ─────────────────────────────────────────────────────────────
+
+  async findMatterLink(reportId: number): Promise<{ matter_id: number; matter_number: string } | undefined> {
+    return this.db.selectFrom('report_matter_links').select(['matter_id', 'matter_number']).where('report_id', '=', reportId).executeTakeFirst();
+  }
+
+  /** The matters of some reports' 需协调问题, by report id. */
+  async matterLinksOf(reportIds: readonly number[]): Promise<Map<number, { id: number; number: string }>> {
+    const links = new Map<number, { id: number; number: string }>();
+    for (let i = 0; i < reportIds.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('report_matter_links').select(['report_id', 'matter_id', 'matter_number'])
+        .where('report_id', 'in', reportIds.slice(i, i + ID_CHUNK)).execute();
+      for (const r of rows) links.set(r.report_id, { id: r.matter_id, number: r.matter_number });
+    }
+    return links;
+  }
+
+  /** False when the report already has a matter (another request linked one first: the unique report_id). */
+  async insertMatterLink(row: { report_id: number; matter_id: number; matter_number: string; created_at: string }): Promise<boolean> {
+    try {
+      await this.db.insertInto('report_matter_links').values(row).execute();
+      return true;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
+  }
 }
