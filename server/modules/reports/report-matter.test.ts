@@ -25,7 +25,7 @@ describe.each(DIALECTS)("a report's 需协调问题 → 督办事项 (two clicks
   it('a leader turns it into a matter prefilled from the report: the problem as content, the project linked, its unit leading, the source linking back', async () => {
     const res = await inject(w.leader, 'POST', `/api/v1/reports/${reportId}/matter`, {});
     expect(res.statusCode).toBe(201);
-    const made = res.json() as { id: number; number: string };
+    const made = res.json<{ id: number; number: string }>();
     expect(made.number).toMatch(/〔2\d{3}〕\d+号$/);
     const detail = (await inject(w.leader, 'GET', `/api/v1/matters/${made.id}`)).json();
     expect(detail.matter).toMatchObject({

@@ -15,7 +15,7 @@ describe.each(DIALECTS)("reporters' to-dos (report due, return to fix) on %s", (
     t.app.inject({ method, url, headers: cookie, ...(payload ? { payload } : {}) });
   const todos = async (cookie: LoginHeaders): Promise<Todo[]> => (await inject(cookie, 'GET', '/api/v1/todos')).json().items;
   const reportTodos = async (cookie: LoginHeaders) => (await todos(cookie)).filter((x) => x.kind.startsWith('report.'));
-  const count = async (cookie: LoginHeaders) => (await inject(cookie, 'GET', '/api/v1/todos/count')).json() as { open: number; overdue: number };
+  const count = async (cookie: LoginHeaders) => (await inject(cookie, 'GET', '/api/v1/todos/count')).json<{ open: number; overdue: number }>();
 
   beforeAll(async () => {
     t = await createTestApp(dialect);

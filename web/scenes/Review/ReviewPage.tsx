@@ -188,15 +188,16 @@ function MissingTable({ data, loading, year }: { data: MissingReports | null; lo
   return (
     <Table<MissingReports['units'][number]>
       rowKey="unit_id" size="small" loading={loading} dataSource={units} pagination={units.length > 50 ? { pageSize: 50 } : false} data-testid="missing-table"
-      scroll={{ x: 640 }} locale={{ emptyText: <Empty description={t('grid.todoDoneShort')} /> }}
+      scroll={{ x: 560 }} locale={{ emptyText: <Empty description={t('grid.todoDoneShort')} /> }}
       columns={[
-        { title: t('missing.unit'), dataIndex: 'unit_name' },
+        { title: t('missing.unit'), dataIndex: 'unit_name', width: 180 },
         { title: t('missing.expected'), dataIndex: 'expected', align: 'right', width: 70 },
         { title: t('missing.submitted'), dataIndex: 'submitted', align: 'right', width: 70 },
         { title: t('missing.count'), dataIndex: 'missing_count', align: 'right', width: 70, render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n) },
         { title: t('missing.late'), dataIndex: 'late_count', align: 'right', width: 70 },
         {
-          title: '', key: 'assign', width: 90, render: (_v, u) => (data && u.missing_count > 0 ? (
+          // Fixed on the right so that a phone reaches 交办 without scrolling the table sideways.
+          title: '', key: 'assign', width: 84, fixed: 'right', render: (_v, u) => (data && u.missing_count > 0 ? (
             <AssignUnitButton unit={{ id: u.unit_id, name: u.unit_name }} title={`${u.unit_name}${data.period.label}月报报送滞后`}
               content={`${label}月报，${u.unit_name}应报${u.expected}个项目，已报${u.submitted}个，未报${u.missing_count}个（${u.missing.slice(0, 5).map((m) => m.project_name).join('、')}${u.missing_count > 5 ? '等' : ''}）${data.period.is_past_deadline ? '，已过截止日期' : ''}。请督促按时报送并说明原因。`}
               sourceRef={`${label}催报：未报${u.missing_count}个`} sourceLink={`/review?tab=missing&year=${year}&month=${data.period.month}`} />
