@@ -6,6 +6,8 @@ import { lightsWarmupJob } from './modules/lights/index.ts';
 import { registerJob, startJobRunner } from './platform/jobs.ts';
 import { deadlineJob } from './platform/deadlines/deadlines.ts';
 import { clock } from './clock.ts';
+import { createDeps } from './deps.ts';
+import { reportTodosJob } from './modules/reports/index.ts';
 import { anchorPathsOf, auditChainJob, startAuditAnchoring } from './modules/audit/index.ts';
 
 /** Opens the database, applies migrations and listens; resolves with the address once ready. */
@@ -17,6 +19,7 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   if (config.lightsWarmupSeconds > 0) registerJob(lightsWarmupJob(database, config.lightsWarmupSeconds));
   registerJob(deadlineJob(database.db)); // issue 17: escalation steps of every deadline (matters, problems …)
   registerJob(auditChainJob(database.db)); // issue 16: events a crash left unchained between commit and chaining
+  registerJob(reportTodosJob(createDeps(database.db, { clock }))); // issue 17: reporters' to-dos for paths that do not re-derive them
   const stopJobs = startJobRunner(database.db, clock, { onError: (err, job) => app.log.warn({ err, job }, 'background job failed') });
   // A small self-contained timer for now (it writes a file beside this server, not a row): ready to move onto
   // the platform's job runner.

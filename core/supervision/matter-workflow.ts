@@ -42,10 +42,10 @@ export const MATTER_WORKFLOW = defineWorkflow({
 export type MatterAction = keyof typeof MATTER_WORKFLOW.spec.actions;
 
 /** 督办事项的来源: where a matter came from, with a link back (source_id) where there is one. */
-export const MATTER_SOURCES = ['meeting', 'instruction', 'bulletin', 'weekly', 'problem', 'node', 'project', 'evaluation', 'other'] as const;
+export const MATTER_SOURCES = ['meeting', 'instruction', 'bulletin', 'weekly', 'problem', 'node', 'project', 'evaluation', 'unit', 'report', 'other'] as const;
 export type MatterSource = (typeof MATTER_SOURCES)[number];
 export const MATTER_SOURCE_LABELS: Record<MatterSource, string> = {
-  meeting: '会议议定', instruction: '领导批示', bulletin: '通报', weekly: '周交办', problem: '问题升级', node: '节点逾期', project: '红灯项目', evaluation: '考评弱项', other: '其他',
+  meeting: '会议议定', instruction: '领导批示', bulletin: '通报', weekly: '周交办', problem: '问题升级', node: '节点逾期', project: '红灯项目', evaluation: '考评弱项', unit: '滞后单位', report: '月报问题', other: '其他',
 };
 
 export const MATTER_URGENCIES = ['normal', 'urgent', 'very_urgent'] as const;

@@ -769,6 +769,14 @@ export interface EvalMatterLinkTable {
   matter_number: string;
   created_at: string;
 }
+/** A report's 需协调问题 turned into a 督办事项: one per report (report_id unique). */
+export interface ReportMatterLinkTable {
+  id: Generated<number>;
+  report_id: number;
+  matter_id: number;
+  matter_number: string;
+  created_at: string;
+}
 export interface EvalLedgerTable {
   id: Generated<number>;
   year: number;
@@ -1086,6 +1094,8 @@ export interface MatterTable {
   source: string;
   source_id: number | null;
   source_ref: string | null;
+  /** The in-app path back to where the matter was assigned from (a ranking, the 催报 list, a report), or null. */
+  source_link: string | null;
   type: string;
   urgency: string;
   lead_unit_id: number;
@@ -1302,6 +1312,7 @@ export interface DB {
   eval_snapshots: EvalSnapshotTable;
   eval_objections: EvalObjectionTable;
   eval_matter_links: EvalMatterLinkTable;
+  report_matter_links: ReportMatterLinkTable;
   eval_ledger: EvalLedgerTable;
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;

@@ -130,6 +130,11 @@ export async function apiAs(context: BrowserContext, username = 'office', passwo
       const r = await context.request.patch(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
       return { status: r.status(), body: await r.json() as Record<string, unknown> };
     },
+    async put(path: string, data: unknown) {
+      const token = await csrf();
+      const r = await context.request.put(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });
+      return { status: r.status(), body: await r.json() as Record<string, unknown> };
+    },
     async post(path: string, data: unknown) {
       const token = await csrf();
       const r = await context.request.post(`/api/v1${path}`, { data, headers: token ? { 'X-CSRF-Token': token } : {} });

@@ -1,7 +1,7 @@
 import { api } from './client.ts';
 import type {
   AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectListOf, ProjectListField, DefaultProjectListField, ProjectListQuery, ProjectPatch,
-  Region, ReportRowWrite, ReviewItem, StageHistoryEntry, Unit,
+  Region, ReportMatter, ReportRowWrite, RequestBody, ReviewItem, MissingReports, StageHistoryEntry, Unit,
 } from './types.ts';
 import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput, EvalWeakMatter } from './types.ts';
 import type { Scheme } from '../../core/evaluation/scheme.ts';
@@ -51,7 +51,7 @@ export const projectPartsApi = {
   changeStage: (id: number, body: { to: string; event_date: string; reason?: string | null; version?: number }) =>
     api.post<Project>(`/projects/${id}/stage`, body),
   changes: (id: number, page: number, pageSize: number) => api.get<ProjectChangePage>(`/projects/${id}/changes`, { page, page_size: pageSize }),
-  reports: (id: number, year: number) => api.get<{ items: MonthlyReport[] }>(`/projects/${id}/reports/${year}`),
+  reports: (id: number, year: number) => api.get<{ items: Array<MonthlyReport & { matter: ReportMatter | null }> }>(`/projects/${id}/reports/${year}`),
   revisions: (reportId: number) => api.get<{ current: MonthlyReport; revisions: ReportRevision[] }>(`/reports/${reportId}/revisions`),
   /** Corrects an approved report with a reason; the approved figures are kept as a revision. */
   correct: (reportId: number, body: Partial<Pick<MonthlyReport, 'amount_month' | 'amount_ytd' | 'negative_reason' | 'progress_text' | 'problems' | 'next_plan' | 'workers'>> & { version: number; reason: string }) =>
@@ -79,6 +79,10 @@ export const reportApi = {
   reviewQueue: (year: number, month: number, unit?: number) => api.get<{ period: Period; items: ReviewItem[] }>(`/reporting/periods/${year}/${month}/review-queue`, { unit }),
   approve: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/approve`, { version }),
   returnReport: (id: number, version: number, reason: string) => api.post<MonthlyReport>(`/reports/${id}/return`, { version, reason }),
+  /** 催报: per unit, projects without a submitted report. */
+  missing: (year: number, month: number, unit?: number) => api.get<MissingReports>(`/reporting/periods/${year}/${month}/missing`, { unit }),
+  /** 转督办 of a report's 需协调问题 (409 when it already has its matter). */
+  problemMatter: (id: number, body: RequestBody<'/api/v1/reports/{id}/matter', 'post'>) => api.post<ReportMatter>(`/reports/${id}/matter`, body, { quiet: true }),
 };
 
 /** The reporting calendar (office). */

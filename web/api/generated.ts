@@ -5246,7 +5246,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -5293,8 +5293,9 @@ export interface paths {
                         /** @default [] */
                         project_ids?: number[];
                         /** @enum {string} */
-                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                        source: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                         source_id?: number | null;
+                        source_link?: string | null;
                         source_ref?: string | null;
                         title: string;
                         /** @default 项目推进 */
@@ -5343,7 +5344,7 @@ export interface paths {
                     overdue?: "0" | "1";
                     project_id?: number;
                     q?: string;
-                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "other";
+                    source?: "meeting" | "instruction" | "bulletin" | "weekly" | "problem" | "node" | "project" | "evaluation" | "unit" | "report" | "other";
                     source_id?: number;
                     status?: string;
                     unit_id?: number;
@@ -7569,7 +7570,38 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["MonthlyReport"][];
+                            items: {
+                                amount_month: number;
+                                amount_since_start: number;
+                                amount_ytd: number;
+                                created_at: string;
+                                first_submitted_at: string | null;
+                                id: number;
+                                matter: components["schemas"]["ReportMatter"] | null;
+                                month: number;
+                                negative_reason: string | null;
+                                next_plan: string | null;
+                                problems: string | null;
+                                progress_text: string | null;
+                                project_id: number;
+                                return_reason: string | null;
+                                reviewed_at: string | null;
+                                reviewed_by: number | null;
+                                revision: number;
+                                source: string | null;
+                                stage: string | null;
+                                stage_date: string | null;
+                                stats_code: string | null;
+                                stats_entered: number | null;
+                                stats_reason: string | null;
+                                status: string;
+                                submitted_at: string | null;
+                                submitted_by: number | null;
+                                updated_at: string;
+                                version: number;
+                                workers: number | null;
+                                year: number;
+                            }[];
                         };
                     };
                 };
@@ -8604,6 +8636,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/matter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        co_unit_ids?: number[] | null;
+                        content?: string | null;
+                        due_on?: string | null;
+                        feedback_days?: number | null;
+                        lead_unit_id?: number | null;
+                        title?: string | null;
+                        type?: string | null;
+                        /** @enum {string|null} */
+                        urgency?: "normal" | "urgent" | "very_urgent" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportMatter"];
                     };
                 };
             };
@@ -12110,6 +12193,7 @@ export interface components {
                 source: string;
                 sourceId: number | null;
                 sourceLabel: string;
+                sourceLink: string | null;
                 sourceRef: string | null;
                 status: string;
                 statusLabel: string;
@@ -12219,6 +12303,7 @@ export interface components {
                 source: string;
                 sourceId: number | null;
                 sourceLabel: string;
+                sourceLink: string | null;
                 sourceRef: string | null;
                 status: string;
                 statusLabel: string;
@@ -12299,6 +12384,7 @@ export interface components {
             source: string;
             sourceId: number | null;
             sourceLabel: string;
+            sourceLink: string | null;
             sourceRef: string | null;
             status: string;
             statusLabel: string;
@@ -12328,6 +12414,7 @@ export interface components {
             source: string;
             sourceId: number | null;
             sourceLabel: string;
+            sourceLink: string | null;
             sourceRef: string | null;
             status: string;
             statusLabel: string;
@@ -13907,6 +13994,14 @@ export interface components {
             deadline_day: number;
             deadline_month_offset: number;
         };
+        ReportMatter: {
+            id: number;
+            number: string;
+        };
+        ReportMatterInput: {
+            id: number;
+            number: string;
+        };
         ReportRevision: {
             created_at: string;
             reason: string | null;
@@ -13938,6 +14033,7 @@ export interface components {
         ReviewItem: {
             changes: components["schemas"]["FieldChange"][];
             is_late: boolean;
+            matter: components["schemas"]["ReportMatter"] | null;
             previous: components["schemas"]["PreviousFigures"] | null;
             project: {
                 id: number;
@@ -13951,6 +14047,7 @@ export interface components {
         ReviewItemInput: {
             changes: components["schemas"]["FieldChangeInput"][];
             is_late: boolean;
+            matter: components["schemas"]["ReportMatterInput"] | null;
             previous: components["schemas"]["PreviousFiguresInput"] | null;
             project: {
                 id: number;

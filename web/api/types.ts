@@ -197,7 +197,14 @@ export interface ReviewItem {
   previous: PreviousFigures | null;
   changes: FieldChange[];
   is_late: boolean;
+  /** The 督办事项 its 需协调问题 became (one at most). */
+  matter: ReportMatter | null;
 }
+
+/** The 督办事项 a report's 需协调问题 became. */
+export type ReportMatter = Schema<'ReportMatter'>;
+/** 催报: per unit, what is still owed for a period. */
+export type MissingReports = Schema<'MissingReports'>;
 
 /** Investment attraction (招商引资): a record as lists show it (money integer yuan, foreign investment integer USD). */
 export type Lead = Schema<'Lead'>;

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { syncOpenPeriodTodos } from '../reports/index.ts';
 import { createAgendaService, createMatterService, registerSupervision, seedDemoMatters } from '../supervision/index.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/index.ts';
@@ -133,6 +134,8 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   await seedDemoMatters(deps, createMatterService(deps), {
     officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
   }, createAgendaService(deps));
+  // Reporters' to-dos (report due) of the open period: the bulk load above wrote no report through the services.
+  await syncOpenPeriodTodos(deps);
   // Evaluation (考评): the year's scheme and a published 讲评 of the last completed month, judged at the demo's date.
   const at = instant('04:00:00');
   await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);

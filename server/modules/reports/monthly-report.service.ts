@@ -15,8 +15,10 @@ import { inTransaction } from '../../platform/tx.ts';
 import { presentPeriod } from './period.service.ts';
 import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
 import { ReportBulkService } from './report-bulk.service.ts';
+import { syncReportTodos, syncReportTodosOfProjects } from './report-todos.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';
-import type { BatchSave, ReportCorrection, ReportFields, ReportWrite } from './report.schema.ts';
+import type { BatchSave, ReportCorrection, ReportFields, ReportProblemMatter, ReportWrite } from './report.schema.ts';
+import { createMatterService } from '../supervision/index.ts';
 
 type ProjectRow = NonNullable<Awaited<ReturnType<ReportRepository['findReportingProject']>>>;
 
@@ -176,10 +178,48 @@ export class MonthlyReportService {
     return this.present(this.repo, actor, report);
   }
 
-  /** Every report of a project in a year, in month order. */
+  /** Every report of a project in a year, in month order, each with the matter its 需协调问题 became (or null). */
   async listProjectReports(actor: Actor, projectId: number, year: number) {
     await this.getProject(this.repo, actor, projectId);
-    return { items: await this.repo.listProjectReports(projectId, year) };
+    const items = await this.repo.listProjectReports(projectId, year);
+    const links = await this.repo.matterLinksOf(items.map((r) => r.id));
+    return { items: items.map((r) => ({ ...r, matter: links.get(r.id) ?? null })) };
+  }
+
+  /**
+   * 转督办: a report's 需协调问题 becomes one supervised matter through the supervision module, in one transaction —
+   * the problem text as content, the project linked, the project's unit leading unless the dialog chose another,
+   * the source linking back to the report (source 'report', source_id = the report, the project page's reports).
+   * A report's problem becomes one matter only: a second attempt is refused 409 naming the matter it has.
+   */
+  async problemToMatter(actor: Actor, id: number, input: ReportProblemMatter) {
+    return inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repos(trx);
+      const report = await repo.findReportInScope(id, actor.scope);
+      if (!report) throw notFound('月报');
+      const problem = report.problems?.trim();
+      if (!problem) throw new AppError('unprocessable', '该月报没有填写需协调问题，无需转督办');
+      const already = async () => {
+        const link = await repo.findMatterLink(report.id);
+        return link ? new AppError('conflict', `该月报的需协调问题已转为督办事项${link.matter_number}，不能重复转办`, { matter_id: link.matter_id, matter_number: link.matter_number }) : undefined;
+      };
+      const refused = await already();
+      if (refused) throw refused;
+      const project = await this.getProject(repo, actor, report.project_id);
+      const period = await repo.findPeriod(report.year, report.month);
+      const label = `${report.year}年${period ? periodLabel(period.first_month, period.month) : `${report.month}月`}`;
+      const made = await createMatterService({ ...this.deps, db: trx }).create(actor, {
+        title: input.title?.trim() || `协调解决：${project.name}${label}月报反映的问题`, content: input.content?.trim() || problem,
+        source: 'report', sourceId: report.id, sourceRef: `${project.name} ${label}月报·需协调问题`, sourceLink: `/projects/${project.id}?tab=reports&year=${report.year}`,
+        type: input.type?.trim() || '协调问题', urgency: input.urgency ?? 'normal', leadUnitId: input.lead_unit_id ?? project.unit_id,
+        coUnitIds: input.co_unit_ids ?? [], projectIds: [project.id], dueOn: input.due_on ?? null, feedbackDays: input.feedback_days ?? null,
+      });
+      if (!(await repo.insertMatterLink({ report_id: report.id, matter_id: made.id, matter_number: made.number, created_at: this.deps.clock.now().toISOString() }))) {
+        // Another request linked a matter first: this transaction (and its matter) is rolled back.
+        throw (await already().catch(() => undefined)) ?? new AppError('conflict', '该月报的需协调问题已转为督办事项，不能重复转办');
+      }
+      return made;
+    });
   }
 
   /** The revisions kept by corrections after approval, oldest first, plus the current report. */
@@ -279,6 +319,8 @@ export class MonthlyReportService {
       await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
       await refreshIndicatorRollup(repo, report.project_id, report.year);
+      // A submit clears the unit's "report due" (or lowers its count), a return adds a "return to fix".
+      await syncReportTodosOfProjects(this.deps, trx, report, [report.project_id], actor.userId);
     });
     return this.getReportById(actor, id);
   }
@@ -457,6 +499,7 @@ export class MonthlyReportService {
       });
       // The rollup is refreshed once per project, after every row is in.
       for (const { project_id: projectId } of saved) await refreshIndicatorRollup(repo, projectId, year);
+      if (input.submit) await syncReportTodosOfProjects(this.deps, trx, { year, month }, saved.map((x) => x.project_id), actor.userId);
       const ids = new Set(saved.map((s) => s.report_id));
       const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
       return { saved: saved.length, submitted: input.submit ? saved.length : 0, reports };
@@ -474,7 +517,10 @@ export class MonthlyReportService {
       action: 'report.submit_all', entityType: 'reporting_period', entityId: `${year}-${month}`,
       details: { year, month, unit: unit ?? null, submitted: reportIds.length, report_ids: summarizeIds(reportIds) },
     }));
-    if (result.submitted > 0) await refreshLightsAfterBulkWrite(this.deps.db, { year, month });
+    if (result.submitted > 0) {
+      await inTransaction(this.deps.db, (trx) => syncReportTodos(this.deps, trx, { year, month }, { by: actor.userId }));
+      await refreshLightsAfterBulkWrite(this.deps.db, { year, month });
+    }
     const { report_ids: _ids, ...answer } = result;
     return answer;
   }
@@ -488,9 +534,10 @@ export class MonthlyReportService {
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
     // Last month's reports and photo counts of the queued reports only: the queue is short, the scope is not.
-    const [previous, photoCounts] = await Promise.all([
+    const [previous, photoCounts, matters] = await Promise.all([
       this.repo.listPreviousReportsOf(rows.map((r) => r.project_id), year, month),
       this.repo.countPhotosOf(rows.map((r) => r.id)),
+      this.repo.matterLinksOf(rows.filter((r) => r.problems?.trim()).map((r) => r.id)),
     ]);
     const previousByProject = new Map(previous.map((r) => [r.project_id, r]));
     return {
@@ -503,6 +550,7 @@ export class MonthlyReportService {
           previous: presentPrevious(prev),
           changes: changesSince(prev ?? null, report),
           is_late: !!period.deadline && !!report.first_submitted_at && isAfterDeadline(report.first_submitted_at, period.deadline),
+          matter: matters.get(report.id) ?? null,
         };
       }),
     };

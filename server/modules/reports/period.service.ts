@@ -6,6 +6,7 @@ import { inTransaction } from '../../platform/tx.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { PeriodRow, ReportRepository } from './report.repository.ts';
+import { syncReportTodos } from './report-todos.ts';
 import { settingsSchema, type CreateYear, type PeriodUpdate, type ReportingSettings } from './report.schema.ts';
 
 /** The common rule: reports are due on the 25th of the period's own month. */
@@ -103,6 +104,8 @@ export class PeriodService {
       });
       const action = input.status === 'open' ? 'period.open' : input.status === 'closed' ? 'period.close' : 'period.update';
       await this.deps.audit.record(trx, actor, { action, entityType: 'reporting_period', entityId: period.id, before: period, after: await this.getPeriod(year, month, repo) });
+      // Opening gives each unit its "report due", closing finishes the period's report to-dos, a new deadline moves them.
+      await syncReportTodos(this.deps, trx, { year, month }, { by: actor.userId });
     });
     return presentPeriod(await this.getPeriod(year, month));
   }

@@ -498,4 +498,78 @@ export class ReportRepository {
       missing, late,
     };
   }
+
+  // ── to-dos (report-todos.ts) ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Per project unit, the period's expected reports and those submitted or approved, from the kept counts (the same
+   * figures as 催报), for every unit or only `unitIds`. Units with nothing expected are left out.
+   */
+  async unitReportCounts(year: number, month: number, unitIds?: readonly number[]): Promise<Array<{ unit_id: number; expected: number; submitted: number }>> {
+    if (unitIds && unitIds.length === 0) return [];
+    const [expectedRows, submittedRows] = await Promise.all([
+      this.db.selectFrom('reporting_unit_projects as c').select((eb) => ['c.unit_id', eb.fn.sum<number>('c.n').as('n')])
+        .where('c.list_year', '<=', year).$if(unitIds !== undefined, (qb) => qb.where('c.unit_id', 'in', unitIds!)).groupBy('c.unit_id').execute(),
+      this.db.selectFrom('report_unit_counts as c').select((eb) => ['c.unit_id', eb.fn.sum<number>('c.submitted').as('n')])
+        .where('c.year', '=', year).where('c.month', '=', month).$if(unitIds !== undefined, (qb) => qb.where('c.unit_id', 'in', unitIds!)).groupBy('c.unit_id').execute(),
+    ]);
+    const submittedOf = new Map(submittedRows.map((r) => [Number(r.unit_id), Number(r.n)]));
+    return expectedRows.filter((r) => Number(r.n) > 0)
+      .map((r) => ({ unit_id: Number(r.unit_id), expected: Number(r.n), submitted: submittedOf.get(Number(r.unit_id)) ?? 0 }));
+  }
+
+  /** The period's returned reports of live reporting projects (each one is a unit's "return to fix"), optionally of some units. */
+  async listReturnedReports(year: number, month: number, unitIds?: readonly number[]): Promise<Array<{ id: number; project_id: number; project_name: string; unit_id: number; return_reason: string | null }>> {
+    if (unitIds && unitIds.length === 0) return [];
+    return this.db.selectFrom('monthly_reports as r').innerJoin('projects', 'projects.id', 'r.project_id')
+      .select(['r.id', 'r.project_id', 'projects.name as project_name', 'projects.unit_id', 'r.return_reason'])
+      .where('r.year', '=', year).where('r.month', '=', month).where('r.status', '=', 'returned')
+      .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+      .$if(unitIds !== undefined, (qb) => qb.where('projects.unit_id', 'in', unitIds!))
+      .orderBy('r.id').execute();
+  }
+
+  /** The project units of some projects (the units whose to-dos a write may change). */
+  async unitsOfProjects(projectIds: readonly number[]): Promise<number[]> {
+    const units = new Set<number>();
+    for (let i = 0; i < projectIds.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('projects').select('unit_id').distinct().where('id', 'in', projectIds.slice(i, i + ID_CHUNK)).execute();
+      for (const r of rows) units.add(r.unit_id);
+    }
+    return [...units];
+  }
+
+  /** The open periods (the ones reporters owe reports for). */
+  async listOpenPeriods(): Promise<PeriodRow[]> {
+    return this.db.selectFrom('reporting_periods').selectAll().where('status', '=', 'open').orderBy('year').orderBy('month').execute();
+  }
+
+  // ── 需协调问题 → 督办事项 (one matter per report) ─────────────────────────────────────────────────────────────
+
+  async findMatterLink(reportId: number): Promise<{ matter_id: number; matter_number: string } | undefined> {
+    return this.db.selectFrom('report_matter_links').select(['matter_id', 'matter_number']).where('report_id', '=', reportId).executeTakeFirst();
+  }
+
+  /** The matters of some reports' 需协调问题, by report id. */
+  async matterLinksOf(reportIds: readonly number[]): Promise<Map<number, { id: number; number: string }>> {
+    const links = new Map<number, { id: number; number: string }>();
+    for (let i = 0; i < reportIds.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('report_matter_links').select(['report_id', 'matter_id', 'matter_number'])
+        .where('report_id', 'in', reportIds.slice(i, i + ID_CHUNK)).execute();
+      for (const r of rows) links.set(r.report_id, { id: r.matter_id, number: r.matter_number });
+    }
+    return links;
+  }
+
+  /** False when the report already has a matter (another request linked one first: the unique report_id). */
+  async insertMatterLink(row: { report_id: number; matter_id: number; matter_number: string; created_at: string }): Promise<boolean> {
+    try {
+      await this.db.insertInto('report_matter_links').values(row).execute();
+      return true;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
+  }
 }

@@ -35,7 +35,10 @@ const reportColumns = {
 export const monthlyReportSchema = z.object(reportColumns).meta({ id: 'MonthlyReport' });
 /** A report in the grid and the review queue, with its number of photos. */
 export const countedReportSchema = z.object({ ...reportColumns, photo_count: int }).meta({ id: 'CountedReport' });
-export const monthlyReportListSchema = z.object({ items: z.array(monthlyReportSchema) });
+/** The 督办事项 a report's 需协调问题 became (one at most). */
+export const reportMatterSchema = z.object({ id: int, number: z.string() }).meta({ id: 'ReportMatter' });
+/** A project's reports of a year, each with the matter its 需协调问题 became. */
+export const monthlyReportListSchema = z.object({ items: z.array(monthlyReportSchema.extend({ matter: reportMatterSchema.nullable() })) });
 
 /** The previous period's figures as shown next to a report. */
 export const previousFiguresSchema = z.object({
@@ -87,6 +90,7 @@ export const reviewItemSchema = z.object({
   previous: previousFiguresSchema.nullable(),
   changes: z.array(fieldChangeSchema),
   is_late: z.boolean(),
+  matter: reportMatterSchema.nullable(),
 }).meta({ id: 'ReviewItem' });
 export const reviewQueueSchema = z.object({ period: periodSchema, items: z.array(reviewItemSchema) }).meta({ id: 'ReviewQueue' });
 

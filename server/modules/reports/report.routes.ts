@@ -8,11 +8,11 @@ import type { PeriodService } from './period.service.ts';
 import { MAX_PHOTOS, PHOTO_MAX_BYTES, type ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
 import {
   batchSchema, correctSchema, createYearSchema, idParams, periodParams, periodUpdateSchema, photoQuery, projectPeriodParams,
-  reportWriteSchema, returnSchema, settingsSchema, submitAllSchema, unitQuery, versionSchema, yearParams,
+  reportProblemMatterSchema, reportWriteSchema, returnSchema, settingsSchema, submitAllSchema, unitQuery, versionSchema, yearParams,
 } from './report.schema.ts';
 import {
   batchResultSchema, currentPeriodsSchema, gridSchema, missingSchema, monthlyReportListSchema, periodListSchema, periodSchema, photoListSchema,
-  reportDetailSchema, reportingSettingsSchema, reportRevisionsSchema, reviewQueueSchema, submitAllResultSchema,
+  reportDetailSchema, reportMatterSchema, reportingSettingsSchema, reportRevisionsSchema, reviewQueueSchema, submitAllResultSchema,
 } from './report.responses.ts';
 
 /** Reads every file of a multipart request into memory, within the photo limits. */
@@ -73,6 +73,10 @@ export function reportRoutes(app: FastifyInstance, services: { periods: () => Pe
     async (request) => reports().returnReport(actorOf(request), request.params.id, request.body.version, request.body.reason));
   r.post('/api/v1/reports/:id/correct', { config: { permission: 'report.write' }, schema: { tags, params: idParams, body: correctSchema , response: { 200: reportDetailSchema } } },
     async (request) => reports().correct(actorOf(request), request.params.id, request.body));
+
+  // 转督办: the report's 需协调问题 becomes one 督办事项 (leaders and the offices; 409 naming it the second time)
+  r.post('/api/v1/reports/:id/matter', { config: { permission: 'matter.assign' }, schema: { tags, params: idParams, body: reportProblemMatterSchema, response: { 201: reportMatterSchema } } },
+    async (request, reply) => reply.status(201).send(await reports().problemToMatter(actorOf(request), request.params.id, request.body)));
 
   // Photos
   r.get('/api/v1/reports/:id/photos', { config: { permission: 'report.read' }, schema: { tags, params: idParams , response: { 200: photoListSchema } } },

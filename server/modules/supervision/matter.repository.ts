@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.ts';
 /** A matter row with its lead unit's name. */
 export interface MatterRow {
   id: number; number: string; year: number; seq: number; title: string; content: string; source: string; source_id: number | null;
-  source_ref: string | null; type: string; urgency: string; lead_unit_id: number; lead_unit_name: string; region_code: string | null;
+  source_ref: string | null; source_link: string | null; type: string; urgency: string; lead_unit_id: number; lead_unit_name: string; region_code: string | null;
   supervisor_id: number | null; leader_id: number | null; status: string; assigned_on: string; due_on: string; feedback_days: number;
   next_feedback_on: string | null; requested_due_on: string | null; signed_on: string | null; closing_on: string | null; closed_on: string | null;
   written_off_on: string | null; close_rejections: number; attention: number; batch_id: number | null; version: number; created_by: number | null;

@@ -58,7 +58,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     async (request) => {
       const b = request.body;
       return service().create(actorOf(request), {
-        title: b.title, content: b.content, source: b.source, sourceId: b.source_id, sourceRef: b.source_ref, type: b.type, urgency: b.urgency,
+        title: b.title, content: b.content, source: b.source, sourceId: b.source_id, sourceRef: b.source_ref, sourceLink: b.source_link, type: b.type, urgency: b.urgency,
         leadUnitId: b.lead_unit_id, coUnitIds: b.co_unit_ids, projectIds: b.project_ids, leaderId: b.leader_id, dueOn: b.due_on,
         dueWorkingDays: b.due_working_days, feedbackDays: b.feedback_days,
       });

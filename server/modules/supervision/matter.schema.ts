@@ -3,6 +3,8 @@ import { MATTER_SOURCES, MATTER_URGENCIES, MATTER_WORKFLOW } from '../../../core
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const id = z.number().int().positive();
+/** A path inside the app ('/bulletins?tab=ranking…'): never another site. */
+export const inAppPath = z.string().max(500).regex(/^\/(?![/\\])/, '来源链接应为本系统内的路径');
 
 export const matterIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const feedbackParams = z.object({ id: z.coerce.number().int().positive(), entryId: z.coerce.number().int().positive() });
@@ -13,6 +15,7 @@ export const matterCreateBody = z.object({
   source: z.enum(MATTER_SOURCES),
   source_id: id.nullish(),
   source_ref: z.string().max(500).nullish(),
+  source_link: inAppPath.nullish(),
   type: z.string().max(40).default('项目推进'),
   urgency: z.enum(MATTER_URGENCIES).default('normal'),
   lead_unit_id: id,

@@ -32,6 +32,8 @@ export interface MatterInput {
   source: MatterSource;
   sourceId?: number | null;
   sourceRef?: string | null;
+  /** The in-app path back to where it was assigned from ('/bulletins?tab=ranking&year=2026&month=11'). */
+  sourceLink?: string | null;
   type: string;
   urgency: MatterUrgency;
   leadUnitId: number;
@@ -138,6 +140,7 @@ export class MatterService {
       const feedbackDays = input.feedbackDays ?? settings.default_feedback_days;
       const id = await repo.insert({
         number, year, seq, title, content: input.content.trim(), source: input.source, source_id: input.sourceId ?? null, source_ref: input.sourceRef?.trim() || null,
+        source_link: input.sourceLink ?? null,
         type: input.type.trim() || '其他', urgency: input.urgency, lead_unit_id: lead.id, region_code: lead.region_code, supervisor_id: actor.role === 'leader' ? null : actor.userId || null,
         leader_id: input.leaderId ?? (actor.role === 'leader' ? actor.userId : null), status: 'pending_sign', assigned_on: today, due_on: dueOn,
         feedback_days: feedbackDays, next_feedback_on: null, requested_due_on: null, signed_on: null, closing_on: null, closed_on: null, written_off_on: null,
@@ -435,7 +438,7 @@ export class MatterService {
   private present(m: MatterRow, today: string, coUnits: { id: number; name: string; signedOn?: string | null }[]) {
     const open = (MATTER_OPEN_STATES as readonly string[]).includes(m.status);
     return {
-      id: m.id, number: m.number, title: m.title, source: m.source, sourceLabel: MATTER_SOURCE_LABELS[m.source as MatterSource] ?? m.source, sourceId: m.source_id, sourceRef: m.source_ref,
+      id: m.id, number: m.number, title: m.title, source: m.source, sourceLabel: MATTER_SOURCE_LABELS[m.source as MatterSource] ?? m.source, sourceId: m.source_id, sourceRef: m.source_ref, sourceLink: m.source_link,
       type: m.type, urgency: m.urgency, leadUnitId: m.lead_unit_id, leadUnitName: m.lead_unit_name, coUnits, status: m.status,
       statusLabel: MATTER_STATE_LABELS[m.status as MatterStatus] ?? m.status, assignedOn: m.assigned_on, dueOn: m.due_on, nextFeedbackOn: m.next_feedback_on,
       requestedDueOn: m.requested_due_on, overdue: open && m.due_on < today, attention: Number(m.attention) === 1, leaderId: m.leader_id, version: Number(m.version),

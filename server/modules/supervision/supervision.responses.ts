@@ -14,7 +14,7 @@ export const attachmentSchema = z.object({
 }).meta({ id: 'Attachment' });
 
 const matterFields = {
-  id: int, number: z.string(), title: z.string(), source: z.string(), sourceLabel: z.string(), sourceId: int.nullable(), sourceRef: text, type: z.string(),
+  id: int, number: z.string(), title: z.string(), source: z.string(), sourceLabel: z.string(), sourceId: int.nullable(), sourceRef: text, sourceLink: text, type: z.string(),
   urgency: z.string(), leadUnitId: int, leadUnitName: z.string(), status: z.string(), statusLabel: z.string(), assignedOn: z.string(), dueOn: z.string(),
   nextFeedbackOn: text, requestedDueOn: text, overdue: z.boolean(), attention: z.boolean(), leaderId: int.nullable(), version: int, closedOn: text, writtenOffOn: text,
 };

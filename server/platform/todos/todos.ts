@@ -61,10 +61,23 @@ export async function addTodo(trx: Executor, input: TodoInput, now: Date): Promi
     .execute();
 }
 
-/** Finishes to-dos by key, or every open one of an entity (optionally of one kind). Returns how many. */
-export async function completeTodos(trx: Executor, which: { key: string } | { entityType: string; entityId: number; kind?: string }, now: Date, by: number | null): Promise<number> {
+/** The key prefix test, without LIKE (whose _ and % a key may contain). */
+function keyStartsWith(prefix: string) {
+  return (eb: ExpressionBuilder<DB, 'todos'>) => eb(sql<string>`substr(todos.key, 1, ${prefix.length})`, '=', prefix);
+}
+
+/**
+ * Finishes to-dos by key, by a list of keys, by key prefix ('report:2026-11:' — every to-do of a period), or every
+ * open one of an entity (optionally of one kind). Returns how many.
+ */
+export async function completeTodos(trx: Executor, which: { key: string } | { keys: readonly string[] } | { keyPrefix: string } | { entityType: string; entityId: number; kind?: string }, now: Date, by: number | null): Promise<number> {
   let q = trx.updateTable('todos').set({ done_at: now.toISOString(), done_by: by }).where('done_at', 'is', null);
   if ('key' in which) q = q.where('key', '=', which.key);
+  else if ('keys' in which) {
+    // Guard against running an invalid `in ()` when there is nothing to finish.
+    if (which.keys.length === 0) return 0;
+    q = q.where('key', 'in', which.keys);
+  } else if ('keyPrefix' in which) q = q.where(keyStartsWith(which.keyPrefix));
   else {
     q = q.where('entity_type', '=', which.entityType).where('entity_id', '=', which.entityId);
     if (which.kind) q = q.where('kind', '=', which.kind);
@@ -111,4 +124,23 @@ export async function countTodos(db: Executor, owner: InboxOwner, today: string)
 export async function findTodoFor(db: Executor, owner: InboxOwner, id: number): Promise<{ id: number; key: string; doneAt: string | null } | undefined> {
   const r = await db.selectFrom('todos').select(['id', 'key', 'done_at']).where('id', '=', id).where(addressedTo(owner)).executeTakeFirst();
   return r ? { id: r.id, key: r.key, doneAt: r.done_at } : undefined;
+}
+
+/** An open to-do as a capability re-derives it (key, addressee unit, title, due date), to rewrite only what changed. */
+export interface OpenTodo {
+  key: string;
+  unitId: number | null;
+  title: string;
+  link: string;
+  dueOn: string | null;
+}
+
+/** The open to-dos whose key starts with `keyPrefix`, optionally only those addressed to some units. */
+export async function listOpenTodos(db: Executor, keyPrefix: string, unitIds?: readonly number[]): Promise<OpenTodo[]> {
+  if (unitIds && unitIds.length === 0) return [];
+  const rows = await db.selectFrom('todos').select(['key', 'unit_id', 'title', 'link', 'due_on'])
+    .where('done_at', 'is', null).where(keyStartsWith(keyPrefix))
+    .$if(unitIds !== undefined, (qb) => qb.where('unit_id', 'in', unitIds!))
+    .orderBy('id').execute();
+  return rows.map((r) => ({ key: r.key, unitId: r.unit_id, title: r.title, link: r.link, dueOn: r.due_on }));
 }

@@ -12,6 +12,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { formatYi } from '../../format.ts';
 import { FeedSections } from './FeedSections.tsx';
+import { AssignUnitButton } from '../Supervision/AssignMatterButton.tsx';
 import type { ProjectRank, UnitRank } from '../../../core/bulletins/ranking.ts';
 import type { BulletinTemplate } from '../../../core/bulletins/template.ts';
 
@@ -140,6 +141,7 @@ function BulletinList() {
 /** 月讲评: units ranked by completion rate (ties explained) and the 十快/十慢 projects, as the bulletin prints them. */
 function RankingView() {
   const { t } = useI18n();
+  const can = useCan();
   const { year, month, set } = usePeriod();
   const ranking = useLoad(() => bulletinApi.ranking(year, month), [year, month]);
   const r = ranking.data;
@@ -169,6 +171,14 @@ function RankingView() {
               { title: t('bulletins.rate'), dataIndex: 'completion_rate_text', align: 'right', width: 110 },
               { title: t('bulletins.gap'), dataIndex: 'gap_points_text', align: 'right', width: 150 },
               { title: t('bulletins.note'), dataIndex: 'note', render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },
+              ...(can('matter.assign') ? [{
+                title: '', key: 'assign', width: 90, render: (_v: unknown, u: UnitRank) => (u.key && /^\d+$/.test(u.key) ? (
+                  <AssignUnitButton unit={{ id: Number(u.key), name: u.name }} title={`${u.name}${month}月项目推进滞后`}
+                    content={`${year}年1–${month}月，${u.name}重点项目投资完成率${u.completion_rate_text}%${u.rank !== null ? `，在${r?.units.length ?? ''}个单位中排第${u.rank}名` : ''}。请牵头单位分析原因、制定措施，加快项目推进并按时限反馈。`}
+                    sourceRef={`${year}年1–${month}月讲评：${u.name}${u.rank !== null ? ` 第${u.rank}名` : ''}，完成率${u.completion_rate_text}%`}
+                    sourceLink={`/bulletins?tab=ranking&year=${year}&month=${month}`} />
+                ) : null),
+              }] : []),
             ]}
           />
           <Row gutter={12}>

@@ -3,13 +3,14 @@ import { App, Button, Form, Input, InputNumber, Modal, Space, Table, Tag, Typogr
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApiError } from '../../api/client.ts';
 import { projectPartsApi } from '../../api/endpoints.ts';
-import type { MonthlyReport, Project } from '../../api/types.ts';
+import type { MonthlyReport, Project, ReportMatter } from '../../api/types.ts';
 import { formatDateTime, formatWan, wanTextToYuan, yuanToWanText } from '../../format.ts';
 import { REPORT_STATUS } from '../../reports.ts';
 import { stageKey } from '../../stages.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useMonthInForce } from '../../components/usePeriodInForce.ts';
+import { ReportProblemButton } from '../Supervision/AssignMatterButton.tsx';
 import { amountRule } from '../../components/amount-rule.ts';
 
 interface CorrectForm {
@@ -113,7 +114,7 @@ export function ReportsTab({ project, canCorrect = false }: { project: Project; 
         <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} aria-label={t('plan.year')} />
       </Space>
       {error ? <LoadError error={error} onRetry={reload} /> : (
-        <Table<MonthlyReport>
+        <Table<MonthlyReport & { matter: ReportMatter | null }>
           rowKey="id" size="small" pagination={false} loading={loading || year === undefined} dataSource={data?.items ?? []} scroll={{ x: 1100 }} data-testid="reports-table"
           columns={[
             { title: t('report.month'), dataIndex: 'month', width: 70, render: (m: number) => `${m}月` },
@@ -135,8 +136,18 @@ export function ReportsTab({ project, canCorrect = false }: { project: Project; 
             },
           ]}
           expandable={{
-            rowExpandable: (r) => !!r.return_reason,
-            expandedRowRender: (r) => <Typography.Text type="danger">{t('report.returnReason')}：{r.return_reason}</Typography.Text>,
+            rowExpandable: (r) => !!r.return_reason || !!r.problems?.trim(),
+            expandedRowRender: (r) => (
+              <>
+                {r.return_reason && <div><Typography.Text type="danger">{t('report.returnReason')}：{r.return_reason}</Typography.Text></div>}
+                {r.problems?.trim() && (
+                  <div data-testid={`report-problems-${r.month}`}>
+                    <strong>{t('grid.problems')}：</strong>{r.problems}{' '}
+                    {project.unit_id !== null && <ReportProblemButton report={r} project={{ id: project.id, name: project.name, unit_id: project.unit_id }} matter={r.matter} />}
+                  </div>
+                )}
+              </>
+            ),
           }}
         />
       )}

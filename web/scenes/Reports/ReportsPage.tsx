@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import {
   Alert, App, Button, Card, Collapse, Dropdown, Empty, Flex, Grid, Input, InputNumber, List, Popconfirm, Segmented, Select, Table, Tag, TreeSelect, Typography,
   type TableColumnsType,
@@ -97,14 +97,20 @@ export function ReportsPage() {
   const units = useUnits();
   const tree = useMemo(() => unitTree(units), [units]);
 
-  // The server decides where the page opens: the period being reported, else the period in force.
+  // A deep link (the to-do inbox) names the period, the view and possibly one project: ?year=&month=&view=todo&project=.
+  const [params, setParams] = useSearchParams();
+  const linked = useMemo(() => {
+    const n = (k: string) => (/^\d+$/.test(params.get(k) ?? '') ? Number(params.get(k)) : undefined);
+    return { year: n('year'), month: n('month'), project: n('project'), view: params.get('view') };
+  }, [params]);
+  // The server decides where the page opens (unless linked): the period being reported, else the period in force.
   const current = usePeriodInForce();
-  const [year, setYear] = useState<number | undefined>(undefined);
+  const [year, setYear] = useState<number | undefined>(linked.year);
   useEffect(() => {
     if (year === undefined && current !== undefined) setYear(current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4)));
   }, [current, year]);
   const periods = useLoad(() => (year === undefined ? Promise.resolve(null) : reportApi.periods(year)), [year]);
-  const [month, setMonth] = useState<number | undefined>(undefined);
+  const [month, setMonth] = useState<number | undefined>(linked.year !== undefined ? linked.month : undefined);
   useEffect(() => {
     const items = periods.data?.items;
     if (!items || !items.length || (month !== undefined && items.some((p) => p.month === month))) return;
@@ -121,7 +127,12 @@ export function ReportsPage() {
   const [banner, setBanner] = useState<{ type: 'error' | 'success' | 'warning'; text: string } | null>(null);
   const [busy, setBusy] = useState<'save' | 'submit' | number | null>(null);
   const [photoRow, setPhotoRow] = useState<{ row: GridRow; reportId: number } | null>(null);
-  const [view, setView] = useState<'todo' | 'all'>(canWrite && !isReviewer ? 'todo' : 'all');
+  const [view, setView] = useState<'todo' | 'all'>(linked.view === 'todo' || linked.view === 'all' ? linked.view : canWrite && !isReviewer ? 'todo' : 'all');
+  const onlyProject = linked.project;
+  const showAllProjects = () => setParams((p) => {
+    p.delete('project');
+    return p;
+  });
 
   const rows = useMemo(() => grid.data?.rows ?? [], [grid.data]);
   const periodOpen = grid.data?.period.status === 'open';
@@ -158,7 +169,8 @@ export function ReportsPage() {
   const isTodo = (r: GridRow) => !r.report || r.report.status === 'draft' || r.report.status === 'returned';
   const todo = rows.filter(isTodo);
   const returned = rows.filter((r) => r.report?.status === 'returned');
-  const shown = view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
+  const shown = onlyProject !== undefined ? rows.filter((r) => r.project.id === onlyProject)
+    : view === 'todo' ? rows.filter((r) => isTodo(r) || rowErrors[r.project.id]) : rows;
   const today = current?.today ?? browserToday();
 
   /** Client checks before sending: numbers that parse, a reason for a negative month, a stage move's date. */
@@ -509,6 +521,11 @@ export function ReportsPage() {
       {grid.error ? <LoadError error={grid.error} onRetry={grid.reload} /> : null}
       {grid.data && !periodOpen && <Alert type="info" showIcon title={t(grid.data.period.status === 'closed' ? 'grid.closed' : 'grid.notOpen')} style={{ marginBottom: 12 }} />}
       {periodOpen && todoBanner}
+      {onlyProject !== undefined && grid.data && (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="grid-one-project"
+          title={t('grid.oneProject', { name: shown[0]?.project.name ?? '—' })}
+          action={<Button size="small" onClick={showAllProjects}>{t('grid.showAll')}</Button>} />
+      )}
       {banner && <Alert type={banner.type} showIcon title={banner.text} closable onClose={() => setBanner(null)} style={{ marginBottom: 12 }} data-testid="grid-banner" />}
       {!noCalendar && (isMobile ? (
         <List

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Link } from 'react-router';
-import { Alert, App, Button, Empty, Flex, Form, Input, Modal, Table, Tag, TreeSelect, Typography, type TableColumnsType } from 'antd';
+import { Link, useSearchParams } from 'react-router';
+import { Alert, App, Button, Empty, Flex, Form, Input, Modal, Table, Tabs, Tag, TreeSelect, Typography, type TableColumnsType } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { reportApi } from '../../api/endpoints.ts';
 import { useUnits } from '../../api/reference.ts';
@@ -14,6 +14,8 @@ import { PeriodPicker } from '../../components/PeriodPicker.tsx';
 import { browserToday, usePeriodInForce } from '../../components/usePeriodInForce.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { PhotoDialog } from '../Reports/PhotoDialog.tsx';
+import { AssignUnitButton, ReportProblemButton } from '../Supervision/AssignMatterButton.tsx';
+import type { MissingReports } from '../../api/types.ts';
 
 /** A changed value as the reviewer reads it: money in 万元, stages by name. */
 function printChange(c: FieldChange, v: string | number | null, label: (s: string) => string): string {
@@ -32,15 +34,20 @@ export function ReviewPage() {
   const tree = useMemo(() => unitTree(units), [units]);
   // The queue opens at the period being reported (submissions come in before its deadline), else the period in force.
   const current = usePeriodInForce();
-  const [pickedYear, setYear] = useState<number | undefined>(undefined);
+  // A link back from a matter names the tab and the period: /review?tab=missing&year=2026&month=11.
+  const [params, setParams] = useSearchParams();
+  const linkedYear = Number(params.get('year')) || undefined;
+  const tab = params.get('tab') === 'missing' ? 'missing' : 'queue';
+  const [pickedYear, setYear] = useState<number | undefined>(linkedYear);
   const year = pickedYear ?? current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4));
-  const [month, setMonth] = useState<number | undefined>(undefined);
+  const [month, setMonth] = useState<number | undefined>(linkedYear ? Number(params.get('month')) || undefined : undefined);
   const [unit, setUnit] = useState<number | undefined>(undefined);
   const onPeriod = useCallback((y: number, m: number | undefined) => {
     setYear(y);
     setMonth(m);
   }, []);
-  const queue = useLoad(() => (month === undefined ? Promise.resolve(null) : reportApi.reviewQueue(year, month, unit)), [year, month, unit]);
+  const queue = useLoad(() => (month === undefined || tab !== 'queue' ? Promise.resolve(null) : reportApi.reviewQueue(year, month, unit)), [year, month, unit, tab]);
+  const missing = useLoad(() => (month === undefined || tab !== 'missing' ? Promise.resolve(null) : reportApi.missing(year, month, unit)), [year, month, unit, tab]);
   const [selected, setSelected] = useState<number[]>([]);
   const [returning, setReturning] = useState<ReviewItem | null>(null);
   const [photos, setPhotos] = useState<ReviewItem | null>(null);
@@ -133,6 +140,12 @@ export function ReviewPage() {
           {t('review.approveSelected', { count: selected.length })}
         </Button>
       </Flex>
+      <Tabs activeKey={tab} onChange={(k) => setParams((p) => {
+        p.set('tab', k);
+        return p;
+      }, { replace: true })} items={[{ key: 'queue', label: t('review.tab.queue') }, { key: 'missing', label: t('missing.title') }]} />
+      {tab === 'missing' && (missing.error ? <LoadError error={missing.error} onRetry={missing.reload} /> : <MissingTable data={missing.data ?? null} loading={missing.loading} year={year} />)}
+      {tab === 'queue' && <>
       {queue.error ? <LoadError error={queue.error} onRetry={queue.reload} /> : null}
       {queue.data && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('review.summary', { period: `${year}年${queue.data.period.label}`, count: items.length })} />}
       <Table<ReviewItem>
@@ -145,12 +158,16 @@ export function ReviewPage() {
           expandedRowRender: (i) => (
             <div>
               {i.report.progress_text && <p><strong>{t('grid.progress')}：</strong>{i.report.progress_text}</p>}
-              {i.report.problems && <p><strong>{t('grid.problems')}：</strong>{i.report.problems}</p>}
+              {i.report.problems && (
+                <p><strong>{t('grid.problems')}：</strong>{i.report.problems}{' '}
+                  <ReportProblemButton report={i.report} project={i.project} matter={i.matter} /></p>
+              )}
               {i.report.next_plan && <p><strong>{t('grid.nextPlan')}：</strong>{i.report.next_plan}</p>}
             </div>
           ),
         }}
       />
+      </>}
       <Modal open={returning !== null} title={`${t('review.return')} · ${returning?.project.name ?? ''}`} onCancel={() => setReturning(null)} onOk={() => form.submit()} confirmLoading={busy} okText={t('review.return')} okButtonProps={{ danger: true }}>
         <Form form={form} layout="vertical" onFinish={(v: { reason: string }) => void sendBack(v)}>
           <Form.Item name="reason" label={t('review.reason')} rules={[{ required: true, whitespace: true, message: t('review.reasonRequired') }]}>
@@ -160,5 +177,33 @@ export function ReviewPage() {
       </Modal>
       {photos && <PhotoDialog reportId={photos.report.id} title={photos.project.name} editable={false} onClose={() => setPhotos(null)} onChanged={() => undefined} />}
     </div>
+  );
+}
+
+/** 催报 by unit: what each unit still owes for the period, with 交办 for a lagging one (two clicks, the same dialog). */
+function MissingTable({ data, loading, year }: { data: MissingReports | null; loading: boolean; year: number }) {
+  const { t } = useI18n();
+  const units = (data?.units ?? []).filter((u) => u.missing_count > 0 || u.late_count > 0);
+  const label = data ? `${year}年${data.period.label}` : '';
+  return (
+    <Table<MissingReports['units'][number]>
+      rowKey="unit_id" size="small" loading={loading} dataSource={units} pagination={units.length > 50 ? { pageSize: 50 } : false} data-testid="missing-table"
+      scroll={{ x: 560 }} locale={{ emptyText: <Empty description={t('grid.todoDoneShort')} /> }}
+      columns={[
+        { title: t('missing.unit'), dataIndex: 'unit_name', width: 180 },
+        { title: t('missing.expected'), dataIndex: 'expected', align: 'right', width: 70 },
+        { title: t('missing.submitted'), dataIndex: 'submitted', align: 'right', width: 70 },
+        { title: t('missing.count'), dataIndex: 'missing_count', align: 'right', width: 70, render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : n) },
+        { title: t('missing.late'), dataIndex: 'late_count', align: 'right', width: 70 },
+        {
+          // Fixed on the right so that a phone reaches 交办 without scrolling the table sideways.
+          title: '', key: 'assign', width: 84, fixed: 'right', render: (_v, u) => (data && u.missing_count > 0 ? (
+            <AssignUnitButton unit={{ id: u.unit_id, name: u.unit_name }} title={`${u.unit_name}${data.period.label}月报报送滞后`}
+              content={`${label}月报，${u.unit_name}应报${u.expected}个项目，已报${u.submitted}个，未报${u.missing_count}个（${u.missing.slice(0, 5).map((m) => m.project_name).join('、')}${u.missing_count > 5 ? '等' : ''}）${data.period.is_past_deadline ? '，已过截止日期' : ''}。请督促按时报送并说明原因。`}
+              sourceRef={`${label}催报：未报${u.missing_count}个`} sourceLink={`/review?tab=missing&year=${year}&month=${data.period.month}`} />
+          ) : null),
+        },
+      ]}
+    />
   );
 }

@@ -9,7 +9,7 @@ import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 
-export const SOURCES = ['meeting', 'instruction', 'bulletin', 'weekly', 'problem', 'node', 'project', 'other'] as const;
+export const SOURCES = ['meeting', 'instruction', 'bulletin', 'weekly', 'problem', 'node', 'project', 'unit', 'report', 'other'] as const;
 export const URGENCIES = ['normal', 'urgent', 'very_urgent'] as const;
 
 /** What a caller may fill in ahead (a red project: its name, unit and id). */
@@ -19,12 +19,18 @@ export interface MatterPreset {
   source?: (typeof SOURCES)[number];
   sourceId?: number;
   sourceRef?: string;
+  /** The in-app path back to where the matter is assigned from (a ranking, the 催报 list). */
+  sourceLink?: string;
   leadUnitId?: number;
   projectIds?: number[];
 }
 
-/** 交办督办事项: one form; the due date defaults to the office's rule (N working days) when left empty. */
-export function CreateMatterModal({ open, onClose, preset }: { open: boolean; onClose: () => void; preset?: MatterPreset }) {
+/**
+ * 交办督办事项: one form; the due date defaults to the office's rule (N working days) when left empty. `create`
+ * replaces the plain POST /matters when the matter is made by its source's own route (a report's 需协调问题, which
+ * remembers its matter).
+ */
+export function CreateMatterModal({ open, onClose, preset, create }: { open: boolean; onClose: () => void; preset?: MatterPreset; create?: (body: MatterCreate) => Promise<{ id: number; number: string }> }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -35,10 +41,10 @@ export function CreateMatterModal({ open, onClose, preset }: { open: boolean; on
     const v = (await form.validateFields()) as { title: string; content?: string; source: MatterCreate['source']; urgency: MatterCreate['urgency']; type?: string; lead_unit_id: number; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number };
     setSaving(true);
     try {
-      const r = await supervisionApi.create({
+      const r = await (create ?? supervisionApi.create)({
         title: v.title, content: v.content ?? '', source: v.source, urgency: v.urgency, type: v.type || '项目推进', lead_unit_id: v.lead_unit_id, co_unit_ids: v.co_unit_ids ?? [],
         due_on: v.due_on ? v.due_on.format('YYYY-MM-DD') : null, feedback_days: v.feedback_days ?? null,
-        source_id: preset?.sourceId ?? null, source_ref: preset?.sourceRef ?? null, project_ids: preset?.projectIds ?? [],
+        source_id: preset?.sourceId ?? null, source_ref: preset?.sourceRef ?? null, source_link: preset?.sourceLink ?? null, project_ids: preset?.projectIds ?? [],
       });
       void message.success(t('matters.created', { number: r.number }));
       onClose();
@@ -60,7 +66,7 @@ export function CreateMatterModal({ open, onClose, preset }: { open: boolean; on
         <Form.Item name="co_unit_ids" label={t('matters.coUnits')}>
           <Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
-        <Form.Item name="source" label={t('matters.source')}><Select options={SOURCES.map((s) => ({ value: s, label: t(`matters.source.${s}` as MessageKey) }))} /></Form.Item>
+        <Form.Item name="source" label={t('matters.source')}><Select disabled={create !== undefined} options={SOURCES.map((s) => ({ value: s, label: t(`matters.source.${s}` as MessageKey) }))} /></Form.Item>
         <Form.Item name="urgency" label={t('matters.urgency')}><Select options={URGENCIES.map((s) => ({ value: s, label: t(`matters.urgency.${s}` as MessageKey) }))} /></Form.Item>
         <Form.Item name="type" label={t('matters.type')}><Input maxLength={40} /></Form.Item>
         <Form.Item name="due_on" label={t('matters.dueOn')}><DatePicker style={{ width: '100%' }} /></Form.Item>

@@ -96,7 +96,12 @@ export function MatterPage() {
         <Descriptions size="small" column={mobile ? 1 : 2} bordered items={[
           { key: 'lead', label: t('matters.leadUnit'), children: m.leadUnitName },
           { key: 'co', label: t('matters.coUnits'), children: m.coUnits.length ? <Flex gap={4} wrap>{m.coUnits.map((c) => <Tag key={c.id} color={c.signedOn ? 'green' : 'default'}>{c.name}{c.signedOn ? ` · ${t('matters.coSignedOn', { on: c.signedOn })}` : ` · ${t('matters.coUnsigned')}`}</Tag>)}</Flex> : '—' },
-          { key: 'source', label: t('matters.source'), children: `${t(`matters.source.${m.source}` as MessageKey)}${m.sourceRef ? `（${m.sourceRef}）` : ''}` },
+          {
+            key: 'source', label: t('matters.source'),
+            children: m.sourceLink
+              ? <Link to={m.sourceLink} data-testid="matter-source-link">{`${t(`matters.source.${m.source}` as MessageKey)}${m.sourceRef ? `（${m.sourceRef}）` : ''}`}</Link>
+              : `${t(`matters.source.${m.source}` as MessageKey)}${m.sourceRef ? `（${m.sourceRef}）` : ''}`,
+          },
           { key: 'urgency', label: t('matters.urgency'), children: t(`matters.urgency.${m.urgency}` as MessageKey) },
           { key: 'assigned', label: t('matters.assignedOn'), children: m.assignedOn },
           { key: 'due', label: t('matters.dueOn'), children: <span data-testid="matter-due">{m.dueOn}{m.requestedDueOn ? ` → ${m.requestedDueOn}?` : ''}</span> },

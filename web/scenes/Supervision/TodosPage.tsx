@@ -5,6 +5,13 @@ import { inboxApi } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+
+/** The reporters' to-dos carry a tag saying which duty they are (matters' titles already say so). */
+const KIND_TAGS: Record<string, { label: MessageKey; color: string } | undefined> = {
+  'report.due': { label: 'todos.kind.reportDue', color: 'blue' },
+  'report.return': { label: 'todos.kind.reportReturn', color: 'orange' },
+};
 
 /** 我的待办: what I must do (overdue first, deep links) and my notifications. */
 export function TodosPage() {
@@ -22,7 +29,7 @@ export function TodosPage() {
           <List.Item>
             <List.Item.Meta
               title={<Link to={x.link} data-testid={`todo-${x.kind}`}>{x.title}</Link>}
-              description={<Flex gap={6} wrap>{x.dueOn && <span>{t('todos.due')} {x.dueOn}</span>}{x.overdue && <Tag color="red">{t('todos.overdue')}</Tag>}</Flex>}
+              description={<Flex gap={6} wrap>{KIND_TAGS[x.kind] && <Tag color={KIND_TAGS[x.kind]!.color}>{t(KIND_TAGS[x.kind]!.label)}</Tag>}{x.dueOn && <span>{t('todos.due')} {x.dueOn}</span>}{x.overdue && <Tag color="red">{t('todos.overdue')}</Tag>}</Flex>}
             />
           </List.Item>
         )} />
