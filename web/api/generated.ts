@@ -8045,8 +8045,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         deadline?: string;
-                        /** @enum {string} */
-                        status?: "pending" | "open" | "closed";
+                        status?: components["schemas"]["PeriodStatusInput"];
                     };
                 };
             };
@@ -10134,7 +10133,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -10166,7 +10165,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -10180,7 +10179,7 @@ export interface components {
                 first_month: number;
                 label: string;
                 month: number;
-                status: string;
+                status: components["schemas"]["PeriodStatus"] | "none";
                 year: number;
                 ytd_label: string;
             };
@@ -10193,7 +10192,7 @@ export interface components {
                 first_month: number;
                 label: string;
                 month: number;
-                status: string;
+                status: components["schemas"]["PeriodStatusInput"] | "none";
                 year: number;
                 ytd_label: string;
             };
@@ -11163,12 +11162,12 @@ export interface components {
             year: number;
         };
         IndicatorSettings: {
-            counted_statuses: string[];
+            counted_statuses: ("draft" | "submitted" | "approved" | "returned")[];
             readonly time_curve?: number[] | null;
             year?: number;
         };
         IndicatorSettingsInput: {
-            counted_statuses: string[];
+            counted_statuses: ("draft" | "submitted" | "approved" | "returned")[];
             readonly time_curve?: number[] | null;
             year?: number;
         };
@@ -12304,7 +12303,7 @@ export interface components {
                 label: string;
                 month: number;
                 opened_at: string | null;
-                status: string;
+                status: components["schemas"]["PeriodStatus"];
                 year: number;
                 ytd_label: string;
             };
@@ -12339,7 +12338,7 @@ export interface components {
                 label: string;
                 month: number;
                 opened_at: string | null;
-                status: string;
+                status: components["schemas"]["PeriodStatusInput"];
                 year: number;
                 ytd_label: string;
             };
@@ -12387,7 +12386,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -12418,7 +12417,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -12492,7 +12491,7 @@ export interface components {
             label: string;
             month: number;
             opened_at: string | null;
-            status: string;
+            status: components["schemas"]["PeriodStatus"];
             year: number;
             ytd_label: string;
         };
@@ -12504,10 +12503,14 @@ export interface components {
             label: string;
             month: number;
             opened_at: string | null;
-            status: string;
+            status: components["schemas"]["PeriodStatusInput"];
             year: number;
             ytd_label: string;
         };
+        /** @enum {string} */
+        PeriodStatus: "pending" | "open" | "closed";
+        /** @enum {string} */
+        PeriodStatusInput: "pending" | "open" | "closed";
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
@@ -12549,7 +12552,7 @@ export interface components {
             month: number;
             progress_text: string | null;
             stage: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             workers: number | null;
         };
         PreviousFiguresInput: {
@@ -12559,7 +12562,7 @@ export interface components {
             month: number;
             progress_text: string | null;
             stage: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             workers: number | null;
         };
         ProblemCategory: {
@@ -13731,7 +13734,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -13766,7 +13769,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -13787,7 +13790,35 @@ export interface components {
             reason: string | null;
             revision: number;
             snapshot: {
-                [key: string]: unknown;
+                amount_month?: number;
+                amount_since_start?: number;
+                amount_ytd?: number;
+                created_at?: string;
+                first_submitted_at?: string | null;
+                id?: number;
+                month?: number;
+                negative_reason?: string | null;
+                next_plan?: string | null;
+                problems?: string | null;
+                progress_text?: string | null;
+                project_id?: number;
+                return_reason?: string | null;
+                reviewed_at?: string | null;
+                reviewed_by?: number | null;
+                revision?: number;
+                source?: string | null;
+                stage?: string | null;
+                stage_date?: string | null;
+                stats_code?: string | null;
+                stats_entered?: number | null;
+                stats_reason?: string | null;
+                status?: components["schemas"]["ReportStatus"];
+                submitted_at?: string | null;
+                submitted_by?: number | null;
+                updated_at?: string;
+                version?: number;
+                workers?: number | null;
+                year?: number;
             };
             user_id: number | null;
             user_name: string | null;
@@ -13797,7 +13828,35 @@ export interface components {
             reason: string | null;
             revision: number;
             snapshot: {
-                [key: string]: unknown;
+                amount_month?: number;
+                amount_since_start?: number;
+                amount_ytd?: number;
+                created_at?: string;
+                first_submitted_at?: string | null;
+                id?: number;
+                month?: number;
+                negative_reason?: string | null;
+                next_plan?: string | null;
+                problems?: string | null;
+                progress_text?: string | null;
+                project_id?: number;
+                return_reason?: string | null;
+                reviewed_at?: string | null;
+                reviewed_by?: number | null;
+                revision?: number;
+                source?: string | null;
+                stage?: string | null;
+                stage_date?: string | null;
+                stats_code?: string | null;
+                stats_entered?: number | null;
+                stats_reason?: string | null;
+                status?: components["schemas"]["ReportStatusInput"];
+                submitted_at?: string | null;
+                submitted_by?: number | null;
+                updated_at?: string;
+                version?: number;
+                workers?: number | null;
+                year?: number;
             };
             user_id: number | null;
             user_name: string | null;
@@ -13810,6 +13869,10 @@ export interface components {
             current: components["schemas"]["ReportDetailInput"];
             revisions: components["schemas"]["ReportRevisionInput"][];
         };
+        /** @enum {string} */
+        ReportStatus: "draft" | "submitted" | "approved" | "returned";
+        /** @enum {string} */
+        ReportStatusInput: "draft" | "submitted" | "approved" | "returned";
         ReviewItem: {
             changes: components["schemas"]["FieldChange"][];
             is_late: boolean;

@@ -69,16 +69,6 @@ export type ProjectCreate = WithDates<RequestBody<'/api/v1/projects', 'post'>>;
 /** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
 export type SystemProfile = Schema<'SystemProfile'>;
 
-/** A kept revision of a corrected report (GET /reports/:id/revisions). */
-export interface ReportRevision {
-  revision: number;
-  snapshot: Partial<MonthlyReport>;
-  reason: string | null;
-  user_id: number | null;
-  user_name: string | null;
-  created_at: string;
-}
-
 /** A project's plan for a year, procedures, stage moves and change history (project.responses.ts). */
 export type AnnualPlan = Schema<'AnnualPlan'>;
 /** The body of PUT /projects/:id/plans/:year. */
@@ -90,114 +80,31 @@ export type StageHistoryEntry = Schema<'StageHistoryEntry'>;
 export type ProjectChange = Schema<'ProjectChange'>;
 export type ProjectChangePage = Schema<'ProjectChangePage'>;
 
-export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
-
-export interface Period {
-  id: number;
-  year: number;
-  month: number;
-  first_month: number;
-  deadline: string | null;
-  status: 'pending' | 'open' | 'closed';
-  label: string;
-  ytd_label: string;
-}
-
+/** Monthly reporting (report.responses.ts): statuses are the enums of core/monthly-report.ts. */
+export type ReportStatus = Schema<'ReportStatus'>;
+export type PeriodStatus = Schema<'PeriodStatus'>;
+export type Period = Schema<'Period'>;
 /** GET /reporting/current: the period pages open at (数据截至) and the one being reported (待填), decided by the server. */
-export interface CurrentPeriods {
-  today: string;
-  in_force: Omit<Period, 'id' | 'status'> & { status: Period['status'] | 'none' };
-  reporting: Period | null;
-}
-
-export interface MonthlyReport {
-  id: number;
-  project_id: number;
-  year: number;
-  month: number;
-  amount_month: number;
-  amount_ytd: number;
-  amount_since_start: number;
-  negative_reason: string | null;
-  stage: string | null;
-  stage_date: string | null;
-  progress_text: string | null;
-  workers: number | null;
-  problems: string | null;
-  next_plan: string | null;
-  stats_entered: number | null;
-  stats_code: string | null;
-  stats_reason: string | null;
-  status: ReportStatus;
-  return_reason: string | null;
-  submitted_at: string | null;
-  reviewed_at: string | null;
-  revision: number;
-  version: number;
-  updated_at: string;
-  photo_count?: number;
-}
-
-export interface PreviousFigures {
-  month: number;
-  amount_month: number;
-  amount_ytd: number;
-  amount_since_start: number;
-  stage: string | null;
-  progress_text: string | null;
-  workers: number | null;
-  status: ReportStatus;
-}
-
-export interface GridRow {
-  project: { id: number; name: string; unit_id: number; unit_name: string; stage: string; total_investment: number };
-  plan: { planned_investment: number; completed_before_year: number } | null;
-  previous: PreviousFigures | null;
-  report: MonthlyReport | null;
-}
-
-export interface Grid {
-  period: Period;
-  rows: GridRow[];
-}
-
-/** One row of a batch save; amounts in yuan. */
-export interface ReportRowWrite {
-  project_id: number;
-  amount_month?: number;
-  amount_ytd?: number;
-  negative_reason?: string | null;
-  stage?: string | null;
-  stage_date?: string | null;
-  progress_text?: string | null;
-  workers?: number | null;
-  problems?: string | null;
-  next_plan?: string | null;
-  version?: number;
-}
-
-export interface Photo {
-  id: number;
-  report_id: number;
-  url: string;
-  thumb_url: string;
-  original_name: string | null;
-}
-
-export interface FieldChange {
-  field: string;
-  label: string;
-  from: string | number | null;
-  to: string | number | null;
-}
-
-export interface ReviewItem {
-  report: MonthlyReport;
-  project: { id: number; name: string; unit_id: number; unit_name: string; stage: string };
-  previous: PreviousFigures | null;
-  changes: FieldChange[];
-  is_late: boolean;
-}
+export type CurrentPeriods = Schema<'CurrentPeriods'>;
+export type MonthlyReport = Schema<'MonthlyReport'>;
+/** One report with its period, photos, last period's figures and the moves open to the reader (GET /reports/:id, the workflow's answers). */
+export type ReportDetail = Schema<'ReportDetail'>;
+/** A report in the grid and the review queue, with its number of photos. */
+export type CountedReport = Schema<'CountedReport'>;
+/** A kept revision of a corrected report (GET /reports/:id/revisions). */
+export type ReportRevision = Schema<'ReportRevision'>;
+export type ReportRevisions = Schema<'ReportRevisions'>;
+export type PreviousFigures = Schema<'PreviousFigures'>;
+export type GridRow = Schema<'GridRow'>;
+export type Grid = Schema<'Grid'>;
+export type BatchResult = Schema<'BatchResult'>;
+/** One row of a batch save (PUT /reporting/periods/:year/:month/batch); amounts in yuan. */
+export type ReportRowWrite = RequestBody<'/api/v1/reporting/periods/{year}/{month}/batch', 'put'>['rows'][number];
+export type Photo = Schema<'Photo'>;
+export type PhotoList = Schema<'PhotoList'>;
+export type FieldChange = Schema<'FieldChange'>;
+export type ReviewItem = Schema<'ReviewItem'>;
+export type ReviewQueue = Schema<'ReviewQueue'>;
 
 /** Investment attraction (招商引资): a record as lists show it (money integer yuan, foreign investment integer USD). */
 export type Lead = Schema<'Lead'>;
