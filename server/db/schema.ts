@@ -633,7 +633,7 @@ export interface AuditLogTable {
   ip: string | null;
   user_agent: string | null;
   action: string;
-  outcome: string;
+  outcome: 'success' | 'failure';
   entity_type: string | null;
   entity_id: string | null;
   method: string | null;

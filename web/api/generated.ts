@@ -1066,7 +1066,7 @@ export interface paths {
                     entity_type?: string;
                     from?: string;
                     ip?: string;
-                    outcome?: "success" | "failure";
+                    outcome?: components["schemas"]["AuditOutcomeInput"];
                     page?: number;
                     page_size?: number;
                     to?: string;
@@ -1084,7 +1084,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
                 };
             };
         };
@@ -1117,7 +1119,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AuditVerify"];
+                    };
                 };
             };
         };
@@ -2418,7 +2422,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
                 };
             };
         };
@@ -2449,7 +2455,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
                 };
             };
         };
@@ -4348,7 +4356,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
                 };
             };
         };
@@ -6819,9 +6829,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        actual_completion_date?: (string | null) | "";
-                        actual_production_date?: (string | null) | "";
-                        actual_start_date?: (string | null) | "";
+                        actual_completion_date?: (string | "") | null;
+                        actual_production_date?: (string | "") | null;
+                        actual_start_date?: (string | "") | null;
                         address?: string | null;
                         batch?: string | null;
                         builder_contact?: string | null;
@@ -6857,9 +6867,9 @@ export interface paths {
                         /** @enum {string|null} */
                         nature?: "new" | "continued" | "expansion" | "reconstruction" | "tech_upgrade" | null;
                         parent_id?: number | null;
-                        planned_completion_date?: (string | null) | "";
-                        planned_production_date?: (string | null) | "";
-                        planned_start_date?: (string | null) | "";
+                        planned_completion_date?: (string | "") | null;
+                        planned_production_date?: (string | "") | null;
+                        planned_start_date?: (string | "") | null;
                         region_code: string;
                         /** @enum {string|null} */
                         reserve_review?: "none" | "initial" | "final" | null;
@@ -6870,7 +6880,7 @@ export interface paths {
                         stats_category?: string | null;
                         stats_code?: string | null;
                         stats_entered?: boolean | 0 | 1;
-                        stats_entered_date?: (string | null) | "";
+                        stats_entered_date?: (string | "") | null;
                         stats_reason?: string | null;
                         /** @enum {string} */
                         tier?: "idea" | "reserve" | "implementation";
@@ -6968,9 +6978,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        actual_completion_date?: unknown;
-                        actual_production_date?: unknown;
-                        actual_start_date?: unknown;
+                        actual_completion_date?: (string | "") | null;
+                        actual_production_date?: (string | "") | null;
+                        actual_start_date?: (string | "") | null;
                         address?: string | null;
                         batch?: string | null;
                         builder_contact?: string | null;
@@ -7006,16 +7016,16 @@ export interface paths {
                         /** @enum {string|null} */
                         nature?: "new" | "continued" | "expansion" | "reconstruction" | "tech_upgrade" | null;
                         parent_id?: number | null;
-                        planned_completion_date?: unknown;
-                        planned_production_date?: unknown;
-                        planned_start_date?: unknown;
+                        planned_completion_date?: (string | "") | null;
+                        planned_production_date?: (string | "") | null;
+                        planned_start_date?: (string | "") | null;
                         region_code?: string;
                         scope_content?: string | null;
                         start_year?: number | null;
                         stats_category?: string | null;
                         stats_code?: string | null;
                         stats_entered?: boolean | 0 | 1;
-                        stats_entered_date?: unknown;
+                        stats_entered_date?: (string | "") | null;
                         stats_reason?: string | null;
                         total_investment?: number;
                         unit_id?: number;
@@ -7261,7 +7271,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        approved_date?: (string | null) | "";
+                        approved_date?: (string | "") | null;
                         doc_number?: string | null;
                         note?: string | null;
                         /** @enum {string} */
@@ -7913,7 +7923,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RegionAnswer"];
+                    };
                 };
             };
         };
@@ -8956,7 +8968,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionFigures"];
+                    };
                 };
             };
         };
@@ -9861,6 +9875,94 @@ export interface components {
             start_limit_months: number;
             today: string;
         };
+        AuditEntry: {
+            action: string;
+            after: unknown;
+            at: string;
+            before: unknown;
+            details: unknown;
+            entity_id: string | null;
+            entity_name: string | null;
+            entity_type: string | null;
+            hash: string;
+            ip: string | null;
+            method: string | null;
+            outcome: components["schemas"]["AuditOutcome"];
+            prev_hash: string;
+            role: string | null;
+            route: string | null;
+            seq: number;
+            status: number | null;
+            user_agent: string | null;
+            user_id: number | null;
+            username: string | null;
+        };
+        AuditEntryInput: {
+            action: string;
+            after: unknown;
+            at: string;
+            before: unknown;
+            details: unknown;
+            entity_id: string | null;
+            entity_name: string | null;
+            entity_type: string | null;
+            hash: string;
+            ip: string | null;
+            method: string | null;
+            outcome: components["schemas"]["AuditOutcomeInput"];
+            prev_hash: string;
+            role: string | null;
+            route: string | null;
+            seq: number;
+            status: number | null;
+            user_agent: string | null;
+            user_id: number | null;
+            username: string | null;
+        };
+        /** @enum {string} */
+        AuditOutcome: "success" | "failure";
+        /** @enum {string} */
+        AuditOutcomeInput: "success" | "failure";
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditPageInput: {
+            items: components["schemas"]["AuditEntryInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditVerify: {
+            anchors: number;
+            archivedRows: number;
+            headHash: string;
+            headSeq: number;
+            ok: boolean;
+            problems: {
+                /** @enum {string} */
+                kind: "changed" | "missing" | "inserted" | "head_mismatch" | "archive" | "anchor";
+                message: string;
+                seq: number;
+            }[];
+            rows: number;
+        };
+        AuditVerifyInput: {
+            anchors: number;
+            archivedRows: number;
+            headHash: string;
+            headSeq: number;
+            ok: boolean;
+            problems: {
+                /** @enum {string} */
+                kind: "changed" | "missing" | "inserted" | "head_mismatch" | "archive" | "anchor";
+                message: string;
+                seq: number;
+            }[];
+            rows: number;
+        };
         BatchDetail: {
             batch: {
                 createdAt: string;
@@ -10108,6 +10210,26 @@ export interface components {
             signer_name: string;
             submitted_by: number | null;
             title: string;
+        };
+        CalendarYear: {
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "holiday" | "workday";
+                name: string;
+            }[];
+            year: number;
+            years: number[];
+        };
+        CalendarYearInput: {
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "holiday" | "workday";
+                name: string;
+            }[];
+            year: number;
+            years: number[];
         };
         CountedReport: {
             amount_month: number;
@@ -11104,6 +11226,18 @@ export interface components {
                 unit_name: string;
             };
             report: components["schemas"]["CountedReportInput"] | null;
+        };
+        Health: {
+            /** @enum {string} */
+            dialect: "sqlite" | "postgres";
+            /** @enum {string} */
+            status: "ok";
+        };
+        HealthInput: {
+            /** @enum {string} */
+            dialect: "sqlite" | "postgres";
+            /** @enum {string} */
+            status: "ok";
         };
         IndicatorResult: {
             breakdowns: {
@@ -13670,6 +13804,38 @@ export interface components {
             path: string;
             search_text?: string;
         };
+        RegionAnswer: {
+            code: string;
+            full_name: string;
+            name: string;
+            /** @enum {boolean} */
+            ok: true;
+        } | {
+            area?: string;
+            candidates: {
+                code: string;
+                name: string;
+            }[];
+            message: string;
+            /** @enum {boolean} */
+            ok: false;
+        };
+        RegionAnswerInput: {
+            code: string;
+            full_name: string;
+            name: string;
+            /** @enum {boolean} */
+            ok: true;
+        } | {
+            area?: string;
+            candidates: {
+                code: string;
+                name: string;
+            }[];
+            message: string;
+            /** @enum {boolean} */
+            ok: false;
+        };
         RegionDetail: {
             ancestors: {
                 code: string;
@@ -14046,6 +14212,70 @@ export interface components {
                 project_name: string;
             }[];
             submitted: number;
+        };
+        SupervisionFigures: {
+            month: string;
+            units: {
+                days: {
+                    count: number;
+                    sum: number;
+                };
+                feedbackOnTime: {
+                    den: number;
+                    num: number;
+                };
+                missedFeedback: number;
+                onePassWriteOff: {
+                    den: number;
+                    num: number;
+                };
+                onTimeCompletion: {
+                    den: number;
+                    num: number;
+                };
+                overdue: number;
+                rates: {
+                    averageDays: number | null;
+                    feedbackOnTime: number | null;
+                    onePassWriteOff: number | null;
+                    onTimeCompletion: number | null;
+                };
+                received: number;
+                unitId: number;
+                unitName: string;
+            }[];
+        };
+        SupervisionFiguresInput: {
+            month: string;
+            units: {
+                days: {
+                    count: number;
+                    sum: number;
+                };
+                feedbackOnTime: {
+                    den: number;
+                    num: number;
+                };
+                missedFeedback: number;
+                onePassWriteOff: {
+                    den: number;
+                    num: number;
+                };
+                onTimeCompletion: {
+                    den: number;
+                    num: number;
+                };
+                overdue: number;
+                rates: {
+                    averageDays: number | null;
+                    feedbackOnTime: number | null;
+                    onePassWriteOff: number | null;
+                    onTimeCompletion: number | null;
+                };
+                received: number;
+                unitId: number;
+                unitName: string;
+            }[];
         };
         SupervisionSettings: {
             default_due_working_days: number;

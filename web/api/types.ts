@@ -54,17 +54,10 @@ export interface ProjectListQuery {
   parent?: number;
 }
 
-/**
- * The date fields of a project body. Their zod schema (a date, or '' meaning none) reaches the OpenAPI document as
- * `anyOf: []` (fastify-type-provider-zod drops both branches), so the generated type says `unknown`: restated here.
- */
-type ProjectDateField = 'planned_start_date' | 'actual_start_date' | 'planned_completion_date' | 'actual_completion_date'
-  | 'planned_production_date' | 'actual_production_date' | 'stats_entered_date';
-type WithDates<T> = Omit<T, ProjectDateField> & { [K in ProjectDateField]?: string | null };
-/** The body of PATCH /projects/:id without the version (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */
-export type ProjectPatch = WithDates<Omit<RequestBody<'/api/v1/projects/{id}', 'patch'>, 'version'>>;
+/** The body of PATCH /projects/:id without the version (the whole 五定 record but stage and tier); money in yuan, flags 0/1, dates 'YYYY-MM-DD' or '' for none. */
+export type ProjectPatch = Omit<RequestBody<'/api/v1/projects/{id}', 'patch'>, 'version'>;
 /** The body of POST /projects; money in yuan. */
-export type ProjectCreate = WithDates<RequestBody<'/api/v1/projects', 'post'>>;
+export type ProjectCreate = RequestBody<'/api/v1/projects', 'post'>;
 
 /** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
 export type SystemProfile = Schema<'SystemProfile'>;
