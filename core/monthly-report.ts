@@ -5,6 +5,10 @@ import { chinaToday } from './clock.ts';
 import { defineWorkflow } from './workflow.ts';
 import { checkStageMove, isStage, STAGE_DATE_COLUMN, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 
+/** A period's state: not yet open, open for reporting, closed (reports locked). The one list of these values. */
+export const PERIOD_STATUSES = ['pending', 'open', 'closed'] as const;
+export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
+
 /** One period of a year's reporting calendar. `month` is its last month; 1–2月 merged is month 2, first_month 1. */
 export interface CalendarPeriod {
   month: number;
@@ -126,8 +130,14 @@ export function rechain<T extends ChainLink>(links: readonly T[], completedBefor
 
 // ── Workflow ───────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** A report's state in the review workflow. The one list of these values (the response schemas' enum is built from it). */
 export const REPORT_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** Whether a value read from storage (a setting, a snapshot) is a report status. */
+export function isReportStatus(value: unknown): value is ReportStatus {
+  return (REPORT_STATUSES as readonly unknown[]).includes(value);
+}
 
 /** What can be done to a report. `correct` is a change after approval and always carries a reason. */
 export type ReportAction = 'edit' | 'submit' | 'approve' | 'return' | 'correct';
@@ -180,6 +190,11 @@ export function refusalOf(status: ReportStatus, action: ReportAction): string {
 /** Stages a report may state. Pausing and resuming need their own approval (the project library's stage move). */
 export const REPORT_STAGES = ['preliminary', 'signed', 'started', 'completed', 'producing'] as const;
 export type ReportStage = (typeof REPORT_STAGES)[number];
+
+/** Whether a stage may be stated in a monthly report. */
+export function isReportStage(value: unknown): value is ReportStage {
+  return (REPORT_STAGES as readonly unknown[]).includes(value);
+}
 
 /** Moves that need site photos in the report (形象进度照片). */
 export function stageNeedsPhoto(to: string): boolean {

@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { healthSchema } from './platform/responses.ts';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -104,7 +105,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerScopeRegion(app, () => findOfficeRegionCode(db));
   registerAuditHook(app, (actor, event) => audit().record(db, actor, event), (key, by) => countPerMinute(createRateLimits(deps), key, deps.clock.now(), by));
 
-  app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'] } }, async () => {
+  app.get('/api/v1/health', { config: { permission: 'public' }, schema: { tags: ['system'], response: { 200: healthSchema } } }, async () => {
     await database.db.selectFrom('regions').select('code').limit(1).execute();
     return { status: 'ok', dialect: database.dialect };
   });

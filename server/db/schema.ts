@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { PeriodStatus, ReportStatus } from '../../core/monthly-report.ts';
 
 // Table types. Timestamps are ISO-8601 text, dates 'YYYY-MM-DD', money integer yuan, booleans 0/1.
 
@@ -236,7 +237,7 @@ export interface ReportingPeriodTable {
   month: number;
   first_month: number;
   deadline: string | null;
-  status: Generated<string>;
+  status: Generated<PeriodStatus>; // the only values written (no CHECK in the table)
   opened_at: string | null;
   closed_at: string | null;
 }
@@ -259,7 +260,7 @@ export interface MonthlyReportTable {
   stats_entered: number | null;
   stats_code: string | null;
   stats_reason: string | null;
-  status: Generated<string>;
+  status: Generated<ReportStatus>; // the only values written (no CHECK in the table)
   return_reason: string | null;
   submitted_at: string | null;
   submitted_by: number | null;
@@ -649,7 +650,7 @@ export interface AuditLogTable {
   ip: string | null;
   user_agent: string | null;
   action: string;
-  outcome: string;
+  outcome: 'success' | 'failure';
   entity_type: string | null;
   entity_id: string | null;
   method: string | null;

@@ -5,3 +5,6 @@ export const okSchema = z.object({ ok: z.boolean() }).meta({ id: 'Ok' });
 
 /** `{ ok: true, sessions_ended }`: how many sessions a sign-out everywhere ended. */
 export const sessionsEndedSchema = z.object({ ok: z.boolean(), sessions_ended: z.number().int() }).meta({ id: 'SessionsEnded' });
+
+/** GET /health: the database answered; which dialect it is. */
+export const healthSchema = z.object({ status: z.literal('ok'), dialect: z.enum(['sqlite', 'postgres']) }).meta({ id: 'Health' });

@@ -20,13 +20,6 @@ const EXCLUDED: Record<string, string> = {
   'GET /api/v1/report-photos/{id}': FILE, 'GET /api/v1/enterprise-visit-photos/{photoId}': FILE, 'GET /api/v1/attachments/{id}': FILE,
   'GET /api/v1/matters/{id}/letters/{letterId}': FILE, 'GET /api/v1/attraction/leads/{id}/files/{fileId}': FILE,
   // Not covered yet (issue 15): JSON answers still without a schema; the web keeps hand-written shapes for them.
-  'GET /api/v1/health': 'pending: liveness probe (also read by load balancers, not by the web)',
-  'GET /api/v1/audit': 'pending: audit trail page',
-  'GET /api/v1/audit/verify': 'pending: audit chain verification',
-  'GET /api/v1/calendar/{year}': 'pending: working-day calendar',
-  'PUT /api/v1/calendar/{year}': 'pending: working-day calendar',
-  'GET /api/v1/supervision/figures': 'pending: supervision figures',
-  'GET /api/v1/regions/resolve': 'pending: region name resolution',
   'POST /api/v1/imports/dry-run': 'pending: project list import report', 'POST /api/v1/imports/apply': 'pending: project list import report',
   'POST /api/v1/imports/units/dry-run': 'pending: unit import report', 'POST /api/v1/imports/units/apply': 'pending: unit import report',
   'POST /api/v1/imports/users/dry-run': 'pending: user import report', 'POST /api/v1/imports/users/apply': 'pending: user import report',

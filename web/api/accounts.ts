@@ -34,28 +34,8 @@ export interface AdminUserWrite {
 
 export type SecuritySettings = Schema<'SecuritySettings'>;
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  user_id: number | null;
-  username: string | null;
-  role: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  action: string;
-  outcome: 'success' | 'failure';
-  entity_type: string | null;
-  entity_id: string | null;
-  method: string | null;
-  route: string | null;
-  status: number | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  /** The object's name: recorded with the entry, else its current name looked up by the server. */
-  entity_name?: string | null;
-  hash: string;
-}
+/** One row of the audit trail (audit.responses.ts). */
+export type AuditRow = Schema<'AuditEntry'>;
 
 export interface AuditQuery {
   username?: string;
@@ -69,14 +49,8 @@ export interface AuditQuery {
   page_size?: number;
 }
 
-export interface AuditVerify {
-  ok: boolean;
-  rows: number;
-  archivedRows: number;
-  headSeq: number;
-  headHash: string;
-  problems: { seq: number; kind: string; message: string }[];
-}
+/** What a walk of the whole chain found. */
+export type AuditVerify = Schema<'AuditVerify'>;
 
 export interface UnitWrite {
   name?: string;
@@ -129,6 +103,6 @@ export const securityApi = {
 
 /** The audit trail (安全审计员). */
 export const auditApi = {
-  search: (query: AuditQuery) => api.get<{ items: AuditRow[]; total: number; page: number; page_size: number }>('/audit', { ...query }),
+  search: (query: AuditQuery) => api.get<Schema<'AuditPage'>>('/audit', { ...query }),
   verify: () => api.get<AuditVerify>('/audit/verify'),
 };

@@ -1,7 +1,7 @@
 import { api } from './client.ts';
 import type {
-  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevision, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, Photo, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectListOf, ProjectListField, DefaultProjectListField, ProjectListQuery, ProjectPatch,
-  Region, ReportMatter, ReportRowWrite, RequestBody, ReviewItem, MissingReports, StageHistoryEntry, Unit,
+  AnnualPlan, AnnualPlanWrite, ProjectCreate, ReportRevisions, ReportMatter, MissingReports, Breakdown, CurrentPeriods, CurrentUser, IndicatorResult, LightDimension, LightExcuse, LightList, LightRule, RuleSets, Grid, MonthlyReport, Period, PeriodStatus, PhotoList, Procedure, ProcedureWrite, Project, ProjectChangePage, ProjectListOf, ProjectListField, DefaultProjectListField, ProjectListQuery, ProjectPatch,
+  Region, BatchResult, ReportDetail, ReportRowWrite, RequestBody, ReviewQueue, Schema, StageHistoryEntry, Unit,
 } from './types.ts';
 import type { EvalMonth, EvalProblem, EvalSchemeRow, EvalSnapshot, EvalSource, EvalUnitDetail, EvalYearEnd, LedgerLine, UpperRank, UpperRankInput, EvalWeakMatter } from './types.ts';
 import type { Scheme } from '../../core/evaluation/scheme.ts';
@@ -52,10 +52,10 @@ export const projectPartsApi = {
     api.post<Project>(`/projects/${id}/stage`, body),
   changes: (id: number, page: number, pageSize: number) => api.get<ProjectChangePage>(`/projects/${id}/changes`, { page, page_size: pageSize }),
   reports: (id: number, year: number) => api.get<{ items: Array<MonthlyReport & { matter: ReportMatter | null }> }>(`/projects/${id}/reports/${year}`),
-  revisions: (reportId: number) => api.get<{ current: MonthlyReport; revisions: ReportRevision[] }>(`/reports/${reportId}/revisions`),
+  revisions: (reportId: number) => api.get<ReportRevisions>(`/reports/${reportId}/revisions`),
   /** Corrects an approved report with a reason; the approved figures are kept as a revision. */
-  correct: (reportId: number, body: Partial<Pick<MonthlyReport, 'amount_month' | 'amount_ytd' | 'negative_reason' | 'progress_text' | 'problems' | 'next_plan' | 'workers'>> & { version: number; reason: string }) =>
-    api.post<MonthlyReport>(`/reports/${reportId}/correct`, body, { quiet: true }),
+  correct: (reportId: number, body: RequestBody<'/api/v1/reports/{id}/correct', 'post'>) =>
+    api.post<ReportDetail>(`/reports/${reportId}/correct`, body, { quiet: true }),
 };
 
 /** Monthly reporting: calendar, a unit's grid, photos, review. */
@@ -63,22 +63,22 @@ export const reportApi = {
   periods: (year: number) => api.get<{ items: Period[] }>(`/reporting/years/${year}/periods`),
   current: () => api.get<CurrentPeriods>('/reporting/current'),
   saveOne: (projectId: number, year: number, month: number, body: Omit<ReportRowWrite, 'project_id'>) =>
-    api.put<MonthlyReport>(`/projects/${projectId}/reports/${year}/${month}`, body, { quiet: true }),
-  submit: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/submit`, { version }, { quiet: true }),
+    api.put<ReportDetail>(`/projects/${projectId}/reports/${year}/${month}`, body, { quiet: true }),
+  submit: (id: number, version: number) => api.post<ReportDetail>(`/reports/${id}/submit`, { version }, { quiet: true }),
   grid: (year: number, month: number, unit?: number) => api.get<Grid>(`/reporting/periods/${year}/${month}/grid`, { unit }),
   saveBatch: (year: number, month: number, rows: ReportRowWrite[], submit: boolean) =>
-    api.put<{ saved: number; submitted: number; reports: MonthlyReport[] }>(`/reporting/periods/${year}/${month}/batch`, { rows, submit }, { quiet: true }),
+    api.put<BatchResult>(`/reporting/periods/${year}/${month}/batch`, { rows, submit }, { quiet: true }),
   submitAll: (year: number, month: number, unit?: number) =>
-    api.post<{ submitted: number; already_submitted: number; missing: { project_id: number; project_name: string }[] }>(`/reporting/periods/${year}/${month}/submit-all`, { unit }, { quiet: true }),
-  photos: (reportId: number) => api.get<{ items: Photo[] }>(`/reports/${reportId}/photos`),
+    api.post<Schema<'SubmitAllResult'>>(`/reporting/periods/${year}/${month}/submit-all`, { unit }, { quiet: true }),
+  photos: (reportId: number) => api.get<PhotoList>(`/reports/${reportId}/photos`),
   uploadPhotos: (reportId: number, files: File[]) => {
     const form = new FormData();
     for (const f of files) form.append('photos', f, f.name);
-    return api.post<{ items: Photo[] }>(`/reports/${reportId}/photos`, form);
+    return api.post<PhotoList>(`/reports/${reportId}/photos`, form);
   },
-  reviewQueue: (year: number, month: number, unit?: number) => api.get<{ period: Period; items: ReviewItem[] }>(`/reporting/periods/${year}/${month}/review-queue`, { unit }),
-  approve: (id: number, version: number) => api.post<MonthlyReport>(`/reports/${id}/approve`, { version }),
-  returnReport: (id: number, version: number, reason: string) => api.post<MonthlyReport>(`/reports/${id}/return`, { version, reason }),
+  reviewQueue: (year: number, month: number, unit?: number) => api.get<ReviewQueue>(`/reporting/periods/${year}/${month}/review-queue`, { unit }),
+  approve: (id: number, version: number) => api.post<ReportDetail>(`/reports/${id}/approve`, { version }),
+  returnReport: (id: number, version: number, reason: string) => api.post<ReportDetail>(`/reports/${id}/return`, { version, reason }),
   /** 催报: per unit, projects without a submitted report. */
   missing: (year: number, month: number, unit?: number) => api.get<MissingReports>(`/reporting/periods/${year}/${month}/missing`, { unit }),
   /** 转督办 of a report's 需协调问题 (409 when it already has its matter). */
@@ -88,7 +88,7 @@ export const reportApi = {
 /** The reporting calendar (office). */
 export const periodApi = {
   createYear: (year: number) => api.post<{ items: Period[] }>('/reporting/years', { year }),
-  setStatus: (year: number, month: number, status: 'open' | 'closed') => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
+  setStatus: (year: number, month: number, status: Exclude<PeriodStatus, 'pending'>) => api.patch<Period>(`/reporting/periods/${year}/${month}`, { status }),
 };
 
 /** A record's editable fields (attraction.schema.ts leadCreateBody / leadUpdateBody). */

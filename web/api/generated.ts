@@ -1066,7 +1066,7 @@ export interface paths {
                     entity_type?: string;
                     from?: string;
                     ip?: string;
-                    outcome?: "success" | "failure";
+                    outcome?: components["schemas"]["AuditOutcomeInput"];
                     page?: number;
                     page_size?: number;
                     to?: string;
@@ -1084,7 +1084,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
                 };
             };
         };
@@ -1117,7 +1119,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AuditVerify"];
+                    };
                 };
             };
         };
@@ -2459,7 +2463,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
                 };
             };
         };
@@ -2490,7 +2496,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CalendarYear"];
+                    };
                 };
             };
         };
@@ -4389,7 +4397,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
                 };
             };
         };
@@ -6861,9 +6871,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        actual_completion_date?: (string | null) | "";
-                        actual_production_date?: (string | null) | "";
-                        actual_start_date?: (string | null) | "";
+                        actual_completion_date?: (string | "") | null;
+                        actual_production_date?: (string | "") | null;
+                        actual_start_date?: (string | "") | null;
                         address?: string | null;
                         batch?: string | null;
                         builder_contact?: string | null;
@@ -6899,9 +6909,9 @@ export interface paths {
                         /** @enum {string|null} */
                         nature?: "new" | "continued" | "expansion" | "reconstruction" | "tech_upgrade" | null;
                         parent_id?: number | null;
-                        planned_completion_date?: (string | null) | "";
-                        planned_production_date?: (string | null) | "";
-                        planned_start_date?: (string | null) | "";
+                        planned_completion_date?: (string | "") | null;
+                        planned_production_date?: (string | "") | null;
+                        planned_start_date?: (string | "") | null;
                         region_code: string;
                         /** @enum {string|null} */
                         reserve_review?: "none" | "initial" | "final" | null;
@@ -6912,7 +6922,7 @@ export interface paths {
                         stats_category?: string | null;
                         stats_code?: string | null;
                         stats_entered?: boolean | 0 | 1;
-                        stats_entered_date?: (string | null) | "";
+                        stats_entered_date?: (string | "") | null;
                         stats_reason?: string | null;
                         /** @enum {string} */
                         tier?: "idea" | "reserve" | "implementation";
@@ -7010,9 +7020,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        actual_completion_date?: unknown;
-                        actual_production_date?: unknown;
-                        actual_start_date?: unknown;
+                        actual_completion_date?: (string | "") | null;
+                        actual_production_date?: (string | "") | null;
+                        actual_start_date?: (string | "") | null;
                         address?: string | null;
                         batch?: string | null;
                         builder_contact?: string | null;
@@ -7048,16 +7058,16 @@ export interface paths {
                         /** @enum {string|null} */
                         nature?: "new" | "continued" | "expansion" | "reconstruction" | "tech_upgrade" | null;
                         parent_id?: number | null;
-                        planned_completion_date?: unknown;
-                        planned_production_date?: unknown;
-                        planned_start_date?: unknown;
+                        planned_completion_date?: (string | "") | null;
+                        planned_production_date?: (string | "") | null;
+                        planned_start_date?: (string | "") | null;
                         region_code?: string;
                         scope_content?: string | null;
                         start_year?: number | null;
                         stats_category?: string | null;
                         stats_code?: string | null;
                         stats_entered?: boolean | 0 | 1;
-                        stats_entered_date?: unknown;
+                        stats_entered_date?: (string | "") | null;
                         stats_reason?: string | null;
                         total_investment?: number;
                         unit_id?: number;
@@ -7303,7 +7313,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        approved_date?: (string | null) | "";
+                        approved_date?: (string | "") | null;
                         doc_number?: string | null;
                         note?: string | null;
                         /** @enum {string} */
@@ -7594,7 +7604,7 @@ export interface paths {
                                 stats_code: string | null;
                                 stats_entered: number | null;
                                 stats_reason: string | null;
-                                status: string;
+                                status: components["schemas"]["ReportStatus"];
                                 submitted_at: string | null;
                                 submitted_by: number | null;
                                 updated_at: string;
@@ -7986,7 +7996,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RegionAnswer"];
+                    };
                 };
             };
         };
@@ -8118,8 +8130,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         deadline?: string;
-                        /** @enum {string} */
-                        status?: "pending" | "open" | "closed";
+                        status?: components["schemas"]["PeriodStatusInput"];
                     };
                 };
             };
@@ -9081,7 +9092,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SupervisionFigures"];
+                    };
                 };
             };
         };
@@ -10064,6 +10077,94 @@ export interface components {
             start_limit_months: number;
             today: string;
         };
+        AuditEntry: {
+            action: string;
+            after: unknown;
+            at: string;
+            before: unknown;
+            details: unknown;
+            entity_id: string | null;
+            entity_name: string | null;
+            entity_type: string | null;
+            hash: string;
+            ip: string | null;
+            method: string | null;
+            outcome: components["schemas"]["AuditOutcome"];
+            prev_hash: string;
+            role: string | null;
+            route: string | null;
+            seq: number;
+            status: number | null;
+            user_agent: string | null;
+            user_id: number | null;
+            username: string | null;
+        };
+        AuditEntryInput: {
+            action: string;
+            after: unknown;
+            at: string;
+            before: unknown;
+            details: unknown;
+            entity_id: string | null;
+            entity_name: string | null;
+            entity_type: string | null;
+            hash: string;
+            ip: string | null;
+            method: string | null;
+            outcome: components["schemas"]["AuditOutcomeInput"];
+            prev_hash: string;
+            role: string | null;
+            route: string | null;
+            seq: number;
+            status: number | null;
+            user_agent: string | null;
+            user_id: number | null;
+            username: string | null;
+        };
+        /** @enum {string} */
+        AuditOutcome: "success" | "failure";
+        /** @enum {string} */
+        AuditOutcomeInput: "success" | "failure";
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditPageInput: {
+            items: components["schemas"]["AuditEntryInput"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditVerify: {
+            anchors: number;
+            archivedRows: number;
+            headHash: string;
+            headSeq: number;
+            ok: boolean;
+            problems: {
+                /** @enum {string} */
+                kind: "changed" | "missing" | "inserted" | "head_mismatch" | "archive" | "anchor";
+                message: string;
+                seq: number;
+            }[];
+            rows: number;
+        };
+        AuditVerifyInput: {
+            anchors: number;
+            archivedRows: number;
+            headHash: string;
+            headSeq: number;
+            ok: boolean;
+            problems: {
+                /** @enum {string} */
+                kind: "changed" | "missing" | "inserted" | "head_mismatch" | "archive" | "anchor";
+                message: string;
+                seq: number;
+            }[];
+            rows: number;
+        };
         BatchDetail: {
             batch: {
                 createdAt: string;
@@ -10318,6 +10419,26 @@ export interface components {
             submitted_by: number | null;
             title: string;
         };
+        CalendarYear: {
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "holiday" | "workday";
+                name: string;
+            }[];
+            year: number;
+            years: number[];
+        };
+        CalendarYearInput: {
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "holiday" | "workday";
+                name: string;
+            }[];
+            year: number;
+            years: number[];
+        };
         CountedReport: {
             amount_month: number;
             amount_since_start: number;
@@ -10342,7 +10463,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -10374,7 +10495,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -10388,7 +10509,7 @@ export interface components {
                 first_month: number;
                 label: string;
                 month: number;
-                status: string;
+                status: components["schemas"]["PeriodStatus"] | "none";
                 year: number;
                 ytd_label: string;
             };
@@ -10401,7 +10522,7 @@ export interface components {
                 first_month: number;
                 label: string;
                 month: number;
-                status: string;
+                status: components["schemas"]["PeriodStatusInput"] | "none";
                 year: number;
                 ytd_label: string;
             };
@@ -11314,6 +11435,18 @@ export interface components {
             };
             report: components["schemas"]["CountedReportInput"] | null;
         };
+        Health: {
+            /** @enum {string} */
+            dialect: "sqlite" | "postgres";
+            /** @enum {string} */
+            status: "ok";
+        };
+        HealthInput: {
+            /** @enum {string} */
+            dialect: "sqlite" | "postgres";
+            /** @enum {string} */
+            status: "ok";
+        };
         IndicatorResult: {
             breakdowns: {
                 [key: string]: components["schemas"]["BreakdownItem"][];
@@ -11371,12 +11504,12 @@ export interface components {
             year: number;
         };
         IndicatorSettings: {
-            counted_statuses: string[];
+            counted_statuses: ("draft" | "submitted" | "approved" | "returned")[];
             readonly time_curve?: number[] | null;
             year?: number;
         };
         IndicatorSettingsInput: {
-            counted_statuses: string[];
+            counted_statuses: ("draft" | "submitted" | "approved" | "returned")[];
             readonly time_curve?: number[] | null;
             year?: number;
         };
@@ -12516,7 +12649,7 @@ export interface components {
                 label: string;
                 month: number;
                 opened_at: string | null;
-                status: string;
+                status: components["schemas"]["PeriodStatus"];
                 year: number;
                 ytd_label: string;
             };
@@ -12551,7 +12684,7 @@ export interface components {
                 label: string;
                 month: number;
                 opened_at: string | null;
-                status: string;
+                status: components["schemas"]["PeriodStatusInput"];
                 year: number;
                 ytd_label: string;
             };
@@ -12599,7 +12732,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -12630,7 +12763,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -12704,7 +12837,7 @@ export interface components {
             label: string;
             month: number;
             opened_at: string | null;
-            status: string;
+            status: components["schemas"]["PeriodStatus"];
             year: number;
             ytd_label: string;
         };
@@ -12716,10 +12849,14 @@ export interface components {
             label: string;
             month: number;
             opened_at: string | null;
-            status: string;
+            status: components["schemas"]["PeriodStatusInput"];
             year: number;
             ytd_label: string;
         };
+        /** @enum {string} */
+        PeriodStatus: "pending" | "open" | "closed";
+        /** @enum {string} */
+        PeriodStatusInput: "pending" | "open" | "closed";
         /** @enum {string} */
         Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
@@ -12761,7 +12898,7 @@ export interface components {
             month: number;
             progress_text: string | null;
             stage: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             workers: number | null;
         };
         PreviousFiguresInput: {
@@ -12771,7 +12908,7 @@ export interface components {
             month: number;
             progress_text: string | null;
             stage: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             workers: number | null;
         };
         ProblemCategory: {
@@ -13879,6 +14016,38 @@ export interface components {
             path: string;
             search_text?: string;
         };
+        RegionAnswer: {
+            code: string;
+            full_name: string;
+            name: string;
+            /** @enum {boolean} */
+            ok: true;
+        } | {
+            area?: string;
+            candidates: {
+                code: string;
+                name: string;
+            }[];
+            message: string;
+            /** @enum {boolean} */
+            ok: false;
+        };
+        RegionAnswerInput: {
+            code: string;
+            full_name: string;
+            name: string;
+            /** @enum {boolean} */
+            ok: true;
+        } | {
+            area?: string;
+            candidates: {
+                code: string;
+                name: string;
+            }[];
+            message: string;
+            /** @enum {boolean} */
+            ok: false;
+        };
         RegionDetail: {
             ancestors: {
                 code: string;
@@ -13943,7 +14112,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatus"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -13978,7 +14147,7 @@ export interface components {
             stats_code: string | null;
             stats_entered: number | null;
             stats_reason: string | null;
-            status: string;
+            status: components["schemas"]["ReportStatusInput"];
             submitted_at: string | null;
             submitted_by: number | null;
             updated_at: string;
@@ -14007,7 +14176,35 @@ export interface components {
             reason: string | null;
             revision: number;
             snapshot: {
-                [key: string]: unknown;
+                amount_month?: number;
+                amount_since_start?: number;
+                amount_ytd?: number;
+                created_at?: string;
+                first_submitted_at?: string | null;
+                id?: number;
+                month?: number;
+                negative_reason?: string | null;
+                next_plan?: string | null;
+                problems?: string | null;
+                progress_text?: string | null;
+                project_id?: number;
+                return_reason?: string | null;
+                reviewed_at?: string | null;
+                reviewed_by?: number | null;
+                revision?: number;
+                source?: string | null;
+                stage?: string | null;
+                stage_date?: string | null;
+                stats_code?: string | null;
+                stats_entered?: number | null;
+                stats_reason?: string | null;
+                status?: components["schemas"]["ReportStatus"];
+                submitted_at?: string | null;
+                submitted_by?: number | null;
+                updated_at?: string;
+                version?: number;
+                workers?: number | null;
+                year?: number;
             };
             user_id: number | null;
             user_name: string | null;
@@ -14017,7 +14214,35 @@ export interface components {
             reason: string | null;
             revision: number;
             snapshot: {
-                [key: string]: unknown;
+                amount_month?: number;
+                amount_since_start?: number;
+                amount_ytd?: number;
+                created_at?: string;
+                first_submitted_at?: string | null;
+                id?: number;
+                month?: number;
+                negative_reason?: string | null;
+                next_plan?: string | null;
+                problems?: string | null;
+                progress_text?: string | null;
+                project_id?: number;
+                return_reason?: string | null;
+                reviewed_at?: string | null;
+                reviewed_by?: number | null;
+                revision?: number;
+                source?: string | null;
+                stage?: string | null;
+                stage_date?: string | null;
+                stats_code?: string | null;
+                stats_entered?: number | null;
+                stats_reason?: string | null;
+                status?: components["schemas"]["ReportStatusInput"];
+                submitted_at?: string | null;
+                submitted_by?: number | null;
+                updated_at?: string;
+                version?: number;
+                workers?: number | null;
+                year?: number;
             };
             user_id: number | null;
             user_name: string | null;
@@ -14030,6 +14255,10 @@ export interface components {
             current: components["schemas"]["ReportDetailInput"];
             revisions: components["schemas"]["ReportRevisionInput"][];
         };
+        /** @enum {string} */
+        ReportStatus: "draft" | "submitted" | "approved" | "returned";
+        /** @enum {string} */
+        ReportStatusInput: "draft" | "submitted" | "approved" | "returned";
         ReviewItem: {
             changes: components["schemas"]["FieldChange"][];
             is_late: boolean;
@@ -14205,6 +14434,70 @@ export interface components {
                 project_name: string;
             }[];
             submitted: number;
+        };
+        SupervisionFigures: {
+            month: string;
+            units: {
+                days: {
+                    count: number;
+                    sum: number;
+                };
+                feedbackOnTime: {
+                    den: number;
+                    num: number;
+                };
+                missedFeedback: number;
+                onePassWriteOff: {
+                    den: number;
+                    num: number;
+                };
+                onTimeCompletion: {
+                    den: number;
+                    num: number;
+                };
+                overdue: number;
+                rates: {
+                    averageDays: number | null;
+                    feedbackOnTime: number | null;
+                    onePassWriteOff: number | null;
+                    onTimeCompletion: number | null;
+                };
+                received: number;
+                unitId: number;
+                unitName: string;
+            }[];
+        };
+        SupervisionFiguresInput: {
+            month: string;
+            units: {
+                days: {
+                    count: number;
+                    sum: number;
+                };
+                feedbackOnTime: {
+                    den: number;
+                    num: number;
+                };
+                missedFeedback: number;
+                onePassWriteOff: {
+                    den: number;
+                    num: number;
+                };
+                onTimeCompletion: {
+                    den: number;
+                    num: number;
+                };
+                overdue: number;
+                rates: {
+                    averageDays: number | null;
+                    feedbackOnTime: number | null;
+                    onePassWriteOff: number | null;
+                    onTimeCompletion: number | null;
+                };
+                received: number;
+                unitId: number;
+                unitName: string;
+            }[];
         };
         SupervisionSettings: {
             default_due_working_days: number;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from './client.ts';
 import { referenceApi } from './endpoints.ts';
 import { systemApi } from './system.ts';
-import type { Region } from './types.ts';
+import type { Region, Schema } from './types.ts';
 
 let rootPromise: Promise<Region | null> | null = null;
 
@@ -55,9 +55,7 @@ export function matchesSearch(input: string, title: string, searchText: string |
 }
 
 /** What the server makes of a typed region name (GET /regions/resolve): a region, or why not, with candidates. */
-export type RegionAnswer =
-  | { ok: true; code: string; name: string; full_name: string }
-  | { ok: false; message: string; candidates: { code: string; name: string }[]; area?: string };
+export type RegionAnswer = Schema<'RegionAnswer'>;
 
 /** Resolves a typed name inside the office's jurisdiction first (县直/本级, 城关, 杭州市西湖区, 朝阳区 …). */
 export function resolveRegionName(name: string): Promise<RegionAnswer> {

@@ -54,30 +54,13 @@ export interface ProjectListQuery {
   parent?: number;
 }
 
-/**
- * The date fields of a project body. Their zod schema (a date, or '' meaning none) reaches the OpenAPI document as
- * `anyOf: []` (fastify-type-provider-zod drops both branches), so the generated type says `unknown`: restated here.
- */
-type ProjectDateField = 'planned_start_date' | 'actual_start_date' | 'planned_completion_date' | 'actual_completion_date'
-  | 'planned_production_date' | 'actual_production_date' | 'stats_entered_date';
-type WithDates<T> = Omit<T, ProjectDateField> & { [K in ProjectDateField]?: string | null };
-/** The body of PATCH /projects/:id without the version (the whole 五定 record but stage and tier); money in yuan, flags 0/1. */
-export type ProjectPatch = WithDates<Omit<RequestBody<'/api/v1/projects/{id}', 'patch'>, 'version'>>;
+/** The body of PATCH /projects/:id without the version (the whole 五定 record but stage and tier); money in yuan, flags 0/1, dates 'YYYY-MM-DD' or '' for none. */
+export type ProjectPatch = Omit<RequestBody<'/api/v1/projects/{id}', 'patch'>, 'version'>;
 /** The body of POST /projects; money in yuan. */
-export type ProjectCreate = WithDates<RequestBody<'/api/v1/projects', 'post'>>;
+export type ProjectCreate = RequestBody<'/api/v1/projects', 'post'>;
 
 /** The office's profile (GET /system/profile): its name and jurisdiction once configured. */
 export type SystemProfile = Schema<'SystemProfile'>;
-
-/** A kept revision of a corrected report (GET /reports/:id/revisions). */
-export interface ReportRevision {
-  revision: number;
-  snapshot: Partial<MonthlyReport>;
-  reason: string | null;
-  user_id: number | null;
-  user_name: string | null;
-  created_at: string;
-}
 
 /** A project's plan for a year, procedures, stage moves and change history (project.responses.ts). */
 export type AnnualPlan = Schema<'AnnualPlan'>;
@@ -90,116 +73,31 @@ export type StageHistoryEntry = Schema<'StageHistoryEntry'>;
 export type ProjectChange = Schema<'ProjectChange'>;
 export type ProjectChangePage = Schema<'ProjectChangePage'>;
 
-export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'returned';
-
-export interface Period {
-  id: number;
-  year: number;
-  month: number;
-  first_month: number;
-  deadline: string | null;
-  status: 'pending' | 'open' | 'closed';
-  label: string;
-  ytd_label: string;
-}
-
+/** Monthly reporting (report.responses.ts): statuses are the enums of core/monthly-report.ts. */
+export type ReportStatus = Schema<'ReportStatus'>;
+export type PeriodStatus = Schema<'PeriodStatus'>;
+export type Period = Schema<'Period'>;
 /** GET /reporting/current: the period pages open at (数据截至) and the one being reported (待填), decided by the server. */
-export interface CurrentPeriods {
-  today: string;
-  in_force: Omit<Period, 'id' | 'status'> & { status: Period['status'] | 'none' };
-  reporting: Period | null;
-}
-
-export interface MonthlyReport {
-  id: number;
-  project_id: number;
-  year: number;
-  month: number;
-  amount_month: number;
-  amount_ytd: number;
-  amount_since_start: number;
-  negative_reason: string | null;
-  stage: string | null;
-  stage_date: string | null;
-  progress_text: string | null;
-  workers: number | null;
-  problems: string | null;
-  next_plan: string | null;
-  stats_entered: number | null;
-  stats_code: string | null;
-  stats_reason: string | null;
-  status: ReportStatus;
-  return_reason: string | null;
-  submitted_at: string | null;
-  reviewed_at: string | null;
-  revision: number;
-  version: number;
-  updated_at: string;
-  photo_count?: number;
-}
-
-export interface PreviousFigures {
-  month: number;
-  amount_month: number;
-  amount_ytd: number;
-  amount_since_start: number;
-  stage: string | null;
-  progress_text: string | null;
-  workers: number | null;
-  status: ReportStatus;
-}
-
-export interface GridRow {
-  project: { id: number; name: string; unit_id: number; unit_name: string; stage: string; total_investment: number };
-  plan: { planned_investment: number; completed_before_year: number } | null;
-  previous: PreviousFigures | null;
-  report: MonthlyReport | null;
-}
-
-export interface Grid {
-  period: Period;
-  rows: GridRow[];
-}
-
-/** One row of a batch save; amounts in yuan. */
-export interface ReportRowWrite {
-  project_id: number;
-  amount_month?: number;
-  amount_ytd?: number;
-  negative_reason?: string | null;
-  stage?: string | null;
-  stage_date?: string | null;
-  progress_text?: string | null;
-  workers?: number | null;
-  problems?: string | null;
-  next_plan?: string | null;
-  version?: number;
-}
-
-export interface Photo {
-  id: number;
-  report_id: number;
-  url: string;
-  thumb_url: string;
-  original_name: string | null;
-}
-
-export interface FieldChange {
-  field: string;
-  label: string;
-  from: string | number | null;
-  to: string | number | null;
-}
-
-export interface ReviewItem {
-  report: MonthlyReport;
-  project: { id: number; name: string; unit_id: number; unit_name: string; stage: string };
-  previous: PreviousFigures | null;
-  changes: FieldChange[];
-  is_late: boolean;
-  /** The 督办事项 its 需协调问题 became (one at most). */
-  matter: ReportMatter | null;
-}
+export type CurrentPeriods = Schema<'CurrentPeriods'>;
+export type MonthlyReport = Schema<'MonthlyReport'>;
+/** One report with its period, photos, last period's figures and the moves open to the reader (GET /reports/:id, the workflow's answers). */
+export type ReportDetail = Schema<'ReportDetail'>;
+/** A report in the grid and the review queue, with its number of photos. */
+export type CountedReport = Schema<'CountedReport'>;
+/** A kept revision of a corrected report (GET /reports/:id/revisions). */
+export type ReportRevision = Schema<'ReportRevision'>;
+export type ReportRevisions = Schema<'ReportRevisions'>;
+export type PreviousFigures = Schema<'PreviousFigures'>;
+export type GridRow = Schema<'GridRow'>;
+export type Grid = Schema<'Grid'>;
+export type BatchResult = Schema<'BatchResult'>;
+/** One row of a batch save (PUT /reporting/periods/:year/:month/batch); amounts in yuan. */
+export type ReportRowWrite = RequestBody<'/api/v1/reporting/periods/{year}/{month}/batch', 'put'>['rows'][number];
+export type Photo = Schema<'Photo'>;
+export type PhotoList = Schema<'PhotoList'>;
+export type FieldChange = Schema<'FieldChange'>;
+export type ReviewItem = Schema<'ReviewItem'>;
+export type ReviewQueue = Schema<'ReviewQueue'>;
 
 /** The 督办事项 a report's 需协调问题 became. */
 export type ReportMatter = Schema<'ReportMatter'>;

@@ -12,3 +12,10 @@ export const calendarDaySchema = z.object({
 
 /** A year's schedule, replacing the stored one whole. */
 export const calendarYearBody = z.object({ days: z.array(calendarDaySchema).max(366) }).strict();
+
+/** A year's listed days with the years the calendar has any for (GET and PUT answer the same). */
+export const calendarYearSchema = z.object({
+  year: z.number().int(),
+  days: z.array(z.object({ day: z.string(), kind: z.enum(['holiday', 'workday']), name: z.string() })),
+  years: z.array(z.number().int()),
+}).meta({ id: 'CalendarYear' });

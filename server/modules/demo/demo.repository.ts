@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
+import type { PeriodStatus } from '../../../core/monthly-report.ts';
 import type { ProjectBundle } from './demo.generator.ts';
 import { clock } from '../../clock.ts';
 
@@ -212,7 +213,7 @@ export class DemoRepository {
     const rows = [];
     for (let month = 1; month <= 12; month++) {
       if (have.has(month)) continue;
-      const status = month <= lastClosed ? 'closed' : month === lastClosed + 1 ? 'open' : 'pending';
+      const status: PeriodStatus = month <= lastClosed ? 'closed' : month === lastClosed + 1 ? 'open' : 'pending';
       rows.push({
         year, month, first_month: month, deadline: `${year}-${String(month).padStart(2, '0')}-25`, status,
         opened_at: status === 'pending' ? null : now, closed_at: status === 'closed' ? now : null,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarOf, DEFAULT_CALENDAR_DAYS } from '../../../core/calendar.ts';
 import type { Scheme } from '../../../core/evaluation/scheme.ts';
+import type { ReportStatus } from '../../../core/monthly-report.ts';
 import { createDeps } from '../../deps.ts';
 import { createTestApp } from '../../../test/app.ts';
 import { DIALECTS } from '../../../test/db.ts';
@@ -61,7 +62,7 @@ describe.each(DIALECTS)('evaluation sources 入库纳统率 and 月度填报及�
     // April's period is due 1 May, inside the 劳动节 holiday (1–5 May): it falls on Wednesday 6 May.
     await t.db.insertInto('reporting_periods').values({ year: 2026, month: 4, first_month: 4, deadline: '2026-05-01', status: 'closed' }).execute();
     const now = '2026-05-02T00:00:00.000Z';
-    const report = (key: string, status: string, firstSubmittedAt: string | null) => ({
+    const report = (key: string, status: ReportStatus, firstSubmittedAt: string | null) => ({
       project_id: project[key]!, year: 2026, month: 4, status, first_submitted_at: firstSubmittedAt, submitted_at: firstSubmittedAt, created_at: now, updated_at: now,
     });
     await t.db.insertInto('monthly_reports').values([

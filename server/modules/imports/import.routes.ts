@@ -6,7 +6,7 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { ImportRepository } from './import.repository.ts';
 import type { ImportService } from './import.service.ts';
-import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
+import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, regionAnswerSchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
 import { TemplateService } from './template.service.ts';
 import type { ListImportService } from './list-import.ts';
 import { resolveRegionName } from './first-day.ts';
@@ -49,7 +49,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
   // A region name typed in a form (项目表单的所属地区), resolved as an import resolves it: inside the jurisdiction first.
   r.get('/api/v1/regions/resolve', {
     config: { permission: 'reference.read' },
-    schema: { tags: ['reference'], querystring: z.object({ name: z.string().trim().min(1).max(60) }) },
+    schema: { tags: ['reference'], querystring: z.object({ name: z.string().trim().min(1).max(60) }), response: { 200: regionAnswerSchema } },
   }, async (request) => resolveRegionName(database.db, request.query.name));
 
   // Monthly progress belongs to the units that report (report.write), not only to the office.

@@ -55,3 +55,9 @@ export const monthlyImportQuerySchema = z.object({
 
 export const templateParamsSchema = z.object({ kind: z.enum(['projects', 'plans', 'monthly']) });
 export const templateQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+
+/** GET /regions/resolve: the region a typed name means, or why not (with the candidates of an ambiguous name, or the area it lies outside). */
+export const regionAnswerSchema = z.union([
+  z.object({ ok: z.literal(true), code: z.string(), name: z.string(), full_name: z.string() }),
+  z.object({ ok: z.literal(false), message: z.string(), candidates: z.array(z.object({ code: z.string(), name: z.string() })), area: z.string().optional() }),
+]).meta({ id: 'RegionAnswer' });

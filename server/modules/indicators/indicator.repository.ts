@@ -4,6 +4,7 @@ import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, PLAN_MONTH_COLUMNS, resolveSearch, withinScope } from '../projects/project.repository.ts';
 import type { ProjectFilter } from '../projects/project.schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
+import { isReportStatus, type ReportStatus } from '../../../core/monthly-report.ts';
 import { clock } from '../../clock.ts';
 
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
@@ -23,7 +24,7 @@ export function ytdColumn(month: number): YtdColumn {
 }
 
 /** Report statuses whose figures count when no setting says otherwise. */
-export const DEFAULT_COUNTED_STATUSES = ['submitted', 'approved'];
+export const DEFAULT_COUNTED_STATUSES: ReportStatus[] = ['submitted', 'approved'];
 
 /** What an aggregation groups by: nothing, or one project attribute (the service folds regions and units up). */
 export type GroupColumn = 'none' | 'region_code' | 'unit_id' | 'level' | 'category' | 'nature' | 'investment_type';
@@ -62,12 +63,12 @@ function planMonthDate(column: string, year: number, offset: 0 | 1): RawBuilder<
  * The recomputation of the rollup from monthly_reports: for each (project, year) with a counted report, month N's
  * cumulative is the amount_ytd of the latest counted report at or before N (coalesce over the months back to 1).
  */
-function recomputedYtd(db: Executor, statuses: string[], only?: { projectId: number | readonly number[]; year: number }) {
+function recomputedYtd(db: Executor, statuses: readonly ReportStatus[], only?: { projectId: number | readonly number[]; year: number }) {
   const at = YTD_COLUMNS.map((_, i) => sql`max(case when month = ${sql.lit(i + 1)} then amount_ytd end)`);
   let qb = db.selectFrom('monthly_reports')
     .select(['project_id', 'year'])
     .select(YTD_COLUMNS.map((col, i) => sql<number>`coalesce(${sql.join(at.slice(0, i + 1).reverse())}, 0)`.as(col)))
-    .where('status', 'in', statuses.length ? statuses : ['\u0000none'])
+    .where('status', 'in', statuses)
     .groupBy(['project_id', 'year']);
   if (only) {
     const ids = only.projectId;
@@ -223,10 +224,15 @@ export class IndicatorRepository {
     return row ? { year: Number(row.year), month: Number(row.month) } : undefined;
   }
 
-  /** Which report statuses count toward indicators (a setting; submitted and approved by default). */
-  async countedStatuses(): Promise<string[]> {
+  /**
+   * Which report statuses count toward indicators (a setting; submitted and approved by default). Never empty: the
+   * settings route stores at least one status of the workflow, so a stored value without one is not ours and the
+   * default applies (an empty list would also make `in ()`, which is not SQL).
+   */
+  async countedStatuses(): Promise<ReportStatus[]> {
     const v = await this.findSetting('counted_statuses');
-    return Array.isArray(v) ? v.map(String) : DEFAULT_COUNTED_STATUSES;
+    const known = Array.isArray(v) ? v.filter(isReportStatus) : [];
+    return known.length ? known : DEFAULT_COUNTED_STATUSES;
   }
 
   /** Recomputes one project's rollup row for a year from its reports (the hook after a report is written). */
@@ -262,14 +268,13 @@ export class IndicatorRepository {
    */
   async refreshProjectYearsChanged(projectIds: readonly number[], year: number): Promise<number[]> {
     const statuses = await this.countedStatuses();
-    const counted = statuses.length ? statuses : ['\u0000none'];
     const changed: number[] = [];
     const differs = sql<boolean>`${sql.join(YTD_COLUMNS.map((c) => sql`${sql.ref(`indicator_ytd.${c}`)} <> ${sql.ref(`excluded.${c}`)}`), sql` or `)}`;
     for (let i = 0; i < projectIds.length; i += 500) {
       const part = projectIds.slice(i, i + 500);
       const gone = await this.db.deleteFrom('indicator_ytd').where('year', '=', year).where('project_id', 'in', part)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('monthly_reports as r').select('r.id')
-          .whereRef('r.project_id', '=', 'indicator_ytd.project_id').where('r.year', '=', year).where('r.status', 'in', counted))))
+          .whereRef('r.project_id', '=', 'indicator_ytd.project_id').where('r.year', '=', year).where('r.status', 'in', statuses))))
         .returning('project_id').execute();
       const upserted = await this.db.insertInto('indicator_ytd').columns(['project_id', 'year', ...YTD_COLUMNS])
         .expression(recomputedYtd(this.db, statuses, { projectId: part, year }))

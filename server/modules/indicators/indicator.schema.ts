@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { projectFilterSchema } from '../projects/project.schema.ts';
 import { emptySums } from '../../../core/indicators.ts';
+import { REPORT_STATUSES } from '../../../core/monthly-report.ts';
 
 /** What an indicator breakdown can group by. Region and unit mean "the next level below the scope". */
 export const BREAKDOWNS = ['region', 'unit', 'level', 'category', 'nature', 'investment_type'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
-
-export const REPORT_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
 
 /** A period 1–N月 of a year. */
 export const periodSchema = z.object({
@@ -96,7 +95,7 @@ export const indicatorResultSchema = z.object({
 
 /** GET/PUT /indicators/settings: the report statuses counted in the figures and, with `year`, that year's time curve (序时进度; null: N/12). */
 export const indicatorSettingsSchema = z.object({
-  counted_statuses: z.array(z.string()),
+  counted_statuses: z.array(z.enum(REPORT_STATUSES)),
   year: z.number().int().optional(),
   time_curve: z.array(z.number()).readonly().nullable().optional(),
 }).meta({ id: 'IndicatorSettings' });

@@ -20,7 +20,9 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应�
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }, '日期不存在');
-const optDate = isoDate.nullable().optional().or(z.literal('').transform(() => null));
+// A date, or '' meaning none (forms send ''). The transform wraps the whole union rather than one branch: the
+// OpenAPI conversion then describes the input as date | '' | null (a transform inside a branch made it `unknown`).
+const optDate = z.union([isoDate, z.literal('')]).nullable().optional().transform((v) => (v === '' ? null : v));
 
 export const LEVELS = ['national', 'province', 'city', 'county'] as const;
 export const NATURES = ['new', 'continued', 'expansion', 'reconstruction', 'tech_upgrade'] as const;

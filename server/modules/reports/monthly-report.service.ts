@@ -2,7 +2,7 @@ import { IndicatorService } from '../indicators/index.ts';
 import type { Updateable } from 'kysely';
 import {
   canDo, REPORT_WORKFLOW, changesSince, checkNegativeReason, chinaDate, deriveAmounts, isAfterDeadline, periodLabel, rechain, refusalOf,
-  stageMove, stageNeedsPhoto, statusAfter, type ReportAction, type ReportStatus,
+  stageMove, stageNeedsPhoto, statusAfter, type ReportAction,
 } from '../../../core/monthly-report.ts';
 import { STAGE_LABELS } from '../../../core/stages.ts';
 import type { Actor } from '../../context.ts';
@@ -148,7 +148,7 @@ export class MonthlyReportService {
       repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
-    const actions = open ? REPORT_WORKFLOW.choices(report.status as ReportStatus, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
+    const actions = open ? REPORT_WORKFLOW.choices(report.status, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
     return {
       ...report,
       period: period ? presentPeriod(period) : null,
@@ -276,7 +276,7 @@ export class MonthlyReportService {
         throw new AppError('version_conflict', '该项目本期月报已存在，请刷新后在最新内容上修改', { current: existing });
       }
       if (existing.version !== input.version) throw versionConflict(existing);
-      if (!canDo(existing.status as ReportStatus, 'edit')) throw new AppError('conflict', refusalOf(existing.status as ReportStatus, 'edit'), { current: existing });
+      if (!canDo(existing.status, 'edit')) throw new AppError('conflict', refusalOf(existing.status, 'edit'), { current: existing });
       const fields = await this.validatedFields(repo, project, year, month, existing, input);
       if (!(await repo.updateReportIfVersion(existing.id, existing.version, fields))) throw versionConflict(await repo.findReport(projectId, year, month));
       id = existing.id;
@@ -314,7 +314,7 @@ export class MonthlyReportService {
       if (!report) throw notFound('月报');
       const period = await this.writablePeriod(repo, report.year, report.month);
       if (report.version !== version) throw versionConflict(report);
-      if (!canDo(report.status as ReportStatus, action)) throw new AppError('conflict', refusalOf(report.status as ReportStatus, action), { current: report });
+      if (!canDo(report.status, action)) throw new AppError('conflict', refusalOf(report.status, action), { current: report });
       await fn(repo, report, period);
       await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report));
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
@@ -344,7 +344,7 @@ export class MonthlyReportService {
     await this.checkComplete(repo, project, report);
     const now = this.deps.clock.now().toISOString();
     const ok = await repo.updateReportIfVersion(report.id, report.version, {
-      status: statusAfter(report.status as ReportStatus, 'submit', false), submitted_at: now, submitted_by: actor.userId,
+      status: statusAfter(report.status, 'submit', false), submitted_at: now, submitted_by: actor.userId,
       first_submitted_at: report.first_submitted_at ?? now,
     });
     if (!ok) throw versionConflict(await repo.findReport(report.project_id, report.year, report.month));
@@ -490,7 +490,7 @@ export class MonthlyReportService {
         const id = await this.write(repo, actor, projectId, period, fields);
         if (input.submit) {
           const report = await repo.findReport(projectId, year, month);
-          if (report && canDo(report.status as ReportStatus, 'submit')) {
+          if (report && canDo(report.status, 'submit')) {
             await this.doSubmit(repo, actor, report);
             await recordReport(this.deps, repo, actor, 'report.submit', report, report.id, { batch: true });
           }

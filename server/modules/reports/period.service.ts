@@ -57,7 +57,7 @@ export class PeriodService {
       today,
       in_force: inForce
         ? presentPeriod(inForce)
-        : { year: fallback.year, month: fallback.month, first_month: fallback.month, status: 'none', deadline: null, label: periodLabel(fallback.month, fallback.month), ytd_label: ytdLabel(fallback.month) },
+        : { year: fallback.year, month: fallback.month, first_month: fallback.month, status: 'none' as const, deadline: null, label: periodLabel(fallback.month, fallback.month), ytd_label: ytdLabel(fallback.month) },
       reporting: reporting ? presentPeriod(reporting) : null,
     };
   }

@@ -168,13 +168,13 @@ export class ReportBulkService {
           continue;
         }
         const stored = existingByProject.get(input.project_id);
-        if (stored && !canDo(stored.status as ReportStatus, 'edit')) {
+        if (stored && !canDo(stored.status, 'edit')) {
           // An identical row for a report already past review is no error: nothing to do.
           if (COMPARED.every((k) => input.fields[k] === undefined || input.fields[k] === stored[k])) {
             outcomes[index] = { action: 'unchanged' };
             continue;
           }
-          fail(refusalOf(stored.status as ReportStatus, 'edit'));
+          fail(refusalOf(stored.status, 'edit'));
           continue;
         }
         let fields;
@@ -187,7 +187,7 @@ export class ReportBulkService {
           continue;
         }
         const changed = COMPARED.filter((k) => !stored || (fields as Record<string, unknown>)[k] !== stored[k]);
-        const target: ReportStatus = STATUS_ORDER[status] > STATUS_ORDER[(stored?.status ?? 'draft') as ReportStatus] ? status : (stored?.status as ReportStatus ?? 'draft');
+        const target: ReportStatus = STATUS_ORDER[status] > STATUS_ORDER[stored?.status ?? 'draft'] ? status : (stored?.status ?? 'draft');
         if (stored && changed.length === 0 && target === stored.status) {
           outcomes[index] = { action: 'unchanged' };
           continue;
@@ -203,7 +203,7 @@ export class ReportBulkService {
             continue;
           }
         }
-        const submitting = target !== 'draft' && (!stored || STATUS_ORDER[stored.status as ReportStatus] < STATUS_ORDER.submitted);
+        const submitting = target !== 'draft' && (!stored || STATUS_ORDER[stored.status] < STATUS_ORDER.submitted);
         const row: BulkReportRow = {
           project_id: input.project_id, year, month,
           amount_month: fields.amount_month ?? 0, amount_ytd: fields.amount_ytd ?? 0, amount_since_start: fields.amount_since_start ?? 0,

@@ -1,4 +1,4 @@
-import { canDo, type ReportStatus } from '../../../core/monthly-report.ts';
+import { canDo } from '../../../core/monthly-report.ts';
 import { detectImageType, type ImageMime } from '../../../core/image-type.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
@@ -43,7 +43,7 @@ export class ReportPhotoService {
     if (!report) throw notFound('月报');
     const period = await this.repo.findPeriod(report.year, report.month);
     if (period?.status !== 'open') throw new AppError('conflict', `${report.year}年${report.month}月填报期未开放或已关闭，照片不能增删`);
-    if (!canDo(report.status as ReportStatus, 'edit')) {
+    if (!canDo(report.status, 'edit')) {
       throw new AppError('conflict', '月报已提交或已审核，照片不能再增删；如需修改请先退回');
     }
     return report;

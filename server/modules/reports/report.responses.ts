@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { settingsSchema } from './report.schema.ts';
+import { periodStatusSchema, reportStatusSchema, settingsSchema } from './report.schema.ts';
 
 // Response schemas of monthly reporting (issue 15): the calendar, one report and its workflow, photos, revisions,
 // a unit's grid and batch, the review queue and 催报. They feed the OpenAPI document and so web/api/generated.ts.
-// Status columns are text in the database, so they are strings here (the web's ReportStatus names the values).
+// Status columns are text in the database; here they are the enums of core/monthly-report.ts, so the web indexes
+// by the same union and a stored value outside it answers 500 (the serializer validates) instead of reaching a page.
 
 const int = z.number().int();
 const text = z.string().nullable();
 
 /** A reporting period (填报期) with its Chinese labels (1–2月 are reported together as February). */
 export const periodSchema = z.object({
-  id: int, year: int, month: int, first_month: int, deadline: text, status: z.string(), opened_at: text, closed_at: text,
+  id: int, year: int, month: int, first_month: int, deadline: text, status: periodStatusSchema, opened_at: text, closed_at: text,
   label: z.string(), ytd_label: z.string(),
 }).meta({ id: 'Period' });
 export const periodListSchema = z.object({ items: z.array(periodSchema) });
@@ -18,7 +19,7 @@ export const periodListSchema = z.object({ items: z.array(periodSchema) });
 /** GET /reporting/current: the period pages open at (数据截至; status 'none' without a calendar) and the one being reported. */
 export const currentPeriodsSchema = z.object({
   today: z.string(),
-  in_force: periodSchema.omit({ id: true, opened_at: true, closed_at: true }).extend({ status: z.string() }),
+  in_force: periodSchema.omit({ id: true, opened_at: true, closed_at: true }).extend({ status: z.union([periodStatusSchema, z.literal('none')]) }),
   reporting: periodSchema.nullable(),
 }).meta({ id: 'CurrentPeriods' });
 
@@ -28,7 +29,7 @@ export const reportingSettingsSchema = settingsSchema.meta({ id: 'ReportingSetti
 const reportColumns = {
   id: int, project_id: int, year: int, month: int, amount_month: int, amount_ytd: int, amount_since_start: int,
   negative_reason: text, stage: text, stage_date: text, progress_text: text, workers: int.nullable(), problems: text,
-  next_plan: text, stats_entered: int.nullable(), stats_code: text, stats_reason: text, status: z.string(), return_reason: text,
+  next_plan: text, stats_entered: int.nullable(), stats_code: text, stats_reason: text, status: reportStatusSchema, return_reason: text,
   submitted_at: text, submitted_by: int.nullable(), reviewed_at: text, reviewed_by: int.nullable(), revision: int, version: int,
   created_at: z.string(), updated_at: z.string(), first_submitted_at: text, source: text,
 };
@@ -42,7 +43,7 @@ export const monthlyReportListSchema = z.object({ items: z.array(monthlyReportSc
 
 /** The previous period's figures as shown next to a report. */
 export const previousFiguresSchema = z.object({
-  month: int, amount_month: int, amount_ytd: int, amount_since_start: int, stage: text, progress_text: text, workers: int.nullable(), status: z.string(),
+  month: int, amount_month: int, amount_ytd: int, amount_since_start: int, stage: text, progress_text: text, workers: int.nullable(), status: reportStatusSchema,
 }).meta({ id: 'PreviousFigures' });
 
 /** A report photo: URLs of the authorized routes, never a file path. */
@@ -60,9 +61,12 @@ export const reportDetailSchema = monthlyReportSchema.extend({
   allowed_actions: z.array(z.string()),
 }).meta({ id: 'ReportDetail' });
 
-/** A kept revision of a corrected report: the approved figures as they were (the stored row, as an open object). */
+/**
+ * A kept revision of a corrected report: the approved row as it was (JSON of the stored row). Partial because a
+ * snapshot keeps the columns of its day: one written before a later migration lacks that migration's columns.
+ */
 export const reportRevisionSchema = z.object({
-  revision: int, snapshot: z.record(z.string(), z.unknown()), reason: text, user_id: int.nullable(), user_name: text, created_at: z.string(),
+  revision: int, snapshot: monthlyReportSchema.partial(), reason: text, user_id: int.nullable(), user_name: text, created_at: z.string(),
 }).meta({ id: 'ReportRevision' });
 export const reportRevisionsSchema = z.object({ current: reportDetailSchema, revisions: z.array(reportRevisionSchema) }).meta({ id: 'ReportRevisions' });
 

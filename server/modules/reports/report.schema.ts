@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 import { MATTER_URGENCIES } from '../../../core/supervision/matter-workflow.ts';
+import { PERIOD_STATUSES, REPORT_STAGES, REPORT_STATUSES } from '../../../core/monthly-report.ts';
 
 const signedYuan = z.number().int('金额须为整数（元）').min(-MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`).max(MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`);
 const optText = (max: number) => z.string().trim().max(max).nullable().optional();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s, '日期不存在');
+
+/** A report's workflow state (core/monthly-report.ts REPORT_STATUSES), one component of the OpenAPI document. */
+export const reportStatusSchema = z.enum(REPORT_STATUSES).meta({ id: 'ReportStatus' });
+/** A reporting period's state (core/monthly-report.ts PERIOD_STATUSES). */
+export const periodStatusSchema = z.enum(PERIOD_STATUSES).meta({ id: 'PeriodStatus' });
 
 export const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 export const periodParams = yearParams.extend({ month: z.coerce.number().int().min(1).max(12) });
@@ -31,7 +37,7 @@ export type CreateYear = z.infer<typeof createYearSchema>;
 /** Changes a period's deadline or opens/closes it. */
 export const periodUpdateSchema = z.object({
   deadline: isoDate.optional(),
-  status: z.enum(['pending', 'open', 'closed']).optional(),
+  status: periodStatusSchema.optional(),
 });
 export type PeriodUpdate = z.infer<typeof periodUpdateSchema>;
 
@@ -40,7 +46,7 @@ export const reportFieldsSchema = z.object({
   amount_month: signedYuan.optional(),
   amount_ytd: signedYuan.optional(),
   negative_reason: optText(500),
-  stage: z.enum(['preliminary', 'signed', 'started', 'completed', 'producing']).nullable().optional(),
+  stage: z.enum(REPORT_STAGES).nullable().optional(),
   stage_date: isoDate.nullable().optional(),
   progress_text: optText(4000),
   workers: z.number().int().min(0, '在岗人数不能为负').max(1_000_000).nullable().optional(),

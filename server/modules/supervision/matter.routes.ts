@@ -14,7 +14,7 @@ import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionB
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
 import {
-  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, nextNumbersSchema, supervisionSettingsSchema, yearRulesSchema,
+  attachmentSchema, attentionSchema, feedbackEntrySchema, idSchema, matterDetailSchema, matterListSchema, matterRefSchema, nextNumbersSchema, supervisionFiguresSchema, supervisionSettingsSchema, yearRulesSchema,
 } from './supervision.responses.ts';
 
 type ListQuery = z.infer<typeof matterListQuery>;
@@ -87,7 +87,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     async (request) => service().instruct(actorOf(request), request.params.id, request.body.text));
   r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody, response: { 200: attentionSchema } } },
     async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
-  r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery } },
+  r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery, response: { 200: supervisionFiguresSchema } } },
     async (request) => ({ month: request.query.month, units: await service().figures(actorOf(request), request.query.month) }));
   r.get('/api/v1/supervision/settings', { config: { permission: 'matter.read' }, schema: { tags, response: { 200: supervisionSettingsSchema } } }, async () => service().settings());
   r.get('/api/v1/supervision/settings/next-numbers', { config: { permission: 'supervision.admin' }, schema: { tags, response: { 200: nextNumbersSchema } } }, async () => service().nextNumbers());

@@ -143,3 +143,15 @@ export const decisionMattersSchema = z.object({ matters: z.array(matterRefSchema
 export const batchCreatedSchema = z.object({ id: int, seq: int, title: z.string(), weekOf: z.string(), new: int, carried: int });
 /** The units a batch was sent to again (those that had not signed). */
 export const batchReissuedSchema = z.object({ units: z.array(unsignedUnit) });
+
+/** A rate's numerator and denominator (core/supervision/figures.ts Fraction). */
+const fractionSchema = z.object({ num: int, den: int });
+/** GET /supervision/figures: per unit in the reader's scope, the month's counts, fractions and rates (null without a denominator, unrounded). */
+export const supervisionFiguresSchema = z.object({
+  month: z.string(),
+  units: z.array(z.object({
+    unitId: int, unitName: z.string(), received: int, feedbackOnTime: fractionSchema, missedFeedback: int, onTimeCompletion: fractionSchema,
+    overdue: int, onePassWriteOff: fractionSchema, days: z.object({ sum: int, count: int }),
+    rates: z.object({ feedbackOnTime: z.number().nullable(), onTimeCompletion: z.number().nullable(), onePassWriteOff: z.number().nullable(), averageDays: z.number().nullable() }),
+  })),
+}).meta({ id: 'SupervisionFigures' });

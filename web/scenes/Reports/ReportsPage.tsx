@@ -5,7 +5,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { CameraOutlined, DownloadOutlined } from '@ant-design/icons';
-import { REPORT_STAGES } from '../../../core/monthly-report.ts';
+import { REPORT_STAGES, type ReportStage } from '../../../core/monthly-report.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAuth, useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
@@ -348,7 +348,7 @@ export function ReportsPage() {
       <Select
         disabled={!editable} value={draftOf(r).stage ?? undefined} placeholder={t('grid.stage')} style={{ width: '100%', minWidth: 110 }}
         status={errorOf(r, 'stage') ? 'error' : undefined} data-testid={`stage-${r.project.id}`}
-        aria-label={`${r.project.name} ${t('grid.stage')}`} onChange={(v: string) => change(r, { stage: v })}
+        aria-label={`${r.project.name} ${t('grid.stage')}`} onChange={(v: ReportStage) => change(r, { stage: v })}
         // A report cannot move a project back: stages before the project's own are offered disabled.
         options={REPORT_STAGES.map((s) => ({ value: s, label: t(stageKey(s)!), disabled: isBehind(r.project.stage, s) }))}
       />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GridRow } from '../../api/types.ts';
-import { amountsOf, initialDraft, isDirty, keptDraftsKey, readKeptDrafts, restoredDraft, stageMoveOf, switchMode, toWrite, writeKeptDrafts } from './report-draft.ts';
+import { amountsOf, initialDraft, type Draft, isDirty, keptDraftsKey, readKeptDrafts, restoredDraft, stageMoveOf, switchMode, toWrite, writeKeptDrafts } from './report-draft.ts';
 
 const row: GridRow = {
   project: { id: 7, name: '木渎实验学校项目', unit_id: 3, unit_name: '木渎镇', stage: 'started', total_investment: 500_000_000 },
@@ -29,7 +29,7 @@ describe('the monthly grid draft', () => {
     const d = initialDraft(row, 'month');
     expect(d.stage).toBe('started');
     expect(isDirty(row, d, 'month')).toBe(false);
-    const completing = { ...d, stage: 'completed', stage_date: '2026-11-20' };
+    const completing: Draft = { ...d, stage: 'completed', stage_date: '2026-11-20' };
     expect(stageMoveOf(row, completing)).toEqual({ to: 'completed', needsDate: true, needsPhoto: true });
     expect(toWrite(row, completing, 'month')).toMatchObject({ stage: 'completed', stage_date: '2026-11-20' });
     expect(toWrite(row, { ...d, stage_date: '2026-11-20' }, 'month')).toMatchObject({ stage: 'started', stage_date: null });

@@ -1,4 +1,4 @@
-import { deriveAmounts, REPORT_STAGES, stageMove, stageNeedsPhoto } from '../../../core/monthly-report.ts';
+import { deriveAmounts, isReportStage, stageMove, stageNeedsPhoto, type ReportStage } from '../../../core/monthly-report.ts';
 import type { GridRow, ReportRowWrite } from '../../api/types.ts';
 import { wanTextToYuan, yuanToWanText } from '../../format.ts';
 
@@ -8,7 +8,7 @@ export type AmountMode = 'month' | 'ytd';
 export interface Draft {
   amount: string;
   negative_reason: string;
-  stage: string | null;
+  stage: ReportStage | null;
   /** The date of a stage move (开工/竣工/投产日期), YYYY-MM-DD or ''. */
   stage_date: string;
   progress_text: string;
@@ -18,9 +18,9 @@ export interface Draft {
 }
 
 /** The stage a row shows first: the report's, else the project's current stage (when a report may state it). */
-function currentStage(row: GridRow): string | null {
-  if (row.report?.stage) return row.report.stage;
-  return (REPORT_STAGES as readonly string[]).includes(row.project.stage) ? row.project.stage : null;
+function currentStage(row: GridRow): ReportStage | null {
+  if (isReportStage(row.report?.stage)) return row.report.stage;
+  return isReportStage(row.project.stage) ? row.project.stage : null;
 }
 
 /** The draft a row starts from: its stored report, or empty with the project's current stage. */
