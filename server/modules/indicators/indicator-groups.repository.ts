@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
 import { readState, writeState } from '../../platform/system-state.ts';
+import { clock } from '../../clock.ts';
 import { DELTA_COLUMNS, GroupDeltas, type GroupDelta } from './group-deltas.ts';
 import {
   SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumSelections, type GroupSums,
@@ -244,7 +245,7 @@ export class IndicatorGroupRepository {
 
   /** Advances the rollup epoch (in the recomputing transaction). */
   private async advanceEpoch(): Promise<void> {
-    await writeState(this.db, EPOCH, (await this.epoch()) + 1, new Date().toISOString());
+    await writeState(this.db, EPOCH, (await this.epoch()) + 1, clock.now().toISOString());
   }
 
   /**
