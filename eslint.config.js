@@ -50,7 +50,6 @@ const LEGACY_CROSS_MODULE = [
   'server/modules/reports/monthly-report.service.ts',
   'server/modules/reports/report-batch.test.ts',
   'server/modules/reports/report-bulk.repository.ts',
-  'server/modules/reports/report-bulk.service.ts',
   'server/modules/reports/report-bulk.test.ts',
   'server/modules/reports/report.repository.ts',
   'server/modules/reports/report.test.ts',
