@@ -18,7 +18,7 @@ describe('督办事项 linked to enterprises', () => {
     const name = '苏州恒瑞精密机械有限公司';
     const enterprise = ((await office.get(`/enterprises?q=${encodeURIComponent(name)}`)).body.items as { id: number; name: string }[]).find((e) => e.name === name)!;
     expect(enterprise).toBeDefined();
-    const unit = ((await office.get('/units')).body as unknown as { id: number; name: string }[])[0]!;
+    const unit = ((await office.get('/units')).body.items as { id: number; name: string; kind: string }[]).find((u) => u.kind === 'department')!;
 
     await page.goto('/matters'); // signed in by apiAs
     await page.getByTestId('matter-new').click();
