@@ -45,6 +45,20 @@ describe('督办事项 linked to enterprises', () => {
     const matterId = Number(page.url().split('/').pop());
     const link = page.getByTestId('matter-enterprises-list').getByRole('link', { name });
     await link.waitFor();
+    // 修改关联企业: add a second enterprise by name; the PUT answers and the page shows both.
+    const second = '苏州新锐光电科技有限公司';
+    await page.getByTestId('matter-enterprises-edit').click();
+    await settled(page);
+    const editPicker = page.getByTestId('matter-enterprises-picker');
+    await editPicker.click();
+    await page.keyboard.type('新锐');
+    await pickOption(page, second);
+    await editPicker.locator('.ant-select-selection-item', { hasText: second }).waitFor();
+    await page.locator('.ant-modal-title:visible').click();
+    const put = page.waitForResponse((r) => r.url().endsWith(`/api/v1/matters/${matterId}/enterprises`) && r.request().method() === 'PUT');
+    await page.getByTestId('matter-enterprises-ok').click();
+    expect((await put).status()).toBe(200);
+    await page.getByTestId('matter-enterprises-list').getByRole('link', { name: second }).waitFor();
     await settled(page);
     await shot(page, 'matter-enterprises');
     await link.click();
