@@ -1135,6 +1135,12 @@ export interface MatterProjectTable {
   project_id: number;
 }
 
+/** An enterprise a matter concerns (关联企业, issue 17). */
+export interface MatterEnterpriseTable {
+  matter_id: number;
+  enterprise_id: number;
+}
+
 /** A dated progress entry of any tracked entity (matters, problems). */
 export interface FeedbackEntryTable {
   id: Generated<number>;
@@ -1287,6 +1293,7 @@ export interface DB {
   matters: MatterTable;
   matter_units: MatterUnitTable;
   matter_projects: MatterProjectTable;
+  matter_enterprises: MatterEnterpriseTable;
   feedback_entries: FeedbackEntryTable;
   matter_instructions: MatterInstructionTable;
   meetings: MeetingTable;

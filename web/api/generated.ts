@@ -5251,6 +5251,7 @@ export interface paths {
                     attention?: "0" | "1";
                     batch_id?: number;
                     box?: "to_sign" | "doing" | "done" | "co" | "review" | "mine" | "attention" | "overdue" | "all";
+                    enterprise_id?: number;
                     limit?: number;
                     offset?: number;
                     overdue?: "0" | "1";
@@ -5297,6 +5298,8 @@ export interface paths {
                         content?: string;
                         due_on?: string | null;
                         due_working_days?: number | null;
+                        /** @default [] */
+                        enterprise_ids?: number[];
                         feedback_days?: number | null;
                         lead_unit_id: number;
                         leader_id?: number | null;
@@ -5349,6 +5352,7 @@ export interface paths {
                     attention?: "0" | "1";
                     batch_id?: number;
                     box?: "to_sign" | "doing" | "done" | "co" | "review" | "mine" | "attention" | "overdue" | "all";
+                    enterprise_id?: number;
                     limit?: number;
                     offset?: number;
                     overdue?: "0" | "1";
@@ -5584,6 +5588,49 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{id}/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enterprise_ids: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MatterDetail"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -12269,6 +12316,11 @@ export interface components {
                 status: string;
                 workingDays: number;
             }[];
+            enterprises: {
+                id: number;
+                name: string;
+                uscc: string | null;
+            }[];
             feedback: {
                 attachments: components["schemas"]["Attachment"][];
                 authorId: number | null;
@@ -12378,6 +12430,11 @@ export interface components {
                 pausedOn: string | null;
                 status: string;
                 workingDays: number;
+            }[];
+            enterprises: {
+                id: number;
+                name: string;
+                uscc: string | null;
             }[];
             feedback: {
                 attachments: components["schemas"]["AttachmentInput"][];
@@ -12506,6 +12563,10 @@ export interface components {
                 name: string;
             }[];
             dueOn: string;
+            enterprises: {
+                id: number;
+                name: string;
+            }[];
             id: number;
             leaderId: number | null;
             leadUnitId: number;
@@ -12536,6 +12597,10 @@ export interface components {
                 name: string;
             }[];
             dueOn: string;
+            enterprises: {
+                id: number;
+                name: string;
+            }[];
             id: number;
             leaderId: number | null;
             leadUnitId: number;

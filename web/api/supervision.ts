@@ -29,6 +29,7 @@ export const supervisionApi = {
     return api.post<Attachment>(`/matters/${id}/feedback/${entryId}/attachments`, form, { quiet: true });
   },
   instruct: (id: number, text: string) => api.post<{ id: number }>(`/matters/${id}/instructions`, { text }),
+  setEnterprises: (id: number, enterpriseIds: number[]) => api.put<MatterDetail>(`/matters/${id}/enterprises`, { enterprise_ids: enterpriseIds }, { quiet: true }),
   attention: (id: number, attention: boolean) => api.put<{ attention: boolean }>(`/matters/${id}/attention`, { attention }),
 };
 

@@ -43,6 +43,7 @@ import * as deviceKeys from './2026-12-11-10-device-keys.ts'; // issue 14
 import * as auditPending from './2026-12-11-30-audit-pending.ts'; // issue 16
 import * as evalLineObjections from './2026-12-11-60-eval-line-objections.ts'; // issue 20
 import * as supervisionYearRules from './2026-12-12-10-supervision-year-rules.ts'; // issue 17
+import * as matterEnterprises from './2026-12-12-11-matter-enterprises.ts'; // issue 17
 import * as matterSourceLink from './2026-12-12-20-matter-source-link.ts'; // issue 17
 import * as listTotals from './2026-12-12-50-list-totals.ts'; // issue 16
 
@@ -92,6 +93,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-11-30-audit-pending': auditPending, // issue 16
   '2026-12-11-60-eval-line-objections': evalLineObjections, // issue 20
   '2026-12-12-10-supervision-year-rules': supervisionYearRules, // issue 17
+  '2026-12-12-11-matter-enterprises': matterEnterprises, // issue 17
   '2026-12-12-20-matter-source-link': matterSourceLink, // issue 17
   '2026-12-12-50-list-totals': listTotals, // issue 16
 };

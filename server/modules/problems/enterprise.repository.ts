@@ -31,6 +31,13 @@ export class EnterpriseRepository {
     return (await q.executeTakeFirst()) !== undefined;
   }
 
+  /** Those of these live enterprises the actor may see (unit, region or linked cadre): id, name, credit code. */
+  async visibleAmong(actor: Actor, ids: readonly number[]): Promise<{ id: number; name: string; uscc: string | null }[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', 'in', ids).where('deleted_at', 'is', null)
+      .where(enterpriseVisible(actor)).orderBy('id').execute();
+  }
+
   async findVisible(actor: Actor, id: number): Promise<EnterpriseRow | undefined> {
     return this.db.selectFrom('enterprises').selectAll().where('id', '=', id).where('deleted_at', 'is', null)
       .where(enterpriseVisible(actor)).executeTakeFirst();

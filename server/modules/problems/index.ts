@@ -1,7 +1,7 @@
 // The problems module's public face (issue 18): enterprises and their cadres and visits, problems and their figures.
 // Other modules (attraction links leads to enterprises; evaluation and bulletins read the figures), app.ts, the CLI
 // and tests import from here only.
-import type { Deps } from '../../platform/context.ts';
+import type { Actor, Deps } from '../../platform/context.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
 import { onProblemStep } from './problem-reminders.ts';
@@ -11,6 +11,8 @@ import { EnterpriseService } from './enterprise.service.ts';
 import { ProblemRepository } from './problem.repository.ts';
 import { ProblemService } from './problem.service.ts';
 import { ProblemImport } from './problem-import.ts';
+import { registerMatterEnterprises, type MatterEnterpriseReader } from '../supervision/index.ts';
+import type { Executor } from '../../db/database.ts';
 export { type ProblemImportReport } from './problem-import.ts';
 
 export { EnterpriseService } from './enterprise.service.ts';
@@ -49,6 +51,9 @@ export function problemFigures(deps: Deps, actor: Parameters<ProblemService['fig
   return createProblemService(deps).figures(actor, year, groupBy);
 }
 
+/** Those of these enterprises the actor may see (by unit, region or as a linked cadre): the reader supervision links matters through. */
+export const visibleEnterprisesOf: MatterEnterpriseReader = (db: Executor, actor: Actor, ids: readonly number[]) => new EnterpriseRepository(db).visibleAmong(actor, ids);
+
 /**
  * Registers 'enterprise' and 'problem' with the data-scope registry, and the problem deadline's reminder steps (by unit and region; attraction's routes keyed
  * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`).
@@ -63,4 +68,6 @@ export function registerProblemScopes(): void {
   }, '走访记录不存在或无权访问');
   // The handling deadline's reminder steps add to-dos for the owning department (problem-reminders.ts).
   onDeadlineStep('problem', onProblemStep);
+  // Supervised matters link enterprises the actor sees (supervision/matter-enterprises.ts says why it is plugged in).
+  registerMatterEnterprises(visibleEnterprisesOf);
 }

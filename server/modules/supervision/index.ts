@@ -21,6 +21,7 @@ import { LetterService } from './letters.service.ts';
 export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type TimelineItem } from './case-engine.ts';
 export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
 export { matterRoutes } from './matter.routes.ts';
+export { registerMatterEnterprises, type MatterEnterprise, type MatterEnterpriseReader } from './matter-enterprises.ts';
 export { agendaRoutes } from './agenda.routes.ts';
 export { AgendaService, mondayOf, MEETING_KINDS, MEETING_KIND_LABELS, type DecisionToMatters } from './agenda.service.ts';
 export { LetterService, letterText, LETTER_KINDS, LETTER_LABELS, type LetterKind } from './letters.service.ts';

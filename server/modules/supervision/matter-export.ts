@@ -19,7 +19,7 @@ export async function listWorkbook(out: Writable, spec: SheetSpec, rows: Iterabl
 
 interface ListResult {
   today: string;
-  items: { number: string; title: string; sourceLabel: string; type: string; urgency: string; leadUnitName: string; coUnits: { name: string }[]; statusLabel: string; assignedOn: string; dueOn: string; nextFeedbackOn: string | null; overdue: boolean; closedOn: string | null }[];
+  items: { number: string; title: string; sourceLabel: string; type: string; urgency: string; leadUnitName: string; coUnits: { name: string }[]; enterprises: { name: string }[]; statusLabel: string; assignedOn: string; dueOn: string; nextFeedbackOn: string | null; overdue: boolean; closedOn: string | null }[];
 }
 
 /** The matter list as a streamed .xlsx (the one table writer). */
@@ -29,11 +29,11 @@ export async function matterWorkbook(out: Writable, result: ListResult): Promise
     columns: [
       { header: '序号', kind: 'seq' }, { header: '编号', kind: 'text', width: 18 }, { header: '事项', kind: 'text', width: 40 }, { header: '来源', kind: 'text', width: 10 },
       { header: '类别', kind: 'text', width: 10 }, { header: '紧急程度', kind: 'text', width: 8 }, { header: '牵头单位', kind: 'text', width: 20 }, { header: '协办单位', kind: 'text', width: 24 },
-      { header: '状态', kind: 'text', width: 14 }, { header: '交办日期', kind: 'text', width: 12 }, { header: '办结时限', kind: 'text', width: 12 },
+      { header: '关联企业', kind: 'text', width: 28 }, { header: '状态', kind: 'text', width: 14 }, { header: '交办日期', kind: 'text', width: 12 }, { header: '办结时限', kind: 'text', width: 12 },
       { header: '下次反馈', kind: 'text', width: 12 }, { header: '是否逾期', kind: 'text', width: 8 }, { header: '办结日期', kind: 'text', width: 12 },
     ],
   }, result.items.map((m) => [null, m.number, m.title, m.sourceLabel, m.type, MATTER_URGENCY_LABELS[m.urgency as MatterUrgency] ?? m.urgency, m.leadUnitName, m.coUnits.map((c) => c.name).join('、') || null,
-    m.statusLabel, m.assignedOn, m.dueOn, m.nextFeedbackOn, m.overdue ? '逾期' : null, m.closedOn]));
+    m.enterprises.map((e) => e.name).join('、') || null, m.statusLabel, m.assignedOn, m.dueOn, m.nextFeedbackOn, m.overdue ? '逾期' : null, m.closedOn]));
 }
 
 interface BatchResult {

@@ -35,6 +35,8 @@ export interface MatterFilter {
   year?: number;
   q?: string;
   projectId?: number;
+  /** Matters linked to this enterprise (关联企业). */
+  enterpriseId?: number;
   batchId?: number;
   /** Not in any weekly batch yet. */
   unbatched?: boolean;
@@ -91,6 +93,7 @@ export class MatterRepository {
     if (f.batchId) q = q.where('matters.id', 'in', this.db.selectFrom('weekly_batch_items').select('matter_id').where('batch_id', '=', f.batchId));
     if (f.unbatched) q = q.where('matters.batch_id', 'is', null);
     if (f.projectId) q = q.where('matters.id', 'in', this.db.selectFrom('matter_projects').select('matter_id').where('project_id', '=', f.projectId));
+    if (f.enterpriseId) q = q.where('matters.id', 'in', this.db.selectFrom('matter_enterprises').select('matter_id').where('enterprise_id', '=', f.enterpriseId));
     if (f.q?.trim()) {
       const like = `%${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       q = q.where((eb) => eb.or([eb('matters.title', 'like', sql<string>`${like} escape '\\'`), eb('matters.number', 'like', sql<string>`${like} escape '\\'`)]));
@@ -121,6 +124,19 @@ export class MatterRepository {
   async setProjects(id: number, projectIds: readonly number[]): Promise<void> {
     await this.db.deleteFrom('matter_projects').where('matter_id', '=', id).execute();
     if (projectIds.length) await this.db.insertInto('matter_projects').values(projectIds.map((p) => ({ matter_id: id, project_id: p }))).execute();
+  }
+
+  async setEnterprises(id: number, enterpriseIds: readonly number[]): Promise<void> {
+    await this.db.deleteFrom('matter_enterprises').where('matter_id', '=', id).execute();
+    if (enterpriseIds.length) await this.db.insertInto('matter_enterprises').values(enterpriseIds.map((e) => ({ matter_id: id, enterprise_id: e }))).execute();
+  }
+
+  /** The enterprises linked to these matters (id, name, credit code), by name. */
+  async enterprises(ids: readonly number[]): Promise<{ matter_id: number; id: number; name: string; uscc: string | null }[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('matter_enterprises').innerJoin('enterprises', 'enterprises.id', 'matter_enterprises.enterprise_id')
+      .select(['matter_enterprises.matter_id', 'enterprises.id', 'enterprises.name', 'enterprises.uscc']).where('matter_enterprises.matter_id', 'in', ids)
+      .orderBy('enterprises.name').orderBy('enterprises.id').execute();
   }
 
   async coUnits(ids: readonly number[]): Promise<{ matter_id: number; unit_id: number; name: string }[]> {

@@ -10,7 +10,7 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { sendWorkbook } from '../exports/index.ts';
 import { matterWorkbook } from './matter-export.ts';
 import type { MatterFilter } from './matter.repository.ts';
-import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterIdParams, matterListQuery, yearParams, yearRulesBody } from './matter.schema.ts';
+import { figuresQuery, attentionBody, feedbackBody, feedbackParams, instructionBody, matterActBody, matterCreateBody, matterEnterprisesBody, matterIdParams, matterListQuery, yearParams, yearRulesBody } from './matter.schema.ts';
 import type { MatterService } from './matter.service.ts';
 import { supervisionSettingsPatch } from './supervision.settings.ts';
 import {
@@ -21,7 +21,7 @@ type ListQuery = z.infer<typeof matterListQuery>;
 function filterOf(q: ListQuery): MatterFilter {
   return {
     status: q.status ? q.status.split(',').filter(Boolean) : undefined, unitId: q.unit_id, source: q.source, sourceId: q.source_id, urgency: q.urgency,
-    overdue: q.overdue === '1' ? true : undefined, attention: q.attention === '1' ? true : undefined, year: q.year, projectId: q.project_id, batchId: q.batch_id, q: q.q,
+    overdue: q.overdue === '1' ? true : undefined, attention: q.attention === '1' ? true : undefined, year: q.year, projectId: q.project_id, enterpriseId: q.enterprise_id, batchId: q.batch_id, q: q.q,
   };
 }
 
@@ -59,7 +59,7 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
       const b = request.body;
       return service().create(actorOf(request), {
         title: b.title, content: b.content, source: b.source, sourceId: b.source_id, sourceRef: b.source_ref, sourceLink: b.source_link, type: b.type, urgency: b.urgency,
-        leadUnitId: b.lead_unit_id, coUnitIds: b.co_unit_ids, projectIds: b.project_ids, leaderId: b.leader_id, dueOn: b.due_on,
+        leadUnitId: b.lead_unit_id, coUnitIds: b.co_unit_ids, projectIds: b.project_ids, enterpriseIds: b.enterprise_ids, leaderId: b.leader_id, dueOn: b.due_on,
         dueWorkingDays: b.due_working_days, feedbackDays: b.feedback_days,
       });
     });
@@ -85,6 +85,12 @@ export function matterRoutes(app: FastifyInstance, service: () => MatterService)
     });
   r.post('/api/v1/matters/:id/instructions', { config: { permission: 'matter.instruct', scope }, schema: { tags, params: matterIdParams, body: instructionBody, response: { 200: idSchema } } },
     async (request) => service().instruct(actorOf(request), request.params.id, request.body.text));
+  // 关联企业: whoever assigns matters edits the links, each enterprise one they see (refused 422 otherwise).
+  r.put('/api/v1/matters/:id/enterprises', { config: { permission: 'matter.assign', scope }, schema: { tags, params: matterIdParams, body: matterEnterprisesBody, response: { 200: matterDetailSchema } } },
+    async (request) => {
+      await service().setEnterprises(actorOf(request), request.params.id, request.body.enterprise_ids);
+      return service().detail(actorOf(request), request.params.id);
+    });
   r.put('/api/v1/matters/:id/attention', { config: { permission: 'matter.attention', scope }, schema: { tags, params: matterIdParams, body: attentionBody, response: { 200: attentionSchema } } },
     async (request) => service().setAttention(actorOf(request), request.params.id, request.body.attention));
   r.get('/api/v1/supervision/figures', { config: { permission: 'matter.read' }, schema: { tags, querystring: figuresQuery, response: { 200: supervisionFiguresSchema } } },

@@ -21,6 +21,7 @@ export const matterCreateBody = z.object({
   lead_unit_id: id,
   co_unit_ids: z.array(id).max(50).default([]),
   project_ids: z.array(id).max(200).default([]),
+  enterprise_ids: z.array(id).max(200).default([]),
   leader_id: id.nullish(),
   due_on: day.nullish(),
   due_working_days: z.number().int().min(1).max(250).nullish(),
@@ -40,6 +41,7 @@ export const matterListQuery = z.object({
   attention: z.enum(['0', '1']).optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   project_id: z.coerce.number().int().positive().optional(),
+  enterprise_id: z.coerce.number().int().positive().optional(),
   batch_id: z.coerce.number().int().positive().optional(),
   q: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -57,6 +59,8 @@ export const matterActBody = z.object({
 
 export const feedbackBody = z.object({ text: z.string().trim().min(1, '请填写反馈内容').max(5000), next_steps: z.string().max(2000).nullish() }).strict();
 export const instructionBody = z.object({ text: z.string().trim().min(1, '请填写批示内容').max(2000) }).strict();
+/** The matter's linked enterprises (关联企业), replacing the ones it had. */
+export const matterEnterprisesBody = z.object({ enterprise_ids: z.array(id).max(200) }).strict();
 export const attentionBody = z.object({ attention: z.boolean() }).strict();
 
 export const figuresQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份应为 YYYY-MM') });

@@ -24,6 +24,7 @@ import type { MatterFilter, MatterRepository, MatterRow } from './matter.reposit
 import { SETTINGS_LABELS, supervisionSettings, type SupervisionSettings } from './supervision.settings.ts';
 import { supervisionFigures } from './figures.service.ts';
 import { rulesOfYear, YearRulesService } from './year-rules.service.ts';
+import { visibleEnterprises } from './matter-enterprises.ts';
 
 /** What creating a matter takes. */
 export interface MatterInput {
@@ -39,6 +40,8 @@ export interface MatterInput {
   leadUnitId: number;
   coUnitIds?: number[];
   projectIds?: number[];
+  /** 关联企业: each must be visible to the actor (problems' reader). */
+  enterpriseIds?: number[];
   leaderId?: number | null;
   /** Due date, or working days from today (the setting's default when neither). */
   dueOn?: string | null;
@@ -130,6 +133,7 @@ export class MatterService {
       const projectIds = [...new Set(input.projectIds ?? [])];
       const projects = await repo.projectsInScope(projectIds, actor.scope);
       if (projects.length !== projectIds.length) throw new AppError('unprocessable', '关联项目不存在或不在数据范围内');
+      const enterpriseIds = await this.checkEnterprises(trx, actor, input.enterpriseIds ?? []);
       const dueOn = input.dueOn ?? addWorkingDays(today, input.dueWorkingDays ?? settings.default_due_working_days, cal);
       if (dueOn < today) throw new AppError('unprocessable', `办结时限 ${dueOn} 早于今天`);
       const year = chinaYear(now);
@@ -148,6 +152,7 @@ export class MatterService {
       });
       await repo.setCoUnits(id, coUnits);
       await repo.setProjects(id, projectIds);
+      await repo.setEnterprises(id, enterpriseIds);
       await this.engine.created(trx, id, 'pending_sign', actor, now, 'assign');
       await this.engine.scheduleCompletion(trx, id, { startOn: today, dueOn, unitId: lead.id, ladder: rules.ladder });
       await addTodo(trx, {
@@ -168,6 +173,30 @@ export class MatterService {
       await this.deps.audit.record(trx, actor, { action: 'matter.create', entityType: 'matter', entityId: id, after: { number, title, leadUnitId: lead.id, coUnits, dueOn, source: input.source } });
       if (rules.letter_on_create && this.letters) await this.letters.issue(trx, { matter: m, kind: 'assign', step: null, signer: actor, settings });
       return { id, number };
+    });
+  }
+
+  /** The distinct ids, when every one is an enterprise the actor sees; else 422 naming the ones refused. */
+  private async checkEnterprises(db: Executor, actor: Actor, ids: readonly number[]): Promise<number[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const read = visibleEnterprises(db, actor, wanted);
+    if (!read) throw new AppError('unprocessable', '未启用企业库，不能关联企业');
+    const seen = new Set((await read).map((e) => e.id));
+    const refused = wanted.filter((e) => !seen.has(e));
+    if (refused.length) throw new AppError('unprocessable', `关联企业不存在或不在数据范围内：${refused.join('、')}`);
+    return wanted;
+  }
+
+  /** Replaces a matter's linked enterprises (关联企业), each visible to the actor; recorded in the audit log. */
+  async setEnterprises(actor: Actor, id: number, ids: readonly number[]): Promise<void> {
+    await inTransaction(this.deps.db, async (trx) => {
+      const repo = this.repo(trx);
+      await this.get(trx, actor, id);
+      const before = (await repo.enterprises([id])).map((e) => e.id);
+      const after = await this.checkEnterprises(trx, actor, ids);
+      await repo.setEnterprises(id, after);
+      await this.deps.audit.record(trx, actor, { action: 'matter.enterprises', entityType: 'matter', entityId: id, before: { enterprises: before }, after: { enterprises: after } });
     });
   }
 
@@ -432,7 +461,13 @@ export class MatterService {
     const { items, total } = await this.repo(this.deps.db).list(actor.scope, f, page);
     const today = this.today();
     const co = await this.repo(this.deps.db).coUnits(items.map((i) => i.id));
-    return { total, today, items: items.map((m) => this.present(m, today, co.filter((c) => c.matter_id === m.id).map((c) => ({ id: c.unit_id, name: c.name })))) };
+    const ents = await this.repo(this.deps.db).enterprises(items.map((i) => i.id));
+    return {
+      total, today, items: items.map((m) => ({
+        ...this.present(m, today, co.filter((c) => c.matter_id === m.id).map((c) => ({ id: c.unit_id, name: c.name }))),
+        enterprises: ents.filter((e) => e.matter_id === m.id).map((e) => ({ id: e.id, name: e.name })),
+      })),
+    };
   }
 
   private present(m: MatterRow, today: string, coUnits: { id: number; name: string; signedOn?: string | null }[]) {
@@ -474,6 +509,7 @@ export class MatterService {
     return {
       matter: { ...this.present(m, today, coRows.map((c) => ({ id: c.unit_id, name: c.name, signedOn: c.signed_on }))), content: m.content, supervisorName: m.supervisor_id ? names.get(m.supervisor_id) ?? null : null, leaderName: m.leader_id ? names.get(m.leader_id) ?? null : null, signedOn: m.signed_on, closingOn: m.closing_on, closeRejections: Number(m.close_rejections), feedbackDays: Number(m.feedback_days) },
       projects: await repo.projects(id),
+      enterprises: (await repo.enterprises([id])).map((e) => ({ id: e.id, name: e.name, uscc: e.uscc })),
       deadlines,
       feedback: feedback.map((f) => ({ ...f, authorName: f.authorId ? names.get(f.authorId) ?? null : null, unitName: f.unitId ? unitNames.get(f.unitId) ?? null : null })),
       instructions: await repo.instructions(id),

@@ -20,7 +20,7 @@ const matterFields = {
 };
 
 /** A supervised matter (督办事项) as lists show it. */
-export const matterListItemSchema = z.object({ ...matterFields, coUnits: z.array(unitRef) }).meta({ id: 'MatterListItem' });
+export const matterListItemSchema = z.object({ ...matterFields, coUnits: z.array(unitRef), enterprises: z.array(z.object({ id: int, name: z.string() })) }).meta({ id: 'MatterListItem' });
 export const matterListSchema = z.object({ total: int, today: z.string(), items: z.array(matterListItemSchema) }).meta({ id: 'MatterList' });
 
 /** A matter's page: the matter, projects, deadlines with their standing, feedback, 批示, letters, timeline and what the reader may do. */
@@ -30,6 +30,8 @@ export const matterDetailSchema = z.object({
     closingOn: text, closeRejections: int, feedbackDays: int,
   }),
   projects: z.array(z.object({ id: int, name: z.string(), code: text })),
+  /** 关联企业 with their 统一社会信用代码. */
+  enterprises: z.array(z.object({ id: int, name: z.string(), uscc: text })),
   deadlines: z.array(z.object({
     kind: z.string(), dueOn: z.string(), originalDueOn: z.string(), status: z.string(), pausedOn: text, pausedDays: int, overdue: z.boolean(), workingDays: int, paused: z.boolean(),
   })),

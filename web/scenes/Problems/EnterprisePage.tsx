@@ -8,6 +8,7 @@ import { problemsApi } from '../../api/problems.ts';
 import { useCan } from '../../auth.tsx';
 import { formatWan } from '../../format.ts';
 import { StatusTag } from './ProblemsPage.tsx';
+import { EnterpriseMattersCard } from '../Supervision/EnterpriseMattersCard.tsx';
 
 /** One enterprise: its cadres and their visit plans, visits with photos, problems, projects and attraction leads. */
 export function EnterprisePage() {
@@ -60,6 +61,8 @@ export function EnterprisePage() {
           { title: t('problem.receivedOn'), dataIndex: 'received_on' },
         ]} />
       </Card>
+      {/* 督办事项 naming this enterprise (关联企业), within the reader's matter scope. */}
+      <EnterpriseMattersCard enterprise={{ id: d.id, name: d.name }} />
       <Card size="small" title={t('enterprise.projects')}>
         <List dataSource={d.projects} locale={{ emptyText: '—' }} renderItem={(p) => <List.Item><Link to={`/projects/${p.id}`}>{p.name}</Link></List.Item>} />
       </Card>

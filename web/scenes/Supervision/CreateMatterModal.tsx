@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { useUnits } from '../../api/reference.ts';
 import { supervisionApi, type MatterCreate } from '../../api/supervision.ts';
+import { EnterprisePicker } from '../../components/EnterprisePicker.tsx';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -23,6 +24,8 @@ export interface MatterPreset {
   sourceLink?: string;
   leadUnitId?: number;
   projectIds?: number[];
+  /** 关联企业 picked ahead (the enterprise page), with their names. */
+  enterprises?: { value: number; label: string }[];
 }
 
 /**
@@ -38,13 +41,13 @@ export function CreateMatterModal({ open, onClose, preset, create }: { open: boo
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
   const submit = async () => {
-    const v = (await form.validateFields()) as { title: string; content?: string; source: MatterCreate['source']; urgency: MatterCreate['urgency']; type?: string; lead_unit_id: number; co_unit_ids?: number[]; due_on?: Dayjs; feedback_days?: number };
+    const v = (await form.validateFields()) as { title: string; content?: string; source: MatterCreate['source']; urgency: MatterCreate['urgency']; type?: string; lead_unit_id: number; co_unit_ids?: number[]; enterprise_ids?: number[]; due_on?: Dayjs; feedback_days?: number };
     setSaving(true);
     try {
       const r = await (create ?? supervisionApi.create)({
         title: v.title, content: v.content ?? '', source: v.source, urgency: v.urgency, type: v.type || '项目推进', lead_unit_id: v.lead_unit_id, co_unit_ids: v.co_unit_ids ?? [],
         due_on: v.due_on ? v.due_on.format('YYYY-MM-DD') : null, feedback_days: v.feedback_days ?? null,
-        source_id: preset?.sourceId ?? null, source_ref: preset?.sourceRef ?? null, source_link: preset?.sourceLink ?? null, project_ids: preset?.projectIds ?? [],
+        source_id: preset?.sourceId ?? null, source_ref: preset?.sourceRef ?? null, source_link: preset?.sourceLink ?? null, project_ids: preset?.projectIds ?? [], enterprise_ids: v.enterprise_ids ?? [],
       });
       void message.success(t('matters.created', { number: r.number }));
       onClose();
@@ -58,7 +61,7 @@ export function CreateMatterModal({ open, onClose, preset, create }: { open: boo
   return (
     <Modal open={open} title={t('matters.new')} onCancel={onClose} onOk={() => void submit()} confirmLoading={saving} destroyOnHidden okButtonProps={{ 'data-testid': 'matter-create-ok' }}>
       <Form form={form} layout="vertical" preserve={false} initialValues={{
-        title: preset?.title, content: preset?.content, source: preset?.source ?? 'other', urgency: 'normal', lead_unit_id: preset?.leadUnitId, type: '项目推进',
+        title: preset?.title, content: preset?.content, source: preset?.source ?? 'other', urgency: 'normal', lead_unit_id: preset?.leadUnitId, type: '项目推进', enterprise_ids: preset?.enterprises?.map((e) => e.value),
       }}>
         <Form.Item name="title" label={t('matters.matter')} rules={[{ required: true, message: t('matters.matter') }]}><Input maxLength={200} data-testid="matter-title" /></Form.Item>
         <Form.Item name="content" label={t('matters.content')}><Input.TextArea rows={3} maxLength={5000} /></Form.Item>
@@ -66,6 +69,7 @@ export function CreateMatterModal({ open, onClose, preset, create }: { open: boo
         <Form.Item name="co_unit_ids" label={t('matters.coUnits')}>
           <Select mode="multiple" allowClear optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
+        <Form.Item name="enterprise_ids" label={t('matters.enterprises')}><EnterprisePicker known={preset?.enterprises} testId="matter-enterprises" /></Form.Item>
         <Form.Item name="source" label={t('matters.source')}><Select disabled={create !== undefined} options={SOURCES.map((s) => ({ value: s, label: t(`matters.source.${s}` as MessageKey) }))} /></Form.Item>
         <Form.Item name="urgency" label={t('matters.urgency')}><Select options={URGENCIES.map((s) => ({ value: s, label: t(`matters.urgency.${s}` as MessageKey) }))} /></Form.Item>
         <Form.Item name="type" label={t('matters.type')}><Input maxLength={40} /></Form.Item>

@@ -4,6 +4,8 @@ import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, F
 import { FileWordOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
+import { useCan } from '../../auth.tsx';
+import { EnterprisePicker } from '../../components/EnterprisePicker.tsx';
 import { agendaApi, supervisionApi, type MatterAction, type MatterDetail } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
@@ -27,6 +29,8 @@ export function MatterPage() {
   const [file, setFile] = useState<File | null>(null);
   const [instruction, setInstruction] = useState('');
   const [letterKind, setLetterKind] = useState('remind');
+  const can = useCan();
+  const [editingEnterprises, setEditingEnterprises] = useState<number[] | null>(null);
 
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
@@ -107,6 +111,15 @@ export function MatterPage() {
           { key: 'due', label: t('matters.dueOn'), children: <span data-testid="matter-due">{m.dueOn}{m.requestedDueOn ? ` → ${m.requestedDueOn}?` : ''}</span> },
           { key: 'next', label: t('matters.nextFeedback'), children: m.nextFeedbackOn ?? '—' },
           { key: 'projects', label: t('matters.projects'), children: data.projects.length ? <Flex gap={4} wrap>{data.projects.map((p) => <Link key={p.id} to={`/projects/${p.id}`}>{p.name}</Link>)}</Flex> : '—' },
+          {
+            key: 'enterprises', label: t('matters.enterprises'),
+            children: (
+              <Flex gap={4} wrap align="center" data-testid="matter-enterprises-list">
+                {data.enterprises.length ? data.enterprises.map((e) => <Link key={e.id} to={`/enterprises/${e.id}`}>{e.name}</Link>) : '—'}
+                {can('matter.assign') && <Button size="small" type="link" data-testid="matter-enterprises-edit" onClick={() => setEditingEnterprises(data.enterprises.map((e) => e.id))}>{t('matters.editEnterprises')}</Button>}
+              </Flex>
+            ),
+          },
           { key: 'content', label: t('matters.content'), span: mobile ? 1 : 2, children: <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.content || '—'}</Typography.Paragraph> },
         ]} />
         <Flex gap={8} wrap style={{ marginTop: 12 }}>
@@ -117,6 +130,15 @@ export function MatterPage() {
           ))}
         </Flex>
       </Card>
+
+      <Modal open={editingEnterprises !== null} title={t('matters.editEnterprises')} onCancel={() => setEditingEnterprises(null)} confirmLoading={busy} destroyOnHidden
+        okButtonProps={{ 'data-testid': 'matter-enterprises-ok' }}
+        onOk={() => {
+          setBusy(true);
+          supervisionApi.setEnterprises(id, editingEnterprises ?? []).then((d) => { setData(d); setEditingEnterprises(null); void message.success(t('matters.enterprisesSaved')); }, fail).finally(() => setBusy(false));
+        }}>
+        <EnterprisePicker value={editingEnterprises ?? []} onChange={setEditingEnterprises} known={data.enterprises.map((e) => ({ value: e.id, label: e.name }))} testId="matter-enterprises-picker" />
+      </Modal>
 
       {data.can.feedback && (
         <Card title={t('matters.feedback')} size="small" style={{ marginTop: 12 }}>
