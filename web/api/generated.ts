@@ -4443,7 +4443,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
                 };
             };
         };
@@ -4485,7 +4487,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
                 };
             };
         };
@@ -4524,7 +4528,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
                 };
             };
         };
@@ -4563,7 +4569,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
                 };
             };
         };
@@ -4706,7 +4714,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ListImportReport"];
+                    };
                 };
             };
         };
@@ -4742,7 +4752,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ListImportReport"];
+                    };
                 };
             };
         };
@@ -4778,7 +4790,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ListImportReport"];
+                    };
                 };
             };
         };
@@ -4814,7 +4828,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ListImportReport"];
+                    };
                 };
             };
         };
@@ -11494,6 +11510,214 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        ImportProblem: {
+            column: string | null;
+            message: string;
+            row: number | null;
+            /** @enum {string} */
+            severity: "error" | "warning";
+            sheet: string;
+        };
+        ImportProblemInput: {
+            column: string | null;
+            message: string;
+            row: number | null;
+            /** @enum {string} */
+            severity: "error" | "warning";
+            sheet: string;
+        };
+        ImportReport: {
+            applied: boolean;
+            dryRun: boolean;
+            duplicates: {
+                name: string;
+                region: string | null;
+                rows: number[];
+                sheet: string;
+                skipped: boolean;
+                stored?: number;
+            }[];
+            elapsedMs: number;
+            encoding?: string;
+            fileName: string;
+            format: string;
+            /** @enum {string} */
+            kind: "projects" | "plans" | "monthly";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "skip" | "error";
+                changes?: string[];
+                name?: string;
+                projectId?: number;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            outcomesTruncated: number;
+            phaseMs: {
+                check: number;
+                read: number;
+                write: number;
+            };
+            problems: components["schemas"]["ImportProblem"][];
+            problemsTruncated: number;
+            progress?: {
+                created: number;
+                month: number;
+                rows: number;
+                updated: number;
+                year: number;
+            };
+            proposals?: {
+                areas: {
+                    name: string;
+                    parentCode: string;
+                    parentName: string;
+                    rows: number;
+                }[];
+                jurisdiction: {
+                    code: string;
+                    name: string;
+                    office: string;
+                } | null;
+                units: components["schemas"]["UnitProposal"][];
+            };
+            reader: string;
+            reportStatus?: components["schemas"]["ReportStatus"];
+            sheets: {
+                chosen?: boolean;
+                columns: {
+                    field: string;
+                    header: string;
+                    label: string;
+                    letter: string;
+                    /** @enum {string} */
+                    unit?: "元" | "万元" | "亿元" | "万亿元";
+                    /** @enum {string} */
+                    unitSource?: "header" | "note" | "default";
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                period?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                packages: number;
+                plansCreated: number;
+                plansUpdated: number;
+                rows: number;
+                skipped: number;
+                statsBlank?: number;
+                subItems: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
+        };
+        ImportReportInput: {
+            applied: boolean;
+            dryRun: boolean;
+            duplicates: {
+                name: string;
+                region: string | null;
+                rows: number[];
+                sheet: string;
+                skipped: boolean;
+                stored?: number;
+            }[];
+            elapsedMs: number;
+            encoding?: string;
+            fileName: string;
+            format: string;
+            /** @enum {string} */
+            kind: "projects" | "plans" | "monthly";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "skip" | "error";
+                changes?: string[];
+                name?: string;
+                projectId?: number;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            outcomesTruncated: number;
+            phaseMs: {
+                check: number;
+                read: number;
+                write: number;
+            };
+            problems: components["schemas"]["ImportProblemInput"][];
+            problemsTruncated: number;
+            progress?: {
+                created: number;
+                month: number;
+                rows: number;
+                updated: number;
+                year: number;
+            };
+            proposals?: {
+                areas: {
+                    name: string;
+                    parentCode: string;
+                    parentName: string;
+                    rows: number;
+                }[];
+                jurisdiction: {
+                    code: string;
+                    name: string;
+                    office: string;
+                } | null;
+                units: components["schemas"]["UnitProposalInput"][];
+            };
+            reader: string;
+            reportStatus?: components["schemas"]["ReportStatusInput"];
+            sheets: {
+                chosen?: boolean;
+                columns: {
+                    field: string;
+                    header: string;
+                    label: string;
+                    letter: string;
+                    /** @enum {string} */
+                    unit?: "元" | "万元" | "亿元" | "万亿元";
+                    /** @enum {string} */
+                    unitSource?: "header" | "note" | "default";
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                period?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                packages: number;
+                plansCreated: number;
+                plansUpdated: number;
+                rows: number;
+                skipped: number;
+                statsBlank?: number;
+                subItems: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
+        };
         IndicatorResult: {
             breakdowns: {
                 [key: string]: components["schemas"]["BreakdownItem"][];
@@ -12289,6 +12513,112 @@ export interface components {
             statusLabel: string;
             title: string;
             writtenOffOn: string | null;
+        };
+        ListImportReport: {
+            applied: boolean;
+            credentials?: {
+                name: string;
+                password: string;
+                phone: string | null;
+                role: string;
+                row: number;
+                unit: string;
+                username: string;
+            }[];
+            credentialsXlsx?: string;
+            dryRun: boolean;
+            elapsedMs: number;
+            fileName: string;
+            /** @enum {string} */
+            kind: "units" | "users";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "error";
+                changes?: string[];
+                name: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            problems: components["schemas"]["ImportProblem"][];
+            sheets: {
+                chosen: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                rows: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
+        };
+        ListImportReportInput: {
+            applied: boolean;
+            credentials?: {
+                name: string;
+                password: string;
+                phone: string | null;
+                role: string;
+                row: number;
+                unit: string;
+                username: string;
+            }[];
+            credentialsXlsx?: string;
+            dryRun: boolean;
+            elapsedMs: number;
+            fileName: string;
+            /** @enum {string} */
+            kind: "units" | "users";
+            outcomes: {
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged" | "error";
+                changes?: string[];
+                name: string;
+                reason?: string;
+                row: number;
+                sheet: string;
+            }[];
+            problems: components["schemas"]["ImportProblemInput"][];
+            sheets: {
+                chosen: boolean;
+                columns: {
+                    header: string;
+                    label: string;
+                    letter: string;
+                }[];
+                dataRows: number;
+                headerRows: string | null;
+                name: string;
+                note?: string;
+                unmapped: {
+                    header: string;
+                    letter: string;
+                }[];
+            }[];
+            summary: {
+                created: number;
+                errorRows: number;
+                errors: number;
+                rows: number;
+                unchanged: number;
+                updated: number;
+                warnings: number;
+            };
         };
         MatterDetail: {
             actions: {
@@ -14779,6 +15109,38 @@ export interface components {
             search_text?: string;
             short_name: string | null;
             sort: number;
+        };
+        UnitProposal: {
+            /** @enum {string} */
+            action: "match" | "create";
+            candidates: {
+                id: number;
+                name: string;
+            }[];
+            /** @enum {string} */
+            kind: "department" | "township" | "company" | "park" | "other";
+            matchId?: number;
+            matchName?: string;
+            name: string;
+            parentId: number | null;
+            regionCode: string | null;
+            rows: number;
+        };
+        UnitProposalInput: {
+            /** @enum {string} */
+            action: "match" | "create";
+            candidates: {
+                id: number;
+                name: string;
+            }[];
+            /** @enum {string} */
+            kind: "department" | "township" | "company" | "park" | "other";
+            matchId?: number;
+            matchName?: string;
+            name: string;
+            parentId: number | null;
+            regionCode: string | null;
+            rows: number;
         };
         UnitRank: {
             completed_ytd: number;

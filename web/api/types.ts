@@ -160,3 +160,12 @@ export type LightCounts = Schema<'LightCounts'>;
 export type LightList = Schema<'LightList'>;
 export type LightRule = Schema<'LightRule'>;
 export type RuleSets = Schema<'RuleSets'>;
+
+/** Workbook imports (import.responses.ts): a project list, plan or month's progress, and a unit or user list. */
+export type ImportReport = Schema<'ImportReport'>;
+export type ListImportReport = Schema<'ListImportReport'>;
+/** A unit name of a project list that is not stored yet, with what the import proposes. */
+export type UnitProposal = Schema<'UnitProposal'>;
+/** The ledger imports of problems (问题台账) and attraction leads (招商台账). */
+export type ProblemImportReport = Schema<'ProblemImportReport'>;
+export type LeadImportReport = Schema<'LeadImportReport'>;

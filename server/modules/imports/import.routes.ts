@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { ImportRepository } from './import.repository.ts';
 import type { ImportService } from './import.service.ts';
 import { importQuerySchema, listImportQuerySchema, monthlyImportQuerySchema, regionAnswerSchema, templateParamsSchema, templateQuerySchema } from './import.schema.ts';
+import { importReportSchema, listImportReportSchema } from './import.responses.ts';
 import { TemplateService } from './template.service.ts';
 import type { ListImportService } from './list-import.ts';
 import { resolveRegionName } from './first-day.ts';
@@ -19,7 +20,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
   const service = imports;
 
   for (const [path, dryRun] of [['/api/v1/imports/dry-run', true], ['/api/v1/imports/apply', false]] as const) {
-    r.post(path, { config: { permission: 'import.write' }, schema: { tags: ['imports'], querystring: importQuerySchema, consumes: ['multipart/form-data'] } },
+    r.post(path, { config: { permission: 'import.write' }, schema: { tags: ['imports'], querystring: importQuerySchema, consumes: ['multipart/form-data'], response: { 200: importReportSchema } } },
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);
@@ -35,7 +36,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
   // The apply's answer carries the first-login passwords once: never cached, never kept by the server.
   for (const [kind, permission] of [['units', 'unit.admin'], ['users', 'user.admin']] as const) {
     for (const [step, dryRun] of [['dry-run', true], ['apply', false]] as const) {
-      r.post(`/api/v1/imports/${kind}/${step}`, { config: { permission }, schema: { tags: ['imports'], querystring: listImportQuerySchema, consumes: ['multipart/form-data'] } },
+      r.post(`/api/v1/imports/${kind}/${step}`, { config: { permission }, schema: { tags: ['imports'], querystring: listImportQuerySchema, consumes: ['multipart/form-data'], response: { 200: listImportReportSchema } } },
         async (request, reply) => {
           const upload = await readUpload(request, limits.maxFileBytes);
           const report = await lists().importFile(actorOf(request), upload.buffer, {
@@ -54,7 +55,7 @@ export function importRoutes(app: FastifyInstance, database: Database, imports: 
 
   // Monthly progress belongs to the units that report (report.write), not only to the office.
   for (const [path, dryRun] of [['/api/v1/imports/monthly/dry-run', true], ['/api/v1/imports/monthly/apply', false]] as const) {
-    r.post(path, { config: { permission: 'report.write' }, schema: { tags: ['imports'], querystring: monthlyImportQuerySchema, consumes: ['multipart/form-data'] } },
+    r.post(path, { config: { permission: 'report.write' }, schema: { tags: ['imports'], querystring: monthlyImportQuerySchema, consumes: ['multipart/form-data'], response: { 200: importReportSchema } } },
       async (request) => {
         const actor = actorOf(request);
         const upload = await readUpload(request, limits.maxFileBytes);

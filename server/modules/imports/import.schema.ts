@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_STATUSES } from '../../../core/monthly-report.ts';
 
 /** Query string of the dry-run and apply endpoints. */
 /**
@@ -47,8 +48,8 @@ export const listImportQuerySchema = z.object({
 export const monthlyImportQuerySchema = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   month: z.coerce.number().int().min(1).max(12).optional(),
-  /** What the imported reports become: drafts the units still submit, submitted (counted), or approved (office). */
-  status: z.enum(['draft', 'submitted', 'approved']).default('draft'),
+  /** What the imported reports become: drafts the units still submit, submitted (counted), or approved (office); never returned. */
+  status: z.enum(REPORT_STATUSES).exclude(['returned']).default('draft'),
   duplicates: duplicatesSchema,
   sheet: sheetSchema,
 });

@@ -19,7 +19,7 @@ import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
 import { ReportRepository } from '../reports/report.repository.ts';
 import { ReportBulkService, type BulkReportInput, type BulkReportStatus } from '../reports/report-bulk.service.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
-import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type SheetLayout } from './layout.ts';
+import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type MappedColumn, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';
 import type { ImportRepository, ProjectKey } from './import.repository.ts';
 import { inferPeriod, describePeriod } from './period-inference.ts';
@@ -67,7 +67,7 @@ export interface ImportReport {
   sheets: {
     name: string;
     headerRows: string | null;
-    columns: { letter: string; header: string; field: string; label: string; unit?: string; unitSource?: string }[];
+    columns: { letter: string; header: string; field: string; label: string; unit?: MappedColumn['unit']; unitSource?: MappedColumn['unitSource'] }[];
     unmapped: { letter: string; header: string }[];
     dataRows: number;
     note?: string;

@@ -14,6 +14,8 @@ export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportTodosJob, syncOpenPeriodTodos, syncReportTodos } from './report-todos.ts';
 export { reportRoutes } from './report.routes.ts';
+// The report status enum (ReportStatus in the OpenAPI document): the monthly import's report names the status it gave.
+export { reportStatusSchema } from './report.schema.ts';
 export { effectiveDeadline, reportTimelinessFigures, statsEntryFigures, type TimelinessFigures } from './reporting-figures.ts';
 // TODO(platform): projects, imports and exports still read and rebase reports through this repository; they should
 // ask the report services.

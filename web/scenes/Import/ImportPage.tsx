@@ -7,51 +7,35 @@ import { useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
 import { uploadFile } from '../../api/upload.ts';
 import { api } from '../../api/client.ts';
+import type { ImportReport, LeadImportReport, ListImportReport, ProblemImportReport, ReportStatus, UnitProposal } from '../../api/types.ts';
 
 type Kind = 'projects' | 'plans' | 'monthly' | 'units' | 'users' | 'problems' | 'leads';
 
 /** The office's lists besides projects: units (单位名单), reporter accounts (人员名单), the problem ledger (问题台账, issue 18) and the attraction ledger (招商项目台账, issue 21). */
 const LIST_KINDS: readonly Kind[] = ['units', 'users', 'problems', 'leads'];
 
-/** The server's import report (server/modules/imports/import.service.ts). */
-interface ImportReport {
-  fileName: string;
-  applied: boolean;
-  dryRun: boolean;
-  sheets: { name: string; headerRows: string | null; columns: { letter: string; header: string; label: string; unit?: string }[]; dataRows: number; note?: string; period?: string; chosen?: boolean }[];
-  /** User list, applied: the new accounts' first-login passwords, shown once (and the same as an .xlsx, base64). */
-  credentials?: { row: number; unit: string; name: string; phone: string | null; username: string; role: string; password: string }[];
-  credentialsXlsx?: string;
-  /** Project list: unit and area names that do not exist yet, with what the import proposes. */
-  proposals?: {
-    jurisdiction: { code: string; name: string; office: string } | null;
-    units: UnitProposal[];
-    areas: { name: string; parentName: string; rows: number }[];
-  };
-  progress?: { year: number; month: number; rows: number; created: number; updated: number };
-  summary: { rows: number; created: number; updated: number; unchanged: number; skipped: number; errorRows: number; errors: number; warnings: number; packages: number; subItems: number; statsBlank?: number };
-  problems: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
-  problemsTruncated: number;
-  outcomes: { sheet: string; row: number; action: 'create' | 'update' | 'unchanged' | 'skip' | 'error'; name?: string; changes?: string[]; reason?: string }[];
-  outcomesTruncated: number;
-  /** Repeated projects (issue 23): rows naming one project, or a row fitting several stored projects. */
-  duplicates?: { sheet: string; rows: number[]; name: string; region: string | null; stored?: number; skipped: boolean }[];
-}
+/** The report of any kind the wizard imports, as the server's response schemas declare it (web/api/generated.ts). */
+type AnyImportReport = ImportReport | ListImportReport | ProblemImportReport | LeadImportReport;
 
-interface UnitProposal {
-  name: string;
-  rows: number;
-  action: 'match' | 'create';
-  kind: string;
-  matchId?: number;
-  matchName?: string;
-}
+/**
+ * What the wizard reads of a report: every kind's report is assignable to it (the compiler checks), the parts one
+ * kind lacks optional. Built from the generated types, so a field the server drops or renames fails the build.
+ */
+type ReportView = Pick<ImportReport, 'fileName' | 'applied' | 'problems' | 'outcomes'>
+  & Partial<Pick<ImportReport, 'proposals' | 'progress' | 'duplicates' | 'problemsTruncated' | 'outcomesTruncated'>>
+  & Partial<Pick<ListImportReport, 'credentials' | 'credentialsXlsx'>>
+  & {
+    summary: ListImportReport['summary'] & Partial<ImportReport['summary']>;
+    sheets: (Omit<ProblemImportReport['sheets'][number], 'columns'> & Partial<Pick<ImportReport['sheets'][number], 'note' | 'period'>> & {
+      columns: (ProblemImportReport['sheets'][number]['columns'][number] & Partial<Pick<ImportReport['sheets'][number]['columns'][number], 'unit'>>)[];
+    })[];
+  };
+
+/** What imported monthly reports become: drafts the units still submit, submitted, or approved (office); never returned. */
+type ImportedStatus = Exclude<ReportStatus, 'returned'>;
 
 /** Per unit name of the file: create it, use an existing unit (id), or neither. */
 type UnitChoice = 'create' | 'skip' | number;
-
-/** What imported monthly reports become: drafts the units still submit, submitted, or approved (office). */
-type ReportStatus = 'draft' | 'submitted' | 'approved';
 
 const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', skip: 'default', error: 'red' } as const;
 
@@ -91,10 +75,10 @@ export function ImportPage() {
   const [kind, setKind] = useState<Kind>(asked ?? kinds[0]!);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
+  const [report, setReport] = useState<ReportView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const statuses: ReportStatus[] = can('report.review') ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
-  const [status, setStatus] = useState<ReportStatus>('draft');
+  const statuses: ImportedStatus[] = can('report.review') ? ['draft', 'submitted', 'approved'] : ['draft', 'submitted'];
+  const [status, setStatus] = useState<ImportedStatus>('draft');
   const [skipDuplicates, setSkipDuplicates] = useState(false);
   const step = !report ? 0 : report.applied ? 2 : 1;
   // Project list options: create missing units and areas, a default responsible unit, the period, per-unit choices.
@@ -124,7 +108,7 @@ export function ImportPage() {
     try {
       const base = LIST_KINDS.includes(kind) ? {} : { duplicates: skip ? 'skip' : 'refuse', ...(kind === 'monthly' ? { status } : { kind }) };
       if (chosenSheet) Object.assign(base, { sheet: chosenSheet });
-      const r = await uploadFile<ImportReport>(endpoint(kind, dryRun), file, { ...base, ...options }, setProgress);
+      const r = await uploadFile<AnyImportReport>(endpoint(kind, dryRun), file, { ...base, ...options }, setProgress);
       setReport(r);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -142,6 +126,9 @@ export function ImportPage() {
   };
 
   const s = report?.summary;
+  // Only the project, plan and monthly imports cap their lists (the list imports keep every problem and row).
+  const problemsTruncated = report?.problemsTruncated ?? 0;
+  const outcomesTruncated = report?.outcomesTruncated ?? 0;
   return (
     <div data-testid="import-page">
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('import.title')}</Typography.Title>
@@ -159,7 +146,7 @@ export function ImportPage() {
             {kind === 'monthly' && (
               <Space wrap>
                 <span>{t('import.reportStatus')}</span>
-                <Radio.Group value={status} onChange={(e) => setStatus(e.target.value as ReportStatus)} optionType="button" data-testid="import-status"
+                <Radio.Group value={status} onChange={(e) => setStatus(e.target.value as ImportedStatus)} optionType="button" data-testid="import-status"
                   options={statuses.map((v) => ({ value: v, label: t(`import.reportStatus.${v}`) }))} />
                 <Typography.Text type="secondary">{t(`import.reportStatus.${status}.hint`)}</Typography.Text>
               </Space>
@@ -232,7 +219,7 @@ export function ImportPage() {
           )}
           <Typography.Paragraph type="secondary" data-testid="import-file-name">
             {t('import.fileName', { name: report.fileName, rows: s.rows })}
-            {s.subItems > 0 && t('import.packages', { packages: s.packages, subItems: s.subItems })}
+            {!!s.subItems && t('import.packages', { packages: s.packages ?? 0, subItems: s.subItems })}
             {!!s.statsBlank && <span data-testid="import-stats-blank">{t('import.statsBlank', { count: s.statsBlank })}</span>}
             {report.sheets.filter((sh) => sh.period).map((sh) => <span key={sh.name} data-testid="import-period">{t('import.inferred', { sheet: sh.name, period: sh.period! })}</span>)}
             {report.progress && <span data-testid="import-progress">{t('import.progressWritten', { period: `${report.progress.year}年1-${report.progress.month}月`, count: report.progress.created + report.progress.updated })}</span>}
@@ -265,7 +252,7 @@ export function ImportPage() {
                       },
                       { title: t('import.unit.name'), dataIndex: 'name' },
                       { title: t('import.unit.rows'), dataIndex: 'rows', width: 70 },
-                      { title: t('import.unit.kind'), dataIndex: 'kind', width: 110, render: (k: 'department' | 'township' | 'company' | 'park' | 'other') => t(`import.unitKind.${k}`) },
+                      { title: t('import.unit.kind'), dataIndex: 'kind', width: 110, render: (k: UnitProposal['kind']) => t(`import.unitKind.${k}`) },
                       {
                         title: t('import.unit.match'), key: 'match', width: 260,
                         render: (_, u: UnitProposal) => {
@@ -294,7 +281,7 @@ export function ImportPage() {
                     { title: t('import.col.region'), dataIndex: 'region', width: 120 },
                     {
                       title: t('import.col.duplicateOutcome'), key: 'outcome',
-                      render: (_: unknown, d: NonNullable<ImportReport['duplicates']>[number]) => (d.stored
+                      render: (_: unknown, d: ImportReport['duplicates'][number]) => (d.stored
                         ? t('import.duplicateStored', { count: d.stored }) + (d.skipped ? t('import.duplicateSkippedAll') : '')
                         : d.skipped ? t('import.duplicateSkipped', { row: d.rows[0]! }) : t('import.duplicateRefused')),
                     },
@@ -305,7 +292,7 @@ export function ImportPage() {
               key: 'problems', label: `${t('import.problems')} (${s.errors + s.warnings})`,
               children: (
                 <Table size="small" rowKey={(_, i) => String(i)} dataSource={report.problems} data-testid="import-problems" pagination={{ pageSize: 20 }}
-                  footer={report.problemsTruncated ? () => t('import.truncated', { count: report.problemsTruncated }) : undefined}
+                  footer={problemsTruncated ? () => t('import.truncated', { count: problemsTruncated }) : undefined}
                   columns={[
                     { title: t('import.col.sheet'), dataIndex: 'sheet', width: 120 },
                     { title: t('import.col.row'), dataIndex: 'row', width: 70 },
@@ -319,7 +306,7 @@ export function ImportPage() {
               key: 'rows', label: `${t('import.rows')} (${s.rows})`,
               children: (
                 <Table size="small" rowKey={(o) => `${o.sheet}:${o.row}`} dataSource={report.outcomes} data-testid="import-outcomes" pagination={{ pageSize: 20 }}
-                  footer={report.outcomesTruncated ? () => t('import.truncated', { count: report.outcomesTruncated }) : undefined}
+                  footer={outcomesTruncated ? () => t('import.truncated', { count: outcomesTruncated }) : undefined}
                   columns={[
                     { title: t('import.col.sheet'), dataIndex: 'sheet', width: 120 },
                     { title: t('import.col.row'), dataIndex: 'row', width: 70 },
