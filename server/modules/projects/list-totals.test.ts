@@ -6,6 +6,8 @@ import { buildWorkbook, multipartBody } from '../../../test/workbooks.ts';
 import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, listTotalsKept, ProjectRepository, withinScope } from './project.repository.ts';
 import { currentYear } from './project.service.ts';
+import { clock } from '../../clock.ts';
+import { chinaToday } from '../../../core/clock.ts';
 import type { ProjectFilter } from './project.schema.ts';
 
 // Issue 16: the project list's totals (count, Σ total investment, Σ annual plan) over a filter of region, unit,
@@ -111,8 +113,8 @@ describe.each(DIALECTS)('kept project list totals on %s', (dialect) => {
     expect((await call({ method: 'DELETE', url: `/api/v1/projects/${b.id}/plans/${YEAR + 1}?version=${bPlan.version}` })).status).toBe(204);
     await expectExact();
 
-    // Stage and tier changes; a sub-item (not a major item) under a package.
-    expect((await call({ method: 'POST', url: `/api/v1/projects/${b.id}/stage`, payload: { to: 'started', event_date: `${YEAR}-03-01` } })).status).toBe(200);
+    // Stage and tier changes (a start dated today: it may not lie in the future); a sub-item under a package.
+    expect((await call({ method: 'POST', url: `/api/v1/projects/${b.id}/stage`, payload: { to: 'started', event_date: chinaToday(clock.now()) } })).status).toBe(200);
     expect((await call({ method: 'POST', url: `/api/v1/projects/${c.id}/tier`, payload: { to: 'withdrawn', reason: '调整' } })).status).toBe(200);
     const sub = await create({ name: '列表甲项目子项', parent_id: a.id, total_investment: 40_000_000 });
     await plan(sub.id, YEAR, 10_000_000);
