@@ -146,6 +146,22 @@ export class IndicatorGroupRepository {
   }
 
   /**
+   * Some projects' facts as stored and as they should be, and the projects whose facts differ. Most writes change
+   * nothing the indicators read (a draft saved, a report returned): only the projects in `changed` are moved.
+   */
+  private async diffFacts(ids: number[]) {
+    const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
+    const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
+    const expected = await this.recomputedFacts(ids).execute();
+    const before = new Map(stored.map((r) => [keyOf(r), r]));
+    const changed = new Set<number>();
+    for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);
+    const after = new Set(expected.map(keyOf));
+    for (const r of stored) if (!after.has(keyOf(r))) changed.add(r.project_id);
+    return { stored, expected, changed };
+  }
+
+  /**
    * Re-snapshots some projects' facts and moves their contributions between group rows by deltas: what the old
    * facts added is taken away, what the new ones add is added, and groups left empty are removed (a recomputation
    * has no empty groups). Call lock() first.
@@ -162,17 +178,8 @@ export class IndicatorGroupRepository {
       }
       return years;
     };
-    const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
     for (const ids of chunks([...new Set(projectIds)])) {
-      // Most writes change nothing the indicators read (a draft saved, a report returned): compare the facts as
-      // they should be with those stored and move only the projects whose facts differ.
-      const expected = await this.recomputedFacts(ids).execute();
-      const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
-      const before = new Map(stored.map((r) => [keyOf(r), r]));
-      const changed = new Set<number>();
-      for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);
-      const after = new Set(expected.map(keyOf));
-      for (const r of stored) if (!after.has(keyOf(r))) changed.add(r.project_id);
+      const { stored, expected, changed } = await this.diffFacts(ids);
       if (!changed.size) continue;
       const moved = [...changed];
       for (const year of yearsOf(stored.filter((r) => changed.has(r.project_id)))) await this.applyDelta(year, moved, -1);
@@ -214,15 +221,8 @@ export class IndicatorGroupRepository {
     const sign = opts.deltas === false ? 0 : 1;
     const deltas = new GroupDeltas();
     deltas.epochs.add(await this.epoch());
-    const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
     for (const ids of chunks([...new Set(projectIds)])) {
-      const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
-      const expected = await this.recomputedFacts(ids).execute();
-      const before = new Map(stored.map((r) => [keyOf(r), r]));
-      const changed = new Set<number>();
-      for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);
-      const after = new Set(expected.map(keyOf));
-      for (const r of stored) if (!after.has(keyOf(r))) changed.add(r.project_id);
+      const { stored, expected, changed } = await this.diffFacts(ids);
       if (!changed.size) continue;
       const moved = [...changed];
       for (const r of stored) if (changed.has(r.project_id)) deltas.add(r, -sign as -1 | 0);
