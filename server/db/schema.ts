@@ -360,6 +360,11 @@ export interface IndicatorYtdTable {
   ytd_12: number;
 }
 
+/** A project whose indicator facts' sources changed since the last sync (noted by triggers; issue 16). */
+export interface IndicatorPendingTable {
+  project_id: number;
+}
+
 /** The additive sums of a group of projects for one period (indicator_groups). */
 export interface IndicatorGroupSumColumns {
   count: number;
@@ -1264,6 +1269,7 @@ export interface DB {
   indicator_ytd: IndicatorYtdTable;
   indicator_facts: IndicatorFactTable;
   indicator_groups: IndicatorGroupTable;
+  indicator_pending: IndicatorPendingTable;
   indicator_settings: IndicatorSettingTable;
   light_rule_sets: LightRuleSetTable;
   light_excuses: LightExcuseTable;

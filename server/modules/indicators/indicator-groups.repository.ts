@@ -331,18 +331,23 @@ export class IndicatorGroupRepository {
     for (const { year } of years) await this.recomputeGroups(year);
   }
 
-  /** Projects whose row or annual plans were written at or after `since` (an ISO timestamp). */
-  async listChangedProjectIds(since: string): Promise<number[]> {
-    // max() reads one end of the updated_at indexes: the usual answer, "nothing changed", costs no scan (the
-    // planner may not use those indexes for a range when its statistics see few distinct timestamps).
-    const latest = await this.db.selectFrom('projects').select((eb) => eb.fn.max('updated_at').as('t'))
-      .union(this.db.selectFrom('annual_plans').select((eb) => eb.fn.max('updated_at').as('t')))
-      .execute();
-    if (!latest.some((r) => r.t !== null && r.t >= since)) return [];
-    const rows = await this.db.selectFrom('projects').select('id').where('updated_at', '>=', since)
-      .union(this.db.selectFrom('annual_plans').select('project_id as id').where('updated_at', '>=', since))
-      .execute();
-    return rows.map((r) => r.id);
+  /** True when a write has noted a project for the next sync (indicator_pending, kept by triggers). */
+  async hasPending(): Promise<boolean> {
+    return (await this.db.selectFrom('indicator_pending').select('project_id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /**
+   * Takes the projects noted for a sync: deleted here, in the caller's transaction, so that a rollback gives them
+   * back and a write committing later notes its project again. Call lock() first. On PostgreSQL a row still locked
+   * by an unfinished write is skipped, not waited for: that write's values are not visible yet (it will be taken by
+   * a later sync), and a writer may itself be waiting for this rollup's lock.
+   */
+  async takePending(): Promise<number[]> {
+    const rows = dialectOf(this.db) === 'postgres'
+      ? (await sql<{ project_id: number }>`DELETE FROM indicator_pending WHERE project_id IN
+          (SELECT project_id FROM indicator_pending FOR UPDATE SKIP LOCKED) RETURNING project_id`.execute(this.db)).rows
+      : await this.db.deleteFrom('indicator_pending').returning('project_id').execute();
+    return rows.map((r) => r.project_id);
   }
 
   /**

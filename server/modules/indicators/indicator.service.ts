@@ -31,7 +31,10 @@ export function indicatorRepositories(db: Executor): IndicatorRepositories {
   return { indicators: new IndicatorRepository(db), groups: new IndicatorGroupRepository(db) };
 }
 
-/** The group rollup's watermark, in system_state (platform/system-state.ts), not among the office's settings. */
+/**
+ * When the group rollup was last built from scratch, in system_state (platform/system-state.ts): its absence tells the
+ * first read to build it. (Named for the timestamp watermark it once was; what changed since is in indicator_pending.)
+ */
 const WATERMARK = 'facts_synced_at';
 
 /** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
@@ -201,6 +204,7 @@ export class IndicatorService {
     const { indicators, groups } = indicatorRepositories(trx);
     const started = now.toISOString();
     await groups.lock();
+    await groups.takePending();
     const n = await indicators.rebuild(year);
     await groups.rebuild();
     await writeState(trx, WATERMARK, started, started);
@@ -208,23 +212,32 @@ export class IndicatorService {
   }
 
   /**
-   * Brings the group rollup up to date with projects and plans written since the last sync (their updated_at);
-   * the first read after a migration builds it. Report writes are already applied by the hook.
+   * Brings the group rollup up to date with the projects and plans written since the last sync: those the triggers
+   * noted in indicator_pending (issue 16: no timestamp comparison, so neither servers' clocks nor a long write that
+   * commits late can hide one). The first read after a migration builds it. Report writes are already applied by the
+   * hook.
    */
   async syncGroups(): Promise<void> {
-    const since = await readState(this.repo.executor, WATERMARK);
-    const changed = typeof since === 'string' ? await this.groups.listChangedProjectIds(since) : undefined;
-    if (changed && !changed.length) return;
-    const started = this.deps.clock.now().toISOString();
+    const built = (await readState(this.repo.executor, WATERMARK)) !== undefined;
+    if (built && !(await this.groups.hasPending())) return;
     await inTransaction(this.deps.db, async (trx) => {
       const { indicators, groups } = indicatorRepositories(trx);
       await groups.lock();
-      // After a bulk write (a project or plan import) a tenth of the portfolio or more: recompute the years' groups
-      // once instead of moving each project by deltas (which took minutes at 100k projects).
-      if (changed && changed.length * 10 >= await groups.countFacts(this.deps.clock.now().getFullYear())) await groups.refreshProjectsBulk(changed);
-      else if (changed) await groups.refreshProjects(changed);
-      else await groups.rebuild();
-      await writeState(indicators.executor, WATERMARK, started, started);
+      // Taken under the lock: a server that synced meanwhile has left nothing, and nobody else takes these.
+      const changed = await groups.takePending();
+      if (!built) {
+        await groups.rebuild();
+        const at = this.deps.clock.now().toISOString();
+        await writeState(indicators.executor, WATERMARK, at, at);
+      } else if (!changed.length) {
+        return;
+      } else if (changed.length * 10 >= await groups.countFacts(this.deps.clock.now().getFullYear())) {
+        // After a bulk write (a project or plan import) a tenth of the portfolio or more: recompute the years' groups
+        // once instead of moving each project by deltas (which took minutes at 100k projects).
+        await groups.refreshProjectsBulk(changed);
+      } else {
+        await groups.refreshProjects(changed);
+      }
     });
   }
 
@@ -314,6 +327,7 @@ export class IndicatorService {
         if (before.slice().sort().join() !== after.join()) {
           const started = this.deps.clock.now().toISOString();
           await repo.groups.lock();
+          await repo.groups.takePending();
           await repo.indicators.rebuild();
           await repo.groups.rebuild();
           await writeState(repo.indicators.executor, WATERMARK, started, started);
@@ -464,6 +478,7 @@ export class IndicatorService {
       await inTransaction(this.deps.db, async (trx) => {
       const repos = indicatorRepositories(trx);
         await repos.groups.lock();
+        await repos.groups.takePending();
         await repos.indicators.rebuild();
         await repos.groups.rebuild();
         const at = this.deps.clock.now().toISOString();
