@@ -58,7 +58,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
   } else {
     for (const [table, columns, prefix, id] of [['projects', PROJECT_COLUMNS, 'project', 'id'], ['annual_plans', PLAN_COLUMNS, 'plan', 'project_id']] as const) {
-      const note = (row: 'OLD' | 'NEW') => `INSERT OR IGNORE INTO indicator_pending (project_id) VALUES (${row}.${id});`;
+      // Not INSERT OR IGNORE: SQLite applies the outer statement's conflict policy to a trigger's statements, so
+      // under an upsert into annual_plans the IGNORE became ABORT (one writer at a time: the check cannot race).
+      const note = (row: 'OLD' | 'NEW') => `INSERT INTO indicator_pending (project_id) SELECT ${row}.${id}
+        WHERE NOT EXISTS (SELECT 1 FROM indicator_pending WHERE project_id = ${row}.${id});`;
       await sql.raw(`CREATE TRIGGER indicator_pending_${prefix}_ai AFTER INSERT ON ${table} BEGIN ${note('NEW')} END`).execute(db);
       await sql.raw(`CREATE TRIGGER indicator_pending_${prefix}_ad AFTER DELETE ON ${table} BEGIN ${note('OLD')} END`).execute(db);
       await sql.raw(`CREATE TRIGGER indicator_pending_${prefix}_au AFTER UPDATE OF ${columns.join(', ')} ON ${table}
