@@ -55,7 +55,7 @@ export class NodePlanService {
   constructor(deps: Deps, store: (db: Executor) => BlobStore) {
     this.deps = deps;
     this.store = store;
-    this.engine = new CaseEngine(deps, { entityType: 'plan_node', workflow: NODE_WORKFLOW });
+    this.engine = new CaseEngine(deps, { entityType: 'plan_node', workflow: NODE_WORKFLOW, createdLabel: '列入计划' });
   }
 
   private now() {
