@@ -366,8 +366,8 @@ export class NodePlanService {
     const repo = new NodePlanRepository(this.deps.db);
     await this.node(repo, actor, nodeId);
     const items = await this.engine.timeline(this.deps.db, nodeId, {
-      'deadline.step': (p) => `${String(p.label ?? '时限提醒')}（最迟完成 ${String(p.dueOn ?? '')}）`,
-      'plan_node.assigned': (p) => `已转督办：${String(p.number ?? '')}`,
+      'deadline.step': (p) => `${typeof p.label === 'string' ? p.label : '时限提醒'}（最迟完成 ${typeof p.dueOn === 'string' ? p.dueOn : ''}）`,
+      'plan_node.assigned': (p) => `已转督办：${typeof p.number === 'string' ? p.number : ''}`,
     });
     return { items: items.map((i) => ({ at: i.at, kind: i.kind, actor_id: i.actorId, title: i.title, detail: i.detail })) };
   }
