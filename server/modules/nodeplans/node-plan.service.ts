@@ -15,7 +15,7 @@ import { addAttachment, listAttachments, type Attachment, type BlobStore } from 
 import type { Actor, Deps } from '../../platform/context.ts';
 import { loadWorkCalendar, type EscalationStep, type StepContext } from '../../platform/deadlines/deadlines.ts';
 import { emitEvent } from '../../platform/events/events.ts';
-import { addTodo } from '../../platform/todos/todos.ts';
+import { addTodo, completeTodos } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { roleHas, type Permission } from '../../plugins/permissions.ts';
 import { CaseEngine, createMatterService, type MatterInput } from '../supervision/index.ts';
@@ -157,6 +157,8 @@ export class NodePlanService {
       const current = (await this.engine.deadlines(trx, n.id)).find((x) => x.kind === 'complete');
       if (!current || current.status !== 'open' || current.dueOn !== d.latestFinish || current.unitId !== unitId) {
         await this.engine.scheduleCompletion(trx, n.id, { startOn: d.latestStart, dueOn: d.latestFinish, unitId, ladder: NODE_LADDER });
+        // A moved date makes the reminders and warnings of the old one moot; the job takes the new date's steps.
+        await completeTodos(trx, { keys: NODE_LADDER.map((step) => `plan_node:${n.id}:${step.key}`) }, now, null);
       }
       await addTodo(trx, {
         key: `plan_node:${n.id}:complete`, to: { unitId }, kind: 'plan_node.complete', title: `完成节点：${project.name}·${n.name}`,

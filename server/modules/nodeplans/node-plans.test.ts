@@ -158,7 +158,14 @@ describe.each(DIALECTS)('node plans (倒排工期) on %s', (dialect) => {
     const again = await inject(w.leader, 'POST', `/api/v1/plan-nodes/${start.id}/matter`, {});
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toBe(`节点“开工”已转为督办事项${matter.number}，不能重复交办`);
-    expect(byName((await inject(w.reporterA, 'GET', `/api/v1/projects/${w.pa2}/node-plan`)).json<Plan>(), '开工').matter).toEqual(matter);
+    const current = (await inject(w.reporterA, 'GET', `/api/v1/projects/${w.pa2}/node-plan`)).json<Plan>();
+    expect(byName(current, '开工').matter).toEqual(matter);
+    // The target moves a year on: nothing is overdue any more and the unit's overdue to-do is done.
+    const moved = await inject(w.office, 'PUT', `/api/v1/projects/${w.pa2}/node-plan`, { version: current.plan!.version, target_on: addDays(today, 400) });
+    expect(byName(moved.json<Plan>(), '开工').is_overdue).toBe(false);
+    const left = (await inject(w.reporterA, 'GET', '/api/v1/todos')).json<{ items: { key: string; dueOn: string | null }[] }>().items;
+    expect(left.some((x) => x.key === `plan_node:${start.id}:overdue`)).toBe(false);
+    expect(left.find((x) => x.key === `plan_node:${start.id}:complete`)?.dueOn).toBe(byName(moved.json<Plan>(), '开工').latest_finish);
   });
 
   it('a node due soon gets its reminder before the due date; a node not overdue is not turned into a matter', async () => {
