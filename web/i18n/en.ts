@@ -134,6 +134,7 @@ export const en: Record<MessageKey, string> = {
   'nodes.targetOn': 'Target date',
   'nodes.startOn': 'Start date',
   'nodes.compute': 'Compute backwards',
+  'nodes.export': 'Export to Excel',
   'nodes.add': 'Add node',
   'nodes.edit': 'Edit node',
   'nodes.summary': '{total} nodes, {done} completed.',

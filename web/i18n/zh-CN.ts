@@ -132,6 +132,7 @@ export const zhCN = {
   'nodes.targetOn': '目标日期',
   'nodes.startOn': '开始日期',
   'nodes.compute': '倒排计算',
+  'nodes.export': '导出 Excel',
   'nodes.add': '添加节点',
   'nodes.edit': '编辑节点',
   'nodes.summary': '共 {total} 个节点，已完成 {done} 个。',

@@ -4,6 +4,8 @@ import { AppError } from '../../errors.ts';
 import { AttachmentError } from '../../platform/attachments/attachments.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { readUpload } from '../../plugins/multipart.ts';
+import { sendWorkbook } from '../exports/index.ts';
+import { nodePlanWorkbook } from './node-plan-export.ts';
 import {
   completeBody, nodeAttachmentSchema, nodeBody, nodeMatterBody, nodeMatterSchema, nodeParams, nodePlanSchema, nodeTimelineSchema, planCreateBody, planUpdateBody, projectParams, reviewBody,
 } from './node-plan.schema.ts';
@@ -25,6 +27,11 @@ export function nodePlanRoutes(app: FastifyInstance, service: () => NodePlanServ
   const scope = { entity: 'plan_node', param: 'id' };
   r.get('/api/v1/projects/:id/node-plan', { config: { permission: 'project.read' }, schema: { tags, params: projectParams, response: { 200: nodePlanSchema } } },
     async (request) => service().get(actorOf(request), request.params.id));
+  r.get('/api/v1/projects/:id/node-plan.xlsx', { config: { permission: 'project.read', audit: true }, schema: { tags, params: projectParams } },
+    async (request, reply) => {
+      const { view, projectName, today } = await service().forExport(actorOf(request), request.params.id);
+      return sendWorkbook(request, reply, `${projectName}-节点计划.xlsx`, (out) => nodePlanWorkbook(out, projectName, view, today));
+    });
   r.post('/api/v1/projects/:id/node-plan', { config: { permission: 'project.write' }, schema: { tags, params: projectParams, body: planCreateBody, response: { 201: nodePlanSchema } } },
     async (request, reply) => reply.status(201).send(await service().create(actorOf(request), request.params.id, {
       template: request.body.template, targetOn: request.body.target_on ?? null, targetLabel: request.body.target_label ?? null, startOn: request.body.start_on ?? null,

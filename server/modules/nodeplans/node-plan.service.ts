@@ -94,6 +94,13 @@ export class NodePlanService {
     return this.present(this.deps.db, actor, plan);
   }
 
+  /** The plan as get() shows it, with the project's name and today, for the .xlsx export. */
+  async forExport(actor: Actor, projectId: number) {
+    const repo = new NodePlanRepository(this.deps.db);
+    const project = await this.project(repo, actor, projectId);
+    return { view: await this.get(actor, projectId), projectName: project.name, today: this.today() };
+  }
+
   private async present(db: Executor, actor: Actor, plan: NodePlanRow) {
     const repo = new NodePlanRepository(db);
     const [nodes, links, matters, cal] = await Promise.all([repo.listNodes(plan.id), repo.links(plan.id), repo.matterLinks(plan.id), loadWorkCalendar(db)]);

@@ -128,6 +128,11 @@ describe.each(DIALECTS)('node plans (倒排工期) on %s', (dialect) => {
     expect((await inject(w.leader, 'POST', `/api/v1/projects/${w.pa1}/node-plan/nodes`, { name: 'x', duration_days: 1 })).statusCode).toBe(403);
     expect((await inject(w.leader, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).statusCode).toBe(200);
     expect((await inject(w.reporterA, 'POST', `/api/v1/projects/${w.pa1}/node-plan`, { template: 'default' })).statusCode).toBe(409);
+    const xlsx = await inject(w.leader, 'GET', `/api/v1/projects/${w.pa1}/node-plan.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}/node-plan.xlsx`)).statusCode).toBe(404);
   });
 
   it('overdue nodes warn: a red mark, the unit\'s to-dos (due, reminder, overdue step) and one matter per node in two clicks', async () => {

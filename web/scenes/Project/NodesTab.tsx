@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { App, Button, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
-import { FlagOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FlagOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth.tsx';
 import { ApiError } from '../../api/client.ts';
@@ -197,6 +197,7 @@ export function NodesTab({ project }: { project: Project }) {
         <Form.Item name="start_on" label={t('nodes.startOn')}><DatePicker disabled={!canEdit} data-testid="nodes-start-on" /></Form.Item>
         {canEdit && <Button type="primary" loading={busy} onClick={() => void savePlan()} data-testid="nodes-save-plan">{t('nodes.compute')}</Button>}
         {canEdit && <Button onClick={() => openNode('new')} data-testid="nodes-add">{t('nodes.add')}</Button>}
+        <Button href={`/api/v1/projects/${project.id}/node-plan.xlsx`} icon={<DownloadOutlined />} data-testid="nodes-export">{t('nodes.export')}</Button>
       </Form>
       <Typography.Text type="secondary">
         {t('nodes.summary', { total: nodes.length, done })}
