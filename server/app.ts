@@ -40,6 +40,7 @@ import { createEvaluationService, evaluationRoutes } from './modules/evaluation/
 // issue 17 (supervision)
 import { createInboxService, inboxRoutes } from './modules/inbox/index.ts';
 import { agendaRoutes, createAgendaService, createLetterService, createMatterService, matterRoutes, registerSupervision } from './modules/supervision/index.ts';
+import { createNodePlanService, nodePlanRoutes, registerNodePlans } from './modules/nodeplans/index.ts';
 // investment attraction (招商引资)
 import { attractionRoutes, createAttractionService, createLeadImportService, registerAttractionScope } from './modules/attraction/index.ts';
 
@@ -149,6 +150,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
   matterRoutes(app, () => createMatterService(deps));
+  registerNodePlans(deps);
+  nodePlanRoutes(app, () => createNodePlanService(deps));
   agendaRoutes(app, { agenda: () => createAgendaService(deps), letters: () => createLetterService(deps), matters: () => createMatterService(deps) }); // supervision3: meetings, 周交办, letters
   attractionRoutes(app, () => createAttractionService(deps), () => createLeadImportService(deps));
 

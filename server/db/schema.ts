@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { PeriodStatus, ReportStatus } from '../../core/monthly-report.ts';
+import type { NodeState } from '../../core/nodeplans/node-workflow.ts';
 
 // Table types. Timestamps are ISO-8601 text, dates 'YYYY-MM-DD', money integer yuan, booleans 0/1.
 
@@ -783,6 +784,46 @@ export interface ReportMatterLinkTable {
   matter_number: string;
   created_at: string;
 }
+export interface NodePlanTable {
+  id: Generated<number>;
+  project_id: number;
+  target_on: string | null;
+  target_label: string;
+  start_on: string | null;
+  version: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface PlanNodeTable {
+  id: Generated<number>;
+  plan_id: number;
+  project_id: number;
+  position: number;
+  name: string;
+  unit_id: number | null;
+  duration_days: number;
+  evidence: string | null;
+  status: NodeState;
+  completed_on: string | null;
+  completed_by: number | null;
+  confirmed_on: string | null;
+  confirmed_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface PlanNodeLinkTable {
+  id: Generated<number>;
+  node_id: number;
+  predecessor_id: number;
+}
+export interface NodeMatterLinkTable {
+  id: Generated<number>;
+  node_id: number;
+  matter_id: number;
+  matter_number: string;
+  created_at: string;
+}
 export interface EvalLedgerTable {
   id: Generated<number>;
   year: number;
@@ -1327,6 +1368,10 @@ export interface DB {
   eval_objections: EvalObjectionTable;
   eval_matter_links: EvalMatterLinkTable;
   report_matter_links: ReportMatterLinkTable;
+  node_plans: NodePlanTable;
+  plan_nodes: PlanNodeTable;
+  plan_node_links: PlanNodeLinkTable;
+  node_matter_links: NodeMatterLinkTable;
   eval_ledger: EvalLedgerTable;
   eval_outcomes: EvalOutcomeTable;
   eval_upper_ranks: EvalUpperRankTable;

@@ -10,7 +10,7 @@ const FILE = 'a file download: the body is the file (xlsx, docx, pdf, an image o
 const EXCLUDED: Record<string, string> = {
   // File downloads.
   'GET /api/v1/problems.xlsx': FILE, 'GET /api/v1/matters.xlsx': FILE, 'GET /api/v1/attraction/export.xlsx': FILE,
-  'GET /api/v1/problem-figures.xlsx': FILE, 'GET /api/v1/meetings.xlsx': FILE, 'GET /api/v1/batches.xlsx': FILE,
+  'GET /api/v1/problem-figures.xlsx': FILE, 'GET /api/v1/projects/{id}/node-plan.xlsx': FILE, 'GET /api/v1/meetings.xlsx': FILE, 'GET /api/v1/batches.xlsx': FILE,
   'GET /api/v1/exports/projects.xlsx': FILE, 'GET /api/v1/exports/monthly-progress.xlsx': FILE, 'GET /api/v1/exports/indicators.xlsx': FILE,
   'GET /api/v1/exports/lights.xlsx': FILE, 'GET /api/v1/exports/review-queue.xlsx': FILE, 'GET /api/v1/exports/missing.xlsx': FILE,
   'GET /api/v1/bulletins/ranking.xlsx': FILE, 'GET /api/v1/bulletins/{id}/document.docx': FILE, 'GET /api/v1/bulletins/{id}/document.pdf': FILE,

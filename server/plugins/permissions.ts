@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'project.write': ['office', 'reporter'],
   'project.admin': ['office'], // create, delete, restore, tier changes
   'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
+  'node.confirm': ['office'], // node plans (倒排工期): confirm a node its unit completed, or send it back (issue 17)
   'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
   'unit.admin': ['office', 'sysadmin'], // the unit tree (reference data, not project data)
   'plan.write': ['office'],
@@ -79,6 +80,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'project.write': '修改数据范围内的项目',
   'project.admin': '新建、删除、恢复项目，调整库别',
   'project.stage': '数据范围内项目的阶段变更（开工、竣工、停工等）',
+  'node.confirm': '确认或退回责任单位已完成的节点计划节点',
   'reference.admin': '在行政区划中维护开发区、园区等自定义区域',
   'plan.write': '编制年度计划',
   'report.read': '查看数据范围内的月度填报',

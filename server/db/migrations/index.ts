@@ -45,6 +45,7 @@ import * as evalLineObjections from './2026-12-11-60-eval-line-objections.ts'; /
 import * as supervisionYearRules from './2026-12-12-10-supervision-year-rules.ts'; // issue 17
 import * as matterEnterprises from './2026-12-12-11-matter-enterprises.ts'; // issue 17
 import * as matterSourceLink from './2026-12-12-20-matter-source-link.ts'; // issue 17
+import * as nodePlans from './2026-12-13-10-node-plans.ts'; // issue 17
 import * as listTotals from './2026-12-12-50-list-totals.ts'; // issue 16
 import * as indicatorPending from './2026-12-13-60-indicator-pending.ts'; // issue 16
 
@@ -97,5 +98,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-12-11-matter-enterprises': matterEnterprises, // issue 17
   '2026-12-12-20-matter-source-link': matterSourceLink, // issue 17
   '2026-12-12-50-list-totals': listTotals, // issue 16
+  '2026-12-13-10-node-plans': nodePlans, // issue 17
   '2026-12-13-60-indicator-pending': indicatorPending, // issue 16
 };

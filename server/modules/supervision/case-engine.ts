@@ -22,6 +22,8 @@ import { completeTodos } from '../../platform/todos/todos.ts';
 export interface CaseSpec<S extends string, A extends string> {
   entityType: string;
   workflow: Workflow<S, A>;
+  /** The timeline's word for the creation (a matter is '交办'; a plan's node is '列入计划'). */
+  createdLabel?: string;
 }
 
 /** A feedback entry as shown. */
@@ -195,7 +197,7 @@ export class CaseEngine<S extends string, A extends string> {
     const actions = this.spec.workflow.spec.actions as Record<string, { label: string }>;
     const items: TimelineItem[] = [];
     for (const m of await listMoves(db, this.spec.entityType, id)) {
-      items.push({ at: m.at, kind: 'move', actorId: m.actorId, title: `${m.from === null ? '交办' : actions[m.action]?.label ?? m.action}：${m.from ? `${labels[m.from] ?? m.from} → ` : ''}${labels[m.to] ?? m.to}`, detail: m.reason, data: { action: m.action, from: m.from, to: m.to } });
+      items.push({ at: m.at, kind: 'move', actorId: m.actorId, title: `${m.from === null ? (this.spec.createdLabel ?? '交办') : actions[m.action]?.label ?? m.action}：${m.from ? `${labels[m.from] ?? m.from} → ` : ''}${labels[m.to] ?? m.to}`, detail: m.reason, data: { action: m.action, from: m.from, to: m.to } });
     }
     for (const f of await this.feedback(db, id)) {
       items.push({ at: f.createdAt, kind: 'feedback', actorId: f.authorId, title: `反馈（${f.onDate}${f.onTime ? '' : '，逾期'}）`, detail: f.text, data: f });

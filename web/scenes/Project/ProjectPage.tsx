@@ -18,6 +18,7 @@ import { StagesTab } from './StagesTab.tsx';
 import { ReportsTab } from './ReportsTab.tsx';
 import { LightsTab } from './LightsTab.tsx';
 import { ChangesTab } from './ChangesTab.tsx';
+import { NodesTab } from './NodesTab.tsx';
 import { AssignMatterButton } from '../Supervision/AssignMatterButton.tsx';
 
 /** The project page: basic information and, as their APIs land, plans, reports, stages, lights and history. */
@@ -66,6 +67,7 @@ export function ProjectPage() {
     { key: 'plans', label: 'project.tab.plans', children: <PlansTab project={project} canEdit={can('plan.write')} /> },
     { key: 'reports', label: 'project.tab.reports', children: <ReportsTab project={project} canCorrect={canEdit} /> },
     { key: 'stages', label: 'project.tab.stages', children: <StagesTab project={project} canEdit={canEdit} onChanged={setProject} /> },
+    { key: 'nodes', label: 'project.tab.nodes', children: <NodesTab project={project} /> },
     { key: 'lights', label: 'project.tab.lights', children: <LightsTab project={project} /> },
     { key: 'changes', label: 'project.tab.changes', children: <ChangesTab project={project} /> },
   ];
