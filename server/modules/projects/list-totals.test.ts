@@ -166,6 +166,40 @@ describe.each(DIALECTS)('kept project list totals on %s', (dialect) => {
     await expectExact();
   });
 
+  it('gives a searched list the totals of a direct SUM and the page of a direct sort, on every page and sort', async () => {
+    // The page's statement carries the totals of a search as window aggregates (one match for both): they must not
+    // depend on the page, its size or the sort, and a page past the end still has them.
+    const scope: DataScope = { all: false, unitPaths: [root.path], regionPaths: [] };
+    const searches: ProjectFilter[] = [
+      { q: '列表' }, { q: '甪直' }, { region: '320500', q: '吴中' }, { region: '320500', q: '苏州' }, { region: '320506', q: '江苏 导入' },
+      { q: 'lbdr' }, { q: '列表 临湖' }, { q: '没有这个词' }, { q: '列表', stage: 'completed' },
+    ];
+    let nonEmpty = 0;
+    for (const filter of searches) {
+      const expected = await direct(filter, scope, YEAR);
+      if (expected.count > 0) nonEmpty++;
+      for (const [sort, order] of [['id', 'asc'], ['total_investment', 'desc'], ['annual_planned', 'desc'], ['name', 'asc']] as const) {
+        const ids = (await applyProjectFilter(withinScope(t.db.selectFrom('projects'), scope), filter)
+          .leftJoin('annual_plans as ap', (j) => j.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', YEAR))
+          .select('projects.id')
+          .orderBy(sort === 'annual_planned' ? 'ap.planned_investment' : `projects.${sort}`, (ob) => order === 'asc' ? ob.asc() : ob.desc().nullsLast())
+          .orderBy('projects.id', order).execute()).map((r) => r.id);
+        for (const page of [1, 2, 50]) {
+          const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), sort, order, page: String(page), page_size: '2' });
+          const res = await call({ url: `/api/v1/projects?${query}` });
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          const { year, ...totals } = (res.body as { totals: { year: number } }).totals;
+          expect(year).toBe(YEAR);
+          expect(totals, `${query}`).toEqual(expected);
+          expect((res.body as { items: Array<{ id: number }> }).items.map((i) => i.id), `${query}`).toEqual(ids.slice((page - 1) * 2, page * 2));
+        }
+      }
+    }
+    // The searches are not vacuous: most find projects, and one finds more than a page.
+    expect(nonEmpty).toBeGreaterThanOrEqual(6);
+    expect((await direct({ q: '列表' }, scope, YEAR)).count).toBeGreaterThan(2);
+  });
+
   it('reads the kept rows (a drifted row shows in the answer and in the drift check; the rebuild recounts it)', async () => {
     const before = (await call({ url: '/api/v1/projects?region=320506' })).body.totals;
     await t.db.insertInto('project_list_totals').values({ year: 0, region_code: '320506', unit_id: unitA.id, stage: 'zz', tier: 'implementation', major: 1, n: 5, total_investment: 1, planned_investment: 0 }).execute();

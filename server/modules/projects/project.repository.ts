@@ -46,7 +46,7 @@ export function searchTerms(q: string | undefined): string[] {
  */
 export interface TermNames {
   term: string;
-  /** An ancestor of the filter's region bears the name: every project the region filter keeps matches. */
+  /** The filter's region or an ancestor bears the name: every project the region filter keeps matches. */
   matchesAll: boolean;
   /** Region codes, or null when more than NAME_LIST_MAX matched (then the query keeps the sub-query). */
   regionCodes: string[] | null;
@@ -70,8 +70,8 @@ const unitNameHolds = (pattern: string) => sql<boolean>`coalesce(units.short_nam
  * term), for applyProjectFilter to bind as values. A filter without `q` comes back unchanged.
  *
  * With a region filter (every scoped list has one) only the regions that can matter are read: those of the filter's
- * subtree (a range of the path index) and the filter region's ancestors (a match there matches every project of
- * the filter). Without one, every region name is read (~44k in the national tree: a few ms, whatever the portfolio).
+ * subtree (a range of the path index) and the filter region with its ancestors (a match there matches every project
+ * of the filter: '苏州' within 苏州市 narrows nothing). Without one, every region name is read (~44k in the national tree: a few ms, whatever the portfolio).
  */
 export async function resolveSearch<F extends ProjectFilter>(db: Executor, filter: F): Promise<F & { resolvedTerms?: readonly TermNames[] }> {
   const terms = searchTerms(filter.q);
@@ -85,7 +85,7 @@ export async function resolveSearch<F extends ProjectFilter>(db: Executor, filte
     let regions: Promise<Array<{ code: string }>>;
     let matchesAll = false;
     if (root !== undefined) {
-      const ancestors = root.split('/').filter(Boolean).slice(0, -1);
+      const ancestors = root.split('/').filter(Boolean);
       matchesAll = ancestors.length > 0 && !!await db.selectFrom('regions as m').select('m.code')
         .where('m.code', 'in', ancestors).where(regionNameHolds(pattern)).executeTakeFirst();
       regions = matchesAll ? Promise.resolve([]) : db.selectFrom(['regions as r', 'regions as m']).select('r.code')
@@ -332,7 +332,10 @@ export class ProjectRepository {
 
   /** One page of the list plus totals over the whole filter (count, Σ total investment, Σ annual plan of `year`). */
   async list(listQuery: ProjectListQuery, scope: DataScope, planYear: number) {
-    const query = await resolveSearch(this.db, listQuery);
+    const resolved = await resolveSearch(this.db, listQuery);
+    // A search whose every term names the filter's region (or an ancestor) narrows nothing: the list without it
+    // keeps its index order and its kept totals ('苏州' over 苏州市 matched all 100k projects, twice).
+    const query = resolved.resolvedTerms?.every((t) => t.matchesAll) ? { ...resolved, q: undefined, resolvedTerms: undefined } : resolved;
     // (project_id, year) is unique, so the left join adds one column without multiplying rows; totals then take
     // one pass over the filtered projects instead of a second IN (…) query over annual_plans.
     const base = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query)
@@ -349,32 +352,62 @@ export class ProjectRepository {
       return NOT_NULL_SORTS.has(query.sort) ? sorted : sorted.nullsLast();
     };
     const offset = (query.page - 1) * query.page_size;
+    const kept = listTotalsKept(query, planYear);
+    // Without kept totals (a search, a category …) the page's statement carries them too, as window aggregates over
+    // every matching row: the filter — for a search, the trigram match and its region and unit names — runs once
+    // for page and totals, where a separate totals statement ran it a second time (issue 16).
+    const windowColumns = [
+      sql<number>`count(*) over ()`.as('total_count'),
+      sql<number>`coalesce(sum(projects.total_investment) over (), 0)`.as('total_investment_sum'),
+      sql<number>`coalesce(sum(ap.planned_investment) over (), 0)`.as('annual_planned_sum'),
+    ];
     let items;
+    let windowed: { count: number; total_investment: number; annual_planned: number } | undefined;
+    const takeTotals = (rows: ReadonlyArray<{ total_count: number; total_investment_sum: number; annual_planned_sum: number }>) => {
+      const first = rows[0];
+      // No row: nothing matches (page 1), or the page lies past the end and the totals need their own statement.
+      if (first) windowed = { count: first.total_count, total_investment: first.total_investment_sum, annual_planned: first.annual_planned_sum };
+      else if (offset === 0) windowed = { count: 0, total_investment: 0, annual_planned: 0 };
+    };
     if (query.sort === 'annual_planned') {
-      items = await page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
-        .limit(query.page_size).offset(offset).execute();
+      const sorted = page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
+        .limit(query.page_size).offset(offset);
+      if (kept) items = await sorted.execute();
+      else {
+        const rows = await sorted.select(windowColumns).execute();
+        takeTotals(rows);
+        items = rows.map(({ total_count: _c, total_investment_sum: _t, annual_planned_sum: _a, ...row }) => row);
+      }
     } else {
       // The page's ids first, from the filter alone (for region + stage by total investment, index-only over
       // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
       // row was read, joined to its plan and sorted to keep 50 (issue 16).
       const sort = `projects.${query.sort}` as const;
-      const pageIds = applyProjectFilter(withinScope(this.db.selectFrom('projects').select('projects.id'), scope), query)
-        .orderBy(sort, direction).orderBy('projects.id', query.order)
-        .limit(query.page_size).offset(offset);
-      // The filter is applied once, inside pageIds (a text search's term sub-queries are not cheap to run twice).
+      const sorted = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query).orderBy(sort, direction).orderBy('projects.id', query.order).limit(query.page_size).offset(offset);
+      let pageIds;
+      if (kept) pageIds = sorted.select('projects.id');
+      else {
+        const rows = await sorted
+          .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear))
+          .select('projects.id').select(windowColumns)
+          .execute();
+        takeTotals(rows);
+        pageIds = rows.map((r) => r.id);
+      }
+      // The filter is applied once, in pageIds (a text search's term sub-queries are not cheap to run twice).
       const rows = this.db.selectFrom('projects')
         .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
-      items = await withPlan(rows).where('projects.id', 'in', pageIds)
+      items = Array.isArray(pageIds) && !pageIds.length ? [] : await withPlan(rows).where('projects.id', 'in', pageIds)
         .orderBy(sort, direction).orderBy('projects.id', query.order)
         .execute();
     }
-    const totals = listTotalsKept(query, planYear)
+    const totals = windowed ?? (kept
       ? await this.keptListTotals(query, scope, planYear)
       : await base.select((eb) => [
         eb.fn.countAll<number>().as('count'),
         eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
         eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
-      ]).executeTakeFirstOrThrow();
+      ]).executeTakeFirstOrThrow());
     return {
       items,
       totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(totals.annual_planned), year: planYear },
