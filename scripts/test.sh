@@ -67,7 +67,8 @@ echo "── calendar: data-layer tests at 2027-01-12 (SQLite)"
 DOCKET_NOW=2027-01-12 DOCKET_TEST_DIALECTS=sqlite vitest_counted vitest-2027-01-12 --exclude server/modules/imports/address-space-process.test.ts
 for day in 2026-03-16 2026-12-28; do
   echo "── calendar: date-sensitive browser tests at $day"
-  DOCKET_NOW=$day DOCKET_SKIP_WEB_BUILD=1 vitest_counted "browser-$day" --config "$browser_config" \
+  # (No screenshots: they would replace today's pictures in screenshots/ with the shifted date's.)
+  DOCKET_NOW=$day DOCKET_SKIP_WEB_BUILD=1 DOCKET_SCREENSHOTS=0 vitest_counted "browser-$day" --config "$browser_config" \
     test/browser/dashboard.test.ts test/browser/project.test.ts test/browser/reporting.test.ts \
     test/browser/report-month.test.ts
 done
