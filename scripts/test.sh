@@ -12,10 +12,23 @@ step() { # name, command...
   if "$@"; then echo "   ok: $name"; return 0; else echo "   FAILED: $name"; failed=$((failed + 1)); return 1; fi
 }
 
-step typecheck npx tsc -p tsconfig.json && passed=$((passed + 1))
-step lint npx eslint --max-warnings 0 . && passed=$((passed + 1))
-# The web's API types are generated from the routes' schemas (issue 15): the committed file must match them.
-step api-types node scripts/api-types.ts --check && passed=$((passed + 1))
+# The static checks run side by side (each is one single-threaded process, so two cores take two at once); their
+# output is kept and printed in order, each under its own heading. The web's API types are generated from the
+# routes' schemas (issue 15): the committed file must match them.
+declare -A check_pid
+background() { # name, command...
+  local name=$1; shift
+  "$@" >"$results/$name.log" 2>&1 &
+  check_pid[$name]=$!
+}
+background typecheck npx tsc -p tsconfig.json
+background lint npx eslint --max-warnings 0 .
+background api-types node scripts/api-types.ts --check
+logged() { cat "$2"; return "$1"; } # rc, log: prints a background check's output and answers its exit status
+for name in typecheck lint api-types; do
+  wait "${check_pid[$name]}"; rc=$?
+  step "$name" logged "$rc" "$results/$name.log" && passed=$((passed + 1))
+done
 
 
 # Runs vitest with the given arguments and adds its test counts (a run that fails without a failed test counts one).
@@ -54,7 +67,8 @@ echo "── calendar: data-layer tests at 2027-01-12 (SQLite)"
 DOCKET_NOW=2027-01-12 DOCKET_TEST_DIALECTS=sqlite vitest_counted vitest-2027-01-12 --exclude server/modules/imports/address-space-process.test.ts
 for day in 2026-03-16 2026-12-28; do
   echo "── calendar: date-sensitive browser tests at $day"
-  DOCKET_NOW=$day DOCKET_SKIP_WEB_BUILD=1 vitest_counted "browser-$day" --config "$browser_config" \
+  # (No screenshots: they would replace today's pictures in screenshots/ with the shifted date's.)
+  DOCKET_NOW=$day DOCKET_SKIP_WEB_BUILD=1 DOCKET_SCREENSHOTS=0 vitest_counted "browser-$day" --config "$browser_config" \
     test/browser/dashboard.test.ts test/browser/project.test.ts test/browser/reporting.test.ts \
     test/browser/report-month.test.ts
 done

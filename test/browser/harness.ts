@@ -66,12 +66,16 @@ export async function startHarness(opts: { projects?: number; demo?: boolean } =
   };
 }
 
-/** Signs in through the login page (landing on `next`, else the role's home page) and waits for the signed-in frame. */
+/**
+ * Signs in (landing on `next`, else the role's home page) and waits for the signed-in frame. The session comes from the
+ * login API into the context's cookie jar, as the login page's own request would put it there: loading the login page
+ * first cost every test one more boot of the web app. The login page itself has its own tests (accounts.test.ts, the
+ * `?next=` round trip in library.test.ts).
+ */
 export async function login(page: Page, username = 'office', password = 'Docket#2026', next?: string): Promise<void> {
-  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  const r = await page.context().request.post('/api/v1/auth/login', { data: { username, password } });
+  if (!r.ok()) throw new Error(`login as ${username} failed: ${r.status()} ${await r.text()}`);
+  await page.goto(next ?? '/');
   await page.getByTestId('user-menu').waitFor();
 }
 
@@ -114,8 +118,12 @@ async function recordFailure(page: Page, testName: string): Promise<void> {
   }
 }
 
-/** Saves a full-page screenshot into ./screenshots (git-ignored). */
+/**
+ * Saves a full-page screenshot into ./screenshots (git-ignored), unless DOCKET_SCREENSHOTS=0: scripts/test.sh's
+ * calendar reruns take none (each would overwrite today's picture with one at a shifted date, at ~0.3 s a picture).
+ */
 export async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.DOCKET_SCREENSHOTS === '0') return;
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
