@@ -46,6 +46,7 @@ import * as supervisionYearRules from './2026-12-12-10-supervision-year-rules.ts
 import * as matterEnterprises from './2026-12-12-11-matter-enterprises.ts'; // issue 17
 import * as matterSourceLink from './2026-12-12-20-matter-source-link.ts'; // issue 17
 import * as listTotals from './2026-12-12-50-list-totals.ts'; // issue 16
+import * as indicatorGroupsYearly from './2026-12-13-30-indicator-groups-yearly.ts'; // issue 23
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -96,4 +97,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-12-11-matter-enterprises': matterEnterprises, // issue 17
   '2026-12-12-20-matter-source-link': matterSourceLink, // issue 17
   '2026-12-12-50-list-totals': listTotals, // issue 16
+  '2026-12-13-30-indicator-groups-yearly': indicatorGroupsYearly, // issue 23
 };
