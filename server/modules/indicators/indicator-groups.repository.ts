@@ -43,7 +43,7 @@ const GROUP_KEY_COLUMNS = ['year', 'group_key', 'region_code', 'unit_id', 'stage
 const GROUP_COLUMNS: readonly string[] = [...GROUP_KEY_COLUMNS, ...GROUP_SUM_COLUMNS];
 /** A yearly group row and its column names (the month columns are named at run time: `started_to_date_m11`). */
 type GroupRow = DB['indicator_groups'];
-type GroupColumn = keyof GroupRow & string;
+type GroupColumn = Extract<keyof GroupRow, string>;
 
 /** The rollup epoch's key in system_state (see epoch()). */
 const EPOCH = 'indicator_groups_epoch';
