@@ -366,7 +366,7 @@ export interface IndicatorPendingTable {
   project_id: number;
 }
 
-/** The additive sums of a group of projects for one period (indicator_groups). */
+/** The additive sums of a group of projects for one period (what indicator_groups stores per year and month). */
 export interface IndicatorGroupSumColumns {
   count: number;
   total_investment: number;
@@ -421,10 +421,23 @@ export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns,
   actual_production_date: string | null;
 }
 
-/** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
-export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, GroupAttributeColumns {
+/** The sums of a group that are the same in every month of a year (stored once in its yearly row). */
+type IndicatorGroupYearSum = 'count' | 'total_investment' | 'planned_investment' | 'completed_before_year' | 'planned_starts'
+  | 'planned_completions' | 'planned_productions' | 'monthly_planned';
+type MonthSuffix = '01' | '02' | '03' | '04' | '05' | '06' | '07' | '08' | '09' | '10' | '11' | '12';
+
+/** The yearly row's per-month sums: `started_to_date_m11` is November's started_to_date. */
+export type IndicatorGroupMonthColumns = {
+  [K in `${Exclude<keyof IndicatorGroupSumColumns, IndicatorGroupYearSum>}_m${MonthSuffix}`]: number;
+};
+
+/**
+ * Per year and group of projects (same region, unit, stage, nature, category, investment type): the sums of every
+ * month of the year in one row, and Σ each month's cumulative (the trend).
+ */
+export interface IndicatorGroupTable extends Pick<IndicatorGroupSumColumns, IndicatorGroupYearSum>, IndicatorGroupMonthColumns,
+  Omit<IndicatorYtdTable, 'project_id' | 'year'>, GroupAttributeColumns {
   year: number;
-  month: number;
   group_key: string;
 }
 

@@ -1,6 +1,6 @@
 import { monthStart, periodEndExclusive } from '../../../core/indicators.ts';
 import { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from '../projects/index.ts';
-import { SUM_FIELDS, YTD_COLUMNS, type YtdColumn } from './indicator.repository.ts';
+import { SUM_FIELDS, YTD_COLUMNS, type SumField, type YtdColumn } from './indicator.repository.ts';
 
 // Group deltas (issue 23): a bulk write moves each changed project's contribution between indicator_groups rows —
 // what its old facts added is taken away, what its new facts add is added — instead of recomputing the year's
@@ -37,8 +37,39 @@ export type DeltaFact = GroupAttributes & {
   actual_production_date: string | null;
 } & Record<YtdColumn, number> & Record<PlanMonthColumn, number | null>;
 
-/** The columns a delta carries, in order: the additive sums, then Σ each month's cumulative. */
-export const DELTA_COLUMNS = [...SUM_FIELDS, ...YTD_COLUMNS] as const;
+/** The columns of one month in a group's accumulator: the additive sums, then Σ each month's cumulative. */
+const DELTA_COLUMNS = [...SUM_FIELDS, ...YTD_COLUMNS] as const;
+
+/**
+ * The sums that are the same in every month of a year (a project's count, money and plan flags): stored once in a
+ * group's yearly row. Every other sum compares with the month's end or cumulative and is stored per month.
+ */
+export const YEAR_SUMS = [
+  'count', 'total_investment', 'planned_investment', 'completed_before_year', 'planned_starts', 'planned_completions',
+  'planned_productions', 'monthly_planned',
+] as const satisfies readonly SumField[];
+/** The sums stored once per month in a group's yearly row. */
+export const MONTH_SUMS = SUM_FIELDS.filter((f): f is Exclude<SumField, (typeof YEAR_SUMS)[number]> => !(YEAR_SUMS as readonly string[]).includes(f));
+export type MonthSum = (typeof MONTH_SUMS)[number];
+
+/** The column of a yearly group row holding a monthly sum for month 1–12 (`started_to_date_m11`). */
+export function monthColumn(field: SumField, month: number): string {
+  if (!(YEAR_SUMS as readonly string[]).includes(field)) {
+    if (!Number.isInteger(month) || month < 1 || month > 12) throw new RangeError(`month out of range: ${month}`);
+    return `${field}_m${String(month).padStart(2, '0')}`;
+  }
+  return field;
+}
+
+/**
+ * The sum columns of a yearly indicator_groups row, in order: the year's sums, each month's sums (month by month),
+ * then Σ each month's 1–N月 cumulative (the trend).
+ */
+export const GROUP_SUM_COLUMNS: readonly string[] = [
+  ...YEAR_SUMS,
+  ...Array.from({ length: 12 }, (_, i) => MONTH_SUMS.map((f) => monthColumn(f, i + 1))).flat(),
+  ...YTD_COLUMNS,
+];
 
 /** Columns of one month in a group's accumulator; a group holds twelve months of them. */
 const WIDTH = DELTA_COLUMNS.length;
@@ -163,12 +194,18 @@ interface GroupAccumulator extends GroupAttributes {
   bound: number;
 }
 
-/** One group row's delta: the group of one (year, month) and what to add to each DELTA_COLUMNS column. */
+/** One yearly group row's delta: the group of a year and what to add to each GROUP_SUM_COLUMNS column. */
 export interface GroupDelta extends GroupAttributes {
   year: number;
-  month: number;
   values: number[];
 }
+
+/** Each GROUP_SUM_COLUMNS column's offset in a group's accumulator (a year sum and the trend: month 1's). */
+const SOURCE = GROUP_SUM_COLUMNS.map((c) => {
+  const m = /^(.*)_m(\d\d)$/.exec(c);
+  const field = (m ? m[1] : c) as (typeof DELTA_COLUMNS)[number];
+  return (m ? Number(m[2]) - 1 : 0) * WIDTH + AT[field];
+});
 
 /**
  * The group deltas of a bulk write, accumulated over its chunks. A chunk's deltas only record the fact rows taken
@@ -245,26 +282,26 @@ export class GroupDeltas {
     return true;
   }
 
-  /** The (year, month) pairs with a delta, in order. */
-  months(): [number, number][] {
+  /** The years with a delta, in order. */
+  years(): number[] {
     this.flush();
-    const years = [...new Set([...this.groups.values()].map((g) => g.year))].sort((a, b) => a - b);
-    return years.flatMap((y) => Array.from({ length: 12 }, (_, i): [number, number] => [y, i + 1]));
+    return [...new Set([...this.groups.values()].map((g) => g.year))].sort((a, b) => a - b);
   }
 
-  /** The row deltas of one (year, month) that change something. */
-  nonZero(year: number, month: number): GroupDelta[] {
+  /**
+   * The yearly row deltas of a year that change something. The year's sums and the trend are added alike to every
+   * month of the accumulator, so month 1's stand for the year.
+   */
+  nonZero(year: number): GroupDelta[] {
     this.flush();
     const out: GroupDelta[] = [];
-    const o = (month - 1) * WIDTH;
     for (const g of this.groups.values()) {
       if (g.year !== year) continue;
-      let any = false;
-      for (let i = o; i < o + WIDTH && !any; i++) any = g.values[i] !== 0;
-      if (!any) continue;
+      const values = SOURCE.map((i) => g.values[i]!);
+      if (values.every((v) => v === 0)) continue;
       out.push({
-        year, month, group_key: g.group_key, region_code: g.region_code, unit_id: g.unit_id, stage: g.stage, nature: g.nature,
-        category: g.category, investment_type: g.investment_type, values: Array.from(g.values.subarray(o, o + WIDTH)),
+        year, group_key: g.group_key, region_code: g.region_code, unit_id: g.unit_id, stage: g.stage, nature: g.nature,
+        category: g.category, investment_type: g.investment_type, values,
       });
     }
     return out;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { DIALECTS, createTestDatabase } from '../../../test/db.ts';
 import { buildRegions, buildUnit } from '../../../test/factories.ts';
 import { rng } from '../../../core/random.ts';
@@ -10,6 +11,7 @@ import { GroupDeltas } from './group-deltas.ts';
 import { IndicatorGroupRepository } from './indicator-groups.repository.ts';
 import { IndicatorService } from './indicator.service.ts';
 import { createIndicatorService } from './index.ts';
+import * as yearlyGroups from '../../db/migrations/2026-12-13-30-indicator-groups-yearly.ts';
 
 // A chunked bulk write moves each changed project's contribution between indicator group rows by deltas computed
 // in TypeScript (group-deltas.ts), not by recomputing groups in SQL (issue 23). On a portfolio of a few hundred
@@ -158,10 +160,27 @@ describe.each(DIALECTS)('group deltas of chunked bulk writes on %s', (dialect) =
       expect(await groups.diff()).toEqual({ facts: 0, groups: 0 });
     }), { numRuns: dialect === 'sqlite' ? 30 : 12 });
     expect((await service.verify()).ok).toBe(true);
-    // The writes did move projects between groups and empty some: the rollup has group rows of every month.
-    const months = await db.selectFrom('indicator_groups').select('month').distinct().where('year', '=', YEAR).execute();
-    expect(months.length).toBe(12);
+    // The writes did move projects between groups and through the months: the rollup has several groups, and their
+    // yearly rows carry sums that differ between months.
+    const rows = await db.selectFrom('indicator_groups').select(['started_m01', 'started_m12', 'completed_ytd_m01', 'completed_ytd_m12']).where('year', '=', YEAR).execute();
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.some((g) => g.started_m01 !== g.started_m12 && g.completed_ytd_m01 !== g.completed_ytd_m12)).toBe(true);
   }, 600_000);
+
+  it('keep the groups equal to a recomputation through the yearly-row migration, down to monthly rows and up again', async () => {
+    const db = database.db;
+    const groups = new IndicatorGroupRepository(db);
+    expect(await groups.diff()).toEqual({ facts: 0, groups: 0 });
+    const before = await db.selectFrom('indicator_groups').selectAll().orderBy('year').orderBy('group_key').execute();
+    // Down: twelve monthly rows per group, each carrying the year's sums and the trend.
+    await yearlyGroups.down(db);
+    const monthly = await sql<{ year: number; n: number }>`select year, count(*) as n from indicator_groups group by year order by year`.execute(db);
+    expect(monthly.rows.map((r) => [Number(r.year), Number(r.n)])).toEqual([...new Set(before.map((g) => g.year))].map((y) => [y, 12 * before.filter((g) => g.year === y).length]));
+    // Up: the monthly rows pivoted back into the same yearly rows, equal to a recomputation.
+    await yearlyGroups.up(db);
+    expect(await db.selectFrom('indicator_groups').selectAll().orderBy('year').orderBy('group_key').execute()).toEqual(before);
+    expect(await groups.diff()).toEqual({ facts: 0, groups: 0 });
+  }, 240_000);
 
   it('fall back to recomputing the touched groups when a sum could pass 2^53', async () => {
     const db = database.db;

@@ -1,18 +1,22 @@
 import { CompiledQuery, sql, type Expression } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
 import { readState, writeState } from '../../platform/system-state.ts';
 import { clock } from '../../clock.ts';
-import { DELTA_COLUMNS, GroupDeltas, type GroupDelta } from './group-deltas.ts';
+import { GROUP_SUM_COLUMNS, GroupDeltas, MONTH_SUMS, YEAR_SUMS, monthColumn, type GroupDelta } from './group-deltas.ts';
 import {
-  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumSelections, type GroupSums,
+  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumExpressions, type GroupSums,
 } from './indicator.repository.ts';
 
 // The group rollup: indicator_facts (per project and year, a snapshot of what the indicators read) and
-// indicator_groups (per year, month and group of projects with the same region, unit, stage, nature, category and
-// investment type: the additive sums). A large scope's figures are then a sum over a few thousand group rows.
+// indicator_groups (per year and group of projects with the same region, unit, stage, nature, category and
+// investment type: the additive sums of each month of the year in one row — the sums the same in every month once,
+// the others per month as `<sum>_mNN`, and Σ each month's cumulative for the trend). A large scope's figures are then
+// a sum over a few thousand group rows, and a write moves one row per group it touches whatever the month (issue 23:
+// with a row per month, a December figure rewrote all twelve, since every month's row carried the trend).
 
 /** The attributes a group shares; a filter or breakdown on anything else reads the projects instead. */
 export const GROUP_ATTRIBUTES = ['region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type'] as const;
@@ -35,7 +39,11 @@ const FACT_COLUMNS = [
   'actual_production_date', ...YTD_COLUMNS, ...PLAN_MONTH_COLUMNS,
 ] as const;
 
-const GROUP_COLUMNS = ['year', 'month', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type', ...SUM_FIELDS, ...YTD_COLUMNS] as const;
+const GROUP_KEY_COLUMNS = ['year', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type'] as const;
+const GROUP_COLUMNS: readonly string[] = [...GROUP_KEY_COLUMNS, ...GROUP_SUM_COLUMNS];
+/** A yearly group row and its column names (the month columns are named at run time: `started_to_date_m11`). */
+type GroupRow = DB['indicator_groups'];
+type GroupColumn = Extract<keyof GroupRow, string>;
 
 /** The rollup epoch's key in system_state (see epoch()). */
 const EPOCH = 'indicator_groups_epoch';
@@ -44,8 +52,6 @@ const EPOCH = 'indicator_groups_epoch';
 const SEP = '\u001f';
 const NUL = '\u0001';
 
-/** The twelve months as a derived table (one row each), written the same on both engines. */
-const MONTHS_TABLE = sql<{ m: number }>`(${sql.raw(Array.from({ length: 12 }, (_, i) => `select ${i + 1} as m`).join(' union all '))})`;
 
 /** Splits a list into chunks so that IN lists stay far below either engine's parameter limit. */
 function chunks<T>(xs: readonly T[], size = 500): T[][] {
@@ -93,35 +99,38 @@ export class IndicatorGroupRepository {
     return qb;
   }
 
-  /** The groups as they should be for a year (or one month of it), summed from the stored facts. */
-  private recomputedGroups(year: number, month?: number) {
-    const ytdOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((c, i) => sql`when ${sql.lit(i + 1)} then ${sql.ref(`f.${c}`)}`), sql` `)} end`;
-    const endOfMonth = sql`case mm.m ${sql.join(YTD_COLUMNS.map((_, i) => sql`when ${sql.lit(i + 1)} then ${sql.lit(periodEndExclusive(year, i + 1))}`), sql` `)} end`;
-    const qb = this.db.selectFrom('indicator_facts as f')
-      .innerJoin(MONTHS_TABLE.as('mm'), (j) => j.onTrue())
+  /** The yearly group rows as they should be for a year, summed from the stored facts. */
+  private recomputedGroups(year: number) {
+    const byMonth = Array.from({ length: 12 }, (_, i) => sumExpressions({
+      total: 'f.total_investment', planned: 'f.planned_investment', before: 'f.completed_before_year', ytd: sql.ref(`f.${YTD_COLUMNS[i]!}`),
+      newStart: 'f.plan_new_start', startMonth: 'f.plan_start_month', completion: 'f.plan_completion',
+      completionMonth: 'f.plan_completion_month', production: 'f.plan_production', productionMonth: 'f.plan_production_month',
+      startDate: 'f.actual_start_date', completionDate: 'f.actual_completion_date', productionDate: 'f.actual_production_date',
+      plannedToDate: plannedToDate('f', i + 1), hasMonthlyPlan: hasMonthlyPlan('f'),
+    }, year, sql.lit(i + 1), sql.lit(periodEndExclusive(year, i + 1))));
+    return this.db.selectFrom('indicator_facts as f')
       .where('f.year', '=', year)
       .select([
-        sql<number>`${sql.lit(year)}`.as('year'), sql<number>`mm.m`.as('month'),
+        sql<number>`${sql.lit(year)}`.as('year'),
         'f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type',
-        ...sumSelections({
-          total: 'f.total_investment', planned: 'f.planned_investment', before: 'f.completed_before_year', ytd: ytdOfMonth,
-          newStart: 'f.plan_new_start', startMonth: 'f.plan_start_month', completion: 'f.plan_completion',
-          completionMonth: 'f.plan_completion_month', production: 'f.plan_production', productionMonth: 'f.plan_production_month',
-          startDate: 'f.actual_start_date', completionDate: 'f.actual_completion_date', productionDate: 'f.actual_production_date',
-          plannedToDate: plannedToDate('f', sql`mm.m`), hasMonthlyPlan: hasMonthlyPlan('f'),
-        }, year, sql`mm.m`, endOfMonth),
-        // Σ of every month's cumulative (the same in each month's row): the trend reads one month's rows.
+        ...YEAR_SUMS.map((f) => byMonth[0]![f].as(f)),
+        ...byMonth.flatMap((e, i) => MONTH_SUMS.map((f) => e[f].as(monthColumn(f, i + 1)))),
+        // Σ of every month's cumulative: the trend.
         ...YTD_COLUMNS.map((c) => sql<number>`sum(${sql.ref(`f.${c}`)})`.as(c)),
       ])
-      .groupBy([sql`mm.m`, 'f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type']);
-    return month === undefined ? qb : qb.where(sql`mm.m`, '=', month);
+      .groupBy(['f.group_key', 'f.region_code', 'f.unit_id', 'f.stage', 'f.nature', 'f.category', 'f.investment_type']);
   }
 
   /** Recomputes all groups of a year from the stored facts. */
   private async recomputeGroups(year: number): Promise<void> {
     await this.db.deleteFrom('indicator_groups').where('year', '=', year).execute();
-    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(this.recomputedGroups(year)).execute();
+    await this.insertGroups(this.recomputedGroups(year));
     await this.advanceEpoch();
+  }
+
+  /** Inserts recomputed group rows (the columns named at run time: the table's types list them by month). */
+  private async insertGroups(rows: ReturnType<IndicatorGroupRepository['recomputedGroups']>): Promise<void> {
+    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS as readonly GroupColumn[]).expression(rows.$castTo<GroupRow>()).execute();
   }
 
   /**
@@ -133,14 +142,14 @@ export class IndicatorGroupRepository {
     const signed = (c: string) => (sign === 1 ? sql.ref(`d.${c}`) : sql`-${sql.ref(`d.${c}`)}`);
     const delta = this.db.selectFrom(contributions.as('d'))
       .select([
-        'd.year', 'd.month', 'd.group_key', 'd.region_code', 'd.unit_id', 'd.stage', 'd.nature', 'd.category', 'd.investment_type',
-        ...[...SUM_FIELDS, ...YTD_COLUMNS].map((c) => sql<number>`${signed(c)}`.as(c)),
+        'd.year', 'd.group_key', 'd.region_code', 'd.unit_id', 'd.stage', 'd.nature', 'd.category', 'd.investment_type',
+        ...GROUP_SUM_COLUMNS.map((c) => sql<number>`${signed(c)}`.as(c)),
       ])
       // SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert unambiguously.
       .where(sql<boolean>`1 = 1`);
-    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(delta)
-      .onConflict((oc) => oc.columns(['year', 'month', 'group_key']).doUpdateSet(Object.fromEntries(
-        [...SUM_FIELDS, ...YTD_COLUMNS].map((c) => [c, sql`${sql.ref(`indicator_groups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
+    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS as readonly GroupColumn[]).expression(delta.$castTo<GroupRow>())
+      .onConflict((oc) => oc.columns(['year', 'group_key']).doUpdateSet(Object.fromEntries(
+        GROUP_SUM_COLUMNS.map((c) => [c, sql`${sql.ref(`indicator_groups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
       )))
       .execute();
   }
@@ -249,65 +258,52 @@ export class IndicatorGroupRepository {
   }
 
   /**
-   * Adds group row deltas (of one or more months) to indicator_groups: an upsert of the sums in parts of 500 rows,
-   * then the rows left without a project removed (a recomputation has no empty groups). Call lock() first.
+   * Adds yearly group row deltas to indicator_groups: an upsert of the sums in parts of 100 rows (209 parameters
+   * each), then the rows left without a project removed (a recomputation has no empty groups). Call lock() first.
    */
   async applyDeltas(deltas: readonly GroupDelta[]): Promise<void> {
     // One statement text per part size (the statement cache keeps it prepared), built here rather than by the query
-    // builder: 500 rows of 44 parameters each cost more to build and compile than to run.
+    // builder: 100 rows of 209 parameters each cost more to build and compile than to run.
     const postgres = dialectOf(this.db) === 'postgres';
     const quoted = GROUP_COLUMNS.map((c) => `"${c}"`);
     const statement = (rows: number) => {
       let k = 0;
       const tuple = () => `(${quoted.map(() => (postgres ? `$${++k}` : '?')).join(', ')})`;
       return `insert into "indicator_groups" (${quoted.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`
-        + ` on conflict ("year", "month", "group_key") do update set ${DELTA_COLUMNS.map((c) => `"${c}" = "indicator_groups"."${c}" + excluded."${c}"`).join(', ')}`;
+        + ` on conflict ("year", "group_key") do update set ${GROUP_SUM_COLUMNS.map((c) => `"${c}" = "indicator_groups"."${c}" + excluded."${c}"`).join(', ')}`;
     };
-    for (const part of chunks(deltas, 500)) {
+    for (const part of chunks(deltas, 100)) {
       const params: unknown[] = [];
       for (const d of part) {
-        params.push(d.year, d.month, d.group_key, d.region_code, d.unit_id, d.stage, d.nature, d.category, d.investment_type);
+        params.push(d.year, d.group_key, d.region_code, d.unit_id, d.stage, d.nature, d.category, d.investment_type);
         for (const v of d.values) params.push(v);
       }
       await this.db.executeQuery(CompiledQuery.raw(statement(part.length), params));
     }
-    const emptied = new Map<string, { year: number; month: number; keys: string[] }>();
+    // values[0] is the count (YEAR_SUMS' first): only a group that lost projects can be left empty.
+    const emptied = new Map<number, string[]>();
     for (const d of deltas) {
       if (d.values[0]! >= 0) continue;
-      const id = `${d.year}-${d.month}`;
-      let e = emptied.get(id);
-      if (!e) emptied.set(id, (e = { year: d.year, month: d.month, keys: [] }));
-      e.keys.push(d.group_key);
+      let keys = emptied.get(d.year);
+      if (!keys) emptied.set(d.year, (keys = []));
+      keys.push(d.group_key);
     }
-    for (const { year, month, keys } of emptied.values()) {
+    for (const [year, keys] of emptied) {
       for (const part of chunks(keys)) {
-        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('month', '=', month).where('group_key', 'in', part).where('count', '=', 0).execute();
+        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', part).where('count', '=', 0).execute();
       }
     }
   }
 
   /**
-   * Recomputes one month's rows of some groups of a year (every group when `keys` is undefined) from the stored
-   * facts: what a bulk write's stale groups need, in steps small enough to be short transactions (a month of a
-   * 100k portfolio's groups is a twelfth of the year's recomputation). Call lock() first.
+   * Recomputes some groups' yearly rows from the stored facts: what a bulk write's stale groups need, a few hundred
+   * groups per call so that each is a short transaction. Call lock() first.
    */
-  async recomputeGroupsOf(year: number, month: number, keys?: readonly string[]): Promise<void> {
-    let del = this.db.deleteFrom('indicator_groups').where('year', '=', year).where('month', '=', month);
-    let ins = this.recomputedGroups(year, month);
-    if (keys) {
-      if (!keys.length) return;
-      del = del.where('group_key', 'in', keys);
-      ins = ins.where('f.group_key', 'in', keys);
-    }
-    await del.execute();
-    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS).expression(ins).execute();
+  async recomputeGroupsOf(year: number, keys: readonly string[]): Promise<void> {
+    if (!keys.length) return;
+    await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', keys).execute();
+    await this.insertGroups(this.recomputedGroups(year).where('f.group_key', 'in', keys));
     await this.advanceEpoch();
-  }
-
-  /** How many group rows a month of a year has (what a set of stale keys is weighed against). */
-  async countGroups(year: number, month: number): Promise<number> {
-    const r = await this.db.selectFrom('indicator_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', year).where('month', '=', month).executeTakeFirstOrThrow();
-    return Number(r.n);
   }
 
   /** Recomputes the groups of each year from the stored facts (after refreshFactsOnly). Call lock() first. */
@@ -357,10 +353,10 @@ export class IndicatorGroupRepository {
   async sumsBy(filter: GroupFilter, year: number, month: number, by: GroupAttribute | 'none'): Promise<GroupSums[]> {
     const keyExpr: Expression<unknown> = by === 'none' ? sql`null` : sql.ref(`g.${by}`);
     const rows = await this.filtered(filter, year)
-      .where('g.month', '=', month)
       .select([
         sql<string | number | null>`${keyExpr}`.as('k'), 'g.stage as stage',
-        ...[...SUM_FIELDS, ...YTD_COLUMNS].map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
+        ...SUM_FIELDS.map((f) => sql<number>`sum(${sql.ref(`g.${monthColumn(f, month)}`)})`.as(f)),
+        ...YTD_COLUMNS.map((f) => sql<number>`sum(${sql.ref(`g.${f}`)})`.as(f)),
       ])
       .groupBy(by === 'none' ? ['g.stage'] : [sql`${keyExpr}`, 'g.stage'])
       .execute();
@@ -399,8 +395,10 @@ export class IndicatorGroupRepository {
     const years = await this.db.selectFrom('indicator_facts').select('year').distinct()
       .union(this.db.selectFrom('indicator_groups').select('year').distinct()).execute();
     for (const { year } of years) {
-      const storedGroups = this.db.selectFrom('indicator_groups').select(GROUP_COLUMNS).where('year', '=', year);
-      const expectedGroups = this.recomputedGroups(year);
+      // Both sides as rows of named numbers: the yearly row's month columns are named at run time.
+      const storedGroups = this.db.selectFrom('indicator_groups').select(GROUP_COLUMNS.map((c) => sql.ref(c).as(c))).where('year', '=', year)
+        .$castTo<Record<string, unknown>>();
+      const expectedGroups = this.recomputedGroups(year).$castTo<Record<string, unknown>>();
       groups += await count(expectedGroups.except(storedGroups)) + await count(storedGroups.except(expectedGroups));
     }
     return { facts, groups };

@@ -119,10 +119,10 @@ export interface SumSource {
 }
 
 /**
- * The SUM expressions of every additive indicator for month `n` (whose end is `end`, exclusive) of `year`: one
- * definition shared by the per-project scan and the group rollup so both mean exactly the same.
+ * The SUM expressions of every additive indicator for month `n` (whose end is `end`, exclusive) of `year`, by
+ * field: one definition shared by the per-project scan and the group rollup so both mean exactly the same.
  */
-export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>, end: RawBuilder<unknown>) {
+export function sumExpressions(s: SumSource, year: number, n: RawBuilder<unknown>, end: RawBuilder<unknown>): Record<SumField, RawBuilder<number>> {
   const r = (ref: string) => sql.ref(ref);
   const startMonth = sql`coalesce(${r(s.startMonth)}, 12)`;
   const doneMonth = sql`coalesce(${r(s.completionMonth)}, 12)`;
@@ -133,31 +133,37 @@ export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>
   const ns = sql`${r(s.newStart)} = 1`;
   const pc = sql`${r(s.completion)} = 1`;
   const pp = sql`${r(s.production)} = 1`;
-  return [
-    sql<number>`count(*)`.as('count'),
-    sql<number>`sum(${r(s.total)})`.as('total_investment'),
-    sql<number>`sum(${r(s.planned)})`.as('planned_investment'),
-    sql<number>`sum(${r(s.before)})`.as('completed_before_year'),
-    sql<number>`sum(${s.ytd})`.as('completed_ytd'),
-    sumIf(ns).as('planned_starts'),
-    sumIf(sql`${ns} and ${startMonth} <= ${n}`).as('planned_starts_to_date'),
-    sumIf(sql`${ns} and ${started}`).as('started'),
-    sumIf(sql`${ns} and ${startMonth} <= ${n} and ${started}`).as('started_to_date'),
-    sumIf(sql`${ns} and ${started} and ${r(s.startDate)} < ${planMonthDate(s.startMonth, year, 0)}`).as('early_starts'),
-    sumIf(sql`${ns} and ${startMonth} <= ${n} and (${r(s.startDate)} is null or ${r(s.startDate)} >= ${end})`).as('overdue_starts'),
-    sumIf(sql`${ns} and ${started} and ${r(s.startDate)} >= ${planMonthDate(s.startMonth, year, 1)}`).as('late_starts'),
-    sumIf(pc).as('planned_completions'),
-    sumIf(sql`${pc} and ${doneMonth} <= ${n}`).as('planned_completions_to_date'),
-    sumIf(sql`${pc} and ${completed}`).as('completed'),
-    sumIf(sql`${pc} and ${doneMonth} <= ${n} and ${completed}`).as('completed_to_date'),
-    sumIf(pp).as('planned_productions'),
-    sumIf(sql`${pp} and ${prodMonth} <= ${n}`).as('planned_productions_to_date'),
-    sumIf(sql`${pp} and ${producing}`).as('producing'),
-    sumIf(sql`${pp} and ${prodMonth} <= ${n} and ${producing}`).as('producing_to_date'),
-    sumIf(s.hasMonthlyPlan).as('monthly_planned'),
-    sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.plannedToDate} else 0 end)`.as('planned_to_date'),
-    sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.ytd} else 0 end)`.as('completed_ytd_monthly_planned'),
-  ];
+  return {
+    count: sql<number>`count(*)`,
+    total_investment: sql<number>`sum(${r(s.total)})`,
+    planned_investment: sql<number>`sum(${r(s.planned)})`,
+    completed_before_year: sql<number>`sum(${r(s.before)})`,
+    completed_ytd: sql<number>`sum(${s.ytd})`,
+    planned_starts: sumIf(ns),
+    planned_starts_to_date: sumIf(sql`${ns} and ${startMonth} <= ${n}`),
+    started: sumIf(sql`${ns} and ${started}`),
+    started_to_date: sumIf(sql`${ns} and ${startMonth} <= ${n} and ${started}`),
+    early_starts: sumIf(sql`${ns} and ${started} and ${r(s.startDate)} < ${planMonthDate(s.startMonth, year, 0)}`),
+    overdue_starts: sumIf(sql`${ns} and ${startMonth} <= ${n} and (${r(s.startDate)} is null or ${r(s.startDate)} >= ${end})`),
+    late_starts: sumIf(sql`${ns} and ${started} and ${r(s.startDate)} >= ${planMonthDate(s.startMonth, year, 1)}`),
+    planned_completions: sumIf(pc),
+    planned_completions_to_date: sumIf(sql`${pc} and ${doneMonth} <= ${n}`),
+    completed: sumIf(sql`${pc} and ${completed}`),
+    completed_to_date: sumIf(sql`${pc} and ${doneMonth} <= ${n} and ${completed}`),
+    planned_productions: sumIf(pp),
+    planned_productions_to_date: sumIf(sql`${pp} and ${prodMonth} <= ${n}`),
+    producing: sumIf(sql`${pp} and ${producing}`),
+    producing_to_date: sumIf(sql`${pp} and ${prodMonth} <= ${n} and ${producing}`),
+    monthly_planned: sumIf(s.hasMonthlyPlan),
+    planned_to_date: sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.plannedToDate} else 0 end)`,
+    completed_ytd_monthly_planned: sql<number>`sum(case when ${s.hasMonthlyPlan} then ${s.ytd} else 0 end)`,
+  };
+}
+
+/** sumExpressions as selections named after their fields. */
+export function sumSelections(s: SumSource, year: number, n: RawBuilder<unknown>, end: RawBuilder<unknown>) {
+  const e = sumExpressions(s, year, n, end);
+  return SUM_FIELDS.map((f) => e[f].as(f));
 }
 
 /** Folds rows of (key k, stage, sums…) into one GroupSums per key with counts by stage. */

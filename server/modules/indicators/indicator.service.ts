@@ -37,6 +37,12 @@ export function indicatorRepositories(db: Executor): IndicatorRepositories {
  */
 const WATERMARK = 'facts_synced_at';
 
+/**
+ * Yearly group rows per transaction when a bulk write's deltas are applied: a 100k portfolio has about 14k groups,
+ * and a step of this many upserts holds the writer for a fraction of a second (a sign-in waits for one step).
+ */
+const GROUPS_PER_STEP = 2000;
+
 /** Filter fields the group rollup answers; any other field set sends the query to the per-project scan. */
 const GROUP_FILTER_FIELDS = new Set(['region', 'unit', 'stage', 'nature', 'category', 'investment_type']);
 
@@ -149,27 +155,30 @@ export class IndicatorService {
 
   /**
    * The end of a chunked bulk write, before its last transaction: the group deltas of its committed chunks added
-   * to indicator_groups, one (year, month) per short transaction with the event loop yielded between, so a reader
-   * sees each month's groups either as before the write or as after it, and a sign-in waits for one month's upsert
-   * at most. Single-report writes in between move their own deltas, which commute with these. Deltas are exact
-   * only over the facts they were taken from: when a recomputation of groups ran since the write's first chunk (the
-   * rollup epoch moved) or a sum could leave the range where doubles are exact, the touched groups are recomputed
-   * from the facts instead, as before deltas (issue 23).
+   * to indicator_groups, GROUPS_PER_STEP yearly group rows per short transaction with the event loop yielded
+   * between, so a sign-in waits for one step's upsert at most. Single-report writes in between move their own
+   * deltas, which commute with these. Deltas are exact only over the facts they were taken from: when a
+   * recomputation of groups ran since the write's first chunk (the rollup epoch moved) or a sum could leave the
+   * range where doubles are exact, the touched groups are recomputed from the facts instead, as before deltas
+   * (issue 23).
    */
   static async refreshGroupsAfterChunks(db: Kysely<DB>, deltas: GroupDeltas): Promise<void> {
     const [epoch, ...others] = deltas.epochs;
     let valid = epoch !== undefined && others.length === 0 && deltas.exact();
     if (valid) {
-      for (const [year, month] of deltas.months()) {
-        valid = await inTransaction(db, async (trx) => {
-          const { groups } = indicatorRepositories(trx);
-          await groups.lock();
-          if (await groups.epoch() !== epoch) return false;
-          await groups.applyDeltas(deltas.nonZero(year, month));
-          return true;
-        });
-        await yieldToEventLoop();
-        if (!valid) break;
+      steps: for (const year of deltas.years()) {
+        const rows = deltas.nonZero(year);
+        for (let i = 0; i < rows.length; i += GROUPS_PER_STEP) {
+          valid = await inTransaction(db, async (trx) => {
+            const { groups } = indicatorRepositories(trx);
+            await groups.lock();
+            if (await groups.epoch() !== epoch) return false;
+            await groups.applyDeltas(rows.slice(i, i + GROUPS_PER_STEP));
+            return true;
+          });
+          await yieldToEventLoop();
+          if (!valid) break steps;
+        }
       }
       if (valid) return;
     }
@@ -177,24 +186,19 @@ export class IndicatorService {
   }
 
   /**
-   * Recomputes the given group keys' rows of every month from the facts (all of a month's when they are half of it
-   * or more), month by month and 500 keys at a time, each step its own short transaction with the event loop
-   * yielded between: the fallback of refreshGroupsAfterChunks.
+   * Recomputes the given groups' yearly rows from the facts, 500 groups at a time, each step its own short
+   * transaction with the event loop yielded between: the fallback of refreshGroupsAfterChunks.
    */
   private static async recomputeTouchedGroups(db: Kysely<DB>, stale: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
     for (const [year, keySet] of stale) {
       const keys = [...keySet];
-      for (let month = 1; month <= 12; month++) {
-        const whole = keys.length * 2 >= await indicatorRepositories(db).groups.countGroups(year, month);
-        const parts = whole ? [undefined] : Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));
-        for (const part of parts) {
-          await inTransaction(db, async (trx) => {
-            const { groups } = indicatorRepositories(trx);
-            await groups.lock();
-            await groups.recomputeGroupsOf(year, month, part);
-          });
-          await yieldToEventLoop();
-        }
+      for (let i = 0; i < keys.length; i += 500) {
+        await inTransaction(db, async (trx) => {
+          const { groups } = indicatorRepositories(trx);
+          await groups.lock();
+          await groups.recomputeGroupsOf(year, keys.slice(i, i + 500));
+        });
+        await yieldToEventLoop();
       }
     }
   }

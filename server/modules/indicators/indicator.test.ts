@@ -150,7 +150,7 @@ describe.each(DIALECTS)('indicators API on %s', (dialect) => {
     expect((await get('/api/v1/indicators?year=2026&month=5&stage=started')).indicators.sums.count).toBe(1);
     const service = createIndicatorService(createDeps(t.database.db));
     expect((await service.verify()).ok).toBe(true);
-    await t.db.updateTable('indicator_groups').set({ completed_ytd: 1 }).where('year', '=', 2026).where('month', '=', 5).where('region_code', '=', '320102').execute();
+    await t.db.updateTable('indicator_groups').set({ completed_ytd_m05: 1 }).where('year', '=', 2026).where('region_code', '=', '320102').execute();
     const found = await service.verify();
     expect(found).toMatchObject({ ok: false, groups_rows_differing: 2, facts_rows_differing: 0 });
     expect((await service.verify({ fix: true })).fixed).toBe(true);
