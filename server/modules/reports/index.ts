@@ -35,3 +35,5 @@ export function createMonthlyReportService(deps: Deps, options: { bulkChunkRows?
 export function createReportPhotoService(deps: Deps, dataDir: string): ReportPhotoService {
   return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir, deps.clock)));
 }
+// What a bulk write takes (the monthly import builds its rows and names their status).
+export type { BulkReportInput, BulkReportStatus } from './report-bulk.service.ts';
