@@ -7662,7 +7662,7 @@ export interface paths {
                                 reviewed_by: number | null;
                                 revision: number;
                                 source: string | null;
-                                stage: string | null;
+                                stage: components["schemas"]["Stage"] | null;
                                 stage_date: string | null;
                                 stats_code: string | null;
                                 stats_entered: number | null;
@@ -10521,7 +10521,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -10553,7 +10553,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -11475,7 +11475,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["Stage"];
                 total_investment: number;
                 unit_id: number;
                 unit_name: string;
@@ -11491,7 +11491,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["StageInput"];
                 total_investment: number;
                 unit_id: number;
                 unit_name: string;
@@ -13122,7 +13122,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -13153,7 +13153,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -13292,7 +13292,7 @@ export interface components {
             amount_ytd: number;
             month: number;
             progress_text: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             status: components["schemas"]["ReportStatus"];
             workers: number | null;
         };
@@ -13302,7 +13302,7 @@ export interface components {
             amount_ytd: number;
             month: number;
             progress_text: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             status: components["schemas"]["ReportStatusInput"];
             workers: number | null;
         };
@@ -13900,7 +13900,7 @@ export interface components {
             list_year: number | null;
             name: string;
             nature: string | null;
-            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            next_stages: components["schemas"]["Stage"][];
             parent_id: number | null;
             planned_completion_date: string | null;
             planned_production_date: string | null;
@@ -13909,8 +13909,8 @@ export interface components {
             reserve_review: string | null;
             rollup: components["schemas"]["ProjectRollup"] | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["Stage"];
+            stage_before_pause: components["schemas"]["Stage"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14010,7 +14010,7 @@ export interface components {
             list_year: number | null;
             name: string;
             nature: string | null;
-            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            next_stages: components["schemas"]["StageInput"][];
             parent_id: number | null;
             planned_completion_date: string | null;
             planned_production_date: string | null;
@@ -14019,8 +14019,8 @@ export interface components {
             reserve_review: string | null;
             rollup: components["schemas"]["ProjectRollupInput"] | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["StageInput"];
+            stage_before_pause: components["schemas"]["StageInput"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14119,8 +14119,8 @@ export interface components {
             region_code?: string;
             reserve_review?: string | null;
             scope_content?: string | null;
-            stage?: string;
-            stage_before_pause?: string | null;
+            stage?: components["schemas"]["Stage"];
+            stage_before_pause?: components["schemas"]["Stage"] | null;
             start_year?: number | null;
             stats_category?: string | null;
             stats_code?: string | null;
@@ -14191,8 +14191,8 @@ export interface components {
             region_code?: string;
             reserve_review?: string | null;
             scope_content?: string | null;
-            stage?: string;
-            stage_before_pause?: string | null;
+            stage?: components["schemas"]["StageInput"];
+            stage_before_pause?: components["schemas"]["StageInput"] | null;
             start_year?: number | null;
             stats_category?: string | null;
             stats_code?: string | null;
@@ -14308,8 +14308,8 @@ export interface components {
             region_code: string;
             reserve_review: string | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["Stage"];
+            stage_before_pause: components["schemas"]["Stage"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14371,8 +14371,8 @@ export interface components {
             region_code: string;
             reserve_review: string | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["StageInput"];
+            stage_before_pause: components["schemas"]["StageInput"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14480,8 +14480,12 @@ export interface components {
             path: string;
             search_text?: string;
         };
+        /** @enum {string} */
+        ReportAction: "edit" | "submit" | "approve" | "return" | "correct";
+        /** @enum {string} */
+        ReportActionInput: "edit" | "submit" | "approve" | "return" | "correct";
         ReportDetail: {
-            allowed_actions: string[];
+            allowed_actions: components["schemas"]["ReportAction"][];
             amount_month: number;
             amount_since_start: number;
             amount_ytd: number;
@@ -14502,7 +14506,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -14516,7 +14520,7 @@ export interface components {
             year: number;
         };
         ReportDetailInput: {
-            allowed_actions: string[];
+            allowed_actions: components["schemas"]["ReportActionInput"][];
             amount_month: number;
             amount_since_start: number;
             amount_ytd: number;
@@ -14537,7 +14541,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -14588,7 +14592,7 @@ export interface components {
                 reviewed_by?: number | null;
                 revision?: number;
                 source?: string | null;
-                stage?: string | null;
+                stage?: components["schemas"]["Stage"] | null;
                 stage_date?: string | null;
                 stats_code?: string | null;
                 stats_entered?: number | null;
@@ -14626,7 +14630,7 @@ export interface components {
                 reviewed_by?: number | null;
                 revision?: number;
                 source?: string | null;
-                stage?: string | null;
+                stage?: components["schemas"]["StageInput"] | null;
                 stage_date?: string | null;
                 stats_code?: string | null;
                 stats_entered?: number | null;
@@ -14662,7 +14666,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["Stage"];
                 unit_id: number;
                 unit_name: string;
             };
@@ -14676,7 +14680,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["StageInput"];
                 unit_id: number;
                 unit_name: string;
             };
@@ -14772,28 +14776,32 @@ export interface components {
             ok: boolean;
             sessions_ended: number;
         };
+        /** @enum {string} */
+        Stage: "planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused";
         StageHistoryEntry: {
             created_at: string;
             event_date: string;
-            from_stage: string | null;
+            from_stage: components["schemas"]["Stage"] | null;
             id: number;
             project_id: number;
             reason: string | null;
-            to_stage: string;
+            to_stage: components["schemas"]["Stage"];
             user_id: number | null;
             user_name: string | null;
         };
         StageHistoryEntryInput: {
             created_at: string;
             event_date: string;
-            from_stage: string | null;
+            from_stage: components["schemas"]["StageInput"] | null;
             id: number;
             project_id: number;
             reason: string | null;
-            to_stage: string;
+            to_stage: components["schemas"]["StageInput"];
             user_id: number | null;
             user_name: string | null;
         };
+        /** @enum {string} */
+        StageInput: "planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused";
         StatusLogEntry: {
             action: string;
             actorId: number | null;

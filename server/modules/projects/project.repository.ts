@@ -1,12 +1,12 @@
-import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type Insertable, type OrderByItemBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AnnualPlanTable, DB, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
+import type { AnnualPlanTable, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
 import { RECOUNT as LIST_TOTALS_RECOUNT } from '../../db/migrations/2026-12-12-50-list-totals.ts';
 import type { DataScope } from '../../context.ts';
 import type { ListField, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
-import { inScope, PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
+import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
 import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // Transitional: indicators, lights and reports (still on eslint.config.js's LEGACY_CROSS_MODULE list) import the

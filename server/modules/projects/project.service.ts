@@ -329,7 +329,8 @@ export class ProjectService {
     await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
-      if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${current.stage}`);
+      // The column is typed by core's list, but the table has no CHECK: stored text outside it is refused here.
+      if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${String(current.stage)}`);
       const before = current.stage_before_pause && isStage(current.stage_before_pause) ? current.stage_before_pause : null;
       const result = checkStageMove({ from: current.stage, to: input.to, stageBeforePause: before, reason: input.reason });
       if ('error' in result) throw new AppError('unprocessable', result.error, { from: current.stage, to: input.to });
