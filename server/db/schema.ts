@@ -184,6 +184,10 @@ export interface ProjectLevelTable {
 }
 
 /** The month-by-month plan (计划完成表) in yuan, one column a month; all NULL without one. */
+/** A plan's month-by-month amounts (计划完成表) in yuan, one column a month, all NULL without one. */
+export const PLAN_MONTH_COLUMNS = ['plan_m01', 'plan_m02', 'plan_m03', 'plan_m04', 'plan_m05', 'plan_m06', 'plan_m07', 'plan_m08', 'plan_m09', 'plan_m10', 'plan_m11', 'plan_m12'] as const;
+export type PlanMonthColumn = (typeof PLAN_MONTH_COLUMNS)[number];
+
 export interface PlanMonthColumns {
   plan_m01: number | null;
   plan_m02: number | null;

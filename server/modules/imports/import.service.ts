@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { formatWan, parseMoney } from '../../../core/money.ts';
-import { PLAN_MONTH_COLUMNS } from '../projects/index.ts';
+import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { parseDate, parseYearRange } from '../../../core/dates.ts';
 import { foldText, searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode, normalizeProjectCode } from '../../../core/project-code.ts';

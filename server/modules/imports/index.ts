@@ -1,4 +1,12 @@
-/** Workbook imports: the service and the repository it is built with. */
+// Workbook imports: the services and the repository they are built with.
+
+// The project-list template's columns and codes: exports write them, so an exported list imports back. First in the
+// file, so they are evaluated before the services below: exports read them at load time, and an import cycle
+// through this file must find them initialized.
+export {
+  CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, LEVEL_CODES, LEVEL_LABELS, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader,
+} from './columns.ts';
+
 import type { Deps } from '../../platform/context.ts';
 import { ImportRepository } from './import.repository.ts';
 import { ImportService } from './import.service.ts';
@@ -16,10 +24,6 @@ export function createImportService(deps: Deps, options: { bulkChunkRows?: numbe
 // The generic table reading of the list imports, for other modules' ledgers (attraction's lead ledger, issue 21).
 export { readListTable, type ListProblem, type SheetFinding } from './list-import.ts';
 export type { FieldDef } from './columns.ts';
-// The project-list template's columns and codes: exports write them, so an exported list imports back.
-export {
-  CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, LEVEL_CODES, LEVEL_LABELS, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader,
-} from './columns.ts';
 export { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 
 /** Unit and user list imports (dry run / apply). */

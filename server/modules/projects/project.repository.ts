@@ -1,6 +1,6 @@
 import { sql, type Insertable, type OrderByItemBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AnnualPlanTable, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
+import { PLAN_MONTH_COLUMNS, type AnnualPlanTable, type PlanMonthColumn, type ProjectListTotalTable, type ProjectTable } from '../../db/schema.ts';
 import { RECOUNT as LIST_TOTALS_RECOUNT } from '../../db/migrations/2026-12-12-50-list-totals.ts';
 import type { DataScope } from '../../context.ts';
 import type { ListField, ProjectListQuery } from './project.schema.ts';
@@ -41,9 +41,8 @@ export interface Rollup {
   annual_plan: { year: number; planned_investment: number };
 }
 
-/** A plan's month-by-month amounts (计划完成表) in yuan, one column a month, all NULL without one. */
-export const PLAN_MONTH_COLUMNS = ['plan_m01', 'plan_m02', 'plan_m03', 'plan_m04', 'plan_m05', 'plan_m06', 'plan_m07', 'plan_m08', 'plan_m09', 'plan_m10', 'plan_m11', 'plan_m12'] as const;
-export type PlanMonthColumn = (typeof PLAN_MONTH_COLUMNS)[number];
+// The month columns are the table's (db/schema.ts); re-exported for the indicators' files still on the legacy list.
+export { PLAN_MONTH_COLUMNS, type PlanMonthColumn };
 
 /** An annual plan as services and the API see it: the monthly columns as one array (null without a monthly plan). */
 export type AnnualPlan = Omit<Selectable<AnnualPlanTable>, PlanMonthColumn> & { monthly_plan: number[] | null };
