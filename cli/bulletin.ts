@@ -8,10 +8,7 @@ import { systemActor, type Actor } from '../server/context.ts';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { roleHas } from '../server/plugins/permissions.ts';
-import { createBulletinService } from '../server/modules/bulletins/index.ts';
-import { bulletinCreateSchema, rankingQuerySchema } from '../server/modules/bulletins/bulletin.schema.ts';
-import { docxToPdf } from '../server/modules/bulletins/bulletin.pdf.ts';
-import { rankingWorkbook } from '../server/modules/bulletins/ranking-export.ts';
+import { bulletinCreateSchema, createBulletinService, docxToPdf, rankingQuerySchema, rankingWorkbook } from '../server/modules/bulletins/index.ts';
 import { createDeps } from '../server/deps.ts';
 import { createUserService } from '../server/modules/users/index.ts';
 

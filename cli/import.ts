@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createDeps } from '../server/deps.ts';
-import { createImportService, createListImportService, type ImportReport } from '../server/modules/imports/index.ts';
+import { createImportService, createListImportService, DEFAULT_LIMITS, type ImportReport, type ListReport } from '../server/modules/imports/index.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -8,8 +8,6 @@ import { configFrom } from './config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { DEFAULT_LIMITS } from '../server/modules/imports/file-guard.ts';
-import { type ListReport } from '../server/modules/imports/list-import.ts';
 import { createLeadImportService, type LeadImportReport } from '../server/modules/attraction/index.ts';
 
 const PHASES = { read: '读取 / read ', check: '检查 / check', write: '写入 / write' } as const;

@@ -139,8 +139,12 @@ export function isReportStatus(value: unknown): value is ReportStatus {
   return (REPORT_STATUSES as readonly unknown[]).includes(value);
 }
 
-/** What can be done to a report. `correct` is a change after approval and always carries a reason. */
-export type ReportAction = 'edit' | 'submit' | 'approve' | 'return' | 'correct';
+/**
+ * What can be done to a report. `correct` is a change after approval and always carries a reason. The one list of
+ * these values (the response schemas' enum of allowed actions is built from it).
+ */
+export const REPORT_ACTIONS = ['edit', 'submit', 'approve', 'return', 'correct'] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
 
 /**
  * The review workflow as data (core/workflow.ts). `correct` is a change after approval: a reviewer's correction

@@ -12,7 +12,7 @@ import type { Database } from './db/database.ts';
 import rateLimit from '@fastify/rate-limit';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAuditHook } from './plugins/audit.ts';
-import { registerProjectScope } from './modules/projects/index.ts';
+import { projectRoutes, registerProjectScope } from './modules/projects/index.ts';
 import { checkEntityScope } from './platform/access.ts';
 import { calendarRoutes, createCalendarService } from './modules/calendar/index.ts';
 // problems (issue 18)
@@ -27,13 +27,11 @@ import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, u
 import { createSystemService, findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
 import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
-import { projectRoutes } from './modules/projects/project.routes.ts';
 import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
 import { createIndicatorService, indicatorRoutes } from './modules/indicators/index.ts';
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
-import { importRoutes } from './modules/imports/import.routes.ts';
-import { createImportService, createListImportService } from './modules/imports/index.ts';
+import { createImportService, createListImportService, importRoutes } from './modules/imports/index.ts';
 import { createExportService, exportRoutes } from './modules/exports/index.ts';
 import { bulletinRoutes, createBulletinService } from './modules/bulletins/index.ts';
 import { createEvaluationService, evaluationRoutes } from './modules/evaluation/index.ts';

@@ -8167,7 +8167,7 @@ export interface paths {
                                 reviewed_by: number | null;
                                 revision: number;
                                 source: string | null;
-                                stage: string | null;
+                                stage: components["schemas"]["Stage"] | null;
                                 stage_date: string | null;
                                 stats_code: string | null;
                                 stats_entered: number | null;
@@ -11026,7 +11026,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -11058,7 +11058,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -11980,7 +11980,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["Stage"];
                 total_investment: number;
                 unit_id: number;
                 unit_name: string;
@@ -11996,7 +11996,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["StageInput"];
                 total_investment: number;
                 unit_id: number;
                 unit_name: string;
@@ -13627,7 +13627,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -13658,7 +13658,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -13919,7 +13919,7 @@ export interface components {
             amount_ytd: number;
             month: number;
             progress_text: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             status: components["schemas"]["ReportStatus"];
             workers: number | null;
         };
@@ -13929,7 +13929,7 @@ export interface components {
             amount_ytd: number;
             month: number;
             progress_text: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             status: components["schemas"]["ReportStatusInput"];
             workers: number | null;
         };
@@ -14527,7 +14527,7 @@ export interface components {
             list_year: number | null;
             name: string;
             nature: string | null;
-            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            next_stages: components["schemas"]["Stage"][];
             parent_id: number | null;
             planned_completion_date: string | null;
             planned_production_date: string | null;
@@ -14536,8 +14536,8 @@ export interface components {
             reserve_review: string | null;
             rollup: components["schemas"]["ProjectRollup"] | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["Stage"];
+            stage_before_pause: components["schemas"]["Stage"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14637,7 +14637,7 @@ export interface components {
             list_year: number | null;
             name: string;
             nature: string | null;
-            next_stages: ("planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused")[];
+            next_stages: components["schemas"]["StageInput"][];
             parent_id: number | null;
             planned_completion_date: string | null;
             planned_production_date: string | null;
@@ -14646,8 +14646,8 @@ export interface components {
             reserve_review: string | null;
             rollup: components["schemas"]["ProjectRollupInput"] | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["StageInput"];
+            stage_before_pause: components["schemas"]["StageInput"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14746,8 +14746,8 @@ export interface components {
             region_code?: string;
             reserve_review?: string | null;
             scope_content?: string | null;
-            stage?: string;
-            stage_before_pause?: string | null;
+            stage?: components["schemas"]["Stage"];
+            stage_before_pause?: components["schemas"]["Stage"] | null;
             start_year?: number | null;
             stats_category?: string | null;
             stats_code?: string | null;
@@ -14818,8 +14818,8 @@ export interface components {
             region_code?: string;
             reserve_review?: string | null;
             scope_content?: string | null;
-            stage?: string;
-            stage_before_pause?: string | null;
+            stage?: components["schemas"]["StageInput"];
+            stage_before_pause?: components["schemas"]["StageInput"] | null;
             start_year?: number | null;
             stats_category?: string | null;
             stats_code?: string | null;
@@ -14935,8 +14935,8 @@ export interface components {
             region_code: string;
             reserve_review: string | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["Stage"];
+            stage_before_pause: components["schemas"]["Stage"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -14998,8 +14998,8 @@ export interface components {
             region_code: string;
             reserve_review: string | null;
             scope_content: string | null;
-            stage: string;
-            stage_before_pause: string | null;
+            stage: components["schemas"]["StageInput"];
+            stage_before_pause: components["schemas"]["StageInput"] | null;
             start_year: number | null;
             stats_category: string | null;
             stats_code: string | null;
@@ -15107,8 +15107,12 @@ export interface components {
             path: string;
             search_text?: string;
         };
+        /** @enum {string} */
+        ReportAction: "edit" | "submit" | "approve" | "return" | "correct";
+        /** @enum {string} */
+        ReportActionInput: "edit" | "submit" | "approve" | "return" | "correct";
         ReportDetail: {
-            allowed_actions: string[];
+            allowed_actions: components["schemas"]["ReportAction"][];
             amount_month: number;
             amount_since_start: number;
             amount_ytd: number;
@@ -15129,7 +15133,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["Stage"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -15143,7 +15147,7 @@ export interface components {
             year: number;
         };
         ReportDetailInput: {
-            allowed_actions: string[];
+            allowed_actions: components["schemas"]["ReportActionInput"][];
             amount_month: number;
             amount_since_start: number;
             amount_ytd: number;
@@ -15164,7 +15168,7 @@ export interface components {
             reviewed_by: number | null;
             revision: number;
             source: string | null;
-            stage: string | null;
+            stage: components["schemas"]["StageInput"] | null;
             stage_date: string | null;
             stats_code: string | null;
             stats_entered: number | null;
@@ -15215,7 +15219,7 @@ export interface components {
                 reviewed_by?: number | null;
                 revision?: number;
                 source?: string | null;
-                stage?: string | null;
+                stage?: components["schemas"]["Stage"] | null;
                 stage_date?: string | null;
                 stats_code?: string | null;
                 stats_entered?: number | null;
@@ -15253,7 +15257,7 @@ export interface components {
                 reviewed_by?: number | null;
                 revision?: number;
                 source?: string | null;
-                stage?: string | null;
+                stage?: components["schemas"]["StageInput"] | null;
                 stage_date?: string | null;
                 stats_code?: string | null;
                 stats_entered?: number | null;
@@ -15289,7 +15293,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["Stage"];
                 unit_id: number;
                 unit_name: string;
             };
@@ -15303,7 +15307,7 @@ export interface components {
             project: {
                 id: number;
                 name: string;
-                stage: string;
+                stage: components["schemas"]["StageInput"];
                 unit_id: number;
                 unit_name: string;
             };
@@ -15399,28 +15403,32 @@ export interface components {
             ok: boolean;
             sessions_ended: number;
         };
+        /** @enum {string} */
+        Stage: "planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused";
         StageHistoryEntry: {
             created_at: string;
             event_date: string;
-            from_stage: string | null;
+            from_stage: components["schemas"]["Stage"] | null;
             id: number;
             project_id: number;
             reason: string | null;
-            to_stage: string;
+            to_stage: components["schemas"]["Stage"];
             user_id: number | null;
             user_name: string | null;
         };
         StageHistoryEntryInput: {
             created_at: string;
             event_date: string;
-            from_stage: string | null;
+            from_stage: components["schemas"]["StageInput"] | null;
             id: number;
             project_id: number;
             reason: string | null;
-            to_stage: string;
+            to_stage: components["schemas"]["StageInput"];
             user_id: number | null;
             user_name: string | null;
         };
+        /** @enum {string} */
+        StageInput: "planning" | "preliminary" | "signed" | "started" | "completed" | "producing" | "paused";
         StatusLogEntry: {
             action: string;
             actorId: number | null;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { clock } from '../../clock.ts';
 import type { Database } from '../../db/database.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { AuditService } from './audit.service.ts';
 
 /**
  * Anchors of the audit chain outside the database. Someone with write access to the database can rewrite the
@@ -80,7 +81,7 @@ export function readAnchors(paths: AnchorPaths): { anchors: Anchor[]; badLines: 
  * anchor's time is the server's clock (DOCKET_NOW in tests), not the machine's.
  */
 export async function anchorAuditHead(database: Database, paths: AnchorPaths, now = clock.now()): Promise<Anchor | null> {
-  const head = await new AuditRepository(database.db).durableHead();
+  const head = await new AuditService(new AuditRepository(database.db)).durableHead();
   const seq = Number(head.seq);
   if (seq === 0) return null;
   const key = readAnchorKey(paths.keyFile, true)!;

@@ -111,16 +111,11 @@ export class AuditRepository {
   }
 
   /**
-   * The head, once every commit it reflects is on disk (PostgreSQL: a transaction that takes a transaction id
-   * commits with a flush of the log up to it, which covers every earlier commit, the chaining steps committed
-   * without waiting for theirs). An anchor outside the database must never name a head a crash could take back.
+   * PostgreSQL: gives the enclosing transaction a transaction id, so that its commit flushes the log up to it, which
+   * covers every earlier commit (AuditService.durableHead opens that transaction).
    */
-  async durableHead(): Promise<{ seq: number; hash: string }> {
-    if (dialectOf(this.db) !== 'postgres') return this.head();
-    return this.db.transaction().execute(async (trx) => {
-      await sql`select txid_current()`.execute(trx);
-      return new AuditRepository(trx).head();
-    });
+  async takeTransactionId(): Promise<void> {
+    await sql`select txid_current()`.execute(this.db);
   }
 
   head() {

@@ -10,7 +10,7 @@ import type { AuditQuery } from './audit.schema.ts';
 import { clock } from '../../clock.ts';
 import { NAMED_KINDS, type NamedKind } from './audit.repository.ts';
 import { dialectOf } from '../../db/dialect.ts';
-import { afterCommit } from '../../platform/tx.ts';
+import { afterCommit, inTransaction } from '../../platform/tx.ts';
 
 /** One event for the audit trail (defined in platform/context.ts). Who and from where come from the actor. */
 export type { AuditEvent };
@@ -101,7 +101,7 @@ export class AuditService implements AuditRecorder {
     const db = this.audit.executor;
     // A service built over a transaction chains inside it (it already holds what it needs); else one per batch.
     const step = db.isTransaction ? () => this.audit.chainPending(CHAIN_BATCH)
-      : () => db.transaction().execute((trx) => new AuditRepository(trx).chainPending(CHAIN_BATCH));
+      : () => inTransaction(db, (trx) => new AuditRepository(trx).chainPending(CHAIN_BATCH));
     let total = 0;
     // After this process's own commit there is something to chain (unless another step took it): skip the look.
     for (let look = !known; !look || (await this.audit.hasPending()); look = true) {
@@ -148,16 +148,30 @@ export class AuditService implements AuditRecorder {
     };
     if (this.chainMode === 'deferred') {
       await new AuditRepository(executor).insertPending(entry);
-      // Chained once the writer's transaction commits; a bare db.transaction() (no afterCommit) leaves it to the
-      // next chaining step in this process, the job or a reader.
+      // Chained once the writer's transaction (inTransaction) commits; a transaction opened otherwise (afterCommit
+      // refuses it) leaves it to the next chaining step in this process, the job or a reader.
       if (!executor.isTransaction) await this.chainAfterCommit();
       // One chaining step per transaction, however many events it records (a bulk write records thousands).
       else afterCommit(executor, this, () => this.chainAfterCommit());
     } else if (executor.isTransaction) {
       await new AuditRepository(executor).append(entry);
     } else {
-      await executor.transaction().execute((trx) => new AuditRepository(trx).append(entry));
+      await inTransaction(executor, (trx) => new AuditRepository(trx).append(entry));
     }
+  }
+
+  /**
+   * The head, once every commit it reflects is on disk (PostgreSQL: a transaction that takes a transaction id
+   * commits with a flush of the log up to it, which covers every earlier commit, the chaining steps committed
+   * without waiting for theirs). An anchor outside the database must never name a head a crash could take back.
+   */
+  async durableHead(): Promise<{ seq: number; hash: string }> {
+    if (dialectOf(this.audit.executor) !== 'postgres') return this.audit.head();
+    return inTransaction(this.audit.executor, async (trx) => {
+      const repo = new AuditRepository(trx);
+      await repo.takeTransactionId();
+      return repo.head();
+    });
   }
 
   /** A page of audit rows matching the filter, newest first. */
@@ -189,6 +203,20 @@ export class AuditService implements AuditRecorder {
       total, page: query.page, page_size: query.page_size,
       items: parsed.map((e) => ({ ...e, entity_name: recorded(e) ?? names.get(`${e.entity_type ?? ''}:${e.entity_id ?? ''}`) ?? null })),
     };
+  }
+
+  /**
+   * An entity's history as another module's page shows it (a project's 变更记录): the successful rows with the given
+   * actions and the automatic request rows of the given routes, newest first (the first `limit`), with the writer's
+   * display name, and their total. The caller chains pending events first (Deps.audit.chainPending).
+   */
+  listEntityHistory(entityType: string, entityId: string, actions: readonly string[], routes: readonly { method: string; route: string }[], limit: number) {
+    return this.audit.listEntityHistory(entityType, entityId, actions, routes, limit);
+  }
+
+  /** The before/after snapshots of an entity's successful events with the given actions, in chain order. */
+  listEntitySnapshots(entityType: string, entityId: string, actions: readonly string[]) {
+    return this.audit.listEntitySnapshots(entityType, entityId, actions);
   }
 
   /**
@@ -301,7 +329,9 @@ export class AuditService implements AuditRecorder {
       throw new Error(`审计链校验失败，拒绝归档：${walker.problems.map((p) => p.message).join('；') || '记录不连续'}`);
     }
     const fileSha = sha.digest('hex');
-    await executor.transaction().execute(async (trx) => {
+    // The archive's own event commits with the rows' removal; in deferred mode it is chained after the commit
+    // (inTransaction's afterCommit), before this returns.
+    await inTransaction(executor, async (trx) => {
       const repo = new AuditRepository(trx);
       await repo.insertArchive({
         file: relative, from_seq: first, to_seq: toSeq, first_prev_hash: firstPrevHash, last_hash: walker.prevHash,
@@ -313,7 +343,6 @@ export class AuditService implements AuditRecorder {
         details: { from_seq: first, to_seq: toSeq, rows: walker.count, file_sha256: fileSha, retention_days: retentionDays },
       });
     });
-    await this.chainPending(); // the archive's own event (recorded in a bare transaction)
     return { file: relative, rows: walker.count };
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../plugins/auth.ts';
-import { contentDisposition } from '../exports/table-writer.ts';
+import { contentDisposition } from '../exports/index.ts';
 import {
   actionSchema, bulletinCreateSchema, feedsSchema, bulletinListQuery, idParams, rankingQuerySchema, reasonActionSchema, templateWriteSchema, versionParams,
 } from './bulletin.schema.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GROUP_SOURCES, TABLE_KINDS } from '../../../core/bulletins/template.ts';
 import { FEED_KEYS } from '../../../core/bulletins/feeds.ts';
-import { periodSchema } from '../indicators/indicator.schema.ts';
+import { periodSchema } from '../indicators/index.ts';
 
 const text = (max: number) => z.string().max(max, `内容过长（最多 ${max} 字）`);
 

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { percentCell, today, XlsxStream, type TableColumn } from '../exports/table-writer.ts';
+import { percentCell, today, XlsxStream, type TableColumn } from '../exports/index.ts';
 import type { BulletinService } from './bulletin.service.ts';
 import type { RankingQuery } from './bulletin.schema.ts';
 import type { Actor } from '../../context.ts';

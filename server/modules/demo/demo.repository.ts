@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { PeriodStatus } from '../../../core/monthly-report.ts';
+import type { DB } from '../../db/schema.ts';
 import type { ProjectBundle } from './demo.generator.ts';
 import { clock } from '../../clock.ts';
 
@@ -49,16 +50,18 @@ const LOADS: TableLoad[] = [
   { table: 'monthly_reports', columns: REPORT_COLUMNS, rows: (b) => b.reports },
 ];
 
-/** Writes generated bundles in bulk; one call is one transaction. */
+/** Writes generated bundles in bulk. */
 export interface BulkWriter {
-  write(bundles: readonly ProjectBundle[]): Promise<void>;
+  /** Writes a batch inside the caller's transaction (the demo service opens one per batch with inTransaction). */
+  write(trx: Transaction<DB>, bundles: readonly ProjectBundle[]): Promise<void>;
   /** Brings sequences and planner statistics up to date after the load. */
   finish(): Promise<void>;
 }
 
 /**
- * SQLite: prepared statements on the raw better-sqlite3 handle inside one transaction per call — an order of
- * magnitude faster than building Kysely queries for millions of rows.
+ * SQLite: prepared statements on the raw better-sqlite3 handle — an order of magnitude faster than building Kysely
+ * queries for millions of rows. The handle is the connection Kysely's transaction holds open (one connection per
+ * SQLite database), so the statements commit or roll back with the caller's transaction.
  */
 function sqliteWriter(database: Database): BulkWriter {
   const handle = database.sqlite;
@@ -78,7 +81,7 @@ function sqliteWriter(database: Database): BulkWriter {
   // Random-order index inserts (total investment, national code) thrash SQLite's default 2 MB page cache.
   const cacheSize = handle.pragma('cache_size', { simple: true }) as number;
   handle.pragma('cache_size = -262144');
-  const run = handle.transaction((bundles: readonly ProjectBundle[]) => {
+  const run = (bundles: readonly ProjectBundle[]) => {
     for (const { load, names, one, many } of tables) {
       const rows = bundles.flatMap(load.rows);
       let i = 0;
@@ -89,9 +92,11 @@ function sqliteWriter(database: Database): BulkWriter {
       }
       for (; i < rows.length; i++) one.run(names.map((c) => rows[i]![c] ?? null));
     }
-  });
+  };
   return {
-    write: async (bundles) => {
+    write: async (_trx, bundles) => {
+      // Only inside the caller's open transaction: outside one, each statement would commit on its own.
+      if (!handle.inTransaction) throw new Error('demo bulk write outside a transaction');
       run(bundles);
     },
     finish: async () => {
@@ -114,10 +119,8 @@ function postgresWriter(database: Database): BulkWriter {
     await sql`insert into ${sql.raw(load.table)} (${sql.raw(load.columns.map(([c]) => c).join(', '))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
   };
   return {
-    write: async (bundles) => {
-      await database.db.transaction().execute(async (trx) => {
-        for (const load of LOADS) await insertAll(trx, load, bundles.flatMap(load.rows));
-      });
+    write: async (trx, bundles) => {
+      for (const load of LOADS) await insertAll(trx, load, bundles.flatMap(load.rows));
     },
     finish: async () => {
       // Projects were inserted with explicit ids: move the identity sequence past them.

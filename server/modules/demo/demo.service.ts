@@ -3,7 +3,7 @@ import { syncOpenPeriodTodos } from '../reports/index.ts';
 import { createAgendaService, createMatterService, registerSupervision, seedDemoMatters } from '../supervision/index.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/index.ts';
-import { IndicatorService } from '../indicators/indicator.service.ts';
+import { IndicatorService } from '../indicators/index.ts';
 import { seedRegions } from '../reference/index.ts';
 import { CITY_DEPARTMENTS, PARKS, STATE_COMPANIES } from './demo.catalog.ts';
 import { generatePortfolio, type DemoUnit, type ProjectBundle } from './demo.generator.ts';
@@ -15,6 +15,7 @@ import { createSystemService } from '../system/index.ts';
 import { seedProblemsForDemo } from '../problems/index.ts';
 import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
+import { inTransaction } from '../../platform/tx.ts';
 import { seedAttractionDemo } from '../attraction/index.ts';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
@@ -78,7 +79,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   const shift = asOf === today() ? Math.max(0, Date.parse(`${asOf}T04:00:00.000Z`) + 60_000 - clock.now().getTime()) : 0;
   const instant = (utcTime: string) => new Date(Date.parse(`${asOf}T${utcTime}.000Z`) - shift);
   const now = instant('00:00:00').toISOString();
-  const { units, counties, officeId, reporterUnit } = await database.db.transaction().execute(async (trx) => buildUnitTree(new DemoRepository(trx), now));
+  const { units, counties, officeId, reporterUnit } = await inTransaction(database.db, async (trx) => buildUnitTree(new DemoRepository(trx), now));
   // The demo office has said who it is (本单位设置), as a real one does on its first day: its root unit and city.
   await createSystemService(createDeps(database.db)).configure(systemActor(), { office_name: `${DEMO_CITY.name}发展和改革委员会`, region_code: DEMO_CITY.code });
 
@@ -103,7 +104,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   let done = 0;
   let reports = 0;
   const flush = async () => {
-    await writer.write(batch);
+    await inTransaction(database.db, (trx) => writer.write(trx, batch));
     done += batch.length;
     batch = [];
     opts.onProgress?.(done, opts.projects);
@@ -118,7 +119,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   }
   if (batch.length) await flush();
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
-  await database.db.transaction().execute((trx) => IndicatorService.rebuildAll(trx, year));
+  await inTransaction(database.db, (trx) => IndicatorService.rebuildAll(trx, year));
   await writer.finish();
   // problems (issue 18): a few enterprises, visits and problems in several states, at the demo's date.
   const departments = ['苏州市自然资源和规划局', '苏州市生态环境局', '苏州市住房和城乡建设局'].map((n) => units.find((u) => u.name === n)?.id ?? officeId);
@@ -141,7 +142,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   await seedEvaluationDemo(createDeps(database.db, { clock: { now: () => at } }), year, months, asOf);
   // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
   const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
-  await database.db.transaction().execute((trx) => seedAttractionDemo(trx, { asOf, now, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
+  await inTransaction(database.db, (trx) => seedAttractionDemo(trx, { asOf, now, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
   return { skipped: false, projects: opts.projects, reports, year, months, accounts };
 }
 

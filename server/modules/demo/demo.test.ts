@@ -130,7 +130,7 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
       }
       if (p.actual_start_date) expect(h.find((x) => x.to_stage === 'started')!.event_date).toBe(p.actual_start_date);
     }
-    const stages = new Set(rows.projects.map((p) => p.stage));
+    const stages = new Set<string>(rows.projects.map((p) => p.stage));
     for (const s of ['preliminary', 'started', 'completed']) expect(stages.has(s), s).toBe(true);
   });
 

@@ -2,8 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, resolveSearch, withinScope } from '../projects/project.repository.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
+import { applyProjectFilter, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
 /** What an export can group its rows by (heading rows with subtotals). */
 export const GROUP_BYS = ['campaign_group', 'category', 'region', 'unit'] as const;

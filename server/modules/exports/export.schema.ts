@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BREAKDOWNS, indicatorQuerySchema } from '../indicators/indicator.schema.ts';
-import { lightsQuerySchema } from '../lights/light.schema.ts';
-import { projectFilterSchema } from '../projects/project.schema.ts';
+import { BREAKDOWNS, indicatorQuerySchema } from '../indicators/index.ts';
+import { lightsQuerySchema } from '../lights/index.ts';
+import { projectFilterSchema } from '../../platform/project-filter.ts';
 import { GROUP_BYS } from './export.repository.ts';
 
 const groupBy = z.enum(GROUP_BYS, { error: `不支持的分组方式（可选 ${GROUP_BYS.join('、')}）` }).optional();

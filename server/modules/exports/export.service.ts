@@ -2,10 +2,10 @@ import type { Writable } from 'node:stream';
 import { periodLabel } from '../../../core/indicators.ts';
 import { commonPath } from '../../../core/tree-path.ts';
 import type { Actor } from '../../context.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
+import type { ProjectFilter } from '../../platform/project-filter.ts';
 import {
   CAMPAIGN_GROUPS, INVESTMENT_TYPE_CODES, labelOf, LEVEL_CODES, LEVEL_LABELS, NATURE_CODES, STAGE_CODES, TEMPLATE_COLUMNS, templateHeader, type FieldDef,
-} from '../imports/columns.ts';
+} from '../imports/index.ts';
 import type { ExportRepository, GroupBy, GroupSelector, PageWindow } from './export.repository.ts';
 import { beijingDateTime, groupHeading, percentOf, today, XlsxStream, type CellInput, type TableColumn, type TableSheet } from './table-writer.ts';
 

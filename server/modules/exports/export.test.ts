@@ -4,7 +4,7 @@ import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { multipartBody, readWorkbook } from '../../../test/workbooks.ts';
-import type { ImportReport } from '../imports/import.service.ts';
+import type { ImportReport } from '../imports/index.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { clock } from '../../clock.ts';
 

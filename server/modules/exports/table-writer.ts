@@ -4,7 +4,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel } from '../../excel.ts';
 import { formatPercent, fraction } from '../../../core/indicators.ts';
 import { yuanIn } from '../../../core/money.ts';
-import { neutralize } from '../imports/cell.ts';
+import { neutralize } from '../../../core/formula-text.ts';
 import { clock } from '../../clock.ts';
 import { chinaDateTime, chinaToday } from '../../../core/clock.ts';
 

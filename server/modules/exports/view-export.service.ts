@@ -2,11 +2,9 @@ import type { Writable } from 'node:stream';
 import { DIMENSION_LABELS, DIMENSIONS, LIGHT_LABELS, type LightOrNone } from '../../../core/lights.ts';
 import type { Indicators } from '../../../core/indicators.ts';
 import type { Actor } from '../../context.ts';
-import type { IndicatorService } from '../indicators/indicator.service.ts';
-import type { Breakdown, IndicatorQuery } from '../indicators/indicator.schema.ts';
-import type { LightService } from '../lights/light.service.ts';
-import type { LightsQuery } from '../lights/light.schema.ts';
-import type { MonthlyReportService } from '../reports/monthly-report.service.ts';
+import type { Breakdown, IndicatorQuery, IndicatorService } from '../indicators/index.ts';
+import type { LightService, LightsQuery } from '../lights/index.ts';
+import type { MonthlyReportService } from '../reports/index.ts';
 import { chineseOrdinal, percentCell, today, XlsxStream, type CellInput, type TableColumn } from './table-writer.ts';
 
 /**

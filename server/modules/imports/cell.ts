@@ -64,13 +64,3 @@ export function columnNumber(letters: string): number {
   for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
   return n;
 }
-
-/** Undoes the export's formula neutralization: "'=SUM(A1)" was written for "=SUM(A1)". */
-export function unneutralize(text: string): string {
-  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
-}
-
-/** Neutralizes text that a spreadsheet would run as a formula (OWASP CSV injection): prefix with a quote. */
-export function neutralize(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}

@@ -3,7 +3,7 @@ import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, ProjectTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
-import { withinScope } from '../projects/project.repository.ts';
+import { withinScope } from '../../platform/project-filter.ts';
 
 // Bind-parameter budgets: SQLite allows 32766 per statement, PostgreSQL 65535.
 const ID_CHUNK = 1000;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import { formatWan, parseMoney } from '../../../core/money.ts';
-import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
+import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { parseDate, parseYearRange } from '../../../core/dates.ts';
 import { foldText, searchTextOf } from '../../../core/search.ts';
 import { checkProjectCode, normalizeProjectCode } from '../../../core/project-code.ts';
@@ -10,14 +10,14 @@ import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { roleHas } from '../../plugins/permissions.ts';
-import { cellText, columnLetter, isCellError, unneutralize, type CellScalar } from './cell.ts';
+import { cellText, columnLetter, isCellError, type CellScalar } from './cell.ts';
+import { unneutralize } from '../../../core/formula-text.ts';
 import {
   codeOf, LEVEL_CODES, MONTHLY_FIELDS, parseBool, parseLevels, parseSeq, parseTick, PLAN_FIELDS, PROJECT_LIST_FIELDS, tickKey, type FieldDef,
 } from './columns.ts';
-import { IndicatorService } from '../indicators/indicator.service.ts';
-import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
-import { ReportRepository } from '../reports/report.repository.ts';
-import { ReportBulkService, type BulkReportInput, type BulkReportStatus } from '../reports/report-bulk.service.ts';
+import { IndicatorService } from '../indicators/index.ts';
+import { refreshLightsAfterBulkWrite } from '../lights/index.ts';
+import { ReportBulkService, ReportRepository, type BulkReportInput, type BulkReportStatus } from '../reports/index.ts';
 import { DEFAULT_LIMITS, type UploadLimits } from './file-guard.ts';
 import { classifyRow, detectLayout, HEADER_SEARCH_ROWS, type MappedColumn, type SheetLayout } from './layout.ts';
 import { openUpload, type SheetRow, type SheetSource } from './sheet-reader.ts';

@@ -5,7 +5,8 @@ import { ProjectRepository } from './project.repository.ts';
 import { ProjectService } from './project.service.ts';
 
 export { ProjectService } from './project.service.ts';
-export { applyProjectFilter, resolveSearch, withinScope, PLAN_MONTH_COLUMNS, type PlanMonthColumn } from './project.repository.ts';
+export { projectRoutes } from './project.routes.ts';
+export { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from './project.repository.ts';
 // TODO(platform): the light service reads projects through this repository; it should ask the project service.
 export { ProjectRepository } from './project.repository.ts';
 

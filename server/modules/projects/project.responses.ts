@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIGHTS } from '../../../core/lights.ts';
 import { PROCEDURE_KINDS, PROCEDURE_STATUSES } from '../../../core/procedures.ts';
-import { STAGES } from '../../../core/stages.ts';
+import { stageSchema } from '../../platform/responses.ts';
 import { FUND_COLUMNS, type ListField } from './project.schema.ts';
 
 // Response schemas of the project library (issue 15): the list, a project, its annual plans, procedures, stage
@@ -29,7 +29,7 @@ export const procedureListSchema = z.object({ items: z.array(procedureSchema) })
 
 /** One recorded stage move. */
 export const stageHistoryEntrySchema = z.object({
-  id: int, project_id: int, from_stage: text, to_stage: z.string(), event_date: z.string(), reason: text,
+  id: int, project_id: int, from_stage: stageSchema.nullable(), to_stage: stageSchema, event_date: z.string(), reason: text,
   user_id: int.nullable(), user_name: text, created_at: z.string(),
 }).meta({ id: 'StageHistoryEntry' });
 export const stageHistorySchema = z.object({ items: z.array(stageHistoryEntrySchema) });
@@ -55,7 +55,7 @@ const projectColumns = {
   planned_completion_date: text, actual_completion_date: text, planned_production_date: text, actual_production_date: text,
   total_investment: int, fund_central: int.nullable(), fund_province: int.nullable(), fund_city: int.nullable(),
   fund_county: int.nullable(), fund_bank_loan: int.nullable(), fund_self: int.nullable(), fund_special_bond: int.nullable(),
-  tier: z.string(), reserve_review: text, stage: z.string(), stage_before_pause: text, stats_entered: int, stats_category: text,
+  tier: z.string(), reserve_review: text, stage: stageSchema, stage_before_pause: stageSchema.nullable(), stats_entered: int, stats_category: text,
   stats_reason: text, stats_entered_date: text, withdraw_reason: text, tier_before_withdraw: text, version: int,
   created_at: z.string(), updated_at: z.string(), created_by: int.nullable(), updated_by: int.nullable(), deleted_at: text,
 } satisfies Record<Exclude<ListField, 'annual_planned'>, z.ZodType>;
@@ -76,7 +76,7 @@ export const projectSchema = projectRowSchema.extend({
   levels: z.array(z.string()),
   rollup: rollupSchema.nullable(),
   /** The stages the stage endpoint accepts now. */
-  next_stages: z.array(z.enum(STAGES)),
+  next_stages: z.array(stageSchema),
 }).meta({ id: 'Project' });
 
 /**

@@ -17,12 +17,10 @@ import { roleHas } from '../../plugins/permissions.ts';
 import { formatWan } from '../../../core/money.ts';
 import { formatPercent, fraction, periodLabel, toNumber } from '../../../core/indicators.ts';
 import { periodInForce, previousMonth } from '../../../core/period-in-force.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import { LightRepository } from '../lights/light.repository.ts';
-import { LightService } from '../lights/light.service.ts';
-import { ReportRepository } from '../reports/report.repository.ts';
+import { createLightService } from '../lights/index.ts';
+import { ReportRepository } from '../reports/index.ts';
 import { planMonthColumns, ProjectRepository } from './project.repository.ts';
-import { AuditRepository } from '../audit/audit.repository.ts';
+import { createAuditService } from '../audit/index.ts';
 import { ReferenceRepository } from '../reference/index.ts';
 import {
   FUND_COLUMNS, OFFICE_ONLY_FIELDS,
@@ -145,7 +143,7 @@ export class ProjectService {
     await this.load(actor, id);
     const { projects } = this.repos();
     await this.deps.audit.chainPending(); // events committed but not yet chained are read too (issue 16)
-    const audit = new AuditRepository(this.deps.db);
+    const audit = createAuditService(this.deps.db);
     const entityId = String(id);
     const end = query.page * query.page_size;
     const [rows, snapshots, history] = await Promise.all([
@@ -189,8 +187,7 @@ export class ProjectService {
     const page = await this.repos().projects.list(rest, actor.scope, query.year ?? currentYear(this.deps.clock.now()));
     if (!progress) return page;
     const { year, month } = progress === 'current' ? await this.periodInForce() : { year: Number(progress.slice(0, 4)), month: Number(progress.slice(5, 7)) };
-    const db = this.deps.db;
-    const lights = new LightService({ ...this.deps, db }, new LightRepository(db), new IndicatorRepository(db), new ProjectRepository(db));
+    const lights = createLightService(this.deps);
     const judged = new Map((await lights.lightsOfProjects(year, month, page.items.map((p) => p.id))).map((j) => [j.project_id, j]));
     const items = page.items.map((p) => {
       const j = judged.get(p.id);
@@ -332,7 +329,8 @@ export class ProjectService {
     await inTransaction(this.deps.db, async (trx) => {
       const current = await this.load(actor, id, trx);
       if (input.version !== undefined && input.version !== current.version) throw new AppError('version_conflict', STALE, { current });
-      if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${current.stage}`);
+      // The column is typed by core's list, but the table has no CHECK: stored text outside it is refused here.
+      if (!isStage(current.stage)) throw new AppError('unprocessable', `项目阶段数据有误：${String(current.stage)}`);
       const before = current.stage_before_pause && isStage(current.stage_before_pause) ? current.stage_before_pause : null;
       const result = checkStageMove({ from: current.stage, to: input.to, stageBeforePause: before, reason: input.reason });
       if ('error' in result) throw new AppError('unprocessable', result.error, { from: current.stage, to: input.to });

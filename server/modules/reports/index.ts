@@ -1,5 +1,11 @@
 // The reports module's public face (reporting calendar, monthly reports, photos, bulk writes): other modules, app.ts,
 // the CLI and tests import from here only.
+
+// The report status enum (ReportStatus in the OpenAPI document): the monthly import's report names the status it gave.
+// First in the file, so it is evaluated before the services and routes below: imports' response schemas use it at
+// load time, and an import cycle through this file (routes → exports → imports) must find it initialized.
+export { reportStatusSchema } from './report.schema.ts';
+
 import type { Deps } from '../../platform/context.ts';
 import { FileStore } from '../files/index.ts';
 import { MonthlyReportService } from './monthly-report.service.ts';
@@ -14,8 +20,6 @@ export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportTodosJob, syncOpenPeriodTodos, syncReportTodos } from './report-todos.ts';
 export { reportRoutes } from './report.routes.ts';
-// The report status enum (ReportStatus in the OpenAPI document): the monthly import's report names the status it gave.
-export { reportStatusSchema } from './report.schema.ts';
 export { effectiveDeadline, reportTimelinessFigures, statsEntryFigures, type TimelinessFigures } from './reporting-figures.ts';
 // TODO(platform): projects, imports and exports still read and rebase reports through this repository; they should
 // ask the report services.
@@ -35,3 +39,5 @@ export function createMonthlyReportService(deps: Deps, options: { bulkChunkRows?
 export function createReportPhotoService(deps: Deps, dataDir: string): ReportPhotoService {
   return new ReportPhotoService(deps, (db) => new ReportRepository(db), new PhotoStore(new FileStore(deps.db, dataDir, deps.clock)));
 }
+// What a bulk write takes (the monthly import builds its rows and names their status).
+export type { BulkReportInput, BulkReportStatus } from './report-bulk.service.ts';

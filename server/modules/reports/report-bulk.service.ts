@@ -17,10 +17,10 @@ import type { ReportFields } from './report.schema.ts';
 
 /**
  * What a bulk write makes of its reports: drafts (the unit still submits them), submitted (counted, waiting for
- * review), or approved as the office's imported figures (counted, locked, moving the projects' stages).
+ * review), or approved as the office's imported figures (counted, locked, moving the projects' stages). Every report
+ * status of core's one list but 'returned', which only a reviewer's 退回 gives.
  */
-export type BulkReportStatus = 'draft' | 'submitted' | 'approved';
-export const BULK_REPORT_STATUSES = ['draft', 'submitted', 'approved'] as const;
+export type BulkReportStatus = Exclude<ReportStatus, 'returned'>;
 
 /** One row of a bulk write: the project and the fields as entered (absent = keep, null = clear). */
 export interface BulkReportInput {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { periodStatusSchema, reportStatusSchema, settingsSchema } from './report.schema.ts';
+import { periodStatusSchema, reportActionSchema, reportStatusSchema, settingsSchema } from './report.schema.ts';
+import { stageSchema } from '../../platform/responses.ts';
 
 // Response schemas of monthly reporting (issue 15): the calendar, one report and its workflow, photos, revisions,
 // a unit's grid and batch, the review queue and 催报. They feed the OpenAPI document and so web/api/generated.ts.
-// Status columns are text in the database; here they are the enums of core/monthly-report.ts, so the web indexes
-// by the same union and a stored value outside it answers 500 (the serializer validates) instead of reaching a page.
+// Status and stage columns are text in the database; here they are the enums of core/monthly-report.ts and
+// core/stages.ts, so the web indexes by the same union and a stored value outside it answers 500 (the serializer
+// validates) instead of reaching a page.
 
 const int = z.number().int();
 const text = z.string().nullable();
@@ -28,7 +30,7 @@ export const reportingSettingsSchema = settingsSchema.meta({ id: 'ReportingSetti
 /** A monthly report row (money integer yuan). */
 const reportColumns = {
   id: int, project_id: int, year: int, month: int, amount_month: int, amount_ytd: int, amount_since_start: int,
-  negative_reason: text, stage: text, stage_date: text, progress_text: text, workers: int.nullable(), problems: text,
+  negative_reason: text, stage: stageSchema.nullable(), stage_date: text, progress_text: text, workers: int.nullable(), problems: text,
   next_plan: text, stats_entered: int.nullable(), stats_code: text, stats_reason: text, status: reportStatusSchema, return_reason: text,
   submitted_at: text, submitted_by: int.nullable(), reviewed_at: text, reviewed_by: int.nullable(), revision: int, version: int,
   created_at: z.string(), updated_at: z.string(), first_submitted_at: text, source: text,
@@ -43,7 +45,7 @@ export const monthlyReportListSchema = z.object({ items: z.array(monthlyReportSc
 
 /** The previous period's figures as shown next to a report. */
 export const previousFiguresSchema = z.object({
-  month: int, amount_month: int, amount_ytd: int, amount_since_start: int, stage: text, progress_text: text, workers: int.nullable(), status: reportStatusSchema,
+  month: int, amount_month: int, amount_ytd: int, amount_since_start: int, stage: stageSchema.nullable(), progress_text: text, workers: int.nullable(), status: reportStatusSchema,
 }).meta({ id: 'PreviousFigures' });
 
 /** A report photo: URLs of the authorized routes, never a file path. */
@@ -58,7 +60,7 @@ export const reportDetailSchema = monthlyReportSchema.extend({
   period: periodSchema.nullable(),
   photos: z.array(photoSchema),
   previous: previousFiguresSchema.nullable(),
-  allowed_actions: z.array(z.string()),
+  allowed_actions: z.array(reportActionSchema),
 }).meta({ id: 'ReportDetail' });
 
 /**
@@ -72,7 +74,7 @@ export const reportRevisionsSchema = z.object({ current: reportDetailSchema, rev
 
 /** A unit's period: every reporting project with its plan, last period's figures and this period's report. */
 export const gridRowSchema = z.object({
-  project: z.object({ id: int, name: z.string(), unit_id: int, unit_name: z.string(), stage: z.string(), total_investment: int }),
+  project: z.object({ id: int, name: z.string(), unit_id: int, unit_name: z.string(), stage: stageSchema, total_investment: int }),
   plan: z.object({ planned_investment: int, completed_before_year: int }).nullable(),
   previous: previousFiguresSchema.nullable(),
   report: countedReportSchema.nullable(),
@@ -90,7 +92,7 @@ export const fieldChangeSchema = z.object({
 }).meta({ id: 'FieldChange' });
 export const reviewItemSchema = z.object({
   report: countedReportSchema,
-  project: z.object({ id: int, name: z.string(), unit_id: int, unit_name: z.string(), stage: z.string() }),
+  project: z.object({ id: int, name: z.string(), unit_id: int, unit_name: z.string(), stage: stageSchema }),
   previous: previousFiguresSchema.nullable(),
   changes: z.array(fieldChangeSchema),
   is_late: z.boolean(),

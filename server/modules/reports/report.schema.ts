@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 import { MATTER_URGENCIES } from '../../../core/supervision/matter-workflow.ts';
-import { PERIOD_STATUSES, REPORT_STAGES, REPORT_STATUSES } from '../../../core/monthly-report.ts';
+import { PERIOD_STATUSES, REPORT_ACTIONS, REPORT_STAGES, REPORT_STATUSES } from '../../../core/monthly-report.ts';
 
 const signedYuan = z.number().int('金额须为整数（元）').min(-MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`).max(MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`);
 const optText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -10,6 +10,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY
 
 /** A report's workflow state (core/monthly-report.ts REPORT_STATUSES), one component of the OpenAPI document. */
 export const reportStatusSchema = z.enum(REPORT_STATUSES).meta({ id: 'ReportStatus' });
+/** What the reader may do to a report now (core/monthly-report.ts REPORT_ACTIONS), one component of the OpenAPI document. */
+export const reportActionSchema = z.enum(REPORT_ACTIONS).meta({ id: 'ReportAction' });
 /** A reporting period's state (core/monthly-report.ts PERIOD_STATUSES). */
 export const periodStatusSchema = z.enum(PERIOD_STATUSES).meta({ id: 'PeriodStatus' });
 

@@ -44,7 +44,7 @@ export function StagesTab({ project, canEdit, onChanged }: { project: Project; c
 
   // The moves the stage machine allows from here (a reason is asked for in the form where one is needed).
   const nextStages = useMemo(() => STAGES.filter((to) => !('error' in checkStageMove({
-    from: project.stage as Stage, to, stageBeforePause: (project.stage_before_pause as Stage | null) ?? null, reason: 'x',
+    from: project.stage, to, stageBeforePause: project.stage_before_pause, reason: 'x',
   }))), [project.stage, project.stage_before_pause]);
 
   const changeStage = async (v: StageForm) => {

@@ -15,6 +15,7 @@ import type { GridRow, MonthlyReport } from '../../api/types.ts';
 import { formatWan } from '../../format.ts';
 import { defaultPeriod, REPORT_STATUS } from '../../reports.ts';
 import { STAGES, stageKey } from '../../stages.ts';
+import type { Stage } from '../../../core/stages.ts';
 import { unitTree } from '../../components/unit-tree.ts';
 import { ExportButton, exportHref } from '../../components/ExportButton.tsx';
 import { browserToday, refreshPeriodInForce, usePeriodInForce } from '../../components/usePeriodInForce.ts';
@@ -30,9 +31,8 @@ import { PhotoDialog } from './PhotoDialog.tsx';
 type RowErrors = Record<number, { message: string; field: string | null }>;
 
 /** True when a stage comes before the project's current one (a report may not state it). */
-function isBehind(current: string, stage: string): boolean {
-  const order = STAGES as readonly string[];
-  return order.includes(current) && order.indexOf(stage) < order.indexOf(current);
+function isBehind(current: Stage, stage: Stage): boolean {
+  return STAGES.indexOf(stage) < STAGES.indexOf(current);
 }
 
 /** The localStorage of the browser, or undefined where there is none (private modes that refuse it). */
