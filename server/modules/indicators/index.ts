@@ -16,3 +16,7 @@ export { IndicatorRepository } from './indicator.repository.ts';
 export function createIndicatorService(deps: Deps): IndicatorService {
   return new IndicatorService(deps);
 }
+
+// The indicators view's query (the project filter, a period 1–N月, breakdowns): exports take the same query, bulletins
+// the same period.
+export { BREAKDOWNS, indicatorQuerySchema, periodSchema, type Breakdown, type IndicatorQuery } from './indicator.schema.ts';

@@ -16,3 +16,7 @@ export { lightsWarmupJob, monthsToWarm, startLightsWarmup, warmLights } from './
 export function createLightService(deps: Deps): LightService {
   return new LightService(deps, new LightRepository(deps.db), new IndicatorRepository(deps.db), new ProjectRepository(deps.db));
 }
+
+// The lights view's query (exports take the same), and the snapshots' refresh after a bulk write (imports).
+export { lightsQuerySchema, type LightsQuery } from './light.schema.ts';
+export { refreshLightsAfterBulkWrite } from './light.service.ts';

@@ -4,11 +4,11 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/factories.ts';
 import { buildWorkbook, multipartBody } from '../../../test/workbooks.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, listTotalsKept, ProjectRepository, withinScope } from './project.repository.ts';
+import { listTotalsKept, ProjectRepository } from './project.repository.ts';
+import { applyProjectFilter, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 import { currentYear } from './project.service.ts';
 import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
-import type { ProjectFilter } from './project.schema.ts';
 
 // Issue 16: the project list's totals (count, Σ total investment, Σ annual plan) over a filter of region, unit,
 // stage, tier, major_only and year are summed from project_list_totals (migration 2026-12-12-50, kept by triggers),

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS } from '../../../test/db.ts';
 import { buildProject, buildRegions, buildUnit } from '../../../test/factories.ts';
 import { systemActor } from '../../context.ts';
-import { applyProjectFilter, NAME_LIST_MAX, resolveSearch, withinScope } from './project.repository.ts';
-import type { ProjectFilter } from './project.schema.ts';
+import { applyProjectFilter, NAME_LIST_MAX, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // Issue 16: a search term's region and unit names are resolved before the project query (resolveSearch), so a term
 // naming no region or unit asks only the name index. The resolved query must keep every answer of the sub-query form.

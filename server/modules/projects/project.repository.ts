@@ -1,192 +1,21 @@
 import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
-import { foldText } from '../../../core/search.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AnnualPlanTable, DB, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
+import { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from '../../db/columns.ts';
 import { RECOUNT as LIST_TOTALS_RECOUNT } from '../../db/migrations/2026-12-12-50-list-totals.ts';
 import type { DataScope } from '../../context.ts';
-import type { ListField, ProjectFilter, ProjectListQuery } from './project.schema.ts';
-import { FUND_COLUMNS, LIST_FIELDS, projectFilterSchema } from './project.schema.ts';
+import type { ListField, ProjectListQuery } from './project.schema.ts';
+import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
 import { inScope, PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
+import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
+
+// Transitional: indicators, lights and reports (still on eslint.config.js's LEGACY_CROSS_MODULE list) import the
+// project filter from here; it lives in platform/project-filter.ts, which new code imports.
+export { applyProjectFilter, resolveSearch, withinScope };
 
 /** Every key of the project filter language (what is not one — sort, page, fields — does not narrow the totals). */
 const FILTER_KEYS = new Set(Object.keys(projectFilterSchema.shape));
-
-type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
-
-/** Restricts a projects query to the actor's data scope (unit subtrees and region subtrees): platform/scope.ts. */
-export function withinScope<O>(qb: ProjectQuery<O>, scope: DataScope): ProjectQuery<O> {
-  return whereInScope(qb, scope, PROJECT_SCOPE);
-}
-
-/** Splits a comma-separated filter value; empty parts are dropped. */
-function listOf(value: string | undefined): string[] {
-  return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
-}
-
-/** Escapes LIKE wildcards for a pattern used with ESCAPE '\'. */
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
-}
-
-/** Shortest query the trigram indexes can answer; shorter ones fall back to a LIKE scan. */
-export const TRIGRAM_MIN_LENGTH = 3;
-
-/** The folded terms of a search: whitespace separates terms ('轨道交通 吴中' → two), each must match. */
-export function searchTerms(q: string | undefined): string[] {
-  return q ? q.trim().split(/[\s\u3000]+/).map(foldText).filter(Boolean).slice(0, 5) : [];
-}
-
-/**
- * What one search term names besides project names: the codes of the regions whose name holds it and of the regions
- * below them ('吴中' finds the projects of 吴中区 and of its towns), and the units whose short name (else name) holds
- * it ('住建' finds those of 市住建局; not of the units below it: an office's own name holds its region's). Resolved
- * before the project query by resolveSearch (two small indexed queries on the region and unit tables), so a term
- * naming neither — most searches — costs only its name index, as before the union of e0a7a96 tripled it (issue 16).
- */
-export interface TermNames {
-  term: string;
-  /** An ancestor of the filter's region bears the name: every project the region filter keeps matches. */
-  matchesAll: boolean;
-  /** Region codes, or null when more than NAME_LIST_MAX matched (then the query keeps the sub-query). */
-  regionCodes: string[] | null;
-  /** Unit ids, or null when more than NAME_LIST_MAX matched. */
-  unitIds: number[] | null;
-}
-
-/** The project filter with its search terms' region and unit names resolved (resolveSearch). */
-export type ResolvedProjectFilter = ProjectFilter & { resolvedTerms?: readonly TermNames[] };
-
-/** Beyond this many matching regions or units a term binds a sub-query, not a list of values. */
-export const NAME_LIST_MAX = 500;
-
-// The regions whose name holds the pattern, with the regions below them; the units whose short name (else name)
-// holds it — a unit is named by its short name when it has one: '人民' must not find every 镇人民政府's projects.
-const regionNameHolds = (pattern: string) => sql<boolean>`m.name like ${pattern} escape '\\'`;
-const unitNameHolds = (pattern: string) => sql<boolean>`coalesce(units.short_name, units.name) like ${pattern} escape '\\'`;
-
-/**
- * Resolves the region and unit names each search term matches (at most NAME_LIST_MAX + 1 rows read per table and
- * term), for applyProjectFilter to bind as values. A filter without `q` comes back unchanged.
- *
- * With a region filter (every scoped list has one) only the regions that can matter are read: those of the filter's
- * subtree (a range of the path index) and the filter region's ancestors (a match there matches every project of
- * the filter). Without one, every region name is read (~44k in the national tree: a few ms, whatever the portfolio).
- */
-export async function resolveSearch<F extends ProjectFilter>(db: Executor, filter: F): Promise<F & { resolvedTerms?: readonly TermNames[] }> {
-  const terms = searchTerms(filter.q);
-  if (!terms.length) return filter;
-  const root = filter.region
-    ? (await db.selectFrom('regions').select('path').where('code', '=', filter.region).executeTakeFirst())?.path
-    : undefined;
-  const resolvedTerms = await Promise.all(terms.map(async (term): Promise<TermNames> => {
-    const pattern = `%${likeEscape(term)}%`;
-    const units = db.selectFrom('units').select('units.id').where(unitNameHolds(pattern)).limit(NAME_LIST_MAX + 1).execute();
-    let regions: Promise<Array<{ code: string }>>;
-    let matchesAll = false;
-    if (root !== undefined) {
-      const ancestors = root.split('/').filter(Boolean).slice(0, -1);
-      matchesAll = ancestors.length > 0 && !!await db.selectFrom('regions as m').select('m.code')
-        .where('m.code', 'in', ancestors).where(regionNameHolds(pattern)).executeTakeFirst();
-      regions = matchesAll ? Promise.resolve([]) : db.selectFrom(['regions as r', 'regions as m']).select('r.code')
-        .where('m.path', '>=', root).where('m.path', '<', `${root}~`).where(regionNameHolds(pattern))
-        .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`)
-        .limit(NAME_LIST_MAX + 1).execute();
-    } else {
-      regions = db.selectFrom(['regions as r', 'regions as m']).select('r.code').where(regionNameHolds(pattern))
-        .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`)
-        .limit(NAME_LIST_MAX + 1).execute();
-    }
-    const [regionRows, unitRows] = await Promise.all([regions, units]);
-    return {
-      term, matchesAll,
-      regionCodes: regionRows.length > NAME_LIST_MAX ? null : [...new Set(regionRows.map((r) => r.code))],
-      unitIds: unitRows.length > NAME_LIST_MAX ? null : unitRows.map((u) => u.id),
-    };
-  }));
-  return { ...filter, resolvedTerms };
-}
-
-/**
- * One search term: the project's name (folded, full pinyin or initials), or a region or unit name (TermNames).
- * With the names resolved and none matching, only the name index is asked; otherwise a union of ids rather than an
- * OR of conditions, so each part keeps its own index (the trigram index, the region and unit indexes), where an OR
- * made both engines scan every project (3× the CPU of a name search at 5k). Unresolved (a caller that did not
- * call resolveSearch), the names are uncorrelated sub-queries: the same answer, at the union's cost.
- */
-function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string, names: TermNames | undefined) {
-  const pattern = `%${likeEscape(term)}%`;
-  // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
-  // (rare in names) takes the scan like one shorter than three characters.
-  const trigram = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term);
-  if (names?.matchesAll) return sql<boolean>`1 = 1`;
-  if (names && names.regionCodes?.length === 0 && names.unitIds?.length === 0) {
-    return trigram
-      ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${term}%`))
-      : sql<boolean>`projects.search_text like ${pattern} escape '\\'`;
-  }
-  const byName = trigram
-    ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where('projects_fts.search_text', 'like', `%${term}%`)
-    : eb.selectFrom('projects as byname').select('byname.id').where(sql<boolean>`byname.search_text like ${pattern} escape '\\'`);
-  const regions = names?.regionCodes ?? eb.selectFrom(['regions as r', 'regions as m']).select('r.code').where(regionNameHolds(pattern))
-    .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);
-  const units = names?.unitIds ?? eb.selectFrom('units').select('units.id').where(unitNameHolds(pattern));
-  // Empty value lists are left out (IN () is not SQL); at least one of the two is not empty here.
-  const byRegion = eb.selectFrom('projects as byregion').select('byregion.id').where('byregion.region_code', 'in', regions);
-  const byUnit = eb.selectFrom('projects as byunit').select('byunit.id').where('byunit.unit_id', 'in', units);
-  const hasRegions = !Array.isArray(regions) || regions.length > 0;
-  const hasUnits = !Array.isArray(units) || units.length > 0;
-  if (hasRegions && hasUnits) return eb('projects.id', 'in', byRegion.union(byUnit).union(byName));
-  return eb('projects.id', 'in', hasRegions ? byRegion.union(byName) : byUnit.union(byName));
-}
-
-/**
- * Applies the project-list filter language (region subtree, unit subtree, stage, text search …) to a query over
- * projects. Shared by the list, totals, indicators, lights and exports so that every view means the same scope.
- * `q` is folded here (traditional → simplified, case, width), so every caller searches the way the list does.
- */
-export function applyProjectFilter<O>(qb: ProjectQuery<O>, query: ResolvedProjectFilter): ProjectQuery<O> {
-  qb = qb.where('projects.deleted_at', 'is', null);
-  const { region, unit, year, parent } = query;
-  if (region) qb = qb.where('projects.region_code', 'in', regionSubtree(region));
-  if (unit) qb = qb.where('projects.unit_id', 'in', unitSubtree(unit));
-  const inList = (column: 'stage' | 'tier' | 'category' | 'nature' | 'investment_type' | 'campaign_group', value: string | undefined) => {
-    const values = listOf(value);
-    if (values.length) qb = qb.where(`projects.${column}`, 'in', values);
-  };
-  inList('stage', query.stage);
-  inList('tier', query.tier);
-  inList('category', query.category);
-  inList('nature', query.nature);
-  inList('investment_type', query.investment_type);
-  inList('campaign_group', query.campaign_group);
-  const levels = listOf(query.level);
-  if (levels.length) {
-    qb = qb.where('projects.id', 'in', (eb) => eb.selectFrom('project_levels').select('project_levels.project_id').where('project_levels.level', 'in', levels));
-  }
-  const industries = listOf(query.industry);
-  if (industries.length) {
-    qb = qb.where((eb) => eb.or(industries.map((code) => eb('projects.industry_code', 'like', `${likeEscape(code.toUpperCase())}%`))));
-  }
-  if (year !== undefined) {
-    qb = qb.where('projects.id', 'in', (eb) => eb.selectFrom('annual_plans').select('annual_plans.project_id').where('annual_plans.year', '=', year));
-  }
-  if (query.list_year !== undefined) qb = qb.where('projects.list_year', '=', query.list_year);
-  if (query.batch) qb = qb.where('projects.batch', '=', query.batch);
-  if (query.has_code !== undefined) qb = qb.where('projects.code', query.has_code ? 'is not' : 'is', null);
-  if (query.is_key_of_key !== undefined) qb = qb.where('projects.is_key_of_key', '=', query.is_key_of_key ? 1 : 0);
-  if (query.major_only) qb = qb.where('projects.parent_id', 'is', null);
-  if (parent) qb = qb.where('projects.parent_id', '=', parent);
-  if (query.builder) {
-    const builder = query.builder.toUpperCase();
-    qb = /^[0-9A-Z]{18}$/.test(builder)
-      ? qb.where('projects.builder_uscc', '=', builder)
-      : qb.where(sql<boolean>`projects.builder_name like ${`%${likeEscape(query.builder)}%`} escape '\\'`);
-  }
-  const resolved = new Map((query.resolvedTerms ?? []).map((t) => [t.term, t]));
-  for (const term of searchTerms(query.q)) qb = qb.where((eb) => termMatch(eb, term, resolved.get(term)));
-  return qb;
-}
 
 type ProjectListTotalRow = Selectable<ProjectListTotalTable>;
 
@@ -213,9 +42,8 @@ export interface Rollup {
   annual_plan: { year: number; planned_investment: number };
 }
 
-/** A plan's month-by-month amounts (计划完成表) in yuan, one column a month, all NULL without one. */
-export const PLAN_MONTH_COLUMNS = ['plan_m01', 'plan_m02', 'plan_m03', 'plan_m04', 'plan_m05', 'plan_m06', 'plan_m07', 'plan_m08', 'plan_m09', 'plan_m10', 'plan_m11', 'plan_m12'] as const;
-export type PlanMonthColumn = (typeof PLAN_MONTH_COLUMNS)[number];
+// The plan's month columns are the database's shape (db/columns.ts); projects' index.ts offers them as before.
+export { PLAN_MONTH_COLUMNS, type PlanMonthColumn };
 
 /** An annual plan as services and the API see it: the monthly columns as one array (null without a monthly plan). */
 export type AnnualPlan = Omit<Selectable<AnnualPlanTable>, PlanMonthColumn> & { monthly_plan: number[] | null };

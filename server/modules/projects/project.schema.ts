@@ -5,6 +5,11 @@ import { STAGES } from '../../../core/stages.ts';
 import { RESERVE_REVIEWS, TIERS } from '../../../core/tiers.ts';
 import { PROCEDURE_STATUSES } from '../../../core/procedures.ts';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
+import { projectFilterSchema } from '../../platform/project-filter.ts';
+
+// Transitional: indicators and lights (on eslint.config.js's LEGACY_CROSS_MODULE list) import the filter from here;
+// it lives in platform/project-filter.ts, which new code imports.
+export { projectFilterSchema, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // Money is integer yuan; dates 'YYYY-MM-DD'; flags are accepted as true/false or 1/0 and stored as 0/1.
 
@@ -121,8 +126,6 @@ export const SORTABLE = [
   'actual_production_date', 'stats_entered', 'created_at', 'updated_at', 'annual_planned',
 ] as const;
 
-const csv = (max = 400) => z.string().max(max).optional();
-
 /**
  * Fields the list can return (`fields=`): the project's columns (not its folded search key) and annual_planned,
  * the annual plan of the filter's year.
@@ -150,40 +153,6 @@ export const DEFAULT_LIST_FIELDS: readonly ListField[] = [
 ];
 
 const LIST_FIELD_SET = new Set<string>(LIST_FIELDS);
-
-const boolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional();
-
-/**
- * The filter language shared by the project list, indicators, lights and exports. Multi-valued fields take
- * comma-separated values ("stage=started,completed"). `year` keeps projects with an annual plan that year.
- */
-export const projectFilterSchema = z.object({
-  /** A region subtree. On the scoped routes none means the office's jurisdiction and `all` the caller's whole scope (plugins/scope-region.ts). */
-  region: z.string().max(16).optional(),
-  unit: z.coerce.number().int().positive().optional(),
-  stage: csv(200),
-  q: z.string().trim().max(100).optional(),
-  tier: csv(),
-  level: csv(),
-  category: csv(),
-  /** GB/T 4754 codes or prefixes ('C', 'C36'). */
-  industry: csv(),
-  nature: csv(),
-  investment_type: csv(),
-  campaign_group: csv(),
-  year: z.coerce.number().int().min(1949).max(2100).optional(),
-  list_year: z.coerce.number().int().min(1949).max(2100).optional(),
-  batch: z.string().max(64).optional(),
-  has_code: boolParam,
-  is_key_of_key: boolParam,
-  /** Builder name substring, or an exact unified social credit code. */
-  builder: z.string().trim().max(200).optional(),
-  /** Major items and stand-alone projects only (no sub-items of packages). */
-  major_only: boolParam,
-  /** Sub-items of this package. */
-  parent: z.coerce.number().int().positive().optional(),
-});
-export type ProjectFilter = z.infer<typeof projectFilterSchema>;
 
 /** Query string of the project list: the filter plus sorting and paging. */
 export const projectListQuerySchema = projectFilterSchema.extend({
