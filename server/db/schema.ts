@@ -1,5 +1,14 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { PeriodStatus, ReportStatus } from '../../core/monthly-report.ts';
+import type { Stage } from '../../core/stages.ts';
+
+/**
+ * A stage column (core/stages.ts): read as the one list's union, so the API's Stage enum and the web need no casts.
+ * Written as text: every write comes from a zod enum, checkStageMove or a generator of the same list, and the bulk
+ * writers and test factories build rows as plain objects.
+ */
+type StageColumn = ColumnType<Stage, string, string>;
+type OptionalStageColumn = ColumnType<Stage | null, string | null | undefined, string | null>;
 
 // Table types. Timestamps are ISO-8601 text, dates 'YYYY-MM-DD', money integer yuan, booleans 0/1.
 
@@ -145,8 +154,8 @@ export interface ProjectTable {
   fund_special_bond: number | null;
   tier: Generated<string>;
   reserve_review: string | null;
-  stage: Generated<string>;
-  stage_before_pause: string | null;
+  stage: ColumnType<Stage, string | undefined, string>; // has a default
+  stage_before_pause: OptionalStageColumn;
   stats_entered: Generated<number>;
   stats_category: string | null;
   stats_reason: string | null;
@@ -175,6 +184,10 @@ export interface ProjectLevelTable {
 }
 
 /** The month-by-month plan (计划完成表) in yuan, one column a month; all NULL without one. */
+/** A plan's month-by-month amounts (计划完成表) in yuan, one column a month, all NULL without one. */
+export const PLAN_MONTH_COLUMNS = ['plan_m01', 'plan_m02', 'plan_m03', 'plan_m04', 'plan_m05', 'plan_m06', 'plan_m07', 'plan_m08', 'plan_m09', 'plan_m10', 'plan_m11', 'plan_m12'] as const;
+export type PlanMonthColumn = (typeof PLAN_MONTH_COLUMNS)[number];
+
 export interface PlanMonthColumns {
   plan_m01: number | null;
   plan_m02: number | null;
@@ -223,8 +236,8 @@ export interface ProjectProcedureTable {
 export interface ProjectStageHistoryTable {
   id: Generated<number>;
   project_id: number;
-  from_stage: string | null;
-  to_stage: string;
+  from_stage: OptionalStageColumn;
+  to_stage: StageColumn;
   event_date: string;
   reason: string | null;
   user_id: number | null;
@@ -251,7 +264,7 @@ export interface MonthlyReportTable {
   amount_ytd: Generated<number>;
   amount_since_start: Generated<number>;
   negative_reason: string | null;
-  stage: string | null;
+  stage: OptionalStageColumn;
   stage_date: string | null;
   progress_text: string | null;
   workers: number | null;
@@ -343,6 +356,10 @@ export interface ProjectListTotalTable {
 }
 
 /** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
+/** The rollup's 1–N月 cumulative of month N, one column a month (indicator_ytd and the rows copied from it). */
+export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
+export type YtdColumn = (typeof YTD_COLUMNS)[number];
+
 export interface IndicatorYtdTable {
   project_id: number;
   year: number;
@@ -399,7 +416,9 @@ export interface GroupAttributeColumns {
 }
 
 /** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
-export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns, GroupAttributeColumns {
+export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns, Omit<GroupAttributeColumns, 'stage'> {
+  /** Copied from projects.stage, and read as its union like it (recomputation compares the two). */
+  stage: StageColumn;
   group_key: string;
   total_investment: number;
   planned_investment: number;
@@ -416,7 +435,9 @@ export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns,
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
-export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, GroupAttributeColumns {
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, Omit<GroupAttributeColumns, 'stage'> {
+  /** Grouped from indicator_facts.stage, read as the same union (recomputation compares the two). */
+  stage: StageColumn;
   year: number;
   month: number;
   group_key: string;

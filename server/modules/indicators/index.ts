@@ -1,4 +1,10 @@
 // The indicators module's public face: other modules, app.ts, the CLI, bench and tests import from here only.
+
+// The indicators view's query (the project filter, a period 1–N月, breakdowns): exports take the same query, bulletins
+// the same period. First in the file, so they are evaluated before the services below: other modules extend them at
+// load time, and an import cycle through this file must find them initialized.
+export { BREAKDOWNS, indicatorQuerySchema, periodSchema, type Breakdown, type IndicatorQuery } from './indicator.schema.ts';
+
 import type { Deps } from '../../platform/context.ts';
 import { IndicatorService } from './indicator.service.ts';
 
@@ -16,7 +22,3 @@ export { IndicatorRepository } from './indicator.repository.ts';
 export function createIndicatorService(deps: Deps): IndicatorService {
   return new IndicatorService(deps);
 }
-
-// The indicators view's query (the project filter, a period 1–N月, breakdowns): exports take the same query, bulletins
-// the same period.
-export { BREAKDOWNS, indicatorQuerySchema, periodSchema, type Breakdown, type IndicatorQuery } from './indicator.schema.ts';

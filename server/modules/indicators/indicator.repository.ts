@@ -2,12 +2,12 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
-import { PLAN_MONTH_COLUMNS, YTD_COLUMNS, type YtdColumn } from '../../db/columns.ts';
+import { PLAN_MONTH_COLUMNS, YTD_COLUMNS, type YtdColumn } from '../../db/schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
 import { isReportStatus, type ReportStatus } from '../../../core/monthly-report.ts';
 import { clock } from '../../clock.ts';
 
-// The ytd columns are the database's shape (db/columns.ts, lights read them too); the rollup's files take them here.
+// The ytd columns live with their table in db/schema.ts (lights read them too); the rollup's files take them here.
 export { YTD_COLUMNS, type YtdColumn };
 
 /** Whether two rows hold the same values in the given columns (a missing row equals nothing). */

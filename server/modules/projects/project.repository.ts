@@ -1,13 +1,12 @@
-import { sql, type ExpressionBuilder, type Insertable, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { sql, type Insertable, type OrderByItemBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AnnualPlanTable, DB, ProjectListTotalTable, ProjectTable } from '../../db/schema.ts';
-import { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from '../../db/columns.ts';
+import { PLAN_MONTH_COLUMNS, type AnnualPlanTable, type PlanMonthColumn, type ProjectListTotalTable, type ProjectTable } from '../../db/schema.ts';
 import { RECOUNT as LIST_TOTALS_RECOUNT } from '../../db/migrations/2026-12-12-50-list-totals.ts';
 import type { DataScope } from '../../context.ts';
 import type { ListField, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
-import { inScope, PROJECT_SCOPE, regionSubtree, unitSubtree, whereInScope } from '../../platform/scope.ts';
+import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
 import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // Transitional: indicators, lights and reports (still on eslint.config.js's LEGACY_CROSS_MODULE list) import the
@@ -42,7 +41,7 @@ export interface Rollup {
   annual_plan: { year: number; planned_investment: number };
 }
 
-// The plan's month columns are the database's shape (db/columns.ts); projects' index.ts offers them as before.
+// The month columns are the table's (db/schema.ts); re-exported for the indicators' files still on the legacy list.
 export { PLAN_MONTH_COLUMNS, type PlanMonthColumn };
 
 /** An annual plan as services and the API see it: the monthly columns as one array (null without a monthly plan). */
