@@ -1,14 +1,5 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { Generated } from 'kysely';
 import type { PeriodStatus, ReportStatus } from '../../core/monthly-report.ts';
-import type { Stage } from '../../core/stages.ts';
-
-/**
- * A stage column (core/stages.ts): read as the one list's union, so the API's Stage enum and the web need no casts.
- * Written as text: every write comes from a zod enum, checkStageMove or a generator of the same list, and the bulk
- * writers and test factories build rows as plain objects.
- */
-type StageColumn = ColumnType<Stage, string, string>;
-type OptionalStageColumn = ColumnType<Stage | null, string | null | undefined, string | null>;
 
 // Table types. Timestamps are ISO-8601 text, dates 'YYYY-MM-DD', money integer yuan, booleans 0/1.
 
@@ -154,8 +145,8 @@ export interface ProjectTable {
   fund_special_bond: number | null;
   tier: Generated<string>;
   reserve_review: string | null;
-  stage: ColumnType<Stage, string | undefined, string>; // has a default
-  stage_before_pause: OptionalStageColumn;
+  stage: Generated<string>;
+  stage_before_pause: string | null;
   stats_entered: Generated<number>;
   stats_category: string | null;
   stats_reason: string | null;
@@ -236,8 +227,8 @@ export interface ProjectProcedureTable {
 export interface ProjectStageHistoryTable {
   id: Generated<number>;
   project_id: number;
-  from_stage: OptionalStageColumn;
-  to_stage: StageColumn;
+  from_stage: string | null;
+  to_stage: string;
   event_date: string;
   reason: string | null;
   user_id: number | null;
@@ -264,7 +255,7 @@ export interface MonthlyReportTable {
   amount_ytd: Generated<number>;
   amount_since_start: Generated<number>;
   negative_reason: string | null;
-  stage: OptionalStageColumn;
+  stage: string | null;
   stage_date: string | null;
   progress_text: string | null;
   workers: number | null;
@@ -416,9 +407,7 @@ export interface GroupAttributeColumns {
 }
 
 /** Per project and year, what the indicators read: a snapshot of the project, its plan and its cumulatives. */
-export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns, Omit<GroupAttributeColumns, 'stage'> {
-  /** Copied from projects.stage, and read as its union like it (recomputation compares the two). */
-  stage: StageColumn;
+export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns, GroupAttributeColumns {
   group_key: string;
   total_investment: number;
   planned_investment: number;
@@ -435,9 +424,7 @@ export interface IndicatorFactTable extends IndicatorYtdTable, PlanMonthColumns,
 }
 
 /** Per year, month and group of projects (same region, unit, stage, nature, category, investment type): sums. */
-export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, Omit<GroupAttributeColumns, 'stage'> {
-  /** Grouped from indicator_facts.stage, read as the same union (recomputation compares the two). */
-  stage: StageColumn;
+export interface IndicatorGroupTable extends IndicatorGroupSumColumns, Omit<IndicatorYtdTable, 'project_id' | 'year'>, GroupAttributeColumns {
   year: number;
   month: number;
   group_key: string;
