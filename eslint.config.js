@@ -18,35 +18,6 @@ const NO_SERVICE_IN_REPOSITORY = {
 const NO_MODULES_IN_PLATFORM = { regex: '(^|/)modules/', message: 'platform/ is shared by the modules and never imports one.' };
 const NO_SERVER_IN_CORE = { regex: '(^|/)(server|web|cli)(/|$)', message: 'core/ is pure: it imports nothing of server/, web/ or cli/.' };
 
-// Files that still reach into another module's files: the transition list, which shrinks as each module moves onto
-// its index.ts (step 2 of issue #15). Do not add to it. Migrations may import frozen data (region tables) directly.
-const LEGACY_CROSS_MODULE = [
-  'test/browser/report-month.test.ts',
-  'server/modules/indicators/indicator-groups.repository.ts',
-  'server/modules/indicators/indicator.property.test.ts',
-  'server/modules/indicators/indicator.repository.ts',
-  'server/modules/indicators/indicator.schema.ts',
-  'server/modules/indicators/indicator.service.ts',
-  'server/modules/lights/light-snapshot.repository.ts',
-  'server/modules/lights/light-snapshot.test.ts',
-  'server/modules/lights/light.repository.ts',
-  'server/modules/lights/light.schema.ts',
-  'server/modules/lights/light.service.ts',
-  'server/modules/reports/monthly-report.service.ts',
-  'server/modules/reports/report-batch.test.ts',
-  'server/modules/reports/report-bulk.repository.ts',
-  'server/modules/reports/report-bulk.test.ts',
-  'server/modules/reports/report.repository.ts',
-  'server/modules/reports/report.test.ts',
-  'bench/excel.ts',
-  'bench/indicators.ts',
-  'bench/scenarios.ts',
-  'bench/surge.ts',
-  'cli/indicators.ts',
-  'test/browser/reporting.test.ts',
-  'test/indicator-factories.ts',
-];
-
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.runtime/', '.tmp/', 'bench/results/', 'screenshots/'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -74,7 +45,6 @@ export default tseslint.config(
   { files: ['server/**/*.ts', 'cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'], ignores: ['server/modules/**', 'server/db/migrations/**'], rules: { 'no-restricted-imports': ['error', { patterns: [MODULE_ONLY_VIA_INDEX] }] } },
   { files: ['server/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [CROSS_MODULE_FROM_MODULE] }] } },
   { files: ['server/modules/**/*.repository.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [CROSS_MODULE_FROM_MODULE, NO_SERVICE_IN_REPOSITORY] }] } },
-  { files: LEGACY_CROSS_MODULE, rules: { 'no-restricted-imports': 'off' } },
   { files: ['server/platform/**/*.ts'], ignores: ['server/platform/**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_MODULES_IN_PLATFORM] }] } },
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [NO_SERVER_IN_CORE] }] } },
 );

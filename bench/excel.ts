@@ -14,8 +14,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { generateDemo } from '../server/modules/demo/index.ts';
-import { ExportRepository } from '../server/modules/exports/export.repository.ts';
-import { ExportService } from '../server/modules/exports/export.service.ts';
+import { createExportService } from '../server/modules/exports/index.ts';
 import { makeProjectWorkbook } from './make-workbook.ts';
 
 const { values } = parseArgs({ options: {
@@ -34,7 +33,7 @@ async function phase(name: string): Promise<Record<string, unknown>> {
     if (name === 'export') {
       const out = fs.createWriteStream(path.join(dir, 'export.xlsx'));
       const done = new Promise<void>((resolve) => out.on('finish', () => resolve()));
-      const r = await new ExportService(new ExportRepository(database.db)).exportProjects(systemActor(), {}, out);
+      const r = await createExportService({ db: database.db }).exportProjects(systemActor(), {}, out);
       await done;
       extra = { rows: r.rows, bytes: fs.statSync(path.join(dir, 'export.xlsx')).size };
     } else {

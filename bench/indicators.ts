@@ -8,13 +8,8 @@ import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
-import { createIndicatorService } from '../server/modules/indicators/index.ts';
-import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
-import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
-import { LightRepository } from '../server/modules/lights/light.repository.ts';
-import { LightService } from '../server/modules/lights/light.service.ts';
-import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
-import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
+import { createIndicatorService, indicatorQuerySchema } from '../server/modules/indicators/index.ts';
+import { createLightService, lightsQuerySchema } from '../server/modules/lights/index.ts';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, year: { type: 'string', default: '2026' }, month: { type: 'string', default: '6' }, runs: { type: 'string', default: '30' } } });
 const database = openDatabase(loadConfig(values['data-dir'] ? { dataDir: values['data-dir'] } : {}));
@@ -50,7 +45,7 @@ await measure('stage=started', () => service.getIndicators(actor, q({ stage: 'st
 await measure('name search 新能源', () => service.getIndicators(actor, q({ q: '新能源' })));
 await measure('whole portfolio + breakdown region,nature', () => service.getIndicators(actor, q({ breakdown: 'region,nature' })), Math.min(runs, 10));
 if (township) {
-  const lights = new LightService(createDeps(database.db), new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db));
+  const lights = createLightService(createDeps(database.db));
   await measure(`lights region ${township}`, () => lights.getLights(actor, lightsQuerySchema.parse({ year: values.year, month: values.month, region: township })), Math.min(runs, 10));
 }
 await database.destroy();

@@ -3,15 +3,9 @@ import { createDeps } from '../server/deps.ts';
 import autocannon from 'autocannon';
 import { systemActor } from '../server/context.ts';
 import type { Database } from '../server/db/database.ts';
-import { createProjectService } from '../server/modules/projects/index.ts';
-import { projectListQuerySchema } from '../server/modules/projects/project.schema.ts';
-import { createIndicatorService } from '../server/modules/indicators/index.ts';
-import { indicatorQuerySchema } from '../server/modules/indicators/indicator.schema.ts';
-import { IndicatorRepository } from '../server/modules/indicators/indicator.repository.ts';
-import { LightService } from '../server/modules/lights/light.service.ts';
-import { LightRepository } from '../server/modules/lights/light.repository.ts';
-import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
-import { ProjectRepository } from '../server/modules/projects/project.repository.ts';
+import { createProjectService, projectListQuerySchema } from '../server/modules/projects/index.ts';
+import { createIndicatorService, indicatorQuerySchema } from '../server/modules/indicators/index.ts';
+import { createLightService, lightsQuerySchema } from '../server/modules/lights/index.ts';
 import { createMonthlyReportService } from '../server/modules/reports/index.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
 import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
@@ -177,7 +171,7 @@ export async function lights(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   const query = { region: ctx.county, year: String(ctx.year), month: String(ctx.month) };
   return [await measureCase(ctx, {
     id: '4 lights county', title, url: `/api/v1/lights?${new URLSearchParams(query)}`,
-    viaService: (database) => new LightService(createDeps(database.db), new LightRepository(database.db), new IndicatorRepository(database.db), new ProjectRepository(database.db))
+    viaService: (database) => createLightService(createDeps(database.db))
       .getLights(systemActor(), lightsQuerySchema.parse(query)),
   })];
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'autocannon';
 import { openDatabase } from '../server/db/database.ts';
-import { hashPassword } from '../server/modules/users/password.ts';
+import { hashPassword } from '../server/modules/users/index.ts';
 import { DemoRepository } from '../server/modules/demo/index.ts';
 import { login, writeHeaders, type Session } from './server.ts';
 import type { ScenarioContext } from './scenarios.ts';

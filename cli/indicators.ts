@@ -4,13 +4,11 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { systemActor } from '../server/context.ts';
 import { createIndicatorService } from '../server/modules/indicators/index.ts';
-import { indicatorQuerySchema, type Breakdown } from '../server/modules/indicators/indicator.schema.ts';
 import { STAGE_LABELS } from '../core/stages.ts';
 import type { Indicators, Rate } from '../core/indicators.ts';
-import { IndicatorRepository } from '../server/modules/indicators/index.ts';
-import { createLightService } from '../server/modules/lights/index.ts';
+import { IndicatorRepository, indicatorQuerySchema, type Breakdown } from '../server/modules/indicators/index.ts';
+import { createLightService, lightsQuerySchema } from '../server/modules/lights/index.ts';
 import { findJurisdiction } from '../server/modules/system/index.ts';
-import { lightsQuerySchema } from '../server/modules/lights/light.schema.ts';
 import { createDeps } from '../server/deps.ts';
 
 /** Chinese headings of the breakdowns (no English code reaches a Chinese screen). */

@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Executor } from '../server/db/database.ts';
 import type { AnnualPlanTable, DB } from '../server/db/schema.ts';
 import type { ReportStatus } from '../core/monthly-report.ts';
-import { IndicatorService } from '../server/modules/indicators/indicator.service.ts';
+import { IndicatorService } from '../server/modules/indicators/index.ts';
 import { clock } from '../server/clock.ts';
 
 const now = () => clock.now().toISOString();

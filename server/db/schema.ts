@@ -357,6 +357,10 @@ export interface ProjectListTotalTable {
 }
 
 /** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
+/** The rollup's 1–N月 cumulative of month N, one column a month (indicator_ytd and the rows copied from it). */
+export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
+export type YtdColumn = (typeof YTD_COLUMNS)[number];
+
 export interface IndicatorYtdTable {
   project_id: number;
   year: number;

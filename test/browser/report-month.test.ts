@@ -5,7 +5,7 @@ import { chinaDate } from '../../core/monthly-report.ts';
 import { clock } from '../../server/clock.ts';
 import { periodInForce } from '../../core/period-in-force.ts';
 import { buildUser } from '../factories.ts';
-import { IndicatorService } from '../../server/modules/indicators/indicator.service.ts';
+import { IndicatorService } from '../../server/modules/indicators/index.ts';
 import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
 
 // Issue 13: reporting a start from a phone, input that survives a failed save and a reload, the period in force.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { sql } from 'kysely';
 import { buildUser } from '../factories.ts';
-import { IndicatorService } from '../../server/modules/indicators/indicator.service.ts';
+import { IndicatorService } from '../../server/modules/indicators/index.ts';
 import { login, shot, startHarness, today, type Harness } from './harness.ts';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { monthStart, periodEndExclusive } from '../../../core/indicators.ts';
-import { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from '../projects/index.ts';
+import { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from '../../db/schema.ts';
 import { SUM_FIELDS, YTD_COLUMNS, type SumField, type YtdColumn } from './indicator.repository.ts';
 
 // Group deltas (issue 23): a bulk write moves each changed project's contribution between indicator_groups rows —

@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Expression } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/database.ts';
-import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
+import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
 import { readState, writeState } from '../../platform/system-state.ts';
 import { clock } from '../../clock.ts';

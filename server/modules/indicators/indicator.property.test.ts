@@ -5,7 +5,7 @@ import { buildRegions, buildUnit } from '../../../test/factories.ts';
 import { systemActor } from '../../context.ts';
 import { addSums, carryForwardYtd, emptySums, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
 import { IndicatorRepository } from './indicator.repository.ts';
-import { PLAN_MONTH_COLUMNS } from '../projects/project.repository.ts';
+import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { IndicatorService } from './indicator.service.ts';
 import { createIndicatorService } from './index.ts';
 import { clock } from '../../clock.ts';

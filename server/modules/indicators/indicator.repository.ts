@@ -1,14 +1,14 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, PLAN_MONTH_COLUMNS, resolveSearch, withinScope } from '../projects/project.repository.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
+import { applyProjectFilter, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
+import { PLAN_MONTH_COLUMNS, YTD_COLUMNS, type YtdColumn } from '../../db/schema.ts';
 import { emptySums, monthStart, periodEndExclusive, type IndicatorSums } from '../../../core/indicators.ts';
 import { isReportStatus, type ReportStatus } from '../../../core/monthly-report.ts';
 import { clock } from '../../clock.ts';
 
-export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
-export type YtdColumn = (typeof YTD_COLUMNS)[number];
+// The ytd columns live with their table in db/schema.ts (lights read them too); the rollup's files take them here.
+export { YTD_COLUMNS, type YtdColumn };
 
 /** Whether two rows hold the same values in the given columns (a missing row equals nothing). */
 export function sameRow(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined, columns: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectFilterSchema } from '../projects/project.schema.ts';
+import { projectFilterSchema } from '../../platform/project-filter.ts';
 import { emptySums } from '../../../core/indicators.ts';
 import { REPORT_STATUSES } from '../../../core/monthly-report.ts';
 

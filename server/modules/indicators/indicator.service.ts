@@ -12,7 +12,7 @@ import { createDeps } from '../../deps.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { yieldToEventLoop } from '../../platform/yield.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
+import type { ProjectFilter } from '../../platform/project-filter.ts';
 import { IndicatorRepository, type GroupColumn, type GroupSums, type YtdRow } from './indicator.repository.ts';
 import { IndicatorGroupRepository, type GroupFilter } from './indicator-groups.repository.ts';
 import { GroupDeltas } from './group-deltas.ts';

@@ -5,14 +5,22 @@ import type { DB, LightSnapshotTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import type { Dimension, LightOrNone } from '../../../core/lights.ts';
 import { LIGHT_LOCK } from '../../db/migrations/2026-11-23-08-lights.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
-import type { GroupFilter } from '../indicators/indicator-groups.repository.ts';
+import { applyProjectFilter, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // The light snapshots (migration 2026-11-23-08-lights explains the tables and the triggers that keep them right).
 
-/** A filter the snapshot's own columns answer: the group rollup's (region and unit subtrees, attribute value lists). */
-export type SnapshotFilter = GroupFilter;
+/**
+ * A filter the snapshot's own columns answer: region and unit subtrees and value lists of the attributes the rows
+ * carry — the same attributes as the indicators' group rollup (its GroupFilter), which the light service fills alike.
+ */
+export interface SnapshotFilter {
+  region?: string;
+  unit?: number;
+  stage?: string[];
+  nature?: string[];
+  category?: string[];
+  investment_type?: string[];
+}
 
 /** Which projects a read covers: the snapshot's columns (office scope, group filter), or the project filter in scope. */
 export type SnapshotScope = { kind: 'columns'; filter: SnapshotFilter } | { kind: 'projects'; filter: ProjectFilter; scope: DataScope };

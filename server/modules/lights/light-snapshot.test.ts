@@ -7,8 +7,8 @@ import { buildProject, buildRegions, buildUnit, buildUser } from '../../../test/
 import { buildPlan, buildReport } from '../../../test/indicator-factories.ts';
 import type { Actor } from '../../context.ts';
 import { DIMENSIONS, type Rule } from '../../../core/lights.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
-import { ProjectRepository } from '../projects/project.repository.ts';
+import { IndicatorRepository } from '../indicators/index.ts';
+import { ProjectRepository } from '../projects/index.ts';
 import { LightRepository } from './light.repository.ts';
 import { LightService } from './light.service.ts';
 import { decodeLights, encodeLights } from './light-snapshot.repository.ts';

@@ -4,9 +4,8 @@ import type { Executor } from '../../db/database.ts';
 import type { DB, LightExcuseTable } from '../../db/schema.ts';
 import { LightSnapshotRepository } from './light-snapshot.repository.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, resolveSearch, withinScope } from '../projects/project.repository.ts';
-import type { ProjectFilter } from '../projects/project.schema.ts';
-import { YTD_COLUMNS } from '../indicators/indicator.repository.ts';
+import { applyProjectFilter, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
+import { YTD_COLUMNS } from '../../db/schema.ts';
 
 /** One project on year Y's list with what the light rules look at, and each month's 1–N月 cumulative. */
 export interface LightFactsRow {

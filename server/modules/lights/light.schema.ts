@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DIMENSIONS } from '../../../core/lights.ts';
-import { projectFilterSchema } from '../projects/project.schema.ts';
-import { periodSchema } from '../indicators/indicator.schema.ts';
+import { projectFilterSchema } from '../../platform/project-filter.ts';
+import { periodSchema } from '../indicators/index.ts';
 
 const ruleId = z.string().trim().min(1, '规则编号不能为空').max(64);
 const enabled = z.boolean().default(true);

@@ -9,6 +9,8 @@ export { projectRoutes } from './project.routes.ts';
 export { PLAN_MONTH_COLUMNS, type PlanMonthColumn } from './project.repository.ts';
 // TODO(platform): the light service reads projects through this repository; it should ask the project service.
 export { ProjectRepository } from './project.repository.ts';
+// The project list's query (the filter plus sort, paging and fields): the bench drives the service with it.
+export { projectListQuerySchema } from './project.schema.ts';
 
 /** The project service over `deps.db`: its writes open inTransaction (joining the caller's when `deps.db` is one). */
 export function createProjectService(deps: Deps): ProjectService {

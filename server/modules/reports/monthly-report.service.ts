@@ -13,7 +13,7 @@ import type { Executor } from '../../db/database.ts';
 import type { AuditEvent, Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { presentPeriod } from './period.service.ts';
-import { refreshLightsAfterBulkWrite } from '../lights/light.service.ts';
+import { refreshLightsAfterBulkWrite } from '../lights/index.ts';
 import { ReportBulkService } from './report-bulk.service.ts';
 import { syncReportTodos, syncReportTodosOfProjects } from './report-todos.ts';
 import type { PeriodRow, PhotoRow, ReportRepository, ReportRow } from './report.repository.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/db.ts';
 import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { IndicatorRepository } from '../indicators/index.ts';
 
 describe.each(DIALECTS)('a unit’s period, review queue and 催报 on %s', (dialect) => {
   let t: TestApp;

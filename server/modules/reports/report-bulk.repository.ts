@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { MonthlyReportTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, withinScope } from '../../platform/project-filter.ts';
 import { onListOf, type ReportRow } from './report.repository.ts';
 
 /** Projects that report monthly: the implementation tier (实施库), not deleted. */

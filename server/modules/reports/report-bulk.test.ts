@@ -8,7 +8,7 @@ import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
 import { multipartBody } from '../../../test/workbooks.ts';
 import { createIndicatorService } from '../indicators/index.ts';
 import { createLightService } from '../lights/index.ts';
-import type { ImportReport } from '../imports/import.service.ts';
+import type { ImportReport } from '../imports/index.ts';
 import { ReportRepository } from './report.repository.ts';
 import { createDeps } from '../../deps.ts';
 

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DB, MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { applyProjectFilter, withinScope } from '../projects/project.repository.ts';
+import { applyProjectFilter, withinScope } from '../../platform/project-filter.ts';
 import { clock } from '../../clock.ts';
 import { inScope, unitSubtree } from '../../platform/scope.ts';
 

@@ -4,7 +4,7 @@ import { createTestApp, type LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, makeImage, multipart, type TestApp } from '../../../test/reporting.ts';
 import { buildProject } from '../../../test/factories.ts';
 import { ReportRepository } from './report.repository.ts';
-import { IndicatorRepository } from '../indicators/indicator.repository.ts';
+import { IndicatorRepository } from '../indicators/index.ts';
 
 describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
   let t: TestApp;
