@@ -28,7 +28,7 @@ import { createSystemService, findOfficeRegionCode, systemRoutes } from './modul
 import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
 import { projectRoutes } from './modules/projects/project.routes.ts';
-import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
+import { createMonthlyReportService, createPeriodService, createReportPhotoService, registerReportReminders, reportRoutes } from './modules/reports/index.ts';
 import { createIndicatorService, indicatorRoutes } from './modules/indicators/index.ts';
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
@@ -148,6 +148,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // issue 17 (supervision): to-dos, notifications, attachments
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
+  registerReportReminders(); // issue 17: reminders before, on and after a period's report deadline
   matterRoutes(app, () => createMatterService(deps));
   agendaRoutes(app, { agenda: () => createAgendaService(deps), letters: () => createLetterService(deps), matters: () => createMatterService(deps) }); // supervision3: meetings, 周交办, letters
   attractionRoutes(app, () => createAttractionService(deps), () => createLeadImportService(deps));

@@ -8476,6 +8476,7 @@ export interface paths {
                     "application/json": {
                         deadline_day: number;
                         deadline_month_offset: number;
+                        remind_working_days?: number;
                     };
                 };
             };
@@ -12647,6 +12648,7 @@ export interface components {
                 workingDays: number;
             }[];
             enterprises: {
+                canOpen: boolean;
                 id: number;
                 name: string;
                 uscc: string | null;
@@ -12762,6 +12764,7 @@ export interface components {
                 workingDays: number;
             }[];
             enterprises: {
+                canOpen: boolean;
                 id: number;
                 name: string;
                 uscc: string | null;
@@ -14553,10 +14556,12 @@ export interface components {
         ReportingSettings: {
             deadline_day: number;
             deadline_month_offset: number;
+            remind_working_days?: number;
         };
         ReportingSettingsInput: {
             deadline_day: number;
             deadline_month_offset: number;
+            remind_working_days?: number;
         };
         ReportMatter: {
             id: number;

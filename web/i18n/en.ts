@@ -433,6 +433,7 @@ export const en: Record<MessageKey, string> = {
   'matters.urgency': 'Urgency',
   'matters.content': 'Content',
   'matters.enterprises': 'Linked enterprises',
+  'matters.enterpriseNoAccess': 'no access',
   'matters.editEnterprises': 'Edit linked enterprises',
   'matters.enterprisesSaved': 'Linked enterprises saved',
   'enterprise.matters': 'Supervised matters',

@@ -431,6 +431,7 @@ export const zhCN = {
   'matters.urgency': '紧急程度',
   'matters.content': '督办内容',
   'matters.enterprises': '关联企业',
+  'matters.enterpriseNoAccess': '无权查看',
   'matters.editEnterprises': '修改关联企业',
   'matters.enterprisesSaved': '关联企业已保存',
   'enterprise.matters': '督办事项',

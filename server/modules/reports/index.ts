@@ -13,6 +13,7 @@ export { PeriodService, REPORTING_SETTINGS } from './period.service.ts';
 export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportTodosJob, syncOpenPeriodTodos, syncReportTodos } from './report-todos.ts';
+export { registerReportReminders, reportReminderLadder, REPORT_DEADLINE_ENTITY } from './report-reminders.ts';
 export { reportRoutes } from './report.routes.ts';
 // The report status enum (ReportStatus in the OpenAPI document): the monthly import's report names the status it gave.
 export { reportStatusSchema } from './report.schema.ts';
