@@ -73,7 +73,7 @@ describe('督办事项 linked to enterprises', () => {
   });
 
   it('a reader sees the linked enterprises they may open as links, the others as plain text marked 无权查看', async () => {
-    const { context, page } = await h.newPage();
+    const { context } = await h.newPage();
     const office = await apiAs(context, 'office');
     // The demo links its 征地拆迁协调 matter (the reporter's township leads it) to an enterprise of that township.
     const matters = (await office.get('/matters?box=all&page_size=50')).body.items as { id: number; title: string; enterprises: { id: number; name: string }[] }[];

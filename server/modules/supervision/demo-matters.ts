@@ -40,7 +40,7 @@ export async function seedDemoMatters(deps: Deps, service: MatterService, ids: {
       decisions: ['梳理下季度计划开工项目清单，逐项明确责任单位和时间节点', '对进度滞后的项目开展现场督查，结果纳入月度讲评'],
     });
   }
-  const enterprise = (...which: number[]) => which.flatMap((i) => (ids.enterpriseIds?.[i] !== undefined ? [ids.enterpriseIds[i]!] : []));
+  const enterprise = (...which: number[]) => which.flatMap((i) => (ids.enterpriseIds?.[i] !== undefined ? [ids.enterpriseIds[i]] : []));
   const make = async (title: string, extra: { source?: 'meeting' | 'instruction' | 'project' | 'weekly'; days?: number; co?: boolean; project?: number; decision?: number; enterprises?: number[] } = {}) => {
     const proj = extra.project !== undefined ? p(extra.project) : undefined;
     const decision = extra.decision !== undefined ? decisions[extra.decision] : undefined;
