@@ -27,7 +27,7 @@ import { createRateLimits, createUserService, countPerMinute, userAdminRoutes, u
 import { createSystemService, findOfficeRegionCode, systemRoutes } from './modules/system/index.ts';
 import { registerScopeRegion } from './plugins/scope-region.ts';
 import { createReferenceService, referenceRoutes } from './modules/reference/index.ts';
-import { createMonthlyReportService, createPeriodService, createReportPhotoService, reportRoutes } from './modules/reports/index.ts';
+import { createMonthlyReportService, createPeriodService, createReportPhotoService, registerReportReminders, reportRoutes } from './modules/reports/index.ts';
 import { createIndicatorService, indicatorRoutes } from './modules/indicators/index.ts';
 import { createLightService, lightRoutes } from './modules/lights/index.ts';
 import { registerMultipart } from './plugins/multipart.ts';
@@ -147,6 +147,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // issue 17 (supervision): to-dos, notifications, attachments
   inboxRoutes(app, () => createInboxService(deps));
   registerSupervision(deps);
+  registerReportReminders(); // issue 17: reminders before, on and after a period's report deadline
   matterRoutes(app, () => createMatterService(deps));
   registerNodePlans(deps);
   nodePlanRoutes(app, () => createNodePlanService(deps));

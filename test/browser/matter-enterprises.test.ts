@@ -71,4 +71,35 @@ describe('督办事项 linked to enterprises', () => {
     await page.waitForURL(new RegExp(`/matters/${matterId}$`));
     await context.close();
   });
+
+  it('a reader sees the linked enterprises they may open as links, the others as plain text marked 无权查看', async () => {
+    const { context } = await h.newPage();
+    const office = await apiAs(context, 'office');
+    // The demo links its 征地拆迁协调 matter (the reporter's township leads it) to an enterprise of that township.
+    const matters = (await office.get('/matters?box=all&page_size=50')).body.items as { id: number; title: string; enterprises: { id: number; name: string }[] }[];
+    const matter = matters.find((m) => m.title.endsWith('征地拆迁协调'))!;
+    expect(matter.enterprises.map((e) => e.name)).toEqual(['苏州恒瑞精密机械有限公司']);
+    // The office links one more, served by a city department: outside the township reporter's enterprise visibility.
+    const unit = ((await office.get('/units')).body.items as { id: number; name: string; kind: string }[]).find((u) => u.kind === 'department')!;
+    const far = await office.post('/enterprises', { name: '苏州远洋物流有限公司', region_code: '320500', unit_id: unit.id });
+    expect(far.status).toBe(201);
+    const farId = (far.body as { id: number }).id;
+    expect((await office.put(`/matters/${matter.id}/enterprises`, { enterprise_ids: [matter.enterprises[0]!.id, farId] })).status).toBe(200);
+    await context.close();
+
+    const reader = await h.newPage();
+    const reporter = await apiAs(reader.context, 'reporter');
+    expect((await reporter.get(`/enterprises/${farId}`)).status).toBe(404);
+    const detail = (await reporter.get(`/matters/${matter.id}`)).body as { enterprises: { name: string; canOpen: boolean }[] };
+    expect(detail.enterprises.map((e) => [e.name, e.canOpen])).toEqual([['苏州恒瑞精密机械有限公司', true], ['苏州远洋物流有限公司', false]]);
+    await reader.page.goto(`/matters/${matter.id}`);
+    const list = reader.page.getByTestId('matter-enterprises-list');
+    await list.getByRole('link', { name: '苏州恒瑞精密机械有限公司' }).waitFor({ timeout: 30_000 });
+    await list.getByTestId('matter-enterprise-closed').getByText('苏州远洋物流有限公司').waitFor();
+    await list.getByTestId('matter-enterprise-closed').getByText('（无权查看）').waitFor();
+    await expect(list.getByRole('link', { name: /远洋物流/ }).count()).resolves.toBe(0);
+    await settled(reader.page);
+    await shot(reader.page, 'matter-enterprise-no-access');
+    await reader.context.close();
+  });
 });

@@ -119,6 +119,54 @@ describe('督查督办: stale decision and settings saves open a conflict dialog
     await probe.context.close();
   });
 
+  it('a year\'s escalation rules saved by someone else meanwhile: the second page shows theirs and mine, choosing mine saves it on their version', async () => {
+    const probe = await h.newPage();
+    const other = await otherClerk(probe.context);
+    const year = (await other.get('/supervision/settings/next-numbers')).body.year as number;
+    const open = async () => {
+      const { page } = await h.newPage();
+      await login(page, 'office', undefined, '/supervision-settings');
+      const card = page.getByTestId('escalation-rules');
+      await card.getByTestId('rules-source').getByText(`${year}年`).first().waitFor({ timeout: 30_000 });
+      return { page, card };
+    };
+    // Two clerks open the same year's rules; both rename the overdue step.
+    const a = await open();
+    const b = await open();
+    const before = (await other.get(`/supervision/rules/${year}`)).body as { version: number };
+    await a.card.getByTestId('step-ladder-2').getByTestId('step-label').fill('逾期督办（甲）');
+    const putA = a.page.waitForResponse((r) => r.url().endsWith(`/api/v1/supervision/rules/${year}`) && r.request().method() === 'PUT');
+    await a.card.getByTestId('rules-save').click();
+    expect((await putA).status()).toBe(200);
+    const afterA = (await other.get(`/supervision/rules/${year}`)).body as { version: number };
+    expect(afterA.version).toBe(before.version + 1);
+
+    await b.card.getByTestId('step-ladder-2').getByTestId('step-label').fill('逾期督办（乙）');
+    const stale = b.page.waitForResponse((r) => r.url().endsWith(`/api/v1/supervision/rules/${year}`) && r.request().method() === 'PUT');
+    await b.card.getByTestId('rules-save').click();
+    expect((await stale).status()).toBe(409);
+    const dialog = b.page.getByTestId('settings-conflict');
+    await dialog.getByText(`${year}年督办规则已被他人修改`).waitFor({ timeout: 30_000 });
+    const table = dialog.getByTestId('settings-conflict-table');
+    await table.getByText('逐级督办步骤').waitFor();
+    await table.getByText(/逾期督办（甲）/).waitFor();
+    await table.getByText(/逾期督办（乙）/).waitFor();
+    await settled(b.page);
+    await shot(b.page, 'supervision-year-rules-conflict');
+    const mine = b.page.waitForResponse((r) => r.url().endsWith(`/api/v1/supervision/rules/${year}`) && r.request().method() === 'PUT');
+    await dialog.getByTestId('settings-conflict-reapply').click();
+    const saved = await mine;
+    expect(saved.status()).toBe(200);
+    expect(JSON.parse(saved.request().postData() ?? '{}')).toMatchObject({ version: afterA.version });
+    await b.page.getByText(`${year}年督办规则已保存`).waitFor({ timeout: 30_000 });
+    const stored = (await other.get(`/supervision/rules/${year}`)).body as { version: number; ladder: { label: string }[] };
+    expect(stored.version).toBe(afterA.version + 1);
+    expect(stored.ladder[1]!.label).toBe('逾期督办（乙）');
+    await a.page.context().close();
+    await b.page.context().close();
+    await probe.context.close();
+  });
+
   it('filters the meetings list by kind and a word, and exports what the filters keep as .xlsx', async () => {
     const probe = await h.newPage();
     const other = await otherClerk(probe.context);

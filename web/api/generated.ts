@@ -8981,6 +8981,7 @@ export interface paths {
                     "application/json": {
                         deadline_day: number;
                         deadline_month_offset: number;
+                        remind_working_days?: number;
                     };
                 };
             };
@@ -13152,6 +13153,7 @@ export interface components {
                 workingDays: number;
             }[];
             enterprises: {
+                canOpen: boolean;
                 id: number;
                 name: string;
                 uscc: string | null;
@@ -13267,6 +13269,7 @@ export interface components {
                 workingDays: number;
             }[];
             enterprises: {
+                canOpen: boolean;
                 id: number;
                 name: string;
                 uscc: string | null;
@@ -15184,10 +15187,12 @@ export interface components {
         ReportingSettings: {
             deadline_day: number;
             deadline_month_offset: number;
+            remind_working_days?: number;
         };
         ReportingSettingsInput: {
             deadline_day: number;
             deadline_month_offset: number;
+            remind_working_days?: number;
         };
         ReportMatter: {
             id: number;

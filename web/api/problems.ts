@@ -65,7 +65,7 @@ export const problemsApi = {
   updateEnterprise: (id: number, body: EnterpriseUpdate) => api.put<EnterpriseDetail>(`/enterprises/${id}`, body),
   addCadre: (id: number, body: CadreCreate) => api.post<EnterpriseDetail>(`/enterprises/${id}/cadres`, body),
   updateCadre: (cadreId: number, body: CadreUpdate) => api.patch<EnterpriseDetail>(`/enterprise-cadres/${cadreId}`, body),
-  enterprises: (q: { q?: string; mine?: string; page_size?: number }) => api.get<Schema<'EnterprisePage'>>('/enterprises', q),
+  enterprises: (q: { q?: string; mine?: string; page_size?: number }, signal?: AbortSignal) => api.get<Schema<'EnterprisePage'>>('/enterprises', q, { signal }),
   enterprise: (id: number) => api.get<EnterpriseDetail>(`/enterprises/${id}`),
   addVisit: (id: number, body: VisitCreate) =>
     api.post<{ id: number; problem_ids: number[] }>(`/enterprises/${id}/visits`, body),

@@ -12,7 +12,7 @@ import { clock } from '../../clock.ts';
 import { chinaToday } from '../../../core/clock.ts';
 import { systemActor } from '../../context.ts';
 import { createSystemService } from '../system/index.ts';
-import { seedProblemsForDemo } from '../problems/index.ts';
+import { registerProblemScopes, seedProblemsForDemo } from '../problems/index.ts';
 import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
 import { inTransaction } from '../../platform/tx.ts';
@@ -123,7 +123,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   await writer.finish();
   // problems (issue 18): a few enterprises, visits and problems in several states, at the demo's date.
   const departments = ['苏州市自然资源和规划局', '苏州市生态环境局', '苏州市住房和城乡建设局'].map((n) => units.find((u) => u.name === n)?.id ?? officeId);
-  await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => instant('02:00:00') } }, {
+  const enterpriseIds = await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => instant('02:00:00') } }, {
     asOf, regionCode: units.find((u) => u.id === reporterUnit.id)?.region ?? DEMO_CITY.code, reporter: { userId: reporterUser, unitId: reporterUnit.id, name: `${reporterUnit.name}填报员` },
     office: { userId: officeUser, unitId: officeId }, leader: { userId: leaderUser, unitId: officeId }, departments,
     projectId: await repo.firstProjectOfUnit(reporterUnit.id),
@@ -132,8 +132,10 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   const demoClock = { now: () => instant('02:00:00') };
   const deps = createDeps(database.db, { clock: demoClock });
   registerSupervision(deps);
+  registerProblemScopes(); // the matters' 关联企业 are checked by the problems module's enterprise visibility
   await seedDemoMatters(deps, createMatterService(deps), {
     officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
+    enterpriseIds,
   }, createAgendaService(deps));
   // Reporters' to-dos (report due) of the open period: the bulk load above wrote no report through the services.
   await syncOpenPeriodTodos(deps);

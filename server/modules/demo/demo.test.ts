@@ -188,6 +188,23 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
     expect(own.totals.count).toBe(rows.projects.filter((p) => p.unit_id === unit.id).length);
     expect(own.items.every((p: { unit_id: number }) => p.unit_id === unit.id)).toBe(true);
   });
+
+  it('links three of its matters to its enterprises (关联企业), which the reporter may open from the matter page', async () => {
+    const links = await t.db.selectFrom('matter_enterprises').innerJoin('matters', 'matters.id', 'matter_enterprises.matter_id')
+      .innerJoin('enterprises', 'enterprises.id', 'matter_enterprises.enterprise_id')
+      .select(['matters.id as matter_id', 'matters.title', 'enterprises.name', 'matters.created_at']).orderBy('matters.id').orderBy('enterprises.name').execute();
+    expect(links.map((l) => [l.title.replace(/^.*?(征地拆迁协调|施工用电接入|环评批复办理)$/, '$1'), l.name])).toEqual([
+      ['征地拆迁协调', '苏州恒瑞精密机械有限公司'],
+      ['施工用电接入', '苏州恒瑞精密机械有限公司'],
+      ['施工用电接入', '苏州新锐光电科技有限公司'],
+      ['环评批复办理', '苏州绿源新材料股份有限公司'],
+    ]);
+    expect(links.every((l) => l.created_at <= clock.now().toISOString())).toBe(true);
+    const reporter = await t.login('reporter');
+    const page = await t.app.inject({ url: `/api/v1/matters/${links[0]!.matter_id}`, headers: reporter });
+    expect(page.statusCode).toBe(200);
+    expect(page.json().enterprises).toEqual([expect.objectContaining({ name: '苏州恒瑞精密机械有限公司', canOpen: true })]);
+  });
 });
 
 describe.each(DIALECTS)('the demo loaded in the small hours of its day on %s', (dialect) => {

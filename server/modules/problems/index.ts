@@ -22,8 +22,8 @@ export { enterpriseRoutes, problemRoutes } from './problem.routes.ts';
 export type { ProblemDemoInput } from './problem-demo.ts';
 import { seedProblemDemo, type ProblemDemoInput } from './problem-demo.ts';
 
-/** Seeds the demo's enterprises, visits and problems (server/modules/demo). */
-export function seedProblemsForDemo(deps: Deps, input: ProblemDemoInput): Promise<void> {
+/** Seeds the demo's enterprises, visits and problems (server/modules/demo); returns the enterprises' ids. */
+export function seedProblemsForDemo(deps: Deps, input: ProblemDemoInput): Promise<number[]> {
   return seedProblemDemo(deps, { enterprises: createEnterpriseService(deps), problems: createProblemService(deps) }, input);
 }
 

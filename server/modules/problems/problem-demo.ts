@@ -28,9 +28,10 @@ const ENTERPRISES: Array<[string, string, string, 'large' | 'medium' | 'small']>
 /**
  * A few enterprises linked to the demo reporter as their cadre (one visit overdue), visits, and problems in every
  * state (待受理, 已交办, 办理中, 已答复, 已销号 after a 重办, 不予受理), so the ledger, the enterprise page and the
- * figures show something on first start. Cheap: a dozen service calls.
+ * figures show something on first start. Cheap: a dozen service calls. Returns the enterprises' ids, in the order
+ * above (the demo's matters link some of them).
  */
-export async function seedProblemDemo(deps: Deps, services: { enterprises: EnterpriseService; problems: ProblemService }, input: ProblemDemoInput): Promise<void> {
+export async function seedProblemDemo(deps: Deps, services: { enterprises: EnterpriseService; problems: ProblemService }, input: ProblemDemoInput): Promise<number[]> {
   const as = (who: { userId: number; unitId: number }, role: Actor['role'], name: string): Actor =>
     ({ ...systemActor(), userId: who.userId, unitId: who.unitId, role, username: name, displayName: name });
   const office = as(input.office, 'office', 'office');
@@ -85,4 +86,5 @@ export async function seedProblemDemo(deps: Deps, services: { enterprises: Enter
   await raise('员工子女入学', '外地员工子女就近入学', 'other', ids[3] ?? ids[0]!, 2);
   const rejected = await raise('申请减免房租', '希望政府减免厂房租金', 'funds', ids[3] ?? ids[0]!, 10);
   await step(rejected, office, 'reject', { reason: '厂房为企业自租，不属于政府减免范围，已向企业解释' });
+  return ids;
 }

@@ -19,6 +19,7 @@ export { PeriodService, REPORTING_SETTINGS } from './period.service.ts';
 export { ReportPhotoService } from './report-photo.service.ts';
 export { ReportBulkService } from './report-bulk.service.ts';
 export { reportTodosJob, syncOpenPeriodTodos, syncReportTodos } from './report-todos.ts';
+export { registerReportReminders, reportReminderLadder, REPORT_DEADLINE_ENTITY } from './report-reminders.ts';
 export { reportRoutes } from './report.routes.ts';
 export { effectiveDeadline, reportTimelinessFigures, statsEntryFigures, type TimelinessFigures } from './reporting-figures.ts';
 // TODO(platform): projects, imports and exports still read and rebase reports through this repository; they should

@@ -1,19 +1,15 @@
 import { buildYearCalendar, chinaDate, periodLabel, ytdLabel } from '../../../core/monthly-report.ts';
 import { periodBeingReported, periodInForce, previousMonth } from '../../../core/period-in-force.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
-import { defineSettings } from '../../platform/settings.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { PeriodRow, ReportRepository } from './report.repository.ts';
 import { syncReportTodos } from './report-todos.ts';
-import { settingsSchema, type CreateYear, type PeriodUpdate, type ReportingSettings } from './report.schema.ts';
+import { REPORTING_SETTINGS } from './reporting.settings.ts';
+import { type CreateYear, type PeriodUpdate, type ReportingSettings } from './report.schema.ts';
 
-/** The common rule: reports are due on the 25th of the period's own month. */
-export const DEFAULT_SETTINGS: ReportingSettings = { deadline_day: 25, deadline_month_offset: 0 };
-
-/** The reporting settings over `reporting_settings` (platform/settings.ts); audited whole, as they always were. */
-export const REPORTING_SETTINGS = defineSettings('reporting', 'reporting_settings', settingsSchema, DEFAULT_SETTINGS, { audit: 'whole' });
+export { DEFAULT_SETTINGS, REPORTING_SETTINGS } from './reporting.settings.ts';
 
 /** A period as the API presents it, with its Chinese labels. */
 export function presentPeriod(p: PeriodRow) {
@@ -36,7 +32,12 @@ export class PeriodService {
   }
 
   async updateSettings(actor: Actor, input: ReportingSettings): Promise<ReportingSettings> {
-    return inTransaction(this.deps.db, (trx) => REPORTING_SETTINGS.put(trx, actor, input, this.deps));
+    return inTransaction(this.deps.db, async (trx) => {
+      const saved = await REPORTING_SETTINGS.put(trx, actor, input, this.deps);
+      // The reminders of the open periods follow a changed lead time at once (their ladders are re-armed).
+      for (const p of await this.repos(trx).listOpenPeriods()) await syncReportTodos(this.deps, trx, p, { by: actor.userId || null });
+      return saved;
+    });
   }
 
   async listPeriods(_actor: Actor, year: number) {

@@ -8,7 +8,8 @@
 //   is resubmitted (or the period closes).
 // Re-derived in the transaction of the writes that change them (submit, return, batch submit, submit-all, opening or
 // closing a period) and by the `reports.todos` job for every other path (imports, library changes), which rewrites a
-// row only when its title, link or due date changed.
+// row only when its title, link or due date changed. The same passes keep the units' reminder deadlines
+// (report-reminders.ts), so the reminders stop for a unit the moment it owes nothing.
 import { periodLabel } from '../../../core/monthly-report.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
@@ -17,6 +18,7 @@ import { inTransaction } from '../../platform/tx.ts';
 import { addTodo, completeTodos, listOpenTodos, type TodoInput } from '../../platform/todos/todos.ts';
 import { createCalendarService } from '../calendar/index.ts';
 import { ReportRepository } from './report.repository.ts';
+import { syncReportReminders } from './report-reminders.ts';
 import { effectiveDeadline } from './reporting-figures.ts';
 
 /** The key prefix of every report to-do of a period. */
@@ -39,6 +41,7 @@ export async function syncReportTodos(deps: Deps, trx: Executor, period: { year:
   const stored = await repo.findPeriod(year, month);
   if (!stored || stored.status !== 'open') {
     await completeTodos(trx, { keyPrefix: reportTodoPrefix(year, month) }, now, by);
+    if (stored) await syncReportReminders(trx, { periodId: stored.id, dueOn: null, owing: new Map(), now });
     return;
   }
   const label = `${year}年${periodLabel(stored.first_month, stored.month)}`;
@@ -48,6 +51,7 @@ export async function syncReportTodos(deps: Deps, trx: Executor, period: { year:
     repo.listReturnedReports(year, month, opts.unitIds),
     listOpenTodos(trx, reportTodoPrefix(year, month), opts.unitIds),
   ]);
+  await syncReportReminders(trx, { periodId: stored.id, dueOn, owing: new Map(counts.map((c) => [c.unit_id, c.expected - c.submitted])), unitIds: opts.unitIds, now });
   const wanted: TodoInput[] = [];
   for (const c of counts) {
     const owed = c.expected - c.submitted;

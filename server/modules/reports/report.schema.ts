@@ -25,6 +25,11 @@ export const unitQuery = z.object({ unit: z.coerce.number().int().positive().opt
 export const settingsSchema = z.object({
   deadline_day: z.number().int().min(1, '截止日应在 1–31 之间').max(31, '截止日应在 1–31 之间'),
   deadline_month_offset: z.number().int().min(0).max(1),
+  /**
+   * Working days before a period's deadline that the units still owing reports are reminded (0: only on the day and
+   * when overdue). Optional in a PUT: a client that does not know it leaves it as it is.
+   */
+  remind_working_days: z.number().int().min(0, '提前提醒应为 0–10 个工作日').max(10, '提前提醒应为 0–10 个工作日').optional(),
 });
 export type ReportingSettings = z.infer<typeof settingsSchema>;
 

@@ -46,7 +46,7 @@ describe.each(DIALECTS)('monthly reports on %s', (dialect) => {
       expect(merged).toHaveLength(11);
       expect(merged[0]).toMatchObject({ month: 2, first_month: 1, label: '1–2月', deadline: '2027-02-25' });
       const settings = await t.app.inject({ method: 'PUT', url: '/api/v1/reporting/settings', headers: w.office, payload: { deadline_day: 5, deadline_month_offset: 1 } });
-      expect(settings.json()).toEqual({ deadline_day: 5, deadline_month_offset: 1 });
+      expect(settings.json()).toEqual({ deadline_day: 5, deadline_month_offset: 1, remind_working_days: 2 }); // a PUT without the lead time leaves it
       const next = (await post(w.office, '/api/v1/reporting/years', { year: 2028 })).json().items;
       expect(next[0].deadline).toBe('2028-02-05');
       expect(next[11].deadline).toBe('2029-01-05');

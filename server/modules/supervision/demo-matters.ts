@@ -11,9 +11,12 @@ import type { MatterService } from './matter.service.ts';
  * to sign, in progress with feedback, closing (awaiting review), extension requested, written off, and one with a
  * leader's 批示 marked 需要关注. With the agenda service, two meetings come first (a 调度会 two weeks before the demo's
  * day and a 周例会 three days before), and two of the 调度会's decisions are the sources of the written-off and the
- * extension-requested matters (the matter count stays six). About 25 small transactions.
+ * extension-requested matters (the matter count stays six). Given the demo's enterprises (the problems module's,
+ * in their order), three matters name the ones they concern (关联企业): the first enterprise (the one linked to a
+ * project, with a power problem) on the land and the power matters, the third (environment problems) on the 环评
+ * matter. About 25 small transactions.
  */
-export async function seedDemoMatters(deps: Deps, service: MatterService, ids: { officeUserId: number; leaderUserId: number; reporterUserId: number; reporterUnitId: number; coUnitId: number }, agenda?: AgendaService): Promise<number> {
+export async function seedDemoMatters(deps: Deps, service: MatterService, ids: { officeUserId: number; leaderUserId: number; reporterUserId: number; reporterUnitId: number; coUnitId: number; enterpriseIds?: readonly number[] }, agenda?: AgendaService): Promise<number> {
   const all = { all: true, unitPaths: [], regionPaths: [] };
   const office: Actor = { userId: ids.officeUserId, username: 'office', displayName: '市发改委重点项目办（演示）', role: 'office', unitId: null, scope: all };
   const leader: Actor = { userId: ids.leaderUserId, username: 'leader', displayName: '分管领导（演示）', role: 'leader', unitId: null, scope: all };
@@ -37,7 +40,8 @@ export async function seedDemoMatters(deps: Deps, service: MatterService, ids: {
       decisions: ['梳理下季度计划开工项目清单，逐项明确责任单位和时间节点', '对进度滞后的项目开展现场督查，结果纳入月度讲评'],
     });
   }
-  const make = async (title: string, extra: { source?: 'meeting' | 'instruction' | 'project' | 'weekly'; days?: number; co?: boolean; project?: number; decision?: number } = {}) => {
+  const enterprise = (...which: number[]) => which.flatMap((i) => (ids.enterpriseIds?.[i] !== undefined ? [ids.enterpriseIds[i]] : []));
+  const make = async (title: string, extra: { source?: 'meeting' | 'instruction' | 'project' | 'weekly'; days?: number; co?: boolean; project?: number; decision?: number; enterprises?: number[] } = {}) => {
     const proj = extra.project !== undefined ? p(extra.project) : undefined;
     const decision = extra.decision !== undefined ? decisions[extra.decision] : undefined;
     const source = decision ? 'meeting' : extra.source ?? 'project';
@@ -45,7 +49,7 @@ export async function seedDemoMatters(deps: Deps, service: MatterService, ids: {
       title: proj ? `${proj.name}${title}` : title, content: `请牵头单位${title}，每周报送进展。`, source,
       sourceId: decision?.id ?? (source === 'project' ? proj?.id ?? null : null), sourceRef: decision?.ref ?? proj?.name ?? null,
       type: '项目推进', urgency: extra.days && extra.days < 8 ? 'urgent' : 'normal', leadUnitId: ids.reporterUnitId, coUnitIds: extra.co ? [ids.coUnitId] : [], projectIds: proj ? [proj.id] : [],
-      dueWorkingDays: extra.days ?? 15, feedbackDays: 5,
+      dueWorkingDays: extra.days ?? 15, feedbackDays: 5, enterpriseIds: extra.enterprises ?? [],
     });
     return r.id;
   };
@@ -53,11 +57,11 @@ export async function seedDemoMatters(deps: Deps, service: MatterService, ids: {
     const m = await service.detail(actor, id);
     await service.act(actor, id, { action, version: m.matter.version, ...more });
   };
-  await make('征地拆迁协调', { project: 0, days: 10 });
-  const doing = await make('施工用电接入', { project: 1, co: true });
+  await make('征地拆迁协调', { project: 0, days: 10, enterprises: enterprise(0) });
+  const doing = await make('施工用电接入', { project: 1, co: true, enterprises: enterprise(0, 1) });
   await act(unit, doing, 'sign');
   await service.feedback(unit, doing, { text: '已与供电公司对接，临时用电方案已报审。', nextSteps: '下周完成方案评审并开始施工。' });
-  const closing = await make('环评批复办理', { source: 'weekly', days: 20 });
+  const closing = await make('环评批复办理', { source: 'weekly', days: 20, enterprises: enterprise(2) });
   await act(unit, closing, 'sign');
   await service.feedback(unit, closing, { text: '环评报告已通过专家评审。' });
   await act(unit, closing, 'apply_close', { reason: '环评批复已取得（附批复文件）。' });

@@ -55,8 +55,8 @@ describe.each(DIALECTS)('matters linked to enterprises on %s', (dialect) => {
     const id = res.json().id as number;
     const d = (await t.app.inject({ method: 'GET', url: `/api/v1/matters/${id}`, headers: office })).json();
     expect(d.enterprises).toEqual([
-      { id: cadreEnt, name: '南京玄武光电科技有限公司', uscc: '91320102MA1XYZ0002' },
-      { id: ownEnt, name: '苏州恒达精密机械有限公司', uscc: '91320505MA1XYZ0001' },
+      { id: cadreEnt, name: '南京玄武光电科技有限公司', uscc: '91320102MA1XYZ0002', canOpen: true },
+      { id: ownEnt, name: '苏州恒达精密机械有限公司', uscc: '91320505MA1XYZ0001', canOpen: true },
     ]);
     const l = (await list(office, `enterprise_id=${ownEnt}`)).json();
     expect(l.items.map((m: { id: number }) => m.id)).toEqual([id]);
@@ -82,13 +82,24 @@ describe.each(DIALECTS)('matters linked to enterprises on %s', (dialect) => {
     expect(res.json().enterprises.map((e: { id: number }) => e.id)).toEqual([farEnt]);
     expect((await list(office, `enterprise_id=${ownEnt}`)).json().items.map((m: { id: number }) => m.id)).not.toContain(id);
     expect((await list(office, `enterprise_id=${farEnt}`)).json().items.map((m: { id: number }) => m.id)).toEqual([id]);
-    // the scoped supervisor sees the matter (its lead unit) but not the far enterprise: the edit is refused, nothing changes
+    // The scoped supervisor reads the matter (its lead unit) but may not open the far enterprise: the matter says so
+    // (the page shows it as text, not a link to a 404), and the office, which sees every enterprise, may open it.
+    const read = async (headers: LoginHeaders) => (await t.app.inject({ method: 'GET', url: `/api/v1/matters/${id}`, headers })).json().enterprises.map((e: { id: number; canOpen: boolean }) => [e.id, e.canOpen]);
+    expect(await read(scoped)).toEqual([[farEnt, false]]);
+    expect(await read(office)).toEqual([[farEnt, true]]);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/enterprises/${farEnt}`, headers: scoped })).statusCode).toBe(404);
+    // Saving the list back with an enterprise of its own keeps the far link it cannot see (the page sends the whole list).
+    const kept = await put(scoped, [ownEnt, farEnt]);
+    expect(kept.statusCode).toBe(200);
+    expect(await read(scoped)).toEqual([[farEnt, false], [ownEnt, true]]); // by name: 南京紫金… before 苏州恒达…
+    // … but it cannot add one it cannot see: refused, nothing changes.
+    expect((await put(office, [ownEnt])).statusCode).toBe(200);
     const refused = await put(scoped, [ownEnt, farEnt]);
     expect(refused.statusCode).toBe(422);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/matters/${id}`, headers: office })).json().enterprises.map((e: { id: number }) => e.id)).toEqual([farEnt]);
+    expect((await read(office)).map((e: [number, boolean]) => e[0])).toEqual([ownEnt]);
     expect((await put(stranger, [])).statusCode).toBe(403);
     // a reporter of another unit reads no matter of the enterprise (the matter data scope)
-    expect((await list(stranger, `enterprise_id=${farEnt}`)).json().total).toBe(0);
+    expect((await list(stranger, `enterprise_id=${ownEnt}`)).json().total).toBe(0);
     expect((await put(office, [])).json().enterprises).toEqual([]);
   });
 

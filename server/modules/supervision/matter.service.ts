@@ -188,13 +188,28 @@ export class MatterService {
     return wanted;
   }
 
-  /** Replaces a matter's linked enterprises (关联企业), each visible to the actor; recorded in the audit log. */
+  /**
+   * A matter's linked enterprises, each saying whether the reader may open it (enterprise visibility: serving unit or
+   * region in scope, or a linked cadre). A matter reader outside that sees the name as text, not a link to a 404.
+   */
+  private async linkedEnterprises(db: Executor, actor: Actor, id: number) {
+    const linked = await this.repo(db).enterprises([id]);
+    const open = new Set((await (visibleEnterprises(db, actor, linked.map((e) => e.id)) ?? Promise.resolve([]))).map((e) => e.id));
+    return linked.map((e) => ({ id: e.id, name: e.name, uscc: e.uscc, canOpen: open.has(e.id) }));
+  }
+
+  /**
+   * Replaces a matter's linked enterprises (关联企业), each visible to the actor; recorded in the audit log. A link the
+   * actor cannot see but that is already there may stay (the page sends back the whole list); it cannot be added.
+   */
   async setEnterprises(actor: Actor, id: number, ids: readonly number[]): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const repo = this.repo(trx);
       await this.get(trx, actor, id);
       const before = (await repo.enterprises([id])).map((e) => e.id);
-      const after = await this.checkEnterprises(trx, actor, ids);
+      const kept = ids.filter((e) => before.includes(e));
+      const added = await this.checkEnterprises(trx, actor, ids.filter((e) => !before.includes(e)));
+      const after = [...new Set([...kept, ...added])].sort((a, b) => a - b);
       await repo.setEnterprises(id, after);
       await this.deps.audit.record(trx, actor, { action: 'matter.enterprises', entityType: 'matter', entityId: id, before: { enterprises: before }, after: { enterprises: after } });
     });
@@ -509,7 +524,7 @@ export class MatterService {
     return {
       matter: { ...this.present(m, today, coRows.map((c) => ({ id: c.unit_id, name: c.name, signedOn: c.signed_on }))), content: m.content, supervisorName: m.supervisor_id ? names.get(m.supervisor_id) ?? null : null, leaderName: m.leader_id ? names.get(m.leader_id) ?? null : null, signedOn: m.signed_on, closingOn: m.closing_on, closeRejections: Number(m.close_rejections), feedbackDays: Number(m.feedback_days) },
       projects: await repo.projects(id),
-      enterprises: (await repo.enterprises([id])).map((e) => ({ id: e.id, name: e.name, uscc: e.uscc })),
+      enterprises: await this.linkedEnterprises(db, actor, id),
       deadlines,
       feedback: feedback.map((f) => ({ ...f, authorName: f.authorId ? names.get(f.authorId) ?? null : null, unitName: f.unitId ? unitNames.get(f.unitId) ?? null : null })),
       instructions: await repo.instructions(id),

@@ -30,8 +30,11 @@ export const matterDetailSchema = z.object({
     closingOn: text, closeRejections: int, feedbackDays: int,
   }),
   projects: z.array(z.object({ id: int, name: z.string(), code: text })),
-  /** 关联企业 with their 统一社会信用代码. */
-  enterprises: z.array(z.object({ id: int, name: z.string(), uscc: text })),
+  /**
+   * 关联企业 with their 统一社会信用代码; `canOpen` is false for one outside the reader's enterprise visibility (its
+   * page would answer 404): the page shows it as plain text. Name and code stay: they are the public register's.
+   */
+  enterprises: z.array(z.object({ id: int, name: z.string(), uscc: text, canOpen: z.boolean() })),
   deadlines: z.array(z.object({
     kind: z.string(), dueOn: z.string(), originalDueOn: z.string(), status: z.string(), pausedOn: text, pausedDays: int, overdue: z.boolean(), workingDays: int, paused: z.boolean(),
   })),

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
-import { ApiError } from '../../api/client.ts';
+import { Alert, Button, Card, Checkbox, Flex, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { formatDocNumber } from '../../../core/numbering.ts';
 import { checkEscalationRules, LETTER_KINDS, type LetterPrefixKind } from '../../../core/supervision/escalation-settings.ts';
@@ -9,7 +8,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useSettingsSave } from './SettingsConflict.tsx';
+import { useOfficeSettingsResource, useSettingsSave, useYearRulesResource, type YearRuleKey } from './SettingsConflict.tsx';
 
 type YearRuleSet = Pick<YearRules, 'ladder' | 'feedback_ladder' | 'letter_on_step' | 'letter_on_create'>;
 type Prefixes = Pick<SupervisionSettings, 'matter_prefix' | 'letter_prefixes'>;
@@ -25,31 +24,26 @@ const STEP_LETTERS: StepLetter[] = ['remind', 'press', 'interview'];
  */
 export function YearRulesCard() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [year, setYear] = useState<number | null>(null);
   const { data, error, loading, reload } = useLoad(() => supervisionSettingsApi.yearRules(year ?? new Date().getFullYear()), [year]);
   const [draft, setDraft] = useState<YearRuleSet | null>(null);
-  const [saving, setSaving] = useState(false);
+  // A stale save (another clerk saved this year's rules since this card loaded them) opens the theirs-versus-mine
+  // dialog; keeping theirs drops the draft and reloads, saving mine sends it on their version.
+  const saver = useSettingsSave(useYearRulesResource(data?.year ?? year ?? new Date().getFullYear()), t('supRules.savedYear', { year: data?.year ?? year ?? '' }), () => { setDraft(null); reload(); });
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
   const rules: YearRuleSet = draft ?? { ladder: data.ladder, feedback_ladder: data.feedback_ladder, letter_on_step: data.letter_on_step, letter_on_create: data.letter_on_create };
   const problems = checkEscalationRules(rules);
-  const set = (patch: Partial<YearRuleSet>) => setDraft({ ...rules, ...patch });
-  const choose = (y: number) => { setDraft(null); setYear(y); };
-  const save = async () => {
-    setSaving(true);
-    try {
-      await supervisionSettingsApi.putYearRules(data.year, { ...rules, version: data.version });
-      void message.success(t('supRules.savedYear', { year: data.year }));
-      setDraft(null);
-      reload();
-    } catch (e) {
-      // A stale save: the message names the rules another clerk changed; the clerk's draft stays to compare and save again.
-      void message.error(e instanceof ApiError ? e.message : String(e));
-      if (e instanceof ApiError && e.code === 'version_conflict') reload();
-    } finally {
-      setSaving(false);
-    }
+  const set = (patch: Partial<YearRuleSet>) => {
+    saver.touch(data);
+    setDraft({ ...rules, ...patch });
+  };
+  const choose = (y: number) => { setDraft(null); saver.forget(); setYear(y); };
+  // Only the rules the clerk changed are sent: a stale save then conflicts only where both changed the same rule.
+  const save = () => {
+    const keys: YearRuleKey[] = ['ladder', 'feedback_ladder', 'letter_on_step', 'letter_on_create'];
+    const mine = Object.fromEntries(keys.filter((k) => JSON.stringify(rules[k]) !== JSON.stringify(data[k])).map((k) => [k, rules[k]])) as Partial<YearRuleSet>;
+    return saver.save(data, mine);
   };
   const years = [...new Set([data.currentYear - 1, data.currentYear, data.currentYear + 1, ...data.years, data.year])].sort((a, b) => a - b);
   const source = data.own ? t('supRules.own', { year: data.year }) : data.from ? t('supRules.carried', { year: data.year, from: data.from }) : t('supRules.defaults', { year: data.year });
@@ -107,10 +101,11 @@ export function YearRulesCard() {
         <Checkbox checked={rules.letter_on_create} onChange={(e) => set({ letter_on_create: e.target.checked })} data-testid="rules-letter-on-create">{t('supRules.letterOnCreate')}</Checkbox>
         {problems.length > 0 && <Alert type="error" showIcon data-testid="rules-problems" message={t('supRules.problems')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />}
         <Space wrap>
-          <Button type="primary" loading={saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.saveYear', { year: data.year })}</Button>
-          {draft !== null && <Button onClick={() => setDraft(null)}>{t('supSettings.discard')}</Button>}
+          <Button type="primary" loading={saver.saving} disabled={draft === null || problems.length > 0} onClick={() => void save()} data-testid="rules-save">{t('supRules.saveYear', { year: data.year })}</Button>
+          {draft !== null && <Button onClick={() => { setDraft(null); saver.forget(); }}>{t('supSettings.discard')}</Button>}
         </Space>
       </Flex>
+      {saver.modal}
     </Card>
   );
 }
@@ -123,7 +118,7 @@ export function EscalationRulesCard() {
   const { t } = useI18n();
   const { data, error, loading, reload } = useLoad(() => Promise.all([supervisionSettingsApi.get(), supervisionSettingsApi.nextNumbers()]), []);
   const [draft, setDraft] = useState<Prefixes | null>(null);
-  const saver = useSettingsSave(t('supRules.prefixesSaved'), () => { setDraft(null); reload(); });
+  const saver = useSettingsSave(useOfficeSettingsResource(), t('supRules.prefixesSaved'), () => { setDraft(null); reload(); });
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
   const [settings, next] = data;

@@ -115,7 +115,10 @@ export function MatterPage() {
             key: 'enterprises', label: t('matters.enterprises'),
             children: (
               <Flex gap={4} wrap align="center" data-testid="matter-enterprises-list">
-                {data.enterprises.length ? data.enterprises.map((e) => <Link key={e.id} to={`/enterprises/${e.id}`}>{e.name}</Link>) : '—'}
+                {data.enterprises.length ? data.enterprises.map((e) => e.canOpen
+                  ? <Link key={e.id} to={`/enterprises/${e.id}`}>{e.name}</Link>
+                  // Outside the reader's enterprise visibility: the name (public register) as text, not a link to a 404.
+                  : <Typography.Text key={e.id} data-testid="matter-enterprise-closed">{e.name}<Typography.Text type="secondary">（{t('matters.enterpriseNoAccess')}）</Typography.Text></Typography.Text>) : '—'}
                 {can('matter.assign') && <Button size="small" type="link" data-testid="matter-enterprises-edit" onClick={() => setEditingEnterprises(data.enterprises.map((e) => e.id))}>{t('matters.editEnterprises')}</Button>}
               </Flex>
             ),

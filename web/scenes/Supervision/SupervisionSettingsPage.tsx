@@ -12,7 +12,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EscalationRulesCard, YearRulesCard } from './EscalationRulesCard.tsx';
-import { useSettingsSave } from './SettingsConflict.tsx';
+import { useOfficeSettingsResource, useSettingsSave } from './SettingsConflict.tsx';
 
 /**
  * 督办设置 (supervision4): the wording of the escalation letters as office templates (交办函、提醒函、督办函、约谈通知)
@@ -26,7 +26,7 @@ export function SupervisionSettingsPage() {
   const [kind, setKind] = useState<LetterTemplateKind>('press');
   const [edited, setEdited] = useState<LetterTemplates | null>(null);
   const [replyDays, setReplyDays] = useState<number | null>(null);
-  const saver = useSettingsSave(t('supSettings.saved'), () => { setEdited(null); setReplyDays(null); reload(); });
+  const saver = useSettingsSave(useOfficeSettingsResource(), t('supSettings.saved'), () => { setEdited(null); setReplyDays(null); reload(); });
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Skeleton active />;
   const touch = () => saver.touch(data);
