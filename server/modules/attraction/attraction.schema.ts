@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../../platform/schemas.ts';
 import { LEAD_STAGES, TERMINATION_KINDS } from '../../../core/attraction/lead.ts';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 import { checkUscc, normalizeUscc } from '../../../core/uscc.ts';
@@ -11,10 +12,7 @@ const optText = (max: number) => z.string().trim().max(max, `不能超过 ${max}
   .transform((v) => (v === '' ? null : v));
 
 /** A calendar date 'YYYY-MM-DD' that exists. */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, '日期不存在');
+export { isoDate };
 
 const uscc = z.string().transform(normalizeUscc).superRefine((v, ctx) => {
   if (v === '') return;

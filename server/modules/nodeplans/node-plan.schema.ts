@@ -1,13 +1,8 @@
 // Requests and responses of node plans (倒排工期), zod; the responses feed the OpenAPI document and web/api/generated.ts.
 import { z } from 'zod';
-import { MATTER_URGENCIES } from '../../../core/supervision/matter-workflow.ts';
+import { isoDate, matterPrefillBody } from '../../platform/schemas.ts';
 import { NODE_ACTIONS, NODE_STATES } from '../../../core/nodeplans/node-workflow.ts';
 
-// TODO(platform): the fourth copy of "a date that exists" (projects, attraction, reports have theirs).
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, '日期不存在');
 const id = z.coerce.number().int().positive();
 
 export const projectParams = z.object({ id });
@@ -46,16 +41,7 @@ export const completeBody = z.object({
 export const reviewBody = z.object({ reason: z.string().trim().max(1000).nullish() }).strict();
 
 /** What the 交办 dialog may change of the prefilled matter. */
-export const nodeMatterBody = z.object({
-  title: z.string().trim().max(200).nullish(),
-  content: z.string().max(5000).nullish(),
-  lead_unit_id: z.number().int().positive().nullish(),
-  co_unit_ids: z.array(z.number().int().positive()).max(50).nullish(),
-  type: z.string().max(40).nullish(),
-  urgency: z.enum(MATTER_URGENCIES).nullish(),
-  due_on: isoDate.nullish(),
-  feedback_days: z.number().int().min(0).max(60).nullish(),
-}).strict();
+export const nodeMatterBody = matterPrefillBody;
 
 // ---- responses ----------------------------------------------------------------------------------------------------
 

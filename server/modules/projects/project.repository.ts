@@ -9,10 +9,6 @@ import { clock } from '../../clock.ts';
 import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
 import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 
-// Transitional: indicators, lights and reports (still on eslint.config.js's LEGACY_CROSS_MODULE list) import the
-// project filter from here; it lives in platform/project-filter.ts, which new code imports.
-export { applyProjectFilter, resolveSearch, withinScope };
-
 /** Every key of the project filter language (what is not one — sort, page, fields — does not narrow the totals). */
 const FILTER_KEYS = new Set(Object.keys(projectFilterSchema.shape));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../../platform/schemas.ts';
 import { checkUscc, normalizeUscc } from '../../../core/uscc.ts';
 import { normalizeProjectCode } from '../../../core/project-code.ts';
 import { STAGES } from '../../../core/stages.ts';
@@ -6,10 +7,6 @@ import { RESERVE_REVIEWS, TIERS } from '../../../core/tiers.ts';
 import { PROCEDURE_STATUSES } from '../../../core/procedures.ts';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
 import { projectFilterSchema } from '../../platform/project-filter.ts';
-
-// Transitional: indicators and lights (on eslint.config.js's LEGACY_CROSS_MODULE list) import the filter from here;
-// it lives in platform/project-filter.ts, which new code imports.
-export { projectFilterSchema, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // Money is integer yuan; dates 'YYYY-MM-DD'; flags are accepted as true/false or 1/0 and stored as 0/1.
 
@@ -21,10 +18,7 @@ const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) =>
 const year = z.number().int().min(1949, '年份有误').max(2100, '年份有误');
 
 /** A calendar date 'YYYY-MM-DD' that exists. */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, '日期不存在');
+export { isoDate };
 // A date, or '' meaning none (forms send ''). The transform wraps the whole union rather than one branch: the
 // OpenAPI conversion then describes the input as date | '' | null (a transform inside a branch made it `unknown`).
 const optDate = z.union([isoDate, z.literal('')]).nullable().optional().transform((v) => (v === '' ? null : v));

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { isoDate, matterPrefillBody } from '../../platform/schemas.ts';
 import { MAX_MONEY_TEXT, MAX_MONEY_YUAN } from '../../../core/money.ts';
-import { MATTER_URGENCIES } from '../../../core/supervision/matter-workflow.ts';
 import { PERIOD_STATUSES, REPORT_ACTIONS, REPORT_STAGES, REPORT_STATUSES } from '../../../core/monthly-report.ts';
 
 const signedYuan = z.number().int('金额须为整数（元）').min(-MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`).max(MAX_MONEY_YUAN, `金额过大（上限 ${MAX_MONEY_TEXT}）`);
 const optText = (max: number) => z.string().trim().max(max).nullable().optional();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s, '日期不存在');
 
 /** A report's workflow state (core/monthly-report.ts REPORT_STATUSES), one component of the OpenAPI document. */
 export const reportStatusSchema = z.enum(REPORT_STATUSES).meta({ id: 'ReportStatus' });
@@ -89,14 +87,5 @@ export const submitAllSchema = z.object({ unit: z.number().int().positive().opti
 export const photoQuery = z.object({ size: z.enum(['full', 'thumb']).default('full') });
 
 /** 转督办 of a report's 需协调问题: what the prefilled dialog may change (the rest comes from the report). */
-export const reportProblemMatterSchema = z.object({
-  title: z.string().trim().max(200).nullish(),
-  content: z.string().max(5000).nullish(),
-  lead_unit_id: z.number().int().positive().nullish(),
-  co_unit_ids: z.array(z.number().int().positive()).max(50).nullish(),
-  type: z.string().max(40).nullish(),
-  urgency: z.enum(MATTER_URGENCIES).nullish(),
-  due_on: isoDate.nullish(),
-  feedback_days: z.number().int().min(0).max(60).nullish(),
-}).strict();
+export const reportProblemMatterSchema = matterPrefillBody;
 export type ReportProblemMatter = z.infer<typeof reportProblemMatterSchema>;
