@@ -1,4 +1,4 @@
-// The tracked-item engine (督办引擎): what supervised matters, enterprise problems and node plans share — moves on
+// The tracked-item engine (督办引擎): what supervised matters and node plans share (enterprise problems are still to move onto it) — moves on
 // a core/workflow.ts workflow written to the status log and the audit trail, a completion deadline and a feedback
 // cadence on the platform's deadlines (working days, pause/resume, approved extensions, escalation steps), dated
 // feedback entries with attachments, to-dos for whoever must act, and one timeline. Each capability keeps its own

@@ -1,7 +1,7 @@
 // The supervision module's public face (督查督办, issue 17). Other modules (problems, evaluation, bulletins), app.ts,
 // the CLI and tests import from here only.
 //
-// Reusing the engine (problems, node plans): build `new CaseEngine(deps, { entityType: 'problem', workflow })` with
+// Reusing the engine (node plans do; problems not yet): build `new CaseEngine(deps, { entityType: 'problem', workflow })` with
 // your own core/workflow.ts workflow, keep your own table and states, and call the engine inside your transactions:
 // move() (status log + audit), scheduleCompletion()/scheduleFeedback() (working-day deadlines with your ladder),
 // pause()/resume()/extend()/finish()/reopen(), addFeedback()/feedback() (generic feedback_entries + attachments),
