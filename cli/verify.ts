@@ -7,6 +7,7 @@ import { createLightService } from '../server/modules/lights/index.ts';
 import { ReportRepository } from '../server/modules/reports/index.ts';
 import { ProjectRepository } from '../server/modules/projects/index.ts';
 import { createDeps } from '../server/deps.ts';
+import { inTransaction } from '../server/platform/tx.ts';
 
 /**
  * `docket verify [--fix]`: recompute every rollup from the source rows and report any difference: the indicator
@@ -28,11 +29,11 @@ export function registerVerify(program: Command): void {
         const lights = await createLightService(createDeps(database.db)).verifySnapshots({ fix: opts.fix });
         // The kept 催报 counts (migration 2026-12-09-40): a difference from a recount is listed, --fix recounts them.
         const drift = await new ReportRepository(database.db).keptReportCountsDrift();
-        if (drift.length && opts.fix) await database.db.transaction().execute((tx) => new ReportRepository(tx).rebuildKeptReportCounts());
+        if (drift.length && opts.fix) await inTransaction(database.db, (tx) => new ReportRepository(tx).rebuildKeptReportCounts());
         const reportCounts = { ok: drift.length === 0, differences: drift, fixed: drift.length > 0 && !!opts.fix };
         // The project list's kept totals (migration 2026-12-12-50), likewise.
         const totalsDrift = await new ProjectRepository(database.db).keptListTotalsDrift();
-        if (totalsDrift.length && opts.fix) await database.db.transaction().execute((tx) => new ProjectRepository(tx).rebuildKeptListTotals());
+        if (totalsDrift.length && opts.fix) await inTransaction(database.db, (tx) => new ProjectRepository(tx).rebuildKeptListTotals());
         const listTotals = { ok: totalsDrift.length === 0, differences: totalsDrift, fixed: totalsDrift.length > 0 && !!opts.fix };
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights, report_counts: reportCounts, list_totals: listTotals }, null, 2));
