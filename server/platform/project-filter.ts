@@ -48,6 +48,19 @@ export const projectFilterSchema = z.object({
 });
 export type ProjectFilter = z.infer<typeof projectFilterSchema>;
 
+/**
+ * The part of a project filter that kept rollups answer from their own attribute columns (the indicators' group rows,
+ * the lights' snapshots): region subtree, unit subtree and value lists of stage, nature, category and investment type.
+ */
+export interface AttributeFilter {
+  region?: string;
+  unit?: number;
+  stage?: string[];
+  nature?: string[];
+  category?: string[];
+  investment_type?: string[];
+}
+
 /** A query over the projects table (with whatever it selects). */
 export type ProjectQuery<O> = SelectQueryBuilder<DB, 'projects', O>;
 

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
 import { readState, writeState } from '../../platform/system-state.ts';
+import type { AttributeFilter } from '../../platform/project-filter.ts';
 import { clock } from '../../clock.ts';
 import { GROUP_SUM_COLUMNS, GroupDeltas, MONTH_SUMS, YEAR_SUMS, monthColumn, type GroupDelta } from './group-deltas.ts';
 import {
@@ -23,14 +24,7 @@ export const GROUP_ATTRIBUTES = ['region_code', 'unit_id', 'stage', 'nature', 'c
 export type GroupAttribute = (typeof GROUP_ATTRIBUTES)[number];
 
 /** A filter the group rollup can answer: region subtree, unit subtree and value lists of group attributes. */
-export interface GroupFilter {
-  region?: string;
-  unit?: number;
-  stage?: string[];
-  nature?: string[];
-  category?: string[];
-  investment_type?: string[];
-}
+export type GroupFilter = AttributeFilter;
 
 const FACT_COLUMNS = [
   'project_id', 'year', 'group_key', 'region_code', 'unit_id', 'stage', 'nature', 'category', 'investment_type',

@@ -5,22 +5,12 @@ import type { DB, LightSnapshotTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import type { Dimension, LightOrNone } from '../../../core/lights.ts';
 import { LIGHT_LOCK } from '../../db/migrations/2026-11-23-08-lights.ts';
-import { applyProjectFilter, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
+import { applyProjectFilter, withinScope, type AttributeFilter, type ProjectFilter } from '../../platform/project-filter.ts';
 
 // The light snapshots (migration 2026-11-23-08-lights explains the tables and the triggers that keep them right).
 
-/**
- * A filter the snapshot's own columns answer: region and unit subtrees and value lists of the attributes the rows
- * carry — the same attributes as the indicators' group rollup (its GroupFilter), which the light service fills alike.
- */
-export interface SnapshotFilter {
-  region?: string;
-  unit?: number;
-  stage?: string[];
-  nature?: string[];
-  category?: string[];
-  investment_type?: string[];
-}
+/** A filter the snapshot's own columns answer: the same attributes as the indicators' group rollup. */
+export type SnapshotFilter = AttributeFilter;
 
 /** Which projects a read covers: the snapshot's columns (office scope, group filter), or the project filter in scope. */
 export type SnapshotScope = { kind: 'columns'; filter: SnapshotFilter } | { kind: 'projects'; filter: ProjectFilter; scope: DataScope };
