@@ -462,6 +462,14 @@ export interface IndicatorGroupTable extends Pick<IndicatorGroupSumColumns, Indi
   group_key: string;
 }
 
+/** The office's node-plan settings (its default node template), one row per key (issue 17). */
+export interface NodeplanSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface IndicatorSettingTable {
   key: string;
   value: string;
@@ -824,6 +832,8 @@ export interface NodePlanTable {
   target_on: string | null;
   target_label: string;
   start_on: string | null;
+  /** The node the target date is the finish of (the clerk's pick); null: the target label's node. */
+  anchor_node_id: number | null;
   version: number;
   created_by: number | null;
   created_at: string;
@@ -1403,6 +1413,7 @@ export interface DB {
   eval_matter_links: EvalMatterLinkTable;
   report_matter_links: ReportMatterLinkTable;
   node_plans: NodePlanTable;
+  nodeplan_settings: NodeplanSettingTable;
   plan_nodes: PlanNodeTable;
   plan_node_links: PlanNodeLinkTable;
   node_matter_links: NodeMatterLinkTable;

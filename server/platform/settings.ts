@@ -4,7 +4,7 @@ import type { Actor, AuditRecorder } from './context.ts';
 import type { Clock } from '../../core/clock.ts';
 
 /** The key/value tables settings live in (one row per key, the value as JSON). */
-export type SettingsTable = 'reporting_settings' | 'indicator_settings' | 'security_settings' | 'supervision_settings' | 'attraction_settings';
+export type SettingsTable = 'reporting_settings' | 'indicator_settings' | 'security_settings' | 'supervision_settings' | 'attraction_settings' | 'nodeplan_settings';
 
 /** A typed, validated group of settings over one table (platform/settings.ts). */
 export interface Settings<T extends Record<string, unknown>> {

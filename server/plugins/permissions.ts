@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'project.admin': ['office'], // create, delete, restore, tier changes
   'project.stage': ['office', 'reporter'], // stage changes (开工、竣工、停工…) of projects in scope
   'node.confirm': ['office'], // node plans (倒排工期): confirm a node its unit completed, or send it back (issue 17)
+  'nodeplan.admin': ['office'], // the office's default node template (倒排工期模板) new plans start from (issue 17)
   'reference.admin': ['office'], // custom areas (开发区/园区) in the region tree
   'unit.admin': ['office', 'sysadmin'], // the unit tree (reference data, not project data)
   'plan.write': ['office'],
@@ -81,6 +82,7 @@ export const PERMISSION_LABELS: Partial<Record<Permission, string>> = {
   'project.admin': '新建、删除、恢复项目，调整库别',
   'project.stage': '数据范围内项目的阶段变更（开工、竣工、停工等）',
   'node.confirm': '确认或退回责任单位已完成的节点计划节点',
+  'nodeplan.admin': '维护默认节点计划模板（节点、前置关系、工期、默认责任单位、佐证要求）',
   'reference.admin': '在行政区划中维护开发区、园区等自定义区域',
   'plan.write': '编制年度计划',
   'report.read': '查看数据范围内的月度填报',

@@ -6295,6 +6295,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/node-plans/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeTemplate"];
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        nodes: {
+                            duration_days: number;
+                            /** @default  */
+                            evidence?: string;
+                            name: string;
+                            /** @default [] */
+                            predecessors?: number[];
+                            unit_id?: number | null;
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeTemplate"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -7557,6 +7626,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        anchor_node_id?: number | null;
                         start_on?: string | null;
                         target_label?: string | null;
                         target_on?: string | null;
@@ -13717,8 +13787,13 @@ export interface components {
             number: string;
         };
         NodePlan: {
+            /** @enum {string} */
+            access: "full" | "nodes";
+            anchor_id: number | null;
+            can_edit: boolean;
             nodes: components["schemas"]["PlanNode"][];
             plan: {
+                anchor_node_id: number | null;
                 id: number;
                 start_on: string | null;
                 target_label: string;
@@ -13726,11 +13801,17 @@ export interface components {
                 updated_at: string;
                 version: number;
             } | null;
+            project: components["schemas"]["PlanProject"];
             project_id: number;
         };
         NodePlanInput: {
+            /** @enum {string} */
+            access: "full" | "nodes";
+            anchor_id: number | null;
+            can_edit: boolean;
             nodes: components["schemas"]["PlanNodeInput"][];
             plan: {
+                anchor_node_id: number | null;
                 id: number;
                 start_on: string | null;
                 target_label: string;
@@ -13738,7 +13819,32 @@ export interface components {
                 updated_at: string;
                 version: number;
             } | null;
+            project: components["schemas"]["PlanProjectInput"];
             project_id: number;
+        };
+        NodeTemplate: {
+            is_default: boolean;
+            nodes: {
+                duration_days: number;
+                evidence: string;
+                name: string;
+                predecessors: number[];
+                unit_id: number | null;
+                unit_name: string | null;
+            }[];
+            version: number;
+        };
+        NodeTemplateInput: {
+            is_default: boolean;
+            nodes: {
+                duration_days: number;
+                evidence: string;
+                name: string;
+                predecessors: number[];
+                unit_id: number | null;
+                unit_name: string | null;
+            }[];
+            version: number;
         };
         NodeTimeline: {
             items: {
@@ -13827,9 +13933,9 @@ export interface components {
         /** @enum {string} */
         PeriodStatusInput: "pending" | "open" | "closed";
         /** @enum {string} */
-        Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "node.confirm" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        Permission: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "node.confirm" | "nodeplan.admin" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         /** @enum {string} */
-        PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "node.confirm" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
+        PermissionInput: "public" | "session.self" | "project.read" | "project.write" | "project.admin" | "project.stage" | "node.confirm" | "nodeplan.admin" | "reference.admin" | "unit.admin" | "plan.write" | "report.read" | "report.write" | "report.review" | "period.admin" | "indicator.read" | "rules.write" | "reference.read" | "bulletin.read" | "bulletin.write" | "bulletin.sign" | "evaluation.read" | "evaluation.write" | "evaluation.publish" | "evaluation.object" | "inbox.read" | "matter.read" | "matter.assign" | "matter.handle" | "matter.review" | "matter.instruct" | "matter.attention" | "supervision.admin" | "meeting.read" | "enterprise.read" | "enterprise.write" | "problem.read" | "problem.raise" | "problem.route" | "problem.handle" | "problem.visit" | "problem.admin" | "attraction.read" | "attraction.write" | "attraction.review" | "import.write" | "export.read" | "user.admin" | "system.admin" | "token.admin" | "security.admin" | "audit.read";
         Photo: {
             bytes: number;
             created_at: string;
@@ -13914,6 +14020,40 @@ export interface components {
             status: "pending" | "completed" | "confirmed";
             status_label: string;
             unit_id: number | null;
+            unit_name: string | null;
+        };
+        PlanProject: {
+            address: string | null;
+            builder_contact: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            code: string | null;
+            id: number;
+            name: string;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            region_name: string | null;
+            stage: string;
+            unit_id: number;
+            unit_name: string | null;
+        };
+        PlanProjectInput: {
+            address: string | null;
+            builder_contact: string | null;
+            builder_name: string | null;
+            builder_phone: string | null;
+            code: string | null;
+            id: number;
+            name: string;
+            planned_completion_date: string | null;
+            planned_production_date: string | null;
+            planned_start_date: string | null;
+            region_code: string;
+            region_name: string | null;
+            stage: string;
+            unit_id: number;
             unit_name: string | null;
         };
         PreviousFigures: {

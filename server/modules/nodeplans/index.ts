@@ -20,8 +20,16 @@ export function createNodePlanService(deps: Deps): NodePlanService {
  * statement with it) and what a node's escalation steps do. Static wiring, called once by app.ts.
  */
 export function registerNodePlans(deps: Deps): void {
-  const inScope = (db: Executor, id: number, scope: Parameters<NodePlanRepository['nodeInScope']>[1]) => new NodePlanRepository(db).nodeInScope(id, scope);
+  // A node, its files and its plan are seen by the project's readers and by the units leading one of the plan's
+  // nodes (read-only beyond their own nodes: the service refuses the rest, 403).
+  const inScope = async (db: Executor, id: number, scope: Parameters<NodePlanRepository['nodeInScope']>[1]) => {
+    const repo = new NodePlanRepository(db);
+    if (await repo.nodeInScope(id, scope)) return true;
+    const projectId = await repo.projectOfNode(id);
+    return projectId !== undefined && (await repo.findProjectByNodeUnits(projectId, scope)) !== undefined;
+  };
   registerEntityScope('plan_node', inScope, '节点不存在或无权访问');
+  registerEntityScope('node_plan', (db, id, scope) => NodePlanService.reachable(new NodePlanRepository(db), id, scope), '项目不存在或无权访问');
   registerEntityScope('plan_node_feedback', async (db, id, scope) => {
     const r = await db.selectFrom('feedback_entries').select('entity_id').where('id', '=', id).where('entity_type', '=', 'plan_node').executeTakeFirst();
     return r !== undefined && inScope(db, r.entity_id, scope);

@@ -3,7 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { NodeMatterLinkTable, NodePlanTable, PlanNodeTable } from '../../db/schema.ts';
 import type { DataScope } from '../../platform/context.ts';
-import { PROJECT_SCOPE, whereInScope } from '../../platform/scope.ts';
+import { inScope, PROJECT_SCOPE, whereInScope } from '../../platform/scope.ts';
 
 export type NodePlanRow = Selectable<NodePlanTable>;
 export type PlanNodeRow = Selectable<PlanNodeTable>;
@@ -27,11 +27,60 @@ export class NodePlanRepository {
       .where('projects.id', '=', id).where('projects.deleted_at', 'is', null).executeTakeFirst();
   }
 
-  /** True when the node's project is in the scope (the 'plan_node' entity's 404). */
+  /** True when the node's project is in the scope (the project's own readers). */
   async nodeInScope(nodeId: number, scope: DataScope): Promise<boolean> {
     const r = await whereInScope(this.db.selectFrom('plan_nodes').innerJoin('projects', 'projects.id', 'plan_nodes.project_id').select('plan_nodes.id'), scope, PROJECT_SCOPE)
       .where('plan_nodes.id', '=', nodeId).executeTakeFirst();
     return r !== undefined;
+  }
+
+  /**
+   * The live project when one of its plan's nodes is led by a unit of the scope's unit subtrees (a responsible unit
+   * outside the project's own scope, e.g. 自然资源局 on 用地预审), or undefined.
+   */
+  findProjectByNodeUnits(projectId: number, scope: DataScope): Promise<PlanProject | undefined> {
+    if (scope.all || scope.unitPaths.length === 0) return Promise.resolve(undefined);
+    return this.db.selectFrom('projects').select(['projects.id', 'projects.name', 'projects.unit_id'])
+      .where('projects.id', '=', projectId).where('projects.deleted_at', 'is', null)
+      .where((eb) => eb.exists(eb.selectFrom('plan_nodes').select('plan_nodes.id').whereRef('plan_nodes.project_id', '=', 'projects.id')
+        .where(inScope({ all: false, unitPaths: scope.unitPaths, regionPaths: [] }, { unit: 'plan_nodes.unit_id' }))))
+      .executeTakeFirst();
+  }
+
+  /** The node's project id when the node exists. */
+  async projectOfNode(nodeId: number): Promise<number | undefined> {
+    return (await this.db.selectFrom('plan_nodes').select('project_id').where('id', '=', nodeId).executeTakeFirst())?.project_id;
+  }
+
+  /** The project's basic facts a node's unit needs to act on its node (name, code, units, place, builder's contact). */
+  projectFacts(projectId: number) {
+    return this.db.selectFrom('projects')
+      .leftJoin('units', 'units.id', 'projects.unit_id')
+      .leftJoin('regions', 'regions.code', 'projects.region_code')
+      .select([
+        'projects.id', 'projects.code', 'projects.name', 'projects.stage', 'projects.unit_id', 'units.name as unit_name', 'projects.region_code', 'regions.name as region_name',
+        'projects.address', 'projects.builder_name', 'projects.builder_contact', 'projects.builder_phone',
+        'projects.planned_start_date', 'projects.planned_completion_date', 'projects.planned_production_date',
+      ])
+      .where('projects.id', '=', projectId).executeTakeFirstOrThrow();
+  }
+
+  /**
+   * The active accounts of these roles with their unit's path and their explicit data-scope rows (the office
+   * accounts that may confirm a node: the service keeps those whose scope covers the project).
+   */
+  async accountsWithScopes(roles: readonly string[]) {
+    // Guard against an invalid `in ()` when no role holds the permission.
+    if (roles.length === 0) return [];
+    const users = await this.db.selectFrom('users').leftJoin('units', 'units.id', 'users.unit_id')
+      .select(['users.id', 'users.role', 'units.path as unit_path'])
+      .where('users.role', 'in', [...roles]).where('users.is_active', '=', 1).where('users.approval_pending_since', 'is', null)
+      .orderBy('users.id').execute();
+    if (users.length === 0) return [];
+    const rows = await this.db.selectFrom('user_scopes as us').leftJoin('units as un', 'un.id', 'us.unit_id').leftJoin('regions as r', 'r.code', 'us.region_code')
+      .select(['us.user_id', 'us.unit_id', 'us.region_code', 'un.path as unit_path', 'r.path as region_path'])
+      .where('us.user_id', 'in', users.map((u) => u.id)).orderBy('us.id').execute();
+    return users.map((u) => ({ ...u, scopes: rows.filter((r) => r.user_id === u.id) }));
   }
 
   findPlan(projectId: number): Promise<NodePlanRow | undefined> {
@@ -116,6 +165,18 @@ export class NodePlanRepository {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** The ids among these that name units. */
+  async existingUnits(ids: readonly number[]): Promise<number[]> {
+    // Guard against an invalid `in ()` when no template node names a unit.
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('units').select('id').where('id', 'in', [...new Set(ids)]).execute()).map((r) => r.id);
+  }
+
+  /** Forgets the plan's anchor pick (its node is being deleted): the target label's node anchors it again. */
+  async clearAnchor(planId: number): Promise<void> {
+    await this.db.updateTable('node_plans').set({ anchor_node_id: null }).where('id', '=', planId).execute();
   }
 
   async unitExists(id: number): Promise<boolean> {

@@ -7,7 +7,8 @@ import { readUpload } from '../../plugins/multipart.ts';
 import { sendWorkbook } from '../exports/index.ts';
 import { nodePlanWorkbook } from './node-plan-export.ts';
 import {
-  completeBody, nodeAttachmentSchema, nodeBody, nodeMatterBody, nodeMatterSchema, nodeParams, nodePlanSchema, nodeTimelineSchema, planCreateBody, planUpdateBody, projectParams, reviewBody,
+  completeBody, nodeAttachmentSchema, nodeBody, nodeMatterBody, nodeMatterSchema, nodeParams, nodePlanSchema, nodeTemplateSchema, nodeTimelineSchema, planCreateBody, planUpdateBody,
+  projectParams, reviewBody, templatePutBody,
 } from './node-plan.schema.ts';
 import { presentAttachment, type NodeInput, type NodePlanService } from './node-plan.service.ts';
 
@@ -25,9 +26,11 @@ export function nodePlanRoutes(app: FastifyInstance, service: () => NodePlanServ
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['node-plans'];
   const scope = { entity: 'plan_node', param: 'id' };
-  r.get('/api/v1/projects/:id/node-plan', { config: { permission: 'project.read' }, schema: { tags, params: projectParams, response: { 200: nodePlanSchema } } },
+  // Reading a plan: the project's own readers, and the units leading one of its nodes (the 'node_plan' entity).
+  const planScope = { entity: 'node_plan', param: 'id' };
+  r.get('/api/v1/projects/:id/node-plan', { config: { permission: 'project.read', scope: planScope }, schema: { tags, params: projectParams, response: { 200: nodePlanSchema } } },
     async (request) => service().get(actorOf(request), request.params.id));
-  r.get('/api/v1/projects/:id/node-plan.xlsx', { config: { permission: 'project.read', audit: true }, schema: { tags, params: projectParams } },
+  r.get('/api/v1/projects/:id/node-plan.xlsx', { config: { permission: 'project.read', audit: true, scope: planScope }, schema: { tags, params: projectParams } },
     async (request, reply) => {
       const { view, projectName, today } = await service().forExport(actorOf(request), request.params.id);
       return sendWorkbook(request, reply, `${projectName}-节点计划.xlsx`, (out) => nodePlanWorkbook(out, projectName, view, today));
@@ -38,7 +41,7 @@ export function nodePlanRoutes(app: FastifyInstance, service: () => NodePlanServ
     })));
   r.put('/api/v1/projects/:id/node-plan', { config: { permission: 'project.write' }, schema: { tags, params: projectParams, body: planUpdateBody, response: { 200: nodePlanSchema } } },
     async (request) => service().update(actorOf(request), request.params.id, request.body.version, {
-      targetOn: request.body.target_on, targetLabel: request.body.target_label ?? null, startOn: request.body.start_on,
+      targetOn: request.body.target_on, targetLabel: request.body.target_label ?? null, startOn: request.body.start_on, anchorNodeId: request.body.anchor_node_id,
     }));
   r.post('/api/v1/projects/:id/node-plan/nodes', { config: { permission: 'project.write' }, schema: { tags, params: projectParams, body: nodeBody, response: { 201: nodePlanSchema } } },
     async (request, reply) => reply.status(201).send(await service().addNode(actorOf(request), request.params.id, nodeInput(request.body))));
@@ -73,4 +76,11 @@ export function nodePlanRoutes(app: FastifyInstance, service: () => NodePlanServ
         type: b.type ?? undefined, urgency: b.urgency ?? undefined, dueOn: b.due_on ?? undefined, feedbackDays: b.feedback_days ?? undefined,
       }));
     });
+  // The office's default template (倒排工期模板): read by whoever creates plans, saved by the office (versioned).
+  r.get('/api/v1/node-plans/template', { config: { permission: 'project.read' }, schema: { tags, response: { 200: nodeTemplateSchema } } },
+    async () => service().template());
+  r.put('/api/v1/node-plans/template', { config: { permission: 'nodeplan.admin' }, schema: { tags, body: templatePutBody, response: { 200: nodeTemplateSchema } } },
+    async (request) => service().saveTemplate(actorOf(request), request.body.version, request.body.nodes.map((n) => ({
+      name: n.name, durationDays: n.duration_days, predecessors: n.predecessors, unitId: n.unit_id ?? null, evidence: n.evidence,
+    }))));
 }

@@ -6,8 +6,8 @@
 import { chinaToday } from '../../../core/clock.ts';
 import { deadlineStanding } from '../../../core/deadlines.ts';
 import { isNodeDone, NODE_STATE_LABELS, NODE_WORKFLOW, type NodeAction, type NodeState } from '../../../core/nodeplans/node-workflow.ts';
-import { scheduleNodes, ScheduleError, type NodeDates } from '../../../core/nodeplans/schedule.ts';
-import { DEFAULT_NODE_TEMPLATE } from '../../../core/nodeplans/template.ts';
+import { anchorOf, scheduleNodes, ScheduleError, type NodeDates } from '../../../core/nodeplans/schedule.ts';
+import { templateProblems, type TemplateNode } from '../../../core/nodeplans/template.ts';
 import type { WorkCalendar } from '../../../core/calendar.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -17,9 +17,12 @@ import { loadWorkCalendar, type EscalationStep, type StepContext } from '../../p
 import { emitEvent } from '../../platform/events/events.ts';
 import { addTodo, completeTodos } from '../../platform/todos/todos.ts';
 import { inTransaction } from '../../platform/tx.ts';
-import { roleHas, type Permission } from '../../plugins/permissions.ts';
+import { PERMISSIONS, roleHas, type Permission, type Role } from '../../plugins/permissions.ts';
+import { SettingsVersionError } from '../../platform/settings.ts';
+import { scopeOf } from '../users/index.ts';
 import { CaseEngine, createMatterService, type MatterInput } from '../supervision/index.ts';
 import { NodePlanRepository, type NodePlanRow, type PlanNodeRow, type PlanProject } from './node-plan.repository.ts';
+import { nodeplanSettings } from './nodeplan.settings.ts';
 
 /** A node's escalation: a reminder two working days before its latest finish, a warning the day after it. */
 export const NODE_LADDER: readonly EscalationStep[] = [
@@ -41,7 +44,24 @@ export interface PlanInput {
   targetOn?: string | null;
   targetLabel?: string | null;
   startOn?: string | null;
+  /** The node the target date is the finish of; null: the target label's node (开工 for 计划开工 …). */
+  anchorNodeId?: number | null;
 }
+
+/** A template node as the settings page writes it (predecessors: indexes in the list). */
+export interface TemplateNodeInput {
+  name: string;
+  durationDays: number;
+  predecessors: number[];
+  unitId?: number | null;
+  evidence?: string | null;
+}
+
+/**
+ * How an account reaches a project's node plan: 'full' when the project is in its data scope, 'nodes' when only
+ * one of the plan's nodes is led by a unit of its scope (it reads the plan and completes its own nodes, nothing else).
+ */
+export type PlanAccess = 'full' | 'nodes';
 
 /** What the 交办 dialog may change of the prefilled matter. */
 export type NodeMatterInput = Partial<Pick<MatterInput, 'title' | 'content' | 'leadUnitId' | 'coUnitIds' | 'type' | 'urgency' | 'dueOn' | 'feedbackDays'>>;
@@ -76,11 +96,32 @@ export class NodePlanService {
     return p;
   }
 
-  private async node(repo: NodePlanRepository, actor: Actor, nodeId: number): Promise<{ node: PlanNodeRow; project: PlanProject; plan: NodePlanRow }> {
+  /** The project and how the actor reaches its plan; 404 when it does not. */
+  private async reach(repo: NodePlanRepository, actor: Actor, projectId: number): Promise<{ project: PlanProject; access: PlanAccess } | undefined> {
+    const full = await repo.findProjectInScope(projectId, actor.scope);
+    if (full) return { project: full, access: 'full' };
+    const byNodes = await repo.findProjectByNodeUnits(projectId, actor.scope);
+    return byNodes ? { project: byNodes, access: 'nodes' } : undefined;
+  }
+
+  private async node(repo: NodePlanRepository, actor: Actor, nodeId: number): Promise<{ node: PlanNodeRow; project: PlanProject; plan: NodePlanRow; access: PlanAccess }> {
     const node = await repo.findNode(nodeId);
-    const project = node ? await repo.findProjectInScope(node.project_id, actor.scope) : undefined;
-    if (!node || !project) throw notFound('节点');
-    return { node, project, plan: (await repo.findPlan(project.id))! };
+    const reached = node ? await this.reach(repo, actor, node.project_id) : undefined;
+    if (!node || !reached) throw notFound('节点');
+    return { node, project: reached.project, plan: (await repo.findPlan(reached.project.id))!, access: reached.access };
+  }
+
+  /** Refuses a change of the plan to an account that reaches it only through a node of its unit. */
+  private editable(access: PlanAccess): void {
+    if (access !== 'full') throw new AppError('forbidden', '只能查看本计划，并办理本单位负责的节点；修改节点计划请联系项目责任单位或发改局');
+  }
+
+  /**
+   * Whether an account reaches a project's plan (the 'node_plan' entity's 404, keyed by the project id): its data
+   * scope covers the project, or a unit of its scope leads one of the plan's nodes.
+   */
+  static async reachable(repo: NodePlanRepository, projectId: number, scope: Actor['scope']): Promise<boolean> {
+    return (await repo.findProjectInScope(projectId, scope)) !== undefined || (await repo.findProjectByNodeUnits(projectId, scope)) !== undefined;
   }
 
   // ---- reading -------------------------------------------------------------------------------------------------
@@ -88,23 +129,32 @@ export class NodePlanService {
   /** The project's plan with every node's dates, standing, evidence and matter; `plan: null` when none yet. */
   async get(actor: Actor, projectId: number) {
     const repo = new NodePlanRepository(this.deps.db);
-    const project = await this.project(repo, actor, projectId);
-    const plan = await repo.findPlan(project.id);
-    if (!plan) return { project_id: project.id, plan: null, nodes: [] };
-    return this.present(this.deps.db, actor, plan);
+    const reached = await this.reach(repo, actor, projectId);
+    if (!reached) throw notFound('项目');
+    const plan = await repo.findPlan(reached.project.id);
+    if (!plan) {
+      const facts = await this.facts(repo, reached.project.id);
+      return { project_id: reached.project.id, access: reached.access, can_edit: reached.access === 'full' && this.has(actor)('project.write'), project: facts, plan: null, anchor_id: null, nodes: [] };
+    }
+    return this.present(this.deps.db, actor, plan, reached.access);
+  }
+
+  private async facts(repo: NodePlanRepository, projectId: number) {
+    const f = await repo.projectFacts(projectId);
+    return { ...f, region_name: f.region_name ?? null, unit_name: f.unit_name ?? null };
   }
 
   /** The plan as get() shows it, with the project's name and today, for the .xlsx export. */
   async forExport(actor: Actor, projectId: number) {
-    const repo = new NodePlanRepository(this.deps.db);
-    const project = await this.project(repo, actor, projectId);
-    return { view: await this.get(actor, projectId), projectName: project.name, today: this.today() };
+    const view = await this.get(actor, projectId);
+    return { view, projectName: view.project.name, today: this.today() };
   }
 
-  private async present(db: Executor, actor: Actor, plan: NodePlanRow) {
+  private async present(db: Executor, actor: Actor, plan: NodePlanRow, access: PlanAccess = 'full') {
     const repo = new NodePlanRepository(db);
     const [nodes, links, matters, cal] = await Promise.all([repo.listNodes(plan.id), repo.links(plan.id), repo.matterLinks(plan.id), loadWorkCalendar(db)]);
     const dates = this.schedule(plan, nodes, links, cal);
+    const anchorId = anchorOf(nodes, plan.target_label, plan.anchor_node_id);
     const units = await repo.unitNames(nodes.flatMap((n) => (n.unit_id === null ? [] : [n.unit_id])));
     const files = await listAttachments(db, 'plan_node', nodes.map((n) => n.id));
     const today = this.today();
@@ -112,7 +162,7 @@ export class NodePlanService {
     const items = nodes.map((n) => {
       const d = dates.get(n.id)!;
       const standing = !isNodeDone(n.status) && d.latestFinish ? deadlineStanding(d.latestFinish, today, cal) : null;
-      const mayAct = n.unit_id === actor.unitId || has('node.confirm');
+      const mayAct = (actor.unitId !== null && n.unit_id === actor.unitId) || (access === 'full' && has('node.confirm'));
       return {
         id: n.id, position: n.position, name: n.name, unit_id: n.unit_id, unit_name: n.unit_id === null ? null : units.get(n.unit_id) ?? null,
         duration_days: n.duration_days, predecessor_ids: links.filter((l) => l.node_id === n.id).map((l) => l.predecessor_id), evidence: n.evidence,
@@ -122,12 +172,19 @@ export class NodePlanService {
         late_by_plan: !!(d.plannedFinish && d.latestFinish && d.plannedFinish > d.latestFinish && !isNodeDone(n.status)),
         attachments: files.filter((f) => f.ownerId === n.id).map(presentAttachment),
         matter: matters.get(n.id) ?? null,
-        actions: NODE_WORKFLOW.choices(n.status, has).filter((a) => a !== 'complete' || mayAct),
+        actions: NODE_WORKFLOW.choices(n.status, has).filter((a) => (a === 'complete' ? mayAct : access === 'full')),
       };
     });
     return {
       project_id: plan.project_id,
-      plan: { id: plan.id, target_on: plan.target_on, target_label: plan.target_label, start_on: plan.start_on, version: plan.version, updated_at: plan.updated_at },
+      access,
+      can_edit: access === 'full' && has('project.write'),
+      project: await this.facts(repo, plan.project_id),
+      plan: {
+        id: plan.id, target_on: plan.target_on, target_label: plan.target_label, start_on: plan.start_on, anchor_node_id: plan.anchor_node_id,
+        version: plan.version, updated_at: plan.updated_at,
+      },
+      anchor_id: anchorId,
       nodes: items,
     };
   }
@@ -137,7 +194,7 @@ export class NodePlanService {
       return scheduleNodes(nodes.map((n) => ({
         id: n.id, name: n.name, durationDays: n.duration_days, completedOn: n.completed_on,
         predecessors: links.filter((l) => l.node_id === n.id).map((l) => l.predecessor_id),
-      })), { targetOn: plan.target_on, startOn: plan.start_on }, cal);
+      })), { targetOn: plan.target_on, startOn: plan.start_on, anchorId: anchorOf(nodes, plan.target_label, plan.anchor_node_id) }, cal);
     } catch (err) {
       if (err instanceof ScheduleError) throw new AppError('unprocessable', err.message);
       throw err;
@@ -176,7 +233,10 @@ export class NodePlanService {
 
   // ---- the plan ------------------------------------------------------------------------------------------------
 
-  /** Creates the project's plan, empty or from the default template (every node's unit: the project's). */
+  /**
+   * Creates the project's plan, empty or from the office's template (each node's unit: the template's default
+   * unit, or the project's).
+   */
   async create(actor: Actor, projectId: number, input: PlanInput & { template: 'default' | 'empty' }) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
@@ -185,19 +245,22 @@ export class NodePlanService {
       const at = this.now().toISOString();
       const planId = await repo.insertPlan({
         project_id: project.id, target_on: input.targetOn ?? null, target_label: input.targetLabel?.trim() || '计划投产', start_on: input.startOn ?? null,
-        version: 1, created_by: actor.userId || null, created_at: at, updated_at: at,
+        anchor_node_id: null, version: 1, created_by: actor.userId || null, created_at: at, updated_at: at,
       });
       if (input.template === 'default') {
         const ids: number[] = [];
-        for (const [i, t] of DEFAULT_NODE_TEMPLATE.entries()) {
+        const template = (await nodeplanSettings.get(trx)).node_template;
+        const units = new Set(await repo.existingUnits(template.flatMap((t) => (t.unitId ? [t.unitId] : []))));
+        for (const [i, t] of template.entries()) {
           const id = await repo.insertNode({
-            plan_id: planId, project_id: project.id, position: i + 1, name: t.name, unit_id: project.unit_id, duration_days: t.durationDays,
-            evidence: t.evidence, status: 'pending', created_at: at, updated_at: at,
+            plan_id: planId, project_id: project.id, position: i + 1, name: t.name, unit_id: t.unitId && units.has(t.unitId) ? t.unitId : project.unit_id,
+            duration_days: t.durationDays, evidence: t.evidence || null, status: 'pending', created_at: at, updated_at: at,
           });
           ids.push(id);
           await this.engine.created(trx, id, 'pending', actor, this.now());
-          await repo.setPredecessors(id, t.predecessors.map((p) => ids[p]!));
         }
+        // After all the nodes: an office's template may list a node before one it waits for.
+        for (const [i, t] of template.entries()) await repo.setPredecessors(ids[i]!, t.predecessors.map((p) => ids[p]!));
       }
       const plan = (await repo.findPlan(project.id))!;
       await this.reschedule(trx, plan, project);
@@ -216,7 +279,9 @@ export class NodePlanService {
       const project = await this.project(repo, actor, projectId);
       const plan = await repo.findPlan(project.id);
       if (!plan) throw new AppError('not_found', '该项目还没有节点计划');
+      if (input.anchorNodeId && !(await repo.listNodes(plan.id)).some((n) => n.id === input.anchorNodeId)) throw new AppError('unprocessable', '目标节点须是本计划的节点');
       const values = {
+        anchor_node_id: input.anchorNodeId === undefined ? plan.anchor_node_id : input.anchorNodeId,
         target_on: input.targetOn === undefined ? plan.target_on : input.targetOn,
         target_label: input.targetLabel?.trim() || plan.target_label,
         start_on: input.startOn === undefined ? plan.start_on : input.startOn,
@@ -227,7 +292,8 @@ export class NodePlanService {
       await this.reschedule(trx, after, project);
       await this.deps.audit.record(trx, actor, {
         action: 'node_plan.update', entityType: 'project', entityId: project.id, entityName: project.name,
-        before: { targetOn: plan.target_on, targetLabel: plan.target_label, startOn: plan.start_on }, after: { targetOn: after.target_on, targetLabel: after.target_label, startOn: after.start_on },
+        before: { targetOn: plan.target_on, targetLabel: plan.target_label, startOn: plan.start_on, anchorNodeId: plan.anchor_node_id },
+        after: { targetOn: after.target_on, targetLabel: after.target_label, startOn: after.start_on, anchorNodeId: after.anchor_node_id },
       });
       return this.present(trx, actor, after);
     });
@@ -269,7 +335,8 @@ export class NodePlanService {
   async updateNode(actor: Actor, nodeId: number, input: NodeInput) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node, project, plan } = await this.node(repo, actor, nodeId);
+      const { node, project, plan, access } = await this.node(repo, actor, nodeId);
+      this.editable(access);
       await this.checkNode(repo, plan, input, node.id);
       const before = { name: node.name, unitId: node.unit_id, durationDays: node.duration_days, evidence: node.evidence, predecessorIds: (await repo.links(plan.id)).filter((l) => l.node_id === node.id).map((l) => l.predecessor_id) };
       const at = this.now().toISOString();
@@ -286,8 +353,10 @@ export class NodePlanService {
   async deleteNode(actor: Actor, nodeId: number) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node, project, plan } = await this.node(repo, actor, nodeId);
+      const { node, project, plan, access } = await this.node(repo, actor, nodeId);
+      this.editable(access);
       if (await repo.findMatterLink(node.id)) throw new AppError('conflict', `节点“${node.name}”已转督办，不能删除`);
+      if (plan.anchor_node_id === node.id) await repo.clearAnchor(plan.id);
       await this.engine.finish(trx, node.id, 'cancelled', this.today(), actor.userId || null);
       await repo.deleteNode(node.id);
       await repo.touchPlan(plan.id, this.now().toISOString());
@@ -299,16 +368,16 @@ export class NodePlanService {
 
   // ---- completing a node ---------------------------------------------------------------------------------------
 
-  private mayComplete(actor: Actor, node: PlanNodeRow): boolean {
-    return (actor.unitId !== null && node.unit_id === actor.unitId) || this.has(actor)('node.confirm');
+  private mayComplete(actor: Actor, node: PlanNodeRow, access: PlanAccess): boolean {
+    return (actor.unitId !== null && node.unit_id === actor.unitId) || (access === 'full' && this.has(actor)('node.confirm'));
   }
 
   /** Adds a file of evidence (佐证材料) to an open node: its responsible unit or the office. */
   async addEvidence(actor: Actor, nodeId: number, file: { fileName: string; data: Buffer }): Promise<Attachment> {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node } = await this.node(repo, actor, nodeId);
-      if (!this.mayComplete(actor, node)) throw new AppError('forbidden', '只有节点的责任单位可以上传佐证材料');
+      const { node, access } = await this.node(repo, actor, nodeId);
+      if (!this.mayComplete(actor, node, access)) throw new AppError('forbidden', '只有节点的责任单位可以上传佐证材料');
       if (node.status !== 'pending') throw new AppError('conflict', `节点当前状态为“${NODE_STATE_LABELS[node.status]}”，不能再上传佐证材料`);
       const made = await addAttachment(trx, this.store(trx), { ownerType: 'plan_node', ownerId: node.id, fileName: file.fileName, data: file.data, uploadedBy: actor.userId || null, at: this.now() });
       await this.deps.audit.record(trx, actor, { action: 'plan_node.evidence', entityType: 'plan_node', entityId: node.id, after: { fileName: made.fileName, sha256: made.sha256 } });
@@ -324,8 +393,8 @@ export class NodePlanService {
   async complete(actor: Actor, nodeId: number, input: { text: string; completedOn?: string | null }) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node, project, plan } = await this.node(repo, actor, nodeId);
-      if (!this.mayComplete(actor, node)) throw new AppError('forbidden', '只有节点的责任单位可以报完成');
+      const { node, project, plan, access } = await this.node(repo, actor, nodeId);
+      if (!this.mayComplete(actor, node, access)) throw new AppError('forbidden', '只有节点的责任单位可以报完成');
       if (!input.text.trim()) throw new AppError('unprocessable', '请填写完成情况说明');
       const today = this.today();
       const completedOn = input.completedOn ?? today;
@@ -339,12 +408,14 @@ export class NodePlanService {
       await this.engine.addFeedback(trx, node.id, { unitId: node.unit_id, actor, onDate: completedOn, text: input.text });
       await this.engine.finish(trx, node.id, 'done', completedOn, actor.userId || null);
       await repo.updateNode(node.id, { status: to, completed_on: completedOn, completed_by: actor.userId || null, updated_at: now.toISOString() });
-      await addTodo(trx, {
-        key: `plan_node:${node.id}:confirm`, to: { role: 'office' }, kind: 'plan_node.confirm', title: `确认节点完成：${project.name}·${node.name}`,
-        link: LINK(project.id), entityType: 'plan_node', entityId: node.id,
-      }, now);
+      for (const userId of await this.confirmers(repo, project.id)) {
+        await addTodo(trx, {
+          key: `plan_node:${node.id}:confirm:${userId}`, to: { userId }, kind: 'plan_node.confirm', title: `确认节点完成：${project.name}·${node.name}`,
+          link: LINK(project.id), entityType: 'plan_node', entityId: node.id,
+        }, now);
+      }
       await this.reschedule(trx, plan, project);
-      return this.present(trx, actor, plan);
+      return this.present(trx, actor, plan, access);
     });
   }
 
@@ -352,7 +423,8 @@ export class NodePlanService {
   async review(actor: Actor, nodeId: number, action: 'confirm' | 'return', reason?: string | null) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node, project, plan } = await this.node(repo, actor, nodeId);
+      const { node, project, plan, access } = await this.node(repo, actor, nodeId);
+      this.editable(access);
       const now = this.now();
       const to = await this.engine.move(trx, { id: node.id, from: node.status, action, actor, at: now, ctx: { has: this.has(actor), reason } });
       await this.engine.finish(trx, node.id, 'done', this.today(), actor.userId || null);
@@ -390,7 +462,8 @@ export class NodePlanService {
   async toMatter(actor: Actor, nodeId: number, input: NodeMatterInput) {
     return inTransaction(this.deps.db, async (trx) => {
       const repo = new NodePlanRepository(trx);
-      const { node, project, plan } = await this.node(repo, actor, nodeId);
+      const { node, project, plan, access } = await this.node(repo, actor, nodeId);
+      this.editable(access);
       const already = async () => {
         const link = await repo.findMatterLink(node.id);
         return link ? new AppError('conflict', `节点“${node.name}”已转为督办事项${link.matter_number}，不能重复交办`, { matter_id: link.matter_id, matter_number: link.matter_number }) : undefined;
@@ -415,6 +488,61 @@ export class NodePlanService {
       await emitEvent(trx, { name: 'plan_node.assigned', entityType: 'plan_node', entityId: node.id, actorId: actor.userId || null, at: this.now(), payload: { matterId: made.id, number: made.number } });
       return made;
     });
+  }
+
+  /**
+   * Who is asked to confirm a completed node: the active accounts holding node.confirm (the key-project office)
+   * whose data scope covers the project — the ones that can open and confirm it — not every office account of the
+   * province. In id order.
+   */
+  private async confirmers(repo: NodePlanRepository, projectId: number): Promise<number[]> {
+    const roles = PERMISSIONS['node.confirm'] as readonly Role[];
+    const out: number[] = [];
+    for (const account of await repo.accountsWithScopes(roles)) {
+      const scope = scopeOf(account.role as Role, account.unit_path ?? null, account.scopes.map((r) => ({ unit_id: r.unit_id, region_code: r.region_code, unit_path: r.unit_path ?? null, region_path: r.region_path ?? null })));
+      if (scope.all || (await repo.findProjectInScope(projectId, scope))) out.push(account.id);
+    }
+    return out;
+  }
+
+  // ---- the office's default template ---------------------------------------------------------------------------
+
+  /** The office's node template (the built-in one until it saves its own) and its version. */
+  async template() {
+    const db = this.deps.db;
+    const [settings, version] = await Promise.all([nodeplanSettings.get(db), nodeplanSettings.version(db)]);
+    const units = await new NodePlanRepository(db).unitNames(settings.node_template.flatMap((n) => (n.unitId ? [n.unitId] : [])));
+    return {
+      version, is_default: version === 1,
+      nodes: settings.node_template.map((n) => ({
+        name: n.name, duration_days: n.durationDays, predecessors: n.predecessors, unit_id: n.unitId ?? null, unit_name: n.unitId ? units.get(n.unitId) ?? null : null, evidence: n.evidence,
+      })),
+    };
+  }
+
+  /**
+   * Saves the office's template, made on `version`: refused 422 with every problem in Chinese (names unique,
+   * durations ≥ 1, predecessors in the list, no cycle, units that exist) and 409 with the stored template when
+   * another clerk saved first.
+   */
+  async saveTemplate(actor: Actor, version: number, input: readonly TemplateNodeInput[]) {
+    const nodes: TemplateNode[] = input.map((n) => ({
+      name: n.name.trim(), durationDays: n.durationDays, predecessors: [...new Set(n.predecessors)], evidence: n.evidence?.trim() ?? '', unitId: n.unitId ?? null,
+    }));
+    const problems = templateProblems(nodes);
+    const repo = new NodePlanRepository(this.deps.db);
+    const units = new Set(await repo.existingUnits(nodes.flatMap((n) => (n.unitId ? [n.unitId] : []))));
+    nodes.forEach((n, i) => {
+      if (n.unitId && !units.has(n.unitId)) problems.push(`第 ${i + 1} 个节点“${n.name}”的默认责任单位不存在`);
+    });
+    if (problems.length > 0) throw new AppError('unprocessable', problems.join('；'));
+    try {
+      await inTransaction(this.deps.db, (trx) => nodeplanSettings.put(trx, actor, { node_template: nodes }, this.deps, { expectedVersion: version }));
+    } catch (err) {
+      if (!(err instanceof SettingsVersionError)) throw err;
+      throw new AppError('version_conflict', '节点计划模板已被他人修改，请查看最新内容后重新提交', { current: await this.template(), fields: ['nodes'] });
+    }
+    return this.template();
   }
 
   /** What an escalation step of a node's deadline does: a to-do for the responsible unit and a notification. */

@@ -7,14 +7,18 @@ import { DIALECTS } from '../../../test/db.ts';
 import type { LoginHeaders } from '../../../test/app.ts';
 import { buildReportingWorld, type TestApp } from '../../../test/reporting.ts';
 import { createTestApp } from '../../../test/app.ts';
-import { buildProject } from '../../../test/factories.ts';
+import { buildProject, buildUnit, buildUser } from '../../../test/factories.ts';
 
 interface PlanNode {
   id: number; name: string; status: string; unit_id: number | null; predecessor_ids: number[]; latest_start: string | null; latest_finish: string | null;
   planned_start: string | null; planned_finish: string | null; is_overdue: boolean; overdue_days: number; completed_on: string | null; matter: { id: number; number: string } | null;
   attachments: { id: number; file_name: string }[]; actions: string[];
 }
-interface Plan { plan: { id: number; version: number; target_on: string | null } | null; nodes: PlanNode[] }
+interface Plan {
+  access: 'full' | 'nodes'; can_edit: boolean; project: { id: number; name: string; unit_name: string | null }; anchor_id: number | null;
+  plan: { id: number; version: number; target_on: string | null; anchor_node_id: number | null } | null; nodes: PlanNode[];
+}
+interface Todo { key: string; kind: string; title: string; link: string; dueOn: string | null; overdue: boolean }
 
 /** A multipart body with one file under the field "file". */
 function upload(fileName: string, data: Buffer): { payload: Buffer; headers: Record<string, string> } {
@@ -118,21 +122,156 @@ describe.each(DIALECTS)('node plans (倒排工期) on %s', (dialect) => {
     expect(other.json().error.message).toBe('只有节点的责任单位可以报完成');
   });
 
-  it('a unit sees and edits only plans of projects in its scope; leaders read; only the office confirms', async () => {
+  it('a unit outside the project leading one of its nodes opens the plan from its to-do, reads it and completes only its own node', async () => {
+    // 招标 was handed to 临湖镇 (unit B) above: B's accounts cannot see 甪直's project, yet must act on the node.
     const plan = (await inject(w.reporterA, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).json<Plan>();
+    expect(plan).toMatchObject({ access: 'full', can_edit: true });
     const node = byName(plan, '开工');
-    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).statusCode).toBe(404);
-    expect((await inject(w.reporterB, 'PUT', `/api/v1/plan-nodes/${node.id}`, { name: 'x', duration_days: 1 })).statusCode).toBe(404);
-    expect((await inject(w.reporterB, 'GET', `/api/v1/plan-nodes/${node.id}/timeline`)).statusCode).toBe(404);
+    const bid = byName(plan, '招标');
+    const todos = (await inject(w.reporterB, 'GET', '/api/v1/todos')).json<{ items: Todo[] }>().items;
+    const todo = todos.find((x) => x.key === `plan_node:${bid.id}:complete`)!;
+    expect(todo.link).toBe(`/projects/${w.pa1}?tab=nodes`);
+    // The to-do's deep link opens: the plan, read-only, with the project's basic facts.
+    const seen = await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}/node-plan`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json<Plan>()).toMatchObject({ access: 'nodes', can_edit: false, project: { id: w.pa1, name: '甪直智能装备产业园', unit_name: '甪直镇' } });
+    expect(byName(seen.json<Plan>(), '招标').actions).toEqual(['complete']);
+    expect(byName(seen.json<Plan>(), '开工').actions).toEqual([]);
+    expect((await inject(w.reporterB, 'GET', `/api/v1/plan-nodes/${node.id}/timeline`)).statusCode).toBe(200);
+    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}/node-plan.xlsx`)).statusCode).toBe(200);
+    // Not the project, not the plan's dates or other nodes, not its own node's definition.
+    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}`)).statusCode).toBe(404);
+    expect((await inject(w.reporterB, 'PUT', `/api/v1/projects/${w.pa1}/node-plan`, { version: plan.plan!.version, target_on: '2026-12-01' })).statusCode).toBe(404);
     expect((await inject(w.reporterB, 'POST', `/api/v1/projects/${w.pa1}/node-plan/nodes`, { name: 'x', duration_days: 1 })).statusCode).toBe(404);
+    const edit = await inject(w.reporterB, 'PUT', `/api/v1/plan-nodes/${node.id}`, { name: 'x', duration_days: 1 });
+    expect(edit.statusCode).toBe(403);
+    expect(edit.json().error.message).toContain('只能查看本计划');
+    expect((await inject(w.reporterB, 'PUT', `/api/v1/plan-nodes/${bid.id}`, { name: '招标', duration_days: 1, unit_id: w.unitB })).statusCode).toBe(403);
+    expect((await inject(w.reporterB, 'DELETE', `/api/v1/plan-nodes/${bid.id}`)).statusCode).toBe(403);
+    expect((await inject(w.reporterB, 'POST', `/api/v1/plan-nodes/${node.id}/complete`, { text: '完成' })).statusCode).toBe(403);
+    // Its own node: evidence and completion.
+    const file = upload('中标通知书.pdf', Buffer.from('%PDF-1.4 bid'));
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/plan-nodes/${bid.id}/evidence`, headers: { ...w.reporterB, ...file.headers }, payload: file.payload })).statusCode).toBe(201);
+    const done = await inject(w.reporterB, 'POST', `/api/v1/plan-nodes/${bid.id}/complete`, { text: '已发出中标通知书' });
+    expect(done.statusCode).toBe(200);
+    expect(byName(done.json<Plan>(), '招标')).toMatchObject({ status: 'completed', actions: [] });
+    expect((await inject(w.reporterB, 'POST', `/api/v1/plan-nodes/${bid.id}/return`, { reason: 'x' })).statusCode).toBe(403);
+    // Still nothing of another project of unit A: 404.
+    const other = await buildProject(t.db, { name: '甪直无关项目', unit_id: w.unitA, stage: 'preliminary' });
+    expect((await inject(w.office, 'POST', `/api/v1/projects/${other}/node-plan`, { template: 'default' })).statusCode).toBe(201);
+    const otherPlan = (await inject(w.office, 'GET', `/api/v1/projects/${other}/node-plan`)).json<Plan>();
+    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${other}/node-plan`)).statusCode).toBe(404);
+    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${other}/node-plan.xlsx`)).statusCode).toBe(404);
+    expect((await inject(w.reporterB, 'GET', `/api/v1/plan-nodes/${otherPlan.nodes[0]!.id}/timeline`)).statusCode).toBe(404);
+  });
+
+  it('leaders read; only the office confirms; the confirm to-do goes to the office accounts whose scope covers the project', async () => {
+    const plan = (await inject(w.reporterA, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).json<Plan>();
     expect((await inject(w.leader, 'POST', `/api/v1/projects/${w.pa1}/node-plan/nodes`, { name: 'x', duration_days: 1 })).statusCode).toBe(403);
-    expect((await inject(w.leader, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).statusCode).toBe(200);
+    expect((await inject(w.leader, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).json<Plan>()).toMatchObject({ access: 'full', can_edit: false });
     expect((await inject(w.reporterA, 'POST', `/api/v1/projects/${w.pa1}/node-plan`, { template: 'default' })).statusCode).toBe(409);
     const xlsx = await inject(w.leader, 'GET', `/api/v1/projects/${w.pa1}/node-plan.xlsx`);
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
-    expect((await inject(w.reporterB, 'GET', `/api/v1/projects/${w.pa1}/node-plan.xlsx`)).statusCode).toBe(404);
+    // 招标, completed by 临湖镇 in the test before: office1 (every project) is asked; an office account limited to
+    // 临湖镇's subtree is not (甪直's project is outside its scope), nor is a reporter.
+    const lake = await buildUser(t.db, { username: 'officeLake', role: 'office', unitId: w.unitB });
+    await t.db.insertInto('user_scopes').values({ user_id: lake, unit_id: w.unitB, region_code: null }).execute();
+    const bid = byName(plan, '招标');
+    const key = (userId: number) => `plan_node:${bid.id}:confirm:${userId}`;
+    const officeId = (await t.db.selectFrom('users').select('id').where('username', '=', 'office1').executeTakeFirstOrThrow()).id;
+    const rows = await t.db.selectFrom('todos').select(['key', 'user_id', 'role', 'unit_id']).where('kind', '=', 'plan_node.confirm').where('entity_id', '=', bid.id).execute();
+    expect(rows).toEqual([{ key: key(officeId), user_id: officeId, role: null, unit_id: null }]);
+    const officeTodos = (await inject(w.office, 'GET', '/api/v1/todos')).json<{ items: Todo[] }>().items;
+    expect(officeTodos.find((x) => x.key === key(officeId))).toMatchObject({ title: '确认节点完成：甪直智能装备产业园·招标', link: `/projects/${w.pa1}?tab=nodes` });
+    // A completion after the lake office joined still leaves it out; a second office covering 甪直 is asked too.
+    const wz = await buildUser(t.db, { username: 'officeWz', role: 'office', unitId: w.unitA });
+    await t.db.insertInto('user_scopes').values({ user_id: wz, unit_id: w.unitA, region_code: null }).execute();
+    expect((await inject(w.office, 'POST', `/api/v1/plan-nodes/${bid.id}/return`, { reason: '缺施工合同' })).statusCode).toBe(200);
+    const file = upload('施工合同.pdf', Buffer.from('%PDF-1.4 contract'));
+    await t.app.inject({ method: 'POST', url: `/api/v1/plan-nodes/${bid.id}/evidence`, headers: { ...w.reporterB, ...file.headers }, payload: file.payload });
+    expect((await inject(w.reporterB, 'POST', `/api/v1/plan-nodes/${bid.id}/complete`, { text: '补充施工合同' })).statusCode).toBe(200);
+    const open = await t.db.selectFrom('todos').select('user_id').where('kind', '=', 'plan_node.confirm').where('entity_id', '=', bid.id).where('done_at', 'is', null).orderBy('user_id').execute();
+    expect(open.map((r) => r.user_id)).toEqual([officeId, wz]);
+    // Confirming finishes every confirmer's to-do.
+    expect((await inject(w.office, 'POST', `/api/v1/plan-nodes/${bid.id}/confirm`, {})).statusCode).toBe(200);
+    expect(await t.db.selectFrom('todos').select('id').where('kind', '=', 'plan_node.confirm').where('entity_id', '=', bid.id).where('done_at', 'is', null).execute()).toEqual([]);
+    await t.db.updateTable('users').set({ is_active: 0 }).where('id', 'in', [lake, wz]).execute();
+  });
+
+  it('计划开工 anchors the 开工 node: nodes before it count backwards, 主体完工 and after forwards; the clerk may pick another anchor', async () => {
+    const project = await buildProject(t.db, { name: '甪直锚点测试项目', unit_id: w.unitA, stage: 'preliminary' });
+    const made = await inject(w.office, 'POST', `/api/v1/projects/${project}/node-plan`, { template: 'default', target_on: '2026-10-12', target_label: '计划开工' });
+    expect(made.statusCode).toBe(201);
+    const plan = made.json<Plan>();
+    expect(plan.anchor_id).toBe(byName(plan, '开工').id);
+    expect(byName(plan, '开工')).toMatchObject({ latest_start: '2026-10-12', latest_finish: '2026-10-12' });
+    // 10 working days back from Saturday 10 October (调休) over 国庆, 中秋 and the office's 24 September (first test):
+    // from Sunday 20 September, a 调休 working day.
+    expect(byName(plan, '施工许可')).toMatchObject({ latest_start: '2026-09-20', latest_finish: '2026-10-10' });
+    expect(byName(plan, '主体完工').latest_start).toBe('2026-10-13');
+    const cal = calendarOf(CHINA_2026);
+    // 计划投产 on the same day: 投产 finishes on it.
+    const prod = await inject(w.office, 'PUT', `/api/v1/projects/${project}/node-plan`, { version: plan.plan!.version, target_label: '计划投产' });
+    expect(byName(prod.json<Plan>(), '投产').latest_finish).toBe('2026-10-12');
+    expect(byName(prod.json<Plan>(), '开工').latest_finish! < '2026-10-12').toBe(true);
+    // The clerk picks 施工许可 as the anchor: it finishes on the target, 开工 the working day after.
+    const picked = await inject(w.office, 'PUT', `/api/v1/projects/${project}/node-plan`, { version: prod.json<Plan>().plan!.version, anchor_node_id: byName(plan, '施工许可').id });
+    expect(picked.statusCode).toBe(200);
+    expect(picked.json<Plan>()).toMatchObject({ anchor_id: byName(plan, '施工许可').id, plan: { anchor_node_id: byName(plan, '施工许可').id } });
+    expect(byName(picked.json<Plan>(), '施工许可').latest_finish).toBe('2026-10-12');
+    expect(byName(picked.json<Plan>(), '开工').latest_finish).toBe(addWorkingDays('2026-10-12', 1, cal));
+    const foreign = await inject(w.office, 'PUT', `/api/v1/projects/${project}/node-plan`, { version: picked.json<Plan>().plan!.version, anchor_node_id: byName((await inject(w.office, 'GET', `/api/v1/projects/${w.pa1}/node-plan`)).json<Plan>(), '开工').id });
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json().error.message).toBe('目标节点须是本计划的节点');
+    // Deleting the picked node: the label's node anchors again.
+    const del = await inject(w.office, 'DELETE', `/api/v1/plan-nodes/${byName(plan, '施工许可').id}`);
+    expect(del.statusCode).toBe(200);
+    expect(del.json<Plan>()).toMatchObject({ anchor_id: byName(plan, '投产').id, plan: { anchor_node_id: null } });
+  });
+
+  it('the office keeps its own default template (versioned, validated in Chinese); a plan from template uses it', async () => {
+    const tpl = await inject(w.reporterA, 'GET', '/api/v1/node-plans/template');
+    expect(tpl.statusCode).toBe(200);
+    const base = tpl.json<{ version: number; is_default: boolean; nodes: { name: string; duration_days: number; predecessors: number[]; unit_id: number | null; evidence: string }[] }>();
+    expect(base).toMatchObject({ is_default: true });
+    expect(base.nodes).toHaveLength(14);
+    const land = await buildUnit(t.db, { name: '吴中区自然资源局', kind: 'department', regionCode: '320506' });
+    const nodes = [
+      { name: '立项', duration_days: 10, predecessors: [], evidence: '备案证' },
+      { name: '开工', duration_days: 1, predecessors: [2], evidence: '开工报告' },
+      { name: '用地预审', duration_days: 8, predecessors: [0], unit_id: land.id, evidence: '预审意见' },
+    ];
+    expect((await inject(w.reporterA, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes })).statusCode).toBe(403);
+    const bad = await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes: [...nodes, { name: '立项', duration_days: 3, predecessors: [] }] });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.message).toBe('节点名称“立项”重复（第 1 个和第 4 个），节点名称不能重复');
+    const cyclic = await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes: nodes.map((n, i) => (i === 0 ? { ...n, predecessors: [1] } : n)) });
+    expect(cyclic.statusCode).toBe(422);
+    expect(cyclic.json().error.message).toBe('前置关系形成循环：立项 → 用地预审 → 开工 → 立项，请修改前置节点');
+    const zero = await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes: [{ ...nodes[0], duration_days: 0 }] });
+    expect(zero.statusCode).toBe(400);
+    expect(zero.body).toContain('工期至少 1 个工作日');
+    const saved = await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({ version: base.version + 1, is_default: false, nodes: [{ name: '立项' }, { name: '开工' }, { name: '用地预审', unit_id: land.id, unit_name: '吴中区自然资源局' }] });
+    // A stale save: 409 with the stored template.
+    const stale = await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version, nodes: nodes.slice(0, 1) });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: 'version_conflict', details: { current: { version: base.version + 1, nodes: [{ name: '立项' }, { name: '开工' }, { name: '用地预审' }] } } });
+    // A new plan from template: three nodes, 用地预审 led by the land bureau, 开工 waiting for it though listed before it.
+    const project = await buildProject(t.db, { name: '甪直模板测试项目', unit_id: w.unitA, stage: 'preliminary' });
+    const made = await inject(w.reporterA, 'POST', `/api/v1/projects/${project}/node-plan`, { template: 'default', target_on: '2026-11-30', target_label: '计划开工' });
+    expect(made.statusCode).toBe(201);
+    const plan = made.json<Plan>();
+    expect(plan.nodes.map((n) => n.name)).toEqual(['立项', '开工', '用地预审']);
+    expect(byName(plan, '用地预审').unit_id).toBe(land.id);
+    expect(byName(plan, '开工')).toMatchObject({ predecessor_ids: [byName(plan, '用地预审').id], latest_finish: '2026-11-30', unit_id: w.unitA });
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'nodeplan.settings_update').execute();
+    expect(audit).toHaveLength(1);
+    // Back to the built-in default for the tests after this one.
+    await inject(w.office, 'PUT', '/api/v1/node-plans/template', { version: base.version + 1, nodes: base.nodes.map((n) => ({ name: n.name, duration_days: n.duration_days, predecessors: n.predecessors, evidence: n.evidence })) });
   });
 
   it('overdue nodes warn: a red mark, the unit\'s to-dos (due, reminder, overdue step) and one matter per node in two clicks', async () => {
