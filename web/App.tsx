@@ -36,6 +36,7 @@ const MeetingsPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').
 const MeetingPage = lazy(() => import('./scenes/Supervision/MeetingsPage.tsx').then((m) => ({ default: m.MeetingPage })));
 const BatchesPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchesPage })));
 const BatchPage = lazy(() => import('./scenes/Supervision/BatchesPage.tsx').then((m) => ({ default: m.BatchPage })));
+const NodeTemplatePage = lazy(() => import('./scenes/NodeTemplate/NodeTemplatePage.tsx').then((m) => ({ default: m.NodeTemplatePage })));
 const SupervisionSettingsPage = lazy(() => import('./scenes/Supervision/SupervisionSettingsPage.tsx').then((m) => ({ default: m.SupervisionSettingsPage })));
 const TodosPage = lazy(() => import('./scenes/Supervision/TodosPage.tsx').then((m) => ({ default: m.TodosPage })));
 const EvaluationPage = lazy(() => import('./scenes/Evaluation/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
@@ -135,6 +136,7 @@ function Routed() {
           <Route path="admin/units" element={lazyPage(<UnitsPage />)} />
           <Route path="admin/security" element={lazyPage(<SecurityPage />)} />
           <Route path="admin/calendar" element={lazyPage(<CalendarPage />)} />
+          <Route path="node-template" element={lazyPage(<NodeTemplatePage />)} />
           <Route path="account/tokens" element={lazyPage(<TokensPage />)} />
           <Route path="audit" element={lazyPage(<AuditPage />)} />
           <Route path="import" element={lazyPage(<ImportPage />)} />

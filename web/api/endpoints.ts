@@ -31,7 +31,8 @@ export const projectApi = {
   /** A page of the list; `fields` picks the columns each item carries (id always; without it the table's columns). */
   list: <F extends ProjectListField = DefaultProjectListField>(query: ProjectListQuery & { fields?: readonly F[] }, signal?: AbortSignal) =>
     api.get<ProjectListOf<F>>('/projects', { ...query, fields: query.fields?.join(',') }, { signal }),
-  get: (id: number) => api.get<Project>(`/projects/${id}`),
+  /** `quiet`: the caller shows a failure itself (the project page falls back to the node plan on a 404). */
+  get: (id: number, options?: { quiet?: boolean }) => api.get<Project>(`/projects/${id}`, undefined, options),
   update: (id: number, version: number, patch: ProjectPatch) => api.patch<Project>(`/projects/${id}`, { ...patch, version }, { quiet: true }),
   create: (body: ProjectCreate) => api.post<Project>('/projects', body, { quiet: true }),
   /** Moves between library tiers (谋划/储备/实施/退库; restore from 退库 by naming the tier it left). */
@@ -83,6 +84,13 @@ export const reportApi = {
   missing: (year: number, month: number, unit?: number) => api.get<MissingReports>(`/reporting/periods/${year}/${month}/missing`, { unit }),
   /** 转督办 of a report's 需协调问题 (409 when it already has its matter). */
   problemMatter: (id: number, body: RequestBody<'/api/v1/reports/{id}/matter', 'post'>) => api.post<ReportMatter>(`/reports/${id}/matter`, body, { quiet: true }),
+};
+
+/** The reporting settings (office, period.admin): the deadline day and month, the reminder lead in working days. */
+export type ReportingSettings = Schema<'ReportingSettings'>;
+export const reportingSettingsApi = {
+  get: () => api.get<ReportingSettings>('/reporting/settings'),
+  put: (body: ReportingSettings) => api.put<ReportingSettings>('/reporting/settings', body, { quiet: true }),
 };
 
 /** The reporting calendar (office). */

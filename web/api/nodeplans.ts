@@ -10,9 +10,11 @@ export type NodeMatter = Schema<'NodeMatter'>;
 export type NodeWrite = RequestBody<'/api/v1/plan-nodes/{id}', 'put'>;
 export type NodePlanCreate = RequestBody<'/api/v1/projects/{id}/node-plan', 'post'>;
 export type NodePlanUpdate = RequestBody<'/api/v1/projects/{id}/node-plan', 'put'>;
+export type NodeTemplate = Schema<'NodeTemplate'>;
+export type NodeTemplateWrite = RequestBody<'/api/v1/node-plans/template', 'put'>;
 
 export const nodePlanApi = {
-  get: (projectId: number) => api.get<NodePlan>(`/projects/${projectId}/node-plan`),
+  get: (projectId: number, options?: { quiet?: boolean }) => api.get<NodePlan>(`/projects/${projectId}/node-plan`, undefined, options),
   create: (projectId: number, body: NodePlanCreate) => api.post<NodePlan>(`/projects/${projectId}/node-plan`, body),
   update: (projectId: number, body: NodePlanUpdate) => api.put<NodePlan>(`/projects/${projectId}/node-plan`, body),
   addNode: (projectId: number, body: NodeWrite) => api.post<NodePlan>(`/projects/${projectId}/node-plan/nodes`, body),
@@ -26,4 +28,8 @@ export const nodePlanApi = {
   timeline: (id: number) => api.get<NodeTimeline>(`/plan-nodes/${id}/timeline`),
   /** 转督办 of an overdue node (409 when it already has its matter). */
   toMatter: (id: number, body: RequestBody<'/api/v1/plan-nodes/{id}/matter', 'post'>) => api.post<NodeMatter>(`/plan-nodes/${id}/matter`, body, { quiet: true }),
+  /** The office's default template (a plan "from template" starts from it). */
+  template: () => api.get<NodeTemplate>('/node-plans/template'),
+  /** Saves it on the version read (409 version_conflict with the stored template when another save came first). */
+  saveTemplate: (body: NodeTemplateWrite) => api.put<NodeTemplate>('/node-plans/template', body, { quiet: true }),
 };

@@ -2,8 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import {
-  AlertOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FormOutlined, MenuOutlined,
-  CalendarOutlined, CameraOutlined, ControlOutlined, CheckSquareOutlined, CommentOutlined, ScheduleOutlined, FlagOutlined, KeyOutlined, IssuesCloseOutlined, PieChartOutlined, RiseOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, CameraOutlined, CheckSquareOutlined, CommentOutlined, ControlOutlined, DashboardOutlined, DatabaseOutlined, FileSearchOutlined, FileTextOutlined, FlagOutlined, FormOutlined, IssuesCloseOutlined, KeyOutlined, MenuOutlined, NodeIndexOutlined, PieChartOutlined, RiseOutlined, SafetyOutlined, ScheduleOutlined, SettingOutlined, TeamOutlined, TrophyOutlined, UploadOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -52,6 +51,7 @@ export const NAV: NavItem[] = [
   { path: '/import', label: 'nav.import', icon: <UploadOutlined />, anyOf: ['import.write', 'report.write', 'user.admin', 'unit.admin'] },
   { path: '/admin/units', label: 'nav.units', icon: <ApartmentOutlined />, anyOf: ['unit.admin'] },
   { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, anyOf: ['period.admin'] },
+  { path: '/node-template', label: 'nav.nodeTemplate', icon: <NodeIndexOutlined />, anyOf: ['nodeplan.admin'] },
   { path: '/admin/security', label: 'nav.security', icon: <SafetyOutlined />, anyOf: ['security.admin'] },
   { path: '/audit', label: 'nav.audit', icon: <FileSearchOutlined />, anyOf: ['audit.read'] },
   { path: '/account/tokens', label: 'nav.tokens', icon: <KeyOutlined />, anyOf: ['session.self'] },

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useCan } from '../../auth.tsx';
 import { useServerToday } from '../../components/usePeriodInForce.ts';
+import { ReportingSettingsCard } from './ReportingSettingsCard.tsx';
 
 /** The weekday of a 'YYYY-MM-DD' date in the UI's language (周六, Sat); '' when it is not one. */
 function weekdayOf(day: string, locale: string): string {
@@ -72,7 +73,8 @@ function CalendarOfYear({ thisYear }: { thisYear: number }) {
     <div>
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('nav.calendar')}</Typography.Title>
       {error !== null && <LoadError error={error} onRetry={reload} />}
-      <Card>
+      <ReportingSettingsCard editable={editable} />
+      <Card title={t('calendar.daysTitle')}>
         <Typography.Paragraph type="secondary">{t('calendar.intro')}</Typography.Paragraph>
         <Space style={{ marginBottom: 12 }}>
           <span>{t('calendar.year')}</span>

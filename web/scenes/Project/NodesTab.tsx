@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { App, Button, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Button, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
 import { DownloadOutlined, FlagOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth.tsx';
@@ -29,6 +29,8 @@ interface PlanForm {
   target_label: string;
   target_on?: Dayjs | null;
   start_on?: Dayjs | null;
+  /** 0: the target label's node (开工 for 计划开工 …). */
+  anchor_node_id: number;
 }
 
 const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
@@ -38,13 +40,12 @@ const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null)
  * dates counted backwards from the target on the office's calendar (and forwards from a start date); a unit
  * completes its node with evidence, the office confirms; an overdue node is marked red and can be 交办 as a matter.
  */
-export function NodesTab({ project }: { project: Project }) {
+export function NodesTab({ project, initial }: { project: Pick<Project, 'id' | 'name' | 'unit_id'>; initial?: NodePlan }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const can = useCan();
   const units = useUnits();
-  const canEdit = can('project.write');
-  const loaded = useLoad(() => nodePlanApi.get(project.id), [project.id]);
+  const loaded = useLoad(() => (initial ? Promise.resolve(initial) : nodePlanApi.get(project.id)), [project.id]);
   const [editing, setEditing] = useState<PlanNode | 'new' | null>(null);
   const [completing, setCompleting] = useState<PlanNode | null>(null);
   const [returning, setReturning] = useState<PlanNode | null>(null);
@@ -60,6 +61,9 @@ export function NodesTab({ project }: { project: Project }) {
   if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
   const data = loaded.data;
   if (!data) return <Table loading />;
+  // The server says whether this account may change the plan: a unit that only leads one of its nodes may not.
+  const canEdit = data.can_edit;
+  const full = data.access === 'full';
 
   const run = async (work: () => Promise<NodePlan>, done?: string) => {
     setBusy(true);
@@ -95,7 +99,9 @@ export function NodesTab({ project }: { project: Project }) {
 
   const savePlan = async () => {
     const v = await planForm.validateFields();
-    await run(() => nodePlanApi.update(project.id, { version: plan.version, target_label: v.target_label, target_on: day(v.target_on), start_on: day(v.start_on) }), t('nodes.recomputed'));
+    await run(() => nodePlanApi.update(project.id, {
+      version: plan.version, target_label: v.target_label, target_on: day(v.target_on), start_on: day(v.start_on), anchor_node_id: v.anchor_node_id || null,
+    }), t('nodes.recomputed'));
   };
   const openNode = (node: PlanNode | 'new') => {
     nodeForm.setFieldsValue(node === 'new'
@@ -174,8 +180,8 @@ export function NodesTab({ project }: { project: Project }) {
           {n.actions.includes('complete') && <Button size="small" type="primary" onClick={() => openComplete(n)} data-testid={`node-complete-${n.position}`}>{t('nodes.complete')}</Button>}
           {n.actions.includes('confirm') && <Button size="small" onClick={() => void run(() => nodePlanApi.confirm(n.id), t('nodes.confirmed'))} data-testid={`node-confirm-${n.position}`}>{t('nodes.confirm')}</Button>}
           {n.actions.includes('return') && <Button size="small" danger onClick={() => { returnForm.resetFields(); setReturning(n); }}>{t('nodes.return')}</Button>}
-          {n.is_overdue && !n.matter && can('matter.assign') && <Button size="small" icon={<FlagOutlined />} onClick={() => setAssigning(n)} data-testid={`node-matter-${n.position}`}>{t('matters.toMatter')}</Button>}
-          {canEdit && <Button size="small" type="link" onClick={() => openNode(n)}>{t('common.edit')}</Button>}
+          {n.is_overdue && !n.matter && full && can('matter.assign') && <Button size="small" icon={<FlagOutlined />} onClick={() => setAssigning(n)} data-testid={`node-matter-${n.position}`}>{t('matters.toMatter')}</Button>}
+          {canEdit && <Button size="small" type="link" onClick={() => openNode(n)} data-testid={`node-edit-${n.position}`}>{t('common.edit')}</Button>}
           {canEdit && n.status === 'pending' && (
             <Popconfirm title={t('nodes.deleteConfirm', { name: n.name })} onConfirm={() => void run(() => nodePlanApi.deleteNode(n.id), t('nodes.deleted'))}>
               <Button size="small" type="link" danger>{t('nodes.delete')}</Button>
@@ -189,11 +195,17 @@ export function NodesTab({ project }: { project: Project }) {
 
   return (
     <Flex vertical gap={12}>
-      <Form form={planForm} layout="inline" initialValues={{ target_label: plan.target_label, target_on: plan.target_on ? dayjs(plan.target_on) : null, start_on: plan.start_on ? dayjs(plan.start_on) : null }} key={plan.version}>
+      {!full && <Alert type="info" showIcon title={t('nodes.outsideScope')} data-testid="nodes-outside" />}
+      <Form form={planForm} layout="inline" key={plan.version}
+        initialValues={{ target_label: plan.target_label, target_on: plan.target_on ? dayjs(plan.target_on) : null, start_on: plan.start_on ? dayjs(plan.start_on) : null, anchor_node_id: plan.anchor_node_id ?? 0 }}>
         <Form.Item name="target_label" label={t('nodes.target')} rules={[{ required: true, message: t('nodes.target') }]}>
           <Select style={{ width: 120 }} options={['计划开工', '计划竣工', '计划投产'].map((v) => ({ value: v, label: v }))} disabled={!canEdit} data-testid="nodes-target-label" />
         </Form.Item>
         <Form.Item name="target_on"><DatePicker disabled={!canEdit} data-testid="nodes-target-on" placeholder={t('nodes.targetOn')} /></Form.Item>
+        <Form.Item name="anchor_node_id" label={t('nodes.anchor')} tooltip={t('nodes.anchorHint')}>
+          <Select style={{ width: 200 }} disabled={!canEdit} data-testid="nodes-anchor" popupMatchSelectWidth={false}
+            options={[{ value: 0, label: t('nodes.anchorAuto', { name: data.anchor_id ? nodes.find((n) => n.id === data.anchor_id)?.name ?? '' : t('nodes.anchorLast') }) }, ...nodes.map((n) => ({ value: n.id, label: nameOf.get(n.id) }))]} />
+        </Form.Item>
         <Form.Item name="start_on" label={t('nodes.startOn')}><DatePicker disabled={!canEdit} data-testid="nodes-start-on" /></Form.Item>
         {canEdit && <Button type="primary" loading={busy} onClick={() => void savePlan()} data-testid="nodes-save-plan">{t('nodes.compute')}</Button>}
         {canEdit && <Button onClick={() => openNode('new')} data-testid="nodes-add">{t('nodes.add')}</Button>}

@@ -19,6 +19,8 @@ import { ReportsTab } from './ReportsTab.tsx';
 import { LightsTab } from './LightsTab.tsx';
 import { ChangesTab } from './ChangesTab.tsx';
 import { NodesTab } from './NodesTab.tsx';
+import { PlanProjectFacts } from './PlanProjectFacts.tsx';
+import { nodePlanApi, type NodePlan } from '../../api/nodeplans.ts';
 import { AssignMatterButton } from '../Supervision/AssignMatterButton.tsx';
 
 /** The project page: basic information and, as their APIs land, plans, reports, stages, lights and history. */
@@ -30,6 +32,8 @@ export function ProjectPage() {
   const units = useUnits();
   const [project, setProject] = useState<Project | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // A unit leading one of the project's nodes, the project outside its scope: its to-do's link opens the plan only.
+  const [outside, setOutside] = useState<NodePlan | null>(null);
   const [editing, setEditing] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const projectId = Number(id);
@@ -38,7 +42,15 @@ export function ProjectPage() {
   useEffect(() => {
     let alive = true;
     setError(null);
-    projectApi.get(projectId).then((p) => alive && setProject(p), (e: unknown) => alive && setError(e));
+    setOutside(null);
+    projectApi.get(projectId, { quiet: true }).then((p) => alive && setProject(p), (e: unknown) => {
+      if (!alive) return;
+      if (!(e instanceof ApiError && e.status === 404)) {
+        setError(e);
+        return;
+      }
+      nodePlanApi.get(projectId, { quiet: true }).then((plan) => alive && setOutside(plan), () => alive && setError(e));
+    });
     return () => {
       alive = false;
     };
@@ -48,6 +60,18 @@ export function ProjectPage() {
   const canEdit = can('project.write');
   const canAdmin = can('project.admin');
 
+  if (outside) {
+    return (
+      <div>
+        <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: t('nav.todos') }, { title: outside.project.name }, { title: t('project.tab.nodes') }]} />
+        <Card title={<Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }} data-testid="project-title">{outside.project.name}</Typography.Title>}>
+          <PlanProjectFacts project={outside.project} />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('project.tab.nodes')}</Typography.Title>
+          <NodesTab project={outside.project} initial={outside} />
+        </Card>
+      </div>
+    );
+  }
   if (error) {
     const notFound = error instanceof ApiError && error.status === 404;
     return notFound ? <Empty description={error.message}><Link to="/projects">{t('common.back')}</Link></Empty> : <LoadError error={error} onRetry={retry} />;
