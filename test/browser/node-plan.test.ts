@@ -72,4 +72,104 @@ describe('节点计划 (倒排工期) on a project page', () => {
     expect(await page.getByTestId('matter-source-link').getAttribute('href')).toBe(`/projects/${project.id}?tab=nodes`);
     await context.close();
   });
+
+  it('a unit leading a node of a project outside its scope opens the plan from its to-do, sees the project\'s facts and completes its node; another project stays 404', async () => {
+    const setup = await h.newPage();
+    const office = await apiAs(setup.context, 'office');
+    const reporterCtx = await h.newPage();
+    const reporterApi = await apiAs(reporterCtx.context, 'reporter');
+    const unitId = ((await reporterApi.get('/auth/me')).body as { user: { unitId: number } }).user.unitId;
+    // Two projects the reporter's unit cannot see: one gets a node led by it, the other stays unrelated.
+    const all = ((await office.get('/projects?page_size=100&sort=id&order=desc')).body as { items: { id: number; name: string }[] }).items;
+    const hidden: { id: number; name: string }[] = [];
+    for (const p of all) {
+      if (hidden.length === 2) break;
+      if ((await reporterApi.get(`/projects/${p.id}`)).status === 404) hidden.push(p);
+    }
+    const [project, unrelated] = hidden as [{ id: number; name: string }, { id: number; name: string }];
+    expect((await office.post(`/projects/${project.id}/node-plan`, { template: 'default', target_on: '2027-09-30', target_label: '计划开工' })).status).toBe(201);
+    const plan = (await office.get(`/projects/${project.id}/node-plan`)).body as { nodes: { id: number; name: string; duration_days: number; predecessor_ids: number[]; evidence: string | null }[] };
+    const land = plan.nodes[1]!;
+    expect((await office.put(`/plan-nodes/${land.id}`, { name: land.name, duration_days: land.duration_days, predecessor_ids: land.predecessor_ids, evidence: land.evidence, unit_id: unitId })).status).toBe(200);
+    await setup.context.close();
+    const todos = ((await reporterApi.get('/todos')).body as { items: { key: string; link: string }[] }).items;
+    const todo = todos.find((x) => x.key === `plan_node:${land.id}:complete`)!;
+    expect(todo.link).toBe(`/projects/${project.id}?tab=nodes`);
+    expect((await reporterApi.get(`/projects/${unrelated.id}/node-plan`)).status).toBe(404);
+    await reporterCtx.context.close();
+
+    const { page, context } = await h.newPage({ width: 1600, height: 900 });
+    await login(page, 'reporter', 'Docket#2026', '/todos');
+    await page.getByText(`完成节点：${project.name}·${land.name}`).click();
+    await page.waitForURL(`**/projects/${project.id}?tab=nodes`);
+    await page.getByTestId('nodes-outside').waitFor();
+    expect(await page.getByTestId('project-title').innerText()).toBe(project.name);
+    await page.getByTestId('plan-project-facts').waitFor();
+    // Its own node can be completed; nothing else is offered.
+    expect(await page.getByTestId('node-complete-1').count()).toBe(0);
+    expect(await page.getByTestId('node-edit-2').count()).toBe(0);
+    expect(await page.getByTestId('nodes-save-plan').count()).toBe(0);
+    await shot(page, 'node-plan-outside-scope');
+    await page.getByTestId('node-complete-2').click();
+    await settled(page);
+    await page.locator('.ant-modal:visible input[type=file]').setInputFiles({ name: '用地预审意见.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 land') });
+    await page.getByTestId('node-complete-text').fill('已取得用地预审与选址意见书');
+    const completed = page.waitForResponse((r) => /\/api\/v1\/plan-nodes\/\d+\/complete$/.test(r.url()));
+    await page.getByTestId('node-complete-ok').click();
+    expect((await completed).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('node-status-2').innerText()).toContain('已完成');
+    // An unrelated project: still not found.
+    await page.goto(`/projects/${unrelated.id}?tab=nodes`);
+    await page.getByText('项目不存在或无权访问').first().waitFor();
+    expect(await page.getByTestId('nodes-outside').count()).toBe(0);
+    await context.close();
+  });
+
+  it('the office edits its default node template; a stale save shows theirs versus mine and saves mine on the latest version', async () => {
+    const { page, context } = await h.newPage({ width: 1600, height: 900 });
+    await login(page, 'office', 'Docket#2026', '/node-template');
+    await page.getByTestId('tpl-name-14').waitFor();
+    // A duplicate name is named before saving.
+    await page.getByTestId('tpl-name-14').fill('开工');
+    await page.getByTestId('tpl-problems').waitFor();
+    expect(await page.getByTestId('tpl-problems').innerText()).toContain('节点名称“开工”重复');
+    expect(await page.getByTestId('tpl-save').isDisabled()).toBe(true);
+    await page.getByTestId('tpl-name-14').fill('投产达产');
+    // Meanwhile another clerk saves the template.
+    const other = await h.newPage();
+    const api = await apiAs(other.context, 'office');
+    const tpl = (await api.get('/node-plans/template')).body as { version: number; nodes: { name: string; duration_days: number; predecessors: number[]; unit_id: number | null; evidence: string }[] };
+    expect((await api.put('/node-plans/template', { version: tpl.version, nodes: tpl.nodes.map((n, i) => ({ ...n, duration_days: i === 0 ? 30 : n.duration_days })) })).status).toBe(200);
+    await other.context.close();
+    const stale = page.waitForResponse((r) => r.url().endsWith('/api/v1/node-plans/template') && r.request().method() === 'PUT');
+    await page.getByTestId('tpl-save').click();
+    expect((await stale).status()).toBe(409);
+    await page.getByTestId('settings-conflict').waitFor();
+    expect(await page.getByTestId('settings-conflict-table').innerText()).toContain('投产达产');
+    await shot(page, 'node-template-conflict');
+    const mine = page.waitForResponse((r) => r.url().endsWith('/api/v1/node-plans/template') && r.request().method() === 'PUT');
+    await page.getByTestId('settings-conflict-reapply').click();
+    expect((await mine).status()).toBe(200);
+    await expect.poll(async () => page.getByTestId('tpl-name-14').inputValue()).toBe('投产达产');
+    await shot(page, 'node-template');
+    await context.close();
+  });
+
+  it('the working-day calendar page carries the reporting settings: the reminder lead is checked (0–10) and saved', async () => {
+    const { page, context } = await h.newPage({ width: 1366, height: 900 });
+    await login(page, 'office', 'Docket#2026', '/admin/calendar');
+    await page.getByTestId('rep-remind-days').waitFor();
+    expect(await page.getByTestId('rep-remind-days').inputValue()).toBe('2');
+    await page.getByTestId('rep-remind-days').fill('11');
+    await page.getByTestId('rep-settings-save').click();
+    await page.getByText('提前提醒应为 0–10 个工作日').waitFor();
+    await page.getByTestId('rep-remind-days').fill('3');
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/reporting/settings') && r.request().method() === 'PUT');
+    await page.getByTestId('rep-settings-save').click();
+    const res = await saved;
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toMatchObject({ remind_working_days: 3, deadline_day: 25 });
+    await shot(page, 'reporting-settings');
+    await context.close();
+  });
 });
