@@ -32,7 +32,7 @@ describe('节点计划 (倒排工期) on a project page', () => {
     const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/projects/${project.id}/node-plan`) && r.request().method() === 'PUT');
     await page.getByTestId('nodes-save-plan').click();
     expect((await saved).status()).toBe(200);
-    await expect.poll(() => page.getByTestId('node-finish-14').innerText()).toBe('2027-06-30');
+    await expect.poll(() => page.getByTestId('node-finish-14').innerText(), { timeout: 10_000 }).toBe('2027-06-30');
     expect(await page.getByTestId('node-finish-13').innerText()).toBe('2027-06-16');
 
     // 立项 is completed with a file of evidence and a statement, then confirmed.
@@ -43,12 +43,12 @@ describe('节点计划 (倒排工期) on a project page', () => {
     const completed = page.waitForResponse((r) => /\/api\/v1\/plan-nodes\/\d+\/complete$/.test(r.url()));
     await page.getByTestId('node-complete-ok').click();
     expect((await completed).status()).toBe(200);
-    await expect.poll(() => page.getByTestId('node-status-1').innerText()).toContain('已完成');
+    await expect.poll(() => page.getByTestId('node-status-1').innerText(), { timeout: 10_000 }).toContain('已完成');
     await settled(page);
     const confirmed = page.waitForResponse((r) => /\/api\/v1\/plan-nodes\/\d+\/confirm$/.test(r.url()));
     await page.getByTestId('node-confirm-1').click();
     expect((await confirmed).status()).toBe(200);
-    await expect.poll(() => page.getByTestId('node-status-1').innerText()).toContain('已确认');
+    await expect.poll(() => page.getByTestId('node-status-1').innerText(), { timeout: 10_000 }).toContain('已确认');
     expect(await page.getByText('可研批复.pdf').count()).toBe(1);
 
     // A target long past: the open nodes are overdue and marked red.
@@ -117,7 +117,7 @@ describe('节点计划 (倒排工期) on a project page', () => {
     const completed = page.waitForResponse((r) => /\/api\/v1\/plan-nodes\/\d+\/complete$/.test(r.url()));
     await page.getByTestId('node-complete-ok').click();
     expect((await completed).status()).toBe(200);
-    await expect.poll(() => page.getByTestId('node-status-2').innerText()).toContain('已完成');
+    await expect.poll(() => page.getByTestId('node-status-2').innerText(), { timeout: 10_000 }).toContain('已完成');
     // An unrelated project: still not found.
     await page.goto(`/projects/${unrelated.id}?tab=nodes`);
     await page.getByText('项目不存在或无权访问').first().waitFor();
@@ -139,18 +139,18 @@ describe('节点计划 (倒排工期) on a project page', () => {
     const other = await h.newPage();
     const api = await apiAs(other.context, 'office');
     const tpl = (await api.get('/node-plans/template')).body as { version: number; nodes: { name: string; duration_days: number; predecessors: number[]; unit_id: number | null; evidence: string }[] };
-    expect((await api.put('/node-plans/template', { version: tpl.version, nodes: tpl.nodes.map((n, i) => ({ ...n, duration_days: i === 0 ? 30 : n.duration_days })) })).status).toBe(200);
+    expect((await api.put('/node-plans/template', { version: tpl.version, nodes: tpl.nodes.map((n, i) => ({ name: n.name, duration_days: i === 0 ? 30 : n.duration_days, predecessors: n.predecessors, unit_id: n.unit_id, evidence: n.evidence })) })).status).toBe(200);
     await other.context.close();
     const stale = page.waitForResponse((r) => r.url().endsWith('/api/v1/node-plans/template') && r.request().method() === 'PUT');
     await page.getByTestId('tpl-save').click();
     expect((await stale).status()).toBe(409);
-    await page.getByTestId('settings-conflict').waitFor();
+    await page.getByTestId('settings-conflict-table').waitFor();
     expect(await page.getByTestId('settings-conflict-table').innerText()).toContain('投产达产');
     await shot(page, 'node-template-conflict');
     const mine = page.waitForResponse((r) => r.url().endsWith('/api/v1/node-plans/template') && r.request().method() === 'PUT');
     await page.getByTestId('settings-conflict-reapply').click();
     expect((await mine).status()).toBe(200);
-    await expect.poll(async () => page.getByTestId('tpl-name-14').inputValue()).toBe('投产达产');
+    await expect.poll(async () => page.getByTestId('tpl-name-14').inputValue(), { timeout: 10_000 }).toBe('投产达产');
     await shot(page, 'node-template');
     await context.close();
   });
@@ -161,9 +161,12 @@ describe('节点计划 (倒排工期) on a project page', () => {
     await page.getByTestId('rep-remind-days').waitFor();
     expect(await page.getByTestId('rep-remind-days').inputValue()).toBe('2');
     await page.getByTestId('rep-remind-days').fill('11');
+    await page.getByTestId('rep-remind-days').press('Tab');
     await page.getByTestId('rep-settings-save').click();
     await page.getByText('提前提醒应为 0–10 个工作日').waitFor();
     await page.getByTestId('rep-remind-days').fill('3');
+    await page.getByTestId('rep-remind-days').press('Tab');
+    await expect.poll(() => page.getByText('提前提醒应为 0–10 个工作日').count(), { timeout: 10_000 }).toBe(0);
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/reporting/settings') && r.request().method() === 'PUT');
     await page.getByTestId('rep-settings-save').click();
     const res = await saved;

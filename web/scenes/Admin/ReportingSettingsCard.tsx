@@ -20,8 +20,8 @@ export function ReportingSettingsCard({ editable }: { editable: boolean }) {
   const [saveError, setSaveError] = useState<string | null>(null);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (loading || !data) return <Card title={t('repSettings.title')}><Skeleton active /></Card>;
-  const save = async () => {
-    const v = await form.validateFields();
+  // Called by the form once every field passes its rule (a value out of range never reaches the server).
+  const save = async (v: ReportingSettings) => {
     setBusy(true);
     setSaveError(null);
     try {
@@ -39,7 +39,7 @@ export function ReportingSettingsCard({ editable }: { editable: boolean }) {
   });
   return (
     <Card title={t('repSettings.title')} data-testid="reporting-settings" style={{ marginBottom: 16 }}>
-      <Form form={form} layout="inline" disabled={!editable} initialValues={{ ...data, remind_working_days: data.remind_working_days ?? 2 }}>
+      <Form form={form} layout="inline" disabled={!editable} onFinish={(v) => void save(v)} initialValues={{ ...data, remind_working_days: data.remind_working_days ?? 2 }}>
         <Form.Item name="deadline_day" label={t('repSettings.deadlineDay')} tooltip={t('repSettings.deadlineDayHint')} rules={[range(1, 31, t('repSettings.deadlineDayRange'))]}>
           <InputNumber min={1} max={31} precision={0} style={{ width: 90 }} data-testid="rep-deadline-day" />
         </Form.Item>
@@ -49,7 +49,7 @@ export function ReportingSettingsCard({ editable }: { editable: boolean }) {
         <Form.Item name="remind_working_days" label={t('repSettings.remind')} tooltip={t('repSettings.remindHint')} rules={[range(0, 10, t('repSettings.remindRange'))]}>
           <InputNumber style={{ width: 90 }} data-testid="rep-remind-days" />
         </Form.Item>
-        {editable && <Button type="primary" loading={busy} onClick={() => void save()} data-testid="rep-settings-save">{t('repSettings.save')}</Button>}
+        {editable && <Button type="primary" htmlType="submit" loading={busy} data-testid="rep-settings-save">{t('repSettings.save')}</Button>}
       </Form>
       {saveError && <Alert type="error" showIcon title={saveError} style={{ marginTop: 12 }} role="alert" />}
     </Card>
