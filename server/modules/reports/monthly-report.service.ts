@@ -564,8 +564,8 @@ export class MonthlyReportService {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const pastDeadline = !!period.deadline && isAfterDeadline(this.deps.clock.now(), period.deadline);
-    // Counts per unit come from the engine; only the rows the list shows are read (missing, and submitted on or
-    // after the deadline day: isAfterDeadline then applies the exact rule, in China time).
+    // Counts per unit come from the engine; only the rows the list shows are read: the missing, and the kept late
+    // submitters (isAfterDeadline, the rule the kept rows follow, is applied again to what is read).
     const status = await this.repo.periodReportingStatus(actor.scope, year, month, unit, period.deadline ?? null);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
