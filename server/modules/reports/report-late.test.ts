@@ -163,4 +163,34 @@ describe.each(DIALECTS)('kept late submitters on %s', (dialect) => {
     expect(await drift()).toEqual([]);
     expect(await lateOfMay()).toEqual(before);
   });
+
+  it('pages the units that owe something: the same units, counts and first rows as the whole list, page by page', async () => {
+    type Unit = { unit_id: number; missing_count: number; late_count: number; missing: unknown[]; late: unknown[] };
+    type Answer = { period: unknown; units: Unit[]; total?: number };
+    const get = async (cookie: LoginHeaders, url: string) => {
+      const res = await req('GET', cookie, url);
+      expect(res.statusCode).toBe(200);
+      return res.json<Answer>();
+    };
+    let compared = 0;
+    for (const [cookie, query] of [[w.office, ''], [w.office, `unit=${w.unitB}&`], [w.reporterA, '']] as const) {
+      for (const month of [3, 4, 5, 6]) {
+        const whole = await get(cookie, `/api/v1/reporting/periods/2026/${month}/missing${query ? `?${query.slice(0, -1)}` : ''}`);
+        expect(whole.total).toBeUndefined();
+        const owing = whole.units.filter((u) => u.missing_count > 0 || u.late_count > 0);
+        for (const [pageSize, perUnit] of [[1, 1], [2, undefined], [50, 0]] as const) {
+          for (let page = 1; page <= Math.ceil(owing.length / pageSize) + 1; page++) {
+            const paged = await get(cookie, `/api/v1/reporting/periods/2026/${month}/missing?${query}page=${page}&page_size=${pageSize}${perUnit === undefined ? '' : `&per_unit=${perUnit}`}`);
+            const cut = (rows: unknown[]) => (perUnit === undefined ? rows : rows.slice(0, perUnit));
+            expect(paged).toEqual({
+              period: whole.period, total: owing.length,
+              units: owing.slice((page - 1) * pageSize, page * pageSize).map((u) => ({ ...u, missing: cut(u.missing), late: cut(u.late) })),
+            });
+            compared += paged.units.length;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
 });
