@@ -8828,6 +8828,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    page?: number;
+                    page_size?: number;
+                    per_unit?: number;
                     unit?: number;
                 };
                 header?: never;
@@ -13556,6 +13559,7 @@ export interface components {
                 year: number;
                 ytd_label: string;
             };
+            total?: number;
             units: {
                 expected: number;
                 late: {
@@ -13591,6 +13595,7 @@ export interface components {
                 year: number;
                 ytd_label: string;
             };
+            total?: number;
             units: {
                 expected: number;
                 late: {
