@@ -50,6 +50,7 @@ import * as listTotals from './2026-12-12-50-list-totals.ts'; // issue 16
 import * as indicatorGroupsYearly from './2026-12-13-30-indicator-groups-yearly.ts'; // issue 23
 import * as indicatorPending from './2026-12-13-60-indicator-pending.ts'; // issue 16
 import * as reportLate from './2026-12-14-30-report-late.ts'; // issue 16
+import * as missingPageIndex from './2026-12-14-31-missing-page-index.ts'; // issue 16
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -104,4 +105,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-13-30-indicator-groups-yearly': indicatorGroupsYearly, // issue 23
   '2026-12-13-60-indicator-pending': indicatorPending, // issue 16
   '2026-12-14-30-report-late': reportLate, // issue 16
+  '2026-12-14-31-missing-page-index': missingPageIndex, // issue 16
 };
