@@ -572,34 +572,28 @@ export class ReportRepository {
       .sort((a, b) => b.missing_count - a.missing_count || b.late_count - a.late_count || a.unit_id - b.unit_id);
     const onPage = owing.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize);
     const limit = <Q extends { limit(n: number): Q }>(qb: Q) => (opts.perUnit === undefined ? qb : qb.limit(opts.perUnit));
-    // One statement each for the missing and the late rows: a UNION ALL of one limited read per unit (at most 200
-    // members), rather than a round trip per unit.
-    const missingOfUnit = (unitId: number) => this.db.selectFrom(limit(
-      onListOf(withinScope(this.db.selectFrom('projects'), scope), year)
-        .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null).where('projects.unit_id', '=', unitId)
-        .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
-        .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
-        .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
-        .orderBy('projects.id'),
-    ).as('part')).selectAll();
-    const lateOfUnit = (unitId: number) => this.db.selectFrom(limit(
-      lateOfPeriod().where('l.unit_id', '=', unitId)
-        .innerJoin('projects', 'projects.id', 'l.project_id')
-        .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
-        .orderBy('l.project_id'),
-    ).as('part')).selectAll();
-    const missingUnits = opts.perUnit === 0 ? [] : onPage.filter((c) => c.missing_count > 0).map((c) => c.unit_id);
-    const lateUnits = opts.perUnit === 0 ? [] : onPage.filter((c) => c.late_count > 0).map((c) => c.unit_id);
     const [names, missing, late] = await Promise.all([
       onPage.length === 0 ? [] : this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', onPage.map((c) => c.unit_id)).execute(),
-      missingUnits.length === 0 ? [] : missingUnits.slice(1).reduce((q, u) => q.unionAll(missingOfUnit(u)), missingOfUnit(missingUnits[0]!)).orderBy('project_id').execute(),
-      lateUnits.length === 0 ? [] : lateUnits.slice(1).reduce((q, u) => q.unionAll(lateOfUnit(u)), lateOfUnit(lateUnits[0]!)).orderBy('project_id').execute(),
+      Promise.all(onPage.filter((c) => c.missing_count > 0 && opts.perUnit !== 0).map((c) => limit(
+        onListOf(withinScope(this.db.selectFrom('projects'), scope), year)
+          .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null).where('projects.unit_id', '=', c.unit_id)
+          .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
+          .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+          .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
+          .orderBy('projects.id'),
+      ).execute())),
+      Promise.all(onPage.filter((c) => c.late_count > 0 && opts.perUnit !== 0).map((c) => limit(
+        lateOfPeriod().where('l.unit_id', '=', c.unit_id)
+          .innerJoin('projects', 'projects.id', 'l.project_id')
+          .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
+          .orderBy('l.project_id'),
+      ).execute())),
     ]);
     const nameOf = new Map(names.map((u) => [u.id, u.name]));
     return {
       total: owing.length,
       units: onPage.map((c) => ({ ...c, unit_name: nameOf.get(c.unit_id) ?? '' })),
-      missing, late,
+      missing: missing.flat(), late: late.flat(),
     };
   }
 
