@@ -340,6 +340,19 @@ export interface ReportUnitCountTable {
 }
 
 /**
+ * The period's late submitters: submitted or approved reports of live reporting projects on the year's list first
+ * submitted after the deadline day (China time), with the project's unit and region (2026-12-14-30, kept by triggers).
+ */
+export interface ReportLateTable {
+  year: number;
+  month: number;
+  project_id: number;
+  unit_id: number;
+  region_code: string;
+  first_submitted_at: string;
+}
+
+/**
  * The project list's totals kept per (year, region, unit, stage, tier, major): year 0 counts every live project, year Y
  * the live projects with a plan of Y and Σ that plan (migration 2026-12-12-50, kept by triggers).
  */
@@ -1350,6 +1363,7 @@ export interface DB {
   monthly_report_photos: MonthlyReportPhotoTable;
   reporting_unit_projects: ReportingUnitProjectTable;
   report_unit_counts: ReportUnitCountTable;
+  report_late: ReportLateTable;
   project_list_totals: ProjectListTotalTable;
   indicator_ytd: IndicatorYtdTable;
   indicator_facts: IndicatorFactTable;

@@ -33,10 +33,20 @@ describe('交办 in two clicks from a lagging unit and from a report\'s 需协�
 
   it('the office assigns from the 催报 tab of the review page; the link back opens that tab', async () => {
     const { page, context } = await h.newPage();
+    // The tab asks for one page of the units that owe something, five names each (issue 16), and shows it.
+    const answer = page.waitForResponse((r) => /\/reporting\/periods\/\d+\/\d+\/missing\?/.test(r.url()) && r.request().method() === 'GET');
     await login(page, 'office', 'Docket#2026', '/review?tab=missing');
+    const res = await answer;
+    expect(res.status()).toBe(200);
+    const asked = new URL(res.url()).searchParams;
+    expect([asked.get('page'), asked.get('page_size'), asked.get('per_unit')]).toEqual(['1', '50', '5']);
+    const body = await res.json() as { total: number; units: Array<{ missing: unknown[]; missing_count: number; late_count: number }> };
+    expect(body.units.length).toBeGreaterThan(0);
+    expect(body.units.every((u) => u.missing.length <= 5 && (u.missing_count > 0 || u.late_count > 0))).toBe(true);
     const table = page.getByTestId('missing-table');
     const button = table.locator('[data-testid^="assign-unit-"]').first();
     await button.waitFor();
+    expect(await table.locator('tbody tr.ant-table-row').count()).toBe(Math.min(50, body.total));
     await shot(page, 'assign-missing-desktop');
     await button.click();
     await settled(page);

@@ -80,8 +80,9 @@ export const reportApi = {
   reviewQueue: (year: number, month: number, unit?: number) => api.get<ReviewQueue>(`/reporting/periods/${year}/${month}/review-queue`, { unit }),
   approve: (id: number, version: number) => api.post<ReportDetail>(`/reports/${id}/approve`, { version }),
   returnReport: (id: number, version: number, reason: string) => api.post<ReportDetail>(`/reports/${id}/return`, { version, reason }),
-  /** 催报: per unit, projects without a submitted report. */
-  missing: (year: number, month: number, unit?: number) => api.get<MissingReports>(`/reporting/periods/${year}/${month}/missing`, { unit }),
+  /** 催报: per unit, projects without a submitted report; with `page`, one page of the units that owe something. */
+  missing: (year: number, month: number, unit?: number, page?: { page: number; page_size: number; per_unit: number }) =>
+    api.get<MissingReports>(`/reporting/periods/${year}/${month}/missing`, { unit, ...page }),
   /** 转督办 of a report's 需协调问题 (409 when it already has its matter). */
   problemMatter: (id: number, body: RequestBody<'/api/v1/reports/{id}/matter', 'post'>) => api.post<ReportMatter>(`/reports/${id}/matter`, body, { quiet: true }),
 };

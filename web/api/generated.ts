@@ -8898,6 +8898,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    page?: number;
+                    page_size?: number;
+                    per_unit?: number;
                     unit?: number;
                 };
                 header?: never;
@@ -13626,6 +13629,7 @@ export interface components {
                 year: number;
                 ytd_label: string;
             };
+            total?: number;
             units: {
                 expected: number;
                 late: {
@@ -13661,6 +13665,7 @@ export interface components {
                 year: number;
                 ytd_label: string;
             };
+            total?: number;
             units: {
                 expected: number;
                 late: {

@@ -51,6 +51,8 @@ import * as indicatorGroupsYearly from './2026-12-13-30-indicator-groups-yearly.
 import * as indicatorPending from './2026-12-13-60-indicator-pending.ts'; // issue 16
 import * as nodePlanAnchor from './2026-12-14-20-node-plan-anchor.ts'; // issue 17
 import * as nodeplanSettings from './2026-12-14-21-nodeplan-settings.ts'; // issue 17
+import * as reportLate from './2026-12-14-30-report-late.ts'; // issue 16
+import * as missingPageIndex from './2026-12-14-31-missing-page-index.ts'; // issue 16
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -106,4 +108,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-13-60-indicator-pending': indicatorPending, // issue 16
   '2026-12-14-20-node-plan-anchor': nodePlanAnchor, // issue 17
   '2026-12-14-21-nodeplan-settings': nodeplanSettings, // issue 17
+  '2026-12-14-30-report-late': reportLate, // issue 16
+  '2026-12-14-31-missing-page-index': missingPageIndex, // issue 16
 };

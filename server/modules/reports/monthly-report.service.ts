@@ -564,8 +564,8 @@ export class MonthlyReportService {
     const period = await this.repo.findPeriod(year, month);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
     const pastDeadline = !!period.deadline && isAfterDeadline(this.deps.clock.now(), period.deadline);
-    // Counts per unit come from the engine; only the rows the list shows are read (missing, and submitted on or
-    // after the deadline day: isAfterDeadline then applies the exact rule, in China time).
+    // Counts per unit come from the engine; only the rows the list shows are read: the missing, and the kept late
+    // submitters (isAfterDeadline, the rule the kept rows follow, is applied again to what is read).
     const status = await this.repo.periodReportingStatus(actor.scope, year, month, unit, period.deadline ?? null);
     type UnitEntry = {
       unit_id: number; unit_name: string; expected: number; submitted: number;
@@ -586,6 +586,39 @@ export class MonthlyReportService {
       units: [...units.values()]
         .map((u) => ({ ...u, missing_count: u.missing.length, late_count: u.late.length }))
         .sort((a, b) => b.missing_count - a.missing_count || b.late_count - a.late_count || a.unit_id - b.unit_id),
+    };
+  }
+
+  /**
+   * One page of the 催报 list (what its page shows): the units that owe a report or reported late, in the list's
+   * order, with exact counts and at most `perUnit` of their missing and late projects each, and how many units owe
+   * something in all. Only the page's units are read, never every reporting project of the scope.
+   */
+  async missingPage(actor: Actor, year: number, month: number, unit: number | undefined, opts: { page: number; pageSize: number; perUnit?: number }) {
+    const period = await this.repo.findPeriod(year, month);
+    if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
+    const pastDeadline = !!period.deadline && isAfterDeadline(this.deps.clock.now(), period.deadline);
+    const status = await this.repo.periodReportingPage(actor.scope, year, month, unit, period.deadline ?? null, opts);
+    const byUnit = <T extends { unit_id: number }>(rows: T[]) => {
+      const of = new Map<number, T[]>();
+      for (const r of rows) {
+        const list = of.get(r.unit_id);
+        if (list) list.push(r);
+        else of.set(r.unit_id, [r]);
+      }
+      return of;
+    };
+    const missingOf = byUnit(status.missing);
+    const lateOf = byUnit(status.late);
+    return {
+      period: { ...presentPeriod(period), is_past_deadline: pastDeadline },
+      units: status.units.map((u) => ({
+        unit_id: u.unit_id, unit_name: u.unit_name, expected: u.expected, submitted: u.submitted,
+        missing: (missingOf.get(u.unit_id) ?? []).map((p) => ({ project_id: p.project_id, project_name: p.project_name, status: (p.status ?? 'none') as 'none' | 'draft' | 'returned', is_overdue: pastDeadline })),
+        late: (lateOf.get(u.unit_id) ?? []).map((p) => ({ project_id: p.project_id, project_name: p.project_name, first_submitted_at: p.first_submitted_at })),
+        missing_count: u.missing_count, late_count: u.late_count,
+      })),
+      total: status.total,
     };
   }
 }

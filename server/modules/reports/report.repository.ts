@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { applyProjectFilter, withinScope } from '../../platform/project-filter.ts';
 import { clock } from '../../clock.ts';
 import { inScope, unitSubtree } from '../../platform/scope.ts';
+import { isAfterDeadline } from '../../../core/monthly-report.ts';
 
 export type ReportRow = Selectable<MonthlyReportTable>;
 export type PeriodRow = Selectable<ReportingPeriodTable>;
@@ -410,7 +411,34 @@ export class ReportRepository {
     return [
       ...diff('projects', keptProjects, countedProjects, ['unit_id', 'region_code', 'list_year']),
       ...diff('reports', keptReports, countedReports, ['year', 'month', 'unit_id', 'region_code']),
+      ...await this.keptLateDrift(),
     ];
+  }
+
+  /**
+   * Where the kept late submitters (report_late) differ from a recount: the submitted or approved reports of live
+   * reporting projects on the year's list first submitted on or after their period's deadline day, judged by the
+   * service's own rule (isAfterDeadline, China time) rather than the triggers' SQL, with the project's unit and region.
+   */
+  private async keptLateDrift(): Promise<string[]> {
+    const [kept, candidates] = await Promise.all([
+      this.db.selectFrom('report_late').select(['year', 'month', 'project_id', 'unit_id', 'region_code', 'first_submitted_at']).execute(),
+      this.db.selectFrom('reporting_periods as per').where('per.deadline', 'is not', null)
+        .innerJoin('monthly_reports as r', (j) => j.onRef('r.year', '=', 'per.year').onRef('r.month', '=', 'per.month'))
+        .where('r.first_submitted_at', '>=', sql.ref<string>('per.deadline'))
+        .where('r.status', 'in', ['submitted', 'approved'])
+        .innerJoin('projects', 'projects.id', 'r.project_id')
+        .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+        .where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', eb.ref('r.year'))]))
+        .select(['r.year', 'r.month', 'r.project_id', 'projects.unit_id', 'projects.region_code', 'r.first_submitted_at', 'per.deadline'])
+        .execute(),
+    ]);
+    const key = (r: { year: number; month: number; project_id: number }) => `${r.year}/${r.month}/${r.project_id}`;
+    const show = (r: { unit_id: number; region_code: string; first_submitted_at: string | null }) => `${r.unit_id} ${r.region_code} ${r.first_submitted_at}`;
+    const a = new Map(kept.map((r) => [key(r), show(r)]));
+    const b = new Map(candidates.filter((r) => r.first_submitted_at && isAfterDeadline(r.first_submitted_at, r.deadline!)).map((r) => [key(r), show(r)]));
+    return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k))
+      .map((k) => `late ${k}: kept ${a.get(k) ?? 'none'}, counted ${b.get(k) ?? 'none'}`);
   }
 
   /** The 催报 expected counts recounted from the projects: live reporting-tier projects per unit, region and list year. */
@@ -441,21 +469,26 @@ export class ReportRepository {
       .expression(this.countedReportingProjects()).execute();
     await this.db.insertInto('report_unit_counts').columns(['year', 'month', 'unit_id', 'region_code', 'submitted'])
       .expression(this.countedSubmittedReports()).execute();
+    // The late submitters by the triggers' rule (migration 2026-12-14-30): first submitted at or after 16:00 UTC of
+    // the deadline date, the end of that day in China time.
+    await this.db.deleteFrom('report_late').execute();
+    await this.db.insertInto('report_late').columns(['year', 'month', 'project_id', 'unit_id', 'region_code', 'first_submitted_at'])
+      .expression(this.db.selectFrom('monthly_reports as r')
+        .innerJoin('projects', 'projects.id', 'r.project_id')
+        .innerJoin('reporting_periods as per', (j) => j.onRef('per.year', '=', 'r.year').onRef('per.month', '=', 'r.month'))
+        .where('r.status', 'in', ['submitted', 'approved'])
+        .where('r.first_submitted_at', '>=', sql<string>`per.deadline || 'T16:00:00.000Z'`)
+        .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null)
+        .where((eb) => eb.or([eb('projects.list_year', 'is', null), eb('projects.list_year', '<=', eb.ref('r.year'))]))
+        .select(['r.year', 'r.month', 'r.project_id', 'projects.unit_id', 'projects.region_code', sql<string>`r.first_submitted_at`.as('first_submitted_at')]))
+      .execute();
   }
 
   /**
-   * The 催报 list's figures: per unit of the scope's reporting projects, how many are expected and how many have a
-   * report submitted or approved for the period, summed from the kept counts (reporting_unit_projects and
-   * report_unit_counts, kept by triggers: migration 2026-12-09-40) — rows per unit and region, not per project;
-   * then only the rows the list shows: the projects without a submitted report, read for the units that have some,
-   * and reports first submitted on or after the deadline day (the caller applies the exact deadline rule to those).
+   * Per unit of the scope (or of a unit subtree), the period's expected reports and those submitted or approved,
+   * summed from the kept counts (reporting_unit_projects, report_unit_counts: rows per unit and region), by unit id.
    */
-  async periodReportingStatus(scope: DataScope, year: number, month: number, unit: number | undefined, lateFrom: string | null) {
-    // Both index-only on SQLite: projects_reporting (tier, unit_id, deleted_at, list_year, region_code) and
-    // monthly_reports_period_cover (year, month, project_id, status, first_submitted_at).
-    const joined = () => onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
-      .where('projects.tier', '=', REPORTING_TIER)
-      .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month));
+  private async unitCountsOf(scope: DataScope, year: number, month: number, unit: number | undefined) {
     const cols = { unit: 'c.unit_id', region: 'c.region_code' };
     const [expectedRows, submittedRows] = await Promise.all([
       this.db.selectFrom('reporting_unit_projects as c').$if(!scope.all, (qb) => qb.where(inScope(scope, cols)))
@@ -470,6 +503,24 @@ export class ReportRepository {
     const submittedOf = new Map(submittedRows.map((r) => [Number(r.unit_id), Number(r.n)]));
     const counts = expectedRows.filter((r) => Number(r.n) > 0).map((r) => ({ unit_id: Number(r.unit_id), expected: Number(r.n), submitted: submittedOf.get(Number(r.unit_id)) ?? 0 }))
       .sort((x, y) => x.unit_id - y.unit_id);
+    return counts;
+  }
+
+  /**
+   * The 催报 list's figures: per unit of the scope's reporting projects, how many are expected and how many have a
+   * report submitted or approved for the period, summed from the kept counts (reporting_unit_projects and
+   * report_unit_counts, kept by triggers: migration 2026-12-09-40) — rows per unit and region, not per project;
+   * then only the rows the list shows: the projects without a submitted report, read for the units that have some,
+   * and the period's late submitters, kept with their unit (report_late: migration 2026-12-14-30; none without a
+   * `deadline`).
+   */
+  async periodReportingStatus(scope: DataScope, year: number, month: number, unit: number | undefined, deadline: string | null) {
+    // Both index-only on SQLite: projects_reporting (tier, unit_id, deleted_at, list_year, region_code) and
+    // monthly_reports_period_cover (year, month, project_id, status, first_submitted_at).
+    const joined = () => onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
+      .where('projects.tier', '=', REPORTING_TIER)
+      .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month));
+    const counts = await this.unitCountsOf(scope, year, month, unit);
     // The units with a project still to report: the only ones whose projects are read.
     const short = counts.filter((c) => c.submitted < c.expected).map((c) => c.unit_id);
     const names = new Map<number, string>();
@@ -483,19 +534,66 @@ export class ReportRepository {
       .$if(short.length <= ID_CHUNK, (qb) => qb.where('projects.unit_id', 'in', short))
       .orderBy('projects.id')
       .execute();
-    // Driven by the period's reports first submitted on or after the deadline day (monthly_reports_period_late:
-    // year, month, first_submitted_at, status, project_id), each probing its project: the period's on-time reports
-    // are never read (before, every reporting project of the scope was joined to its report).
-    const late = lateFrom === null ? [] : await onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
-      .where('projects.tier', '=', REPORTING_TIER)
-      .innerJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month)
-        .on('r.first_submitted_at', '>=', lateFrom).on('r.status', 'in', ['submitted', 'approved']))
-      .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.first_submitted_at'])
-      .orderBy('projects.id')
+    // The period's late submitters are kept (report_late, by triggers: migration 2026-12-14-30), with the project's
+    // unit and region for the scope: only they are read, each joined to its project for the name. Before, every
+    // report first submitted on or after the deadline day was read and probed (the whole deadline day, on time).
+    const late = deadline === null ? [] : await this.db.selectFrom('report_late as l')
+      .innerJoin('projects', 'projects.id', 'l.project_id')
+      .where('l.year', '=', year).where('l.month', '=', month)
+      .$if(!scope.all, (qb) => qb.where(inScope(scope, { unit: 'l.unit_id', region: 'l.region_code' })))
+      .$if(unit !== undefined, (qb) => qb.where('l.unit_id', 'in', unitSubtree(unit!)))
+      .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
+      .orderBy('l.project_id')
       .execute();
     return {
       units: counts.map((u) => ({ unit_id: u.unit_id, unit_name: names.get(u.unit_id) ?? '', expected: u.expected, submitted: u.submitted })),
       missing, late,
+    };
+  }
+
+  /**
+   * One page of the 催报 list: the units of the scope that owe something for the period (a report missing or late),
+   * ordered as the list is (most missing, then most late, then unit id), with exact counts from the kept tables
+   * (reporting_unit_projects, report_unit_counts, report_late) and, for the page's units only, at most `perUnit` of
+   * their missing and late projects each — a unit's own projects, by id, through the unit index, stopping there.
+   */
+  async periodReportingPage(scope: DataScope, year: number, month: number, unit: number | undefined, deadline: string | null,
+    opts: { page: number; pageSize: number; perUnit?: number }) {
+    const lateOfPeriod = () => this.db.selectFrom('report_late as l').where('l.year', '=', year).where('l.month', '=', month)
+      .$if(!scope.all, (q) => q.where(inScope(scope, { unit: 'l.unit_id', region: 'l.region_code' })))
+      .$if(unit !== undefined, (q) => q.where('l.unit_id', 'in', unitSubtree(unit!)));
+    const [counts, lateRows] = await Promise.all([
+      this.unitCountsOf(scope, year, month, unit),
+      deadline === null ? [] : lateOfPeriod().select((eb) => ['l.unit_id', eb.fn.countAll<number>().as('n')]).groupBy('l.unit_id').execute(),
+    ]);
+    const lateOf = new Map(lateRows.map((r) => [Number(r.unit_id), Number(r.n)]));
+    const owing = counts.map((c) => ({ ...c, missing_count: c.expected - c.submitted, late_count: lateOf.get(c.unit_id) ?? 0 }))
+      .filter((c) => c.missing_count > 0 || c.late_count > 0)
+      .sort((a, b) => b.missing_count - a.missing_count || b.late_count - a.late_count || a.unit_id - b.unit_id);
+    const onPage = owing.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize);
+    const limit = <Q extends { limit(n: number): Q }>(qb: Q) => (opts.perUnit === undefined ? qb : qb.limit(opts.perUnit));
+    const [names, missing, late] = await Promise.all([
+      onPage.length === 0 ? [] : this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', onPage.map((c) => c.unit_id)).execute(),
+      Promise.all(onPage.filter((c) => c.missing_count > 0 && opts.perUnit !== 0).map((c) => limit(
+        onListOf(withinScope(this.db.selectFrom('projects'), scope), year)
+          .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null).where('projects.unit_id', '=', c.unit_id)
+          .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
+          .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+          .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
+          .orderBy('projects.id'),
+      ).execute())),
+      Promise.all(onPage.filter((c) => c.late_count > 0 && opts.perUnit !== 0).map((c) => limit(
+        lateOfPeriod().where('l.unit_id', '=', c.unit_id)
+          .innerJoin('projects', 'projects.id', 'l.project_id')
+          .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
+          .orderBy('l.project_id'),
+      ).execute())),
+    ]);
+    const nameOf = new Map(names.map((u) => [u.id, u.name]));
+    return {
+      total: owing.length,
+      units: onPage.map((c) => ({ ...c, unit_name: nameOf.get(c.unit_id) ?? '' })),
+      missing: missing.flat(), late: late.flat(),
     };
   }
 

@@ -108,4 +108,6 @@ export const missingSchema = z.object({
     missing: z.array(z.object({ project_id: int, project_name: z.string(), status: z.enum(['none', 'draft', 'returned']), is_overdue: z.boolean() })),
     late: z.array(z.object({ project_id: int, project_name: z.string(), first_submitted_at: z.string() })),
   })),
+  /** With `page`: how many units owe something (all pages). */
+  total: int.optional(),
 }).meta({ id: 'MissingReports' });

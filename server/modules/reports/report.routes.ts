@@ -8,7 +8,7 @@ import type { PeriodService } from './period.service.ts';
 import { MAX_PHOTOS, PHOTO_MAX_BYTES, type ReportPhotoService, type UploadedFile } from './report-photo.service.ts';
 import {
   batchSchema, correctSchema, createYearSchema, idParams, periodParams, periodUpdateSchema, photoQuery, projectPeriodParams,
-  reportProblemMatterSchema, reportWriteSchema, returnSchema, settingsSchema, submitAllSchema, unitQuery, versionSchema, yearParams,
+  reportProblemMatterSchema, reportWriteSchema, returnSchema, settingsSchema, submitAllSchema, unitQuery, missingQuery, versionSchema, yearParams,
 } from './report.schema.ts';
 import {
   batchResultSchema, currentPeriodsSchema, gridSchema, missingSchema, monthlyReportListSchema, periodListSchema, periodSchema, photoListSchema,
@@ -107,6 +107,10 @@ export function reportRoutes(app: FastifyInstance, services: { periods: () => Pe
     async (request) => reports().submitAll(actorOf(request), request.params.year, request.params.month, request.body.unit));
   r.get('/api/v1/reporting/periods/:year/:month/review-queue', { config: { permission: 'report.review' }, schema: { tags, params: periodParams, querystring: unitQuery , response: { 200: reviewQueueSchema } } },
     async (request) => reports().reviewQueue(actorOf(request), request.params.year, request.params.month, request.query.unit));
-  r.get('/api/v1/reporting/periods/:year/:month/missing', { config: { permission: 'report.read' }, schema: { tags, params: periodParams, querystring: unitQuery , response: { 200: missingSchema } } },
-    async (request) => reports().missing(actorOf(request), request.params.year, request.params.month, request.query.unit));
+  r.get('/api/v1/reporting/periods/:year/:month/missing', { config: { permission: 'report.read' }, schema: { tags, params: periodParams, querystring: missingQuery, response: { 200: missingSchema } } },
+    async (request) => {
+      const { unit, page, page_size: pageSize, per_unit: perUnit } = request.query;
+      return page === undefined ? reports().missing(actorOf(request), request.params.year, request.params.month, unit)
+        : reports().missingPage(actorOf(request), request.params.year, request.params.month, unit, { page, pageSize: pageSize ?? 50, perUnit });
+    });
 }

@@ -18,6 +18,16 @@ export const periodParams = yearParams.extend({ month: z.coerce.number().int().m
 export const projectPeriodParams = periodParams.extend({ projectId: z.coerce.number().int().positive() });
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const unitQuery = z.object({ unit: z.coerce.number().int().positive().optional() });
+/**
+ * The 催报 list's query. With `page`, one page of the units that owe something (a report missing or late), in the
+ * list's order, each with at most `per_unit` of its missing and late projects (all without it): the counts stay
+ * exact, and only the page's units are read. Without it, every unit of the scope with every row.
+ */
+export const missingQuery = unitQuery.extend({
+  page: z.coerce.number().int().positive().optional(),
+  page_size: z.coerce.number().int().min(1).max(200).optional(),
+  per_unit: z.coerce.number().int().min(0).max(10_000).optional(),
+});
 
 /** Office settings of the reporting calendar. */
 export const settingsSchema = z.object({

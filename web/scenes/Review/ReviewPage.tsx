@@ -42,12 +42,18 @@ export function ReviewPage() {
   const year = pickedYear ?? current?.reporting?.year ?? current?.in_force.year ?? Number(browserToday().slice(0, 4));
   const [month, setMonth] = useState<number | undefined>(linkedYear ? Number(params.get('month')) || undefined : undefined);
   const [unit, setUnit] = useState<number | undefined>(undefined);
+  const [missingPage, setMissingPage] = useState(1);
   const onPeriod = useCallback((y: number, m: number | undefined) => {
     setYear(y);
     setMonth(m);
+    setMissingPage(1);
   }, []);
   const queue = useLoad(() => (month === undefined || tab !== 'queue' ? Promise.resolve(null) : reportApi.reviewQueue(year, month, unit)), [year, month, unit, tab]);
-  const missing = useLoad(() => (month === undefined || tab !== 'missing' ? Promise.resolve(null) : reportApi.missing(year, month, unit)), [year, month, unit, tab]);
+  // 催报 is read a page of units at a time (the units that owe something), each with the five names 交办 quotes:
+  // a city at month end owes tens of thousands of reports, which the page never lists.
+  // Another period or unit starts again at the first page (set with them, so one load follows).
+  const missing = useLoad(() => (month === undefined || tab !== 'missing' ? Promise.resolve(null)
+    : reportApi.missing(year, month, unit, { page: missingPage, page_size: MISSING_PAGE_SIZE, per_unit: 5 })), [year, month, unit, tab, missingPage]);
   const [selected, setSelected] = useState<number[]>([]);
   const [returning, setReturning] = useState<ReviewItem | null>(null);
   const [photos, setPhotos] = useState<ReviewItem | null>(null);
@@ -132,7 +138,10 @@ export function ReviewPage() {
         {current !== undefined && <PeriodPicker year={year} month={month} onChange={onPeriod} />}
         <TreeSelect
           style={{ minWidth: 200, flex: '1 1 200px' }} allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={tree}
-          value={unit} onChange={(v: number | undefined) => setUnit(v)} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
+          value={unit} onChange={(v: number | undefined) => {
+            setUnit(v);
+            setMissingPage(1);
+          }} placeholder={t('grid.allUnits')} aria-label={t('projects.filter.unit')}
         />
         <ExportButton view="review-queue" query={{ year, month, unit }} label={t('export.reviewQueue')} disabled={month === undefined} />
         <ExportButton view="missing" query={{ year, month, unit }} label={t('export.missing')} disabled={month === undefined} />
@@ -144,7 +153,7 @@ export function ReviewPage() {
         p.set('tab', k);
         return p;
       }, { replace: true })} items={[{ key: 'queue', label: t('review.tab.queue') }, { key: 'missing', label: t('missing.title') }]} />
-      {tab === 'missing' && (missing.error ? <LoadError error={missing.error} onRetry={missing.reload} /> : <MissingTable data={missing.data ?? null} loading={missing.loading} year={year} />)}
+      {tab === 'missing' && (missing.error ? <LoadError error={missing.error} onRetry={missing.reload} /> : <MissingTable data={missing.data ?? null} loading={missing.loading} year={year} page={missingPage} onPage={setMissingPage} />)}
       {tab === 'queue' && <>
       {queue.error ? <LoadError error={queue.error} onRetry={queue.reload} /> : null}
       {queue.data && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('review.summary', { period: `${year}年${queue.data.period.label}`, count: items.length })} />}
@@ -180,14 +189,18 @@ export function ReviewPage() {
   );
 }
 
+/** Units per page of the 催报 table. */
+const MISSING_PAGE_SIZE = 50;
+
 /** 催报 by unit: what each unit still owes for the period, with 交办 for a lagging one (two clicks, the same dialog). */
-function MissingTable({ data, loading, year }: { data: MissingReports | null; loading: boolean; year: number }) {
+function MissingTable({ data, loading, year, page, onPage }: { data: MissingReports | null; loading: boolean; year: number; page: number; onPage: (page: number) => void }) {
   const { t } = useI18n();
-  const units = (data?.units ?? []).filter((u) => u.missing_count > 0 || u.late_count > 0);
+  const units = data?.units ?? [];
   const label = data ? `${year}年${data.period.label}` : '';
   return (
     <Table<MissingReports['units'][number]>
-      rowKey="unit_id" size="small" loading={loading} dataSource={units} pagination={units.length > 50 ? { pageSize: 50 } : false} data-testid="missing-table"
+      rowKey="unit_id" size="small" loading={loading} dataSource={units} data-testid="missing-table"
+      pagination={{ current: page, pageSize: MISSING_PAGE_SIZE, total: data?.total ?? 0, onChange: onPage, hideOnSinglePage: true, showSizeChanger: false }}
       scroll={{ x: 560 }} locale={{ emptyText: <Empty description={t('grid.todoDoneShort')} /> }}
       columns={[
         { title: t('missing.unit'), dataIndex: 'unit_name', width: 180 },
