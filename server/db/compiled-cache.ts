@@ -45,5 +45,5 @@ export function executeCached<R>(db: Executor, key: string, ids: readonly number
   entry.slots.forEach((slot, j) => {
     parameters[slot] = ids[j];
   });
-  return db.executeQuery<R>(CompiledQuery.raw(entry.sql, parameters) as CompiledQuery<R>);
+  return db.executeQuery<R>(CompiledQuery.raw(entry.sql, parameters));
 }
