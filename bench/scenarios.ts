@@ -8,7 +8,7 @@ import { createIndicatorService, indicatorQuerySchema } from '../server/modules/
 import { createLightService, lightsQuerySchema } from '../server/modules/lights/index.ts';
 import { createMonthlyReportService } from '../server/modules/reports/index.ts';
 import { captureQueries, type RawEngine } from './engines.ts';
-import { cpuMsOf, ownCpuMs, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
+import { cpuMsOf, ownCpuMs, quantile, repeat, rssOf, withRssSampling, type Timing } from './measure.ts';
 import { getJson, login, startServer, type RunningServer, type Session } from './server.ts';
 import { prepareSurge } from './surge.ts';
 import { importExport as runWorkbooks } from './workbooks.ts';
@@ -198,6 +198,7 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
   const cpuMs = cpuMsOf(ctx.server.pid) - cpu0;
   const stored = await plan.countStored();
   const lost = plan.acknowledged.size - stored;
+  const submissionMs = [...plan.submissionMs].sort((a, b) => a - b);
   return [{
     id: '5 surge', title, status: lost === 0 && plan.acknowledged.size > 0 ? 'ok' : 'failed',
     ...(lost !== 0 ? { note: `${lost} acknowledged submissions not found as submitted` } : {}),
@@ -205,6 +206,8 @@ export async function surge(ctx: ScenarioContext): Promise<ScenarioResult[]> {
       units: plan.units, connections: plan.connections, seconds: round2(seconds), submissions_acknowledged: plan.acknowledged.size,
       submissions_per_s: round2(plan.acknowledged.size / seconds), requests_per_s: round2(result.requests.average),
       p50_ms: result.latency.p50, p99_ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+      // Save sent → submission acknowledged (both requests).
+      submission_p50_ms: Math.round(quantile(submissionMs, 0.5)), submission_p95_ms: Math.round(quantile(submissionMs, 0.95)),
       stored_submitted: stored, lost, max_rss_mb: maxRssMb,
       server_cpu_ms_per_submission: plan.acknowledged.size ? round2(cpuMs / plan.acknowledged.size) : 'n/a',
     },

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Request } from 'autocannon';
 import { openDatabase } from '../server/db/database.ts';
 import { hashPassword } from '../server/modules/users/index.ts';
@@ -12,6 +13,8 @@ export interface SurgePlan {
   requests: Request[];
   /** Ids of reports whose submission the server acknowledged with 200. */
   acknowledged: Set<number>;
+  /** Milliseconds from sending the save to the submission's acknowledgement, per acknowledged submission. */
+  submissionMs: number[];
   onExhausted(fn: () => void): void;
   /** How many acknowledged reports the database holds as submitted for the month. */
   countStored(): Promise<number>;
@@ -47,6 +50,7 @@ export async function prepareSurge(ctx: ScenarioContext, opts: { units: number; 
   }
 
   const acknowledged = new Set<number>();
+  const submissionMs: number[] = [];
   let next = 0;
   let exhausted: () => void = () => {};
   let stopped = false;
@@ -57,6 +61,7 @@ export async function prepareSurge(ctx: ScenarioContext, opts: { units: number; 
         const item = queue[next++];
         context.report = null;
         context.item = item ?? null;
+        context.started = performance.now();
         if (!item) {
           if (!stopped) {
             stopped = true;
@@ -84,13 +89,15 @@ export async function prepareSurge(ctx: ScenarioContext, opts: { units: number; 
         if (!report?.session) return null as unknown as Request; // the save failed: start over with the next project
         return { ...req, path: `/api/v1/reports/${report.id}/submit`, headers: writeHeaders(report.session), body: JSON.stringify({ version: report.version }) };
       },
-      onResponse: (status, body) => {
-        if (status === 200) acknowledged.add((JSON.parse(body) as { id: number }).id);
+      onResponse: (status, body, context) => {
+        if (status !== 200) return;
+        acknowledged.add((JSON.parse(body) as { id: number }).id);
+        submissionMs.push(performance.now() - (context.started as number));
       },
     },
   ];
   return {
-    units: unitCount, connections: opts.connections, requests, acknowledged,
+    units: unitCount, connections: opts.connections, requests, acknowledged, submissionMs,
     onExhausted: (fn) => {
       exhausted = fn;
     },

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -61,6 +62,29 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = 500): Sql
   };
 }
 
+/**
+ * Statements whose text begins with this are prepared on PostgreSQL (per connection, named by their text's hash):
+ * planning the indicator rollup's wide per-project statements took 15–35 ms of the server's CPU each, ten times
+ * their execution, at every report write (issue 16). Only for statements whose text is fixed (db/compiled-cache.ts).
+ */
+export const PREPARE_MARK = '/*docket:prepare*/ ';
+
+/** Makes a new pool client prepare the statements marked with PREPARE_MARK (node-postgres keeps them per client). */
+function preparesMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) names.set(text, (name = `docket_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
+    return name;
+  };
+  Object.assign(client, {
+    query: (...args: unknown[]) => (typeof args[0] === 'string' && args[0].startsWith(PREPARE_MARK) && args.length === 2 && Array.isArray(args[1])
+      ? query({ name: nameOf(args[0]), text: args[0], values: args[1] })
+      : query(...args)),
+  });
+}
+
 /** Opens SQLite under config.dataDir, or PostgreSQL when config.databaseUrl is a postgres URL. */
 export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, opts: { poolSize?: number } = {}): Database {
   if (isPostgresUrl(config.databaseUrl)) {
@@ -69,6 +93,7 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>, op
     // An idle client whose connection the server ended (restart, pg_terminate_backend, DROP DATABASE … FORCE) is
     // reported here; the pool discards it. Without a listener Node treats the event as fatal and the process dies.
     pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message})`));
+    pool.on('connect', preparesMarked);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: sqlProfileLogger() });
     return { db, dialect: 'postgres', destroy: () => db.destroy() };
   }

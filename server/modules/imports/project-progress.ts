@@ -67,7 +67,8 @@ Promise<{ created: number; updated: number; kept: string[] }> {
     // A year that begins with this list: its months before N are unknown, not zero (lights and trend say so).
     await IndicatorService.markRecordsFrom(executor, year, Math.min(...list.map((w) => w.month)), actorId || null);
     // The indicator rollup follows the reports: one project at a time for a few, rebuilt for the year beyond.
-    const touched = [...new Set(list.map((w) => w.projectId))];
+    // In id order: each refresh takes its project's lock, and concurrent writers take theirs in the same order.
+    const touched = [...new Set(list.map((w) => w.projectId))].sort((a, b) => a - b);
     if (touched.length <= 200) for (const id of touched) await IndicatorService.refreshProject(executor, id, year);
     else await IndicatorService.rebuildAll(executor, year);
   }

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Expression } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { dialectOf } from '../../db/dialect.ts';
+import { executeCached } from '../../db/compiled-cache.ts';
 import type { Executor } from '../../db/database.ts';
 import { PLAN_MONTH_COLUMNS } from '../../db/schema.ts';
 import { periodEndExclusive } from '../../../core/indicators.ts';
@@ -39,6 +40,10 @@ const GROUP_COLUMNS: readonly string[] = [...GROUP_KEY_COLUMNS, ...GROUP_SUM_COL
 type GroupRow = DB['indicator_groups'];
 type GroupColumn = Extract<keyof GroupRow, string>;
 
+/** The rollup's advisory lock (bigint key) and the class of its per-project locks (two-int keys: another space). */
+const ROLLUP_LOCK = 7270061;
+const ROLLUP_LOCK_CLASS = 7270061;
+
 /** The rollup epoch's key in system_state (see epoch()). */
 const EPOCH = 'indicator_groups_epoch';
 
@@ -64,9 +69,24 @@ export class IndicatorGroupRepository {
   /**
    * Serializes rollup maintenance between concurrent transactions on PostgreSQL (two writers recomputing the same
    * group would otherwise collide); SQLite has one writer at a time already. Held until the transaction ends.
+   * Exclusive: what recomputes group rows from the facts, or rewrites many projects' facts (bulk writes, syncs,
+   * rebuilds) runs alone.
    */
   async lock(): Promise<void> {
-    if (dialectOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(7270061)`.execute(this.db);
+    if (dialectOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(ROLLUP_LOCK)})`.execute(this.db);
+  }
+
+  /**
+   * The lock of a write that refreshes one project's rollup (a report saved, submitted, reviewed): the rollup's lock
+   * shared — such writers run side by side, and none while lock() is held — and the project's own lock exclusive, so
+   * two writes of the same project recompute its ytd row and facts one after the other, the second from the first's
+   * committed rows (READ COMMITTED: each later statement sees them). Their group deltas commute (an upsert adding to
+   * the row as it stands), so writers of different projects need not wait for each other (issue 16: the exclusive
+   * lock queued every report write of the cluster until its commit).
+   */
+  async lockProject(projectId: number): Promise<void> {
+    if (dialectOf(this.db) !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock_shared(${sql.lit(ROLLUP_LOCK)}), pg_advisory_xact_lock(${sql.lit(ROLLUP_LOCK_CLASS)}, ${projectId}::int)`.execute(this.db);
   }
 
   /** The facts as they should be, from projects, plans and the ytd rollup (optionally for some projects only). */
@@ -132,6 +152,11 @@ export class IndicatorGroupRepository {
    * rows: an upsert of additive deltas, so a write costs the same whatever the size of its groups.
    */
   private async applyDelta(year: number, projectIds: number[], sign: 1 | -1): Promise<void> {
+    await executeCached(this.db, `indicator_groups.delta:${year}:${sign}`, projectIds, (ids) => this.deltaStatement(year, ids, sign));
+  }
+
+  /** The upsert of applyDelta. */
+  private deltaStatement(year: number, projectIds: number[], sign: 1 | -1) {
     const contributions = this.recomputedGroups(year).where('f.project_id', 'in', projectIds);
     const signed = (c: string) => (sign === 1 ? sql.ref(`d.${c}`) : sql`-${sql.ref(`d.${c}`)}`);
     const delta = this.db.selectFrom(contributions.as('d'))
@@ -141,11 +166,10 @@ export class IndicatorGroupRepository {
       ])
       // SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert unambiguously.
       .where(sql<boolean>`1 = 1`);
-    await this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS as readonly GroupColumn[]).expression(delta.$castTo<GroupRow>())
+    return this.db.insertInto('indicator_groups').columns(GROUP_COLUMNS as readonly GroupColumn[]).expression(delta.$castTo<GroupRow>())
       .onConflict((oc) => oc.columns(['year', 'group_key']).doUpdateSet(Object.fromEntries(
         GROUP_SUM_COLUMNS.map((c) => [c, sql`${sql.ref(`indicator_groups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
-      )))
-      .execute();
+      )));
   }
 
   /**
@@ -154,8 +178,8 @@ export class IndicatorGroupRepository {
    */
   private async diffFacts(ids: number[]) {
     const keyOf = (r: { project_id: number; year: number }) => `${r.project_id}:${r.year}`;
-    const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', ids).execute();
-    const expected = await this.recomputedFacts(ids).execute();
+    const stored = (await executeCached(this.db, 'indicator_facts.stored', ids, (x) => this.db.selectFrom('indicator_facts').select(FACT_COLUMNS).where('project_id', 'in', x))).rows;
+    const expected = (await executeCached(this.db, 'indicator_facts.expected', ids, (x) => this.recomputedFacts(x))).rows;
     const before = new Map(stored.map((r) => [keyOf(r), r]));
     const changed = new Set<number>();
     for (const r of expected) if (!sameRow(r, before.get(keyOf(r)), FACT_COLUMNS)) changed.add(r.project_id);

@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { executeCached } from '../../db/compiled-cache.ts';
 import type { DataScope } from '../../context.ts';
 import { applyProjectFilter, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
 import { PLAN_MONTH_COLUMNS, YTD_COLUMNS, type YtdColumn } from '../../db/schema.ts';
@@ -245,7 +246,7 @@ export class IndicatorRepository {
   async refreshProjectYear(projectId: number, year: number): Promise<void> {
     const statuses = await this.countedStatuses();
     const columns = ['project_id', 'year', ...YTD_COLUMNS] as const;
-    const expected = await recomputedYtd(this.db, statuses, { projectId, year }).executeTakeFirst();
+    const expected = (await executeCached(this.db, `indicator_ytd.expected:${statuses.join(',')}:${year}`, [projectId], ([id]) => recomputedYtd(this.db, statuses, { projectId: id!, year }))).rows[0];
     const stored = await this.db.selectFrom('indicator_ytd').select(columns).where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
     // A write that changes no counted figure (a draft saved, a report approved as submitted) leaves the row alone.
     if (sameRow(expected, stored, columns)) return;

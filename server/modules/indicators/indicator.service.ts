@@ -116,7 +116,7 @@ export class IndicatorService {
    */
   static async refreshProject(trx: Executor, projectId: number, year: number): Promise<void> {
     const { indicators, groups } = indicatorRepositories(trx);
-    await groups.lock();
+    await groups.lockProject(projectId);
     await indicators.refreshProjectYear(projectId, year);
     await groups.refreshProjects([projectId]);
   }

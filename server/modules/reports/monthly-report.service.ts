@@ -497,8 +497,8 @@ export class MonthlyReportService {
         }
         saved.push({ project_id: projectId, report_id: id });
       });
-      // The rollup is refreshed once per project, after every row is in.
-      for (const { project_id: projectId } of saved) await refreshIndicatorRollup(repo, projectId, year);
+      // The rollup is refreshed once per project, after every row is in; in id order, as each takes its project's lock.
+      for (const projectId of saved.map((x) => x.project_id).sort((a, b) => a - b)) await refreshIndicatorRollup(repo, projectId, year);
       if (input.submit) await syncReportTodosOfProjects(this.deps, trx, { year, month }, saved.map((x) => x.project_id), actor.userId);
       const ids = new Set(saved.map((s) => s.report_id));
       const reports = (await repo.listPeriodReports(actor.scope, year, month, undefined)).filter((r) => ids.has(r.id));
