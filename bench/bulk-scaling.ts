@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../server/db/database.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
 import { createDeps } from '../server/deps.ts';
 import { systemActor } from '../server/context.ts';
 import { createImportService } from '../server/modules/imports/index.ts';
@@ -30,6 +31,8 @@ if (!dataDir) {
   dataDir = built.dataDir;
 }
 const database = openDatabase({ dataDir, databaseUrl: undefined });
+// A stored portfolio may predate the latest migrations (the server applies them at start; so does this run).
+await migrateToLatest(database.db);
 const deps = createDeps(database.db);
 const actor = systemActor();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-scaling-'));

@@ -10,7 +10,7 @@ import type { AttributeFilter } from '../../platform/project-filter.ts';
 import { clock } from '../../clock.ts';
 import { GROUP_SUM_COLUMNS, GroupDeltas, MONTH_SUMS, YEAR_SUMS, monthColumn, type GroupDelta } from './group-deltas.ts';
 import {
-  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumExpressions, type GroupSums,
+  SUM_FIELDS, YTD_COLUMNS, foldStageRows, hasMonthlyPlan, plannedToDate, sameRow, sumExpressions, type GroupSums, type YtdChange,
 } from './indicator.repository.ts';
 
 // The group rollup: indicator_facts (per project and year, a snapshot of what the indicators read) and
@@ -257,6 +257,47 @@ export class IndicatorGroupRepository {
       await this.db.deleteFrom('indicator_facts').where('project_id', 'in', moved).execute();
       // Set-based from the same recomputation: cheaper than sending the rows back as 45 parameters each.
       await this.db.insertInto('indicator_facts').columns(FACT_COLUMNS).expression(this.recomputedFacts(moved)).execute();
+    }
+    return deltas;
+  }
+
+  /**
+   * What a chunk of a report-only bulk write (an import, submit-all) runs after refreshProjectYearsChanged: the
+   * projects whose ytd row of `year` changed take the new cumulatives into their facts row of that year by an UPDATE
+   * of the twelve ytd columns — the rest of a fact reads projects and plans, which a report write leaves alone (a
+   * change of those is noted in indicator_pending and taken by the next sync). Re-snapshotting whole rows instead
+   * (DELETE and INSERT … SELECT of 45 columns, and their index) was the bulk writes' costliest statement (issue 23).
+   * Returns the group deltas of the change, like refreshFactsOnly. Call lock() first.
+   */
+  async refreshFactsYtd(year: number, changes: readonly YtdChange[]): Promise<GroupDeltas> {
+    const deltas = new GroupDeltas();
+    deltas.epochs.add(await this.epoch());
+    for (const part of chunks(changes)) {
+      const monthsOf = new Map(part.map((c) => [c.project_id, c.months]));
+      const stored = await this.db.selectFrom('indicator_facts').select(FACT_COLUMNS)
+        .where('year', '=', year).where('project_id', 'in', [...monthsOf.keys()]).execute();
+      const updated: number[] = [];
+      const cleared: number[] = [];
+      for (const r of stored) {
+        const months = monthsOf.get(r.project_id) ?? null;
+        const next = { ...r };
+        YTD_COLUMNS.forEach((c, i) => (next[c] = months ? months[i]! : 0));
+        if (sameRow(r, next, YTD_COLUMNS)) continue;
+        deltas.add(r, -1);
+        deltas.add(next, 1);
+        (months ? updated : cleared).push(r.project_id);
+      }
+      if (updated.length) {
+        await this.db.updateTable('indicator_facts').from('indicator_ytd as y')
+          .set(Object.fromEntries(YTD_COLUMNS.map((c) => [c, sql.ref(`y.${c}`)])))
+          .whereRef('y.project_id', '=', 'indicator_facts.project_id').whereRef('y.year', '=', 'indicator_facts.year')
+          .where('indicator_facts.year', '=', year).where('indicator_facts.project_id', 'in', updated)
+          .execute();
+      }
+      if (cleared.length) {
+        await this.db.updateTable('indicator_facts').set(Object.fromEntries(YTD_COLUMNS.map((c) => [c, 0])))
+          .where('year', '=', year).where('project_id', 'in', cleared).execute();
+      }
     }
     return deltas;
   }

@@ -38,6 +38,12 @@ export interface GroupSums {
   months?: number[];
 }
 
+/** A project's ytd row of a year as a bulk write left it: the twelve cumulatives, or null when the row was removed. */
+export interface YtdChange {
+  project_id: number;
+  months: number[] | null;
+}
+
 /** One row of the rollup as stored or as recomputed. */
 export interface YtdRow {
   project_id: number;
@@ -269,13 +275,14 @@ export class IndicatorRepository {
   }
 
   /**
-   * refreshProjectYears for a bulk write, telling which projects' ytd rows changed: the recomputed rows are upserted
-   * only where a month differs, and the rows of projects left without a counted report are deleted. Returns those
-   * projects' ids, so that the facts and groups of the others (a draft import: all of them) are left alone.
+   * refreshProjectYears for a bulk write, telling which projects' ytd rows changed and to what: the recomputed rows
+   * are upserted only where a month differs, and the rows of projects left without a counted report are deleted
+   * (`months` null: every cumulative 0). So the facts and groups of the other projects (a draft import: all of
+   * them) are left alone, and the changed ones' facts can take their new cumulatives without a recomputation.
    */
-  async refreshProjectYearsChanged(projectIds: readonly number[], year: number): Promise<number[]> {
+  async refreshProjectYearsChanged(projectIds: readonly number[], year: number): Promise<YtdChange[]> {
     const statuses = await this.countedStatuses();
-    const changed: number[] = [];
+    const changed: YtdChange[] = [];
     const differs = sql<boolean>`${sql.join(YTD_COLUMNS.map((c) => sql`${sql.ref(`indicator_ytd.${c}`)} <> ${sql.ref(`excluded.${c}`)}`), sql` or `)}`;
     for (let i = 0; i < projectIds.length; i += 500) {
       const part = projectIds.slice(i, i + 500);
@@ -288,8 +295,9 @@ export class IndicatorRepository {
         .onConflict((oc) => oc.columns(['project_id', 'year'])
           .doUpdateSet(Object.fromEntries(YTD_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)])))
           .where(differs))
-        .returning('project_id').execute();
-      for (const r of [...gone, ...upserted]) changed.push(r.project_id);
+        .returning(['project_id', ...YTD_COLUMNS]).execute();
+      for (const r of gone) changed.push({ project_id: r.project_id, months: null });
+      for (const r of upserted) changed.push({ project_id: r.project_id, months: YTD_COLUMNS.map((c) => Number(r[c])) });
     }
     return changed;
   }

@@ -148,9 +148,11 @@ export class IndicatorService {
     const { indicators, groups } = indicatorRepositories(trx);
     await groups.lock();
     const changed = await indicators.refreshProjectYearsChanged(projectIds, year);
-    // A write that left the projects' rows alone (reports only, `projectsWritten: false`) changes the facts of the
-    // projects whose ytd row changed and no others: a draft import leaves every fact and group as it was.
-    return groups.refreshFactsOnly(opts.projectsWritten === false ? changed : projectIds);
+    // A write that left the projects' rows alone (reports only, `projectsWritten: false`) changes the ytd columns of
+    // the facts of the projects whose ytd row changed and nothing else: a draft import leaves every fact and group
+    // as it was. A write that moved projects (stages, statistics) re-snapshots their facts whole.
+    if (opts.projectsWritten === false) return groups.refreshFactsYtd(year, changed);
+    return groups.refreshFactsOnly(projectIds);
   }
 
   /**
