@@ -30,6 +30,7 @@ async function build(engine: 'sqlite' | 'postgres', dataDir: string, databaseUrl
     bar?.start(opts.projects, 0);
     const result = await generateDemo(database, { ...opts, onProgress: (done) => bar?.update(done) });
     bar?.stop();
+    if (result.phases) console.log(`   phases (s): ${Object.entries(result.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; ')}`);
     return { seconds: (performance.now() - started) / 1000, result };
   } finally {
     bar?.stop();

@@ -118,9 +118,10 @@ export async function projectList(ctx: ScenarioContext): Promise<ScenarioResult[
 
 /** 2. The same list with text search: a Chinese substring and pinyin initials. */
 export async function projectSearch(ctx: ScenarioContext): Promise<ScenarioResult[]> {
-  const title = '项目检索 text search over the city: Chinese substring, pinyin initials';
+  const title = '项目检索 text search over the city: Chinese substring, full pinyin, pinyin initials';
   return [
     await measureCase(ctx, listCase(ctx, '2 search 新能源', title, { region: ctx.city, q: '新能源' }, `p.search_text like $2`, ['%新能源%'])),
+    await measureCase(ctx, listCase(ctx, '2 search xinnengyuan', title, { region: ctx.city, q: 'xinnengyuan' }, `p.search_text like $2`, ['%xinnengyuan%'])),
     await measureCase(ctx, listCase(ctx, '2 search xnyqc', title, { region: ctx.city, q: 'xnyqc' }, `p.search_text like $2`, ['%xnyqc%'])),
   ];
 }

@@ -99,7 +99,16 @@ export async function login(base: string, username: string, password: string): P
 
 /** GET that fails loudly on a non-2xx answer and returns the parsed JSON. */
 export async function getJson(base: string, url: string, cookie: string): Promise<unknown> {
-  const res = await fetch(base + url, { headers: { cookie } });
+  let res: Response;
+  try {
+    res = await fetch(base + url, { headers: { cookie } });
+  } catch (err) {
+    // A kept-alive connection the server closed while the bench was busy elsewhere (a scenario's direct count at 1M
+    // outlasted the server's keep-alive timeout on a loaded machine): 'fetch failed' before the request was sent.
+    // Once (the pool has dropped the dead socket); a second failure is real.
+    if (!(err instanceof TypeError)) throw err;
+    res = await fetch(base + url, { headers: { cookie } });
+  }
   const text = await res.text();
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);

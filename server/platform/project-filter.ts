@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { foldText } from '../../core/search.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { Executor } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import type { DataScope } from './context.ts';
@@ -102,6 +103,13 @@ export interface TermNames {
   regionCodes: string[] | null;
   /** Unit ids, or null when more than NAME_LIST_MAX matched. */
   unitIds: number[] | null;
+  /**
+   * SQLite: ask the trigram index with MATCH and a phrase, answered from the index alone; LIKE on the FTS table is
+   * re-checked row by row against projects.search_text (the external content), which cost most of a search's time
+   * (100k, 新能源: 3.2 ms CPU for LIKE, 0.09 ms for MATCH; issue 16). Same rows: the phrase of a term's trigrams at
+   * consecutive places is the term as a substring, and both sides are folded (lower case) already.
+   */
+  ftsMatch: boolean;
 }
 
 /** The project filter with its search terms' region and unit names resolved (resolveSearch). */
@@ -129,6 +137,7 @@ export async function resolveSearch<F extends ProjectFilter>(db: Executor, filte
   const root = filter.region
     ? (await db.selectFrom('regions').select('path').where('code', '=', filter.region).executeTakeFirst())?.path
     : undefined;
+  const ftsMatch = dialectOf(db) === 'sqlite';
   const resolvedTerms = await Promise.all(terms.map(async (term): Promise<TermNames> => {
     const pattern = `%${likeEscape(term)}%`;
     const units = db.selectFrom('units').select('units.id').where(unitNameHolds(pattern)).limit(NAME_LIST_MAX + 1).execute();
@@ -149,7 +158,7 @@ export async function resolveSearch<F extends ProjectFilter>(db: Executor, filte
     }
     const [regionRows, unitRows] = await Promise.all([regions, units]);
     return {
-      term, matchesAll,
+      term, matchesAll, ftsMatch,
       regionCodes: regionRows.length > NAME_LIST_MAX ? null : [...new Set(regionRows.map((r) => r.code))],
       unitIds: unitRows.length > NAME_LIST_MAX ? null : unitRows.map((u) => u.id),
     };
@@ -170,13 +179,15 @@ function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string, names: T
   // (rare in names) takes the scan like one shorter than three characters.
   const trigram = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term);
   if (names?.matchesAll) return sql<boolean>`1 = 1`;
+  // A phrase in double quotes takes every character literally but the quote, which is doubled.
+  const ftsHolds = names?.ftsMatch ? sql<boolean>`projects_fts match ${`"${term.replaceAll('"', '""')}"`}` : sql<boolean>`projects_fts.search_text like ${`%${term}%`}`;
   if (names && names.regionCodes?.length === 0 && names.unitIds?.length === 0) {
     return trigram
-      ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where('projects_fts.search_text', 'like', `%${term}%`))
+      ? eb('projects.id', 'in', eb.selectFrom('projects_fts').select('projects_fts.rowid').where(ftsHolds))
       : sql<boolean>`projects.search_text like ${pattern} escape '\\'`;
   }
   const byName = trigram
-    ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where('projects_fts.search_text', 'like', `%${term}%`)
+    ? eb.selectFrom('projects_fts').select('projects_fts.rowid as id').where(ftsHolds)
     : eb.selectFrom('projects as byname').select('byname.id').where(sql<boolean>`byname.search_text like ${pattern} escape '\\'`);
   const regions = names?.regionCodes ?? eb.selectFrom(['regions as r', 'regions as m']).select('r.code').where(regionNameHolds(pattern))
     .whereRef('r.path', '>=', 'm.path').where('r.path', '<', sql<string>`m.path || '~'`);

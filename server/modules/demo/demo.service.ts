@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
-import { syncOpenPeriodTodos } from '../reports/index.ts';
+import { ReportRepository, syncOpenPeriodTodos } from '../reports/index.ts';
+import { ProjectRepository } from '../projects/index.ts';
 import { createAgendaService, createMatterService, registerSupervision, seedDemoMatters } from '../supervision/index.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../users/index.ts';
@@ -17,6 +18,7 @@ import { seedEvaluationDemo } from '../evaluation/index.ts';
 import { createDeps } from '../../deps.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { seedAttractionDemo } from '../attraction/index.ts';
+import { performance } from 'node:perf_hooks';
 
 /** The city the demo portfolio lives in: 苏州市 and its counties and townships from the real division tree. */
 export const DEMO_CITY = { code: '320500', name: '苏州市' };
@@ -34,6 +36,9 @@ export interface DemoOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Seconds spent per phase of a demo load (the bench records them: issue 16). */
+export type DemoPhases = Record<string, number>;
+
 export interface DemoAccount {
   username: string;
   password: string;
@@ -48,6 +53,8 @@ export interface DemoResult {
   year: number;
   months: number;
   accounts: DemoAccount[];
+  /** Seconds per phase: generating rows in JS, each table's inserts, the rebuilds after the load, the rest. */
+  phases?: DemoPhases;
 }
 
 /** Today as 'YYYY-MM-DD' in China. */
@@ -98,29 +105,54 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   }
   await repo.ensurePeriods(year, months, now);
 
-  const writer = createBulkWriter(database);
+  const phases: DemoPhases = {};
+  const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
+  const writer = createBulkWriter(database, phases);
   const batchSize = opts.batchSize ?? (database.dialect === 'sqlite' ? 5000 : 2000);
   let batch: ProjectBundle[] = [];
   let done = 0;
   let reports = 0;
+  await inTransaction(database.db, (trx) => writer.beforeLoad(trx));
   const flush = async () => {
-    await inTransaction(database.db, (trx) => writer.write(trx, batch));
+    await timed('load batches (all tables, with commits)', () => inTransaction(database.db, (trx) => writer.write(trx, batch)));
     done += batch.length;
     batch = [];
     opts.onProgress?.(done, opts.projects);
   };
-  for (const bundle of generatePortfolio({
-    projects: opts.projects, seed: opts.seed, year, months, asOf, updatedAt: now, firstProjectId: await repo.nextProjectId(), units, counties,
-    reporterId: reporterUser, reviewerId: officeUser,
-  })) {
-    batch.push(bundle);
-    reports += bundle.reports.length;
-    if (batch.length >= batchSize) await flush();
+  // The indexes and triggers beforeLoad set aside come back even when the load fails (its rows then stay, as before).
+  try {
+    const bundles = generatePortfolio({
+      projects: opts.projects, seed: opts.seed, year, months, asOf, updatedAt: now, firstProjectId: await repo.nextProjectId(), units, counties,
+      reporterId: reporterUser, reviewerId: officeUser,
+    });
+    for (;;) {
+      const t0 = performance.now();
+      const next = bundles.next();
+      phases.generate = (phases.generate ?? 0) + (performance.now() - t0) / 1000;
+      if (next.done) break;
+      const bundle = next.value;
+      batch.push(bundle);
+      reports += bundle.reports.length;
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length) await flush();
+  } finally {
+    await timed('rebuild after load', () => inTransaction(database.db, (trx) => writer.afterLoad(trx, {
+      listTotals: (tx) => new ProjectRepository(tx).rebuildKeptListTotals(),
+      reportCounts: (tx) => new ReportRepository(tx).rebuildKeptReportCounts(),
+    })));
   }
-  if (batch.length) await flush();
   // The indicator rollup is derived from the reports: rebuild it once after the bulk load.
-  await inTransaction(database.db, (trx) => IndicatorService.rebuildAll(trx, year));
-  await writer.finish();
+  await timed('indicator rollup', () => inTransaction(database.db, (trx) => IndicatorService.rebuildAll(trx, year)));
+  await timed('analyze', () => writer.finish());
+  const restStarted = performance.now();
   // problems (issue 18): a few enterprises, visits and problems in several states, at the demo's date.
   const departments = ['苏州市自然资源和规划局', '苏州市生态环境局', '苏州市住房和城乡建设局'].map((n) => units.find((u) => u.name === n)?.id ?? officeId);
   const enterpriseIds = await seedProblemsForDemo({ ...createDeps(database.db), clock: { now: () => instant('02:00:00') } }, {
@@ -145,7 +177,8 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   // The investment attraction pipeline (招商引资): a few dozen records over the portfolio's attraction projects.
   const reporterRegion = units.find((u) => u.id === reporterUnit.id)?.region;
   await inTransaction(database.db, (trx) => seedAttractionDemo(trx, { asOf, now, actorId: officeUser, reporterTeam: reporterRegion ? { id: reporterUnit.id, region_code: reporterRegion } : undefined }));
-  return { skipped: false, projects: opts.projects, reports, year, months, accounts };
+  phases['rest (problems, matters, to-dos, evaluation, attraction)'] = (performance.now() - restStarted) / 1000;
+  return { skipped: false, projects: opts.projects, reports, year, months, accounts, phases };
 }
 
 /** The unit tree of the city: 发改委 at the top; county offices with their townships and parks; departments; state companies. */

@@ -6,6 +6,9 @@ import { checkProjectCode } from '../../../core/project-code.ts';
 import type { Executor } from '../../db/database.ts';
 import { generateDemo } from './demo.service.ts';
 import { usccFor } from './demo.generator.ts';
+import { sql } from 'kysely';
+import { ProjectRepository } from '../projects/index.ts';
+import { ReportRepository } from '../reports/index.ts';
 
 const AS_OF = '2026-11-23';
 
@@ -162,6 +165,29 @@ describe.each(DIALECTS)('docket demo on %s', (dialect) => {
       const start = projects.get(r.project_id)!.actual_start_date;
       if (r.amount_month !== 0) expect(start !== null && start.slice(0, 7) <= `2026-${String(r.month).padStart(2, '0')}`).toBe(true);
     }
+  });
+
+  it('ends with the schema the migrations made and the kept tables its triggers would have written row by row', async () => {
+    // On SQLite the load sets the loaded tables' secondary indexes and insert triggers aside and rebuilds after it.
+    if (dialect === 'sqlite') {
+      const schema = (db: Executor) => sql<{ type: string; name: string; sql: string | null }>`select type, name, sql from sqlite_master
+        where name not like 'sqlite_stat%' order by type, name`.execute(db).then((r) => r.rows);
+      const fresh = await createTestDatabase(dialect);
+      try {
+        expect(await schema(t.db)).toEqual(await schema(fresh.db));
+      } finally {
+        await fresh.destroy();
+      }
+      // The trigram index holds every project (integrity-check compares it with the content table) and finds by name.
+      await sql`insert into projects_fts(projects_fts) values ('integrity-check')`.execute(t.db);
+      const name = rows.projects[0]!.name;
+      const found = await sql<{ id: number }>`select rowid as id from projects_fts where projects_fts match ${`"${name}"`}`.execute(t.db);
+      expect(found.rows.map((r) => r.id)).toContain(rows.projects[0]!.id);
+    }
+    expect(await new ProjectRepository(t.db).keptListTotalsDrift()).toEqual([]);
+    expect(await new ReportRepository(t.db).keptReportCountsDrift()).toEqual([]);
+    const kept = await t.db.selectFrom('project_list_totals').select((eb) => eb.fn.sum<number>('n').as('n')).where('year', '=', 0).executeTakeFirstOrThrow();
+    expect(Number(kept.n)).toBe(SIZE);
   });
 
   it('rebuilds the indicator rollup from the generated reports', async () => {

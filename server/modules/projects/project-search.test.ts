@@ -22,6 +22,8 @@ describe.each(DIALECTS)('search terms resolved to region and unit names on %s', 
       ['吴中大道快速化改造工程', linhu.id, '320506'],
       ['虎丘湿地公园提升工程', linhu.id, '320505'],
       ['南京玄武湖生态修复', linhu.id, '320102'],
+      // A double quote in a name: the SQLite search's MATCH phrase must take it literally (doubled inside the phrase).
+      ['新"港"物流园', luzhi.id, '320104'],
     ] as const) names.set(await buildProject(t.db, { name, unit_id: unit, region_code: region }), name);
   });
   afterAll(async () => t?.destroy());
@@ -48,6 +50,10 @@ describe.each(DIALECTS)('search terms resolved to region and unit names on %s', 
       ['320500', '人民', []],
       ['320500', '新能源', ['比亚迪新能源汽车零部件项目']],
       ['320500', 'xnyqc', ['比亚迪新能源汽车零部件项目']],
+      ['320500', 'XinNengYuan', ['比亚迪新能源汽车零部件项目']],
+      ['320100', '新"港', ['新"港"物流园']],
+      ['320100', '"港"', ['新"港"物流园']],
+      ['320100', '"港" 物流', ['新"港"物流园']],
       ['320500', '湿地', ['虎丘湿地公园提升工程']],
       [undefined, '江苏 生态', ['南京玄武湖生态修复']],
       [undefined, '临湖', ['南京玄武湖生态修复', '吴中大道快速化改造工程', '虎丘湿地公园提升工程']],
@@ -64,7 +70,7 @@ describe.each(DIALECTS)('search terms resolved to region and unit names on %s', 
 
   it('binds names as values, and a sub-query only past NAME_LIST_MAX', async () => {
     const none = await resolveSearch(t.db, { region: '320500', q: '新能源' });
-    expect(none.resolvedTerms).toEqual([{ term: '新能源', matchesAll: false, regionCodes: [], unitIds: [] }]);
+    expect(none.resolvedTerms).toEqual([{ term: '新能源', matchesAll: false, regionCodes: [], unitIds: [], ftsMatch: dialect === 'sqlite' }]);
     const ancestor = await resolveSearch(t.db, { region: '320506', q: '江苏' });
     expect(ancestor.resolvedTerms?.[0]?.matchesAll).toBe(true);
     // '区' names thousands of regions of the national tree: without a region filter the list is too long to bind.
