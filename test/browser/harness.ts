@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFailed } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
@@ -49,7 +49,7 @@ export async function startHarness(opts: { projects?: number; demo?: boolean } =
   return {
     baseUrl, browser, database,
     async newPage(viewport = { width: 1366, height: 900 }) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+      const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
       // At a fixed date the browser's clock runs from the server's, so the web app's own "today" agrees.
       if (process.env.DOCKET_NOW) await context.clock.install({ time: clock.now() });
       const page = await context.newPage();
@@ -93,12 +93,85 @@ export async function settled(page: Page): Promise<void> {
     });
 }
 
+/** Text as Playwright's `hasText` takes it: a substring, or a pattern. */
+type Text = string | RegExp;
+
 /**
- * Clicks the option of the open antd Select dropdown that shows `text`. Closed dropdowns stay in the page (hidden)
- * with their options, so an unscoped option locator may pick a hidden twin from another field and wait on it.
+ * Clicks the option of the open antd Select dropdown that shows `text`, and waits until the dropdown has taken it.
+ * Closed dropdowns stay in the page (hidden) with their options, so an unscoped option locator may pick a hidden
+ * twin from another field and wait on it.
  */
-export async function pickOption(page: Page, text: string | RegExp): Promise<void> {
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+export async function pickOption(page: Page, text: Text): Promise<void> {
+  await pickFromDropdown(page, '.ant-select-item-option', text, '.ant-select-item-option-selected');
+}
+
+/**
+ * Clicks the node of the open antd TreeSelect dropdown whose title is `title` (a string is the whole title, not a
+ * part: 吴中区 is not 吴中区xx街道; a number is the node's place in the open tree, from 0), and waits until the tree has
+ * taken it. Scoped to the open dropdown as pickOption.
+ */
+export async function pickTreeOption(page: Page, title: Text | number): Promise<void> {
+  const titles = page.locator('.ant-select-dropdown:visible .ant-select-tree-title');
+  const named = typeof title === 'number' ? (await titles.nth(title).textContent() ?? '').trim() : title;
+  const exact = typeof named === 'string' ? new RegExp(`^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : named;
+  await pickFromDropdown(page, '.ant-select-tree-node-content-wrapper', exact,
+    '.ant-select-tree-node-selected, .ant-select-tree-treenode-checkbox-checked .ant-select-tree-node-content-wrapper', '.ant-select-tree-title');
+}
+
+/**
+ * Clicks the item of the open dropdown showing `text` once the page is settled, then waits until the dropdown marks
+ * it picked. A click is lost when the list is re-rendered between the mouse's press and release (a TreeSelect
+ * expanding its matches after a keystroke, a virtual list re-measured, an option list replaced by an answer): the
+ * release lands on another node and no click reaches the item. Then the item is clicked again, with a warning in the
+ * log, so a loaded machine neither fails the test there nor hides that it happened — and a pick the application
+ * really ignores still fails, with the item named.
+ */
+async function pickFromDropdown(page: Page, item: string, text: Text, picked: string, label?: string): Promise<void> {
+  const dropdown = page.locator('.ant-select-dropdown:visible').last();
+  await dropdown.waitFor();
+  await settled(page);
+  const handle = await dropdown.elementHandle();
+  if (!handle) throw new Error('no open dropdown');
+  const want = typeof text === 'string' ? { text, source: '', flags: '' } : { text: '', source: text.source, flags: text.flags };
+  // Taken: the dropdown closed (a single select closes on its pick and only then) or marks the item picked (a
+  // multiple select stays open).
+  const isTaken = ([el, sel, lab, w]: [Element, string, string, typeof want]) => !el.isConnected || el.getClientRects().length === 0
+    || el.classList.contains('ant-select-dropdown-hidden') || [...el.querySelectorAll(sel)].some((node) => {
+      const shown = ((lab ? node.querySelector(lab) : node)?.textContent ?? '').trim();
+      return w.source ? new RegExp(w.source, w.flags).test(shown) : shown.includes(w.text);
+    });
+  const args = [handle, picked, label ?? '', want] as [typeof handle, string, string, typeof want];
+  const target = label
+    ? dropdown.locator(item).filter({ has: page.locator(label, { hasText: text }) }).first()
+    : dropdown.locator(item, { hasText: text }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && await page.evaluate(isTaken, args)) return;
+    await target.click();
+    const ok = await page.waitForFunction(isTaken, args, { timeout: 5_000 }).then(() => true, (err: Error) => {
+      if (err.name !== 'TimeoutError') throw err;
+      return false;
+    });
+    if (ok) return;
+    if (attempt === 3) throw new Error(`the dropdown did not take ${String(text)} after ${attempt} clicks`);
+    console.warn(`[pick] the click on ${String(text)} was lost (attempt ${attempt}); clicking it again`);
+  }
+}
+
+/**
+ * Types `typed` into the open remote picker `field` (web/components/RemotePicker.tsx: the server searches 250 ms after
+ * the last key) and waits until its list is the answer to that search: the answer to `typed` from GET /api/v1`path`
+ * came, with 200, and the field's loading mark — on from the request until the answer is listed — is gone. Until then
+ * the list shown is an older one (the first page, listed on opening), which the answer replaces under the pointer.
+ */
+export async function searchRemote(page: Page, field: Locator, typed: string, path: string): Promise<void> {
+  const answered = page.waitForResponse((r) => {
+    const u = new URL(r.url());
+    return u.pathname === `/api/v1${path}` && u.searchParams.get('q') === typed && r.request().method() === 'GET';
+  });
+  await page.keyboard.type(typed);
+  const answer = await answered;
+  if (answer.status() !== 200) throw new Error(`searching ${path} for ${typed}: ${answer.status()} ${await answer.text()}`);
+  await field.locator('.anticon-loading').waitFor({ state: 'detached' });
 }
 
 /**
