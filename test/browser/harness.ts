@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { onTestFailed } from 'vitest';
+import { inject, onTestFailed } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -9,7 +9,7 @@ import { migrateToLatest } from '../../server/db/migrate.ts';
 import { buildApp } from '../../server/app.ts';
 import { generateDemo } from '../../server/modules/demo/index.ts';
 import { clock } from '../../server/clock.ts';
-import { chinaMonth, chinaYear } from '../../core/clock.ts';
+import { chinaMonth, chinaToday, chinaYear } from '../../core/clock.ts';
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'screenshots');
 export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,15 +33,48 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A data directory holding a migrated database with the demo of `projects` projects (seed 1; none for null), seeded
+ * once per run, per size and per China day (the demo is dated from the clock) and copied by every file that asks
+ * for it: migrating (the 44k-row division tree) and generating the demo cost each browser file several seconds, the
+ * same work every time. Two files asking at once may both build it; the first renamed into place wins.
+ */
+async function seeded(projects: number | null): Promise<string> {
+  const cache = inject('harnessCache');
+  const day = chinaToday(clock.now());
+  const dir = path.join(cache, projects === null ? `migrated-${day}` : `demo-${projects}-${day}`);
+  if (fs.existsSync(dir)) return dir;
+  const building = fs.mkdtempSync(`${dir}.building-`);
+  if (projects === null) {
+    const database = openDatabase({ dataDir: building, databaseUrl: undefined });
+    const migrated = await migrateToLatest(database.db);
+    await database.destroy();
+    if (migrated.error) throw new Error(`migrating the browser tests' database failed: ${migrated.error instanceof Error ? migrated.error.message : JSON.stringify(migrated.error)}`);
+  } else {
+    fs.cpSync(await seeded(null), building, { recursive: true });
+    const database = openDatabase({ dataDir: building, databaseUrl: undefined });
+    await generateDemo(database, { projects, seed: 1 });
+    await database.destroy();
+  }
+  try {
+    fs.renameSync(building, dir);
+  } catch (e) {
+    // Another file built it first (a directory is not renamed over a non-empty one): use theirs.
+    if (!fs.existsSync(dir)) throw e;
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
 /** Starts the server on a free port with demo data (unless `demo: false`) and launches Chromium. */
 export async function startHarness(opts: { projects?: number; demo?: boolean } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-browser-'));
   const config = loadConfig({ dataDir, databaseUrl: undefined, logLevel: 'silent', host: '127.0.0.1', port: 0, loginRateLimit: 1000, checkResponses: true }, {});
   if (!fs.existsSync(path.join(config.webDir, 'index.html'))) throw new Error(`web app not built: ${config.webDir}`);
+  // Without the demo: a fresh install (only the migrations' division tree), as an office's first day.
+  fs.cpSync(await seeded(opts.demo === false ? null : opts.projects ?? 200), dataDir, { recursive: true });
   const database = openDatabase(config);
   await migrateToLatest(database.db);
-  // Without the demo: a fresh install (only the migrations' division tree), as an office's first day.
-  if (opts.demo !== false) await generateDemo(database, { projects: opts.projects ?? 200, seed: 1 });
   const app = await buildApp(config, database);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -97,12 +130,21 @@ export async function settled(page: Page): Promise<void> {
 type Text = string | RegExp;
 
 /**
- * Clicks the option of the open antd Select dropdown that shows `text`, and waits until the dropdown has taken it.
+ * Clicks the option of the open antd Select dropdown that shows `text` (a number: the option at that place, from 0),
+ * and waits until the dropdown has taken it.
  * Closed dropdowns stay in the page (hidden) with their options, so an unscoped option locator may pick a hidden
  * twin from another field and wait on it.
  */
-export async function pickOption(page: Page, text: Text): Promise<void> {
-  await pickFromDropdown(page, '.ant-select-item-option', text, '.ant-select-item-option-selected');
+export async function pickOption(page: Page, text: Text | number): Promise<void> {
+  const shown = typeof text === 'number'
+    ? exactly((await page.locator('.ant-select-dropdown:visible .ant-select-item-option').nth(text).textContent() ?? '').trim())
+    : text;
+  await pickFromDropdown(page, '.ant-select-item-option', shown, '.ant-select-item-option-selected');
+}
+
+/** A pattern matching exactly this text. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
 /**
@@ -113,7 +155,7 @@ export async function pickOption(page: Page, text: Text): Promise<void> {
 export async function pickTreeOption(page: Page, title: Text | number): Promise<void> {
   const titles = page.locator('.ant-select-dropdown:visible .ant-select-tree-title');
   const named = typeof title === 'number' ? (await titles.nth(title).textContent() ?? '').trim() : title;
-  const exact = typeof named === 'string' ? new RegExp(`^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : named;
+  const exact = typeof named === 'string' ? exactly(named) : named;
   await pickFromDropdown(page, '.ant-select-tree-node-content-wrapper', exact,
     '.ant-select-tree-node-selected, .ant-select-tree-treenode-checkbox-checked .ant-select-tree-node-content-wrapper', '.ant-select-tree-title');
 }

@@ -128,7 +128,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('decision-assign-1').click();
     await settled(page);
     await page.getByTestId('decision-lead-units').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await pickOption(page, 0);
     await page.getByTestId('decision-lead-units').locator('.ant-select-selection-item').first().waitFor();
     // Close each dropdown by clicking the dialog's title: an Escape that arrives after the dropdown has closed
     // closes the dialog itself.
