@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject, onTestFailed } from 'vitest';
+import { expect, inject, onTestFailed } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/database.ts';
@@ -13,6 +13,8 @@ import { chinaMonth, chinaToday, chinaYear } from '../../core/clock.ts';
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'screenshots');
 export const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium';
+/** Where a click on a dropdown item that was lost and repeated is recorded (scripts/test.sh lists them at the end). */
+const REPICKED = path.resolve('.tmp/test-results/repicked.txt');
 /**
  * The year and month the application believes it is (China time): today, or DOCKET_NOW's when the suite runs at a
  * fixed date (scripts/test.sh runs the date-sensitive files at a few). Tests read the date from here, never from
@@ -195,7 +197,12 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
     });
     if (ok) return;
     if (attempt === 3) throw new Error(`the dropdown did not take ${String(text)} after ${attempt} clicks`);
-    console.warn(`[pick] the click on ${String(text)} was lost (attempt ${attempt}); clicking it again`);
+    const line = `[pick] the click on ${String(text)} was lost (attempt ${attempt}); clicking it again`;
+    console.warn(line);
+    // Listed again at the end of scripts/test.sh, beside the tests that passed only on a retry.
+    const where = expect.getState().testPath ? path.relative(process.cwd(), expect.getState().testPath!) : '?';
+    fs.mkdirSync(path.dirname(REPICKED), { recursive: true });
+    fs.appendFileSync(REPICKED, `${where} › ${expect.getState().currentTestName ?? '?'}: ${line} (${process.env.DOCKET_NOW ?? 'today'})\n`);
   }
 }
 
