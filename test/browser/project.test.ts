@@ -234,7 +234,8 @@ describe('the project page', () => {
     expect(answer.status(), await answer.text()).toBe(201);
     expect(answer.request().postDataJSON()).toMatchObject({ project_id: projectId, year, month_from: month, month_to: null, dimension: 'investment' });
     await panel.getByRole('cell', { name: '受汛期影响停工，经区政府专题会议认可' }).waitFor();
-    await panel.getByRole('cell', { name: /市发改委重点项目办（演示） \d{4}-\d{2}-\d{2}/ }).waitFor();
+    // Accepted today in China time: the stored timestamp is UTC, from 16:00 UTC on already tomorrow in China.
+    await panel.getByRole('cell', { name: `市发改委重点项目办（演示） ${chinaToday(clock.now())}` }).waitFor();
     // The light detail now names the excuse and what the rule would have lit.
     await page.getByText(/受汛期影响停工，经区政府专题会议认可（原应亮：(红灯|黄灯)）/).waitFor();
     await shot(page, 'project-excuse');

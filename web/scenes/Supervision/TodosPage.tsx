@@ -39,7 +39,7 @@ export function TodosPage() {
           <Button size="small" onClick={() => void inboxApi.markRead().then(notes.reload)} style={{ marginBottom: 8 }}>{t('todos.markRead')}</Button>
           <List loading={notes.loading} dataSource={notes.data?.items ?? []} renderItem={(n) => (
             <List.Item>
-              <List.Item.Meta title={n.link ? <Link to={n.link}>{n.title}</Link> : n.title} description={<span>{n.body ? `${n.body} · ` : ''}{n.createdAt.slice(0, 16).replace('T', ' ')}{n.readAt ? '' : ' ●'}</span>} />
+              <List.Item.Meta title={n.link ? <Link to={n.link}>{n.title}</Link> : n.title} description={<span>{n.body ? `${n.body} · ` : ''}{formatDateTime(n.createdAt)}{n.readAt ? '' : ' ●'}</span>} />
             </List.Item>
           )} />
         </>
