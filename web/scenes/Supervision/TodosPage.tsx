@@ -4,6 +4,7 @@ import { Button, Card, Empty, Flex, List, Tabs, Tag, Typography } from 'antd';
 import { inboxApi } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 
