@@ -177,14 +177,18 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
   const handle = await dropdown.elementHandle();
   if (!handle) throw new Error('no open dropdown');
   const want = typeof text === 'string' ? { text, source: '', flags: '' } : { text: '', source: text.source, flags: text.flags };
-  // Taken: the dropdown closed (a single select closes on its pick and only then) or marks the item picked (a
-  // multiple select stays open).
-  const isTaken = ([el, sel, lab, w]: [Element, string, string, typeof want]) => !el.isConnected || el.getClientRects().length === 0
-    || el.classList.contains('ant-select-dropdown-hidden') || [...el.querySelectorAll(sel)].some((node) => {
+  // Taken: the dropdown closed (a single select closes on its pick and only then), marks the item picked (a multiple
+  // select stays open), or no longer lists it (a multiple select clears its search on a pick and lists everything
+  // again, the picked option maybe outside the virtual list's window). A lost click leaves the list as it was.
+  const isTaken = ([el, sel, it, lab, w]: [Element, string, string, string, typeof want]) => {
+    const matches = (node: Element) => {
       const shown = ((lab ? node.querySelector(lab) : node)?.textContent ?? '').trim();
       return w.source ? new RegExp(w.source, w.flags).test(shown) : shown.includes(w.text);
-    });
-  const args = [handle, picked, label ?? '', want] as [typeof handle, string, string, typeof want];
+    };
+    return !el.isConnected || el.getClientRects().length === 0 || el.classList.contains('ant-select-dropdown-hidden')
+      || [...el.querySelectorAll(sel)].some(matches) || ![...el.querySelectorAll(it)].some(matches);
+  };
+  const args = [handle, picked, item, label ?? '', want] as [typeof handle, string, string, string, typeof want];
   const target = label
     ? dropdown.locator(item).filter({ has: page.locator(label, { hasText: text }) }).first()
     : dropdown.locator(item, { hasText: text }).first();
