@@ -188,7 +188,8 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
     return !el.isConnected || el.getClientRects().length === 0 || el.classList.contains('ant-select-dropdown-hidden')
       || [...el.querySelectorAll(sel)].some(matches) || ![...el.querySelectorAll(it)].some(matches);
   };
-  const args = [handle, picked, item, label ?? '', want] as [typeof handle, string, string, string, typeof want];
+  // (The handle arrives in the page as its element.)
+  const args = [handle, picked, item, label ?? '', want] as unknown as [Element, string, string, string, typeof want];
   const target = label
     ? dropdown.locator(item).filter({ has: page.locator(label, { hasText: text }) }).first()
     : dropdown.locator(item, { hasText: text }).first();
