@@ -180,8 +180,8 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
   // Taken: the dropdown closed (a single select closes on its pick and only then), marks the item picked (a multiple
   // select stays open), or no longer lists it (a multiple select clears its search on a pick and lists everything
   // again, the picked option maybe outside the virtual list's window). A lost click leaves the list as it was.
-  const isTaken = ([el, sel, it, lab, w]: [Element, string, string, string, typeof want]) => {
-    const matches = (node: Element) => {
+  const isTaken = ([el, { sel, it, lab }, w]: [Element, { sel: string; it: string; lab: string }, typeof want]): boolean => {
+    const matches = (node: Element): boolean => {
       const shown = ((lab ? node.querySelector(lab) : node)?.textContent ?? '').trim();
       return w.source ? new RegExp(w.source, w.flags).test(shown) : shown.includes(w.text);
     };
@@ -189,7 +189,7 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
       || [...el.querySelectorAll(sel)].some(matches) || ![...el.querySelectorAll(it)].some(matches);
   };
   // (The handle arrives in the page as its element.)
-  const args = [handle, picked, item, label ?? '', want] as unknown as [Element, string, string, string, typeof want];
+  const args = [handle, { sel: picked, it: item, lab: label ?? '' }, want] as unknown as [Element, { sel: string; it: string; lab: string }, typeof want];
   const target = label
     ? dropdown.locator(item).filter({ has: page.locator(label, { hasText: text }) }).first()
     : dropdown.locator(item, { hasText: text }).first();
