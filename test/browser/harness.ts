@@ -194,9 +194,9 @@ async function pickFromDropdown(page: Page, item: string, text: Text, picked: st
     ? dropdown.locator(item).filter({ has: page.locator(label, { hasText: text }) }).first()
     : dropdown.locator(item, { hasText: text }).first();
   for (let attempt = 1; ; attempt++) {
-    if (attempt > 1 && await page.evaluate(isTaken, args)) return;
+    if (attempt > 1 && await page.evaluate(isTaken as never, args)) return;
     await target.click();
-    const ok = await page.waitForFunction(isTaken, args, { timeout: 5_000 }).then(() => true, (err: Error) => {
+    const ok = await page.waitForFunction(isTaken as never, args, { timeout: 5_000 }).then(() => true, (err: Error) => {
       if (err.name !== 'TimeoutError') throw err;
       return false;
     });
