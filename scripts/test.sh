@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0; failed=0
-results=.tmp/test-results; mkdir -p "$results"; rm -f "$results/flaky.txt"
+results=.tmp/test-results; mkdir -p "$results"; rm -f "$results/flaky.txt" "$results/repicked.txt"
 
 step() { # name, command...
   local name=$1; shift
@@ -76,6 +76,10 @@ done
 if [ -s "$results/flaky.txt" ]; then
   echo "── passed only on a retry (flaky: fix these)"
   cat "$results/flaky.txt"
+fi
+if [ -s "$results/repicked.txt" ]; then
+  echo "── a click on a dropdown item was lost and repeated (test/browser/harness.ts pickOption; the list moved under it)"
+  cat "$results/repicked.txt"
 fi
 if [ "$failed" != 0 ]; then
   echo "── failed"

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, pickTreeOption, settled, shot, startHarness, type Harness } from './harness.ts';
 import { buildUser } from '../factories.ts';
 
 let h: Harness;
@@ -84,7 +84,7 @@ describe('accounts and security pages', () => {
     await dialog.getByText('责任单位填报员须选择所属单位').waitFor();
     await dialog.getByLabel('所属单位', { exact: true }).click();
     await settled(page);
-    await page.locator('.ant-select-tree-node-content-wrapper').nth(1).click();
+    await pickTreeOption(page, 1);
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect(page.getByTestId('temporary-password').textContent()).resolves.toMatch(/^.{12,}$/);
     await page.getByRole('button', { name: /知道了|OK|确\s*定/ }).last().click();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkbook } from '../workbooks.ts';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('investment attraction (招商引资)', () => {
     await board.getByTestId('stage-lead').getByTestId('lead-card').first().locator('a').click();
     await page.getByTestId('lead-move').waitFor();
     await page.getByTestId('lead-move-to').click();
-    await page.locator('.ant-select-item-option', { hasText: '签约' }).click();
+    await pickOption(page, '签约');
     await expect(page.getByTestId('lead-move').textContent()).resolves.toContain('跳过了在谈阶段，须说明理由');
     await page.getByTestId('lead-move-submit').click();
     await page.locator('.ant-message').getByText('须说明理由').waitFor();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('the working-day calendar page', () => {
     const { context, page } = await h.newPage();
     await login(page, 'office', undefined, '/admin/calendar');
     await page.getByTestId('calendar-year').click();
-    await page.locator('.ant-select-item-option', { hasText: '2026' }).click();
+    await pickOption(page, '2026');
     const row = page.locator('tr:has(input[value="2026-02-14"])');
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/周六.*调休上班/);
@@ -25,7 +25,7 @@ describe('the working-day calendar page', () => {
     const last = page.locator('tbody tr').last();
     await last.getByLabel('日期').fill('2026-03-04');
     await last.locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '调休上班' }).last().click();
+    await pickOption(page, '调休上班');
     await last.getByLabel('节日').fill('测试');
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('调休上班日应为周六或周日');

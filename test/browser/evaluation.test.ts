@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, settled, shot, startHarness, today, type Harness } from './harness.ts';
+import { apiAs, login, pickOption, pickTreeOption, settled, shot, startHarness, today, type Harness } from './harness.ts';
 
 let h: Harness;
 
@@ -94,7 +94,7 @@ describe('考评讲评 page', () => {
     await page.goto(`/evaluation?year=${today.year}&month=${month}`);
     await page.getByRole('tab', { name: '考评方案' }).click();
     await page.getByTestId('evaluation-scheme-select').click();
-    await page.locator('.ant-select-item-option', { hasText: name }).click();
+    await pickOption(page, name);
     const form = page.getByTestId('evaluation-scheme-form');
     await expect.poll(() => form.getByLabel('方案名称').inputValue(), { timeout: 30_000 }).toBe(name);
     const sum = page.getByTestId('evaluation-marks-sum');
@@ -109,9 +109,9 @@ describe('考评讲评 page', () => {
     await line.getByLabel('代码').fill('stats');
     await line.getByLabel('数据来源').click();
     await page.keyboard.type('入库纳统');
-    await page.locator('.ant-select-item-option', { hasText: '入库纳统率（%）' }).click();
+    await pickOption(page, '入库纳统率（%）');
     await line.getByLabel('计分规则').click();
-    await page.locator('.ant-select-item-option', { hasText: '达标计分' }).click();
+    await pickOption(page, '达标计分');
     await expect.poll(() => line.getByLabel('达标得分', { exact: true }).inputValue()).toBe('10');
     await sum.filter({ hasText: '各指标满分合计 110 分，与方案总分 100 分不一致' }).waitFor();
     const preview = page.getByTestId('evaluation-preview');
@@ -171,7 +171,7 @@ describe('考评讲评 page', () => {
     await row.getByRole('button', { name: '转督办' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('weak-matter-lead').click();
-    await page.locator('.ant-select-tree-node-content-wrapper').first().click();
+    await pickTreeOption(page, 0);
     await shot(page, 'evaluation-weak-matter');
     await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
     await page.getByText(/已生成督办事项 督办〔\d{4}〕\d+号/).waitFor({ timeout: 30_000 });

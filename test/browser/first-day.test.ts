@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUnit, buildUser } from '../factories.ts';
 import { buildWorkbook } from '../workbooks.ts';
 import { COUNTY, countyUnitsWorkbook, countyUsersWorkbook, countyWorkbook } from '../fixtures/first-day-workbooks.ts';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-first-day-'));
@@ -119,7 +119,7 @@ describe('an office\'s first day in the web app (no demo data)', () => {
     await sheets.getByText('工作簿中有 2 个工作表含表格，请选择要导入的一个').waitFor();
     await expect(page.getByTestId('import-apply').isDisabled()).resolves.toBe(true);
     await page.getByTestId('import-sheet').click();
-    await page.locator('.ant-select-item-option').getByText('填报人员（6 行）').click();
+    await pickOption(page, '填报人员（6 行）');
     await page.getByTestId('import-created').getByText('6', { exact: true }).waitFor();
     await settled(page);
     await shot(page, 'first-day-import-sheets');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, pickTreeOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -46,11 +46,11 @@ describe('sign-in and the project library', () => {
 
     await page.getByTestId('filter-unit').click();
     await page.keyboard.type(top.name.slice(0, 3));
-    await page.locator('.ant-select-tree-title', { hasText: top.name }).first().click();
+    await pickTreeOption(page, top.name);
     await page.waitForURL(new RegExp(`unit=${top.id}`));
 
     await page.getByTestId('filter-stage').click();
-    await page.locator('.ant-select-item-option', { hasText: '开工在建' }).click();
+    await pickOption(page, '开工在建');
     await page.keyboard.press('Escape');
     await page.waitForURL(/stage=started/);
 

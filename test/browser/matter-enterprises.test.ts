@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, pickOption, pickTreeOption, searchRemote, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -27,10 +27,12 @@ describe('督办事项 linked to enterprises', () => {
     const title = page.locator('.ant-modal-title:visible');
     await page.getByTestId('matter-lead-unit').click();
     await page.keyboard.type(unit.name);
-    await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper', { hasText: unit.name }).first().click();
+    await pickTreeOption(page, unit.name);
     const picker = page.getByTestId('matter-enterprises');
     await picker.click();
-    await page.keyboard.type('恒瑞');
+    // Pick from the search's answer, not from the first page listed on opening: the answer replaces that list under
+    // the pointer, and the click is lost (CI, passed on its retry).
+    await searchRemote(page, picker, '恒瑞', '/enterprises');
     await pickOption(page, name);
     await picker.locator('.ant-select-selection-item', { hasText: name }).waitFor();
     await title.click();
@@ -51,7 +53,7 @@ describe('督办事项 linked to enterprises', () => {
     await settled(page);
     const editPicker = page.getByTestId('matter-enterprises-picker');
     await editPicker.click();
-    await page.keyboard.type('新锐');
+    await searchRemote(page, editPicker, '新锐', '/enterprises');
     await pickOption(page, second);
     await editPicker.locator('.ant-select-selection-item', { hasText: second }).waitFor();
     await page.locator('.ant-modal-title:visible').click();

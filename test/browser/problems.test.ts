@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 import { buildUser } from '../factories.ts';
 
 let h: Harness;
@@ -20,7 +20,7 @@ describe('problems (问题台账) and cadre visits', () => {
     await shot(page, 'problems-ledger');
     // Filter by status through the URL-backed select.
     await page.getByTestId('problems-status').click();
-    await page.locator('.ant-select-item-option', { hasText: '已销号' }).click();
+    await pickOption(page, '已销号');
     await page.keyboard.press('Escape');
     await page.waitForURL(/status=closed/);
     await page.getByText('共 1 个问题').waitFor();
@@ -211,13 +211,13 @@ describe('problems (问题台账) and cadre visits', () => {
     const { context, page } = await h.newPage({ width: 375, height: 812 });
     await login(page, 'reporter', undefined, '/visit');
     await page.getByTestId('visit-enterprise').click();
-    await page.locator('.ant-select-item-option', { hasText: '苏州新锐光电科技有限公司' }).click();
+    await pickOption(page, '苏州新锐光电科技有限公司');
     await page.getByLabel('走访内容').fill('了解新产线投产情况，企业反映环评批复慢');
     await page.getByRole('button', { name: '现场提出问题' }).click();
     await page.getByLabel('问题标题').fill('新产线环评批复');
     await page.getByLabel('问题描述').fill('新增产线环评报告已提交一个月');
     await page.getByLabel('分类').click();
-    await page.locator('.ant-select-item-option', { hasText: '环评' }).click();
+    await pickOption(page, '环评');
     await settled(page);
     await shot(page, 'visit-phone-form');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

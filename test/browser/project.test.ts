@@ -228,9 +228,14 @@ describe('the project page', () => {
     await pickOption(page, '投资进度');
     await dialog.getByLabel('维度').locator('xpath=ancestor::*[contains(@class,"ant-select")][1]').filter({ hasText: '投资进度' }).waitFor();
     await dialog.getByLabel('正当理由').fill('受汛期影响停工，经区政府专题会议认可');
+    const accepted = page.waitForResponse((r) => r.url().endsWith('/api/v1/lights/excuses') && r.request().method() === 'POST');
     await dialog.getByRole('button', { name: /认\s*可/ }).click();
+    const answer = await accepted;
+    expect(answer.status(), await answer.text()).toBe(201);
+    expect(answer.request().postDataJSON()).toMatchObject({ project_id: projectId, year, month_from: month, month_to: null, dimension: 'investment' });
     await panel.getByRole('cell', { name: '受汛期影响停工，经区政府专题会议认可' }).waitFor();
-    await panel.getByRole('cell', { name: /市发改委重点项目办（演示） \d{4}-\d{2}-\d{2}/ }).waitFor();
+    // Accepted today in China time: the stored timestamp is UTC, from 16:00 UTC on already tomorrow in China.
+    await panel.getByRole('cell', { name: `市发改委重点项目办（演示） ${chinaToday(clock.now())}` }).waitFor();
     // The light detail now names the excuse and what the rule would have lit.
     await page.getByText(/受汛期影响停工，经区政府专题会议认可（原应亮：(红灯|黄灯)）/).waitFor();
     await shot(page, 'project-excuse');
@@ -238,7 +243,9 @@ describe('the project page', () => {
     expect(stored).toMatchObject({ year, month_from: month, month_to: null, dimension: 'investment', revoked_at: null });
 
     await panel.getByRole('button', { name: /撤\s*销/ }).click();
+    const revoking = page.waitForResponse((r) => r.url().endsWith(`/api/v1/lights/excuses/${stored.id}`) && r.request().method() === 'DELETE');
     await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    expect((await revoking).status()).toBe(200);
     await panel.getByText('未认可正当理由').waitFor();
     const revoked = await h.database.db.selectFrom('light_excuses').select('revoked_at').where('id', '=', stored.id).executeTakeFirstOrThrow();
     expect(revoked.revoked_at).not.toBeNull();

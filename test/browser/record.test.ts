@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
-import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, pickOption, pickTreeOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ const PHONE = { width: 375, height: 812 };
 async function pick(page: Page, testId: string, typed: string, title: string): Promise<void> {
   await page.getByTestId(testId).click();
   await page.keyboard.type(typed);
-  await page.locator('.ant-select-dropdown:visible .ant-select-tree-title').filter({ hasText: new RegExp(`^${title}$`) }).first().click();
+  await pickTreeOption(page, title);
   await settled(page);
 }
 
@@ -199,13 +199,13 @@ describe('the list, search and scope pickers', () => {
     await login(page, 'office', 'Docket#2026', '/projects');
     await page.getByRole('button', { name: /更多筛选/ }).click();
     await page.getByTestId('filter-key-of-key').click();
-    await page.locator('.ant-select-item-option', { hasText: '重中之重项目' }).click();
+    await pickOption(page, '重中之重项目');
     await page.waitForURL(/is_key_of_key=true/);
     await shows(await count((q) => q.where('is_key_of_key', '=', 1)));
     await page.getByTestId('filter-key-of-key').locator('.ant-select-clear').click({ force: true });
     await page.waitForURL((u) => !u.search.includes('is_key_of_key'));
     await page.getByRole('combobox', { name: '专项行动' }).click();
-    await page.locator('.ant-select-item-option', { hasText: '加快建设' }).click();
+    await pickOption(page, '加快建设');
     await page.keyboard.press('Escape');
     await page.waitForURL(/campaign_group=/);
     await shows(await count((q) => q.where('campaign_group', '=', '加快建设')));

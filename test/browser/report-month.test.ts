@@ -6,7 +6,7 @@ import { clock } from '../../server/clock.ts';
 import { periodInForce } from '../../core/period-in-force.ts';
 import { buildUser } from '../factories.ts';
 import { IndicatorService } from '../../server/modules/indicators/index.ts';
-import { apiAs, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 // Issue 13: reporting a start from a phone, input that survives a failed save and a reload, the period in force.
 let h: Harness;
@@ -69,7 +69,7 @@ describe('a real month on the phone', () => {
     await page.getByTestId(`amount-${p.id}`).fill('1,250.5');
     await page.getByLabel(`${p.name} 建设阶段`).click();
     await settled(page);
-    await page.locator('.ant-select-item-option', { hasText: '开工在建' }).click();
+    await pickOption(page, '开工在建');
     await card.getByText('形象进度、人数、问题与计划').click();
     await page.getByLabel(`${p.name} 形象进度`).fill('桩基施工完成 40%');
     await page.getByLabel(`${p.name} 在岗人数`).fill('85');
@@ -193,7 +193,7 @@ describe('roles and rules', () => {
     if (closed) {
       await select.click();
       await settled(page);
-      await page.locator('.ant-select-item-option', { hasText: `${closed.month}月起（已关闭）` }).click();
+      await pickOption(page, `${closed.month}月起（已关闭）`);
       await page.getByTestId('rules-rejudge').waitFor();
       await expect(page.getByTestId('save-rules').isDisabled()).resolves.toBe(true);
       await page.getByTestId('rules-rejudge').getByText('确认重新判定已关闭月份').click();

@@ -1,6 +1,6 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -181,7 +181,7 @@ describe('督查督办: stale decision and settings saves open a conflict dialog
     await page.getByText(`${word}周例会`).waitFor({ timeout: 30_000 });
     await page.getByText(`${word}园区供水专题会`).waitFor();
     await page.getByTestId('meetings-filter-kind').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '专题会' }).click();
+    await pickOption(page, '专题会');
     await page.getByText(`${word}周例会`).waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByText(`${word}园区供水专题会`).waitFor();
     const href = await page.getByTestId('meetings-export').getAttribute('href');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, pickOption, login, settled, shot, startHarness, type Harness } from './harness.ts';
+import { apiAs, pickOption, pickTreeOption, login, searchRemote, settled, shot, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -128,7 +128,7 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('decision-assign-1').click();
     await settled(page);
     await page.getByTestId('decision-lead-units').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await pickOption(page, 0);
     await page.getByTestId('decision-lead-units').locator('.ant-select-selection-item').first().waitFor();
     // Close each dropdown by clicking the dialog's title: an Escape that arrives after the dropdown has closed
     // closes the dialog itself.
@@ -138,10 +138,8 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await page.getByTestId('decision-projects').click();
     // Pick from the search's answer, not from the first page listed before it arrives (the list is replaced under
     // the pointer when the answer comes), and see the pick in the field before saving.
-    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/projects?') && r.url().includes('q='));
-    await page.keyboard.type(project.name.slice(0, 6));
-    await searched;
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: project.name }).first().click();
+    await searchRemote(page, page.getByTestId('decision-projects'), project.name.slice(0, 6), '/projects');
+    await pickOption(page, project.name);
     await page.getByTestId('decision-projects').locator('.ant-select-selection-item', { hasText: project.name }).waitFor();
     await title.click();
     await settled(page);
@@ -259,7 +257,10 @@ describe('督办设置, meeting corrections, batch reissue and the problem setti
     await dialog.getByLabel('企业名称').fill(newName);
     await page.getByTestId('enterprise-region').click();
     await page.keyboard.type('吴中');
-    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '吴中区' }).first().click();
+    // From the open dropdown only, and until the tree has taken it: the tree re-renders as it expands the matches of
+    // each keystroke, and a click between press and release was lost (CI: the form then refused 请选择所在区域).
+    await pickTreeOption(page, '吴中区');
+    await page.getByTestId('enterprise-region').getByText('吴中区').waitFor();
     await settled(page);
     expect(await overflow()).toBeLessThanOrEqual(375);
     await shot(page, 'problem-settings-phone-enterprise-form');

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client.ts';
 import type { LightDimension, LightExcuse, Project } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { formatDateTime } from '../../format.ts';
 
 interface ExcuseForm {
   month_from: number;
@@ -78,7 +79,7 @@ export function ExcusesPanel({ project, year, month, canEdit, onChange }: { proj
             { title: t('excuse.months'), key: 'months', render: (_, e) => months(e) },
             { title: t('lights.dimension'), key: 'dimension', render: (_, e) => (e.dimension ? t(`dimension.${e.dimension as LightDimension}`) : t('excuse.allDimensions')) },
             { title: t('lights.excuse'), dataIndex: 'reason' },
-            { title: t('excuse.acceptedBy'), key: 'by', render: (_, e) => `${e.accepted_by_name ?? ''} ${e.accepted_at.slice(0, 10)}` },
+            { title: t('excuse.acceptedBy'), key: 'by', render: (_, e) => `${e.accepted_by_name ?? ''} ${formatDateTime(e.accepted_at).slice(0, 10)}` },
             ...(canEdit ? [{
               title: '', key: 'revoke', render: (_: unknown, e: LightExcuse) => (
                 <Popconfirm title={t('excuse.revokeConfirm')} onConfirm={() => void revoke(e.id)}><Button size="small" danger>{t('excuse.revoke')}</Button></Popconfirm>

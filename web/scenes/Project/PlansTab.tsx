@@ -41,7 +41,8 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<PlanForm>();
   // A new plan is for the server's current year.
-  const today = useServerToday() ?? browserToday();
+  const serverToday = useServerToday();
+  const today = serverToday ?? browserToday();
 
   const open = (plan: AnnualPlan | 'new') => {
     setEditing(plan);
@@ -101,7 +102,8 @@ export function PlansTab({ project, canEdit }: { project: Project; canEdit: bool
   if (error) return <LoadError error={error} onRetry={reload} />;
   return (
     <>
-      {canEdit && <Button icon={<PlusOutlined />} onClick={() => open('new')} style={{ marginBottom: 12 }} data-testid="add-plan">{t('plan.add')}</Button>}
+      {/* Enabled once the server has said which year it is: a plan opened before would default to the browser's year. */}
+      {canEdit && <Button icon={<PlusOutlined />} onClick={() => open('new')} disabled={serverToday === undefined} style={{ marginBottom: 12 }} data-testid="add-plan">{t('plan.add')}</Button>}
       <Table<AnnualPlan>
         rowKey="id" size="small" loading={loading} dataSource={data?.items ?? []} pagination={false} scroll={{ x: 900 }}
         columns={[

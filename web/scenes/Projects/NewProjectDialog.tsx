@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { App, Alert, Form, Input, InputNumber, Modal, Select, Space, Switch } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -43,6 +43,11 @@ export function NewProjectDialog({ open, units, onClose }: { open: boolean; unit
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
+  // The form may open before the server has answered (the browser's year meanwhile): its year follows the answer
+  // unless one was chosen.
+  useEffect(() => {
+    if (open && !form.isFieldTouched('list_year')) form.setFieldValue('list_year', thisYear);
+  }, [open, thisYear, form]);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

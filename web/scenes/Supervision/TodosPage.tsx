@@ -4,6 +4,7 @@ import { Button, Card, Empty, Flex, List, Tabs, Tag, Typography } from 'antd';
 import { inboxApi } from '../../api/supervision.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
+import { formatDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 
@@ -39,7 +40,7 @@ export function TodosPage() {
           <Button size="small" onClick={() => void inboxApi.markRead().then(notes.reload)} style={{ marginBottom: 8 }}>{t('todos.markRead')}</Button>
           <List loading={notes.loading} dataSource={notes.data?.items ?? []} renderItem={(n) => (
             <List.Item>
-              <List.Item.Meta title={n.link ? <Link to={n.link}>{n.title}</Link> : n.title} description={<span>{n.body ? `${n.body} · ` : ''}{n.createdAt.slice(0, 16).replace('T', ' ')}{n.readAt ? '' : ' ●'}</span>} />
+              <List.Item.Meta title={n.link ? <Link to={n.link}>{n.title}</Link> : n.title} description={<span>{n.body ? `${n.body} · ` : ''}{formatDateTime(n.createdAt)}{n.readAt ? '' : ' ●'}</span>} />
             </List.Item>
           )} />
         </>
