@@ -18,7 +18,7 @@ import { AgendaRepository } from './agenda.repository.ts';
 import { AgendaService } from './agenda.service.ts';
 import { LetterService } from './letters.service.ts';
 
-export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type TimelineItem } from './case-engine.ts';
+export { CaseEngine, refusalError, type CaseSpec, type Duty, type FeedbackEntry, type Hold, type TimelineItem } from './case-engine.ts';
 export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
 export { matterRoutes } from './matter.routes.ts';
 export { registerMatterEnterprises, type MatterEnterprise, type MatterEnterpriseReader } from './matter-enterprises.ts';
