@@ -13970,6 +13970,14 @@ export interface components {
                 /** @enum {string} */
                 kind: "route" | "feedback" | "solve";
             } | null;
+            deadlines: {
+                done_on: string | null;
+                due_on: string;
+                kind: string;
+                overdue: boolean;
+                status: string;
+                working_days: number;
+            }[];
             description: string;
             /** @enum {string} */
             due_state: "overdue" | "due_soon" | "ok" | "none";
@@ -14048,6 +14056,13 @@ export interface components {
             source: string;
             source_ref: string | null;
             status: components["schemas"]["ProblemStatus"];
+            timeline: {
+                actor_name: string | null;
+                at: string;
+                detail: string | null;
+                kind: string;
+                title: string;
+            }[];
             title: string;
             top_category_code: string | null;
             updated_at: string;
@@ -14073,6 +14088,14 @@ export interface components {
                 /** @enum {string} */
                 kind: "route" | "feedback" | "solve";
             } | null;
+            deadlines: {
+                done_on: string | null;
+                due_on: string;
+                kind: string;
+                overdue: boolean;
+                status: string;
+                working_days: number;
+            }[];
             description: string;
             /** @enum {string} */
             due_state: "overdue" | "due_soon" | "ok" | "none";
@@ -14151,6 +14174,13 @@ export interface components {
             source: string;
             source_ref: string | null;
             status: components["schemas"]["ProblemStatusInput"];
+            timeline: {
+                actor_name: string | null;
+                at: string;
+                detail: string | null;
+                kind: string;
+                title: string;
+            }[];
             title: string;
             top_category_code: string | null;
             updated_at: string;

@@ -96,6 +96,11 @@ describe.each(DIALECTS)('problems on the case engine on %s', (dialect) => {
     expect(after.matter).toMatchObject({ visible: true, status: 'pending_sign' });
     const m = await createMatterService(deps).detail(office, after.matter!.id);
     expect(m.matter).toMatchObject({ source: 'problem', sourceId: id, sourceRef: `问题 #${id}：国庆前受理的问题`, leadUnitId: land.id });
+    // The problem's timeline (the engine's): its moves, the reminder step and the escalation with the matter's number.
+    expect(after.timeline.map((x) => x.title)).toEqual([
+      '登记：待受理', '交办：待受理 → 已交办', '签收：已交办 → 已签收', '办理时限提醒：明日到期（时限 2026-10-19）', `转督办：${m.matter.number}（问题逾期未办结）`,
+    ]);
+    expect(after.deadlines.find((x) => x.kind === 'solve')).toMatchObject({ due_on: '2026-10-19', status: 'open', overdue: true, working_days: 2 });
     // The problem keeps its own deadline: the matter has its own, on the same engine.
     expect(await deadline(id, 'solve')).toMatchObject({ status: 'open', dueOn: '2026-10-19' });
     expect(await findDeadline(database.db, { entityType: 'matter', entityId: m.matter.id, kind: 'complete' })).toMatchObject({ status: 'open' });

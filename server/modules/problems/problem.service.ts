@@ -10,7 +10,7 @@ import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { checkEntityScope } from '../../platform/access.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
-import type { StepContext } from '../../platform/deadlines/deadlines.ts';
+import { standing, type StepContext } from '../../platform/deadlines/deadlines.ts';
 import { emitEvent } from '../../platform/events/events.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { isPermission, roleHas } from '../../plugins/permissions.ts';
@@ -56,7 +56,11 @@ const DUTIES: Partial<Record<ProblemStatus, { what: string; by: 'office' | 'owne
  */
 const RUNS_WHILE: Record<ProblemLimitKind, readonly ProblemStatus[]> = { route: ['pending'], feedback: ['assigned'], solve: ['assigned', 'signed', 'in_progress'] };
 
-/** Problems (问题/诉求): raising, the workflow with its deadlines, the ledger and the figures. */
+/**
+ * Problems (问题/诉求): raising, the workflow, the ledger and the figures. The tracked-item machinery (status log,
+ * time limits as deadlines, to-dos, reminders, timeline) is supervision's CaseEngine; this keeps the problem's own
+ * rules (categories and their limits, departments, reply rounds and return visits, 转督办).
+ */
 export class ProblemService {
   private readonly deps: Deps;
   private readonly repo: (db: Executor) => ProblemRepository;
@@ -65,7 +69,7 @@ export class ProblemService {
   constructor(deps: Deps, repo: (db: Executor) => ProblemRepository) {
     this.deps = deps;
     this.repo = repo;
-    this.engine = new CaseEngine(deps, { entityType: 'problem', workflow: PROBLEM_WORKFLOW, createdLabel: '受理', completionKind: 'solve', link: PROBLEM_LINK });
+    this.engine = new CaseEngine(deps, { entityType: 'problem', workflow: PROBLEM_WORKFLOW, createdLabel: '登记', completionKind: 'solve', link: PROBLEM_LINK });
   }
 
   /** Today in China (the clock's day). */
@@ -95,8 +99,13 @@ export class ProblemService {
     const repo = this.repo(this.deps.db);
     const p = await repo.findNamed(actor, id);
     if (!p) throw new AppError('not_found', '问题不存在或无权访问');
-    const [coUnits, rounds, moves, cal] = await Promise.all([repo.listCoUnits(id), repo.listRounds(id), this.engine.moves(this.deps.db, id), this.calendar(this.deps.db)]);
-    const userIds = [...new Set([...moves.map((m) => m.actorId), ...rounds.flatMap((r) => [r.replied_by, r.visited_by])].filter((x): x is number => !!x))];
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const [coUnits, rounds, moves, cal, deadlines, timeline] = await Promise.all([repo.listCoUnits(id), repo.listRounds(id), this.engine.moves(this.deps.db, id), this.calendar(this.deps.db),
+      this.engine.deadlines(this.deps.db, id), this.engine.timeline(this.deps.db, id, {
+        'problem.escalated': (e) => `转督办：${str(e.number)}（${str(e.reason)}）`,
+        'deadline.step': (e) => (e.kind === 'solve' ? `办理时限提醒：${str(e.label)}（时限 ${str(e.dueOn)}）` : ''),
+      })]);
+    const userIds = [...new Set([...moves.map((m) => m.actorId), ...timeline.map((t) => t.actorId), ...rounds.flatMap((r) => [r.replied_by, r.visited_by])].filter((x): x is number => !!x))];
     const users = new Map((await repo.userNames(userIds)).map((u) => [u.id, u.display_name]));
     const today = this.today();
     const matter = p.matter_id ? await this.matterOf(actor, p.matter_id) : null;
@@ -106,6 +115,8 @@ export class ProblemService {
       co_units: coUnits,
       rounds: rounds.map((r) => ({ ...r, replied_by_name: r.replied_by ? users.get(r.replied_by) ?? null : null, visited_by_name: r.visited_by ? users.get(r.visited_by) ?? null : null })),
       moves: moves.map((m) => ({ ...m, actor_name: m.actorId ? users.get(m.actorId) ?? null : null })),
+      deadlines: deadlines.map((d) => ({ kind: d.kind, due_on: d.dueOn, status: d.status, done_on: d.doneOn, ...pick(standing(d, today, cal)) })),
+      timeline: timeline.map((t) => ({ at: t.at, kind: t.kind, title: t.title, detail: t.detail, actor_name: t.actorId ? users.get(t.actorId) ?? null : null })),
       current_due: currentDue(p) ?? null, due_state: dueState(p, today, cal),
       // 按督办结果办结 is offered only while the linked matter stands closed (办结) and the actor can see it.
       actions: this.choices(actor, p).filter((a) => a !== 'adopt_matter' || (matter?.visible === true && matter.outcome_state === 'closed')),
@@ -471,6 +482,11 @@ export function matterOutcome(status: string, timeline: ReadonlyArray<{ kind: st
   if (status === 'closed' || status === 'written_off') return { outcome_state: 'closed' as const, outcome: last('apply_close')?.detail ?? null, returned_reason: null };
   if (status === 'returned') return { outcome_state: 'returned' as const, outcome: null, returned_reason: last('send_back')?.detail ?? null };
   return { outcome_state: null, outcome: null, returned_reason: null };
+}
+
+/** A deadline's standing as the API names it. */
+function pick(s: { overdue: boolean; workingDays: number }) {
+  return { overdue: s.overdue, working_days: s.workingDays };
 }
 
 /** The owning department, or the office while none is named. */
