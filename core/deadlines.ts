@@ -1,7 +1,7 @@
 // Deadlines counted in working days and the escalation ladder as data (督办时限与逐级督办). Pure: the platform's
 // deadline table (server/platform/deadlines) stores the dates; a background job asks these functions which steps
 // are due. Rules differ per office and year, so a ladder is data the office can change (a setting).
-import { addWorkingDays, workingDaysBetween, type WorkCalendar } from './calendar.ts';
+import { addDays, addWorkingDays, workingDaysBetween, type WorkCalendar } from './calendar.ts';
 
 /**
  * One step of an escalation ladder: `offset` working days relative to the due date (negative: before it, as in
@@ -63,4 +63,45 @@ export function resumeDue(dueOn: string, pausedOn: string, resumedOn: string, ca
 export function deadlineStanding(dueOn: string, today: string, cal: WorkCalendar): { overdue: boolean; workingDays: number } {
   if (today <= dueOn) return { overdue: false, workingDays: workingDaysBetween(today, dueOn, cal) };
   return { overdue: true, workingDays: workingDaysBetween(dueOn, today, cal) };
+}
+
+/**
+ * A time limit as a rule states it: N working days on the office's calendar ("3个工作日内签收"), or N calendar days
+ * where the rule counts the calendar ("重大问题一个月内办结" = 30 days).
+ */
+export interface Duration {
+  days: number;
+  calendar?: boolean;
+}
+
+/** The due date of a time limit counted from its start. */
+export function dueBy(startOn: string, limit: Duration, cal: WorkCalendar): string {
+  return limit.calendar ? addDays(startOn, limit.days) : addWorkingDays(startOn, limit.days, cal);
+}
+
+/** 'overdue' past the due date, 'due_soon' within `soonDays` working days of it, else 'ok'. */
+export function dueSoonState(dueOn: string, today: string, cal: WorkCalendar, soonDays = 1): 'overdue' | 'due_soon' | 'ok' {
+  if (today > dueOn) return 'overdue';
+  if (addWorkingDays(today, soonDays, cal) >= dueOn) return 'due_soon';
+  return 'ok';
+}
+
+/** The key columns of a time-limit table kept as data per category and level of a case ('*' matches any). */
+export interface LimitRowKey {
+  category_code: string;
+  level: string;
+}
+
+/**
+ * The row of a time-limit table that applies to a case: its category (then the category's parent) at its level, then
+ * that category at any level, then any category at its level, then ('*', '*'); undefined when the table has none.
+ */
+export function pickLimit<R extends LimitRowKey>(rows: readonly R[], category: string, level: string, parentCategory?: string | null): R | undefined {
+  const cats = [category, ...(parentCategory ? [parentCategory] : [])];
+  const find = (c: string, l: string) => rows.find((r) => r.category_code === c && r.level === l);
+  for (const c of cats) {
+    const hit = find(c, level) ?? find(c, '*');
+    if (hit) return hit;
+  }
+  return find('*', level) ?? find('*', '*');
 }

@@ -83,9 +83,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const db = database.db;
   registerProjectScope();
-  registerProblemScopes(); // problems (issue 18)
-  registerAttractionScope();
   const deps = createDeps(db);
+  registerProblemScopes(deps); // problems (issue 18)
+  registerAttractionScope();
   const audit = () => createAuditService(db);
   const userService = createUserService(deps);
   const users = () => userService;

@@ -2,6 +2,7 @@
 // Rates are exact fractions, rounded only when printed (core/indicators formatPercent).
 import { workingDaysBetween, type WorkCalendar } from '../calendar.ts';
 import { formatPercent, fraction, toNumber, type Rate } from '../indicators.ts';
+import { currentDue } from './time-limits.ts';
 
 /** What the figures need of one problem. */
 export interface ProblemFact {
@@ -34,13 +35,10 @@ export const FIGURE_DEFINITIONS = {
   overdue: '逾期件数：当前已超过所处环节时限（待受理看交办时限，已交办看反馈时限，已签收、办理中看办结时限）的问题',
 } as const;
 
-/** Past its current limit on `day`: the ledger's 逾期 filter (problem.repository.ts), the same three limits by state. */
+/** Past its current limit on `day`: the ledger's 逾期 filter (problem.repository.ts), the limit its state is held to. */
 export function isOverdue(p: ProblemFact, day: string): boolean {
-  const before = (d: string | null | undefined) => d !== null && d !== undefined && d < day;
-  if (p.status === 'pending') return before(p.route_due);
-  if (p.status === 'assigned') return before(p.feedback_due);
-  if (p.status === 'signed' || p.status === 'in_progress') return before(p.solve_due);
-  return false;
+  const d = currentDue({ ...p, route_due: p.route_due ?? null, feedback_due: p.feedback_due ?? null });
+  return d !== undefined && d.due < day;
 }
 
 export interface ProblemFigures {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, login, pickOption, settled, shot, startHarness, type Harness } from './harness.ts';
 import { buildUser } from '../factories.ts';
+import { clock } from '../../server/clock.ts';
+import { chinaToday } from '../../core/clock.ts';
+import { addDays } from '../../core/calendar.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,9 +28,11 @@ describe('problems (问题台账) and cadre visits', () => {
     await page.waitForURL(/status=closed/);
     await page.getByText('共 1 个问题').waitFor();
     await expect(page.locator('.ant-table-tbody tr.ant-table-row').count()).resolves.toBe(1);
-    // The drawer shows the moves, the 重办 among them.
+    // The drawer's timeline shows the moves, the 重办 among them with its reason.
     await page.getByText('能耗指标缺口').click();
-    await page.locator('.ant-drawer').getByText('回访 → 办理中：指标来源未落实').waitFor();
+    const moves = page.getByTestId('problem-timeline');
+    await moves.getByText('回访（不满意，重办）：已答复 → 办理中').waitFor();
+    await moves.getByText('指标来源未落实').waitFor();
     await settled(page);
     await shot(page, 'problems-drawer');
     const download = page.waitForEvent('download');
@@ -88,7 +93,7 @@ describe('problems (问题台账) and cadre visits', () => {
     await shot(page, 'problems-matter-closed');
     await closed.getByTestId('problem-adopt-matter').click();
     const drawer = page.locator('.ant-drawer');
-    await drawer.getByText('按督办结果办结 → 已答复', { exact: false }).waitFor({ timeout: 20_000 });
+    await drawer.getByTestId('problem-timeline').getByText('按督办结果办结：办理中 → 已答复').waitFor({ timeout: 20_000 });
     await expect(page.getByTestId('problem-adopt-matter').count()).resolves.toBe(0);
     await settled(page);
     await shot(page, 'problems-matter-adopted');
@@ -233,6 +238,60 @@ describe('problems (问题台账) and cadre visits', () => {
     await page.getByText('新产线环评批复').waitFor();
     await settled(page);
     await shot(page, 'enterprise-phone');
+    await context.close();
+  });
+
+  it("shows a problem's engine timeline and deadlines on its page: the moves it went through, the open 办结时限 with its date, an overdue 交办时限 red (desktop and 375 px)", async () => {
+    const { context, page } = await h.newPage();
+    const reporter = await apiAs(context, 'reporter');
+    const officeSide = await h.newPage();
+    const office = await apiAs(officeSide.context, 'office');
+    type Deadline = { kind: string; due_on: string; status: string; overdue: boolean; working_days: number };
+    type Detail = { version: number; deadlines: Deadline[] };
+    const ent = ((await reporter.get('/enterprises?mine=1')).body.items as { id: number; name: string }[]).find((e) => e.name === '苏州新锐光电科技有限公司')!;
+    // Two problems raised on a visit: one received today and moved (交办, 签收), one received 40 days ago and left pending.
+    const today = chinaToday(clock.now());
+    const visit = await reporter.post(`/enterprises/${ent.id}/visits`, {
+      visited_on: today, visitors: '时间线测试', content: '了解用水用电情况', problems: [
+        { title: '时间线测试：供水管网接入', description: '新厂区供水管网接入', category_code: 'utilities', received_on: today },
+        { title: '时间线测试：逾期未交办', description: '四十天前受理，尚未交办', category_code: 'utilities', received_on: addDays(today, -40) },
+      ],
+    });
+    expect(visit.status).toBe(201);
+    const [moved, late] = visit.body.problem_ids as [number, number];
+    for (const action of ['assign', 'sign']) {
+      const version = ((await office.get(`/problems/${moved}`)).body as unknown as Detail).version;
+      expect((await office.post(`/problems/${moved}/actions/${action}`, { version })).status).toBe(200);
+    }
+    const movedDetail = (await office.get(`/problems/${moved}`)).body as unknown as Detail;
+    const solve = movedDetail.deadlines.find((d) => d.kind === 'solve' && d.status === 'open')!;
+    expect(solve.overdue).toBe(false);
+    const route = ((await office.get(`/problems/${late}`)).body as unknown as Detail).deadlines.find((d) => d.kind === 'route')!;
+    expect(route).toMatchObject({ status: 'open', overdue: true });
+
+    await login(page, 'office', undefined, `/problems?open=${moved}`);
+    const timeline = page.getByTestId('problem-timeline');
+    await timeline.getByText('签收：已交办 → 已签收').waitFor({ timeout: 20_000 });
+    await timeline.getByText('交办：待受理 → 已交办').waitFor();
+    await timeline.getByText('登记：待受理').waitFor();
+    // Newest first, as on a matter's page.
+    await expect(timeline.locator('.ant-timeline-item').first().textContent()).resolves.toContain('签收：已交办 → 已签收');
+    await expect(page.getByTestId('problem-deadlines-solve').textContent()).resolves.toBe(`办结时限 ${solve.due_on} · 剩 ${solve.working_days} 个工作日`);
+    await expect(page.getByTestId('problem-deadlines-route').textContent()).resolves.toMatch(/^交办时限 \d{4}-\d{2}-\d{2} · 已完成$/);
+    await settled(page);
+    await shot(page, 'problem-timeline');
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`/problems?open=${late}`);
+    const overdue = page.getByTestId('problem-deadlines-route');
+    await overdue.getByText(`交办时限 ${route.due_on} · 逾期 ${route.working_days} 个工作日`).waitFor({ timeout: 20_000 });
+    await expect(overdue.getAttribute('class')).resolves.toContain('ant-tag-red');
+    await page.getByTestId('problem-timeline').getByText('登记：待受理').waitFor();
+    const width = await page.evaluate(() => document.querySelector('.ant-drawer-content-wrapper')!.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(375);
+    await settled(page);
+    await shot(page, 'problem-timeline-phone');
+    await officeSide.context.close();
     await context.close();
   });
 });

@@ -14115,6 +14115,14 @@ export interface components {
                 /** @enum {string} */
                 kind: "route" | "feedback" | "solve";
             } | null;
+            deadlines: {
+                done_on: string | null;
+                due_on: string;
+                kind: string;
+                overdue: boolean;
+                status: string;
+                working_days: number;
+            }[];
             description: string;
             /** @enum {string} */
             due_state: "overdue" | "due_soon" | "ok" | "none";
@@ -14193,6 +14201,13 @@ export interface components {
             source: string;
             source_ref: string | null;
             status: components["schemas"]["ProblemStatus"];
+            timeline: {
+                actor_name: string | null;
+                at: string;
+                detail: string | null;
+                kind: string;
+                title: string;
+            }[];
             title: string;
             top_category_code: string | null;
             updated_at: string;
@@ -14218,6 +14233,14 @@ export interface components {
                 /** @enum {string} */
                 kind: "route" | "feedback" | "solve";
             } | null;
+            deadlines: {
+                done_on: string | null;
+                due_on: string;
+                kind: string;
+                overdue: boolean;
+                status: string;
+                working_days: number;
+            }[];
             description: string;
             /** @enum {string} */
             due_state: "overdue" | "due_soon" | "ok" | "none";
@@ -14296,6 +14319,13 @@ export interface components {
             source: string;
             source_ref: string | null;
             status: components["schemas"]["ProblemStatusInput"];
+            timeline: {
+                actor_name: string | null;
+                at: string;
+                detail: string | null;
+                kind: string;
+                title: string;
+            }[];
             title: string;
             top_category_code: string | null;
             updated_at: string;

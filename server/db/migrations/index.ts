@@ -49,6 +49,7 @@ import * as nodePlans from './2026-12-13-10-node-plans.ts'; // issue 17
 import * as listTotals from './2026-12-12-50-list-totals.ts'; // issue 16
 import * as indicatorGroupsYearly from './2026-12-13-30-indicator-groups-yearly.ts'; // issue 23
 import * as indicatorPending from './2026-12-13-60-indicator-pending.ts'; // issue 16
+import * as problemDeadlines from './2026-12-14-10-problem-deadlines.ts'; // issue 17
 import * as nodePlanAnchor from './2026-12-14-20-node-plan-anchor.ts'; // issue 17
 import * as nodeplanSettings from './2026-12-14-21-nodeplan-settings.ts'; // issue 17
 import * as reportLate from './2026-12-14-30-report-late.ts'; // issue 16
@@ -107,6 +108,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-13-10-node-plans': nodePlans, // issue 17
   '2026-12-13-30-indicator-groups-yearly': indicatorGroupsYearly, // issue 23
   '2026-12-13-60-indicator-pending': indicatorPending, // issue 16
+  '2026-12-14-10-problem-deadlines': problemDeadlines, // issue 17
   '2026-12-14-20-node-plan-anchor': nodePlanAnchor, // issue 17
   '2026-12-14-21-nodeplan-settings': nodeplanSettings, // issue 17
   '2026-12-14-30-report-late': reportLate, // issue 16

@@ -164,7 +164,7 @@ export async function generateDemo(database: Database, opts: DemoOptions): Promi
   const demoClock = { now: () => instant('02:00:00') };
   const deps = createDeps(database.db, { clock: demoClock });
   registerSupervision(deps);
-  registerProblemScopes(); // the matters' 关联企业 are checked by the problems module's enterprise visibility
+  registerProblemScopes(deps); // the matters' 关联企业 are checked by the problems module's enterprise visibility
   await seedDemoMatters(deps, createMatterService(deps), {
     officeUserId: officeUser, leaderUserId: leaderUser, reporterUserId: reporterUser, reporterUnitId: reporterUnit.id, coUnitId: units.find((u) => u.kind === 'office')?.id ?? officeId,
     enterpriseIds,

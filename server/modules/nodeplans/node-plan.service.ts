@@ -218,9 +218,7 @@ export class NodePlanService {
         await this.engine.finish(trx, n.id, 'cancelled', this.today(), null);
         continue;
       }
-      const current = (await this.engine.deadlines(trx, n.id)).find((x) => x.kind === 'complete');
-      if (!current || current.status !== 'open' || current.dueOn !== d.latestFinish || current.unitId !== unitId) {
-        await this.engine.scheduleCompletion(trx, n.id, { startOn: d.latestStart, dueOn: d.latestFinish, unitId, ladder: NODE_LADDER });
+      if (await this.engine.hold(trx, n.id, 'complete', { startOn: d.latestStart, dueOn: d.latestFinish, unitId, ladder: NODE_LADDER })) {
         // A moved date makes the reminders and warnings of the old one moot; the job takes the new date's steps.
         await completeTodos(trx, { keys: NODE_LADDER.map((step) => `plan_node:${n.id}:${step.key}`) }, now, null);
       }

@@ -4,7 +4,6 @@
 import type { Actor, Deps } from '../../platform/context.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import { onDeadlineStep } from '../../platform/deadlines/deadlines.ts';
-import { onProblemStep } from './problem-reminders.ts';
 import { FileStore } from '../files/index.ts';
 import { EnterpriseRepository } from './enterprise.repository.ts';
 import { EnterpriseService } from './enterprise.service.ts';
@@ -16,7 +15,7 @@ import type { Executor } from '../../db/database.ts';
 export { type ProblemImportReport } from './problem-import.ts';
 
 export { EnterpriseService } from './enterprise.service.ts';
-export { ProblemService, type FigureGroup } from './problem.service.ts';
+export { ProblemService, PROBLEM_LADDER, type FigureGroup } from './problem.service.ts';
 export { registerEnterpriseLeads, type EnterpriseLead, type EnterpriseLeadReader } from './enterprise-leads.ts';
 export { enterpriseRoutes, problemRoutes } from './problem.routes.ts';
 export type { ProblemDemoInput } from './problem-demo.ts';
@@ -55,10 +54,11 @@ export function problemFigures(deps: Deps, actor: Parameters<ProblemService['fig
 export const visibleEnterprisesOf: MatterEnterpriseReader = (db: Executor, actor: Actor, ids: readonly number[]) => new EnterpriseRepository(db).visibleAmong(actor, ids);
 
 /**
- * Registers 'enterprise' and 'problem' with the data-scope registry, and the problem deadline's reminder steps (by unit and region; attraction's routes keyed
- * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`).
+ * Registers 'enterprise' and 'problem' with the data-scope registry (by unit and region; attraction's routes keyed
+ * by an enterprise can declare `config.scope = { entity: 'enterprise', param }`), and what the reminder steps of a
+ * problem's handling deadline do. Static wiring, called once by app.ts.
  */
-export function registerProblemScopes(): void {
+export function registerProblemScopes(deps: Deps): void {
   registerEntityScope('enterprise', (db, id, scope) => new EnterpriseRepository(db).isWithinScope(id, scope), '企业不存在或无权访问');
   registerEntityScope('problem', (db, id, scope) => new ProblemRepository(db).isWithinScope(id, scope), '问题不存在或无权访问');
   // Visit photos are attachments of the visit: the generic attachment download sees them within the enterprise's scope.
@@ -66,8 +66,9 @@ export function registerProblemScopes(): void {
     const enterpriseId = await new EnterpriseRepository(db).visitEnterprise(id);
     return enterpriseId !== undefined && new EnterpriseRepository(db).isWithinScope(enterpriseId, scope);
   }, '走访记录不存在或无权访问');
-  // The handling deadline's reminder steps add to-dos for the owning department (problem-reminders.ts).
-  onDeadlineStep('problem', onProblemStep);
+  // The handling deadline's reminder steps add to-dos for the owning department (ProblemService.onStep, on the engine).
+  const problems = createProblemService(deps);
+  onDeadlineStep('problem', (trx, ctx) => problems.onStep(trx, ctx));
   // Supervised matters link enterprises the actor sees (supervision/matter-enterprises.ts says why it is plugged in).
   registerMatterEnterprises(visibleEnterprisesOf);
 }

@@ -32,6 +32,10 @@ export const problemDetailSchema = problemRowSchema.extend({
   moves: z.array(z.object({
     entityType: z.string(), entityId: int, from: text, to: z.string(), action: z.string(), reason: text, actorId: int.nullable(), at: z.string(), actor_name: text,
   })),
+  /** The engine's deadlines of the problem (route, feedback = 签收, solve = 办结), with where each stands today. */
+  deadlines: z.array(z.object({ kind: z.string(), due_on: z.string(), status: z.string(), done_on: text, overdue: z.boolean(), working_days: int })),
+  /** The engine's timeline: moves, escalation into a matter and reminder steps, oldest first. */
+  timeline: z.array(z.object({ at: z.string(), kind: z.string(), title: z.string(), detail: text, actor_name: text })),
   actions: z.array(z.string()),
   can_escalate: z.boolean(),
   /** The supervised matter it was escalated into (转督办); null fields when the reader's scope does not reach it. */

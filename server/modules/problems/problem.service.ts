@@ -4,22 +4,21 @@ import { computeProblemFigures, figuresBy, FIGURE_DEFINITIONS, type ProblemFact 
 import {
   PROBLEM_LEVEL_LABELS, PROBLEM_SOURCE_LABELS, PROBLEM_WORKFLOW, type ProblemAction, type ProblemStatus,
 } from '../../../core/problems/problem-workflow.ts';
-import { currentDue, dueState, handlingDue, limitFor, routeDue } from '../../../core/problems/time-limits.ts';
-import { WorkflowRefusal } from '../../../core/workflow.ts';
+import { currentDue, dueState, handlingDue, limitFor, routeDue, type ProblemLimitKind } from '../../../core/problems/time-limits.ts';
+import type { EscalationStep } from '../../../core/deadlines.ts';
 import type { Executor } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { checkEntityScope } from '../../platform/access.ts';
 import type { Actor, Deps } from '../../platform/context.ts';
+import { standing, type StepContext } from '../../platform/deadlines/deadlines.ts';
 import { emitEvent } from '../../platform/events/events.ts';
-import { listMoves, recordMove } from '../../platform/status-log.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { isPermission, roleHas } from '../../plugins/permissions.ts';
 import { createCalendarService } from '../calendar/index.ts';
-import { createMatterService } from '../supervision/index.ts';
+import { CaseEngine, createMatterService, type Duty, type Hold } from '../supervision/index.ts';
 import type { EscalateInput, ProblemActionInput, ProblemListQuery, RaiseProblemInput } from './problem.schema.ts';
 import type { ProblemFilter, ProblemRepository, ProblemRow } from './problem.repository.ts';
 import { enterpriseVisible } from './scope.ts';
-import { syncReminders } from './problem-reminders.ts';
 
 const STALE = '问题已被他人处理，请刷新后重试';
 /** States a problem can no longer be escalated from. */
@@ -28,13 +27,49 @@ const ESCALATION_CLOSED = new Set<string>(['closed', 'rejected']);
 /** How figures are broken down: owning department, top category, raising unit, source, level to solve, month received. */
 export type FigureGroup = 'department' | 'category' | 'unit' | 'source' | 'level' | 'month';
 
-/** Problems (问题/诉求): raising, the workflow with its deadlines, the ledger and the figures. */
+/** The handling deadline's reminders: one working day before, on the day, one working day after (逾期). */
+export const PROBLEM_LADDER: readonly EscalationStep[] = [
+  { key: 'remind', offset: -1, label: '明日到期' },
+  { key: 'due', offset: 0, label: '今日到期' },
+  { key: 'overdue', offset: 1, label: '已逾期' },
+];
+
+/** The ledger opens a problem from its link. */
+export const PROBLEM_LINK = (id: number) => `/problems?open=${id}`;
+
+/**
+ * Who acts next in each state (their to-do, due on the limit the state is held to): the office receives and routes
+ * (受理交办), the owning department signs and answers, the office visits (回访) and closes (销号); none once closed or refused.
+ */
+const DUTIES: Partial<Record<ProblemStatus, { what: string; by: 'office' | 'owner'; title: string }>> = {
+  pending: { what: 'route', by: 'office', title: '受理交办问题' },
+  assigned: { what: 'sign', by: 'owner', title: '签收问题' },
+  signed: { what: 'reply', by: 'owner', title: '办理答复问题' },
+  in_progress: { what: 'reply', by: 'owner', title: '办理答复问题' },
+  replied: { what: 'visit', by: 'office', title: '回访问题' },
+  visited: { what: 'close', by: 'office', title: '销号问题' },
+};
+
+/**
+ * The states during which each limit runs as an engine deadline: the route limit while 待受理, the 签收 limit while
+ * 已交办, the handling limit (办结时限, with its reminders) while the department holds the problem.
+ */
+const RUNS_WHILE: Record<ProblemLimitKind, readonly ProblemStatus[]> = { route: ['pending'], feedback: ['assigned'], solve: ['assigned', 'signed', 'in_progress'] };
+
+/**
+ * Problems (问题/诉求): raising, the workflow, the ledger and the figures. The tracked-item machinery (status log,
+ * time limits as deadlines, to-dos, reminders, timeline) is supervision's CaseEngine; this keeps the problem's own
+ * rules (categories and their limits, departments, reply rounds and return visits, 转督办).
+ */
 export class ProblemService {
   private readonly deps: Deps;
   private readonly repo: (db: Executor) => ProblemRepository;
+  /** The tracked-item engine: moves, the three time limits as deadlines, to-dos and reminders (supervision's CaseEngine). */
+  readonly engine: CaseEngine<ProblemStatus, ProblemAction>;
   constructor(deps: Deps, repo: (db: Executor) => ProblemRepository) {
     this.deps = deps;
     this.repo = repo;
+    this.engine = new CaseEngine(deps, { entityType: 'problem', workflow: PROBLEM_WORKFLOW, createdLabel: '登记', completionKind: 'solve', link: PROBLEM_LINK });
   }
 
   /** Today in China (the clock's day). */
@@ -64,8 +99,13 @@ export class ProblemService {
     const repo = this.repo(this.deps.db);
     const p = await repo.findNamed(actor, id);
     if (!p) throw new AppError('not_found', '问题不存在或无权访问');
-    const [coUnits, rounds, moves, cal] = await Promise.all([repo.listCoUnits(id), repo.listRounds(id), listMoves(this.deps.db, 'problem', id), this.calendar(this.deps.db)]);
-    const userIds = [...new Set([...moves.map((m) => m.actorId), ...rounds.flatMap((r) => [r.replied_by, r.visited_by])].filter((x): x is number => !!x))];
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const [coUnits, rounds, moves, cal, deadlines, timeline] = await Promise.all([repo.listCoUnits(id), repo.listRounds(id), this.engine.moves(this.deps.db, id), this.calendar(this.deps.db),
+      this.engine.deadlines(this.deps.db, id), this.engine.timeline(this.deps.db, id, {
+        'problem.escalated': (e) => `转督办：${str(e.number)}（${str(e.reason)}）`,
+        'deadline.step': (e) => (e.kind === 'solve' ? `办理时限提醒：${str(e.label)}（时限 ${str(e.dueOn)}）` : ''),
+      })]);
+    const userIds = [...new Set([...moves.map((m) => m.actorId), ...timeline.map((t) => t.actorId), ...rounds.flatMap((r) => [r.replied_by, r.visited_by])].filter((x): x is number => !!x))];
     const users = new Map((await repo.userNames(userIds)).map((u) => [u.id, u.display_name]));
     const today = this.today();
     const matter = p.matter_id ? await this.matterOf(actor, p.matter_id) : null;
@@ -75,6 +115,8 @@ export class ProblemService {
       co_units: coUnits,
       rounds: rounds.map((r) => ({ ...r, replied_by_name: r.replied_by ? users.get(r.replied_by) ?? null : null, visited_by_name: r.visited_by ? users.get(r.visited_by) ?? null : null })),
       moves: moves.map((m) => ({ ...m, actor_name: m.actorId ? users.get(m.actorId) ?? null : null })),
+      deadlines: deadlines.map((d) => ({ kind: d.kind, due_on: d.dueOn, status: d.status, done_on: d.doneOn, ...pick(standing(d, today, cal)) })),
+      timeline: timeline.map((t) => ({ at: t.at, kind: t.kind, title: t.title, detail: t.detail, actor_name: t.actorId ? users.get(t.actorId) ?? null : null })),
       current_due: currentDue(p) ?? null, due_state: dueState(p, today, cal),
       // 按督办结果办结 is offered only while the linked matter stands closed (办结) and the actor can see it.
       actions: this.choices(actor, p).filter((a) => a !== 'adopt_matter' || (matter?.visible === true && matter.outcome_state === 'closed')),
@@ -204,17 +246,39 @@ export class ProblemService {
         feedback_due: null, solve_due: null, handler_id: null, reply: null, visit_result: null, matter_id: null,
       });
       await repo.replaceCoUnits(id, [...new Set(input.co_unit_ids)].filter((u) => u !== owner));
-      await recordMove(trx, { entityType: 'problem', entityId: id, from: null, to: 'pending', action: 'raise', reason: null, actorId: actor.userId || null, at: now });
+      await this.engine.created(trx, id, 'pending', actor, this.deps.clock.now(), 'raise');
       await this.deps.audit.record(trx, actor, { action: 'problem.raise', entityType: 'problem', entityId: id, after: { title: input.title, category: category.code, owner_unit_id: owner } });
-      await this.remind(trx, id, actor);
+      await this.settle(trx, id, actor);
       return id;
     });
   }
 
-  /** The to-dos and the handling deadline of a problem as it now stands (problem-reminders.ts). */
-  private async remind(trx: Executor, id: number, actor: Actor): Promise<void> {
-    const row = await trx.selectFrom('problems').select(['id', 'title', 'status', 'owner_unit_id', 'route_due', 'feedback_due', 'solve_due', 'received_on']).where('id', '=', id).executeTakeFirstOrThrow();
-    await syncReminders(trx, { ...row, status: row.status as ProblemStatus }, this.deps.clock.now(), actor.userId || null);
+  /**
+   * Brings the engine in line with a problem as it now stands, in the move's transaction: the previous step's to-dos
+   * are done and the next actor's duty added, and each time limit runs as a deadline while its states last (ended
+   * when they do; cancelled when the problem is refused).
+   */
+  private async settle(trx: Executor, id: number, actor: Actor): Promise<void> {
+    const p = await trx.selectFrom('problems').select(['id', 'title', 'status', 'owner_unit_id', 'route_due', 'feedback_due', 'solve_due', 'received_on', 'assigned_on']).where('id', '=', id).executeTakeFirstOrThrow();
+    const status = p.status as ProblemStatus;
+    const d = DUTIES[status];
+    const next: Duty | null = d ? { what: d.what, to: d.by === 'owner' ? ownerOf(p) : { role: 'office' }, title: `${d.title}：${p.title}`, dueOn: currentDue(p)?.due ?? null } : null;
+    await this.engine.handOver(trx, id, next, actor.userId || null);
+    const limits: Record<ProblemLimitKind, Hold | null> = {
+      route: p.route_due ? { startOn: p.received_on, dueOn: p.route_due, unitId: null, ladder: [] } : null,
+      feedback: p.feedback_due ? { startOn: p.assigned_on ?? p.received_on, dueOn: p.feedback_due, unitId: p.owner_unit_id, ladder: [] } : null,
+      solve: p.solve_due ? { startOn: p.received_on, dueOn: p.solve_due, unitId: p.owner_unit_id, ladder: PROBLEM_LADDER } : null,
+    };
+    for (const kind of ['route', 'feedback', 'solve'] as const) {
+      await this.engine.hold(trx, id, kind, RUNS_WHILE[kind].includes(status) ? limits[kind] : null, status === 'rejected' ? 'cancelled' : 'done');
+    }
+  }
+
+  /** A reminder step of a problem's handling deadline: a to-do for the owning department (one per step and date). */
+  async onStep(trx: Executor, ctx: StepContext): Promise<void> {
+    const p = await trx.selectFrom('problems').select(['id', 'title', 'status', 'owner_unit_id']).where('id', '=', ctx.deadline.entityId).executeTakeFirst();
+    if (!p || !RUNS_WHILE.solve.includes(p.status as ProblemStatus)) return;
+    await this.engine.remindStep(trx, ctx, { to: ownerOf(p), title: `问题办理时限提醒（${ctx.step.label}，时限 ${ctx.deadline.dueOn}）：${p.title}` });
   }
 
   private async checkUnits(repo: ProblemRepository, ids: number[]): Promise<void> {
@@ -246,15 +310,7 @@ export class ProblemService {
         wf = action as ProblemAction;
       }
       const has = (perm: string) => isPermission(perm) && roleHas(actor.role, perm);
-      let to: ProblemStatus;
-      try {
-        to = PROBLEM_WORKFLOW.next(p.status as ProblemStatus, wf, { has, reason: wf === 'visit_reopen' ? (input.reason ?? input.reply) : input.reason });
-      } catch (err) {
-        if (err instanceof WorkflowRefusal) {
-          throw new AppError(err.kind === 'state' ? 'conflict' : err.kind === 'permission' ? 'forbidden' : 'unprocessable', err.message);
-        }
-        throw err;
-      }
+      const to = this.engine.decide(p.status as ProblemStatus, wf, { has, reason: wf === 'visit_reopen' ? (input.reason ?? input.reply) : input.reason });
       const spec = PROBLEM_WORKFLOW.spec.actions[wf];
       if (spec.permission === 'problem.handle' && !(await this.actsForOwner(trx, actor, p.owner_unit_id))) {
         throw new AppError('forbidden', '只有责任部门可以签收、转办和答复该问题');
@@ -322,9 +378,8 @@ export class ProblemService {
       }
       if (!(await repo.updateIfVersion(id, input.version, set))) throw new AppError('version_conflict', STALE, { current: await repo.findVisible(actor, id) });
       const reason = input.reason ?? (wf === 'reply' || wf === 'adopt_matter' ? set.reply ?? null : null);
-      await recordMove(trx, { entityType: 'problem', entityId: id, from: p.status, to, action: wf, reason: reason ?? null, actorId: actor.userId || null, at: now });
-      await this.deps.audit.record(trx, actor, { action: `problem.${wf}`, entityType: 'problem', entityId: id, before: { status: p.status, owner_unit_id: p.owner_unit_id }, after: set });
-      await this.remind(trx, id, actor);
+      await this.engine.record(trx, { id, from: p.status as ProblemStatus, to, action: wf, actor, at: this.deps.clock.now(), reason, before: { status: p.status, owner_unit_id: p.owner_unit_id }, after: set });
+      await this.settle(trx, id, actor);
     });
     return this.get(actor, id);
   }
@@ -427,6 +482,16 @@ export function matterOutcome(status: string, timeline: ReadonlyArray<{ kind: st
   if (status === 'closed' || status === 'written_off') return { outcome_state: 'closed' as const, outcome: last('apply_close')?.detail ?? null, returned_reason: null };
   if (status === 'returned') return { outcome_state: 'returned' as const, outcome: null, returned_reason: last('send_back')?.detail ?? null };
   return { outcome_state: null, outcome: null, returned_reason: null };
+}
+
+/** A deadline's standing as the API names it. */
+function pick(s: { overdue: boolean; workingDays: number }) {
+  return { overdue: s.overdue, working_days: s.workingDays };
+}
+
+/** The owning department, or the office while none is named. */
+function ownerOf(p: { owner_unit_id: number | null }): Duty['to'] {
+  return p.owner_unit_id ? { unitId: p.owner_unit_id } : { role: 'office' };
 }
 
 function toFilter(q: ProblemListQuery, today: string): ProblemFilter {

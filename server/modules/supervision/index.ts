@@ -1,12 +1,14 @@
 // The supervision module's public face (督查督办, issue 17). Other modules (problems, evaluation, bulletins), app.ts,
 // the CLI and tests import from here only.
 //
-// Reusing the engine (node plans do; problems not yet): build `new CaseEngine(deps, { entityType: 'problem', workflow })` with
+// Reusing the engine (node plans and problems do): build `new CaseEngine(deps, { entityType: 'problem', workflow, link })` with
 // your own core/workflow.ts workflow, keep your own table and states, and call the engine inside your transactions:
-// move() (status log + audit), scheduleCompletion()/scheduleFeedback() (working-day deadlines with your ladder),
-// pause()/resume()/extend()/finish()/reopen(), addFeedback()/feedback() (generic feedback_entries + attachments),
-// timeline(). Register what escalation steps do with onDeadlineStep('problem', handler) (platform/deadlines) and
-// your 404 with registerEntityScope('problem', …) — plus '<type>_feedback' for feedback attachments.
+// move() or decide()+record() (status log + audit), scheduleCompletion()/scheduleFeedback()/hold() (deadlines counted
+// on the working-day calendar with your ladder), pause()/resume()/extend()/finish()/reopen(), handOver()/duty()
+// (the next actor's to-do), remindStep() (a reminder at an escalation step), addFeedback()/feedback() (generic
+// feedback_entries + attachments), timeline(). Register what escalation steps do with onDeadlineStep('problem',
+// handler) (platform/deadlines) and your 404 with registerEntityScope('problem', …) — plus '<type>_feedback' for
+// feedback attachments.
 import type { Executor } from '../../db/database.ts';
 import { registerEntityScope } from '../../platform/access.ts';
 import type { Deps } from '../../platform/context.ts';
@@ -18,7 +20,7 @@ import { AgendaRepository } from './agenda.repository.ts';
 import { AgendaService } from './agenda.service.ts';
 import { LetterService } from './letters.service.ts';
 
-export { CaseEngine, refusalError, type CaseSpec, type FeedbackEntry, type TimelineItem } from './case-engine.ts';
+export { CaseEngine, refusalError, type CaseSpec, type Duty, type FeedbackEntry, type Hold, type TimelineItem } from './case-engine.ts';
 export { MatterService, type MatterInput, type MatterBox } from './matter.service.ts';
 export { matterRoutes } from './matter.routes.ts';
 export { registerMatterEnterprises, type MatterEnterprise, type MatterEnterpriseReader } from './matter-enterprises.ts';

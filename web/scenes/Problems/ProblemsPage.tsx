@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Input, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -9,6 +9,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { PROBLEM_STATUSES, problemsApi, type ProblemAction, type ProblemDetail, type ProblemRow } from '../../api/problems.ts';
 import { referenceApi } from '../../api/endpoints.ts';
 import { UnitPicker } from '../../components/UnitPicker.tsx';
+import { CaseDeadlines, CaseTimeline, type CaseTimelineItem } from '../../components/CaseTimeline.tsx';
 import { PROBLEM_LEVELS, PROBLEM_SOURCES } from '../../../core/problems/problem-workflow.ts';
 
 const STATUS_COLOR: Record<string, string> = { pending: 'default', assigned: 'blue', signed: 'cyan', in_progress: 'processing', replied: 'purple', visited: 'geekblue', closed: 'success', rejected: 'default' };
@@ -19,7 +20,7 @@ export function StatusTag({ status }: { status: string }) {
   return <Tag color={STATUS_COLOR[status]}>{t(`problem.status.${status}` as MessageKey)}</Tag>;
 }
 
-/** The problem ledger (问题台账): filters in the URL, the list, the workbook, and each problem's moves in a drawer. */
+/** The problem ledger (问题台账): filters in the URL, the list, the workbook, and each problem (deadlines, timeline, actions) in a drawer. */
 export function ProblemsPage() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
@@ -86,6 +87,10 @@ export function ProblemsPage() {
   );
 }
 
+/** The API's snake_case timeline entry as the shared timeline takes it. */
+const timelineItem = (x: ProblemDetail['timeline'][number]): CaseTimelineItem => ({ at: x.at, kind: x.kind, title: x.title, detail: x.detail, actorName: x.actor_name });
+
+/** One problem: its fields, the engine's deadlines, what the reader may do, its matter (if escalated) and the engine's timeline. */
 function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -125,6 +130,10 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
         { label: t('problem.due'), children: d.solve_due ?? d.current_due?.due ?? '—' },
         { label: t('problem.reply'), children: d.reply ?? '—' },
       ]} />
+      {d.deadlines.length > 0 && (
+        <CaseDeadlines testId="problem-deadlines" label={(k) => t(`problem.deadline.${k}` as MessageKey)}
+          items={[...d.deadlines].sort((a, b) => a.due_on.localeCompare(b.due_on)).map((x) => ({ kind: x.kind, dueOn: x.due_on, status: x.status, overdue: x.overdue, workingDays: x.working_days }))} />
+      )}
       {(d.actions.length > 0 || d.can_escalate) && (
         <Card size="small" title={t('problem.handle')}>
           <Space direction="vertical" style={{ width: '100%' }}>
@@ -164,12 +173,14 @@ function ProblemDrawer({ id, onChanged }: { id: number; onChanged: () => void })
                 { label: t('problem.matterDue'), children: d.matter.due_on ?? '—' },
               ]} />
               <Typography.Text strong>{t('problem.matterTimeline')}</Typography.Text>
-              <Timeline items={d.matter.timeline.map((i) => ({ children: <span>{i.at.slice(0, 10)} {i.actor_name ?? ''} {i.title}{i.detail ? `：${i.detail}` : ''}</span> }))} />
+              <CaseTimeline items={d.matter.timeline.map(timelineItem)} testId="problem-matter-timeline" />
             </Space>
           ) : <Typography.Text type="secondary">{t('problem.matterHidden')}</Typography.Text>}
         </Card>
       )}
-      <Timeline items={d.moves.map((m) => ({ children: <span>{m.at.slice(0, 10)} {m.actor_name ?? ''} {t(`problem.action.${m.action === 'visit_ok' || m.action === 'visit_reopen' ? 'visit' : m.action}` as MessageKey)} → {t(`problem.status.${m.to}` as MessageKey)}{m.reason ? `：${m.reason}` : ''}</span> }))} />
+      <Card size="small" title={t('problem.timeline')}>
+        <CaseTimeline items={d.timeline.map(timelineItem)} testId="problem-timeline" />
+      </Card>
     </Space>
   );
 }

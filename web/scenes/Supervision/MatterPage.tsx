@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, Modal, Select, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
+import { App, Breadcrumb, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Grid, Input, Modal, Select, Skeleton, Tag, Typography, Upload } from 'antd';
 import { FileWordOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client.ts';
 import { useCan } from '../../auth.tsx';
 import { EnterprisePicker } from '../../components/EnterprisePicker.tsx';
 import { agendaApi, supervisionApi, type MatterAction, type MatterDetail } from '../../api/supervision.ts';
+import { CaseDeadlines, CaseTimeline } from '../../components/CaseTimeline.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useLoad } from '../../components/useLoad.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -125,13 +126,7 @@ export function MatterPage() {
           },
           { key: 'content', label: t('matters.content'), span: mobile ? 1 : 2, children: <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.content || '—'}</Typography.Paragraph> },
         ]} />
-        <Flex gap={8} wrap style={{ marginTop: 12 }}>
-          {data.deadlines.map((d) => (
-            <Tag key={d.kind} color={d.status !== 'open' ? 'default' : d.overdue ? 'red' : d.paused ? 'default' : 'blue'}>
-              {t(`matters.deadline.${d.kind}` as MessageKey)} {d.dueOn} · {d.status !== 'open' ? d.status : d.paused ? t('matters.paused') : d.overdue ? t('matters.daysOverdue', { n: d.workingDays }) : t('matters.daysLeft', { n: d.workingDays })}
-            </Tag>
-          ))}
-        </Flex>
+        <div style={{ marginTop: 12 }}><CaseDeadlines items={data.deadlines} label={(k) => t(`matters.deadline.${k}` as MessageKey)} /></div>
       </Card>
 
       <Modal open={editingEnterprises !== null} title={t('matters.editEnterprises')} onCancel={() => setEditingEnterprises(null)} confirmLoading={busy} destroyOnHidden
@@ -172,16 +167,7 @@ export function MatterPage() {
 
       <Card title={t('matters.timeline')} size="small" style={{ marginTop: 12 }}>
         {data.timeline.length === 0 ? <Empty /> : (
-          <Timeline data-testid="matter-timeline" items={[...data.timeline].reverse().map((x) => ({
-            color: x.kind === 'feedback' ? 'green' : x.kind === 'event' ? 'red' : 'blue',
-            children: (
-              <div>
-                <Typography.Text strong>{x.title}</Typography.Text>
-                <div><Typography.Text type="secondary">{new Date(x.at).toLocaleString('zh-CN', { hour12: false })}{x.actorName ? ` · ${x.actorName}` : ''}</Typography.Text></div>
-                {x.detail && <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{x.detail}</Typography.Paragraph>}
-              </div>
-            ),
-          }))} />
+          <CaseTimeline items={data.timeline} testId="matter-timeline" />
         )}
         {data.feedback.flatMap((f) => f.attachments).concat(data.attachments).map((a) => (
           <div key={a.id}><a href={`/api/v1/attachments/${a.id}`} download><PaperClipOutlined /> {a.fileName}</a></div>
