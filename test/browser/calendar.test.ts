@@ -21,14 +21,16 @@ describe('the working-day calendar page', () => {
     await expect(row.getByLabel('节日').inputValue()).resolves.toBe('春节');
     await settled(page);
     await shot(page, 'calendar-2026');
-    await page.getByRole('button', { name: '添加一天' }).click();
-    const last = page.locator('tbody tr').last();
+    // The page also carries the 月度填报设置 card with its own 保存: act within the calendar's card.
+    const days = page.locator('.ant-card').filter({ hasText: '工作日历（节假日与调休）' });
+    await days.getByRole('button', { name: '添加一天' }).click();
+    const last = days.locator('tbody tr').last();
     await last.getByLabel('日期').fill('2026-03-04');
     await last.locator('.ant-select').click();
     await pickOption(page, '调休上班');
     await last.getByLabel('节日').fill('测试');
-    await page.getByRole('button', { name: /保\s*存/ }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('调休上班日应为周六或周日');
+    await days.getByRole('button', { name: /保\s*存/ }).click();
+    await expect(days.getByRole('alert').textContent()).resolves.toContain('调休上班日应为周六或周日');
     await shot(page, 'calendar-refused');
     await context.close();
   });
