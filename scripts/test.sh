@@ -5,6 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0; failed=0
 results=.tmp/test-results; mkdir -p "$results"; rm -f "$results/flaky.txt" "$results/repicked.txt"
+# Every Node process the suite starts (vitest's workers, each spawned `docket` command and server) keeps the code it
+# compiled in one cache and reuses it: the CLI tests, which spawn the command a few hundred times, take a third less CPU.
+export NODE_COMPILE_CACHE="$PWD/.tmp/node-compile-cache"
 
 step() { # name, command...
   local name=$1; shift
