@@ -7,7 +7,7 @@ import type { ListField, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
 import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
-import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, searchTerms, withinScope, type ProjectFilter, type ProjectQuery } from '../../platform/project-filter.ts';
+import { applyProjectFilter, isTrigramTerm, listOf, projectFilterSchema, resolveSearch, searchTerms, withinScope, type ProjectFilter, type ProjectQuery } from '../../platform/project-filter.ts';
 import { dialectOf } from '../../db/dialect.ts';
 import { LIST_ROW_COLUMNS } from '../../db/migrations/2026-12-15-10-project-list-rows.ts';
 
@@ -39,7 +39,9 @@ const LIST_ROWS_SORTS = new Set<string>(LIST_ROW_COLUMNS);
  * its columns. Issue 16: each trigram match read a ~1 KB projects row; 22k matches (新能源 at 1M) cost ~60 ms CPU.
  */
 export function listRowsAnswer(query: ProjectFilter & { sort: string }): boolean {
-  if (!searchTerms(query.q).length || !LIST_ROWS_SORTS.has(query.sort)) return false;
+  // A term the trigram index cannot answer scans projects.search_text, which the narrow copy does not carry.
+  const terms = searchTerms(query.q);
+  if (!terms.length || !terms.every(isTrigramTerm) || !LIST_ROWS_SORTS.has(query.sort)) return false;
   return Object.entries(query).every(([k, v]) => v === undefined || v === '' || LIST_ROWS_KEYS.has(k) || !FILTER_KEYS.has(k));
 }
 
