@@ -15,6 +15,10 @@ export const LIST_ROW_COLUMNS = ['id', 'deleted_at', 'region_code', 'unit_id', '
 
 const COLUMNS = LIST_ROW_COLUMNS.join(', ');
 const NEW_VALUES = LIST_ROW_COLUMNS.map((c) => `new.${c}`).join(', ');
+/** The rows project_list_rows must hold, from projects and their plans (the backfill, and the drift check's recount). */
+export const LIST_ROWS_RECOUNT = `SELECT ${LIST_ROW_COLUMNS.map((c) => `p.${c}`).join(', ')}, a.year AS plan_year, a.planned_investment AS planned FROM projects p
+    LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = (SELECT max(b.year) FROM annual_plans b WHERE b.project_id = p.id)`;
+
 // The latest plan of the project whose id is `of` (NULLs without one): the unique (project_id, year) index answers it.
 const latestPlan = (of: string) => `(SELECT a.year, a.planned_investment FROM annual_plans a WHERE a.project_id = ${of} ORDER BY a.year DESC LIMIT 1)`;
 
@@ -23,10 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE TABLE project_list_rows (
     id INTEGER PRIMARY KEY, deleted_at TEXT, region_code TEXT NOT NULL, unit_id INTEGER NOT NULL, stage TEXT NOT NULL,
     tier TEXT NOT NULL, parent_id INTEGER, total_investment INTEGER NOT NULL, plan_year INTEGER, planned INTEGER)`.execute(db);
-  await sql.raw(`INSERT INTO project_list_rows (${COLUMNS}, plan_year, planned)
-    SELECT ${LIST_ROW_COLUMNS.map((c) => `p.${c}`).join(', ')}, a.year, a.planned_investment FROM projects p
-    LEFT JOIN annual_plans a ON a.project_id = p.id AND a.year = (SELECT max(b.year) FROM annual_plans b WHERE b.project_id = p.id)
-    ORDER BY p.id`).execute(db);
+  await sql.raw(`INSERT INTO project_list_rows (${COLUMNS}, plan_year, planned) ${LIST_ROWS_RECOUNT} ORDER BY p.id`).execute(db);
   await sql.raw(`CREATE TRIGGER project_list_rows_ai AFTER INSERT ON projects BEGIN
     INSERT OR REPLACE INTO project_list_rows (${COLUMNS}) VALUES (${NEW_VALUES});
     UPDATE project_list_rows SET (plan_year, planned) = ${latestPlan('new.id')} WHERE id = new.id;

@@ -9,7 +9,7 @@ import { clock } from '../../clock.ts';
 import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
 import { applyProjectFilter, isTrigramTerm, listOf, projectFilterSchema, resolveSearch, searchTerms, withinScope, type ProjectFilter, type ProjectQuery } from '../../platform/project-filter.ts';
 import { dialectOf } from '../../db/dialect.ts';
-import { LIST_ROW_COLUMNS } from '../../db/migrations/2026-12-15-10-project-list-rows.ts';
+import { LIST_ROW_COLUMNS, LIST_ROWS_RECOUNT } from '../../db/migrations/2026-12-15-10-project-list-rows.ts';
 
 /** Every key of the project filter language (what is not one — sort, page, fields — does not narrow the totals). */
 const FILTER_KEYS = new Set(Object.keys(projectFilterSchema.shape));
@@ -324,6 +324,25 @@ export class ProjectRepository {
     const b = new Map(counted.map((r) => [key(r), sums(r)]));
     return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k))
       .map((k) => `list totals ${k}: kept ${a.get(k) ?? '0,0,0'}, counted ${b.get(k) ?? '0,0,0'}`);
+  }
+
+  /**
+   * SQLite: the ids whose project_list_rows row differs from a recount of projects and their latest plans (missing,
+   * extra or changed), one line each; empty when exact, and always on PostgreSQL, which has no copy (tests; `docket verify`).
+   */
+  async listRowsDrift(): Promise<string[]> {
+    if (dialectOf(this.db) !== 'sqlite') return [];
+    const copy = `SELECT ${[...LIST_ROW_COLUMNS, 'plan_year', 'planned'].join(', ')} FROM project_list_rows`;
+    const { rows } = await sql<{ id: number; side: string }>`${sql.raw(`SELECT id, 'kept' AS side FROM (${copy} EXCEPT ${LIST_ROWS_RECOUNT})
+      UNION ALL SELECT id, 'counted' AS side FROM (${LIST_ROWS_RECOUNT} EXCEPT ${copy}) ORDER BY id, side`)}`.execute(this.db);
+    return rows.map((r) => `list rows: project ${r.id} differs (${r.side} side)`);
+  }
+
+  /** Rebuilds project_list_rows from projects and their plans (`docket verify --fix`; SQLite only): run it in a transaction. */
+  async rebuildListRows(): Promise<void> {
+    if (dialectOf(this.db) !== 'sqlite') return;
+    await sql`delete from project_list_rows`.execute(this.db);
+    await sql`insert into project_list_rows (${sql.raw([...LIST_ROW_COLUMNS, 'plan_year', 'planned'].join(', '))}) ${sql.raw(LIST_ROWS_RECOUNT)}`.execute(this.db);
   }
 
   /** Rebuilds project_list_totals from the recount (`docket verify --fix`): run it in a transaction. */
