@@ -105,7 +105,7 @@ describe.each(DIALECTS)('the searched project list on %s', (dialect) => {
     return res.json() as { items: Array<{ id: number }>; totals: { count: number; total_investment: number; annual_planned: number; year: number } };
   };
   /** The reference: live projects (the office sees all) whose search_text holds every folded term, sorted as asked. */
-  const direct = async (terms: string[], extra: { regionPrefix?: string; unit?: number; stage?: string; major?: boolean }, sort: 'id' | 'total_investment') => {
+  const direct = async (terms: string[], extra: { regionPrefix?: string; unit?: number; stage?: 'started'; major?: boolean }, sort: 'id' | 'total_investment') => {
     let qb = t.db.selectFrom('projects')
       .leftJoin('annual_plans as ap', (j) => j.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', YEAR))
       .select(['projects.id', 'projects.total_investment', 'ap.planned_investment'])
@@ -160,7 +160,7 @@ describe.each(DIALECTS)('the searched project list on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   // [q, folded terms, extra filter (query and reference), expected count]
-  const CASES: Array<[string, string[], Record<string, string>, { regionPrefix?: string; unit?: 'A' | 'B'; stage?: string; major?: boolean }, number]> = [
+  const CASES: Array<[string, string[], Record<string, string>, { regionPrefix?: string; unit?: 'A' | 'B'; stage?: 'started'; major?: boolean }, number]> = [
     ['新能源', ['新能源'], {}, {}, 7],
     ['xinnengyuan', ['xinnengyuan'], {}, {}, 7],
     ['XinNengYuan', ['xinnengyuan'], {}, {}, 7],
