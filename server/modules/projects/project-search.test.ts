@@ -102,7 +102,7 @@ describe.each(DIALECTS)('the searched project list on %s', (dialect) => {
   const list = async (query: Record<string, string>) => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/projects?${new URLSearchParams(query)}`, headers: office });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { items: Array<{ id: number }>; totals: { count: number; total_investment: number; annual_planned: number; year: number } };
+    return res.json<{ items: Array<{ id: number }>; totals: { count: number; total_investment: number; annual_planned: number; year: number } }>();
   };
   /** The reference: live projects (the office sees all) whose search_text holds every folded term, sorted as asked. */
   const direct = async (terms: string[], extra: { regionPrefix?: string; unit?: number; stage?: 'started'; major?: boolean }, sort: 'id' | 'total_investment') => {
@@ -180,7 +180,7 @@ describe.each(DIALECTS)('the searched project list on %s', (dialect) => {
     ['没有这个词', ['没有这个词'], {}, {}, 0],
   ];
   const check = async () => {
-    for (const [q, terms, query, extra, count] of CASES) {
+    for (const [q, terms, query, extra] of CASES) {
       for (const sort of ['total_investment', 'id'] as const) {
         const unit = extra.unit === 'A' ? unitA.id : extra.unit === 'B' ? unitB.id : undefined;
         const expected = await direct(terms, { ...extra, unit }, sort);

@@ -279,7 +279,7 @@ export class ProjectRepository {
     if (this.answersFromListRows(query)) {
       // The narrow table's columns are a subset of projects' under the same names: listRowsAnswer admits only
       // filters and sorts over that subset, so the query builder's view of it as projects holds for this query.
-      return this.db.selectFrom('project_list_rows as projects') as unknown as ProjectQuery<object>;
+      return this.db.selectFrom('project_list_rows as projects');
     }
     return this.db.selectFrom('projects');
   }
