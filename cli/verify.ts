@@ -32,8 +32,14 @@ export function registerVerify(program: Command): void {
         if (drift.length && opts.fix) await inTransaction(database.db, (tx) => new ReportRepository(tx).rebuildKeptReportCounts());
         const reportCounts = { ok: drift.length === 0, differences: drift, fixed: drift.length > 0 && !!opts.fix };
         // The project list's kept totals (migration 2026-12-12-50), likewise.
-        const totalsDrift = await new ProjectRepository(database.db).keptListTotalsDrift();
-        if (totalsDrift.length && opts.fix) await inTransaction(database.db, (tx) => new ProjectRepository(tx).rebuildKeptListTotals());
+        // With them, the search's narrow copy of the list keys (SQLite, migration 2026-12-15-10): a differing project is listed.
+        const totalsDrift = [...await new ProjectRepository(database.db).keptListTotalsDrift(), ...await new ProjectRepository(database.db).listRowsDrift()];
+        if (totalsDrift.length && opts.fix) {
+          await inTransaction(database.db, async (tx) => {
+            await new ProjectRepository(tx).rebuildKeptListTotals();
+            await new ProjectRepository(tx).rebuildListRows();
+          });
+        }
         const listTotals = { ok: totalsDrift.length === 0, differences: totalsDrift, fixed: totalsDrift.length > 0 && !!opts.fix };
         if (opts.json) {
           console.log(JSON.stringify({ ...result, lights, report_counts: reportCounts, list_totals: listTotals }, null, 2));

@@ -369,6 +369,24 @@ export interface ProjectListTotalTable {
   planned_investment: number;
 }
 
+/**
+ * SQLite only (migration 2026-12-15-10, kept by triggers): a narrow copy of each project's list keys and latest plan,
+ * which a text search reads per trigram match instead of the wide projects row. Not on PostgreSQL: never query it there.
+ */
+export interface ProjectListRowTable {
+  id: number;
+  deleted_at: string | null;
+  region_code: string;
+  unit_id: number;
+  stage: string;
+  tier: string;
+  parent_id: number | null;
+  total_investment: number;
+  /** The project's latest annual plan: its year and planned investment (both null without a plan). */
+  plan_year: number | null;
+  planned: number | null;
+}
+
 /** Per project and year, each month's 1–N月 cumulative carried forward from counted reports (a rollup). */
 /** The rollup's 1–N月 cumulative of month N, one column a month (indicator_ytd and the rows copied from it). */
 export const YTD_COLUMNS = ['ytd_01', 'ytd_02', 'ytd_03', 'ytd_04', 'ytd_05', 'ytd_06', 'ytd_07', 'ytd_08', 'ytd_09', 'ytd_10', 'ytd_11', 'ytd_12'] as const;
@@ -1365,6 +1383,7 @@ export interface DB {
   report_unit_counts: ReportUnitCountTable;
   report_late: ReportLateTable;
   project_list_totals: ProjectListTotalTable;
+  project_list_rows: ProjectListRowTable;
   indicator_ytd: IndicatorYtdTable;
   indicator_facts: IndicatorFactTable;
   indicator_groups: IndicatorGroupTable;

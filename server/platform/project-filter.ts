@@ -83,6 +83,14 @@ function likeEscape(text: string): string {
 /** Shortest query the trigram indexes can answer; shorter ones fall back to a LIKE scan. */
 export const TRIGRAM_MIN_LENGTH = 3;
 
+/**
+ * True when the trigram indexes answer a term: three characters or more, none of them a LIKE wildcard (the trigram
+ * index answers LIKE only without an ESCAPE clause); other terms take a LIKE scan of projects.search_text.
+ */
+export function isTrigramTerm(term: string): boolean {
+  return [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term);
+}
+
 /** The folded terms of a search: whitespace separates terms ('轨道交通 吴中' → two), each must match. */
 export function searchTerms(q: string | undefined): string[] {
   return q ? q.trim().split(/[\s\u3000]+/).map(foldText).filter(Boolean).slice(0, 5) : [];
@@ -175,9 +183,7 @@ export async function resolveSearch<F extends ProjectFilter>(db: Executor, filte
  */
 function termMatch(eb: ExpressionBuilder<DB, 'projects'>, term: string, names: TermNames | undefined) {
   const pattern = `%${likeEscape(term)}%`;
-  // The trigram index answers LIKE only without an ESCAPE clause, so a term holding a wildcard character
-  // (rare in names) takes the scan like one shorter than three characters.
-  const trigram = [...term].length >= TRIGRAM_MIN_LENGTH && !/[\\%_]/.test(term);
+  const trigram = isTrigramTerm(term);
   if (names?.matchesAll) return sql<boolean>`1 = 1`;
   // A phrase in double quotes takes every character literally but the quote, which is doubled.
   const ftsHolds = names?.ftsMatch ? sql<boolean>`projects_fts match ${`"${term.replaceAll('"', '""')}"`}` : sql<boolean>`projects_fts.search_text like ${`%${term}%`}`;

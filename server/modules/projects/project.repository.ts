@@ -7,7 +7,9 @@ import type { ListField, ProjectListQuery } from './project.schema.ts';
 import { FUND_COLUMNS, LIST_FIELDS } from './project.schema.ts';
 import { clock } from '../../clock.ts';
 import { inScope, regionSubtree, unitSubtree } from '../../platform/scope.ts';
-import { applyProjectFilter, listOf, projectFilterSchema, resolveSearch, withinScope, type ProjectFilter } from '../../platform/project-filter.ts';
+import { applyProjectFilter, isTrigramTerm, listOf, projectFilterSchema, resolveSearch, searchTerms, withinScope, type ProjectFilter, type ProjectQuery } from '../../platform/project-filter.ts';
+import { dialectOf } from '../../db/dialect.ts';
+import { LIST_ROW_COLUMNS, LIST_ROWS_RECOUNT } from '../../db/migrations/2026-12-15-10-project-list-rows.ts';
 
 /** Every key of the project filter language (what is not one — sort, page, fields — does not narrow the totals). */
 const FILTER_KEYS = new Set(Object.keys(projectFilterSchema.shape));
@@ -25,6 +27,22 @@ export function listTotalsKept(query: ProjectFilter, planYear: number): boolean 
   if (query.year !== undefined && query.year !== planYear) return false;
   // An empty value narrows nothing (applyProjectFilter skips it); false does narrow has_code and is_key_of_key.
   return Object.entries(query).every(([k, v]) => v === undefined || v === '' || KEPT_TOTALS_KEYS.has(k) || !FILTER_KEYS.has(k));
+}
+
+// The filter keys and sorts the narrow project_list_rows answer (migration 2026-12-15-10): its columns and the search.
+const LIST_ROWS_KEYS = new Set(['region', 'unit', 'stage', 'tier', 'major_only', 'q']);
+const LIST_ROWS_SORTS = new Set<string>(LIST_ROW_COLUMNS);
+
+/**
+ * True when a text search's page ids and totals can be found over project_list_rows (SQLite only) instead of the wide
+ * projects rows: the filter holds only the search and the list keys the narrow copy carries, and the sort is one of
+ * its columns. Issue 16: each trigram match read a ~1 KB projects row; 22k matches (新能源 at 1M) cost ~60 ms CPU.
+ */
+export function listRowsAnswer(query: ProjectFilter & { sort: string }): boolean {
+  // A term the trigram index cannot answer scans projects.search_text, which the narrow copy does not carry.
+  const terms = searchTerms(query.q);
+  if (!terms.length || !terms.every(isTrigramTerm) || !LIST_ROWS_SORTS.has(query.sort)) return false;
+  return Object.entries(query).every(([k, v]) => v === undefined || v === '' || LIST_ROWS_KEYS.has(k) || !FILTER_KEYS.has(k));
 }
 
 const NOT_NULL_SORTS = new Set<string>(['id', 'name', 'region_code', 'unit_id', 'total_investment', 'tier', 'stage', 'stats_entered', 'created_at', 'updated_at']);
@@ -206,13 +224,23 @@ export class ProjectRepository {
       // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
       // row was read, joined to its plan and sorted to keep 50 (issue 16).
       const sort = `projects.${query.sort}` as const;
-      const sorted = applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), query).orderBy(sort, direction).orderBy('projects.id', query.order).limit(query.page_size).offset(offset);
+      const sorted = applyProjectFilter(withinScope(this.idSource(query), scope), query).orderBy(sort, direction).orderBy('projects.id', query.order).limit(query.page_size).offset(offset);
       let pageIds;
       if (kept) pageIds = sorted.select('projects.id');
       else {
-        const rows = await sorted
-          .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear))
-          .select('projects.id').select(windowColumns)
+        const rows = await (this.answersFromListRows(query)
+          // project_list_rows (as projects) carries each project's latest plan: of the plan year, it is that year's
+          // plan; of an earlier year, there is none that year; only a later one takes the annual_plans look-up.
+          ? sorted.select('projects.id').select([
+            sql<number>`count(*) over ()`.as('total_count'),
+            sql<number>`coalesce(sum(projects.total_investment) over (), 0)`.as('total_investment_sum'),
+            sql<number>`coalesce(sum(case when projects.plan_year = ${planYear} then projects.planned
+              when projects.plan_year > ${planYear} then (select a.planned_investment from annual_plans a where a.project_id = projects.id and a.year = ${planYear})
+              end) over (), 0)`.as('annual_planned_sum'),
+          ])
+          : sorted
+            .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear))
+            .select('projects.id').select(windowColumns))
           .execute();
         takeTotals(rows);
         pageIds = rows.map((r) => r.id);
@@ -235,6 +263,25 @@ export class ProjectRepository {
       items,
       totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(totals.annual_planned), year: planYear },
     };
+  }
+
+  /** True when this list's page ids and totals come from project_list_rows (SQLite, a search listRowsAnswer accepts). */
+  private answersFromListRows(query: ProjectListQuery): boolean {
+    return dialectOf(this.db) === 'sqlite' && listRowsAnswer(query);
+  }
+
+  /**
+   * Where the page's ids are found: for a text search listRowsAnswer accepts (SQLite), the narrow project_list_rows
+   * under the name projects — they carry every column that filter, scope and sort name, with the same values (kept
+   * by triggers) — else projects itself.
+   */
+  private idSource(query: ProjectListQuery): ProjectQuery<object> {
+    if (this.answersFromListRows(query)) {
+      // The narrow table's columns are a subset of projects' under the same names: listRowsAnswer admits only
+      // filters and sorts over that subset, so the query builder's view of it as projects holds for this query.
+      return this.db.selectFrom('project_list_rows as projects');
+    }
+    return this.db.selectFrom('projects');
   }
 
   /**
@@ -277,6 +324,25 @@ export class ProjectRepository {
     const b = new Map(counted.map((r) => [key(r), sums(r)]));
     return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k))
       .map((k) => `list totals ${k}: kept ${a.get(k) ?? '0,0,0'}, counted ${b.get(k) ?? '0,0,0'}`);
+  }
+
+  /**
+   * SQLite: the ids whose project_list_rows row differs from a recount of projects and their latest plans (missing,
+   * extra or changed), one line each; empty when exact, and always on PostgreSQL, which has no copy (tests; `docket verify`).
+   */
+  async listRowsDrift(): Promise<string[]> {
+    if (dialectOf(this.db) !== 'sqlite') return [];
+    const copy = `SELECT ${[...LIST_ROW_COLUMNS, 'plan_year', 'planned'].join(', ')} FROM project_list_rows`;
+    const { rows } = await sql<{ id: number; side: string }>`${sql.raw(`SELECT id, 'kept' AS side FROM (${copy} EXCEPT ${LIST_ROWS_RECOUNT})
+      UNION ALL SELECT id, 'counted' AS side FROM (${LIST_ROWS_RECOUNT} EXCEPT ${copy}) ORDER BY id, side`)}`.execute(this.db);
+    return rows.map((r) => `list rows: project ${r.id} differs (${r.side} side)`);
+  }
+
+  /** Rebuilds project_list_rows from projects and their plans (`docket verify --fix`; SQLite only): run it in a transaction. */
+  async rebuildListRows(): Promise<void> {
+    if (dialectOf(this.db) !== 'sqlite') return;
+    await sql`delete from project_list_rows`.execute(this.db);
+    await sql`insert into project_list_rows (${sql.raw([...LIST_ROW_COLUMNS, 'plan_year', 'planned'].join(', '))}) ${sql.raw(LIST_ROWS_RECOUNT)}`.execute(this.db);
   }
 
   /** Rebuilds project_list_totals from the recount (`docket verify --fix`): run it in a transaction. */
