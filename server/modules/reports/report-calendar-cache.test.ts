@@ -54,7 +54,7 @@ describe.each(DIALECTS)('the working-day calendar a submit counts with, across s
     await submitOnOther(w.pa1); // the second server reads (and keeps) the calendar as shipped
     expect(await dueOn(w.reporterA)).toMatchObject({ dueOn: '2026-10-26', title: '2026年10月月报：3个项目待报送' });
 
-    const year = (await t.app.inject({ url: '/api/v1/calendar/2026', headers: w.office })).json() as { days: object[] };
+    const year = (await t.app.inject({ url: '/api/v1/calendar/2026', headers: w.office })).json<{ days: object[] }>();
     const put = await t.app.inject({
       method: 'PUT', url: '/api/v1/calendar/2026', headers: w.office,
       payload: { days: [...year.days, { day: '2026-10-26', kind: 'holiday', name: '地方假日' }] },
@@ -74,7 +74,7 @@ describe.each(DIALECTS)('the working-day calendar a submit counts with, across s
     const saved = await other.inject({ method: 'PUT', url: `/api/v1/projects/${pa4}/reports/2026/10`, headers: w.reporterA, payload: { amount_month: 1_000_000 } });
     expect(saved.statusCode).toBe(200);
     // Returning another report re-derives the unit's to-dos on the first server: it sees the holiday as well.
-    const first = (await t.app.inject({ url: `/api/v1/projects/${w.pa1}/reports/2026/10`, headers: w.office })).json() as { id: number; version: number };
+    const first = (await t.app.inject({ url: `/api/v1/projects/${w.pa1}/reports/2026/10`, headers: w.office })).json<{ id: number; version: number }>();
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/reports/${first.id}/return`, headers: w.office, payload: { version: first.version, reason: '请核对' } })).statusCode).toBe(200);
     expect(await dueOn(w.reporterA)).toMatchObject({ dueOn: '2026-10-27', title: '2026年10月月报：2个项目待报送' });
   });
