@@ -577,6 +577,12 @@ export interface CalendarDayTable {
   updated_by: number | null;
 }
 
+/** The stamp of calendar_days (one row, id 1): a fresh random value on every change, set by triggers (issue 16). */
+export interface CalendarVersionTable {
+  id: number;
+  stamp: string;
+}
+
 /** One move of a workflow entity (core/workflow.ts), in the shape every entity shares. */
 export interface StatusLogTable {
   id: Generated<number>;
@@ -1397,6 +1403,7 @@ export interface DB {
   light_stale: LightStaleTable;
   security_settings: SecuritySettingTable;
   calendar_days: CalendarDayTable;
+  calendar_version: CalendarVersionTable;
   status_log: StatusLogTable;
   attraction_leads: AttractionLeadTable;
   attraction_followups: AttractionFollowupTable;

@@ -15,6 +15,11 @@ export class CalendarRepository {
     return (await q.execute()).map((r) => ({ day: r.day, kind: r.kind as CalendarDayKind, name: r.name }));
   }
 
+  /** The calendar's stamp (calendar_version): changes, to a fresh random value, with every change of its days. */
+  async findStamp(): Promise<string | undefined> {
+    return (await this.db.selectFrom('calendar_version').select('stamp').where('id', '=', 1).executeTakeFirst())?.stamp;
+  }
+
   /** Replaces a year's listed days. */
   async replaceYear(year: number, days: readonly CalendarDay[], userId: number | null, at: string): Promise<void> {
     await this.db.deleteFrom('calendar_days').where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).execute();

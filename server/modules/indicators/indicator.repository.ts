@@ -84,6 +84,24 @@ function recomputedYtd(db: Executor, statuses: readonly ReportStatus[], only?: {
   return qb;
 }
 
+/**
+ * recomputedYtd of one project-year with twelve aggregates rather than 78: each month's latest counted amount_ytd
+ * in a derived table, the running coalesce over them outside (a single row). The outer WHERE keeps SQLite from
+ * reading an upsert's ON CONFLICT as a join constraint.
+ */
+function recomputedYtdOfProject(db: Executor, statuses: readonly ReportStatus[], projectId: number, year: number) {
+  const m = (i: number) => sql.ref(`t.m${String(i + 1).padStart(2, '0')}`);
+  const inner = db.selectFrom('monthly_reports')
+    .select(['project_id', 'year'])
+    .select(YTD_COLUMNS.map((_, i) => sql<number | null>`max(case when month = ${sql.lit(i + 1)} then amount_ytd end)`.as(`m${String(i + 1).padStart(2, '0')}`)))
+    .where('status', 'in', statuses).where('project_id', '=', projectId).where('year', '=', year)
+    .groupBy(['project_id', 'year']);
+  return db.selectFrom(inner.as('t'))
+    .select(['t.project_id', 't.year'])
+    .select(YTD_COLUMNS.map((col, i) => sql<number>`coalesce(${sql.join(YTD_COLUMNS.slice(0, i + 1).map((_, j) => m(j)).reverse())}, 0)`.as(col)))
+    .where(sql<boolean>`1 = 1`);
+}
+
 /** Σ of the monthly plan of `table` up to month `month`: a literal month, or a CASE over a months table's column. */
 export function plannedToDate(table: string, month: number | RawBuilder<unknown>): RawBuilder<number> {
   const upTo = (n: number) => sql`(${sql.join(PLAN_MONTH_COLUMNS.slice(0, n).map((c) => sql`coalesce(${sql.ref(`${table}.${c}`)}, 0)`), sql` + `)})`;
@@ -251,13 +269,22 @@ export class IndicatorRepository {
   /** Recomputes one project's rollup row for a year from its reports (the hook after a report is written). */
   async refreshProjectYear(projectId: number, year: number): Promise<void> {
     const statuses = await this.countedStatuses();
-    const columns = ['project_id', 'year', ...YTD_COLUMNS] as const;
-    const expected = (await executeCached(this.db, `indicator_ytd.expected:${statuses.join(',')}:${year}`, [projectId], ([id]) => recomputedYtd(this.db, statuses, { projectId: id!, year }))).rows[0];
-    const stored = await this.db.selectFrom('indicator_ytd').select(columns).where('project_id', '=', projectId).where('year', '=', year).executeTakeFirst();
-    // A write that changes no counted figure (a draft saved, a report approved as submitted) leaves the row alone.
-    if (sameRow(expected, stored, columns)) return;
-    await this.db.deleteFrom('indicator_ytd').where('project_id', '=', projectId).where('year', '=', year).execute();
-    if (expected) await this.db.insertInto('indicator_ytd').values(expected).execute();
+    // Set-based, two statements whatever changed (issue 16; it was a read of the expected and of the stored row, then a
+    // delete and an insert): the row goes when no counted report is left, else is upserted only where a month
+    // differs, so a write that changes no counted figure (a draft saved, a report approved as submitted) leaves the
+    // row alone and fires no trigger.
+    const key = `${statuses.join(',')}:${year}`;
+    await executeCached(this.db, `indicator_ytd.gone:${key}`, [projectId], ([id]) => this.db.deleteFrom('indicator_ytd')
+      .where('project_id', '=', id!).where('year', '=', year)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('monthly_reports as r').select('r.id')
+        .whereRef('r.project_id', '=', 'indicator_ytd.project_id').where('r.year', '=', year).where('r.status', 'in', statuses)))));
+    const differs = sql<boolean>`${sql.join(YTD_COLUMNS.map((c) => sql`${sql.ref(`indicator_ytd.${c}`)} <> ${sql.ref(`excluded.${c}`)}`), sql` or `)}`;
+    await executeCached(this.db, `indicator_ytd.upsert:${key}`, [projectId], ([id]) => this.db.insertInto('indicator_ytd')
+      .columns(['project_id', 'year', ...YTD_COLUMNS])
+      .expression(recomputedYtdOfProject(this.db, statuses, id!, year))
+      .onConflict((oc) => oc.columns(['project_id', 'year'])
+        .doUpdateSet(Object.fromEntries(YTD_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)])))
+        .where(differs)));
   }
 
   /**

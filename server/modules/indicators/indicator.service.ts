@@ -19,6 +19,7 @@ import { GroupDeltas } from './group-deltas.ts';
 import type { Breakdown, IndicatorQuery, IndicatorSettingsWrite } from './indicator.schema.ts';
 import { clock } from '../../clock.ts';
 import { commonPath } from '../../../core/tree-path.ts';
+import type { ReportStatus } from '../../../core/monthly-report.ts';
 
 /** The repositories of the indicator engine, bound to one executor. */
 export interface IndicatorRepositories {
@@ -119,6 +120,17 @@ export class IndicatorService {
     await groups.lockProject(projectId);
     await indicators.refreshProjectYear(projectId, year);
     await groups.refreshProjects([projectId]);
+  }
+
+  /**
+   * refreshProject after a write that changed only reports in these statuses (a draft saved, with the reports its
+   * rechaining rewrote): when none of them counts toward indicators (a setting), the project's rollup cannot have
+   * moved and is left alone (issue 16: a save no longer pays the refresh).
+   */
+  static async refreshProjectIfCounted(trx: Executor, projectId: number, year: number, statuses: readonly ReportStatus[]): Promise<void> {
+    const counted = await indicatorRepositories(trx).indicators.countedStatuses();
+    if (!statuses.some((s) => counted.includes(s))) return;
+    await IndicatorService.refreshProject(trx, projectId, year);
   }
 
   /**

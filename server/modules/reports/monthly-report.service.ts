@@ -51,13 +51,25 @@ function versionConflict(current: unknown): AppError {
  * Records a change of a report with the stored row before and the row as it now stands, in the repository's
  * transaction (so the event commits or rolls back with the change).
  */
-async function recordReport(deps: Pick<Deps, 'audit'>, repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details']): Promise<void> {
+async function recordReport(deps: Pick<Deps, 'audit'>, repo: ReportRepository, actor: Actor, action: string, before: ReportRow | null, reportId: number, details?: AuditEvent['details'], project?: Pick<ProjectRow, 'id' | 'name'>): Promise<ReportRow | undefined> {
   const after = await repo.findReportById(reportId);
   const row = after ?? before;
-  // The trail names the report as people do (月报 · 吴中大道… 2026年11月), not by its row number.
-  const projectName = row ? await repo.findProjectName(row.project_id) : undefined;
+  // The trail names the report as people do (月报 · 吴中大道… 2026年11月), not by its row number; the caller's project
+  // row, when it has read it in this transaction, saves reading its name again.
+  const projectName = row ? (project?.id === row.project_id ? project.name : await repo.findProjectName(row.project_id)) : undefined;
   const entityName = row && projectName ? `${projectName} ${row.year}年${row.month}月` : undefined;
   await deps.audit.record(repo.executor, actor, { action, entityType: 'report', entityId: reportId, entityName, before, after: after ?? null, details });
+  return after;
+}
+
+/** What a write read in its transaction, for its answer: the report as it now stands, its period and the previous report. */
+interface Written {
+  report: ReportRow;
+  period: PeriodRow;
+  /** The previous period's report, when the write read it (undefined: not read). */
+  previous?: ReportRow | null;
+  /** False when the report cannot have photos (it was just created). */
+  mayHavePhotos: boolean;
 }
 
 /**
@@ -143,9 +155,12 @@ export class MonthlyReportService {
   // ── reading ────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** The report with its photos, the previous period's figures and what the actor may do next. */
-  private async present(repo: ReportRepository, actor: Actor, report: ReportRow) {
+  private async present(repo: ReportRepository, actor: Actor, report: ReportRow, known: { period?: PeriodRow; previous?: ReportRow | null; mayHavePhotos?: boolean } = {}) {
+    // What the write already read in its transaction is not read again (issue 16: a save + submit re-read each row).
     const [photos, period, previous] = await Promise.all([
-      repo.listPhotos(report.id), repo.findPeriod(report.year, report.month), repo.findPreviousReport(report.project_id, report.year, report.month),
+      known.mayHavePhotos === false ? [] : repo.listPhotos(report.id),
+      known.period ?? repo.findPeriod(report.year, report.month),
+      known.previous !== undefined ? (known.previous ?? undefined) : repo.findPreviousReport(report.project_id, report.year, report.month),
     ]);
     const open = period?.status === 'open';
     const actions = open ? REPORT_WORKFLOW.choices(report.status, (p) => isPermission(p) && roleHas(actor.role, p)) : [];
@@ -249,80 +264,104 @@ export class MonthlyReportService {
    * Validates entered fields against the stored report and the previous period, and derives the figures:
    * this month ⇄ 1–N月 from the previous period, since-start from the annual plan.
    */
-  private async validatedFields(repo: ReportRepository, project: ProjectRow, year: number, month: number, existing: ReportRow | undefined, input: ReportFields): Promise<Updateable<MonthlyReportTable>> {
+  private async validatedFields(repo: ReportRepository, project: ProjectRow, year: number, month: number, existing: ReportRow | undefined, input: ReportFields) {
     const [previous, plan] = await Promise.all([repo.findPreviousReport(project.id, year, month), repo.findPlan(project.id, year)]);
-    return deriveReportFields(project, existing, previous, plan, input, chinaDate(this.deps.clock.now()));
+    return { fields: deriveReportFields(project, existing, previous, plan, input, chinaDate(this.deps.clock.now())), previous, plan };
   }
 
-  /** Keeps 1–N月 and since-start of every report of the project-year equal to the running sum of monthly figures. */
-  private async rechainYear(repo: ReportRepository, projectId: number, year: number): Promise<void> {
-    const [reports, plan] = await Promise.all([repo.listProjectReports(projectId, year), repo.findPlan(projectId, year)]);
-    for (const r of rechain(reports, plan?.completed_before_year ?? 0)) {
+  /**
+   * Keeps 1–N月 and since-start of every report of the project-year equal to the running sum of monthly figures.
+   * `plan`: the project-year's plan when the caller has read it in this transaction. Returns the statuses of the
+   * reports whose cumulatives it rewrote.
+   */
+  private async rechainYear(repo: ReportRepository, projectId: number, year: number, plan?: { completed_before_year: number } | null): Promise<ReportRow['status'][]> {
+    const [reports, planRow] = await Promise.all([repo.listProjectReports(projectId, year), plan !== undefined ? plan ?? undefined : repo.findPlan(projectId, year)]);
+    const rewritten: ReportRow['status'][] = [];
+    for (const r of rechain(reports, planRow?.completed_before_year ?? 0)) {
       const stored = reports.find((s) => s.id === r.id);
       if (stored && (stored.amount_ytd !== r.amount_ytd || stored.amount_since_start !== r.amount_since_start)) {
         await repo.updateCumulatives(r.id, r.amount_ytd, r.amount_since_start);
+        rewritten.push(stored.status);
       }
     }
+    return rewritten;
   }
 
-  /** Creates or edits (draft / returned) the report of a project for a period; returns its id. */
-  private async write(repo: ReportRepository, actor: Actor, projectId: number, period: PeriodRow, input: ReportWrite): Promise<number> {
+  /**
+   * Creates or edits (draft / returned) the report of a project for a period. Returns its id, the report as it now
+   * stands and the previous report (for the answer), and the statuses of every report whose figures it changed
+   * (this one's and those the rechaining rewrote: whether the indicator rollup can have moved).
+   */
+  private async write(repo: ReportRepository, actor: Actor, projectId: number, period: PeriodRow, input: ReportWrite) {
     const project = await this.getProject(repo, actor, projectId);
     const { year, month } = period;
     const existing = await repo.findReport(projectId, year, month);
     let id: number;
+    let derived: Awaited<ReturnType<MonthlyReportService['validatedFields']>>;
     if (existing) {
       if (input.version === undefined) {
         throw new AppError('version_conflict', '该项目本期月报已存在，请刷新后在最新内容上修改', { current: existing });
       }
       if (existing.version !== input.version) throw versionConflict(existing);
       if (!canDo(existing.status, 'edit')) throw new AppError('conflict', refusalOf(existing.status, 'edit'), { current: existing });
-      const fields = await this.validatedFields(repo, project, year, month, existing, input);
-      if (!(await repo.updateReportIfVersion(existing.id, existing.version, fields))) throw versionConflict(await repo.findReport(projectId, year, month));
+      derived = await this.validatedFields(repo, project, year, month, existing, input);
+      if (!(await repo.updateReportIfVersion(existing.id, existing.version, derived.fields))) throw versionConflict(await repo.findReport(projectId, year, month));
       id = existing.id;
     } else {
-      const fields = await this.validatedFields(repo, project, year, month, undefined, input);
+      derived = await this.validatedFields(repo, project, year, month, undefined, input);
+      const { fields } = derived;
       const now = this.deps.clock.now().toISOString();
       id = await repo.insertReport({
         ...fields, amount_month: fields.amount_month ?? 0, project_id: projectId, year, month,
         status: 'draft', revision: 1, version: 1, created_at: now, updated_at: now,
       });
     }
-    await this.rechainYear(repo, projectId, year);
-    await recordReport(this.deps, repo, actor, 'report.save', existing ?? null, id, { project_id: projectId, year, month });
-    return id;
+    const rewritten = await this.rechainYear(repo, projectId, year, derived.plan ?? null);
+    const after = await recordReport(this.deps, repo, actor, 'report.save', existing ?? null, id, { project_id: projectId, year, month }, project);
+    return { id, after, previous: derived.previous ?? null, isNew: !existing, statuses: [existing?.status ?? 'draft', ...rewritten] };
   }
 
   /** Creates or updates the report of a project for an open period. */
   async saveReport(actor: Actor, projectId: number, year: number, month: number, input: ReportWrite) {
-    const id = await inTransaction(this.deps.db, async (trx) => {
+    const written = await inTransaction(this.deps.db, async (trx): Promise<Written | number> => {
       const repo = this.repos(trx);
-      const written = await this.write(repo, actor, projectId, await this.writablePeriod(repo, year, month), input);
-      await refreshIndicatorRollup(repo, projectId, year);
-      return written;
+      const period = await this.writablePeriod(repo, year, month);
+      const w = await this.write(repo, actor, projectId, period, input);
+      // Only reports in a counted status feed the rollup: a draft saved (the rechaining touching no counted report)
+      // leaves it as it was, and skips its refresh.
+      await IndicatorService.refreshProjectIfCounted(trx, projectId, year, w.statuses);
+      return w.after ? { report: w.after, period, previous: w.previous, mayHavePhotos: !w.isNew } : w.id;
     });
-    return this.getReportById(actor, id);
+    return this.presentWritten(actor, written);
+  }
+
+  /** The answer of a write: what it read in its transaction, or the report read afresh when it could not be. */
+  private async presentWritten(actor: Actor, written: Written | number) {
+    if (typeof written === 'number') return this.getReportById(actor, written);
+    return this.present(this.repo, actor, written.report, written);
   }
 
   // ── workflow ───────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Runs one workflow step on a report read inside the transaction with the client's version checked. */
-  private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<void>, details?: (report: ReportRow) => AuditEvent['details']) {
-    await inTransaction(this.deps.db, async (trx) => {
+  private async step(actor: Actor, id: number, version: number, action: ReportAction, fn: (repo: ReportRepository, report: ReportRow, period: PeriodRow) => Promise<ProjectRow | void>, details?: (report: ReportRow) => AuditEvent['details']) {
+    const written = await inTransaction(this.deps.db, async (trx): Promise<Written | number> => {
       const repo = this.repos(trx);
       const report = await repo.findReportInScope(id, actor.scope);
       if (!report) throw notFound('月报');
       const period = await this.writablePeriod(repo, report.year, report.month);
       if (report.version !== version) throw versionConflict(report);
       if (!canDo(report.status, action)) throw new AppError('conflict', refusalOf(report.status, action), { current: report });
-      await fn(repo, report, period);
-      await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report));
+      const project = await fn(repo, report, period);
+      const after = await recordReport(this.deps, repo, actor, `report.${action}`, report, report.id, details?.(report), project ?? undefined);
       // Which statuses count toward indicators is a setting, so every step refreshes the project's rollup.
       await refreshIndicatorRollup(repo, report.project_id, report.year);
       // A submit clears the unit's "report due" (or lowers its count), a return adds a "return to fix".
-      await syncReportTodosOfProjects(this.deps, trx, report, [report.project_id], actor.userId);
+      if (project) await syncReportTodos(this.deps, trx, period, { unitIds: [project.unit_id], by: actor.userId, stored: period });
+      else await syncReportTodosOfProjects(this.deps, trx, report, [report.project_id], actor.userId);
+      return after ? { report: after, period, mayHavePhotos: true } : report.id;
     });
-    return this.getReportById(actor, id);
+    return this.presentWritten(actor, written);
   }
 
   /**
@@ -339,7 +378,8 @@ export class MonthlyReportService {
     }
   }
 
-  private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<void> {
+  /** Submits the report (checked complete); returns its project as read in the transaction. */
+  private async doSubmit(repo: ReportRepository, actor: Actor, report: ReportRow): Promise<ProjectRow> {
     const project = await this.getProject(repo, actor, report.project_id);
     await this.checkComplete(repo, project, report);
     const now = this.deps.clock.now().toISOString();
@@ -348,6 +388,7 @@ export class MonthlyReportService {
       first_submitted_at: report.first_submitted_at ?? now,
     });
     if (!ok) throw versionConflict(await repo.findReport(report.project_id, report.year, report.month));
+    return project;
   }
 
   /** Moves the project along with an approved report: stage, its date, history, statistics entry. */
@@ -406,7 +447,7 @@ export class MonthlyReportService {
     return this.step(actor, id, version, 'correct', async (repo, report, period) => {
       const project = await this.getProject(repo, actor, report.project_id);
       await repo.insertRevision({ report_id: report.id, revision: report.revision, snapshot: JSON.stringify(report), reason, user_id: actor.userId });
-      const changed = await this.validatedFields(repo, project, report.year, report.month, report, fields);
+      const changed = (await this.validatedFields(repo, project, report.year, report.month, report, fields)).fields;
       const move = stageMove(project.stage, changed.stage);
       if (move.kind === 'forward' && stageNeedsPhoto(move.to) && (await repo.countPhotos(report.id)) === 0) {
         // Photos of an approved report cannot change, so such a move belongs in the next period's report.
@@ -487,7 +528,7 @@ export class MonthlyReportService {
       const saved: Array<{ project_id: number; report_id: number }> = [];
       await this.eachRow(repo, actor, input.rows, (r) => r.project_id, async (row) => {
         const { project_id: projectId, ...fields } = row;
-        const id = await this.write(repo, actor, projectId, period, fields);
+        const { id } = await this.write(repo, actor, projectId, period, fields);
         if (input.submit) {
           const report = await repo.findReport(projectId, year, month);
           if (report && canDo(report.status, 'submit')) {

@@ -17,7 +17,7 @@ import type { JobSpec } from '../../platform/jobs.ts';
 import { inTransaction } from '../../platform/tx.ts';
 import { addTodo, completeTodos, listOpenTodos, type TodoInput } from '../../platform/todos/todos.ts';
 import { createCalendarService } from '../calendar/index.ts';
-import { ReportRepository } from './report.repository.ts';
+import { ReportRepository, type PeriodRow } from './report.repository.ts';
 import { syncReportReminders } from './report-reminders.ts';
 import { effectiveDeadline } from './reporting-figures.ts';
 
@@ -33,12 +33,13 @@ const returnKey = (year: number, month: number, reportId: number) => `${reportTo
  * "report due" with the count still owed and each returned report's "return to fix"; finishes those no longer owed,
  * and all of the period's when it is not open. Runs in the caller's transaction.
  */
-export async function syncReportTodos(deps: Deps, trx: Executor, period: { year: number; month: number }, opts: { unitIds?: readonly number[]; by?: number | null } = {}): Promise<void> {
+export async function syncReportTodos(deps: Deps, trx: Executor, period: { year: number; month: number }, opts: { unitIds?: readonly number[]; by?: number | null; stored?: PeriodRow } = {}): Promise<void> {
   const repo = new ReportRepository(trx);
   const now = deps.clock.now();
   const by = opts.by ?? null;
   const { year, month } = period;
-  const stored = await repo.findPeriod(year, month);
+  // `stored`: the period row as the caller read it in this transaction (a submit), not read again.
+  const stored = opts.stored ?? await repo.findPeriod(year, month);
   if (!stored || stored.status !== 'open') {
     await completeTodos(trx, { keyPrefix: reportTodoPrefix(year, month) }, now, by);
     if (stored) await syncReportReminders(trx, { periodId: stored.id, dueOn: null, owing: new Map(), now });

@@ -65,6 +65,11 @@ export class UserRepository {
       .select([
         's.id as session_id', 's.expires_at', 's.last_seen_at', 's.csrf_hash', 'u.id', 'u.username', 'u.display_name', 'u.role',
         'u.unit_id', 'u.is_active', 'u.must_change_password', 'u.password_changed_at', 'u.created_at', 'un.path as unit_path',
+        // Read with the session so that a request pays one statement (issue 16): the password expiry setting's stored
+        // value (decoded by the caller, null = the default) and whether explicit scope rows exist at all (most
+        // accounts have none; only then are they listed).
+        (eb) => eb.selectFrom('security_settings').select('value').where('key', '=', 'password_expiry_days').as('password_expiry_days_value'),
+        (eb) => eb.exists(eb.selectFrom('user_scopes as us').select('us.id').whereRef('us.user_id', '=', 'u.id')).as('has_scopes'),
       ])
       .where('s.id', '=', sessionId)
       .where('s.expires_at', '>', now)

@@ -4,7 +4,7 @@ import { emptyScope, type Actor, type DataScope, type Origin } from '../../conte
 import { AppError, notFound } from '../../errors.ts';
 import { ADMIN_ROLES, ROLES, type Role } from '../../plugins/permissions.ts';
 import type { ApprovalReason } from './user-admin.responses.ts';
-import { readSecuritySettings, type SecuritySettings } from '../security/index.ts';
+import { decodeSecuritySetting, readSecuritySettings, type SecuritySettings } from '../security/index.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Deps } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/tx.ts';
@@ -285,6 +285,7 @@ export class UserService {
   /** Resolves a session token and slides the idle timeout; undefined when absent, expired or the account is off. */
   async findSession(token: string, origin?: Origin): Promise<SessionInfo | undefined> {
     const now = this.deps.clock.now();
+    // One statement for the session, its user, the password expiry setting and whether scope rows exist (issue 16).
     const row = await this.users.findSessionActor(sessionIdOf(token), now.toISOString());
     if (!row || row.is_active !== 1) return undefined;
     // Refresh at most once a minute to keep reads cheap.
@@ -294,10 +295,16 @@ export class UserService {
     }
     let mustChangePassword = row.must_change_password === 1;
     if (!mustChangePassword) {
-      const expiresAt = passwordExpiresAt(row, await this.settings());
+      const expiresAt = passwordExpiresAt(row, { password_expiry_days: decodeSecuritySetting('password_expiry_days', row.password_expiry_days_value) });
       mustChangePassword = expiresAt !== null && expiresAt <= now.toISOString();
     }
-    return { actor: await this.actorFor(row, origin), sessionId: row.session_id, csrfHash: row.csrf_hash, mustChangePassword };
+    const role = row.role as Role;
+    const rows = !ADMIN_ROLES.includes(role) && isTrue(row.has_scopes) ? await this.users.listScopePaths(row.id) : [];
+    const actor: Actor = {
+      userId: row.id, username: row.username, displayName: row.display_name, role, unitId: row.unit_id,
+      scope: scopeOf(role, row.unit_path, rows), ...(origin ? { origin } : {}),
+    };
+    return { actor, sessionId: row.session_id, csrfHash: row.csrf_hash, mustChangePassword };
   }
 
   /** The actor of a session token (no CSRF, no password-change gate): for tests and internal callers. */
@@ -607,7 +614,7 @@ function pendingApproval(reason: 'created' | 'password_reset' | 'role_change' | 
 }
 
 /** When the password expires, or null when expiry is off. */
-function passwordExpiresAt(user: { password_changed_at: string | null; created_at: string }, settings: SecuritySettings): string | null {
+function passwordExpiresAt(user: { password_changed_at: string | null; created_at: string }, settings: Pick<SecuritySettings, 'password_expiry_days'>): string | null {
   if (settings.password_expiry_days === 0) return null;
   const since = user.password_changed_at ?? user.created_at;
   return new Date(Date.parse(since) + settings.password_expiry_days * 86_400_000).toISOString();
@@ -623,4 +630,9 @@ function scopeRows(scopes: ScopeInput): { unit_id: number | null; region_code: s
 /** The fields of an account that the audit trail keeps in before/after (never the hash). */
 function auditView(u: { username: string; display_name: string; role: string; unit_id: number | null; is_active: number; scopes: ScopeInput }) {
   return { username: u.username, display_name: u.display_name, role: u.role, unit_id: u.unit_id, is_active: u.is_active, scopes: u.scopes };
+}
+
+/** An EXISTS column as either engine returns it (SQLite 0/1, PostgreSQL boolean). */
+function isTrue(v: unknown): boolean {
+  return v === true || v === 1 || v === '1';
 }
