@@ -79,18 +79,23 @@ describe.each(DIALECTS)('light snapshots after a bulk write on %s', (dialect) =>
     const checked = await bulk.checkMonth(office, YEAR, 6, rows, 'submitted');
     expect(checked.errors).toEqual([]);
     expect(await bulk.writeMonth(office, checked)).toBe(TOUCHED);
-    expect(Number((await database.db.selectFrom('light_stale').select((eb) => eb.fn.countAll().as('n')).where('year', '=', YEAR).executeTakeFirstOrThrow()).n)).toBe(TOUCHED);
+    // June's cumulatives changed (and the months after it, none of which has snapshots): marked from June on.
+    expect((await database.db.selectFrom('light_stale_ytd').select(['from_month', (eb) => eb.fn.countAll().as('n')]).where('year', '=', YEAR).groupBy('from_month').execute())
+      .map((r) => [Number(r.from_month), Number(r.n)])).toEqual([[6, TOUCHED]]);
 
     await refreshLightsAfterBulkWrite(database.db, { year: YEAR, month: 6 });
 
     expect(await database.db.selectFrom('light_stale').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
+    expect(await database.db.selectFrom('light_stale_ytd').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
     // Both months kept (not dropped and refilled), the untouched project's rows exactly as they were left.
     expect((await database.db.selectFrom('light_snapshot_months').select(['month', 'complete']).where('year', '=', YEAR).orderBy('month').execute()))
       .toEqual([{ month: 3, complete: 1 }, { month: 6, complete: 1 }]);
     expect(await codeOf(untouched, 6)).toBe(marked);
-    // Every row but the two marked ones equals a judgement from scratch, the touched one included; the counts too.
+    // Every row but the marked ones equals a judgement from scratch, the touched project's June row included; the
+    // counts too. A June write re-judges June on, never March (March is judged on March's cumulative and earlier
+    // months'), so the touched project's March row made wrong is left as it was.
     const verified = await service.verifySnapshots();
-    expect(verified.differences.map((d) => [d.project_id, d.month]).sort()).toEqual([[untouched, 3], [untouched, 6]].sort());
+    expect(verified.differences.map((d) => [d.project_id, d.month]).sort()).toEqual([[untouched, 3], [untouched, 6], [touched[7]!, 3]].sort());
     expect(verified.counts_differing).toBe(0);
     // The write changed lights: June's answer is not what it was before the write.
     await setCode(untouched, 6, untouchedCode);
