@@ -203,11 +203,14 @@ export class LightSnapshotRepository {
    * Removes the stale marks that were read (a mark re-written since keeps its new stamp and stays). The project ids
    * as an IN list let both engines find the chunk's marks by the key: with only the OR of (project, stamp) pairs,
    * SQLite scanned every mark of the year per statement, which made a bulk write's refresh quadratic (issue 23).
+   * The stamps are a second IN list, not an OR of pairs (400 pairs tested against each row: 7 ms a statement at
+   * 100k): a stamp is never given twice (PostgreSQL's sequence; on SQLite a random 53-bit number, and the marks are
+   * read and removed in one transaction with no other writer), so a re-written mark's new stamp is not in the list.
    */
   async deleteStale(year: number, marks: readonly { project_id: number; stamp: number }[], table: 'light_stale' | 'light_stale_ytd' = 'light_stale'): Promise<void> {
     for (const part of chunks(marks, 400)) {
       await this.db.deleteFrom(table).where('year', '=', year).where('project_id', 'in', part.map((m) => m.project_id))
-        .where((eb) => eb.or(part.map((m) => eb.and([eb('project_id', '=', m.project_id), eb('stamp', '=', m.stamp)]))))
+        .where('stamp', 'in', part.map((m) => m.stamp))
         .execute();
     }
   }
