@@ -2,7 +2,8 @@
 // `node --cpu-prof`. Builds (or copies) a demo portfolio, then runs the bench's scenario 8 in order: December opened
 // and imported counted, November imported as drafts for the projects without a November report, submit-all of
 // November. Prints wall and CPU seconds of each, and CPU per row.
-//   node bench/bulk-scaling.ts --projects 10000 [--data-dir DIR] [--keep] [--only counted,drafts,submit]
+//   node bench/bulk-scaling.ts --projects 10000 [--data-dir DIR] [--keep] [--only counted,drafts,submit] [--warm 11,12]
+// --warm fills those months' light snapshots first, as a running server's warm-up keeps this month and the last.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,13 +15,14 @@ import { createDeps } from '../server/deps.ts';
 import { systemActor } from '../server/context.ts';
 import { createImportService } from '../server/modules/imports/index.ts';
 import { createMonthlyReportService, createPeriodService } from '../server/modules/reports/index.ts';
+import { createLightService } from '../server/modules/lights/index.ts';
 import { buildSqlite } from './portfolio.ts';
 import { makeMonthlyCsv } from './bulk-writes.ts';
 
 const { values } = parseArgs({
   options: {
     projects: { type: 'string', default: '10000' }, 'data-dir': { type: 'string' }, keep: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'counted,drafts,submit' },
+    only: { type: 'string', default: 'counted,drafts,submit' }, warm: { type: 'string' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -47,6 +49,10 @@ const measure = async <T>(name: string, fn: () => Promise<T>, rows: () => number
   return result;
 };
 const year = 2026;
+if (values.warm) {
+  const lights = createLightService(deps);
+  for (const m of values.warm.split(',').map(Number)) await measure(`warm lights ${m}`, () => lights.ensureSnapshots(year, m), () => 0);
+}
 const importMonth = async (month: number, status: 'submitted' | 'draft', withoutReport: boolean) => {
   const file = path.join(dir, `m${month}.csv`);
   const n = await makeMonthlyCsv(database.db, file, { year, month, withoutReport });

@@ -568,6 +568,11 @@ export interface LightStaleTable {
   stamp: number;
 }
 
+/** A (project, year) whose 1–N月 cumulatives changed from `from_month` on: its lights from that month are re-judged. */
+export interface LightStaleYtdTable extends LightStaleTable {
+  from_month: number;
+}
+
 /** A listed day of the working-day calendar (core/calendar.ts): a holiday, or a worked weekend (调休). */
 export interface CalendarDayTable {
   day: string;
@@ -1401,6 +1406,7 @@ export interface DB {
   light_counts: LightCountTable;
   light_snapshot_months: LightSnapshotMonthTable;
   light_stale: LightStaleTable;
+  light_stale_ytd: LightStaleYtdTable;
   security_settings: SecuritySettingTable;
   calendar_days: CalendarDayTable;
   calendar_version: CalendarVersionTable;

@@ -79,22 +79,59 @@ describe.each(DIALECTS)('light snapshots after a bulk write on %s', (dialect) =>
     const checked = await bulk.checkMonth(office, YEAR, 6, rows, 'submitted');
     expect(checked.errors).toEqual([]);
     expect(await bulk.writeMonth(office, checked)).toBe(TOUCHED);
-    expect(Number((await database.db.selectFrom('light_stale').select((eb) => eb.fn.countAll().as('n')).where('year', '=', YEAR).executeTakeFirstOrThrow()).n)).toBe(TOUCHED);
+    // June's cumulatives changed (and the months after it, none of which has snapshots): marked from June on.
+    expect((await database.db.selectFrom('light_stale_ytd').select(['from_month', (eb) => eb.fn.countAll().as('n')]).where('year', '=', YEAR).groupBy('from_month').execute())
+      .map((r) => [Number(r.from_month), Number(r.n)])).toEqual([[6, TOUCHED]]);
 
     await refreshLightsAfterBulkWrite(database.db, { year: YEAR, month: 6 });
 
     expect(await database.db.selectFrom('light_stale').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
+    expect(await database.db.selectFrom('light_stale_ytd').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
     // Both months kept (not dropped and refilled), the untouched project's rows exactly as they were left.
     expect((await database.db.selectFrom('light_snapshot_months').select(['month', 'complete']).where('year', '=', YEAR).orderBy('month').execute()))
       .toEqual([{ month: 3, complete: 1 }, { month: 6, complete: 1 }]);
     expect(await codeOf(untouched, 6)).toBe(marked);
-    // Every row but the two marked ones equals a judgement from scratch, the touched one included; the counts too.
+    // Every row but the marked ones equals a judgement from scratch, the touched project's June row included; the
+    // counts too. A June write re-judges June on, never March (March is judged on March's cumulative and earlier
+    // months'), so the touched project's March row made wrong is left as it was.
     const verified = await service.verifySnapshots();
-    expect(verified.differences.map((d) => [d.project_id, d.month]).sort()).toEqual([[untouched, 3], [untouched, 6]].sort());
+    expect(verified.differences.map((d) => [d.project_id, d.month]).sort()).toEqual([[untouched, 3], [untouched, 6], [touched[7]!, 3]].sort());
     expect(verified.counts_differing).toBe(0);
     // The write changed lights: June's answer is not what it was before the write.
     await setCode(untouched, 6, untouchedCode);
     const june = await database.db.selectFrom('light_snapshots').select('code').where('year', '=', YEAR).where('month', '=', 6).where('project_id', 'in', touched.slice(0, 50)).execute();
     expect(new Set(june.map((r) => r.code)).size).toBeGreaterThan(1);
   }, 240_000);
+
+  it('re-judges a cumulative change from its first changed month only, and every month when another input of the same project changed too', async () => {
+    const db = database.db;
+    const [p, q] = [ids[5]!, ids[6]!];
+    // Both projects' March and June rows made wrong on purpose: what a refresh re-judges is set right, the rest stays.
+    const wrong = async (id: number, month: number) => {
+      const code = (await codeOf(id, month) + 64) % 256;
+      await setCode(id, month, code);
+      return code;
+    };
+    await wrong(p, 3);
+    await wrong(p, 6);
+    const qMarch = await wrong(q, 3);
+    await wrong(q, 6);
+    // q: only its June cumulative changes. p: its June cumulative and its annual plan (a whole-year input).
+    for (const id of [p, q]) await db.updateTable('indicator_ytd').set({ ytd_06: 11 * YI }).where('project_id', '=', id).where('year', '=', YEAR).execute();
+    await db.updateTable('annual_plans').set({ planned_investment: 13 * YI }).where('project_id', '=', p).where('year', '=', YEAR).execute();
+    expect(await db.selectFrom('light_stale').select('project_id').where('year', '=', YEAR).execute()).toEqual([{ project_id: p }]);
+    expect((await db.selectFrom('light_stale_ytd').select(['project_id', 'from_month']).where('year', '=', YEAR).orderBy('project_id').execute())
+      .map((r) => [r.project_id, Number(r.from_month)])).toEqual([[p, 6], [q, 6]]);
+    // A cumulative rewritten to the value it had changes nothing and marks nothing.
+    await db.updateTable('indicator_ytd').set({ ytd_06: 11 * YI }).where('project_id', '=', q).where('year', '=', YEAR).execute();
+
+    await refreshLightsAfterBulkWrite(db, { year: YEAR, month: 6 });
+
+    expect(await db.selectFrom('light_stale').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
+    expect(await db.selectFrom('light_stale_ytd').selectAll().where('year', '=', YEAR).execute()).toEqual([]);
+    const differing = (await service.verifySnapshots()).differences.map((d) => [d.project_id, d.month]);
+    // p re-judged in both months, q in June; q's March row was not read again (its March inputs did not change).
+    expect(differing.filter(([id]) => id === p || id === q)).toEqual([[q, 3]]);
+    expect(await codeOf(q, 3)).toBe(qMarch);
+  }, 120_000);
 });

@@ -138,10 +138,16 @@ export class LightRepository {
   }
 
   /** Excuses of year Y not revoked for projects with ids in [fromId, toId] or among `ids`. */
-  listExcusesOf(year: number, only: { fromId: number; toId: number } | { ids: readonly number[] }) {
+  async listExcusesOf(year: number, only: { fromId: number; toId: number } | { ids: readonly number[] }) {
     let qb = this.db.selectFrom('light_excuses').selectAll().where('year', '=', year).where('revoked_at', 'is', null);
     if ('ids' in only) {
-      if (!only.ids.length) return Promise.resolve([]);
+      if (!only.ids.length) return [];
+      if (only.ids.length > 500) {
+        // A re-judging chunk of 2,000 projects: the year's excuses (accepted one by one, so few) filtered here cost
+        // less than 2,000 bound ids probed in the index (7–15 ms a chunk at 100k, issue 23).
+        const ids = new Set(only.ids);
+        return (await qb.orderBy('id').execute()).filter((e) => ids.has(e.project_id));
+      }
       qb = qb.where('project_id', 'in', [...only.ids]);
     } else {
       qb = qb.where('project_id', '>=', only.fromId).where('project_id', '<=', only.toId);

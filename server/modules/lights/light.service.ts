@@ -454,46 +454,67 @@ export class LightService {
     }
   }
 
-  /** Re-judges, for every month of the year with snapshots, the projects whose inputs changed. */
+  /**
+   * Re-judges, for every month of the year with snapshots, the projects whose inputs changed: those marked for the
+   * whole year in every month, those whose 1–N月 cumulatives alone changed only from the first month that changed
+   * (a month is judged on its own and earlier months' cumulatives, never on later ones: December's import leaves
+   * November's lights as they were).
+   */
   private async refreshStale(year: number): Promise<void> {
-    for (;;) {
-      const more = await inTransaction(this.deps.db, async (trx) => {
-        const repo = new LightRepository(trx);
-        const snapshots = repo.snapshots;
-        await snapshots.lock();
-        const marks = await snapshots.listStale(year, STALE_CHUNK);
-        if (!marks.length) return false;
-        // The months are read after the marks: a fill that began before a mark was written is re-judged too.
-        const months = await snapshots.listMonths(year);
-        const ids = marks.map((m) => m.project_id);
-        if (months.length) {
-          // Only rows whose judgement changed are replaced: a write that leaves a project's lights as they were
-          // (most rows of a bulk write, in most months) costs a read and a comparison, not a delete and an insert.
-          const stored = new Map((await snapshots.listRowsOf(year, months, ids)).map((r) => [`${r.month}|${r.project_id}`, r]));
-          const facts = await repo.listFactsOf(year, { ids });
-          const excuses = await repo.listExcusesOf(year, { ids });
-          const indicators = new IndicatorRepository(repo.executor);
-          for (const month of months) {
-            const ctx = await this.judgeContext(repo, indicators, year, month);
-            const fresh: SnapshotRow[] = [];
-            for (const j of judgeRows(ctx, facts, excuses)) {
-              const row = snapshotRow(year, month, j);
-              const key = `${month}|${row.project_id}`;
-              const old = stored.get(key);
-              stored.delete(key);
-              if (!old || !sameRow(old, row)) fresh.push(row);
-            }
-            // Rows to drop: changed ones and those of projects no longer on the year's list (left in `stored`).
-            const gone = [...fresh.map((r) => r.project_id), ...[...stored.values()].filter((r) => r.month === month).map((r) => r.project_id)];
-            await snapshots.deleteProjects(year, [month], gone);
-            await snapshots.insert(fresh);
-          }
-        }
-        await snapshots.deleteStale(year, marks.map((m) => ({ project_id: m.project_id, stamp: Number(m.stamp) })));
-        return marks.length === STALE_CHUNK;
-      });
-      if (!more) return;
-      await yieldToEventLoop();
+    for (const kind of ['year', 'ytd'] as const) {
+      for (;;) {
+        const more = await inTransaction(this.deps.db, async (trx) => {
+          const repo = new LightRepository(trx);
+          const snapshots = repo.snapshots;
+          await snapshots.lock();
+          const marks = kind === 'year'
+            ? (await snapshots.listStale(year, STALE_CHUNK)).map((m) => ({ ...m, from_month: 1 }))
+            : await snapshots.listStaleYtd(year, STALE_CHUNK);
+          if (!marks.length) return false;
+          // A whole-year re-judging also covers the same projects' cumulative marks read now (a later one keeps its stamp).
+          const covered = kind === 'year' ? await snapshots.listStaleYtdOf(year, marks.map((m) => m.project_id)) : [];
+          await this.rejudge(repo, year, marks);
+          if (kind === 'year') await snapshots.deleteStale(year, marks.map((m) => ({ project_id: m.project_id, stamp: Number(m.stamp) })));
+          await snapshots.deleteStale(year, [...(kind === 'ytd' ? marks : covered)].map((m) => ({ project_id: m.project_id, stamp: Number(m.stamp) })), 'light_stale_ytd');
+          return marks.length === STALE_CHUNK;
+        });
+        if (!more) break;
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  /** Re-judges some projects in the year's snapshot months from each one's `from_month` on, inside the caller's transaction. */
+  private async rejudge(repo: LightRepository, year: number, marks: readonly { project_id: number; from_month: number }[]): Promise<void> {
+    const snapshots = repo.snapshots;
+    // The months are read after the marks: a fill that began before a mark was written is re-judged too.
+    const first = Math.min(...marks.map((m) => m.from_month));
+    const months = (await snapshots.listMonths(year)).filter((m) => m >= first);
+    if (!months.length) return;
+    const ids = marks.map((m) => m.project_id);
+    const fromOf = new Map(marks.map((m) => [m.project_id, m.from_month]));
+    // Only rows whose judgement changed are replaced: a write that leaves a project's lights as they were
+    // (most rows of a bulk write, in most months) costs a read and a comparison, not a delete and an insert.
+    const stored = new Map((await snapshots.listRowsOf(year, months, ids)).map((r) => [`${r.month}|${r.project_id}`, r]));
+    const facts = await repo.listFactsOf(year, { ids });
+    const excuses = await repo.listExcusesOf(year, { ids });
+    const indicators = new IndicatorRepository(repo.executor);
+    for (const month of months) {
+      const due = (id: number) => fromOf.get(id)! <= month;
+      const ctx = await this.judgeContext(repo, indicators, year, month);
+      const fresh: SnapshotRow[] = [];
+      const all = marks.every((m) => m.from_month <= month);
+      for (const j of judgeRows(ctx, all ? facts : facts.filter((f) => due(f.project_id)), excuses)) {
+        const row = snapshotRow(year, month, j);
+        const key = `${month}|${row.project_id}`;
+        const old = stored.get(key);
+        stored.delete(key);
+        if (!old || !sameRow(old, row)) fresh.push(row);
+      }
+      // Rows to drop: changed ones and those of projects no longer on the year's list (left in `stored`).
+      const gone = [...fresh.map((r) => r.project_id), ...[...stored.values()].filter((r) => r.month === month && due(r.project_id)).map((r) => r.project_id)];
+      await snapshots.deleteProjects(year, [month], gone);
+      await snapshots.insert(fresh);
     }
   }
 
@@ -509,7 +530,7 @@ export class LightService {
     let checked = 0;
     const badYears = new Set<number>();
     for (const { year, month, complete } of await this.lights.snapshots.listAllMonths()) {
-      const stale = new Set((await this.lights.snapshots.listStale(year, 2_147_483_647)).map((m) => m.project_id));
+      const stale = new Set([...await this.lights.snapshots.listStale(year, 2_147_483_647), ...await this.lights.snapshots.listStaleYtd(year, 2_147_483_647)].map((m) => m.project_id));
       const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
       let after = 0;
       for (;;) {
