@@ -176,6 +176,10 @@ describe.each(DIALECTS)('kept late submitters on %s', (dialect) => {
     // Pages of several units whose rows per_unit cut: on PostgreSQL one LATERAL statement reads them all, and the
     // limit must apply to each unit, not to the statement.
     let cutAcrossUnits = 0;
+    // Two more projects without a report in each unit: every month has pages of two units with rows to cut.
+    for (const unit of [w.unitA, w.unitB]) {
+      for (let i = 0; i < 2; i++) await buildProject(t.db, { name: `分页项目${unit}-${i}-${dialect}`, unit_id: unit, stage: 'started' });
+    }
     for (const [cookie, query] of [[w.office, ''], [w.office, `unit=${w.unitB}&`], [w.reporterA, '']] as const) {
       for (const month of [3, 4, 5, 6]) {
         const whole = await get(cookie, `/api/v1/reporting/periods/2026/${month}/missing${query ? `?${query.slice(0, -1)}` : ''}`);
