@@ -56,6 +56,7 @@ import * as reportLate from './2026-12-14-30-report-late.ts'; // issue 16
 import * as missingPageIndex from './2026-12-14-31-missing-page-index.ts'; // issue 16
 import * as lightsUpdateMarkOnce from './2026-12-14-50-lights-update-mark-once.ts'; // issue 23
 import * as lightCodeStatistics from './2026-12-15-30-light-code-statistics.ts'; // issue 16
+import * as unitLiveIdsPg from './2026-12-15-31-unit-live-ids-pg.ts'; // issue 16
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -116,4 +117,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-14-31-missing-page-index': missingPageIndex, // issue 16
   '2026-12-14-50-lights-update-mark-once': lightsUpdateMarkOnce, // issue 23
   '2026-12-15-30-light-code-statistics': lightCodeStatistics, // issue 16
+  '2026-12-15-31-unit-live-ids-pg': unitLiveIdsPg, // issue 16
 };
