@@ -1,10 +1,11 @@
-// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--seed S] [--keep] [--no-doc] [--only 3,5] [--portfolio DIR]`: builds the demo portfolio at scale, starts
+// `npm run bench -- --size 10k|100k|1m [--pg | --pg-only] [--pg-template URL --pg-template-result FILE] [--seed S] [--keep] [--no-doc] [--only 3,5] [--portfolio DIR]`: builds the demo portfolio at scale, starts
 // Docket's HTTP server on 127.0.0.1 and measures the scenarios of issue 7 (docs/performance.md explains them).
 import path from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { buildPostgres, buildSqlite, type BuiltPortfolio } from './portfolio.ts';
+import fs from 'node:fs';
+import { buildPostgres, buildSqlite, copyPostgres, type BuiltPortfolio } from './portfolio.ts';
 import { openRawPostgres, openRawSqlite } from './engines.ts';
 import { getJson, login, startServer } from './server.ts';
 import { waitForIdle } from './measure.ts';
@@ -28,6 +29,10 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // SQLite only: keep the built portfolio in this folder and start later runs from a copy of it.
     portfolio: { type: 'string' },
+    // PostgreSQL: copy this kept portfolio database (postgres://…/db, built before with the same options; its
+    // result.json, what generateDemo answered, given by --pg-template-result) instead of building one.
+    'pg-template': { type: 'string' },
+    'pg-template-result': { type: 'string' },
   },
 });
 const size = values.size.toLowerCase();
@@ -55,11 +60,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** The demo's answer and build time stored beside a kept PostgreSQL portfolio ({ seconds, result }, as the SQLite cache keeps it). */
+function templateResult(file: string | undefined): [BuiltPortfolio['result'], number] {
+  if (!file) throw new Error('--pg-template needs --pg-template-result FILE');
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { seconds: number; result: BuiltPortfolio['result'] };
+  return [stored.result, stored.seconds];
+}
+
 async function runOn(engine: 'sqlite' | 'postgres'): Promise<void> {
   const runStarted = performance.now();
   console.log(`\n== ${size} projects on ${engine}: building the portfolio (seed ${values.seed}, as of ${AS_OF})`);
   const built: BuiltPortfolio & { version?: string } = engine === 'sqlite'
     ? await buildSqlite({ projects, seed: Number(values.seed), asOf: AS_OF, cacheDir: values.portfolio })
+    : values['pg-template'] ? await copyPostgres(values['pg-template'], ...templateResult(values['pg-template-result']))
     : await buildPostgres({ projects, seed: Number(values.seed), asOf: AS_OF });
   console.log(`   built in ${built.buildSeconds.toFixed(1)} s: ${built.result.reports.toLocaleString('en')} monthly reports, ${built.sizeMb} MB`);
   const dispose = () => built.dispose();

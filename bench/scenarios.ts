@@ -140,7 +140,17 @@ export async function reviewAndReminders(ctx: ScenarioContext): Promise<Scenario
       return page === 'missing' ? reports.missing(systemActor(), ctx.year, ctx.month, undefined) : reports.reviewQueue(systemActor(), ctx.year, ctx.month, undefined);
     },
   });
-  return [await measureCase(ctx, make('9 review queue city', 'review-queue')), await measureCase(ctx, make('9 催报 city', 'missing'))];
+  // What the 催报 tab asks for at month end: the open month after the last reported one (nothing reported yet), one
+  // page of owing units with five of each one's missing projects.
+  const monthEnd: ApiCase = {
+    id: '9 催报 city month-end page', title,
+    url: `/api/v1/reporting/periods/${ctx.year}/${ctx.month + 1}/missing?page=1&page_size=50&per_unit=5`,
+    viaService: (database) => createMonthlyReportService(createDeps(database.db)).missingPage(systemActor(), ctx.year, ctx.month + 1, undefined, { page: 1, pageSize: 50, perUnit: 5 }),
+  };
+  return [
+    await measureCase(ctx, make('9 review queue city', 'review-queue')), await measureCase(ctx, make('9 催报 city', 'missing')),
+    ...(ctx.month < 12 ? [await measureCase(ctx, monthEnd)] : []),
+  ];
 }
 
 /** A scenario whose API has not landed: say so, never invent a figure. */

@@ -57,6 +57,8 @@ import * as missingPageIndex from './2026-12-14-31-missing-page-index.ts'; // is
 import * as lightsUpdateMarkOnce from './2026-12-14-50-lights-update-mark-once.ts'; // issue 23
 import * as projectListRows from './2026-12-15-10-project-list-rows.ts'; // issue 16
 import * as calendarVersion from './2026-12-15-20-calendar-version.ts'; // issue 16
+import * as lightCodeStatistics from './2026-12-15-30-light-code-statistics.ts'; // issue 16
+import * as unitLiveIdsPg from './2026-12-15-31-unit-live-ids-pg.ts'; // issue 16
 import * as lightsYtdFromMonth from './2026-12-15-40-lights-ytd-from-month.ts'; // issue 23
 
 /** Every migration, in order. Append-only: never edit or reorder a migration that has shipped. */
@@ -119,5 +121,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-14-50-lights-update-mark-once': lightsUpdateMarkOnce, // issue 23
   '2026-12-15-10-project-list-rows': projectListRows, // issue 16
   '2026-12-15-20-calendar-version': calendarVersion, // issue 16
+  '2026-12-15-30-light-code-statistics': lightCodeStatistics, // issue 16
+  '2026-12-15-31-unit-live-ids-pg': unitLiveIdsPg, // issue 16
   '2026-12-15-40-lights-ytd-from-month': lightsYtdFromMonth, // issue 23
 };

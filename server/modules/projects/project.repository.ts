@@ -202,7 +202,6 @@ export class ProjectRepository {
       sql<number>`coalesce(sum(projects.total_investment) over (), 0)`.as('total_investment_sum'),
       sql<number>`coalesce(sum(ap.planned_investment) over (), 0)`.as('annual_planned_sum'),
     ];
-    let items;
     let windowed: { count: number; total_investment: number; annual_planned: number } | undefined;
     const takeTotals = (rows: ReadonlyArray<{ total_count: number; total_investment_sum: number; annual_planned_sum: number }>) => {
       const first = rows[0];
@@ -210,55 +209,58 @@ export class ProjectRepository {
       if (first) windowed = { count: first.total_count, total_investment: first.total_investment_sum, annual_planned: first.annual_planned_sum };
       else if (offset === 0) windowed = { count: 0, total_investment: 0, annual_planned: 0 };
     };
-    if (query.sort === 'annual_planned') {
-      const sorted = page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
-        .limit(query.page_size).offset(offset);
-      if (kept) items = await sorted.execute();
-      else {
-        const rows = await sorted.select(windowColumns).execute();
-        takeTotals(rows);
-        items = rows.map(({ total_count: _c, total_investment_sum: _t, annual_planned_sum: _a, ...row }) => row);
-      }
-    } else {
-      // The page's ids first, from the filter alone (for region + stage by total investment, index-only over
-      // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
-      // row was read, joined to its plan and sorted to keep 50 (issue 16).
-      const sort = `projects.${query.sort}` as const;
-      const sorted = applyProjectFilter(withinScope(this.idSource(query), scope), query).orderBy(sort, direction).orderBy('projects.id', query.order).limit(query.page_size).offset(offset);
-      let pageIds;
-      if (kept) pageIds = sorted.select('projects.id');
-      else {
-        const rows = await (this.answersFromListRows(query)
-          // project_list_rows (as projects) carries each project's latest plan: of the plan year, it is that year's
-          // plan; of an earlier year, there is none that year; only a later one takes the annual_plans look-up.
-          ? sorted.select('projects.id').select([
-            sql<number>`count(*) over ()`.as('total_count'),
-            sql<number>`coalesce(sum(projects.total_investment) over (), 0)`.as('total_investment_sum'),
-            sql<number>`coalesce(sum(case when projects.plan_year = ${planYear} then projects.planned
-              when projects.plan_year > ${planYear} then (select a.planned_investment from annual_plans a where a.project_id = projects.id and a.year = ${planYear})
-              end) over (), 0)`.as('annual_planned_sum'),
-          ])
-          : sorted
-            .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear))
-            .select('projects.id').select(windowColumns))
+    const readPage = async () => {
+      if (query.sort === 'annual_planned') {
+        const sorted = page.orderBy('ap.planned_investment', direction).orderBy('projects.id', query.order)
+          .limit(query.page_size).offset(offset);
+        if (kept) return sorted.execute();
+        else {
+          const rows = await sorted.select(windowColumns).execute();
+          takeTotals(rows);
+          return rows.map(({ total_count: _c, total_investment_sum: _t, annual_planned_sum: _a, ...row }) => row);
+        }
+      } else {
+        // The page's ids first, from the filter alone (for region + stage by total investment, index-only over
+        // projects_region_totals: sorting keys, not rows), then the page's rows and plans: without it every matching
+        // row was read, joined to its plan and sorted to keep 50 (issue 16).
+        const sort = `projects.${query.sort}` as const;
+        const sorted = applyProjectFilter(withinScope(this.idSource(query), scope), query).orderBy(sort, direction).orderBy('projects.id', query.order).limit(query.page_size).offset(offset);
+        let pageIds;
+        if (kept) pageIds = sorted.select('projects.id');
+        else {
+          const rows = await (this.answersFromListRows(query)
+            // project_list_rows (as projects) carries each project's latest plan: of the plan year, it is that year's
+            // plan; of an earlier year, there is none that year; only a later one takes the annual_plans look-up.
+            ? sorted.select('projects.id').select([
+              sql<number>`count(*) over ()`.as('total_count'),
+              sql<number>`coalesce(sum(projects.total_investment) over (), 0)`.as('total_investment_sum'),
+              sql<number>`coalesce(sum(case when projects.plan_year = ${planYear} then projects.planned
+                when projects.plan_year > ${planYear} then (select a.planned_investment from annual_plans a where a.project_id = projects.id and a.year = ${planYear})
+                end) over (), 0)`.as('annual_planned_sum'),
+            ])
+            : sorted
+              .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear))
+              .select('projects.id').select(windowColumns))
+            .execute();
+          takeTotals(rows);
+          pageIds = rows.map((r) => r.id);
+        }
+        // The filter is applied once, in pageIds (a text search's term sub-queries are not cheap to run twice).
+        const rows = this.db.selectFrom('projects')
+          .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
+        return Array.isArray(pageIds) && !pageIds.length ? [] : withPlan(rows).where('projects.id', 'in', pageIds)
+          .orderBy(sort, direction).orderBy('projects.id', query.order)
           .execute();
-        takeTotals(rows);
-        pageIds = rows.map((r) => r.id);
       }
-      // The filter is applied once, in pageIds (a text search's term sub-queries are not cheap to run twice).
-      const rows = this.db.selectFrom('projects')
-        .leftJoin('annual_plans as ap', (join) => join.onRef('ap.project_id', '=', 'projects.id').on('ap.year', '=', planYear));
-      items = Array.isArray(pageIds) && !pageIds.length ? [] : await withPlan(rows).where('projects.id', 'in', pageIds)
-        .orderBy(sort, direction).orderBy('projects.id', query.order)
-        .execute();
-    }
-    const totals = windowed ?? (kept
-      ? await this.keptListTotals(query, scope, planYear)
-      : await base.select((eb) => [
-        eb.fn.countAll<number>().as('count'),
-        eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
-        eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
-      ]).executeTakeFirstOrThrow());
+    };
+    // Kept totals do not depend on the page: on PostgreSQL the two statements overlap on two pooled connections
+    // instead of paying two round trips one after the other (issue 16); SQLite runs them in turn either way.
+    const [items, keptTotals] = await Promise.all([readPage(), kept ? this.keptListTotals(query, scope, planYear) : undefined]);
+    const totals = windowed ?? keptTotals ?? await base.select((eb) => [
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.coalesce(eb.fn.sum<number>('projects.total_investment'), eb.lit(0)).as('total_investment'),
+      eb.fn.coalesce(eb.fn.sum<number>('ap.planned_investment'), eb.lit(0)).as('annual_planned'),
+    ]).executeTakeFirstOrThrow();
     return {
       items,
       totals: { count: Number(totals.count), total_investment: Number(totals.total_investment), annual_planned: Number(totals.annual_planned), year: planYear },

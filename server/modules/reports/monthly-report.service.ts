@@ -571,9 +571,9 @@ export class MonthlyReportService {
 
   /** Submitted reports waiting for review in the scope, each with what changed since the previous period. */
   async reviewQueue(actor: Actor, year: number, month: number, unit: number | undefined) {
-    const period = await this.repo.findPeriod(year, month);
+    // The queue does not depend on the period's row: both read at once (on PostgreSQL a round trip less in turn).
+    const [period, rows] = await Promise.all([this.repo.findPeriod(year, month), this.repo.listSubmitted(actor.scope, year, month, unit)]);
     if (!period) throw new AppError('not_found', `${year}年${month}月不是已建立的填报期`);
-    const rows = await this.repo.listSubmitted(actor.scope, year, month, unit);
     // Last month's reports and photo counts of the queued reports only: the queue is short, the scope is not.
     const [previous, photoCounts, matters] = await Promise.all([
       this.repo.listPreviousReportsOf(rows.map((r) => r.project_id), year, month),

@@ -173,12 +173,19 @@ describe.each(DIALECTS)('kept late submitters on %s', (dialect) => {
       return res.json<Answer>();
     };
     let compared = 0;
+    // Pages of several units whose rows per_unit cut: on PostgreSQL one LATERAL statement reads them all, and the
+    // limit must apply to each unit, not to the statement.
+    let cutAcrossUnits = 0;
+    // Two more projects without a report in each unit: every month has pages of two units with rows to cut.
+    for (const unit of [w.unitA, w.unitB]) {
+      for (let i = 0; i < 2; i++) await buildProject(t.db, { name: `分页项目${unit}-${i}-${dialect}`, unit_id: unit, stage: 'started' });
+    }
     for (const [cookie, query] of [[w.office, ''], [w.office, `unit=${w.unitB}&`], [w.reporterA, '']] as const) {
       for (const month of [3, 4, 5, 6]) {
         const whole = await get(cookie, `/api/v1/reporting/periods/2026/${month}/missing${query ? `?${query.slice(0, -1)}` : ''}`);
         expect(whole.total).toBeUndefined();
         const owing = whole.units.filter((u) => u.missing_count > 0 || u.late_count > 0);
-        for (const [pageSize, perUnit] of [[1, 1], [2, undefined], [50, 0]] as const) {
+        for (const [pageSize, perUnit] of [[1, 1], [2, undefined], [2, 1], [50, 1], [50, 0]] as const) {
           for (let page = 1; page <= Math.ceil(owing.length / pageSize) + 1; page++) {
             const paged = await get(cookie, `/api/v1/reporting/periods/2026/${month}/missing?${query}page=${page}&page_size=${pageSize}${perUnit === undefined ? '' : `&per_unit=${perUnit}`}`);
             const cut = (rows: unknown[]) => (perUnit === undefined ? rows : rows.slice(0, perUnit));
@@ -187,10 +194,12 @@ describe.each(DIALECTS)('kept late submitters on %s', (dialect) => {
               units: owing.slice((page - 1) * pageSize, page * pageSize).map((u) => ({ ...u, missing: cut(u.missing), late: cut(u.late) })),
             });
             compared += paged.units.length;
+            if (perUnit === 1 && paged.units.length > 1 && owing.slice((page - 1) * pageSize, page * pageSize).some((u) => u.missing.length > 1 || u.late.length > 1)) cutAcrossUnits += 1;
           }
         }
       }
     }
     expect(compared).toBeGreaterThan(0);
+    expect(cutAcrossUnits).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
-import type { Insertable, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
+import type { AliasedSelectQueryBuilder, Insertable, RawBuilder, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { dialectOf } from '../../db/dialect.ts';
 import type { DB, MonthlyReportPhotoTable, MonthlyReportTable, ProjectTable, ReportingPeriodTable } from '../../db/schema.ts';
 import type { DataScope } from '../../context.ts';
 import { AppError } from '../../errors.ts';
@@ -520,24 +521,11 @@ export class ReportRepository {
     const joined = () => onListOf(applyProjectFilter(withinScope(this.db.selectFrom('projects'), scope), { unit }), year)
       .where('projects.tier', '=', REPORTING_TIER)
       .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month));
-    const counts = await this.unitCountsOf(scope, year, month, unit);
-    // The units with a project still to report: the only ones whose projects are read.
-    const short = counts.filter((c) => c.submitted < c.expected).map((c) => c.unit_id);
-    const names = new Map<number, string>();
-    for (let i = 0; i < counts.length; i += ID_CHUNK) {
-      const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', counts.slice(i, i + ID_CHUNK).map((c) => c.unit_id)).execute();
-      for (const u of rows) names.set(u.id, u.name);
-    }
-    const missing = short.length === 0 ? [] : await joined()
-      .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
-      .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
-      .$if(short.length <= ID_CHUNK, (qb) => qb.where('projects.unit_id', 'in', short))
-      .orderBy('projects.id')
-      .execute();
     // The period's late submitters are kept (report_late, by triggers: migration 2026-12-14-30), with the project's
     // unit and region for the scope: only they are read, each joined to its project for the name. Before, every
     // report first submitted on or after the deadline day was read and probed (the whole deadline day, on time).
-    const late = deadline === null ? [] : await this.db.selectFrom('report_late as l')
+    // They do not depend on the counts: read beside them (on PostgreSQL a round trip less in turn; issue 16).
+    const lateRead = deadline === null ? Promise.resolve([]) : this.db.selectFrom('report_late as l')
       .innerJoin('projects', 'projects.id', 'l.project_id')
       .where('l.year', '=', year).where('l.month', '=', month)
       .$if(!scope.all, (qb) => qb.where(inScope(scope, { unit: 'l.unit_id', region: 'l.region_code' })))
@@ -545,6 +533,26 @@ export class ReportRepository {
       .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
       .orderBy('l.project_id')
       .execute();
+    const [counts, late] = await Promise.all([this.unitCountsOf(scope, year, month, unit), lateRead]);
+    // The units with a project still to report: the only ones whose projects are read.
+    const short = counts.filter((c) => c.submitted < c.expected).map((c) => c.unit_id);
+    const readNames = async () => {
+      const names = new Map<number, string>();
+      for (let i = 0; i < counts.length; i += ID_CHUNK) {
+        const rows = await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', counts.slice(i, i + ID_CHUNK).map((c) => c.unit_id)).execute();
+        for (const u of rows) names.set(u.id, u.name);
+      }
+      return names;
+    };
+    const [names, missing] = await Promise.all([
+      readNames(),
+      short.length === 0 ? [] : joined()
+        .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
+        .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+        .$if(short.length <= ID_CHUNK, (qb) => qb.where('projects.unit_id', 'in', short))
+        .orderBy('projects.id')
+        .execute(),
+    ]);
     return {
       units: counts.map((u) => ({ unit_id: u.unit_id, unit_name: names.get(u.unit_id) ?? '', expected: u.expected, submitted: u.submitted })),
       missing, late,
@@ -572,22 +580,36 @@ export class ReportRepository {
       .sort((a, b) => b.missing_count - a.missing_count || b.late_count - a.late_count || a.unit_id - b.unit_id);
     const onPage = owing.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize);
     const limit = <Q extends { limit(n: number): Q }>(qb: Q) => (opts.perUnit === undefined ? qb : qb.limit(opts.perUnit));
+    // A unit's missing projects and its late submitters, by id, at most perUnit: the unit a value or a column of the
+    // outer row (the LATERAL form below).
+    const missingOf = (unitId: number | RawBuilder<number>) => limit(
+      onListOf(withinScope(this.db.selectFrom('projects'), scope), year)
+        .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null).where('projects.unit_id', '=', unitId)
+        .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
+        .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
+        .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
+        .orderBy('projects.id'));
+    const lateOfUnit = (unitId: number | RawBuilder<number>) => limit(
+      lateOfPeriod().where('l.unit_id', '=', unitId)
+        .innerJoin('projects', 'projects.id', 'l.project_id')
+        .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
+        .orderBy('l.project_id'));
+    const missingUnits = onPage.filter((c) => c.missing_count > 0 && opts.perUnit !== 0).map((c) => c.unit_id);
+    const lateUnits = onPage.filter((c) => c.late_count > 0 && opts.perUnit !== 0).map((c) => c.unit_id);
+    // PostgreSQL: one statement per list, each unit's few rows through a LATERAL sub-query (the same per-unit query,
+    // correlated): up to 50 separate reads each paid a round trip and a pooled connection (3–5× SQLite at month end).
+    // SQLite has no LATERAL and answers a short read in-process in microseconds: it keeps one read per unit.
+    const perUnit = <T>(ids: number[], one: (unitId: number | RawBuilder<number>) => { execute(): Promise<T[]>; as(alias: 'm'): AliasedSelectQueryBuilder<T, 'm'> }): Promise<T[]> => {
+      if (ids.length === 0) return Promise.resolve([]);
+      if (dialectOf(this.db) === 'sqlite') return Promise.all(ids.map((id) => one(id).execute())).then((rows) => rows.flat());
+      return this.db.selectFrom('units as u').where('u.id', 'in', ids)
+        .innerJoinLateral(one(sql.ref<number>('u.id')).as('m'), (j) => j.onTrue())
+        .selectAll('m').execute() as Promise<T[]>;
+    };
     const [names, missing, late] = await Promise.all([
       onPage.length === 0 ? [] : this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', onPage.map((c) => c.unit_id)).execute(),
-      Promise.all(onPage.filter((c) => c.missing_count > 0 && opts.perUnit !== 0).map((c) => limit(
-        onListOf(withinScope(this.db.selectFrom('projects'), scope), year)
-          .where('projects.tier', '=', REPORTING_TIER).where('projects.deleted_at', 'is', null).where('projects.unit_id', '=', c.unit_id)
-          .leftJoin('monthly_reports as r', (j) => j.onRef('r.project_id', '=', 'projects.id').on('r.year', '=', year).on('r.month', '=', month))
-          .where((eb) => eb.or([eb('r.id', 'is', null), eb('r.status', 'in', ['draft', 'returned'])]))
-          .select(['projects.id as project_id', 'projects.name as project_name', 'projects.unit_id', 'r.status'])
-          .orderBy('projects.id'),
-      ).execute())),
-      Promise.all(onPage.filter((c) => c.late_count > 0 && opts.perUnit !== 0).map((c) => limit(
-        lateOfPeriod().where('l.unit_id', '=', c.unit_id)
-          .innerJoin('projects', 'projects.id', 'l.project_id')
-          .select(['l.project_id', 'projects.name as project_name', 'l.unit_id', 'l.first_submitted_at'])
-          .orderBy('l.project_id'),
-      ).execute())),
+      perUnit(missingUnits, missingOf),
+      perUnit(lateUnits, lateOfUnit),
     ]);
     const nameOf = new Map(names.map((u) => [u.id, u.name]));
     return {
