@@ -51,7 +51,10 @@ describe('督查督办: stale decision and settings saves open a conflict dialog
 
     await page.getByTestId('decision-edit-1').click();
     await page.getByTestId('decision-edit-text').fill('推进城东片区征迁，月底前完成签约');
+    // The save names the version this page loaded; the server answers 409 (the page's dialog follows from it).
+    const refused = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes(`/meetings/${id}/decisions/${d1!.id}`), { timeout: 30_000 });
     await page.getByTestId('decision-edit-ok').click();
+    expect((await refused).status()).toBe(409);
     const dialog = page.getByTestId('decision-conflict');
     await dialog.getByTestId('decision-conflict-message').getByText('该会议已被他人修改（议定事项第1项的内容与您提交的不同），请查看最新内容后重新提交').waitFor({ timeout: 30_000 });
     await dialog.getByTestId('decision-conflict-table').getByText('加快推进城东片区征迁扫尾').waitFor();
