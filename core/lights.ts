@@ -178,10 +178,11 @@ function applyRule(rule: Exclude<Rule, { kind: 'consecutive' }>, f: ProjectFacts
   const started = f.actual_start_date !== null && f.actual_start_date < end;
   switch (rule.kind) {
     case 'problem_overdue': {
-      // Judged as at the month's last day, as the other duration rules are.
-      const last = addDaysUtc(end, -1);
       const open = (f.problems ?? []).filter((p) => p.received_on < end && (p.closed_on === null || p.closed_on >= end));
       if (open.length === 0) return undefined;
+      // Judged as at the month's last day, as the other duration rules are; computed only for a project with open
+      // problems (few), since the date arithmetic was 2% of a re-judging's CPU when run for every project (issue 23).
+      const last = addDaysUtc(end, -1);
       let worst: ProjectProblemFact | undefined;
       let days = 0;
       for (const p of open) {

@@ -153,13 +153,14 @@ export class IndicatorService {
    * projects' ytd rows and facts, not the groups (only the facts that changed when `projectsWritten` is false).
    * Returns the chunk's group deltas; the caller merges those of its committed chunks (GroupDeltas.merge) and
    * applies them once at the end with refreshGroupsAfterChunks, so a chunk's transaction stays short and the whole
-   * write linear in the rows it changes, not in the portfolio.
+   * write linear in the rows it changes, not in the portfolio. `onlySubmitted`: the chunk only submitted drafts or
+   * returned reports (IndicatorRepository.refreshProjectYearsChanged).
    */
-  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number, opts: { projectsWritten?: boolean } = {}): Promise<GroupDeltas> {
+  static async refreshProjectsChunk(trx: Executor, projectIds: readonly number[], year: number, opts: { projectsWritten?: boolean; onlySubmitted?: boolean } = {}): Promise<GroupDeltas> {
     if (!projectIds.length) return new GroupDeltas();
     const { indicators, groups } = indicatorRepositories(trx);
     await groups.lock();
-    const changed = await indicators.refreshProjectYearsChanged(projectIds, year);
+    const changed = await indicators.refreshProjectYearsChanged(projectIds, year, { onlySubmitted: opts.onlySubmitted });
     // A write that left the projects' rows alone (reports only, `projectsWritten: false`) changes the ytd columns of
     // the facts of the projects whose ytd row changed and nothing else: a draft import leaves every fact and group
     // as it was. A write that moved projects (stages, statistics) re-snapshots their facts whole.

@@ -345,7 +345,7 @@ export class ReportBulkService {
         for (let i = 0; i < pending.length; i += this.chunkRows) {
           deltas.merge(await inTransaction(this.deps.db, async (trx) => {
             const projectIds = await submitChunk(trx, pending.slice(i, i + this.chunkRows), i);
-            return IndicatorService.refreshProjectsChunk(trx, projectIds, year, { projectsWritten: false });
+            return IndicatorService.refreshProjectsChunk(trx, projectIds, year, { projectsWritten: false, onlySubmitted: true });
           }));
           await yieldToEventLoop();
           await this.onChunk?.({ phase: 'write', done: Math.min(i + this.chunkRows, pending.length) });
