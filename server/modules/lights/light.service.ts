@@ -389,7 +389,8 @@ export class LightService {
    */
   async ensureSnapshots(year: number, month: number): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const stale = await this.lights.snapshots.countStale(year);
+      // Read together (one round trip's wait on PostgreSQL); the month's marker is read again if the year is dropped.
+      let [stale, marker] = await Promise.all([this.lights.snapshots.countStale(year), this.lights.snapshots.findMonth(year, month)]);
       // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh; with
       // no snapshot month at all (marks left by a bulk load on PostgreSQL) the marks are simply dropped.
       const months = stale > STALE_CHUNK ? (await this.lights.snapshots.listMonths(year)).length : 0;
@@ -400,8 +401,8 @@ export class LightService {
           await repo.snapshots.dropYear(year);
           await repo.snapshots.deleteAllStale(year);
         });
+        [stale, marker] = [0, await this.lights.snapshots.findMonth(year, month)];
       }
-      const marker = await this.lights.snapshots.findMonth(year, month);
       const complete = marker?.complete === 1;
       if (!complete && !(await this.fill(year, month))) continue;
       // No marks when counted and the month already complete: nothing to re-judge, and the two locked transactions
