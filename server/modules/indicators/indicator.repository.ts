@@ -223,6 +223,13 @@ export class IndicatorRepository {
     return this.db;
   }
 
+  /** Several settings read in one statement, parsed, by key (a key with no row is absent). */
+  async findSettings(keys: readonly string[]): Promise<Map<string, unknown>> {
+    if (!keys.length) return new Map();
+    const rows = await this.db.selectFrom('indicator_settings').select(['key', 'value']).where('key', 'in', [...keys]).execute();
+    return new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  }
+
   async findSetting(key: string): Promise<unknown> {
     const row = await this.db.selectFrom('indicator_settings').select('value').where('key', '=', key).executeTakeFirst();
     return row ? JSON.parse(row.value) : undefined;

@@ -196,9 +196,12 @@ export class LightSnapshotRepository {
 
   /** Pairs of a year marked stale, whole-year and cumulative marks together (a pair in both counts twice). */
   async countStale(year: number): Promise<number> {
-    const count = async (table: 'light_stale' | 'light_stale_ytd') => Number((await this.db.selectFrom(table)
-      .select((eb) => eb.fn.countAll<number>().as('n')).where('year', '=', year).executeTakeFirstOrThrow()).n);
-    return await count('light_stale') + await count('light_stale_ytd');
+    // One statement, not one per table: every lights read asks this first (issue 16: round trips on PostgreSQL).
+    const row = await this.db.selectNoFrom((eb) => [
+      eb.selectFrom('light_stale').select(eb.fn.countAll<number>().as('n')).where('year', '=', year).as('whole'),
+      eb.selectFrom('light_stale_ytd').select(eb.fn.countAll<number>().as('n')).where('year', '=', year).as('ytd'),
+    ]).executeTakeFirstOrThrow();
+    return Number(row.whole ?? 0) + Number(row.ytd ?? 0);
   }
 
   /**

@@ -67,6 +67,14 @@ export class LightRepository {
       .limit(1).executeTakeFirst();
   }
 
+  /**
+   * The year's versions effective at or before `month`, for working out in memory which one rules each month up to
+   * it (one statement where findRuleVersionInForce per month was one each).
+   */
+  listRuleVersionsUpTo(year: number, month: number) {
+    return this.db.selectFrom('light_rule_sets').selectAll().where('year', '=', year).where('effective_month', '<=', month).execute();
+  }
+
   async insertRuleVersion(row: { year: number; effective_month: number; rules: string; note: string | null; created_by: number; created_at: string }) {
     const last = await this.db.selectFrom('light_rule_sets').select((eb) => eb.fn.max('version').as('v')).where('year', '=', row.year).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;

@@ -244,23 +244,35 @@ export class LightService {
 
   /** What judging one month reads besides the projects: rules then and before, the time curve, the months looked back on. */
   private async judgeContext(lights: LightRepository, indicators: IndicatorRepository, year: number, month: number): Promise<JudgeContext> {
-    const inForce = async (m: number): Promise<RulesInForce> => {
-      const row = await lights.findRuleVersionInForce(year, m);
-      return row ? { rules: ruleSetSchema.parse(JSON.parse(row.rules)), version: row.version } : { rules: DEFAULT_RULE_SET, version: null };
+    // Three reads run together, where one per rule month and per setting ran one after another (issue 16: each a
+    // round trip on PostgreSQL, 5–7 of a lights page's statements).
+    const [versions, settings, merged] = await Promise.all([
+      lights.listRuleVersionsUpTo(year, month),
+      indicators.findSettings([`time_curve:${year}`, `records_from:${year}`]),
+      indicators.isJanFebMerged(year),
+    ]);
+    const parsed = new Map<number, RuleSet>();
+    // The version ruling m: the latest effective_month at or before it, then the latest version (findRuleVersionInForce).
+    const inForce = (m: number): RulesInForce => {
+      let row: (typeof versions)[number] | undefined;
+      for (const v of versions) {
+        if (v.effective_month > m) continue;
+        if (!row || v.effective_month > row.effective_month || (v.effective_month === row.effective_month && v.version > row.version)) row = v;
+      }
+      if (!row) return { rules: DEFAULT_RULE_SET, version: null };
+      let rules = parsed.get(row.version);
+      if (!rules) parsed.set(row.version, rules = ruleSetSchema.parse(JSON.parse(row.rules)));
+      return { rules, version: row.version };
     };
-    const setting = await indicators.findSetting(`time_curve:${year}`);
+    const setting = settings.get(`time_curve:${year}`);
     const curve = Array.isArray(setting) ? setting.map(Number) : null;
-    const current = await inForce(month);
+    const current = inForce(month);
     const depth = Math.max(0, ...current.rules.rules.filter((r) => r.enabled && r.kind === 'consecutive').map((r) => (r.kind === 'consecutive' ? r.periods - 1 : 0)));
     // The months before `month` in the same year that are reporting periods (a merged year has no January), latest first.
     const earlier: number[] = [];
-    if (depth > 0) {
-      const merged = await indicators.isJanFebMerged(year);
-      for (let m = month - 1; m >= 1 && earlier.length < depth; m--) if (!(merged && m === 1)) earlier.push(m);
-    }
-    const earlierRules = [];
-    for (const m of earlier) earlierRules.push(await inForce(m));
-    const recordsFrom = await indicators.findSetting(`records_from:${year}`);
+    for (let m = month - 1; depth > 0 && m >= 1 && earlier.length < depth; m--) if (!(merged && m === 1)) earlier.push(m);
+    const earlierRules = earlier.map(inForce);
+    const recordsFrom = settings.get(`records_from:${year}`);
     return { year, month, curve, current, earlier, earlierRules, recordsFrom: typeof recordsFrom === 'number' ? recordsFrom : null };
   }
 
@@ -286,7 +298,11 @@ export class LightService {
     const { year, month, light, dimension, page, page_size, ...filter } = query;
     await this.ensureSnapshots(year, month);
     const scope = snapshotScope(actor, await this.lights.resolveSearch(filter));
-    const combos = await this.lights.snapshots.countCombinations(year, month, scope);
+    // The month's rules and settings are read once, beside the counts, for both the page's judging and its rule_version.
+    const [combos, ctx] = await Promise.all([
+      this.lights.snapshots.countCombinations(year, month, scope),
+      this.judgeContext(this.lights, this.indicators, year, month),
+    ]);
     const counts = zeroCounts();
     const by_dimension = Object.fromEntries(DIMENSIONS.map((d) => [d, zeroCounts()])) as Record<Dimension, Counts>;
     let excused = 0;
@@ -311,10 +327,9 @@ export class LightService {
       }
       skip = Math.max(0, skip - n);
     }
-    const judged = await this.judgeProjects(year, month, ids);
-    const rules = await this.rulesInForce(year, month);
+    const judged = await this.judgeProjects(year, month, ids, ctx);
     return {
-      year, month, rule_version: rules.version, counts, excused, by_dimension, total: asked.reduce((acc, l) => acc + countOf(l), 0),
+      year, month, rule_version: ctx.current.version, counts, excused, by_dimension, total: asked.reduce((acc, l) => acc + countOf(l), 0),
       items: judged.map(presentItem),
     };
   }
@@ -354,14 +369,16 @@ export class LightService {
   }
 
   /** Some projects' lights judged from scratch (with reasons and figures), in the order of the ids given. */
-  private async judgeProjects(year: number, month: number, ids: number[]): Promise<Judged[]> {
+  private async judgeProjects(year: number, month: number, ids: number[], known?: JudgeContext): Promise<Judged[]> {
     if (!ids.length) return [];
-    const ctx = await this.judgeContext(this.lights, this.indicators, year, month);
+    const ctx = known ?? await this.judgeContext(this.lights, this.indicators, year, month);
     const byId = new Map<number, Judged>();
     // In slices, so that an export of every page stays below either engine's limit of bound parameters.
     for (let i = 0; i < ids.length; i += PAGE_SLICE) {
       const slice = ids.slice(i, i + PAGE_SLICE);
-      for (const j of judgeRows(ctx, await this.lights.listFactsOf(year, { ids: slice }), await this.lights.listExcusesOf(year, { ids: slice }))) byId.set(j.row.project_id, j);
+      // Facts and excuses do not depend on each other: read together (one round trip's wait on PostgreSQL, not two).
+      const [facts, excuses] = await Promise.all([this.lights.listFactsOf(year, { ids: slice }), this.lights.listExcusesOf(year, { ids: slice })]);
+      for (const j of judgeRows(ctx, facts, excuses)) byId.set(j.row.project_id, j);
     }
     return ids.map((id) => byId.get(id)).filter((j): j is Judged => j !== undefined);
   }
@@ -372,7 +389,8 @@ export class LightService {
    */
   async ensureSnapshots(year: number, month: number): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const stale = await this.lights.snapshots.countStale(year);
+      // Read together (one round trip's wait on PostgreSQL); the month's marker is read again if the year is dropped.
+      let [stale, marker] = await Promise.all([this.lights.snapshots.countStale(year), this.lights.snapshots.findMonth(year, month)]);
       // Re-judging every snapshot month of many stale pairs can cost more than judging the asked month afresh; with
       // no snapshot month at all (marks left by a bulk load on PostgreSQL) the marks are simply dropped.
       const months = stale > STALE_CHUNK ? (await this.lights.snapshots.listMonths(year)).length : 0;
@@ -383,10 +401,14 @@ export class LightService {
           await repo.snapshots.dropYear(year);
           await repo.snapshots.deleteAllStale(year);
         });
+        [stale, marker] = [0, await this.lights.snapshots.findMonth(year, month)];
       }
-      const marker = await this.lights.snapshots.findMonth(year, month);
-      if (marker?.complete !== 1 && !(await this.fill(year, month))) continue;
-      await this.refreshStale(year);
+      const complete = marker?.complete === 1;
+      if (!complete && !(await this.fill(year, month))) continue;
+      // No marks when counted and the month already complete: nothing to re-judge, and the two locked transactions
+      // that would find none are skipped (issue 16: 4–6 statements of every lights read). A mark written after the
+      // count is a write after this read began, as one written after refreshStale's own read would be.
+      if (stale > 0 || !complete) await this.refreshStale(year);
       return;
     }
     throw new AppError('conflict', '灯色规则正在频繁变更，请稍后重试');
