@@ -220,9 +220,20 @@ export class IndicatorGroupRepository {
     }
     for (const [year, keys] of emptied) {
       for (const part of chunks([...keys])) {
-        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', part).where('count', '=', 0).execute();
+        await this.deleteEmpty(year, part);
       }
     }
+  }
+
+  /**
+   * Removes the named groups whose row is all zero (a recomputation has no empty groups). A row whose count is 0
+   * but whose sums are not is not empty: a chunked bulk write's deltas for it are still pending (they come with
+   * refreshGroupsAfterChunks), and a project refreshed alone meanwhile must not drop what they will add to.
+   */
+  private async deleteEmpty(year: number, groupKeys: readonly string[]): Promise<void> {
+    await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', groupKeys)
+      .where((eb) => eb.and(GROUP_SUM_COLUMNS.map((c) => eb(sql.ref(c), '=', 0))))
+      .execute();
   }
 
   /**
@@ -349,7 +360,7 @@ export class IndicatorGroupRepository {
     }
     for (const [year, keys] of emptied) {
       for (const part of chunks(keys)) {
-        await this.db.deleteFrom('indicator_groups').where('year', '=', year).where('group_key', 'in', part).where('count', '=', 0).execute();
+        await this.deleteEmpty(year, part);
       }
     }
   }
